@@ -1,0 +1,56 @@
+//! Typed identifiers. Random (UUID v4), never sequential, so an identifier
+//! says nothing about how many records exist or when one was made.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub fn random() -> Self {
+                Self(Uuid::new_v4())
+            }
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = crate::InvalidValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s.trim())
+                    .map(Self)
+                    .map_err(|_| crate::InvalidValue::new(stringify!($name), "is not a valid identifier"))
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// An organisation: a National Society, the ICRC, an IOM mission, an agency, an NGO.
+    OrgId
+);
+typed_id!(
+    /// A person who signs in.
+    UserId
+);
+typed_id!(
+    /// An API token (the identifier, never the secret).
+    ApiTokenId
+);

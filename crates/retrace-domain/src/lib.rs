@@ -1,0 +1,38 @@
+//! The words of retrace as types: identifiers, validated values, roles and
+//! permissions, the audit-chain rule and the clock.
+//!
+//! Key design decision: this crate does no I/O. Every value that crosses a
+//! trust boundary is parsed into a type here once (`Email::parse`,
+//! `CountryCode::parse`, `NewPassword::parse`), so the rest of the code never
+//! handles an unchecked string where a checked value is meant.
+
+pub mod audit;
+pub mod clock;
+pub mod ids;
+pub mod org;
+pub mod password;
+pub mod user;
+
+pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
+pub use clock::{Clock, SystemClock, Timestamp};
+pub use ids::{ApiTokenId, OrgId, UserId};
+pub use org::{CountryCode, OrgKind, OrgName};
+pub use password::{NewPassword, PasswordError};
+pub use user::{DisplayName, Email, Role, RoleSet};
+
+/// A value that failed to parse, naming the field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidValue {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl InvalidValue {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! The storage contract of retrace: what the rest of the platform may ask of
+//! a database, independent of which database it is.
+//!
+//! Key design decision: every method that reads or writes data belonging to
+//! an organisation takes an [`OrgScope`], and the backends put the scope in
+//! the query itself. There is no unscoped variant, so forgetting a `WHERE
+//! org_id = ?` is not possible from outside this crate. Every method that
+//! changes something takes an [`AuditContext`] and writes the audit entry in
+//! the same transaction as the change: either both land or neither does.
+//!
+//! Two backends implement [`Store`]: `retrace-store-sqlite` (the embedded
+//! default) and `retrace-store-postgres`. The `conformance` module is one
+//! test suite that both must pass.
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+use async_trait::async_trait;
+use retrace_domain::{
+    ApiTokenId, AuditAction, AuditRecord, ChainHash, CountryCode, DisplayName, Email, ObjectKind,
+    OrgId, OrgKind, OrgName, RoleSet, Timestamp, UserId,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value is already taken (an email, an organisation name).
+    #[error("{field} is already in use")]
+    Conflict { field: &'static str },
+    /// The row does not exist, or exists in another organisation's scope:
+    /// the two are deliberately the same error.
+    #[error("not found")]
+    NotFound,
+    /// The database schema is newer than this binary knows.
+    #[error(
+        "the database schema is at version {found}, newer than this binary's {supported}: upgrade retrace"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+    /// Stored data that does not parse back into domain values.
+    #[error("corrupt row in {table}: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    /// Anything the database driver reports: unreachable, I/O, SQL errors.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The organisation a caller acts for. Repository methods over an
+/// organisation's data require one; it is built by the web layer from the
+/// signed-in user's membership, never from request input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgScope {
+    org: OrgId,
+}
+
+impl OrgScope {
+    pub fn new(org: OrgId) -> Self {
+        Self { org }
+    }
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+}
+
+/// Who is acting and why, recorded with every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditContext {
+    pub at: Timestamp,
+    pub actor: Option<UserId>,
+    pub org: Option<OrgId>,
+    pub purpose: Option<String>,
+}
+
+impl AuditContext {
+    /// The platform acting on its own (command line, demo loading).
+    pub fn system(at: Timestamp, purpose: &str) -> Self {
+        Self {
+            at,
+            actor: None,
+            org: None,
+            purpose: Some(purpose.to_owned()),
+        }
+    }
+}
+
+/// An audit event to append that is not a side effect of another change
+/// (a sign-in, a view).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    pub object_kind: ObjectKind,
+    pub object_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub record: AuditRecord,
+    pub previous_hash: ChainHash,
+    pub hash: ChainHash,
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerification {
+    /// Every entry verifies; `entries` were checked.
+    Intact { entries: u64, head: ChainHash },
+    /// The first entry that does not verify, and why.
+    Broken { seq: i64, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub name: OrgName,
+    pub kind: OrgKind,
+    pub country: CountryCode,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    pub name: OrgName,
+    pub kind: OrgKind,
+    pub country: CountryCode,
+}
+
+/// Where an account belongs: to one organisation with roles there, or to
+/// the platform operators, who manage organisations and accounts and see no
+/// personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Membership {
+    Member { org: OrgId, roles: RoleSet },
+    Operator,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAccount {
+    pub id: UserId,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub membership: Membership,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// The TOTP secret, encrypted by the web layer; `None` when not enrolled.
+    pub totp_secret_sealed: Option<String>,
+    pub disabled: bool,
+    pub failed_sign_ins: u32,
+    pub locked_until: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub password_changed_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub membership: Membership,
+    pub password_hash: String,
+}
+
+/// A signed-in browser session. The cookie holds a random token; the
+/// database holds only its SHA-256, so a database reader cannot sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// False between a correct password and a correct second factor.
+    pub second_factor_done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub user: UserId,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// A cheap round trip, for `/healthz`.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Organisations (managed by platform operators; not personal data).
+
+    async fn create_organisation(
+        &self,
+        audit: &AuditContext,
+        new: &NewOrganisation,
+    ) -> StoreResult<Organisation>;
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>>;
+    async fn organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
+
+    // Accounts.
+
+    /// Fails with `Conflict { field: "email" }` when the email is taken.
+    async fn create_user(&self, audit: &AuditContext, new: &NewUser) -> StoreResult<UserAccount>;
+    /// Any account by id: used to load the signed-in user of a session.
+    async fn user(&self, id: UserId) -> StoreResult<Option<UserAccount>>;
+    /// Any account by email: used by sign-in and by the command line.
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserAccount>>;
+    /// All accounts, for platform operators (names and roles only are shown).
+    async fn all_users(&self) -> StoreResult<Vec<UserAccount>>;
+    /// The accounts of one organisation.
+    async fn users_in(&self, scope: &OrgScope) -> StoreResult<Vec<UserAccount>>;
+    /// One account of the organisation; another organisation's account is `None`.
+    async fn user_in(&self, scope: &OrgScope, id: UserId) -> StoreResult<Option<UserAccount>>;
+    /// `NotFound` for an account outside the scope.
+    async fn set_roles(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: UserId,
+        roles: &RoleSet,
+    ) -> StoreResult<()>;
+    /// Disabling also ends the account's sessions and revokes its API tokens.
+    async fn set_disabled(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: UserId,
+        disabled: bool,
+    ) -> StoreResult<()>;
+    /// Replaces the password hash, clears the lockout and ends every session
+    /// of the account except `keep_session` (the one that made the change).
+    async fn set_password(
+        &self,
+        audit: &AuditContext,
+        action: AuditAction,
+        id: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> StoreResult<()>;
+
+    // Sign-in bookkeeping.
+
+    /// Counts a failed attempt and sets the lockout end the caller computed.
+    /// Returns the number of consecutive failures including this one.
+    async fn record_sign_in_failure(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        locked_until: Option<Timestamp>,
+    ) -> StoreResult<u32>;
+    /// Clears the failure count and lockout.
+    async fn record_sign_in_success(&self, audit: &AuditContext, id: UserId) -> StoreResult<()>;
+
+    // Second factor.
+
+    /// Enrols (`Some`) or removes (`None`) the TOTP secret; enrolment
+    /// replaces the recovery codes with the given hashes.
+    async fn set_second_factor(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        totp_secret_sealed: Option<&str>,
+        recovery_code_hashes: &[String],
+    ) -> StoreResult<()>;
+    /// Uses a recovery code once. True when the hash matched an unused code.
+    async fn consume_recovery_code(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        code_hash: &str,
+    ) -> StoreResult<bool>;
+    async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32>;
+
+    // Sessions.
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
+    async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+    async fn complete_second_factor(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Removes sessions idle since before `idle_before` or created before
+    /// `created_before`. Returns how many went.
+    async fn delete_expired_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> StoreResult<u64>;
+
+    // API tokens (the secret is shown once; only its SHA-256 is kept).
+
+    async fn create_api_token(
+        &self,
+        audit: &AuditContext,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiToken>;
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    /// `NotFound` when the token is not the user's or already revoked.
+    async fn revoke_api_token(
+        &self,
+        audit: &AuditContext,
+        user: UserId,
+        id: ApiTokenId,
+    ) -> StoreResult<()>;
+    /// An unrevoked token by the hash of its secret; records its use.
+    async fn use_api_token(&self, token_hash: &str, at: Timestamp)
+    -> StoreResult<Option<ApiToken>>;
+
+    // Audit log.
+
+    /// Appends an event that is not the side effect of another change.
+    async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()>;
+    /// The newest entries whose organisation is the scope's, newest first,
+    /// strictly before `before_seq` when given.
+    async fn audit_entries(
+        &self,
+        scope: &OrgScope,
+        limit: u32,
+        before_seq: Option<i64>,
+    ) -> StoreResult<Vec<AuditEntry>>;
+    /// Recomputes the whole chain from the first entry.
+    async fn verify_audit_chain(&self) -> StoreResult<AuditVerification>;
+}
