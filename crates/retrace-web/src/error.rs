@@ -1,0 +1,139 @@
+//! One error type for every handler, rendered once: as an HTML page, as a
+//! redirect to the sign-in page, or under `/api/` as JSON `{code, message}`.
+//! Internal causes are logged with a reference and never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use retrace_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// Signed in with a password, second factor still to give or to enrol.
+    #[error("second factor required")]
+    SecondFactorPending { enrol: bool },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("the form has expired or did not come from this site")]
+    Csrf,
+    #[error("request too large")]
+    PayloadTooLarge,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Unauthenticated | WebError::SecondFactorPending { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code of the JSON body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound => "not_found",
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::SecondFactorPending { .. } => "second_factor_required",
+            WebError::Forbidden => "forbidden",
+            WebError::Invalid { .. } => "invalid",
+            WebError::Conflict { .. } => "conflict",
+            WebError::Csrf => "csrf",
+            WebError::PayloadTooLarge => "payload_too_large",
+            WebError::MethodNotAllowed => "method_not_allowed",
+            WebError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Conflict { field } => WebError::Conflict {
+                field: field.to_owned(),
+                message: format!("{field} is already in use"),
+            },
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<retrace_domain::InvalidValue> for WebError {
+    fn from(error: retrace_domain::InvalidValue) -> Self {
+        WebError::Invalid {
+            field: error.field.to_owned(),
+            message: error.message,
+        }
+    }
+}
+
+/// What the rendering middleware needs to turn an error into a page or a
+/// JSON body. The message is already safe to show.
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    pub code: &'static str,
+    pub field: Option<String>,
+    pub message: String,
+    pub pending_enrol: Option<bool>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (field, message) = match &self {
+            WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+                (Some(field.clone()), format!("{field}: {message}"))
+            }
+            WebError::Internal(cause) => {
+                let reference = crate::secrets::random_token(6);
+                tracing::error!(%reference, %cause, "internal error");
+                (None, format!("internal error (reference {reference})"))
+            }
+            other => (None, other.to_string()),
+        };
+        let report = ErrorReport {
+            code: self.code(),
+            field,
+            message,
+            pending_enrol: match self {
+                WebError::SecondFactorPending { enrol } => Some(enrol),
+                _ => None,
+            },
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(report);
+        response
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

@@ -1,0 +1,135 @@
+//! Languages: English, French, Arabic (right to left) and Spanish, from
+//! Fluent files in `locales/`. A missing key falls back to English.
+
+use axum::http::HeaderMap;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use unic_langid::LanguageIdentifier;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+pub const LANG_COOKIE: &str = "retrace_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+    Ar,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 4] = [Lang::En, Lang::Fr, Lang::Ar, Lang::Es];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Ar => "ar",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Ar => "العربية",
+            Lang::Es => "Español",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|lang| lang.code() == primary)
+    }
+
+    /// The cookie if set, else the first supported language of
+    /// `Accept-Language`, else English.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        if let Some(lang) = crate::security::cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+            return lang;
+        }
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value
+                    .split(',')
+                    .filter_map(|part| part.split(';').next())
+                    .find_map(Lang::parse)
+            })
+            .unwrap_or(Lang::En)
+    }
+
+    fn identifier(self) -> LanguageIdentifier {
+        match self {
+            Lang::En => unic_langid::langid!("en"),
+            Lang::Fr => unic_langid::langid!("fr"),
+            Lang::Ar => unic_langid::langid!("ar"),
+            Lang::Es => unic_langid::langid!("es"),
+        }
+    }
+
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(&self.identifier(), key)
+    }
+
+    /// A message with a `count` argument, so plural rules apply (Arabic has six forms).
+    pub fn t_count(self, key: &str, count: u64) -> String {
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        args.insert(Cow::Borrowed("count"), FluentValue::from(count));
+        LOCALES.lookup_with_args(&self.identifier(), key, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_english_key_exists_in_every_language() {
+        let english = include_str!("../locales/en/main.ftl");
+        let keys: Vec<&str> = english
+            .lines()
+            .filter(|line| !line.starts_with([' ', '#', '\t', '.', '[', '*', '}']) && line.contains(" ="))
+            .filter_map(|line| line.split(" =").next())
+            .collect();
+        assert!(keys.len() > 50, "found only {} keys", keys.len());
+        for lang in Lang::ALL {
+            let missing: Vec<&&str> = keys
+                .iter()
+                .filter(|key| {
+                    LOCALES
+                        .try_lookup_complete(&lang.identifier(), key, None)
+                        .is_none()
+                })
+                .collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn arabic_uses_its_plural_forms() {
+        assert_ne!(Lang::Ar.t_count("recovery-codes-left", 2), Lang::Ar.t_count("recovery-codes-left", 11));
+        assert_eq!(Lang::En.t_count("recovery-codes-left", 1), "1 recovery code left");
+        assert_eq!(Lang::parse("fr-BE"), Some(Lang::Fr));
+        assert_eq!(Lang::Ar.dir(), "rtl");
+    }
+}

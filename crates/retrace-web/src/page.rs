@@ -1,0 +1,118 @@
+//! What every page needs besides its own content: language, direction,
+//! CSRF token, the signed-in account and the navigation its roles allow.
+
+use crate::AppState;
+use crate::csrf::CsrfToken;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::identity::Identity;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use retrace_domain::Role;
+use retrace_store::Membership;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+pub struct NavUser {
+    pub display_name: String,
+    pub context: String,
+}
+
+pub struct Page {
+    pub lang: Lang,
+    pub csrf: String,
+    /// Path and query of this page, for the language switcher to return to.
+    pub here: String,
+    pub user: Option<NavUser>,
+    pub nav: Vec<NavItem>,
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t_count(&self, key: &str, count: &u64) -> String {
+        self.lang.t_count(key, *count)
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn dir(&self) -> &'static str {
+        self.lang.dir()
+    }
+
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| (lang.code(), lang.native_name(), lang == self.lang))
+            .collect()
+    }
+
+    pub fn role_name(&self, role: &str) -> String {
+        self.lang.t(&format!("role-{}", role.replace('_', "-")))
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let lang = Lang::from_headers(&parts.headers);
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|token| token.0.clone())
+            .unwrap_or_default();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| "/".to_owned());
+        let path = parts.uri.path().to_owned();
+        let identity = parts.extensions.get::<Identity>().cloned().unwrap_or(Identity::Anonymous);
+        let mut nav = Vec::new();
+        let mut item = |href: &'static str, key: &str| {
+            let current = if href == "/" { path == "/" } else { path.starts_with(href) };
+            nav.push(NavItem { href, label: lang.t(key), current });
+        };
+        let user = match &identity {
+            Identity::Session { user, .. } => {
+                item("/", "nav-home");
+                let context = match &user.membership {
+                    Membership::Member { org, roles } => {
+                        if roles.contains(Role::OrgAdmin) {
+                            item("/org/users", "nav-users");
+                            item("/org/audit", "nav-audit");
+                        }
+                        state
+                            .store
+                            .organisation(*org)
+                            .await?
+                            .map(|org| org.name.to_string())
+                            .unwrap_or_default()
+                    }
+                    Membership::Operator => {
+                        item("/operator/organisations", "nav-organisations");
+                        item("/operator/users", "nav-accounts");
+                        lang.t("platform-operator")
+                    }
+                };
+                item("/account", "nav-account");
+                Some(NavUser { display_name: user.display_name.to_string(), context })
+            }
+            Identity::Pending { user, .. } => Some(NavUser {
+                display_name: user.display_name.to_string(),
+                context: String::new(),
+            }),
+            Identity::Anonymous | Identity::ApiToken { .. } => None,
+        };
+        Ok(Page { lang, csrf, here, user, nav })
+    }
+}

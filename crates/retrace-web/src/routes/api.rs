@@ -1,0 +1,164 @@
+//! The JSON API under `/api/v1`, authenticated by bearer API tokens.
+//! Described by the OpenAPI document at `/api/v1/openapi.json`.
+
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::identity::{Member, Operator, SignedIn};
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use retrace_domain::{CountryCode, OrgKind, OrgName, Role, UserId};
+use retrace_store::{AuditContext, Membership, NewOrganisation, Organisation, UserAccount};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/org/users", get(org_users))
+        .route("/api/v1/org/users/{id}", get(org_user))
+        .route("/api/v1/org/audit", get(org_audit))
+        .route("/api/v1/organisations", get(organisations).post(create_organisation))
+}
+
+/// A JSON body whose errors name what is wrong and where.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(WebError::invalid("body", rejection.body_text())),
+        }
+    }
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+fn user_json(user: &UserAccount) -> Value {
+    let (organisation, roles, operator) = match &user.membership {
+        Membership::Member { org, roles } => (
+            Some(org.to_string()),
+            roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            false,
+        ),
+        Membership::Operator => (None, Vec::new(), true),
+    };
+    json!({
+        "id": user.id.to_string(),
+        "email": user.email.as_str(),
+        "display_name": user.display_name.as_str(),
+        "organisation": organisation,
+        "roles": roles,
+        "operator": operator,
+        "disabled": user.disabled,
+        "second_factor": user.totp_secret_sealed.is_some(),
+    })
+}
+
+fn organisation_json(org: &Organisation) -> Value {
+    json!({
+        "id": org.id.to_string(),
+        "name": org.name.as_str(),
+        "kind": org.kind.as_str(),
+        "country": org.country.as_str(),
+        "created_at": org.created_at.rfc3339(),
+    })
+}
+
+async fn me(signed_in: SignedIn) -> Json<Value> {
+    Json(user_json(&signed_in.user))
+}
+
+async fn org_users(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
+    member.require(Role::OrgAdmin)?;
+    let users = state.store.users_in(&member.scope()).await?;
+    Ok(Json(json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() })))
+}
+
+async fn org_user(State(state): State<AppState>, member: Member, Path(id): Path<String>) -> WebResult<Json<Value>> {
+    member.require(Role::OrgAdmin)?;
+    let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
+    let user = state.store.user_in(&member.scope(), id).await?.ok_or(WebError::NotFound)?;
+    Ok(Json(user_json(&user)))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+async fn org_audit(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<AuditQuery>,
+) -> WebResult<Json<Value>> {
+    member.require(Role::OrgAdmin)?;
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let entries = state.store.audit_entries(&member.scope(), limit, query.before).await?;
+    state
+        .store
+        .append_audit(
+            &AuditContext { at: state.clock.now(), actor: Some(member.id()), org: Some(member.org), purpose: None },
+            &retrace_store::AuditEvent {
+                action: retrace_domain::AuditAction::AuditViewed,
+                object_kind: retrace_domain::ObjectKind::AuditLog,
+                object_id: member.org.to_string(),
+            },
+        )
+        .await?;
+    let entries: Vec<Value> = entries
+        .iter()
+        .map(|entry| {
+            let r = &entry.record;
+            json!({
+                "seq": r.seq,
+                "at": r.at.rfc3339(),
+                "actor": r.actor.map(|id| id.to_string()),
+                "action": r.action,
+                "object_kind": r.object_kind,
+                "object_id": r.object_id,
+                "purpose": r.purpose,
+                "hash": entry.hash.to_hex(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "entries": entries })))
+}
+
+async fn organisations(State(state): State<AppState>, _operator: Operator) -> WebResult<Json<Value>> {
+    let orgs = state.store.organisations().await?;
+    Ok(Json(json!({ "organisations": orgs.iter().map(organisation_json).collect::<Vec<_>>() })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewOrganisationBody {
+    name: String,
+    kind: String,
+    country: String,
+}
+
+async fn create_organisation(
+    State(state): State<AppState>,
+    operator: Operator,
+    JsonBody(body): JsonBody<NewOrganisationBody>,
+) -> WebResult<Response> {
+    let new = NewOrganisation {
+        name: OrgName::parse(&body.name)?,
+        kind: OrgKind::parse(&body.kind)?,
+        country: CountryCode::parse(&body.country)?,
+    };
+    let audit = AuditContext { at: state.clock.now(), actor: Some(operator.user.id), org: None, purpose: None };
+    let org = state.store.create_organisation(&audit, &new).await?;
+    Ok((StatusCode::CREATED, Json(organisation_json(&org))).into_response())
+}

@@ -1,0 +1,247 @@
+//! The router: every route, and the layers every route goes through.
+
+mod account;
+mod api;
+mod operator;
+mod org;
+mod public;
+mod session;
+
+use crate::AppState;
+use crate::error::{ErrorReport, WebError};
+use crate::i18n::Lang;
+use crate::page::Page;
+use crate::templates::{ErrorPage, render};
+use axum::Json;
+use axum::Router;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router(state: AppState) -> Router {
+    let secure = state.config.secure_cookies;
+    let mut router = Router::new()
+        .route("/", get(session::home))
+        .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
+        .route(
+            "/sign-in/second-factor",
+            get(session::second_factor_page).post(session::second_factor),
+        )
+        .route("/sign-out", post(session::sign_out))
+        .route("/language", post(public::set_language))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/second-factor",
+            get(account::enrol_page).post(account::enrol),
+        )
+        .route("/account/second-factor/remove", post(account::remove_second_factor))
+        .route("/account/api-tokens", post(account::create_token))
+        .route("/account/api-tokens/{id}/revoke", post(account::revoke_token))
+        .route("/org/users", get(org::users).post(org::create_user))
+        .route("/org/users/{id}", get(org::user))
+        .route("/org/users/{id}/roles", post(org::set_roles))
+        .route("/org/users/{id}/disable", post(org::disable))
+        .route("/org/users/{id}/enable", post(org::enable))
+        .route("/org/users/{id}/reset-password", post(org::reset_password))
+        .route("/org/audit", get(org::audit))
+        .route(
+            "/operator/organisations",
+            get(operator::organisations).post(operator::create_organisation),
+        )
+        .route("/operator/users", get(operator::users).post(operator::create_user))
+        .route("/healthz", get(public::healthz))
+        .route("/metrics", get(public::metrics))
+        .route("/static/app.css", get(public::stylesheet))
+        .merge(api::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::identity::resolve))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), render_errors))
+        .layer(middleware::from_fn(crate::security::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::record));
+    if secure {
+        router = router.layer(middleware::from_fn(crate::security::strict_transport));
+    }
+    router.with_state(state)
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+async fn method_not_allowed() -> WebError {
+    WebError::MethodNotAllowed
+}
+
+/// Turns every `WebError` into what the client asked for: JSON under
+/// `/api/`, a redirect to sign in (pages, anonymous), or an HTML page.
+async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let is_get = request.method() == Method::GET;
+    let wanted = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned());
+    let (parts, body) = request.into_parts();
+    let page_parts = {
+        let mut copy = axum::http::Request::new(());
+        *copy.uri_mut() = parts.uri.clone();
+        *copy.headers_mut() = parts.headers.clone();
+        copy.extensions_mut().extend(parts.extensions.clone());
+        copy.into_parts().0
+    };
+    let response = next.run(Request::from_parts(parts, body)).await;
+    let Some(report) = response.extensions().get::<ErrorReport>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    let mut page_parts = page_parts;
+    if let Some(identity) = response.extensions().get::<crate::identity::Identity>() {
+        page_parts.extensions.insert(identity.clone());
+    }
+    if let Some(token) = response.extensions().get::<crate::csrf::CsrfToken>() {
+        page_parts.extensions.insert(token.clone());
+    }
+    if is_api {
+        let mut json = (
+            status,
+            Json(match &report.field {
+                Some(field) => serde_json::json!({ "code": report.code, "message": report.message, "field": field }),
+                None => serde_json::json!({ "code": report.code, "message": report.message }),
+            }),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            json.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        return json;
+    }
+    match report.pending_enrol {
+        Some(true) => return Redirect::to("/account/second-factor").into_response(),
+        Some(false) => return Redirect::to("/sign-in/second-factor").into_response(),
+        None => {}
+    }
+    if report.code == "unauthenticated" {
+        let target = if is_get && wanted != "/" {
+            format!("/sign-in?next={}", percent_encode_path(&wanted))
+        } else {
+            "/sign-in".to_owned()
+        };
+        return Redirect::to(&target).into_response();
+    }
+    let page = match Page::from_request_parts(&mut page_parts, &state).await {
+        Ok(page) => page,
+        Err(_) => fallback_page(&page_parts),
+    };
+    let lang = page.lang;
+    let title_key = match status {
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::FORBIDDEN if report.code == "csrf" => "error-csrf",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::TOO_MANY_REQUESTS => "error-rate-limited",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => "error-invalid",
+        StatusCode::INTERNAL_SERVER_ERROR => "error-internal",
+        _ => "error-generic",
+    };
+    let message = match report.code {
+        "invalid" | "conflict" | "internal" => report.message.clone(),
+        _ => lang.t(&format!("{title_key}-text")),
+    };
+    let html = render(&ErrorPage {
+        page: &page,
+        status: status.as_u16(),
+        title: lang.t(title_key),
+        message,
+    });
+    match html {
+        Ok(html) => (status, html).into_response(),
+        Err(_) => (status, report.message).into_response(),
+    }
+}
+
+fn fallback_page(parts: &axum::http::request::Parts) -> Page {
+    Page {
+        lang: Lang::from_headers(&parts.headers),
+        csrf: String::new(),
+        here: "/".to_owned(),
+        user: None,
+        nav: Vec::new(),
+    }
+}
+
+fn percent_encode_path(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                char::from(byte).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// Parses an `application/x-www-form-urlencoded` body, naming the field when
+/// it is malformed. Repeated keys (checkboxes) are kept in order.
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    pub fn parse(body: &[u8]) -> Result<Self, WebError> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(FormFields)
+            .map_err(|err| WebError::invalid("form", format!("the form could not be read: {err}")))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().trim().to_owned()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormFields {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if !content_type.starts_with("application/x-www-form-urlencoded") {
+            return Err(WebError::invalid(
+                "content-type",
+                "expected application/x-www-form-urlencoded",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| WebError::PayloadTooLarge)?;
+        FormFields::parse(&bytes)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}

@@ -1,0 +1,187 @@
+//! Platform operators: organisations and accounts. Operators see account
+//! names and roles, never the personal data that organisations hold.
+
+use super::FormFields;
+use super::org::{field_error, issue_password, parse_new_user, user_row};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::identity::Operator;
+use crate::page::Page;
+use crate::templates::{self, NewUserForm, OrgOption, OrgRow, render};
+use axum::http::StatusCode;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_domain::{CountryCode, OrgId, OrgKind, OrgName};
+use retrace_store::{AuditContext, Membership, NewOrganisation, NewUser};
+use std::collections::HashMap;
+
+fn operator_audit(operator: &Operator, state: &AppState) -> AuditContext {
+    AuditContext { at: state.clock.now(), actor: Some(operator.user.id), org: None, purpose: None }
+}
+
+struct OrgFormValues {
+    name: String,
+    kind: String,
+    country: String,
+}
+
+async fn organisations_page(
+    state: &AppState,
+    page: &Page,
+    values: OrgFormValues,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let users = state.store.all_users().await?;
+    let mut members: HashMap<OrgId, usize> = HashMap::new();
+    for user in &users {
+        if let Membership::Member { org, .. } = user.membership {
+            *members.entry(org).or_default() += 1;
+        }
+    }
+    let mut organisations: Vec<OrgRow> = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|org| OrgRow {
+            members: members.get(&org.id).copied().unwrap_or(0),
+            name: org.name.to_string(),
+            kind: org.kind.as_str().to_owned(),
+            country: org.country.to_string(),
+        })
+        .collect();
+    organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    let html = render(&templates::OperatorOrgs {
+        page,
+        organisations,
+        kinds: OrgKind::ALL.iter().map(|kind| kind.as_str()).collect(),
+        name: values.name,
+        kind: values.kind,
+        country: values.country,
+        error,
+    })?;
+    Ok((status, html).into_response())
+}
+
+pub async fn organisations(State(state): State<AppState>, page: Page, _operator: Operator) -> WebResult<Response> {
+    let values = OrgFormValues { name: String::new(), kind: "national_society".into(), country: String::new() };
+    organisations_page(&state, &page, values, None, StatusCode::OK).await
+}
+
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    page: Page,
+    operator: Operator,
+    form: FormFields,
+) -> WebResult<Response> {
+    let values = OrgFormValues { name: form.text("name"), kind: form.text("kind"), country: form.text("country") };
+    let parsed = (|| {
+        Ok::<_, WebError>(NewOrganisation {
+            name: OrgName::parse(&values.name)?,
+            kind: OrgKind::parse(&values.kind)?,
+            country: CountryCode::parse(&values.country)?,
+        })
+    })();
+    let new = match parsed {
+        Ok(new) => new,
+        Err(error) => {
+            let message = field_error(&page, &error);
+            return organisations_page(&state, &page, values, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.store.create_organisation(&operator_audit(&operator, &state), &new).await {
+        Ok(_) => Ok(Redirect::to("/operator/organisations").into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            match field_error(&page, &error) {
+                Some(message) => organisations_page(&state, &page, values, Some(message), StatusCode::CONFLICT).await,
+                None => Err(error),
+            }
+        }
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    page: &Page,
+    form: NewUserForm,
+    selected_org: Option<OrgId>,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let orgs = state.store.organisations().await?;
+    let names: HashMap<OrgId, String> = orgs.iter().map(|org| (org.id, org.name.to_string())).collect();
+    let mut users: Vec<_> = state
+        .store
+        .all_users()
+        .await?
+        .iter()
+        .map(|user| {
+            let context = match &user.membership {
+                Membership::Member { org, .. } => names.get(org).cloned().unwrap_or_default(),
+                Membership::Operator => page.t("platform-operator"),
+            };
+            user_row(user, context)
+        })
+        .collect();
+    users.sort_by(|a, b| (a.context.as_str(), a.display_name.as_str()).cmp(&(b.context.as_str(), b.display_name.as_str())));
+    let mut organisations: Vec<OrgOption> = orgs
+        .iter()
+        .map(|org| OrgOption { id: org.id.to_string(), name: org.name.to_string(), selected: Some(org.id) == selected_org })
+        .collect();
+    organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    let html = render(&templates::OperatorUsers { page, users, organisations, form, error })?;
+    Ok((status, html).into_response())
+}
+
+pub async fn users(State(state): State<AppState>, page: Page, _operator: Operator) -> WebResult<Response> {
+    users_page(&state, &page, NewUserForm::default(), None, None, StatusCode::OK).await
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    page: Page,
+    operator: Operator,
+    form: FormFields,
+) -> WebResult<Response> {
+    let (values, parsed) = parse_new_user(&form);
+    let org = match form.text("org").parse::<OrgId>() {
+        Ok(id) => state.store.organisation(id).await?.map(|org| org.id),
+        Err(_) => None,
+    };
+    let selected = org;
+    let result = match (org, parsed) {
+        (None, _) => Err(WebError::invalid("org", "choose an organisation")),
+        (Some(_), Err(error)) => Err(error),
+        (Some(org), Ok(parsed)) => Ok((org, parsed)),
+    };
+    let (org, (email, display_name, roles)) = match result {
+        Ok(ok) => ok,
+        Err(error) => {
+            let message = field_error(&page, &error);
+            return users_page(&state, &page, values, selected, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let (password, password_hash) = tokio::task::spawn_blocking(issue_password)
+        .await
+        .map_err(WebError::internal)??;
+    let new = NewUser { email, display_name, membership: Membership::Member { org, roles }, password_hash };
+    match state.store.create_user(&operator_audit(&operator, &state), &new).await {
+        Ok(user) => Ok(render(&templates::PasswordIssued {
+            page: &page,
+            display_name: user.display_name.to_string(),
+            email: user.email.to_string(),
+            password,
+            back: "/operator/users".to_owned(),
+        })?
+        .into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            match field_error(&page, &error) {
+                Some(message) => users_page(&state, &page, values, selected, Some(message), StatusCode::CONFLICT).await,
+                None => Err(error),
+            }
+        }
+    }
+}

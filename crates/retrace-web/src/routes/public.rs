@@ -1,0 +1,65 @@
+//! Routes without sign-in: health, metrics, the stylesheet, the language choice.
+
+use super::FormFields;
+use crate::AppState;
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::security::{CookieSpec, local_path, set_cookie};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let database_up = state.store.ping().await.is_ok();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(database_up),
+    )
+        .into_response()
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+pub async fn set_language(State(state): State<AppState>, form: FormFields) -> Response {
+    let lang = form.get("lang").and_then(Lang::parse).unwrap_or(Lang::En);
+    let back = form.get("back").and_then(local_path).unwrap_or("/").to_owned();
+    let mut response = Redirect::to(&back).into_response();
+    set_cookie(
+        response.headers_mut(),
+        CookieSpec {
+            name: LANG_COOKIE,
+            value: lang.code(),
+            max_age_seconds: Some(365 * 24 * 3600),
+            http_only: true,
+            secure: state.config.secure_cookies,
+        },
+    );
+    response
+}
