@@ -12,6 +12,7 @@
 //! default) and `retrace-store-postgres`. The `conformance` module is one
 //! test suite that both must pass.
 
+pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
@@ -38,7 +39,12 @@ pub enum StoreError {
     /// Stored data that does not parse back into domain values.
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
-    /// Anything the database driver reports: unreachable, I/O, SQL errors.
+    /// The database cannot be opened or reached (a missing directory that
+    /// cannot be created, a refused connection, bad credentials). The text
+    /// never contains the connection URL, which may hold a password.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else the database driver reports: I/O, SQL errors.
     #[error("database error: {0}")]
     Database(String),
 }
