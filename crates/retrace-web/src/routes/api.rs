@@ -1,10 +1,11 @@
 //! The JSON API under `/api/v1`, authenticated by bearer API tokens.
 //! Described by the OpenAPI document at `/api/v1/openapi.json`.
 
+use super::QueryParams;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::identity::{Member, Operator, SignedIn};
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -113,7 +114,7 @@ struct AuditQuery {
 async fn org_audit(
     State(state): State<AppState>,
     member: Member,
-    Query(query): Query<AuditQuery>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Json<Value>> {
     member.require(Role::OrgAdmin)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);

@@ -211,6 +211,36 @@ fn percent_encode_path(value: &str) -> String {
         .collect()
 }
 
+/// Query parameters whose errors name the parameter, as JSON.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for QueryParams<T>
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, WebError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                match detail.split_once(": ") {
+                    Some((field, message)) if !field.contains(' ') => {
+                        Err(WebError::invalid(field, message))
+                    }
+                    _ => Err(WebError::invalid("query", detail)),
+                }
+            }
+        }
+    }
+}
+
 /// Parses an `application/x-www-form-urlencoded` body, naming the field when
 /// it is malformed. Repeated keys (checkboxes) are kept in order.
 pub struct FormFields(Vec<(String, String)>);

@@ -1,13 +1,14 @@
 //! Organisation administration: accounts of the organisation and its audit log.
 
 use super::FormFields;
+use super::QueryParams;
 use crate::AppState;
 use crate::auth::password::hash_password;
 use crate::error::{WebError, WebResult};
 use crate::identity::Member;
 use crate::page::Page;
 use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
@@ -389,7 +390,7 @@ pub async fn audit(
     State(state): State<AppState>,
     page: Page,
     member: Member,
-    Query(query): Query<AuditQuery>,
+    QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Response> {
     member.require(Role::OrgAdmin)?;
     const PAGE_SIZE: u32 = 50;

@@ -1,0 +1,320 @@
+//! Every route against three callers that must be refused: anonymous, the
+//! wrong role, and a member of another organisation (whose view of a record
+//! must be indistinguishable from a record that does not exist).
+
+use crate::harness::{TestApp, TestResponse};
+use axum::http::StatusCode;
+use retrace_store::Membership;
+
+const PAGE_GETS: [&str; 8] = [
+    "/",
+    "/account",
+    "/account/second-factor",
+    "/org/users",
+    "/org/users/00000000-0000-4000-8000-000000000000",
+    "/org/audit",
+    "/operator/organisations",
+    "/operator/users",
+];
+
+const PAGE_POSTS: [&str; 12] = [
+    "/account/password",
+    "/account/second-factor",
+    "/account/second-factor/remove",
+    "/account/api-tokens",
+    "/account/api-tokens/00000000-0000-4000-8000-000000000000/revoke",
+    "/org/users",
+    "/org/users/00000000-0000-4000-8000-000000000000/roles",
+    "/org/users/00000000-0000-4000-8000-000000000000/disable",
+    "/org/users/00000000-0000-4000-8000-000000000000/enable",
+    "/org/users/00000000-0000-4000-8000-000000000000/reset-password",
+    "/operator/organisations",
+    "/operator/users",
+];
+
+const API_GETS: [&str; 5] = [
+    "/api/v1/me",
+    "/api/v1/org/users",
+    "/api/v1/org/users/00000000-0000-4000-8000-000000000000",
+    "/api/v1/org/audit",
+    "/api/v1/organisations",
+];
+
+#[tokio::test]
+async fn anonymous_pages_redirect_to_sign_in() {
+    let app = TestApp::new().await;
+    let browser = app.client();
+    for path in PAGE_GETS {
+        let response = browser.get(path).await;
+        response.assert_redirect_to_sign_in();
+        if path != "/" {
+            assert!(
+                response.location().unwrap().contains("next="),
+                "{path} should come back after sign-in"
+            );
+        }
+    }
+    for path in PAGE_POSTS {
+        browser.post(path, &[]).await.assert_redirect_to_sign_in();
+    }
+}
+
+#[tokio::test]
+async fn anonymous_api_gets_401_json() {
+    let app = TestApp::new().await;
+    let client = app.client();
+    for path in API_GETS {
+        let response = client.get(path).await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{path}");
+        let json = response.json();
+        assert_eq!(json["code"], "unauthenticated", "{path}");
+        assert!(json["message"].is_string());
+    }
+    let response = client
+        .post_json(
+            "/api/v1/organisations",
+            r#"{"name":"X","kind":"ngo","country":"BE"}"#,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+    let bad_token = app.api("rt_not-a-real-token");
+    assert_eq!(
+        bad_token.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn public_routes_answer_without_sign_in() {
+    let app = TestApp::new().await;
+    let client = app.client();
+    assert_eq!(client.get("/sign-in").await.status, StatusCode::OK);
+    assert_eq!(client.get("/static/app.css").await.status, StatusCode::OK);
+    let health = client.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["database"], "ok");
+    let openapi = client.get("/api/v1/openapi.json").await;
+    assert_eq!(openapi.status, StatusCode::OK);
+    assert!(openapi.json()["paths"]["/api/v1/me"].is_object());
+    let metrics = client.get("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(metrics.body.contains("# TYPE"), "{}", metrics.body);
+}
+
+#[tokio::test]
+async fn wrong_role_is_forbidden_on_pages() {
+    let app = TestApp::new().await;
+    let org = app.org("Croix-Rouge de Belgique", "BE").await;
+    let target = app.member("target@be.example", org, "viewer").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let caseworker = app.signed_in("case@be.example").await;
+    let user_page = format!("/org/users/{target}");
+    for path in [
+        "/org/users",
+        user_page.as_str(),
+        "/org/audit",
+        "/operator/organisations",
+        "/operator/users",
+    ] {
+        let response = caseworker.get(path).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            response.body.contains("<html"),
+            "{path} answers with a page"
+        );
+    }
+    for action in ["roles", "disable", "enable", "reset-password"] {
+        let path = format!("/org/users/{target}/{action}");
+        let response = caseworker.post(&path, &[("roles", "org_admin")]).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let create = caseworker
+        .post(
+            "/org/users",
+            &[
+                ("email", "new@be.example"),
+                ("display_name", "New"),
+                ("roles", "org_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(create.status, StatusCode::FORBIDDEN);
+    let create_org = caseworker
+        .post(
+            "/operator/organisations",
+            &[("name", "Mine"), ("kind", "ngo"), ("country", "BE")],
+        )
+        .await;
+    assert_eq!(create_org.status, StatusCode::FORBIDDEN);
+    // Nothing was changed by the refused requests.
+    let scope = retrace_store::OrgScope::new(org);
+    assert_eq!(app.store.users_in(&scope).await.unwrap().len(), 2);
+    assert_eq!(app.store.organisations().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn operators_manage_accounts_but_not_organisation_pages() {
+    let app = TestApp::new().await;
+    app.account("op@retrace.example", Membership::Operator)
+        .await;
+    let operator = app.signed_in("op@retrace.example").await;
+    assert_eq!(
+        operator.get("/operator/organisations").await.status,
+        StatusCode::OK
+    );
+    for path in ["/org/users", "/org/audit"] {
+        assert_eq!(
+            operator.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn wrong_role_is_forbidden_on_the_api() {
+    let app = TestApp::new().await;
+    let org = app.org("Croix-Rouge française", "FR").await;
+    app.member("viewer@fr.example", org, "viewer").await;
+    let browser = app.signed_in("viewer@fr.example").await;
+    let token = create_token(&browser).await;
+    let api = app.api(&token);
+    assert_eq!(api.get("/api/v1/me").await.status, StatusCode::OK);
+    for path in [
+        "/api/v1/org/users",
+        "/api/v1/org/audit",
+        "/api/v1/organisations",
+    ] {
+        let response = api.get(path).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(response.json()["code"], "forbidden", "{path}");
+    }
+    let response = api
+        .post_json(
+            "/api/v1/organisations",
+            r#"{"name":"X","kind":"ngo","country":"BE"}"#,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+}
+
+pub async fn create_token(browser: &crate::harness::Client<'_>) -> String {
+    let response = browser
+        .post("/account/api-tokens", &[("name", "laptop")])
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    response
+        .between("id=\"new-token\">", "</code>")
+        .expect("the new token is shown once")
+}
+
+/// Status and body with the request-specific path taken out.
+fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
+    (response.status, response.body.replace(id, "ID"))
+}
+
+#[tokio::test]
+async fn another_organisations_account_looks_missing() {
+    let app = TestApp::new().await;
+    let belgium = app.org("Belgian Red Cross", "BE").await;
+    let france = app.org("French Red Cross", "FR").await;
+    app.member("admin@be.example", belgium, "org_admin").await;
+    let foreign = app.member("case@fr.example", france, "caseworker").await;
+    let missing = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+    let foreign_id = foreign.to_string();
+    let admin = app.signed_in("admin@be.example").await;
+
+    let seen = admin.get(&format!("/org/users/{foreign_id}")).await;
+    let absent = admin.get(&format!("/org/users/{missing}")).await;
+    assert_eq!(seen.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&seen, &foreign_id), shape(&absent, missing));
+
+    for action in ["roles", "disable", "enable", "reset-password"] {
+        let seen = admin
+            .post(
+                &format!("/org/users/{foreign_id}/{action}"),
+                &[("roles", "viewer")],
+            )
+            .await;
+        let absent = admin
+            .post(
+                &format!("/org/users/{missing}/{action}"),
+                &[("roles", "viewer")],
+            )
+            .await;
+        assert_eq!(seen.status, StatusCode::NOT_FOUND, "{action}");
+        assert_eq!(
+            shape(&seen, &foreign_id),
+            shape(&absent, missing),
+            "{action}"
+        );
+    }
+    // The foreign account is untouched.
+    let account = app.store.user(foreign).await.unwrap().unwrap();
+    assert!(!account.disabled);
+    assert_eq!(
+        account.membership,
+        Membership::Member {
+            org: france,
+            roles: retrace_domain::RoleSet::parse_list("caseworker").unwrap()
+        }
+    );
+
+    let token = create_token(&admin).await;
+    let api = app.api(&token);
+    let seen = api.get(&format!("/api/v1/org/users/{foreign_id}")).await;
+    let absent = api.get(&format!("/api/v1/org/users/{missing}")).await;
+    assert_eq!(seen.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&seen, &foreign_id), shape(&absent, missing));
+    let listed = api.get("/api/v1/org/users").await;
+    assert!(!listed.body.contains("fr.example"), "{}", listed.body);
+}
+
+#[tokio::test]
+async fn another_users_api_token_looks_missing() {
+    let app = TestApp::new().await;
+    let org = app.org("IOM Italy", "IT").await;
+    app.member("a@it.example", org, "caseworker").await;
+    app.member("b@it.example", org, "caseworker").await;
+    let a = app.signed_in("a@it.example").await;
+    let b = app.signed_in("b@it.example").await;
+    create_token(&a).await;
+    let a_token_id = app
+        .store
+        .api_tokens(
+            app.store
+                .user_by_email(&retrace_domain::Email::parse("a@it.example").unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let seen = b
+        .post(&format!("/account/api-tokens/{a_token_id}/revoke"), &[])
+        .await;
+    let missing = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+    let absent = b
+        .post(&format!("/account/api-tokens/{missing}/revoke"), &[])
+        .await;
+    assert_eq!(seen.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&seen, &a_token_id), shape(&absent, missing));
+}
+
+#[tokio::test]
+async fn audit_pages_show_only_the_own_organisation() {
+    let app = TestApp::new().await;
+    let belgium = app.org("Belgian Red Cross", "BE").await;
+    let france = app.org("French Red Cross", "FR").await;
+    app.member("admin@be.example", belgium, "org_admin").await;
+    app.member("admin@fr.example", france, "org_admin").await;
+    let be = app.signed_in("admin@be.example").await;
+    let _fr = app.signed_in("admin@fr.example").await;
+    let page = be.get("/org/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("admin@be.example") || page.body.contains("signed_in"));
+    assert!(!page.body.contains("admin@fr.example"), "{}", page.body);
+}

@@ -1,0 +1,340 @@
+//! `TestApp`: the whole router over a fresh database per test, driven
+//! in-process with a cookie jar, the CSRF token and a settable clock.
+//!
+//! The backend is SQLite unless `RETRACE_TEST_BACKEND=postgres`, in which
+//! case `RETRACE_TEST_POSTGRES_URL` names the server (see
+//! `scripts/test-postgres`).
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use retrace_domain::{
+    Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName, RoleSet,
+    Timestamp, UserId,
+};
+use retrace_store::{AuditContext, Membership, NewOrganisation, NewUser, Store};
+use retrace_web::{AppState, SecretKey, WebConfig};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery 42";
+
+/// A clock the test moves by hand.
+#[derive(Debug)]
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    pub fn advance(&self, by: std::time::Duration) {
+        let millis = i64::try_from(by.as_millis()).unwrap();
+        self.0.fetch_add(millis, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<TestClock>,
+    next_ip: AtomicU32,
+}
+
+/// One hash for every test account: Argon2 is slow by design.
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| retrace_web::hash_password(&NewPassword::parse(PASSWORD).unwrap()).unwrap())
+        .clone()
+}
+
+pub async fn fresh_store() -> Arc<dyn Store> {
+    match std::env::var("RETRACE_TEST_BACKEND").as_deref() {
+        _ => Arc::new(
+            retrace_store_sqlite::SqliteStore::open_fresh_for_tests()
+                .await
+                .unwrap(),
+        ),
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut WebConfig)) -> Self {
+        let store = fresh_store().await;
+        // 2026-06-01T00:00:00Z: a fixed start so TOTP codes are reproducible.
+        let clock = Arc::new(TestClock(AtomicI64::new(1_780_272_000_000)));
+        let mut config = WebConfig::new(SecretKey::from_bytes([7; 32]));
+        config.secure_cookies = false;
+        adjust(&mut config);
+        let state = AppState::new(store.clone(), clock.clone(), config);
+        Self {
+            router: retrace_web::router(state),
+            store,
+            clock,
+            next_ip: AtomicU32::new(1),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub async fn org(&self, name: &str, country: &str) -> OrgId {
+        self.store
+            .create_organisation(
+                &AuditContext::system(self.now(), "test"),
+                &NewOrganisation {
+                    name: OrgName::parse(name).unwrap(),
+                    kind: OrgKind::NationalSociety,
+                    country: CountryCode::parse(country).unwrap(),
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn account(&self, email: &str, membership: Membership) -> UserId {
+        self.store
+            .create_user(
+                &AuditContext::system(self.now(), "test"),
+                &NewUser {
+                    email: Email::parse(email).unwrap(),
+                    display_name: DisplayName::parse(&format!("Test {email}")).unwrap(),
+                    membership,
+                    password_hash: password_hash(),
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    }
+
+    pub async fn member(&self, email: &str, org: OrgId, roles: &str) -> UserId {
+        let roles = RoleSet::parse_list(roles).unwrap();
+        self.account(email, Membership::Member { org, roles }).await
+    }
+
+    /// A browser with its own cookie jar and its own client address.
+    pub fn client(&self) -> Client<'_> {
+        let n = self.next_ip.fetch_add(1, Ordering::SeqCst);
+        let ip = std::net::Ipv4Addr::from(0x0a00_0000 | n);
+        Client {
+            app: self,
+            cookies: Mutex::new(BTreeMap::new()),
+            addr: SocketAddr::from((ip, 40000)),
+            bearer: None,
+        }
+    }
+
+    /// A client for the JSON API with a bearer token.
+    pub fn api(&self, token: &str) -> Client<'_> {
+        let mut client = self.client();
+        client.bearer = Some(token.to_owned());
+        client
+    }
+
+    /// Signs in through the pages and returns the browser. Accounts whose
+    /// roles need a second factor enrol one on the way, as a person would.
+    pub async fn signed_in(&self, email: &str) -> Client<'_> {
+        let client = self.client();
+        client.sign_in(email).await;
+        client
+    }
+}
+
+pub struct Client<'a> {
+    app: &'a TestApp,
+    cookies: Mutex<BTreeMap<String, String>>,
+    pub addr: SocketAddr,
+    bearer: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+
+    /// The text between `start` and the next `end` after it.
+    pub fn between(&self, start: &str, end: &str) -> Option<String> {
+        let from = self.body.find(start)? + start.len();
+        let to = self.body[from..].find(end)? + from;
+        Some(self.body[from..to].to_owned())
+    }
+
+    pub fn assert_redirect_to_sign_in(&self) {
+        assert_eq!(self.status, StatusCode::SEE_OTHER, "{}", self.body);
+        let location = self.location().unwrap_or_default();
+        assert!(location.starts_with("/sign-in"), "redirected to {location}");
+    }
+}
+
+impl Client<'_> {
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, None, None).await
+    }
+
+    /// Posts a form with the CSRF token the page gave this browser.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = match self.cookie("retrace_csrf") {
+            Some(token) => token,
+            None => {
+                self.get("/sign-in").await;
+                self.cookie("retrace_csrf")
+                    .expect("sign-in page sets a CSRF cookie")
+            }
+        };
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Method::POST,
+            path,
+            Some(("application/x-www-form-urlencoded", body)),
+            None,
+        )
+        .await
+    }
+
+    pub async fn post_json(&self, path: &str, json: &str) -> TestResponse {
+        self.send(
+            Method::POST,
+            path,
+            Some(("application/json", json.to_owned())),
+            None,
+        )
+        .await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+        extra: Option<(&str, &str)>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        let cookie_header = {
+            let cookies = self.cookies.lock().unwrap();
+            cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if !cookie_header.is_empty() {
+            request = request.header(header::COOKIE, cookie_header);
+        }
+        if let Some(token) = &self.bearer {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some((name, value)) = extra {
+            request = request.header(name, value);
+        }
+        let body = match body {
+            Some((content_type, text)) => {
+                request = request.header(header::CONTENT_TYPE, content_type);
+                Body::from(text)
+            }
+            None => Body::empty(),
+        };
+        let mut request = request.body(body).unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            let expired = text.contains("Max-Age=0");
+            let mut cookies = self.cookies.lock().unwrap();
+            if expired || value.is_empty() {
+                cookies.remove(name);
+            } else {
+                cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Password, then enrolment or the code, whatever the account needs.
+    pub async fn sign_in(&self, email: &str) -> Option<String> {
+        let response = self
+            .post("/sign-in", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        match response.location() {
+            Some("/account/second-factor") => Some(self.enrol().await),
+            Some(_) => None,
+            None => panic!("sign-in did not redirect"),
+        }
+    }
+
+    /// Enrols a TOTP second factor from the enrolment page; returns the secret.
+    pub async fn enrol(&self) -> String {
+        let page = self.get("/account/second-factor").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let secret = page
+            .between("id=\"totp-secret\">", "</code>")
+            .expect("the page shows the secret");
+        let sealed = page
+            .between("name=\"sealed\" value=\"", "\"")
+            .expect("the page carries the sealed secret");
+        let code = retrace_web::totp_code(&secret, self.app.now()).unwrap();
+        let done = self
+            .post(
+                "/account/second-factor",
+                &[("sealed", sealed.as_str()), ("code", code.as_str())],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        secret
+    }
+}
