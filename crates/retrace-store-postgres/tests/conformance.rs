@@ -3,6 +3,13 @@
 //! without it the tests pass after printing a notice, unless `CI` or
 //! `RETRACE_REQUIRE_POSTGRES` is set, where they fail.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test harness: a failure to set up is a failed test"
+)]
+
 use async_trait::async_trait;
 use retrace_store::StoreResult;
 use retrace_store::conformance::Harness;
