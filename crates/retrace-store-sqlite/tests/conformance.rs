@@ -1,5 +1,12 @@
 //! The shared conformance suite, run on a fresh SQLite file per test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test harness: a failure to set up is a failed test"
+)]
+
 use async_trait::async_trait;
 use retrace_store::StoreResult;
 use retrace_store::conformance::Harness;

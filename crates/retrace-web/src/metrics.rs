@@ -12,10 +12,13 @@ use std::time::Instant;
 
 const BUCKETS: [f64; 10] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
+/// Per-bucket counts, total count and sum of seconds for one route.
+type Histogram = ([u64; BUCKETS.len()], u64, f64);
+
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, ([u64; BUCKETS.len()], u64, f64)>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
 }
 
 impl Metrics {

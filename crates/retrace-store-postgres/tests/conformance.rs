@@ -1,0 +1,124 @@
+//! The shared conformance suite, run on a fresh PostgreSQL database per
+//! test. Needs `RETRACE_TEST_POSTGRES_URL` (see `scripts/test-postgres`);
+//! without it the tests pass after printing a notice, unless `CI` or
+//! `RETRACE_REQUIRE_POSTGRES` is set, where they fail.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test harness: a failure to set up is a failed test"
+)]
+
+use async_trait::async_trait;
+use retrace_store::StoreResult;
+use retrace_store::conformance::Harness;
+use retrace_store_postgres::PostgresStore;
+use std::io::Write;
+
+struct Postgres {
+    store: PostgresStore,
+    url: String,
+}
+
+fn must_run() -> bool {
+    ["CI", "RETRACE_REQUIRE_POSTGRES"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}
+
+#[async_trait]
+impl Harness for Postgres {
+    type Store = PostgresStore;
+
+    async fn fresh() -> Option<Self> {
+        match PostgresStore::open_fresh_for_tests_from_env().await {
+            Ok(Some(store)) => {
+                let url = store.url_for_tests().unwrap().to_owned();
+                Some(Self { store, url })
+            }
+            Ok(None) if must_run() => panic!(
+                "RETRACE_TEST_POSTGRES_URL is unset but CI or RETRACE_REQUIRE_POSTGRES is set: \
+                 run eval \"$(scripts/test-postgres)\" first"
+            ),
+            Ok(None) => {
+                // Written to the real stderr, past the test harness's
+                // capture, and once for the whole binary.
+                static NOTICE: std::sync::Once = std::sync::Once::new();
+                NOTICE.call_once(|| {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "SKIPPED: PostgreSQL conformance tests not run: RETRACE_TEST_POSTGRES_URL \
+                         is unset (run eval \"$(scripts/test-postgres)\" first)"
+                    );
+                });
+                None
+            }
+            Err(error) => panic!("cannot create a PostgreSQL test database: {error}"),
+        }
+    }
+
+    fn store(&self) -> &PostgresStore {
+        &self.store
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        self.store.migrate().await
+    }
+
+    async fn reopen(&self) -> StoreResult<PostgresStore> {
+        self.store.close().await;
+        let store = PostgresStore::open(&self.url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn tamper_audit_purpose(&self, seq: i64, purpose: &str) -> StoreResult<()> {
+        let purpose = purpose.replace('\'', "''");
+        self.raw(&format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change; \
+             UPDATE audit_log SET purpose = '{purpose}' WHERE seq = {seq}"
+        ))
+        .await
+    }
+
+    async fn tamper_audit_hash(&self, seq: i64, hash: &str) -> StoreResult<()> {
+        let hash = hash.replace('\'', "''");
+        self.raw(&format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change; \
+             UPDATE audit_log SET hash = '{hash}' WHERE seq = {seq}"
+        ))
+        .await
+    }
+
+    async fn delete_audit_entry(&self, seq: i64) -> StoreResult<()> {
+        self.raw(&format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change; \
+             DELETE FROM audit_log WHERE seq = {seq}"
+        ))
+        .await
+    }
+
+    async fn record_unknown_migration(&self, version: i64) -> StoreResult<()> {
+        self.raw(&format!(
+            "INSERT INTO _sqlx_migrations \
+             (version, description, success, checksum, execution_time) \
+             VALUES ({version}, 'from the future', TRUE, '\\x00'::bytea, 0)"
+        ))
+        .await
+    }
+
+    async fn cleanup(self) {
+        self.store.remove_for_tests().await;
+    }
+}
+
+impl Postgres {
+    async fn raw(&self, sql: &str) -> StoreResult<()> {
+        let affected = self.store.execute_raw_for_tests(sql).await?;
+        assert!(affected > 0, "tampering changed nothing: {sql}");
+        Ok(())
+    }
+}
+
+retrace_store::conformance_tests!(Postgres);
