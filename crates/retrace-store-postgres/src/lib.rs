@@ -30,7 +30,7 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// How long to wait for a pooled connection before reporting the database
 /// unavailable.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Audit entries read per round trip while verifying the chain.
 const VERIFY_PAGE: i64 = 1000;
 

@@ -122,3 +122,24 @@ impl Postgres {
 }
 
 retrace_store::conformance_tests!(Postgres);
+
+// Behaviours of connecting, beyond the shared suite: these need no server.
+
+#[tokio::test]
+async fn unreachable_server_is_unavailable_without_echoing_the_url() {
+    let started = std::time::Instant::now();
+    let err = PostgresStore::open("postgres://retrace:s3cret-pw@127.0.0.1:1/retrace")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, retrace_store::StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("s3cret-pw"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let err = PostgresStore::open("not a url").await.unwrap_err();
+    assert!(
+        matches!(err, retrace_store::StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+}

@@ -62,6 +62,12 @@ impl SqliteStore {
     /// `sqlite::memory:`). Refuses a database whose schema is newer than
     /// this binary. Does not apply migrations: call [`SqliteStore::migrate`].
     pub async fn open(url: &str) -> StoreResult<Self> {
+        // Anything else would be read as a file name and created.
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::Unavailable(
+                "a SQLite database URL starts with sqlite:".to_owned(),
+            ));
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|_| StoreError::Unavailable("not a valid SQLite database URL".to_owned()))?
             .create_if_missing(true)

@@ -90,3 +90,68 @@ impl Sqlite {
 }
 
 retrace_store::conformance_tests!(Sqlite);
+
+// Behaviours of opening a SQLite database, beyond the shared suite.
+
+#[tokio::test]
+async fn open_creates_missing_parent_directories() {
+    let dir = std::env::temp_dir().join(format!("retrace-test-dir-{}", uuid_like()));
+    let path = dir.join("nested").join("retrace.db");
+    let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    assert!(path.exists());
+    store.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn unopenable_database_is_unavailable() {
+    // A directory cannot be created under a regular file.
+    let file = std::env::temp_dir().join(format!("retrace-test-file-{}", uuid_like()));
+    std::fs::write(&file, b"not a directory").unwrap();
+    let url = format!("sqlite://{}/sub/retrace.db", file.display());
+    let err = SqliteStore::open(&url).await.unwrap_err();
+    assert!(
+        matches!(err, retrace_store::StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+    std::fs::remove_file(&file).unwrap();
+    let err = SqliteStore::open("mysql://nope").await.unwrap_err();
+    assert!(
+        matches!(err, retrace_store::StoreError::Unavailable(_)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn in_memory_database_keeps_data_across_queries() {
+    use retrace_store::Store;
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.path(), None);
+    let org = store
+        .create_organisation(
+            &retrace_store::AuditContext::system(retrace_domain::Timestamp::from_millis(1), "t"),
+            &retrace_store::NewOrganisation {
+                name: retrace_domain::OrgName::parse("Memory").unwrap(),
+                kind: retrace_domain::OrgKind::Ngo,
+                country: retrace_domain::CountryCode::parse("CH").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.organisation(org.id).await.unwrap(), Some(org));
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
