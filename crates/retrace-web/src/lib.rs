@@ -31,3 +31,18 @@ pub use config::WebConfig;
 pub use routes::router;
 pub use secrets::SecretKey;
 pub use state::AppState;
+
+/// Serves the application on `listener` until `shutdown` completes, with
+/// each connection's peer address available to the per-client limits.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

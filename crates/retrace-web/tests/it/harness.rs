@@ -57,6 +57,13 @@ fn password_hash() -> String {
 
 pub async fn fresh_store() -> Arc<dyn Store> {
     match std::env::var("RETRACE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => {
+            let store = retrace_store_postgres::PostgresStore::open_fresh_for_tests_from_env()
+                .await
+                .unwrap()
+                .expect("RETRACE_TEST_BACKEND=postgres needs RETRACE_TEST_POSTGRES_URL");
+            Arc::new(store)
+        }
         _ => Arc::new(
             retrace_store_sqlite::SqliteStore::open_fresh_for_tests()
                 .await
@@ -197,13 +204,6 @@ impl TestResponse {
 impl Client<'_> {
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().unwrap().get(name).cloned()
-    }
-
-    pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies
-            .lock()
-            .unwrap()
-            .insert(name.to_owned(), value.to_owned());
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

@@ -1,4 +1,10 @@
 //! The web layer end to end, in-process, over a real database.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed set-up is a failed test"
+)]
 
 mod access;
 mod api;

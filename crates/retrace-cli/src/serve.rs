@@ -1,0 +1,129 @@
+//! `retrace serve`: the web server, with the demo data on request.
+
+use crate::settings::{LogFormat, Settings, load_or_create_secret_key};
+use crate::{demo, store};
+use anyhow::Context;
+use retrace_domain::{Clock, SystemClock};
+use retrace_web::{AppState, WebConfig};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to bind, e.g. 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// The public https:// address when behind a TLS proxy.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Load the demo organisations and accounts when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (in tests) is harmless: keep the first.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::process::ExitCode> {
+    let started = Instant::now();
+    let secret_key = load_or_create_secret_key(&settings.secret_key_path())?;
+    let store = store::open(settings).await?;
+    let demo_sign_ins = if args.demo {
+        if store.as_store().organisations().await?.is_empty() {
+            Some(demo::load(store.as_store()).await?)
+        } else if demo::is_loaded(store.as_store()).await? {
+            Some(demo::Loaded::already_present())
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+
+    let mut config = WebConfig::new(secret_key);
+    config.secure_cookies = settings.secure_cookies();
+    config.session_idle = Duration::from_secs(u64::from(settings.session_idle_minutes) * 60);
+    config.session_absolute =
+        Duration::from_secs(u64::from(settings.session_absolute_hours) * 3600);
+    config.sign_in_attempts_per_client = settings.sign_in_attempts_per_client;
+    let idle = config.session_idle;
+    let absolute = config.session_absolute;
+
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let shared = store.shared();
+    let state = AppState::new(shared.clone(), clock.clone(), config);
+
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("listen: cannot bind {}", settings.listen))?;
+    let url = settings.browse_url();
+    if let Some(loaded) = &demo_sign_ins {
+        demo::print_sign_ins(loaded, Some(&url));
+    }
+    println!(
+        "retrace is listening on {url} (database {}, ready in {} ms)",
+        settings.database_url,
+        started.elapsed().as_millis()
+    );
+    tracing::info!(listen = %settings.listen, database = %settings.database_url, "serving");
+
+    let sweeper = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            let now = clock.now();
+            let idle_before = retrace_domain::Timestamp::from_millis(
+                now.as_millis() - i64::try_from(idle.as_millis()).unwrap_or(i64::MAX),
+            );
+            let created_before = retrace_domain::Timestamp::from_millis(
+                now.as_millis() - i64::try_from(absolute.as_millis()).unwrap_or(i64::MAX),
+            );
+            if let Err(err) = shared
+                .delete_expired_sessions(idle_before, created_before)
+                .await
+            {
+                tracing::warn!(error = %err, "could not remove expired sessions");
+            }
+        }
+    });
+
+    retrace_web::serve(listener, state, shutdown_signal())
+        .await
+        .context("the web server stopped")?;
+    sweeper.abort();
+    store.close().await;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,377 @@
+//! One typed settings struct, merged from (lowest first) built-in defaults,
+//! a TOML file, `RETRACE_*` environment variables and command-line flags.
+//! Any wrong value stops start-up with a message that names the key and
+//! where the value came from.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Keys that may come from `RETRACE_*` variables. Listed so that variables
+/// meant for other tools (`RETRACE_TEST_POSTGRES_URL`) are not taken for
+/// settings, while every key of the file can still be overridden.
+const ENV_KEYS: [&str; 9] = [
+    "database_url",
+    "listen",
+    "data_dir",
+    "public_url",
+    "secret_key_file",
+    "log_format",
+    "session_idle_minutes",
+    "session_absolute_hours",
+    "sign_in_attempts_per_client",
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://path/to/file.db` (the embedded default) or
+    /// `postgres://user:password@host/db`.
+    pub database_url: DatabaseUrl,
+    /// The address the web server binds.
+    pub listen: SocketAddr,
+    /// Where the SQLite database and the secret key live by default.
+    pub data_dir: PathBuf,
+    /// The address people reach retrace at, when it differs from `listen`
+    /// (behind a TLS-terminating proxy). `https://` turns on secure cookies.
+    pub public_url: Option<PublicUrl>,
+    /// The key that seals second-factor secrets; created (mode 0600) when
+    /// missing. Defaults to `<data_dir>/secret.key`.
+    pub secret_key_file: Option<PathBuf>,
+    pub log_format: LogFormat,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+    pub sign_in_attempts_per_client: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: DatabaseUrl("sqlite://data/retrace.db".to_owned()),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            public_url: None,
+            secret_key_file: None,
+            log_format: LogFormat::Text,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            sign_in_attempts_per_client: 30,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers alone.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+}
+
+impl Settings {
+    /// Merges the layers. `config_file` is the file named by `--config`
+    /// (which must exist); without it `retrace.toml` in the working
+    /// directory is read when present.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!(
+                        "config: the settings file {} does not exist",
+                        path.display()
+                    );
+                }
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None if Path::new("retrace.toml").is_file() => {
+                figment = figment.merge(Toml::file_exact("retrace.toml"));
+            }
+            None => {}
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("RETRACE_").only(&ENV_KEYS))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|err| anyhow::anyhow!(describe_figment_error(err)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.session_idle_minutes == 0 {
+            bail!("session_idle_minutes: must be at least 1");
+        }
+        if self.session_absolute_hours == 0 {
+            bail!("session_absolute_hours: must be at least 1");
+        }
+        if u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
+            bail!("session_idle_minutes: must not exceed session_absolute_hours");
+        }
+        if self.sign_in_attempts_per_client == 0 {
+            bail!("sign_in_attempts_per_client: must be at least 1");
+        }
+        let exposed = !self.listen.ip().is_loopback();
+        let behind_tls = self.public_url.as_ref().is_some_and(PublicUrl::is_https);
+        if exposed && !behind_tls {
+            bail!(
+                "listen: {} is reachable from other machines; serve it behind TLS and set \
+                 public_url = \"https://…\" (sign-in cookies are never sent in clear text)",
+                self.listen
+            );
+        }
+        Ok(())
+    }
+
+    /// Secure cookies unless the whole deployment is plain HTTP on loopback.
+    pub fn secure_cookies(&self) -> bool {
+        match &self.public_url {
+            Some(url) => url.is_https(),
+            None => !self.listen.ip().is_loopback(),
+        }
+    }
+
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.secret_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secret.key"))
+    }
+
+    /// The address printed for people to open.
+    pub fn browse_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.0.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+}
+
+/// Figment names the key and the source already; say it in one line.
+fn describe_figment_error(err: figment::Error) -> String {
+    err.into_iter()
+        .map(|error| {
+            let key = error.path.join(".");
+            let source = error
+                .metadata
+                .as_ref()
+                .map(|meta| {
+                    let name = meta.name.to_string();
+                    if name.contains("Overrides") {
+                        " (from a command-line flag)".to_owned()
+                    } else if name.contains("Settings") {
+                        " (built-in default)".to_owned()
+                    } else if name.contains("TOML") {
+                        match &meta.source {
+                            Some(source) => format!(" (from {source})"),
+                            None => " (from the settings file)".to_owned(),
+                        }
+                    } else {
+                        format!(" (from {name})")
+                    }
+                })
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("settings: {}{source}", error.kind)
+            } else {
+                format!("{key}: {}{source}", error.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A database URL whose password never reaches a log or a `Debug` dump.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let url = DatabaseUrl(value.trim().to_owned());
+        url.kind()?;
+        Ok(url)
+    }
+
+    pub fn kind(&self) -> Result<DatabaseKind, String> {
+        if self.0.starts_with("sqlite:") {
+            Ok(DatabaseKind::Sqlite)
+        } else if self.0.starts_with("postgres://") || self.0.starts_with("postgresql://") {
+            Ok(DatabaseKind::Postgres)
+        } else {
+            Err(format!(
+                "expected sqlite://… or postgres://…, found {}",
+                self.redacted()
+            ))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return self.0.clone();
+        };
+        match rest.split_once('@') {
+            Some((credentials, host)) => match credentials.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => self.0.clone(),
+            },
+            None => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Serialize for DatabaseUrl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DatabaseUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        DatabaseUrl::parse(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The public address: `http://` or `https://` and a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        let host = value
+            .strip_prefix("https://")
+            .or_else(|| value.strip_prefix("http://"));
+        match host {
+            Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+                Ok(PublicUrl(value))
+            }
+            _ => Err(serde::de::Error::custom(format!(
+                "expected http(s)://host, found {value:?}"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Reads the secret key, creating it (readable by the owner only) when the
+/// file does not exist yet.
+pub fn load_or_create_secret_key(path: &Path) -> anyhow::Result<retrace_web::SecretKey> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("secret_key_file: cannot read {}", path.display()))?;
+        return retrace_web::SecretKey::from_hex(text.trim()).with_context(|| {
+            format!(
+                "secret_key_file: {} does not hold 64 hexadecimal characters",
+                path.display()
+            )
+        });
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::files::create_private_dir(parent)
+            .with_context(|| format!("secret_key_file: cannot create {}", parent.display()))?;
+    }
+    let key = retrace_web::SecretKey::generate();
+    write_private(path, &key.to_hex())
+        .with_context(|| format!("secret_key_file: cannot write {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_debug_hides_the_password() {
+        let url =
+            DatabaseUrl::parse("postgres://retrace:hunter2hunter2@db.internal/retrace").unwrap();
+        let shown = format!("{url:?} {url}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("retrace:***@db.internal"), "{shown}");
+    }
+
+    #[test]
+    fn unknown_database_scheme_is_refused() {
+        let err = DatabaseUrl::parse("mysql://x@y/z").unwrap_err();
+        assert!(err.contains("sqlite://"), "{err}");
+    }
+
+    #[test]
+    fn exposed_listen_without_tls_is_refused_naming_the_key() {
+        let settings = Settings {
+            listen: "0.0.0.0:8080".parse().unwrap(),
+            ..Settings::default()
+        };
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.starts_with("listen:"), "{err}");
+    }
+
+    #[test]
+    fn loopback_http_uses_plain_cookies_and_https_public_url_secure_ones() {
+        let mut settings = Settings::default();
+        assert!(!settings.secure_cookies());
+        settings.public_url = Some(PublicUrl("https://retrace.example.org".to_owned()));
+        assert!(settings.secure_cookies());
+    }
+}

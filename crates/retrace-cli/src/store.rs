@@ -1,0 +1,90 @@
+//! The only place that chooses a storage backend, from the database URL.
+
+use crate::settings::{DatabaseKind, Settings};
+use anyhow::Context;
+use retrace_store::Store;
+use retrace_store_postgres::PostgresStore;
+use retrace_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+/// An open, migrated store and how to close it cleanly.
+pub enum OpenStore {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PostgresStore>),
+}
+
+impl OpenStore {
+    pub fn as_store(&self) -> &dyn Store {
+        match self {
+            OpenStore::Sqlite(store) => store.as_ref(),
+            OpenStore::Postgres(store) => store.as_ref(),
+        }
+    }
+
+    pub fn shared(&self) -> Arc<dyn Store> {
+        match self {
+            OpenStore::Sqlite(store) => store.clone(),
+            OpenStore::Postgres(store) => store.clone(),
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            OpenStore::Sqlite(store) => store.close().await,
+            OpenStore::Postgres(store) => store.close().await,
+        }
+    }
+}
+
+/// Opens the database named by `database_url` and applies migrations. A
+/// database that cannot be reached, or whose schema is newer than this
+/// binary, stops here with a message naming the setting.
+pub async fn open(settings: &Settings) -> anyhow::Result<OpenStore> {
+    let url = &settings.database_url;
+    let kind = url
+        .kind()
+        .map_err(|message| anyhow::anyhow!("database_url: {message}"))?;
+    let store = match kind {
+        DatabaseKind::Sqlite => {
+            prepare_private_file(url.expose())?;
+            let store = SqliteStore::open(url.expose())
+                .await
+                .with_context(|| format!("database_url: cannot open {url}"))?;
+            OpenStore::Sqlite(Arc::new(store))
+        }
+        DatabaseKind::Postgres => {
+            let store = PostgresStore::open(url.expose())
+                .await
+                .with_context(|| format!("database_url: cannot connect to {url}"))?;
+            OpenStore::Postgres(Arc::new(store))
+        }
+    };
+    let migrated = match &store {
+        OpenStore::Sqlite(store) => store.migrate().await,
+        OpenStore::Postgres(store) => store.migrate().await,
+    };
+    if let Err(err) = migrated {
+        store.close().await;
+        return Err(err).with_context(|| format!("database_url: cannot migrate {url}"));
+    }
+    Ok(store)
+}
+
+/// Creates the SQLite file (and its directory) readable by the owner only
+/// before SQLite opens it; SQLite gives its journal files the same mode.
+fn prepare_private_file(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') || std::path::Path::new(path).exists() {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::files::create_private_dir(parent)
+            .with_context(|| format!("database_url: cannot create {}", parent.display()))?;
+    }
+    crate::files::create_private_file(path)
+        .with_context(|| format!("database_url: cannot create {}", path.display()))
+}
