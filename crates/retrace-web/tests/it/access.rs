@@ -96,6 +96,18 @@ async fn public_routes_answer_without_sign_in() {
     let openapi = client.get("/api/v1/openapi.json").await;
     assert_eq!(openapi.status, StatusCode::OK);
     assert!(openapi.json()["paths"]["/api/v1/me"].is_object());
+    // Every API route is described in the document.
+    let paths = &openapi.json()["paths"];
+    for (path, method) in [
+        ("/api/v1/me", "get"),
+        ("/api/v1/org/users", "get"),
+        ("/api/v1/org/users/{id}", "get"),
+        ("/api/v1/org/audit", "get"),
+        ("/api/v1/organisations", "get"),
+        ("/api/v1/organisations", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path} is not documented");
+    }
     let metrics = client.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(metrics.body.contains("# TYPE"), "{}", metrics.body);
