@@ -106,7 +106,10 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/organisations", "get"),
         ("/api/v1/organisations", "post"),
     ] {
-        assert!(paths[path][method].is_object(), "{method} {path} is not documented");
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} is not documented"
+        );
     }
     let metrics = client.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
