@@ -58,10 +58,32 @@ pub enum AuditAction {
     ApiTokenRevoked,
     AuditViewed,
     DemoDataLoaded,
+    RequestCreated,
+    RequestUpdated,
+    RequestViewed,
+    RequestsSearched,
+    RequestStatusChanged,
+    RequestTransferred,
+    PersonAdded,
+    PersonUpdated,
+    PersonViewed,
+    RegistrationCreated,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    CandidateProposed,
+    CandidateReviewed,
+    ReleaseApproved,
+    DetailsReleased,
+    ReleasedDetailsViewed,
+    MessageDrafted,
+    MessageSent,
+    MessageDelivered,
+    MessageReplied,
+    DataExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -80,6 +102,28 @@ impl AuditAction {
         AuditAction::ApiTokenRevoked,
         AuditAction::AuditViewed,
         AuditAction::DemoDataLoaded,
+        AuditAction::RequestCreated,
+        AuditAction::RequestUpdated,
+        AuditAction::RequestViewed,
+        AuditAction::RequestsSearched,
+        AuditAction::RequestStatusChanged,
+        AuditAction::RequestTransferred,
+        AuditAction::PersonAdded,
+        AuditAction::PersonUpdated,
+        AuditAction::PersonViewed,
+        AuditAction::RegistrationCreated,
+        AuditAction::ConsentRecorded,
+        AuditAction::ConsentWithdrawn,
+        AuditAction::CandidateProposed,
+        AuditAction::CandidateReviewed,
+        AuditAction::ReleaseApproved,
+        AuditAction::DetailsReleased,
+        AuditAction::ReleasedDetailsViewed,
+        AuditAction::MessageDrafted,
+        AuditAction::MessageSent,
+        AuditAction::MessageDelivered,
+        AuditAction::MessageReplied,
+        AuditAction::DataExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +146,28 @@ impl AuditAction {
             AuditAction::ApiTokenRevoked => "api_token_revoked",
             AuditAction::AuditViewed => "audit_viewed",
             AuditAction::DemoDataLoaded => "demo_data_loaded",
+            AuditAction::RequestCreated => "request_created",
+            AuditAction::RequestUpdated => "request_updated",
+            AuditAction::RequestViewed => "request_viewed",
+            AuditAction::RequestsSearched => "requests_searched",
+            AuditAction::RequestStatusChanged => "request_status_changed",
+            AuditAction::RequestTransferred => "request_transferred",
+            AuditAction::PersonAdded => "person_added",
+            AuditAction::PersonUpdated => "person_updated",
+            AuditAction::PersonViewed => "person_viewed",
+            AuditAction::RegistrationCreated => "registration_created",
+            AuditAction::ConsentRecorded => "consent_recorded",
+            AuditAction::ConsentWithdrawn => "consent_withdrawn",
+            AuditAction::CandidateProposed => "candidate_proposed",
+            AuditAction::CandidateReviewed => "candidate_reviewed",
+            AuditAction::ReleaseApproved => "release_approved",
+            AuditAction::DetailsReleased => "details_released",
+            AuditAction::ReleasedDetailsViewed => "released_details_viewed",
+            AuditAction::MessageDrafted => "message_drafted",
+            AuditAction::MessageSent => "message_sent",
+            AuditAction::MessageDelivered => "message_delivered",
+            AuditAction::MessageReplied => "message_replied",
+            AuditAction::DataExported => "data_exported",
         }
     }
 
@@ -127,15 +193,25 @@ pub enum ObjectKind {
     ApiToken,
     AuditLog,
     Installation,
+    TracingRequest,
+    Person,
+    Consent,
+    Candidate,
+    FamilyMessage,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 5] = [
+    pub const ALL: [ObjectKind; 10] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
         ObjectKind::AuditLog,
         ObjectKind::Installation,
+        ObjectKind::TracingRequest,
+        ObjectKind::Person,
+        ObjectKind::Consent,
+        ObjectKind::Candidate,
+        ObjectKind::FamilyMessage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +221,11 @@ impl ObjectKind {
             ObjectKind::ApiToken => "api_token",
             ObjectKind::AuditLog => "audit_log",
             ObjectKind::Installation => "installation",
+            ObjectKind::TracingRequest => "tracing_request",
+            ObjectKind::Person => "person",
+            ObjectKind::Consent => "consent",
+            ObjectKind::Candidate => "candidate",
+            ObjectKind::FamilyMessage => "family_message",
         }
     }
 

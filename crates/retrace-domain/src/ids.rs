@@ -54,3 +54,23 @@ typed_id!(
     /// An API token (the identifier, never the secret).
     ApiTokenId
 );
+typed_id!(
+    /// A tracing request.
+    RequestId
+);
+typed_id!(
+    /// A person in a tracing record: enquirer, sought person or registration.
+    PersonId
+);
+typed_id!(
+    /// An entry of a person's consent ledger.
+    ConsentId
+);
+typed_id!(
+    /// A proposed match between a sought person and another record.
+    CandidateId
+);
+typed_id!(
+    /// A family message relayed between enquirer and found person.
+    MessageId
+);

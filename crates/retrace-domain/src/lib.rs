@@ -7,17 +7,37 @@
 //! handles an unchecked string where a checked value is meant.
 
 pub mod audit;
+pub mod candidate;
 pub mod clock;
+pub mod consent;
+pub mod dates;
 pub mod ids;
 pub mod org;
 pub mod password;
+pub mod person;
+pub mod tracing;
 pub mod user;
 
 pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
+pub use candidate::{
+    Agreement, CandidateStatus, FieldExplanation, MessageDirection, MessageStatus,
+};
 pub use clock::{Clock, SystemClock, Timestamp};
-pub use ids::{ApiTokenId, OrgId, UserId};
+pub use consent::{
+    ConsentBasis, ConsentGiver, ConsentLedger, ConsentMethod, ConsentPurpose, ConsentRecord,
+    LawfulBasis, NewConsent, ReleaseDecision, ReleaseRefusal, SharingScope,
+};
+pub use dates::{AgeEstimate, PartialDate};
+pub use ids::{ApiTokenId, CandidateId, ConsentId, MessageId, OrgId, PersonId, RequestId, UserId};
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};
+pub use person::{
+    NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
+};
+pub use tracing::{
+    CaseReference, Circumstances, ClosureReason, LastNews, RegistrationKind, RequestStatus,
+    SeparationContext,
+};
 pub use user::{DisplayName, Email, Role, RoleSet};
 
 /// A value that failed to parse, naming the field and what is wrong with it.
