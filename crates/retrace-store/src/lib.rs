@@ -15,11 +15,20 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod tracing;
+
+pub use tracing::{
+    CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, PersonRole, Release,
+    ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange, StoredPerson,
+    TracingRequest,
+};
 
 use async_trait::async_trait;
 use retrace_domain::{
-    ApiTokenId, AuditAction, AuditRecord, ChainHash, CountryCode, DisplayName, Email, ObjectKind,
-    OrgId, OrgKind, OrgName, RoleSet, Timestamp, UserId,
+    ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
+    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, MessageDirection, MessageId,
+    MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
+    RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, UserId,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -333,4 +342,201 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEntry>>;
     /// Recomputes the whole chain from the first entry.
     async fn verify_audit_chain(&self) -> StoreResult<AuditVerification>;
+
+    // Restoring Family Links. Every method over personal data takes the
+    // caller's scope; reads of personal data take an `AuditContext` too and
+    // write their audit entry in the same transaction as the read.
+
+    /// Creates a request with its enquirer and sought persons and the next
+    /// reference of the organisation's country and year.
+    async fn create_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+    ) -> StoreResult<TracingRequest>;
+    /// One request with its persons; audited as `request_viewed`.
+    async fn request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>>;
+    /// The organisation's requests, newest first; audited as
+    /// `requests_searched` when the filter has text or a name search.
+    async fn list_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+    ) -> StoreResult<(Vec<RequestSummary>, u64)>;
+    /// `Conflict { field: "version" }` when someone saved in between.
+    async fn update_circumstances(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        circumstances: &Circumstances,
+    ) -> StoreResult<TracingRequest>;
+    /// Records a status change (the caller checked the transition).
+    async fn set_request_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        status: RequestStatus,
+        note: Option<&Text>,
+    ) -> StoreResult<TracingRequest>;
+    async fn status_history(
+        &self,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>>;
+    async fn add_sought_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        relationship: Relationship,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson>;
+    /// A self-registration ("looking for my family", "I am safe").
+    async fn create_registration(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: RegistrationKind,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson>;
+    /// One person; audited as `person_viewed`.
+    async fn person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>>;
+    /// `Conflict { field: "version" }` when someone saved in between.
+    async fn update_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson>;
+    /// The organisation's registrations, newest first.
+    async fn registrations(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<StoredPerson>>;
+
+    // Consent ledger.
+
+    async fn consents(&self, scope: &OrgScope, person: PersonId)
+    -> StoreResult<Vec<ConsentRecord>>;
+    async fn record_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        person: PersonId,
+        consent: &NewConsent,
+    ) -> StoreResult<ConsentRecord>;
+    /// Withdraws one entry; `NotFound` when it is not the scope's or
+    /// already withdrawn.
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ConsentId,
+    ) -> StoreResult<ConsentRecord>;
+
+    // Matching. The platform reads every organisation's persons to propose
+    // candidates; what each side may see is decided by the web layer.
+
+    /// Persons in pages ordered by id, for (re)building the matching index.
+    async fn matchable_persons(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MatchablePerson>>;
+    /// One person for the matching index, whatever the organisation.
+    async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>>;
+    /// Upserts the candidates of one sought person: new pairs are proposed,
+    /// known pairs get the new score and explanation, proposed pairs that
+    /// are no longer found are removed. Reviewed pairs stay.
+    async fn record_candidates(
+        &self,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()>;
+    /// Removes every unreleased candidate involving the person (consent
+    /// withdrawn, flagged at risk).
+    async fn remove_candidates_of(
+        &self,
+        audit: &AuditContext,
+        person: PersonId,
+    ) -> StoreResult<u64>;
+    /// Candidates involving one of the scope's persons.
+    async fn candidates_for(
+        &self,
+        scope: &OrgScope,
+        person: PersonId,
+    ) -> StoreResult<Vec<CandidateView>>;
+    /// One candidate, when one of its two persons is the scope's.
+    async fn candidate(
+        &self,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<CandidateView>>;
+    /// Sets the scope's side of the review (the sought side when both
+    /// persons are the scope's).
+    async fn review_candidate(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+        status: CandidateStatus,
+        reason: Option<&Text>,
+    ) -> StoreResult<CandidateView>;
+    /// The scope approves releasing its person's details to the other side.
+    /// The consent ledger and flags are checked in the same transaction
+    /// with `retrace_domain::consent::release_decision`.
+    async fn approve_release(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<(CandidateView, ReleaseOutcome)>;
+    /// The other side's person, when released to the scope; audited as
+    /// `released_details_viewed`.
+    async fn released_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<StoredPerson>>;
+
+    // Family messages, relayed on a confirmed candidate.
+
+    async fn create_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        candidate: CandidateId,
+        direction: MessageDirection,
+        body: &Text,
+    ) -> StoreResult<FamilyMessage>;
+    /// Moves a message one step (the caller checked the transition).
+    async fn advance_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: MessageId,
+        status: MessageStatus,
+    ) -> StoreResult<FamilyMessage>;
+    async fn messages(
+        &self,
+        scope: &OrgScope,
+        candidate: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>>;
 }
