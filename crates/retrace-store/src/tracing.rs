@@ -94,6 +94,7 @@ pub struct MatchablePerson {
     pub id: PersonId,
     pub org: OrgId,
     pub org_country: CountryCode,
+    pub request: Option<RequestId>,
     pub role: PersonRole,
     pub request_closed: bool,
     pub details: PersonDetails,

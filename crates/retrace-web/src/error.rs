@@ -79,6 +79,10 @@ impl From<StoreError> for WebError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => WebError::NotFound,
+            StoreError::Conflict { field: "version" } => WebError::Conflict {
+                field: "version".to_owned(),
+                message: "someone else saved this record in the meantime: reload it and apply your change again".to_owned(),
+            },
             StoreError::Conflict { field } => WebError::Conflict {
                 field: field.to_owned(),
                 message: format!("{field} is already in use"),

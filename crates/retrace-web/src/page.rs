@@ -55,6 +55,12 @@ impl Page {
             .collect()
     }
 
+    /// The translation of a code in a group: `label("relationship", "half_brother")`
+    /// reads the key `relationship-half-brother`.
+    pub fn label(&self, group: &str, code: &str) -> String {
+        self.lang.t(&format!("{group}-{}", code.replace('_', "-")))
+    }
+
     pub fn role_name(&self, role: &str) -> String {
         self.lang.t(&format!("role-{}", role.replace('_', "-")))
     }

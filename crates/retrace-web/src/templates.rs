@@ -216,3 +216,347 @@ pub const ROLE_CODES: [&str; 6] = [
     "coordinator",
     "viewer",
 ];
+
+// ---------------------------------------------------------------- tracing
+
+pub use crate::routes::cases::FormValues;
+
+/// A score in thousandths as a percentage for people.
+pub fn percent(score_milli: u16) -> String {
+    format!("{:.0} %", f64::from(score_milli) / 10.0)
+}
+
+pub const RELATIONSHIP_CODES: &[retrace_domain::Relationship] = retrace_domain::Relationship::ALL;
+pub const NAME_KIND_CODES: &[retrace_domain::NameKind] = retrace_domain::NameKind::ALL;
+pub const SEX_CODES: &[retrace_domain::Sex] = retrace_domain::Sex::ALL;
+pub const CONTEXT_CODES: &[retrace_domain::SeparationContext] =
+    retrace_domain::SeparationContext::ALL;
+pub const CLOSURE_CODES: &[retrace_domain::ClosureReason] = retrace_domain::ClosureReason::ALL;
+pub const METHOD_CODES: &[retrace_domain::ConsentMethod] = retrace_domain::ConsentMethod::ALL;
+pub const PURPOSE_CODES: &[retrace_domain::ConsentPurpose] = retrace_domain::ConsentPurpose::ALL;
+pub const STATUS_CODES: [&str; 6] = crate::routes::cases::STATUS_CODES;
+pub const NAME_ROWS: [usize; 3] = [1, 2, 3];
+
+pub struct NameView {
+    pub full: String,
+    pub script: &'static str,
+    pub kind: &'static str,
+    pub rtl: bool,
+}
+
+/// What a page shows of a person the caller may see in full.
+pub struct PersonSummary {
+    pub display_name: String,
+    pub names: Vec<NameView>,
+    pub sex: &'static str,
+    pub birth_date: String,
+    pub age: String,
+    pub birth_place: String,
+    pub nationalities: String,
+    pub languages: String,
+    pub father_name: String,
+    pub mother_name: String,
+    pub last_known_place: String,
+    pub marks: String,
+    pub contact: String,
+    pub minor: bool,
+    pub unaccompanied: bool,
+    pub at_risk: bool,
+}
+
+impl PersonSummary {
+    pub fn of(details: &retrace_domain::PersonDetails) -> Self {
+        let text = |t: &Option<retrace_domain::Text>| {
+            t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default()
+        };
+        Self {
+            display_name: details.primary_name().to_owned(),
+            names: details
+                .names()
+                .iter()
+                .map(|name| NameView {
+                    full: name.full().to_owned(),
+                    script: name.script().as_str(),
+                    kind: name.kind().as_str(),
+                    rtl: name.script().is_rtl(),
+                })
+                .collect(),
+            sex: details.sex.as_str(),
+            birth_date: details.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            age: details
+                .age_estimate
+                .map(|a| format!("{} ({})", a.years, a.estimated_on))
+                .unwrap_or_default(),
+            birth_place: text(&details.birth_place),
+            nationalities: details
+                .nationalities
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            languages: details
+                .languages
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            father_name: text(&details.father_name),
+            mother_name: text(&details.mother_name),
+            last_known_place: text(&details.last_known_place),
+            marks: text(&details.distinguishing_marks),
+            contact: text(&details.contact),
+            minor: details.flags.minor,
+            unaccompanied: details.flags.unaccompanied,
+            at_risk: details.flags.at_risk,
+        }
+    }
+}
+
+pub struct CircumstancesView {
+    pub context: &'static str,
+    pub date: String,
+    pub place: String,
+    pub countries: String,
+    pub news_date: String,
+    pub news_place: String,
+    pub news_source: String,
+    pub narrative: String,
+}
+
+impl CircumstancesView {
+    pub fn of(c: &retrace_domain::Circumstances) -> Self {
+        let text = |t: &Option<retrace_domain::Text>| {
+            t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default()
+        };
+        Self {
+            context: c.context.as_str(),
+            date: c.date.map(|d| d.to_string()).unwrap_or_default(),
+            place: text(&c.place),
+            countries: c
+                .countries_transited
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            news_date: c.last_news.date.map(|d| d.to_string()).unwrap_or_default(),
+            news_place: text(&c.last_news.place),
+            news_source: text(&c.last_news.source),
+            narrative: text(&c.narrative),
+        }
+    }
+}
+
+pub struct RequestRow {
+    pub id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub enquirer: String,
+    pub sought: Vec<(&'static str, String)>,
+    pub opened: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests.html")]
+pub struct RequestList<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<RequestRow>,
+    pub total: u64,
+    pub page_number: u64,
+    pub pages: u64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub values: FormValues,
+    pub can_write: bool,
+}
+
+#[derive(Template)]
+#[template(path = "request_form.html")]
+pub struct RequestForm<'a> {
+    pub page: &'a Page,
+    pub values: FormValues,
+    pub error: FormError,
+}
+
+pub struct SoughtRow {
+    pub id: String,
+    pub relationship: &'static str,
+    pub summary: PersonSummary,
+    pub candidates: usize,
+    pub confirmed: usize,
+}
+
+pub struct HistoryRow {
+    pub status: &'static str,
+    pub reason: Option<&'static str>,
+    pub note: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "request.html")]
+pub struct RequestPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub closure_reason: Option<&'static str>,
+    pub version: i64,
+    pub circumstances: CircumstancesView,
+    pub enquirer_id: String,
+    pub enquirer: PersonSummary,
+    pub sought: Vec<SoughtRow>,
+    pub history: Vec<HistoryRow>,
+    pub next_statuses: Vec<&'static str>,
+    pub can_write: bool,
+    pub error: FormError,
+}
+
+#[derive(Template)]
+#[template(path = "circumstances_form.html")]
+pub struct CircumstancesForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub values: FormValues,
+    pub error: FormError,
+}
+
+#[derive(Template)]
+#[template(path = "sought_form.html")]
+pub struct SoughtForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub values: FormValues,
+    pub error: FormError,
+}
+
+pub struct CandidateRow {
+    pub id: String,
+    pub score: String,
+    pub organisation: String,
+    pub status: &'static str,
+}
+
+pub struct ConsentRow {
+    pub id: String,
+    pub purpose: &'static str,
+    pub basis: String,
+    pub scope: String,
+    pub recorded: String,
+    pub withdrawn: Option<String>,
+}
+
+impl ConsentRow {
+    pub fn of(record: &retrace_domain::ConsentRecord) -> Self {
+        use retrace_domain::ConsentBasis;
+        Self {
+            id: record.id.to_string(),
+            purpose: record.purpose.as_str(),
+            basis: match record.basis {
+                ConsentBasis::Consent { given_by, method } => {
+                    format!("{}/{}", given_by.as_str(), method.as_str())
+                }
+                ConsentBasis::Lawful(basis) => basis.as_str().to_owned(),
+            },
+            scope: record
+                .scope
+                .countries
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            recorded: record.recorded_at.display_utc(),
+            withdrawn: record.withdrawn_at.map(|t| t.display_utc()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub request_id: Option<String>,
+    pub role: String,
+    pub version: i64,
+    pub summary: PersonSummary,
+    pub consents: Vec<ConsentRow>,
+    pub candidates: Vec<CandidateRow>,
+    pub can_write: bool,
+    pub error: FormError,
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+pub struct PersonForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub with_contact: bool,
+    pub values: FormValues,
+    pub error: FormError,
+}
+
+pub struct RegistrationRow {
+    pub id: String,
+    pub kind: &'static str,
+    pub name: String,
+    pub registered: String,
+}
+
+#[derive(Template)]
+#[template(path = "registrations.html")]
+pub struct RegistrationList<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<RegistrationRow>,
+    pub can_write: bool,
+}
+
+#[derive(Template)]
+#[template(path = "registration_form.html")]
+pub struct RegistrationForm<'a> {
+    pub page: &'a Page,
+    pub values: FormValues,
+    pub error: FormError,
+}
+
+pub struct ExplanationRow {
+    pub field: String,
+    pub agreement: &'static str,
+    pub contribution: String,
+}
+
+pub struct MessageRow {
+    pub id: String,
+    pub direction: &'static str,
+    pub body: String,
+    pub status: &'static str,
+    pub next: Option<&'static str>,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "candidate.html")]
+pub struct CandidatePage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub score: String,
+    pub explanation: Vec<ExplanationRow>,
+    pub my_person_id: String,
+    pub my_person: PersonSummary,
+    pub their_person_id: Option<String>,
+    pub their_person: Option<PersonSummary>,
+    pub same_org: bool,
+    pub org_name: String,
+    pub org_country: String,
+    pub contacts: Vec<String>,
+    pub my_status: &'static str,
+    pub my_reason: String,
+    pub their_status: &'static str,
+    pub my_release_approvals: usize,
+    pub my_released: bool,
+    pub their_released: bool,
+    pub messages: Vec<MessageRow>,
+    pub can_write: bool,
+    pub notice: FormError,
+}

@@ -259,6 +259,10 @@ impl FormFields {
             .map(|(_, value)| value.as_str())
     }
 
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     pub fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().trim().to_owned()
     }

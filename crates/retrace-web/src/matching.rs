@@ -1,0 +1,407 @@
+//! The matching service: an in-memory index of every organisation's persons
+//! (built from the store at start, updated as persons are saved), and the
+//! rules that decide which pairs become candidates.
+//!
+//! Key design decision: the index may hold every organisation's persons,
+//! but nothing it returns is shown as is. Candidates go to the store as ids,
+//! a score and a per-field agreement without values; name search results
+//! are filtered to the caller's organisation before they leave this module.
+
+use retrace_domain::consent::may_match_across_organisations;
+use retrace_domain::{
+    Agreement, ConsentLedger, FieldExplanation, OrgId, PersonDetails, PersonId, RequestId, Sex,
+    Timestamp,
+};
+use retrace_matching::{Config, Index, Status};
+use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::RwLock;
+
+/// Every candidate is reviewed by a person, so the bar for proposing one is
+/// lower than the engine's linkage threshold: a missed relative costs more
+/// than a rejected proposal.
+pub const CANDIDATE_MIN_PROBABILITY: f64 = 0.3;
+/// At most this many candidates are kept per sought person.
+pub const CANDIDATES_PER_PERSON: usize = 20;
+const PAGE: u32 = 2000;
+
+struct Entry {
+    org: OrgId,
+    request: Option<retrace_domain::RequestId>,
+    role: PersonRole,
+    /// May be matched against other organisations' records.
+    cross_org: bool,
+    /// Tracing consent withdrawn or request closed: not matched at all.
+    inactive: bool,
+    records: Vec<retrace_matching::Person>,
+}
+
+struct Inner {
+    index: Index,
+    entries: HashMap<PersonId, Entry>,
+}
+
+pub struct MatchingService {
+    inner: RwLock<Inner>,
+}
+
+impl MatchingService {
+    pub fn new(reference_year: i32) -> Self {
+        let config = Config {
+            reference_year,
+            ..Config::default()
+        };
+        Self {
+            inner: RwLock::new(Inner {
+                index: Index::new(config),
+                entries: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Reads every person from the store into the index.
+    pub async fn load(&self, store: &dyn Store) -> StoreResult<usize> {
+        let mut after = None;
+        let mut count = 0;
+        loop {
+            let page = store.matchable_persons(after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            count += page.len();
+            let full = page.len() < PAGE as usize;
+            for person in page {
+                self.put(person);
+            }
+            if full {
+                break;
+            }
+        }
+        Ok(count)
+    }
+
+    pub fn len(&self) -> usize {
+        self.read(|inner| inner.entries.len())
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
+        match self.inner.read() {
+            Ok(guard) => f(&guard),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        match self.inner.write() {
+            Ok(mut guard) => f(&mut guard),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// Puts (or replaces) one person in the index.
+    fn put(&self, person: MatchablePerson) {
+        let ledger = ConsentLedger(&person.consents);
+        let inactive = ledger.tracing_withdrawn() || person.request_closed;
+        let cross_org = may_match_across_organisations(person.details.flags, ledger);
+        let reference_year = self.read(|inner| inner.index.config().reference_year);
+        let records = engine_records(&person.details, reference_year);
+        self.write(|inner| {
+            remove_from_index(inner, person.id);
+            if !inactive {
+                for (n, record) in records.iter().enumerate() {
+                    inner.index.add(&slot_id(person.id, n), record);
+                }
+            }
+            inner.entries.insert(
+                person.id,
+                Entry {
+                    org: person.org,
+                    request: person.request,
+                    role: person.role,
+                    cross_org,
+                    inactive,
+                    records,
+                },
+            );
+        });
+    }
+
+    /// Re-reads one person after a change and recomputes every candidate
+    /// list it can affect: its own when it is sought, and those of the
+    /// sought persons it now resembles (or resembled).
+    pub async fn person_changed(
+        &self,
+        store: &dyn Store,
+        id: PersonId,
+        at: Timestamp,
+    ) -> StoreResult<()> {
+        let audit = AuditContext::system(at, "matching");
+        let before = self.related_sought(id);
+        match store.matchable_person(id).await? {
+            Some(person) => {
+                let active_and_open = {
+                    let ledger = ConsentLedger(&person.consents);
+                    !ledger.tracing_withdrawn() && !person.request_closed
+                };
+                let cross_org = may_match_across_organisations(person.details.flags, ConsentLedger(&person.consents));
+                self.put(person);
+                if !active_and_open || !cross_org {
+                    // Consent withdrawn, closed or now at risk: nothing
+                    // unreleased may stay pending with another organisation.
+                    store.remove_candidates_of(&audit, id).await?;
+                }
+            }
+            None => {
+                self.write(|inner| {
+                    remove_from_index(inner, id);
+                    inner.entries.remove(&id);
+                });
+            }
+        }
+        let mut affected = before;
+        affected.extend(self.related_sought(id));
+        affected.push(id);
+        affected.sort();
+        affected.dedup();
+        for sought in affected {
+            self.recompute(store, sought, &audit).await?;
+        }
+        Ok(())
+    }
+
+    /// Sought persons whose candidates may include `id`.
+    fn related_sought(&self, id: PersonId) -> Vec<PersonId> {
+        self.read(|inner| {
+            let Some(entry) = inner.entries.get(&id) else {
+                return Vec::new();
+            };
+            let mut found = Vec::new();
+            for record in &entry.records {
+                for hit in inner.index.top_k(record, 50, None) {
+                    if let Some(other) = person_of(&hit.id)
+                        && other != id
+                        && matches!(
+                            inner.entries.get(&other).map(|e| e.role),
+                            Some(PersonRole::Sought(_))
+                        )
+                    {
+                        found.push(other);
+                    }
+                }
+            }
+            found
+        })
+    }
+
+    /// Computes and stores the candidate list of one sought person.
+    async fn recompute(
+        &self,
+        store: &dyn Store,
+        sought: PersonId,
+        audit: &AuditContext,
+    ) -> StoreResult<()> {
+        let Some(found) = self.candidates_of(sought) else {
+            return Ok(());
+        };
+        store.record_candidates(audit, sought, &found).await
+    }
+
+    /// `None` when `sought` is not a sought person; an empty list when it
+    /// may not be matched.
+    fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
+        self.read(|inner| {
+            let entry = inner.entries.get(&sought)?;
+            if !matches!(entry.role, PersonRole::Sought(_)) {
+                return None;
+            }
+            if entry.inactive {
+                return Some(Vec::new());
+            }
+            let mut best: HashMap<PersonId, f64> = HashMap::new();
+            for record in &entry.records {
+                for hit in inner.index.top_k(record, 60, None) {
+                    let Some(other_id) = person_of(&hit.id) else {
+                        continue;
+                    };
+                    if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
+                        continue;
+                    }
+                    let Some(other) = inner.entries.get(&other_id) else {
+                        continue;
+                    };
+                    let same_request = entry.request.is_some() && entry.request == other.request;
+                    let allowed = !other.inactive
+                        && !same_request
+                        && (other.org == entry.org || (entry.cross_org && other.cross_org));
+                    if allowed {
+                        let slot = best.entry(other_id).or_insert(0.0);
+                        *slot = slot.max(hit.probability);
+                    }
+                }
+            }
+            let mut ranked: Vec<(PersonId, f64)> = best.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(CANDIDATES_PER_PERSON);
+            Some(
+                ranked
+                    .into_iter()
+                    .filter_map(|(other_id, _)| {
+                        let other = inner.entries.get(&other_id)?;
+                        let (probability, explanation) =
+                            best_explanation(&inner.index, &entry.records, &other.records)?;
+                        Some(NewCandidate {
+                            sought,
+                            other: other_id,
+                            score_milli: to_milli(probability),
+                            explanation,
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// The requests of the caller's organisation with a person whose names
+    /// resemble `query`, best first.
+    pub fn search_requests(&self, org: OrgId, query: &str, limit: usize) -> Vec<RequestId> {
+        let persons = self.search_names(org, query, limit.saturating_mul(3));
+        self.read(|inner| {
+            let mut requests = Vec::new();
+            for person in persons {
+                if let Some(request) = inner.entries.get(&person).and_then(|e| e.request)
+                    && !requests.contains(&request)
+                {
+                    requests.push(request);
+                }
+            }
+            requests.truncate(limit);
+            requests
+        })
+    }
+
+    /// The caller's organisation's persons whose names resemble `query`,
+    /// best first. Other organisations' persons never leave this function.
+    pub fn search_names(&self, org: OrgId, query: &str, limit: usize) -> Vec<PersonId> {
+        let record = retrace_matching::Person {
+            full_name: query.to_owned(),
+            ..retrace_matching::Person::default()
+        };
+        self.read(|inner| {
+            let mut seen = Vec::new();
+            for hit in inner.index.top_k(&record, 2000, None) {
+                if hit.probability < 0.05 {
+                    continue;
+                }
+                if let Some(id) = person_of(&hit.id)
+                    && inner.entries.get(&id).is_some_and(|e| e.org == org)
+                    && !seen.contains(&id)
+                {
+                    seen.push(id);
+                    if seen.len() >= limit {
+                        break;
+                    }
+                }
+            }
+            seen
+        })
+    }
+}
+
+fn slot_id(person: PersonId, n: usize) -> String {
+    format!("{person}/{n}")
+}
+
+fn person_of(slot: &str) -> Option<PersonId> {
+    slot.split('/').next().and_then(|id| PersonId::from_str(id).ok())
+}
+
+fn remove_from_index(inner: &mut Inner, id: PersonId) {
+    if let Some(old) = inner.entries.get(&id) {
+        for n in 0..old.records.len() {
+            inner.index.remove(&slot_id(id, n));
+        }
+    }
+}
+
+fn to_milli(probability: f64) -> u16 {
+    (probability.clamp(0.0, 1.0) * 1000.0).round() as u16
+}
+
+/// The engine's view of a person: one record per name, sharing the rest.
+pub fn engine_records(details: &PersonDetails, reference_year: i32) -> Vec<retrace_matching::Person> {
+    let text = |value: &Option<retrace_domain::Text>| {
+        value
+            .as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let sex = match details.sex {
+        Sex::Female => "F",
+        Sex::Male => "M",
+        Sex::Other | Sex::Unknown => "",
+    };
+    let birth_date = details.birth_date.map(|d| d.iso()).unwrap_or_default();
+    let age = match (&details.birth_date, &details.age_estimate) {
+        (None, Some(estimate)) => {
+            let years = i32::from(estimate.years) + reference_year - estimate.estimated_on.year();
+            u32::try_from(years).ok()
+        }
+        _ => None,
+    };
+    details
+        .names()
+        .iter()
+        .map(|name| retrace_matching::Person {
+            full_name: name.full().to_owned(),
+            sex: sex.to_owned(),
+            birth_date: birth_date.clone(),
+            age,
+            father_name: text(&details.father_name),
+            mother_name: text(&details.mother_name),
+            birth_place: text(&details.birth_place),
+            nationality: details
+                .nationalities
+                .first()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            last_seen_place: text(&details.last_known_place),
+        })
+        .collect()
+}
+
+/// The best-scoring pair of names between two persons, explained field by
+/// field without any value.
+fn best_explanation(
+    index: &Index,
+    left: &[retrace_matching::Person],
+    right: &[retrace_matching::Person],
+) -> Option<(f64, Vec<FieldExplanation>)> {
+    let mut best: Option<retrace_matching::Explanation> = None;
+    for a in left {
+        for b in right {
+            let explanation = index.explain(a, b);
+            if best
+                .as_ref()
+                .is_none_or(|current| explanation.probability > current.probability)
+            {
+                best = Some(explanation);
+            }
+        }
+    }
+    let best = best?;
+    let fields = best
+        .fields
+        .iter()
+        .map(|field| FieldExplanation {
+            field: field.field.to_owned(),
+            agreement: match field.status {
+                Status::Agree => Agreement::Agree,
+                Status::Close => Agreement::Close,
+                Status::Differ => Agreement::Differ,
+                Status::Missing => Agreement::Missing,
+            },
+            contribution_centi: (field.log_odds * 100.0).round() as i32,
+        })
+        .collect();
+    Some((best.probability, fields))
+}

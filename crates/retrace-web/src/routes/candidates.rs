@@ -1,0 +1,245 @@
+//! Match candidates: review, release under consent, family messages.
+//!
+//! The disclosure rule lives here: a candidate whose other record belongs
+//! to another organisation shows the score, the field-by-field agreement
+//! and who to contact, and the other record's details only once that
+//! organisation has released them.
+
+use super::FormFields;
+use super::cases::{audit, parse_path, require_reader, require_writer};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::identity::Member;
+use crate::page::Page;
+use crate::templates::{self, render};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_domain::{
+    CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, OrgId, Role, Text,
+};
+use retrace_store::{CandidateView, ReleaseOutcome, Store};
+
+/// Which side of a candidate the caller's organisation holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Sought,
+    Other,
+}
+
+pub fn side_of(candidate: &CandidateView, org: OrgId) -> Side {
+    if candidate.sought_org == org {
+        Side::Sought
+    } else {
+        Side::Other
+    }
+}
+
+/// The other organisation's name, country and contact addresses (its
+/// administrators), shown with a candidate it holds.
+pub async fn contact_of(store: &dyn Store, org: OrgId) -> WebResult<(String, String, Vec<String>)> {
+    let organisation = store.organisation(org).await?.ok_or(WebError::NotFound)?;
+    let contacts = store
+        .users_in(&retrace_store::OrgScope::new(org))
+        .await?
+        .into_iter()
+        .filter(|user| {
+            !user.disabled
+                && matches!(&user.membership, retrace_store::Membership::Member { roles, .. }
+                    if roles.contains(Role::OrgAdmin) || roles.contains(Role::Caseworker))
+        })
+        .map(|user| user.email.as_str().to_owned())
+        .take(3)
+        .collect();
+    Ok((organisation.name.to_string(), organisation.country.as_str().to_owned(), contacts))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let id: CandidateId = parse_path(&id)?;
+    let scope = member.scope();
+    let candidate = state.store.candidate(&scope, id).await?.ok_or(WebError::NotFound)?;
+    let side = side_of(&candidate, member.org);
+    let (mine, theirs, my_review, their_review, my_release, their_release) = match side {
+        Side::Sought => (
+            candidate.sought,
+            candidate.other,
+            &candidate.sought_review,
+            &candidate.other_review,
+            &candidate.sought_release,
+            &candidate.other_release,
+        ),
+        Side::Other => (
+            candidate.other,
+            candidate.sought,
+            &candidate.other_review,
+            &candidate.sought_review,
+            &candidate.other_release,
+            &candidate.sought_release,
+        ),
+    };
+    let their_org = match side {
+        Side::Sought => candidate.other_org,
+        Side::Other => candidate.sought_org,
+    };
+    let same_org = their_org == member.org;
+    let audit = audit(&member, &state, "candidate review");
+    let my_person = state.store.person(&audit, &scope, mine).await?.ok_or(WebError::NotFound)?;
+    // The other record: our own, or released to us, or nothing but its id.
+    let their_person = if same_org {
+        state.store.person(&audit, &scope, theirs).await?
+    } else {
+        state.store.released_person(&audit, &scope, id).await?
+    };
+    let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), their_org).await?;
+    let messages = state.store.messages(&scope, id).await?;
+    let html = render(&templates::CandidatePage {
+        page: &page,
+        id: id.to_string(),
+        score: templates::percent(candidate.score_milli),
+        explanation: candidate
+            .explanation
+            .iter()
+            .map(|line| templates::ExplanationRow {
+                field: line.field.clone(),
+                agreement: line.agreement.as_str(),
+                contribution: format!("{:+.2}", f64::from(line.contribution_centi) / 100.0),
+            })
+            .collect(),
+        my_person_id: mine.to_string(),
+        my_person: templates::PersonSummary::of(&my_person.details),
+        their_person_id: same_org.then(|| theirs.to_string()),
+        their_person: their_person.map(|p| templates::PersonSummary::of(&p.details)),
+        same_org,
+        org_name,
+        org_country,
+        contacts,
+        my_status: my_review.status.as_str(),
+        my_reason: my_review.reason.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+        their_status: their_review.status.as_str(),
+        my_release_approvals: my_release.approvals.len(),
+        my_released: my_release.released_at.is_some(),
+        their_released: their_release.released_at.is_some(),
+        messages: messages
+            .iter()
+            .map(|message| templates::MessageRow {
+                id: message.id.to_string(),
+                direction: message.direction.as_str(),
+                body: message.body.to_string(),
+                status: message.status.as_str(),
+                next: next_message_status(message.status).map(MessageStatus::as_str),
+                at: message.created_at.display_utc(),
+            })
+            .collect(),
+        can_write: member.roles.contains(Role::Caseworker),
+        notice: None,
+    })?;
+    Ok(html.into_response())
+}
+
+fn next_message_status(status: MessageStatus) -> Option<MessageStatus> {
+    [MessageStatus::Sent, MessageStatus::Delivered, MessageStatus::Replied]
+        .into_iter()
+        .find(|next| status.may_become(*next))
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: CandidateId = parse_path(&id)?;
+    let status = CandidateStatus::parse(&form.text("status"))?;
+    let reason = Text::optional("reason", &form.text("reason"), 500)?;
+    if status == CandidateStatus::Rejected && reason.is_none() {
+        return Err(WebError::invalid("reason", "say why the candidate is rejected"));
+    }
+    state
+        .store
+        .review_candidate(&audit(&member, &state, "candidate review"), &member.scope(), id, status, reason.as_ref())
+        .await?;
+    Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
+}
+
+pub async fn release(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: CandidateId = parse_path(&id)?;
+    let (_, outcome) = state
+        .store
+        .approve_release(&audit(&member, &state, "release under consent"), &member.scope(), id)
+        .await?;
+    match outcome {
+        ReleaseOutcome::Released | ReleaseOutcome::AwaitingSecondApproval => {
+            Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
+        }
+        ReleaseOutcome::Refused(refusal) => Err(WebError::Conflict {
+            field: "release".to_owned(),
+            message: refusal.message().to_owned(),
+        }),
+    }
+}
+
+pub async fn create_message(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: CandidateId = parse_path(&id)?;
+    let scope = member.scope();
+    let candidate = state.store.candidate(&scope, id).await?.ok_or(WebError::NotFound)?;
+    let confirmed = candidate.sought_review.status == CandidateStatus::Confirmed
+        && candidate.other_review.status == CandidateStatus::Confirmed;
+    if !confirmed {
+        return Err(WebError::Conflict {
+            field: "message".to_owned(),
+            message: "family messages are relayed once both organisations have confirmed the match".to_owned(),
+        });
+    }
+    let direction = MessageDirection::parse(&form.text("direction"))?;
+    let body = Text::parse("body", &form.text("body"), 2000, true)?;
+    state
+        .store
+        .create_message(&audit(&member, &state, "family message"), &scope, id, direction, &body)
+        .await?;
+    Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
+}
+
+pub async fn advance_message(
+    State(state): State<AppState>,
+    member: Member,
+    Path((id, message)): Path<(String, String)>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: CandidateId = parse_path(&id)?;
+    let message: MessageId = parse_path(&message)?;
+    let scope = member.scope();
+    let current = state
+        .store
+        .messages(&scope, id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == message)
+        .ok_or(WebError::NotFound)?;
+    let next = MessageStatus::parse(&form.text("status"))?;
+    if !current.status.may_become(next) {
+        return Err(WebError::invalid("status", format!("a message cannot go from {} to {}", current.status, next)));
+    }
+    state
+        .store
+        .advance_message(&audit(&member, &state, "family message"), &scope, message, next)
+        .await?;
+    Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
+}

@@ -1,0 +1,923 @@
+//! Restoring Family Links pages: tracing requests, persons, consent,
+//! registrations. Caseworkers write; viewers read. Every read of personal
+//! data goes through a store method that audits it.
+
+use super::{FormFields, QueryParams};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::forms;
+use crate::identity::Member;
+use crate::page::Page;
+use crate::templates::{self, render};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_domain::{
+    ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, ConsentRecord, LawfulBasis,
+    NewConsent, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId,
+    RequestStatus, Role, SharingScope, Text, Timestamp,
+};
+use retrace_store::{
+    AuditContext, NewRequest, PersonRole, RequestFilter, StoredPerson, TracingRequest,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const PAGE_SIZE: u32 = 50;
+
+/// Caseworkers handle cases; viewers may read them.
+pub fn require_reader(member: &Member) -> WebResult<()> {
+    if member.roles.contains(Role::Caseworker) || member.roles.contains(Role::Viewer) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub fn require_writer(member: &Member) -> WebResult<()> {
+    member.require(Role::Caseworker)
+}
+
+pub fn audit(member: &Member, state: &AppState, purpose: &str) -> AuditContext {
+    AuditContext {
+        at: state.clock.now(),
+        actor: Some(member.id()),
+        org: Some(member.org),
+        purpose: Some(purpose.to_owned()),
+    }
+}
+
+pub fn today(at: Timestamp) -> (i32, u8, u8) {
+    let date = at.to_offset_date_time().date();
+    (date.year(), u8::from(date.month()), date.day())
+}
+
+/// A path id that does not parse is treated exactly like a missing one.
+pub fn parse_path<T: std::str::FromStr>(value: &str) -> WebResult<T> {
+    value.parse().map_err(|_| WebError::NotFound)
+}
+
+/// Submitted values, to fill a form again after an error.
+#[derive(Default)]
+pub struct FormValues(BTreeMap<String, String>);
+
+impl FormValues {
+    pub fn from_form(form: &FormFields) -> Self {
+        Self(form.pairs().iter().cloned().collect())
+    }
+    pub fn v(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or_default()
+    }
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.v(name) == value
+    }
+    /// `v` of `{prefix}{name}`.
+    pub fn pv(&self, prefix: &str, name: &str) -> &str {
+        self.v(&format!("{prefix}{name}"))
+    }
+    pub fn pchecked(&self, prefix: &str, name: &str) -> bool {
+        self.checked(&format!("{prefix}{name}"))
+    }
+    pub fn pis(&self, prefix: &str, name: &str, value: &str) -> bool {
+        self.pv(prefix, name) == value
+    }
+    pub fn row(&self, prefix: &str, name: &str, row: &usize) -> &str {
+        self.v(&format!("{prefix}{name}_{row}"))
+    }
+    pub fn row_is(&self, prefix: &str, name: &str, row: &usize, value: &str) -> bool {
+        self.row(prefix, name, row) == value
+    }
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.insert(name.to_owned(), value.into());
+    }
+
+    /// Values of a stored person under `prefix`, for an edit form.
+    pub fn from_person(prefix: &str, details: &PersonDetails) -> Self {
+        let mut values = FormValues::default();
+        for (row, name) in details.names().iter().take(forms::NAME_ROWS).enumerate() {
+            values.set(&format!("{prefix}name_{}", row + 1), name.full());
+            values.set(&format!("{prefix}name_kind_{}", row + 1), name.kind().as_str());
+        }
+        let text = |t: &Option<Text>| t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+        values.set(&format!("{prefix}sex"), details.sex.as_str());
+        if let Some(date) = details.birth_date {
+            values.set(&format!("{prefix}birth_date"), date.to_string());
+        }
+        if let Some(age) = details.age_estimate {
+            values.set(&format!("{prefix}age"), age.years.to_string());
+            values.set(&format!("{prefix}age_on"), age.estimated_on.to_string());
+        }
+        values.set(&format!("{prefix}birth_place"), text(&details.birth_place));
+        values.set(
+            &format!("{prefix}nationalities"),
+            details.nationalities.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        );
+        values.set(
+            &format!("{prefix}languages"),
+            details.languages.iter().map(Text::as_str).collect::<Vec<_>>().join(", "),
+        );
+        values.set(&format!("{prefix}father_name"), text(&details.father_name));
+        values.set(&format!("{prefix}mother_name"), text(&details.mother_name));
+        values.set(&format!("{prefix}last_known_place"), text(&details.last_known_place));
+        values.set(&format!("{prefix}marks"), text(&details.distinguishing_marks));
+        values.set(&format!("{prefix}contact"), text(&details.contact));
+        for (flag, on) in [
+            ("minor", details.flags.minor),
+            ("unaccompanied", details.flags.unaccompanied),
+            ("at_risk", details.flags.at_risk),
+        ] {
+            if on {
+                values.set(&format!("{prefix}{flag}"), "on");
+            }
+        }
+        values
+    }
+}
+
+/// The translated form error, naming the field by its label.
+fn form_error(page: &Page, error: &WebError) -> Option<String> {
+    match error {
+        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+            Some(format!("{}: {message}", field_label(page, field)))
+        }
+        _ => None,
+    }
+}
+
+/// `e_name_1` → the label of "name" with the person it belongs to.
+fn field_label(page: &Page, field: &str) -> String {
+    let (who, rest) = match field.split_once('_') {
+        Some(("e", rest)) => (Some(page.t("enquirer")), rest),
+        Some(("s", rest)) => (Some(page.t("sought-person")), rest),
+        Some(("p", rest)) => (None, rest),
+        Some(("c", rest)) => (Some(page.t("circumstances")), rest),
+        _ => (None, field),
+    };
+    let base = rest.trim_end_matches(|c: char| c == '_' || c.is_ascii_digit());
+    let label = page.t(&format!("field-{}", base.replace('_', "-")));
+    match who {
+        Some(who) => format!("{who} · {label}"),
+        None => label,
+    }
+}
+
+/// Re-renders a form with its error, or passes other errors on.
+fn invalid_or<T>(
+    page: &Page,
+    error: WebError,
+    render_form: impl FnOnce(Option<String>) -> WebResult<T>,
+) -> WebResult<T> {
+    match form_error(page, &error) {
+        Some(message) => render_form(Some(message)),
+        None => Err(error),
+    }
+}
+
+fn unprocessable(html: axum::response::Html<String>) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+}
+
+// ---------------------------------------------------------------- list
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    nationality: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let filter = build_filter(&state, &member, &query)?;
+    let (rows, total) = state
+        .store
+        .list_requests(&audit(&member, &state, "request list"), &member.scope(), &filter)
+        .await?;
+    let page_number = query.page.unwrap_or(1).max(1);
+    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    let mut values = FormValues::default();
+    for (key, value) in [
+        ("status", &query.status),
+        ("nationality", &query.nationality),
+        ("from", &query.from),
+        ("to", &query.to),
+        ("q", &query.q),
+        ("name", &query.name),
+    ] {
+        values.set(key, value.clone());
+    }
+    let rows = rows
+        .into_iter()
+        .map(|row| templates::RequestRow {
+            id: row.id.to_string(),
+            reference: row.reference.to_string(),
+            status: row.status.code(),
+            enquirer: row.enquirer_name,
+            sought: row
+                .sought
+                .into_iter()
+                .map(|(relationship, name)| (relationship.as_str(), name))
+                .collect(),
+            opened: row.created_at.display_utc(),
+        })
+        .collect();
+    let base = list_link(&query);
+    let html = render(&templates::RequestList {
+        page: &page,
+        rows,
+        total,
+        page_number: u64::from(page_number),
+        pages,
+        previous: (page_number > 1).then(|| format!("{base}page={}", page_number - 1)),
+        next: (u64::from(page_number) < pages).then(|| format!("{base}page={}", page_number + 1)),
+        values,
+        can_write: member.roles.contains(Role::Caseworker),
+    })?;
+    Ok(html.into_response())
+}
+
+fn list_link(query: &ListQuery) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("status", query.status.as_str()),
+        ("nationality", query.nationality.as_str()),
+        ("from", query.from.as_str()),
+        ("to", query.to.as_str()),
+        ("q", query.q.as_str()),
+        ("name", query.name.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let encoded = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    if encoded.is_empty() {
+        "/requests?".to_owned()
+    } else {
+        format!("/requests?{encoded}&")
+    }
+}
+
+pub fn build_filter(state: &AppState, member: &Member, query: &ListQuery) -> WebResult<RequestFilter> {
+    let status = match query.status.trim() {
+        "" => None,
+        code => {
+            if !STATUS_CODES.contains(&code) {
+                return Err(WebError::invalid("status", format!("unknown code {code:?}")));
+            }
+            Some(code.to_owned())
+        }
+    };
+    let nationality = match query.nationality.trim() {
+        "" => None,
+        code => Some(retrace_domain::CountryCode::parse(code).map_err(|e| WebError::invalid("nationality", e.message))?),
+    };
+    let day = |field: &'static str, value: &str| -> WebResult<Option<Timestamp>> {
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        let date = time::Date::parse(value.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|_| WebError::invalid(field, "must be a date like 2026-05-31"))?;
+        let millis = date.midnight().assume_utc().unix_timestamp() * 1000;
+        Ok(Some(Timestamp::from_millis(millis)))
+    };
+    let opened_from = day("from", &query.from)?;
+    let opened_before = day("to", &query.to)?.map(|t| t.plus(std::time::Duration::from_secs(86_400)));
+    let text = Some(query.q.trim().to_owned()).filter(|q| !q.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(WebError::invalid("q", "must have at most 100 characters"));
+    }
+    let only = match query.name.trim() {
+        "" => None,
+        name if name.chars().count() > 200 => {
+            return Err(WebError::invalid("name", "must have at most 200 characters"));
+        }
+        name => Some(state.matching.search_requests(member.org, name, 500)),
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    Ok(RequestFilter {
+        status,
+        nationality,
+        opened_from,
+        opened_before,
+        text,
+        only,
+        limit: PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    })
+}
+
+pub const STATUS_CODES: [&str; 6] = ["open", "searching", "located", "contact_restored", "reunited", "closed"];
+
+// ---------------------------------------------------------------- create
+
+pub async fn new_form(page: Page, member: Member) -> WebResult<Response> {
+    require_writer(&member)?;
+    let mut values = FormValues::default();
+    values.set("e_tracing_consent", "on");
+    values.set("s_vital_interest", "on");
+    values.set("c_context", "migration");
+    Ok(render(&templates::RequestForm { page: &page, values, error: None })?.into_response())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let now = state.clock.now();
+    let parsed = (|| -> WebResult<(NewRequest, Option<NewConsent>, bool)> {
+        let today = today(now);
+        let enquirer = forms::person(&form, "e_", today, true)?;
+        let relationship = Relationship::parse(&form.text("s_relationship"))
+            .map_err(|e| WebError::invalid("s_relationship", e.message))?;
+        let sought = forms::person(&form, "s_", today, false)?;
+        let circumstances = forms::circumstances(&form, today)?;
+        let enquirer_consent = if form.get("e_tracing_consent").is_some() {
+            let method = ConsentMethod::parse(&form.text("e_consent_method"))
+                .map_err(|e| WebError::invalid("e_consent_method", e.message))?;
+            Some(NewConsent {
+                purpose: ConsentPurpose::Tracing,
+                basis: ConsentBasis::Consent { given_by: ConsentGiver::Person, method },
+                scope: SharingScope::default(),
+                note: None,
+            })
+        } else {
+            None
+        };
+        Ok((
+            NewRequest { enquirer, sought: vec![(relationship, sought)], circumstances },
+            enquirer_consent,
+            form.get("s_vital_interest").is_some(),
+        ))
+    })();
+    let (new, enquirer_consent, vital_interest) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return invalid_or(&page, error, |message| {
+                let values = FormValues::from_form(&form);
+                Ok(unprocessable(render(&templates::RequestForm { page: &page, values, error: message })?))
+            });
+        }
+    };
+    let audit = audit(&member, &state, "tracing request");
+    let scope = member.scope();
+    let request = state.store.create_request(&audit, &scope, &new).await?;
+    if let Some(consent) = enquirer_consent {
+        state.store.record_consent(&audit, &scope, request.enquirer.id, &consent).await?;
+    }
+    if vital_interest {
+        for sought in &request.sought {
+            state.store.record_consent(&audit, &scope, sought.id, &vital_interest_consent()).await?;
+        }
+    }
+    reindex_request(&state, &request).await?;
+    Ok(Redirect::to(&format!("/requests/{}", request.id)).into_response())
+}
+
+/// Tracing a missing person who cannot be asked rests on their vital
+/// interest, decided by the caseworker who records it.
+pub fn vital_interest_consent() -> NewConsent {
+    NewConsent {
+        purpose: ConsentPurpose::Tracing,
+        basis: ConsentBasis::Lawful(LawfulBasis::VitalInterest),
+        scope: SharingScope::default(),
+        note: None,
+    }
+}
+
+pub async fn reindex_request(state: &AppState, request: &TracingRequest) -> WebResult<()> {
+    let now = state.clock.now();
+    for person in std::iter::once(&request.enquirer).chain(request.sought.iter()) {
+        state.matching.person_changed(state.store.as_ref(), person.id, now).await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- show
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let scope = member.scope();
+    let request = state
+        .store
+        .request(&audit(&member, &state, "request view"), &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let history = state.store.status_history(&scope, id).await?;
+    let mut sought = Vec::new();
+    for person in &request.sought {
+        let candidates = state.store.candidates_for(&scope, person.id).await?;
+        sought.push(templates::SoughtRow {
+            id: person.id.to_string(),
+            relationship: match person.role {
+                PersonRole::Sought(r) => r.as_str(),
+                _ => "other_relative",
+            },
+            summary: templates::PersonSummary::of(&person.details),
+            candidates: candidates.len(),
+            confirmed: candidates
+                .iter()
+                .filter(|c| c.sought_review.status == retrace_domain::CandidateStatus::Confirmed)
+                .count(),
+        });
+    }
+    let html = render(&templates::RequestPage {
+        page: &page,
+        id: request.id.to_string(),
+        reference: request.reference.to_string(),
+        status: request.status.code(),
+        closure_reason: request.status.closure_reason().map(|r| r.as_str()),
+        version: request.version,
+        circumstances: templates::CircumstancesView::of(&request.circumstances),
+        enquirer_id: request.enquirer.id.to_string(),
+        enquirer: templates::PersonSummary::of(&request.enquirer.details),
+        sought,
+        history: history
+            .into_iter()
+            .map(|change| templates::HistoryRow {
+                status: change.status.code(),
+                reason: change.status.closure_reason().map(|r| r.as_str()),
+                note: change.note.map(|n| n.to_string()).unwrap_or_default(),
+                at: change.at.display_utc(),
+            })
+            .collect(),
+        next_statuses: next_statuses(request.status),
+        can_write: member.roles.contains(Role::Caseworker),
+        error: None,
+    })?;
+    Ok(html.into_response())
+}
+
+fn next_statuses(current: RequestStatus) -> Vec<&'static str> {
+    let candidates = [
+        RequestStatus::Searching,
+        RequestStatus::Located,
+        RequestStatus::ContactRestored,
+        RequestStatus::Reunited,
+        RequestStatus::Closed(retrace_domain::ClosureReason::NotFound),
+    ];
+    candidates
+        .into_iter()
+        .filter(|next| current.may_become(*next))
+        .map(RequestStatus::code)
+        .collect()
+}
+
+pub async fn change_status(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let scope = member.scope();
+    let audit = audit(&member, &state, "status change");
+    let version = forms::version(&form)?;
+    let reason = form.text("closure_reason");
+    let status = RequestStatus::parse(&form.text("status"), Some(reason.as_str()))?;
+    let note = Text::optional("note", &form.text("note"), 500)?;
+    let current = state
+        .store
+        .request(&audit, &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if !current.status.may_become(status) {
+        return Err(WebError::invalid(
+            "status",
+            format!("a request cannot go from {} to {}", current.status.code(), status.code()),
+        ));
+    }
+    let updated = state
+        .store
+        .set_request_status(&audit, &scope, id, version, status, note.as_ref())
+        .await?;
+    if updated.status.is_closed() != current.status.is_closed() {
+        reindex_request(&state, &updated).await?;
+    }
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let request = state
+        .store
+        .request(&audit(&member, &state, "request edit"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let values = circumstances_values(&request);
+    Ok(render(&templates::CircumstancesForm {
+        page: &page,
+        id: id.to_string(),
+        reference: request.reference.to_string(),
+        values,
+        error: None,
+    })?
+    .into_response())
+}
+
+fn circumstances_values(request: &TracingRequest) -> FormValues {
+    let c = &request.circumstances;
+    let text = |t: &Option<Text>| t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+    let mut values = FormValues::default();
+    values.set("version", request.version.to_string());
+    values.set("c_context", c.context.as_str());
+    values.set("c_date", c.date.map(|d| d.to_string()).unwrap_or_default());
+    values.set("c_place", text(&c.place));
+    values.set(
+        "c_countries",
+        c.countries_transited.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+    );
+    values.set("c_news_date", c.last_news.date.map(|d| d.to_string()).unwrap_or_default());
+    values.set("c_news_place", text(&c.last_news.place));
+    values.set("c_news_source", text(&c.last_news.source));
+    values.set("c_narrative", text(&c.narrative));
+    values
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let audit = audit(&member, &state, "request edit");
+    let scope = member.scope();
+    let saved = match (|| Ok::<_, WebError>((forms::version(&form)?, forms::circumstances(&form, today(state.clock.now()))?)))() {
+        Ok((version, circumstances)) => {
+            state.store.update_circumstances(&audit, &scope, id, version, &circumstances).await
+                .map_err(WebError::from)
+        }
+        Err(error) => Err(error),
+    };
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(WebError::NotFound) => Err(WebError::NotFound),
+        Err(error) => {
+            let request = state.store.request(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+            invalid_or(&page, error, |message| {
+                let mut values = FormValues::from_form(&form);
+                if matches!(message, Some(_)) && form.text("version") != request.version.to_string() {
+                    // A conflict: show the current version so the next save can succeed.
+                    values.set("version", request.version.to_string());
+                }
+                let status = StatusCode::CONFLICT;
+                let html = render(&templates::CircumstancesForm {
+                    page: &page,
+                    id: id.to_string(),
+                    reference: request.reference.to_string(),
+                    values,
+                    error: message,
+                })?;
+                Ok((status, html).into_response())
+            })
+        }
+    }
+}
+
+// ---------------------------------------------------------------- sought persons
+
+pub async fn new_sought_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let request = state
+        .store
+        .request(&audit(&member, &state, "add sought person"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut values = FormValues::default();
+    values.set("s_vital_interest", "on");
+    Ok(render(&templates::SoughtForm {
+        page: &page,
+        id: id.to_string(),
+        reference: request.reference.to_string(),
+        values,
+        error: None,
+    })?
+    .into_response())
+}
+
+pub async fn add_sought(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let audit = audit(&member, &state, "add sought person");
+    let scope = member.scope();
+    let request = state.store.request(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let parsed = (|| {
+        let relationship = Relationship::parse(&form.text("s_relationship"))
+            .map_err(|e| WebError::invalid("s_relationship", e.message))?;
+        Ok::<_, WebError>((relationship, forms::person(&form, "s_", today(state.clock.now()), false)?))
+    })();
+    let (relationship, details) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return invalid_or(&page, error, |message| {
+                Ok(unprocessable(render(&templates::SoughtForm {
+                    page: &page,
+                    id: id.to_string(),
+                    reference: request.reference.to_string(),
+                    values: FormValues::from_form(&form),
+                    error: message,
+                })?))
+            });
+        }
+    };
+    let person = state.store.add_sought_person(&audit, &scope, id, relationship, &details).await?;
+    if form.get("s_vital_interest").is_some() {
+        state.store.record_consent(&audit, &scope, person.id, &vital_interest_consent()).await?;
+    }
+    state.matching.person_changed(state.store.as_ref(), person.id, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}
+
+// ---------------------------------------------------------------- persons
+
+pub async fn person_page(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let id: PersonId = parse_path(&id)?;
+    let scope = member.scope();
+    let person = state
+        .store
+        .person(&audit(&member, &state, "person view"), &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let consents = state.store.consents(&scope, id).await?;
+    let candidates = state.store.candidates_for(&scope, id).await?;
+    let mut rows = Vec::new();
+    for candidate in candidates {
+        let (mine, theirs_org) = if candidate.sought == id {
+            (&candidate.sought_review, candidate.other_org)
+        } else {
+            (&candidate.other_review, candidate.sought_org)
+        };
+        let org_name = state
+            .store
+            .organisation(theirs_org)
+            .await?
+            .map(|o| o.name.to_string())
+            .unwrap_or_default();
+        rows.push(templates::CandidateRow {
+            id: candidate.id.to_string(),
+            score: templates::percent(candidate.score_milli),
+            organisation: if theirs_org == member.org { page.t("own-organisation") } else { org_name },
+            status: mine.status.as_str(),
+        });
+    }
+    let html = render(&templates::PersonPage {
+        page: &page,
+        id: id.to_string(),
+        request_id: person.request.map(|r| r.to_string()),
+        role: role_label(&page, person.role),
+        version: person.version,
+        summary: templates::PersonSummary::of(&person.details),
+        consents: consents.iter().map(|c| templates::ConsentRow::of(c)).collect(),
+        candidates: rows,
+        can_write: member.roles.contains(Role::Caseworker),
+        error: None,
+    })?;
+    Ok(html.into_response())
+}
+
+fn role_label(page: &Page, role: PersonRole) -> String {
+    match role {
+        PersonRole::Enquirer => page.t("enquirer"),
+        PersonRole::Sought(relationship) => format!(
+            "{} · {}",
+            page.t("sought-person"),
+            page.t(&format!("relationship-{}", relationship.as_str().replace('_', "-")))
+        ),
+        PersonRole::Registered(kind) => page.t(&format!("registration-{}", kind.as_str().replace('_', "-"))),
+    }
+}
+
+pub async fn person_edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: PersonId = parse_path(&id)?;
+    let person = state
+        .store
+        .person(&audit(&member, &state, "person edit"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut values = FormValues::from_person("p_", &person.details);
+    values.set("version", person.version.to_string());
+    Ok(render(&templates::PersonForm {
+        page: &page,
+        id: id.to_string(),
+        with_contact: !matches!(person.role, PersonRole::Sought(_)),
+        values,
+        error: None,
+    })?
+    .into_response())
+}
+
+pub async fn person_edit(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: PersonId = parse_path(&id)?;
+    let audit = audit(&member, &state, "person edit");
+    let scope = member.scope();
+    let person = state.store.person(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let with_contact = !matches!(person.role, PersonRole::Sought(_));
+    let result = match (|| Ok::<_, WebError>((forms::version(&form)?, forms::person(&form, "p_", today(state.clock.now()), with_contact)?)))() {
+        Ok((version, details)) => state
+            .store
+            .update_person(&audit, &scope, id, version, &details)
+            .await
+            .map_err(WebError::from),
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => {
+            state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+            Ok(Redirect::to(&format!("/persons/{id}")).into_response())
+        }
+        Err(error) => invalid_or(&page, error, |message| {
+            let mut values = FormValues::from_form(&form);
+            values.set("version", person.version.to_string());
+            let html = render(&templates::PersonForm { page: &page, id: id.to_string(), with_contact, values, error: message })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }),
+    }
+}
+
+pub async fn record_consent(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: PersonId = parse_path(&id)?;
+    let audit = audit(&member, &state, "consent");
+    let scope = member.scope();
+    let person = state.store.person(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let consent = forms::consent(&form)?;
+    consent.check(person.details.flags)?;
+    state.store.record_consent(&audit, &scope, id, &consent).await?;
+    state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
+}
+
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    member: Member,
+    Path((id, consent)): Path<(String, String)>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: PersonId = parse_path(&id)?;
+    let consent: retrace_domain::ConsentId = parse_path(&consent)?;
+    let scope = member.scope();
+    let audit = audit(&member, &state, "consent withdrawal");
+    let owned = state.store.consents(&scope, id).await?;
+    if !owned.iter().any(|c: &ConsentRecord| c.id == consent) {
+        return Err(WebError::NotFound);
+    }
+    state.store.withdraw_consent(&audit, &scope, consent).await?;
+    state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
+}
+
+// ---------------------------------------------------------------- registrations
+
+pub async fn registrations(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let people = state.store.registrations(&member.scope(), 200).await?;
+    let rows = people
+        .iter()
+        .map(|person: &StoredPerson| templates::RegistrationRow {
+            id: person.id.to_string(),
+            kind: match person.role {
+                PersonRole::Registered(kind) => kind.as_str(),
+                _ => "looking_for_family",
+            },
+            name: person.details.primary_name().to_owned(),
+            registered: person.created_at.display_utc(),
+        })
+        .collect();
+    Ok(render(&templates::RegistrationList {
+        page: &page,
+        rows,
+        can_write: member.roles.contains(Role::Caseworker),
+    })?
+    .into_response())
+}
+
+pub async fn new_registration_form(page: Page, member: Member) -> WebResult<Response> {
+    require_writer(&member)?;
+    let mut values = FormValues::default();
+    values.set("kind", "safe");
+    values.set("p_tracing_consent", "on");
+    Ok(render(&templates::RegistrationForm { page: &page, values, error: None })?.into_response())
+}
+
+pub async fn create_registration(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let parsed = (|| {
+        let kind = RegistrationKind::parse(&form.text("kind")).map_err(|e| WebError::invalid("kind", e.message))?;
+        let details = forms::person(&form, "p_", today(state.clock.now()), true)?;
+        let consent = if form.get("p_tracing_consent").is_some() {
+            let method = ConsentMethod::parse(&form.text("p_consent_method"))
+                .map_err(|e| WebError::invalid("p_consent_method", e.message))?;
+            let given_by = if details.flags.minor { ConsentGiver::Guardian } else { ConsentGiver::Person };
+            Some(NewConsent {
+                purpose: ConsentPurpose::Tracing,
+                basis: ConsentBasis::Consent { given_by, method },
+                scope: SharingScope::default(),
+                note: None,
+            })
+        } else {
+            None
+        };
+        Ok::<_, WebError>((kind, details, consent))
+    })();
+    let (kind, details, consent) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return invalid_or(&page, error, |message| {
+                Ok(unprocessable(render(&templates::RegistrationForm {
+                    page: &page,
+                    values: FormValues::from_form(&form),
+                    error: message,
+                })?))
+            });
+        }
+    };
+    let audit = audit(&member, &state, "registration");
+    let scope = member.scope();
+    let person = state.store.create_registration(&audit, &scope, kind, &details).await?;
+    if let Some(consent) = consent {
+        state.store.record_consent(&audit, &scope, person.id, &consent).await?;
+    }
+    state.matching.person_changed(state.store.as_ref(), person.id, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response())
+}
