@@ -27,7 +27,10 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     let existing = cookie(request.headers(), &name).filter(|token| token.len() >= 32);
     let token = existing.clone().unwrap_or_else(|| random_token(32));
 
-    let state_changing = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let state_changing = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     let mut request = if state_changing && !request.uri().path().starts_with("/api/") {
         let (parts, body) = request.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
@@ -39,11 +42,11 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             .get("x-csrf-token")
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
-            .or_else(|| {
-                form_urlencoded_field(&bytes, CSRF_FIELD)
-            });
+            .or_else(|| form_urlencoded_field(&bytes, CSRF_FIELD));
         let valid = match (&existing, submitted) {
-            (Some(expected), Some(given)) => bool::from(expected.as_bytes().ct_eq(given.as_bytes())),
+            (Some(expected), Some(given)) => {
+                bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+            }
             _ => false,
         };
         if !valid {

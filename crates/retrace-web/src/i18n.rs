@@ -63,7 +63,9 @@ impl Lang {
     /// The cookie if set, else the first supported language of
     /// `Accept-Language`, else English.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        if let Some(lang) = crate::security::cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+        if let Some(lang) =
+            crate::security::cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c))
+        {
             return lang;
         }
         headers
@@ -108,7 +110,9 @@ mod tests {
         let english = include_str!("../locales/en/main.ftl");
         let keys: Vec<&str> = english
             .lines()
-            .filter(|line| !line.starts_with([' ', '#', '\t', '.', '[', '*', '}']) && line.contains(" ="))
+            .filter(|line| {
+                !line.starts_with([' ', '#', '\t', '.', '[', '*', '}']) && line.contains(" =")
+            })
             .filter_map(|line| line.split(" =").next())
             .collect();
         assert!(keys.len() > 50, "found only {} keys", keys.len());
@@ -127,8 +131,14 @@ mod tests {
 
     #[test]
     fn arabic_uses_its_plural_forms() {
-        assert_ne!(Lang::Ar.t_count("recovery-codes-left", 2), Lang::Ar.t_count("recovery-codes-left", 11));
-        assert_eq!(Lang::En.t_count("recovery-codes-left", 1), "1 recovery code left");
+        assert_ne!(
+            Lang::Ar.t_count("recovery-codes-left", 2),
+            Lang::Ar.t_count("recovery-codes-left", 11)
+        );
+        assert_eq!(
+            Lang::En.t_count("recovery-codes-left", 1),
+            "1 recovery code left"
+        );
         assert_eq!(Lang::parse("fr-BE"), Some(Lang::Fr));
         assert_eq!(Lang::Ar.dir(), "rtl");
     }

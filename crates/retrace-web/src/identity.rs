@@ -7,8 +7,8 @@ use crate::error::{WebError, WebResult};
 use crate::secrets::sha256_hex;
 use crate::security::{cookie, cookie_name};
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use retrace_domain::{OrgId, Role, RoleSet, UserId};
@@ -23,9 +23,18 @@ pub enum Identity {
     Anonymous,
     /// Password given; the second factor is still to verify (`enrol` false)
     /// or to enrol (`enrol` true, for roles that require one).
-    Pending { user: Arc<UserAccount>, token_hash: String, enrol: bool },
-    Session { user: Arc<UserAccount>, token_hash: String },
-    ApiToken { user: Arc<UserAccount> },
+    Pending {
+        user: Arc<UserAccount>,
+        token_hash: String,
+        enrol: bool,
+    },
+    Session {
+        user: Arc<UserAccount>,
+        token_hash: String,
+    },
+    ApiToken {
+        user: Arc<UserAccount>,
+    },
 }
 
 impl Identity {
@@ -76,7 +85,9 @@ async fn identify(
             return Ok(Identity::Anonymous);
         };
         return Ok(match state.store.user(token.user).await? {
-            Some(user) if !user.disabled => Identity::ApiToken { user: Arc::new(user) },
+            Some(user) if !user.disabled => Identity::ApiToken {
+                user: Arc::new(user),
+            },
             _ => Identity::Anonymous,
         });
     }
@@ -109,9 +120,17 @@ async fn identify(
     let user = Arc::new(user);
     let needs_enrolment = requires_second_factor(&user) && user.totp_secret_sealed.is_none();
     Ok(if needs_enrolment {
-        Identity::Pending { user, token_hash, enrol: true }
+        Identity::Pending {
+            user,
+            token_hash,
+            enrol: true,
+        }
     } else if !session.second_factor_done {
-        Identity::Pending { user, token_hash, enrol: false }
+        Identity::Pending {
+            user,
+            token_hash,
+            enrol: false,
+        }
     } else {
         Identity::Session { user, token_hash }
     })
@@ -147,8 +166,14 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
         match identity(parts) {
             Identity::Anonymous => Err(WebError::Unauthenticated),
             Identity::Pending { enrol, .. } => Err(WebError::SecondFactorPending { enrol }),
-            Identity::Session { user, token_hash } => Ok(SignedIn { user, session: Some(token_hash) }),
-            Identity::ApiToken { user } => Ok(SignedIn { user, session: None }),
+            Identity::Session { user, token_hash } => Ok(SignedIn {
+                user,
+                session: Some(token_hash),
+            }),
+            Identity::ApiToken { user } => Ok(SignedIn {
+                user,
+                session: None,
+            }),
         }
     }
 }
@@ -165,10 +190,20 @@ impl<S: Send + Sync> FromRequestParts<S> for PasswordVerified {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> WebResult<Self> {
         match identity(parts) {
-            Identity::Pending { user, token_hash, enrol } => {
-                Ok(PasswordVerified { user, token_hash, pending: Some(enrol) })
-            }
-            Identity::Session { user, token_hash } => Ok(PasswordVerified { user, token_hash, pending: None }),
+            Identity::Pending {
+                user,
+                token_hash,
+                enrol,
+            } => Ok(PasswordVerified {
+                user,
+                token_hash,
+                pending: Some(enrol),
+            }),
+            Identity::Session { user, token_hash } => Ok(PasswordVerified {
+                user,
+                token_hash,
+                pending: None,
+            }),
             Identity::Anonymous | Identity::ApiToken { .. } => Err(WebError::Unauthenticated),
         }
     }
@@ -228,7 +263,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Operator {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> WebResult<Self> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
         match signed_in.user.membership {
-            Membership::Operator => Ok(Operator { user: signed_in.user }),
+            Membership::Operator => Ok(Operator {
+                user: signed_in.user,
+            }),
             Membership::Member { .. } => Err(WebError::Forbidden),
         }
     }

@@ -25,8 +25,8 @@ mod security;
 mod state;
 mod templates;
 
-pub use auth::totp::current_code as totp_code;
 pub use auth::password::{PasswordHashError, hash_password, verify_password};
+pub use auth::totp::current_code as totp_code;
 pub use config::WebConfig;
 pub use routes::router;
 pub use secrets::SecretKey;

@@ -26,9 +26,10 @@ impl Metrics {
                 .or_default() += 1;
         }
         if let Ok(mut latency) = self.latency.lock() {
-            let (buckets, count, sum) = latency
-                .entry(route.to_owned())
-                .or_insert(([0; BUCKETS.len()], 0, 0.0));
+            let (buckets, count, sum) =
+                latency
+                    .entry(route.to_owned())
+                    .or_insert(([0; BUCKETS.len()], 0, 0.0));
             for (bucket, bound) in buckets.iter_mut().zip(BUCKETS) {
                 if seconds <= bound {
                     *bucket += 1;
@@ -41,7 +42,10 @@ impl Metrics {
 
     pub fn render(&self, database_up: bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# HELP retrace_http_requests_total HTTP requests by route and status.");
+        let _ = writeln!(
+            out,
+            "# HELP retrace_http_requests_total HTTP requests by route and status."
+        );
         let _ = writeln!(out, "# TYPE retrace_http_requests_total counter");
         if let Ok(requests) = self.requests.lock() {
             for ((method, route, status), count) in requests.iter() {
@@ -52,8 +56,14 @@ impl Metrics {
                 );
             }
         }
-        let _ = writeln!(out, "# HELP retrace_http_request_duration_seconds Request latency by route.");
-        let _ = writeln!(out, "# TYPE retrace_http_request_duration_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP retrace_http_request_duration_seconds Request latency by route."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE retrace_http_request_duration_seconds histogram"
+        );
         if let Ok(latency) = self.latency.lock() {
             for (route, (buckets, count, sum)) in latency.iter() {
                 let route = escape(route);
@@ -67,11 +77,20 @@ impl Metrics {
                     out,
                     "retrace_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {count}"
                 );
-                let _ = writeln!(out, "retrace_http_request_duration_seconds_sum{{route=\"{route}\"}} {sum}");
-                let _ = writeln!(out, "retrace_http_request_duration_seconds_count{{route=\"{route}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "retrace_http_request_duration_seconds_sum{{route=\"{route}\"}} {sum}"
+                );
+                let _ = writeln!(
+                    out,
+                    "retrace_http_request_duration_seconds_count{{route=\"{route}\"}} {count}"
+                );
             }
         }
-        let _ = writeln!(out, "# HELP retrace_database_up Whether the database answered the last check.");
+        let _ = writeln!(
+            out,
+            "# HELP retrace_database_up Whether the database answered the last check."
+        );
         let _ = writeln!(out, "# TYPE retrace_database_up gauge");
         let _ = writeln!(out, "retrace_database_up {}", u8::from(database_up));
         out
@@ -82,7 +101,11 @@ fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-pub async fn record(State(state): State<crate::AppState>, request: Request, next: Next) -> Response {
+pub async fn record(
+    State(state): State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = request

@@ -76,11 +76,23 @@ impl FromRequestParts<AppState> for Page {
             .map(|pq| pq.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
         let path = parts.uri.path().to_owned();
-        let identity = parts.extensions.get::<Identity>().cloned().unwrap_or(Identity::Anonymous);
+        let identity = parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .unwrap_or(Identity::Anonymous);
         let mut nav = Vec::new();
         let mut item = |href: &'static str, key: &str| {
-            let current = if href == "/" { path == "/" } else { path.starts_with(href) };
-            nav.push(NavItem { href, label: lang.t(key), current });
+            let current = if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            };
+            nav.push(NavItem {
+                href,
+                label: lang.t(key),
+                current,
+            });
         };
         let user = match &identity {
             Identity::Session { user, .. } => {
@@ -105,7 +117,10 @@ impl FromRequestParts<AppState> for Page {
                     }
                 };
                 item("/account", "nav-account");
-                Some(NavUser { display_name: user.display_name.to_string(), context })
+                Some(NavUser {
+                    display_name: user.display_name.to_string(),
+                    context,
+                })
             }
             Identity::Pending { user, .. } => Some(NavUser {
                 display_name: user.display_name.to_string(),
@@ -113,6 +128,12 @@ impl FromRequestParts<AppState> for Page {
             }),
             Identity::Anonymous | Identity::ApiToken { .. } => None,
         };
-        Ok(Page { lang, csrf, here, user, nav })
+        Ok(Page {
+            lang,
+            csrf,
+            here,
+            user,
+            nav,
+        })
     }
 }

@@ -135,6 +135,9 @@ mod tests {
         assert!(sealer.open("user-2", &sealed).is_none());
         let other = Sealer::new(&SecretKey::generate());
         assert!(other.open("user-1", &sealed).is_none());
-        assert_eq!(format!("{:?}", SecretKey::generate()), "SecretKey([redacted])");
+        assert_eq!(
+            format!("{:?}", SecretKey::generate()),
+            "SecretKey([redacted])"
+        );
     }
 }

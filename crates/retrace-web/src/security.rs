@@ -14,7 +14,11 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let set = |headers: &mut HeaderMap, name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(headers, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY,
+    );
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
     set(headers, header::REFERRER_POLICY, "no-referrer");
@@ -112,7 +116,13 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(local_path("/account"), Some("/account"));
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", "", "account"] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "",
+            "account",
+        ] {
             assert_eq!(local_path(bad), None, "{bad}");
         }
     }
@@ -120,7 +130,10 @@ mod tests {
     #[test]
     fn cookies_are_read_by_exact_name() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; retrace_lang=ar; xretrace_lang=fr"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; retrace_lang=ar; xretrace_lang=fr"),
+        );
         assert_eq!(cookie(&headers, "retrace_lang").as_deref(), Some("ar"));
         assert_eq!(cookie(&headers, "b"), None);
     }

@@ -25,9 +25,8 @@ mod tests {
     #[test]
     fn lockout_backs_off_and_is_capped() {
         let now = Timestamp::from_millis(0);
-        let minutes = |failures| {
-            lockout_until(failures, 5, now).map(|until| until.as_millis() / 60_000)
-        };
+        let minutes =
+            |failures| lockout_until(failures, 5, now).map(|until| until.as_millis() / 60_000);
         assert_eq!(minutes(4), None);
         assert_eq!(minutes(5), Some(1));
         assert_eq!(minutes(6), Some(2));

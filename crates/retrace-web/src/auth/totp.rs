@@ -134,8 +134,16 @@ mod tests {
         let secret = generate_secret();
         let at = Timestamp::from_millis(1_700_000_000_000);
         let code = current_code(&secret, at).unwrap();
-        assert!(verify_code(&secret, &code, Timestamp::from_millis(1_700_000_000_000 + 30_000)));
-        assert!(!verify_code(&secret, &code, Timestamp::from_millis(1_700_000_000_000 + 95_000)));
+        assert!(verify_code(
+            &secret,
+            &code,
+            Timestamp::from_millis(1_700_000_000_000 + 30_000)
+        ));
+        assert!(!verify_code(
+            &secret,
+            &code,
+            Timestamp::from_millis(1_700_000_000_000 + 95_000)
+        ));
         assert!(!verify_code(&secret, "12345", at));
         assert!(!verify_code(&secret, "abcdef", at));
     }

@@ -63,9 +63,20 @@ async fn account_page(
     Ok((status, html).into_response())
 }
 
-pub async fn show(State(state): State<AppState>, page: Page, signed_in: SignedIn) -> WebResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    signed_in: SignedIn,
+) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    account_page(&state, &page, user, AccountExtras::default(), StatusCode::OK).await
+    account_page(
+        &state,
+        &page,
+        user,
+        AccountExtras::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Account pages are for browser sessions; an API token cannot manage its
@@ -89,10 +100,20 @@ pub async fn change_password(
     let current_ok = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
         .await
         .map_err(WebError::internal)?;
-    let error = |key: String| AccountExtras { password_error: Some(key), ..Default::default() };
+    let error = |key: String| AccountExtras {
+        password_error: Some(key),
+        ..Default::default()
+    };
     if !current_ok {
         let extras = error(page.t("password-current-wrong"));
-        return account_page(&state, &page, user, extras, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return account_page(
+            &state,
+            &page,
+            user,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let new_password = match NewPassword::parse(form.get("new_password").unwrap_or_default()) {
         Ok(password) => password,
@@ -103,7 +124,14 @@ pub async fn change_password(
                 PasswordError::Common => "password-too-common",
             };
             let extras = error(page.t(key));
-            return account_page(&state, &page, user, extras, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return account_page(
+                &state,
+                &page,
+                user,
+                extras,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
@@ -113,10 +141,23 @@ pub async fn change_password(
     let audit = audit_for(user, state.clock.now());
     state
         .store
-        .set_password(&audit, AuditAction::PasswordChanged, user.id, &hash, signed_in.session.as_deref())
+        .set_password(
+            &audit,
+            AuditAction::PasswordChanged,
+            user.id,
+            &hash,
+            signed_in.session.as_deref(),
+        )
         .await?;
-    let refreshed = state.store.user(user.id).await?.ok_or(WebError::Unauthenticated)?;
-    let extras = AccountExtras { notice: Some(page.t("password-changed")), ..Default::default() };
+    let refreshed = state
+        .store
+        .user(user.id)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
+    let extras = AccountExtras {
+        notice: Some(page.t("password-changed")),
+        ..Default::default()
+    };
     account_page(&state, &page, &refreshed, extras, StatusCode::OK).await
 }
 
@@ -124,7 +165,11 @@ fn enrol_context(user: &UserAccount) -> String {
     format!("enrol:{}", user.id)
 }
 
-pub async fn enrol_page(State(state): State<AppState>, page: Page, verified: PasswordVerified) -> WebResult<Response> {
+pub async fn enrol_page(
+    State(state): State<AppState>,
+    page: Page,
+    verified: PasswordVerified,
+) -> WebResult<Response> {
     if verified.pending == Some(false) {
         return Ok(Redirect::to("/sign-in/second-factor").into_response());
     }
@@ -186,7 +231,14 @@ pub async fn enrol(
     let now = state.clock.now();
     if !totp::verify_code(&secret, &form.text("code"), now) {
         let error = Some(page.t("enrol-code-wrong"));
-        return show_enrolment(&state, &page, user, &secret, error, StatusCode::UNPROCESSABLE_ENTITY);
+        return show_enrolment(
+            &state,
+            &page,
+            user,
+            &secret,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let sealed_secret = state
         .sealer
@@ -222,9 +274,19 @@ pub async fn remove_second_factor(
         return Err(WebError::Forbidden);
     }
     let audit = audit_for(user, state.clock.now());
-    state.store.set_second_factor(&audit, user.id, None, &[]).await?;
-    let refreshed = state.store.user(user.id).await?.ok_or(WebError::Unauthenticated)?;
-    let extras = AccountExtras { notice: Some(page.t("second-factor-removed")), ..Default::default() };
+    state
+        .store
+        .set_second_factor(&audit, user.id, None, &[])
+        .await?;
+    let refreshed = state
+        .store
+        .user(user.id)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
+    let extras = AccountExtras {
+        notice: Some(page.t("second-factor-removed")),
+        ..Default::default()
+    };
     account_page(&state, &page, &refreshed, extras, StatusCode::OK).await
 }
 
@@ -237,8 +299,18 @@ pub async fn create_token(
     let user = session_user(&signed_in)?;
     let name = form.text("name");
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        let extras = AccountExtras { token_error: Some(page.t("api-token-name-invalid")), ..Default::default() };
-        return account_page(&state, &page, user, extras, StatusCode::UNPROCESSABLE_ENTITY).await;
+        let extras = AccountExtras {
+            token_error: Some(page.t("api-token-name-invalid")),
+            ..Default::default()
+        };
+        return account_page(
+            &state,
+            &page,
+            user,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let secret = format!("rt_{}", random_token(32));
     let audit = audit_for(user, state.clock.now());
@@ -246,7 +318,10 @@ pub async fn create_token(
         .store
         .create_api_token(&audit, user.id, &name, &sha256_hex(&secret))
         .await?;
-    let extras = AccountExtras { new_token: Some(secret), ..Default::default() };
+    let extras = AccountExtras {
+        new_token: Some(secret),
+        ..Default::default()
+    };
     account_page(&state, &page, user, extras, StatusCode::CREATED).await
 }
 
@@ -261,4 +336,3 @@ pub async fn revoke_token(
     state.store.revoke_api_token(&audit, user.id, id).await?;
     Ok(Redirect::to("/account").into_response())
 }
-

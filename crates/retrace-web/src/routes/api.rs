@@ -22,7 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/org/users", get(org_users))
         .route("/api/v1/org/users/{id}", get(org_user))
         .route("/api/v1/org/audit", get(org_audit))
-        .route("/api/v1/organisations", get(organisations).post(create_organisation))
+        .route(
+            "/api/v1/organisations",
+            get(organisations).post(create_organisation),
+        )
 }
 
 /// A JSON body whose errors name what is wrong and where.
@@ -81,13 +84,23 @@ async fn me(signed_in: SignedIn) -> Json<Value> {
 async fn org_users(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
     member.require(Role::OrgAdmin)?;
     let users = state.store.users_in(&member.scope()).await?;
-    Ok(Json(json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() }),
+    ))
 }
 
-async fn org_user(State(state): State<AppState>, member: Member, Path(id): Path<String>) -> WebResult<Json<Value>> {
+async fn org_user(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
     member.require(Role::OrgAdmin)?;
     let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
-    let user = state.store.user_in(&member.scope(), id).await?.ok_or(WebError::NotFound)?;
+    let user = state
+        .store
+        .user_in(&member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     Ok(Json(user_json(&user)))
 }
 
@@ -104,11 +117,19 @@ async fn org_audit(
 ) -> WebResult<Json<Value>> {
     member.require(Role::OrgAdmin)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let entries = state.store.audit_entries(&member.scope(), limit, query.before).await?;
+    let entries = state
+        .store
+        .audit_entries(&member.scope(), limit, query.before)
+        .await?;
     state
         .store
         .append_audit(
-            &AuditContext { at: state.clock.now(), actor: Some(member.id()), org: Some(member.org), purpose: None },
+            &AuditContext {
+                at: state.clock.now(),
+                actor: Some(member.id()),
+                org: Some(member.org),
+                purpose: None,
+            },
             &retrace_store::AuditEvent {
                 action: retrace_domain::AuditAction::AuditViewed,
                 object_kind: retrace_domain::ObjectKind::AuditLog,
@@ -135,9 +156,14 @@ async fn org_audit(
     Ok(Json(json!({ "entries": entries })))
 }
 
-async fn organisations(State(state): State<AppState>, _operator: Operator) -> WebResult<Json<Value>> {
+async fn organisations(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> WebResult<Json<Value>> {
     let orgs = state.store.organisations().await?;
-    Ok(Json(json!({ "organisations": orgs.iter().map(organisation_json).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "organisations": orgs.iter().map(organisation_json).collect::<Vec<_>>() }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -158,7 +184,12 @@ async fn create_organisation(
         kind: OrgKind::parse(&body.kind)?,
         country: CountryCode::parse(&body.country)?,
     };
-    let audit = AuditContext { at: state.clock.now(), actor: Some(operator.user.id), org: None, purpose: None };
+    let audit = AuditContext {
+        at: state.clock.now(),
+        actor: Some(operator.user.id),
+        org: None,
+        purpose: None,
+    };
     let org = state.store.create_organisation(&audit, &new).await?;
     Ok((StatusCode::CREATED, Json(organisation_json(&org))).into_response())
 }

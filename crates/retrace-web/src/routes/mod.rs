@@ -25,7 +25,10 @@ pub fn router(state: AppState) -> Router {
     let secure = state.config.secure_cookies;
     let mut router = Router::new()
         .route("/", get(session::home))
-        .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in),
+        )
         .route(
             "/sign-in/second-factor",
             get(session::second_factor_page).post(session::second_factor),
@@ -38,9 +41,15 @@ pub fn router(state: AppState) -> Router {
             "/account/second-factor",
             get(account::enrol_page).post(account::enrol),
         )
-        .route("/account/second-factor/remove", post(account::remove_second_factor))
+        .route(
+            "/account/second-factor/remove",
+            post(account::remove_second_factor),
+        )
         .route("/account/api-tokens", post(account::create_token))
-        .route("/account/api-tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/account/api-tokens/{id}/revoke",
+            post(account::revoke_token),
+        )
         .route("/org/users", get(org::users).post(org::create_user))
         .route("/org/users/{id}", get(org::user))
         .route("/org/users/{id}/roles", post(org::set_roles))
@@ -52,18 +61,30 @@ pub fn router(state: AppState) -> Router {
             "/operator/organisations",
             get(operator::organisations).post(operator::create_organisation),
         )
-        .route("/operator/users", get(operator::users).post(operator::create_user))
+        .route(
+            "/operator/users",
+            get(operator::users).post(operator::create_user),
+        )
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .merge(api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), crate::identity::resolve))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::protect))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::identity::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::protect,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .layer(middleware::from_fn(crate::security::security_headers))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::metrics::record));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::record,
+        ));
     if secure {
         router = router.layer(middleware::from_fn(crate::security::strict_transport));
     }
@@ -202,7 +223,10 @@ impl FormFields {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     }
 
     pub fn text(&self, name: &str) -> String {

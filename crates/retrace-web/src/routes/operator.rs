@@ -8,15 +8,20 @@ use crate::error::{WebError, WebResult};
 use crate::identity::Operator;
 use crate::page::Page;
 use crate::templates::{self, NewUserForm, OrgOption, OrgRow, render};
-use axum::http::StatusCode;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{CountryCode, OrgId, OrgKind, OrgName};
 use retrace_store::{AuditContext, Membership, NewOrganisation, NewUser};
 use std::collections::HashMap;
 
 fn operator_audit(operator: &Operator, state: &AppState) -> AuditContext {
-    AuditContext { at: state.clock.now(), actor: Some(operator.user.id), org: None, purpose: None }
+    AuditContext {
+        at: state.clock.now(),
+        actor: Some(operator.user.id),
+        org: None,
+        purpose: None,
+    }
 }
 
 struct OrgFormValues {
@@ -64,8 +69,16 @@ async fn organisations_page(
     Ok((status, html).into_response())
 }
 
-pub async fn organisations(State(state): State<AppState>, page: Page, _operator: Operator) -> WebResult<Response> {
-    let values = OrgFormValues { name: String::new(), kind: "national_society".into(), country: String::new() };
+pub async fn organisations(
+    State(state): State<AppState>,
+    page: Page,
+    _operator: Operator,
+) -> WebResult<Response> {
+    let values = OrgFormValues {
+        name: String::new(),
+        kind: "national_society".into(),
+        country: String::new(),
+    };
     organisations_page(&state, &page, values, None, StatusCode::OK).await
 }
 
@@ -75,7 +88,11 @@ pub async fn create_organisation(
     operator: Operator,
     form: FormFields,
 ) -> WebResult<Response> {
-    let values = OrgFormValues { name: form.text("name"), kind: form.text("kind"), country: form.text("country") };
+    let values = OrgFormValues {
+        name: form.text("name"),
+        kind: form.text("kind"),
+        country: form.text("country"),
+    };
     let parsed = (|| {
         Ok::<_, WebError>(NewOrganisation {
             name: OrgName::parse(&values.name)?,
@@ -87,15 +104,29 @@ pub async fn create_organisation(
         Ok(new) => new,
         Err(error) => {
             let message = field_error(&page, &error);
-            return organisations_page(&state, &page, values, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return organisations_page(
+                &state,
+                &page,
+                values,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
-    match state.store.create_organisation(&operator_audit(&operator, &state), &new).await {
+    match state
+        .store
+        .create_organisation(&operator_audit(&operator, &state), &new)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/operator/organisations").into_response()),
         Err(error) => {
             let error = WebError::from(error);
             match field_error(&page, &error) {
-                Some(message) => organisations_page(&state, &page, values, Some(message), StatusCode::CONFLICT).await,
+                Some(message) => {
+                    organisations_page(&state, &page, values, Some(message), StatusCode::CONFLICT)
+                        .await
+                }
                 None => Err(error),
             }
         }
@@ -111,7 +142,10 @@ async fn users_page(
     status: StatusCode,
 ) -> WebResult<Response> {
     let orgs = state.store.organisations().await?;
-    let names: HashMap<OrgId, String> = orgs.iter().map(|org| (org.id, org.name.to_string())).collect();
+    let names: HashMap<OrgId, String> = orgs
+        .iter()
+        .map(|org| (org.id, org.name.to_string()))
+        .collect();
     let mut users: Vec<_> = state
         .store
         .all_users()
@@ -125,18 +159,43 @@ async fn users_page(
             user_row(user, context)
         })
         .collect();
-    users.sort_by(|a, b| (a.context.as_str(), a.display_name.as_str()).cmp(&(b.context.as_str(), b.display_name.as_str())));
+    users.sort_by(|a, b| {
+        (a.context.as_str(), a.display_name.as_str())
+            .cmp(&(b.context.as_str(), b.display_name.as_str()))
+    });
     let mut organisations: Vec<OrgOption> = orgs
         .iter()
-        .map(|org| OrgOption { id: org.id.to_string(), name: org.name.to_string(), selected: Some(org.id) == selected_org })
+        .map(|org| OrgOption {
+            id: org.id.to_string(),
+            name: org.name.to_string(),
+            selected: Some(org.id) == selected_org,
+        })
         .collect();
     organisations.sort_by(|a, b| a.name.cmp(&b.name));
-    let html = render(&templates::OperatorUsers { page, users, organisations, form, error })?;
+    let html = render(&templates::OperatorUsers {
+        page,
+        users,
+        organisations,
+        form,
+        error,
+    })?;
     Ok((status, html).into_response())
 }
 
-pub async fn users(State(state): State<AppState>, page: Page, _operator: Operator) -> WebResult<Response> {
-    users_page(&state, &page, NewUserForm::default(), None, None, StatusCode::OK).await
+pub async fn users(
+    State(state): State<AppState>,
+    page: Page,
+    _operator: Operator,
+) -> WebResult<Response> {
+    users_page(
+        &state,
+        &page,
+        NewUserForm::default(),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create_user(
@@ -160,14 +219,31 @@ pub async fn create_user(
         Ok(ok) => ok,
         Err(error) => {
             let message = field_error(&page, &error);
-            return users_page(&state, &page, values, selected, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return users_page(
+                &state,
+                &page,
+                values,
+                selected,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let (password, password_hash) = tokio::task::spawn_blocking(issue_password)
         .await
         .map_err(WebError::internal)??;
-    let new = NewUser { email, display_name, membership: Membership::Member { org, roles }, password_hash };
-    match state.store.create_user(&operator_audit(&operator, &state), &new).await {
+    let new = NewUser {
+        email,
+        display_name,
+        membership: Membership::Member { org, roles },
+        password_hash,
+    };
+    match state
+        .store
+        .create_user(&operator_audit(&operator, &state), &new)
+        .await
+    {
         Ok(user) => Ok(render(&templates::PasswordIssued {
             page: &page,
             display_name: user.display_name.to_string(),
@@ -179,7 +255,17 @@ pub async fn create_user(
         Err(error) => {
             let error = WebError::from(error);
             match field_error(&page, &error) {
-                Some(message) => users_page(&state, &page, values, selected, Some(message), StatusCode::CONFLICT).await,
+                Some(message) => {
+                    users_page(
+                        &state,
+                        &page,
+                        values,
+                        selected,
+                        Some(message),
+                        StatusCode::CONFLICT,
+                    )
+                    .await
+                }
                 None => Err(error),
             }
         }

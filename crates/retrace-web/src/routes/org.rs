@@ -10,7 +10,9 @@ use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_domain::{AuditAction, DisplayName, Email, NewPassword, ObjectKind, Role, RoleSet, UserId};
+use retrace_domain::{
+    AuditAction, DisplayName, Email, NewPassword, ObjectKind, Role, RoleSet, UserId,
+};
 use retrace_store::{AuditContext, AuditEvent, Membership, NewUser, UserAccount};
 use serde::Deserialize;
 
@@ -45,9 +47,21 @@ fn parse_user_id(id: &str) -> WebResult<UserId> {
     id.parse().map_err(|_| WebError::NotFound)
 }
 
-pub async fn users(State(state): State<AppState>, page: Page, member: Member) -> WebResult<Response> {
+pub async fn users(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+) -> WebResult<Response> {
     member.require(Role::OrgAdmin)?;
-    users_page(&state, &page, &member, NewUserForm::default(), None, StatusCode::OK).await
+    users_page(
+        &state,
+        &page,
+        &member,
+        NewUserForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn users_page(
@@ -71,13 +85,25 @@ async fn users_page(
         .iter()
         .map(|user| user_row(user, String::new()))
         .collect();
-    users.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
-    let html = render(&templates::OrgUsers { page, org_name, users, form, error })?;
+    users.sort_by(|a, b| {
+        a.display_name
+            .to_lowercase()
+            .cmp(&b.display_name.to_lowercase())
+    });
+    let html = render(&templates::OrgUsers {
+        page,
+        org_name,
+        users,
+        form,
+        error,
+    })?;
     Ok((status, html).into_response())
 }
 
 /// Reads the new-account fields, naming the first field that is wrong.
-pub fn parse_new_user(form: &FormFields) -> (NewUserForm, Result<(Email, DisplayName, RoleSet), WebError>) {
+pub fn parse_new_user(
+    form: &FormFields,
+) -> (NewUserForm, Result<(Email, DisplayName, RoleSet), WebError>) {
     let values = NewUserForm {
         email: form.text("email"),
         display_name: form.text("display_name"),
@@ -86,7 +112,13 @@ pub fn parse_new_user(form: &FormFields) -> (NewUserForm, Result<(Email, Display
     let parsed = (|| {
         let display_name = DisplayName::parse(&values.display_name)?;
         let email = Email::parse(&values.email)?;
-        let roles = RoleSet::new(values.roles.iter().map(|r| Role::parse(r)).collect::<Result<Vec<_>, _>>()?)?;
+        let roles = RoleSet::new(
+            values
+                .roles
+                .iter()
+                .map(|r| Role::parse(r))
+                .collect::<Result<Vec<_>, _>>()?,
+        )?;
         Ok::<_, WebError>((email, display_name, roles))
     })();
     (values, parsed)
@@ -102,8 +134,14 @@ pub fn issue_password() -> WebResult<(String, String)> {
 
 pub fn field_error(page: &Page, error: &WebError) -> Option<String> {
     match error {
-        WebError::Invalid { field, message } => Some(format!("{}: {message}", page.t(&format!("label-{field}")))),
-        WebError::Conflict { field, .. } => Some(format!("{}: {}", page.t(&format!("label-{field}")), page.t("already-in-use"))),
+        WebError::Invalid { field, message } => {
+            Some(format!("{}: {message}", page.t(&format!("label-{field}"))))
+        }
+        WebError::Conflict { field, .. } => Some(format!(
+            "{}: {}",
+            page.t(&format!("label-{field}")),
+            page.t("already-in-use")
+        )),
         _ => None,
     }
 }
@@ -120,7 +158,15 @@ pub async fn create_user(
         Ok(parsed) => parsed,
         Err(error) => {
             let message = field_error(&page, &error);
-            return users_page(&state, &page, &member, values, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return users_page(
+                &state,
+                &page,
+                &member,
+                values,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let (password, password_hash) = tokio::task::spawn_blocking(issue_password)
@@ -129,10 +175,17 @@ pub async fn create_user(
     let new = NewUser {
         email,
         display_name,
-        membership: Membership::Member { org: member.org, roles },
+        membership: Membership::Member {
+            org: member.org,
+            roles,
+        },
         password_hash,
     };
-    match state.store.create_user(&admin_audit(&member, &state), &new).await {
+    match state
+        .store
+        .create_user(&admin_audit(&member, &state), &new)
+        .await
+    {
         Ok(user) => Ok(render(&templates::PasswordIssued {
             page: &page,
             display_name: user.display_name.to_string(),
@@ -145,7 +198,15 @@ pub async fn create_user(
             let error = WebError::from(error);
             match field_error(&page, &error) {
                 Some(message) => {
-                    users_page(&state, &page, &member, values, Some(message), StatusCode::CONFLICT).await
+                    users_page(
+                        &state,
+                        &page,
+                        &member,
+                        values,
+                        Some(message),
+                        StatusCode::CONFLICT,
+                    )
+                    .await
                 }
                 None => Err(error),
             }
@@ -162,7 +223,14 @@ async fn scoped_user(state: &AppState, member: &Member, id: &str) -> WebResult<U
         .ok_or(WebError::NotFound)
 }
 
-async fn user_page(state: &AppState, page: &Page, member: &Member, id: &str, error: Option<String>, status: StatusCode) -> WebResult<Response> {
+async fn user_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
     let user = scoped_user(state, member, id).await?;
     let html = render(&templates::OrgUser {
         page,
@@ -173,7 +241,12 @@ async fn user_page(state: &AppState, page: &Page, member: &Member, id: &str, err
     Ok((status, html).into_response())
 }
 
-pub async fn user(State(state): State<AppState>, page: Page, member: Member, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn user(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     member.require(Role::OrgAdmin)?;
     user_page(&state, &page, &member, &id, None, StatusCode::OK).await
 }
@@ -197,23 +270,49 @@ pub async fn set_roles(
         Ok(roles) => roles,
         Err(error) => {
             let message = field_error(&page, &WebError::from(error));
-            return user_page(&state, &page, &member, &id, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return user_page(
+                &state,
+                &page,
+                &member,
+                &id,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     // An administrator cannot remove their own administration role: an
     // organisation must never be left without one by accident.
     if user.id == member.id() && !roles.contains(Role::OrgAdmin) {
         let message = Some(page.t("cannot-demote-self"));
-        return user_page(&state, &page, &member, &id, message, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return user_page(
+            &state,
+            &page,
+            &member,
+            &id,
+            message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     state
         .store
-        .set_roles(&admin_audit(&member, &state), &member.scope(), user.id, &roles)
+        .set_roles(
+            &admin_audit(&member, &state),
+            &member.scope(),
+            user.id,
+            &roles,
+        )
         .await?;
     Ok(Redirect::to(&format!("/org/users/{}", user.id)).into_response())
 }
 
-async fn set_disabled(state: AppState, member: Member, id: String, disabled: bool) -> WebResult<Response> {
+async fn set_disabled(
+    state: AppState,
+    member: Member,
+    id: String,
+    disabled: bool,
+) -> WebResult<Response> {
     member.require(Role::OrgAdmin)?;
     let user = scoped_user(&state, &member, &id).await?;
     if user.id == member.id() {
@@ -221,16 +320,29 @@ async fn set_disabled(state: AppState, member: Member, id: String, disabled: boo
     }
     state
         .store
-        .set_disabled(&admin_audit(&member, &state), &member.scope(), user.id, disabled)
+        .set_disabled(
+            &admin_audit(&member, &state),
+            &member.scope(),
+            user.id,
+            disabled,
+        )
         .await?;
     Ok(Redirect::to(&format!("/org/users/{}", user.id)).into_response())
 }
 
-pub async fn disable(State(state): State<AppState>, member: Member, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn disable(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     set_disabled(state, member, id, true).await
 }
 
-pub async fn enable(State(state): State<AppState>, member: Member, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn enable(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     set_disabled(state, member, id, false).await
 }
 
@@ -250,7 +362,13 @@ pub async fn reset_password(
         .map_err(WebError::internal)??;
     state
         .store
-        .set_password(&admin_audit(&member, &state), AuditAction::PasswordReset, user.id, &hash, None)
+        .set_password(
+            &admin_audit(&member, &state),
+            AuditAction::PasswordReset,
+            user.id,
+            &hash,
+            None,
+        )
         .await?;
     Ok(render(&templates::PasswordIssued {
         page: &page,
@@ -276,7 +394,10 @@ pub async fn audit(
     member.require(Role::OrgAdmin)?;
     const PAGE_SIZE: u32 = 50;
     let scope = member.scope();
-    let entries = state.store.audit_entries(&scope, PAGE_SIZE, query.before).await?;
+    let entries = state
+        .store
+        .audit_entries(&scope, PAGE_SIZE, query.before)
+        .await?;
     // Reading the audit log is itself recorded.
     state
         .store
@@ -316,5 +437,10 @@ pub async fn audit(
             }
         })
         .collect();
-    Ok(render(&templates::OrgAudit { page: &page, entries: rows, older })?.into_response())
+    Ok(render(&templates::OrgAudit {
+        page: &page,
+        entries: rows,
+        older,
+    })?
+    .into_response())
 }

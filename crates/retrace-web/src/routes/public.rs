@@ -30,7 +30,10 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let database_up = state.store.ping().await.is_ok();
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(database_up),
     )
         .into_response()
@@ -49,7 +52,11 @@ pub async fn stylesheet() -> Response {
 
 pub async fn set_language(State(state): State<AppState>, form: FormFields) -> Response {
     let lang = form.get("lang").and_then(Lang::parse).unwrap_or(Lang::En);
-    let back = form.get("back").and_then(local_path).unwrap_or("/").to_owned();
+    let back = form
+        .get("back")
+        .and_then(local_path)
+        .unwrap_or("/")
+        .to_owned();
     let mut response = Redirect::to(&back).into_response();
     set_cookie(
         response.headers_mut(),

@@ -5,7 +5,9 @@ use crate::AppState;
 use crate::auth::password::{dummy_verify, verify_password};
 use crate::auth::{lockout_until, totp};
 use crate::error::{WebError, WebResult};
-use crate::identity::{Identity, PasswordVerified, SignedIn, requires_second_factor, session_cookie_name};
+use crate::identity::{
+    Identity, PasswordVerified, SignedIn, requires_second_factor, session_cookie_name,
+};
 use crate::page::Page;
 use crate::secrets::{random_token, sha256_hex};
 use crate::security::{CookieSpec, local_path, set_cookie};
@@ -43,7 +45,11 @@ pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
         }
     };
     card("/account", "card-account");
-    let context = page.user.as_ref().map(|u| u.context.clone()).unwrap_or_default();
+    let context = page
+        .user
+        .as_ref()
+        .map(|u| u.context.clone())
+        .unwrap_or_default();
     Ok(render(&templates::Home {
         page: &page,
         display_name: user.display_name.to_string(),
@@ -101,7 +107,9 @@ pub async fn sign_in(
     let now = state.clock.now();
     let email_text = form.text("email");
     let password = form.get("password").unwrap_or_default().to_owned();
-    let next = local_path(form.get("next").unwrap_or("/")).unwrap_or("/").to_owned();
+    let next = local_path(form.get("next").unwrap_or("/"))
+        .unwrap_or("/")
+        .to_owned();
     let failed = |page: &Page, status: StatusCode| -> WebResult<Response> {
         let html = render(&templates::SignIn {
             page,
@@ -229,7 +237,11 @@ pub fn set_session_cookie(state: &AppState, headers: &mut HeaderMap, secret: &st
 
 pub async fn second_factor_page(page: Page, verified: PasswordVerified) -> WebResult<Response> {
     match verified.pending {
-        Some(false) => Ok(render(&templates::SecondFactor { page: &page, error: None })?.into_response()),
+        Some(false) => Ok(render(&templates::SecondFactor {
+            page: &page,
+            error: None,
+        })?
+        .into_response()),
         Some(true) => Ok(Redirect::to("/account/second-factor").into_response()),
         None => Ok(Redirect::to("/").into_response()),
     }
@@ -246,13 +258,24 @@ pub async fn second_factor(
         return Ok(Redirect::to("/").into_response());
     }
     let now = state.clock.now();
-    let account = state.store.user(verified.user.id).await?.ok_or(WebError::Unauthenticated)?;
+    let account = state
+        .store
+        .user(verified.user.id)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
     let refuse = |page: &Page, key: &str, status: StatusCode| -> WebResult<Response> {
-        let html = render(&templates::SecondFactor { page, error: Some(page.t(key)) })?;
+        let html = render(&templates::SecondFactor {
+            page,
+            error: Some(page.t(key)),
+        })?;
         Ok((status, html).into_response())
     };
     if !state.sign_in_limiter.allow(client, now) {
-        return refuse(&page, "error-rate-limited-text", StatusCode::TOO_MANY_REQUESTS);
+        return refuse(
+            &page,
+            "error-rate-limited-text",
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     if account.locked_until.is_some_and(|until| until > now) {
         return refuse(&page, "second-factor-failed", StatusCode::UNAUTHORIZED);
@@ -279,7 +302,10 @@ pub async fn second_factor(
         register_failure(&state, &account).await?;
         return refuse(&page, "second-factor-failed", StatusCode::UNAUTHORIZED);
     }
-    state.store.record_sign_in_success(&audit, account.id).await?;
+    state
+        .store
+        .record_sign_in_success(&audit, account.id)
+        .await?;
     // A new token once the second factor is done, as after the password.
     state.store.delete_session(&verified.token_hash).await?;
     let (cookie, _) = start_session(&state, account.id, true).await?;
