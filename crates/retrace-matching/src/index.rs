@@ -69,7 +69,8 @@ pub struct Index {
 fn h3(tag: u8, a: u64, b: u64) -> u64 {
     let mut h = FxHasher::default();
     (tag, a, b).hash(&mut h);
-    h.finish()
+    // The top three bits carry the key kind, so that each kind can have its own block-size cap.
+    (h.finish() & !(7u64 << 61)) | (u64::from(tag) << 61)
 }
 
 /// Blocking keys of a profile. They depend on the profile alone (not on frequencies), so adding a record never
@@ -87,9 +88,19 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
         for b in &toks[i + 1..] {
             keys.push(h3(2, *a, *b));
         }
-        if let Some(bd) = p.birth {
-            keys.push(h3(3, *a, bd.year as u64));
-            keys.push(h3(3, *a, bd.year as u64 + 1));
+    }
+    // Given or family name with the birth year in overlapping two-year buckets (years off by up to two).
+    if let Some(bd) = p.birth {
+        let b = (bd.year as u64) / 2;
+        let father = p.father.first().map(|f| crate::profile::hash_str(&f.key()));
+        for t in [p.name_keys.first(), p.name_keys.last(), father.as_ref()].into_iter().flatten() {
+            keys.push(h3(3, *t, b));
+            keys.push(h3(3, *t, b + 1));
+        }
+        // The full date (day and month in either order) links records whose names both carry typos.
+        if let (Some(m), Some(d)) = (bd.month, bd.day) {
+            let (lo, hi) = (m.min(d), m.max(d));
+            keys.push(h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)));
         }
     }
     // Skeleton prefixes of the given name with the family (last) name catch typos that break both keys.
@@ -209,8 +220,13 @@ impl Index {
     fn candidates(&self, keys: &[u64], below: Option<u32>, out: &mut Vec<u32>) {
         out.clear();
         for k in keys {
+            let cap = match k >> 61 {
+                2 => self.config.max_block,
+                1 => self.config.max_block / 8,
+                _ => self.config.max_block / 4,
+            };
             if let Some(v) = self.postings.get(k)
-                && v.len() <= self.config.max_block
+                && v.len() <= cap
             {
                 match below {
                     Some(b) => out.extend(v.iter().copied().filter(|s| *s < b)),

@@ -57,7 +57,15 @@ const DIN: &[&str] = &[
 
 /// Canonical spelling of an `abd...` compound: `abdelrahman`, `abdurrahman`, `abdirahman` -> `abdrahman`.
 fn canon_abd(w: &str) -> String {
-    let rest = &w[3..];
+    let folded = fold_latin(w);
+    let rest = folded.get(3..).unwrap_or("");
+    // Abdallah, Abdullah, Abdullahi, Abdellah, عبدالله: one canonical spelling.
+    let r = rest.trim_start_matches(['a', 'e', 'i', 'o', 'u']);
+    if let Some(after) = r.strip_prefix('l')
+        && matches!(after, "" | "a" | "ah" | "h" | "ahi" | "ai" | "i")
+    {
+        return "abdallah".to_string();
+    }
     let b = rest.as_bytes();
     let v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     let rest = if b.len() >= 4 && v(b[0]) && b[1] == b'l' {

@@ -103,8 +103,9 @@ pub fn fold_latin(t: &str) -> String {
         let rest = &b[i..];
         let (rep, n): (&[u8], usize) = if rest.starts_with(b"dsch") || rest.starts_with(b"tsch") {
             (if rest[0] == b'd' { b"j" } else { b"ch" }, 4)
-        } else if rest.starts_with(b"sch") {
-            (b"sh", 3)
+        } else if rest.starts_with(b"sch") || rest.starts_with(b"tch") {
+            // German "sch", French "tch" (Chevtchenko)
+            (if rest[0] == b't' { b"ch" } else { b"sh" }, 3)
         } else if rest.starts_with(b"dj") || rest.starts_with(b"dz") && i == 0 {
             (b"j", 2)
         } else if rest.starts_with(b"ou") || rest.starts_with(b"oo") {
