@@ -31,7 +31,10 @@ fn main() -> anyhow::Result<()> {
     }
     let true_pairs: usize = ent_size.values().map(|n| n * (n - 1) / 2).sum();
     let same = |a: u32, b: u32| -> bool {
-        match (index.id_of(a).and_then(|x| truth.get(x)), index.id_of(b).and_then(|x| truth.get(x))) {
+        match (
+            index.id_of(a).and_then(|x| truth.get(x)),
+            index.id_of(b).and_then(|x| truth.get(x)),
+        ) {
             (Some(x), Some(y)) => x == y,
             _ => false,
         }
@@ -63,16 +66,28 @@ fn main() -> anyhow::Result<()> {
                     let (a, b) = (&records[*i], &records[*j]);
                     if !got.contains(&(a.0.clone(), b.0.clone())) && shown < 40 {
                         shown += 1;
-                        println!("{} | {} | {}  <->  {} | {} | {}", a.1.full_name, a.1.father_name, a.1.birth_date, b.1.full_name, b.1.father_name, b.1.birth_date);
+                        println!(
+                            "{} | {} | {}  <->  {} | {} | {}",
+                            a.1.full_name,
+                            a.1.father_name,
+                            a.1.birth_date,
+                            b.1.full_name,
+                            b.1.father_name,
+                            b.1.birth_date
+                        );
                     }
                 }
             }
         }
         return Ok(());
     }
-    let Some(out) = args.get(3) else { return Ok(()) };
-    let profiles: Vec<retrace_matching::Profile> =
-        records.iter().map(|(_, p)| retrace_matching::Profile::new(p, 2024)).collect();
+    let Some(out) = args.get(3) else {
+        return Ok(());
+    };
+    let profiles: Vec<retrace_matching::Profile> = records
+        .iter()
+        .map(|(_, p)| retrace_matching::Profile::new(p, 2024))
+        .collect();
     let mut xs: Vec<[f64; N_FEATURES]> = Vec::with_capacity(cand.len());
     let mut ys: Vec<f64> = Vec::with_capacity(cand.len());
     for (a, b) in &cand {
@@ -91,7 +106,11 @@ fn main() -> anyhow::Result<()> {
         for (x, y) in xs.iter().zip(ys.iter()) {
             let z: f64 = w.iter().zip(x.iter()).map(|(a, b)| a * b).sum();
             let p = 1.0 / (1.0 + (-z).exp());
-            loss -= if *y > 0.5 { p.max(1e-12).ln() } else { (1.0 - p).max(1e-12).ln() };
+            loss -= if *y > 0.5 {
+                p.max(1e-12).ln()
+            } else {
+                (1.0 - p).max(1e-12).ln()
+            };
             for k in 0..N_FEATURES {
                 g[k] += (p - y) * x[k];
             }

@@ -158,7 +158,7 @@ fn given_sim(a: &[Tok], b: &[Tok]) -> Option<f64> {
 
 /// Aligns the tokens of the shorter name onto the longer one (and onto the other side's father field for
 /// patronymic chains). Returns (coverage of the shorter name by idf weight, matched idf, unmatched idf).
-fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64) {
+fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
     let (s, l) = if a.name.len() <= b.name.len() {
         (a, b)
     } else {
@@ -189,7 +189,20 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64) {
             miss += idf;
         }
     }
-    (if tot > 0.0 { hit / tot } else { 0.0 }, hit, miss)
+    // Family names differ: each side's last part is found nowhere in the other's name or father's name.
+    let last_unmatched = |x: &Profile, y: &Profile| {
+        x.name
+            .last()
+            .is_some_and(|t| best_sim(t, &y.name) < MATCH && best_sim(t, &y.father) < MATCH)
+    };
+    let family_differ =
+        a.name.len() >= 2 && b.name.len() >= 2 && last_unmatched(a, b) && last_unmatched(b, a);
+    (
+        if tot > 0.0 { hit / tot } else { 0.0 },
+        hit,
+        miss,
+        family_differ,
+    )
 }
 
 fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
@@ -287,7 +300,12 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
     x[0] = 1.0;
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
-        let (cov, hit, miss) = align(a, b, w);
+        let (cov, hit, miss, family_differ) = align(a, b, w);
+        set(
+            &mut x,
+            "family_differ",
+            if family_differ { 1.0 } else { 0.0 },
+        );
         set(&mut x, "name_cov", cov);
         set(&mut x, "name_hit", hit.min(30.0) / 10.0);
         set(&mut x, "name_miss", miss.min(30.0) / 10.0);

@@ -49,6 +49,9 @@ pub struct Pair {
     pub probability: f64,
 }
 
+/// Lowest direct probability at which a pair reached only through its cluster is accepted.
+const LIFT_MIN: f64 = 0.1;
+
 struct Entry {
     id: String,
     profile: Profile,
@@ -93,7 +96,10 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
     if let Some(bd) = p.birth {
         let b = (bd.year as u64) / 2;
         let father = p.father.first().map(|f| crate::profile::hash_str(&f.key()));
-        for t in [p.name_keys.first(), p.name_keys.last(), father.as_ref()].into_iter().flatten() {
+        for t in [p.name_keys.first(), p.name_keys.last(), father.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             keys.push(h3(3, *t, b));
             keys.push(h3(3, *t, b + 1));
         }
@@ -373,7 +379,7 @@ impl Index {
     }
 
     /// Union-find over accepted pairs; inside small clusters, pairs never compared are scored directly and
-    /// accepted pairs below threshold are lifted to the weakest link of the path that joins them.
+    /// accepted just above the threshold unless the direct comparison is strongly against.
     fn close_clusters(&self, scored: &mut Vec<(u32, u32, f64)>) {
         let n = self.slots.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -426,15 +432,16 @@ impl Index {
                     }
                     // Transitive evidence: accept at just above the threshold unless the direct comparison is
                     // strongly against (a sibling that a chain of weak links pulled in).
-                    let lifted = if direct >= 0.05 {
+                    // Only pairs blocking never proposed are lifted: a compared pair keeps its own verdict.
+                    if have.contains_key(&(*a, *b)) {
+                        continue;
+                    }
+                    let lifted = if direct >= LIFT_MIN {
                         t + (1.0 - t) * 0.02 + direct * 0.01
                     } else {
                         direct
                     };
-                    match have.get(&(*a, *b)) {
-                        Some(ix) => scored[*ix].2 = lifted,
-                        None => scored.push((*a, *b, lifted)),
-                    }
+                    scored.push((*a, *b, lifted));
                 }
             }
         }

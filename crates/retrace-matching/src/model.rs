@@ -38,7 +38,7 @@ pub const FEATURES: [(&str, &str); 34] = [
     ("bplace_differ", "birth place"),
     ("seen_agree", "last seen"),
     ("seen_differ", "last seen"),
-    ("reserved", "prior"),
+    ("family_differ", "name"),
 ];
 
 pub const N_FEATURES: usize = FEATURES.len();

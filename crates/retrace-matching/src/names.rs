@@ -166,6 +166,38 @@ pub fn tokens(s: &str) -> Vec<Tok> {
     name_words(s).iter().map(|w| make_tok(w)).collect()
 }
 
+const PATRONYMIC: &[&str] = &[
+    "iyovych", "yovych", "ovych", "evych", "ovich", "evich", "ievich", "ovitch", "ivna", "yivna",
+    "ovna", "evna", "iivna",
+];
+
+/// Tokens of a name with an East Slavic patronymic (`Artemovych`, `Serhiivna`) taken out: the father's given
+/// name it contains is returned separately, and a family name written first ("Kovalenko Denys Artemovych") is
+/// moved after the given name.
+pub fn tokens_with_patronymic(s: &str) -> (Vec<Tok>, Option<Tok>) {
+    let mut words = name_words(s);
+    let pos = words
+        .iter()
+        .position(|w| w.len() >= 7 && PATRONYMIC.iter().any(|p| w.ends_with(p)));
+    let Some(pos) = pos.filter(|p| *p > 0) else {
+        return (words.iter().map(|w| make_tok(w)).collect(), None);
+    };
+    let pat = words.remove(pos);
+    let stem = PATRONYMIC
+        .iter()
+        .filter_map(|p| pat.strip_suffix(p))
+        .max_by_key(|s| s.len())
+        .unwrap_or(&pat);
+    // "Family Given Patronymic": the given name sits just before the patronymic.
+    if pos == 2 && words.len() >= 2 {
+        words.swap(0, 1);
+    }
+    (
+        words.iter().map(|w| make_tok(w)).collect(),
+        Some(make_tok(stem)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
 
-use crate::names::{Tok, tokens};
+use crate::names::{Tok, tokens, tokens_with_patronymic};
 use crate::normalize::{place_key, skeleton};
 use crate::tables::place_group;
 
@@ -137,7 +137,13 @@ pub(crate) fn hash_str(s: &str) -> u64 {
 
 impl Profile {
     pub fn new(p: &Person, reference_year: i32) -> Profile {
-        let name = tokens(&p.full_name);
+        let (name, patronymic) = tokens_with_patronymic(&p.full_name);
+        let mut father = tokens(&p.father_name);
+        if father.is_empty()
+            && let Some(t) = patronymic
+        {
+            father.push(t);
+        }
         let birth = Birth::parse(&p.birth_date)
             .or_else(|| p.age.map(|a| Birth::from_age(a, reference_year)));
         let sex = match p.sex.trim() {
@@ -154,7 +160,7 @@ impl Profile {
         let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
         Profile {
             name,
-            father: tokens(&p.father_name),
+            father,
             mother: tokens(&p.mother_name),
             birth,
             sex,

@@ -59,7 +59,11 @@ pub fn variant_group(folded: &str) -> u32 {
         return *g;
     }
     let sk = skeleton(folded);
-    if sk.len() >= 3 { given_skeletons().get(&sk).copied().unwrap_or(0) } else { 0 }
+    if sk.len() >= 3 {
+        given_skeletons().get(&sk).copied().unwrap_or(0)
+    } else {
+        0
+    }
 }
 
 fn places() -> &'static FxHashMap<String, u32> {

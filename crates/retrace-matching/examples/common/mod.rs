@@ -9,7 +9,11 @@ use retrace_matching::Person;
 pub fn read_records(path: &str) -> anyhow::Result<Vec<(String, Person)>> {
     let mut rdr = csv::Reader::from_path(path).with_context(|| format!("open {path}"))?;
     let h = rdr.headers()?.clone();
-    let c = |n: &str| h.iter().position(|x| x == n).with_context(|| format!("missing column {n}"));
+    let c = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .with_context(|| format!("missing column {n}"))
+    };
     let cols = [
         c("id")?,
         c("full_name")?,
@@ -49,7 +53,10 @@ pub fn read_truth(path: &str) -> anyhow::Result<HashMap<String, String>> {
     let mut m = HashMap::new();
     for r in rdr.records() {
         let r = r?;
-        m.insert(r.get(0).unwrap_or("").to_string(), r.get(1).unwrap_or("").to_string());
+        m.insert(
+            r.get(0).unwrap_or("").to_string(),
+            r.get(1).unwrap_or("").to_string(),
+        );
     }
     Ok(m)
 }
