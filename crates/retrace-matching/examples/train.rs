@@ -122,6 +122,17 @@ fn main() -> anyhow::Result<()> {
             let mh = m[k] / (1.0 - b1.powi(step));
             let vh = v[k] / (1.0 - b2.powi(step));
             w[k] -= lr * mh / (vh.sqrt() + 1e-8);
+            // Sign constraints keep explanations readable: agreement never counts against a match, and
+            // disagreement never for it (collinearity with the bias could otherwise flip a sign).
+            let name = FEATURES[k].0;
+            if ["differ", "miss", "far", "single"]
+                .iter()
+                .any(|s| name.contains(s))
+            {
+                w[k] = w[k].min(0.0);
+            } else if k > 0 {
+                w[k] = w[k].max(0.0);
+            }
         }
         if step % 300 == 0 {
             eprintln!("step {step} loss {:.5}", loss / n);

@@ -295,6 +295,15 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
 
 /// Compare two profiles field by field.
 pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
+    // A canonical order makes the score symmetric (the name alignment is greedy).
+    let key = |p: &Profile| {
+        (
+            p.name.len(),
+            p.name.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+            p.father.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let (a, b) = if key(a) <= key(b) { (a, b) } else { (b, a) };
     let mut x = [0.0; N_FEATURES];
     let mut status = [Status::Missing; FIELDS.len()];
     x[0] = 1.0;
