@@ -101,22 +101,18 @@ pub fn name_words(s: &str) -> Vec<String> {
     while i < words.len() {
         let w = words[i].as_str();
         let next = words.get(i + 1).map(String::as_str);
-        if ABD.contains(&w) {
-            if let Some(n) = next {
-                let n = if DROP.contains(&n) {
-                    words.get(i + 2).map(String::as_str).unwrap_or(n)
-                } else {
-                    n
-                };
-                let skip = if DROP.contains(&words[i + 1].as_str()) && i + 2 < words.len() {
-                    3
-                } else {
-                    2
-                };
-                out.push(canon_abd(&format!("abd{}", strip_article(n))));
-                i += skip;
-                continue;
-            }
+        if ABD.contains(&w)
+            && let Some(n) = next
+        {
+            let dropped = DROP.contains(&n) && i + 2 < words.len();
+            let n = if dropped {
+                words.get(i + 2).map(String::as_str).unwrap_or(n)
+            } else {
+                n
+            };
+            out.push(canon_abd(&format!("abd{}", strip_article(n))));
+            i += if dropped { 3 } else { 2 };
+            continue;
         }
         if ABU.contains(&w)
             && let Some(n) = next
