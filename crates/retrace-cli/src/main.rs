@@ -4,6 +4,7 @@
 mod admin;
 mod demo;
 mod files;
+mod match_command;
 mod serve;
 mod settings;
 mod store;
@@ -39,6 +40,8 @@ enum Command {
     /// Administrative tasks on the command line.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Link person records that describe the same person (pairs.csv, see bench/SCHEMA.md).
+    Match(match_command::MatchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +56,11 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    // Matching files needs neither settings nor a database.
+    if let Command::Match(args) = &cli.command {
+        match_command::run(args)?;
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
     let mut overrides = Overrides {
         database_url: cli.database_url.clone(),
         data_dir: cli.data_dir.clone(),
@@ -84,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Ok(std::process::ExitCode::SUCCESS)
             }
             Command::Admin(command) => admin::run(&settings, command).await,
+            Command::Match(_) => Ok(std::process::ExitCode::SUCCESS),
         }
     })
 }

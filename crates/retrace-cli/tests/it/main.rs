@@ -9,3 +9,4 @@
 
 mod admin;
 mod architecture;
+mod match_cli;

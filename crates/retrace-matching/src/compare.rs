@@ -1,0 +1,438 @@
+//! Field comparison: turns two profiles into a feature vector, the model turns it into log-odds, and the
+//! explanation groups the contributions by field.
+
+use std::fmt;
+
+use strsim::jaro_winkler;
+
+use crate::model::{FEATURES, Model, N_FEATURES};
+use crate::names::Tok;
+use crate::profile::{Birth, Place, Profile};
+
+/// Similarity of two name tokens in [0, 1]: same variant group or spelling = 1, else the best of
+/// Jaro-Winkler on the folded spelling and on the consonant skeleton.
+pub fn tok_sim(a: &Tok, b: &Tok) -> f64 {
+    if a.text == b.text || (a.group != 0 && a.group == b.group) {
+        return 1.0;
+    }
+    let mut s = jaro_winkler(&a.text, &b.text);
+    if !a.skel.is_empty() && a.skel == b.skel {
+        // Equal skeletons: strong when the skeleton is long enough to be distinctive.
+        s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
+    } else if a.skel.len() >= 3 && b.skel.len() >= 3 {
+        s = s.max(0.9 * jaro_winkler(&a.skel, &b.skel));
+    }
+    s
+}
+
+/// Term-frequency weight of a name token: rarer names are stronger evidence.
+pub trait Weights {
+    /// Inverse document frequency of the token key hash, roughly `ln(N / df)`.
+    fn idf(&self, key: u64) -> f64;
+}
+
+/// Uniform weights (for comparisons outside an index).
+pub struct Uniform;
+
+impl Weights for Uniform {
+    fn idf(&self, _key: u64) -> f64 {
+        5.0
+    }
+}
+
+const MATCH: f64 = 0.84;
+
+fn best_sim(t: &Tok, others: &[Tok]) -> f64 {
+    others.iter().map(|o| tok_sim(t, o)).fold(0.0, f64::max)
+}
+
+/// Outcome of comparing one field, for the caseworker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Agree,
+    Close,
+    Differ,
+    Missing,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Agree => "agree",
+            Status::Close => "close",
+            Status::Differ => "differ",
+            Status::Missing => "missing",
+        })
+    }
+}
+
+/// Per-field part of an explanation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldExplanation {
+    pub field: &'static str,
+    pub status: Status,
+    /// Contribution to the log-odds of "same person".
+    pub log_odds: f64,
+}
+
+/// Why two records were (or were not) judged the same person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    pub probability: f64,
+    pub log_odds: f64,
+    pub fields: Vec<FieldExplanation>,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "probability {:.3} (log-odds {:+.2})",
+            self.probability, self.log_odds
+        )?;
+        for x in &self.fields {
+            writeln!(
+                f,
+                "  {:<12} {:<8} {:+.2}",
+                x.field,
+                x.status.to_string(),
+                x.log_odds
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The fields an explanation reports, in order.
+pub const FIELDS: [&str; 9] = [
+    "name",
+    "given name",
+    "father",
+    "mother",
+    "birth date",
+    "sex",
+    "nationality",
+    "birth place",
+    "last seen",
+];
+
+/// Feature vector of a pair plus the per-field status.
+pub struct Comparison {
+    pub x: [f64; N_FEATURES],
+    pub status: [Status; FIELDS.len()],
+}
+
+fn place_cmp(a: &Option<Place>, b: &Option<Place>) -> Status {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            if a.key == b.key || (a.group != 0 && a.group == b.group) {
+                Status::Agree
+            } else if jaro_winkler(&a.key, &b.key) >= 0.88
+                || (a.skel.len() >= 3 && a.skel == b.skel)
+            {
+                Status::Close
+            } else {
+                Status::Differ
+            }
+        }
+        _ => Status::Missing,
+    }
+}
+
+fn set(x: &mut [f64; N_FEATURES], name: &str, v: f64) {
+    if let Some(i) = FEATURES.iter().position(|f| f.0 == name) {
+        x[i] = v;
+    }
+}
+
+/// Given-name similarity allowing a swapped two-part name ("Conte Hawa" / "Hawa Conteh").
+fn given_sim(a: &[Tok], b: &[Tok]) -> Option<f64> {
+    let (a0, b0) = (a.first()?, b.first()?);
+    let mut s = tok_sim(a0, b0);
+    if a.len() >= 2 && b.len() >= 2 && (a.len() == 2 || b.len() == 2) {
+        let (al, bl) = (&a[a.len() - 1], &b[b.len() - 1]);
+        s = s.max(tok_sim(a0, bl).min(tok_sim(al, b0)));
+    }
+    Some(s)
+}
+
+/// Aligns the tokens of the shorter name onto the longer one (and onto the other side's father field for
+/// patronymic chains). Returns (coverage of the shorter name by idf weight, matched idf, unmatched idf).
+fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
+    let (s, l) = if a.name.len() <= b.name.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let mut used = [false; 16];
+    let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
+    for (i, t) in s.name.iter().enumerate().take(16) {
+        let idf = w.idf(s.name_keys[i]);
+        tot += idf;
+        let mut best = (0.0, usize::MAX);
+        for (j, o) in l.name.iter().enumerate().take(16) {
+            if used[j] {
+                continue;
+            }
+            let v = tok_sim(t, o);
+            if v > best.0 {
+                best = (v, j);
+            }
+        }
+        if best.0 >= MATCH && best.1 < 16 {
+            used[best.1] = true;
+            hit += idf * best.0;
+        } else if i > 0 && best_sim(t, &l.father) >= 0.9 {
+            // a father's name written in the chain on one side and in the father field on the other
+            hit += idf * 0.8;
+        } else {
+            miss += idf;
+        }
+    }
+    // Family names differ: each side's last part is found nowhere in the other's name or father's name.
+    let last_unmatched = |x: &Profile, y: &Profile| {
+        x.name
+            .last()
+            .is_some_and(|t| best_sim(t, &y.name) < MATCH && best_sim(t, &y.father) < MATCH)
+    };
+    let family_differ =
+        a.name.len() >= 2 && b.name.len() >= 2 && last_unmatched(a, b) && last_unmatched(b, a);
+    (
+        if tot > 0.0 { hit / tot } else { 0.0 },
+        hit,
+        miss,
+        family_differ,
+    )
+}
+
+fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
+    match (a.father.first(), b.father.first()) {
+        (Some(fa), Some(fb)) => {
+            let s = tok_sim(fa, fb);
+            let st = if s >= 0.92 {
+                Status::Agree
+            } else if s >= MATCH {
+                Status::Close
+            } else {
+                Status::Differ
+            };
+            (st, s)
+        }
+        (Some(f), None) if b.name.len() >= 3 => chain(f, &b.name[1]),
+        (None, Some(f)) if a.name.len() >= 3 => chain(f, &a.name[1]),
+        _ => {
+            if a.name.len() >= 3 && b.name.len() >= 3 {
+                chain(&a.name[1], &b.name[1])
+            } else {
+                (Status::Missing, 0.0)
+            }
+        }
+    }
+}
+
+/// Father's name inferred from the second part of a patronymic chain: agreement only counts, a difference is
+/// ambiguous (the second part may be a family name).
+fn chain(f: &Tok, t: &Tok) -> (Status, f64) {
+    let s = tok_sim(f, t);
+    if s >= 0.92 {
+        (Status::Close, s)
+    } else {
+        (Status::Missing, 0.0)
+    }
+}
+
+fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>) -> Status {
+    let (Some(a), Some(b)) = (a, b) else {
+        return Status::Missing;
+    };
+    if let (Some(am), Some(ad), Some(bm), Some(bd)) = (a.month, a.day, b.month, b.day) {
+        if a.year == b.year && am == bm && ad == bd {
+            set(x, "date_exact", 1.0);
+            return Status::Agree;
+        }
+        if a.year == b.year && am == bd && ad == bm {
+            set(x, "date_swap", 1.0);
+            return Status::Close;
+        }
+        if am == bm && ad == bd && (a.year - b.year).abs() <= 3 {
+            set(x, "date_md_shift", 1.0);
+            return Status::Close;
+        }
+    }
+    let mut dy = (a.year - b.year).abs();
+    if a.from_age || b.from_age {
+        dy = (dy - 1).max(0);
+    }
+    if let (Some(am), Some(bm)) = (a.month, b.month)
+        && a.year == b.year
+    {
+        if am == bm {
+            set(x, "date_ym", 1.0);
+            return Status::Agree;
+        }
+        set(x, "date_month_differ", 1.0);
+        return Status::Close;
+    }
+    match dy {
+        0 => {
+            set(x, "year_eq", 1.0);
+            Status::Agree
+        }
+        1 => {
+            set(x, "year_1", 1.0);
+            Status::Close
+        }
+        2 | 3 => {
+            set(x, "year_2_3", 1.0);
+            Status::Close
+        }
+        d => {
+            set(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
+            Status::Differ
+        }
+    }
+}
+
+/// Compare two profiles field by field.
+pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
+    // A canonical order makes the score symmetric (the name alignment is greedy).
+    let key = |p: &Profile| {
+        (
+            p.name.len(),
+            p.name.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+            p.father.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let (a, b) = if key(a) <= key(b) { (a, b) } else { (b, a) };
+    let mut x = [0.0; N_FEATURES];
+    let mut status = [Status::Missing; FIELDS.len()];
+    x[0] = 1.0;
+    // names
+    if !a.name.is_empty() && !b.name.is_empty() {
+        let (cov, hit, miss, family_differ) = align(a, b, w);
+        set(
+            &mut x,
+            "family_differ",
+            if family_differ { 1.0 } else { 0.0 },
+        );
+        set(&mut x, "name_cov", cov);
+        set(&mut x, "name_hit", hit.min(30.0) / 10.0);
+        set(&mut x, "name_miss", miss.min(30.0) / 10.0);
+        let single = a.name.len() == 1 || b.name.len() == 1;
+        set(&mut x, "name_single", if single { 1.0 } else { 0.0 });
+        status[0] = if cov >= 0.95 {
+            Status::Agree
+        } else if cov >= 0.5 {
+            Status::Close
+        } else {
+            Status::Differ
+        };
+        let g = given_sim(&a.name, &b.name).unwrap_or(0.0);
+        status[1] = if g >= 0.92 {
+            set(&mut x, "given_agree", 1.0);
+            Status::Agree
+        } else if g >= 0.8 {
+            set(&mut x, "given_close", 1.0);
+            Status::Close
+        } else {
+            set(&mut x, "given_differ", 1.0);
+            Status::Differ
+        };
+    }
+    let (fs, _) = father_status(a, b);
+    status[2] = fs;
+    match fs {
+        Status::Agree => set(&mut x, "father_agree", 1.0),
+        Status::Close => set(&mut x, "father_close", 1.0),
+        Status::Differ => set(&mut x, "father_differ", 1.0),
+        Status::Missing => {}
+    }
+    if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
+        let s = tok_sim(ma, mb);
+        status[3] = if s >= 0.92 {
+            set(&mut x, "mother_agree", 1.0);
+            Status::Agree
+        } else if s >= MATCH {
+            set(&mut x, "mother_close", 1.0);
+            Status::Close
+        } else {
+            set(&mut x, "mother_differ", 1.0);
+            Status::Differ
+        };
+    }
+    status[4] = birth_features(&mut x, a.birth, b.birth);
+    if a.sex != 0 && b.sex != 0 {
+        status[5] = if a.sex == b.sex {
+            set(&mut x, "sex_agree", 1.0);
+            Status::Agree
+        } else {
+            set(&mut x, "sex_differ", 1.0);
+            Status::Differ
+        };
+    }
+    if a.nationality[0] != 0 && b.nationality[0] != 0 {
+        let horn = |n: [u8; 2]| n == *b"ER" || n == *b"ET";
+        status[6] = if a.nationality == b.nationality {
+            set(&mut x, "nat_agree", 1.0);
+            Status::Agree
+        } else if horn(a.nationality) && horn(b.nationality) {
+            Status::Close
+        } else {
+            set(&mut x, "nat_differ", 1.0);
+            Status::Differ
+        };
+    }
+    status[7] = place_cmp(&a.birth_place, &b.birth_place);
+    match status[7] {
+        Status::Agree => set(&mut x, "bplace_agree", 1.0),
+        Status::Close => set(&mut x, "bplace_close", 1.0),
+        Status::Differ => set(&mut x, "bplace_differ", 1.0),
+        Status::Missing => {}
+    }
+    status[8] = place_cmp(&a.last_seen, &b.last_seen);
+    match status[8] {
+        Status::Agree | Status::Close => set(&mut x, "seen_agree", 1.0),
+        Status::Differ => set(&mut x, "seen_differ", 1.0),
+        Status::Missing => {}
+    }
+    // interactions the linear model cannot express on its own
+    let ga = x[FEATURES
+        .iter()
+        .position(|f| f.0 == "given_agree")
+        .unwrap_or(0)];
+    let cov = x[FEATURES.iter().position(|f| f.0 == "name_cov").unwrap_or(0)];
+    set(&mut x, "given_agree_x_cov", ga * cov);
+    Comparison { x, status }
+}
+
+impl Comparison {
+    /// Explanation under a model.
+    pub fn explain(&self, model: &Model) -> Explanation {
+        let mut fields: Vec<FieldExplanation> = FIELDS
+            .iter()
+            .zip(self.status.iter())
+            .map(|(f, s)| FieldExplanation {
+                field: f,
+                status: *s,
+                log_odds: 0.0,
+            })
+            .collect();
+        let mut total = 0.0;
+        for (i, (_, field)) in FEATURES.iter().enumerate() {
+            let c = model.weights[i] * self.x[i];
+            total += c;
+            if let Some(fx) = fields.iter_mut().find(|f| f.field == *field) {
+                fx.log_odds += c;
+            }
+        }
+        Explanation {
+            probability: sigmoid(total),
+            log_odds: total,
+            fields,
+        }
+    }
+}
+
+pub fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}

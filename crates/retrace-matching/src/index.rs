@@ -1,0 +1,449 @@
+//! Candidate generation (blocking), the incremental index, top-k queries and full linkage with transitive
+//! clustering.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
+use crate::model::{DEFAULT_THRESHOLD, Model};
+use crate::profile::{Person, Profile};
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Year at which `age` fields were recorded (ages are turned into birth years). No clock is read.
+    pub reference_year: i32,
+    /// Probability at or above which a pair is the same person.
+    pub threshold: f64,
+    /// Blocks (posting lists) longer than this are too common to generate candidates on their own.
+    pub max_block: usize,
+    /// Link pairs that are not candidates but sit in one cluster of accepted pairs.
+    pub transitive: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            reference_year: 2024,
+            threshold: DEFAULT_THRESHOLD,
+            max_block: 400,
+            transitive: true,
+        }
+    }
+}
+
+/// A scored candidate for a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub probability: f64,
+}
+
+/// A scored pair from a full linkage, `left < right` by insertion order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub left: String,
+    pub right: String,
+    pub probability: f64,
+}
+
+/// Lowest direct probability at which a pair reached only through its cluster is accepted.
+const LIFT_MIN: f64 = 0.1;
+
+struct Entry {
+    id: String,
+    profile: Profile,
+    keys: Vec<u64>,
+}
+
+/// An incremental index of persons: add, update, remove, top-k candidates, full linkage.
+pub struct Index {
+    config: Config,
+    model: Model,
+    slots: Vec<Option<Entry>>,
+    ids: FxHashMap<String, u32>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    df: FxHashMap<u64, u32>,
+    live: usize,
+}
+
+fn h3(tag: u8, a: u64, b: u64) -> u64 {
+    let mut h = FxHasher::default();
+    (tag, a, b).hash(&mut h);
+    // The top three bits carry the key kind, so that each kind can have its own block-size cap.
+    (h.finish() & !(7u64 << 61)) | (u64::from(tag) << 61)
+}
+
+/// Blocking keys of a profile. They depend on the profile alone (not on frequencies), so adding a record never
+/// changes another record's keys; over-common keys are skipped at query time instead (see `Config::max_block`).
+pub fn block_keys(p: &Profile) -> Vec<u64> {
+    let mut toks: Vec<u64> = p.name_keys.iter().take(5).copied().collect();
+    if let Some(f) = p.father.first() {
+        toks.push(crate::profile::hash_str(&f.key()));
+    }
+    toks.sort_unstable();
+    toks.dedup();
+    let mut keys = Vec::with_capacity(toks.len() * toks.len() + 8);
+    for (i, a) in toks.iter().enumerate() {
+        keys.push(h3(1, *a, 0));
+        for b in &toks[i + 1..] {
+            keys.push(h3(2, *a, *b));
+        }
+    }
+    // Given or family name with the birth year in overlapping two-year buckets (years off by up to two).
+    if let Some(bd) = p.birth {
+        let b = (bd.year as u64) / 2;
+        let father = p.father.first().map(|f| crate::profile::hash_str(&f.key()));
+        for t in [p.name_keys.first(), p.name_keys.last(), father.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            keys.push(h3(3, *t, b));
+            keys.push(h3(3, *t, b + 1));
+        }
+        // The full date (day and month in either order) links records whose names both carry typos.
+        if let (Some(m), Some(d)) = (bd.month, bd.day) {
+            let (lo, hi) = (m.min(d), m.max(d));
+            keys.push(h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)));
+        }
+    }
+    // Skeleton prefixes of the given name with the family (last) name catch typos that break both keys.
+    if let (Some(g), Some(l)) = (p.name.first(), p.name.last())
+        && p.name.len() >= 2
+    {
+        let pre = |s: &str| crate::profile::hash_str(&s.chars().take(2).collect::<String>());
+        keys.push(h3(4, pre(&g.skel), crate::profile::hash_str(&l.key())));
+        keys.push(h3(5, crate::profile::hash_str(&g.key()), pre(&l.skel)));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+struct Idf<'a> {
+    df: &'a FxHashMap<u64, u32>,
+    n: f64,
+}
+
+impl Weights for Idf<'_> {
+    fn idf(&self, key: u64) -> f64 {
+        let df = self.df.get(&key).copied().unwrap_or(0) as f64 + 1.0;
+        (self.n / df).ln().clamp(0.5, 10.0)
+    }
+}
+
+impl Index {
+    pub fn new(config: Config) -> Index {
+        Index::with_model(config, Model::shipped())
+    }
+
+    pub fn with_model(config: Config, model: Model) -> Index {
+        Index {
+            config,
+            model,
+            slots: Vec::new(),
+            ids: FxHashMap::default(),
+            postings: FxHashMap::default(),
+            df: FxHashMap::default(),
+            live: 0,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    fn weights(&self) -> Idf<'_> {
+        // A floor on N keeps small sets from treating every name as rare.
+        Idf {
+            df: &self.df,
+            n: (self.live as f64).max(5000.0),
+        }
+    }
+
+    /// Add a person, or replace the record with the same id (update).
+    pub fn add(&mut self, id: &str, person: &Person) {
+        self.remove(id);
+        let profile = Profile::new(person, self.config.reference_year);
+        let keys = block_keys(&profile);
+        let slot = self.slots.len() as u32;
+        for k in &keys {
+            self.postings.entry(*k).or_default().push(slot);
+        }
+        let mut seen = profile.name_keys.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        for k in seen {
+            *self.df.entry(k).or_default() += 1;
+        }
+        self.ids.insert(id.to_string(), slot);
+        self.slots.push(Some(Entry {
+            id: id.to_string(),
+            profile,
+            keys,
+        }));
+        self.live += 1;
+    }
+
+    /// Remove a person; returns whether it was present.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let Some(slot) = self.ids.remove(id) else {
+            return false;
+        };
+        let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
+            return false;
+        };
+        for k in &entry.keys {
+            if let Some(v) = self.postings.get_mut(k) {
+                v.retain(|s| *s != slot);
+                if v.is_empty() {
+                    self.postings.remove(k);
+                }
+            }
+        }
+        let mut seen = entry.profile.name_keys.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        for k in seen {
+            if let Some(c) = self.df.get_mut(&k) {
+                *c = c.saturating_sub(1);
+            }
+        }
+        self.live -= 1;
+        true
+    }
+
+    fn candidates(&self, keys: &[u64], below: Option<u32>, out: &mut Vec<u32>) {
+        out.clear();
+        for k in keys {
+            let cap = match k >> 61 {
+                2 => self.config.max_block,
+                1 => self.config.max_block / 8,
+                _ => self.config.max_block / 4,
+            };
+            if let Some(v) = self.postings.get(k)
+                && v.len() <= cap
+            {
+                match below {
+                    Some(b) => out.extend(v.iter().copied().filter(|s| *s < b)),
+                    None => out.extend_from_slice(v),
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    fn score(&self, a: &Profile, b: &Profile) -> f64 {
+        let c = compare(a, b, &self.weights());
+        sigmoid(self.model.log_odds(&c.x))
+    }
+
+    /// Compare two profiles under this index's term frequencies.
+    pub fn compare_profiles(&self, a: &Profile, b: &Profile) -> Comparison {
+        compare(a, b, &self.weights())
+    }
+
+    /// Score two persons (need not be indexed) with explanation.
+    pub fn explain(&self, a: &Person, b: &Person) -> Explanation {
+        let pa = Profile::new(a, self.config.reference_year);
+        let pb = Profile::new(b, self.config.reference_year);
+        compare(&pa, &pb, &self.weights()).explain(&self.model)
+    }
+
+    /// Up to `k` best candidates for a person, best first (the person itself, if indexed under `exclude`, is
+    /// skipped).
+    pub fn top_k(&self, person: &Person, k: usize, exclude: Option<&str>) -> Vec<Candidate> {
+        let p = Profile::new(person, self.config.reference_year);
+        let keys = block_keys(&p);
+        let mut cand = Vec::new();
+        self.candidates(&keys, None, &mut cand);
+        let skip = exclude.and_then(|id| self.ids.get(id)).copied();
+        let mut scored: Vec<(f64, u32)> = cand
+            .iter()
+            .filter(|s| Some(**s) != skip)
+            .filter_map(|s| {
+                self.slots
+                    .get(*s as usize)
+                    .and_then(Option::as_ref)
+                    .map(|e| (self.score(&p, &e.profile), *s))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.truncate(k);
+        scored
+            .into_iter()
+            .filter_map(|(p, s)| {
+                self.slots
+                    .get(s as usize)
+                    .and_then(Option::as_ref)
+                    .map(|e| Candidate {
+                        id: e.id.clone(),
+                        probability: p,
+                    })
+            })
+            .collect()
+    }
+
+    /// Number of candidate pairs blocking generates (for measuring reduction).
+    pub fn candidate_pairs(&self) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut buf = Vec::new();
+        for (i, e) in self.slots.iter().enumerate() {
+            if let Some(e) = e {
+                self.candidates(&e.keys, Some(i as u32), &mut buf);
+                out.extend(
+                    buf.iter()
+                        .filter(|j| self.slots[**j as usize].is_some())
+                        .map(|j| (*j, i as u32)),
+                );
+            }
+        }
+        out
+    }
+
+    /// Id of a slot.
+    pub fn id_of(&self, slot: u32) -> Option<&str> {
+        self.slots
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .map(|e| e.id.as_str())
+    }
+
+    /// Approximate memory per indexed person in bytes (profiles, keys, postings, id map).
+    pub fn approx_bytes(&self) -> usize {
+        let prof: usize = self
+            .slots
+            .iter()
+            .flatten()
+            .map(|e| e.profile.approx_bytes() + e.keys.capacity() * 8 + e.id.capacity() * 2 + 48)
+            .sum();
+        let post: usize = self.postings.values().map(|v| v.capacity() * 4 + 40).sum();
+        prof + post
+            + self.df.len() * 16
+            + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+    }
+
+    /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with
+    /// `Config::transitive`, pairs joined through a third record in a cluster of accepted pairs. `progress` is
+    /// called with the number of records done.
+    pub fn link(&self, min_score: f64, progress: &(dyn Fn(usize) + Sync)) -> Vec<Pair> {
+        let n = self.slots.len();
+        let chunk = 2048;
+        let mut scored: Vec<(u32, u32, f64)> = (0..n.div_ceil(chunk))
+            .into_par_iter()
+            .flat_map_iter(|c| {
+                let mut buf = Vec::new();
+                let mut out = Vec::new();
+                for i in c * chunk..((c + 1) * chunk).min(n) {
+                    let Some(Some(e)) = self.slots.get(i) else {
+                        continue;
+                    };
+                    self.candidates(&e.keys, Some(i as u32), &mut buf);
+                    for j in &buf {
+                        if let Some(Some(o)) = self.slots.get(*j as usize) {
+                            let p = self.score(&o.profile, &e.profile);
+                            if p >= min_score {
+                                out.push((*j, i as u32, p));
+                            }
+                        }
+                    }
+                }
+                progress(((c + 1) * chunk).min(n) - c * chunk);
+                out
+            })
+            .collect();
+        if self.config.transitive {
+            self.close_clusters(&mut scored);
+        }
+        scored
+            .into_iter()
+            .filter_map(|(a, b, p)| {
+                Some(Pair {
+                    left: self.id_of(a)?.to_string(),
+                    right: self.id_of(b)?.to_string(),
+                    probability: p,
+                })
+            })
+            .collect()
+    }
+
+    /// Union-find over accepted pairs; inside small clusters, pairs never compared are scored directly and
+    /// accepted just above the threshold unless the direct comparison is strongly against.
+    fn close_clusters(&self, scored: &mut Vec<(u32, u32, f64)>) {
+        let n = self.slots.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn find(p: &mut [u32], mut x: u32) -> u32 {
+            while p[x as usize] != x {
+                p[x as usize] = p[p[x as usize] as usize];
+                x = p[x as usize];
+            }
+            x
+        }
+        let t = self.config.threshold;
+        for (a, b, p) in scored.iter() {
+            if *p >= t {
+                let (ra, rb) = (find(&mut parent, *a), find(&mut parent, *b));
+                if ra != rb {
+                    parent[ra as usize] = rb;
+                }
+            }
+        }
+        let mut members: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (a, b, p) in scored.iter() {
+            if *p >= t {
+                for x in [*a, *b] {
+                    let r = find(&mut parent, x);
+                    members.entry(r).or_default().push(x);
+                }
+            }
+        }
+        let mut have: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+        for (i, (a, b, _)) in scored.iter().enumerate() {
+            have.insert((*a.min(b), *a.max(b)), i);
+        }
+        for (_, mut m) in members {
+            m.sort_unstable();
+            m.dedup();
+            if m.len() < 3 || m.len() > 12 {
+                continue;
+            }
+            for (i, a) in m.iter().enumerate() {
+                for b in &m[i + 1..] {
+                    let direct = match have.get(&(*a, *b)) {
+                        Some(ix) => scored[*ix].2,
+                        None => match (self.slots.get(*a as usize), self.slots.get(*b as usize)) {
+                            (Some(Some(x)), Some(Some(y))) => self.score(&x.profile, &y.profile),
+                            _ => continue,
+                        },
+                    };
+                    if direct >= t {
+                        continue;
+                    }
+                    // Transitive evidence: accept at just above the threshold unless the direct comparison is
+                    // strongly against (a sibling that a chain of weak links pulled in).
+                    // Only pairs blocking never proposed are lifted: a compared pair keeps its own verdict.
+                    if have.contains_key(&(*a, *b)) {
+                        continue;
+                    }
+                    let lifted = if direct >= LIFT_MIN {
+                        t + (1.0 - t) * 0.02 + direct * 0.01
+                    } else {
+                        direct
+                    };
+                    scored.push((*a, *b, lifted));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Person matching for Restoring Family Links: normalise, transliterate, block, compare, score and explain.
+//!
+//! The key design decision is that this crate does no I/O at all: no files, network, environment or clock.
+//! Name tables and model weights are embedded with `include_str!` (see `data/README.md`), the reference year
+//! for ages is a [`Config`] parameter, and callers (the CLI, the web service) own reading and writing.
+//!
+//! Pipeline: a [`Person`] becomes a [`Profile`] (NFKC, case folding, Arabic/Persian letter normalisation,
+//! transliteration of Arabic, Persian, Cyrillic and Ge'ez to Latin, particles and compounds, consonant
+//! skeletons, variant groups); [`block_keys`] give candidates; [`compare`] turns a pair into features;
+//! the shipped logistic [`Model`] gives a calibrated probability and an [`Explanation`] per field;
+//! [`Index::link`] adds transitive clustering. See `docs/adr/0002-matching-model.md`.
+
+pub mod compare;
+pub mod index;
+pub mod model;
+pub mod names;
+pub mod normalize;
+pub mod profile;
+mod tables;
+
+pub use compare::{
+    Comparison, Explanation, FieldExplanation, Status, Uniform, Weights, compare, tok_sim,
+};
+pub use index::{Candidate, Config, Index, Pair, block_keys};
+pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES};
+pub use profile::{Birth, Person, Profile};

@@ -1,0 +1,220 @@
+//! Name tokenisation: family-name-first detection, Arabic particles and compounds, variant groups.
+
+use crate::normalize::{fold_latin, skeleton, strip_article, to_latin};
+use crate::tables;
+
+/// One normalised name part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    /// Folded Latin spelling (`mohammed` -> `mohamed`).
+    pub text: Box<str>,
+    /// Consonant skeleton (`mhmd`).
+    pub skel: Box<str>,
+    /// Variant group from the shipped tables (0 = none): Mohammed and Mehmet share one, Oleksandr and Sasha too.
+    pub group: u32,
+}
+
+impl Tok {
+    /// The key used for term frequency and blocking: the variant group if known, else the skeleton.
+    pub fn key(&self) -> String {
+        if self.group != 0 {
+            format!("#{}", self.group)
+        } else if self.skel.is_empty() {
+            self.text.to_string()
+        } else {
+            self.skel.to_string()
+        }
+    }
+}
+
+pub fn make_tok(word: &str) -> Tok {
+    let text = fold_latin(word);
+    let skel = skeleton(&text);
+    let group = tables::variant_group(&text);
+    Tok {
+        text: text.into(),
+        skel: skel.into(),
+        group,
+    }
+}
+
+const DROP: &[&str] = &[
+    "al", "el", "ul", "bin", "ibn", "ben", "bint", "binti", "ould", "wad", "walad", "ad", "ed",
+    "ar", "as", "ash", "at", "az", "an", "ud", "ad-",
+];
+const ABD: &[&str] = &[
+    "abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdur", "abder", "abdoul", "abdou",
+    "abdoula",
+];
+const ABU: &[&str] = &["abu", "abou", "abo", "umm", "um", "oum", "om"];
+const ALLAH: &[&str] = &[
+    "allah", "ullah", "ulla", "alla", "llah", "olla", "ollah", "lah", "ulah", "illah",
+];
+const DIN: &[&str] = &[
+    "din", "deen", "eddin", "eddine", "uddin", "addin", "aldin", "adin", "edin", "udin", "ddin",
+    "dine",
+];
+
+/// Canonical spelling of an `abd...` compound: `abdelrahman`, `abdurrahman`, `abdirahman` -> `abdrahman`.
+fn canon_abd(w: &str) -> String {
+    let folded = fold_latin(w);
+    let rest = folded.get(3..).unwrap_or("");
+    // Abdallah, Abdullah, Abdullahi, Abdellah, عبدالله: one canonical spelling.
+    let r = rest.trim_start_matches(['a', 'e', 'i', 'o', 'u']);
+    if let Some(after) = r.strip_prefix('l')
+        && matches!(after, "" | "a" | "ah" | "h" | "ahi" | "ai" | "i")
+    {
+        return "abdallah".to_string();
+    }
+    let b = rest.as_bytes();
+    let v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let rest = if b.len() >= 4 && v(b[0]) && b[1] == b'l' {
+        &rest[2..]
+    } else if b.len() >= 3 && v(b[0]) && !v(b[1]) {
+        &rest[1..]
+    } else {
+        rest
+    };
+    format!("abd{}", strip_article(rest))
+}
+
+/// Split a name into normalised words: Latin key, family-name-first reordering, particles joined or dropped.
+pub fn name_words(s: &str) -> Vec<String> {
+    // A leading all-capitals word followed by mixed-case words is a family name written first ("ZALATIMOU Zakhir").
+    let raw: Vec<&str> = s.split_whitespace().collect();
+    let is_caps =
+        |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
+    let mut ordered: Vec<&str> = raw.clone();
+    if raw.len() >= 2 && is_caps(raw[0]) && raw.iter().skip(1).any(|w| !is_caps(w)) {
+        let first_mixed = raw.iter().position(|w| !is_caps(w)).unwrap_or(1);
+        ordered = raw[first_mixed..].to_vec();
+        ordered.extend_from_slice(&raw[..first_mixed]);
+    }
+    let mut words: Vec<String> = Vec::new();
+    for part in ordered {
+        for w in to_latin(part).split_whitespace() {
+            words.push(w.to_string());
+        }
+    }
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        let next = words.get(i + 1).map(String::as_str);
+        if ABD.contains(&w)
+            && let Some(n) = next
+        {
+            let dropped = DROP.contains(&n) && i + 2 < words.len();
+            let n = if dropped {
+                words.get(i + 2).map(String::as_str).unwrap_or(n)
+            } else {
+                n
+            };
+            out.push(canon_abd(&format!("abd{}", strip_article(n))));
+            i += if dropped { 3 } else { 2 };
+            continue;
+        }
+        if ABU.contains(&w)
+            && let Some(n) = next
+        {
+            let n2 = if DROP.contains(&n) {
+                words.get(i + 2).map(String::as_str)
+            } else {
+                Some(n)
+            };
+            if let Some(n2) = n2 {
+                out.push(format!("abu{}", strip_article(n2)));
+                i += if DROP.contains(&n) { 3 } else { 2 };
+                continue;
+            }
+        }
+        if DROP.contains(&w) {
+            i += 1;
+            continue;
+        }
+        if !out.is_empty() && ALLAH.contains(&w) {
+            if let Some(last) = out.last_mut() {
+                last.push_str("allah");
+            }
+            i += 1;
+            continue;
+        }
+        if !out.is_empty() && DIN.contains(&strip_article(w)) {
+            if let Some(last) = out.last_mut() {
+                last.push_str("din");
+            }
+            i += 1;
+            continue;
+        }
+        let w = strip_article(w);
+        if w.len() > 4 && w.starts_with("abd") {
+            out.push(canon_abd(w));
+        } else if !w.is_empty() {
+            out.push(w.to_string());
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Tokens of a name.
+pub fn tokens(s: &str) -> Vec<Tok> {
+    name_words(s).iter().map(|w| make_tok(w)).collect()
+}
+
+const PATRONYMIC: &[&str] = &[
+    "iyovych", "yovych", "ovych", "evych", "ovich", "evich", "ievich", "ovitch", "ivna", "yivna",
+    "ovna", "evna", "iivna",
+];
+
+/// Tokens of a name with an East Slavic patronymic (`Artemovych`, `Serhiivna`) taken out: the father's given
+/// name it contains is returned separately, and a family name written first ("Kovalenko Denys Artemovych") is
+/// moved after the given name.
+pub fn tokens_with_patronymic(s: &str) -> (Vec<Tok>, Option<Tok>) {
+    let mut words = name_words(s);
+    let pos = words
+        .iter()
+        .position(|w| w.len() >= 7 && PATRONYMIC.iter().any(|p| w.ends_with(p)));
+    let Some(pos) = pos.filter(|p| *p > 0) else {
+        return (words.iter().map(|w| make_tok(w)).collect(), None);
+    };
+    let pat = words.remove(pos);
+    let stem = PATRONYMIC
+        .iter()
+        .filter_map(|p| pat.strip_suffix(p))
+        .max_by_key(|s| s.len())
+        .unwrap_or(&pat);
+    // "Family Given Patronymic": the given name sits just before the patronymic.
+    if pos == 2 && words.len() >= 2 {
+        words.swap(0, 1);
+    }
+    (
+        words.iter().map(|w| make_tok(w)).collect(),
+        Some(make_tok(stem)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> String {
+        tokens(s)
+            .iter()
+            .map(|t| t.text.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn particles_and_order() {
+        assert_eq!(w("Abd al-Rahman Ali"), w("Abdelrahman Ali"));
+        assert_eq!(w("Abdurrahman Ali"), w("Abdul Rahman Ali"));
+        assert_eq!(w("عبد الرحمن علي"), "abdrhmn ali");
+        assert_eq!(w("ZALATIMOU Zakhir"), "zakhir zalatimu");
+        assert_eq!(w("Souad Khalid alhassan"), "suad khalid hasan");
+        assert_eq!(w("Nur al-Din"), "nurdin");
+        assert_eq!(w("Habib Allah"), "habibalah");
+        assert_eq!(w("AL-FATYANI Atakaf"), "atakaf fatyani");
+    }
+}

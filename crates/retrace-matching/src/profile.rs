@@ -1,0 +1,189 @@
+//! A person record as the engine sees it: the raw input ([`Person`]) and its normalised form ([`Profile`]).
+
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+
+use crate::names::{Tok, tokens, tokens_with_patronymic};
+use crate::normalize::{place_key, skeleton};
+use crate::tables::place_group;
+
+/// One person record as given by a caseworker or an import. Empty strings mean unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    /// Name as written, any script and order, possibly with the father's and grandfather's names.
+    pub full_name: String,
+    /// `M`, `F`, or anything else for unknown.
+    pub sex: String,
+    /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty.
+    pub birth_date: String,
+    /// Age in years at the configured reference year, when no date is known.
+    pub age: Option<u32>,
+    pub father_name: String,
+    pub mother_name: String,
+    pub birth_place: String,
+    /// ISO 3166-1 alpha-2.
+    pub nationality: String,
+    pub last_seen_place: String,
+}
+
+/// A birth date, possibly partial or derived from an age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Birth {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+    /// Derived from an age estimate: the year is uncertain by one more.
+    pub from_age: bool,
+    /// A registration default (01-01, 07-01, 12-31): only the year is evidence.
+    pub default_day: bool,
+}
+
+impl Birth {
+    /// Parse `YYYY[-MM[-DD]]`; default dates keep only their year. Returns `None` for anything else.
+    pub fn parse(s: &str) -> Option<Birth> {
+        let s = s.trim();
+        let mut it = s.split('-');
+        let year: i32 = it.next()?.parse().ok()?;
+        if !(1850..=2100).contains(&year) {
+            return None;
+        }
+        let month: Option<u8> = match it.next() {
+            Some(m) => Some(m.parse().ok().filter(|m| (1..=12).contains(m))?),
+            None => None,
+        };
+        let day: Option<u8> = match it.next() {
+            Some(d) => Some(d.parse().ok().filter(|d| (1..=31).contains(d))?),
+            None => None,
+        };
+        let default_day = matches!(
+            (month, day),
+            (Some(1), Some(1)) | (Some(7), Some(1)) | (Some(12), Some(31))
+        );
+        if default_day {
+            return Some(Birth {
+                year,
+                month: None,
+                day: None,
+                from_age: false,
+                default_day,
+            });
+        }
+        Some(Birth {
+            year,
+            month,
+            day,
+            from_age: false,
+            default_day,
+        })
+    }
+
+    pub fn from_age(age: u32, reference_year: i32) -> Birth {
+        // The birthday may or may not have passed in the reference year: the middle of the two candidates.
+        Birth {
+            year: reference_year - age as i32 - 1,
+            month: None,
+            day: None,
+            from_age: true,
+            default_day: false,
+        }
+    }
+}
+
+/// A place name, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub key: Box<str>,
+    pub skel: Box<str>,
+    pub group: u32,
+}
+
+impl Place {
+    fn parse(s: &str) -> Option<Place> {
+        let key = place_key(s);
+        if key.is_empty() {
+            return None;
+        }
+        let group = place_group(&key);
+        Some(Place {
+            skel: skeleton(&key).into(),
+            key: key.into(),
+            group,
+        })
+    }
+}
+
+/// The normalised form of a [`Person`], everything the comparison needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: Vec<Tok>,
+    pub father: Vec<Tok>,
+    pub mother: Vec<Tok>,
+    pub birth: Option<Birth>,
+    /// b'M', b'F' or 0.
+    pub sex: u8,
+    pub nationality: [u8; 2],
+    pub birth_place: Option<Place>,
+    pub last_seen: Option<Place>,
+    /// Hashes of the term-frequency keys of the name tokens.
+    pub name_keys: Vec<u64>,
+}
+
+pub(crate) fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
+}
+
+impl Profile {
+    pub fn new(p: &Person, reference_year: i32) -> Profile {
+        let (name, patronymic) = tokens_with_patronymic(&p.full_name);
+        let mut father = tokens(&p.father_name);
+        if father.is_empty()
+            && let Some(t) = patronymic
+        {
+            father.push(t);
+        }
+        let birth = Birth::parse(&p.birth_date)
+            .or_else(|| p.age.map(|a| Birth::from_age(a, reference_year)));
+        let sex = match p.sex.trim() {
+            "M" | "m" => b'M',
+            "F" | "f" => b'F',
+            _ => 0,
+        };
+        let nat = p.nationality.trim().as_bytes();
+        let nationality = if nat.len() == 2 {
+            [nat[0].to_ascii_uppercase(), nat[1].to_ascii_uppercase()]
+        } else {
+            [0, 0]
+        };
+        let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
+        Profile {
+            name,
+            father,
+            mother: tokens(&p.mother_name),
+            birth,
+            sex,
+            nationality,
+            birth_place: Place::parse(&p.birth_place),
+            last_seen: Place::parse(&p.last_seen_place),
+            name_keys,
+        }
+    }
+
+    /// Approximate heap plus inline size in bytes (for the bytes-per-person benchmark).
+    pub fn approx_bytes(&self) -> usize {
+        let toks = |v: &Vec<Tok>| {
+            v.capacity() * std::mem::size_of::<Tok>()
+                + v.iter().map(|t| t.text.len() + t.skel.len()).sum::<usize>()
+        };
+        let place = |p: &Option<Place>| p.as_ref().map_or(0, |p| p.key.len() + p.skel.len());
+        std::mem::size_of::<Profile>()
+            + toks(&self.name)
+            + toks(&self.father)
+            + toks(&self.mother)
+            + place(&self.birth_place)
+            + place(&self.last_seen)
+            + self.name_keys.capacity() * 8
+    }
+}

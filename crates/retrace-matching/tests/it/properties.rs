@@ -1,0 +1,153 @@
+use proptest::prelude::*;
+use retrace_matching::{Config, DEFAULT_THRESHOLD, Index, Person};
+
+const GIVEN: &[&str] = &[
+    "Mohammed",
+    "Muhammad",
+    "محمد",
+    "Ahmad",
+    "Fatima",
+    "فاطمة",
+    "Oleksandr",
+    "Александр",
+    "Tesfay",
+    "ተስፋይ",
+    "Hawa",
+    "Ali",
+];
+const FAMILY: &[&str] = &[
+    "Al-Hassan",
+    "alhasan",
+    "الحسن",
+    "Shevchenko",
+    "Шевченко",
+    "Camara",
+    "CONTE",
+    "Habtom",
+    "Diallo",
+];
+const DATES: &[&str] = &[
+    "",
+    "1990",
+    "1990-01-01",
+    "1990-05-12",
+    "1990-12-05",
+    "1991-05-12",
+    "1985-03",
+];
+
+fn person() -> impl Strategy<Value = Person> {
+    (
+        0..GIVEN.len(),
+        proptest::option::of(0..GIVEN.len()),
+        0..FAMILY.len(),
+        0..DATES.len(),
+        prop_oneof![Just("M"), Just("F"), Just("")],
+        proptest::option::of(0..GIVEN.len()),
+        any::<bool>(),
+    )
+        .prop_map(|(g, f, fam, d, sex, father, first)| {
+            let mut full = if first {
+                format!("{} {}", FAMILY[fam].to_uppercase(), GIVEN[g])
+            } else {
+                format!("{} {}", GIVEN[g], FAMILY[fam])
+            };
+            if let Some(f) = f {
+                full = format!("{} {}", GIVEN[g], GIVEN[f]) + " " + FAMILY[fam];
+            }
+            Person {
+                full_name: full,
+                sex: sex.to_string(),
+                birth_date: DATES[d].to_string(),
+                father_name: father.map(|i| GIVEN[i].to_string()).unwrap_or_default(),
+                ..Person::default()
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn score_is_symmetric(a in person(), b in person()) {
+        let index = Index::new(Config::default());
+        let ab = index.explain(&a, &b).probability;
+        let ba = index.explain(&b, &a).probability;
+        prop_assert!((ab - ba).abs() < 1e-9, "{ab} vs {ba}");
+    }
+
+    #[test]
+    fn record_matches_itself(a in person()) {
+        prop_assume!(!a.full_name.trim().is_empty());
+        let index = Index::new(Config::default());
+        let p = index.explain(&a, &a).probability;
+        prop_assert!(p >= DEFAULT_THRESHOLD, "{p} for {a:?}");
+    }
+
+    #[test]
+    fn blocking_never_loses_an_accepted_pair(people in proptest::collection::vec(person(), 2..24)) {
+        let mut index = Index::new(Config { transitive: false, ..Config::default() });
+        for (i, p) in people.iter().enumerate() {
+            index.add(&format!("r{i}"), p);
+        }
+        let linked: std::collections::HashSet<(String, String)> = index
+            .link(DEFAULT_THRESHOLD, &|_| {})
+            .into_iter()
+            .map(|p| (p.left, p.right))
+            .collect();
+        // Naive reference: every pair compared exhaustively.
+        for i in 0..people.len() {
+            for j in i + 1..people.len() {
+                let (a, b) = (format!("r{i}"), format!("r{j}"));
+                let pa = index.top_k(&people[i], usize::MAX, Some(&a));
+                let exhaustive = index.explain(&people[i], &people[j]).probability;
+                let _ = pa;
+                if exhaustive >= DEFAULT_THRESHOLD {
+                    prop_assert!(
+                        linked.contains(&(a.clone(), b.clone())) || linked.contains(&(b.clone(), a.clone())),
+                        "lost {:?} / {:?} ({exhaustive})", people[i], people[j]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn index_add_update_remove_top_k() {
+    let mut index = Index::new(Config::default());
+    let a = Person {
+        full_name: "Mohammed Ali Hassan".into(),
+        birth_date: "1990-05-12".into(),
+        sex: "M".into(),
+        ..Person::default()
+    };
+    let b = Person {
+        full_name: "محمد علي الحسن".into(),
+        birth_date: "1990-05-12".into(),
+        sex: "M".into(),
+        ..Person::default()
+    };
+    let c = Person {
+        full_name: "Fatima Diallo".into(),
+        birth_date: "1970".into(),
+        sex: "F".into(),
+        ..Person::default()
+    };
+    index.add("a", &a);
+    index.add("b", &b);
+    index.add("c", &c);
+    assert_eq!(index.len(), 3);
+    let top = index.top_k(&a, 10, Some("a"));
+    assert_eq!(top.first().map(|c| c.id.as_str()), Some("b"));
+    index.add("b", &c); // update: b now describes someone else
+    assert_eq!(index.len(), 3);
+    let top = index.top_k(&a, 10, Some("a"));
+    assert!(
+        top.iter().all(|c| c.probability < DEFAULT_THRESHOLD),
+        "{top:?}"
+    );
+    assert!(index.remove("c"));
+    assert!(!index.remove("c"));
+    assert_eq!(index.len(), 2);
+}
