@@ -63,6 +63,11 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let shared = store.shared();
     let state = AppState::new(shared.clone(), clock.clone(), config);
+    let indexed = state
+        .load_matching()
+        .await
+        .context("database_url: cannot read the persons for the matching index")?;
+    tracing::info!(persons = indexed, "matching index built");
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

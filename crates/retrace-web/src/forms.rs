@@ -5,13 +5,14 @@ use crate::error::WebError;
 use crate::routes::FormFields;
 use retrace_domain::{
     AgeEstimate, Circumstances, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose,
-    CountryCode, InvalidValue, LastNews, LawfulBasis, NameInput, NameKind, NewConsent,
-    PartialDate, PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, SharingScope,
-    Text,
+    CountryCode, InvalidValue, LastNews, LawfulBasis, NameInput, NameKind, NewConsent, PartialDate,
+    PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, SharingScope, Text,
 };
 
 /// Name rows a person form offers.
 pub const NAME_ROWS: usize = 3;
+/// Names accepted per person (the JSON API may send more than the form).
+pub const MAX_NAMES: usize = 20;
 
 fn prefixed(prefix: &str) -> impl Fn(InvalidValue) -> WebError + '_ {
     move |err| WebError::invalid(format!("{prefix}{}", err.field), err.message)
@@ -70,7 +71,7 @@ pub fn person(
     with_contact: bool,
 ) -> Result<PersonDetails, WebError> {
     let mut names = Vec::new();
-    for row in 1..=NAME_ROWS {
+    for row in 1..=MAX_NAMES {
         let full = form.text(&format!("{prefix}name_{row}"));
         let parts = if row == 1 {
             [
@@ -88,7 +89,9 @@ pub fn person(
         let kind_field = format!("{prefix}name_kind_{row}");
         let kind = match form.text(&kind_field).as_str() {
             "" => NameKind::Birth,
-            code => NameKind::parse(code).map_err(|err| WebError::invalid(&kind_field, err.message))?,
+            code => {
+                NameKind::parse(code).map_err(|err| WebError::invalid(&kind_field, err.message))?
+            }
         };
         let name = PersonName::parse(&NameInput {
             full: &full,
@@ -133,8 +136,10 @@ pub fn person(
         let years: u32 = age
             .parse()
             .map_err(|_| WebError::invalid(format!("{prefix}age"), "must be a number of years"))?;
-        let on = optional_date(form, prefix, "age_on")?
-            .unwrap_or(PartialDate::parse_field("age_on", &format!("{:04}", today.0)).map_err(prefixed(prefix))?);
+        let on = optional_date(form, prefix, "age_on")?.unwrap_or(
+            PartialDate::parse_field("age_on", &format!("{:04}", today.0))
+                .map_err(prefixed(prefix))?,
+        );
         details.age_estimate = Some(AgeEstimate::new(years, on).map_err(prefixed(prefix))?);
     }
     details.birth_place = optional_text(form, prefix, "birth_place", 200)?;

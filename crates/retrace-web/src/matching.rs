@@ -143,7 +143,10 @@ impl MatchingService {
                     let ledger = ConsentLedger(&person.consents);
                     !ledger.tracing_withdrawn() && !person.request_closed
                 };
-                let cross_org = may_match_across_organisations(person.details.flags, ConsentLedger(&person.consents));
+                let cross_org = may_match_across_organisations(
+                    person.details.flags,
+                    ConsentLedger(&person.consents),
+                );
                 self.put(person);
                 if !active_and_open || !cross_org {
                     // Consent withdrawn, closed or now at risk: nothing
@@ -312,7 +315,9 @@ fn slot_id(person: PersonId, n: usize) -> String {
 }
 
 fn person_of(slot: &str) -> Option<PersonId> {
-    slot.split('/').next().and_then(|id| PersonId::from_str(id).ok())
+    slot.split('/')
+        .next()
+        .and_then(|id| PersonId::from_str(id).ok())
 }
 
 fn remove_from_index(inner: &mut Inner, id: PersonId) {
@@ -328,7 +333,10 @@ fn to_milli(probability: f64) -> u16 {
 }
 
 /// The engine's view of a person: one record per name, sharing the rest.
-pub fn engine_records(details: &PersonDetails, reference_year: i32) -> Vec<retrace_matching::Person> {
+pub fn engine_records(
+    details: &PersonDetails,
+    reference_year: i32,
+) -> Vec<retrace_matching::Person> {
     let text = |value: &Option<retrace_domain::Text>| {
         value
             .as_ref()

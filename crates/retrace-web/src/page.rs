@@ -58,7 +58,8 @@ impl Page {
     /// The translation of a code in a group: `label("relationship", "half_brother")`
     /// reads the key `relationship-half-brother`.
     pub fn label(&self, group: &str, code: &str) -> String {
-        self.lang.t(&format!("{group}-{}", code.replace('_', "-")))
+        self.lang
+            .t(&format!("{group}-{}", code.replace(['_', ' '], "-")))
     }
 
     pub fn role_name(&self, role: &str) -> String {
@@ -105,6 +106,12 @@ impl FromRequestParts<AppState> for Page {
                 item("/", "nav-home");
                 let context = match &user.membership {
                     Membership::Member { org, roles } => {
+                        if roles.contains(Role::Caseworker) || roles.contains(Role::Viewer) {
+                            item("/requests", "nav-requests");
+                        }
+                        if roles.contains(Role::Caseworker) {
+                            item("/registrations", "nav-registrations");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

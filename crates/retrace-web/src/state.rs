@@ -1,4 +1,5 @@
 use crate::WebConfig;
+use crate::matching::MatchingService;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::secrets::Sealer;
@@ -17,6 +18,7 @@ pub struct Inner {
     pub sealer: Sealer,
     pub sign_in_limiter: RateLimiter,
     pub metrics: Metrics,
+    pub matching: MatchingService,
 }
 
 impl AppState {
@@ -24,7 +26,9 @@ impl AppState {
         let sealer = Sealer::new(&config.secret_key);
         let sign_in_limiter =
             RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
+        let year = clock.now().to_offset_date_time().year();
         Self(Arc::new(Inner {
+            matching: MatchingService::new(year),
             store,
             clock,
             config,
@@ -32,6 +36,14 @@ impl AppState {
             sign_in_limiter,
             metrics: Metrics::default(),
         }))
+    }
+}
+
+impl AppState {
+    /// Builds the matching index from every stored person. Called once at
+    /// start, before serving.
+    pub async fn load_matching(&self) -> retrace_store::StoreResult<usize> {
+        self.matching.load(self.store.as_ref()).await
     }
 }
 

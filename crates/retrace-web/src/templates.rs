@@ -267,7 +267,9 @@ pub struct PersonSummary {
 impl PersonSummary {
     pub fn of(details: &retrace_domain::PersonDetails) -> Self {
         let text = |t: &Option<retrace_domain::Text>| {
-            t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default()
+            t.as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default()
         };
         Self {
             display_name: details.primary_name().to_owned(),
@@ -282,7 +284,10 @@ impl PersonSummary {
                 })
                 .collect(),
             sex: details.sex.as_str(),
-            birth_date: details.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            birth_date: details
+                .birth_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             age: details
                 .age_estimate
                 .map(|a| format!("{} ({})", a.years, a.estimated_on))
@@ -326,7 +331,9 @@ pub struct CircumstancesView {
 impl CircumstancesView {
     pub fn of(c: &retrace_domain::Circumstances) -> Self {
         let text = |t: &Option<retrace_domain::Text>| {
-            t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default()
+            t.as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default()
         };
         Self {
             context: c.context.as_str(),
@@ -479,7 +486,6 @@ pub struct PersonPage<'a> {
     pub id: String,
     pub request_id: Option<String>,
     pub role: String,
-    pub version: i64,
     pub summary: PersonSummary,
     pub consents: Vec<ConsentRow>,
     pub candidates: Vec<CandidateRow>,
@@ -555,7 +561,6 @@ pub struct CandidatePage<'a> {
     pub their_status: &'static str,
     pub my_release_approvals: usize,
     pub my_released: bool,
-    pub their_released: bool,
     pub messages: Vec<MessageRow>,
     pub can_write: bool,
     pub notice: FormError,

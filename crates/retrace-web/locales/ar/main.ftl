@@ -157,3 +157,262 @@ error-internal = حدث خطأ
 error-internal-text = حدث خطأ غير متوقع وتم تسجيله.
 error-generic = خطأ
 error-generic-text = تعذّر إتمام الطلب.
+
+## Restoring Family Links
+
+nav-requests = طلبات البحث
+nav-registrations = التسجيلات
+agreement = التطابق
+any = الكل
+back-to-request = العودة إلى الطلب
+basis-guardian = موافقة الوصي
+basis-public-interest = المصلحة العامة (بقرار منك)
+basis-self = موافقة الشخص نفسه
+basis-vital-interest = المصلحة الحيوية (بقرار منك)
+cancel = إلغاء
+candidate = تطابق محتمل
+candidates = التطابقات المحتملة
+candidates-none = لا توجد تطابقات محتملة حتى الآن.
+circumstances = ظروف الانفصال
+circumstances-edit = تعديل الظروف
+consent-enquirer-agrees = يوافق مقدّم الطلب على أن نبحث عن أقاربه
+consent-person-agrees = يوافق الشخص على البحث عنه ومطابقته
+consent-record = تسجيل
+consent-tracing = الموافقة على البحث
+consent-vital-interest = البحث عن هذا الشخص لمصلحته الحيوية (يُسجَّل باسمك)
+consent-withdraw = سحب
+consents = الموافقة والأساس القانوني
+consents-none = لم يُسجَّل شيء: لا تتم مطابقة هذا الشخص مع منظمات أخرى.
+contact = جهة الاتصال
+contribution = الوزن
+date-hint = التواريخ: سنة (1990) أو شهر (1990-05) أو يوم (1990-05-12)؛ العلامة ~ تعني تاريخاً تقريبياً.
+decision = القرار
+details-not-released = لم تُفصح المنظمة الأخرى عن بيانات هذا الشخص. تواصل معها: ستطلب موافقة الشخص.
+enquirer = مقدّم الطلب
+explanation = حقلاً بحقل
+family-messages = الرسائل العائلية
+field = الحقل
+field-age = العمر التقديري
+field-age-on = تاريخ تقدير العمر
+field-basis = الأساس
+field-birth-date = تاريخ الميلاد
+field-birth-place = مكان الميلاد
+field-closure-reason = سبب الإغلاق
+field-contact = بيانات الاتصال
+field-context = السياق
+field-countries = بلدان العبور
+field-countries-scope = بلدان المنظمات
+field-direction = إلى
+field-family = اسم العائلة
+field-father-name = اسم الأب
+field-father-part = اسم الأب (ضمن الاسم)
+field-given = الاسم الأول
+field-grandfather-part = اسم الجد (ضمن الاسم)
+field-languages = اللغات
+field-last-known-place = آخر مكان معروف
+field-marks = علامات مميزة
+field-message = الرسالة
+field-method = طريقة الإعطاء
+field-mother-name = اسم الأم
+field-name = الاسم
+field-name-kind = نوع الاسم
+field-name-search = الاسم (بأي كتابة أو تهجئة)
+field-narrative = الرواية
+field-nationalities = الجنسيات
+field-nationality = الجنسية
+field-news-date = آخر الأخبار: التاريخ
+field-news-place = آخر الأخبار: المكان
+field-news-source = آخر الأخبار: من مَن
+field-note = ملاحظة
+field-opened-from = فُتح من
+field-opened-to = فُتح حتى
+field-purpose = الغرض
+field-reason = السبب
+field-relationship = صلة القرابة بمقدّم الطلب
+field-separation-date = تاريخ الانفصال
+field-separation-place = مكان الانفصال
+field-sex = الجنس
+field-text-search = المرجع أو النص
+field-status = الحالة
+field-version = الإصدار
+field-q = المرجع أو النص
+field-from = فُتح من
+field-to = فُتح حتى
+field-body = الرسالة
+field-release = الإفصاح
+field-given-by = مقدَّم من
+field-scope = النطاق
+field-consent-method = طريقة إعطاء الموافقة
+field-lawful-basis = الأساس القانوني
+field-date = التاريخ
+field-place = المكان
+field-age-estimate = العمر التقديري
+filters = عوامل التصفية
+flag-at-risk = معرّض للخطر: لا تتم مطابقته أو الإفصاح عنه خارج هذه المنظمة أبداً
+flag-minor = قاصر
+flag-unaccompanied = غير مصحوب
+flags = الحماية
+held-by = لدى
+mark-as = وضع علامة
+message-draft = حفظ المسودة
+messages-none = لا توجد رسائل بعد.
+name-parts = أجزاء الاسم الأول (اختياري)
+name-search-hint = يجد الأسماء بأي كتابة أو تهجئة: محمد وMohamed وMuhammad متطابقة.
+names = الأسماء
+names-hint = اكتب كل اسم كما يكتبه الشخص وبكتابته الأصلية؛ وأضف النقحرة والأسماء المختصرة كأسماء إضافية.
+next = التالي
+opened = تاريخ الفتح
+other-record = السجل الآخر
+our-record = سجلنا
+own-organisation = منظمتنا
+pagination = الصفحات
+person-edit = تعديل بيانات الشخص
+previous = السابق
+record-held-by = سجل لدى
+recorded = تاريخ التسجيل
+reference = المرجع
+registered = تاريخ التسجيل
+registration-looking-for-family = أبحث عن عائلتي
+registration-new = تسجيل جديد
+registration-safe = أنا بأمان
+registrations-none = لا توجد تسجيلات بعد.
+registrations-title = التسجيلات
+release = الإفصاح عن بيانات سجلنا
+release-approve = الموافقة على الإفصاح
+release-awaiting-second = قاصر: سُجّلت موافقة واحدة، ويجب أن يوافق موظف ثانٍ.
+release-done = تم الإفصاح بموافقة الشخص.
+release-intro = لا تُرسل البيانات إلى المنظمة الأخرى إلا إذا وافق الشخص على مشاركتها معها؛ ويحتاج القاصر إلى موافقتين.
+released-details = بيانات أفصحت عنها المنظمة الأخرى بموافقة الشخص.
+request = الطلب
+request-create = فتح الطلب
+request-new = طلب بحث جديد
+requests-title = طلبات البحث
+review = المراجعة
+review-save = حفظ المراجعة
+score = الاحتمال
+search = بحث
+sharing-scope-hint = للمشاركة: البلدان التي يجوز لمنظماتها تلقي البيانات (رموز ISO).
+sought-add = إضافة شخص مفقود
+sought-person = الشخص المبحوث عنه
+sought-persons = الأشخاص المبحوث عنهم
+status-change = تغيير الحالة
+status-history = الحالة
+status-new = الحالة الجديدة
+their-review = مراجعتهم
+withdrawn = مسحوب
+status-open = مفتوح
+status-searching = قيد البحث
+status-located = تم تحديد المكان
+status-contact-restored = أُعيد الاتصال
+status-reunited = تم لمّ الشمل
+status-closed = مغلق
+closure-contact-restored = أُعيد الاتصال
+closure-reunited = تم لمّ الشمل
+closure-found-no-contact-wanted = عُثر عليه وهو بخير، ولا يرغب في التواصل
+closure-deceased = متوفى
+closure-enquirer-withdrew = انسحب مقدّم الطلب
+closure-enquirer-unreachable = تعذّر الوصول إلى مقدّم الطلب
+closure-not-found = لم يُعثر عليه
+context-migration = الهجرة
+context-conflict = نزاع مسلح
+context-disaster = كارثة
+context-detention = احتجاز
+context-other = أخرى
+sex-female = أنثى
+sex-male = ذكر
+sex-other = آخر
+sex-unknown = غير معروف
+name-kind-birth = اسم الولادة
+name-kind-alias = اسم مستعار
+name-kind-short-form = اسم مختصر
+name-kind-transliteration = نقحرة
+name-kind-married = اسم الزواج
+script-latin = لاتيني
+script-arabic = عربي
+script-cyrillic = سيريلي
+script-ethiopic = جعزي
+script-other = كتابة أخرى
+method-written = كتابياً
+method-oral = شفهياً بحضور شاهد
+method-digital = رقمياً
+purpose-tracing = البحث
+purpose-sharing = المشاركة مع المنظمات
+purpose-publication = النشر في المعرض
+purpose-authorities = المشاركة مع السلطات
+purpose-face-matching = مطابقة الوجه
+review-proposed = قيد المراجعة
+review-confirmed = مؤكَّد
+review-rejected = مرفوض
+agreement-agree = متطابق
+agreement-close = قريب
+agreement-differ = مختلف
+agreement-missing = غير متوفر
+match-field-name = الاسم
+match-field-given-name = الاسم الأول
+match-field-father = الأب
+match-field-mother = الأم
+match-field-birth-date = تاريخ الميلاد
+match-field-sex = الجنس
+match-field-nationality = الجنسية
+match-field-birth-place = مكان الميلاد
+match-field-last-seen = آخر مكان شوهد فيه
+direction-to-sought-person = إلى الشخص المبحوث عنه
+direction-to-enquirer = إلى مقدّم الطلب
+message-status-drafted = مسودة
+message-status-sent = أُرسلت
+message-status-delivered = سُلّمت
+message-status-replied = تم الرد
+relationship-father = الأب
+relationship-mother = الأم
+relationship-son = الابن
+relationship-daughter = الابنة
+relationship-brother = الأخ
+relationship-sister = الأخت
+relationship-half-brother = الأخ غير الشقيق
+relationship-half-sister = الأخت غير الشقيقة
+relationship-husband = الزوج
+relationship-wife = الزوجة
+relationship-partner = الشريك
+relationship-fiance = الخطيب/الخطيبة
+relationship-grandfather = الجد
+relationship-grandmother = الجدة
+relationship-grandson = الحفيد
+relationship-granddaughter = الحفيدة
+relationship-uncle = العم/الخال
+relationship-aunt = العمة/الخالة
+relationship-nephew = ابن الأخ/الأخت
+relationship-niece = ابنة الأخ/الأخت
+relationship-cousin = ابن/ابنة العم أو الخال
+relationship-stepfather = زوج الأم
+relationship-stepmother = زوجة الأب
+relationship-stepson = ابن الزوج/الزوجة
+relationship-stepdaughter = ابنة الزوج/الزوجة
+relationship-guardian = الوصي
+relationship-other-relative = قريب آخر
+requests-found =
+    { $count ->
+        [zero] لا توجد طلبات
+        [one] طلب واحد
+        [two] طلبان
+        [few] { $count } طلبات
+        [many] { $count } طلباً
+       *[other] { $count } طلب
+    }
+candidates-count =
+    { $count ->
+        [zero] لا توجد تطابقات محتملة
+        [one] تطابق محتمل واحد
+        [two] تطابقان محتملان
+        [few] { $count } تطابقات محتملة
+        [many] { $count } تطابقاً محتملاً
+       *[other] { $count } تطابق محتمل
+    }
+candidates-confirmed =
+    { $count ->
+        [zero] لا شيء مؤكد
+        [one] واحد مؤكَّد
+        [two] اثنان مؤكَّدان
+        [few] { $count } مؤكَّدة
+        [many] { $count } مؤكَّداً
+       *[other] { $count } مؤكَّد
+    }

@@ -2,13 +2,14 @@
 //! Described by the OpenAPI document at `/api/v1/openapi.json`.
 
 use super::QueryParams;
+use super::api_cases;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::identity::{Member, Operator, SignedIn};
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use retrace_domain::{CountryCode, OrgKind, OrgName, Role, UserId};
 use retrace_store::{AuditContext, Membership, NewOrganisation, Organisation, UserAccount};
@@ -26,6 +27,29 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/organisations",
             get(organisations).post(create_organisation),
+        )
+        .route(
+            "/api/v1/requests",
+            get(api_cases::list_requests).post(api_cases::create_request),
+        )
+        .route("/api/v1/requests/{id}", get(api_cases::get_request))
+        .route("/api/v1/persons/{id}", get(api_cases::get_person))
+        .route(
+            "/api/v1/persons/{id}/candidates",
+            get(api_cases::person_candidates),
+        )
+        .route("/api/v1/candidates/{id}", get(api_cases::get_candidate))
+        .route(
+            "/api/v1/candidates/{id}/review",
+            post(api_cases::review_candidate),
+        )
+        .route(
+            "/api/v1/candidates/{id}/release",
+            post(api_cases::release_candidate),
+        )
+        .route(
+            "/api/v1/candidates/{id}/messages",
+            get(api_cases::list_messages).post(api_cases::create_message),
         )
 }
 

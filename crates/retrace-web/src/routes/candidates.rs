@@ -50,7 +50,11 @@ pub async fn contact_of(store: &dyn Store, org: OrgId) -> WebResult<(String, Str
         .map(|user| user.email.as_str().to_owned())
         .take(3)
         .collect();
-    Ok((organisation.name.to_string(), organisation.country.as_str().to_owned(), contacts))
+    Ok((
+        organisation.name.to_string(),
+        organisation.country.as_str().to_owned(),
+        contacts,
+    ))
 }
 
 pub async fn show(
@@ -62,16 +66,19 @@ pub async fn show(
     require_reader(&member)?;
     let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
-    let candidate = state.store.candidate(&scope, id).await?.ok_or(WebError::NotFound)?;
+    let candidate = state
+        .store
+        .candidate(&scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let side = side_of(&candidate, member.org);
-    let (mine, theirs, my_review, their_review, my_release, their_release) = match side {
+    let (mine, theirs, my_review, their_review, my_release) = match side {
         Side::Sought => (
             candidate.sought,
             candidate.other,
             &candidate.sought_review,
             &candidate.other_review,
             &candidate.sought_release,
-            &candidate.other_release,
         ),
         Side::Other => (
             candidate.other,
@@ -79,7 +86,6 @@ pub async fn show(
             &candidate.other_review,
             &candidate.sought_review,
             &candidate.other_release,
-            &candidate.sought_release,
         ),
     };
     let their_org = match side {
@@ -88,7 +94,11 @@ pub async fn show(
     };
     let same_org = their_org == member.org;
     let audit = audit(&member, &state, "candidate review");
-    let my_person = state.store.person(&audit, &scope, mine).await?.ok_or(WebError::NotFound)?;
+    let my_person = state
+        .store
+        .person(&audit, &scope, mine)
+        .await?
+        .ok_or(WebError::NotFound)?;
     // The other record: our own, or released to us, or nothing but its id.
     let their_person = if same_org {
         state.store.person(&audit, &scope, theirs).await?
@@ -119,11 +129,14 @@ pub async fn show(
         org_country,
         contacts,
         my_status: my_review.status.as_str(),
-        my_reason: my_review.reason.as_ref().map(|r| r.to_string()).unwrap_or_default(),
+        my_reason: my_review
+            .reason
+            .as_ref()
+            .map(|r| r.to_string())
+            .unwrap_or_default(),
         their_status: their_review.status.as_str(),
         my_release_approvals: my_release.approvals.len(),
         my_released: my_release.released_at.is_some(),
-        their_released: their_release.released_at.is_some(),
         messages: messages
             .iter()
             .map(|message| templates::MessageRow {
@@ -142,9 +155,13 @@ pub async fn show(
 }
 
 fn next_message_status(status: MessageStatus) -> Option<MessageStatus> {
-    [MessageStatus::Sent, MessageStatus::Delivered, MessageStatus::Replied]
-        .into_iter()
-        .find(|next| status.may_become(*next))
+    [
+        MessageStatus::Sent,
+        MessageStatus::Delivered,
+        MessageStatus::Replied,
+    ]
+    .into_iter()
+    .find(|next| status.may_become(*next))
 }
 
 pub async fn review(
@@ -158,11 +175,20 @@ pub async fn review(
     let status = CandidateStatus::parse(&form.text("status"))?;
     let reason = Text::optional("reason", &form.text("reason"), 500)?;
     if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(WebError::invalid("reason", "say why the candidate is rejected"));
+        return Err(WebError::invalid(
+            "reason",
+            "say why the candidate is rejected",
+        ));
     }
     state
         .store
-        .review_candidate(&audit(&member, &state, "candidate review"), &member.scope(), id, status, reason.as_ref())
+        .review_candidate(
+            &audit(&member, &state, "candidate review"),
+            &member.scope(),
+            id,
+            status,
+            reason.as_ref(),
+        )
         .await?;
     Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
 }
@@ -176,7 +202,11 @@ pub async fn release(
     let id: CandidateId = parse_path(&id)?;
     let (_, outcome) = state
         .store
-        .approve_release(&audit(&member, &state, "release under consent"), &member.scope(), id)
+        .approve_release(
+            &audit(&member, &state, "release under consent"),
+            &member.scope(),
+            id,
+        )
         .await?;
     match outcome {
         ReleaseOutcome::Released | ReleaseOutcome::AwaitingSecondApproval => {
@@ -198,20 +228,31 @@ pub async fn create_message(
     require_writer(&member)?;
     let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
-    let candidate = state.store.candidate(&scope, id).await?.ok_or(WebError::NotFound)?;
+    let candidate = state
+        .store
+        .candidate(&scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let confirmed = candidate.sought_review.status == CandidateStatus::Confirmed
         && candidate.other_review.status == CandidateStatus::Confirmed;
     if !confirmed {
         return Err(WebError::Conflict {
             field: "message".to_owned(),
-            message: "family messages are relayed once both organisations have confirmed the match".to_owned(),
+            message: "family messages are relayed once both organisations have confirmed the match"
+                .to_owned(),
         });
     }
     let direction = MessageDirection::parse(&form.text("direction"))?;
     let body = Text::parse("body", &form.text("body"), 2000, true)?;
     state
         .store
-        .create_message(&audit(&member, &state, "family message"), &scope, id, direction, &body)
+        .create_message(
+            &audit(&member, &state, "family message"),
+            &scope,
+            id,
+            direction,
+            &body,
+        )
         .await?;
     Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
 }
@@ -235,11 +276,19 @@ pub async fn advance_message(
         .ok_or(WebError::NotFound)?;
     let next = MessageStatus::parse(&form.text("status"))?;
     if !current.status.may_become(next) {
-        return Err(WebError::invalid("status", format!("a message cannot go from {} to {}", current.status, next)));
+        return Err(WebError::invalid(
+            "status",
+            format!("a message cannot go from {} to {}", current.status, next),
+        ));
     }
     state
         .store
-        .advance_message(&audit(&member, &state, "family message"), &scope, message, next)
+        .advance_message(
+            &audit(&member, &state, "family message"),
+            &scope,
+            message,
+            next,
+        )
         .await?;
     Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
 }

@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, ConsentRecord, LawfulBasis,
-    NewConsent, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId,
-    RequestStatus, Role, SharingScope, Text, Timestamp,
+    NewConsent, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus,
+    Role, SharingScope, Text, Timestamp,
 };
 use retrace_store::{
     AuditContext, NewRequest, PersonRole, RequestFilter, StoredPerson, TracingRequest,
@@ -99,9 +99,16 @@ impl FormValues {
         let mut values = FormValues::default();
         for (row, name) in details.names().iter().take(forms::NAME_ROWS).enumerate() {
             values.set(&format!("{prefix}name_{}", row + 1), name.full());
-            values.set(&format!("{prefix}name_kind_{}", row + 1), name.kind().as_str());
+            values.set(
+                &format!("{prefix}name_kind_{}", row + 1),
+                name.kind().as_str(),
+            );
         }
-        let text = |t: &Option<Text>| t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+        let text = |t: &Option<Text>| {
+            t.as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default()
+        };
         values.set(&format!("{prefix}sex"), details.sex.as_str());
         if let Some(date) = details.birth_date {
             values.set(&format!("{prefix}birth_date"), date.to_string());
@@ -113,16 +120,32 @@ impl FormValues {
         values.set(&format!("{prefix}birth_place"), text(&details.birth_place));
         values.set(
             &format!("{prefix}nationalities"),
-            details.nationalities.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+            details
+                .nationalities
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         );
         values.set(
             &format!("{prefix}languages"),
-            details.languages.iter().map(Text::as_str).collect::<Vec<_>>().join(", "),
+            details
+                .languages
+                .iter()
+                .map(Text::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
         );
         values.set(&format!("{prefix}father_name"), text(&details.father_name));
         values.set(&format!("{prefix}mother_name"), text(&details.mother_name));
-        values.set(&format!("{prefix}last_known_place"), text(&details.last_known_place));
-        values.set(&format!("{prefix}marks"), text(&details.distinguishing_marks));
+        values.set(
+            &format!("{prefix}last_known_place"),
+            text(&details.last_known_place),
+        );
+        values.set(
+            &format!("{prefix}marks"),
+            text(&details.distinguishing_marks),
+        );
         values.set(&format!("{prefix}contact"), text(&details.contact));
         for (flag, on) in [
             ("minor", details.flags.minor),
@@ -210,7 +233,11 @@ pub async fn list(
     let filter = build_filter(&state, &member, &query)?;
     let (rows, total) = state
         .store
-        .list_requests(&audit(&member, &state, "request list"), &member.scope(), &filter)
+        .list_requests(
+            &audit(&member, &state, "request list"),
+            &member.scope(),
+            &filter,
+        )
         .await?;
     let page_number = query.page.unwrap_or(1).max(1);
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
@@ -275,31 +302,45 @@ fn list_link(query: &ListQuery) -> String {
     }
 }
 
-pub fn build_filter(state: &AppState, member: &Member, query: &ListQuery) -> WebResult<RequestFilter> {
+pub fn build_filter(
+    state: &AppState,
+    member: &Member,
+    query: &ListQuery,
+) -> WebResult<RequestFilter> {
     let status = match query.status.trim() {
         "" => None,
         code => {
             if !STATUS_CODES.contains(&code) {
-                return Err(WebError::invalid("status", format!("unknown code {code:?}")));
+                return Err(WebError::invalid(
+                    "status",
+                    format!("unknown code {code:?}"),
+                ));
             }
             Some(code.to_owned())
         }
     };
     let nationality = match query.nationality.trim() {
         "" => None,
-        code => Some(retrace_domain::CountryCode::parse(code).map_err(|e| WebError::invalid("nationality", e.message))?),
+        code => Some(
+            retrace_domain::CountryCode::parse(code)
+                .map_err(|e| WebError::invalid("nationality", e.message))?,
+        ),
     };
     let day = |field: &'static str, value: &str| -> WebResult<Option<Timestamp>> {
         if value.trim().is_empty() {
             return Ok(None);
         }
-        let date = time::Date::parse(value.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|_| WebError::invalid(field, "must be a date like 2026-05-31"))?;
+        let date = time::Date::parse(
+            value.trim(),
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|_| WebError::invalid(field, "must be a date like 2026-05-31"))?;
         let millis = date.midnight().assume_utc().unix_timestamp() * 1000;
         Ok(Some(Timestamp::from_millis(millis)))
     };
     let opened_from = day("from", &query.from)?;
-    let opened_before = day("to", &query.to)?.map(|t| t.plus(std::time::Duration::from_secs(86_400)));
+    let opened_before =
+        day("to", &query.to)?.map(|t| t.plus(std::time::Duration::from_secs(86_400)));
     let text = Some(query.q.trim().to_owned()).filter(|q| !q.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
         return Err(WebError::invalid("q", "must have at most 100 characters"));
@@ -307,7 +348,10 @@ pub fn build_filter(state: &AppState, member: &Member, query: &ListQuery) -> Web
     let only = match query.name.trim() {
         "" => None,
         name if name.chars().count() > 200 => {
-            return Err(WebError::invalid("name", "must have at most 200 characters"));
+            return Err(WebError::invalid(
+                "name",
+                "must have at most 200 characters",
+            ));
         }
         name => Some(state.matching.search_requests(member.org, name, 500)),
     };
@@ -324,7 +368,14 @@ pub fn build_filter(state: &AppState, member: &Member, query: &ListQuery) -> Web
     })
 }
 
-pub const STATUS_CODES: [&str; 6] = ["open", "searching", "located", "contact_restored", "reunited", "closed"];
+pub const STATUS_CODES: [&str; 6] = [
+    "open",
+    "searching",
+    "located",
+    "contact_restored",
+    "reunited",
+    "closed",
+];
 
 // ---------------------------------------------------------------- create
 
@@ -334,7 +385,12 @@ pub async fn new_form(page: Page, member: Member) -> WebResult<Response> {
     values.set("e_tracing_consent", "on");
     values.set("s_vital_interest", "on");
     values.set("c_context", "migration");
-    Ok(render(&templates::RequestForm { page: &page, values, error: None })?.into_response())
+    Ok(render(&templates::RequestForm {
+        page: &page,
+        values,
+        error: None,
+    })?
+    .into_response())
 }
 
 pub async fn create(
@@ -357,7 +413,10 @@ pub async fn create(
                 .map_err(|e| WebError::invalid("e_consent_method", e.message))?;
             Some(NewConsent {
                 purpose: ConsentPurpose::Tracing,
-                basis: ConsentBasis::Consent { given_by: ConsentGiver::Person, method },
+                basis: ConsentBasis::Consent {
+                    given_by: ConsentGiver::Person,
+                    method,
+                },
                 scope: SharingScope::default(),
                 note: None,
             })
@@ -365,7 +424,11 @@ pub async fn create(
             None
         };
         Ok((
-            NewRequest { enquirer, sought: vec![(relationship, sought)], circumstances },
+            NewRequest {
+                enquirer,
+                sought: vec![(relationship, sought)],
+                circumstances,
+            },
             enquirer_consent,
             form.get("s_vital_interest").is_some(),
         ))
@@ -375,7 +438,11 @@ pub async fn create(
         Err(error) => {
             return invalid_or(&page, error, |message| {
                 let values = FormValues::from_form(&form);
-                Ok(unprocessable(render(&templates::RequestForm { page: &page, values, error: message })?))
+                Ok(unprocessable(render(&templates::RequestForm {
+                    page: &page,
+                    values,
+                    error: message,
+                })?))
             });
         }
     };
@@ -383,11 +450,17 @@ pub async fn create(
     let scope = member.scope();
     let request = state.store.create_request(&audit, &scope, &new).await?;
     if let Some(consent) = enquirer_consent {
-        state.store.record_consent(&audit, &scope, request.enquirer.id, &consent).await?;
+        state
+            .store
+            .record_consent(&audit, &scope, request.enquirer.id, &consent)
+            .await?;
     }
     if vital_interest {
         for sought in &request.sought {
-            state.store.record_consent(&audit, &scope, sought.id, &vital_interest_consent()).await?;
+            state
+                .store
+                .record_consent(&audit, &scope, sought.id, &vital_interest_consent())
+                .await?;
         }
     }
     reindex_request(&state, &request).await?;
@@ -408,7 +481,10 @@ pub fn vital_interest_consent() -> NewConsent {
 pub async fn reindex_request(state: &AppState, request: &TracingRequest) -> WebResult<()> {
     let now = state.clock.now();
     for person in std::iter::once(&request.enquirer).chain(request.sought.iter()) {
-        state.matching.person_changed(state.store.as_ref(), person.id, now).await?;
+        state
+            .matching
+            .person_changed(state.store.as_ref(), person.id, now)
+            .await?;
     }
     Ok(())
 }
@@ -511,7 +587,11 @@ pub async fn change_status(
     if !current.status.may_become(status) {
         return Err(WebError::invalid(
             "status",
-            format!("a request cannot go from {} to {}", current.status.code(), status.code()),
+            format!(
+                "a request cannot go from {} to {}",
+                current.status.code(),
+                status.code()
+            ),
         ));
     }
     let updated = state
@@ -550,7 +630,11 @@ pub async fn edit_form(
 
 fn circumstances_values(request: &TracingRequest) -> FormValues {
     let c = &request.circumstances;
-    let text = |t: &Option<Text>| t.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
+    let text = |t: &Option<Text>| {
+        t.as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default()
+    };
     let mut values = FormValues::default();
     values.set("version", request.version.to_string());
     values.set("c_context", c.context.as_str());
@@ -558,9 +642,16 @@ fn circumstances_values(request: &TracingRequest) -> FormValues {
     values.set("c_place", text(&c.place));
     values.set(
         "c_countries",
-        c.countries_transited.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        c.countries_transited
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
-    values.set("c_news_date", c.last_news.date.map(|d| d.to_string()).unwrap_or_default());
+    values.set(
+        "c_news_date",
+        c.last_news.date.map(|d| d.to_string()).unwrap_or_default(),
+    );
     values.set("c_news_place", text(&c.last_news.place));
     values.set("c_news_source", text(&c.last_news.source));
     values.set("c_narrative", text(&c.narrative));
@@ -578,21 +669,32 @@ pub async fn edit(
     let id: RequestId = parse_path(&id)?;
     let audit = audit(&member, &state, "request edit");
     let scope = member.scope();
-    let saved = match (|| Ok::<_, WebError>((forms::version(&form)?, forms::circumstances(&form, today(state.clock.now()))?)))() {
-        Ok((version, circumstances)) => {
-            state.store.update_circumstances(&audit, &scope, id, version, &circumstances).await
-                .map_err(WebError::from)
-        }
+    let saved = match (|| {
+        Ok::<_, WebError>((
+            forms::version(&form)?,
+            forms::circumstances(&form, today(state.clock.now()))?,
+        ))
+    })() {
+        Ok((version, circumstances)) => state
+            .store
+            .update_circumstances(&audit, &scope, id, version, &circumstances)
+            .await
+            .map_err(WebError::from),
         Err(error) => Err(error),
     };
     match saved {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
         Err(WebError::NotFound) => Err(WebError::NotFound),
         Err(error) => {
-            let request = state.store.request(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+            let request = state
+                .store
+                .request(&audit, &scope, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
             invalid_or(&page, error, |message| {
                 let mut values = FormValues::from_form(&form);
-                if matches!(message, Some(_)) && form.text("version") != request.version.to_string() {
+                if matches!(message, Some(_)) && form.text("version") != request.version.to_string()
+                {
                     // A conflict: show the current version so the next save can succeed.
                     values.set("version", request.version.to_string());
                 }
@@ -622,7 +724,11 @@ pub async fn new_sought_form(
     let id: RequestId = parse_path(&id)?;
     let request = state
         .store
-        .request(&audit(&member, &state, "add sought person"), &member.scope(), id)
+        .request(
+            &audit(&member, &state, "add sought person"),
+            &member.scope(),
+            id,
+        )
         .await?
         .ok_or(WebError::NotFound)?;
     let mut values = FormValues::default();
@@ -648,11 +754,18 @@ pub async fn add_sought(
     let id: RequestId = parse_path(&id)?;
     let audit = audit(&member, &state, "add sought person");
     let scope = member.scope();
-    let request = state.store.request(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let request = state
+        .store
+        .request(&audit, &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let parsed = (|| {
         let relationship = Relationship::parse(&form.text("s_relationship"))
             .map_err(|e| WebError::invalid("s_relationship", e.message))?;
-        Ok::<_, WebError>((relationship, forms::person(&form, "s_", today(state.clock.now()), false)?))
+        Ok::<_, WebError>((
+            relationship,
+            forms::person(&form, "s_", today(state.clock.now()), false)?,
+        ))
     })();
     let (relationship, details) = match parsed {
         Ok(parsed) => parsed,
@@ -668,11 +781,20 @@ pub async fn add_sought(
             });
         }
     };
-    let person = state.store.add_sought_person(&audit, &scope, id, relationship, &details).await?;
+    let person = state
+        .store
+        .add_sought_person(&audit, &scope, id, relationship, &details)
+        .await?;
     if form.get("s_vital_interest").is_some() {
-        state.store.record_consent(&audit, &scope, person.id, &vital_interest_consent()).await?;
+        state
+            .store
+            .record_consent(&audit, &scope, person.id, &vital_interest_consent())
+            .await?;
     }
-    state.matching.person_changed(state.store.as_ref(), person.id, state.clock.now()).await?;
+    state
+        .matching
+        .person_changed(state.store.as_ref(), person.id, state.clock.now())
+        .await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
@@ -710,7 +832,11 @@ pub async fn person_page(
         rows.push(templates::CandidateRow {
             id: candidate.id.to_string(),
             score: templates::percent(candidate.score_milli),
-            organisation: if theirs_org == member.org { page.t("own-organisation") } else { org_name },
+            organisation: if theirs_org == member.org {
+                page.t("own-organisation")
+            } else {
+                org_name
+            },
             status: mine.status.as_str(),
         });
     }
@@ -719,9 +845,11 @@ pub async fn person_page(
         id: id.to_string(),
         request_id: person.request.map(|r| r.to_string()),
         role: role_label(&page, person.role),
-        version: person.version,
         summary: templates::PersonSummary::of(&person.details),
-        consents: consents.iter().map(|c| templates::ConsentRow::of(c)).collect(),
+        consents: consents
+            .iter()
+            .map(|c| templates::ConsentRow::of(c))
+            .collect(),
         candidates: rows,
         can_write: member.roles.contains(Role::Caseworker),
         error: None,
@@ -735,9 +863,14 @@ fn role_label(page: &Page, role: PersonRole) -> String {
         PersonRole::Sought(relationship) => format!(
             "{} · {}",
             page.t("sought-person"),
-            page.t(&format!("relationship-{}", relationship.as_str().replace('_', "-")))
+            page.t(&format!(
+                "relationship-{}",
+                relationship.as_str().replace('_', "-")
+            ))
         ),
-        PersonRole::Registered(kind) => page.t(&format!("registration-{}", kind.as_str().replace('_', "-"))),
+        PersonRole::Registered(kind) => {
+            page.t(&format!("registration-{}", kind.as_str().replace('_', "-")))
+        }
     }
 }
 
@@ -777,9 +910,18 @@ pub async fn person_edit(
     let id: PersonId = parse_path(&id)?;
     let audit = audit(&member, &state, "person edit");
     let scope = member.scope();
-    let person = state.store.person(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let person = state
+        .store
+        .person(&audit, &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let with_contact = !matches!(person.role, PersonRole::Sought(_));
-    let result = match (|| Ok::<_, WebError>((forms::version(&form)?, forms::person(&form, "p_", today(state.clock.now()), with_contact)?)))() {
+    let result = match (|| {
+        Ok::<_, WebError>((
+            forms::version(&form)?,
+            forms::person(&form, "p_", today(state.clock.now()), with_contact)?,
+        ))
+    })() {
         Ok((version, details)) => state
             .store
             .update_person(&audit, &scope, id, version, &details)
@@ -789,13 +931,22 @@ pub async fn person_edit(
     };
     match result {
         Ok(_) => {
-            state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+            state
+                .matching
+                .person_changed(state.store.as_ref(), id, state.clock.now())
+                .await?;
             Ok(Redirect::to(&format!("/persons/{id}")).into_response())
         }
         Err(error) => invalid_or(&page, error, |message| {
             let mut values = FormValues::from_form(&form);
             values.set("version", person.version.to_string());
-            let html = render(&templates::PersonForm { page: &page, id: id.to_string(), with_contact, values, error: message })?;
+            let html = render(&templates::PersonForm {
+                page: &page,
+                id: id.to_string(),
+                with_contact,
+                values,
+                error: message,
+            })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }),
     }
@@ -811,11 +962,21 @@ pub async fn record_consent(
     let id: PersonId = parse_path(&id)?;
     let audit = audit(&member, &state, "consent");
     let scope = member.scope();
-    let person = state.store.person(&audit, &scope, id).await?.ok_or(WebError::NotFound)?;
+    let person = state
+        .store
+        .person(&audit, &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let consent = forms::consent(&form)?;
     consent.check(person.details.flags)?;
-    state.store.record_consent(&audit, &scope, id, &consent).await?;
-    state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+    state
+        .store
+        .record_consent(&audit, &scope, id, &consent)
+        .await?;
+    state
+        .matching
+        .person_changed(state.store.as_ref(), id, state.clock.now())
+        .await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
 }
 
@@ -833,8 +994,14 @@ pub async fn withdraw_consent(
     if !owned.iter().any(|c: &ConsentRecord| c.id == consent) {
         return Err(WebError::NotFound);
     }
-    state.store.withdraw_consent(&audit, &scope, consent).await?;
-    state.matching.person_changed(state.store.as_ref(), id, state.clock.now()).await?;
+    state
+        .store
+        .withdraw_consent(&audit, &scope, consent)
+        .await?;
+    state
+        .matching
+        .person_changed(state.store.as_ref(), id, state.clock.now())
+        .await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
 }
 
@@ -872,7 +1039,12 @@ pub async fn new_registration_form(page: Page, member: Member) -> WebResult<Resp
     let mut values = FormValues::default();
     values.set("kind", "safe");
     values.set("p_tracing_consent", "on");
-    Ok(render(&templates::RegistrationForm { page: &page, values, error: None })?.into_response())
+    Ok(render(&templates::RegistrationForm {
+        page: &page,
+        values,
+        error: None,
+    })?
+    .into_response())
 }
 
 pub async fn create_registration(
@@ -883,12 +1055,17 @@ pub async fn create_registration(
 ) -> WebResult<Response> {
     require_writer(&member)?;
     let parsed = (|| {
-        let kind = RegistrationKind::parse(&form.text("kind")).map_err(|e| WebError::invalid("kind", e.message))?;
+        let kind = RegistrationKind::parse(&form.text("kind"))
+            .map_err(|e| WebError::invalid("kind", e.message))?;
         let details = forms::person(&form, "p_", today(state.clock.now()), true)?;
         let consent = if form.get("p_tracing_consent").is_some() {
             let method = ConsentMethod::parse(&form.text("p_consent_method"))
                 .map_err(|e| WebError::invalid("p_consent_method", e.message))?;
-            let given_by = if details.flags.minor { ConsentGiver::Guardian } else { ConsentGiver::Person };
+            let given_by = if details.flags.minor {
+                ConsentGiver::Guardian
+            } else {
+                ConsentGiver::Person
+            };
             Some(NewConsent {
                 purpose: ConsentPurpose::Tracing,
                 basis: ConsentBasis::Consent { given_by, method },
@@ -914,10 +1091,19 @@ pub async fn create_registration(
     };
     let audit = audit(&member, &state, "registration");
     let scope = member.scope();
-    let person = state.store.create_registration(&audit, &scope, kind, &details).await?;
+    let person = state
+        .store
+        .create_registration(&audit, &scope, kind, &details)
+        .await?;
     if let Some(consent) = consent {
-        state.store.record_consent(&audit, &scope, person.id, &consent).await?;
+        state
+            .store
+            .record_consent(&audit, &scope, person.id, &consent)
+            .await?;
     }
-    state.matching.person_changed(state.store.as_ref(), person.id, state.clock.now()).await?;
+    state
+        .matching
+        .person_changed(state.store.as_ref(), person.id, state.clock.now())
+        .await?;
     Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response())
 }

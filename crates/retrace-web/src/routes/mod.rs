@@ -2,6 +2,9 @@
 
 mod account;
 mod api;
+pub mod api_cases;
+pub mod candidates;
+pub mod cases;
 mod operator;
 mod org;
 mod public;
@@ -64,6 +67,42 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/operator/users",
             get(operator::users).post(operator::create_user),
+        )
+        .route("/requests", get(cases::list).post(cases::create))
+        .route("/requests/new", get(cases::new_form))
+        .route("/requests/{id}", get(cases::show))
+        .route(
+            "/requests/{id}/edit",
+            get(cases::edit_form).post(cases::edit),
+        )
+        .route("/requests/{id}/status", post(cases::change_status))
+        .route("/requests/{id}/sought/new", get(cases::new_sought_form))
+        .route("/requests/{id}/sought", post(cases::add_sought))
+        .route("/persons/{id}", get(cases::person_page))
+        .route(
+            "/persons/{id}/edit",
+            get(cases::person_edit_form).post(cases::person_edit),
+        )
+        .route("/persons/{id}/consents", post(cases::record_consent))
+        .route(
+            "/persons/{id}/consents/{consent}/withdraw",
+            post(cases::withdraw_consent),
+        )
+        .route(
+            "/registrations",
+            get(cases::registrations).post(cases::create_registration),
+        )
+        .route("/registrations/new", get(cases::new_registration_form))
+        .route("/candidates/{id}", get(candidates::show))
+        .route("/candidates/{id}/review", post(candidates::review))
+        .route("/candidates/{id}/release", post(candidates::release))
+        .route(
+            "/candidates/{id}/messages",
+            post(candidates::create_message),
+        )
+        .route(
+            "/candidates/{id}/messages/{message}/advance",
+            post(candidates::advance_message),
         )
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))
@@ -257,6 +296,10 @@ impl FormFields {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        FormFields(pairs)
     }
 
     pub fn pairs(&self) -> &[(String, String)] {

@@ -85,6 +85,7 @@ impl TestApp {
         config.secure_cookies = false;
         adjust(&mut config);
         let state = AppState::new(store.clone(), clock.clone(), config);
+        state.load_matching().await.unwrap();
         Self {
             router: retrace_web::router(state),
             store,
