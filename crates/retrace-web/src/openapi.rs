@@ -25,7 +25,87 @@ fn with_errors(mut responses: Value, extra: &[(&str, &str)]) -> Value {
     responses
 }
 
+fn tracing_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let object = json!({ "type": "object" });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
+    let person = json!({
+        "type": "object",
+        "required": ["names"],
+        "properties": {
+            "names": { "type": "array", "maxItems": 20, "items": { "oneOf": [ { "type": "string" }, { "type": "object", "required": ["full"], "properties": { "full": { "type": "string" }, "kind": { "type": "string", "enum": ["birth", "alias", "short_form", "transliteration", "married"] } } } ] } },
+            "sex": { "type": "string", "enum": ["female", "male", "other", "unknown"] },
+            "birth_date": { "type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD, ~ for approximate" },
+            "age": { "type": "integer" }, "age_on": { "type": "string" },
+            "birth_place": { "type": "string" }, "nationalities": { "type": "array", "items": { "type": "string" } },
+            "languages": { "type": "array", "items": { "type": "string" } },
+            "father_name": { "type": "string" }, "mother_name": { "type": "string" },
+            "last_known_place": { "type": "string" }, "distinguishing_marks": { "type": "string" }, "contact": { "type": "string" },
+            "minor": { "type": "boolean" }, "unaccompanied": { "type": "boolean" }, "at_risk": { "type": "boolean" }
+        }
+    });
+    json!({
+        "/api/v1/requests": {
+            "get": {
+                "summary": "The organisation's tracing requests (audited when searching)",
+                "parameters": [
+                    { "name": "status", "in": "query", "schema": { "type": "string" } },
+                    { "name": "nationality", "in": "query", "schema": { "type": "string" } },
+                    { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "q", "in": "query", "schema": { "type": "string" }, "description": "Reference or text" },
+                    { "name": "name", "in": "query", "schema": { "type": "string" }, "description": "Name search across scripts and spellings" },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                ],
+                "responses": with_errors(ok("Requests"), &[("422", "A parameter is invalid; the message names it")])
+            },
+            "post": {
+                "summary": "Open a tracing request (caseworker)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["enquirer", "sought", "circumstances"], "additionalProperties": false,
+                    "properties": {
+                        "enquirer": person.clone(),
+                        "sought": { "type": "array", "minItems": 1, "items": { "type": "object", "required": ["relationship", "person"], "properties": { "relationship": { "type": "string" }, "person": person } } },
+                        "circumstances": { "type": "object", "required": ["context"], "properties": { "context": { "type": "string", "enum": ["migration", "conflict", "disaster", "detention", "other"] }, "date": { "type": "string" }, "place": { "type": "string" }, "countries_transited": { "type": "array", "items": { "type": "string" } }, "news_date": { "type": "string" }, "news_place": { "type": "string" }, "news_source": { "type": "string" }, "narrative": { "type": "string" } } },
+                        "enquirer_consent_method": { "type": "string", "enum": ["written", "oral", "digital"] },
+                        "vital_interest": { "type": "boolean" }
+                    }
+                } } } },
+                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
+            }
+        },
+        "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/persons/{id}/candidates": { "get": { "summary": "Possible matches of one of our persons: score and field agreement, never the other side's values", "parameters": id.clone(), "responses": with_errors(ok("Candidates"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/candidates/{id}": { "get": { "summary": "One candidate; `released_person` only once the other organisation released it", "parameters": id.clone(), "responses": with_errors(ok("Candidate"), &[("404", "Missing, or not involving our records")]) } },
+        "/api/v1/candidates/{id}/review": { "post": { "summary": "Confirm, reject (with a reason) or reopen our side's review", "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string", "enum": ["proposed", "confirmed", "rejected"] }, "reason": { "type": "string" } } } } } },
+            "responses": with_errors(ok("Candidate"), &[("404", "Missing"), ("422", "Invalid")]) } },
+        "/api/v1/candidates/{id}/release": { "post": { "summary": "Approve releasing our person's details to the other organisation (checked against the consent ledger; a minor needs two staff)", "parameters": id.clone(),
+            "responses": with_errors(ok("Candidate with `outcome`"), &[("404", "Missing"), ("409", "Refused: no consent, at risk, or same approver")]) } },
+        "/api/v1/candidates/{id}/messages": {
+            "get": { "summary": "Family messages on a candidate", "parameters": id.clone(), "responses": with_errors(ok("Messages"), &[("404", "Missing")]) },
+            "post": { "summary": "Draft a family message (both sides confirmed)", "parameters": id,
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["direction", "body"], "properties": { "direction": { "type": "string", "enum": ["to_sought_person", "to_enquirer"] }, "body": { "type": "string", "maxLength": 2000 } } } } } },
+                "responses": with_errors(json!({ "201": { "description": "Drafted" } }), &[("404", "Missing"), ("409", "Not confirmed by both sides")]) }
+        }
+    })
+}
+
 pub fn document() -> Value {
+    let mut doc = base_document();
+    if let (Some(paths), Some(extra)) = (
+        doc.get_mut("paths").and_then(Value::as_object_mut),
+        tracing_paths().as_object(),
+    ) {
+        for (path, item) in extra {
+            paths.insert(path.clone(), item.clone());
+        }
+    }
+    doc
+}
+
+fn base_document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
