@@ -12,8 +12,8 @@ use crate::{
 };
 use retrace_domain::consent::release_decision;
 use retrace_domain::{
-    ApiTokenId, AuditAction, AuditRecord, CandidateStatus, CaseReference, ChainHash,
-    ConsentBasis, ConsentLedger, ConsentPurpose, ConsentRecord, CountryCode, DisplayName, Email,
+    ApiTokenId, AuditAction, AuditRecord, CandidateStatus, CaseReference, ChainHash, ConsentBasis,
+    ConsentLedger, ConsentPurpose, ConsentRecord, CountryCode, DisplayName, Email,
     FieldExplanation, MessageDirection, MessageStatus, NewConsent, OrgId, OrgKind, OrgName,
     PersonDetails, PersonId, RegistrationKind, Relationship, ReleaseDecision, RequestId,
     RequestStatus, RoleSet, SharingScope, Text, Timestamp, UserId,
@@ -592,9 +592,8 @@ pub fn reference_year(at: Timestamp) -> StoreResult<u16> {
 /// `Conflict { field: "reference" }` past 99 999.
 pub fn case_reference(country: CountryCode, year: u16, number: i64) -> StoreResult<CaseReference> {
     let number = u32::try_from(number).map_err(|_| StoreError::Conflict { field: "reference" })?;
-    CaseReference::new(country, year, number).map_err(|_| StoreError::Conflict {
-        field: "reference",
-    })
+    CaseReference::new(country, year, number)
+        .map_err(|_| StoreError::Conflict { field: "reference" })
 }
 
 #[derive(Debug, Clone)]
@@ -611,9 +610,7 @@ pub struct RequestRow {
 }
 
 /// A request's persons in stored order: the enquirer and the sought.
-fn split_persons(
-    persons: Vec<StoredPerson>,
-) -> StoreResult<(StoredPerson, Vec<StoredPerson>)> {
+fn split_persons(persons: Vec<StoredPerson>) -> StoreResult<(StoredPerson, Vec<StoredPerson>)> {
     let mut enquirer = None;
     let mut sought = Vec::new();
     for person in persons {
@@ -978,10 +975,7 @@ pub fn decide_release(
 /// other side's person with its release complete.
 pub fn released_to(candidate: &CandidateView, org: OrgId) -> Option<PersonId> {
     match side_of(candidate, org)? {
-        Side::Sought => candidate
-            .other_release
-            .released_at
-            .map(|_| candidate.other),
+        Side::Sought => candidate.other_release.released_at.map(|_| candidate.other),
         Side::Other => candidate
             .sought_release
             .released_at
