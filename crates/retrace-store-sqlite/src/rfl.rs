@@ -987,11 +987,12 @@ pub(crate) async fn withdraw_consent(
     id: ConsentId,
 ) -> StoreResult<ConsentRecord> {
     let mut tx = begin(pool).await?;
-    let row = sqlx::query(concat!(
-        "UPDATE consents AS c SET withdrawn_at = $1, withdrawn_by = $2 \
-         WHERE c.id = $3 AND c.org_id = $4 AND c.withdrawn_at IS NULL RETURNING ",
-        consent_columns!()
-    ))
+    let row = sqlx::query(
+        "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 \
+         WHERE id = $3 AND org_id = $4 AND withdrawn_at IS NULL \
+         RETURNING id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, \
+         withdrawn_by",
+    )
     .bind(audit.at.as_millis())
     .bind(audit.actor.map(|a| a.to_string()))
     .bind(id.to_string())
