@@ -1780,7 +1780,7 @@ pub mod tests {
         recorded.reverse();
         let id = |s: &dyn std::fmt::Display| s.to_string();
         assert_eq!(
-            recorded[1..],
+            recorded,
             [
                 (
                     "request_created".into(),
