@@ -8,16 +8,23 @@
 //! all. Queries are written for SQLite only and checked by the shared
 //! conformance suite (see `docs/adr/0001-sql-per-backend.md`).
 
+mod rfl;
+
 use async_trait::async_trait;
 use retrace_domain::{
-    ApiTokenId, AuditAction, Email, ObjectKind, OrgId, RoleSet, Timestamp, UserId,
+    ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
+    Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
+    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
+    Text, Timestamp, UserId,
 };
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
 use retrace_store::{
-    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, NewOrganisation,
-    NewUser, OrgScope, Organisation, SessionRecord, Store, StoreError, StoreResult, UserAccount,
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
+    FamilyMessage, MatchablePerson, NewCandidate, NewOrganisation, NewRequest, NewUser, OrgScope,
+    Organisation, ReleaseOutcome, RequestFilter, RequestSummary, SessionRecord, StatusChange,
+    Store, StoreError, StoreResult, StoredPerson, TracingRequest, UserAccount,
 };
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{
@@ -1033,5 +1040,246 @@ impl Store for SqliteStore {
         };
         tx.rollback().await.map_err(db_error)?;
         Ok(verifier.finish(&head))
+    }
+
+    async fn create_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+    ) -> StoreResult<TracingRequest> {
+        rfl::create_request(&self.pool, audit, scope, new).await
+    }
+
+    async fn request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>> {
+        rfl::request(&self.pool, audit, scope, id).await
+    }
+
+    async fn list_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
+        rfl::list_requests(&self.pool, audit, scope, filter).await
+    }
+
+    async fn update_circumstances(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        circumstances: &Circumstances,
+    ) -> StoreResult<TracingRequest> {
+        rfl::update_circumstances(
+            &self.pool,
+            audit,
+            scope,
+            id,
+            expected_version,
+            circumstances,
+        )
+        .await
+    }
+
+    async fn set_request_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        status: RequestStatus,
+        note: Option<&Text>,
+    ) -> StoreResult<TracingRequest> {
+        rfl::set_request_status(&self.pool, audit, scope, id, expected_version, status, note).await
+    }
+
+    async fn status_history(
+        &self,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>> {
+        rfl::status_history(&self.pool, scope, id).await
+    }
+
+    async fn add_sought_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        relationship: Relationship,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        rfl::add_sought_person(&self.pool, audit, scope, request, relationship, details).await
+    }
+
+    async fn create_registration(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: RegistrationKind,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        rfl::create_registration(&self.pool, audit, scope, kind, details).await
+    }
+
+    async fn person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        rfl::person_viewed(&self.pool, audit, scope, id).await
+    }
+
+    async fn update_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        rfl::update_person(&self.pool, audit, scope, id, expected_version, details).await
+    }
+
+    async fn registrations(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<StoredPerson>> {
+        rfl::registrations(&self.pool, scope, limit).await
+    }
+
+    async fn consents(
+        &self,
+        scope: &OrgScope,
+        person: PersonId,
+    ) -> StoreResult<Vec<ConsentRecord>> {
+        rfl::consents(&self.pool, scope, person).await
+    }
+
+    async fn record_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        person: PersonId,
+        consent: &NewConsent,
+    ) -> StoreResult<ConsentRecord> {
+        rfl::record_consent(&self.pool, audit, scope, person, consent).await
+    }
+
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ConsentId,
+    ) -> StoreResult<ConsentRecord> {
+        rfl::withdraw_consent(&self.pool, audit, scope, id).await
+    }
+
+    async fn matchable_persons(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MatchablePerson>> {
+        rfl::matchable_persons(&self.pool, after, limit).await
+    }
+
+    async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>> {
+        rfl::matchable_person(&self.pool, id).await
+    }
+
+    async fn record_candidates(
+        &self,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()> {
+        rfl::record_candidates(&self.pool, audit, sought, found).await
+    }
+
+    async fn remove_candidates_of(
+        &self,
+        audit: &AuditContext,
+        person: PersonId,
+    ) -> StoreResult<u64> {
+        rfl::remove_candidates_of(&self.pool, audit, person).await
+    }
+
+    async fn candidates_for(
+        &self,
+        scope: &OrgScope,
+        person: PersonId,
+    ) -> StoreResult<Vec<CandidateView>> {
+        rfl::candidates_for(&self.pool, scope, person).await
+    }
+
+    async fn candidate(
+        &self,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<CandidateView>> {
+        rfl::candidate_in(&self.pool, scope, id).await
+    }
+
+    async fn review_candidate(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+        status: CandidateStatus,
+        reason: Option<&Text>,
+    ) -> StoreResult<CandidateView> {
+        rfl::review_candidate(&self.pool, audit, scope, id, status, reason).await
+    }
+
+    async fn approve_release(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
+        rfl::approve_release(&self.pool, audit, scope, id).await
+    }
+
+    async fn released_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        rfl::released_person(&self.pool, audit, scope, id).await
+    }
+
+    async fn create_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        candidate: CandidateId,
+        direction: MessageDirection,
+        body: &Text,
+    ) -> StoreResult<FamilyMessage> {
+        rfl::create_message(&self.pool, audit, scope, candidate, direction, body).await
+    }
+
+    async fn advance_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: MessageId,
+        status: MessageStatus,
+    ) -> StoreResult<FamilyMessage> {
+        rfl::advance_message(&self.pool, audit, scope, id, status).await
+    }
+
+    async fn messages(
+        &self,
+        scope: &OrgScope,
+        candidate: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>> {
+        rfl::messages(&self.pool, scope, candidate).await
     }
 }

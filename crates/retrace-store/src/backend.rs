@@ -5,12 +5,18 @@
 //! way and compute the chain the same way.
 
 use crate::{
-    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Membership, Organisation,
-    SessionRecord, StoreError, StoreResult, UserAccount,
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, CandidateView,
+    FamilyMessage, MatchablePerson, Membership, Organisation, PersonRole, Release, ReleaseOutcome,
+    RequestSummary, Review, SessionRecord, StatusChange, StoreError, StoreResult, StoredPerson,
+    TracingRequest, UserAccount,
 };
+use retrace_domain::consent::release_decision;
 use retrace_domain::{
-    ApiTokenId, AuditRecord, ChainHash, CountryCode, DisplayName, Email, OrgId, OrgKind, OrgName,
-    RoleSet, Timestamp, UserId,
+    ApiTokenId, AuditAction, AuditRecord, CandidateStatus, CaseReference, ChainHash, ConsentBasis,
+    ConsentLedger, ConsentPurpose, ConsentRecord, CountryCode, DisplayName, Email,
+    FieldExplanation, MessageDirection, MessageStatus, NewConsent, OrgId, OrgKind, OrgName,
+    PersonDetails, PersonId, RegistrationKind, Relationship, ReleaseDecision, RequestId,
+    RequestStatus, RoleSet, SharingScope, Text, Timestamp, UserId,
 };
 use std::str::FromStr;
 
@@ -396,5 +402,640 @@ impl ChainVerifier {
             entries: self.checked,
             head: self.previous,
         }
+    }
+}
+
+// Restoring Family Links: the columns both backends store for requests,
+// persons, consents, candidates and messages, and their parsing. Structured
+// values (person details, circumstances, consent terms, explanations,
+// approvals) are stored as JSON text written and read here only, so both
+// backends store and parse them byte for byte the same way.
+
+/// Serialises a value for a JSON text column.
+pub fn to_json<T: serde::Serialize>(table: &'static str, value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| corrupt(table, format!("cannot encode: {e}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    column: &str,
+    text: &str,
+) -> StoreResult<T> {
+    // The serde error may quote stored values: keep only its position.
+    serde_json::from_str(text).map_err(|e| {
+        corrupt(
+            table,
+            format!(
+                "{column} is not valid JSON for its type (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+/// Stored free text back into [`Text`]: it was a `Text` when written, so
+/// this only fails on rows changed behind the store's back.
+fn stored_text(table: &'static str, column: &'static str, value: &str) -> StoreResult<Text> {
+    Text::parse(column, value, usize::MAX, true).map_err(|e| corrupt(table, e.to_string()))
+}
+
+fn timestamp(value: Option<i64>) -> Option<Timestamp> {
+    value.map(Timestamp::from_millis)
+}
+
+fn parse_opt_id<T: FromStr>(
+    table: &'static str,
+    column: &str,
+    value: Option<&str>,
+) -> StoreResult<Option<T>> {
+    value.map(|v| parse_id(table, column, v)).transpose()
+}
+
+/// The searchable columns derived from a person's details. `search_text`
+/// holds every name lower-cased in Rust (SQL `lower()` folds ASCII only on
+/// SQLite), one per line; `nationalities` is `,SY,LB,` so that a
+/// nationality is found with `LIKE '%,SY,%'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonColumns {
+    pub details: String,
+    pub search_text: String,
+    pub nationalities: String,
+    pub at_risk: bool,
+    pub minor: bool,
+}
+
+pub fn person_columns(details: &PersonDetails) -> StoreResult<PersonColumns> {
+    let search_text = details
+        .names()
+        .iter()
+        .map(|name| name.full().to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut nationalities = String::from(",");
+    for code in &details.nationalities {
+        nationalities.push_str(code.as_str());
+        nationalities.push(',');
+    }
+    Ok(PersonColumns {
+        details: to_json("persons", details)?,
+        search_text,
+        nationalities,
+        at_risk: details.flags.at_risk,
+        minor: details.flags.minor,
+    })
+}
+
+/// The `LIKE` pattern (with `\` as escape character) for a nationality.
+pub fn nationality_pattern(code: CountryCode) -> String {
+    format!("%,{},%", code.as_str())
+}
+
+/// The `LIKE` pattern (with `\` as escape character) for a case-insensitive
+/// substring search in `search_text` or a lower-cased reference.
+pub fn text_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// How a [`PersonRole`] is stored: a role code and the relationship or
+/// registration kind that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleColumns {
+    pub role: &'static str,
+    pub relationship: Option<&'static str>,
+    pub registration_kind: Option<&'static str>,
+}
+
+pub fn role_columns(role: PersonRole) -> RoleColumns {
+    match role {
+        PersonRole::Enquirer => RoleColumns {
+            role: "enquirer",
+            relationship: None,
+            registration_kind: None,
+        },
+        PersonRole::Sought(relationship) => RoleColumns {
+            role: "sought",
+            relationship: Some(relationship.as_str()),
+            registration_kind: None,
+        },
+        PersonRole::Registered(kind) => RoleColumns {
+            role: "registered",
+            relationship: None,
+            registration_kind: Some(kind.as_str()),
+        },
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub id: String,
+    pub org_id: String,
+    pub request_id: Option<String>,
+    pub role: String,
+    pub relationship: Option<String>,
+    pub registration_kind: Option<String>,
+    pub details: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl PersonRow {
+    fn role(&self) -> StoreResult<PersonRole> {
+        const T: &str = "persons";
+        match (
+            self.role.as_str(),
+            self.relationship.as_deref(),
+            self.registration_kind.as_deref(),
+        ) {
+            ("enquirer", None, None) => Ok(PersonRole::Enquirer),
+            ("sought", Some(relationship), None) => Ok(PersonRole::Sought(
+                Relationship::parse(relationship).map_err(|e| corrupt(T, e.to_string()))?,
+            )),
+            ("registered", None, Some(kind)) => Ok(PersonRole::Registered(
+                RegistrationKind::parse(kind).map_err(|e| corrupt(T, e.to_string()))?,
+            )),
+            _ => Err(corrupt(T, "inconsistent role columns")),
+        }
+    }
+
+    pub fn into_person(self) -> StoreResult<StoredPerson> {
+        const T: &str = "persons";
+        Ok(StoredPerson {
+            id: parse_id(T, "id", &self.id)?,
+            org: parse_id(T, "org_id", &self.org_id)?,
+            request: parse_opt_id(T, "request_id", self.request_id.as_deref())?,
+            role: self.role()?,
+            details: from_json(T, "details", &self.details)?,
+            version: self.version,
+            created_at: Timestamp::from_millis(self.created_at),
+            updated_at: Timestamp::from_millis(self.updated_at),
+        })
+    }
+}
+
+/// The UTC year of a timestamp, for case references.
+pub fn reference_year(at: Timestamp) -> StoreResult<u16> {
+    u16::try_from(at.to_offset_date_time().year())
+        .map_err(|_| corrupt("tracing_requests", "year out of range"))
+}
+
+/// The reference for the `number`th request of a country and year;
+/// `Conflict { field: "reference" }` past 99 999.
+pub fn case_reference(country: CountryCode, year: u16, number: i64) -> StoreResult<CaseReference> {
+    let number = u32::try_from(number).map_err(|_| StoreError::Conflict { field: "reference" })?;
+    CaseReference::new(country, year, number)
+        .map_err(|_| StoreError::Conflict { field: "reference" })
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRow {
+    pub id: String,
+    pub org_id: String,
+    pub reference: String,
+    pub status: String,
+    pub closure_reason: Option<String>,
+    pub circumstances: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A request's persons in stored order: the enquirer and the sought.
+fn split_persons(persons: Vec<StoredPerson>) -> StoreResult<(StoredPerson, Vec<StoredPerson>)> {
+    let mut enquirer = None;
+    let mut sought = Vec::new();
+    for person in persons {
+        match person.role {
+            PersonRole::Enquirer if enquirer.is_none() => enquirer = Some(person),
+            PersonRole::Sought(_) => sought.push(person),
+            _ => return Err(corrupt("persons", "unexpected person in a request")),
+        }
+    }
+    let enquirer = enquirer.ok_or_else(|| corrupt("persons", "a request has no enquirer"))?;
+    Ok((enquirer, sought))
+}
+
+impl RequestRow {
+    fn status(&self) -> StoreResult<RequestStatus> {
+        RequestStatus::parse(&self.status, self.closure_reason.as_deref())
+            .map_err(|e| corrupt("tracing_requests", e.to_string()))
+    }
+
+    fn reference(&self) -> StoreResult<CaseReference> {
+        CaseReference::parse(&self.reference)
+            .map_err(|e| corrupt("tracing_requests", e.to_string()))
+    }
+
+    /// The request with its persons (those whose `request_id` is this one,
+    /// in stored order).
+    pub fn into_request(self, persons: Vec<StoredPerson>) -> StoreResult<TracingRequest> {
+        const T: &str = "tracing_requests";
+        let (enquirer, sought) = split_persons(persons)?;
+        Ok(TracingRequest {
+            id: parse_id(T, "id", &self.id)?,
+            org: parse_id(T, "org_id", &self.org_id)?,
+            reference: self.reference()?,
+            status: self.status()?,
+            circumstances: from_json(T, "circumstances", &self.circumstances)?,
+            enquirer,
+            sought,
+            version: self.version,
+            created_at: Timestamp::from_millis(self.created_at),
+            updated_at: Timestamp::from_millis(self.updated_at),
+        })
+    }
+
+    pub fn into_summary(self, persons: Vec<StoredPerson>) -> StoreResult<RequestSummary> {
+        const T: &str = "tracing_requests";
+        let (enquirer, sought) = split_persons(persons)?;
+        let sought = sought
+            .iter()
+            .filter_map(|p| match p.role {
+                PersonRole::Sought(relationship) => {
+                    Some((relationship, p.details.primary_name().to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        Ok(RequestSummary {
+            id: parse_id(T, "id", &self.id)?,
+            reference: self.reference()?,
+            status: self.status()?,
+            enquirer_name: enquirer.details.primary_name().to_owned(),
+            sought,
+            created_at: Timestamp::from_millis(self.created_at),
+            updated_at: Timestamp::from_millis(self.updated_at),
+        })
+    }
+}
+
+/// Groups persons read for several requests by request id, keeping order.
+pub fn persons_by_request(
+    persons: Vec<StoredPerson>,
+) -> std::collections::HashMap<RequestId, Vec<StoredPerson>> {
+    let mut map: std::collections::HashMap<RequestId, Vec<StoredPerson>> =
+        std::collections::HashMap::new();
+    for person in persons {
+        if let Some(request) = person.request {
+            map.entry(request).or_default().push(person);
+        }
+    }
+    map
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusRow {
+    pub status: String,
+    pub closure_reason: Option<String>,
+    pub note: Option<String>,
+    pub at: i64,
+    pub by: Option<String>,
+}
+
+impl StatusRow {
+    pub fn into_change(self) -> StoreResult<StatusChange> {
+        const T: &str = "request_status_history";
+        Ok(StatusChange {
+            status: RequestStatus::parse(&self.status, self.closure_reason.as_deref())
+                .map_err(|e| corrupt(T, e.to_string()))?,
+            note: self
+                .note
+                .as_deref()
+                .map(|n| stored_text(T, "note", n))
+                .transpose()?,
+            at: Timestamp::from_millis(self.at),
+            by: parse_opt_id(T, "by", self.by.as_deref())?,
+        })
+    }
+}
+
+/// What a consent entry says besides who, when and its withdrawal.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct ConsentTerms {
+    basis: ConsentBasis,
+    scope: SharingScope,
+    note: Option<Text>,
+}
+
+/// The JSON `terms` column of a consent entry.
+pub fn consent_terms(consent: &NewConsent) -> StoreResult<String> {
+    to_json(
+        "consents",
+        &ConsentTerms {
+            basis: consent.basis,
+            scope: consent.scope.clone(),
+            note: consent.note.clone(),
+        },
+    )
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsentRow {
+    pub id: String,
+    pub person_id: String,
+    pub purpose: String,
+    pub terms: String,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+    pub withdrawn_at: Option<i64>,
+    pub withdrawn_by: Option<String>,
+}
+
+impl ConsentRow {
+    pub fn into_record(self) -> StoreResult<ConsentRecord> {
+        const T: &str = "consents";
+        let terms: ConsentTerms = from_json(T, "terms", &self.terms)?;
+        Ok(ConsentRecord {
+            id: parse_id(T, "id", &self.id)?,
+            person: parse_id(T, "person_id", &self.person_id)?,
+            purpose: ConsentPurpose::parse(&self.purpose).map_err(|e| corrupt(T, e.to_string()))?,
+            basis: terms.basis,
+            scope: terms.scope,
+            note: terms.note,
+            recorded_by: parse_id(T, "recorded_by", &self.recorded_by)?,
+            recorded_at: Timestamp::from_millis(self.recorded_at),
+            withdrawn_at: timestamp(self.withdrawn_at),
+            withdrawn_by: parse_opt_id(T, "withdrawn_by", self.withdrawn_by.as_deref())?,
+        })
+    }
+}
+
+/// A person for the matching index: the person row, its organisation's
+/// country, whether its request is closed, and its consent ledger.
+pub fn matchable(
+    person: PersonRow,
+    org_country: &str,
+    request_status: Option<&str>,
+    consents: Vec<ConsentRecord>,
+) -> StoreResult<MatchablePerson> {
+    let person = person.into_person()?;
+    Ok(MatchablePerson {
+        id: person.id,
+        org: person.org,
+        org_country: CountryCode::parse(org_country)
+            .map_err(|e| corrupt("organisations", e.to_string()))?,
+        role: person.role,
+        request_closed: request_status == Some("closed"),
+        details: person.details,
+        consents,
+    })
+}
+
+/// The JSON `explanation` column of a candidate.
+pub fn explanation_json(explanation: &[FieldExplanation]) -> StoreResult<String> {
+    to_json("candidates", &explanation)
+}
+
+/// The JSON column of a release's approvals.
+pub fn approvals_json(approvals: &[UserId]) -> StoreResult<String> {
+    to_json("candidates", &approvals)
+}
+
+/// The JSON of no approvals yet.
+pub const NO_APPROVALS: &str = "[]";
+
+#[derive(Debug, Clone)]
+pub struct ReviewColumns {
+    pub status: String,
+    pub reason: Option<String>,
+    pub by: Option<String>,
+    pub at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReleaseColumns {
+    pub approvals: String,
+    pub released_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CandidateRow {
+    pub id: String,
+    pub sought_id: String,
+    pub sought_org: String,
+    pub other_id: String,
+    pub other_org: String,
+    pub score_milli: i64,
+    pub explanation: String,
+    pub sought_review: ReviewColumns,
+    pub other_review: ReviewColumns,
+    pub sought_release: ReleaseColumns,
+    pub other_release: ReleaseColumns,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ReviewColumns {
+    fn into_review(self) -> StoreResult<Review> {
+        const T: &str = "candidates";
+        Ok(Review {
+            status: CandidateStatus::parse(&self.status).map_err(|e| corrupt(T, e.to_string()))?,
+            reason: self
+                .reason
+                .as_deref()
+                .map(|r| stored_text(T, "reason", r))
+                .transpose()?,
+            by: parse_opt_id(T, "reviewed_by", self.by.as_deref())?,
+            at: timestamp(self.at),
+        })
+    }
+}
+
+impl ReleaseColumns {
+    fn into_release(self) -> StoreResult<Release> {
+        Ok(Release {
+            approvals: from_json("candidates", "approvals", &self.approvals)?,
+            released_at: timestamp(self.released_at),
+        })
+    }
+}
+
+impl CandidateRow {
+    pub fn into_view(self) -> StoreResult<CandidateView> {
+        const T: &str = "candidates";
+        Ok(CandidateView {
+            id: parse_id(T, "id", &self.id)?,
+            sought: parse_id(T, "sought_id", &self.sought_id)?,
+            sought_org: parse_id(T, "sought_org", &self.sought_org)?,
+            other: parse_id(T, "other_id", &self.other_id)?,
+            other_org: parse_id(T, "other_org", &self.other_org)?,
+            score_milli: u16::try_from(self.score_milli)
+                .map_err(|_| corrupt(T, "score out of range"))?,
+            explanation: from_json(T, "explanation", &self.explanation)?,
+            sought_review: self.sought_review.into_review()?,
+            other_review: self.other_review.into_review()?,
+            sought_release: self.sought_release.into_release()?,
+            other_release: self.other_release.into_release()?,
+            created_at: Timestamp::from_millis(self.created_at),
+            updated_at: Timestamp::from_millis(self.updated_at),
+        })
+    }
+}
+
+/// Which side of a candidate an organisation acts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Sought,
+    Other,
+}
+
+impl Side {
+    /// The column prefix of this side (`sought_…`, `other_…`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Side::Sought => "sought",
+            Side::Other => "other",
+        }
+    }
+}
+
+/// The side `org` acts for on a candidate: the sought side when both
+/// persons are its own; `None` when neither is.
+pub fn side_of(candidate: &CandidateView, org: OrgId) -> Option<Side> {
+    if candidate.sought_org == org {
+        Some(Side::Sought)
+    } else if candidate.other_org == org {
+        Some(Side::Other)
+    } else {
+        None
+    }
+}
+
+/// A release the scope's side asks for: whose details, to which
+/// organisation, and the approvals so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRelease {
+    pub side: Side,
+    pub person: PersonId,
+    pub to_org: OrgId,
+    pub approvals: Vec<UserId>,
+    pub already_released: bool,
+}
+
+pub fn planned_release(candidate: &CandidateView, org: OrgId) -> Option<PlannedRelease> {
+    let side = side_of(candidate, org)?;
+    let (person, to_org, release) = match side {
+        Side::Sought => (
+            candidate.sought,
+            candidate.other_org,
+            &candidate.sought_release,
+        ),
+        Side::Other => (
+            candidate.other,
+            candidate.sought_org,
+            &candidate.other_release,
+        ),
+    };
+    Some(PlannedRelease {
+        side,
+        person,
+        to_org,
+        approvals: release.approvals.clone(),
+        already_released: release.released_at.is_some(),
+    })
+}
+
+/// Applies `release_decision` to one more approval by `approver`. Returns
+/// the outcome and, unless refused, the approvals to store.
+pub fn decide_release(
+    details: &PersonDetails,
+    consents: &[ConsentRecord],
+    to_org: OrgId,
+    to_country: CountryCode,
+    approvals: &[UserId],
+    approver: UserId,
+) -> (ReleaseOutcome, Option<Vec<UserId>>) {
+    let mut approvals = approvals.to_vec();
+    approvals.push(approver);
+    match release_decision(
+        details.flags,
+        ConsentLedger(consents),
+        to_org,
+        to_country,
+        &approvals,
+    ) {
+        ReleaseDecision::Allowed => (ReleaseOutcome::Released, Some(approvals)),
+        ReleaseDecision::NeedsSecondApproval => {
+            (ReleaseOutcome::AwaitingSecondApproval, Some(approvals))
+        }
+        ReleaseDecision::Refused(refusal) => (ReleaseOutcome::Refused(refusal), None),
+    }
+}
+
+/// The person released to `org` on a candidate, when there is one: the
+/// other side's person with its release complete.
+pub fn released_to(candidate: &CandidateView, org: OrgId) -> Option<PersonId> {
+    match side_of(candidate, org)? {
+        Side::Sought => candidate.other_release.released_at.map(|_| candidate.other),
+        Side::Other => candidate
+            .sought_release
+            .released_at
+            .map(|_| candidate.sought),
+    }
+}
+
+/// The audit action of a message reaching `status`.
+pub fn message_action(status: MessageStatus) -> AuditAction {
+    match status {
+        MessageStatus::Drafted => AuditAction::MessageDrafted,
+        MessageStatus::Sent => AuditAction::MessageSent,
+        MessageStatus::Delivered => AuditAction::MessageDelivered,
+        MessageStatus::Replied => AuditAction::MessageReplied,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub id: String,
+    pub candidate_id: String,
+    pub direction: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageHistoryRow {
+    pub status: String,
+    pub at: i64,
+    pub by: Option<String>,
+}
+
+impl MessageRow {
+    pub fn status(&self) -> StoreResult<MessageStatus> {
+        MessageStatus::parse(&self.status).map_err(|e| corrupt("family_messages", e.to_string()))
+    }
+
+    pub fn into_message(self, history: Vec<MessageHistoryRow>) -> StoreResult<FamilyMessage> {
+        const T: &str = "family_messages";
+        let history = history
+            .into_iter()
+            .map(|h| {
+                Ok((
+                    MessageStatus::parse(&h.status).map_err(|e| corrupt(T, e.to_string()))?,
+                    Timestamp::from_millis(h.at),
+                    parse_opt_id(T, "by", h.by.as_deref())?,
+                ))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(FamilyMessage {
+            id: parse_id(T, "id", &self.id)?,
+            candidate: parse_id(T, "candidate_id", &self.candidate_id)?,
+            direction: MessageDirection::parse(&self.direction)
+                .map_err(|e| corrupt(T, e.to_string()))?,
+            status: self.status()?,
+            body: stored_text(T, "body", &self.body)?,
+            history,
+            created_at: Timestamp::from_millis(self.created_at),
+        })
     }
 }

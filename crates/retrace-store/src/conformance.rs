@@ -18,13 +18,20 @@
 )]
 
 use crate::{
-    AuditContext, AuditEvent, AuditVerification, Membership, NewOrganisation, NewUser, OrgScope,
-    Organisation, SessionRecord, Store, StoreError, StoreResult, UserAccount,
+    AuditContext, AuditEvent, AuditVerification, Membership, NewCandidate, NewOrganisation,
+    NewRequest, NewUser, OrgScope, Organisation, PersonRole, Release, ReleaseOutcome,
+    RequestFilter, Review, SessionRecord, StatusChange, Store, StoreError, StoreResult,
+    StoredPerson, UserAccount,
 };
 use async_trait::async_trait;
 use retrace_domain::{
-    AuditAction, AuditRecord, ChainHash, CountryCode, DisplayName, Email, ObjectKind, OrgId,
-    OrgKind, OrgName, Role, RoleSet, Timestamp, UserId,
+    Agreement, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
+    ClosureReason, ConsentBasis, ConsentGiver, ConsentLedger, ConsentMethod, ConsentPurpose,
+    CountryCode, DisplayName, Email, FieldExplanation, LastNews, MessageDirection, MessageId,
+    MessageStatus, NameKind, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PartialDate,
+    PersonDetails, PersonFlags, PersonId, PersonName, RegistrationKind, Relationship,
+    ReleaseRefusal, RequestId, RequestStatus, Role, RoleSet, Script, SeparationContext, Sex,
+    SharingScope, Text, Timestamp, UserId,
 };
 use std::sync::Arc;
 
@@ -91,6 +98,29 @@ macro_rules! conformance_tests {
             migrations_are_idempotent,
             reopening_keeps_the_data,
             newer_schema_is_refused,
+            requests_round_trip_with_names_in_several_scripts,
+            references_are_numbered_per_country_and_year,
+            another_organisations_request_is_not_found,
+            another_organisations_person_is_not_found,
+            stale_versions_conflict_and_write_nothing,
+            status_changes_are_dated_attributed_and_kept,
+            request_list_filters_combine,
+            request_list_text_matches_references_and_names_in_any_script,
+            request_list_only_restricts_to_given_ids,
+            reads_and_writes_of_requests_are_audited_without_personal_data,
+            registrations_are_listed_newest_first,
+            consents_are_recorded_withdrawn_and_need_an_actor,
+            matchable_persons_page_through_every_organisation,
+            recorded_candidates_are_upserted_and_stale_proposals_pruned,
+            candidates_are_visible_to_their_two_sides_only,
+            each_side_reviews_its_own_half,
+            an_adult_is_released_only_under_a_covering_sharing_consent,
+            a_person_at_risk_is_never_released,
+            a_minor_is_released_by_two_different_staff,
+            released_details_reach_only_the_receiving_side,
+            removing_candidates_keeps_released_pairs,
+            family_messages_move_forward_and_stay_with_their_candidate,
+            edits_to_names_are_found_by_search,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -1086,5 +1116,1739 @@ pub mod tests {
                 other.map(|_| ())
             ),
         }
+    }
+
+    // Restoring Family Links.
+
+    pub async fn requests_round_trip_with_names_in_several_scripts<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Croix-Rouge", "BE", "u@be.org").await;
+        let mut enquirer = person_named(&["Amina Haddad", "أمينة حداد"], &["SY"]);
+        enquirer.contact = Some(text("+32 470 00 00 00"));
+        let mut brother = person_named(&["محمد حداد", "Mohamed Haddad"], &["SY"]);
+        brother.birth_date = Some(PartialDate::parse("~1990").unwrap());
+        let sister = person_named(&["Олена Гаддад"], &["UA"]);
+        let mut son = person_named(&["ተስፋይ ገብረሚካኤል"], &["ER"]);
+        son.flags.minor = true;
+        let new = NewRequest {
+            enquirer: enquirer.clone(),
+            sought: vec![
+                (Relationship::Brother, brother.clone()),
+                (Relationship::Sister, sister.clone()),
+                (Relationship::Son, son.clone()),
+            ],
+            circumstances: circumstances("Aleppo"),
+        };
+        let created = store
+            .create_request(&acting(&user, 5), &OrgScope::new(a.id), &new)
+            .await
+            .unwrap();
+        assert_eq!(created.org, a.id);
+        assert_eq!(created.status, RequestStatus::Open);
+        assert_eq!(created.version, 1);
+        assert_eq!(created.reference.to_string(), "BE-2023-00001");
+        assert_eq!(created.enquirer.role, PersonRole::Enquirer);
+        assert_eq!(created.enquirer.details, enquirer);
+        let roles: Vec<PersonRole> = created.sought.iter().map(|p| p.role).collect();
+        assert_eq!(
+            roles,
+            [
+                PersonRole::Sought(Relationship::Brother),
+                PersonRole::Sought(Relationship::Sister),
+                PersonRole::Sought(Relationship::Son),
+            ]
+        );
+        let read = store
+            .request(&acting(&user, 6), &OrgScope::new(a.id), created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, created);
+        assert_eq!(read.sought[0].details.names()[0].full(), "محمد حداد");
+        assert_eq!(read.sought[0].details.names()[0].script(), Script::Arabic);
+        assert_eq!(read.sought[1].details.names()[0].script(), Script::Cyrillic);
+        assert_eq!(read.sought[2].details.names()[0].script(), Script::Ethiopic);
+        assert!(read.sought[2].details.flags.minor);
+        assert_eq!(read.sought[0].request, Some(created.id));
+        assert_eq!(read.circumstances, circumstances("Aleppo"));
+        assert_eq!(read.created_at, at(5));
+        let missing = store
+            .request(&acting(&user, 7), &OrgScope::new(a.id), RequestId::random())
+            .await
+            .unwrap();
+        assert_eq!(missing, None);
+    }
+
+    pub async fn references_are_numbered_per_country_and_year<H: Harness>(h: &H) {
+        let store = h.store();
+        let (be, be_user) = org_with_member(store, "Belgian RC", "BE", "u@be.org").await;
+        let (be2, be2_user) = org_with_member(store, "Belgian NGO", "BE", "u@ngo.be").await;
+        let (fr, fr_user) = org_with_member(store, "French RC", "FR", "u@fr.org").await;
+        let in_2026 = Timestamp::from_millis(1_772_323_200_000); // 2026-03-01
+        let in_2027 = Timestamp::from_millis(1_798_761_600_000); // 2027-01-01
+        let mut refs = Vec::new();
+        for (org, user, when) in [
+            (be.id, &be_user, in_2026),
+            (be.id, &be_user, in_2026),
+            (be2.id, &be2_user, in_2026),
+            (fr.id, &fr_user, in_2026),
+            (be.id, &be_user, in_2027),
+        ] {
+            let created = store
+                .create_request(
+                    &acting_at(user, when),
+                    &OrgScope::new(org),
+                    &simple_request(),
+                )
+                .await
+                .unwrap();
+            refs.push(created.reference.to_string());
+        }
+        assert_eq!(
+            refs,
+            [
+                "BE-2026-00001",
+                "BE-2026-00002",
+                "BE-2026-00003",
+                "FR-2026-00001",
+                "BE-2027-00001",
+            ]
+        );
+        let err = store
+            .create_request(
+                &acting_at(&be_user, in_2026),
+                &OrgScope::new(OrgId::random()),
+                &simple_request(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        // The refused creation left nothing behind: no person, no audit entry.
+        assert_eq!(store.matchable_persons(None, 100).await.unwrap().len(), 10);
+        assert_eq!(entry_count(store).await, 3 + 3 + 5);
+    }
+
+    pub async fn another_organisations_request_is_not_found<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "BE", "u@b.org").await;
+        let created = store
+            .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+            .await
+            .unwrap();
+        let theirs = OrgScope::new(b.id);
+        let ctx = acting(&user_b, 2);
+        assert_eq!(
+            store.request(&ctx, &theirs, created.id).await.unwrap(),
+            None
+        );
+        let err = store
+            .update_circumstances(&ctx, &theirs, created.id, 1, &circumstances("X"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .set_request_status(&ctx, &theirs, created.id, 1, RequestStatus::Searching, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store.status_history(&theirs, created.id).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .add_sought_person(
+                &ctx,
+                &theirs,
+                created.id,
+                Relationship::Father,
+                &person_named(&["Intruder"], &[]),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let (page, total) = store.list_requests(&ctx, &theirs, &filter()).await.unwrap();
+        assert!(page.is_empty());
+        assert_eq!(total, 0);
+        // Nothing of A's was changed or read on B's behalf.
+        let again = store
+            .request(&acting(&user_a, 3), &OrgScope::new(a.id), created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.version, 1);
+        assert_eq!(again.sought.len(), 1);
+        assert!(
+            actions(store, b.id)
+                .await
+                .iter()
+                .all(|a| a == "user_created")
+        );
+    }
+
+    pub async fn another_organisations_person_is_not_found<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "BE", "u@b.org").await;
+        let reg = store
+            .create_registration(
+                &acting(&user_a, 1),
+                &OrgScope::new(a.id),
+                RegistrationKind::Safe,
+                &person_named(&["Samir"], &["SY"]),
+            )
+            .await
+            .unwrap();
+        let theirs = OrgScope::new(b.id);
+        let ctx = acting(&user_b, 2);
+        assert_eq!(store.person(&ctx, &theirs, reg.id).await.unwrap(), None);
+        let err = store
+            .update_person(&ctx, &theirs, reg.id, 1, &person_named(&["X"], &[]))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store.consents(&theirs, reg.id).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .record_consent(&ctx, &theirs, reg.id, &tracing_consent())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store.candidates_for(&theirs, reg.id).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert!(store.registrations(&theirs, 10).await.unwrap().is_empty());
+        let consent = store
+            .record_consent(
+                &acting(&user_a, 3),
+                &OrgScope::new(a.id),
+                reg.id,
+                &tracing_consent(),
+            )
+            .await
+            .unwrap();
+        let err = store
+            .withdraw_consent(&ctx, &theirs, consent.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let ledger = store.consents(&OrgScope::new(a.id), reg.id).await.unwrap();
+        assert_eq!(ledger[0].withdrawn_at, None);
+        assert!(
+            actions(store, b.id)
+                .await
+                .iter()
+                .all(|a| a == "user_created")
+        );
+    }
+
+    pub async fn stale_versions_conflict_and_write_nothing<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let created = store
+            .create_request(&acting(&user, 1), &scope, &simple_request())
+            .await
+            .unwrap();
+        let updated = store
+            .update_circumstances(
+                &acting(&user, 2),
+                &scope,
+                created.id,
+                1,
+                &circumstances("Homs"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(updated.version, 2);
+        assert_eq!(updated.updated_at, at(2));
+        assert_eq!(updated.created_at, at(1));
+        assert_eq!(updated.circumstances, circumstances("Homs"));
+        let before = entry_count(store).await;
+        let err = store
+            .update_circumstances(
+                &acting(&user, 3),
+                &scope,
+                created.id,
+                1,
+                &circumstances("Idlib"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "version" }),
+            "{err:?}"
+        );
+        let err = store
+            .set_request_status(
+                &acting(&user, 3),
+                &scope,
+                created.id,
+                1,
+                RequestStatus::Searching,
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "version" }),
+            "{err:?}"
+        );
+        let person = &created.sought[0];
+        let changed = store
+            .update_person(
+                &acting(&user, 4),
+                &scope,
+                person.id,
+                1,
+                &person_named(&["Karim Nasser"], &["LB"]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.version, 2);
+        let err = store
+            .update_person(
+                &acting(&user, 5),
+                &scope,
+                person.id,
+                1,
+                &person_named(&["Other"], &[]),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "version" }),
+            "{err:?}"
+        );
+        assert_eq!(entry_count(store).await, before + 1);
+        let read = store
+            .request(&acting(&user, 6), &scope, created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.version, 2);
+        assert_eq!(read.status, RequestStatus::Open);
+        assert_eq!(read.circumstances, circumstances("Homs"));
+        assert_eq!(read.sought[0].details.primary_name(), "Karim Nasser");
+        assert_eq!(read.sought[0].version, 2);
+    }
+
+    pub async fn status_changes_are_dated_attributed_and_kept<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let created = store
+            .create_request(&acting(&user, 1), &scope, &simple_request())
+            .await
+            .unwrap();
+        let searching = store
+            .set_request_status(
+                &acting(&user, 2),
+                &scope,
+                created.id,
+                1,
+                RequestStatus::Searching,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(searching.status, RequestStatus::Searching);
+        assert_eq!(searching.version, 2);
+        let note = text("the enquirer moved away and cannot be reached");
+        let closed = store
+            .set_request_status(
+                &acting(&user, 3),
+                &scope,
+                created.id,
+                2,
+                RequestStatus::Closed(ClosureReason::EnquirerUnreachable),
+                Some(&note),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            closed.status,
+            RequestStatus::Closed(ClosureReason::EnquirerUnreachable)
+        );
+        let history = store.status_history(&scope, created.id).await.unwrap();
+        assert_eq!(
+            history,
+            vec![
+                StatusChange {
+                    status: RequestStatus::Open,
+                    note: None,
+                    at: at(1),
+                    by: Some(user.id)
+                },
+                StatusChange {
+                    status: RequestStatus::Searching,
+                    note: None,
+                    at: at(2),
+                    by: Some(user.id)
+                },
+                StatusChange {
+                    status: RequestStatus::Closed(ClosureReason::EnquirerUnreachable),
+                    note: Some(note),
+                    at: at(3),
+                    by: Some(user.id),
+                },
+            ]
+        );
+        let matchable = store
+            .matchable_person(created.sought[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matchable.request_closed);
+    }
+
+    pub async fn request_list_filters_combine<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let mut ids = Vec::new();
+        for (i, (name, nationality)) in [
+            ("Ali Omar", "SY"),
+            ("Olena Petrenko", "UA"),
+            ("Fatima Omar", "SY"),
+            ("Yonas Tesfay", "ER"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let new = NewRequest {
+                enquirer: person_named(&["Enquirer"], &["BE"]),
+                sought: vec![(Relationship::Mother, person_named(&[name], &[nationality]))],
+                circumstances: circumstances("Somewhere"),
+            };
+            let created = store
+                .create_request(&acting(&user, 10 * (i as i64 + 1)), &scope, &new)
+                .await
+                .unwrap();
+            ids.push(created.id);
+        }
+        store
+            .set_request_status(
+                &acting(&user, 100),
+                &scope,
+                ids[2],
+                1,
+                RequestStatus::Searching,
+                None,
+            )
+            .await
+            .unwrap();
+        let (all, total) = store
+            .list_requests(&acting(&user, 101), &scope, &filter())
+            .await
+            .unwrap();
+        assert_eq!(total, 4);
+        let newest_first: Vec<RequestId> = all.iter().map(|r| r.id).collect();
+        assert_eq!(newest_first, [ids[3], ids[2], ids[1], ids[0]]);
+        assert_eq!(all[3].enquirer_name, "Enquirer");
+        assert_eq!(
+            all[3].sought,
+            vec![(Relationship::Mother, "Ali Omar".to_owned())]
+        );
+        assert_eq!(all[3].reference.to_string(), "BE-2023-00001");
+        let syrian = RequestFilter {
+            nationality: Some(CountryCode::parse("SY").unwrap()),
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 102), &scope, &syrian)
+            .await
+            .unwrap();
+        assert_eq!(total, 2);
+        assert_eq!(
+            page.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [ids[2], ids[0]]
+        );
+        let syrian_open = RequestFilter {
+            status: Some("open".into()),
+            ..syrian.clone()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 103), &scope, &syrian_open)
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(page[0].id, ids[0]);
+        let window = RequestFilter {
+            opened_from: Some(at(20)),
+            opened_before: Some(at(40)),
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 104), &scope, &window)
+            .await
+            .unwrap();
+        assert_eq!(total, 2);
+        assert_eq!(
+            page.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [ids[2], ids[1]]
+        );
+        let paged = RequestFilter {
+            limit: 3,
+            offset: 3,
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 105), &scope, &paged)
+            .await
+            .unwrap();
+        assert_eq!(total, 4);
+        assert_eq!(page.iter().map(|r| r.id).collect::<Vec<_>>(), [ids[0]]);
+        // Plain listing is not a search: nothing audited.
+        assert!(
+            !actions(store, a.id)
+                .await
+                .contains(&"requests_searched".to_owned())
+        );
+    }
+
+    pub async fn request_list_text_matches_references_and_names_in_any_script<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let mut ids = Vec::new();
+        for names in [
+            &["محمد الحسن", "Mohamed Al-Hassan"][..],
+            &["ОЛЕНА Шевченко"][..],
+            &["Zoë 50%_off"][..],
+        ] {
+            let new = NewRequest {
+                enquirer: person_named(&["Enquirer"], &[]),
+                sought: vec![(Relationship::Brother, person_named(names, &[]))],
+                circumstances: circumstances("X"),
+            };
+            ids.push(
+                store
+                    .create_request(&acting(&user, ids.len() as i64), &scope, &new)
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        for (needle, expected) in [
+            ("الحسن", vec![ids[0]]),
+            ("al-hassan", vec![ids[0]]),
+            ("олена", vec![ids[1]]),
+            ("ШЕВЧЕНКО", vec![ids[1]]),
+            ("ZOË", vec![ids[2]]),
+            ("%_", vec![ids[2]]),
+            ("be-2023-00002", vec![ids[1]]),
+            ("enquirer", vec![ids[2], ids[1], ids[0]]),
+            ("nobody", vec![]),
+        ] {
+            let search = RequestFilter {
+                text: Some(needle.into()),
+                ..filter()
+            };
+            let (page, total) = store
+                .list_requests(&acting(&user, 50), &scope, &search)
+                .await
+                .unwrap();
+            assert_eq!(
+                page.iter().map(|r| r.id).collect::<Vec<_>>(),
+                expected,
+                "{needle}"
+            );
+            assert_eq!(total, expected.len() as u64, "{needle}");
+        }
+        let searches = actions(store, a.id)
+            .await
+            .into_iter()
+            .filter(|a| a == "requests_searched")
+            .count();
+        assert_eq!(searches, 9);
+    }
+
+    pub async fn request_list_only_restricts_to_given_ids<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "BE", "u@b.org").await;
+        let scope = OrgScope::new(a.id);
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            ids.push(
+                store
+                    .create_request(&acting(&user, i), &scope, &simple_request())
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let theirs = store
+            .create_request(&acting(&user_b, 9), &OrgScope::new(b.id), &simple_request())
+            .await
+            .unwrap()
+            .id;
+        // A long list, as a name search of the matcher may give.
+        let mut only: Vec<RequestId> = (0..2000).map(|_| RequestId::random()).collect();
+        only.extend([ids[1], ids[3], theirs]);
+        let search = RequestFilter {
+            only: Some(only),
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 20), &scope, &search)
+            .await
+            .unwrap();
+        assert_eq!(
+            page.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [ids[3], ids[1]]
+        );
+        assert_eq!(total, 2);
+        let empty = RequestFilter {
+            only: Some(Vec::new()),
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting(&user, 21), &scope, &empty)
+            .await
+            .unwrap();
+        assert!(page.is_empty());
+        assert_eq!(total, 0);
+        let recent = actions(store, a.id).await;
+        assert_eq!(
+            &recent[recent.len() - 2..],
+            ["requests_searched", "requests_searched"]
+        );
+    }
+
+    pub async fn reads_and_writes_of_requests_are_audited_without_personal_data<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let mut ctx = acting(&user, 1);
+        ctx.purpose = Some("case work".into());
+        let created = store
+            .create_request(&ctx, &scope, &simple_request())
+            .await
+            .unwrap();
+        store.request(&ctx, &scope, created.id).await.unwrap();
+        store
+            .update_circumstances(&ctx, &scope, created.id, 1, &circumstances("Y"))
+            .await
+            .unwrap();
+        store
+            .set_request_status(&ctx, &scope, created.id, 2, RequestStatus::Searching, None)
+            .await
+            .unwrap();
+        let added = store
+            .add_sought_person(
+                &ctx,
+                &scope,
+                created.id,
+                Relationship::Wife,
+                &person_named(&["Layla Nasser"], &[]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(added.role, PersonRole::Sought(Relationship::Wife));
+        store.person(&ctx, &scope, added.id).await.unwrap().unwrap();
+        store
+            .update_person(&ctx, &scope, added.id, 1, &person_named(&["Layla N."], &[]))
+            .await
+            .unwrap();
+        let reg = store
+            .create_registration(
+                &ctx,
+                &scope,
+                RegistrationKind::LookingForFamily,
+                &person_named(&["Rami"], &[]),
+            )
+            .await
+            .unwrap();
+        let consent = store
+            .record_consent(&ctx, &scope, reg.id, &tracing_consent())
+            .await
+            .unwrap();
+        store
+            .withdraw_consent(&ctx, &scope, consent.id)
+            .await
+            .unwrap();
+        let entries = store.audit_entries(&scope, 100, None).await.unwrap();
+        let mut recorded: Vec<(String, String, String)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.record.action.clone(),
+                    e.record.object_kind.clone(),
+                    e.record.object_id.clone(),
+                )
+            })
+            .collect();
+        recorded.reverse();
+        let id = |s: &dyn std::fmt::Display| s.to_string();
+        assert_eq!(
+            recorded,
+            [
+                (
+                    "request_created".into(),
+                    "tracing_request".into(),
+                    id(&created.id)
+                ),
+                (
+                    "request_viewed".into(),
+                    "tracing_request".into(),
+                    id(&created.id)
+                ),
+                (
+                    "request_updated".into(),
+                    "tracing_request".into(),
+                    id(&created.id)
+                ),
+                (
+                    "request_status_changed".into(),
+                    "tracing_request".into(),
+                    id(&created.id)
+                ),
+                ("person_added".into(), "person".into(), id(&added.id)),
+                ("person_viewed".into(), "person".into(), id(&added.id)),
+                ("person_updated".into(), "person".into(), id(&added.id)),
+                ("registration_created".into(), "person".into(), id(&reg.id)),
+                ("consent_recorded".into(), "consent".into(), id(&consent.id)),
+                (
+                    "consent_withdrawn".into(),
+                    "consent".into(),
+                    id(&consent.id)
+                ),
+            ]
+        );
+        for entry in &entries[..10] {
+            assert_eq!(entry.record.actor, Some(user.id));
+            assert_eq!(entry.record.purpose.as_deref(), Some("case work"));
+            for name in ["Layla", "Rami", "Haddad"] {
+                assert!(!entry.record.object_id.contains(name));
+            }
+        }
+        assert!(matches!(
+            store.verify_audit_chain().await.unwrap(),
+            AuditVerification::Intact { entries: 12, .. }
+        ));
+    }
+
+    pub async fn registrations_are_listed_newest_first<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        store
+            .create_request(&acting(&user, 1), &scope, &simple_request())
+            .await
+            .unwrap();
+        let mut made = Vec::new();
+        for (i, (name, kind)) in [
+            ("Safe Person", RegistrationKind::Safe),
+            ("Looking Person", RegistrationKind::LookingForFamily),
+            ("Third Person", RegistrationKind::Safe),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            made.push(
+                store
+                    .create_registration(
+                        &acting(&user, 10 + i as i64),
+                        &scope,
+                        kind,
+                        &person_named(&[name], &[]),
+                    )
+                    .await
+                    .unwrap(),
+            );
+        }
+        assert_eq!(
+            made[1].role,
+            PersonRole::Registered(RegistrationKind::LookingForFamily)
+        );
+        assert_eq!(made[1].request, None);
+        let listed = store.registrations(&scope, 2).await.unwrap();
+        assert_eq!(listed, vec![made[2].clone(), made[1].clone()]);
+        let read = store
+            .person(&acting(&user, 20), &scope, made[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, made[0]);
+    }
+
+    pub async fn consents_are_recorded_withdrawn_and_need_an_actor<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let reg = registration(store, &user, a.id, "Noor", PersonFlags::default()).await;
+        let tracing = store
+            .record_consent(&acting(&user, 2), &scope, reg.id, &tracing_consent())
+            .await
+            .unwrap();
+        let sharing = store
+            .record_consent(&acting(&user, 3), &scope, reg.id, &sharing_with(&["FR"]))
+            .await
+            .unwrap();
+        assert_eq!(tracing.recorded_by, user.id);
+        assert_eq!(tracing.recorded_at, at(2));
+        assert_eq!(
+            sharing.scope.countries,
+            vec![CountryCode::parse("FR").unwrap()]
+        );
+        let withdrawn = store
+            .withdraw_consent(&acting(&user, 4), &scope, tracing.id)
+            .await
+            .unwrap();
+        assert_eq!(withdrawn.withdrawn_at, Some(at(4)));
+        assert_eq!(withdrawn.withdrawn_by, Some(user.id));
+        let err = store
+            .withdraw_consent(&acting(&user, 5), &scope, tracing.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let ledger = store.consents(&scope, reg.id).await.unwrap();
+        assert_eq!(ledger, vec![withdrawn.clone(), sharing.clone()]);
+        assert!(ConsentLedger(&ledger).tracing_withdrawn());
+        let err = store
+            .record_consent(&system(6), &scope, reg.id, &tracing_consent())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::ActorRequired), "{err:?}");
+        let err = store
+            .record_consent(
+                &acting(&user, 6),
+                &scope,
+                PersonId::random(),
+                &tracing_consent(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let matchable = store.matchable_person(reg.id).await.unwrap().unwrap();
+        assert_eq!(matchable.consents, vec![withdrawn, sharing]);
+    }
+
+    pub async fn matchable_persons_page_through_every_organisation<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
+        let request = store
+            .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+            .await
+            .unwrap();
+        let reg = registration(store, &user_b, b.id, "Hamid", PersonFlags::default()).await;
+        store
+            .record_consent(
+                &acting(&user_b, 2),
+                &OrgScope::new(b.id),
+                reg.id,
+                &tracing_consent(),
+            )
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store.matchable_persons(after, 2).await.unwrap();
+            assert!(page.len() <= 2);
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            seen.extend(page);
+        }
+        let ids: Vec<PersonId> = seen.iter().map(|p| p.id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+        assert_eq!(ids.len(), 3);
+        let b_person = seen.iter().find(|p| p.id == reg.id).unwrap();
+        assert_eq!(b_person.org, b.id);
+        assert_eq!(b_person.org_country.as_str(), "FR");
+        assert_eq!(
+            b_person.role,
+            PersonRole::Registered(RegistrationKind::Safe)
+        );
+        assert!(!b_person.request_closed);
+        assert_eq!(b_person.consents.len(), 1);
+        let sought = seen.iter().find(|p| p.id == request.sought[0].id).unwrap();
+        assert_eq!(sought.org_country.as_str(), "BE");
+        assert_eq!(sought.role, PersonRole::Sought(Relationship::Brother));
+        assert!(sought.consents.is_empty());
+        assert_eq!(sought.details, request.sought[0].details);
+        assert_eq!(
+            store.matchable_person(PersonId::random()).await.unwrap(),
+            None
+        );
+    }
+
+    pub async fn recorded_candidates_are_upserted_and_stale_proposals_pruned<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let third = registration(store, &w.user_b, w.b.id, "Another", PersonFlags::default()).await;
+        let fourth = registration(store, &w.user_b, w.b.id, "Fourth", PersonFlags::default()).await;
+        let mut ctx = system(10);
+        ctx.org = Some(w.a.id);
+        store
+            .record_candidates(
+                &ctx,
+                w.sought,
+                &[
+                    cand(w.sought, w.found, 700),
+                    cand(w.sought, third.id, 400),
+                    cand(w.sought, fourth.id, 300),
+                ],
+            )
+            .await
+            .unwrap();
+        let scope_a = OrgScope::new(w.a.id);
+        let list = store.candidates_for(&scope_a, w.sought).await.unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[0].other, w.found);
+        assert_eq!(list[0].score_milli, 700);
+        assert_eq!(list[0].sought_org, w.a.id);
+        assert_eq!(list[0].other_org, w.b.id);
+        assert_eq!(list[0].explanation, explanation());
+        assert_eq!(list[0].sought_review.status, CandidateStatus::Proposed);
+        // The world's pair was proposed at 2: recording it again keeps it.
+        assert_eq!(list[0].id, w.candidate);
+        assert_eq!(list[0].created_at, at(2));
+        assert_eq!(list[1].created_at, at(10));
+        let first_id = list[0].id;
+        let fourth_id = list[2].id;
+        // The fourth pair is reviewed, so it stays when no longer found.
+        store
+            .review_candidate(
+                &acting(&w.user_b, 11),
+                &OrgScope::new(w.b.id),
+                fourth_id,
+                CandidateStatus::Rejected,
+                None,
+            )
+            .await
+            .unwrap();
+        ctx.at = at(20);
+        store
+            .record_candidates(&ctx, w.sought, &[cand(w.sought, w.found, 900)])
+            .await
+            .unwrap();
+        let list = store.candidates_for(&scope_a, w.sought).await.unwrap();
+        let others: Vec<(PersonId, u16)> = list.iter().map(|c| (c.other, c.score_milli)).collect();
+        assert_eq!(others, [(w.found, 900), (fourth.id, 300)]);
+        assert_eq!(list[0].id, first_id);
+        assert_eq!(list[0].created_at, at(2));
+        assert_eq!(list[0].updated_at, at(20));
+        let proposed = actions(store, w.a.id)
+            .await
+            .into_iter()
+            .filter(|a| a == "candidate_proposed")
+            .count();
+        assert_eq!(proposed, 2);
+        let err = store
+            .record_candidates(&ctx, PersonId::random(), &[])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+
+    pub async fn candidates_are_visible_to_their_two_sides_only<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let (c, user_c) = org_with_member(store, "Org C", "DE", "u@c.org").await;
+        let id = w.candidate;
+        let seen_a = store
+            .candidate(&OrgScope::new(w.a.id), id)
+            .await
+            .unwrap()
+            .unwrap();
+        let seen_b = store
+            .candidate(&OrgScope::new(w.b.id), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(seen_a, seen_b);
+        assert_eq!(
+            store
+                .candidates_for(&OrgScope::new(w.b.id), w.found)
+                .await
+                .unwrap(),
+            vec![seen_b]
+        );
+        let outsider = OrgScope::new(c.id);
+        let ctx = acting(&user_c, 30);
+        assert_eq!(store.candidate(&outsider, id).await.unwrap(), None);
+        let err = store
+            .review_candidate(&ctx, &outsider, id, CandidateStatus::Confirmed, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .approve_release(&ctx, &outsider, id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert_eq!(
+            store.released_person(&ctx, &outsider, id).await.unwrap(),
+            None
+        );
+        let err = store.messages(&outsider, id).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .create_message(
+                &ctx,
+                &outsider,
+                id,
+                MessageDirection::ToSoughtPerson,
+                &text("hello"),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        assert!(
+            actions(store, c.id)
+                .await
+                .iter()
+                .all(|a| a == "user_created")
+        );
+    }
+
+    pub async fn each_side_reviews_its_own_half<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let reason = text("same father's name and birth year");
+        let by_a = store
+            .review_candidate(
+                &acting(&w.user_a, 30),
+                &OrgScope::new(w.a.id),
+                w.candidate,
+                CandidateStatus::Confirmed,
+                Some(&reason),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            by_a.sought_review,
+            Review {
+                status: CandidateStatus::Confirmed,
+                reason: Some(reason.clone()),
+                by: Some(w.user_a.id),
+                at: Some(at(30))
+            }
+        );
+        assert_eq!(by_a.other_review.status, CandidateStatus::Proposed);
+        assert_eq!(by_a.other_review.by, None);
+        let by_b = store
+            .review_candidate(
+                &acting(&w.user_b, 31),
+                &OrgScope::new(w.b.id),
+                w.candidate,
+                CandidateStatus::Rejected,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(by_b.sought_review, by_a.sought_review);
+        assert_eq!(by_b.other_review.status, CandidateStatus::Rejected);
+        assert_eq!(by_b.other_review.by, Some(w.user_b.id));
+        // Reversible.
+        let back = store
+            .review_candidate(
+                &acting(&w.user_b, 32),
+                &OrgScope::new(w.b.id),
+                w.candidate,
+                CandidateStatus::Confirmed,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(back.other_review.status, CandidateStatus::Confirmed);
+        assert_eq!(back.updated_at, at(32));
+        assert_eq!(
+            actions(store, w.b.id).await.last().map(String::as_str),
+            Some("candidate_reviewed")
+        );
+        assert!(
+            actions(store, w.a.id)
+                .await
+                .contains(&"candidate_reviewed".to_owned())
+        );
+    }
+
+    pub async fn an_adult_is_released_only_under_a_covering_sharing_consent<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let scope_b = OrgScope::new(w.b.id);
+        // B releases its registered person to A (in BE). No consent yet.
+        let (view, outcome) = store
+            .approve_release(&acting(&w.user_b, 40), &scope_b, w.candidate)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            ReleaseOutcome::Refused(ReleaseRefusal::NoSharingConsent)
+        );
+        assert_eq!(view.other_release, Release::default());
+        // Consent to share with France only does not cover a Belgian organisation.
+        store
+            .record_consent(
+                &acting(&w.user_b, 41),
+                &scope_b,
+                w.found,
+                &sharing_with(&["FR"]),
+            )
+            .await
+            .unwrap();
+        let (_, outcome) = store
+            .approve_release(&acting(&w.user_b, 42), &scope_b, w.candidate)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            ReleaseOutcome::Refused(ReleaseRefusal::NoSharingConsent)
+        );
+        let before = actions(store, w.b.id).await;
+        assert!(!before.contains(&"release_approved".to_owned()));
+        store
+            .record_consent(
+                &acting(&w.user_b, 43),
+                &scope_b,
+                w.found,
+                &sharing_with(&["BE"]),
+            )
+            .await
+            .unwrap();
+        let (view, outcome) = store
+            .approve_release(&acting(&w.user_b, 44), &scope_b, w.candidate)
+            .await
+            .unwrap();
+        assert_eq!(outcome, ReleaseOutcome::Released);
+        assert_eq!(
+            view.other_release,
+            Release {
+                approvals: vec![w.user_b.id],
+                released_at: Some(at(44))
+            }
+        );
+        assert_eq!(view.sought_release, Release::default());
+        let after = actions(store, w.b.id).await;
+        assert_eq!(
+            &after[after.len() - 2..],
+            ["release_approved", "details_released"]
+        );
+        let err = store
+            .approve_release(&system(45), &scope_b, w.candidate)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::ActorRequired), "{err:?}");
+    }
+
+    pub async fn a_person_at_risk_is_never_released<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let scope_a = OrgScope::new(w.a.id);
+        store
+            .record_consent(
+                &acting(&w.user_a, 40),
+                &scope_a,
+                w.sought,
+                &sharing_with(&["FR"]),
+            )
+            .await
+            .unwrap();
+        let current = store
+            .person(&acting(&w.user_a, 41), &scope_a, w.sought)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut details = current.details.clone();
+        details.flags.at_risk = true;
+        store
+            .update_person(
+                &acting(&w.user_a, 42),
+                &scope_a,
+                w.sought,
+                current.version,
+                &details,
+            )
+            .await
+            .unwrap();
+        let (view, outcome) = store
+            .approve_release(&acting(&w.user_a, 43), &scope_a, w.candidate)
+            .await
+            .unwrap();
+        assert_eq!(outcome, ReleaseOutcome::Refused(ReleaseRefusal::AtRisk));
+        assert_eq!(view.sought_release, Release::default());
+        let stored = store
+            .candidate(&scope_a, w.candidate)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.sought_release, Release::default());
+        assert_eq!(
+            store
+                .released_person(&acting(&w.user_b, 44), &OrgScope::new(w.b.id), w.candidate)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+
+    pub async fn a_minor_is_released_by_two_different_staff<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
+        let second_b = member(store, "second@b.org", b.id).await;
+        let minor = PersonFlags {
+            minor: true,
+            unaccompanied: true,
+            at_risk: false,
+        };
+        let request = store
+            .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+            .await
+            .unwrap();
+        let child = registration(store, &user_b, b.id, "Child", minor).await;
+        let scope_b = OrgScope::new(b.id);
+        store
+            .record_consent(
+                &acting(&user_b, 2),
+                &scope_b,
+                child.id,
+                &sharing_with(&["BE"]),
+            )
+            .await
+            .unwrap();
+        let sought = request.sought[0].id;
+        store
+            .record_candidates(&system(3), sought, &[cand(sought, child.id, 800)])
+            .await
+            .unwrap();
+        let id = store.candidates_for(&scope_b, child.id).await.unwrap()[0].id;
+        let (view, outcome) = store
+            .approve_release(&acting(&user_b, 4), &scope_b, id)
+            .await
+            .unwrap();
+        assert_eq!(outcome, ReleaseOutcome::AwaitingSecondApproval);
+        assert_eq!(
+            view.other_release,
+            Release {
+                approvals: vec![user_b.id],
+                released_at: None
+            }
+        );
+        let (view, outcome) = store
+            .approve_release(&acting(&user_b, 5), &scope_b, id)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            ReleaseOutcome::Refused(ReleaseRefusal::SameApprover)
+        );
+        assert_eq!(view.other_release.approvals, vec![user_b.id]);
+        assert_eq!(
+            store
+                .released_person(&acting(&user_a, 6), &OrgScope::new(a.id), id)
+                .await
+                .unwrap(),
+            None
+        );
+        let (view, outcome) = store
+            .approve_release(&acting(&second_b, 7), &scope_b, id)
+            .await
+            .unwrap();
+        assert_eq!(outcome, ReleaseOutcome::Released);
+        assert_eq!(
+            view.other_release,
+            Release {
+                approvals: vec![user_b.id, second_b.id],
+                released_at: Some(at(7))
+            }
+        );
+        let released = store
+            .released_person(&acting(&user_a, 8), &OrgScope::new(a.id), id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(released.id, child.id);
+        assert!(released.details.flags.minor);
+        let b_actions: Vec<String> = actions(store, b.id)
+            .await
+            .into_iter()
+            .filter(|a| a.starts_with("release") || a == "details_released")
+            .collect();
+        assert_eq!(
+            b_actions,
+            ["release_approved", "release_approved", "details_released"]
+        );
+    }
+
+    pub async fn released_details_reach_only_the_receiving_side<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let scope_a = OrgScope::new(w.a.id);
+        let scope_b = OrgScope::new(w.b.id);
+        assert_eq!(
+            store
+                .released_person(&acting(&w.user_a, 40), &scope_a, w.candidate)
+                .await
+                .unwrap(),
+            None
+        );
+        store
+            .record_consent(
+                &acting(&w.user_b, 41),
+                &scope_b,
+                w.found,
+                &sharing_with(&["BE"]),
+            )
+            .await
+            .unwrap();
+        store
+            .approve_release(&acting(&w.user_b, 42), &scope_b, w.candidate)
+            .await
+            .unwrap();
+        let released = store
+            .released_person(&acting(&w.user_a, 43), &scope_a, w.candidate)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(released.id, w.found);
+        assert_eq!(released.org, w.b.id);
+        assert_eq!(released.details.primary_name(), "Found Person");
+        // B released its person, not A's: B sees nothing of A's sought person.
+        assert_eq!(
+            store
+                .released_person(&acting(&w.user_b, 44), &scope_b, w.candidate)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            actions(store, w.a.id).await.last().map(String::as_str),
+            Some("released_details_viewed")
+        );
+        let entries = store.audit_entries(&scope_a, 1, None).await.unwrap();
+        assert_eq!(entries[0].record.object_kind, "person");
+        assert_eq!(entries[0].record.object_id, w.found.to_string());
+    }
+
+    pub async fn removing_candidates_keeps_released_pairs<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let other = registration(
+            store,
+            &w.user_b,
+            w.b.id,
+            "Other Found",
+            PersonFlags::default(),
+        )
+        .await;
+        let second = registration(
+            store,
+            &w.user_b,
+            w.b.id,
+            "Second Found",
+            PersonFlags::default(),
+        )
+        .await;
+        store
+            .record_candidates(
+                &system(20),
+                w.sought,
+                &[
+                    cand(w.sought, w.found, 700),
+                    cand(w.sought, other.id, 600),
+                    cand(w.sought, second.id, 500),
+                ],
+            )
+            .await
+            .unwrap();
+        let scope_b = OrgScope::new(w.b.id);
+        store
+            .record_consent(
+                &acting(&w.user_b, 21),
+                &scope_b,
+                w.found,
+                &sharing_with(&["BE"]),
+            )
+            .await
+            .unwrap();
+        store
+            .approve_release(&acting(&w.user_b, 22), &scope_b, w.candidate)
+            .await
+            .unwrap();
+        // A reviewed but unreleased pair goes too.
+        let second_id = store.candidates_for(&scope_b, second.id).await.unwrap()[0].id;
+        store
+            .review_candidate(
+                &acting(&w.user_b, 23),
+                &scope_b,
+                second_id,
+                CandidateStatus::Confirmed,
+                None,
+            )
+            .await
+            .unwrap();
+        let removed = store
+            .remove_candidates_of(&system(24), w.sought)
+            .await
+            .unwrap();
+        assert_eq!(removed, 2);
+        let left = store
+            .candidates_for(&OrgScope::new(w.a.id), w.sought)
+            .await
+            .unwrap();
+        assert_eq!(left.iter().map(|c| c.id).collect::<Vec<_>>(), [w.candidate]);
+        assert_eq!(
+            store
+                .remove_candidates_of(&system(25), other.id)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .remove_candidates_of(&system(25), PersonId::random())
+                .await
+                .unwrap(),
+            0
+        );
+    }
+
+    pub async fn family_messages_move_forward_and_stay_with_their_candidate<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let scope_a = OrgScope::new(w.a.id);
+        let scope_b = OrgScope::new(w.b.id);
+        let body = text("We are safe in Brussels.\nYour brother.");
+        let drafted = store
+            .create_message(
+                &acting(&w.user_a, 50),
+                &scope_a,
+                w.candidate,
+                MessageDirection::ToSoughtPerson,
+                &body,
+            )
+            .await
+            .unwrap();
+        assert_eq!(drafted.status, MessageStatus::Drafted);
+        assert_eq!(drafted.body, body);
+        assert_eq!(drafted.candidate, w.candidate);
+        assert_eq!(
+            drafted.history,
+            vec![(MessageStatus::Drafted, at(50), Some(w.user_a.id))]
+        );
+        let sent = store
+            .advance_message(
+                &acting(&w.user_a, 51),
+                &scope_a,
+                drafted.id,
+                MessageStatus::Sent,
+            )
+            .await
+            .unwrap();
+        assert_eq!(sent.status, MessageStatus::Sent);
+        let err = store
+            .advance_message(
+                &acting(&w.user_b, 52),
+                &scope_b,
+                drafted.id,
+                MessageStatus::Replied,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "status" }),
+            "{err:?}"
+        );
+        let delivered = store
+            .advance_message(
+                &acting(&w.user_b, 53),
+                &scope_b,
+                drafted.id,
+                MessageStatus::Delivered,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            delivered.history,
+            vec![
+                (MessageStatus::Drafted, at(50), Some(w.user_a.id)),
+                (MessageStatus::Sent, at(51), Some(w.user_a.id)),
+                (MessageStatus::Delivered, at(53), Some(w.user_b.id)),
+            ]
+        );
+        let reply = store
+            .create_message(
+                &acting(&w.user_b, 60),
+                &scope_b,
+                w.candidate,
+                MessageDirection::ToEnquirer,
+                &text("Thank God."),
+            )
+            .await
+            .unwrap();
+        let listed = store.messages(&scope_a, w.candidate).await.unwrap();
+        assert_eq!(listed, vec![delivered.clone(), reply.clone()]);
+        assert_eq!(store.messages(&scope_b, w.candidate).await.unwrap(), listed);
+        let (c, user_c) = org_with_member(store, "Org C", "DE", "u@c.org").await;
+        let err = store
+            .advance_message(
+                &acting(&user_c, 61),
+                &OrgScope::new(c.id),
+                reply.id,
+                MessageStatus::Sent,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .advance_message(
+                &acting(&w.user_a, 61),
+                &scope_a,
+                MessageId::random(),
+                MessageStatus::Sent,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let a_actions: Vec<String> = actions(store, w.a.id)
+            .await
+            .into_iter()
+            .filter(|a| a.starts_with("message_"))
+            .collect();
+        assert_eq!(a_actions, ["message_drafted", "message_sent"]);
+        let b_actions: Vec<String> = actions(store, w.b.id)
+            .await
+            .into_iter()
+            .filter(|a| a.starts_with("message_"))
+            .collect();
+        assert_eq!(b_actions, ["message_delivered", "message_drafted"]);
+    }
+
+    pub async fn edits_to_names_are_found_by_search<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let scope = OrgScope::new(a.id);
+        let created = store
+            .create_request(&acting(&user, 1), &scope, &simple_request())
+            .await
+            .unwrap();
+        let search = |needle: &str| RequestFilter {
+            text: Some(needle.into()),
+            ..filter()
+        };
+        let renamed = person_named(&["Ибрагим Сулейман"], &["TJ"]);
+        store
+            .update_person(&acting(&user, 2), &scope, created.sought[0].id, 1, &renamed)
+            .await
+            .unwrap();
+        let (page, _) = store
+            .list_requests(&acting(&user, 3), &scope, &search("сулейман"))
+            .await
+            .unwrap();
+        assert_eq!(page.len(), 1);
+        assert_eq!(
+            page[0].sought,
+            vec![(Relationship::Brother, "Ибрагим Сулейман".to_owned())]
+        );
+        let (page, _) = store
+            .list_requests(&acting(&user, 4), &scope, &search("karim"))
+            .await
+            .unwrap();
+        assert!(page.is_empty());
+        let tajik = RequestFilter {
+            nationality: Some(CountryCode::parse("TJ").unwrap()),
+            ..filter()
+        };
+        let (_, total) = store
+            .list_requests(&acting(&user, 5), &scope, &tajik)
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+    }
+}
+
+// Builders for the Restoring Family Links tests.
+
+fn text(value: &str) -> Text {
+    Text::parse("text", value, 2000, true).unwrap()
+}
+
+fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
+    let names = names
+        .iter()
+        .map(|n| PersonName::simple(n, NameKind::Birth).unwrap())
+        .collect();
+    let mut details = PersonDetails::new(names, Sex::Unknown).unwrap();
+    details.nationalities = nationalities
+        .iter()
+        .map(|c| CountryCode::parse(c).unwrap())
+        .collect();
+    details
+}
+
+fn circumstances(place: &str) -> Circumstances {
+    Circumstances {
+        context: SeparationContext::Conflict,
+        date: Some(PartialDate::parse("2015-08").unwrap()),
+        place: Some(text(place)),
+        countries_transited: vec![CountryCode::parse("TR").unwrap()],
+        last_news: LastNews {
+            date: Some(PartialDate::parse("~2016").unwrap()),
+            place: None,
+            source: Some(text("a fellow traveller")),
+        },
+        narrative: None,
+    }
+}
+
+fn simple_request() -> NewRequest {
+    NewRequest {
+        enquirer: person_named(&["Amina Haddad"], &["SY"]),
+        sought: vec![(
+            Relationship::Brother,
+            person_named(&["Karim Haddad"], &["SY"]),
+        )],
+        circumstances: circumstances("Aleppo"),
+    }
+}
+
+fn filter() -> RequestFilter {
+    RequestFilter {
+        limit: 50,
+        ..RequestFilter::default()
+    }
+}
+
+fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
+    AuditContext {
+        at: when,
+        ..acting(user, 0)
+    }
+}
+
+async fn org_with_member<S: Store>(
+    store: &S,
+    name: &str,
+    country: &str,
+    email: &str,
+) -> (Organisation, UserAccount) {
+    let created = store
+        .create_organisation(
+            &system(0),
+            &NewOrganisation {
+                country: CountryCode::parse(country).unwrap(),
+                ..new_org(name)
+            },
+        )
+        .await
+        .unwrap();
+    let user = member(store, email, created.id).await;
+    (created, user)
+}
+
+async fn registration<S: Store>(
+    store: &S,
+    user: &UserAccount,
+    org: OrgId,
+    name: &str,
+    flags: PersonFlags,
+) -> StoredPerson {
+    let mut details = person_named(&[name], &["SY"]);
+    details.flags = flags;
+    store
+        .create_registration(
+            &acting(user, 1),
+            &OrgScope::new(org),
+            RegistrationKind::Safe,
+            &details,
+        )
+        .await
+        .unwrap()
+}
+
+fn tracing_consent() -> NewConsent {
+    NewConsent {
+        purpose: ConsentPurpose::Tracing,
+        basis: ConsentBasis::Consent {
+            given_by: ConsentGiver::Person,
+            method: ConsentMethod::Written,
+        },
+        scope: SharingScope::default(),
+        note: None,
+    }
+}
+
+fn sharing_with(countries: &[&str]) -> NewConsent {
+    NewConsent {
+        purpose: ConsentPurpose::Sharing,
+        scope: SharingScope {
+            organisations: Vec::new(),
+            countries: countries
+                .iter()
+                .map(|c| CountryCode::parse(c).unwrap())
+                .collect(),
+        },
+        note: Some(text("agreed at the office")),
+        ..tracing_consent()
+    }
+}
+
+fn explanation() -> Vec<FieldExplanation> {
+    vec![
+        FieldExplanation {
+            field: "name".into(),
+            agreement: Agreement::Close,
+            contribution_centi: 310,
+        },
+        FieldExplanation {
+            field: "birth_date".into(),
+            agreement: Agreement::Missing,
+            contribution_centi: 0,
+        },
+    ]
+}
+
+fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
+    NewCandidate {
+        sought,
+        other,
+        score_milli,
+        explanation: explanation(),
+    }
+}
+
+/// Two organisations in two countries: A (Belgium) has a request whose
+/// sought person is a candidate for B's (France) registration.
+struct World {
+    a: Organisation,
+    b: Organisation,
+    user_a: UserAccount,
+    user_b: UserAccount,
+    sought: PersonId,
+    found: PersonId,
+    candidate: CandidateId,
+}
+
+async fn world<S: Store>(store: &S) -> World {
+    let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+    let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
+    let request = store
+        .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+        .await
+        .unwrap();
+    let found = registration(store, &user_b, b.id, "Found Person", PersonFlags::default()).await;
+    let sought = request.sought[0].id;
+    store
+        .record_candidates(&system(2), sought, &[cand(sought, found.id, 700)])
+        .await
+        .unwrap();
+    let candidate = store
+        .candidates_for(&OrgScope::new(a.id), sought)
+        .await
+        .unwrap()[0]
+        .id;
+    World {
+        a,
+        b,
+        user_a,
+        user_b,
+        sought,
+        found: found.id,
+        candidate,
     }
 }

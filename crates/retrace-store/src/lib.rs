@@ -53,6 +53,10 @@ pub enum StoreError {
     /// never contains the connection URL, which may hold a password.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The change must be attributed to a staff member (a consent entry,
+    /// a release approval) and the audit context names none.
+    #[error("this change needs an acting staff member")]
+    ActorRequired,
     /// Anything else the database driver reports: I/O, SQL errors.
     #[error("database error: {0}")]
     Database(String),
