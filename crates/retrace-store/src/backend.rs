@@ -783,6 +783,7 @@ pub fn matchable(
         org: person.org,
         org_country: CountryCode::parse(org_country)
             .map_err(|e| corrupt("organisations", e.to_string()))?,
+        request: person.request,
         role: person.role,
         request_closed: request_status == Some("closed"),
         details: person.details,

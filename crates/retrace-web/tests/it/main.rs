@@ -11,3 +11,4 @@ mod api;
 mod harness;
 mod security;
 mod sign_in;
+mod tracing;

@@ -1,0 +1,474 @@
+//! Restoring Family Links end to end: a request in one organisation, a
+//! registration in another script in a second, the candidate on both sides
+//! without disclosure, release under consent, and the audit trail.
+
+use crate::harness::{Client, TestApp, TestResponse};
+use axum::http::StatusCode;
+use retrace_domain::OrgId;
+use retrace_store::OrgScope;
+
+pub struct Story<'a> {
+    pub app: &'a TestApp,
+    pub belgium: OrgId,
+    pub france: OrgId,
+}
+
+pub async fn orgs(app: &TestApp) -> Story<'_> {
+    let belgium = app.org("Belgian Red Cross", "BE").await;
+    let france = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", belgium, "caseworker").await;
+    app.member("case2@be.example", belgium, "caseworker").await;
+    app.member("viewer@be.example", belgium, "viewer").await;
+    app.member("outreach@be.example", belgium, "outreach_worker")
+        .await;
+    app.member("case@fr.example", france, "caseworker").await;
+    app.member("case2@fr.example", france, "caseworker").await;
+    Story {
+        app,
+        belgium,
+        france,
+    }
+}
+
+/// Opens the Belgian request for a brother; returns (request id, sought person id).
+pub async fn open_request(browser: &Client<'_>) -> (String, String) {
+    let response = browser
+        .post(
+            "/requests",
+            &[
+                ("e_name_1", "Ahmad Khaled Al-Hassan"),
+                ("e_sex", "male"),
+                ("e_birth_date", "1990"),
+                ("e_nationalities", "SY"),
+                ("e_contact", "+32 470 00 00 00"),
+                ("e_tracing_consent", "on"),
+                ("e_consent_method", "written"),
+                ("s_relationship", "brother"),
+                ("s_name_1", "Omar Khaled Al-Hassan"),
+                ("s_sex", "male"),
+                ("s_birth_date", "1994-03-12"),
+                ("s_nationalities", "SY"),
+                ("s_father_name", "Khaled"),
+                ("s_vital_interest", "on"),
+                ("c_context", "migration"),
+                ("c_date", "2023-08"),
+                ("c_place", "Evros river"),
+                ("c_countries", "TR, GR"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let request = response
+        .location()
+        .unwrap()
+        .trim_start_matches("/requests/")
+        .to_owned();
+    let page = browser.get(&format!("/requests/{request}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("BE-"), "a human reference");
+    let sought = page
+        .between("<h3><a href=\"/persons/", "\"")
+        .expect("the sought person is linked");
+    (request, sought)
+}
+
+/// The French registration of the same man, in Arabic script.
+pub async fn register_safe(browser: &Client<'_>, extra: &[(&str, &str)]) -> String {
+    let mut fields = vec![
+        ("kind", "safe"),
+        ("p_name_1", "عمر خالد الحسن"),
+        ("p_sex", "male"),
+        ("p_birth_date", "1994"),
+        ("p_nationalities", "SY"),
+        ("p_father_name", "خالد"),
+        ("p_last_known_place", "Centre d'accueil de Lyon"),
+        ("p_tracing_consent", "on"),
+        ("p_consent_method", "oral"),
+    ];
+    fields.extend_from_slice(extra);
+    let response = browser.post("/registrations", &fields).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    response
+        .location()
+        .unwrap()
+        .trim_start_matches("/persons/")
+        .to_owned()
+}
+
+pub fn candidate_link(page: &TestResponse) -> Option<String> {
+    page.between("href=\"/candidates/", "\"")
+}
+
+async fn share_with_belgium(browser: &Client<'_>, person: &str) {
+    let response = browser
+        .post(
+            &format!("/persons/{person}/consents"),
+            &[
+                ("purpose", "sharing"),
+                ("basis", "self"),
+                ("method", "oral"),
+                ("countries", "BE"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn a_brother_found_across_organisations_and_scripts() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+
+    let (request, sought) = open_request(&be).await;
+    let registration = register_safe(&fr, &[]).await;
+
+    // Belgium sees a candidate held by the French Red Cross, without its values.
+    let person = be.get(&format!("/persons/{sought}")).await;
+    let candidate = candidate_link(&person).expect("a candidate for the brother");
+    assert!(person.body.contains("French Red Cross"), "{}", person.body);
+    let view = be.get(&format!("/candidates/{candidate}")).await;
+    assert_eq!(view.status, StatusCode::OK);
+    for secret in ["عمر", "Lyon", &registration] {
+        assert!(
+            !view.body.contains(secret),
+            "{secret} leaked before release"
+        );
+    }
+    assert!(view.body.contains("French Red Cross"));
+    assert!(view.body.contains("case@fr.example"), "whom to contact");
+
+    // France sees it too, without the Belgian values.
+    let theirs = fr.get(&format!("/persons/{registration}")).await;
+    assert_eq!(candidate_link(&theirs).as_deref(), Some(candidate.as_str()));
+    let fr_view = fr.get(&format!("/candidates/{candidate}")).await;
+    for secret in ["Ahmad", "Al-Hassan", "Evros", &sought] {
+        assert!(!fr_view.body.contains(secret), "{secret} leaked to France");
+    }
+
+    // No sharing consent yet: the release is refused and nothing changes.
+    let refused = fr
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        !be.get(&format!("/candidates/{candidate}"))
+            .await
+            .body
+            .contains("عمر")
+    );
+
+    // The person agrees to share with Belgium; France releases.
+    share_with_belgium(&fr, &registration).await;
+    let released = fr
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
+    let view = be.get(&format!("/candidates/{candidate}")).await;
+    assert!(view.body.contains("عمر خالد الحسن"), "released name");
+    assert!(view.body.contains("Lyon"), "released whereabouts");
+
+    // Both sides confirm; a family message is relayed.
+    for browser in [&be, &fr] {
+        let response = browser
+            .post(
+                &format!("/candidates/{candidate}/review"),
+                &[("status", "confirmed")],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    let message = be
+        .post(
+            &format!("/candidates/{candidate}/messages"),
+            &[
+                ("direction", "to_sought_person"),
+                ("body", "Your brother Ahmad is safe in Brussels."),
+            ],
+        )
+        .await;
+    assert_eq!(message.status, StatusCode::SEE_OTHER, "{}", message.body);
+
+    // Located, then contact restored.
+    for status in ["located", "contact_restored"] {
+        let page = be.get(&format!("/requests/{request}")).await;
+        let version = page.between("name=\"version\" value=\"", "\"").unwrap();
+        let response = be
+            .post(
+                &format!("/requests/{request}/status"),
+                &[("status", status), ("version", &version)],
+            )
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "{status}: {}",
+            response.body
+        );
+    }
+    let page = be.get(&format!("/requests/{request}")).await;
+    assert!(page.body.contains("Contact restored"));
+
+    // The audit logs of both organisations hold every step.
+    let belgian = actions(&app, story.belgium).await;
+    for wanted in [
+        "request_created",
+        "consent_recorded",
+        "request_viewed",
+        "person_viewed",
+        "candidate_reviewed",
+        "released_details_viewed",
+        "message_drafted",
+        "request_status_changed",
+    ] {
+        assert!(
+            belgian.iter().any(|a| a == wanted),
+            "{wanted} missing: {belgian:?}"
+        );
+    }
+    let french = actions(&app, story.france).await;
+    for wanted in [
+        "registration_created",
+        "consent_recorded",
+        "release_approved",
+        "details_released",
+    ] {
+        assert!(
+            french.iter().any(|a| a == wanted),
+            "{wanted} missing: {french:?}"
+        );
+    }
+}
+
+async fn actions(app: &TestApp, org: OrgId) -> Vec<String> {
+    app.store
+        .audit_entries(&OrgScope::new(org), 500, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.record.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn at_risk_persons_are_never_candidates_for_another_organisation() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (_, sought) = open_request(&be).await;
+    let registration = register_safe(&fr, &[("p_at_risk", "on")]).await;
+    assert_eq!(
+        candidate_link(&be.get(&format!("/persons/{sought}")).await),
+        None
+    );
+    assert_eq!(
+        candidate_link(&fr.get(&format!("/persons/{registration}")).await),
+        None
+    );
+}
+
+#[tokio::test]
+async fn withdrawing_tracing_consent_removes_candidates_and_stops_matching() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (_, sought) = open_request(&be).await;
+    let registration = register_safe(&fr, &[]).await;
+    assert!(candidate_link(&be.get(&format!("/persons/{sought}")).await).is_some());
+
+    let page = fr.get(&format!("/persons/{registration}")).await;
+    let consent = page
+        .between(&format!("/persons/{registration}/consents/"), "/withdraw")
+        .expect("a withdraw button");
+    let response = fr
+        .post(
+            &format!("/persons/{registration}/consents/{consent}/withdraw"),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(
+        candidate_link(&be.get(&format!("/persons/{sought}")).await),
+        None
+    );
+
+    // A second request for the same man finds nothing either.
+    let (_, again) = open_request(&be).await;
+    let page = be.get(&format!("/persons/{again}")).await;
+    assert!(!page.body.contains("French Red Cross"), "matching stopped");
+}
+
+#[tokio::test]
+async fn a_minors_release_needs_two_different_staff() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let fr2 = app.signed_in("case2@fr.example").await;
+    let (_, sought) = open_request(&be).await;
+    let registration = register_safe(&fr, &[("p_minor", "on")]).await;
+    share_with_guardian_consent(&fr, &registration).await;
+    let candidate = candidate_link(&be.get(&format!("/persons/{sought}")).await).unwrap();
+
+    let first = fr
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert!(
+        !be.get(&format!("/candidates/{candidate}"))
+            .await
+            .body
+            .contains("عمر"),
+        "one approval is not enough"
+    );
+    let same = fr
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(same.status, StatusCode::CONFLICT, "{}", same.body);
+    let second = fr2
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert!(
+        be.get(&format!("/candidates/{candidate}"))
+            .await
+            .body
+            .contains("عمر")
+    );
+}
+
+async fn share_with_guardian_consent(browser: &Client<'_>, person: &str) {
+    let response = browser
+        .post(
+            &format!("/persons/{person}/consents"),
+            &[
+                ("purpose", "sharing"),
+                ("basis", "guardian"),
+                ("method", "written"),
+                ("countries", "BE"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_saves_nothing() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "s_birth_date",
+            "1994-02-30",
+            "Sought person · Date of birth",
+        ),
+        ("s_relationship", "enemy", "Relationship"),
+        ("s_name_1", "   ", "Sought person · Name"),
+        ("e_birth_date", "2999", "Enquirer · Date of birth"),
+        ("c_countries", "ZZ", "Countries transited"),
+    ];
+    for (field, value, label) in cases {
+        let mut fields = vec![
+            ("e_name_1", "Ahmad"),
+            ("s_relationship", "brother"),
+            ("s_name_1", "Omar"),
+            ("c_context", "migration"),
+        ];
+        fields.retain(|(name, _)| *name != field);
+        fields.push((field, value));
+        let response = be.post("/requests", &fields).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            response.body
+        );
+        assert!(
+            response.body.contains(label),
+            "{field}: the error names {label}"
+        );
+        assert!(response.body.contains("role=\"alert\""));
+    }
+    let (rows, total) = app
+        .store
+        .list_requests(
+            &retrace_store::AuditContext::system(app.now(), "test"),
+            &OrgScope::new(story.belgium),
+            &retrace_store::RequestFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((rows.len(), total), (0, 0), "nothing half-saved");
+}
+
+#[tokio::test]
+async fn a_second_edit_racing_the_first_is_a_conflict() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let be2 = app.signed_in("case2@be.example").await;
+    let (request, _) = open_request(&be).await;
+    let first = be.get(&format!("/requests/{request}/edit")).await;
+    let second = be2.get(&format!("/requests/{request}/edit")).await;
+    let version = |page: &TestResponse| page.between("name=\"version\" value=\"", "\"").unwrap();
+    let path = format!("/requests/{request}/edit");
+    let first_version = version(&first);
+    let saved = be
+        .post(
+            &path,
+            &[
+                ("version", first_version.as_str()),
+                ("c_context", "migration"),
+                ("c_place", "Evros, near Kipoi"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let second_version = version(&second);
+    let raced = be2
+        .post(
+            &path,
+            &[
+                ("version", second_version.as_str()),
+                ("c_context", "migration"),
+                ("c_place", "Somewhere else"),
+            ],
+        )
+        .await;
+    assert_eq!(raced.status, StatusCode::CONFLICT, "{}", raced.body);
+    assert!(raced.body.contains("someone else saved"), "{}", raced.body);
+    let page = be.get(&format!("/requests/{request}")).await;
+    assert!(page.body.contains("Evros, near Kipoi"));
+    assert!(!page.body.contains("Somewhere else"));
+}
+
+#[tokio::test]
+async fn name_search_finds_requests_across_scripts() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    open_request(&be).await;
+    let found = be
+        .get("/requests?name=%D8%B9%D9%85%D8%B1%20%D8%A7%D9%84%D8%AD%D8%B3%D9%86")
+        .await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found.body.contains("Omar Khaled Al-Hassan"),
+        "{}",
+        found.body
+    );
+    // Another organisation's name search never sees it.
+    let other = fr.get("/requests?name=Omar%20Al-Hassan").await;
+    assert!(!other.body.contains("Omar Khaled Al-Hassan"));
+    assert!(!other.body.contains("<td><a href=\"/requests/"), "no row");
+    let by_reference = be.get("/requests?q=BE-").await;
+    assert!(by_reference.body.contains("Omar Khaled Al-Hassan"));
+}
