@@ -166,7 +166,8 @@ pub fn person(
 }
 
 pub fn circumstances(form: &FormFields, today: (i32, u8, u8)) -> Result<Circumstances, WebError> {
-    let context = SeparationContext::parse(&form.text("c_context")).map_err(prefixed("c_"))?;
+    let context = SeparationContext::parse(&form.text("c_context"))
+        .map_err(|e| WebError::invalid("c_context", e.message))?;
     let date = optional_date(form, "c_", "date")?;
     let news_date = optional_date(form, "c_", "news_date")?;
     for (field, value) in [("c_date", date), ("c_news_date", news_date)] {

@@ -691,14 +691,17 @@ pub async fn edit(
                 .request(&audit, &scope, id)
                 .await?
                 .ok_or(WebError::NotFound)?;
+            let status = if matches!(error, WebError::Conflict { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             invalid_or(&page, error, |message| {
                 let mut values = FormValues::from_form(&form);
-                if matches!(message, Some(_)) && form.text("version") != request.version.to_string()
-                {
-                    // A conflict: show the current version so the next save can succeed.
+                if status == StatusCode::CONFLICT {
+                    // Show the current version so the next save can succeed.
                     values.set("version", request.version.to_string());
                 }
-                let status = StatusCode::CONFLICT;
                 let html = render(&templates::CircumstancesForm {
                     page: &page,
                     id: id.to_string(),
@@ -846,10 +849,7 @@ pub async fn person_page(
         request_id: person.request.map(|r| r.to_string()),
         role: role_label(&page, person.role),
         summary: templates::PersonSummary::of(&person.details),
-        consents: consents
-            .iter()
-            .map(|c| templates::ConsentRow::of(c))
-            .collect(),
+        consents: consents.iter().map(templates::ConsentRow::of).collect(),
         candidates: rows,
         can_write: member.roles.contains(Role::Caseworker),
         error: None,
@@ -937,18 +937,25 @@ pub async fn person_edit(
                 .await?;
             Ok(Redirect::to(&format!("/persons/{id}")).into_response())
         }
-        Err(error) => invalid_or(&page, error, |message| {
-            let mut values = FormValues::from_form(&form);
-            values.set("version", person.version.to_string());
-            let html = render(&templates::PersonForm {
-                page: &page,
-                id: id.to_string(),
-                with_contact,
-                values,
-                error: message,
-            })?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }),
+        Err(error) => {
+            let status = if matches!(error, WebError::Conflict { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            invalid_or(&page, error, |message| {
+                let mut values = FormValues::from_form(&form);
+                values.set("version", person.version.to_string());
+                let html = render(&templates::PersonForm {
+                    page: &page,
+                    id: id.to_string(),
+                    with_contact,
+                    values,
+                    error: message,
+                })?;
+                Ok((status, html).into_response())
+            })
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 8] = [
+const PAGE_GETS: [&str; 16] = [
     "/",
     "/account",
     "/account/second-factor",
@@ -15,9 +15,17 @@ const PAGE_GETS: [&str; 8] = [
     "/org/audit",
     "/operator/organisations",
     "/operator/users",
+    "/requests",
+    "/requests/new",
+    "/requests/00000000-0000-4000-8000-000000000000",
+    "/requests/00000000-0000-4000-8000-000000000000/edit",
+    "/requests/00000000-0000-4000-8000-000000000000/sought/new",
+    "/persons/00000000-0000-4000-8000-000000000000",
+    "/registrations",
+    "/candidates/00000000-0000-4000-8000-000000000000",
 ];
 
-const PAGE_POSTS: [&str; 12] = [
+const PAGE_POSTS: [&str; 24] = [
     "/account/password",
     "/account/second-factor",
     "/account/second-factor/remove",
@@ -30,14 +38,32 @@ const PAGE_POSTS: [&str; 12] = [
     "/org/users/00000000-0000-4000-8000-000000000000/reset-password",
     "/operator/organisations",
     "/operator/users",
+    "/requests",
+    "/requests/00000000-0000-4000-8000-000000000000/edit",
+    "/requests/00000000-0000-4000-8000-000000000000/status",
+    "/requests/00000000-0000-4000-8000-000000000000/sought",
+    "/persons/00000000-0000-4000-8000-000000000000/edit",
+    "/persons/00000000-0000-4000-8000-000000000000/consents",
+    "/persons/00000000-0000-4000-8000-000000000000/consents/00000000-0000-4000-8000-000000000000/withdraw",
+    "/registrations",
+    "/candidates/00000000-0000-4000-8000-000000000000/review",
+    "/candidates/00000000-0000-4000-8000-000000000000/release",
+    "/candidates/00000000-0000-4000-8000-000000000000/messages",
+    "/candidates/00000000-0000-4000-8000-000000000000/messages/00000000-0000-4000-8000-000000000000/advance",
 ];
 
-const API_GETS: [&str; 5] = [
+const API_GETS: [&str; 11] = [
     "/api/v1/me",
     "/api/v1/org/users",
     "/api/v1/org/users/00000000-0000-4000-8000-000000000000",
     "/api/v1/org/audit",
     "/api/v1/organisations",
+    "/api/v1/requests",
+    "/api/v1/requests/00000000-0000-4000-8000-000000000000",
+    "/api/v1/persons/00000000-0000-4000-8000-000000000000",
+    "/api/v1/persons/00000000-0000-4000-8000-000000000000/candidates",
+    "/api/v1/candidates/00000000-0000-4000-8000-000000000000",
+    "/api/v1/candidates/00000000-0000-4000-8000-000000000000/messages",
 ];
 
 #[tokio::test]
@@ -105,6 +131,16 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/org/audit", "get"),
         ("/api/v1/organisations", "get"),
         ("/api/v1/organisations", "post"),
+        ("/api/v1/requests", "get"),
+        ("/api/v1/requests", "post"),
+        ("/api/v1/requests/{id}", "get"),
+        ("/api/v1/persons/{id}", "get"),
+        ("/api/v1/persons/{id}/candidates", "get"),
+        ("/api/v1/candidates/{id}", "get"),
+        ("/api/v1/candidates/{id}/review", "post"),
+        ("/api/v1/candidates/{id}/release", "post"),
+        ("/api/v1/candidates/{id}/messages", "get"),
+        ("/api/v1/candidates/{id}/messages", "post"),
     ] {
         assert!(
             paths[path][method].is_object(),

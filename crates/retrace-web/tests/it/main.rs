@@ -12,3 +12,4 @@ mod harness;
 mod security;
 mod sign_in;
 mod tracing;
+mod tracing_access;

@@ -7,13 +7,12 @@ use axum::http::StatusCode;
 use retrace_domain::OrgId;
 use retrace_store::OrgScope;
 
-pub struct Story<'a> {
-    pub app: &'a TestApp,
+pub struct Story {
     pub belgium: OrgId,
     pub france: OrgId,
 }
 
-pub async fn orgs(app: &TestApp) -> Story<'_> {
+pub async fn orgs(app: &TestApp) -> Story {
     let belgium = app.org("Belgian Red Cross", "BE").await;
     let france = app.org("French Red Cross", "FR").await;
     app.member("case@be.example", belgium, "caseworker").await;
