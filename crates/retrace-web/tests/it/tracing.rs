@@ -22,11 +22,7 @@ pub async fn orgs(app: &TestApp) -> Story {
         .await;
     app.member("case@fr.example", france, "caseworker").await;
     app.member("case2@fr.example", france, "caseworker").await;
-    Story {
-        app,
-        belgium,
-        france,
-    }
+    Story { belgium, france }
 }
 
 /// Opens the Belgian request for a brother; returns (request id, sought person id).
