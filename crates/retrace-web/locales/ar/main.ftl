@@ -416,3 +416,7 @@ candidates-confirmed =
         [many] { $count } مؤكَّداً
        *[other] { $count } مؤكَّد
     }
+card-requests-title = طلبات البحث
+card-requests-text = مقدّمو الطلبات الباحثون عن أقاربهم، والأشخاص المبحوث عنهم، والتطابقات المحتملة بين المنظمات وأنظمة الكتابة.
+card-registrations-title = التسجيلات
+card-registrations-text = الأشخاص الذين يسجّلون أنفسهم بأنهم بأمان أو يبحثون عن عائلاتهم.

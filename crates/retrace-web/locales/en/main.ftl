@@ -401,3 +401,7 @@ candidates-confirmed =
         [one] one confirmed
        *[other] { $count } confirmed
     }
+card-requests-title = Tracing requests
+card-requests-text = Enquirers looking for relatives, the people they seek, and possible matches found across organisations and scripts.
+card-registrations-title = Registrations
+card-registrations-text = People who register themselves as safe or as looking for their family.

@@ -400,3 +400,7 @@ candidates-confirmed =
         [one] una confirmada
        *[other] { $count } confirmadas
     }
+card-requests-title = Solicitudes de búsqueda
+card-requests-text = Los solicitantes que buscan a sus familiares, las personas buscadas y las posibles coincidencias entre organizaciones y escrituras.
+card-registrations-title = Registros
+card-registrations-text = Personas que se registran como a salvo o buscando a su familia.

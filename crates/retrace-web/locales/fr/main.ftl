@@ -400,3 +400,7 @@ candidates-confirmed =
         [one] { $count } confirmée
        *[other] { $count } confirmées
     }
+card-requests-title = Demandes de recherche
+card-requests-text = Les demandeurs qui recherchent leurs proches, les personnes recherchées et les correspondances possibles trouvées entre organisations et écritures.
+card-registrations-title = Enregistrements
+card-registrations-text = Les personnes qui s’enregistrent comme étant en sécurité ou à la recherche de leur famille.

@@ -32,6 +32,12 @@ pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
     };
     let roles = match &user.membership {
         Membership::Member { roles, .. } => {
+            if roles.contains(Role::Caseworker) || roles.contains(Role::Viewer) {
+                card("/requests", "card-requests");
+            }
+            if roles.contains(Role::Caseworker) {
+                card("/registrations", "card-registrations");
+            }
             if roles.contains(Role::OrgAdmin) {
                 card("/org/users", "card-users");
                 card("/org/audit", "card-audit");
