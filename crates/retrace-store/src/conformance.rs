@@ -121,6 +121,7 @@ macro_rules! conformance_tests {
             removing_candidates_keeps_released_pairs,
             family_messages_move_forward_and_stay_with_their_candidate,
             edits_to_names_are_found_by_search,
+            concurrent_requests_get_distinct_references,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -2659,6 +2660,29 @@ pub mod tests {
             .await
             .unwrap();
         assert_eq!(total, 1);
+    }
+
+    pub async fn concurrent_requests_get_distinct_references<H: Harness>(h: &H) {
+        let store = Arc::new(h.store().clone());
+        let (a, user) = org_with_member(store.as_ref(), "Org A", "BE", "u@a.org").await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let store = Arc::clone(&store);
+            let user = user.clone();
+            tasks.spawn(async move {
+                store
+                    .create_request(&acting(&user, i), &OrgScope::new(a.id), &simple_request())
+                    .await
+            });
+        }
+        let mut references = Vec::new();
+        while let Some(result) = tasks.join_next().await {
+            references.push(result.unwrap().unwrap().reference.to_string());
+        }
+        references.sort();
+        let expected: Vec<String> = (1..=12).map(|n| format!("BE-2023-{n:05}")).collect();
+        assert_eq!(references, expected);
+        assert_eq!(entry_count(store.as_ref()).await, 2 + 12);
     }
 }
 
