@@ -235,7 +235,6 @@ pub const CLOSURE_CODES: &[retrace_domain::ClosureReason] = retrace_domain::Clos
 pub const METHOD_CODES: &[retrace_domain::ConsentMethod] = retrace_domain::ConsentMethod::ALL;
 pub const PURPOSE_CODES: &[retrace_domain::ConsentPurpose] = retrace_domain::ConsentPurpose::ALL;
 pub const STATUS_CODES: [&str; 6] = crate::routes::cases::STATUS_CODES;
-pub const NAME_ROWS: [usize; 3] = [1, 2, 3];
 
 pub struct NameView {
     pub full: String,

@@ -74,6 +74,17 @@ impl FormValues {
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.v(name) == value
     }
+    /// The name rows a person form shows: at least the form's default, one
+    /// empty row after the last filled one, at most the names a person may have.
+    pub fn name_rows(&self, prefix: &str) -> Vec<usize> {
+        let last_filled = (1..=forms::MAX_NAMES)
+            .filter(|row| !self.v(&format!("{prefix}name_{row}")).is_empty())
+            .max()
+            .unwrap_or(0);
+        let count = (last_filled + 1).clamp(forms::NAME_ROWS, forms::MAX_NAMES);
+        (1..=count).collect()
+    }
+
     /// `v` of `{prefix}{name}`.
     pub fn pv(&self, prefix: &str, name: &str) -> &str {
         self.v(&format!("{prefix}{name}"))
@@ -97,7 +108,7 @@ impl FormValues {
     /// Values of a stored person under `prefix`, for an edit form.
     pub fn from_person(prefix: &str, details: &PersonDetails) -> Self {
         let mut values = FormValues::default();
-        for (row, name) in details.names().iter().take(forms::NAME_ROWS).enumerate() {
+        for (row, name) in details.names().iter().take(forms::MAX_NAMES).enumerate() {
             values.set(&format!("{prefix}name_{}", row + 1), name.full());
             values.set(
                 &format!("{prefix}name_kind_{}", row + 1),

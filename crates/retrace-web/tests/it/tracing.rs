@@ -467,3 +467,53 @@ async fn name_search_finds_requests_across_scripts() {
     let by_reference = be.get("/requests?q=BE-").await;
     assert!(by_reference.body.contains("Omar Khaled Al-Hassan"));
 }
+
+#[tokio::test]
+async fn editing_a_person_keeps_every_name() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let api = app.api(&crate::access::create_token(&be).await);
+    let created = api
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Fatima Yusuf"]},
+                "sought":[{"relationship":"son","person":{"names":["Abdirahman Yusuf Warsame","عبد الرحمن يوسف ورسمه","Cabdiraxmaan Yuusuf","Abdi"]}}],
+                "circumstances":{"context":"conflict"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let sought = created.json()["sought"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = be.get(&format!("/persons/{sought}/edit")).await;
+    assert!(
+        form.body.contains("value=\"Abdi\""),
+        "the fourth name is in the form"
+    );
+    assert!(
+        form.body.contains("id=\"p_name_5\""),
+        "and an empty row after it"
+    );
+    let mut fields: Vec<(String, String)> = vec![
+        (
+            "version".into(),
+            form.between("name=\"version\" value=\"", "\"").unwrap(),
+        ),
+        ("p_sex".into(), "male".into()),
+    ];
+    for row in 1..=4 {
+        let key = format!("p_name_{row}");
+        let value = form.between(&format!("name=\"{key}\" maxlength=\"200\" dir=\"auto\" aria-describedby=\"p_names-hint\" value=\""), "\"").unwrap();
+        fields.push((key, value));
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = be.post(&format!("/persons/{sought}/edit"), &borrowed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let person = api.get(&format!("/api/v1/persons/{sought}")).await.json();
+    assert_eq!(person["details"]["names"].as_array().unwrap().len(), 4);
+}
