@@ -26,7 +26,7 @@ use retrace_domain::{
     OrgId, PersonId, PersonName, RequestId, Role, Text, TransferId, TransferShare, TransferStatus,
 };
 use retrace_store::{
-    IncomingTransfer, PersonRole, SharedPerson, Store, Transfer, TransferView, TracingRequest,
+    IncomingTransfer, PersonRole, SharedPerson, Store, TracingRequest, Transfer, TransferView,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -162,10 +162,7 @@ fn shared_person_view(person: &SharedPerson) -> SharedPersonView {
             .map(|n| n.full().to_owned())
             .unwrap_or_default(),
         names: name_views(&person.names),
-        birth_date: person
-            .birth_date
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        birth_date: person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         age: person
             .age_estimate
             .map(|a| format!("{} ({})", a.years, a.estimated_on))
@@ -463,7 +460,11 @@ pub async fn revoke(
     }
     state
         .store
-        .revoke_transfer(&audit(&member, &state, "transfer revoked"), &scope, transfer)
+        .revoke_transfer(
+            &audit(&member, &state, "transfer revoked"),
+            &scope,
+            transfer,
+        )
         .await
         .map_err(|error| match error {
             retrace_store::StoreError::Conflict { field } => WebError::Conflict {
@@ -510,11 +511,7 @@ async fn load_view(state: &AppState, member: &Member, id: &str) -> WebResult<Tra
     let id: TransferId = parse_path(id)?;
     state
         .store
-        .transfer(
-            &audit(member, state, "transfer view"),
-            &member.scope(),
-            id,
-        )
+        .transfer(&audit(member, state, "transfer view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -527,8 +524,7 @@ pub async fn show(
 ) -> WebResult<Response> {
     require_reader(&member)?;
     let view = load_view(&state, &member, &id).await?;
-    let (org_name, org_country, contacts) =
-        contact_of(state.store.as_ref(), view.from_org).await?;
+    let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
     let html = render(&TransferPage {
         page: &page,
         id: view.id.to_string(),
@@ -564,15 +560,15 @@ fn parse_decision(decision: &str, reason: &str) -> WebResult<(bool, Option<Text>
         "accept" => true,
         "decline" => false,
         _ => {
-            return Err(WebError::invalid(
-                "decision",
-                "must be accept or decline",
-            ));
+            return Err(WebError::invalid("decision", "must be accept or decline"));
         }
     };
     let reason = Text::optional("reason", reason, REASON_MAX)?;
     if !accept && reason.is_none() {
-        return Err(WebError::invalid("reason", "say why the transfer is declined"));
+        return Err(WebError::invalid(
+            "reason",
+            "say why the transfer is declined",
+        ));
     }
     Ok((accept, reason))
 }
@@ -668,10 +664,7 @@ fn outgoing_json(t: &Transfer, names: &HashMap<OrgId, (String, String)>) -> Valu
     })
 }
 
-pub async fn api_incoming(
-    State(state): State<AppState>,
-    member: Member,
-) -> WebResult<Json<Value>> {
+pub async fn api_incoming(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
     require_reader(&member)?;
     let incoming = state.store.incoming_transfers(&member.scope()).await?;
     let names = org_names(state.store.as_ref(), incoming.iter().map(|t| t.from_org)).await?;
@@ -787,15 +780,16 @@ pub async fn api_create(
         enquirer_contact: body.enquirer_contact,
         note: body.note,
     };
-    let created = create_transfer(&state, &member, id, &input)
-        .await
-        .map_err(|error| match error {
-            WebError::Invalid { field, message } if field == "to_org" => WebError::Invalid {
-                field: "to_organisation".to_owned(),
-                message,
-            },
-            other => other,
-        })?;
+    let created =
+        create_transfer(&state, &member, id, &input)
+            .await
+            .map_err(|error| match error {
+                WebError::Invalid { field, message } if field == "to_org" => WebError::Invalid {
+                    field: "to_organisation".to_owned(),
+                    message,
+                },
+                other => other,
+            })?;
     let names = org_names(state.store.as_ref(), std::iter::once(created.to_org)).await?;
     Ok((StatusCode::CREATED, Json(outgoing_json(&created, &names))).into_response())
 }
