@@ -465,7 +465,8 @@ async fn transfer_routes_check_roles_and_look_missing_to_everyone_else() {
         );
     }
     let decision = [("decision", "accept"), ("reason", "ok")];
-    let posts: [(&Client, String, String, &[(&str, &str)]); 6] = [
+    type Post<'a> = (&'a Client<'a>, String, String, &'a [(&'a str, &'a str)]);
+    let posts: [Post; 6] = [
         (
             &it,
             format!("/transfers/{id}/decision"),
