@@ -80,10 +80,15 @@ pub enum AuditAction {
     MessageDelivered,
     MessageReplied,
     DataExported,
+    TransferViewed,
+    TransferAccepted,
+    TransferDeclined,
+    TransferRevoked,
+    CandidateRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -124,6 +129,11 @@ impl AuditAction {
         AuditAction::MessageDelivered,
         AuditAction::MessageReplied,
         AuditAction::DataExported,
+        AuditAction::TransferViewed,
+        AuditAction::TransferAccepted,
+        AuditAction::TransferDeclined,
+        AuditAction::TransferRevoked,
+        AuditAction::CandidateRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +178,11 @@ impl AuditAction {
             AuditAction::MessageDelivered => "message_delivered",
             AuditAction::MessageReplied => "message_replied",
             AuditAction::DataExported => "data_exported",
+            AuditAction::TransferViewed => "transfer_viewed",
+            AuditAction::TransferAccepted => "transfer_accepted",
+            AuditAction::TransferDeclined => "transfer_declined",
+            AuditAction::TransferRevoked => "transfer_revoked",
+            AuditAction::CandidateRemoved => "candidate_removed",
         }
     }
 
@@ -198,10 +213,11 @@ pub enum ObjectKind {
     Consent,
     Candidate,
     FamilyMessage,
+    Transfer,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 10] = [
+    pub const ALL: [ObjectKind; 11] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -212,6 +228,7 @@ impl ObjectKind {
         ObjectKind::Consent,
         ObjectKind::Candidate,
         ObjectKind::FamilyMessage,
+        ObjectKind::Transfer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -226,6 +243,7 @@ impl ObjectKind {
             ObjectKind::Consent => "consent",
             ObjectKind::Candidate => "candidate",
             ObjectKind::FamilyMessage => "family_message",
+            ObjectKind::Transfer => "transfer",
         }
     }
 

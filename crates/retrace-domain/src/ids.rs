@@ -74,3 +74,7 @@ typed_id!(
     /// A family message relayed between enquirer and found person.
     MessageId
 );
+typed_id!(
+    /// A transfer of a tracing request to an organisation in another country.
+    TransferId
+);

@@ -16,6 +16,7 @@ pub mod org;
 pub mod password;
 pub mod person;
 pub mod tracing;
+pub mod transfer;
 pub mod user;
 
 pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
@@ -28,7 +29,9 @@ pub use consent::{
     LawfulBasis, NewConsent, ReleaseDecision, ReleaseRefusal, SharingScope,
 };
 pub use dates::{AgeEstimate, PartialDate};
-pub use ids::{ApiTokenId, CandidateId, ConsentId, MessageId, OrgId, PersonId, RequestId, UserId};
+pub use ids::{
+    ApiTokenId, CandidateId, ConsentId, MessageId, OrgId, PersonId, RequestId, TransferId, UserId,
+};
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
@@ -37,6 +40,9 @@ pub use person::{
 pub use tracing::{
     CaseReference, Circumstances, ClosureReason, LastNews, RegistrationKind, RequestStatus,
     SeparationContext,
+};
+pub use transfer::{
+    TransferParties, TransferRefusal, TransferShare, TransferStatus, transfer_decision,
 };
 pub use user::{DisplayName, Email, Role, RoleSet};
 

@@ -9,22 +9,24 @@
 //! the shared conformance suite (see `docs/adr/0001-sql-per-backend.md`).
 
 mod rfl;
+mod transfers;
 
 use async_trait::async_trait;
 use retrace_domain::{
     ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
     Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
-    Text, Timestamp, UserId,
+    Text, Timestamp, TransferId, TransferShare, UserId,
 };
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
 use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
-    FamilyMessage, MatchablePerson, NewCandidate, NewOrganisation, NewRequest, NewUser, OrgScope,
-    Organisation, ReleaseOutcome, RequestFilter, RequestSummary, SessionRecord, StatusChange,
-    Store, StoreError, StoreResult, StoredPerson, TracingRequest, UserAccount,
+    FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation, NewRequest,
+    NewUser, OrgScope, Organisation, ReleaseOutcome, RequestFilter, RequestSummary, SessionRecord,
+    StatusChange, Store, StoreError, StoreResult, StoredPerson, TracingRequest, Transfer,
+    TransferView, UserAccount,
 };
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
@@ -1356,4 +1358,60 @@ impl Store for PostgresStore {
     ) -> StoreResult<Vec<FamilyMessage>> {
         rfl::messages(&self.pool, scope, candidate).await
     }
+
+    // ----- Transfers (begin) --------------------------------------------
+
+    async fn transfer_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        to_org: OrgId,
+        share: &TransferShare,
+    ) -> StoreResult<Transfer> {
+        transfers::transfer_request(&self.pool, audit, scope, request, to_org, share).await
+    }
+
+    async fn transfers_of_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Vec<Transfer>> {
+        transfers::transfers_of_request(&self.pool, scope, request).await
+    }
+
+    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>> {
+        transfers::incoming_transfers(&self.pool, scope).await
+    }
+
+    async fn transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Option<TransferView>> {
+        transfers::transfer_view(&self.pool, audit, scope, id).await
+    }
+
+    async fn decide_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+        accept: bool,
+        reason: Option<&Text>,
+    ) -> StoreResult<IncomingTransfer> {
+        transfers::decide_transfer(&self.pool, audit, scope, id, accept, reason).await
+    }
+
+    async fn revoke_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Transfer> {
+        transfers::revoke_transfer(&self.pool, audit, scope, id).await
+    }
+
+    // ----- Transfers (end) ----------------------------------------------
 }

@@ -176,7 +176,7 @@ fn message_row(row: &DbRow) -> Result<MessageRow, sqlx::Error> {
     })
 }
 
-async fn org_country(conn: &mut Conn, org: OrgId) -> StoreResult<Option<CountryCode>> {
+pub(crate) async fn org_country(conn: &mut Conn, org: OrgId) -> StoreResult<Option<CountryCode>> {
     let country: Option<String> =
         sqlx::query_scalar("SELECT country FROM organisations WHERE id = $1")
             .bind(org.to_string())
@@ -253,7 +253,7 @@ async fn request_persons(conn: &mut Conn, request: &str) -> StoreResult<Vec<Stor
     rows.iter().map(person).collect()
 }
 
-async fn load_request(
+pub(crate) async fn load_request(
     conn: &mut Conn,
     org: OrgId,
     id: RequestId,
@@ -310,7 +310,10 @@ async fn load_person_any(conn: &mut Conn, id: PersonId) -> StoreResult<Option<St
     row.as_ref().map(person).transpose()
 }
 
-async fn person_consents(conn: &mut Conn, person: &str) -> StoreResult<Vec<ConsentRecord>> {
+pub(crate) async fn person_consents(
+    conn: &mut Conn,
+    person: &str,
+) -> StoreResult<Vec<ConsentRecord>> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         consent_columns!(),
@@ -1178,21 +1181,38 @@ pub(crate) async fn record_candidates(
 
 pub(crate) async fn remove_candidates_of(
     pool: &Pool,
-    _audit: &AuditContext,
+    audit: &AuditContext,
     person: PersonId,
 ) -> StoreResult<u64> {
     let mut tx = begin(pool).await?;
-    let done = sqlx::query(
-        "DELETE FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
+    // The ids first, so each removal gets its own audit entry.
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
          AND sought_released_at IS NULL AND other_released_at IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id)",
+         AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
+         ORDER BY id FOR UPDATE",
     )
     .bind(person.to_string())
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await
     .map_err(db_error)?;
+    let mut removed = 0;
+    for id in &ids {
+        let done = sqlx::query("DELETE FROM candidates WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        removed += done.rows_affected();
+        append(
+            &mut tx,
+            audit,
+            &event(AuditAction::CandidateRemoved, ObjectKind::Candidate, id),
+        )
+        .await?;
+    }
     tx.commit().await.map_err(db_error)?;
-    Ok(done.rows_affected())
+    Ok(removed)
 }
 
 pub(crate) async fn candidates_for(

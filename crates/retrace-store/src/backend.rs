@@ -27,14 +27,18 @@ pub fn org_name_key(name: &OrgName) -> String {
     name.as_str().to_lowercase()
 }
 
-fn corrupt(table: &'static str, detail: impl Into<String>) -> StoreError {
+pub(crate) fn corrupt(table: &'static str, detail: impl Into<String>) -> StoreError {
     StoreError::Corrupt {
         table,
         detail: detail.into(),
     }
 }
 
-fn parse_id<T: FromStr>(table: &'static str, column: &str, value: &str) -> StoreResult<T> {
+pub(crate) fn parse_id<T: FromStr>(
+    table: &'static str,
+    column: &str,
+    value: &str,
+) -> StoreResult<T> {
     value
         .parse()
         .map_err(|_| corrupt(table, format!("{column} is not an identifier")))
@@ -416,7 +420,7 @@ pub fn to_json<T: serde::Serialize>(table: &'static str, value: &T) -> StoreResu
     serde_json::to_string(value).map_err(|e| corrupt(table, format!("cannot encode: {e}")))
 }
 
-fn from_json<T: serde::de::DeserializeOwned>(
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     table: &'static str,
     column: &str,
     text: &str,
@@ -436,7 +440,11 @@ fn from_json<T: serde::de::DeserializeOwned>(
 
 /// Stored free text back into [`Text`]: it was a `Text` when written, so
 /// this only fails on rows changed behind the store's back.
-fn stored_text(table: &'static str, column: &'static str, value: &str) -> StoreResult<Text> {
+pub(crate) fn stored_text(
+    table: &'static str,
+    column: &'static str,
+    value: &str,
+) -> StoreResult<Text> {
     Text::parse(column, value, usize::MAX, true).map_err(|e| corrupt(table, e.to_string()))
 }
 
@@ -444,7 +452,7 @@ fn timestamp(value: Option<i64>) -> Option<Timestamp> {
     value.map(Timestamp::from_millis)
 }
 
-fn parse_opt_id<T: FromStr>(
+pub(crate) fn parse_opt_id<T: FromStr>(
     table: &'static str,
     column: &str,
     value: Option<&str>,

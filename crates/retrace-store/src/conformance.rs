@@ -31,7 +31,7 @@ use retrace_domain::{
     MessageStatus, NameKind, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PartialDate,
     PersonDetails, PersonFlags, PersonId, PersonName, RegistrationKind, Relationship,
     ReleaseRefusal, RequestId, RequestStatus, Role, RoleSet, Script, SeparationContext, Sex,
-    SharingScope, Text, Timestamp, UserId,
+    SharingScope, Text, Timestamp, TransferId, TransferShare, TransferStatus, UserId,
 };
 use std::sync::Arc;
 
@@ -122,6 +122,11 @@ macro_rules! conformance_tests {
             family_messages_move_forward_and_stay_with_their_candidate,
             edits_to_names_are_found_by_search,
             concurrent_requests_get_distinct_references,
+            // Transfers (begin)
+            transfers_reach_the_receiver_with_the_chosen_parts_only,
+            transfers_abroad_follow_risk_and_consent_at_every_read,
+            removing_candidates_audits_each_removal,
+            // Transfers (end)
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -2684,6 +2689,422 @@ pub mod tests {
         assert_eq!(references, expected);
         assert_eq!(entry_count(store.as_ref()).await, 2 + 12);
     }
+
+    // ----- Transfers (begin) --------------------------------------------
+
+    pub async fn transfers_reach_the_receiver_with_the_chosen_parts_only<H: Harness>(h: &H) {
+        let store = h.store();
+        let t = transfer_world(store).await;
+        let (scope_a, scope_b, scope_c) = (
+            OrgScope::new(t.a.id),
+            OrgScope::new(t.b.id),
+            OrgScope::new(t.c.id),
+        );
+        let share = TransferShare {
+            circumstances: true,
+            sought: vec![t.safe],
+            enquirer_names: true,
+            enquirer_contact: false,
+            note: Some(text("please look in Calais")),
+        };
+        let created = store
+            .transfer_request(&acting(&t.user_a, 10), &scope_a, t.request, t.b.id, &share)
+            .await
+            .unwrap();
+        assert_eq!(created.status, TransferStatus::Pending);
+        assert_eq!((created.from_org, created.to_org), (t.a.id, t.b.id));
+        assert_eq!(created.share, share);
+        let incoming = store.incoming_transfers(&scope_b).await.unwrap();
+        assert_eq!(incoming.len(), 1);
+        assert_eq!(incoming[0].id, created.id);
+        assert_eq!(incoming[0].reference, created.reference);
+
+        let view = store
+            .transfer(&acting(&t.user_b, 11), &scope_b, created.id)
+            .await
+            .unwrap()
+            .expect("the receiver sees the transfer");
+        assert_eq!(view.reference, created.reference);
+        assert_eq!(view.circumstances, Some(circumstances("Aleppo")));
+        assert_eq!(view.note, Some(text("please look in Calais")));
+        assert_eq!(view.sought.len(), 1, "the person at risk is never shared");
+        assert_eq!(view.sought[0].relationship, Relationship::Brother);
+        assert_eq!(view.sought[0].names[0].full(), "Karim Haddad");
+        let enquirer = view.enquirer.expect("the enquirer's names are shared");
+        assert_eq!(enquirer.names[0].full(), "Amina Haddad");
+        assert_eq!(enquirer.relationships, vec![Relationship::Brother]);
+        assert_eq!(view.enquirer_contact, None, "contact was not chosen");
+
+        // A third organisation, the receiver acting as owner, and the owner
+        // acting as receiver all meet "not found".
+        assert_eq!(
+            store
+                .transfer(&acting(&t.user_c, 12), &scope_c, created.id)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .transfer(&acting(&t.user_a, 12), &scope_a, created.id)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(store.incoming_transfers(&scope_c).await.unwrap().is_empty());
+        for (user, scope) in [(&t.user_c, &scope_c), (&t.user_a, &scope_a)] {
+            let err = store
+                .decide_transfer(&acting(user, 13), scope, created.id, true, None)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        }
+        for (user, scope) in [(&t.user_c, &scope_c), (&t.user_b, &scope_b)] {
+            let err = store
+                .revoke_transfer(&acting(user, 13), scope, created.id)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotFound), "{err:?}");
+            let err = store
+                .transfers_of_request(scope, t.request)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        }
+        let err = store
+            .transfer_request(&acting(&t.user_c, 13), &scope_c, t.request, t.b.id, &share)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+        // The receiver accepts once; the owner sees it.
+        let reason = text("we know the reception centre");
+        let decided = store
+            .decide_transfer(
+                &acting(&t.user_b, 14),
+                &scope_b,
+                created.id,
+                true,
+                Some(&reason),
+            )
+            .await
+            .unwrap();
+        assert_eq!(decided.status, TransferStatus::Accepted);
+        let err = store
+            .decide_transfer(&acting(&t.user_b, 15), &scope_b, created.id, false, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "status" }),
+            "{err:?}"
+        );
+        let mine = store
+            .transfers_of_request(&scope_a, t.request)
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].status, TransferStatus::Accepted);
+        assert_eq!(mine[0].reason, Some(reason));
+        assert_eq!(mine[0].decided_by, Some(t.user_b.id));
+        // A second active transfer to the same organisation is refused.
+        let err = store
+            .transfer_request(&acting(&t.user_a, 16), &scope_a, t.request, t.b.id, &share)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Refused {
+                    field: "to_org",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+
+        // Revoked: the receiver finds nothing, exactly like a missing id.
+        let revoked = store
+            .revoke_transfer(&acting(&t.user_a, 17), &scope_a, created.id)
+            .await
+            .unwrap();
+        assert_eq!(revoked.status, TransferStatus::Revoked);
+        assert_eq!(revoked.revoked_at, Some(at(17)));
+        assert_eq!(
+            store
+                .transfer(&acting(&t.user_b, 18), &scope_b, created.id)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(store.incoming_transfers(&scope_b).await.unwrap().is_empty());
+        for result in [
+            store
+                .decide_transfer(&acting(&t.user_b, 18), &scope_b, created.id, true, None)
+                .await
+                .map(|_| ()),
+            store
+                .decide_transfer(
+                    &acting(&t.user_b, 18),
+                    &scope_b,
+                    TransferId::random(),
+                    true,
+                    None,
+                )
+                .await
+                .map(|_| ()),
+        ] {
+            assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+        }
+        let err = store
+            .revoke_transfer(&acting(&t.user_a, 19), &scope_a, created.id)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "status" }),
+            "{err:?}"
+        );
+
+        // Audited on each side, with ids only.
+        let a_actions = actions(store, t.a.id).await;
+        assert!(a_actions.ends_with(&["request_transferred".into(), "transfer_revoked".into()]));
+        assert_eq!(
+            actions(store, t.b.id).await,
+            vec!["transfer_viewed", "transfer_accepted"]
+        );
+        let entries = store.audit_entries(&scope_b, 10, None).await.unwrap();
+        assert!(
+            entries.iter().all(|e| e.record.object_kind == "transfer"
+                && e.record.object_id == created.id.to_string())
+        );
+        assert!(actions(store, t.c.id).await.is_empty());
+    }
+
+    pub async fn transfers_abroad_follow_risk_and_consent_at_every_read<H: Harness>(h: &H) {
+        let store = h.store();
+        let t = transfer_world(store).await;
+        let scope_a = OrgScope::new(t.a.id);
+        let scope_b = OrgScope::new(t.b.id);
+        let (home, _) = org_with_member(store, "Org A2", "BE", "u@a2.org").await;
+        let before = entry_count(store).await;
+        let names = TransferShare {
+            enquirer_names: true,
+            ..TransferShare::default()
+        };
+        let contact = TransferShare {
+            enquirer_contact: true,
+            ..TransferShare::default()
+        };
+        let at_risk = TransferShare {
+            sought: vec![t.at_risk],
+            ..TransferShare::default()
+        };
+        for (to, share, field) in [
+            (home.id, &names, "to_org"),
+            (t.a.id, &names, "to_org"),
+            (OrgId::random(), &names, "to_org"),
+            (t.b.id, &TransferShare::default(), "share"),
+            (t.b.id, &at_risk, "sought"),
+            (t.b.id, &contact, "enquirer_contact"),
+        ] {
+            let err = store
+                .transfer_request(&acting(&t.user_a, 10), &scope_a, t.request, to, share)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, StoreError::Refused { field: f, .. } if f == field),
+                "{field}: {err:?}"
+            );
+        }
+        assert_eq!(entry_count(store).await, before, "refusals write nothing");
+
+        // A sharing consent for another country does not cover France.
+        let elsewhere = store
+            .record_consent(
+                &acting(&t.user_a, 11),
+                &scope_a,
+                t.enquirer,
+                &sharing_with(&["DE"]),
+            )
+            .await
+            .unwrap();
+        let err = store
+            .transfer_request(
+                &acting(&t.user_a, 12),
+                &scope_a,
+                t.request,
+                t.b.id,
+                &contact,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            StoreError::Refused {
+                field: "enquirer_contact",
+                ..
+            }
+        ));
+        let covering = store
+            .record_consent(
+                &acting(&t.user_a, 13),
+                &scope_a,
+                t.enquirer,
+                &sharing_with(&["FR"]),
+            )
+            .await
+            .unwrap();
+        let share = TransferShare {
+            sought: vec![t.safe],
+            enquirer_names: true,
+            enquirer_contact: true,
+            ..TransferShare::default()
+        };
+        let created = store
+            .transfer_request(&acting(&t.user_a, 14), &scope_a, t.request, t.b.id, &share)
+            .await
+            .unwrap();
+        let view = store
+            .transfer(&acting(&t.user_b, 15), &scope_b, created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(view.enquirer_contact, Some(text("+32 470 00 00 00")));
+        assert_eq!(view.circumstances, None, "not chosen");
+        assert_eq!(view.sought.len(), 1);
+
+        // Corrections flow; consent and risk are checked again on each read.
+        let safe = store
+            .person(&acting(&t.user_a, 16), &scope_a, t.safe)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut corrected = safe.details.clone();
+        corrected.birth_place = Some(text("Idlib"));
+        let safe = store
+            .update_person(
+                &acting(&t.user_a, 17),
+                &scope_a,
+                t.safe,
+                safe.version,
+                &corrected,
+            )
+            .await
+            .unwrap();
+        let view = store
+            .transfer(&acting(&t.user_b, 18), &scope_b, created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(view.sought[0].birth_place, Some(text("Idlib")));
+        store
+            .withdraw_consent(&acting(&t.user_a, 19), &scope_a, covering.id)
+            .await
+            .unwrap();
+        let mut flagged = corrected.clone();
+        flagged.flags.at_risk = true;
+        store
+            .update_person(
+                &acting(&t.user_a, 20),
+                &scope_a,
+                t.safe,
+                safe.version,
+                &flagged,
+            )
+            .await
+            .unwrap();
+        let view = store
+            .transfer(&acting(&t.user_b, 21), &scope_b, created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(view.enquirer_contact, None, "consent withdrawn");
+        assert!(view.sought.is_empty(), "flagged at risk since");
+        assert_eq!(
+            view.enquirer.unwrap().relationships,
+            Vec::<Relationship>::new()
+        );
+        let _ = elsewhere;
+
+        // Declined: the decision stays visible, the shared parts do not.
+        store
+            .decide_transfer(
+                &acting(&t.user_b, 22),
+                &scope_b,
+                created.id,
+                false,
+                Some(&text("not here")),
+            )
+            .await
+            .unwrap();
+        let view = store
+            .transfer(&acting(&t.user_b, 23), &scope_b, created.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(view.status, TransferStatus::Declined);
+        assert_eq!(view.reason, Some(text("not here")));
+        assert!(view.enquirer.is_none() && view.sought.is_empty() && view.note.is_none());
+    }
+
+    pub async fn removing_candidates_audits_each_removal<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let other = registration(
+            store,
+            &w.user_b,
+            w.b.id,
+            "Other Found",
+            PersonFlags::default(),
+        )
+        .await;
+        store
+            .record_candidates(
+                &system(20),
+                w.sought,
+                &[cand(w.sought, w.found, 700), cand(w.sought, other.id, 600)],
+            )
+            .await
+            .unwrap();
+        let ids: Vec<String> = store
+            .candidates_for(&OrgScope::new(w.a.id), w.sought)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        assert_eq!(ids.len(), 2);
+        let removed = store
+            .remove_candidates_of(&acting(&w.user_a, 21), w.sought)
+            .await
+            .unwrap();
+        assert_eq!(removed, 2);
+        let entries = store
+            .audit_entries(&OrgScope::new(w.a.id), 10, None)
+            .await
+            .unwrap();
+        let mut audited: Vec<String> = entries
+            .iter()
+            .filter(|e| e.record.action == "candidate_removed")
+            .inspect(|e| assert_eq!(e.record.object_kind, "candidate"))
+            .map(|e| e.record.object_id.clone())
+            .collect();
+        audited.sort();
+        let mut expected = ids;
+        expected.sort();
+        assert_eq!(audited, expected);
+        // Nothing left to remove: nothing audited.
+        let before = entry_count(store).await;
+        assert_eq!(
+            store
+                .remove_candidates_of(&acting(&w.user_a, 22), w.sought)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(entry_count(store).await, before);
+    }
+
+    // ----- Transfers (end) ----------------------------------------------
 }
 
 // Builders for the Restoring Family Links tests.
@@ -2874,5 +3295,47 @@ async fn world<S: Store>(store: &S) -> World {
         sought,
         found: found.id,
         candidate,
+    }
+}
+
+/// Three organisations: A (Belgium) owns a request with a brother and a
+/// sister at risk; B (France) receives transfers; C (Italy) is a bystander.
+struct TransferWorld {
+    a: Organisation,
+    b: Organisation,
+    c: Organisation,
+    user_a: UserAccount,
+    user_b: UserAccount,
+    user_c: UserAccount,
+    request: RequestId,
+    enquirer: PersonId,
+    safe: PersonId,
+    at_risk: PersonId,
+}
+
+async fn transfer_world<S: Store>(store: &S) -> TransferWorld {
+    let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+    let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
+    let (c, user_c) = org_with_member(store, "Org C", "IT", "u@c.org").await;
+    let mut new = simple_request();
+    new.enquirer.contact = Some(text("+32 470 00 00 00"));
+    let mut sister = person_named(&["Layla Haddad"], &["SY"]);
+    sister.flags.at_risk = true;
+    new.sought.push((Relationship::Sister, sister));
+    let request = store
+        .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &new)
+        .await
+        .unwrap();
+    TransferWorld {
+        a,
+        b,
+        c,
+        user_a,
+        user_b,
+        user_c,
+        request: request.id,
+        enquirer: request.enquirer.id,
+        safe: request.sought[0].id,
+        at_risk: request.sought[1].id,
     }
 }

@@ -16,11 +16,15 @@ pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod tracing;
+pub mod transfers;
 
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, PersonRole, Release,
     ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange, StoredPerson,
     TracingRequest,
+};
+pub use transfers::{
+    IncomingTransfer, SharedEnquirer, SharedPerson, Transfer, TransferRow, TransferView,
 };
 
 use async_trait::async_trait;
@@ -28,7 +32,8 @@ use retrace_domain::{
     ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
     ConsentId, ConsentRecord, CountryCode, DisplayName, Email, MessageDirection, MessageId,
     MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
-    RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, UserId,
+    RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, TransferId,
+    TransferShare, UserId,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +62,14 @@ pub enum StoreError {
     /// a release approval) and the audit context names none.
     #[error("this change needs an acting staff member")]
     ActorRequired,
+    /// A rule of the domain refuses the change (a transfer to the same
+    /// country, the contact of an enquirer who did not consent); `field`
+    /// names the input to blame and `message` is safe to show.
+    #[error("{field}: {message}")]
+    Refused {
+        field: &'static str,
+        message: &'static str,
+    },
     /// Anything else the database driver reports: I/O, SQL errors.
     #[error("database error: {0}")]
     Database(String),
@@ -543,4 +556,63 @@ pub trait Store: Send + Sync + 'static {
         scope: &OrgScope,
         candidate: CandidateId,
     ) -> StoreResult<Vec<FamilyMessage>>;
+
+    // ----- Transfers (begin) --------------------------------------------
+    // A request sent by its owner to an organisation in another country.
+    // The owner keeps the request; the receiver sees only the chosen parts,
+    // read live through `transfer` (see `transfers` for why), and a
+    // revoked transfer is `None`/`NotFound` to it, like a missing one.
+
+    /// Records a transfer of one of the scope's requests to `to_org`,
+    /// audited as `request_transferred`. The rules of
+    /// `retrace_domain::transfer_decision` are checked in the same
+    /// transaction; a refusal is `Refused { field, message }`.
+    async fn transfer_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        to_org: OrgId,
+        share: &TransferShare,
+    ) -> StoreResult<Transfer>;
+    /// The transfers of one of the scope's requests, newest first, revoked
+    /// ones included.
+    async fn transfers_of_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Vec<Transfer>>;
+    /// Transfers to the scope that are not revoked, newest first.
+    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>>;
+    /// One transfer to the scope, not revoked, with its shared parts read
+    /// now; audited as `transfer_viewed`.
+    async fn transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Option<TransferView>>;
+    /// The receiver accepts or declines a pending transfer, audited as
+    /// `transfer_accepted` or `transfer_declined`. `NotFound` when it is
+    /// not the scope's or revoked; `Conflict { field: "status" }` when
+    /// already decided.
+    async fn decide_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+        accept: bool,
+        reason: Option<&Text>,
+    ) -> StoreResult<IncomingTransfer>;
+    /// The owner ends a transfer, audited as `transfer_revoked`.
+    /// `NotFound` when the scope does not own it; `Conflict { field:
+    /// "status" }` when already revoked.
+    async fn revoke_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Transfer>;
+
+    // ----- Transfers (end) ----------------------------------------------
 }

@@ -87,6 +87,10 @@ impl From<StoreError> for WebError {
                 field: field.to_owned(),
                 message: format!("{field} is already in use"),
             },
+            StoreError::Refused { field, message } => WebError::Invalid {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            },
             other => WebError::Internal(other.to_string()),
         }
     }

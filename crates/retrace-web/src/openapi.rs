@@ -94,15 +94,47 @@ fn tracing_paths() -> Value {
 
 pub fn document() -> Value {
     let mut doc = base_document();
-    if let (Some(paths), Some(extra)) = (
-        doc.get_mut("paths").and_then(Value::as_object_mut),
-        tracing_paths().as_object(),
-    ) {
-        for (path, item) in extra {
-            paths.insert(path.clone(), item.clone());
+    for extra in [tracing_paths(), transfer_paths()] {
+        if let (Some(paths), Some(extra)) = (
+            doc.get_mut("paths").and_then(Value::as_object_mut),
+            extra.as_object(),
+        ) {
+            for (path, item) in extra {
+                paths.insert(path.clone(), item.clone());
+            }
         }
     }
     doc
+}
+
+fn transfer_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    json!({
+        "/api/v1/requests/{id}/transfers": {
+            "get": { "summary": "Transfers of one of our requests, with their status", "parameters": id.clone(),
+                "responses": with_errors(ok("Transfers"), &[("404", "Missing, or another organisation's")]) },
+            "post": { "summary": "Transfer one of our requests to an organisation in another country, sharing only the chosen parts (caseworker)", "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["to_organisation"], "additionalProperties": false,
+                    "properties": {
+                        "to_organisation": { "type": "string", "format": "uuid" },
+                        "circumstances": { "type": "boolean", "description": "Share the circumstances of separation" },
+                        "sought": { "type": "array", "items": { "type": "string", "format": "uuid" }, "description": "Sought persons whose details are shared (never a person at risk)" },
+                        "enquirer_names": { "type": "boolean" },
+                        "enquirer_contact": { "type": "boolean", "description": "Only with the enquirer's active sharing consent covering the receiver or its country" },
+                        "note": { "type": "string", "maxLength": 2000 }
+                    }
+                } } } },
+                "responses": with_errors(json!({ "201": { "description": "Transferred" } }), &[("404", "Missing, or another organisation's request"), ("422", "Refused; `field` names why: `to_organisation` (same country, own organisation, already transferred), `sought`, `enquirer_contact`, `share`")]) }
+        },
+        "/api/v1/transfers": { "get": { "summary": "Requests transferred to our organisation (not revoked)", "responses": with_errors(ok("Transfers"), &[]) } },
+        "/api/v1/transfers/{id}": { "get": { "summary": "One transfer to us with only the shared parts, read now (audited)", "parameters": id.clone(),
+            "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us")]) } },
+        "/api/v1/transfers/{id}/decision": { "post": { "summary": "Accept or decline a pending transfer to us (a decline needs a reason)", "parameters": id,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["decision"], "additionalProperties": false, "properties": { "decision": { "type": "string", "enum": ["accept", "decline"] }, "reason": { "type": "string", "maxLength": 500 } } } } } },
+            "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us"), ("409", "Already decided"), ("422", "Invalid")]) } }
+    })
 }
 
 fn base_document() -> Value {

@@ -413,6 +413,7 @@ pub struct RequestPage<'a> {
     pub sought: Vec<SoughtRow>,
     pub history: Vec<HistoryRow>,
     pub next_statuses: Vec<&'static str>,
+    pub transfers: Vec<crate::routes::transfers::TransferLine>,
     pub can_write: bool,
     pub error: FormError,
 }

@@ -33,6 +33,16 @@ pub fn routes() -> Router<AppState> {
             get(api_cases::list_requests).post(api_cases::create_request),
         )
         .route("/api/v1/requests/{id}", get(api_cases::get_request))
+        .route(
+            "/api/v1/requests/{id}/transfers",
+            get(super::transfers::api_of_request).post(super::transfers::api_create),
+        )
+        .route("/api/v1/transfers", get(super::transfers::api_incoming))
+        .route("/api/v1/transfers/{id}", get(super::transfers::api_show))
+        .route(
+            "/api/v1/transfers/{id}/decision",
+            post(super::transfers::api_decision),
+        )
         .route("/api/v1/persons/{id}", get(api_cases::get_person))
         .route(
             "/api/v1/persons/{id}/candidates",

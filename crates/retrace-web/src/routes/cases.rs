@@ -555,6 +555,7 @@ pub async fn show(
             })
             .collect(),
         next_statuses: next_statuses(request.status),
+        transfers: super::transfers::lines_of(state.store.as_ref(), &member, id).await?,
         can_write: member.roles.contains(Role::Caseworker),
         error: None,
     })?;

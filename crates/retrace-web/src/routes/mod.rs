@@ -9,6 +9,7 @@ mod operator;
 mod org;
 mod public;
 mod session;
+pub mod transfers;
 
 use crate::AppState;
 use crate::error::{ErrorReport, WebError};
@@ -78,6 +79,15 @@ pub fn router(state: AppState) -> Router {
         .route("/requests/{id}/status", post(cases::change_status))
         .route("/requests/{id}/sought/new", get(cases::new_sought_form))
         .route("/requests/{id}/sought", post(cases::add_sought))
+        .route("/requests/{id}/transfer", get(transfers::new_form))
+        .route("/requests/{id}/transfers", post(transfers::create))
+        .route(
+            "/requests/{id}/transfers/{transfer}/revoke",
+            post(transfers::revoke),
+        )
+        .route("/transfers", get(transfers::inbox))
+        .route("/transfers/{id}", get(transfers::show))
+        .route("/transfers/{id}/decision", post(transfers::decision))
         .route("/persons/{id}", get(cases::person_page))
         .route(
             "/persons/{id}/edit",

@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 16] = [
+const PAGE_GETS: [&str; 19] = [
     "/",
     "/account",
     "/account/second-factor",
@@ -23,9 +23,12 @@ const PAGE_GETS: [&str; 16] = [
     "/persons/00000000-0000-4000-8000-000000000000",
     "/registrations",
     "/candidates/00000000-0000-4000-8000-000000000000",
+    "/requests/00000000-0000-4000-8000-000000000000/transfer",
+    "/transfers",
+    "/transfers/00000000-0000-4000-8000-000000000000",
 ];
 
-const PAGE_POSTS: [&str; 24] = [
+const PAGE_POSTS: [&str; 27] = [
     "/account/password",
     "/account/second-factor",
     "/account/second-factor/remove",
@@ -50,9 +53,12 @@ const PAGE_POSTS: [&str; 24] = [
     "/candidates/00000000-0000-4000-8000-000000000000/release",
     "/candidates/00000000-0000-4000-8000-000000000000/messages",
     "/candidates/00000000-0000-4000-8000-000000000000/messages/00000000-0000-4000-8000-000000000000/advance",
+    "/requests/00000000-0000-4000-8000-000000000000/transfers",
+    "/requests/00000000-0000-4000-8000-000000000000/transfers/00000000-0000-4000-8000-000000000000/revoke",
+    "/transfers/00000000-0000-4000-8000-000000000000/decision",
 ];
 
-const API_GETS: [&str; 11] = [
+const API_GETS: [&str; 14] = [
     "/api/v1/me",
     "/api/v1/org/users",
     "/api/v1/org/users/00000000-0000-4000-8000-000000000000",
@@ -64,6 +70,9 @@ const API_GETS: [&str; 11] = [
     "/api/v1/persons/00000000-0000-4000-8000-000000000000/candidates",
     "/api/v1/candidates/00000000-0000-4000-8000-000000000000",
     "/api/v1/candidates/00000000-0000-4000-8000-000000000000/messages",
+    "/api/v1/requests/00000000-0000-4000-8000-000000000000/transfers",
+    "/api/v1/transfers",
+    "/api/v1/transfers/00000000-0000-4000-8000-000000000000",
 ];
 
 #[tokio::test]
@@ -141,6 +150,11 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/candidates/{id}/release", "post"),
         ("/api/v1/candidates/{id}/messages", "get"),
         ("/api/v1/candidates/{id}/messages", "post"),
+        ("/api/v1/requests/{id}/transfers", "get"),
+        ("/api/v1/requests/{id}/transfers", "post"),
+        ("/api/v1/transfers", "get"),
+        ("/api/v1/transfers/{id}", "get"),
+        ("/api/v1/transfers/{id}/decision", "post"),
     ] {
         assert!(
             paths[path][method].is_object(),

@@ -13,3 +13,4 @@ mod security;
 mod sign_in;
 mod tracing;
 mod tracing_access;
+mod transfers;

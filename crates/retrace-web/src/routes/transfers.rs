@@ -1,0 +1,795 @@
+//! Transfers of tracing requests to an organisation in another country,
+//! pages and JSON API.
+//!
+//! The owner (a caseworker of the request's organisation) chooses the
+//! receiving organisation and the parts to share; the receiver sees an
+//! inbox and a read-only page with only those parts, read live and
+//! re-checked by the store, and accepts or declines. The receiver never
+//! learns the request's id: its pages stay "not found" for it, and a
+//! revoked transfer is "not found" too, exactly like a missing one.
+
+use super::FormFields;
+use super::api::JsonBody;
+use super::candidates::contact_of;
+use super::cases::{FormValues, audit, parse_path, require_reader, require_writer};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::identity::Member;
+use crate::page::Page;
+use crate::templates::{FormError, NameView, render};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_domain::{
+    OrgId, PersonId, PersonName, RequestId, Role, Text, TransferId, TransferShare, TransferStatus,
+};
+use retrace_store::{
+    IncomingTransfer, PersonRole, SharedPerson, Store, TracingRequest, Transfer, TransferView,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+const NOTE_MAX: usize = 2000;
+const REASON_MAX: usize = 500;
+
+// ---------------------------------------------------------------- views
+
+pub struct OrgOption {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+}
+
+pub struct SoughtOption {
+    pub id: String,
+    pub name: String,
+    pub relationship: &'static str,
+    pub at_risk: bool,
+}
+
+#[derive(Template)]
+#[template(path = "transfer_form.html")]
+pub struct TransferForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub orgs: Vec<OrgOption>,
+    pub sought: Vec<SoughtOption>,
+    pub enquirer_name: String,
+    pub enquirer_at_risk: bool,
+    pub values: FormValues,
+    pub chosen_sought: Vec<String>,
+    pub error: FormError,
+}
+
+impl TransferForm<'_> {
+    pub fn is_chosen(&self, id: &str) -> bool {
+        self.chosen_sought.iter().any(|s| s == id)
+    }
+}
+
+/// One transfer of a request, on the owner's request page.
+pub struct TransferLine {
+    pub id: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub status: &'static str,
+    pub reason: String,
+    pub at: String,
+    pub parts: Vec<&'static str>,
+    pub revocable: bool,
+}
+
+pub struct InboxRow {
+    pub id: String,
+    pub reference: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub status: &'static str,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+pub struct TransferInbox<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<InboxRow>,
+}
+
+pub struct SharedPersonView {
+    pub relationship: &'static str,
+    pub display_name: String,
+    pub names: Vec<NameView>,
+    pub birth_date: String,
+    pub age: String,
+    pub birth_place: String,
+    pub father_name: String,
+    pub mother_name: String,
+    pub last_known_place: String,
+    pub minor: bool,
+    pub unaccompanied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "transfer.html")]
+pub struct TransferPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub reason: String,
+    pub note: String,
+    pub received: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub contacts: Vec<String>,
+    pub circumstances: Option<crate::templates::CircumstancesView>,
+    pub enquirer_names: Option<Vec<NameView>>,
+    pub relationships: Vec<&'static str>,
+    pub enquirer_contact: String,
+    pub sought: Vec<SharedPersonView>,
+    pub can_decide: bool,
+}
+
+fn name_views(names: &[PersonName]) -> Vec<NameView> {
+    names
+        .iter()
+        .map(|name| NameView {
+            full: name.full().to_owned(),
+            script: name.script().as_str(),
+            kind: name.kind().as_str(),
+            rtl: name.script().is_rtl(),
+        })
+        .collect()
+}
+
+fn text(value: &Option<Text>) -> String {
+    value
+        .as_ref()
+        .map(|t| t.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+fn shared_person_view(person: &SharedPerson) -> SharedPersonView {
+    SharedPersonView {
+        relationship: person.relationship.as_str(),
+        display_name: person
+            .names
+            .first()
+            .map(|n| n.full().to_owned())
+            .unwrap_or_default(),
+        names: name_views(&person.names),
+        birth_date: person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        age: person
+            .age_estimate
+            .map(|a| format!("{} ({})", a.years, a.estimated_on))
+            .unwrap_or_default(),
+        birth_place: text(&person.birth_place),
+        father_name: text(&person.father_name),
+        mother_name: text(&person.mother_name),
+        last_known_place: text(&person.last_known_place),
+        minor: person.minor,
+        unaccompanied: person.unaccompanied,
+    }
+}
+
+/// The codes of the parts a transfer shares, for the owner's list.
+fn parts_of(share: &TransferShare) -> Vec<&'static str> {
+    let mut parts = Vec::new();
+    if share.circumstances {
+        parts.push("circumstances");
+    }
+    if !share.sought.is_empty() {
+        parts.push("sought");
+    }
+    if share.enquirer_names {
+        parts.push("enquirer-names");
+    }
+    if share.enquirer_contact {
+        parts.push("enquirer-contact");
+    }
+    if share.note.is_some() {
+        parts.push("note");
+    }
+    parts
+}
+
+/// Organisation names by id, looked up once each.
+async fn org_names(
+    store: &dyn Store,
+    ids: impl Iterator<Item = OrgId>,
+) -> WebResult<HashMap<OrgId, (String, String)>> {
+    let mut names = HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+            let org = store.organisation(id).await?;
+            slot.insert(
+                org.map(|o| (o.name.to_string(), o.country.as_str().to_owned()))
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    Ok(names)
+}
+
+/// The transfers of a request, for its page (the owner's side).
+pub async fn lines_of(
+    store: &dyn Store,
+    member: &Member,
+    request: RequestId,
+) -> WebResult<Vec<TransferLine>> {
+    let transfers = store.transfers_of_request(&member.scope(), request).await?;
+    let names = org_names(store, transfers.iter().map(|t| t.to_org)).await?;
+    Ok(transfers
+        .iter()
+        .map(|t| {
+            let (org_name, org_country) = names.get(&t.to_org).cloned().unwrap_or_default();
+            TransferLine {
+                id: t.id.to_string(),
+                org_name,
+                org_country,
+                status: t.status.as_str(),
+                reason: text(&t.reason),
+                at: t.created_at.display_utc(),
+                parts: parts_of(&t.share),
+                revocable: t.status != TransferStatus::Revoked,
+            }
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- the owner
+
+async fn owned_request(
+    state: &AppState,
+    member: &Member,
+    id: RequestId,
+) -> WebResult<TracingRequest> {
+    state
+        .store
+        .request(
+            &audit(member, state, "request transfer"),
+            &member.scope(),
+            id,
+        )
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+async fn render_form(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    request: &TracingRequest,
+    values: FormValues,
+    chosen_sought: Vec<String>,
+    error: FormError,
+) -> WebResult<axum::response::Html<String>> {
+    let own_country = state
+        .store
+        .organisation(member.org)
+        .await?
+        .map(|o| o.country)
+        .ok_or(WebError::NotFound)?;
+    let orgs = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .filter(|o| o.country != own_country && o.id != member.org)
+        .map(|o| OrgOption {
+            id: o.id.to_string(),
+            name: o.name.to_string(),
+            country: o.country.as_str().to_owned(),
+        })
+        .collect();
+    let sought = request
+        .sought
+        .iter()
+        .map(|p| SoughtOption {
+            id: p.id.to_string(),
+            name: p.details.primary_name().to_owned(),
+            relationship: match p.role {
+                PersonRole::Sought(r) => r.as_str(),
+                _ => "other_relative",
+            },
+            at_risk: p.details.flags.at_risk,
+        })
+        .collect();
+    render(&TransferForm {
+        page,
+        id: request.id.to_string(),
+        reference: request.reference.to_string(),
+        orgs,
+        sought,
+        enquirer_name: request.enquirer.details.primary_name().to_owned(),
+        enquirer_at_risk: request.enquirer.details.flags.at_risk,
+        values,
+        chosen_sought,
+        error,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let request = owned_request(&state, &member, id).await?;
+    let html = render_form(
+        &state,
+        &page,
+        &member,
+        &request,
+        FormValues::default(),
+        Vec::new(),
+        None,
+    )
+    .await?;
+    Ok(html.into_response())
+}
+
+/// What to share, from form fields or JSON, validated the same way.
+struct TransferInput {
+    to_org: String,
+    circumstances: bool,
+    sought: Vec<String>,
+    enquirer_names: bool,
+    enquirer_contact: bool,
+    note: String,
+}
+
+fn parse_input(input: &TransferInput) -> WebResult<(OrgId, TransferShare)> {
+    let to_org: OrgId = input
+        .to_org
+        .trim()
+        .parse()
+        .map_err(|_| WebError::invalid("to_org", "choose the receiving organisation"))?;
+    let sought = input
+        .sought
+        .iter()
+        .map(|s| {
+            s.trim()
+                .parse::<PersonId>()
+                .map_err(|_| WebError::invalid("sought", "is not a sought person of the request"))
+        })
+        .collect::<WebResult<Vec<_>>>()?;
+    let note = if input.note.trim().is_empty() {
+        None
+    } else {
+        Some(Text::parse("note", &input.note, NOTE_MAX, true)?)
+    };
+    Ok((
+        to_org,
+        TransferShare {
+            circumstances: input.circumstances,
+            sought,
+            enquirer_names: input.enquirer_names,
+            enquirer_contact: input.enquirer_contact,
+            note,
+        },
+    ))
+}
+
+async fn create_transfer(
+    state: &AppState,
+    member: &Member,
+    request: RequestId,
+    input: &TransferInput,
+) -> WebResult<Transfer> {
+    let (to_org, share) = parse_input(input)?;
+    Ok(state
+        .store
+        .transfer_request(
+            &audit(member, state, "request transfer"),
+            &member.scope(),
+            request,
+            to_org,
+            &share,
+        )
+        .await?)
+}
+
+fn field_message(page: &Page, error: &WebError) -> Option<String> {
+    match error {
+        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+            let label = page.t(&format!("transfer-field-{}", field.replace('_', "-")));
+            Some(format!("{label}: {message}"))
+        }
+        _ => None,
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let input = TransferInput {
+        to_org: form.text("to_org"),
+        circumstances: form.get("circumstances").is_some(),
+        sought: form.all("sought"),
+        enquirer_names: form.get("enquirer_names").is_some(),
+        enquirer_contact: form.get("enquirer_contact").is_some(),
+        note: form.get("note").unwrap_or_default().to_owned(),
+    };
+    match create_transfer(&state, &member, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#transfers")).into_response()),
+        Err(error) => {
+            let Some(message) = field_message(&page, &error) else {
+                return Err(error);
+            };
+            let request = owned_request(&state, &member, id).await?;
+            let html = render_form(
+                &state,
+                &page,
+                &member,
+                &request,
+                FormValues::from_form(&form),
+                input.sought,
+                Some(message),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    member: Member,
+    Path((id, transfer)): Path<(String, String)>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let transfer: TransferId = parse_path(&transfer)?;
+    let scope = member.scope();
+    let of_request = state.store.transfers_of_request(&scope, id).await?;
+    if !of_request.iter().any(|t| t.id == transfer) {
+        return Err(WebError::NotFound);
+    }
+    state
+        .store
+        .revoke_transfer(
+            &audit(&member, &state, "transfer revoked"),
+            &scope,
+            transfer,
+        )
+        .await
+        .map_err(|error| match error {
+            retrace_store::StoreError::Conflict { field } => WebError::Conflict {
+                field: field.to_owned(),
+                message: "the transfer is already revoked".to_owned(),
+            },
+            other => other.into(),
+        })?;
+    Ok(Redirect::to(&format!("/requests/{id}#transfers")).into_response())
+}
+
+// ---------------------------------------------------------------- the receiver
+
+async fn inbox_rows(store: &dyn Store, incoming: &[IncomingTransfer]) -> WebResult<Vec<InboxRow>> {
+    let names = org_names(store, incoming.iter().map(|t| t.from_org)).await?;
+    Ok(incoming
+        .iter()
+        .map(|t| {
+            let (org_name, org_country) = names.get(&t.from_org).cloned().unwrap_or_default();
+            InboxRow {
+                id: t.id.to_string(),
+                reference: t.reference.to_string(),
+                org_name,
+                org_country,
+                status: t.status.as_str(),
+                at: t.created_at.display_utc(),
+            }
+        })
+        .collect())
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let incoming = state.store.incoming_transfers(&member.scope()).await?;
+    let rows = inbox_rows(state.store.as_ref(), &incoming).await?;
+    Ok(render(&TransferInbox { page: &page, rows })?.into_response())
+}
+
+async fn load_view(state: &AppState, member: &Member, id: &str) -> WebResult<TransferView> {
+    let id: TransferId = parse_path(id)?;
+    state
+        .store
+        .transfer(&audit(member, state, "transfer view"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let view = load_view(&state, &member, &id).await?;
+    let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
+    let html = render(&TransferPage {
+        page: &page,
+        id: view.id.to_string(),
+        reference: view.reference.to_string(),
+        status: view.status.as_str(),
+        reason: text(&view.reason),
+        note: text(&view.note),
+        received: view.created_at.display_utc(),
+        org_name,
+        org_country,
+        contacts,
+        circumstances: view
+            .circumstances
+            .as_ref()
+            .map(crate::templates::CircumstancesView::of),
+        enquirer_names: view.enquirer.as_ref().map(|e| name_views(&e.names)),
+        relationships: view
+            .enquirer
+            .as_ref()
+            .map(|e| e.relationships.iter().map(|r| r.as_str()).collect())
+            .unwrap_or_default(),
+        enquirer_contact: text(&view.enquirer_contact),
+        sought: view.sought.iter().map(shared_person_view).collect(),
+        can_decide: member.roles.contains(Role::Caseworker)
+            && view.status == TransferStatus::Pending,
+    })?;
+    Ok(html.into_response())
+}
+
+/// Accept or decline; a decline needs a reason.
+fn parse_decision(decision: &str, reason: &str) -> WebResult<(bool, Option<Text>)> {
+    let accept = match decision.trim() {
+        "accept" => true,
+        "decline" => false,
+        _ => {
+            return Err(WebError::invalid("decision", "must be accept or decline"));
+        }
+    };
+    let reason = Text::optional("reason", reason, REASON_MAX)?;
+    if !accept && reason.is_none() {
+        return Err(WebError::invalid(
+            "reason",
+            "say why the transfer is declined",
+        ));
+    }
+    Ok((accept, reason))
+}
+
+async fn decide(
+    state: &AppState,
+    member: &Member,
+    id: &str,
+    decision: &str,
+    reason: &str,
+) -> WebResult<IncomingTransfer> {
+    let id: TransferId = parse_path(id)?;
+    let (accept, reason) = parse_decision(decision, reason)?;
+    state
+        .store
+        .decide_transfer(
+            &audit(member, state, "transfer decision"),
+            &member.scope(),
+            id,
+            accept,
+            reason.as_ref(),
+        )
+        .await
+        .map_err(|error| match error {
+            retrace_store::StoreError::Conflict { field } => WebError::Conflict {
+                field: field.to_owned(),
+                message: "the transfer is already decided".to_owned(),
+            },
+            other => other.into(),
+        })
+}
+
+pub async fn decision(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let decided = decide(
+        &state,
+        &member,
+        &id,
+        &form.text("decision"),
+        &form.text("reason"),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/transfers/{}", decided.id)).into_response())
+}
+
+// ---------------------------------------------------------------- JSON API
+
+fn names_json(names: &[PersonName]) -> Value {
+    Value::Array(
+        names
+            .iter()
+            .map(|n| json!({ "full": n.full(), "kind": n.kind().as_str(), "script": n.script().as_str() }))
+            .collect(),
+    )
+}
+
+fn incoming_json(t: &IncomingTransfer, names: &HashMap<OrgId, (String, String)>) -> Value {
+    let (name, country) = names.get(&t.from_org).cloned().unwrap_or_default();
+    json!({
+        "id": t.id.to_string(),
+        "reference": t.reference.to_string(),
+        "status": t.status.as_str(),
+        "from_organisation": { "name": name, "country": country },
+        "created_at": t.created_at.rfc3339(),
+        "decided_at": t.decided_at.map(|d| d.rfc3339()),
+    })
+}
+
+fn outgoing_json(t: &Transfer, names: &HashMap<OrgId, (String, String)>) -> Value {
+    let (name, country) = names.get(&t.to_org).cloned().unwrap_or_default();
+    json!({
+        "id": t.id.to_string(),
+        "request": t.request.to_string(),
+        "reference": t.reference.to_string(),
+        "status": t.status.as_str(),
+        "to_organisation": { "id": t.to_org.to_string(), "name": name, "country": country },
+        "share": {
+            "circumstances": t.share.circumstances,
+            "sought": t.share.sought.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "enquirer_names": t.share.enquirer_names,
+            "enquirer_contact": t.share.enquirer_contact,
+            "note": t.share.note,
+        },
+        "reason": t.reason,
+        "created_at": t.created_at.rfc3339(),
+        "decided_at": t.decided_at.map(|d| d.rfc3339()),
+        "revoked_at": t.revoked_at.map(|d| d.rfc3339()),
+    })
+}
+
+pub async fn api_incoming(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
+    require_reader(&member)?;
+    let incoming = state.store.incoming_transfers(&member.scope()).await?;
+    let names = org_names(state.store.as_ref(), incoming.iter().map(|t| t.from_org)).await?;
+    Ok(Json(json!({
+        "transfers": incoming.iter().map(|t| incoming_json(t, &names)).collect::<Vec<_>>(),
+    })))
+}
+
+pub async fn api_show(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    require_reader(&member)?;
+    let view = load_view(&state, &member, &id).await?;
+    let (name, country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
+    Ok(Json(json!({
+        "id": view.id.to_string(),
+        "reference": view.reference.to_string(),
+        "status": view.status.as_str(),
+        "reason": view.reason,
+        "note": view.note,
+        "created_at": view.created_at.rfc3339(),
+        "decided_at": view.decided_at.map(|d| d.rfc3339()),
+        "from_organisation": { "name": name, "country": country, "contacts": contacts },
+        "circumstances": view.circumstances,
+        "enquirer": view.enquirer.as_ref().map(|e| json!({
+            "names": names_json(&e.names),
+            "relationships": e.relationships.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        })),
+        "enquirer_contact": view.enquirer_contact,
+        "sought": view.sought.iter().map(|p| json!({
+            "relationship": p.relationship.as_str(),
+            "names": names_json(&p.names),
+            "birth_date": p.birth_date.map(|d| d.to_string()),
+            "age_estimate": p.age_estimate,
+            "birth_place": p.birth_place,
+            "father_name": p.father_name,
+            "mother_name": p.mother_name,
+            "last_known_place": p.last_known_place,
+            "minor": p.minor,
+            "unaccompanied": p.unaccompanied,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn api_decision(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<DecisionBody>,
+) -> WebResult<Json<Value>> {
+    require_writer(&member)?;
+    let decided = decide(&state, &member, &id, &body.decision, &body.reason).await?;
+    let names = org_names(state.store.as_ref(), std::iter::once(decided.from_org)).await?;
+    Ok(Json(incoming_json(&decided, &names)))
+}
+
+pub async fn api_of_request(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Json<Value>> {
+    require_reader(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let transfers = state
+        .store
+        .transfers_of_request(&member.scope(), id)
+        .await?;
+    let names = org_names(state.store.as_ref(), transfers.iter().map(|t| t.to_org)).await?;
+    Ok(Json(json!({
+        "transfers": transfers.iter().map(|t| outgoing_json(t, &names)).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    to_organisation: String,
+    #[serde(default)]
+    circumstances: bool,
+    #[serde(default)]
+    sought: Vec<String>,
+    #[serde(default)]
+    enquirer_names: bool,
+    #[serde(default)]
+    enquirer_contact: bool,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn api_create(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CreateBody>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(&id)?;
+    let input = TransferInput {
+        to_org: body.to_organisation,
+        circumstances: body.circumstances,
+        sought: body.sought,
+        enquirer_names: body.enquirer_names,
+        enquirer_contact: body.enquirer_contact,
+        note: body.note,
+    };
+    let created =
+        create_transfer(&state, &member, id, &input)
+            .await
+            .map_err(|error| match error {
+                WebError::Invalid { field, message } if field == "to_org" => WebError::Invalid {
+                    field: "to_organisation".to_owned(),
+                    message,
+                },
+                other => other,
+            })?;
+    let names = org_names(state.store.as_ref(), std::iter::once(created.to_org)).await?;
+    Ok((StatusCode::CREATED, Json(outgoing_json(&created, &names))).into_response())
+}
