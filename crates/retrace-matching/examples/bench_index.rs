@@ -12,7 +12,9 @@ use retrace_matching::{Config, Index};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let Some(path) = args.get(1) else { anyhow::bail!("usage: bench_index records.csv [queries]") };
+    let Some(path) = args.get(1) else {
+        anyhow::bail!("usage: bench_index records.csv [queries]")
+    };
     let queries: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let records = common::read_records(path)?;
     let t = Instant::now();
@@ -31,7 +33,11 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(top);
     }
     lat.sort_by(f64::total_cmp);
-    let q = |f: f64| lat.get(((lat.len() as f64 * f) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or(0.0);
+    let q = |f: f64| {
+        lat.get(((lat.len() as f64 * f) as usize).min(lat.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0.0)
+    };
     println!(
         "records {} build {:.1}s bytes/person {} top-10 queries {} p50 {:.3} ms p99 {:.3} ms max {:.3} ms",
         records.len(),
