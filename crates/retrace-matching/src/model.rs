@@ -199,3 +199,21 @@ impl Model {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_model_round_trips_and_contributions_sum_to_log_odds() {
+        let m = Model::shipped();
+        assert_eq!(Model::parse(&m.to_text()).trees.len(), m.trees.len());
+        let mut x = [0.0; N_FEATURES];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = ((i * 7) % 5) as f64 / 4.0;
+        }
+        x[0] = 1.0;
+        let total: f64 = m.contributions(&x).iter().sum();
+        assert!((total - m.log_odds(&x)).abs() < 1e-9);
+    }
+}
