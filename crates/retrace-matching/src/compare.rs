@@ -418,8 +418,9 @@ impl Comparison {
             })
             .collect();
         let mut total = 0.0;
+        let contrib = model.contributions(&self.x);
         for (i, (_, field)) in FEATURES.iter().enumerate() {
-            let c = model.weights[i] * self.x[i];
+            let c = contrib[i];
             total += c;
             if let Some(fx) = fields.iter_mut().find(|f| f.field == *field) {
                 fx.log_odds += c;

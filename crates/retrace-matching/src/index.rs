@@ -49,6 +49,9 @@ pub struct Pair {
     pub probability: f64,
 }
 
+/// Reference index size of the term-frequency weights (about the size of the training sets).
+const IDF_REF: f64 = 10_000.0;
+
 /// Lowest direct probability at which a pair reached only through its cluster is accepted.
 const LIFT_MIN: f64 = 0.1;
 
@@ -92,14 +95,11 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
             keys.push(h3(2, *a, *b));
         }
     }
-    // Given or family name with the birth year in overlapping two-year buckets (years off by up to two).
+    // Every name part (and the father) with the birth year in overlapping two-year buckets (years off by up
+    // to two): a common name's block split by the year instead of being dropped.
     if let Some(bd) = p.birth {
         let b = (bd.year as u64) / 2;
-        let father = p.father.first().map(|f| crate::profile::hash_str(&f.key()));
-        for t in [p.name_keys.first(), p.name_keys.last(), father.as_ref()]
-            .into_iter()
-            .flatten()
-        {
+        for t in &toks {
             keys.push(h3(3, *t, b));
             keys.push(h3(3, *t, b + 1));
         }
@@ -109,13 +109,17 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
             keys.push(h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)));
         }
     }
-    // Skeleton prefixes of the given name with the family (last) name catch typos that break both keys.
-    if let (Some(g), Some(l)) = (p.name.first(), p.name.last())
-        && p.name.len() >= 2
-    {
-        let pre = |s: &str| crate::profile::hash_str(&s.chars().take(2).collect::<String>());
-        keys.push(h3(4, pre(&g.skel), crate::profile::hash_str(&l.key())));
-        keys.push(h3(5, crate::profile::hash_str(&g.key()), pre(&l.skel)));
+    // Each name part's key with the two-letter skeleton prefix of another part (the father included): catches
+    // a typo that breaks one of the two keys of a token pair.
+    let mut parts: Vec<&crate::names::Tok> = p.name.iter().take(5).collect();
+    parts.extend(p.father.first());
+    let pre = |s: &str| crate::profile::hash_str(&s.chars().take(2).collect::<String>());
+    for (i, a) in parts.iter().enumerate() {
+        for (j, b) in parts.iter().enumerate() {
+            if i != j && !b.skel.is_empty() {
+                keys.push(h3(4, crate::profile::hash_str(&a.key()), pre(&b.skel)));
+            }
+        }
     }
     keys.sort_unstable();
     keys.dedup();
@@ -130,7 +134,7 @@ struct Idf<'a> {
 impl Weights for Idf<'_> {
     fn idf(&self, key: u64) -> f64 {
         let df = self.df.get(&key).copied().unwrap_or(0) as f64 + 1.0;
-        (self.n / df).ln().clamp(0.5, 10.0)
+        (self.n / df).ln().clamp(0.0, 10.0)
     }
 }
 
@@ -164,10 +168,12 @@ impl Index {
     }
 
     fn weights(&self) -> Idf<'_> {
-        // A floor on N keeps small sets from treating every name as rare.
+        // Weights come from counts, not shares: ln(N_REF / df) with a fixed N_REF (the size of the training
+        // sets), so a name shared by 100 times more indexed persons is weaker evidence by ln(100), as it should
+        // be when 100 times more distractors share it. At the training scale this is the usual idf.
         Idf {
             df: &self.df,
-            n: (self.live as f64).max(5000.0),
+            n: IDF_REF,
         }
     }
 

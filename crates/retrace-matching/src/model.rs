@@ -1,5 +1,8 @@
-//! The scoring model: a logistic regression over the comparison features. Weights are learned offline (the
-//! `train` example) and shipped as `data/weights.txt`, so the probability is calibrated on candidate pairs.
+//! The scoring model: a logistic regression over the comparison features plus a small ensemble of boosted
+//! regression trees fitted on its residuals (interactions the linear model cannot express). Both are learned
+//! offline (the `train` example) and shipped as `data/weights.txt`, so the probability is calibrated on
+//! candidate pairs. Each tree's output is split exactly between the features on its decision path (the change
+//! of the node value at each split), so explanations stay per field and still sum to the log-odds.
 
 use crate::tables::WEIGHTS;
 
@@ -46,29 +49,106 @@ pub const N_FEATURES: usize = FEATURES.len();
 /// Default decision threshold on the probability (see ADR 0002): chosen on the training set, not on dev.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
-/// Logistic-regression weights, one per feature.
+/// One node of a regression tree: a split `x[feature] <= threshold` (go left) or, with `feature == LEAF`, a leaf.
+/// `value` is the node's own output (the leaf output for leaves, the fitted value before the split otherwise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Node {
+    pub feature: u16,
+    pub threshold: f64,
+    pub left: u32,
+    pub right: u32,
+    pub value: f64,
+}
+
+/// Marks a leaf in [`Node::feature`].
+pub const LEAF: u16 = u16::MAX;
+
+/// A regression tree in log-odds; node 0 is the root.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// Output for a feature vector; with `contrib`, the change of node value at each split is credited to the
+    /// split's feature and the root value to the bias (index 0), so contributions sum to the output.
+    pub fn eval(&self, x: &[f64; N_FEATURES], mut contrib: Option<&mut [f64; N_FEATURES]>) -> f64 {
+        let Some(mut n) = self.nodes.first() else {
+            return 0.0;
+        };
+        if let Some(c) = contrib.as_deref_mut() {
+            c[0] += n.value;
+        }
+        while n.feature != LEAF {
+            let f = usize::from(n.feature).min(N_FEATURES - 1);
+            let next = if x[f] <= n.threshold { n.left } else { n.right };
+            let Some(m) = self.nodes.get(next as usize) else {
+                break;
+            };
+            if let Some(c) = contrib.as_deref_mut() {
+                c[f] += m.value - n.value;
+            }
+            n = m;
+        }
+        n.value
+    }
+}
+
+/// Logistic-regression weights, one per feature, plus boosted trees added to its log-odds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     pub weights: [f64; N_FEATURES],
+    pub trees: Vec<Tree>,
 }
 
 impl Model {
-    /// Parse `feature weight` lines; unknown features are ignored, missing ones weigh 0.
+    /// Parse `feature weight` lines, then `tree` lines each followed by `node feature threshold left right
+    /// value` lines (`feature` `-` for a leaf); unknown features are ignored, missing ones weigh 0.
     pub fn parse(text: &str) -> Model {
         let mut weights = [0.0; N_FEATURES];
+        let mut trees: Vec<Tree> = Vec::new();
         for line in text
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
         {
             let mut it = line.split_whitespace();
-            if let (Some(name), Some(Ok(w))) = (it.next(), it.next().map(str::parse::<f64>))
-                && let Some(i) = FEATURES.iter().position(|f| f.0 == name)
-            {
-                weights[i] = w;
+            match it.next() {
+                Some("tree") => trees.push(Tree::default()),
+                Some("node") => {
+                    let f: Vec<&str> = it.collect();
+                    let (Some(tree), [feat, thr, l, r, v]) = (trees.last_mut(), f.as_slice())
+                    else {
+                        continue;
+                    };
+                    let feature = if *feat == "-" {
+                        Some(LEAF)
+                    } else {
+                        FEATURES.iter().position(|x| x.0 == *feat).map(|i| i as u16)
+                    };
+                    if let (Some(feature), Ok(threshold), Ok(left), Ok(right), Ok(value)) =
+                        (feature, thr.parse(), l.parse(), r.parse(), v.parse())
+                    {
+                        tree.nodes.push(Node {
+                            feature,
+                            threshold,
+                            left,
+                            right,
+                            value,
+                        });
+                    }
+                }
+                Some(name) => {
+                    if let Some(Ok(w)) = it.next().map(str::parse::<f64>)
+                        && let Some(i) = FEATURES.iter().position(|f| f.0 == name)
+                    {
+                        weights[i] = w;
+                    }
+                }
+                None => {}
             }
         }
-        Model { weights }
+        Model { weights, trees }
     }
 
     /// The shipped model.
@@ -77,7 +157,20 @@ impl Model {
     }
 
     pub fn log_odds(&self, x: &[f64; N_FEATURES]) -> f64 {
-        self.weights.iter().zip(x.iter()).map(|(w, v)| w * v).sum()
+        let linear: f64 = self.weights.iter().zip(x.iter()).map(|(w, v)| w * v).sum();
+        linear + self.trees.iter().map(|t| t.eval(x, None)).sum::<f64>()
+    }
+
+    /// Log-odds contribution of each feature (index 0 is the prior); they sum to [`Model::log_odds`].
+    pub fn contributions(&self, x: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
+        let mut c = [0.0; N_FEATURES];
+        for (i, (w, v)) in self.weights.iter().zip(x.iter()).enumerate() {
+            c[i] = w * v;
+        }
+        for t in &self.trees {
+            t.eval(x, Some(&mut c));
+        }
+        c
     }
 
     /// Serialise in the format `parse` reads.
@@ -89,6 +182,38 @@ impl Model {
         for (f, w) in FEATURES.iter().zip(self.weights.iter()) {
             s.push_str(&format!("{} {:.4}\n", f.0, w));
         }
+        for t in &self.trees {
+            s.push_str("tree\n");
+            for n in &t.nodes {
+                let f = if n.feature == LEAF {
+                    "-"
+                } else {
+                    FEATURES.get(usize::from(n.feature)).map_or("-", |f| f.0)
+                };
+                s.push_str(&format!(
+                    "node {} {} {} {} {:.5}\n",
+                    f, n.threshold, n.left, n.right, n.value
+                ));
+            }
+        }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_model_round_trips_and_contributions_sum_to_log_odds() {
+        let m = Model::shipped();
+        assert_eq!(Model::parse(&m.to_text()).trees.len(), m.trees.len());
+        let mut x = [0.0; N_FEATURES];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = ((i * 7) % 5) as f64 / 4.0;
+        }
+        x[0] = 1.0;
+        let total: f64 = m.contributions(&x).iter().sum();
+        assert!((total - m.log_odds(&x)).abs() < 1e-9);
     }
 }

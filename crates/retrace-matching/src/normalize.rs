@@ -116,6 +116,9 @@ pub fn fold_latin(t: &str) -> String {
             (b"f", 2)
         } else if rest.starts_with(b"tz") {
             (b"ts", 2)
+        } else if rest.starts_with(b"ij") && rest.get(2).is_none_or(|c| !is_vowel(*c)) {
+            // German romanisation of Ukrainian/Russian -ий/-ій, -ійн-: Serhij, Andrij, Olijnyk -> -iy
+            (b"iy", 2)
         } else if rest.starts_with(b"ck") {
             (b"k", 2)
         } else {

@@ -58,6 +58,21 @@ pub fn variant_group(folded: &str) -> u32 {
     if let Some(g) = given().get(folded) {
         return *g;
     }
+    // German/Polish-style romanisation of East Slavic names (Jewhen, Julija, Wolodymyr, Kostjantyn): j is y,
+    // w is v; then a Ukrainian h for a Russian g (Halyna/Galina, Hanna/Ganna) when the table has only one.
+    if folded.contains(['j', 'w']) {
+        let alt = folded.replace('j', "y").replace('w', "v");
+        if let Some(g) = given().get(&alt) {
+            return *g;
+        }
+    }
+    if folded.len() >= 4 && folded.contains('h') && !folded.contains(['k', 's', 'c', 'z', 't', 'd'])
+    {
+        let alt = folded.replace('h', "g");
+        if let Some(g) = given().get(&alt) {
+            return *g;
+        }
+    }
     let sk = skeleton(folded);
     if sk.len() >= 3 {
         given_skeletons().get(&sk).copied().unwrap_or(0)
