@@ -565,3 +565,11 @@ pub struct CandidatePage<'a> {
     pub can_write: bool,
     pub notice: FormError,
 }
+
+#[derive(Template)]
+#[template(path = "export.html")]
+pub struct ExportForm<'a> {
+    pub page: &'a Page,
+    pub reason: String,
+    pub error: FormError,
+}

@@ -469,3 +469,11 @@ transfers-of-request-none = لم تتم إحالة هذا الطلب.
 transfer-shared = المشاركة
 transfer-revoke = إلغاء الإحالة
 transfer-new = الإحالة إلى بلد آخر
+
+## Export
+export-title = تصدير الطلبات
+export-intro = ملف CSV لطلبات منظمتك. يُسجَّل كل تصدير في سجل التدقيق مع سببه؛ ويُستبعد الأشخاص الذين سحبوا موافقتهم أو المعرّضون للخطر.
+export-reason-rule = اذكر سبب حاجتك إلى التصدير في 10 إلى 300 حرف
+export-password-wrong = كلمة المرور غير صحيحة
+export-download = تنزيل ملف CSV
+export-link = تصدير…

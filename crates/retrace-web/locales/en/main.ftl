@@ -454,3 +454,11 @@ transfers-of-request-none = This request has not been transferred.
 transfer-shared = Shared
 transfer-revoke = Revoke the transfer
 transfer-new = Transfer to another country
+
+## Export
+export-title = Export requests
+export-intro = A CSV file of your organisation's requests. Every export is recorded in the audit log with its reason; people whose consent was withdrawn or who are at risk are left out.
+export-reason-rule = say why you need the export, in 10 to 300 characters
+export-password-wrong = the password is not correct
+export-download = Download the CSV
+export-link = Export…

@@ -453,3 +453,11 @@ transfers-of-request-none = Esta solicitud no se ha transferido.
 transfer-shared = Compartido
 transfer-revoke = Revocar la transferencia
 transfer-new = Transferir a otro país
+
+## Export
+export-title = Exportar solicitudes
+export-intro = Un archivo CSV de las solicitudes de su organización. Cada exportación queda registrada en el registro de auditoría con su motivo; se excluyen las personas que retiraron su consentimiento o están en riesgo.
+export-reason-rule = indique por qué necesita la exportación, entre 10 y 300 caracteres
+export-password-wrong = la contraseña no es correcta
+export-download = Descargar el CSV
+export-link = Exportar…

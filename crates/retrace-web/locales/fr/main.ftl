@@ -453,3 +453,11 @@ transfers-of-request-none = Cette demande n’a pas été transférée.
 transfer-shared = Partagé
 transfer-revoke = Révoquer le transfert
 transfer-new = Transférer vers un autre pays
+
+## Export
+export-title = Exporter les demandes
+export-intro = Un fichier CSV des demandes de votre organisation. Chaque export est consigné dans le journal d’audit avec son motif ; les personnes ayant retiré leur consentement ou en danger en sont exclues.
+export-reason-rule = indiquez pourquoi vous avez besoin de l’export, en 10 à 300 caractères
+export-password-wrong = le mot de passe est incorrect
+export-download = Télécharger le CSV
+export-link = Exporter…

@@ -216,7 +216,7 @@ fn unprocessable(html: axum::response::Html<String>) -> Response {
 
 // ---------------------------------------------------------------- list
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     status: String,
@@ -232,6 +232,21 @@ pub struct ListQuery {
     name: String,
     #[serde(default)]
     page: Option<u32>,
+}
+
+impl ListQuery {
+    /// The same filters sent in a form (the export form repeats them).
+    pub fn from_form(form: &FormFields) -> Self {
+        Self {
+            status: form.text("status"),
+            nationality: form.text("nationality"),
+            from: form.text("from"),
+            to: form.text("to"),
+            q: form.text("q"),
+            name: form.text("name"),
+            page: None,
+        }
+    }
 }
 
 pub async fn list(

@@ -5,6 +5,7 @@ mod api;
 pub mod api_cases;
 pub mod candidates;
 pub mod cases;
+pub mod export;
 mod operator;
 mod org;
 mod public;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/requests", get(cases::list).post(cases::create))
         .route("/requests/new", get(cases::new_form))
+        .route("/requests/export", get(export::form).post(export::export))
         .route("/requests/{id}", get(cases::show))
         .route(
             "/requests/{id}/edit",

@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 19] = [
+const PAGE_GETS: [&str; 20] = [
     "/",
     "/account",
     "/account/second-factor",
@@ -17,6 +17,7 @@ const PAGE_GETS: [&str; 19] = [
     "/operator/users",
     "/requests",
     "/requests/new",
+    "/requests/export",
     "/requests/00000000-0000-4000-8000-000000000000",
     "/requests/00000000-0000-4000-8000-000000000000/edit",
     "/requests/00000000-0000-4000-8000-000000000000/sought/new",
@@ -28,7 +29,7 @@ const PAGE_GETS: [&str; 19] = [
     "/transfers/00000000-0000-4000-8000-000000000000",
 ];
 
-const PAGE_POSTS: [&str; 27] = [
+const PAGE_POSTS: [&str; 28] = [
     "/account/password",
     "/account/second-factor",
     "/account/second-factor/remove",
@@ -41,6 +42,7 @@ const PAGE_POSTS: [&str; 27] = [
     "/org/users/00000000-0000-4000-8000-000000000000/reset-password",
     "/operator/organisations",
     "/operator/users",
+    "/requests/export",
     "/requests",
     "/requests/00000000-0000-4000-8000-000000000000/edit",
     "/requests/00000000-0000-4000-8000-000000000000/status",

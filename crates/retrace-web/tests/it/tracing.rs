@@ -517,3 +517,104 @@ async fn editing_a_person_keeps_every_name() {
     let person = api.get(&format!("/api/v1/persons/{sought}")).await.json();
     assert_eq!(person["details"]["names"].as_array().unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn exports_need_a_reason_and_the_password_and_respect_consent() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (_, sought) = open_request(&be).await;
+    // The sought person's tracing basis is withdrawn.
+    let page = be.get(&format!("/persons/{sought}")).await;
+    let consent = page
+        .between(&format!("/persons/{sought}/consents/"), "/withdraw")
+        .unwrap();
+    be.post(
+        &format!("/persons/{sought}/consents/{consent}/withdraw"),
+        &[],
+    )
+    .await;
+
+    let no_reason = be
+        .post(
+            "/requests/export",
+            &[("reason", "x"), ("password", crate::harness::PASSWORD)],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong_password = be
+        .post(
+            "/requests/export",
+            &[
+                ("reason", "annual statistics for the board"),
+                ("password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong_password.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong_password.body.contains("Password"));
+
+    let csv = be
+        .post(
+            "/requests/export",
+            &[
+                ("reason", "annual statistics for the board"),
+                ("password", crate::harness::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        csv.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(
+        csv.body
+            .starts_with("reference,status,opened,enquirer,sought,nationalities")
+    );
+    assert!(csv.body.contains("BE-"));
+    assert!(csv.body.contains("Ahmad Khaled Al-Hassan"));
+    assert!(
+        !csv.body.contains("Omar"),
+        "withdrawn consent: not exported"
+    );
+    assert!(csv.body.contains("consent withdrawn"));
+
+    let entries = app
+        .store
+        .audit_entries(&OrgScope::new(story.belgium), 200, None)
+        .await
+        .unwrap();
+    let export = entries
+        .iter()
+        .find(|e| e.record.action == "data_exported")
+        .expect("the export is audited");
+    assert_eq!(
+        export.record.purpose.as_deref(),
+        Some("export: annual statistics for the board")
+    );
+
+    let viewer = app.signed_in("viewer@be.example").await;
+    assert_eq!(
+        viewer.get("/requests/export").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = viewer
+        .post(
+            "/requests/export",
+            &[
+                ("reason", "annual statistics for the board"),
+                ("password", crate::harness::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
