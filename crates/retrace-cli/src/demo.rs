@@ -2,6 +2,7 @@
 //! several countries, with one account per role in each. Generated for
 //! trying the platform; no real person is described.
 
+use crate::demo_tracing::{self, GenOrg, Plan, Tables};
 use anyhow::Context;
 use retrace_domain::{
     AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, ObjectKind, OrgKind, OrgName,
@@ -69,7 +70,20 @@ pub struct DemoAccount {
 pub struct Loaded {
     pub accounts: Vec<DemoAccount>,
     pub newly_loaded: bool,
+    pub tracing: Option<TracingLoaded>,
 }
+
+/// The generated tracing data and the candidates computed for it.
+pub struct TracingLoaded {
+    pub data: demo_tracing::Summary,
+    pub candidates: retrace_web::RecomputeSummary,
+    pub seconds: f64,
+}
+
+/// Tracing requests generated for the demo (plus a few reciprocal ones).
+pub const DEMO_REQUESTS: usize = 520;
+/// The seed of the demo generator: the same data on every load.
+pub const DEMO_SEED: u64 = 2026;
 
 impl Loaded {
     fn listing(newly_loaded: bool) -> Self {
@@ -90,6 +104,7 @@ impl Loaded {
         Self {
             accounts,
             newly_loaded,
+            tracing: None,
         }
     }
 
@@ -115,11 +130,14 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
             "demo: the database already holds organisations; demo data loads only into an empty database"
         );
     }
+    let started = std::time::Instant::now();
     let password = NewPassword::parse(DEMO_PASSWORD).context("demo password")?;
     // One hash for every demo account keeps start-up fast; real accounts
     // each get their own salt.
     let password_hash = retrace_web::hash_password(&password)?;
-    let audit = AuditContext::system(SystemClock.now(), "demo data");
+    let now = SystemClock.now();
+    let audit = AuditContext::system(now, "demo data");
+    let mut generator_orgs = Vec::new();
 
     store
         .create_user(
@@ -145,7 +163,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
             .await?;
         for role in Role::ALL {
             let label = role_label(role);
-            store
+            let user = store
                 .create_user(
                     &audit,
                     &NewUser {
@@ -159,8 +177,29 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
                     },
                 )
                 .await?;
+            if role == Role::Caseworker {
+                generator_orgs.push(GenOrg {
+                    id: created.id,
+                    slug: org.slug.to_owned(),
+                    country: created.country,
+                    actor: user.id,
+                });
+            }
         }
     }
+    let tables = Tables::parse()?;
+    let plan = Plan::generate(
+        &tables,
+        generator_orgs.clone(),
+        DEMO_SEED,
+        now,
+        DEMO_REQUESTS,
+    )?;
+    let data = plan.store(store, &generator_orgs).await?;
+    let year = now.to_offset_date_time().year();
+    let matching = retrace_web::MatchingService::new(year);
+    matching.load(store).await?;
+    let candidates = matching.recompute_all(store, SystemClock.now()).await?;
     store
         .append_audit(
             &audit,
@@ -171,7 +210,13 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
             },
         )
         .await?;
-    Ok(Loaded::listing(true))
+    let mut loaded = Loaded::listing(true);
+    loaded.tracing = Some(TracingLoaded {
+        data,
+        candidates,
+        seconds: started.elapsed().as_secs_f64(),
+    });
+    Ok(loaded)
 }
 
 fn role_label(role: Role) -> &'static str {
@@ -192,6 +237,23 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
             ORGANISATIONS.len(),
             loaded.accounts.len()
         );
+        if let Some(tracing) = &loaded.tracing {
+            let data = &tracing.data;
+            let candidates = &tracing.candidates;
+            println!(
+                "Demo tracing data: {} requests ({} sought persons, {} reciprocal, {} status changes), {} self-registrations; \
+                 {} candidates for {} sought persons, {} across organisations (loaded in {:.1} s).",
+                data.requests,
+                data.sought,
+                data.reciprocal_requests,
+                data.status_changes,
+                data.registrations,
+                candidates.candidates,
+                candidates.with_candidates,
+                candidates.cross_organisation,
+                tracing.seconds
+            );
+        }
     }
     match url {
         Some(url) => {
@@ -208,4 +270,20 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
     println!(
         "  The operator and org_admin accounts enrol a second factor (TOTP) at first sign-in."
     );
+}
+
+/// Loads the demo data through a bulk-load handle on `store`'s database
+/// when there is one (see [`crate::store::open_for_bulk_load`]).
+pub async fn load_into(
+    settings: &crate::settings::Settings,
+    store: &crate::store::OpenStore,
+) -> anyhow::Result<Loaded> {
+    match crate::store::open_for_bulk_load(settings).await? {
+        Some(bulk) => {
+            let loaded = load(bulk.as_store()).await;
+            bulk.close().await;
+            loaded
+        }
+        None => load(store.as_store()).await,
+    }
 }

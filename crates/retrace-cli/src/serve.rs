@@ -41,7 +41,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     let store = store::open(settings).await?;
     let demo_sign_ins = if args.demo {
         if store.as_store().organisations().await?.is_empty() {
-            Some(demo::load(store.as_store()).await?)
+            Some(demo::load_into(settings, &store).await?)
         } else if demo::is_loaded(store.as_store()).await? {
             Some(demo::Loaded::already_present())
         } else {

@@ -88,3 +88,22 @@ fn prepare_private_file(url: &str) -> anyhow::Result<()> {
     crate::files::create_private_file(path)
         .with_context(|| format!("database_url: cannot create {}", path.display()))
 }
+
+/// A second handle on the already opened and migrated database for a bulk
+/// load (the demo data): on a SQLite file, commits do not wait for the
+/// disk, which makes thousands of small transactions fast. `None` when the
+/// normal store should be used (PostgreSQL, an in-memory database). Close
+/// it before serving.
+pub async fn open_for_bulk_load(settings: &Settings) -> anyhow::Result<Option<OpenStore>> {
+    let url = &settings.database_url;
+    let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
+    match url.kind() {
+        Ok(DatabaseKind::Sqlite) if !in_memory => {
+            let store = SqliteStore::open_for_bulk_load(url.expose())
+                .await
+                .with_context(|| format!("database_url: cannot open {url}"))?;
+            Ok(Some(OpenStore::Sqlite(Arc::new(store))))
+        }
+        _ => Ok(None),
+    }
+}

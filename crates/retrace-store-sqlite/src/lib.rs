@@ -71,6 +71,19 @@ impl SqliteStore {
     /// `sqlite::memory:`). Refuses a database whose schema is newer than
     /// this binary. Does not apply migrations: call [`SqliteStore::migrate`].
     pub async fn open(url: &str) -> StoreResult<Self> {
+        Self::open_with(url, SqliteSynchronous::Full).await
+    }
+
+    /// Opens like [`SqliteStore::open`] for a bulk load (demo data, a
+    /// benchmark): commits do not wait for the disk (`synchronous=NORMAL`
+    /// in WAL mode), so a power cut may lose the last transactions but
+    /// never corrupts the file. Close it before serving; serve with
+    /// [`SqliteStore::open`].
+    pub async fn open_for_bulk_load(url: &str) -> StoreResult<Self> {
+        Self::open_with(url, SqliteSynchronous::Normal).await
+    }
+
+    async fn open_with(url: &str, synchronous: SqliteSynchronous) -> StoreResult<Self> {
         // Anything else would be read as a file name and created.
         if !url.starts_with("sqlite:") {
             return Err(StoreError::Unavailable(
@@ -81,7 +94,7 @@ impl SqliteStore {
             .map_err(|_| StoreError::Unavailable("not a valid SQLite database URL".to_owned()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");

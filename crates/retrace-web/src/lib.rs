@@ -30,6 +30,7 @@ mod templates;
 pub use auth::password::{PasswordHashError, hash_password, verify_password};
 pub use auth::totp::current_code as totp_code;
 pub use config::WebConfig;
+pub use matching::{MatchingService, RecomputeSummary};
 pub use routes::router;
 pub use secrets::SecretKey;
 pub use state::AppState;

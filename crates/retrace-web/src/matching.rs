@@ -42,6 +42,19 @@ struct Inner {
     entries: HashMap<PersonId, Entry>,
 }
 
+/// What [`MatchingService::recompute_all`] stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecomputeSummary {
+    /// Sought persons in the index.
+    pub sought: usize,
+    /// Sought persons with at least one candidate.
+    pub with_candidates: usize,
+    /// Candidate pairs stored.
+    pub candidates: usize,
+    /// Of which the other record belongs to another organisation.
+    pub cross_organisation: usize,
+}
+
 pub struct MatchingService {
     inner: RwLock<Inner>,
 }
@@ -170,6 +183,85 @@ impl MatchingService {
             self.recompute(store, sought, &audit).await?;
         }
         Ok(())
+    }
+
+    /// Computes and stores the candidate list of every sought person in
+    /// the index: after a bulk load, where calling [`Self::person_changed`]
+    /// per person would recompute each list many times over. Lists are
+    /// computed in parallel batches (the index is read-only meanwhile) and
+    /// written one sought person per transaction, as `person_changed` does.
+    pub async fn recompute_all(
+        &self,
+        store: &dyn Store,
+        at: Timestamp,
+    ) -> StoreResult<RecomputeSummary> {
+        let audit = AuditContext::system(at, "matching");
+        let mut sought: Vec<PersonId> = self.read(|inner| {
+            inner
+                .entries
+                .iter()
+                .filter(|(_, e)| matches!(e.role, PersonRole::Sought(_)))
+                .map(|(id, _)| *id)
+                .collect()
+        });
+        sought.sort();
+        let mut summary = RecomputeSummary {
+            sought: sought.len(),
+            ..RecomputeSummary::default()
+        };
+        let threads = std::thread::available_parallelism()
+            .map(std::num::NonZeroUsize::get)
+            .unwrap_or(1)
+            .clamp(1, 8);
+        for batch in sought.chunks(512) {
+            let lists = self.candidates_in_parallel(batch, threads);
+            for (person, list) in batch.iter().zip(lists) {
+                let Some(list) = list else { continue };
+                summary.candidates += list.len();
+                summary.cross_organisation += self.read(|inner| {
+                    let org = inner.entries.get(person).map(|e| e.org);
+                    list.iter()
+                        .filter(|c| inner.entries.get(&c.other).map(|e| e.org) != org)
+                        .count()
+                });
+                summary.with_candidates += usize::from(!list.is_empty());
+                store.record_candidates(&audit, *person, &list).await?;
+            }
+        }
+        Ok(summary)
+    }
+
+    fn candidates_in_parallel(
+        &self,
+        batch: &[PersonId],
+        threads: usize,
+    ) -> Vec<Option<Vec<NewCandidate>>> {
+        if threads <= 1 || batch.len() < 2 {
+            return batch.iter().map(|id| self.candidates_of(*id)).collect();
+        }
+        let per_thread = batch.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(per_thread)
+                .map(|part| {
+                    let handle = scope.spawn(move || {
+                        part.iter()
+                            .map(|id| self.candidates_of(*id))
+                            .collect::<Vec<_>>()
+                    });
+                    (part.len(), handle)
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|(len, handle)| match handle.join() {
+                    Ok(lists) => lists,
+                    // A panicking thread computed nothing: record nothing
+                    // rather than empty lists that would remove candidates.
+                    Err(_) => vec![None; len],
+                })
+                .collect()
+        })
     }
 
     /// Sought persons whose candidates may include `id`.

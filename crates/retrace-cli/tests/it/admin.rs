@@ -259,3 +259,102 @@ async fn a_schema_newer_than_the_binary_stops_start_up() {
     let out = text(&output);
     assert!(out.contains("newer than this binary"), "{out}");
 }
+
+#[tokio::test]
+async fn demo_loads_tracing_requests_with_candidates_across_organisations() {
+    use retrace_domain::{Timestamp, UserId};
+    use retrace_store::{AuditContext, OrgScope, RequestFilter, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = retrace(dir.path(), &["demo"]);
+    assert!(loaded.status.success(), "{}", text(&loaded));
+    let out = text(&loaded);
+    assert!(out.contains("Demo tracing data:"), "{out}");
+
+    let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
+    let store = retrace_store_sqlite::SqliteStore::open(&url).await.unwrap();
+    let audit = AuditContext {
+        at: Timestamp::from_millis(0),
+        actor: Some(UserId::random()),
+        org: None,
+        purpose: Some("test".to_owned()),
+    };
+    let orgs = store.organisations().await.unwrap();
+    let mut total = 0;
+    let mut with_requests = 0;
+    for org in &orgs {
+        let (_, count) = store
+            .list_requests(&audit, &OrgScope::new(org.id), &RequestFilter::default())
+            .await
+            .unwrap();
+        total += count;
+        with_requests += usize::from(count > 0);
+    }
+    assert!(total >= 500, "{total} requests");
+    assert!(with_requests >= 4, "requests spread over the organisations");
+
+    // The walkthrough of the README: the Belgian request for Omar Khaled
+    // Al-Hassan has a candidate held by the French Red Cross.
+    let belgium = orgs
+        .iter()
+        .find(|o| o.name.as_str() == "Belgian Red Cross (demo)")
+        .unwrap();
+    let france = orgs
+        .iter()
+        .find(|o| o.name.as_str() == "French Red Cross (demo)")
+        .unwrap();
+    let scope = OrgScope::new(belgium.id);
+    let (page, _) = store
+        .list_requests(
+            &audit,
+            &scope,
+            &RequestFilter {
+                text: Some("Omar Khaled Al-Hassan".to_owned()),
+                ..RequestFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let summary = page.first().expect("the walkthrough request");
+    let request = store
+        .request(&audit, &scope, summary.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let sought = request.sought.first().unwrap();
+    let candidates = store.candidates_for(&scope, sought.id).await.unwrap();
+    assert!(
+        candidates.iter().any(|c| c.other_org == france.id),
+        "{candidates:?}"
+    );
+
+    // Many sought persons have candidates in other organisations.
+    let mut across = 0;
+    for org in &orgs {
+        let scope = OrgScope::new(org.id);
+        let (page, _) = store
+            .list_requests(
+                &audit,
+                &scope,
+                &RequestFilter {
+                    limit: 1000,
+                    ..RequestFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        for summary in page {
+            let request = store
+                .request(&audit, &scope, summary.id)
+                .await
+                .unwrap()
+                .unwrap();
+            for person in &request.sought {
+                let found = store.candidates_for(&scope, person.id).await.unwrap();
+                across += found.iter().filter(|c| c.other_org != org.id).count();
+            }
+        }
+    }
+    assert!(across >= 30, "{across} cross-organisation candidates");
+    store.close().await;
+}
