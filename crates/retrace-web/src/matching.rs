@@ -93,10 +93,6 @@ impl MatchingService {
         Ok(count)
     }
 
-    pub fn len(&self) -> usize {
-        self.read(|inner| inner.entries.len())
-    }
-
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         match self.inner.read() {
             Ok(guard) => f(&guard),
