@@ -75,6 +75,12 @@ fn tracing_paths() -> Value {
             }
         },
         "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/registrations": {
+            "get": { "summary": "The organisation's registrations, newest first", "responses": with_errors(ok("Registrations"), &[]) },
+            "post": { "summary": "Register a person who is safe or looking for their family (caseworker)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "person"], "additionalProperties": false, "properties": { "kind": { "type": "string", "enum": ["safe", "looking_for_family"] }, "person": person.clone(), "consent_method": { "type": "string", "enum": ["written", "oral", "digital"] } } } } } },
+                "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
+        },
         "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/persons/{id}/candidates": { "get": { "summary": "Possible matches of one of our persons: score and field agreement, never the other side's values", "parameters": id.clone(), "responses": with_errors(ok("Candidates"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/candidates/{id}": { "get": { "summary": "One candidate; `released_person` only once the other organisation released it", "parameters": id.clone(), "responses": with_errors(ok("Candidate"), &[("404", "Missing, or not involving our records")]) } },

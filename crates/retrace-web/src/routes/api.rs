@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/persons/{id}", get(api_cases::get_person))
         .route(
+            "/api/v1/registrations",
+            get(api_cases::list_registrations).post(api_cases::create_registration),
+        )
+        .route(
             "/api/v1/persons/{id}/candidates",
             get(api_cases::person_candidates),
         )

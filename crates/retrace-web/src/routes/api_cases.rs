@@ -605,3 +605,81 @@ pub async fn create_message(
         .await?;
     Ok((StatusCode::CREATED, Json(message_json(&message))).into_response())
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationBody {
+    /// `safe` or `looking_for_family`.
+    kind: String,
+    person: Value,
+    /// How the person's consent to tracing was given, if it was.
+    #[serde(default)]
+    consent_method: Option<String>,
+}
+
+pub async fn list_registrations(
+    State(state): State<AppState>,
+    member: Member,
+) -> WebResult<Json<Value>> {
+    require_reader(&member)?;
+    let people = state.store.registrations(&member.scope(), 200).await?;
+    Ok(Json(json!({ "registrations": people.iter().map(|p| json!({
+        "id": p.id.to_string(),
+        "kind": match p.role { PersonRole::Registered(kind) => kind.as_str(), _ => "" },
+        "name": p.details.primary_name(),
+        "created_at": p.created_at.rfc3339(),
+    })).collect::<Vec<_>>() })))
+}
+
+pub async fn create_registration(
+    State(state): State<AppState>,
+    member: Member,
+    JsonBody(body): JsonBody<RegistrationBody>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let kind = retrace_domain::RegistrationKind::parse(&body.kind)
+        .map_err(|e| WebError::invalid("kind", e.message))?;
+    let mut pairs = Vec::new();
+    person_fields("p_", &body.person, &mut pairs)?;
+    let details = forms::person(
+        &FormFields::from_pairs(pairs),
+        "p_",
+        today(state.clock.now()),
+        true,
+    )
+    .map_err(json_error)?;
+    let consent = match &body.consent_method {
+        None => None,
+        Some(method) => Some(NewConsent {
+            purpose: ConsentPurpose::Tracing,
+            basis: ConsentBasis::Consent {
+                given_by: if details.flags.minor {
+                    ConsentGiver::Guardian
+                } else {
+                    ConsentGiver::Person
+                },
+                method: ConsentMethod::parse(method)
+                    .map_err(|e| WebError::invalid("consent_method", e.message))?,
+            },
+            scope: SharingScope::default(),
+            note: None,
+        }),
+    };
+    let audit = audit(&member, &state, "registration");
+    let scope = member.scope();
+    let person = state
+        .store
+        .create_registration(&audit, &scope, kind, &details)
+        .await?;
+    if let Some(consent) = consent {
+        state
+            .store
+            .record_consent(&audit, &scope, person.id, &consent)
+            .await?;
+    }
+    state
+        .matching
+        .person_changed(state.store.as_ref(), person.id, state.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(person_json(&person))).into_response())
+}

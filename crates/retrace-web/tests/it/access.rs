@@ -60,13 +60,14 @@ const PAGE_POSTS: [&str; 28] = [
     "/transfers/00000000-0000-4000-8000-000000000000/decision",
 ];
 
-const API_GETS: [&str; 14] = [
+const API_GETS: [&str; 15] = [
     "/api/v1/me",
     "/api/v1/org/users",
     "/api/v1/org/users/00000000-0000-4000-8000-000000000000",
     "/api/v1/org/audit",
     "/api/v1/organisations",
     "/api/v1/requests",
+    "/api/v1/registrations",
     "/api/v1/requests/00000000-0000-4000-8000-000000000000",
     "/api/v1/persons/00000000-0000-4000-8000-000000000000",
     "/api/v1/persons/00000000-0000-4000-8000-000000000000/candidates",
@@ -144,6 +145,8 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/organisations", "post"),
         ("/api/v1/requests", "get"),
         ("/api/v1/requests", "post"),
+        ("/api/v1/registrations", "get"),
+        ("/api/v1/registrations", "post"),
         ("/api/v1/requests/{id}", "get"),
         ("/api/v1/persons/{id}", "get"),
         ("/api/v1/persons/{id}/candidates", "get"),

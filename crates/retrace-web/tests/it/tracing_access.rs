@@ -273,3 +273,39 @@ async fn the_api_tells_the_same_story_without_disclosure() {
     assert_eq!(review.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(review.json()["field"], "reason");
 }
+
+#[tokio::test]
+async fn registrations_over_the_api_are_matched_and_validated() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (_, sought) = open_request(&be).await;
+    let api = app.api(&create_token(&fr).await);
+    let created = api
+        .post_json(
+            "/api/v1/registrations",
+            r#"{"kind":"safe","consent_method":"oral","person":{"names":["عمر خالد الحسن"],"birth_date":"1994","sex":"male","nationalities":["SY"]}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.json()["registration"], "safe");
+    assert!(candidate_link(&be.get(&format!("/persons/{sought}")).await).is_some());
+    let listed = api.get("/api/v1/registrations").await;
+    assert_eq!(listed.json()["registrations"].as_array().unwrap().len(), 1);
+    let bad = api
+        .post_json(
+            "/api/v1/registrations",
+            r#"{"kind":"safe","person":{"names":["A B"],"birth_date":"1994-13"}}"#,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["field"], "person.birth_date");
+    let unknown = api
+        .post_json(
+            "/api/v1/registrations",
+            r#"{"kind":"lost","person":{"names":["A B"]}}"#,
+        )
+        .await;
+    assert_eq!(unknown.json()["field"], "kind");
+}
