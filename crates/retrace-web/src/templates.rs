@@ -396,6 +396,7 @@ pub struct HistoryRow {
     pub reason: Option<&'static str>,
     pub note: String,
     pub at: String,
+    pub by: String,
 }
 
 #[derive(Template)]

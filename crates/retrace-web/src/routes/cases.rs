@@ -560,21 +560,48 @@ pub async fn show(
         enquirer_id: request.enquirer.id.to_string(),
         enquirer: templates::PersonSummary::of(&request.enquirer.details),
         sought,
-        history: history
-            .into_iter()
-            .map(|change| templates::HistoryRow {
-                status: change.status.code(),
-                reason: change.status.closure_reason().map(|r| r.as_str()),
-                note: change.note.map(|n| n.to_string()).unwrap_or_default(),
-                at: change.at.display_utc(),
-            })
-            .collect(),
+        history: history_rows(&state, history).await?,
         next_statuses: next_statuses(request.status),
         transfers: super::transfers::lines_of(state.store.as_ref(), &member, id).await?,
         can_write: member.roles.contains(Role::Caseworker),
         error: None,
     })?;
     Ok(html.into_response())
+}
+
+/// Status changes with the name of the staff member who made each one.
+async fn history_rows(
+    state: &AppState,
+    history: Vec<retrace_store::StatusChange>,
+) -> WebResult<Vec<templates::HistoryRow>> {
+    let mut names: BTreeMap<retrace_domain::UserId, String> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for change in history {
+        let by = match change.by {
+            Some(id) => match names.get(&id) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = state
+                        .store
+                        .user(id)
+                        .await?
+                        .map(|u| u.display_name.to_string())
+                        .unwrap_or_default();
+                    names.insert(id, name.clone());
+                    name
+                }
+            },
+            None => String::new(),
+        };
+        rows.push(templates::HistoryRow {
+            status: change.status.code(),
+            reason: change.status.closure_reason().map(|r| r.as_str()),
+            note: change.note.map(|n| n.to_string()).unwrap_or_default(),
+            at: change.at.display_utc(),
+            by,
+        });
+    }
+    Ok(rows)
 }
 
 fn next_statuses(current: RequestStatus) -> Vec<&'static str> {

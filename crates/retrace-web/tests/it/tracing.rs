@@ -204,6 +204,10 @@ async fn a_brother_found_across_organisations_and_scripts() {
     }
     let page = be.get(&format!("/requests/{request}")).await;
     assert!(page.body.contains("Contact restored"));
+    assert!(
+        page.body.contains("Test case@be.example"),
+        "each change is attributed"
+    );
 
     // The audit logs of both organisations hold every step.
     let belgian = actions(&app, story.belgium).await;
