@@ -97,6 +97,10 @@ impl MatchingService {
         self.read(|inner| inner.entries.len())
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         match self.inner.read() {
             Ok(guard) => f(&guard),
