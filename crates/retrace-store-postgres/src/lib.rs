@@ -1277,6 +1277,14 @@ impl Store for PostgresStore {
         rfl::record_candidates(&self.pool, audit, sought, found).await
     }
 
+    async fn record_candidate_lists(
+        &self,
+        audit: &AuditContext,
+        lists: &[(PersonId, Vec<NewCandidate>)],
+    ) -> StoreResult<()> {
+        rfl::record_candidate_lists(&self.pool, audit, lists).await
+    }
+
     async fn remove_candidates_of(
         &self,
         audit: &AuditContext,

@@ -1101,7 +1101,31 @@ pub(crate) async fn record_candidates(
     found: &[NewCandidate],
 ) -> StoreResult<()> {
     let mut tx = begin(pool).await?;
-    let sought_person = load_person_any(&mut tx, sought)
+    record_candidates_in(&mut tx, audit, sought, found).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Several sought persons' lists in one transaction: one commit, one wait
+/// for the disk, however many lists a saved person touched.
+pub(crate) async fn record_candidate_lists(
+    pool: &Pool,
+    audit: &AuditContext,
+    lists: &[(PersonId, Vec<NewCandidate>)],
+) -> StoreResult<()> {
+    let mut tx = begin(pool).await?;
+    for (sought, found) in lists {
+        record_candidates_in(&mut tx, audit, *sought, found).await?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+async fn record_candidates_in(
+    tx: &mut Transaction<'static, Postgres>,
+    audit: &AuditContext,
+    sought: PersonId,
+    found: &[NewCandidate],
+) -> StoreResult<()> {
+    let sought_person = load_person_any(tx, sought)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut kept: Vec<String> = Vec::with_capacity(found.len());
@@ -1112,7 +1136,7 @@ pub(crate) async fn record_candidates(
         let other_org: Option<String> =
             sqlx::query_scalar("SELECT org_id FROM persons WHERE id = $1")
                 .bind(new.other.to_string())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await
                 .map_err(db_error)?;
         let Some(other_org) = other_org else {
@@ -1129,7 +1153,7 @@ pub(crate) async fn record_candidates(
         .bind(audit.at.as_millis())
         .bind(sought.to_string())
         .bind(new.other.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         if updated.rows_affected() == 1 {
@@ -1152,11 +1176,11 @@ pub(crate) async fn record_candidates(
         .bind(CandidateStatus::Proposed.as_str())
         .bind(backend::NO_APPROVALS)
         .bind(audit.at.as_millis())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         append(
-            &mut tx,
+            tx,
             audit,
             &event(AuditAction::CandidateProposed, ObjectKind::Candidate, id),
         )
@@ -1173,10 +1197,10 @@ pub(crate) async fn record_candidates(
     .bind(sought.to_string())
     .bind(&kept)
     .bind(backend::NO_APPROVALS)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)
+    Ok(())
 }
 
 pub(crate) async fn remove_candidates_of(

@@ -58,19 +58,55 @@ macro_rules! candidate_columns {
     };
 }
 
-/// The request-list filter; `$1` is the organisation.
-macro_rules! request_filter {
-    () => {
-        " FROM tracing_requests r WHERE r.org_id = $1 \
-          AND ($2 IS NULL OR r.status = $2) \
-          AND ($3 IS NULL OR EXISTS (SELECT 1 FROM persons p \
-               WHERE p.request_id = r.id AND p.nationalities LIKE $3)) \
-          AND ($4 IS NULL OR r.created_at >= $4) \
-          AND ($5 IS NULL OR r.created_at < $5) \
-          AND ($6 IS NULL OR r.reference_key LIKE $6 ESCAPE '\\' OR EXISTS (SELECT 1 \
-               FROM persons p WHERE p.request_id = r.id AND p.search_text LIKE $6 ESCAPE '\\')) \
-          AND ($7 IS NULL OR r.id IN (SELECT value FROM json_each($7)))"
-    };
+/// The request-list filter after `prefix` (`SELECT …`): only the
+/// conditions the filter sets, so that SQLite can use the indexes on
+/// `(org_id, status, created_at)` and on the request id for a name search
+/// (a `$n IS NULL OR …` condition defeats them).
+fn request_filter<'a>(
+    prefix: &str,
+    org: OrgId,
+    filter: &'a RequestFilter,
+    nationality: Option<&'a str>,
+    text: Option<&'a str>,
+    only: Option<&'a str>,
+) -> sqlx::QueryBuilder<Sqlite> {
+    let mut query = sqlx::QueryBuilder::new(prefix);
+    query.push(" FROM tracing_requests r WHERE r.org_id = ");
+    query.push_bind(org.to_string());
+    if let Some(status) = filter.status.as_deref() {
+        query.push(" AND r.status = ").push_bind(status.to_owned());
+    }
+    if let Some(nationality) = nationality {
+        query
+            .push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND p.nationalities LIKE ")
+            .push_bind(nationality.to_owned())
+            .push(")");
+    }
+    if let Some(from) = filter.opened_from {
+        query
+            .push(" AND r.created_at >= ")
+            .push_bind(from.as_millis());
+    }
+    if let Some(before) = filter.opened_before {
+        query
+            .push(" AND r.created_at < ")
+            .push_bind(before.as_millis());
+    }
+    if let Some(text) = text {
+        query
+            .push(" AND (r.reference_key LIKE ")
+            .push_bind(text.to_owned())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND p.search_text LIKE ")
+            .push_bind(text.to_owned())
+            .push(" ESCAPE '\\'))");
+    }
+    if let Some(only) = only {
+        query
+            .push(" AND r.id IN (SELECT value FROM json_each(")
+            .push_bind(only.to_owned())
+            .push("))");
+    }
+    query
 }
 
 pub(crate) async fn begin(pool: &Pool) -> StoreResult<Transaction<'static, Sqlite>> {
@@ -561,35 +597,36 @@ pub(crate) async fn list_requests(
         .transpose()?;
     let nationality = filter.nationality.map(backend::nationality_pattern);
     let mut tx = begin(pool).await?;
-    let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*)", request_filter!()))
-        .bind(scope.org().to_string())
-        .bind(filter.status.as_deref())
-        .bind(nationality.as_deref())
-        .bind(filter.opened_from.map(|t| t.as_millis()))
-        .bind(filter.opened_before.map(|t| t.as_millis()))
-        .bind(text.as_deref())
-        .bind(only.as_deref())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-    let rows = sqlx::query(concat!(
-        "SELECT ",
-        request_columns!(),
-        request_filter!(),
-        " ORDER BY r.created_at DESC, r.id DESC LIMIT $8 OFFSET $9"
-    ))
-    .bind(scope.org().to_string())
-    .bind(filter.status.as_deref())
-    .bind(nationality.as_deref())
-    .bind(filter.opened_from.map(|t| t.as_millis()))
-    .bind(filter.opened_before.map(|t| t.as_millis()))
-    .bind(text.as_deref())
-    .bind(only.as_deref())
-    .bind(i64::from(limit))
-    .bind(i64::from(filter.offset))
-    .fetch_all(&mut *tx)
+    let total: i64 = request_filter(
+        "SELECT COUNT(*)",
+        scope.org(),
+        filter,
+        nationality.as_deref(),
+        text.as_deref(),
+        only.as_deref(),
+    )
+    .build_query_scalar()
+    .fetch_one(&mut *tx)
     .await
     .map_err(db_error)?;
+    let mut page_query = request_filter(
+        concat!("SELECT ", request_columns!()),
+        scope.org(),
+        filter,
+        nationality.as_deref(),
+        text.as_deref(),
+        only.as_deref(),
+    );
+    page_query
+        .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+        .push_bind(i64::from(limit))
+        .push(" OFFSET ")
+        .push_bind(i64::from(filter.offset));
+    let rows = page_query
+        .build()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
     let requests = rows
         .iter()
         .map(|row| request_row(row).map_err(db_error))
@@ -1103,7 +1140,31 @@ pub(crate) async fn record_candidates(
     found: &[NewCandidate],
 ) -> StoreResult<()> {
     let mut tx = begin(pool).await?;
-    let sought_person = load_person_any(&mut tx, sought)
+    record_candidates_in(&mut tx, audit, sought, found).await?;
+    tx.commit().await.map_err(db_error)
+}
+
+/// Several sought persons' lists in one transaction: one commit, one wait
+/// for the disk, however many lists a saved person touched.
+pub(crate) async fn record_candidate_lists(
+    pool: &Pool,
+    audit: &AuditContext,
+    lists: &[(PersonId, Vec<NewCandidate>)],
+) -> StoreResult<()> {
+    let mut tx = begin(pool).await?;
+    for (sought, found) in lists {
+        record_candidates_in(&mut tx, audit, *sought, found).await?;
+    }
+    tx.commit().await.map_err(db_error)
+}
+
+async fn record_candidates_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    audit: &AuditContext,
+    sought: PersonId,
+    found: &[NewCandidate],
+) -> StoreResult<()> {
+    let sought_person = load_person_any(tx, sought)
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut kept: Vec<String> = Vec::with_capacity(found.len());
@@ -1114,7 +1175,7 @@ pub(crate) async fn record_candidates(
         let other_org: Option<String> =
             sqlx::query_scalar("SELECT org_id FROM persons WHERE id = $1")
                 .bind(new.other.to_string())
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await
                 .map_err(db_error)?;
         let Some(other_org) = other_org else {
@@ -1122,6 +1183,21 @@ pub(crate) async fn record_candidates(
         };
         kept.push(new.other.to_string());
         let explanation = backend::explanation_json(&new.explanation)?;
+        // An unchanged pair is left alone: recomputing a list that did not
+        // change writes nothing, so its commit does not wait for the disk.
+        let current: Option<(i64, String)> = sqlx::query_as(
+            "SELECT score_milli, explanation FROM candidates WHERE sought_id = $1 AND other_id = $2",
+        )
+        .bind(sought.to_string())
+        .bind(new.other.to_string())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        if current.as_ref().is_some_and(|(score, text)| {
+            *score == i64::from(new.score_milli) && *text == explanation
+        }) {
+            continue;
+        }
         let updated = sqlx::query(
             "UPDATE candidates SET score_milli = $1, explanation = $2, updated_at = $3 \
              WHERE sought_id = $4 AND other_id = $5",
@@ -1131,7 +1207,7 @@ pub(crate) async fn record_candidates(
         .bind(audit.at.as_millis())
         .bind(sought.to_string())
         .bind(new.other.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         if updated.rows_affected() == 1 {
@@ -1154,11 +1230,11 @@ pub(crate) async fn record_candidates(
         .bind(CandidateStatus::Proposed.as_str())
         .bind(backend::NO_APPROVALS)
         .bind(audit.at.as_millis())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(db_error)?;
         append(
-            &mut tx,
+            tx,
             audit,
             &event(AuditAction::CandidateProposed, ObjectKind::Candidate, id),
         )
@@ -1175,10 +1251,10 @@ pub(crate) async fn record_candidates(
     .bind(sought.to_string())
     .bind(backend::to_json("candidates", &kept)?)
     .bind(backend::NO_APPROVALS)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await
     .map_err(db_error)?;
-    tx.commit().await.map_err(db_error)
+    Ok(())
 }
 
 pub(crate) async fn remove_candidates_of(

@@ -486,6 +486,13 @@ pub trait Store: Send + Sync + 'static {
         sought: PersonId,
         found: &[NewCandidate],
     ) -> StoreResult<()>;
+    /// Several lists at once, in one transaction (a saved person can touch
+    /// the lists of many sought persons).
+    async fn record_candidate_lists(
+        &self,
+        audit: &AuditContext,
+        lists: &[(PersonId, Vec<NewCandidate>)],
+    ) -> StoreResult<()>;
     /// Removes every unreleased candidate involving the person (consent
     /// withdrawn, flagged at risk).
     async fn remove_candidates_of(

@@ -93,6 +93,14 @@ impl MatchingService {
         Ok(count)
     }
 
+    pub fn len(&self) -> usize {
+        self.read(|inner| inner.entries.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         match self.inner.read() {
             Ok(guard) => f(&guard),
@@ -175,10 +183,18 @@ impl MatchingService {
         affected.push(id);
         affected.sort();
         affected.dedup();
-        for sought in affected {
-            self.recompute(store, sought, &audit).await?;
-        }
-        Ok(())
+        let threads = std::thread::available_parallelism()
+            .map(std::num::NonZeroUsize::get)
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
+            .iter()
+            .copied()
+            .zip(self.candidates_in_parallel(&affected, threads))
+            .filter_map(|(sought, list)| list.map(|list| (sought, list)))
+            .collect();
+        // One transaction for every list this change touched.
+        store.record_candidate_lists(&audit, &lists).await
     }
 
     /// Computes and stores the candidate list of every sought person in
@@ -209,6 +225,7 @@ impl MatchingService {
             .map(std::num::NonZeroUsize::get)
             .unwrap_or(1)
             .clamp(1, 8);
+        let mut pending = Vec::new();
         for batch in sought.chunks(512) {
             let lists = self.candidates_in_parallel(batch, threads);
             for (person, list) in batch.iter().zip(lists) {
@@ -221,8 +238,10 @@ impl MatchingService {
                         .count()
                 });
                 summary.with_candidates += usize::from(!list.is_empty());
-                store.record_candidates(&audit, *person, &list).await?;
+                pending.push((*person, list));
             }
+            store.record_candidate_lists(&audit, &pending).await?;
+            pending.clear();
         }
         Ok(summary)
     }
@@ -269,6 +288,10 @@ impl MatchingService {
             let mut found = Vec::new();
             for record in &entry.records {
                 for hit in inner.index.top_k(record, 50, None) {
+                    // Only lists this person can enter (or leave) change.
+                    if hit.probability < CANDIDATE_MIN_PROBABILITY {
+                        continue;
+                    }
                     if let Some(other) = person_of(&hit.id)
                         && other != id
                         && matches!(
@@ -282,19 +305,6 @@ impl MatchingService {
             }
             found
         })
-    }
-
-    /// Computes and stores the candidate list of one sought person.
-    async fn recompute(
-        &self,
-        store: &dyn Store,
-        sought: PersonId,
-        audit: &AuditContext,
-    ) -> StoreResult<()> {
-        let Some(found) = self.candidates_of(sought) else {
-            return Ok(());
-        };
-        store.record_candidates(audit, sought, &found).await
     }
 
     /// `None` when `sought` is not a sought person; an empty list when it
