@@ -80,10 +80,17 @@ pub enum AuditAction {
     MessageDelivered,
     MessageReplied,
     DataExported,
+    // Trace the Face
+    GalleryEntryCreated,
+    GalleryEntryApproved,
+    GalleryEntryTakenDown,
+    InformationReportReceived,
+    InformationReportViewed,
+    InformationReportReviewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 40] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -124,6 +131,12 @@ impl AuditAction {
         AuditAction::MessageDelivered,
         AuditAction::MessageReplied,
         AuditAction::DataExported,
+        AuditAction::GalleryEntryCreated,
+        AuditAction::GalleryEntryApproved,
+        AuditAction::GalleryEntryTakenDown,
+        AuditAction::InformationReportReceived,
+        AuditAction::InformationReportViewed,
+        AuditAction::InformationReportReviewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -168,6 +181,12 @@ impl AuditAction {
             AuditAction::MessageDelivered => "message_delivered",
             AuditAction::MessageReplied => "message_replied",
             AuditAction::DataExported => "data_exported",
+            AuditAction::GalleryEntryCreated => "gallery_entry_created",
+            AuditAction::GalleryEntryApproved => "gallery_entry_approved",
+            AuditAction::GalleryEntryTakenDown => "gallery_entry_taken_down",
+            AuditAction::InformationReportReceived => "information_report_received",
+            AuditAction::InformationReportViewed => "information_report_viewed",
+            AuditAction::InformationReportReviewed => "information_report_reviewed",
         }
     }
 
@@ -198,10 +217,12 @@ pub enum ObjectKind {
     Consent,
     Candidate,
     FamilyMessage,
+    GalleryEntry,
+    InformationReport,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 10] = [
+    pub const ALL: [ObjectKind; 12] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -212,6 +233,8 @@ impl ObjectKind {
         ObjectKind::Consent,
         ObjectKind::Candidate,
         ObjectKind::FamilyMessage,
+        ObjectKind::GalleryEntry,
+        ObjectKind::InformationReport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -226,6 +249,8 @@ impl ObjectKind {
             ObjectKind::Consent => "consent",
             ObjectKind::Candidate => "candidate",
             ObjectKind::FamilyMessage => "family_message",
+            ObjectKind::GalleryEntry => "gallery_entry",
+            ObjectKind::InformationReport => "information_report",
         }
     }
 

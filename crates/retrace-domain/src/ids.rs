@@ -74,3 +74,12 @@ typed_id!(
     /// A family message relayed between enquirer and found person.
     MessageId
 );
+typed_id!(
+    /// A Trace the Face gallery entry (staff side; the public sees only its
+    /// random reference).
+    GalleryEntryId
+);
+typed_id!(
+    /// An "I have information" report sent by a visitor of the gallery.
+    ReportId
+);
