@@ -112,6 +112,9 @@ impl FromRequestParts<AppState> for Page {
                         if roles.contains(Role::Caseworker) {
                             item("/registrations", "nav-registrations");
                         }
+                        if roles.contains(Role::Caseworker) || roles.contains(Role::Viewer) {
+                            item("/staff/gallery", "nav-gallery");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

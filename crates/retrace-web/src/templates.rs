@@ -565,3 +565,4 @@ pub struct CandidatePage<'a> {
     pub can_write: bool,
     pub notice: FormError,
 }
+pub use crate::gallery::views::*;

@@ -420,3 +420,100 @@ card-requests-title = طلبات البحث
 card-requests-text = مقدّمو الطلبات الباحثون عن أقاربهم، والأشخاص المبحوث عنهم، والتطابقات المحتملة بين المنظمات وأنظمة الكتابة.
 card-registrations-title = التسجيلات
 card-registrations-text = الأشخاص الذين يسجّلون أنفسهم بأنهم بأمان أو يبحثون عن عائلاتهم.
+
+## Trace the Face
+gallery-title = Trace the Face
+gallery-intro = أشخاص يبحثون عن أقاربهم. إذا تعرّفت على أحدهم فأخبرنا: سيتابع فريق الصليب الأحمر أو الهلال الأحمر. لا يُعرض إلا صلة القرابة المطلوبة ورقم مرجعي.
+gallery-filter-relationship = يبحث عن
+gallery-filter-region = المنطقة
+gallery-any = الكل
+gallery-filter = عرض
+gallery-empty = لا توجد صورة تطابق هذه الخيارات.
+gallery-photo-alt = صورة الشخص الذي يبحث عن قريب، المرجع
+gallery-pages = الصفحات
+gallery-previous = الصفحة السابقة
+gallery-next = الصفحة التالية
+gallery-entry-title = Trace the Face
+gallery-back = العودة إلى المعرض
+gallery-region = المنطقة
+gallery-reference = المرجع
+gallery-looking-for = يبحث عن:
+gallery-report-title = لديّ معلومات
+gallery-report-intro = تصل رسالتك إلى فريق الصليب الأحمر أو الهلال الأحمر، ولا تصل أبدًا إلى الشخص مباشرة. لا تدفع أبدًا لمن يطلب مالًا مقابل أخبار.
+gallery-report-message = ماذا تعرف؟
+gallery-report-contact = كيف نتواصل معك؟ (اختياري)
+gallery-report-language = لغة رسالتك
+gallery-report-send = إرسال
+gallery-report-expired = انتهت صلاحية النموذج. يرجى كتابة رسالتك مرة أخرى.
+gallery-report-too-fast = أُرسل النموذج بسرعة كبيرة. يرجى مراجعة رسالتك وإرسالها مرة أخرى.
+gallery-report-message-required = يرجى كتابة رسالة.
+gallery-report-message-too-long = الرسالة طويلة جدًا (4000 حرف على الأكثر).
+gallery-report-contact-too-long = بيانات التواصل طويلة جدًا (300 حرف على الأكثر).
+gallery-thanks-title = شكرًا لك
+gallery-thanks-text = أُرسلت رسالتك إلى الفريق الذي يتابع هذا الطلب. قد يتواصل معك إذا تركت وسيلة تواصل.
+gallery-publish-title = النشر في Trace the Face
+gallery-publish-intro = لا يُنشر إلا الصورة وصلات القرابة المطلوبة ومنطقة واسعة اختيارية ومرجع عشوائي. يجب تسجيل موافقة مقدّم الطلب على النشر؛ ويحتاج القاصر إلى موافقة وليّ أمره وإلى موافقة موظف ثانٍ.
+gallery-relationships-sought = صلات القرابة المطلوبة
+gallery-region-optional = منطقة واسعة (اختياري)
+gallery-no-region = لا تُعرض
+gallery-photo = الصورة (JPEG أو PNG أو WebP، بحد أقصى 10 ميغابايت)
+gallery-photo-hint = تُقص الصورة بشكل عمودي ويُعاد ترميزها: يُزال الموقع والكاميرا وسائر البيانات المخفية.
+gallery-publish = نشر
+gallery-choose-relationship = اختر صلة قرابة واحدة على الأقل.
+gallery-photo-required = اختر صورة.
+gallery-already-published = لهذا الطلب مدخل في المعرض بالفعل.
+gallery-request-closed = لا يمكن نشر طلب مغلق.
+gallery-staff-title = مدخلات المعرض
+gallery-staff-empty = لا توجد مدخلات بعد. انشر واحدًا من طلب بحث.
+gallery-status = الحالة
+gallery-status-awaiting-approval = بانتظار موافقة ثانية
+gallery-status-published = منشور
+gallery-public-page = الصفحة العامة
+gallery-posters = الملصقات
+gallery-poster = ملصق
+gallery-poster-all = اللغات الأربع
+gallery-approve = الموافقة على النشر
+gallery-take-down = إزالة (تحذف الصورة)
+gallery-publish-link = النشر في Trace the Face
+gallery-reports-title = بلاغات المعلومات
+gallery-reports-intro = رسائل أُرسلت من المعرض العام بشأن مدخلات منظمتك. لا تُحال أبدًا إلى مقدّمي الطلبات تلقائيًا: تحقق منها قبل التصرف.
+gallery-reports-empty = لا توجد بلاغات.
+gallery-report-heading = بلاغ معلومات
+gallery-report-caution = احذر الاحتيال: قد يدّعي البعض امتلاك أخبار لابتزاز المال. تحقّق قبل نقل أي شيء.
+report-status-new = جديد
+report-status-useful = مفيد
+report-status-spam = رسالة مزعجة
+report-status-linked = مرتبط بالطلب
+report-mark-new = وضع علامة جديد
+report-mark-useful = وضع علامة مفيد
+report-mark-spam = وضع علامة رسالة مزعجة
+report-mark-linked = ربط بالطلب
+poster-title = هل تعرفني؟
+poster-call = أبحث عن عائلتي. إذا كانت لديك معلومات، امسح الرمز أو تواصل مع الصليب الأحمر أو الهلال الأحمر.
+nav-gallery = المعرض
+region-western-europe = أوروبا الغربية
+region-northern-europe = أوروبا الشمالية
+region-southern-europe = أوروبا الجنوبية
+region-eastern-europe = أوروبا الشرقية
+region-north-africa = شمال أفريقيا
+region-west-africa = غرب أفريقيا
+region-central-africa = وسط أفريقيا
+region-east-africa = شرق أفريقيا
+region-southern-africa = الجنوب الأفريقي
+region-middle-east = الشرق الأوسط
+region-central-asia = آسيا الوسطى
+region-south-asia = جنوب آسيا
+region-southeast-asia = جنوب شرق آسيا
+region-east-asia = شرق آسيا
+region-latin-america = أمريكا اللاتينية والكاريبي
+region-north-america = أمريكا الشمالية
+region-oceania = أوقيانوسيا
+gallery-entries-found =
+    { $count ->
+        [zero] لا أحد
+        [one] شخص واحد
+        [two] شخصان
+        [few] { $count } أشخاص
+        [many] { $count } شخصًا
+       *[other] { $count } شخص
+    }
