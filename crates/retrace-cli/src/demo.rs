@@ -109,7 +109,7 @@ pub async fn is_loaded(store: &dyn Store) -> anyhow::Result<bool> {
 
 /// Loads the demo organisations and accounts. Refuses a database that
 /// already holds organisations, so demo accounts never mix with real ones.
-pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
+pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Result<Loaded> {
     if !store.organisations().await?.is_empty() {
         anyhow::bail!(
             "demo: the database already holds organisations; demo data loads only into an empty database"
@@ -171,6 +171,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
             },
         )
         .await?;
+    crate::demo_gallery::load(store, media_dir).await?;
     Ok(Loaded::listing(true))
 }
 

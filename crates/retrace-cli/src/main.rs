@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod demo_gallery;
 mod files;
 mod match_command;
 mod serve;
@@ -86,7 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             Command::Demo => {
                 let store = store::open(&settings).await?;
-                let loaded = demo::load(store.as_store()).await?;
+                let loaded = demo::load(store.as_store(), &settings.media_dir()).await?;
                 demo::print_sign_ins(&loaded, None);
                 store.close().await;
                 Ok(std::process::ExitCode::SUCCESS)

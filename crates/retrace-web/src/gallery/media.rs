@@ -112,3 +112,8 @@ impl MediaStore {
         Ok(removed)
     }
 }
+
+/// A new random media token (32 random bytes, URL-safe).
+pub fn new_token() -> String {
+    crate::secrets::random_token(32)
+}
