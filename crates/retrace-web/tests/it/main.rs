@@ -13,3 +13,5 @@ mod security;
 mod sign_in;
 mod tracing;
 mod tracing_access;
+mod gallery;
+mod gallery_uploads;
