@@ -49,7 +49,10 @@ fn person(name: &str) -> anyhow::Result<PersonDetails> {
 pub async fn load(store: &dyn Store, media_dir: &Path) -> anyhow::Result<usize> {
     let media = MediaStore::new(media_dir);
     for index in 0..ENTRIES {
-        let slug = ORGS.get(index % ORGS.len()).copied().unwrap_or("redcross-be");
+        let slug = ORGS
+            .get(index % ORGS.len())
+            .copied()
+            .unwrap_or("redcross-be");
         let caseworker = store
             .user_by_email(&Email::parse(&format!("caseworker@{slug}.example"))?)
             .await?

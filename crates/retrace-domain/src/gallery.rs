@@ -48,9 +48,7 @@ impl GalleryReference {
             .filter(|c| *c != '-' && !c.is_whitespace())
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        if code.len() == REFERENCE_LENGTH
-            && code.bytes().all(|b| REFERENCE_ALPHABET.contains(&b))
-        {
+        if code.len() == REFERENCE_LENGTH && code.bytes().all(|b| REFERENCE_ALPHABET.contains(&b)) {
             Ok(Self(code))
         } else {
             Err(InvalidValue::new("reference", "is not a gallery reference"))

@@ -25,7 +25,6 @@ async fn begin(pool: &Pool) -> StoreResult<sqlx::Transaction<'static, sqlx::Post
     pool.begin().await.map_err(db_error)
 }
 
-
 const ENTRY_COLUMNS: &str = "g.id, g.org_id, g.request_id, g.person_id, g.reference, \
      g.relationships, g.region, g.photo_token, g.thumb_token, g.status, g.approvals, \
      g.created_at, g.published_at";
@@ -298,7 +297,11 @@ pub(crate) async fn create_entry(
     append(
         &mut tx,
         audit,
-        &event(AuditAction::GalleryEntryCreated, ObjectKind::GalleryEntry, id),
+        &event(
+            AuditAction::GalleryEntryCreated,
+            ObjectKind::GalleryEntry,
+            id,
+        ),
     )
     .await?;
     let created = load_entry(&mut tx, scope.org(), id, false)
@@ -350,7 +353,11 @@ pub(crate) async fn approve_entry(
     append(
         &mut tx,
         audit,
-        &event(AuditAction::GalleryEntryApproved, ObjectKind::GalleryEntry, id),
+        &event(
+            AuditAction::GalleryEntryApproved,
+            ObjectKind::GalleryEntry,
+            id,
+        ),
     )
     .await?;
     let approved = load_entry(&mut tx, scope.org(), id, false)

@@ -12,17 +12,13 @@ mod gallery;
 mod rfl;
 
 use async_trait::async_trait;
-use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
-use retrace_store::{
-    GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
-    TakenDown,
-};
 use retrace_domain::{
     ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
     Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
     Text, Timestamp, UserId,
 };
+use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
@@ -31,6 +27,10 @@ use retrace_store::{
     FamilyMessage, MatchablePerson, NewCandidate, NewOrganisation, NewRequest, NewUser, OrgScope,
     Organisation, ReleaseOutcome, RequestFilter, RequestSummary, SessionRecord, StatusChange,
     Store, StoreError, StoreResult, StoredPerson, TracingRequest, UserAccount,
+};
+use retrace_store::{
+    GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
+    TakenDown,
 };
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{

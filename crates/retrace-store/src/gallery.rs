@@ -3,8 +3,8 @@
 //! information" reports visitors send about them.
 
 use retrace_domain::{
-    EntryStatus, GalleryEntryId, GalleryReference, OrgId, PersonId, Region, Relationship,
-    ReportId, ReportStatus, RequestId, Text, Timestamp, UserId,
+    EntryStatus, GalleryEntryId, GalleryReference, OrgId, PersonId, Region, Relationship, ReportId,
+    ReportStatus, RequestId, Text, Timestamp, UserId,
 };
 
 /// The names of an entry's stored image files: random tokens, never ids,

@@ -13,9 +13,9 @@
 //! test suite that both must pass.
 
 pub mod backend;
-pub mod gallery;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod gallery;
 pub mod tracing;
 
 pub use gallery::{
@@ -35,7 +35,9 @@ use retrace_domain::{
     MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
     RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, UserId,
 };
-use retrace_domain::{GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus};
+use retrace_domain::{
+    GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

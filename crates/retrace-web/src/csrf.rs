@@ -36,8 +36,7 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("multipart/form-data"));
-    let mut request = if state_changing && multipart && !request.uri().path().starts_with("/api/")
-    {
+    let mut request = if state_changing && multipart && !request.uri().path().starts_with("/api/") {
         // Uploads (Trace the Face photos) are not buffered here: the form
         // repeats the token in its action's query string instead, and the
         // route sets its own body limit.

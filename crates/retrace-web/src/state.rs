@@ -41,7 +41,10 @@ impl AppState {
             media: crate::gallery::MediaStore::new(config.media_dir.clone()),
             cache: crate::gallery::cache::GalleryCache::default(),
             page_limiter: RateLimiter::new(config.gallery_pages_per_client, config.gallery_window),
-            image_limiter: RateLimiter::new(config.gallery_images_per_client, config.gallery_window),
+            image_limiter: RateLimiter::new(
+                config.gallery_images_per_client,
+                config.gallery_window,
+            ),
             report_limiter: RateLimiter::new(
                 config.gallery_reports_per_client,
                 config.gallery_window * 60,

@@ -16,7 +16,11 @@ pub struct GalleryCache {
 }
 
 impl GalleryCache {
-    pub async fn entries(&self, store: &dyn Store, now: Timestamp) -> StoreResult<Arc<Vec<PublicEntry>>> {
+    pub async fn entries(
+        &self,
+        store: &dyn Store,
+        now: Timestamp,
+    ) -> StoreResult<Arc<Vec<PublicEntry>>> {
         if let Ok(slot) = self.slot.read()
             && let Some((loaded, entries)) = slot.as_ref()
             && now.since(*loaded) < LIFETIME

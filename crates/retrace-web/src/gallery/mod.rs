@@ -5,9 +5,9 @@
 pub mod cache;
 pub mod media;
 pub mod pdf;
+pub mod photo;
 pub mod poster;
 pub mod views;
-pub mod photo;
 
 pub use media::MediaStore;
 pub use photo::{PhotoError, ProcessedPhoto, demo_photo, demo_portrait, process_upload};

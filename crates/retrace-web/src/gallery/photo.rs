@@ -136,7 +136,11 @@ fn crop_portrait(image: &RgbImage) -> RgbImage {
     image::imageops::crop_imm(image, x, y, crop_w.max(1), crop_h.max(1)).to_image()
 }
 
-fn encode(image: &RgbImage, (width, height): (u32, u32), quality: u8) -> Result<Vec<u8>, PhotoError> {
+fn encode(
+    image: &RgbImage,
+    (width, height): (u32, u32),
+    quality: u8,
+) -> Result<Vec<u8>, PhotoError> {
     // A cheap halving first keeps the filtered resize of 40 MP photos fast.
     let mut source = image.clone();
     while source.width() >= width * 4 {

@@ -67,7 +67,11 @@ pub async fn index(
         .and_then(|p| p.parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, 10_000);
-    let all = state.gallery.cache.entries(state.store.as_ref(), now).await?;
+    let all = state
+        .gallery
+        .cache
+        .entries(state.store.as_ref(), now)
+        .await?;
     let matching: Vec<&PublicEntry> = all
         .iter()
         .filter(|e| relationship.is_none_or(|r| e.relationships.contains(&r)))
@@ -151,7 +155,11 @@ pub fn looking_for(lang: Lang, relationships: &[Relationship]) -> String {
                 .to_lowercase()
         })
         .collect();
-    format!("{} {}", lang.t("gallery-looking-for"), names.join(separator))
+    format!(
+        "{} {}",
+        lang.t("gallery-looking-for"),
+        names.join(separator)
+    )
 }
 
 // ---------------------------------------------------------------- entry
@@ -322,7 +330,12 @@ pub async fn photo(
     if !valid_token(token) || !state.store.published_media(token).await? {
         return Err(WebError::NotFound);
     }
-    let bytes = state.gallery.media.read(token).await.ok_or(WebError::NotFound)?;
+    let bytes = state
+        .gallery
+        .media
+        .read(token)
+        .await
+        .ok_or(WebError::NotFound)?;
     Ok(jpeg(bytes))
 }
 

@@ -84,11 +84,7 @@ pub async fn list(
             created: entry.created_at.display_utc(),
         })
         .collect();
-    Ok(render(&templates::StaffGalleryPage {
-        page: &page,
-        rows,
-    })?
-    .into_response())
+    Ok(render(&templates::StaffGalleryPage { page: &page, rows })?.into_response())
 }
 
 // ---------------------------------------------------------------- publish
@@ -108,7 +104,11 @@ pub async fn new_form(
     let id: RequestId = parse_path(query.request.as_deref().unwrap_or_default())?;
     let request = state
         .store
-        .request(&audit(&member, &state, "gallery publication"), &member.scope(), id)
+        .request(
+            &audit(&member, &state, "gallery publication"),
+            &member.scope(),
+            id,
+        )
         .await?
         .ok_or(WebError::NotFound)?;
     let sought: Vec<&'static str> = request
@@ -298,7 +298,10 @@ pub async fn show(
         can_write: member.roles.contains(retrace_domain::Role::Caseworker),
         can_approve: awaiting && !entry.approvals.contains(&member.id()),
         public_link: (!awaiting).then(|| format!("/gallery/{}", entry.reference)),
-        languages: Lang::ALL.iter().map(|l| (l.code(), l.native_name())).collect(),
+        languages: Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect(),
     })?
     .into_response())
 }
@@ -397,7 +400,8 @@ pub async fn poster(
     if entry.status != EntryStatus::Published {
         return Err(WebError::NotFound);
     }
-    let poster = crate::gallery::poster::Poster::of(&state, &entry, &poster_languages(&query, page.lang))?;
+    let poster =
+        crate::gallery::poster::Poster::of(&state, &entry, &poster_languages(&query, page.lang))?;
     Ok(render(&templates::PosterPage {
         page: &page,
         id: entry.id.to_string(),

@@ -145,9 +145,11 @@ fn gallery_routes() -> Router<AppState> {
         .route("/static/gallery.css", get(gallery::stylesheet))
         .route(
             "/staff/gallery",
-            get(gallery_staff::list).post(gallery_staff::publish).layer(
-                DefaultBodyLimit::max(crate::gallery::photo::MAX_UPLOAD_BYTES + 64 * 1024),
-            ),
+            get(gallery_staff::list)
+                .post(gallery_staff::publish)
+                .layer(DefaultBodyLimit::max(
+                    crate::gallery::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
         )
         .route("/staff/gallery/new", get(gallery_staff::new_form))
         .route("/staff/gallery/{id}", get(gallery_staff::show))
@@ -161,7 +163,10 @@ fn gallery_routes() -> Router<AppState> {
             "/staff/gallery/{id}/poster.pdf",
             get(gallery_staff::poster_pdf),
         )
-        .route("/staff/gallery/{id}/{kind}", get(gallery_staff::staff_photo))
+        .route(
+            "/staff/gallery/{id}/{kind}",
+            get(gallery_staff::staff_photo),
+        )
         .route("/staff/reports", get(gallery_staff::reports))
         .route("/staff/reports/{id}", get(gallery_staff::report))
         .route(

@@ -80,7 +80,10 @@ fn every_hostile_upload_is_refused_or_cleaned() {
             (Ok(photo), None) => {
                 assert_clean_jpeg(&photo.photo, name);
                 assert_clean_jpeg(&photo.thumbnail, name);
-                assert!(photo.thumbnail.len() < 30 * 1024, "{name}: thumbnail too big");
+                assert!(
+                    photo.thumbnail.len() < 30 * 1024,
+                    "{name}: thumbnail too big"
+                );
                 let decoded = image::load_from_memory(&photo.photo).unwrap();
                 assert_eq!((decoded.width(), decoded.height()), (480, 640), "{name}");
             }
@@ -272,7 +275,10 @@ fn regenerate_corpus() {
             &[
                 png_chunk(b"eXIf", &exif_tiff(1)),
                 png_chunk(b"tEXt", b"Comment\0secret comment GPS 50.85N"),
-                png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>GPS</x:xmpmeta>"),
+                png_chunk(
+                    b"iTXt",
+                    b"XML:com.adobe.xmp\0\0\0\0\0<x:xmpmeta>GPS</x:xmpmeta>",
+                ),
             ],
         ),
     );
@@ -295,10 +301,7 @@ fn regenerate_corpus() {
     write("truncated.jpg", &base[..base.len() / 3]);
     write("truncated.png", &base_png[..base_png.len() * 2 / 3]);
     // 7000 × 7000 black pixels (49 MP, 147 MB decoded) in a small file.
-    write(
-        "bomb-49-megapixels.png",
-        &png(&RgbImage::new(7000, 7000)),
-    );
+    write("bomb-49-megapixels.png", &png(&RgbImage::new(7000, 7000)));
     // A header claiming 100000 × 100000 pixels over a few bytes of data.
     let mut ihdr = 100_000u32.to_be_bytes().to_vec();
     ihdr.extend_from_slice(&100_000u32.to_be_bytes());

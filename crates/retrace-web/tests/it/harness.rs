@@ -100,8 +100,7 @@ impl TestApp {
         let clock = Arc::new(TestClock(AtomicI64::new(1_780_272_000_000)));
         let mut config = WebConfig::new(SecretKey::from_bytes([7; 32]));
         config.secure_cookies = false;
-        config.media_dir =
-            std::env::temp_dir().join(format!("retrace-test-media-{}", uuid_like()));
+        config.media_dir = std::env::temp_dir().join(format!("retrace-test-media-{}", uuid_like()));
         adjust(&mut config);
         let media_dir = config.media_dir.clone();
         let state = AppState::new(store.clone(), clock.clone(), config);

@@ -8,10 +8,10 @@
 
 mod access;
 mod api;
+mod gallery;
+mod gallery_uploads;
 mod harness;
 mod security;
 mod sign_in;
 mod tracing;
 mod tracing_access;
-mod gallery;
-mod gallery_uploads;
