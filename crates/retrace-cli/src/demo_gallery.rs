@@ -13,8 +13,19 @@ use retrace_store::{AuditContext, MediaTokens, NewGalleryEntry, NewRequest, OrgS
 use retrace_web::gallery::{MediaStore, demo_photo, media::new_token};
 use std::path::Path;
 
-/// How many entries the demo publishes.
+/// How many entries the demo publishes; `RETRACE_DEMO_GALLERY_ENTRIES`
+/// raises it for benchmarks (`bench/gallery.sh` loads 10,000).
 pub const ENTRIES: usize = 24;
+
+fn entries() -> usize {
+    std::env::var("RETRACE_DEMO_GALLERY_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ENTRIES)
+}
+
+/// Distinct portraits drawn; larger demos reuse them under new file names.
+const PORTRAITS: u64 = 48;
 
 const ORGS: [&str; 3] = ["redcross-be", "redcross-fr", "icrc-lb"];
 
@@ -48,7 +59,9 @@ fn person(name: &str) -> anyhow::Result<PersonDetails> {
 /// Publishes the demo entries. Called by `demo::load` on an empty database.
 pub async fn load(store: &dyn Store, media_dir: &Path) -> anyhow::Result<usize> {
     let media = MediaStore::new(media_dir);
-    for index in 0..ENTRIES {
+    let count = entries();
+    let mut portraits = std::collections::HashMap::new();
+    for index in 0..count {
         let slug = ORGS
             .get(index % ORGS.len())
             .copied()
@@ -111,7 +124,14 @@ pub async fn load(store: &dyn Store, media_dir: &Path) -> anyhow::Result<usize> 
                 },
             )
             .await?;
-        let photo = demo_photo(0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(n as u64))?;
+        let seed = (n as u64) % PORTRAITS + 1;
+        let photo = match portraits.get(&seed) {
+            Some(photo) => photo,
+            None => {
+                let drawn = demo_photo(0x9e37_79b9_7f4a_7c15_u64.wrapping_mul(seed))?;
+                portraits.entry(seed).or_insert(drawn)
+            }
+        };
         let tokens = MediaTokens {
             photo: new_token(),
             thumbnail: new_token(),
@@ -136,5 +156,5 @@ pub async fn load(store: &dyn Store, media_dir: &Path) -> anyhow::Result<usize> 
             )
             .await?;
     }
-    Ok(ENTRIES)
+    Ok(count)
 }

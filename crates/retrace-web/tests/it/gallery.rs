@@ -667,4 +667,22 @@ async fn posters_show_the_reference_the_qr_code_and_the_chosen_languages() {
     assert!(poster.body.contains("dir=\"rtl\""));
     assert!(poster.body.contains("أخ") || poster.body.contains("يبحث"));
     assert!(!poster.body.contains("Ahmad"));
+    let (status, headers, pdf) = be
+        .get_bytes(&format!(
+            "/staff/gallery/{entry}/poster.pdf?lang=en,fr,es,ar"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    for marker in [&b"/DCTDecode"[..], b"/Photo Do"] {
+        assert!(pdf.windows(marker.len()).any(|w| w == marker));
+    }
+    for marker in [&b"Exif"[..], b"GPS", b"Ahmad"] {
+        assert!(!pdf.windows(marker.len()).any(|w| w == marker));
+    }
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("poster.pdf"), &pdf).unwrap();
+    }
 }
