@@ -192,7 +192,7 @@ fn jpeg_size(jpeg: &[u8]) -> Option<(u16, u16)> {
         }
         let marker = *jpeg.get(at + 1)?;
         let len = usize::from(*jpeg.get(at + 2)?) << 8 | usize::from(*jpeg.get(at + 3)?);
-        if matches!(marker, 0xC0 | 0xC1 | 0xC2) {
+        if matches!(marker, 0xC0..=0xC2) {
             let h = u16::from(*jpeg.get(at + 5)?) << 8 | u16::from(*jpeg.get(at + 6)?);
             let w = u16::from(*jpeg.get(at + 7)?) << 8 | u16::from(*jpeg.get(at + 8)?);
             return Some((w, h));
