@@ -1,5 +1,5 @@
 //! The poster as a one-page A4 PDF, written by hand (see
-//! `docs/adr/0004-poster-pdf.md`): the re-encoded JPEG embedded as is
+//! `docs/adr/0004-gallery-photos-and-posters.md`): the re-encoded JPEG embedded as is
 //! (DCTDecode), the QR code as filled squares, and text shaped with
 //! rustybuzz (Arabic joined and laid out right to left) and drawn as the
 //! glyphs' vector outlines, so no font file is embedded or subset.
