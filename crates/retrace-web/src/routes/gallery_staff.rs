@@ -111,6 +111,13 @@ pub async fn new_form(
         )
         .await?
         .ok_or(WebError::NotFound)?;
+    if let Some(entry) = state
+        .store
+        .gallery_entry_for_request(&member.scope(), id)
+        .await?
+    {
+        return Ok(Redirect::to(&format!("/staff/gallery/{}", entry.id)).into_response());
+    }
     let sought: Vec<&'static str> = request
         .sought
         .iter()

@@ -132,9 +132,12 @@ async fn publication_needs_consent_and_shows_only_public_fields() {
     consent(&be, &person, "self").await;
     let response = publish(&be, &request).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
-    // A second entry for the same request is refused.
+    // A second entry for the same request is refused; the form leads to
+    // the existing entry.
     let again = publish(&be, &request).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = be.get(&format!("/staff/gallery/new?request={request}")).await;
+    assert_eq!(form.location(), response.location());
     assert_eq!(media_files(&app).len(), 2, "a photo and a thumbnail");
     #[cfg(unix)]
     for file in media_files(&app) {
