@@ -136,7 +136,9 @@ async fn publication_needs_consent_and_shows_only_public_fields() {
     // the existing entry.
     let again = publish(&be, &request).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let form = be.get(&format!("/staff/gallery/new?request={request}")).await;
+    let form = be
+        .get(&format!("/staff/gallery/new?request={request}"))
+        .await;
     assert_eq!(form.location(), response.location());
     assert_eq!(media_files(&app).len(), 2, "a photo and a thumbnail");
     #[cfg(unix)]
