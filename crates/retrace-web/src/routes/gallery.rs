@@ -26,6 +26,12 @@ use std::net::IpAddr;
 
 pub const PAGE_SIZE: usize = 24;
 const HONEYPOT_FIELD: &str = "website";
+/// Asks search engines not to index gallery pages or images, so photos do
+/// not turn up in image search and reverse-image search.
+pub const NO_INDEX: (header::HeaderName, &str) = (
+    header::HeaderName::from_static("x-robots-tag"),
+    "noindex, noimageindex, noarchive",
+);
 
 fn limit(limiter: &crate::ratelimit::RateLimiter, client: IpAddr, now: Timestamp) -> WebResult<()> {
     if limiter.allow(client, now) {
@@ -116,7 +122,7 @@ pub async fn index(
         previous: (number > 1).then(|| link(number - 1)),
         next: (number < pages).then(|| link(number + 1)),
     })?;
-    Ok(html.into_response())
+    Ok(([NO_INDEX], html).into_response())
 }
 
 pub fn relationship_options(page: &Page) -> Vec<(&'static str, String)> {
@@ -233,7 +239,7 @@ fn render_entry(
         languages: page.languages(),
         error,
     })?;
-    Ok((status, html).into_response())
+    Ok((status, [NO_INDEX], html).into_response())
 }
 
 pub async fn report(
@@ -346,6 +352,7 @@ pub fn jpeg(bytes: Vec<u8>) -> Response {
         [
             (header::CONTENT_TYPE, "image/jpeg"),
             (header::CACHE_CONTROL, "no-store"),
+            NO_INDEX,
         ],
         bytes,
     )

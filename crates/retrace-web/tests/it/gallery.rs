@@ -157,6 +157,15 @@ async fn publication_needs_consent_and_shows_only_public_fields() {
     let entry = visitor.get(&link).await;
     assert_eq!(entry.status, StatusCode::OK);
     for page in [&gallery, &entry] {
+        assert!(
+            page.headers["x-robots-tag"]
+                .to_str()
+                .unwrap()
+                .contains("noindex")
+        );
+        assert_eq!(page.headers["cache-control"], "no-store");
+    }
+    for page in [&gallery, &entry] {
         assert!(page.body.contains("brother"), "the relationship is shown");
         assert!(page.body.contains("Middle East"));
         // Random values (CSRF token, signed stamp, image tokens) could
@@ -198,6 +207,12 @@ async fn publication_needs_consent_and_shows_only_public_fields() {
         let (status, headers, bytes) = visitor.get_bytes(&src).await;
         assert_eq!(status, StatusCode::OK, "{src}");
         assert_eq!(headers["content-type"], "image/jpeg");
+        assert!(
+            headers["x-robots-tag"]
+                .to_str()
+                .unwrap()
+                .contains("noimageindex")
+        );
         assert_clean_jpeg(&bytes, &src);
     }
     // Guessed image names and references are simply missing.
