@@ -124,7 +124,7 @@ pub async fn is_loaded(store: &dyn Store) -> anyhow::Result<bool> {
 
 /// Loads the demo organisations and accounts. Refuses a database that
 /// already holds organisations, so demo accounts never mix with real ones.
-pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
+pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Result<Loaded> {
     if !store.organisations().await?.is_empty() {
         anyhow::bail!(
             "demo: the database already holds organisations; demo data loads only into an empty database"
@@ -196,6 +196,7 @@ pub async fn load(store: &dyn Store) -> anyhow::Result<Loaded> {
         DEMO_REQUESTS,
     )?;
     let data = plan.store(store, &generator_orgs).await?;
+    crate::demo_gallery::load(store, media_dir).await?;
     let year = now.to_offset_date_time().year();
     let matching = retrace_web::MatchingService::new(year);
     matching.load(store).await?;
@@ -280,10 +281,10 @@ pub async fn load_into(
 ) -> anyhow::Result<Loaded> {
     match crate::store::open_for_bulk_load(settings).await? {
         Some(bulk) => {
-            let loaded = load(bulk.as_store()).await;
+            let loaded = load(bulk.as_store(), &settings.media_dir()).await;
             bulk.close().await;
             loaded
         }
-        None => load(store.as_store()).await,
+        None => load(store.as_store(), &settings.media_dir()).await,
     }
 }

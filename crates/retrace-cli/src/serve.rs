@@ -57,6 +57,10 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     config.session_absolute =
         Duration::from_secs(u64::from(settings.session_absolute_hours) * 3600);
     config.sign_in_attempts_per_client = settings.sign_in_attempts_per_client;
+    config.media_dir = settings.media_dir();
+    config.public_url = settings.browse_url();
+    config.gallery_pages_per_client = settings.gallery_requests_per_client;
+    config.gallery_images_per_client = settings.gallery_requests_per_client.saturating_mul(5);
     let idle = config.session_idle;
     let absolute = config.session_absolute;
 
@@ -68,6 +72,10 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         .await
         .context("database_url: cannot read the persons for the matching index")?;
     tracing::info!(persons = indexed, "matching index built");
+    match state.sweep_gallery_media().await {
+        Ok(removed) => tracing::info!(removed, "gallery media checked"),
+        Err(err) => tracing::warn!(error = %err, "could not check the gallery media"),
+    }
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Keys that may come from `RETRACE_*` variables. Listed so that variables
 /// meant for other tools (`RETRACE_TEST_POSTGRES_URL`) are not taken for
 /// settings, while every key of the file can still be overridden.
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 11] = [
     "database_url",
     "listen",
     "data_dir",
@@ -24,6 +24,8 @@ const ENV_KEYS: [&str; 9] = [
     "session_idle_minutes",
     "session_absolute_hours",
     "sign_in_attempts_per_client",
+    "media_dir",
+    "gallery_requests_per_client",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,6 +48,12 @@ pub struct Settings {
     pub session_idle_minutes: u32,
     pub session_absolute_hours: u32,
     pub sign_in_attempts_per_client: u32,
+    /// Trace the Face photos and thumbnails (files 0600). Defaults to
+    /// `<data_dir>/media`.
+    pub media_dir: Option<PathBuf>,
+    /// Public gallery pages one client may load per minute (images: five
+    /// times as many). Raise it for benchmarks only.
+    pub gallery_requests_per_client: u32,
 }
 
 impl Default for Settings {
@@ -60,6 +68,8 @@ impl Default for Settings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             sign_in_attempts_per_client: 30,
+            media_dir: None,
+            gallery_requests_per_client: 120,
         }
     }
 }
@@ -117,6 +127,9 @@ impl Settings {
         if u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
             bail!("session_idle_minutes: must not exceed session_absolute_hours");
         }
+        if self.gallery_requests_per_client == 0 {
+            bail!("gallery_requests_per_client: must be at least 1");
+        }
         if self.sign_in_attempts_per_client == 0 {
             bail!("sign_in_attempts_per_client: must be at least 1");
         }
@@ -138,6 +151,12 @@ impl Settings {
             Some(url) => url.is_https(),
             None => !self.listen.ip().is_loopback(),
         }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
     }
 
     pub fn secret_key_path(&self) -> PathBuf {

@@ -85,10 +85,17 @@ pub enum AuditAction {
     TransferDeclined,
     TransferRevoked,
     CandidateRemoved,
+    // Trace the Face
+    GalleryEntryCreated,
+    GalleryEntryApproved,
+    GalleryEntryTakenDown,
+    InformationReportReceived,
+    InformationReportViewed,
+    InformationReportReviewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 51] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -134,6 +141,12 @@ impl AuditAction {
         AuditAction::TransferDeclined,
         AuditAction::TransferRevoked,
         AuditAction::CandidateRemoved,
+        AuditAction::GalleryEntryCreated,
+        AuditAction::GalleryEntryApproved,
+        AuditAction::GalleryEntryTakenDown,
+        AuditAction::InformationReportReceived,
+        AuditAction::InformationReportViewed,
+        AuditAction::InformationReportReviewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -183,6 +196,12 @@ impl AuditAction {
             AuditAction::TransferDeclined => "transfer_declined",
             AuditAction::TransferRevoked => "transfer_revoked",
             AuditAction::CandidateRemoved => "candidate_removed",
+            AuditAction::GalleryEntryCreated => "gallery_entry_created",
+            AuditAction::GalleryEntryApproved => "gallery_entry_approved",
+            AuditAction::GalleryEntryTakenDown => "gallery_entry_taken_down",
+            AuditAction::InformationReportReceived => "information_report_received",
+            AuditAction::InformationReportViewed => "information_report_viewed",
+            AuditAction::InformationReportReviewed => "information_report_reviewed",
         }
     }
 
@@ -214,10 +233,12 @@ pub enum ObjectKind {
     Candidate,
     FamilyMessage,
     Transfer,
+    GalleryEntry,
+    InformationReport,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 11] = [
+    pub const ALL: [ObjectKind; 13] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -229,6 +250,8 @@ impl ObjectKind {
         ObjectKind::Candidate,
         ObjectKind::FamilyMessage,
         ObjectKind::Transfer,
+        ObjectKind::GalleryEntry,
+        ObjectKind::InformationReport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -244,6 +267,8 @@ impl ObjectKind {
             ObjectKind::Candidate => "candidate",
             ObjectKind::FamilyMessage => "family_message",
             ObjectKind::Transfer => "transfer",
+            ObjectKind::GalleryEntry => "gallery_entry",
+            ObjectKind::InformationReport => "information_report",
         }
     }
 

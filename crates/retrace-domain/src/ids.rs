@@ -78,3 +78,12 @@ typed_id!(
     /// A transfer of a tracing request to an organisation in another country.
     TransferId
 );
+typed_id!(
+    /// A Trace the Face gallery entry (staff side; the public sees only its
+    /// random reference).
+    GalleryEntryId
+);
+typed_id!(
+    /// An "I have information" report sent by a visitor of the gallery.
+    ReportId
+);

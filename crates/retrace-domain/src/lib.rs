@@ -11,6 +11,7 @@ pub mod candidate;
 pub mod clock;
 pub mod consent;
 pub mod dates;
+pub mod gallery;
 pub mod ids;
 pub mod org;
 pub mod password;
@@ -29,8 +30,13 @@ pub use consent::{
     LawfulBasis, NewConsent, ReleaseDecision, ReleaseRefusal, SharingScope,
 };
 pub use dates::{AgeEstimate, PartialDate};
+pub use gallery::{
+    EntryStatus, GalleryReference, PublicationDecision, PublicationRefusal, Region, ReportStatus,
+    publication_decision,
+};
 pub use ids::{
-    ApiTokenId, CandidateId, ConsentId, MessageId, OrgId, PersonId, RequestId, TransferId, UserId,
+    ApiTokenId, CandidateId, ConsentId, GalleryEntryId, MessageId, OrgId, PersonId, ReportId,
+    RequestId, TransferId, UserId,
 };
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};

@@ -8,6 +8,7 @@
 //! or not at all. Queries are written for PostgreSQL only and checked by
 //! the shared conformance suite (see `docs/adr/0001-sql-per-backend.md`).
 
+mod gallery;
 mod rfl;
 mod transfers;
 
@@ -18,6 +19,7 @@ use retrace_domain::{
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
     Text, Timestamp, TransferId, TransferShare, UserId,
 };
+use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
@@ -27,6 +29,10 @@ use retrace_store::{
     NewUser, OrgScope, Organisation, ReleaseOutcome, RequestFilter, RequestSummary, SessionRecord,
     StatusChange, Store, StoreError, StoreResult, StoredPerson, TracingRequest, Transfer,
     TransferView, UserAccount,
+};
+use retrace_store::{
+    GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
+    TakenDown,
 };
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
@@ -1422,4 +1428,112 @@ impl Store for PostgresStore {
     }
 
     // ----- Transfers (end) ----------------------------------------------
+    // Trace the Face
+
+    async fn create_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewGalleryEntry,
+    ) -> StoreResult<GalleryEntry> {
+        gallery::create_entry(&self.pool, audit, scope, new).await
+    }
+
+    async fn approve_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
+        gallery::approve_entry(&self.pool, audit, scope, id).await
+    }
+
+    async fn gallery_entry(
+        &self,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        gallery::entry_in(&self.pool, scope, id).await
+    }
+
+    async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>> {
+        gallery::entries_in(&self.pool, scope).await
+    }
+
+    async fn gallery_entry_for_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        gallery::entry_for_request(&self.pool, scope, request).await
+    }
+
+    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>> {
+        gallery::published_entries(&self.pool).await
+    }
+
+    async fn published_entry(
+        &self,
+        reference: &GalleryReference,
+    ) -> StoreResult<Option<PublicEntry>> {
+        gallery::published_entry(&self.pool, reference).await
+    }
+
+    async fn published_media(&self, token: &str) -> StoreResult<bool> {
+        gallery::published_media(&self.pool, token).await
+    }
+
+    async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool> {
+        gallery::scoped_media(&self.pool, scope, token).await
+    }
+
+    async fn all_media_tokens(&self) -> StoreResult<Vec<String>> {
+        gallery::all_media_tokens(&self.pool).await
+    }
+
+    async fn take_down_gallery(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        target: TakedownTarget,
+    ) -> StoreResult<TakenDown> {
+        gallery::take_down(&self.pool, audit, scope, target).await
+    }
+
+    async fn create_report(
+        &self,
+        audit: &AuditContext,
+        reference: &GalleryReference,
+        report: &NewReport,
+    ) -> StoreResult<ReportId> {
+        gallery::create_report(&self.pool, audit, reference, report).await
+    }
+
+    async fn reports(
+        &self,
+        scope: &OrgScope,
+        status: Option<ReportStatus>,
+        limit: u32,
+    ) -> StoreResult<Vec<InformationReport>> {
+        gallery::reports(&self.pool, scope, status, limit).await
+    }
+
+    async fn report(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>> {
+        gallery::report_viewed(&self.pool, audit, scope, id).await
+    }
+
+    async fn set_report_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+        status: ReportStatus,
+    ) -> StoreResult<InformationReport> {
+        gallery::set_report_status(&self.pool, audit, scope, id, status).await
+    }
 }

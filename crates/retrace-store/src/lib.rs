@@ -15,9 +15,14 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod gallery;
 pub mod tracing;
 pub mod transfers;
 
+pub use gallery::{
+    GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
+    TakedownTarget, TakenDown,
+};
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, PersonRole, Release,
     ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange, StoredPerson,
@@ -34,6 +39,9 @@ use retrace_domain::{
     MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
     RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, TransferId,
     TransferShare, UserId,
+};
+use retrace_domain::{
+    GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +81,10 @@ pub enum StoreError {
     /// Anything else the database driver reports: I/O, SQL errors.
     #[error("database error: {0}")]
     Database(String),
+    /// Trace the Face: the person may not be published (no consent, at
+    /// risk, a minor without a guardian's consent or a second approver).
+    #[error("{}", .0.message())]
+    PublicationRefused(PublicationRefusal),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -622,4 +634,88 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Transfer>;
 
     // ----- Transfers (end) ----------------------------------------------
+    // Trace the Face
+
+    /// Creates the entry of a request's enquirer. Refused (`Invalid`-like
+    /// `Refused`) without an active publication consent; a minor's entry
+    /// waits for a second approval. `Conflict { field: "request" }` when the
+    /// request already has an entry, `NotFound` for another organisation's
+    /// or a closed request.
+    async fn create_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewGalleryEntry,
+    ) -> StoreResult<GalleryEntry>;
+    /// A second, different staff member approves a minor's entry.
+    async fn approve_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry>;
+    async fn gallery_entry(
+        &self,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<Option<GalleryEntry>>;
+    /// The organisation's entries, newest first.
+    async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>>;
+    /// The entry of one request, if any.
+    async fn gallery_entry_for_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Option<GalleryEntry>>;
+    /// Every published entry, newest first: the public gallery (public
+    /// fields only, read by the web layer into its page cache).
+    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>>;
+    /// One published entry by its reference.
+    async fn published_entry(
+        &self,
+        reference: &GalleryReference,
+    ) -> StoreResult<Option<PublicEntry>>;
+    /// Whether `token` names a stored file of a published entry.
+    async fn published_media(&self, token: &str) -> StoreResult<bool>;
+    /// Whether `token` names a stored file of one of the scope's entries.
+    async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool>;
+    /// Every stored media token, for removing files that no entry owns.
+    async fn all_media_tokens(&self) -> StoreResult<Vec<String>>;
+    /// Deletes the targeted entries (and their media tokens) in one
+    /// transaction with their audit entries; returns what went.
+    async fn take_down_gallery(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        target: TakedownTarget,
+    ) -> StoreResult<TakenDown>;
+    /// A visitor's report about a published entry, queued for the owning
+    /// organisation. `NotFound` when no published entry has the reference.
+    async fn create_report(
+        &self,
+        audit: &AuditContext,
+        reference: &GalleryReference,
+        report: &NewReport,
+    ) -> StoreResult<ReportId>;
+    /// The organisation's reports, newest first, optionally of one status.
+    async fn reports(
+        &self,
+        scope: &OrgScope,
+        status: Option<ReportStatus>,
+        limit: u32,
+    ) -> StoreResult<Vec<InformationReport>>;
+    /// One report; audited as `information_report_viewed`.
+    async fn report(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>>;
+    async fn set_report_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+        status: ReportStatus,
+    ) -> StoreResult<InformationReport>;
 }

@@ -1,4 +1,5 @@
 use crate::SecretKey;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// What the web layer needs to know about its deployment. Built by the CLI
@@ -21,6 +22,23 @@ pub struct WebConfig {
     pub lockout_threshold: u32,
     /// Shown in authenticator apps next to the account.
     pub totp_issuer: String,
+    // Trace the Face
+    /// Where gallery photos and thumbnails are stored (files 0600). The CLI
+    /// sets `<data_dir>/media`.
+    pub media_dir: PathBuf,
+    /// The address people reach retrace at: poster QR codes point there.
+    pub public_url: String,
+    /// Public gallery pages one client may load per window.
+    pub gallery_pages_per_client: u32,
+    /// Gallery images one client may load per window.
+    pub gallery_images_per_client: u32,
+    /// "I have information" reports one client may send per window.
+    pub gallery_reports_per_client: u32,
+    pub gallery_window: Duration,
+    /// A report form submitted sooner than this after it was served is
+    /// taken for a bot; one older than `report_form_lifetime` has expired.
+    pub report_min_delay: Duration,
+    pub report_form_lifetime: Duration,
 }
 
 impl WebConfig {
@@ -34,6 +52,14 @@ impl WebConfig {
             sign_in_window: Duration::from_secs(5 * 60),
             lockout_threshold: 5,
             totp_issuer: "retrace".to_owned(),
+            media_dir: PathBuf::from("data/media"),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            gallery_pages_per_client: 120,
+            gallery_images_per_client: 600,
+            gallery_reports_per_client: 5,
+            gallery_window: Duration::from_secs(60),
+            report_min_delay: Duration::from_secs(3),
+            report_form_lifetime: Duration::from_secs(2 * 60 * 60),
         }
     }
 }

@@ -31,7 +31,39 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    let mut request = if state_changing && !request.uri().path().starts_with("/api/") {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("multipart/form-data"));
+    let mut request = if state_changing && multipart && !request.uri().path().starts_with("/api/") {
+        // Uploads (Trace the Face photos) are not buffered here: the form
+        // repeats the token in its action's query string instead, and the
+        // route sets its own body limit.
+        let submitted = request
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| {
+                request
+                    .uri()
+                    .query()
+                    .and_then(|query| form_urlencoded_field(query.as_bytes(), CSRF_FIELD))
+            });
+        let valid = match (&existing, submitted) {
+            (Some(expected), Some(given)) => {
+                bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+            }
+            _ => false,
+        };
+        if !valid {
+            let mut response = WebError::Csrf.into_response();
+            response.extensions_mut().insert(CsrfToken(token.clone()));
+            return response;
+        }
+        request
+    } else if state_changing && !request.uri().path().starts_with("/api/") {
         let (parts, body) = request.into_parts();
         let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
             Ok(bytes) => bytes,

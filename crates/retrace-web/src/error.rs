@@ -27,6 +27,8 @@ pub enum WebError {
     PayloadTooLarge,
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("too many requests: wait a minute and try again")]
+    RateLimited,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -54,6 +56,7 @@ impl WebError {
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            WebError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +73,7 @@ impl WebError {
             WebError::Csrf => "csrf",
             WebError::PayloadTooLarge => "payload_too_large",
             WebError::MethodNotAllowed => "method_not_allowed",
+            WebError::RateLimited => "rate_limited",
             WebError::Internal(_) => "internal",
         }
     }
@@ -91,6 +95,9 @@ impl From<StoreError> for WebError {
                 field: field.to_owned(),
                 message: message.to_owned(),
             },
+            StoreError::PublicationRefused(refusal) => {
+                WebError::invalid("consent", refusal.message())
+            }
             other => WebError::Internal(other.to_string()),
         }
     }

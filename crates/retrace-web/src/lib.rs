@@ -14,6 +14,7 @@ mod config;
 mod csrf;
 mod error;
 mod forms;
+pub mod gallery;
 mod i18n;
 mod identity;
 mod matching;

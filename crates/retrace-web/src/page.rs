@@ -114,6 +114,7 @@ impl FromRequestParts<AppState> for Page {
                         }
                         if roles.contains(Role::Caseworker) || roles.contains(Role::Viewer) {
                             item("/transfers", "nav-transfers");
+                            item("/staff/gallery", "nav-gallery");
                         }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");

@@ -574,3 +574,4 @@ pub struct ExportForm<'a> {
     pub reason: String,
     pub error: FormError,
 }
+pub use crate::gallery::views::*;

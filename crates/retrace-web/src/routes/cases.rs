@@ -655,6 +655,10 @@ pub async fn change_status(
     if updated.status.is_closed() != current.status.is_closed() {
         reindex_request(&state, &updated).await?;
     }
+    if updated.status.is_closed() {
+        let target = retrace_store::TakedownTarget::Request(id);
+        super::gallery_staff::take_down(&state, &audit, &scope, target).await?;
+    }
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
@@ -1055,10 +1059,14 @@ pub async fn withdraw_consent(
     if !owned.iter().any(|c: &ConsentRecord| c.id == consent) {
         return Err(WebError::NotFound);
     }
-    state
+    let withdrawn = state
         .store
         .withdraw_consent(&audit, &scope, consent)
         .await?;
+    if withdrawn.purpose == ConsentPurpose::Publication {
+        let target = retrace_store::TakedownTarget::Person(id);
+        super::gallery_staff::take_down(&state, &audit, &scope, target).await?;
+    }
     state
         .matching
         .person_changed(state.store.as_ref(), id, state.clock.now())

@@ -6,6 +6,8 @@ pub mod api_cases;
 pub mod candidates;
 pub mod cases;
 pub mod export;
+pub mod gallery;
+pub mod gallery_staff;
 mod operator;
 mod org;
 mod public;
@@ -119,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(public::healthz))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
+        .merge(gallery_routes())
         .merge(api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -140,6 +143,56 @@ pub fn router(state: AppState) -> Router {
         router = router.layer(middleware::from_fn(crate::security::strict_transport));
     }
     router.with_state(state)
+}
+
+/// Trace the Face: the public gallery and its staff pages.
+fn gallery_routes() -> Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    Router::new()
+        .route("/gallery", get(gallery::index))
+        .route("/gallery/{reference}", get(gallery::entry))
+        .route("/gallery/{reference}/reports", post(gallery::report))
+        .route("/gallery/{reference}/thanks", get(gallery::thanks))
+        .route("/gallery/photos/{file}", get(gallery::photo))
+        .route("/static/gallery.css", get(gallery::stylesheet))
+        .route(
+            "/staff/gallery",
+            get(gallery_staff::list)
+                .post(gallery_staff::publish)
+                .layer(DefaultBodyLimit::max(
+                    crate::gallery::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/staff/gallery/new", get(gallery_staff::new_form))
+        .route("/staff/gallery/{id}", get(gallery_staff::show))
+        .route("/staff/gallery/{id}/approve", post(gallery_staff::approve))
+        .route(
+            "/staff/gallery/{id}/take-down",
+            post(gallery_staff::take_down_entry),
+        )
+        .route("/staff/gallery/{id}/poster", get(gallery_staff::poster))
+        .route(
+            "/staff/gallery/{id}/poster.pdf",
+            get(gallery_staff::poster_pdf),
+        )
+        .route(
+            "/staff/gallery/{id}/{kind}",
+            get(gallery_staff::staff_photo),
+        )
+        .route("/staff/reports", get(gallery_staff::reports))
+        .route("/staff/reports/{id}", get(gallery_staff::report))
+        .route(
+            "/staff/reports/{id}/status",
+            post(gallery_staff::report_status),
+        )
+}
+
+/// "Looking for: …" in a language, for posters.
+pub fn gallery_looking_for(
+    lang: crate::i18n::Lang,
+    relationships: &[retrace_domain::Relationship],
+) -> String {
+    gallery::looking_for(lang, relationships)
 }
 
 async fn not_found() -> WebError {

@@ -46,6 +46,23 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub clock: Arc<TestClock>,
     next_ip: AtomicU32,
+    /// Where this app stores gallery photos (a fresh directory per test).
+    pub media_dir: std::path::PathBuf,
+}
+
+/// A unique name part for per-test directories.
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// One hash for every test account: Argon2 is slow by design.
@@ -83,7 +100,9 @@ impl TestApp {
         let clock = Arc::new(TestClock(AtomicI64::new(1_780_272_000_000)));
         let mut config = WebConfig::new(SecretKey::from_bytes([7; 32]));
         config.secure_cookies = false;
+        config.media_dir = std::env::temp_dir().join(format!("retrace-test-media-{}", uuid_like()));
         adjust(&mut config);
+        let media_dir = config.media_dir.clone();
         let state = AppState::new(store.clone(), clock.clone(), config);
         state.load_matching().await.unwrap();
         Self {
@@ -91,6 +110,7 @@ impl TestApp {
             store,
             clock,
             next_ip: AtomicU32::new(1),
+            media_dir,
         }
     }
 
@@ -248,11 +268,96 @@ impl Client<'_> {
         .await
     }
 
+    /// Posts `multipart/form-data` with text fields and one file, with the
+    /// CSRF token in the query string as the upload form does.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> TestResponse {
+        let token = match self.cookie("retrace_csrf") {
+            Some(token) => token,
+            None => {
+                self.get("/sign-in").await;
+                self.cookie("retrace_csrf").unwrap()
+            }
+        };
+        let boundary = "retrace-test-boundary-7d3f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"upload.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let separator = if path.contains('?') { '&' } else { '?' };
+        self.send_bytes(
+            Method::POST,
+            &format!("{path}{separator}csrf_token={token}"),
+            Some((&format!("multipart/form-data; boundary={boundary}"), body)),
+            None,
+        )
+        .await
+    }
+
     pub async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<(&str, String)>,
+        extra: Option<(&str, &str)>,
+    ) -> TestResponse {
+        self.send_bytes(
+            method,
+            path,
+            body.map(|(content_type, text)| (content_type, text.into_bytes())),
+            extra,
+        )
+        .await
+    }
+
+    /// The raw response bytes of a GET (images, PDF).
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        let cookie_header = {
+            let cookies = self.cookies.lock().unwrap();
+            cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if !cookie_header.is_empty() {
+            request = request.header(header::COOKIE, cookie_header);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
         extra: Option<(&str, &str)>,
     ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);

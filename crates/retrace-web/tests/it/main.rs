@@ -8,6 +8,8 @@
 
 mod access;
 mod api;
+mod gallery;
+mod gallery_uploads;
 mod harness;
 mod security;
 mod sign_in;

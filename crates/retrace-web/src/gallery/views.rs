@@ -1,0 +1,135 @@
+//! Trace the Face page templates. The public ones receive only public
+//! fields: there is no field through which a name, place or date could
+//! reach them.
+
+use super::poster::Poster;
+use crate::page::Page;
+use askama::Template;
+
+pub struct GalleryCard {
+    pub reference: String,
+    pub looking_for: String,
+    pub region: String,
+    pub thumbnail: String,
+}
+
+#[derive(Template)]
+#[template(path = "gallery.html")]
+pub struct GalleryPage<'a> {
+    pub page: &'a Page,
+    pub cards: Vec<GalleryCard>,
+    pub total: u64,
+    pub relationship: &'static str,
+    pub region: &'static str,
+    pub relationships: Vec<(&'static str, String)>,
+    pub regions: Vec<(&'static str, String)>,
+    pub number: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_entry.html")]
+pub struct GalleryEntryPage<'a> {
+    pub page: &'a Page,
+    pub reference: String,
+    pub looking_for: String,
+    pub region: String,
+    pub photo: String,
+    pub stamp: String,
+    pub languages: Vec<(&'static str, &'static str, bool)>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_thanks.html")]
+pub struct GalleryThanks<'a> {
+    pub page: &'a Page,
+    pub reference: String,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_form.html")]
+pub struct GalleryForm<'a> {
+    pub page: &'a Page,
+    pub request: String,
+    pub relationships: Vec<(&'static str, String, bool)>,
+    pub regions: Vec<(&'static str, String)>,
+    pub region: String,
+    pub error: Option<String>,
+}
+
+pub struct StaffEntryRow {
+    pub id: String,
+    pub reference: String,
+    pub looking_for: String,
+    pub status: &'static str,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_staff.html")]
+pub struct StaffGalleryPage<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<StaffEntryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_staff_entry.html")]
+pub struct StaffEntryPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub request: String,
+    pub reference: String,
+    pub looking_for: String,
+    pub region: String,
+    pub status: &'static str,
+    pub created: String,
+    pub can_write: bool,
+    pub can_approve: bool,
+    pub public_link: Option<String>,
+    pub languages: Vec<(&'static str, &'static str)>,
+}
+
+pub struct ReportRow {
+    pub id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub received: String,
+    pub language: String,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_reports.html")]
+pub struct ReportsPage<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<ReportRow>,
+    pub status: &'static str,
+    pub statuses: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "gallery_report.html")]
+pub struct ReportPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub request: String,
+    pub entry: Option<String>,
+    pub message: String,
+    pub contact: String,
+    pub language: String,
+    pub status: &'static str,
+    pub received: String,
+    pub statuses: Vec<&'static str>,
+    pub can_write: bool,
+}
+
+#[derive(Template)]
+#[template(path = "poster.html")]
+pub struct PosterPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub poster: Poster,
+}

@@ -1,0 +1,371 @@
+//! Trace the Face, the public side: the gallery, an entry's page with its
+//! "I have information" form, and the images. No sign-in. Everything shown
+//! comes from `PublicEntry` (photo, relationships, region, reference), so
+//! nothing else about a person can reach these pages, images or headers.
+//!
+//! Against scraping: per-client limits on pages, images and reports; no
+//! listing API; images addressed by random tokens; small thumbnails.
+//! Against bots: a honeypot field and a signed time stamp (too fast or
+//! too old is refused); the CSRF middleware covers the form as every POST.
+
+use super::session::ClientIp;
+use super::{FormFields, QueryParams};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::gallery::media::valid_token;
+use crate::i18n::Lang;
+use crate::page::Page;
+use crate::templates::{self, render};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_domain::{GalleryReference, Region, Relationship, Text, Timestamp};
+use retrace_store::{AuditContext, NewReport, PublicEntry};
+use serde::Deserialize;
+use std::net::IpAddr;
+
+pub const PAGE_SIZE: usize = 24;
+const HONEYPOT_FIELD: &str = "website";
+/// Asks search engines not to index gallery pages or images, so photos do
+/// not turn up in image search and reverse-image search.
+pub const NO_INDEX: (header::HeaderName, &str) = (
+    header::HeaderName::from_static("x-robots-tag"),
+    "noindex, noimageindex, noarchive",
+);
+
+fn limit(limiter: &crate::ratelimit::RateLimiter, client: IpAddr, now: Timestamp) -> WebResult<()> {
+    if limiter.allow(client, now) {
+        Ok(())
+    } else {
+        Err(WebError::RateLimited)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct GalleryQuery {
+    pub relationship: Option<String>,
+    pub region: Option<String>,
+    pub page: Option<String>,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(client): ClientIp,
+    QueryParams(query): QueryParams<GalleryQuery>,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    limit(&state.gallery.page_limiter, client, now)?;
+    // Unknown filter values are ignored rather than echoed back.
+    let relationship = query
+        .relationship
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .and_then(|v| Relationship::parse(v).ok());
+    let region = query
+        .region
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .and_then(|v| Region::parse(v).ok());
+    let number = query
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    let all = state
+        .gallery
+        .cache
+        .entries(state.store.as_ref(), now)
+        .await?;
+    let matching: Vec<&PublicEntry> = all
+        .iter()
+        .filter(|e| relationship.is_none_or(|r| e.relationships.contains(&r)))
+        .filter(|e| region.is_none_or(|r| e.region == Some(r)))
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let number = number.min(pages);
+    let cards = matching
+        .iter()
+        .skip((number - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|entry| card(&page, entry))
+        .collect();
+    let filter_query = {
+        let mut parts = Vec::new();
+        if let Some(r) = relationship {
+            parts.push(format!("relationship={}", r.as_str()));
+        }
+        if let Some(r) = region {
+            parts.push(format!("region={}", r.as_str()));
+        }
+        parts.join("&amp;")
+    };
+    let link = |n: usize| {
+        if filter_query.is_empty() {
+            format!("/gallery?page={n}")
+        } else {
+            format!("/gallery?{filter_query}&amp;page={n}")
+        }
+    };
+    let html = render(&templates::GalleryPage {
+        page: &page,
+        cards,
+        total: total as u64,
+        relationship: relationship.map(Relationship::as_str).unwrap_or_default(),
+        region: region.map(Region::as_str).unwrap_or_default(),
+        relationships: relationship_options(&page),
+        regions: region_options(&page),
+        number,
+        pages,
+        previous: (number > 1).then(|| link(number - 1)),
+        next: (number < pages).then(|| link(number + 1)),
+    })?;
+    Ok(([NO_INDEX], html).into_response())
+}
+
+pub fn relationship_options(page: &Page) -> Vec<(&'static str, String)> {
+    Relationship::ALL
+        .iter()
+        .map(|r| (r.as_str(), page.label("relationship", r.as_str())))
+        .collect()
+}
+
+pub fn region_options(page: &Page) -> Vec<(&'static str, String)> {
+    Region::ALL
+        .iter()
+        .map(|r| (r.as_str(), page.label("region", r.as_str())))
+        .collect()
+}
+
+fn card(page: &Page, entry: &PublicEntry) -> templates::GalleryCard {
+    templates::GalleryCard {
+        reference: entry.reference.to_string(),
+        looking_for: looking_for(page.lang, &entry.relationships),
+        region: entry
+            .region
+            .map(|r| page.label("region", r.as_str()))
+            .unwrap_or_default(),
+        thumbnail: format!("/gallery/photos/{}.jpg", entry.thumbnail),
+    }
+}
+
+/// "Looking for: brother, mother" in the page's language.
+pub fn looking_for(lang: Lang, relationships: &[Relationship]) -> String {
+    let separator = if lang == Lang::Ar { "، " } else { ", " };
+    let names: Vec<String> = relationships
+        .iter()
+        .map(|r| {
+            lang.t(&format!("relationship-{}", r.as_str().replace('_', "-")))
+                .to_lowercase()
+        })
+        .collect();
+    format!(
+        "{} {}",
+        lang.t("gallery-looking-for"),
+        names.join(separator)
+    )
+}
+
+// ---------------------------------------------------------------- entry
+
+async fn published(state: &AppState, reference: &str) -> WebResult<PublicEntry> {
+    let reference = GalleryReference::parse(reference).map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .published_entry(&reference)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// The signed time stamp of a report form: when it was served, and a MAC
+/// over that time and the entry, so a bot cannot forge an older one.
+fn form_stamp(state: &AppState, reference: &GalleryReference, at: Timestamp) -> String {
+    let millis = at.as_millis();
+    let mac = state
+        .sealer
+        .mac(&format!("gallery-report:{}:{millis}", reference.as_str()));
+    format!("{millis}.{mac}")
+}
+
+fn stamp_age(
+    state: &AppState,
+    reference: &GalleryReference,
+    stamp: &str,
+    now: Timestamp,
+) -> Option<std::time::Duration> {
+    let (millis, mac) = stamp.split_once('.')?;
+    let millis: i64 = millis.parse().ok()?;
+    let expected = form_stamp(state, reference, Timestamp::from_millis(millis));
+    let given = format!("{millis}.{mac}");
+    use subtle::ConstantTimeEq;
+    if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+        return None;
+    }
+    Some(now.since(Timestamp::from_millis(millis)))
+}
+
+pub async fn entry(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(client): ClientIp,
+    Path(reference): Path<String>,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    limit(&state.gallery.page_limiter, client, now)?;
+    let entry = published(&state, &reference).await?;
+    render_entry(&state, &page, &entry, None, now, StatusCode::OK)
+}
+
+fn render_entry(
+    state: &AppState,
+    page: &Page,
+    entry: &PublicEntry,
+    error: Option<String>,
+    now: Timestamp,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let html = render(&templates::GalleryEntryPage {
+        page,
+        reference: entry.reference.to_string(),
+        looking_for: looking_for(page.lang, &entry.relationships),
+        region: entry
+            .region
+            .map(|r| page.label("region", r.as_str()))
+            .unwrap_or_default(),
+        photo: format!("/gallery/photos/{}.jpg", entry.photo),
+        stamp: form_stamp(state, &entry.reference, now),
+        languages: page.languages(),
+        error,
+    })?;
+    Ok((status, [NO_INDEX], html).into_response())
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(client): ClientIp,
+    Path(reference): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    let now = state.clock.now();
+    let entry = published(&state, &reference).await?;
+    limit(&state.gallery.report_limiter, client, now)?;
+    let thanks = Redirect::to(&format!("/gallery/{}/thanks", entry.reference)).into_response();
+    // A bot that fills the hidden field is thanked and ignored.
+    if !form.text(HONEYPOT_FIELD).is_empty() {
+        return Ok(thanks);
+    }
+    let age = stamp_age(&state, &entry.reference, &form.text("stamp"), now);
+    let fail = |key: &str| {
+        render_entry(
+            &state,
+            &page,
+            &entry,
+            Some(page.t(key)),
+            now,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    match age {
+        None => return fail("gallery-report-expired"),
+        Some(age) if age > state.config.report_form_lifetime => {
+            return fail("gallery-report-expired");
+        }
+        Some(age) if age < state.config.report_min_delay => return fail("gallery-report-too-fast"),
+        Some(_) => {}
+    }
+    let message = match Text::optional("message", &form.text("message"), 4000) {
+        Ok(Some(message)) => message,
+        Ok(None) => return fail("gallery-report-message-required"),
+        Err(_) => return fail("gallery-report-message-too-long"),
+    };
+    let contact = match Text::optional("contact", &form.text("contact"), 300) {
+        Ok(contact) => contact,
+        Err(_) => return fail("gallery-report-contact-too-long"),
+    };
+    let language = Lang::parse(&form.text("language"))
+        .unwrap_or(page.lang)
+        .code()
+        .to_owned();
+    state
+        .store
+        .create_report(
+            &AuditContext {
+                at: now,
+                actor: None,
+                org: None,
+                purpose: Some("gallery report".to_owned()),
+            },
+            &entry.reference,
+            &NewReport {
+                message,
+                contact,
+                language,
+            },
+        )
+        .await?;
+    Ok(thanks)
+}
+
+pub async fn thanks(
+    State(state): State<AppState>,
+    page: Page,
+    ClientIp(client): ClientIp,
+    Path(reference): Path<String>,
+) -> WebResult<Response> {
+    limit(&state.gallery.page_limiter, client, state.clock.now())?;
+    let entry = published(&state, &reference).await?;
+    Ok(render(&templates::GalleryThanks {
+        page: &page,
+        reference: entry.reference.to_string(),
+    })?
+    .into_response())
+}
+
+// ---------------------------------------------------------------- images
+
+pub async fn photo(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    Path(file): Path<String>,
+) -> WebResult<Response> {
+    limit(&state.gallery.image_limiter, client, state.clock.now())?;
+    let token = file.strip_suffix(".jpg").ok_or(WebError::NotFound)?;
+    if !valid_token(token) || !state.store.published_media(token).await? {
+        return Err(WebError::NotFound);
+    }
+    let bytes = state
+        .gallery
+        .media
+        .read(token)
+        .await
+        .ok_or(WebError::NotFound)?;
+    Ok(jpeg(bytes))
+}
+
+/// A JPEG response. `no-store` (set by the security layer when absent) so
+/// that no cache keeps a copy after a takedown.
+pub fn jpeg(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "no-store"),
+            NO_INDEX,
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/gallery.css"),
+    )
+        .into_response()
+}

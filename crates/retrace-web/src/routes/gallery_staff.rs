@@ -1,0 +1,550 @@
+//! Trace the Face, the staff side: publishing an enquirer (with consent;
+//! a minor needs a guardian's consent and a second approver), the entries
+//! of the organisation, takedown, posters and the reports queue. Another
+//! organisation's entry or report answers exactly like a missing one.
+
+use super::QueryParams;
+use super::cases::{audit, parse_path, require_reader, require_writer};
+use super::gallery::{jpeg, looking_for, region_options, relationship_options};
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::gallery::process_upload;
+use crate::i18n::Lang;
+use crate::identity::Member;
+use crate::page::Page;
+use crate::secrets::random_token;
+use crate::templates::{self, render};
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use rand::RngCore;
+use retrace_domain::{
+    EntryStatus, GalleryEntryId, GalleryReference, Region, Relationship, ReportId, ReportStatus,
+    RequestId,
+};
+use retrace_store::{
+    AuditContext, GalleryEntry, MediaTokens, NewGalleryEntry, OrgScope, PersonRole, StoreError,
+    TakedownTarget,
+};
+use serde::Deserialize;
+
+/// Takes entries down and removes their files and cached copies in the
+/// same operation. Used by the takedown button, by closing a request and
+/// by withdrawing a publication consent.
+pub async fn take_down(
+    state: &AppState,
+    audit: &AuditContext,
+    scope: &OrgScope,
+    target: TakedownTarget,
+) -> WebResult<usize> {
+    let gone = state.store.take_down_gallery(audit, scope, target).await?;
+    state.gallery.cache.clear();
+    for media in &gone.media {
+        state
+            .gallery
+            .media
+            .delete(&media.all())
+            .await
+            .map_err(WebError::internal)?;
+    }
+    Ok(gone.entries.len())
+}
+
+fn new_reference() -> Option<GalleryReference> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    GalleryReference::from_random_bytes(&bytes)
+}
+
+async fn own_entry(state: &AppState, member: &Member, id: &str) -> WebResult<GalleryEntry> {
+    let id: GalleryEntryId = parse_path(id)?;
+    state
+        .store
+        .gallery_entry(&member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+// ---------------------------------------------------------------- list
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let entries = state.store.gallery_entries(&member.scope()).await?;
+    let rows = entries
+        .iter()
+        .map(|entry| templates::StaffEntryRow {
+            id: entry.id.to_string(),
+            reference: entry.reference.to_string(),
+            looking_for: looking_for(page.lang, &entry.relationships),
+            status: entry.status.as_str(),
+            created: entry.created_at.display_utc(),
+        })
+        .collect();
+    Ok(render(&templates::StaffGalleryPage { page: &page, rows })?.into_response())
+}
+
+// ---------------------------------------------------------------- publish
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    pub request: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    QueryParams(query): QueryParams<NewQuery>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: RequestId = parse_path(query.request.as_deref().unwrap_or_default())?;
+    let request = state
+        .store
+        .request(
+            &audit(&member, &state, "gallery publication"),
+            &member.scope(),
+            id,
+        )
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if let Some(entry) = state
+        .store
+        .gallery_entry_for_request(&member.scope(), id)
+        .await?
+    {
+        return Ok(Redirect::to(&format!("/staff/gallery/{}", entry.id)).into_response());
+    }
+    let sought: Vec<&'static str> = request
+        .sought
+        .iter()
+        .filter_map(|p| match p.role {
+            PersonRole::Sought(r) => Some(r.as_str()),
+            _ => None,
+        })
+        .collect();
+    form_page(&page, &id.to_string(), &sought, "", None, StatusCode::OK)
+}
+
+fn form_page(
+    page: &Page,
+    request: &str,
+    checked: &[&str],
+    region: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let html = render(&templates::GalleryForm {
+        page,
+        request: request.to_owned(),
+        relationships: relationship_options(page)
+            .into_iter()
+            .map(|(code, label)| (code, label, checked.contains(&code)))
+            .collect(),
+        regions: region_options(page),
+        region: region.to_owned(),
+        error,
+    })?;
+    Ok((status, html).into_response())
+}
+
+/// The multipart form: the request, the relationships, the region and
+/// the photo. The body limit is set on the route.
+pub async fn publish(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let mut request = String::new();
+    let mut relationships: Vec<String> = Vec::new();
+    let mut region = String::new();
+    let mut photo: Option<Vec<u8>> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(WebError::PayloadTooLarge);
+            }
+            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(WebError::PayloadTooLarge);
+            }
+            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+        };
+        let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
+        match name.as_str() {
+            "request" => request = text(),
+            "relationship" => relationships.push(text()),
+            "region" => region = text(),
+            "photo" => photo = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    let request_id: RequestId = parse_path(&request)?;
+    let checked: Vec<&str> = relationships.iter().map(String::as_str).collect();
+    let fail = |message: String| {
+        form_page(
+            &page,
+            &request,
+            &checked,
+            &region,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let mut parsed = Vec::new();
+    for code in &relationships {
+        match Relationship::parse(code) {
+            Ok(r) if !parsed.contains(&r) => parsed.push(r),
+            Ok(_) => {}
+            Err(err) => return fail(err.to_string()),
+        }
+    }
+    if parsed.is_empty() {
+        return fail(page.t("gallery-choose-relationship"));
+    }
+    let region_value = if region.is_empty() {
+        None
+    } else {
+        match Region::parse(&region) {
+            Ok(r) => Some(r),
+            Err(err) => return fail(err.to_string()),
+        }
+    };
+    let Some(photo) = photo.filter(|p| !p.is_empty()) else {
+        return fail(page.t("gallery-photo-required"));
+    };
+    let processed = match tokio::task::spawn_blocking(move || process_upload(&photo)).await {
+        Ok(Ok(processed)) => processed,
+        Ok(Err(err)) => return fail(format!("photo: {err}")),
+        Err(err) => return Err(WebError::internal(err)),
+    };
+    let media = MediaTokens {
+        photo: random_token(32),
+        thumbnail: random_token(32),
+    };
+    state
+        .gallery
+        .media
+        .write(&media.photo, &processed.photo)
+        .await
+        .map_err(WebError::internal)?;
+    state
+        .gallery
+        .media
+        .write(&media.thumbnail, &processed.thumbnail)
+        .await
+        .map_err(WebError::internal)?;
+    let reference = new_reference().ok_or_else(|| WebError::internal("no random reference"))?;
+    let created = state
+        .store
+        .create_gallery_entry(
+            &audit(&member, &state, "gallery publication"),
+            &member.scope(),
+            &NewGalleryEntry {
+                request: request_id,
+                reference,
+                relationships: parsed,
+                region: region_value,
+                media: media.clone(),
+            },
+        )
+        .await;
+    let created = match created {
+        Ok(created) => created,
+        Err(err) => {
+            // Nothing half-written: the files go with the refused entry.
+            let _ = state.gallery.media.delete(&media.all()).await;
+            return match err {
+                StoreError::PublicationRefused(refusal) => fail(refusal.message().to_owned()),
+                StoreError::Conflict { field: "request" } => {
+                    fail(page.t("gallery-already-published"))
+                }
+                StoreError::Conflict { field: "status" } => fail(page.t("gallery-request-closed")),
+                other => Err(other.into()),
+            };
+        }
+    };
+    state.gallery.cache.clear();
+    Ok(Redirect::to(&format!("/staff/gallery/{}", created.id)).into_response())
+}
+
+// ---------------------------------------------------------------- one entry
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let entry = own_entry(&state, &member, &id).await?;
+    let awaiting = entry.status == EntryStatus::AwaitingApproval;
+    Ok(render(&templates::StaffEntryPage {
+        page: &page,
+        id: entry.id.to_string(),
+        request: entry.request.to_string(),
+        reference: entry.reference.to_string(),
+        looking_for: looking_for(page.lang, &entry.relationships),
+        region: entry
+            .region
+            .map(|r| page.label("region", r.as_str()))
+            .unwrap_or_default(),
+        status: entry.status.as_str(),
+        created: entry.created_at.display_utc(),
+        can_write: member.roles.contains(retrace_domain::Role::Caseworker),
+        can_approve: awaiting && !entry.approvals.contains(&member.id()),
+        public_link: (!awaiting).then(|| format!("/gallery/{}", entry.reference)),
+        languages: Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name()))
+            .collect(),
+    })?
+    .into_response())
+}
+
+pub async fn staff_photo(
+    State(state): State<AppState>,
+    member: Member,
+    Path((id, kind)): Path<(String, String)>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let entry = own_entry(&state, &member, &id).await?;
+    let token = match kind.as_str() {
+        "photo.jpg" => &entry.media.photo,
+        "thumbnail.jpg" => &entry.media.thumbnail,
+        _ => return Err(WebError::NotFound),
+    };
+    let bytes = state
+        .gallery
+        .media
+        .read(token)
+        .await
+        .ok_or(WebError::NotFound)?;
+    Ok(jpeg(bytes))
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: GalleryEntryId = parse_path(&id)?;
+    state
+        .store
+        .approve_gallery_entry(
+            &audit(&member, &state, "gallery approval"),
+            &member.scope(),
+            id,
+        )
+        .await?;
+    state.gallery.cache.clear();
+    Ok(Redirect::to(&format!("/staff/gallery/{id}")).into_response())
+}
+
+pub async fn take_down_entry(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: GalleryEntryId = parse_path(&id)?;
+    take_down(
+        &state,
+        &audit(&member, &state, "gallery takedown"),
+        &member.scope(),
+        TakedownTarget::Entry(id),
+    )
+    .await?;
+    Ok(Redirect::to("/staff/gallery").into_response())
+}
+
+// ---------------------------------------------------------------- posters
+
+#[derive(Deserialize, Default)]
+pub struct PosterQuery {
+    pub lang: Option<String>,
+}
+
+/// The languages chosen for a poster: `?lang=en,ar` (at most four, known
+/// ones only), the page's language when none.
+fn poster_languages(query: &PosterQuery, fallback: Lang) -> Vec<Lang> {
+    let mut langs: Vec<Lang> = query
+        .lang
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Lang::parse)
+        .collect();
+    langs.dedup();
+    langs.truncate(4);
+    if langs.is_empty() {
+        langs.push(fallback);
+    }
+    langs
+}
+
+pub async fn poster(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<PosterQuery>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let entry = own_entry(&state, &member, &id).await?;
+    if entry.status != EntryStatus::Published {
+        return Err(WebError::NotFound);
+    }
+    let poster =
+        crate::gallery::poster::Poster::of(&state, &entry, &poster_languages(&query, page.lang))?;
+    Ok(render(&templates::PosterPage {
+        page: &page,
+        id: entry.id.to_string(),
+        poster,
+    })?
+    .into_response())
+}
+
+pub async fn poster_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<PosterQuery>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let entry = own_entry(&state, &member, &id).await?;
+    if entry.status != EntryStatus::Published {
+        return Err(WebError::NotFound);
+    }
+    let langs = poster_languages(&query, page.lang);
+    let poster = crate::gallery::poster::Poster::of(&state, &entry, &langs)?;
+    let photo = state
+        .gallery
+        .media
+        .read(&entry.media.photo)
+        .await
+        .ok_or(WebError::NotFound)?;
+    let pdf = tokio::task::spawn_blocking(move || crate::gallery::pdf::render(&poster, &photo))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"poster.pdf\"",
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------- reports
+
+#[derive(Deserialize, Default)]
+pub struct ReportsQuery {
+    pub status: Option<String>,
+}
+
+pub async fn reports(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    QueryParams(query): QueryParams<ReportsQuery>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let status = query
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(ReportStatus::parse)
+        .transpose()?;
+    let found = state.store.reports(&member.scope(), status, 200).await?;
+    let rows = found
+        .iter()
+        .map(|report| templates::ReportRow {
+            id: report.id.to_string(),
+            reference: report.reference.to_string(),
+            status: report.status.as_str(),
+            received: report.received_at.display_utc(),
+            language: report.language.clone(),
+        })
+        .collect();
+    Ok(render(&templates::ReportsPage {
+        page: &page,
+        rows,
+        status: status.map(ReportStatus::as_str).unwrap_or_default(),
+        statuses: ReportStatus::ALL.iter().map(|s| s.as_str()).collect(),
+    })?
+    .into_response())
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    page: Page,
+    member: Member,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    require_reader(&member)?;
+    let id: ReportId = parse_path(&id)?;
+    let report = state
+        .store
+        .report(&audit(&member, &state, "report view"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(render(&templates::ReportPage {
+        page: &page,
+        id: report.id.to_string(),
+        reference: report.reference.to_string(),
+        request: report.request.to_string(),
+        entry: report.entry.map(|e| e.to_string()),
+        message: report.message.to_string(),
+        contact: report.contact.map(|c| c.to_string()).unwrap_or_default(),
+        language: report.language.clone(),
+        status: report.status.as_str(),
+        received: report.received_at.display_utc(),
+        statuses: ReportStatus::ALL
+            .iter()
+            .filter(|s| **s != report.status)
+            .map(|s| s.as_str())
+            .collect(),
+        can_write: member.roles.contains(retrace_domain::Role::Caseworker),
+    })?
+    .into_response())
+}
+
+pub async fn report_status(
+    State(state): State<AppState>,
+    member: Member,
+    Path(id): Path<String>,
+    form: super::FormFields,
+) -> WebResult<Response> {
+    require_writer(&member)?;
+    let id: ReportId = parse_path(&id)?;
+    let status = ReportStatus::parse(&form.text("status"))?;
+    state
+        .store
+        .set_report_status(
+            &audit(&member, &state, "report review"),
+            &member.scope(),
+            id,
+            status,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+}
