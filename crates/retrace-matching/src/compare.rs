@@ -3,11 +3,65 @@
 
 use std::fmt;
 
-use strsim::jaro_winkler;
-
 use crate::model::{FEATURES, Model, N_FEATURES};
 use crate::names::Tok;
 use crate::profile::{Birth, Place, Profile};
+
+/// Jaro-Winkler similarity, bit-for-bit the value of `strsim::jaro_winkler`, without its heap allocation for
+/// ASCII strings of up to 64 bytes (all folded name tokens in practice); longer or non-ASCII input falls back
+/// to `strsim`.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.len() > 64 || b.len() > 64 || !a.is_ascii() || !b.is_ascii() {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (al, bl) = (a.len(), b.len());
+    if al == 0 && bl == 0 {
+        return 1.0;
+    } else if al == 0 || bl == 0 {
+        return 0.0;
+    }
+    let range = (al.max(bl) / 2).saturating_sub(1);
+    let (mut af, mut bf) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = bl.min(i + range + 1);
+        for j in lo..hi {
+            if bf & (1 << j) == 0 && b[j] == ca {
+                af |= 1 << i;
+                bf |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut trans = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if af & (1 << i) != 0 {
+            while bf & (1 << j) == 0 {
+                j += 1;
+            }
+            if ca != b[j] {
+                trans += 1;
+            }
+            j += 1;
+        }
+    }
+    trans /= 2;
+    let m = matches as f64;
+    let sim = ((m / al as f64) + (m / bl as f64) + ((matches - trans) as f64 / m)) / 3.0;
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
 
 /// Similarity of two name tokens in [0, 1]: same variant group or spelling = 1, else the best of
 /// Jaro-Winkler on the folded spelling and on the consonant skeleton.
@@ -139,10 +193,32 @@ fn place_cmp(a: &Option<Place>, b: &Option<Place>) -> Status {
     }
 }
 
-fn set(x: &mut [f64; N_FEATURES], name: &str, v: f64) {
-    if let Some(i) = FEATURES.iter().position(|f| f.0 == name) {
-        x[i] = v;
+/// Index of a feature by name, resolved at compile time (an unknown name fails the build).
+const fn feature_index(name: &str) -> usize {
+    let n = name.as_bytes();
+    let mut i = 0;
+    while i < N_FEATURES {
+        let f = FEATURES[i].0.as_bytes();
+        if f.len() == n.len() {
+            let mut k = 0;
+            while k < n.len() && f[k] == n[k] {
+                k += 1;
+            }
+            if k == n.len() {
+                return i;
+            }
+        }
+        i += 1;
     }
+    panic!("unknown feature")
+}
+
+/// `set!(x, "feature", v)`: assign a feature by name without a run-time lookup.
+macro_rules! set {
+    ($x:expr, $name:literal, $v:expr $(,)?) => {{
+        const I: usize = feature_index($name);
+        $x[I] = $v;
+    }};
 }
 
 /// Given-name similarity allowing a swapped two-part name ("Conte Hawa" / "Hawa Conteh").
@@ -247,15 +323,15 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
     };
     if let (Some(am), Some(ad), Some(bm), Some(bd)) = (a.month, a.day, b.month, b.day) {
         if a.year == b.year && am == bm && ad == bd {
-            set(x, "date_exact", 1.0);
+            set!(x, "date_exact", 1.0);
             return Status::Agree;
         }
         if a.year == b.year && am == bd && ad == bm {
-            set(x, "date_swap", 1.0);
+            set!(x, "date_swap", 1.0);
             return Status::Close;
         }
         if am == bm && ad == bd && (a.year - b.year).abs() <= 3 {
-            set(x, "date_md_shift", 1.0);
+            set!(x, "date_md_shift", 1.0);
             return Status::Close;
         }
     }
@@ -267,27 +343,27 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
         && a.year == b.year
     {
         if am == bm {
-            set(x, "date_ym", 1.0);
+            set!(x, "date_ym", 1.0);
             return Status::Agree;
         }
-        set(x, "date_month_differ", 1.0);
+        set!(x, "date_month_differ", 1.0);
         return Status::Close;
     }
     match dy {
         0 => {
-            set(x, "year_eq", 1.0);
+            set!(x, "year_eq", 1.0);
             Status::Agree
         }
         1 => {
-            set(x, "year_1", 1.0);
+            set!(x, "year_1", 1.0);
             Status::Close
         }
         2 | 3 => {
-            set(x, "year_2_3", 1.0);
+            set!(x, "year_2_3", 1.0);
             Status::Close
         }
         d => {
-            set(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
+            set!(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
             Status::Differ
         }
     }
@@ -296,30 +372,36 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
 /// Compare two profiles field by field.
 pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
     // A canonical order makes the score symmetric (the name alignment is greedy).
-    let key = |p: &Profile| {
-        (
-            p.name.len(),
-            p.name.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
-            p.father.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
-        )
-    };
-    let (a, b) = if key(a) <= key(b) { (a, b) } else { (b, a) };
+    // Same order as comparing (name length, name spellings, father spellings), without building the keys.
+    let order = a
+        .name
+        .len()
+        .cmp(&b.name.len())
+        .then_with(|| {
+            a.name
+                .iter()
+                .map(|t| &t.text)
+                .cmp(b.name.iter().map(|t| &t.text))
+        })
+        .then_with(|| {
+            a.father
+                .iter()
+                .map(|t| &t.text)
+                .cmp(b.father.iter().map(|t| &t.text))
+        });
+    let (a, b) = if order.is_le() { (a, b) } else { (b, a) };
     let mut x = [0.0; N_FEATURES];
     let mut status = [Status::Missing; FIELDS.len()];
     x[0] = 1.0;
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
         let (cov, hit, miss, family_differ) = align(a, b, w);
-        set(
-            &mut x,
-            "family_differ",
-            if family_differ { 1.0 } else { 0.0 },
-        );
-        set(&mut x, "name_cov", cov);
-        set(&mut x, "name_hit", hit.min(30.0) / 10.0);
-        set(&mut x, "name_miss", miss.min(30.0) / 10.0);
+        set!(x, "family_differ", if family_differ { 1.0 } else { 0.0 },);
+        set!(x, "name_cov", cov);
+        set!(x, "name_hit", hit.min(30.0) / 10.0);
+        set!(x, "name_miss", miss.min(30.0) / 10.0);
         let single = a.name.len() == 1 || b.name.len() == 1;
-        set(&mut x, "name_single", if single { 1.0 } else { 0.0 });
+        set!(x, "name_single", if single { 1.0 } else { 0.0 });
         status[0] = if cov >= 0.95 {
             Status::Agree
         } else if cov >= 0.5 {
@@ -329,79 +411,76 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
         };
         let g = given_sim(&a.name, &b.name).unwrap_or(0.0);
         status[1] = if g >= 0.92 {
-            set(&mut x, "given_agree", 1.0);
+            set!(x, "given_agree", 1.0);
             Status::Agree
         } else if g >= 0.8 {
-            set(&mut x, "given_close", 1.0);
+            set!(x, "given_close", 1.0);
             Status::Close
         } else {
-            set(&mut x, "given_differ", 1.0);
+            set!(x, "given_differ", 1.0);
             Status::Differ
         };
     }
     let (fs, _) = father_status(a, b);
     status[2] = fs;
     match fs {
-        Status::Agree => set(&mut x, "father_agree", 1.0),
-        Status::Close => set(&mut x, "father_close", 1.0),
-        Status::Differ => set(&mut x, "father_differ", 1.0),
+        Status::Agree => set!(x, "father_agree", 1.0),
+        Status::Close => set!(x, "father_close", 1.0),
+        Status::Differ => set!(x, "father_differ", 1.0),
         Status::Missing => {}
     }
     if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
         let s = tok_sim(ma, mb);
         status[3] = if s >= 0.92 {
-            set(&mut x, "mother_agree", 1.0);
+            set!(x, "mother_agree", 1.0);
             Status::Agree
         } else if s >= MATCH {
-            set(&mut x, "mother_close", 1.0);
+            set!(x, "mother_close", 1.0);
             Status::Close
         } else {
-            set(&mut x, "mother_differ", 1.0);
+            set!(x, "mother_differ", 1.0);
             Status::Differ
         };
     }
     status[4] = birth_features(&mut x, a.birth, b.birth);
     if a.sex != 0 && b.sex != 0 {
         status[5] = if a.sex == b.sex {
-            set(&mut x, "sex_agree", 1.0);
+            set!(x, "sex_agree", 1.0);
             Status::Agree
         } else {
-            set(&mut x, "sex_differ", 1.0);
+            set!(x, "sex_differ", 1.0);
             Status::Differ
         };
     }
     if a.nationality[0] != 0 && b.nationality[0] != 0 {
         let horn = |n: [u8; 2]| n == *b"ER" || n == *b"ET";
         status[6] = if a.nationality == b.nationality {
-            set(&mut x, "nat_agree", 1.0);
+            set!(x, "nat_agree", 1.0);
             Status::Agree
         } else if horn(a.nationality) && horn(b.nationality) {
             Status::Close
         } else {
-            set(&mut x, "nat_differ", 1.0);
+            set!(x, "nat_differ", 1.0);
             Status::Differ
         };
     }
     status[7] = place_cmp(&a.birth_place, &b.birth_place);
     match status[7] {
-        Status::Agree => set(&mut x, "bplace_agree", 1.0),
-        Status::Close => set(&mut x, "bplace_close", 1.0),
-        Status::Differ => set(&mut x, "bplace_differ", 1.0),
+        Status::Agree => set!(x, "bplace_agree", 1.0),
+        Status::Close => set!(x, "bplace_close", 1.0),
+        Status::Differ => set!(x, "bplace_differ", 1.0),
         Status::Missing => {}
     }
     status[8] = place_cmp(&a.last_seen, &b.last_seen);
     match status[8] {
-        Status::Agree | Status::Close => set(&mut x, "seen_agree", 1.0),
-        Status::Differ => set(&mut x, "seen_differ", 1.0),
+        Status::Agree | Status::Close => set!(x, "seen_agree", 1.0),
+        Status::Differ => set!(x, "seen_differ", 1.0),
         Status::Missing => {}
     }
     // interactions the linear model cannot express on its own
-    let ga = x[FEATURES
-        .iter()
-        .position(|f| f.0 == "given_agree")
-        .unwrap_or(0)];
-    let cov = x[FEATURES.iter().position(|f| f.0 == "name_cov").unwrap_or(0)];
-    set(&mut x, "given_agree_x_cov", ga * cov);
+    let ga = x[const { feature_index("given_agree") }];
+    let cov = x[const { feature_index("name_cov") }];
+    set!(x, "given_agree_x_cov", ga * cov);
     Comparison { x, status }
 }
 

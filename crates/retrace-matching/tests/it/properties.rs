@@ -151,3 +151,12 @@ fn index_add_update_remove_top_k() {
     assert!(!index.remove("c"));
     assert_eq!(index.len(), 2);
 }
+
+proptest! {
+    /// The allocation-free Jaro-Winkler gives exactly `strsim`'s value (ASCII fast path and fallback).
+    #[test]
+    fn jaro_winkler_equals_strsim(a in "[a-e]{0,12}|[a-zé]{0,70}", b in "[a-e]{0,12}|[a-zé]{0,70}") {
+        let ours = retrace_matching::compare::jaro_winkler(&a, &b);
+        prop_assert_eq!(ours.to_bits(), strsim::jaro_winkler(&a, &b).to_bits());
+    }
+}
