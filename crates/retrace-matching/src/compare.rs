@@ -79,6 +79,49 @@ pub fn tok_sim(a: &Tok, b: &Tok) -> f64 {
     s
 }
 
+/// Below this, every use of a token similarity treats the pair as different (the lowest cut is 0.8, in
+/// `given_sim`), so the exact value is not needed.
+const SIM_FLOOR: f64 = 0.8;
+
+/// [`tok_sim`] where it is at least [`SIM_FLOOR`], else 0: a cheap bound skips most Jaro-Winkler runs between
+/// unrelated tokens.
+fn sim(a: &Tok, b: &Tok) -> f64 {
+    if a.text == b.text || (a.group != 0 && a.group == b.group) {
+        return 1.0;
+    }
+    let mut s = jaro_winkler_floor(&a.text, &b.text, a.letters, b.letters, SIM_FLOOR);
+    if !a.skel.is_empty() && a.skel == b.skel {
+        s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
+    } else if a.skel.len() >= 3 && b.skel.len() >= 3 {
+        // 0.9 * jw >= 0.8 needs jw >= 0.889
+        s = s.max(0.9 * jaro_winkler_floor(&a.skel, &b.skel, a.skel_letters, b.skel_letters, 0.88));
+    }
+    if s >= SIM_FLOOR { s } else { 0.0 }
+}
+
+/// Jaro-Winkler if it can reach `floor`, else 0. The bound: every matching character of `a` is a letter that
+/// also occurs in `b` (and the other way round); `la`, `lb` are the letter sets ([`crate::names::letter_mask`]).
+fn jaro_winkler_floor(a: &str, b: &str, la: u32, lb: u32, floor: f64) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.is_empty() || y.is_empty() || !x.is_ascii() || !y.is_ascii() {
+        // (the bound counts bytes, which are characters only in ASCII)
+        return jaro_winkler(a, b);
+    }
+    let inside = |s: &[u8], m: u32| s.iter().filter(|c| m & (1 << (*c & 31)) != 0).count();
+    let m = inside(x, lb).min(inside(y, la)) as f64;
+    let jaro_max = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
+    let jw_max = if jaro_max > 0.7 {
+        jaro_max + 0.4 * (1.0 - jaro_max)
+    } else {
+        jaro_max
+    };
+    if jw_max < floor - 1e-9 {
+        0.0
+    } else {
+        jaro_winkler(a, b)
+    }
+}
+
 /// Term-frequency weight of a name token: rarer names are stronger evidence.
 pub trait Weights {
     /// Inverse document frequency of the token key hash, roughly `ln(N / df)`.
@@ -97,7 +140,7 @@ impl Weights for Uniform {
 const MATCH: f64 = 0.84;
 
 fn best_sim(t: &Tok, others: &[Tok]) -> f64 {
-    others.iter().map(|o| tok_sim(t, o)).fold(0.0, f64::max)
+    others.iter().map(|o| sim(t, o)).fold(0.0, f64::max)
 }
 
 /// Outcome of comparing one field, for the caseworker.
@@ -224,10 +267,10 @@ macro_rules! set {
 /// Given-name similarity allowing a swapped two-part name ("Conte Hawa" / "Hawa Conteh").
 fn given_sim(a: &[Tok], b: &[Tok]) -> Option<f64> {
     let (a0, b0) = (a.first()?, b.first()?);
-    let mut s = tok_sim(a0, b0);
+    let mut s = sim(a0, b0);
     if a.len() >= 2 && b.len() >= 2 && (a.len() == 2 || b.len() == 2) {
         let (al, bl) = (&a[a.len() - 1], &b[b.len() - 1]);
-        s = s.max(tok_sim(a0, bl).min(tok_sim(al, b0)));
+        s = s.max(sim(a0, bl).min(sim(al, b0)));
     }
     Some(s)
 }
@@ -250,7 +293,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
             if used[j] {
                 continue;
             }
-            let v = tok_sim(t, o);
+            let v = sim(t, o);
             if v > best.0 {
                 best = (v, j);
             }
@@ -284,7 +327,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
 fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
     match (a.father.first(), b.father.first()) {
         (Some(fa), Some(fb)) => {
-            let s = tok_sim(fa, fb);
+            let s = sim(fa, fb);
             let st = if s >= 0.92 {
                 Status::Agree
             } else if s >= MATCH {
@@ -309,7 +352,7 @@ fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
 /// Father's name inferred from the second part of a patronymic chain: agreement only counts, a difference is
 /// ambiguous (the second part may be a family name).
 fn chain(f: &Tok, t: &Tok) -> (Status, f64) {
-    let s = tok_sim(f, t);
+    let s = sim(f, t);
     if s >= 0.92 {
         (Status::Close, s)
     } else {
@@ -430,7 +473,7 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
         Status::Missing => {}
     }
     if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
-        let s = tok_sim(ma, mb);
+        let s = sim(ma, mb);
         status[3] = if s >= 0.92 {
             set!(x, "mother_agree", 1.0);
             Status::Agree
