@@ -264,36 +264,69 @@ macro_rules! set {
     }};
 }
 
+/// Memo of the name-part similarities between the two sides of a pair; [`sim`] is symmetric, so one table
+/// serves both directions. `NaN` marks a value not computed yet.
+struct NameSims<'p> {
+    a: &'p [Tok],
+    b: &'p [Tok],
+    v: [[f64; 8]; 8],
+}
+
+impl<'p> NameSims<'p> {
+    fn new(a: &'p [Tok], b: &'p [Tok]) -> Self {
+        NameSims {
+            a,
+            b,
+            v: [[f64::NAN; 8]; 8],
+        }
+    }
+
+    /// `sim(a[i], b[j])`.
+    fn get(&mut self, i: usize, j: usize) -> f64 {
+        let (Some(x), Some(y)) = (self.a.get(i), self.b.get(j)) else {
+            return 0.0;
+        };
+        match self.v.get_mut(i).and_then(|r| r.get_mut(j)) {
+            Some(c) => {
+                if c.is_nan() {
+                    *c = sim(x, y);
+                }
+                *c
+            }
+            None => sim(x, y),
+        }
+    }
+}
+
 /// Given-name similarity allowing a swapped two-part name ("Conte Hawa" / "Hawa Conteh").
-fn given_sim(a: &[Tok], b: &[Tok]) -> Option<f64> {
-    let (a0, b0) = (a.first()?, b.first()?);
-    let mut s = sim(a0, b0);
-    if a.len() >= 2 && b.len() >= 2 && (a.len() == 2 || b.len() == 2) {
-        let (al, bl) = (&a[a.len() - 1], &b[b.len() - 1]);
-        s = s.max(sim(a0, bl).min(sim(al, b0)));
+fn given_sim(m: &mut NameSims) -> Option<f64> {
+    let (na, nb) = (m.a.len(), m.b.len());
+    if na == 0 || nb == 0 {
+        return None;
+    }
+    let mut s = m.get(0, 0);
+    if na >= 2 && nb >= 2 && (na == 2 || nb == 2) {
+        s = s.max(m.get(0, nb - 1).min(m.get(na - 1, 0)));
     }
     Some(s)
 }
 
 /// Aligns the tokens of the shorter name onto the longer one (and onto the other side's father field for
 /// patronymic chains). Returns (coverage of the shorter name by idf weight, matched idf, unmatched idf).
-fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
-    let (s, l) = if a.name.len() <= b.name.len() {
-        (a, b)
-    } else {
-        (b, a)
-    };
+fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f64, f64, bool) {
+    let swapped = a.name.len() > b.name.len();
+    let (s, l) = if swapped { (b, a) } else { (a, b) };
     let mut used = [false; 16];
     let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
     for (i, t) in s.name.iter().enumerate().take(16) {
         let idf = w.idf(s.name_keys[i]);
         tot += idf;
         let mut best = (0.0, usize::MAX);
-        for (j, o) in l.name.iter().enumerate().take(16) {
+        for j in 0..l.name.len().min(16) {
             if used[j] {
                 continue;
             }
-            let v = sim(t, o);
+            let v = if swapped { m.get(j, i) } else { m.get(i, j) };
             if v > best.0 {
                 best = (v, j);
             }
@@ -309,13 +342,13 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
         }
     }
     // Family names differ: each side's last part is found nowhere in the other's name or father's name.
-    let last_unmatched = |x: &Profile, y: &Profile| {
-        x.name
-            .last()
-            .is_some_and(|t| best_sim(t, &y.name) < MATCH && best_sim(t, &y.father) < MATCH)
-    };
-    let family_differ =
-        a.name.len() >= 2 && b.name.len() >= 2 && last_unmatched(a, b) && last_unmatched(b, a);
+    let (na, nb) = (a.name.len(), b.name.len());
+    let family_differ = na >= 2
+        && nb >= 2
+        && (0..nb).all(|j| m.get(na - 1, j) < MATCH)
+        && best_sim(&a.name[na - 1], &b.father) < MATCH
+        && (0..na).all(|i| m.get(i, nb - 1) < MATCH)
+        && best_sim(&b.name[nb - 1], &a.father) < MATCH;
     (
         if tot > 0.0 { hit / tot } else { 0.0 },
         hit,
@@ -438,7 +471,8 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
     x[0] = 1.0;
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
-        let (cov, hit, miss, family_differ) = align(a, b, w);
+        let mut sims = NameSims::new(&a.name, &b.name);
+        let (cov, hit, miss, family_differ) = align(a, b, w, &mut sims);
         set!(x, "family_differ", if family_differ { 1.0 } else { 0.0 },);
         set!(x, "name_cov", cov);
         set!(x, "name_hit", hit.min(30.0) / 10.0);
@@ -452,7 +486,7 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
         } else {
             Status::Differ
         };
-        let g = given_sim(&a.name, &b.name).unwrap_or(0.0);
+        let g = given_sim(&mut sims).unwrap_or(0.0);
         status[1] = if g >= 0.92 {
             set!(x, "given_agree", 1.0);
             Status::Agree
