@@ -27,8 +27,8 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     for (i, &ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = bl.min(i + range + 1);
-        for j in lo..hi {
-            if bf & (1 << j) == 0 && b[j] == ca {
+        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+            if bf & (1 << j) == 0 && cb == ca {
                 af |= 1 << i;
                 bf |= 1 << j;
                 matches += 1;
@@ -236,7 +236,7 @@ fn place_cmp(a: &Option<Place>, b: &Option<Place>) -> Status {
     }
 }
 
-/// Index of a feature by name, resolved at compile time (an unknown name fails the build).
+/// Index of a feature by name, resolved at compile time.
 const fn feature_index(name: &str) -> usize {
     let n = name.as_bytes();
     let mut i = 0;
@@ -253,7 +253,8 @@ const fn feature_index(name: &str) -> usize {
         }
         i += 1;
     }
-    panic!("unknown feature")
+    // Unknown name: an index out of bounds, which fails the build where it is used as a constant index.
+    N_FEATURES
 }
 
 /// `set!(x, "feature", v)`: assign a feature by name without a run-time lookup.
@@ -322,8 +323,8 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
         let idf = w.idf(s.name_keys[i]);
         tot += idf;
         let mut best = (0.0, usize::MAX);
-        for j in 0..l.name.len().min(16) {
-            if used[j] {
+        for (j, u) in used.iter().enumerate().take(l.name.len()) {
+            if *u {
                 continue;
             }
             let v = if swapped { m.get(j, i) } else { m.get(i, j) };
