@@ -86,17 +86,24 @@ const SIM_FLOOR: f64 = 0.8;
 /// [`tok_sim`] where it is at least [`SIM_FLOOR`], else 0: a cheap bound skips most Jaro-Winkler runs between
 /// unrelated tokens.
 fn sim(a: &Tok, b: &Tok) -> f64 {
-    if a.text == b.text || (a.group != 0 && a.group == b.group) {
+    if (a.group != 0 && a.group == b.group) || same(&a.text, &b.text) {
         return 1.0;
     }
     let mut s = jaro_winkler_floor(&a.text, &b.text, a.letters, b.letters, SIM_FLOOR);
-    if !a.skel.is_empty() && a.skel == b.skel {
+    if !a.skel.is_empty() && same(&a.skel, &b.skel) {
         s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
     } else if a.skel.len() >= 3 && b.skel.len() >= 3 {
         // 0.9 * jw >= 0.8 needs jw >= 0.889
         s = s.max(0.9 * jaro_winkler_floor(&a.skel, &b.skel, a.skel_letters, b.skel_letters, 0.88));
     }
     if s >= SIM_FLOOR { s } else { 0.0 }
+}
+
+/// String equality inlined for short name parts (a library `memcmp` call costs more than the comparison).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Jaro-Winkler if it can reach `floor`, else 0. The bound: every matching character of `a` is a letter that
