@@ -312,7 +312,7 @@ impl Index {
             })
             .collect();
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k + 1);
+        let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k.min(bounded.len()) + 1);
         let mut kth = f64::NEG_INFINITY;
         for (ub, lin, pos, s, x) in &bounded {
             if scored.len() >= k && *ub < kth - 1e-9 {

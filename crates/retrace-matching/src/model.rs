@@ -320,4 +320,27 @@ mod tests {
         let total: f64 = m.contributions(&x).iter().sum();
         assert!((total - m.log_odds(&x)).abs() < 1e-9);
     }
+
+    #[test]
+    fn scorer_equals_model_and_stops_only_below_the_cut_off() {
+        let m = Model::shipped();
+        let sc = Scorer::new(&m);
+        for seed in 0..200usize {
+            let mut x = [0.0; N_FEATURES];
+            for (i, v) in x.iter_mut().enumerate() {
+                *v = ((i * 7 + seed * 13) % 5) as f64 / 4.0;
+            }
+            x[0] = 1.0;
+            let z = m.log_odds(&x);
+            assert!((sc.log_odds(&x) - z).abs() < 1e-12);
+            let lin = sc.linear(&x);
+            assert!(sc.upper_bound(lin) >= z - 1e-9);
+            for cut in [-20.0, -4.6, 0.0, 3.0, 20.0] {
+                match sc.log_odds_from(&x, lin, cut) {
+                    Some(v) => assert!((v - z).abs() < 1e-12 && z >= cut - 1e-9),
+                    None => assert!(z < cut),
+                }
+            }
+        }
+    }
 }
