@@ -3,11 +3,65 @@
 
 use std::fmt;
 
-use strsim::jaro_winkler;
-
 use crate::model::{FEATURES, Model, N_FEATURES};
 use crate::names::Tok;
 use crate::profile::{Birth, Place, Profile};
+
+/// Jaro-Winkler similarity, bit-for-bit the value of `strsim::jaro_winkler`, without its heap allocation for
+/// ASCII strings of up to 64 bytes (all folded name tokens in practice); longer or non-ASCII input falls back
+/// to `strsim`.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if a.len() > 64 || b.len() > 64 || !a.is_ascii() || !b.is_ascii() {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (al, bl) = (a.len(), b.len());
+    if al == 0 && bl == 0 {
+        return 1.0;
+    } else if al == 0 || bl == 0 {
+        return 0.0;
+    }
+    let range = (al.max(bl) / 2).saturating_sub(1);
+    let (mut af, mut bf) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = bl.min(i + range + 1);
+        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+            if bf & (1 << j) == 0 && cb == ca {
+                af |= 1 << i;
+                bf |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut trans = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if af & (1 << i) != 0 {
+            while bf & (1 << j) == 0 {
+                j += 1;
+            }
+            if ca != b[j] {
+                trans += 1;
+            }
+            j += 1;
+        }
+    }
+    trans /= 2;
+    let m = matches as f64;
+    let sim = ((m / al as f64) + (m / bl as f64) + ((matches - trans) as f64 / m)) / 3.0;
+    if sim > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
 
 /// Similarity of two name tokens in [0, 1]: same variant group or spelling = 1, else the best of
 /// Jaro-Winkler on the folded spelling and on the consonant skeleton.
@@ -23,6 +77,56 @@ pub fn tok_sim(a: &Tok, b: &Tok) -> f64 {
         s = s.max(0.9 * jaro_winkler(&a.skel, &b.skel));
     }
     s
+}
+
+/// Below this, every use of a token similarity treats the pair as different (the lowest cut is 0.8, in
+/// `given_sim`), so the exact value is not needed.
+const SIM_FLOOR: f64 = 0.8;
+
+/// [`tok_sim`] where it is at least [`SIM_FLOOR`], else 0: a cheap bound skips most Jaro-Winkler runs between
+/// unrelated tokens.
+fn sim(a: &Tok, b: &Tok) -> f64 {
+    if (a.group != 0 && a.group == b.group) || same(&a.text, &b.text) {
+        return 1.0;
+    }
+    let mut s = jaro_winkler_floor(&a.text, &b.text, a.letters, b.letters, SIM_FLOOR);
+    if !a.skel.is_empty() && same(&a.skel, &b.skel) {
+        s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
+    } else if a.skel.len() >= 3 && b.skel.len() >= 3 {
+        // 0.9 * jw >= 0.8 needs jw >= 0.889
+        s = s.max(0.9 * jaro_winkler_floor(&a.skel, &b.skel, a.skel_letters, b.skel_letters, 0.88));
+    }
+    if s >= SIM_FLOOR { s } else { 0.0 }
+}
+
+/// String equality inlined for short name parts (a library `memcmp` call costs more than the comparison).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Jaro-Winkler if it can reach `floor`, else 0. The bound: every matching character of `a` is a letter that
+/// also occurs in `b` (and the other way round); `la`, `lb` are the letter sets ([`crate::names::letter_mask`]).
+fn jaro_winkler_floor(a: &str, b: &str, la: u32, lb: u32, floor: f64) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.is_empty() || y.is_empty() || !x.is_ascii() || !y.is_ascii() {
+        // (the bound counts bytes, which are characters only in ASCII)
+        return jaro_winkler(a, b);
+    }
+    let inside = |s: &[u8], m: u32| s.iter().filter(|c| m & (1 << (*c & 31)) != 0).count();
+    let m = inside(x, lb).min(inside(y, la)) as f64;
+    let jaro_max = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
+    let jw_max = if jaro_max > 0.7 {
+        jaro_max + 0.4 * (1.0 - jaro_max)
+    } else {
+        jaro_max
+    };
+    if jw_max < floor - 1e-9 {
+        0.0
+    } else {
+        jaro_winkler(a, b)
+    }
 }
 
 /// Term-frequency weight of a name token: rarer names are stronger evidence.
@@ -43,7 +147,7 @@ impl Weights for Uniform {
 const MATCH: f64 = 0.84;
 
 fn best_sim(t: &Tok, others: &[Tok]) -> f64 {
-    others.iter().map(|o| tok_sim(t, o)).fold(0.0, f64::max)
+    others.iter().map(|o| sim(t, o)).fold(0.0, f64::max)
 }
 
 /// Outcome of comparing one field, for the caseworker.
@@ -139,42 +243,98 @@ fn place_cmp(a: &Option<Place>, b: &Option<Place>) -> Status {
     }
 }
 
-fn set(x: &mut [f64; N_FEATURES], name: &str, v: f64) {
-    if let Some(i) = FEATURES.iter().position(|f| f.0 == name) {
-        x[i] = v;
+/// Index of a feature by name, resolved at compile time.
+const fn feature_index(name: &str) -> usize {
+    let n = name.as_bytes();
+    let mut i = 0;
+    while i < N_FEATURES {
+        let f = FEATURES[i].0.as_bytes();
+        if f.len() == n.len() {
+            let mut k = 0;
+            while k < n.len() && f[k] == n[k] {
+                k += 1;
+            }
+            if k == n.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    // Unknown name: an index out of bounds, which fails the build where it is used as a constant index.
+    N_FEATURES
+}
+
+/// `set!(x, "feature", v)`: assign a feature by name without a run-time lookup.
+macro_rules! set {
+    ($x:expr, $name:literal, $v:expr $(,)?) => {{
+        const I: usize = feature_index($name);
+        $x[I] = $v;
+    }};
+}
+
+/// Memo of the name-part similarities between the two sides of a pair; [`sim`] is symmetric, so one table
+/// serves both directions. `NaN` marks a value not computed yet.
+struct NameSims<'p> {
+    a: &'p [Tok],
+    b: &'p [Tok],
+    v: [[f64; 8]; 8],
+}
+
+impl<'p> NameSims<'p> {
+    fn new(a: &'p [Tok], b: &'p [Tok]) -> Self {
+        NameSims {
+            a,
+            b,
+            v: [[f64::NAN; 8]; 8],
+        }
+    }
+
+    /// `sim(a[i], b[j])`.
+    fn get(&mut self, i: usize, j: usize) -> f64 {
+        let (Some(x), Some(y)) = (self.a.get(i), self.b.get(j)) else {
+            return 0.0;
+        };
+        match self.v.get_mut(i).and_then(|r| r.get_mut(j)) {
+            Some(c) => {
+                if c.is_nan() {
+                    *c = sim(x, y);
+                }
+                *c
+            }
+            None => sim(x, y),
+        }
     }
 }
 
 /// Given-name similarity allowing a swapped two-part name ("Conte Hawa" / "Hawa Conteh").
-fn given_sim(a: &[Tok], b: &[Tok]) -> Option<f64> {
-    let (a0, b0) = (a.first()?, b.first()?);
-    let mut s = tok_sim(a0, b0);
-    if a.len() >= 2 && b.len() >= 2 && (a.len() == 2 || b.len() == 2) {
-        let (al, bl) = (&a[a.len() - 1], &b[b.len() - 1]);
-        s = s.max(tok_sim(a0, bl).min(tok_sim(al, b0)));
+fn given_sim(m: &mut NameSims) -> Option<f64> {
+    let (na, nb) = (m.a.len(), m.b.len());
+    if na == 0 || nb == 0 {
+        return None;
+    }
+    let mut s = m.get(0, 0);
+    if na >= 2 && nb >= 2 && (na == 2 || nb == 2) {
+        s = s.max(m.get(0, nb - 1).min(m.get(na - 1, 0)));
     }
     Some(s)
 }
 
 /// Aligns the tokens of the shorter name onto the longer one (and onto the other side's father field for
 /// patronymic chains). Returns (coverage of the shorter name by idf weight, matched idf, unmatched idf).
-fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
-    let (s, l) = if a.name.len() <= b.name.len() {
-        (a, b)
-    } else {
-        (b, a)
-    };
+fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f64, f64, bool) {
+    let swapped = a.name.len() > b.name.len();
+    let (s, l) = if swapped { (b, a) } else { (a, b) };
     let mut used = [false; 16];
     let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
     for (i, t) in s.name.iter().enumerate().take(16) {
         let idf = w.idf(s.name_keys[i]);
         tot += idf;
         let mut best = (0.0, usize::MAX);
-        for (j, o) in l.name.iter().enumerate().take(16) {
-            if used[j] {
+        for (j, u) in used.iter().enumerate().take(l.name.len()) {
+            if *u {
                 continue;
             }
-            let v = tok_sim(t, o);
+            let v = if swapped { m.get(j, i) } else { m.get(i, j) };
             if v > best.0 {
                 best = (v, j);
             }
@@ -190,13 +350,13 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
         }
     }
     // Family names differ: each side's last part is found nowhere in the other's name or father's name.
-    let last_unmatched = |x: &Profile, y: &Profile| {
-        x.name
-            .last()
-            .is_some_and(|t| best_sim(t, &y.name) < MATCH && best_sim(t, &y.father) < MATCH)
-    };
-    let family_differ =
-        a.name.len() >= 2 && b.name.len() >= 2 && last_unmatched(a, b) && last_unmatched(b, a);
+    let (na, nb) = (a.name.len(), b.name.len());
+    let family_differ = na >= 2
+        && nb >= 2
+        && (0..nb).all(|j| m.get(na - 1, j) < MATCH)
+        && best_sim(&a.name[na - 1], &b.father) < MATCH
+        && (0..na).all(|i| m.get(i, nb - 1) < MATCH)
+        && best_sim(&b.name[nb - 1], &a.father) < MATCH;
     (
         if tot > 0.0 { hit / tot } else { 0.0 },
         hit,
@@ -208,7 +368,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights) -> (f64, f64, f64, bool) {
 fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
     match (a.father.first(), b.father.first()) {
         (Some(fa), Some(fb)) => {
-            let s = tok_sim(fa, fb);
+            let s = sim(fa, fb);
             let st = if s >= 0.92 {
                 Status::Agree
             } else if s >= MATCH {
@@ -233,7 +393,7 @@ fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
 /// Father's name inferred from the second part of a patronymic chain: agreement only counts, a difference is
 /// ambiguous (the second part may be a family name).
 fn chain(f: &Tok, t: &Tok) -> (Status, f64) {
-    let s = tok_sim(f, t);
+    let s = sim(f, t);
     if s >= 0.92 {
         (Status::Close, s)
     } else {
@@ -247,15 +407,15 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
     };
     if let (Some(am), Some(ad), Some(bm), Some(bd)) = (a.month, a.day, b.month, b.day) {
         if a.year == b.year && am == bm && ad == bd {
-            set(x, "date_exact", 1.0);
+            set!(x, "date_exact", 1.0);
             return Status::Agree;
         }
         if a.year == b.year && am == bd && ad == bm {
-            set(x, "date_swap", 1.0);
+            set!(x, "date_swap", 1.0);
             return Status::Close;
         }
         if am == bm && ad == bd && (a.year - b.year).abs() <= 3 {
-            set(x, "date_md_shift", 1.0);
+            set!(x, "date_md_shift", 1.0);
             return Status::Close;
         }
     }
@@ -267,27 +427,27 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
         && a.year == b.year
     {
         if am == bm {
-            set(x, "date_ym", 1.0);
+            set!(x, "date_ym", 1.0);
             return Status::Agree;
         }
-        set(x, "date_month_differ", 1.0);
+        set!(x, "date_month_differ", 1.0);
         return Status::Close;
     }
     match dy {
         0 => {
-            set(x, "year_eq", 1.0);
+            set!(x, "year_eq", 1.0);
             Status::Agree
         }
         1 => {
-            set(x, "year_1", 1.0);
+            set!(x, "year_1", 1.0);
             Status::Close
         }
         2 | 3 => {
-            set(x, "year_2_3", 1.0);
+            set!(x, "year_2_3", 1.0);
             Status::Close
         }
         d => {
-            set(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
+            set!(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
             Status::Differ
         }
     }
@@ -296,30 +456,37 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
 /// Compare two profiles field by field.
 pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
     // A canonical order makes the score symmetric (the name alignment is greedy).
-    let key = |p: &Profile| {
-        (
-            p.name.len(),
-            p.name.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
-            p.father.iter().map(|t| t.text.clone()).collect::<Vec<_>>(),
-        )
-    };
-    let (a, b) = if key(a) <= key(b) { (a, b) } else { (b, a) };
+    // Same order as comparing (name length, name spellings, father spellings), without building the keys.
+    let order = a
+        .name
+        .len()
+        .cmp(&b.name.len())
+        .then_with(|| {
+            a.name
+                .iter()
+                .map(|t| &t.text)
+                .cmp(b.name.iter().map(|t| &t.text))
+        })
+        .then_with(|| {
+            a.father
+                .iter()
+                .map(|t| &t.text)
+                .cmp(b.father.iter().map(|t| &t.text))
+        });
+    let (a, b) = if order.is_le() { (a, b) } else { (b, a) };
     let mut x = [0.0; N_FEATURES];
     let mut status = [Status::Missing; FIELDS.len()];
     x[0] = 1.0;
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
-        let (cov, hit, miss, family_differ) = align(a, b, w);
-        set(
-            &mut x,
-            "family_differ",
-            if family_differ { 1.0 } else { 0.0 },
-        );
-        set(&mut x, "name_cov", cov);
-        set(&mut x, "name_hit", hit.min(30.0) / 10.0);
-        set(&mut x, "name_miss", miss.min(30.0) / 10.0);
+        let mut sims = NameSims::new(&a.name, &b.name);
+        let (cov, hit, miss, family_differ) = align(a, b, w, &mut sims);
+        set!(x, "family_differ", if family_differ { 1.0 } else { 0.0 },);
+        set!(x, "name_cov", cov);
+        set!(x, "name_hit", hit.min(30.0) / 10.0);
+        set!(x, "name_miss", miss.min(30.0) / 10.0);
         let single = a.name.len() == 1 || b.name.len() == 1;
-        set(&mut x, "name_single", if single { 1.0 } else { 0.0 });
+        set!(x, "name_single", if single { 1.0 } else { 0.0 });
         status[0] = if cov >= 0.95 {
             Status::Agree
         } else if cov >= 0.5 {
@@ -327,81 +494,78 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
         } else {
             Status::Differ
         };
-        let g = given_sim(&a.name, &b.name).unwrap_or(0.0);
+        let g = given_sim(&mut sims).unwrap_or(0.0);
         status[1] = if g >= 0.92 {
-            set(&mut x, "given_agree", 1.0);
+            set!(x, "given_agree", 1.0);
             Status::Agree
         } else if g >= 0.8 {
-            set(&mut x, "given_close", 1.0);
+            set!(x, "given_close", 1.0);
             Status::Close
         } else {
-            set(&mut x, "given_differ", 1.0);
+            set!(x, "given_differ", 1.0);
             Status::Differ
         };
     }
     let (fs, _) = father_status(a, b);
     status[2] = fs;
     match fs {
-        Status::Agree => set(&mut x, "father_agree", 1.0),
-        Status::Close => set(&mut x, "father_close", 1.0),
-        Status::Differ => set(&mut x, "father_differ", 1.0),
+        Status::Agree => set!(x, "father_agree", 1.0),
+        Status::Close => set!(x, "father_close", 1.0),
+        Status::Differ => set!(x, "father_differ", 1.0),
         Status::Missing => {}
     }
     if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
-        let s = tok_sim(ma, mb);
+        let s = sim(ma, mb);
         status[3] = if s >= 0.92 {
-            set(&mut x, "mother_agree", 1.0);
+            set!(x, "mother_agree", 1.0);
             Status::Agree
         } else if s >= MATCH {
-            set(&mut x, "mother_close", 1.0);
+            set!(x, "mother_close", 1.0);
             Status::Close
         } else {
-            set(&mut x, "mother_differ", 1.0);
+            set!(x, "mother_differ", 1.0);
             Status::Differ
         };
     }
     status[4] = birth_features(&mut x, a.birth, b.birth);
     if a.sex != 0 && b.sex != 0 {
         status[5] = if a.sex == b.sex {
-            set(&mut x, "sex_agree", 1.0);
+            set!(x, "sex_agree", 1.0);
             Status::Agree
         } else {
-            set(&mut x, "sex_differ", 1.0);
+            set!(x, "sex_differ", 1.0);
             Status::Differ
         };
     }
     if a.nationality[0] != 0 && b.nationality[0] != 0 {
         let horn = |n: [u8; 2]| n == *b"ER" || n == *b"ET";
         status[6] = if a.nationality == b.nationality {
-            set(&mut x, "nat_agree", 1.0);
+            set!(x, "nat_agree", 1.0);
             Status::Agree
         } else if horn(a.nationality) && horn(b.nationality) {
             Status::Close
         } else {
-            set(&mut x, "nat_differ", 1.0);
+            set!(x, "nat_differ", 1.0);
             Status::Differ
         };
     }
     status[7] = place_cmp(&a.birth_place, &b.birth_place);
     match status[7] {
-        Status::Agree => set(&mut x, "bplace_agree", 1.0),
-        Status::Close => set(&mut x, "bplace_close", 1.0),
-        Status::Differ => set(&mut x, "bplace_differ", 1.0),
+        Status::Agree => set!(x, "bplace_agree", 1.0),
+        Status::Close => set!(x, "bplace_close", 1.0),
+        Status::Differ => set!(x, "bplace_differ", 1.0),
         Status::Missing => {}
     }
     status[8] = place_cmp(&a.last_seen, &b.last_seen);
     match status[8] {
-        Status::Agree | Status::Close => set(&mut x, "seen_agree", 1.0),
-        Status::Differ => set(&mut x, "seen_differ", 1.0),
+        Status::Agree | Status::Close => set!(x, "seen_agree", 1.0),
+        Status::Differ => set!(x, "seen_differ", 1.0),
         Status::Missing => {}
     }
     // interactions the linear model cannot express on its own
-    let ga = x[FEATURES
-        .iter()
-        .position(|f| f.0 == "given_agree")
-        .unwrap_or(0)];
-    let cov = x[FEATURES.iter().position(|f| f.0 == "name_cov").unwrap_or(0)];
-    set(&mut x, "given_agree_x_cov", ga * cov);
+    let ga = x[const { feature_index("given_agree") }];
+    let cov = x[const { feature_index("name_cov") }];
+    set!(x, "given_agree_x_cov", ga * cov);
     Comparison { x, status }
 }
 

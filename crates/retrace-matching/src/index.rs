@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
-use crate::model::{DEFAULT_THRESHOLD, Model};
+use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::profile::{Person, Profile};
 
 /// Engine settings.
@@ -61,10 +61,23 @@ struct Entry {
     keys: Vec<u64>,
 }
 
+/// Log-odds of a probability, used as a lower bound for the log-odds a pair needs (`-inf` at 0 and below; at 1
+/// and above 30, below which the probability cannot round to 1).
+fn logit(p: f64) -> f64 {
+    if p <= 0.0 {
+        f64::NEG_INFINITY
+    } else if p >= 1.0 {
+        30.0
+    } else {
+        (p / (1.0 - p)).ln()
+    }
+}
+
 /// An incremental index of persons: add, update, remove, top-k candidates, full linkage.
 pub struct Index {
     config: Config,
     model: Model,
+    scorer: Scorer,
     slots: Vec<Option<Entry>>,
     ids: FxHashMap<String, u32>,
     postings: FxHashMap<u64, Vec<u32>>,
@@ -146,6 +159,7 @@ impl Index {
     pub fn with_model(config: Config, model: Model) -> Index {
         Index {
             config,
+            scorer: Scorer::new(&model),
             model,
             slots: Vec::new(),
             ids: FxHashMap::default(),
@@ -252,7 +266,15 @@ impl Index {
 
     fn score(&self, a: &Profile, b: &Profile) -> f64 {
         let c = compare(a, b, &self.weights());
-        sigmoid(self.model.log_odds(&c.x))
+        sigmoid(self.scorer.log_odds(&c.x))
+    }
+
+    /// The probability if it is at least `min_score`; the trees stop as soon as the bound shows it cannot be.
+    fn score_at_least(&self, a: &Profile, b: &Profile, min_score: f64) -> Option<f64> {
+        let c = compare(a, b, &self.weights());
+        let lin = self.scorer.linear(&c.x);
+        let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, logit(min_score))?);
+        (p >= min_score).then_some(p)
     }
 
     /// Compare two profiles under this index's term frequencies.
@@ -275,18 +297,48 @@ impl Index {
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
         let skip = exclude.and_then(|id| self.ids.get(id)).copied();
-        let mut scored: Vec<(f64, u32)> = cand
+        let w = self.weights();
+        // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
+        // reach the k-th best probability so far: the result is the same as scoring all of them.
+        let mut bounded: Vec<(f64, f64, usize, u32, [f64; crate::N_FEATURES])> = cand
             .iter()
-            .filter(|s| Some(**s) != skip)
-            .filter_map(|s| {
-                self.slots
-                    .get(*s as usize)
-                    .and_then(Option::as_ref)
-                    .map(|e| (self.score(&p, &e.profile), *s))
+            .enumerate()
+            .filter(|(_, s)| Some(**s) != skip)
+            .filter_map(|(pos, s)| {
+                let e = self.slots.get(*s as usize)?.as_ref()?;
+                let c = compare(&p, &e.profile, &w);
+                let lin = self.scorer.linear(&c.x);
+                Some((self.scorer.upper_bound(lin), lin, pos, *s, c.x))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k.min(bounded.len()) + 1);
+        let mut kth = f64::NEG_INFINITY;
+        for (ub, lin, pos, s, x) in &bounded {
+            if scored.len() >= k && *ub < kth - 1e-9 {
+                break;
+            }
+            let cut = if scored.len() >= k {
+                kth
+            } else {
+                f64::NEG_INFINITY
+            };
+            if let Some(z) = self.scorer.log_odds_from(x, *lin, cut) {
+                scored.push((z, *pos, *s));
+                if scored.len() >= k {
+                    // Keep the k best (ties by candidate order, as a stable sort over all would), k-th last.
+                    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    scored.truncate(k);
+                    kth = scored[k - 1].0;
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(k);
+        let scored: Vec<(f64, u32)> = scored
+            .into_iter()
+            .map(|(z, _, s)| (sigmoid(z), s))
+            .collect();
         scored
             .into_iter()
             .filter_map(|(p, s)| {
@@ -357,11 +409,10 @@ impl Index {
                     };
                     self.candidates(&e.keys, Some(i as u32), &mut buf);
                     for j in &buf {
-                        if let Some(Some(o)) = self.slots.get(*j as usize) {
-                            let p = self.score(&o.profile, &e.profile);
-                            if p >= min_score {
-                                out.push((*j, i as u32, p));
-                            }
+                        if let Some(Some(o)) = self.slots.get(*j as usize)
+                            && let Some(p) = self.score_at_least(&o.profile, &e.profile, min_score)
+                        {
+                            out.push((*j, i as u32, p));
                         }
                     }
                 }

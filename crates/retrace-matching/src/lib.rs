@@ -22,5 +22,5 @@ pub use compare::{
     Comparison, Explanation, FieldExplanation, Status, Uniform, Weights, compare, tok_sim,
 };
 pub use index::{Candidate, Config, Index, Pair, block_keys};
-pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Tree};
+pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Scorer, Tree};
 pub use profile::{Birth, Person, Profile};

@@ -70,6 +70,20 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Largest output of the tree (its largest leaf, or the node value where a path ends early).
+    pub fn max_output(&self) -> f64 {
+        self.nodes
+            .iter()
+            .filter(|n| {
+                n.feature == LEAF
+                    || self.nodes.get(n.left as usize).is_none()
+                    || self.nodes.get(n.right as usize).is_none()
+            })
+            .map(|n| n.value)
+            .reduce(f64::max)
+            .unwrap_or(0.0)
+    }
+
     /// Output for a feature vector; with `contrib`, the change of node value at each split is credited to the
     /// split's feature and the root value to the bias (index 0), so contributions sum to the output.
     pub fn eval(&self, x: &[f64; N_FEATURES], mut contrib: Option<&mut [f64; N_FEATURES]>) -> f64 {
@@ -88,6 +102,96 @@ impl Tree {
             if let Some(c) = contrib.as_deref_mut() {
                 c[f] += m.value - n.value;
             }
+            n = m;
+        }
+        n.value
+    }
+}
+
+/// A model laid out for scoring many pairs: the trees' nodes in one array and, per tree, the largest total the
+/// trees from it onwards can still add (for stopping early on pairs that cannot reach a cut-off).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorer {
+    weights: [f64; N_FEATURES],
+    nodes: Vec<Node>,
+    roots: Vec<u32>,
+    rest_max: Vec<f64>,
+}
+
+/// Rounding allowance when comparing a bound with a cut-off (the bound is a different sum of the same terms).
+const BOUND_SLACK: f64 = 1e-9;
+
+impl Scorer {
+    pub fn new(model: &Model) -> Scorer {
+        let mut nodes = Vec::new();
+        let mut roots = Vec::new();
+        let mut maxes = Vec::new();
+        for t in model.trees.iter().filter(|t| !t.nodes.is_empty()) {
+            let base = nodes.len() as u32;
+            roots.push(base);
+            // A child outside its own tree becomes "no child" (as in `Tree::eval`), never a node of another tree.
+            let len = t.nodes.len() as u32;
+            let map = |c: u32| if c < len { c + base } else { u32::MAX };
+            nodes.extend(t.nodes.iter().map(|n| Node {
+                left: map(n.left),
+                right: map(n.right),
+                ..*n
+            }));
+            maxes.push(t.max_output());
+        }
+        let mut rest_max = vec![0.0; maxes.len() + 1];
+        for i in (0..maxes.len()).rev() {
+            rest_max[i] = rest_max[i + 1] + maxes[i];
+        }
+        Scorer {
+            weights: model.weights,
+            nodes,
+            roots,
+            rest_max,
+        }
+    }
+
+    /// The linear (logistic) part of the log-odds.
+    pub fn linear(&self, x: &[f64; N_FEATURES]) -> f64 {
+        self.weights.iter().zip(x.iter()).map(|(w, v)| w * v).sum()
+    }
+
+    /// Upper bound of the log-odds given the linear part.
+    pub fn upper_bound(&self, linear: f64) -> f64 {
+        linear + self.rest_max[0]
+    }
+
+    /// Log-odds, equal to [`Model::log_odds`]; `None` as soon as the trees left cannot lift it to `cutoff`
+    /// (the full log-odds is then certainly below `cutoff`).
+    pub fn log_odds_from(&self, x: &[f64; N_FEATURES], linear: f64, cutoff: f64) -> Option<f64> {
+        let mut acc = 0.0;
+        for (t, &root) in self.roots.iter().enumerate() {
+            if linear + acc + self.rest_max[t] < cutoff - BOUND_SLACK {
+                return None;
+            }
+            acc += self.eval(root, x);
+        }
+        let z = linear + acc;
+        (z >= cutoff - BOUND_SLACK).then_some(z)
+    }
+
+    /// Log-odds, equal to [`Model::log_odds`].
+    pub fn log_odds(&self, x: &[f64; N_FEATURES]) -> f64 {
+        let acc: f64 = self.roots.iter().map(|&r| self.eval(r, x)).sum();
+        self.linear(x) + acc
+    }
+
+    /// Same walk as [`Tree::eval`] without contributions.
+    fn eval(&self, root: u32, x: &[f64; N_FEATURES]) -> f64 {
+        let Some(mut n) = self.nodes.get(root as usize) else {
+            return 0.0;
+        };
+        while n.feature != LEAF {
+            let f = usize::from(n.feature).min(N_FEATURES - 1);
+            let next = if x[f] <= n.threshold { n.left } else { n.right };
+            let Some(m) = self.nodes.get(next as usize) else {
+                break;
+            };
             n = m;
         }
         n.value
@@ -215,5 +319,28 @@ mod tests {
         x[0] = 1.0;
         let total: f64 = m.contributions(&x).iter().sum();
         assert!((total - m.log_odds(&x)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn scorer_equals_model_and_stops_only_below_the_cut_off() {
+        let m = Model::shipped();
+        let sc = Scorer::new(&m);
+        for seed in 0..200usize {
+            let mut x = [0.0; N_FEATURES];
+            for (i, v) in x.iter_mut().enumerate() {
+                *v = ((i * 7 + seed * 13) % 5) as f64 / 4.0;
+            }
+            x[0] = 1.0;
+            let z = m.log_odds(&x);
+            assert!((sc.log_odds(&x) - z).abs() < 1e-12);
+            let lin = sc.linear(&x);
+            assert!(sc.upper_bound(lin) >= z - 1e-9);
+            for cut in [-20.0, -4.6, 0.0, 3.0, 20.0] {
+                match sc.log_odds_from(&x, lin, cut) {
+                    Some(v) => assert!((v - z).abs() < 1e-12 && z >= cut - 1e-9),
+                    None => assert!(z < cut),
+                }
+            }
+        }
     }
 }

@@ -12,6 +12,15 @@ pub struct Tok {
     pub skel: Box<str>,
     /// Variant group from the shipped tables (0 = none): Mohammed and Mehmet share one, Oleksandr and Sasha too.
     pub group: u32,
+    /// Letters present in `text` and in `skel` ([`letter_mask`]), for a cheap bound on their similarity.
+    pub letters: u32,
+    pub skel_letters: u32,
+}
+
+/// Set of the bytes of `s`, each as bit `byte & 31` (the letters a-z get their own bits; anything else may
+/// share one, which only loosens bounds built on it).
+pub fn letter_mask(s: &str) -> u32 {
+    s.bytes().fold(0, |m, c| m | 1 << (c & 31))
 }
 
 impl Tok {
@@ -32,6 +41,8 @@ pub fn make_tok(word: &str) -> Tok {
     let skel = skeleton(&text);
     let group = tables::variant_group(&text);
     Tok {
+        letters: letter_mask(&text),
+        skel_letters: letter_mask(&skel),
         text: text.into(),
         skel: skel.into(),
         group,

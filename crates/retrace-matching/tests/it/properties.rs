@@ -84,6 +84,23 @@ proptest! {
         prop_assert!(p >= DEFAULT_THRESHOLD, "{p} for {a:?}");
     }
 
+    /// Top-k stops running trees on candidates whose bound cannot reach the k-th best: same result as ranking all.
+    #[test]
+    fn top_k_equals_the_head_of_the_full_ranking(
+        people in proptest::collection::vec(person(), 2..24),
+        k in 1usize..5,
+    ) {
+        let mut index = Index::new(Config::default());
+        for (i, p) in people.iter().enumerate() {
+            index.add(&format!("r{i}"), p);
+        }
+        for p in &people {
+            let mut all = index.top_k(p, usize::MAX, None);
+            all.truncate(k);
+            prop_assert_eq!(index.top_k(p, k, None), all);
+        }
+    }
+
     #[test]
     fn blocking_never_loses_an_accepted_pair(people in proptest::collection::vec(person(), 2..24)) {
         let mut index = Index::new(Config { transitive: false, ..Config::default() });
@@ -150,4 +167,13 @@ fn index_add_update_remove_top_k() {
     assert!(index.remove("c"));
     assert!(!index.remove("c"));
     assert_eq!(index.len(), 2);
+}
+
+proptest! {
+    /// The allocation-free Jaro-Winkler gives exactly `strsim`'s value (ASCII fast path and fallback).
+    #[test]
+    fn jaro_winkler_equals_strsim(a in "[a-e]{0,12}|[a-zé]{0,70}", b in "[a-e]{0,12}|[a-zé]{0,70}") {
+        let ours = retrace_matching::compare::jaro_winkler(&a, &b);
+        prop_assert_eq!(ours.to_bits(), strsim::jaro_winkler(&a, &b).to_bits());
+    }
 }
