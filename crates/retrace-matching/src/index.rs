@@ -264,6 +264,40 @@ impl Index {
         out.dedup();
     }
 
+    /// The persons in every one of the rarest posting lists of `keys`,
+    /// intersecting from the shortest list until at most `max_block` remain.
+    /// Posting lists are sorted (slots only grow), so each step is a merge.
+    fn shared_rare_keys(&self, keys: &[u64]) -> Vec<u32> {
+        let mut lists: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.postings.get(k)).collect();
+        lists.sort_by_key(|list| list.len());
+        lists.dedup_by(|a, b| std::ptr::eq(*a, *b));
+        let Some((first, rest)) = lists.split_first() else {
+            return Vec::new();
+        };
+        let mut shared: Vec<u32> = first.to_vec();
+        for other in rest {
+            if shared.len() <= self.config.max_block {
+                break;
+            }
+            let mut merged = Vec::with_capacity(shared.len().min(other.len()));
+            let (mut i, mut j) = (0, 0);
+            while let (Some(a), Some(b)) = (shared.get(i), other.get(j)) {
+                match a.cmp(b) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        merged.push(*a);
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            shared = merged;
+        }
+        shared.truncate(self.config.max_block);
+        shared
+    }
+
     fn score(&self, a: &Profile, b: &Profile) -> f64 {
         let c = compare(a, b, &self.weights());
         sigmoid(self.scorer.log_odds(&c.x))
@@ -296,6 +330,14 @@ impl Index {
         let keys = block_keys(&p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
+        if cand.len() < k {
+            // A query whose keys are all too common to block on alone (a
+            // frequent name with nothing else, in a large index) still gets
+            // the persons who share its rarest keys together.
+            cand.extend(self.shared_rare_keys(&keys));
+            cand.sort_unstable();
+            cand.dedup();
+        }
         let skip = exclude.and_then(|id| self.ids.get(id)).copied();
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
