@@ -326,11 +326,29 @@ impl Index {
     /// Up to `k` best candidates for a person, best first (the person itself, if indexed under `exclude`, is
     /// skipped).
     pub fn top_k(&self, person: &Person, k: usize, exclude: Option<&str>) -> Vec<Candidate> {
+        self.top_k_with(person, k, exclude, false)
+    }
+
+    /// Like [`Index::top_k`], for a search by name alone: when the query's keys
+    /// are all too common to block on, the persons who share its rarest keys
+    /// together are compared as well. More work per query, so not used for
+    /// candidate generation, where other fields give rarer keys.
+    pub fn search(&self, person: &Person, k: usize) -> Vec<Candidate> {
+        self.top_k_with(person, k, None, true)
+    }
+
+    fn top_k_with(
+        &self,
+        person: &Person,
+        k: usize,
+        exclude: Option<&str>,
+        rare_key_fallback: bool,
+    ) -> Vec<Candidate> {
         let p = Profile::new(person, self.config.reference_year);
         let keys = block_keys(&p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
-        if cand.len() < k {
+        if rare_key_fallback && cand.len() < k {
             // A query whose keys are all too common to block on alone (a
             // frequent name with nothing else, in a large index) still gets
             // the persons who share its rarest keys together.

@@ -389,7 +389,7 @@ impl MatchingService {
         };
         self.read(|inner| {
             let mut seen = Vec::new();
-            for hit in inner.index.top_k(&record, 2000, None) {
+            for hit in inner.index.search(&record, 2000) {
                 if hit.probability < 0.05 {
                     continue;
                 }
