@@ -12,15 +12,24 @@ pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
         .create(path)
 }
 
-#[cfg(unix)]
+/// An empty file, readable by its owner only; fails if it exists.
 pub fn create_private_file(path: &Path) -> std::io::Result<()> {
+    write_private(path, "")
+}
+
+/// A new file with `contents`, readable by its owner only, synced to disk;
+/// fails if it exists.
+#[cfg(unix)]
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path)
-        .map(drop)
+        .open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(not(unix))]
@@ -29,6 +38,6 @@ pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-pub fn create_private_file(path: &Path) -> std::io::Result<()> {
-    std::fs::File::create(path).map(drop)
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
 }

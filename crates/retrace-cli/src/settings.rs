@@ -334,27 +334,9 @@ pub fn load_or_create_secret_key(path: &Path) -> anyhow::Result<retrace_web::Sec
             .with_context(|| format!("secret_key_file: cannot create {}", parent.display()))?;
     }
     let key = retrace_web::SecretKey::generate();
-    write_private(path, &key.to_hex())
+    crate::files::write_private(path, &key.to_hex())
         .with_context(|| format!("secret_key_file: cannot write {}", path.display()))?;
     Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 #[cfg(test)]

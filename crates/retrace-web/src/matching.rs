@@ -183,10 +183,7 @@ impl MatchingService {
         affected.push(id);
         affected.sort();
         affected.dedup();
-        let threads = std::thread::available_parallelism()
-            .map(std::num::NonZeroUsize::get)
-            .unwrap_or(1)
-            .clamp(1, 8);
+        let threads = worker_threads();
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
             .copied()
@@ -221,10 +218,7 @@ impl MatchingService {
             sought: sought.len(),
             ..RecomputeSummary::default()
         };
-        let threads = std::thread::available_parallelism()
-            .map(std::num::NonZeroUsize::get)
-            .unwrap_or(1)
-            .clamp(1, 8);
+        let threads = worker_threads();
         let mut pending = Vec::new();
         for batch in sought.chunks(512) {
             let lists = self.candidates_in_parallel(batch, threads);
@@ -406,6 +400,14 @@ impl MatchingService {
             seen
         })
     }
+}
+
+/// Threads for computing candidate lists: the machine's cores, at most 8.
+fn worker_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8)
 }
 
 fn slot_id(person: PersonId, n: usize) -> String {
