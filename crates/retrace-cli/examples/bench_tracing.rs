@@ -179,7 +179,7 @@ async fn run(
     let tables = Tables::parse()?;
 
     // Load.
-    let bulk = SqliteStore::open_for_bulk_load(&url).await?;
+    let bulk = retrace_store_sqlite::open_for_bulk_load(&url).await?;
     bulk.migrate().await?;
     let orgs = setup_orgs(&bulk, now).await?;
     let already = count_persons(&bulk).await?;
@@ -252,7 +252,7 @@ async fn run(
     bulk.close().await;
 
     // Serve-like store: every commit waits for the disk.
-    let store = SqliteStore::open(&url).await?;
+    let store = retrace_store_sqlite::open(&url).await?;
     store.migrate().await?;
 
     // (a) Save a request and compute its candidates.

@@ -47,13 +47,13 @@ pub async fn open(settings: &Settings) -> anyhow::Result<OpenStore> {
     let store = match kind {
         DatabaseKind::Sqlite => {
             prepare_private_file(url.expose())?;
-            let store = SqliteStore::open(url.expose())
+            let store = retrace_store_sqlite::open(url.expose())
                 .await
                 .with_context(|| format!("database_url: cannot open {url}"))?;
             OpenStore::Sqlite(Arc::new(store))
         }
         DatabaseKind::Postgres => {
-            let store = PostgresStore::open(url.expose())
+            let store = retrace_store_postgres::open(url.expose())
                 .await
                 .with_context(|| format!("database_url: cannot connect to {url}"))?;
             OpenStore::Postgres(Arc::new(store))
@@ -99,7 +99,7 @@ pub async fn open_for_bulk_load(settings: &Settings) -> anyhow::Result<Option<Op
     let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
     match url.kind() {
         Ok(DatabaseKind::Sqlite) if !in_memory => {
-            let store = SqliteStore::open_for_bulk_load(url.expose())
+            let store = retrace_store_sqlite::open_for_bulk_load(url.expose())
                 .await
                 .with_context(|| format!("database_url: cannot open {url}"))?;
             Ok(Some(OpenStore::Sqlite(Arc::new(store))))

@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use retrace_store::StoreResult;
 use retrace_store::conformance::Harness;
 use retrace_store_postgres::PostgresStore;
+use retrace_store_postgres::test_support::remove_for_tests;
 use std::io::Write;
 
 struct Postgres {
@@ -32,9 +33,9 @@ impl Harness for Postgres {
     type Store = PostgresStore;
 
     async fn fresh() -> Option<Self> {
-        match PostgresStore::open_fresh_for_tests_from_env().await {
+        match retrace_store_postgres::test_support::open_fresh_for_tests_from_env().await {
             Ok(Some(store)) => {
-                let url = store.url_for_tests().unwrap().to_owned();
+                let url = store.dialect().url_for_tests().unwrap().to_owned();
                 Some(Self { store, url })
             }
             Ok(None) if must_run() => panic!(
@@ -68,7 +69,7 @@ impl Harness for Postgres {
 
     async fn reopen(&self) -> StoreResult<PostgresStore> {
         self.store.close().await;
-        let store = PostgresStore::open(&self.url).await?;
+        let store = retrace_store_postgres::open(&self.url).await?;
         store.migrate().await?;
         Ok(store)
     }
@@ -108,8 +109,21 @@ impl Harness for Postgres {
         .await
     }
 
+    async fn fail_audit_appends_of(&self, action: &str) -> StoreResult<()> {
+        let action = action.replace('\'', "''");
+        self.store
+            .execute_raw_for_tests(&format!(
+                "CREATE FUNCTION fail_audit_append() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$; \
+             CREATE TRIGGER fail_audit_append BEFORE INSERT ON audit_log FOR EACH ROW \
+             WHEN (NEW.action = '{action}') EXECUTE FUNCTION fail_audit_append()"
+            ))
+            .await
+            .map(|_| ())
+    }
+
     async fn cleanup(self) {
-        self.store.remove_for_tests().await;
+        remove_for_tests(self.store).await;
     }
 }
 
@@ -128,7 +142,7 @@ retrace_store::conformance_tests!(Postgres);
 #[tokio::test]
 async fn unreachable_server_is_unavailable_without_echoing_the_url() {
     let started = std::time::Instant::now();
-    let err = PostgresStore::open("postgres://retrace:s3cret-pw@127.0.0.1:1/retrace")
+    let err = retrace_store_postgres::open("postgres://retrace:s3cret-pw@127.0.0.1:1/retrace")
         .await
         .unwrap_err();
     assert!(
@@ -137,7 +151,7 @@ async fn unreachable_server_is_unavailable_without_echoing_the_url() {
     );
     assert!(!err.to_string().contains("s3cret-pw"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
-    let err = PostgresStore::open("not a url").await.unwrap_err();
+    let err = retrace_store_postgres::open("not a url").await.unwrap_err();
     assert!(
         matches!(err, retrace_store::StoreError::Unavailable(_)),
         "{err:?}"

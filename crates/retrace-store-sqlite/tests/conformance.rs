@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use retrace_store::StoreResult;
 use retrace_store::conformance::Harness;
-use retrace_store_sqlite::SqliteStore;
+use retrace_store_sqlite::{SqliteStore, remove_for_tests};
 
 struct Sqlite {
     store: SqliteStore,
@@ -22,8 +22,8 @@ impl Harness for Sqlite {
     type Store = SqliteStore;
 
     async fn fresh() -> Option<Self> {
-        let store = SqliteStore::open_fresh_for_tests().await.unwrap();
-        let url = format!("sqlite://{}", store.path().unwrap().display());
+        let store = retrace_store_sqlite::open_fresh_for_tests().await.unwrap();
+        let url = format!("sqlite://{}", store.dialect().path().unwrap().display());
         Some(Self { store, url })
     }
 
@@ -37,7 +37,7 @@ impl Harness for Sqlite {
 
     async fn reopen(&self) -> StoreResult<SqliteStore> {
         self.store.close().await;
-        let store = SqliteStore::open(&self.url).await?;
+        let store = retrace_store_sqlite::open(&self.url).await?;
         store.migrate().await?;
         Ok(store)
     }
@@ -76,8 +76,20 @@ impl Harness for Sqlite {
         .await
     }
 
+    async fn fail_audit_appends_of(&self, action: &str) -> StoreResult<()> {
+        let action = action.replace('\'', "''");
+        self.store
+            .execute_raw_for_tests(&format!(
+                "CREATE TRIGGER fail_audit_append BEFORE INSERT ON audit_log \
+             WHEN NEW.action = '{action}' \
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+            ))
+            .await
+            .map(|_| ())
+    }
+
     async fn cleanup(self) {
-        self.store.remove_for_tests().await;
+        remove_for_tests(self.store).await;
     }
 }
 
@@ -97,7 +109,7 @@ retrace_store::conformance_tests!(Sqlite);
 async fn open_creates_missing_parent_directories() {
     let dir = std::env::temp_dir().join(format!("retrace-test-dir-{}", uuid_like()));
     let path = dir.join("nested").join("retrace.db");
-    let store = SqliteStore::open(&format!("sqlite://{}", path.display()))
+    let store = retrace_store_sqlite::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap();
     store.migrate().await.unwrap();
@@ -112,13 +124,15 @@ async fn unopenable_database_is_unavailable() {
     let file = std::env::temp_dir().join(format!("retrace-test-file-{}", uuid_like()));
     std::fs::write(&file, b"not a directory").unwrap();
     let url = format!("sqlite://{}/sub/retrace.db", file.display());
-    let err = SqliteStore::open(&url).await.unwrap_err();
+    let err = retrace_store_sqlite::open(&url).await.unwrap_err();
     assert!(
         matches!(err, retrace_store::StoreError::Unavailable(_)),
         "{err:?}"
     );
     std::fs::remove_file(&file).unwrap();
-    let err = SqliteStore::open("mysql://nope").await.unwrap_err();
+    let err = retrace_store_sqlite::open("mysql://nope")
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, retrace_store::StoreError::Unavailable(_)),
         "{err:?}"
@@ -128,9 +142,9 @@ async fn unopenable_database_is_unavailable() {
 #[tokio::test]
 async fn in_memory_database_keeps_data_across_queries() {
     use retrace_store::Store;
-    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let store = retrace_store_sqlite::open("sqlite::memory:").await.unwrap();
     store.migrate().await.unwrap();
-    assert_eq!(store.path(), None);
+    assert_eq!(store.dialect().path(), None);
     let org = store
         .create_organisation(
             &retrace_store::AuditContext::system(retrace_domain::Timestamp::from_millis(1), "t"),

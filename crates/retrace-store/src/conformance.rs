@@ -18,20 +18,21 @@
 )]
 
 use crate::{
-    AuditContext, AuditEvent, AuditVerification, Membership, NewCandidate, NewOrganisation,
-    NewRequest, NewUser, OrgScope, Organisation, PersonRole, Release, ReleaseOutcome,
-    RequestFilter, Review, SessionRecord, StatusChange, Store, StoreError, StoreResult,
-    StoredPerson, UserAccount,
+    AuditContext, AuditEvent, AuditVerification, MediaTokens, Membership, NewCandidate,
+    NewGalleryEntry, NewOrganisation, NewRequest, NewUser, OpeningConsents, OrgScope, Organisation,
+    PersonRole, Release, ReleaseOutcome, RequestFilter, Review, SessionRecord, StatusChange, Store,
+    StoreError, StoreResult, StoredPerson, UserAccount,
 };
 use async_trait::async_trait;
 use retrace_domain::{
     Agreement, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
     ClosureReason, ConsentBasis, ConsentGiver, ConsentLedger, ConsentMethod, ConsentPurpose,
-    CountryCode, DisplayName, Email, FieldExplanation, LastNews, MessageDirection, MessageId,
-    MessageStatus, NameKind, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PartialDate,
-    PersonDetails, PersonFlags, PersonId, PersonName, RegistrationKind, Relationship,
-    ReleaseRefusal, RequestId, RequestStatus, Role, RoleSet, Script, SeparationContext, Sex,
-    SharingScope, Text, Timestamp, TransferId, TransferShare, TransferStatus, UserId,
+    CountryCode, DisplayName, Email, FieldExplanation, GalleryReference, LastNews,
+    MessageDirection, MessageId, MessageStatus, NameKind, NewConsent, ObjectKind, OrgId, OrgKind,
+    OrgName, PartialDate, PersonDetails, PersonFlags, PersonId, PersonName, RegistrationKind,
+    Relationship, ReleaseRefusal, RequestId, RequestStatus, Role, RoleSet, Script,
+    SeparationContext, Sex, SharingScope, Text, Timestamp, TransferId, TransferShare,
+    TransferStatus, UserId,
 };
 use std::sync::Arc;
 
@@ -56,6 +57,10 @@ pub trait Harness: Sized + Send + Sync + 'static {
     async fn delete_audit_entry(&self, seq: i64) -> StoreResult<()>;
     /// Records a migration this binary does not know, as a newer binary would.
     async fn record_unknown_migration(&self, version: i64) -> StoreResult<()>;
+    /// Makes every later audit append of `action` (an action code such as
+    /// `consent_recorded`) fail, as a crash or a full disk would at that
+    /// statement.
+    async fn fail_audit_appends_of(&self, action: &str) -> StoreResult<()>;
     /// Removes the database.
     async fn cleanup(self);
 }
@@ -127,6 +132,8 @@ macro_rules! conformance_tests {
             transfers_abroad_follow_risk_and_consent_at_every_read,
             removing_candidates_audits_each_removal,
             // Transfers (end)
+            opening_a_request_stores_nothing_when_its_last_statement_fails,
+            publishing_stores_nothing_when_its_last_statement_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -3105,6 +3112,99 @@ pub mod tests {
     }
 
     // ----- Transfers (end) ----------------------------------------------
+
+    /// The consents of the last sought person are the last statements of
+    /// opening a request: when they fail, nothing of the request remains.
+    pub async fn opening_a_request_stores_nothing_when_its_last_statement_fails<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+        let scope = OrgScope::new(a.id);
+        let mut new = simple_request();
+        new.sought.push((
+            Relationship::Sister,
+            person_named(&["Lina Haddad"], &["SY"]),
+        ));
+        let consents = OpeningConsents {
+            enquirer: Some(tracing_consent()),
+            each_sought: Some(tracing_consent()),
+        };
+        let entries_before = entry_count(store).await;
+        h.fail_audit_appends_of("consent_recorded").await.unwrap();
+        let failed = store
+            .open_request(&acting(&user, 5), &scope, &new, &consents)
+            .await;
+        assert!(failed.is_err(), "the injected failure must surface");
+        assert_eq!(entry_count(store).await, entries_before);
+        let (listed, total) = store
+            .list_requests(&acting(&user, 6), &scope, &filter())
+            .await
+            .unwrap();
+        assert!(
+            listed.is_empty() && total == 0,
+            "no request without its consents"
+        );
+        let persons = store.matchable_persons(None, 100).await.unwrap();
+        assert!(persons.is_empty(), "no person without the request");
+
+        // Without consents the same request opens, numbered as the first.
+        let opened = store
+            .open_request(&acting(&user, 7), &scope, &new, &OpeningConsents::default())
+            .await
+            .unwrap();
+        assert!(
+            opened.reference.to_string().ends_with("-00001"),
+            "{}",
+            opened.reference
+        );
+    }
+
+    /// The entry's audit append is the last statement of publishing: when it
+    /// fails, no entry remains, public or staff-side.
+    pub async fn publishing_stores_nothing_when_its_last_statement_fails<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+        let scope = OrgScope::new(a.id);
+        let publication = NewConsent {
+            purpose: ConsentPurpose::Publication,
+            ..tracing_consent()
+        };
+        let request = store
+            .open_request(
+                &acting(&user, 1),
+                &scope,
+                &simple_request(),
+                &OpeningConsents {
+                    enquirer: Some(publication),
+                    each_sought: None,
+                },
+            )
+            .await
+            .unwrap();
+        let new = NewGalleryEntry {
+            request: request.id,
+            reference: GalleryReference::from_random_bytes(&[9, 1, 2, 3, 4, 5, 6, 7]).unwrap(),
+            relationships: vec![Relationship::Brother],
+            region: None,
+            media: MediaTokens {
+                photo: "p".repeat(32),
+                thumbnail: "t".repeat(32),
+            },
+        };
+        h.fail_audit_appends_of("gallery_entry_created")
+            .await
+            .unwrap();
+        let entries_before = entry_count(store).await;
+        assert!(
+            store
+                .create_gallery_entry(&acting(&user, 2), &scope, &new)
+                .await
+                .is_err()
+        );
+        assert_eq!(entry_count(store).await, entries_before);
+        assert!(store.gallery_entries(&scope).await.unwrap().is_empty());
+        assert!(store.published_entries().await.unwrap().is_empty());
+        assert!(!store.published_media(&new.media.photo).await.unwrap());
+    }
 }
 
 // Builders for the Restoring Family Links tests.

@@ -24,9 +24,9 @@ pub use gallery::{
     TakedownTarget, TakenDown,
 };
 pub use tracing::{
-    CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, PersonRole, Release,
-    ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange, StoredPerson,
-    TracingRequest,
+    CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
+    PersonRole, Release, ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange,
+    StoredPerson, TracingRequest,
 };
 pub use transfers::{
     IncomingTransfer, SharedEnquirer, SharedPerson, Transfer, TransferRow, TransferView,
@@ -383,6 +383,19 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditContext,
         scope: &OrgScope,
         new: &NewRequest,
+    ) -> StoreResult<TracingRequest> {
+        self.open_request(audit, scope, new, &OpeningConsents::default())
+            .await
+    }
+    /// Creates a request like [`Store::create_request`] and records its
+    /// opening consents, all in one transaction: nothing of it is stored
+    /// unless all of it is.
+    async fn open_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
     ) -> StoreResult<TracingRequest>;
     /// One request with its persons; audited as `request_viewed`.
     async fn request(

@@ -3,8 +3,8 @@
 
 use retrace_domain::{
     CandidateId, CandidateStatus, CaseReference, Circumstances, ConsentRecord, CountryCode,
-    FieldExplanation, MessageDirection, MessageId, MessageStatus, OrgId, PersonDetails, PersonId,
-    RegistrationKind, Relationship, RequestId, RequestStatus, Text, Timestamp, UserId,
+    FieldExplanation, MessageDirection, MessageId, MessageStatus, NewConsent, OrgId, PersonDetails,
+    PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text, Timestamp, UserId,
 };
 
 /// The place of a person in the records.
@@ -48,6 +48,15 @@ pub struct NewRequest {
     pub enquirer: PersonDetails,
     pub sought: Vec<(Relationship, PersonDetails)>,
     pub circumstances: Circumstances,
+}
+
+/// The consents recorded as a request is opened, in the same transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpeningConsents {
+    /// The enquirer's own consent, when given.
+    pub enquirer: Option<NewConsent>,
+    /// Recorded for every sought person (tracing in their vital interest).
+    pub each_sought: Option<NewConsent>,
 }
 
 /// One line of a request list.

@@ -75,17 +75,13 @@ fn password_hash() -> String {
 pub async fn fresh_store() -> Arc<dyn Store> {
     match std::env::var("RETRACE_TEST_BACKEND").as_deref() {
         Ok("postgres") => {
-            let store = retrace_store_postgres::PostgresStore::open_fresh_for_tests_from_env()
+            let store = retrace_store_postgres::test_support::open_fresh_for_tests_from_env()
                 .await
                 .unwrap()
                 .expect("RETRACE_TEST_BACKEND=postgres needs RETRACE_TEST_POSTGRES_URL");
             Arc::new(store)
         }
-        _ => Arc::new(
-            retrace_store_sqlite::SqliteStore::open_fresh_for_tests()
-                .await
-                .unwrap(),
-        ),
+        _ => Arc::new(retrace_store_sqlite::open_fresh_for_tests().await.unwrap()),
     }
 }
 

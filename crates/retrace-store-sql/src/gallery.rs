@@ -1,0 +1,739 @@
+//! Trace the Face: gallery entries and information reports. Every write
+//! runs in one write transaction with its audit entries (rows it depends on
+//! locked with the dialect's `FOR_UPDATE`);
+//! the publication rule is asked inside that transaction, against the
+//! consent ledger as it is at that moment.
+
+use crate::{Conn, DbRow, Dialect, Sql, db_error, event};
+use sqlx::migrate::Migrate;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+
+use retrace_domain::{
+    AuditAction, ConsentLedger, ConsentRecord, EntryStatus, GalleryEntryId, GalleryReference,
+    ObjectKind, OrgId, PersonFlags, PublicationDecision, Region, Relationship, ReportId,
+    ReportStatus, RequestId, Text, Timestamp, UserId, publication_decision,
+};
+use retrace_store::backend::ConsentRow;
+use retrace_store::{
+    AuditContext, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
+    OrgScope, PublicEntry, StoreError, StoreResult, TakedownTarget, TakenDown,
+};
+use sqlx::Row;
+
+const ENTRY_COLUMNS: &str = "g.id, g.org_id, g.request_id, g.person_id, g.reference, \
+     g.relationships, g.region, g.photo_token, g.thumb_token, g.status, g.approvals, \
+     g.created_at, g.published_at";
+
+const PUBLIC_COLUMNS: &str = "g.reference, g.relationships, g.region, g.photo_token, g.thumb_token";
+
+const REPORT_COLUMNS: &str = "x.id, x.org_id, x.request_id, x.entry_id, x.reference, x.message, \
+     x.contact, x.language, x.status, x.received_at, x.reviewed_by, x.reviewed_at";
+
+impl<D> Sql<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    fn corrupt(table: &'static str, detail: impl ToString) -> StoreError {
+        StoreError::Corrupt {
+            table,
+            detail: detail.to_string(),
+        }
+    }
+
+    fn parse_id<T: std::str::FromStr>(table: &'static str, value: &str) -> StoreResult<T> {
+        value
+            .parse()
+            .map_err(|_| Self::corrupt(table, "bad identifier"))
+    }
+
+    fn join_relationships(relationships: &[Relationship]) -> String {
+        let mut joined = String::from(",");
+        for relationship in relationships {
+            joined.push_str(relationship.as_str());
+            joined.push(',');
+        }
+        joined
+    }
+
+    fn split_relationships(value: &str) -> StoreResult<Vec<Relationship>> {
+        value
+            .split(',')
+            .filter(|part| !part.is_empty())
+            .map(|part| Relationship::parse(part).map_err(|e| Self::corrupt("gallery_entries", e)))
+            .collect()
+    }
+
+    fn join_users(users: &[UserId]) -> String {
+        users
+            .iter()
+            .map(UserId::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    fn split_users(value: &str) -> StoreResult<Vec<UserId>> {
+        value
+            .split(',')
+            .filter(|part| !part.is_empty())
+            .map(|part| Self::parse_id("gallery_entries", part))
+            .collect()
+    }
+
+    fn optional_region(value: Option<String>) -> StoreResult<Option<Region>> {
+        value
+            .map(|code| Region::parse(&code).map_err(|e| Self::corrupt("gallery_entries", e)))
+            .transpose()
+    }
+
+    fn entry(row: &DbRow<D>) -> StoreResult<GalleryEntry> {
+        let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
+        let status = EntryStatus::parse(&text("status")?)
+            .map_err(|e| Self::corrupt("gallery_entries", e))?;
+        Ok(GalleryEntry {
+            id: Self::parse_id("gallery_entries", &text("id")?)?,
+            org: Self::parse_id("gallery_entries", &text("org_id")?)?,
+            request: Self::parse_id("gallery_entries", &text("request_id")?)?,
+            person: Self::parse_id("gallery_entries", &text("person_id")?)?,
+            reference: GalleryReference::parse(&text("reference")?)
+                .map_err(|e| Self::corrupt("gallery_entries", e))?,
+            relationships: Self::split_relationships(&text("relationships")?)?,
+            region: Self::optional_region(row.try_get("region").map_err(db_error)?)?,
+            media: MediaTokens {
+                photo: text("photo_token")?,
+                thumbnail: text("thumb_token")?,
+            },
+            status,
+            approvals: Self::split_users(&text("approvals")?)?,
+            created_at: Timestamp::from_millis(row.try_get("created_at").map_err(db_error)?),
+            published_at: row
+                .try_get::<Option<i64>, _>("published_at")
+                .map_err(db_error)?
+                .map(Timestamp::from_millis),
+        })
+    }
+
+    fn public_entry(row: &DbRow<D>) -> StoreResult<PublicEntry> {
+        let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
+        Ok(PublicEntry {
+            reference: GalleryReference::parse(&text("reference")?)
+                .map_err(|e| Self::corrupt("gallery_entries", e))?,
+            relationships: Self::split_relationships(&text("relationships")?)?,
+            region: Self::optional_region(row.try_get("region").map_err(db_error)?)?,
+            photo: text("photo_token")?,
+            thumbnail: text("thumb_token")?,
+        })
+    }
+
+    fn report(row: &DbRow<D>) -> StoreResult<InformationReport> {
+        let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
+        let maybe =
+            |name: &str| -> StoreResult<Option<String>> { row.try_get(name).map_err(db_error) };
+        let contact = maybe("contact")?
+            .map(|c| Text::optional("contact", &c, 10_000))
+            .transpose()
+            .map_err(|e| Self::corrupt("information_reports", e))?
+            .flatten();
+        Ok(InformationReport {
+            id: Self::parse_id("information_reports", &text("id")?)?,
+            org: Self::parse_id("information_reports", &text("org_id")?)?,
+            request: Self::parse_id("information_reports", &text("request_id")?)?,
+            entry: maybe("entry_id")?
+                .map(|id| Self::parse_id("information_reports", &id))
+                .transpose()?,
+            reference: GalleryReference::parse(&text("reference")?)
+                .map_err(|e| Self::corrupt("information_reports", e))?,
+            message: Text::optional("message", &text("message")?, 10_000)
+                .map_err(|e| Self::corrupt("information_reports", e))?
+                .ok_or_else(|| Self::corrupt("information_reports", "empty message"))?,
+            contact,
+            language: text("language")?,
+            status: ReportStatus::parse(&text("status")?)
+                .map_err(|e| Self::corrupt("information_reports", e))?,
+            received_at: Timestamp::from_millis(row.try_get("received_at").map_err(db_error)?),
+            reviewed_by: maybe("reviewed_by")?
+                .map(|id| Self::parse_id("information_reports", &id))
+                .transpose()?,
+            reviewed_at: row
+                .try_get::<Option<i64>, _>("reviewed_at")
+                .map_err(db_error)?
+                .map(Timestamp::from_millis),
+        })
+    }
+
+    /// The enquirer's flags and consent ledger, for the publication rule.
+    async fn enquirer_standing(
+        conn: &mut Conn<D>,
+        person: &str,
+    ) -> StoreResult<(PersonFlags, Vec<ConsentRecord>)> {
+        let row = sqlx::query("SELECT minor, at_risk FROM persons WHERE id = $1")
+            .bind(person)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        let minor: bool = row.try_get("minor").map_err(db_error)?;
+        let at_risk: bool = row.try_get("at_risk").map_err(db_error)?;
+        let flags = PersonFlags {
+            minor,
+            at_risk,
+            ..PersonFlags::default()
+        };
+        let rows = sqlx::query(
+            "SELECT id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, \
+             withdrawn_by FROM consents WHERE person_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(person)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut consents = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let stored = (|| {
+                Ok::<_, sqlx::Error>(ConsentRow {
+                    id: row.try_get("id")?,
+                    person_id: row.try_get("person_id")?,
+                    purpose: row.try_get("purpose")?,
+                    terms: row.try_get("terms")?,
+                    recorded_by: row.try_get("recorded_by")?,
+                    recorded_at: row.try_get("recorded_at")?,
+                    withdrawn_at: row.try_get("withdrawn_at")?,
+                    withdrawn_by: row.try_get("withdrawn_by")?,
+                })
+            })()
+            .map_err(db_error)?;
+            consents.push(stored.into_record()?);
+        }
+        Ok((flags, consents))
+    }
+
+    async fn load_entry(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        id: GalleryEntryId,
+        lock: bool,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.id = $1 AND g.org_id = $2{}",
+            if lock { D::FOR_UPDATE } else { "" }
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::entry)
+            .transpose()
+    }
+
+    pub(crate) async fn create_entry(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewGalleryEntry,
+    ) -> StoreResult<GalleryEntry> {
+        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Self::begin(pool).await?;
+        let sql = format!(
+            "SELECT r.status, p.id AS person_id FROM tracing_requests r \
+             JOIN persons p ON p.request_id = r.id AND p.role = 'enquirer' \
+             WHERE r.id = $1 AND r.org_id = $2{}",
+            D::FOR_UPDATE
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(new.request.to_string())
+            .bind(scope.org().to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        let status: String = row.try_get("status").map_err(db_error)?;
+        let person: String = row.try_get("person_id").map_err(db_error)?;
+        if status == "closed" {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let existing = sqlx::query("SELECT 1 FROM gallery_entries WHERE request_id = $1")
+            .bind(new.request.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if existing.is_some() {
+            return Err(StoreError::Conflict { field: "request" });
+        }
+        if new.relationships.is_empty() {
+            return Err(StoreError::Conflict {
+                field: "relationships",
+            });
+        }
+        let (flags, consents) = Self::enquirer_standing(&mut tx, &person).await?;
+        let approvals = vec![actor];
+        let (status, published_at) =
+            match publication_decision(flags, ConsentLedger(&consents), &approvals) {
+                PublicationDecision::Publish => (EntryStatus::Published, Some(audit.at)),
+                PublicationDecision::NeedsSecondApproval => (EntryStatus::AwaitingApproval, None),
+                PublicationDecision::Refused(refusal) => {
+                    return Err(StoreError::PublicationRefused(refusal));
+                }
+            };
+        let id = GalleryEntryId::random();
+        sqlx::query(
+            "INSERT INTO gallery_entries (id, org_id, request_id, person_id, reference, \
+             relationships, region, photo_token, thumb_token, status, approvals, created_at, \
+             published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(new.request.to_string())
+        .bind(&person)
+        .bind(new.reference.as_str())
+        .bind(Self::join_relationships(&new.relationships))
+        .bind(new.region.map(Region::as_str))
+        .bind(&new.media.photo)
+        .bind(&new.media.thumbnail)
+        .bind(status.as_str())
+        .bind(Self::join_users(&approvals))
+        .bind(audit.at.as_millis())
+        .bind(published_at.map(|t: Timestamp| t.as_millis()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::GalleryEntryCreated,
+                ObjectKind::GalleryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let created = Self::load_entry(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(created)
+    }
+
+    pub(crate) async fn approve_entry(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
+        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Self::begin(pool).await?;
+        let current = Self::load_entry(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if current.status == EntryStatus::Published {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let (flags, consents) =
+            Self::enquirer_standing(&mut tx, &current.person.to_string()).await?;
+        let mut approvals = current.approvals.clone();
+        approvals.push(actor);
+        match publication_decision(flags, ConsentLedger(&consents), &approvals) {
+            PublicationDecision::Publish => {}
+            PublicationDecision::NeedsSecondApproval => {
+                return Err(StoreError::PublicationRefused(
+                    retrace_domain::PublicationRefusal::SameApprover,
+                ));
+            }
+            PublicationDecision::Refused(refusal) => {
+                return Err(StoreError::PublicationRefused(refusal));
+            }
+        }
+        sqlx::query(
+            "UPDATE gallery_entries SET status = 'published', approvals = $1, published_at = $2 \
+             WHERE id = $3 AND org_id = $4",
+        )
+        .bind(Self::join_users(&approvals))
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::GalleryEntryApproved,
+                ObjectKind::GalleryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let approved = Self::load_entry(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(approved)
+    }
+
+    pub(crate) async fn entry_in(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        Self::load_entry(&mut conn, scope.org(), id, false).await
+    }
+
+    pub(crate) async fn entries_in(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+    ) -> StoreResult<Vec<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.org_id = $1 \
+             ORDER BY g.created_at DESC, g.id LIMIT 1000"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.org().to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Self::entry).collect()
+    }
+
+    pub(crate) async fn entry_for_request(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.request_id = $1 AND g.org_id = $2"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(request.to_string())
+            .bind(scope.org().to_string())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::entry)
+            .transpose()
+    }
+
+    pub(crate) async fn published_entries(pool: &Pool<D::Db>) -> StoreResult<Vec<PublicEntry>> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
+             ORDER BY g.published_at DESC, g.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Self::public_entry).collect()
+    }
+
+    pub(crate) async fn published_entry(
+        pool: &Pool<D::Db>,
+        reference: &GalleryReference,
+    ) -> StoreResult<Option<PublicEntry>> {
+        let sql = format!(
+            "SELECT {PUBLIC_COLUMNS} FROM gallery_entries g \
+             WHERE g.reference = $1 AND g.status = 'published'"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(reference.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::public_entry)
+            .transpose()
+    }
+
+    pub(crate) async fn published_media(pool: &Pool<D::Db>, token: &str) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS found FROM gallery_entries WHERE status = 'published' \
+             AND (photo_token = $1 OR thumb_token = $1)",
+        )
+        .bind(token)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)?;
+        Ok(row.is_some())
+    }
+
+    pub(crate) async fn scoped_media(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        token: &str,
+    ) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS found FROM gallery_entries WHERE org_id = $2 \
+             AND (photo_token = $1 OR thumb_token = $1)",
+        )
+        .bind(token)
+        .bind(scope.org().to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)?;
+        Ok(row.is_some())
+    }
+
+    pub(crate) async fn all_media_tokens(pool: &Pool<D::Db>) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT photo_token, thumb_token FROM gallery_entries")
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+        let mut tokens = Vec::with_capacity(rows.len() * 2);
+        for row in &rows {
+            tokens.push(row.try_get("photo_token").map_err(db_error)?);
+            tokens.push(row.try_get("thumb_token").map_err(db_error)?);
+        }
+        Ok(tokens)
+    }
+
+    pub(crate) async fn take_down(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        target: TakedownTarget,
+    ) -> StoreResult<TakenDown> {
+        let mut tx = Self::begin(pool).await?;
+        let org = scope.org().to_string();
+        let (condition, value) = match target {
+            TakedownTarget::Entry(id) => ("g.id = $1", id.to_string()),
+            TakedownTarget::Request(id) => ("g.request_id = $1", id.to_string()),
+            TakedownTarget::Person(id) => ("g.person_id = $1", id.to_string()),
+        };
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE {condition} AND g.org_id = $2{}",
+            D::FOR_UPDATE
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&value)
+            .bind(&org)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut found = rows
+            .iter()
+            .map(Self::entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if let TakedownTarget::Person(person) = target {
+            let (_, consents) = Self::enquirer_standing(&mut tx, &person.to_string()).await?;
+            if ConsentLedger(&consents).allows(retrace_domain::ConsentPurpose::Publication) {
+                found.clear();
+            }
+        }
+        if found.is_empty() {
+            tx.rollback().await.map_err(db_error)?;
+            return match target {
+                TakedownTarget::Entry(_) => Err(StoreError::NotFound),
+                _ => Ok(TakenDown::default()),
+            };
+        }
+        let mut done = TakenDown::default();
+        for gone in found {
+            sqlx::query("UPDATE information_reports SET entry_id = NULL WHERE entry_id = $1")
+                .bind(gone.id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query("DELETE FROM gallery_entries WHERE id = $1 AND org_id = $2")
+                .bind(gone.id.to_string())
+                .bind(&org)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            Self::append(
+                &mut tx,
+                audit,
+                &event(
+                    AuditAction::GalleryEntryTakenDown,
+                    ObjectKind::GalleryEntry,
+                    gone.id,
+                ),
+            )
+            .await?;
+            done.entries.push(gone.id);
+            done.media.push(gone.media);
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(done)
+    }
+
+    pub(crate) async fn create_report(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        reference: &GalleryReference,
+        new: &NewReport,
+    ) -> StoreResult<ReportId> {
+        let mut tx = Self::begin(pool).await?;
+        let row = sqlx::query(
+            "SELECT id, org_id, request_id FROM gallery_entries \
+             WHERE reference = $1 AND status = 'published'",
+        )
+        .bind(reference.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .ok_or(StoreError::NotFound)?;
+        let entry_id: String = row.try_get("id").map_err(db_error)?;
+        let org_id: String = row.try_get("org_id").map_err(db_error)?;
+        let request_id: String = row.try_get("request_id").map_err(db_error)?;
+        let id = ReportId::random();
+        sqlx::query(
+            "INSERT INTO information_reports (id, org_id, request_id, entry_id, reference, message, \
+             contact, language, status, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9)",
+        )
+        .bind(id.to_string())
+        .bind(&org_id)
+        .bind(&request_id)
+        .bind(&entry_id)
+        .bind(reference.as_str())
+        .bind(new.message.as_str())
+        .bind(new.contact.as_ref().map(Text::as_str))
+        .bind(&new.language)
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut owned = audit.clone();
+        owned.org = Some(Self::parse_id("gallery_entries", &org_id)?);
+        Self::append(
+            &mut tx,
+            &owned,
+            &event(
+                AuditAction::InformationReportReceived,
+                ObjectKind::InformationReport,
+                id,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(id)
+    }
+
+    pub(crate) async fn reports(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        status: Option<ReportStatus>,
+        limit: u32,
+    ) -> StoreResult<Vec<InformationReport>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM information_reports x WHERE x.org_id = $1 \
+             AND ($2 IS NULL OR x.status = $2) ORDER BY x.received_at DESC, x.id LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.org().to_string())
+            .bind(status.map(ReportStatus::as_str))
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Self::report).collect()
+    }
+
+    async fn load_report(
+        conn: &mut Conn<D>,
+        org: &str,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM information_reports x WHERE x.id = $1 AND x.org_id = $2"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(org)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::report)
+            .transpose()
+    }
+
+    pub(crate) async fn report_viewed(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>> {
+        let mut tx = Self::begin(pool).await?;
+        let found = Self::load_report(&mut tx, &scope.org().to_string(), id).await?;
+        if found.is_some() {
+            Self::append(
+                &mut tx,
+                audit,
+                &event(
+                    AuditAction::InformationReportViewed,
+                    ObjectKind::InformationReport,
+                    id,
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(found)
+    }
+
+    pub(crate) async fn set_report_status(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+        status: ReportStatus,
+    ) -> StoreResult<InformationReport> {
+        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Self::begin(pool).await?;
+        let org = scope.org().to_string();
+        let current = Self::load_report(&mut tx, &org, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !current.status.may_become(status) {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let (by, at) = if status == ReportStatus::New {
+            (None, None)
+        } else {
+            (Some(actor.to_string()), Some(audit.at.as_millis()))
+        };
+        sqlx::query(
+            "UPDATE information_reports SET status = $1, reviewed_by = $2, reviewed_at = $3 \
+             WHERE id = $4 AND org_id = $5",
+        )
+        .bind(status.as_str())
+        .bind(by)
+        .bind(at)
+        .bind(id.to_string())
+        .bind(&org)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::InformationReportReviewed,
+                ObjectKind::InformationReport,
+                id,
+            ),
+        )
+        .await?;
+        let updated = Self::load_report(&mut tx, &org, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+}

@@ -1,0 +1,1541 @@
+//! The storage code written once: [`SqlStore`] implements
+//! `retrace_store::Store` for any database with a [`Dialect`].
+//!
+//! Key design decision: every query is written once, in SQL that SQLite
+//! and PostgreSQL both accept (`$n` placeholders, text ids, 64-bit
+//! millisecond timestamps, keys computed in Rust, `CAST` rather than `::`).
+//! What truly differs is small and named in the dialect: how a write
+//! transaction begins (`BEGIN IMMEDIATE` takes SQLite's single write lock up
+//! front; PostgreSQL locks the rows a change depends on with the dialect's
+//! lock suffixes), how a consistent snapshot is read, how a list of ids is
+//! bound, and the migrations. Audit appends read the chain head and write
+//! the next entry inside the change's own transaction, so a change and its
+//! audit entry land together or not at all. See
+//! `docs/adr/0007-one-sql-layer.md`.
+
+#![forbid(unsafe_code)]
+
+mod gallery;
+mod tracing;
+mod transfers;
+
+use sqlx::migrate::{Migrate, MigrateError, Migrator};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use std::marker::PhantomData;
+
+/// Audit entries read per round trip while verifying the chain.
+const VERIFY_PAGE: i64 = 1000;
+
+/// What differs between the databases the store runs on.
+pub trait Dialect: Clone + Send + Sync + 'static {
+    /// The sqlx driver.
+    type Db: Database;
+    /// Which [`Backend`] this is, as the store reports it.
+    const BACKEND: Backend;
+    /// The statement that begins a write transaction; `None` for the
+    /// driver's default.
+    const BEGIN_WRITE: Option<&'static str>;
+    /// The statement that begins a read-only transaction that sees one
+    /// consistent snapshot; `None` for the driver's default.
+    const BEGIN_SNAPSHOT: Option<&'static str>;
+    /// Appended to a `SELECT` whose rows a change depends on.
+    const FOR_UPDATE: &'static str;
+    /// Appended to a `SELECT … FROM transfers t JOIN …` to lock only the
+    /// transfer row.
+    const FOR_UPDATE_OF_TRANSFER: &'static str;
+    /// The text before and after a placeholder bound to a JSON array of
+    /// strings that makes a subquery yielding its values.
+    const JSON_VALUES: (&'static str, &'static str);
+    /// How many rows a statement changed.
+    fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
+    /// The migrations of this database, embedded in the binary.
+    fn migrator() -> &'static Migrator;
+    /// A query answering whether the migrations table exists.
+    const HAS_MIGRATIONS_TABLE: &'static str;
+}
+
+pub type Conn<D> = <<D as Dialect>::Db as Database>::Connection;
+pub type DbRow<D> = <<D as Dialect>::Db as Database>::Row;
+
+/// The store on one database. Cheap to clone: the pool is shared.
+pub struct SqlStore<D: Dialect> {
+    pool: Pool<D::Db>,
+    dialect: D,
+}
+
+// Written by hand: a derive would ask the driver type to be `Clone`.
+impl<D: Dialect> Clone for SqlStore<D> {
+    fn clone(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            dialect: self.dialect.clone(),
+        }
+    }
+}
+
+impl<D: Dialect> std::fmt::Debug for SqlStore<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The pool's options may hold a password.
+        f.debug_struct("SqlStore")
+            .field("backend", &D::BACKEND)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The queries, as functions of the dialect. A type of its own so that the
+/// bounds on the driver are written once per module.
+pub(crate) struct Sql<D>(PhantomData<D>);
+
+impl<D> SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    /// A store over an open pool. Does not apply migrations: call
+    /// [`SqlStore::migrate`].
+    pub async fn new(pool: Pool<D::Db>, dialect: D) -> StoreResult<Self> {
+        let store = Self { pool, dialect };
+        store.check_schema().await?;
+        Ok(store)
+    }
+
+    /// What the backend keeps about this database (a file path, a test
+    /// database to drop).
+    pub fn dialect(&self) -> &D {
+        &self.dialect
+    }
+
+    /// Applies pending migrations. Idempotent: safe to call on every start
+    /// and from several servers at once.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        self.check_schema().await?;
+        D::migrator()
+            .run(&self.pool)
+            .await
+            .map_err(migrate_error::<D>)
+    }
+
+    /// Closes every connection; the store cannot be used afterwards.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Refuses a database that has migrations this binary does not know:
+    /// a newer binary has been there.
+    async fn check_schema(&self) -> StoreResult<()> {
+        let has_table: bool = sqlx::query_scalar(D::HAS_MIGRATIONS_TABLE)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if !has_table {
+            return Ok(());
+        }
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let migrator = D::migrator();
+        let supported = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        let found = applied.iter().copied().max().unwrap_or(0);
+        if applied
+            .iter()
+            .any(|version| !migrator.version_exists(*version))
+        {
+            return Err(StoreError::SchemaTooNew { found, supported });
+        }
+        Ok(())
+    }
+
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, D::Db>> {
+        Sql::<D>::begin(&self.pool).await
+    }
+
+    /// Runs `event` as a change of its own, for methods whose only write
+    /// is the audit entry.
+    async fn append_alone(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        Sql::<D>::append(&mut tx, audit, event).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// Runs raw SQL, bypassing every rule of the store: for tests that
+    /// tamper with stored rows. Returns the number of rows affected.
+    #[cfg(feature = "test-support")]
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> StoreResult<u64> {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.pool)
+            .await
+            .map(|done| D::rows_affected(&done))
+            .map_err(db_error)
+    }
+}
+
+/// Maps the driver's errors: unique and foreign-key violations become
+/// domain errors; everything else keeps the driver's description for the
+/// log (the web layer never shows it). PostgreSQL names the violated
+/// constraint, SQLite names `table.column` in its message; neither repeats
+/// the values.
+pub fn db_error(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let what = db.constraint().unwrap_or_else(|| db.message());
+            let field = if what.contains("name_key") {
+                "name"
+            } else if what.contains("email") {
+                "email"
+            } else if what.contains("token_hash") || what.starts_with("sessions_") {
+                "token"
+            } else {
+                "value"
+            };
+            StoreError::Conflict { field }
+        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        sqlx::Error::Database(db) => StoreError::Database(format!(
+            "{} (code {})",
+            db.message(),
+            db.code().unwrap_or_default()
+        )),
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            StoreError::Unavailable(error.to_string())
+        }
+        _ => StoreError::Database(error.to_string()),
+    }
+}
+
+/// A subquery yielding the values of the JSON array of strings bound at
+/// placeholder `param` (for example `$1`).
+fn json_values<D: Dialect>(param: &str) -> String {
+    format!("{}{param}{}", D::JSON_VALUES.0, D::JSON_VALUES.1)
+}
+
+fn migrate_error<D: Dialect>(error: MigrateError) -> StoreError {
+    match error {
+        MigrateError::Execute(inner) => db_error(inner),
+        MigrateError::VersionMissing(version) => StoreError::SchemaTooNew {
+            found: version,
+            supported: D::migrator().iter().map(|m| m.version).max().unwrap_or(0),
+        },
+        other => StoreError::Database(format!("migration failed: {other}")),
+    }
+}
+
+use async_trait::async_trait;
+use retrace_domain::{
+    ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
+    Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
+    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
+    Text, Timestamp, TransferId, TransferShare, UserId,
+};
+use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
+use retrace_store::backend::{
+    self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
+};
+use retrace_store::{
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
+    FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation, NewRequest,
+    NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, RequestFilter,
+    RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
+    TracingRequest, Transfer, TransferView, UserAccount,
+};
+use retrace_store::{
+    GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
+    TakenDown,
+};
+use sqlx::{Row, Transaction};
+
+macro_rules! user_columns {
+    () => {
+        "id, email, display_name, org_id, roles, is_operator, password_hash, \
+         totp_secret_sealed, disabled, failed_sign_ins, locked_until, created_at, \
+         password_changed_at"
+    };
+}
+
+macro_rules! audit_columns {
+    () => {
+        "seq, at, actor, org_id, action, object_kind, object_id, purpose, previous_hash, hash"
+    };
+}
+
+impl<D> Sql<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    fn org_row(row: &DbRow<D>) -> Result<OrgRow, sqlx::Error> {
+        Ok(OrgRow {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            kind: row.try_get("kind")?,
+            country: row.try_get("country")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    fn user_row(row: &DbRow<D>) -> Result<UserRow, sqlx::Error> {
+        Ok(UserRow {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            org_id: row.try_get("org_id")?,
+            roles: row.try_get("roles")?,
+            is_operator: row.try_get("is_operator")?,
+            password_hash: row.try_get("password_hash")?,
+            totp_secret_sealed: row.try_get("totp_secret_sealed")?,
+            disabled: row.try_get("disabled")?,
+            failed_sign_ins: row.try_get("failed_sign_ins")?,
+            locked_until: row.try_get("locked_until")?,
+            created_at: row.try_get("created_at")?,
+            password_changed_at: row.try_get("password_changed_at")?,
+        })
+    }
+
+    fn session_row(row: &DbRow<D>) -> Result<SessionRow, sqlx::Error> {
+        Ok(SessionRow {
+            token_hash: row.try_get("token_hash")?,
+            user_id: row.try_get("user_id")?,
+            created_at: row.try_get("created_at")?,
+            last_seen_at: row.try_get("last_seen_at")?,
+            second_factor_done: row.try_get("second_factor_done")?,
+        })
+    }
+
+    fn token_row(row: &DbRow<D>) -> Result<ApiTokenRow, sqlx::Error> {
+        Ok(ApiTokenRow {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            name: row.try_get("name")?,
+            created_at: row.try_get("created_at")?,
+            last_used_at: row.try_get("last_used_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+        })
+    }
+
+    fn audit_row(row: &DbRow<D>) -> Result<AuditRow, sqlx::Error> {
+        Ok(AuditRow {
+            seq: row.try_get("seq")?,
+            at: row.try_get("at")?,
+            actor: row.try_get("actor")?,
+            org_id: row.try_get("org_id")?,
+            action: row.try_get("action")?,
+            object_kind: row.try_get("object_kind")?,
+            object_id: row.try_get("object_id")?,
+            purpose: row.try_get("purpose")?,
+            previous_hash: row.try_get("previous_hash")?,
+            hash: row.try_get("hash")?,
+        })
+    }
+
+    fn users(rows: &[DbRow<D>]) -> StoreResult<Vec<UserAccount>> {
+        rows.iter()
+            .map(|row| Self::user_row(row).map_err(db_error)?.into_account())
+            .collect()
+    }
+
+    fn maybe_user(row: Option<DbRow<D>>) -> StoreResult<Option<UserAccount>> {
+        row.map(|row| Self::user_row(&row).map_err(db_error)?.into_account())
+            .transpose()
+    }
+
+    /// Appends one audit entry inside the caller's transaction. The chain head
+    /// row is locked here (`FOR UPDATE`) until the transaction ends, so
+    /// concurrent appends queue and each reads the hash the previous one wrote.
+    async fn append(
+        conn: &mut Conn<D>,
+        audit: &AuditContext,
+        event: &AuditEvent,
+    ) -> StoreResult<AuditEntry> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT seq, hash FROM audit_head WHERE id = 1{}",
+            D::FOR_UPDATE
+        )))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let head = ChainHead {
+            seq: row.try_get("seq").map_err(db_error)?,
+            hash: row.try_get("hash").map_err(db_error)?,
+        };
+        let entry = backend::next_audit_entry(&head, audit, event)?;
+        let stored = backend::audit_row(&entry);
+        sqlx::query(concat!(
+            "INSERT INTO audit_log (",
+            audit_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        ))
+        .bind(stored.seq)
+        .bind(stored.at)
+        .bind(&stored.actor)
+        .bind(&stored.org_id)
+        .bind(&stored.action)
+        .bind(&stored.object_kind)
+        .bind(&stored.object_id)
+        .bind(&stored.purpose)
+        .bind(&stored.previous_hash)
+        .bind(&stored.hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(stored.seq)
+            .bind(&stored.hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok(entry)
+    }
+}
+
+fn event(action: AuditAction, object_kind: ObjectKind, object_id: impl ToString) -> AuditEvent {
+    AuditEvent {
+        action,
+        object_kind,
+        object_id: object_id.to_string(),
+    }
+}
+
+#[async_trait]
+impl<D> Store for SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    fn backend(&self) -> Backend {
+        D::BACKEND
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
+    async fn create_organisation(
+        &self,
+        audit: &AuditContext,
+        new: &NewOrganisation,
+    ) -> StoreResult<Organisation> {
+        let org = Organisation {
+            id: OrgId::random(),
+            name: new.name.clone(),
+            kind: new.kind,
+            country: new.country,
+            created_at: audit.at,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO organisations (id, name, name_key, kind, country, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(org.id.to_string())
+        .bind(org.name.as_str())
+        .bind(backend::org_name_key(&org.name))
+        .bind(org.kind.as_str())
+        .bind(org.country.as_str())
+        .bind(org.created_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::OrganisationCreated,
+                ObjectKind::Organisation,
+                org.id,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(org)
+    }
+
+    async fn organisations(&self) -> StoreResult<Vec<Organisation>> {
+        let rows = sqlx::query(
+            "SELECT id, name, kind, country, created_at FROM organisations ORDER BY name_key, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Sql::<D>::org_row(row)
+                    .map_err(db_error)?
+                    .into_organisation()
+            })
+            .collect()
+    }
+
+    async fn organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        let row = sqlx::query(
+            "SELECT id, name, kind, country, created_at FROM organisations WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| {
+            Sql::<D>::org_row(&row)
+                .map_err(db_error)?
+                .into_organisation()
+        })
+        .transpose()
+    }
+
+    async fn create_user(&self, audit: &AuditContext, new: &NewUser) -> StoreResult<UserAccount> {
+        let account = UserAccount {
+            id: UserId::random(),
+            email: new.email.clone(),
+            display_name: new.display_name.clone(),
+            membership: new.membership.clone(),
+            password_hash: new.password_hash.clone(),
+            totp_secret_sealed: None,
+            disabled: false,
+            failed_sign_ins: 0,
+            locked_until: None,
+            created_at: audit.at,
+            password_changed_at: audit.at,
+        };
+        let membership = backend::membership_columns(&account.membership);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(concat!(
+            "INSERT INTO users (",
+            user_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, FALSE, 0, NULL, $8, $9)"
+        ))
+        .bind(account.id.to_string())
+        .bind(account.email.as_str())
+        .bind(account.display_name.as_str())
+        .bind(&membership.org_id)
+        .bind(&membership.roles)
+        .bind(membership.is_operator)
+        .bind(&account.password_hash)
+        .bind(account.created_at.as_millis())
+        .bind(account.password_changed_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::UserCreated, ObjectKind::User, account.id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(account)
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<UserAccount>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::maybe_user(row)
+    }
+
+    async fn user_by_email(&self, email: &Email) -> StoreResult<Option<UserAccount>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::maybe_user(row)
+    }
+
+    async fn all_users(&self) -> StoreResult<Vec<UserAccount>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users ORDER BY email"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::users(&rows)
+    }
+
+    async fn users_in(&self, scope: &OrgScope) -> StoreResult<Vec<UserAccount>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE org_id = $1 ORDER BY email"
+        ))
+        .bind(scope.org().to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::users(&rows)
+    }
+
+    async fn user_in(&self, scope: &OrgScope, id: UserId) -> StoreResult<Option<UserAccount>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = $1 AND org_id = $2"
+        ))
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::maybe_user(row)
+    }
+
+    async fn set_roles(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: UserId,
+        roles: &RoleSet,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET roles = $1 WHERE id = $2 AND org_id = $3 AND is_operator = FALSE",
+        )
+        .bind(roles.to_list())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::UserRolesChanged, ObjectKind::User, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn set_disabled(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: UserId,
+        disabled: bool,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2 AND org_id = $3")
+            .bind(disabled)
+            .bind(id.to_string())
+            .bind(scope.org().to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(audit.at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        let action = if disabled {
+            AuditAction::UserDisabled
+        } else {
+            AuditAction::UserEnabled
+        };
+        Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn set_password(
+        &self,
+        audit: &AuditContext,
+        action: AuditAction,
+        id: UserId,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2, \
+             failed_sign_ins = 0, locked_until = NULL WHERE id = $3",
+        )
+        .bind(password_hash)
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash IS DISTINCT FROM CAST($2 AS TEXT)",
+        )
+        .bind(id.to_string())
+        .bind(keep_session)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        locked_until: Option<Timestamp>,
+    ) -> StoreResult<u32> {
+        let mut tx = self.begin_write().await?;
+        let failures: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, \
+             locked_until = COALESCE(CAST($1 AS BIGINT), locked_until) WHERE id = $2 RETURNING failed_sign_ins",
+        )
+        .bind(locked_until.map(Timestamp::as_millis))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let failures = failures.ok_or(StoreError::NotFound)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::SignInFailed, ObjectKind::User, id),
+        )
+        .await?;
+        if locked_until.is_some() {
+            Sql::<D>::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::AccountLocked, ObjectKind::User, id),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        backend::count("users", failures)
+    }
+
+    async fn record_sign_in_success(&self, audit: &AuditContext, id: UserId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::SignedIn, ObjectKind::User, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn set_second_factor(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        totp_secret_sealed: Option<&str>,
+        recovery_code_hashes: &[String],
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET totp_secret_sealed = $1 WHERE id = $2")
+            .bind(totp_secret_sealed)
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if totp_secret_sealed.is_some() {
+            for code_hash in recovery_code_hashes {
+                sqlx::query(
+                    "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL) \
+                     ON CONFLICT (user_id, code_hash) DO NOTHING",
+                )
+                .bind(id.to_string())
+                .bind(code_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+        let action = if totp_secret_sealed.is_some() {
+            AuditAction::SecondFactorEnrolled
+        } else {
+            AuditAction::SecondFactorRemoved
+        };
+        Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn consume_recovery_code(
+        &self,
+        audit: &AuditContext,
+        id: UserId,
+        code_hash: &str,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 \
+             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(code_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Ok(false);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RecoveryCodeUsed, ObjectKind::User, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(id.to_string())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        backend::count("recovery_codes", count)
+    }
+
+    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, second_factor_done) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user.to_string())
+        .bind(session.created_at.as_millis())
+        .bind(session.last_seen_at.as_millis())
+        .bind(session.second_factor_done)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(db_error)
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT token_hash, user_id, created_at, last_seen_at, second_factor_done \
+             FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| {
+            Sql::<D>::session_row(&row)
+                .map_err(db_error)?
+                .into_session()
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(at.as_millis())
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn complete_second_factor(&self, token_hash: &str, at: Timestamp) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE sessions SET second_factor_done = TRUE, last_seen_at = $1 WHERE token_hash = $2",
+        )
+        .bind(at.as_millis())
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
+    async fn delete_expired_sessions(
+        &self,
+        idle_before: Timestamp,
+        created_before: Timestamp,
+    ) -> StoreResult<u64> {
+        sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+            .bind(idle_before.as_millis())
+            .bind(created_before.as_millis())
+            .execute(&self.pool)
+            .await
+            .map(|done| D::rows_affected(&done))
+            .map_err(db_error)
+    }
+
+    async fn create_api_token(
+        &self,
+        audit: &AuditContext,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+    ) -> StoreResult<ApiToken> {
+        let token = ApiToken {
+            id: ApiTokenId::random(),
+            user,
+            name: name.to_owned(),
+            created_at: audit.at,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token.id.to_string())
+        .bind(user.to_string())
+        .bind(name)
+        .bind(token_hash)
+        .bind(token.created_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ApiTokenCreated, ObjectKind::ApiToken, token.id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(token)
+    }
+
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at \
+             FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| Sql::<D>::token_row(row).map_err(db_error)?.into_token())
+            .collect()
+    }
+
+    async fn revoke_api_token(
+        &self,
+        audit: &AuditContext,
+        user: UserId,
+        id: ApiTokenId,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(user.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::NotFound);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ApiTokenRevoked, ObjectKind::ApiToken, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn use_api_token(
+        &self,
+        token_hash: &str,
+        at: Timestamp,
+    ) -> StoreResult<Option<ApiToken>> {
+        let row = sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 \
+             WHERE token_hash = $2 AND revoked_at IS NULL \
+             AND user_id IN (SELECT id FROM users WHERE disabled = FALSE) \
+             RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
+        )
+        .bind(at.as_millis())
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| Sql::<D>::token_row(&row).map_err(db_error)?.into_token())
+            .transpose()
+    }
+
+    async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()> {
+        self.append_alone(audit, event).await
+    }
+
+    async fn audit_entries(
+        &self,
+        scope: &OrgScope,
+        limit: u32,
+        before_seq: Option<i64>,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            audit_columns!(),
+            " FROM audit_log WHERE org_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        ))
+        .bind(scope.org().to_string())
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| Sql::<D>::audit_row(row).map_err(db_error)?.into_entry())
+            .collect()
+    }
+
+    async fn verify_audit_chain(&self) -> StoreResult<AuditVerification> {
+        // One repeatable-read transaction: a consistent snapshot of log and head even
+        // while appends go on.
+        let mut tx = match D::BEGIN_SNAPSHOT {
+            Some(begin) => self.pool.begin_with(begin).await,
+            None => self.pool.begin().await,
+        }
+        .map_err(db_error)?;
+        let mut verifier = ChainVerifier::new();
+        loop {
+            let rows = sqlx::query(concat!(
+                "SELECT ",
+                audit_columns!(),
+                " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+            ))
+            .bind(verifier.last_seq())
+            .bind(VERIFY_PAGE)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for row in &rows {
+                verifier.check(&Sql::<D>::audit_row(row).map_err(db_error)?);
+            }
+            if !verifier.is_intact() || rows.len() < VERIFY_PAGE as usize {
+                break;
+            }
+        }
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let head = ChainHead {
+            seq: row.try_get("seq").map_err(db_error)?,
+            hash: row.try_get("hash").map_err(db_error)?,
+        };
+        tx.rollback().await.map_err(db_error)?;
+        Ok(verifier.finish(&head))
+    }
+
+    async fn open_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        Sql::<D>::open_request(&self.pool, audit, scope, new, consents).await
+    }
+
+    async fn request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>> {
+        Sql::<D>::request(&self.pool, audit, scope, id).await
+    }
+
+    async fn list_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
+        Sql::<D>::list_requests(&self.pool, audit, scope, filter).await
+    }
+
+    async fn update_circumstances(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        circumstances: &Circumstances,
+    ) -> StoreResult<TracingRequest> {
+        Sql::<D>::update_circumstances(
+            &self.pool,
+            audit,
+            scope,
+            id,
+            expected_version,
+            circumstances,
+        )
+        .await
+    }
+
+    async fn set_request_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        status: RequestStatus,
+        note: Option<&Text>,
+    ) -> StoreResult<TracingRequest> {
+        Sql::<D>::set_request_status(&self.pool, audit, scope, id, expected_version, status, note)
+            .await
+    }
+
+    async fn status_history(
+        &self,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>> {
+        Sql::<D>::status_history(&self.pool, scope, id).await
+    }
+
+    async fn add_sought_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        relationship: Relationship,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        Sql::<D>::add_sought_person(&self.pool, audit, scope, request, relationship, details).await
+    }
+
+    async fn create_registration(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: RegistrationKind,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        Sql::<D>::create_registration(&self.pool, audit, scope, kind, details).await
+    }
+
+    async fn person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        Sql::<D>::person_viewed(&self.pool, audit, scope, id).await
+    }
+
+    async fn update_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        Sql::<D>::update_person(&self.pool, audit, scope, id, expected_version, details).await
+    }
+
+    async fn registrations(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<StoredPerson>> {
+        Sql::<D>::registrations(&self.pool, scope, limit).await
+    }
+
+    async fn consents(
+        &self,
+        scope: &OrgScope,
+        person: PersonId,
+    ) -> StoreResult<Vec<ConsentRecord>> {
+        Sql::<D>::consents(&self.pool, scope, person).await
+    }
+
+    async fn record_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        person: PersonId,
+        consent: &NewConsent,
+    ) -> StoreResult<ConsentRecord> {
+        Sql::<D>::record_consent(&self.pool, audit, scope, person, consent).await
+    }
+
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ConsentId,
+    ) -> StoreResult<ConsentRecord> {
+        Sql::<D>::withdraw_consent(&self.pool, audit, scope, id).await
+    }
+
+    async fn matchable_persons(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MatchablePerson>> {
+        Sql::<D>::matchable_persons(&self.pool, after, limit).await
+    }
+
+    async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>> {
+        Sql::<D>::matchable_person(&self.pool, id).await
+    }
+
+    async fn record_candidates(
+        &self,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()> {
+        Sql::<D>::record_candidates(&self.pool, audit, sought, found).await
+    }
+
+    async fn record_candidate_lists(
+        &self,
+        audit: &AuditContext,
+        lists: &[(PersonId, Vec<NewCandidate>)],
+    ) -> StoreResult<()> {
+        Sql::<D>::record_candidate_lists(&self.pool, audit, lists).await
+    }
+
+    async fn remove_candidates_of(
+        &self,
+        audit: &AuditContext,
+        person: PersonId,
+    ) -> StoreResult<u64> {
+        Sql::<D>::remove_candidates_of(&self.pool, audit, person).await
+    }
+
+    async fn candidates_for(
+        &self,
+        scope: &OrgScope,
+        person: PersonId,
+    ) -> StoreResult<Vec<CandidateView>> {
+        Sql::<D>::candidates_for(&self.pool, scope, person).await
+    }
+
+    async fn candidate(
+        &self,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<CandidateView>> {
+        Sql::<D>::candidate_in(&self.pool, scope, id).await
+    }
+
+    async fn review_candidate(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+        status: CandidateStatus,
+        reason: Option<&Text>,
+    ) -> StoreResult<CandidateView> {
+        Sql::<D>::review_candidate(&self.pool, audit, scope, id, status, reason).await
+    }
+
+    async fn approve_release(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
+        Sql::<D>::approve_release(&self.pool, audit, scope, id).await
+    }
+
+    async fn released_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        Sql::<D>::released_person(&self.pool, audit, scope, id).await
+    }
+
+    async fn create_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        candidate: CandidateId,
+        direction: MessageDirection,
+        body: &Text,
+    ) -> StoreResult<FamilyMessage> {
+        Sql::<D>::create_message(&self.pool, audit, scope, candidate, direction, body).await
+    }
+
+    async fn advance_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: MessageId,
+        status: MessageStatus,
+    ) -> StoreResult<FamilyMessage> {
+        Sql::<D>::advance_message(&self.pool, audit, scope, id, status).await
+    }
+
+    async fn messages(
+        &self,
+        scope: &OrgScope,
+        candidate: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>> {
+        Sql::<D>::messages(&self.pool, scope, candidate).await
+    }
+
+    // ----- Transfers (begin) --------------------------------------------
+
+    async fn transfer_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        to_org: OrgId,
+        share: &TransferShare,
+    ) -> StoreResult<Transfer> {
+        Sql::<D>::transfer_request(&self.pool, audit, scope, request, to_org, share).await
+    }
+
+    async fn transfers_of_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Vec<Transfer>> {
+        Sql::<D>::transfers_of_request(&self.pool, scope, request).await
+    }
+
+    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>> {
+        Sql::<D>::incoming_transfers(&self.pool, scope).await
+    }
+
+    async fn transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Option<TransferView>> {
+        Sql::<D>::transfer_view(&self.pool, audit, scope, id).await
+    }
+
+    async fn decide_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+        accept: bool,
+        reason: Option<&Text>,
+    ) -> StoreResult<IncomingTransfer> {
+        Sql::<D>::decide_transfer(&self.pool, audit, scope, id, accept, reason).await
+    }
+
+    async fn revoke_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Transfer> {
+        Sql::<D>::revoke_transfer(&self.pool, audit, scope, id).await
+    }
+
+    // ----- Transfers (end) ----------------------------------------------
+    // Trace the Face
+
+    async fn create_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewGalleryEntry,
+    ) -> StoreResult<GalleryEntry> {
+        Sql::<D>::create_entry(&self.pool, audit, scope, new).await
+    }
+
+    async fn approve_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
+        Sql::<D>::approve_entry(&self.pool, audit, scope, id).await
+    }
+
+    async fn gallery_entry(
+        &self,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        Sql::<D>::entry_in(&self.pool, scope, id).await
+    }
+
+    async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>> {
+        Sql::<D>::entries_in(&self.pool, scope).await
+    }
+
+    async fn gallery_entry_for_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        Sql::<D>::entry_for_request(&self.pool, scope, request).await
+    }
+
+    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>> {
+        Sql::<D>::published_entries(&self.pool).await
+    }
+
+    async fn published_entry(
+        &self,
+        reference: &GalleryReference,
+    ) -> StoreResult<Option<PublicEntry>> {
+        Sql::<D>::published_entry(&self.pool, reference).await
+    }
+
+    async fn published_media(&self, token: &str) -> StoreResult<bool> {
+        Sql::<D>::published_media(&self.pool, token).await
+    }
+
+    async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool> {
+        Sql::<D>::scoped_media(&self.pool, scope, token).await
+    }
+
+    async fn all_media_tokens(&self) -> StoreResult<Vec<String>> {
+        Sql::<D>::all_media_tokens(&self.pool).await
+    }
+
+    async fn take_down_gallery(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        target: TakedownTarget,
+    ) -> StoreResult<TakenDown> {
+        Sql::<D>::take_down(&self.pool, audit, scope, target).await
+    }
+
+    async fn create_report(
+        &self,
+        audit: &AuditContext,
+        reference: &GalleryReference,
+        report: &NewReport,
+    ) -> StoreResult<ReportId> {
+        Sql::<D>::create_report(&self.pool, audit, reference, report).await
+    }
+
+    async fn reports(
+        &self,
+        scope: &OrgScope,
+        status: Option<ReportStatus>,
+        limit: u32,
+    ) -> StoreResult<Vec<InformationReport>> {
+        Sql::<D>::reports(&self.pool, scope, status, limit).await
+    }
+
+    async fn report(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>> {
+        Sql::<D>::report_viewed(&self.pool, audit, scope, id).await
+    }
+
+    async fn set_report_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ReportId,
+        status: ReportStatus,
+    ) -> StoreResult<InformationReport> {
+        Sql::<D>::set_report_status(&self.pool, audit, scope, id, status).await
+    }
+}

@@ -1,0 +1,1693 @@
+//! Tracing: requests, persons, consent ledgers, match candidates and
+//! family messages. Every write (and every audited read) runs in one write
+//! transaction with its audit entry; rows that a change reads before
+//! writing are locked with the dialect's `FOR_UPDATE`.
+//! Row conversion and JSON live in `retrace_store::backend`.
+
+use crate::{Conn, DbRow, Dialect, Sql, db_error, event, json_values};
+use sqlx::migrate::Migrate;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+
+use retrace_domain::{
+    AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
+    CountryCode, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
+    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text,
+};
+use retrace_store::backend::{
+    self, CandidateRow, ConsentRow, MessageHistoryRow, MessageRow, PersonRow, ReleaseColumns,
+    RequestRow, ReviewColumns, StatusRow,
+};
+use retrace_store::{
+    AuditContext, CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest,
+    OpeningConsents, OrgScope, PersonRole, ReleaseOutcome, RequestFilter, RequestSummary,
+    StatusChange, StoreError, StoreResult, StoredPerson, TracingRequest,
+};
+use sqlx::{Row, Transaction};
+
+/// Page size when none is given.
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 1000;
+
+macro_rules! person_columns {
+    () => {
+        "p.id, p.org_id, p.request_id, p.role, p.relationship, p.registration_kind, p.details, \
+         p.version, p.created_at, p.updated_at"
+    };
+}
+
+macro_rules! request_columns {
+    () => {
+        "r.id, r.org_id, r.reference, r.status, r.closure_reason, r.circumstances, r.version, \
+         r.created_at, r.updated_at"
+    };
+}
+
+macro_rules! consent_columns {
+    () => {
+        "c.id, c.person_id, c.purpose, c.terms, c.recorded_by, c.recorded_at, c.withdrawn_at, \
+         c.withdrawn_by"
+    };
+}
+
+macro_rules! candidate_columns {
+    () => {
+        "k.id, k.sought_id, k.sought_org, k.other_id, k.other_org, k.score_milli, k.explanation, \
+         k.sought_status, k.sought_reason, k.sought_reviewed_by, k.sought_reviewed_at, \
+         k.other_status, k.other_reason, k.other_reviewed_by, k.other_reviewed_at, \
+         k.sought_approvals, k.sought_released_at, k.other_approvals, k.other_released_at, \
+         k.created_at, k.updated_at"
+    };
+}
+
+macro_rules! matchable_select {
+    () => {
+        concat!(
+            "SELECT ",
+            person_columns!(),
+            ", o.country AS org_country, r.status AS request_status \
+             FROM persons p JOIN organisations o ON o.id = p.org_id \
+             LEFT JOIN tracing_requests r ON r.id = p.request_id"
+        )
+    };
+}
+
+impl<D> Sql<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    /// The request-list filter after `prefix` (`SELECT …`): only the
+    /// conditions the filter sets, so that the database can use the indexes on
+    /// `(org_id, status, created_at)` and on the request id for a name search
+    /// (a `$n IS NULL OR …` condition defeats them).
+    fn request_filter<'a>(
+        prefix: &str,
+        org: OrgId,
+        filter: &'a RequestFilter,
+        nationality: Option<&'a str>,
+        text: Option<&'a str>,
+        only: Option<&'a str>,
+    ) -> sqlx::QueryBuilder<D::Db> {
+        let mut query = sqlx::QueryBuilder::new(prefix);
+        query.push(" FROM tracing_requests r WHERE r.org_id = ");
+        query.push_bind(org.to_string());
+        if let Some(status) = filter.status.as_deref() {
+            query.push(" AND r.status = ").push_bind(status.to_owned());
+        }
+        if let Some(nationality) = nationality {
+            query
+                .push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND p.nationalities LIKE ")
+                .push_bind(nationality.to_owned())
+                .push(")");
+        }
+        if let Some(from) = filter.opened_from {
+            query
+                .push(" AND r.created_at >= ")
+                .push_bind(from.as_millis());
+        }
+        if let Some(before) = filter.opened_before {
+            query
+                .push(" AND r.created_at < ")
+                .push_bind(before.as_millis());
+        }
+        if let Some(text) = text {
+            query
+                .push(" AND (r.reference_key LIKE ")
+                .push_bind(text.to_owned())
+                .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND p.search_text LIKE ")
+                .push_bind(text.to_owned())
+                .push(" ESCAPE '\\'))");
+        }
+        if let Some(only) = only {
+            query
+                .push(" AND r.id IN (")
+                .push(D::JSON_VALUES.0)
+                .push_bind(only.to_owned())
+                .push(D::JSON_VALUES.1)
+                .push(")");
+        }
+        query
+    }
+
+    pub(crate) async fn begin(pool: &Pool<D::Db>) -> StoreResult<Transaction<'static, D::Db>> {
+        match D::BEGIN_WRITE {
+            Some(begin) => pool.begin_with(begin).await,
+            None => pool.begin().await,
+        }
+        .map_err(db_error)
+    }
+
+    fn person_row(row: &DbRow<D>) -> Result<PersonRow, sqlx::Error> {
+        Ok(PersonRow {
+            id: row.try_get("id")?,
+            org_id: row.try_get("org_id")?,
+            request_id: row.try_get("request_id")?,
+            role: row.try_get("role")?,
+            relationship: row.try_get("relationship")?,
+            registration_kind: row.try_get("registration_kind")?,
+            details: row.try_get("details")?,
+            version: row.try_get("version")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
+        Self::person_row(row).map_err(db_error)?.into_person()
+    }
+
+    fn request_row(row: &DbRow<D>) -> Result<RequestRow, sqlx::Error> {
+        Ok(RequestRow {
+            id: row.try_get("id")?,
+            org_id: row.try_get("org_id")?,
+            reference: row.try_get("reference")?,
+            status: row.try_get("status")?,
+            closure_reason: row.try_get("closure_reason")?,
+            circumstances: row.try_get("circumstances")?,
+            version: row.try_get("version")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+
+    fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
+        let row = (|| {
+            Ok::<_, sqlx::Error>(ConsentRow {
+                id: row.try_get("id")?,
+                person_id: row.try_get("person_id")?,
+                purpose: row.try_get("purpose")?,
+                terms: row.try_get("terms")?,
+                recorded_by: row.try_get("recorded_by")?,
+                recorded_at: row.try_get("recorded_at")?,
+                withdrawn_at: row.try_get("withdrawn_at")?,
+                withdrawn_by: row.try_get("withdrawn_by")?,
+            })
+        })()
+        .map_err(db_error)?;
+        row.into_record()
+    }
+
+    fn candidate(row: &DbRow<D>) -> StoreResult<CandidateView> {
+        let review = |side: &str| -> Result<ReviewColumns, sqlx::Error> {
+            Ok(ReviewColumns {
+                status: row.try_get(format!("{side}_status").as_str())?,
+                reason: row.try_get(format!("{side}_reason").as_str())?,
+                by: row.try_get(format!("{side}_reviewed_by").as_str())?,
+                at: row.try_get(format!("{side}_reviewed_at").as_str())?,
+            })
+        };
+        let release = |side: &str| -> Result<ReleaseColumns, sqlx::Error> {
+            Ok(ReleaseColumns {
+                approvals: row.try_get(format!("{side}_approvals").as_str())?,
+                released_at: row.try_get(format!("{side}_released_at").as_str())?,
+            })
+        };
+        let row = (|| {
+            Ok::<_, sqlx::Error>(CandidateRow {
+                id: row.try_get("id")?,
+                sought_id: row.try_get("sought_id")?,
+                sought_org: row.try_get("sought_org")?,
+                other_id: row.try_get("other_id")?,
+                other_org: row.try_get("other_org")?,
+                score_milli: row.try_get("score_milli")?,
+                explanation: row.try_get("explanation")?,
+                sought_review: review("sought")?,
+                other_review: review("other")?,
+                sought_release: release("sought")?,
+                other_release: release("other")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        })()
+        .map_err(db_error)?;
+        row.into_view()
+    }
+
+    fn message_row(row: &DbRow<D>) -> Result<MessageRow, sqlx::Error> {
+        Ok(MessageRow {
+            id: row.try_get("id")?,
+            candidate_id: row.try_get("candidate_id")?,
+            direction: row.try_get("direction")?,
+            body: row.try_get("body")?,
+            status: row.try_get("status")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    pub(crate) async fn org_country(
+        conn: &mut Conn<D>,
+        org: OrgId,
+    ) -> StoreResult<Option<CountryCode>> {
+        let country: Option<String> =
+            sqlx::query_scalar("SELECT country FROM organisations WHERE id = $1")
+                .bind(org.to_string())
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_error)?;
+        country
+            .map(|c| {
+                CountryCode::parse(&c).map_err(|e| StoreError::Corrupt {
+                    table: "organisations",
+                    detail: e.to_string(),
+                })
+            })
+            .transpose()
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "one column each")]
+    async fn insert_person(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        request: Option<RequestId>,
+        position: i64,
+        role: PersonRole,
+        details: &PersonDetails,
+        audit: &AuditContext,
+    ) -> StoreResult<StoredPerson> {
+        let stored = StoredPerson {
+            id: PersonId::random(),
+            org,
+            request,
+            role,
+            details: details.clone(),
+            version: 1,
+            created_at: audit.at,
+            updated_at: audit.at,
+        };
+        let columns = backend::person_columns(details)?;
+        let role = backend::role_columns(role);
+        sqlx::query(
+            "INSERT INTO persons (id, org_id, request_id, position, role, relationship, \
+             registration_kind, details, search_text, nationalities, at_risk, minor, version, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+        )
+        .bind(stored.id.to_string())
+        .bind(org.to_string())
+        .bind(request.map(|r| r.to_string()))
+        .bind(position)
+        .bind(role.role)
+        .bind(role.relationship)
+        .bind(role.registration_kind)
+        .bind(&columns.details)
+        .bind(&columns.search_text)
+        .bind(&columns.nationalities)
+        .bind(columns.at_risk)
+        .bind(columns.minor)
+        .bind(audit.at.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Ok(stored)
+    }
+
+    async fn request_persons(conn: &mut Conn<D>, request: &str) -> StoreResult<Vec<StoredPerson>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons p WHERE p.request_id = $1 ORDER BY p.position, p.id"
+        ))
+        .bind(request)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::person).collect()
+    }
+
+    pub(crate) async fn load_request(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            request_columns!(),
+            " FROM tracing_requests r WHERE r.id = $1 AND r.org_id = $2"
+        ))
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let row = Self::request_row(&row).map_err(db_error)?;
+        let persons = Self::request_persons(conn, &row.id).await?;
+        row.into_request(persons).map(Some)
+    }
+
+    async fn load_person(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons p WHERE p.id = $1 AND p.org_id = $2"
+        ))
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(Self::person).transpose()
+    }
+
+    async fn load_person_any(
+        conn: &mut Conn<D>,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                person_columns!(),
+                " FROM persons p WHERE p.id = $1{}"
+            ),
+            D::FOR_UPDATE
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(Self::person).transpose()
+    }
+
+    pub(crate) async fn person_consents(
+        conn: &mut Conn<D>,
+        person: &str,
+    ) -> StoreResult<Vec<ConsentRecord>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            consent_columns!(),
+            " FROM consents c WHERE c.person_id = $1 ORDER BY c.recorded_at, c.id"
+        ))
+        .bind(person)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::consent).collect()
+    }
+
+    /// A candidate, when `org` is one of its two sides.
+    async fn load_candidate(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        id: CandidateId,
+        lock: bool,
+    ) -> StoreResult<Option<CandidateView>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                candidate_columns!(),
+                " FROM candidates k WHERE k.id = $1 AND (k.sought_org = $2 OR k.other_org = $2){}"
+            ),
+            if lock { D::FOR_UPDATE } else { "" }
+        )))
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(Self::candidate).transpose()
+    }
+
+    async fn message_history(conn: &mut Conn<D>, id: &str) -> StoreResult<Vec<MessageHistoryRow>> {
+        let rows = sqlx::query(
+            "SELECT status, at, by_user FROM family_message_history WHERE message_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(MessageHistoryRow {
+                    status: row.try_get("status")?,
+                    at: row.try_get("at")?,
+                    by: row.try_get("by_user")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(db_error)
+    }
+
+    /// A message whose candidate `org` is a side of.
+    async fn load_message(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        id: MessageId,
+    ) -> StoreResult<Option<FamilyMessage>> {
+        let row = sqlx::query(
+            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
+             FROM family_messages m JOIN candidates k ON k.id = m.candidate_id \
+             WHERE m.id = $1 AND (k.sought_org = $2 OR k.other_org = $2)",
+        )
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let row = Self::message_row(&row).map_err(db_error)?;
+        let history = Self::message_history(conn, &row.id).await?;
+        row.into_message(history).map(Some)
+    }
+
+    async fn add_history(
+        conn: &mut Conn<D>,
+        request: RequestId,
+        status: RequestStatus,
+        note: Option<&Text>,
+        audit: &AuditContext,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO request_status_history (request_id, status, closure_reason, note, at, by_user) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(request.to_string())
+        .bind(status.code())
+        .bind(status.closure_reason().map(|r| r.as_str()))
+        .bind(note.map(Text::as_str))
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|a| a.to_string()))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// After an update matched no row: `Conflict` when the row exists in the
+    /// scope (someone saved in between), else `NotFound`.
+    async fn version_error(conn: &mut Conn<D>, table: &str, org: OrgId, id: String) -> StoreError {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1 AND org_id = $2");
+        let found: Result<i64, _> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(org.to_string())
+            .fetch_one(&mut *conn)
+            .await;
+        match found {
+            Ok(0) => StoreError::NotFound,
+            Ok(_) => StoreError::Conflict { field: "version" },
+            Err(error) => db_error(error),
+        }
+    }
+
+    pub(crate) async fn open_request(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Self::begin(pool).await?;
+        let country = Self::org_country(&mut tx, scope.org())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let year = backend::reference_year(audit.at)?;
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
+             ON CONFLICT (country, year) DO UPDATE \
+             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
+        )
+        .bind(country.as_str())
+        .bind(i64::from(year))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let reference = backend::case_reference(country, year, number)?;
+        let id = RequestId::random();
+        let status = RequestStatus::Open;
+        sqlx::query(
+            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
+             closure_reason, circumstances, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(reference.to_string())
+        .bind(reference.to_string().to_lowercase())
+        .bind(status.code())
+        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let enquirer = Self::insert_person(
+            &mut tx,
+            scope.org(),
+            Some(id),
+            0,
+            PersonRole::Enquirer,
+            &new.enquirer,
+            audit,
+        )
+        .await?;
+        let mut sought = Vec::with_capacity(new.sought.len());
+        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
+            sought.push(
+                Self::insert_person(
+                    &mut tx,
+                    scope.org(),
+                    Some(id),
+                    position,
+                    PersonRole::Sought(*relationship),
+                    details,
+                    audit,
+                )
+                .await?,
+            );
+        }
+        Self::add_history(&mut tx, id, status, None, audit).await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        if let Some(consent) = &consents.enquirer {
+            Self::insert_consent(&mut tx, audit, scope.org(), enquirer.id, consent).await?;
+        }
+        if let Some(consent) = &consents.each_sought {
+            for person in &sought {
+                Self::insert_consent(&mut tx, audit, scope.org(), person.id, consent).await?;
+            }
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(TracingRequest {
+            id,
+            org: scope.org(),
+            reference,
+            status,
+            circumstances: new.circumstances.clone(),
+            enquirer,
+            sought,
+            version: 1,
+            created_at: audit.at,
+            updated_at: audit.at,
+        })
+    }
+
+    pub(crate) async fn request(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>> {
+        let mut tx = Self::begin(pool).await?;
+        let Some(found) = Self::load_request(&mut tx, scope.org(), id).await? else {
+            return Ok(None);
+        };
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestViewed, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    pub(crate) async fn list_requests(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
+        let limit = match filter.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let text = filter
+            .text
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .map(backend::text_pattern);
+        let only = filter
+            .only
+            .as_ref()
+            .map(|ids| {
+                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                backend::to_json("tracing_requests", &ids)
+            })
+            .transpose()?;
+        let nationality = filter.nationality.map(backend::nationality_pattern);
+        let mut tx = Self::begin(pool).await?;
+        let total: i64 = Self::request_filter(
+            "SELECT COUNT(*)",
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        )
+        .build_query_scalar()
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut page_query = Self::request_filter(
+            concat!("SELECT ", request_columns!()),
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        );
+        page_query
+            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(filter.offset));
+        let rows = page_query
+            .build()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let requests = rows
+            .iter()
+            .map(|row| Self::request_row(row).map_err(db_error))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+        let person_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                person_columns!(),
+                " FROM persons p WHERE p.request_id IN ({}) \
+                  ORDER BY p.request_id, p.position, p.id"
+            ),
+            json_values::<D>("$1")
+        )))
+        .bind(backend::to_json("tracing_requests", &ids)?)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let persons = person_rows
+            .iter()
+            .map(Self::person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut by_request = backend::persons_by_request(persons);
+        let mut page = Vec::with_capacity(requests.len());
+        for row in requests {
+            let id: RequestId = row.id.parse().map_err(|_| StoreError::Corrupt {
+                table: "tracing_requests",
+                detail: "id is not an identifier".to_owned(),
+            })?;
+            let persons = by_request.remove(&id).unwrap_or_default();
+            page.push(row.into_summary(persons)?);
+        }
+        if text.is_some() || filter.only.is_some() {
+            Self::append(
+                &mut tx,
+                audit,
+                &event(
+                    AuditAction::RequestsSearched,
+                    ObjectKind::TracingRequest,
+                    scope.org(),
+                ),
+            )
+            .await?;
+            tx.commit().await.map_err(db_error)?;
+        } else {
+            tx.rollback().await.map_err(db_error)?;
+        }
+        Ok((page, u64::try_from(total).unwrap_or_default()))
+    }
+
+    pub(crate) async fn update_circumstances(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        circumstances: &Circumstances,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Self::begin(pool).await?;
+        let done = sqlx::query(
+            "UPDATE tracing_requests SET circumstances = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND org_id = $4 AND version = $5",
+        )
+        .bind(backend::to_json("tracing_requests", circumstances)?)
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(Self::version_error(
+                &mut tx,
+                "tracing_requests",
+                scope.org(),
+                id.to_string(),
+            )
+            .await);
+        }
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestUpdated, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        let updated = Self::load_request(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn set_request_status(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        status: RequestStatus,
+        note: Option<&Text>,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Self::begin(pool).await?;
+        let done = sqlx::query(
+            "UPDATE tracing_requests SET status = $1, closure_reason = $2, version = version + 1, \
+             updated_at = $3 WHERE id = $4 AND org_id = $5 AND version = $6",
+        )
+        .bind(status.code())
+        .bind(status.closure_reason().map(|r| r.as_str()))
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(Self::version_error(
+                &mut tx,
+                "tracing_requests",
+                scope.org(),
+                id.to_string(),
+            )
+            .await);
+        }
+        Self::add_history(&mut tx, id, status, note, audit).await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::RequestStatusChanged,
+                ObjectKind::TracingRequest,
+                id,
+            ),
+        )
+        .await?;
+        let updated = Self::load_request(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn status_history(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        if found == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT status, closure_reason, note, at, by_user FROM request_status_history \
+             WHERE request_id = $1 ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                StatusRow {
+                    status: row.try_get("status").map_err(db_error)?,
+                    closure_reason: row.try_get("closure_reason").map_err(db_error)?,
+                    note: row.try_get("note").map_err(db_error)?,
+                    at: row.try_get("at").map_err(db_error)?,
+                    by: row.try_get("by_user").map_err(db_error)?,
+                }
+                .into_change()
+            })
+            .collect()
+    }
+
+    pub(crate) async fn add_sought_person(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        relationship: Relationship,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        let mut tx = Self::begin(pool).await?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM tracing_requests WHERE id = $1 AND org_id = $2{}",
+            D::FOR_UPDATE
+        )))
+        .bind(request.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let position: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM persons WHERE request_id = $1",
+        )
+        .bind(request.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let stored = Self::insert_person(
+            &mut tx,
+            scope.org(),
+            Some(request),
+            position,
+            PersonRole::Sought(relationship),
+            details,
+            audit,
+        )
+        .await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonAdded, ObjectKind::Person, stored.id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
+    }
+
+    pub(crate) async fn create_registration(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: RegistrationKind,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        let mut tx = Self::begin(pool).await?;
+        let stored = Self::insert_person(
+            &mut tx,
+            scope.org(),
+            None,
+            0,
+            PersonRole::Registered(kind),
+            details,
+            audit,
+        )
+        .await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::RegistrationCreated,
+                ObjectKind::Person,
+                stored.id,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
+    }
+
+    pub(crate) async fn person_viewed(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        let mut tx = Self::begin(pool).await?;
+        let Some(found) = Self::load_person(&mut tx, scope.org(), id).await? else {
+            return Ok(None);
+        };
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonViewed, ObjectKind::Person, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    pub(crate) async fn update_person(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        let columns = backend::person_columns(details)?;
+        let mut tx = Self::begin(pool).await?;
+        let done = sqlx::query(
+            "UPDATE persons SET details = $1, search_text = $2, nationalities = $3, at_risk = $4, \
+             minor = $5, version = version + 1, updated_at = $6 \
+             WHERE id = $7 AND org_id = $8 AND version = $9",
+        )
+        .bind(&columns.details)
+        .bind(&columns.search_text)
+        .bind(&columns.nationalities)
+        .bind(columns.at_risk)
+        .bind(columns.minor)
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(Self::version_error(&mut tx, "persons", scope.org(), id.to_string()).await);
+        }
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonUpdated, ObjectKind::Person, id),
+        )
+        .await?;
+        let updated = Self::load_person(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn registrations(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredPerson>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons p WHERE p.org_id = $1 AND p.role = 'registered' \
+              ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+        ))
+        .bind(scope.org().to_string())
+        .bind(i64::from(limit.min(MAX_LIMIT)))
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::person).collect()
+    }
+
+    pub(crate) async fn consents(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        person_id: PersonId,
+    ) -> StoreResult<Vec<ConsentRecord>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        if Self::load_person(&mut conn, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        Self::person_consents(&mut conn, &person_id.to_string()).await
+    }
+
+    pub(crate) async fn record_consent(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        person_id: PersonId,
+        new: &NewConsent,
+    ) -> StoreResult<ConsentRecord> {
+        let mut tx = Self::begin(pool).await?;
+        if Self::load_person(&mut tx, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let record = Self::insert_consent(&mut tx, audit, scope.org(), person_id, new).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    /// Adds a consent to a person's ledger (the caller has checked that the
+    /// person is the organisation's), with its audit entry.
+    async fn insert_consent(
+        conn: &mut Conn<D>,
+        audit: &AuditContext,
+        org: OrgId,
+        person_id: PersonId,
+        new: &NewConsent,
+    ) -> StoreResult<ConsentRecord> {
+        let recorded_by = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let record = ConsentRecord {
+            id: ConsentId::random(),
+            person: person_id,
+            purpose: new.purpose,
+            basis: new.basis,
+            scope: new.scope.clone(),
+            note: new.note.clone(),
+            recorded_by,
+            recorded_at: audit.at,
+            withdrawn_at: None,
+            withdrawn_by: None,
+        };
+        sqlx::query(
+            "INSERT INTO consents (id, person_id, org_id, purpose, terms, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(record.id.to_string())
+        .bind(person_id.to_string())
+        .bind(org.to_string())
+        .bind(new.purpose.as_str())
+        .bind(backend::consent_terms(new)?)
+        .bind(recorded_by.to_string())
+        .bind(audit.at.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            conn,
+            audit,
+            &event(AuditAction::ConsentRecorded, ObjectKind::Consent, record.id),
+        )
+        .await?;
+        Ok(record)
+    }
+
+    pub(crate) async fn withdraw_consent(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ConsentId,
+    ) -> StoreResult<ConsentRecord> {
+        let mut tx = Self::begin(pool).await?;
+        let row = sqlx::query(
+            "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 \
+             WHERE id = $3 AND org_id = $4 AND withdrawn_at IS NULL \
+             RETURNING id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, \
+             withdrawn_by",
+        )
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|a| a.to_string()))
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let record = Self::consent(&row.ok_or(StoreError::NotFound)?)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ConsentWithdrawn, ObjectKind::Consent, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    async fn matchable_rows(
+        conn: &mut Conn<D>,
+        rows: Vec<DbRow<D>>,
+    ) -> StoreResult<Vec<MatchablePerson>> {
+        let mut persons = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let person = Self::person_row(row).map_err(db_error)?;
+            let country: String = row.try_get("org_country").map_err(db_error)?;
+            let status: Option<String> = row.try_get("request_status").map_err(db_error)?;
+            persons.push((person, country, status));
+        }
+        let ids: Vec<String> = persons.iter().map(|(p, _, _)| p.id.clone()).collect();
+        let consent_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                consent_columns!(),
+                " FROM consents c WHERE c.person_id IN ({}) \
+                  ORDER BY c.recorded_at, c.id"
+            ),
+            json_values::<D>("$1")
+        )))
+        .bind(backend::to_json("consents", &ids)?)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut ledgers: std::collections::HashMap<PersonId, Vec<ConsentRecord>> =
+            std::collections::HashMap::new();
+        for row in &consent_rows {
+            let record = Self::consent(row)?;
+            ledgers.entry(record.person).or_default().push(record);
+        }
+        persons
+            .into_iter()
+            .map(|(person, country, status)| {
+                let ledger = person
+                    .id
+                    .parse::<PersonId>()
+                    .ok()
+                    .and_then(|id| ledgers.remove(&id))
+                    .unwrap_or_default();
+                backend::matchable(person, &country, status.as_deref(), ledger)
+            })
+            .collect()
+    }
+
+    pub(crate) async fn matchable_persons(
+        pool: &Pool<D::Db>,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MatchablePerson>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        let rows = sqlx::query(concat!(
+            matchable_select!(),
+            " WHERE (CAST($1 AS TEXT) IS NULL OR p.id > CAST($1 AS TEXT)) ORDER BY p.id LIMIT $2"
+        ))
+        .bind(after.map(|a| a.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Self::matchable_rows(&mut conn, rows).await
+    }
+
+    pub(crate) async fn matchable_person(
+        pool: &Pool<D::Db>,
+        id: PersonId,
+    ) -> StoreResult<Option<MatchablePerson>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        let rows = sqlx::query(concat!(matchable_select!(), " WHERE p.id = $1"))
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok(Self::matchable_rows(&mut conn, rows)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    pub(crate) async fn record_candidates(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()> {
+        let mut tx = Self::begin(pool).await?;
+        Self::record_candidates_in(&mut tx, audit, sought, found).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// Several sought persons' lists in one transaction: one commit, one wait
+    /// for the disk, however many lists a saved person touched.
+    pub(crate) async fn record_candidate_lists(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        lists: &[(PersonId, Vec<NewCandidate>)],
+    ) -> StoreResult<()> {
+        let mut tx = Self::begin(pool).await?;
+        for (sought, found) in lists {
+            Self::record_candidates_in(&mut tx, audit, *sought, found).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn record_candidates_in(
+        tx: &mut Transaction<'static, D::Db>,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()> {
+        let sought_person = Self::load_person_any(tx, sought)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut kept: Vec<String> = Vec::with_capacity(found.len());
+        for new in found {
+            if new.sought != sought || new.other == sought {
+                continue;
+            }
+            let other_org: Option<String> =
+                sqlx::query_scalar("SELECT org_id FROM persons WHERE id = $1")
+                    .bind(new.other.to_string())
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+            let Some(other_org) = other_org else {
+                return Err(StoreError::NotFound);
+            };
+            kept.push(new.other.to_string());
+            let explanation = backend::explanation_json(&new.explanation)?;
+            // An unchanged pair is left alone: recomputing a list that did not
+            // change writes nothing, so its commit does not wait for the disk.
+            let current: Option<(i64, String)> = sqlx::query_as(
+                "SELECT score_milli, explanation FROM candidates WHERE sought_id = $1 AND other_id = $2",
+            )
+            .bind(sought.to_string())
+            .bind(new.other.to_string())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            if current.as_ref().is_some_and(|(score, text)| {
+                *score == i64::from(new.score_milli) && *text == explanation
+            }) {
+                continue;
+            }
+            let updated = sqlx::query(
+                "UPDATE candidates SET score_milli = $1, explanation = $2, updated_at = $3 \
+                 WHERE sought_id = $4 AND other_id = $5",
+            )
+            .bind(i64::from(new.score_milli))
+            .bind(&explanation)
+            .bind(audit.at.as_millis())
+            .bind(sought.to_string())
+            .bind(new.other.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            if D::rows_affected(&updated) == 1 {
+                continue;
+            }
+            let id = CandidateId::random();
+            sqlx::query(
+                "INSERT INTO candidates (id, sought_id, sought_org, other_id, other_org, score_milli, \
+                 explanation, sought_status, other_status, sought_approvals, other_approvals, \
+                 created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $9, $10, $10)",
+            )
+            .bind(id.to_string())
+            .bind(sought.to_string())
+            .bind(sought_person.org.to_string())
+            .bind(new.other.to_string())
+            .bind(other_org)
+            .bind(i64::from(new.score_milli))
+            .bind(&explanation)
+            .bind(CandidateStatus::Proposed.as_str())
+            .bind(backend::NO_APPROVALS)
+            .bind(audit.at.as_millis())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+            Self::append(
+                tx,
+                audit,
+                &event(AuditAction::CandidateProposed, ObjectKind::Candidate, id),
+            )
+            .await?;
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM candidates WHERE sought_id = $1 \
+             AND other_id NOT IN ({}) \
+             AND sought_reviewed_at IS NULL AND other_reviewed_at IS NULL \
+             AND sought_approvals = $3 AND other_approvals = $3 \
+             AND sought_released_at IS NULL AND other_released_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id)",
+            json_values::<D>("$2")
+        )))
+        .bind(sought.to_string())
+        .bind(backend::to_json("candidates", &kept)?)
+        .bind(backend::NO_APPROVALS)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn remove_candidates_of(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        person: PersonId,
+    ) -> StoreResult<u64> {
+        let mut tx = Self::begin(pool).await?;
+        // The ids first, so each removal gets its own audit entry.
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
+             AND sought_released_at IS NULL AND other_released_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
+             ORDER BY id{}",
+            D::FOR_UPDATE
+        )))
+        .bind(person.to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut removed = 0;
+        for id in &ids {
+            let done = sqlx::query("DELETE FROM candidates WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            removed += D::rows_affected(&done);
+            Self::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::CandidateRemoved, ObjectKind::Candidate, id),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(removed)
+    }
+
+    pub(crate) async fn candidates_for(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        person_id: PersonId,
+    ) -> StoreResult<Vec<CandidateView>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        if Self::load_person(&mut conn, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            candidate_columns!(),
+            " FROM candidates k WHERE (k.sought_id = $1 AND k.sought_org = $2) \
+              OR (k.other_id = $1 AND k.other_org = $2) \
+              ORDER BY k.score_milli DESC, k.id"
+        ))
+        .bind(person_id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::candidate).collect()
+    }
+
+    pub(crate) async fn candidate_in(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<CandidateView>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        Self::load_candidate(&mut conn, scope.org(), id, false).await
+    }
+
+    pub(crate) async fn review_candidate(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+        status: CandidateStatus,
+        reason: Option<&Text>,
+    ) -> StoreResult<CandidateView> {
+        let mut tx = Self::begin(pool).await?;
+        let current = Self::load_candidate(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let side = backend::side_of(&current, scope.org()).ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "UPDATE candidates SET {p}_status = $1, {p}_reason = $2, {p}_reviewed_by = $3, \
+             {p}_reviewed_at = $4, updated_at = $4 WHERE id = $5",
+            p = side.prefix()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(status.as_str())
+            .bind(reason.map(Text::as_str))
+            .bind(audit.actor.map(|a| a.to_string()))
+            .bind(audit.at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::CandidateReviewed, ObjectKind::Candidate, id),
+        )
+        .await?;
+        let updated = Self::load_candidate(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    pub(crate) async fn approve_release(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
+        let approver = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Self::begin(pool).await?;
+        let current = Self::load_candidate(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let plan = backend::planned_release(&current, scope.org()).ok_or(StoreError::NotFound)?;
+        if plan.already_released {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok((current, ReleaseOutcome::Released));
+        }
+        let person = Self::load_person(&mut tx, scope.org(), plan.person)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let ledger = Self::person_consents(&mut tx, &plan.person.to_string()).await?;
+        let to_country = Self::org_country(&mut tx, plan.to_org)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (outcome, approvals) = backend::decide_release(
+            &person.details,
+            &ledger,
+            plan.to_org,
+            to_country,
+            &plan.approvals,
+            approver,
+        );
+        let Some(approvals) = approvals else {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok((current, outcome));
+        };
+        let released_at = (outcome == ReleaseOutcome::Released).then_some(audit.at.as_millis());
+        let sql = format!(
+            "UPDATE candidates SET {p}_approvals = $1, {p}_released_at = $2, updated_at = $3 \
+             WHERE id = $4",
+            p = plan.side.prefix()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(backend::approvals_json(&approvals)?)
+            .bind(released_at)
+            .bind(audit.at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ReleaseApproved, ObjectKind::Candidate, id),
+        )
+        .await?;
+        if released_at.is_some() {
+            Self::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::DetailsReleased, ObjectKind::Candidate, id),
+            )
+            .await?;
+        }
+        let updated = Self::load_candidate(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((updated, outcome))
+    }
+
+    pub(crate) async fn released_person(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        let mut tx = Self::begin(pool).await?;
+        let Some(current) = Self::load_candidate(&mut tx, scope.org(), id, false).await? else {
+            return Ok(None);
+        };
+        let Some(person_id) = backend::released_to(&current, scope.org()) else {
+            return Ok(None);
+        };
+        let Some(found) = Self::load_person_any(&mut tx, person_id).await? else {
+            return Ok(None);
+        };
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::ReleasedDetailsViewed,
+                ObjectKind::Person,
+                person_id,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    pub(crate) async fn create_message(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        candidate_id: CandidateId,
+        direction: MessageDirection,
+        body: &Text,
+    ) -> StoreResult<FamilyMessage> {
+        let mut tx = Self::begin(pool).await?;
+        if Self::load_candidate(&mut tx, scope.org(), candidate_id, false)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let id = MessageId::random();
+        let status = MessageStatus::Drafted;
+        sqlx::query(
+            "INSERT INTO family_messages (id, candidate_id, direction, body, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.to_string())
+        .bind(candidate_id.to_string())
+        .bind(direction.as_str())
+        .bind(body.as_str())
+        .bind(status.as_str())
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::add_message_history(&mut tx, id, status, audit).await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                backend::message_action(status),
+                ObjectKind::FamilyMessage,
+                id,
+            ),
+        )
+        .await?;
+        let message = Self::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(message)
+    }
+
+    async fn add_message_history(
+        conn: &mut Conn<D>,
+        id: MessageId,
+        status: MessageStatus,
+        audit: &AuditContext,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO family_message_history (message_id, status, at, by_user) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.to_string())
+        .bind(status.as_str())
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|a| a.to_string()))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    pub(crate) async fn advance_message(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: MessageId,
+        status: MessageStatus,
+    ) -> StoreResult<FamilyMessage> {
+        let mut tx = Self::begin(pool).await?;
+        let current = Self::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // The caller checked the transition; checking again here under the
+        // write lock keeps two concurrent steps from both landing.
+        if !current.status.may_become(status) {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let done =
+            sqlx::query("UPDATE family_messages SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(status.as_str())
+                .bind(id.to_string())
+                .bind(current.status.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        Self::add_message_history(&mut tx, id, status, audit).await?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                backend::message_action(status),
+                ObjectKind::FamilyMessage,
+                id,
+            ),
+        )
+        .await?;
+        let message = Self::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(message)
+    }
+
+    pub(crate) async fn messages(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        candidate_id: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        if Self::load_candidate(&mut conn, scope.org(), candidate_id, false)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
+             FROM family_messages m WHERE m.candidate_id = $1 ORDER BY m.created_at, m.id",
+        )
+        .bind(candidate_id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let row = Self::message_row(row).map_err(db_error)?;
+            let history = Self::message_history(&mut conn, &row.id).await?;
+            out.push(row.into_message(history)?);
+        }
+        Ok(out)
+    }
+}
