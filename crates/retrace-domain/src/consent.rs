@@ -2,6 +2,7 @@
 //! sharing, publication and export ask these functions every time; nothing
 //! caches their answer.
 
+use crate::disclosure::{Audience, Withheld, may_disclose};
 use crate::person::{PersonFlags, Text, code_enum};
 use crate::{ConsentId, CountryCode, InvalidValue, OrgId, PersonId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -208,11 +209,16 @@ pub fn release_decision(
     to_country: CountryCode,
     approvals: &[UserId],
 ) -> ReleaseDecision {
-    if flags.at_risk {
-        return ReleaseDecision::Refused(ReleaseRefusal::AtRisk);
-    }
-    if !ledger.allows_sharing_with(to_org, to_country) {
-        return ReleaseDecision::Refused(ReleaseRefusal::NoSharingConsent);
+    let audience = Audience::Organisation {
+        org: to_org,
+        country: to_country,
+    };
+    match may_disclose(flags, ledger, audience) {
+        Ok(()) => {}
+        Err(Withheld::AtRisk) => return ReleaseDecision::Refused(ReleaseRefusal::AtRisk),
+        Err(Withheld::NoConsent) => {
+            return ReleaseDecision::Refused(ReleaseRefusal::NoSharingConsent);
+        }
     }
     let mut distinct: Vec<UserId> = approvals.to_vec();
     distinct.sort();

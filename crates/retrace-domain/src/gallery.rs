@@ -7,6 +7,7 @@
 //! through the gallery.
 
 use crate::consent::{ConsentBasis, ConsentGiver, ConsentLedger, ConsentPurpose};
+use crate::disclosure::{Audience, Withheld, may_disclose};
 use crate::person::{PersonFlags, code_enum};
 use crate::{InvalidValue, UserId};
 use std::fmt;
@@ -157,11 +158,12 @@ pub fn publication_decision(
     ledger: ConsentLedger<'_>,
     approvals: &[UserId],
 ) -> PublicationDecision {
-    if flags.at_risk {
-        return PublicationDecision::Refused(PublicationRefusal::AtRisk);
-    }
-    if !ledger.allows(ConsentPurpose::Publication) {
-        return PublicationDecision::Refused(PublicationRefusal::NoPublicationConsent);
+    match may_disclose(flags, ConsentLedger(ledger.0), Audience::Public) {
+        Ok(()) => {}
+        Err(Withheld::AtRisk) => return PublicationDecision::Refused(PublicationRefusal::AtRisk),
+        Err(Withheld::NoConsent) => {
+            return PublicationDecision::Refused(PublicationRefusal::NoPublicationConsent);
+        }
     }
     if !flags.minor {
         return PublicationDecision::Publish;

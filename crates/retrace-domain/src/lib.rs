@@ -11,6 +11,7 @@ pub mod candidate;
 pub mod clock;
 pub mod consent;
 pub mod dates;
+pub mod disclosure;
 pub mod gallery;
 pub mod ids;
 pub mod org;
@@ -30,6 +31,7 @@ pub use consent::{
     LawfulBasis, NewConsent, ReleaseDecision, ReleaseRefusal, SharingScope,
 };
 pub use dates::{AgeEstimate, PartialDate};
+pub use disclosure::{Audience, Withheld, may_disclose, may_show_in_gallery};
 pub use gallery::{
     EntryStatus, GalleryReference, PublicationDecision, PublicationRefusal, Region, ReportStatus,
     publication_decision,

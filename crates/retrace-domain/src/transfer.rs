@@ -5,6 +5,7 @@
 //! again, for at-risk persons and consent, every time it is read.
 
 use crate::consent::ConsentLedger;
+use crate::disclosure::{Audience, Withheld, may_disclose};
 use crate::person::{PersonFlags, Text, code_enum};
 use crate::{CountryCode, OrgId, PersonId};
 use serde::{Deserialize, Serialize};
@@ -152,12 +153,16 @@ pub fn transfer_decision(
     if parties.enquirer_flags.at_risk && (share.enquirer_names || share.enquirer_contact) {
         return Err(TransferRefusal::EnquirerAtRisk);
     }
-    if share.enquirer_contact
-        && !parties
-            .enquirer_ledger
-            .allows_sharing_with(parties.to_org, parties.to_country)
-    {
-        return Err(TransferRefusal::NoSharingConsent);
+    if share.enquirer_contact {
+        let audience = Audience::Organisation {
+            org: parties.to_org,
+            country: parties.to_country,
+        };
+        match may_disclose(parties.enquirer_flags, parties.enquirer_ledger, audience) {
+            Ok(()) => {}
+            Err(Withheld::AtRisk) => return Err(TransferRefusal::EnquirerAtRisk),
+            Err(Withheld::NoConsent) => return Err(TransferRefusal::NoSharingConsent),
+        }
     }
     Ok(())
 }

@@ -14,9 +14,9 @@
 use crate::backend::{corrupt, from_json, parse_id, parse_opt_id, stored_text};
 use crate::{PersonRole, StoreResult, TracingRequest};
 use retrace_domain::{
-    AgeEstimate, CaseReference, Circumstances, ConsentLedger, ConsentRecord, CountryCode, OrgId,
+    AgeEstimate, Audience, CaseReference, Circumstances, ConsentLedger, ConsentRecord, CountryCode, OrgId,
     PartialDate, PersonName, Relationship, RequestId, Text, Timestamp, TransferId, TransferShare,
-    TransferStatus, UserId,
+    TransferStatus, UserId, may_disclose,
 };
 
 /// A transfer as its owner sees it.
@@ -202,10 +202,18 @@ pub fn shared_view(
         names: request.enquirer.details.names().to_vec(),
         relationships: not_at_risk().map(|(_, r)| r).collect(),
     });
+    let receiver = Audience::Organisation {
+        org: transfer.to_org,
+        country: to_country,
+    };
     let contact_allowed = open
         && share.enquirer_contact
-        && !enquirer_at_risk
-        && ConsentLedger(enquirer_consents).allows_sharing_with(transfer.to_org, to_country);
+        && may_disclose(
+            request.enquirer.details.flags,
+            ConsentLedger(enquirer_consents),
+            receiver,
+        )
+        .is_ok();
     TransferView {
         id: transfer.id,
         reference: transfer.reference.clone(),
