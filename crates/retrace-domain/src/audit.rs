@@ -75,6 +75,9 @@ pub enum AuditAction {
     ReleaseApproved,
     DetailsReleased,
     ReleasedDetailsViewed,
+    /// A release hidden again: the sharing consent was withdrawn or the
+    /// person became at risk.
+    ReleaseWithdrawn,
     MessageDrafted,
     MessageSent,
     MessageDelivered,
@@ -95,7 +98,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 51] = [
+    pub const ALL: [AuditAction; 52] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -131,6 +134,7 @@ impl AuditAction {
         AuditAction::ReleaseApproved,
         AuditAction::DetailsReleased,
         AuditAction::ReleasedDetailsViewed,
+        AuditAction::ReleaseWithdrawn,
         AuditAction::MessageDrafted,
         AuditAction::MessageSent,
         AuditAction::MessageDelivered,
@@ -186,6 +190,7 @@ impl AuditAction {
             AuditAction::ReleaseApproved => "release_approved",
             AuditAction::DetailsReleased => "details_released",
             AuditAction::ReleasedDetailsViewed => "released_details_viewed",
+            AuditAction::ReleaseWithdrawn => "release_withdrawn",
             AuditAction::MessageDrafted => "message_drafted",
             AuditAction::MessageSent => "message_sent",
             AuditAction::MessageDelivered => "message_delivered",

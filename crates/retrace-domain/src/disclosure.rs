@@ -122,7 +122,10 @@ mod tests {
             false,
         )];
         let flags = PersonFlags::default();
-        assert_eq!(may_disclose(flags, ConsentLedger(&active), audience), Ok(()));
+        assert_eq!(
+            may_disclose(flags, ConsentLedger(&active), audience),
+            Ok(())
+        );
         for ledger in [&withdrawn[..], &elsewhere[..], &[]] {
             assert_eq!(
                 may_disclose(flags, ConsentLedger(ledger), audience),
@@ -142,7 +145,11 @@ mod tests {
             SharingScope::default(),
             false,
         )];
-        let tracing_only = [record(ConsentPurpose::Tracing, SharingScope::default(), false)];
+        let tracing_only = [record(
+            ConsentPurpose::Tracing,
+            SharingScope::default(),
+            false,
+        )];
         let fine = PersonFlags::default();
         assert_eq!(
             may_show_in_gallery(fine, ConsentLedger(&publication), [fine, fine]),

@@ -11,7 +11,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool,
 use retrace_domain::{
     AuditAction, ConsentLedger, ConsentRecord, EntryStatus, GalleryEntryId, GalleryReference,
     ObjectKind, OrgId, PersonFlags, PublicationDecision, Region, Relationship, ReportId,
-    ReportStatus, RequestId, Text, Timestamp, UserId, publication_decision,
+    ReportStatus, RequestId, Text, Timestamp, UserId, may_show_in_gallery, publication_decision,
 };
 use retrace_store::backend::ConsentRow;
 use retrace_store::{
@@ -19,12 +19,11 @@ use retrace_store::{
     OrgScope, PublicEntry, StoreError, StoreResult, TakedownTarget, TakenDown,
 };
 use sqlx::Row;
+use std::collections::HashMap;
 
 const ENTRY_COLUMNS: &str = "g.id, g.org_id, g.request_id, g.person_id, g.reference, \
      g.relationships, g.region, g.photo_token, g.thumb_token, g.status, g.approvals, \
      g.created_at, g.published_at";
-
-const PUBLIC_COLUMNS: &str = "g.reference, g.relationships, g.region, g.photo_token, g.thumb_token";
 
 const REPORT_COLUMNS: &str = "x.id, x.org_id, x.request_id, x.entry_id, x.reference, x.message, \
      x.contact, x.language, x.status, x.received_at, x.reviewed_by, x.reviewed_at";
@@ -122,18 +121,6 @@ where
                 .try_get::<Option<i64>, _>("published_at")
                 .map_err(db_error)?
                 .map(Timestamp::from_millis),
-        })
-    }
-
-    fn public_entry(row: &DbRow<D>) -> StoreResult<PublicEntry> {
-        let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
-        Ok(PublicEntry {
-            reference: GalleryReference::parse(&text("reference")?)
-                .map_err(|e| Self::corrupt("gallery_entries", e))?,
-            relationships: Self::split_relationships(&text("relationships")?)?,
-            region: Self::optional_region(row.try_get("region").map_err(db_error)?)?,
-            photo: text("photo_token")?,
-            thumbnail: text("thumb_token")?,
         })
     }
 
@@ -429,46 +416,178 @@ where
             .transpose()
     }
 
+    /// The public gallery: published entries that the disclosure rule
+    /// allows at this read (three queries, whatever the number of entries).
     pub(crate) async fn published_entries(pool: &Pool<D::Db>) -> StoreResult<Vec<PublicEntry>> {
+        let mut tx = pool.begin().await.map_err(db_error)?;
         let sql = format!(
-            "SELECT {PUBLIC_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
              ORDER BY g.published_at DESC, g.id"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(pool)
+        let entries = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
             .await
-            .map_err(db_error)?;
-        rows.iter().map(Self::public_entry).collect()
+            .map_err(db_error)?
+            .iter()
+            .map(Self::entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let flags: Vec<(String, String, bool, bool)> = sqlx::query_as(
+            "SELECT p.request_id, p.id, p.at_risk, p.minor FROM persons p \
+             JOIN gallery_entries g ON g.request_id = p.request_id WHERE g.status = 'published'",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let consent_rows = sqlx::query(
+            "SELECT c.id, c.person_id, c.purpose, c.terms, c.recorded_by, c.recorded_at, \
+             c.withdrawn_at, c.withdrawn_by FROM consents c \
+             JOIN gallery_entries g ON g.person_id = c.person_id \
+             WHERE g.status = 'published' AND c.purpose = 'publication'",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.rollback().await.map_err(db_error)?;
+        let consents = consent_rows
+            .iter()
+            .map(Self::consent)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut by_request: HashMap<String, Vec<(String, PersonFlags)>> = HashMap::new();
+        for (request, person, at_risk, minor) in flags {
+            let flags = PersonFlags {
+                at_risk,
+                minor,
+                ..PersonFlags::default()
+            };
+            by_request.entry(request).or_default().push((person, flags));
+        }
+        Ok(entries
+            .iter()
+            .filter(|entry| {
+                let persons = by_request
+                    .get(&entry.request.to_string())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let subject = entry.person.to_string();
+                let Some((_, subject_flags)) = persons.iter().find(|(id, _)| *id == subject) else {
+                    return false;
+                };
+                let ledger: Vec<ConsentRecord> = consents
+                    .iter()
+                    .filter(|c| c.person == entry.person)
+                    .cloned()
+                    .collect();
+                let named = persons
+                    .iter()
+                    .filter(|(id, _)| *id != subject)
+                    .map(|(_, flags)| *flags);
+                may_show_in_gallery(*subject_flags, ConsentLedger(&ledger), named).is_ok()
+            })
+            .map(Self::public_of)
+            .collect())
+    }
+
+    fn public_of(entry: &GalleryEntry) -> PublicEntry {
+        PublicEntry {
+            reference: entry.reference.clone(),
+            relationships: entry.relationships.clone(),
+            region: entry.region,
+            photo: entry.media.photo.clone(),
+            thumbnail: entry.media.thumbnail.clone(),
+        }
+    }
+
+    /// One published entry found by `condition` on `$1`, when the
+    /// disclosure rule allows it at this read.
+    async fn published_where(
+        pool: &Pool<D::Db>,
+        condition: &'static str,
+        value: &str,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let mut tx = pool.begin().await.map_err(db_error)?;
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g \
+             WHERE {condition} AND g.status = 'published'"
+        );
+        let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(value)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::entry)
+            .transpose()?;
+        let allowed = match found {
+            Some(entry) if Self::may_be_public(&mut tx, &entry).await? => Some(entry),
+            _ => None,
+        };
+        tx.rollback().await.map_err(db_error)?;
+        Ok(allowed)
     }
 
     pub(crate) async fn published_entry(
         pool: &Pool<D::Db>,
         reference: &GalleryReference,
     ) -> StoreResult<Option<PublicEntry>> {
-        let sql = format!(
-            "SELECT {PUBLIC_COLUMNS} FROM gallery_entries g \
-             WHERE g.reference = $1 AND g.status = 'published'"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(reference.as_str())
-            .fetch_optional(pool)
-            .await
-            .map_err(db_error)?
-            .as_ref()
-            .map(Self::public_entry)
-            .transpose()
+        let found = Self::published_where(pool, "g.reference = $1", reference.as_str()).await?;
+        Ok(found.as_ref().map(Self::public_of))
     }
 
     pub(crate) async fn published_media(pool: &Pool<D::Db>, token: &str) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT 1 AS found FROM gallery_entries WHERE status = 'published' \
-             AND (photo_token = $1 OR thumb_token = $1)",
+        let condition = "(g.photo_token = $1 OR g.thumb_token = $1)";
+        Ok(Self::published_where(pool, condition, token)
+            .await?
+            .is_some())
+    }
+
+    /// The entries made for `request` (at most one today).
+    pub(crate) async fn entries_of_request(
+        conn: &mut Conn<D>,
+        request: RequestId,
+    ) -> StoreResult<Vec<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.request_id = $1 ORDER BY g.id{}",
+            D::FOR_UPDATE
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(request.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .map(Self::entry)
+            .collect()
+    }
+
+    /// Deletes an entry (its reports stay with the request) with its audit
+    /// entry; the caller deletes the files once committed.
+    pub(crate) async fn remove_entry(
+        conn: &mut Conn<D>,
+        audit: &AuditContext,
+        entry: &GalleryEntry,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE information_reports SET entry_id = NULL WHERE entry_id = $1")
+            .bind(entry.id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("DELETE FROM gallery_entries WHERE id = $1 AND org_id = $2")
+            .bind(entry.id.to_string())
+            .bind(entry.org.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Self::append(
+            conn,
+            audit,
+            &event(
+                AuditAction::GalleryEntryTakenDown,
+                ObjectKind::GalleryEntry,
+                entry.id,
+            ),
         )
-        .bind(token)
-        .fetch_optional(pool)
         .await
-        .map_err(db_error)?;
-        Ok(row.is_some())
+        .map(|_| ())
     }
 
     pub(crate) async fn scoped_media(
@@ -543,27 +662,7 @@ where
         }
         let mut done = TakenDown::default();
         for gone in found {
-            sqlx::query("UPDATE information_reports SET entry_id = NULL WHERE entry_id = $1")
-                .bind(gone.id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            sqlx::query("DELETE FROM gallery_entries WHERE id = $1 AND org_id = $2")
-                .bind(gone.id.to_string())
-                .bind(&org)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            Self::append(
-                &mut tx,
-                audit,
-                &event(
-                    AuditAction::GalleryEntryTakenDown,
-                    ObjectKind::GalleryEntry,
-                    gone.id,
-                ),
-            )
-            .await?;
+            Self::remove_entry(&mut tx, audit, &gone).await?;
             done.entries.push(gone.id);
             done.media.push(gone.media);
         }

@@ -15,6 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+mod disclosure;
 mod gallery;
 mod tracing;
 mod transfers;
@@ -246,9 +247,9 @@ use retrace_store::backend::{
 use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
     FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation, NewRequest,
-    NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, RequestFilter,
-    RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
-    TracingRequest, Transfer, TransferView, UserAccount,
+    NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
+    RequestFilter, RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult,
+    StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
 };
 use retrace_store::{
     GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
@@ -1342,7 +1343,7 @@ where
         audit: &AuditContext,
         scope: &OrgScope,
         id: CandidateId,
-    ) -> StoreResult<Option<StoredPerson>> {
+    ) -> StoreResult<Option<ReleasedPerson>> {
         Sql::<D>::released_person(&self.pool, audit, scope, id).await
     }
 

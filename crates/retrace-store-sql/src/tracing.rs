@@ -15,12 +15,12 @@ use retrace_domain::{
 };
 use retrace_store::backend::{
     self, CandidateRow, ConsentRow, MessageHistoryRow, MessageRow, PersonRow, ReleaseColumns,
-    RequestRow, ReviewColumns, StatusRow,
+    RequestRow, ReviewColumns, Side, StatusRow,
 };
 use retrace_store::{
     AuditContext, CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest,
-    OpeningConsents, OrgScope, PersonRole, ReleaseOutcome, RequestFilter, RequestSummary,
-    StatusChange, StoreError, StoreResult, StoredPerson, TracingRequest,
+    OpeningConsents, OrgScope, PersonRole, ReleaseOutcome, ReleasedPerson, RequestFilter,
+    RequestSummary, StatusChange, StoreError, StoreResult, StoredPerson, TracingRequest,
 };
 use sqlx::{Row, Transaction};
 
@@ -164,7 +164,7 @@ where
         })
     }
 
-    fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
+    pub(crate) fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
         Self::person_row(row).map_err(db_error)?.into_person()
     }
 
@@ -182,7 +182,7 @@ where
         })
     }
 
-    fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
+    pub(crate) fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
         let row = (|| {
             Ok::<_, sqlx::Error>(ConsentRow {
                 id: row.try_get("id")?,
@@ -367,7 +367,7 @@ where
         row.as_ref().map(Self::person).transpose()
     }
 
-    async fn load_person_any(
+    pub(crate) async fn load_person_any(
         conn: &mut Conn<D>,
         id: PersonId,
     ) -> StoreResult<Option<StoredPerson>> {
@@ -996,6 +996,7 @@ where
             &event(AuditAction::PersonUpdated, ObjectKind::Person, id),
         )
         .await?;
+        Self::withhold_what_is_no_longer_allowed(&mut tx, audit, id).await?;
         let updated = Self::load_person(&mut tx, scope.org(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -1128,6 +1129,7 @@ where
             &event(AuditAction::ConsentWithdrawn, ObjectKind::Consent, id),
         )
         .await?;
+        Self::withhold_what_is_no_longer_allowed(&mut tx, audit, record.person).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(record)
     }
@@ -1505,6 +1507,8 @@ where
         )
         .await?;
         if released_at.is_some() {
+            Self::record_release(&mut tx, id, plan.side, plan.person, plan.to_org, audit.at)
+                .await?;
             Self::append(
                 &mut tx,
                 audit,
@@ -1524,15 +1528,19 @@ where
         audit: &AuditContext,
         scope: &OrgScope,
         id: CandidateId,
-    ) -> StoreResult<Option<StoredPerson>> {
+    ) -> StoreResult<Option<ReleasedPerson>> {
         let mut tx = Self::begin(pool).await?;
         let Some(current) = Self::load_candidate(&mut tx, scope.org(), id, false).await? else {
             return Ok(None);
         };
-        let Some(person_id) = backend::released_to(&current, scope.org()) else {
-            return Ok(None);
+        // The release that concerns the reader is the other side's.
+        let (released_by, person_id) = match backend::side_of(&current, scope.org()) {
+            Some(Side::Sought) => (Side::Other, current.other),
+            Some(Side::Other) => (Side::Sought, current.sought),
+            None => return Ok(None),
         };
-        let Some(found) = Self::load_person_any(&mut tx, person_id).await? else {
+        let Some(found) = Self::released_to(&mut tx, audit, id, released_by, scope.org()).await?
+        else {
             return Ok(None);
         };
         Self::append(

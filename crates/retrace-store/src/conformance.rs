@@ -20,8 +20,8 @@
 use crate::{
     AuditContext, AuditEvent, AuditVerification, MediaTokens, Membership, NewCandidate,
     NewGalleryEntry, NewOrganisation, NewRequest, NewUser, OpeningConsents, OrgScope, Organisation,
-    PersonRole, Release, ReleaseOutcome, RequestFilter, Review, SessionRecord, StatusChange, Store,
-    StoreError, StoreResult, StoredPerson, UserAccount,
+    PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, Review, SessionRecord,
+    StatusChange, Store, StoreError, StoreResult, StoredPerson, UserAccount,
 };
 use async_trait::async_trait;
 use retrace_domain::{
@@ -34,6 +34,7 @@ use retrace_domain::{
     SeparationContext, Sex, SharingScope, Text, Timestamp, TransferId, TransferShare,
     TransferStatus, UserId,
 };
+use retrace_domain::{Audience, may_disclose, may_show_in_gallery};
 use std::sync::Arc;
 
 /// What a backend provides to run the suite.
@@ -134,6 +135,8 @@ macro_rules! conformance_tests {
             // Transfers (end)
             opening_a_request_stores_nothing_when_its_last_statement_fails,
             publishing_stores_nothing_when_its_last_statement_fails,
+            releases_show_what_was_released_and_only_while_the_rule_allows,
+            gallery_entries_are_public_only_while_the_rule_allows,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -2375,6 +2378,7 @@ pub mod tests {
             .await
             .unwrap()
             .unwrap();
+        let released = released.shown().unwrap();
         assert_eq!(released.id, child.id);
         assert!(released.details.flags.minor);
         let b_actions: Vec<String> = actions(store, b.id)
@@ -2418,6 +2422,7 @@ pub mod tests {
             .await
             .unwrap()
             .unwrap();
+        let released = released.shown().unwrap();
         assert_eq!(released.id, w.found);
         assert_eq!(released.org, w.b.id);
         assert_eq!(released.details.primary_name(), "Found Person");
@@ -3205,9 +3210,248 @@ pub mod tests {
         assert!(store.published_entries().await.unwrap().is_empty());
         assert!(!store.published_media(&new.media.photo).await.unwrap());
     }
+
+    /// Random sequences of release, edit, consent and flag changes: after
+    /// each step the receiving side sees the person exactly as released, and
+    /// only while the disclosure rule allows it; a withdrawal or a flag hides
+    /// the release until a new one.
+    pub async fn releases_show_what_was_released_and_only_while_the_rule_allows<H: Harness>(h: &H) {
+        let store = h.store();
+        let w = world(store).await;
+        let scope_a = OrgScope::new(w.a.id);
+        let scope_b = OrgScope::new(w.b.id);
+        let mut rng = Rng(0x5eed_0001);
+        let mut released: Option<PersonDetails> = None;
+        let (mut shown_steps, mut hidden_after_shown) = (0, 0);
+        let mut clock = 100;
+        for step in 0..150 {
+            clock += 1;
+            let by_b = acting(&w.user_b, clock);
+            let current = store
+                .person(&by_b, &scope_b, w.found)
+                .await
+                .unwrap()
+                .unwrap();
+            let ledger = store.consents(&scope_b, w.found).await.unwrap();
+            let sharing: Vec<_> = ledger
+                .iter()
+                .filter(|c| c.purpose == ConsentPurpose::Sharing && c.is_active())
+                .map(|c| c.id)
+                .collect();
+            // Weighted: releases and consents often, so that the sequences
+            // reach every state.
+            let action = [0, 0, 1, 2, 3, 3, 4, 4, 5, 5, 5][rng.below(11) as usize];
+            match action {
+                0 => {
+                    store
+                        .record_consent(&by_b, &scope_b, w.found, &sharing_with(&["BE"]))
+                        .await
+                        .unwrap();
+                }
+                1 => {
+                    for id in &sharing {
+                        store.withdraw_consent(&by_b, &scope_b, *id).await.unwrap();
+                    }
+                }
+                2..=4 => {
+                    let mut details = current.details.clone();
+                    match action {
+                        2 => details.flags.at_risk = true,
+                        3 => details.flags.at_risk = false,
+                        _ => details.last_known_place = Some(text(&format!("Place {step}"))),
+                    }
+                    store
+                        .update_person(&by_b, &scope_b, w.found, current.version, &details)
+                        .await
+                        .unwrap();
+                }
+                _ => {
+                    let (_, outcome) = store
+                        .approve_release(&by_b, &scope_b, w.candidate)
+                        .await
+                        .unwrap();
+                    if outcome == ReleaseOutcome::Released && released.is_none() {
+                        released = Some(current.details.clone());
+                    }
+                }
+            }
+            let now = store
+                .person(&by_b, &scope_b, w.found)
+                .await
+                .unwrap()
+                .unwrap();
+            let ledger = store.consents(&scope_b, w.found).await.unwrap();
+            let allowed = may_disclose(
+                now.details.flags,
+                ConsentLedger(&ledger),
+                Audience::Organisation {
+                    org: w.a.id,
+                    country: w.a.country,
+                },
+            )
+            .is_ok();
+            if !allowed && released.is_some() {
+                released = None;
+                hidden_after_shown += 1;
+            }
+            clock += 1;
+            let seen = store
+                .released_person(&acting(&w.user_a, clock), &scope_a, w.candidate)
+                .await
+                .unwrap();
+            match (&released, seen.as_ref().and_then(ReleasedPerson::shown)) {
+                (Some(expected), Some(shown)) => {
+                    assert_eq!(&shown.details, expected, "step {step}: shown as released");
+                    shown_steps += 1;
+                }
+                (None, None) => {}
+                (expected, shown) => {
+                    panic!("step {step} (action {action}): expected {expected:?}, shown {shown:?}")
+                }
+            }
+        }
+        assert!(
+            shown_steps > 0 && hidden_after_shown > 0,
+            "the sequence must show and then hide a release ({shown_steps}, {hidden_after_shown})"
+        );
+    }
+
+    /// Random flags and consent changes on the persons of a published
+    /// entry: after each step the entry is public exactly while the rule
+    /// allows it, and once taken down it stays down until published again.
+    pub async fn gallery_entries_are_public_only_while_the_rule_allows<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+        let scope = OrgScope::new(a.id);
+        let publication = NewConsent {
+            purpose: ConsentPurpose::Publication,
+            ..tracing_consent()
+        };
+        let request = store
+            .open_request(
+                &acting(&user, 1),
+                &scope,
+                &simple_request(),
+                &OpeningConsents::default(),
+            )
+            .await
+            .unwrap();
+        let subject = request.enquirer.id;
+        let sought = request.sought[0].id;
+        let mut rng = Rng(0x5eed_0002);
+        let mut published: Option<NewGalleryEntry> = None;
+        let (mut public_steps, mut taken_down) = (0, 0);
+        let mut clock = 10;
+        for step in 0..80u8 {
+            clock += 1;
+            let ctx = acting(&user, clock);
+            let action = rng.below(6);
+            match action {
+                0 => {
+                    store
+                        .record_consent(&ctx, &scope, subject, &publication)
+                        .await
+                        .unwrap();
+                }
+                1 => {
+                    for c in store.consents(&scope, subject).await.unwrap() {
+                        if c.purpose == ConsentPurpose::Publication && c.is_active() {
+                            store.withdraw_consent(&ctx, &scope, c.id).await.unwrap();
+                        }
+                    }
+                }
+                2 | 3 => {
+                    let person = if rng.below(2) == 0 { subject } else { sought };
+                    let current = store.person(&ctx, &scope, person).await.unwrap().unwrap();
+                    let mut details = current.details.clone();
+                    details.flags.at_risk = action == 2;
+                    store
+                        .update_person(&ctx, &scope, person, current.version, &details)
+                        .await
+                        .unwrap();
+                }
+                _ => {
+                    if published.is_none() {
+                        let new = NewGalleryEntry {
+                            request: request.id,
+                            reference: GalleryReference::from_random_bytes(&[
+                                step, 1, 2, 3, 4, 5, 6, 7,
+                            ])
+                            .unwrap(),
+                            relationships: vec![Relationship::Brother],
+                            region: None,
+                            media: MediaTokens {
+                                photo: format!("photo{step:027}"),
+                                thumbnail: format!("thumb{step:027}"),
+                            },
+                        };
+                        if store.create_gallery_entry(&ctx, &scope, &new).await.is_ok() {
+                            published = Some(new);
+                        }
+                    }
+                }
+            }
+            let persons = [
+                store.person(&ctx, &scope, subject).await.unwrap().unwrap(),
+                store.person(&ctx, &scope, sought).await.unwrap().unwrap(),
+            ];
+            let ledger = store.consents(&scope, subject).await.unwrap();
+            let allowed = may_show_in_gallery(
+                persons[0].details.flags,
+                ConsentLedger(&ledger),
+                [persons[1].details.flags],
+            )
+            .is_ok();
+            if !allowed && published.is_some() {
+                published = None;
+                taken_down += 1;
+            }
+            let public = store.published_entries().await.unwrap();
+            match &published {
+                Some(entry) => {
+                    assert_eq!(public.len(), 1, "step {step} (action {action})");
+                    public_steps += 1;
+                    assert_eq!(public[0].reference, entry.reference);
+                    assert!(store.published_media(&entry.media.photo).await.unwrap());
+                    assert!(
+                        store
+                            .published_entry(&entry.reference)
+                            .await
+                            .unwrap()
+                            .is_some()
+                    );
+                }
+                None => {
+                    assert!(
+                        public.is_empty(),
+                        "step {step} (action {action}): {public:?}"
+                    );
+                    assert!(store.gallery_entries(&scope).await.unwrap().is_empty());
+                }
+            }
+        }
+        assert!(
+            public_steps > 0 && taken_down > 0,
+            "the sequence must publish and then take down ({public_steps}, {taken_down})"
+        );
+    }
 }
 
 // Builders for the Restoring Family Links tests.
+
+/// A small deterministic generator for the sequence tests: the same steps
+/// on every run and on both databases.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        // xorshift64
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
 
 fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()

@@ -25,8 +25,8 @@ pub use gallery::{
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
-    PersonRole, Release, ReleaseOutcome, RequestFilter, RequestSummary, Review, StatusChange,
-    StoredPerson, TracingRequest,
+    PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review,
+    StatusChange, StoredPerson, TracingRequest,
 };
 pub use transfers::{
     IncomingTransfer, SharedEnquirer, SharedPerson, Transfer, TransferRow, TransferView,
@@ -556,14 +556,15 @@ pub trait Store: Send + Sync + 'static {
         scope: &OrgScope,
         id: CandidateId,
     ) -> StoreResult<(CandidateView, ReleaseOutcome)>;
-    /// The other side's person, when released to the scope; audited as
-    /// `released_details_viewed`.
+    /// The other side's person, when released to the scope: as released,
+    /// or withdrawn once the disclosure rule no longer allows it (checked
+    /// at this read); audited as `released_details_viewed`.
     async fn released_person(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: CandidateId,
-    ) -> StoreResult<Option<StoredPerson>>;
+    ) -> StoreResult<Option<ReleasedPerson>>;
 
     // Family messages, relayed on a confirmed candidate.
 

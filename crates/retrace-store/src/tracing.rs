@@ -50,6 +50,34 @@ pub struct NewRequest {
     pub circumstances: Circumstances,
 }
 
+/// What another organisation released to the reader, as the disclosure
+/// rule (`retrace_domain::may_disclose`) allows it at this read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleasedPerson {
+    /// The person as they were when released: later edits reach the
+    /// reader only through a new release.
+    Shown {
+        person: Box<StoredPerson>,
+        released_at: Timestamp,
+    },
+    /// The sharing consent was withdrawn or the person became at risk:
+    /// nothing of the release is shown any more, only that and when.
+    Withdrawn {
+        released_at: Timestamp,
+        withdrawn_at: Timestamp,
+    },
+}
+
+impl ReleasedPerson {
+    /// The released person, unless withdrawn.
+    pub fn shown(&self) -> Option<&StoredPerson> {
+        match self {
+            ReleasedPerson::Shown { person, .. } => Some(person.as_ref()),
+            ReleasedPerson::Withdrawn { .. } => None,
+        }
+    }
+}
+
 /// The consents recorded as a request is opened, in the same transaction.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpeningConsents {

@@ -14,9 +14,9 @@
 use crate::backend::{corrupt, from_json, parse_id, parse_opt_id, stored_text};
 use crate::{PersonRole, StoreResult, TracingRequest};
 use retrace_domain::{
-    AgeEstimate, Audience, CaseReference, Circumstances, ConsentLedger, ConsentRecord, CountryCode, OrgId,
-    PartialDate, PersonName, Relationship, RequestId, Text, Timestamp, TransferId, TransferShare,
-    TransferStatus, UserId, may_disclose,
+    AgeEstimate, Audience, CaseReference, Circumstances, ConsentLedger, ConsentRecord, CountryCode,
+    OrgId, PartialDate, PersonName, Relationship, RequestId, Text, Timestamp, TransferId,
+    TransferShare, TransferStatus, UserId, may_disclose,
 };
 
 /// A transfer as its owner sees it.

@@ -553,6 +553,10 @@ pub struct CandidatePage<'a> {
     pub my_person: PersonSummary,
     pub their_person_id: Option<String>,
     pub their_person: Option<PersonSummary>,
+    /// When the other organisation released what is shown.
+    pub released_on: Option<String>,
+    /// When the other organisation's release was withdrawn.
+    pub withdrawn_on: Option<String>,
     pub same_org: bool,
     pub org_name: String,
     pub org_country: String,

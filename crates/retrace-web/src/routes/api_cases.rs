@@ -21,7 +21,8 @@ use retrace_domain::{
     MessageDirection, NewConsent, PersonId, Relationship, RequestId, SharingScope, Text,
 };
 use retrace_store::{
-    CandidateView, FamilyMessage, NewRequest, PersonRole, StoredPerson, TracingRequest,
+    CandidateView, FamilyMessage, NewRequest, PersonRole, ReleasedPerson, StoredPerson,
+    TracingRequest,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -455,8 +456,24 @@ pub async fn get_candidate(
         .store
         .released_person(&audit(&member, &state, "candidate review"), &scope, id)
         .await?;
-    if let (Some(object), Some(person)) = (value.as_object_mut(), released) {
-        object.insert("released_person".to_owned(), person_json(&person));
+    if let Some(object) = value.as_object_mut() {
+        match released {
+            Some(ReleasedPerson::Shown {
+                person,
+                released_at,
+            }) => {
+                object.insert("released_person".to_owned(), person_json(&person));
+                object.insert("released_at".to_owned(), json!(released_at.rfc3339()));
+            }
+            Some(ReleasedPerson::Withdrawn {
+                released_at,
+                withdrawn_at,
+            }) => {
+                object.insert("released_at".to_owned(), json!(released_at.rfc3339()));
+                object.insert("withdrawn_at".to_owned(), json!(withdrawn_at.rfc3339()));
+            }
+            None => {}
+        }
     }
     Ok(Json(value))
 }

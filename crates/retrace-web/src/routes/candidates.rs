@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
     CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, OrgId, Role, Text,
 };
-use retrace_store::{CandidateView, ReleaseOutcome, Store};
+use retrace_store::{CandidateView, ReleaseOutcome, ReleasedPerson, Store};
 
 /// Which side of a candidate the caller's organisation holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,10 +100,20 @@ pub async fn show(
         .await?
         .ok_or(WebError::NotFound)?;
     // The other record: our own, or released to us, or nothing but its id.
-    let their_person = if same_org {
-        state.store.person(&audit, &scope, theirs).await?
+    let (their_person, released_on, withdrawn_on) = if same_org {
+        let person = state.store.person(&audit, &scope, theirs).await?;
+        (person, None, None)
     } else {
-        state.store.released_person(&audit, &scope, id).await?
+        match state.store.released_person(&audit, &scope, id).await? {
+            Some(ReleasedPerson::Shown {
+                person,
+                released_at,
+            }) => (Some(*person), Some(released_at.display_utc()), None),
+            Some(ReleasedPerson::Withdrawn { withdrawn_at, .. }) => {
+                (None, None, Some(withdrawn_at.display_utc()))
+            }
+            None => (None, None, None),
+        }
     };
     let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), their_org).await?;
     let messages = state.store.messages(&scope, id).await?;
@@ -124,6 +134,8 @@ pub async fn show(
         my_person: templates::PersonSummary::of(&my_person.details),
         their_person_id: same_org.then(|| theirs.to_string()),
         their_person: their_person.map(|p| templates::PersonSummary::of(&p.details)),
+        released_on,
+        withdrawn_on,
         same_org,
         org_name,
         org_country,

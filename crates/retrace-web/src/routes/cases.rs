@@ -988,7 +988,12 @@ pub async fn person_edit(
         Err(error) => Err(error),
     };
     match result {
-        Ok(_) => {
+        Ok(updated) => {
+            if updated.details.flags.at_risk {
+                // The store took down the gallery entries this person was
+                // in; their files go now.
+                forget_withdrawn_media(&state).await?;
+            }
             state
                 .matching
                 .person_changed(state.store.as_ref(), id, state.clock.now())
@@ -1064,14 +1069,26 @@ pub async fn withdraw_consent(
         .withdraw_consent(&audit, &scope, consent)
         .await?;
     if withdrawn.purpose == ConsentPurpose::Publication {
-        let target = retrace_store::TakedownTarget::Person(id);
-        super::gallery_staff::take_down(&state, &audit, &scope, target).await?;
+        // The store took down the entries that needed this consent in the
+        // same transaction; their files go now.
+        forget_withdrawn_media(&state).await?;
     }
     state
         .matching
         .person_changed(state.store.as_ref(), id, state.clock.now())
         .await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
+}
+
+/// Clears the public gallery's cache and deletes the files of entries the
+/// store has taken down.
+async fn forget_withdrawn_media(state: &AppState) -> WebResult<()> {
+    state.gallery.cache.clear();
+    state
+        .sweep_gallery_media()
+        .await
+        .map(|_| ())
+        .map_err(WebError::internal)
 }
 
 // ---------------------------------------------------------------- registrations
