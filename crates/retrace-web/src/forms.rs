@@ -2,17 +2,33 @@
 //! form field (with its prefix) so the page can point at it.
 
 use crate::error::WebError;
-use crate::routes::FormFields;
+use crate::extract::FormFields;
 use retrace_domain::{
     AgeEstimate, Circumstances, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose,
     CountryCode, InvalidValue, LastNews, LawfulBasis, NameInput, NameKind, NewConsent, PartialDate,
-    PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, SharingScope, Text,
+    PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, SharingScope, Text, Timestamp,
 };
 
 /// Name rows a person form offers.
 pub const NAME_ROWS: usize = 3;
 /// Names accepted per person (the JSON API may send more than the form).
 pub const MAX_NAMES: usize = 20;
+
+/// The status codes a request list may be filtered by, in display order.
+pub const STATUS_CODES: [&str; 6] = [
+    "open",
+    "searching",
+    "located",
+    "contact_restored",
+    "reunited",
+    "closed",
+];
+
+/// The calendar day of `at` (UTC), for refusing dates in the future.
+pub fn today(at: Timestamp) -> (i32, u8, u8) {
+    let date = at.to_offset_date_time().date();
+    (date.year(), u8::from(date.month()), date.day())
+}
 
 fn prefixed(prefix: &str) -> impl Fn(InvalidValue) -> WebError + '_ {
     move |err| WebError::invalid(format!("{prefix}{}", err.field), err.message)

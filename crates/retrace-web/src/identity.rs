@@ -11,8 +11,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use retrace_domain::{OrgId, Role, RoleSet, UserId};
-use retrace_store::{Membership, OrgScope, StoreError, UserAccount};
+use retrace_domain::{OrgId, RoleSet, UserId};
+use retrace_store::{AuditContext, Membership, OrgScope, StoreError, UserAccount};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -226,12 +226,13 @@ impl Member {
         self.user.id
     }
 
-    /// `Forbidden` unless the member holds `role`.
-    pub fn require(&self, role: Role) -> WebResult<()> {
-        if self.roles.contains(role) {
-            Ok(())
-        } else {
-            Err(WebError::Forbidden)
+    /// Who is acting and why, for the audit entry of a read or a change.
+    pub fn audit(&self, state: &AppState, purpose: &str) -> AuditContext {
+        AuditContext {
+            at: state.clock.now(),
+            actor: Some(self.id()),
+            org: Some(self.org),
+            purpose: Some(purpose.to_owned()),
         }
     }
 }

@@ -13,6 +13,8 @@ mod auth;
 mod config;
 mod csrf;
 mod error;
+mod extract;
+mod form_values;
 mod forms;
 pub mod gallery;
 mod i18n;

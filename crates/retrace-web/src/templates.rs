@@ -219,7 +219,7 @@ pub const ROLE_CODES: [&str; 6] = [
 
 // ---------------------------------------------------------------- tracing
 
-pub use crate::routes::cases::FormValues;
+pub use crate::form_values::FormValues;
 
 /// A score in thousandths as a percentage for people.
 pub fn percent(score_milli: u16) -> String {
@@ -234,7 +234,7 @@ pub const CONTEXT_CODES: &[retrace_domain::SeparationContext] =
 pub const CLOSURE_CODES: &[retrace_domain::ClosureReason] = retrace_domain::ClosureReason::ALL;
 pub const METHOD_CODES: &[retrace_domain::ConsentMethod] = retrace_domain::ConsentMethod::ALL;
 pub const PURPOSE_CODES: &[retrace_domain::ConsentPurpose] = retrace_domain::ConsentPurpose::ALL;
-pub const STATUS_CODES: [&str; 6] = crate::routes::cases::STATUS_CODES;
+pub use crate::forms::STATUS_CODES;
 
 pub struct NameView {
     pub full: String,
@@ -414,7 +414,7 @@ pub struct RequestPage<'a> {
     pub sought: Vec<SoughtRow>,
     pub history: Vec<HistoryRow>,
     pub next_statuses: Vec<&'static str>,
-    pub transfers: Vec<crate::routes::transfers::TransferLine>,
+    pub transfers: Vec<TransferLine>,
     pub can_write: bool,
     pub error: FormError,
 }
@@ -578,4 +578,104 @@ pub struct ExportForm<'a> {
     pub reason: String,
     pub error: FormError,
 }
+// ---------------------------------------------------------------- transfers
+
+/// A receiving organisation offered by the transfer form.
+pub struct ReceiverOption {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+}
+
+pub struct SoughtOption {
+    pub id: String,
+    pub name: String,
+    pub relationship: &'static str,
+    pub at_risk: bool,
+}
+
+#[derive(Template)]
+#[template(path = "transfer_form.html")]
+pub struct TransferForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub orgs: Vec<ReceiverOption>,
+    pub sought: Vec<SoughtOption>,
+    pub enquirer_name: String,
+    pub enquirer_at_risk: bool,
+    pub values: FormValues,
+    pub chosen_sought: Vec<String>,
+    pub error: FormError,
+}
+
+impl TransferForm<'_> {
+    pub fn is_chosen(&self, id: &str) -> bool {
+        self.chosen_sought.iter().any(|s| s == id)
+    }
+}
+
+/// One transfer of a request, on the owner's request page.
+pub struct TransferLine {
+    pub id: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub status: &'static str,
+    pub reason: String,
+    pub at: String,
+    pub parts: Vec<&'static str>,
+    pub revocable: bool,
+}
+
+pub struct InboxRow {
+    pub id: String,
+    pub reference: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub status: &'static str,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "transfers.html")]
+pub struct TransferInbox<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<InboxRow>,
+}
+
+pub struct SharedPersonView {
+    pub relationship: &'static str,
+    pub display_name: String,
+    pub names: Vec<NameView>,
+    pub birth_date: String,
+    pub age: String,
+    pub birth_place: String,
+    pub father_name: String,
+    pub mother_name: String,
+    pub last_known_place: String,
+    pub minor: bool,
+    pub unaccompanied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "transfer.html")]
+pub struct TransferPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub reason: String,
+    pub note: String,
+    pub received: String,
+    pub org_name: String,
+    pub org_country: String,
+    pub contacts: Vec<String>,
+    pub circumstances: Option<CircumstancesView>,
+    pub enquirer_names: Option<Vec<NameView>>,
+    pub relationships: Vec<&'static str>,
+    pub enquirer_contact: String,
+    pub sought: Vec<SharedPersonView>,
+    pub can_decide: bool,
+}
+
 pub use crate::gallery::views::*;

@@ -55,7 +55,7 @@ impl Poster {
                 lang: lang.code(),
                 dir: lang.dir(),
                 title: lang.t("poster-title"),
-                looking_for: crate::routes::gallery_looking_for(*lang, &entry.relationships),
+                looking_for: super::views::looking_for(*lang, &entry.relationships),
                 call: lang.t("poster-call"),
             })
             .collect();

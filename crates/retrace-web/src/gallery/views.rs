@@ -3,8 +3,27 @@
 //! reach them.
 
 use super::poster::Poster;
+use crate::i18n::Lang;
 use crate::page::Page;
 use askama::Template;
+use retrace_domain::Relationship;
+
+/// "Looking for: brother, mother" in the page's language.
+pub fn looking_for(lang: Lang, relationships: &[Relationship]) -> String {
+    let separator = if lang == Lang::Ar { "، " } else { ", " };
+    let names: Vec<String> = relationships
+        .iter()
+        .map(|r| {
+            lang.t(&format!("relationship-{}", r.as_str().replace('_', "-")))
+                .to_lowercase()
+        })
+        .collect();
+    format!(
+        "{} {}",
+        lang.t("gallery-looking-for"),
+        names.join(separator)
+    )
+}
 
 pub struct GalleryCard {
     pub reference: String,

@@ -1,16 +1,16 @@
 //! The signed-in user's own account: password, second factor, API tokens.
 
-use super::FormFields;
 use super::session::{audit_for, set_session_cookie, start_session};
 use crate::AppState;
 use crate::auth::password::{hash_password, verify_password};
 use crate::auth::totp;
 use crate::error::{WebError, WebResult};
+use crate::extract::{FormFields, PathId};
 use crate::identity::{PasswordVerified, SignedIn, requires_second_factor};
 use crate::page::Page;
 use crate::secrets::{random_token, sha256_hex};
 use crate::templates::{self, TokenRow, render};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{ApiTokenId, AuditAction, NewPassword, PasswordError};
@@ -328,10 +328,9 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId<ApiTokenId>,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let id: ApiTokenId = id.parse().map_err(|_| WebError::NotFound)?;
     let audit = audit_for(user, state.clock.now());
     state.store.revoke_api_token(&audit, user.id, id).await?;
     Ok(Redirect::to("/account").into_response())

@@ -1,20 +1,19 @@
 //! The JSON API under `/api/v1`, authenticated by bearer API tokens.
 //! Described by the OpenAPI document at `/api/v1/openapi.json`.
 
-use super::QueryParams;
-use super::api_cases;
+use super::api_requests;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::identity::{Member, Operator, SignedIn};
-use axum::extract::{FromRequest, Path, Request, State};
+use crate::extract::{JsonBody, OrgAdmin, PathId, QueryParams};
+use crate::identity::{Operator, SignedIn};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use retrace_domain::{CountryCode, OrgKind, OrgName, Role, UserId};
+use retrace_domain::{CountryCode, OrgKind, OrgName, UserId};
 use retrace_store::{AuditContext, Membership, NewOrganisation, Organisation, UserAccount};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<AppState> {
@@ -30,9 +29,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v1/requests",
-            get(api_cases::list_requests).post(api_cases::create_request),
+            get(api_requests::list_requests).post(api_requests::create_request),
         )
-        .route("/api/v1/requests/{id}", get(api_cases::get_request))
+        .route("/api/v1/requests/{id}", get(api_requests::get_request))
         .route(
             "/api/v1/requests/{id}/transfers",
             get(super::transfers::api_of_request).post(super::transfers::api_create),
@@ -43,42 +42,28 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/transfers/{id}/decision",
             post(super::transfers::api_decision),
         )
-        .route("/api/v1/persons/{id}", get(api_cases::get_person))
+        .route("/api/v1/persons/{id}", get(api_requests::get_person))
         .route(
             "/api/v1/registrations",
-            get(api_cases::list_registrations).post(api_cases::create_registration),
+            get(api_requests::list_registrations).post(api_requests::create_registration),
         )
         .route(
             "/api/v1/persons/{id}/candidates",
-            get(api_cases::person_candidates),
+            get(api_requests::person_candidates),
         )
-        .route("/api/v1/candidates/{id}", get(api_cases::get_candidate))
+        .route("/api/v1/candidates/{id}", get(api_requests::get_candidate))
         .route(
             "/api/v1/candidates/{id}/review",
-            post(api_cases::review_candidate),
+            post(api_requests::review_candidate),
         )
         .route(
             "/api/v1/candidates/{id}/release",
-            post(api_cases::release_candidate),
+            post(api_requests::release_candidate),
         )
         .route(
             "/api/v1/candidates/{id}/messages",
-            get(api_cases::list_messages).post(api_cases::create_message),
+            get(api_requests::list_messages).post(api_requests::create_message),
         )
-}
-
-/// A JSON body whose errors name what is wrong and where.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = WebError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(WebError::invalid("body", rejection.body_text())),
-        }
-    }
 }
 
 async fn openapi() -> Json<Value> {
@@ -120,8 +105,7 @@ async fn me(signed_in: SignedIn) -> Json<Value> {
     Json(user_json(&signed_in.user))
 }
 
-async fn org_users(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
-    member.require(Role::OrgAdmin)?;
+async fn org_users(State(state): State<AppState>, member: OrgAdmin) -> WebResult<Json<Value>> {
     let users = state.store.users_in(&member.scope()).await?;
     Ok(Json(
         json!({ "users": users.iter().map(user_json).collect::<Vec<_>>() }),
@@ -130,11 +114,9 @@ async fn org_users(State(state): State<AppState>, member: Member) -> WebResult<J
 
 async fn org_user(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
 ) -> WebResult<Json<Value>> {
-    member.require(Role::OrgAdmin)?;
-    let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
     let user = state
         .store
         .user_in(&member.scope(), id)
@@ -151,10 +133,9 @@ struct AuditQuery {
 
 async fn org_audit(
     State(state): State<AppState>,
-    member: Member,
+    member: OrgAdmin,
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Json<Value>> {
-    member.require(Role::OrgAdmin)?;
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
     let entries = state
         .store

@@ -5,14 +5,12 @@
 //! and who to contact, and the other record's details only once that
 //! organisation has released them.
 
-use super::FormFields;
-use super::cases::{audit, parse_path, require_reader, require_writer};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::identity::Member;
+use crate::extract::{Caseworker, FormFields, PathId, PathIds, Reader};
 use crate::page::Page;
 use crate::templates::{self, render};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
     CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, OrgId, Role, Text,
@@ -60,11 +58,9 @@ pub async fn contact_of(store: &dyn Store, org: OrgId) -> WebResult<(String, Str
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<CandidateId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
     let candidate = state
         .store
@@ -93,7 +89,7 @@ pub async fn show(
         Side::Other => candidate.sought_org,
     };
     let same_org = their_org == member.org;
-    let audit = audit(&member, &state, "candidate review");
+    let audit = member.audit(&state, "candidate review");
     let my_person = state
         .store
         .person(&audit, &scope, mine)
@@ -178,12 +174,10 @@ fn next_message_status(status: MessageStatus) -> Option<MessageStatus> {
 
 pub async fn review(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let status = CandidateStatus::parse(&form.text("status"))?;
     let reason = Text::optional("reason", &form.text("reason"), 500)?;
     if status == CandidateStatus::Rejected && reason.is_none() {
@@ -195,7 +189,7 @@ pub async fn review(
     state
         .store
         .review_candidate(
-            &audit(&member, &state, "candidate review"),
+            &member.audit(&state, "candidate review"),
             &member.scope(),
             id,
             status,
@@ -207,15 +201,13 @@ pub async fn review(
 
 pub async fn release(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let (_, outcome) = state
         .store
         .approve_release(
-            &audit(&member, &state, "release under consent"),
+            &member.audit(&state, "release under consent"),
             &member.scope(),
             id,
         )
@@ -233,12 +225,10 @@ pub async fn release(
 
 pub async fn create_message(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
     let candidate = state
         .store
@@ -259,7 +249,7 @@ pub async fn create_message(
     state
         .store
         .create_message(
-            &audit(&member, &state, "family message"),
+            &member.audit(&state, "family message"),
             &scope,
             id,
             direction,
@@ -271,13 +261,10 @@ pub async fn create_message(
 
 pub async fn advance_message(
     State(state): State<AppState>,
-    member: Member,
-    Path((id, message)): Path<(String, String)>,
+    member: Caseworker,
+    PathIds(id, message): PathIds<CandidateId, MessageId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
-    let message: MessageId = parse_path(&message)?;
     let scope = member.scope();
     let current = state
         .store
@@ -296,7 +283,7 @@ pub async fn advance_message(
     state
         .store
         .advance_message(
-            &audit(&member, &state, "family message"),
+            &member.audit(&state, "family message"),
             &scope,
             message,
             next,

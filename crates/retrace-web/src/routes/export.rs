@@ -4,11 +4,10 @@
 //! out what consent no longer allows: persons whose tracing consent was
 //! withdrawn and persons at risk appear only as a marker.
 
-use super::FormFields;
-use super::cases::{ListQuery, audit, build_filter, require_writer};
+use super::requests::{ListQuery, build_filter};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::identity::Member;
+use crate::extract::{Caseworker, FormFields};
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
@@ -21,8 +20,7 @@ use retrace_store::{AuditEvent, RequestFilter, StoredPerson};
 pub const MAX_ROWS: u32 = 5000;
 const PAGE: u32 = 500;
 
-pub async fn form(page: Page, member: Member) -> WebResult<Response> {
-    require_writer(&member)?;
+pub async fn form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     Ok(render(&templates::ExportForm {
         page: &page,
         reason: String::new(),
@@ -34,10 +32,9 @@ pub async fn form(page: Page, member: Member) -> WebResult<Response> {
 pub async fn export(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let reason = form.text("reason");
     let refuse = |message: String| -> WebResult<Response> {
         let html = render(&templates::ExportForm {
@@ -67,7 +64,7 @@ pub async fn export(
     let query = ListQuery::from_form(&form);
     let filter = build_filter(&state, &member, &query)?;
     let audit = {
-        let mut audit = audit(&member, &state, "export");
+        let mut audit = member.audit(&state, "export");
         audit.purpose = Some(format!("export: {reason}"));
         audit
     };

@@ -9,10 +9,11 @@
 //! too old is refused); the CSRF middleware covers the form as every POST.
 
 use super::session::ClientIp;
-use super::{FormFields, QueryParams};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::extract::{FormFields, QueryParams};
 use crate::gallery::media::valid_token;
+use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::page::Page;
 use crate::templates::{self, render};
@@ -149,23 +150,6 @@ fn card(page: &Page, entry: &PublicEntry) -> templates::GalleryCard {
             .unwrap_or_default(),
         thumbnail: format!("/gallery/photos/{}.jpg", entry.thumbnail),
     }
-}
-
-/// "Looking for: brother, mother" in the page's language.
-pub fn looking_for(lang: Lang, relationships: &[Relationship]) -> String {
-    let separator = if lang == Lang::Ar { "، " } else { ", " };
-    let names: Vec<String> = relationships
-        .iter()
-        .map(|r| {
-            lang.t(&format!("relationship-{}", r.as_str().replace('_', "-")))
-                .to_lowercase()
-        })
-        .collect();
-    format!(
-        "{} {}",
-        lang.t("gallery-looking-for"),
-        names.join(separator)
-    )
 }
 
 // ---------------------------------------------------------------- entry

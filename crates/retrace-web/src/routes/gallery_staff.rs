@@ -3,18 +3,18 @@
 //! of the organisation, takedown, posters and the reports queue. Another
 //! organisation's entry or report answers exactly like a missing one.
 
-use super::QueryParams;
-use super::cases::{audit, parse_path, require_reader, require_writer};
-use super::gallery::{jpeg, looking_for, region_options, relationship_options};
+use super::gallery::{jpeg, region_options, relationship_options};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
 use crate::gallery::process_upload;
+use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::identity::Member;
 use crate::page::Page;
 use crate::secrets::random_token;
 use crate::templates::{self, render};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
@@ -56,8 +56,11 @@ fn new_reference() -> Option<GalleryReference> {
     GalleryReference::from_random_bytes(&bytes)
 }
 
-async fn own_entry(state: &AppState, member: &Member, id: &str) -> WebResult<GalleryEntry> {
-    let id: GalleryEntryId = parse_path(id)?;
+async fn own_entry(
+    state: &AppState,
+    member: &Member,
+    id: GalleryEntryId,
+) -> WebResult<GalleryEntry> {
     state
         .store
         .gallery_entry(&member.scope(), id)
@@ -70,9 +73,8 @@ async fn own_entry(state: &AppState, member: &Member, id: &str) -> WebResult<Gal
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Reader,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
     let entries = state.store.gallery_entries(&member.scope()).await?;
     let rows = entries
         .iter()
@@ -97,15 +99,14 @@ pub struct NewQuery {
 pub async fn new_form(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Caseworker,
     QueryParams(query): QueryParams<NewQuery>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(query.request.as_deref().unwrap_or_default())?;
+    let id: RequestId = parse_id(query.request.as_deref().unwrap_or_default())?;
     let request = state
         .store
         .request(
-            &audit(&member, &state, "gallery publication"),
+            &member.audit(&state, "gallery publication"),
             &member.scope(),
             id,
         )
@@ -156,10 +157,9 @@ fn form_page(
 pub async fn publish(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Caseworker,
     mut multipart: Multipart,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let mut request = String::new();
     let mut relationships: Vec<String> = Vec::new();
     let mut region = String::new();
@@ -190,7 +190,7 @@ pub async fn publish(
             _ => {}
         }
     }
-    let request_id: RequestId = parse_path(&request)?;
+    let request_id: RequestId = parse_id(&request)?;
     let checked: Vec<&str> = relationships.iter().map(String::as_str).collect();
     let fail = |message: String| {
         form_page(
@@ -249,7 +249,7 @@ pub async fn publish(
     let created = state
         .store
         .create_gallery_entry(
-            &audit(&member, &state, "gallery publication"),
+            &member.audit(&state, "gallery publication"),
             &member.scope(),
             &NewGalleryEntry {
                 request: request_id,
@@ -284,11 +284,10 @@ pub async fn publish(
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let entry = own_entry(&state, &member, &id).await?;
+    let entry = own_entry(&state, &member, id).await?;
     let awaiting = entry.status == EntryStatus::AwaitingApproval;
     Ok(render(&templates::StaffEntryPage {
         page: &page,
@@ -315,11 +314,10 @@ pub async fn show(
 
 pub async fn staff_photo(
     State(state): State<AppState>,
-    member: Member,
-    Path((id, kind)): Path<(String, String)>,
+    member: Reader,
+    PathIds(id, kind): PathIds<GalleryEntryId, String>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let entry = own_entry(&state, &member, &id).await?;
+    let entry = own_entry(&state, &member, id).await?;
     let token = match kind.as_str() {
         "photo.jpg" => &entry.media.photo,
         "thumbnail.jpg" => &entry.media.thumbnail,
@@ -336,15 +334,13 @@ pub async fn staff_photo(
 
 pub async fn approve(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: GalleryEntryId = parse_path(&id)?;
     state
         .store
         .approve_gallery_entry(
-            &audit(&member, &state, "gallery approval"),
+            &member.audit(&state, "gallery approval"),
             &member.scope(),
             id,
         )
@@ -355,14 +351,12 @@ pub async fn approve(
 
 pub async fn take_down_entry(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: GalleryEntryId = parse_path(&id)?;
     take_down(
         &state,
-        &audit(&member, &state, "gallery takedown"),
+        &member.audit(&state, "gallery takedown"),
         &member.scope(),
         TakedownTarget::Entry(id),
     )
@@ -398,12 +392,11 @@ fn poster_languages(query: &PosterQuery, fallback: Lang) -> Vec<Lang> {
 pub async fn poster(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<GalleryEntryId>,
     QueryParams(query): QueryParams<PosterQuery>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let entry = own_entry(&state, &member, &id).await?;
+    let entry = own_entry(&state, &member, id).await?;
     if entry.status != EntryStatus::Published {
         return Err(WebError::NotFound);
     }
@@ -420,12 +413,11 @@ pub async fn poster(
 pub async fn poster_pdf(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<GalleryEntryId>,
     QueryParams(query): QueryParams<PosterQuery>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let entry = own_entry(&state, &member, &id).await?;
+    let entry = own_entry(&state, &member, id).await?;
     if entry.status != EntryStatus::Published {
         return Err(WebError::NotFound);
     }
@@ -464,10 +456,9 @@ pub struct ReportsQuery {
 pub async fn reports(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Reader,
     QueryParams(query): QueryParams<ReportsQuery>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
     let status = query
         .status
         .as_deref()
@@ -497,14 +488,12 @@ pub async fn reports(
 pub async fn report(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<ReportId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let id: ReportId = parse_path(&id)?;
     let report = state
         .store
-        .report(&audit(&member, &state, "report view"), &member.scope(), id)
+        .report(&member.audit(&state, "report view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(render(&templates::ReportPage {
@@ -530,17 +519,15 @@ pub async fn report(
 
 pub async fn report_status(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
-    form: super::FormFields,
+    member: Caseworker,
+    PathId(id): PathId<ReportId>,
+    form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: ReportId = parse_path(&id)?;
     let status = ReportStatus::parse(&form.text("status"))?;
     state
         .store
         .set_report_status(
-            &audit(&member, &state, "report review"),
+            &member.audit(&state, "report review"),
             &member.scope(),
             id,
             status,

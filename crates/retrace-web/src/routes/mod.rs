@@ -2,17 +2,17 @@
 
 mod account;
 mod api;
-pub mod api_cases;
-pub mod candidates;
-pub mod cases;
-pub mod export;
-pub mod gallery;
-pub mod gallery_staff;
+mod api_requests;
+mod candidates;
+mod export;
+mod gallery;
+mod gallery_staff;
 mod operator;
 mod org;
 mod public;
+mod requests;
 mod session;
-pub mod transfers;
+mod transfers;
 
 use crate::AppState;
 use crate::error::{ErrorReport, WebError};
@@ -72,17 +72,17 @@ pub fn router(state: AppState) -> Router {
             "/operator/users",
             get(operator::users).post(operator::create_user),
         )
-        .route("/requests", get(cases::list).post(cases::create))
-        .route("/requests/new", get(cases::new_form))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/new", get(requests::new_form))
         .route("/requests/export", get(export::form).post(export::export))
-        .route("/requests/{id}", get(cases::show))
+        .route("/requests/{id}", get(requests::show))
         .route(
             "/requests/{id}/edit",
-            get(cases::edit_form).post(cases::edit),
+            get(requests::edit_form).post(requests::edit),
         )
-        .route("/requests/{id}/status", post(cases::change_status))
-        .route("/requests/{id}/sought/new", get(cases::new_sought_form))
-        .route("/requests/{id}/sought", post(cases::add_sought))
+        .route("/requests/{id}/status", post(requests::change_status))
+        .route("/requests/{id}/sought/new", get(requests::new_sought_form))
+        .route("/requests/{id}/sought", post(requests::add_sought))
         .route("/requests/{id}/transfer", get(transfers::new_form))
         .route("/requests/{id}/transfers", post(transfers::create))
         .route(
@@ -92,21 +92,21 @@ pub fn router(state: AppState) -> Router {
         .route("/transfers", get(transfers::inbox))
         .route("/transfers/{id}", get(transfers::show))
         .route("/transfers/{id}/decision", post(transfers::decision))
-        .route("/persons/{id}", get(cases::person_page))
+        .route("/persons/{id}", get(requests::person_page))
         .route(
             "/persons/{id}/edit",
-            get(cases::person_edit_form).post(cases::person_edit),
+            get(requests::person_edit_form).post(requests::person_edit),
         )
-        .route("/persons/{id}/consents", post(cases::record_consent))
+        .route("/persons/{id}/consents", post(requests::record_consent))
         .route(
             "/persons/{id}/consents/{consent}/withdraw",
-            post(cases::withdraw_consent),
+            post(requests::withdraw_consent),
         )
         .route(
             "/registrations",
-            get(cases::registrations).post(cases::create_registration),
+            get(requests::registrations).post(requests::create_registration),
         )
-        .route("/registrations/new", get(cases::new_registration_form))
+        .route("/registrations/new", get(requests::new_registration_form))
         .route("/candidates/{id}", get(candidates::show))
         .route("/candidates/{id}/review", post(candidates::review))
         .route("/candidates/{id}/release", post(candidates::release))
@@ -185,14 +185,6 @@ fn gallery_routes() -> Router<AppState> {
             "/staff/reports/{id}/status",
             post(gallery_staff::report_status),
         )
-}
-
-/// "Looking for: …" in a language, for posters.
-pub fn gallery_looking_for(
-    lang: crate::i18n::Lang,
-    relationships: &[retrace_domain::Relationship],
-) -> String {
-    gallery::looking_for(lang, relationships)
 }
 
 async fn not_found() -> WebError {
@@ -313,98 +305,6 @@ fn percent_encode_path(value: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect()
-}
-
-/// Query parameters whose errors name the parameter, as JSON.
-pub struct QueryParams<T>(pub T);
-
-impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
-    for QueryParams<T>
-{
-    type Rejection = WebError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, WebError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(QueryParams(value)),
-            Err(rejection) => {
-                let text = rejection.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text);
-                match detail.split_once(": ") {
-                    Some((field, message)) if !field.contains(' ') => {
-                        Err(WebError::invalid(field, message))
-                    }
-                    _ => Err(WebError::invalid("query", detail)),
-                }
-            }
-        }
-    }
-}
-
-/// Parses an `application/x-www-form-urlencoded` body, naming the field when
-/// it is malformed. Repeated keys (checkboxes) are kept in order.
-pub struct FormFields(Vec<(String, String)>);
-
-impl FormFields {
-    pub fn parse(body: &[u8]) -> Result<Self, WebError> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .map(FormFields)
-            .map_err(|err| WebError::invalid("form", format!("the form could not be read: {err}")))
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
-    }
-
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        FormFields(pairs)
-    }
-
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.0
-    }
-
-    pub fn text(&self, name: &str) -> String {
-        self.get(name).unwrap_or_default().trim().to_owned()
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for FormFields {
-    type Rejection = WebError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, WebError> {
-        let content_type = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        if !content_type.starts_with("application/x-www-form-urlencoded") {
-            return Err(WebError::invalid(
-                "content-type",
-                "expected application/x-www-form-urlencoded",
-            ));
-        }
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|_| WebError::PayloadTooLarge)?;
-        FormFields::parse(&bytes)
-    }
 }
 
 #[derive(Deserialize)]

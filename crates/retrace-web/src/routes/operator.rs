@@ -1,10 +1,10 @@
 //! Platform operators: organisations and accounts. Operators see account
 //! names and roles, never the personal data that organisations hold.
 
-use super::FormFields;
 use super::org::{field_error, issue_password, parse_new_user, user_row};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::extract::FormFields;
 use crate::identity::Operator;
 use crate::page::Page;
 use crate::templates::{self, NewUserForm, OrgOption, OrgRow, render};

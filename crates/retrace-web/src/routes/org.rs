@@ -1,14 +1,13 @@
 //! Organisation administration: accounts of the organisation and its audit log.
 
-use super::FormFields;
-use super::QueryParams;
 use crate::AppState;
 use crate::auth::password::hash_password;
 use crate::error::{WebError, WebResult};
+use crate::extract::{FormFields, OrgAdmin, PathId, QueryParams};
 use crate::identity::Member;
 use crate::page::Page;
 use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
@@ -42,18 +41,11 @@ fn admin_audit(member: &Member, state: &AppState) -> AuditContext {
     }
 }
 
-/// A path id that does not parse is treated exactly like one that does not
-/// exist, so malformed and foreign ids are indistinguishable.
-fn parse_user_id(id: &str) -> WebResult<UserId> {
-    id.parse().map_err(|_| WebError::NotFound)
-}
-
 pub async fn users(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: OrgAdmin,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
     users_page(
         &state,
         &page,
@@ -150,10 +142,9 @@ pub fn field_error(page: &Page, error: &WebError) -> Option<String> {
 pub async fn create_user(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: OrgAdmin,
     form: FormFields,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
     let (values, parsed) = parse_new_user(&form);
     let (email, display_name, roles) = match parsed {
         Ok(parsed) => parsed,
@@ -215,8 +206,7 @@ pub async fn create_user(
     }
 }
 
-async fn scoped_user(state: &AppState, member: &Member, id: &str) -> WebResult<UserAccount> {
-    let id = parse_user_id(id)?;
+async fn scoped_user(state: &AppState, member: &Member, id: UserId) -> WebResult<UserAccount> {
     state
         .store
         .user_in(&member.scope(), id)
@@ -228,7 +218,7 @@ async fn user_page(
     state: &AppState,
     page: &Page,
     member: &Member,
-    id: &str,
+    id: UserId,
     error: Option<String>,
     status: StatusCode,
 ) -> WebResult<Response> {
@@ -245,22 +235,20 @@ async fn user_page(
 pub async fn user(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
-    user_page(&state, &page, &member, &id, None, StatusCode::OK).await
+    user_page(&state, &page, &member, id, None, StatusCode::OK).await
 }
 
 pub async fn set_roles(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
-    let user = scoped_user(&state, &member, &id).await?;
+    let user = scoped_user(&state, &member, id).await?;
     let roles = form
         .all("roles")
         .iter()
@@ -275,7 +263,7 @@ pub async fn set_roles(
                 &state,
                 &page,
                 &member,
-                &id,
+                id,
                 message,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -290,7 +278,7 @@ pub async fn set_roles(
             &state,
             &page,
             &member,
-            &id,
+            id,
             message,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
@@ -310,12 +298,11 @@ pub async fn set_roles(
 
 async fn set_disabled(
     state: AppState,
-    member: Member,
-    id: String,
+    member: OrgAdmin,
+    id: UserId,
     disabled: bool,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
-    let user = scoped_user(&state, &member, &id).await?;
+    let user = scoped_user(&state, &member, id).await?;
     if user.id == member.id() {
         return Err(WebError::Forbidden);
     }
@@ -333,16 +320,16 @@ async fn set_disabled(
 
 pub async fn disable(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
     set_disabled(state, member, id, true).await
 }
 
 pub async fn enable(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
     set_disabled(state, member, id, false).await
 }
@@ -350,11 +337,10 @@ pub async fn enable(
 pub async fn reset_password(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
-    let user = scoped_user(&state, &member, &id).await?;
+    let user = scoped_user(&state, &member, id).await?;
     if user.id == member.id() {
         return Err(WebError::Forbidden);
     }
@@ -389,10 +375,9 @@ pub struct AuditQuery {
 pub async fn audit(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: OrgAdmin,
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Response> {
-    member.require(Role::OrgAdmin)?;
     const PAGE_SIZE: u32 = 50;
     let scope = member.scope();
     let entries = state

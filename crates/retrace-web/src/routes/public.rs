@@ -1,7 +1,7 @@
 //! Routes without sign-in: health, metrics, the stylesheet, the language choice.
 
-use super::FormFields;
 use crate::AppState;
+use crate::extract::FormFields;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::security::{CookieSpec, local_path, set_cookie};
 use axum::Json;

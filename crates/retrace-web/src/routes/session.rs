@@ -1,10 +1,11 @@
 //! Signing in and out, the second-factor step, and the home page.
 
-use super::{FormFields, NextQuery};
+use super::NextQuery;
 use crate::AppState;
 use crate::auth::password::{dummy_verify, verify_password};
 use crate::auth::{lockout_until, totp};
 use crate::error::{WebError, WebResult};
+use crate::extract::FormFields;
 use crate::identity::{
     Identity, PasswordVerified, SignedIn, requires_second_factor, session_cookie_name,
 };

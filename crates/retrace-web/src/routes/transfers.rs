@@ -8,18 +8,19 @@
 //! learns the request's id: its pages stay "not found" for it, and a
 //! revoked transfer is "not found" too, exactly like a missing one.
 
-use super::FormFields;
-use super::api::JsonBody;
 use super::candidates::contact_of;
-use super::cases::{FormValues, audit, parse_path, require_reader, require_writer};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::extract::{Caseworker, FormFields, JsonBody, PathId, PathIds, Reader};
+use crate::form_values::FormValues;
 use crate::identity::Member;
 use crate::page::Page;
-use crate::templates::{FormError, NameView, render};
-use askama::Template;
+use crate::templates::{
+    FormError, InboxRow, NameView, ReceiverOption, SharedPersonView, SoughtOption, TransferForm,
+    TransferInbox, TransferLine, TransferPage, render,
+};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
@@ -36,103 +37,6 @@ const NOTE_MAX: usize = 2000;
 const REASON_MAX: usize = 500;
 
 // ---------------------------------------------------------------- views
-
-pub struct OrgOption {
-    pub id: String,
-    pub name: String,
-    pub country: String,
-}
-
-pub struct SoughtOption {
-    pub id: String,
-    pub name: String,
-    pub relationship: &'static str,
-    pub at_risk: bool,
-}
-
-#[derive(Template)]
-#[template(path = "transfer_form.html")]
-pub struct TransferForm<'a> {
-    pub page: &'a Page,
-    pub id: String,
-    pub reference: String,
-    pub orgs: Vec<OrgOption>,
-    pub sought: Vec<SoughtOption>,
-    pub enquirer_name: String,
-    pub enquirer_at_risk: bool,
-    pub values: FormValues,
-    pub chosen_sought: Vec<String>,
-    pub error: FormError,
-}
-
-impl TransferForm<'_> {
-    pub fn is_chosen(&self, id: &str) -> bool {
-        self.chosen_sought.iter().any(|s| s == id)
-    }
-}
-
-/// One transfer of a request, on the owner's request page.
-pub struct TransferLine {
-    pub id: String,
-    pub org_name: String,
-    pub org_country: String,
-    pub status: &'static str,
-    pub reason: String,
-    pub at: String,
-    pub parts: Vec<&'static str>,
-    pub revocable: bool,
-}
-
-pub struct InboxRow {
-    pub id: String,
-    pub reference: String,
-    pub org_name: String,
-    pub org_country: String,
-    pub status: &'static str,
-    pub at: String,
-}
-
-#[derive(Template)]
-#[template(path = "transfers.html")]
-pub struct TransferInbox<'a> {
-    pub page: &'a Page,
-    pub rows: Vec<InboxRow>,
-}
-
-pub struct SharedPersonView {
-    pub relationship: &'static str,
-    pub display_name: String,
-    pub names: Vec<NameView>,
-    pub birth_date: String,
-    pub age: String,
-    pub birth_place: String,
-    pub father_name: String,
-    pub mother_name: String,
-    pub last_known_place: String,
-    pub minor: bool,
-    pub unaccompanied: bool,
-}
-
-#[derive(Template)]
-#[template(path = "transfer.html")]
-pub struct TransferPage<'a> {
-    pub page: &'a Page,
-    pub id: String,
-    pub reference: String,
-    pub status: &'static str,
-    pub reason: String,
-    pub note: String,
-    pub received: String,
-    pub org_name: String,
-    pub org_country: String,
-    pub contacts: Vec<String>,
-    pub circumstances: Option<crate::templates::CircumstancesView>,
-    pub enquirer_names: Option<Vec<NameView>>,
-    pub relationships: Vec<&'static str>,
-    pub enquirer_contact: String,
-    pub sought: Vec<SharedPersonView>,
-    pub can_decide: bool,
-}
 
 fn name_views(names: &[PersonName]) -> Vec<NameView> {
     names
@@ -251,7 +155,7 @@ async fn owned_request(
     state
         .store
         .request(
-            &audit(member, state, "request transfer"),
+            &member.audit(state, "request transfer"),
             &member.scope(),
             id,
         )
@@ -280,7 +184,7 @@ async fn render_form(
         .await?
         .into_iter()
         .filter(|o| o.country != own_country && o.id != member.org)
-        .map(|o| OrgOption {
+        .map(|o| ReceiverOption {
             id: o.id.to_string(),
             name: o.name.to_string(),
             country: o.country.as_str().to_owned(),
@@ -316,11 +220,9 @@ async fn render_form(
 pub async fn new_form(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let request = owned_request(&state, &member, id).await?;
     let html = render_form(
         &state,
@@ -387,7 +289,7 @@ async fn create_transfer(
     Ok(state
         .store
         .transfer_request(
-            &audit(member, state, "request transfer"),
+            &member.audit(state, "request transfer"),
             &member.scope(),
             request,
             to_org,
@@ -409,12 +311,10 @@ fn field_message(page: &Page, error: &WebError) -> Option<String> {
 pub async fn create(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let input = TransferInput {
         to_org: form.text("to_org"),
         circumstances: form.get("circumstances").is_some(),
@@ -447,12 +347,9 @@ pub async fn create(
 
 pub async fn revoke(
     State(state): State<AppState>,
-    member: Member,
-    Path((id, transfer)): Path<(String, String)>,
+    member: Caseworker,
+    PathIds(id, transfer): PathIds<RequestId, TransferId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
-    let transfer: TransferId = parse_path(&transfer)?;
     let scope = member.scope();
     let of_request = state.store.transfers_of_request(&scope, id).await?;
     if !of_request.iter().any(|t| t.id == transfer) {
@@ -460,11 +357,7 @@ pub async fn revoke(
     }
     state
         .store
-        .revoke_transfer(
-            &audit(&member, &state, "transfer revoked"),
-            &scope,
-            transfer,
-        )
+        .revoke_transfer(&member.audit(&state, "transfer revoked"), &scope, transfer)
         .await
         .map_err(|error| match error {
             retrace_store::StoreError::Conflict { field } => WebError::Conflict {
@@ -499,19 +392,17 @@ async fn inbox_rows(store: &dyn Store, incoming: &[IncomingTransfer]) -> WebResu
 pub async fn inbox(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Reader,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
     let incoming = state.store.incoming_transfers(&member.scope()).await?;
     let rows = inbox_rows(state.store.as_ref(), &incoming).await?;
     Ok(render(&TransferInbox { page: &page, rows })?.into_response())
 }
 
-async fn load_view(state: &AppState, member: &Member, id: &str) -> WebResult<TransferView> {
-    let id: TransferId = parse_path(id)?;
+async fn load_view(state: &AppState, member: &Member, id: TransferId) -> WebResult<TransferView> {
     state
         .store
-        .transfer(&audit(member, state, "transfer view"), &member.scope(), id)
+        .transfer(&member.audit(state, "transfer view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -519,11 +410,10 @@ async fn load_view(state: &AppState, member: &Member, id: &str) -> WebResult<Tra
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<TransferId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let view = load_view(&state, &member, &id).await?;
+    let view = load_view(&state, &member, id).await?;
     let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
     let html = render(&TransferPage {
         page: &page,
@@ -576,16 +466,15 @@ fn parse_decision(decision: &str, reason: &str) -> WebResult<(bool, Option<Text>
 async fn decide(
     state: &AppState,
     member: &Member,
-    id: &str,
+    id: TransferId,
     decision: &str,
     reason: &str,
 ) -> WebResult<IncomingTransfer> {
-    let id: TransferId = parse_path(id)?;
     let (accept, reason) = parse_decision(decision, reason)?;
     state
         .store
         .decide_transfer(
-            &audit(member, state, "transfer decision"),
+            &member.audit(state, "transfer decision"),
             &member.scope(),
             id,
             accept,
@@ -603,15 +492,14 @@ async fn decide(
 
 pub async fn decision(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<TransferId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let decided = decide(
         &state,
         &member,
-        &id,
+        id,
         &form.text("decision"),
         &form.text("reason"),
     )
@@ -664,8 +552,7 @@ fn outgoing_json(t: &Transfer, names: &HashMap<OrgId, (String, String)>) -> Valu
     })
 }
 
-pub async fn api_incoming(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
+pub async fn api_incoming(State(state): State<AppState>, member: Reader) -> WebResult<Json<Value>> {
     let incoming = state.store.incoming_transfers(&member.scope()).await?;
     let names = org_names(state.store.as_ref(), incoming.iter().map(|t| t.from_org)).await?;
     Ok(Json(json!({
@@ -675,11 +562,10 @@ pub async fn api_incoming(State(state): State<AppState>, member: Member) -> WebR
 
 pub async fn api_show(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<TransferId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let view = load_view(&state, &member, &id).await?;
+    let view = load_view(&state, &member, id).await?;
     let (name, country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
     Ok(Json(json!({
         "id": view.id.to_string(),
@@ -721,23 +607,20 @@ pub struct DecisionBody {
 
 pub async fn api_decision(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<TransferId>,
     JsonBody(body): JsonBody<DecisionBody>,
 ) -> WebResult<Json<Value>> {
-    require_writer(&member)?;
-    let decided = decide(&state, &member, &id, &body.decision, &body.reason).await?;
+    let decided = decide(&state, &member, id, &body.decision, &body.reason).await?;
     let names = org_names(state.store.as_ref(), std::iter::once(decided.from_org)).await?;
     Ok(Json(incoming_json(&decided, &names)))
 }
 
 pub async fn api_of_request(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let transfers = state
         .store
         .transfers_of_request(&member.scope(), id)
@@ -766,12 +649,10 @@ pub struct CreateBody {
 
 pub async fn api_create(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let input = TransferInput {
         to_org: body.to_organisation,
         circumstances: body.circumstances,

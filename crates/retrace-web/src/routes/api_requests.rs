@@ -3,17 +3,16 @@
 //! token's organisation, audited reads, and the other side's details only
 //! once released.
 
-use super::FormFields;
-use super::QueryParams;
-use super::api::JsonBody;
 use super::candidates::{Side, contact_of, side_of};
-use super::cases::{self, ListQuery, audit, parse_path, require_reader, require_writer, today};
+use super::requests::{self, ListQuery};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
+use crate::extract::{Caseworker, FormFields, JsonBody, PathId, QueryParams, Reader};
 use crate::forms;
+use crate::forms::today;
 use crate::identity::Member;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use retrace_domain::{
@@ -171,10 +170,9 @@ pub struct SoughtBody {
 
 pub async fn create_request(
     State(state): State<AppState>,
-    member: Member,
+    member: Caseworker,
     JsonBody(body): JsonBody<NewRequestBody>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let today = today(state.clock.now());
     let mut pairs = Vec::new();
     person_fields("e_", &body.enquirer, &mut pairs)?;
@@ -246,7 +244,7 @@ pub async fn create_request(
             note: None,
         }),
     };
-    let audit = audit(&member, &state, "tracing request");
+    let audit = member.audit(&state, "tracing request");
     let scope = member.scope();
     let request = state
         .store
@@ -270,11 +268,16 @@ pub async fn create_request(
         for person in &request.sought {
             state
                 .store
-                .record_consent(&audit, &scope, person.id, &cases::vital_interest_consent())
+                .record_consent(
+                    &audit,
+                    &scope,
+                    person.id,
+                    &requests::vital_interest_consent(),
+                )
                 .await?;
         }
     }
-    cases::reindex_request(&state, &request).await?;
+    requests::reindex_request(&state, &request).await?;
     Ok((StatusCode::CREATED, Json(request_json(&request))).into_response())
 }
 
@@ -314,15 +317,14 @@ fn request_json(request: &TracingRequest) -> Value {
 
 pub async fn list_requests(
     State(state): State<AppState>,
-    member: Member,
+    member: Reader,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let filter = cases::build_filter(&state, &member, &query)?;
+    let filter = requests::build_filter(&state, &member, &query)?;
     let (rows, total) = state
         .store
         .list_requests(
-            &audit(&member, &state, "request list"),
+            &member.audit(&state, "request list"),
             &member.scope(),
             &filter,
         )
@@ -342,14 +344,12 @@ pub async fn list_requests(
 
 pub async fn get_request(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let request = state
         .store
-        .request(&audit(&member, &state, "request view"), &member.scope(), id)
+        .request(&member.audit(&state, "request view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(Json(request_json(&request)))
@@ -357,14 +357,12 @@ pub async fn get_request(
 
 pub async fn get_person(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<PersonId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: PersonId = parse_path(&id)?;
     let person = state
         .store
-        .person(&audit(&member, &state, "person view"), &member.scope(), id)
+        .person(&member.audit(&state, "person view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(Json(person_json(&person)))
@@ -419,16 +417,14 @@ async fn candidate_json(
 
 pub async fn person_candidates(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<PersonId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: PersonId = parse_path(&id)?;
     let scope = member.scope();
     // The person must be ours: a foreign id looks missing.
     state
         .store
-        .person(&audit(&member, &state, "candidate list"), &scope, id)
+        .person(&member.audit(&state, "candidate list"), &scope, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let mut list = Vec::new();
@@ -440,11 +436,9 @@ pub async fn person_candidates(
 
 pub async fn get_candidate(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<CandidateId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
     let candidate = state
         .store
@@ -454,7 +448,7 @@ pub async fn get_candidate(
     let mut value = candidate_json(&state, &member, &candidate).await?;
     let released = state
         .store
-        .released_person(&audit(&member, &state, "candidate review"), &scope, id)
+        .released_person(&member.audit(&state, "candidate review"), &scope, id)
         .await?;
     if let Some(object) = value.as_object_mut() {
         match released {
@@ -488,12 +482,10 @@ pub struct ReviewBody {
 
 pub async fn review_candidate(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
     JsonBody(body): JsonBody<ReviewBody>,
 ) -> WebResult<Json<Value>> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let status = CandidateStatus::parse(&body.status)?;
     let reason = Text::optional("reason", body.reason.as_deref().unwrap_or_default(), 500)?;
     if status == CandidateStatus::Rejected && reason.is_none() {
@@ -505,7 +497,7 @@ pub async fn review_candidate(
     let view = state
         .store
         .review_candidate(
-            &audit(&member, &state, "candidate review"),
+            &member.audit(&state, "candidate review"),
             &member.scope(),
             id,
             status,
@@ -517,15 +509,13 @@ pub async fn review_candidate(
 
 pub async fn release_candidate(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
 ) -> WebResult<Json<Value>> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let (view, outcome) = state
         .store
         .approve_release(
-            &audit(&member, &state, "release under consent"),
+            &member.audit(&state, "release under consent"),
             &member.scope(),
             id,
         )
@@ -560,11 +550,9 @@ fn message_json(message: &FamilyMessage) -> Value {
 
 pub async fn list_messages(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<CandidateId>,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let messages = state.store.messages(&member.scope(), id).await?;
     if messages.is_empty() {
         state
@@ -587,12 +575,10 @@ pub struct MessageBody {
 
 pub async fn create_message(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<CandidateId>,
     JsonBody(body): JsonBody<MessageBody>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: CandidateId = parse_path(&id)?;
     let scope = member.scope();
     let candidate = state
         .store
@@ -613,7 +599,7 @@ pub async fn create_message(
     let message = state
         .store
         .create_message(
-            &audit(&member, &state, "family message"),
+            &member.audit(&state, "family message"),
             &scope,
             id,
             direction,
@@ -636,9 +622,8 @@ pub struct RegistrationBody {
 
 pub async fn list_registrations(
     State(state): State<AppState>,
-    member: Member,
+    member: Reader,
 ) -> WebResult<Json<Value>> {
-    require_reader(&member)?;
     let people = state.store.registrations(&member.scope(), 200).await?;
     Ok(Json(json!({ "registrations": people.iter().map(|p| json!({
         "id": p.id.to_string(),
@@ -650,10 +635,9 @@ pub async fn list_registrations(
 
 pub async fn create_registration(
     State(state): State<AppState>,
-    member: Member,
+    member: Caseworker,
     JsonBody(body): JsonBody<RegistrationBody>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let kind = retrace_domain::RegistrationKind::parse(&body.kind)
         .map_err(|e| WebError::invalid("kind", e.message))?;
     let mut pairs = Vec::new();
@@ -682,7 +666,7 @@ pub async fn create_registration(
             note: None,
         }),
     };
-    let audit = audit(&member, &state, "registration");
+    let audit = member.audit(&state, "registration");
     let scope = member.scope();
     let person = state
         .store

@@ -2,174 +2,27 @@
 //! registrations. Caseworkers write; viewers read. Every read of personal
 //! data goes through a store method that audits it.
 
-use super::{FormFields, QueryParams};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::forms;
+use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader};
+use crate::form_values::FormValues;
+use crate::forms::{self, STATUS_CODES, today};
 use crate::identity::Member;
 use crate::page::Page;
 use crate::templates::{self, render};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, ConsentRecord, LawfulBasis,
-    NewConsent, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus,
-    Role, SharingScope, Text, Timestamp,
+    NewConsent, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Role,
+    SharingScope, Text, Timestamp,
 };
-use retrace_store::{
-    AuditContext, NewRequest, PersonRole, RequestFilter, StoredPerson, TracingRequest,
-};
+use retrace_store::{NewRequest, PersonRole, RequestFilter, StoredPerson, TracingRequest};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 pub const PAGE_SIZE: u32 = 50;
-
-/// Caseworkers handle cases; viewers may read them.
-pub fn require_reader(member: &Member) -> WebResult<()> {
-    if member.roles.contains(Role::Caseworker) || member.roles.contains(Role::Viewer) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
-    }
-}
-
-pub fn require_writer(member: &Member) -> WebResult<()> {
-    member.require(Role::Caseworker)
-}
-
-pub fn audit(member: &Member, state: &AppState, purpose: &str) -> AuditContext {
-    AuditContext {
-        at: state.clock.now(),
-        actor: Some(member.id()),
-        org: Some(member.org),
-        purpose: Some(purpose.to_owned()),
-    }
-}
-
-pub fn today(at: Timestamp) -> (i32, u8, u8) {
-    let date = at.to_offset_date_time().date();
-    (date.year(), u8::from(date.month()), date.day())
-}
-
-/// A path id that does not parse is treated exactly like a missing one.
-pub fn parse_path<T: std::str::FromStr>(value: &str) -> WebResult<T> {
-    value.parse().map_err(|_| WebError::NotFound)
-}
-
-/// Submitted values, to fill a form again after an error.
-#[derive(Default)]
-pub struct FormValues(BTreeMap<String, String>);
-
-impl FormValues {
-    pub fn from_form(form: &FormFields) -> Self {
-        Self(form.pairs().iter().cloned().collect())
-    }
-    pub fn v(&self, name: &str) -> &str {
-        self.0.get(name).map(String::as_str).unwrap_or_default()
-    }
-    pub fn checked(&self, name: &str) -> bool {
-        self.0.contains_key(name)
-    }
-    pub fn is(&self, name: &str, value: &str) -> bool {
-        self.v(name) == value
-    }
-    /// The name rows a person form shows: at least the form's default, one
-    /// empty row after the last filled one, at most the names a person may have.
-    pub fn name_rows(&self, prefix: &str) -> Vec<usize> {
-        let last_filled = (1..=forms::MAX_NAMES)
-            .filter(|row| !self.v(&format!("{prefix}name_{row}")).is_empty())
-            .max()
-            .unwrap_or(0);
-        let count = (last_filled + 1).clamp(forms::NAME_ROWS, forms::MAX_NAMES);
-        (1..=count).collect()
-    }
-
-    /// `v` of `{prefix}{name}`.
-    pub fn pv(&self, prefix: &str, name: &str) -> &str {
-        self.v(&format!("{prefix}{name}"))
-    }
-    pub fn pchecked(&self, prefix: &str, name: &str) -> bool {
-        self.checked(&format!("{prefix}{name}"))
-    }
-    pub fn pis(&self, prefix: &str, name: &str, value: &str) -> bool {
-        self.pv(prefix, name) == value
-    }
-    pub fn row(&self, prefix: &str, name: &str, row: &usize) -> &str {
-        self.v(&format!("{prefix}{name}_{row}"))
-    }
-    pub fn row_is(&self, prefix: &str, name: &str, row: &usize, value: &str) -> bool {
-        self.row(prefix, name, row) == value
-    }
-    pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.insert(name.to_owned(), value.into());
-    }
-
-    /// Values of a stored person under `prefix`, for an edit form.
-    pub fn from_person(prefix: &str, details: &PersonDetails) -> Self {
-        let mut values = FormValues::default();
-        for (row, name) in details.names().iter().take(forms::MAX_NAMES).enumerate() {
-            values.set(&format!("{prefix}name_{}", row + 1), name.full());
-            values.set(
-                &format!("{prefix}name_kind_{}", row + 1),
-                name.kind().as_str(),
-            );
-        }
-        let text = |t: &Option<Text>| {
-            t.as_ref()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default()
-        };
-        values.set(&format!("{prefix}sex"), details.sex.as_str());
-        if let Some(date) = details.birth_date {
-            values.set(&format!("{prefix}birth_date"), date.to_string());
-        }
-        if let Some(age) = details.age_estimate {
-            values.set(&format!("{prefix}age"), age.years.to_string());
-            values.set(&format!("{prefix}age_on"), age.estimated_on.to_string());
-        }
-        values.set(&format!("{prefix}birth_place"), text(&details.birth_place));
-        values.set(
-            &format!("{prefix}nationalities"),
-            details
-                .nationalities
-                .iter()
-                .map(|c| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        values.set(
-            &format!("{prefix}languages"),
-            details
-                .languages
-                .iter()
-                .map(Text::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        values.set(&format!("{prefix}father_name"), text(&details.father_name));
-        values.set(&format!("{prefix}mother_name"), text(&details.mother_name));
-        values.set(
-            &format!("{prefix}last_known_place"),
-            text(&details.last_known_place),
-        );
-        values.set(
-            &format!("{prefix}marks"),
-            text(&details.distinguishing_marks),
-        );
-        values.set(&format!("{prefix}contact"), text(&details.contact));
-        for (flag, on) in [
-            ("minor", details.flags.minor),
-            ("unaccompanied", details.flags.unaccompanied),
-            ("at_risk", details.flags.at_risk),
-        ] {
-            if on {
-                values.set(&format!("{prefix}{flag}"), "on");
-            }
-        }
-        values
-    }
-}
 
 /// The translated form error, naming the field by its label.
 fn form_error(page: &Page, error: &WebError) -> Option<String> {
@@ -252,15 +105,14 @@ impl ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Reader,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
     let filter = build_filter(&state, &member, &query)?;
     let (rows, total) = state
         .store
         .list_requests(
-            &audit(&member, &state, "request list"),
+            &member.audit(&state, "request list"),
             &member.scope(),
             &filter,
         )
@@ -394,19 +246,9 @@ pub fn build_filter(
     })
 }
 
-pub const STATUS_CODES: [&str; 6] = [
-    "open",
-    "searching",
-    "located",
-    "contact_restored",
-    "reunited",
-    "closed",
-];
-
 // ---------------------------------------------------------------- create
 
-pub async fn new_form(page: Page, member: Member) -> WebResult<Response> {
-    require_writer(&member)?;
+pub async fn new_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     let mut values = FormValues::default();
     values.set("e_tracing_consent", "on");
     values.set("s_vital_interest", "on");
@@ -422,10 +264,9 @@ pub async fn new_form(page: Page, member: Member) -> WebResult<Response> {
 pub async fn create(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let now = state.clock.now();
     let parsed = (|| -> WebResult<(NewRequest, Option<NewConsent>, bool)> {
         let today = today(now);
@@ -472,7 +313,7 @@ pub async fn create(
             });
         }
     };
-    let audit = audit(&member, &state, "tracing request");
+    let audit = member.audit(&state, "tracing request");
     let scope = member.scope();
     let request = state.store.create_request(&audit, &scope, &new).await?;
     if let Some(consent) = enquirer_consent {
@@ -520,15 +361,13 @@ pub async fn reindex_request(state: &AppState, request: &TracingRequest) -> WebR
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let scope = member.scope();
     let request = state
         .store
-        .request(&audit(&member, &state, "request view"), &scope, id)
+        .request(&member.audit(&state, "request view"), &scope, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let history = state.store.status_history(&scope, id).await?;
@@ -621,14 +460,12 @@ fn next_statuses(current: RequestStatus) -> Vec<&'static str> {
 
 pub async fn change_status(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let scope = member.scope();
-    let audit = audit(&member, &state, "status change");
+    let audit = member.audit(&state, "status change");
     let version = forms::version(&form)?;
     let reason = form.text("closure_reason");
     let status = RequestStatus::parse(&form.text("status"), Some(reason.as_str()))?;
@@ -665,14 +502,12 @@ pub async fn change_status(
 pub async fn edit_form(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let request = state
         .store
-        .request(&audit(&member, &state, "request edit"), &member.scope(), id)
+        .request(&member.audit(&state, "request edit"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     let values = circumstances_values(&request);
@@ -719,13 +554,11 @@ fn circumstances_values(request: &TracingRequest) -> FormValues {
 pub async fn edit(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
-    let audit = audit(&member, &state, "request edit");
+    let audit = member.audit(&state, "request edit");
     let scope = member.scope();
     let saved = match (|| {
         Ok::<_, WebError>((
@@ -778,15 +611,13 @@ pub async fn edit(
 pub async fn new_sought_form(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
     let request = state
         .store
         .request(
-            &audit(&member, &state, "add sought person"),
+            &member.audit(&state, "add sought person"),
             &member.scope(),
             id,
         )
@@ -807,13 +638,11 @@ pub async fn new_sought_form(
 pub async fn add_sought(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: RequestId = parse_path(&id)?;
-    let audit = audit(&member, &state, "add sought person");
+    let audit = member.audit(&state, "add sought person");
     let scope = member.scope();
     let request = state
         .store
@@ -864,15 +693,13 @@ pub async fn add_sought(
 pub async fn person_page(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Reader,
+    PathId(id): PathId<PersonId>,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
-    let id: PersonId = parse_path(&id)?;
     let scope = member.scope();
     let person = state
         .store
-        .person(&audit(&member, &state, "person view"), &scope, id)
+        .person(&member.audit(&state, "person view"), &scope, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let consents = state.store.consents(&scope, id).await?;
@@ -935,14 +762,12 @@ fn role_label(page: &Page, role: PersonRole) -> String {
 pub async fn person_edit_form(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<PersonId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: PersonId = parse_path(&id)?;
     let person = state
         .store
-        .person(&audit(&member, &state, "person edit"), &member.scope(), id)
+        .person(&member.audit(&state, "person edit"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     let mut values = FormValues::from_person("p_", &person.details);
@@ -960,13 +785,11 @@ pub async fn person_edit_form(
 pub async fn person_edit(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<PersonId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: PersonId = parse_path(&id)?;
-    let audit = audit(&member, &state, "person edit");
+    let audit = member.audit(&state, "person edit");
     let scope = member.scope();
     let person = state
         .store
@@ -1024,13 +847,11 @@ pub async fn person_edit(
 
 pub async fn record_consent(
     State(state): State<AppState>,
-    member: Member,
-    Path(id): Path<String>,
+    member: Caseworker,
+    PathId(id): PathId<PersonId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: PersonId = parse_path(&id)?;
-    let audit = audit(&member, &state, "consent");
+    let audit = member.audit(&state, "consent");
     let scope = member.scope();
     let person = state
         .store
@@ -1052,14 +873,11 @@ pub async fn record_consent(
 
 pub async fn withdraw_consent(
     State(state): State<AppState>,
-    member: Member,
-    Path((id, consent)): Path<(String, String)>,
+    member: Caseworker,
+    PathIds(id, consent): PathIds<PersonId, retrace_domain::ConsentId>,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
-    let id: PersonId = parse_path(&id)?;
-    let consent: retrace_domain::ConsentId = parse_path(&consent)?;
     let scope = member.scope();
-    let audit = audit(&member, &state, "consent withdrawal");
+    let audit = member.audit(&state, "consent withdrawal");
     let owned = state.store.consents(&scope, id).await?;
     if !owned.iter().any(|c: &ConsentRecord| c.id == consent) {
         return Err(WebError::NotFound);
@@ -1096,9 +914,8 @@ async fn forget_withdrawn_media(state: &AppState) -> WebResult<()> {
 pub async fn registrations(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Reader,
 ) -> WebResult<Response> {
-    require_reader(&member)?;
     let people = state.store.registrations(&member.scope(), 200).await?;
     let rows = people
         .iter()
@@ -1120,8 +937,7 @@ pub async fn registrations(
     .into_response())
 }
 
-pub async fn new_registration_form(page: Page, member: Member) -> WebResult<Response> {
-    require_writer(&member)?;
+pub async fn new_registration_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     let mut values = FormValues::default();
     values.set("kind", "safe");
     values.set("p_tracing_consent", "on");
@@ -1136,10 +952,9 @@ pub async fn new_registration_form(page: Page, member: Member) -> WebResult<Resp
 pub async fn create_registration(
     State(state): State<AppState>,
     page: Page,
-    member: Member,
+    member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    require_writer(&member)?;
     let parsed = (|| {
         let kind = RegistrationKind::parse(&form.text("kind"))
             .map_err(|e| WebError::invalid("kind", e.message))?;
@@ -1175,7 +990,7 @@ pub async fn create_registration(
             });
         }
     };
-    let audit = audit(&member, &state, "registration");
+    let audit = member.audit(&state, "registration");
     let scope = member.scope();
     let person = state
         .store

@@ -1,0 +1,122 @@
+//! Submitted or stored values as a form shows them again: after an error
+//! the page keeps what the person typed, and an edit form starts from the
+//! stored record.
+
+use crate::extract::FormFields;
+use crate::forms;
+use retrace_domain::{PersonDetails, Text};
+use std::collections::BTreeMap;
+
+/// Submitted values, to fill a form again after an error.
+#[derive(Default)]
+pub struct FormValues(BTreeMap<String, String>);
+
+impl FormValues {
+    pub fn from_form(form: &FormFields) -> Self {
+        Self(form.pairs().iter().cloned().collect())
+    }
+    pub fn v(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or_default()
+    }
+    pub fn checked(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.v(name) == value
+    }
+    /// The name rows a person form shows: at least the form's default, one
+    /// empty row after the last filled one, at most the names a person may have.
+    pub fn name_rows(&self, prefix: &str) -> Vec<usize> {
+        let last_filled = (1..=forms::MAX_NAMES)
+            .filter(|row| !self.v(&format!("{prefix}name_{row}")).is_empty())
+            .max()
+            .unwrap_or(0);
+        let count = (last_filled + 1).clamp(forms::NAME_ROWS, forms::MAX_NAMES);
+        (1..=count).collect()
+    }
+
+    /// `v` of `{prefix}{name}`.
+    pub fn pv(&self, prefix: &str, name: &str) -> &str {
+        self.v(&format!("{prefix}{name}"))
+    }
+    pub fn pchecked(&self, prefix: &str, name: &str) -> bool {
+        self.checked(&format!("{prefix}{name}"))
+    }
+    pub fn pis(&self, prefix: &str, name: &str, value: &str) -> bool {
+        self.pv(prefix, name) == value
+    }
+    pub fn row(&self, prefix: &str, name: &str, row: &usize) -> &str {
+        self.v(&format!("{prefix}{name}_{row}"))
+    }
+    pub fn row_is(&self, prefix: &str, name: &str, row: &usize, value: &str) -> bool {
+        self.row(prefix, name, row) == value
+    }
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.0.insert(name.to_owned(), value.into());
+    }
+
+    /// Values of a stored person under `prefix`, for an edit form.
+    pub fn from_person(prefix: &str, details: &PersonDetails) -> Self {
+        let mut values = FormValues::default();
+        for (row, name) in details.names().iter().take(forms::MAX_NAMES).enumerate() {
+            values.set(&format!("{prefix}name_{}", row + 1), name.full());
+            values.set(
+                &format!("{prefix}name_kind_{}", row + 1),
+                name.kind().as_str(),
+            );
+        }
+        let text = |t: &Option<Text>| {
+            t.as_ref()
+                .map(|t| t.as_str().to_owned())
+                .unwrap_or_default()
+        };
+        values.set(&format!("{prefix}sex"), details.sex.as_str());
+        if let Some(date) = details.birth_date {
+            values.set(&format!("{prefix}birth_date"), date.to_string());
+        }
+        if let Some(age) = details.age_estimate {
+            values.set(&format!("{prefix}age"), age.years.to_string());
+            values.set(&format!("{prefix}age_on"), age.estimated_on.to_string());
+        }
+        values.set(&format!("{prefix}birth_place"), text(&details.birth_place));
+        values.set(
+            &format!("{prefix}nationalities"),
+            details
+                .nationalities
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        values.set(
+            &format!("{prefix}languages"),
+            details
+                .languages
+                .iter()
+                .map(Text::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        values.set(&format!("{prefix}father_name"), text(&details.father_name));
+        values.set(&format!("{prefix}mother_name"), text(&details.mother_name));
+        values.set(
+            &format!("{prefix}last_known_place"),
+            text(&details.last_known_place),
+        );
+        values.set(
+            &format!("{prefix}marks"),
+            text(&details.distinguishing_marks),
+        );
+        values.set(&format!("{prefix}contact"), text(&details.contact));
+        for (flag, on) in [
+            ("minor", details.flags.minor),
+            ("unaccompanied", details.flags.unaccompanied),
+            ("at_risk", details.flags.at_risk),
+        ] {
+            if on {
+                values.set(&format!("{prefix}{flag}"), "on");
+            }
+        }
+        values
+    }
+}
