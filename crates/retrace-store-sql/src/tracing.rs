@@ -1326,7 +1326,8 @@ where
              AND sought_reviewed_at IS NULL AND other_reviewed_at IS NULL \
              AND sought_approvals = $3 AND other_approvals = $3 \
              AND sought_released_at IS NULL AND other_released_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id)",
+             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
+             AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.candidate_id = candidates.id)",
             json_values::<D>("$2")
         )))
         .bind(sought.to_string())
@@ -1349,6 +1350,7 @@ where
             "SELECT id FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
              AND sought_released_at IS NULL AND other_released_at IS NULL \
              AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
+             AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.candidate_id = candidates.id) \
              ORDER BY id{}",
             D::FOR_UPDATE
         )))

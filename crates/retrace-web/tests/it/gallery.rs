@@ -726,3 +726,29 @@ async fn posters_show_the_reference_the_qr_code_and_the_chosen_languages() {
         std::fs::write(std::path::Path::new(&dir).join("poster.pdf"), &pdf).unwrap();
     }
 }
+
+#[tokio::test]
+async fn flagging_anyone_in_the_entry_at_risk_takes_it_down_at_once() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (request, _, entry, reference) = published(&be).await;
+    let images = images_of(&app, &reference).await;
+    // The sought brother, not the enquirer pictured, becomes at risk.
+    let page = be.get(&format!("/requests/{request}")).await;
+    let sought = page.between("<h3><a href=\"/persons/", "\"").unwrap();
+    let form = be.get(&format!("/persons/{sought}/edit")).await;
+    let version = form.between("name=\"version\" value=\"", "\"").unwrap();
+    let response = be
+        .post(
+            &format!("/persons/{sought}/edit"),
+            &[
+                ("version", version.as_str()),
+                ("p_name_1", "Omar Khaled Al-Hassan"),
+                ("p_at_risk", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_gone(&app, &be, &entry, &reference, &images).await;
+}

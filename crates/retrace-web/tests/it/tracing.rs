@@ -622,3 +622,125 @@ async fn exports_need_a_reason_and_the_password_and_respect_consent() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// Belgium's candidate page and API answer once France has released its
+/// registration: (page, API JSON).
+async fn belgian_view(
+    be: &Client<'_>,
+    api: &Client<'_>,
+    candidate: &str,
+) -> (TestResponse, serde_json::Value) {
+    let page = be.get(&format!("/candidates/{candidate}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let json = api.get(&format!("/api/v1/candidates/{candidate}")).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    (page, json.json())
+}
+
+/// France edits its registration (a new place and a new phone number),
+/// optionally flagging the person at risk.
+async fn french_edit(fr: &Client<'_>, registration: &str, at_risk: bool) {
+    let form = fr.get(&format!("/persons/{registration}/edit")).await;
+    let version = form.between("name=\"version\" value=\"", "\"").unwrap();
+    let mut fields = vec![
+        ("version", version.as_str()),
+        ("p_name_1", "عمر خالد الحسن"),
+        ("p_last_known_place", "Marseille, rue Secrète"),
+        ("p_contact", "+33 6 99 99 99 99"),
+    ];
+    if at_risk {
+        fields.push(("p_at_risk", "on"));
+    }
+    let response = fr
+        .post(&format!("/persons/{registration}/edit"), &fields)
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+/// Sets up a released candidate: (candidate, French registration).
+async fn released_candidate(be: &Client<'_>, fr: &Client<'_>) -> (String, String) {
+    let (_, sought) = open_request(be).await;
+    let registration = register_safe(fr, &[]).await;
+    let person = be.get(&format!("/persons/{sought}")).await;
+    let candidate = candidate_link(&person).unwrap();
+    share_with_belgium(fr, &registration).await;
+    let released = fr
+        .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
+    (candidate, registration)
+}
+
+#[tokio::test]
+async fn a_release_shows_the_values_as_released_not_later_edits() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let api = app.api(&crate::access::create_token(&be).await);
+    let (candidate, registration) = released_candidate(&be, &fr).await;
+    french_edit(&fr, &registration, false).await;
+    let (page, json) = belgian_view(&be, &api, &candidate).await;
+    assert!(page.body.contains("Lyon"), "the place as released");
+    for later in ["Marseille", "99 99 99"] {
+        assert!(!page.body.contains(later), "{later} reached Belgium");
+        assert!(!json.to_string().contains(later), "{later} in the API");
+    }
+    assert!(json["released_at"].is_string());
+    assert!(json["released_person"].is_object());
+}
+
+#[tokio::test]
+async fn withdrawing_sharing_consent_hides_what_was_released() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let api = app.api(&crate::access::create_token(&be).await);
+    let (candidate, registration) = released_candidate(&be, &fr).await;
+    let page = fr.get(&format!("/persons/{registration}")).await;
+    let row = page
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Sharing") && row.contains("/withdraw"))
+        .unwrap();
+    let withdraw = row
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let response = fr.post(&withdraw, &[]).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    french_edit(&fr, &registration, false).await;
+    let (page, json) = belgian_view(&be, &api, &candidate).await;
+    for secret in ["عمر", "Lyon", "Marseille", "99 99 99"] {
+        assert!(!page.body.contains(secret), "{secret} still shown");
+        assert!(!json.to_string().contains(secret), "{secret} in the API");
+    }
+    assert!(
+        page.body.contains("withdrawn these details"),
+        "{}",
+        page.body
+    );
+    assert!(json["withdrawn_at"].is_string(), "{json}");
+    assert!(json.get("released_person").is_none());
+}
+
+#[tokio::test]
+async fn an_at_risk_flag_after_the_release_hides_it() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let api = app.api(&crate::access::create_token(&be).await);
+    let (candidate, registration) = released_candidate(&be, &fr).await;
+    french_edit(&fr, &registration, true).await;
+    let (page, json) = belgian_view(&be, &api, &candidate).await;
+    for secret in ["عمر", "Lyon", "Marseille", "99 99 99"] {
+        assert!(!page.body.contains(secret), "{secret} still shown");
+        assert!(!json.to_string().contains(secret), "{secret} in the API");
+    }
+    assert!(page.body.contains("withdrawn these details"));
+    assert!(json["withdrawn_at"].is_string(), "{json}");
+}
