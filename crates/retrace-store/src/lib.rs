@@ -224,6 +224,16 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// The consents recorded with a request when it is opened.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpeningConsents {
+    /// The enquirer's own consent to tracing, when given.
+    pub enquirer: Option<NewConsent>,
+    /// One entry recorded for every sought person (tracing in their vital
+    /// interest), when the caseworker decided so.
+    pub each_sought: Option<NewConsent>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -384,6 +394,29 @@ pub trait Store: Send + Sync + 'static {
         scope: &OrgScope,
         new: &NewRequest,
     ) -> StoreResult<TracingRequest>;
+    /// Creates a request as `create_request` does and records its opening
+    /// consents, audited like `record_consent`. This default makes one
+    /// call per write; a backend that can should do it in one transaction.
+    async fn open_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        let request = self.create_request(audit, scope, new).await?;
+        if let Some(consent) = &consents.enquirer {
+            self.record_consent(audit, scope, request.enquirer.id, consent)
+                .await?;
+        }
+        if let Some(consent) = &consents.each_sought {
+            for person in &request.sought {
+                self.record_consent(audit, scope, person.id, consent)
+                    .await?;
+            }
+        }
+        Ok(request)
+    }
     /// One request with its persons; audited as `request_viewed`.
     async fn request(
         &self,
