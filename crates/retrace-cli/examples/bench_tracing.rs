@@ -26,6 +26,7 @@ mod demo_tracing;
 
 use anyhow::Context;
 use demo_tracing::{GenOrg, Generator, Tables, store_request};
+use retrace_app::MatchingService;
 use retrace_domain::{
     Clock, CountryCode, DisplayName, Email, OrgKind, OrgName, Role, RoleSet, SystemClock, Timestamp,
 };
@@ -33,7 +34,6 @@ use retrace_store::{
     AuditContext, Membership, NewOrganisation, NewUser, OrgScope, RequestFilter, Store,
 };
 use retrace_store_sqlite::SqliteStore;
-use retrace_web::MatchingService;
 use std::time::{Duration, Instant};
 
 const ORGS: [(&str, &str, OrgKind, &str); 6] = [

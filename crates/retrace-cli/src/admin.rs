@@ -173,5 +173,8 @@ fn issue_password() -> anyhow::Result<(String, String)> {
         .collect::<Vec<_>>()
         .join("-");
     let parsed = NewPassword::parse(&password).context("generated password")?;
-    Ok((password.clone(), retrace_web::hash_password(&parsed)?))
+    Ok((
+        password.clone(),
+        retrace_app::password::hash_password(&parsed)?,
+    ))
 }

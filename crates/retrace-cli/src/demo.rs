@@ -76,7 +76,7 @@ pub struct Loaded {
 /// The generated tracing data and the candidates computed for it.
 pub struct TracingLoaded {
     pub data: demo_tracing::Summary,
-    pub candidates: retrace_web::RecomputeSummary,
+    pub candidates: retrace_app::RecomputeSummary,
     pub seconds: f64,
 }
 
@@ -134,7 +134,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let password = NewPassword::parse(DEMO_PASSWORD).context("demo password")?;
     // One hash for every demo account keeps start-up fast; real accounts
     // each get their own salt.
-    let password_hash = retrace_web::hash_password(&password)?;
+    let password_hash = retrace_app::password::hash_password(&password)?;
     let now = SystemClock.now();
     let audit = AuditContext::system(now, "demo data");
     let mut generator_orgs = Vec::new();
@@ -198,7 +198,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let data = plan.store(store, &generator_orgs).await?;
     crate::demo_gallery::load(store, media_dir).await?;
     let year = now.to_offset_date_time().year();
-    let matching = retrace_web::MatchingService::new(year);
+    let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
     let candidates = matching.recompute_all(store, SystemClock.now()).await?;
     store

@@ -4,13 +4,14 @@
 
 use anyhow::Context;
 use rand::RngCore;
+use retrace_app::media::{MediaStore, new_token};
+use retrace_app::photo::demo_photo;
 use retrace_domain::{
     Circumstances, Clock, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, Email,
     GalleryReference, LastNews, NameKind, NewConsent, PersonDetails, PersonName, Region,
     Relationship, SeparationContext, Sex, SharingScope, SystemClock,
 };
 use retrace_store::{AuditContext, MediaTokens, NewGalleryEntry, NewRequest, OrgScope, Store};
-use retrace_web::gallery::{MediaStore, demo_photo, media::new_token};
 use std::path::Path;
 
 /// How many entries the demo publishes; `RETRACE_DEMO_GALLERY_ENTRIES`

@@ -6,13 +6,13 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::secrets::random_token;
 use crate::security::{CookieSpec, cookie, cookie_name, set_cookie};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use retrace_app::random_token;
 use subtle::ConstantTimeEq;
 
 pub const CSRF_FIELD: &str = "csrf_token";

@@ -4,6 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use retrace_app::AppError;
 use retrace_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +104,20 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::NotFound => WebError::NotFound,
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::Invalid { field, message } => WebError::Invalid { field, message },
+            AppError::Required { field } => WebError::invalid(field, "is required"),
+            AppError::Conflict { field, message } => WebError::Conflict { field, message },
+            AppError::Store(error) => error.into(),
+            AppError::Internal(cause) => WebError::Internal(cause),
+        }
+    }
+}
+
 impl From<retrace_domain::InvalidValue> for WebError {
     fn from(error: retrace_domain::InvalidValue) -> Self {
         WebError::Invalid {
@@ -130,7 +145,7 @@ impl IntoResponse for WebError {
                 (Some(field.clone()), format!("{field}: {message}"))
             }
             WebError::Internal(cause) => {
-                let reference = crate::secrets::random_token(6);
+                let reference = retrace_app::random_token(6);
                 tracing::error!(%reference, %cause, "internal error");
                 (None, format!("internal error (reference {reference})"))
             }

@@ -9,7 +9,6 @@
 
 use crate::error::{WebError, WebResult};
 use crate::identity::Member;
-use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -118,17 +117,68 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     }
 }
 
-/// A JSON body whose errors name what is wrong and where.
+/// A JSON body deserialised straight into `T`. A value of the wrong shape
+/// is named by its JSON path (`sought[0].person.age`); a body that is not
+/// JSON, or misses or adds a top-level field, is named `body`.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = WebError;
 
     async fn from_request(request: Request, state: &S) -> WebResult<Self> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(WebError::invalid("body", rejection.body_text())),
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(str::trim)
+            .is_some_and(|mime| mime == "application/json" || mime.ends_with("+json"));
+        if !is_json {
+            return Err(WebError::invalid(
+                "body",
+                "expected a request with Content-Type: application/json",
+            ));
         }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| WebError::PayloadTooLarge)?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+        deserializer
+            .end()
+            .map_err(|err| WebError::invalid("body", err.to_string()))?;
+        Ok(JsonBody(value))
+    }
+}
+
+fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebError {
+    let mut segments: Vec<&serde_path_to_error::Segment> = error.path().iter().collect();
+    let inner = error.inner();
+    let text = inner.to_string();
+    let position = format!(" at line {} column {}", inner.line(), inner.column());
+    let message = text.strip_suffix(&position).unwrap_or(&text).to_owned();
+    if text.starts_with("unknown field") {
+        // The path ends with the unknown key: blame the object holding it.
+        segments.pop();
+    }
+    let mut path = String::new();
+    for segment in segments {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => path.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
+                break;
+            }
+        }
+    }
+    match inner.classify() {
+        serde_json::error::Category::Data if !path.is_empty() => WebError::invalid(path, message),
+        _ => WebError::invalid("body", message),
     }
 }
 
@@ -148,11 +198,6 @@ impl FormFields {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
-    }
-
-    /// Fields built by a caller rather than read from a body.
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        FormFields(pairs)
     }
 
     pub fn pairs(&self) -> &[(String, String)] {

@@ -1,247 +1,262 @@
-//! Parsing of the tracing forms into domain values. Every error names the
-//! form field (with its prefix) so the page can point at it.
+//! The tracing forms read into the input types of `retrace-app`, the
+//! same types the JSON API deserialises, so a page and the API validate
+//! alike. Errors come back named by JSON path (`sought[0].person.names[0]`);
+//! `field_label` turns a path into the label the form shows.
 
-use crate::error::WebError;
+use crate::error::{WebError, WebResult};
 use crate::extract::FormFields;
-use retrace_domain::{
-    AgeEstimate, Circumstances, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose,
-    CountryCode, InvalidValue, LastNews, LawfulBasis, NameInput, NameKind, NewConsent, PartialDate,
-    PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, SharingScope, Text, Timestamp,
-};
+use crate::page::Page;
+use retrace_app::input::{CircumstancesInput, NameEntry, NameParts, PersonInput};
+use retrace_app::persons::{ConsentInput, Registration};
+use retrace_app::requests::{AddSought, ChangeStatus, OpenRequest, RequestQuery, SoughtInput};
+use retrace_app::transfers::TransferInput;
+
+pub use retrace_app::input::MAX_NAMES;
+pub use retrace_app::requests::STATUS_CODES;
 
 /// Name rows a person form offers.
 pub const NAME_ROWS: usize = 3;
-/// Names accepted per person (the JSON API may send more than the form).
-pub const MAX_NAMES: usize = 20;
 
-/// The status codes a request list may be filtered by, in display order.
-pub const STATUS_CODES: [&str; 6] = [
-    "open",
-    "searching",
-    "located",
-    "contact_restored",
-    "reunited",
-    "closed",
-];
-
-/// The calendar day of `at` (UTC), for refusing dates in the future.
-pub fn today(at: Timestamp) -> (i32, u8, u8) {
-    let date = at.to_offset_date_time().date();
-    (date.year(), u8::from(date.month()), date.day())
-}
-
-fn prefixed(prefix: &str) -> impl Fn(InvalidValue) -> WebError + '_ {
-    move |err| WebError::invalid(format!("{prefix}{}", err.field), err.message)
-}
-
-fn optional_text(
-    form: &FormFields,
-    prefix: &str,
-    field: &'static str,
-    max: usize,
-) -> Result<Option<Text>, WebError> {
-    Text::optional(field, &form.text(&format!("{prefix}{field}")), max).map_err(prefixed(prefix))
-}
-
-fn optional_date(
-    form: &FormFields,
-    prefix: &str,
-    field: &'static str,
-) -> Result<Option<PartialDate>, WebError> {
-    let value = form.text(&format!("{prefix}{field}"));
-    if value.is_empty() {
-        return Ok(None);
-    }
-    PartialDate::parse_field(field, &value)
-        .map(Some)
-        .map_err(prefixed(prefix))
-}
-
-/// A list of ISO country codes separated by commas or spaces.
-pub fn countries(
-    form: &FormFields,
-    prefix: &str,
-    field: &'static str,
-) -> Result<Vec<CountryCode>, WebError> {
-    let mut list = Vec::new();
-    for code in form
-        .text(&format!("{prefix}{field}"))
-        .split([',', ' ', ';'])
-        .filter(|c| !c.trim().is_empty())
-    {
-        let code = CountryCode::parse(code)
-            .map_err(|err| WebError::invalid(format!("{prefix}{field}"), err.message))?;
-        if !list.contains(&code) {
-            list.push(code);
-        }
-    }
-    Ok(list)
-}
-
-/// A person's details from fields named `{prefix}name_1`, `{prefix}sex`, ….
-/// `today` refuses birth dates in the future.
-pub fn person(
-    form: &FormFields,
-    prefix: &str,
-    today: (i32, u8, u8),
-    with_contact: bool,
-) -> Result<PersonDetails, WebError> {
-    let mut names = Vec::new();
-    for row in 1..=MAX_NAMES {
-        let full = form.text(&format!("{prefix}name_{row}"));
-        let parts = if row == 1 {
-            [
-                form.text(&format!("{prefix}given")),
-                form.text(&format!("{prefix}father_part")),
-                form.text(&format!("{prefix}grandfather_part")),
-                form.text(&format!("{prefix}family")),
-            ]
-        } else {
-            Default::default()
-        };
-        if full.is_empty() && parts.iter().all(String::is_empty) {
-            continue;
-        }
-        let kind_field = format!("{prefix}name_kind_{row}");
-        let kind = match form.text(&kind_field).as_str() {
-            "" => NameKind::Birth,
-            code => {
-                NameKind::parse(code).map_err(|err| WebError::invalid(&kind_field, err.message))?
-            }
-        };
-        let name = PersonName::parse(&NameInput {
-            full: &full,
-            kind,
-            given: &parts[0],
-            father: &parts[1],
-            grandfather: &parts[2],
-            family: &parts[3],
-        })
-        .map_err(|err| {
-            let field = if err.field == "name" {
-                format!("{prefix}name_{row}")
+/// A person from fields named `{prefix}name_1`, `{prefix}sex`, …; the first
+/// name row may be given in parts (`{prefix}given`, `{prefix}family`, …).
+/// Row `n` is the name at index `n - 1`, empty rows included, so an error
+/// names the row it is about.
+pub fn person(form: &FormFields, prefix: &str) -> PersonInput {
+    let field = |name: &str| form.text(&format!("{prefix}{name}"));
+    let names = (1..=MAX_NAMES)
+        .map(|row| NameEntry {
+            full: field(&format!("name_{row}")),
+            kind: field(&format!("name_kind_{row}")),
+            parts: if row == 1 {
+                NameParts {
+                    given: field("given"),
+                    father: field("father_part"),
+                    grandfather: field("grandfather_part"),
+                    family: field("family"),
+                }
             } else {
-                format!("{prefix}{}", err.field)
-            };
-            WebError::invalid(field, err.message)
-        })?;
-        names.push(name);
+                NameParts::default()
+            },
+        })
+        .collect();
+    let checked = |name: &str| form.get(&format!("{prefix}{name}")).is_some();
+    PersonInput {
+        names,
+        sex: field("sex"),
+        birth_date: field("birth_date"),
+        age: field("age"),
+        age_on: field("age_on"),
+        birth_place: field("birth_place"),
+        nationalities: vec![field("nationalities")],
+        languages: vec![field("languages")],
+        father_name: field("father_name"),
+        mother_name: field("mother_name"),
+        last_known_place: field("last_known_place"),
+        distinguishing_marks: field("marks"),
+        contact: field("contact"),
+        minor: checked("minor"),
+        unaccompanied: checked("unaccompanied"),
+        at_risk: checked("at_risk"),
     }
-    if names.is_empty() {
-        return Err(WebError::invalid(
-            format!("{prefix}name_1"),
-            "at least one name is required",
-        ));
-    }
-    let sex = match form.text(&format!("{prefix}sex")).as_str() {
-        "" => Sex::Unknown,
-        code => Sex::parse(code).map_err(prefixed(prefix))?,
-    };
-    let mut details = PersonDetails::new(names, sex).map_err(prefixed(prefix))?;
-    details.birth_date = optional_date(form, prefix, "birth_date")?;
-    if let Some(date) = details.birth_date
-        && date.is_after(today)
-    {
-        return Err(WebError::invalid(
-            format!("{prefix}birth_date"),
-            "is in the future",
-        ));
-    }
-    let age = form.text(&format!("{prefix}age"));
-    if !age.is_empty() {
-        let years: u32 = age
-            .parse()
-            .map_err(|_| WebError::invalid(format!("{prefix}age"), "must be a number of years"))?;
-        let on = optional_date(form, prefix, "age_on")?.unwrap_or(
-            PartialDate::parse_field("age_on", &format!("{:04}", today.0))
-                .map_err(prefixed(prefix))?,
-        );
-        details.age_estimate = Some(AgeEstimate::new(years, on).map_err(prefixed(prefix))?);
-    }
-    details.birth_place = optional_text(form, prefix, "birth_place", 200)?;
-    details.nationalities = countries(form, prefix, "nationalities")?;
-    details.languages = form
-        .text(&format!("{prefix}languages"))
-        .split(',')
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| Text::parse("languages", l, 40, false).map_err(prefixed(prefix)))
-        .collect::<Result<_, _>>()?;
-    details.father_name = optional_text(form, prefix, "father_name", 200)?;
-    details.mother_name = optional_text(form, prefix, "mother_name", 200)?;
-    details.last_known_place = optional_text(form, prefix, "last_known_place", 200)?;
-    details.distinguishing_marks = optional_text(form, prefix, "marks", 500)?;
-    if with_contact {
-        details.contact = optional_text(form, prefix, "contact", 300)?;
-    }
-    details.flags = PersonFlags {
-        minor: form.get(&format!("{prefix}minor")).is_some(),
-        unaccompanied: form.get(&format!("{prefix}unaccompanied")).is_some(),
-        at_risk: form.get(&format!("{prefix}at_risk")).is_some(),
-    };
-    Ok(details)
 }
 
-pub fn circumstances(form: &FormFields, today: (i32, u8, u8)) -> Result<Circumstances, WebError> {
-    let context = SeparationContext::parse(&form.text("c_context"))
-        .map_err(|e| WebError::invalid("c_context", e.message))?;
-    let date = optional_date(form, "c_", "date")?;
-    let news_date = optional_date(form, "c_", "news_date")?;
-    for (field, value) in [("c_date", date), ("c_news_date", news_date)] {
-        if value.is_some_and(|d| d.is_after(today)) {
-            return Err(WebError::invalid(field, "is in the future"));
-        }
+/// The circumstances from fields named `c_context`, `c_date`, ….
+pub fn circumstances(form: &FormFields) -> CircumstancesInput {
+    CircumstancesInput {
+        context: form.text("c_context"),
+        date: form.text("c_date"),
+        place: form.text("c_place"),
+        countries_transited: vec![form.text("c_countries")],
+        news_date: form.text("c_news_date"),
+        news_place: form.text("c_news_place"),
+        news_source: form.text("c_news_source"),
+        narrative: form.text("c_narrative"),
     }
-    Ok(Circumstances {
-        context,
-        date,
-        place: optional_text(form, "c_", "place", 200)?,
-        countries_transited: countries(form, "c_", "countries")?,
-        last_news: LastNews {
-            date: news_date,
-            place: optional_text(form, "c_", "news_place", 200)?,
-            source: optional_text(form, "c_", "news_source", 200)?,
-        },
-        narrative: match form.text("c_narrative").as_str() {
-            "" => None,
-            text => Some(Text::parse("c_narrative", text, 4000, true).map_err(prefixed(""))?),
-        },
-    })
+}
+
+/// The new request form: enquirer (`e_`), one sought person (`s_`), the
+/// circumstances (`c_`) and the consents ticked.
+pub fn open_request(form: &FormFields) -> OpenRequest {
+    OpenRequest {
+        enquirer: person(form, "e_"),
+        sought: vec![SoughtInput {
+            relationship: form.text("s_relationship"),
+            person: person(form, "s_"),
+        }],
+        circumstances: circumstances(form),
+        enquirer_consent_method: form
+            .get("e_tracing_consent")
+            .map(|_| form.text("e_consent_method")),
+        vital_interest: form.get("s_vital_interest").is_some(),
+    }
+}
+
+pub fn add_sought(form: &FormFields) -> AddSought {
+    AddSought {
+        relationship: form.text("s_relationship"),
+        person: person(form, "s_"),
+        vital_interest: form.get("s_vital_interest").is_some(),
+    }
+}
+
+pub fn registration(form: &FormFields) -> Registration {
+    Registration {
+        kind: form.text("kind"),
+        person: person(form, "p_"),
+        consent_method: form
+            .get("p_tracing_consent")
+            .map(|_| form.text("p_consent_method")),
+    }
 }
 
 /// A consent entry from `purpose`, `basis` (`self`, `guardian`,
 /// `vital_interest`, `public_interest`), `method`, `countries`, `note`.
-pub fn consent(form: &FormFields) -> Result<NewConsent, WebError> {
-    let purpose = ConsentPurpose::parse(&form.text("purpose")).map_err(prefixed(""))?;
-    let method = || -> Result<ConsentMethod, WebError> {
-        ConsentMethod::parse(&form.text("method")).map_err(prefixed(""))
-    };
-    let basis = match form.text("basis").as_str() {
-        "self" => ConsentBasis::Consent {
-            given_by: ConsentGiver::Person,
-            method: method()?,
-        },
-        "guardian" => ConsentBasis::Consent {
-            given_by: ConsentGiver::Guardian,
-            method: method()?,
-        },
-        other => ConsentBasis::Lawful(
-            LawfulBasis::parse(other).map_err(|err| WebError::invalid("basis", err.message))?,
-        ),
-    };
-    Ok(NewConsent {
-        purpose,
-        basis,
-        scope: SharingScope {
-            organisations: Vec::new(),
-            countries: countries(form, "", "countries")?,
-        },
-        note: optional_text(form, "", "note", 500)?,
-    })
+pub fn consent(form: &FormFields) -> ConsentInput {
+    ConsentInput {
+        purpose: form.text("purpose"),
+        basis: form.text("basis"),
+        method: form.text("method"),
+        countries: vec![form.text("countries")],
+        note: form.text("note"),
+    }
+}
+
+pub fn change_status(form: &FormFields, version: i64) -> ChangeStatus {
+    ChangeStatus {
+        version,
+        status: form.text("status"),
+        closure_reason: form.text("closure_reason"),
+        note: form.text("note"),
+    }
+}
+
+/// The transfer form; the receiving organisation is the `to_org` field.
+pub fn transfer(form: &FormFields) -> TransferInput {
+    TransferInput {
+        to_organisation: form.text("to_org"),
+        circumstances: form.get("circumstances").is_some(),
+        sought: form.all("sought"),
+        enquirer_names: form.get("enquirer_names").is_some(),
+        enquirer_contact: form.get("enquirer_contact").is_some(),
+        note: form.get("note").unwrap_or_default().to_owned(),
+    }
+}
+
+/// The request list's filters sent in a form (the export form repeats them).
+pub fn request_query(form: &FormFields) -> RequestQuery {
+    RequestQuery {
+        status: form.text("status"),
+        nationality: form.text("nationality"),
+        from: form.text("from"),
+        to: form.text("to"),
+        q: form.text("q"),
+        name: form.text("name"),
+        page: None,
+    }
 }
 
 /// The form's version field, for optimistic concurrency.
-pub fn version(form: &FormFields) -> Result<i64, WebError> {
+pub fn version(form: &FormFields) -> WebResult<i64> {
     form.text("version")
         .parse()
         .map_err(|_| WebError::invalid("version", "the form is incomplete; reload the page"))
+}
+
+/// The label of the field an error names, with the person it belongs to:
+/// `sought[0].person.birth_date` → "Sought person · Date of birth".
+/// `subject` (a translation key) is the person of a form about one person
+/// (`person.…`, `relationship`), if the label should say so.
+pub fn field_label(page: &Page, field: &str, subject: Option<&str>) -> String {
+    let (who, rest) = if let Some(rest) = field.strip_prefix("enquirer.") {
+        (Some("enquirer"), rest)
+    } else if field == "enquirer_consent_method" {
+        (Some("enquirer"), "consent_method")
+    } else if let Some(rest) = field.strip_prefix("sought[") {
+        let rest = rest.split_once("].").map_or(rest, |(_, rest)| rest);
+        (
+            Some("sought-person"),
+            rest.strip_prefix("person.").unwrap_or(rest),
+        )
+    } else if let Some(rest) = field.strip_prefix("circumstances.") {
+        (Some("circumstances"), rest)
+    } else if let Some(rest) = field.strip_prefix("person.") {
+        (subject, rest)
+    } else if field == "relationship" {
+        (subject, field)
+    } else {
+        (None, field)
+    };
+    // `names[1].kind` → `names.kind`: the label is the same for every row.
+    let mut base = String::new();
+    let mut in_index = false;
+    for c in rest.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => base.push(c),
+            _ => {}
+        }
+    }
+    let key = match base.as_str() {
+        "names" => "name".to_owned(),
+        "names.kind" => "name-kind".to_owned(),
+        "distinguishing_marks" => "marks".to_owned(),
+        "countries_transited" => "countries".to_owned(),
+        other => other.replace(['_', '.'], "-"),
+    };
+    let label = page.t(&format!("field-{key}"));
+    match who {
+        Some(who) => format!("{} · {label}", page.t(who)),
+        None => label,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn json_paths_read_as_the_form_labels() {
+        let page = Page {
+            lang: Lang::En,
+            csrf: String::new(),
+            here: "/".to_owned(),
+            user: None,
+            nav: Vec::new(),
+        };
+        for (field, subject, label) in [
+            ("enquirer.names[0]", None, "Enquirer · Name"),
+            ("enquirer.names[1].kind", None, "Enquirer · Kind of name"),
+            (
+                "sought[0].person.birth_date",
+                None,
+                "Sought person · Date of birth",
+            ),
+            (
+                "sought[2].relationship",
+                None,
+                "Sought person · Relationship to the enquirer",
+            ),
+            (
+                "circumstances.countries_transited",
+                None,
+                "Circumstances of separation · Countries transited",
+            ),
+            ("person.distinguishing_marks", None, "Distinguishing marks"),
+            (
+                "person.age",
+                Some("sought-person"),
+                "Sought person · Estimated age",
+            ),
+            (
+                "enquirer_consent_method",
+                None,
+                "Enquirer · How consent was given",
+            ),
+            ("version", None, "Version"),
+        ] {
+            assert_eq!(field_label(&page, field, subject), label, "{field}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use retrace_app::Actor;
 use retrace_domain::{OrgId, RoleSet, UserId};
 use retrace_store::{AuditContext, Membership, OrgScope, StoreError, UserAccount};
 use std::sync::Arc;
@@ -224,6 +225,11 @@ impl Member {
 
     pub fn id(&self) -> UserId {
         self.user.id
+    }
+
+    /// The member as the use cases of `retrace-app` know them.
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.id(), self.org, self.roles.clone())
     }
 
     /// Who is acting and why, for the audit entry of a read or a change.

@@ -7,7 +7,9 @@
 //! Handlers state what they need through extractors (`Member`, `Operator`,
 //! `Page`), and every error goes through one enum rendered as an HTML page
 //! or, under `/api/`, as JSON `{code, message}`; internal causes are logged,
-//! never shown. This is the only crate that knows HTTP.
+//! never shown. This is the only crate that knows HTTP; what an action
+//! does and who may do it is decided by `retrace-app`, which both the
+//! pages and the JSON API call.
 
 mod auth;
 mod config;
@@ -16,10 +18,9 @@ mod error;
 mod extract;
 mod form_values;
 mod forms;
-pub mod gallery;
+mod gallery;
 mod i18n;
 mod identity;
-mod matching;
 mod metrics;
 mod openapi;
 mod page;
@@ -30,10 +31,8 @@ mod security;
 mod state;
 mod templates;
 
-pub use auth::password::{PasswordHashError, hash_password, verify_password};
 pub use auth::totp::current_code as totp_code;
 pub use config::WebConfig;
-pub use matching::{MatchingService, RecomputeSummary};
 pub use routes::router;
 pub use secrets::SecretKey;
 pub use state::AppState;

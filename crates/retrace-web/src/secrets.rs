@@ -110,13 +110,6 @@ impl Sealer {
     }
 }
 
-/// A random URL-safe token of `bytes` random bytes.
-pub fn random_token(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    rand::thread_rng().fill_bytes(&mut buffer);
-    BASE64URL_NOPAD.encode(&buffer)
-}
-
 /// SHA-256 in hex: how session and API token secrets are stored.
 pub fn sha256_hex(value: &str) -> String {
     use sha2::Digest;

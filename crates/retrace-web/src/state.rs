@@ -1,8 +1,8 @@
 use crate::WebConfig;
-use crate::matching::MatchingService;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
 use crate::secrets::Sealer;
+use retrace_app::{App, AppResult};
 use retrace_domain::Clock;
 use retrace_store::Store;
 use std::sync::Arc;
@@ -12,20 +12,21 @@ use std::sync::Arc;
 pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
+    /// The same store and clock as the use cases', for the reads the pages
+    /// make themselves.
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    /// The use cases, with the matching index and the gallery's media.
+    pub app: App,
     pub config: WebConfig,
     pub sealer: Sealer,
     pub sign_in_limiter: RateLimiter,
     pub metrics: Metrics,
-    pub matching: MatchingService,
-    pub gallery: GalleryState,
+    pub gallery: GalleryLimits,
 }
 
-/// Trace the Face: media files, the public page cache and per-client limits.
-pub struct GalleryState {
-    pub media: crate::gallery::MediaStore,
-    pub cache: crate::gallery::cache::GalleryCache,
+/// Trace the Face: per-client limits of the public side.
+pub struct GalleryLimits {
     pub page_limiter: RateLimiter,
     pub image_limiter: RateLimiter,
     pub report_limiter: RateLimiter,
@@ -36,10 +37,7 @@ impl AppState {
         let sealer = Sealer::new(&config.secret_key);
         let sign_in_limiter =
             RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
-        let year = clock.now().to_offset_date_time().year();
-        let gallery = GalleryState {
-            media: crate::gallery::MediaStore::new(config.media_dir.clone()),
-            cache: crate::gallery::cache::GalleryCache::default(),
+        let gallery = GalleryLimits {
             page_limiter: RateLimiter::new(config.gallery_pages_per_client, config.gallery_window),
             image_limiter: RateLimiter::new(
                 config.gallery_images_per_client,
@@ -51,8 +49,8 @@ impl AppState {
             ),
         };
         Self(Arc::new(Inner {
+            app: App::new(store.clone(), clock.clone(), config.media_dir.clone()),
             gallery,
-            matching: MatchingService::new(year),
             store,
             clock,
             config,
@@ -61,28 +59,17 @@ impl AppState {
             metrics: Metrics::default(),
         }))
     }
-}
 
-impl AppState {
     /// Builds the matching index from every stored person. Called once at
     /// start, before serving.
-    pub async fn load_matching(&self) -> retrace_store::StoreResult<usize> {
-        self.matching.load(self.store.as_ref()).await
+    pub async fn load_matching(&self) -> AppResult<usize> {
+        self.app.load_matching().await
     }
 
     /// Removes media files that no gallery entry owns (left by a crash
     /// between a takedown and the deletion of its files). Called at start.
-    pub async fn sweep_gallery_media(&self) -> Result<usize, String> {
-        let keep = self
-            .store
-            .all_media_tokens()
-            .await
-            .map_err(|err| err.to_string())?;
-        self.gallery
-            .media
-            .sweep(&keep)
-            .await
-            .map_err(|err| err.to_string())
+    pub async fn sweep_gallery_media(&self) -> AppResult<usize> {
+        self.app.sweep_gallery_media().await
     }
 }
 

@@ -1,6 +1,5 @@
 //! Passwords, second factor, and the lockout rule.
 
-pub mod password;
 pub mod totp;
 
 use retrace_domain::Timestamp;

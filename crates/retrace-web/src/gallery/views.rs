@@ -65,7 +65,6 @@ pub struct GalleryEntryPage<'a> {
 #[template(path = "gallery_thanks.html")]
 pub struct GalleryThanks<'a> {
     pub page: &'a Page,
-    pub reference: String,
 }
 
 #[derive(Template)]

@@ -2,17 +2,18 @@
 
 use super::session::{audit_for, set_session_cookie, start_session};
 use crate::AppState;
-use crate::auth::password::{hash_password, verify_password};
 use crate::auth::totp;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId};
 use crate::identity::{PasswordVerified, SignedIn, requires_second_factor};
 use crate::page::Page;
-use crate::secrets::{random_token, sha256_hex};
+use crate::secrets::sha256_hex;
 use crate::templates::{self, TokenRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::password::{hash_password, verify_password};
+use retrace_app::random_token;
 use retrace_domain::{ApiTokenId, AuditAction, NewPassword, PasswordError};
 use retrace_store::UserAccount;
 

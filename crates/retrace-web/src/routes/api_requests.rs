@@ -1,283 +1,33 @@
 //! The JSON API for tracing: requests, persons, candidates, reviews,
 //! releases and messages. The same rules as the pages: scoped to the
 //! token's organisation, audited reads, and the other side's details only
-//! once released.
+//! once released. Every change is a use case of `retrace-app`, fed the
+//! body deserialised straight into its input type.
 
 use super::candidates::{Side, contact_of, side_of};
-use super::requests::{self, ListQuery};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::extract::{Caseworker, FormFields, JsonBody, PathId, QueryParams, Reader};
-use crate::forms;
-use crate::forms::today;
+use crate::extract::{Caseworker, JsonBody, PathId, QueryParams, Reader};
 use crate::identity::Member;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use retrace_domain::{
-    CandidateId, CandidateStatus, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose,
-    MessageDirection, NewConsent, PersonId, Relationship, RequestId, SharingScope, Text,
-};
+use retrace_app::candidates::{self as app_candidates, NewMessage, Review};
+use retrace_app::persons::{self as app_persons, Registration};
+use retrace_app::requests::{self as app_requests, OpenRequest, RequestQuery};
+use retrace_domain::{CandidateId, PersonId, RequestId, Text};
 use retrace_store::{
-    CandidateView, FamilyMessage, NewRequest, PersonRole, ReleasedPerson, StoredPerson,
-    TracingRequest,
+    CandidateView, FamilyMessage, PersonRole, ReleasedPerson, StoredPerson, TracingRequest,
 };
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
-
-/// A person in JSON, turned into the form fields the page parser reads, so
-/// both interfaces validate identically.
-fn person_fields(prefix: &str, value: &Value, pairs: &mut Vec<(String, String)>) -> WebResult<()> {
-    let Some(object) = value.as_object() else {
-        return Err(WebError::invalid(path_of(prefix, ""), "must be an object"));
-    };
-    let names = object
-        .get("names")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if names.len() > forms::MAX_NAMES {
-        return Err(WebError::invalid(
-            path_of(prefix, "names"),
-            "at most 20 names",
-        ));
-    }
-    for (index, name) in names.iter().enumerate() {
-        let row = index + 1;
-        let (full, kind) = match name {
-            Value::String(full) => (full.clone(), String::new()),
-            Value::Object(map) => (string(map, "full"), string(map, "kind")),
-            _ => {
-                return Err(WebError::invalid(
-                    format!("{}[{index}]", path_of(prefix, "names")),
-                    "must be a string or an object",
-                ));
-            }
-        };
-        pairs.push((format!("{prefix}name_{row}"), full));
-        pairs.push((format!("{prefix}name_kind_{row}"), kind));
-    }
-    for key in [
-        "sex",
-        "birth_date",
-        "age_on",
-        "birth_place",
-        "father_name",
-        "mother_name",
-        "last_known_place",
-        "contact",
-    ] {
-        pairs.push((format!("{prefix}{key}"), string(object, key)));
-    }
-    pairs.push((
-        format!("{prefix}marks"),
-        string(object, "distinguishing_marks"),
-    ));
-    if let Some(age) = object.get("age").filter(|v| !v.is_null()) {
-        pairs.push((format!("{prefix}age"), age.to_string()));
-    }
-    for key in ["nationalities", "languages"] {
-        let list: Vec<String> = object
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        pairs.push((format!("{prefix}{key}"), list.join(",")));
-    }
-    for flag in ["minor", "unaccompanied", "at_risk"] {
-        if object.get(flag).and_then(Value::as_bool) == Some(true) {
-            pairs.push((format!("{prefix}{flag}"), "on".to_owned()));
-        }
-    }
-    Ok(())
-}
-
-fn string(map: &Map<String, Value>, key: &str) -> String {
-    match map.get(key) {
-        Some(Value::String(text)) => text.clone(),
-        Some(Value::Number(number)) => number.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn path_of(prefix: &str, rest: &str) -> String {
-    let base = match prefix {
-        "e_" => "enquirer".to_owned(),
-        "s_" => "sought[0].person".to_owned(),
-        "c_" => "circumstances".to_owned(),
-        _ => "person".to_owned(),
-    };
-    if rest.is_empty() {
-        base
-    } else {
-        format!("{base}.{rest}")
-    }
-}
-
-/// Form field names in errors become JSON paths: `e_name_2` → `enquirer.names[1]`.
-fn json_error(error: WebError) -> WebError {
-    match error {
-        WebError::Invalid { field, message } => {
-            let (prefix, rest) = match field.get(..2) {
-                Some(p @ ("e_" | "s_" | "c_" | "p_")) => (p, &field[2..]),
-                _ => return WebError::Invalid { field, message },
-            };
-            let rest = match rest.strip_prefix("name_") {
-                Some(n) if n.chars().all(|c| c.is_ascii_digit()) => {
-                    format!(
-                        "names[{}]",
-                        n.parse::<usize>().unwrap_or(1).saturating_sub(1)
-                    )
-                }
-                _ => rest.to_owned(),
-            };
-            WebError::Invalid {
-                field: path_of(prefix, &rest),
-                message,
-            }
-        }
-        other => other,
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewRequestBody {
-    enquirer: Value,
-    sought: Vec<SoughtBody>,
-    circumstances: Value,
-    /// How the enquirer's consent to tracing was given, if it was.
-    #[serde(default)]
-    enquirer_consent_method: Option<String>,
-    /// Trace the sought persons in their vital interest.
-    #[serde(default)]
-    vital_interest: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SoughtBody {
-    relationship: String,
-    person: Value,
-}
+use serde_json::{Value, json};
 
 pub async fn create_request(
     State(state): State<AppState>,
     member: Caseworker,
-    JsonBody(body): JsonBody<NewRequestBody>,
+    JsonBody(input): JsonBody<OpenRequest>,
 ) -> WebResult<Response> {
-    let today = today(state.clock.now());
-    let mut pairs = Vec::new();
-    person_fields("e_", &body.enquirer, &mut pairs)?;
-    let enquirer =
-        forms::person(&FormFields::from_pairs(pairs), "e_", today, true).map_err(json_error)?;
-    if body.sought.is_empty() {
-        return Err(WebError::invalid(
-            "sought",
-            "at least one sought person is required",
-        ));
-    }
-    let mut sought = Vec::new();
-    for (index, entry) in body.sought.iter().enumerate() {
-        let relationship = Relationship::parse(&entry.relationship)
-            .map_err(|e| WebError::invalid(format!("sought[{index}].relationship"), e.message))?;
-        let mut pairs = Vec::new();
-        person_fields("s_", &entry.person, &mut pairs)?;
-        let details =
-            forms::person(&FormFields::from_pairs(pairs), "s_", today, false).map_err(|error| {
-                match json_error(error) {
-                    WebError::Invalid { field, message } => WebError::Invalid {
-                        field: field.replace("sought[0]", &format!("sought[{index}]")),
-                        message,
-                    },
-                    other => other,
-                }
-            })?;
-        sought.push((relationship, details));
-    }
-    let Some(c) = body.circumstances.as_object() else {
-        return Err(WebError::invalid("circumstances", "must be an object"));
-    };
-    let mut pairs = Vec::new();
-    for key in [
-        "context",
-        "date",
-        "place",
-        "news_date",
-        "news_place",
-        "news_source",
-        "narrative",
-    ] {
-        pairs.push((format!("c_{key}"), string(c, key)));
-    }
-    let countries: Vec<String> = c
-        .get("countries_transited")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    pairs.push(("c_countries".to_owned(), countries.join(",")));
-    let circumstances =
-        forms::circumstances(&FormFields::from_pairs(pairs), today).map_err(json_error)?;
-    let enquirer_consent = match &body.enquirer_consent_method {
-        None => None,
-        Some(method) => Some(NewConsent {
-            purpose: ConsentPurpose::Tracing,
-            basis: ConsentBasis::Consent {
-                given_by: ConsentGiver::Person,
-                method: ConsentMethod::parse(method)
-                    .map_err(|e| WebError::invalid("enquirer_consent_method", e.message))?,
-            },
-            scope: SharingScope::default(),
-            note: None,
-        }),
-    };
-    let audit = member.audit(&state, "tracing request");
-    let scope = member.scope();
-    let request = state
-        .store
-        .create_request(
-            &audit,
-            &scope,
-            &NewRequest {
-                enquirer,
-                sought,
-                circumstances,
-            },
-        )
-        .await?;
-    if let Some(consent) = enquirer_consent {
-        state
-            .store
-            .record_consent(&audit, &scope, request.enquirer.id, &consent)
-            .await?;
-    }
-    if body.vital_interest {
-        for person in &request.sought {
-            state
-                .store
-                .record_consent(
-                    &audit,
-                    &scope,
-                    person.id,
-                    &requests::vital_interest_consent(),
-                )
-                .await?;
-        }
-    }
-    requests::reindex_request(&state, &request).await?;
+    let request = app_requests::open_request(&state.app, &member.actor(), input).await?;
     Ok((StatusCode::CREATED, Json(request_json(&request))).into_response())
 }
 
@@ -318,9 +68,9 @@ fn request_json(request: &TracingRequest) -> Value {
 pub async fn list_requests(
     State(state): State<AppState>,
     member: Reader,
-    QueryParams(query): QueryParams<ListQuery>,
+    QueryParams(query): QueryParams<RequestQuery>,
 ) -> WebResult<Json<Value>> {
-    let filter = requests::build_filter(&state, &member, &query)?;
+    let filter = app_requests::request_filter(&state.app, &member.actor(), &query)?;
     let (rows, total) = state
         .store
         .list_requests(
@@ -472,38 +222,13 @@ pub async fn get_candidate(
     Ok(Json(value))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewBody {
-    status: String,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 pub async fn review_candidate(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
-    JsonBody(body): JsonBody<ReviewBody>,
+    JsonBody(input): JsonBody<Review>,
 ) -> WebResult<Json<Value>> {
-    let status = CandidateStatus::parse(&body.status)?;
-    let reason = Text::optional("reason", body.reason.as_deref().unwrap_or_default(), 500)?;
-    if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(WebError::invalid(
-            "reason",
-            "say why the candidate is rejected",
-        ));
-    }
-    let view = state
-        .store
-        .review_candidate(
-            &member.audit(&state, "candidate review"),
-            &member.scope(),
-            id,
-            status,
-            reason.as_ref(),
-        )
-        .await?;
+    let view = app_candidates::review_candidate(&state.app, &member.actor(), id, input).await?;
     Ok(Json(candidate_json(&state, &member, &view).await?))
 }
 
@@ -512,27 +237,11 @@ pub async fn release_candidate(
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
 ) -> WebResult<Json<Value>> {
-    let (view, outcome) = state
-        .store
-        .approve_release(
-            &member.audit(&state, "release under consent"),
-            &member.scope(),
-            id,
-        )
-        .await?;
-    let outcome = match outcome {
-        retrace_store::ReleaseOutcome::Released => "released",
-        retrace_store::ReleaseOutcome::AwaitingSecondApproval => "awaiting_second_approval",
-        retrace_store::ReleaseOutcome::Refused(refusal) => {
-            return Err(WebError::Conflict {
-                field: "release".to_owned(),
-                message: refusal.message().to_owned(),
-            });
-        }
-    };
+    let (view, progress) =
+        app_candidates::release_candidate(&state.app, &member.actor(), id).await?;
     let mut value = candidate_json(&state, &member, &view).await?;
     if let Some(object) = value.as_object_mut() {
-        object.insert("outcome".to_owned(), json!(outcome));
+        object.insert("outcome".to_owned(), json!(progress.as_str()));
     }
     Ok(Json(value))
 }
@@ -566,58 +275,14 @@ pub async fn list_messages(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MessageBody {
-    direction: String,
-    body: String,
-}
-
 pub async fn create_message(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
-    JsonBody(body): JsonBody<MessageBody>,
+    JsonBody(input): JsonBody<NewMessage>,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let candidate = state
-        .store
-        .candidate(&scope, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if candidate.sought_review.status != CandidateStatus::Confirmed
-        || candidate.other_review.status != CandidateStatus::Confirmed
-    {
-        return Err(WebError::Conflict {
-            field: "message".to_owned(),
-            message: "family messages are relayed once both organisations have confirmed the match"
-                .to_owned(),
-        });
-    }
-    let direction = MessageDirection::parse(&body.direction)?;
-    let text = Text::parse("body", &body.body, 2000, true)?;
-    let message = state
-        .store
-        .create_message(
-            &member.audit(&state, "family message"),
-            &scope,
-            id,
-            direction,
-            &text,
-        )
-        .await?;
+    let message = app_candidates::send_message(&state.app, &member.actor(), id, input).await?;
     Ok((StatusCode::CREATED, Json(message_json(&message))).into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegistrationBody {
-    /// `safe` or `looking_for_family`.
-    kind: String,
-    person: Value,
-    /// How the person's consent to tracing was given, if it was.
-    #[serde(default)]
-    consent_method: Option<String>,
 }
 
 pub async fn list_registrations(
@@ -636,51 +301,8 @@ pub async fn list_registrations(
 pub async fn create_registration(
     State(state): State<AppState>,
     member: Caseworker,
-    JsonBody(body): JsonBody<RegistrationBody>,
+    JsonBody(input): JsonBody<Registration>,
 ) -> WebResult<Response> {
-    let kind = retrace_domain::RegistrationKind::parse(&body.kind)
-        .map_err(|e| WebError::invalid("kind", e.message))?;
-    let mut pairs = Vec::new();
-    person_fields("p_", &body.person, &mut pairs)?;
-    let details = forms::person(
-        &FormFields::from_pairs(pairs),
-        "p_",
-        today(state.clock.now()),
-        true,
-    )
-    .map_err(json_error)?;
-    let consent = match &body.consent_method {
-        None => None,
-        Some(method) => Some(NewConsent {
-            purpose: ConsentPurpose::Tracing,
-            basis: ConsentBasis::Consent {
-                given_by: if details.flags.minor {
-                    ConsentGiver::Guardian
-                } else {
-                    ConsentGiver::Person
-                },
-                method: ConsentMethod::parse(method)
-                    .map_err(|e| WebError::invalid("consent_method", e.message))?,
-            },
-            scope: SharingScope::default(),
-            note: None,
-        }),
-    };
-    let audit = member.audit(&state, "registration");
-    let scope = member.scope();
-    let person = state
-        .store
-        .create_registration(&audit, &scope, kind, &details)
-        .await?;
-    if let Some(consent) = consent {
-        state
-            .store
-            .record_consent(&audit, &scope, person.id, &consent)
-            .await?;
-    }
-    state
-        .matching
-        .person_changed(state.store.as_ref(), person.id, state.clock.now())
-        .await?;
+    let person = app_persons::register_person(&state.app, &member.actor(), input).await?;
     Ok((StatusCode::CREATED, Json(person_json(&person))).into_response())
 }

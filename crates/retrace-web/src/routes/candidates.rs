@@ -12,10 +12,9 @@ use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_domain::{
-    CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, OrgId, Role, Text,
-};
-use retrace_store::{CandidateView, ReleaseOutcome, ReleasedPerson, Store};
+use retrace_app::candidates::{self as app_candidates, NewMessage, Review};
+use retrace_domain::{CandidateId, MessageId, MessageStatus, OrgId, Role};
+use retrace_store::{CandidateView, ReleasedPerson, Store};
 
 /// Which side of a candidate the caller's organisation holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,24 +177,11 @@ pub async fn review(
     PathId(id): PathId<CandidateId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let status = CandidateStatus::parse(&form.text("status"))?;
-    let reason = Text::optional("reason", &form.text("reason"), 500)?;
-    if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(WebError::invalid(
-            "reason",
-            "say why the candidate is rejected",
-        ));
-    }
-    state
-        .store
-        .review_candidate(
-            &member.audit(&state, "candidate review"),
-            &member.scope(),
-            id,
-            status,
-            reason.as_ref(),
-        )
-        .await?;
+    let input = Review {
+        status: form.text("status"),
+        reason: Some(form.text("reason")),
+    };
+    app_candidates::review_candidate(&state.app, &member.actor(), id, input).await?;
     Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
 }
 
@@ -204,23 +190,8 @@ pub async fn release(
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
 ) -> WebResult<Response> {
-    let (_, outcome) = state
-        .store
-        .approve_release(
-            &member.audit(&state, "release under consent"),
-            &member.scope(),
-            id,
-        )
-        .await?;
-    match outcome {
-        ReleaseOutcome::Released | ReleaseOutcome::AwaitingSecondApproval => {
-            Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
-        }
-        ReleaseOutcome::Refused(refusal) => Err(WebError::Conflict {
-            field: "release".to_owned(),
-            message: refusal.message().to_owned(),
-        }),
-    }
+    app_candidates::release_candidate(&state.app, &member.actor(), id).await?;
+    Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
 }
 
 pub async fn create_message(
@@ -229,33 +200,11 @@ pub async fn create_message(
     PathId(id): PathId<CandidateId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let candidate = state
-        .store
-        .candidate(&scope, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let confirmed = candidate.sought_review.status == CandidateStatus::Confirmed
-        && candidate.other_review.status == CandidateStatus::Confirmed;
-    if !confirmed {
-        return Err(WebError::Conflict {
-            field: "message".to_owned(),
-            message: "family messages are relayed once both organisations have confirmed the match"
-                .to_owned(),
-        });
-    }
-    let direction = MessageDirection::parse(&form.text("direction"))?;
-    let body = Text::parse("body", &form.text("body"), 2000, true)?;
-    state
-        .store
-        .create_message(
-            &member.audit(&state, "family message"),
-            &scope,
-            id,
-            direction,
-            &body,
-        )
-        .await?;
+    let input = NewMessage {
+        direction: form.text("direction"),
+        body: form.text("body"),
+    };
+    app_candidates::send_message(&state.app, &member.actor(), id, input).await?;
     Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
 }
 
@@ -265,29 +214,13 @@ pub async fn advance_message(
     PathIds(id, message): PathIds<CandidateId, MessageId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let current = state
-        .store
-        .messages(&scope, id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == message)
-        .ok_or(WebError::NotFound)?;
-    let next = MessageStatus::parse(&form.text("status"))?;
-    if !current.status.may_become(next) {
-        return Err(WebError::invalid(
-            "status",
-            format!("a message cannot go from {} to {}", current.status, next),
-        ));
-    }
-    state
-        .store
-        .advance_message(
-            &member.audit(&state, "family message"),
-            &scope,
-            message,
-            next,
-        )
-        .await?;
+    app_candidates::advance_message(
+        &state.app,
+        &member.actor(),
+        id,
+        message,
+        &form.text("status"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
 }

@@ -12,7 +12,6 @@ use super::session::ClientIp;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, QueryParams};
-use crate::gallery::media::valid_token;
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::page::Page;
@@ -20,6 +19,7 @@ use crate::templates::{self, render};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::media::valid_token;
 use retrace_domain::{GalleryReference, Region, Relationship, Text, Timestamp};
 use retrace_store::{AuditContext, NewReport, PublicEntry};
 use serde::Deserialize;
@@ -75,8 +75,8 @@ pub async fn index(
         .unwrap_or(1)
         .clamp(1, 10_000);
     let all = state
-        .gallery
-        .cache
+        .app
+        .gallery_cache()
         .entries(state.store.as_ref(), now)
         .await?;
     let matching: Vec<&PublicEntry> = all
@@ -300,12 +300,9 @@ pub async fn thanks(
     Path(reference): Path<String>,
 ) -> WebResult<Response> {
     limit(&state.gallery.page_limiter, client, state.clock.now())?;
-    let entry = published(&state, &reference).await?;
-    Ok(render(&templates::GalleryThanks {
-        page: &page,
-        reference: entry.reference.to_string(),
-    })?
-    .into_response())
+    // Only a published entry's page thanks its visitors.
+    published(&state, &reference).await?;
+    Ok(render(&templates::GalleryThanks { page: &page })?.into_response())
 }
 
 // ---------------------------------------------------------------- images
@@ -321,8 +318,8 @@ pub async fn photo(
         return Err(WebError::NotFound);
     }
     let bytes = state
-        .gallery
-        .media
+        .app
+        .media()
         .read(token)
         .await
         .ok_or(WebError::NotFound)?;

@@ -7,54 +7,19 @@ use super::gallery::{jpeg, region_options, relationship_options};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
-use crate::gallery::process_upload;
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::identity::Member;
 use crate::page::Page;
-use crate::secrets::random_token;
 use crate::templates::{self, render};
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use rand::RngCore;
-use retrace_domain::{
-    EntryStatus, GalleryEntryId, GalleryReference, Region, Relationship, ReportId, ReportStatus,
-    RequestId,
-};
-use retrace_store::{
-    AuditContext, GalleryEntry, MediaTokens, NewGalleryEntry, OrgScope, PersonRole, StoreError,
-    TakedownTarget,
-};
+use retrace_app::AppError;
+use retrace_app::gallery::{self as app_gallery, Publication};
+use retrace_domain::{EntryStatus, GalleryEntryId, ReportId, ReportStatus, RequestId};
+use retrace_store::{GalleryEntry, PersonRole, StoreError};
 use serde::Deserialize;
-
-/// Takes entries down and removes their files and cached copies in the
-/// same operation. Used by the takedown button, by closing a request and
-/// by withdrawing a publication consent.
-pub async fn take_down(
-    state: &AppState,
-    audit: &AuditContext,
-    scope: &OrgScope,
-    target: TakedownTarget,
-) -> WebResult<usize> {
-    let gone = state.store.take_down_gallery(audit, scope, target).await?;
-    state.gallery.cache.clear();
-    for media in &gone.media {
-        state
-            .gallery
-            .media
-            .delete(&media.all())
-            .await
-            .map_err(WebError::internal)?;
-    }
-    Ok(gone.entries.len())
-}
-
-fn new_reference() -> Option<GalleryReference> {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    GalleryReference::from_random_bytes(&bytes)
-}
 
 async fn own_entry(
     state: &AppState,
@@ -202,81 +167,30 @@ pub async fn publish(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    let mut parsed = Vec::new();
-    for code in &relationships {
-        match Relationship::parse(code) {
-            Ok(r) if !parsed.contains(&r) => parsed.push(r),
-            Ok(_) => {}
-            Err(err) => return fail(err.to_string()),
+    let input = Publication {
+        request: request_id,
+        relationships: relationships.clone(),
+        region: region.clone(),
+        photo: photo.unwrap_or_default(),
+    };
+    match app_gallery::publish(&state.app, &member.actor(), input).await {
+        Ok(created) => Ok(Redirect::to(&format!("/staff/gallery/{}", created.id)).into_response()),
+        Err(AppError::Invalid { field, message }) => fail(format!("{field}: {message}")),
+        Err(AppError::Required {
+            field: "relationship",
+        }) => fail(page.t("gallery-choose-relationship")),
+        Err(AppError::Required { field: "photo" }) => fail(page.t("gallery-photo-required")),
+        Err(AppError::Store(StoreError::PublicationRefused(refusal))) => {
+            fail(refusal.message().to_owned())
         }
+        Err(AppError::Store(StoreError::Conflict { field: "request" })) => {
+            fail(page.t("gallery-already-published"))
+        }
+        Err(AppError::Store(StoreError::Conflict { field: "status" })) => {
+            fail(page.t("gallery-request-closed"))
+        }
+        Err(other) => Err(other.into()),
     }
-    if parsed.is_empty() {
-        return fail(page.t("gallery-choose-relationship"));
-    }
-    let region_value = if region.is_empty() {
-        None
-    } else {
-        match Region::parse(&region) {
-            Ok(r) => Some(r),
-            Err(err) => return fail(err.to_string()),
-        }
-    };
-    let Some(photo) = photo.filter(|p| !p.is_empty()) else {
-        return fail(page.t("gallery-photo-required"));
-    };
-    let processed = match tokio::task::spawn_blocking(move || process_upload(&photo)).await {
-        Ok(Ok(processed)) => processed,
-        Ok(Err(err)) => return fail(format!("photo: {err}")),
-        Err(err) => return Err(WebError::internal(err)),
-    };
-    let media = MediaTokens {
-        photo: random_token(32),
-        thumbnail: random_token(32),
-    };
-    state
-        .gallery
-        .media
-        .write(&media.photo, &processed.photo)
-        .await
-        .map_err(WebError::internal)?;
-    state
-        .gallery
-        .media
-        .write(&media.thumbnail, &processed.thumbnail)
-        .await
-        .map_err(WebError::internal)?;
-    let reference = new_reference().ok_or_else(|| WebError::internal("no random reference"))?;
-    let created = state
-        .store
-        .create_gallery_entry(
-            &member.audit(&state, "gallery publication"),
-            &member.scope(),
-            &NewGalleryEntry {
-                request: request_id,
-                reference,
-                relationships: parsed,
-                region: region_value,
-                media: media.clone(),
-            },
-        )
-        .await;
-    let created = match created {
-        Ok(created) => created,
-        Err(err) => {
-            // Nothing half-written: the files go with the refused entry.
-            let _ = state.gallery.media.delete(&media.all()).await;
-            return match err {
-                StoreError::PublicationRefused(refusal) => fail(refusal.message().to_owned()),
-                StoreError::Conflict { field: "request" } => {
-                    fail(page.t("gallery-already-published"))
-                }
-                StoreError::Conflict { field: "status" } => fail(page.t("gallery-request-closed")),
-                other => Err(other.into()),
-            };
-        }
-    };
-    state.gallery.cache.clear();
-    Ok(Redirect::to(&format!("/staff/gallery/{}", created.id)).into_response())
 }
 
 // ---------------------------------------------------------------- one entry
@@ -324,8 +238,8 @@ pub async fn staff_photo(
         _ => return Err(WebError::NotFound),
     };
     let bytes = state
-        .gallery
-        .media
+        .app
+        .media()
         .read(token)
         .await
         .ok_or(WebError::NotFound)?;
@@ -337,15 +251,7 @@ pub async fn approve(
     member: Caseworker,
     PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    state
-        .store
-        .approve_gallery_entry(
-            &member.audit(&state, "gallery approval"),
-            &member.scope(),
-            id,
-        )
-        .await?;
-    state.gallery.cache.clear();
+    app_gallery::approve_entry(&state.app, &member.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/gallery/{id}")).into_response())
 }
 
@@ -354,13 +260,7 @@ pub async fn take_down_entry(
     member: Caseworker,
     PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    take_down(
-        &state,
-        &member.audit(&state, "gallery takedown"),
-        &member.scope(),
-        TakedownTarget::Entry(id),
-    )
-    .await?;
+    app_gallery::take_down_entry(&state.app, &member.actor(), id).await?;
     Ok(Redirect::to("/staff/gallery").into_response())
 }
 
@@ -424,8 +324,8 @@ pub async fn poster_pdf(
     let langs = poster_languages(&query, page.lang);
     let poster = crate::gallery::poster::Poster::of(&state, &entry, &langs)?;
     let photo = state
-        .gallery
-        .media
+        .app
+        .media()
         .read(&entry.media.photo)
         .await
         .ok_or(WebError::NotFound)?;

@@ -160,7 +160,7 @@ fn gallery_routes() -> Router<AppState> {
             get(gallery_staff::list)
                 .post(gallery_staff::publish)
                 .layer(DefaultBodyLimit::max(
-                    crate::gallery::photo::MAX_UPLOAD_BYTES + 64 * 1024,
+                    retrace_app::photo::MAX_UPLOAD_BYTES + 64 * 1024,
                 )),
         )
         .route("/staff/gallery/new", get(gallery_staff::new_form))

@@ -1,7 +1,6 @@
 //! Organisation administration: accounts of the organisation and its audit log.
 
 use crate::AppState;
-use crate::auth::password::hash_password;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, OrgAdmin, PathId, QueryParams};
 use crate::identity::Member;
@@ -119,9 +118,9 @@ pub fn parse_new_user(
 
 /// A random first password, shown once to the administrator who hands it over.
 pub fn issue_password() -> WebResult<(String, String)> {
-    let password = crate::secrets::random_token(15);
+    let password = retrace_app::random_token(15);
     let parsed = NewPassword::parse(&password).map_err(WebError::internal)?;
-    let hash = hash_password(&parsed).map_err(WebError::internal)?;
+    let hash = retrace_app::password::hash_password(&parsed).map_err(WebError::internal)?;
     Ok((password, hash))
 }
 

@@ -1,53 +1,32 @@
 //! Restoring Family Links pages: tracing requests, persons, consent,
 //! registrations. Caseworkers write; viewers read. Every read of personal
-//! data goes through a store method that audits it.
+//! data goes through a store method that audits it; every change is a use
+//! case of `retrace-app`, fed the form read into its input type.
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader};
 use crate::form_values::FormValues;
-use crate::forms::{self, STATUS_CODES, today};
-use crate::identity::Member;
+use crate::forms;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_domain::{
-    ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, ConsentRecord, LawfulBasis,
-    NewConsent, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Role,
-    SharingScope, Text, Timestamp,
-};
-use retrace_store::{NewRequest, PersonRole, RequestFilter, StoredPerson, TracingRequest};
-use serde::Deserialize;
+use retrace_app::persons::{self as app_persons};
+use retrace_app::requests::{self as app_requests, PAGE_SIZE, RequestQuery};
+use retrace_domain::{ConsentId, PersonId, RequestId, RequestStatus, Role, Text};
+use retrace_store::{PersonRole, StoredPerson, TracingRequest};
 use std::collections::BTreeMap;
 
-pub const PAGE_SIZE: u32 = 50;
-
-/// The translated form error, naming the field by its label.
-fn form_error(page: &Page, error: &WebError) -> Option<String> {
+/// The translated form error, naming the field by its label; `subject`
+/// is the person a one-person form is about (see `forms::field_label`).
+fn form_error(page: &Page, error: &WebError, subject: Option<&str>) -> Option<String> {
     match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-            Some(format!("{}: {message}", field_label(page, field)))
-        }
+        WebError::Invalid { field, message } | WebError::Conflict { field, message } => Some(
+            format!("{}: {message}", forms::field_label(page, field, subject)),
+        ),
         _ => None,
-    }
-}
-
-/// `e_name_1` → the label of "name" with the person it belongs to.
-fn field_label(page: &Page, field: &str) -> String {
-    let (who, rest) = match field.split_once('_') {
-        Some(("e", rest)) => (Some(page.t("enquirer")), rest),
-        Some(("s", rest)) => (Some(page.t("sought-person")), rest),
-        Some(("p", rest)) => (None, rest),
-        Some(("c", rest)) => (Some(page.t("circumstances")), rest),
-        _ => (None, field),
-    };
-    let base = rest.trim_end_matches(|c: char| c == '_' || c.is_ascii_digit());
-    let label = page.t(&format!("field-{}", base.replace('_', "-")));
-    match who {
-        Some(who) => format!("{who} · {label}"),
-        None => label,
     }
 }
 
@@ -55,9 +34,10 @@ fn field_label(page: &Page, field: &str) -> String {
 fn invalid_or<T>(
     page: &Page,
     error: WebError,
+    subject: Option<&str>,
     render_form: impl FnOnce(Option<String>) -> WebResult<T>,
 ) -> WebResult<T> {
-    match form_error(page, &error) {
+    match form_error(page, &error, subject) {
         Some(message) => render_form(Some(message)),
         None => Err(error),
     }
@@ -69,46 +49,13 @@ fn unprocessable(html: axum::response::Html<String>) -> Response {
 
 // ---------------------------------------------------------------- list
 
-#[derive(Debug, Default, Clone, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    nationality: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    page: Option<u32>,
-}
-
-impl ListQuery {
-    /// The same filters sent in a form (the export form repeats them).
-    pub fn from_form(form: &FormFields) -> Self {
-        Self {
-            status: form.text("status"),
-            nationality: form.text("nationality"),
-            from: form.text("from"),
-            to: form.text("to"),
-            q: form.text("q"),
-            name: form.text("name"),
-            page: None,
-        }
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
     member: Reader,
-    QueryParams(query): QueryParams<ListQuery>,
+    QueryParams(query): QueryParams<RequestQuery>,
 ) -> WebResult<Response> {
-    let filter = build_filter(&state, &member, &query)?;
+    let filter = app_requests::request_filter(&state.app, &member.actor(), &query)?;
     let (rows, total) = state
         .store
         .list_requests(
@@ -160,7 +107,7 @@ pub async fn list(
     Ok(html.into_response())
 }
 
-fn list_link(query: &ListQuery) -> String {
+fn list_link(query: &RequestQuery) -> String {
     let pairs: Vec<(&str, &str)> = [
         ("status", query.status.as_str()),
         ("nationality", query.nationality.as_str()),
@@ -178,72 +125,6 @@ fn list_link(query: &ListQuery) -> String {
     } else {
         format!("/requests?{encoded}&")
     }
-}
-
-pub fn build_filter(
-    state: &AppState,
-    member: &Member,
-    query: &ListQuery,
-) -> WebResult<RequestFilter> {
-    let status = match query.status.trim() {
-        "" => None,
-        code => {
-            if !STATUS_CODES.contains(&code) {
-                return Err(WebError::invalid(
-                    "status",
-                    format!("unknown code {code:?}"),
-                ));
-            }
-            Some(code.to_owned())
-        }
-    };
-    let nationality = match query.nationality.trim() {
-        "" => None,
-        code => Some(
-            retrace_domain::CountryCode::parse(code)
-                .map_err(|e| WebError::invalid("nationality", e.message))?,
-        ),
-    };
-    let day = |field: &'static str, value: &str| -> WebResult<Option<Timestamp>> {
-        if value.trim().is_empty() {
-            return Ok(None);
-        }
-        let date = time::Date::parse(
-            value.trim(),
-            time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .map_err(|_| WebError::invalid(field, "must be a date like 2026-05-31"))?;
-        let millis = date.midnight().assume_utc().unix_timestamp() * 1000;
-        Ok(Some(Timestamp::from_millis(millis)))
-    };
-    let opened_from = day("from", &query.from)?;
-    let opened_before =
-        day("to", &query.to)?.map(|t| t.plus(std::time::Duration::from_secs(86_400)));
-    let text = Some(query.q.trim().to_owned()).filter(|q| !q.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(WebError::invalid("q", "must have at most 100 characters"));
-    }
-    let only = match query.name.trim() {
-        "" => None,
-        name if name.chars().count() > 200 => {
-            return Err(WebError::invalid(
-                "name",
-                "must have at most 200 characters",
-            ));
-        }
-        name => Some(state.matching.search_requests(member.org, name, 500)),
-    };
-    let page = query.page.unwrap_or(1).max(1);
-    Ok(RequestFilter {
-        status,
-        nationality,
-        opened_from,
-        opened_before,
-        text,
-        only,
-        limit: PAGE_SIZE,
-        offset: (page - 1).saturating_mul(PAGE_SIZE),
-    })
 }
 
 // ---------------------------------------------------------------- create
@@ -267,93 +148,17 @@ pub async fn create(
     member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    let now = state.clock.now();
-    let parsed = (|| -> WebResult<(NewRequest, Option<NewConsent>, bool)> {
-        let today = today(now);
-        let enquirer = forms::person(&form, "e_", today, true)?;
-        let relationship = Relationship::parse(&form.text("s_relationship"))
-            .map_err(|e| WebError::invalid("s_relationship", e.message))?;
-        let sought = forms::person(&form, "s_", today, false)?;
-        let circumstances = forms::circumstances(&form, today)?;
-        let enquirer_consent = if form.get("e_tracing_consent").is_some() {
-            let method = ConsentMethod::parse(&form.text("e_consent_method"))
-                .map_err(|e| WebError::invalid("e_consent_method", e.message))?;
-            Some(NewConsent {
-                purpose: ConsentPurpose::Tracing,
-                basis: ConsentBasis::Consent {
-                    given_by: ConsentGiver::Person,
-                    method,
-                },
-                scope: SharingScope::default(),
-                note: None,
-            })
-        } else {
-            None
-        };
-        Ok((
-            NewRequest {
-                enquirer,
-                sought: vec![(relationship, sought)],
-                circumstances,
-            },
-            enquirer_consent,
-            form.get("s_vital_interest").is_some(),
-        ))
-    })();
-    let (new, enquirer_consent, vital_interest) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            return invalid_or(&page, error, |message| {
-                let values = FormValues::from_form(&form);
-                Ok(unprocessable(render(&templates::RequestForm {
-                    page: &page,
-                    values,
-                    error: message,
-                })?))
-            });
-        }
-    };
-    let audit = member.audit(&state, "tracing request");
-    let scope = member.scope();
-    let request = state.store.create_request(&audit, &scope, &new).await?;
-    if let Some(consent) = enquirer_consent {
-        state
-            .store
-            .record_consent(&audit, &scope, request.enquirer.id, &consent)
-            .await?;
+    match app_requests::open_request(&state.app, &member.actor(), forms::open_request(&form)).await
+    {
+        Ok(request) => Ok(Redirect::to(&format!("/requests/{}", request.id)).into_response()),
+        Err(error) => invalid_or(&page, error.into(), None, |message| {
+            Ok(unprocessable(render(&templates::RequestForm {
+                page: &page,
+                values: FormValues::from_form(&form),
+                error: message,
+            })?))
+        }),
     }
-    if vital_interest {
-        for sought in &request.sought {
-            state
-                .store
-                .record_consent(&audit, &scope, sought.id, &vital_interest_consent())
-                .await?;
-        }
-    }
-    reindex_request(&state, &request).await?;
-    Ok(Redirect::to(&format!("/requests/{}", request.id)).into_response())
-}
-
-/// Tracing a missing person who cannot be asked rests on their vital
-/// interest, decided by the caseworker who records it.
-pub fn vital_interest_consent() -> NewConsent {
-    NewConsent {
-        purpose: ConsentPurpose::Tracing,
-        basis: ConsentBasis::Lawful(LawfulBasis::VitalInterest),
-        scope: SharingScope::default(),
-        note: None,
-    }
-}
-
-pub async fn reindex_request(state: &AppState, request: &TracingRequest) -> WebResult<()> {
-    let now = state.clock.now();
-    for person in std::iter::once(&request.enquirer).chain(request.sought.iter()) {
-        state
-            .matching
-            .person_changed(state.store.as_ref(), person.id, now)
-            .await?;
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------- show
@@ -464,38 +269,9 @@ pub async fn change_status(
     PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let audit = member.audit(&state, "status change");
     let version = forms::version(&form)?;
-    let reason = form.text("closure_reason");
-    let status = RequestStatus::parse(&form.text("status"), Some(reason.as_str()))?;
-    let note = Text::optional("note", &form.text("note"), 500)?;
-    let current = state
-        .store
-        .request(&audit, &scope, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if !current.status.may_become(status) {
-        return Err(WebError::invalid(
-            "status",
-            format!(
-                "a request cannot go from {} to {}",
-                current.status.code(),
-                status.code()
-            ),
-        ));
-    }
-    let updated = state
-        .store
-        .set_request_status(&audit, &scope, id, version, status, note.as_ref())
-        .await?;
-    if updated.status.is_closed() != current.status.is_closed() {
-        reindex_request(&state, &updated).await?;
-    }
-    if updated.status.is_closed() {
-        let target = retrace_store::TakedownTarget::Request(id);
-        super::gallery_staff::take_down(&state, &audit, &scope, target).await?;
-    }
+    let input = forms::change_status(&form, version);
+    app_requests::change_status(&state.app, &member.actor(), id, input).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
@@ -558,19 +334,16 @@ pub async fn edit(
     PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let audit = member.audit(&state, "request edit");
-    let scope = member.scope();
-    let saved = match (|| {
-        Ok::<_, WebError>((
-            forms::version(&form)?,
-            forms::circumstances(&form, today(state.clock.now()))?,
-        ))
-    })() {
-        Ok((version, circumstances)) => state
-            .store
-            .update_circumstances(&audit, &scope, id, version, &circumstances)
-            .await
-            .map_err(WebError::from),
+    let saved = match forms::version(&form) {
+        Ok(version) => app_requests::edit_circumstances(
+            &state.app,
+            &member.actor(),
+            id,
+            version,
+            forms::circumstances(&form),
+        )
+        .await
+        .map_err(WebError::from),
         Err(error) => Err(error),
     };
     match saved {
@@ -579,7 +352,7 @@ pub async fn edit(
         Err(error) => {
             let request = state
                 .store
-                .request(&audit, &scope, id)
+                .request(&member.audit(&state, "request edit"), &member.scope(), id)
                 .await?
                 .ok_or(WebError::NotFound)?;
             let status = if matches!(error, WebError::Conflict { .. }) {
@@ -587,7 +360,7 @@ pub async fn edit(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            invalid_or(&page, error, |message| {
+            invalid_or(&page, error, None, |message| {
                 let mut values = FormValues::from_form(&form);
                 if status == StatusCode::CONFLICT {
                     // Show the current version so the next save can succeed.
@@ -642,50 +415,31 @@ pub async fn add_sought(
     PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let audit = member.audit(&state, "add sought person");
-    let scope = member.scope();
+    // Read first, as the form page does: a foreign request is "not found"
+    // whatever the form holds, and its reference labels the form again.
     let request = state
         .store
-        .request(&audit, &scope, id)
+        .request(
+            &member.audit(&state, "add sought person"),
+            &member.scope(),
+            id,
+        )
         .await?
         .ok_or(WebError::NotFound)?;
-    let parsed = (|| {
-        let relationship = Relationship::parse(&form.text("s_relationship"))
-            .map_err(|e| WebError::invalid("s_relationship", e.message))?;
-        Ok::<_, WebError>((
-            relationship,
-            forms::person(&form, "s_", today(state.clock.now()), false)?,
-        ))
-    })();
-    let (relationship, details) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            return invalid_or(&page, error, |message| {
-                Ok(unprocessable(render(&templates::SoughtForm {
-                    page: &page,
-                    id: id.to_string(),
-                    reference: request.reference.to_string(),
-                    values: FormValues::from_form(&form),
-                    error: message,
-                })?))
-            });
-        }
-    };
-    let person = state
-        .store
-        .add_sought_person(&audit, &scope, id, relationship, &details)
-        .await?;
-    if form.get("s_vital_interest").is_some() {
-        state
-            .store
-            .record_consent(&audit, &scope, person.id, &vital_interest_consent())
-            .await?;
+    match app_requests::add_sought_person(&state.app, &member.actor(), id, forms::add_sought(&form))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(error) => invalid_or(&page, error.into(), Some("sought-person"), |message| {
+            Ok(unprocessable(render(&templates::SoughtForm {
+                page: &page,
+                id: id.to_string(),
+                reference: request.reference.to_string(),
+                values: FormValues::from_form(&form),
+                error: message,
+            })?))
+        }),
     }
-    state
-        .matching
-        .person_changed(state.store.as_ref(), person.id, state.clock.now())
-        .await?;
-    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
 }
 
 // ---------------------------------------------------------------- persons
@@ -789,60 +543,47 @@ pub async fn person_edit(
     PathId(id): PathId<PersonId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let audit = member.audit(&state, "person edit");
-    let scope = member.scope();
-    let person = state
-        .store
-        .person(&audit, &scope, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let with_contact = !matches!(person.role, PersonRole::Sought(_));
-    let result = match (|| {
-        Ok::<_, WebError>((
-            forms::version(&form)?,
-            forms::person(&form, "p_", today(state.clock.now()), with_contact)?,
-        ))
-    })() {
-        Ok((version, details)) => state
-            .store
-            .update_person(&audit, &scope, id, version, &details)
-            .await
-            .map_err(WebError::from),
+    let saved = match forms::version(&form) {
+        Ok(version) => app_persons::edit_person(
+            &state.app,
+            &member.actor(),
+            id,
+            version,
+            forms::person(&form, "p_"),
+        )
+        .await
+        .map_err(WebError::from),
         Err(error) => Err(error),
     };
-    match result {
-        Ok(updated) => {
-            if updated.details.flags.at_risk {
-                // The store took down the gallery entries this person was
-                // in; their files go now.
-                forget_withdrawn_media(&state).await?;
-            }
-            state
-                .matching
-                .person_changed(state.store.as_ref(), id, state.clock.now())
-                .await?;
-            Ok(Redirect::to(&format!("/persons/{id}")).into_response())
-        }
-        Err(error) => {
-            let status = if matches!(error, WebError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            invalid_or(&page, error, |message| {
-                let mut values = FormValues::from_form(&form);
-                values.set("version", person.version.to_string());
-                let html = render(&templates::PersonForm {
-                    page: &page,
-                    id: id.to_string(),
-                    with_contact,
-                    values,
-                    error: message,
-                })?;
-                Ok((status, html).into_response())
-            })
-        }
-    }
+    let error = match saved {
+        Ok(_) => return Ok(Redirect::to(&format!("/persons/{id}")).into_response()),
+        Err(WebError::NotFound) => return Err(WebError::NotFound),
+        Err(error) => error,
+    };
+    // The form again, with the version now stored so the next save can
+    // succeed after a conflict.
+    let person = state
+        .store
+        .person(&member.audit(&state, "person edit"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let status = if matches!(error, WebError::Conflict { .. }) {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    invalid_or(&page, error, None, |message| {
+        let mut values = FormValues::from_form(&form);
+        values.set("version", person.version.to_string());
+        let html = render(&templates::PersonForm {
+            page: &page,
+            id: id.to_string(),
+            with_contact: !matches!(person.role, PersonRole::Sought(_)),
+            values,
+            error: message,
+        })?;
+        Ok((status, html).into_response())
+    })
 }
 
 pub async fn record_consent(
@@ -851,62 +592,17 @@ pub async fn record_consent(
     PathId(id): PathId<PersonId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let audit = member.audit(&state, "consent");
-    let scope = member.scope();
-    let person = state
-        .store
-        .person(&audit, &scope, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let consent = forms::consent(&form)?;
-    consent.check(person.details.flags)?;
-    state
-        .store
-        .record_consent(&audit, &scope, id, &consent)
-        .await?;
-    state
-        .matching
-        .person_changed(state.store.as_ref(), id, state.clock.now())
-        .await?;
+    app_persons::record_consent(&state.app, &member.actor(), id, forms::consent(&form)).await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
 }
 
 pub async fn withdraw_consent(
     State(state): State<AppState>,
     member: Caseworker,
-    PathIds(id, consent): PathIds<PersonId, retrace_domain::ConsentId>,
+    PathIds(id, consent): PathIds<PersonId, ConsentId>,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let audit = member.audit(&state, "consent withdrawal");
-    let owned = state.store.consents(&scope, id).await?;
-    if !owned.iter().any(|c: &ConsentRecord| c.id == consent) {
-        return Err(WebError::NotFound);
-    }
-    let withdrawn = state
-        .store
-        .withdraw_consent(&audit, &scope, consent)
-        .await?;
-    if withdrawn.purpose == ConsentPurpose::Publication {
-        // The store took down the entries that needed this consent in the
-        // same transaction; their files go now.
-        forget_withdrawn_media(&state).await?;
-    }
-    state
-        .matching
-        .person_changed(state.store.as_ref(), id, state.clock.now())
-        .await?;
+    app_persons::withdraw_consent(&state.app, &member.actor(), id, consent).await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
-}
-
-/// Clears the public gallery's cache and deletes the files of entries the
-/// store has taken down.
-async fn forget_withdrawn_media(state: &AppState) -> WebResult<()> {
-    state.gallery.cache.clear();
-    state
-        .sweep_gallery_media()
-        .await
-        .map(|_| ())
-        .map_err(WebError::internal)
 }
 
 // ---------------------------------------------------------------- registrations
@@ -955,56 +651,16 @@ pub async fn create_registration(
     member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    let parsed = (|| {
-        let kind = RegistrationKind::parse(&form.text("kind"))
-            .map_err(|e| WebError::invalid("kind", e.message))?;
-        let details = forms::person(&form, "p_", today(state.clock.now()), true)?;
-        let consent = if form.get("p_tracing_consent").is_some() {
-            let method = ConsentMethod::parse(&form.text("p_consent_method"))
-                .map_err(|e| WebError::invalid("p_consent_method", e.message))?;
-            let given_by = if details.flags.minor {
-                ConsentGiver::Guardian
-            } else {
-                ConsentGiver::Person
-            };
-            Some(NewConsent {
-                purpose: ConsentPurpose::Tracing,
-                basis: ConsentBasis::Consent { given_by, method },
-                scope: SharingScope::default(),
-                note: None,
-            })
-        } else {
-            None
-        };
-        Ok::<_, WebError>((kind, details, consent))
-    })();
-    let (kind, details, consent) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            return invalid_or(&page, error, |message| {
-                Ok(unprocessable(render(&templates::RegistrationForm {
-                    page: &page,
-                    values: FormValues::from_form(&form),
-                    error: message,
-                })?))
-            });
-        }
-    };
-    let audit = member.audit(&state, "registration");
-    let scope = member.scope();
-    let person = state
-        .store
-        .create_registration(&audit, &scope, kind, &details)
-        .await?;
-    if let Some(consent) = consent {
-        state
-            .store
-            .record_consent(&audit, &scope, person.id, &consent)
-            .await?;
+    match app_persons::register_person(&state.app, &member.actor(), forms::registration(&form))
+        .await
+    {
+        Ok(person) => Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response()),
+        Err(error) => invalid_or(&page, error.into(), None, |message| {
+            Ok(unprocessable(render(&templates::RegistrationForm {
+                page: &page,
+                values: FormValues::from_form(&form),
+                error: message,
+            })?))
+        }),
     }
-    state
-        .matching
-        .person_changed(state.store.as_ref(), person.id, state.clock.now())
-        .await?;
-    Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response())
 }

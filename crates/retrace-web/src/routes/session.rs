@@ -2,7 +2,6 @@
 
 use super::NextQuery;
 use crate::AppState;
-use crate::auth::password::{dummy_verify, verify_password};
 use crate::auth::{lockout_until, totp};
 use crate::error::{WebError, WebResult};
 use crate::extract::FormFields;
@@ -10,12 +9,14 @@ use crate::identity::{
     Identity, PasswordVerified, SignedIn, requires_second_factor, session_cookie_name,
 };
 use crate::page::Page;
-use crate::secrets::{random_token, sha256_hex};
+use crate::secrets::sha256_hex;
 use crate::security::{CookieSpec, local_path, set_cookie};
 use crate::templates::{self, HomeCard, render};
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::password::{dummy_verify, verify_password};
+use retrace_app::random_token;
 use retrace_domain::{AuditAction, Email, ObjectKind, Role, UserId};
 use retrace_store::{AuditContext, AuditEvent, Membership, SessionRecord, UserAccount};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

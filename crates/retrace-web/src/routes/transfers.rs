@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, JsonBody, PathId, PathIds, Reader};
 use crate::form_values::FormValues;
+use crate::forms;
 use crate::identity::Member;
 use crate::page::Page;
 use crate::templates::{
@@ -23,18 +24,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::transfers::{self as app_transfers, Decision, TransferInput};
 use retrace_domain::{
-    OrgId, PersonId, PersonName, RequestId, Role, Text, TransferId, TransferShare, TransferStatus,
+    OrgId, PersonName, RequestId, Role, Text, TransferId, TransferShare, TransferStatus,
 };
 use retrace_store::{
     IncomingTransfer, PersonRole, SharedPerson, Store, TracingRequest, Transfer, TransferView,
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-const NOTE_MAX: usize = 2000;
-const REASON_MAX: usize = 500;
 
 // ---------------------------------------------------------------- views
 
@@ -238,69 +236,16 @@ pub async fn new_form(
 }
 
 /// What to share, from form fields or JSON, validated the same way.
-struct TransferInput {
-    to_org: String,
-    circumstances: bool,
-    sought: Vec<String>,
-    enquirer_names: bool,
-    enquirer_contact: bool,
-    note: String,
-}
-
-fn parse_input(input: &TransferInput) -> WebResult<(OrgId, TransferShare)> {
-    let to_org: OrgId = input
-        .to_org
-        .trim()
-        .parse()
-        .map_err(|_| WebError::invalid("to_org", "choose the receiving organisation"))?;
-    let sought = input
-        .sought
-        .iter()
-        .map(|s| {
-            s.trim()
-                .parse::<PersonId>()
-                .map_err(|_| WebError::invalid("sought", "is not a sought person of the request"))
-        })
-        .collect::<WebResult<Vec<_>>>()?;
-    let note = if input.note.trim().is_empty() {
-        None
-    } else {
-        Some(Text::parse("note", &input.note, NOTE_MAX, true)?)
-    };
-    Ok((
-        to_org,
-        TransferShare {
-            circumstances: input.circumstances,
-            sought,
-            enquirer_names: input.enquirer_names,
-            enquirer_contact: input.enquirer_contact,
-            note,
-        },
-    ))
-}
-
-async fn create_transfer(
-    state: &AppState,
-    member: &Member,
-    request: RequestId,
-    input: &TransferInput,
-) -> WebResult<Transfer> {
-    let (to_org, share) = parse_input(input)?;
-    Ok(state
-        .store
-        .transfer_request(
-            &member.audit(state, "request transfer"),
-            &member.scope(),
-            request,
-            to_org,
-            &share,
-        )
-        .await?)
-}
-
+/// The label of the field an error names: `to_organisation` is the
+/// form's `to_org`.
 fn field_message(page: &Page, error: &WebError) -> Option<String> {
     match error {
         WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+            let field = if field == "to_organisation" {
+                "to_org"
+            } else {
+                field.as_str()
+            };
             let label = page.t(&format!("transfer-field-{}", field.replace('_', "-")));
             Some(format!("{label}: {message}"))
         }
@@ -315,17 +260,12 @@ pub async fn create(
     PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let input = TransferInput {
-        to_org: form.text("to_org"),
-        circumstances: form.get("circumstances").is_some(),
-        sought: form.all("sought"),
-        enquirer_names: form.get("enquirer_names").is_some(),
-        enquirer_contact: form.get("enquirer_contact").is_some(),
-        note: form.get("note").unwrap_or_default().to_owned(),
-    };
-    match create_transfer(&state, &member, id, &input).await {
+    let input = forms::transfer(&form);
+    let chosen_sought = input.sought.clone();
+    match app_transfers::transfer_request(&state.app, &member.actor(), id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#transfers")).into_response()),
         Err(error) => {
+            let error = WebError::from(error);
             let Some(message) = field_message(&page, &error) else {
                 return Err(error);
             };
@@ -336,7 +276,7 @@ pub async fn create(
                 &member,
                 &request,
                 FormValues::from_form(&form),
-                input.sought,
+                chosen_sought,
                 Some(message),
             )
             .await?;
@@ -350,22 +290,7 @@ pub async fn revoke(
     member: Caseworker,
     PathIds(id, transfer): PathIds<RequestId, TransferId>,
 ) -> WebResult<Response> {
-    let scope = member.scope();
-    let of_request = state.store.transfers_of_request(&scope, id).await?;
-    if !of_request.iter().any(|t| t.id == transfer) {
-        return Err(WebError::NotFound);
-    }
-    state
-        .store
-        .revoke_transfer(&member.audit(&state, "transfer revoked"), &scope, transfer)
-        .await
-        .map_err(|error| match error {
-            retrace_store::StoreError::Conflict { field } => WebError::Conflict {
-                field: field.to_owned(),
-                message: "the transfer is already revoked".to_owned(),
-            },
-            other => other.into(),
-        })?;
+    app_transfers::revoke_transfer(&state.app, &member.actor(), id, transfer).await?;
     Ok(Redirect::to(&format!("/requests/{id}#transfers")).into_response())
 }
 
@@ -444,66 +369,17 @@ pub async fn show(
     Ok(html.into_response())
 }
 
-/// Accept or decline; a decline needs a reason.
-fn parse_decision(decision: &str, reason: &str) -> WebResult<(bool, Option<Text>)> {
-    let accept = match decision.trim() {
-        "accept" => true,
-        "decline" => false,
-        _ => {
-            return Err(WebError::invalid("decision", "must be accept or decline"));
-        }
-    };
-    let reason = Text::optional("reason", reason, REASON_MAX)?;
-    if !accept && reason.is_none() {
-        return Err(WebError::invalid(
-            "reason",
-            "say why the transfer is declined",
-        ));
-    }
-    Ok((accept, reason))
-}
-
-async fn decide(
-    state: &AppState,
-    member: &Member,
-    id: TransferId,
-    decision: &str,
-    reason: &str,
-) -> WebResult<IncomingTransfer> {
-    let (accept, reason) = parse_decision(decision, reason)?;
-    state
-        .store
-        .decide_transfer(
-            &member.audit(state, "transfer decision"),
-            &member.scope(),
-            id,
-            accept,
-            reason.as_ref(),
-        )
-        .await
-        .map_err(|error| match error {
-            retrace_store::StoreError::Conflict { field } => WebError::Conflict {
-                field: field.to_owned(),
-                message: "the transfer is already decided".to_owned(),
-            },
-            other => other.into(),
-        })
-}
-
 pub async fn decision(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<TransferId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let decided = decide(
-        &state,
-        &member,
-        id,
-        &form.text("decision"),
-        &form.text("reason"),
-    )
-    .await?;
+    let input = Decision {
+        decision: form.text("decision"),
+        reason: form.text("reason"),
+    };
+    let decided = app_transfers::decide_transfer(&state.app, &member.actor(), id, input).await?;
     Ok(Redirect::to(&format!("/transfers/{}", decided.id)).into_response())
 }
 
@@ -597,21 +473,13 @@ pub async fn api_show(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionBody {
-    decision: String,
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn api_decision(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<TransferId>,
-    JsonBody(body): JsonBody<DecisionBody>,
+    JsonBody(input): JsonBody<Decision>,
 ) -> WebResult<Json<Value>> {
-    let decided = decide(&state, &member, id, &body.decision, &body.reason).await?;
+    let decided = app_transfers::decide_transfer(&state.app, &member.actor(), id, input).await?;
     let names = org_names(state.store.as_ref(), std::iter::once(decided.from_org)).await?;
     Ok(Json(incoming_json(&decided, &names)))
 }
@@ -631,46 +499,13 @@ pub async fn api_of_request(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateBody {
-    to_organisation: String,
-    #[serde(default)]
-    circumstances: bool,
-    #[serde(default)]
-    sought: Vec<String>,
-    #[serde(default)]
-    enquirer_names: bool,
-    #[serde(default)]
-    enquirer_contact: bool,
-    #[serde(default)]
-    note: String,
-}
-
 pub async fn api_create(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<RequestId>,
-    JsonBody(body): JsonBody<CreateBody>,
+    JsonBody(input): JsonBody<TransferInput>,
 ) -> WebResult<Response> {
-    let input = TransferInput {
-        to_org: body.to_organisation,
-        circumstances: body.circumstances,
-        sought: body.sought,
-        enquirer_names: body.enquirer_names,
-        enquirer_contact: body.enquirer_contact,
-        note: body.note,
-    };
-    let created =
-        create_transfer(&state, &member, id, &input)
-            .await
-            .map_err(|error| match error {
-                WebError::Invalid { field, message } if field == "to_org" => WebError::Invalid {
-                    field: "to_organisation".to_owned(),
-                    message,
-                },
-                other => other,
-            })?;
+    let created = app_transfers::transfer_request(&state.app, &member.actor(), id, input).await?;
     let names = org_names(state.store.as_ref(), std::iter::once(created.to_org)).await?;
     Ok((StatusCode::CREATED, Json(outgoing_json(&created, &names))).into_response())
 }

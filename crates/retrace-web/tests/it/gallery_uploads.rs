@@ -4,7 +4,7 @@
 //! `RETRACE_REGENERATE_UPLOADS=1`) and committed.
 
 use image::{ImageEncoder, Rgb, RgbImage};
-use retrace_web::gallery::{PhotoError, process_upload};
+use retrace_app::photo::{PhotoError, process_upload};
 use std::path::PathBuf;
 
 fn corpus() -> PathBuf {

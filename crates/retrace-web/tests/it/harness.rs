@@ -68,8 +68,10 @@ fn uuid_like() -> String {
 /// One hash for every test account: Argon2 is slow by design.
 fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| retrace_web::hash_password(&NewPassword::parse(PASSWORD).unwrap()).unwrap())
-        .clone()
+    HASH.get_or_init(|| {
+        retrace_app::password::hash_password(&NewPassword::parse(PASSWORD).unwrap()).unwrap()
+    })
+    .clone()
 }
 
 pub async fn fresh_store() -> Arc<dyn Store> {

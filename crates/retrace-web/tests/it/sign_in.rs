@@ -379,7 +379,7 @@ async fn password_change_checks_the_rules_and_ends_other_sessions() {
     phone.get("/").await.assert_redirect_to_sign_in();
     let email = Email::parse("case@be.example").unwrap();
     let account = app.store.user_by_email(&email).await.unwrap().unwrap();
-    assert!(retrace_web::verify_password(
+    assert!(retrace_app::password::verify_password(
         "a fresh long passphrase",
         &account.password_hash
     ));

@@ -309,3 +309,43 @@ async fn registrations_over_the_api_are_matched_and_validated() {
         .await;
     assert_eq!(unknown.json()["field"], "kind");
 }
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_names_its_path_and_saves_nothing() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let api = app.api(&create_token(&be).await);
+    for (body, field) in [
+        (
+            r#"{"enquirer":{"names":["A B"]},"sought":[{"relationship":"son","person":{"names":["A B"],"age":true}}],"circumstances":{"context":"migration"}}"#,
+            "sought[0].person.age",
+        ),
+        (
+            r#"{"enquirer":{"names":["A B",{"full":"C D","kind":"nick"}]},"sought":[{"relationship":"son","person":{"names":["A B"]}}],"circumstances":{"context":"migration"}}"#,
+            "enquirer.names[1].kind",
+        ),
+        (
+            r#"{"enquirer":{"names":[7.5]},"sought":[{"relationship":"son","person":{"names":["A B"]}}],"circumstances":{"context":"migration"}}"#,
+            "enquirer.names[0]",
+        ),
+        (
+            r#"{"enquirer":{"names":["A B"]},"sought":[{"relationship":"son","person":{"names":["A B"]},"extra":1}],"circumstances":{"context":"migration"}}"#,
+            "sought[0]",
+        ),
+        (
+            r#"{"enquirer":{"names":["A B"]},"sought":[{"relationship":"son","person":{"names":["A B"]}}],"circumstances":{"context":"migration","countries_transited":"TR"}}"#,
+            "circumstances.countries_transited",
+        ),
+    ] {
+        let response = api.post_json("/api/v1/requests", body).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            response.body
+        );
+        assert_eq!(response.json()["field"], field, "{body}");
+    }
+    assert_eq!(api.get("/api/v1/requests").await.json()["total"], 0);
+}

@@ -115,5 +115,5 @@ impl MediaStore {
 
 /// A new random media token (32 random bytes, URL-safe).
 pub fn new_token() -> String {
-    crate::secrets::random_token(32)
+    crate::random_token(32)
 }

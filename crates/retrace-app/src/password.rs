@@ -36,7 +36,7 @@ pub fn dummy_verify(candidate: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let stored = DUMMY.get_or_init(|| {
         Argon2::default()
-            .hash_password(crate::secrets::random_token(24).as_bytes())
+            .hash_password(crate::random_token(24).as_bytes())
             .map(|hash| hash.to_string())
             .unwrap_or_default()
     });

@@ -1,0 +1,58 @@
+//! Why a use case refused or failed. The web layer maps each variant to a
+//! status code and renders it; the messages are safe to show, except those
+//! of `Store` and `Internal`, whose causes are only logged.
+
+use retrace_domain::InvalidValue;
+use retrace_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Missing, or another organisation's: deliberately the same.
+    #[error("not found")]
+    NotFound,
+    /// The actor's roles do not allow the action.
+    #[error("forbidden")]
+    Forbidden,
+    /// An input is wrong; `field` is its JSON path (`enquirer.names[0]`).
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// An input that must be given is absent (`photo`, `relationship`).
+    #[error("{field}: is required")]
+    Required { field: &'static str },
+    /// The action clashes with the record's current state.
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Media files or a blocking task failed; the text is only logged.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn media(error: std::io::Error) -> Self {
+        Self::Internal(format!("media files: {error}"))
+    }
+}
+
+impl From<InvalidValue> for AppError {
+    fn from(error: InvalidValue) -> Self {
+        Self::invalid(error.field, error.message)
+    }
+}

@@ -1,0 +1,159 @@
+//! Export of the organisation's tracing requests as CSV. A bulk export is
+//! the easiest way to sell cases, so it needs a stated reason and the
+//! password again, is written to the audit log with that reason, and leaves
+//! out what consent no longer allows: persons whose tracing consent was
+//! withdrawn and persons at risk appear only as a marker.
+
+use crate::password::verify_password;
+use crate::requests::{RequestQuery, request_filter};
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::{AuditAction, ConsentLedger, ObjectKind, PersonDetails};
+use retrace_store::{AuditEvent, OrgScope, PersonRole, RequestFilter, StoredPerson};
+
+/// Rows one export may hold.
+pub const MAX_ROWS: u32 = 5000;
+const PAGE: u32 = 500;
+
+/// What the export form sends: why, the password again, and the filters
+/// of the request list.
+#[derive(Debug, Clone, Default)]
+pub struct ExportInput {
+    pub reason: String,
+    pub password: String,
+    pub query: RequestQuery,
+}
+
+/// The CSV of the requests the filters select, at most `MAX_ROWS`.
+/// Refusals name `reason` (10 to 300 characters) or `password`.
+pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> AppResult<Vec<u8>> {
+    actor.require_caseworker()?;
+    let reason = input.reason.trim();
+    let length = reason.chars().count();
+    if !(10..=300).contains(&length) {
+        return Err(AppError::invalid(
+            "reason",
+            "say in 10 to 300 characters why the export is needed",
+        ));
+    }
+    let account = app
+        .store()
+        .user(actor.user())
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if !verify_password(&input.password, &account.password_hash) {
+        return Err(AppError::invalid("password", "is not your password"));
+    }
+    let filter = request_filter(app, actor, &input.query)?;
+    let mut audit = actor.audit(app, "export");
+    audit.purpose = Some(format!("export: {reason}"));
+    let scope = actor.scope();
+    let store = app.store();
+    let mut summaries = Vec::new();
+    let mut offset = 0;
+    while offset < MAX_ROWS {
+        let (rows, _) = store
+            .list_requests(
+                &audit,
+                &scope,
+                &RequestFilter {
+                    limit: PAGE,
+                    offset,
+                    ..filter.clone()
+                },
+            )
+            .await?;
+        let done = rows.len() < PAGE as usize;
+        summaries.extend(rows);
+        offset += PAGE;
+        if done {
+            break;
+        }
+    }
+    summaries.truncate(MAX_ROWS as usize);
+    store
+        .append_audit(
+            &audit,
+            &AuditEvent {
+                action: AuditAction::DataExported,
+                object_kind: ObjectKind::TracingRequest,
+                object_id: format!("{} requests", summaries.len()),
+            },
+        )
+        .await?;
+    let csv_failed = |err: csv::Error| AppError::Internal(format!("csv: {err}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "reference",
+            "status",
+            "opened",
+            "enquirer",
+            "sought",
+            "nationalities",
+        ])
+        .map_err(csv_failed)?;
+    for summary in &summaries {
+        let Some(request) = store.request(&audit, &scope, summary.id).await? else {
+            continue;
+        };
+        let mut nationalities = Vec::new();
+        let enquirer = exported_name(app, &scope, &request.enquirer, &mut nationalities).await?;
+        let mut sought = Vec::new();
+        for person in &request.sought {
+            let name = exported_name(app, &scope, person, &mut nationalities).await?;
+            let relationship = match person.role {
+                PersonRole::Sought(r) => r.as_str(),
+                _ => "",
+            };
+            sought.push(format!("{relationship}: {name}"));
+        }
+        nationalities.sort();
+        nationalities.dedup();
+        writer
+            .write_record([
+                request.reference.to_string(),
+                request.status.code().to_owned(),
+                request.created_at.rfc3339(),
+                enquirer,
+                sought.join("; "),
+                nationalities.join(" "),
+            ])
+            .map_err(csv_failed)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|err| AppError::Internal(format!("csv: {err}")))
+}
+
+/// The person's names, or a marker when consent or risk forbids export.
+async fn exported_name(
+    app: &App,
+    scope: &OrgScope,
+    person: &StoredPerson,
+    nationalities: &mut Vec<String>,
+) -> AppResult<String> {
+    if person.details.flags.at_risk {
+        return Ok("[at risk: not exported]".to_owned());
+    }
+    let consents = app.store().consents(scope, person.id).await?;
+    if ConsentLedger(&consents).tracing_withdrawn() {
+        return Ok("[consent withdrawn: not exported]".to_owned());
+    }
+    nationalities.extend(
+        person
+            .details
+            .nationalities
+            .iter()
+            .map(|c| c.as_str().to_owned()),
+    );
+    Ok(names(&person.details))
+}
+
+fn names(details: &PersonDetails) -> String {
+    details
+        .names()
+        .iter()
+        .map(|name| name.full().to_owned())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}

@@ -1,0 +1,149 @@
+//! Trace the Face, the staff side: publishing an enquirer's photo (with
+//! consent; a minor needs a guardian's consent and a second approver),
+//! approving, and taking entries down. Every change clears the public
+//! page cache; a takedown deletes the photos at once.
+
+use crate::photo::process_upload;
+use crate::{Actor, App, AppError, AppResult, random_token};
+use rand::RngCore;
+use retrace_domain::{GalleryEntryId, GalleryReference, Region, Relationship, RequestId};
+use retrace_store::{
+    AuditContext, GalleryEntry, MediaTokens, NewGalleryEntry, OrgScope, TakedownTarget,
+};
+
+/// A publication: the request whose enquirer is shown, the relationships
+/// they look for (codes), the region (a code, or empty) and the photo as
+/// uploaded.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub request: RequestId,
+    pub relationships: Vec<String>,
+    pub region: String,
+    pub photo: Vec<u8>,
+}
+
+fn new_reference() -> Option<GalleryReference> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    GalleryReference::from_random_bytes(&bytes)
+}
+
+/// Publishes a request's enquirer. The photo is cleaned (pixels only,
+/// no metadata) and stored before the entry; a refused entry takes its
+/// files with it. Refusals by the store pass on as `AppError::Store`
+/// (`PublicationRefused`, `Conflict` on `request` or `status`).
+pub async fn publish(app: &App, actor: &Actor, input: Publication) -> AppResult<GalleryEntry> {
+    actor.require_caseworker()?;
+    let mut relationships = Vec::new();
+    for code in &input.relationships {
+        let relationship = Relationship::parse(code.trim())?;
+        if !relationships.contains(&relationship) {
+            relationships.push(relationship);
+        }
+    }
+    if relationships.is_empty() {
+        return Err(AppError::Required {
+            field: "relationship",
+        });
+    }
+    let region = match input.region.trim() {
+        "" => None,
+        code => Some(Region::parse(code)?),
+    };
+    if input.photo.is_empty() {
+        return Err(AppError::Required { field: "photo" });
+    }
+    let photo = input.photo;
+    let processed = tokio::task::spawn_blocking(move || process_upload(&photo))
+        .await
+        .map_err(|err| AppError::Internal(err.to_string()))?
+        .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+    let media = MediaTokens {
+        photo: random_token(32),
+        thumbnail: random_token(32),
+    };
+    let files = app.media();
+    files
+        .write(&media.photo, &processed.photo)
+        .await
+        .map_err(AppError::media)?;
+    files
+        .write(&media.thumbnail, &processed.thumbnail)
+        .await
+        .map_err(AppError::media)?;
+    let reference =
+        new_reference().ok_or_else(|| AppError::Internal("no random reference".to_owned()))?;
+    let created = app
+        .store()
+        .create_gallery_entry(
+            &actor.audit(app, "gallery publication"),
+            &actor.scope(),
+            &NewGalleryEntry {
+                request: input.request,
+                reference,
+                relationships,
+                region,
+                media: media.clone(),
+            },
+        )
+        .await;
+    match created {
+        Ok(entry) => {
+            app.gallery_cache().clear();
+            Ok(entry)
+        }
+        Err(error) => {
+            // Nothing half-written: the files go with the refused entry.
+            // Failing to delete them is left to the sweep at start-up.
+            let _ = files.delete(&media.all()).await;
+            Err(error.into())
+        }
+    }
+}
+
+/// A second, different staff member approves a minor's entry.
+pub async fn approve_entry(
+    app: &App,
+    actor: &Actor,
+    id: GalleryEntryId,
+) -> AppResult<GalleryEntry> {
+    actor.require_caseworker()?;
+    let entry = app
+        .store()
+        .approve_gallery_entry(&actor.audit(app, "gallery approval"), &actor.scope(), id)
+        .await?;
+    app.gallery_cache().clear();
+    Ok(entry)
+}
+
+/// Takes one of the organisation's entries down. Returns how many went.
+pub async fn take_down_entry(app: &App, actor: &Actor, id: GalleryEntryId) -> AppResult<usize> {
+    actor.require_caseworker()?;
+    take_down_target(
+        app,
+        &actor.audit(app, "gallery takedown"),
+        &actor.scope(),
+        TakedownTarget::Entry(id),
+    )
+    .await
+}
+
+/// Takes entries down and removes their files and cached copies in the
+/// same operation. Used by the takedown itself, by closing a request and
+/// by withdrawing a publication consent.
+pub(crate) async fn take_down_target(
+    app: &App,
+    audit: &AuditContext,
+    scope: &OrgScope,
+    target: TakedownTarget,
+) -> AppResult<usize> {
+    let gone = app.store().take_down_gallery(audit, scope, target).await?;
+    app.gallery_cache().clear();
+    for media in &gone.media {
+        app.media()
+            .delete(&media.all())
+            .await
+            .map_err(AppError::media)?;
+    }
+    Ok(gone.entries.len())
+}

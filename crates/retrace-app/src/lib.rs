@@ -1,0 +1,175 @@
+//! The use cases of retrace: one function per action a person can take
+//! (open a request, record or withdraw consent, register a person, review
+//! or release a candidate, relay a family message, transfer, publish to or
+//! take down from the gallery, export), called alike by the HTML pages and
+//! the JSON API of `retrace-web`, and by nothing that knows HTTP or SQL.
+//!
+//! Key design decision: each function takes typed input (deserialised
+//! straight from JSON, or built by the form parser), the caller's
+//! [`Actor`] (identity, organisation scope, roles) and does the whole
+//! action: it checks the role rule, validates the input with the domain's
+//! parse functions, naming each error by its JSON path
+//! (`sought[0].person.birth_date`), makes its store calls (each one
+//! transaction with its audit entries) and only then updates the matching
+//! index, the gallery's page cache and its media files. The HTML and JSON
+//! handlers cannot differ in what they allow because neither decides it.
+//!
+//! The matching service, password hashing, photo processing and the media
+//! directory live here too: they are rules and I/O of the platform, not of
+//! HTTP.
+
+pub mod candidates;
+mod error;
+pub mod export;
+pub mod gallery;
+pub mod gallery_cache;
+pub mod input;
+pub mod matching;
+pub mod media;
+pub mod password;
+pub mod persons;
+pub mod photo;
+pub mod requests;
+pub mod transfers;
+
+pub use error::{AppError, AppResult};
+pub use matching::{MatchingService, RecomputeSummary};
+
+use data_encoding::BASE64URL_NOPAD;
+use rand::RngCore;
+use retrace_domain::{Clock, OrgId, PersonId, Role, RoleSet, UserId};
+use retrace_store::{AuditContext, OrgScope, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What every use case may use: the store, the clock, the matching index,
+/// the gallery's media directory and page cache.
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    matching: MatchingService,
+    media: media::MediaStore,
+    gallery_cache: gallery_cache::GalleryCache,
+}
+
+impl App {
+    /// `media_dir` holds the gallery's photos. The matching index starts
+    /// empty: call [`App::load_matching`] before serving.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, media_dir: PathBuf) -> Self {
+        let year = clock.now().to_offset_date_time().year();
+        Self {
+            matching: MatchingService::new(year),
+            media: media::MediaStore::new(media_dir),
+            gallery_cache: gallery_cache::GalleryCache::default(),
+            store,
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn matching(&self) -> &MatchingService {
+        &self.matching
+    }
+
+    pub fn media(&self) -> &media::MediaStore {
+        &self.media
+    }
+
+    pub fn gallery_cache(&self) -> &gallery_cache::GalleryCache {
+        &self.gallery_cache
+    }
+
+    /// Builds the matching index from every stored person.
+    pub async fn load_matching(&self) -> AppResult<usize> {
+        Ok(self.matching.load(self.store()).await?)
+    }
+
+    /// Removes media files that no gallery entry owns (left by a crash
+    /// between a takedown and the deletion of its files).
+    pub async fn sweep_gallery_media(&self) -> AppResult<usize> {
+        let keep = self.store.all_media_tokens().await?;
+        self.media.sweep(&keep).await.map_err(AppError::media)
+    }
+
+    /// Recomputes the candidates the changed persons can affect. Called
+    /// after the change is committed, so the index never holds what the
+    /// database does not.
+    async fn reindex(&self, persons: &[PersonId]) -> AppResult<()> {
+        let now = self.clock.now();
+        for person in persons {
+            self.matching
+                .person_changed(self.store(), *person, now)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Who acts: a signed-in member of one organisation, with their roles.
+/// Built by the web layer from the session or API token, never from input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    user: UserId,
+    org: OrgId,
+    roles: RoleSet,
+}
+
+impl Actor {
+    pub fn new(user: UserId, org: OrgId, roles: RoleSet) -> Self {
+        Self { user, org, roles }
+    }
+
+    pub fn user(&self) -> UserId {
+        self.user
+    }
+
+    pub fn org(&self) -> OrgId {
+        self.org
+    }
+
+    pub fn scope(&self) -> OrgScope {
+        OrgScope::new(self.org)
+    }
+
+    /// Who is acting and why, for the audit entries of a change.
+    pub fn audit(&self, app: &App, purpose: &str) -> AuditContext {
+        AuditContext {
+            at: app.clock.now(),
+            actor: Some(self.user),
+            org: Some(self.org),
+            purpose: Some(purpose.to_owned()),
+        }
+    }
+
+    /// `Forbidden` unless the actor may change the organisation's cases.
+    pub fn require_caseworker(&self) -> AppResult<()> {
+        if self.roles.contains(Role::Caseworker) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor may read the organisation's cases.
+    pub fn require_reader(&self) -> AppResult<()> {
+        if self.roles.contains(Role::Caseworker) || self.roles.contains(Role::Viewer) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// A random URL-safe token of `bytes` random bytes.
+pub fn random_token(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buffer);
+    BASE64URL_NOPAD.encode(&buffer)
+}

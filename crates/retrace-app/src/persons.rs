@@ -1,0 +1,204 @@
+//! Persons: editing one, their consent ledger, and self-registrations
+//! ("I am safe", "I am looking for my family").
+
+use crate::input::{PersonInput, countries, lenient_text, today};
+use crate::requests::tracing_consent;
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::{
+    ConsentBasis, ConsentGiver, ConsentId, ConsentMethod, ConsentPurpose, ConsentRecord,
+    LawfulBasis, NewConsent, PersonId, RegistrationKind, SharingScope, Text,
+};
+use retrace_store::{PersonRole, StoredPerson};
+use serde::Deserialize;
+
+/// Replaces a person's details saved at `version`. A sought person has no
+/// contact details: any sent are ignored.
+pub async fn edit_person(
+    app: &App,
+    actor: &Actor,
+    id: PersonId,
+    version: i64,
+    input: PersonInput,
+) -> AppResult<StoredPerson> {
+    actor.require_caseworker()?;
+    let audit = actor.audit(app, "person edit");
+    let scope = actor.scope();
+    let person = app
+        .store()
+        .person(&audit, &scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let with_contact = !matches!(person.role, PersonRole::Sought(_));
+    let details = input.details("person", today(app.clock.now()), with_contact)?;
+    let saved = app
+        .store()
+        .update_person(&audit, &scope, id, version, &details)
+        .await?;
+    if saved.details.flags.at_risk {
+        // The store took down, in the same transaction, the gallery
+        // entries that named this person; their files go now.
+        forget_withdrawn_media(app).await?;
+    }
+    app.reindex(&[id]).await?;
+    Ok(saved)
+}
+
+/// A consent entry: `purpose`, `basis` (`self`, `guardian` or a lawful
+/// basis such as `vital_interest`), the `method` of a consent, the
+/// `countries` a sharing consent covers, and a `note`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    #[serde(deserialize_with = "lenient_text")]
+    pub purpose: String,
+    #[serde(deserialize_with = "lenient_text")]
+    pub basis: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub method: String,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub note: String,
+}
+
+impl ConsentInput {
+    fn parse(&self) -> AppResult<NewConsent> {
+        let purpose = ConsentPurpose::parse(self.purpose.trim())?;
+        let method = || ConsentMethod::parse(self.method.trim());
+        let basis = match self.basis.trim() {
+            "self" => ConsentBasis::Consent {
+                given_by: ConsentGiver::Person,
+                method: method()?,
+            },
+            "guardian" => ConsentBasis::Consent {
+                given_by: ConsentGiver::Guardian,
+                method: method()?,
+            },
+            other => ConsentBasis::Lawful(
+                LawfulBasis::parse(other).map_err(|err| AppError::invalid("basis", err.message))?,
+            ),
+        };
+        Ok(NewConsent {
+            purpose,
+            basis,
+            scope: SharingScope {
+                organisations: Vec::new(),
+                countries: countries("", "countries", &self.countries)?,
+            },
+            note: Text::optional("note", self.note.trim(), 500)?,
+        })
+    }
+}
+
+/// Records a consent entry for one of the organisation's persons, checked
+/// against the person's flags (a minor's consent is a guardian's).
+pub async fn record_consent(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    input: ConsentInput,
+) -> AppResult<ConsentRecord> {
+    actor.require_caseworker()?;
+    let audit = actor.audit(app, "consent");
+    let scope = actor.scope();
+    let stored = app
+        .store()
+        .person(&audit, &scope, person)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let consent = input.parse()?;
+    consent.check(stored.details.flags)?;
+    let recorded = app
+        .store()
+        .record_consent(&audit, &scope, person, &consent)
+        .await?;
+    app.reindex(&[person]).await?;
+    Ok(recorded)
+}
+
+/// Withdraws one of a person's consent entries. Withdrawing publication
+/// takes the person's gallery entry down; withdrawing tracing stops the
+/// matching.
+pub async fn withdraw_consent(
+    app: &App,
+    actor: &Actor,
+    person: PersonId,
+    consent: ConsentId,
+) -> AppResult<ConsentRecord> {
+    actor.require_caseworker()?;
+    let scope = actor.scope();
+    let audit = actor.audit(app, "consent withdrawal");
+    let owned = app.store().consents(&scope, person).await?;
+    if !owned.iter().any(|record| record.id == consent) {
+        return Err(AppError::NotFound);
+    }
+    let withdrawn = app
+        .store()
+        .withdraw_consent(&audit, &scope, consent)
+        .await?;
+    if withdrawn.purpose == ConsentPurpose::Publication {
+        // The store took down, in the same transaction, the entries that
+        // needed this consent; their files go now.
+        forget_withdrawn_media(app).await?;
+    }
+    app.reindex(&[person]).await?;
+    Ok(withdrawn)
+}
+
+/// Clears the public gallery's cache and deletes the files that no entry
+/// owns any more.
+async fn forget_withdrawn_media(app: &App) -> AppResult<()> {
+    app.gallery_cache().clear();
+    app.sweep_gallery_media().await.map(|_| ())
+}
+
+/// A self-registration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    /// `safe` or `looking_for_family`.
+    #[serde(deserialize_with = "lenient_text")]
+    pub kind: String,
+    pub person: PersonInput,
+    /// How the person's consent to tracing was given, if it was.
+    #[serde(default)]
+    pub consent_method: Option<String>,
+}
+
+/// Registers a person with their tracing consent (a guardian's for a
+/// minor), then indexes them for matching.
+pub async fn register_person(
+    app: &App,
+    actor: &Actor,
+    input: Registration,
+) -> AppResult<StoredPerson> {
+    actor.require_caseworker()?;
+    let kind = RegistrationKind::parse(input.kind.trim())
+        .map_err(|e| AppError::invalid("kind", e.message))?;
+    let details = input
+        .person
+        .details("person", today(app.clock.now()), true)?;
+    let given_by = if details.flags.minor {
+        ConsentGiver::Guardian
+    } else {
+        ConsentGiver::Person
+    };
+    let consent = input
+        .consent_method
+        .as_deref()
+        .map(|method| tracing_consent("consent_method", method, given_by))
+        .transpose()?;
+    let audit = actor.audit(app, "registration");
+    let scope = actor.scope();
+    let person = app
+        .store()
+        .create_registration(&audit, &scope, kind, &details)
+        .await?;
+    if let Some(consent) = consent {
+        app.store()
+            .record_consent(&audit, &scope, person.id, &consent)
+            .await?;
+    }
+    app.reindex(&[person.id]).await?;
+    Ok(person)
+}

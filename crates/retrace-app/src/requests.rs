@@ -1,0 +1,354 @@
+//! Tracing requests: opening one, adding a sought person, editing the
+//! circumstances, moving the status, and the filter of the request list.
+
+use crate::gallery::take_down_target;
+use crate::input::{CircumstancesInput, PersonInput, lenient_text, null_as_default, today};
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::{
+    ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, LawfulBasis,
+    NewConsent, PersonId, Relationship, RequestId, RequestStatus, SharingScope, Text, Timestamp,
+};
+use retrace_store::{
+    NewRequest, OpeningConsents, RequestFilter, StoredPerson, TakedownTarget, TracingRequest,
+};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// A new tracing request: the enquirer, the persons they look for, the
+/// circumstances of the separation and the consents given at opening.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    pub enquirer: PersonInput,
+    pub sought: Vec<SoughtInput>,
+    pub circumstances: CircumstancesInput,
+    /// How the enquirer's consent to tracing was given, if it was.
+    #[serde(default)]
+    pub enquirer_consent_method: Option<String>,
+    /// Trace the sought persons in their vital interest.
+    #[serde(default)]
+    pub vital_interest: bool,
+}
+
+/// A sought person and how they relate to the enquirer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoughtInput {
+    #[serde(deserialize_with = "lenient_text")]
+    pub relationship: String,
+    pub person: PersonInput,
+}
+
+/// Tracing a missing person who cannot be asked rests on their vital
+/// interest, decided by the caseworker who records it.
+fn vital_interest_consent() -> NewConsent {
+    NewConsent {
+        purpose: ConsentPurpose::Tracing,
+        basis: ConsentBasis::Lawful(LawfulBasis::VitalInterest),
+        scope: SharingScope::default(),
+        note: None,
+    }
+}
+
+/// The tracing consent a person (or, for a minor, their guardian) gave in
+/// the way `method` names; the error names `field`.
+pub(crate) fn tracing_consent(
+    field: &str,
+    method: &str,
+    given_by: ConsentGiver,
+) -> AppResult<NewConsent> {
+    let method =
+        ConsentMethod::parse(method.trim()).map_err(|e| AppError::invalid(field, e.message))?;
+    Ok(NewConsent {
+        purpose: ConsentPurpose::Tracing,
+        basis: ConsentBasis::Consent { given_by, method },
+        scope: SharingScope::default(),
+        note: None,
+    })
+}
+
+fn relationship(field: String, code: &str) -> AppResult<Relationship> {
+    Relationship::parse(code.trim()).map_err(|e| AppError::invalid(field, e.message))
+}
+
+/// The enquirer and the sought persons of a request.
+fn persons_of(request: &TracingRequest) -> Vec<PersonId> {
+    std::iter::once(request.enquirer.id)
+        .chain(request.sought.iter().map(|person| person.id))
+        .collect()
+}
+
+/// Opens a request with its persons and consents in one store call, then
+/// indexes its persons for matching.
+pub async fn open_request(
+    app: &App,
+    actor: &Actor,
+    input: OpenRequest,
+) -> AppResult<TracingRequest> {
+    actor.require_caseworker()?;
+    let today = today(app.clock.now());
+    let enquirer = input.enquirer.details("enquirer", today, true)?;
+    if input.sought.is_empty() {
+        return Err(AppError::invalid(
+            "sought",
+            "at least one sought person is required",
+        ));
+    }
+    let mut sought = Vec::new();
+    for (index, entry) in input.sought.iter().enumerate() {
+        let relationship =
+            relationship(format!("sought[{index}].relationship"), &entry.relationship)?;
+        let details = entry
+            .person
+            .details(&format!("sought[{index}].person"), today, false)?;
+        sought.push((relationship, details));
+    }
+    let circumstances = input.circumstances.parse("circumstances", today)?;
+    let consents = OpeningConsents {
+        enquirer: input
+            .enquirer_consent_method
+            .as_deref()
+            .map(|method| tracing_consent("enquirer_consent_method", method, ConsentGiver::Person))
+            .transpose()?,
+        each_sought: input.vital_interest.then(vital_interest_consent),
+    };
+    let new = NewRequest {
+        enquirer,
+        sought,
+        circumstances,
+    };
+    let request = app
+        .store()
+        .open_request(
+            &actor.audit(app, "tracing request"),
+            &actor.scope(),
+            &new,
+            &consents,
+        )
+        .await?;
+    app.reindex(&persons_of(&request)).await?;
+    Ok(request)
+}
+
+/// Another person sought by an open request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddSought {
+    #[serde(deserialize_with = "lenient_text")]
+    pub relationship: String,
+    pub person: PersonInput,
+    /// Trace this person in their vital interest.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub vital_interest: bool,
+}
+
+/// Adds a sought person (and their vital-interest basis), then indexes it.
+pub async fn add_sought_person(
+    app: &App,
+    actor: &Actor,
+    request: RequestId,
+    input: AddSought,
+) -> AppResult<StoredPerson> {
+    actor.require_caseworker()?;
+    let relationship = relationship("relationship".to_owned(), &input.relationship)?;
+    let details = input
+        .person
+        .details("person", today(app.clock.now()), false)?;
+    let audit = actor.audit(app, "add sought person");
+    let scope = actor.scope();
+    let store = app.store();
+    let person = store
+        .add_sought_person(&audit, &scope, request, relationship, &details)
+        .await?;
+    if input.vital_interest {
+        store
+            .record_consent(&audit, &scope, person.id, &vital_interest_consent())
+            .await?;
+    }
+    app.reindex(&[person.id]).await?;
+    Ok(person)
+}
+
+/// Replaces the circumstances of a request saved at `version`.
+pub async fn edit_circumstances(
+    app: &App,
+    actor: &Actor,
+    request: RequestId,
+    version: i64,
+    input: CircumstancesInput,
+) -> AppResult<TracingRequest> {
+    actor.require_caseworker()?;
+    let circumstances = input.parse("circumstances", today(app.clock.now()))?;
+    Ok(app
+        .store()
+        .update_circumstances(
+            &actor.audit(app, "request edit"),
+            &actor.scope(),
+            request,
+            version,
+            &circumstances,
+        )
+        .await?)
+}
+
+/// A move of a request's status, with a closure reason when it closes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStatus {
+    pub version: i64,
+    pub status: String,
+    #[serde(default)]
+    pub closure_reason: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves a request along the status machine. Closing or reopening it
+/// changes what it may be matched with; closing takes its gallery entry
+/// down.
+pub async fn change_status(
+    app: &App,
+    actor: &Actor,
+    request: RequestId,
+    input: ChangeStatus,
+) -> AppResult<TracingRequest> {
+    actor.require_caseworker()?;
+    let status = RequestStatus::parse(input.status.trim(), Some(input.closure_reason.trim()))?;
+    let note = Text::optional("note", input.note.trim(), 500)?;
+    let audit = actor.audit(app, "status change");
+    let scope = actor.scope();
+    let current = app
+        .store()
+        .request(&audit, &scope, request)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !current.status.may_become(status) {
+        return Err(AppError::invalid(
+            "status",
+            format!(
+                "a request cannot go from {} to {}",
+                current.status.code(),
+                status.code()
+            ),
+        ));
+    }
+    let updated = app
+        .store()
+        .set_request_status(
+            &audit,
+            &scope,
+            request,
+            input.version,
+            status,
+            note.as_ref(),
+        )
+        .await?;
+    if updated.status.is_closed() != current.status.is_closed() {
+        app.reindex(&persons_of(&updated)).await?;
+    }
+    if updated.status.is_closed() {
+        take_down_target(app, &audit, &scope, TakedownTarget::Request(request)).await?;
+    }
+    Ok(updated)
+}
+
+// ---------------------------------------------------------------- the list
+
+/// Requests on one page of the list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The status codes a request list may be filtered by, in display order.
+pub const STATUS_CODES: [&str; 6] = [
+    "open",
+    "searching",
+    "located",
+    "contact_restored",
+    "reunited",
+    "closed",
+];
+
+/// The filters of the request list (query parameters, or the export form).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RequestQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub nationality: String,
+    /// Opened on or after this day (`2026-05-31`).
+    #[serde(default)]
+    pub from: String,
+    /// Opened on or before this day.
+    #[serde(default)]
+    pub to: String,
+    /// Text in the reference or a name.
+    #[serde(default)]
+    pub q: String,
+    /// A name in any script or spelling, searched by the matching index.
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+/// The store filter of a request list, one page of `PAGE_SIZE`. A name
+/// search finds only the actor's organisation's requests.
+pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResult<RequestFilter> {
+    actor.require_reader()?;
+    let status = match query.status.trim() {
+        "" => None,
+        code if STATUS_CODES.contains(&code) => Some(code.to_owned()),
+        code => {
+            return Err(AppError::invalid(
+                "status",
+                format!("unknown code {code:?}"),
+            ));
+        }
+    };
+    let nationality = match query.nationality.trim() {
+        "" => None,
+        code => Some(
+            CountryCode::parse(code).map_err(|e| AppError::invalid("nationality", e.message))?,
+        ),
+    };
+    let opened_from = day("from", &query.from)?;
+    let opened_before = day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400)));
+    let text = Some(query.q.trim().to_owned()).filter(|q| !q.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(AppError::invalid("q", "must have at most 100 characters"));
+    }
+    let only = match query.name.trim() {
+        "" => None,
+        name if name.chars().count() > 200 => {
+            return Err(AppError::invalid(
+                "name",
+                "must have at most 200 characters",
+            ));
+        }
+        name => Some(app.matching().search_requests(actor.org(), name, 500)),
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    Ok(RequestFilter {
+        status,
+        nationality,
+        opened_from,
+        opened_before,
+        text,
+        only,
+        limit: PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    })
+}
+
+/// Midnight (UTC) of a day like `2026-05-31`; `None` when empty.
+fn day(field: &'static str, value: &str) -> AppResult<Option<Timestamp>> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = time::Date::parse(
+        value.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| AppError::invalid(field, "must be a date like 2026-05-31"))?;
+    let millis = date.midnight().assume_utc().unix_timestamp() * 1000;
+    Ok(Some(Timestamp::from_millis(millis)))
+}
