@@ -7,9 +7,7 @@ use crate::photo::process_upload;
 use crate::{Actor, App, AppError, AppResult, random_token};
 use rand::RngCore;
 use retrace_domain::{GalleryEntryId, GalleryReference, Region, Relationship, RequestId};
-use retrace_store::{
-    AuditContext, GalleryEntry, MediaTokens, NewGalleryEntry, OrgScope, TakedownTarget,
-};
+use retrace_store::{GalleryEntry, MediaTokens, NewGalleryEntry};
 
 /// A publication: the request whose enquirer is shown, the relationships
 /// they look for (codes), the region (a code, or empty) and the photo as
@@ -116,34 +114,22 @@ pub async fn approve_entry(
     Ok(entry)
 }
 
-/// Takes one of the organisation's entries down. Returns how many went.
-pub async fn take_down_entry(app: &App, actor: &Actor, id: GalleryEntryId) -> AppResult<usize> {
-    actor.require_caseworker()?;
-    take_down_target(
-        app,
-        &actor.audit(app, "gallery takedown"),
-        &actor.scope(),
-        TakedownTarget::Entry(id),
-    )
-    .await
-}
-
-/// Takes entries down and removes their files and cached copies in the
-/// same operation. Used by the takedown itself, by closing a request and
-/// by withdrawing a publication consent.
-pub(crate) async fn take_down_target(
+/// Takes one of the organisation's entries down and deletes its files and
+/// cached copies.
+pub async fn take_down_entry(
     app: &App,
-    audit: &AuditContext,
-    scope: &OrgScope,
-    target: TakedownTarget,
-) -> AppResult<usize> {
-    let gone = app.store().take_down_gallery(audit, scope, target).await?;
+    actor: &Actor,
+    id: GalleryEntryId,
+) -> AppResult<GalleryEntry> {
+    actor.require_caseworker()?;
+    let gone = app
+        .store()
+        .take_down_gallery(&actor.audit(app, "gallery takedown"), &actor.scope(), id)
+        .await?;
     app.gallery_cache().clear();
-    for media in &gone.media {
-        app.media()
-            .delete(&media.all())
-            .await
-            .map_err(AppError::media)?;
-    }
-    Ok(gone.entries.len())
+    app.media()
+        .delete(&gone.media.all())
+        .await
+        .map_err(AppError::media)?;
+    Ok(gone)
 }

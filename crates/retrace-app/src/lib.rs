@@ -98,6 +98,14 @@ impl App {
         self.media.sweep(&keep).await.map_err(AppError::media)
     }
 
+    /// After a change whose transaction took gallery entries down (a
+    /// closure, an at-risk flag, a withdrawn publication consent): clears
+    /// the public gallery's cache and deletes the files no entry owns.
+    async fn forget_withdrawn_media(&self) -> AppResult<()> {
+        self.gallery_cache.clear();
+        self.sweep_gallery_media().await.map(|_| ())
+    }
+
     /// Recomputes the candidates the changed persons can affect. Called
     /// after the change is committed, so the index never holds what the
     /// database does not.

@@ -37,7 +37,7 @@ pub async fn edit_person(
     if saved.details.flags.at_risk {
         // The store took down, in the same transaction, the gallery
         // entries that named this person; their files go now.
-        forget_withdrawn_media(app).await?;
+        app.forget_withdrawn_media().await?;
     }
     app.reindex(&[id]).await?;
     Ok(saved)
@@ -139,17 +139,10 @@ pub async fn withdraw_consent(
     if withdrawn.purpose == ConsentPurpose::Publication {
         // The store took down, in the same transaction, the entries that
         // needed this consent; their files go now.
-        forget_withdrawn_media(app).await?;
+        app.forget_withdrawn_media().await?;
     }
     app.reindex(&[person]).await?;
     Ok(withdrawn)
-}
-
-/// Clears the public gallery's cache and deletes the files that no entry
-/// owns any more.
-async fn forget_withdrawn_media(app: &App) -> AppResult<()> {
-    app.gallery_cache().clear();
-    app.sweep_gallery_media().await.map(|_| ())
 }
 
 /// A self-registration.
@@ -192,13 +185,8 @@ pub async fn register_person(
     let scope = actor.scope();
     let person = app
         .store()
-        .create_registration(&audit, &scope, kind, &details)
+        .create_registration(&audit, &scope, kind, &details, consent.as_ref())
         .await?;
-    if let Some(consent) = consent {
-        app.store()
-            .record_consent(&audit, &scope, person.id, &consent)
-            .await?;
-    }
     app.reindex(&[person.id]).await?;
     Ok(person)
 }

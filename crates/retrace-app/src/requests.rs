@@ -1,16 +1,13 @@
 //! Tracing requests: opening one, adding a sought person, editing the
 //! circumstances, moving the status, and the filter of the request list.
 
-use crate::gallery::take_down_target;
 use crate::input::{CircumstancesInput, PersonInput, lenient_text, null_as_default, today};
 use crate::{Actor, App, AppError, AppResult};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, LawfulBasis,
     NewConsent, PersonId, Relationship, RequestId, RequestStatus, SharingScope, Text, Timestamp,
 };
-use retrace_store::{
-    NewRequest, OpeningConsents, RequestFilter, StoredPerson, TakedownTarget, TracingRequest,
-};
+use retrace_store::{NewRequest, OpeningConsents, RequestFilter, StoredPerson, TracingRequest};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -157,14 +154,17 @@ pub async fn add_sought_person(
     let audit = actor.audit(app, "add sought person");
     let scope = actor.scope();
     let store = app.store();
+    let consent = input.vital_interest.then(vital_interest_consent);
     let person = store
-        .add_sought_person(&audit, &scope, request, relationship, &details)
+        .add_sought_person(
+            &audit,
+            &scope,
+            request,
+            relationship,
+            &details,
+            consent.as_ref(),
+        )
         .await?;
-    if input.vital_interest {
-        store
-            .record_consent(&audit, &scope, person.id, &vital_interest_consent())
-            .await?;
-    }
     app.reindex(&[person.id]).await?;
     Ok(person)
 }
@@ -247,7 +247,9 @@ pub async fn change_status(
         app.reindex(&persons_of(&updated)).await?;
     }
     if updated.status.is_closed() {
-        take_down_target(app, &audit, &scope, TakedownTarget::Request(request)).await?;
+        // The store took the request's gallery entry down with the
+        // closure; its files go now.
+        app.forget_withdrawn_media().await?;
     }
     Ok(updated)
 }

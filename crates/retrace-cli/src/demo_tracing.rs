@@ -1579,7 +1579,13 @@ async fn store_registration(
     let audit = actor_audit(org, registration.at);
     let scope = OrgScope::new(org.id);
     let person = store
-        .create_registration(&audit, &scope, registration.kind, &registration.details)
+        .create_registration(
+            &audit,
+            &scope,
+            registration.kind,
+            &registration.details,
+            None,
+        )
         .await?;
     for consent in &registration.consents {
         store

@@ -16,7 +16,7 @@ use retrace_domain::{
 use retrace_store::backend::ConsentRow;
 use retrace_store::{
     AuditContext, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
-    OrgScope, PublicEntry, StoreError, StoreResult, TakedownTarget, TakenDown,
+    OrgScope, PublicEntry, StoreError, StoreResult,
 };
 use sqlx::Row;
 use std::collections::HashMap;
@@ -624,50 +624,15 @@ where
         pool: &Pool<D::Db>,
         audit: &AuditContext,
         scope: &OrgScope,
-        target: TakedownTarget,
-    ) -> StoreResult<TakenDown> {
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
         let mut tx = Self::begin(pool).await?;
-        let org = scope.org().to_string();
-        let (condition, value) = match target {
-            TakedownTarget::Entry(id) => ("g.id = $1", id.to_string()),
-            TakedownTarget::Request(id) => ("g.request_id = $1", id.to_string()),
-            TakedownTarget::Person(id) => ("g.person_id = $1", id.to_string()),
-        };
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE {condition} AND g.org_id = $2{}",
-            D::FOR_UPDATE
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&value)
-            .bind(&org)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let mut found = rows
-            .iter()
-            .map(Self::entry)
-            .collect::<StoreResult<Vec<_>>>()?;
-        if let TakedownTarget::Person(person) = target {
-            let (_, consents) = Self::enquirer_standing(&mut tx, &person.to_string()).await?;
-            if ConsentLedger(&consents).allows(retrace_domain::ConsentPurpose::Publication) {
-                found.clear();
-            }
-        }
-        if found.is_empty() {
-            tx.rollback().await.map_err(db_error)?;
-            return match target {
-                TakedownTarget::Entry(_) => Err(StoreError::NotFound),
-                _ => Ok(TakenDown::default()),
-            };
-        }
-        let mut done = TakenDown::default();
-        for gone in found {
-            Self::remove_entry(&mut tx, audit, &gone).await?;
-            done.entries.push(gone.id);
-            done.media.push(gone.media);
-        }
+        let entry = Self::load_entry(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Self::remove_entry(&mut tx, audit, &entry).await?;
         tx.commit().await.map_err(db_error)?;
-        Ok(done)
+        Ok(entry)
     }
 
     pub(crate) async fn create_report(

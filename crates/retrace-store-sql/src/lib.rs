@@ -251,10 +251,7 @@ use retrace_store::{
     RequestFilter, RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult,
     StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
 };
-use retrace_store::{
-    GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
-    TakenDown,
-};
+use retrace_store::{GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry};
 use sqlx::{Row, Transaction};
 
 macro_rules! user_columns {
@@ -1200,8 +1197,18 @@ where
         request: RequestId,
         relationship: Relationship,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson> {
-        Sql::<D>::add_sought_person(&self.pool, audit, scope, request, relationship, details).await
+        Sql::<D>::add_sought_person(
+            &self.pool,
+            audit,
+            scope,
+            request,
+            relationship,
+            details,
+            consent,
+        )
+        .await
     }
 
     async fn create_registration(
@@ -1210,8 +1217,9 @@ where
         scope: &OrgScope,
         kind: RegistrationKind,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson> {
-        Sql::<D>::create_registration(&self.pool, audit, scope, kind, details).await
+        Sql::<D>::create_registration(&self.pool, audit, scope, kind, details, consent).await
     }
 
     async fn person(
@@ -1498,9 +1506,9 @@ where
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
-        target: TakedownTarget,
-    ) -> StoreResult<TakenDown> {
-        Sql::<D>::take_down(&self.pool, audit, scope, target).await
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
+        Sql::<D>::take_down(&self.pool, audit, scope, id).await
     }
 
     async fn create_report(

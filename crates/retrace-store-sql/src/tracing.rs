@@ -814,6 +814,13 @@ where
             ),
         )
         .await?;
+        if status.is_closed() {
+            // A closed request has nobody left to find: its gallery entry
+            // goes with the closure, in this transaction.
+            for entry in Self::entries_of_request(&mut tx, id).await? {
+                Self::remove_entry(&mut tx, audit, &entry).await?;
+            }
+        }
         let updated = Self::load_request(&mut tx, scope.org(), id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -867,6 +874,7 @@ where
         request: RequestId,
         relationship: Relationship,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson> {
         let mut tx = Self::begin(pool).await?;
         let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -904,6 +912,9 @@ where
             &event(AuditAction::PersonAdded, ObjectKind::Person, stored.id),
         )
         .await?;
+        if let Some(consent) = consent {
+            Self::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok(stored)
     }
@@ -914,6 +925,7 @@ where
         scope: &OrgScope,
         kind: RegistrationKind,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson> {
         let mut tx = Self::begin(pool).await?;
         let stored = Self::insert_person(
@@ -936,6 +948,9 @@ where
             ),
         )
         .await?;
+        if let Some(consent) = consent {
+            Self::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok(stored)
     }

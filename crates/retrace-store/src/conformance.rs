@@ -1277,6 +1277,7 @@ pub mod tests {
                 created.id,
                 Relationship::Father,
                 &person_named(&["Intruder"], &[]),
+                None,
             )
             .await
             .unwrap_err();
@@ -1310,6 +1311,7 @@ pub mod tests {
                 &OrgScope::new(a.id),
                 RegistrationKind::Safe,
                 &person_named(&["Samir"], &["SY"]),
+                None,
             )
             .await
             .unwrap();
@@ -1756,6 +1758,7 @@ pub mod tests {
                 created.id,
                 Relationship::Wife,
                 &person_named(&["Layla Nasser"], &[]),
+                None,
             )
             .await
             .unwrap();
@@ -1771,6 +1774,7 @@ pub mod tests {
                 &scope,
                 RegistrationKind::LookingForFamily,
                 &person_named(&["Rami"], &[]),
+                None,
             )
             .await
             .unwrap();
@@ -1867,6 +1871,7 @@ pub mod tests {
                         &scope,
                         kind,
                         &person_named(&[name], &[]),
+                        None,
                     )
                     .await
                     .unwrap(),
@@ -3545,6 +3550,7 @@ async fn registration<S: Store>(
             &OrgScope::new(org),
             RegistrationKind::Safe,
             &details,
+            None,
         )
         .await
         .unwrap()

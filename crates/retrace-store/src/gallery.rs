@@ -62,25 +62,6 @@ pub struct PublicEntry {
     pub thumbnail: String,
 }
 
-/// What an entry, a request closure or a withdrawal took down: the media
-/// files the caller must now delete.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TakenDown {
-    pub entries: Vec<GalleryEntryId>,
-    pub media: Vec<MediaTokens>,
-}
-
-/// Which entries a takedown is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TakedownTarget {
-    Entry(GalleryEntryId),
-    /// The request was closed.
-    Request(RequestId),
-    /// The person's publication consent was withdrawn: removed only when no
-    /// active publication consent remains.
-    Person(PersonId),
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewReport {
     pub message: Text,

@@ -21,7 +21,6 @@ pub mod transfers;
 
 pub use gallery::{
     GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
-    TakedownTarget, TakenDown,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
@@ -443,14 +442,17 @@ pub trait Store: Send + Sync + 'static {
         request: RequestId,
         relationship: Relationship,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson>;
-    /// A self-registration ("looking for my family", "I am safe").
+    /// A self-registration ("looking for my family", "I am safe"), with
+    /// its consent when given, in one transaction.
     async fn create_registration(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
         kind: RegistrationKind,
         details: &PersonDetails,
+        consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson>;
     /// One person; audited as `person_viewed`.
     async fn person(
@@ -695,14 +697,16 @@ pub trait Store: Send + Sync + 'static {
     async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool>;
     /// Every stored media token, for removing files that no entry owns.
     async fn all_media_tokens(&self) -> StoreResult<Vec<String>>;
-    /// Deletes the targeted entries (and their media tokens) in one
-    /// transaction with their audit entries; returns what went.
+    /// Deletes an entry with its audit entry; returns it, so that the
+    /// caller deletes its files. Closing a request, flagging a person at
+    /// risk and withdrawing a publication consent take entries down in
+    /// their own transactions.
     async fn take_down_gallery(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
-        target: TakedownTarget,
-    ) -> StoreResult<TakenDown>;
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry>;
     /// A visitor's report about a published entry, queued for the owning
     /// organisation. `NotFound` when no published entry has the reference.
     async fn create_report(
