@@ -10,6 +10,7 @@
 //! never shown. This is the only crate that knows HTTP.
 
 mod auth;
+mod client_addr;
 mod config;
 mod csrf;
 mod error;
@@ -27,13 +28,16 @@ mod ratelimit;
 mod routes;
 mod secrets;
 mod security;
+mod spreadsheet;
 mod state;
 mod templates;
 
 pub use auth::password::{PasswordHashError, hash_password, verify_password};
 pub use auth::totp::current_code as totp_code;
+pub use client_addr::IpNet;
 pub use config::WebConfig;
 pub use matching::{MatchingService, RecomputeSummary};
+pub use metrics::MetricsToken;
 pub use routes::router;
 pub use secrets::SecretKey;
 pub use state::AppState;

@@ -17,6 +17,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub sealer: Sealer,
     pub sign_in_limiter: RateLimiter,
+    /// Failed sign-ins per client, across every account.
+    pub sign_in_failure_limiter: RateLimiter,
     pub metrics: Metrics,
     pub matching: MatchingService,
     pub gallery: GalleryState,
@@ -36,6 +38,10 @@ impl AppState {
         let sealer = Sealer::new(&config.secret_key);
         let sign_in_limiter =
             RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
+        let sign_in_failure_limiter = RateLimiter::new(
+            config.sign_in_failures_per_client,
+            config.sign_in_failure_window,
+        );
         let year = clock.now().to_offset_date_time().year();
         let gallery = GalleryState {
             media: crate::gallery::MediaStore::new(config.media_dir.clone()),
@@ -58,6 +64,7 @@ impl AppState {
             config,
             sealer,
             sign_in_limiter,
+            sign_in_failure_limiter,
             metrics: Metrics::default(),
         }))
     }

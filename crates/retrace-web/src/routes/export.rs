@@ -132,15 +132,16 @@ pub async fn export(
         }
         nationalities.sort();
         nationalities.dedup();
+        let cells = [
+            request.reference.to_string(),
+            request.status.code().to_owned(),
+            request.created_at.rfc3339(),
+            enquirer,
+            sought.join("; "),
+            nationalities.join(" "),
+        ];
         writer
-            .write_record([
-                request.reference.to_string(),
-                request.status.code().to_owned(),
-                request.created_at.rfc3339(),
-                enquirer,
-                sought.join("; "),
-                nationalities.join(" "),
-            ])
+            .write_record(cells.iter().map(|cell| crate::spreadsheet::safe_cell(cell)))
             .map_err(WebError::internal)?;
     }
     let bytes = writer.into_inner().map_err(WebError::internal)?;
