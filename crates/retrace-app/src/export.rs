@@ -6,6 +6,7 @@
 
 use crate::password::verify_password;
 use crate::requests::{RequestQuery, request_filter};
+use crate::spreadsheet::safe_cell;
 use crate::{Actor, App, AppError, AppResult};
 use retrace_domain::{AuditAction, ConsentLedger, ObjectKind, PersonDetails};
 use retrace_store::{AuditEvent, OrgScope, PersonRole, RequestFilter, StoredPerson};
@@ -109,15 +110,16 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
         }
         nationalities.sort();
         nationalities.dedup();
+        let cells = [
+            request.reference.to_string(),
+            request.status.code().to_owned(),
+            request.created_at.rfc3339(),
+            enquirer,
+            sought.join("; "),
+            nationalities.join(" "),
+        ];
         writer
-            .write_record([
-                request.reference.to_string(),
-                request.status.code().to_owned(),
-                request.created_at.rfc3339(),
-                enquirer,
-                sought.join("; "),
-                nationalities.join(" "),
-            ])
+            .write_record(cells.iter().map(|cell| safe_cell(cell)))
             .map_err(csv_failed)?;
     }
     writer

@@ -30,6 +30,7 @@ pub mod password;
 pub mod persons;
 pub mod photo;
 pub mod requests;
+pub mod spreadsheet;
 pub mod transfers;
 
 pub use error::{AppError, AppResult};

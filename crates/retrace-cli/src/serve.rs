@@ -61,6 +61,11 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     config.public_url = settings.browse_url();
     config.gallery_pages_per_client = settings.gallery_requests_per_client;
     config.gallery_images_per_client = settings.gallery_requests_per_client.saturating_mul(5);
+    config.metrics_token = settings
+        .metrics_token
+        .as_ref()
+        .map(|token| retrace_web::MetricsToken::new(token.expose()));
+    config.trusted_proxies = settings.trusted_proxies()?;
     let idle = config.session_idle;
     let absolute = config.session_absolute;
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Keys that may come from `RETRACE_*` variables. Listed so that variables
 /// meant for other tools (`RETRACE_TEST_POSTGRES_URL`) are not taken for
 /// settings, while every key of the file can still be overridden.
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 13] = [
     "database_url",
     "listen",
     "data_dir",
@@ -26,6 +26,8 @@ const ENV_KEYS: [&str; 11] = [
     "sign_in_attempts_per_client",
     "media_dir",
     "gallery_requests_per_client",
+    "metrics_token",
+    "trusted_proxies",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -54,6 +56,13 @@ pub struct Settings {
     /// Public gallery pages one client may load per minute (images: five
     /// times as many). Raise it for benchmarks only.
     pub gallery_requests_per_client: u32,
+    /// The bearer token a metrics scraper must send to read `/metrics`
+    /// (at least 32 characters). Unset, `/metrics` answers 404.
+    pub metrics_token: Option<MetricsToken>,
+    /// Addresses or CIDR ranges of the reverse proxies in front of retrace.
+    /// Only a request from one of them has its client read from
+    /// `X-Forwarded-For`; empty (the default) trusts no header.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -70,6 +79,8 @@ impl Default for Settings {
             sign_in_attempts_per_client: 30,
             media_dir: None,
             gallery_requests_per_client: 120,
+            metrics_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -133,6 +144,7 @@ impl Settings {
         if self.sign_in_attempts_per_client == 0 {
             bail!("sign_in_attempts_per_client: must be at least 1");
         }
+        self.trusted_proxies()?;
         let exposed = !self.listen.ip().is_loopback();
         let behind_tls = self.public_url.as_ref().is_some_and(PublicUrl::is_https);
         if exposed && !behind_tls {
@@ -151,6 +163,18 @@ impl Settings {
             Some(url) => url.is_https(),
             None => !self.listen.ip().is_loopback(),
         }
+    }
+
+    /// The parsed `trusted_proxies`.
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<retrace_web::IpNet>> {
+        self.trusted_proxies
+            .iter()
+            .map(|value| {
+                value
+                    .parse()
+                    .map_err(|err| anyhow::anyhow!("trusted_proxies: {err}"))
+            })
+            .collect()
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -282,6 +306,46 @@ impl<'de> Deserialize<'de> for DatabaseUrl {
     }
 }
 
+/// The token that opens `/metrics`: never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MetricsToken(String);
+
+/// Shorter tokens could be guessed by a patient scraper of the public site.
+const METRICS_TOKEN_MIN_CHARS: usize = 32;
+
+impl MetricsToken {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken([redacted])")
+    }
+}
+
+impl Serialize for MetricsToken {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricsToken {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        let value = value.trim();
+        let printable = value.chars().all(|c| c.is_ascii_graphic());
+        if value.chars().count() < METRICS_TOKEN_MIN_CHARS || !printable {
+            return Err(serde::de::Error::custom(format!(
+                "expected at least {METRICS_TOKEN_MIN_CHARS} printable ASCII characters \
+                 without spaces (the value is not shown)"
+            )));
+        }
+        Ok(MetricsToken(value.to_owned()))
+    }
+}
+
 /// The public address: `http://` or `https://` and a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicUrl(String);
@@ -350,6 +414,43 @@ mod tests {
         let shown = format!("{url:?} {url}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("retrace:***@db.internal"), "{shown}");
+    }
+
+    fn from_toml(text: &str) -> Result<Settings, String> {
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::string(text))
+            .extract()
+            .map_err(describe_figment_error)
+    }
+
+    #[test]
+    fn metrics_token_is_read_and_never_shown() {
+        let token = "scraper-token-abcdefghijklmnopqrstuvwxyz";
+        let settings = from_toml(&format!("metrics_token = \"{token}\"")).unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains(token), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert_eq!(
+            settings.metrics_token.as_ref().map(MetricsToken::expose),
+            Some(token)
+        );
+        assert!(from_toml("").unwrap().metrics_token.is_none());
+    }
+
+    #[test]
+    fn short_metrics_token_is_refused_without_showing_it() {
+        let err = from_toml("metrics_token = \"hunter2\"").unwrap_err();
+        assert!(err.starts_with("metrics_token:"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_and_checked() {
+        let settings = from_toml("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]").unwrap();
+        assert_eq!(settings.trusted_proxies().unwrap().len(), 2);
+        let wrong = from_toml("trusted_proxies = [\"10.0.0.0/40\"]").unwrap();
+        let err = wrong.validate().unwrap_err().to_string();
+        assert!(err.starts_with("trusted_proxies:"), "{err}");
     }
 
     #[test]

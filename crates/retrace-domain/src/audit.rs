@@ -95,10 +95,14 @@ pub enum AuditAction {
     InformationReportReceived,
     InformationReportViewed,
     InformationReportReviewed,
+    /// A list of persons was read; the object id names the list kind.
+    PersonsListed,
+    /// A staff member downloaded a gallery photo or thumbnail.
+    GalleryPhotoViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 52] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -151,6 +155,8 @@ impl AuditAction {
         AuditAction::InformationReportReceived,
         AuditAction::InformationReportViewed,
         AuditAction::InformationReportReviewed,
+        AuditAction::PersonsListed,
+        AuditAction::GalleryPhotoViewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -207,6 +213,8 @@ impl AuditAction {
             AuditAction::InformationReportReceived => "information_report_received",
             AuditAction::InformationReportViewed => "information_report_viewed",
             AuditAction::InformationReportReviewed => "information_report_reviewed",
+            AuditAction::PersonsListed => "persons_listed",
+            AuditAction::GalleryPhotoViewed => "gallery_photo_viewed",
         }
     }
 

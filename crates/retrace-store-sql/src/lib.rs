@@ -1242,8 +1242,13 @@ where
         Sql::<D>::update_person(&self.pool, audit, scope, id, expected_version, details).await
     }
 
-    async fn registrations(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<StoredPerson>> {
-        Sql::<D>::registrations(&self.pool, scope, limit).await
+    async fn registrations(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredPerson>> {
+        Sql::<D>::registrations(&self.pool, audit, scope, limit).await
     }
 
     async fn consents(

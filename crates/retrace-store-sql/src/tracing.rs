@@ -1021,9 +1021,11 @@ where
 
     pub(crate) async fn registrations(
         pool: &Pool<D::Db>,
+        audit: &AuditContext,
         scope: &OrgScope,
         limit: u32,
     ) -> StoreResult<Vec<StoredPerson>> {
+        let mut tx = Self::begin(pool).await?;
         let rows = sqlx::query(concat!(
             "SELECT ",
             person_columns!(),
@@ -1032,10 +1034,27 @@ where
         ))
         .bind(scope.org().to_string())
         .bind(i64::from(limit.min(MAX_LIMIT)))
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
-        rows.iter().map(Self::person).collect()
+        let people = rows
+            .iter()
+            .map(Self::person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        // Every list of persons is a read of personal data: audited in the
+        // same transaction, naming the list kind and never a person.
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::PersonsListed,
+                ObjectKind::Person,
+                "registrations",
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(people)
     }
 
     pub(crate) async fn consents(

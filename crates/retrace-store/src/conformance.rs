@@ -1332,7 +1332,13 @@ pub mod tests {
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
         let err = store.candidates_for(&theirs, reg.id).await.unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
-        assert!(store.registrations(&theirs, 10).await.unwrap().is_empty());
+        assert!(
+            store
+                .registrations(&acting(&user_a, 2), &theirs, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let consent = store
             .record_consent(
                 &acting(&user_a, 3),
@@ -1882,8 +1888,18 @@ pub mod tests {
             PersonRole::Registered(RegistrationKind::LookingForFamily)
         );
         assert_eq!(made[1].request, None);
-        let listed = store.registrations(&scope, 2).await.unwrap();
+        let listed = store
+            .registrations(&acting(&user, 19), &scope, 2)
+            .await
+            .unwrap();
         assert_eq!(listed, vec![made[2].clone(), made[1].clone()]);
+        let entries = store.audit_entries(&scope, 100, None).await.unwrap();
+        let listing = entries
+            .iter()
+            .find(|e| e.record.action == "persons_listed")
+            .expect("the list is audited");
+        assert_eq!(listing.record.object_id, "registrations");
+        assert_eq!(listing.record.object_kind, "person");
         let read = store
             .person(&acting(&user, 20), &scope, made[0].id)
             .await

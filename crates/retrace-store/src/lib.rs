@@ -471,7 +471,14 @@ pub trait Store: Send + Sync + 'static {
         details: &PersonDetails,
     ) -> StoreResult<StoredPerson>;
     /// The organisation's registrations, newest first.
-    async fn registrations(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<StoredPerson>>;
+    /// The newest registered persons, with a `persons_listed` audit entry
+    /// (object id `registrations`) written in the same transaction.
+    async fn registrations(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredPerson>>;
 
     // Consent ledger.
 

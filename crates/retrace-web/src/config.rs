@@ -18,7 +18,8 @@ pub struct WebConfig {
     pub sign_in_attempts_per_client: u32,
     pub sign_in_window: Duration,
     /// Consecutive failures after which an account is locked, with a
-    /// lockout that doubles with each further failure.
+    /// lockout that doubles with each further failure, capped (see
+    /// `auth::lockout_until`); failures while locked are not counted.
     pub lockout_threshold: u32,
     /// Shown in authenticator apps next to the account.
     pub totp_issuer: String,
@@ -39,6 +40,16 @@ pub struct WebConfig {
     /// taken for a bot; one older than `report_form_lifetime` has expired.
     pub report_min_delay: Duration,
     pub report_form_lifetime: Duration,
+    /// The bearer token `/metrics` requires; `None` hides `/metrics` (404).
+    pub metrics_token: Option<crate::MetricsToken>,
+    /// Proxies whose `X-Forwarded-For` names the client (see `client_addr`).
+    /// Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<crate::IpNet>,
+    /// Failed sign-ins (any account) one client may make per
+    /// `sign_in_failure_window` before it is refused: stops one client from
+    /// spraying guesses across many accounts without locking any of them.
+    pub sign_in_failures_per_client: u32,
+    pub sign_in_failure_window: Duration,
 }
 
 impl WebConfig {
@@ -60,6 +71,10 @@ impl WebConfig {
             gallery_window: Duration::from_secs(60),
             report_min_delay: Duration::from_secs(3),
             report_form_lifetime: Duration::from_secs(2 * 60 * 60),
+            metrics_token: None,
+            trusted_proxies: Vec::new(),
+            sign_in_failures_per_client: 10,
+            sign_in_failure_window: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -12,6 +12,7 @@
 //! pages and the JSON API call.
 
 mod auth;
+mod client_addr;
 mod config;
 mod csrf;
 mod error;
@@ -32,7 +33,9 @@ mod state;
 mod templates;
 
 pub use auth::totp::current_code as totp_code;
+pub use client_addr::IpNet;
 pub use config::WebConfig;
+pub use metrics::MetricsToken;
 pub use routes::router;
 pub use secrets::SecretKey;
 pub use state::AppState;

@@ -1,8 +1,15 @@
 //! Request counters and latency histograms in the Prometheus text format.
 //! Labels are route templates (`/org/users/{id}`), never concrete paths, so
-//! no identifier reaches the metrics.
+//! no identifier reaches the metrics, and methods outside a fixed list are
+//! counted as `OTHER`: nothing a client sends can add a label set, so the
+//! series stay bounded by the router's routes.
+//!
+//! `/metrics` is served only to a scraper that sends the bearer token of
+//! the `metrics_token` setting; without that setting, or without the right
+//! token, it answers exactly as an unknown page does (ADR 0008).
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::BTreeMap;
@@ -104,24 +111,119 @@ fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
+/// The method as a label: one of the methods the router serves, else `OTHER`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
+/// The route as a label: the matched route template, never the raw path.
+fn route_label(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned())
+}
+
+/// Whether the request carries the configured metrics token. Compared in
+/// constant time so the token cannot be guessed a character at a time.
+pub fn scraper_allowed(token: Option<&MetricsToken>, headers: &HeaderMap) -> bool {
+    let Some(token) = token else {
+        return false;
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    given.is_some_and(|given| token.matches(given))
+}
+
+/// The bearer token a metrics scraper must present. `Debug` never prints it.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    fn matches(&self, given: &str) -> bool {
+        use sha2::Digest;
+        use subtle::ConstantTimeEq;
+        let expected = sha2::Sha256::digest(self.0.as_bytes());
+        let given = sha2::Sha256::digest(given.as_bytes());
+        bool::from(expected.as_slice().ct_eq(given.as_slice()))
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken([redacted])")
+    }
+}
+
 pub async fn record(
     State(state): State<crate::AppState>,
     request: Request,
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = method_label(request.method());
+    let route = route_label(&request);
     let response = next.run(request).await;
     state.metrics.observe(
-        &method,
+        method,
         &route,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_methods_become_labels() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::POST), "POST");
+        for odd in ["FOOBAR", "BREW", "PROPFIND", "get"] {
+            let method = Method::from_bytes(odd.as_bytes()).unwrap_or(Method::CONNECT);
+            assert_eq!(method_label(&method), "OTHER", "{odd}");
+        }
+        assert_eq!(method_label(&Method::CONNECT), "OTHER");
+        assert_eq!(method_label(&Method::TRACE), "OTHER");
+    }
+
+    #[test]
+    fn the_scraper_needs_the_exact_token() {
+        let token = MetricsToken::new("a-long-enough-metrics-token-0123456789");
+        let mut headers = HeaderMap::new();
+        assert!(!scraper_allowed(Some(&token), &headers));
+        assert!(!scraper_allowed(None, &headers));
+        headers.insert(
+            header::AUTHORIZATION,
+            "Bearer a-long-enough-metrics-token-0123456789"
+                .parse()
+                .unwrap(),
+        );
+        assert!(scraper_allowed(Some(&token), &headers));
+        assert!(!scraper_allowed(None, &headers));
+        assert!(!scraper_allowed(
+            Some(&MetricsToken::new("other")),
+            &headers
+        ));
+        assert!(!format!("{token:?}").contains("0123"));
+    }
 }

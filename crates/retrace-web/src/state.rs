@@ -21,6 +21,8 @@ pub struct Inner {
     pub config: WebConfig,
     pub sealer: Sealer,
     pub sign_in_limiter: RateLimiter,
+    /// Failed sign-ins per client, across every account.
+    pub sign_in_failure_limiter: RateLimiter,
     pub metrics: Metrics,
     pub gallery: GalleryLimits,
 }
@@ -37,6 +39,10 @@ impl AppState {
         let sealer = Sealer::new(&config.secret_key);
         let sign_in_limiter =
             RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
+        let sign_in_failure_limiter = RateLimiter::new(
+            config.sign_in_failures_per_client,
+            config.sign_in_failure_window,
+        );
         let gallery = GalleryLimits {
             page_limiter: RateLimiter::new(config.gallery_pages_per_client, config.gallery_window),
             image_limiter: RateLimiter::new(
@@ -56,6 +62,7 @@ impl AppState {
             config,
             sealer,
             sign_in_limiter,
+            sign_in_failure_limiter,
             metrics: Metrics::default(),
         }))
     }

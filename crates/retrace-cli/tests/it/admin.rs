@@ -169,7 +169,7 @@ fn admin_commands_create_and_reset_accounts() {
 fn bad_settings_stop_with_the_key_named() {
     let dir = tempfile::tempdir().unwrap();
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (
             &["migrate"],
             &[("RETRACE_LISTEN", "not an address")],
@@ -189,6 +189,11 @@ fn bad_settings_stop_with_the_key_named() {
             &["migrate"],
             &[("RETRACE_SESSION_IDLE_MINUTES", "0")],
             "error: session_idle_minutes:",
+        ),
+        (
+            &["migrate"],
+            &[("RETRACE_METRICS_TOKEN", "hunter2")],
+            "error: metrics_token:",
         ),
         (
             &["--config", "missing.toml", "migrate"],

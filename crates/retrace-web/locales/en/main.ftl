@@ -181,6 +181,7 @@ consent-withdraw = Withdraw
 consents = Consent and lawful basis
 consents-none = Nothing recorded: this person is not matched with other organisations.
 contact = Contact
+contact-through-platform = through retrace: use the review and family messages of this candidate; staff addresses are not shown
 contribution = Weight
 date-hint = Dates: a year (1990), a month (1990-05) or a day (1990-05-12); ~ marks an approximate date.
 decision = Decision

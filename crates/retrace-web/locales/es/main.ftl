@@ -180,6 +180,7 @@ consent-withdraw = Retirar
 consents = Consentimiento y base jurídica
 consents-none = Nada registrado: esta persona no se coteja con otras organizaciones.
 contact = Contacto
+contact-through-platform = a través de retrace: use la revisión y los mensajes familiares de este candidato; no se muestran las direcciones del personal
 contribution = Peso
 date-hint = Fechas: un año (1990), un mes (1990-05) o un día (1990-05-12); ~ indica una fecha aproximada.
 decision = Decisión

@@ -180,6 +180,7 @@ consent-withdraw = Retirer
 consents = Consentement et base légale
 consents-none = Rien d’enregistré : cette personne n’est pas mise en correspondance avec d’autres organisations.
 contact = Contact
+contact-through-platform = via retrace : utilisez l'examen et les messages familiaux de ce candidat ; les adresses du personnel ne sont pas affichées
 contribution = Poids
 date-hint = Dates : une année (1990), un mois (1990-05) ou un jour (1990-05-12) ; ~ marque une date approximative.
 decision = Décision

@@ -289,7 +289,11 @@ pub async fn list_registrations(
     State(state): State<AppState>,
     member: Reader,
 ) -> WebResult<Json<Value>> {
-    let people = state.store.registrations(&member.scope(), 200).await?;
+    let audit = member.audit(&state, "registrations list");
+    let people = state
+        .store
+        .registrations(&audit, &member.scope(), 200)
+        .await?;
     Ok(Json(json!({ "registrations": people.iter().map(|p| json!({
         "id": p.id.to_string(),
         "kind": match p.role { PersonRole::Registered(kind) => kind.as_str(), _ => "" },

@@ -31,10 +31,29 @@ pub fn side_of(candidate: &CandidateView, org: OrgId) -> Side {
     }
 }
 
-/// The other organisation's name, country and contact addresses (its
-/// administrators), shown with a candidate it holds.
+/// The other organisation's name and country, shown with a candidate it
+/// holds, and its contact addresses: none. Staff addresses are personal
+/// data and a target (phishing, pressure on staff), so the organisation is
+/// reached through the platform: the candidate's review and family-message
+/// workflow. The list stays for an organisation-level address later.
 pub async fn contact_of(store: &dyn Store, org: OrgId) -> WebResult<(String, String, Vec<String>)> {
     let organisation = store.organisation(org).await?.ok_or(WebError::NotFound)?;
+    let contacts = Vec::new();
+    Ok((
+        organisation.name.to_string(),
+        organisation.country.as_str().to_owned(),
+        contacts,
+    ))
+}
+
+/// The sending organisation's name, country and up to three of its staff
+/// addresses, for the organisation a request was deliberately transferred
+/// to. Candidates never use this: see `contact_of`.
+pub async fn transfer_contacts_of(
+    store: &dyn Store,
+    org: OrgId,
+) -> WebResult<(String, String, Vec<String>)> {
+    let (name, country, _) = contact_of(store, org).await?;
     let contacts = store
         .users_in(&retrace_store::OrgScope::new(org))
         .await?
@@ -47,11 +66,7 @@ pub async fn contact_of(store: &dyn Store, org: OrgId) -> WebResult<(String, Str
         .map(|user| user.email.as_str().to_owned())
         .take(3)
         .collect();
-    Ok((
-        organisation.name.to_string(),
-        organisation.country.as_str().to_owned(),
-        contacts,
-    ))
+    Ok((name, country, contacts))
 }
 
 pub async fn show(

@@ -243,6 +243,7 @@ pub async fn staff_photo(
         .read(token)
         .await
         .ok_or(WebError::NotFound)?;
+    crate::gallery::audit_staff_photo(&state, &member.audit(&state, "gallery photo"), id).await?;
     Ok(jpeg(bytes))
 }
 

@@ -27,16 +27,22 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, crate::error::WebError> {
+    if !crate::metrics::scraper_allowed(state.config.metrics_token.as_ref(), &headers) {
+        return Err(crate::error::WebError::NotFound);
+    }
     let database_up = state.store.ping().await.is_ok();
-    (
+    Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         state.metrics.render(database_up),
     )
-        .into_response()
+        .into_response())
 }
 
 pub async fn stylesheet() -> Response {

@@ -612,7 +612,11 @@ pub async fn registrations(
     page: Page,
     member: Reader,
 ) -> WebResult<Response> {
-    let people = state.store.registrations(&member.scope(), 200).await?;
+    let audit = member.audit(&state, "registrations list");
+    let people = state
+        .store
+        .registrations(&audit, &member.scope(), 200)
+        .await?;
     let rows = people
         .iter()
         .map(|person: &StoredPerson| templates::RegistrationRow {

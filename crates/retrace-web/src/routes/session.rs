@@ -12,14 +12,13 @@ use crate::page::Page;
 use crate::secrets::sha256_hex;
 use crate::security::{CookieSpec, local_path, set_cookie};
 use crate::templates::{self, HomeCard, render};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::password::{dummy_verify, verify_password};
 use retrace_app::random_token;
 use retrace_domain::{AuditAction, Email, ObjectKind, Role, UserId};
 use retrace_store::{AuditContext, AuditEvent, Membership, SessionRecord, UserAccount};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
     let user = &signed_in.user;
@@ -85,26 +84,7 @@ pub async fn sign_in_page(page: Page, Query(query): Query<NextQuery>) -> WebResu
     .into_response())
 }
 
-/// The client's address as the listener saw it (never a forwarded header,
-/// which a client could forge to escape the limit).
-pub struct ClientIp(pub IpAddr);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip())
-                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-        ))
-    }
-}
+pub use crate::client_addr::ClientIp;
 
 pub async fn sign_in(
     State(state): State<AppState>,
@@ -127,7 +107,9 @@ pub async fn sign_in(
         })?;
         Ok((status, html).into_response())
     };
-    if !state.sign_in_limiter.allow(client, now) {
+    if !state.sign_in_limiter.allow(client, now)
+        || state.sign_in_failure_limiter.exceeded(client, now)
+    {
         let html = render(&templates::SignIn {
             page: &page,
             email: email_text.clone(),
@@ -145,6 +127,7 @@ pub async fn sign_in(
         // not reveal which addresses have accounts.
         let candidate = password.clone();
         let _ = tokio::task::spawn_blocking(move || dummy_verify(&candidate)).await;
+        state.sign_in_failure_limiter.allow(client, now);
         return failed(&page, StatusCode::UNAUTHORIZED);
     };
     let stored = account.password_hash.clone();
@@ -154,9 +137,12 @@ pub async fn sign_in(
         .map_err(WebError::internal)?;
     let locked = account.locked_until.is_some_and(|until| until > now);
     if !password_ok || locked || account.disabled {
-        if !password_ok {
+        // While locked nothing is counted: otherwise anyone could keep a
+        // staff member out by failing again and again.
+        if !password_ok && !locked {
             register_failure(&state, &account).await?;
         }
+        state.sign_in_failure_limiter.allow(client, now);
         return failed(&page, StatusCode::UNAUTHORIZED);
     }
     let second_factor_done =
@@ -278,7 +264,9 @@ pub async fn second_factor(
         })?;
         Ok((status, html).into_response())
     };
-    if !state.sign_in_limiter.allow(client, now) {
+    if !state.sign_in_limiter.allow(client, now)
+        || state.sign_in_failure_limiter.exceeded(client, now)
+    {
         return refuse(
             &page,
             "error-rate-limited-text",
@@ -308,6 +296,7 @@ pub async fn second_factor(
     };
     if !accepted {
         register_failure(&state, &account).await?;
+        state.sign_in_failure_limiter.allow(client, now);
         return refuse(&page, "second-factor-failed", StatusCode::UNAUTHORIZED);
     }
     state

@@ -8,7 +8,7 @@
 //! learns the request's id: its pages stay "not found" for it, and a
 //! revoked transfer is "not found" too, exactly like a missing one.
 
-use super::candidates::contact_of;
+use super::candidates::transfer_contacts_of;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, JsonBody, PathId, PathIds, Reader};
@@ -339,7 +339,8 @@ pub async fn show(
     PathId(id): PathId<TransferId>,
 ) -> WebResult<Response> {
     let view = load_view(&state, &member, id).await?;
-    let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
+    let (org_name, org_country, contacts) =
+        transfer_contacts_of(state.store.as_ref(), view.from_org).await?;
     let html = render(&TransferPage {
         page: &page,
         id: view.id.to_string(),
@@ -442,7 +443,8 @@ pub async fn api_show(
     PathId(id): PathId<TransferId>,
 ) -> WebResult<Json<Value>> {
     let view = load_view(&state, &member, id).await?;
-    let (name, country, contacts) = contact_of(state.store.as_ref(), view.from_org).await?;
+    let (name, country, contacts) =
+        transfer_contacts_of(state.store.as_ref(), view.from_org).await?;
     Ok(Json(json!({
         "id": view.id.to_string(),
         "reference": view.reference.to_string(),

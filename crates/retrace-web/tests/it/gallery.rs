@@ -752,3 +752,36 @@ async fn flagging_anyone_in_the_entry_at_risk_takes_it_down_at_once() {
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_gone(&app, &be, &entry, &reference, &images).await;
 }
+
+#[tokio::test]
+async fn staff_photo_downloads_are_audited() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (_, _, entry, _) = published(&be).await;
+    let scope = retrace_store::OrgScope::new(story.belgium);
+    let count = |entries: &[retrace_store::AuditEntry]| {
+        entries
+            .iter()
+            .filter(|e| e.record.action == "gallery_photo_viewed" && e.record.object_id == entry)
+            .count()
+    };
+    let before = app.store.audit_entries(&scope, 500, None).await.unwrap();
+    assert_eq!(count(&before), 0);
+    for kind in ["photo.jpg", "thumbnail.jpg"] {
+        let (status, _, _) = be
+            .get_bytes(&format!("/staff/gallery/{entry}/{kind}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}");
+    }
+    let after = app.store.audit_entries(&scope, 500, None).await.unwrap();
+    assert_eq!(count(&after), 2, "one entry per download");
+    // Another organisation's download is refused and writes nothing there.
+    let fr = app.signed_in("case@fr.example").await;
+    let (status, _, _) = fr
+        .get_bytes(&format!("/staff/gallery/{entry}/photo.jpg"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let last = app.store.audit_entries(&scope, 500, None).await.unwrap();
+    assert_eq!(count(&last), 2);
+}

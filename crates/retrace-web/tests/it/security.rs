@@ -146,3 +146,96 @@ async fn unknown_pages_are_html_and_unknown_api_paths_json() {
     let json = api.json();
     assert!(json["code"].is_string() && json["message"].is_string());
 }
+
+const METRICS_TOKEN: &str = "metrics-scraper-token-0123456789abcdef";
+
+#[tokio::test]
+async fn metrics_are_not_served_without_a_configured_token() {
+    let app = TestApp::new().await;
+    let client = app.client();
+    let unset = client.get("/metrics").await;
+    assert_eq!(unset.status, StatusCode::NOT_FOUND);
+    let guessed = client
+        .send(
+            Method::GET,
+            "/metrics",
+            None,
+            Some(("authorization", &format!("Bearer {METRICS_TOKEN}"))),
+        )
+        .await;
+    assert_eq!(guessed.status, StatusCode::NOT_FOUND);
+    assert!(!guessed.body.contains("# TYPE"));
+}
+
+#[tokio::test]
+async fn metrics_need_the_bearer_token_and_keep_their_labels_bounded() {
+    let app = TestApp::with_config(|config| {
+        config.metrics_token = Some(retrace_web::MetricsToken::new(METRICS_TOKEN));
+    })
+    .await;
+    let client = app.client();
+    let not_found = client.get("/no-such-page").await;
+    let anonymous = client.get("/metrics").await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anonymous.status, not_found.status,
+        "looks like any unknown page"
+    );
+    assert!(!anonymous.body.contains("# TYPE"));
+    let wrong = client
+        .send(
+            Method::GET,
+            "/metrics",
+            None,
+            Some((
+                "authorization",
+                "Bearer metrics-scraper-token-0123456789abcdeX",
+            )),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    // Client-chosen methods and paths must not become new label sets.
+    for method in ["FOOBAR", "BREW", "X-ANYTHING-1", "X-ANYTHING-2"] {
+        client
+            .send(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                "/healthz",
+                None,
+                None,
+            )
+            .await;
+    }
+    client.get("/requests/4f7c2d1e-unknown-path-917").await;
+    client.get("/healthz").await;
+
+    let metrics = client
+        .send(
+            Method::GET,
+            "/metrics",
+            None,
+            Some(("authorization", &format!("Bearer {METRICS_TOKEN}"))),
+        )
+        .await;
+    assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.body);
+    assert!(metrics.body.contains("# TYPE"), "{}", metrics.body);
+    for leaked in ["FOOBAR", "BREW", "X-ANYTHING", "4f7c2d1e", "no-such-page"] {
+        assert!(!metrics.body.contains(leaked), "{leaked}: {}", metrics.body);
+    }
+    assert!(
+        metrics.body.contains("method=\"OTHER\",route=\"/healthz\""),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics.body.contains("method=\"GET\",route=\"/healthz\""),
+        "{}",
+        metrics.body
+    );
+    let other_lines = metrics
+        .body
+        .lines()
+        .filter(|line| line.contains("method=\"OTHER\",route=\"/healthz\""))
+        .count();
+    assert_eq!(other_lines, 1, "four odd methods, one label set");
+}

@@ -403,3 +403,191 @@ async fn disabled_accounts_lose_their_sessions() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn failures_while_locked_do_not_extend_the_lock_and_the_lock_is_capped() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    let id = app.member("case@be.example", org, "caseworker").await;
+    // An attacker with many addresses: each address fails only a few times.
+    for _ in 0..5 {
+        let attacker = app.client();
+        assert_eq!(
+            attempt(&attacker, "case@be.example", "wrong password!").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = app.store.user(id).await.unwrap().unwrap();
+    let first_lock = locked.locked_until.expect("locked");
+    for _ in 0..40 {
+        let attacker = app.client();
+        attempt(&attacker, "case@be.example", "wrong password!").await;
+    }
+    let account = app.store.user(id).await.unwrap().unwrap();
+    assert_eq!(account.locked_until, Some(first_lock), "not extended");
+    assert_eq!(
+        account.failed_sign_ins, locked.failed_sign_ins,
+        "not counted"
+    );
+
+    // Even after many rounds the lock never exceeds fifteen minutes.
+    for _ in 0..12 {
+        app.clock.advance(Duration::from_secs(16 * 60));
+        let attacker = app.client();
+        attempt(&attacker, "case@be.example", "wrong password!").await;
+        let account = app.store.user(id).await.unwrap().unwrap();
+        let until = account.locked_until.expect("locked again");
+        assert!(
+            until.since(app.now()) <= Duration::from_secs(15 * 60),
+            "capped"
+        );
+    }
+    app.clock.advance(Duration::from_secs(15 * 60 + 1));
+    let owner = app.client();
+    assert_eq!(
+        attempt(&owner, "case@be.example", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_client_failing_across_many_accounts_is_blocked() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    for n in 0..12 {
+        app.member(&format!("case{n}@be.example"), org, "caseworker")
+            .await;
+    }
+    let sprayer = app.client();
+    // Two guesses per account: no account reaches its lock threshold.
+    let mut blocked = false;
+    for n in 0..12 {
+        for _ in 0..2 {
+            let status = attempt(&sprayer, &format!("case{n}@be.example"), "Spring2026!!!").await;
+            blocked |= status == StatusCode::TOO_MANY_REQUESTS;
+        }
+    }
+    assert!(blocked, "the per-client failure limit stops the spray");
+    assert_eq!(
+        attempt(&sprayer, "case0@be.example", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Nobody else is affected, and no account was locked.
+    let owner = app.client();
+    assert_eq!(
+        attempt(&owner, "case11@be.example", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    app.clock.advance(Duration::from_secs(15 * 60 + 1));
+    assert_eq!(
+        attempt(&sprayer, "case0@be.example", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// A sign-in attempt that arrives with an `X-Forwarded-For` header.
+async fn attempt_via(
+    client: &crate::harness::Client<'_>,
+    forwarded_for: &str,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    if client.cookie("retrace_csrf").is_none() {
+        client.get("/sign-in").await;
+    }
+    let token = client.cookie("retrace_csrf").unwrap();
+    let body = serde_urlencoded::to_string([
+        ("csrf_token", token.as_str()),
+        ("email", email),
+        ("password", password),
+    ])
+    .unwrap();
+    client
+        .send(
+            axum::http::Method::POST,
+            "/sign-in",
+            Some(("application/x-www-form-urlencoded", body)),
+            Some(("x-forwarded-for", forwarded_for)),
+        )
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit() {
+    // The test clients connect from 10.0.0.0/8: here, that is the proxy.
+    let app = TestApp::with_config(|config| {
+        config.sign_in_attempts_per_client = 3;
+        config.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let proxy = app.client();
+    for _ in 0..3 {
+        attempt_via(
+            &proxy,
+            "198.51.100.1",
+            "nobody@be.example",
+            "whatever whatever",
+        )
+        .await;
+    }
+    // The noisy client is limited, even when it forges a leftmost hop ...
+    assert_eq!(
+        attempt_via(
+            &proxy,
+            "203.0.113.50, 198.51.100.1",
+            "case@be.example",
+            PASSWORD
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ... while another visitor behind the same proxy signs in.
+    assert_eq!(
+        attempt_via(&proxy, "198.51.100.2", "case@be.example", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+
+    // IPv6 clients rotating through their /64 share one limit.
+    let v6 = app.client();
+    for host in 1..=3 {
+        attempt_via(
+            &v6,
+            &format!("2001:db8:7:7::{host}"),
+            "nobody@be.example",
+            "whatever whatever",
+        )
+        .await;
+    }
+    assert_eq!(
+        attempt_via(&v6, "2001:db8:7:7:ffff::9", "case@be.example", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn forwarded_headers_from_untrusted_peers_are_ignored() {
+    let app = TestApp::with_config(|config| {
+        config.sign_in_attempts_per_client = 3;
+        config.trusted_proxies = vec!["192.0.2.1".parse().unwrap()];
+    })
+    .await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let forger = app.client();
+    for n in 0..3 {
+        attempt_via(
+            &forger,
+            &format!("198.51.100.{n}"),
+            "nobody@be.example",
+            "whatever whatever",
+        )
+        .await;
+    }
+    assert_eq!(
+        attempt_via(&forger, "198.51.100.99", "case@be.example", PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -132,7 +132,12 @@ async fn a_brother_found_across_organisations_and_scripts() {
         );
     }
     assert!(view.body.contains("French Red Cross"));
-    assert!(view.body.contains("case@fr.example"), "whom to contact");
+    // Whom to contact: the organisation, reached through the platform,
+    // never its staff's personal addresses.
+    for staff in ["case@fr.example", "case2@fr.example"] {
+        assert!(!view.body.contains(staff), "{staff} exposed");
+    }
+    assert!(view.body.contains("through retrace"), "{}", view.body);
 
     // France sees it too, without the Belgian values.
     let theirs = fr.get(&format!("/persons/{registration}")).await;
@@ -743,4 +748,105 @@ async fn an_at_risk_flag_after_the_release_hides_it() {
     }
     assert!(page.body.contains("withdrawn these details"));
     assert!(json["withdrawn_at"].is_string(), "{json}");
+}
+
+#[tokio::test]
+async fn exported_cells_cannot_run_as_formulas_or_hide_text() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let response = be
+        .post(
+            "/requests",
+            &[
+                ("e_name_1", "=HYPERLINK(\"http://evil.example\",\"x\")"),
+                ("e_sex", "male"),
+                ("e_nationalities", "SY"),
+                ("e_tracing_consent", "on"),
+                ("e_consent_method", "written"),
+                ("s_relationship", "brother"),
+                ("s_name_1", "Omar\u{202E}nassaH-lA\u{200B} Khaled"),
+                ("s_sex", "male"),
+                ("s_nationalities", "SY"),
+                ("c_context", "migration"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let csv = be
+        .post(
+            "/requests/export",
+            &[
+                ("reason", "annual statistics for the board"),
+                ("password", crate::harness::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let enquirer = &rows[0][3];
+    assert_eq!(enquirer, "'=HYPERLINK(\"http://evil.example\",\"x\")");
+    let sought = &rows[0][4];
+    assert_eq!(sought, "brother: OmarnassaH-lA Khaled");
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
+            assert!(
+                !cell.chars().any(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn listing_registrations_is_audited_without_personal_data() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    let fr = app.signed_in("case@fr.example").await;
+    register_safe(&fr, &[]).await;
+    let scope = OrgScope::new(story.france);
+    let listed = |entries: &[retrace_store::AuditEntry]| {
+        entries
+            .iter()
+            .filter(|e| e.record.action == "persons_listed")
+            .map(|e| (e.record.object_kind.clone(), e.record.object_id.clone()))
+            .collect::<Vec<_>>()
+    };
+    let before = app.store.audit_entries(&scope, 500, None).await.unwrap();
+    assert!(listed(&before).is_empty());
+
+    let page = fr.get("/registrations").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("عمر"), "the list shows the person");
+    let token = crate::access::create_token(&fr).await;
+    let api = app.api(&token);
+    let json = api.get("/api/v1/registrations").await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+
+    let entries = app.store.audit_entries(&scope, 500, None).await.unwrap();
+    let listings = listed(&entries);
+    assert_eq!(
+        listings,
+        vec![
+            ("person".to_owned(), "registrations".to_owned()),
+            ("person".to_owned(), "registrations".to_owned()),
+        ]
+    );
+    for entry in entries
+        .iter()
+        .filter(|e| e.record.action == "persons_listed")
+    {
+        let text = format!("{:?}", entry.record);
+        assert!(!text.contains("عمر") && !text.contains("Lyon"), "{text}");
+    }
+    // Another organisation lists its own (empty) registrations only.
+    let be = app.signed_in("case@be.example").await;
+    let theirs = be.get("/registrations").await;
+    assert!(!theirs.body.contains("عمر"));
 }
