@@ -731,6 +731,15 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        // A token taken with the old password must not outlive it.
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -873,6 +882,21 @@ where
         .await
         .map_err(db_error)?;
         backend::count("recovery_codes", count)
+    }
+
+    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool> {
+        // One conditional update: two sign-ins racing with the same code
+        // cannot both see the old step.
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 \
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(D::rows_affected(&done) == 1)
     }
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {

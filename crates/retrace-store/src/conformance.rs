@@ -88,6 +88,7 @@ macro_rules! conformance_tests {
             sign_in_bookkeeping_for_a_missing_account_is_not_found,
             second_factor_enrols_and_removes,
             recovery_codes_are_consumed_once,
+            totp_steps_are_accepted_once_and_in_order,
             sessions_live_and_die,
             touching_a_missing_session_is_not_found,
             expired_sessions_are_swept,
@@ -543,6 +544,10 @@ pub mod tests {
             .await
             .unwrap();
         store
+            .create_api_token(&acting(&user, 3), user.id, "laptop", "token-hash")
+            .await
+            .unwrap();
+        store
             .set_password(
                 &acting(&user, 5),
                 AuditAction::PasswordChanged,
@@ -559,6 +564,15 @@ pub mod tests {
         assert_eq!(changed.locked_until, None);
         assert!(store.session("keep").await.unwrap().is_some());
         assert_eq!(store.session("other").await.unwrap(), None);
+        assert_eq!(
+            store.use_api_token("token-hash", at(6)).await.unwrap(),
+            None
+        );
+        assert!(
+            store.api_tokens(user.id).await.unwrap()[0]
+                .revoked_at
+                .is_some()
+        );
 
         store
             .set_password(
@@ -687,6 +701,19 @@ pub mod tests {
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
         let recent = actions(store, a.id).await;
         assert_eq!(recent, ["second_factor_enrolled", "second_factor_removed"]);
+    }
+
+    pub async fn totp_steps_are_accepted_once_and_in_order<H: Harness>(h: &H) {
+        let store = h.store();
+        let a = org(store, "Org").await;
+        let user = member(store, "u@example.org", a.id).await;
+        let other = member(store, "o@example.org", a.id).await;
+        assert!(store.accept_totp_step(user.id, 100).await.unwrap());
+        assert!(!store.accept_totp_step(user.id, 100).await.unwrap());
+        assert!(!store.accept_totp_step(user.id, 99).await.unwrap());
+        assert!(store.accept_totp_step(other.id, 100).await.unwrap());
+        assert!(store.accept_totp_step(user.id, 101).await.unwrap());
+        assert!(!store.accept_totp_step(UserId::random(), 1).await.unwrap());
     }
 
     pub async fn recovery_codes_are_consumed_once<H: Harness>(h: &H) {

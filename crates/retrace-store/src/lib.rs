@@ -277,8 +277,9 @@ pub trait Store: Send + Sync + 'static {
         id: UserId,
         disabled: bool,
     ) -> StoreResult<()>;
-    /// Replaces the password hash, clears the lockout and ends every session
-    /// of the account except `keep_session` (the one that made the change).
+    /// Replaces the password hash, clears the lockout, ends every session
+    /// of the account except `keep_session` (the one that made the change)
+    /// and revokes all its API tokens, in one transaction.
     async fn set_password(
         &self,
         audit: &AuditContext,
@@ -320,6 +321,10 @@ pub trait Store: Send + Sync + 'static {
         code_hash: &str,
     ) -> StoreResult<bool>;
     async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32>;
+    /// Records `step` (a TOTP time step) as the account's last accepted one
+    /// when it is later than the last; true when it was. A code is good for
+    /// one sign-in: a step not later than the last accepted is refused.
+    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool>;
 
     // Sessions.
 

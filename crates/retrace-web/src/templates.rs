@@ -46,6 +46,8 @@ pub struct Enrol<'a> {
     pub secret: String,
     pub sealed: String,
     pub required: bool,
+    /// Replacing a second factor in place asks for the password again.
+    pub confirm_password: bool,
     pub error: FormError,
 }
 

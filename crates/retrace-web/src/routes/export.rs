@@ -51,10 +51,13 @@ pub async fn export(
             page.t("export-reason-rule")
         ));
     }
-    if !crate::verify_password(
+    if !crate::auth::reconfirm_password(
+        &state,
+        &member.user,
         form.get("password").unwrap_or_default(),
-        &member.user.password_hash,
-    ) {
+    )
+    .await?
+    {
         return refuse(format!(
             "{}: {}",
             page.t("field-password"),

@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
             post(candidates::advance_message),
         )
         .route("/healthz", get(public::healthz))
+        .route("/robots.txt", get(public::robots))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .merge(gallery_routes())
