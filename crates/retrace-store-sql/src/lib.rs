@@ -236,7 +236,7 @@ fn migrate_error<D: Dialect>(error: MigrateError) -> StoreError {
 use async_trait::async_trait;
 use retrace_domain::{
     ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
-    Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
+    Email, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
     Text, Timestamp, TransferId, TransferShare, UserId,
 };
@@ -246,8 +246,8 @@ use retrace_store::backend::{
 };
 use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
-    FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation, NewRequest,
-    NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
+    ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation,
+    NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
     RequestFilter, RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult,
     StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
 };
@@ -899,6 +899,31 @@ where
         Ok(D::rows_affected(&done) == 1)
     }
 
+    async fn spend_form_nonce(
+        &self,
+        nonce: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
+            .bind(now.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query(
+            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(nonce)
+        .bind(expires_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, second_factor_done) \
@@ -1086,6 +1111,78 @@ where
 
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()> {
         self.append_alone(audit, event).await
+    }
+
+    async fn record_export(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        reason: &str,
+        row_count: u32,
+    ) -> StoreResult<ExportRecord> {
+        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let record = ExportRecord {
+            id: ExportId::random(),
+            org: scope.org(),
+            user,
+            at: audit.at,
+            reason: Some(reason.to_owned()),
+            row_count,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id.to_string())
+        .bind(record.org.to_string())
+        .bind(user.to_string())
+        .bind(record.at.as_millis())
+        .bind(reason)
+        .bind(i64::from(row_count))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::DataExported, ObjectKind::Export, record.id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    async fn export_record(
+        &self,
+        scope: &OrgScope,
+        id: ExportId,
+    ) -> StoreResult<Option<ExportRecord>> {
+        let row = sqlx::query(
+            "SELECT user_id, at, reason, row_count FROM exports WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let user: String = row.try_get("user_id").map_err(db_error)?;
+        let at: i64 = row.try_get("at").map_err(db_error)?;
+        let row_count: i64 = row.try_get("row_count").map_err(db_error)?;
+        Ok(Some(ExportRecord {
+            id,
+            org: scope.org(),
+            user: user.parse().map_err(|_| StoreError::Corrupt {
+                table: "exports",
+                detail: "user_id".to_owned(),
+            })?,
+            at: Timestamp::from_millis(at),
+            reason: row.try_get("reason").map_err(db_error)?,
+            row_count: backend::count("exports", row_count)?,
+        }))
     }
 
     async fn audit_entries(

@@ -89,6 +89,8 @@ macro_rules! conformance_tests {
             second_factor_enrols_and_removes,
             recovery_codes_are_consumed_once,
             totp_steps_are_accepted_once_and_in_order,
+            form_nonces_are_spent_once_until_they_expire,
+            exports_keep_the_reason_out_of_the_audit_log,
             sessions_live_and_die,
             touching_a_missing_session_is_not_found,
             expired_sessions_are_swept,
@@ -714,6 +716,58 @@ pub mod tests {
         assert!(store.accept_totp_step(other.id, 100).await.unwrap());
         assert!(store.accept_totp_step(user.id, 101).await.unwrap());
         assert!(!store.accept_totp_step(UserId::random(), 1).await.unwrap());
+    }
+
+    pub async fn form_nonces_are_spent_once_until_they_expire<H: Harness>(h: &H) {
+        let store = h.store();
+        assert!(store.spend_form_nonce("n1", at(100), at(0)).await.unwrap());
+        assert!(!store.spend_form_nonce("n1", at(100), at(50)).await.unwrap());
+        assert!(store.spend_form_nonce("n2", at(100), at(50)).await.unwrap());
+        // Once expired it is forgotten (the stamp itself is refused by then).
+        assert!(
+            store
+                .spend_form_nonce("n1", at(300), at(200))
+                .await
+                .unwrap()
+        );
+    }
+
+    pub async fn exports_keep_the_reason_out_of_the_audit_log<H: Harness>(h: &H) {
+        let store = h.store();
+        let a = org(store, "Org").await;
+        let b = org(store, "Other").await;
+        let user = member(store, "u@example.org", a.id).await;
+        let scope = OrgScope::new(a.id);
+        let err = store
+            .record_export(&system(1), &scope, "for the board", 3)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::ActorRequired), "{err:?}");
+        let record = store
+            .record_export(&acting(&user, 2), &scope, "for the board", 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.export_record(&scope, record.id).await.unwrap(),
+            Some(record.clone())
+        );
+        assert_eq!(
+            store
+                .export_record(&OrgScope::new(b.id), record.id)
+                .await
+                .unwrap(),
+            None
+        );
+        let entries = store.audit_entries(&scope, 10, None).await.unwrap();
+        let entry = &entries[0].record;
+        assert_eq!(entry.action, "data_exported");
+        assert_eq!(entry.object_kind, "export");
+        assert_eq!(entry.object_id, record.id.to_string());
+        assert!(
+            entries
+                .iter()
+                .all(|e| !format!("{:?}", e.record).contains("board"))
+        );
     }
 
     pub async fn recovery_codes_are_consumed_once<H: Harness>(h: &H) {

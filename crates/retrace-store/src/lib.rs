@@ -35,10 +35,10 @@ pub use transfers::{
 use async_trait::async_trait;
 use retrace_domain::{
     ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
-    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, MessageDirection, MessageId,
-    MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
-    RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, TransferId,
-    TransferShare, UserId,
+    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, ExportId, MessageDirection,
+    MessageId, MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails,
+    PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp,
+    TransferId, TransferShare, UserId,
 };
 use retrace_domain::{
     GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
@@ -224,6 +224,17 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// A bulk export. `reason` is `None` once erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub id: ExportId,
+    pub org: OrgId,
+    pub user: UserId,
+    pub at: Timestamp,
+    pub reason: Option<String>,
+    pub row_count: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -325,6 +336,15 @@ pub trait Store: Send + Sync + 'static {
     /// when it is later than the last; true when it was. A code is good for
     /// one sign-in: a step not later than the last accepted is refused.
     async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool>;
+    /// Spends a single-use form nonce (the public report form's stamp):
+    /// true the first time, false after. It is remembered until
+    /// `expires_at`; nonces expired before `now` are forgotten.
+    async fn spend_form_nonce(
+        &self,
+        nonce: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
 
     // Sessions.
 
@@ -366,6 +386,23 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends an event that is not the side effect of another change.
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()>;
+    /// Records a bulk export of the scope's requests: an `exports` row with
+    /// the reason (erasable) and, in the same transaction, a
+    /// `data_exported` audit entry naming only the export's id. Needs an
+    /// acting staff member.
+    async fn record_export(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        reason: &str,
+        row_count: u32,
+    ) -> StoreResult<ExportRecord>;
+    /// One export record of the scope; another organisation's is `None`.
+    async fn export_record(
+        &self,
+        scope: &OrgScope,
+        id: ExportId,
+    ) -> StoreResult<Option<ExportRecord>>;
     /// The newest entries whose organisation is the scope's, newest first,
     /// strictly before `before_seq` when given.
     async fn audit_entries(

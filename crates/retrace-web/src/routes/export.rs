@@ -13,8 +13,8 @@ use crate::templates::{self, render};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use retrace_domain::{AuditAction, ConsentLedger, ObjectKind, PersonDetails};
-use retrace_store::{AuditEvent, RequestFilter, StoredPerson};
+use retrace_domain::{ConsentLedger, PersonDetails};
+use retrace_store::{RequestFilter, StoredPerson};
 
 /// Rows one export may hold.
 pub const MAX_ROWS: u32 = 5000;
@@ -66,11 +66,9 @@ pub async fn export(
     }
     let query = ListQuery::from_form(&form);
     let filter = build_filter(&state, &member, &query)?;
-    let audit = {
-        let mut audit = member.audit(&state, "export");
-        audit.purpose = Some(format!("export: {reason}"));
-        audit
-    };
+    // The reason may name people: it goes to the erasable export record,
+    // never into the audit log (see `Store::record_export`).
+    let audit = member.audit(&state, "export");
     let scope = member.scope();
     let mut summaries = Vec::new();
     let mut offset = 0;
@@ -95,16 +93,10 @@ pub async fn export(
         }
     }
     summaries.truncate(MAX_ROWS as usize);
+    let row_count = u32::try_from(summaries.len()).unwrap_or(MAX_ROWS);
     state
         .store
-        .append_audit(
-            &audit,
-            &AuditEvent {
-                action: AuditAction::DataExported,
-                object_kind: ObjectKind::TracingRequest,
-                object_id: format!("{} requests", summaries.len()),
-            },
-        )
+        .record_export(&audit, &scope, &reason, row_count)
         .await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header_row = [
