@@ -89,6 +89,10 @@ typed_id!(
     ExportId
 );
 typed_id!(
+    /// A security event shown to the platform operator.
+    SecurityEventId
+);
+typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );

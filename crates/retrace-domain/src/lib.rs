@@ -38,7 +38,7 @@ pub use gallery::{
 };
 pub use ids::{
     ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
-    ReportId, RequestId, TransferId, UserId,
+    ReportId, RequestId, SecurityEventId, TransferId, UserId,
 };
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};

@@ -28,3 +28,16 @@ CREATE TABLE exports (
 );
 
 CREATE INDEX exports_org ON exports (org_id, at);
+
+-- Security events for the platform operator: a signed-in member asked for
+-- the id of another organisation's record (answered exactly like a missing
+-- id). Kind, who and when only: no personal data, not even the probed id.
+CREATE TABLE security_events (
+    id       TEXT PRIMARY KEY,
+    at       BIGINT NOT NULL,
+    kind     TEXT NOT NULL,
+    user_id  TEXT REFERENCES users (id),
+    org_id   TEXT REFERENCES organisations (id)
+);
+
+CREATE INDEX security_events_at ON security_events (at);

@@ -238,7 +238,7 @@ use retrace_domain::{
     ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
     Email, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
-    Text, Timestamp, TransferId, TransferShare, UserId,
+    SecurityEventId, Text, Timestamp, TransferId, TransferShare, UserId,
 };
 use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
 use retrace_store::backend::{
@@ -248,8 +248,8 @@ use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
     ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation,
     NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
-    RequestFilter, RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult,
-    StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
+    RequestFilter, RequestSummary, SecurityEvent, SessionRecord, StatusChange, Store, StoreError,
+    StoreResult, StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
 };
 use retrace_store::{
     GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry, TakedownTarget,
@@ -1111,6 +1111,88 @@ where
 
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()> {
         self.append_alone(audit, event).await
+    }
+
+    async fn note_cross_org_probe(
+        &self,
+        at: Timestamp,
+        user: UserId,
+        org: OrgId,
+        object: ObjectKind,
+        id: &str,
+    ) -> StoreResult<bool> {
+        let exists = match object {
+            ObjectKind::TracingRequest => {
+                "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id <> $2"
+            }
+            ObjectKind::Person => "SELECT COUNT(*) FROM persons WHERE id = $1 AND org_id <> $2",
+            ObjectKind::Candidate => {
+                "SELECT COUNT(*) FROM candidates \
+                 WHERE id = $1 AND sought_org <> $2 AND other_org <> $2"
+            }
+            ObjectKind::Transfer => {
+                "SELECT COUNT(*) FROM transfers WHERE id = $1 AND from_org <> $2 AND to_org <> $2"
+            }
+            ObjectKind::GalleryEntry => {
+                "SELECT COUNT(*) FROM gallery_entries WHERE id = $1 AND org_id <> $2"
+            }
+            ObjectKind::InformationReport => {
+                "SELECT COUNT(*) FROM information_reports WHERE id = $1 AND org_id <> $2"
+            }
+            _ => return Ok(false),
+        };
+        let found: i64 = sqlx::query_scalar(exists)
+            .bind(id)
+            .bind(org.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if found == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO security_events (id, at, kind, user_id, org_id) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(SecurityEventId::random().to_string())
+        .bind(at.as_millis())
+        .bind(format!("cross_org_probe:{}", object.as_str()))
+        .bind(user.to_string())
+        .bind(org.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>> {
+        let rows = sqlx::query(
+            "SELECT at, kind, user_id, org_id FROM security_events ORDER BY at DESC, id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let corrupt = |detail: &str| StoreError::Corrupt {
+            table: "security_events",
+            detail: detail.to_owned(),
+        };
+        rows.iter()
+            .map(|row| {
+                let at: i64 = row.try_get("at").map_err(db_error)?;
+                let user: Option<String> = row.try_get("user_id").map_err(db_error)?;
+                let org: Option<String> = row.try_get("org_id").map_err(db_error)?;
+                Ok(SecurityEvent {
+                    at: Timestamp::from_millis(at),
+                    kind: row.try_get("kind").map_err(db_error)?,
+                    user: user
+                        .map(|u| u.parse().map_err(|_| corrupt("user_id")))
+                        .transpose()?,
+                    org: org
+                        .map(|o| o.parse().map_err(|_| corrupt("org_id")))
+                        .transpose()?,
+                })
+            })
+            .collect()
     }
 
     async fn record_export(

@@ -28,3 +28,16 @@ CREATE TABLE exports (
 ) STRICT;
 
 CREATE INDEX exports_org ON exports (org_id, at);
+
+-- Security events for the platform operator: a signed-in member asked for
+-- the id of another organisation's record (answered exactly like a missing
+-- id). Kind, who and when only: no personal data, not even the probed id.
+CREATE TABLE security_events (
+    id       TEXT PRIMARY KEY NOT NULL,
+    at       INTEGER NOT NULL,
+    kind     TEXT NOT NULL,
+    user_id  TEXT REFERENCES users (id),
+    org_id   TEXT REFERENCES organisations (id)
+) STRICT;
+
+CREATE INDEX security_events_at ON security_events (at);

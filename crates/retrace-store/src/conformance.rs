@@ -91,6 +91,7 @@ macro_rules! conformance_tests {
             totp_steps_are_accepted_once_and_in_order,
             form_nonces_are_spent_once_until_they_expire,
             exports_keep_the_reason_out_of_the_audit_log,
+            probes_of_another_organisations_ids_are_security_events,
             sessions_live_and_die,
             touching_a_missing_session_is_not_found,
             expired_sessions_are_swept,
@@ -768,6 +769,52 @@ pub mod tests {
                 .iter()
                 .all(|e| !format!("{:?}", e.record).contains("board"))
         );
+    }
+
+    pub async fn probes_of_another_organisations_ids_are_security_events<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "BE", "u@b.org").await;
+        let created = store
+            .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+            .await
+            .unwrap();
+        let id = created.id.to_string();
+        let kind = ObjectKind::TracingRequest;
+        // Its own record or a missing id is no probe.
+        assert!(
+            !store
+                .note_cross_org_probe(at(2), user_a.id, a.id, kind, &id)
+                .await
+                .unwrap()
+        );
+        let missing = RequestId::random().to_string();
+        assert!(
+            !store
+                .note_cross_org_probe(at(2), user_b.id, b.id, kind, &missing)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .note_cross_org_probe(at(3), user_b.id, b.id, kind, &id)
+                .await
+                .unwrap()
+        );
+        let person = created.enquirer.id.to_string();
+        assert!(
+            store
+                .note_cross_org_probe(at(4), user_b.id, b.id, ObjectKind::Person, &person)
+                .await
+                .unwrap()
+        );
+        let events = store.security_events(10).await.unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].kind, "cross_org_probe:person");
+        assert_eq!(events[0].at, at(4));
+        assert_eq!(events[1].kind, "cross_org_probe:tracing_request");
+        assert_eq!(events[1].user, Some(user_b.id));
+        assert_eq!(events[1].org, Some(b.id));
     }
 
     pub async fn recovery_codes_are_consumed_once<H: Harness>(h: &H) {

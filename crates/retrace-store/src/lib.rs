@@ -224,6 +224,16 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Something the platform operator should know about, without personal
+/// data: what happened (`kind`, e.g. `cross_org_probe:person`), who, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub at: Timestamp,
+    pub kind: String,
+    pub user: Option<UserId>,
+    pub org: Option<OrgId>,
+}
+
 /// A bulk export. `reason` is `None` once erased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRecord {
@@ -386,6 +396,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends an event that is not the side effect of another change.
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()>;
+    /// Called when a member of `org` was told "not found" for `id`: when
+    /// the id is a record of kind `object` that exists and `org` may not
+    /// see, records a `cross_org_probe:<kind>` security event (the probed
+    /// id is not kept) and returns true. Reads across organisations on
+    /// purpose and returns nothing of what it finds.
+    async fn note_cross_org_probe(
+        &self,
+        at: Timestamp,
+        user: UserId,
+        org: OrgId,
+        object: ObjectKind,
+        id: &str,
+    ) -> StoreResult<bool>;
+    /// The newest security events, newest first, for the platform operator.
+    async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>>;
     /// Records a bulk export of the scope's requests: an `exports` row with
     /// the reason (erasable) and, in the same transaction, a
     /// `data_exported` audit entry naming only the export's id. Needs an

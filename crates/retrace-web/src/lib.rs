@@ -23,6 +23,7 @@ mod matching;
 mod metrics;
 mod openapi;
 mod page;
+mod probe;
 mod ratelimit;
 mod routes;
 mod secrets;

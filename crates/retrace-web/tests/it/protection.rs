@@ -239,3 +239,43 @@ async fn robots_txt_disallows_everything() {
     );
     assert_eq!(response.body, "User-agent: *\nDisallow: /\n");
 }
+
+const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+
+#[tokio::test]
+async fn probing_another_organisations_ids_is_a_security_event() {
+    let app = TestApp::new().await;
+    let story = crate::tracing::orgs(&app).await;
+    let prober = app
+        .member("prober@fr.example", story.france, "caseworker")
+        .await;
+    app.account("operator@example.org", retrace_store::Membership::Operator)
+        .await;
+    let owner = app.signed_in("case@be.example").await;
+    let (request, person) = crate::tracing::open_request(&owner).await;
+    let be = app.signed_in("prober@fr.example").await;
+
+    for (kind, id) in [("requests", &request), ("persons", &person)] {
+        let probed = be.get(&format!("/{kind}/{id}")).await;
+        let missing = be.get(&format!("/{kind}/{MISSING}")).await;
+        assert_eq!(probed.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            probed.body.replace(&request, "ID").replace(&person, "ID"),
+            missing.body.replace(MISSING, "ID"),
+            "the answer is exactly that of a missing id"
+        );
+    }
+    let events = app.store.security_events(10).await.unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(events.iter().all(|e| e.user == Some(prober)
+        && e.org == Some(story.france)
+        && e.kind.starts_with("cross_org_probe")));
+    // Nothing personal and no id of the probed record is kept.
+    assert!(!format!("{events:?}").contains(&request));
+    assert!(!format!("{events:?}").contains(&person));
+
+    let operator = app.signed_in("operator@example.org").await;
+    let page = operator.get("/operator/organisations").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("cross_org_probe"), "{}", page.body);
+}
