@@ -145,8 +145,9 @@ fn session_change(headers: &HeaderMap, session_name: &str) -> Option<Option<Stri
     headers
         .get_all(header::SET_COOKIE)
         .iter()
+        .rev()
         .filter_map(|value| value.to_str().ok())
-        .filter_map(|text| {
+        .find_map(|text| {
             let pair = text.split(';').next()?;
             let (key, value) = pair.trim().split_once('=')?;
             (key == session_name).then(|| {
@@ -154,7 +155,6 @@ fn session_change(headers: &HeaderMap, session_name: &str) -> Option<Option<Stri
                 (!cleared).then(|| value.to_owned())
             })
         })
-        .last()
 }
 
 fn form_urlencoded_field(body: &[u8], field: &str) -> Option<String> {
