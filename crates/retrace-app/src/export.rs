@@ -1,6 +1,7 @@
 //! Export of the organisation's tracing requests as CSV. A bulk export is
 //! the easiest way to sell cases, so it needs a stated reason and the
-//! password again, is written to the audit log with that reason, and leaves
+//! password again, keeps that reason in an erasable export record (the
+//! audit log names only the record, as the reason may name people), and leaves
 //! out what consent no longer allows: persons whose tracing consent was
 //! withdrawn and persons at risk appear only as a marker.
 
@@ -8,8 +9,8 @@ use crate::password::verify_password;
 use crate::requests::{RequestQuery, request_filter};
 use crate::spreadsheet::safe_cell;
 use crate::{Actor, App, AppError, AppResult};
-use retrace_domain::{AuditAction, ConsentLedger, ObjectKind, PersonDetails};
-use retrace_store::{AuditEvent, OrgScope, PersonRole, RequestFilter, StoredPerson};
+use retrace_domain::{ConsentLedger, PersonDetails};
+use retrace_store::{OrgScope, PersonRole, RequestFilter, StoredPerson};
 
 /// Rows one export may hold.
 pub const MAX_ROWS: u32 = 5000;
@@ -45,8 +46,7 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
         return Err(AppError::invalid("password", "is not your password"));
     }
     let filter = request_filter(app, actor, &input.query)?;
-    let mut audit = actor.audit(app, "export");
-    audit.purpose = Some(format!("export: {reason}"));
+    let audit = actor.audit(app, "export");
     let scope = actor.scope();
     let store = app.store();
     let mut summaries = Vec::new();
@@ -71,15 +71,9 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
         }
     }
     summaries.truncate(MAX_ROWS as usize);
+    let row_count = u32::try_from(summaries.len()).unwrap_or(MAX_ROWS);
     store
-        .append_audit(
-            &audit,
-            &AuditEvent {
-                action: AuditAction::DataExported,
-                object_kind: ObjectKind::TracingRequest,
-                object_id: format!("{} requests", summaries.len()),
-            },
-        )
+        .record_export(&audit, &scope, reason, row_count)
         .await?;
     let csv_failed = |err: csv::Error| AppError::Internal(format!("csv: {err}"));
     let mut writer = csv::Writer::from_writer(Vec::new());

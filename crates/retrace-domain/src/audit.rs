@@ -248,10 +248,11 @@ pub enum ObjectKind {
     Transfer,
     GalleryEntry,
     InformationReport,
+    Export,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 13] = [
+    pub const ALL: [ObjectKind; 14] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -265,6 +266,7 @@ impl ObjectKind {
         ObjectKind::Transfer,
         ObjectKind::GalleryEntry,
         ObjectKind::InformationReport,
+        ObjectKind::Export,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -282,6 +284,7 @@ impl ObjectKind {
             ObjectKind::Transfer => "transfer",
             ObjectKind::GalleryEntry => "gallery_entry",
             ObjectKind::InformationReport => "information_report",
+            ObjectKind::Export => "export",
         }
     }
 

@@ -84,6 +84,15 @@ typed_id!(
     GalleryEntryId
 );
 typed_id!(
+    /// A bulk export of an organisation's requests; its record holds the
+    /// stated reason, which the audit log refers to by this id only.
+    ExportId
+);
+typed_id!(
+    /// A security event shown to the platform operator.
+    SecurityEventId
+);
+typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );

@@ -37,8 +37,8 @@ pub use gallery::{
     publication_decision,
 };
 pub use ids::{
-    ApiTokenId, CandidateId, ConsentId, GalleryEntryId, MessageId, OrgId, PersonId, ReportId,
-    RequestId, TransferId, UserId,
+    ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
+    ReportId, RequestId, SecurityEventId, TransferId, UserId,
 };
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};

@@ -236,9 +236,9 @@ fn migrate_error<D: Dialect>(error: MigrateError) -> StoreError {
 use async_trait::async_trait;
 use retrace_domain::{
     ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
-    Email, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
+    Email, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
     PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
-    Text, Timestamp, TransferId, TransferShare, UserId,
+    SecurityEventId, Text, Timestamp, TransferId, TransferShare, UserId,
 };
 use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
 use retrace_store::backend::{
@@ -246,10 +246,10 @@ use retrace_store::backend::{
 };
 use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
-    FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation, NewRequest,
-    NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
-    RequestFilter, RequestSummary, SessionRecord, StatusChange, Store, StoreError, StoreResult,
-    StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
+    ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation,
+    NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
+    RequestFilter, RequestSummary, SecurityEvent, SessionRecord, StatusChange, Store, StoreError,
+    StoreResult, StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
 };
 use retrace_store::{GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry};
 use sqlx::{Row, Transaction};
@@ -728,6 +728,15 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        // A token taken with the old password must not outlive it.
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
         Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -870,6 +879,46 @@ where
         .await
         .map_err(db_error)?;
         backend::count("recovery_codes", count)
+    }
+
+    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool> {
+        // One conditional update: two sign-ins racing with the same code
+        // cannot both see the old step.
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 \
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
+    async fn spend_form_nonce(
+        &self,
+        nonce: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
+            .bind(now.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query(
+            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(nonce)
+        .bind(expires_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(D::rows_affected(&done) == 1)
     }
 
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
@@ -1059,6 +1108,160 @@ where
 
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()> {
         self.append_alone(audit, event).await
+    }
+
+    async fn note_cross_org_probe(
+        &self,
+        at: Timestamp,
+        user: UserId,
+        org: OrgId,
+        object: ObjectKind,
+        id: &str,
+    ) -> StoreResult<bool> {
+        let exists = match object {
+            ObjectKind::TracingRequest => {
+                "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id <> $2"
+            }
+            ObjectKind::Person => "SELECT COUNT(*) FROM persons WHERE id = $1 AND org_id <> $2",
+            ObjectKind::Candidate => {
+                "SELECT COUNT(*) FROM candidates \
+                 WHERE id = $1 AND sought_org <> $2 AND other_org <> $2"
+            }
+            ObjectKind::Transfer => {
+                "SELECT COUNT(*) FROM transfers WHERE id = $1 AND from_org <> $2 AND to_org <> $2"
+            }
+            ObjectKind::GalleryEntry => {
+                "SELECT COUNT(*) FROM gallery_entries WHERE id = $1 AND org_id <> $2"
+            }
+            ObjectKind::InformationReport => {
+                "SELECT COUNT(*) FROM information_reports WHERE id = $1 AND org_id <> $2"
+            }
+            _ => return Ok(false),
+        };
+        let found: i64 = sqlx::query_scalar(exists)
+            .bind(id)
+            .bind(org.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if found == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO security_events (id, at, kind, user_id, org_id) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(SecurityEventId::random().to_string())
+        .bind(at.as_millis())
+        .bind(format!("cross_org_probe:{}", object.as_str()))
+        .bind(user.to_string())
+        .bind(org.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>> {
+        let rows = sqlx::query(
+            "SELECT at, kind, user_id, org_id FROM security_events ORDER BY at DESC, id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let corrupt = |detail: &str| StoreError::Corrupt {
+            table: "security_events",
+            detail: detail.to_owned(),
+        };
+        rows.iter()
+            .map(|row| {
+                let at: i64 = row.try_get("at").map_err(db_error)?;
+                let user: Option<String> = row.try_get("user_id").map_err(db_error)?;
+                let org: Option<String> = row.try_get("org_id").map_err(db_error)?;
+                Ok(SecurityEvent {
+                    at: Timestamp::from_millis(at),
+                    kind: row.try_get("kind").map_err(db_error)?,
+                    user: user
+                        .map(|u| u.parse().map_err(|_| corrupt("user_id")))
+                        .transpose()?,
+                    org: org
+                        .map(|o| o.parse().map_err(|_| corrupt("org_id")))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_export(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        reason: &str,
+        row_count: u32,
+    ) -> StoreResult<ExportRecord> {
+        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let record = ExportRecord {
+            id: ExportId::random(),
+            org: scope.org(),
+            user,
+            at: audit.at,
+            reason: Some(reason.to_owned()),
+            row_count,
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id.to_string())
+        .bind(record.org.to_string())
+        .bind(user.to_string())
+        .bind(record.at.as_millis())
+        .bind(reason)
+        .bind(i64::from(row_count))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::DataExported, ObjectKind::Export, record.id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    async fn export_record(
+        &self,
+        scope: &OrgScope,
+        id: ExportId,
+    ) -> StoreResult<Option<ExportRecord>> {
+        let row = sqlx::query(
+            "SELECT user_id, at, reason, row_count FROM exports WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let user: String = row.try_get("user_id").map_err(db_error)?;
+        let at: i64 = row.try_get("at").map_err(db_error)?;
+        let row_count: i64 = row.try_get("row_count").map_err(db_error)?;
+        Ok(Some(ExportRecord {
+            id,
+            org: scope.org(),
+            user: user.parse().map_err(|_| StoreError::Corrupt {
+                table: "exports",
+                detail: "user_id".to_owned(),
+            })?,
+            at: Timestamp::from_millis(at),
+            reason: row.try_get("reason").map_err(db_error)?,
+            row_count: backend::count("exports", row_count)?,
+        }))
     }
 
     async fn audit_entries(

@@ -88,6 +88,10 @@ macro_rules! conformance_tests {
             sign_in_bookkeeping_for_a_missing_account_is_not_found,
             second_factor_enrols_and_removes,
             recovery_codes_are_consumed_once,
+            totp_steps_are_accepted_once_and_in_order,
+            form_nonces_are_spent_once_until_they_expire,
+            exports_keep_the_reason_out_of_the_audit_log,
+            probes_of_another_organisations_ids_are_security_events,
             sessions_live_and_die,
             touching_a_missing_session_is_not_found,
             expired_sessions_are_swept,
@@ -543,6 +547,10 @@ pub mod tests {
             .await
             .unwrap();
         store
+            .create_api_token(&acting(&user, 3), user.id, "laptop", "token-hash")
+            .await
+            .unwrap();
+        store
             .set_password(
                 &acting(&user, 5),
                 AuditAction::PasswordChanged,
@@ -559,6 +567,15 @@ pub mod tests {
         assert_eq!(changed.locked_until, None);
         assert!(store.session("keep").await.unwrap().is_some());
         assert_eq!(store.session("other").await.unwrap(), None);
+        assert_eq!(
+            store.use_api_token("token-hash", at(6)).await.unwrap(),
+            None
+        );
+        assert!(
+            store.api_tokens(user.id).await.unwrap()[0]
+                .revoked_at
+                .is_some()
+        );
 
         store
             .set_password(
@@ -687,6 +704,117 @@ pub mod tests {
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
         let recent = actions(store, a.id).await;
         assert_eq!(recent, ["second_factor_enrolled", "second_factor_removed"]);
+    }
+
+    pub async fn totp_steps_are_accepted_once_and_in_order<H: Harness>(h: &H) {
+        let store = h.store();
+        let a = org(store, "Org").await;
+        let user = member(store, "u@example.org", a.id).await;
+        let other = member(store, "o@example.org", a.id).await;
+        assert!(store.accept_totp_step(user.id, 100).await.unwrap());
+        assert!(!store.accept_totp_step(user.id, 100).await.unwrap());
+        assert!(!store.accept_totp_step(user.id, 99).await.unwrap());
+        assert!(store.accept_totp_step(other.id, 100).await.unwrap());
+        assert!(store.accept_totp_step(user.id, 101).await.unwrap());
+        assert!(!store.accept_totp_step(UserId::random(), 1).await.unwrap());
+    }
+
+    pub async fn form_nonces_are_spent_once_until_they_expire<H: Harness>(h: &H) {
+        let store = h.store();
+        assert!(store.spend_form_nonce("n1", at(100), at(0)).await.unwrap());
+        assert!(!store.spend_form_nonce("n1", at(100), at(50)).await.unwrap());
+        assert!(store.spend_form_nonce("n2", at(100), at(50)).await.unwrap());
+        // Once expired it is forgotten (the stamp itself is refused by then).
+        assert!(
+            store
+                .spend_form_nonce("n1", at(300), at(200))
+                .await
+                .unwrap()
+        );
+    }
+
+    pub async fn exports_keep_the_reason_out_of_the_audit_log<H: Harness>(h: &H) {
+        let store = h.store();
+        let a = org(store, "Org").await;
+        let b = org(store, "Other").await;
+        let user = member(store, "u@example.org", a.id).await;
+        let scope = OrgScope::new(a.id);
+        let err = store
+            .record_export(&system(1), &scope, "for the board", 3)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::ActorRequired), "{err:?}");
+        let record = store
+            .record_export(&acting(&user, 2), &scope, "for the board", 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.export_record(&scope, record.id).await.unwrap(),
+            Some(record.clone())
+        );
+        assert_eq!(
+            store
+                .export_record(&OrgScope::new(b.id), record.id)
+                .await
+                .unwrap(),
+            None
+        );
+        let entries = store.audit_entries(&scope, 10, None).await.unwrap();
+        let entry = &entries[0].record;
+        assert_eq!(entry.action, "data_exported");
+        assert_eq!(entry.object_kind, "export");
+        assert_eq!(entry.object_id, record.id.to_string());
+        assert!(
+            entries
+                .iter()
+                .all(|e| !format!("{:?}", e.record).contains("board"))
+        );
+    }
+
+    pub async fn probes_of_another_organisations_ids_are_security_events<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
+        let (b, user_b) = org_with_member(store, "Org B", "BE", "u@b.org").await;
+        let created = store
+            .create_request(&acting(&user_a, 1), &OrgScope::new(a.id), &simple_request())
+            .await
+            .unwrap();
+        let id = created.id.to_string();
+        let kind = ObjectKind::TracingRequest;
+        // Its own record or a missing id is no probe.
+        assert!(
+            !store
+                .note_cross_org_probe(at(2), user_a.id, a.id, kind, &id)
+                .await
+                .unwrap()
+        );
+        let missing = RequestId::random().to_string();
+        assert!(
+            !store
+                .note_cross_org_probe(at(2), user_b.id, b.id, kind, &missing)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .note_cross_org_probe(at(3), user_b.id, b.id, kind, &id)
+                .await
+                .unwrap()
+        );
+        let person = created.enquirer.id.to_string();
+        assert!(
+            store
+                .note_cross_org_probe(at(4), user_b.id, b.id, ObjectKind::Person, &person)
+                .await
+                .unwrap()
+        );
+        let events = store.security_events(10).await.unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].kind, "cross_org_probe:person");
+        assert_eq!(events[0].at, at(4));
+        assert_eq!(events[1].kind, "cross_org_probe:tracing_request");
+        assert_eq!(events[1].user, Some(user_b.id));
+        assert_eq!(events[1].org, Some(b.id));
     }
 
     pub async fn recovery_codes_are_consumed_once<H: Harness>(h: &H) {

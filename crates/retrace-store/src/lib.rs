@@ -34,10 +34,10 @@ pub use transfers::{
 use async_trait::async_trait;
 use retrace_domain::{
     ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
-    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, MessageDirection, MessageId,
-    MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails, PersonId,
-    RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp, TransferId,
-    TransferShare, UserId,
+    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, ExportId, MessageDirection,
+    MessageId, MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails,
+    PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp,
+    TransferId, TransferShare, UserId,
 };
 use retrace_domain::{
     GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
@@ -223,6 +223,27 @@ pub struct ApiToken {
     pub revoked_at: Option<Timestamp>,
 }
 
+/// Something the platform operator should know about, without personal
+/// data: what happened (`kind`, e.g. `cross_org_probe:person`), who, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityEvent {
+    pub at: Timestamp,
+    pub kind: String,
+    pub user: Option<UserId>,
+    pub org: Option<OrgId>,
+}
+
+/// A bulk export. `reason` is `None` once erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub id: ExportId,
+    pub org: OrgId,
+    pub user: UserId,
+    pub at: Timestamp,
+    pub reason: Option<String>,
+    pub row_count: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -276,8 +297,9 @@ pub trait Store: Send + Sync + 'static {
         id: UserId,
         disabled: bool,
     ) -> StoreResult<()>;
-    /// Replaces the password hash, clears the lockout and ends every session
-    /// of the account except `keep_session` (the one that made the change).
+    /// Replaces the password hash, clears the lockout, ends every session
+    /// of the account except `keep_session` (the one that made the change)
+    /// and revokes all its API tokens, in one transaction.
     async fn set_password(
         &self,
         audit: &AuditContext,
@@ -319,6 +341,19 @@ pub trait Store: Send + Sync + 'static {
         code_hash: &str,
     ) -> StoreResult<bool>;
     async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32>;
+    /// Records `step` (a TOTP time step) as the account's last accepted one
+    /// when it is later than the last; true when it was. A code is good for
+    /// one sign-in: a step not later than the last accepted is refused.
+    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool>;
+    /// Spends a single-use form nonce (the public report form's stamp):
+    /// true the first time, false after. It is remembered until
+    /// `expires_at`; nonces expired before `now` are forgotten.
+    async fn spend_form_nonce(
+        &self,
+        nonce: &str,
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
 
     // Sessions.
 
@@ -360,6 +395,38 @@ pub trait Store: Send + Sync + 'static {
 
     /// Appends an event that is not the side effect of another change.
     async fn append_audit(&self, audit: &AuditContext, event: &AuditEvent) -> StoreResult<()>;
+    /// Called when a member of `org` was told "not found" for `id`: when
+    /// the id is a record of kind `object` that exists and `org` may not
+    /// see, records a `cross_org_probe:<kind>` security event (the probed
+    /// id is not kept) and returns true. Reads across organisations on
+    /// purpose and returns nothing of what it finds.
+    async fn note_cross_org_probe(
+        &self,
+        at: Timestamp,
+        user: UserId,
+        org: OrgId,
+        object: ObjectKind,
+        id: &str,
+    ) -> StoreResult<bool>;
+    /// The newest security events, newest first, for the platform operator.
+    async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>>;
+    /// Records a bulk export of the scope's requests: an `exports` row with
+    /// the reason (erasable) and, in the same transaction, a
+    /// `data_exported` audit entry naming only the export's id. Needs an
+    /// acting staff member.
+    async fn record_export(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        reason: &str,
+        row_count: u32,
+    ) -> StoreResult<ExportRecord>;
+    /// One export record of the scope; another organisation's is `None`.
+    async fn export_record(
+        &self,
+        scope: &OrgScope,
+        id: ExportId,
+    ) -> StoreResult<Option<ExportRecord>>;
     /// The newest entries whose organisation is the scope's, newest first,
     /// strictly before `before_seq` when given.
     async fn audit_entries(

@@ -1,15 +1,26 @@
 //! CSRF protection for every state-changing request outside `/api/`
 //! (the API authenticates with bearer tokens, which a browser never sends on
-//! its own). Double-submit: a random token in an HttpOnly, SameSite=Strict
-//! cookie, repeated by each form in the `csrf_token` field (or by a script in
-//! the `X-CSRF-Token` header). Applied as middleware so no route can forget it.
+//! its own). Each form repeats a token in the `csrf_token` field (or a
+//! script in the `X-CSRF-Token` header). Applied as middleware so no route
+//! can forget it.
+//!
+//! With a session cookie the token is bound to the session: an HMAC of the
+//! session token's hash under the server key, so a token from another
+//! session (or planted as a cookie) is worth nothing, and a new session (at
+//! sign-in, after the second factor) means a new token. Without one (the
+//! sign-in form, the public gallery's report form) it is double-submit: a
+//! random token in an HttpOnly, SameSite=Strict cookie. The cookie always
+//! carries the current token; a new one is issued whenever the response
+//! starts or ends a session.
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::identity::session_cookie_name;
+use crate::secrets::sha256_hex;
 use crate::security::{CookieSpec, cookie, cookie_name, set_cookie};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use retrace_app::random_token;
@@ -24,7 +35,14 @@ pub struct CsrfToken(pub String);
 
 pub async fn protect(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let name = cookie_name("retrace_csrf", state.config.secure_cookies);
-    let existing = cookie(request.headers(), &name).filter(|token| token.len() >= 32);
+    let session_name = session_cookie_name(&state);
+    let in_cookie = cookie(request.headers(), &name).filter(|token| token.len() >= 32);
+    let session_bound = cookie(request.headers(), &session_name)
+        .filter(|secret| !secret.is_empty())
+        .map(|secret| bound_token(&state, &secret));
+    // What a submitted token must equal: the session's own token, or (no
+    // session yet) the double-submit cookie.
+    let existing = session_bound.clone().or_else(|| in_cookie.clone());
     let token = existing.clone().unwrap_or_else(|| random_token(32));
 
     let state_changing = !matches!(
@@ -92,8 +110,15 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
     };
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
+    // A response that starts a session gets that session's token; one that
+    // ends it gets a fresh random one.
+    let token = match session_change(response.headers(), &session_name) {
+        Some(Some(secret)) => bound_token(&state, &secret),
+        Some(None) => random_token(32),
+        None => token,
+    };
     response.extensions_mut().insert(CsrfToken(token.clone()));
-    if existing.is_none() {
+    if in_cookie.as_deref() != Some(token.as_str()) {
         set_cookie(
             response.headers_mut(),
             CookieSpec {
@@ -106,6 +131,31 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         );
     }
     response
+}
+
+/// The token of the session whose cookie holds `secret`.
+fn bound_token(state: &AppState, secret: &str) -> String {
+    state
+        .sealer
+        .mac(&format!("csrf-session:{}", sha256_hex(secret)))
+}
+
+/// Whether the response sets the session cookie: `Some(Some(secret))` for a
+/// new session, `Some(None)` when it clears the cookie (sign-out).
+fn session_change(headers: &HeaderMap, session_name: &str) -> Option<Option<String>> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .rev()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|text| {
+            let pair = text.split(';').next()?;
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == session_name).then(|| {
+                let cleared = value.is_empty() || text.contains("Max-Age=0");
+                (!cleared).then(|| value.to_owned())
+            })
+        })
 }
 
 fn form_urlencoded_field(body: &[u8], field: &str) -> Option<String> {

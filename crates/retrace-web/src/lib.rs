@@ -25,6 +25,7 @@ mod identity;
 mod metrics;
 mod openapi;
 mod page;
+mod probe;
 mod ratelimit;
 mod routes;
 mod secrets;

@@ -46,6 +46,8 @@ pub struct Enrol<'a> {
     pub secret: String,
     pub sealed: String,
     pub required: bool,
+    /// Replacing a second factor in place asks for the password again.
+    pub confirm_password: bool,
     pub error: FormError,
 }
 
@@ -179,11 +181,20 @@ pub struct OrgRow {
     pub members: usize,
 }
 
+pub struct SecurityEventRow {
+    pub at: String,
+    pub kind: String,
+    pub org: String,
+    pub user: String,
+}
+
 #[derive(Template)]
 #[template(path = "operator_orgs.html")]
 pub struct OperatorOrgs<'a> {
     pub page: &'a Page,
     pub organisations: Vec<OrgRow>,
+    /// Recent security events (kind, organisation, account id, time).
+    pub security_events: Vec<SecurityEventRow>,
     pub kinds: Vec<&'static str>,
     pub name: String,
     pub kind: String,

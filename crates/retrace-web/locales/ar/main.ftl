@@ -576,3 +576,8 @@ gallery-entries-found =
         [many] { $count } شخصًا
        *[other] { $count } شخص
     }
+security-events-title = أحداث أمنية
+security-events-none = لا شيء.
+security-events-when = متى
+security-events-kind = ماذا
+security-events-account = الحساب

@@ -557,3 +557,8 @@ gallery-entries-found =
         [one] One person
        *[other] { $count } people
     }
+security-events-title = Security events
+security-events-none = None recorded.
+security-events-when = When
+security-events-kind = What
+security-events-account = Account

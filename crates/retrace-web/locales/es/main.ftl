@@ -556,3 +556,8 @@ gallery-entries-found =
         [one] Una persona
        *[other] { $count } personas
     }
+security-events-title = Eventos de seguridad
+security-events-none = Ninguno.
+security-events-when = Cuándo
+security-events-kind = Qué
+security-events-account = Cuenta

@@ -556,3 +556,8 @@ gallery-entries-found =
         [one] Une personne
        *[other] { $count } personnes
     }
+security-events-title = Événements de sécurité
+security-events-none = Aucun.
+security-events-when = Quand
+security-events-kind = Quoi
+security-events-account = Compte

@@ -2,7 +2,10 @@
 
 pub mod totp;
 
+use crate::AppState;
+use crate::error::{WebError, WebResult};
 use retrace_domain::Timestamp;
+use retrace_store::{AuditContext, Membership, UserAccount};
 use std::time::Duration;
 
 /// The longest an account is ever locked. Anyone can fail to sign in as a
@@ -22,6 +25,51 @@ pub fn lockout_until(failures: u32, threshold: u32, now: Timestamp) -> Option<Ti
     let doublings = (failures - threshold).min(11);
     let minutes = (1u64 << doublings).min(MAX_LOCKOUT_MINUTES);
     Some(now.plus(Duration::from_secs(minutes * 60)))
+}
+
+/// Checks the password again before a sensitive action (an export, a
+/// password or second-factor change) in a session already signed in. A
+/// wrong password counts like a failed sign-in of the account and leads to
+/// the same lock; a locked account is refused even with the right one, so
+/// the forms cannot be used to keep guessing.
+pub async fn reconfirm_password(
+    state: &AppState,
+    account: &UserAccount,
+    candidate: &str,
+) -> WebResult<bool> {
+    let now = state.clock.now();
+    // The freshest count and lock, not the ones loaded with the session.
+    let Some(account) = state.store.user(account.id).await? else {
+        return Err(WebError::Unauthenticated);
+    };
+    let stored = account.password_hash.clone();
+    let candidate = candidate.to_owned();
+    let password_ok = tokio::task::spawn_blocking(move || {
+        retrace_app::password::verify_password(&candidate, &stored)
+    })
+    .await
+    .map_err(WebError::internal)?;
+    if account.locked_until.is_some_and(|until| until > now) {
+        return Ok(false);
+    }
+    if !password_ok {
+        let failures = account.failed_sign_ins.saturating_add(1);
+        let until = lockout_until(failures, state.config.lockout_threshold, now);
+        let audit = AuditContext {
+            at: now,
+            actor: Some(account.id),
+            org: match &account.membership {
+                Membership::Member { org, .. } => Some(*org),
+                Membership::Operator => None,
+            },
+            purpose: None,
+        };
+        state
+            .store
+            .record_sign_in_failure(&audit, account.id, until)
+            .await?;
+    }
+    Ok(password_ok)
 }
 
 #[cfg(test)]

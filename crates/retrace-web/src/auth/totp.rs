@@ -35,24 +35,29 @@ pub fn current_code(secret_base32: &str, at: Timestamp) -> Option<String> {
 /// Accepts the code of the current step or one step either side (clock
 /// drift of phones), compared in constant time.
 pub fn verify_code(secret_base32: &str, code: &str, at: Timestamp) -> bool {
+    matching_step(secret_base32, code, at).is_some()
+}
+
+/// The time step whose code `code` is (the current step or one either
+/// side), so that the caller can refuse a step already used.
+pub fn matching_step(secret_base32: &str, code: &str, at: Timestamp) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    let Ok(secret) = BASE32_NOPAD.decode(secret_base32.as_bytes()) else {
-        return false;
-    };
-    let Ok(step) = u64::try_from(at.as_millis() / STEP_MILLIS) else {
-        return false;
-    };
-    let mut matched = false;
+    let secret = BASE32_NOPAD.decode(secret_base32.as_bytes()).ok()?;
+    let step = u64::try_from(at.as_millis() / STEP_MILLIS).ok()?;
+    let mut matched = None;
+    // Every step is compared, so the time taken does not say which matched.
     for counter in [step.saturating_sub(1), step, step + 1] {
         if let Some(expected) = code_at(&secret, counter) {
             let expected = format!("{expected:06}");
-            matched |= bool::from(subtle::ConstantTimeEq::ct_eq(
+            if bool::from(subtle::ConstantTimeEq::ct_eq(
                 expected.as_bytes(),
                 code.as_bytes(),
-            ));
+            )) {
+                matched = i64::try_from(counter).ok();
+            }
         }
     }
     matched

@@ -2,7 +2,7 @@
 
 use super::session::{audit_for, set_session_cookie, start_session};
 use crate::AppState;
-use crate::auth::totp;
+use crate::auth::{reconfirm_password, totp};
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId};
 use crate::identity::{PasswordVerified, SignedIn, requires_second_factor};
@@ -12,7 +12,7 @@ use crate::templates::{self, TokenRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::password::{hash_password, verify_password};
+use retrace_app::password::hash_password;
 use retrace_app::random_token;
 use retrace_domain::{ApiTokenId, AuditAction, NewPassword, PasswordError};
 use retrace_store::UserAccount;
@@ -96,11 +96,12 @@ pub async fn change_password(
     form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let current = form.get("current_password").unwrap_or_default().to_owned();
-    let stored = user.password_hash.clone();
-    let current_ok = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
-        .await
-        .map_err(WebError::internal)?;
+    let current_ok = reconfirm_password(
+        &state,
+        user,
+        form.get("current_password").unwrap_or_default(),
+    )
+    .await?;
     let error = |key: String| AccountExtras {
         password_error: Some(key),
         ..Default::default()
@@ -162,6 +163,13 @@ pub async fn change_password(
     account_page(&state, &page, &refreshed, extras, StatusCode::OK).await
 }
 
+/// Replacing a second factor that is in place weakens it unless the person
+/// proves again who they are: a session left open must not be enough to
+/// move it onto another phone.
+fn replaces_second_factor(user: &UserAccount) -> bool {
+    user.totp_secret_sealed.is_some()
+}
+
 fn enrol_context(user: &UserAccount) -> String {
     format!("enrol:{}", user.id)
 }
@@ -209,6 +217,7 @@ fn show_enrolment(
         secret: secret.to_owned(),
         sealed,
         required: requires_second_factor(user) && user.totp_secret_sealed.is_none(),
+        confirm_password: replaces_second_factor(user),
         error,
     })?;
     Ok((status, html).into_response())
@@ -230,6 +239,24 @@ pub async fn enrol(
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| WebError::invalid("sealed", "the enrolment form is invalid; start again"))?;
     let now = state.clock.now();
+    if replaces_second_factor(user)
+        && !reconfirm_password(
+            &state,
+            user,
+            form.get("current_password").unwrap_or_default(),
+        )
+        .await?
+    {
+        let error = Some(page.t("password-current-wrong"));
+        return show_enrolment(
+            &state,
+            &page,
+            user,
+            &secret,
+            error,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     if !totp::verify_code(&secret, &form.text("code"), now) {
         let error = Some(page.t("enrol-code-wrong"));
         return show_enrolment(
@@ -269,10 +296,31 @@ pub async fn remove_second_factor(
     State(state): State<AppState>,
     page: Page,
     signed_in: SignedIn,
+    form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
     if requires_second_factor(user) {
         return Err(WebError::Forbidden);
+    }
+    if !reconfirm_password(
+        &state,
+        user,
+        form.get("current_password").unwrap_or_default(),
+    )
+    .await?
+    {
+        let extras = AccountExtras {
+            password_error: Some(page.t("password-current-wrong")),
+            ..Default::default()
+        };
+        return account_page(
+            &state,
+            &page,
+            user,
+            extras,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let audit = audit_for(user, state.clock.now());
     state

@@ -20,6 +20,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::media::valid_token;
+use retrace_app::random_token;
 use retrace_domain::{GalleryReference, Region, Relationship, Text, Timestamp};
 use retrace_store::{AuditContext, NewReport, PublicEntry};
 use serde::Deserialize;
@@ -163,31 +164,43 @@ async fn published(state: &AppState, reference: &str) -> WebResult<PublicEntry> 
         .ok_or(WebError::NotFound)
 }
 
-/// The signed time stamp of a report form: when it was served, and a MAC
-/// over that time and the entry, so a bot cannot forge an older one.
+/// The signed time stamp of a report form: when it was served, a random
+/// nonce, and a MAC over both and the entry, so a bot cannot forge an older
+/// one; the nonce is spent by the report, so one stamp sends one report.
 fn form_stamp(state: &AppState, reference: &GalleryReference, at: Timestamp) -> String {
-    let millis = at.as_millis();
-    let mac = state
-        .sealer
-        .mac(&format!("gallery-report:{}:{millis}", reference.as_str()));
-    format!("{millis}.{mac}")
+    signed_stamp(state, reference, at.as_millis(), &random_token(16))
 }
 
+fn signed_stamp(
+    state: &AppState,
+    reference: &GalleryReference,
+    millis: i64,
+    nonce: &str,
+) -> String {
+    let mac = state.sealer.mac(&format!(
+        "gallery-report:{}:{millis}:{nonce}",
+        reference.as_str()
+    ));
+    format!("{millis}.{nonce}.{mac}")
+}
+
+/// The stamp's age and nonce when its MAC verifies.
 fn stamp_age(
     state: &AppState,
     reference: &GalleryReference,
     stamp: &str,
     now: Timestamp,
-) -> Option<std::time::Duration> {
-    let (millis, mac) = stamp.split_once('.')?;
-    let millis: i64 = millis.parse().ok()?;
-    let expected = form_stamp(state, reference, Timestamp::from_millis(millis));
-    let given = format!("{millis}.{mac}");
+) -> Option<(std::time::Duration, String)> {
+    let mut parts = stamp.splitn(3, '.');
+    let millis: i64 = parts.next()?.parse().ok()?;
+    let nonce = parts.next()?;
+    parts.next()?;
+    let expected = signed_stamp(state, reference, millis, nonce);
     use subtle::ConstantTimeEq;
-    if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+    if !bool::from(expected.as_bytes().ct_eq(stamp.as_bytes())) {
         return None;
     }
-    Some(now.since(Timestamp::from_millis(millis)))
+    Some((now.since(Timestamp::from_millis(millis)), nonce.to_owned()))
 }
 
 pub async fn entry(
@@ -252,14 +265,16 @@ pub async fn report(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    match age {
+    let nonce = match age {
         None => return fail("gallery-report-expired"),
-        Some(age) if age > state.config.report_form_lifetime => {
+        Some((age, _)) if age > state.config.report_form_lifetime => {
             return fail("gallery-report-expired");
         }
-        Some(age) if age < state.config.report_min_delay => return fail("gallery-report-too-fast"),
-        Some(_) => {}
-    }
+        Some((age, _)) if age < state.config.report_min_delay => {
+            return fail("gallery-report-too-fast");
+        }
+        Some((_, nonce)) => nonce,
+    };
     let message = match Text::optional("message", &form.text("message"), 4000) {
         Ok(Some(message)) => message,
         Ok(None) => return fail("gallery-report-message-required"),
@@ -273,6 +288,15 @@ pub async fn report(
         .unwrap_or(page.lang)
         .code()
         .to_owned();
+    // Kept as long as the stamp could still be accepted.
+    let forget_after = now.plus(state.config.report_form_lifetime);
+    if !state
+        .store
+        .spend_form_nonce(&format!("gallery-report:{nonce}"), forget_after, now)
+        .await?
+    {
+        return fail("gallery-report-expired");
+    }
     state
         .store
         .create_report(

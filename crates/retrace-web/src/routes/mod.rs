@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
             post(candidates::advance_message),
         )
         .route("/healthz", get(public::healthz))
+        .route("/robots.txt", get(public::robots))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .merge(gallery_routes())
@@ -218,6 +219,11 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
         return response;
     };
     let status = response.status();
+    if status == StatusCode::NOT_FOUND
+        && let Some(identity) = response.extensions().get::<crate::identity::Identity>()
+    {
+        crate::probe::note_not_found(&state, identity, page_parts.uri.path()).await;
+    }
     let mut page_parts = page_parts;
     if let Some(identity) = response.extensions().get::<crate::identity::Identity>() {
         page_parts.extensions.insert(identity.clone());

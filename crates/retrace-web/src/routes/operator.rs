@@ -57,9 +57,31 @@ async fn organisations_page(
         })
         .collect();
     organisations.sort_by(|a, b| a.name.cmp(&b.name));
+    let names: std::collections::HashMap<String, String> = organisations_by_id(state).await?;
+    let security_events = state
+        .store
+        .security_events(50)
+        .await?
+        .into_iter()
+        .map(|event| templates::SecurityEventRow {
+            at: event.at.display_utc(),
+            kind: event.kind,
+            org: event
+                .org
+                .map(|org| {
+                    names
+                        .get(&org.to_string())
+                        .cloned()
+                        .unwrap_or_else(|| org.to_string())
+                })
+                .unwrap_or_default(),
+            user: event.user.map(|user| user.to_string()).unwrap_or_default(),
+        })
+        .collect();
     let html = render(&templates::OperatorOrgs {
         page,
         organisations,
+        security_events,
         kinds: OrgKind::ALL.iter().map(|kind| kind.as_str()).collect(),
         name: values.name,
         kind: values.kind,
@@ -270,4 +292,17 @@ pub async fn create_user(
             }
         }
     }
+}
+
+/// Organisation names by id, to name the organisation of a security event.
+async fn organisations_by_id(
+    state: &AppState,
+) -> WebResult<std::collections::HashMap<String, String>> {
+    Ok(state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|org| (org.id.to_string(), org.name.to_string()))
+        .collect())
 }

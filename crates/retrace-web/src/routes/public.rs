@@ -56,6 +56,19 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Nothing here is for search engines: staff pages need a session, and the
+/// public gallery must not become searchable (the pages say `noindex` too).
+pub async fn robots() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        "User-agent: *\nDisallow: /\n",
+    )
+        .into_response()
+}
+
 pub async fn set_language(State(state): State<AppState>, form: FormFields) -> Response {
     let lang = form.get("lang").and_then(Lang::parse).unwrap_or(Lang::En);
     let back = form

@@ -284,8 +284,9 @@ pub async fn second_factor(
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| WebError::internal("second-factor secret cannot be opened"))?;
     let audit = audit_for(&account, now);
-    let accepted = if totp::verify_code(&secret, &code, now) {
-        true
+    let accepted = if let Some(step) = totp::matching_step(&secret, &code, now) {
+        // A code is good for one sign-in within its window.
+        state.store.accept_totp_step(account.id, step).await?
     } else {
         let normalised = totp::normalise_recovery_code(&code);
         normalised.len() == 12

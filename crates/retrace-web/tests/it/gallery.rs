@@ -785,3 +785,35 @@ async fn staff_photo_downloads_are_audited() {
     let last = app.store.audit_entries(&scope, 500, None).await.unwrap();
     assert_eq!(count(&last), 2);
 }
+
+#[tokio::test]
+async fn a_report_form_stamp_is_good_for_one_report() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (_, _, _, reference) = published(&be).await;
+    let visitor = app.client();
+    let page = visitor.get(&format!("/gallery/{reference}")).await;
+    let stamp = page.between("name=\"stamp\" value=\"", "\"").unwrap();
+    app.clock.advance(Duration::from_secs(10));
+    let report = |message: &'static str| {
+        let stamp = stamp.clone();
+        let visitor = &visitor;
+        let reference = reference.clone();
+        async move {
+            visitor
+                .post(
+                    &format!("/gallery/{reference}/reports"),
+                    &[("stamp", stamp.as_str()), ("message", message)],
+                )
+                .await
+        }
+    };
+    let first = report("I saw him in Calais").await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    // The same stamp again (a bot replaying one solved form) is refused.
+    let again = report("I saw him in Calais, again").await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let queue = be.get("/staff/reports").await;
+    assert_eq!(queue.body.matches("href=\"/staff/reports/").count(), 1);
+}

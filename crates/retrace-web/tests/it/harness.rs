@@ -225,6 +225,15 @@ impl Client<'_> {
         self.cookies.lock().unwrap().get(name).cloned()
     }
 
+    /// Puts a cookie in this browser's jar, as an attacker who can plant
+    /// one (a sibling subdomain, a network position) would.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
     pub async fn get(&self, path: &str) -> TestResponse {
         self.send(Method::GET, path, None, None).await
     }
@@ -419,6 +428,24 @@ impl Client<'_> {
             Some(_) => None,
             None => panic!("sign-in did not redirect"),
         }
+    }
+
+    /// Enrols a second factor from the account, for an account that does
+    /// not need one; returns the secret.
+    pub async fn enrol_voluntarily(&self, app: &TestApp) -> String {
+        let page = self.get("/account/second-factor").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let secret = page.between("id=\"totp-secret\">", "</code>").unwrap();
+        let sealed = page.between("name=\"sealed\" value=\"", "\"").unwrap();
+        let code = retrace_web::totp_code(&secret, app.now()).unwrap();
+        let done = self
+            .post(
+                "/account/second-factor",
+                &[("sealed", sealed.as_str()), ("code", code.as_str())],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        secret
     }
 
     /// Enrols a TOTP second factor from the enrolment page; returns the secret.

@@ -591,3 +591,53 @@ async fn forwarded_headers_from_untrusted_peers_are_ignored() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+#[tokio::test]
+async fn a_totp_code_signs_in_only_once() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("admin@be.example", org, "org_admin").await;
+    let browser = app.client();
+    browser
+        .post(
+            "/sign-in",
+            &[("email", "admin@be.example"), ("password", PASSWORD)],
+        )
+        .await;
+    let secret = browser.enrol().await;
+    // A later time step than the enrolment's, as a person would sign in.
+    app.clock.advance(Duration::from_secs(60));
+    let code = retrace_web::totp_code(&secret, app.now()).unwrap();
+    let first = app.client();
+    first
+        .post(
+            "/sign-in",
+            &[("email", "admin@be.example"), ("password", PASSWORD)],
+        )
+        .await;
+    let used = first
+        .post("/sign-in/second-factor", &[("code", code.as_str())])
+        .await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.body);
+
+    // Someone who saw the code (over a shoulder, a phishing proxy) within
+    // its window cannot use it for a second sign-in.
+    let second = app.client();
+    second
+        .post(
+            "/sign-in",
+            &[("email", "admin@be.example"), ("password", PASSWORD)],
+        )
+        .await;
+    let replayed = second
+        .post("/sign-in/second-factor", &[("code", code.as_str())])
+        .await;
+    assert_eq!(replayed.status, StatusCode::UNAUTHORIZED);
+    // The next step's code still works.
+    app.clock.advance(Duration::from_secs(30));
+    let next = retrace_web::totp_code(&secret, app.now()).unwrap();
+    let fresh = second
+        .post("/sign-in/second-factor", &[("code", next.as_str())])
+        .await;
+    assert_eq!(fresh.status, StatusCode::SEE_OTHER, "{}", fresh.body);
+}
