@@ -722,6 +722,15 @@ where
             )
             .await?;
             tx.commit().await.map_err(db_error)?;
+        } else if !page.is_empty() {
+            // A list shows enquirers' names: every one shown is on record.
+            Self::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::PersonsListed, ObjectKind::Person, "requests"),
+            )
+            .await?;
+            tx.commit().await.map_err(db_error)?;
         } else {
             tx.rollback().await.map_err(db_error)?;
         }

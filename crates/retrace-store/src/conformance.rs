@@ -140,6 +140,7 @@ macro_rules! conformance_tests {
             opening_a_request_stores_nothing_when_its_last_statement_fails,
             publishing_stores_nothing_when_its_last_statement_fails,
             releases_show_what_was_released_and_only_while_the_rule_allows,
+            every_list_of_requests_shown_is_audited,
             gallery_entries_are_public_only_while_the_rule_allows,
         );
     };
@@ -3358,6 +3359,36 @@ pub mod tests {
         assert!(store.gallery_entries(&scope).await.unwrap().is_empty());
         assert!(store.published_entries().await.unwrap().is_empty());
         assert!(!store.published_media(&new.media.photo).await.unwrap());
+    }
+
+    /// A request list shows enquirers' names: a plain list is on record as
+    /// `persons_listed`, a search as `requests_searched`; an empty one
+    /// writes nothing.
+    pub async fn every_list_of_requests_shown_is_audited<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+        let scope = OrgScope::new(a.id);
+        let before = entry_count(store).await;
+        store
+            .list_requests(&acting(&user, 1), &scope, &filter())
+            .await
+            .unwrap();
+        assert_eq!(entry_count(store).await, before, "an empty list");
+        store
+            .open_request(
+                &acting(&user, 2),
+                &scope,
+                &simple_request(),
+                &OpeningConsents::default(),
+            )
+            .await
+            .unwrap();
+        store
+            .list_requests(&acting(&user, 3), &scope, &filter())
+            .await
+            .unwrap();
+        let logged = actions(store, a.id).await;
+        assert_eq!(logged.last().map(String::as_str), Some("persons_listed"));
     }
 
     /// Random sequences of release, edit, consent and flag changes: after

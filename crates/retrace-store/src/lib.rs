@@ -471,7 +471,8 @@ pub trait Store: Send + Sync + 'static {
         id: RequestId,
     ) -> StoreResult<Option<TracingRequest>>;
     /// The organisation's requests, newest first; audited as
-    /// `requests_searched` when the filter has text or a name search.
+    /// `requests_searched` when the filter has text or a name search, and
+    /// as `persons_listed` (object `requests`) otherwise, unless empty.
     async fn list_requests(
         &self,
         audit: &AuditContext,
