@@ -2,7 +2,7 @@
 //! status code and renders it; the messages are safe to show, except those
 //! of `Store` and `Internal`, whose causes are only logged.
 
-use retrace_domain::InvalidValue;
+use retrace_domain::{InvalidValue, PasswordError};
 use retrace_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +19,14 @@ pub enum AppError {
     /// An input that must be given is absent (`photo`, `relationship`).
     #[error("{field}: is required")]
     Required { field: &'static str },
+    /// A sign-in or second-factor step refused. Deliberately one answer
+    /// for an unknown address, a wrong password or code, a locked or a
+    /// disabled account.
+    #[error("sign-in refused")]
+    SignInRefused,
+    /// A new password that the password rule refuses.
+    #[error("new_password: {0}")]
+    WeakPassword(PasswordError),
     /// The action clashes with the record's current state.
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },

@@ -5,16 +5,16 @@
 //! out what consent no longer allows: persons whose tracing consent was
 //! withdrawn and persons at risk appear only as a marker.
 
-use crate::password::verify_password;
+use crate::accounts::reconfirm_password;
 use crate::requests::{RequestQuery, request_filter};
 use crate::spreadsheet::safe_cell;
 use crate::{Actor, App, AppError, AppResult};
-use retrace_domain::{ConsentLedger, PersonDetails};
-use retrace_store::{OrgScope, PersonRole, RequestFilter, StoredPerson};
+use retrace_domain::{ConsentLedger, ConsentRecord, PersonDetails, PersonId};
+use retrace_store::{ExportedRequest, PersonRole, StoredPerson};
+use std::collections::HashMap;
 
 /// Rows one export may hold.
 pub const MAX_ROWS: u32 = 5000;
-const PAGE: u32 = 500;
 
 /// What the export form sends: why, the password again, and the filters
 /// of the request list.
@@ -37,43 +37,19 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
             "say in 10 to 300 characters why the export is needed",
         ));
     }
-    let account = app
-        .store()
-        .user(actor.user())
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    if !verify_password(&input.password, &account.password_hash) {
+    if !reconfirm_password(app, actor.user(), &input.password).await? {
         return Err(AppError::invalid("password", "is not your password"));
     }
     let filter = request_filter(app, actor, &input.query)?;
-    let audit = actor.audit(app, "export");
-    let scope = actor.scope();
-    let store = app.store();
-    let mut summaries = Vec::new();
-    let mut offset = 0;
-    while offset < MAX_ROWS {
-        let (rows, _) = store
-            .list_requests(
-                &audit,
-                &scope,
-                &RequestFilter {
-                    limit: PAGE,
-                    offset,
-                    ..filter.clone()
-                },
-            )
-            .await?;
-        let done = rows.len() < PAGE as usize;
-        summaries.extend(rows);
-        offset += PAGE;
-        if done {
-            break;
-        }
-    }
-    summaries.truncate(MAX_ROWS as usize);
-    let row_count = u32::try_from(summaries.len()).unwrap_or(MAX_ROWS);
-    store
-        .record_export(&audit, &scope, reason, row_count)
+    let export = app
+        .store()
+        .export_requests(
+            &actor.audit(app, "export"),
+            &actor.scope(),
+            &filter,
+            MAX_ROWS,
+            reason,
+        )
         .await?;
     let csv_failed = |err: csv::Error| AppError::Internal(format!("csv: {err}"));
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -87,15 +63,12 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
             "nationalities",
         ])
         .map_err(csv_failed)?;
-    for summary in &summaries {
-        let Some(request) = store.request(&audit, &scope, summary.id).await? else {
-            continue;
-        };
+    for ExportedRequest { request, consents } in &export.requests {
         let mut nationalities = Vec::new();
-        let enquirer = exported_name(app, &scope, &request.enquirer, &mut nationalities).await?;
+        let enquirer = exported_name(&request.enquirer, consents, &mut nationalities);
         let mut sought = Vec::new();
         for person in &request.sought {
-            let name = exported_name(app, &scope, person, &mut nationalities).await?;
+            let name = exported_name(person, consents, &mut nationalities);
             let relationship = match person.role {
                 PersonRole::Sought(r) => r.as_str(),
                 _ => "",
@@ -122,18 +95,17 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
 }
 
 /// The person's names, or a marker when consent or risk forbids export.
-async fn exported_name(
-    app: &App,
-    scope: &OrgScope,
+fn exported_name(
     person: &StoredPerson,
+    consents: &HashMap<PersonId, Vec<ConsentRecord>>,
     nationalities: &mut Vec<String>,
-) -> AppResult<String> {
+) -> String {
     if person.details.flags.at_risk {
-        return Ok("[at risk: not exported]".to_owned());
+        return "[at risk: not exported]".to_owned();
     }
-    let consents = app.store().consents(scope, person.id).await?;
-    if ConsentLedger(&consents).tracing_withdrawn() {
-        return Ok("[consent withdrawn: not exported]".to_owned());
+    let ledger = consents.get(&person.id).map(Vec::as_slice).unwrap_or(&[]);
+    if ConsentLedger(ledger).tracing_withdrawn() {
+        return "[consent withdrawn: not exported]".to_owned();
     }
     nationalities.extend(
         person
@@ -142,7 +114,7 @@ async fn exported_name(
             .iter()
             .map(|c| c.as_str().to_owned()),
     );
-    Ok(names(&person.details))
+    names(&person.details)
 }
 
 fn names(details: &PersonDetails) -> String {

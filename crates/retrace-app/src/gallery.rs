@@ -6,8 +6,14 @@
 use crate::photo::process_upload;
 use crate::{Actor, App, AppError, AppResult, random_token};
 use rand::RngCore;
-use retrace_domain::{GalleryEntryId, GalleryReference, Region, Relationship, RequestId};
-use retrace_store::{GalleryEntry, MediaTokens, NewGalleryEntry};
+use retrace_domain::{
+    AuditAction, GalleryEntryId, GalleryReference, ObjectKind, Region, Relationship, ReportId,
+    ReportStatus, RequestId, Text,
+};
+use retrace_store::{
+    AuditContext, AuditEvent, FormStamp, GalleryEntry, InformationReport, MediaTokens,
+    NewGalleryEntry, NewReport,
+};
 
 /// A publication: the request whose enquirer is shown, the relationships
 /// they look for (codes), the region (a code, or empty) and the photo as
@@ -132,4 +138,112 @@ pub async fn take_down_entry(
         .await
         .map_err(AppError::media)?;
     Ok(gone)
+}
+
+/// What a visitor sends about a published entry ("I have information").
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    pub message: String,
+    pub contact: String,
+    /// The language the visitor wrote in (a code of the interface).
+    pub language: String,
+}
+
+/// Longest report message, in characters.
+pub const REPORT_MESSAGE_MAX: usize = 4000;
+/// Longest contact detail, in characters.
+pub const REPORT_CONTACT_MAX: usize = 300;
+
+/// Queues a visitor's report for the organisation that published the
+/// entry, spending the form's single-use stamp in the same transaction.
+/// Refusals: `Required { field: "message" }`, `Invalid` on `message` or
+/// `contact`, `Store(Conflict { field: "stamp" })` when the stamp was
+/// already used, `Store(NotFound)` when no published entry has the
+/// reference.
+pub async fn report_information(
+    app: &App,
+    reference: &GalleryReference,
+    input: &ReportInput,
+    stamp: &FormStamp,
+) -> AppResult<ReportId> {
+    if input.message.trim().is_empty() {
+        return Err(AppError::Required { field: "message" });
+    }
+    let message = Text::parse("message", &input.message, REPORT_MESSAGE_MAX, true)?;
+    let contact = Text::optional("contact", &input.contact, REPORT_CONTACT_MAX)?;
+    let audit = AuditContext {
+        at: app.clock().now(),
+        actor: None,
+        org: None,
+        purpose: Some("gallery report".to_owned()),
+    };
+    let report = NewReport {
+        message,
+        contact,
+        language: input.language.clone(),
+    };
+    let id = app
+        .store()
+        .create_report(&audit, reference, &report, stamp)
+        .await?;
+    Ok(id)
+}
+
+/// One of an entry's stored images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Image {
+    Photo,
+    Thumbnail,
+}
+
+/// An entry's image for its organisation's staff. A face is personal data,
+/// so every download is on record (the entry id only, never the person).
+/// Another organisation's entry is `NotFound`.
+pub async fn staff_image(
+    app: &App,
+    actor: &Actor,
+    id: GalleryEntryId,
+    image: Image,
+) -> AppResult<Vec<u8>> {
+    actor.require_reader()?;
+    let entry = app
+        .store()
+        .gallery_entry(&actor.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let token = match image {
+        Image::Photo => &entry.media.photo,
+        Image::Thumbnail => &entry.media.thumbnail,
+    };
+    let bytes = app.media().read(token).await.ok_or(AppError::NotFound)?;
+    let viewed = AuditEvent {
+        action: AuditAction::GalleryPhotoViewed,
+        object_kind: ObjectKind::GalleryEntry,
+        object_id: id.to_string(),
+    };
+    app.store()
+        .append_audit(&actor.audit(app, "gallery photo"), &viewed)
+        .await?;
+    Ok(bytes)
+}
+
+/// Moves a visitor's report along its queue (`status`: a code of
+/// [`ReportStatus`]). Another organisation's report is `NotFound`.
+pub async fn set_report_status(
+    app: &App,
+    actor: &Actor,
+    id: ReportId,
+    status: &str,
+) -> AppResult<InformationReport> {
+    actor.require_caseworker()?;
+    let status = ReportStatus::parse(status)?;
+    Ok(app
+        .store()
+        .set_report_status(
+            &actor.audit(app, "report review"),
+            &actor.scope(),
+            id,
+            status,
+        )
+        .await?)
 }

@@ -18,6 +18,7 @@
 //! directory live here too: they are rules and I/O of the platform, not of
 //! HTTP.
 
+pub mod accounts;
 pub mod candidates;
 mod error;
 pub mod export;
@@ -30,7 +31,9 @@ pub mod password;
 pub mod persons;
 pub mod photo;
 pub mod requests;
+pub mod secrets;
 pub mod spreadsheet;
+pub mod totp;
 pub mod transfers;
 
 pub use error::{AppError, AppResult};
@@ -40,31 +43,61 @@ use data_encoding::BASE64URL_NOPAD;
 use rand::RngCore;
 use retrace_domain::{Clock, OrgId, PersonId, Role, RoleSet, UserId};
 use retrace_store::{AuditContext, OrgScope, Store};
+use secrets::{Sealer, SecretKey};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// What every use case may use: the store, the clock, the matching index,
-/// the gallery's media directory and page cache.
+/// the gallery's media directory and page cache, and what is derived from
+/// the server's secret key.
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     matching: MatchingService,
     media: media::MediaStore,
     gallery_cache: gallery_cache::GalleryCache,
+    sealer: Sealer,
+    lockout_threshold: u32,
 }
 
+/// Consecutive failed sign-ins before an account is locked, unless set.
+pub const DEFAULT_LOCKOUT_THRESHOLD: u32 = 5;
+
 impl App {
-    /// `media_dir` holds the gallery's photos. The matching index starts
-    /// empty: call [`App::load_matching`] before serving.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, media_dir: PathBuf) -> Self {
+    /// `media_dir` holds the gallery's photos; `secret_key` seals second
+    /// factors and keys the hashes of recovery codes. The matching index
+    /// starts empty: call [`App::load_matching`] before serving.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        media_dir: PathBuf,
+        secret_key: &SecretKey,
+    ) -> Self {
         let year = clock.now().to_offset_date_time().year();
         Self {
             matching: MatchingService::new(year),
             media: media::MediaStore::new(media_dir),
             gallery_cache: gallery_cache::GalleryCache::default(),
+            sealer: Sealer::new(secret_key),
+            lockout_threshold: DEFAULT_LOCKOUT_THRESHOLD,
             store,
             clock,
         }
+    }
+
+    /// Consecutive failed sign-ins (or codes) before an account is locked.
+    pub fn with_lockout_threshold(mut self, failures: u32) -> Self {
+        self.lockout_threshold = failures.max(1);
+        self
+    }
+
+    pub fn lockout_threshold(&self) -> u32 {
+        self.lockout_threshold
+    }
+
+    /// Seals secrets to a context and makes keyed hashes.
+    pub fn sealer(&self) -> &Sealer {
+        &self.sealer
     }
 
     pub fn store(&self) -> &dyn Store {
@@ -157,6 +190,24 @@ impl Actor {
         }
     }
 
+    /// Who is acting, for changes that need no stated purpose (account
+    /// administration).
+    pub fn audit_unexplained(&self, app: &App) -> AuditContext {
+        AuditContext {
+            purpose: None,
+            ..self.audit(app, "")
+        }
+    }
+
+    /// `Forbidden` unless the actor administers the organisation.
+    pub fn require_org_admin(&self) -> AppResult<()> {
+        if self.roles.contains(Role::OrgAdmin) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// `Forbidden` unless the actor may change the organisation's cases.
     pub fn require_caseworker(&self) -> AppResult<()> {
         if self.roles.contains(Role::Caseworker) {
@@ -181,4 +232,20 @@ pub fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buffer);
     BASE64URL_NOPAD.encode(&buffer)
+}
+
+/// Percent-encodes every byte but ASCII letters, digits, `-._~` and the
+/// bytes of `also_keep`.
+pub fn percent_encode(value: &str, also_keep: &[u8]) -> String {
+    value
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || also_keep.contains(&byte)
+            {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }

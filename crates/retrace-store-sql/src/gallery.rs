@@ -15,8 +15,8 @@ use retrace_domain::{
 };
 use retrace_store::backend::ConsentRow;
 use retrace_store::{
-    AuditContext, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
-    OrgScope, PublicEntry, StoreError, StoreResult,
+    AuditContext, FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry,
+    NewReport, OrgScope, PublicEntry, StoreError, StoreResult,
 };
 use sqlx::Row;
 use std::collections::HashMap;
@@ -640,8 +640,26 @@ where
         audit: &AuditContext,
         reference: &GalleryReference,
         new: &NewReport,
+        stamp: &FormStamp,
     ) -> StoreResult<ReportId> {
         let mut tx = Self::begin(pool).await?;
+        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
+            .bind(audit.at.as_millis())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let spent = sqlx::query(
+            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(&stamp.nonce)
+        .bind(stamp.expires_at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&spent) != 1 {
+            return Err(StoreError::Conflict { field: "stamp" });
+        }
         let row = sqlx::query(
             "SELECT id, org_id, request_id FROM gallery_entries \
              WHERE reference = $1 AND status = 'published'",

@@ -246,12 +246,15 @@ use retrace_store::backend::{
 };
 use retrace_store::{
     ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
-    ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate, NewOrganisation,
-    NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome, ReleasedPerson,
-    RequestFilter, RequestSummary, SecurityEvent, SessionRecord, StatusChange, Store, StoreError,
-    StoreResult, StoredPerson, TracingRequest, Transfer, TransferView, UserAccount,
+    Export, ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate,
+    NewOrganisation, NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome,
+    ReleasedPerson, RequestFilter, RequestSummary, SecurityEvent, SessionProof, SessionRecord,
+    StatusChange, Store, StoreError, StoreResult, StoredPerson, TracingRequest, Transfer,
+    TransferView, UserAccount,
 };
-use retrace_store::{GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry};
+use retrace_store::{
+    FormStamp, GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry,
+};
 use sqlx::{Row, Transaction};
 
 macro_rules! user_columns {
@@ -406,6 +409,125 @@ where
             .await
             .map_err(db_error)?;
         Ok(entry)
+    }
+
+    /// Spends what lets a session start; false, with nothing written, when
+    /// it is not good.
+    async fn spend_proof(
+        conn: &mut Conn<D>,
+        audit: &AuditContext,
+        user: UserId,
+        proof: SessionProof<'_>,
+    ) -> StoreResult<bool> {
+        match proof {
+            SessionProof::Password => Ok(true),
+            SessionProof::TotpStep(step) => Self::accept_totp_step(conn, user, step).await,
+            SessionProof::RecoveryCode(code_hash) => {
+                let done = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $1 \
+                     WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+                )
+                .bind(audit.at.as_millis())
+                .bind(user.to_string())
+                .bind(code_hash)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                if D::rows_affected(&done) != 1 {
+                    return Ok(false);
+                }
+                let used = event(AuditAction::RecoveryCodeUsed, ObjectKind::User, user);
+                Self::append(conn, audit, &used).await?;
+                Ok(true)
+            }
+            SessionProof::Enrolment {
+                totp_secret_sealed,
+                recovery_code_hashes,
+                step,
+            } => {
+                // A new secret starts its own sequence of steps; the code
+                // that proved it is spent like any other.
+                let done = sqlx::query(
+                    "UPDATE users SET totp_secret_sealed = $1, totp_last_step = $2 WHERE id = $3",
+                )
+                .bind(totp_secret_sealed)
+                .bind(step)
+                .bind(user.to_string())
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                if D::rows_affected(&done) != 1 {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(user.to_string())
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                for code_hash in recovery_code_hashes {
+                    sqlx::query(
+                        "INSERT INTO recovery_codes (user_id, code_hash, used_at) \
+                         VALUES ($1, $2, NULL) ON CONFLICT (user_id, code_hash) DO NOTHING",
+                    )
+                    .bind(user.to_string())
+                    .bind(code_hash)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                }
+                let enrolled = event(AuditAction::SecondFactorEnrolled, ObjectKind::User, user);
+                Self::append(conn, audit, &enrolled).await?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Records `step` as the account's last accepted TOTP step when it is
+    /// later than the last, in one conditional update: two sign-ins racing
+    /// with the same code cannot both see the old step.
+    async fn accept_totp_step(conn: &mut Conn<D>, user: UserId, step: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 \
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Ok(D::rows_affected(&done) == 1)
+    }
+
+    /// The scope's newest entries strictly before `before_seq`.
+    async fn audit_page(
+        conn: &mut Conn<D>,
+        scope: &OrgScope,
+        limit: u32,
+        before_seq: Option<i64>,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            audit_columns!(),
+            " FROM audit_log WHERE org_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
+        ))
+        .bind(scope.org().to_string())
+        .bind(before_seq.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| Self::audit_row(row).map_err(db_error)?.into_entry())
+            .collect()
+    }
+
+    async fn delete_session(conn: &mut Conn<D>, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+            .map_err(db_error)
     }
 }
 
@@ -776,36 +898,9 @@ where
         backend::count("users", failures)
     }
 
-    async fn record_sign_in_success(&self, audit: &AuditContext, id: UserId) -> StoreResult<()> {
+    async fn remove_second_factor(&self, audit: &AuditContext, id: UserId) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let done =
-            sqlx::query("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1")
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(StoreError::NotFound);
-        }
-        Sql::<D>::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::SignedIn, ObjectKind::User, id),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)
-    }
-
-    async fn set_second_factor(
-        &self,
-        audit: &AuditContext,
-        id: UserId,
-        totp_secret_sealed: Option<&str>,
-        recovery_code_hashes: &[String],
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE users SET totp_secret_sealed = $1 WHERE id = $2")
-            .bind(totp_secret_sealed)
+        let done = sqlx::query("UPDATE users SET totp_secret_sealed = NULL WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
             .await
@@ -818,56 +913,9 @@ where
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        if totp_secret_sealed.is_some() {
-            for code_hash in recovery_code_hashes {
-                sqlx::query(
-                    "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL) \
-                     ON CONFLICT (user_id, code_hash) DO NOTHING",
-                )
-                .bind(id.to_string())
-                .bind(code_hash)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            }
-        }
-        let action = if totp_secret_sealed.is_some() {
-            AuditAction::SecondFactorEnrolled
-        } else {
-            AuditAction::SecondFactorRemoved
-        };
-        Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::User, id)).await?;
+        let removed = event(AuditAction::SecondFactorRemoved, ObjectKind::User, id);
+        Sql::<D>::append(&mut tx, audit, &removed).await?;
         tx.commit().await.map_err(db_error)
-    }
-
-    async fn consume_recovery_code(
-        &self,
-        audit: &AuditContext,
-        id: UserId,
-        code_hash: &str,
-    ) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE recovery_codes SET used_at = $1 \
-             WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
-        )
-        .bind(audit.at.as_millis())
-        .bind(id.to_string())
-        .bind(code_hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Ok(false);
-        }
-        Sql::<D>::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::RecoveryCodeUsed, ObjectKind::User, id),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(true)
     }
 
     async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32> {
@@ -881,47 +929,20 @@ where
         backend::count("recovery_codes", count)
     }
 
-    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool> {
-        // One conditional update: two sign-ins racing with the same code
-        // cannot both see the old step.
-        let done = sqlx::query(
-            "UPDATE users SET totp_last_step = $1 \
-             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-        )
-        .bind(step)
-        .bind(id.to_string())
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(D::rows_affected(&done) == 1)
-    }
-
-    async fn spend_form_nonce(
+    async fn start_session(
         &self,
-        nonce: &str,
-        expires_at: Timestamp,
-        now: Timestamp,
+        audit: &AuditContext,
+        session: &SessionRecord,
+        proof: SessionProof<'_>,
+        replaces: Option<&str>,
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
-            .bind(now.as_millis())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let done = sqlx::query(
-            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
-             ON CONFLICT (nonce) DO NOTHING",
-        )
-        .bind(nonce)
-        .bind(expires_at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(D::rows_affected(&done) == 1)
-    }
-
-    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()> {
+        if !Sql::<D>::spend_proof(&mut tx, audit, session.user, proof).await? {
+            return Ok(false);
+        }
+        if let Some(old) = replaces {
+            Sql::<D>::delete_session(&mut tx, old).await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, second_factor_done) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -931,10 +952,28 @@ where
         .bind(session.created_at.as_millis())
         .bind(session.last_seen_at.as_millis())
         .bind(session.second_factor_done)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
-        .map(|_| ())
-        .map_err(db_error)
+        .map_err(db_error)?;
+        if session.second_factor_done {
+            // The failure count is cleared only when sign-in is complete: a
+            // correct password must not reset the budget for guessing the
+            // second factor.
+            let done = sqlx::query(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1",
+            )
+            .bind(session.user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if D::rows_affected(&done) != 1 {
+                return Err(StoreError::NotFound);
+            }
+            let signed_in = event(AuditAction::SignedIn, ObjectKind::User, session.user);
+            Sql::<D>::append(&mut tx, audit, &signed_in).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
@@ -967,28 +1006,18 @@ where
         Ok(())
     }
 
-    async fn complete_second_factor(&self, token_hash: &str, at: Timestamp) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE sessions SET second_factor_done = TRUE, last_seen_at = $1 WHERE token_hash = $2",
-        )
-        .bind(at.as_millis())
-        .bind(token_hash)
-        .execute(&self.pool)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        Sql::<D>::delete_session(&mut conn, token_hash).await
     }
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(db_error)
+    async fn end_session(&self, audit: &AuditContext, token_hash: &str) -> StoreResult<()> {
+        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = self.begin_write().await?;
+        Sql::<D>::delete_session(&mut tx, token_hash).await?;
+        let signed_out = event(AuditAction::SignedOut, ObjectKind::User, user);
+        Sql::<D>::append(&mut tx, audit, &signed_out).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn delete_expired_sessions(
@@ -1192,44 +1221,15 @@ where
             .collect()
     }
 
-    async fn record_export(
+    async fn export_requests(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
+        filter: &RequestFilter,
+        max_rows: u32,
         reason: &str,
-        row_count: u32,
-    ) -> StoreResult<ExportRecord> {
-        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let record = ExportRecord {
-            id: ExportId::random(),
-            org: scope.org(),
-            user,
-            at: audit.at,
-            reason: Some(reason.to_owned()),
-            row_count,
-        };
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(record.id.to_string())
-        .bind(record.org.to_string())
-        .bind(user.to_string())
-        .bind(record.at.as_millis())
-        .bind(reason)
-        .bind(i64::from(row_count))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        Sql::<D>::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::DataExported, ObjectKind::Export, record.id),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(record)
+    ) -> StoreResult<Export> {
+        Sql::<D>::export_requests(&self.pool, audit, scope, filter, max_rows, reason).await
     }
 
     async fn export_record(
@@ -1270,20 +1270,23 @@ where
         limit: u32,
         before_seq: Option<i64>,
     ) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            audit_columns!(),
-            " FROM audit_log WHERE org_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
-        ))
-        .bind(scope.org().to_string())
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|row| Sql::<D>::audit_row(row).map_err(db_error)?.into_entry())
-            .collect()
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        Sql::<D>::audit_page(&mut conn, scope, limit, before_seq).await
+    }
+
+    async fn read_audit_log(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+        before_seq: Option<i64>,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let mut tx = self.begin_write().await?;
+        let entries = Sql::<D>::audit_page(&mut tx, scope, limit, before_seq).await?;
+        let viewed = event(AuditAction::AuditViewed, ObjectKind::AuditLog, scope.org());
+        Sql::<D>::append(&mut tx, audit, &viewed).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(entries)
     }
 
     async fn verify_audit_chain(&self) -> StoreResult<AuditVerification> {
@@ -1724,8 +1727,9 @@ where
         audit: &AuditContext,
         reference: &GalleryReference,
         report: &NewReport,
+        stamp: &FormStamp,
     ) -> StoreResult<ReportId> {
-        Sql::<D>::create_report(&self.pool, audit, reference, report).await
+        Sql::<D>::create_report(&self.pool, audit, reference, report, stamp).await
     }
 
     async fn reports(

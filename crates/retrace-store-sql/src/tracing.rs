@@ -10,19 +10,21 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool,
 
 use retrace_domain::{
     AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
-    CountryCode, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
-    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text,
+    CountryCode, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind,
+    OrgId, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text,
 };
 use retrace_store::backend::{
     self, CandidateRow, ConsentRow, MessageHistoryRow, MessageRow, PersonRow, ReleaseColumns,
     RequestRow, ReviewColumns, Side, StatusRow,
 };
 use retrace_store::{
-    AuditContext, CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest,
-    OpeningConsents, OrgScope, PersonRole, ReleaseOutcome, ReleasedPerson, RequestFilter,
-    RequestSummary, StatusChange, StoreError, StoreResult, StoredPerson, TracingRequest,
+    AuditContext, CandidateView, Export, ExportRecord, ExportedRequest, FamilyMessage,
+    MatchablePerson, NewCandidate, NewRequest, OpeningConsents, OrgScope, PersonRole,
+    ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, StatusChange, StoreError,
+    StoreResult, StoredPerson, TracingRequest,
 };
 use sqlx::{Row, Transaction};
+use std::collections::HashMap;
 
 /// Page size when none is given.
 const DEFAULT_LIMIT: u32 = 50;
@@ -623,6 +625,80 @@ where
         Ok(Some(found))
     }
 
+    pub(crate) async fn export_requests(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+        max_rows: u32,
+        reason: &str,
+    ) -> StoreResult<Export> {
+        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let FilterValues {
+            text,
+            only,
+            nationality,
+        } = FilterValues::of(filter)?;
+        let mut tx = Self::begin(pool).await?;
+        let mut query = Self::request_filter(
+            "SELECT r.id",
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        );
+        query
+            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push_bind(i64::from(max_rows));
+        let ids: Vec<String> = query
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut requests = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id: RequestId = id.parse().map_err(|_| StoreError::Corrupt {
+                table: "tracing_requests",
+                detail: "id is not an identifier".to_owned(),
+            })?;
+            let Some(request) = Self::load_request(&mut tx, scope.org(), id).await? else {
+                continue;
+            };
+            let mut consents = HashMap::new();
+            for person in std::iter::once(&request.enquirer).chain(&request.sought) {
+                let ledger = Self::person_consents(&mut tx, &person.id.to_string()).await?;
+                consents.insert(person.id, ledger);
+            }
+            requests.push(ExportedRequest { request, consents });
+        }
+        let record = ExportRecord {
+            id: ExportId::random(),
+            org: scope.org(),
+            user,
+            at: audit.at,
+            reason: Some(reason.to_owned()),
+            row_count: u32::try_from(requests.len()).unwrap_or(u32::MAX),
+        };
+        sqlx::query(
+            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id.to_string())
+        .bind(record.org.to_string())
+        .bind(user.to_string())
+        .bind(record.at.as_millis())
+        .bind(reason)
+        .bind(i64::from(record.row_count))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let exported = event(AuditAction::DataExported, ObjectKind::Export, record.id);
+        Self::append(&mut tx, audit, &exported).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Export { record, requests })
+    }
+
     pub(crate) async fn list_requests(
         pool: &Pool<D::Db>,
         audit: &AuditContext,
@@ -633,20 +709,11 @@ where
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let text = filter
-            .text
-            .as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .map(backend::text_pattern);
-        let only = filter
-            .only
-            .as_ref()
-            .map(|ids| {
-                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-                backend::to_json("tracing_requests", &ids)
-            })
-            .transpose()?;
-        let nationality = filter.nationality.map(backend::nationality_pattern);
+        let FilterValues {
+            text,
+            only,
+            nationality,
+        } = FilterValues::of(filter)?;
         let mut tx = Self::begin(pool).await?;
         let total: i64 = Self::request_filter(
             "SELECT COUNT(*)",
@@ -1742,5 +1809,34 @@ where
             out.push(row.into_message(history)?);
         }
         Ok(out)
+    }
+}
+
+/// The bound values of a request filter, prepared once.
+struct FilterValues {
+    text: Option<String>,
+    only: Option<String>,
+    nationality: Option<String>,
+}
+
+impl FilterValues {
+    fn of(filter: &RequestFilter) -> StoreResult<Self> {
+        let only = filter
+            .only
+            .as_ref()
+            .map(|ids| {
+                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+                backend::to_json("tracing_requests", &ids)
+            })
+            .transpose()?;
+        Ok(Self {
+            text: filter
+                .text
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(backend::text_pattern),
+            only,
+            nationality: filter.nationality.map(backend::nationality_pattern),
+        })
     }
 }

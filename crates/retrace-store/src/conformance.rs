@@ -18,10 +18,11 @@
 )]
 
 use crate::{
-    AuditContext, AuditEvent, AuditVerification, MediaTokens, Membership, NewCandidate,
-    NewGalleryEntry, NewOrganisation, NewRequest, NewUser, OpeningConsents, OrgScope, Organisation,
-    PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, Review, SessionRecord,
-    StatusChange, Store, StoreError, StoreResult, StoredPerson, UserAccount,
+    AuditContext, AuditEvent, AuditVerification, FormStamp, MediaTokens, Membership, NewCandidate,
+    NewGalleryEntry, NewOrganisation, NewReport, NewRequest, NewUser, OpeningConsents, OrgScope,
+    Organisation, PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, Review,
+    SessionProof, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
+    UserAccount,
 };
 use async_trait::async_trait;
 use retrace_domain::{
@@ -89,7 +90,7 @@ macro_rules! conformance_tests {
             second_factor_enrols_and_removes,
             recovery_codes_are_consumed_once,
             totp_steps_are_accepted_once_and_in_order,
-            form_nonces_are_spent_once_until_they_expire,
+            reports_spend_their_form_stamp_once,
             exports_keep_the_reason_out_of_the_audit_log,
             probes_of_another_organisations_ids_are_security_events,
             sessions_live_and_die,
@@ -239,6 +240,31 @@ fn session(token_hash: &str, user: UserId, created: i64, seen: i64) -> SessionRe
         last_seen_at: at(seen),
         second_factor_done: false,
     }
+}
+
+/// Starts a session that waits for the second factor (nothing is audited).
+async fn start<S: Store>(store: &S, record: SessionRecord) {
+    let started = store
+        .start_session(&system(0), &record, SessionProof::Password, None)
+        .await
+        .unwrap();
+    assert!(started);
+}
+
+/// Starts a fully signed-in session for `user` with `proof`.
+async fn sign_in<S: Store>(
+    store: &S,
+    user: &UserAccount,
+    token: &str,
+    proof: SessionProof<'_>,
+) -> StoreResult<bool> {
+    let record = SessionRecord {
+        second_factor_done: true,
+        ..session(token, user.id, 0, 0)
+    };
+    store
+        .start_session(&acting(user, 1), &record, proof, None)
+        .await
 }
 
 async fn entry_count<S: Store>(store: &S) -> u64 {
@@ -491,10 +517,7 @@ pub mod tests {
         let b = org(store, "Org B").await;
         let admin = member(store, "admin@example.org", a.id).await;
         let target = member(store, "t@example.org", a.id).await;
-        store
-            .create_session(&session("s1", target.id, 0, 0))
-            .await
-            .unwrap();
+        start(store, session("s1", target.id, 0, 0)).await;
         let token = store
             .create_api_token(&acting(&target, 2), target.id, "laptop", "hash-1")
             .await
@@ -539,14 +562,8 @@ pub mod tests {
             .record_sign_in_failure(&acting(&user, 2), user.id, Some(at(100 * MINUTE)))
             .await
             .unwrap();
-        store
-            .create_session(&session("keep", user.id, 0, 0))
-            .await
-            .unwrap();
-        store
-            .create_session(&session("other", user.id, 0, 0))
-            .await
-            .unwrap();
+        start(store, session("keep", user.id, 0, 0)).await;
+        start(store, session("other", user.id, 0, 0)).await;
         store
             .create_api_token(&acting(&user, 3), user.id, "laptop", "token-hash")
             .await
@@ -634,10 +651,11 @@ pub mod tests {
         let locked = store.user(user.id).await.unwrap().unwrap();
         assert_eq!(locked.failed_sign_ins, 3);
         assert_eq!(locked.locked_until, Some(until));
-        store
-            .record_sign_in_success(&acting(&user, 20), user.id)
-            .await
-            .unwrap();
+        assert!(
+            sign_in(store, &user, "done", SessionProof::Password)
+                .await
+                .unwrap()
+        );
         let reset = store.user(user.id).await.unwrap().unwrap();
         assert_eq!(reset.failed_sign_ins, 0);
         assert_eq!(reset.locked_until, None);
@@ -661,8 +679,12 @@ pub mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let record = SessionRecord {
+            second_factor_done: true,
+            ..session("ghost", ghost, 0, 0)
+        };
         let err = store
-            .record_sign_in_success(&system(1), ghost)
+            .start_session(&system(1), &record, SessionProof::Password, None)
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
@@ -674,18 +696,42 @@ pub mod tests {
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
         let codes: Vec<String> = (0..10).map(|i| format!("code-{i}")).collect();
-        store
-            .set_second_factor(&acting(&user, 2), user.id, Some("sealed-secret"), &codes)
+        let enrolment = |sealed, step| SessionProof::Enrolment {
+            totp_secret_sealed: sealed,
+            recovery_code_hashes: &codes,
+            step,
+        };
+        start(store, session("pending", user.id, 0, 0)).await;
+        let record = SessionRecord {
+            second_factor_done: true,
+            ..session("full", user.id, 0, 0)
+        };
+        let started = store
+            .start_session(
+                &acting(&user, 2),
+                &record,
+                enrolment("sealed-secret", 7),
+                Some("pending"),
+            )
             .await
             .unwrap();
+        assert!(started);
+        assert_eq!(store.session("pending").await.unwrap(), None);
+        assert_eq!(store.session("full").await.unwrap(), Some(record));
         let enrolled = store.user(user.id).await.unwrap().unwrap();
         assert_eq!(
             enrolled.totp_secret_sealed.as_deref(),
             Some("sealed-secret")
         );
         assert_eq!(store.unused_recovery_codes(user.id).await.unwrap(), 10);
+        // The code that proved the enrolment is spent.
+        assert!(
+            !sign_in(store, &user, "again", SessionProof::TotpStep(7))
+                .await
+                .unwrap()
+        );
         store
-            .set_second_factor(&acting(&user, 3), user.id, None, &[])
+            .remove_second_factor(&acting(&user, 3), user.id)
             .await
             .unwrap();
         assert_eq!(
@@ -698,13 +744,29 @@ pub mod tests {
             None
         );
         assert_eq!(store.unused_recovery_codes(user.id).await.unwrap(), 0);
+        let ghost = SessionRecord {
+            second_factor_done: true,
+            ..session("ghost", UserId::random(), 0, 0)
+        };
         let err = store
-            .set_second_factor(&system(4), UserId::random(), Some("s"), &codes)
+            .start_session(&system(4), &ghost, enrolment("s", 9), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store
+            .remove_second_factor(&system(4), UserId::random())
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
         let recent = actions(store, a.id).await;
-        assert_eq!(recent, ["second_factor_enrolled", "second_factor_removed"]);
+        assert_eq!(
+            recent,
+            [
+                "second_factor_enrolled",
+                "signed_in",
+                "second_factor_removed"
+            ]
+        );
     }
 
     pub async fn totp_steps_are_accepted_once_and_in_order<H: Harness>(h: &H) {
@@ -712,43 +774,107 @@ pub mod tests {
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
         let other = member(store, "o@example.org", a.id).await;
-        assert!(store.accept_totp_step(user.id, 100).await.unwrap());
-        assert!(!store.accept_totp_step(user.id, 100).await.unwrap());
-        assert!(!store.accept_totp_step(user.id, 99).await.unwrap());
-        assert!(store.accept_totp_step(other.id, 100).await.unwrap());
-        assert!(store.accept_totp_step(user.id, 101).await.unwrap());
-        assert!(!store.accept_totp_step(UserId::random(), 1).await.unwrap());
-    }
-
-    pub async fn form_nonces_are_spent_once_until_they_expire<H: Harness>(h: &H) {
-        let store = h.store();
-        assert!(store.spend_form_nonce("n1", at(100), at(0)).await.unwrap());
-        assert!(!store.spend_form_nonce("n1", at(100), at(50)).await.unwrap());
-        assert!(store.spend_form_nonce("n2", at(100), at(50)).await.unwrap());
-        // Once expired it is forgotten (the stamp itself is refused by then).
-        assert!(
-            store
-                .spend_form_nonce("n1", at(300), at(200))
+        let step = |token, account, step| async move {
+            sign_in(store, account, token, SessionProof::TotpStep(step))
                 .await
                 .unwrap()
+        };
+        assert!(step("t1", &user, 100).await);
+        assert!(!step("t2", &user, 100).await);
+        assert!(!step("t3", &user, 99).await);
+        assert!(step("t4", &other, 100).await);
+        assert!(step("t5", &user, 101).await);
+        // A refused step starts no session.
+        assert_eq!(store.session("t2").await.unwrap(), None);
+        assert_eq!(store.session("t3").await.unwrap(), None);
+        assert!(store.session("t5").await.unwrap().is_some());
+    }
+
+    pub async fn reports_spend_their_form_stamp_once<H: Harness>(h: &H) {
+        let store = h.store();
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+        let scope = OrgScope::new(a.id);
+        let reference = published_entry(store, &scope, &user).await;
+        let report = NewReport {
+            message: Text::parse("message", "I saw him in Lyon", 4000, true).unwrap(),
+            contact: None,
+            language: "fr".to_owned(),
+        };
+        let stamp = |nonce: &str, expires: i64| FormStamp {
+            nonce: nonce.to_owned(),
+            expires_at: at(expires),
+        };
+        let visitor = |millis| AuditContext {
+            purpose: Some("gallery report".to_owned()),
+            ..system(millis)
+        };
+        let send = |millis, stamp| {
+            let reference = reference.clone();
+            let report = report.clone();
+            async move {
+                store
+                    .create_report(&visitor(millis), &reference, &report, &stamp)
+                    .await
+            }
+        };
+        send(10, stamp("n1", 100)).await.unwrap();
+        let err = send(50, stamp("n1", 100)).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "stamp" }),
+            "{err:?}"
         );
+        send(50, stamp("n2", 100)).await.unwrap();
+        // Once expired a stamp is forgotten (the form refuses it by then).
+        send(300, stamp("n1", 400)).await.unwrap();
+        // A report that fails spends nothing.
+        let missing = GalleryReference::from_random_bytes(&[1; 8]).unwrap();
+        let err = store
+            .create_report(&visitor(310), &missing, &report, &stamp("n3", 400))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        send(320, stamp("n3", 400)).await.unwrap();
+        assert_eq!(store.reports(&scope, None, 10).await.unwrap().len(), 4);
     }
 
     pub async fn exports_keep_the_reason_out_of_the_audit_log<H: Harness>(h: &H) {
         let store = h.store();
-        let a = org(store, "Org").await;
+        let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
         let b = org(store, "Other").await;
-        let user = member(store, "u@example.org", a.id).await;
         let scope = OrgScope::new(a.id);
+        let mut opened = Vec::new();
+        for millis in 1..=3 {
+            let request = store
+                .create_request(&acting(&user, millis), &scope, &simple_request())
+                .await
+                .unwrap();
+            opened.push(request.id);
+        }
+        let filter = RequestFilter::default();
         let err = store
-            .record_export(&system(1), &scope, "for the board", 3)
+            .export_requests(&system(5), &scope, &filter, 10, "for the board")
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::ActorRequired), "{err:?}");
-        let record = store
-            .record_export(&acting(&user, 2), &scope, "for the board", 3)
+        let entries_before = entry_count(store).await;
+        let export = store
+            .export_requests(&acting(&user, 6), &scope, &filter, 2, "for the board")
             .await
             .unwrap();
+        // Newest first, cut at the limit, each with its persons' consents.
+        let ids: Vec<RequestId> = export.requests.iter().map(|r| r.request.id).collect();
+        assert_eq!(ids, [opened[2], opened[1]]);
+        for exported in &export.requests {
+            assert!(
+                exported
+                    .consents
+                    .contains_key(&exported.request.enquirer.id)
+            );
+        }
+        let record = export.record;
+        assert_eq!(record.row_count, 2);
+        // One entry for the whole export: the rows read are not each logged.
+        assert_eq!(entry_count(store).await, entries_before + 1);
         assert_eq!(
             store.export_record(&scope, record.id).await.unwrap(),
             Some(record.clone())
@@ -770,6 +896,19 @@ pub mod tests {
                 .iter()
                 .all(|e| !format!("{:?}", e.record).contains("board"))
         );
+        // Another organisation's export holds none of these requests.
+        let (third, other) = org_with_member(store, "Third", "CH", "u@third.org").await;
+        let theirs = store
+            .export_requests(
+                &acting(&other, 7),
+                &OrgScope::new(third.id),
+                &filter,
+                10,
+                "for the board",
+            )
+            .await
+            .unwrap();
+        assert!(theirs.requests.is_empty());
     }
 
     pub async fn probes_of_another_organisations_ids_are_security_events<H: Harness>(h: &H) {
@@ -823,36 +962,29 @@ pub mod tests {
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
         let other = member(store, "o@example.org", a.id).await;
-        let codes = vec!["c1".to_owned(), "c2".to_owned(), "c3".to_owned()];
-        store
-            .set_second_factor(&acting(&user, 2), user.id, Some("s"), &codes)
-            .await
-            .unwrap();
-        let ctx = acting(&user, 3);
-        assert!(
-            store
-                .consume_recovery_code(&ctx, user.id, "c2")
+        let enrol = |sealed, codes: &[String], step| {
+            let codes = codes.to_vec();
+            let user = user.clone();
+            async move {
+                let proof = SessionProof::Enrolment {
+                    totp_secret_sealed: sealed,
+                    recovery_code_hashes: &codes,
+                    step,
+                };
+                assert!(sign_in(store, &user, sealed, proof).await.unwrap());
+            }
+        };
+        enrol("s", &["c1".to_owned(), "c2".to_owned(), "c3".to_owned()], 1).await;
+        let code = |account, token, hash| async move {
+            sign_in(store, account, token, SessionProof::RecoveryCode(hash))
                 .await
                 .unwrap()
-        );
-        assert!(
-            !store
-                .consume_recovery_code(&ctx, user.id, "c2")
-                .await
-                .unwrap()
-        );
-        assert!(
-            !store
-                .consume_recovery_code(&ctx, user.id, "nope")
-                .await
-                .unwrap()
-        );
-        assert!(
-            !store
-                .consume_recovery_code(&ctx, other.id, "c1")
-                .await
-                .unwrap()
-        );
+        };
+        assert!(code(&user, "r1", "c2").await);
+        assert!(!code(&user, "r2", "c2").await);
+        assert!(!code(&user, "r3", "nope").await);
+        assert!(!code(&other, "r4", "c1").await);
+        assert_eq!(store.session("r2").await.unwrap(), None);
         assert_eq!(store.unused_recovery_codes(user.id).await.unwrap(), 2);
         let used = actions(store, a.id).await;
         assert_eq!(
@@ -860,24 +992,10 @@ pub mod tests {
             1
         );
         // Enrolling again replaces every code, used or not.
-        let fresh = vec!["n1".to_owned()];
-        store
-            .set_second_factor(&acting(&user, 4), user.id, Some("s2"), &fresh)
-            .await
-            .unwrap();
+        enrol("s2", &["n1".to_owned()], 2).await;
         assert_eq!(store.unused_recovery_codes(user.id).await.unwrap(), 1);
-        assert!(
-            !store
-                .consume_recovery_code(&ctx, user.id, "c1")
-                .await
-                .unwrap()
-        );
-        assert!(
-            store
-                .consume_recovery_code(&ctx, user.id, "n1")
-                .await
-                .unwrap()
-        );
+        assert!(!code(&user, "r5", "c1").await);
+        assert!(code(&user, "r6", "n1").await);
         assert_eq!(store.unused_recovery_codes(user.id).await.unwrap(), 0);
     }
 
@@ -886,40 +1004,38 @@ pub mod tests {
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
         let record = session("tok", user.id, 0, 0);
-        store.create_session(&record).await.unwrap();
+        start(store, record.clone()).await;
         assert_eq!(store.session("tok").await.unwrap(), Some(record.clone()));
         store.touch_session("tok", at(MINUTE)).await.unwrap();
         let touched = store.session("tok").await.unwrap().unwrap();
         assert_eq!(touched.last_seen_at, at(MINUTE));
         assert_eq!(touched.created_at, at(0));
         assert!(!touched.second_factor_done);
-        store
-            .complete_second_factor("tok", at(2 * MINUTE))
+        let err = store
+            .start_session(&system(1), &record, SessionProof::Password, None)
             .await
-            .unwrap();
-        let done = store.session("tok").await.unwrap().unwrap();
-        assert!(done.second_factor_done);
-        assert_eq!(done.last_seen_at, at(2 * MINUTE));
-        let err = store.create_session(&record).await.unwrap_err();
+            .unwrap_err();
         assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
         store.delete_session("tok").await.unwrap();
         assert_eq!(store.session("tok").await.unwrap(), None);
         store.delete_session("tok").await.unwrap();
+        let ghost = session("ghost", UserId::random(), 0, 0);
         let err = store
-            .create_session(&session("ghost", UserId::random(), 0, 0))
+            .start_session(&system(1), &ghost, SessionProof::Password, None)
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        // Signing out ends the session and is on record.
+        start(store, session("out", user.id, 0, 0)).await;
+        store.end_session(&acting(&user, 2), "out").await.unwrap();
+        assert_eq!(store.session("out").await.unwrap(), None);
+        let recent = actions(store, a.id).await;
+        assert_eq!(recent.last().map(String::as_str), Some("signed_out"));
     }
 
     pub async fn touching_a_missing_session_is_not_found<H: Harness>(h: &H) {
         let store = h.store();
         let err = store.touch_session("missing", at(1)).await.unwrap_err();
-        assert!(matches!(err, StoreError::NotFound), "{err:?}");
-        let err = store
-            .complete_second_factor("missing", at(1))
-            .await
-            .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
     }
 
@@ -927,18 +1043,9 @@ pub mod tests {
         let store = h.store();
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
-        store
-            .create_session(&session("idle", user.id, 50 * MINUTE, 50 * MINUTE))
-            .await
-            .unwrap();
-        store
-            .create_session(&session("old", user.id, 0, 95 * MINUTE))
-            .await
-            .unwrap();
-        store
-            .create_session(&session("live", user.id, 60 * MINUTE, 95 * MINUTE))
-            .await
-            .unwrap();
+        start(store, session("idle", user.id, 50 * MINUTE, 50 * MINUTE)).await;
+        start(store, session("old", user.id, 0, 95 * MINUTE)).await;
+        start(store, session("live", user.id, 60 * MINUTE, 95 * MINUTE)).await;
         // Now is 100 minutes: idle limit 30 minutes, absolute limit 90 minutes.
         let swept = store
             .delete_expired_sessions(at(70 * MINUTE), at(10 * MINUTE))
@@ -1222,10 +1329,7 @@ pub mod tests {
         let store = h.store();
         let a = org(store, "Org").await;
         let user = member(store, "u@example.org", a.id).await;
-        store
-            .create_session(&session("tok", user.id, 0, 0))
-            .await
-            .unwrap();
+        start(store, session("tok", user.id, 0, 0)).await;
         let reopened = h.reopen().await.unwrap();
         assert_eq!(reopened.organisation(a.id).await.unwrap(), Some(a.clone()));
         assert_eq!(reopened.user(user.id).await.unwrap(), Some(user.clone()));
@@ -3688,6 +3792,44 @@ fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
         at: when,
         ..acting(user, 0)
     }
+}
+
+/// A published gallery entry of the scope: an adult's, published with
+/// consent by `author` at once.
+async fn published_entry<S: Store>(
+    store: &S,
+    scope: &OrgScope,
+    author: &UserAccount,
+) -> GalleryReference {
+    let publication = NewConsent {
+        purpose: ConsentPurpose::Publication,
+        ..tracing_consent()
+    };
+    let consents = OpeningConsents {
+        enquirer: Some(publication),
+        each_sought: None,
+    };
+    let request = store
+        .open_request(&acting(author, 1), scope, &simple_request(), &consents)
+        .await
+        .unwrap();
+    let reference = GalleryReference::from_random_bytes(&[4, 1, 2, 3, 4, 5, 6, 7]).unwrap();
+    let new = NewGalleryEntry {
+        request: request.id,
+        reference: reference.clone(),
+        relationships: vec![Relationship::Brother],
+        region: None,
+        media: MediaTokens {
+            photo: "p".repeat(32),
+            thumbnail: "t".repeat(32),
+        },
+    };
+    store
+        .create_gallery_entry(&acting(author, 2), scope, &new)
+        .await
+        .unwrap();
+    assert_eq!(store.published_entries().await.unwrap().len(), 1);
+    reference
 }
 
 async fn org_with_member<S: Store>(

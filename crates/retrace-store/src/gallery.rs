@@ -70,6 +70,16 @@ pub struct NewReport {
     pub language: String,
 }
 
+/// The single-use stamp of the public form a report came from: spent in
+/// the report's transaction (a second report with it is
+/// `Conflict { field: "stamp" }`), remembered until `expires_at`; stamps
+/// that expired before the report are forgotten then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormStamp {
+    pub nonce: String,
+    pub expires_at: Timestamp,
+}
+
 /// A report in the owning organisation's queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InformationReport {

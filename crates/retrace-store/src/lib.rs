@@ -20,7 +20,8 @@ pub mod tracing;
 pub mod transfers;
 
 pub use gallery::{
-    GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
+    FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
+    PublicEntry,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
@@ -42,6 +43,7 @@ use retrace_domain::{
 use retrace_domain::{
     GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
 };
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -213,6 +215,26 @@ pub struct SessionRecord {
     pub second_factor_done: bool,
 }
 
+/// What lets a session start, checked and spent in the session's own
+/// transaction so that a proof cannot be used twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionProof<'a> {
+    /// The password alone, checked by the caller.
+    Password,
+    /// A TOTP time step: good once, and only when later than the last.
+    TotpStep(i64),
+    /// The keyed hash of a recovery code: good once.
+    RecoveryCode(&'a str),
+    /// A second factor enrolled now, proved by the code of `step`: its
+    /// sealed secret replaces any earlier one and the recovery codes are
+    /// replaced by these hashes.
+    Enrolment {
+        totp_secret_sealed: &'a str,
+        recovery_code_hashes: &'a [String],
+        step: i64,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
     pub id: ApiTokenId,
@@ -242,6 +264,20 @@ pub struct ExportRecord {
     pub at: Timestamp,
     pub reason: Option<String>,
     pub row_count: u32,
+}
+
+/// What one export holds, read in the transaction that recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub record: ExportRecord,
+    pub requests: Vec<ExportedRequest>,
+}
+
+/// A request of an export with the consents of each of its persons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedRequest {
+    pub request: TracingRequest,
+    pub consents: HashMap<PersonId, Vec<ConsentRecord>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,49 +355,33 @@ pub trait Store: Send + Sync + 'static {
         id: UserId,
         locked_until: Option<Timestamp>,
     ) -> StoreResult<u32>;
-    /// Clears the failure count and lockout.
-    async fn record_sign_in_success(&self, audit: &AuditContext, id: UserId) -> StoreResult<()>;
 
     // Second factor.
 
-    /// Enrols (`Some`) or removes (`None`) the TOTP secret; enrolment
-    /// replaces the recovery codes with the given hashes.
-    async fn set_second_factor(
-        &self,
-        audit: &AuditContext,
-        id: UserId,
-        totp_secret_sealed: Option<&str>,
-        recovery_code_hashes: &[String],
-    ) -> StoreResult<()>;
-    /// Uses a recovery code once. True when the hash matched an unused code.
-    async fn consume_recovery_code(
-        &self,
-        audit: &AuditContext,
-        id: UserId,
-        code_hash: &str,
-    ) -> StoreResult<bool>;
+    /// Removes the TOTP secret and the recovery codes.
+    async fn remove_second_factor(&self, audit: &AuditContext, id: UserId) -> StoreResult<()>;
     async fn unused_recovery_codes(&self, id: UserId) -> StoreResult<u32>;
-    /// Records `step` (a TOTP time step) as the account's last accepted one
-    /// when it is later than the last; true when it was. A code is good for
-    /// one sign-in: a step not later than the last accepted is refused.
-    async fn accept_totp_step(&self, id: UserId, step: i64) -> StoreResult<bool>;
-    /// Spends a single-use form nonce (the public report form's stamp):
-    /// true the first time, false after. It is remembered until
-    /// `expires_at`; nonces expired before `now` are forgotten.
-    async fn spend_form_nonce(
-        &self,
-        nonce: &str,
-        expires_at: Timestamp,
-        now: Timestamp,
-    ) -> StoreResult<bool>;
 
     // Sessions.
 
-    async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
+    /// Starts `session` in one transaction: spends `proof` (refused, with
+    /// nothing changed, when it is not good: returns false), ends the
+    /// session `replaces` (the token used before the second factor), and
+    /// when the session is fully signed in clears the failure count and
+    /// lockout and records `signed_in`.
+    async fn start_session(
+        &self,
+        audit: &AuditContext,
+        session: &SessionRecord,
+        proof: SessionProof<'_>,
+        replaces: Option<&str>,
+    ) -> StoreResult<bool>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
-    async fn complete_second_factor(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+    /// Ends a session that expired or lost its account; not audited.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends a session at the person's request and records `signed_out`.
+    async fn end_session(&self, audit: &AuditContext, token_hash: &str) -> StoreResult<()>;
     /// Removes sessions idle since before `idle_before` or created before
     /// `created_before`. Returns how many went.
     async fn delete_expired_sessions(
@@ -410,17 +430,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// The newest security events, newest first, for the platform operator.
     async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>>;
-    /// Records a bulk export of the scope's requests: an `exports` row with
-    /// the reason (erasable) and, in the same transaction, a
-    /// `data_exported` audit entry naming only the export's id. Needs an
-    /// acting staff member.
-    async fn record_export(
+    /// A bulk export of the scope's requests, in one transaction: the
+    /// requests `filter` selects (at most `max_rows`, newest first) with
+    /// each person's consents, read from one snapshot, an `exports` row
+    /// with the reason (erasable) and a `data_exported` audit entry naming
+    /// only the export's id. Needs an acting staff member.
+    async fn export_requests(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
+        filter: &RequestFilter,
+        max_rows: u32,
         reason: &str,
-        row_count: u32,
-    ) -> StoreResult<ExportRecord>;
+    ) -> StoreResult<Export>;
     /// One export record of the scope; another organisation's is `None`.
     async fn export_record(
         &self,
@@ -431,6 +453,16 @@ pub trait Store: Send + Sync + 'static {
     /// strictly before `before_seq` when given.
     async fn audit_entries(
         &self,
+        scope: &OrgScope,
+        limit: u32,
+        before_seq: Option<i64>,
+    ) -> StoreResult<Vec<AuditEntry>>;
+    /// What an administrator reads of the log: the same entries as
+    /// [`Store::audit_entries`], with the reading itself recorded
+    /// (`audit_viewed`) in the same transaction.
+    async fn read_audit_log(
+        &self,
+        audit: &AuditContext,
         scope: &OrgScope,
         limit: u32,
         before_seq: Option<i64>,
@@ -789,6 +821,7 @@ pub trait Store: Send + Sync + 'static {
         audit: &AuditContext,
         reference: &GalleryReference,
         report: &NewReport,
+        stamp: &FormStamp,
     ) -> StoreResult<ReportId>;
     /// The organisation's reports, newest first, optionally of one status.
     async fn reports(

@@ -19,7 +19,7 @@ pub struct WebConfig {
     pub sign_in_window: Duration,
     /// Consecutive failures after which an account is locked, with a
     /// lockout that doubles with each further failure, capped (see
-    /// `auth::lockout_until`); failures while locked are not counted.
+    /// `retrace_app::accounts::lockout_until`); failures while locked are not counted.
     pub lockout_threshold: u32,
     /// Shown in authenticator apps next to the account.
     pub totp_issuer: String,

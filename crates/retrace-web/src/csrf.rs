@@ -16,7 +16,6 @@
 use crate::AppState;
 use crate::error::WebError;
 use crate::identity::session_cookie_name;
-use crate::secrets::sha256_hex;
 use crate::security::{CookieSpec, cookie, cookie_name, set_cookie};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -24,6 +23,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use retrace_app::random_token;
+use retrace_app::secrets::sha256_hex;
 use subtle::ConstantTimeEq;
 
 pub const CSRF_FIELD: &str = "csrf_token";
@@ -136,7 +136,8 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
 /// The token of the session whose cookie holds `secret`.
 fn bound_token(state: &AppState, secret: &str) -> String {
     state
-        .sealer
+        .app
+        .sealer()
         .mac(&format!("csrf-session:{}", sha256_hex(secret)))
 }
 

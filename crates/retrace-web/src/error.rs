@@ -112,6 +112,8 @@ impl From<AppError> for WebError {
             AppError::Invalid { field, message } => WebError::Invalid { field, message },
             AppError::Required { field } => WebError::invalid(field, "is required"),
             AppError::Conflict { field, message } => WebError::Conflict { field, message },
+            AppError::SignInRefused => WebError::Unauthenticated,
+            AppError::WeakPassword(error) => WebError::invalid("new_password", error.to_string()),
             AppError::Store(error) => error.into(),
             AppError::Internal(cause) => WebError::Internal(cause),
         }

@@ -4,7 +4,6 @@
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::secrets::sha256_hex;
 use crate::security::{cookie, cookie_name};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
@@ -12,6 +11,8 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use retrace_app::Actor;
+use retrace_app::accounts::{self, requires_second_factor};
+use retrace_app::secrets::sha256_hex;
 use retrace_domain::{OrgId, RoleSet, UserId};
 use retrace_store::{AuditContext, Membership, OrgScope, StoreError, UserAccount};
 use std::sync::Arc;
@@ -137,14 +138,6 @@ async fn identify(
     })
 }
 
-pub fn requires_second_factor(user: &UserAccount) -> bool {
-    match &user.membership {
-        Membership::Member { roles, .. } => roles.requires_second_factor(),
-        // Operators create organisations and administrators: same rule.
-        Membership::Operator => true,
-    }
-}
-
 fn identity(parts: &Parts) -> Identity {
     parts
         .extensions
@@ -261,7 +254,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Member {
 
 /// A signed-in platform operator.
 pub struct Operator {
-    pub user: Arc<UserAccount>,
+    /// Who acts, for the use cases.
+    pub actor: accounts::Operator,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Operator {
@@ -269,11 +263,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Operator {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> WebResult<Self> {
         let signed_in = SignedIn::from_request_parts(parts, state).await?;
-        match signed_in.user.membership {
-            Membership::Operator => Ok(Operator {
-                user: signed_in.user,
-            }),
-            Membership::Member { .. } => Err(WebError::Forbidden),
-        }
+        let actor = accounts::Operator::of(&signed_in.user).ok_or(WebError::Forbidden)?;
+        Ok(Operator { actor })
     }
 }

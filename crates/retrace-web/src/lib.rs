@@ -11,7 +11,6 @@
 //! does and who may do it is decided by `retrace-app`, which both the
 //! pages and the JSON API call.
 
-mod auth;
 mod client_addr;
 mod config;
 mod csrf;
@@ -28,17 +27,16 @@ mod page;
 mod probe;
 mod ratelimit;
 mod routes;
-mod secrets;
 mod security;
 mod state;
 mod templates;
 
-pub use auth::totp::current_code as totp_code;
 pub use client_addr::IpNet;
 pub use config::WebConfig;
 pub use metrics::MetricsToken;
+pub use retrace_app::secrets::SecretKey;
+pub use retrace_app::totp::current_code as totp_code;
 pub use routes::router;
-pub use secrets::SecretKey;
 pub use state::AppState;
 
 /// Serves the application on `listener` until `shutdown` completes, with

@@ -1,7 +1,6 @@
 use crate::WebConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
-use crate::secrets::Sealer;
 use retrace_app::{App, AppResult};
 use retrace_domain::Clock;
 use retrace_store::Store;
@@ -19,7 +18,6 @@ pub struct Inner {
     /// The use cases, with the matching index and the gallery's media.
     pub app: App,
     pub config: WebConfig,
-    pub sealer: Sealer,
     pub sign_in_limiter: RateLimiter,
     /// Failed sign-ins per client, across every account.
     pub sign_in_failure_limiter: RateLimiter,
@@ -36,7 +34,6 @@ pub struct GalleryLimits {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        let sealer = Sealer::new(&config.secret_key);
         let sign_in_limiter =
             RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
         let sign_in_failure_limiter = RateLimiter::new(
@@ -55,12 +52,17 @@ impl AppState {
             ),
         };
         Self(Arc::new(Inner {
-            app: App::new(store.clone(), clock.clone(), config.media_dir.clone()),
+            app: App::new(
+                store.clone(),
+                clock.clone(),
+                config.media_dir.clone(),
+                &config.secret_key,
+            )
+            .with_lockout_threshold(config.lockout_threshold),
             gallery,
             store,
             clock,
             config,
-            sealer,
             sign_in_limiter,
             sign_in_failure_limiter,
             metrics: Metrics::default(),

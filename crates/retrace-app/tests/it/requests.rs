@@ -49,7 +49,8 @@ async fn app_and_actor(role: Role) -> (App, Actor) {
         .await
         .unwrap();
     let media = std::env::temp_dir().join("retrace-app-test-media");
-    let app = App::new(store, Arc::new(FixedClock), media);
+    let key = retrace_app::secrets::SecretKey::from_bytes([7; 32]);
+    let app = App::new(store, Arc::new(FixedClock), media, &key);
     (app, Actor::new(user.id, org.id, roles))
 }
 

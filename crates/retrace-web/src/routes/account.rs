@@ -1,20 +1,18 @@
 //! The signed-in user's own account: password, second factor, API tokens.
 
-use super::session::{audit_for, set_session_cookie, start_session};
+use super::session::set_session_cookie;
 use crate::AppState;
-use crate::auth::{reconfirm_password, totp};
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId};
-use crate::identity::{PasswordVerified, SignedIn, requires_second_factor};
+use crate::identity::{PasswordVerified, SignedIn};
 use crate::page::Page;
-use crate::secrets::sha256_hex;
 use crate::templates::{self, TokenRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::password::hash_password;
-use retrace_app::random_token;
-use retrace_domain::{ApiTokenId, AuditAction, NewPassword, PasswordError};
+use retrace_app::accounts::{self, EnrolmentInput, OfferedSecondFactor, requires_second_factor};
+use retrace_app::{AppError, totp};
+use retrace_domain::{ApiTokenId, PasswordError};
 use retrace_store::UserAccount;
 
 #[derive(Default)]
@@ -89,6 +87,59 @@ fn session_user(signed_in: &SignedIn) -> WebResult<&UserAccount> {
     }
 }
 
+/// The account page again after a refused change, with the refusal shown
+/// where it belongs.
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    user: &UserAccount,
+    error: AppError,
+) -> WebResult<Response> {
+    let message = match &error {
+        AppError::Invalid { field, .. } if field == "current_password" => {
+            page.t("password-current-wrong")
+        }
+        AppError::WeakPassword(weak) => page.t(match weak {
+            PasswordError::TooShort => "password-too-short",
+            PasswordError::TooLong => "password-too-long",
+            PasswordError::Common => "password-too-common",
+        }),
+        AppError::Invalid { field, .. } if field == "name" => {
+            let extras = AccountExtras {
+                token_error: Some(page.t("api-token-name-invalid")),
+                ..Default::default()
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return account_page(state, page, user, extras, status).await;
+        }
+        _ => return Err(error.into()),
+    };
+    let extras = AccountExtras {
+        password_error: Some(message),
+        ..Default::default()
+    };
+    account_page(state, page, user, extras, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// The account page after a change, with the account read again.
+async fn changed(
+    state: &AppState,
+    page: &Page,
+    user: &UserAccount,
+    key: &str,
+) -> WebResult<Response> {
+    let refreshed = state
+        .store
+        .user(user.id)
+        .await?
+        .ok_or(WebError::Unauthenticated)?;
+    let extras = AccountExtras {
+        notice: Some(page.t(key)),
+        ..Default::default()
+    };
+    account_page(state, page, &refreshed, extras, StatusCode::OK).await
+}
+
 pub async fn change_password(
     State(state): State<AppState>,
     page: Page,
@@ -96,82 +147,18 @@ pub async fn change_password(
     form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let current_ok = reconfirm_password(
-        &state,
+    let changed_password = accounts::change_password(
+        &state.app,
         user,
+        signed_in.session.as_deref(),
         form.get("current_password").unwrap_or_default(),
+        form.get("new_password").unwrap_or_default(),
     )
-    .await?;
-    let error = |key: String| AccountExtras {
-        password_error: Some(key),
-        ..Default::default()
-    };
-    if !current_ok {
-        let extras = error(page.t("password-current-wrong"));
-        return account_page(
-            &state,
-            &page,
-            user,
-            extras,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    .await;
+    match changed_password {
+        Ok(()) => changed(&state, &page, user, "password-changed").await,
+        Err(error) => refused(&state, &page, user, error).await,
     }
-    let new_password = match NewPassword::parse(form.get("new_password").unwrap_or_default()) {
-        Ok(password) => password,
-        Err(err) => {
-            let key = match err {
-                PasswordError::TooShort => "password-too-short",
-                PasswordError::TooLong => "password-too-long",
-                PasswordError::Common => "password-too-common",
-            };
-            let extras = error(page.t(key));
-            return account_page(
-                &state,
-                &page,
-                user,
-                extras,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new_password))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(WebError::internal)?;
-    let audit = audit_for(user, state.clock.now());
-    state
-        .store
-        .set_password(
-            &audit,
-            AuditAction::PasswordChanged,
-            user.id,
-            &hash,
-            signed_in.session.as_deref(),
-        )
-        .await?;
-    let refreshed = state
-        .store
-        .user(user.id)
-        .await?
-        .ok_or(WebError::Unauthenticated)?;
-    let extras = AccountExtras {
-        notice: Some(page.t("password-changed")),
-        ..Default::default()
-    };
-    account_page(&state, &page, &refreshed, extras, StatusCode::OK).await
-}
-
-/// Replacing a second factor that is in place weakens it unless the person
-/// proves again who they are: a session left open must not be enough to
-/// move it onto another phone.
-fn replaces_second_factor(user: &UserAccount) -> bool {
-    user.totp_secret_sealed.is_some()
-}
-
-fn enrol_context(user: &UserAccount) -> String {
-    format!("enrol:{}", user.id)
 }
 
 pub async fn enrol_page(
@@ -182,19 +169,23 @@ pub async fn enrol_page(
     if verified.pending == Some(false) {
         return Ok(Redirect::to("/sign-in/second-factor").into_response());
     }
-    let secret = totp::generate_secret();
-    show_enrolment(&state, &page, &verified.user, &secret, None, StatusCode::OK)
+    let offer = accounts::offer_second_factor(&state.app, &verified.user)?;
+    show_enrolment(&state, &page, &verified.user, &offer, None, StatusCode::OK)
 }
 
 fn show_enrolment(
     state: &AppState,
     page: &Page,
     user: &UserAccount,
-    secret: &str,
+    offer: &OfferedSecondFactor,
     error: Option<String>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let uri = totp::provisioning_uri(&state.config.totp_issuer, user.email.as_str(), secret);
+    let uri = totp::provisioning_uri(
+        &state.config.totp_issuer,
+        user.email.as_str(),
+        &offer.secret,
+    );
     let qr_svg = qrcode::QrCode::new(uri.as_bytes())
         .map_err(WebError::internal)?
         .render::<qrcode::render::svg::Color>()
@@ -205,19 +196,13 @@ fn show_enrolment(
         Some(start) => qr_svg[start..].replacen("<svg", "<svg role=\"img\" aria-label=\"QR\"", 1),
         None => qr_svg,
     };
-    // The pending secret travels in the form, sealed and bound to this
-    // account, so nothing is stored until the code proves the app has it.
-    let sealed = state
-        .sealer
-        .seal(&enrol_context(user), secret.as_bytes())
-        .ok_or_else(|| WebError::internal("sealing failed"))?;
     let html = render(&templates::Enrol {
         page,
         qr_svg,
-        secret: secret.to_owned(),
-        sealed,
+        secret: offer.secret.clone(),
+        sealed: offer.sealed.clone(),
         required: requires_second_factor(user) && user.totp_secret_sealed.is_none(),
-        confirm_password: replaces_second_factor(user),
+        confirm_password: accounts::enrolment_needs_password(user),
         error,
     })?;
     Ok((status, html).into_response())
@@ -233,62 +218,33 @@ pub async fn enrol(
         return Ok(Redirect::to("/sign-in/second-factor").into_response());
     }
     let user = &verified.user;
-    let secret = state
-        .sealer
-        .open(&enrol_context(user), &form.text("sealed"))
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| WebError::invalid("sealed", "the enrolment form is invalid; start again"))?;
-    let now = state.clock.now();
-    if replaces_second_factor(user)
-        && !reconfirm_password(
-            &state,
-            user,
-            form.get("current_password").unwrap_or_default(),
-        )
-        .await?
-    {
-        let error = Some(page.t("password-current-wrong"));
-        return show_enrolment(
-            &state,
-            &page,
-            user,
-            &secret,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    if !totp::verify_code(&secret, &form.text("code"), now) {
-        let error = Some(page.t("enrol-code-wrong"));
-        return show_enrolment(
-            &state,
-            &page,
-            user,
-            &secret,
-            error,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    let sealed_secret = state
-        .sealer
-        .seal(&user.id.to_string(), secret.as_bytes())
-        .ok_or_else(|| WebError::internal("sealing failed"))?;
-    let codes = totp::generate_recovery_codes();
-    let code_hashes: Vec<String> = codes
-        .iter()
-        .map(|code| state.sealer.mac(&totp::normalise_recovery_code(code)))
-        .collect();
-    let audit = audit_for(user, now);
-    state
-        .store
-        .set_second_factor(&audit, user.id, Some(&sealed_secret), &code_hashes)
-        .await?;
-    state.store.record_sign_in_success(&audit, user.id).await?;
-    // The session is now fully signed in: give it a new token.
-    state.store.delete_session(&verified.token_hash).await?;
-    let (cookie, _) = start_session(&state, user.id, true).await?;
-    let html = render(&templates::RecoveryCodes { page: &page, codes })?;
+    let input = EnrolmentInput {
+        sealed: form.text("sealed"),
+        code: form.text("code"),
+        current_password: form.get("current_password").unwrap_or_default().to_owned(),
+    };
+    let enrolled =
+        accounts::enrol_second_factor(&state.app, user, &verified.token_hash, &input).await;
+    let enrolled = match enrolled {
+        Ok(enrolled) => enrolled,
+        Err(AppError::Invalid { field, .. }) if field != "sealed" => {
+            let offer = accounts::reoffer_second_factor(&state.app, user, &input.sealed)?;
+            let key = if field == "current_password" {
+                "password-current-wrong"
+            } else {
+                "enrol-code-wrong"
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return show_enrolment(&state, &page, user, &offer, Some(page.t(key)), status);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let html = render(&templates::RecoveryCodes {
+        page: &page,
+        codes: enrolled.recovery_codes,
+    })?;
     let mut response = html.into_response();
-    set_session_cookie(&state, response.headers_mut(), &cookie);
+    set_session_cookie(&state, response.headers_mut(), &enrolled.session_secret);
     Ok(response)
 }
 
@@ -299,44 +255,11 @@ pub async fn remove_second_factor(
     form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    if requires_second_factor(user) {
-        return Err(WebError::Forbidden);
+    let password = form.get("current_password").unwrap_or_default();
+    match accounts::remove_second_factor(&state.app, user, password).await {
+        Ok(()) => changed(&state, &page, user, "second-factor-removed").await,
+        Err(error) => refused(&state, &page, user, error).await,
     }
-    if !reconfirm_password(
-        &state,
-        user,
-        form.get("current_password").unwrap_or_default(),
-    )
-    .await?
-    {
-        let extras = AccountExtras {
-            password_error: Some(page.t("password-current-wrong")),
-            ..Default::default()
-        };
-        return account_page(
-            &state,
-            &page,
-            user,
-            extras,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let audit = audit_for(user, state.clock.now());
-    state
-        .store
-        .set_second_factor(&audit, user.id, None, &[])
-        .await?;
-    let refreshed = state
-        .store
-        .user(user.id)
-        .await?
-        .ok_or(WebError::Unauthenticated)?;
-    let extras = AccountExtras {
-        notice: Some(page.t("second-factor-removed")),
-        ..Default::default()
-    };
-    account_page(&state, &page, &refreshed, extras, StatusCode::OK).await
 }
 
 pub async fn create_token(
@@ -346,27 +269,10 @@ pub async fn create_token(
     form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let name = form.text("name");
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        let extras = AccountExtras {
-            token_error: Some(page.t("api-token-name-invalid")),
-            ..Default::default()
-        };
-        return account_page(
-            &state,
-            &page,
-            user,
-            extras,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let secret = format!("rt_{}", random_token(32));
-    let audit = audit_for(user, state.clock.now());
-    state
-        .store
-        .create_api_token(&audit, user.id, &name, &sha256_hex(&secret))
-        .await?;
+    let secret = match accounts::create_api_token(&state.app, user, &form.text("name")).await {
+        Ok(secret) => secret,
+        Err(error) => return refused(&state, &page, user, error).await,
+    };
     let extras = AccountExtras {
         new_token: Some(secret),
         ..Default::default()
@@ -380,7 +286,6 @@ pub async fn revoke_token(
     PathId(id): PathId<ApiTokenId>,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let audit = audit_for(user, state.clock.now());
-    state.store.revoke_api_token(&audit, user.id, id).await?;
+    accounts::revoke_api_token(&state.app, user, id).await?;
     Ok(Redirect::to("/account").into_response())
 }

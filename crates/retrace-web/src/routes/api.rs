@@ -11,8 +11,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use retrace_domain::{CountryCode, OrgKind, OrgName, UserId};
-use retrace_store::{AuditContext, Membership, NewOrganisation, Organisation, UserAccount};
+use retrace_app::accounts::{self, NewOrganisationInput};
+use retrace_domain::UserId;
+use retrace_store::{Membership, Organisation, UserAccount};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -137,26 +138,8 @@ async fn org_audit(
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Json<Value>> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let entries = state
-        .store
-        .audit_entries(&member.scope(), limit, query.before)
-        .await?;
-    state
-        .store
-        .append_audit(
-            &AuditContext {
-                at: state.clock.now(),
-                actor: Some(member.id()),
-                org: Some(member.org),
-                purpose: None,
-            },
-            &retrace_store::AuditEvent {
-                action: retrace_domain::AuditAction::AuditViewed,
-                object_kind: retrace_domain::ObjectKind::AuditLog,
-                object_id: member.org.to_string(),
-            },
-        )
-        .await?;
+    let entries =
+        accounts::read_audit_log(&state.app, &member.actor(), limit, query.before).await?;
     let entries: Vec<Value> = entries
         .iter()
         .map(|entry| {
@@ -186,30 +169,11 @@ async fn organisations(
     ))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewOrganisationBody {
-    name: String,
-    kind: String,
-    country: String,
-}
-
 async fn create_organisation(
     State(state): State<AppState>,
     operator: Operator,
-    JsonBody(body): JsonBody<NewOrganisationBody>,
+    JsonBody(body): JsonBody<NewOrganisationInput>,
 ) -> WebResult<Response> {
-    let new = NewOrganisation {
-        name: OrgName::parse(&body.name)?,
-        kind: OrgKind::parse(&body.kind)?,
-        country: CountryCode::parse(&body.country)?,
-    };
-    let audit = AuditContext {
-        at: state.clock.now(),
-        actor: Some(operator.user.id),
-        org: None,
-        purpose: None,
-    };
-    let org = state.store.create_organisation(&audit, &new).await?;
+    let org = accounts::create_organisation(&state.app, operator.actor, &body).await?;
     Ok((StatusCode::CREATED, Json(organisation_json(&org))).into_response())
 }

@@ -19,10 +19,11 @@ use crate::templates::{self, render};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::gallery::{ReportInput, report_information};
 use retrace_app::media::valid_token;
-use retrace_app::random_token;
-use retrace_domain::{GalleryReference, Region, Relationship, Text, Timestamp};
-use retrace_store::{AuditContext, NewReport, PublicEntry};
+use retrace_app::{AppError, random_token};
+use retrace_domain::{GalleryReference, Region, Relationship, Timestamp};
+use retrace_store::{FormStamp, PublicEntry, StoreError};
 use serde::Deserialize;
 use std::net::IpAddr;
 
@@ -177,7 +178,7 @@ fn signed_stamp(
     millis: i64,
     nonce: &str,
 ) -> String {
-    let mac = state.sealer.mac(&format!(
+    let mac = state.app.sealer().mac(&format!(
         "gallery-report:{}:{millis}:{nonce}",
         reference.as_str()
     ));
@@ -275,45 +276,31 @@ pub async fn report(
         }
         Some((_, nonce)) => nonce,
     };
-    let message = match Text::optional("message", &form.text("message"), 4000) {
-        Ok(Some(message)) => message,
-        Ok(None) => return fail("gallery-report-message-required"),
-        Err(_) => return fail("gallery-report-message-too-long"),
+    let input = ReportInput {
+        message: form.text("message"),
+        contact: form.text("contact"),
+        language: Lang::parse(&form.text("language"))
+            .unwrap_or(page.lang)
+            .code()
+            .to_owned(),
     };
-    let contact = match Text::optional("contact", &form.text("contact"), 300) {
-        Ok(contact) => contact,
-        Err(_) => return fail("gallery-report-contact-too-long"),
-    };
-    let language = Lang::parse(&form.text("language"))
-        .unwrap_or(page.lang)
-        .code()
-        .to_owned();
     // Kept as long as the stamp could still be accepted.
-    let forget_after = now.plus(state.config.report_form_lifetime);
-    if !state
-        .store
-        .spend_form_nonce(&format!("gallery-report:{nonce}"), forget_after, now)
-        .await?
-    {
-        return fail("gallery-report-expired");
+    let stamp = FormStamp {
+        nonce: format!("gallery-report:{nonce}"),
+        expires_at: now.plus(state.config.report_form_lifetime),
+    };
+    match report_information(&state.app, &entry.reference, &input, &stamp).await {
+        Ok(_) => {}
+        Err(AppError::Required { .. }) => return fail("gallery-report-message-required"),
+        Err(AppError::Invalid { field, .. }) if field == "contact" => {
+            return fail("gallery-report-contact-too-long");
+        }
+        Err(AppError::Invalid { .. }) => return fail("gallery-report-message-too-long"),
+        Err(AppError::Store(StoreError::Conflict { field: "stamp" })) => {
+            return fail("gallery-report-expired");
+        }
+        Err(error) => return Err(error.into()),
     }
-    state
-        .store
-        .create_report(
-            &AuditContext {
-                at: now,
-                actor: None,
-                org: None,
-                purpose: Some("gallery report".to_owned()),
-            },
-            &entry.reference,
-            &NewReport {
-                message,
-                contact,
-                language,
-            },
-        )
-        .await?;
     Ok(thanks)
 }
 

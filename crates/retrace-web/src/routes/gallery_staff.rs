@@ -16,7 +16,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::AppError;
-use retrace_app::gallery::{self as app_gallery, Publication};
+use retrace_app::gallery::{self as app_gallery, Image, Publication};
 use retrace_domain::{EntryStatus, GalleryEntryId, ReportId, ReportStatus, RequestId};
 use retrace_store::{GalleryEntry, PersonRole, StoreError};
 use serde::Deserialize;
@@ -231,19 +231,12 @@ pub async fn staff_photo(
     member: Reader,
     PathIds(id, kind): PathIds<GalleryEntryId, String>,
 ) -> WebResult<Response> {
-    let entry = own_entry(&state, &member, id).await?;
-    let token = match kind.as_str() {
-        "photo.jpg" => &entry.media.photo,
-        "thumbnail.jpg" => &entry.media.thumbnail,
+    let image = match kind.as_str() {
+        "photo.jpg" => Image::Photo,
+        "thumbnail.jpg" => Image::Thumbnail,
         _ => return Err(WebError::NotFound),
     };
-    let bytes = state
-        .app
-        .media()
-        .read(token)
-        .await
-        .ok_or(WebError::NotFound)?;
-    crate::gallery::audit_staff_photo(&state, &member.audit(&state, "gallery photo"), id).await?;
+    let bytes = app_gallery::staff_image(&state.app, &member.actor(), id, image).await?;
     Ok(jpeg(bytes))
 }
 
@@ -424,15 +417,6 @@ pub async fn report_status(
     PathId(id): PathId<ReportId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let status = ReportStatus::parse(&form.text("status"))?;
-    state
-        .store
-        .set_report_status(
-            &member.audit(&state, "report review"),
-            &member.scope(),
-            id,
-            status,
-        )
-        .await?;
+    app_gallery::set_report_status(&state.app, &member.actor(), id, &form.text("status")).await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }

@@ -255,7 +255,10 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
     }
     if report.code == "unauthenticated" {
         let target = if is_get && wanted != "/" {
-            format!("/sign-in?next={}", percent_encode_path(&wanted))
+            format!(
+                "/sign-in?next={}",
+                retrace_app::percent_encode(&wanted, b"/")
+            )
         } else {
             "/sign-in".to_owned()
         };
@@ -299,18 +302,6 @@ fn fallback_page(parts: &axum::http::request::Parts) -> Page {
         user: None,
         nav: Vec::new(),
     }
-}
-
-fn percent_encode_path(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                char::from(byte).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]

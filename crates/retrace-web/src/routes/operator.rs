@@ -1,7 +1,7 @@
 //! Platform operators: organisations and accounts. Operators see account
 //! names and roles, never the personal data that organisations hold.
 
-use super::org::{field_error, issue_password, parse_new_user, user_row};
+use super::org::{field_error, new_account, password_issued, user_row};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::FormFields;
@@ -11,18 +11,10 @@ use crate::templates::{self, NewUserForm, OrgOption, OrgRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_domain::{CountryCode, OrgId, OrgKind, OrgName};
-use retrace_store::{AuditContext, Membership, NewOrganisation, NewUser};
+use retrace_app::accounts::{self, NewOrganisationInput};
+use retrace_domain::{OrgId, OrgKind};
+use retrace_store::Membership;
 use std::collections::HashMap;
-
-fn operator_audit(operator: &Operator, state: &AppState) -> AuditContext {
-    AuditContext {
-        at: state.clock.now(),
-        actor: Some(operator.user.id),
-        org: None,
-        purpose: None,
-    }
-}
 
 struct OrgFormValues {
     name: String,
@@ -110,44 +102,27 @@ pub async fn create_organisation(
     operator: Operator,
     form: FormFields,
 ) -> WebResult<Response> {
-    let values = OrgFormValues {
+    let input = NewOrganisationInput {
         name: form.text("name"),
         kind: form.text("kind"),
         country: form.text("country"),
     };
-    let parsed = (|| {
-        Ok::<_, WebError>(NewOrganisation {
-            name: OrgName::parse(&values.name)?,
-            kind: OrgKind::parse(&values.kind)?,
-            country: CountryCode::parse(&values.country)?,
-        })
-    })();
-    let new = match parsed {
-        Ok(new) => new,
-        Err(error) => {
-            let message = field_error(&page, &error);
-            return organisations_page(
-                &state,
-                &page,
-                values,
-                message,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match state
-        .store
-        .create_organisation(&operator_audit(&operator, &state), &new)
-        .await
-    {
+    match accounts::create_organisation(&state.app, operator.actor, &input).await {
         Ok(_) => Ok(Redirect::to("/operator/organisations").into_response()),
         Err(error) => {
             let error = WebError::from(error);
+            let status = match error {
+                WebError::Conflict { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let values = OrgFormValues {
+                name: input.name,
+                kind: input.kind,
+                country: input.country,
+            };
             match field_error(&page, &error) {
                 Some(message) => {
-                    organisations_page(&state, &page, values, Some(message), StatusCode::CONFLICT)
-                        .await
+                    organisations_page(&state, &page, values, Some(message), status).await
                 }
                 None => Err(error),
             }
@@ -226,67 +201,20 @@ pub async fn create_user(
     operator: Operator,
     form: FormFields,
 ) -> WebResult<Response> {
-    let (values, parsed) = parse_new_user(&form);
-    let org = match form.text("org").parse::<OrgId>() {
-        Ok(id) => state.store.organisation(id).await?.map(|org| org.id),
-        Err(_) => None,
-    };
-    let selected = org;
-    let result = match (org, parsed) {
-        (None, _) => Err(WebError::invalid("org", "choose an organisation")),
-        (Some(_), Err(error)) => Err(error),
-        (Some(org), Ok(parsed)) => Ok((org, parsed)),
-    };
-    let (org, (email, display_name, roles)) = match result {
-        Ok(ok) => ok,
-        Err(error) => {
-            let message = field_error(&page, &error);
-            return users_page(
-                &state,
-                &page,
-                values,
-                selected,
-                message,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let (password, password_hash) = tokio::task::spawn_blocking(issue_password)
-        .await
-        .map_err(WebError::internal)??;
-    let new = NewUser {
-        email,
-        display_name,
-        membership: Membership::Member { org, roles },
-        password_hash,
-    };
-    match state
-        .store
-        .create_user(&operator_audit(&operator, &state), &new)
-        .await
-    {
-        Ok(user) => Ok(render(&templates::PasswordIssued {
-            page: &page,
-            display_name: user.display_name.to_string(),
-            email: user.email.to_string(),
-            password,
-            back: "/operator/users".to_owned(),
-        })?
-        .into_response()),
+    let (values, input) = new_account(&form);
+    let org = form.text("org");
+    match accounts::create_account(&state.app, operator.actor, &org, &input).await {
+        Ok(issued) => password_issued(&page, &issued, "/operator/users".to_owned()),
         Err(error) => {
             let error = WebError::from(error);
+            let status = match error {
+                WebError::Conflict { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let selected = org.parse().ok();
             match field_error(&page, &error) {
                 Some(message) => {
-                    users_page(
-                        &state,
-                        &page,
-                        values,
-                        selected,
-                        Some(message),
-                        StatusCode::CONFLICT,
-                    )
-                    .await
+                    users_page(&state, &page, values, selected, Some(message), status).await
                 }
                 None => Err(error),
             }

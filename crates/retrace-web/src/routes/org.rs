@@ -9,10 +9,10 @@ use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_domain::{
-    AuditAction, DisplayName, Email, NewPassword, ObjectKind, Role, RoleSet, UserId,
-};
-use retrace_store::{AuditContext, AuditEvent, Membership, NewUser, UserAccount};
+use retrace_app::AppError;
+use retrace_app::accounts::{self, IssuedPassword, NewAccountInput};
+use retrace_domain::UserId;
+use retrace_store::{Membership, UserAccount};
 use serde::Deserialize;
 
 pub fn user_row(user: &UserAccount, context: String) -> UserRow {
@@ -28,15 +28,6 @@ pub fn user_row(user: &UserAccount, context: String) -> UserRow {
         disabled: user.disabled,
         second_factor: user.totp_secret_sealed.is_some(),
         context,
-    }
-}
-
-fn admin_audit(member: &Member, state: &AppState) -> AuditContext {
-    AuditContext {
-        at: state.clock.now(),
-        actor: Some(member.id()),
-        org: Some(member.org),
-        purpose: None,
     }
 }
 
@@ -92,36 +83,31 @@ async fn users_page(
     Ok((status, html).into_response())
 }
 
-/// Reads the new-account fields, naming the first field that is wrong.
-pub fn parse_new_user(
-    form: &FormFields,
-) -> (NewUserForm, Result<(Email, DisplayName, RoleSet), WebError>) {
+/// The new-account fields as typed, to show again, and as input.
+pub fn new_account(form: &FormFields) -> (NewUserForm, NewAccountInput) {
     let values = NewUserForm {
         email: form.text("email"),
         display_name: form.text("display_name"),
         roles: form.all("roles"),
     };
-    let parsed = (|| {
-        let display_name = DisplayName::parse(&values.display_name)?;
-        let email = Email::parse(&values.email)?;
-        let roles = RoleSet::new(
-            values
-                .roles
-                .iter()
-                .map(|r| Role::parse(r))
-                .collect::<Result<Vec<_>, _>>()?,
-        )?;
-        Ok::<_, WebError>((email, display_name, roles))
-    })();
-    (values, parsed)
+    let input = NewAccountInput {
+        email: values.email.clone(),
+        display_name: values.display_name.clone(),
+        roles: values.roles.clone(),
+    };
+    (values, input)
 }
 
-/// A random first password, shown once to the administrator who hands it over.
-pub fn issue_password() -> WebResult<(String, String)> {
-    let password = retrace_app::random_token(15);
-    let parsed = NewPassword::parse(&password).map_err(WebError::internal)?;
-    let hash = retrace_app::password::hash_password(&parsed).map_err(WebError::internal)?;
-    Ok((password, hash))
+/// The page that shows a new account's first password, once.
+pub fn password_issued(page: &Page, issued: &IssuedPassword, back: String) -> WebResult<Response> {
+    Ok(render(&templates::PasswordIssued {
+        page,
+        display_name: issued.account.display_name.to_string(),
+        email: issued.account.email.to_string(),
+        password: issued.password.clone(),
+        back,
+    })?
+    .into_response())
 }
 
 pub fn field_error(page: &Page, error: &WebError) -> Option<String> {
@@ -144,60 +130,18 @@ pub async fn create_user(
     member: OrgAdmin,
     form: FormFields,
 ) -> WebResult<Response> {
-    let (values, parsed) = parse_new_user(&form);
-    let (email, display_name, roles) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            let message = field_error(&page, &error);
-            return users_page(
-                &state,
-                &page,
-                &member,
-                values,
-                message,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let (password, password_hash) = tokio::task::spawn_blocking(issue_password)
-        .await
-        .map_err(WebError::internal)??;
-    let new = NewUser {
-        email,
-        display_name,
-        membership: Membership::Member {
-            org: member.org,
-            roles,
-        },
-        password_hash,
-    };
-    match state
-        .store
-        .create_user(&admin_audit(&member, &state), &new)
-        .await
-    {
-        Ok(user) => Ok(render(&templates::PasswordIssued {
-            page: &page,
-            display_name: user.display_name.to_string(),
-            email: user.email.to_string(),
-            password,
-            back: "/org/users".to_owned(),
-        })?
-        .into_response()),
+    let (values, input) = new_account(&form);
+    match accounts::create_member(&state.app, &member.actor(), &input).await {
+        Ok(issued) => password_issued(&page, &issued, "/org/users".to_owned()),
         Err(error) => {
             let error = WebError::from(error);
+            let status = match error {
+                WebError::Conflict { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
             match field_error(&page, &error) {
                 Some(message) => {
-                    users_page(
-                        &state,
-                        &page,
-                        &member,
-                        values,
-                        Some(message),
-                        StatusCode::CONFLICT,
-                    )
-                    .await
+                    users_page(&state, &page, &member, values, Some(message), status).await
                 }
                 None => Err(error),
             }
@@ -247,52 +191,20 @@ pub async fn set_roles(
     PathId(id): PathId<UserId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let user = scoped_user(&state, &member, id).await?;
-    let roles = form
-        .all("roles")
-        .iter()
-        .map(|r| Role::parse(r))
-        .collect::<Result<Vec<_>, _>>()
-        .and_then(RoleSet::new);
-    let roles = match roles {
-        Ok(roles) => roles,
-        Err(error) => {
-            let message = field_error(&page, &WebError::from(error));
-            return user_page(
-                &state,
-                &page,
-                &member,
-                id,
-                message,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+    match accounts::set_roles(&state.app, &member.actor(), id, &form.all("roles")).await {
+        Ok(()) => Ok(Redirect::to(&format!("/org/users/{id}")).into_response()),
+        Err(AppError::Conflict { field, .. }) if field == "roles" => {
+            let message = Some(page.t("cannot-demote-self"));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            user_page(&state, &page, &member, id, message, status).await
         }
-    };
-    // An administrator cannot remove their own administration role: an
-    // organisation must never be left without one by accident.
-    if user.id == member.id() && !roles.contains(Role::OrgAdmin) {
-        let message = Some(page.t("cannot-demote-self"));
-        return user_page(
-            &state,
-            &page,
-            &member,
-            id,
-            message,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        Err(AppError::Invalid { field, message }) => {
+            let message = field_error(&page, &WebError::Invalid { field, message });
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            user_page(&state, &page, &member, id, message, status).await
+        }
+        Err(error) => Err(error.into()),
     }
-    state
-        .store
-        .set_roles(
-            &admin_audit(&member, &state),
-            &member.scope(),
-            user.id,
-            &roles,
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/org/users/{}", user.id)).into_response())
 }
 
 async fn set_disabled(
@@ -301,20 +213,8 @@ async fn set_disabled(
     id: UserId,
     disabled: bool,
 ) -> WebResult<Response> {
-    let user = scoped_user(&state, &member, id).await?;
-    if user.id == member.id() {
-        return Err(WebError::Forbidden);
-    }
-    state
-        .store
-        .set_disabled(
-            &admin_audit(&member, &state),
-            &member.scope(),
-            user.id,
-            disabled,
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/org/users/{}", user.id)).into_response())
+    accounts::set_disabled(&state.app, &member.actor(), id, disabled).await?;
+    Ok(Redirect::to(&format!("/org/users/{id}")).into_response())
 }
 
 pub async fn disable(
@@ -339,31 +239,8 @@ pub async fn reset_password(
     member: OrgAdmin,
     PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    let user = scoped_user(&state, &member, id).await?;
-    if user.id == member.id() {
-        return Err(WebError::Forbidden);
-    }
-    let (password, hash) = tokio::task::spawn_blocking(issue_password)
-        .await
-        .map_err(WebError::internal)??;
-    state
-        .store
-        .set_password(
-            &admin_audit(&member, &state),
-            AuditAction::PasswordReset,
-            user.id,
-            &hash,
-            None,
-        )
-        .await?;
-    Ok(render(&templates::PasswordIssued {
-        page: &page,
-        display_name: user.display_name.to_string(),
-        email: user.email.to_string(),
-        password,
-        back: format!("/org/users/{}", user.id),
-    })?
-    .into_response())
+    let issued = accounts::reset_password(&state.app, &member.actor(), id).await?;
+    password_issued(&page, &issued, format!("/org/users/{id}"))
 }
 
 #[derive(Deserialize)]
@@ -379,22 +256,8 @@ pub async fn audit(
 ) -> WebResult<Response> {
     const PAGE_SIZE: u32 = 50;
     let scope = member.scope();
-    let entries = state
-        .store
-        .audit_entries(&scope, PAGE_SIZE, query.before)
-        .await?;
-    // Reading the audit log is itself recorded.
-    state
-        .store
-        .append_audit(
-            &admin_audit(&member, &state),
-            &AuditEvent {
-                action: AuditAction::AuditViewed,
-                object_kind: ObjectKind::AuditLog,
-                object_id: member.org.to_string(),
-            },
-        )
-        .await?;
+    let entries =
+        accounts::read_audit_log(&state.app, &member.actor(), PAGE_SIZE, query.before).await?;
     let names: std::collections::HashMap<UserId, String> = state
         .store
         .users_in(&scope)

@@ -2,23 +2,19 @@
 
 use super::NextQuery;
 use crate::AppState;
-use crate::auth::{lockout_until, totp};
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::extract::FormFields;
-use crate::identity::{
-    Identity, PasswordVerified, SignedIn, requires_second_factor, session_cookie_name,
-};
+use crate::identity::{Identity, PasswordVerified, SignedIn, session_cookie_name};
 use crate::page::Page;
-use crate::secrets::sha256_hex;
 use crate::security::{CookieSpec, local_path, set_cookie};
 use crate::templates::{self, HomeCard, render};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::password::{dummy_verify, verify_password};
-use retrace_app::random_token;
-use retrace_domain::{AuditAction, Email, ObjectKind, Role, UserId};
-use retrace_store::{AuditContext, AuditEvent, Membership, SessionRecord, UserAccount};
+use retrace_app::AppError;
+use retrace_app::accounts::{self, NextStep};
+use retrace_domain::Role;
+use retrace_store::Membership;
 
 pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
     let user = &signed_in.user;
@@ -93,127 +89,41 @@ pub async fn sign_in(
     form: FormFields,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    let email_text = form.text("email");
-    let password = form.get("password").unwrap_or_default().to_owned();
+    let email = form.text("email");
     let next = local_path(form.get("next").unwrap_or("/"))
         .unwrap_or("/")
         .to_owned();
-    let failed = |page: &Page, status: StatusCode| -> WebResult<Response> {
+    let refuse = |key: &str, status: StatusCode| -> WebResult<Response> {
         let html = render(&templates::SignIn {
-            page,
-            email: email_text.clone(),
+            page: &page,
+            email: email.clone(),
             next: next.clone(),
-            error: Some(page.t("sign-in-failed")),
+            error: Some(page.t(key)),
         })?;
         Ok((status, html).into_response())
     };
     if !state.sign_in_limiter.allow(client, now)
         || state.sign_in_failure_limiter.exceeded(client, now)
     {
-        let html = render(&templates::SignIn {
-            page: &page,
-            email: email_text.clone(),
-            next: next.clone(),
-            error: Some(page.t("error-rate-limited-text")),
-        })?;
-        return Ok((StatusCode::TOO_MANY_REQUESTS, html).into_response());
+        return refuse("error-rate-limited-text", StatusCode::TOO_MANY_REQUESTS);
     }
-    let account = match Email::parse(&email_text) {
-        Ok(email) => state.store.user_by_email(&email).await?,
-        Err(_) => None,
-    };
-    let Some(account) = account else {
-        // Same work and same answer as for a real account, so the page does
-        // not reveal which addresses have accounts.
-        let candidate = password.clone();
-        let _ = tokio::task::spawn_blocking(move || dummy_verify(&candidate)).await;
-        state.sign_in_failure_limiter.allow(client, now);
-        return failed(&page, StatusCode::UNAUTHORIZED);
-    };
-    let stored = account.password_hash.clone();
-    let candidate = password.clone();
-    let password_ok = tokio::task::spawn_blocking(move || verify_password(&candidate, &stored))
-        .await
-        .map_err(WebError::internal)?;
-    let locked = account.locked_until.is_some_and(|until| until > now);
-    if !password_ok || locked || account.disabled {
-        // While locked nothing is counted: otherwise anyone could keep a
-        // staff member out by failing again and again.
-        if !password_ok && !locked {
-            register_failure(&state, &account).await?;
+    let password = form.get("password").unwrap_or_default();
+    let started = match accounts::sign_in(&state.app, &email, password).await {
+        Ok(started) => started,
+        Err(AppError::SignInRefused) => {
+            state.sign_in_failure_limiter.allow(client, now);
+            return refuse("sign-in-failed", StatusCode::UNAUTHORIZED);
         }
-        state.sign_in_failure_limiter.allow(client, now);
-        return failed(&page, StatusCode::UNAUTHORIZED);
-    }
-    let second_factor_done =
-        account.totp_secret_sealed.is_none() && !requires_second_factor(&account);
-    // The failure count is cleared only when sign-in is complete: a correct
-    // password must not reset the budget for guessing the second factor.
-    if second_factor_done {
-        state
-            .store
-            .record_sign_in_success(&audit_for(&account, now), account.id)
-            .await?;
-    }
-    let (cookie, _) = start_session(&state, account.id, second_factor_done).await?;
-    let target = if account.totp_secret_sealed.is_some() {
-        "/sign-in/second-factor".to_owned()
-    } else if requires_second_factor(&account) {
-        "/account/second-factor".to_owned()
-    } else {
-        next
+        Err(error) => return Err(error.into()),
+    };
+    let target = match started.next {
+        NextStep::SecondFactor => "/sign-in/second-factor".to_owned(),
+        NextStep::EnrolSecondFactor => "/account/second-factor".to_owned(),
+        NextStep::Done => next,
     };
     let mut response = Redirect::to(&target).into_response();
-    set_session_cookie(&state, response.headers_mut(), &cookie);
+    set_session_cookie(&state, response.headers_mut(), &started.secret);
     Ok(response)
-}
-
-pub fn audit_for(account: &UserAccount, now: retrace_domain::Timestamp) -> AuditContext {
-    AuditContext {
-        at: now,
-        actor: Some(account.id),
-        org: match &account.membership {
-            Membership::Member { org, .. } => Some(*org),
-            Membership::Operator => None,
-        },
-        purpose: None,
-    }
-}
-
-/// Counts a failed password or code, locking the account with back-off
-/// once the threshold is reached.
-async fn register_failure(state: &AppState, account: &UserAccount) -> WebResult<()> {
-    let now = state.clock.now();
-    let failures = account.failed_sign_ins.saturating_add(1);
-    let until = lockout_until(failures, state.config.lockout_threshold, now);
-    state
-        .store
-        .record_sign_in_failure(&audit_for(account, now), account.id, until)
-        .await?;
-    Ok(())
-}
-
-/// A new session: a fresh random token, so a token planted before sign-in
-/// (session fixation) is worth nothing after it.
-pub async fn start_session(
-    state: &AppState,
-    user: UserId,
-    second_factor_done: bool,
-) -> WebResult<(String, String)> {
-    let now = state.clock.now();
-    let secret = random_token(32);
-    let token_hash = sha256_hex(&secret);
-    state
-        .store
-        .create_session(&SessionRecord {
-            token_hash: token_hash.clone(),
-            user,
-            created_at: now,
-            last_seen_at: now,
-            second_factor_done,
-        })
-        .await?;
-    Ok((secret, token_hash))
 }
 
 pub fn set_session_cookie(state: &AppState, headers: &mut HeaderMap, secret: &str) {
@@ -252,14 +162,9 @@ pub async fn second_factor(
         return Ok(Redirect::to("/").into_response());
     }
     let now = state.clock.now();
-    let account = state
-        .store
-        .user(verified.user.id)
-        .await?
-        .ok_or(WebError::Unauthenticated)?;
-    let refuse = |page: &Page, key: &str, status: StatusCode| -> WebResult<Response> {
+    let refuse = |key: &str, status: StatusCode| -> WebResult<Response> {
         let html = render(&templates::SecondFactor {
-            page,
+            page: &page,
             error: Some(page.t(key)),
         })?;
         Ok((status, html).into_response())
@@ -267,48 +172,22 @@ pub async fn second_factor(
     if !state.sign_in_limiter.allow(client, now)
         || state.sign_in_failure_limiter.exceeded(client, now)
     {
-        return refuse(
-            &page,
-            "error-rate-limited-text",
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
-    if account.locked_until.is_some_and(|until| until > now) {
-        return refuse(&page, "second-factor-failed", StatusCode::UNAUTHORIZED);
+        return refuse("error-rate-limited-text", StatusCode::TOO_MANY_REQUESTS);
     }
     let code = form.text("code");
-    let secret = account
-        .totp_secret_sealed
-        .as_deref()
-        .and_then(|sealed| state.sealer.open(&account.id.to_string(), sealed))
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| WebError::internal("second-factor secret cannot be opened"))?;
-    let audit = audit_for(&account, now);
-    let accepted = if let Some(step) = totp::matching_step(&secret, &code, now) {
-        // A code is good for one sign-in within its window.
-        state.store.accept_totp_step(account.id, step).await?
-    } else {
-        let normalised = totp::normalise_recovery_code(&code);
-        normalised.len() == 12
-            && state
-                .store
-                .consume_recovery_code(&audit, account.id, &state.sealer.mac(&normalised))
-                .await?
+    let verified_code =
+        accounts::verify_second_factor(&state.app, verified.user.id, &verified.token_hash, &code)
+            .await;
+    let secret = match verified_code {
+        Ok(secret) => secret,
+        Err(AppError::SignInRefused) => {
+            state.sign_in_failure_limiter.allow(client, now);
+            return refuse("second-factor-failed", StatusCode::UNAUTHORIZED);
+        }
+        Err(error) => return Err(error.into()),
     };
-    if !accepted {
-        register_failure(&state, &account).await?;
-        state.sign_in_failure_limiter.allow(client, now);
-        return refuse(&page, "second-factor-failed", StatusCode::UNAUTHORIZED);
-    }
-    state
-        .store
-        .record_sign_in_success(&audit, account.id)
-        .await?;
-    // A new token once the second factor is done, as after the password.
-    state.store.delete_session(&verified.token_hash).await?;
-    let (cookie, _) = start_session(&state, account.id, true).await?;
     let mut response = Redirect::to("/").into_response();
-    set_session_cookie(&state, response.headers_mut(), &cookie);
+    set_session_cookie(&state, response.headers_mut(), &secret);
     Ok(response)
 }
 
@@ -324,18 +203,7 @@ pub async fn sign_out(
             _ => None,
         };
         if let (Some(token_hash), Some(user)) = (token, identity.user()) {
-            state.store.delete_session(&token_hash).await?;
-            state
-                .store
-                .append_audit(
-                    &audit_for(user, state.clock.now()),
-                    &AuditEvent {
-                        action: AuditAction::SignedOut,
-                        object_kind: ObjectKind::User,
-                        object_id: user.id.to_string(),
-                    },
-                )
-                .await?;
+            accounts::sign_out(&state.app, user, &token_hash).await?;
         }
     }
     let mut response = Redirect::to("/sign-in").into_response();

@@ -275,6 +275,13 @@ async fn org_admin_must_enrol_then_use_the_second_factor() {
         .post("/sign-in/second-factor", &[("code", "000000")])
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    // The code that proved the enrolment is spent: the app's next one.
+    let spent = retrace_web::totp_code(&secret, app.now()).unwrap();
+    let refused = again
+        .post("/sign-in/second-factor", &[("code", spent.as_str())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    app.clock.advance(Duration::from_secs(30));
     let code = retrace_web::totp_code(&secret, app.now()).unwrap();
     let right = again
         .post("/sign-in/second-factor", &[("code", code.as_str())])

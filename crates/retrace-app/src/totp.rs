@@ -65,23 +65,11 @@ pub fn matching_step(secret_base32: &str, code: &str, at: Timestamp) -> Option<i
 
 /// The `otpauth://` URI shown as a QR code at enrolment.
 pub fn provisioning_uri(issuer: &str, account: &str, secret_base32: &str) -> String {
-    let issuer_enc = percent_encode(issuer);
+    let issuer_enc = crate::percent_encode(issuer, b"@");
     format!(
         "otpauth://totp/{issuer_enc}:{}?secret={secret_base32}&issuer={issuer_enc}&algorithm=SHA1&digits=6&period=30",
-        percent_encode(account)
+        crate::percent_encode(account, b"@")
     )
-}
-
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
-                char::from(byte).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// Ten recovery codes of the form `abcd-efgh-jkmn` (no look-alike letters).
