@@ -189,16 +189,9 @@ where
         let mut consents = Vec::with_capacity(rows.len());
         for row in &rows {
             let stored = (|| {
-                Ok::<_, sqlx::Error>(ConsentRow {
-                    id: row.try_get("id")?,
-                    person_id: row.try_get("person_id")?,
-                    purpose: row.try_get("purpose")?,
-                    terms: row.try_get("terms")?,
-                    recorded_by: row.try_get("recorded_by")?,
-                    recorded_at: row.try_get("recorded_at")?,
-                    withdrawn_at: row.try_get("withdrawn_at")?,
-                    withdrawn_by: row.try_get("withdrawn_by")?,
-                })
+                Ok::<_, sqlx::Error>(read_row!(row => ConsentRow {
+                id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, withdrawn_by
+                            }))
             })()
             .map_err(db_error)?;
             consents.push(stored.into_record()?);

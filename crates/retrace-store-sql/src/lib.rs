@@ -15,6 +15,15 @@
 
 #![forbid(unsafe_code)]
 
+/// Reads a row into a row struct of `retrace_store::backend` whose fields
+/// are named like the columns, as a `FromRow` derive would (the structs
+/// live in a crate that knows no driver). Fails with the driver's error.
+macro_rules! read_row {
+    ($row:expr => $ty:ident { $($field:ident),* $(,)? }) => {
+        $ty { $($field: $row.try_get(stringify!($field))?),* }
+    };
+}
+
 mod disclosure;
 mod gallery;
 mod tracing;
@@ -289,67 +298,34 @@ where
     usize: ColumnIndex<DbRow<D>>,
 {
     fn org_row(row: &DbRow<D>) -> Result<OrgRow, sqlx::Error> {
-        Ok(OrgRow {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            kind: row.try_get("kind")?,
-            country: row.try_get("country")?,
-            created_at: row.try_get("created_at")?,
-        })
+        Ok(read_row!(row => OrgRow {
+        id, name, kind, country, created_at
+            }))
     }
 
     fn user_row(row: &DbRow<D>) -> Result<UserRow, sqlx::Error> {
-        Ok(UserRow {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            display_name: row.try_get("display_name")?,
-            org_id: row.try_get("org_id")?,
-            roles: row.try_get("roles")?,
-            is_operator: row.try_get("is_operator")?,
-            password_hash: row.try_get("password_hash")?,
-            totp_secret_sealed: row.try_get("totp_secret_sealed")?,
-            disabled: row.try_get("disabled")?,
-            failed_sign_ins: row.try_get("failed_sign_ins")?,
-            locked_until: row.try_get("locked_until")?,
-            created_at: row.try_get("created_at")?,
-            password_changed_at: row.try_get("password_changed_at")?,
-        })
+        Ok(read_row!(row => UserRow {
+        id, email, display_name, org_id, roles, is_operator, password_hash, totp_secret_sealed,
+        disabled, failed_sign_ins, locked_until, created_at, password_changed_at
+            }))
     }
 
     fn session_row(row: &DbRow<D>) -> Result<SessionRow, sqlx::Error> {
-        Ok(SessionRow {
-            token_hash: row.try_get("token_hash")?,
-            user_id: row.try_get("user_id")?,
-            created_at: row.try_get("created_at")?,
-            last_seen_at: row.try_get("last_seen_at")?,
-            second_factor_done: row.try_get("second_factor_done")?,
-        })
+        Ok(read_row!(row => SessionRow {
+        token_hash, user_id, created_at, last_seen_at, second_factor_done
+            }))
     }
 
     fn token_row(row: &DbRow<D>) -> Result<ApiTokenRow, sqlx::Error> {
-        Ok(ApiTokenRow {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            created_at: row.try_get("created_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-        })
+        Ok(read_row!(row => ApiTokenRow {
+        id, user_id, name, created_at, last_used_at, revoked_at
+            }))
     }
 
     fn audit_row(row: &DbRow<D>) -> Result<AuditRow, sqlx::Error> {
-        Ok(AuditRow {
-            seq: row.try_get("seq")?,
-            at: row.try_get("at")?,
-            actor: row.try_get("actor")?,
-            org_id: row.try_get("org_id")?,
-            action: row.try_get("action")?,
-            object_kind: row.try_get("object_kind")?,
-            object_id: row.try_get("object_id")?,
-            purpose: row.try_get("purpose")?,
-            previous_hash: row.try_get("previous_hash")?,
-            hash: row.try_get("hash")?,
-        })
+        Ok(read_row!(row => AuditRow {
+        seq, at, actor, org_id, action, object_kind, object_id, purpose, previous_hash, hash
+            }))
     }
 
     fn users(rows: &[DbRow<D>]) -> StoreResult<Vec<UserAccount>> {

@@ -152,18 +152,10 @@ where
     }
 
     fn person_row(row: &DbRow<D>) -> Result<PersonRow, sqlx::Error> {
-        Ok(PersonRow {
-            id: row.try_get("id")?,
-            org_id: row.try_get("org_id")?,
-            request_id: row.try_get("request_id")?,
-            role: row.try_get("role")?,
-            relationship: row.try_get("relationship")?,
-            registration_kind: row.try_get("registration_kind")?,
-            details: row.try_get("details")?,
-            version: row.try_get("version")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-        })
+        Ok(read_row!(row => PersonRow {
+        id, org_id, request_id, role, relationship, registration_kind, details, version,
+        created_at, updated_at
+            }))
     }
 
     pub(crate) fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
@@ -171,31 +163,17 @@ where
     }
 
     fn request_row(row: &DbRow<D>) -> Result<RequestRow, sqlx::Error> {
-        Ok(RequestRow {
-            id: row.try_get("id")?,
-            org_id: row.try_get("org_id")?,
-            reference: row.try_get("reference")?,
-            status: row.try_get("status")?,
-            closure_reason: row.try_get("closure_reason")?,
-            circumstances: row.try_get("circumstances")?,
-            version: row.try_get("version")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-        })
+        Ok(read_row!(row => RequestRow {
+        id, org_id, reference, status, closure_reason, circumstances, version, created_at,
+        updated_at
+            }))
     }
 
     pub(crate) fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
         let row = (|| {
-            Ok::<_, sqlx::Error>(ConsentRow {
-                id: row.try_get("id")?,
-                person_id: row.try_get("person_id")?,
-                purpose: row.try_get("purpose")?,
-                terms: row.try_get("terms")?,
-                recorded_by: row.try_get("recorded_by")?,
-                recorded_at: row.try_get("recorded_at")?,
-                withdrawn_at: row.try_get("withdrawn_at")?,
-                withdrawn_by: row.try_get("withdrawn_by")?,
-            })
+            Ok::<_, sqlx::Error>(read_row!(row => ConsentRow {
+            id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, withdrawn_by
+                    }))
         })()
         .map_err(db_error)?;
         row.into_record()
@@ -238,14 +216,9 @@ where
     }
 
     fn message_row(row: &DbRow<D>) -> Result<MessageRow, sqlx::Error> {
-        Ok(MessageRow {
-            id: row.try_get("id")?,
-            candidate_id: row.try_get("candidate_id")?,
-            direction: row.try_get("direction")?,
-            body: row.try_get("body")?,
-            status: row.try_get("status")?,
-            created_at: row.try_get("created_at")?,
-        })
+        Ok(read_row!(row => MessageRow {
+        id, candidate_id, direction, body, status, created_at
+            }))
     }
 
     pub(crate) async fn org_country(

@@ -50,21 +50,10 @@ where
 {
     fn transfer(row: &DbRow<D>) -> StoreResult<Transfer> {
         let row = (|| {
-            Ok::<_, sqlx::Error>(TransferRow {
-                id: row.try_get("id")?,
-                request_id: row.try_get("request_id")?,
-                reference: row.try_get("reference")?,
-                from_org: row.try_get("from_org")?,
-                to_org: row.try_get("to_org")?,
-                share: row.try_get("share")?,
-                status: row.try_get("status")?,
-                reason: row.try_get("reason")?,
-                created_by: row.try_get("created_by")?,
-                created_at: row.try_get("created_at")?,
-                decided_by: row.try_get("decided_by")?,
-                decided_at: row.try_get("decided_at")?,
-                revoked_at: row.try_get("revoked_at")?,
-            })
+            Ok::<_, sqlx::Error>(read_row!(row => TransferRow {
+    id, request_id, reference, from_org, to_org, share, status, reason, created_by, created_at,
+    decided_by, decided_at, revoked_at
+            }))
         })()
         .map_err(db_error)?;
         row.into_transfer()
