@@ -24,6 +24,7 @@ use crate::{
     SessionProof, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
     UserAccount,
 };
+use crate::{GalleryStore, TracingStore, TransferStore};
 use async_trait::async_trait;
 use retrace_domain::{
     Agreement, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,

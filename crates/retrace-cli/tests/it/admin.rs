@@ -268,7 +268,7 @@ async fn a_schema_newer_than_the_binary_stops_start_up() {
 #[tokio::test]
 async fn demo_loads_tracing_requests_with_candidates_across_organisations() {
     use retrace_domain::{Timestamp, UserId};
-    use retrace_store::{AuditContext, OrgScope, RequestFilter, Store};
+    use retrace_store::{AuditContext, OrgScope, RequestFilter, Store, TracingStore};
 
     let dir = tempfile::tempdir().unwrap();
     let loaded = retrace(dir.path(), &["demo"]);
