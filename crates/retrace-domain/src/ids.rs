@@ -96,3 +96,11 @@ typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );
+typed_id!(
+    /// A transnational referral of a person from one organisation to another.
+    ReferralId
+);
+typed_id!(
+    /// One step of a referral's standard-operating-procedure checklist.
+    ReferralStepId
+);
