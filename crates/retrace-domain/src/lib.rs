@@ -47,9 +47,9 @@ pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
 };
 pub use referral::{
-    EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel, Service,
-    Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage, parse_services,
-    parse_sop_steps, receiver_may_see_person, referral_decision, stage_may_close,
+    EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel,
+    Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,
+    parse_services, parse_sop_steps, receiver_may_see_person, referral_decision, stage_may_close,
 };
 pub use tracing::{
     CaseReference, Circumstances, ClosureReason, LastNews, RegistrationKind, RequestStatus,

@@ -17,6 +17,7 @@
 
 mod disclosure;
 mod gallery;
+mod referrals;
 mod tracing;
 mod transfers;
 

@@ -15,12 +15,20 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_referrals;
 pub mod gallery;
+pub mod referrals;
 pub mod tracing;
 pub mod transfers;
 
 pub use gallery::{
     GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
+};
+pub use referrals::{
+    ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
+    ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
+    TimelineEvent,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
@@ -251,7 +259,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ReferralStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
