@@ -29,6 +29,7 @@ pub mod media;
 pub mod password;
 pub mod persons;
 pub mod photo;
+pub mod referrals;
 pub mod requests;
 pub mod spreadsheet;
 pub mod transfers;
@@ -160,6 +161,24 @@ impl Actor {
     /// `Forbidden` unless the actor may change the organisation's cases.
     pub fn require_caseworker(&self) -> AppResult<()> {
         if self.roles.contains(Role::Caseworker) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor works on transnational referrals.
+    pub fn require_referral_officer(&self) -> AppResult<()> {
+        if self.roles.contains(Role::ReferralOfficer) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor administers the organisation.
+    pub fn require_org_admin(&self) -> AppResult<()> {
+        if self.roles.contains(Role::OrgAdmin) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
