@@ -27,6 +27,7 @@ mod openapi;
 mod page;
 mod probe;
 mod ratelimit;
+mod referral_templates;
 mod routes;
 mod secrets;
 mod security;
