@@ -546,7 +546,7 @@ pub trait ReferralStore: Send + Sync {
         stage: Stage,
     ) -> StoreResult<Referral>;
 
-    /// Adds an update to the timeline; `shared` reports it to the other
+    /// Adds a news item to the timeline; `shared` reports it to the other
     /// side.
     async fn post_referral_update(
         &self,
