@@ -13,11 +13,13 @@ use retrace_domain::{
     CountryCode, Outcome, PersonId, ReferralId, ReferralShare, ReferralStatus, ReferralStepId,
     RiskAssessment, RiskLevel, Side, Stage, Text, Urgency, parse_services, parse_sop_steps,
 };
+use retrace_domain::{RawValue, ToolDefinition, ToolEntryId, ToolError, builtin_tools};
 use retrace_store::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralSummary, ReferralView,
-    SopTemplate, StatusMove, StepChange, StoreError,
+    SopTemplate, StatusMove, StepChange, StoreError, ToolEntry,
 };
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 const PURPOSE_MAX: usize = 2000;
@@ -442,4 +444,116 @@ pub async fn templates(app: &App, actor: &Actor) -> AppResult<Vec<SopTemplate>> 
         .require_org_admin()
         .or_else(|_| actor.require_referral_officer())?;
     Ok(app.store().sop_templates(&actor.scope()).await?)
+}
+
+/// The actor's organisation's toolbox: the built-in tools, then those its
+/// administrators added.
+pub async fn tools(app: &App, actor: &Actor) -> AppResult<Vec<ToolDefinition>> {
+    actor
+        .require_org_admin()
+        .or_else(|_| actor.require_referral_officer())?;
+    let mut tools = builtin_tools();
+    tools.extend(app.store().org_tools(&actor.scope()).await?);
+    Ok(tools)
+}
+
+fn tool_error(error: ToolError) -> AppError {
+    AppError::invalid(error.field, error.message)
+}
+
+/// Adds a tool (a definition with its fields in the four languages).
+pub async fn add_tool(app: &App, actor: &Actor, definition: &ToolDefinition) -> AppResult<()> {
+    actor.require_org_admin()?;
+    definition.check().map_err(tool_error)?;
+    if builtin_tools().iter().any(|t| t.key == definition.key) {
+        return Err(AppError::conflict("key", "a built-in tool has this key"));
+    }
+    app.store()
+        .add_tool(&actor.audit(app, "toolbox"), &actor.scope(), definition)
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => {
+                AppError::conflict("key", "the organisation already has a tool with this key")
+            }
+            other => other.into(),
+        })
+}
+
+/// A filled tool as the API sends it: field key → text, boolean or integer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolEntryInput {
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+impl ToolEntryInput {
+    /// From form fields, all text.
+    pub fn from_text(values: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self {
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect(),
+        }
+    }
+
+    fn raw(&self) -> BTreeMap<String, RawValue> {
+        self.values
+            .iter()
+            .map(|(key, value)| {
+                let raw = match value {
+                    serde_json::Value::String(s) => RawValue::Text(s.clone()),
+                    serde_json::Value::Bool(b) => RawValue::Bool(*b),
+                    serde_json::Value::Number(n) => {
+                        n.as_i64().map(RawValue::Integer).unwrap_or(RawValue::Other)
+                    }
+                    serde_json::Value::Null => RawValue::Text(String::new()),
+                    _ => RawValue::Other,
+                };
+                (key.clone(), raw)
+            })
+            .collect()
+    }
+}
+
+/// Fills tool `key` for a referral of the actor's organisation (either
+/// side); the values are checked against the tool's fields by type.
+pub async fn fill_tool(
+    app: &App,
+    actor: &Actor,
+    referral: ReferralId,
+    key: &str,
+    input: &ToolEntryInput,
+) -> AppResult<ToolEntry> {
+    actor.require_referral_officer()?;
+    let tool = tools(app, actor)
+        .await?
+        .into_iter()
+        .find(|t| t.key == key)
+        .ok_or(AppError::NotFound)?;
+    let values = tool.check_values(&input.raw()).map_err(tool_error)?;
+    Ok(app
+        .store()
+        .save_tool_entry(
+            &actor.audit(app, "toolbox"),
+            &actor.scope(),
+            referral,
+            &tool,
+            &values,
+        )
+        .await?)
+}
+
+/// One filled tool of the actor's organisation.
+pub async fn tool_entry(
+    app: &App,
+    actor: &Actor,
+    referral: ReferralId,
+    id: ToolEntryId,
+) -> AppResult<ToolEntry> {
+    actor.require_referral_officer()?;
+    app.store()
+        .tool_entry(&actor.audit(app, "toolbox"), &actor.scope(), referral, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

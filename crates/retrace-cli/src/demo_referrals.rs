@@ -177,7 +177,7 @@ fn scenario(n: usize) -> Scenario {
         4 => Scenario::Monitoring,
         5 => Scenario::Reintegration,
         6 => Scenario::Closed(Outcome::Reintegrated),
-        7 => Scenario::Closed(if n % 2 == 0 {
+        7 => Scenario::Closed(if n.is_multiple_of(2) {
             Outcome::ReturnedSafely
         } else {
             Outcome::Assisted
@@ -223,7 +223,7 @@ async fn work_stage(
         .filter(|s| s.stage == stage && s.state == StepState::Open)
         .enumerate()
     {
-        let change = if !step.required && (n + k) % 3 == 0 {
+        let change = if !step.required && (n + k).is_multiple_of(3) {
             StepChange::Skipped {
                 reason: text("not needed: the person declined it")?,
             }
@@ -383,7 +383,7 @@ pub async fn load(
             },
             share: ReferralShare {
                 identity: true,
-                contact: n % 2 == 0,
+                contact: n.is_multiple_of(2),
                 risk_assessment: n % 3 != 2,
             },
         };

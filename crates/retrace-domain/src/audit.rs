@@ -111,10 +111,13 @@ pub enum AuditAction {
     ReferralStageClosed,
     ReferralUpdatePosted,
     SopTemplateSaved,
+    ToolAdded,
+    ToolFilled,
+    ToolEntryViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 65] = [
+    pub const ALL: [AuditAction; 68] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -180,6 +183,9 @@ impl AuditAction {
         AuditAction::ReferralStageClosed,
         AuditAction::ReferralUpdatePosted,
         AuditAction::SopTemplateSaved,
+        AuditAction::ToolAdded,
+        AuditAction::ToolFilled,
+        AuditAction::ToolEntryViewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -249,6 +255,9 @@ impl AuditAction {
             AuditAction::ReferralStageClosed => "referral_stage_closed",
             AuditAction::ReferralUpdatePosted => "referral_update_posted",
             AuditAction::SopTemplateSaved => "sop_template_saved",
+            AuditAction::ToolAdded => "tool_added",
+            AuditAction::ToolFilled => "tool_filled",
+            AuditAction::ToolEntryViewed => "tool_entry_viewed",
         }
     }
 

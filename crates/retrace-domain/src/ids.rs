@@ -104,3 +104,7 @@ typed_id!(
     /// One step of a referral's standard-operating-procedure checklist.
     ReferralStepId
 );
+typed_id!(
+    /// A tool of the referral toolbox filled for a referral.
+    ToolEntryId
+);

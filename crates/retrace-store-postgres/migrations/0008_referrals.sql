@@ -70,3 +70,28 @@ CREATE TABLE referral_events (
 );
 
 CREATE INDEX referral_events_referral ON referral_events (referral_id, at);
+
+-- The toolbox: tools an organisation added (the built-in ones are in the
+-- binary) and tools filled for a referral, each with a copy of the
+-- definition it was filled with. Seen only by the organisation that filled it.
+CREATE TABLE referral_tools (
+    org_id      TEXT NOT NULL REFERENCES organisations (id),
+    key         TEXT NOT NULL,
+    definition  TEXT NOT NULL,
+    created_by  TEXT,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (org_id, key)
+);
+
+CREATE TABLE referral_tool_entries (
+    id            TEXT PRIMARY KEY,
+    referral_id   TEXT NOT NULL REFERENCES referrals (id),
+    org_id        TEXT NOT NULL REFERENCES organisations (id),
+    tool_key      TEXT NOT NULL,
+    definition    TEXT NOT NULL,
+    entry_values  TEXT NOT NULL,
+    filled_by     TEXT,
+    filled_at     BIGINT NOT NULL
+);
+
+CREATE INDEX referral_tool_entries_referral ON referral_tool_entries (referral_id, org_id, filled_at);

@@ -10,17 +10,20 @@ use retrace_domain::{
     ReferralStatus, ReferralStepId, Side, SopStep, Stage, StageRefusal, StepState, Text,
     may_work_stage, referral_decision, stage_may_close,
 };
+use retrace_domain::{ToolDefinition, ToolEntryId};
 use retrace_store::referrals::{
     ReferralRow, referral_json, referral_refused, referral_view, services_from_json, stage_refused,
     steps_from_json, steps_json, stored_code, stored_id, stored_opt_id, stored_referral_text,
+    tool_from_json, tool_json, values_from_json, values_json,
 };
 use retrace_store::{
     AuditContext, ChecklistStep, NewReferral, OrgScope, Referral, ReferralFilter, ReferralParty,
     ReferralStore, ReferralSummary, ReferralView, SopTemplate, StatusMove, StepChange, StoreError,
-    StoreResult, TimelineEvent,
+    StoreResult, TimelineEvent, ToolEntry,
 };
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+use std::collections::BTreeMap;
 
 macro_rules! referral_columns {
     () => {
@@ -984,6 +987,184 @@ where
         templates.sort_by_key(|t| order(t.stage));
         Ok(templates)
     }
+
+    pub(crate) async fn add_tool(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        definition: &ToolDefinition,
+    ) -> StoreResult<()> {
+        let mut tx = Self::begin(pool).await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referral_tools WHERE org_id = $1 AND key = $2",
+        )
+        .bind(scope.org().to_string())
+        .bind(definition.key.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if taken > 0 {
+            return Err(StoreError::Conflict { field: "key" });
+        }
+        sqlx::query(
+            "INSERT INTO referral_tools (org_id, key, definition, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(scope.org().to_string())
+        .bind(definition.key.as_str())
+        .bind(tool_json(definition)?)
+        .bind(audit.actor.map(|a| a.to_string()))
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::ToolAdded,
+                ObjectKind::Organisation,
+                scope.org(),
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    pub(crate) async fn org_tools(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+    ) -> StoreResult<Vec<ToolDefinition>> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT definition FROM referral_tools WHERE org_id = $1 ORDER BY key",
+        )
+        .bind(scope.org().to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(|d| tool_from_json(d)).collect()
+    }
+
+    pub(crate) async fn save_tool_entry(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        definition: &ToolDefinition,
+        values: &BTreeMap<String, String>,
+    ) -> StoreResult<ToolEntry> {
+        let mut tx = Self::begin(pool).await?;
+        Self::locked_side(&mut tx, referral, scope).await?;
+        let id = ToolEntryId::random();
+        sqlx::query(
+            "INSERT INTO referral_tool_entries (id, referral_id, org_id, tool_key, definition, \
+             entry_values, filled_by, filled_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.to_string())
+        .bind(referral.to_string())
+        .bind(scope.org().to_string())
+        .bind(definition.key.as_str())
+        .bind(tool_json(definition)?)
+        .bind(values_json(values)?)
+        .bind(audit.actor.map(|a| a.to_string()))
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ToolFilled, ObjectKind::Referral, referral),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(ToolEntry {
+            id,
+            referral,
+            tool_key: definition.key.clone(),
+            definition: definition.clone(),
+            values: values.clone(),
+            filled_by: audit.actor,
+            filled_at: audit.at,
+        })
+    }
+
+    pub(crate) async fn tool_entries(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        referral: ReferralId,
+    ) -> StoreResult<Vec<(ToolEntryId, String, retrace_domain::Timestamp)>> {
+        let mut conn = pool.acquire().await.map_err(db_error)?;
+        Self::load_referral(&mut conn, referral, scope.org(), false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let rows = sqlx::query(
+            "SELECT id, tool_key, filled_at FROM referral_tool_entries \
+             WHERE referral_id = $1 AND org_id = $2 ORDER BY filled_at DESC, id DESC",
+        )
+        .bind(referral.to_string())
+        .bind(scope.org().to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id").map_err(db_error)?;
+                let key: String = row.try_get("tool_key").map_err(db_error)?;
+                let at: i64 = row.try_get("filled_at").map_err(db_error)?;
+                Ok((
+                    stored_id("referral_tool_entries.id", &id)?,
+                    key,
+                    retrace_domain::Timestamp::from_millis(at),
+                ))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn tool_entry(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        id: ToolEntryId,
+    ) -> StoreResult<Option<ToolEntry>> {
+        let mut tx = Self::begin(pool).await?;
+        let row = sqlx::query(
+            "SELECT tool_key, definition, entry_values, filled_by, filled_at \
+             FROM referral_tool_entries WHERE id = $1 AND referral_id = $2 AND org_id = $3",
+        )
+        .bind(id.to_string())
+        .bind(referral.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let key: String = row.try_get("tool_key").map_err(db_error)?;
+        let definition: String = row.try_get("definition").map_err(db_error)?;
+        let values: String = row.try_get("entry_values").map_err(db_error)?;
+        let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
+        let at: i64 = row.try_get("filled_at").map_err(db_error)?;
+        let entry = ToolEntry {
+            id,
+            referral,
+            tool_key: key,
+            definition: tool_from_json(&definition)?,
+            values: values_from_json(&values)?,
+            filled_by: stored_opt_id("filled_by", by.as_deref())?,
+            filled_at: retrace_domain::Timestamp::from_millis(at),
+        };
+        Self::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ToolEntryViewed, ObjectKind::Referral, referral),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(entry))
+    }
 }
 
 #[async_trait]
@@ -1096,5 +1277,47 @@ where
 
     async fn sop_templates(&self, scope: &OrgScope) -> StoreResult<Vec<SopTemplate>> {
         Sql::<D>::sop_templates(&self.pool, scope).await
+    }
+
+    async fn add_tool(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        definition: &ToolDefinition,
+    ) -> StoreResult<()> {
+        Sql::<D>::add_tool(&self.pool, audit, scope, definition).await
+    }
+
+    async fn org_tools(&self, scope: &OrgScope) -> StoreResult<Vec<ToolDefinition>> {
+        Sql::<D>::org_tools(&self.pool, scope).await
+    }
+
+    async fn save_tool_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        definition: &ToolDefinition,
+        values: &BTreeMap<String, String>,
+    ) -> StoreResult<ToolEntry> {
+        Sql::<D>::save_tool_entry(&self.pool, audit, scope, referral, definition, values).await
+    }
+
+    async fn tool_entries(
+        &self,
+        scope: &OrgScope,
+        referral: ReferralId,
+    ) -> StoreResult<Vec<(ToolEntryId, String, retrace_domain::Timestamp)>> {
+        Sql::<D>::tool_entries(&self.pool, scope, referral).await
+    }
+
+    async fn tool_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        id: ToolEntryId,
+    ) -> StoreResult<Option<ToolEntry>> {
+        Sql::<D>::tool_entry(&self.pool, audit, scope, referral, id).await
     }
 }

@@ -147,6 +147,7 @@ macro_rules! conformance_tests {
             referrals_follow_consent_at_creation_and_at_every_read,
             template_revisions_do_not_change_started_cases,
             creating_a_referral_stores_nothing_when_its_last_statement_fails,
+            a_step_ticked_twice_in_a_race_is_ticked_once,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {

@@ -710,3 +710,61 @@ pub async fn creating_a_referral_stores_nothing_when_its_last_statement_fails<H:
             .is_empty()
     );
 }
+
+/// Two colleagues tick the same step at the same moment: exactly one
+/// succeeds, the other gets a conflict, and one audit entry is written.
+pub async fn a_step_ticked_twice_in_a_race_is_ticked_once<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = party(store, "Sender Org", "FR", "alice@a.org").await;
+    let (b, _) = party(store, "Receiver Org", "AL", "bob@b.org").await;
+    let sa = OrgScope::new(a.id);
+    store
+        .save_sop_template(
+            &acting(&alice, 1),
+            &sa,
+            Stage::Identification,
+            &steps(&[("Screen indicators", true)]),
+        )
+        .await
+        .unwrap();
+    let person = person_sharing_with(store, &alice, &a, &["AL"]).await;
+    let referral = store
+        .create_referral(&acting(&alice, 2), &sa, &new_referral(&person, &b))
+        .await
+        .unwrap();
+    let view = store
+        .referral(&acting(&alice, 3), &sa, referral.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let step = view.steps[0].id;
+    let before = entry_count(store).await;
+    let (one, two) = (store.clone(), store.clone());
+    let (audit_one, audit_two) = (acting(&alice, 4), acting(&alice, 4));
+    let (first, second) = tokio::join!(
+        async move {
+            one.change_step(&audit_one, &sa, referral.id, step, &StepChange::Done)
+                .await
+        },
+        async move {
+            two.change_step(
+                &audit_two,
+                &sa,
+                referral.id,
+                step,
+                &StepChange::Skipped {
+                    reason: text("not needed"),
+                },
+            )
+            .await
+        }
+    );
+    let results = [first, second];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        results
+            .iter()
+            .any(|r| matches!(r, Err(StoreError::Conflict { field: "step" })))
+    );
+    assert_eq!(entry_count(store).await, before + 1);
+}

@@ -28,7 +28,7 @@ pub use gallery::{
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
-    TimelineEvent,
+    TimelineEvent, ToolEntry,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,

@@ -19,7 +19,8 @@ use retrace_domain::{
     RiskAssessment, Service, Side, SopStep, Stage, StageRefusal, StepState, Text, Timestamp,
     Urgency, UserId, receiver_may_see_person,
 };
-use retrace_domain::{OrgId, Sex};
+use retrace_domain::{OrgId, Sex, ToolDefinition, ToolEntryId};
+use std::collections::BTreeMap;
 
 const T: &str = "referrals";
 
@@ -464,6 +465,35 @@ pub enum StatusMove {
     },
 }
 
+/// A tool filled for a referral, with the definition it was filled with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolEntry {
+    pub id: ToolEntryId,
+    pub referral: ReferralId,
+    pub tool_key: String,
+    pub definition: ToolDefinition,
+    pub values: BTreeMap<String, String>,
+    pub filled_by: Option<UserId>,
+    pub filled_at: Timestamp,
+}
+
+/// The JSON columns of a tool definition and of filled values.
+pub fn tool_json(definition: &ToolDefinition) -> StoreResult<String> {
+    to_json("referral_tools", definition)
+}
+
+pub fn tool_from_json(text: &str) -> StoreResult<ToolDefinition> {
+    from_json("referral_tools", "definition", text)
+}
+
+pub fn values_json(values: &BTreeMap<String, String>) -> StoreResult<String> {
+    to_json("referral_tool_entries", values)
+}
+
+pub fn values_from_json(text: &str) -> StoreResult<BTreeMap<String, String>> {
+    from_json("referral_tool_entries", "entry_values", text)
+}
+
 /// Transnational referrals: every read takes the caller's scope (a
 /// referral is visible to its two organisations only; to anyone else it is
 /// `None`/`NotFound`, exactly like a missing one) and every change writes
@@ -568,4 +598,46 @@ pub trait ReferralStore: Send + Sync {
 
     /// The latest version of each of the scope's templates, in stage order.
     async fn sop_templates(&self, scope: &OrgScope) -> StoreResult<Vec<SopTemplate>>;
+
+    /// Adds a tool to the scope's toolbox, audited as `tool_added`.
+    /// `Conflict { field: "key" }` when the scope already has one with
+    /// that key.
+    async fn add_tool(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        definition: &ToolDefinition,
+    ) -> StoreResult<()>;
+
+    /// The tools the scope added, by key.
+    async fn org_tools(&self, scope: &OrgScope) -> StoreResult<Vec<ToolDefinition>>;
+
+    /// Saves a filled tool to one of the scope's referrals (either side),
+    /// audited as `tool_filled`. The values were checked against
+    /// `definition` by the caller; the definition is kept with them.
+    async fn save_tool_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        definition: &ToolDefinition,
+        values: &BTreeMap<String, String>,
+    ) -> StoreResult<ToolEntry>;
+
+    /// The tools the scope filled for a referral, newest first, without
+    /// their values; `NotFound` when the scope is neither side.
+    async fn tool_entries(
+        &self,
+        scope: &OrgScope,
+        referral: ReferralId,
+    ) -> StoreResult<Vec<(ToolEntryId, String, Timestamp)>>;
+
+    /// One filled tool of the scope, audited as `tool_entry_viewed`.
+    async fn tool_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        referral: ReferralId,
+        id: ToolEntryId,
+    ) -> StoreResult<Option<ToolEntry>>;
 }

@@ -180,6 +180,24 @@ fn referral_paths() -> Value {
         "/api/v1/referrals/{id}/updates": { "post": { "summary": "Add an update to the timeline; report=true shares it with the other organisation", "parameters": id,
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 2000 }, "report": { "type": "boolean" } } })),
             "responses": with_errors(json!({ "204": { "description": "Added" } }), &[missing, ("422", "Invalid")]) } },
+        "/api/v1/tools": {
+            "get": { "summary": "The toolbox: the eight built-in tools and those the organisation added, each a list of typed fields with labels and help in en, fr, ar and es", "responses": with_errors(ok("Tools"), &[]) },
+            "post": { "summary": "Add a tool to the organisation's toolbox (org_admin)",
+                "requestBody": body(json!({ "type": "object", "required": ["key", "title", "fields"], "properties": {
+                    "key": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" },
+                    "title": { "type": "object", "required": ["en", "fr", "ar", "es"] },
+                    "fields": { "type": "array", "minItems": 1, "maxItems": 40, "items": { "type": "object", "required": ["key", "kind", "required", "label", "help"], "properties": {
+                        "key": { "type": "string" }, "kind": code(&["text", "long_text", "yes_no", "number", "date"]), "required": { "type": "boolean" },
+                        "label": { "type": "object", "required": ["en", "fr", "ar", "es"] }, "help": { "type": "object" } } } } } })),
+                "responses": with_errors(json!({ "201": { "description": "Added" } }), &[("409", "The key is taken"), ("422", "Invalid; `field` names it")]) }
+        },
+        "/api/v1/referrals/{id}/tools/{key}": { "post": { "summary": "Fill a tool for a referral; each value must be of its field's type (text, yes/no as boolean or \"yes\"/\"no\", whole number, date)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "key", "in": "path", "required": true, "schema": { "type": "string" } } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["values"], "properties": { "values": { "type": "object" } } })),
+            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[missing, ("422", "A value of the wrong type or missing; `field` is values.<key>")]) } },
+        "/api/v1/referrals/{id}/tool-entries/{entry}": { "get": { "summary": "A tool the caller's organisation filled for a referral (audited)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "entry", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "responses": with_errors(ok("Filled tool"), &[missing]) } },
         "/api/v1/sop-templates": { "get": { "summary": "The latest version of each checklist template of the caller's organisation (org_admin or referral_officer)", "responses": with_errors(ok("Templates"), &[]) } },
         "/api/v1/sop-templates/{stage}": { "post": { "summary": "Save a new version of the template of a stage (org_admin); cases already started keep their version",
             "parameters": [ { "name": "stage", "in": "path", "required": true, "schema": code(&stages) } ],

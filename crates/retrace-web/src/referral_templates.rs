@@ -140,6 +140,8 @@ pub struct ReferralPage<'a> {
     pub can_start: bool,
     pub can_close: bool,
     pub outcomes: Vec<&'static str>,
+    pub tools: Vec<ToolLink>,
+    pub entries: Vec<EntryLink>,
     pub error: FormError,
 }
 
@@ -157,4 +159,47 @@ pub struct SopTemplatesPage<'a> {
     pub stages: Vec<TemplateView>,
     pub can_edit: bool,
     pub error: FormError,
+}
+
+pub struct ToolLink {
+    pub key: String,
+    pub title: String,
+}
+
+pub struct EntryLink {
+    pub id: String,
+    pub title: String,
+    pub at: String,
+}
+
+pub struct ToolFieldView {
+    pub name: String,
+    pub kind: &'static str,
+    pub label: String,
+    pub help: String,
+    pub required: bool,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "tool_form.html")]
+pub struct ToolForm<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub short: String,
+    pub key: String,
+    pub title: String,
+    pub fields: Vec<ToolFieldView>,
+    pub error: FormError,
+}
+
+#[derive(Template)]
+#[template(path = "tool_entry.html")]
+pub struct ToolEntryPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub short: String,
+    pub title: String,
+    pub filled_at: String,
+    pub rows: Vec<(String, String)>,
 }

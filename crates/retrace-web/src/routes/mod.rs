@@ -201,6 +201,14 @@ fn referral_routes() -> Router<AppState> {
         .route("/referrals/{id}/steps/{step}", post(referrals::step))
         .route("/referrals/{id}/stage", post(referrals::close_stage))
         .route("/referrals/{id}/updates", post(referrals::update))
+        .route(
+            "/referrals/{id}/tools/{key}",
+            get(referrals::tool_page).post(referrals::fill_tool),
+        )
+        .route(
+            "/referrals/{id}/tool-entries/{entry}",
+            get(referrals::tool_entry),
+        )
         .route("/org/sop", get(referrals::templates_page))
         .route("/org/sop/{stage}", post(referrals::save_template))
         .route(
@@ -224,6 +232,18 @@ fn referral_routes() -> Router<AppState> {
         .route(
             "/api/v1/referrals/{id}/updates",
             post(referrals::api_update),
+        )
+        .route(
+            "/api/v1/tools",
+            get(referrals::api_tools).post(referrals::api_add_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tools/{key}",
+            post(referrals::api_fill_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tool-entries/{entry}",
+            get(referrals::api_tool_entry),
         )
         .route("/api/v1/sop-templates", get(referrals::api_templates))
         .route(

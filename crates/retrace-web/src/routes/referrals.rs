@@ -13,14 +13,16 @@ use crate::form_values::FormValues;
 use crate::identity::Member;
 use crate::page::Page;
 use crate::referral_templates::{
-    EventView, PartyView, PersonOption, ReferralForm, ReferralList, ReferralPage, ReferralRowView,
-    ReferredPersonView, RiskView, SopTemplatesPage, StageView, StepView, TemplateView,
+    EntryLink, EventView, PartyView, PersonOption, ReferralForm, ReferralList, ReferralPage,
+    ReferralRowView, ReferredPersonView, RiskView, SopTemplatesPage, StageView, StepView,
+    TemplateView, ToolEntryPage, ToolFieldView, ToolForm, ToolLink,
 };
 use crate::templates::{NameView, ReceiverOption, render};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::referrals::ToolEntryInput;
 use retrace_app::referrals::{
     self as app, DecisionInput, ReferralInput, ReferralQuery, RiskInput, ShareInput, SopStepInput,
     SopTemplateInput, StatusInput, StepInput, UpdateInput,
@@ -29,9 +31,10 @@ use retrace_domain::{
     Outcome, ReferralId, ReferralStatus, ReferralStepId, RiskLevel, Role, Service, Side, Stage,
     Text, Urgency,
 };
+use retrace_domain::{ToolDefinition, ToolEntryId};
 use retrace_store::{
     ChecklistStep, Referral, ReferralParty, ReferralSummary, ReferralView, SopTemplate,
-    TimelineEvent,
+    TimelineEvent, ToolEntry,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -334,7 +337,53 @@ async fn load(state: &AppState, member: &Member, id: ReferralId) -> WebResult<Re
     Ok(app::view_referral(&state.app, &member.actor(), id).await?)
 }
 
-fn page_of<'a>(page: &'a Page, view: &ReferralView, error: Option<String>) -> ReferralPage<'a> {
+/// The toolbox links and the tools the caller's organisation filled.
+struct Toolbox {
+    tools: Vec<ToolLink>,
+    entries: Vec<EntryLink>,
+}
+
+async fn toolbox(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: ReferralId,
+) -> WebResult<Toolbox> {
+    let lang = page.code();
+    let tools = app::tools(&state.app, &member.actor()).await?;
+    let entries = state.store.tool_entries(&member.scope(), id).await?;
+    let title_of = |key: &str| {
+        tools
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.title.get(lang).to_owned())
+            .unwrap_or_else(|| key.to_owned())
+    };
+    Ok(Toolbox {
+        entries: entries
+            .iter()
+            .map(|(entry, key, at)| EntryLink {
+                id: entry.to_string(),
+                title: title_of(key),
+                at: at.display_utc(),
+            })
+            .collect(),
+        tools: tools
+            .iter()
+            .map(|t| ToolLink {
+                key: t.key.clone(),
+                title: t.title.get(lang).to_owned(),
+            })
+            .collect(),
+    })
+}
+
+fn page_of<'a>(
+    page: &'a Page,
+    view: &ReferralView,
+    toolbox: Toolbox,
+    error: Option<String>,
+) -> ReferralPage<'a> {
     let receiver = view.side == Side::Receiver;
     ReferralPage {
         page,
@@ -394,6 +443,8 @@ fn page_of<'a>(page: &'a Page, view: &ReferralView, error: Option<String>) -> Re
         can_start: receiver && view.status == ReferralStatus::Accepted,
         can_close: receiver && view.status == ReferralStatus::InProgress,
         outcomes: codes(Outcome::ALL, Outcome::as_str),
+        tools: toolbox.tools,
+        entries: toolbox.entries,
         error,
     }
 }
@@ -405,7 +456,8 @@ pub async fn show(
     PathId(id): PathId<ReferralId>,
 ) -> WebResult<Response> {
     let view = load(&state, &member, id).await?;
-    Ok(render(&page_of(&page, &view, None))?.into_response())
+    let toolbox = toolbox(&state, &page, &member, id).await?;
+    Ok(render(&page_of(&page, &view, toolbox, None))?.into_response())
 }
 
 /// After an action: back to the page, or the page again with the error
@@ -429,7 +481,12 @@ async fn after<T>(
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let view = load(state, member, id).await?;
-            Ok((status, render(&page_of(page, &view, Some(message)))?).into_response())
+            let toolbox = toolbox(state, page, member, id).await?;
+            Ok((
+                status,
+                render(&page_of(page, &view, toolbox, Some(message)))?,
+            )
+                .into_response())
         }
     }
 }
@@ -504,6 +561,174 @@ pub async fn update(
     };
     let result = app::post_update(&state.app, &member.actor(), id, &input).await;
     after(&state, &page, &member, id, result).await
+}
+
+// ---------------------------------------------------------------- toolbox
+
+async fn tool_of(state: &AppState, member: &Member, key: &str) -> WebResult<ToolDefinition> {
+    app::tools(&state.app, &member.actor())
+        .await?
+        .into_iter()
+        .find(|t| t.key == key)
+        .ok_or(WebError::NotFound)
+}
+
+fn tool_form<'a>(
+    page: &'a Page,
+    id: ReferralId,
+    tool: &ToolDefinition,
+    values: &FormValues,
+    error: Option<String>,
+) -> ToolForm<'a> {
+    let lang = page.code();
+    ToolForm {
+        page,
+        id: id.to_string(),
+        short: short(id),
+        key: tool.key.clone(),
+        title: tool.title.get(lang).to_owned(),
+        fields: tool
+            .fields
+            .iter()
+            .map(|f| {
+                let name = format!("f_{}", f.key);
+                ToolFieldView {
+                    value: values.v(&name).to_owned(),
+                    name,
+                    kind: f.kind.as_str(),
+                    label: f.label.get(lang).to_owned(),
+                    help: f.help.get(lang).to_owned(),
+                    required: f.required,
+                }
+            })
+            .collect(),
+        error,
+    }
+}
+
+pub async fn tool_page(
+    State(state): State<AppState>,
+    page: Page,
+    member: ReferralOfficer,
+    PathIds(id, key): PathIds<ReferralId, String>,
+) -> WebResult<Response> {
+    // The referral must be one of ours, exactly as on its page.
+    state.store.tool_entries(&member.scope(), id).await?;
+    let tool = tool_of(&state, &member, &key).await?;
+    Ok(render(&tool_form(&page, id, &tool, &FormValues::default(), None))?.into_response())
+}
+
+pub async fn fill_tool(
+    State(state): State<AppState>,
+    page: Page,
+    member: ReferralOfficer,
+    PathIds(id, key): PathIds<ReferralId, String>,
+    form: FormFields,
+) -> WebResult<Response> {
+    let tool = tool_of(&state, &member, &key).await?;
+    let input = ToolEntryInput::from_text(tool.fields.iter().filter_map(|f| {
+        form.get(&format!("f_{}", f.key))
+            .map(|v| (f.key.clone(), v.to_owned()))
+    }));
+    match app::fill_tool(&state.app, &member.actor(), id, &key, &input).await {
+        Ok(entry) => {
+            Ok(Redirect::to(&format!("/referrals/{id}/tool-entries/{}", entry.id)).into_response())
+        }
+        Err(retrace_app::AppError::Invalid { field, message }) => {
+            let label = field
+                .strip_prefix("values.")
+                .and_then(|k| tool.fields.iter().find(|f| f.key == k))
+                .map(|f| f.label.get(page.code()).to_owned())
+                .unwrap_or(field);
+            let html = render(&tool_form(
+                &page,
+                id,
+                &tool,
+                &FormValues::from_form(&form),
+                Some(format!("{label}: {message}")),
+            ))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn tool_entry(
+    State(state): State<AppState>,
+    page: Page,
+    member: ReferralOfficer,
+    PathIds(id, entry): PathIds<ReferralId, ToolEntryId>,
+) -> WebResult<Response> {
+    let entry = app::tool_entry(&state.app, &member.actor(), id, entry).await?;
+    let lang = page.code();
+    let rows = entry
+        .definition
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let value = entry.values.get(&f.key)?;
+            let shown = match (f.kind, value.as_str()) {
+                (retrace_domain::FieldKind::YesNo, "yes") => page.t("tool-yes"),
+                (retrace_domain::FieldKind::YesNo, "no") => page.t("tool-no"),
+                _ => value.clone(),
+            };
+            Some((f.label.get(lang).to_owned(), shown))
+        })
+        .collect();
+    let html = render(&ToolEntryPage {
+        page: &page,
+        id: id.to_string(),
+        short: short(id),
+        title: entry.definition.title.get(lang).to_owned(),
+        filled_at: entry.filled_at.display_utc(),
+        rows,
+    })?;
+    Ok(html.into_response())
+}
+
+pub async fn api_tools(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {
+    may_read_templates(&member)?;
+    let tools = app::tools(&state.app, &member.actor()).await?;
+    Ok(Json(json!({ "tools": tools })))
+}
+
+pub async fn api_add_tool(
+    State(state): State<AppState>,
+    member: Member,
+    JsonBody(definition): JsonBody<ToolDefinition>,
+) -> WebResult<Response> {
+    app::add_tool(&state.app, &member.actor(), &definition).await?;
+    Ok((StatusCode::CREATED, Json(json!(definition))).into_response())
+}
+
+fn entry_json(entry: &ToolEntry) -> Value {
+    json!({
+        "id": entry.id.to_string(),
+        "referral": entry.referral.to_string(),
+        "tool": entry.tool_key,
+        "title": entry.definition.title,
+        "values": entry.values,
+        "filled_at": entry.filled_at.rfc3339(),
+    })
+}
+
+pub async fn api_fill_tool(
+    State(state): State<AppState>,
+    member: ReferralOfficer,
+    PathIds(id, key): PathIds<ReferralId, String>,
+    JsonBody(input): JsonBody<ToolEntryInput>,
+) -> WebResult<Response> {
+    let entry = app::fill_tool(&state.app, &member.actor(), id, &key, &input).await?;
+    Ok((StatusCode::CREATED, Json(entry_json(&entry))).into_response())
+}
+
+pub async fn api_tool_entry(
+    State(state): State<AppState>,
+    member: ReferralOfficer,
+    PathIds(id, entry): PathIds<ReferralId, ToolEntryId>,
+) -> WebResult<Json<Value>> {
+    let entry = app::tool_entry(&state.app, &member.actor(), id, entry).await?;
+    Ok(Json(entry_json(&entry)))
 }
 
 // ---------------------------------------------------------------- templates

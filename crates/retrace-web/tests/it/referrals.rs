@@ -159,6 +159,58 @@ async fn a_referral_runs_from_identification_to_closure_between_two_countries() 
     let outbox = fr.get("/referrals?box=outbox").await;
     assert!(outbox.body.contains(&id) && outbox.body.contains("Albanian NRM Focal Point"));
 
+    // France fills the screening tool on screen; a value of the wrong type
+    // is refused naming the field; only France sees what it filled.
+    let form = fr.get(&format!("/referrals/{id}/tools/screening")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains("Identity documents withheld by someone else")
+    );
+    let filled = fr
+        .post(
+            &format!("/referrals/{id}/tools/screening"),
+            &[
+                ("f_deceived_about_work", "yes"),
+                ("f_documents_withheld", "yes"),
+                ("f_debt_bondage", "no"),
+                ("f_notes", "Passport kept by the bar owner in Durrës"),
+            ],
+        )
+        .await;
+    assert_eq!(filled.status, StatusCode::SEE_OTHER, "{}", filled.body);
+    let entry_path = filled.location().unwrap().to_owned();
+    let entry = fr.get(&entry_path).await;
+    assert!(entry.body.contains("Passport kept by the bar owner"));
+    let wrong = fr
+        .post(
+            &format!("/referrals/{id}/tools/risk_assessment"),
+            &[
+                ("f_threat_known", "yes"),
+                ("f_who_at_risk", "her sister"),
+                ("f_level", "high"),
+                ("f_assessed_on", "2026-05-31"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .body
+            .contains("Risk level from 1 (low) to 5 (high): must be a whole number"),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains("her sister"),
+        "the form keeps its input"
+    );
+    let entry_id = entry_path.rsplit('/').next().unwrap().to_owned();
+    let theirs = al.get(&entry_path).await;
+    let missing = al.get(&entry_path.replace(&entry_id, MISSING)).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&theirs, &entry_id), shape(&missing, MISSING));
+
     // France works identification and referral (no checklist of its own).
     for stage in ["identification", "referral"] {
         let closed = fr
@@ -440,6 +492,23 @@ async fn referral_routes_refuse_anonymous_wrong_role_and_other_organisations() {
 
     // The API refuses a wrongly typed field, naming it.
     let token_fr = create_token(&fr).await;
+    let tool = app
+        .api(&token_fr)
+        .post_json(
+            &format!("/api/v1/referrals/{id}/tools/risk_assessment"),
+            r#"{"values":{"threat_known":"maybe","who_at_risk":"x","level":3,"assessed_on":"2026-05-31"}}"#,
+        )
+        .await;
+    assert_eq!(tool.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(tool.json()["field"], "values.threat_known");
+    let tools = app.api(&token_fr).get("/api/v1/tools").await.json();
+    assert!(tools["tools"].as_array().unwrap().len() >= 8);
+    assert_eq!(
+        it.get(&format!("/referrals/{id}/tools/screening"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let wrong = app
         .api(&token_fr)
         .post_json(
