@@ -84,6 +84,18 @@ test('a person referred from France to Albania, assisted, reported back and clos
   await fr.page.waitForURL(/\/referrals\/[0-9a-f-]+$/);
   const referralPath = new URL(fr.page.url()).pathname;
   await assertAccessible(fr.page, assert, 'referral page (sender)');
+  // The screening tool, filled on screen and saved to the referral.
+  await fr.page.getByRole('link', { name: /first-contact screening/i }).click();
+  await assertAccessible(fr.page, assert, 'screening tool');
+  await fr.page.locator('input[name="f_deceived_about_work"][value="yes"]').check();
+  await fr.page.locator('input[name="f_documents_withheld"][value="yes"]').check();
+  await fr.page.locator('input[name="f_debt_bondage"][value="no"]').check();
+  await fr.page.locator('#f_notes').fill('Passport kept by the employer in Marseille');
+  await fr.page.getByRole('button', { name: /save to the referral/i }).click();
+  await fr.page.waitForURL(/\/tool-entries\//);
+  assert.ok((await fr.page.locator('main').textContent()).includes('Passport kept by the employer'));
+  await assertAccessible(fr.page, assert, 'filled screening tool');
+  await fr.page.goto(`${server.url}${referralPath}`);
   await workCurrentStage(fr.page); // identification
   await workCurrentStage(fr.page); // referral
   let text = await fr.page.locator('main').textContent();

@@ -14,6 +14,7 @@ use retrace_domain::{
     RegistrationKind, RiskAssessment, RiskLevel, Service, Sex, SharingScope, Side, SopStep, Stage,
     StepState, Text, Timestamp, Urgency, UserId,
 };
+use retrace_domain::{RawValue, builtin_tools};
 use retrace_store::{AuditContext, NewReferral, OrgScope, StatusMove, StepChange, Store};
 
 pub struct ReferralOrg {
@@ -295,6 +296,85 @@ async fn register(
     Ok(person.id)
 }
 
+/// Fills built-in tool `key` for referral `id` on `side`'s behalf.
+async fn fill_tool(
+    store: &dyn Store,
+    clock: &mut Clock,
+    side: &Participant,
+    id: ReferralId,
+    key: &str,
+    values: &[(&str, &str)],
+) -> anyhow::Result<()> {
+    let tool = builtin_tools()
+        .into_iter()
+        .find(|t| t.key == key)
+        .context("built-in tool")?;
+    let raw = values
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), RawValue::Text((*v).to_owned())))
+        .collect();
+    let checked = tool
+        .check_values(&raw)
+        .map_err(|e| anyhow::anyhow!("demo tool {key}: {}: {}", e.field, e.message))?;
+    store
+        .save_tool_entry(
+            &clock.audit(side, side.officer),
+            &OrgScope::new(side.org),
+            id,
+            &tool,
+            &checked,
+        )
+        .await?;
+    Ok(())
+}
+
+/// The sender's screening for every referral, and a risk assessment for
+/// every third.
+async fn fill_tools(
+    store: &dyn Store,
+    clock: &mut Clock,
+    from: &Participant,
+    id: ReferralId,
+    n: usize,
+) -> anyhow::Result<()> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    fill_tool(
+        store,
+        clock,
+        from,
+        id,
+        "screening",
+        &[
+            ("deceived_about_work", yes_no(n % 4 != 3)),
+            ("documents_withheld", yes_no(n % 3 != 1)),
+            ("debt_bondage", yes_no(!n.is_multiple_of(2))),
+            (
+                "notes",
+                "Recruited online for restaurant work; documents kept by the employer.",
+            ),
+        ],
+    )
+    .await?;
+    if n.is_multiple_of(3) {
+        let level = (n % 5 + 1).to_string();
+        fill_tool(
+            store,
+            clock,
+            from,
+            id,
+            "risk_assessment",
+            &[
+                ("threat_known", "yes"),
+                ("who_at_risk", "the person and a younger sibling at home"),
+                ("level", level.as_str()),
+                ("assessed_on", "2026-01-15"),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 const SERVICE_SETS: [&[Service]; 5] = [
     &[Service::Shelter, Service::Medical, Service::Psychosocial],
     &[Service::SafeReturn, Service::Reintegration],
@@ -396,6 +476,7 @@ pub async fn load(
             .await?;
         made += 1;
         let id = referral.id;
+        fill_tools(store, &mut clock, &from, id, n).await?;
         let sc = scenario(n);
         if matches!(sc, Scenario::SentOnly) {
             continue;
@@ -470,6 +551,21 @@ pub async fn load(
                     false,
                 )
                 .await?;
+        }
+        if let Scenario::Closed(_) = sc {
+            fill_tool(
+                store,
+                &mut clock,
+                &to,
+                id,
+                "case_closure",
+                &[
+                    ("closed_on", "2026-03-01"),
+                    ("person_informed", "yes"),
+                    ("summary", "Shelter, medical care and a safe return; reintegration support agreed with the family."),
+                ],
+            )
+            .await?;
         }
         if let Scenario::Closed(outcome) = sc {
             store

@@ -148,6 +148,7 @@ macro_rules! conformance_tests {
             template_revisions_do_not_change_started_cases,
             creating_a_referral_stores_nothing_when_its_last_statement_fails,
             a_step_ticked_twice_in_a_race_is_ticked_once,
+            filled_tools_stay_with_the_organisation_that_filled_them,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {

@@ -768,3 +768,72 @@ pub async fn a_step_ticked_twice_in_a_race_is_ticked_once<H: Harness>(h: &H) {
     );
     assert_eq!(entry_count(store).await, before + 1);
 }
+
+/// A filled tool is saved to a referral with the definition it was filled
+/// with, and seen only by the organisation that filled it; a third
+/// organisation cannot fill one for the referral.
+pub async fn filled_tools_stay_with_the_organisation_that_filled_them<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = party(store, "Sender Org", "FR", "alice@a.org").await;
+    let (b, bob) = party(store, "Receiver Org", "AL", "bob@b.org").await;
+    let (c, carol) = party(store, "Third Org", "IT", "carol@c.org").await;
+    let (sa, sb, sc) = (
+        OrgScope::new(a.id),
+        OrgScope::new(b.id),
+        OrgScope::new(c.id),
+    );
+    let person = person_sharing_with(store, &alice, &a, &["AL"]).await;
+    let referral = store
+        .create_referral(&acting(&alice, 2), &sa, &new_referral(&person, &b))
+        .await
+        .unwrap();
+    let tool = retrace_domain::builtin_tools().remove(0);
+    let values = std::collections::BTreeMap::from([(
+        "notes".to_owned(),
+        "documents kept by the employer".to_owned(),
+    )]);
+    let entry = store
+        .save_tool_entry(&acting(&alice, 3), &sa, referral.id, &tool, &values)
+        .await
+        .unwrap();
+    let listed = store.tool_entries(&sa, referral.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let read = store
+        .tool_entry(&acting(&alice, 4), &sa, referral.id, entry.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.values, values);
+    assert_eq!(read.definition, tool);
+    assert!(
+        store
+            .tool_entries(&sb, referral.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .tool_entry(&acting(&bob, 5), &sb, referral.id, entry.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        store.tool_entries(&sc, referral.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .save_tool_entry(&acting(&carol, 6), &sc, referral.id, &tool, &values)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(actions(store, &a).await.iter().any(|x| x == "tool_filled"));
+    assert!(
+        actions(store, &a)
+            .await
+            .iter()
+            .any(|x| x == "tool_entry_viewed")
+    );
+}
