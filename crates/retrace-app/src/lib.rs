@@ -30,6 +30,7 @@ pub mod media;
 pub mod password;
 pub mod persons;
 pub mod photo;
+pub mod referrals;
 pub mod requests;
 pub mod secrets;
 pub mod spreadsheet;
@@ -211,6 +212,15 @@ impl Actor {
     /// `Forbidden` unless the actor may change the organisation's cases.
     pub fn require_caseworker(&self) -> AppResult<()> {
         if self.roles.contains(Role::Caseworker) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor works on transnational referrals.
+    pub fn require_referral_officer(&self) -> AppResult<()> {
+        if self.roles.contains(Role::ReferralOfficer) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

@@ -99,10 +99,25 @@ pub enum AuditAction {
     PersonsListed,
     /// A staff member downloaded a gallery photo or thumbnail.
     GalleryPhotoViewed,
+    // Transnational referral
+    ReferralCreated,
+    ReferralViewed,
+    ReferralsListed,
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralStatusChanged,
+    ReferralStepTicked,
+    ReferralStepSkipped,
+    ReferralStageClosed,
+    ReferralUpdatePosted,
+    SopTemplateSaved,
+    ToolAdded,
+    ToolFilled,
+    ToolEntryViewed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 68] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -157,6 +172,20 @@ impl AuditAction {
         AuditAction::InformationReportReviewed,
         AuditAction::PersonsListed,
         AuditAction::GalleryPhotoViewed,
+        AuditAction::ReferralCreated,
+        AuditAction::ReferralViewed,
+        AuditAction::ReferralsListed,
+        AuditAction::ReferralAccepted,
+        AuditAction::ReferralDeclined,
+        AuditAction::ReferralStatusChanged,
+        AuditAction::ReferralStepTicked,
+        AuditAction::ReferralStepSkipped,
+        AuditAction::ReferralStageClosed,
+        AuditAction::ReferralUpdatePosted,
+        AuditAction::SopTemplateSaved,
+        AuditAction::ToolAdded,
+        AuditAction::ToolFilled,
+        AuditAction::ToolEntryViewed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +244,20 @@ impl AuditAction {
             AuditAction::InformationReportReviewed => "information_report_reviewed",
             AuditAction::PersonsListed => "persons_listed",
             AuditAction::GalleryPhotoViewed => "gallery_photo_viewed",
+            AuditAction::ReferralCreated => "referral_created",
+            AuditAction::ReferralViewed => "referral_viewed",
+            AuditAction::ReferralsListed => "referrals_listed",
+            AuditAction::ReferralAccepted => "referral_accepted",
+            AuditAction::ReferralDeclined => "referral_declined",
+            AuditAction::ReferralStatusChanged => "referral_status_changed",
+            AuditAction::ReferralStepTicked => "referral_step_ticked",
+            AuditAction::ReferralStepSkipped => "referral_step_skipped",
+            AuditAction::ReferralStageClosed => "referral_stage_closed",
+            AuditAction::ReferralUpdatePosted => "referral_update_posted",
+            AuditAction::SopTemplateSaved => "sop_template_saved",
+            AuditAction::ToolAdded => "tool_added",
+            AuditAction::ToolFilled => "tool_filled",
+            AuditAction::ToolEntryViewed => "tool_entry_viewed",
         }
     }
 
@@ -249,10 +292,12 @@ pub enum ObjectKind {
     GalleryEntry,
     InformationReport,
     Export,
+    Referral,
+    SopTemplate,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 14] = [
+    pub const ALL: [ObjectKind; 16] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -267,6 +312,8 @@ impl ObjectKind {
         ObjectKind::GalleryEntry,
         ObjectKind::InformationReport,
         ObjectKind::Export,
+        ObjectKind::Referral,
+        ObjectKind::SopTemplate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -285,6 +332,8 @@ impl ObjectKind {
             ObjectKind::GalleryEntry => "gallery_entry",
             ObjectKind::InformationReport => "information_report",
             ObjectKind::Export => "export",
+            ObjectKind::Referral => "referral",
+            ObjectKind::SopTemplate => "sop_template",
         }
     }
 

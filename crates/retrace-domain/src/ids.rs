@@ -96,3 +96,15 @@ typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );
+typed_id!(
+    /// A transnational referral of a person from one organisation to another.
+    ReferralId
+);
+typed_id!(
+    /// One step of a referral's standard-operating-procedure checklist.
+    ReferralStepId
+);
+typed_id!(
+    /// A tool of the referral toolbox filled for a referral.
+    ToolEntryId
+);

@@ -17,6 +17,8 @@ pub mod ids;
 pub mod org;
 pub mod password;
 pub mod person;
+pub mod referral;
+pub mod toolbox;
 pub mod tracing;
 pub mod transfer;
 pub mod user;
@@ -38,12 +40,21 @@ pub use gallery::{
 };
 pub use ids::{
     ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
-    ReportId, RequestId, SecurityEventId, TransferId, UserId,
+    ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId, ToolEntryId, TransferId,
+    UserId,
 };
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
+};
+pub use referral::{
+    EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel,
+    Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,
+    parse_services, parse_sop_steps, receiver_may_see_person, referral_decision, stage_may_close,
+};
+pub use toolbox::{
+    FieldKind, RawValue, ToolDefinition, ToolError, ToolField, Translated, builtin_tools,
 };
 pub use tracing::{
     CaseReference, Circumstances, ClosureReason, LastNews, RegistrationKind, RequestStatus,

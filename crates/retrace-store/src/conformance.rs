@@ -144,6 +144,13 @@ macro_rules! conformance_tests {
             releases_show_what_was_released_and_only_while_the_rule_allows,
             every_list_of_requests_shown_is_audited,
             gallery_entries_are_public_only_while_the_rule_allows,
+            // referrals (issue 11)
+            referrals_run_through_the_stages_between_two_organisations,
+            referrals_follow_consent_at_creation_and_at_every_read,
+            template_revisions_do_not_change_started_cases,
+            creating_a_referral_stores_nothing_when_its_last_statement_fails,
+            a_step_ticked_twice_in_a_race_is_ticked_once,
+            filled_tools_stay_with_the_organisation_that_filled_them,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -316,6 +323,8 @@ fn broken_at(verification: AuditVerification) -> i64 {
 
 pub mod tests {
     use super::*;
+    // The referral behaviours live in their own module (issue 11).
+    pub use crate::conformance_referrals::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
         let store = h.store();

@@ -15,13 +15,21 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_referrals;
 pub mod gallery;
+pub mod referrals;
 pub mod tracing;
 pub mod transfers;
 
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
+};
+pub use referrals::{
+    ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
+    ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
+    TimelineEvent, ToolEntry,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
@@ -287,7 +295,9 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: TracingStore + GalleryStore + TransferStore + Send + Sync + 'static {
+pub trait Store:
+    TracingStore + GalleryStore + TransferStore + ReferralStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.

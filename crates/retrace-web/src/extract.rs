@@ -91,6 +91,10 @@ role_extractor!(
     /// A member who administers the organisation's accounts and audit log.
     OrgAdmin: Role::OrgAdmin
 );
+role_extractor!(
+    /// A member who works on transnational referrals.
+    ReferralOfficer: Role::ReferralOfficer
+);
 
 /// Query parameters whose errors name the parameter, as JSON.
 pub struct QueryParams<T>(pub T);

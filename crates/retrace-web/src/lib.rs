@@ -26,6 +26,7 @@ mod openapi;
 mod page;
 mod probe;
 mod ratelimit;
+mod referral_templates;
 mod routes;
 mod security;
 mod state;

@@ -100,7 +100,7 @@ fn tracing_paths() -> Value {
 
 pub fn document() -> Value {
     let mut doc = base_document();
-    for extra in [tracing_paths(), transfer_paths()] {
+    for extra in [tracing_paths(), transfer_paths(), referral_paths()] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
             extra.as_object(),
@@ -111,6 +111,99 @@ pub fn document() -> Value {
         }
     }
     doc
+}
+
+fn referral_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let object = json!({ "type": "object" });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
+    let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    let code = |values: &[&str]| json!({ "type": "string", "enum": values });
+    let referral = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["person", "to_organisation", "purpose", "services", "urgency", "risk"],
+        "properties": {
+            "person": { "type": "string", "format": "uuid", "description": "A person of the caller's organisation" },
+            "to_organisation": { "type": "string", "format": "uuid" },
+            "purpose": { "type": "string", "maxLength": 2000 },
+            "services": { "type": "array", "minItems": 1, "items": code(&["shelter", "medical", "legal", "psychosocial", "safe_return", "reintegration", "family_tracing", "documents"]) },
+            "urgency": code(&["routine", "urgent", "emergency"]),
+            "risk": { "type": "object", "additionalProperties": false, "required": ["level", "who_at_risk", "safety_plan"], "properties": {
+                "level": code(&["low", "medium", "high"]), "who_at_risk": { "type": "string" }, "from_whom": { "type": "string" }, "safety_plan": { "type": "string" } } },
+            "share": { "type": "object", "additionalProperties": false, "properties": {
+                "identity": { "type": "boolean" }, "contact": { "type": "boolean" }, "risk_assessment": { "type": "boolean" } } }
+        }
+    });
+    let stages = [
+        "identification",
+        "referral",
+        "assistance",
+        "monitoring",
+        "return",
+        "reintegration",
+    ];
+    let missing = (
+        "404",
+        "Missing, or not one of the caller's organisation's referrals",
+    );
+    json!({
+        "/api/v1/referrals": {
+            "get": { "summary": "The inbox (box=inbox, the default) or outbox (box=outbox) of referrals (referral_officer; audited)",
+                "parameters": [
+                    { "name": "box", "in": "query", "schema": code(&["inbox", "outbox"]) },
+                    { "name": "status", "in": "query", "schema": code(&["sent", "accepted", "declined", "in_progress", "closed"]) },
+                    { "name": "stage", "in": "query", "schema": code(&stages) },
+                    { "name": "urgency", "in": "query", "schema": code(&["routine", "urgent", "emergency"]) },
+                    { "name": "country", "in": "query", "schema": { "type": "string" }, "description": "The other organisation's country" },
+                    { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } }
+                ],
+                "responses": with_errors(ok("Referrals"), &[("422", "A parameter is invalid; the message names it")]) },
+            "post": { "summary": "Refer a person of the caller's organisation to another organisation; refused without an active sharing consent or lawful basis covering it", "requestBody": body(referral),
+                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("404", "No such person in the caller's organisation"), ("422", "Invalid or refused; `field` names the input (consent, to_organisation, services, risk.safety_plan, ...)")]) }
+        },
+        "/api/v1/referrals/{id}": { "get": { "summary": "One referral as the caller's side sees it now: the receiver gets the person only as shared and while consent holds (audited)", "parameters": id.clone(),
+            "responses": with_errors(ok("Referral"), &[missing]) } },
+        "/api/v1/referrals/{id}/decision": { "post": { "summary": "The receiver accepts or declines (a decline needs a reason)", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["decision"], "properties": { "decision": code(&["accept", "decline"]), "reason": { "type": "string", "maxLength": 500 } } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("409", "Already decided"), ("422", "Invalid")]) } },
+        "/api/v1/referrals/{id}/status": { "post": { "summary": "The receiver starts the work (in_progress) or closes with an outcome", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["status"], "properties": { "status": code(&["in_progress", "closed"]), "outcome": code(&["assisted", "returned_safely", "reintegrated", "person_withdrew", "lost_contact", "referred_elsewhere"]), "note": { "type": "string" } } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("409", "Not allowed from the current status"), ("422", "Invalid")]) } },
+        "/api/v1/referrals/{id}/steps/{step}": { "post": { "summary": "Tick (done) or skip (with a reason) a checklist step of the current stage",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "step", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["action"], "properties": { "action": code(&["done", "skip"]), "reason": { "type": "string", "maxLength": 500 } } })),
+            "responses": with_errors(ok("Step"), &[missing, ("409", "Already ticked or skipped"), ("422", "Not the current stage, or the other side's")]) } },
+        "/api/v1/referrals/{id}/stage": { "post": { "summary": "Close the current stage once its required steps are done or skipped", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["stage"], "properties": { "stage": code(&stages) } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("422", "Required steps open, or not the current stage")]) } },
+        "/api/v1/referrals/{id}/updates": { "post": { "summary": "Add an update to the timeline; report=true shares it with the other organisation", "parameters": id,
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 2000 }, "report": { "type": "boolean" } } })),
+            "responses": with_errors(json!({ "204": { "description": "Added" } }), &[missing, ("422", "Invalid")]) } },
+        "/api/v1/tools": {
+            "get": { "summary": "The toolbox: the eight built-in tools and those the organisation added, each a list of typed fields with labels and help in en, fr, ar and es", "responses": with_errors(ok("Tools"), &[]) },
+            "post": { "summary": "Add a tool to the organisation's toolbox (org_admin)",
+                "requestBody": body(json!({ "type": "object", "required": ["key", "title", "fields"], "properties": {
+                    "key": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" },
+                    "title": { "type": "object", "required": ["en", "fr", "ar", "es"] },
+                    "fields": { "type": "array", "minItems": 1, "maxItems": 40, "items": { "type": "object", "required": ["key", "kind", "required", "label", "help"], "properties": {
+                        "key": { "type": "string" }, "kind": code(&["text", "long_text", "yes_no", "number", "date"]), "required": { "type": "boolean" },
+                        "label": { "type": "object", "required": ["en", "fr", "ar", "es"] }, "help": { "type": "object" } } } } } })),
+                "responses": with_errors(json!({ "201": { "description": "Added" } }), &[("409", "The key is taken"), ("422", "Invalid; `field` names it")]) }
+        },
+        "/api/v1/referrals/{id}/tools/{key}": { "post": { "summary": "Fill a tool for a referral; each value must be of its field's type (text, yes/no as boolean or \"yes\"/\"no\", whole number, date)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "key", "in": "path", "required": true, "schema": { "type": "string" } } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["values"], "properties": { "values": { "type": "object" } } })),
+            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[missing, ("422", "A value of the wrong type or missing; `field` is values.<key>")]) } },
+        "/api/v1/referrals/{id}/tool-entries/{entry}": { "get": { "summary": "A tool the caller's organisation filled for a referral (audited)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "entry", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "responses": with_errors(ok("Filled tool"), &[missing]) } },
+        "/api/v1/sop-templates": { "get": { "summary": "The latest version of each checklist template of the caller's organisation (org_admin or referral_officer)", "responses": with_errors(ok("Templates"), &[]) } },
+        "/api/v1/sop-templates/{stage}": { "post": { "summary": "Save a new version of the template of a stage (org_admin); cases already started keep their version",
+            "parameters": [ { "name": "stage", "in": "path", "required": true, "schema": code(&stages) } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["steps"], "properties": { "steps": { "type": "array", "maxItems": 40, "items": { "type": "object", "additionalProperties": false, "required": ["label"], "properties": { "label": { "type": "string", "maxLength": 300 }, "required": { "type": "boolean" } } } } } })),
+            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[("422", "Invalid; the message names the field")]) } }
+    })
 }
 
 fn transfer_paths() -> Value {

@@ -116,6 +116,12 @@ impl FromRequestParts<AppState> for Page {
                             item("/transfers", "nav-transfers");
                             item("/staff/gallery", "nav-gallery");
                         }
+                        if roles.contains(Role::ReferralOfficer) {
+                            item("/referrals", "nav-referrals");
+                        }
+                        if roles.contains(Role::OrgAdmin) || roles.contains(Role::ReferralOfficer) {
+                            item("/org/sop", "nav-sop");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

@@ -30,7 +30,7 @@ fn demo_loads_once_and_the_audit_chain_verifies() {
     assert!(first.status.success(), "{}", text(&first));
     let out = text(&first);
     assert!(
-        out.contains("Loaded demo data: 6 organisations, 37 accounts"),
+        out.contains("Loaded demo data: 8 organisations, 41 accounts"),
         "{out}"
     );
     assert!(out.contains("org-admin@redcross-be.example"), "{out}");

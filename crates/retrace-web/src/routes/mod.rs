@@ -10,6 +10,7 @@ mod gallery_staff;
 mod operator;
 mod org;
 mod public;
+mod referrals;
 mod requests;
 mod session;
 mod transfers;
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
             "/candidates/{id}/messages/{message}/advance",
             post(candidates::advance_message),
         )
+        .merge(referral_routes())
         .route("/healthz", get(public::healthz))
         .route("/robots.txt", get(public::robots))
         .route("/metrics", get(public::metrics))
@@ -185,6 +187,68 @@ fn gallery_routes() -> Router<AppState> {
         .route(
             "/staff/reports/{id}/status",
             post(gallery_staff::report_status),
+        )
+}
+
+/// Transnational referrals: pages and JSON API.
+fn referral_routes() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(referrals::list).post(referrals::create))
+        .route("/referrals/new", get(referrals::new_form))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/decision", post(referrals::decision))
+        .route("/referrals/{id}/status", post(referrals::status))
+        .route("/referrals/{id}/steps/{step}", post(referrals::step))
+        .route("/referrals/{id}/stage", post(referrals::close_stage))
+        .route("/referrals/{id}/updates", post(referrals::update))
+        .route(
+            "/referrals/{id}/tools/{key}",
+            get(referrals::tool_page).post(referrals::fill_tool),
+        )
+        .route(
+            "/referrals/{id}/tool-entries/{entry}",
+            get(referrals::tool_entry),
+        )
+        .route("/org/sop", get(referrals::templates_page))
+        .route("/org/sop/{stage}", post(referrals::save_template))
+        .route(
+            "/api/v1/referrals",
+            get(referrals::api_list).post(referrals::api_create),
+        )
+        .route("/api/v1/referrals/{id}", get(referrals::api_show))
+        .route(
+            "/api/v1/referrals/{id}/decision",
+            post(referrals::api_decision),
+        )
+        .route("/api/v1/referrals/{id}/status", post(referrals::api_status))
+        .route(
+            "/api/v1/referrals/{id}/steps/{step}",
+            post(referrals::api_step),
+        )
+        .route(
+            "/api/v1/referrals/{id}/stage",
+            post(referrals::api_close_stage),
+        )
+        .route(
+            "/api/v1/referrals/{id}/updates",
+            post(referrals::api_update),
+        )
+        .route(
+            "/api/v1/tools",
+            get(referrals::api_tools).post(referrals::api_add_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tools/{key}",
+            post(referrals::api_fill_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tool-entries/{entry}",
+            get(referrals::api_tool_entry),
+        )
+        .route("/api/v1/sop-templates", get(referrals::api_templates))
+        .route(
+            "/api/v1/sop-templates/{stage}",
+            post(referrals::api_save_template),
         )
 }
 

@@ -12,6 +12,7 @@ mod gallery;
 mod gallery_uploads;
 mod harness;
 mod protection;
+mod referrals;
 mod security;
 mod sign_in;
 mod tracing;
