@@ -99,10 +99,15 @@ pub enum AuditAction {
     PersonsListed,
     /// A staff member downloaded a gallery photo or thumbnail.
     GalleryPhotoViewed,
+    // Directory and library (issue 12)
+    DirectoryEntryCreated,
+    DirectoryEntryUpdated,
+    CountryProfileRevised,
+    DocumentUploaded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 58] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -157,6 +162,10 @@ impl AuditAction {
         AuditAction::InformationReportReviewed,
         AuditAction::PersonsListed,
         AuditAction::GalleryPhotoViewed,
+        AuditAction::DirectoryEntryCreated,
+        AuditAction::DirectoryEntryUpdated,
+        AuditAction::CountryProfileRevised,
+        AuditAction::DocumentUploaded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +224,10 @@ impl AuditAction {
             AuditAction::InformationReportReviewed => "information_report_reviewed",
             AuditAction::PersonsListed => "persons_listed",
             AuditAction::GalleryPhotoViewed => "gallery_photo_viewed",
+            AuditAction::DirectoryEntryCreated => "directory_entry_created",
+            AuditAction::DirectoryEntryUpdated => "directory_entry_updated",
+            AuditAction::CountryProfileRevised => "country_profile_revised",
+            AuditAction::DocumentUploaded => "document_uploaded",
         }
     }
 
@@ -249,10 +262,13 @@ pub enum ObjectKind {
     GalleryEntry,
     InformationReport,
     Export,
+    DirectoryEntry,
+    CountryProfile,
+    Document,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 14] = [
+    pub const ALL: [ObjectKind; 17] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -267,6 +283,9 @@ impl ObjectKind {
         ObjectKind::GalleryEntry,
         ObjectKind::InformationReport,
         ObjectKind::Export,
+        ObjectKind::DirectoryEntry,
+        ObjectKind::CountryProfile,
+        ObjectKind::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -285,6 +304,9 @@ impl ObjectKind {
             ObjectKind::GalleryEntry => "gallery_entry",
             ObjectKind::InformationReport => "information_report",
             ObjectKind::Export => "export",
+            ObjectKind::DirectoryEntry => "directory_entry",
+            ObjectKind::CountryProfile => "country_profile",
+            ObjectKind::Document => "document",
         }
     }
 

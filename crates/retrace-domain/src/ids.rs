@@ -96,3 +96,11 @@ typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );
+typed_id!(
+    /// An entry of the directory of services.
+    DirectoryEntryId
+);
+typed_id!(
+    /// A document of the library.
+    DocumentId
+);
