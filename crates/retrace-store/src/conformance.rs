@@ -142,6 +142,13 @@ macro_rules! conformance_tests {
             releases_show_what_was_released_and_only_while_the_rule_allows,
             every_list_of_requests_shown_is_audited,
             gallery_entries_are_public_only_while_the_rule_allows,
+            // directory (issue 12)
+            directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers,
+            directory_filters_combine,
+            directory_changes_store_nothing_when_their_audit_entry_fails,
+            country_profiles_keep_every_version,
+            library_search_is_language_aware_and_respects_visibility,
+            library_uploads_store_nothing_when_their_audit_entry_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -162,7 +169,7 @@ macro_rules! conformance_tests {
 const T0: i64 = 1_700_000_000_000;
 const MINUTE: i64 = 60_000;
 
-fn at(millis: i64) -> Timestamp {
+pub(crate) fn at(millis: i64) -> Timestamp {
     Timestamp::from_millis(T0 + millis)
 }
 
@@ -170,7 +177,7 @@ fn system(millis: i64) -> AuditContext {
     AuditContext::system(at(millis), "conformance test")
 }
 
-fn acting(user: &UserAccount, millis: i64) -> AuditContext {
+pub(crate) fn acting(user: &UserAccount, millis: i64) -> AuditContext {
     AuditContext {
         at: at(millis),
         actor: Some(user.id),
@@ -241,7 +248,7 @@ fn session(token_hash: &str, user: UserId, created: i64, seen: i64) -> SessionRe
     }
 }
 
-async fn entry_count<S: Store>(store: &S) -> u64 {
+pub(crate) async fn entry_count<S: Store>(store: &S) -> u64 {
     match store.verify_audit_chain().await.unwrap() {
         AuditVerification::Intact { entries, .. } => entries,
         broken => panic!("the chain should be intact: {broken:?}"),
@@ -249,7 +256,7 @@ async fn entry_count<S: Store>(store: &S) -> u64 {
 }
 
 /// The actions of the scope's entries, oldest first.
-async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
+pub(crate) async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
     let mut entries = store
         .audit_entries(&OrgScope::new(org), 1000, None)
         .await
@@ -289,6 +296,7 @@ fn broken_at(verification: AuditVerification) -> i64 {
 
 pub mod tests {
     use super::*;
+    pub use crate::conformance_directory::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
         let store = h.store();
@@ -3690,7 +3698,7 @@ fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
     }
 }
 
-async fn org_with_member<S: Store>(
+pub(crate) async fn org_with_member<S: Store>(
     store: &S,
     name: &str,
     country: &str,

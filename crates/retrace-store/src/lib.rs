@@ -15,10 +15,18 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_directory;
+pub mod directory;
 pub mod gallery;
 pub mod tracing;
 pub mod transfers;
 
+pub use directory::{
+    CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
+    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, ProfileContent,
+    Viewer,
+};
 pub use gallery::{
     GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
 };
@@ -251,7 +259,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: DirectoryStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
