@@ -19,11 +19,14 @@
 //! HTTP.
 
 pub mod candidates;
+pub mod directory;
 mod error;
+pub mod extract;
 pub mod export;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod input;
+pub mod library;
 pub mod matching;
 pub mod media;
 pub mod password;
@@ -141,6 +144,10 @@ impl Actor {
 
     pub fn org(&self) -> OrgId {
         self.org
+    }
+
+    pub fn roles(&self) -> &RoleSet {
+        &self.roles
     }
 
     pub fn scope(&self) -> OrgScope {
