@@ -68,7 +68,8 @@ impl EntryInput {
         let services = parse_list(&list(&self.services), Service::parse)?;
         let languages = parse_list(&list(&self.languages), LanguageCode::parse)?;
         let nationalities = parse_list(&list(&self.nationalities), |c| {
-            CountryCode::parse(c).map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.message))
+            CountryCode::parse(c)
+                .map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.message))
         })?;
         let sex = if self.sex.trim().is_empty() {
             SexLimit::Any
@@ -96,14 +97,22 @@ impl EntryInput {
 }
 
 /// Adds an entry maintained by the actor's organisation.
-pub async fn create_entry(app: &App, actor: &Actor, input: EntryInput) -> AppResult<DirectoryEntry> {
+pub async fn create_entry(
+    app: &App,
+    actor: &Actor,
+    input: EntryInput,
+) -> AppResult<DirectoryEntry> {
     if !maintains_directory(actor.roles()) {
         return Err(AppError::Forbidden);
     }
     let details = input.parse()?;
     Ok(app
         .store()
-        .create_directory_entry(&actor.audit(app, "directory entry"), &actor.scope(), &details)
+        .create_directory_entry(
+            &actor.audit(app, "directory entry"),
+            &actor.scope(),
+            &details,
+        )
         .await?)
 }
 
@@ -267,7 +276,11 @@ impl ProfileInput {
     pub fn parse(&self) -> AppResult<ProfileContent> {
         Ok(ProfileContent {
             legal_framework: section("legal_framework", &self.legal_framework, SECTION_MAX)?,
-            referral_mechanism: section("referral_mechanism", &self.referral_mechanism, SECTION_MAX)?,
+            referral_mechanism: section(
+                "referral_mechanism",
+                &self.referral_mechanism,
+                SECTION_MAX,
+            )?,
             focal_points: section("focal_points", &self.focal_points, SECTION_MAX)?,
             family_links: section("family_links", &self.family_links, SECTION_MAX)?,
             entry_and_return: section("entry_and_return", &self.entry_and_return, SECTION_MAX)?,
@@ -275,7 +288,10 @@ impl ProfileInput {
             last_reviewed: if self.last_reviewed.trim().is_empty() {
                 None
             } else {
-                Some(PartialDate::parse_field("last_reviewed", &self.last_reviewed)?)
+                Some(PartialDate::parse_field(
+                    "last_reviewed",
+                    &self.last_reviewed,
+                )?)
             },
         })
     }

@@ -94,7 +94,10 @@ mod tests {
             b"<html><style>p{}</style><p>Shelter &amp; care</p><script>alert(1)</script><b>open</b></html>",
         )
         .unwrap();
-        assert_eq!(text.split_whitespace().collect::<Vec<_>>(), vec!["Shelter", "&", "care", "open"]);
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            vec!["Shelter", "&", "care", "open"]
+        );
     }
 
     #[test]

@@ -21,8 +21,8 @@
 pub mod candidates;
 pub mod directory;
 mod error;
-pub mod extract;
 pub mod export;
+pub mod extract;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod input;

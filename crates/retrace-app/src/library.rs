@@ -10,7 +10,9 @@ use data_encoding::BASE64;
 use retrace_domain::directory::{Visibility, maintains_directory};
 use retrace_domain::library::{DocumentFormat, DocumentType, SearchQuery, TextLanguage};
 use retrace_domain::{CountryCode, Text};
-use retrace_store::{Document, DocumentMeta, LibraryFilter, LibraryHit, LibrarySort, NewDocument, Viewer};
+use retrace_store::{
+    Document, DocumentMeta, LibraryFilter, LibraryHit, LibrarySort, NewDocument, Viewer,
+};
 use serde::Deserialize;
 
 /// The largest file the library accepts.
@@ -49,8 +51,7 @@ impl DocumentInput {
             if theme.is_empty() {
                 continue;
             }
-            if theme.chars().count() > 40
-                || !theme.chars().all(|c| c.is_alphanumeric() || c == '-')
+            if theme.chars().count() > 40 || !theme.chars().all(|c| c.is_alphanumeric() || c == '-')
             {
                 return Err(AppError::invalid(
                     "themes",

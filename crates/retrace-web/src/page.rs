@@ -116,6 +116,9 @@ impl FromRequestParts<AppState> for Page {
                             item("/transfers", "nav-transfers");
                             item("/staff/gallery", "nav-gallery");
                         }
+                        item("/directory", "nav-directory");
+                        item("/countries", "nav-countries");
+                        item("/library", "nav-library");
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");
