@@ -150,6 +150,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
             },
         )
         .await?;
+    let mut maintainers = Vec::new();
     for org in &ORGANISATIONS {
         let created = store
             .create_organisation(
@@ -177,6 +178,13 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                     },
                 )
                 .await?;
+            if role == Role::Coordinator {
+                maintainers.push(crate::demo_directory::Maintainer {
+                    org: created.id,
+                    country: created.country,
+                    coordinator: user.id,
+                });
+            }
             if role == Role::Caseworker {
                 generator_orgs.push(GenOrg {
                     id: created.id,
@@ -197,6 +205,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     )?;
     let data = plan.store(store, &generator_orgs).await?;
     crate::demo_gallery::load(store, media_dir).await?;
+    crate::demo_directory::load(store, &maintainers, now).await?;
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;

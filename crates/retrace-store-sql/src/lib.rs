@@ -60,7 +60,10 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// (ascending), for the query `fts_query`.
     fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, fts_query: String);
     /// The full-text query in the database's syntax: every group must
-    /// match, any term of a group may. Terms are letters and digits only.
+    /// match, any term of a group may; a term of four letters or more
+    /// also matches as a prefix, because two forms of a word do not
+    /// always stem alike ("identification", "identifying"). Terms are
+    /// letters and digits only.
     fn fts_query(groups: &[Vec<String>]) -> String;
     /// How many rows a statement changed.
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;

@@ -67,7 +67,15 @@ impl Dialect for SqliteDialect {
         groups
             .iter()
             .map(|group| {
-                let terms: Vec<String> = group.iter().map(|t| format!("\"{t}\"")).collect();
+                // Stems of four letters or more also match as prefixes
+                // ("identif" finds "identifi"), see `Dialect::fts_query`.
+                let terms: Vec<String> = group
+                    .iter()
+                    .map(|t| {
+                        let star = if t.chars().count() >= 4 { "*" } else { "" };
+                        format!("\"{t}\"{star}")
+                    })
+                    .collect();
                 format!("({})", terms.join(" OR "))
             })
             .collect::<Vec<_>>()
