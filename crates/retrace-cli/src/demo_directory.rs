@@ -11,8 +11,7 @@ use retrace_domain::directory::{
 use retrace_domain::library::{DocumentFormat, DocumentType, TextLanguage};
 use retrace_domain::{CountryCode, OrgId, PartialDate, Text, Timestamp, UserId};
 use retrace_store::{
-    AuditContext, DirectoryStore, DocumentMeta, EntryDetails, NewDocument, OrgScope,
-    ProfileContent, Store,
+    AuditContext, DocumentMeta, EntryDetails, NewDocument, OrgScope, ProfileContent, Store,
 };
 
 /// An organisation that maintains demo entries: its id, country and the
@@ -727,7 +726,7 @@ pub async fn load(
 mod tests {
     use super::*;
     use retrace_domain::library::SearchQuery;
-    use retrace_store::{LibraryFilter, LibrarySort, Viewer};
+    use retrace_store::{DirectoryStore, LibraryFilter, LibrarySort, Viewer};
 
     #[test]
     fn the_demo_has_the_promised_amounts() {
