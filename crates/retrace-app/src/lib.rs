@@ -20,11 +20,14 @@
 
 pub mod accounts;
 pub mod candidates;
+pub mod directory;
 mod error;
 pub mod export;
+pub mod extract;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod input;
+pub mod library;
 pub mod matching;
 pub mod media;
 pub mod password;
@@ -175,6 +178,10 @@ impl Actor {
 
     pub fn org(&self) -> OrgId {
         self.org
+    }
+
+    pub fn roles(&self) -> &RoleSet {
+        &self.roles
     }
 
     pub fn scope(&self) -> OrgScope {

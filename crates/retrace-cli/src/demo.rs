@@ -161,6 +161,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
             },
         )
         .await?;
+    let mut maintainers = Vec::new();
     for org in &ORGANISATIONS {
         let created = store
             .create_organisation(
@@ -194,6 +195,13 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                 Role::OrgAdmin => admin = Some(user.id),
                 Role::ReferralOfficer => officer = Some(user.id),
                 _ => {}
+            }
+            if role == Role::Coordinator {
+                maintainers.push(crate::demo_directory::Maintainer {
+                    org: created.id,
+                    country: created.country,
+                    coordinator: user.id,
+                });
             }
             if role == Role::Caseworker {
                 generator_orgs.push(GenOrg {
@@ -270,6 +278,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let mut referrals =
         crate::demo_referrals::load(store, &participants, &added, SystemClock.now()).await?;
     referrals.seconds = referrals_started.elapsed().as_secs_f64();
+    crate::demo_directory::load(store, &maintainers, now).await?;
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod demo;
+mod demo_directory;
 mod demo_gallery;
 mod demo_referrals;
 mod demo_tracing;

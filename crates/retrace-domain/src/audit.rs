@@ -114,10 +114,15 @@ pub enum AuditAction {
     ToolAdded,
     ToolFilled,
     ToolEntryViewed,
+    // Directory and library (issue 12)
+    DirectoryEntryCreated,
+    DirectoryEntryUpdated,
+    CountryProfileRevised,
+    DocumentUploaded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 68] = [
+    pub const ALL: [AuditAction; 72] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -186,6 +191,10 @@ impl AuditAction {
         AuditAction::ToolAdded,
         AuditAction::ToolFilled,
         AuditAction::ToolEntryViewed,
+        AuditAction::DirectoryEntryCreated,
+        AuditAction::DirectoryEntryUpdated,
+        AuditAction::CountryProfileRevised,
+        AuditAction::DocumentUploaded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -258,6 +267,10 @@ impl AuditAction {
             AuditAction::ToolAdded => "tool_added",
             AuditAction::ToolFilled => "tool_filled",
             AuditAction::ToolEntryViewed => "tool_entry_viewed",
+            AuditAction::DirectoryEntryCreated => "directory_entry_created",
+            AuditAction::DirectoryEntryUpdated => "directory_entry_updated",
+            AuditAction::CountryProfileRevised => "country_profile_revised",
+            AuditAction::DocumentUploaded => "document_uploaded",
         }
     }
 
@@ -294,10 +307,13 @@ pub enum ObjectKind {
     Export,
     Referral,
     SopTemplate,
+    DirectoryEntry,
+    CountryProfile,
+    Document,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 16] = [
+    pub const ALL: [ObjectKind; 19] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -314,6 +330,9 @@ impl ObjectKind {
         ObjectKind::Export,
         ObjectKind::Referral,
         ObjectKind::SopTemplate,
+        ObjectKind::DirectoryEntry,
+        ObjectKind::CountryProfile,
+        ObjectKind::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -334,6 +353,9 @@ impl ObjectKind {
             ObjectKind::Export => "export",
             ObjectKind::Referral => "referral",
             ObjectKind::SopTemplate => "sop_template",
+            ObjectKind::DirectoryEntry => "directory_entry",
+            ObjectKind::CountryProfile => "country_profile",
+            ObjectKind::Document => "document",
         }
     }
 

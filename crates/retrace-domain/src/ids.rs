@@ -108,3 +108,11 @@ typed_id!(
     /// A tool of the referral toolbox filled for a referral.
     ToolEntryId
 );
+typed_id!(
+    /// An entry of the directory of services.
+    DirectoryEntryId
+);
+typed_id!(
+    /// A document of the library.
+    DocumentId
+);

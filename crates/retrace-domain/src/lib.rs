@@ -11,9 +11,11 @@ pub mod candidate;
 pub mod clock;
 pub mod consent;
 pub mod dates;
+pub mod directory;
 pub mod disclosure;
 pub mod gallery;
 pub mod ids;
+pub mod library;
 pub mod org;
 pub mod password;
 pub mod person;
@@ -39,9 +41,9 @@ pub use gallery::{
     publication_decision,
 };
 pub use ids::{
-    ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
-    ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId, ToolEntryId, TransferId,
-    UserId,
+    ApiTokenId, CandidateId, ConsentId, DirectoryEntryId, DocumentId, ExportId, GalleryEntryId,
+    MessageId, OrgId, PersonId, ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId,
+    ToolEntryId, TransferId, UserId,
 };
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};

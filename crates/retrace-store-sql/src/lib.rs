@@ -24,6 +24,7 @@ macro_rules! read_row {
     };
 }
 
+mod directory;
 mod disclosure;
 mod gallery;
 mod referrals;
@@ -57,6 +58,23 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// The text before and after a placeholder bound to a JSON array of
     /// strings that makes a subquery yielding its values.
     const JSON_VALUES: (&'static str, &'static str);
+    /// Full-text search of the library (`docs/adr/0011-directory-and-library.md`):
+    /// the statement that writes a document's index row, `$1` the document
+    /// id and `$2` its terms (folded and stemmed in Rust, separated by
+    /// spaces).
+    const FTS_INSERT: &'static str;
+    /// The text before and after the bound full-text query that makes the
+    /// condition "the joined `document_index` row matches".
+    const FTS_MATCH: (&'static str, &'static str);
+    /// Pushes an expression that orders full-text matches best first
+    /// (ascending), for the query `fts_query`.
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, fts_query: String);
+    /// The full-text query in the database's syntax: every group must
+    /// match, any term of a group may; a term of four letters or more
+    /// also matches as a prefix, because two forms of a word do not
+    /// always stem alike ("identification", "identifying"). Terms are
+    /// letters and digits only.
+    fn fts_query(groups: &[Vec<String>]) -> String;
     /// How many rows a statement changed.
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
     /// The migrations of this database, embedded in the binary.

@@ -151,6 +151,13 @@ macro_rules! conformance_tests {
             creating_a_referral_stores_nothing_when_its_last_statement_fails,
             a_step_ticked_twice_in_a_race_is_ticked_once,
             filled_tools_stay_with_the_organisation_that_filled_them,
+            // directory (issue 12)
+            directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers,
+            directory_filters_combine,
+            directory_changes_store_nothing_when_their_audit_entry_fails,
+            country_profiles_keep_every_version,
+            library_search_is_language_aware_and_respects_visibility,
+            library_uploads_store_nothing_when_their_audit_entry_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -171,7 +178,7 @@ macro_rules! conformance_tests {
 const T0: i64 = 1_700_000_000_000;
 const MINUTE: i64 = 60_000;
 
-fn at(millis: i64) -> Timestamp {
+pub(crate) fn at(millis: i64) -> Timestamp {
     Timestamp::from_millis(T0 + millis)
 }
 
@@ -179,7 +186,7 @@ fn system(millis: i64) -> AuditContext {
     AuditContext::system(at(millis), "conformance test")
 }
 
-fn acting(user: &UserAccount, millis: i64) -> AuditContext {
+pub(crate) fn acting(user: &UserAccount, millis: i64) -> AuditContext {
     AuditContext {
         at: at(millis),
         actor: Some(user.id),
@@ -275,7 +282,7 @@ async fn sign_in<S: Store>(
         .await
 }
 
-async fn entry_count<S: Store>(store: &S) -> u64 {
+pub(crate) async fn entry_count<S: Store>(store: &S) -> u64 {
     match store.verify_audit_chain().await.unwrap() {
         AuditVerification::Intact { entries, .. } => entries,
         broken => panic!("the chain should be intact: {broken:?}"),
@@ -283,7 +290,7 @@ async fn entry_count<S: Store>(store: &S) -> u64 {
 }
 
 /// The actions of the scope's entries, oldest first.
-async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
+pub(crate) async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
     let mut entries = store
         .audit_entries(&OrgScope::new(org), 1000, None)
         .await
@@ -324,6 +331,7 @@ fn broken_at(verification: AuditVerification) -> i64 {
 pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
+    pub use crate::conformance_directory::*;
     pub use crate::conformance_referrals::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
@@ -3842,7 +3850,7 @@ async fn published_entry<S: Store>(
     reference
 }
 
-async fn org_with_member<S: Store>(
+pub(crate) async fn org_with_member<S: Store>(
     store: &S,
     name: &str,
     country: &str,

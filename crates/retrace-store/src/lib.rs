@@ -16,12 +16,20 @@ pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
+pub mod conformance_directory;
+#[cfg(feature = "conformance")]
 pub mod conformance_referrals;
+pub mod directory;
 pub mod gallery;
 pub mod referrals;
 pub mod tracing;
 pub mod transfers;
 
+pub use directory::{
+    CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
+    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, ProfileContent,
+    Viewer,
+};
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
@@ -296,7 +304,7 @@ pub enum Backend {
 
 #[async_trait]
 pub trait Store:
-    TracingStore + GalleryStore + TransferStore + ReferralStore + Send + Sync + 'static
+    TracingStore + GalleryStore + TransferStore + ReferralStore + DirectoryStore + Send + Sync + 'static
 {
     fn backend(&self) -> Backend;
 

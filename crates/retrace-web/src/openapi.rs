@@ -100,7 +100,12 @@ fn tracing_paths() -> Value {
 
 pub fn document() -> Value {
     let mut doc = base_document();
-    for extra in [tracing_paths(), transfer_paths(), referral_paths()] {
+    for extra in [
+        tracing_paths(),
+        transfer_paths(),
+        referral_paths(),
+        directory_paths(),
+    ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
             extra.as_object(),
@@ -233,6 +238,86 @@ fn transfer_paths() -> Value {
         "/api/v1/transfers/{id}/decision": { "post": { "summary": "Accept or decline a pending transfer to us (a decline needs a reason)", "parameters": id,
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["decision"], "additionalProperties": false, "properties": { "decision": { "type": "string", "enum": ["accept", "decline"] }, "reason": { "type": "string", "maxLength": 500 } } } } } },
             "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us"), ("409", "Already decided"), ("422", "Invalid")]) } }
+    })
+}
+
+/// The directory of services, the country profiles and the library
+/// (issue 12). Public entries and documents answer without a token.
+fn directory_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let code_param = json!({ "name": "code", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Z]{2}$" } });
+    let code = json!([code_param.clone()]);
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    let text = json!({ "type": "string" });
+    let entry = json!({
+        "type": "object", "required": ["name", "kind", "country", "city", "visibility"], "additionalProperties": false,
+        "properties": {
+            "name": text, "kind": { "type": "string", "enum": ["ngo", "shelter", "legal_aid", "health", "police", "consulate", "labour_inspection", "family_links", "government", "international"] },
+            "country": text, "city": text,
+            "services": { "type": "array", "items": { "type": "string", "enum": ["accommodation", "legal_advice", "medical", "psychosocial", "family_links", "interpretation", "asylum_information", "return_assistance", "child_protection", "labour_rights", "victim_identification", "food"] } },
+            "languages": { "type": "array", "items": { "type": "string", "description": "ISO 639-1" } },
+            "description": text, "address": text, "phone": text, "email": text, "website": text,
+            "opening_hours": { "type": "string", "description": "Local time: `Mo-Fr 09:00-17:00; Sa 10:00-12:00` or `24/7`" },
+            "utc_offset": { "type": "string", "description": "`+01:00`" },
+            "min_age": { "type": "integer" }, "max_age": { "type": "integer" },
+            "sex": { "type": "string", "enum": ["any", "female", "male"] },
+            "nationalities": { "type": "array", "items": text },
+            "visibility": { "type": "string", "enum": ["public", "organisations", "own_organisation"] }
+        }
+    });
+    let directory_query = json!([
+        { "name": "q", "in": "query", "schema": text }, { "name": "country", "in": "query", "schema": text },
+        { "name": "city", "in": "query", "schema": text }, { "name": "kind", "in": "query", "schema": text },
+        { "name": "service", "in": "query", "schema": text }, { "name": "language", "in": "query", "schema": text },
+        { "name": "open_now", "in": "query", "schema": { "type": "string", "enum": ["1", "true", "on"] } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+    ]);
+    let library_query = json!([
+        { "name": "q", "in": "query", "schema": text, "description": "Words in any of English, French, Arabic, Spanish, Russian; operators and quotes are ignored" },
+        { "name": "document_type", "in": "query", "schema": { "type": "string", "enum": ["sop", "guideline", "law", "form", "training"] } },
+        { "name": "language", "in": "query", "schema": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] } },
+        { "name": "country", "in": "query", "schema": text }, { "name": "theme", "in": "query", "schema": text },
+        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["relevance", "newest"] } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+    ]);
+    json!({
+        "/api/v1/directory": {
+            "get": { "summary": "Directory entries we may see (public ones without a token)", "security": [], "parameters": directory_query,
+                "responses": with_errors(ok("Entries and total"), &[("422", "A parameter is invalid; `field` names it")]) },
+            "post": { "summary": "Add an entry maintained by our organisation", "requestBody": { "required": true, "content": { "application/json": { "schema": entry.clone() } } },
+                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "Invalid; `field` names it")]) }
+        },
+        "/api/v1/directory/{id}": {
+            "get": { "summary": "One entry we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Entry"), &[("404", "Missing, or not visible to us")]) },
+            "post": { "summary": "Change an entry (its organisation, or a coordinator of its country)", "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "entry"], "additionalProperties": false, "properties": { "version": { "type": "integer" }, "entry": entry } } } } },
+                "responses": with_errors(ok("Entry"), &[("404", "Missing, or not ours to change"), ("409", "Changed since `version`"), ("422", "Invalid")]) }
+        },
+        "/api/v1/countries": { "get": { "summary": "The current version of every country profile", "responses": with_errors(ok("Profiles"), &[]) } },
+        "/api/v1/countries/{code}": {
+            "get": { "summary": "A country profile, its current or a given version, with the list of versions", "parameters": [code_param, { "name": "version", "in": "query", "schema": { "type": "integer" } }],
+                "responses": with_errors(ok("Profile"), &[("404", "No such profile or version")]) },
+            "post": { "summary": "Revise a country profile (coordinator of an organisation in that country)", "parameters": code,
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version"], "additionalProperties": false, "properties": {
+                    "version": { "type": "integer", "description": "The version this revision is based on (0 for the first)" },
+                    "legal_framework": text, "referral_mechanism": text, "focal_points": text, "family_links": text, "entry_and_return": text, "sources": text,
+                    "last_reviewed": { "type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD" } } } } } },
+                "responses": with_errors(ok("Profile"), &[("409", "Revised since `version`"), ("422", "Invalid")]) }
+        },
+        "/api/v1/library": {
+            "get": { "summary": "Full-text search of the documents we may see, with snippets (public ones without a token)", "security": [], "parameters": library_query,
+                "responses": with_errors(ok("Documents, total, only_common_words"), &[("422", "A parameter is invalid")]) },
+            "post": { "summary": "Upload a document (PDF, DOCX, ODT, TXT, HTML, Markdown; at most 20 MB)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["title", "language", "document_type", "visibility", "file_name", "content_base64"], "additionalProperties": false, "properties": {
+                    "title": text, "summary": text, "language": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] },
+                    "themes": { "type": "array", "items": text }, "countries": { "type": "array", "items": text },
+                    "document_type": { "type": "string", "enum": ["sop", "guideline", "law", "form", "training"] },
+                    "visibility": { "type": "string", "enum": ["public", "organisations", "own_organisation"] },
+                    "file_name": text, "content_base64": text } } } } },
+                "responses": with_errors(json!({ "201": { "description": "Stored; `has_text` says whether its text could be read" } }), &[("413", "Too large"), ("422", "Not what its extension says, or invalid")]) }
+        },
+        "/api/v1/library/{id}": { "get": { "summary": "One document we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Document"), &[("404", "Missing, or not visible to us")]) } },
+        "/api/v1/library/{id}/file": { "get": { "summary": "The file as uploaded, as an attachment", "security": [], "parameters": id, "responses": with_errors(json!({ "200": { "description": "The file" } }), &[("404", "Missing, or not visible to us")]) } }
     })
 }
 

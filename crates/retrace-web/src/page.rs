@@ -122,6 +122,9 @@ impl FromRequestParts<AppState> for Page {
                         if roles.contains(Role::OrgAdmin) || roles.contains(Role::ReferralOfficer) {
                             item("/org/sop", "nav-sop");
                         }
+                        item("/directory", "nav-directory");
+                        item("/countries", "nav-countries");
+                        item("/library", "nav-library");
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

@@ -719,3 +719,150 @@ tool-no = لا
 tool-save = الحفظ في الإحالة
 tool-print-hint = اطبع هذه الصفحة من متصفحك للحصول على نسخة ورقية.
 tool-back = العودة إلى الإحالة
+# دليل الخدمات وملفات البلدان ومكتبة الوثائق (issue 12)
+nav-directory = الدليل
+nav-countries = ملفات البلدان
+nav-library = المكتبة
+edit = تعديل
+required = مطلوب
+directory-title = دليل الخدمات
+directory-intro = المنظمات والخدمات حسب البلد والمدينة: من تساعد، وبأي لغات، ومتى تكون مفتوحة.
+directory-new = إضافة خدمة
+directory-edit = تعديل الخدمة
+directory-back = العودة إلى الدليل
+directory-search-text = الاسم أو الوصف
+directory-open-now = مفتوح الآن
+directory-field-name = الاسم
+directory-field-kind = النوع
+directory-field-country = البلد (حرفان)
+directory-field-city = المدينة
+directory-field-service = الخدمة
+directory-field-services = الخدمات المقدمة
+directory-field-language = اللغة المستخدمة (حرفان)
+directory-field-languages = اللغات المستخدمة
+directory-languages-hint = رموز من حرفين تفصل بينها فواصل، مثلاً: en, fr, ar
+directory-field-description = الوصف
+directory-field-address = العنوان
+directory-field-phone = الهاتف
+directory-field-email = البريد الإلكتروني
+directory-field-website = الموقع الإلكتروني
+directory-field-hours = ساعات العمل
+directory-field-opening-hours = ساعات العمل
+directory-hours-hint = بالتوقيت المحلي، مثلاً: Mo-Fr 09:00-17:00; Sa 10:00-12:00 أو 24/7
+directory-hours-unknown = غير محددة
+directory-field-offset = الفرق عن التوقيت العالمي (مثلاً ‎+01:00)
+directory-field-utc-offset = الفرق عن التوقيت العالمي
+directory-field-eligibility = من يمكن إحالته
+directory-eligibility-anyone = الجميع
+directory-field-min-age = الحد الأدنى للعمر
+directory-field-max-age = الحد الأقصى للعمر
+directory-field-sex = الجنس
+directory-field-nationalities = هذه الجنسيات فقط (رموز من حرفين؛ فارغ للجميع)
+directory-field-visibility = من يمكنه القراءة
+directory-field-version = النسخة
+directory-field-form = النموذج
+directory-verified = آخر تحقق
+directory-maintained-by = تحدّثه
+country-profile-link = ملف البلد
+sex-limit-any = الجميع
+sex-limit-female = النساء والفتيات فقط
+sex-limit-male = الرجال والفتيان فقط
+visibility-public = عام
+visibility-organisations = جميع المنظمات
+visibility-own-organisation = منظمتنا فقط
+entry-kind-ngo = منظمة غير حكومية
+entry-kind-shelter = مأوى
+entry-kind-legal-aid = مساعدة قانونية
+entry-kind-health = صحة
+entry-kind-police = الشرطة
+entry-kind-consulate = قنصلية
+entry-kind-labour-inspection = تفتيش العمل
+entry-kind-family-links = خدمة إعادة الروابط العائلية
+entry-kind-government = مكتب حكومي
+entry-kind-international = منظمة دولية
+service-accommodation = الإيواء
+service-legal-advice = استشارة قانونية
+service-family-links = الروابط العائلية
+service-interpretation = الترجمة الفورية
+service-asylum-information = معلومات عن اللجوء
+service-return-assistance = المساعدة على العودة
+service-child-protection = حماية الطفل
+service-labour-rights = حقوق العمال
+service-victim-identification = تحديد الضحايا
+service-food = الغذاء
+countries-title = ملفات البلدان
+countries-intro = الإطار القانوني وآلية الإحالة الوطنية وجهات الاتصال وجهات الروابط العائلية والإجراءات، بلداً بلداً. تُحفظ كل نسخة.
+countries-none = لا توجد ملفات بلدان بعد.
+country-title = ملف البلد
+country-empty = لا يوجد ملف لهذا البلد بعد.
+country-version = النسخة
+country-old-version = هذه نسخة سابقة.
+country-see-current = عرض النسخة الحالية
+country-last-reviewed = آخر مراجعة
+country-changed-at = تاريخ التعديل
+country-changed-by = عدّلها
+country-changed-sections = ما الذي تغيّر
+country-history = النسخ
+country-revise = مراجعة الملف
+profile-section-legal-framework = الإطار القانوني للاتجار بالبشر واللجوء
+profile-section-referral-mechanism = آلية الإحالة الوطنية
+profile-section-focal-points = جهات الاتصال
+profile-section-family-links = جهات الروابط العائلية
+profile-section-entry-and-return = إجراءات الدخول والعودة
+profile-section-sources = المصادر
+profile-section-last-reviewed = آخر مراجعة
+profile-section-version = النسخة
+library-title = مكتبة الوثائق
+library-intro = إجراءات وإرشادات وقوانين ونماذج ومواد تدريبية، يُبحث في نصها الكامل بالإنجليزية والفرنسية والعربية والإسبانية والروسية.
+library-new = إضافة وثيقة
+library-back = العودة إلى المكتبة
+library-search-text = كلمات البحث
+library-field-type = نوع الوثيقة
+library-field-document-type = نوع الوثيقة
+library-field-language = لغة النص
+library-field-theme = الموضوع
+library-field-themes = المواضيع (كلمات تفصل بينها فواصل)
+library-field-countries = البلدان (رموز من حرفين)
+library-field-title = العنوان
+library-field-summary = الملخص
+library-field-visibility = من يمكنه القراءة
+library-field-file = الملف
+library-field-q = كلمات البحث
+library-sort = الترتيب
+library-sort-relevance = الأكثر صلة أولاً
+library-sort-newest = الأحدث أولاً
+library-only-common-words = لم يتضمن بحثك سوى كلمات شائعة جداً: إليك جميع الوثائق، الأحدث أولاً.
+library-no-text = النص غير مقروء
+library-no-text-long = تعذّرت قراءة نص هذا الملف: لا يمكن العثور عليه إلا بعنوانه وملخصه.
+library-uploaded = تاريخ الإضافة
+library-file = الملف
+library-file-hint = PDF أو DOCX أو ODT أو TXT أو HTML أو Markdown، بحد أقصى 20 ميغابايت.
+library-upload = إضافة الوثيقة
+document-type-sop = إجراء تشغيل موحد
+document-type-guideline = إرشادات
+document-type-law = قانون
+document-type-form = نموذج
+document-type-training = مادة تدريبية
+text-language-en = الإنجليزية
+text-language-fr = الفرنسية
+text-language-ar = العربية
+text-language-es = الإسبانية
+text-language-ru = الروسية
+directory-found =
+    { $count ->
+        [zero] لا توجد خدمات
+        [one] خدمة واحدة
+        [two] خدمتان
+        [few] { $count } خدمات
+        [many] { $count } خدمة
+       *[other] { $count } خدمة
+    }
+library-found =
+    { $count ->
+        [zero] لا توجد وثائق
+        [one] وثيقة واحدة
+        [two] وثيقتان
+        [few] { $count } وثائق
+        [many] { $count } وثيقة
+       *[other] { $count } وثيقة
+    }

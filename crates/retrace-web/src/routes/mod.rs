@@ -4,9 +4,11 @@ mod account;
 mod api;
 mod api_requests;
 mod candidates;
+mod directory;
 mod export;
 mod gallery;
 mod gallery_staff;
+mod library;
 mod operator;
 mod org;
 mod public;
@@ -125,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .merge(gallery_routes())
+        .merge(directory_routes())
         .merge(api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -250,6 +253,59 @@ fn referral_routes() -> Router<AppState> {
             "/api/v1/sop-templates/{stage}",
             post(referrals::api_save_template),
         )
+}
+
+/// The directory of services, the country profiles and the library
+/// (issue 12), pages and JSON API.
+fn directory_routes() -> Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use retrace_app::library::MAX_DOCUMENT_BYTES;
+    Router::new()
+        .route("/directory", get(directory::search).post(directory::create))
+        .route("/directory/new", get(directory::new_form))
+        .route(
+            "/directory/{id}",
+            get(directory::show).post(directory::update),
+        )
+        .route("/directory/{id}/edit", get(directory::edit_form))
+        .route("/countries", get(directory::countries))
+        .route(
+            "/countries/{code}",
+            get(directory::country).post(directory::country_revise),
+        )
+        .route("/countries/{code}/edit", get(directory::country_edit_form))
+        .route(
+            "/library",
+            get(library::search)
+                .post(library::upload)
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
+        .route("/library/new", get(library::new_form))
+        .route("/library/{id}", get(library::show))
+        .route("/library/{id}/file", get(library::file))
+        .route(
+            "/api/v1/directory",
+            get(directory::api_search).post(directory::api_create),
+        )
+        .route(
+            "/api/v1/directory/{id}",
+            get(directory::api_show).post(directory::api_update),
+        )
+        .route("/api/v1/countries", get(directory::api_countries))
+        .route(
+            "/api/v1/countries/{code}",
+            get(directory::api_country).post(directory::api_revise),
+        )
+        .route(
+            "/api/v1/library",
+            get(library::api_search)
+                .post(library::api_upload)
+                .layer(DefaultBodyLimit::max(
+                    MAX_DOCUMENT_BYTES / 3 * 4 + 64 * 1024,
+                )),
+        )
+        .route("/api/v1/library/{id}", get(library::api_show))
+        .route("/api/v1/library/{id}/file", get(library::file))
 }
 
 async fn not_found() -> WebError {

@@ -8,6 +8,7 @@
 
 mod access;
 mod api;
+mod directory;
 mod gallery;
 mod gallery_uploads;
 mod harness;
