@@ -99,10 +99,19 @@ pub enum AuditAction {
     PersonsListed,
     /// A staff member downloaded a gallery photo or thumbnail.
     GalleryPhotoViewed,
+    // Outreach (issue 13)
+    OutreachSessionRecorded,
+    OutreachSessionUpdated,
+    OutreachSessionViewed,
+    OutreachConflictRecorded,
+    OutreachConflictResolved,
+    OutreachOutcomeRecorded,
+    OutreachTopicAdded,
+    OutreachStatsExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 62] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -157,6 +166,14 @@ impl AuditAction {
         AuditAction::InformationReportReviewed,
         AuditAction::PersonsListed,
         AuditAction::GalleryPhotoViewed,
+        AuditAction::OutreachSessionRecorded,
+        AuditAction::OutreachSessionUpdated,
+        AuditAction::OutreachSessionViewed,
+        AuditAction::OutreachConflictRecorded,
+        AuditAction::OutreachConflictResolved,
+        AuditAction::OutreachOutcomeRecorded,
+        AuditAction::OutreachTopicAdded,
+        AuditAction::OutreachStatsExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +232,14 @@ impl AuditAction {
             AuditAction::InformationReportReviewed => "information_report_reviewed",
             AuditAction::PersonsListed => "persons_listed",
             AuditAction::GalleryPhotoViewed => "gallery_photo_viewed",
+            AuditAction::OutreachSessionRecorded => "outreach_session_recorded",
+            AuditAction::OutreachSessionUpdated => "outreach_session_updated",
+            AuditAction::OutreachSessionViewed => "outreach_session_viewed",
+            AuditAction::OutreachConflictRecorded => "outreach_conflict_recorded",
+            AuditAction::OutreachConflictResolved => "outreach_conflict_resolved",
+            AuditAction::OutreachOutcomeRecorded => "outreach_outcome_recorded",
+            AuditAction::OutreachTopicAdded => "outreach_topic_added",
+            AuditAction::OutreachStatsExported => "outreach_stats_exported",
         }
     }
 
@@ -249,10 +274,14 @@ pub enum ObjectKind {
     GalleryEntry,
     InformationReport,
     Export,
+    OutreachSession,
+    OutreachConflict,
+    FollowUp,
+    OutreachTopic,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 14] = [
+    pub const ALL: [ObjectKind; 18] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -267,6 +296,10 @@ impl ObjectKind {
         ObjectKind::GalleryEntry,
         ObjectKind::InformationReport,
         ObjectKind::Export,
+        ObjectKind::OutreachSession,
+        ObjectKind::OutreachConflict,
+        ObjectKind::FollowUp,
+        ObjectKind::OutreachTopic,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -285,6 +318,10 @@ impl ObjectKind {
             ObjectKind::GalleryEntry => "gallery_entry",
             ObjectKind::InformationReport => "information_report",
             ObjectKind::Export => "export",
+            ObjectKind::OutreachSession => "outreach_session",
+            ObjectKind::OutreachConflict => "outreach_conflict",
+            ObjectKind::FollowUp => "follow_up",
+            ObjectKind::OutreachTopic => "outreach_topic",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod disclosure;
 pub mod gallery;
 pub mod ids;
 pub mod org;
+pub mod outreach;
 pub mod password;
 pub mod person;
 pub mod tracing;
@@ -40,6 +41,7 @@ pub use ids::{
     ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
     ReportId, RequestId, SecurityEventId, TransferId, UserId,
 };
+pub use ids::{FollowUpId, OutreachConflictId, OutreachSessionId};
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
