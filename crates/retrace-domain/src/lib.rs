@@ -43,6 +43,10 @@ pub use ids::{
 };
 pub use ids::{FollowUpId, OutreachConflictId, OutreachSessionId};
 pub use org::{CountryCode, OrgKind, OrgName};
+pub use outreach::{
+    AgeBand, FollowUpRequest, LanguageCode, Outcome, OutreachSessionData, PlaceKind, ReachedGroup,
+    Referral, SessionProblem, SyncDecision, TopicCode,
+};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,

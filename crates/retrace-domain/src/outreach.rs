@@ -440,8 +440,14 @@ mod tests {
             sync_decision(Some((2, "b")), 1, "b"),
             SyncDecision::AlreadyApplied
         );
-        assert_eq!(sync_decision(Some((2, "b")), 1, "c"), SyncDecision::Conflict);
-        assert_eq!(sync_decision(Some((1, "a")), 0, "c"), SyncDecision::Conflict);
+        assert_eq!(
+            sync_decision(Some((2, "b")), 1, "c"),
+            SyncDecision::Conflict
+        );
+        assert_eq!(
+            sync_decision(Some((1, "a")), 0, "c"),
+            SyncDecision::Conflict
+        );
     }
 
     #[test]
@@ -455,7 +461,9 @@ mod tests {
     #[test]
     fn topic_codes_come_from_labels() {
         assert_eq!(
-            TopicCode::from_label("Winter shelter plan!").unwrap().as_str(),
+            TopicCode::from_label("Winter shelter plan!")
+                .unwrap()
+                .as_str(),
             "winter_shelter_plan"
         );
         assert!(TopicCode::parse("Bad Code").is_err());

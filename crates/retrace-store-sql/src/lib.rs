@@ -17,6 +17,7 @@
 
 mod disclosure;
 mod gallery;
+mod outreach;
 mod tracing;
 mod transfers;
 

@@ -142,6 +142,13 @@ macro_rules! conformance_tests {
             releases_show_what_was_released_and_only_while_the_rule_allows,
             every_list_of_requests_shown_is_audited,
             gallery_entries_are_public_only_while_the_rule_allows,
+            // outreach (issue 13)
+            outreach_sync_is_idempotent_by_the_phones_id,
+            outreach_edits_made_apart_conflict_and_overwrite_nothing,
+            outreach_of_another_organisation_is_not_found,
+            outreach_stats_follow_the_filter_and_the_scope,
+            outreach_topics_are_the_organisations_own,
+            outreach_sync_stores_nothing_when_its_last_statement_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -289,6 +296,7 @@ fn broken_at(verification: AuditVerification) -> i64 {
 
 pub mod tests {
     use super::*;
+    pub use crate::conformance_outreach::tests::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
         let store = h.store();

@@ -15,12 +15,19 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_outreach;
 pub mod gallery;
+pub mod outreach;
 pub mod tracing;
 pub mod transfers;
 
 pub use gallery::{
     GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport, PublicEntry,
+};
+pub use outreach::{
+    FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
+    OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
@@ -251,7 +258,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: OutreachStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
