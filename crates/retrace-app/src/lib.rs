@@ -26,6 +26,7 @@ pub mod gallery_cache;
 pub mod input;
 pub mod matching;
 pub mod media;
+pub mod outreach;
 pub mod password;
 pub mod persons;
 pub mod photo;
@@ -141,6 +142,10 @@ impl Actor {
 
     pub fn org(&self) -> OrgId {
         self.org
+    }
+
+    pub fn roles(&self) -> &RoleSet {
+        &self.roles
     }
 
     pub fn scope(&self) -> OrgScope {
