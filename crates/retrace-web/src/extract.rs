@@ -91,6 +91,18 @@ role_extractor!(
     /// A member who administers the organisation's accounts and audit log.
     OrgAdmin: Role::OrgAdmin
 );
+role_extractor!(
+    /// A member who records outreach sessions.
+    OutreachWorker: Role::OutreachWorker
+);
+role_extractor!(
+    /// A member who may read the organisation's outreach results.
+    OutreachReader: Role::OutreachWorker, Role::Coordinator, Role::Viewer
+);
+role_extractor!(
+    /// A member who coordinates across the organisations of a country.
+    Coordinator: Role::Coordinator
+);
 
 /// Query parameters whose errors name the parameter, as JSON.
 pub struct QueryParams<T>(pub T);

@@ -116,6 +116,12 @@ impl FromRequestParts<AppState> for Page {
                             item("/transfers", "nav-transfers");
                             item("/staff/gallery", "nav-gallery");
                         }
+                        if roles.contains(Role::OutreachWorker)
+                            || roles.contains(Role::Coordinator)
+                            || roles.contains(Role::Viewer)
+                        {
+                            item("/outreach", "nav-outreach");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

@@ -11,6 +11,7 @@ mod api;
 mod gallery;
 mod gallery_uploads;
 mod harness;
+mod outreach;
 mod protection;
 mod security;
 mod sign_in;
