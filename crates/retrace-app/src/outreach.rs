@@ -278,15 +278,14 @@ pub async fn record_session(
     actor.require_outreach_worker()?;
     let topics = app.store().outreach_topics(&actor.scope()).await?;
     let incoming = input.parse(app.clock().now(), &topics)?;
-    Ok(app
-        .store()
+    app.store()
         .sync_outreach_session(
             &actor.audit(app, "outreach session"),
             &actor.scope(),
             &incoming,
         )
         .await
-        .map_err(follow_up_taken)?)
+        .map_err(follow_up_taken)
 }
 
 fn follow_up_taken(error: StoreError) -> AppError {
@@ -440,8 +439,7 @@ pub async fn resolve_conflict(
     } else {
         Resolution::KeepStored
     };
-    Ok(app
-        .store()
+    app.store()
         .resolve_outreach_conflict(
             &actor.audit(app, "outreach conflict"),
             &actor.scope(),
@@ -449,7 +447,7 @@ pub async fn resolve_conflict(
             resolution,
         )
         .await
-        .map_err(follow_up_taken)?)
+        .map_err(follow_up_taken)
 }
 
 /// Records what became of a person followed up (`""` clears it).
