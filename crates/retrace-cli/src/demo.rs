@@ -138,6 +138,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let now = SystemClock.now();
     let audit = AuditContext::system(now, "demo data");
     let mut generator_orgs = Vec::new();
+    let mut outreach_workers = Vec::new();
 
     store
         .create_user(
@@ -177,6 +178,13 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                     },
                 )
                 .await?;
+            if role == Role::OutreachWorker {
+                outreach_workers.push(crate::demo_outreach::Worker {
+                    slug: org.slug,
+                    org: created.id,
+                    user: user.id,
+                });
+            }
             if role == Role::Caseworker {
                 generator_orgs.push(GenOrg {
                     id: created.id,
@@ -197,6 +205,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     )?;
     let data = plan.store(store, &generator_orgs).await?;
     crate::demo_gallery::load(store, media_dir).await?;
+    crate::demo_outreach::load(store, &outreach_workers, now).await?;
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;

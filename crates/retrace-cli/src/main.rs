@@ -4,6 +4,7 @@
 mod admin;
 mod demo;
 mod demo_gallery;
+mod demo_outreach;
 mod demo_tracing;
 mod files;
 mod match_command;

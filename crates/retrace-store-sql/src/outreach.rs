@@ -489,6 +489,31 @@ where
         Ok(outcome)
     }
 
+    pub(crate) async fn import_outreach_sessions(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        sessions: &[IncomingSession],
+    ) -> StoreResult<u64> {
+        let org = scope.org().to_string();
+        let mut tx = Self::begin(pool).await?;
+        for session in sessions {
+            let taken: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM outreach_sessions WHERE id = $1")
+                    .bind(session.id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            if taken > 0 {
+                return Err(StoreError::NotFound);
+            }
+            let body = session_body(&session.data)?;
+            Self::store_version(&mut tx, audit, &org, session.id, &session.data, &body, 1).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(sessions.len() as u64)
+    }
+
     pub(crate) async fn outreach_sessions(
         pool: &Pool<D::Db>,
         scope: &OrgScope,
@@ -927,6 +952,15 @@ where
         incoming: &IncomingSession,
     ) -> StoreResult<SyncOutcome> {
         Sql::<D>::sync_outreach_session(&self.pool, audit, scope, incoming).await
+    }
+
+    async fn import_outreach_sessions(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        sessions: &[IncomingSession],
+    ) -> StoreResult<u64> {
+        Sql::<D>::import_outreach_sessions(&self.pool, audit, scope, sessions).await
     }
 
     async fn outreach_sessions(

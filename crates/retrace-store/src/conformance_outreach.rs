@@ -186,6 +186,36 @@ pub mod tests {
             .unwrap();
         assert_eq!(session.version, 2);
         assert_eq!(session.data.people_reached, 8);
+
+        // An import is one transaction: one taken id stores nothing.
+        let h_store = store;
+        let (other, other_user) = org_and_worker(h_store, "Importer", "FR").await;
+        let other_scope = OrgScope::new(other.id);
+        let kept = OutreachSessionId::random();
+        h_store
+            .import_outreach_sessions(
+                &acting(&other_user, &other, 2),
+                &other_scope,
+                &[incoming(kept, 0, data("South", "SY", 2, 1))],
+            )
+            .await
+            .unwrap();
+        let clash = h_store
+            .import_outreach_sessions(
+                &acting(&other_user, &other, 3),
+                &other_scope,
+                &[
+                    incoming(OutreachSessionId::random(), 0, data("South", "SY", 2, 2)),
+                    incoming(kept, 0, data("South", "SY", 2, 3)),
+                ],
+            )
+            .await;
+        assert!(matches!(clash, Err(StoreError::NotFound)), "{clash:?}");
+        let listed = h_store
+            .outreach_sessions(&other_scope, &OutreachFilter::default(), 10)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "nothing of the failed import remains");
     }
 
     /// The same session edited on two phones: the second edit is kept

@@ -169,6 +169,15 @@ pub trait OutreachStore: Send + Sync {
         scope: &OrgScope,
         incoming: &IncomingSession,
     ) -> StoreResult<SyncOutcome>;
+    /// Stores many new sessions in one transaction (an import, the demo
+    /// data), each with its audit entry; any id already taken fails the
+    /// whole batch with `NotFound` and stores nothing.
+    async fn import_outreach_sessions(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        sessions: &[IncomingSession],
+    ) -> StoreResult<u64>;
     /// The organisation's sessions in the filter, newest first.
     async fn outreach_sessions(
         &self,
