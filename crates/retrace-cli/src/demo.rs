@@ -71,6 +71,8 @@ pub struct Loaded {
     pub accounts: Vec<DemoAccount>,
     pub newly_loaded: bool,
     pub tracing: Option<TracingLoaded>,
+    /// Outreach sessions loaded, and the seconds it took.
+    pub outreach: Option<(u64, f64)>,
 }
 
 /// The generated tracing data and the candidates computed for it.
@@ -105,6 +107,7 @@ impl Loaded {
             accounts,
             newly_loaded,
             tracing: None,
+            outreach: None,
         }
     }
 
@@ -205,7 +208,9 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     )?;
     let data = plan.store(store, &generator_orgs).await?;
     crate::demo_gallery::load(store, media_dir).await?;
-    crate::demo_outreach::load(store, &outreach_workers, now).await?;
+    let outreach_started = std::time::Instant::now();
+    let sessions = crate::demo_outreach::load(store, &outreach_workers, now).await?;
+    let outreach_seconds = outreach_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
@@ -221,6 +226,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         )
         .await?;
     let mut loaded = Loaded::listing(true);
+    loaded.outreach = Some((sessions, outreach_seconds));
     loaded.tracing = Some(TracingLoaded {
         data,
         candidates,
@@ -263,6 +269,9 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
                 candidates.cross_organisation,
                 tracing.seconds
             );
+        }
+        if let Some((sessions, seconds)) = loaded.outreach {
+            println!("Demo outreach: {sessions} sessions over 18 months (loaded in {seconds:.1} s).");
         }
     }
     match url {
