@@ -33,6 +33,7 @@ pub mod photo;
 pub mod requests;
 pub mod spreadsheet;
 pub mod transfers;
+pub mod xlsx;
 
 pub use error::{AppError, AppResult};
 pub use matching::{MatchingService, RecomputeSummary};

@@ -672,9 +672,14 @@ pub async fn country_dashboard(
     Ok((country, Dashboard::from_stats(stats, true)))
 }
 
-/// The organisation's dashboard as CSV (one line per section row), the
-/// export audited.
-pub async fn export_csv(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Vec<u8>> {
+/// The organisation's dashboard as rows (`section`, `key`, sessions,
+/// people; `None` never appears here: the export is exact), the export
+/// audited.
+async fn export_rows(
+    app: &App,
+    actor: &Actor,
+    filter: &FilterInput,
+) -> AppResult<Vec<(String, String, Figure, Figure)>> {
     let board = dashboard(app, actor, filter).await?;
     app.store()
         .append_audit(
@@ -686,30 +691,72 @@ pub async fn export_csv(app: &App, actor: &Actor, filter: &FilterInput) -> AppRe
             },
         )
         .await?;
+    let mut rows = vec![(
+        "total".to_owned(),
+        String::new(),
+        board.sessions,
+        board.people,
+    )];
+    for section in board.sections {
+        for row in section.rows {
+            rows.push((section.name.to_owned(), row.key, row.sessions, row.people));
+        }
+    }
+    Ok(rows)
+}
+
+fn figure_cell(figure: Figure) -> String {
+    figure
+        .0
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "<5".into())
+}
+
+/// The organisation's dashboard as CSV (one line per section row).
+pub async fn export_csv(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Vec<u8>> {
+    let rows = export_rows(app, actor, filter).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let cell = |f: Figure| f.0.map(|n| n.to_string()).unwrap_or_else(|| "<5".into());
     let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
     writer
         .write_record(["section", "key", "sessions", "people"])
         .map_err(internal)?;
-    writer
-        .write_record(["total", "", &cell(board.sessions), &cell(board.people)])
-        .map_err(internal)?;
-    for section in &board.sections {
-        for row in &section.rows {
-            writer
-                .write_record([
-                    section.name,
-                    &safe_cell(&row.key),
-                    &cell(row.sessions),
-                    &cell(row.people),
-                ])
-                .map_err(internal)?;
-        }
+    for (section, key, sessions, people) in rows {
+        writer
+            .write_record([
+                section.as_str(),
+                &safe_cell(&key),
+                &figure_cell(sessions),
+                &figure_cell(people),
+            ])
+            .map_err(internal)?;
     }
     writer
         .into_inner()
         .map_err(|e| AppError::Internal(format!("csv: {e}")))
+}
+
+/// The same rows as an XLSX workbook, numbers as numbers.
+pub async fn export_xlsx(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Vec<u8>> {
+    use crate::xlsx::{Cell, workbook};
+    let number = |f: Figure| match f.0 {
+        Some(n) => Cell::Number(n),
+        None => Cell::Text("<5".into()),
+    };
+    let mut sheet = vec![vec![
+        Cell::Text("section".into()),
+        Cell::Text("key".into()),
+        Cell::Text("sessions".into()),
+        Cell::Text("people".into()),
+    ]];
+    for (section, key, sessions, people) in export_rows(app, actor, filter).await? {
+        sheet.push(vec![
+            Cell::Text(section),
+            Cell::Text(key),
+            number(sessions),
+            number(people),
+        ]);
+    }
+    Ok(workbook("Outreach", &sheet))
 }
 
 #[cfg(test)]

@@ -271,7 +271,9 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
             );
         }
         if let Some((sessions, seconds)) = loaded.outreach {
-            println!("Demo outreach: {sessions} sessions over 18 months (loaded in {seconds:.1} s).");
+            println!(
+                "Demo outreach: {sessions} sessions over 18 months (loaded in {seconds:.1} s)."
+            );
         }
     }
     match url {

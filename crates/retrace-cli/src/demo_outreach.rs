@@ -114,14 +114,6 @@ const SERVICES: [&str; 5] = [
     "Tracing service (RFL)",
     "Voluntary return counsellor",
 ];
-const TOPICS: [&str; 6] = [
-    "international_protection",
-    "dublin_regulation",
-    "reception_rights",
-    "voluntary_return",
-    "family_links",
-    "health",
-];
 
 fn text(value: &str) -> anyhow::Result<Text> {
     Ok(Text::parse("demo", value, 200, false)?)
@@ -181,7 +173,7 @@ fn session(rng: &mut StdRng, team: &Team, at: Timestamp) -> anyhow::Result<Outre
     }
     let people: u32 = reached.iter().map(|g| g.count).sum();
     let mut topics: Vec<TopicCode> = Vec::new();
-    for code in TOPICS {
+    for code in retrace_domain::outreach::BUILTIN_TOPICS {
         if rng.gen_bool(0.4) {
             topics.push(TopicCode::parse(code)?);
         }

@@ -680,18 +680,37 @@ where
 
     pub(crate) async fn follow_ups(
         pool: &Pool<D::Db>,
+        audit: &AuditContext,
         scope: &OrgScope,
         limit: u32,
     ) -> StoreResult<Vec<FollowUp>> {
+        let mut tx = Self::begin(pool).await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {FOLLOW_UP_COLUMNS} WHERE org_id = $1 ORDER BY started_at DESC, id LIMIT $2"
         )))
         .bind(scope.org().to_string())
         .bind(i64::from(limit))
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
-        rows.iter().map(Self::follow_up_row).collect()
+        let listed = rows
+            .iter()
+            .map(Self::follow_up_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if !listed.is_empty() {
+            Self::append(
+                &mut tx,
+                audit,
+                &event(
+                    AuditAction::PersonsListed,
+                    ObjectKind::FollowUp,
+                    "outreach_follow_ups",
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(listed)
     }
 
     pub(crate) async fn record_outcome(
@@ -1003,8 +1022,13 @@ where
         Sql::<D>::resolve_outreach_conflict(&self.pool, audit, scope, id, resolution).await
     }
 
-    async fn follow_ups(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<FollowUp>> {
-        Sql::<D>::follow_ups(&self.pool, scope, limit).await
+    async fn follow_ups(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<FollowUp>> {
+        Sql::<D>::follow_ups(&self.pool, audit, scope, limit).await
     }
 
     async fn record_outcome(

@@ -358,7 +358,13 @@ pub mod tests {
             )
             .await;
         assert!(matches!(outcome, Err(StoreError::NotFound)), "{outcome:?}");
-        assert!(store.follow_ups(&scope_b, 100).await.unwrap().is_empty());
+        assert!(
+            store
+                .follow_ups(&acting(&user_b, &b, 9), &scope_b, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(
             store
                 .outreach_sessions(&scope_b, &OutreachFilter::default(), 100)
@@ -392,10 +398,16 @@ pub mod tests {
             .sync_outreach_session(&acting(&user_a, &a, 6), &scope_a, &incoming(id, 1, edit))
             .await
             .unwrap();
-        let follow_ups = store.follow_ups(&scope_a, 100).await.unwrap();
+        let follow_ups = store
+            .follow_ups(&acting(&user_a, &a, 9), &scope_a, 100)
+            .await
+            .unwrap();
         assert_eq!(follow_ups.len(), 1);
         assert_eq!(follow_ups[0].outcome, Some(Outcome::AsylumClaimLodged));
         assert_eq!(follow_ups[0].pseudonym.as_str(), "K. blue jacket");
+        let listed = store.audit_entries(&scope_a, 5, None).await.unwrap();
+        assert_eq!(listed[0].record.action, "persons_listed");
+        assert_eq!(listed[0].record.object_id, "outreach_follow_ups");
     }
 
     /// The dashboard's aggregates follow the filter; the country view adds
@@ -563,7 +575,13 @@ pub mod tests {
                 .unwrap()
                 .is_empty()
         );
-        assert!(store.follow_ups(&scope, 10).await.unwrap().is_empty());
+        assert!(
+            store
+                .follow_ups(&acting(&user, &org, 9), &scope, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let stats = store
             .outreach_stats(&StatsScope::Organisation(scope), &OutreachFilter::default())
             .await

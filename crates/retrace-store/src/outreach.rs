@@ -208,8 +208,14 @@ pub trait OutreachStore: Send + Sync {
         id: OutreachConflictId,
         resolution: Resolution,
     ) -> StoreResult<OutreachSession>;
-    /// The organisation's follow-ups, newest session first.
-    async fn follow_ups(&self, scope: &OrgScope, limit: u32) -> StoreResult<Vec<FollowUp>>;
+    /// The organisation's follow-ups, newest session first; a list that
+    /// is not empty is audited (`persons_listed`, object `outreach_follow_ups`).
+    async fn follow_ups(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<FollowUp>>;
     /// Records (or clears) what became of a person followed up.
     async fn record_outcome(
         &self,

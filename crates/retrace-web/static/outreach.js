@@ -10,6 +10,7 @@
   const DB_NAME = 'retrace-outreach';
   const QUEUE = 'queue';
   const KEYS = 'keys';
+  const BATCH = 100;
   const root = document.getElementById('outreach-device');
   const form = document.getElementById('outreach-form');
 
@@ -210,23 +211,26 @@
     syncing = true;
     const problems = new Map();
     try {
-      const sessions = [];
-      for (const item of items) sessions.push(await decrypt(key, item));
-      const response = await fetch('/outreach/sync', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': root.dataset.csrf },
-        body: JSON.stringify({ sessions }),
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      const { results } = await response.json();
       let conflicts = 0;
-      for (const result of results) {
-        if (['stored', 'already_applied', 'conflict'].includes(result.status)) {
-          await remove(result.id);
-          if (result.status === 'conflict') conflicts += 1;
-        } else {
-          problems.set(result.id, `${root.dataset.invalid} ${result.field || ''} ${result.message || ''}`.trim());
+      // In parts of 100: a request body stays well under the server's limit.
+      for (let start = 0; start < items.length; start += BATCH) {
+        const sessions = [];
+        for (const item of items.slice(start, start + BATCH)) sessions.push(await decrypt(key, item));
+        const response = await fetch('/outreach/sync', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': root.dataset.csrf },
+          body: JSON.stringify({ sessions }),
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        const { results } = await response.json();
+        for (const result of results) {
+          if (['stored', 'already_applied', 'conflict'].includes(result.status)) {
+            await remove(result.id);
+            if (result.status === 'conflict') conflicts += 1;
+          } else {
+            problems.set(result.id, `${root.dataset.invalid} ${result.field || ''} ${result.message || ''}`.trim());
+          }
         }
       }
       status(conflicts > 0 ? root.dataset.conflict : root.dataset.synced);

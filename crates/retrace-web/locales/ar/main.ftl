@@ -692,3 +692,4 @@ outreach-follow-ups-title = المتابعات
 outreach-follow-ups-intro = الأشخاص الذين طلبوا المتابعة، بأسمائهم المستعارة. سجّل ما آل إليه أمرهم.
 outreach-country-title = عرض البلد
 outreach-country-intro = جميع منظمات البلد، في صورة مجاميع فقط. لا تُعرض الأعداد الأقل من 5 حتى لا يمكن تمييز أي شخص.
+outreach-export-xlsx = تصدير بصيغة XLSX

@@ -673,3 +673,4 @@ outreach-follow-ups-title = Follow-ups
 outreach-follow-ups-intro = People who asked to be followed up, by pseudonym. Record what became of them.
 outreach-country-title = Country view
 outreach-country-intro = Every organisation of the country, as aggregates only. Counts below 5 are not shown so no one can be singled out.
+outreach-export-xlsx = Export as XLSX

@@ -672,3 +672,4 @@ outreach-follow-ups-title = Seguimientos
 outreach-follow-ups-intro = Personas que pidieron seguimiento, por seudónimo. Registre qué fue de ellas.
 outreach-country-title = Vista por país
 outreach-country-intro = Todas las organizaciones del país, solo en agregados. Las cifras menores de 5 no se muestran para que nadie pueda ser identificado.
+outreach-export-xlsx = Exportar en XLSX

@@ -672,3 +672,4 @@ outreach-follow-ups-title = Suivis
 outreach-follow-ups-intro = Personnes qui ont demandé un suivi, par pseudonyme. Notez ce qu'il en est advenu.
 outreach-country-title = Vue par pays
 outreach-country-intro = Toutes les organisations du pays, en agrégats seulement. Les nombres inférieurs à 5 ne sont pas montrés, pour que personne ne puisse être identifié.
+outreach-export-xlsx = Exporter en XLSX

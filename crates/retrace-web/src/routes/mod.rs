@@ -196,6 +196,7 @@ fn outreach_routes() -> Router<AppState> {
     Router::new()
         .route("/outreach", get(outreach::dashboard))
         .route("/outreach/dashboard.csv", get(outreach::export_csv))
+        .route("/outreach/dashboard.xlsx", get(outreach::export_xlsx))
         .route("/outreach/country", get(outreach::country))
         .route(
             "/outreach/sessions",

@@ -172,6 +172,28 @@ pub async fn export_csv(
         .into_response())
 }
 
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    member: OutreachReader,
+    QueryParams(filter): QueryParams<FilterInput>,
+) -> WebResult<Response> {
+    let xlsx = app_outreach::export_xlsx(&state.app, &member.actor(), &filter).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"outreach.xlsx\"",
+            ),
+        ],
+        xlsx,
+    )
+        .into_response())
+}
+
 pub async fn sessions(
     State(state): State<AppState>,
     page: Page,
@@ -358,7 +380,14 @@ pub async fn follow_ups(
     page: Page,
     member: OutreachReader,
 ) -> WebResult<Response> {
-    let rows = state.store.follow_ups(&member.scope(), LIST_LIMIT).await?;
+    let rows = state
+        .store
+        .follow_ups(
+            &member.audit(&state, "outreach follow-ups"),
+            &member.scope(),
+            LIST_LIMIT,
+        )
+        .await?;
     Ok(render(&FollowUpsPage {
         page: &page,
         rows: rows

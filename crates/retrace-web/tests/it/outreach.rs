@@ -144,6 +144,15 @@ async fn a_session_is_recorded_from_the_form_once_and_counted_on_the_dashboard()
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with("section,key,sessions,people"));
     assert!(csv.body.contains("total,,1,4"), "{}", csv.body);
+    let (status, headers, xlsx) = worker.get_bytes("/outreach/dashboard.xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
 
     // The follow-up's outcome, recorded later.
     let outcome = worker
@@ -320,6 +329,7 @@ async fn every_outreach_route_refuses_strangers_and_hides_another_organisations_
         "/outreach/follow-ups".to_owned(),
         "/outreach/country".to_owned(),
         "/outreach/dashboard.csv".to_owned(),
+        "/outreach/dashboard.xlsx".to_owned(),
         format!("/outreach/sessions/{SESSION}"),
         format!("/outreach/conflicts/{conflict_id}"),
     ];
