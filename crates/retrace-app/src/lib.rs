@@ -30,6 +30,7 @@ pub mod input;
 pub mod library;
 pub mod matching;
 pub mod media;
+pub mod outreach;
 pub mod password;
 pub mod persons;
 pub mod photo;
@@ -39,6 +40,7 @@ pub mod secrets;
 pub mod spreadsheet;
 pub mod totp;
 pub mod transfers;
+pub mod xlsx;
 
 pub use error::{AppError, AppResult};
 pub use matching::{MatchingService, RecomputeSummary};

@@ -71,6 +71,8 @@ pub struct Loaded {
     pub accounts: Vec<DemoAccount>,
     pub newly_loaded: bool,
     pub tracing: Option<TracingLoaded>,
+    /// Outreach sessions loaded, and the seconds it took.
+    pub outreach: Option<(u64, f64)>,
 }
 
 /// The generated tracing data and the candidates computed for it.
@@ -115,6 +117,7 @@ impl Loaded {
             accounts,
             newly_loaded,
             tracing: None,
+            outreach: None,
         }
     }
 
@@ -149,6 +152,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let audit = AuditContext::system(now, "demo data");
     let mut generator_orgs = Vec::new();
     let mut participants = Vec::new();
+    let mut outreach_workers = Vec::new();
 
     store
         .create_user(
@@ -201,6 +205,13 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                     org: created.id,
                     country: created.country,
                     coordinator: user.id,
+                });
+            }
+            if role == Role::OutreachWorker {
+                outreach_workers.push(crate::demo_outreach::Worker {
+                    slug: org.slug,
+                    org: created.id,
+                    user: user.id,
                 });
             }
             if role == Role::Caseworker {
@@ -279,6 +290,9 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         crate::demo_referrals::load(store, &participants, &added, SystemClock.now()).await?;
     referrals.seconds = referrals_started.elapsed().as_secs_f64();
     crate::demo_directory::load(store, &maintainers, now).await?;
+    let outreach_started = std::time::Instant::now();
+    let sessions = crate::demo_outreach::load(store, &outreach_workers, now).await?;
+    let outreach_seconds = outreach_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
@@ -294,6 +308,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         )
         .await?;
     let mut loaded = Loaded::listing(true);
+    loaded.outreach = Some((sessions, outreach_seconds));
     loaded.tracing = Some(TracingLoaded {
         data,
         referrals,
@@ -340,6 +355,11 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
             println!(
                 "Demo referrals: {} referrals at every stage and status, {} procedure template versions (loaded in {:.1} s).",
                 tracing.referrals.referrals, tracing.referrals.templates, tracing.referrals.seconds
+            );
+        }
+        if let Some((sessions, seconds)) = loaded.outreach {
+            println!(
+                "Demo outreach: {sessions} sessions over 18 months (loaded in {seconds:.1} s)."
             );
         }
     }

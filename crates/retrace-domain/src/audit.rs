@@ -119,10 +119,19 @@ pub enum AuditAction {
     DirectoryEntryUpdated,
     CountryProfileRevised,
     DocumentUploaded,
+    // Outreach (issue 13)
+    OutreachSessionRecorded,
+    OutreachSessionUpdated,
+    OutreachSessionViewed,
+    OutreachConflictRecorded,
+    OutreachConflictResolved,
+    OutreachOutcomeRecorded,
+    OutreachTopicAdded,
+    OutreachStatsExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 72] = [
+    pub const ALL: [AuditAction; 80] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -195,6 +204,14 @@ impl AuditAction {
         AuditAction::DirectoryEntryUpdated,
         AuditAction::CountryProfileRevised,
         AuditAction::DocumentUploaded,
+        AuditAction::OutreachSessionRecorded,
+        AuditAction::OutreachSessionUpdated,
+        AuditAction::OutreachSessionViewed,
+        AuditAction::OutreachConflictRecorded,
+        AuditAction::OutreachConflictResolved,
+        AuditAction::OutreachOutcomeRecorded,
+        AuditAction::OutreachTopicAdded,
+        AuditAction::OutreachStatsExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -271,6 +288,14 @@ impl AuditAction {
             AuditAction::DirectoryEntryUpdated => "directory_entry_updated",
             AuditAction::CountryProfileRevised => "country_profile_revised",
             AuditAction::DocumentUploaded => "document_uploaded",
+            AuditAction::OutreachSessionRecorded => "outreach_session_recorded",
+            AuditAction::OutreachSessionUpdated => "outreach_session_updated",
+            AuditAction::OutreachSessionViewed => "outreach_session_viewed",
+            AuditAction::OutreachConflictRecorded => "outreach_conflict_recorded",
+            AuditAction::OutreachConflictResolved => "outreach_conflict_resolved",
+            AuditAction::OutreachOutcomeRecorded => "outreach_outcome_recorded",
+            AuditAction::OutreachTopicAdded => "outreach_topic_added",
+            AuditAction::OutreachStatsExported => "outreach_stats_exported",
         }
     }
 
@@ -310,10 +335,14 @@ pub enum ObjectKind {
     DirectoryEntry,
     CountryProfile,
     Document,
+    OutreachSession,
+    OutreachConflict,
+    FollowUp,
+    OutreachTopic,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 19] = [
+    pub const ALL: [ObjectKind; 23] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -333,6 +362,10 @@ impl ObjectKind {
         ObjectKind::DirectoryEntry,
         ObjectKind::CountryProfile,
         ObjectKind::Document,
+        ObjectKind::OutreachSession,
+        ObjectKind::OutreachConflict,
+        ObjectKind::FollowUp,
+        ObjectKind::OutreachTopic,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -356,6 +389,10 @@ impl ObjectKind {
             ObjectKind::DirectoryEntry => "directory_entry",
             ObjectKind::CountryProfile => "country_profile",
             ObjectKind::Document => "document",
+            ObjectKind::OutreachSession => "outreach_session",
+            ObjectKind::OutreachConflict => "outreach_conflict",
+            ObjectKind::FollowUp => "follow_up",
+            ObjectKind::OutreachTopic => "outreach_topic",
         }
     }
 

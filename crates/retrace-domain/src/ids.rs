@@ -116,3 +116,19 @@ typed_id!(
     /// A document of the library.
     DocumentId
 );
+typed_id!(
+    /// An outreach session. Made on the phone that recorded it, so a sync
+    /// retried after a lost answer names the same session and never
+    /// creates a second one.
+    OutreachSessionId
+);
+typed_id!(
+    /// A pseudonymous follow-up record, made on the phone when a person
+    /// reached asks to be followed up.
+    FollowUpId
+);
+typed_id!(
+    /// An edit of an outreach session that arrived after another edit of
+    /// the same session: kept aside until a person resolves it.
+    OutreachConflictId
+);

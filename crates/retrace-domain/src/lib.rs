@@ -17,6 +17,7 @@ pub mod gallery;
 pub mod ids;
 pub mod library;
 pub mod org;
+pub mod outreach;
 pub mod password;
 pub mod person;
 pub mod referral;
@@ -45,7 +46,12 @@ pub use ids::{
     MessageId, OrgId, PersonId, ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId,
     ToolEntryId, TransferId, UserId,
 };
+pub use ids::{FollowUpId, OutreachConflictId, OutreachSessionId};
 pub use org::{CountryCode, OrgKind, OrgName};
+pub use outreach::{
+    AgeBand, FollowUpOutcome, FollowUpRequest, LanguageCode, OutreachSessionData, PlaceKind,
+    ReachedGroup, Referral, SessionProblem, SyncDecision, TopicCode,
+};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,

@@ -158,6 +158,13 @@ macro_rules! conformance_tests {
             country_profiles_keep_every_version,
             library_search_is_language_aware_and_respects_visibility,
             library_uploads_store_nothing_when_their_audit_entry_fails,
+            // outreach (issue 13)
+            outreach_sync_is_idempotent_by_the_phones_id,
+            outreach_edits_made_apart_conflict_and_overwrite_nothing,
+            outreach_of_another_organisation_is_not_found,
+            outreach_stats_follow_the_filter_and_the_scope,
+            outreach_topics_are_the_organisations_own,
+            outreach_sync_stores_nothing_when_its_last_statement_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -332,6 +339,7 @@ pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_directory::*;
+    pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {

@@ -18,9 +18,12 @@ pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
+pub mod conformance_outreach;
+#[cfg(feature = "conformance")]
 pub mod conformance_referrals;
 pub mod directory;
 pub mod gallery;
+pub mod outreach;
 pub mod referrals;
 pub mod tracing;
 pub mod transfers;
@@ -33,6 +36,10 @@ pub use directory::{
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
+};
+pub use outreach::{
+    FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
+    OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
@@ -304,7 +311,15 @@ pub enum Backend {
 
 #[async_trait]
 pub trait Store:
-    TracingStore + GalleryStore + TransferStore + ReferralStore + DirectoryStore + Send + Sync + 'static
+    TracingStore
+    + GalleryStore
+    + TransferStore
+    + ReferralStore
+    + DirectoryStore
+    + OutreachStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 

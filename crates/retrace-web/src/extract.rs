@@ -125,6 +125,19 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     }
 }
 
+role_extractor!(
+    /// A member who records outreach sessions.
+    OutreachWorker: Role::OutreachWorker
+);
+role_extractor!(
+    /// A member who may read the organisation's outreach results.
+    OutreachReader: Role::OutreachWorker, Role::Coordinator, Role::Viewer
+);
+role_extractor!(
+    /// A member who coordinates across the organisations of a country.
+    Coordinator: Role::Coordinator
+);
+
 /// Query parameters whose errors name the parameter, as JSON.
 pub struct QueryParams<T>(pub T);
 

@@ -23,6 +23,7 @@ mod i18n;
 mod identity;
 mod metrics;
 mod openapi;
+mod outreach_views;
 mod page;
 mod probe;
 mod ratelimit;

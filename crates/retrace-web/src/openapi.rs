@@ -105,6 +105,7 @@ pub fn document() -> Value {
         transfer_paths(),
         referral_paths(),
         directory_paths(),
+        outreach_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -414,5 +415,58 @@ fn base_document() -> Value {
                 }
             }
         }
+    })
+}
+
+/// Outreach (issue 13): sessions recorded on phones, synced by the id the
+/// phone made, and the results dashboard.
+fn outreach_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let counted = json!({ "type": "integer", "minimum": 0 });
+    let session = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "team", "place_kind", "city", "started_at", "duration_minutes", "people_reached"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid", "description": "Made on the device; the same id always names the same session" },
+            "base_version": { "type": "integer", "minimum": 0, "description": "The version edited; 0 for a new session" },
+            "team": { "type": "string", "maxLength": 80 },
+            "place_kind": { "type": "string", "enum": ["street", "squat", "emergency_shelter", "station", "camp", "detention_centre"] },
+            "city": { "type": "string", "maxLength": 80 },
+            "started_at": { "type": "string", "description": "RFC 3339; not in the future" },
+            "duration_minutes": { "type": "integer", "minimum": 1, "maximum": 1440 },
+            "members": { "type": "array", "items": { "type": "string" } },
+            "mediators": { "type": "array", "items": { "type": "string" } },
+            "languages": { "type": "array", "items": { "type": "string", "description": "ISO 639" } },
+            "people_reached": counted.clone(),
+            "reached": { "type": "array", "description": "Must add up to people_reached", "items": { "type": "object", "required": ["sex", "age_band", "count"], "properties": {
+                "sex": { "type": "string", "enum": ["female", "male", "other", "unknown"] },
+                "age_band": { "type": "string", "enum": ["under_18", "18_25", "26_40", "41_60", "over_60", "unknown"] },
+                "nationality": { "type": "string", "description": "ISO 3166-1 alpha-2, or unknown" },
+                "count": counted.clone() } } },
+            "topics": { "type": "array", "items": { "type": "string" } },
+            "referrals": { "type": "array", "items": { "type": "object", "required": ["service", "count"], "properties": { "service": { "type": "string" }, "count": counted.clone() } } },
+            "follow_ups": { "type": "array", "items": { "type": "object", "required": ["id", "pseudonym"], "properties": { "id": { "type": "string", "format": "uuid" }, "pseudonym": { "type": "string", "maxLength": 60 }, "consent_to_link": { "type": "boolean" } } } },
+            "notes": { "type": "string", "maxLength": 2000 }
+        }
+    });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    json!({
+        "/api/v1/outreach/sync": { "post": { "summary": "Apply a device's queue session by session (outreach_worker); each result is stored, already_applied, conflict, invalid (with field and message) or not_found",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["sessions"], "properties": { "sessions": { "type": "array", "maxItems": 500, "items": session.clone() } } } } } },
+            "responses": with_errors(ok("One result per session, in order"), &[("422", "The body is not a list of sessions")]) } },
+        "/api/v1/outreach/sessions": { "post": { "summary": "Record one session (outreach_worker); the same session sent twice is stored once",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": session } } },
+            "responses": with_errors(json!({ "201": { "description": "Stored" }, "200": { "description": "Already stored" } }), &[("409", "An edit made on an older version: kept aside as a conflict"), ("422", "Invalid; the field names the JSON path")]) } },
+        "/api/v1/outreach/sessions/{id}": { "get": { "summary": "One session with its names and pseudonyms (audited)", "parameters": id,
+            "responses": with_errors(ok("Session"), &[("404", "Missing or another organisation's")]) } },
+        "/api/v1/outreach/dashboard": { "get": { "summary": "The organisation's outreach figures (outreach_worker, coordinator, viewer)",
+            "parameters": [
+                { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
+                { "name": "place_kind", "in": "query", "schema": { "type": "string" } },
+                { "name": "team", "in": "query", "schema": { "type": "string" } },
+                { "name": "nationality", "in": "query", "schema": { "type": "string" } }
+            ],
+            "responses": with_errors(ok("Totals and sections of rows"), &[("422", "A filter is invalid")]) } }
     })
 }

@@ -125,6 +125,12 @@ impl FromRequestParts<AppState> for Page {
                         item("/directory", "nav-directory");
                         item("/countries", "nav-countries");
                         item("/library", "nav-library");
+                        if roles.contains(Role::OutreachWorker)
+                            || roles.contains(Role::Coordinator)
+                            || roles.contains(Role::Viewer)
+                        {
+                            item("/outreach", "nav-outreach");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

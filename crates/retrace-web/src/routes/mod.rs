@@ -11,6 +11,7 @@ mod gallery_staff;
 mod library;
 mod operator;
 mod org;
+mod outreach;
 mod public;
 mod referrals;
 mod requests;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(public::stylesheet))
         .merge(gallery_routes())
         .merge(directory_routes())
+        .merge(outreach_routes())
         .merge(api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -306,6 +308,41 @@ fn directory_routes() -> Router<AppState> {
         )
         .route("/api/v1/library/{id}", get(library::api_show))
         .route("/api/v1/library/{id}/file", get(library::file))
+}
+
+/// Outreach: pages, the phone's sync, the installable app's files and
+/// the JSON API.
+fn outreach_routes() -> Router<AppState> {
+    Router::new()
+        .route("/outreach", get(outreach::dashboard))
+        .route("/outreach/dashboard.csv", get(outreach::export_csv))
+        .route("/outreach/dashboard.xlsx", get(outreach::export_xlsx))
+        .route("/outreach/country", get(outreach::country))
+        .route(
+            "/outreach/sessions",
+            get(outreach::sessions).post(outreach::create),
+        )
+        .route("/outreach/sessions/new", get(outreach::new_form))
+        .route("/outreach/sessions/{id}", get(outreach::show))
+        .route("/outreach/conflicts/{id}", get(outreach::conflict))
+        .route("/outreach/conflicts/{id}/resolve", post(outreach::resolve))
+        .route("/outreach/follow-ups", get(outreach::follow_ups))
+        .route(
+            "/outreach/follow-ups/{id}/outcome",
+            post(outreach::set_outcome),
+        )
+        .route("/outreach/topics", post(outreach::add_topic))
+        .route("/outreach/sync", post(outreach::sync))
+        .route("/outreach/device-key", get(outreach::device_key))
+        .route("/outreach/sw.js", get(outreach::service_worker))
+        .route("/outreach/manifest.webmanifest", get(outreach::manifest))
+        .route("/static/outreach.js", get(outreach::script))
+        .route("/static/outreach.css", get(outreach::stylesheet))
+        .route("/static/outreach-icon.svg", get(outreach::icon))
+        .route("/api/v1/outreach/sync", post(outreach::api_sync))
+        .route("/api/v1/outreach/sessions", post(outreach::api_record))
+        .route("/api/v1/outreach/sessions/{id}", get(outreach::api_session))
+        .route("/api/v1/outreach/dashboard", get(outreach::api_dashboard))
 }
 
 async fn not_found() -> WebError {
