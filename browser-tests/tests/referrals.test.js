@@ -60,6 +60,7 @@ test('a person referred from France to Albania, assisted, reported back and clos
   await caseworker.page.waitForURL(/\/persons\/[0-9a-f-]+$/);
   await caseworker.page.locator('#purpose').selectOption('sharing');
   await caseworker.page.locator('#basis').selectOption('self');
+  await caseworker.page.locator('#method').selectOption('written');
   await caseworker.page.locator('#countries').fill('AL');
   await caseworker.page.getByRole('button', { name: /^record$/i }).click();
   await caseworker.page.waitForURL(/#consents$/);

@@ -52,6 +52,13 @@ test('a brother found across organisations and scripts, released under consent',
   await be.page.locator('#c_context').selectOption('migration');
   await be.page.locator('#c_date').fill('2022-11');
   await be.page.locator('#c_countries').fill('SD, LY, IT');
+  // Nothing that records consent or a lawful basis is ticked in advance.
+  assert.equal(await be.page.locator('input[name="e_tracing_consent"]').isChecked(), false);
+  assert.equal(await be.page.locator('input[name="s_vital_interest"]').isChecked(), false);
+  assert.equal(await be.page.locator('#e_consent_method').inputValue(), '');
+  await be.page.locator('input[name="e_tracing_consent"]').check();
+  await be.page.locator('#e_consent_method').selectOption('written');
+  await be.page.locator('input[name="s_vital_interest"]').check();
   await be.page.getByRole('button', { name: /open the request/i }).click();
   await be.page.waitForURL(/\/requests\/[0-9a-f-]+$/);
   const requestUrl = be.page.url();
@@ -67,6 +74,8 @@ test('a brother found across organisations and scripts, released under consent',
   await fr.page.locator('#p_birth_date').fill('1996');
   await fr.page.locator('#p_nationalities').fill('ER');
   await fr.page.locator('#p_last_known_place').fill('Foyer de Marseille');
+  await fr.page.locator('input[name="p_tracing_consent"]').check();
+  await fr.page.locator('#p_consent_method').selectOption('oral');
   await fr.page.getByRole('button', { name: /^save$/i }).click();
   await fr.page.waitForURL(/\/persons\/[0-9a-f-]+$/);
   const registrationUrl = fr.page.url();
@@ -90,6 +99,7 @@ test('a brother found across organisations and scripts, released under consent',
   await fr.page.goto(registrationUrl);
   await fr.page.locator('#purpose').selectOption('sharing');
   await fr.page.locator('#basis').selectOption('self');
+  await fr.page.locator('#method').selectOption('written');
   await fr.page.locator('#countries').fill('BE');
   await fr.page.getByRole('button', { name: /^record$/i }).click();
   await fr.page.waitForURL(/#consents$/);

@@ -155,6 +155,9 @@ macro_rules! code_enum {
 
             pub fn parse(value: &str) -> Result<Self, $crate::InvalidValue> {
                 let value = value.trim();
+                if value.is_empty() {
+                    return Err($crate::InvalidValue::new($field, "choose one"));
+                }
                 Self::ALL
                     .iter()
                     .copied()

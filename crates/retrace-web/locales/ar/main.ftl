@@ -977,3 +977,7 @@ outreach-follow-ups-intro = الأشخاص الذين طلبوا المتابع�
 outreach-country-title = عرض البلد
 outreach-country-intro = جميع منظمات البلد، في صورة مجاميع فقط. لا تُعرض الأعداد الأقل من 5 حتى لا يمكن تمييز أي شخص.
 outreach-export-xlsx = تصدير بصيغة XLSX
+
+## Nothing chosen in advance (issue 15)
+choose-one = اختر…
+consent-method-hint = كيف أعطى الشخص أو وليّه الموافقة: مطلوب للموافقة، لا للأساس القانوني.

@@ -950,3 +950,7 @@ outreach-follow-ups-intro = People who asked to be followed up, by pseudonym. Re
 outreach-country-title = Country view
 outreach-country-intro = Every organisation of the country, as aggregates only. Counts below 5 are not shown so no one can be singled out.
 outreach-export-xlsx = Export as XLSX
+
+## Nothing chosen in advance (issue 15)
+choose-one = Choose…
+consent-method-hint = How the person or guardian gave consent: needed for their own consent, not for a lawful basis.

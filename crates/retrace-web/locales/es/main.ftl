@@ -949,3 +949,7 @@ outreach-follow-ups-intro = Personas que pidieron seguimiento, por seudónimo. R
 outreach-country-title = Vista por país
 outreach-country-intro = Todas las organizaciones del país, solo en agregados. Las cifras menores de 5 no se muestran para que nadie pueda ser identificado.
 outreach-export-xlsx = Exportar en XLSX
+
+## Nothing chosen in advance (issue 15)
+choose-one = Elegir…
+consent-method-hint = Cómo dio su consentimiento la persona o su tutor: necesario para un consentimiento, no para una base legal.

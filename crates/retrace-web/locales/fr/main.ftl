@@ -949,3 +949,7 @@ outreach-follow-ups-intro = Personnes qui ont demandé un suivi, par pseudonyme.
 outreach-country-title = Vue par pays
 outreach-country-intro = Toutes les organisations du pays, en agrégats seulement. Les nombres inférieurs à 5 ne sont pas montrés, pour que personne ne puisse être identifié.
 outreach-export-xlsx = Exporter en XLSX
+
+## Nothing chosen in advance (issue 15)
+choose-one = Choisir…
+consent-method-hint = Comment la personne ou son tuteur a donné son consentement : nécessaire pour un consentement, pas pour une base légale.

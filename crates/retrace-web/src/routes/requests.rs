@@ -130,9 +130,8 @@ fn list_link(query: &RequestQuery) -> String {
 // ---------------------------------------------------------------- create
 
 pub async fn new_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
+    // Nothing that records consent or a lawful basis is ticked in advance.
     let mut values = FormValues::default();
-    values.set("e_tracing_consent", "on");
-    values.set("s_vital_interest", "on");
     values.set("c_context", "migration");
     Ok(render(&templates::RequestForm {
         page: &page,
@@ -396,8 +395,7 @@ pub async fn new_sought_form(
         )
         .await?
         .ok_or(WebError::NotFound)?;
-    let mut values = FormValues::default();
-    values.set("s_vital_interest", "on");
+    let values = FormValues::default();
     Ok(render(&templates::SoughtForm {
         page: &page,
         id: id.to_string(),
@@ -640,7 +638,6 @@ pub async fn registrations(
 pub async fn new_registration_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     let mut values = FormValues::default();
     values.set("kind", "safe");
-    values.set("p_tracing_consent", "on");
     Ok(render(&templates::RegistrationForm {
         page: &page,
         values,

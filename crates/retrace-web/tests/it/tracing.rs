@@ -413,6 +413,85 @@ async fn bad_input_names_the_field_and_saves_nothing() {
 }
 
 #[tokio::test]
+async fn nothing_that_records_consent_is_chosen_in_advance() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let registration = be
+        .post(
+            "/registrations",
+            &[("kind", "safe"), ("p_name_1", "Omar"), ("p_sex", "male")],
+        )
+        .await;
+    assert_eq!(
+        registration.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        registration.body
+    );
+    let person = registration.location().unwrap().to_owned();
+    for (path, boxes) in [
+        (
+            "/requests/new",
+            &["e_tracing_consent", "s_vital_interest"][..],
+        ),
+        ("/registrations/new", &["p_tracing_consent"][..]),
+        (person.as_str(), &[][..]),
+    ] {
+        let page = be.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        for name in boxes {
+            let input = page
+                .body
+                .split("<input")
+                .find(|tag| tag.contains(&format!("name=\"{name}\"")))
+                .unwrap_or_else(|| panic!("{path}: {name} is on the page"));
+            let tag = input.split('>').next().unwrap_or_default();
+            assert!(!tag.contains("checked"), "{path}: {name} is not ticked");
+        }
+        for select in ["e_consent_method", "p_consent_method", "basis", "method"] {
+            if let Some(rest) = page.body.split(&format!("name=\"{select}\"")).nth(1) {
+                let options = rest.split("</select>").next().unwrap_or_default();
+                assert!(
+                    !options.contains(" selected"),
+                    "{path}: {select} has no default"
+                );
+                assert!(
+                    options.contains("<option value=\"\">"),
+                    "{path}: {select} asks to choose"
+                );
+            }
+        }
+    }
+    // Ticking the consent without saying how it was given is an error that
+    // names the field, and the request is not opened.
+    let response = be
+        .post(
+            "/requests",
+            &[
+                ("e_name_1", "Ahmad"),
+                ("e_tracing_consent", "on"),
+                ("e_consent_method", ""),
+                ("s_relationship", "brother"),
+                ("s_name_1", "Omar"),
+                ("c_context", "migration"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        response.body
+    );
+    assert!(response.body.contains("choose one"), "{}", response.body);
+    assert!(
+        response.body.contains("value=\"Ahmad\""),
+        "typed text is kept"
+    );
+}
+
+#[tokio::test]
 async fn a_second_edit_racing_the_first_is_a_conflict() {
     let app = TestApp::new().await;
     orgs(&app).await;
