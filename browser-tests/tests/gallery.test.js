@@ -149,6 +149,7 @@ test('publish, view signed out, report, queue, take down', async () => {
 
   // Take down: the entry, its page and its images are gone.
   await page.goto(entryUrl);
+  await page.locator('#take-down-confirm').check();
   await page.locator('#take-down').click();
   await page.waitForURL(/\/staff\/gallery$/);
   const gone = await visitor.request.get(`${server.url}/gallery/${reference}`);

@@ -106,6 +106,7 @@ test('a brother found across organisations and scripts, released under consent',
   await fr.page.goto(candidateUrl);
   text = await fr.page.locator('main').textContent();
   assert.ok(!text.includes('Gebremichael'), 'France does not see the Belgian request');
+  await fr.page.locator('input[name="confirm"]').check();
   await fr.page.getByRole('button', { name: /approve the release/i }).click();
   await fr.page.getByText(/released under the person/i).waitFor();
 

@@ -155,6 +155,17 @@ pub fn request_query(form: &FormFields) -> RequestQuery {
     }
 }
 
+/// A destructive action (release, consent withdrawal, takedown, closing)
+/// goes ahead only with its confirmation box ticked: the page marks the box
+/// `required`, and a request without it is refused here.
+pub fn confirmed(form: &FormFields) -> WebResult<()> {
+    if form.get("confirm").is_some() {
+        Ok(())
+    } else {
+        Err(WebError::invalid("confirm", "tick the box to confirm"))
+    }
+}
+
 /// The form's version field, for optimistic concurrency.
 pub fn version(form: &FormFields) -> WebResult<i64> {
     form.text("version")

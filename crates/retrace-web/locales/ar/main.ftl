@@ -981,3 +981,9 @@ outreach-export-xlsx = تصدير بصيغة XLSX
 ## Nothing chosen in advance (issue 15)
 choose-one = اختر…
 consent-method-hint = كيف أعطى الشخص أو وليّه الموافقة: مطلوب للموافقة، لا للأساس القانوني.
+
+## Confirm before destructive actions (issue 15)
+confirm-release = أؤكد: ستطّلع المنظمة الأخرى على ما تسمح به هذه الموافقة.
+confirm-take-down = أؤكد: يُزال القيد من المعرض وتُحذف صورته.
+confirm-withdraw = أؤكد السحب.
+confirm-close = عند الإغلاق: أؤكد إغلاق الطلب.

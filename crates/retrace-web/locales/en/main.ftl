@@ -954,3 +954,9 @@ outreach-export-xlsx = Export as XLSX
 ## Nothing chosen in advance (issue 15)
 choose-one = Choose…
 consent-method-hint = How the person or guardian gave consent: needed for their own consent, not for a lawful basis.
+
+## Confirm before destructive actions (issue 15)
+confirm-release = I confirm: the other organisation will see what this consent allows.
+confirm-take-down = I confirm: the entry leaves the gallery and its photo is deleted.
+confirm-withdraw = I confirm the withdrawal.
+confirm-close = When closing: I confirm the request is closed.

@@ -953,3 +953,9 @@ outreach-export-xlsx = Exportar en XLSX
 ## Nothing chosen in advance (issue 15)
 choose-one = Elegir…
 consent-method-hint = Cómo dio su consentimiento la persona o su tutor: necesario para un consentimiento, no para una base legal.
+
+## Confirm before destructive actions (issue 15)
+confirm-release = Confirmo: la otra organización verá lo que este consentimiento permite.
+confirm-take-down = Confirmo: la ficha sale de la galería y su foto se elimina.
+confirm-withdraw = Confirmo la retirada.
+confirm-close = Al cerrar: confirmo que la solicitud queda cerrada.

@@ -953,3 +953,9 @@ outreach-export-xlsx = Exporter en XLSX
 ## Nothing chosen in advance (issue 15)
 choose-one = Choisir…
 consent-method-hint = Comment la personne ou son tuteur a donné son consentement : nécessaire pour un consentement, pas pour une base légale.
+
+## Confirm before destructive actions (issue 15)
+confirm-release = Je confirme : l’autre organisation verra ce que ce consentement permet.
+confirm-take-down = Je confirme : la fiche quitte la galerie et sa photo est supprimée.
+confirm-withdraw = Je confirme le retrait.
+confirm-close = En cas de clôture : je confirme que la demande est close.

@@ -204,7 +204,9 @@ pub async fn release(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
+    form: FormFields,
 ) -> WebResult<Response> {
+    crate::forms::confirmed(&form)?;
     app_candidates::release_candidate(&state.app, &member.actor(), id).await?;
     Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
 }

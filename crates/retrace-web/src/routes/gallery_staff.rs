@@ -253,7 +253,9 @@ pub async fn take_down_entry(
     State(state): State<AppState>,
     member: Caseworker,
     PathId(id): PathId<GalleryEntryId>,
+    form: FormFields,
 ) -> WebResult<Response> {
+    crate::forms::confirmed(&form)?;
     app_gallery::take_down_entry(&state.app, &member.actor(), id).await?;
     Ok(Redirect::to("/staff/gallery").into_response())
 }

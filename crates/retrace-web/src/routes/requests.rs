@@ -269,6 +269,9 @@ pub async fn change_status(
     form: FormFields,
 ) -> WebResult<Response> {
     let version = forms::version(&form)?;
+    if form.text("status") == "closed" {
+        forms::confirmed(&form)?;
+    }
     let input = forms::change_status(&form, version);
     app_requests::change_status(&state.app, &member.actor(), id, input).await?;
     Ok(Redirect::to(&format!("/requests/{id}")).into_response())
@@ -598,7 +601,9 @@ pub async fn withdraw_consent(
     State(state): State<AppState>,
     member: Caseworker,
     PathIds(id, consent): PathIds<PersonId, ConsentId>,
+    form: FormFields,
 ) -> WebResult<Response> {
+    forms::confirmed(&form)?;
     app_persons::withdraw_consent(&state.app, &member.actor(), id, consent).await?;
     Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
 }

@@ -3,7 +3,7 @@
 //! owning organisation's queue, and takedown (files gone, every URL 404).
 
 use crate::gallery_uploads::assert_clean_jpeg;
-use crate::harness::{Client, TestApp, TestResponse};
+use crate::harness::{CONFIRM, Client, TestApp, TestResponse};
 use crate::tracing::{open_request, orgs};
 use axum::http::StatusCode;
 use std::time::Duration;
@@ -528,11 +528,17 @@ async fn takedown_removes_the_files_and_every_url_answers_404() {
     let images = images_of(&app, &reference).await;
     // Another organisation cannot take it down: it looks missing.
     let theirs = fr
-        .post(&format!("/staff/gallery/{entry}/take-down"), &[])
+        .post(&format!("/staff/gallery/{entry}/take-down"), CONFIRM)
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
-    let response = be
+    // Without the confirmation box nothing is taken down.
+    let unconfirmed = be
         .post(&format!("/staff/gallery/{entry}/take-down"), &[])
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(visitor_status(&app, &reference).await, StatusCode::OK);
+    let response = be
+        .post(&format!("/staff/gallery/{entry}/take-down"), CONFIRM)
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_gone(&app, &be, &entry, &reference, &images).await;
@@ -554,6 +560,7 @@ async fn closing_the_request_takes_the_entry_down() {
                 ("status", "closed"),
                 ("closure_reason", "not_found"),
                 ("version", version.as_str()),
+                ("confirm", "on"),
             ],
         )
         .await;
@@ -580,7 +587,7 @@ async fn withdrawing_the_publication_consent_takes_the_entry_down() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
-    let response = be.post(&withdraw, &[]).await;
+    let response = be.post(&withdraw, CONFIRM).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_gone(&app, &be, &entry, &reference, &images).await;
 }
@@ -653,7 +660,7 @@ async fn staff_routes_refuse_anonymous_wrong_roles_and_other_organisations() {
         (format!("/staff/reports/{report}/status"), report.as_str()),
     ];
     for (path, id) in &posts {
-        let fields = [("status", "spam")];
+        let fields = [("status", "spam"), ("confirm", "on")];
         let anonymous = app.client().post(path, &fields).await;
         anonymous.assert_redirect_to_sign_in();
         for browser in [&outreach, &viewer] {
@@ -816,4 +823,11 @@ async fn a_report_form_stamp_is_good_for_one_report() {
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let queue = be.get("/staff/reports").await;
     assert_eq!(queue.body.matches("href=\"/staff/reports/").count(), 1);
+}
+
+async fn visitor_status(app: &TestApp, reference: &str) -> StatusCode {
+    app.client()
+        .get(&format!("/gallery/{reference}"))
+        .await
+        .status
 }

@@ -484,3 +484,6 @@ impl Client<'_> {
         secret
     }
 }
+
+/// The ticked confirmation box of a destructive action's form.
+pub const CONFIRM: &[(&str, &str)] = &[("confirm", "on")];

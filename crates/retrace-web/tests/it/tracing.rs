@@ -2,7 +2,7 @@
 //! registration in another script in a second, the candidate on both sides
 //! without disclosure, release under consent, and the audit trail.
 
-use crate::harness::{Client, TestApp, TestResponse};
+use crate::harness::{CONFIRM, Client, TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_domain::OrgId;
 use retrace_store::OrgScope;
@@ -149,7 +149,7 @@ async fn a_brother_found_across_organisations_and_scripts() {
 
     // No sharing consent yet: the release is refused and nothing changes.
     let refused = fr
-        .post(&format!("/candidates/{candidate}/release"), &[])
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(
@@ -159,10 +159,22 @@ async fn a_brother_found_across_organisations_and_scripts() {
             .contains("عمر")
     );
 
-    // The person agrees to share with Belgium; France releases.
+    // The person agrees to share with Belgium; France releases, once the
+    // confirmation box is ticked.
     share_with_belgium(&fr, &registration).await;
-    let released = fr
+    let unconfirmed = fr
         .post(&format!("/candidates/{candidate}/release"), &[])
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("tick the box to confirm"));
+    assert!(
+        !be.get(&format!("/candidates/{candidate}"))
+            .await
+            .body
+            .contains("عمر")
+    );
+    let released = fr
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
     let view = be.get(&format!("/candidates/{candidate}")).await;
@@ -290,7 +302,7 @@ async fn withdrawing_tracing_consent_removes_candidates_and_stops_matching() {
     let response = fr
         .post(
             &format!("/persons/{registration}/consents/{consent}/withdraw"),
-            &[],
+            CONFIRM,
         )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
@@ -318,7 +330,7 @@ async fn a_minors_release_needs_two_different_staff() {
     let candidate = candidate_link(&be.get(&format!("/persons/{sought}")).await).unwrap();
 
     let first = fr
-        .post(&format!("/candidates/{candidate}/release"), &[])
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert!(
@@ -329,11 +341,11 @@ async fn a_minors_release_needs_two_different_staff() {
         "one approval is not enough"
     );
     let same = fr
-        .post(&format!("/candidates/{candidate}/release"), &[])
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(same.status, StatusCode::CONFLICT, "{}", same.body);
     let second = fr2
-        .post(&format!("/candidates/{candidate}/release"), &[])
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
     assert!(
@@ -619,7 +631,7 @@ async fn exports_need_a_reason_and_the_password_and_respect_consent() {
         .unwrap();
     be.post(
         &format!("/persons/{sought}/consents/{consent}/withdraw"),
-        &[],
+        CONFIRM,
     )
     .await;
 
@@ -769,7 +781,7 @@ async fn released_candidate(be: &Client<'_>, fr: &Client<'_>) -> (String, String
     let candidate = candidate_link(&person).unwrap();
     share_with_belgium(fr, &registration).await;
     let released = fr
-        .post(&format!("/candidates/{candidate}/release"), &[])
+        .post(&format!("/candidates/{candidate}/release"), CONFIRM)
         .await;
     assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
     (candidate, registration)
@@ -814,7 +826,7 @@ async fn withdrawing_sharing_consent_hides_what_was_released() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
-    let response = fr.post(&withdraw, &[]).await;
+    let response = fr.post(&withdraw, CONFIRM).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     french_edit(&fr, &registration, false).await;
     let (page, json) = belgian_view(&be, &api, &candidate).await;

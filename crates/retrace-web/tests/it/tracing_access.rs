@@ -163,7 +163,11 @@ async fn another_organisations_records_look_missing_on_every_route() {
             candidate.as_str(),
             vec![("status", "confirmed")],
         ),
-        ("/candidates/ID/release", candidate.as_str(), vec![]),
+        (
+            "/candidates/ID/release",
+            candidate.as_str(),
+            vec![("confirm", "on")],
+        ),
         (
             "/candidates/ID/messages",
             candidate.as_str(),
