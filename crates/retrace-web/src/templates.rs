@@ -460,7 +460,11 @@ pub struct CandidateRow {
 pub struct ConsentRow {
     pub id: String,
     pub purpose: &'static str,
-    pub basis: String,
+    /// `self`, `guardian` or a lawful basis: shown through `basis-…` words.
+    pub basis: &'static str,
+    /// How a consent was given (`method-…`); none for a lawful basis.
+    pub method: Option<&'static str>,
+    pub note: Option<String>,
     pub scope: String,
     pub recorded: String,
     pub withdrawn: Option<String>,
@@ -473,11 +477,14 @@ impl ConsentRow {
             id: record.id.to_string(),
             purpose: record.purpose.as_str(),
             basis: match record.basis {
-                ConsentBasis::Consent { given_by, method } => {
-                    format!("{}/{}", given_by.as_str(), method.as_str())
-                }
-                ConsentBasis::Lawful(basis) => basis.as_str().to_owned(),
+                ConsentBasis::Consent { given_by, .. } => given_by.as_str(),
+                ConsentBasis::Lawful(basis) => basis.as_str(),
             },
+            method: match record.basis {
+                ConsentBasis::Consent { method, .. } => Some(method.as_str()),
+                ConsentBasis::Lawful(_) => None,
+            },
+            note: record.note.as_ref().map(|note| note.as_str().to_owned()),
             scope: record
                 .scope
                 .countries

@@ -370,6 +370,11 @@ async fn reports_reach_only_the_owning_organisation_and_bots_are_turned_away() {
     let shown = be.get(&format!("/staff/reports/{report}")).await;
     assert!(shown.body.contains("I saw your brother in Calais"));
     assert!(shown.body.contains(&request));
+    assert!(
+        shown.body.contains("<dd>French</dd>"),
+        "the language as a word"
+    );
+    assert!(queue.body.contains("<td>French</td>"));
     // Another organisation sees nothing, exactly like a missing report.
     let theirs = fr.get("/staff/reports").await;
     assert!(!theirs.body.contains(&report));

@@ -504,6 +504,54 @@ async fn nothing_that_records_consent_is_chosen_in_advance() {
 }
 
 #[tokio::test]
+async fn consents_read_as_words_with_their_note() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let fr = app.signed_in("case@fr.example").await;
+    let registration = fr
+        .post(
+            "/registrations",
+            &[("kind", "safe"), ("p_name_1", "Omar"), ("p_sex", "male")],
+        )
+        .await;
+    let person = registration.location().unwrap().to_owned();
+    for fields in [
+        &[
+            ("purpose", "sharing"),
+            ("basis", "self"),
+            ("method", "oral"),
+            ("countries", "BE"),
+            ("note", "Agreed at the Lyon shelter, interpreter present"),
+        ][..],
+        &[("purpose", "tracing"), ("basis", "vital_interest")][..],
+    ] {
+        let response = fr.post(&format!("{person}/consents"), fields).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    let page = fr.get(&person).await;
+    assert!(
+        page.body
+            .contains("Consent of the person · Orally, witnessed")
+    );
+    assert!(page.body.contains("Vital interest (decided by you)"));
+    assert!(
+        page.body
+            .contains("Agreed at the Lyon shelter, interpreter present")
+    );
+    assert!(!page.body.contains("self/oral") && !page.body.contains(">vital_interest<"));
+    let french = fr
+        .send(
+            axum::http::Method::GET,
+            &person,
+            None,
+            Some(("accept-language", "fr")),
+        )
+        .await;
+    assert!(french.body.contains("lang=\"fr\""), "{}", french.body);
+    assert!(!french.body.contains("Consent of the person"), "translated");
+}
+
+#[tokio::test]
 async fn a_second_edit_racing_the_first_is_a_conflict() {
     let app = TestApp::new().await;
     orgs(&app).await;
