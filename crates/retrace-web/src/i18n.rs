@@ -133,6 +133,30 @@ mod tests {
     }
 
     #[test]
+    fn every_audit_action_and_object_kind_reads_as_words() {
+        let codes = retrace_domain::AuditAction::ALL
+            .iter()
+            .map(|action| format!("audit-action-{}", action.as_str()))
+            .chain(
+                retrace_domain::ObjectKind::ALL
+                    .iter()
+                    .map(|kind| format!("object-kind-{}", kind.as_str())),
+            );
+        for key in codes {
+            let key = key.replace('_', "-");
+            for lang in Lang::ALL {
+                assert!(
+                    LOCALES
+                        .try_lookup_complete(&lang.identifier(), &key, None)
+                        .is_some(),
+                    "{} lacks {key}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn arabic_uses_its_plural_forms() {
         assert_ne!(
             Lang::Ar.t_count("recovery-codes-left", 2),

@@ -279,8 +279,12 @@ pub async fn audit(
                     .actor
                     .map(|id| names.get(&id).cloned().unwrap_or_else(|| id.to_string()))
                     .unwrap_or_else(|| page.t("system")),
-                action: record.action,
-                object: format!("{} {}", record.object_kind, record.object_id),
+                action: page.label("audit-action", &record.action),
+                object: format!(
+                    "{} {}",
+                    page.label("object-kind", &record.object_kind),
+                    record.object_id
+                ),
                 purpose: record.purpose.unwrap_or_default(),
             }
         })
