@@ -169,3 +169,23 @@ impl FromRequestParts<AppState> for Page {
         })
     }
 }
+
+/// Left-to-right isolation for text whose order must not follow the page's
+/// direction: a time "2026-11-11 14:57 UTC" or a signed weight "+4.40" would
+/// read "UTC 14:57 2026-11-11" and "4.40+" in an Arabic paragraph otherwise.
+/// The isolate marks (U+2066, U+2069) are invisible and ignored by screen
+/// readers.
+pub fn ltr(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
+/// A time as pages show it, isolated left to right.
+pub trait OnPage {
+    fn on_page(self) -> String;
+}
+
+impl OnPage for retrace_domain::Timestamp {
+    fn on_page(self) -> String {
+        ltr(&self.display_utc())
+    }
+}

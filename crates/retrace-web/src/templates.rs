@@ -2,6 +2,7 @@
 //! exactly what its page may show.
 
 use crate::error::{WebError, WebResult};
+use crate::page::OnPage;
 use crate::page::Page;
 use askama::Template;
 use axum::response::Html;
@@ -492,8 +493,8 @@ impl ConsentRow {
                 .map(|c| c.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            recorded: record.recorded_at.display_utc(),
-            withdrawn: record.withdrawn_at.map(|t| t.display_utc()),
+            recorded: record.recorded_at.on_page(),
+            withdrawn: record.withdrawn_at.map(OnPage::on_page),
         }
     }
 }

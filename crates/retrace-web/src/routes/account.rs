@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId};
 use crate::identity::{PasswordVerified, SignedIn};
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, TokenRow, render};
 use axum::extract::State;
@@ -39,10 +40,10 @@ async fn account_page(
         .map(|token| TokenRow {
             id: token.id.to_string(),
             name: token.name,
-            created: token.created_at.display_utc(),
+            created: token.created_at.on_page(),
             last_used: token
                 .last_used_at
-                .map(|at| at.display_utc())
+                .map(OnPage::on_page)
                 .unwrap_or_else(|| page.t("never")),
         })
         .collect();

@@ -8,6 +8,7 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, Reader};
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
@@ -118,9 +119,9 @@ pub async fn show(
             Some(ReleasedPerson::Shown {
                 person,
                 released_at,
-            }) => (Some(*person), Some(released_at.display_utc()), None),
+            }) => (Some(*person), Some(released_at.on_page()), None),
             Some(ReleasedPerson::Withdrawn { withdrawn_at, .. }) => {
-                (None, None, Some(withdrawn_at.display_utc()))
+                (None, None, Some(withdrawn_at.on_page()))
             }
             None => (None, None, None),
         }
@@ -137,7 +138,10 @@ pub async fn show(
             .map(|line| templates::ExplanationRow {
                 field: line.field.clone(),
                 agreement: line.agreement.as_str(),
-                contribution: format!("{:+.2}", f64::from(line.contribution_centi) / 100.0),
+                contribution: crate::page::ltr(&format!(
+                    "{:+.2}",
+                    f64::from(line.contribution_centi) / 100.0
+                )),
             })
             .collect(),
         my_person_id: mine.to_string(),
@@ -167,7 +171,7 @@ pub async fn show(
                 body: message.body.to_string(),
                 status: message.status.as_str(),
                 next: next_message_status(message.status).map(MessageStatus::as_str),
-                at: message.created_at.display_utc(),
+                at: message.created_at.on_page(),
             })
             .collect(),
         can_write: member.roles.contains(Role::Caseworker),

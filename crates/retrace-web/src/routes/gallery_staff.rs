@@ -10,6 +10,7 @@ use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reade
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::identity::Member;
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::{Multipart, State};
@@ -48,7 +49,7 @@ pub async fn list(
             reference: entry.reference.to_string(),
             looking_for: looking_for(page.lang, &entry.relationships),
             status: entry.status.as_str(),
-            created: entry.created_at.display_utc(),
+            created: entry.created_at.on_page(),
         })
         .collect();
     Ok(render(&templates::StaffGalleryPage { page: &page, rows })?.into_response())
@@ -214,7 +215,7 @@ pub async fn show(
             .map(|r| page.label("region", r.as_str()))
             .unwrap_or_default(),
         status: entry.status.as_str(),
-        created: entry.created_at.display_utc(),
+        created: entry.created_at.on_page(),
         can_write: member.roles.contains(retrace_domain::Role::Caseworker),
         can_approve: awaiting && !entry.approvals.contains(&member.id()),
         public_link: (!awaiting).then(|| format!("/gallery/{}", entry.reference)),
@@ -368,7 +369,7 @@ pub async fn reports(
             id: report.id.to_string(),
             reference: report.reference.to_string(),
             status: report.status.as_str(),
-            received: report.received_at.display_utc(),
+            received: report.received_at.on_page(),
             language: report.language.clone(),
         })
         .collect();
@@ -402,7 +403,7 @@ pub async fn report(
         contact: report.contact.map(|c| c.to_string()).unwrap_or_default(),
         language: report.language.clone(),
         status: report.status.as_str(),
-        received: report.received_at.display_utc(),
+        received: report.received_at.on_page(),
         statuses: ReportStatus::ALL
             .iter()
             .filter(|s| **s != report.status)

@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::FormFields;
 use crate::identity::Operator;
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, NewUserForm, OrgOption, OrgRow, render};
 use axum::extract::State;
@@ -56,7 +57,7 @@ async fn organisations_page(
         .await?
         .into_iter()
         .map(|event| templates::SecurityEventRow {
-            at: event.at.display_utc(),
+            at: event.at.on_page(),
             kind: event.kind,
             org: event
                 .org

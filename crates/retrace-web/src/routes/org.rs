@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, OrgAdmin, PathId, QueryParams};
 use crate::identity::Member;
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
 use axum::extract::State;
@@ -274,7 +275,7 @@ pub async fn audit(
             let record = entry.record;
             AuditRow {
                 seq: record.seq,
-                at: record.at.display_utc(),
+                at: record.at.on_page(),
                 actor: record
                     .actor
                     .map(|id| names.get(&id).cloned().unwrap_or_else(|| id.to_string()))

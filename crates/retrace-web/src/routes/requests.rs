@@ -8,6 +8,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader};
 use crate::form_values::FormValues;
 use crate::forms;
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
@@ -89,7 +90,7 @@ pub async fn list(
                 .into_iter()
                 .map(|(relationship, name)| (relationship.as_str(), name))
                 .collect(),
-            opened: row.created_at.display_utc(),
+            opened: row.created_at.on_page(),
         })
         .collect();
     let base = list_link(&query);
@@ -240,7 +241,7 @@ async fn history_rows(
             status: change.status.code(),
             reason: change.status.closure_reason().map(|r| r.as_str()),
             note: change.note.map(|n| n.to_string()).unwrap_or_default(),
-            at: change.at.display_utc(),
+            at: change.at.on_page(),
             by,
         });
     }
@@ -629,7 +630,7 @@ pub async fn registrations(
                 _ => "looking_for_family",
             },
             name: person.details.primary_name().to_owned(),
-            registered: person.created_at.display_utc(),
+            registered: person.created_at.on_page(),
         })
         .collect();
     Ok(render(&templates::RegistrationList {

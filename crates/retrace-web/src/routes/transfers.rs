@@ -15,6 +15,7 @@ use crate::extract::{Caseworker, FormFields, JsonBody, PathId, PathIds, Reader};
 use crate::form_values::FormValues;
 use crate::forms;
 use crate::identity::Member;
+use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{
     FormError, InboxRow, NameView, ReceiverOption, SharedPersonView, SoughtOption, TransferForm,
@@ -135,7 +136,7 @@ pub async fn lines_of(
                 org_country,
                 status: t.status.as_str(),
                 reason: text(&t.reason),
-                at: t.created_at.display_utc(),
+                at: t.created_at.on_page(),
                 parts: parts_of(&t.share),
                 revocable: t.status != TransferStatus::Revoked,
             }
@@ -308,7 +309,7 @@ async fn inbox_rows(store: &dyn Store, incoming: &[IncomingTransfer]) -> WebResu
                 org_name,
                 org_country,
                 status: t.status.as_str(),
-                at: t.created_at.display_utc(),
+                at: t.created_at.on_page(),
             }
         })
         .collect())
@@ -348,7 +349,7 @@ pub async fn show(
         status: view.status.as_str(),
         reason: text(&view.reason),
         note: text(&view.note),
-        received: view.created_at.display_utc(),
+        received: view.created_at.on_page(),
         org_name,
         org_country,
         contacts,

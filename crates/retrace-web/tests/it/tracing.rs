@@ -548,6 +548,17 @@ async fn consents_read_as_words_with_their_note() {
         )
         .await;
     assert!(french.body.contains("lang=\"fr\""), "{}", french.body);
+    // Times keep their left-to-right order inside a right-to-left page.
+    let arabic = fr
+        .send(
+            axum::http::Method::GET,
+            &person,
+            None,
+            Some(("accept-language", "ar")),
+        )
+        .await;
+    assert!(arabic.body.contains("dir=\"rtl\""));
+    assert!(arabic.body.contains(" UTC\u{2069}</td>"), "{}", arabic.body);
     assert!(!french.body.contains("Consent of the person"), "translated");
 }
 
