@@ -99,10 +99,15 @@ pub enum AuditAction {
     PersonsListed,
     /// A staff member downloaded a gallery photo or thumbnail.
     GalleryPhotoViewed,
+    // Interchange
+    /// A person was registered from an imported PFIF record.
+    PersonImported,
+    /// Persons were written to a PFIF file; the object is the export.
+    PfifExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 54] = [
+    pub const ALL: [AuditAction; 56] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -157,6 +162,8 @@ impl AuditAction {
         AuditAction::InformationReportReviewed,
         AuditAction::PersonsListed,
         AuditAction::GalleryPhotoViewed,
+        AuditAction::PersonImported,
+        AuditAction::PfifExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +222,8 @@ impl AuditAction {
             AuditAction::InformationReportReviewed => "information_report_reviewed",
             AuditAction::PersonsListed => "persons_listed",
             AuditAction::GalleryPhotoViewed => "gallery_photo_viewed",
+            AuditAction::PersonImported => "person_imported",
+            AuditAction::PfifExported => "pfif_exported",
         }
     }
 

@@ -26,6 +26,7 @@ macro_rules! read_row {
 
 mod disclosure;
 mod gallery;
+mod pfif;
 mod tracing;
 mod transfers;
 

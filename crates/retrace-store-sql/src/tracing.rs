@@ -242,7 +242,7 @@ where
     }
 
     #[allow(clippy::too_many_arguments, reason = "one column each")]
-    async fn insert_person(
+    pub(crate) async fn insert_person(
         conn: &mut Conn<D>,
         org: OrgId,
         request: Option<RequestId>,

@@ -16,6 +16,7 @@ pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod gallery;
+pub mod pfif;
 pub mod tracing;
 pub mod transfers;
 
@@ -23,6 +24,7 @@ pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
 };
+pub use pfif::{ImportOutcome, ImportedPerson, PfifSource, PfifStore};
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
     PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review,
@@ -287,7 +289,7 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PfifStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
