@@ -20,21 +20,27 @@
 
 pub mod accounts;
 pub mod candidates;
+pub mod directory;
 mod error;
 pub mod export;
+pub mod extract;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod input;
+pub mod library;
 pub mod matching;
 pub mod media;
+pub mod outreach;
 pub mod password;
 pub mod persons;
 pub mod photo;
+pub mod referrals;
 pub mod requests;
 pub mod secrets;
 pub mod spreadsheet;
 pub mod totp;
 pub mod transfers;
+pub mod xlsx;
 
 pub use error::{AppError, AppResult};
 pub use matching::{MatchingService, RecomputeSummary};
@@ -176,6 +182,10 @@ impl Actor {
         self.org
     }
 
+    pub fn roles(&self) -> &RoleSet {
+        &self.roles
+    }
+
     pub fn scope(&self) -> OrgScope {
         OrgScope::new(self.org)
     }
@@ -211,6 +221,15 @@ impl Actor {
     /// `Forbidden` unless the actor may change the organisation's cases.
     pub fn require_caseworker(&self) -> AppResult<()> {
         if self.roles.contains(Role::Caseworker) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor works on transnational referrals.
+    pub fn require_referral_officer(&self) -> AppResult<()> {
+        if self.roles.contains(Role::ReferralOfficer) {
             Ok(())
         } else {
             Err(AppError::Forbidden)

@@ -342,7 +342,7 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
 }
 
 /// Midnight (UTC) of a day like `2026-05-31`; `None` when empty.
-fn day(field: &'static str, value: &str) -> AppResult<Option<Timestamp>> {
+pub(crate) fn day(field: &'static str, value: &str) -> AppResult<Option<Timestamp>> {
     if value.trim().is_empty() {
         return Ok(None);
     }

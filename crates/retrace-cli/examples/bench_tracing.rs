@@ -32,6 +32,7 @@ use retrace_domain::{
 };
 use retrace_store::{
     AuditContext, Membership, NewOrganisation, NewUser, OrgScope, RequestFilter, Store,
+    TracingStore,
 };
 use retrace_store_sqlite::SqliteStore;
 use std::time::{Duration, Instant};

@@ -71,11 +71,14 @@ pub struct Loaded {
     pub accounts: Vec<DemoAccount>,
     pub newly_loaded: bool,
     pub tracing: Option<TracingLoaded>,
+    /// Outreach sessions loaded, and the seconds it took.
+    pub outreach: Option<(u64, f64)>,
 }
 
 /// The generated tracing data and the candidates computed for it.
 pub struct TracingLoaded {
     pub data: demo_tracing::Summary,
+    pub referrals: crate::demo_referrals::Summary,
     pub candidates: retrace_app::RecomputeSummary,
     pub seconds: f64,
 }
@@ -101,10 +104,20 @@ impl Loaded {
                 });
             }
         }
+        for org in &crate::demo_referrals::ORGANISATIONS {
+            for role in [Role::OrgAdmin, Role::ReferralOfficer] {
+                accounts.push(DemoAccount {
+                    email: demo_email(role, org.slug),
+                    organisation: org.name,
+                    role: role.as_str(),
+                });
+            }
+        }
         Self {
             accounts,
             newly_loaded,
             tracing: None,
+            outreach: None,
         }
     }
 
@@ -138,6 +151,8 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let now = SystemClock.now();
     let audit = AuditContext::system(now, "demo data");
     let mut generator_orgs = Vec::new();
+    let mut participants = Vec::new();
+    let mut outreach_workers = Vec::new();
 
     store
         .create_user(
@@ -150,6 +165,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
             },
         )
         .await?;
+    let mut maintainers = Vec::new();
     for org in &ORGANISATIONS {
         let created = store
             .create_organisation(
@@ -161,6 +177,8 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                 },
             )
             .await?;
+        let mut admin = None;
+        let mut officer = None;
         for role in Role::ALL {
             let label = role_label(role);
             let user = store
@@ -177,6 +195,25 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                     },
                 )
                 .await?;
+            match role {
+                Role::OrgAdmin => admin = Some(user.id),
+                Role::ReferralOfficer => officer = Some(user.id),
+                _ => {}
+            }
+            if role == Role::Coordinator {
+                maintainers.push(crate::demo_directory::Maintainer {
+                    org: created.id,
+                    country: created.country,
+                    coordinator: user.id,
+                });
+            }
+            if role == Role::OutreachWorker {
+                outreach_workers.push(crate::demo_outreach::Worker {
+                    slug: org.slug,
+                    org: created.id,
+                    user: user.id,
+                });
+            }
             if role == Role::Caseworker {
                 generator_orgs.push(GenOrg {
                     id: created.id,
@@ -185,6 +222,57 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                     actor: user.id,
                 });
             }
+        }
+        if let (Some(admin), Some(officer)) = (admin, officer) {
+            participants.push(crate::demo_referrals::Participant {
+                org: created.id,
+                country: created.country,
+                admin,
+                officer,
+            });
+        }
+    }
+    let mut added = Vec::new();
+    for org in &crate::demo_referrals::ORGANISATIONS {
+        let created = store
+            .create_organisation(
+                &audit,
+                &NewOrganisation {
+                    name: OrgName::parse(org.name)?,
+                    kind: org.kind,
+                    country: CountryCode::parse(org.country)?,
+                },
+            )
+            .await?;
+        let mut ids = Vec::new();
+        for role in [Role::OrgAdmin, Role::ReferralOfficer] {
+            let user = store
+                .create_user(
+                    &audit,
+                    &NewUser {
+                        email: Email::parse(&demo_email(role, org.slug))?,
+                        display_name: DisplayName::parse(&format!(
+                            "{}, {}",
+                            role_label(role),
+                            org.slug
+                        ))?,
+                        membership: Membership::Member {
+                            org: created.id,
+                            roles: RoleSet::single(role),
+                        },
+                        password_hash: password_hash.clone(),
+                    },
+                )
+                .await?;
+            ids.push(user.id);
+        }
+        if let [admin, officer] = ids[..] {
+            added.push(crate::demo_referrals::Participant {
+                org: created.id,
+                country: created.country,
+                admin,
+                officer,
+            });
         }
     }
     let tables = Tables::parse()?;
@@ -197,6 +285,14 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     )?;
     let data = plan.store(store, &generator_orgs).await?;
     crate::demo_gallery::load(store, media_dir).await?;
+    let referrals_started = std::time::Instant::now();
+    let mut referrals =
+        crate::demo_referrals::load(store, &participants, &added, SystemClock.now()).await?;
+    referrals.seconds = referrals_started.elapsed().as_secs_f64();
+    crate::demo_directory::load(store, &maintainers, now).await?;
+    let outreach_started = std::time::Instant::now();
+    let sessions = crate::demo_outreach::load(store, &outreach_workers, now).await?;
+    let outreach_seconds = outreach_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
@@ -212,8 +308,10 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         )
         .await?;
     let mut loaded = Loaded::listing(true);
+    loaded.outreach = Some((sessions, outreach_seconds));
     loaded.tracing = Some(TracingLoaded {
         data,
+        referrals,
         candidates,
         seconds: started.elapsed().as_secs_f64(),
     });
@@ -235,7 +333,7 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
     if loaded.newly_loaded {
         println!(
             "Loaded demo data: {} organisations, {} accounts.",
-            ORGANISATIONS.len(),
+            ORGANISATIONS.len() + crate::demo_referrals::ORGANISATIONS.len(),
             loaded.accounts.len()
         );
         if let Some(tracing) = &loaded.tracing {
@@ -253,6 +351,15 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
                 candidates.with_candidates,
                 candidates.cross_organisation,
                 tracing.seconds
+            );
+            println!(
+                "Demo referrals: {} referrals at every stage and status, {} procedure template versions (loaded in {:.1} s).",
+                tracing.referrals.referrals, tracing.referrals.templates, tracing.referrals.seconds
+            );
+        }
+        if let Some((sessions, seconds)) = loaded.outreach {
+            println!(
+                "Demo outreach: {sessions} sessions over 18 months (loaded in {seconds:.1} s)."
             );
         }
     }

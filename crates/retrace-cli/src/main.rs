@@ -3,7 +3,10 @@
 
 mod admin;
 mod demo;
+mod demo_directory;
 mod demo_gallery;
+mod demo_outreach;
+mod demo_referrals;
 mod demo_tracing;
 mod files;
 mod match_command;

@@ -96,3 +96,39 @@ typed_id!(
     /// An "I have information" report sent by a visitor of the gallery.
     ReportId
 );
+typed_id!(
+    /// A transnational referral of a person from one organisation to another.
+    ReferralId
+);
+typed_id!(
+    /// One step of a referral's standard-operating-procedure checklist.
+    ReferralStepId
+);
+typed_id!(
+    /// A tool of the referral toolbox filled for a referral.
+    ToolEntryId
+);
+typed_id!(
+    /// An entry of the directory of services.
+    DirectoryEntryId
+);
+typed_id!(
+    /// A document of the library.
+    DocumentId
+);
+typed_id!(
+    /// An outreach session. Made on the phone that recorded it, so a sync
+    /// retried after a lost answer names the same session and never
+    /// creates a second one.
+    OutreachSessionId
+);
+typed_id!(
+    /// A pseudonymous follow-up record, made on the phone when a person
+    /// reached asks to be followed up.
+    FollowUpId
+);
+typed_id!(
+    /// An edit of an outreach session that arrived after another edit of
+    /// the same session: kept aside until a person resolves it.
+    OutreachConflictId
+);

@@ -11,12 +11,17 @@ pub mod candidate;
 pub mod clock;
 pub mod consent;
 pub mod dates;
+pub mod directory;
 pub mod disclosure;
 pub mod gallery;
 pub mod ids;
+pub mod library;
 pub mod org;
+pub mod outreach;
 pub mod password;
 pub mod person;
+pub mod referral;
+pub mod toolbox;
 pub mod tracing;
 pub mod transfer;
 pub mod user;
@@ -37,13 +42,27 @@ pub use gallery::{
     publication_decision,
 };
 pub use ids::{
-    ApiTokenId, CandidateId, ConsentId, ExportId, GalleryEntryId, MessageId, OrgId, PersonId,
-    ReportId, RequestId, SecurityEventId, TransferId, UserId,
+    ApiTokenId, CandidateId, ConsentId, DirectoryEntryId, DocumentId, ExportId, GalleryEntryId,
+    MessageId, OrgId, PersonId, ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId,
+    ToolEntryId, TransferId, UserId,
 };
+pub use ids::{FollowUpId, OutreachConflictId, OutreachSessionId};
 pub use org::{CountryCode, OrgKind, OrgName};
+pub use outreach::{
+    AgeBand, FollowUpOutcome, FollowUpRequest, LanguageCode, OutreachSessionData, PlaceKind,
+    ReachedGroup, Referral, SessionProblem, SyncDecision, TopicCode,
+};
 pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
+};
+pub use referral::{
+    EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel,
+    Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,
+    parse_services, parse_sop_steps, receiver_may_see_person, referral_decision, stage_may_close,
+};
+pub use toolbox::{
+    FieldKind, RawValue, ToolDefinition, ToolError, ToolField, Translated, builtin_tools,
 };
 pub use tracing::{
     CaseReference, Circumstances, ClosureReason, LastNews, RegistrationKind, RequestStatus,

@@ -45,6 +45,38 @@ impl Dialect for PostgresDialect {
         ("SELECT json_array_elements_text(CAST(", " AS JSON))");
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL";
 
+    const FTS_INSERT: &'static str = "INSERT INTO document_index (document_id, terms) \
+         VALUES ($1, to_tsvector('simple', $2))";
+    const FTS_MATCH: (&'static str, &'static str) =
+        ("document_index.terms @@ to_tsquery('simple', ", ")");
+
+    // `ts_rank` is "higher is better": negated to sort ascending.
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Postgres>, fts_query: String) {
+        query
+            .push("-ts_rank(document_index.terms, to_tsquery('simple', ")
+            .push_bind(fts_query)
+            .push("))");
+    }
+
+    fn fts_query(groups: &[Vec<String>]) -> String {
+        groups
+            .iter()
+            .map(|group| {
+                // Stems of four letters or more also match as prefixes
+                // ("identif" finds "identifi"), see `Dialect::fts_query`.
+                let terms: Vec<String> = group
+                    .iter()
+                    .map(|t| {
+                        let star = if t.chars().count() >= 4 { ":*" } else { "" };
+                        format!("'{t}'{star}")
+                    })
+                    .collect();
+                format!("({})", terms.join(" | "))
+            })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
     fn rows_affected(result: &PgQueryResult) -> u64 {
         result.rows_affected()
     }

@@ -4,7 +4,9 @@
 //! the publication rule is asked inside that transaction, against the
 //! consent ledger as it is at that moment.
 
-use crate::{Conn, DbRow, Dialect, Sql, db_error, event};
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
+use async_trait::async_trait;
+use retrace_store::GalleryStore;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
@@ -190,8 +192,9 @@ where
         for row in &rows {
             let stored = (|| {
                 Ok::<_, sqlx::Error>(read_row!(row => ConsentRow {
-                id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, withdrawn_by
-                            }))
+                    id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at,
+                    withdrawn_by
+                }))
             })()
             .map_err(db_error)?;
             consents.push(stored.into_record()?);
@@ -218,266 +221,6 @@ where
             .as_ref()
             .map(Self::entry)
             .transpose()
-    }
-
-    pub(crate) async fn create_entry(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        new: &NewGalleryEntry,
-    ) -> StoreResult<GalleryEntry> {
-        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let mut tx = Self::begin(pool).await?;
-        let sql = format!(
-            "SELECT r.status, p.id AS person_id FROM tracing_requests r \
-             JOIN persons p ON p.request_id = r.id AND p.role = 'enquirer' \
-             WHERE r.id = $1 AND r.org_id = $2{}",
-            D::FOR_UPDATE
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(new.request.to_string())
-            .bind(scope.org().to_string())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .ok_or(StoreError::NotFound)?;
-        let status: String = row.try_get("status").map_err(db_error)?;
-        let person: String = row.try_get("person_id").map_err(db_error)?;
-        if status == "closed" {
-            return Err(StoreError::Conflict { field: "status" });
-        }
-        let existing = sqlx::query("SELECT 1 FROM gallery_entries WHERE request_id = $1")
-            .bind(new.request.to_string())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        if existing.is_some() {
-            return Err(StoreError::Conflict { field: "request" });
-        }
-        if new.relationships.is_empty() {
-            return Err(StoreError::Conflict {
-                field: "relationships",
-            });
-        }
-        let (flags, consents) = Self::enquirer_standing(&mut tx, &person).await?;
-        let approvals = vec![actor];
-        let (status, published_at) =
-            match publication_decision(flags, ConsentLedger(&consents), &approvals) {
-                PublicationDecision::Publish => (EntryStatus::Published, Some(audit.at)),
-                PublicationDecision::NeedsSecondApproval => (EntryStatus::AwaitingApproval, None),
-                PublicationDecision::Refused(refusal) => {
-                    return Err(StoreError::PublicationRefused(refusal));
-                }
-            };
-        let id = GalleryEntryId::random();
-        sqlx::query(
-            "INSERT INTO gallery_entries (id, org_id, request_id, person_id, reference, \
-             relationships, region, photo_token, thumb_token, status, approvals, created_at, \
-             published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(new.request.to_string())
-        .bind(&person)
-        .bind(new.reference.as_str())
-        .bind(Self::join_relationships(&new.relationships))
-        .bind(new.region.map(Region::as_str))
-        .bind(&new.media.photo)
-        .bind(&new.media.thumbnail)
-        .bind(status.as_str())
-        .bind(Self::join_users(&approvals))
-        .bind(audit.at.as_millis())
-        .bind(published_at.map(|t: Timestamp| t.as_millis()))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::GalleryEntryCreated,
-                ObjectKind::GalleryEntry,
-                id,
-            ),
-        )
-        .await?;
-        let created = Self::load_entry(&mut tx, scope.org(), id, false)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(created)
-    }
-
-    pub(crate) async fn approve_entry(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: GalleryEntryId,
-    ) -> StoreResult<GalleryEntry> {
-        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_entry(&mut tx, scope.org(), id, true)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if current.status == EntryStatus::Published {
-            return Err(StoreError::Conflict { field: "status" });
-        }
-        let (flags, consents) =
-            Self::enquirer_standing(&mut tx, &current.person.to_string()).await?;
-        let mut approvals = current.approvals.clone();
-        approvals.push(actor);
-        match publication_decision(flags, ConsentLedger(&consents), &approvals) {
-            PublicationDecision::Publish => {}
-            PublicationDecision::NeedsSecondApproval => {
-                return Err(StoreError::PublicationRefused(
-                    retrace_domain::PublicationRefusal::SameApprover,
-                ));
-            }
-            PublicationDecision::Refused(refusal) => {
-                return Err(StoreError::PublicationRefused(refusal));
-            }
-        }
-        sqlx::query(
-            "UPDATE gallery_entries SET status = 'published', approvals = $1, published_at = $2 \
-             WHERE id = $3 AND org_id = $4",
-        )
-        .bind(Self::join_users(&approvals))
-        .bind(audit.at.as_millis())
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::GalleryEntryApproved,
-                ObjectKind::GalleryEntry,
-                id,
-            ),
-        )
-        .await?;
-        let approved = Self::load_entry(&mut tx, scope.org(), id, false)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(approved)
-    }
-
-    pub(crate) async fn entry_in(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        id: GalleryEntryId,
-    ) -> StoreResult<Option<GalleryEntry>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        Self::load_entry(&mut conn, scope.org(), id, false).await
-    }
-
-    pub(crate) async fn entries_in(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-    ) -> StoreResult<Vec<GalleryEntry>> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.org_id = $1 \
-             ORDER BY g.created_at DESC, g.id LIMIT 1000"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(scope.org().to_string())
-            .fetch_all(pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(Self::entry).collect()
-    }
-
-    pub(crate) async fn entry_for_request(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        request: RequestId,
-    ) -> StoreResult<Option<GalleryEntry>> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.request_id = $1 AND g.org_id = $2"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(request.to_string())
-            .bind(scope.org().to_string())
-            .fetch_optional(pool)
-            .await
-            .map_err(db_error)?
-            .as_ref()
-            .map(Self::entry)
-            .transpose()
-    }
-
-    /// The public gallery: published entries that the disclosure rule
-    /// allows at this read (three queries, whatever the number of entries).
-    pub(crate) async fn published_entries(pool: &Pool<D::Db>) -> StoreResult<Vec<PublicEntry>> {
-        let mut tx = pool.begin().await.map_err(db_error)?;
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
-             ORDER BY g.published_at DESC, g.id"
-        );
-        let entries = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .iter()
-            .map(Self::entry)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let flags: Vec<(String, String, bool, bool)> = sqlx::query_as(
-            "SELECT p.request_id, p.id, p.at_risk, p.minor FROM persons p \
-             JOIN gallery_entries g ON g.request_id = p.request_id WHERE g.status = 'published'",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let consent_rows = sqlx::query(
-            "SELECT c.id, c.person_id, c.purpose, c.terms, c.recorded_by, c.recorded_at, \
-             c.withdrawn_at, c.withdrawn_by FROM consents c \
-             JOIN gallery_entries g ON g.person_id = c.person_id \
-             WHERE g.status = 'published' AND c.purpose = 'publication'",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        tx.rollback().await.map_err(db_error)?;
-        let consents = consent_rows
-            .iter()
-            .map(Self::consent)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut by_request: HashMap<String, Vec<(String, PersonFlags)>> = HashMap::new();
-        for (request, person, at_risk, minor) in flags {
-            let flags = PersonFlags {
-                at_risk,
-                minor,
-                ..PersonFlags::default()
-            };
-            by_request.entry(request).or_default().push((person, flags));
-        }
-        Ok(entries
-            .iter()
-            .filter(|entry| {
-                let persons = by_request
-                    .get(&entry.request.to_string())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let subject = entry.person.to_string();
-                let Some((_, subject_flags)) = persons.iter().find(|(id, _)| *id == subject) else {
-                    return false;
-                };
-                let ledger: Vec<ConsentRecord> = consents
-                    .iter()
-                    .filter(|c| c.person == entry.person)
-                    .cloned()
-                    .collect();
-                let named = persons
-                    .iter()
-                    .filter(|(id, _)| *id != subject)
-                    .map(|(_, flags)| *flags);
-                may_show_in_gallery(*subject_flags, ConsentLedger(&ledger), named).is_ok()
-            })
-            .map(Self::public_of)
-            .collect())
     }
 
     fn public_of(entry: &GalleryEntry) -> PublicEntry {
@@ -516,21 +259,6 @@ where
         };
         tx.rollback().await.map_err(db_error)?;
         Ok(allowed)
-    }
-
-    pub(crate) async fn published_entry(
-        pool: &Pool<D::Db>,
-        reference: &GalleryReference,
-    ) -> StoreResult<Option<PublicEntry>> {
-        let found = Self::published_where(pool, "g.reference = $1", reference.as_str()).await?;
-        Ok(found.as_ref().map(Self::public_of))
-    }
-
-    pub(crate) async fn published_media(pool: &Pool<D::Db>, token: &str) -> StoreResult<bool> {
-        let condition = "(g.photo_token = $1 OR g.thumb_token = $1)";
-        Ok(Self::published_where(pool, condition, token)
-            .await?
-            .is_some())
     }
 
     /// The entries made for `request` (at most one today).
@@ -583,26 +311,125 @@ where
         .map(|_| ())
     }
 
-    pub(crate) async fn scoped_media(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        token: &str,
-    ) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "SELECT 1 AS found FROM gallery_entries WHERE org_id = $2 \
-             AND (photo_token = $1 OR thumb_token = $1)",
+    async fn load_report(
+        conn: &mut Conn<D>,
+        org: &str,
+        id: ReportId,
+    ) -> StoreResult<Option<InformationReport>> {
+        let sql = format!(
+            "SELECT {REPORT_COLUMNS} FROM information_reports x WHERE x.id = $1 AND x.org_id = $2"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(org)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Self::report)
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl<D> GalleryStore for SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    /// The public gallery: published entries that the disclosure rule
+    /// allows at this read (three queries, whatever the number of entries).
+    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
+             ORDER BY g.published_at DESC, g.id"
+        );
+        let entries = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .map(Sql::<D>::entry)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let flags: Vec<(String, String, bool, bool)> = sqlx::query_as(
+            "SELECT p.request_id, p.id, p.at_risk, p.minor FROM persons p \
+             JOIN gallery_entries g ON g.request_id = p.request_id WHERE g.status = 'published'",
         )
-        .bind(token)
-        .bind(scope.org().to_string())
-        .fetch_optional(pool)
+        .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
-        Ok(row.is_some())
+        let consent_rows = sqlx::query(
+            "SELECT c.id, c.person_id, c.purpose, c.terms, c.recorded_by, c.recorded_at, \
+             c.withdrawn_at, c.withdrawn_by FROM consents c \
+             JOIN gallery_entries g ON g.person_id = c.person_id \
+             WHERE g.status = 'published' AND c.purpose = 'publication'",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.rollback().await.map_err(db_error)?;
+        let consents = consent_rows
+            .iter()
+            .map(Sql::<D>::consent)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut by_request: HashMap<String, Vec<(String, PersonFlags)>> = HashMap::new();
+        for (request, person, at_risk, minor) in flags {
+            let flags = PersonFlags {
+                at_risk,
+                minor,
+                ..PersonFlags::default()
+            };
+            by_request.entry(request).or_default().push((person, flags));
+        }
+        Ok(entries
+            .iter()
+            .filter(|entry| {
+                let persons = by_request
+                    .get(&entry.request.to_string())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let subject = entry.person.to_string();
+                let Some((_, subject_flags)) = persons.iter().find(|(id, _)| *id == subject) else {
+                    return false;
+                };
+                let ledger: Vec<ConsentRecord> = consents
+                    .iter()
+                    .filter(|c| c.person == entry.person)
+                    .cloned()
+                    .collect();
+                let named = persons
+                    .iter()
+                    .filter(|(id, _)| *id != subject)
+                    .map(|(_, flags)| *flags);
+                may_show_in_gallery(*subject_flags, ConsentLedger(&ledger), named).is_ok()
+            })
+            .map(Sql::<D>::public_of)
+            .collect())
     }
 
-    pub(crate) async fn all_media_tokens(pool: &Pool<D::Db>) -> StoreResult<Vec<String>> {
+    async fn published_media(&self, token: &str) -> StoreResult<bool> {
+        let condition = "(g.photo_token = $1 OR g.thumb_token = $1)";
+        Ok(Sql::<D>::published_where(&self.pool, condition, token)
+            .await?
+            .is_some())
+    }
+
+    async fn all_media_tokens(&self) -> StoreResult<Vec<String>> {
         let rows = sqlx::query("SELECT photo_token, thumb_token FROM gallery_entries")
-            .fetch_all(pool)
+            .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
         let mut tokens = Vec::with_capacity(rows.len() * 2);
@@ -613,29 +440,237 @@ where
         Ok(tokens)
     }
 
-    pub(crate) async fn take_down(
-        pool: &Pool<D::Db>,
+    async fn create_gallery_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewGalleryEntry,
+    ) -> StoreResult<GalleryEntry> {
+        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let sql = format!(
+            "SELECT r.status, p.id AS person_id FROM tracing_requests r \
+             JOIN persons p ON p.request_id = r.id AND p.role = 'enquirer' \
+             WHERE r.id = $1 AND r.org_id = $2{}",
+            D::FOR_UPDATE
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(new.request.to_string())
+            .bind(scope.org().to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .ok_or(StoreError::NotFound)?;
+        let status: String = row.try_get("status").map_err(db_error)?;
+        let person: String = row.try_get("person_id").map_err(db_error)?;
+        if status == "closed" {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let existing = sqlx::query("SELECT 1 FROM gallery_entries WHERE request_id = $1")
+            .bind(new.request.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if existing.is_some() {
+            return Err(StoreError::Conflict { field: "request" });
+        }
+        if new.relationships.is_empty() {
+            return Err(StoreError::Conflict {
+                field: "relationships",
+            });
+        }
+        let (flags, consents) = Sql::<D>::enquirer_standing(&mut tx, &person).await?;
+        let approvals = vec![actor];
+        let (status, published_at) =
+            match publication_decision(flags, ConsentLedger(&consents), &approvals) {
+                PublicationDecision::Publish => (EntryStatus::Published, Some(audit.at)),
+                PublicationDecision::NeedsSecondApproval => (EntryStatus::AwaitingApproval, None),
+                PublicationDecision::Refused(refusal) => {
+                    return Err(StoreError::PublicationRefused(refusal));
+                }
+            };
+        let id = GalleryEntryId::random();
+        sqlx::query(
+            "INSERT INTO gallery_entries (id, org_id, request_id, person_id, reference, \
+             relationships, region, photo_token, thumb_token, status, approvals, created_at, \
+             published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(new.request.to_string())
+        .bind(&person)
+        .bind(new.reference.as_str())
+        .bind(Sql::<D>::join_relationships(&new.relationships))
+        .bind(new.region.map(Region::as_str))
+        .bind(&new.media.photo)
+        .bind(&new.media.thumbnail)
+        .bind(status.as_str())
+        .bind(Sql::<D>::join_users(&approvals))
+        .bind(audit.at.as_millis())
+        .bind(published_at.map(|t: Timestamp| t.as_millis()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::GalleryEntryCreated,
+                ObjectKind::GalleryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let created = Sql::<D>::load_entry(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(created)
+    }
+
+    async fn approve_gallery_entry(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: GalleryEntryId,
     ) -> StoreResult<GalleryEntry> {
-        let mut tx = Self::begin(pool).await?;
-        let entry = Self::load_entry(&mut tx, scope.org(), id, true)
+        let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_entry(&mut tx, scope.org(), id, true)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Self::remove_entry(&mut tx, audit, &entry).await?;
+        if current.status == EntryStatus::Published {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let (flags, consents) =
+            Sql::<D>::enquirer_standing(&mut tx, &current.person.to_string()).await?;
+        let mut approvals = current.approvals.clone();
+        approvals.push(actor);
+        match publication_decision(flags, ConsentLedger(&consents), &approvals) {
+            PublicationDecision::Publish => {}
+            PublicationDecision::NeedsSecondApproval => {
+                return Err(StoreError::PublicationRefused(
+                    retrace_domain::PublicationRefusal::SameApprover,
+                ));
+            }
+            PublicationDecision::Refused(refusal) => {
+                return Err(StoreError::PublicationRefused(refusal));
+            }
+        }
+        sqlx::query(
+            "UPDATE gallery_entries SET status = 'published', approvals = $1, published_at = $2 \
+             WHERE id = $3 AND org_id = $4",
+        )
+        .bind(Sql::<D>::join_users(&approvals))
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::GalleryEntryApproved,
+                ObjectKind::GalleryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let approved = Sql::<D>::load_entry(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(approved)
+    }
+
+    async fn gallery_entry(
+        &self,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        Sql::<D>::load_entry(&mut conn, scope.org(), id, false).await
+    }
+
+    async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.org_id = $1 \
+             ORDER BY g.created_at DESC, g.id LIMIT 1000"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.org().to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Sql::<D>::entry).collect()
+    }
+
+    async fn gallery_entry_for_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Option<GalleryEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.request_id = $1 AND g.org_id = $2"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(request.to_string())
+            .bind(scope.org().to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?
+            .as_ref()
+            .map(Sql::<D>::entry)
+            .transpose()
+    }
+
+    async fn published_entry(
+        &self,
+        reference: &GalleryReference,
+    ) -> StoreResult<Option<PublicEntry>> {
+        let found =
+            Sql::<D>::published_where(&self.pool, "g.reference = $1", reference.as_str()).await?;
+        Ok(found.as_ref().map(Sql::<D>::public_of))
+    }
+
+    async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS found FROM gallery_entries WHERE org_id = $2 \
+             AND (photo_token = $1 OR thumb_token = $1)",
+        )
+        .bind(token)
+        .bind(scope.org().to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(row.is_some())
+    }
+
+    async fn take_down_gallery(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: GalleryEntryId,
+    ) -> StoreResult<GalleryEntry> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let entry = Sql::<D>::load_entry(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Sql::<D>::remove_entry(&mut tx, audit, &entry).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(entry)
     }
 
-    pub(crate) async fn create_report(
-        pool: &Pool<D::Db>,
+    async fn create_report(
+        &self,
         audit: &AuditContext,
         reference: &GalleryReference,
         new: &NewReport,
         stamp: &FormStamp,
     ) -> StoreResult<ReportId> {
-        let mut tx = Self::begin(pool).await?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
         sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
             .bind(audit.at.as_millis())
             .execute(&mut *tx)
@@ -684,8 +719,8 @@ where
         .await
         .map_err(db_error)?;
         let mut owned = audit.clone();
-        owned.org = Some(Self::parse_id("gallery_entries", &org_id)?);
-        Self::append(
+        owned.org = Some(Sql::<D>::parse_id("gallery_entries", &org_id)?);
+        Sql::<D>::append(
             &mut tx,
             &owned,
             &event(
@@ -699,8 +734,8 @@ where
         Ok(id)
     }
 
-    pub(crate) async fn reports(
-        pool: &Pool<D::Db>,
+    async fn reports(
+        &self,
         scope: &OrgScope,
         status: Option<ReportStatus>,
         limit: u32,
@@ -713,41 +748,22 @@ where
             .bind(scope.org().to_string())
             .bind(status.map(ReportStatus::as_str))
             .bind(i64::from(limit.clamp(1, 1000)))
-            .fetch_all(pool)
+            .fetch_all(&self.pool)
             .await
             .map_err(db_error)?;
-        rows.iter().map(Self::report).collect()
+        rows.iter().map(Sql::<D>::report).collect()
     }
 
-    async fn load_report(
-        conn: &mut Conn<D>,
-        org: &str,
-        id: ReportId,
-    ) -> StoreResult<Option<InformationReport>> {
-        let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM information_reports x WHERE x.id = $1 AND x.org_id = $2"
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .bind(org)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db_error)?
-            .as_ref()
-            .map(Self::report)
-            .transpose()
-    }
-
-    pub(crate) async fn report_viewed(
-        pool: &Pool<D::Db>,
+    async fn report(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: ReportId,
     ) -> StoreResult<Option<InformationReport>> {
-        let mut tx = Self::begin(pool).await?;
-        let found = Self::load_report(&mut tx, &scope.org().to_string(), id).await?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let found = Sql::<D>::load_report(&mut tx, &scope.org().to_string(), id).await?;
         if found.is_some() {
-            Self::append(
+            Sql::<D>::append(
                 &mut tx,
                 audit,
                 &event(
@@ -762,17 +778,17 @@ where
         Ok(found)
     }
 
-    pub(crate) async fn set_report_status(
-        pool: &Pool<D::Db>,
+    async fn set_report_status(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: ReportId,
         status: ReportStatus,
     ) -> StoreResult<InformationReport> {
         let actor = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let mut tx = Self::begin(pool).await?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
         let org = scope.org().to_string();
-        let current = Self::load_report(&mut tx, &org, id)
+        let current = Sql::<D>::load_report(&mut tx, &org, id)
             .await?
             .ok_or(StoreError::NotFound)?;
         if !current.status.may_become(status) {
@@ -795,7 +811,7 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::append(
+        Sql::<D>::append(
             &mut tx,
             audit,
             &event(
@@ -805,7 +821,7 @@ where
             ),
         )
         .await?;
-        let updated = Self::load_report(&mut tx, &org, id)
+        let updated = Sql::<D>::load_report(&mut tx, &org, id)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db_error)?;

@@ -24,9 +24,12 @@ macro_rules! read_row {
     };
 }
 
+mod directory;
 mod disclosure;
 mod gallery;
+mod outreach;
 mod pfif;
+mod referrals;
 mod tracing;
 mod transfers;
 
@@ -57,6 +60,23 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// The text before and after a placeholder bound to a JSON array of
     /// strings that makes a subquery yielding its values.
     const JSON_VALUES: (&'static str, &'static str);
+    /// Full-text search of the library (`docs/adr/0011-directory-and-library.md`):
+    /// the statement that writes a document's index row, `$1` the document
+    /// id and `$2` its terms (folded and stemmed in Rust, separated by
+    /// spaces).
+    const FTS_INSERT: &'static str;
+    /// The text before and after the bound full-text query that makes the
+    /// condition "the joined `document_index` row matches".
+    const FTS_MATCH: (&'static str, &'static str);
+    /// Pushes an expression that orders full-text matches best first
+    /// (ascending), for the query `fts_query`.
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, fts_query: String);
+    /// The full-text query in the database's syntax: every group must
+    /// match, any term of a group may; a term of four letters or more
+    /// also matches as a prefix, because two forms of a word do not
+    /// always stem alike ("identification", "identifying"). Terms are
+    /// letters and digits only.
+    fn fts_query(groups: &[Vec<String>]) -> String;
     /// How many rows a statement changed.
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
     /// The migrations of this database, embedded in the binary.
@@ -245,25 +265,16 @@ fn migrate_error<D: Dialect>(error: MigrateError) -> StoreError {
 
 use async_trait::async_trait;
 use retrace_domain::{
-    ApiTokenId, AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
-    Email, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId,
-    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
-    SecurityEventId, Text, Timestamp, TransferId, TransferShare, UserId,
+    ApiTokenId, AuditAction, Email, ExportId, ObjectKind, OrgId, RoleSet, SecurityEventId,
+    Timestamp, UserId,
 };
-use retrace_domain::{GalleryEntryId, GalleryReference, ReportId, ReportStatus};
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
 use retrace_store::{
-    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, CandidateView,
-    Export, ExportRecord, FamilyMessage, IncomingTransfer, MatchablePerson, NewCandidate,
-    NewOrganisation, NewRequest, NewUser, OpeningConsents, OrgScope, Organisation, ReleaseOutcome,
-    ReleasedPerson, RequestFilter, RequestSummary, SecurityEvent, SessionProof, SessionRecord,
-    StatusChange, Store, StoreError, StoreResult, StoredPerson, TracingRequest, Transfer,
-    TransferView, UserAccount,
-};
-use retrace_store::{
-    FormStamp, GalleryEntry, InformationReport, NewGalleryEntry, NewReport, PublicEntry,
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, ExportRecord,
+    NewOrganisation, NewUser, OrgScope, Organisation, SecurityEvent, SessionProof, SessionRecord,
+    Store, StoreError, StoreResult, UserAccount,
 };
 use sqlx::{Row, Transaction};
 
@@ -300,33 +311,33 @@ where
 {
     fn org_row(row: &DbRow<D>) -> Result<OrgRow, sqlx::Error> {
         Ok(read_row!(row => OrgRow {
-        id, name, kind, country, created_at
-            }))
+            id, name, kind, country, created_at
+        }))
     }
 
     fn user_row(row: &DbRow<D>) -> Result<UserRow, sqlx::Error> {
         Ok(read_row!(row => UserRow {
-        id, email, display_name, org_id, roles, is_operator, password_hash, totp_secret_sealed,
-        disabled, failed_sign_ins, locked_until, created_at, password_changed_at
-            }))
+            id, email, display_name, org_id, roles, is_operator, password_hash, totp_secret_sealed,
+            disabled, failed_sign_ins, locked_until, created_at, password_changed_at
+        }))
     }
 
     fn session_row(row: &DbRow<D>) -> Result<SessionRow, sqlx::Error> {
         Ok(read_row!(row => SessionRow {
-        token_hash, user_id, created_at, last_seen_at, second_factor_done
-            }))
+            token_hash, user_id, created_at, last_seen_at, second_factor_done
+        }))
     }
 
     fn token_row(row: &DbRow<D>) -> Result<ApiTokenRow, sqlx::Error> {
         Ok(read_row!(row => ApiTokenRow {
-        id, user_id, name, created_at, last_used_at, revoked_at
-            }))
+            id, user_id, name, created_at, last_used_at, revoked_at
+        }))
     }
 
     fn audit_row(row: &DbRow<D>) -> Result<AuditRow, sqlx::Error> {
         Ok(read_row!(row => AuditRow {
-        seq, at, actor, org_id, action, object_kind, object_id, purpose, previous_hash, hash
-            }))
+            seq, at, actor, org_id, action, object_kind, object_id, purpose, previous_hash, hash
+        }))
     }
 
     fn users(rows: &[DbRow<D>]) -> StoreResult<Vec<UserAccount>> {
@@ -1198,17 +1209,6 @@ where
             .collect()
     }
 
-    async fn export_requests(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        filter: &RequestFilter,
-        max_rows: u32,
-        reason: &str,
-    ) -> StoreResult<Export> {
-        Sql::<D>::export_requests(&self.pool, audit, scope, filter, max_rows, reason).await
-    }
-
     async fn export_record(
         &self,
         scope: &OrgScope,
@@ -1305,435 +1305,8 @@ where
         Ok(verifier.finish(&head))
     }
 
-    async fn open_request(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        new: &NewRequest,
-        consents: &OpeningConsents,
-    ) -> StoreResult<TracingRequest> {
-        Sql::<D>::open_request(&self.pool, audit, scope, new, consents).await
-    }
-
-    async fn request(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-    ) -> StoreResult<Option<TracingRequest>> {
-        Sql::<D>::request(&self.pool, audit, scope, id).await
-    }
-
-    async fn list_requests(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        filter: &RequestFilter,
-    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
-        Sql::<D>::list_requests(&self.pool, audit, scope, filter).await
-    }
-
-    async fn update_circumstances(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-        expected_version: i64,
-        circumstances: &Circumstances,
-    ) -> StoreResult<TracingRequest> {
-        Sql::<D>::update_circumstances(
-            &self.pool,
-            audit,
-            scope,
-            id,
-            expected_version,
-            circumstances,
-        )
-        .await
-    }
-
-    async fn set_request_status(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-        expected_version: i64,
-        status: RequestStatus,
-        note: Option<&Text>,
-    ) -> StoreResult<TracingRequest> {
-        Sql::<D>::set_request_status(&self.pool, audit, scope, id, expected_version, status, note)
-            .await
-    }
-
-    async fn status_history(
-        &self,
-        scope: &OrgScope,
-        id: RequestId,
-    ) -> StoreResult<Vec<StatusChange>> {
-        Sql::<D>::status_history(&self.pool, scope, id).await
-    }
-
-    async fn add_sought_person(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        request: RequestId,
-        relationship: Relationship,
-        details: &PersonDetails,
-        consent: Option<&NewConsent>,
-    ) -> StoreResult<StoredPerson> {
-        Sql::<D>::add_sought_person(
-            &self.pool,
-            audit,
-            scope,
-            request,
-            relationship,
-            details,
-            consent,
-        )
-        .await
-    }
-
-    async fn create_registration(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        kind: RegistrationKind,
-        details: &PersonDetails,
-        consent: Option<&NewConsent>,
-    ) -> StoreResult<StoredPerson> {
-        Sql::<D>::create_registration(&self.pool, audit, scope, kind, details, consent).await
-    }
-
-    async fn person(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: PersonId,
-    ) -> StoreResult<Option<StoredPerson>> {
-        Sql::<D>::person_viewed(&self.pool, audit, scope, id).await
-    }
-
-    async fn update_person(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: PersonId,
-        expected_version: i64,
-        details: &PersonDetails,
-    ) -> StoreResult<StoredPerson> {
-        Sql::<D>::update_person(&self.pool, audit, scope, id, expected_version, details).await
-    }
-
-    async fn registrations(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        limit: u32,
-    ) -> StoreResult<Vec<StoredPerson>> {
-        Sql::<D>::registrations(&self.pool, audit, scope, limit).await
-    }
-
-    async fn consents(
-        &self,
-        scope: &OrgScope,
-        person: PersonId,
-    ) -> StoreResult<Vec<ConsentRecord>> {
-        Sql::<D>::consents(&self.pool, scope, person).await
-    }
-
-    async fn record_consent(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        person: PersonId,
-        consent: &NewConsent,
-    ) -> StoreResult<ConsentRecord> {
-        Sql::<D>::record_consent(&self.pool, audit, scope, person, consent).await
-    }
-
-    async fn withdraw_consent(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: ConsentId,
-    ) -> StoreResult<ConsentRecord> {
-        Sql::<D>::withdraw_consent(&self.pool, audit, scope, id).await
-    }
-
-    async fn matchable_persons(
-        &self,
-        after: Option<PersonId>,
-        limit: u32,
-    ) -> StoreResult<Vec<MatchablePerson>> {
-        Sql::<D>::matchable_persons(&self.pool, after, limit).await
-    }
-
-    async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>> {
-        Sql::<D>::matchable_person(&self.pool, id).await
-    }
-
-    async fn record_candidates(
-        &self,
-        audit: &AuditContext,
-        sought: PersonId,
-        found: &[NewCandidate],
-    ) -> StoreResult<()> {
-        Sql::<D>::record_candidates(&self.pool, audit, sought, found).await
-    }
-
-    async fn record_candidate_lists(
-        &self,
-        audit: &AuditContext,
-        lists: &[(PersonId, Vec<NewCandidate>)],
-    ) -> StoreResult<()> {
-        Sql::<D>::record_candidate_lists(&self.pool, audit, lists).await
-    }
-
-    async fn remove_candidates_of(
-        &self,
-        audit: &AuditContext,
-        person: PersonId,
-    ) -> StoreResult<u64> {
-        Sql::<D>::remove_candidates_of(&self.pool, audit, person).await
-    }
-
-    async fn candidates_for(
-        &self,
-        scope: &OrgScope,
-        person: PersonId,
-    ) -> StoreResult<Vec<CandidateView>> {
-        Sql::<D>::candidates_for(&self.pool, scope, person).await
-    }
-
-    async fn candidate(
-        &self,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<Option<CandidateView>> {
-        Sql::<D>::candidate_in(&self.pool, scope, id).await
-    }
-
-    async fn review_candidate(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-        status: CandidateStatus,
-        reason: Option<&Text>,
-    ) -> StoreResult<CandidateView> {
-        Sql::<D>::review_candidate(&self.pool, audit, scope, id, status, reason).await
-    }
-
-    async fn approve_release(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
-        Sql::<D>::approve_release(&self.pool, audit, scope, id).await
-    }
-
-    async fn released_person(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<Option<ReleasedPerson>> {
-        Sql::<D>::released_person(&self.pool, audit, scope, id).await
-    }
-
-    async fn create_message(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        candidate: CandidateId,
-        direction: MessageDirection,
-        body: &Text,
-    ) -> StoreResult<FamilyMessage> {
-        Sql::<D>::create_message(&self.pool, audit, scope, candidate, direction, body).await
-    }
-
-    async fn advance_message(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: MessageId,
-        status: MessageStatus,
-    ) -> StoreResult<FamilyMessage> {
-        Sql::<D>::advance_message(&self.pool, audit, scope, id, status).await
-    }
-
-    async fn messages(
-        &self,
-        scope: &OrgScope,
-        candidate: CandidateId,
-    ) -> StoreResult<Vec<FamilyMessage>> {
-        Sql::<D>::messages(&self.pool, scope, candidate).await
-    }
-
     // ----- Transfers (begin) --------------------------------------------
-
-    async fn transfer_request(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        request: RequestId,
-        to_org: OrgId,
-        share: &TransferShare,
-    ) -> StoreResult<Transfer> {
-        Sql::<D>::transfer_request(&self.pool, audit, scope, request, to_org, share).await
-    }
-
-    async fn transfers_of_request(
-        &self,
-        scope: &OrgScope,
-        request: RequestId,
-    ) -> StoreResult<Vec<Transfer>> {
-        Sql::<D>::transfers_of_request(&self.pool, scope, request).await
-    }
-
-    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>> {
-        Sql::<D>::incoming_transfers(&self.pool, scope).await
-    }
-
-    async fn transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-    ) -> StoreResult<Option<TransferView>> {
-        Sql::<D>::transfer_view(&self.pool, audit, scope, id).await
-    }
-
-    async fn decide_transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-        accept: bool,
-        reason: Option<&Text>,
-    ) -> StoreResult<IncomingTransfer> {
-        Sql::<D>::decide_transfer(&self.pool, audit, scope, id, accept, reason).await
-    }
-
-    async fn revoke_transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-    ) -> StoreResult<Transfer> {
-        Sql::<D>::revoke_transfer(&self.pool, audit, scope, id).await
-    }
 
     // ----- Transfers (end) ----------------------------------------------
     // Trace the Face
-
-    async fn create_gallery_entry(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        new: &NewGalleryEntry,
-    ) -> StoreResult<GalleryEntry> {
-        Sql::<D>::create_entry(&self.pool, audit, scope, new).await
-    }
-
-    async fn approve_gallery_entry(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: GalleryEntryId,
-    ) -> StoreResult<GalleryEntry> {
-        Sql::<D>::approve_entry(&self.pool, audit, scope, id).await
-    }
-
-    async fn gallery_entry(
-        &self,
-        scope: &OrgScope,
-        id: GalleryEntryId,
-    ) -> StoreResult<Option<GalleryEntry>> {
-        Sql::<D>::entry_in(&self.pool, scope, id).await
-    }
-
-    async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>> {
-        Sql::<D>::entries_in(&self.pool, scope).await
-    }
-
-    async fn gallery_entry_for_request(
-        &self,
-        scope: &OrgScope,
-        request: RequestId,
-    ) -> StoreResult<Option<GalleryEntry>> {
-        Sql::<D>::entry_for_request(&self.pool, scope, request).await
-    }
-
-    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>> {
-        Sql::<D>::published_entries(&self.pool).await
-    }
-
-    async fn published_entry(
-        &self,
-        reference: &GalleryReference,
-    ) -> StoreResult<Option<PublicEntry>> {
-        Sql::<D>::published_entry(&self.pool, reference).await
-    }
-
-    async fn published_media(&self, token: &str) -> StoreResult<bool> {
-        Sql::<D>::published_media(&self.pool, token).await
-    }
-
-    async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool> {
-        Sql::<D>::scoped_media(&self.pool, scope, token).await
-    }
-
-    async fn all_media_tokens(&self) -> StoreResult<Vec<String>> {
-        Sql::<D>::all_media_tokens(&self.pool).await
-    }
-
-    async fn take_down_gallery(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: GalleryEntryId,
-    ) -> StoreResult<GalleryEntry> {
-        Sql::<D>::take_down(&self.pool, audit, scope, id).await
-    }
-
-    async fn create_report(
-        &self,
-        audit: &AuditContext,
-        reference: &GalleryReference,
-        report: &NewReport,
-        stamp: &FormStamp,
-    ) -> StoreResult<ReportId> {
-        Sql::<D>::create_report(&self.pool, audit, reference, report, stamp).await
-    }
-
-    async fn reports(
-        &self,
-        scope: &OrgScope,
-        status: Option<ReportStatus>,
-        limit: u32,
-    ) -> StoreResult<Vec<InformationReport>> {
-        Sql::<D>::reports(&self.pool, scope, status, limit).await
-    }
-
-    async fn report(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: ReportId,
-    ) -> StoreResult<Option<InformationReport>> {
-        Sql::<D>::report_viewed(&self.pool, audit, scope, id).await
-    }
-
-    async fn set_report_status(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: ReportId,
-        status: ReportStatus,
-    ) -> StoreResult<InformationReport> {
-        Sql::<D>::set_report_status(&self.pool, audit, scope, id, status).await
-    }
 }

@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
-use retrace_domain::{AuditAction, ObjectKind, PersonId};
+use retrace_domain::{AuditAction, ObjectKind, PersonId, Relationship};
 use retrace_store::{
-    AuditContext, ImportOutcome, ImportedPerson, OrgScope, PersonRole, PfifStore, StoreError,
-    StoreResult,
+    AuditContext, ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, NewRequest,
+    OpeningConsents, OrgScope, PersonRole, StoreError, StoreResult,
 };
 
 /// The person id of a `pfif_records` row.
@@ -43,12 +43,13 @@ where
         scope: &OrgScope,
         record_id: &str,
     ) -> StoreResult<Option<PersonId>> {
-        let row = sqlx::query("SELECT person_id FROM pfif_records WHERE org_id = $1 AND record_id = $2")
-            .bind(scope.org().to_string())
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db_error)?;
+        let row =
+            sqlx::query("SELECT person_id FROM pfif_records WHERE org_id = $1 AND record_id = $2")
+                .bind(scope.org().to_string())
+                .bind(record_id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_error)?;
         row.map(|row| {
             let id: String = row.try_get("person_id").map_err(db_error)?;
             person_id(&id)
@@ -89,23 +90,51 @@ where
                 outcomes.push(ImportOutcome::AlreadyImported(known));
                 continue;
             }
-            let stored = Self::insert_person(
-                &mut tx,
-                scope.org(),
-                None,
-                0,
-                PersonRole::Registered(person.kind),
-                &person.details,
-                audit,
-            )
-            .await?;
+            let (stored, created) = match &person.target {
+                ImportTarget::Registration(kind) => {
+                    let stored = Self::insert_person(
+                        &mut tx,
+                        scope.org(),
+                        None,
+                        0,
+                        PersonRole::Registered(*kind),
+                        &person.details,
+                        audit,
+                    )
+                    .await?;
+                    (stored.id, AuditAction::RegistrationCreated)
+                }
+                ImportTarget::Request {
+                    enquirer,
+                    circumstances,
+                } => {
+                    let new = NewRequest {
+                        enquirer: enquirer.as_ref().clone(),
+                        sought: vec![(Relationship::OtherRelative, person.details.clone())],
+                        circumstances: circumstances.as_ref().clone(),
+                    };
+                    let request = Self::insert_request(
+                        &mut tx,
+                        audit,
+                        scope,
+                        &new,
+                        &OpeningConsents::default(),
+                    )
+                    .await?;
+                    let sought = request.sought.first().ok_or(StoreError::Corrupt {
+                        table: "persons",
+                        detail: "an imported request has no sought person".into(),
+                    })?;
+                    (sought.id, AuditAction::RequestCreated)
+                }
+            };
             sqlx::query(
                 "INSERT INTO pfif_records (org_id, record_id, person_id, source_name, source_url, \
                  source_date, imported_at, imported_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(scope.org().to_string())
             .bind(person.record_id.as_str())
-            .bind(stored.id.to_string())
+            .bind(stored.to_string())
             .bind(person.source.name.as_deref())
             .bind(person.source.url.as_deref())
             .bind(person.source.date.as_deref())
@@ -114,10 +143,12 @@ where
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-            for action in [AuditAction::RegistrationCreated, AuditAction::PersonImported] {
-                Self::append(&mut tx, audit, &event(action, ObjectKind::Person, stored.id)).await?;
+            if created == AuditAction::RegistrationCreated {
+                Self::append(&mut tx, audit, &event(created, ObjectKind::Person, stored)).await?;
             }
-            outcomes.push(ImportOutcome::Created(stored.id));
+            let imported = event(AuditAction::PersonImported, ObjectKind::Person, stored);
+            Self::append(&mut tx, audit, &imported).await?;
+            outcomes.push(ImportOutcome::Created(stored));
         }
         tx.commit().await.map_err(db_error)?;
         Ok(outcomes)
@@ -125,7 +156,7 @@ where
 }
 
 #[async_trait]
-impl<D> PfifStore for SqlStore<D>
+impl<D> InterchangeStore for SqlStore<D>
 where
     D: Dialect,
     for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,

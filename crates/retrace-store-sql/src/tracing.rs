@@ -4,7 +4,9 @@
 //! writing are locked with the dialect's `FOR_UPDATE`.
 //! Row conversion and JSON live in `retrace_store::backend`.
 
-use crate::{Conn, DbRow, Dialect, Sql, db_error, event, json_values};
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event, json_values};
+use async_trait::async_trait;
+use retrace_store::TracingStore;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
@@ -153,9 +155,9 @@ where
 
     fn person_row(row: &DbRow<D>) -> Result<PersonRow, sqlx::Error> {
         Ok(read_row!(row => PersonRow {
-        id, org_id, request_id, role, relationship, registration_kind, details, version,
-        created_at, updated_at
-            }))
+            id, org_id, request_id, role, relationship, registration_kind, details, version,
+            created_at, updated_at
+        }))
     }
 
     pub(crate) fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
@@ -164,16 +166,17 @@ where
 
     fn request_row(row: &DbRow<D>) -> Result<RequestRow, sqlx::Error> {
         Ok(read_row!(row => RequestRow {
-        id, org_id, reference, status, closure_reason, circumstances, version, created_at,
-        updated_at
-            }))
+            id, org_id, reference, status, closure_reason, circumstances, version, created_at,
+            updated_at
+        }))
     }
 
     pub(crate) fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
         let row = (|| {
             Ok::<_, sqlx::Error>(read_row!(row => ConsentRow {
-            id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, withdrawn_by
-                    }))
+                id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at,
+                withdrawn_by
+            }))
         })()
         .map_err(db_error)?;
         row.into_record()
@@ -217,8 +220,8 @@ where
 
     fn message_row(row: &DbRow<D>) -> Result<MessageRow, sqlx::Error> {
         Ok(read_row!(row => MessageRow {
-        id, candidate_id, direction, body, status, created_at
-            }))
+            id, candidate_id, direction, body, status, created_at
+        }))
     }
 
     pub(crate) async fn org_country(
@@ -286,6 +289,101 @@ where
         .await
         .map_err(db_error)?;
         Ok(stored)
+    }
+
+    /// Opens a request with its persons, first status, audit entry and
+    /// consents, in the caller's transaction.
+    pub(crate) async fn insert_request(
+        tx: &mut Conn<D>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        let country = Self::org_country(&mut *tx, scope.org())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let year = backend::reference_year(audit.at)?;
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
+             ON CONFLICT (country, year) DO UPDATE \
+             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
+        )
+        .bind(country.as_str())
+        .bind(i64::from(year))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let reference = backend::case_reference(country, year, number)?;
+        let id = RequestId::random();
+        let status = RequestStatus::Open;
+        sqlx::query(
+            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
+             closure_reason, circumstances, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(reference.to_string())
+        .bind(reference.to_string().to_lowercase())
+        .bind(status.code())
+        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let enquirer = Self::insert_person(
+            &mut *tx,
+            scope.org(),
+            Some(id),
+            0,
+            PersonRole::Enquirer,
+            &new.enquirer,
+            audit,
+        )
+        .await?;
+        let mut sought = Vec::with_capacity(new.sought.len());
+        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
+            sought.push(
+                Self::insert_person(
+                    &mut *tx,
+                    scope.org(),
+                    Some(id),
+                    position,
+                    PersonRole::Sought(*relationship),
+                    details,
+                    audit,
+                )
+                .await?,
+            );
+        }
+        Self::add_history(&mut *tx, id, status, None, audit).await?;
+        Self::append(
+            &mut *tx,
+            audit,
+            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        if let Some(consent) = &consents.enquirer {
+            Self::insert_consent(&mut *tx, audit, scope.org(), enquirer.id, consent).await?;
+        }
+        if let Some(consent) = &consents.each_sought {
+            for person in &sought {
+                Self::insert_consent(&mut *tx, audit, scope.org(), person.id, consent).await?;
+            }
+        }
+        Ok(TracingRequest {
+            id,
+            org: scope.org(),
+            reference,
+            status,
+            circumstances: new.circumstances.clone(),
+            enquirer,
+            sought,
+            version: 1,
+            created_at: audit.at,
+            updated_at: audit.at,
+        })
     }
 
     async fn request_persons(conn: &mut Conn<D>, request: &str) -> StoreResult<Vec<StoredPerson>> {
@@ -483,663 +581,6 @@ where
         }
     }
 
-    pub(crate) async fn open_request(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        new: &NewRequest,
-        consents: &OpeningConsents,
-    ) -> StoreResult<TracingRequest> {
-        let mut tx = Self::begin(pool).await?;
-        let country = Self::org_country(&mut tx, scope.org())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let year = backend::reference_year(audit.at)?;
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
-             ON CONFLICT (country, year) DO UPDATE \
-             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
-        )
-        .bind(country.as_str())
-        .bind(i64::from(year))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let reference = backend::case_reference(country, year, number)?;
-        let id = RequestId::random();
-        let status = RequestStatus::Open;
-        sqlx::query(
-            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
-             closure_reason, circumstances, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
-        )
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(reference.to_string())
-        .bind(reference.to_string().to_lowercase())
-        .bind(status.code())
-        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
-        .bind(audit.at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let enquirer = Self::insert_person(
-            &mut tx,
-            scope.org(),
-            Some(id),
-            0,
-            PersonRole::Enquirer,
-            &new.enquirer,
-            audit,
-        )
-        .await?;
-        let mut sought = Vec::with_capacity(new.sought.len());
-        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
-            sought.push(
-                Self::insert_person(
-                    &mut tx,
-                    scope.org(),
-                    Some(id),
-                    position,
-                    PersonRole::Sought(*relationship),
-                    details,
-                    audit,
-                )
-                .await?,
-            );
-        }
-        Self::add_history(&mut tx, id, status, None, audit).await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
-        )
-        .await?;
-        if let Some(consent) = &consents.enquirer {
-            Self::insert_consent(&mut tx, audit, scope.org(), enquirer.id, consent).await?;
-        }
-        if let Some(consent) = &consents.each_sought {
-            for person in &sought {
-                Self::insert_consent(&mut tx, audit, scope.org(), person.id, consent).await?;
-            }
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(TracingRequest {
-            id,
-            org: scope.org(),
-            reference,
-            status,
-            circumstances: new.circumstances.clone(),
-            enquirer,
-            sought,
-            version: 1,
-            created_at: audit.at,
-            updated_at: audit.at,
-        })
-    }
-
-    pub(crate) async fn request(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-    ) -> StoreResult<Option<TracingRequest>> {
-        let mut tx = Self::begin(pool).await?;
-        let Some(found) = Self::load_request(&mut tx, scope.org(), id).await? else {
-            return Ok(None);
-        };
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::RequestViewed, ObjectKind::TracingRequest, id),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(Some(found))
-    }
-
-    pub(crate) async fn export_requests(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        filter: &RequestFilter,
-        max_rows: u32,
-        reason: &str,
-    ) -> StoreResult<Export> {
-        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let FilterValues {
-            text,
-            only,
-            nationality,
-        } = FilterValues::of(filter)?;
-        let mut tx = Self::begin(pool).await?;
-        let mut query = Self::request_filter(
-            "SELECT r.id",
-            scope.org(),
-            filter,
-            nationality.as_deref(),
-            text.as_deref(),
-            only.as_deref(),
-        );
-        query
-            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
-            .push_bind(i64::from(max_rows));
-        let ids: Vec<String> = query
-            .build_query_scalar()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let mut requests = Vec::with_capacity(ids.len());
-        for id in ids {
-            let id: RequestId = id.parse().map_err(|_| StoreError::Corrupt {
-                table: "tracing_requests",
-                detail: "id is not an identifier".to_owned(),
-            })?;
-            let Some(request) = Self::load_request(&mut tx, scope.org(), id).await? else {
-                continue;
-            };
-            let mut consents = HashMap::new();
-            for person in std::iter::once(&request.enquirer).chain(&request.sought) {
-                let ledger = Self::person_consents(&mut tx, &person.id.to_string()).await?;
-                consents.insert(person.id, ledger);
-            }
-            requests.push(ExportedRequest { request, consents });
-        }
-        let record = ExportRecord {
-            id: ExportId::random(),
-            org: scope.org(),
-            user,
-            at: audit.at,
-            reason: Some(reason.to_owned()),
-            row_count: u32::try_from(requests.len()).unwrap_or(u32::MAX),
-        };
-        sqlx::query(
-            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(record.id.to_string())
-        .bind(record.org.to_string())
-        .bind(user.to_string())
-        .bind(record.at.as_millis())
-        .bind(reason)
-        .bind(i64::from(record.row_count))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let exported = event(AuditAction::DataExported, ObjectKind::Export, record.id);
-        Self::append(&mut tx, audit, &exported).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(Export { record, requests })
-    }
-
-    pub(crate) async fn list_requests(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        filter: &RequestFilter,
-    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
-        let limit = match filter.limit {
-            0 => DEFAULT_LIMIT,
-            n => n.min(MAX_LIMIT),
-        };
-        let FilterValues {
-            text,
-            only,
-            nationality,
-        } = FilterValues::of(filter)?;
-        let mut tx = Self::begin(pool).await?;
-        let total: i64 = Self::request_filter(
-            "SELECT COUNT(*)",
-            scope.org(),
-            filter,
-            nationality.as_deref(),
-            text.as_deref(),
-            only.as_deref(),
-        )
-        .build_query_scalar()
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let mut page_query = Self::request_filter(
-            concat!("SELECT ", request_columns!()),
-            scope.org(),
-            filter,
-            nationality.as_deref(),
-            text.as_deref(),
-            only.as_deref(),
-        );
-        page_query
-            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
-            .push_bind(i64::from(limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
-        let rows = page_query
-            .build()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let requests = rows
-            .iter()
-            .map(|row| Self::request_row(row).map_err(db_error))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
-        let person_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            concat!(
-                "SELECT ",
-                person_columns!(),
-                " FROM persons p WHERE p.request_id IN ({}) \
-                  ORDER BY p.request_id, p.position, p.id"
-            ),
-            json_values::<D>("$1")
-        )))
-        .bind(backend::to_json("tracing_requests", &ids)?)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let persons = person_rows
-            .iter()
-            .map(Self::person)
-            .collect::<StoreResult<Vec<_>>>()?;
-        let mut by_request = backend::persons_by_request(persons);
-        let mut page = Vec::with_capacity(requests.len());
-        for row in requests {
-            let id: RequestId = row.id.parse().map_err(|_| StoreError::Corrupt {
-                table: "tracing_requests",
-                detail: "id is not an identifier".to_owned(),
-            })?;
-            let persons = by_request.remove(&id).unwrap_or_default();
-            page.push(row.into_summary(persons)?);
-        }
-        if text.is_some() || filter.only.is_some() {
-            Self::append(
-                &mut tx,
-                audit,
-                &event(
-                    AuditAction::RequestsSearched,
-                    ObjectKind::TracingRequest,
-                    scope.org(),
-                ),
-            )
-            .await?;
-            tx.commit().await.map_err(db_error)?;
-        } else if !page.is_empty() {
-            // A list shows enquirers' names: every one shown is on record.
-            Self::append(
-                &mut tx,
-                audit,
-                &event(AuditAction::PersonsListed, ObjectKind::Person, "requests"),
-            )
-            .await?;
-            tx.commit().await.map_err(db_error)?;
-        } else {
-            tx.rollback().await.map_err(db_error)?;
-        }
-        Ok((page, u64::try_from(total).unwrap_or_default()))
-    }
-
-    pub(crate) async fn update_circumstances(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-        expected_version: i64,
-        circumstances: &Circumstances,
-    ) -> StoreResult<TracingRequest> {
-        let mut tx = Self::begin(pool).await?;
-        let done = sqlx::query(
-            "UPDATE tracing_requests SET circumstances = $1, version = version + 1, updated_at = $2 \
-             WHERE id = $3 AND org_id = $4 AND version = $5",
-        )
-        .bind(backend::to_json("tracing_requests", circumstances)?)
-        .bind(audit.at.as_millis())
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(Self::version_error(
-                &mut tx,
-                "tracing_requests",
-                scope.org(),
-                id.to_string(),
-            )
-            .await);
-        }
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::RequestUpdated, ObjectKind::TracingRequest, id),
-        )
-        .await?;
-        let updated = Self::load_request(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(updated)
-    }
-
-    pub(crate) async fn set_request_status(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: RequestId,
-        expected_version: i64,
-        status: RequestStatus,
-        note: Option<&Text>,
-    ) -> StoreResult<TracingRequest> {
-        let mut tx = Self::begin(pool).await?;
-        let done = sqlx::query(
-            "UPDATE tracing_requests SET status = $1, closure_reason = $2, version = version + 1, \
-             updated_at = $3 WHERE id = $4 AND org_id = $5 AND version = $6",
-        )
-        .bind(status.code())
-        .bind(status.closure_reason().map(|r| r.as_str()))
-        .bind(audit.at.as_millis())
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(Self::version_error(
-                &mut tx,
-                "tracing_requests",
-                scope.org(),
-                id.to_string(),
-            )
-            .await);
-        }
-        Self::add_history(&mut tx, id, status, note, audit).await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::RequestStatusChanged,
-                ObjectKind::TracingRequest,
-                id,
-            ),
-        )
-        .await?;
-        if status.is_closed() {
-            // A closed request has nobody left to find: its gallery entry
-            // goes with the closure, in this transaction.
-            for entry in Self::entries_of_request(&mut tx, id).await? {
-                Self::remove_entry(&mut tx, audit, &entry).await?;
-            }
-        }
-        let updated = Self::load_request(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(updated)
-    }
-
-    pub(crate) async fn status_history(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        id: RequestId,
-    ) -> StoreResult<Vec<StatusChange>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        let found: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id = $2",
-        )
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        if found == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let rows = sqlx::query(
-            "SELECT status, closure_reason, note, at, by_user FROM request_status_history \
-             WHERE request_id = $1 ORDER BY seq",
-        )
-        .bind(id.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                StatusRow {
-                    status: row.try_get("status").map_err(db_error)?,
-                    closure_reason: row.try_get("closure_reason").map_err(db_error)?,
-                    note: row.try_get("note").map_err(db_error)?,
-                    at: row.try_get("at").map_err(db_error)?,
-                    by: row.try_get("by_user").map_err(db_error)?,
-                }
-                .into_change()
-            })
-            .collect()
-    }
-
-    pub(crate) async fn add_sought_person(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        request: RequestId,
-        relationship: Relationship,
-        details: &PersonDetails,
-        consent: Option<&NewConsent>,
-    ) -> StoreResult<StoredPerson> {
-        let mut tx = Self::begin(pool).await?;
-        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT version FROM tracing_requests WHERE id = $1 AND org_id = $2{}",
-            D::FOR_UPDATE
-        )))
-        .bind(request.to_string())
-        .bind(scope.org().to_string())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if found.is_none() {
-            return Err(StoreError::NotFound);
-        }
-        let position: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(position), 0) + 1 FROM persons WHERE request_id = $1",
-        )
-        .bind(request.to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let stored = Self::insert_person(
-            &mut tx,
-            scope.org(),
-            Some(request),
-            position,
-            PersonRole::Sought(relationship),
-            details,
-            audit,
-        )
-        .await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::PersonAdded, ObjectKind::Person, stored.id),
-        )
-        .await?;
-        if let Some(consent) = consent {
-            Self::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(stored)
-    }
-
-    pub(crate) async fn create_registration(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        kind: RegistrationKind,
-        details: &PersonDetails,
-        consent: Option<&NewConsent>,
-    ) -> StoreResult<StoredPerson> {
-        let mut tx = Self::begin(pool).await?;
-        let stored = Self::insert_person(
-            &mut tx,
-            scope.org(),
-            None,
-            0,
-            PersonRole::Registered(kind),
-            details,
-            audit,
-        )
-        .await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::RegistrationCreated,
-                ObjectKind::Person,
-                stored.id,
-            ),
-        )
-        .await?;
-        if let Some(consent) = consent {
-            Self::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(stored)
-    }
-
-    pub(crate) async fn person_viewed(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: PersonId,
-    ) -> StoreResult<Option<StoredPerson>> {
-        let mut tx = Self::begin(pool).await?;
-        let Some(found) = Self::load_person(&mut tx, scope.org(), id).await? else {
-            return Ok(None);
-        };
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::PersonViewed, ObjectKind::Person, id),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(Some(found))
-    }
-
-    pub(crate) async fn update_person(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: PersonId,
-        expected_version: i64,
-        details: &PersonDetails,
-    ) -> StoreResult<StoredPerson> {
-        let columns = backend::person_columns(details)?;
-        let mut tx = Self::begin(pool).await?;
-        let done = sqlx::query(
-            "UPDATE persons SET details = $1, search_text = $2, nationalities = $3, at_risk = $4, \
-             minor = $5, version = version + 1, updated_at = $6 \
-             WHERE id = $7 AND org_id = $8 AND version = $9",
-        )
-        .bind(&columns.details)
-        .bind(&columns.search_text)
-        .bind(&columns.nationalities)
-        .bind(columns.at_risk)
-        .bind(columns.minor)
-        .bind(audit.at.as_millis())
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(Self::version_error(&mut tx, "persons", scope.org(), id.to_string()).await);
-        }
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::PersonUpdated, ObjectKind::Person, id),
-        )
-        .await?;
-        Self::withhold_what_is_no_longer_allowed(&mut tx, audit, id).await?;
-        let updated = Self::load_person(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(updated)
-    }
-
-    pub(crate) async fn registrations(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        limit: u32,
-    ) -> StoreResult<Vec<StoredPerson>> {
-        let mut tx = Self::begin(pool).await?;
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            person_columns!(),
-            " FROM persons p WHERE p.org_id = $1 AND p.role = 'registered' \
-              ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
-        ))
-        .bind(scope.org().to_string())
-        .bind(i64::from(limit.min(MAX_LIMIT)))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let people = rows
-            .iter()
-            .map(Self::person)
-            .collect::<StoreResult<Vec<_>>>()?;
-        // Every list of persons is a read of personal data: audited in the
-        // same transaction, naming the list kind and never a person.
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::PersonsListed,
-                ObjectKind::Person,
-                "registrations",
-            ),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(people)
-    }
-
-    pub(crate) async fn consents(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        person_id: PersonId,
-    ) -> StoreResult<Vec<ConsentRecord>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        if Self::load_person(&mut conn, scope.org(), person_id)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound);
-        }
-        Self::person_consents(&mut conn, &person_id.to_string()).await
-    }
-
-    pub(crate) async fn record_consent(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        person_id: PersonId,
-        new: &NewConsent,
-    ) -> StoreResult<ConsentRecord> {
-        let mut tx = Self::begin(pool).await?;
-        if Self::load_person(&mut tx, scope.org(), person_id)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound);
-        }
-        let record = Self::insert_consent(&mut tx, audit, scope.org(), person_id, new).await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(record)
-    }
-
     /// Adds a consent to a person's ledger (the caller has checked that the
     /// person is the organisation's), with its audit entry.
     async fn insert_consent(
@@ -1182,38 +623,6 @@ where
             &event(AuditAction::ConsentRecorded, ObjectKind::Consent, record.id),
         )
         .await?;
-        Ok(record)
-    }
-
-    pub(crate) async fn withdraw_consent(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: ConsentId,
-    ) -> StoreResult<ConsentRecord> {
-        let mut tx = Self::begin(pool).await?;
-        let row = sqlx::query(
-            "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 \
-             WHERE id = $3 AND org_id = $4 AND withdrawn_at IS NULL \
-             RETURNING id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, \
-             withdrawn_by",
-        )
-        .bind(audit.at.as_millis())
-        .bind(audit.actor.map(|a| a.to_string()))
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let record = Self::consent(&row.ok_or(StoreError::NotFound)?)?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::ConsentWithdrawn, ObjectKind::Consent, id),
-        )
-        .await?;
-        Self::withhold_what_is_no_longer_allowed(&mut tx, audit, record.person).await?;
-        tx.commit().await.map_err(db_error)?;
         Ok(record)
     }
 
@@ -1260,65 +669,6 @@ where
                 backend::matchable(person, &country, status.as_deref(), ledger)
             })
             .collect()
-    }
-
-    pub(crate) async fn matchable_persons(
-        pool: &Pool<D::Db>,
-        after: Option<PersonId>,
-        limit: u32,
-    ) -> StoreResult<Vec<MatchablePerson>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        let rows = sqlx::query(concat!(
-            matchable_select!(),
-            " WHERE (CAST($1 AS TEXT) IS NULL OR p.id > CAST($1 AS TEXT)) ORDER BY p.id LIMIT $2"
-        ))
-        .bind(after.map(|a| a.to_string()))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        Self::matchable_rows(&mut conn, rows).await
-    }
-
-    pub(crate) async fn matchable_person(
-        pool: &Pool<D::Db>,
-        id: PersonId,
-    ) -> StoreResult<Option<MatchablePerson>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        let rows = sqlx::query(concat!(matchable_select!(), " WHERE p.id = $1"))
-            .bind(id.to_string())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        Ok(Self::matchable_rows(&mut conn, rows)
-            .await?
-            .into_iter()
-            .next())
-    }
-
-    pub(crate) async fn record_candidates(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        sought: PersonId,
-        found: &[NewCandidate],
-    ) -> StoreResult<()> {
-        let mut tx = Self::begin(pool).await?;
-        Self::record_candidates_in(&mut tx, audit, sought, found).await?;
-        tx.commit().await.map_err(db_error)
-    }
-
-    /// Several sought persons' lists in one transaction: one commit, one wait
-    /// for the disk, however many lists a saved person touched.
-    pub(crate) async fn record_candidate_lists(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        lists: &[(PersonId, Vec<NewCandidate>)],
-    ) -> StoreResult<()> {
-        let mut tx = Self::begin(pool).await?;
-        for (sought, found) in lists {
-            Self::record_candidates_in(&mut tx, audit, *sought, found).await?;
-        }
-        tx.commit().await.map_err(db_error)
     }
 
     async fn record_candidates_in(
@@ -1422,274 +772,6 @@ where
         Ok(())
     }
 
-    pub(crate) async fn remove_candidates_of(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        person: PersonId,
-    ) -> StoreResult<u64> {
-        let mut tx = Self::begin(pool).await?;
-        // The ids first, so each removal gets its own audit entry.
-        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT id FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
-             AND sought_released_at IS NULL AND other_released_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
-             AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.candidate_id = candidates.id) \
-             ORDER BY id{}",
-            D::FOR_UPDATE
-        )))
-        .bind(person.to_string())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let mut removed = 0;
-        for id in &ids {
-            let done = sqlx::query("DELETE FROM candidates WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            removed += D::rows_affected(&done);
-            Self::append(
-                &mut tx,
-                audit,
-                &event(AuditAction::CandidateRemoved, ObjectKind::Candidate, id),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(removed)
-    }
-
-    pub(crate) async fn candidates_for(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        person_id: PersonId,
-    ) -> StoreResult<Vec<CandidateView>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        if Self::load_person(&mut conn, scope.org(), person_id)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound);
-        }
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            candidate_columns!(),
-            " FROM candidates k WHERE (k.sought_id = $1 AND k.sought_org = $2) \
-              OR (k.other_id = $1 AND k.other_org = $2) \
-              ORDER BY k.score_milli DESC, k.id"
-        ))
-        .bind(person_id.to_string())
-        .bind(scope.org().to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        rows.iter().map(Self::candidate).collect()
-    }
-
-    pub(crate) async fn candidate_in(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<Option<CandidateView>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        Self::load_candidate(&mut conn, scope.org(), id, false).await
-    }
-
-    pub(crate) async fn review_candidate(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-        status: CandidateStatus,
-        reason: Option<&Text>,
-    ) -> StoreResult<CandidateView> {
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_candidate(&mut tx, scope.org(), id, true)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let side = backend::side_of(&current, scope.org()).ok_or(StoreError::NotFound)?;
-        let sql = format!(
-            "UPDATE candidates SET {p}_status = $1, {p}_reason = $2, {p}_reviewed_by = $3, \
-             {p}_reviewed_at = $4, updated_at = $4 WHERE id = $5",
-            p = side.prefix()
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(status.as_str())
-            .bind(reason.map(Text::as_str))
-            .bind(audit.actor.map(|a| a.to_string()))
-            .bind(audit.at.as_millis())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::CandidateReviewed, ObjectKind::Candidate, id),
-        )
-        .await?;
-        let updated = Self::load_candidate(&mut tx, scope.org(), id, false)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(updated)
-    }
-
-    pub(crate) async fn approve_release(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
-        let approver = audit.actor.ok_or(StoreError::ActorRequired)?;
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_candidate(&mut tx, scope.org(), id, true)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let plan = backend::planned_release(&current, scope.org()).ok_or(StoreError::NotFound)?;
-        if plan.already_released {
-            tx.rollback().await.map_err(db_error)?;
-            return Ok((current, ReleaseOutcome::Released));
-        }
-        let person = Self::load_person(&mut tx, scope.org(), plan.person)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let ledger = Self::person_consents(&mut tx, &plan.person.to_string()).await?;
-        let to_country = Self::org_country(&mut tx, plan.to_org)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let (outcome, approvals) = backend::decide_release(
-            &person.details,
-            &ledger,
-            plan.to_org,
-            to_country,
-            &plan.approvals,
-            approver,
-        );
-        let Some(approvals) = approvals else {
-            tx.rollback().await.map_err(db_error)?;
-            return Ok((current, outcome));
-        };
-        let released_at = (outcome == ReleaseOutcome::Released).then_some(audit.at.as_millis());
-        let sql = format!(
-            "UPDATE candidates SET {p}_approvals = $1, {p}_released_at = $2, updated_at = $3 \
-             WHERE id = $4",
-            p = plan.side.prefix()
-        );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(backend::approvals_json(&approvals)?)
-            .bind(released_at)
-            .bind(audit.at.as_millis())
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::ReleaseApproved, ObjectKind::Candidate, id),
-        )
-        .await?;
-        if released_at.is_some() {
-            Self::record_release(&mut tx, id, plan.side, plan.person, plan.to_org, audit.at)
-                .await?;
-            Self::append(
-                &mut tx,
-                audit,
-                &event(AuditAction::DetailsReleased, ObjectKind::Candidate, id),
-            )
-            .await?;
-        }
-        let updated = Self::load_candidate(&mut tx, scope.org(), id, false)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok((updated, outcome))
-    }
-
-    pub(crate) async fn released_person(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: CandidateId,
-    ) -> StoreResult<Option<ReleasedPerson>> {
-        let mut tx = Self::begin(pool).await?;
-        let Some(current) = Self::load_candidate(&mut tx, scope.org(), id, false).await? else {
-            return Ok(None);
-        };
-        // The release that concerns the reader is the other side's.
-        let (released_by, person_id) = match backend::side_of(&current, scope.org()) {
-            Some(Side::Sought) => (Side::Other, current.other),
-            Some(Side::Other) => (Side::Sought, current.sought),
-            None => return Ok(None),
-        };
-        let Some(found) = Self::released_to(&mut tx, audit, id, released_by, scope.org()).await?
-        else {
-            return Ok(None);
-        };
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                AuditAction::ReleasedDetailsViewed,
-                ObjectKind::Person,
-                person_id,
-            ),
-        )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(Some(found))
-    }
-
-    pub(crate) async fn create_message(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        candidate_id: CandidateId,
-        direction: MessageDirection,
-        body: &Text,
-    ) -> StoreResult<FamilyMessage> {
-        let mut tx = Self::begin(pool).await?;
-        if Self::load_candidate(&mut tx, scope.org(), candidate_id, false)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound);
-        }
-        let id = MessageId::random();
-        let status = MessageStatus::Drafted;
-        sqlx::query(
-            "INSERT INTO family_messages (id, candidate_id, direction, body, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id.to_string())
-        .bind(candidate_id.to_string())
-        .bind(direction.as_str())
-        .bind(body.as_str())
-        .bind(status.as_str())
-        .bind(audit.at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        Self::add_message_history(&mut tx, id, status, audit).await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                backend::message_action(status),
-                ObjectKind::FamilyMessage,
-                id,
-            ),
-        )
-        .await?;
-        let message = Self::load_message(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(message)
-    }
-
     async fn add_message_history(
         conn: &mut Conn<D>,
         id: MessageId,
@@ -1708,80 +790,6 @@ where
         .await
         .map_err(db_error)?;
         Ok(())
-    }
-
-    pub(crate) async fn advance_message(
-        pool: &Pool<D::Db>,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: MessageId,
-        status: MessageStatus,
-    ) -> StoreResult<FamilyMessage> {
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_message(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        // The caller checked the transition; checking again here under the
-        // write lock keeps two concurrent steps from both landing.
-        if !current.status.may_become(status) {
-            return Err(StoreError::Conflict { field: "status" });
-        }
-        let done =
-            sqlx::query("UPDATE family_messages SET status = $1 WHERE id = $2 AND status = $3")
-                .bind(status.as_str())
-                .bind(id.to_string())
-                .bind(current.status.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        if D::rows_affected(&done) != 1 {
-            return Err(StoreError::Conflict { field: "status" });
-        }
-        Self::add_message_history(&mut tx, id, status, audit).await?;
-        Self::append(
-            &mut tx,
-            audit,
-            &event(
-                backend::message_action(status),
-                ObjectKind::FamilyMessage,
-                id,
-            ),
-        )
-        .await?;
-        let message = Self::load_message(&mut tx, scope.org(), id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(message)
-    }
-
-    pub(crate) async fn messages(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-        candidate_id: CandidateId,
-    ) -> StoreResult<Vec<FamilyMessage>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
-        if Self::load_candidate(&mut conn, scope.org(), candidate_id, false)
-            .await?
-            .is_none()
-        {
-            return Err(StoreError::NotFound);
-        }
-        let rows = sqlx::query(
-            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
-             FROM family_messages m WHERE m.candidate_id = $1 ORDER BY m.created_at, m.id",
-        )
-        .bind(candidate_id.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let row = Self::message_row(row).map_err(db_error)?;
-            let history = Self::message_history(&mut conn, &row.id).await?;
-            out.push(row.into_message(history)?);
-        }
-        Ok(out)
     }
 }
 
@@ -1811,5 +819,1032 @@ impl FilterValues {
             only,
             nationality: filter.nationality.map(backend::nationality_pattern),
         })
+    }
+}
+
+#[async_trait]
+impl<D> TracingStore for SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    async fn export_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+        max_rows: u32,
+        reason: &str,
+    ) -> StoreResult<Export> {
+        let user = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let FilterValues {
+            text,
+            only,
+            nationality,
+        } = FilterValues::of(filter)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let mut query = Sql::<D>::request_filter(
+            "SELECT r.id",
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        );
+        query
+            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push_bind(i64::from(max_rows));
+        let ids: Vec<String> = query
+            .build_query_scalar()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut requests = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id: RequestId = id.parse().map_err(|_| StoreError::Corrupt {
+                table: "tracing_requests",
+                detail: "id is not an identifier".to_owned(),
+            })?;
+            let Some(request) = Sql::<D>::load_request(&mut tx, scope.org(), id).await? else {
+                continue;
+            };
+            let mut consents = HashMap::new();
+            for person in std::iter::once(&request.enquirer).chain(&request.sought) {
+                let ledger = Sql::<D>::person_consents(&mut tx, &person.id.to_string()).await?;
+                consents.insert(person.id, ledger);
+            }
+            requests.push(ExportedRequest { request, consents });
+        }
+        let record = ExportRecord {
+            id: ExportId::random(),
+            org: scope.org(),
+            user,
+            at: audit.at,
+            reason: Some(reason.to_owned()),
+            row_count: u32::try_from(requests.len()).unwrap_or(u32::MAX),
+        };
+        sqlx::query(
+            "INSERT INTO exports (id, org_id, user_id, at, reason, row_count) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(record.id.to_string())
+        .bind(record.org.to_string())
+        .bind(user.to_string())
+        .bind(record.at.as_millis())
+        .bind(reason)
+        .bind(i64::from(record.row_count))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let exported = event(AuditAction::DataExported, ObjectKind::Export, record.id);
+        Sql::<D>::append(&mut tx, audit, &exported).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Export { record, requests })
+    }
+
+    async fn open_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let request = Sql::<D>::insert_request(&mut tx, audit, scope, new, consents).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(request)
+    }
+
+    async fn request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Option<TracingRequest>> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let Some(found) = Sql::<D>::load_request(&mut tx, scope.org(), id).await? else {
+            return Ok(None);
+        };
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestViewed, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    async fn list_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+    ) -> StoreResult<(Vec<RequestSummary>, u64)> {
+        let limit = match filter.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let FilterValues {
+            text,
+            only,
+            nationality,
+        } = FilterValues::of(filter)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let total: i64 = Sql::<D>::request_filter(
+            "SELECT COUNT(*)",
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        )
+        .build_query_scalar()
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut page_query = Sql::<D>::request_filter(
+            concat!("SELECT ", request_columns!()),
+            scope.org(),
+            filter,
+            nationality.as_deref(),
+            text.as_deref(),
+            only.as_deref(),
+        );
+        page_query
+            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(filter.offset));
+        let rows = page_query
+            .build()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let requests = rows
+            .iter()
+            .map(|row| Sql::<D>::request_row(row).map_err(db_error))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+        let person_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            concat!(
+                "SELECT ",
+                person_columns!(),
+                " FROM persons p WHERE p.request_id IN ({}) \
+                  ORDER BY p.request_id, p.position, p.id"
+            ),
+            json_values::<D>("$1")
+        )))
+        .bind(backend::to_json("tracing_requests", &ids)?)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let persons = person_rows
+            .iter()
+            .map(Sql::<D>::person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut by_request = backend::persons_by_request(persons);
+        let mut page = Vec::with_capacity(requests.len());
+        for row in requests {
+            let id: RequestId = row.id.parse().map_err(|_| StoreError::Corrupt {
+                table: "tracing_requests",
+                detail: "id is not an identifier".to_owned(),
+            })?;
+            let persons = by_request.remove(&id).unwrap_or_default();
+            page.push(row.into_summary(persons)?);
+        }
+        if text.is_some() || filter.only.is_some() {
+            Sql::<D>::append(
+                &mut tx,
+                audit,
+                &event(
+                    AuditAction::RequestsSearched,
+                    ObjectKind::TracingRequest,
+                    scope.org(),
+                ),
+            )
+            .await?;
+            tx.commit().await.map_err(db_error)?;
+        } else if !page.is_empty() {
+            // A list shows enquirers' names: every one shown is on record.
+            Sql::<D>::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::PersonsListed, ObjectKind::Person, "requests"),
+            )
+            .await?;
+            tx.commit().await.map_err(db_error)?;
+        } else {
+            tx.rollback().await.map_err(db_error)?;
+        }
+        Ok((page, u64::try_from(total).unwrap_or_default()))
+    }
+
+    async fn update_circumstances(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        circumstances: &Circumstances,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE tracing_requests SET circumstances = $1, version = version + 1, updated_at = $2 \
+             WHERE id = $3 AND org_id = $4 AND version = $5",
+        )
+        .bind(backend::to_json("tracing_requests", circumstances)?)
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(Sql::<D>::version_error(
+                &mut tx,
+                "tracing_requests",
+                scope.org(),
+                id.to_string(),
+            )
+            .await);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestUpdated, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        let updated = Sql::<D>::load_request(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    async fn set_request_status(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        expected_version: i64,
+        status: RequestStatus,
+        note: Option<&Text>,
+    ) -> StoreResult<TracingRequest> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE tracing_requests SET status = $1, closure_reason = $2, version = version + 1, \
+             updated_at = $3 WHERE id = $4 AND org_id = $5 AND version = $6",
+        )
+        .bind(status.code())
+        .bind(status.closure_reason().map(|r| r.as_str()))
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(Sql::<D>::version_error(
+                &mut tx,
+                "tracing_requests",
+                scope.org(),
+                id.to_string(),
+            )
+            .await);
+        }
+        Sql::<D>::add_history(&mut tx, id, status, note, audit).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::RequestStatusChanged,
+                ObjectKind::TracingRequest,
+                id,
+            ),
+        )
+        .await?;
+        if status.is_closed() {
+            // A closed request has nobody left to find: its gallery entry
+            // goes with the closure, in this transaction.
+            for entry in Sql::<D>::entries_of_request(&mut tx, id).await? {
+                Sql::<D>::remove_entry(&mut tx, audit, &entry).await?;
+            }
+        }
+        let updated = Sql::<D>::load_request(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    async fn status_history(
+        &self,
+        scope: &OrgScope,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let found: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        if found == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT status, closure_reason, note, at, by_user FROM request_status_history \
+             WHERE request_id = $1 ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                StatusRow {
+                    status: row.try_get("status").map_err(db_error)?,
+                    closure_reason: row.try_get("closure_reason").map_err(db_error)?,
+                    note: row.try_get("note").map_err(db_error)?,
+                    at: row.try_get("at").map_err(db_error)?,
+                    by: row.try_get("by_user").map_err(db_error)?,
+                }
+                .into_change()
+            })
+            .collect()
+    }
+
+    async fn add_sought_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        relationship: Relationship,
+        details: &PersonDetails,
+        consent: Option<&NewConsent>,
+    ) -> StoreResult<StoredPerson> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM tracing_requests WHERE id = $1 AND org_id = $2{}",
+            D::FOR_UPDATE
+        )))
+        .bind(request.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let position: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM persons WHERE request_id = $1",
+        )
+        .bind(request.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let stored = Sql::<D>::insert_person(
+            &mut tx,
+            scope.org(),
+            Some(request),
+            position,
+            PersonRole::Sought(relationship),
+            details,
+            audit,
+        )
+        .await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonAdded, ObjectKind::Person, stored.id),
+        )
+        .await?;
+        if let Some(consent) = consent {
+            Sql::<D>::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
+    }
+
+    async fn create_registration(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: RegistrationKind,
+        details: &PersonDetails,
+        consent: Option<&NewConsent>,
+    ) -> StoreResult<StoredPerson> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let stored = Sql::<D>::insert_person(
+            &mut tx,
+            scope.org(),
+            None,
+            0,
+            PersonRole::Registered(kind),
+            details,
+            audit,
+        )
+        .await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::RegistrationCreated,
+                ObjectKind::Person,
+                stored.id,
+            ),
+        )
+        .await?;
+        if let Some(consent) = consent {
+            Sql::<D>::insert_consent(&mut tx, audit, scope.org(), stored.id, consent).await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
+    }
+
+    async fn person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+    ) -> StoreResult<Option<StoredPerson>> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let Some(found) = Sql::<D>::load_person(&mut tx, scope.org(), id).await? else {
+            return Ok(None);
+        };
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonViewed, ObjectKind::Person, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    async fn update_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDetails,
+    ) -> StoreResult<StoredPerson> {
+        let columns = backend::person_columns(details)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE persons SET details = $1, search_text = $2, nationalities = $3, at_risk = $4, \
+             minor = $5, version = version + 1, updated_at = $6 \
+             WHERE id = $7 AND org_id = $8 AND version = $9",
+        )
+        .bind(&columns.details)
+        .bind(&columns.search_text)
+        .bind(&columns.nationalities)
+        .bind(columns.at_risk)
+        .bind(columns.minor)
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(
+                Sql::<D>::version_error(&mut tx, "persons", scope.org(), id.to_string()).await,
+            );
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::PersonUpdated, ObjectKind::Person, id),
+        )
+        .await?;
+        Sql::<D>::withhold_what_is_no_longer_allowed(&mut tx, audit, id).await?;
+        let updated = Sql::<D>::load_person(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    async fn registrations(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        limit: u32,
+    ) -> StoreResult<Vec<StoredPerson>> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM persons p WHERE p.org_id = $1 AND p.role = 'registered' \
+              ORDER BY p.created_at DESC, p.id DESC LIMIT $2"
+        ))
+        .bind(scope.org().to_string())
+        .bind(i64::from(limit.min(MAX_LIMIT)))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let people = rows
+            .iter()
+            .map(Sql::<D>::person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        // Every list of persons is a read of personal data: audited in the
+        // same transaction, naming the list kind and never a person.
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::PersonsListed,
+                ObjectKind::Person,
+                "registrations",
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(people)
+    }
+
+    async fn consents(
+        &self,
+        scope: &OrgScope,
+        person_id: PersonId,
+    ) -> StoreResult<Vec<ConsentRecord>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        if Sql::<D>::load_person(&mut conn, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        Sql::<D>::person_consents(&mut conn, &person_id.to_string()).await
+    }
+
+    async fn record_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        person_id: PersonId,
+        new: &NewConsent,
+    ) -> StoreResult<ConsentRecord> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        if Sql::<D>::load_person(&mut tx, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let record = Sql::<D>::insert_consent(&mut tx, audit, scope.org(), person_id, new).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    async fn withdraw_consent(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: ConsentId,
+    ) -> StoreResult<ConsentRecord> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let row = sqlx::query(
+            "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 \
+             WHERE id = $3 AND org_id = $4 AND withdrawn_at IS NULL \
+             RETURNING id, person_id, purpose, terms, recorded_by, recorded_at, withdrawn_at, \
+             withdrawn_by",
+        )
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|a| a.to_string()))
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let record = Sql::<D>::consent(&row.ok_or(StoreError::NotFound)?)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ConsentWithdrawn, ObjectKind::Consent, id),
+        )
+        .await?;
+        Sql::<D>::withhold_what_is_no_longer_allowed(&mut tx, audit, record.person).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(record)
+    }
+
+    async fn matchable_persons(
+        &self,
+        after: Option<PersonId>,
+        limit: u32,
+    ) -> StoreResult<Vec<MatchablePerson>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let rows = sqlx::query(concat!(
+            matchable_select!(),
+            " WHERE (CAST($1 AS TEXT) IS NULL OR p.id > CAST($1 AS TEXT)) ORDER BY p.id LIMIT $2"
+        ))
+        .bind(after.map(|a| a.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::matchable_rows(&mut conn, rows).await
+    }
+
+    async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let rows = sqlx::query(concat!(matchable_select!(), " WHERE p.id = $1"))
+            .bind(id.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok(Sql::<D>::matchable_rows(&mut conn, rows)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn record_candidates(
+        &self,
+        audit: &AuditContext,
+        sought: PersonId,
+        found: &[NewCandidate],
+    ) -> StoreResult<()> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        Sql::<D>::record_candidates_in(&mut tx, audit, sought, found).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// Several sought persons' lists in one transaction: one commit, one wait
+    /// for the disk, however many lists a saved person touched.
+    async fn record_candidate_lists(
+        &self,
+        audit: &AuditContext,
+        lists: &[(PersonId, Vec<NewCandidate>)],
+    ) -> StoreResult<()> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        for (sought, found) in lists {
+            Sql::<D>::record_candidates_in(&mut tx, audit, *sought, found).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn remove_candidates_of(
+        &self,
+        audit: &AuditContext,
+        person: PersonId,
+    ) -> StoreResult<u64> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        // The ids first, so each removal gets its own audit entry.
+        let ids: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT id FROM candidates WHERE (sought_id = $1 OR other_id = $1) \
+             AND sought_released_at IS NULL AND other_released_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM family_messages m WHERE m.candidate_id = candidates.id) \
+             AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.candidate_id = candidates.id) \
+             ORDER BY id{}",
+            D::FOR_UPDATE
+        )))
+        .bind(person.to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut removed = 0;
+        for id in &ids {
+            let done = sqlx::query("DELETE FROM candidates WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            removed += D::rows_affected(&done);
+            Sql::<D>::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::CandidateRemoved, ObjectKind::Candidate, id),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(removed)
+    }
+
+    async fn candidates_for(
+        &self,
+        scope: &OrgScope,
+        person_id: PersonId,
+    ) -> StoreResult<Vec<CandidateView>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        if Sql::<D>::load_person(&mut conn, scope.org(), person_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            candidate_columns!(),
+            " FROM candidates k WHERE (k.sought_id = $1 AND k.sought_org = $2) \
+              OR (k.other_id = $1 AND k.other_org = $2) \
+              ORDER BY k.score_milli DESC, k.id"
+        ))
+        .bind(person_id.to_string())
+        .bind(scope.org().to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Sql::<D>::candidate).collect()
+    }
+
+    async fn candidate(
+        &self,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<CandidateView>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        Sql::<D>::load_candidate(&mut conn, scope.org(), id, false).await
+    }
+
+    async fn review_candidate(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+        status: CandidateStatus,
+        reason: Option<&Text>,
+    ) -> StoreResult<CandidateView> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_candidate(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let side = backend::side_of(&current, scope.org()).ok_or(StoreError::NotFound)?;
+        let sql = format!(
+            "UPDATE candidates SET {p}_status = $1, {p}_reason = $2, {p}_reviewed_by = $3, \
+             {p}_reviewed_at = $4, updated_at = $4 WHERE id = $5",
+            p = side.prefix()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(status.as_str())
+            .bind(reason.map(Text::as_str))
+            .bind(audit.actor.map(|a| a.to_string()))
+            .bind(audit.at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::CandidateReviewed, ObjectKind::Candidate, id),
+        )
+        .await?;
+        let updated = Sql::<D>::load_candidate(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(updated)
+    }
+
+    async fn approve_release(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<(CandidateView, ReleaseOutcome)> {
+        let approver = audit.actor.ok_or(StoreError::ActorRequired)?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_candidate(&mut tx, scope.org(), id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let plan = backend::planned_release(&current, scope.org()).ok_or(StoreError::NotFound)?;
+        if plan.already_released {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok((current, ReleaseOutcome::Released));
+        }
+        let person = Sql::<D>::load_person(&mut tx, scope.org(), plan.person)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let ledger = Sql::<D>::person_consents(&mut tx, &plan.person.to_string()).await?;
+        let to_country = Sql::<D>::org_country(&mut tx, plan.to_org)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (outcome, approvals) = backend::decide_release(
+            &person.details,
+            &ledger,
+            plan.to_org,
+            to_country,
+            &plan.approvals,
+            approver,
+        );
+        let Some(approvals) = approvals else {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok((current, outcome));
+        };
+        let released_at = (outcome == ReleaseOutcome::Released).then_some(audit.at.as_millis());
+        let sql = format!(
+            "UPDATE candidates SET {p}_approvals = $1, {p}_released_at = $2, updated_at = $3 \
+             WHERE id = $4",
+            p = plan.side.prefix()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(backend::approvals_json(&approvals)?)
+            .bind(released_at)
+            .bind(audit.at.as_millis())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::ReleaseApproved, ObjectKind::Candidate, id),
+        )
+        .await?;
+        if released_at.is_some() {
+            Sql::<D>::record_release(&mut tx, id, plan.side, plan.person, plan.to_org, audit.at)
+                .await?;
+            Sql::<D>::append(
+                &mut tx,
+                audit,
+                &event(AuditAction::DetailsReleased, ObjectKind::Candidate, id),
+            )
+            .await?;
+        }
+        let updated = Sql::<D>::load_candidate(&mut tx, scope.org(), id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((updated, outcome))
+    }
+
+    async fn released_person(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: CandidateId,
+    ) -> StoreResult<Option<ReleasedPerson>> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let Some(current) = Sql::<D>::load_candidate(&mut tx, scope.org(), id, false).await? else {
+            return Ok(None);
+        };
+        // The release that concerns the reader is the other side's.
+        let (released_by, person_id) = match backend::side_of(&current, scope.org()) {
+            Some(Side::Sought) => (Side::Other, current.other),
+            Some(Side::Other) => (Side::Sought, current.sought),
+            None => return Ok(None),
+        };
+        let Some(found) =
+            Sql::<D>::released_to(&mut tx, audit, id, released_by, scope.org()).await?
+        else {
+            return Ok(None);
+        };
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::ReleasedDetailsViewed,
+                ObjectKind::Person,
+                person_id,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Some(found))
+    }
+
+    async fn create_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        candidate_id: CandidateId,
+        direction: MessageDirection,
+        body: &Text,
+    ) -> StoreResult<FamilyMessage> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        if Sql::<D>::load_candidate(&mut tx, scope.org(), candidate_id, false)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let id = MessageId::random();
+        let status = MessageStatus::Drafted;
+        sqlx::query(
+            "INSERT INTO family_messages (id, candidate_id, direction, body, status, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id.to_string())
+        .bind(candidate_id.to_string())
+        .bind(direction.as_str())
+        .bind(body.as_str())
+        .bind(status.as_str())
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::add_message_history(&mut tx, id, status, audit).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                backend::message_action(status),
+                ObjectKind::FamilyMessage,
+                id,
+            ),
+        )
+        .await?;
+        let message = Sql::<D>::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(message)
+    }
+
+    async fn advance_message(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: MessageId,
+        status: MessageStatus,
+    ) -> StoreResult<FamilyMessage> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // The caller checked the transition; checking again here under the
+        // write lock keeps two concurrent steps from both landing.
+        if !current.status.may_become(status) {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        let done =
+            sqlx::query("UPDATE family_messages SET status = $1 WHERE id = $2 AND status = $3")
+                .bind(status.as_str())
+                .bind(id.to_string())
+                .bind(current.status.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if D::rows_affected(&done) != 1 {
+            return Err(StoreError::Conflict { field: "status" });
+        }
+        Sql::<D>::add_message_history(&mut tx, id, status, audit).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                backend::message_action(status),
+                ObjectKind::FamilyMessage,
+                id,
+            ),
+        )
+        .await?;
+        let message = Sql::<D>::load_message(&mut tx, scope.org(), id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(message)
+    }
+
+    async fn messages(
+        &self,
+        scope: &OrgScope,
+        candidate_id: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        if Sql::<D>::load_candidate(&mut conn, scope.org(), candidate_id, false)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(
+            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
+             FROM family_messages m WHERE m.candidate_id = $1 ORDER BY m.created_at, m.id",
+        )
+        .bind(candidate_id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let row = Sql::<D>::message_row(row).map_err(db_error)?;
+            let history = Sql::<D>::message_history(&mut conn, &row.id).await?;
+            out.push(row.into_message(history)?);
+        }
+        Ok(out)
     }
 }

@@ -3,9 +3,11 @@
 //! audit entry. The receiver's view is assembled by
 //! `retrace_store::transfers::shared_view`, the same for both backends.
 
-use crate::{Conn, DbRow, Dialect, Sql, db_error, event};
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
+use async_trait::async_trait;
+use retrace_store::TransferStore;
 use sqlx::migrate::Migrate;
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 
 use retrace_domain::{
     AuditAction, ObjectKind, OrgId, PersonFlags, PersonId, RequestId, Text, TransferId,
@@ -51,8 +53,8 @@ where
     fn transfer(row: &DbRow<D>) -> StoreResult<Transfer> {
         let row = (|| {
             Ok::<_, sqlx::Error>(read_row!(row => TransferRow {
-    id, request_id, reference, from_org, to_org, share, status, reason, created_by, created_at,
-    decided_by, decided_at, revoked_at
+                id, request_id, reference, from_org, to_org, share, status, reason, created_by,
+                created_at, decided_by, decided_at, revoked_at
             }))
         })()
         .map_err(db_error)?;
@@ -81,16 +83,35 @@ where
             .map_err(db_error)?;
         row.as_ref().map(Self::transfer).transpose()
     }
+}
 
-    pub(crate) async fn transfer_request(
-        pool: &Pool<D::Db>,
+#[async_trait]
+impl<D> TransferStore for SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    async fn transfer_request(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         request_id: RequestId,
         to_org: OrgId,
         share: &TransferShare,
     ) -> StoreResult<Transfer> {
-        let mut tx = Self::begin(pool).await?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
         // Serialises transfers of one request, so two concurrent ones to the
         // same organisation cannot both pass the check below.
         let owned: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -105,19 +126,20 @@ where
         if owned.is_none() {
             return Err(StoreError::NotFound);
         }
-        let request = Self::load_request(&mut tx, scope.org(), request_id)
+        let request = Sql::<D>::load_request(&mut tx, scope.org(), request_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let from_country = Self::org_country(&mut tx, scope.org())
+        let from_country = Sql::<D>::org_country(&mut tx, scope.org())
             .await?
             .ok_or(StoreError::NotFound)?;
-        let to_country = Self::org_country(&mut tx, to_org)
-            .await?
-            .ok_or(StoreError::Refused {
-                field: "to_org",
-                message: "no such organisation",
-            })?;
-        let ledger = Self::person_consents(&mut tx, &request.enquirer.id.to_string()).await?;
+        let to_country =
+            Sql::<D>::org_country(&mut tx, to_org)
+                .await?
+                .ok_or(StoreError::Refused {
+                    field: "to_org",
+                    message: "no such organisation",
+                })?;
+        let ledger = Sql::<D>::person_consents(&mut tx, &request.enquirer.id.to_string()).await?;
         let sought: Vec<(PersonId, PersonFlags)> = request
             .sought
             .iter()
@@ -164,25 +186,25 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::append(
+        Sql::<D>::append(
             &mut tx,
             audit,
             &event(AuditAction::RequestTransferred, ObjectKind::Transfer, id),
         )
         .await?;
-        let created = Self::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), false)
+        let created = Sql::<D>::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), false)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db_error)?;
         Ok(created)
     }
 
-    pub(crate) async fn transfers_of_request(
-        pool: &Pool<D::Db>,
+    async fn transfers_of_request(
+        &self,
         scope: &OrgScope,
         request_id: RequestId,
     ) -> StoreResult<Vec<Transfer>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
         let owned: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM tracing_requests WHERE id = $1 AND org_id = $2",
         )
@@ -203,14 +225,11 @@ where
         .fetch_all(&mut *conn)
         .await
         .map_err(db_error)?;
-        rows.iter().map(Self::transfer).collect()
+        rows.iter().map(Sql::<D>::transfer).collect()
     }
 
-    pub(crate) async fn incoming_transfers(
-        pool: &Pool<D::Db>,
-        scope: &OrgScope,
-    ) -> StoreResult<Vec<IncomingTransfer>> {
-        let mut conn = pool.acquire().await.map_err(db_error)?;
+    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>> {
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
         let rows = sqlx::query(concat!(
             transfer_select!(),
             " WHERE t.to_org = $1 AND t.status <> 'revoked' ORDER BY t.created_at DESC, t.id DESC"
@@ -220,33 +239,34 @@ where
         .await
         .map_err(db_error)?;
         rows.iter()
-            .map(|row| Self::transfer(row).map(|t| t.incoming()))
+            .map(|row| Sql::<D>::transfer(row).map(|t| t.incoming()))
             .collect()
     }
 
-    pub(crate) async fn transfer_view(
-        pool: &Pool<D::Db>,
+    async fn transfer(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: TransferId,
     ) -> StoreResult<Option<TransferView>> {
-        let mut tx = Self::begin(pool).await?;
-        let Some(found) = Self::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), false).await?
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let Some(found) =
+            Sql::<D>::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), false).await?
         else {
             return Ok(None);
         };
         // The one read of another organisation's request: allowed by the
         // transfer row just read, and narrowed by `shared_view`.
-        let Some(request) = Self::load_request(&mut tx, found.from_org, found.request).await?
+        let Some(request) = Sql::<D>::load_request(&mut tx, found.from_org, found.request).await?
         else {
             return Ok(None);
         };
-        let ledger = Self::person_consents(&mut tx, &request.enquirer.id.to_string()).await?;
-        let to_country = Self::org_country(&mut tx, found.to_org)
+        let ledger = Sql::<D>::person_consents(&mut tx, &request.enquirer.id.to_string()).await?;
+        let to_country = Sql::<D>::org_country(&mut tx, found.to_org)
             .await?
             .ok_or(StoreError::NotFound)?;
         let view = shared_view(found, &request, &ledger, to_country);
-        Self::append(
+        Sql::<D>::append(
             &mut tx,
             audit,
             &event(AuditAction::TransferViewed, ObjectKind::Transfer, id),
@@ -256,16 +276,16 @@ where
         Ok(Some(view))
     }
 
-    pub(crate) async fn decide_transfer(
-        pool: &Pool<D::Db>,
+    async fn decide_transfer(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: TransferId,
         accept: bool,
         reason: Option<&Text>,
     ) -> StoreResult<IncomingTransfer> {
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), true)
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), true)
             .await?
             .ok_or(StoreError::NotFound)?;
         if current.status != TransferStatus::Pending {
@@ -291,22 +311,22 @@ where
         if D::rows_affected(&done) != 1 {
             return Err(StoreError::Conflict { field: "status" });
         }
-        Self::append(&mut tx, audit, &event(action, ObjectKind::Transfer, id)).await?;
-        let updated = Self::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), false)
+        Sql::<D>::append(&mut tx, audit, &event(action, ObjectKind::Transfer, id)).await?;
+        let updated = Sql::<D>::load_transfer(&mut tx, TO_RECEIVER, id, scope.org(), false)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db_error)?;
         Ok(updated.incoming())
     }
 
-    pub(crate) async fn revoke_transfer(
-        pool: &Pool<D::Db>,
+    async fn revoke_transfer(
+        &self,
         audit: &AuditContext,
         scope: &OrgScope,
         id: TransferId,
     ) -> StoreResult<Transfer> {
-        let mut tx = Self::begin(pool).await?;
-        let current = Self::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), true)
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let current = Sql::<D>::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), true)
             .await?
             .ok_or(StoreError::NotFound)?;
         if current.status == TransferStatus::Revoked {
@@ -324,13 +344,13 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        Self::append(
+        Sql::<D>::append(
             &mut tx,
             audit,
             &event(AuditAction::TransferRevoked, ObjectKind::Transfer, id),
         )
         .await?;
-        let updated = Self::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), false)
+        let updated = Sql::<D>::load_transfer(&mut tx, FROM_OWNER, id, scope.org(), false)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.map_err(db_error)?;

@@ -54,6 +54,34 @@ impl Dialect for SqliteDialect {
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT EXISTS (SELECT 1 FROM sqlite_master \
          WHERE type = 'table' AND name = '_sqlx_migrations')";
 
+    const FTS_INSERT: &'static str =
+        "INSERT INTO document_index (document_id, terms) VALUES ($1, $2)";
+    const FTS_MATCH: (&'static str, &'static str) = ("document_index MATCH ", "");
+
+    // FTS5's BM25 is already "lower is better" and needs no argument.
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Sqlite>, _fts_query: String) {
+        query.push("bm25(document_index)");
+    }
+
+    fn fts_query(groups: &[Vec<String>]) -> String {
+        groups
+            .iter()
+            .map(|group| {
+                // Stems of four letters or more also match as prefixes
+                // ("identif" finds "identifi"), see `Dialect::fts_query`.
+                let terms: Vec<String> = group
+                    .iter()
+                    .map(|t| {
+                        let star = if t.chars().count() >= 4 { "*" } else { "" };
+                        format!("\"{t}\"{star}")
+                    })
+                    .collect();
+                format!("({})", terms.join(" OR "))
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
     }

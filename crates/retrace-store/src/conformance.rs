@@ -24,6 +24,7 @@ use crate::{
     SessionProof, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
     UserAccount,
 };
+use crate::{GalleryStore, TracingStore, TransferStore};
 use async_trait::async_trait;
 use retrace_domain::{
     Agreement, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
@@ -143,6 +144,27 @@ macro_rules! conformance_tests {
             releases_show_what_was_released_and_only_while_the_rule_allows,
             every_list_of_requests_shown_is_audited,
             gallery_entries_are_public_only_while_the_rule_allows,
+            // referrals (issue 11)
+            referrals_run_through_the_stages_between_two_organisations,
+            referrals_follow_consent_at_creation_and_at_every_read,
+            template_revisions_do_not_change_started_cases,
+            creating_a_referral_stores_nothing_when_its_last_statement_fails,
+            a_step_ticked_twice_in_a_race_is_ticked_once,
+            filled_tools_stay_with_the_organisation_that_filled_them,
+            // directory (issue 12)
+            directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers,
+            directory_filters_combine,
+            directory_changes_store_nothing_when_their_audit_entry_fails,
+            country_profiles_keep_every_version,
+            library_search_is_language_aware_and_respects_visibility,
+            library_uploads_store_nothing_when_their_audit_entry_fails,
+            // outreach (issue 13)
+            outreach_sync_is_idempotent_by_the_phones_id,
+            outreach_edits_made_apart_conflict_and_overwrite_nothing,
+            outreach_of_another_organisation_is_not_found,
+            outreach_stats_follow_the_filter_and_the_scope,
+            outreach_topics_are_the_organisations_own,
+            outreach_sync_stores_nothing_when_its_last_statement_fails,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -163,7 +185,7 @@ macro_rules! conformance_tests {
 const T0: i64 = 1_700_000_000_000;
 const MINUTE: i64 = 60_000;
 
-fn at(millis: i64) -> Timestamp {
+pub(crate) fn at(millis: i64) -> Timestamp {
     Timestamp::from_millis(T0 + millis)
 }
 
@@ -171,7 +193,7 @@ fn system(millis: i64) -> AuditContext {
     AuditContext::system(at(millis), "conformance test")
 }
 
-fn acting(user: &UserAccount, millis: i64) -> AuditContext {
+pub(crate) fn acting(user: &UserAccount, millis: i64) -> AuditContext {
     AuditContext {
         at: at(millis),
         actor: Some(user.id),
@@ -267,7 +289,7 @@ async fn sign_in<S: Store>(
         .await
 }
 
-async fn entry_count<S: Store>(store: &S) -> u64 {
+pub(crate) async fn entry_count<S: Store>(store: &S) -> u64 {
     match store.verify_audit_chain().await.unwrap() {
         AuditVerification::Intact { entries, .. } => entries,
         broken => panic!("the chain should be intact: {broken:?}"),
@@ -275,7 +297,7 @@ async fn entry_count<S: Store>(store: &S) -> u64 {
 }
 
 /// The actions of the scope's entries, oldest first.
-async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
+pub(crate) async fn actions<S: Store>(store: &S, org: OrgId) -> Vec<String> {
     let mut entries = store
         .audit_entries(&OrgScope::new(org), 1000, None)
         .await
@@ -315,6 +337,10 @@ fn broken_at(verification: AuditVerification) -> i64 {
 
 pub mod tests {
     use super::*;
+    // The referral behaviours live in their own module (issue 11).
+    pub use crate::conformance_directory::*;
+    pub use crate::conformance_outreach::tests::*;
+    pub use crate::conformance_referrals::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
         let store = h.store();
@@ -3832,7 +3858,7 @@ async fn published_entry<S: Store>(
     reference
 }
 
-async fn org_with_member<S: Store>(
+pub(crate) async fn org_with_member<S: Store>(
     store: &S,
     name: &str,
     country: &str,

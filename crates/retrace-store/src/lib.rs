@@ -15,16 +15,39 @@
 pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_directory;
+#[cfg(feature = "conformance")]
+pub mod conformance_outreach;
+#[cfg(feature = "conformance")]
+pub mod conformance_referrals;
+pub mod directory;
 pub mod gallery;
+pub mod outreach;
 pub mod pfif;
+pub mod referrals;
 pub mod tracing;
 pub mod transfers;
 
+pub use directory::{
+    CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
+    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, ProfileContent,
+    Viewer,
+};
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
 };
-pub use pfif::{ImportOutcome, ImportedPerson, PfifSource, PfifStore};
+pub use outreach::{
+    FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
+    OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
+};
+pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
+pub use referrals::{
+    ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
+    ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
+    TimelineEvent, ToolEntry,
+};
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
     PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review,
@@ -289,7 +312,18 @@ pub enum Backend {
 }
 
 #[async_trait]
-pub trait Store: PfifStore + Send + Sync + 'static {
+pub trait Store:
+    TracingStore
+    + GalleryStore
+    + TransferStore
+    + ReferralStore
+    + DirectoryStore
+    + OutreachStore
+    + InterchangeStore
+    + Send
+    + Sync
+    + 'static
+{
     fn backend(&self) -> Backend;
 
     /// A cheap round trip, for `/healthz`.
@@ -432,19 +466,6 @@ pub trait Store: PfifStore + Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// The newest security events, newest first, for the platform operator.
     async fn security_events(&self, limit: u32) -> StoreResult<Vec<SecurityEvent>>;
-    /// A bulk export of the scope's requests, in one transaction: the
-    /// requests `filter` selects (at most `max_rows`, newest first) with
-    /// each person's consents, read from one snapshot, an `exports` row
-    /// with the reason (erasable) and a `data_exported` audit entry naming
-    /// only the export's id. Needs an acting staff member.
-    async fn export_requests(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        filter: &RequestFilter,
-        max_rows: u32,
-        reason: &str,
-    ) -> StoreResult<Export>;
     /// One export record of the scope; another organisation's is `None`.
     async fn export_record(
         &self,
@@ -487,6 +508,42 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         self.open_request(audit, scope, new, &OpeningConsents::default())
             .await
     }
+
+    // Consent ledger.
+
+    // Matching. The platform reads every organisation's persons to propose
+    // candidates; what each side may see is decided by the web layer.
+
+    // Family messages, relayed on a confirmed candidate.
+
+    // ----- Transfers (begin) --------------------------------------------
+    // A request sent by its owner to an organisation in another country.
+    // The owner keeps the request; the receiver sees only the chosen parts,
+    // read live through `transfer` (see `transfers` for why), and a
+    // revoked transfer is `None`/`NotFound` to it, like a missing one.
+
+    // ----- Transfers (end) ----------------------------------------------
+    // Trace the Face
+}
+
+/// Tracing requests, persons, consent ledgers, match candidates, releases
+/// and family messages.
+#[async_trait]
+pub trait TracingStore: Send + Sync {
+    /// A bulk export of the scope's requests, in one transaction: the
+    /// requests `filter` selects (at most `max_rows`, newest first) with
+    /// each person's consents, read from one snapshot, an `exports` row
+    /// with the reason (erasable) and a `data_exported` audit entry naming
+    /// only the export's id. Needs an acting staff member.
+    async fn export_requests(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RequestFilter,
+        max_rows: u32,
+        reason: &str,
+    ) -> StoreResult<Export>;
+
     /// Creates a request like [`Store::create_request`] and records its
     /// opening consents, all in one transaction: nothing of it is stored
     /// unless all of it is.
@@ -497,6 +554,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         new: &NewRequest,
         consents: &OpeningConsents,
     ) -> StoreResult<TracingRequest>;
+
     /// One request with its persons; audited as `request_viewed`.
     async fn request(
         &self,
@@ -504,6 +562,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         id: RequestId,
     ) -> StoreResult<Option<TracingRequest>>;
+
     /// The organisation's requests, newest first; audited as
     /// `requests_searched` when the filter has text or a name search, and
     /// as `persons_listed` (object `requests`) otherwise, unless empty.
@@ -513,6 +572,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         filter: &RequestFilter,
     ) -> StoreResult<(Vec<RequestSummary>, u64)>;
+
     /// `Conflict { field: "version" }` when someone saved in between.
     async fn update_circumstances(
         &self,
@@ -522,6 +582,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         expected_version: i64,
         circumstances: &Circumstances,
     ) -> StoreResult<TracingRequest>;
+
     /// Records a status change (the caller checked the transition).
     async fn set_request_status(
         &self,
@@ -532,11 +593,13 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         status: RequestStatus,
         note: Option<&Text>,
     ) -> StoreResult<TracingRequest>;
+
     async fn status_history(
         &self,
         scope: &OrgScope,
         id: RequestId,
     ) -> StoreResult<Vec<StatusChange>>;
+
     async fn add_sought_person(
         &self,
         audit: &AuditContext,
@@ -546,6 +609,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         details: &PersonDetails,
         consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson>;
+
     /// A self-registration ("looking for my family", "I am safe"), with
     /// its consent when given, in one transaction.
     async fn create_registration(
@@ -556,6 +620,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         details: &PersonDetails,
         consent: Option<&NewConsent>,
     ) -> StoreResult<StoredPerson>;
+
     /// One person; audited as `person_viewed`.
     async fn person(
         &self,
@@ -563,6 +628,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         id: PersonId,
     ) -> StoreResult<Option<StoredPerson>>;
+
     /// `Conflict { field: "version" }` when someone saved in between.
     async fn update_person(
         &self,
@@ -572,6 +638,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         expected_version: i64,
         details: &PersonDetails,
     ) -> StoreResult<StoredPerson>;
+
     /// The organisation's registrations, newest first.
     /// The newest registered persons, with a `persons_listed` audit entry
     /// (object id `registrations`) written in the same transaction.
@@ -582,10 +649,9 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<StoredPerson>>;
 
-    // Consent ledger.
-
     async fn consents(&self, scope: &OrgScope, person: PersonId)
     -> StoreResult<Vec<ConsentRecord>>;
+
     async fn record_consent(
         &self,
         audit: &AuditContext,
@@ -593,6 +659,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         person: PersonId,
         consent: &NewConsent,
     ) -> StoreResult<ConsentRecord>;
+
     /// Withdraws one entry; `NotFound` when it is not the scope's or
     /// already withdrawn.
     async fn withdraw_consent(
@@ -602,17 +669,16 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         id: ConsentId,
     ) -> StoreResult<ConsentRecord>;
 
-    // Matching. The platform reads every organisation's persons to propose
-    // candidates; what each side may see is decided by the web layer.
-
     /// Persons in pages ordered by id, for (re)building the matching index.
     async fn matchable_persons(
         &self,
         after: Option<PersonId>,
         limit: u32,
     ) -> StoreResult<Vec<MatchablePerson>>;
+
     /// One person for the matching index, whatever the organisation.
     async fn matchable_person(&self, id: PersonId) -> StoreResult<Option<MatchablePerson>>;
+
     /// Upserts the candidates of one sought person: new pairs are proposed,
     /// known pairs get the new score and explanation, proposed pairs that
     /// are no longer found are removed. Reviewed pairs stay.
@@ -622,6 +688,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         sought: PersonId,
         found: &[NewCandidate],
     ) -> StoreResult<()>;
+
     /// Several lists at once, in one transaction (a saved person can touch
     /// the lists of many sought persons).
     async fn record_candidate_lists(
@@ -629,6 +696,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         audit: &AuditContext,
         lists: &[(PersonId, Vec<NewCandidate>)],
     ) -> StoreResult<()>;
+
     /// Removes every unreleased candidate involving the person (consent
     /// withdrawn, flagged at risk).
     async fn remove_candidates_of(
@@ -636,18 +704,21 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         audit: &AuditContext,
         person: PersonId,
     ) -> StoreResult<u64>;
+
     /// Candidates involving one of the scope's persons.
     async fn candidates_for(
         &self,
         scope: &OrgScope,
         person: PersonId,
     ) -> StoreResult<Vec<CandidateView>>;
+
     /// One candidate, when one of its two persons is the scope's.
     async fn candidate(
         &self,
         scope: &OrgScope,
         id: CandidateId,
     ) -> StoreResult<Option<CandidateView>>;
+
     /// Sets the scope's side of the review (the sought side when both
     /// persons are the scope's).
     async fn review_candidate(
@@ -658,6 +729,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         status: CandidateStatus,
         reason: Option<&Text>,
     ) -> StoreResult<CandidateView>;
+
     /// The scope approves releasing its person's details to the other side.
     /// The consent ledger and flags are checked in the same transaction
     /// with `retrace_domain::consent::release_decision`.
@@ -667,6 +739,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         id: CandidateId,
     ) -> StoreResult<(CandidateView, ReleaseOutcome)>;
+
     /// The other side's person, when released to the scope: as released,
     /// or withdrawn once the disclosure rule no longer allows it (checked
     /// at this read); audited as `released_details_viewed`.
@@ -677,8 +750,6 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         id: CandidateId,
     ) -> StoreResult<Option<ReleasedPerson>>;
 
-    // Family messages, relayed on a confirmed candidate.
-
     async fn create_message(
         &self,
         audit: &AuditContext,
@@ -687,6 +758,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         direction: MessageDirection,
         body: &Text,
     ) -> StoreResult<FamilyMessage>;
+
     /// Moves a message one step (the caller checked the transition).
     async fn advance_message(
         &self,
@@ -695,72 +767,17 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         id: MessageId,
         status: MessageStatus,
     ) -> StoreResult<FamilyMessage>;
+
     async fn messages(
         &self,
         scope: &OrgScope,
         candidate: CandidateId,
     ) -> StoreResult<Vec<FamilyMessage>>;
+}
 
-    // ----- Transfers (begin) --------------------------------------------
-    // A request sent by its owner to an organisation in another country.
-    // The owner keeps the request; the receiver sees only the chosen parts,
-    // read live through `transfer` (see `transfers` for why), and a
-    // revoked transfer is `None`/`NotFound` to it, like a missing one.
-
-    /// Records a transfer of one of the scope's requests to `to_org`,
-    /// audited as `request_transferred`. The rules of
-    /// `retrace_domain::transfer_decision` are checked in the same
-    /// transaction; a refusal is `Refused { field, message }`.
-    async fn transfer_request(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        request: RequestId,
-        to_org: OrgId,
-        share: &TransferShare,
-    ) -> StoreResult<Transfer>;
-    /// The transfers of one of the scope's requests, newest first, revoked
-    /// ones included.
-    async fn transfers_of_request(
-        &self,
-        scope: &OrgScope,
-        request: RequestId,
-    ) -> StoreResult<Vec<Transfer>>;
-    /// Transfers to the scope that are not revoked, newest first.
-    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>>;
-    /// One transfer to the scope, not revoked, with its shared parts read
-    /// now; audited as `transfer_viewed`.
-    async fn transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-    ) -> StoreResult<Option<TransferView>>;
-    /// The receiver accepts or declines a pending transfer, audited as
-    /// `transfer_accepted` or `transfer_declined`. `NotFound` when it is
-    /// not the scope's or revoked; `Conflict { field: "status" }` when
-    /// already decided.
-    async fn decide_transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-        accept: bool,
-        reason: Option<&Text>,
-    ) -> StoreResult<IncomingTransfer>;
-    /// The owner ends a transfer, audited as `transfer_revoked`.
-    /// `NotFound` when the scope does not own it; `Conflict { field:
-    /// "status" }` when already revoked.
-    async fn revoke_transfer(
-        &self,
-        audit: &AuditContext,
-        scope: &OrgScope,
-        id: TransferId,
-    ) -> StoreResult<Transfer>;
-
-    // ----- Transfers (end) ----------------------------------------------
-    // Trace the Face
-
+/// Trace the Face: gallery entries, their media and visitors' reports.
+#[async_trait]
+pub trait GalleryStore: Send + Sync {
     /// Creates the entry of a request's enquirer. Refused (`Invalid`-like
     /// `Refused`) without an active publication consent; a minor's entry
     /// waits for a second approval. `Conflict { field: "request" }` when the
@@ -772,6 +789,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         new: &NewGalleryEntry,
     ) -> StoreResult<GalleryEntry>;
+
     /// A second, different staff member approves a minor's entry.
     async fn approve_gallery_entry(
         &self,
@@ -779,33 +797,32 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         id: GalleryEntryId,
     ) -> StoreResult<GalleryEntry>;
+
     async fn gallery_entry(
         &self,
         scope: &OrgScope,
         id: GalleryEntryId,
     ) -> StoreResult<Option<GalleryEntry>>;
+
     /// The organisation's entries, newest first.
     async fn gallery_entries(&self, scope: &OrgScope) -> StoreResult<Vec<GalleryEntry>>;
+
     /// The entry of one request, if any.
     async fn gallery_entry_for_request(
         &self,
         scope: &OrgScope,
         request: RequestId,
     ) -> StoreResult<Option<GalleryEntry>>;
-    /// Every published entry, newest first: the public gallery (public
-    /// fields only, read by the web layer into its page cache).
-    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>>;
+
     /// One published entry by its reference.
     async fn published_entry(
         &self,
         reference: &GalleryReference,
     ) -> StoreResult<Option<PublicEntry>>;
-    /// Whether `token` names a stored file of a published entry.
-    async fn published_media(&self, token: &str) -> StoreResult<bool>;
+
     /// Whether `token` names a stored file of one of the scope's entries.
     async fn scoped_media(&self, scope: &OrgScope, token: &str) -> StoreResult<bool>;
-    /// Every stored media token, for removing files that no entry owns.
-    async fn all_media_tokens(&self) -> StoreResult<Vec<String>>;
+
     /// Deletes an entry with its audit entry; returns it, so that the
     /// caller deletes its files. Closing a request, flagging a person at
     /// risk and withdrawing a publication consent take entries down in
@@ -816,6 +833,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         scope: &OrgScope,
         id: GalleryEntryId,
     ) -> StoreResult<GalleryEntry>;
+
     /// A visitor's report about a published entry, queued for the owning
     /// organisation. `NotFound` when no published entry has the reference.
     async fn create_report(
@@ -825,6 +843,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         report: &NewReport,
         stamp: &FormStamp,
     ) -> StoreResult<ReportId>;
+
     /// The organisation's reports, newest first, optionally of one status.
     async fn reports(
         &self,
@@ -832,6 +851,7 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         status: Option<ReportStatus>,
         limit: u32,
     ) -> StoreResult<Vec<InformationReport>>;
+
     /// One report; audited as `information_report_viewed`.
     async fn report(
         &self,
@@ -846,4 +866,71 @@ pub trait Store: PfifStore + Send + Sync + 'static {
         id: ReportId,
         status: ReportStatus,
     ) -> StoreResult<InformationReport>;
+    /// Every published entry, newest first: the public gallery (public
+    /// fields only, read by the web layer into its page cache).
+    async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>>;
+    /// Whether `token` names a stored file of a published entry.
+    async fn published_media(&self, token: &str) -> StoreResult<bool>;
+    /// Every stored media token, for removing files that no entry owns.
+    async fn all_media_tokens(&self) -> StoreResult<Vec<String>>;
+}
+
+/// Requests transferred to another country's organisation.
+#[async_trait]
+pub trait TransferStore: Send + Sync {
+    /// Records a transfer of one of the scope's requests to `to_org`,
+    /// audited as `request_transferred`. The rules of
+    /// `retrace_domain::transfer_decision` are checked in the same
+    /// transaction; a refusal is `Refused { field, message }`.
+    async fn transfer_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        request: RequestId,
+        to_org: OrgId,
+        share: &TransferShare,
+    ) -> StoreResult<Transfer>;
+
+    /// The transfers of one of the scope's requests, newest first, revoked
+    /// ones included.
+    async fn transfers_of_request(
+        &self,
+        scope: &OrgScope,
+        request: RequestId,
+    ) -> StoreResult<Vec<Transfer>>;
+
+    /// Transfers to the scope that are not revoked, newest first.
+    async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>>;
+
+    /// One transfer to the scope, not revoked, with its shared parts read
+    /// now; audited as `transfer_viewed`.
+    async fn transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Option<TransferView>>;
+
+    /// The receiver accepts or declines a pending transfer, audited as
+    /// `transfer_accepted` or `transfer_declined`. `NotFound` when it is
+    /// not the scope's or revoked; `Conflict { field: "status" }` when
+    /// already decided.
+    async fn decide_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+        accept: bool,
+        reason: Option<&Text>,
+    ) -> StoreResult<IncomingTransfer>;
+
+    /// The owner ends a transfer, audited as `transfer_revoked`.
+    /// `NotFound` when the scope does not own it; `Conflict { field:
+    /// "status" }` when already revoked.
+    async fn revoke_transfer(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: TransferId,
+    ) -> StoreResult<Transfer>;
 }

@@ -4,7 +4,7 @@
 
 use crate::{AuditContext, OrgScope, StoreResult};
 use async_trait::async_trait;
-use retrace_domain::{PersonDetails, PersonId, RegistrationKind};
+use retrace_domain::{Circumstances, PersonDetails, PersonId, RegistrationKind};
 
 /// Where an imported record came from, as its PFIF fields say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,8 +21,22 @@ pub struct ImportedPerson {
     /// The PFIF `person_record_id`.
     pub record_id: String,
     pub source: PfifSource,
-    pub kind: RegistrationKind,
+    pub target: ImportTarget,
     pub details: PersonDetails,
+}
+
+/// What an imported PFIF person becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportTarget {
+    /// A registration: the person came forward or is believed alive.
+    Registration(RegistrationKind),
+    /// A tracing request (status `open`) whose enquirer is the record's
+    /// author and whose one sought person (`other_relative`) is the
+    /// imported person.
+    Request {
+        enquirer: Box<PersonDetails>,
+        circumstances: Box<Circumstances>,
+    },
 }
 
 /// What became of one [`ImportedPerson`].
@@ -43,16 +57,17 @@ impl ImportOutcome {
 }
 
 #[async_trait]
-pub trait PfifStore: Send + Sync {
+pub trait InterchangeStore: Send + Sync {
     /// The PFIF record ids the organisation imported, with the registration
     /// each became, in record id order.
     async fn imported_pfif_records(&self, scope: &OrgScope)
     -> StoreResult<Vec<(String, PersonId)>>;
 
-    /// Registers, in ONE transaction with their audit entries
-    /// (`registration_created` and `person_imported` each), every person
-    /// whose record id the organisation has not imported before; the others
-    /// are left as they are. No consent is recorded. The outcomes are in
+    /// Registers or opens a request for, in ONE transaction with their
+    /// audit entries (`registration_created` or `request_created`, and
+    /// `person_imported`, each), every person whose record id the
+    /// organisation has not imported before; the others are left as they
+    /// are. No consent is recorded. The outcomes are in
     /// the order of `persons`; a record id given twice is imported once.
     async fn import_pfif_persons(
         &self,

@@ -91,6 +91,52 @@ role_extractor!(
     /// A member who administers the organisation's accounts and audit log.
     OrgAdmin: Role::OrgAdmin
 );
+role_extractor!(
+    /// A member who works on transnational referrals.
+    ReferralOfficer: Role::ReferralOfficer
+);
+
+role_extractor!(
+    /// A member who maintains the organisation's directory entries and
+    /// library documents.
+    Maintainer: Role::OrgAdmin, Role::Coordinator, Role::Caseworker, Role::ReferralOfficer
+);
+
+/// Whoever reads the public parts (directory, library): a signed-in member
+/// also sees what organisations share and their own; anyone else (not
+/// signed in, an operator, a session awaiting its second factor) sees only
+/// what is public.
+pub struct Visitor(pub Option<Member>);
+
+impl Visitor {
+    pub fn viewer(&self) -> retrace_store::Viewer {
+        match &self.0 {
+            Some(member) => retrace_store::Viewer::Member(member.scope()),
+            None => retrace_store::Viewer::Public,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> WebResult<Self> {
+        Ok(Visitor(Member::from_request_parts(parts, state).await.ok()))
+    }
+}
+
+role_extractor!(
+    /// A member who records outreach sessions.
+    OutreachWorker: Role::OutreachWorker
+);
+role_extractor!(
+    /// A member who may read the organisation's outreach results.
+    OutreachReader: Role::OutreachWorker, Role::Coordinator, Role::Viewer
+);
+role_extractor!(
+    /// A member who coordinates across the organisations of a country.
+    Coordinator: Role::Coordinator
+);
 
 /// Query parameters whose errors name the parameter, as JSON.
 pub struct QueryParams<T>(pub T);

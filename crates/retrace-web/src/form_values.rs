@@ -15,6 +15,10 @@ impl FormValues {
     pub fn from_form(form: &FormFields) -> Self {
         Self(form.pairs().iter().cloned().collect())
     }
+    /// Values from query parameters or a stored record.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self(pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+    }
     pub fn v(&self, name: &str) -> &str {
         self.0.get(name).map(String::as_str).unwrap_or_default()
     }

@@ -100,7 +100,13 @@ fn tracing_paths() -> Value {
 
 pub fn document() -> Value {
     let mut doc = base_document();
-    for extra in [tracing_paths(), transfer_paths()] {
+    for extra in [
+        tracing_paths(),
+        transfer_paths(),
+        referral_paths(),
+        directory_paths(),
+        outreach_paths(),
+    ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
             extra.as_object(),
@@ -111,6 +117,99 @@ pub fn document() -> Value {
         }
     }
     doc
+}
+
+fn referral_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let object = json!({ "type": "object" });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
+    let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    let code = |values: &[&str]| json!({ "type": "string", "enum": values });
+    let referral = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["person", "to_organisation", "purpose", "services", "urgency", "risk"],
+        "properties": {
+            "person": { "type": "string", "format": "uuid", "description": "A person of the caller's organisation" },
+            "to_organisation": { "type": "string", "format": "uuid" },
+            "purpose": { "type": "string", "maxLength": 2000 },
+            "services": { "type": "array", "minItems": 1, "items": code(&["shelter", "medical", "legal", "psychosocial", "safe_return", "reintegration", "family_tracing", "documents"]) },
+            "urgency": code(&["routine", "urgent", "emergency"]),
+            "risk": { "type": "object", "additionalProperties": false, "required": ["level", "who_at_risk", "safety_plan"], "properties": {
+                "level": code(&["low", "medium", "high"]), "who_at_risk": { "type": "string" }, "from_whom": { "type": "string" }, "safety_plan": { "type": "string" } } },
+            "share": { "type": "object", "additionalProperties": false, "properties": {
+                "identity": { "type": "boolean" }, "contact": { "type": "boolean" }, "risk_assessment": { "type": "boolean" } } }
+        }
+    });
+    let stages = [
+        "identification",
+        "referral",
+        "assistance",
+        "monitoring",
+        "return",
+        "reintegration",
+    ];
+    let missing = (
+        "404",
+        "Missing, or not one of the caller's organisation's referrals",
+    );
+    json!({
+        "/api/v1/referrals": {
+            "get": { "summary": "The inbox (box=inbox, the default) or outbox (box=outbox) of referrals (referral_officer; audited)",
+                "parameters": [
+                    { "name": "box", "in": "query", "schema": code(&["inbox", "outbox"]) },
+                    { "name": "status", "in": "query", "schema": code(&["sent", "accepted", "declined", "in_progress", "closed"]) },
+                    { "name": "stage", "in": "query", "schema": code(&stages) },
+                    { "name": "urgency", "in": "query", "schema": code(&["routine", "urgent", "emergency"]) },
+                    { "name": "country", "in": "query", "schema": { "type": "string" }, "description": "The other organisation's country" },
+                    { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } }
+                ],
+                "responses": with_errors(ok("Referrals"), &[("422", "A parameter is invalid; the message names it")]) },
+            "post": { "summary": "Refer a person of the caller's organisation to another organisation; refused without an active sharing consent or lawful basis covering it", "requestBody": body(referral),
+                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("404", "No such person in the caller's organisation"), ("422", "Invalid or refused; `field` names the input (consent, to_organisation, services, risk.safety_plan, ...)")]) }
+        },
+        "/api/v1/referrals/{id}": { "get": { "summary": "One referral as the caller's side sees it now: the receiver gets the person only as shared and while consent holds (audited)", "parameters": id.clone(),
+            "responses": with_errors(ok("Referral"), &[missing]) } },
+        "/api/v1/referrals/{id}/decision": { "post": { "summary": "The receiver accepts or declines (a decline needs a reason)", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["decision"], "properties": { "decision": code(&["accept", "decline"]), "reason": { "type": "string", "maxLength": 500 } } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("409", "Already decided"), ("422", "Invalid")]) } },
+        "/api/v1/referrals/{id}/status": { "post": { "summary": "The receiver starts the work (in_progress) or closes with an outcome", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["status"], "properties": { "status": code(&["in_progress", "closed"]), "outcome": code(&["assisted", "returned_safely", "reintegrated", "person_withdrew", "lost_contact", "referred_elsewhere"]), "note": { "type": "string" } } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("409", "Not allowed from the current status"), ("422", "Invalid")]) } },
+        "/api/v1/referrals/{id}/steps/{step}": { "post": { "summary": "Tick (done) or skip (with a reason) a checklist step of the current stage",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "step", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["action"], "properties": { "action": code(&["done", "skip"]), "reason": { "type": "string", "maxLength": 500 } } })),
+            "responses": with_errors(ok("Step"), &[missing, ("409", "Already ticked or skipped"), ("422", "Not the current stage, or the other side's")]) } },
+        "/api/v1/referrals/{id}/stage": { "post": { "summary": "Close the current stage once its required steps are done or skipped", "parameters": id.clone(),
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["stage"], "properties": { "stage": code(&stages) } })),
+            "responses": with_errors(ok("Referral"), &[missing, ("422", "Required steps open, or not the current stage")]) } },
+        "/api/v1/referrals/{id}/updates": { "post": { "summary": "Add an update to the timeline; report=true shares it with the other organisation", "parameters": id,
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 2000 }, "report": { "type": "boolean" } } })),
+            "responses": with_errors(json!({ "204": { "description": "Added" } }), &[missing, ("422", "Invalid")]) } },
+        "/api/v1/tools": {
+            "get": { "summary": "The toolbox: the eight built-in tools and those the organisation added, each a list of typed fields with labels and help in en, fr, ar and es", "responses": with_errors(ok("Tools"), &[]) },
+            "post": { "summary": "Add a tool to the organisation's toolbox (org_admin)",
+                "requestBody": body(json!({ "type": "object", "required": ["key", "title", "fields"], "properties": {
+                    "key": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" },
+                    "title": { "type": "object", "required": ["en", "fr", "ar", "es"] },
+                    "fields": { "type": "array", "minItems": 1, "maxItems": 40, "items": { "type": "object", "required": ["key", "kind", "required", "label", "help"], "properties": {
+                        "key": { "type": "string" }, "kind": code(&["text", "long_text", "yes_no", "number", "date"]), "required": { "type": "boolean" },
+                        "label": { "type": "object", "required": ["en", "fr", "ar", "es"] }, "help": { "type": "object" } } } } } })),
+                "responses": with_errors(json!({ "201": { "description": "Added" } }), &[("409", "The key is taken"), ("422", "Invalid; `field` names it")]) }
+        },
+        "/api/v1/referrals/{id}/tools/{key}": { "post": { "summary": "Fill a tool for a referral; each value must be of its field's type (text, yes/no as boolean or \"yes\"/\"no\", whole number, date)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "key", "in": "path", "required": true, "schema": { "type": "string" } } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["values"], "properties": { "values": { "type": "object" } } })),
+            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[missing, ("422", "A value of the wrong type or missing; `field` is values.<key>")]) } },
+        "/api/v1/referrals/{id}/tool-entries/{entry}": { "get": { "summary": "A tool the caller's organisation filled for a referral (audited)",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "entry", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "responses": with_errors(ok("Filled tool"), &[missing]) } },
+        "/api/v1/sop-templates": { "get": { "summary": "The latest version of each checklist template of the caller's organisation (org_admin or referral_officer)", "responses": with_errors(ok("Templates"), &[]) } },
+        "/api/v1/sop-templates/{stage}": { "post": { "summary": "Save a new version of the template of a stage (org_admin); cases already started keep their version",
+            "parameters": [ { "name": "stage", "in": "path", "required": true, "schema": code(&stages) } ],
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["steps"], "properties": { "steps": { "type": "array", "maxItems": 40, "items": { "type": "object", "additionalProperties": false, "required": ["label"], "properties": { "label": { "type": "string", "maxLength": 300 }, "required": { "type": "boolean" } } } } } })),
+            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[("422", "Invalid; the message names the field")]) } }
+    })
 }
 
 fn transfer_paths() -> Value {
@@ -140,6 +239,86 @@ fn transfer_paths() -> Value {
         "/api/v1/transfers/{id}/decision": { "post": { "summary": "Accept or decline a pending transfer to us (a decline needs a reason)", "parameters": id,
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["decision"], "additionalProperties": false, "properties": { "decision": { "type": "string", "enum": ["accept", "decline"] }, "reason": { "type": "string", "maxLength": 500 } } } } } },
             "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us"), ("409", "Already decided"), ("422", "Invalid")]) } }
+    })
+}
+
+/// The directory of services, the country profiles and the library
+/// (issue 12). Public entries and documents answer without a token.
+fn directory_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let code_param = json!({ "name": "code", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Z]{2}$" } });
+    let code = json!([code_param.clone()]);
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    let text = json!({ "type": "string" });
+    let entry = json!({
+        "type": "object", "required": ["name", "kind", "country", "city", "visibility"], "additionalProperties": false,
+        "properties": {
+            "name": text, "kind": { "type": "string", "enum": ["ngo", "shelter", "legal_aid", "health", "police", "consulate", "labour_inspection", "family_links", "government", "international"] },
+            "country": text, "city": text,
+            "services": { "type": "array", "items": { "type": "string", "enum": ["accommodation", "legal_advice", "medical", "psychosocial", "family_links", "interpretation", "asylum_information", "return_assistance", "child_protection", "labour_rights", "victim_identification", "food"] } },
+            "languages": { "type": "array", "items": { "type": "string", "description": "ISO 639-1" } },
+            "description": text, "address": text, "phone": text, "email": text, "website": text,
+            "opening_hours": { "type": "string", "description": "Local time: `Mo-Fr 09:00-17:00; Sa 10:00-12:00` or `24/7`" },
+            "utc_offset": { "type": "string", "description": "`+01:00`" },
+            "min_age": { "type": "integer" }, "max_age": { "type": "integer" },
+            "sex": { "type": "string", "enum": ["any", "female", "male"] },
+            "nationalities": { "type": "array", "items": text },
+            "visibility": { "type": "string", "enum": ["public", "organisations", "own_organisation"] }
+        }
+    });
+    let directory_query = json!([
+        { "name": "q", "in": "query", "schema": text }, { "name": "country", "in": "query", "schema": text },
+        { "name": "city", "in": "query", "schema": text }, { "name": "kind", "in": "query", "schema": text },
+        { "name": "service", "in": "query", "schema": text }, { "name": "language", "in": "query", "schema": text },
+        { "name": "open_now", "in": "query", "schema": { "type": "string", "enum": ["1", "true", "on"] } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+    ]);
+    let library_query = json!([
+        { "name": "q", "in": "query", "schema": text, "description": "Words in any of English, French, Arabic, Spanish, Russian; operators and quotes are ignored" },
+        { "name": "document_type", "in": "query", "schema": { "type": "string", "enum": ["sop", "guideline", "law", "form", "training"] } },
+        { "name": "language", "in": "query", "schema": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] } },
+        { "name": "country", "in": "query", "schema": text }, { "name": "theme", "in": "query", "schema": text },
+        { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["relevance", "newest"] } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+    ]);
+    json!({
+        "/api/v1/directory": {
+            "get": { "summary": "Directory entries we may see (public ones without a token)", "security": [], "parameters": directory_query,
+                "responses": with_errors(ok("Entries and total"), &[("422", "A parameter is invalid; `field` names it")]) },
+            "post": { "summary": "Add an entry maintained by our organisation", "requestBody": { "required": true, "content": { "application/json": { "schema": entry.clone() } } },
+                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "Invalid; `field` names it")]) }
+        },
+        "/api/v1/directory/{id}": {
+            "get": { "summary": "One entry we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Entry"), &[("404", "Missing, or not visible to us")]) },
+            "post": { "summary": "Change an entry (its organisation, or a coordinator of its country)", "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "entry"], "additionalProperties": false, "properties": { "version": { "type": "integer" }, "entry": entry } } } } },
+                "responses": with_errors(ok("Entry"), &[("404", "Missing, or not ours to change"), ("409", "Changed since `version`"), ("422", "Invalid")]) }
+        },
+        "/api/v1/countries": { "get": { "summary": "The current version of every country profile", "responses": with_errors(ok("Profiles"), &[]) } },
+        "/api/v1/countries/{code}": {
+            "get": { "summary": "A country profile, its current or a given version, with the list of versions", "parameters": [code_param, { "name": "version", "in": "query", "schema": { "type": "integer" } }],
+                "responses": with_errors(ok("Profile"), &[("404", "No such profile or version")]) },
+            "post": { "summary": "Revise a country profile (coordinator of an organisation in that country)", "parameters": code,
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version"], "additionalProperties": false, "properties": {
+                    "version": { "type": "integer", "description": "The version this revision is based on (0 for the first)" },
+                    "legal_framework": text, "referral_mechanism": text, "focal_points": text, "family_links": text, "entry_and_return": text, "sources": text,
+                    "last_reviewed": { "type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD" } } } } } },
+                "responses": with_errors(ok("Profile"), &[("409", "Revised since `version`"), ("422", "Invalid")]) }
+        },
+        "/api/v1/library": {
+            "get": { "summary": "Full-text search of the documents we may see, with snippets (public ones without a token)", "security": [], "parameters": library_query,
+                "responses": with_errors(ok("Documents, total, only_common_words"), &[("422", "A parameter is invalid")]) },
+            "post": { "summary": "Upload a document (PDF, DOCX, ODT, TXT, HTML, Markdown; at most 20 MB)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["title", "language", "document_type", "visibility", "file_name", "content_base64"], "additionalProperties": false, "properties": {
+                    "title": text, "summary": text, "language": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] },
+                    "themes": { "type": "array", "items": text }, "countries": { "type": "array", "items": text },
+                    "document_type": { "type": "string", "enum": ["sop", "guideline", "law", "form", "training"] },
+                    "visibility": { "type": "string", "enum": ["public", "organisations", "own_organisation"] },
+                    "file_name": text, "content_base64": text } } } } },
+                "responses": with_errors(json!({ "201": { "description": "Stored; `has_text` says whether its text could be read" } }), &[("413", "Too large"), ("422", "Not what its extension says, or invalid")]) }
+        },
+        "/api/v1/library/{id}": { "get": { "summary": "One document we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Document"), &[("404", "Missing, or not visible to us")]) } },
+        "/api/v1/library/{id}/file": { "get": { "summary": "The file as uploaded, as an attachment", "security": [], "parameters": id, "responses": with_errors(json!({ "200": { "description": "The file" } }), &[("404", "Missing, or not visible to us")]) } }
     })
 }
 
@@ -236,5 +415,58 @@ fn base_document() -> Value {
                 }
             }
         }
+    })
+}
+
+/// Outreach (issue 13): sessions recorded on phones, synced by the id the
+/// phone made, and the results dashboard.
+fn outreach_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let counted = json!({ "type": "integer", "minimum": 0 });
+    let session = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "team", "place_kind", "city", "started_at", "duration_minutes", "people_reached"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid", "description": "Made on the device; the same id always names the same session" },
+            "base_version": { "type": "integer", "minimum": 0, "description": "The version edited; 0 for a new session" },
+            "team": { "type": "string", "maxLength": 80 },
+            "place_kind": { "type": "string", "enum": ["street", "squat", "emergency_shelter", "station", "camp", "detention_centre"] },
+            "city": { "type": "string", "maxLength": 80 },
+            "started_at": { "type": "string", "description": "RFC 3339; not in the future" },
+            "duration_minutes": { "type": "integer", "minimum": 1, "maximum": 1440 },
+            "members": { "type": "array", "items": { "type": "string" } },
+            "mediators": { "type": "array", "items": { "type": "string" } },
+            "languages": { "type": "array", "items": { "type": "string", "description": "ISO 639" } },
+            "people_reached": counted.clone(),
+            "reached": { "type": "array", "description": "Must add up to people_reached", "items": { "type": "object", "required": ["sex", "age_band", "count"], "properties": {
+                "sex": { "type": "string", "enum": ["female", "male", "other", "unknown"] },
+                "age_band": { "type": "string", "enum": ["under_18", "18_25", "26_40", "41_60", "over_60", "unknown"] },
+                "nationality": { "type": "string", "description": "ISO 3166-1 alpha-2, or unknown" },
+                "count": counted.clone() } } },
+            "topics": { "type": "array", "items": { "type": "string" } },
+            "referrals": { "type": "array", "items": { "type": "object", "required": ["service", "count"], "properties": { "service": { "type": "string" }, "count": counted.clone() } } },
+            "follow_ups": { "type": "array", "items": { "type": "object", "required": ["id", "pseudonym"], "properties": { "id": { "type": "string", "format": "uuid" }, "pseudonym": { "type": "string", "maxLength": 60 }, "consent_to_link": { "type": "boolean" } } } },
+            "notes": { "type": "string", "maxLength": 2000 }
+        }
+    });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    json!({
+        "/api/v1/outreach/sync": { "post": { "summary": "Apply a device's queue session by session (outreach_worker); each result is stored, already_applied, conflict, invalid (with field and message) or not_found",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["sessions"], "properties": { "sessions": { "type": "array", "maxItems": 500, "items": session.clone() } } } } } },
+            "responses": with_errors(ok("One result per session, in order"), &[("422", "The body is not a list of sessions")]) } },
+        "/api/v1/outreach/sessions": { "post": { "summary": "Record one session (outreach_worker); the same session sent twice is stored once",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": session } } },
+            "responses": with_errors(json!({ "201": { "description": "Stored" }, "200": { "description": "Already stored" } }), &[("409", "An edit made on an older version: kept aside as a conflict"), ("422", "Invalid; the field names the JSON path")]) } },
+        "/api/v1/outreach/sessions/{id}": { "get": { "summary": "One session with its names and pseudonyms (audited)", "parameters": id,
+            "responses": with_errors(ok("Session"), &[("404", "Missing or another organisation's")]) } },
+        "/api/v1/outreach/dashboard": { "get": { "summary": "The organisation's outreach figures (outreach_worker, coordinator, viewer)",
+            "parameters": [
+                { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
+                { "name": "place_kind", "in": "query", "schema": { "type": "string" } },
+                { "name": "team", "in": "query", "schema": { "type": "string" } },
+                { "name": "nationality", "in": "query", "schema": { "type": "string" } }
+            ],
+            "responses": with_errors(ok("Totals and sections of rows"), &[("422", "A filter is invalid")]) } }
     })
 }

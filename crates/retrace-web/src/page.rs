@@ -116,6 +116,21 @@ impl FromRequestParts<AppState> for Page {
                             item("/transfers", "nav-transfers");
                             item("/staff/gallery", "nav-gallery");
                         }
+                        if roles.contains(Role::ReferralOfficer) {
+                            item("/referrals", "nav-referrals");
+                        }
+                        if roles.contains(Role::OrgAdmin) || roles.contains(Role::ReferralOfficer) {
+                            item("/org/sop", "nav-sop");
+                        }
+                        item("/directory", "nav-directory");
+                        item("/countries", "nav-countries");
+                        item("/library", "nav-library");
+                        if roles.contains(Role::OutreachWorker)
+                            || roles.contains(Role::Coordinator)
+                            || roles.contains(Role::Viewer)
+                        {
+                            item("/outreach", "nav-outreach");
+                        }
                         if roles.contains(Role::OrgAdmin) {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");

@@ -690,3 +690,180 @@ pub struct TransferPage<'a> {
 }
 
 pub use crate::gallery::views::*;
+
+// ---------------------------------------------------------------- directory and library (issue 12)
+
+pub struct EntryRowView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub city: String,
+    pub country: String,
+    pub services: Vec<&'static str>,
+    pub languages: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub struct DirectoryPage<'a> {
+    pub page: &'a Page,
+    pub values: FormValues,
+    pub rows: Vec<EntryRowView>,
+    pub total: u64,
+    pub can_add: bool,
+    pub kinds: Vec<&'static str>,
+    pub services: Vec<&'static str>,
+    pub prev: String,
+    pub next: String,
+}
+
+pub struct EntryView {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub city: String,
+    pub country: String,
+    pub visibility: &'static str,
+    pub description: String,
+    pub services: Vec<&'static str>,
+    pub languages: String,
+    pub hours: String,
+    pub offset: String,
+    pub eligibility: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub verified_at: String,
+    pub verified_by: String,
+    pub maintainer: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory_entry.html")]
+pub struct DirectoryEntryPage<'a> {
+    pub page: &'a Page,
+    pub e: EntryView,
+    pub can_edit: bool,
+}
+
+#[derive(Template)]
+#[template(path = "directory_form.html")]
+pub struct DirectoryForm<'a> {
+    pub page: &'a Page,
+    pub title_key: &'static str,
+    pub action: String,
+    pub version: i64,
+    pub values: FormValues,
+    pub kinds: Vec<&'static str>,
+    pub services: Vec<(&'static str, bool)>,
+    pub sexes: Vec<&'static str>,
+    pub visibilities: Vec<&'static str>,
+    pub error: FormError,
+}
+
+pub struct CountryRow {
+    pub country: String,
+    pub version: i64,
+    pub reviewed: String,
+    pub changed_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "countries.html")]
+pub struct CountriesPage<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<CountryRow>,
+    pub own_country: String,
+}
+
+pub struct RevisionRow {
+    pub version: i64,
+    pub at: String,
+    pub by: String,
+    pub changed: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "country.html")]
+pub struct CountryPage<'a> {
+    pub page: &'a Page,
+    pub country: String,
+    pub version: i64,
+    pub current_version: i64,
+    pub changed_at: String,
+    pub changed_by: String,
+    pub reviewed: String,
+    pub sections: Vec<(&'static str, String)>,
+    pub history: Vec<RevisionRow>,
+    pub can_revise: bool,
+}
+
+#[derive(Template)]
+#[template(path = "country_form.html")]
+pub struct CountryForm<'a> {
+    pub page: &'a Page,
+    pub country: String,
+    pub values: FormValues,
+    pub sections: [&'static str; 6],
+    pub error: FormError,
+}
+
+pub struct HitView {
+    pub id: String,
+    pub title: String,
+    pub document_type: &'static str,
+    pub language: &'static str,
+    pub countries: String,
+    pub uploaded: String,
+    pub has_text: bool,
+    pub snippet: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "library.html")]
+pub struct LibraryPage<'a> {
+    pub page: &'a Page,
+    pub values: FormValues,
+    pub hits: Vec<HitView>,
+    pub total: u64,
+    pub only_common_words: bool,
+    pub can_upload: bool,
+    pub types: Vec<&'static str>,
+    pub languages: Vec<&'static str>,
+    pub prev: String,
+    pub next: String,
+}
+
+pub struct DocumentView {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub document_type: &'static str,
+    pub language: &'static str,
+    pub visibility: &'static str,
+    pub countries: String,
+    pub themes: String,
+    pub uploaded: String,
+    pub file_name: String,
+    pub size: String,
+    pub has_text: bool,
+}
+
+#[derive(Template)]
+#[template(path = "library_document.html")]
+pub struct DocumentPage<'a> {
+    pub page: &'a Page,
+    pub d: DocumentView,
+}
+
+#[derive(Template)]
+#[template(path = "library_form.html")]
+pub struct DocumentForm<'a> {
+    pub page: &'a Page,
+    pub values: FormValues,
+    pub types: Vec<&'static str>,
+    pub languages: Vec<&'static str>,
+    pub visibilities: Vec<&'static str>,
+    pub error: FormError,
+}

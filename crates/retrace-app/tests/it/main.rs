@@ -7,4 +7,5 @@
     reason = "test code: a failed set-up is a failed test"
 )]
 
+mod outreach;
 mod requests;

@@ -7,7 +7,7 @@ use retrace_domain::{
 use retrace_store::{AuditContext, Membership, NewOrganisation, NewUser, OrgScope, Store};
 use std::sync::Arc;
 
-struct FixedClock;
+pub struct FixedClock;
 
 impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
@@ -17,7 +17,7 @@ impl Clock for FixedClock {
 }
 
 /// An app over a fresh store, and a member of one organisation with `role`.
-async fn app_and_actor(role: Role) -> (App, Actor) {
+pub async fn app_and_actor(role: Role) -> (App, Actor) {
     let store: Arc<dyn Store> =
         Arc::new(retrace_store_sqlite::open_fresh_for_tests().await.unwrap());
     let audit = AuditContext::system(FixedClock.now(), "test");

@@ -30,7 +30,7 @@ fn demo_loads_once_and_the_audit_chain_verifies() {
     assert!(first.status.success(), "{}", text(&first));
     let out = text(&first);
     assert!(
-        out.contains("Loaded demo data: 6 organisations, 37 accounts"),
+        out.contains("Loaded demo data: 8 organisations, 41 accounts"),
         "{out}"
     );
     assert!(out.contains("org-admin@redcross-be.example"), "{out}");
@@ -268,7 +268,7 @@ async fn a_schema_newer_than_the_binary_stops_start_up() {
 #[tokio::test]
 async fn demo_loads_tracing_requests_with_candidates_across_organisations() {
     use retrace_domain::{Timestamp, UserId};
-    use retrace_store::{AuditContext, OrgScope, RequestFilter, Store};
+    use retrace_store::{AuditContext, OrgScope, RequestFilter, Store, TracingStore};
 
     let dir = tempfile::tempdir().unwrap();
     let loaded = retrace(dir.path(), &["demo"]);

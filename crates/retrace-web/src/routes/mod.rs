@@ -4,12 +4,16 @@ mod account;
 mod api;
 mod api_requests;
 mod candidates;
+mod directory;
 mod export;
 mod gallery;
 mod gallery_staff;
+mod library;
 mod operator;
 mod org;
+mod outreach;
 mod public;
+mod referrals;
 mod requests;
 mod session;
 mod transfers;
@@ -118,11 +122,14 @@ pub fn router(state: AppState) -> Router {
             "/candidates/{id}/messages/{message}/advance",
             post(candidates::advance_message),
         )
+        .merge(referral_routes())
         .route("/healthz", get(public::healthz))
         .route("/robots.txt", get(public::robots))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .merge(gallery_routes())
+        .merge(directory_routes())
+        .merge(outreach_routes())
         .merge(api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -186,6 +193,156 @@ fn gallery_routes() -> Router<AppState> {
             "/staff/reports/{id}/status",
             post(gallery_staff::report_status),
         )
+}
+
+/// Transnational referrals: pages and JSON API.
+fn referral_routes() -> Router<AppState> {
+    Router::new()
+        .route("/referrals", get(referrals::list).post(referrals::create))
+        .route("/referrals/new", get(referrals::new_form))
+        .route("/referrals/{id}", get(referrals::show))
+        .route("/referrals/{id}/decision", post(referrals::decision))
+        .route("/referrals/{id}/status", post(referrals::status))
+        .route("/referrals/{id}/steps/{step}", post(referrals::step))
+        .route("/referrals/{id}/stage", post(referrals::close_stage))
+        .route("/referrals/{id}/updates", post(referrals::update))
+        .route(
+            "/referrals/{id}/tools/{key}",
+            get(referrals::tool_page).post(referrals::fill_tool),
+        )
+        .route(
+            "/referrals/{id}/tool-entries/{entry}",
+            get(referrals::tool_entry),
+        )
+        .route("/org/sop", get(referrals::templates_page))
+        .route("/org/sop/{stage}", post(referrals::save_template))
+        .route(
+            "/api/v1/referrals",
+            get(referrals::api_list).post(referrals::api_create),
+        )
+        .route("/api/v1/referrals/{id}", get(referrals::api_show))
+        .route(
+            "/api/v1/referrals/{id}/decision",
+            post(referrals::api_decision),
+        )
+        .route("/api/v1/referrals/{id}/status", post(referrals::api_status))
+        .route(
+            "/api/v1/referrals/{id}/steps/{step}",
+            post(referrals::api_step),
+        )
+        .route(
+            "/api/v1/referrals/{id}/stage",
+            post(referrals::api_close_stage),
+        )
+        .route(
+            "/api/v1/referrals/{id}/updates",
+            post(referrals::api_update),
+        )
+        .route(
+            "/api/v1/tools",
+            get(referrals::api_tools).post(referrals::api_add_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tools/{key}",
+            post(referrals::api_fill_tool),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tool-entries/{entry}",
+            get(referrals::api_tool_entry),
+        )
+        .route("/api/v1/sop-templates", get(referrals::api_templates))
+        .route(
+            "/api/v1/sop-templates/{stage}",
+            post(referrals::api_save_template),
+        )
+}
+
+/// The directory of services, the country profiles and the library
+/// (issue 12), pages and JSON API.
+fn directory_routes() -> Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use retrace_app::library::MAX_DOCUMENT_BYTES;
+    Router::new()
+        .route("/directory", get(directory::search).post(directory::create))
+        .route("/directory/new", get(directory::new_form))
+        .route(
+            "/directory/{id}",
+            get(directory::show).post(directory::update),
+        )
+        .route("/directory/{id}/edit", get(directory::edit_form))
+        .route("/countries", get(directory::countries))
+        .route(
+            "/countries/{code}",
+            get(directory::country).post(directory::country_revise),
+        )
+        .route("/countries/{code}/edit", get(directory::country_edit_form))
+        .route(
+            "/library",
+            get(library::search)
+                .post(library::upload)
+                .layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES + 64 * 1024)),
+        )
+        .route("/library/new", get(library::new_form))
+        .route("/library/{id}", get(library::show))
+        .route("/library/{id}/file", get(library::file))
+        .route(
+            "/api/v1/directory",
+            get(directory::api_search).post(directory::api_create),
+        )
+        .route(
+            "/api/v1/directory/{id}",
+            get(directory::api_show).post(directory::api_update),
+        )
+        .route("/api/v1/countries", get(directory::api_countries))
+        .route(
+            "/api/v1/countries/{code}",
+            get(directory::api_country).post(directory::api_revise),
+        )
+        .route(
+            "/api/v1/library",
+            get(library::api_search)
+                .post(library::api_upload)
+                .layer(DefaultBodyLimit::max(
+                    MAX_DOCUMENT_BYTES / 3 * 4 + 64 * 1024,
+                )),
+        )
+        .route("/api/v1/library/{id}", get(library::api_show))
+        .route("/api/v1/library/{id}/file", get(library::file))
+}
+
+/// Outreach: pages, the phone's sync, the installable app's files and
+/// the JSON API.
+fn outreach_routes() -> Router<AppState> {
+    Router::new()
+        .route("/outreach", get(outreach::dashboard))
+        .route("/outreach/dashboard.csv", get(outreach::export_csv))
+        .route("/outreach/dashboard.xlsx", get(outreach::export_xlsx))
+        .route("/outreach/country", get(outreach::country))
+        .route(
+            "/outreach/sessions",
+            get(outreach::sessions).post(outreach::create),
+        )
+        .route("/outreach/sessions/new", get(outreach::new_form))
+        .route("/outreach/sessions/{id}", get(outreach::show))
+        .route("/outreach/conflicts/{id}", get(outreach::conflict))
+        .route("/outreach/conflicts/{id}/resolve", post(outreach::resolve))
+        .route("/outreach/follow-ups", get(outreach::follow_ups))
+        .route(
+            "/outreach/follow-ups/{id}/outcome",
+            post(outreach::set_outcome),
+        )
+        .route("/outreach/topics", post(outreach::add_topic))
+        .route("/outreach/sync", post(outreach::sync))
+        .route("/outreach/device-key", get(outreach::device_key))
+        .route("/outreach/sw.js", get(outreach::service_worker))
+        .route("/outreach/manifest.webmanifest", get(outreach::manifest))
+        .route("/static/outreach.js", get(outreach::script))
+        .route("/static/outreach.css", get(outreach::stylesheet))
+        .route("/static/outreach-icon.svg", get(outreach::icon))
+        .route("/api/v1/outreach/sync", post(outreach::api_sync))
+        .route("/api/v1/outreach/sessions", post(outreach::api_record))
+        .route("/api/v1/outreach/sessions/{id}", get(outreach::api_session))
+        .route("/api/v1/outreach/dashboard", get(outreach::api_dashboard))
 }
 
 async fn not_found() -> WebError {

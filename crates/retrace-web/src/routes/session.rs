@@ -207,6 +207,12 @@ pub async fn sign_out(
         }
     }
     let mut response = Redirect::to("/sign-in").into_response();
+    // Erases what this browser keeps for the site: the outreach queue on a
+    // field phone (IndexedDB), its key and the offline copy of the form.
+    response.headers_mut().insert(
+        "clear-site-data",
+        axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     set_cookie(
         response.headers_mut(),
         CookieSpec {

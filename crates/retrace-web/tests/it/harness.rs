@@ -283,6 +283,21 @@ impl Client<'_> {
         fields: &[(&str, &str)],
         file: Option<(&str, &[u8])>,
     ) -> TestResponse {
+        self.post_multipart_file(
+            path,
+            fields,
+            file.map(|(name, bytes)| (name, "upload.bin", bytes)),
+        )
+        .await
+    }
+
+    /// Like `post_multipart`, naming the uploaded file.
+    pub async fn post_multipart_file(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> TestResponse {
         let token = match self.cookie("retrace_csrf") {
             Some(token) => token,
             None => {
@@ -300,10 +315,10 @@ impl Client<'_> {
                 .as_bytes(),
             );
         }
-        if let Some((name, bytes)) = file {
+        if let Some((name, file_name, bytes)) = file {
             body.extend_from_slice(
                 format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"upload.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
                 )
                 .as_bytes(),
             );

@@ -8,10 +8,13 @@
 
 mod access;
 mod api;
+mod directory;
 mod gallery;
 mod gallery_uploads;
 mod harness;
+mod outreach;
 mod protection;
+mod referrals;
 mod security;
 mod sign_in;
 mod tracing;

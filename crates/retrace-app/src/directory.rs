@@ -1,0 +1,333 @@
+//! The directory of services and the country profiles: organisations
+//! maintain their own entries, coordinators the shared entries and the
+//! profile of their country. The rules are `retrace_domain::directory`'s;
+//! the store enforces visibility and the editor's reach in the same
+//! statement that reads or writes.
+
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::directory::{
+    Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
+    maintains_directory, may_revise_profile, parse_list, utc_week_minute,
+};
+use retrace_domain::library::fold;
+use retrace_domain::{CountryCode, DirectoryEntryId, PartialDate, Role, Text};
+use retrace_store::{
+    CountryProfile, DirectoryEntry, DirectoryFilter, EntryDetails, EntryEditor, ProfileContent,
+    StoreError, Viewer,
+};
+use serde::Deserialize;
+
+/// Entries shown per page of the directory.
+pub const PAGE_SIZE: u32 = 25;
+const SECTION_MAX: usize = 20_000;
+
+/// A directory entry as typed in the form or sent as JSON.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub city: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub website: String,
+    #[serde(default)]
+    pub opening_hours: String,
+    #[serde(default)]
+    pub utc_offset: String,
+    #[serde(default)]
+    pub min_age: Option<u8>,
+    #[serde(default)]
+    pub max_age: Option<u8>,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub nationalities: Vec<String>,
+    pub visibility: String,
+}
+
+fn optional(field: &'static str, value: &str, max: usize) -> AppResult<Option<Text>> {
+    Ok(Text::optional(field, value, max)?)
+}
+
+impl EntryInput {
+    pub fn parse(&self) -> AppResult<EntryDetails> {
+        let list = |values: &[String]| values.join(",");
+        let services = parse_list(&list(&self.services), Service::parse)?;
+        let languages = parse_list(&list(&self.languages), LanguageCode::parse)?;
+        let nationalities = parse_list(&list(&self.nationalities), |c| {
+            CountryCode::parse(c)
+                .map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.message))
+        })?;
+        let sex = if self.sex.trim().is_empty() {
+            SexLimit::Any
+        } else {
+            SexLimit::parse(&self.sex)?
+        };
+        Ok(EntryDetails {
+            name: Text::parse("name", &self.name, 200, false)?,
+            kind: EntryKind::parse(&self.kind)?,
+            country: CountryCode::parse(&self.country)?,
+            city: Text::parse("city", &self.city, 100, false)?,
+            services,
+            languages,
+            description: section("description", &self.description, 2000)?,
+            address: optional("address", &self.address, 300)?,
+            phone: optional("phone", &self.phone, 100)?,
+            email: optional("email", &self.email, 200)?,
+            website: optional("website", &self.website, 300)?,
+            opening_hours: OpeningHours::parse(&self.opening_hours)?,
+            utc_offset: UtcOffset::parse(&self.utc_offset)?,
+            eligibility: Eligibility::new(self.min_age, self.max_age, sex, nationalities)?,
+            visibility: Visibility::parse(&self.visibility)?,
+        })
+    }
+}
+
+/// Adds an entry maintained by the actor's organisation.
+pub async fn create_entry(
+    app: &App,
+    actor: &Actor,
+    input: EntryInput,
+) -> AppResult<DirectoryEntry> {
+    if !maintains_directory(actor.roles()) {
+        return Err(AppError::Forbidden);
+    }
+    let details = input.parse()?;
+    Ok(app
+        .store()
+        .create_directory_entry(
+            &actor.audit(app, "directory entry"),
+            &actor.scope(),
+            &details,
+        )
+        .await?)
+}
+
+/// Who the actor is as an editor: their organisation, and the country
+/// they coordinate when they are a coordinator.
+async fn editor(app: &App, actor: &Actor) -> AppResult<EntryEditor> {
+    let coordinator_of = if actor.roles().contains(Role::Coordinator) {
+        app.store()
+            .organisation(actor.org())
+            .await?
+            .map(|org| org.country)
+    } else {
+        None
+    };
+    Ok(EntryEditor {
+        scope: actor.scope(),
+        coordinator_of,
+    })
+}
+
+/// Whether the actor may change this entry (for showing the edit link).
+pub async fn may_edit(app: &App, actor: &Actor, entry: &DirectoryEntry) -> AppResult<bool> {
+    let Some(own) = app.store().organisation(actor.org()).await? else {
+        return Ok(false);
+    };
+    Ok(retrace_domain::directory::entry_edit_right(
+        actor.roles(),
+        actor.org(),
+        own.country,
+        entry.org,
+        entry.details.country,
+        entry.details.visibility,
+    )
+    .is_some())
+}
+
+/// Replaces an entry's details, if `version` is still current.
+pub async fn update_entry(
+    app: &App,
+    actor: &Actor,
+    id: DirectoryEntryId,
+    version: i64,
+    input: EntryInput,
+) -> AppResult<DirectoryEntry> {
+    if !maintains_directory(actor.roles()) {
+        return Err(AppError::Forbidden);
+    }
+    let details = input.parse()?;
+    let editor = editor(app, actor).await?;
+    app.store()
+        .update_directory_entry(
+            &actor.audit(app, "directory entry"),
+            &editor,
+            id,
+            version,
+            &details,
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => AppError::conflict(
+                "version",
+                "someone changed this entry since you opened it: reload it and try again",
+            ),
+            other => other.into(),
+        })
+}
+
+/// The directory's search, as query parameters.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub open_now: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+impl DirectoryQuery {
+    pub fn filter(&self, app: &App) -> AppResult<DirectoryFilter> {
+        let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+        let page = self.page.unwrap_or(1).clamp(1, 10_000);
+        if self.q.chars().count() > 200 {
+            return Err(AppError::invalid("q", "must have at most 200 characters"));
+        }
+        Ok(DirectoryFilter {
+            country: some(&self.country)
+                .map(|c| CountryCode::parse(&c))
+                .transpose()?,
+            city: some(&self.city).map(|c| fold(&c)),
+            kind: some(&self.kind).map(|k| EntryKind::parse(&k)).transpose()?,
+            service: some(&self.service)
+                .map(|s| Service::parse(&s))
+                .transpose()?,
+            language: some(&self.language)
+                .map(|l| LanguageCode::parse(&l))
+                .transpose()?,
+            open_at: self
+                .open_now
+                .as_deref()
+                .filter(|v| matches!(*v, "1" | "true" | "on"))
+                .map(|_| utc_week_minute(app.clock().now())),
+            text: some(&self.q).map(|q| fold(&q)),
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        })
+    }
+}
+
+/// The entries the viewer may see that pass the query.
+pub async fn search(
+    app: &App,
+    viewer: &Viewer,
+    query: &DirectoryQuery,
+) -> AppResult<(Vec<DirectoryEntry>, u64)> {
+    let filter = query.filter(app)?;
+    Ok(app.store().search_directory(viewer, &filter).await?)
+}
+
+/// A revision of a country profile, as typed or sent as JSON. `version`
+/// is the version it was based on (0 for the first).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileInput {
+    pub version: i64,
+    #[serde(default)]
+    pub legal_framework: String,
+    #[serde(default)]
+    pub referral_mechanism: String,
+    #[serde(default)]
+    pub focal_points: String,
+    #[serde(default)]
+    pub family_links: String,
+    #[serde(default)]
+    pub entry_and_return: String,
+    #[serde(default)]
+    pub sources: String,
+    #[serde(default)]
+    pub last_reviewed: String,
+}
+
+fn section(field: &'static str, value: &str, max: usize) -> AppResult<Option<Text>> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(Text::parse(field, value, max, true)?))
+    }
+}
+
+impl ProfileInput {
+    pub fn parse(&self) -> AppResult<ProfileContent> {
+        Ok(ProfileContent {
+            legal_framework: section("legal_framework", &self.legal_framework, SECTION_MAX)?,
+            referral_mechanism: section(
+                "referral_mechanism",
+                &self.referral_mechanism,
+                SECTION_MAX,
+            )?,
+            focal_points: section("focal_points", &self.focal_points, SECTION_MAX)?,
+            family_links: section("family_links", &self.family_links, SECTION_MAX)?,
+            entry_and_return: section("entry_and_return", &self.entry_and_return, SECTION_MAX)?,
+            sources: section("sources", &self.sources, SECTION_MAX)?,
+            last_reviewed: if self.last_reviewed.trim().is_empty() {
+                None
+            } else {
+                Some(PartialDate::parse_field(
+                    "last_reviewed",
+                    &self.last_reviewed,
+                )?)
+            },
+        })
+    }
+}
+
+/// Whether the actor may revise this country's profile.
+pub async fn may_revise(app: &App, actor: &Actor, country: CountryCode) -> AppResult<bool> {
+    let own = app.store().organisation(actor.org()).await?;
+    Ok(own.is_some_and(|org| may_revise_profile(actor.roles(), org.country, country)))
+}
+
+/// Writes the next version of a country's profile.
+pub async fn revise_profile(
+    app: &App,
+    actor: &Actor,
+    country: CountryCode,
+    input: ProfileInput,
+) -> AppResult<CountryProfile> {
+    if !may_revise(app, actor, country).await? {
+        return Err(AppError::Forbidden);
+    }
+    let content = input.parse()?;
+    app.store()
+        .revise_country_profile(
+            &actor.audit(app, "country profile"),
+            &actor.scope(),
+            country,
+            input.version,
+            &content,
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => AppError::conflict(
+                "version",
+                "someone revised this profile since you opened it: reload it and try again",
+            ),
+            other => other.into(),
+        })
+}

@@ -1,0 +1,253 @@
+//! The document library: uploading a document (its format checked against
+//! its content, its text extracted and indexed in the same transaction as
+//! the file), searching, and reading a document or its file.
+//!
+//! A document whose text cannot be read is still stored, findable by its
+//! title and summary, and says so (`has_text` is false).
+
+use crate::{Actor, App, AppError, AppResult};
+use data_encoding::BASE64;
+use retrace_domain::directory::{Visibility, maintains_directory};
+use retrace_domain::library::{DocumentFormat, DocumentType, SearchQuery, TextLanguage};
+use retrace_domain::{CountryCode, Text};
+use retrace_store::{
+    Document, DocumentMeta, LibraryFilter, LibraryHit, LibrarySort, NewDocument, Viewer,
+};
+use serde::Deserialize;
+
+/// The largest file the library accepts.
+pub const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
+/// Results per page.
+pub const PAGE_SIZE: u32 = 20;
+/// Extracted text beyond this many bytes is not indexed.
+const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+
+/// What is said about a document, as typed in the form or sent as JSON.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInput {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub language: String,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    pub document_type: String,
+    pub visibility: String,
+    /// The file's name as uploaded (its extension names the format).
+    pub file_name: String,
+    /// The file, base64-encoded (JSON only; the form sends the file itself).
+    #[serde(default)]
+    pub content_base64: String,
+}
+
+impl DocumentInput {
+    fn meta(&self) -> AppResult<DocumentMeta> {
+        let mut themes = Vec::new();
+        for theme in self.themes.iter().flat_map(|t| t.split(',')) {
+            let theme = theme.trim().to_lowercase();
+            if theme.is_empty() {
+                continue;
+            }
+            if theme.chars().count() > 40 || !theme.chars().all(|c| c.is_alphanumeric() || c == '-')
+            {
+                return Err(AppError::invalid(
+                    "themes",
+                    "a theme is one word of letters, digits or hyphens, at most 40 characters",
+                ));
+            }
+            themes.push(theme);
+        }
+        themes.sort();
+        themes.dedup();
+        let mut countries = self
+            .countries
+            .iter()
+            .flat_map(|c| c.split([',', ' ']))
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| CountryCode::parse(c).map_err(|e| AppError::invalid("countries", e.message)))
+            .collect::<AppResult<Vec<_>>>()?;
+        countries.sort();
+        countries.dedup();
+        Ok(DocumentMeta {
+            title: Text::parse("title", &self.title, 300, false)?,
+            summary: if self.summary.trim().is_empty() {
+                None
+            } else {
+                Some(Text::parse("summary", &self.summary, 4000, true)?)
+            },
+            language: TextLanguage::parse(&self.language)?,
+            themes,
+            countries,
+            document_type: DocumentType::parse(&self.document_type)?,
+            visibility: Visibility::parse(&self.visibility)?,
+        })
+    }
+
+    /// The file of a JSON upload.
+    pub fn decoded_content(&self) -> AppResult<Vec<u8>> {
+        if self.content_base64.len() > MAX_DOCUMENT_BYTES / 3 * 4 + 8 {
+            return Err(too_large());
+        }
+        BASE64
+            .decode(self.content_base64.trim().as_bytes())
+            .map_err(|_| AppError::invalid("content_base64", "is not valid base64"))
+    }
+}
+
+fn too_large() -> AppError {
+    AppError::invalid(
+        "file",
+        format!("is larger than {} MB", MAX_DOCUMENT_BYTES / (1024 * 1024)),
+    )
+}
+
+/// Stores a document with its file; the text is extracted here and
+/// indexed by the store in the same transaction.
+pub async fn upload(
+    app: &App,
+    actor: &Actor,
+    input: DocumentInput,
+    bytes: Vec<u8>,
+) -> AppResult<Document> {
+    if !maintains_directory(actor.roles()) {
+        return Err(AppError::Forbidden);
+    }
+    let meta = input.meta()?;
+    let file_name = clean_file_name(&input.file_name)?;
+    let format = DocumentFormat::from_file_name(&file_name)?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "is empty"));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    if !format.matches_content(&bytes) {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "is not a {} file: its content does not match its extension",
+                format.as_str().to_uppercase()
+            ),
+        ));
+    }
+    let text = crate::extract::text_of(format, &bytes).map(|mut text| {
+        if text.len() > MAX_TEXT_BYTES {
+            let mut cut = MAX_TEXT_BYTES;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        text
+    });
+    let new = NewDocument {
+        meta,
+        file_name,
+        format,
+        bytes,
+        text,
+    };
+    Ok(app
+        .store()
+        .upload_document(&actor.audit(app, "document upload"), &actor.scope(), &new)
+        .await?)
+}
+
+/// The last path component, without control characters, quotes or
+/// slashes, at most 200 characters: safe in a download header.
+fn clean_file_name(name: &str) -> AppResult<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';' | '\\' | '/'))
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned.starts_with('.') {
+        return Err(AppError::Required { field: "file" });
+    }
+    Ok(cleaned)
+}
+
+/// The library's search, as query parameters.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LibraryQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub document_type: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub theme: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+impl LibraryQuery {
+    /// The filter; `preferred` is the reader's language, which the query
+    /// is taken to be in unless its script says otherwise.
+    pub fn filter(&self, preferred: TextLanguage) -> AppResult<LibraryFilter> {
+        let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+        let page = self.page.unwrap_or(1).clamp(1, 10_000);
+        let query = if self.q.trim().is_empty() {
+            None
+        } else {
+            Some(SearchQuery::parse(&self.q, preferred)?)
+        };
+        Ok(LibraryFilter {
+            query,
+            document_type: some(&self.document_type)
+                .map(|t| DocumentType::parse(&t))
+                .transpose()?,
+            language: some(&self.language)
+                .map(|l| TextLanguage::parse(&l))
+                .transpose()?,
+            country: some(&self.country)
+                .map(|c| CountryCode::parse(&c))
+                .transpose()?,
+            theme: some(&self.theme).map(|t| t.to_lowercase()),
+            sort: match self.sort.trim() {
+                "" | "relevance" => LibrarySort::Relevance,
+                "newest" => LibrarySort::Newest,
+                _ => return Err(AppError::invalid("sort", "use relevance or newest")),
+            },
+            limit: PAGE_SIZE,
+            offset: (page - 1) * PAGE_SIZE,
+        })
+    }
+}
+
+/// What a search found, and whether the query had only common words.
+pub struct LibraryResults {
+    pub hits: Vec<LibraryHit>,
+    pub total: u64,
+    pub only_common_words: bool,
+}
+
+pub async fn search(
+    app: &App,
+    viewer: &Viewer,
+    query: &LibraryQuery,
+    preferred: TextLanguage,
+) -> AppResult<LibraryResults> {
+    let mut filter = query.filter(preferred)?;
+    let only_common_words = filter.query.as_ref().is_some_and(|q| q.only_common_words);
+    if filter.query.as_ref().is_some_and(SearchQuery::is_empty) {
+        // Nothing to match: list by date with the other filters.
+        filter.query = None;
+    }
+    let (hits, total) = app.store().search_library(viewer, &filter).await?;
+    Ok(LibraryResults {
+        hits,
+        total,
+        only_common_words,
+    })
+}

@@ -1,0 +1,809 @@
+//! Outreach: recording sessions (one at a time from the form, or a batch
+//! queued on a phone and synced when the network returns), resolving the
+//! conflicts between edits made apart, following up outcomes, adding an
+//! organisation's topics, and the results dashboard with its CSV export.
+//!
+//! A batch is applied session by session, each in its own transaction:
+//! a half-written session is refused with the JSON path of what is wrong
+//! and the others are still stored, so nothing is lost and nothing waits
+//! for the worst item of the queue. Each session carries the id made on
+//! the phone, so a batch sent again is recognised, never counted twice.
+
+use crate::spreadsheet::safe_cell;
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::outreach::suppress_small;
+use retrace_domain::{
+    AgeBand, AuditAction, CountryCode, FollowUpId, FollowUpOutcome, FollowUpRequest, LanguageCode,
+    ObjectKind, OutreachConflictId, OutreachSessionData, OutreachSessionId, PlaceKind,
+    ReachedGroup, Referral, Role, Sex, Text, Timestamp, TopicCode,
+};
+use retrace_store::{
+    AuditEvent, IncomingSession, OrgTopic, OutreachFilter, OutreachSession, OutreachStats,
+    Resolution, StatsScope, StoreError, SyncOutcome, Tally,
+};
+use serde::{Deserialize, Serialize};
+
+/// Sessions one sync may carry.
+pub const MAX_BATCH: usize = 500;
+const NAME_MAX: usize = 80;
+const LIST_MAX: usize = 30;
+
+/// A session as the phone (or the form) sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    /// Made on the phone (a UUID); the same id always names the same
+    /// session.
+    pub id: String,
+    /// The version the phone edited; 0 (or absent) for a new session.
+    #[serde(default)]
+    pub base_version: i64,
+    pub team: String,
+    pub place_kind: String,
+    pub city: String,
+    /// RFC 3339 (`2026-03-02T18:30:00Z`) or `2026-03-02T18:30` (UTC).
+    pub started_at: String,
+    pub duration_minutes: u32,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub mediators: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub people_reached: u32,
+    #[serde(default)]
+    pub reached: Vec<ReachedInput>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default)]
+    pub referrals: Vec<ReferralInput>,
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpInput>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachedInput {
+    pub sex: String,
+    pub age_band: String,
+    /// An ISO country code, or empty / `unknown`.
+    #[serde(default)]
+    pub nationality: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    pub service: String,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpInput {
+    pub id: String,
+    pub pseudonym: String,
+    #[serde(default)]
+    pub consent_to_link: bool,
+}
+
+/// Parses `2026-03-02T18:30:00Z`, `2026-03-02T18:30:00+01:00` or the
+/// browser's `2026-03-02T18:30` (read as UTC).
+pub fn parse_moment(field: &str, value: &str) -> AppResult<Timestamp> {
+    use time::format_description::well_known::Rfc3339;
+    let value = value.trim();
+    let parsed = time::OffsetDateTime::parse(value, &Rfc3339).or_else(|_| {
+        let with_seconds = if value.len() == 16 {
+            format!("{value}:00Z")
+        } else {
+            format!("{value}Z")
+        };
+        time::OffsetDateTime::parse(&with_seconds, &Rfc3339)
+    });
+    let moment = parsed.map_err(|_| {
+        AppError::invalid(field, "must be a date and time such as 2026-03-02T18:30")
+    })?;
+    let millis = i64::try_from(moment.unix_timestamp_nanos() / 1_000_000)
+        .map_err(|_| AppError::invalid(field, "is out of range"))?;
+    Ok(Timestamp::from_millis(millis))
+}
+
+fn at(path: &str, error: retrace_domain::InvalidValue) -> AppError {
+    AppError::invalid(path, error.message)
+}
+
+fn names(path: &str, values: &[String]) -> AppResult<Vec<Text>> {
+    if values.len() > LIST_MAX {
+        return Err(AppError::invalid(
+            path,
+            format!("at most {LIST_MAX} entries"),
+        ));
+    }
+    values
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .enumerate()
+        .map(|(i, v)| {
+            Text::parse("name", v, NAME_MAX, false).map_err(|e| at(&format!("{path}[{i}]"), e))
+        })
+        .collect()
+}
+
+fn nationality(value: &str) -> Result<Option<CountryCode>, retrace_domain::InvalidValue> {
+    let value = value.trim();
+    if value.is_empty() || value.eq_ignore_ascii_case("unknown") {
+        Ok(None)
+    } else {
+        CountryCode::parse(value).map(Some)
+    }
+}
+
+impl SessionInput {
+    /// The session typed and checked, errors named by JSON path; topics
+    /// must be built-in or among `org_topics`.
+    pub fn parse(&self, now: Timestamp, org_topics: &[OrgTopic]) -> AppResult<IncomingSession> {
+        let id: OutreachSessionId = self.id.parse().map_err(|_| {
+            AppError::invalid("id", "must be the session's UUID made on the device")
+        })?;
+        if self.base_version < 0 {
+            return Err(AppError::invalid("base_version", "must not be negative"));
+        }
+        let reached = self
+            .reached
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(ReachedGroup {
+                    sex: Sex::parse(&r.sex).map_err(|e| at(&format!("reached[{i}].sex"), e))?,
+                    age_band: AgeBand::parse(&r.age_band)
+                        .map_err(|e| at(&format!("reached[{i}].age_band"), e))?,
+                    nationality: nationality(&r.nationality)
+                        .map_err(|e| at(&format!("reached[{i}].nationality"), e))?,
+                    count: r.count,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let topics = self
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let path = format!("topics[{i}]");
+                let code = TopicCode::parse(t).map_err(|e| at(&path, e))?;
+                if code.is_builtin() || org_topics.iter().any(|o| o.code == code) {
+                    Ok(code)
+                } else {
+                    Err(AppError::invalid(
+                        path,
+                        "is not a topic of the organisation",
+                    ))
+                }
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let referrals = self
+            .referrals
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(Referral {
+                    service: Text::parse("service", &r.service, 120, false)
+                        .map_err(|e| at(&format!("referrals[{i}].service"), e))?,
+                    count: r.count,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let follow_ups = self
+            .follow_ups
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                Ok(FollowUpRequest {
+                    id: f.id.parse::<FollowUpId>().map_err(|_| {
+                        AppError::invalid(format!("follow_ups[{i}].id"), "must be a UUID")
+                    })?,
+                    pseudonym: Text::parse("pseudonym", &f.pseudonym, 60, false)
+                        .map_err(|e| at(&format!("follow_ups[{i}].pseudonym"), e))?,
+                    consent_to_link: f.consent_to_link,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let languages = self
+            .languages
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .enumerate()
+            .map(|(i, l)| LanguageCode::parse(l).map_err(|e| at(&format!("languages[{i}]"), e)))
+            .collect::<AppResult<Vec<_>>>()?;
+        let data = OutreachSessionData {
+            team: Text::parse("team", &self.team, NAME_MAX, false).map_err(|e| at("team", e))?,
+            place_kind: PlaceKind::parse(&self.place_kind).map_err(|e| at("place_kind", e))?,
+            city: Text::parse("city", &self.city, NAME_MAX, false).map_err(|e| at("city", e))?,
+            started_at: parse_moment("started_at", &self.started_at)?,
+            duration_minutes: self.duration_minutes,
+            members: names("members", &self.members)?,
+            mediators: names("mediators", &self.mediators)?,
+            languages,
+            people_reached: self.people_reached,
+            reached,
+            topics,
+            referrals,
+            follow_ups,
+            notes: Text::optional("notes", &self.notes, 2000).map_err(|e| at("notes", e))?,
+        };
+        data.check(now)
+            .map_err(|problem| AppError::invalid(problem.field, problem.message))?;
+        Ok(IncomingSession {
+            id,
+            base_version: self.base_version,
+            data,
+        })
+    }
+}
+
+impl Actor {
+    /// `Forbidden` unless the actor records outreach.
+    pub fn require_outreach_worker(&self) -> AppResult<()> {
+        if self.roles().contains(Role::OutreachWorker) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless the actor may read the organisation's outreach
+    /// results: an outreach worker, a coordinator or a viewer.
+    pub fn require_outreach_reader(&self) -> AppResult<()> {
+        let roles = self.roles();
+        if roles.contains(Role::OutreachWorker)
+            || roles.contains(Role::Coordinator)
+            || roles.contains(Role::Viewer)
+        {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Records one session (from the form or the API). A conflict is an
+/// answer, not an error: the caller shows it.
+pub async fn record_session(
+    app: &App,
+    actor: &Actor,
+    input: &SessionInput,
+) -> AppResult<SyncOutcome> {
+    actor.require_outreach_worker()?;
+    let topics = app.store().outreach_topics(&actor.scope()).await?;
+    let incoming = input.parse(app.clock().now(), &topics)?;
+    app.store()
+        .sync_outreach_session(
+            &actor.audit(app, "outreach session"),
+            &actor.scope(),
+            &incoming,
+        )
+        .await
+        .map_err(follow_up_taken)
+}
+
+fn follow_up_taken(error: StoreError) -> AppError {
+    match error {
+        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        other => other.into(),
+    }
+}
+
+/// What became of one session of a sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncResult {
+    /// The session's id as sent (empty when it had none).
+    pub id: String,
+    /// `stored`, `already_applied`, `conflict`, `invalid` or `not_found`.
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
+    /// For `invalid`: the JSON path within the session, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl SyncResult {
+    /// True when the phone may erase its copy: the server holds it (or
+    /// holds the conflict for a person to resolve).
+    pub fn settled(&self) -> bool {
+        matches!(self.status, "stored" | "already_applied" | "conflict")
+    }
+}
+
+/// The key a phone encrypts its queue with: derived from the sign-in
+/// session under the server's key, so it exists only while the session
+/// does and is never stored.
+pub fn device_key(app: &App, actor: &Actor, session_token: &str) -> AppResult<String> {
+    actor.require_outreach_worker()?;
+    Ok(app
+        .sealer()
+        .mac(&format!("outreach-device-key:{session_token}")))
+}
+
+/// Applies a batch queued on a phone, session by session. Each item is
+/// parsed on its own so one half-written session is refused alone.
+pub async fn sync_sessions(
+    app: &App,
+    actor: &Actor,
+    items: Vec<serde_json::Value>,
+) -> AppResult<Vec<SyncResult>> {
+    actor.require_outreach_worker()?;
+    if items.len() > MAX_BATCH {
+        return Err(AppError::invalid(
+            "sessions",
+            format!("at most {MAX_BATCH} sessions per sync"),
+        ));
+    }
+    let topics = app.store().outreach_topics(&actor.scope()).await?;
+    let mut results = Vec::with_capacity(items.len());
+    for item in items {
+        let id = item
+            .get("id")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let invalid = |field: String, message: String| SyncResult {
+            id: id.clone(),
+            status: "invalid",
+            version: None,
+            conflict: None,
+            field: Some(field),
+            message: Some(message),
+        };
+        let input: SessionInput = match serde_json::from_value(item) {
+            Ok(input) => input,
+            Err(error) => {
+                results.push(invalid(String::new(), error.to_string()));
+                continue;
+            }
+        };
+        let incoming = match input.parse(app.clock().now(), &topics) {
+            Ok(incoming) => incoming,
+            Err(AppError::Invalid { field, message }) => {
+                results.push(invalid(field, message));
+                continue;
+            }
+            Err(other) => return Err(other),
+        };
+        let outcome = app
+            .store()
+            .sync_outreach_session(
+                &actor.audit(app, "outreach sync"),
+                &actor.scope(),
+                &incoming,
+            )
+            .await;
+        results.push(match outcome {
+            Ok(SyncOutcome::Stored { version }) => SyncResult {
+                status: "stored",
+                version: Some(version),
+                ..invalid(String::new(), String::new())
+            },
+            Ok(SyncOutcome::AlreadyApplied { version }) => SyncResult {
+                status: "already_applied",
+                version: Some(version),
+                ..invalid(String::new(), String::new())
+            },
+            Ok(SyncOutcome::Conflict {
+                conflict,
+                server_version,
+            }) => SyncResult {
+                status: "conflict",
+                version: Some(server_version),
+                conflict: Some(conflict.to_string()),
+                ..invalid(String::new(), String::new())
+            },
+            Err(StoreError::NotFound) => SyncResult {
+                status: "not_found",
+                ..invalid(String::new(), String::new())
+            },
+            Err(StoreError::Refused { field, message }) => {
+                invalid(field.to_owned(), message.to_owned())
+            }
+            Err(other) => return Err(other.into()),
+        });
+        if let Some(last) = results.last_mut()
+            && last.status != "invalid"
+        {
+            last.field = None;
+            last.message = None;
+        }
+    }
+    Ok(results)
+}
+
+/// One session with its names and pseudonyms (an audited read).
+pub async fn session(
+    app: &App,
+    actor: &Actor,
+    id: OutreachSessionId,
+) -> AppResult<OutreachSession> {
+    actor.require_outreach_reader()?;
+    app.store()
+        .outreach_session(&actor.audit(app, "outreach session"), &actor.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Resolves a conflict: keep what the server holds, or take the edit.
+pub async fn resolve_conflict(
+    app: &App,
+    actor: &Actor,
+    id: OutreachConflictId,
+    take_incoming: bool,
+) -> AppResult<OutreachSession> {
+    actor.require_outreach_worker()?;
+    let resolution = if take_incoming {
+        Resolution::TakeIncoming
+    } else {
+        Resolution::KeepStored
+    };
+    app.store()
+        .resolve_outreach_conflict(
+            &actor.audit(app, "outreach conflict"),
+            &actor.scope(),
+            id,
+            resolution,
+        )
+        .await
+        .map_err(follow_up_taken)
+}
+
+/// Records what became of a person followed up (`""` clears it).
+pub async fn record_outcome(
+    app: &App,
+    actor: &Actor,
+    id: FollowUpId,
+    outcome: &str,
+) -> AppResult<retrace_store::FollowUp> {
+    actor.require_outreach_worker()?;
+    let outcome = if outcome.trim().is_empty() {
+        None
+    } else {
+        Some(FollowUpOutcome::parse(outcome).map_err(|e| at("outcome", e))?)
+    };
+    Ok(app
+        .store()
+        .record_outcome(
+            &actor.audit(app, "outreach follow-up"),
+            &actor.scope(),
+            id,
+            outcome,
+        )
+        .await?)
+}
+
+/// Adds a topic of the organisation from its label.
+pub async fn add_topic(app: &App, actor: &Actor, label: &str) -> AppResult<OrgTopic> {
+    actor.require_outreach_worker()?;
+    let label = Text::parse("label", label, 60, false).map_err(|e| at("label", e))?;
+    let code = TopicCode::from_label(label.as_str())
+        .map_err(|_| AppError::invalid("label", "needs letters or digits"))?;
+    let topic = OrgTopic { code, label };
+    app.store()
+        .add_outreach_topic(&actor.audit(app, "outreach topic"), &actor.scope(), &topic)
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => AppError::invalid("label", "this topic already exists"),
+            other => other.into(),
+        })?;
+    Ok(topic)
+}
+
+/// The dashboard's filters as typed in the page or the query string.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FilterInput {
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub to: String,
+    pub place_kind: String,
+    pub team: String,
+    pub nationality: String,
+}
+
+fn day_start(field: &str, value: &str) -> AppResult<Option<Timestamp>> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    parse_moment(field, &format!("{value}T00:00"))
+        .map(Some)
+        .map_err(|_| AppError::invalid(field, "must be a date such as 2026-03-01"))
+}
+
+impl FilterInput {
+    pub fn parse(&self) -> AppResult<OutreachFilter> {
+        const DAY: i64 = 86_400_000;
+        let from = day_start("from", &self.from)?;
+        let to = day_start("to", &self.to)?.map(|t| Timestamp::from_millis(t.as_millis() + DAY));
+        if let (Some(from), Some(to)) = (from, to)
+            && from >= to
+        {
+            return Err(AppError::invalid("to", "must not be before the start"));
+        }
+        let place_kind = if self.place_kind.trim().is_empty() {
+            None
+        } else {
+            Some(PlaceKind::parse(&self.place_kind).map_err(|e| at("place_kind", e))?)
+        };
+        let team = Some(self.team.trim().to_owned()).filter(|t| !t.is_empty());
+        let nationality = if self.nationality.trim().is_empty() {
+            None
+        } else {
+            Some(nationality(&self.nationality).map_err(|e| at("nationality", e))?)
+        };
+        Ok(OutreachFilter {
+            from,
+            to,
+            place_kind,
+            team,
+            nationality,
+        })
+    }
+}
+
+/// One figure of the dashboard: `None` when suppressed as too small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figure(pub Option<u64>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub sessions: Figure,
+    pub people: Figure,
+}
+
+/// A group of rows: `month`, `place_kind`, `team`, `nationality`, `sex`,
+/// `age_band`, `topic`, `referral` or `outcome`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub name: &'static str,
+    pub rows: Vec<Row>,
+}
+
+/// The dashboard as shown: exact for the organisation's own members,
+/// small counts suppressed in the country view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub suppressed: bool,
+    pub sessions: Figure,
+    pub people: Figure,
+    pub sections: Vec<Section>,
+}
+
+impl Dashboard {
+    fn from_stats(stats: OutreachStats, suppress: bool) -> Self {
+        let figure = |n: u64| Figure(if suppress { suppress_small(n) } else { Some(n) });
+        let rows = |tallies: Vec<Tally>| -> Vec<Row> {
+            tallies
+                .into_iter()
+                .map(|t| Row {
+                    key: t.key,
+                    sessions: figure(t.sessions),
+                    people: figure(t.people),
+                })
+                .collect()
+        };
+        Self {
+            suppressed: suppress,
+            sessions: figure(stats.sessions),
+            people: figure(stats.people),
+            sections: vec![
+                Section {
+                    name: "month",
+                    rows: rows(stats.by_month),
+                },
+                Section {
+                    name: "place_kind",
+                    rows: rows(stats.by_place_kind),
+                },
+                Section {
+                    name: "team",
+                    rows: rows(stats.by_team),
+                },
+                Section {
+                    name: "nationality",
+                    rows: rows(stats.by_nationality),
+                },
+                Section {
+                    name: "sex",
+                    rows: rows(stats.by_sex),
+                },
+                Section {
+                    name: "age_band",
+                    rows: rows(stats.by_age_band),
+                },
+                Section {
+                    name: "topic",
+                    rows: rows(stats.topics),
+                },
+                Section {
+                    name: "referral",
+                    rows: rows(stats.referrals),
+                },
+                Section {
+                    name: "outcome",
+                    rows: rows(stats.outcomes),
+                },
+            ],
+        }
+    }
+
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+}
+
+/// The organisation's dashboard, exact.
+pub async fn dashboard(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Dashboard> {
+    actor.require_outreach_reader()?;
+    let filter = filter.parse()?;
+    let stats = app
+        .store()
+        .outreach_stats(&StatsScope::Organisation(actor.scope()), &filter)
+        .await?;
+    Ok(Dashboard::from_stats(stats, false))
+}
+
+/// The country view for coordinators: every organisation of the actor's
+/// country, aggregates only, counts below 5 suppressed.
+pub async fn country_dashboard(
+    app: &App,
+    actor: &Actor,
+    filter: &FilterInput,
+) -> AppResult<(CountryCode, Dashboard)> {
+    if !actor.roles().contains(Role::Coordinator) {
+        return Err(AppError::Forbidden);
+    }
+    let filter = filter.parse()?;
+    let country = app
+        .store()
+        .organisation(actor.org())
+        .await?
+        .ok_or(AppError::NotFound)?
+        .country;
+    let stats = app
+        .store()
+        .outreach_stats(&StatsScope::Country(country), &filter)
+        .await?;
+    Ok((country, Dashboard::from_stats(stats, true)))
+}
+
+/// The organisation's dashboard as rows (`section`, `key`, sessions,
+/// people; `None` never appears here: the export is exact), the export
+/// audited.
+async fn export_rows(
+    app: &App,
+    actor: &Actor,
+    filter: &FilterInput,
+) -> AppResult<Vec<(String, String, Figure, Figure)>> {
+    let board = dashboard(app, actor, filter).await?;
+    app.store()
+        .append_audit(
+            &actor.audit(app, "outreach export"),
+            &AuditEvent {
+                action: AuditAction::OutreachStatsExported,
+                object_kind: ObjectKind::Organisation,
+                object_id: actor.org().to_string(),
+            },
+        )
+        .await?;
+    let mut rows = vec![(
+        "total".to_owned(),
+        String::new(),
+        board.sessions,
+        board.people,
+    )];
+    for section in board.sections {
+        for row in section.rows {
+            rows.push((section.name.to_owned(), row.key, row.sessions, row.people));
+        }
+    }
+    Ok(rows)
+}
+
+fn figure_cell(figure: Figure) -> String {
+    figure
+        .0
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "<5".into())
+}
+
+/// The organisation's dashboard as CSV (one line per section row).
+pub async fn export_csv(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Vec<u8>> {
+    let rows = export_rows(app, actor, filter).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    writer
+        .write_record(["section", "key", "sessions", "people"])
+        .map_err(internal)?;
+    for (section, key, sessions, people) in rows {
+        writer
+            .write_record([
+                section.as_str(),
+                &safe_cell(&key),
+                &figure_cell(sessions),
+                &figure_cell(people),
+            ])
+            .map_err(internal)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))
+}
+
+/// The same rows as an XLSX workbook, numbers as numbers.
+pub async fn export_xlsx(app: &App, actor: &Actor, filter: &FilterInput) -> AppResult<Vec<u8>> {
+    use crate::xlsx::{Cell, workbook};
+    let number = |f: Figure| match f.0 {
+        Some(n) => Cell::Number(n),
+        None => Cell::Text("<5".into()),
+    };
+    let mut sheet = vec![vec![
+        Cell::Text("section".into()),
+        Cell::Text("key".into()),
+        Cell::Text("sessions".into()),
+        Cell::Text("people".into()),
+    ]];
+    for (section, key, sessions, people) in export_rows(app, actor, filter).await? {
+        sheet.push(vec![
+            Cell::Text(section),
+            Cell::Text(key),
+            number(sessions),
+            number(people),
+        ]);
+    }
+    Ok(workbook("Outreach", &sheet))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_accept_rfc3339_and_the_browsers_local_form() {
+        let a = parse_moment("t", "2026-03-02T18:30").unwrap();
+        let b = parse_moment("t", "2026-03-02T18:30:00Z").unwrap();
+        let c = parse_moment("t", "2026-03-02T19:30:00+01:00").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b, c);
+        assert!(parse_moment("t", "yesterday").is_err());
+    }
+
+    #[test]
+    fn the_country_view_suppresses_small_counts() {
+        let stats = OutreachStats {
+            sessions: 12,
+            people: 4,
+            by_team: vec![Tally {
+                key: "North".into(),
+                sessions: 3,
+                people: 40,
+            }],
+            ..OutreachStats::default()
+        };
+        let board = Dashboard::from_stats(stats.clone(), true);
+        assert_eq!(board.sessions, Figure(Some(12)));
+        assert_eq!(board.people, Figure(None));
+        let team = &board.section("team").unwrap().rows[0];
+        assert_eq!(
+            (team.sessions, team.people),
+            (Figure(None), Figure(Some(40)))
+        );
+        let exact = Dashboard::from_stats(stats, false);
+        assert_eq!(exact.people, Figure(Some(4)));
+    }
+}

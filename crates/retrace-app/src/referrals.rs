@@ -1,0 +1,559 @@
+//! Transnational referrals: the sender refers one of its persons to an
+//! organisation (usually in another country) under the person's consent or
+//! recorded lawful basis; the receiver accepts or declines, works its
+//! stages with the standard-operating-procedure checklists, reports back
+//! and closes with an outcome. Organisation administrators write the
+//! checklist templates. Every action is one store transaction with its
+//! audit entries; the consent rule is checked by the store in that
+//! transaction, and again at every read by the receiver.
+
+use crate::requests::day;
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::{
+    CountryCode, Outcome, PersonId, ReferralId, ReferralShare, ReferralStatus, ReferralStepId,
+    RiskAssessment, RiskLevel, Side, Stage, Text, Urgency, parse_services, parse_sop_steps,
+};
+use retrace_domain::{RawValue, ToolDefinition, ToolEntryId, ToolError, builtin_tools};
+use retrace_store::{
+    ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralSummary, ReferralView,
+    SopTemplate, StatusMove, StepChange, StoreError, ToolEntry,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const PURPOSE_MAX: usize = 2000;
+const RISK_MAX: usize = 2000;
+const NOTE_MAX: usize = 2000;
+const REASON_MAX: usize = 500;
+
+/// The risk assessment as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskInput {
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub who_at_risk: String,
+    #[serde(default)]
+    pub from_whom: String,
+    #[serde(default)]
+    pub safety_plan: String,
+}
+
+/// What the sender chooses to share about the person.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareInput {
+    #[serde(default)]
+    pub identity: bool,
+    #[serde(default)]
+    pub contact: bool,
+    #[serde(default)]
+    pub risk_assessment: bool,
+}
+
+/// A new referral as the API and the form give it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    pub person: String,
+    pub to_organisation: String,
+    #[serde(default)]
+    pub purpose: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub risk: RiskInput,
+    #[serde(default)]
+    pub share: ShareInput,
+}
+
+fn required_text(field: &'static str, value: &str, max: usize) -> AppResult<Text> {
+    if value.trim().is_empty() {
+        return Err(AppError::Required { field });
+    }
+    Ok(Text::parse(field, value, max, true)?)
+}
+
+fn optional_text(field: &'static str, value: &str, max: usize) -> AppResult<Option<Text>> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(Text::parse(field, value, max, true)?))
+    }
+}
+
+impl ReferralInput {
+    fn parse(&self) -> AppResult<NewReferral> {
+        let person: PersonId = self
+            .person
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("person", "choose a person of your organisation"))?;
+        let to_org = self.to_organisation.trim().parse().map_err(|_| {
+            AppError::invalid("to_organisation", "choose the receiving organisation")
+        })?;
+        let purpose = required_text("purpose", &self.purpose, PURPOSE_MAX)?;
+        let services = parse_services(self.services.iter().map(String::as_str))?;
+        let urgency = Urgency::parse(&self.urgency)?;
+        let level = RiskLevel::parse(&self.risk.level)?;
+        let risk = RiskAssessment {
+            level,
+            who_at_risk: required_text("risk.who_at_risk", &self.risk.who_at_risk, RISK_MAX)
+                .map_err(rename("risk.who_at_risk"))?,
+            from_whom: optional_text("risk.from_whom", &self.risk.from_whom, RISK_MAX)
+                .map_err(rename("risk.from_whom"))?,
+            safety_plan: required_text("risk.safety_plan", &self.risk.safety_plan, RISK_MAX)
+                .map_err(rename("risk.safety_plan"))?,
+        };
+        Ok(NewReferral {
+            person,
+            to_org,
+            purpose,
+            services,
+            urgency,
+            risk,
+            share: ReferralShare {
+                identity: self.share.identity,
+                contact: self.share.contact,
+                risk_assessment: self.share.risk_assessment,
+            },
+        })
+    }
+}
+
+/// Names a nested field's error by its full JSON path.
+fn rename(path: &'static str) -> impl Fn(AppError) -> AppError {
+    move |error| match error {
+        AppError::Invalid { message, .. } => AppError::invalid(path, message),
+        AppError::Required { .. } => AppError::Required { field: path },
+        other => other,
+    }
+}
+
+/// The store's refusals and conflicts as errors naming the input.
+fn refusal(error: StoreError) -> AppError {
+    match error {
+        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        StoreError::Conflict { field: "step" } => {
+            AppError::conflict("step", "this step was already ticked or skipped")
+        }
+        StoreError::Conflict { field } => {
+            AppError::conflict(field, "the referral has changed in the meantime: reload it")
+        }
+        other => other.into(),
+    }
+}
+
+/// Refers one of the actor's organisation's persons.
+pub async fn create_referral(
+    app: &App,
+    actor: &Actor,
+    input: &ReferralInput,
+) -> AppResult<Referral> {
+    actor.require_referral_officer()?;
+    let new = input.parse()?;
+    app.store()
+        .create_referral(&actor.audit(app, "referral"), &actor.scope(), &new)
+        .await
+        .map_err(refusal)
+}
+
+/// The inbox or outbox filter as typed (query string or JSON).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReferralQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub country: String,
+    /// Sent on or after this day.
+    #[serde(default)]
+    pub from: String,
+    /// Sent on or before this day.
+    #[serde(default)]
+    pub to: String,
+}
+
+fn optional_code<T>(
+    value: &str,
+    parse: fn(&str) -> Result<T, retrace_domain::InvalidValue>,
+) -> AppResult<Option<T>> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        Ok(Some(parse(value)?))
+    }
+}
+
+/// The inbox (`Side::Receiver`) or outbox (`Side::Sender`), filtered.
+pub async fn list_referrals(
+    app: &App,
+    actor: &Actor,
+    side: Side,
+    query: &ReferralQuery,
+) -> AppResult<Vec<ReferralSummary>> {
+    actor.require_referral_officer()?;
+    let filter = ReferralFilter {
+        status: optional_code(&query.status, ReferralStatus::parse)?,
+        stage: optional_code(&query.stage, Stage::parse)?,
+        urgency: optional_code(&query.urgency, Urgency::parse)?,
+        country: optional_code(&query.country, CountryCode::parse)?,
+        from: day("from", &query.from)?,
+        until: day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400))),
+        ..ReferralFilter::new(side)
+    };
+    Ok(app
+        .store()
+        .referrals(&actor.audit(app, "referral list"), &actor.scope(), &filter)
+        .await?)
+}
+
+/// One referral as the actor's side sees it now.
+pub async fn view_referral(app: &App, actor: &Actor, id: ReferralId) -> AppResult<ReferralView> {
+    actor.require_referral_officer()?;
+    app.store()
+        .referral(&actor.audit(app, "referral"), &actor.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The receiver's answer: `accept`, or `decline` with a reason.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    pub decision: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn decide_referral(
+    app: &App,
+    actor: &Actor,
+    id: ReferralId,
+    input: &DecisionInput,
+) -> AppResult<Referral> {
+    actor.require_referral_officer()?;
+    let accept = match input.decision.trim() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::invalid("decision", "choose accept or decline")),
+    };
+    let reason = optional_text("reason", &input.reason, REASON_MAX)?;
+    if !accept && reason.is_none() {
+        return Err(AppError::invalid("reason", "a decline needs a reason"));
+    }
+    app.store()
+        .decide_referral(
+            &actor.audit(app, "referral decision"),
+            &actor.scope(),
+            id,
+            accept,
+            reason.as_ref(),
+        )
+        .await
+        .map_err(refusal)
+}
+
+/// The receiver starts the work (`in_progress`) or closes with an outcome.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    pub status: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn change_status(
+    app: &App,
+    actor: &Actor,
+    id: ReferralId,
+    input: &StatusInput,
+) -> AppResult<Referral> {
+    actor.require_referral_officer()?;
+    let change = match ReferralStatus::parse(&input.status)? {
+        ReferralStatus::InProgress => StatusMove::Start,
+        ReferralStatus::Closed => {
+            if input.outcome.trim().is_empty() {
+                return Err(AppError::Required { field: "outcome" });
+            }
+            StatusMove::Close {
+                outcome: Outcome::parse(&input.outcome)?,
+                note: optional_text("note", &input.note, NOTE_MAX)?,
+            }
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "status",
+                "choose in_progress or closed (accept and decline are decisions)",
+            ));
+        }
+    };
+    app.store()
+        .move_referral(
+            &actor.audit(app, "referral status"),
+            &actor.scope(),
+            id,
+            &change,
+        )
+        .await
+        .map_err(refusal)
+}
+
+/// Ticks (`done`) or skips (`skip`, with a reason) a checklist step.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepInput {
+    pub action: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn change_step(
+    app: &App,
+    actor: &Actor,
+    id: ReferralId,
+    step: ReferralStepId,
+    input: &StepInput,
+) -> AppResult<ChecklistStep> {
+    actor.require_referral_officer()?;
+    let change = match input.action.trim() {
+        "done" => StepChange::Done,
+        "skip" => StepChange::Skipped {
+            reason: optional_text("reason", &input.reason, REASON_MAX)?.ok_or_else(|| {
+                AppError::invalid("reason", "give the reason for skipping the step")
+            })?,
+        },
+        _ => return Err(AppError::invalid("action", "choose done or skip")),
+    };
+    app.store()
+        .change_step(
+            &actor.audit(app, "referral checklist"),
+            &actor.scope(),
+            id,
+            step,
+            &change,
+        )
+        .await
+        .map_err(refusal)
+}
+
+/// Closes the current stage of the actor's side.
+pub async fn close_stage(
+    app: &App,
+    actor: &Actor,
+    id: ReferralId,
+    stage: &str,
+) -> AppResult<Referral> {
+    actor.require_referral_officer()?;
+    let stage = Stage::parse(stage)?;
+    app.store()
+        .close_stage(
+            &actor.audit(app, "referral stage"),
+            &actor.scope(),
+            id,
+            stage,
+        )
+        .await
+        .map_err(refusal)
+}
+
+/// An update on the timeline; `report` shares it with the other side.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInput {
+    pub text: String,
+    #[serde(default)]
+    pub report: bool,
+}
+
+pub async fn post_update(
+    app: &App,
+    actor: &Actor,
+    id: ReferralId,
+    input: &UpdateInput,
+) -> AppResult<()> {
+    actor.require_referral_officer()?;
+    let text = required_text("text", &input.text, NOTE_MAX)?;
+    app.store()
+        .post_referral_update(
+            &actor.audit(app, "referral update"),
+            &actor.scope(),
+            id,
+            &text,
+            input.report,
+        )
+        .await
+        .map_err(refusal)
+}
+
+/// One step of a template as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopStepInput {
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A template's steps, in order. Blank labels are dropped.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopTemplateInput {
+    pub steps: Vec<SopStepInput>,
+}
+
+/// Saves a new version of the organisation's checklist template of a stage.
+pub async fn save_template(
+    app: &App,
+    actor: &Actor,
+    stage: &str,
+    input: &SopTemplateInput,
+) -> AppResult<SopTemplate> {
+    actor.require_org_admin()?;
+    let stage = Stage::parse(stage)?;
+    let steps = parse_sop_steps(
+        input
+            .steps
+            .iter()
+            .map(|step| (step.label.clone(), step.required)),
+    )?;
+    Ok(app
+        .store()
+        .save_sop_template(
+            &actor.audit(app, "sop template"),
+            &actor.scope(),
+            stage,
+            &steps,
+        )
+        .await?)
+}
+
+/// The organisation's current templates; administrators and referral
+/// officers read them.
+pub async fn templates(app: &App, actor: &Actor) -> AppResult<Vec<SopTemplate>> {
+    actor
+        .require_org_admin()
+        .or_else(|_| actor.require_referral_officer())?;
+    Ok(app.store().sop_templates(&actor.scope()).await?)
+}
+
+/// The actor's organisation's toolbox: the built-in tools, then those its
+/// administrators added.
+pub async fn tools(app: &App, actor: &Actor) -> AppResult<Vec<ToolDefinition>> {
+    actor
+        .require_org_admin()
+        .or_else(|_| actor.require_referral_officer())?;
+    let mut tools = builtin_tools();
+    tools.extend(app.store().org_tools(&actor.scope()).await?);
+    Ok(tools)
+}
+
+fn tool_error(error: ToolError) -> AppError {
+    AppError::invalid(error.field, error.message)
+}
+
+/// Adds a tool (a definition with its fields in the four languages).
+pub async fn add_tool(app: &App, actor: &Actor, definition: &ToolDefinition) -> AppResult<()> {
+    actor.require_org_admin()?;
+    definition.check().map_err(tool_error)?;
+    if builtin_tools().iter().any(|t| t.key == definition.key) {
+        return Err(AppError::conflict("key", "a built-in tool has this key"));
+    }
+    app.store()
+        .add_tool(&actor.audit(app, "toolbox"), &actor.scope(), definition)
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => {
+                AppError::conflict("key", "the organisation already has a tool with this key")
+            }
+            other => other.into(),
+        })
+}
+
+/// A filled tool as the API sends it: field key → text, boolean or integer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolEntryInput {
+    pub values: BTreeMap<String, serde_json::Value>,
+}
+
+impl ToolEntryInput {
+    /// From form fields, all text.
+    pub fn from_text(values: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self {
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k, serde_json::Value::String(v)))
+                .collect(),
+        }
+    }
+
+    fn raw(&self) -> BTreeMap<String, RawValue> {
+        self.values
+            .iter()
+            .map(|(key, value)| {
+                let raw = match value {
+                    serde_json::Value::String(s) => RawValue::Text(s.clone()),
+                    serde_json::Value::Bool(b) => RawValue::Bool(*b),
+                    serde_json::Value::Number(n) => {
+                        n.as_i64().map(RawValue::Integer).unwrap_or(RawValue::Other)
+                    }
+                    serde_json::Value::Null => RawValue::Text(String::new()),
+                    _ => RawValue::Other,
+                };
+                (key.clone(), raw)
+            })
+            .collect()
+    }
+}
+
+/// Fills tool `key` for a referral of the actor's organisation (either
+/// side); the values are checked against the tool's fields by type.
+pub async fn fill_tool(
+    app: &App,
+    actor: &Actor,
+    referral: ReferralId,
+    key: &str,
+    input: &ToolEntryInput,
+) -> AppResult<ToolEntry> {
+    actor.require_referral_officer()?;
+    let tool = tools(app, actor)
+        .await?
+        .into_iter()
+        .find(|t| t.key == key)
+        .ok_or(AppError::NotFound)?;
+    let values = tool.check_values(&input.raw()).map_err(tool_error)?;
+    Ok(app
+        .store()
+        .save_tool_entry(
+            &actor.audit(app, "toolbox"),
+            &actor.scope(),
+            referral,
+            &tool,
+            &values,
+        )
+        .await?)
+}
+
+/// One filled tool of the actor's organisation.
+pub async fn tool_entry(
+    app: &App,
+    actor: &Actor,
+    referral: ReferralId,
+    id: ToolEntryId,
+) -> AppResult<ToolEntry> {
+    actor.require_referral_officer()?;
+    app.store()
+        .tool_entry(&actor.audit(app, "toolbox"), &actor.scope(), referral, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}

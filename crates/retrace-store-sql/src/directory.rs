@@ -1,0 +1,773 @@
+//! The directory of services, the country profiles and the document
+//! library. Visibility is part of every read's `WHERE` clause; the
+//! full-text index is written in the same transaction as its document and
+//! holds only terms derived from the document's stored text, so
+//! `rebuild_library_index` can recreate it from the main tables. The only
+//! SQL that differs between databases is named in the [`Dialect`]
+//! (`FTS_INSERT`, `FTS_MATCH`, `push_fts_rank`, `fts_query`).
+
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
+use async_trait::async_trait;
+use sqlx::migrate::Migrate;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, QueryBuilder, Type};
+
+use retrace_domain::library::{index_terms, snippet};
+use retrace_domain::{AuditAction, CountryCode, DirectoryEntryId, DocumentId, ObjectKind, UserId};
+use retrace_store::backend::{text_pattern, to_json};
+use retrace_store::directory::{
+    DocumentRow, EntryRow, ProfileRow, list_column, meta_from_json, meta_json,
+};
+use retrace_store::{
+    AuditContext, CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document,
+    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, OrgScope,
+    ProfileContent, StoreError, StoreResult, Viewer,
+};
+use sqlx::Row;
+
+const ENTRY_COLUMNS: &str =
+    "e.id, e.org_id, e.details, e.version, e.verified_at, e.verified_by, e.created_at";
+const PROFILE_COLUMNS: &str =
+    "country, version, content, changed_sections, changed_at, changed_by, org_id";
+const DOCUMENT_COLUMNS: &str = "d.id, d.org_id, d.meta, d.file_name, d.format, d.size, \
+     d.body IS NOT NULL AS has_text, d.uploaded_at, d.uploaded_by";
+
+/// The columns an entry is filtered on, derived from its details.
+struct EntryKeys {
+    details: String,
+    name_key: String,
+    city_key: String,
+    services: String,
+    languages: String,
+    search_key: String,
+}
+
+fn entry_keys(details: &EntryDetails) -> StoreResult<EntryKeys> {
+    Ok(EntryKeys {
+        details: to_json("directory_entries", details)?,
+        name_key: retrace_domain::library::fold(details.name.as_str()),
+        city_key: details.city_key(),
+        services: list_column(details.services.iter().map(|s| s.as_str().to_owned())),
+        languages: list_column(details.languages.iter().map(|l| l.as_str().to_owned())),
+        search_key: details.search_key(),
+    })
+}
+
+/// The terms indexed for a document: its title, summary and text.
+fn document_terms(meta: &retrace_store::DocumentMeta, body: Option<&str>) -> String {
+    let mut text = meta.title.as_str().to_owned();
+    if let Some(summary) = &meta.summary {
+        text.push('\n');
+        text.push_str(summary.as_str());
+    }
+    if let Some(body) = body {
+        text.push('\n');
+        text.push_str(body);
+    }
+    index_terms(meta.language, &text)
+}
+
+impl<D> Sql<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    fn directory_entry_of(row: &DbRow<D>) -> StoreResult<DirectoryEntry> {
+        (|| {
+            Ok::<_, sqlx::Error>(EntryRow {
+                id: row.try_get("id")?,
+                org_id: row.try_get("org_id")?,
+                details: row.try_get("details")?,
+                version: row.try_get("version")?,
+                verified_at: row.try_get("verified_at")?,
+                verified_by: row.try_get("verified_by")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })()
+        .map_err(db_error)?
+        .into_entry()
+    }
+
+    fn profile(row: &DbRow<D>) -> StoreResult<CountryProfile> {
+        (|| {
+            Ok::<_, sqlx::Error>(ProfileRow {
+                country: row.try_get("country")?,
+                version: row.try_get("version")?,
+                content: row.try_get("content")?,
+                changed_sections: row.try_get("changed_sections")?,
+                changed_at: row.try_get("changed_at")?,
+                changed_by: row.try_get("changed_by")?,
+                org_id: row.try_get("org_id")?,
+            })
+        })()
+        .map_err(db_error)?
+        .into_profile()
+    }
+
+    fn document_of(row: &DbRow<D>) -> StoreResult<Document> {
+        (|| {
+            Ok::<_, sqlx::Error>(DocumentRow {
+                id: row.try_get("id")?,
+                org_id: row.try_get("org_id")?,
+                meta: row.try_get("meta")?,
+                file_name: row.try_get("file_name")?,
+                format: row.try_get("format")?,
+                size: row.try_get("size")?,
+                has_text: row.try_get("has_text")?,
+                uploaded_at: row.try_get("uploaded_at")?,
+                uploaded_by: row.try_get("uploaded_by")?,
+            })
+        })()
+        .map_err(db_error)?
+        .into_document()
+    }
+
+    /// ` WHERE` plus what the viewer may see of table `alias`: public rows,
+    /// shared rows for any member, and the member's own organisation's.
+    fn push_visible(query: &mut QueryBuilder<D::Db>, alias: &str, viewer: &Viewer) {
+        let org = viewer.org_param();
+        query
+            .push(format!(" WHERE ({alias}.visibility = 'public' OR ({alias}.visibility = 'organisations' AND "))
+            .push_bind(org.clone())
+            .push(format!(" <> '') OR {alias}.org_id = "))
+            .push_bind(org)
+            .push(")");
+    }
+
+    fn directory_query(
+        prefix: &str,
+        viewer: &Viewer,
+        filter: &DirectoryFilter,
+    ) -> QueryBuilder<D::Db> {
+        let mut query = QueryBuilder::new(prefix);
+        query.push(" FROM directory_entries e");
+        Self::push_visible(&mut query, "e", viewer);
+        if let Some(country) = filter.country {
+            query
+                .push(" AND e.country = ")
+                .push_bind(country.as_str().to_owned());
+        }
+        if let Some(city) = &filter.city {
+            query.push(" AND e.city_key = ").push_bind(city.clone());
+        }
+        if let Some(kind) = filter.kind {
+            query
+                .push(" AND e.kind = ")
+                .push_bind(kind.as_str().to_owned());
+        }
+        if let Some(service) = filter.service {
+            query
+                .push(" AND e.services LIKE ")
+                .push_bind(format!("%,{},%", service.as_str()));
+        }
+        if let Some(language) = filter.language {
+            query
+                .push(" AND e.languages LIKE ")
+                .push_bind(format!("%,{},%", language.as_str()));
+        }
+        if let Some(minute) = filter.open_at {
+            query
+                .push(" AND EXISTS (SELECT 1 FROM directory_hours h WHERE h.entry_id = e.id AND h.opens <= ")
+                .push_bind(minute)
+                .push(" AND h.closes > ")
+                .push_bind(minute)
+                .push(")");
+        }
+        if let Some(text) = &filter.text {
+            query
+                .push(" AND e.search_key LIKE ")
+                .push_bind(text_pattern(text))
+                .push(" ESCAPE '\\'");
+        }
+        query
+    }
+
+    async fn write_hours(
+        conn: &mut Conn<D>,
+        id: DirectoryEntryId,
+        details: &EntryDetails,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM directory_hours WHERE entry_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        for (opens, closes) in details.opening_hours.utc_week_ranges(details.utc_offset) {
+            sqlx::query(
+                "INSERT INTO directory_hours (entry_id, opens, closes) VALUES ($1, $2, $3)",
+            )
+            .bind(id.to_string())
+            .bind(opens)
+            .bind(closes)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    async fn load_directory_entry(
+        conn: &mut Conn<D>,
+        id: DirectoryEntryId,
+    ) -> StoreResult<DirectoryEntry> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM directory_entries e WHERE e.id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Self::directory_entry_of(&row)
+    }
+
+    fn library_query(prefix: &str, viewer: &Viewer, filter: &LibraryFilter) -> QueryBuilder<D::Db> {
+        let mut query = QueryBuilder::new(prefix);
+        query.push(" FROM documents d");
+        let fts = filter
+            .query
+            .as_ref()
+            .filter(|q| !q.is_empty())
+            .map(|q| D::fts_query(&q.groups));
+        if fts.is_some() {
+            query.push(" JOIN document_index ON document_index.document_id = d.id");
+        }
+        Self::push_visible(&mut query, "d", viewer);
+        if let Some(fts) = fts {
+            query
+                .push(" AND ")
+                .push(D::FTS_MATCH.0)
+                .push_bind(fts)
+                .push(D::FTS_MATCH.1);
+        }
+        if let Some(kind) = filter.document_type {
+            query
+                .push(" AND d.doc_type = ")
+                .push_bind(kind.as_str().to_owned());
+        }
+        if let Some(language) = filter.language {
+            query
+                .push(" AND d.language = ")
+                .push_bind(language.as_str().to_owned());
+        }
+        if let Some(country) = filter.country {
+            query
+                .push(" AND d.countries LIKE ")
+                .push_bind(format!("%,{},%", country.as_str()));
+        }
+        if let Some(theme) = &filter.theme {
+            query
+                .push(" AND d.themes LIKE ")
+                .push_bind(text_pattern(&format!(",{theme},")))
+                .push(" ESCAPE '\\'");
+        }
+        query
+    }
+
+    async fn index_document(
+        conn: &mut Conn<D>,
+        id: &str,
+        meta: &retrace_store::DocumentMeta,
+        body: Option<&str>,
+    ) -> StoreResult<()> {
+        sqlx::query(D::FTS_INSERT)
+            .bind(id.to_owned())
+            .bind(document_terms(meta, body))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl<D> DirectoryStore for SqlStore<D>
+where
+    D: Dialect,
+    for<'c> &'c mut Conn<D>: Executor<'c, Database = D::Db>,
+    Conn<D>: Migrate,
+    <D::Db as Database>::Arguments: IntoArguments<D::Db>,
+    for<'a> &'a str: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db> + ColumnIndex<DbRow<D>>,
+    for<'a> String: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> i64: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> bool: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Vec<u8>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<&'a str>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<String>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<i64>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
+    usize: ColumnIndex<DbRow<D>>,
+{
+    async fn create_directory_entry(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        details: &EntryDetails,
+    ) -> StoreResult<DirectoryEntry> {
+        let id = DirectoryEntryId::random();
+        let keys = entry_keys(details)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO directory_entries (id, org_id, details, name_key, kind, country, \
+             city_key, services, languages, visibility, search_key, version, verified_at, \
+             verified_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $12)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(&keys.details)
+        .bind(&keys.name_key)
+        .bind(details.kind.as_str())
+        .bind(details.country.as_str())
+        .bind(&keys.city_key)
+        .bind(&keys.services)
+        .bind(&keys.languages)
+        .bind(details.visibility.as_str())
+        .bind(&keys.search_key)
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|u: UserId| u.to_string()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::write_hours(&mut tx, id, details).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::DirectoryEntryCreated,
+                ObjectKind::DirectoryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let entry = Sql::<D>::load_directory_entry(&mut tx, id).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(entry)
+    }
+
+    async fn update_directory_entry(
+        &self,
+        audit: &AuditContext,
+        editor: &EntryEditor,
+        id: DirectoryEntryId,
+        version: i64,
+        details: &EntryDetails,
+    ) -> StoreResult<DirectoryEntry> {
+        let keys = entry_keys(details)?;
+        let mut tx = self.begin_write().await?;
+        let current: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT version FROM directory_entries WHERE id = $1 AND (org_id = $2 OR \
+             (country = $3 AND visibility <> 'own_organisation')){}",
+            D::FOR_UPDATE
+        )))
+        .bind(id.to_string())
+        .bind(editor.scope.org().to_string())
+        .bind(
+            editor
+                .coordinator_of
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        match current {
+            None => return Err(StoreError::NotFound),
+            Some(current) if current != version => {
+                return Err(StoreError::Conflict { field: "version" });
+            }
+            Some(_) => {}
+        }
+        sqlx::query(
+            "UPDATE directory_entries SET details = $2, name_key = $3, kind = $4, country = $5, \
+             city_key = $6, services = $7, languages = $8, visibility = $9, search_key = $10, \
+             version = version + 1, verified_at = $11, verified_by = $12 WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(&keys.details)
+        .bind(&keys.name_key)
+        .bind(details.kind.as_str())
+        .bind(details.country.as_str())
+        .bind(&keys.city_key)
+        .bind(&keys.services)
+        .bind(&keys.languages)
+        .bind(details.visibility.as_str())
+        .bind(&keys.search_key)
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|u: UserId| u.to_string()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        Sql::<D>::write_hours(&mut tx, id, details).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::DirectoryEntryUpdated,
+                ObjectKind::DirectoryEntry,
+                id,
+            ),
+        )
+        .await?;
+        let entry = Sql::<D>::load_directory_entry(&mut tx, id).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(entry)
+    }
+
+    async fn directory_entry(
+        &self,
+        viewer: &Viewer,
+        id: DirectoryEntryId,
+    ) -> StoreResult<Option<DirectoryEntry>> {
+        let mut query = QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS}"));
+        query.push(" FROM directory_entries e");
+        Sql::<D>::push_visible(&mut query, "e", viewer);
+        query.push(" AND e.id = ").push_bind(id.to_string());
+        let row = query
+            .build()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|row| Sql::<D>::directory_entry_of(&row))
+            .transpose()
+    }
+
+    async fn search_directory(
+        &self,
+        viewer: &Viewer,
+        filter: &DirectoryFilter,
+    ) -> StoreResult<(Vec<DirectoryEntry>, u64)> {
+        let total: i64 = Sql::<D>::directory_query("SELECT COUNT(*)", viewer, filter)
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let mut query =
+            Sql::<D>::directory_query(&format!("SELECT {ENTRY_COLUMNS}"), viewer, filter);
+        query
+            .push(" ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
+            .push_bind(i64::from(filter.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(filter.offset));
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let entries = rows
+            .iter()
+            .map(Sql::<D>::directory_entry_of)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((entries, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn revise_country_profile(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        country: CountryCode,
+        expected: i64,
+        content: &ProfileContent,
+    ) -> StoreResult<CountryProfile> {
+        let mut tx = self.begin_write().await?;
+        let current = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM country_profile_versions WHERE country = $1 \
+             ORDER BY version DESC LIMIT 1{}",
+            D::FOR_UPDATE
+        )))
+        .bind(country.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .map(|row| Sql::<D>::profile(&row))
+        .transpose()?;
+        let current_version = current.as_ref().map_or(0, |p| p.version);
+        if current_version != expected {
+            return Err(StoreError::Conflict { field: "version" });
+        }
+        let changed = content.changes_from(current.as_ref().map(|p| &p.content));
+        sqlx::query(
+            "INSERT INTO country_profile_versions (country, version, content, changed_sections, \
+             changed_at, changed_by, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(country.as_str())
+        .bind(current_version + 1)
+        .bind(to_json("country_profile_versions", content)?)
+        .bind(to_json("country_profile_versions", &changed)?)
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|u: UserId| u.to_string()))
+        .bind(scope.org().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match db_error(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { field: "version" },
+            other => other,
+        })?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::CountryProfileRevised,
+                ObjectKind::CountryProfile,
+                country,
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(CountryProfile {
+            country,
+            version: current_version + 1,
+            content: content.clone(),
+            changed_sections: changed,
+            changed_at: audit.at,
+            changed_by: audit.actor,
+            changed_by_org: Some(scope.org()),
+        })
+    }
+
+    async fn country_profile(
+        &self,
+        country: CountryCode,
+        version: Option<i64>,
+    ) -> StoreResult<Option<CountryProfile>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM country_profile_versions WHERE country = $1 \
+             AND ($2 = 0 OR version = $2) ORDER BY version DESC LIMIT 1"
+        )))
+        .bind(country.as_str())
+        .bind(version.unwrap_or(0))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| Sql::<D>::profile(&row)).transpose()
+    }
+
+    async fn country_profile_history(
+        &self,
+        country: CountryCode,
+    ) -> StoreResult<Vec<CountryProfile>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM country_profile_versions WHERE country = $1 \
+             ORDER BY version DESC"
+        )))
+        .bind(country.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Sql::<D>::profile).collect()
+    }
+
+    async fn country_profiles(&self) -> StoreResult<Vec<CountryProfile>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PROFILE_COLUMNS} FROM country_profile_versions v WHERE v.version = \
+             (SELECT MAX(w.version) FROM country_profile_versions w WHERE w.country = v.country) \
+             ORDER BY v.country"
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Sql::<D>::profile).collect()
+    }
+
+    async fn upload_document(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewDocument,
+    ) -> StoreResult<Document> {
+        let id = DocumentId::random();
+        let meta = &new.meta;
+        let size = i64::try_from(new.bytes.len()).unwrap_or(i64::MAX);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO documents (id, org_id, meta, doc_type, language, countries, themes, \
+             visibility, file_name, format, size, body, uploaded_at, uploaded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(meta_json(meta)?)
+        .bind(meta.document_type.as_str())
+        .bind(meta.language.as_str())
+        .bind(list_column(
+            meta.countries.iter().map(|c| c.as_str().to_owned()),
+        ))
+        .bind(list_column(meta.themes.iter().cloned()))
+        .bind(meta.visibility.as_str())
+        .bind(new.file_name.as_str())
+        .bind(new.format.as_str())
+        .bind(size)
+        .bind(new.text.as_deref())
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|u: UserId| u.to_string()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query("INSERT INTO document_files (document_id, bytes) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(new.bytes.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        Sql::<D>::index_document(&mut tx, &id.to_string(), meta, new.text.as_deref()).await?;
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::DocumentUploaded, ObjectKind::Document, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(Document {
+            id,
+            org: scope.org(),
+            meta: meta.clone(),
+            file_name: new.file_name.clone(),
+            format: new.format,
+            size,
+            has_text: new.text.is_some(),
+            uploaded_at: audit.at,
+            uploaded_by: audit.actor,
+        })
+    }
+
+    async fn document(&self, viewer: &Viewer, id: DocumentId) -> StoreResult<Option<Document>> {
+        let mut query = QueryBuilder::new(format!("SELECT {DOCUMENT_COLUMNS}"));
+        query.push(" FROM documents d");
+        Sql::<D>::push_visible(&mut query, "d", viewer);
+        query.push(" AND d.id = ").push_bind(id.to_string());
+        let row = query
+            .build()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|row| Sql::<D>::document_of(&row)).transpose()
+    }
+
+    async fn document_file(
+        &self,
+        viewer: &Viewer,
+        id: DocumentId,
+    ) -> StoreResult<Option<(Document, Vec<u8>)>> {
+        let mut query = QueryBuilder::new(format!("SELECT {DOCUMENT_COLUMNS}, f.bytes"));
+        query.push(" FROM documents d JOIN document_files f ON f.document_id = d.id");
+        Sql::<D>::push_visible(&mut query, "d", viewer);
+        query.push(" AND d.id = ").push_bind(id.to_string());
+        let row = query
+            .build()
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let bytes: Vec<u8> = row.try_get("bytes").map_err(db_error)?;
+        Ok(Some((Sql::<D>::document_of(&row)?, bytes)))
+    }
+
+    async fn search_library(
+        &self,
+        viewer: &Viewer,
+        filter: &LibraryFilter,
+    ) -> StoreResult<(Vec<LibraryHit>, u64)> {
+        let total: i64 = Sql::<D>::library_query("SELECT COUNT(*)", viewer, filter)
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let mut query = Sql::<D>::library_query(
+            &format!("SELECT {DOCUMENT_COLUMNS}, d.body"),
+            viewer,
+            filter,
+        );
+        let searched = filter.query.as_ref().filter(|q| !q.is_empty());
+        match (filter.sort, searched) {
+            (LibrarySort::Relevance, Some(search)) => {
+                // Documents in the query's language first, then by rank.
+                query
+                    .push(" ORDER BY CASE WHEN d.language = ")
+                    .push_bind(search.language.as_str().to_owned())
+                    .push(" THEN 0 ELSE 1 END, ");
+                D::push_fts_rank(&mut query, D::fts_query(&search.groups));
+                query.push(", d.uploaded_at DESC, d.id");
+            }
+            _ => {
+                query.push(" ORDER BY d.uploaded_at DESC, d.id");
+            }
+        }
+        query
+            .push(" LIMIT ")
+            .push_bind(i64::from(filter.limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(filter.offset));
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let document = Sql::<D>::document_of(row)?;
+            let body: Option<String> = row.try_get("body").map_err(db_error)?;
+            let text = body
+                .or_else(|| {
+                    document
+                        .meta
+                        .summary
+                        .as_ref()
+                        .map(|s| s.as_str().to_owned())
+                })
+                .unwrap_or_default();
+            let parts = match searched {
+                Some(search) => snippet(&text, document.meta.language, search, 30),
+                None => snippet(
+                    &text,
+                    document.meta.language,
+                    &retrace_domain::library::SearchQuery {
+                        groups: Vec::new(),
+                        language: document.meta.language,
+                        only_common_words: false,
+                    },
+                    30,
+                ),
+            };
+            hits.push(LibraryHit {
+                document,
+                snippet: parts,
+            });
+        }
+        Ok((hits, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn rebuild_library_index(&self) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM document_index")
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let rows = sqlx::query("SELECT id, meta, body FROM documents")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut count = 0u64;
+        for row in &rows {
+            let id: String = row.try_get("id").map_err(db_error)?;
+            let meta: String = row.try_get("meta").map_err(db_error)?;
+            let body: Option<String> = row.try_get("body").map_err(db_error)?;
+            let meta = meta_from_json(&meta)?;
+            Sql::<D>::index_document(&mut tx, &id, &meta, body.as_deref()).await?;
+            count += 1;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(count)
+    }
+}

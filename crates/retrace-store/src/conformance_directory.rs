@@ -1,0 +1,715 @@
+//! Conformance tests of the directory, the country profiles and the
+//! library (issue 12), run by every backend through
+//! [`conformance_tests!`](crate::conformance_tests).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed expectation is a failed test"
+)]
+
+use crate::conformance::{Harness, acting, actions, at, entry_count, org_with_member};
+use crate::{
+    DirectoryFilter, DirectoryStore, DocumentMeta, EntryDetails, EntryEditor, LibraryFilter,
+    LibrarySort, Membership, NewDocument, NewUser, OrgScope, ProfileContent, Store, StoreError,
+    Viewer,
+};
+use retrace_domain::directory::{
+    Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
+    parse_list, utc_week_minute,
+};
+use retrace_domain::library::{DocumentFormat, DocumentType, SearchQuery, TextLanguage, fold};
+use retrace_domain::{CountryCode, DisplayName, Email, Role, RoleSet, Text};
+
+fn country(code: &str) -> CountryCode {
+    CountryCode::parse(code).unwrap()
+}
+
+fn text(value: &str) -> Text {
+    Text::parse("text", value, 10_000, true).unwrap()
+}
+
+fn details(name: &str, code: &str, city: &str, visibility: Visibility) -> EntryDetails {
+    EntryDetails {
+        name: text(name),
+        kind: EntryKind::Shelter,
+        country: country(code),
+        city: text(city),
+        services: vec![Service::Accommodation],
+        languages: parse_list("en", LanguageCode::parse).unwrap(),
+        description: None,
+        address: None,
+        phone: None,
+        email: None,
+        website: None,
+        opening_hours: OpeningHours::parse("24/7").unwrap(),
+        utc_offset: UtcOffset::default(),
+        eligibility: Eligibility::default(),
+        visibility,
+    }
+}
+
+fn filter() -> DirectoryFilter {
+    DirectoryFilter {
+        limit: 50,
+        ..DirectoryFilter::default()
+    }
+}
+
+async fn names<S: Store>(store: &S, viewer: &Viewer, filter: &DirectoryFilter) -> Vec<String> {
+    let (entries, total) = store.search_directory(viewer, filter).await.unwrap();
+    assert_eq!(total, entries.len() as u64);
+    entries
+        .into_iter()
+        .map(|e| e.details.name.as_str().to_owned())
+        .collect()
+}
+
+async fn coordinator_of<S: Store>(
+    store: &S,
+    email: &str,
+    org: retrace_domain::OrgId,
+) -> crate::UserAccount {
+    store
+        .create_user(
+            &crate::AuditContext::system(at(1), "conformance test"),
+            &NewUser {
+                email: Email::parse(email).unwrap(),
+                display_name: DisplayName::parse("Coordinator").unwrap(),
+                membership: Membership::Member {
+                    org,
+                    roles: RoleSet::new([Role::Coordinator]).unwrap(),
+                },
+                password_hash: "$argon2id$fake$coordinator".into(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// Public entries are read by anyone, shared ones by every member,
+/// own-organisation ones by their organisation only; the owner and a
+/// coordinator of the entry's country change it, anyone else finds
+/// nothing, and a stale version is a conflict.
+pub async fn directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers<
+    H: Harness,
+>(
+    h: &H,
+) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Owner BE", "BE", "a@example.org").await;
+    let (b, bob) = org_with_member(store, "Other BE", "BE", "b@example.org").await;
+    let (c, _) = org_with_member(store, "Other FR", "FR", "c@example.org").await;
+    let scope_a = OrgScope::new(a.id);
+    let public = store
+        .create_directory_entry(
+            &acting(&alice, 1),
+            &scope_a,
+            &details("Public shelter", "BE", "Brussels", Visibility::Public),
+        )
+        .await
+        .unwrap();
+    let shared = store
+        .create_directory_entry(
+            &acting(&alice, 2),
+            &scope_a,
+            &details(
+                "Shared shelter",
+                "BE",
+                "Brussels",
+                Visibility::AllOrganisations,
+            ),
+        )
+        .await
+        .unwrap();
+    let own = store
+        .create_directory_entry(
+            &acting(&alice, 3),
+            &scope_a,
+            &details("Own shelter", "BE", "Brussels", Visibility::OwnOrganisation),
+        )
+        .await
+        .unwrap();
+    assert_eq!(shared.version, 1);
+    assert_eq!(shared.verified_by, Some(alice.id));
+    assert_eq!(shared.org, a.id);
+
+    let anyone = Viewer::Public;
+    let other = Viewer::Member(OrgScope::new(b.id));
+    let owner = Viewer::Member(scope_a);
+    assert_eq!(
+        names(store, &anyone, &filter()).await,
+        vec!["Public shelter"]
+    );
+    assert_eq!(
+        names(store, &other, &filter()).await,
+        vec!["Public shelter", "Shared shelter"]
+    );
+    assert_eq!(names(store, &owner, &filter()).await.len(), 3);
+    for (viewer, id, seen) in [
+        (&anyone, shared.id, false),
+        (&anyone, public.id, true),
+        (&other, own.id, false),
+        (&other, shared.id, true),
+        (&owner, own.id, true),
+    ] {
+        assert_eq!(
+            store.directory_entry(viewer, id).await.unwrap().is_some(),
+            seen,
+            "{viewer:?}"
+        );
+    }
+
+    // Another organisation's caseworker: not found, like a missing entry.
+    let plain = EntryEditor {
+        scope: OrgScope::new(b.id),
+        coordinator_of: None,
+    };
+    let changed = details("Renamed", "BE", "Brussels", Visibility::AllOrganisations);
+    for id in [
+        shared.id,
+        own.id,
+        retrace_domain::DirectoryEntryId::random(),
+    ] {
+        assert!(matches!(
+            store
+                .update_directory_entry(&acting(&bob, 4), &plain, id, 1, &changed)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    // A coordinator of Belgium changes the shared Belgian entry, not the
+    // own-organisation one; a coordinator of France changes neither.
+    let coordinator = coordinator_of(store, "coord@example.org", b.id).await;
+    let belgium = EntryEditor {
+        scope: OrgScope::new(b.id),
+        coordinator_of: Some(country("BE")),
+    };
+    let updated = store
+        .update_directory_entry(&acting(&coordinator, 5), &belgium, shared.id, 1, &changed)
+        .await
+        .unwrap();
+    assert_eq!(updated.version, 2);
+    assert_eq!(updated.verified_by, Some(coordinator.id));
+    assert_eq!(updated.verified_at, at(5));
+    assert_eq!(updated.details.name.as_str(), "Renamed");
+    assert_eq!(updated.org, a.id, "the owner stays the owner");
+    assert!(matches!(
+        store
+            .update_directory_entry(&acting(&coordinator, 6), &belgium, own.id, 1, &changed)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let france = EntryEditor {
+        scope: OrgScope::new(c.id),
+        coordinator_of: Some(country("FR")),
+    };
+    assert!(matches!(
+        store
+            .update_directory_entry(&acting(&coordinator, 6), &france, shared.id, 2, &changed)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    // The owner with a stale version: a conflict, nothing written.
+    let owner_editor = EntryEditor {
+        scope: scope_a,
+        coordinator_of: None,
+    };
+    assert!(matches!(
+        store
+            .update_directory_entry(&acting(&alice, 7), &owner_editor, shared.id, 1, &changed)
+            .await,
+        Err(StoreError::Conflict { field: "version" })
+    ));
+    let again = store
+        .update_directory_entry(
+            &acting(&alice, 8),
+            &owner_editor,
+            own.id,
+            1,
+            &details(
+                "Own shelter 2",
+                "BE",
+                "Brussels",
+                Visibility::OwnOrganisation,
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.version, 2);
+    let audited = actions(store, a.id).await;
+    assert_eq!(
+        audited
+            .iter()
+            .filter(|a| *a == "directory_entry_created")
+            .count(),
+        3
+    );
+    assert!(audited.contains(&"directory_entry_updated".to_owned()));
+    assert!(
+        actions(store, b.id)
+            .await
+            .contains(&"directory_entry_updated".to_owned()),
+        "the coordinator's change is on the coordinator's record"
+    );
+}
+
+/// Country, city (folded), kind, service, language, open now and free
+/// text combine; paging keeps the total.
+pub async fn directory_filters_combine<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "FR", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let mut lyon = details("Foyer des Femmes", "FR", "Lyon", Visibility::Public);
+    lyon.services = vec![Service::Accommodation, Service::Psychosocial];
+    lyon.languages = parse_list("fr ar", LanguageCode::parse).unwrap();
+    lyon.description = Some(text("Hébergement d'urgence pour femmes"));
+    lyon.opening_hours = OpeningHours::parse("Mo-Fr 09:00-17:00").unwrap();
+    lyon.utc_offset = UtcOffset::parse("+01:00").unwrap();
+    lyon.eligibility = Eligibility::new(Some(18), None, SexLimit::Female, vec![]).unwrap();
+    let mut legal = details("Avocats sans frontières", "FR", "Lyon", Visibility::Public);
+    legal.kind = EntryKind::LegalAid;
+    legal.services = vec![Service::LegalAdvice];
+    legal.languages = parse_list("fr en", LanguageCode::parse).unwrap();
+    legal.opening_hours = OpeningHours::parse("Sa 10:00-12:00").unwrap();
+    legal.utc_offset = UtcOffset::parse("+01:00").unwrap();
+    let paris = details("Abri Paris", "FR", "Paris", Visibility::Public);
+    let brussels = details("Abri Bruxelles", "BE", "Lyon", Visibility::Public);
+    for (i, entry) in [&lyon, &legal, &paris, &brussels].into_iter().enumerate() {
+        store
+            .create_directory_entry(&acting(&alice, i as i64), &scope, entry)
+            .await
+            .unwrap();
+    }
+    let viewer = Viewer::Public;
+    let in_lyon = DirectoryFilter {
+        country: Some(country("FR")),
+        city: Some(fold("LYON")),
+        ..filter()
+    };
+    assert_eq!(
+        names(store, &viewer, &in_lyon).await,
+        vec!["Avocats sans frontières", "Foyer des Femmes"]
+    );
+    let checks = [
+        (
+            DirectoryFilter {
+                service: Some(Service::Psychosocial),
+                ..in_lyon.clone()
+            },
+            vec!["Foyer des Femmes"],
+        ),
+        (
+            DirectoryFilter {
+                language: Some(LanguageCode::parse("en").unwrap()),
+                ..in_lyon.clone()
+            },
+            vec!["Avocats sans frontières"],
+        ),
+        (
+            DirectoryFilter {
+                kind: Some(EntryKind::Shelter),
+                ..filter()
+            },
+            vec!["Abri Bruxelles", "Foyer des Femmes", "Abri Paris"],
+        ),
+        (
+            DirectoryFilter {
+                text: Some(fold("HEBERGEMENT")),
+                ..filter()
+            },
+            vec!["Foyer des Femmes"],
+        ),
+    ];
+    for (filter, expected) in checks {
+        assert_eq!(names(store, &viewer, &filter).await, expected, "{filter:?}");
+    }
+    // Monday 2026-11-23 10:15 UTC is 11:15 in Lyon: the shelter is open,
+    // the Saturday legal clinic is not; the 24/7 ones are.
+    let monday = retrace_domain::Timestamp::from_millis(1_795_428_900_000);
+    let open = DirectoryFilter {
+        open_at: Some(utc_week_minute(monday)),
+        ..filter()
+    };
+    assert_eq!(
+        names(store, &viewer, &open).await,
+        vec!["Abri Bruxelles", "Foyer des Femmes", "Abri Paris"]
+    );
+    // 16:30 UTC is 17:30 in Lyon: closed.
+    let evening = DirectoryFilter {
+        open_at: Some(utc_week_minute(monday) + 6 * 60 + 15),
+        country: Some(country("FR")),
+        city: Some(fold("Lyon")),
+        ..filter()
+    };
+    assert!(names(store, &viewer, &evening).await.is_empty());
+    let page = DirectoryFilter {
+        limit: 1,
+        offset: 1,
+        ..filter()
+    };
+    let (entries, total) = store.search_directory(&viewer, &page).await.unwrap();
+    assert_eq!((entries.len(), total), (1, 4));
+}
+
+/// A failed audit append leaves the entry, its hours and its version as
+/// they were.
+pub async fn directory_changes_store_nothing_when_their_audit_entry_fails<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "BE", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let kept = store
+        .create_directory_entry(
+            &acting(&alice, 1),
+            &scope,
+            &details("Kept", "BE", "Gent", Visibility::Public),
+        )
+        .await
+        .unwrap();
+    h.fail_audit_appends_of("directory_entry_updated")
+        .await
+        .unwrap();
+    let before = entry_count(store).await;
+    let editor = EntryEditor {
+        scope,
+        coordinator_of: None,
+    };
+    let mut closed = details("Kept renamed", "BE", "Gent", Visibility::Public);
+    closed.opening_hours = OpeningHours::default();
+    assert!(
+        store
+            .update_directory_entry(&acting(&alice, 3), &editor, kept.id, 1, &closed)
+            .await
+            .is_err()
+    );
+    assert_eq!(entry_count(store).await, before);
+    let open = DirectoryFilter {
+        open_at: Some(0),
+        ..filter()
+    };
+    assert_eq!(names(store, &Viewer::Public, &open).await, vec!["Kept"]);
+    let stored = store
+        .directory_entry(&Viewer::Public, kept.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.version, 1);
+}
+
+/// Every revision is kept with who made it and what changed; earlier
+/// versions stay readable; a stale revision is a conflict.
+pub async fn country_profiles_keep_every_version<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "BE", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let be = country("BE");
+    assert!(store.country_profile(be, None).await.unwrap().is_none());
+    let first = ProfileContent {
+        legal_framework: Some(text("Law of 1995 on trafficking")),
+        referral_mechanism: Some(text("Circular of 2016")),
+        ..ProfileContent::default()
+    };
+    let v1 = store
+        .revise_country_profile(&acting(&alice, 1), &scope, be, 0, &first)
+        .await
+        .unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(
+        v1.changed_sections,
+        vec!["legal_framework", "referral_mechanism"]
+    );
+    let second = ProfileContent {
+        referral_mechanism: Some(text("Circular of 2016, revised 2024")),
+        ..first.clone()
+    };
+    assert!(matches!(
+        store
+            .revise_country_profile(&acting(&alice, 2), &scope, be, 0, &second)
+            .await,
+        Err(StoreError::Conflict { field: "version" })
+    ));
+    let v2 = store
+        .revise_country_profile(&acting(&alice, 3), &scope, be, 1, &second)
+        .await
+        .unwrap();
+    assert_eq!(v2.changed_sections, vec!["referral_mechanism"]);
+    let current = store.country_profile(be, None).await.unwrap().unwrap();
+    assert_eq!(current.version, 2);
+    assert_eq!(current.content, second);
+    assert_eq!(current.changed_by, Some(alice.id));
+    assert_eq!(current.changed_by_org, Some(a.id));
+    assert_eq!(current.changed_at, at(3));
+    let earlier = store.country_profile(be, Some(1)).await.unwrap().unwrap();
+    assert_eq!(earlier.content, first);
+    assert!(store.country_profile(be, Some(7)).await.unwrap().is_none());
+    let history = store.country_profile_history(be).await.unwrap();
+    assert_eq!(
+        history.iter().map(|p| p.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    store
+        .revise_country_profile(&acting(&alice, 4), &scope, country("NL"), 0, &first)
+        .await
+        .unwrap();
+    let all = store.country_profiles().await.unwrap();
+    assert_eq!(
+        all.iter()
+            .map(|p| (p.country.as_str().to_owned(), p.version))
+            .collect::<Vec<_>>(),
+        vec![("BE".to_owned(), 2), ("NL".to_owned(), 1)]
+    );
+    let audited = actions(store, a.id).await;
+    assert_eq!(
+        audited
+            .iter()
+            .filter(|a| *a == "country_profile_revised")
+            .count(),
+        3
+    );
+}
+
+fn document(
+    title: &str,
+    language: TextLanguage,
+    body: Option<&str>,
+    visibility: Visibility,
+) -> NewDocument {
+    NewDocument {
+        meta: DocumentMeta {
+            title: text(title),
+            summary: None,
+            language,
+            themes: vec!["trafficking".to_owned()],
+            countries: vec![country("BE")],
+            document_type: DocumentType::Guideline,
+            visibility,
+        },
+        file_name: format!("{}.txt", title.replace(' ', "-")),
+        format: DocumentFormat::Txt,
+        bytes: body.unwrap_or("").as_bytes().to_vec(),
+        text: body.map(str::to_owned),
+    }
+}
+
+fn search(q: &str, language: TextLanguage) -> LibraryFilter {
+    LibraryFilter {
+        query: Some(SearchQuery::parse(q, language).unwrap()),
+        document_type: None,
+        language: None,
+        country: None,
+        theme: None,
+        sort: LibrarySort::Relevance,
+        limit: 20,
+        offset: 0,
+    }
+}
+
+async fn titles<S: Store>(store: &S, viewer: &Viewer, filter: &LibraryFilter) -> Vec<String> {
+    let (hits, total) = store.search_library(viewer, filter).await.unwrap();
+    assert_eq!(total, hits.len() as u64);
+    hits.into_iter()
+        .map(|h| h.document.meta.title.as_str().to_owned())
+        .collect()
+}
+
+/// Stems, folded accents and Arabic diacritics find the same documents on
+/// every backend; the query's language comes first; an own-organisation
+/// document is invisible to other organisations and to the public, on
+/// every read; the file comes back as uploaded; the index rebuilds.
+pub async fn library_search_is_language_aware_and_respects_visibility<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org A", "BE", "a@example.org").await;
+    let (b, _) = org_with_member(store, "Org B", "FR", "b@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let docs = [
+        document(
+            "Shelter guide",
+            TextLanguage::En,
+            Some("Victims of trafficking are referred to shelters within a day."),
+            Visibility::Public,
+        ),
+        document(
+            "Guide des foyers",
+            TextLanguage::Fr,
+            Some(
+                "Les victimes de la traite sont orientées vers un foyer. Protection des réfugiés.",
+            ),
+            Visibility::Public,
+        ),
+        document(
+            "دليل الحماية",
+            TextLanguage::Ar,
+            Some("حِمَايَةُ الأَطْفَالِ اللاجئين وإحالتهم إلى مأوى آمن"),
+            Visibility::AllOrganisations,
+        ),
+        document(
+            "Guía de albergues",
+            TextLanguage::Es,
+            Some("Las víctimas de trata reciben protección en albergues."),
+            Visibility::Public,
+        ),
+        document(
+            "Руководство",
+            TextLanguage::Ru,
+            Some("Защита беженцев и жертв торговли людьми."),
+            Visibility::Public,
+        ),
+        document(
+            "Internal trafficking SOP",
+            TextLanguage::En,
+            Some("Internal procedure for trafficking cases and shelter referrals."),
+            Visibility::OwnOrganisation,
+        ),
+        document("Scanned law", TextLanguage::Fr, None, Visibility::Public),
+    ];
+    let mut stored = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        stored.push(
+            store
+                .upload_document(&acting(&alice, i as i64), &scope, doc)
+                .await
+                .unwrap(),
+        );
+    }
+    let owner = Viewer::Member(scope);
+    let other = Viewer::Member(OrgScope::new(b.id));
+    let anyone = Viewer::Public;
+    let en = TextLanguage::En;
+    // Stems: "shelter" finds "shelters"; the owner sees its internal SOP.
+    assert_eq!(titles(store, &owner, &search("shelter", en)).await.len(), 2);
+    assert_eq!(
+        titles(store, &other, &search("shelter", en)).await,
+        vec!["Shelter guide"]
+    );
+    // Accents and diacritics do not matter.
+    for q in ["réfugiés", "refugies"] {
+        assert_eq!(
+            titles(store, &anyone, &search(q, TextLanguage::Fr)).await,
+            vec!["Guide des foyers"],
+            "{q}"
+        );
+    }
+    for q in ["حماية الأطفال", "حِمَايَة الاطفال"] {
+        assert_eq!(
+            titles(store, &other, &search(q, en)).await,
+            vec!["دليل الحماية"],
+            "{q}"
+        );
+        assert!(titles(store, &anyone, &search(q, en)).await.is_empty());
+    }
+    assert_eq!(
+        titles(store, &anyone, &search("беженцы", en)).await,
+        vec!["Руководство"]
+    );
+    // A word in several languages: the query's language first.
+    let victims_fr = titles(store, &anyone, &search("victimes", TextLanguage::Fr)).await;
+    assert_eq!(
+        victims_fr.first().map(String::as_str),
+        Some("Guide des foyers")
+    );
+    let victims_es = titles(store, &anyone, &search("víctimas trata", TextLanguage::Es)).await;
+    assert_eq!(
+        victims_es.first().map(String::as_str),
+        Some("Guía de albergues")
+    );
+    // Titles are indexed even without text; only common words list nothing.
+    assert_eq!(
+        titles(store, &anyone, &search("scanned", en)).await,
+        vec!["Scanned law"]
+    );
+    // Snippets mark the matching words.
+    let (hits, _) = store
+        .search_library(&anyone, &search("trafficking", en))
+        .await
+        .unwrap();
+    let marked: Vec<&str> = hits[0]
+        .snippet
+        .iter()
+        .filter(|p| p.hit)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(marked, vec!["trafficking"]);
+    // Filters and listing without a query, newest first.
+    let mut listing = LibraryFilter {
+        query: None,
+        language: Some(TextLanguage::Fr),
+        ..search("x", en)
+    };
+    assert_eq!(
+        titles(store, &anyone, &listing).await,
+        vec!["Scanned law", "Guide des foyers"]
+    );
+    listing.language = None;
+    listing.sort = LibrarySort::Newest;
+    assert_eq!(titles(store, &owner, &listing).await.len(), 7);
+    assert_eq!(titles(store, &anyone, &listing).await.len(), 5);
+
+    // The own-organisation document on every read.
+    let internal = stored[5].id;
+    for viewer in [&other, &anyone] {
+        assert!(store.document(viewer, internal).await.unwrap().is_none());
+        assert!(
+            store
+                .document_file(viewer, internal)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    let (doc, bytes) = store
+        .document_file(&owner, internal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bytes, docs[5].bytes);
+    assert!(doc.has_text);
+    assert!(!stored[6].has_text);
+    assert_eq!(doc.file_name, "Internal-trafficking-SOP.txt");
+
+    // The index is derived: rebuilt, it answers the same.
+    assert_eq!(store.rebuild_library_index().await.unwrap(), 7);
+    assert_eq!(
+        titles(store, &other, &search("حماية", en)).await,
+        vec!["دليل الحماية"]
+    );
+    assert!(
+        actions(store, a.id)
+            .await
+            .contains(&"document_uploaded".to_owned())
+    );
+}
+
+/// A failed audit append leaves no document, no file and no index row.
+pub async fn library_uploads_store_nothing_when_their_audit_entry_fails<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "BE", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    h.fail_audit_appends_of("document_uploaded").await.unwrap();
+    let before = entry_count(store).await;
+    let doc = document(
+        "Lost guide",
+        TextLanguage::En,
+        Some("Shelter text"),
+        Visibility::Public,
+    );
+    assert!(
+        store
+            .upload_document(&acting(&alice, 1), &scope, &doc)
+            .await
+            .is_err()
+    );
+    assert_eq!(entry_count(store).await, before);
+    let owner = Viewer::Member(scope);
+    assert!(
+        titles(store, &owner, &search("shelter", TextLanguage::En))
+            .await
+            .is_empty()
+    );
+    let listing = LibraryFilter {
+        query: None,
+        ..search("x", TextLanguage::En)
+    };
+    assert!(titles(store, &owner, &listing).await.is_empty());
+    assert_eq!(store.rebuild_library_index().await.unwrap(), 0);
+}
