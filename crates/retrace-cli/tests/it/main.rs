@@ -9,4 +9,5 @@
 
 mod admin;
 mod architecture;
+mod import;
 mod match_cli;

@@ -1,0 +1,105 @@
+//! `retrace import pfif` against a SQLite file, with Person Finder's own
+//! test feeds.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn retrace(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retrace"))
+        .current_dir(dir)
+        .env_remove("RETRACE_CONFIG")
+        .env_remove("RETRACE_DATABASE_URL")
+        .env_remove("RETRACE_LISTEN")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn feed(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../retrace-pfif/test-data/{name}"))
+}
+
+#[test]
+fn pfif_imports_once_and_a_bad_record_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = retrace(
+        dir.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Test Org",
+            "--kind",
+            "ngo",
+            "--country",
+            "BE",
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made));
+
+    let bad = feed("test.pfif-1.2-badrecord.xml");
+    let refused = retrace(
+        dir.path(),
+        &[
+            "import",
+            "pfif",
+            bad.to_str().unwrap(),
+            "--org",
+            "Test Org",
+            "--domain",
+            "test.google.com",
+        ],
+    );
+    assert!(!refused.status.success());
+    let out = text(&refused);
+    assert!(out.contains("nothing imported"), "{out}");
+    assert!(out.contains("line 79"), "{out}");
+    assert!(out.contains("foo.google.com/person.666"), "{out}");
+
+    let good = feed("test.pfif-1.2.xml");
+    let args = [
+        "import",
+        "pfif",
+        good.to_str().unwrap(),
+        "--org",
+        "Test Org",
+    ];
+    let first = retrace(dir.path(), &args);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(
+        text(&first).contains("imported PFIF 1.2"),
+        "{}",
+        text(&first)
+    );
+    assert!(
+        text(&first).contains("0 already imported"),
+        "{}",
+        text(&first)
+    );
+    let again = retrace(dir.path(), &args);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).contains("0 requests, 0 registrations, 1 already imported"),
+        "{}",
+        text(&again)
+    );
+
+    let unknown = retrace(
+        dir.path(),
+        &["import", "pfif", good.to_str().unwrap(), "--org", "Nobody"],
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown).contains("org: no organisation"),
+        "{}",
+        text(&unknown)
+    );
+}
