@@ -1,27 +1,8 @@
 //! `retrace import pfif` against a SQLite file, with Person Finder's own
 //! test feeds.
 
+use crate::{retrace, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn retrace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retrace"))
-        .current_dir(dir)
-        .env_remove("RETRACE_CONFIG")
-        .env_remove("RETRACE_DATABASE_URL")
-        .env_remove("RETRACE_LISTEN")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn feed(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../retrace-pfif/test-data/{name}"))
