@@ -25,6 +25,9 @@ use retrace_store::{
     AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
 };
 
+/// The largest PFIF document read, in bytes.
+pub const MAX_PFIF_BYTES: usize = retrace_pfif::MAX_DOCUMENT_BYTES;
+
 /// What a PFIF import did, or why it stored nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PfifImport {

@@ -977,3 +977,17 @@ outreach-follow-ups-intro = الأشخاص الذين طلبوا المتابع�
 outreach-country-title = عرض البلد
 outreach-country-intro = جميع منظمات البلد، في صورة مجاميع فقط. لا تُعرض الأعداد الأقل من 5 حتى لا يمكن تمييز أي شخص.
 outreach-export-xlsx = تصدير بصيغة XLSX
+
+pfif-import-title = استيراد ملف PFIF
+pfif-import-intro = أشخاص وملاحظات من Google Person Finder أو من سجل آخر بصيغة PFIF من 1.1 إلى 1.4. الشخص الذي تقول آخر ملاحظة عنه إنه على قيد الحياة، أو كتبها بنفسه، يصبح تسجيلاً؛ وأي شخص آخر يصبح طلباً يفتحه كاتب السجل. يُستورد كل شيء أو لا شيء: إذا كان سجل واحد غير صالح فلا يُحفظ شيء وتُذكر كل مشكلة مع رقم سطرها. السجلات المستوردة من قبل تُتخطى.
+pfif-import-link = استيراد PFIF…
+pfif-file = ملف PFIF (XML)
+pfif-domain = قبول سجلات هذا النطاق فقط
+pfif-domain-hint = مثل personfinder.google.org؛ اتركه فارغاً لقبول كل النطاقات
+pfif-import-button = استيراد
+pfif-imported = تم الاستيراد
+pfif-requests = طلبات
+pfif-registrations = تسجيلات
+pfif-already-imported = مستوردة من قبل
+pfif-nothing-imported = لم يُستورد شيء:
+pfif-not-utf8 = الملف ليس نصاً بترميز UTF-8

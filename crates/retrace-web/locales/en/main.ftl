@@ -950,3 +950,17 @@ outreach-follow-ups-intro = People who asked to be followed up, by pseudonym. Re
 outreach-country-title = Country view
 outreach-country-intro = Every organisation of the country, as aggregates only. Counts below 5 are not shown so no one can be singled out.
 outreach-export-xlsx = Export as XLSX
+
+pfif-import-title = Import a PFIF file
+pfif-import-intro = Persons and notes from Google Person Finder or another registry in PFIF 1.1 to 1.4. A person whose latest note says they are alive or wrote it themselves becomes a registration; any other becomes a request opened by the record's author. Every record is imported or none: if one is invalid, nothing is stored and each problem is listed with its line. Records imported before are skipped.
+pfif-import-link = Import PFIF…
+pfif-file = PFIF file (XML)
+pfif-domain = Accept only records of the domain
+pfif-domain-hint = e.g. personfinder.google.org; leave empty to accept every domain
+pfif-import-button = Import
+pfif-imported = Imported
+pfif-requests = requests
+pfif-registrations = registrations
+pfif-already-imported = already imported before
+pfif-nothing-imported = Nothing was imported:
+pfif-not-utf8 = the file is not UTF-8 text

@@ -949,3 +949,17 @@ outreach-follow-ups-intro = Personas que pidieron seguimiento, por seudónimo. R
 outreach-country-title = Vista por país
 outreach-country-intro = Todas las organizaciones del país, solo en agregados. Las cifras menores de 5 no se muestran para que nadie pueda ser identificado.
 outreach-export-xlsx = Exportar en XLSX
+
+pfif-import-title = Importar un archivo PFIF
+pfif-import-intro = Personas y notas de Google Person Finder u otro registro en PFIF 1.1 a 1.4. Una persona cuya última nota dice que está viva, o que la escribió ella misma, se convierte en un registro; cualquier otra, en una solicitud abierta por el autor de la ficha. Se importa todo o nada: si una ficha no es válida, no se guarda nada y cada problema se indica con su línea. Las fichas ya importadas se omiten.
+pfif-import-link = Importar PFIF…
+pfif-file = Archivo PFIF (XML)
+pfif-domain = Aceptar solo fichas del dominio
+pfif-domain-hint = p. ej. personfinder.google.org; vacío para aceptar todos los dominios
+pfif-import-button = Importar
+pfif-imported = Importado
+pfif-requests = solicitudes
+pfif-registrations = registros
+pfif-already-imported = ya importadas antes
+pfif-nothing-imported = No se importó nada:
+pfif-not-utf8 = el archivo no es texto UTF-8

@@ -949,3 +949,17 @@ outreach-follow-ups-intro = Personnes qui ont demandé un suivi, par pseudonyme.
 outreach-country-title = Vue par pays
 outreach-country-intro = Toutes les organisations du pays, en agrégats seulement. Les nombres inférieurs à 5 ne sont pas montrés, pour que personne ne puisse être identifié.
 outreach-export-xlsx = Exporter en XLSX
+
+pfif-import-title = Importer un fichier PFIF
+pfif-import-intro = Des personnes et des notes de Google Person Finder ou d'un autre registre au format PFIF 1.1 à 1.4. Une personne dont la dernière note dit qu'elle est en vie, ou qui l'a écrite elle-même, devient un enregistrement ; toute autre devient une demande ouverte par l'auteur de la fiche. Tout est importé ou rien : si une fiche n'est pas valide, rien n'est enregistré et chaque problème est indiqué avec sa ligne. Les fiches déjà importées sont ignorées.
+pfif-import-link = Importer du PFIF…
+pfif-file = Fichier PFIF (XML)
+pfif-domain = N'accepter que les fiches du domaine
+pfif-domain-hint = p. ex. personfinder.google.org ; vide pour accepter tous les domaines
+pfif-import-button = Importer
+pfif-imported = Importé
+pfif-requests = demandes
+pfif-registrations = enregistrements
+pfif-already-imported = déjà importées auparavant
+pfif-nothing-imported = Rien n'a été importé :
+pfif-not-utf8 = le fichier n'est pas du texte UTF-8

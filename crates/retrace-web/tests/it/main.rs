@@ -12,6 +12,7 @@ mod directory;
 mod gallery;
 mod gallery_uploads;
 mod harness;
+mod interchange;
 mod outreach;
 mod protection;
 mod referrals;

@@ -1,0 +1,93 @@
+//! Imports from other registries: the PFIF upload page. The import itself
+//! (all records or none, idempotent by record id) is
+//! `retrace_app::interchange::import_pfif`.
+
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::extract::Importer;
+use crate::page::Page;
+use crate::templates::{self, render};
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use retrace_app::interchange::{PfifImport, import_pfif};
+
+pub async fn pfif_form(page: Page, _member: Importer) -> WebResult<Response> {
+    Ok(render(&templates::PfifImportPage {
+        page: &page,
+        domain: String::new(),
+        summary: None,
+        problems: Vec::new(),
+    })?
+    .into_response())
+}
+
+/// Reads a multipart field, a too-large body named as such.
+async fn field_bytes(field: axum::extract::multipart::Field<'_>) -> WebResult<Vec<u8>> {
+    match field.bytes().await {
+        Ok(data) => Ok(data.to_vec()),
+        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(WebError::PayloadTooLarge),
+        Err(_) => Err(WebError::invalid("form", "the form could not be read")),
+    }
+}
+
+pub async fn pfif_upload(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+    mut multipart: Multipart,
+) -> WebResult<Response> {
+    let mut domain = String::new();
+    let mut bytes = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(WebError::PayloadTooLarge);
+            }
+            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+        };
+        match field.name().unwrap_or_default() {
+            "file" => bytes = field_bytes(field).await?,
+            "domain" => {
+                domain = String::from_utf8_lossy(&field_bytes(field).await?)
+                    .trim()
+                    .to_owned();
+            }
+            _ => {}
+        }
+    }
+    let (status, summary, problems) = match String::from_utf8(bytes) {
+        Err(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            vec![page.t("pfif-not-utf8")],
+        ),
+        Ok(text) => {
+            let domain = Some(domain.as_str()).filter(|d| !d.is_empty());
+            match import_pfif(&state.app, &member.actor(), &text, domain).await? {
+                PfifImport::Imported(summary) => (
+                    StatusCode::OK,
+                    Some(templates::PfifImportSummary {
+                        version: summary.version,
+                        requests: summary.requests,
+                        registrations: summary.registrations,
+                        already_imported: summary.already_imported,
+                    }),
+                    Vec::new(),
+                ),
+                PfifImport::Refused { problems } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, None, problems)
+                }
+            }
+        }
+    };
+    let html = render(&templates::PfifImportPage {
+        page: &page,
+        domain,
+        summary,
+        problems,
+    })?;
+    Ok((status, html).into_response())
+}

@@ -1,0 +1,99 @@
+//! The PFIF upload page: anonymous, wrong role, another organisation's
+//! imports (invisible: the same record id is new to it), all or nothing
+//! with every problem's line, and idempotent on a second upload.
+
+use crate::harness::{TestApp, TestResponse};
+use axum::http::StatusCode;
+
+fn feed(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../retrace-pfif/test-data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(path).unwrap()
+}
+
+async fn upload(client: &crate::harness::Client<'_>, name: &str, domain: &str) -> TestResponse {
+    client
+        .post_multipart_file(
+            "/import/pfif",
+            &[("domain", domain)],
+            Some(("file", name, &feed(name))),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn pfif_upload_page_imports_all_or_nothing_once_per_organisation() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("admin@be.example", be, "org_admin").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    app.member("case@fr.example", fr, "caseworker").await;
+
+    let anonymous = app.client();
+    anonymous
+        .get("/import/pfif")
+        .await
+        .assert_redirect_to_sign_in();
+
+    let viewer = app.signed_in("viewer@be.example").await;
+    assert_eq!(
+        viewer.get("/import/pfif").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = upload(&viewer, "test.pfif-1.2.xml", "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    let admin = app.signed_in("admin@be.example").await;
+    let form = admin.get("/import/pfif").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"file\""), "{}", form.body);
+
+    let case = app.signed_in("case@be.example").await;
+    let bad = upload(&case, "test.pfif-1.2-badrecord.xml", "test.google.com").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("line 79"), "{}", bad.body);
+    assert!(
+        bad.body.contains("foo.google.com/person.666"),
+        "{}",
+        bad.body
+    );
+
+    let first = upload(&case, "test.pfif-1.2.xml", "test.google.com").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first
+            .body
+            .contains("PFIF 1.2: 0 requests, 1 registrations, 0 already"),
+        "{}",
+        first.body
+    );
+    let again = upload(&case, "test.pfif-1.4.xml", "").await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("0 requests, 0 registrations, 1 already"),
+        "{}",
+        again.body
+    );
+
+    // Another organisation does not see Belgium's import: the record is new to it.
+    let other = app.signed_in("case@fr.example").await;
+    let theirs = upload(&other, "test.pfif-1.4.xml", "").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(theirs.body.contains("0 already"), "{}", theirs.body);
+
+    let not_xml = case
+        .post_multipart_file("/import/pfif", &[], Some(("file", "x.xml", b"\xff\xfe<")))
+        .await;
+    assert_eq!(
+        not_xml.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        not_xml.body
+    );
+}
