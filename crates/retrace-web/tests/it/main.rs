@@ -8,6 +8,7 @@
 
 mod access;
 mod api;
+mod consent_api;
 mod directory;
 mod gallery;
 mod gallery_uploads;
