@@ -336,3 +336,93 @@ fn narrative(person: &Person) -> String {
     }
     parts.join("\n\n").chars().take(4000).collect()
 }
+
+/// Persons read from the store per page while exporting.
+const EXPORT_PAGE: u32 = 500;
+
+/// Writes, as PFIF 1.4, the organisation's sought and registered persons
+/// that `receiver` may see now (`may_disclose`: never an at-risk person,
+/// only under an active sharing consent covering the receiver or its
+/// country): record id `{domain}/person.{id}`, names, sex, date of birth
+/// and age, never whereabouts or contact details. Audited as
+/// `pfif_exported` with the receiver as object.
+pub async fn export_pfif(
+    app: &App,
+    actor: &Actor,
+    receiver: retrace_domain::OrgId,
+    domain: &str,
+) -> AppResult<String> {
+    use retrace_domain::{Audience, ConsentLedger, ObjectKind, may_disclose};
+    use retrace_store::{AuditEvent, PersonRole};
+    if actor.require_caseworker().is_err() {
+        actor.require_org_admin()?;
+    }
+    let store = app.store();
+    let receiver_org = store
+        .organisation(receiver)
+        .await?
+        .ok_or_else(|| AppError::invalid("receiver", "no organisation with this id"))?;
+    let audience = Audience::Organisation {
+        org: receiver_org.id,
+        country: receiver_org.country,
+    };
+    let mut persons = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.matchable_persons(after, EXPORT_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        for person in page {
+            if person.org != actor.org()
+                || matches!(person.role, PersonRole::Enquirer)
+                || may_disclose(
+                    person.details.flags,
+                    ConsentLedger(&person.consents),
+                    audience,
+                )
+                .is_err()
+            {
+                continue;
+            }
+            persons.push(export_person(domain, person.id, &person.details));
+        }
+    }
+    let audit = actor.audit(app, "PFIF export");
+    let event = AuditEvent {
+        action: retrace_domain::AuditAction::PfifExported,
+        object_kind: ObjectKind::Organisation,
+        object_id: receiver.to_string(),
+    };
+    store.append_audit(&audit, &event).await?;
+    Ok(retrace_pfif::write_feed(&persons))
+}
+
+fn export_person(
+    domain: &str,
+    id: retrace_domain::PersonId,
+    details: &PersonDetails,
+) -> retrace_pfif::ExportPerson {
+    use retrace_domain::Sex;
+    let names = details.names();
+    retrace_pfif::ExportPerson {
+        person_record_id: format!("{domain}/person.{id}"),
+        full_name: names
+            .first()
+            .map(|n| n.full().to_owned())
+            .unwrap_or_default(),
+        given_name: names.first().and_then(|n| n.given()).map(str::to_owned),
+        family_name: names.first().and_then(|n| n.family()).map(str::to_owned),
+        alternate_names: names.iter().skip(1).map(|n| n.full().to_owned()).collect(),
+        sex: match details.sex {
+            Sex::Female => Some("female".into()),
+            Sex::Male => Some("male".into()),
+            Sex::Other => Some("other".into()),
+            Sex::Unknown => None,
+        },
+        date_of_birth: details
+            .birth_date
+            .map(|date| date.to_string().trim_start_matches('~').to_owned()),
+        age: details.age_estimate.map(|age| age.years.to_string()),
+        ..retrace_pfif::ExportPerson::default()
+    }
+}

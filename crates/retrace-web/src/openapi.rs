@@ -82,6 +82,9 @@ fn tracing_paths() -> Value {
                 "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
         },
         "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`)",
+            "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" } ],
+            "responses": with_errors(json!({ "200": { "description": "A PFIF 1.4 document", "content": { "application/xml": { "schema": { "type": "string" } } } } }), &[("422", "`receiver` is not an organisation")]) } },
         "/api/v1/persons/{id}/consents": {
             "get": { "summary": "The person's consent ledger, withdrawn entries included (reader)", "parameters": id.clone(), "responses": with_errors(ok("`consents`: entries with `purpose`, `basis`, `method`, `countries`, `note`, `recorded_at`, `withdrawn_at`, `active`"), &[("404", "Missing, or another organisation's")]) },
             "post": { "summary": "Record a consent or a lawful basis for one of our persons (caseworker); a minor's consent is a guardian's", "parameters": id.clone(),

@@ -91,3 +91,44 @@ pub async fn pfif_upload(
     })?;
     Ok((status, html).into_response())
 }
+
+#[derive(serde::Deserialize)]
+pub struct PfifExportQuery {
+    /// The organisation the feed is for: only persons whose sharing
+    /// consent covers it (or its country) are in it.
+    receiver: String,
+}
+
+/// `GET /api/v1/pfif/persons?receiver=ORG`: the PFIF 1.4 feed of what the
+/// receiver may see. Record ids take the host of the public URL as domain.
+pub async fn api_pfif_export(
+    State(state): State<AppState>,
+    member: Importer,
+    crate::extract::QueryParams(query): crate::extract::QueryParams<PfifExportQuery>,
+) -> WebResult<Response> {
+    let receiver = query
+        .receiver
+        .trim()
+        .parse()
+        .map_err(|_| WebError::invalid("receiver", "must be an organisation id"))?;
+    let url = &state.config.public_url;
+    let domain = url
+        .split_once("://")
+        .map_or(url.as_str(), |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("retrace");
+    let xml = retrace_app::interchange::export_pfif(&state.app, &member.actor(), receiver, domain)
+        .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/xml; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        xml,
+    )
+        .into_response())
+}

@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
                     retrace_app::interchange::MAX_PFIF_BYTES + 64 * 1024,
                 )),
         )
+        .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

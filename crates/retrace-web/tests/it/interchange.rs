@@ -97,3 +97,94 @@ async fn pfif_upload_page_imports_all_or_nothing_once_per_organisation() {
         not_xml.body
     );
 }
+
+#[tokio::test]
+async fn pfif_feed_holds_only_what_the_receivers_consent_allows() {
+    use crate::access::create_token;
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    app.member("case@fr.example", fr, "caseworker").await;
+    let case = app.api(&create_token(&app.signed_in("case@be.example").await).await);
+    let viewer = app.api(&create_token(&app.signed_in("viewer@be.example").await).await);
+    let other = app.api(&create_token(&app.signed_in("case@fr.example").await).await);
+
+    let created = case
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Hawa Hassan"]},"vital_interest":true,
+                "sought":[
+                  {"relationship":"daughter","person":{"names":["Amina Hassan","Amina H."],"sex":"female","birth_date":"2010"}},
+                  {"relationship":"son","person":{"names":["Bilal Hassan"]}},
+                  {"relationship":"sister","person":{"names":["Celine Hassan"],"at_risk":true}},
+                  {"relationship":"brother","person":{"names":["Dawit Hassan"]}}],
+                "circumstances":{"context":"migration"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let sought = created.json()["sought"].clone();
+    for (index, country) in [(0, "FR"), (2, "FR"), (3, "DE")] {
+        let id = sought[index]["id"].as_str().unwrap();
+        let recorded = case
+            .post_json(
+                &format!("/api/v1/persons/{id}/consents"),
+                &format!(
+                    r#"{{"purpose":"sharing","basis":"vital_interest","countries":["{country}"]}}"#
+                ),
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    }
+
+    let feed = format!("/api/v1/pfif/persons?receiver={fr}");
+    assert_eq!(
+        app.client().get(&feed).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(viewer.get(&feed).await.status, StatusCode::FORBIDDEN);
+    let bad = case.get("/api/v1/pfif/persons?receiver=nobody").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let unknown = case
+        .get("/api/v1/pfif/persons?receiver=5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e")
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+
+    let xml = case.get(&feed).await;
+    assert_eq!(xml.status, StatusCode::OK, "{}", xml.body);
+    let parsed = retrace_pfif::parse(&xml.body).unwrap();
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let names: Vec<_> = parsed
+        .persons
+        .iter()
+        .map(|p| p.full_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["Amina Hassan"], "{}", xml.body);
+    let amina = &parsed.persons[0];
+    assert_eq!(amina.alternate_names, ["Amina H."]);
+    assert_eq!(amina.date_of_birth.as_deref(), Some("2010"));
+    assert_eq!(amina.sex.as_deref(), Some("female"));
+    for absent in ["Bilal", "Celine", "Dawit", "Hawa"] {
+        assert!(!xml.body.contains(absent), "{absent} is not shared with FR");
+    }
+
+    // Another organisation exports only its own persons: Belgium's are not there.
+    let theirs = other
+        .get(&format!("/api/v1/pfif/persons?receiver={be}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(
+        retrace_pfif::parse(&theirs.body)
+            .unwrap()
+            .persons
+            .is_empty(),
+        "{}",
+        theirs.body
+    );
+}
