@@ -723,3 +723,37 @@ fn read_note(
 
 #[cfg(test)]
 mod tests;
+
+/// The PFIF 1.4 XML schema shipped with this crate (written from the
+/// specification), for validating what [`write_feed`] writes.
+pub const SCHEMA_1_4_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/pfif-1.4.xsd");
+
+/// Validates `xml` against the PFIF 1.4 schema with `xmllint --schema`
+/// (Debian's libxml2-utils; `scripts/test-all` installs it): `Err` with
+/// xmllint's message when invalid or when xmllint cannot be run. For
+/// tests only (feature `test-support`): the crate otherwise does no I/O.
+#[cfg(any(test, feature = "test-support"))]
+pub fn validate_with_xmllint(xml: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema", SCHEMA_1_4_PATH, "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("xmllint could not run ({err}): install libxml2-utils"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(xml.as_bytes())
+            .map_err(|err| format!("writing to xmllint: {err}"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|err| format!("xmllint: {err}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}

@@ -232,6 +232,7 @@ fn written_pfif_1_4_reads_back() {
         ..ExportPerson::default()
     };
     let xml = write_feed(&[person]);
+    crate::validate_with_xmllint(&xml).unwrap();
     let feed = parse(&xml).unwrap();
     assert!(feed.problems.is_empty(), "{:?}", feed.problems);
     assert_eq!(feed.version, Version::V1_4);
@@ -240,4 +241,16 @@ fn written_pfif_1_4_reads_back() {
     assert_eq!(read.alternate_names, vec!["Aminah", "Amina Y."]);
     assert_eq!(read.notes[0].status.as_deref(), Some("believed_alive"));
     assert_eq!(read.notes[0].person_record_id, "retrace.example/person.1");
+}
+
+#[test]
+fn the_schema_refuses_what_pfif_1_4_does_not_allow() {
+    let person = ExportPerson {
+        person_record_id: "retrace.example/person.1".into(),
+        full_name: "Amina Yusuf".into(),
+        sex: Some("woman".into()),
+        ..ExportPerson::default()
+    };
+    let refused = crate::validate_with_xmllint(&write_feed(&[person])).unwrap_err();
+    assert!(refused.contains("sex"), "{refused}");
 }

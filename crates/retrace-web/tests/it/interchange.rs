@@ -158,6 +158,7 @@ async fn pfif_feed_holds_only_what_the_receivers_consent_allows() {
 
     let xml = case.get(&feed).await;
     assert_eq!(xml.status, StatusCode::OK, "{}", xml.body);
+    retrace_pfif::validate_with_xmllint(&xml.body).unwrap();
     let parsed = retrace_pfif::parse(&xml.body).unwrap();
     assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
     let names: Vec<_> = parsed
