@@ -85,6 +85,16 @@ fn tracing_paths() -> Value {
         "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`)",
             "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" } ],
             "responses": with_errors(json!({ "200": { "description": "A PFIF 1.4 document", "content": { "application/xml": { "schema": { "type": "string" } } } } }), &[("422", "`receiver` is not an organisation")]) } },
+        "/api/v1/imports/pfif": { "post": { "summary": "Import a PFIF 1.1-1.4 document (caseworker or org admin): every record or none, in one transaction; a person whose latest note is `is_note_author` or `believed_alive` becomes a registration `safe`, any other an open request by the record's author; record ids imported before are skipped",
+            "parameters": [ { "name": "domain", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Accept only record ids of this domain; a record of another domain is a problem" } ],
+            "requestBody": { "required": true, "content": { "application/xml": { "schema": { "type": "string" } } } },
+            "responses": with_errors(json!({ "200": { "description": "Imported", "content": { "application/json": { "schema": { "type": "object", "required": ["version", "requests", "registrations", "already_imported", "records"], "properties": {
+                "version": { "type": "string", "description": "The PFIF version read" },
+                "requests": { "type": "integer", "description": "Requests opened" },
+                "registrations": { "type": "integer", "description": "Registrations created" },
+                "already_imported": { "type": "integer", "description": "Records imported before, left as they were" },
+                "records": { "type": "array", "items": { "type": "object", "required": ["person_record_id", "person", "created"], "properties": { "person_record_id": { "type": "string" }, "person": { "type": "string", "format": "uuid", "description": "The registered or sought person it became" }, "created": { "type": "boolean" } } } } } } } } } }),
+                &[("422", "Nothing imported: `problems` lists each, with its line")]) } },
         "/api/v1/persons/{id}/consents": {
             "get": { "summary": "The person's consent ledger, withdrawn entries included (reader)", "parameters": id.clone(), "responses": with_errors(ok("`consents`: entries with `purpose`, `basis`, `method`, `countries`, `note`, `recorded_at`, `withdrawn_at`, `active`"), &[("404", "Missing, or another organisation's")]) },
             "post": { "summary": "Record a consent or a lawful basis for one of our persons (caseworker); a minor's consent is a guardian's", "parameters": id.clone(),

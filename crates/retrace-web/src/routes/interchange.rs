@@ -132,3 +132,46 @@ pub async fn api_pfif_export(
     )
         .into_response())
 }
+
+#[derive(serde::Deserialize)]
+pub struct PfifImportQuery {
+    /// Accept only record ids of this domain.
+    #[serde(default)]
+    domain: String,
+}
+
+/// `POST /api/v1/imports/pfif?domain=D` with the PFIF document as the
+/// body: 200 with what was created, or 422 with every problem and nothing
+/// stored.
+pub async fn api_pfif_import(
+    State(state): State<AppState>,
+    member: Importer,
+    crate::extract::QueryParams(query): crate::extract::QueryParams<PfifImportQuery>,
+    body: axum::body::Bytes,
+) -> WebResult<Response> {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return Err(WebError::invalid("body", "a PFIF document is UTF-8 XML"));
+    };
+    let domain = Some(query.domain.trim()).filter(|d| !d.is_empty());
+    let response = match import_pfif(&state.app, &member.actor(), text, domain).await? {
+        PfifImport::Imported(summary) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({
+                "version": summary.version,
+                "requests": summary.requests,
+                "registrations": summary.registrations,
+                "already_imported": summary.already_imported,
+                "records": summary.records.iter().map(|(record, outcome)| serde_json::json!({
+                    "person_record_id": record,
+                    "person": outcome.person().to_string(),
+                    "created": matches!(outcome, retrace_store::ImportOutcome::Created(_)),
+                })).collect::<Vec<_>>(),
+            })),
+        ),
+        PfifImport::Refused { problems } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "imported": false, "problems": problems })),
+        ),
+    };
+    Ok(response.into_response())
+}

@@ -141,6 +141,12 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
+        .route(
+            "/api/v1/imports/pfif",
+            post(interchange::api_pfif_import).layer(axum::extract::DefaultBodyLimit::max(
+                retrace_app::interchange::MAX_PFIF_BYTES,
+            )),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -151,6 +151,7 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/persons/{id}", "get"),
         ("/api/v1/persons/{id}/candidates", "get"),
         ("/api/v1/pfif/persons", "get"),
+        ("/api/v1/imports/pfif", "post"),
         ("/api/v1/persons/{id}/consents", "get"),
         ("/api/v1/persons/{id}/consents", "post"),
         ("/api/v1/persons/{id}/consents/{consent}/withdraw", "post"),

@@ -189,3 +189,61 @@ async fn pfif_feed_holds_only_what_the_receivers_consent_allows() {
         theirs.body
     );
 }
+
+#[tokio::test]
+async fn pfif_import_through_the_api_reports_or_stores_all() {
+    use crate::access::create_token;
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    let case = app.api(&create_token(&app.signed_in("case@be.example").await).await);
+    let viewer = app.api(&create_token(&app.signed_in("viewer@be.example").await).await);
+    let path = "/api/v1/imports/pfif";
+    assert_eq!(
+        post(&app.client(), path, "test.pfif-1.4.xml").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post(&viewer, path, "test.pfif-1.4.xml").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let bad = post(
+        &case,
+        "/api/v1/imports/pfif?domain=test.google.com",
+        "test.pfif-1.2-badrecord.xml",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.json()["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("line 79"),
+        "{}",
+        bad.body
+    );
+
+    let first = post(&case, path, "test.pfif-1.4.xml").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let json = first.json();
+    assert_eq!(json["version"], "1.4");
+    assert_eq!(json["records"][0]["created"], true);
+    let person = json["records"][0]["person"].as_str().unwrap().to_owned();
+    let again = post(&case, path, "test.pfif-1.4.xml").await.json();
+    assert_eq!(again["already_imported"], 1);
+    assert_eq!(again["records"][0]["person"], person.as_str());
+}
+
+async fn post(client: &crate::harness::Client<'_>, path: &str, name: &str) -> TestResponse {
+    let body = String::from_utf8(feed(name)).unwrap();
+    client
+        .send(
+            axum::http::Method::POST,
+            path,
+            Some(("application/xml", body)),
+            None,
+        )
+        .await
+}
