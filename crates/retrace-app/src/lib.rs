@@ -27,6 +27,7 @@ pub mod extract;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod input;
+pub mod interchange;
 pub mod library;
 pub mod matching;
 pub mod media;

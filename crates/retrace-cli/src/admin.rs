@@ -149,7 +149,7 @@ async fn execute(store: &dyn Store, command: AdminCommand) -> anyhow::Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-async fn find_org(store: &dyn Store, key: &str) -> anyhow::Result<OrgId> {
+pub(crate) async fn find_org(store: &dyn Store, key: &str) -> anyhow::Result<OrgId> {
     let organisations = store.organisations().await?;
     let wanted = key.trim();
     organisations

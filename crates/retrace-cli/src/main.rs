@@ -9,6 +9,7 @@ mod demo_outreach;
 mod demo_referrals;
 mod demo_tracing;
 mod files;
+mod import;
 mod match_command;
 mod serve;
 mod settings;
@@ -45,6 +46,9 @@ enum Command {
     /// Administrative tasks on the command line.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Import data from another registry into one organisation.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Link person records that describe the same person (pairs.csv, see bench/SCHEMA.md).
     Match(match_command::MatchArgs),
 }
@@ -97,6 +101,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Ok(std::process::ExitCode::SUCCESS)
             }
             Command::Admin(command) => admin::run(&settings, command).await,
+            Command::Import(command) => import::run(&settings, command).await,
             Command::Match(_) => Ok(std::process::ExitCode::SUCCESS),
         }
     })

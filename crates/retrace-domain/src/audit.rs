@@ -128,10 +128,15 @@ pub enum AuditAction {
     OutreachOutcomeRecorded,
     OutreachTopicAdded,
     OutreachStatsExported,
+    // Interchange
+    /// A person was registered from an imported PFIF record.
+    PersonImported,
+    /// Persons were written to a PFIF file; the object is the export.
+    PfifExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 80] = [
+    pub const ALL: [AuditAction; 82] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -212,6 +217,8 @@ impl AuditAction {
         AuditAction::OutreachOutcomeRecorded,
         AuditAction::OutreachTopicAdded,
         AuditAction::OutreachStatsExported,
+        AuditAction::PersonImported,
+        AuditAction::PfifExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -296,6 +303,8 @@ impl AuditAction {
             AuditAction::OutreachOutcomeRecorded => "outreach_outcome_recorded",
             AuditAction::OutreachTopicAdded => "outreach_topic_added",
             AuditAction::OutreachStatsExported => "outreach_stats_exported",
+            AuditAction::PersonImported => "person_imported",
+            AuditAction::PfifExported => "pfif_exported",
         }
     }
 

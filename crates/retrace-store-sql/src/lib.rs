@@ -28,6 +28,7 @@ mod directory;
 mod disclosure;
 mod gallery;
 mod outreach;
+mod pfif;
 mod referrals;
 mod tracing;
 mod transfers;

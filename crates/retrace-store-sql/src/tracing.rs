@@ -245,7 +245,7 @@ where
     }
 
     #[allow(clippy::too_many_arguments, reason = "one column each")]
-    async fn insert_person(
+    pub(crate) async fn insert_person(
         conn: &mut Conn<D>,
         org: OrgId,
         request: Option<RequestId>,
@@ -289,6 +289,101 @@ where
         .await
         .map_err(db_error)?;
         Ok(stored)
+    }
+
+    /// Opens a request with its persons, first status, audit entry and
+    /// consents, in the caller's transaction.
+    pub(crate) async fn insert_request(
+        tx: &mut Conn<D>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        new: &NewRequest,
+        consents: &OpeningConsents,
+    ) -> StoreResult<TracingRequest> {
+        let country = Self::org_country(&mut *tx, scope.org())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let year = backend::reference_year(audit.at)?;
+        let number: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
+             ON CONFLICT (country, year) DO UPDATE \
+             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
+        )
+        .bind(country.as_str())
+        .bind(i64::from(year))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let reference = backend::case_reference(country, year, number)?;
+        let id = RequestId::random();
+        let status = RequestStatus::Open;
+        sqlx::query(
+            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
+             closure_reason, circumstances, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
+        )
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .bind(reference.to_string())
+        .bind(reference.to_string().to_lowercase())
+        .bind(status.code())
+        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
+        .bind(audit.at.as_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let enquirer = Self::insert_person(
+            &mut *tx,
+            scope.org(),
+            Some(id),
+            0,
+            PersonRole::Enquirer,
+            &new.enquirer,
+            audit,
+        )
+        .await?;
+        let mut sought = Vec::with_capacity(new.sought.len());
+        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
+            sought.push(
+                Self::insert_person(
+                    &mut *tx,
+                    scope.org(),
+                    Some(id),
+                    position,
+                    PersonRole::Sought(*relationship),
+                    details,
+                    audit,
+                )
+                .await?,
+            );
+        }
+        Self::add_history(&mut *tx, id, status, None, audit).await?;
+        Self::append(
+            &mut *tx,
+            audit,
+            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        if let Some(consent) = &consents.enquirer {
+            Self::insert_consent(&mut *tx, audit, scope.org(), enquirer.id, consent).await?;
+        }
+        if let Some(consent) = &consents.each_sought {
+            for person in &sought {
+                Self::insert_consent(&mut *tx, audit, scope.org(), person.id, consent).await?;
+            }
+        }
+        Ok(TracingRequest {
+            id,
+            org: scope.org(),
+            reference,
+            status,
+            circumstances: new.circumstances.clone(),
+            enquirer,
+            sought,
+            version: 1,
+            created_at: audit.at,
+            updated_at: audit.at,
+        })
     }
 
     async fn request_persons(conn: &mut Conn<D>, request: &str) -> StoreResult<Vec<StoredPerson>> {
@@ -827,91 +922,9 @@ where
         consents: &OpeningConsents,
     ) -> StoreResult<TracingRequest> {
         let mut tx = Sql::<D>::begin(&self.pool).await?;
-        let country = Sql::<D>::org_country(&mut tx, scope.org())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let year = backend::reference_year(audit.at)?;
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
-             ON CONFLICT (country, year) DO UPDATE \
-             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
-        )
-        .bind(country.as_str())
-        .bind(i64::from(year))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let reference = backend::case_reference(country, year, number)?;
-        let id = RequestId::random();
-        let status = RequestStatus::Open;
-        sqlx::query(
-            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
-             closure_reason, circumstances, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
-        )
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(reference.to_string())
-        .bind(reference.to_string().to_lowercase())
-        .bind(status.code())
-        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
-        .bind(audit.at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let enquirer = Sql::<D>::insert_person(
-            &mut tx,
-            scope.org(),
-            Some(id),
-            0,
-            PersonRole::Enquirer,
-            &new.enquirer,
-            audit,
-        )
-        .await?;
-        let mut sought = Vec::with_capacity(new.sought.len());
-        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
-            sought.push(
-                Sql::<D>::insert_person(
-                    &mut tx,
-                    scope.org(),
-                    Some(id),
-                    position,
-                    PersonRole::Sought(*relationship),
-                    details,
-                    audit,
-                )
-                .await?,
-            );
-        }
-        Sql::<D>::add_history(&mut tx, id, status, None, audit).await?;
-        Sql::<D>::append(
-            &mut tx,
-            audit,
-            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
-        )
-        .await?;
-        if let Some(consent) = &consents.enquirer {
-            Sql::<D>::insert_consent(&mut tx, audit, scope.org(), enquirer.id, consent).await?;
-        }
-        if let Some(consent) = &consents.each_sought {
-            for person in &sought {
-                Sql::<D>::insert_consent(&mut tx, audit, scope.org(), person.id, consent).await?;
-            }
-        }
+        let request = Sql::<D>::insert_request(&mut tx, audit, scope, new, consents).await?;
         tx.commit().await.map_err(db_error)?;
-        Ok(TracingRequest {
-            id,
-            org: scope.org(),
-            reference,
-            status,
-            circumstances: new.circumstances.clone(),
-            enquirer,
-            sought,
-            version: 1,
-            created_at: audit.at,
-            updated_at: audit.at,
-        })
+        Ok(request)
     }
 
     async fn request(

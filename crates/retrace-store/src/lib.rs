@@ -24,6 +24,7 @@ pub mod conformance_referrals;
 pub mod directory;
 pub mod gallery;
 pub mod outreach;
+pub mod pfif;
 pub mod referrals;
 pub mod tracing;
 pub mod transfers;
@@ -41,6 +42,7 @@ pub use outreach::{
     FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
+pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
@@ -317,6 +319,7 @@ pub trait Store:
     + ReferralStore
     + DirectoryStore
     + OutreachStore
+    + InterchangeStore
     + Send
     + Sync
     + 'static

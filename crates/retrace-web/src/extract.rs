@@ -92,6 +92,10 @@ role_extractor!(
     OrgAdmin: Role::OrgAdmin
 );
 role_extractor!(
+    /// A member who may import records from other registries.
+    Importer: Role::OrgAdmin, Role::Caseworker
+);
+role_extractor!(
     /// A member who works on transnational referrals.
     ReferralOfficer: Role::ReferralOfficer
 );

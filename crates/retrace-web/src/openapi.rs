@@ -67,8 +67,8 @@ fn tracing_paths() -> Value {
                         "enquirer": person.clone(),
                         "sought": { "type": "array", "minItems": 1, "items": { "type": "object", "required": ["relationship", "person"], "properties": { "relationship": { "type": "string" }, "person": person } } },
                         "circumstances": { "type": "object", "required": ["context"], "properties": { "context": { "type": "string", "enum": ["migration", "conflict", "disaster", "detention", "other"] }, "date": { "type": "string" }, "place": { "type": "string" }, "countries_transited": { "type": "array", "items": { "type": "string" } }, "news_date": { "type": "string" }, "news_place": { "type": "string" }, "news_source": { "type": "string" }, "narrative": { "type": "string" } } },
-                        "enquirer_consent_method": { "type": "string", "enum": ["written", "oral", "digital"] },
-                        "vital_interest": { "type": "boolean" }
+                        "enquirer_consent_method": { "type": "string", "enum": ["written", "oral", "digital"], "description": "How the enquirer consented to tracing; without it the enquirer's own record has no tracing consent" },
+                        "vital_interest": { "type": "boolean", "default": false, "description": "The lawful basis for tracing the sought persons, who cannot be asked: true records, for each sought person, a tracing entry on the basis `vital_interest` decided by the caller. Without it (or a tracing consent recorded later through `/api/v1/persons/{id}/consents`) the sought persons are not matched against anyone; the response then carries a `warnings` entry saying so" }
                     }
                 } } } },
                 "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
@@ -82,6 +82,33 @@ fn tracing_paths() -> Value {
                 "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
         },
         "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`)",
+            "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" } ],
+            "responses": with_errors(json!({ "200": { "description": "A PFIF 1.4 document", "content": { "application/xml": { "schema": { "type": "string" } } } } }), &[("422", "`receiver` is not an organisation")]) } },
+        "/api/v1/imports/pfif": { "post": { "summary": "Import a PFIF 1.1-1.4 document (caseworker or org admin): every record or none, in one transaction; a person whose latest note is `is_note_author` or `believed_alive` becomes a registration `safe`, any other an open request by the record's author; record ids imported before are skipped",
+            "parameters": [ { "name": "domain", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Accept only record ids of this domain; a record of another domain is a problem" } ],
+            "requestBody": { "required": true, "content": { "application/xml": { "schema": { "type": "string" } } } },
+            "responses": with_errors(json!({ "200": { "description": "Imported", "content": { "application/json": { "schema": { "type": "object", "required": ["version", "requests", "registrations", "already_imported", "records"], "properties": {
+                "version": { "type": "string", "description": "The PFIF version read" },
+                "requests": { "type": "integer", "description": "Requests opened" },
+                "registrations": { "type": "integer", "description": "Registrations created" },
+                "already_imported": { "type": "integer", "description": "Records imported before, left as they were" },
+                "records": { "type": "array", "items": { "type": "object", "required": ["person_record_id", "person", "created"], "properties": { "person_record_id": { "type": "string" }, "person": { "type": "string", "format": "uuid", "description": "The registered or sought person it became" }, "created": { "type": "boolean" } } } } } } } } } }),
+                &[("422", "Nothing imported: `problems` lists each, with its line")]) } },
+        "/api/v1/persons/{id}/consents": {
+            "get": { "summary": "The person's consent ledger, withdrawn entries included (reader)", "parameters": id.clone(), "responses": with_errors(ok("`consents`: entries with `purpose`, `basis`, `method`, `countries`, `note`, `recorded_at`, `withdrawn_at`, `active`"), &[("404", "Missing, or another organisation's")]) },
+            "post": { "summary": "Record a consent or a lawful basis for one of our persons (caseworker); a minor's consent is a guardian's", "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["purpose", "basis"], "additionalProperties": false, "properties": {
+                    "purpose": { "type": "string", "enum": ["tracing", "sharing", "publication", "authorities", "face_matching"], "description": "What the entry allows: tracing (matching), sharing (release to the organisations of `countries`), publication (the gallery), authorities, face_matching" },
+                    "basis": { "type": "string", "enum": ["self", "guardian", "vital_interest", "public_interest"], "description": "`self` or `guardian`: a consent, given as `method`; `vital_interest` or `public_interest`: a lawful basis decided by the caller, for a person who cannot be asked" },
+                    "method": { "type": "string", "enum": ["written", "oral", "digital"], "description": "How the consent was given; required with `self` and `guardian`" },
+                    "countries": { "type": "array", "items": { "type": "string", "pattern": "^[A-Z]{2}$" }, "description": "For sharing: the countries whose organisations may receive the person's details" },
+                    "note": { "type": "string", "maxLength": 500 } } } } } },
+                "responses": with_errors(json!({ "201": { "description": "The recorded entry" } }), &[("404", "Missing, or another organisation's"), ("422", "A field is invalid; `field` names it")]) }
+        },
+        "/api/v1/persons/{id}/consents/{consent}/withdraw": { "post": { "summary": "Withdraw one consent entry (caseworker): withdrawing publication takes the gallery entry down, withdrawing tracing stops the matching, withdrawing sharing hides earlier releases",
+            "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "consent", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
+            "responses": with_errors(ok("The withdrawn entry"), &[("404", "Missing, or another organisation's"), ("409", "Already withdrawn")]) } },
         "/api/v1/persons/{id}/candidates": { "get": { "summary": "Possible matches of one of our persons: score and field agreement, never the other side's values", "parameters": id.clone(), "responses": with_errors(ok("Candidates"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/candidates/{id}": { "get": { "summary": "One candidate; `released_person` only once the other organisation released it", "parameters": id.clone(), "responses": with_errors(ok("Candidate"), &[("404", "Missing, or not involving our records")]) } },
         "/api/v1/candidates/{id}/review": { "post": { "summary": "Confirm, reject (with a reason) or reopen our side's review", "parameters": id.clone(),

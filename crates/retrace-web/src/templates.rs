@@ -597,6 +597,26 @@ pub struct ExportForm<'a> {
     pub reason: String,
     pub error: FormError,
 }
+// ---------------------------------------------------------------- imports
+
+/// What a stored PFIF import created.
+pub struct PfifImportSummary {
+    pub version: &'static str,
+    pub requests: usize,
+    pub registrations: usize,
+    pub already_imported: usize,
+}
+
+#[derive(Template)]
+#[template(path = "import_pfif.html")]
+pub struct PfifImportPage<'a> {
+    pub page: &'a Page,
+    pub domain: String,
+    pub summary: Option<PfifImportSummary>,
+    /// Why nothing was imported, one line each.
+    pub problems: Vec<String>,
+}
+
 // ---------------------------------------------------------------- transfers
 
 /// A receiving organisation offered by the transfer form.

@@ -7,5 +7,6 @@
     reason = "test code: a failed set-up is a failed test"
 )]
 
+mod interchange;
 mod outreach;
 mod requests;

@@ -1,27 +1,8 @@
 //! Settings, migrations, demo data and the administrative commands, run
 //! as a separate process against a SQLite file.
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn retrace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retrace"))
-        .current_dir(dir)
-        .env_remove("RETRACE_CONFIG")
-        .env_remove("RETRACE_DATABASE_URL")
-        .env_remove("RETRACE_LISTEN")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use crate::{retrace, text};
+use std::process::Command;
 
 #[test]
 fn demo_loads_once_and_the_audit_chain_verifies() {

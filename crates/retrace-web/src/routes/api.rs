@@ -45,6 +45,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/persons/{id}", get(api_requests::get_person))
         .route(
+            "/api/v1/persons/{id}/consents",
+            get(api_requests::list_consents).post(api_requests::record_consent),
+        )
+        .route(
+            "/api/v1/persons/{id}/consents/{consent}/withdraw",
+            post(api_requests::withdraw_consent),
+        )
+        .route(
             "/api/v1/registrations",
             get(api_requests::list_registrations).post(api_requests::create_registration),
         )

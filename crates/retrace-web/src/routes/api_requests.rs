@@ -7,16 +7,18 @@
 use super::candidates::{Side, contact_of, side_of};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::extract::{Caseworker, JsonBody, PathId, QueryParams, Reader};
+use crate::extract::{Caseworker, JsonBody, PathId, PathIds, QueryParams, Reader};
 use crate::identity::Member;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use retrace_app::candidates::{self as app_candidates, NewMessage, Review};
-use retrace_app::persons::{self as app_persons, Registration};
+use retrace_app::persons::{self as app_persons, ConsentInput, Registration};
 use retrace_app::requests::{self as app_requests, OpenRequest, RequestQuery};
-use retrace_domain::{CandidateId, PersonId, RequestId, Text};
+use retrace_domain::{
+    CandidateId, ConsentBasis, ConsentId, ConsentRecord, PersonId, RequestId, Text,
+};
 use retrace_store::{
     CandidateView, FamilyMessage, PersonRole, ReleasedPerson, StoredPerson, TracingRequest,
 };
@@ -27,8 +29,15 @@ pub async fn create_request(
     member: Caseworker,
     JsonBody(input): JsonBody<OpenRequest>,
 ) -> WebResult<Response> {
+    let vital_interest = input.vital_interest;
     let request = app_requests::open_request(&state.app, &member.actor(), input).await?;
-    Ok((StatusCode::CREATED, Json(request_json(&request))).into_response())
+    let mut body = request_json(&request);
+    if !vital_interest {
+        body["warnings"] = json!([
+            "vital_interest: not set, so the sought persons have no tracing basis and are not matched until one is recorded for each (POST /api/v1/persons/{id}/consents)"
+        ]);
+    }
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 fn person_json(person: &StoredPerson) -> Value {
@@ -309,4 +318,66 @@ pub async fn create_registration(
 ) -> WebResult<Response> {
     let person = app_persons::register_person(&state.app, &member.actor(), input).await?;
     Ok((StatusCode::CREATED, Json(person_json(&person))).into_response())
+}
+
+/// A consent ledger entry: `basis` is `self` or `guardian` (with the
+/// `method` of the consent) or a lawful basis (`vital_interest`,
+/// `public_interest`) decided by the staff member who recorded it.
+fn consent_json(record: &ConsentRecord) -> Value {
+    let (basis, method) = match record.basis {
+        ConsentBasis::Consent { given_by, method } => (given_by.as_str(), Some(method.as_str())),
+        ConsentBasis::Lawful(basis) => (basis.as_str(), None),
+    };
+    json!({
+        "id": record.id.to_string(),
+        "person": record.person.to_string(),
+        "purpose": record.purpose.as_str(),
+        "basis": basis,
+        "method": method,
+        "countries": record.scope.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "organisations": record.scope.organisations.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
+        "note": record.note.as_ref().map(Text::as_str),
+        "recorded_by": record.recorded_by.to_string(),
+        "recorded_at": record.recorded_at.rfc3339(),
+        "withdrawn_at": record.withdrawn_at.map(|t| t.rfc3339()),
+        "active": record.is_active(),
+    })
+}
+
+/// The consent ledger of one of the organisation's persons, withdrawn
+/// entries included. Another organisation's person is not found.
+pub async fn list_consents(
+    State(state): State<AppState>,
+    member: Reader,
+    PathId(id): PathId<PersonId>,
+) -> WebResult<Json<Value>> {
+    let scope = member.scope();
+    state
+        .store
+        .person(&member.audit(&state, "consent ledger view"), &scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let consents = state.store.consents(&scope, id).await?;
+    Ok(Json(
+        json!({ "consents": consents.iter().map(consent_json).collect::<Vec<_>>() }),
+    ))
+}
+
+pub async fn record_consent(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<PersonId>,
+    JsonBody(input): JsonBody<ConsentInput>,
+) -> WebResult<Response> {
+    let record = app_persons::record_consent(&state.app, &member.actor(), id, input).await?;
+    Ok((StatusCode::CREATED, Json(consent_json(&record))).into_response())
+}
+
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathIds(id, consent): PathIds<PersonId, ConsentId>,
+) -> WebResult<Json<Value>> {
+    let record = app_persons::withdraw_consent(&state.app, &member.actor(), id, consent).await?;
+    Ok(Json(consent_json(&record)))
 }

@@ -8,6 +8,7 @@ mod directory;
 mod export;
 mod gallery;
 mod gallery_staff;
+mod interchange;
 mod library;
 mod operator;
 mod org;
@@ -131,6 +132,21 @@ pub fn router(state: AppState) -> Router {
         .merge(directory_routes())
         .merge(outreach_routes())
         .merge(api::routes())
+        .route(
+            "/import/pfif",
+            get(interchange::pfif_form)
+                .post(interchange::pfif_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    retrace_app::interchange::MAX_PFIF_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
+        .route(
+            "/api/v1/imports/pfif",
+            post(interchange::api_pfif_import).layer(axum::extract::DefaultBodyLimit::max(
+                retrace_app::interchange::MAX_PFIF_BYTES,
+            )),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

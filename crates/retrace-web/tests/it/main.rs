@@ -8,10 +8,12 @@
 
 mod access;
 mod api;
+mod consent_api;
 mod directory;
 mod gallery;
 mod gallery_uploads;
 mod harness;
+mod interchange;
 mod outreach;
 mod protection;
 mod referrals;

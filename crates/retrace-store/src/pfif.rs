@@ -1,0 +1,78 @@
+//! What the store keeps of PFIF imports: which registration each imported
+//! PFIF `person_record_id` became, per organisation, so that importing the
+//! same feed again creates nothing twice.
+
+use crate::{AuditContext, OrgScope, StoreResult};
+use async_trait::async_trait;
+use retrace_domain::{Circumstances, PersonDetails, PersonId, RegistrationKind};
+
+/// Where an imported record came from, as its PFIF fields say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PfifSource {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    /// PFIF `source_date`, as written in the feed.
+    pub date: Option<String>,
+}
+
+/// One PFIF person to register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedPerson {
+    /// The PFIF `person_record_id`.
+    pub record_id: String,
+    pub source: PfifSource,
+    pub target: ImportTarget,
+    pub details: PersonDetails,
+}
+
+/// What an imported PFIF person becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportTarget {
+    /// A registration: the person came forward or is believed alive.
+    Registration(RegistrationKind),
+    /// A tracing request (status `open`) whose enquirer is the record's
+    /// author and whose one sought person (`other_relative`) is the
+    /// imported person.
+    Request {
+        enquirer: Box<PersonDetails>,
+        circumstances: Box<Circumstances>,
+    },
+}
+
+/// What became of one [`ImportedPerson`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Registered now.
+    Created(PersonId),
+    /// Imported before by the same organisation: left as it is.
+    AlreadyImported(PersonId),
+}
+
+impl ImportOutcome {
+    pub fn person(self) -> PersonId {
+        match self {
+            ImportOutcome::Created(id) | ImportOutcome::AlreadyImported(id) => id,
+        }
+    }
+}
+
+#[async_trait]
+pub trait InterchangeStore: Send + Sync {
+    /// The PFIF record ids the organisation imported, with the registration
+    /// each became, in record id order.
+    async fn imported_pfif_records(&self, scope: &OrgScope)
+    -> StoreResult<Vec<(String, PersonId)>>;
+
+    /// Registers or opens a request for, in ONE transaction with their
+    /// audit entries (`registration_created` or `request_created`, and
+    /// `person_imported`, each), every person whose record id the
+    /// organisation has not imported before; the others are left as they
+    /// are. No consent is recorded. The outcomes are in
+    /// the order of `persons`; a record id given twice is imported once.
+    async fn import_pfif_persons(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        persons: &[ImportedPerson],
+    ) -> StoreResult<Vec<ImportOutcome>>;
+}

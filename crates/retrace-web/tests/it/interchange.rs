@@ -1,0 +1,249 @@
+//! The PFIF upload page: anonymous, wrong role, another organisation's
+//! imports (invisible: the same record id is new to it), all or nothing
+//! with every problem's line, and idempotent on a second upload.
+
+use crate::harness::{TestApp, TestResponse};
+use axum::http::StatusCode;
+
+fn feed(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../retrace-pfif/test-data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(path).unwrap()
+}
+
+async fn upload(client: &crate::harness::Client<'_>, name: &str, domain: &str) -> TestResponse {
+    client
+        .post_multipart_file(
+            "/import/pfif",
+            &[("domain", domain)],
+            Some(("file", name, &feed(name))),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn pfif_upload_page_imports_all_or_nothing_once_per_organisation() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("admin@be.example", be, "org_admin").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    app.member("case@fr.example", fr, "caseworker").await;
+
+    let anonymous = app.client();
+    anonymous
+        .get("/import/pfif")
+        .await
+        .assert_redirect_to_sign_in();
+
+    let viewer = app.signed_in("viewer@be.example").await;
+    assert_eq!(
+        viewer.get("/import/pfif").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = upload(&viewer, "test.pfif-1.2.xml", "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    let admin = app.signed_in("admin@be.example").await;
+    let form = admin.get("/import/pfif").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"file\""), "{}", form.body);
+
+    let case = app.signed_in("case@be.example").await;
+    let bad = upload(&case, "test.pfif-1.2-badrecord.xml", "test.google.com").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("line 79"), "{}", bad.body);
+    assert!(
+        bad.body.contains("foo.google.com/person.666"),
+        "{}",
+        bad.body
+    );
+
+    let first = upload(&case, "test.pfif-1.2.xml", "test.google.com").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(
+        first
+            .body
+            .contains("PFIF 1.2: 0 requests, 1 registrations, 0 already"),
+        "{}",
+        first.body
+    );
+    let again = upload(&case, "test.pfif-1.4.xml", "").await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("0 requests, 0 registrations, 1 already"),
+        "{}",
+        again.body
+    );
+
+    // Another organisation does not see Belgium's import: the record is new to it.
+    let other = app.signed_in("case@fr.example").await;
+    let theirs = upload(&other, "test.pfif-1.4.xml", "").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(theirs.body.contains("0 already"), "{}", theirs.body);
+
+    let not_xml = case
+        .post_multipart_file("/import/pfif", &[], Some(("file", "x.xml", b"\xff\xfe<")))
+        .await;
+    assert_eq!(
+        not_xml.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        not_xml.body
+    );
+}
+
+#[tokio::test]
+async fn pfif_feed_holds_only_what_the_receivers_consent_allows() {
+    use crate::access::create_token;
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    app.member("case@fr.example", fr, "caseworker").await;
+    let case = app.api(&create_token(&app.signed_in("case@be.example").await).await);
+    let viewer = app.api(&create_token(&app.signed_in("viewer@be.example").await).await);
+    let other = app.api(&create_token(&app.signed_in("case@fr.example").await).await);
+
+    let created = case
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Hawa Hassan"]},"vital_interest":true,
+                "sought":[
+                  {"relationship":"daughter","person":{"names":["Amina Hassan","Amina H."],"sex":"female","birth_date":"2010"}},
+                  {"relationship":"son","person":{"names":["Bilal Hassan"]}},
+                  {"relationship":"sister","person":{"names":["Celine Hassan"],"at_risk":true}},
+                  {"relationship":"brother","person":{"names":["Dawit Hassan"]}}],
+                "circumstances":{"context":"migration"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let sought = created.json()["sought"].clone();
+    for (index, country) in [(0, "FR"), (2, "FR"), (3, "DE")] {
+        let id = sought[index]["id"].as_str().unwrap();
+        let recorded = case
+            .post_json(
+                &format!("/api/v1/persons/{id}/consents"),
+                &format!(
+                    r#"{{"purpose":"sharing","basis":"vital_interest","countries":["{country}"]}}"#
+                ),
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    }
+
+    let feed = format!("/api/v1/pfif/persons?receiver={fr}");
+    assert_eq!(
+        app.client().get(&feed).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(viewer.get(&feed).await.status, StatusCode::FORBIDDEN);
+    let bad = case.get("/api/v1/pfif/persons?receiver=nobody").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let unknown = case
+        .get("/api/v1/pfif/persons?receiver=5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e")
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+
+    let xml = case.get(&feed).await;
+    assert_eq!(xml.status, StatusCode::OK, "{}", xml.body);
+    retrace_pfif::validate_with_xmllint(&xml.body).unwrap();
+    let parsed = retrace_pfif::parse(&xml.body).unwrap();
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let names: Vec<_> = parsed
+        .persons
+        .iter()
+        .map(|p| p.full_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["Amina Hassan"], "{}", xml.body);
+    let amina = &parsed.persons[0];
+    assert_eq!(amina.alternate_names, ["Amina H."]);
+    assert_eq!(amina.date_of_birth.as_deref(), Some("2010"));
+    assert_eq!(amina.sex.as_deref(), Some("female"));
+    for absent in ["Bilal", "Celine", "Dawit", "Hawa"] {
+        assert!(!xml.body.contains(absent), "{absent} is not shared with FR");
+    }
+
+    // Another organisation exports only its own persons: Belgium's are not there.
+    let theirs = other
+        .get(&format!("/api/v1/pfif/persons?receiver={be}"))
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(
+        retrace_pfif::parse(&theirs.body)
+            .unwrap()
+            .persons
+            .is_empty(),
+        "{}",
+        theirs.body
+    );
+}
+
+#[tokio::test]
+async fn pfif_import_through_the_api_reports_or_stores_all() {
+    use crate::access::create_token;
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    let case = app.api(&create_token(&app.signed_in("case@be.example").await).await);
+    let viewer = app.api(&create_token(&app.signed_in("viewer@be.example").await).await);
+    let path = "/api/v1/imports/pfif";
+    assert_eq!(
+        post(&app.client(), path, "test.pfif-1.4.xml").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post(&viewer, path, "test.pfif-1.4.xml").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let bad = post(
+        &case,
+        "/api/v1/imports/pfif?domain=test.google.com",
+        "test.pfif-1.2-badrecord.xml",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.json()["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("line 79"),
+        "{}",
+        bad.body
+    );
+
+    let first = post(&case, path, "test.pfif-1.4.xml").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let json = first.json();
+    assert_eq!(json["version"], "1.4");
+    assert_eq!(json["records"][0]["created"], true);
+    let person = json["records"][0]["person"].as_str().unwrap().to_owned();
+    let again = post(&case, path, "test.pfif-1.4.xml").await.json();
+    assert_eq!(again["already_imported"], 1);
+    assert_eq!(again["records"][0]["person"], person.as_str());
+}
+
+async fn post(client: &crate::harness::Client<'_>, path: &str, name: &str) -> TestResponse {
+    let body = String::from_utf8(feed(name)).unwrap();
+    client
+        .send(
+            axum::http::Method::POST,
+            path,
+            Some(("application/xml", body)),
+            None,
+        )
+        .await
+}
