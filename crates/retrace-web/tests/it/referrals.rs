@@ -517,6 +517,46 @@ async fn referral_routes_refuse_anonymous_wrong_role_and_other_organisations() {
         .await;
     assert_eq!(tool.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(tool.json()["field"], "values.threat_known");
+    let saved = app
+        .store
+        .tool_entries(&OrgScope::new(story.france), id.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(saved.is_empty(), "a refused tool saves nothing");
+    // To an unknown organisation: refused naming the field, nothing saved.
+    let before = app
+        .api(&token_fr)
+        .get("/api/v1/referrals?box=outbox")
+        .await
+        .json()["referrals"]
+        .as_array()
+        .unwrap()
+        .len();
+    let unknown = app
+        .api(&token_fr)
+        .post_json(
+            "/api/v1/referrals",
+            &format!(
+                r#"{{"person":"{covered}","to_organisation":"{MISSING}","purpose":"p","services":["shelter"],"urgency":"urgent","risk":{{"level":"high","who_at_risk":"x","safety_plan":"y"}}}}"#
+            ),
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert_eq!(unknown.json()["field"], "to_organisation");
+    let after = app
+        .api(&token_fr)
+        .get("/api/v1/referrals?box=outbox")
+        .await
+        .json()["referrals"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
     let tools = app.api(&token_fr).get("/api/v1/tools").await.json();
     assert!(tools["tools"].as_array().unwrap().len() >= 8);
     assert_eq!(
