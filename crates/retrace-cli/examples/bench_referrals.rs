@@ -264,7 +264,7 @@ async fn load_one(
             .iter()
             .map(|f| {
                 let value = match f.kind {
-                    retrace_domain::FieldKind::YesNo => RawValue::Bool(n % 8 == 0),
+                    retrace_domain::FieldKind::YesNo => RawValue::Bool(n.is_multiple_of(8)),
                     _ => RawValue::Text(format!("bench note {n}")),
                 };
                 (f.key.clone(), value)
