@@ -426,9 +426,14 @@ where
             query.push(" AND f.urgency = ").push_bind(urgency.as_str());
         }
         if let Some(country) = filter.country {
+            // Through the other side's id, so that the index on both
+            // organisations serves it (0012_referral_indexes.sql).
             query
-                .push(" AND o.country = ")
-                .push_bind(country.as_str().to_owned());
+                .push(format!(
+                    " AND {other} IN (SELECT c.id FROM organisations c WHERE c.country = "
+                ))
+                .push_bind(country.as_str().to_owned())
+                .push(")");
         }
         if let Some(from) = filter.from {
             query

@@ -198,6 +198,7 @@ pub struct ToolForm<'a> {
 pub struct ToolEntryPage<'a> {
     pub page: &'a Page,
     pub id: String,
+    pub entry: String,
     pub short: String,
     pub title: String,
     pub filled_at: String,

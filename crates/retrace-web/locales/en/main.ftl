@@ -700,6 +700,7 @@ tool-no = No
 tool-save = Save to the referral
 tool-print-hint = Print this page from your browser for a paper copy.
 tool-back = Back to the referral
+tool-pdf = Download as PDF
 # Directory of services, country profiles and document library (issue 12)
 nav-directory = Directory
 nav-countries = Country profiles

@@ -699,6 +699,7 @@ tool-no = No
 tool-save = Guardar en la derivación
 tool-print-hint = Imprima esta página desde su navegador para obtener una copia en papel.
 tool-back = Volver a la derivación
+tool-pdf = Descargar en PDF
 # Directorio de servicios, fichas de país y biblioteca de documentos (issue 12)
 nav-directory = Directorio
 nav-countries = Fichas de país

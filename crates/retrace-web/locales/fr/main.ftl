@@ -699,6 +699,7 @@ tool-no = Non
 tool-save = Enregistrer dans le renvoi
 tool-print-hint = Imprimez cette page depuis votre navigateur pour une copie papier.
 tool-back = Retour au renvoi
+tool-pdf = Télécharger en PDF
 # Annuaire des services, fiches pays et bibliothèque de documents (issue 12)
 nav-directory = Annuaire
 nav-countries = Fiches pays

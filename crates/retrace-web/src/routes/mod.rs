@@ -230,6 +230,10 @@ fn referral_routes() -> Router<AppState> {
             "/referrals/{id}/tool-entries/{entry}",
             get(referrals::tool_entry),
         )
+        .route(
+            "/referrals/{id}/tool-entries/{entry}/pdf",
+            get(referrals::tool_entry_pdf),
+        )
         .route("/org/sop", get(referrals::templates_page))
         .route("/org/sop/{stage}", post(referrals::save_template))
         .route(
@@ -265,6 +269,10 @@ fn referral_routes() -> Router<AppState> {
         .route(
             "/api/v1/referrals/{id}/tool-entries/{entry}",
             get(referrals::api_tool_entry),
+        )
+        .route(
+            "/api/v1/referrals/{id}/tool-entries/{entry}/pdf",
+            get(referrals::tool_entry_pdf),
         )
         .route("/api/v1/sop-templates", get(referrals::api_templates))
         .route(

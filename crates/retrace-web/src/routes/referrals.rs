@@ -653,15 +653,11 @@ pub async fn fill_tool(
     }
 }
 
-pub async fn tool_entry(
-    State(state): State<AppState>,
-    page: Page,
-    member: ReferralOfficer,
-    PathIds(id, entry): PathIds<ReferralId, ToolEntryId>,
-) -> WebResult<Response> {
-    let entry = app::tool_entry(&state.app, &member.actor(), id, entry).await?;
+/// A filled tool's (label, value) rows in the page's language, in the
+/// tool's field order; yes/no answers translated.
+fn entry_rows(page: &Page, entry: &ToolEntry) -> Vec<(String, String)> {
     let lang = page.code();
-    let rows = entry
+    entry
         .definition
         .fields
         .iter()
@@ -674,16 +670,65 @@ pub async fn tool_entry(
             };
             Some((f.label.get(lang).to_owned(), shown))
         })
-        .collect();
+        .collect()
+}
+
+pub async fn tool_entry(
+    State(state): State<AppState>,
+    page: Page,
+    member: ReferralOfficer,
+    PathIds(id, entry): PathIds<ReferralId, ToolEntryId>,
+) -> WebResult<Response> {
+    let entry = app::tool_entry(&state.app, &member.actor(), id, entry).await?;
     let html = render(&ToolEntryPage {
         page: &page,
         id: id.to_string(),
+        entry: entry.id.to_string(),
         short: short(id),
-        title: entry.definition.title.get(lang).to_owned(),
+        title: entry.definition.title.get(page.code()).to_owned(),
         filled_at: entry.filled_at.display_utc(),
-        rows,
+        rows: entry_rows(&page, &entry),
     })?;
     Ok(html.into_response())
+}
+
+/// The filled tool as a PDF, on the same terms as its page (and audited
+/// the same way): the HTML route and the API route both land here.
+pub async fn tool_entry_pdf(
+    State(state): State<AppState>,
+    page: Page,
+    member: ReferralOfficer,
+    PathIds(id, entry): PathIds<ReferralId, ToolEntryId>,
+) -> WebResult<Response> {
+    let entry = app::tool_entry(&state.app, &member.actor(), id, entry).await?;
+    let doc = crate::referral_pdf::ToolDocument {
+        lang: page.code(),
+        rtl: page.dir() == "rtl",
+        title: entry.definition.title.get(page.code()).to_owned(),
+        subtitle: format!(
+            "{} {} · {}",
+            page.t("referral-title"),
+            short(id),
+            entry.filled_at.display_utc()
+        ),
+        rows: entry_rows(&page, &entry),
+    };
+    let pdf = tokio::task::spawn_blocking(move || crate::referral_pdf::render(&doc))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)?;
+    let disposition = format!("inline; filename=\"{}-{}.pdf\"", entry.tool_key, short(id));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 pub async fn api_tools(State(state): State<AppState>, member: Member) -> WebResult<Json<Value>> {

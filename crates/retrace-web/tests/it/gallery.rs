@@ -726,7 +726,7 @@ async fn posters_show_the_reference_the_qr_code_and_the_chosen_languages() {
         .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
     assert_eq!(headers["content-type"], "application/pdf");
-    assert!(pdf.starts_with(b"%PDF-1.4"));
+    assert!(pdf.starts_with(b"%PDF-"));
     assert!(pdf.ends_with(b"%%EOF\n"));
     for marker in [&b"/DCTDecode"[..], b"/Photo Do"] {
         assert!(pdf.windows(marker.len()).any(|w| w == marker));

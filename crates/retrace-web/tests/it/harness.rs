@@ -366,6 +366,9 @@ impl Client<'_> {
         if !cookie_header.is_empty() {
             request = request.header(header::COOKIE, cookie_header);
         }
+        if let Some(token) = &self.bearer {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
         let mut request = request.body(Body::empty()).unwrap();
         request.extensions_mut().insert(ConnectInfo(self.addr));
         let response = self.app.router.clone().oneshot(request).await.unwrap();

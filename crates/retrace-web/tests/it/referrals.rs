@@ -92,6 +92,22 @@ fn referral_fields<'a>(person: &'a str, to: &'a str) -> Vec<(&'a str, &'a str)> 
     ]
 }
 
+/// France registers `name` with consent covering Albania and refers them
+/// there; returns the person's and the referral's ids.
+async fn refer(
+    app: &TestApp,
+    story: &Parties,
+    fr: &crate::harness::Client<'_>,
+    name: &str,
+) -> (String, String) {
+    let covered = person(app, story.france, name, &["AL"]).await;
+    let albania = story.albania.to_string();
+    let sent = fr
+        .post("/referrals", &referral_fields(&covered, &albania))
+        .await;
+    (covered, referral_id(&sent))
+}
+
 fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
     (response.status, response.body.replace(id, "ID"))
 }
@@ -501,6 +517,46 @@ async fn referral_routes_refuse_anonymous_wrong_role_and_other_organisations() {
         .await;
     assert_eq!(tool.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(tool.json()["field"], "values.threat_known");
+    let saved = app
+        .store
+        .tool_entries(&OrgScope::new(story.france), id.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(saved.is_empty(), "a refused tool saves nothing");
+    // To an unknown organisation: refused naming the field, nothing saved.
+    let before = app
+        .api(&token_fr)
+        .get("/api/v1/referrals?box=outbox")
+        .await
+        .json()["referrals"]
+        .as_array()
+        .unwrap()
+        .len();
+    let unknown = app
+        .api(&token_fr)
+        .post_json(
+            "/api/v1/referrals",
+            &format!(
+                r#"{{"person":"{covered}","to_organisation":"{MISSING}","purpose":"p","services":["shelter"],"urgency":"urgent","risk":{{"level":"high","who_at_risk":"x","safety_plan":"y"}}}}"#
+            ),
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.body
+    );
+    assert_eq!(unknown.json()["field"], "to_organisation");
+    let after = app
+        .api(&token_fr)
+        .get("/api/v1/referrals?box=outbox")
+        .await
+        .json()["referrals"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
     let tools = app.api(&token_fr).get("/api/v1/tools").await.json();
     assert!(tools["tools"].as_array().unwrap().len() >= 8);
     assert_eq!(
@@ -539,12 +595,7 @@ async fn withdrawing_consent_hides_the_person_from_the_receiver_at_the_next_read
     let story = parties(&app).await;
     let fr = app.signed_in("ref@fr.example").await;
     let al = app.signed_in("ref@al.example").await;
-    let covered = person(&app, story.france, "Drita Leka", &["AL"]).await;
-    let albania = story.albania.to_string();
-    let id = referral_id(
-        &fr.post("/referrals", &referral_fields(&covered, &albania))
-            .await,
-    );
+    let (covered, id) = refer(&app, &story, &fr, "Drita Leka").await;
     assert!(
         al.get(&format!("/referrals/{id}"))
             .await
@@ -575,4 +626,120 @@ async fn withdrawing_consent_hides_the_person_from_the_receiver_at_the_next_read
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("Drita Leka"));
     assert!(page.body.contains("consent no longer covers"));
+}
+
+/// The PDF text layer: each line carries its text as UTF-16BE hex in
+/// `/ActualText`, so a label is found by its hex form.
+fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
+    let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+    let pdf = String::from_utf8_lossy(pdf);
+    pdf.split("/ActualText <FEFF")
+        .skip(1)
+        .any(|line| line.split('>').next().is_some_and(|l| l.contains(&hex)))
+}
+
+async fn viewed_entries(app: &TestApp, org: OrgId) -> usize {
+    app.store
+        .audit_entries(&OrgScope::new(org), 1000, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.action == "tool_entry_viewed")
+        .count()
+}
+
+#[tokio::test]
+async fn a_filled_tool_exports_as_pdf_only_to_the_organisation_that_filled_it() {
+    let app = TestApp::new().await;
+    let story = parties(&app).await;
+    let fr = app.signed_in("ref@fr.example").await;
+    let al = app.signed_in("ref@al.example").await;
+    let it = app.signed_in("ref@it.example").await;
+    let caseworker = app.signed_in("case@fr.example").await;
+    let (_, id) = refer(&app, &story, &fr, "Ana Kola").await;
+    let filled = fr
+        .post(
+            &format!("/referrals/{id}/tools/screening"),
+            &[
+                ("f_deceived_about_work", "yes"),
+                ("f_documents_withheld", "yes"),
+                ("f_debt_bondage", "no"),
+                (
+                    "f_notes",
+                    "Passport kept by the bar owner in Durrës.\nSecond line: مرحبا",
+                ),
+            ],
+        )
+        .await;
+    let entry_path = filled.location().unwrap().to_owned();
+    let entry_id = entry_path.rsplit('/').next().unwrap().to_owned();
+    let pdf_path = format!("{entry_path}/pdf");
+    let page = fr.get(&entry_path).await;
+    assert!(page.body.contains(&format!("href=\"{pdf_path}\"")));
+
+    let before = viewed_entries(&app, story.france).await;
+    let (status, headers, pdf) = fr.get_bytes(&pdf_path).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    for text in [
+        "Identity documents withheld by someone else",
+        "Passport kept by the bar owner in Durrës.",
+        "Second line: مرحبا",
+        "Yes",
+        "No",
+    ] {
+        assert!(pdf_has_text(&pdf, text), "{text}");
+    }
+    assert_eq!(viewed_entries(&app, story.france).await, before + 1);
+
+    // In Arabic: the labels in Arabic, the document marked as Arabic.
+    fr.post("/language", &[("lang", "ar"), ("back", "/")]).await;
+    let (status, _, pdf) = fr.get_bytes(&pdf_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf_has_text(&pdf, "وثائق الهوية محتجزة لدى شخص آخر"));
+    assert!(String::from_utf8_lossy(&pdf).contains("/Lang (ar)"));
+
+    // The receiving side, a third organisation and a missing entry all
+    // meet the same not-found; the wrong role is refused; anonymous goes
+    // to sign in.
+    let missing_path = pdf_path.replace(&entry_id, MISSING);
+    for other in [&al, &it] {
+        let theirs = other.get(&pdf_path).await;
+        let missing = other.get(&missing_path).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+        assert_eq!(shape(&theirs, &entry_id), shape(&missing, MISSING));
+    }
+    assert_eq!(
+        caseworker.get(&pdf_path).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.client()
+        .get(&pdf_path)
+        .await
+        .assert_redirect_to_sign_in();
+
+    // The API route: the same PDF and the same rules, JSON errors.
+    let api_path = format!("/api/v1{pdf_path}");
+    let token_fr = create_token(&fr).await;
+    let (status, headers, pdf) = app.api(&token_fr).get_bytes(&api_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let token_it = create_token(&it).await;
+    let api_it = app.api(&token_it);
+    let theirs = api_it.get(&api_path).await;
+    let missing = api_it.get(&api_path.replace(&entry_id, MISSING)).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&theirs, &entry_id), shape(&missing, MISSING));
+    let token_case = create_token(&caseworker).await;
+    assert_eq!(
+        app.api(&token_case).get(&api_path).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.client().get(&api_path).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
