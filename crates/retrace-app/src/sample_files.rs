@@ -102,9 +102,15 @@ pub fn pdf(lines: &[&str]) -> Vec<u8> {
         content.push_str(") Tj T*\n");
     }
     content.push_str("ET\n");
+    pdf_page(content.as_bytes())
+}
+
+/// A one-page PDF whose page shows `content` (PDF page operators) in
+/// Helvetica as `/F1`, the content stream deflated.
+pub fn pdf_page(content: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     // Writing to a Vec does not fail.
-    let compressed = match encoder.write_all(content.as_bytes()) {
+    let compressed = match encoder.write_all(content) {
         Ok(()) => encoder.finish().unwrap_or_default(),
         Err(_) => Vec::new(),
     };
