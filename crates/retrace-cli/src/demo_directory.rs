@@ -240,7 +240,7 @@ fn text(value: &str) -> anyhow::Result<Text> {
 
 /// The entries of the first 26 countries: six services in each of two
 /// cities (312).
-fn entries() -> anyhow::Result<Vec<(CountryCode, EntryDetails)>> {
+pub fn entries() -> anyhow::Result<Vec<(CountryCode, EntryDetails)>> {
     let mut out = Vec::new();
     for (n, (code, name, lang, offset, cities)) in COUNTRIES.iter().take(26).enumerate() {
         let country = CountryCode::parse(code)?;
