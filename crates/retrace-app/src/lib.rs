@@ -37,6 +37,7 @@ pub mod persons;
 pub mod photo;
 pub mod referrals;
 pub mod requests;
+pub mod sample_files;
 pub mod secrets;
 pub mod spreadsheet;
 pub mod totp;

@@ -133,7 +133,12 @@ pub async fn upload(
             ),
         ));
     }
-    let text = crate::extract::text_of(format, &bytes).map(|mut text| {
+    // Extraction runs off the async threads, bounded in time; the bytes
+    // are shared with it and taken back (copied only if it timed out).
+    let shared = std::sync::Arc::new(bytes);
+    let text = crate::extract::text_of_bounded(format, std::sync::Arc::clone(&shared)).await;
+    let bytes = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|still| still.as_ref().clone());
+    let text = text.map(|mut text| {
         if text.len() > MAX_TEXT_BYTES {
             let mut cut = MAX_TEXT_BYTES;
             while !text.is_char_boundary(cut) {

@@ -240,7 +240,7 @@ fn text(value: &str) -> anyhow::Result<Text> {
 
 /// The entries of the first 26 countries: six services in each of two
 /// cities (312).
-fn entries() -> anyhow::Result<Vec<(CountryCode, EntryDetails)>> {
+pub fn entries() -> anyhow::Result<Vec<(CountryCode, EntryDetails)>> {
     let mut out = Vec::new();
     for (n, (code, name, lang, offset, cities)) in COUNTRIES.iter().take(26).enumerate() {
         let country = CountryCode::parse(code)?;
@@ -563,8 +563,56 @@ const RUSSIAN: [(&str, &str); 2] = [
     ),
 ];
 
-/// The documents: each topic in four languages for two countries, and the
-/// Russian ones (68 in all).
+/// A document's file in one of the six formats, chosen by `which`: TXT,
+/// Markdown, HTML, then PDF, DOCX, ODT (PDF only for Latin-script text,
+/// which its standard font can show; others get DOCX instead).
+fn document_file(
+    theme: &str,
+    suffix: &str,
+    language: TextLanguage,
+    which: usize,
+    title: &str,
+    body: &str,
+) -> anyhow::Result<(String, DocumentFormat, Vec<u8>)> {
+    use retrace_app::sample_files;
+    let latin = TextLanguage::by_script(body).is_none();
+    let (format, bytes) = match which % 6 {
+        0 => (DocumentFormat::Txt, format!("{title}\n\n{body}\n").into_bytes()),
+        1 => (DocumentFormat::Markdown, format!("# {title}\n\n{body}\n").into_bytes()),
+        2 => (
+            DocumentFormat::Html,
+            format!(
+                "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p></body></html>",
+                language.as_str()
+            )
+            .into_bytes(),
+        ),
+        3 if latin => {
+            // One line of about 90 characters per PDF line.
+            let mut lines = vec![title.to_owned(), String::new()];
+            for word in body.split(' ') {
+                match lines.last_mut() {
+                    Some(line) if line.chars().count() + word.chars().count() < 90 => {
+                        if !line.is_empty() {
+                            line.push(' ');
+                        }
+                        line.push_str(word);
+                    }
+                    _ => lines.push(word.to_owned()),
+                }
+            }
+            let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+            (DocumentFormat::Pdf, sample_files::pdf(&lines))
+        }
+        5 => (DocumentFormat::Odt, sample_files::odt(&[title, body])?),
+        _ => (DocumentFormat::Docx, sample_files::docx(&[title, body])?),
+    };
+    let file_name = format!("{theme}-{suffix}.{}", format.as_str());
+    Ok((file_name, format, bytes))
+}
+
+/// The documents: each topic in four languages for two countries (the
+/// second in the office formats), and the Russian ones (68 in all).
 pub fn documents() -> anyhow::Result<Vec<NewDocument>> {
     let mut out = Vec::new();
     for (t, topic) in TOPICS.iter().enumerate() {
@@ -576,27 +624,16 @@ pub fn documents() -> anyhow::Result<Vec<NewDocument>> {
                     _ => Visibility::Public,
                 };
                 let suffix = countries.join("-");
-                let (file_name, format, bytes) = match v % 3 {
-                    0 => (
-                        format!("{}-{suffix}.txt", topic.theme),
-                        DocumentFormat::Txt,
-                        format!("{title}\n\n{body}\n"),
-                    ),
-                    1 => (
-                        format!("{}-{suffix}.md", topic.theme),
-                        DocumentFormat::Markdown,
-                        format!("# {title}\n\n{body}\n"),
-                    ),
-                    _ => (
-                        format!("{}-{suffix}.html", topic.theme),
-                        DocumentFormat::Html,
-                        format!(
-                            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{body}</p></body></html>",
-                            language.as_str()
-                        ),
-                    ),
-                };
-                let text = retrace_app::extract::text_of(format, bytes.as_bytes());
+                let (file_name, format, bytes) = document_file(
+                    topic.theme,
+                    &suffix,
+                    *language,
+                    // The second round is in the office formats.
+                    v % 3 + 3 * round,
+                    title,
+                    body,
+                )?;
+                let text = retrace_app::extract::text_of(format, &bytes);
                 out.push(NewDocument {
                     meta: DocumentMeta {
                         title: Text::parse(
@@ -622,7 +659,7 @@ pub fn documents() -> anyhow::Result<Vec<NewDocument>> {
                     },
                     file_name,
                     format,
-                    bytes: bytes.into_bytes(),
+                    bytes,
                     text,
                 });
             }
@@ -740,6 +777,30 @@ mod tests {
         assert!(documents.iter().all(|d| d.text.is_some()));
     }
 
+    /// The first five documents a member finds for a query.
+    async fn search(
+        store: &impl DirectoryStore,
+        scope: OrgScope,
+        query: &str,
+        reader: TextLanguage,
+    ) -> Vec<retrace_store::LibraryHit> {
+        let filter = LibraryFilter {
+            query: Some(SearchQuery::parse(query, reader).unwrap()),
+            document_type: None,
+            language: None,
+            country: None,
+            theme: None,
+            sort: LibrarySort::Relevance,
+            limit: 5,
+            offset: 0,
+        };
+        store
+            .search_library(&Viewer::Member(scope), &filter)
+            .await
+            .unwrap()
+            .0
+    }
+
     /// The judged set: for each query, the document that must come first
     /// (by topic and language), as a reader of that language would search.
     #[tokio::test]
@@ -816,25 +877,48 @@ mod tests {
             ),
         ];
         for (query, reader, expected) in judged {
-            let filter = LibraryFilter {
-                query: Some(SearchQuery::parse(query, reader).unwrap()),
-                document_type: None,
-                language: None,
-                country: None,
-                theme: None,
-                sort: LibrarySort::Relevance,
-                limit: 5,
-                offset: 0,
-            };
-            let (hits, _) = store
-                .search_library(&Viewer::Member(scope), &filter)
-                .await
-                .unwrap();
+            let hits = search(&store, scope, query, reader).await;
             let first = hits
                 .first()
                 .map(|h| h.document.meta.title.as_str().to_owned())
                 .unwrap_or_default();
             assert!(first.starts_with(expected), "{query}: got {first:?}");
+        }
+        // Words found only in the body of a PDF, DOCX or ODT file (not in
+        // its title or summary): the extracted text is indexed.
+        for (query, reader, format, expected) in [
+            (
+                "confiscated debts",
+                TextLanguage::En,
+                DocumentFormat::Pdf,
+                "Identifying victims",
+            ),
+            (
+                "documentos confiscados",
+                TextLanguage::Es,
+                DocumentFormat::Pdf,
+                "Identificación de víctimas",
+            ),
+            (
+                "dettes employeur",
+                TextLanguage::Fr,
+                DocumentFormat::Docx,
+                "Identification des victimes",
+            ),
+            (
+                "وثائق مصادرة",
+                TextLanguage::En,
+                DocumentFormat::Odt,
+                "تحديد ضحايا",
+            ),
+        ] {
+            let hits = search(&store, scope, query, reader).await;
+            let found = hits.iter().find(|h| h.document.format == format);
+            let found = found.map(|h| h.document.meta.title.as_str().to_owned());
+            assert!(
+                found.as_deref().is_some_and(|t| t.starts_with(expected)),
+                "{query}: {found:?}"
+            );
         }
     }
 }

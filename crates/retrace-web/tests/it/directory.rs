@@ -7,6 +7,7 @@
 use crate::access::create_token;
 use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
+use retrace_app::sample_files;
 
 const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
 
@@ -508,6 +509,12 @@ async fn hostile_uploads_are_refused_or_stored_without_text() {
         ("form.docx", b"%PDF-1.7 not a zip".as_slice()),
         ("empty.txt", b"".as_slice()),
         ("script.exe", b"MZ".as_slice()),
+        ("photo.odt", b"\xff\xd8\xff\xe0\x00\x10JFIF".as_slice()),
+        (
+            "page.docx",
+            b"<html><body>not a document</body></html>".as_slice(),
+        ),
+        ("scan.pdf", b"PK\x03\x04 a zip named pdf".as_slice()),
     ] {
         let response = upload(&be, "Hostile", "en", "public", name, bytes).await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
@@ -517,25 +524,143 @@ async fn hostile_uploads_are_refused_or_stored_without_text() {
             "the form keeps the title"
         );
     }
-    // A PDF whose content no extractor reads, and a ZIP bomb named .docx:
-    // stored, without text, and saying so.
-    let mut bomb = b"PK\x03\x04".to_vec();
-    bomb.extend(std::iter::repeat_n(0u8, 64 * 1024));
+    // A PDF whose content no extractor reads, ZIP bombs named .docx (one
+    // not even a ZIP, one whose body inflates to 40 MB), a PDF whose page
+    // inflates past the limit, a PDF whose page tree is its own child, a
+    // ZIP that is not a DOCX: stored, without text, and saying so.
+    let mut fake_bomb = b"PK\x03\x04".to_vec();
+    fake_bomb.extend(std::iter::repeat_n(0u8, 64 * 1024));
+    let bomb = sample_files::zip_of(&[
+        ("[Content_Types].xml", String::new()),
+        (
+            "word/document.xml",
+            format!(
+                "<w:document><w:t>{}</w:t></w:document>",
+                "a".repeat(40 << 20)
+            ),
+        ),
+    ])
+    .unwrap();
+    let mut page = b"BT /F1 11 Tf ".to_vec();
+    page.extend(b"(x) Tj ".repeat(24 * 1024 * 1024 / 7));
+    page.extend(b"ET");
+    let cycle = sample_files::pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>".to_vec(),
+        b"<< /Length 99999999 >>\nstream\nBT (x) Tj ET".to_vec(),
+    ]);
+    let plain_zip = sample_files::zip_of(&[("readme.txt", "hello".to_owned())]).unwrap();
     for (name, bytes) in [
         (
             "broken.pdf",
             b"%PDF-1.7\n1 0 obj << /Length 99999999 >> stream\n\xff\xfe".to_vec(),
         ),
+        ("fake-bomb.docx", fake_bomb),
         ("bomb.docx", bomb),
+        ("bomb.pdf", sample_files::pdf_page(&page)),
+        ("cycle.pdf", cycle),
+        ("archive.odt", plain_zip),
     ] {
         let response = upload(&be, "Unreadable", "en", "public", name, &bytes).await;
         let id = created_id(&response, "/library/");
         let page = be.get(&format!("/library/{id}")).await;
         assert!(page.body.contains("could not be read"), "{name}");
     }
+    // A DOCX with external references (a remote template, a hyperlink, a
+    // field that includes a URL, an external entity): its body text is
+    // indexed, nothing it points at is fetched or indexed.
+    let document = r#"<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "http://127.0.0.1:9/x">]><w:document xmlns:w="w"><w:body><w:p><w:r><w:instrText>INCLUDETEXT "http://127.0.0.1:9/remote"</w:instrText></w:r><w:r><w:t>Tamper-evident &xxe; safeguards</w:t></w:r></w:p></w:body></w:document>"#;
+    let external = sample_files::zip_of(&[
+        ("[Content_Types].xml", "<Types/>".to_owned()),
+        (
+            "word/_rels/settings.xml.rels",
+            r#"<Relationships><Relationship Id="rId1" Type="attachedTemplate" Target="http://127.0.0.1:9/template.dotm" TargetMode="External"/></Relationships>"#.to_owned(),
+        ),
+        ("word/document.xml", document.to_owned()),
+    ])
+    .unwrap();
+    let response = upload(&be, "External", "en", "public", "external.docx", &external).await;
+    let id = created_id(&response, "/library/");
+    let anonymous = app.client();
+    let found = anonymous.get("/api/v1/library?q=safeguards").await.json();
+    assert_eq!(found["documents"][0]["id"], id.as_str());
+    for q in ["remote", "template", "INCLUDETEXT", "xxe"] {
+        let json = anonymous
+            .get(&format!("/api/v1/library?q={q}"))
+            .await
+            .json();
+        assert_eq!(json["total"], 0, "{q}");
+    }
     // Too large: refused before it is read, the server stays up.
     let big = vec![b'a'; 21 * 1024 * 1024];
     let response = upload(&be, "Big", "en", "public", "big.txt", &big).await;
     assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A 200 MB upload, streamed: refused once the limit is passed, the
+    // rest never read.
+    let pulled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&pulled);
+    let boundary = "huge-upload-boundary";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHuge\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.txt\"\r\n\r\n"
+    );
+    let chunks = std::iter::once(head.into_bytes())
+        .chain((0..200).map(|_| vec![b'a'; 1 << 20]))
+        .map(move |chunk| {
+            counted.fetch_add(chunk.len(), std::sync::atomic::Ordering::SeqCst);
+            Ok::<_, std::io::Error>(chunk)
+        });
+    let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
+    let response = be.post_multipart_stream("/library", boundary, body).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let read = pulled.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(read < 30 << 20, "{read} bytes read of 200 MB");
     assert_eq!(app.client().get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn office_documents_are_found_by_the_words_of_their_text() {
+    let World { app } = world().await;
+    let be = app.signed_in("case@be.example").await;
+    for (title, language, name, bytes, q) in [
+        (
+            "Shelter rules",
+            "en",
+            "rules.pdf",
+            sample_files::pdf(&["Residents keep a locker key.", "Curfew at ten."]),
+            "curfew",
+        ),
+        (
+            "Règlement du foyer",
+            "fr",
+            "reglement.docx",
+            sample_files::docx(&["Les résidents reçoivent une clé de casier."]).unwrap(),
+            "casier",
+        ),
+        (
+            "Normas del albergue",
+            "es",
+            "normas.odt",
+            sample_files::odt(&["Los residentes reciben una llave de taquilla."]).unwrap(),
+            "taquilla",
+        ),
+    ] {
+        let id = created_id(
+            &upload(&be, title, language, "public", name, &bytes).await,
+            "/library/",
+        );
+        let page = app.client().get(&format!("/library?q={q}")).await;
+        assert!(page.body.contains("<mark>"), "{name}: {}", page.body);
+        let json = app
+            .client()
+            .get(&format!("/api/v1/library?q={q}"))
+            .await
+            .json();
+        assert_eq!(json["total"], 1, "{name}");
+        assert_eq!(json["documents"][0]["id"], id.as_str(), "{name}");
+        let shown = be.get(&format!("/library/{id}")).await;
+        assert!(!shown.body.contains("could not be read"), "{name}");
+        let file = app.client().get(&format!("/library/{id}/file")).await;
+        assert_eq!(file.status, StatusCode::OK);
+    }
 }

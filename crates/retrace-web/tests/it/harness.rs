@@ -240,14 +240,7 @@ impl Client<'_> {
 
     /// Posts a form with the CSRF token the page gave this browser.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let token = match self.cookie("retrace_csrf") {
-            Some(token) => token,
-            None => {
-                self.get("/sign-in").await;
-                self.cookie("retrace_csrf")
-                    .expect("sign-in page sets a CSRF cookie")
-            }
-        };
+        let token = self.csrf_token().await;
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
@@ -292,19 +285,42 @@ impl Client<'_> {
     }
 
     /// Like `post_multipart`, naming the uploaded file.
+    /// The CSRF token of the session, signing-in page visited if needed.
+    async fn csrf_token(&self) -> String {
+        match self.cookie("retrace_csrf") {
+            Some(token) => token,
+            None => {
+                self.get("/sign-in").await;
+                self.cookie("retrace_csrf").unwrap()
+            }
+        }
+    }
+
+    /// A multipart form whose body is streamed (for bodies too large to
+    /// build in memory); `boundary` is the one the body uses.
+    pub async fn post_multipart_stream(
+        &self,
+        path: &str,
+        boundary: &str,
+        body: Body,
+    ) -> TestResponse {
+        let token = self.csrf_token().await;
+        self.send_body(
+            Method::POST,
+            &format!("{path}?csrf_token={token}"),
+            Some((&format!("multipart/form-data; boundary={boundary}"), body)),
+            None,
+        )
+        .await
+    }
+
     pub async fn post_multipart_file(
         &self,
         path: &str,
         fields: &[(&str, &str)],
         file: Option<(&str, &str, &[u8])>,
     ) -> TestResponse {
-        let token = match self.cookie("retrace_csrf") {
-            Some(token) => token,
-            None => {
-                self.get("/sign-in").await;
-                self.cookie("retrace_csrf").unwrap()
-            }
-        };
+        let token = self.csrf_token().await;
         let boundary = "retrace-test-boundary-7d3f";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -385,6 +401,17 @@ impl Client<'_> {
         body: Option<(&str, Vec<u8>)>,
         extra: Option<(&str, &str)>,
     ) -> TestResponse {
+        let body = body.map(|(content_type, bytes)| (content_type, Body::from(bytes)));
+        self.send_body(method, path, body, extra).await
+    }
+
+    pub async fn send_body(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Body)>,
+        extra: Option<(&str, &str)>,
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         let cookie_header = {
             let cookies = self.cookies.lock().unwrap();
@@ -404,9 +431,9 @@ impl Client<'_> {
             request = request.header(name, value);
         }
         let body = match body {
-            Some((content_type, text)) => {
+            Some((content_type, body)) => {
                 request = request.header(header::CONTENT_TYPE, content_type);
-                Body::from(text)
+                body
             }
             None => Body::empty(),
         };

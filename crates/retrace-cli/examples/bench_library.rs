@@ -1,0 +1,423 @@
+//! The directory and the library at scale on SQLite: loads generated
+//! directory entries and documents (built from the demo's texts in five
+//! languages, each document a different mix of sentences and rare words),
+//! reports indexing throughput and the database size, then measures:
+//!
+//! (a) library search: one word, two words, Arabic, French with accents,
+//!     a query with quotes and operators, a rare word, with and without a
+//!     language filter, for the public and for a member;
+//! (b) directory search with filters: country, city, service, language,
+//!     open now, free text, and all of them at once.
+//!
+//! ```sh
+//! cargo run --release -p retrace-cli --example bench_library -- [DOCUMENTS] [ENTRIES] [ITERATIONS] [DIR]
+//! ```
+//!
+//! The database goes to DIR (default /tmp/bench-library, reused when it
+//! already holds the data). Figures go to BENCHMARKS.md.
+
+#[allow(
+    dead_code,
+    reason = "the benchmark uses the generators, not the loader"
+)]
+#[path = "../src/demo_directory.rs"]
+mod demo_directory;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use retrace_domain::directory::{LanguageCode, Service};
+use retrace_domain::library::fold;
+use retrace_domain::library::{DocumentFormat, SearchQuery, TextLanguage};
+use retrace_domain::{Clock, CountryCode, OrgKind, OrgName, SystemClock, Text};
+use retrace_store::{
+    AuditContext, DirectoryFilter, DirectoryStore, DocumentMeta, LibraryFilter, LibrarySort,
+    NewDocument, NewOrganisation, OrgScope, Store, Viewer,
+};
+use std::time::{Duration, Instant};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut number = |default: usize| -> anyhow::Result<usize> {
+        Ok(args
+            .next()
+            .map(|a| a.parse())
+            .transpose()?
+            .unwrap_or(default))
+    };
+    let documents = number(100_000)?;
+    let entries = number(100_000)?;
+    let iterations = number(200)?;
+    let dir = std::env::args()
+        .nth(4)
+        .unwrap_or_else(|| "/tmp/bench-library".to_owned());
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(documents, entries, iterations, dir.into()))
+}
+
+fn report(label: &str, samples: &mut [Duration], found: u64) {
+    samples.sort();
+    let at = |q: f64| -> f64 {
+        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples
+            .get(index)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or_default()
+    };
+    println!(
+        "{label:<46} found {found:>6}  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms",
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
+}
+
+fn size_of(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// The sentences of the demo's documents, by language.
+fn sentences() -> anyhow::Result<Vec<(TextLanguage, Vec<String>)>> {
+    let mut by_language: Vec<(TextLanguage, Vec<String>)> =
+        TextLanguage::ALL.iter().map(|l| (*l, Vec::new())).collect();
+    for document in demo_directory::documents()? {
+        let text = document.text.unwrap_or_default();
+        if let Some((_, pool)) = by_language
+            .iter_mut()
+            .find(|(l, _)| *l == document.meta.language)
+        {
+            pool.extend(
+                text.split(['.', '\n', '؛', '،'])
+                    .map(str::trim)
+                    .filter(|s| s.split_whitespace().count() > 3)
+                    .map(str::to_owned),
+            );
+        }
+    }
+    Ok(by_language)
+}
+
+async fn run(
+    documents: usize,
+    entries: usize,
+    iterations: usize,
+    dir: std::path::PathBuf,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let now = SystemClock.now();
+    let audit = AuditContext::system(now, "benchmark");
+    let store = retrace_store_sqlite::open_for_bulk_load(&url).await?;
+    store.migrate().await?;
+    let org = match store
+        .organisations()
+        .await?
+        .into_iter()
+        .find(|o| o.name.as_str() == "Library bench")
+    {
+        Some(org) => org,
+        None => {
+            store
+                .create_organisation(
+                    &audit,
+                    &NewOrganisation {
+                        name: OrgName::parse("Library bench")?,
+                        kind: OrgKind::Ngo,
+                        country: CountryCode::parse("BE")?,
+                    },
+                )
+                .await?
+        }
+    };
+    let scope = OrgScope::new(org.id);
+    let member = Viewer::Member(scope);
+    let mut rng = StdRng::seed_from_u64(12);
+
+    // Documents.
+    let everything = LibraryFilter {
+        query: None,
+        document_type: None,
+        language: None,
+        country: None,
+        theme: None,
+        sort: LibrarySort::Newest,
+        limit: 1,
+        offset: 0,
+    };
+    let (_, already) = store.search_library(&member, &everything).await?;
+    let templates = demo_directory::documents()?;
+    let pools = sentences()?;
+    let started = Instant::now();
+    let mut text_bytes = 0usize;
+    for i in already as usize..documents {
+        let template = templates
+            .get(i % templates.len())
+            .ok_or_else(|| anyhow::anyhow!("no template"))?;
+        let language = template.meta.language;
+        let pool = pools
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, p)| p.as_slice())
+            .unwrap_or_default();
+        let mut text = String::new();
+        for _ in 0..8 {
+            if let Some(sentence) = pool.choose(&mut rng) {
+                text.push_str(sentence);
+                text.push_str(". ");
+            }
+            // A rare word: about one document in 5,000 has each.
+            text.push_str(&format!("kx{} ", rng.gen_range(0..20_000)));
+        }
+        text_bytes += text.len();
+        let mut meta: DocumentMeta = template.meta.clone();
+        meta.title = Text::parse(
+            "title",
+            &format!("{} #{i}", meta.title.as_str()),
+            300,
+            false,
+        )?;
+        store
+            .upload_document(
+                &audit,
+                &scope,
+                &NewDocument {
+                    meta,
+                    file_name: format!("doc-{i}.txt"),
+                    format: DocumentFormat::Txt,
+                    bytes: text.clone().into_bytes(),
+                    text: Some(text),
+                },
+            )
+            .await?;
+        if (i + 1) % 20_000 == 0 {
+            println!(
+                "  {} documents in {:.0} s",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let loaded = documents.saturating_sub(already as usize);
+    if loaded > 0 {
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "indexed {loaded} documents ({:.1} MB of text) in {seconds:.1} s: {:.0} documents/s",
+            text_bytes as f64 / 1e6,
+            loaded as f64 / seconds
+        );
+    }
+
+    // Directory entries.
+    let all_entries = DirectoryFilter {
+        country: None,
+        city: None,
+        kind: None,
+        service: None,
+        language: None,
+        open_at: None,
+        text: None,
+        limit: 1,
+        offset: 0,
+    };
+    let (_, already) = store.search_directory(&member, &all_entries).await?;
+    let base = demo_directory::entries()?;
+    let started = Instant::now();
+    for i in already as usize..entries {
+        let (_, details) = base
+            .get(i % base.len())
+            .ok_or_else(|| anyhow::anyhow!("no entry"))?;
+        let mut details = details.clone();
+        details.name = Text::parse(
+            "name",
+            &format!("{} {i}", details.name.as_str()),
+            300,
+            false,
+        )?;
+        store
+            .create_directory_entry(&audit, &scope, &details)
+            .await?;
+    }
+    let loaded = entries.saturating_sub(already as usize);
+    if loaded > 0 {
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "stored {loaded} directory entries in {seconds:.1} s: {:.0} entries/s",
+            loaded as f64 / seconds
+        );
+    }
+    println!(
+        "database with its indexes: {:.1} MB ({})",
+        size_of(&dir) as f64 / 1e6,
+        dir.display()
+    );
+
+    // Library search.
+    let queries: [(&str, &str, TextLanguage, Option<TextLanguage>); 9] = [
+        ("one word", "trafficking", TextLanguage::En, None),
+        (
+            "two words",
+            "victims identification",
+            TextLanguage::En,
+            None,
+        ),
+        ("Arabic", "حماية الأطفال", TextLanguage::En, None),
+        (
+            "French with accents",
+            "réunification familiale",
+            TextLanguage::Fr,
+            None,
+        ),
+        (
+            "French without accents",
+            "reunification familiale",
+            TextLanguage::Fr,
+            None,
+        ),
+        (
+            "quotes and operators",
+            "\"forced labour\" AND -(inspectors) OR",
+            TextLanguage::En,
+            None,
+        ),
+        ("rare word", "kx4242", TextLanguage::En, None),
+        (
+            "one word, language filter",
+            "victimes",
+            TextLanguage::Fr,
+            Some(TextLanguage::Fr),
+        ),
+        ("Russian", "беженцы", TextLanguage::En, None),
+    ];
+    for (viewer_label, viewer) in [("public", Viewer::Public), ("member", member)] {
+        for (label, q, reader, language) in &queries {
+            let filter = LibraryFilter {
+                query: Some(SearchQuery::parse(q, *reader)?),
+                document_type: None,
+                language: *language,
+                country: None,
+                theme: None,
+                sort: LibrarySort::Relevance,
+                limit: 20,
+                offset: 0,
+            };
+            let mut samples = Vec::with_capacity(iterations);
+            let mut found = 0;
+            for _ in 0..iterations {
+                let started = Instant::now();
+                let (_, total) = store.search_library(&viewer, &filter).await?;
+                samples.push(started.elapsed());
+                found = total;
+            }
+            report(
+                &format!("library {viewer_label}: {label}"),
+                &mut samples,
+                found,
+            );
+        }
+    }
+    let mut newest = everything.clone();
+    newest.limit = 20;
+    let mut samples = Vec::with_capacity(iterations);
+    let mut found = 0;
+    for _ in 0..iterations {
+        let started = Instant::now();
+        found = store.search_library(&Viewer::Public, &newest).await?.1;
+        samples.push(started.elapsed());
+    }
+    report(
+        "library public: no words (newest first)",
+        &mut samples,
+        found,
+    );
+
+    // Directory search.
+    let be = CountryCode::parse("BE")?;
+    let minute = retrace_domain::directory::utc_week_minute(now);
+    let filters: [(&str, DirectoryFilter); 7] = [
+        (
+            "country",
+            DirectoryFilter {
+                country: Some(be),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "country + city",
+            DirectoryFilter {
+                country: Some(be),
+                city: Some(fold("Brussels")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "service",
+            DirectoryFilter {
+                service: Some(Service::Accommodation),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "language",
+            DirectoryFilter {
+                language: Some(LanguageCode::parse("ar")?),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "open now",
+            DirectoryFilter {
+                open_at: Some(minute),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text",
+            DirectoryFilter {
+                text: Some(fold("shelter")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "country + city + service + language + open now",
+            DirectoryFilter {
+                country: Some(be),
+                city: Some(fold("Brussels")),
+                service: Some(Service::Accommodation),
+                language: Some(LanguageCode::parse("fr")?),
+                open_at: Some(minute),
+                ..all_entries.clone()
+            },
+        ),
+    ];
+    for (viewer_label, viewer) in [("public", Viewer::Public), ("member", member)] {
+        for (label, filter) in &filters {
+            let filter = DirectoryFilter {
+                limit: 20,
+                ..filter.clone()
+            };
+            let mut samples = Vec::with_capacity(iterations);
+            let mut found = 0;
+            for _ in 0..iterations {
+                let started = Instant::now();
+                found = store.search_directory(&viewer, &filter).await?.1;
+                samples.push(started.elapsed());
+            }
+            report(
+                &format!("directory {viewer_label}: {label}"),
+                &mut samples,
+                found,
+            );
+        }
+    }
+    Ok(())
+}
