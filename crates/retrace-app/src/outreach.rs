@@ -3,10 +3,12 @@
 //! conflicts between edits made apart, following up outcomes, adding an
 //! organisation's topics, and the results dashboard with its CSV export.
 //!
-//! A batch is applied session by session, each in its own transaction:
-//! a half-written session is refused with the JSON path of what is wrong
-//! and the others are still stored, so nothing is lost and nothing waits
-//! for the worst item of the queue. Each session carries the id made on
+//! A batch is checked session by session: a half-written session is
+//! refused with the JSON path of what is wrong and the others are still
+//! stored, so nothing is lost and nothing waits for the worst item of the
+//! queue. The valid ones are stored a hundred per transaction, each in a
+//! savepoint of its own, so a sync waits for the disk once per hundred
+//! sessions, not once per session. Each session carries the id made on
 //! the phone, so a batch sent again is recognised, never counted twice.
 
 use crate::spreadsheet::safe_cell;
@@ -331,8 +333,13 @@ pub fn device_key(app: &App, actor: &Actor, session_token: &str) -> AppResult<St
         .mac(&format!("outreach-device-key:{session_token}")))
 }
 
-/// Applies a batch queued on a phone, session by session. Each item is
-/// parsed on its own so one half-written session is refused alone.
+/// Sessions stored per transaction of a sync: one wait for the disk each,
+/// and the write lock never held long.
+const SYNC_CHUNK: usize = 100;
+
+/// Applies a batch queued on a phone. Each item is parsed on its own so
+/// one half-written session is refused alone; the valid ones are stored
+/// in order, a hundred per transaction (`sync_outreach_sessions`).
 pub async fn sync_sessions(
     app: &App,
     actor: &Actor,
@@ -346,78 +353,84 @@ pub async fn sync_sessions(
         ));
     }
     let topics = app.store().outreach_topics(&actor.scope()).await?;
+    let now = app.clock().now();
     let mut results = Vec::with_capacity(items.len());
+    // The valid sessions, with where their answer goes.
+    let mut valid: Vec<(usize, IncomingSession)> = Vec::new();
     for item in items {
         let id = item
             .get("id")
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
-        let invalid = |field: String, message: String| SyncResult {
-            id: id.clone(),
-            status: "invalid",
+        let parsed = match serde_json::from_value::<SessionInput>(item) {
+            Err(error) => Err((String::new(), error.to_string())),
+            Ok(input) => match input.parse(now, &topics) {
+                Ok(incoming) => Ok(incoming),
+                Err(AppError::Invalid { field, message }) => Err((field, message)),
+                Err(other) => return Err(other),
+            },
+        };
+        let pending = SyncResult {
+            id,
+            status: "",
             version: None,
             conflict: None,
-            field: Some(field),
-            message: Some(message),
+            field: None,
+            message: None,
         };
-        let input: SessionInput = match serde_json::from_value(item) {
-            Ok(input) => input,
-            Err(error) => {
-                results.push(invalid(String::new(), error.to_string()));
-                continue;
+        match parsed {
+            Ok(incoming) => {
+                valid.push((results.len(), incoming));
+                results.push(pending);
             }
-        };
-        let incoming = match input.parse(app.clock().now(), &topics) {
-            Ok(incoming) => incoming,
-            Err(AppError::Invalid { field, message }) => {
-                results.push(invalid(field, message));
-                continue;
-            }
-            Err(other) => return Err(other),
-        };
-        let outcome = app
+            Err((field, message)) => results.push(SyncResult {
+                status: "invalid",
+                field: Some(field),
+                message: Some(message),
+                ..pending
+            }),
+        }
+    }
+    for chunk in valid.chunks(SYNC_CHUNK) {
+        let sessions: Vec<IncomingSession> = chunk.iter().map(|(_, s)| s.clone()).collect();
+        let outcomes = app
             .store()
-            .sync_outreach_session(
+            .sync_outreach_sessions(
                 &actor.audit(app, "outreach sync"),
                 &actor.scope(),
-                &incoming,
+                &sessions,
             )
-            .await;
-        results.push(match outcome {
-            Ok(SyncOutcome::Stored { version }) => SyncResult {
-                status: "stored",
-                version: Some(version),
-                ..invalid(String::new(), String::new())
-            },
-            Ok(SyncOutcome::AlreadyApplied { version }) => SyncResult {
-                status: "already_applied",
-                version: Some(version),
-                ..invalid(String::new(), String::new())
-            },
-            Ok(SyncOutcome::Conflict {
-                conflict,
-                server_version,
-            }) => SyncResult {
-                status: "conflict",
-                version: Some(server_version),
-                conflict: Some(conflict.to_string()),
-                ..invalid(String::new(), String::new())
-            },
-            Err(StoreError::NotFound) => SyncResult {
-                status: "not_found",
-                ..invalid(String::new(), String::new())
-            },
-            Err(StoreError::Refused { field, message }) => {
-                invalid(field.to_owned(), message.to_owned())
+            .await?;
+        for ((index, _), outcome) in chunk.iter().zip(outcomes) {
+            let Some(result) = results.get_mut(*index) else {
+                continue;
+            };
+            match outcome {
+                Ok(SyncOutcome::Stored { version }) => {
+                    result.status = "stored";
+                    result.version = Some(version);
+                }
+                Ok(SyncOutcome::AlreadyApplied { version }) => {
+                    result.status = "already_applied";
+                    result.version = Some(version);
+                }
+                Ok(SyncOutcome::Conflict {
+                    conflict,
+                    server_version,
+                }) => {
+                    result.status = "conflict";
+                    result.version = Some(server_version);
+                    result.conflict = Some(conflict.to_string());
+                }
+                Err(StoreError::NotFound) => result.status = "not_found",
+                Err(StoreError::Refused { field, message }) => {
+                    result.status = "invalid";
+                    result.field = Some(field.to_owned());
+                    result.message = Some(message.to_owned());
+                }
+                Err(other) => return Err(other.into()),
             }
-            Err(other) => return Err(other.into()),
-        });
-        if let Some(last) = results.last_mut()
-            && last.status != "invalid"
-        {
-            last.field = None;
-            last.message = None;
         }
     }
     Ok(results)

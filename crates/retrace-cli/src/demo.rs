@@ -291,7 +291,8 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     referrals.seconds = referrals_started.elapsed().as_secs_f64();
     crate::demo_directory::load(store, &maintainers, now).await?;
     let outreach_started = std::time::Instant::now();
-    let sessions = crate::demo_outreach::load(store, &outreach_workers, now).await?;
+    let sessions =
+        crate::demo_outreach::load(store, &outreach_workers, now, DEMO_SEED + 13).await?;
     let outreach_seconds = outreach_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);

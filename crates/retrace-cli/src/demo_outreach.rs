@@ -19,11 +19,12 @@ pub struct Worker {
     pub user: UserId,
 }
 
-struct Team {
-    name: &'static str,
-    city: &'static str,
-    places: &'static [PlaceKind],
-    sessions_per_week: u32,
+/// A team of an organisation, where it works and how often.
+pub struct Team {
+    pub name: &'static str,
+    pub city: &'static str,
+    pub places: &'static [PlaceKind],
+    pub sessions_per_week: u32,
 }
 
 const DAY: i64 = 86_400_000;
@@ -131,7 +132,13 @@ fn weighted<'a>(rng: &mut StdRng, items: &'a [(&'a str, u32)]) -> &'a str {
     items.first().map(|(item, _)| *item).unwrap_or("unknown")
 }
 
-fn session(rng: &mut StdRng, team: &Team, at: Timestamp) -> anyhow::Result<OutreachSessionData> {
+/// One plausible session of `team` starting `at` (also used by the
+/// outreach benchmark).
+pub fn session(
+    rng: &mut StdRng,
+    team: &Team,
+    at: Timestamp,
+) -> anyhow::Result<OutreachSessionData> {
     let mut reached: Vec<ReachedGroup> = Vec::new();
     for _ in 0..rng.gen_range(1..=6) {
         let sex = if rng.gen_bool(0.82) {
@@ -230,8 +237,13 @@ fn session(rng: &mut StdRng, team: &Team, at: Timestamp) -> anyhow::Result<Outre
 }
 
 /// Generates and stores the demo sessions; returns how many.
-pub async fn load(store: &dyn Store, workers: &[Worker], now: Timestamp) -> anyhow::Result<u64> {
-    let mut rng = StdRng::seed_from_u64(crate::demo::DEMO_SEED + 13);
+pub async fn load(
+    store: &dyn Store,
+    workers: &[Worker],
+    now: Timestamp,
+    seed: u64,
+) -> anyhow::Result<u64> {
+    let mut rng = StdRng::seed_from_u64(seed);
     let start = now.as_millis() - MONTHS * 30 * DAY;
     let mut stored = 0;
     for worker in workers {

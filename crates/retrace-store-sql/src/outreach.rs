@@ -15,13 +15,15 @@ use retrace_domain::{
     OutreachSessionId,
 };
 use retrace_store::outreach::{
-    ConflictRow, FollowUpRow, SessionRow, SummaryRow, org_topic, session_body,
+    ALL_NATIONALITIES, ConflictRow, FollowUpRow, SessionRow, SummaryRow, TallyKey, monthly,
+    nationality_code, org_topic, session_body, stats_ranges, tally_changes,
 };
 use retrace_store::{
     AuditContext, FollowUp, IncomingSession, OrgScope, OrgTopic, OutreachConflict, OutreachFilter,
     OutreachSession, OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope,
     StoreError, StoreResult, SyncOutcome, Tally,
 };
+use std::collections::BTreeMap;
 
 const SESSION_COLUMNS: &str =
     "id, version, body, created_at, created_by, updated_at, updated_by FROM outreach_sessions";
@@ -54,11 +56,23 @@ macro_rules! bind_filter {
     };
 }
 
-/// The stored code of a nationality: the country, or `unknown`.
-fn nationality_code(nationality: Option<retrace_domain::CountryCode>) -> String {
-    nationality
-        .map(|c| c.as_str().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned())
+/// Binds the placeholders of the dashboard's queries: `$1` the scope,
+/// `$2` the nationality filter, `$3`-`$4` the head days, `$5` the place,
+/// `$6` the team, `$7`-`$8` the tail days, `$9`-`$10` the whole months.
+macro_rules! bind_ranges {
+    ($query:expr, $scope:expr, $nationality:expr, $ranges:expr, $place:expr, $team:expr) => {
+        $query
+            .bind(&$scope)
+            .bind(&$nationality)
+            .bind($ranges.head.0)
+            .bind($ranges.head.1)
+            .bind(&$place)
+            .bind(&$team)
+            .bind($ranges.tail.0)
+            .bind($ranges.tail.1)
+            .bind($ranges.months.0)
+            .bind($ranges.months.1)
+    };
 }
 
 fn nationality_filter(filter: &OutreachFilter) -> String {
@@ -68,12 +82,34 @@ fn nationality_filter(filter: &OutreachFilter) -> String {
 /// The condition naming whose sessions count, on placeholder `$1`.
 fn scope_condition(scope: &StatsScope) -> (&'static str, String) {
     match scope {
-        StatsScope::Organisation(scope) => ("s.org_id = $1", scope.org().to_string()),
+        StatsScope::Organisation(scope) => ("t.org_id = $1", scope.org().to_string()),
         StatsScope::Country(country) => (
-            "s.org_id IN (SELECT id FROM organisations WHERE country = $1)",
+            "t.org_id IN (SELECT id FROM organisations WHERE country = $1)",
             country.as_str().to_owned(),
         ),
     }
+}
+
+/// The `n` (sessions) and `p` (people) sums of a tally row.
+fn sums<R: Row>(row: &R) -> StoreResult<(u64, u64)>
+where
+    for<'a> i64: Decode<'a, R::Database> + Type<R::Database>,
+    &'static str: ColumnIndex<R>,
+{
+    let n: i64 = row.try_get("n").map_err(db_error)?;
+    let p: i64 = row.try_get("p").map_err(db_error)?;
+    Ok((u64::try_from(n).unwrap_or(0), u64::try_from(p).unwrap_or(0)))
+}
+
+/// Sums by key as the dashboard's tallies, in the order of the keys.
+fn tallies(sums: impl IntoIterator<Item = (String, (u64, u64))>) -> Vec<Tally> {
+    sums.into_iter()
+        .map(|(key, (sessions, people))| Tally {
+            key,
+            sessions,
+            people,
+        })
+        .collect()
 }
 
 fn outcome_code(resolution: Resolution) -> &'static str {
@@ -311,14 +347,104 @@ where
         Ok(())
     }
 
+    /// The outcomes recorded for the session's follow-ups.
+    async fn session_outcomes(
+        conn: &mut Conn<D>,
+        session: OutreachSessionId,
+    ) -> StoreResult<Vec<FollowUpOutcome>> {
+        let codes: Vec<String> = sqlx::query_scalar(
+            "SELECT outcome FROM outreach_follow_ups WHERE session_id = $1 \
+             AND outcome IS NOT NULL",
+        )
+        .bind(session.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        codes
+            .iter()
+            .map(|code| {
+                FollowUpOutcome::parse(code).map_err(|e| StoreError::Corrupt {
+                    table: "outreach_follow_ups",
+                    detail: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Adds `changes` to the dashboard's daily tallies and their monthly
+    /// sums, in the transaction of the change that caused them.
+    async fn apply_tallies(
+        conn: &mut Conn<D>,
+        org: &str,
+        changes: &[(TallyKey, i64, i64)],
+    ) -> StoreResult<()> {
+        Self::upsert_tallies(conn, org, changes, true).await?;
+        Self::upsert_tallies(conn, org, &monthly(changes), false).await
+    }
+
+    /// One multi-row upsert per hundred tallies, into `outreach_tallies`
+    /// (`daily`) or `outreach_month_tallies`.
+    async fn upsert_tallies(
+        conn: &mut Conn<D>,
+        org: &str,
+        changes: &[(TallyKey, i64, i64)],
+        daily: bool,
+    ) -> StoreResult<()> {
+        use std::fmt::Write as _;
+        let (table, day, period) = if daily {
+            ("outreach_tallies", "day, ", "day")
+        } else {
+            ("outreach_month_tallies", "", "month")
+        };
+        let columns: usize = if daily { 9 } else { 8 };
+        for chunk in changes.chunks(100) {
+            let mut sql = format!(
+                "INSERT INTO {table} (org_id, nationality, dim, {day}month, team, place_kind, \
+                 item, sessions, people) VALUES "
+            );
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "($1" } else { ", ($1" });
+                for column in 0..columns {
+                    let _ = write!(sql, ", ${}", i * columns + column + 2);
+                }
+                sql.push(')');
+            }
+            let _ = write!(
+                sql,
+                " ON CONFLICT (org_id, nationality, dim, {period}, team, place_kind, item) \
+                 DO UPDATE SET sessions = {table}.sessions + excluded.sessions, \
+                 people = {table}.people + excluded.people"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org);
+            for (key, sessions, people) in chunk {
+                query = query.bind(key.nationality.as_str()).bind(key.dim);
+                if daily {
+                    query = query.bind(key.day);
+                }
+                query = query
+                    .bind(key.month)
+                    .bind(key.team.as_str())
+                    .bind(key.place_kind)
+                    .bind(key.item.as_str())
+                    .bind(*sessions)
+                    .bind(*people);
+            }
+            query.execute(&mut *conn).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
     /// Stores `data` as version `version` of the session (inserted when
-    /// `insert`), with its figures.
+    /// 1; `previous` is what it replaces), with its figures and what it
+    /// changes in the tallies.
+    #[allow(clippy::too_many_arguments, reason = "one private helper of the sync")]
     async fn store_version(
         conn: &mut Conn<D>,
         audit: &AuditContext,
         org: &str,
         id: OutreachSessionId,
         data: &OutreachSessionData,
+        previous: Option<&OutreachSessionData>,
         body: &str,
         version: i64,
     ) -> StoreResult<()> {
@@ -366,6 +492,18 @@ where
             .map_err(db_error)?;
         }
         Self::write_figures(conn, org, id, data).await?;
+        // An edit keeps the outcomes already recorded (`write_figures`
+        // never drops a follow-up that has one).
+        let outcomes = if version == 1 {
+            Vec::new()
+        } else {
+            Self::session_outcomes(conn, id).await?
+        };
+        let changes = tally_changes(
+            previous.map(|p| (p, outcomes.as_slice())),
+            Some((data, outcomes.as_slice())),
+        );
+        Self::apply_tallies(conn, org, &changes).await?;
         let action = if version == 1 {
             AuditAction::OutreachSessionRecorded
         } else {
@@ -381,10 +519,53 @@ where
         scope: &OrgScope,
         incoming: &IncomingSession,
     ) -> StoreResult<SyncOutcome> {
-        let org = scope.org().to_string();
-        let body = session_body(&incoming.data)?;
         let mut tx = Self::begin(pool).await?;
-        let stored = Self::load_outreach_session(&mut tx, &org, incoming.id, true).await?;
+        let outcome = Self::sync_one(&mut tx, audit, &scope.org().to_string(), incoming).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(outcome)
+    }
+
+    /// A batch in one transaction (one wait for the disk, not one per
+    /// session), each session in a savepoint of its own: a session refused
+    /// (`NotFound`, `Refused`) is rolled back alone and the others stay;
+    /// any other error fails the batch, which stores nothing.
+    pub(crate) async fn sync_outreach_sessions(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        sessions: &[IncomingSession],
+    ) -> StoreResult<Vec<StoreResult<SyncOutcome>>> {
+        let org = scope.org().to_string();
+        let mut tx = Self::begin(pool).await?;
+        let mut outcomes = Vec::with_capacity(sessions.len());
+        for incoming in sessions {
+            let mut savepoint = sqlx::Acquire::begin(&mut tx).await.map_err(db_error)?;
+            match Self::sync_one(&mut savepoint, audit, &org, incoming).await {
+                Ok(outcome) => {
+                    savepoint.commit().await.map_err(db_error)?;
+                    outcomes.push(Ok(outcome));
+                }
+                Err(refused @ (StoreError::NotFound | StoreError::Refused { .. })) => {
+                    savepoint.rollback().await.map_err(db_error)?;
+                    outcomes.push(Err(refused));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(outcomes)
+    }
+
+    /// One session sent by a phone, within the caller's transaction.
+    async fn sync_one(
+        tx: &mut Conn<D>,
+        audit: &AuditContext,
+        org: &str,
+        incoming: &IncomingSession,
+    ) -> StoreResult<SyncOutcome> {
+        let org = org.to_owned();
+        let body = session_body(&incoming.data)?;
+        let stored = Self::load_outreach_session(tx, &org, incoming.id, true).await?;
         let stored_body = stored
             .as_ref()
             .map(|s| session_body(&s.data).map(|b| (s.version, b)))
@@ -412,18 +593,19 @@ where
                     // an edit of a session that does not exist.
                     return Err(StoreError::NotFound);
                 }
-                Self::store_version(&mut tx, audit, &org, incoming.id, &incoming.data, &body, 1)
+                Self::store_version(tx, audit, &org, incoming.id, &incoming.data, None, &body, 1)
                     .await?;
                 SyncOutcome::Stored { version: 1 }
             }
             SyncDecision::Update => {
                 let version = incoming.base_version + 1;
                 Self::store_version(
-                    &mut tx,
+                    tx,
                     audit,
                     &org,
                     incoming.id,
                     &incoming.data,
+                    stored.as_ref().map(|s| &s.data),
                     &body,
                     version,
                 )
@@ -470,7 +652,7 @@ where
                 .await
                 .map_err(db_error)?;
                 Self::append(
-                    &mut tx,
+                    tx,
                     audit,
                     &event(
                         AuditAction::OutreachConflictRecorded,
@@ -485,7 +667,6 @@ where
                 }
             }
         };
-        tx.commit().await.map_err(db_error)?;
         Ok(outcome)
     }
 
@@ -508,7 +689,17 @@ where
                 return Err(StoreError::NotFound);
             }
             let body = session_body(&session.data)?;
-            Self::store_version(&mut tx, audit, &org, session.id, &session.data, &body, 1).await?;
+            Self::store_version(
+                &mut tx,
+                audit,
+                &org,
+                session.id,
+                &session.data,
+                None,
+                &body,
+                1,
+            )
+            .await?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok(sessions.len() as u64)
@@ -644,6 +835,7 @@ where
                 &org,
                 conflict.session,
                 &conflict.data,
+                Some(&stored.data),
                 &body,
                 stored.version + 1,
             )
@@ -722,6 +914,27 @@ where
     ) -> StoreResult<FollowUp> {
         let org = scope.org().to_string();
         let mut tx = Self::begin(pool).await?;
+        let session: Option<String> = sqlx::query_scalar(
+            "SELECT session_id FROM outreach_follow_ups WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(&org)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let session: OutreachSessionId =
+            session
+                .ok_or(StoreError::NotFound)?
+                .parse()
+                .map_err(|_| StoreError::Corrupt {
+                    table: "outreach_follow_ups",
+                    detail: "session_id".into(),
+                })?;
+        let data = Self::load_outreach_session(&mut tx, &org, session, true)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .data;
+        let before = Self::session_outcomes(&mut tx, session).await?;
         let changed = sqlx::query(
             "UPDATE outreach_follow_ups SET outcome = $1, outcome_at = $2, outcome_by = $3 \
              WHERE id = $4 AND org_id = $5",
@@ -737,6 +950,9 @@ where
         if D::rows_affected(&changed) == 0 {
             return Err(StoreError::NotFound);
         }
+        let after = Self::session_outcomes(&mut tx, session).await?;
+        let changes = tally_changes(Some((&data, &before)), Some((&data, &after)));
+        Self::apply_tallies(&mut tx, &org, &changes).await?;
         Self::append(
             &mut tx,
             audit,
@@ -824,124 +1040,121 @@ where
         tx.commit().await.map_err(db_error)
     }
 
-    /// Rows of `(k, sessions, people)` for one aggregate query.
-    async fn tallies(
-        conn: &mut Conn<D>,
-        sql: String,
-        scope: &str,
-        filter: &OutreachFilter,
-    ) -> StoreResult<Vec<Tally>> {
-        let rows = bind_filter!(sqlx::query(sqlx::AssertSqlSafe(sql)), scope, filter)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                let key: Option<String> = row.try_get("k").map_err(db_error)?;
-                let sessions: i64 = row.try_get("n").map_err(db_error)?;
-                let people: Option<i64> = row.try_get("p").map_err(db_error)?;
-                Ok(Tally {
-                    key: key.unwrap_or_default(),
-                    sessions: u64::try_from(sessions).unwrap_or(0),
-                    people: u64::try_from(people.unwrap_or(0)).unwrap_or(0),
-                })
-            })
-            .collect()
-    }
-
     pub(crate) async fn outreach_stats(
         pool: &Pool<D::Db>,
         scope: &StatsScope,
         filter: &OutreachFilter,
     ) -> StoreResult<OutreachStats> {
         let (who, bound) = scope_condition(scope);
+        let nationality = filter
+            .nationality
+            .map(nationality_code)
+            .unwrap_or_else(|| ALL_NATIONALITIES.to_owned());
+        let place = filter
+            .place_kind
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        let team = filter.team.clone().unwrap_or_default();
+        // Both queries read the tallies of the scope and the nationality
+        // filter: the head and tail days from the daily tallies, the whole
+        // months from the monthly ones; then group: by month, team and
+        // place for the sessions, by figure for the rest.
+        let ranges = stats_ranges(filter);
+        let condition = format!(
+            "{who} AND t.nationality = $2 AND ($5 = '' OR t.place_kind = $5) \
+             AND ($6 = '' OR t.team = $6)"
+        );
+        let sources = |columns: &str, dims: &str| {
+            format!(
+                "SELECT {columns} FROM outreach_tallies t WHERE {dims} AND {condition} \
+                 AND t.day >= $3 AND t.day < $4 \
+                 UNION ALL SELECT {columns} FROM outreach_tallies t WHERE {dims} AND {condition} \
+                 AND t.day >= $7 AND t.day < $8 \
+                 UNION ALL SELECT {columns} FROM outreach_month_tallies t WHERE {dims} \
+                 AND {condition} AND t.month >= $9 AND t.month < $10"
+            )
+        };
         let mut conn = pool.acquire().await.map_err(db_error)?;
-        let by_sessions = |key: &str| {
-            format!(
-                "SELECT CAST({key} AS TEXT) AS k, COUNT(*) AS n, CAST(0 AS BIGINT) AS p \
-                 FROM outreach_sessions s WHERE {who} AND {FILTER} GROUP BY {key} ORDER BY {key}"
-            )
-        };
-        // People come from the counts, so a nationality filter counts only
-        // the people of that nationality.
-        let by_people = |key: &str| {
-            format!(
-                "SELECT CAST({key} AS TEXT) AS k, COUNT(DISTINCT c.session_id) AS n, \
-                 CAST(SUM(c.count) AS BIGINT) AS p FROM outreach_counts c \
-                 JOIN outreach_sessions s ON s.id = c.session_id \
-                 WHERE {who} AND {FILTER} AND ($6 = '' OR c.nationality = $6) \
-                 GROUP BY {key} ORDER BY {key}"
-            )
-        };
-        let merge = |sessions: Vec<Tally>, people: Vec<Tally>| -> Vec<Tally> {
-            sessions
-                .into_iter()
-                .map(|mut t| {
-                    t.people = people
-                        .iter()
-                        .find(|p| p.key == t.key)
-                        .map(|p| p.people)
-                        .unwrap_or(0);
-                    t
-                })
-                .collect()
-        };
-        let mut stats = OutreachStats::default();
-        for (key, slot) in [("s.month", 0usize), ("s.place_kind", 1), ("s.team", 2)] {
-            let sessions = Self::tallies(&mut conn, by_sessions(key), &bound, filter).await?;
-            let people = Self::tallies(&mut conn, by_people(key), &bound, filter).await?;
-            let merged = merge(sessions, people);
-            match slot {
-                0 => stats.by_month = merged,
-                1 => stats.by_place_kind = merged,
-                _ => stats.by_team = merged,
+        let rows = bind_ranges!(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT m, team, place, CAST(SUM(n) AS BIGINT) AS n, \
+                 CAST(SUM(p) AS BIGINT) AS p FROM ({}) x GROUP BY m, team, place \
+                 HAVING SUM(n) > 0",
+                sources(
+                    "t.month AS m, t.team AS team, t.place_kind AS place, t.sessions AS n, \
+                     t.people AS p",
+                    "t.dim = 'session'"
+                )
+            ))),
+            bound,
+            nationality,
+            ranges,
+            place,
+            team
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut by_month: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+        let mut by_place: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        let mut by_team: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for row in &rows {
+            let month: i64 = row.try_get("m").map_err(db_error)?;
+            let team: String = row.try_get("team").map_err(db_error)?;
+            let place: String = row.try_get("place").map_err(db_error)?;
+            let (n, p) = sums(row)?;
+            for slot in [
+                by_month.entry(month).or_default(),
+                by_place.entry(place).or_default(),
+                by_team.entry(team).or_default(),
+            ] {
+                slot.0 += n;
+                slot.1 += p;
             }
         }
+        let mut stats = OutreachStats {
+            by_month: tallies(by_month.into_iter().map(|(k, v)| (k.to_string(), v))),
+            by_place_kind: tallies(by_place),
+            by_team: tallies(by_team),
+            ..OutreachStats::default()
+        };
         stats.sessions = stats.by_month.iter().map(|t| t.sessions).sum();
         stats.people = stats.by_month.iter().map(|t| t.people).sum();
-        stats.by_nationality =
-            Self::tallies(&mut conn, by_people("c.nationality"), &bound, filter).await?;
+        let rows = bind_ranges!(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT d, k, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(p) AS BIGINT) AS p \
+                 FROM ({}) x GROUP BY d, k HAVING SUM(n) > 0",
+                sources(
+                    "t.dim AS d, t.item AS k, t.sessions AS n, t.people AS p",
+                    "t.dim IN ('nationality', 'sex', 'age_band', 'topic', 'referral', 'outcome')"
+                )
+            ))),
+            bound,
+            nationality,
+            ranges,
+            place,
+            team
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut figures: BTreeMap<String, BTreeMap<String, (u64, u64)>> = BTreeMap::new();
+        for row in &rows {
+            let dim: String = row.try_get("d").map_err(db_error)?;
+            let key: String = row.try_get("k").map_err(db_error)?;
+            let sums = sums(row)?;
+            figures.entry(dim).or_default().insert(key, sums);
+        }
+        let mut take = |dim: &str| tallies(figures.remove(dim).unwrap_or_default());
+        stats.by_nationality = take("nationality");
         stats
             .by_nationality
             .sort_by(|a, b| b.people.cmp(&a.people).then(a.key.cmp(&b.key)));
-        stats.by_sex = Self::tallies(&mut conn, by_people("c.sex"), &bound, filter).await?;
-        stats.by_age_band =
-            Self::tallies(&mut conn, by_people("c.age_band"), &bound, filter).await?;
-        stats.topics = Self::tallies(
-            &mut conn,
-            format!(
-                "SELECT t.topic AS k, COUNT(*) AS n, CAST(0 AS BIGINT) AS p \
-                 FROM outreach_session_topics t JOIN outreach_sessions s ON s.id = t.session_id \
-                 WHERE {who} AND {FILTER} GROUP BY t.topic ORDER BY t.topic"
-            ),
-            &bound,
-            filter,
-        )
-        .await?;
-        stats.referrals = Self::tallies(
-            &mut conn,
-            format!(
-                "SELECT r.service AS k, COUNT(DISTINCT r.session_id) AS n, \
-                 CAST(SUM(r.count) AS BIGINT) AS p FROM outreach_referrals r \
-                 JOIN outreach_sessions s ON s.id = r.session_id \
-                 WHERE {who} AND {FILTER} GROUP BY r.service ORDER BY r.service"
-            ),
-            &bound,
-            filter,
-        )
-        .await?;
-        stats.outcomes = Self::tallies(
-            &mut conn,
-            format!(
-                "SELECT f.outcome AS k, COUNT(DISTINCT f.session_id) AS n, COUNT(*) AS p \
-                 FROM outreach_follow_ups f JOIN outreach_sessions s ON s.id = f.session_id \
-                 WHERE {who} AND {FILTER} AND f.outcome IS NOT NULL \
-                 GROUP BY f.outcome ORDER BY f.outcome"
-            ),
-            &bound,
-            filter,
-        )
-        .await?;
+        stats.by_sex = take("sex");
+        stats.by_age_band = take("age_band");
+        stats.topics = take("topic");
+        stats.referrals = take("referral");
+        stats.outcomes = take("outcome");
         Ok(stats)
     }
 }
@@ -971,6 +1184,15 @@ where
         incoming: &IncomingSession,
     ) -> StoreResult<SyncOutcome> {
         Sql::<D>::sync_outreach_session(&self.pool, audit, scope, incoming).await
+    }
+
+    async fn sync_outreach_sessions(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        sessions: &[IncomingSession],
+    ) -> StoreResult<Vec<StoreResult<SyncOutcome>>> {
+        Sql::<D>::sync_outreach_sessions(&self.pool, audit, scope, sessions).await
     }
 
     async fn import_outreach_sessions(

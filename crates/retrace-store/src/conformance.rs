@@ -165,6 +165,7 @@ macro_rules! conformance_tests {
             outreach_stats_follow_the_filter_and_the_scope,
             outreach_topics_are_the_organisations_own,
             outreach_sync_stores_nothing_when_its_last_statement_fails,
+            outreach_batches_refuse_alone_and_tallies_follow_every_change,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {

@@ -591,4 +591,158 @@ pub mod tests {
             .unwrap();
         assert_eq!(stats, crate::OutreachStats::default());
     }
+
+    /// A batch from a phone is one transaction in which a refused session
+    /// is left out alone; the dashboard's tallies follow every change (a
+    /// new session, an edit that moves it, an outcome recorded and
+    /// cleared, a conflict resolved by taking the edit).
+    pub async fn outreach_batches_refuse_alone_and_tallies_follow_every_change<H: Harness>(h: &H) {
+        let store = h.store();
+        let (org, user) = org_and_worker(store, "Reach Out", "BE").await;
+        let scope = OrgScope::new(org.id);
+        let stats = |filter: OutreachFilter| async move {
+            store
+                .outreach_stats(&StatsScope::Organisation(scope), &filter)
+                .await
+                .unwrap()
+        };
+        let (s1, s2) = (OutreachSessionId::random(), OutreachSessionId::random());
+        let follow_up = FollowUpId::random();
+        let mut first = data("North", "SD", 3, 0);
+        first.reached.push(ReachedGroup {
+            sex: Sex::Female,
+            age_band: AgeBand::Under18,
+            nationality: Some(CountryCode::parse("ER").unwrap()),
+            count: 2,
+        });
+        first.people_reached = 5;
+        first.follow_ups.push(FollowUpRequest {
+            id: follow_up,
+            pseudonym: text("K."),
+            consent_to_link: true,
+        });
+        let outcomes = store
+            .sync_outreach_sessions(
+                &acting(&user, &org, 1),
+                &scope,
+                &[
+                    incoming(s1, 0, first.clone()),
+                    incoming(s2, 0, data("South", "AF", 4, 1)),
+                    incoming(OutreachSessionId::random(), 1, data("South", "AF", 1, 1)),
+                    incoming(s1, 0, first.clone()),
+                ],
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            outcomes[0],
+            Ok(SyncOutcome::Stored { version: 1 })
+        ));
+        assert!(matches!(
+            outcomes[1],
+            Ok(SyncOutcome::Stored { version: 1 })
+        ));
+        assert!(matches!(outcomes[2], Err(StoreError::NotFound)));
+        assert!(matches!(
+            outcomes[3],
+            Ok(SyncOutcome::AlreadyApplied { version: 1 })
+        ));
+        let all = stats(OutreachFilter::default()).await;
+        assert_eq!((all.sessions, all.people), (2, 9));
+        let sex: Vec<_> = all
+            .by_sex
+            .iter()
+            .map(|t| (t.key.as_str(), t.sessions, t.people))
+            .collect();
+        assert_eq!(sex, [("female", 1, 2), ("male", 2, 7)]);
+        let eritrean = OutreachFilter {
+            nationality: Some(Some(CountryCode::parse("ER").unwrap())),
+            ..OutreachFilter::default()
+        };
+        let er = stats(eritrean.clone()).await;
+        assert_eq!((er.sessions, er.people), (1, 2));
+        assert_eq!(er.topics[0].sessions, 1);
+
+        store
+            .record_outcome(
+                &acting(&user, &org, 2),
+                &scope,
+                follow_up,
+                Some(FollowUpOutcome::ReceptionEntered),
+            )
+            .await
+            .unwrap();
+        let er = stats(eritrean.clone()).await;
+        assert_eq!(er.outcomes.len(), 1);
+        assert_eq!((er.outcomes[0].sessions, er.outcomes[0].people), (1, 1));
+
+        // The session moves forty days on and to another team.
+        let mut moved = first.clone();
+        moved.team = text("East");
+        moved.started_at = Timestamp::from_millis(T0 + 40 * DAY);
+        moved.reached[0].count = 6;
+        moved.people_reached = 8;
+        store
+            .sync_outreach_session(&acting(&user, &org, 3), &scope, &incoming(s1, 1, moved))
+            .await
+            .unwrap();
+        let all = stats(OutreachFilter::default()).await;
+        assert_eq!((all.sessions, all.people), (2, 12));
+        let teams: Vec<_> = all.by_team.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(teams, ["East", "South"]);
+        assert_eq!(all.by_month.iter().map(|t| t.sessions).sum::<u64>(), 2);
+        assert_eq!(all.outcomes[0].people, 1, "the outcome moved with it");
+        let early = stats(OutreachFilter {
+            to: Some(Timestamp::from_millis(T0 + 10 * DAY)),
+            ..OutreachFilter::default()
+        })
+        .await;
+        assert_eq!((early.sessions, early.people), (1, 4));
+        assert!(early.outcomes.is_empty());
+
+        // Two edits of s2 made apart; the second is taken on resolution.
+        store
+            .sync_outreach_session(
+                &acting(&user, &org, 4),
+                &scope,
+                &incoming(s2, 1, data("South", "AF", 7, 1)),
+            )
+            .await
+            .unwrap();
+        let conflict = store
+            .sync_outreach_session(
+                &acting(&user, &org, 5),
+                &scope,
+                &incoming(s2, 1, data("South", "SY", 9, 1)),
+            )
+            .await
+            .unwrap();
+        let SyncOutcome::Conflict { conflict, .. } = conflict else {
+            panic!("expected a conflict, got {conflict:?}");
+        };
+        assert_eq!(stats(OutreachFilter::default()).await.people, 15);
+        store
+            .resolve_outreach_conflict(
+                &acting(&user, &org, 6),
+                &scope,
+                conflict,
+                Resolution::TakeIncoming,
+            )
+            .await
+            .unwrap();
+        let all = stats(OutreachFilter::default()).await;
+        assert_eq!((all.sessions, all.people), (2, 17));
+        let nationalities: Vec<_> = all
+            .by_nationality
+            .iter()
+            .map(|t| (t.key.as_str(), t.people))
+            .collect();
+        assert_eq!(nationalities, [("SY", 9), ("SD", 6), ("ER", 2)]);
+
+        store
+            .record_outcome(&acting(&user, &org, 7), &scope, follow_up, None)
+            .await
+            .unwrap();
+        assert!(stats(eritrean).await.outcomes.is_empty());
+    }
 }

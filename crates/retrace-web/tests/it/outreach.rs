@@ -262,6 +262,43 @@ async fn the_phone_sync_never_counts_twice_and_shows_edits_made_apart_as_conflic
     assert_ne!(after.status, StatusCode::OK);
 }
 
+/// Bad input in a queue: a date in the future and counts that do not add
+/// up are each refused alone, with the field named, and the session
+/// between them is stored; the queue sent again stores nothing twice.
+#[tokio::test]
+async fn a_sync_refuses_future_dates_and_counts_that_do_not_add_up_one_by_one() {
+    const FUTURE: &str = "0d9a4b7e-61f2-4c84-9a51-6f3a2b1c0d11";
+    const WRONG: &str = "0d9a4b7e-61f2-4c84-9a51-6f3a2b1c0d22";
+    const GOOD: &str = "0d9a4b7e-61f2-4c84-9a51-6f3a2b1c0d33";
+    let app = TestApp::new().await;
+    let org = app.org("French Red Cross", "FR").await;
+    app.member("phone@fr.example", org, "outreach_worker").await;
+    let phone = app.signed_in("phone@fr.example").await;
+    let mut future = session_json(FUTURE, 0, "Calais", 2);
+    future["started_at"] = json!("2999-01-01T10:00:00Z");
+    let mut wrong = session_json(WRONG, 0, "Calais", 2);
+    wrong["people_reached"] = json!(3);
+    let queue = vec![future, session_json(GOOD, 0, "Calais", 4), wrong];
+    let first = sync(&phone, queue.clone()).await;
+    assert_eq!(statuses(&first), ["invalid", "stored", "invalid"]);
+    let results = &first.json()["results"];
+    assert_eq!(results[0]["field"], "started_at");
+    assert!(results[0]["message"].as_str().unwrap().contains("future"));
+    assert_eq!(results[2]["field"], "people_reached");
+    assert!(results[2]["message"].as_str().unwrap().contains("add up"));
+    let again = sync(&phone, queue).await;
+    assert_eq!(statuses(&again), ["invalid", "already_applied", "invalid"]);
+    let dashboard = phone.get("/outreach").await;
+    assert_eq!(
+        dashboard.between("id=\"total-sessions\">", "<").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        dashboard.between("id=\"total-people\">", "<").as_deref(),
+        Some("4")
+    );
+}
+
 #[tokio::test]
 async fn the_country_view_shows_aggregates_with_small_counts_suppressed() {
     let app = TestApp::new().await;
