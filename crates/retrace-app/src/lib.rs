@@ -42,6 +42,7 @@ pub mod secrets;
 pub mod spreadsheet;
 pub mod totp;
 pub mod transfers;
+pub mod work_queue;
 pub mod xlsx;
 
 pub use error::{AppError, AppResult};

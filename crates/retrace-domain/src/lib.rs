@@ -25,6 +25,7 @@ pub mod toolbox;
 pub mod tracing;
 pub mod transfer;
 pub mod user;
+pub mod work;
 
 pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
 pub use candidate::{
@@ -72,6 +73,7 @@ pub use transfer::{
     TransferParties, TransferRefusal, TransferShare, TransferStatus, transfer_decision,
 };
 pub use user::{DisplayName, Email, Role, RoleSet};
+pub use work::{QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, WorkKind};
 
 /// A value that failed to parse, naming the field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,6 +32,7 @@ mod pfif;
 mod referrals;
 mod tracing;
 mod transfers;
+mod work_queue;
 
 use sqlx::migrate::{Migrate, MigrateError, Migrator};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};

@@ -166,6 +166,9 @@ macro_rules! conformance_tests {
             outreach_topics_are_the_organisations_own,
             outreach_sync_stores_nothing_when_its_last_statement_fails,
             outreach_batches_refuse_alone_and_tallies_follow_every_change,
+            // work queue (issue 15)
+            the_work_queue_shows_each_side_its_own_work,
+            notifications_are_marked_read_forward_only,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -342,6 +345,7 @@ pub mod tests {
     pub use crate::conformance_directory::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
+    pub use crate::conformance_work::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
         let store = h.store();
@@ -3814,7 +3818,7 @@ fn filter() -> RequestFilter {
     }
 }
 
-fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
+pub(crate) fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
     AuditContext {
         at: when,
         ..acting(user, 0)
@@ -3953,17 +3957,17 @@ fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
 
 /// Two organisations in two countries: A (Belgium) has a request whose
 /// sought person is a candidate for B's (France) registration.
-struct World {
-    a: Organisation,
-    b: Organisation,
-    user_a: UserAccount,
-    user_b: UserAccount,
-    sought: PersonId,
-    found: PersonId,
-    candidate: CandidateId,
+pub(crate) struct World {
+    pub(crate) a: Organisation,
+    pub(crate) b: Organisation,
+    pub(crate) user_a: UserAccount,
+    pub(crate) user_b: UserAccount,
+    pub(crate) sought: PersonId,
+    pub(crate) found: PersonId,
+    pub(crate) candidate: CandidateId,
 }
 
-async fn world<S: Store>(store: &S) -> World {
+pub(crate) async fn world<S: Store>(store: &S) -> World {
     let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
     let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
     let request = store

@@ -21,6 +21,8 @@ pub mod conformance_directory;
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
+#[cfg(feature = "conformance")]
+pub mod conformance_work;
 pub mod directory;
 pub mod gallery;
 pub mod outreach;
@@ -28,6 +30,7 @@ pub mod pfif;
 pub mod referrals;
 pub mod tracing;
 pub mod transfers;
+pub mod work_queue;
 
 pub use directory::{
     CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
@@ -56,6 +59,7 @@ pub use tracing::{
 pub use transfers::{
     IncomingTransfer, SharedEnquirer, SharedPerson, Transfer, TransferRow, TransferView,
 };
+pub use work_queue::{WorkBucket, WorkItem, WorkQueueStore, WorkWindow};
 
 use async_trait::async_trait;
 use retrace_domain::{
@@ -320,6 +324,7 @@ pub trait Store:
     + DirectoryStore
     + OutreachStore
     + InterchangeStore
+    + WorkQueueStore
     + Send
     + Sync
     + 'static

@@ -133,6 +133,7 @@ pub fn document() -> Value {
         referral_paths(),
         directory_paths(),
         outreach_paths(),
+        work_queue_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -498,5 +499,37 @@ fn outreach_paths() -> Value {
                 { "name": "nationality", "in": "query", "schema": { "type": "string" } }
             ],
             "responses": with_errors(ok("Totals and sections of rows"), &[("422", "A filter is invalid")]) } }
+    })
+}
+
+fn work_queue_paths() -> Value {
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let item = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["object_id", "reference", "since", "unread", "href"],
+        "properties": {
+            "object_id": { "type": "string", "format": "uuid", "description": "The record the work is on: a candidate, transfer, referral, public report or request" },
+            "reference": { "type": ["string", "null"], "description": "The reference of the caller's own request it concerns; never anything of another organisation's record" },
+            "since": { "type": "string", "format": "date-time", "description": "When it started waiting; for a quiet request, when it became quiet" },
+            "unread": { "type": "boolean", "description": "Arrived after the caller last marked their notifications read" },
+            "href": { "type": "string", "description": "The page the work is done on" }
+        }
+    });
+    let kind = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["kind", "count", "unread", "items"],
+        "properties": {
+            "kind": { "type": "string", "enum": retrace_domain::WorkKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                "description": "candidate_to_review: a match proposal on the caller's side not yet reviewed; release_received: details another organisation released to the caller in the last 30 days; transfer_waiting / referral_waiting: sent to the caller's organisation, not yet accepted or declined; public_report: an \"I have information\" report not yet reviewed; message_to_relay: a family message whose next step (send or deliver) is the caller's organisation's; quiet_request: an open request unchanged for 30 days" },
+            "count": count.clone(),
+            "unread": count.clone(),
+            "items": { "type": "array", "maxItems": 10, "items": item, "description": "The newest items, at most 10" }
+        }
+    });
+    json!({
+        "/api/v1/work-queue": { "get": { "summary": "The work waiting for the caller's roles in their organisation, by kind, with counts (caseworker: candidates, releases, transfers, public reports, messages, quiet requests; referral_officer: referrals). Kinds of other roles are not listed.",
+            "responses": with_errors(json!({ "200": { "description": "The queue", "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false, "required": ["total", "unread", "kinds"],
+                "properties": { "total": count.clone(), "unread": count, "kinds": { "type": "array", "items": kind } } } } } } }), &[]) } }
     })
 }

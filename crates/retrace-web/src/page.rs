@@ -20,6 +20,9 @@ pub struct NavItem {
 pub struct NavUser {
     pub display_name: String,
     pub context: String,
+    /// Work that arrived since the member last read their notifications;
+    /// `None` for accounts without a work queue.
+    pub unread: Option<u64>,
 }
 
 pub struct Page {
@@ -101,6 +104,7 @@ impl FromRequestParts<AppState> for Page {
                 current,
             });
         };
+        let mut unread = None;
         let user = match &identity {
             Identity::Session { user, .. } => {
                 item("/", "nav-home");
@@ -135,6 +139,12 @@ impl FromRequestParts<AppState> for Page {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");
                         }
+                        let actor = retrace_app::Actor::new(user.id, *org, roles.clone());
+                        if !retrace_domain::WorkKind::for_roles(roles).is_empty() {
+                            unread = Some(
+                                retrace_app::work_queue::unread_count(&state.app, &actor).await?,
+                            );
+                        }
                         state
                             .store
                             .organisation(*org)
@@ -152,11 +162,13 @@ impl FromRequestParts<AppState> for Page {
                 Some(NavUser {
                     display_name: user.display_name.to_string(),
                     context,
+                    unread,
                 })
             }
             Identity::Pending { user, .. } => Some(NavUser {
                 display_name: user.display_name.to_string(),
                 context: String::new(),
+                unread: None,
             }),
             Identity::Anonymous | Identity::ApiToken { .. } => None,
         };

@@ -74,6 +74,18 @@ pub struct Home<'a> {
     pub roles: Vec<String>,
     pub cards: Vec<HomeCard>,
     pub second_factor: bool,
+    /// The work queue, for roles that have one.
+    pub queue: Option<Vec<crate::routes::work::WorkGroup>>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+pub struct Notifications<'a> {
+    pub page: &'a Page,
+    pub unread: u64,
+    pub has_queue: bool,
+    /// The kind's title and the item, newest first.
+    pub items: Vec<(String, crate::routes::work::WorkItemView)>,
 }
 
 pub struct TokenRow {

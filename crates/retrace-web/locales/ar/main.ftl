@@ -1109,3 +1109,53 @@ pfif-registrations = تسجيلات
 pfif-already-imported = مستوردة من قبل
 pfif-nothing-imported = لم يُستورد شيء:
 pfif-not-utf8 = الملف ليس نصاً بترميز UTF-8
+
+# Work queue and notifications (issue 15)
+work-title = بانتظارك
+work-empty = لا شيء بانتظارك.
+work-new = جديد
+work-unread =
+    { $count ->
+        [zero] لا جديد
+        [one] جديد واحد
+        [two] جديدان
+       *[other] { $count } جديدة
+    }
+work-more =
+    { $count ->
+        [zero] لا مزيد
+        [one] واحد آخر
+        [two] اثنان آخران
+       *[other] { $count } أخرى
+    }
+work-kind-candidate-to-review = مرشحون للمراجعة
+work-kind-candidate-to-review-item = مرشح لتسجيل
+work-kind-release-received = بيانات أُفصح عنها لكم (آخر 30 يوماً)
+work-kind-release-received-item = إفصاح لتسجيل
+work-kind-transfer-waiting = عمليات نقل بانتظار قراركم
+work-kind-transfer-waiting-item = نقل من منظمة أخرى
+work-kind-referral-waiting = إحالات بانتظار قراركم
+work-kind-referral-waiting-item = إحالة من منظمة أخرى
+work-kind-public-report = بلاغات من الجمهور للمراجعة
+work-kind-public-report-item = بلاغ
+work-kind-message-to-relay = رسائل عائلية للإيصال
+work-kind-message-to-relay-item = رسالة لتسجيل
+work-kind-quiet-request = طلبات بلا نشاط منذ 30 يوماً
+work-kind-quiet-request-item = طلب
+notifications-title = الإشعارات
+notifications-bell =
+    { $count ->
+        [0] الإشعارات: لا جديد
+        [one] الإشعارات: جديد واحد
+        [two] الإشعارات: جديدان
+       *[other] الإشعارات: { $count } جديدة
+    }
+notifications-unread =
+    { $count ->
+        [0] لا جديد منذ آخر زيارة.
+        [one] جديد واحد منذ آخر زيارة.
+        [two] جديدان منذ آخر زيارة.
+       *[other] { $count } جديدة منذ آخر زيارة.
+    }
+notifications-mark-read = تعليم الكل كمقروء
+notifications-no-queue = ليس لأدوارك قائمة عمل: لا شيء للإشعار.

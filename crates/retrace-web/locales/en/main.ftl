@@ -1082,3 +1082,47 @@ pfif-registrations = registrations
 pfif-already-imported = already imported before
 pfif-nothing-imported = Nothing was imported:
 pfif-not-utf8 = the file is not UTF-8 text
+
+# Work queue and notifications (issue 15)
+work-title = Waiting for you
+work-empty = Nothing is waiting for you.
+work-new = new
+work-unread =
+    { $count ->
+        [one] 1 new
+       *[other] { $count } new
+    }
+work-more =
+    { $count ->
+        [one] 1 more
+       *[other] { $count } more
+    }
+work-kind-candidate-to-review = Candidates to review
+work-kind-candidate-to-review-item = A candidate for a registration
+work-kind-release-received = Details released to you (last 30 days)
+work-kind-release-received-item = A release for a registration
+work-kind-transfer-waiting = Transfers waiting for your decision
+work-kind-transfer-waiting-item = A transfer from another organisation
+work-kind-referral-waiting = Referrals waiting for your decision
+work-kind-referral-waiting-item = A referral from another organisation
+work-kind-public-report = Reports from the public to review
+work-kind-public-report-item = A report
+work-kind-message-to-relay = Family messages to relay
+work-kind-message-to-relay-item = A message for a registration
+work-kind-quiet-request = Requests without activity for 30 days
+work-kind-quiet-request-item = A request
+notifications-title = Notifications
+notifications-bell =
+    { $count ->
+        [0] Notifications: nothing new
+        [one] Notifications: 1 new
+       *[other] Notifications: { $count } new
+    }
+notifications-unread =
+    { $count ->
+        [0] Nothing new since you last looked.
+        [one] 1 new since you last looked.
+       *[other] { $count } new since you last looked.
+    }
+notifications-mark-read = Mark all as read
+notifications-no-queue = Your roles have no work queue: nothing to notify.

@@ -1081,3 +1081,47 @@ pfif-registrations = registros
 pfif-already-imported = ya importadas antes
 pfif-nothing-imported = No se importó nada:
 pfif-not-utf8 = el archivo no es texto UTF-8
+
+# Work queue and notifications (issue 15)
+work-title = Pendiente para usted
+work-empty = No hay nada pendiente para usted.
+work-new = nuevo
+work-unread =
+    { $count ->
+        [one] 1 nuevo
+       *[other] { $count } nuevos
+    }
+work-more =
+    { $count ->
+        [one] 1 más
+       *[other] { $count } más
+    }
+work-kind-candidate-to-review = Candidatos por revisar
+work-kind-candidate-to-review-item = Un candidato para un registro
+work-kind-release-received = Datos comunicados a ustedes (últimos 30 días)
+work-kind-release-received-item = Una comunicación para un registro
+work-kind-transfer-waiting = Transferencias pendientes de su decisión
+work-kind-transfer-waiting-item = Una transferencia de otra organización
+work-kind-referral-waiting = Derivaciones pendientes de su decisión
+work-kind-referral-waiting-item = Una derivación de otra organización
+work-kind-public-report = Avisos del público por revisar
+work-kind-public-report-item = Un aviso
+work-kind-message-to-relay = Mensajes familiares por transmitir
+work-kind-message-to-relay-item = Un mensaje para un registro
+work-kind-quiet-request = Solicitudes sin actividad desde hace 30 días
+work-kind-quiet-request-item = Una solicitud
+notifications-title = Notificaciones
+notifications-bell =
+    { $count ->
+        [0] Notificaciones: nada nuevo
+        [one] Notificaciones: 1 nueva
+       *[other] Notificaciones: { $count } nuevas
+    }
+notifications-unread =
+    { $count ->
+        [0] Nada nuevo desde su última visita.
+        [one] 1 novedad desde su última visita.
+       *[other] { $count } novedades desde su última visita.
+    }
+notifications-mark-read = Marcar todo como leído
+notifications-no-queue = Sus funciones no tienen cola de trabajo: nada que notificar.

@@ -1081,3 +1081,47 @@ pfif-registrations = enregistrements
 pfif-already-imported = déjà importées auparavant
 pfif-nothing-imported = Rien n'a été importé :
 pfif-not-utf8 = le fichier n'est pas du texte UTF-8
+
+# Work queue and notifications (issue 15)
+work-title = En attente de votre part
+work-empty = Rien ne vous attend.
+work-new = nouveau
+work-unread =
+    { $count ->
+        [one] 1 nouveau
+       *[other] { $count } nouveaux
+    }
+work-more =
+    { $count ->
+        [one] 1 de plus
+       *[other] { $count } de plus
+    }
+work-kind-candidate-to-review = Candidats à examiner
+work-kind-candidate-to-review-item = Un candidat pour un enregistrement
+work-kind-release-received = Informations communiquées à vous (30 derniers jours)
+work-kind-release-received-item = Une communication pour un enregistrement
+work-kind-transfer-waiting = Transferts en attente de votre décision
+work-kind-transfer-waiting-item = Un transfert d'une autre organisation
+work-kind-referral-waiting = Orientations en attente de votre décision
+work-kind-referral-waiting-item = Une orientation d'une autre organisation
+work-kind-public-report = Signalements du public à examiner
+work-kind-public-report-item = Un signalement
+work-kind-message-to-relay = Messages familiaux à transmettre
+work-kind-message-to-relay-item = Un message pour un enregistrement
+work-kind-quiet-request = Demandes sans activité depuis 30 jours
+work-kind-quiet-request-item = Une demande
+notifications-title = Notifications
+notifications-bell =
+    { $count ->
+        [0] Notifications : rien de nouveau
+        [one] Notifications : 1 nouvelle
+       *[other] Notifications : { $count } nouvelles
+    }
+notifications-unread =
+    { $count ->
+        [0] Rien de nouveau depuis votre dernière visite.
+        [one] 1 nouveauté depuis votre dernière visite.
+       *[other] { $count } nouveautés depuis votre dernière visite.
+    }
+notifications-mark-read = Tout marquer comme lu
+notifications-no-queue = Vos rôles n'ont pas de file de travail : rien à notifier.

@@ -18,6 +18,7 @@ mod referrals;
 mod requests;
 mod session;
 mod transfers;
+pub(crate) mod work;
 
 use crate::AppState;
 use crate::error::{ErrorReport, WebError};
@@ -37,6 +38,9 @@ pub fn router(state: AppState) -> Router {
     let secure = state.config.secure_cookies;
     let mut router = Router::new()
         .route("/", get(session::home))
+        .route("/notifications", get(work::notifications))
+        .route("/notifications/read", post(work::mark_read))
+        .route("/api/v1/work-queue", get(work::api_work_queue))
         .route(
             "/sign-in",
             get(session::sign_in_page).post(session::sign_in),

@@ -4,7 +4,7 @@ use super::NextQuery;
 use crate::AppState;
 use crate::error::WebResult;
 use crate::extract::FormFields;
-use crate::identity::{Identity, PasswordVerified, SignedIn, session_cookie_name};
+use crate::identity::{Identity, Member, PasswordVerified, SignedIn, session_cookie_name};
 use crate::page::Page;
 use crate::security::{CookieSpec, local_path, set_cookie};
 use crate::templates::{self, HomeCard, render};
@@ -16,7 +16,11 @@ use retrace_app::accounts::{self, NextStep};
 use retrace_domain::Role;
 use retrace_store::Membership;
 
-pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
+pub async fn home(
+    State(state): State<AppState>,
+    page: Page,
+    signed_in: SignedIn,
+) -> WebResult<Response> {
     let user = &signed_in.user;
     let lang = page.lang;
     let mut cards = Vec::new();
@@ -48,6 +52,17 @@ pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
         }
     };
     card("/account", "card-account");
+    let queue = match &user.membership {
+        Membership::Member { org, roles } => {
+            let member = Member {
+                org: *org,
+                roles: roles.clone(),
+                user: user.clone(),
+            };
+            super::work::home_queue(&state, &page, &member).await?
+        }
+        Membership::Operator => None,
+    };
     let context = page
         .user
         .as_ref()
@@ -60,6 +75,7 @@ pub async fn home(page: Page, signed_in: SignedIn) -> WebResult<Response> {
         roles,
         cards,
         second_factor: user.totp_secret_sealed.is_some(),
+        queue,
     })?
     .into_response())
 }

@@ -138,6 +138,7 @@ async fn public_routes_answer_without_sign_in() {
     let paths = &openapi.json()["paths"];
     for (path, method) in [
         ("/api/v1/me", "get"),
+        ("/api/v1/work-queue", "get"),
         ("/api/v1/org/users", "get"),
         ("/api/v1/org/users/{id}", "get"),
         ("/api/v1/org/audit", "get"),

@@ -22,3 +22,4 @@ mod sign_in;
 mod tracing;
 mod tracing_access;
 mod transfers;
+mod work_queue;
