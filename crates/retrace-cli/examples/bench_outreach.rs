@@ -1,4 +1,4 @@
-//! Outreach at scale on SQLite (issue 13): bulk-loads generated sessions
+//! Outreach at scale on SQLite or PostgreSQL (issue 13): bulk-loads generated sessions
 //! (six organisations, thirteen teams, every kind of place, ten
 //! nationalities, over the last two years; the demo's generator) up to
 //! the asked number, then measures what the pages do, with the same app
@@ -19,9 +19,12 @@
 //! ```
 //!
 //! The database goes to a temporary directory (or DIR, kept, and reused:
-//! days that already hold sessions are not loaded again). SESSIONS/730 a
-//! day are loaded newest day first; LOAD_SECONDS cuts the load short.
-//! Figures go to BENCHMARKS.md.
+//! days that already hold sessions are not loaded again). With DIR a
+//! `postgres://` URL, the benchmark runs on that (existing, empty or
+//! earlier-loaded) PostgreSQL database instead. SESSIONS/730 a day are
+//! loaded newest day first, each organisation's sessions of ten days in
+//! one bulk transaction (`import_outreach_sessions`); LOAD_SECONDS cuts
+//! the load short. Figures go to BENCHMARKS.md.
 
 #[allow(dead_code, reason = "the benchmark uses the generator, not the loader")]
 #[path = "../src/demo_outreach.rs"]
@@ -40,13 +43,63 @@ use retrace_domain::{
 };
 use retrace_store::{
     AuditContext, IncomingSession, Membership, NewOrganisation, NewUser, OrgScope, OutreachFilter,
-    OutreachStore, Store,
+    Store,
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const DAY: i64 = 86_400_000;
 const DAYS: i64 = 730;
+/// Days of one organisation's sessions loaded in one transaction.
+const DAYS_PER_LOAD: i64 = 10;
+
+/// The benchmark's database: a SQLite file, or a PostgreSQL database.
+#[derive(Clone)]
+enum Backend {
+    Sqlite(String),
+    Postgres(String),
+}
+
+/// An open store of either backend, closed at the end.
+enum Opened {
+    Sqlite(Arc<retrace_store_sqlite::SqliteStore>),
+    Postgres(Arc<retrace_store_postgres::PostgresStore>),
+}
+
+impl Opened {
+    /// Opens and migrates; `bulk`: on SQLite, commits that do not wait
+    /// for the disk (PostgreSQL has one kind of store).
+    async fn open(backend: &Backend, bulk: bool) -> anyhow::Result<Self> {
+        let opened = match backend {
+            Backend::Sqlite(url) if bulk => Self::Sqlite(Arc::new(
+                retrace_store_sqlite::open_for_bulk_load(url).await?,
+            )),
+            Backend::Sqlite(url) => Self::Sqlite(Arc::new(retrace_store_sqlite::open(url).await?)),
+            Backend::Postgres(url) => {
+                Self::Postgres(Arc::new(retrace_store_postgres::open(url).await?))
+            }
+        };
+        match &opened {
+            Self::Sqlite(store) => store.migrate().await?,
+            Self::Postgres(store) => store.migrate().await?,
+        }
+        Ok(opened)
+    }
+
+    fn shared(&self) -> Arc<dyn Store> {
+        match self {
+            Self::Sqlite(store) => store.clone(),
+            Self::Postgres(store) => store.clone(),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Self::Sqlite(store) => store.close().await,
+            Self::Postgres(store) => store.close().await,
+        }
+    }
+}
 
 /// An organisation of the benchmark: its teams, and its share of the
 /// sessions in tenths of a percent (the teams share it by their
@@ -382,17 +435,23 @@ async fn run(
     let temp = tempfile::tempdir()?;
     let dir = dir.unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let backend = match std::env::args().nth(3) {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Backend::Postgres(url)
+        }
+        _ => Backend::Sqlite(format!("sqlite://{}", dir.join("bench.db").display())),
+    };
     let now = SystemClock.now();
     let mut rng = StdRng::seed_from_u64(13);
 
-    // Load: one transaction per organisation and day.
-    let bulk = retrace_store_sqlite::open_for_bulk_load(&url).await?;
+    // Load: one transaction per organisation and ten days.
     let started = Instant::now();
-    bulk.migrate().await?;
+    let opened = Opened::open(&backend, true).await?;
+    let bulk = opened.shared();
+    let bulk = bulk.as_ref();
     println!("migrate: {:.1} s", started.elapsed().as_secs_f64());
-    let orgs = setup_orgs(&bulk, now).await?;
-    let already = count_sessions(&bulk, &orgs).await?;
+    let orgs = setup_orgs(bulk, now).await?;
+    let already = count_sessions(bulk, &orgs).await?;
     let started = Instant::now();
     let mut loaded = 0u64;
     // Newest day first, so that a load cut short by LOAD_SECONDS still
@@ -401,29 +460,36 @@ async fn run(
     let per_day = sessions as f64 / DAYS as f64;
     let first = now.as_millis() - DAYS * DAY;
     let largest = orgs.first().context("organisations")?;
-    for day in (0..DAYS).rev() {
+    let mut last_report = 0;
+    for chunk in (0..(DAYS + DAYS_PER_LOAD - 1) / DAYS_PER_LOAD).rev() {
         if started.elapsed().as_secs() >= load_seconds {
             println!("  load stopped after {load_seconds} s");
             break;
         }
-        let present = bulk
-            .outreach_sessions(
-                &OrgScope::new(largest.org),
-                &OutreachFilter {
-                    from: Some(Timestamp::from_millis(first + day * DAY)),
-                    to: Some(Timestamp::from_millis(first + (day + 1) * DAY)),
-                    ..OutreachFilter::default()
-                },
-                1,
-            )
-            .await?;
-        if !present.is_empty() {
-            continue;
+        let mut days = Vec::new();
+        for day in (chunk * DAYS_PER_LOAD..((chunk + 1) * DAYS_PER_LOAD).min(DAYS)).rev() {
+            let present = bulk
+                .outreach_sessions(
+                    &OrgScope::new(largest.org),
+                    &OutreachFilter {
+                        from: Some(Timestamp::from_millis(first + day * DAY)),
+                        to: Some(Timestamp::from_millis(first + (day + 1) * DAY)),
+                        ..OutreachFilter::default()
+                    },
+                    1,
+                )
+                .await?;
+            if present.is_empty() {
+                days.push(day);
+            }
         }
         for (spec, org) in ORGS.iter().zip(&orgs) {
             let weeks: u32 = spec.teams.iter().map(|t| t.sessions_per_week).sum();
             let mut batch = Vec::new();
-            for team in spec.teams {
+            for (&day, team) in days
+                .iter()
+                .flat_map(|d| spec.teams.iter().map(move |t| (d, t)))
+            {
                 let expected = per_day * f64::from(spec.share) / 1000.0
                     * f64::from(team.sessions_per_week)
                     / f64::from(weeks);
@@ -453,9 +519,11 @@ async fn run(
                 .import_outreach_sessions(&audit, &OrgScope::new(org.org), &batch)
                 .await?;
         }
-        if day % 73 == 0 {
+        if loaded >= last_report + 100_000 {
+            last_report = loaded;
             println!(
-                "  loaded {loaded} sessions (down to day {day}) in {:.0} s",
+                "  loaded {loaded} sessions (down to day {}) in {:.0} s",
+                chunk * DAYS_PER_LOAD,
                 started.elapsed().as_secs_f64()
             );
         }
@@ -466,11 +534,11 @@ async fn run(
         load_time.as_secs_f64(),
         loaded as f64 / load_time.as_secs_f64().max(0.001)
     );
-    bulk.close().await;
+    opened.close().await;
 
     // Serve-like store: every commit waits for the disk.
-    let store = Arc::new(retrace_store_sqlite::open(&url).await?);
-    store.migrate().await?;
+    let opened = Opened::open(&backend, false).await?;
+    let store = opened.shared();
     let app = App::new(
         store.clone(),
         Arc::new(SystemClock),
@@ -625,6 +693,6 @@ async fn run(
     report("(c) 200 sessions, one transaction each", &mut one_by_one);
     report("(c) sync of 200 new sessions", &mut new);
     report("(c) the same 200 again (a retry)", &mut retry);
-    store.close().await;
+    opened.close().await;
     Ok(())
 }

@@ -4,7 +4,9 @@
 //! asked with the stored row locked, so two phones syncing edits of one
 //! session at once cannot both pass it.
 
-use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
+use crate::{
+    Conn, DbRow, Dialect, Sql, SqlStore, VALUES_PER_STATEMENT, Value, db_error, event, json_values,
+};
 use async_trait::async_trait;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
@@ -14,9 +16,10 @@ use retrace_domain::{
     AuditAction, FollowUpId, FollowUpOutcome, ObjectKind, OutreachConflictId, OutreachSessionData,
     OutreachSessionId,
 };
+use retrace_store::backend;
 use retrace_store::outreach::{
     ALL_NATIONALITIES, ConflictRow, FollowUpRow, SessionRow, SummaryRow, TallyKey, monthly,
-    nationality_code, org_topic, session_body, stats_ranges, tally_changes,
+    nationality_code, org_topic, session_body, session_tallies, stats_ranges, tally_changes,
 };
 use retrace_store::{
     AuditContext, FollowUp, IncomingSession, OrgScope, OrgTopic, OutreachConflict, OutreachFilter,
@@ -670,37 +673,188 @@ where
         Ok(outcome)
     }
 
+    /// New sessions in bulk (an import, the demo data, the benchmark): in
+    /// one transaction, a few multi-row statements per table rather than a
+    /// dozen statements per session, and the tallies of the whole batch
+    /// summed in memory and written once; the same rows, tallies and audit
+    /// entries as storing the sessions one by one.
     pub(crate) async fn import_outreach_sessions(
         pool: &Pool<D::Db>,
         audit: &AuditContext,
         scope: &OrgScope,
         sessions: &[IncomingSession],
     ) -> StoreResult<u64> {
+        use std::collections::BTreeSet;
         let org = scope.org().to_string();
-        let mut tx = Self::begin(pool).await?;
-        for session in sessions {
-            let taken: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM outreach_sessions WHERE id = $1")
-                    .bind(session.id.to_string())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-            if taken > 0 {
-                return Err(StoreError::NotFound);
-            }
-            let body = session_body(&session.data)?;
-            Self::store_version(
-                &mut tx,
-                audit,
-                &org,
-                session.id,
-                &session.data,
-                None,
-                &body,
-                1,
-            )
-            .await?;
+        let ids: Vec<String> = sessions.iter().map(|s| s.id.to_string()).collect();
+        let follow_up_ids: Vec<String> = sessions
+            .iter()
+            .flat_map(|s| s.data.follow_ups.iter().map(|f| f.id.to_string()))
+            .collect();
+        // An id given twice in the batch: refused like one already stored.
+        if ids.iter().collect::<BTreeSet<_>>().len() < ids.len() {
+            return Err(StoreError::NotFound);
         }
+        if follow_up_ids.iter().collect::<BTreeSet<_>>().len() < follow_up_ids.len() {
+            return Err(StoreError::Refused {
+                field: "follow_ups",
+                message: "a follow-up id is already in use",
+            });
+        }
+        let bodies = sessions
+            .iter()
+            .map(|s| session_body(&s.data))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let mut tx = Self::begin(pool).await?;
+        for (table, values) in [
+            ("outreach_sessions", &ids),
+            ("outreach_follow_ups", &follow_up_ids),
+        ] {
+            for chunk in values.chunks(VALUES_PER_STATEMENT) {
+                let taken: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT COUNT(*) FROM {table} WHERE id IN ({})",
+                    json_values::<D>("$1")
+                )))
+                .bind(backend::to_json(table, &chunk)?)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                if taken > 0 && table == "outreach_sessions" {
+                    return Err(StoreError::NotFound);
+                }
+                if taken > 0 {
+                    return Err(StoreError::Refused {
+                        field: "follow_ups",
+                        message: "a follow-up id is already in use",
+                    });
+                }
+            }
+        }
+        let actor = audit.actor.map(|a| a.to_string());
+        let at = audit.at.as_millis();
+        let (mut heads, mut counts, mut topics, mut referrals, mut follow_ups) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut tallies: BTreeMap<TallyKey, (i64, i64)> = BTreeMap::new();
+        let follow_up_ids = &mut follow_up_ids.iter();
+        let nationalities: Vec<Vec<String>> = sessions
+            .iter()
+            .map(|s| {
+                s.data
+                    .reached
+                    .iter()
+                    .map(|g| nationality_code(g.nationality))
+                    .collect()
+            })
+            .collect();
+        for (((session, id), body), codes) in
+            sessions.iter().zip(&ids).zip(&bodies).zip(&nationalities)
+        {
+            let data = &session.data;
+            let started = data.started_at.as_millis();
+            heads.push(vec![
+                Value::Text(id),
+                Value::Text(&org),
+                Value::Text(data.team.as_str()),
+                Value::Text(data.place_kind.as_str()),
+                Value::Text(data.city.as_str()),
+                Value::Int(started),
+                Value::Int(data.month()),
+                Value::Int(i64::from(data.people_reached)),
+                Value::Text(body),
+                Value::Int(at),
+                Value::MaybeText(actor.as_deref()),
+                Value::Int(1),
+                Value::Int(at),
+                Value::MaybeText(actor.as_deref()),
+            ]);
+            for (group, nationality) in data.reached.iter().zip(codes) {
+                counts.push(vec![
+                    Value::Text(id),
+                    Value::Text(&org),
+                    Value::Int(started),
+                    Value::Text(group.sex.as_str()),
+                    Value::Text(group.age_band.as_str()),
+                    Value::Text(nationality),
+                    Value::Int(i64::from(group.count)),
+                ]);
+            }
+            for topic in &data.topics {
+                topics.push(vec![
+                    Value::Text(id),
+                    Value::Text(&org),
+                    Value::Int(started),
+                    Value::Text(topic.as_str()),
+                ]);
+            }
+            for referral in &data.referrals {
+                referrals.push(vec![
+                    Value::Text(id),
+                    Value::Text(&org),
+                    Value::Int(started),
+                    Value::Text(referral.service.as_str()),
+                    Value::Int(i64::from(referral.count)),
+                ]);
+            }
+            for (follow_up, fid) in data.follow_ups.iter().zip(&mut *follow_up_ids) {
+                follow_ups.push(vec![
+                    Value::Text(fid),
+                    Value::Text(id),
+                    Value::Text(&org),
+                    Value::Int(started),
+                    Value::Text(follow_up.pseudonym.as_str()),
+                    Value::Bool(follow_up.consent_to_link),
+                ]);
+            }
+            for (key, (n, p)) in session_tallies(data, &[]) {
+                let entry = tallies.entry(key).or_default();
+                entry.0 += n;
+                entry.1 += p;
+            }
+        }
+        for (head, rows) in [
+            (
+                "INSERT INTO outreach_sessions (id, org_id, team, place_kind, city, started_at, \
+                 month, people_reached, body, created_at, created_by, version, updated_at, \
+                 updated_by)",
+                &heads,
+            ),
+            (
+                "INSERT INTO outreach_counts (session_id, org_id, started_at, sex, age_band, \
+                 nationality, count)",
+                &counts,
+            ),
+            (
+                "INSERT INTO outreach_session_topics (session_id, org_id, started_at, topic)",
+                &topics,
+            ),
+            (
+                "INSERT INTO outreach_referrals (session_id, org_id, started_at, service, count)",
+                &referrals,
+            ),
+            (
+                "INSERT INTO outreach_follow_ups (id, session_id, org_id, started_at, \
+                 pseudonym, consent_to_link)",
+                &follow_ups,
+            ),
+        ] {
+            Self::insert_rows(&mut tx, head, rows).await?;
+        }
+        let changes: Vec<(TallyKey, i64, i64)> = tallies
+            .into_iter()
+            .map(|(key, (n, p))| (key, n, p))
+            .collect();
+        Self::apply_tallies(&mut tx, &org, &changes).await?;
+        let events: Vec<_> = sessions
+            .iter()
+            .map(|s| {
+                event(
+                    AuditAction::OutreachSessionRecorded,
+                    ObjectKind::OutreachSession,
+                    s.id,
+                )
+            })
+            .collect();
+        Self::append_many(&mut tx, audit, &events).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(sessions.len() as u64)
     }

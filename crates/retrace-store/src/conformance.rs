@@ -166,6 +166,7 @@ macro_rules! conformance_tests {
             outreach_topics_are_the_organisations_own,
             outreach_sync_stores_nothing_when_its_last_statement_fails,
             outreach_batches_refuse_alone_and_tallies_follow_every_change,
+            outreach_import_matches_sessions_synced_one_by_one,
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,

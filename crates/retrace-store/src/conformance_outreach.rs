@@ -745,4 +745,179 @@ pub mod tests {
             .unwrap();
         assert!(stats(eritrean).await.outcomes.is_empty());
     }
+
+    /// A bulk import (the demo data, an import) stores the same sessions,
+    /// follow-ups, tallies and audit entries as syncing the sessions one by
+    /// one; an id given twice or already taken stores nothing.
+    pub async fn outreach_import_matches_sessions_synced_one_by_one<H: Harness>(h: &H) {
+        let store = h.store();
+        let (bulk, bulk_user) = org_and_worker(store, "Bulk", "BE").await;
+        let (single, single_user) = org_and_worker(store, "Single", "FR").await;
+        let sessions = || {
+            let mut first = data("North", "SD", 3, 0);
+            first.reached.push(ReachedGroup {
+                sex: Sex::Female,
+                age_band: AgeBand::Under18,
+                nationality: None,
+                count: 2,
+            });
+            first.people_reached = 5;
+            first.follow_ups.push(FollowUpRequest {
+                id: FollowUpId::random(),
+                pseudonym: text("K."),
+                consent_to_link: true,
+            });
+            let mut third = data("North", "ER", 2, 35);
+            third.place_kind = PlaceKind::Street;
+            third.topics.clear();
+            third.referrals.clear();
+            for pseudonym in ["A.", "B."] {
+                third.follow_ups.push(FollowUpRequest {
+                    id: FollowUpId::random(),
+                    pseudonym: text(pseudonym),
+                    consent_to_link: false,
+                });
+            }
+            vec![
+                first,
+                data("South", "AF", 4, 1),
+                third,
+                data("South", "SD", 6, 36),
+                data("North", "SD", 1, 70),
+            ]
+        };
+        let before = entries(store).await;
+        let imported: Vec<_> = sessions()
+            .into_iter()
+            .map(|d| incoming(OutreachSessionId::random(), 0, d))
+            .collect();
+        let bulk_scope = OrgScope::new(bulk.id);
+        let stored = store
+            .import_outreach_sessions(&acting(&bulk_user, &bulk, 1), &bulk_scope, &imported)
+            .await
+            .unwrap();
+        assert_eq!(stored, 5);
+        assert_eq!(entries(store).await, before + 5, "one audit entry each");
+        let single_scope = OrgScope::new(single.id);
+        for (i, d) in sessions().into_iter().enumerate() {
+            store
+                .sync_outreach_session(
+                    &acting(&single_user, &single, 2 + i as i64),
+                    &single_scope,
+                    &incoming(OutreachSessionId::random(), 0, d),
+                )
+                .await
+                .unwrap();
+        }
+        for filter in [
+            OutreachFilter::default(),
+            OutreachFilter {
+                nationality: Some(Some(CountryCode::parse("SD").unwrap())),
+                ..OutreachFilter::default()
+            },
+            OutreachFilter {
+                nationality: Some(None),
+                ..OutreachFilter::default()
+            },
+            OutreachFilter {
+                team: Some("North".into()),
+                place_kind: Some(PlaceKind::Station),
+                ..OutreachFilter::default()
+            },
+            OutreachFilter {
+                from: Some(Timestamp::from_millis(T0 + 30 * DAY)),
+                to: Some(Timestamp::from_millis(T0 + 60 * DAY)),
+                ..OutreachFilter::default()
+            },
+        ] {
+            let of = |scope: OrgScope| {
+                let filter = filter.clone();
+                async move {
+                    store
+                        .outreach_stats(&StatsScope::Organisation(scope), &filter)
+                        .await
+                        .unwrap()
+                }
+            };
+            assert_eq!(of(bulk_scope).await, of(single_scope).await, "{filter:?}");
+        }
+        let all = store
+            .outreach_stats(
+                &StatsScope::Organisation(bulk_scope),
+                &OutreachFilter::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((all.sessions, all.people), (5, 18));
+        let follow_ups = store
+            .follow_ups(&acting(&bulk_user, &bulk, 9), &bulk_scope, 10)
+            .await
+            .unwrap();
+        assert_eq!(follow_ups.len(), 3);
+        let first = &imported[0];
+        let read = store
+            .outreach_session(&acting(&bulk_user, &bulk, 9), &bulk_scope, first.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((read.version, &read.data), (1, &first.data));
+
+        // An id twice in one batch, or a follow-up id already in use:
+        // the whole batch is refused and nothing is written.
+        let before = entries(store).await;
+        let twice = OutreachSessionId::random();
+        let doubled = store
+            .import_outreach_sessions(
+                &acting(&bulk_user, &bulk, 10),
+                &bulk_scope,
+                &[
+                    incoming(twice, 0, data("West", "SY", 2, 3)),
+                    incoming(twice, 0, data("West", "SY", 2, 4)),
+                ],
+            )
+            .await;
+        assert!(matches!(doubled, Err(StoreError::NotFound)), "{doubled:?}");
+        let mut reused = data("West", "SY", 2, 5);
+        reused.follow_ups.push(FollowUpRequest {
+            id: imported[0].data.follow_ups[0].id,
+            pseudonym: text("Again"),
+            consent_to_link: false,
+        });
+        let clash = store
+            .import_outreach_sessions(
+                &acting(&bulk_user, &bulk, 11),
+                &bulk_scope,
+                &[
+                    incoming(OutreachSessionId::random(), 0, data("West", "SY", 2, 6)),
+                    incoming(OutreachSessionId::random(), 0, reused),
+                ],
+            )
+            .await;
+        assert!(
+            matches!(
+                clash,
+                Err(StoreError::Refused {
+                    field: "follow_ups",
+                    ..
+                })
+            ),
+            "{clash:?}"
+        );
+        assert_eq!(entries(store).await, before, "nothing audited");
+        let listed = store
+            .outreach_sessions(&bulk_scope, &OutreachFilter::default(), 100)
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 5, "nothing of the refused batches remains");
+        assert_eq!(
+            store
+                .outreach_stats(
+                    &StatsScope::Organisation(bulk_scope),
+                    &OutreachFilter::default()
+                )
+                .await
+                .unwrap(),
+            all
+        );
+    }
 }
