@@ -35,6 +35,30 @@ pub struct FieldExplanation {
 }
 
 code_enum!(
+    /// A candidate's calibrated probability in words, so that a score reads
+    /// as what it means rather than as a bare percentage.
+    ScoreBand, "band" {
+        VeryLikely => "very_likely",
+        Likely => "likely",
+        Possible => "possible",
+        Unlikely => "unlikely",
+    }
+);
+
+impl ScoreBand {
+    /// The band of a probability in thousandths. The bounds follow the
+    /// calibration: about 9 in 10 pairs scored 0.9 are the same person.
+    pub fn of(score_milli: u16) -> Self {
+        match score_milli {
+            900.. => ScoreBand::VeryLikely,
+            600..=899 => ScoreBand::Likely,
+            300..=599 => ScoreBand::Possible,
+            _ => ScoreBand::Unlikely,
+        }
+    }
+}
+
+code_enum!(
     /// Which way a family message travels.
     MessageDirection, "direction" {
         ToSoughtPerson => "to_sought_person",
@@ -66,6 +90,15 @@ impl MessageStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_read_as_bands() {
+        assert_eq!(ScoreBand::of(1000), ScoreBand::VeryLikely);
+        assert_eq!(ScoreBand::of(900), ScoreBand::VeryLikely);
+        assert_eq!(ScoreBand::of(899), ScoreBand::Likely);
+        assert_eq!(ScoreBand::of(300), ScoreBand::Possible);
+        assert_eq!(ScoreBand::of(0), ScoreBand::Unlikely);
+    }
 
     #[test]
     fn messages_move_forward_one_step_at_a_time() {

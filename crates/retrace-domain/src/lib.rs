@@ -29,7 +29,7 @@ pub mod work;
 
 pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
 pub use candidate::{
-    Agreement, CandidateStatus, FieldExplanation, MessageDirection, MessageStatus,
+    Agreement, CandidateStatus, FieldExplanation, MessageDirection, MessageStatus, ScoreBand,
 };
 pub use clock::{Clock, SystemClock, Timestamp};
 pub use consent::{

@@ -586,7 +586,13 @@ impl Comparison {
         for (i, (_, field)) in FEATURES.iter().enumerate() {
             let c = contrib[i];
             total += c;
-            if let Some(fx) = fields.iter_mut().find(|f| f.field == *field) {
+            // A field missing on either side is not evidence a caseworker
+            // can weigh: what its absence does to the score stays with the
+            // prior, which the explanation does not list.
+            if let Some(fx) = fields
+                .iter_mut()
+                .find(|f| f.field == *field && f.status != Status::Missing)
+            {
                 fx.log_odds += c;
             }
         }

@@ -579,6 +579,7 @@ pub struct CandidatePage<'a> {
     pub page: &'a Page,
     pub id: String,
     pub score: String,
+    pub band: &'static str,
     pub explanation: Vec<ExplanationRow>,
     pub my_person_id: String,
     pub my_person: PersonSummary,

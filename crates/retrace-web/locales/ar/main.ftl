@@ -1159,3 +1159,11 @@ notifications-unread =
     }
 notifications-mark-read = تعليم الكل كمقروء
 notifications-no-queue = ليس لأدوارك قائمة عمل: لا شيء للإشعار.
+score-band-very-likely = على الأرجح جداً الشخص نفسه
+score-band-likely = على الأرجح الشخص نفسه
+score-band-possible = ربما الشخص نفسه
+score-band-unlikely = على الأرجح ليس الشخص نفسه
+score-figure = الرقم
+score-figure-text = الاحتمال المقدَّر أن يكون السجلان للشخص نفسه، استناداً إلى أزواج معروفة النتيجة:
+contribution-not-counted = لا يُحتسب
+explanation-legend = الوزن: مقدار ما غيّره كل حقل في التقدير. فوق الصفر يجعل التطابق أرجح، وتحت الصفر أقل رجحاناً؛ وكلما كبر الرقم كان الدليل أقوى. الحقل الناقص في أي من الطرفين لا يُحتسب.

@@ -1126,3 +1126,11 @@ notifications-unread =
     }
 notifications-mark-read = Mark all as read
 notifications-no-queue = Your roles have no work queue: nothing to notify.
+score-band-very-likely = Very likely the same person
+score-band-likely = Likely the same person
+score-band-possible = Possibly the same person
+score-band-unlikely = Unlikely to be the same person
+score-figure = The figure
+score-figure-text = Estimated chance that the two records are the same person, from pairs whose answer is known:
+contribution-not-counted = not counted
+explanation-legend = Weight: how much each field moved the estimate. Above zero makes it more likely to be the same person, below zero less likely; the larger the number, the stronger the evidence. A field missing on either side is not counted.

@@ -1125,3 +1125,11 @@ notifications-unread =
     }
 notifications-mark-read = Marcar todo como leído
 notifications-no-queue = Sus funciones no tienen cola de trabajo: nada que notificar.
+score-band-very-likely = Muy probablemente la misma persona
+score-band-likely = Probablemente la misma persona
+score-band-possible = Posiblemente la misma persona
+score-band-unlikely = Probablemente no es la misma persona
+score-figure = La cifra
+score-figure-text = Probabilidad estimada de que los dos registros sean la misma persona, según pares cuya respuesta se conoce:
+contribution-not-counted = no se cuenta
+explanation-legend = Peso: cuánto movió cada campo la estimación. Por encima de cero la hace más probable, por debajo menos; cuanto mayor el número, más fuerte la evidencia. Un campo que falta en cualquiera de los dos lados no se cuenta.

@@ -1125,3 +1125,11 @@ notifications-unread =
     }
 notifications-mark-read = Tout marquer comme lu
 notifications-no-queue = Vos rôles n'ont pas de file de travail : rien à notifier.
+score-band-very-likely = Très probablement la même personne
+score-band-likely = Probablement la même personne
+score-band-possible = Peut-être la même personne
+score-band-unlikely = Probablement pas la même personne
+score-figure = Le chiffre
+score-figure-text = Probabilité estimée que les deux fiches décrivent la même personne, d'après des paires dont la réponse est connue :
+contribution-not-counted = non compté
+explanation-legend = Poids : combien chaque champ a fait varier l'estimation. Au-dessus de zéro, il rend la même personne plus probable, en dessous moins probable ; plus le nombre est grand, plus l'indice est fort. Un champ manquant d'un côté ou de l'autre n'est pas compté.

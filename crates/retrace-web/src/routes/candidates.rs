@@ -132,16 +132,23 @@ pub async fn show(
         page: &page,
         id: id.to_string(),
         score: templates::percent(candidate.score_milli),
+        band: retrace_domain::ScoreBand::of(candidate.score_milli).as_str(),
         explanation: candidate
             .explanation
             .iter()
             .map(|line| templates::ExplanationRow {
                 field: line.field.clone(),
                 agreement: line.agreement.as_str(),
-                contribution: crate::page::ltr(&format!(
-                    "{:+.2}",
-                    f64::from(line.contribution_centi) / 100.0
-                )),
+                // A missing field carries no weight: say so rather than
+                // show a number.
+                contribution: if line.agreement == retrace_domain::Agreement::Missing {
+                    page.t("contribution-not-counted")
+                } else {
+                    crate::page::ltr(&format!(
+                        "{:+.2}",
+                        f64::from(line.contribution_centi) / 100.0
+                    ))
+                },
             })
             .collect(),
         my_person_id: mine.to_string(),
