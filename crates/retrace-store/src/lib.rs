@@ -30,9 +30,9 @@ pub mod tracing;
 pub mod transfers;
 
 pub use directory::{
-    CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
-    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, ProfileContent,
-    Viewer,
+    CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
+    Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
+    LibraryHit, LibrarySort, NewDocument, ProfileContent, Viewer,
 };
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
