@@ -12,8 +12,8 @@ use retrace_domain::directory::{
 use retrace_domain::library::fold;
 use retrace_domain::{CountryCode, DirectoryEntryId, PartialDate, Role, Text};
 use retrace_store::{
-    CountryProfile, DirectoryEntry, DirectoryFilter, EntryDetails, EntryEditor, ProfileContent,
-    StoreError, Viewer,
+    CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, EntryDetails,
+    EntryEditor, ProfileContent, StoreError, Viewer,
 };
 use serde::Deserialize;
 
@@ -232,14 +232,29 @@ impl DirectoryQuery {
     }
 }
 
+/// A page of the directory and how many entries passed the query.
+pub struct DirectoryResults {
+    pub entries: Vec<DirectoryEntry>,
+    /// The number of entries found, or, when `more` is set, the number
+    /// counted: more than that were found (`DIRECTORY_COUNT_LIMIT`).
+    pub total: u64,
+    pub more: bool,
+}
+
 /// The entries the viewer may see that pass the query.
 pub async fn search(
     app: &App,
     viewer: &Viewer,
     query: &DirectoryQuery,
-) -> AppResult<(Vec<DirectoryEntry>, u64)> {
+) -> AppResult<DirectoryResults> {
     let filter = query.filter(app)?;
-    Ok(app.store().search_directory(viewer, &filter).await?)
+    let (entries, counted) = app.store().search_directory(viewer, &filter).await?;
+    let limit = u64::from(filter.offset) + DIRECTORY_COUNT_LIMIT;
+    Ok(DirectoryResults {
+        entries,
+        total: counted.min(limit),
+        more: counted > limit,
+    })
 }
 
 /// A revision of a country profile, as typed or sent as JSON. `version`

@@ -11,7 +11,8 @@ use retrace_domain::directory::{Visibility, maintains_directory};
 use retrace_domain::library::{DocumentFormat, DocumentType, SearchQuery, TextLanguage};
 use retrace_domain::{CountryCode, Text};
 use retrace_store::{
-    Document, DocumentMeta, LibraryFilter, LibraryHit, LibrarySort, NewDocument, Viewer,
+    Document, DocumentMeta, LIBRARY_COUNT_LIMIT, LibraryFilter, LibraryHit, LibrarySort,
+    NewDocument, Viewer,
 };
 use serde::Deserialize;
 
@@ -233,7 +234,10 @@ impl LibraryQuery {
 /// What a search found, and whether the query had only common words.
 pub struct LibraryResults {
     pub hits: Vec<LibraryHit>,
+    /// The number of documents found, or, when `more` is set, the number
+    /// counted: more than that were found (`LIBRARY_COUNT_LIMIT`).
     pub total: u64,
+    pub more: bool,
     pub only_common_words: bool,
 }
 
@@ -249,10 +253,12 @@ pub async fn search(
         // Nothing to match: list by date with the other filters.
         filter.query = None;
     }
-    let (hits, total) = app.store().search_library(viewer, &filter).await?;
+    let (hits, counted) = app.store().search_library(viewer, &filter).await?;
+    let limit = u64::from(filter.offset) + LIBRARY_COUNT_LIMIT;
     Ok(LibraryResults {
         hits,
-        total,
+        total: counted.min(limit),
+        more: counted > limit,
         only_common_words,
     })
 }

@@ -759,7 +759,12 @@ pub async fn load(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 mod tests {
     use super::*;
     use retrace_domain::library::SearchQuery;
@@ -801,12 +806,27 @@ mod tests {
             .0
     }
 
-    /// The judged set: for each query, the document that must come first
-    /// (by topic and language), as a reader of that language would search.
+    /// The judged set on SQLite, or on PostgreSQL with
+    /// `RETRACE_TEST_BACKEND=postgres` (and `RETRACE_TEST_POSTGRES_URL`).
     #[tokio::test]
     async fn search_quality_on_the_judged_set() {
-        let store = retrace_store_sqlite::open("sqlite::memory:").await.unwrap();
-        store.migrate().await.unwrap();
+        if std::env::var("RETRACE_TEST_BACKEND").as_deref() == Ok("postgres") {
+            let store = retrace_store_postgres::test_support::open_fresh_for_tests_from_env()
+                .await
+                .unwrap()
+                .expect("RETRACE_TEST_BACKEND=postgres needs RETRACE_TEST_POSTGRES_URL");
+            judge(&store).await;
+            retrace_store_postgres::test_support::remove_for_tests(store).await;
+        } else {
+            let store = retrace_store_sqlite::open("sqlite::memory:").await.unwrap();
+            store.migrate().await.unwrap();
+            judge(&store).await;
+        }
+    }
+
+    /// The judged set: for each query, the document that must come first
+    /// (by topic and language), as a reader of that language would search.
+    async fn judge<S: retrace_store::Store>(store: &S) {
         let org = store
             .create_organisation(
                 &AuditContext::system(Timestamp::from_millis(0), "test"),
@@ -877,7 +897,7 @@ mod tests {
             ),
         ];
         for (query, reader, expected) in judged {
-            let hits = search(&store, scope, query, reader).await;
+            let hits = search(store, scope, query, reader).await;
             let first = hits
                 .first()
                 .map(|h| h.document.meta.title.as_str().to_owned())
@@ -912,7 +932,7 @@ mod tests {
                 "تحديد ضحايا",
             ),
         ] {
-            let hits = search(&store, scope, query, reader).await;
+            let hits = search(store, scope, query, reader).await;
             let found = hits.iter().find(|h| h.document.format == format);
             let found = found.map(|h| h.document.meta.title.as_str().to_owned());
             assert!(

@@ -45,21 +45,27 @@ impl Dialect for PostgresDialect {
         ("SELECT json_array_elements_text(CAST(", " AS JSON))");
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL";
 
-    const FTS_INSERT: &'static str = "INSERT INTO document_index (document_id, terms) \
-         VALUES ($1, to_tsvector('simple', $2))";
+    // Facets are lexemes written as they are, each behind a `~` that no
+    // term has, so no word (nor a word's prefix) matches them. The query
+    // is written in tsquery syntax and cast: its terms are already folded
+    // and stemmed, and a query without weights lets GIN answer alone.
+    const FTS_INSERT: &'static str = "INSERT INTO library_index (document_id, terms) \
+         VALUES ($1, to_tsvector('simple', $2) || array_to_tsvector(ARRAY(\
+         SELECT '~' || facet FROM unnest(string_to_array($3, ' ')) AS facet)))";
     const FTS_MATCH: (&'static str, &'static str) =
-        ("document_index.terms @@ to_tsquery('simple', ", ")");
+        ("library_index.terms @@ CAST(", " AS tsquery)");
+    const FTS_POSITION: &'static str = "library_index.position";
 
     // `ts_rank` is "higher is better": negated to sort ascending.
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Postgres>, fts_query: String) {
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Postgres>, words: String) {
         query
-            .push("-ts_rank(document_index.terms, to_tsquery('simple', ")
-            .push_bind(fts_query)
-            .push("))");
+            .push("-ts_rank(library_index.terms, CAST(")
+            .push_bind(words)
+            .push(" AS tsquery))");
     }
 
-    fn fts_query(groups: &[Vec<String>]) -> String {
-        groups
+    fn fts_query(words: &[Vec<String>], facets: &[Vec<String>], without: Option<&str>) -> String {
+        let mut parts: Vec<String> = words
             .iter()
             .map(|group| {
                 // Stems of four letters or more also match as prefixes
@@ -73,8 +79,15 @@ impl Dialect for PostgresDialect {
                     .collect();
                 format!("({})", terms.join(" | "))
             })
-            .collect::<Vec<_>>()
-            .join(" & ")
+            .collect();
+        for group in facets {
+            let tokens: Vec<String> = group.iter().map(|t| format!("'~{t}'")).collect();
+            parts.push(format!("({})", tokens.join(" | ")));
+        }
+        if let Some(token) = without {
+            parts.push(format!("!'~{token}'"));
+        }
+        parts.join(" & ")
     }
 
     fn rows_affected(result: &PgQueryResult) -> u64 {

@@ -1,10 +1,14 @@
 //! The directory of services, the country profiles and the document
 //! library. Visibility is part of every read's `WHERE` clause; the
 //! full-text index is written in the same transaction as its document and
-//! holds only terms derived from the document's stored text, so
-//! `rebuild_library_index` can recreate it from the main tables. The only
-//! SQL that differs between databases is named in the [`Dialect`]
-//! (`FTS_INSERT`, `FTS_MATCH`, `push_fts_rank`, `fts_query`).
+//! holds only terms derived from the document's stored text and facets
+//! derived from its columns, so `rebuild_library_index` can recreate it
+//! from the main tables. A search is answered from the index alone
+//! (visibility and filters are facets of the full-text query, the index
+//! ranks, pages and counts); only the page's documents are read
+//! (`docs/adr/0014-library-search-in-the-index.md`). The only SQL that
+//! differs between databases is named in the [`Dialect`] (`FTS_INSERT`,
+//! `FTS_MATCH`, `push_fts_rank`, `fts_query`).
 
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
 use async_trait::async_trait;
@@ -18,9 +22,10 @@ use retrace_store::directory::{
     DocumentRow, EntryRow, ProfileRow, list_column, meta_from_json, meta_json,
 };
 use retrace_store::{
-    AuditContext, CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document,
-    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, OrgScope,
-    ProfileContent, StoreError, StoreResult, Viewer,
+    AuditContext, CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter,
+    DirectoryStore, Document, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
+    LibraryHit, LibrarySort, NewDocument, OrgScope, ProfileContent, StoreError, StoreResult,
+    Viewer,
 };
 use sqlx::Row;
 
@@ -50,6 +55,100 @@ fn entry_keys(details: &EntryDetails) -> StoreResult<EntryKeys> {
         languages: list_column(details.languages.iter().map(|l| l.as_str().to_owned())),
         search_key: details.search_key(),
     })
+}
+
+/// The facet tokens of the library index: a one-letter prefix and letters
+/// and digits only, in a column (SQLite) or weight (PostgreSQL) of their
+/// own, so that no word of a query matches them.
+mod facet {
+    use retrace_domain::library::TextLanguage;
+    use retrace_store::{DocumentMeta, Viewer};
+
+    fn alnum(value: &str) -> String {
+        value
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    }
+
+    fn visibility(value: &str) -> String {
+        format!("v{}", alnum(value))
+    }
+
+    fn organisation(id: &str) -> String {
+        format!("o{}", alnum(id))
+    }
+
+    pub(super) fn language(language: TextLanguage) -> String {
+        format!("l{}", alnum(language.as_str()))
+    }
+
+    pub(super) fn document_type(value: &str) -> String {
+        format!("t{}", alnum(value))
+    }
+
+    pub(super) fn country(code: &str) -> String {
+        format!("c{}", alnum(code))
+    }
+
+    /// A theme is free text: its lower-cased bytes in hexadecimal.
+    pub(super) fn theme(theme: &str) -> String {
+        let mut token = String::from("h");
+        for byte in theme.to_lowercase().bytes() {
+            token.push_str(&format!("{byte:02x}"));
+        }
+        token
+    }
+
+    /// A document's facets, separated by spaces.
+    pub(super) fn of_document(org: &str, meta: &DocumentMeta) -> String {
+        let mut tokens = vec![
+            visibility(meta.visibility.as_str()),
+            organisation(org),
+            language(meta.language),
+            document_type(meta.document_type.as_str()),
+        ];
+        tokens.extend(meta.countries.iter().map(|c| country(c.as_str())));
+        tokens.extend(meta.themes.iter().map(|t| theme(t)));
+        tokens.join(" ")
+    }
+
+    /// What the viewer may see, as one facet group (any token may match):
+    /// public documents, shared ones for any member, and the member's own
+    /// organisation's (the same rule as `push_visible`).
+    pub(super) fn visible_to(viewer: &Viewer) -> Vec<String> {
+        match viewer {
+            Viewer::Public => vec![visibility("public")],
+            Viewer::Member(scope) => vec![
+                visibility("public"),
+                visibility("organisations"),
+                organisation(&scope.org().to_string()),
+            ],
+        }
+    }
+}
+
+/// How many of a search's matches are ranked by relevance: the newest
+/// ones (see `page_of_matches`).
+const RANKED_MATCHES: u64 = 1000;
+
+/// The facet groups a search must match: visibility and the filters.
+fn library_facets(viewer: &Viewer, filter: &LibraryFilter) -> Vec<Vec<String>> {
+    let mut groups = vec![facet::visible_to(viewer)];
+    if let Some(kind) = filter.document_type {
+        groups.push(vec![facet::document_type(kind.as_str())]);
+    }
+    if let Some(language) = filter.language {
+        groups.push(vec![facet::language(language)]);
+    }
+    if let Some(country) = filter.country {
+        groups.push(vec![facet::country(country.as_str())]);
+    }
+    if let Some(theme) = &filter.theme {
+        groups.push(vec![facet::theme(theme)]);
+    }
+    groups
 }
 
 /// The terms indexed for a document: its title, summary and text.
@@ -231,25 +330,12 @@ where
         Self::directory_entry_of(&row)
     }
 
+    /// The documents the viewer may see that pass the filters, for a list
+    /// without words (a search with words is answered by the index).
     fn library_query(prefix: &str, viewer: &Viewer, filter: &LibraryFilter) -> QueryBuilder<D::Db> {
         let mut query = QueryBuilder::new(prefix);
         query.push(" FROM documents d");
-        let fts = filter
-            .query
-            .as_ref()
-            .filter(|q| !q.is_empty())
-            .map(|q| D::fts_query(&q.groups));
-        if fts.is_some() {
-            query.push(" JOIN document_index ON document_index.document_id = d.id");
-        }
         Self::push_visible(&mut query, "d", viewer);
-        if let Some(fts) = fts {
-            query
-                .push(" AND ")
-                .push(D::FTS_MATCH.0)
-                .push_bind(fts)
-                .push(D::FTS_MATCH.1);
-        }
         if let Some(kind) = filter.document_type {
             query
                 .push(" AND d.doc_type = ")
@@ -267,22 +353,151 @@ where
         }
         if let Some(theme) = &filter.theme {
             query
-                .push(" AND d.themes LIKE ")
-                .push_bind(text_pattern(&format!(",{theme},")))
+                .push(" AND LOWER(d.themes) LIKE ")
+                .push_bind(text_pattern(&format!(",{},", theme.to_lowercase())))
                 .push(" ESCAPE '\\'");
         }
         query
     }
 
+    /// How many index rows match the full-text query `fts`, counted up to
+    /// `limit`.
+    async fn count_matches(conn: &mut Conn<D>, fts: &str, limit: u64) -> StoreResult<u64> {
+        let mut query = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT library_index.document_id FROM library_index WHERE ",
+        );
+        query
+            .push(D::FTS_MATCH.0)
+            .push_bind(fts.to_owned())
+            .push(D::FTS_MATCH.1)
+            .push(" LIMIT ")
+            .push_bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .push(") counted");
+        let count: i64 = query
+            .build_query_scalar()
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// One page of the matches of `fts` (`count` of them, counted at
+    /// least `RANKED_MATCHES + 1` far): the newest `RANKED_MATCHES` best
+    /// first by the rank of the words-only query `words`, then the older
+    /// ones newest first. Ranking every match of a common word would cost
+    /// time in proportion to their number.
+    async fn page_of_matches(
+        conn: &mut Conn<D>,
+        (fts, words): (&str, &str),
+        count: u64,
+        limit: u64,
+        offset: u64,
+    ) -> StoreResult<Vec<String>> {
+        let bind = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let ranked = count.min(RANKED_MATCHES);
+        let mut ids = Vec::new();
+        if offset < ranked {
+            let mut query = QueryBuilder::new(
+                "SELECT newest.document_id FROM (SELECT library_index.document_id, ",
+            );
+            D::push_fts_rank(&mut query, words.to_owned());
+            query
+                .push(format!(" AS score, {} AS seq", D::FTS_POSITION))
+                .push(" FROM library_index WHERE ")
+                .push(D::FTS_MATCH.0)
+                .push_bind(fts.to_owned())
+                .push(D::FTS_MATCH.1)
+                .push(format!(" ORDER BY {} DESC LIMIT ", D::FTS_POSITION))
+                .push_bind(bind(ranked))
+                .push(") newest ORDER BY newest.score, newest.seq DESC LIMIT ")
+                .push_bind(bind(limit.min(ranked - offset)))
+                .push(" OFFSET ")
+                .push_bind(bind(offset));
+            ids = query
+                .build_query_scalar()
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db_error)?;
+        }
+        let missing = limit.saturating_sub(ids.len() as u64);
+        if missing > 0 && count > ranked {
+            ids.extend(Self::newest_matches(conn, fts, missing, offset.max(ranked)).await?);
+        }
+        Ok(ids)
+    }
+
+    /// One page of the matches of `fts`, newest first (the order they were
+    /// indexed in, which is the order of upload).
+    async fn newest_matches(
+        conn: &mut Conn<D>,
+        fts: &str,
+        limit: u64,
+        offset: u64,
+    ) -> StoreResult<Vec<String>> {
+        let bind = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut query =
+            QueryBuilder::new("SELECT library_index.document_id FROM library_index WHERE ");
+        query
+            .push(D::FTS_MATCH.0)
+            .push_bind(fts.to_owned())
+            .push(D::FTS_MATCH.1)
+            .push(format!(" ORDER BY {} DESC LIMIT ", D::FTS_POSITION))
+            .push_bind(bind(limit))
+            .push(" OFFSET ")
+            .push_bind(bind(offset));
+        query
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)
+    }
+
+    /// The page of a search with words: documents in the query's language
+    /// first, then the others, each part as `page_of_matches`. Returns the
+    /// page's ids and the number of matches, counted up to `counted`.
+    async fn search_by_relevance(
+        conn: &mut Conn<D>,
+        search: &retrace_domain::library::SearchQuery,
+        facets: &[Vec<String>],
+        (limit, offset, counted): (u64, u64, u64),
+    ) -> StoreResult<(Vec<String>, u64)> {
+        let language = facet::language(search.language);
+        let mut in_language_facets = facets.to_vec();
+        in_language_facets.push(vec![language.clone()]);
+        let in_language = D::fts_query(&search.groups, &in_language_facets, None);
+        let others = D::fts_query(&search.groups, facets, Some(&language));
+        let words = D::fts_query(&search.groups, &[], None);
+        let first = Self::count_matches(conn, &in_language, counted).await?;
+        let second = if first < counted {
+            Self::count_matches(conn, &others, counted - first).await?
+        } else {
+            0
+        };
+        let mut ids = Vec::new();
+        if offset < first {
+            ids = Self::page_of_matches(conn, (&in_language, &words), first, limit, offset).await?;
+        }
+        let missing = limit.saturating_sub(ids.len() as u64);
+        if missing > 0 && second > 0 && offset + (ids.len() as u64) < first + second {
+            let from = (offset + ids.len() as u64).saturating_sub(first);
+            ids.extend(
+                Self::page_of_matches(conn, (&others, &words), second, missing, from).await?,
+            );
+        }
+        Ok((ids, first + second))
+    }
+
     async fn index_document(
         conn: &mut Conn<D>,
         id: &str,
+        org: &str,
         meta: &retrace_store::DocumentMeta,
         body: Option<&str>,
     ) -> StoreResult<()> {
         sqlx::query(D::FTS_INSERT)
             .bind(id.to_owned())
             .bind(document_terms(meta, body))
+            .bind(facet::of_document(org, meta))
             .execute(&mut *conn)
             .await
             .map_err(db_error)?;
@@ -447,7 +662,15 @@ where
         viewer: &Viewer,
         filter: &DirectoryFilter,
     ) -> StoreResult<(Vec<DirectoryEntry>, u64)> {
-        let total: i64 = Sql::<D>::directory_query("SELECT COUNT(*)", viewer, filter)
+        // Counted up to a limit past the page (`DIRECTORY_COUNT_LIMIT`).
+        let counted = u64::from(filter.offset) + DIRECTORY_COUNT_LIMIT + 1;
+        let mut count =
+            Sql::<D>::directory_query("SELECT COUNT(*) FROM (SELECT 1 AS found", viewer, filter);
+        count
+            .push(" LIMIT ")
+            .push_bind(i64::try_from(counted).unwrap_or(i64::MAX))
+            .push(") counted");
+        let total: i64 = count
             .build_query_scalar()
             .fetch_one(&self.pool)
             .await
@@ -619,7 +842,14 @@ where
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        Sql::<D>::index_document(&mut tx, &id.to_string(), meta, new.text.as_deref()).await?;
+        Sql::<D>::index_document(
+            &mut tx,
+            &id.to_string(),
+            &scope.org().to_string(),
+            meta,
+            new.text.as_deref(),
+        )
+        .await?;
         Sql::<D>::append(
             &mut tx,
             audit,
@@ -679,45 +909,70 @@ where
         viewer: &Viewer,
         filter: &LibraryFilter,
     ) -> StoreResult<(Vec<LibraryHit>, u64)> {
-        let total: i64 = Sql::<D>::library_query("SELECT COUNT(*)", viewer, filter)
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let mut query = Sql::<D>::library_query(
-            &format!("SELECT {DOCUMENT_COLUMNS}, d.body"),
-            viewer,
-            filter,
-        );
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
         let searched = filter.query.as_ref().filter(|q| !q.is_empty());
-        match (filter.sort, searched) {
+        let facets = library_facets(viewer, filter);
+        let limit = u64::from(filter.limit);
+        let offset = u64::from(filter.offset);
+        // Counted up to a limit past the page (`LIBRARY_COUNT_LIMIT`).
+        let counted = offset + LIBRARY_COUNT_LIMIT + 1;
+        let (ids, total) = match (filter.sort, searched) {
             (LibrarySort::Relevance, Some(search)) => {
-                // Documents in the query's language first, then by rank.
+                Sql::<D>::search_by_relevance(&mut conn, search, &facets, (limit, offset, counted))
+                    .await?
+            }
+            (LibrarySort::Newest, Some(search)) => {
+                let fts = D::fts_query(&search.groups, &facets, None);
+                let total = Sql::<D>::count_matches(&mut conn, &fts, counted).await?;
+                let ids = Sql::<D>::newest_matches(&mut conn, &fts, limit, offset).await?;
+                (ids, total)
+            }
+            (_, None) => {
+                let fts = D::fts_query(&[], &facets, None);
+                let total = Sql::<D>::count_matches(&mut conn, &fts, counted).await?;
+                let mut query = Sql::<D>::library_query("SELECT d.id", viewer, filter);
                 query
-                    .push(" ORDER BY CASE WHEN d.language = ")
-                    .push_bind(search.language.as_str().to_owned())
-                    .push(" THEN 0 ELSE 1 END, ");
-                D::push_fts_rank(&mut query, D::fts_query(&search.groups));
-                query.push(", d.uploaded_at DESC, d.id");
+                    .push(" ORDER BY d.uploaded_at DESC, d.id LIMIT ")
+                    .push_bind(i64::from(filter.limit))
+                    .push(" OFFSET ")
+                    .push_bind(i64::from(filter.offset));
+                let ids = query
+                    .build_query_scalar()
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                (ids, total)
             }
-            _ => {
-                query.push(" ORDER BY d.uploaded_at DESC, d.id");
-            }
+        };
+        if ids.is_empty() {
+            return Ok((Vec::new(), total));
         }
-        query
-            .push(" LIMIT ")
-            .push_bind(i64::from(filter.limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
+        // Only the page's documents are read, and only they get a snippet.
+        let mut query = QueryBuilder::new(format!(
+            "SELECT {DOCUMENT_COLUMNS}, d.body FROM documents d WHERE d.id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for id in &ids {
+            list.push_bind(id.clone());
+        }
+        query.push(")");
         let rows = query
             .build()
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await
             .map_err(db_error)?;
-        let mut hits = Vec::with_capacity(rows.len());
+        let mut found = Vec::with_capacity(rows.len());
         for row in &rows {
             let document = Sql::<D>::document_of(row)?;
             let body: Option<String> = row.try_get("body").map_err(db_error)?;
+            found.push((document, body));
+        }
+        let mut hits = Vec::with_capacity(found.len());
+        for id in &ids {
+            let Some(at) = found.iter().position(|(d, _)| d.id.to_string() == *id) else {
+                continue;
+            };
+            let (document, body) = found.swap_remove(at);
             let text = body
                 .or_else(|| {
                     document
@@ -727,44 +982,44 @@ where
                         .map(|s| s.as_str().to_owned())
                 })
                 .unwrap_or_default();
-            let parts = match searched {
-                Some(search) => snippet(&text, document.meta.language, search, 30),
-                None => snippet(
-                    &text,
-                    document.meta.language,
-                    &retrace_domain::library::SearchQuery {
-                        groups: Vec::new(),
-                        language: document.meta.language,
-                        only_common_words: false,
-                    },
-                    30,
-                ),
+            let no_words = retrace_domain::library::SearchQuery {
+                groups: Vec::new(),
+                language: document.meta.language,
+                only_common_words: false,
             };
+            let parts = snippet(
+                &text,
+                document.meta.language,
+                searched.unwrap_or(&no_words),
+                30,
+            );
             hits.push(LibraryHit {
                 document,
                 snippet: parts,
             });
         }
-        Ok((hits, u64::try_from(total).unwrap_or(0)))
+        Ok((hits, total))
     }
 
     async fn rebuild_library_index(&self) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM document_index")
+        sqlx::query("DELETE FROM library_index")
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        let rows = sqlx::query("SELECT id, meta, body FROM documents")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let rows =
+            sqlx::query("SELECT id, org_id, meta, body FROM documents ORDER BY uploaded_at, id")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
         let mut count = 0u64;
         for row in &rows {
             let id: String = row.try_get("id").map_err(db_error)?;
+            let org: String = row.try_get("org_id").map_err(db_error)?;
             let meta: String = row.try_get("meta").map_err(db_error)?;
             let body: Option<String> = row.try_get("body").map_err(db_error)?;
             let meta = meta_from_json(&meta)?;
-            Sql::<D>::index_document(&mut tx, &id, &meta, body.as_deref()).await?;
+            Sql::<D>::index_document(&mut tx, &id, &org, &meta, body.as_deref()).await?;
             count += 1;
         }
         tx.commit().await.map_err(db_error)?;

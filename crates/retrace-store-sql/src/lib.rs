@@ -61,23 +61,32 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// The text before and after a placeholder bound to a JSON array of
     /// strings that makes a subquery yielding its values.
     const JSON_VALUES: (&'static str, &'static str);
-    /// Full-text search of the library (`docs/adr/0011-directory-and-library.md`):
-    /// the statement that writes a document's index row, `$1` the document
-    /// id and `$2` its terms (folded and stemmed in Rust, separated by
-    /// spaces).
+    /// Full-text search of the library (`docs/adr/0011-directory-and-library.md`,
+    /// `docs/adr/0014-library-search-in-the-index.md`): the statement that
+    /// writes a document's row of `library_index`, `$1` the document id, `$2`
+    /// its terms (folded and stemmed in Rust, separated by spaces) and `$3`
+    /// its facets (visibility, organisation, language, type, countries,
+    /// themes as tokens of letters and digits, see `directory::facets`),
+    /// kept apart from the terms so that no word matches a facet.
     const FTS_INSERT: &'static str;
     /// The text before and after the bound full-text query that makes the
-    /// condition "the joined `document_index` row matches".
+    /// condition "this `library_index` row matches" (the table is not
+    /// aliased).
     const FTS_MATCH: (&'static str, &'static str);
+    /// The column of `library_index` that grows with each row written: the
+    /// order documents were indexed in (oldest first).
+    const FTS_POSITION: &'static str;
     /// Pushes an expression that orders full-text matches best first
-    /// (ascending), for the query `fts_query`.
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, fts_query: String);
-    /// The full-text query in the database's syntax: every group must
-    /// match, any term of a group may; a term of four letters or more
-    /// also matches as a prefix, because two forms of a word do not
-    /// always stem alike ("identification", "identifying"). Terms are
-    /// letters and digits only.
-    fn fts_query(groups: &[Vec<String>]) -> String;
+    /// (ascending), for the words-only query `words` (see `fts_query`).
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, words: String);
+    /// The full-text query in the database's syntax: every word group must
+    /// match the terms, any term of a group may; a term of four letters or
+    /// more also matches as a prefix, because two forms of a word do not
+    /// always stem alike ("identification", "identifying"). Every facet
+    /// group must match the facets (any token of a group may), and the
+    /// facet `without`, if any, must not. Terms and facets are letters and
+    /// digits only; at least one word or facet group is given.
+    fn fts_query(words: &[Vec<String>], facets: &[Vec<String>], without: Option<&str>) -> String;
     /// How many rows a statement changed.
     fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
     /// The migrations of this database, embedded in the binary.
@@ -156,7 +165,26 @@ where
         D::migrator()
             .run(&self.pool)
             .await
-            .map_err(migrate_error::<D>)
+            .map_err(migrate_error::<D>)?;
+        // A migration that changes the full-text index leaves it empty:
+        // it is rebuilt from the documents' stored text.
+        self.fill_library_index_if_empty().await
+    }
+
+    /// Rebuilds the library index when it is empty while documents exist:
+    /// what a migration that changes the index leaves behind.
+    async fn fill_library_index_if_empty(&self) -> StoreResult<()> {
+        let missing: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM documents) \
+             AND NOT EXISTS (SELECT 1 FROM library_index)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if missing {
+            retrace_store::DirectoryStore::rebuild_library_index(self).await?;
+        }
+        Ok(())
     }
 
     /// Closes every connection; the store cannot be used afterwards.

@@ -55,31 +55,46 @@ impl Dialect for SqliteDialect {
          WHERE type = 'table' AND name = '_sqlx_migrations')";
 
     const FTS_INSERT: &'static str =
-        "INSERT INTO document_index (document_id, terms) VALUES ($1, $2)";
-    const FTS_MATCH: (&'static str, &'static str) = ("document_index MATCH ", "");
+        "INSERT INTO library_index (document_id, terms, facets) VALUES ($1, $2, $3)";
+    const FTS_MATCH: (&'static str, &'static str) = ("library_index MATCH ", "");
+    // FTS5 reads its matches in rowid order and seeks to a rowid.
+    const FTS_POSITION: &'static str = "library_index.rowid";
 
-    // FTS5's BM25 is already "lower is better" and needs no argument.
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Sqlite>, _fts_query: String) {
-        query.push("bm25(document_index)");
+    // FTS5's `rank` column is BM25 on the terms column only (configured
+    // in migration 0015), "lower is better".
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Sqlite>, _words: String) {
+        query.push("library_index.rank");
     }
 
-    fn fts_query(groups: &[Vec<String>]) -> String {
-        groups
-            .iter()
-            .map(|group| {
-                // Stems of four letters or more also match as prefixes
-                // ("identif" finds "identifi"), see `Dialect::fts_query`.
-                let terms: Vec<String> = group
-                    .iter()
-                    .map(|t| {
-                        let star = if t.chars().count() >= 4 { "*" } else { "" };
-                        format!("\"{t}\"{star}")
-                    })
-                    .collect();
-                format!("({})", terms.join(" OR "))
-            })
-            .collect::<Vec<_>>()
-            .join(" AND ")
+    fn fts_query(words: &[Vec<String>], facets: &[Vec<String>], without: Option<&str>) -> String {
+        let mut parts = Vec::new();
+        if !words.is_empty() {
+            let groups: Vec<String> = words
+                .iter()
+                .map(|group| {
+                    // Stems of four letters or more also match as prefixes
+                    // ("identif" finds "identifi"), see `Dialect::fts_query`.
+                    let terms: Vec<String> = group
+                        .iter()
+                        .map(|t| {
+                            let star = if t.chars().count() >= 4 { "*" } else { "" };
+                            format!("\"{t}\"{star}")
+                        })
+                        .collect();
+                    format!("({})", terms.join(" OR "))
+                })
+                .collect();
+            parts.push(format!("terms : ({})", groups.join(" AND ")));
+        }
+        for group in facets {
+            let tokens: Vec<String> = group.iter().map(|t| format!("\"{t}\"")).collect();
+            parts.push(format!("facets : ({})", tokens.join(" OR ")));
+        }
+        let mut query = parts.join(" AND ");
+        if let Some(token) = without {
+            query.push_str(&format!(" NOT facets : \"{token}\""));
+        }
+        query
     }
 
     fn rows_affected(result: &SqliteQueryResult) -> u64 {

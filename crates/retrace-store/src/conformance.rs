@@ -157,6 +157,7 @@ macro_rules! conformance_tests {
             directory_changes_store_nothing_when_their_audit_entry_fails,
             country_profiles_keep_every_version,
             library_search_is_language_aware_and_respects_visibility,
+            library_search_pages_and_filters_in_the_index,
             library_uploads_store_nothing_when_their_audit_entry_fails,
             // outreach (issue 13)
             outreach_sync_is_idempotent_by_the_phones_id,

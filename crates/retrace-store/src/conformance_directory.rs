@@ -680,6 +680,145 @@ pub async fn library_search_is_language_aware_and_respects_visibility<H: Harness
     );
 }
 
+/// A search is paged in the index: the query's language first, then the
+/// others, across pages, with the exact number of matches; filters and
+/// visibility are part of the query; a word never matches a filter's
+/// token; the same page comes back sorted by date.
+pub async fn library_search_pages_and_filters_in_the_index<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org A", "BE", "a@example.org").await;
+    let (b, _) = org_with_member(store, "Org B", "FR", "b@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let mut n = 0;
+    for i in 0..25 {
+        let mut doc = document(
+            &format!("Shelter note {i}"),
+            TextLanguage::En,
+            Some("Shelter places for people who were trafficked."),
+            Visibility::Public,
+        );
+        if i == 3 {
+            doc.meta.document_type = DocumentType::Law;
+            doc.meta.countries = vec![country("NL"), country("FR")];
+            doc.meta.themes = vec!["Child Protection".to_owned()];
+        }
+        store
+            .upload_document(&acting(&alice, n), &scope, &doc)
+            .await
+            .unwrap();
+        n += 1;
+    }
+    for i in 0..5 {
+        let doc = document(
+            &format!("Note foyer {i}"),
+            TextLanguage::Fr,
+            Some("Un shelter pour les personnes."),
+            Visibility::Public,
+        );
+        store
+            .upload_document(&acting(&alice, n), &scope, &doc)
+            .await
+            .unwrap();
+        n += 1;
+    }
+    let internal = document(
+        "Shelter internal",
+        TextLanguage::Fr,
+        Some("Shelter rota."),
+        Visibility::OwnOrganisation,
+    );
+    store
+        .upload_document(&acting(&alice, n), &scope, &internal)
+        .await
+        .unwrap();
+    let anyone = Viewer::Public;
+    let owner = Viewer::Member(scope);
+    let other = Viewer::Member(OrgScope::new(b.id));
+    let page = |offset: u32| LibraryFilter {
+        offset,
+        ..search("shelter", TextLanguage::En)
+    };
+    let (first, total) = store.search_library(&anyone, &page(0)).await.unwrap();
+    assert_eq!(total, 30);
+    assert_eq!(first.len(), 20);
+    assert!(
+        first
+            .iter()
+            .all(|h| h.document.meta.language == TextLanguage::En)
+    );
+    let (second, total) = store.search_library(&anyone, &page(20)).await.unwrap();
+    assert_eq!(total, 30);
+    let languages: Vec<TextLanguage> = second.iter().map(|h| h.document.meta.language).collect();
+    assert_eq!(
+        languages,
+        [[TextLanguage::En; 5], [TextLanguage::Fr; 5]].concat()
+    );
+    let mut seen: Vec<String> = first
+        .iter()
+        .chain(&second)
+        .map(|h| h.document.meta.title.as_str().to_owned())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 30, "no document on two pages");
+    let (beyond, total) = store.search_library(&anyone, &page(40)).await.unwrap();
+    assert!(beyond.is_empty());
+    assert_eq!(total, 30);
+    // Only the owner finds its own-organisation document.
+    assert_eq!(store.search_library(&owner, &page(0)).await.unwrap().1, 31);
+    assert_eq!(store.search_library(&other, &page(0)).await.unwrap().1, 30);
+    // Filters with words, and a theme in any case.
+    let one = vec!["Shelter note 3".to_owned()];
+    let filtered = [
+        LibraryFilter {
+            document_type: Some(DocumentType::Law),
+            ..page(0)
+        },
+        LibraryFilter {
+            country: Some(country("NL")),
+            ..page(0)
+        },
+        LibraryFilter {
+            theme: Some("child protection".to_owned()),
+            ..page(0)
+        },
+    ];
+    for filter in &filtered {
+        assert_eq!(titles(store, &anyone, filter).await, one, "{filter:?}");
+        let listing = LibraryFilter {
+            query: None,
+            ..filter.clone()
+        };
+        assert_eq!(titles(store, &anyone, &listing).await, one, "{filter:?}");
+    }
+    let french = LibraryFilter {
+        language: Some(TextLanguage::Fr),
+        ..page(0)
+    };
+    assert_eq!(store.search_library(&anyone, &french).await.unwrap().1, 5);
+    assert_eq!(store.search_library(&owner, &french).await.unwrap().1, 6);
+    // Words are not facets: nothing is named like a filter's token.
+    for q in ["vpublic", "lfr", "tlaw", "cnl"] {
+        assert!(
+            titles(store, &owner, &search(q, TextLanguage::En))
+                .await
+                .is_empty(),
+            "{q}"
+        );
+    }
+    // Newest first with words: the last uploaded first, same total.
+    let newest = LibraryFilter {
+        sort: LibrarySort::Newest,
+        ..page(0)
+    };
+    let (hits, total) = store.search_library(&anyone, &newest).await.unwrap();
+    assert_eq!(total, 30);
+    assert_eq!(
+        hits.first().map(|h| h.document.meta.title.as_str()),
+        Some("Note foyer 4")
+    );
+}
+
 /// A failed audit append leaves no document, no file and no index row.
 pub async fn library_uploads_store_nothing_when_their_audit_entry_fails<H: Harness>(h: &H) {
     let store = h.store();

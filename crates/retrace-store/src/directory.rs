@@ -127,6 +127,18 @@ impl EntryRow {
     }
 }
 
+/// How far past a page's start the directory counts its matches: counting
+/// every match of a broad filter (a service, "open now") would read the
+/// whole directory. A count above `offset + DIRECTORY_COUNT_LIMIT` is
+/// shown as "more than" that number.
+pub const DIRECTORY_COUNT_LIMIT: u64 = 1000;
+
+/// How far past a page's start the library counts a search's matches, for
+/// the same reason as `DIRECTORY_COUNT_LIMIT`. It is also at least the
+/// number of matches ranked by relevance (the newest ones, see
+/// `docs/adr/0014-library-search-in-the-index.md`).
+pub const LIBRARY_COUNT_LIMIT: u64 = 1000;
+
 /// The directory's filters; `None` is "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DirectoryFilter {
@@ -394,7 +406,9 @@ pub trait DirectoryStore: Send + Sync {
         id: DirectoryEntryId,
     ) -> StoreResult<Option<DirectoryEntry>>;
     /// The entries the viewer may see that pass the filter, by country,
-    /// city and name, with the total count.
+    /// city and name, with their number counted up to `filter.offset +
+    /// DIRECTORY_COUNT_LIMIT + 1` (a larger number than `offset +
+    /// DIRECTORY_COUNT_LIMIT` means "more than that").
     async fn search_directory(
         &self,
         viewer: &Viewer,
@@ -442,7 +456,11 @@ pub trait DirectoryStore: Send + Sync {
         id: DocumentId,
     ) -> StoreResult<Option<(Document, Vec<u8>)>>;
     /// The documents the viewer may see that match, with snippets, and
-    /// the total count.
+    /// their number counted up to `filter.offset + LIBRARY_COUNT_LIMIT + 1`
+    /// (a larger number than `offset + LIBRARY_COUNT_LIMIT` means "more
+    /// than that"). By relevance, documents in the query's language come
+    /// first; within each part the newest `LIBRARY_COUNT_LIMIT` matches
+    /// are ranked by relevance and older ones follow, newest first.
     async fn search_library(
         &self,
         viewer: &Viewer,

@@ -33,9 +33,9 @@ pub mod transfers;
 pub mod work_queue;
 
 pub use directory::{
-    CountryProfile, DirectoryEntry, DirectoryFilter, DirectoryStore, Document, DocumentMeta,
-    EntryDetails, EntryEditor, LibraryFilter, LibraryHit, LibrarySort, NewDocument, ProfileContent,
-    Viewer,
+    CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
+    Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
+    LibraryHit, LibrarySort, NewDocument, ProfileContent, Viewer,
 };
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,

@@ -315,7 +315,7 @@ fn directory_paths() -> Value {
     json!({
         "/api/v1/directory": {
             "get": { "summary": "Directory entries we may see (public ones without a token)", "security": [], "parameters": directory_query,
-                "responses": with_errors(ok("Entries and total"), &[("422", "A parameter is invalid; `field` names it")]) },
+                "responses": with_errors(ok("Entries, total, and more (true when more than total entries matched: counting stops 1,000 entries past the page)"), &[("422", "A parameter is invalid; `field` names it")]) },
             "post": { "summary": "Add an entry maintained by our organisation", "requestBody": { "required": true, "content": { "application/json": { "schema": entry.clone() } } },
                 "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "Invalid; `field` names it")]) }
         },
@@ -338,7 +338,7 @@ fn directory_paths() -> Value {
         },
         "/api/v1/library": {
             "get": { "summary": "Full-text search of the documents we may see, with snippets (public ones without a token)", "security": [], "parameters": library_query,
-                "responses": with_errors(ok("Documents, total, only_common_words"), &[("422", "A parameter is invalid")]) },
+                "responses": with_errors(ok("Documents, total, more (true when more than total documents matched: counting stops 1,000 documents past the page), only_common_words"), &[("422", "A parameter is invalid")]) },
             "post": { "summary": "Upload a document (PDF, DOCX, ODT, TXT, HTML, Markdown; at most 20 MB)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["title", "language", "document_type", "visibility", "file_name", "content_base64"], "additionalProperties": false, "properties": {
                     "title": text, "summary": text, "language": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] },

@@ -751,6 +751,8 @@ pub struct DirectoryPage<'a> {
     pub values: FormValues,
     pub rows: Vec<EntryRowView>,
     pub total: u64,
+    /// More than `total` entries passed the query (counting stopped).
+    pub more: bool,
     pub can_add: bool,
     pub kinds: Vec<&'static str>,
     pub services: Vec<&'static str>,
@@ -868,6 +870,8 @@ pub struct LibraryPage<'a> {
     pub values: FormValues,
     pub hits: Vec<HitView>,
     pub total: u64,
+    /// More than `total` documents matched (counting stopped).
+    pub more: bool,
     pub only_common_words: bool,
     pub can_upload: bool,
     pub types: Vec<&'static str>,

@@ -858,6 +858,15 @@ directory-found =
         [many] { $count } خدمة
        *[other] { $count } خدمة
     }
+directory-found-more =
+    { $count ->
+        [zero] أكثر من صفر خدمة
+        [one] أكثر من خدمة واحدة
+        [two] أكثر من خدمتين
+        [few] أكثر من { $count } خدمات
+        [many] أكثر من { $count } خدمة
+       *[other] أكثر من { $count } خدمة
+    }
 library-found =
     { $count ->
         [zero] لا توجد وثائق
@@ -866,6 +875,15 @@ library-found =
         [few] { $count } وثائق
         [many] { $count } وثيقة
        *[other] { $count } وثيقة
+    }
+library-found-more =
+    { $count ->
+        [zero] أكثر من صفر وثيقة
+        [one] أكثر من وثيقة واحدة
+        [two] أكثر من وثيقتين
+        [few] أكثر من { $count } وثائق
+        [many] أكثر من { $count } وثيقة
+       *[other] أكثر من { $count } وثيقة
     }
 ## Outreach (issue 13)
 nav-outreach = التوعية الميدانية

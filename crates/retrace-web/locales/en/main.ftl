@@ -835,10 +835,20 @@ directory-found =
         [one] One service
        *[other] { $count } services
     }
+directory-found-more =
+    { $count ->
+        [one] More than one service
+       *[other] More than { $count } services
+    }
 library-found =
     { $count ->
         [one] One document
        *[other] { $count } documents
+    }
+library-found-more =
+    { $count ->
+        [one] More than one document
+       *[other] More than { $count } documents
     }
 ## Outreach (issue 13)
 nav-outreach = Outreach

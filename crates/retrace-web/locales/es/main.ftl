@@ -834,10 +834,20 @@ directory-found =
         [one] Un servicio
        *[other] { $count } servicios
     }
+directory-found-more =
+    { $count ->
+        [one] Más de un servicio
+       *[other] Más de { $count } servicios
+    }
 library-found =
     { $count ->
         [one] Un documento
        *[other] { $count } documentos
+    }
+library-found-more =
+    { $count ->
+        [one] Más de un documento
+       *[other] Más de { $count } documentos
     }
 ## Outreach (issue 13)
 nav-outreach = Alcance

@@ -834,10 +834,20 @@ directory-found =
         [one] Un service
        *[other] { $count } services
     }
+directory-found-more =
+    { $count ->
+        [one] Plus d’un service
+       *[other] Plus de { $count } services
+    }
 library-found =
     { $count ->
         [one] Un document
        *[other] { $count } documents
+    }
+library-found-more =
+    { $count ->
+        [one] Plus d’un document
+       *[other] Plus de { $count } documents
     }
 ## Outreach (issue 13)
 nav-outreach = Maraudes

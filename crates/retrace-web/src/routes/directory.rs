@@ -330,9 +330,15 @@ pub async fn search(
     QueryParams(query): QueryParams<DirectoryQuery>,
     QueryParams(raw): QueryParams<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let (entries, total) = app_directory::search(&state.app, &visitor.viewer(), &query).await?;
+    let found = app_directory::search(&state.app, &visitor.viewer(), &query).await?;
     let current = query.page.unwrap_or(1).max(1);
-    let (prev, next) = pagination("/directory", &raw, current, app_directory::PAGE_SIZE, total);
+    let (prev, next) = pagination(
+        "/directory",
+        &raw,
+        current,
+        app_directory::PAGE_SIZE,
+        found.total + u64::from(found.more),
+    );
     let can_add = visitor
         .0
         .as_ref()
@@ -340,8 +346,9 @@ pub async fn search(
     Ok(render(&DirectoryPage {
         page: &page,
         values: FormValues::from_pairs(raw),
-        rows: entries.iter().map(row_view).collect(),
-        total,
+        rows: found.entries.iter().map(row_view).collect(),
+        total: found.total,
+        more: found.more,
         can_add,
         kinds: codes(EntryKind::ALL, EntryKind::as_str),
         services: codes(Service::ALL, Service::as_str),
@@ -751,11 +758,12 @@ pub async fn api_search(
     visitor: Visitor,
     QueryParams(query): QueryParams<DirectoryQuery>,
 ) -> WebResult<Json<Value>> {
-    let (entries, total) = app_directory::search(&state.app, &visitor.viewer(), &query).await?;
+    let found = app_directory::search(&state.app, &visitor.viewer(), &query).await?;
     let member = visitor.0.is_some();
     Ok(Json(json!({
-        "total": total,
-        "entries": entries.iter().map(|e| entry_json(e, member)).collect::<Vec<_>>(),
+        "total": found.total,
+        "more": found.more,
+        "entries": found.entries.iter().map(|e| entry_json(e, member)).collect::<Vec<_>>(),
     })))
 }
 

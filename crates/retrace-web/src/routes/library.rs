@@ -104,13 +104,14 @@ pub async fn search(
         &raw,
         current,
         app_library::PAGE_SIZE,
-        results.total,
+        results.total + u64::from(results.more),
     );
     Ok(render(&LibraryPage {
         page: &page,
         values: FormValues::from_pairs(raw),
         hits: results.hits.iter().map(hit_view).collect(),
         total: results.total,
+        more: results.more,
         only_common_words: results.only_common_words,
         can_upload: visitor
             .0
@@ -322,6 +323,7 @@ pub async fn api_search(
     .await?;
     Ok(Json(json!({
         "total": results.total,
+        "more": results.more,
         "only_common_words": results.only_common_words,
         "documents": results.hits.iter().map(|hit| {
             let mut body = document_json(&hit.document);
