@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 fn error_responses() -> Value {
     json!({
-        "401": { "description": "No valid API token", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "403": { "description": "The token's account lacks the role", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        "401": { "description": "No valid API token (`unauthenticated`), or the token has expired (`token_expired`)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "403": { "description": "The token lacks the scope the operation needs (`insufficient_scope`, see `x-required-scope`), or its account lacks the role (`forbidden`)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
 }
 
@@ -143,7 +143,42 @@ pub fn document() -> Value {
             }
         }
     }
+    declare_scopes(&mut doc);
     doc
+}
+
+/// Writes on every operation the scope its route declares in
+/// `api_scopes::API_ROUTES`: as the bearer requirement's scope and as
+/// `x-required-scope`. An open route gets `security: []`.
+fn declare_scopes(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            let Ok(method) = method.to_uppercase().parse::<axum::http::Method>() else {
+                continue;
+            };
+            let Some(route) = crate::api_scopes::declared(&method, path) else {
+                continue;
+            };
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            match route.scope {
+                Some(scope) => {
+                    operation.insert("security".into(), json!([{ "bearer": [scope.as_str()] }]));
+                    operation.insert("x-required-scope".into(), json!(scope.as_str()));
+                }
+                None => {
+                    operation.insert("security".into(), json!([]));
+                }
+            }
+        }
+    }
 }
 
 fn referral_paths() -> Value {
@@ -362,7 +397,7 @@ fn base_document() -> Value {
         },
         "servers": [{ "url": "/" }],
         "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "An API token made on the account page, with scopes and an expiry of at most a year. Scopes: `read` (GET routes), `write` (create and change), `export` (bulk exports such as the PFIF feed), `admin` (the organisation's accounts and audit log; administrators only). Each operation names the scope it needs in `x-required-scope`; roles of the token's account still apply. Tokens made before scopes existed have `read` and `write` and no expiry." } },
             "schemas": {
                 "Error": {
                     "type": "object",

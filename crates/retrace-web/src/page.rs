@@ -158,7 +158,7 @@ impl FromRequestParts<AppState> for Page {
                 display_name: user.display_name.to_string(),
                 context: String::new(),
             }),
-            Identity::Anonymous | Identity::ApiToken { .. } => None,
+            Identity::Anonymous | Identity::ExpiredToken | Identity::ApiToken { .. } => None,
         };
         Ok(Page {
             lang,

@@ -81,6 +81,8 @@ pub struct TokenRow {
     pub name: String,
     pub created: String,
     pub last_used: String,
+    pub scopes: String,
+    pub expires: String,
 }
 
 #[derive(Template)]

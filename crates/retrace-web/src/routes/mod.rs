@@ -147,6 +147,7 @@ pub fn router(state: AppState) -> Router {
                 retrace_app::interchange::MAX_PFIF_BYTES,
             )),
         )
+        .route_layer(middleware::from_fn(crate::api_scopes::enforce))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

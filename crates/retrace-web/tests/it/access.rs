@@ -273,10 +273,15 @@ async fn wrong_role_is_forbidden_on_the_api() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
 }
 
+/// A token with every scope, valid 90 days.
 pub async fn create_token(browser: &crate::harness::Client<'_>) -> String {
-    let response = browser
-        .post("/account/api-tokens", &[("name", "laptop")])
-        .await;
+    create_scoped_token(browser, &["read", "write", "export", "admin"]).await
+}
+
+pub async fn create_scoped_token(browser: &crate::harness::Client<'_>, scopes: &[&str]) -> String {
+    let mut form = vec![("name", "laptop"), ("expires_in_days", "90")];
+    form.extend(scopes.iter().map(|scope| ("scopes", *scope)));
+    let response = browser.post("/account/api-tokens", &form).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
     response
         .between("id=\"new-token\">", "</code>")
