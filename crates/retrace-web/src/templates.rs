@@ -619,6 +619,15 @@ pub struct PfifImportPage<'a> {
     pub problems: Vec<String>,
 }
 
+#[derive(Template)]
+#[template(path = "export_pfif.html")]
+pub struct PfifExportPage<'a> {
+    pub page: &'a Page,
+    /// Organisations the file may be for: (id, name).
+    pub receivers: Vec<(String, String)>,
+    pub error: FormError,
+}
+
 // ---------------------------------------------------------------- transfers
 
 /// A receiving organisation offered by the transfer form.

@@ -140,6 +140,10 @@ pub fn router(state: AppState) -> Router {
                     retrace_app::interchange::MAX_PFIF_BYTES + 64 * 1024,
                 )),
         )
+        .route(
+            "/export/pfif",
+            get(interchange::pfif_export_form).post(interchange::pfif_export_file),
+        )
         .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
         .route(
             "/api/v1/imports/pfif",

@@ -6,8 +6,9 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 20] = [
+const PAGE_GETS: [&str; 21] = [
     "/",
+    "/export/pfif",
     "/account",
     "/account/second-factor",
     "/org/users",
@@ -29,7 +30,8 @@ const PAGE_GETS: [&str; 20] = [
     "/transfers/00000000-0000-4000-8000-000000000000",
 ];
 
-const PAGE_POSTS: [&str; 28] = [
+const PAGE_POSTS: [&str; 29] = [
+    "/export/pfif",
     "/account/password",
     "/account/second-factor",
     "/account/second-factor/remove",
