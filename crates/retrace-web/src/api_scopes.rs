@@ -44,6 +44,9 @@ pub const API_ROUTES: &[ApiRoute] = &[
     // Organisation administration.
     route("GET", "/api/v1/org/users", Admin),
     route("GET", "/api/v1/org/users/{id}", Admin),
+    route("POST", "/api/v1/org/users/{id}/roles", Admin),
+    route("POST", "/api/v1/org/users/{id}/disable", Admin),
+    route("POST", "/api/v1/org/users/{id}/enable", Admin),
     route("GET", "/api/v1/org/audit", Admin),
     route("GET", "/api/v1/organisations", Admin),
     route("POST", "/api/v1/organisations", Admin),
@@ -51,6 +54,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/requests", Read),
     route("POST", "/api/v1/requests", Write),
     route("GET", "/api/v1/requests/{id}", Read),
+    route("POST", "/api/v1/requests/{id}/status", Write),
     route("GET", "/api/v1/requests/{id}/transfers", Read),
     route("POST", "/api/v1/requests/{id}/transfers", Write),
     route("GET", "/api/v1/transfers", Read),

@@ -74,6 +74,14 @@ fn tracing_paths() -> Value {
                 "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
             }
         },
+        "/api/v1/requests/{id}/status": { "post": { "summary": "Move the request along its status machine, as the page does (caseworker): open, searching, located, contact_restored, reunited, closed (with `closure_reason`). Closing or reopening changes what it is matched with and takes a gallery entry down",
+            "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "status"], "additionalProperties": false, "properties": {
+                "version": { "type": "integer", "description": "The request's `version` as last read; another change since makes this a 409 conflict" },
+                "status": { "type": "string", "enum": ["open", "searching", "located", "contact_restored", "reunited", "closed"], "description": "The new status code" },
+                "closure_reason": { "type": "string", "description": "Why it closes (required with status `closed`)" },
+                "note": { "type": "string", "maxLength": 500, "description": "A note kept with the change" } } } } } },
+            "responses": with_errors(ok("The request after the change"), &[("404", "Missing, or another organisation's"), ("409", "The version is stale: read the request again"), ("422", "The move is not allowed or a field is invalid; `field` names it")]) } },
         "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/registrations": {
             "get": { "summary": "The organisation's registrations, newest first", "responses": with_errors(ok("Registrations"), &[]) },
@@ -457,6 +465,28 @@ fn base_document() -> Value {
                     "summary": "One account of the caller's organisation (org_admin)",
                     "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                     "responses": with_errors(json!({ "200": { "description": "Account", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
+                }
+            },
+            "/api/v1/org/users/{id}/roles": {
+                "post": {
+                    "summary": "Set the roles of an account of the caller's organisation (org_admin), as the page does; an administrator cannot remove their own administration role",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["roles"], "additionalProperties": false, "properties": { "roles": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": ["org_admin", "caseworker", "referral_officer", "outreach_worker", "coordinator", "viewer"] }, "description": "The account's roles from now on" } } } } } },
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation"), ("409", "Removing your own administration role"), ("422", "A role is unknown")])
+                }
+            },
+            "/api/v1/org/users/{id}/disable": {
+                "post": {
+                    "summary": "Disable an account of the caller's organisation (org_admin; never your own): its sessions end and its API tokens are revoked",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
+                }
+            },
+            "/api/v1/org/users/{id}/enable": {
+                "post": {
+                    "summary": "Enable a disabled account of the caller's organisation again (org_admin)",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
                 }
             },
             "/api/v1/org/audit": {

@@ -227,3 +227,100 @@ async fn an_expired_token_is_refused_401_and_says_so() {
     let doc = api.get("/api/v1/openapi.json").await;
     assert_eq!(doc.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn status_changes_and_account_administration_through_the_api() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("admin@be.example", be, "org_admin,caseworker")
+        .await;
+    let target = app.member("case@be.example", be, "caseworker").await;
+    let foreign = app.member("case@fr.example", fr, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    let admin_token = create_token(&app.signed_in("admin@be.example").await).await;
+    let admin = app.api(&admin_token);
+    let viewer_token = create_token(&app.signed_in("viewer@be.example").await).await;
+    let viewer = app.api(&viewer_token);
+    let foreign_token = create_token(&app.signed_in("case@fr.example").await).await;
+    let other = app.api(&foreign_token);
+    let anonymous = app.client();
+
+    // Accounts: roles, disable, enable.
+    let roles = format!("/api/v1/org/users/{target}/roles");
+    let changed = admin.post_json(&roles, r#"{"roles":["viewer"]}"#).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json()["roles"][0], "viewer");
+    let disabled = admin
+        .post_json(&format!("/api/v1/org/users/{target}/disable"), "{}")
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    assert_eq!(disabled.json()["disabled"], true);
+    let enabled = admin
+        .post_json(&format!("/api/v1/org/users/{target}/enable"), "{}")
+        .await;
+    assert_eq!(enabled.json()["disabled"], false);
+    assert_eq!(
+        anonymous
+            .post_json(&roles, r#"{"roles":["viewer"]}"#)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        viewer
+            .post_json(&roles, r#"{"roles":["viewer"]}"#)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Another organisation's account answers like a missing one.
+    let theirs = admin
+        .post_json(&format!("/api/v1/org/users/{foreign}/disable"), "{}")
+        .await;
+    let missing = admin
+        .post_json(
+            "/api/v1/org/users/5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e/disable",
+            "{}",
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.body, missing.body);
+
+    // Status changes, with the version read.
+    let created = admin
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Hawa Hassan"]},"sought":[{"relationship":"son","person":{"names":["Bilal Hassan"]}}],"circumstances":{"context":"migration"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let version = created.json()["version"].as_i64().unwrap();
+    let status = format!("/api/v1/requests/{id}/status");
+    let body = format!(r#"{{"version":{version},"status":"searching"}}"#);
+    let moved = admin.post_json(&status, &body).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.json()["status"], "searching");
+    let stale = admin
+        .post_json(&status, &body.replace("searching", "located"))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(
+        anonymous.post_json(&status, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        viewer.post_json(&status, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let theirs = other.post_json(&status, &body).await;
+    let missing = other
+        .post_json(
+            "/api/v1/requests/5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e/status",
+            &body,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+    assert_eq!(theirs.body, missing.body);
+}
