@@ -13,8 +13,8 @@ use crate::password::{dummy_verify, hash_password, verify_password};
 use crate::secrets::sha256_hex;
 use crate::{Actor, App, AppError, AppResult, random_token, totp};
 use retrace_domain::{
-    ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName,
-    Role, RoleSet, Timestamp, UserId,
+    ApiScopes, ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, OrgId,
+    OrgKind, OrgName, Role, RoleSet, Timestamp, UserId,
 };
 use retrace_store::{
     AuditContext, AuditEntry, Membership, NewOrganisation, NewUser, Organisation, SessionProof,
@@ -425,9 +425,21 @@ pub async fn remove_second_factor(
     Ok(())
 }
 
-/// A new API token for the signed-in person; returns its secret, shown
-/// once (only its SHA-256 is stored).
-pub async fn create_api_token(app: &App, account: &UserAccount, name: &str) -> AppResult<String> {
+/// The longest a new API token may live: a forgotten token stops working
+/// within a year.
+pub const MAX_TOKEN_DAYS: u32 = 365;
+
+/// A new API token for the signed-in person, with what it may do (`scopes`)
+/// and for how many days (1 to [`MAX_TOKEN_DAYS`]); returns its secret,
+/// shown once (only its SHA-256 is stored). Scopes only narrow: a token
+/// with `admin` of an account without the role still cannot administer.
+pub async fn create_api_token(
+    app: &App,
+    account: &UserAccount,
+    name: &str,
+    scopes: ApiScopes,
+    valid_days: u32,
+) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::invalid(
@@ -435,6 +447,14 @@ pub async fn create_api_token(app: &App, account: &UserAccount, name: &str) -> A
             "give the token a name of 1 to 100 characters",
         ));
     }
+    if !(1..=MAX_TOKEN_DAYS).contains(&valid_days) {
+        return Err(AppError::invalid(
+            "expires_in_days",
+            format!("a token lives 1 to {MAX_TOKEN_DAYS} days"),
+        ));
+    }
+    let now = app.clock().now();
+    let expires_at = now.plus(Duration::from_secs(u64::from(valid_days) * 86_400));
     let secret = format!("rt_{}", random_token(32));
     app.store()
         .create_api_token(
@@ -442,6 +462,8 @@ pub async fn create_api_token(app: &App, account: &UserAccount, name: &str) -> A
             account.id,
             name,
             &sha256_hex(&secret),
+            scopes,
+            Some(expires_at),
         )
         .await?;
     Ok(secret)

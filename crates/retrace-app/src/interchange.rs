@@ -340,8 +340,64 @@ fn narrative(person: &Person) -> String {
 /// Persons read from the store per page while exporting.
 const EXPORT_PAGE: u32 = 500;
 
-/// Writes, as PFIF 1.4, the organisation's sought and registered persons
-/// that `receiver` may see now (`may_disclose`: never an at-risk person,
+/// Which of its persons the organisation chooses to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PfifSelection {
+    /// Sought persons of tracing requests.
+    pub sought: bool,
+    /// Registered persons (safe, or looking for their family).
+    pub registered: bool,
+}
+
+impl PfifSelection {
+    pub const ALL: PfifSelection = PfifSelection {
+        sought: true,
+        registered: true,
+    };
+
+    /// Reads `sought`, `registered` or both (`all`, or empty), separated
+    /// by commas or spaces.
+    pub fn parse(value: &str) -> AppResult<Self> {
+        let mut selection = PfifSelection {
+            sought: false,
+            registered: false,
+        };
+        for word in value
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+        {
+            match word {
+                "sought" => selection.sought = true,
+                "registered" => selection.registered = true,
+                "all" => selection = Self::ALL,
+                _ => {
+                    return Err(AppError::invalid(
+                        "include",
+                        "use sought, registered or both",
+                    ));
+                }
+            }
+        }
+        Ok(if selection.sought || selection.registered {
+            selection
+        } else {
+            Self::ALL
+        })
+    }
+
+    fn includes(self, role: &retrace_store::PersonRole) -> bool {
+        use retrace_store::PersonRole;
+        match role {
+            PersonRole::Enquirer => false,
+            PersonRole::Sought(_) => self.sought,
+            PersonRole::Registered(_) => self.registered,
+        }
+    }
+}
+
+/// Writes, as PFIF 1.4, the organisation's sought and/or registered persons
+/// (`selection`) that `receiver` may see now (`may_disclose`: never an at-risk person,
 /// only under an active sharing consent covering the receiver or its
 /// country): record id `{domain}/person.{id}`, names, sex, date of birth
 /// and age, never whereabouts or contact details. Audited as
@@ -351,9 +407,10 @@ pub async fn export_pfif(
     actor: &Actor,
     receiver: retrace_domain::OrgId,
     domain: &str,
+    selection: PfifSelection,
 ) -> AppResult<String> {
     use retrace_domain::{Audience, ConsentLedger, ObjectKind, may_disclose};
-    use retrace_store::{AuditEvent, PersonRole};
+    use retrace_store::AuditEvent;
     if actor.require_caseworker().is_err() {
         actor.require_org_admin()?;
     }
@@ -374,7 +431,7 @@ pub async fn export_pfif(
         after = Some(last.id);
         for person in page {
             if person.org != actor.org()
-                || matches!(person.role, PersonRole::Enquirer)
+                || !selection.includes(&person.role)
                 || may_disclose(
                     person.details.flags,
                     ConsentLedger(&person.consents),

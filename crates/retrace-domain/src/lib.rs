@@ -6,6 +6,7 @@
 //! `CountryCode::parse`, `NewPassword::parse`), so the rest of the code never
 //! handles an unchecked string where a checked value is meant.
 
+pub mod api_scope;
 pub mod audit;
 pub mod candidate;
 pub mod clock;
@@ -27,6 +28,7 @@ pub mod transfer;
 pub mod user;
 pub mod work;
 
+pub use api_scope::{ApiScope, ApiScopes};
 pub use audit::{AuditAction, AuditRecord, ChainHash, ObjectKind};
 pub use candidate::{
     Agreement, CandidateStatus, FieldExplanation, MessageDirection, MessageStatus, ScoreBand,

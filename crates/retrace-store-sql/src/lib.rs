@@ -309,8 +309,8 @@ fn migrate_error<D: Dialect>(error: MigrateError) -> StoreError {
 
 use async_trait::async_trait;
 use retrace_domain::{
-    ApiTokenId, AuditAction, Email, ExportId, ObjectKind, OrgId, RoleSet, SecurityEventId,
-    Timestamp, UserId,
+    ApiScopes, ApiTokenId, AuditAction, Email, ExportId, ObjectKind, OrgId, RoleSet,
+    SecurityEventId, Timestamp, UserId,
 };
 use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
@@ -374,7 +374,7 @@ where
 
     fn token_row(row: &DbRow<D>) -> Result<ApiTokenRow, sqlx::Error> {
         Ok(read_row!(row => ApiTokenRow {
-            id, user_id, name, created_at, last_used_at, revoked_at
+            id, user_id, name, created_at, last_used_at, revoked_at, scopes, expires_at
         }))
     }
 
@@ -1171,6 +1171,8 @@ where
         user: UserId,
         name: &str,
         token_hash: &str,
+        scopes: ApiScopes,
+        expires_at: Option<Timestamp>,
     ) -> StoreResult<ApiToken> {
         let token = ApiToken {
             id: ApiTokenId::random(),
@@ -1179,17 +1181,21 @@ where
             created_at: audit.at,
             last_used_at: None,
             revoked_at: None,
+            scopes,
+            expires_at,
         };
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, scopes, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(token.id.to_string())
         .bind(user.to_string())
         .bind(name)
         .bind(token_hash)
         .bind(token.created_at.as_millis())
+        .bind(scopes.to_string())
+        .bind(expires_at.map(Timestamp::as_millis))
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -1205,7 +1211,7 @@ where
 
     async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
         let rows = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used_at, revoked_at \
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at, scopes, expires_at \
              FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id",
         )
         .bind(user.to_string())
@@ -1252,10 +1258,11 @@ where
         at: Timestamp,
     ) -> StoreResult<Option<ApiToken>> {
         let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $1 \
+            "UPDATE api_tokens SET last_used_at = CASE \
+             WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN last_used_at ELSE $1 END \
              WHERE token_hash = $2 AND revoked_at IS NULL \
              AND user_id IN (SELECT id FROM users WHERE disabled = FALSE) \
-             RETURNING id, user_id, name, created_at, last_used_at, revoked_at",
+             RETURNING id, user_id, name, created_at, last_used_at, revoked_at, scopes, expires_at",
         )
         .bind(at.as_millis())
         .bind(token_hash)

@@ -169,6 +169,8 @@ pub struct ApiTokenRow {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub scopes: String,
+    pub expires_at: Option<i64>,
 }
 
 impl ApiTokenRow {
@@ -181,6 +183,9 @@ impl ApiTokenRow {
             created_at: Timestamp::from_millis(self.created_at),
             last_used_at: self.last_used_at.map(Timestamp::from_millis),
             revoked_at: self.revoked_at.map(Timestamp::from_millis),
+            scopes: retrace_domain::ApiScopes::parse(&self.scopes)
+                .map_err(|e| corrupt(T, format!("scopes: {e}")))?,
+            expires_at: self.expires_at.map(Timestamp::from_millis),
         })
     }
 }

@@ -27,14 +27,14 @@ use crate::{
 use crate::{GalleryStore, TracingStore, TransferStore};
 use async_trait::async_trait;
 use retrace_domain::{
-    Agreement, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
-    ClosureReason, ConsentBasis, ConsentGiver, ConsentLedger, ConsentMethod, ConsentPurpose,
-    CountryCode, DisplayName, Email, FieldExplanation, GalleryReference, LastNews,
-    MessageDirection, MessageId, MessageStatus, NameKind, NewConsent, ObjectKind, OrgId, OrgKind,
-    OrgName, PartialDate, PersonDetails, PersonFlags, PersonId, PersonName, RegistrationKind,
-    Relationship, ReleaseRefusal, RequestId, RequestStatus, Role, RoleSet, Script,
-    SeparationContext, Sex, SharingScope, Text, Timestamp, TransferId, TransferShare,
-    TransferStatus, UserId,
+    Agreement, ApiScope, ApiScopes, AuditAction, AuditRecord, CandidateId, CandidateStatus,
+    ChainHash, Circumstances, ClosureReason, ConsentBasis, ConsentGiver, ConsentLedger,
+    ConsentMethod, ConsentPurpose, CountryCode, DisplayName, Email, FieldExplanation,
+    GalleryReference, LastNews, MessageDirection, MessageId, MessageStatus, NameKind, NewConsent,
+    ObjectKind, OrgId, OrgKind, OrgName, PartialDate, PersonDetails, PersonFlags, PersonId,
+    PersonName, RegistrationKind, Relationship, ReleaseRefusal, RequestId, RequestStatus, Role,
+    RoleSet, Script, SeparationContext, Sex, SharingScope, Text, Timestamp, TransferId,
+    TransferShare, TransferStatus, UserId,
 };
 use retrace_domain::{Audience, may_disclose, may_show_in_gallery};
 use std::sync::Arc;
@@ -99,6 +99,7 @@ macro_rules! conformance_tests {
             expired_sessions_are_swept,
             api_tokens_are_created_used_and_revoked,
             api_tokens_of_disabled_accounts_are_refused,
+            api_tokens_keep_scopes_and_expiry,
             failed_changes_leave_no_audit_entry,
             audit_entries_form_a_verifiable_chain,
             audit_entries_are_scoped_and_paged,
@@ -552,7 +553,14 @@ pub mod tests {
         let target = member(store, "t@example.org", a.id).await;
         start(store, session("s1", target.id, 0, 0)).await;
         let token = store
-            .create_api_token(&acting(&target, 2), target.id, "laptop", "hash-1")
+            .create_api_token(
+                &acting(&target, 2),
+                target.id,
+                "laptop",
+                "hash-1",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap();
         let other_scope = OrgScope::new(b.id);
@@ -598,7 +606,14 @@ pub mod tests {
         start(store, session("keep", user.id, 0, 0)).await;
         start(store, session("other", user.id, 0, 0)).await;
         store
-            .create_api_token(&acting(&user, 3), user.id, "laptop", "token-hash")
+            .create_api_token(
+                &acting(&user, 3),
+                user.id,
+                "laptop",
+                "token-hash",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap();
         store
@@ -1103,13 +1118,27 @@ pub mod tests {
         let user = member(store, "u@example.org", a.id).await;
         let other = member(store, "o@example.org", a.id).await;
         let token = store
-            .create_api_token(&acting(&user, 1), user.id, "script", "sha-1")
+            .create_api_token(
+                &acting(&user, 1),
+                user.id,
+                "script",
+                "sha-1",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(token.name, "script");
         assert_eq!(token.last_used_at, None);
         let err = store
-            .create_api_token(&acting(&other, 1), other.id, "copy", "sha-1")
+            .create_api_token(
+                &acting(&other, 1),
+                other.id,
+                "copy",
+                "sha-1",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap_err();
         assert!(
@@ -1142,10 +1171,45 @@ pub mod tests {
         let recent = actions(store, a.id).await;
         assert_eq!(recent, ["api_token_created", "api_token_revoked"]);
         let err = store
-            .create_api_token(&system(1), UserId::random(), "ghost", "sha-2")
+            .create_api_token(
+                &system(1),
+                UserId::random(),
+                "ghost",
+                "sha-2",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+
+    pub async fn api_tokens_keep_scopes_and_expiry<H: Harness>(h: &H) {
+        let store = h.store();
+        let a = org(store, "Org").await;
+        let user = member(store, "u@example.org", a.id).await;
+        let feed = ApiScopes::of(&[ApiScope::Read, ApiScope::Export]).unwrap();
+        let token = store
+            .create_api_token(
+                &acting(&user, 1),
+                user.id,
+                "feed",
+                "sha-f",
+                feed,
+                Some(at(10)),
+            )
+            .await
+            .unwrap();
+        assert_eq!((token.scopes, token.expires_at), (feed, Some(at(10))));
+        let used = store.use_api_token("sha-f", at(9)).await.unwrap().unwrap();
+        assert_eq!((used.scopes, used.expires_at), (feed, Some(at(10))));
+        assert!(!used.expired(at(9)) && used.expired(at(10)));
+        // An expired token is still found (so that the refusal can say
+        // why) but its use is not recorded.
+        let late = store.use_api_token("sha-f", at(11)).await.unwrap().unwrap();
+        assert!(late.expired(at(11)));
+        assert_eq!(late.last_used_at, Some(at(9)));
+        assert_eq!(store.api_tokens(user.id).await.unwrap(), vec![late]);
     }
 
     pub async fn api_tokens_of_disabled_accounts_are_refused<H: Harness>(h: &H) {
@@ -1154,7 +1218,14 @@ pub mod tests {
         let admin = member(store, "admin@example.org", a.id).await;
         let user = member(store, "u@example.org", a.id).await;
         store
-            .create_api_token(&acting(&user, 1), user.id, "t", "sha-x")
+            .create_api_token(
+                &acting(&user, 1),
+                user.id,
+                "t",
+                "sha-x",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap();
         assert!(store.use_api_token("sha-x", at(2)).await.unwrap().is_some());
@@ -1165,7 +1236,14 @@ pub mod tests {
         assert_eq!(store.use_api_token("sha-x", at(4)).await.unwrap(), None);
         // A token made while disabled (by the command line, say) is refused too.
         store
-            .create_api_token(&system(5), user.id, "late", "sha-y")
+            .create_api_token(
+                &system(5),
+                user.id,
+                "late",
+                "sha-y",
+                ApiScopes::LEGACY,
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(store.use_api_token("sha-y", at(6)).await.unwrap(), None);

@@ -63,11 +63,11 @@ pub use work_queue::{WorkBucket, WorkItem, WorkQueueStore, WorkWindow};
 
 use async_trait::async_trait;
 use retrace_domain::{
-    ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash, Circumstances,
-    ConsentId, ConsentRecord, CountryCode, DisplayName, Email, ExportId, MessageDirection,
-    MessageId, MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName, PersonDetails,
-    PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet, Text, Timestamp,
-    TransferId, TransferShare, UserId,
+    ApiScopes, ApiTokenId, AuditAction, AuditRecord, CandidateId, CandidateStatus, ChainHash,
+    Circumstances, ConsentId, ConsentRecord, CountryCode, DisplayName, Email, ExportId,
+    MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind, OrgId, OrgKind, OrgName,
+    PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, RoleSet,
+    Text, Timestamp, TransferId, TransferShare, UserId,
 };
 use retrace_domain::{
     GalleryEntryId, GalleryReference, PublicationRefusal, ReportId, ReportStatus,
@@ -272,6 +272,18 @@ pub struct ApiToken {
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// What the token may do; tokens made before scopes existed read back
+    /// as `ApiScopes::LEGACY` (read and write).
+    pub scopes: ApiScopes,
+    /// After this instant the token is refused (401); `None` for tokens
+    /// made before expiry existed.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl ApiToken {
+    pub fn expired(&self, now: Timestamp) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 /// Something the platform operator should know about, without personal
@@ -439,6 +451,8 @@ pub trait Store:
         user: UserId,
         name: &str,
         token_hash: &str,
+        scopes: ApiScopes,
+        expires_at: Option<Timestamp>,
     ) -> StoreResult<ApiToken>;
     async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
     /// `NotFound` when the token is not the user's or already revoked.
@@ -448,7 +462,8 @@ pub trait Store:
         user: UserId,
         id: ApiTokenId,
     ) -> StoreResult<()>;
-    /// An unrevoked token by the hash of its secret; records its use.
+    /// An unrevoked token by the hash of its secret; records its use
+    /// unless it has expired (the caller refuses an expired token).
     async fn use_api_token(&self, token_hash: &str, at: Timestamp)
     -> StoreResult<Option<ApiToken>>;
 

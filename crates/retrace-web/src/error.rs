@@ -18,6 +18,12 @@ pub enum WebError {
     SecondFactorPending { enrol: bool },
     #[error("forbidden")]
     Forbidden,
+    /// An API token used after its expiry.
+    #[error("this API token has expired: create a new one on your account page")]
+    TokenExpired,
+    /// An API token without the scope the route declares.
+    #[error("this API token lacks the `{0}` scope this route needs")]
+    MissingScope(retrace_domain::ApiScope),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("{field}: {message}")]
@@ -49,10 +55,12 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Unauthenticated | WebError::SecondFactorPending { .. } => {
-                StatusCode::UNAUTHORIZED
+            WebError::Unauthenticated
+            | WebError::TokenExpired
+            | WebError::SecondFactorPending { .. } => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::MissingScope(_) | WebError::Csrf => {
+                StatusCode::FORBIDDEN
             }
-            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -69,6 +77,8 @@ impl WebError {
             WebError::Unauthenticated => "unauthenticated",
             WebError::SecondFactorPending { .. } => "second_factor_required",
             WebError::Forbidden => "forbidden",
+            WebError::TokenExpired => "token_expired",
+            WebError::MissingScope(_) => "insufficient_scope",
             WebError::Invalid { .. } => "invalid",
             WebError::Conflict { .. } => "conflict",
             WebError::Csrf => "csrf",

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use retrace_app::Actor;
 use retrace_app::accounts::{self, requires_second_factor};
 use retrace_app::secrets::sha256_hex;
-use retrace_domain::{OrgId, RoleSet, UserId};
+use retrace_domain::{ApiScopes, OrgId, RoleSet, UserId};
 use retrace_store::{AuditContext, Membership, OrgScope, StoreError, UserAccount};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,16 +36,20 @@ pub enum Identity {
     },
     ApiToken {
         user: Arc<UserAccount>,
+        /// What the token may do, checked by `api_scopes::enforce`.
+        scopes: ApiScopes,
     },
+    /// A known token past its expiry: every `/api/` request is refused 401.
+    ExpiredToken,
 }
 
 impl Identity {
     pub fn user(&self) -> Option<&UserAccount> {
         match self {
-            Identity::Anonymous => None,
+            Identity::Anonymous | Identity::ExpiredToken => None,
             Identity::Pending { user, .. }
             | Identity::Session { user, .. }
-            | Identity::ApiToken { user } => Some(user),
+            | Identity::ApiToken { user, .. } => Some(user),
         }
     }
 }
@@ -60,6 +64,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         Ok(identity) => identity,
         Err(error) => return WebError::from(error).into_response(),
     };
+    if matches!(identity, Identity::ExpiredToken) {
+        return WebError::TokenExpired.into_response();
+    }
     request.extensions_mut().insert(identity.clone());
     let mut response = next.run(request).await;
     // Kept on the response so that error pages rendered further out can
@@ -86,9 +93,13 @@ async fn identify(
         let Some(token) = state.store.use_api_token(&sha256_hex(secret), now).await? else {
             return Ok(Identity::Anonymous);
         };
+        if token.expired(now) {
+            return Ok(Identity::ExpiredToken);
+        }
         return Ok(match state.store.user(token.user).await? {
             Some(user) if !user.disabled => Identity::ApiToken {
                 user: Arc::new(user),
+                scopes: token.scopes,
             },
             _ => Identity::Anonymous,
         });
@@ -159,12 +170,13 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> WebResult<Self> {
         match identity(parts) {
             Identity::Anonymous => Err(WebError::Unauthenticated),
+            Identity::ExpiredToken => Err(WebError::TokenExpired),
             Identity::Pending { enrol, .. } => Err(WebError::SecondFactorPending { enrol }),
             Identity::Session { user, token_hash } => Ok(SignedIn {
                 user,
                 session: Some(token_hash),
             }),
-            Identity::ApiToken { user } => Ok(SignedIn {
+            Identity::ApiToken { user, .. } => Ok(SignedIn {
                 user,
                 session: None,
             }),
@@ -198,7 +210,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PasswordVerified {
                 token_hash,
                 pending: None,
             }),
-            Identity::Anonymous | Identity::ApiToken { .. } => Err(WebError::Unauthenticated),
+            Identity::Anonymous | Identity::ExpiredToken | Identity::ApiToken { .. } => {
+                Err(WebError::Unauthenticated)
+            }
         }
     }
 }

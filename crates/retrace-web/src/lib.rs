@@ -11,6 +11,7 @@
 //! does and who may do it is decided by `retrace-app`, which both the
 //! pages and the JSON API call.
 
+mod api_scopes;
 mod client_addr;
 mod config;
 mod csrf;

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 fn error_responses() -> Value {
     json!({
-        "401": { "description": "No valid API token", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
-        "403": { "description": "The token's account lacks the role", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+        "401": { "description": "No valid API token (`unauthenticated`), or the token has expired (`token_expired`)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
+        "403": { "description": "The token lacks the scope the operation needs (`insufficient_scope`, see `x-required-scope`), or its account lacks the role (`forbidden`)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
     })
 }
 
@@ -74,6 +74,14 @@ fn tracing_paths() -> Value {
                 "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
             }
         },
+        "/api/v1/requests/{id}/status": { "post": { "summary": "Move the request along its status machine, as the page does (caseworker): open, searching, located, contact_restored, reunited, closed (with `closure_reason`). Closing or reopening changes what it is matched with and takes a gallery entry down",
+            "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "status"], "additionalProperties": false, "properties": {
+                "version": { "type": "integer", "description": "The request's `version` as last read; another change since makes this a 409 conflict" },
+                "status": { "type": "string", "enum": ["open", "searching", "located", "contact_restored", "reunited", "closed"], "description": "The new status code" },
+                "closure_reason": { "type": "string", "description": "Why it closes (required with status `closed`)" },
+                "note": { "type": "string", "maxLength": 500, "description": "A note kept with the change" } } } } } },
+            "responses": with_errors(ok("The request after the change"), &[("404", "Missing, or another organisation's"), ("409", "The version is stale: read the request again"), ("422", "The move is not allowed or a field is invalid; `field` names it")]) } },
         "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/registrations": {
             "get": { "summary": "The organisation's registrations, newest first", "responses": with_errors(ok("Registrations"), &[]) },
@@ -82,9 +90,10 @@ fn tracing_paths() -> Value {
                 "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
         },
         "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
-        "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`)",
-            "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" } ],
-            "responses": with_errors(json!({ "200": { "description": "A PFIF 1.4 document", "content": { "application/xml": { "schema": { "type": "string" } } } } }), &[("422", "`receiver` is not an organisation")]) } },
+        "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`). A partner reads it with a token of the exporting organisation scoped to `export` only; the same document is downloaded as a file on the page `/export/pfif`",
+            "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" },
+                { "name": "include", "in": "query", "required": false, "schema": { "type": "string", "enum": ["sought", "registered", "sought,registered", "all"] }, "description": "Which of the organisation's persons: sought persons of tracing requests, registered persons, or both (the default)" } ],
+            "responses": with_errors(json!({ "200": { "description": "A PFIF 1.4 document", "content": { "application/xml": { "schema": { "type": "string" } } } } }), &[("422", "`receiver` is not an organisation, or `include` is not sought, registered or both")]) } },
         "/api/v1/imports/pfif": { "post": { "summary": "Import a PFIF 1.1-1.4 document (caseworker or org admin): every record or none, in one transaction; a person whose latest note is `is_note_author` or `believed_alive` becomes a registration `safe`, any other an open request by the record's author; record ids imported before are skipped",
             "parameters": [ { "name": "domain", "in": "query", "required": false, "schema": { "type": "string" }, "description": "Accept only record ids of this domain; a record of another domain is a problem" } ],
             "requestBody": { "required": true, "content": { "application/xml": { "schema": { "type": "string" } } } },
@@ -144,7 +153,42 @@ pub fn document() -> Value {
             }
         }
     }
+    declare_scopes(&mut doc);
     doc
+}
+
+/// Writes on every operation the scope its route declares in
+/// `api_scopes::API_ROUTES`: as the bearer requirement's scope and as
+/// `x-required-scope`. An open route gets `security: []`.
+fn declare_scopes(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in item.iter_mut() {
+            let Ok(method) = method.to_uppercase().parse::<axum::http::Method>() else {
+                continue;
+            };
+            let Some(route) = crate::api_scopes::declared(&method, path) else {
+                continue;
+            };
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            match route.scope {
+                Some(scope) => {
+                    operation.insert("security".into(), json!([{ "bearer": [scope.as_str()] }]));
+                    operation.insert("x-required-scope".into(), json!(scope.as_str()));
+                }
+                None => {
+                    operation.insert("security".into(), json!([]));
+                }
+            }
+        }
+    }
 }
 
 fn referral_paths() -> Value {
@@ -363,7 +407,7 @@ fn base_document() -> Value {
         },
         "servers": [{ "url": "/" }],
         "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "An API token made on the account page, with scopes and an expiry of at most a year. Scopes: `read` (GET routes), `write` (create and change), `export` (bulk exports such as the PFIF feed), `admin` (the organisation's accounts and audit log; administrators only). Each operation names the scope it needs in `x-required-scope`; roles of the token's account still apply. Tokens made before scopes existed have `read` and `write` and no expiry." } },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -422,6 +466,28 @@ fn base_document() -> Value {
                     "summary": "One account of the caller's organisation (org_admin)",
                     "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                     "responses": with_errors(json!({ "200": { "description": "Account", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
+                }
+            },
+            "/api/v1/org/users/{id}/roles": {
+                "post": {
+                    "summary": "Set the roles of an account of the caller's organisation (org_admin), as the page does; an administrator cannot remove their own administration role",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["roles"], "additionalProperties": false, "properties": { "roles": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": ["org_admin", "caseworker", "referral_officer", "outreach_worker", "coordinator", "viewer"] }, "description": "The account's roles from now on" } } } } } },
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation"), ("409", "Removing your own administration role"), ("422", "A role is unknown")])
+                }
+            },
+            "/api/v1/org/users/{id}/disable": {
+                "post": {
+                    "summary": "Disable an account of the caller's organisation (org_admin; never your own): its sessions end and its API tokens are revoked",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
+                }
+            },
+            "/api/v1/org/users/{id}/enable": {
+                "post": {
+                    "summary": "Enable a disabled account of the caller's organisation again (org_admin)",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with_errors(json!({ "200": { "description": "The account after the change", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[("404", "No such account in the caller's organisation")])
                 }
             },
             "/api/v1/org/audit": {

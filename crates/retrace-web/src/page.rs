@@ -170,7 +170,7 @@ impl FromRequestParts<AppState> for Page {
                 context: String::new(),
                 unread: None,
             }),
-            Identity::Anonymous | Identity::ApiToken { .. } => None,
+            Identity::Anonymous | Identity::ExpiredToken | Identity::ApiToken { .. } => None,
         };
         Ok(Page {
             lang,

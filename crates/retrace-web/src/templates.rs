@@ -93,6 +93,8 @@ pub struct TokenRow {
     pub name: String,
     pub created: String,
     pub last_used: String,
+    pub scopes: String,
+    pub expires: String,
 }
 
 #[derive(Template)]
@@ -628,6 +630,15 @@ pub struct PfifImportPage<'a> {
     pub summary: Option<PfifImportSummary>,
     /// Why nothing was imported, one line each.
     pub problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "export_pfif.html")]
+pub struct PfifExportPage<'a> {
+    pub page: &'a Page,
+    /// Organisations the file may be for: (id, name).
+    pub receivers: Vec<(String, String)>,
+    pub error: FormError,
 }
 
 // ---------------------------------------------------------------- transfers

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::accounts::{self, EnrolmentInput, OfferedSecondFactor, requires_second_factor};
 use retrace_app::{AppError, totp};
-use retrace_domain::{ApiTokenId, PasswordError};
+use retrace_domain::{ApiScopes, ApiTokenId, PasswordError};
 use retrace_store::UserAccount;
 
 #[derive(Default)]
@@ -45,6 +45,11 @@ async fn account_page(
                 .last_used_at
                 .map(OnPage::on_page)
                 .unwrap_or_else(|| page.t("never")),
+            scopes: token.scopes.to_string(),
+            expires: token
+                .expires_at
+                .map(OnPage::on_page)
+                .unwrap_or_else(|| page.t("api-token-no-expiry")),
         })
         .collect();
     let html = render(&templates::Account {
@@ -105,9 +110,16 @@ async fn refused(
             PasswordError::TooLong => "password-too-long",
             PasswordError::Common => "password-too-common",
         }),
-        AppError::Invalid { field, .. } if field == "name" => {
+        AppError::Invalid { field, .. }
+            if matches!(field.as_str(), "name" | "scopes" | "expires_in_days") =>
+        {
+            let key = match field.as_str() {
+                "name" => "api-token-name-invalid",
+                "scopes" => "api-token-scopes-invalid",
+                _ => "api-token-expiry-invalid",
+            };
             let extras = AccountExtras {
-                token_error: Some(page.t("api-token-name-invalid")),
+                token_error: Some(page.t(key)),
                 ..Default::default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -270,7 +282,16 @@ pub async fn create_token(
     form: FormFields,
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
-    let secret = match accounts::create_api_token(&state.app, user, &form.text("name")).await {
+    let scopes = form.all("scopes").join(" ");
+    let scopes = match ApiScopes::parse(&scopes) {
+        Ok(scopes) => scopes,
+        Err(error) => return refused(&state, &page, user, error.into()).await,
+    };
+    // An unreadable number is refused by the same rule as one out of range.
+    let days = form.text("expires_in_days").parse().unwrap_or(0);
+    let name = form.text("name");
+    let created = accounts::create_api_token(&state.app, user, &name, scopes, days);
+    let secret = match created.await {
         Ok(secret) => secret,
         Err(error) => return refused(&state, &page, user, error).await,
     };

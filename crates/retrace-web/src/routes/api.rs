@@ -23,6 +23,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(me))
         .route("/api/v1/org/users", get(org_users))
         .route("/api/v1/org/users/{id}", get(org_user))
+        .route("/api/v1/org/users/{id}/roles", post(org_user_roles))
+        .route("/api/v1/org/users/{id}/disable", post(org_user_disable))
+        .route("/api/v1/org/users/{id}/enable", post(org_user_enable))
         .route("/api/v1/org/audit", get(org_audit))
         .route(
             "/api/v1/organisations",
@@ -33,6 +36,10 @@ pub fn routes() -> Router<AppState> {
             get(api_requests::list_requests).post(api_requests::create_request),
         )
         .route("/api/v1/requests/{id}", get(api_requests::get_request))
+        .route(
+            "/api/v1/requests/{id}/status",
+            post(api_requests::change_status),
+        )
         .route(
             "/api/v1/requests/{id}/transfers",
             get(super::transfers::api_of_request).post(super::transfers::api_create),
@@ -126,12 +133,55 @@ async fn org_user(
     member: OrgAdmin,
     PathId(id): PathId<UserId>,
 ) -> WebResult<Json<Value>> {
+    changed_user(&state, &member, id).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolesBody {
+    roles: Vec<String>,
+}
+
+/// The account as it is now, after a change by the administrator.
+async fn changed_user(state: &AppState, member: &OrgAdmin, id: UserId) -> WebResult<Json<Value>> {
     let user = state
         .store
         .user_in(&member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(Json(user_json(&user)))
+}
+
+/// `POST /api/v1/org/users/{id}/roles`: the page's role change
+/// (`accounts::set_roles`); an administrator cannot drop their own role.
+async fn org_user_roles(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
+    JsonBody(body): JsonBody<RolesBody>,
+) -> WebResult<Json<Value>> {
+    accounts::set_roles(&state.app, &member.actor(), id, &body.roles).await?;
+    changed_user(&state, &member, id).await
+}
+
+/// `POST /api/v1/org/users/{id}/disable`: ends the account's sessions and
+/// revokes its tokens (`accounts::set_disabled`, as the page).
+async fn org_user_disable(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Json<Value>> {
+    accounts::set_disabled(&state.app, &member.actor(), id, true).await?;
+    changed_user(&state, &member, id).await
+}
+
+async fn org_user_enable(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Json<Value>> {
+    accounts::set_disabled(&state.app, &member.actor(), id, false).await?;
+    changed_user(&state, &member, id).await
 }
 
 #[derive(Deserialize)]

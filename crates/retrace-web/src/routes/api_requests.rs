@@ -101,6 +101,20 @@ pub async fn list_requests(
     })))
 }
 
+/// `POST /api/v1/requests/{id}/status`: the same move as the page's
+/// status form (`retrace_app::requests::change_status`), quoting the
+/// version read; a stale version is 409.
+pub async fn change_status(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
+    JsonBody(input): JsonBody<retrace_app::requests::ChangeStatus>,
+) -> WebResult<Json<Value>> {
+    let request =
+        retrace_app::requests::change_status(&state.app, &member.actor(), id, input).await?;
+    Ok(Json(request_json(&request)))
+}
+
 pub async fn get_request(
     State(state): State<AppState>,
     member: Reader,

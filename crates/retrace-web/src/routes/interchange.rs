@@ -1,16 +1,17 @@
-//! Imports from other registries: the PFIF upload page. The import itself
+//! Interchange with other registries: the PFIF upload page, the PFIF
+//! export as a file (page) and as a feed (API). The import itself
 //! (all records or none, idempotent by record id) is
 //! `retrace_app::interchange::import_pfif`.
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::extract::Importer;
+use crate::extract::{FormFields, Importer, QueryParams};
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use retrace_app::interchange::{PfifImport, import_pfif};
+use retrace_app::interchange::{PfifImport, PfifSelection, export_pfif, import_pfif};
 
 pub async fn pfif_form(page: Page, _member: Importer) -> WebResult<Response> {
     Ok(render(&templates::PfifImportPage {
@@ -97,20 +98,25 @@ pub struct PfifExportQuery {
     /// The organisation the feed is for: only persons whose sharing
     /// consent covers it (or its country) are in it.
     receiver: String,
+    /// `sought`, `registered` or both (the default).
+    #[serde(default)]
+    include: String,
 }
 
-/// `GET /api/v1/pfif/persons?receiver=ORG`: the PFIF 1.4 feed of what the
-/// receiver may see. Record ids take the host of the public URL as domain.
-pub async fn api_pfif_export(
-    State(state): State<AppState>,
-    member: Importer,
-    crate::extract::QueryParams(query): crate::extract::QueryParams<PfifExportQuery>,
-) -> WebResult<Response> {
-    let receiver = query
-        .receiver
+/// The PFIF 1.4 document of what `receiver` may see, for the feed and the
+/// file alike: one app function, `export_pfif`. Record ids take the host
+/// of the public URL as domain.
+async fn pfif_export(
+    state: &AppState,
+    member: &Importer,
+    receiver: &str,
+    include: &str,
+) -> WebResult<String> {
+    let receiver = receiver
         .trim()
         .parse()
         .map_err(|_| WebError::invalid("receiver", "must be an organisation id"))?;
+    let selection = PfifSelection::parse(include)?;
     let url = &state.config.public_url;
     let domain = url
         .split_once("://")
@@ -118,19 +124,91 @@ pub async fn api_pfif_export(
         .split(['/', ':'])
         .next()
         .unwrap_or("retrace");
-    let xml = retrace_app::interchange::export_pfif(&state.app, &member.actor(), receiver, domain)
-        .await?;
-    Ok((
+    Ok(export_pfif(&state.app, &member.actor(), receiver, domain, selection).await?)
+}
+
+fn xml_response(xml: String, filename: Option<String>) -> Response {
+    let mut response = (
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/xml; charset=utf-8",
-            ),
-            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
         ],
         xml,
     )
-        .into_response())
+        .into_response();
+    if let Some(disposition) = filename.and_then(|f| f.parse().ok()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
+}
+
+/// `GET /api/v1/pfif/persons?receiver=ORG&include=sought,registered`: the
+/// PFIF 1.4 feed a partner reads with a token scoped to `export`.
+pub async fn api_pfif_export(
+    State(state): State<AppState>,
+    member: Importer,
+    QueryParams(query): QueryParams<PfifExportQuery>,
+) -> WebResult<Response> {
+    let xml = pfif_export(&state, &member, &query.receiver, &query.include).await?;
+    Ok(xml_response(xml, None))
+}
+
+/// `GET /export/pfif`: the form choosing the receiver and what to export.
+pub async fn pfif_export_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+) -> WebResult<Response> {
+    export_form(&state, &page, &member, None, StatusCode::OK).await
+}
+
+async fn export_form(
+    state: &AppState,
+    page: &Page,
+    member: &Importer,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let receivers = state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .filter(|org| org.id != member.org)
+        .map(|org| (org.id.to_string(), org.name.to_string()))
+        .collect();
+    let html = render(&templates::PfifExportPage {
+        page,
+        receivers,
+        error,
+    })?;
+    Ok((status, html).into_response())
+}
+
+/// `POST /export/pfif`: the same document as the feed, as a file.
+pub async fn pfif_export_file(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+    form: FormFields,
+) -> WebResult<Response> {
+    let include = form.all("include").join(",");
+    match pfif_export(&state, &member, &form.text("receiver"), &include).await {
+        Ok(xml) => {
+            let date = state.clock.now().rfc3339();
+            let day = date.get(..10).unwrap_or("export");
+            let filename = format!("attachment; filename=\"pfif-{day}.xml\"");
+            Ok(xml_response(xml, Some(filename)))
+        }
+        Err(WebError::Invalid { .. }) => {
+            let error = Some(page.t("pfif-export-receiver-invalid"));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            export_form(&state, &page, &member, error, status).await
+        }
+        Err(error) => Err(error),
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -146,7 +224,7 @@ pub struct PfifImportQuery {
 pub async fn api_pfif_import(
     State(state): State<AppState>,
     member: Importer,
-    crate::extract::QueryParams(query): crate::extract::QueryParams<PfifImportQuery>,
+    QueryParams(query): QueryParams<PfifImportQuery>,
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
     let Ok(text) = std::str::from_utf8(&body) else {

@@ -144,6 +144,10 @@ pub fn router(state: AppState) -> Router {
                     retrace_app::interchange::MAX_PFIF_BYTES + 64 * 1024,
                 )),
         )
+        .route(
+            "/export/pfif",
+            get(interchange::pfif_export_form).post(interchange::pfif_export_file),
+        )
         .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
         .route(
             "/api/v1/imports/pfif",
@@ -151,6 +155,7 @@ pub fn router(state: AppState) -> Router {
                 retrace_app::interchange::MAX_PFIF_BYTES,
             )),
         )
+        .route_layer(middleware::from_fn(crate::api_scopes::enforce))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

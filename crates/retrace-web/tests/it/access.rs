@@ -6,8 +6,9 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 20] = [
+const PAGE_GETS: [&str; 21] = [
     "/",
+    "/export/pfif",
     "/account",
     "/account/second-factor",
     "/org/users",
@@ -29,7 +30,8 @@ const PAGE_GETS: [&str; 20] = [
     "/transfers/00000000-0000-4000-8000-000000000000",
 ];
 
-const PAGE_POSTS: [&str; 28] = [
+const PAGE_POSTS: [&str; 29] = [
+    "/export/pfif",
     "/account/password",
     "/account/second-factor",
     "/account/second-factor/remove",
@@ -274,10 +276,15 @@ async fn wrong_role_is_forbidden_on_the_api() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
 }
 
+/// A token with every scope, valid 90 days.
 pub async fn create_token(browser: &crate::harness::Client<'_>) -> String {
-    let response = browser
-        .post("/account/api-tokens", &[("name", "laptop")])
-        .await;
+    create_scoped_token(browser, &["read", "write", "export", "admin"]).await
+}
+
+pub async fn create_scoped_token(browser: &crate::harness::Client<'_>, scopes: &[&str]) -> String {
+    let mut form = vec![("name", "laptop"), ("expires_in_days", "90")];
+    form.extend(scopes.iter().map(|scope| ("scopes", *scope)));
+    let response = browser.post("/account/api-tokens", &form).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
     response
         .between("id=\"new-token\">", "</code>")

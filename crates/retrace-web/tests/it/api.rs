@@ -1,6 +1,6 @@
 //! The JSON API: bearer tokens, error bodies that name the field.
 
-use crate::access::create_token;
+use crate::access::{create_scoped_token, create_token};
 use crate::harness::TestApp;
 use axum::http::StatusCode;
 use retrace_store::Membership;
@@ -126,4 +126,201 @@ async fn org_admins_list_their_users_and_audit_over_the_api() {
     let bad = api.get("/api/v1/org/audit?limit=lots").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert_eq!(bad.json()["field"], "limit");
+}
+
+#[tokio::test]
+async fn a_token_without_the_scope_is_refused_with_a_clear_error() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("admin@be.example", org, "org_admin,caseworker")
+        .await;
+    let browser = app.signed_in("admin@be.example").await;
+    let read_only = create_scoped_token(&browser, &["read"]).await;
+    let reader = app.api(&read_only);
+    assert_eq!(reader.get("/api/v1/me").await.status, StatusCode::OK);
+    assert_eq!(reader.get("/api/v1/requests").await.status, StatusCode::OK);
+    // Writing needs `write`, administering `admin`, bulk export `export`.
+    let write = reader.post_json("/api/v1/registrations", "{}").await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN, "{}", write.body);
+    assert_eq!(write.json()["code"], "insufficient_scope");
+    assert!(
+        write.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("`write`"),
+        "{}",
+        write.body
+    );
+    let admin = reader.get("/api/v1/org/users").await;
+    assert_eq!(admin.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.json()["code"], "insufficient_scope");
+    let feed = reader
+        .get(&format!("/api/v1/pfif/persons?receiver={org}"))
+        .await;
+    assert_eq!(feed.status, StatusCode::FORBIDDEN);
+    assert!(
+        feed.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("`export`")
+    );
+    // The same account with the scopes is let through; roles still apply.
+    let admin_only = create_scoped_token(&browser, &["admin"]).await;
+    let admin_token = app.api(&admin_only);
+    assert_eq!(
+        admin_token.get("/api/v1/org/users").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin_token.get("/api/v1/me").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The scopes are shown on the account page.
+    let account = browser.get("/account").await;
+    assert!(account.body.contains("<td>read</td>"), "{}", account.body);
+}
+
+#[tokio::test]
+async fn a_token_needs_scopes_and_a_lifetime_of_at_most_a_year() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let browser = app.signed_in("case@be.example").await;
+    for form in [
+        vec![("name", "x"), ("expires_in_days", "90")],
+        vec![("name", "x"), ("expires_in_days", "90"), ("scopes", "root")],
+        vec![
+            ("name", "x"),
+            ("expires_in_days", "366"),
+            ("scopes", "read"),
+        ],
+        vec![("name", "x"), ("scopes", "read")],
+    ] {
+        let refused = browser.post("/account/api-tokens", &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        assert!(refused.body.contains("role=\"alert\""), "{form:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_401_and_says_so() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let browser = app.signed_in("case@be.example").await;
+    let form = [
+        ("name", "short"),
+        ("expires_in_days", "30"),
+        ("scopes", "read"),
+    ];
+    let created = browser.post("/account/api-tokens", &form).await;
+    let token = created.between("id=\"new-token\">", "</code>").unwrap();
+    let api = app.api(&token);
+    app.clock
+        .advance(std::time::Duration::from_secs(29 * 86_400));
+    assert_eq!(api.get("/api/v1/me").await.status, StatusCode::OK);
+    app.clock.advance(std::time::Duration::from_secs(86_400));
+    let late = api.get("/api/v1/me").await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(late.json()["code"], "token_expired");
+    // Even a route open to anyone refuses it: the caller must know.
+    let doc = api.get("/api/v1/openapi.json").await;
+    assert_eq!(doc.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn status_changes_and_account_administration_through_the_api() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("admin@be.example", be, "org_admin,caseworker")
+        .await;
+    let target = app.member("case@be.example", be, "caseworker").await;
+    let foreign = app.member("case@fr.example", fr, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    let admin_token = create_token(&app.signed_in("admin@be.example").await).await;
+    let admin = app.api(&admin_token);
+    let viewer_token = create_token(&app.signed_in("viewer@be.example").await).await;
+    let viewer = app.api(&viewer_token);
+    let foreign_token = create_token(&app.signed_in("case@fr.example").await).await;
+    let other = app.api(&foreign_token);
+    let anonymous = app.client();
+
+    // Accounts: roles, disable, enable.
+    let roles = format!("/api/v1/org/users/{target}/roles");
+    let changed = admin.post_json(&roles, r#"{"roles":["viewer"]}"#).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_eq!(changed.json()["roles"][0], "viewer");
+    let disabled = admin
+        .post_json(&format!("/api/v1/org/users/{target}/disable"), "{}")
+        .await;
+    assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.body);
+    assert_eq!(disabled.json()["disabled"], true);
+    let enabled = admin
+        .post_json(&format!("/api/v1/org/users/{target}/enable"), "{}")
+        .await;
+    assert_eq!(enabled.json()["disabled"], false);
+    assert_eq!(
+        anonymous
+            .post_json(&roles, r#"{"roles":["viewer"]}"#)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        viewer
+            .post_json(&roles, r#"{"roles":["viewer"]}"#)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Another organisation's account answers like a missing one.
+    let theirs = admin
+        .post_json(&format!("/api/v1/org/users/{foreign}/disable"), "{}")
+        .await;
+    let missing = admin
+        .post_json(
+            "/api/v1/org/users/5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e/disable",
+            "{}",
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.body, missing.body);
+
+    // Status changes, with the version read.
+    let created = admin
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Hawa Hassan"]},"sought":[{"relationship":"son","person":{"names":["Bilal Hassan"]}}],"circumstances":{"context":"migration"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let version = created.json()["version"].as_i64().unwrap();
+    let status = format!("/api/v1/requests/{id}/status");
+    let body = format!(r#"{{"version":{version},"status":"searching"}}"#);
+    let moved = admin.post_json(&status, &body).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.json()["status"], "searching");
+    let stale = admin
+        .post_json(&status, &body.replace("searching", "located"))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(
+        anonymous.post_json(&status, &body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        viewer.post_json(&status, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let theirs = other.post_json(&status, &body).await;
+    let missing = other
+        .post_json(
+            "/api/v1/requests/5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e/status",
+            &body,
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND, "{}", theirs.body);
+    assert_eq!(theirs.body, missing.body);
 }

@@ -247,3 +247,118 @@ async fn post(client: &crate::harness::Client<'_>, path: &str, name: &str) -> Te
         )
         .await
 }
+
+#[tokio::test]
+async fn pfif_export_file_and_export_scoped_feed_hold_only_what_consent_allows() {
+    use crate::access::create_scoped_token;
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    let browser = app.signed_in("case@be.example").await;
+    let writer_token = create_scoped_token(&browser, &["write"]).await;
+    let writer = app.api(&writer_token);
+    let created = writer
+        .post_json(
+            "/api/v1/requests",
+            r#"{"enquirer":{"names":["Hawa Hassan"]},"vital_interest":true,
+                "sought":[
+                  {"relationship":"daughter","person":{"names":["Amina Hassan"]}},
+                  {"relationship":"sister","person":{"names":["Celine Hassan"],"at_risk":true}}],
+                "circumstances":{"context":"migration"}}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    for index in [0, 1] {
+        let id = created.json()["sought"][index]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let recorded = writer
+            .post_json(
+                &format!("/api/v1/persons/{id}/consents"),
+                r#"{"purpose":"sharing","basis":"vital_interest","countries":["FR"]}"#,
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    }
+    let registered = writer
+        .post_json(
+            "/api/v1/registrations",
+            r#"{"kind":"safe","person":{"names":["Rana Said"]},"consent_method":"oral"}"#,
+        )
+        .await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.body
+    );
+    let rana = registered.json()["id"].as_str().unwrap().to_owned();
+    let shared = writer
+        .post_json(
+            &format!("/api/v1/persons/{rana}/consents"),
+            r#"{"purpose":"sharing","basis":"vital_interest","countries":["FR"]}"#,
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::CREATED, "{}", shared.body);
+
+    // The file: the organisation chooses the receiver and which persons.
+    let form = browser.get("/export/pfif").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("French Red Cross"));
+    let fr_id = fr.to_string();
+    let file = browser
+        .post(
+            "/export/pfif",
+            &[("receiver", fr_id.as_str()), ("include", "sought")],
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.body);
+    assert!(
+        file.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"pfif-")
+    );
+    retrace_pfif::validate_with_xmllint(&file.body).unwrap();
+    assert!(file.body.contains("Amina Hassan"), "{}", file.body);
+    assert!(!file.body.contains("Celine"), "never a person at risk");
+    assert!(!file.body.contains("Hawa"), "never the enquirer");
+    assert!(!file.body.contains("Rana"), "registrations were not chosen");
+    let bad = browser
+        .post("/export/pfif", &[("receiver", "nobody")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("role=\"alert\""));
+    let viewer = app.signed_in("viewer@be.example").await;
+    assert_eq!(
+        viewer.get("/export/pfif").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The feed: a token scoped to export only, as handed to a partner.
+    let export_token = create_scoped_token(&browser, &["export"]).await;
+    let partner = app.api(&export_token);
+    let feed = partner
+        .get(&format!(
+            "/api/v1/pfif/persons?receiver={fr}&include=registered"
+        ))
+        .await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    retrace_pfif::validate_with_xmllint(&feed.body).unwrap();
+    assert!(feed.body.contains("Rana Said"), "{}", feed.body);
+    assert!(!feed.body.contains("Amina"), "{}", feed.body);
+    // That token can do nothing else.
+    let other = partner.get("/api/v1/requests").await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert_eq!(other.json()["code"], "insufficient_scope");
+    assert_eq!(
+        writer
+            .get(&format!("/api/v1/pfif/persons?receiver={fr}"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
