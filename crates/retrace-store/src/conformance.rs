@@ -166,6 +166,10 @@ macro_rules! conformance_tests {
             outreach_topics_are_the_organisations_own,
             outreach_sync_stores_nothing_when_its_last_statement_fails,
             outreach_batches_refuse_alone_and_tallies_follow_every_change,
+            // imports (issue 18)
+            imported_records_keep_their_relationship_and_are_idempotent,
+            csv_mappings_are_saved_per_organisation_and_audited,
+            a_failing_import_stores_nothing,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -340,6 +344,7 @@ pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_directory::*;
+    pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
 
@@ -3768,7 +3773,7 @@ fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()
 }
 
-fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
+pub(crate) fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
     let names = names
         .iter()
         .map(|n| PersonName::simple(n, NameKind::Birth).unwrap())
@@ -3781,7 +3786,7 @@ fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
     details
 }
 
-fn circumstances(place: &str) -> Circumstances {
+pub(crate) fn circumstances(place: &str) -> Circumstances {
     Circumstances {
         context: SeparationContext::Conflict,
         date: Some(PartialDate::parse("2015-08").unwrap()),

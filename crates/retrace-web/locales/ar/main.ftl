@@ -1071,6 +1071,7 @@ audit-action-outreach-outcome-recorded = سُجّلت نتيجة متابعة
 audit-action-outreach-topic-added = أُضيف موضوع توعية
 audit-action-outreach-stats-exported = صُدّرت أرقام العمل الميداني
 audit-action-person-imported = استُورد شخص
+audit-action-import-mapping-saved = حُفظت مطابقة أعمدة الاستيراد
 audit-action-pfif-exported = قُرئت تغذية PFIF
 object-kind-organisation = منظمة
 object-kind-user = حساب

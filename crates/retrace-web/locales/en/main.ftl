@@ -1044,6 +1044,7 @@ audit-action-outreach-outcome-recorded = Follow-up outcome recorded
 audit-action-outreach-topic-added = Outreach topic added
 audit-action-outreach-stats-exported = Outreach figures exported
 audit-action-person-imported = Person imported
+audit-action-import-mapping-saved = Import column mapping saved
 audit-action-pfif-exported = PFIF feed read
 object-kind-organisation = Organisation
 object-kind-user = Account

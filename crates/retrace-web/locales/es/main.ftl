@@ -1043,6 +1043,7 @@ audit-action-outreach-outcome-recorded = Resultado de seguimiento registrado
 audit-action-outreach-topic-added = Tema de calle añadido
 audit-action-outreach-stats-exported = Cifras de calle exportadas
 audit-action-person-imported = Persona importada
+audit-action-import-mapping-saved = Correspondencia de columnas de importación guardada
 audit-action-pfif-exported = Flujo PFIF leído
 object-kind-organisation = Organización
 object-kind-user = Cuenta

@@ -1043,6 +1043,7 @@ audit-action-outreach-outcome-recorded = Suite enregistrée
 audit-action-outreach-topic-added = Thème de maraude ajouté
 audit-action-outreach-stats-exported = Chiffres de maraude exportés
 audit-action-person-imported = Personne importée
+audit-action-import-mapping-saved = Correspondance des colonnes d’import enregistrée
 audit-action-pfif-exported = Flux PFIF lu
 object-kind-organisation = Organisation
 object-kind-user = Compte
