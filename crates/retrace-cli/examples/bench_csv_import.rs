@@ -1,7 +1,10 @@
 //! CSV import at scale on SQLite (issue 18, item 3): generates a file of
-//! ROWS tracing requests (semicolon separated, a row id, enquirer, link,
-//! sought person's name, sex, birth date, place; names drawn from the
-//! demo's list) into DIR (default /tmp/bench-csv, reused when present),
+//! ROWS registrations (semicolon separated: a row id, name, sex, birth
+//! date, place; names drawn from the demo's list) into DIR (default
+//! /tmp/bench-csv, reused when present), or of tracing requests (row id,
+//! enquirer, link, sought person's name, sex, birth date, place) with
+//! KIND `requests` (at most 99,999 a year per country: the case reference
+//! numbers),
 //! then measures, with the same app function as `retrace import csv`:
 //!
 //! (a) the dry run on an empty store (read, map, check every row);
@@ -13,7 +16,7 @@
 //!     loaded first, timed apart), to say what matching per row costs.
 //!
 //! ```sh
-//! cargo run --release -p retrace-cli --example bench_csv_import -- [ROWS] [DIR] [SAMPLE]
+//! cargo run --release -p retrace-cli --example bench_csv_import -- [ROWS] [DIR] [SAMPLE] [KIND]
 //! ```
 //!
 //! Figures go to BENCHMARKS.md, section "CSV import".
@@ -54,14 +57,25 @@ fn words() -> Vec<&'static str> {
     }
 }
 
-fn generate(path: &Path, rows: usize, seed: u64, prefix: &str) -> anyhow::Result<()> {
+fn generate(
+    path: &Path,
+    rows: usize,
+    seed: u64,
+    prefix: &str,
+    kind: ImportKind,
+) -> anyhow::Result<()> {
     let words = words();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(
-        out,
-        "row_id;enquirer_name;relationship;sought_name;sought_sex;sought_birth_date;separation_place"
-    )?;
+    match kind {
+        ImportKind::Requests => writeln!(
+            out,
+            "row_id;enquirer_name;relationship;sought_name;sought_sex;sought_birth_date;separation_place"
+        )?,
+        ImportKind::Registrations => {
+            writeln!(out, "row_id;name;sex;birth_date;last_known_place")?;
+        }
+    }
     for n in 0..rows {
         let mut pick = || words[rng.gen_range(0..words.len())];
         let family = pick();
@@ -76,10 +90,15 @@ fn generate(path: &Path, rows: usize, seed: u64, prefix: &str) -> anyhow::Result
         );
         let link = LINKS[rng.gen_range(0..LINKS.len())];
         let place = PLACES[rng.gen_range(0..PLACES.len())];
-        writeln!(
-            out,
-            "{prefix}{n};{enquirer};{link};{sought};{sex};{born};{place}"
-        )?;
+        match kind {
+            ImportKind::Requests => writeln!(
+                out,
+                "{prefix}{n};{enquirer};{link};{sought};{sex};{born};{place}"
+            )?,
+            ImportKind::Registrations => {
+                writeln!(out, "{prefix}{n};{sought};{sex};{born};{place}")?;
+            }
+        }
     }
     out.flush()?;
     Ok(())
@@ -95,17 +114,19 @@ async fn main() -> anyhow::Result<()> {
     let rows: usize = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
     let dir = args.next().unwrap_or_else(|| "/tmp/bench-csv".into());
     let sample: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
+    let kind = ImportKind::parse(&args.next().unwrap_or_else(|| "registrations".into()))
+        .map_err(|err| anyhow::anyhow!("KIND: {err}"))?;
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir)?;
-    let file = dir.join(format!("requests-{rows}.csv"));
+    let file = dir.join(format!("{}-{rows}.csv", kind.code()));
     if !file.exists() {
         let started = Instant::now();
-        generate(&file, rows, 18, "R")?;
+        generate(&file, rows, 18, "R", kind)?;
         println!("generate {rows} rows: {:.1} s", seconds(started));
     }
-    let new_file = dir.join(format!("new-{sample}.csv"));
+    let new_file = dir.join(format!("new-{}-{sample}.csv", kind.code()));
     if !new_file.exists() {
-        generate(&new_file, sample, 1818, "N")?;
+        generate(&new_file, sample, 1818, "N", kind)?;
     }
     let bytes = std::fs::read(&file).context("reading the generated file")?;
     println!(
@@ -134,10 +155,10 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     let scope = OrgScope::new(org.id);
     let request = |dry_run: bool| ImportRequest {
-        kind: ImportKind::Requests,
+        kind,
         mapping: None,
         encoding: TextEncoding::Detect,
-        file_name: "requests.csv",
+        file_name: "bench.csv",
         dry_run,
         max_bytes: MAX_FILE_BYTES,
     };
