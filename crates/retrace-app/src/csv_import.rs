@@ -830,6 +830,10 @@ pub fn plan(
         } else {
             let id = record_id(kind, &row);
             if let Some(person) = context.imported.get(&id) {
+                // Later rows about the same person are still duplicates
+                // of this one, imported or not.
+                seen_ids.entry(id).or_insert(*line);
+                seen_people.entry(identity_key(kind, &row)).or_insert(*line);
                 RowOutcome::AlreadyImported(*person)
             } else if let Some(first) = seen_ids.get(&id) {
                 RowOutcome::DuplicateOfRow { line: *first }

@@ -73,7 +73,10 @@ fn rows_are_created_refused_or_duplicates_with_their_line() {
 
 #[test]
 fn rows_imported_before_are_not_created_again() {
-    let text = format!("{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n");
+    let text = format!(
+        "{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         9,Amina Haddad,brother,Karim Haddad,m,1990\n"
+    );
     let table = read_table(text.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
     let mapping = ColumnMapping::by_header_names(ImportKind::Requests, &table.headers);
     let person = PersonId::random();
@@ -87,6 +90,8 @@ fn rows_imported_before_are_not_created_again() {
     )
     .unwrap();
     assert_eq!(plan.rows[0].outcome, RowOutcome::AlreadyImported(person));
+    // A later row about the same person is still its duplicate.
+    assert_eq!(plan.rows[1].outcome, RowOutcome::DuplicateOfRow { line: 2 });
 }
 
 #[test]
