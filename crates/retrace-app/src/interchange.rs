@@ -264,6 +264,7 @@ fn map_person(person: &Person, today: (i32, u8, u8)) -> AppResult<ImportedPerson
     let target = if sought {
         ImportTarget::Request {
             enquirer: Box::new(enquirer(person, today)?),
+            relationship: retrace_domain::Relationship::OtherRelative,
             circumstances: Box::new(
                 CircumstancesInput {
                     context: "other".into(),

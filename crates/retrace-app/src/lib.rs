@@ -20,6 +20,7 @@
 
 pub mod accounts;
 pub mod candidates;
+pub mod csv_import;
 pub mod directory;
 mod error;
 pub mod export;

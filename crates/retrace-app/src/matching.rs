@@ -356,6 +356,48 @@ impl MatchingService {
         })
     }
 
+    /// The organisation's own person most like `details` among its sought
+    /// persons (`sought`) or its registered persons, when the engine gives
+    /// at least `min_probability`: a probable duplicate of a record about
+    /// to be imported. Nothing of another organisation is returned.
+    pub fn likely_duplicate(
+        &self,
+        org: OrgId,
+        details: &PersonDetails,
+        sought: bool,
+        min_probability: f64,
+    ) -> Option<(PersonId, u16)> {
+        let reference_year = self.read(|inner| inner.index.config().reference_year);
+        let records = engine_records(details, reference_year);
+        self.read(|inner| {
+            let mut best: Option<(PersonId, f64)> = None;
+            for record in &records {
+                for hit in inner.index.top_k(record, 10, None) {
+                    if hit.probability < min_probability
+                        || best.is_some_and(|(_, p)| p >= hit.probability)
+                    {
+                        continue;
+                    }
+                    let Some(id) = person_of(&hit.id) else {
+                        continue;
+                    };
+                    let same_kind = inner.entries.get(&id).is_some_and(|e| {
+                        e.org == org
+                            && match e.role {
+                                PersonRole::Sought(_) => sought,
+                                PersonRole::Registered(_) => !sought,
+                                PersonRole::Enquirer => false,
+                            }
+                    });
+                    if same_kind {
+                        best = Some((id, hit.probability));
+                    }
+                }
+            }
+            best.map(|(id, p)| (id, to_milli(p)))
+        })
+    }
+
     /// The requests of the caller's organisation with a person whose names
     /// resemble `query`, best first.
     pub fn search_requests(&self, org: OrgId, query: &str, limit: usize) -> Vec<RequestId> {

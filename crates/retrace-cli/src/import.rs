@@ -1,9 +1,10 @@
-//! `retrace import …`: data from other registries, imported for one
-//! organisation as the system (the audit entries say "command line
-//! import"). New persons are matched when the server next starts (it
-//! builds the matching index from the store).
+//! `retrace import …`: data from other registries and spreadsheets,
+//! imported for one organisation as the system (the audit entries say
+//! "command line import"). New persons are matched when the server next
+//! starts (it builds the matching index from the store).
 
 use crate::admin::find_org;
+use crate::import_csv::CsvArgs;
 use crate::settings::Settings;
 use crate::store;
 use anyhow::Context;
@@ -26,10 +27,16 @@ pub enum ImportCommand {
         #[arg(long)]
         domain: Option<String>,
     },
+    /// Import requests or registrations from a CSV or XLSX file: every
+    /// row or none (see `docs/adr/0016-csv-import.md`).
+    Csv(CsvArgs),
 }
 
 pub async fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<ExitCode> {
-    let ImportCommand::Pfif { file, org, domain } = command;
+    let (file, org, domain) = match command {
+        ImportCommand::Pfif { file, org, domain } => (file, org, domain),
+        ImportCommand::Csv(args) => return crate::import_csv::run(settings, args).await,
+    };
     let text = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8(text)
         .with_context(|| format!("{}: a PFIF file is UTF-8 XML", file.display()))?;

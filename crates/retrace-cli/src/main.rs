@@ -10,6 +10,7 @@ mod demo_referrals;
 mod demo_tracing;
 mod files;
 mod import;
+mod import_csv;
 mod match_command;
 mod serve;
 mod settings;

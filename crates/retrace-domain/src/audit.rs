@@ -133,10 +133,13 @@ pub enum AuditAction {
     PersonImported,
     /// Persons were written to a PFIF file; the object is the export.
     PfifExported,
+    /// An organisation's CSV/XLSX column mapping was saved; the object is
+    /// the organisation.
+    ImportMappingSaved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 82] = [
+    pub const ALL: [AuditAction; 83] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -219,6 +222,7 @@ impl AuditAction {
         AuditAction::OutreachStatsExported,
         AuditAction::PersonImported,
         AuditAction::PfifExported,
+        AuditAction::ImportMappingSaved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -305,6 +309,7 @@ impl AuditAction {
             AuditAction::OutreachStatsExported => "outreach_stats_exported",
             AuditAction::PersonImported => "person_imported",
             AuditAction::PfifExported => "pfif_exported",
+            AuditAction::ImportMappingSaved => "import_mapping_saved",
         }
     }
 

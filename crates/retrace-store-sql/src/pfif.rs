@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
 
-use retrace_domain::{AuditAction, ObjectKind, PersonId, Relationship};
+use retrace_domain::{AuditAction, ObjectKind, PersonId};
 use retrace_store::{
-    AuditContext, ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, NewRequest,
-    OpeningConsents, OrgScope, PersonRole, StoreError, StoreResult,
+    AuditContext, AuditEvent, ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore,
+    NewRequest, OpeningConsents, OrgScope, PersonRole, StoreError, StoreResult,
 };
 
 /// The person id of a `pfif_records` row.
@@ -77,15 +77,19 @@ where
             .collect()
     }
 
-    pub(crate) async fn import_pfif_persons(
+    pub(crate) async fn import_records(
         pool: &Pool<D::Db>,
         audit: &AuditContext,
         scope: &OrgScope,
         persons: &[ImportedPerson],
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<Vec<ImportOutcome>> {
         let mut tx = Self::begin(pool).await?;
         let mut outcomes = Vec::with_capacity(persons.len());
-        for person in persons {
+        for (done, person) in persons.iter().enumerate() {
+            if done % PROGRESS_EVERY == 0 {
+                progress(done);
+            }
             if let Some(known) = Self::pfif_person(&mut tx, scope, &person.record_id).await? {
                 outcomes.push(ImportOutcome::AlreadyImported(known));
                 continue;
@@ -106,11 +110,12 @@ where
                 }
                 ImportTarget::Request {
                     enquirer,
+                    relationship,
                     circumstances,
                 } => {
                     let new = NewRequest {
                         enquirer: enquirer.as_ref().clone(),
-                        sought: vec![(Relationship::OtherRelative, person.details.clone())],
+                        sought: vec![(*relationship, person.details.clone())],
                         circumstances: circumstances.as_ref().clone(),
                     };
                     let request = Self::insert_request(
@@ -151,9 +156,61 @@ where
             outcomes.push(ImportOutcome::Created(stored));
         }
         tx.commit().await.map_err(db_error)?;
+        progress(persons.len());
         Ok(outcomes)
     }
+
+    pub(crate) async fn csv_mapping(
+        pool: &Pool<D::Db>,
+        scope: &OrgScope,
+        kind: &str,
+    ) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT mapping FROM csv_import_mappings WHERE org_id = $1 AND kind = $2")
+                .bind(scope.org().to_string())
+                .bind(kind)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_error)?;
+        row.map(|row| row.try_get("mapping").map_err(db_error))
+            .transpose()
+    }
+
+    pub(crate) async fn save_csv_mapping(
+        pool: &Pool<D::Db>,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: &str,
+        mapping: &str,
+    ) -> StoreResult<()> {
+        let mut tx = Self::begin(pool).await?;
+        sqlx::query(
+            "INSERT INTO csv_import_mappings (org_id, kind, mapping, updated_at, updated_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (org_id, kind) DO UPDATE \
+             SET mapping = excluded.mapping, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by",
+        )
+        .bind(scope.org().to_string())
+        .bind(kind)
+        .bind(mapping)
+        .bind(audit.at.as_millis())
+        .bind(audit.actor.map(|user| user.to_string()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let saved = AuditEvent {
+            action: AuditAction::ImportMappingSaved,
+            object_kind: ObjectKind::Organisation,
+            object_id: scope.org().to_string(),
+        };
+        Self::append(&mut tx, audit, &saved).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(())
+    }
 }
+
+/// Records written between two calls of an import's progress callback.
+const PROGRESS_EVERY: usize = 500;
 
 #[async_trait]
 impl<D> InterchangeStore for SqlStore<D>
@@ -180,12 +237,27 @@ where
         Sql::<D>::imported_pfif_records(&self.pool, scope).await
     }
 
-    async fn import_pfif_persons(
+    async fn import_records(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
         persons: &[ImportedPerson],
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<Vec<ImportOutcome>> {
-        Sql::<D>::import_pfif_persons(&self.pool, audit, scope, persons).await
+        Sql::<D>::import_records(&self.pool, audit, scope, persons, progress).await
+    }
+
+    async fn csv_mapping(&self, scope: &OrgScope, kind: &str) -> StoreResult<Option<String>> {
+        Sql::<D>::csv_mapping(&self.pool, scope, kind).await
+    }
+
+    async fn save_csv_mapping(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: &str,
+        mapping: &str,
+    ) -> StoreResult<()> {
+        Sql::<D>::save_csv_mapping(&self.pool, audit, scope, kind, mapping).await
     }
 }

@@ -172,6 +172,10 @@ macro_rules! conformance_tests {
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,
+            // imports (issue 18)
+            imported_records_keep_their_relationship_and_are_idempotent,
+            csv_mappings_are_saved_per_organisation_and_audited,
+            a_failing_import_stores_nothing,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -346,6 +350,7 @@ pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_directory::*;
+    pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_work::*;
@@ -3852,7 +3857,7 @@ fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()
 }
 
-fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
+pub(crate) fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
     let names = names
         .iter()
         .map(|n| PersonName::simple(n, NameKind::Birth).unwrap())
@@ -3865,7 +3870,7 @@ fn person_named(names: &[&str], nationalities: &[&str]) -> PersonDetails {
     details
 }
 
-fn circumstances(place: &str) -> Circumstances {
+pub(crate) fn circumstances(place: &str) -> Circumstances {
     Circumstances {
         context: SeparationContext::Conflict,
         date: Some(PartialDate::parse("2015-08").unwrap()),

@@ -18,6 +18,8 @@ pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
+pub mod conformance_interchange;
+#[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;

@@ -1,10 +1,11 @@
-//! What the store keeps of PFIF imports: which registration each imported
-//! PFIF `person_record_id` became, per organisation, so that importing the
-//! same feed again creates nothing twice.
+//! What the store keeps of imports (PFIF feeds, CSV and XLSX files):
+//! which registration each imported record id became, per organisation,
+//! so that importing the same file again creates nothing twice, and each
+//! organisation's saved CSV column mappings.
 
 use crate::{AuditContext, OrgScope, StoreResult};
 use async_trait::async_trait;
-use retrace_domain::{Circumstances, PersonDetails, PersonId, RegistrationKind};
+use retrace_domain::{Circumstances, PersonDetails, PersonId, RegistrationKind, Relationship};
 
 /// Where an imported record came from, as its PFIF fields say.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,10 +32,11 @@ pub enum ImportTarget {
     /// A registration: the person came forward or is believed alive.
     Registration(RegistrationKind),
     /// A tracing request (status `open`) whose enquirer is the record's
-    /// author and whose one sought person (`other_relative`) is the
-    /// imported person.
+    /// author and whose one sought person is the imported person, related
+    /// to the enquirer as `relationship` (PFIF: `other_relative`).
     Request {
         enquirer: Box<PersonDetails>,
+        relationship: Relationship,
         circumstances: Box<Circumstances>,
     },
 }
@@ -74,5 +76,32 @@ pub trait InterchangeStore: Send + Sync {
         audit: &AuditContext,
         scope: &OrgScope,
         persons: &[ImportedPerson],
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        self.import_records(audit, scope, persons, &|_| {}).await
+    }
+
+    /// [`Self::import_pfif_persons`] for any imported record (CSV rows
+    /// too), calling `progress` with the number of records written so far
+    /// every few hundred records, inside the one transaction.
+    async fn import_records(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        persons: &[ImportedPerson],
+        progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<Vec<ImportOutcome>>;
+
+    /// The organisation's saved column mapping for `kind` (`requests` or
+    /// `registrations`), as the JSON text it was saved as.
+    async fn csv_mapping(&self, scope: &OrgScope, kind: &str) -> StoreResult<Option<String>>;
+
+    /// Saves (replaces) the organisation's column mapping for `kind`, with
+    /// its `import_mapping_saved` audit entry, in one transaction.
+    async fn save_csv_mapping(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        kind: &str,
+        mapping: &str,
+    ) -> StoreResult<()>;
 }

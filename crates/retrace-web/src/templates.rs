@@ -641,6 +641,70 @@ pub struct PfifExportPage<'a> {
     pub error: FormError,
 }
 
+// ---------------------------------------------------------------- CSV import
+
+/// One row of a CSV import's dry run.
+pub struct CsvRowView {
+    pub line: u64,
+    pub name: String,
+    /// The translated outcome.
+    pub outcome: String,
+    pub refused: bool,
+    /// The field, column and reason, the row or person it duplicates.
+    pub detail: String,
+}
+
+/// A dry run: the counts, the rows shown, and the token that commits it
+/// (only when no row is refused and some are to create).
+pub struct CsvReport {
+    pub total: usize,
+    pub to_create: usize,
+    pub duplicates: usize,
+    pub already: usize,
+    pub refused: usize,
+    pub rows: Vec<CsvRowView>,
+    pub token: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "import_csv.html")]
+pub struct CsvImportPage<'a> {
+    pub page: &'a Page,
+    /// (code, label, chosen).
+    pub kinds: Vec<(String, String, bool)>,
+    /// Why the file could not be read or the mapping does not fit.
+    pub problem: Option<String>,
+    pub report: Option<CsvReport>,
+}
+
+#[derive(Template)]
+#[template(path = "import_csv_job.html")]
+pub struct CsvImportJobPage<'a> {
+    pub page: &'a Page,
+    pub running: bool,
+    pub storing: bool,
+    pub done: usize,
+    pub total: usize,
+    /// How many were created, once done.
+    pub created: Option<String>,
+    pub failed: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "import_csv_mapping.html")]
+pub struct CsvMappingPage<'a> {
+    pub page: &'a Page,
+    pub kind: &'static str,
+    pub kinds: Vec<(String, String, bool)>,
+    /// (field code, mapped column header, required).
+    pub fields: Vec<(String, String, bool)>,
+    /// The preview's headers and first rows.
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub saved: bool,
+    pub problem: Option<String>,
+}
+
 // ---------------------------------------------------------------- transfers
 
 /// A receiving organisation offered by the transfer form.

@@ -84,3 +84,123 @@ fn pfif_imports_once_and_a_bad_record_imports_nothing() {
         text(&unknown)
     );
 }
+
+#[test]
+fn csv_dry_run_says_row_by_row_and_a_refused_row_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = retrace(
+        dir.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Test Org",
+            "--kind",
+            "ngo",
+            "--country",
+            "BE",
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made));
+    let good = dir.path().join("people.csv");
+    std::fs::write(
+        &good,
+        "Ref;Enquirer;Link;Missing person;Born\n\
+         A1;Amina Haddad;brother;Karim Haddad;1990\n\
+         A2;Omar Said;wife;Nadia Said;1985-03\n\
+         A2;Omar Said;wife;Nadia Said;1985-03\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"columns":{"row_id":"Ref","enquirer_name":"Enquirer","relationship":"Link",
+            "sought_name":"Missing person","sought_birth_date":"Born"}}"#,
+    )
+    .unwrap();
+    let base = [
+        "import",
+        "csv",
+        good.to_str().unwrap(),
+        "--org",
+        "Test Org",
+        "--kind",
+        "requests",
+        "--quiet",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        retrace(dir.path(), &args)
+    };
+    let dry = with(&[
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--save-mapping",
+        "--dry-run",
+    ]);
+    let out = text(&dry);
+    assert!(dry.status.success(), "{out}");
+    assert!(out.contains("line 2: create row (Karim Haddad)"), "{out}");
+    assert!(out.contains("line 4: duplicate of line 3"), "{out}");
+    assert!(out.contains("nothing stored"), "{out}");
+
+    // The saved mapping is used without --mapping.
+    let first = with(&[]);
+    let out = text(&first);
+    assert!(first.status.success(), "{out}");
+    assert!(out.contains("2 created"), "{out}");
+    let again = with(&[]);
+    let out = text(&again);
+    assert!(again.status.success(), "{out}");
+    assert!(out.contains("3 already imported"), "{out}");
+    assert!(out.contains("nothing new"), "{out}");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Ref;Enquirer;Link;Missing person;Born\n\
+         B1;Amina Haddad;brother;Samir Haddad;1990\n\
+         B2;Omar Said;=HYPERLINK(\"http://x\");Hana Said;1985\n",
+    )
+    .unwrap();
+    let refused = retrace(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            bad.to_str().unwrap(),
+            "--org",
+            "Test Org",
+            "--kind",
+            "requests",
+            "--quiet",
+        ],
+    );
+    let out = text(&refused);
+    assert!(!refused.status.success(), "{out}");
+    assert!(
+        out.contains("line 3: refused: column \"Link\" (relationship)"),
+        "{out}"
+    );
+    assert!(out.contains("nothing imported"), "{out}");
+
+    let latin = dir.path().join("latin.csv");
+    std::fs::write(&latin, b"name\nJos\xe9\n").unwrap();
+    let unreadable = retrace(
+        dir.path(),
+        &[
+            "import",
+            "csv",
+            latin.to_str().unwrap(),
+            "--org",
+            "Test Org",
+            "--kind",
+            "registrations",
+            "--quiet",
+        ],
+    );
+    let out = text(&unreadable);
+    assert!(!unreadable.status.success(), "{out}");
+    assert!(out.contains("not UTF-8"), "{out}");
+}

@@ -8,6 +8,7 @@ mod directory;
 mod export;
 mod gallery;
 mod gallery_staff;
+mod import_csv;
 mod interchange;
 mod library;
 mod operator;
@@ -147,6 +148,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/export/pfif",
             get(interchange::pfif_export_form).post(interchange::pfif_export_file),
+        )
+        .route(
+            "/import/csv",
+            get(import_csv::csv_form)
+                .post(import_csv::csv_dry_run)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    retrace_app::csv_import::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/import/csv/mapping",
+            get(import_csv::csv_mapping_form)
+                .post(import_csv::csv_mapping_save)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    retrace_app::csv_import::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/import/csv/jobs/{token}",
+            get(import_csv::csv_job).post(import_csv::csv_commit),
         )
         .route("/api/v1/pfif/persons", get(interchange::api_pfif_export))
         .route(

@@ -13,6 +13,7 @@ mod directory;
 mod gallery;
 mod gallery_uploads;
 mod harness;
+mod import_csv;
 mod interchange;
 mod outreach;
 mod protection;

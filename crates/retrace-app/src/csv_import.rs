@@ -1,0 +1,1092 @@
+//! CSV and XLSX import of tracing requests and registrations (issue 18,
+//! item 3). See `docs/adr/0016-csv-import.md`.
+//!
+//! A file is read into a table (headers and rows of text), each row is
+//! mapped through the organisation's column mapping into the same
+//! [`ImportedPerson`] a PFIF record becomes, and checked: the dry run
+//! ([`ImportPlan`]) says row by row what would be created, what is a
+//! duplicate (of an earlier row, of a row imported before, or, by the
+//! matching engine, of a person the organisation already has) and what is
+//! refused and why (the field and the column named). The commit stores the
+//! rows to create in ONE transaction, and only when no row is refused: all
+//! or nothing, as the PFIF import.
+//!
+//! Each row keeps a record id (`csv:{kind}:id:{value}` from the mapped
+//! row-id column, or `csv:{kind}:sha256:{hash}` of its mapped values) in
+//! the same table as PFIF record ids, so importing the same file again
+//! creates nothing new.
+//!
+//! Cells are text, never evaluated: a CSV cell or an XLSX cell holding a
+//! formula (`=…`) is refused, since its value is not what the person
+//! meant to import; other cells that a spreadsheet would read as a
+//! formula (`+…`, `-…`, `@…`: telephone numbers, dashes) are kept as text
+//! and neutralised on export by [`crate::spreadsheet::safe_cell`].
+
+use crate::input::{CircumstancesInput, NameEntry, PersonInput, today};
+use crate::matching::MatchingService;
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::{OrgId, PersonId, RegistrationKind, Relationship, Timestamp};
+use retrace_store::{
+    AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
+};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// The largest file read through the web page, in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+/// The largest file read at all (the command line), in bytes.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024 * 1024;
+/// Rows read from one file.
+pub const MAX_ROWS: usize = 2_000_000;
+/// The largest uncompressed size of an XLSX file's parts.
+const MAX_XLSX_UNPACKED: u64 = 1024 * 1024 * 1024;
+/// A matching-engine probability at or above which an imported person is
+/// taken for one the organisation already has.
+pub const DUPLICATE_MIN_PROBABILITY: f64 = 0.9;
+/// Above this many new persons the matching index is rebuilt once rather
+/// than updated person by person.
+const REINDEX_ONE_BY_ONE: usize = 2000;
+
+// ---------------------------------------------------------------- kinds and fields
+
+/// What the rows of a file are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportKind {
+    Requests,
+    Registrations,
+}
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 2] = [ImportKind::Requests, ImportKind::Registrations];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ImportKind::Requests => "requests",
+            ImportKind::Registrations => "registrations",
+        }
+    }
+
+    pub fn parse(value: &str) -> AppResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.code() == value.trim())
+            .ok_or_else(|| AppError::invalid("kind", "must be requests or registrations"))
+    }
+
+    /// The fields a column may be mapped to, in form order.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Requests => &[
+                "row_id",
+                "enquirer_name",
+                "enquirer_contact",
+                "relationship",
+                "sought_name",
+                "sought_alternate_names",
+                "sought_sex",
+                "sought_birth_date",
+                "sought_age",
+                "sought_birth_place",
+                "sought_nationalities",
+                "sought_father_name",
+                "sought_mother_name",
+                "sought_last_known_place",
+                "sought_marks",
+                "context",
+                "separation_date",
+                "separation_place",
+                "news_date",
+                "news_place",
+                "narrative",
+            ],
+            ImportKind::Registrations => &[
+                "row_id",
+                "registration_kind",
+                "name",
+                "alternate_names",
+                "sex",
+                "birth_date",
+                "age",
+                "birth_place",
+                "nationalities",
+                "father_name",
+                "mother_name",
+                "last_known_place",
+                "marks",
+                "contact",
+            ],
+        }
+    }
+
+    /// The fields a mapping must name.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            ImportKind::Requests => &["enquirer_name", "sought_name"],
+            ImportKind::Registrations => &["name"],
+        }
+    }
+}
+
+/// Which column (by its header) is which field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnMapping {
+    /// Field code to column header.
+    pub columns: BTreeMap<String, String>,
+}
+
+impl ColumnMapping {
+    /// Checks the field codes and that the required ones are mapped.
+    pub fn check(&self, kind: ImportKind) -> AppResult<()> {
+        for field in self.columns.keys() {
+            if !kind.fields().contains(&field.as_str()) {
+                return Err(AppError::invalid(
+                    format!("mapping.{field}"),
+                    format!("is not a field of an import of {}", kind.code()),
+                ));
+            }
+        }
+        for field in kind.required() {
+            if self.column(field).is_none() {
+                return Err(AppError::invalid(
+                    format!("mapping.{field}"),
+                    "must name a column",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn column(&self, field: &str) -> Option<&str> {
+        self.columns
+            .get(field)
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// The mapping that takes every header equal to a field code (case
+    /// and spaces aside) as that field: what a file written for retrace
+    /// needs no saved mapping for.
+    pub fn by_header_names(kind: ImportKind, headers: &[String]) -> Self {
+        let mut columns = BTreeMap::new();
+        for header in headers {
+            let code = header.trim().to_lowercase().replace([' ', '-'], "_");
+            if kind.fields().contains(&code.as_str()) {
+                columns.insert(code, header.trim().to_owned());
+            }
+        }
+        Self { columns }
+    }
+
+    pub fn from_json(text: &str) -> AppResult<Self> {
+        serde_json::from_str(text).map_err(|err| {
+            AppError::invalid(
+                "mapping",
+                format!("is not a mapping {{\"columns\": {{field: header}}}}: {err}"),
+            )
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+// ---------------------------------------------------------------- reading files
+
+/// How to read the bytes of a CSV file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8, or UTF-16 with a byte-order mark; anything else is refused
+    /// with a message saying so.
+    #[default]
+    Detect,
+    /// Windows-1252 (what spreadsheet programs in western Europe save as
+    /// "CSV").
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn parse(value: &str) -> AppResult<Self> {
+        match value.trim().to_lowercase().as_str() {
+            "" | "auto" | "utf-8" | "utf8" => Ok(TextEncoding::Detect),
+            "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Ok(TextEncoding::Windows1252),
+            _ => Err(AppError::invalid(
+                "encoding",
+                "must be utf-8 (or utf-16 with a byte-order mark) or windows-1252",
+            )),
+        }
+    }
+}
+
+/// A file read: its headers and rows, each row with its line (CSV: the
+/// line it starts on; XLSX: the sheet's row number).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<(u64, Vec<String>)>,
+    /// Cells that held a formula, as (line, column index): refused.
+    pub formulas: Vec<(u64, usize)>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than {max} MB")]
+    TooLarge { max: usize },
+    #[error("the file has more than {max} rows")]
+    TooManyRows { max: usize },
+    #[error(
+        "the file is not UTF-8 (first invalid byte at offset {offset}); save it as UTF-8 CSV, or choose the Windows-1252 encoding"
+    )]
+    NotUtf8 { offset: usize },
+    #[error("line {line}: {reason}")]
+    Csv { line: u64, reason: String },
+    #[error("the XLSX file could not be read (damaged or truncated): {reason}")]
+    Xlsx { reason: String },
+    #[error("the first row names no columns")]
+    NoHeaders,
+    #[error("column {header:?} appears twice in the first row")]
+    DuplicateHeader { header: String },
+}
+
+/// Reads a CSV (comma, semicolon or tab separated) or XLSX file (the
+/// first sheet), told apart by content. `max_bytes` bounds the file.
+pub fn read_table(
+    bytes: &[u8],
+    encoding: TextEncoding,
+    max_bytes: usize,
+) -> Result<Table, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    if bytes.len() > max_bytes {
+        return Err(ReadError::TooLarge {
+            max: max_bytes / (1024 * 1024),
+        });
+    }
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)?
+    } else {
+        read_csv(&decode(bytes, encoding)?)?
+    };
+    if table.headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(ReadError::NoHeaders);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for header in &table.headers {
+        let key = header.trim().to_lowercase();
+        if !key.is_empty() && !seen.insert(key) {
+            return Err(ReadError::DuplicateHeader {
+                header: header.trim().to_owned(),
+            });
+        }
+    }
+    Ok(table)
+}
+
+/// The text of a CSV file: UTF-8 (a byte-order mark dropped), UTF-16
+/// with a byte-order mark, or Windows-1252 when chosen.
+fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, ReadError> {
+    if let Some((found, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = found.decode_without_bom_handling(&bytes[bom..]);
+        return Ok(text.into_owned());
+    }
+    match encoding {
+        TextEncoding::Windows1252 => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Ok(text.into_owned())
+        }
+        TextEncoding::Detect => match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(text.to_owned()),
+            Err(err) => Err(ReadError::NotUtf8 {
+                offset: err.valid_up_to(),
+            }),
+        },
+    }
+}
+
+/// The separator of the header line: the most frequent of `,`, `;` and
+/// tab outside quotes (a comma when none).
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or_default();
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in first.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in counts.iter_mut() {
+                if *d == c {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(d, _)| *d)
+}
+
+fn read_csv(text: &str) -> Result<Table, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut table = Table::default();
+    let mut record = csv::StringRecord::new();
+    let mut first = true;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let line = err.position().map_or(0, csv::Position::line);
+                return Err(ReadError::Csv {
+                    line,
+                    reason: match err.kind() {
+                        csv::ErrorKind::Utf8 { .. } => "not UTF-8".into(),
+                        _ => err.to_string(),
+                    },
+                });
+            }
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
+        if first {
+            table.headers = cells;
+            first = false;
+            continue;
+        }
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if table.rows.len() >= MAX_ROWS {
+            return Err(ReadError::TooManyRows { max: MAX_ROWS });
+        }
+        for (column, cell) in cells.iter().enumerate() {
+            if cell.starts_with('=') {
+                table.formulas.push((line, column));
+            }
+        }
+        table.rows.push((line, cells));
+    }
+    Ok(table)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
+    use calamine::{Data, Reader, Xlsx};
+    let damaged = |reason: String| ReadError::Xlsx { reason };
+    // Bound what the archive unpacks to before reading any of it.
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|err| damaged(err.to_string()))?;
+    let unpacked: u64 = archive
+        .decompressed_size()
+        .unwrap_or(u128::MAX)
+        .min(u128::from(u64::MAX)) as u64;
+    if unpacked > MAX_XLSX_UNPACKED {
+        return Err(damaged("it unpacks to more than 1 GB".into()));
+    }
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|err| damaged(err.to_string()))?;
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| damaged("it has no sheet".into()))?;
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|err| damaged(err.to_string()))?;
+    let formulas = workbook
+        .worksheet_formula(&sheet)
+        .map_err(|err| damaged(err.to_string()))?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut table = Table::default();
+    if let Some((f_top, f_left)) = formulas.start() {
+        for (row, column, formula) in formulas.used_cells() {
+            if formula.trim().is_empty() {
+                continue;
+            }
+            let absolute_row = f_top as usize + row;
+            let absolute_column = f_left as usize + column;
+            if absolute_row > top as usize && absolute_column >= left as usize {
+                table
+                    .formulas
+                    .push((absolute_row as u64 + 1, absolute_column - left as usize));
+            }
+        }
+    }
+    for (index, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|cell| match cell {
+                Data::Empty => String::new(),
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    s.trim().to_owned()
+                }
+                Data::Int(n) => n.to_string(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(date) => {
+                    let (y, m, d, ..) = date.to_ymd_hms_milli();
+                    format!("{y:04}-{m:02}-{d:02}")
+                }
+                Data::Error(err) => format!("#{err:?}"),
+            })
+            .collect();
+        let line = u64::from(top) + index as u64 + 1;
+        if index == 0 {
+            table.headers = cells;
+            continue;
+        }
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        if table.rows.len() >= MAX_ROWS {
+            return Err(ReadError::TooManyRows { max: MAX_ROWS });
+        }
+        table.rows.push((line, cells));
+    }
+    Ok(table)
+}
+
+// ---------------------------------------------------------------- the plan
+
+/// What would become of one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowOutcome {
+    /// A new request or registration.
+    Create,
+    /// The same row was imported before: nothing new.
+    AlreadyImported(PersonId),
+    /// The same person as an earlier row of the file: not created twice.
+    DuplicateOfRow { line: u64 },
+    /// The matching engine takes the person for one the organisation
+    /// already has: a candidate to review, not created.
+    DuplicateOfPerson { person: PersonId, score_milli: u16 },
+    /// Refused: the field (and its column), and why.
+    Refused {
+        field: String,
+        column: Option<String>,
+        message: String,
+    },
+}
+
+/// One row of the dry run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowReport {
+    pub line: u64,
+    /// The row's (sought) person's first name as written, for the report.
+    pub name: String,
+    pub outcome: RowOutcome,
+}
+
+/// The dry run of a file: every row with what would become of it.
+#[derive(Debug, Clone, Default)]
+pub struct ImportPlan {
+    pub rows: Vec<RowReport>,
+    /// The persons to store, for the rows whose outcome is `Create`.
+    persons: Vec<ImportedPerson>,
+}
+
+impl ImportPlan {
+    pub fn to_create(&self) -> usize {
+        self.persons.len()
+    }
+    pub fn refused(&self) -> usize {
+        self.count(|o| matches!(o, RowOutcome::Refused { .. }))
+    }
+    pub fn duplicates(&self) -> usize {
+        self.count(|o| {
+            matches!(
+                o,
+                RowOutcome::DuplicateOfRow { .. } | RowOutcome::DuplicateOfPerson { .. }
+            )
+        })
+    }
+    pub fn already_imported(&self) -> usize {
+        self.count(|o| matches!(o, RowOutcome::AlreadyImported(_)))
+    }
+    fn count(&self, f: impl Fn(&RowOutcome) -> bool) -> usize {
+        self.rows.iter().filter(|r| f(&r.outcome)).count()
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub plan: ImportPlan,
+    /// Whether the rows to create were stored (false for a dry run, or
+    /// when a row was refused: then nothing was stored).
+    pub committed: bool,
+    /// The persons created, in row order.
+    pub created: Vec<PersonId>,
+}
+
+/// Where an import stands, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Checking,
+    Storing,
+}
+
+/// Called with the phase, the rows done and the total.
+pub type Progress<'a> = &'a (dyn Fn(Phase, usize, usize) + Send + Sync);
+
+/// The columns of the mapping found in the headers (case and spaces
+/// aside): field code to column index, or the first mapped column missing.
+fn resolve(mapping: &ColumnMapping, headers: &[String]) -> AppResult<HashMap<String, usize>> {
+    let mut resolved = HashMap::new();
+    for (field, header) in &mapping.columns {
+        let wanted = header.trim().to_lowercase();
+        if wanted.is_empty() {
+            continue;
+        }
+        let index = headers
+            .iter()
+            .position(|h| h.trim().to_lowercase() == wanted)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    format!("mapping.{field}"),
+                    format!("column {header:?} is not in the file"),
+                )
+            })?;
+        resolved.insert(field.clone(), index);
+    }
+    Ok(resolved)
+}
+
+struct Row<'a> {
+    cells: &'a [String],
+    columns: &'a HashMap<String, usize>,
+}
+
+impl Row<'_> {
+    fn get(&self, field: &str) -> String {
+        self.columns
+            .get(field)
+            .and_then(|i| self.cells.get(*i))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// A code from a cell: lower case, spaces and dashes as underscores.
+fn code(value: &str) -> String {
+    value.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+fn sex_code(value: &str) -> String {
+    match code(value).as_str() {
+        "f" | "female" | "woman" | "girl" => "female".into(),
+        "m" | "male" | "man" | "boy" => "male".into(),
+        "" | "u" | "unknown" => String::new(),
+        other => other.to_owned(),
+    }
+}
+
+fn names(primary: &str, alternates: &str) -> Vec<NameEntry> {
+    let mut list = vec![NameEntry {
+        full: primary.to_owned(),
+        ..NameEntry::default()
+    }];
+    list.extend(
+        alternates
+            .split(['|', ';', '\n'])
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| NameEntry {
+                full: name.to_owned(),
+                kind: "alias".into(),
+                ..NameEntry::default()
+            }),
+    );
+    list
+}
+
+fn person_input(row: &Row<'_>, prefix: &str) -> PersonInput {
+    let field = |name: &str| row.get(&format!("{prefix}{name}"));
+    PersonInput {
+        names: names(&field("name"), &field("alternate_names")),
+        sex: sex_code(&field("sex")),
+        birth_date: field("birth_date"),
+        age: field("age"),
+        birth_place: field("birth_place"),
+        nationalities: vec![field("nationalities")],
+        father_name: field("father_name"),
+        mother_name: field("mother_name"),
+        last_known_place: field("last_known_place"),
+        distinguishing_marks: field("marks"),
+        contact: field("contact"),
+        ..PersonInput::default()
+    }
+}
+
+/// The field code (as in the mapping) of an error path of the input.
+fn mapped_field(kind: ImportKind, path: &str) -> String {
+    let (head, rest) = path.split_once('.').unwrap_or(("", path));
+    let rest = rest.split('[').next().unwrap_or(rest);
+    let rest = match rest {
+        "names" => "name",
+        "distinguishing_marks" => "marks",
+        other => other,
+    };
+    match (kind, head) {
+        (ImportKind::Requests, "enquirer") => format!("enquirer_{rest}"),
+        (ImportKind::Requests, "sought") => format!("sought_{rest}"),
+        (ImportKind::Requests, "circumstances") => match rest {
+            "date" => "separation_date".into(),
+            "place" => "separation_place".into(),
+            other => other.to_owned(),
+        },
+        _ => rest.to_owned(),
+    }
+}
+
+/// Maps one row to the person to store; errors name the input path.
+fn map_row(
+    kind: ImportKind,
+    row: &Row<'_>,
+    today: (i32, u8, u8),
+    file_name: &str,
+) -> AppResult<(ImportTarget, retrace_domain::PersonDetails)> {
+    match kind {
+        ImportKind::Registrations => {
+            let registration = match code(&row.get("registration_kind")).as_str() {
+                "" => RegistrationKind::Safe,
+                other => RegistrationKind::parse(other)
+                    .map_err(|err| AppError::invalid("registration_kind", err.message))?,
+            };
+            let details = person_input(row, "").details("person", today, true)?;
+            Ok((ImportTarget::Registration(registration), details))
+        }
+        ImportKind::Requests => {
+            let enquirer = PersonInput {
+                names: names(&row.get("enquirer_name"), ""),
+                contact: row.get("enquirer_contact"),
+                ..PersonInput::default()
+            }
+            .details("enquirer", today, true)?;
+            let relationship = match code(&row.get("relationship")).as_str() {
+                "" => Relationship::OtherRelative,
+                other => Relationship::parse(other)
+                    .map_err(|err| AppError::invalid("relationship", err.message))?,
+            };
+            let sought = person_input(row, "sought_").details("sought", today, false)?;
+            let context = match code(&row.get("context")).as_str() {
+                "" => "other".to_owned(),
+                other => other.to_owned(),
+            };
+            let news_source = format!("imported from {file_name}");
+            let circumstances = CircumstancesInput {
+                context,
+                date: row.get("separation_date"),
+                place: row.get("separation_place"),
+                news_date: row.get("news_date"),
+                news_place: row.get("news_place"),
+                news_source: news_source.chars().take(200).collect(),
+                narrative: row.get("narrative"),
+                ..CircumstancesInput::default()
+            }
+            .parse("circumstances", today)?;
+            Ok((
+                ImportTarget::Request {
+                    enquirer: Box::new(enquirer),
+                    relationship,
+                    circumstances: Box::new(circumstances),
+                },
+                sought,
+            ))
+        }
+    }
+}
+
+/// The row's record id: from its row-id column, or a hash of its mapped
+/// values (so that columns in another order give the same id).
+fn record_id(kind: ImportKind, row: &Row<'_>) -> String {
+    let external = row.get("row_id");
+    if !external.is_empty() {
+        return format!("csv:{}:id:{external}", kind.code());
+    }
+    let mut fields: Vec<(&String, &usize)> = row.columns.iter().collect();
+    fields.sort();
+    let mut hasher = Sha256::new();
+    for (field, index) in fields {
+        hasher.update(field.as_bytes());
+        hasher.update([0x1f]);
+        hasher.update(row.cells.get(*index).map_or("", String::as_str).as_bytes());
+        hasher.update([0x1e]);
+    }
+    format!(
+        "csv:{}:sha256:{}",
+        kind.code(),
+        hex::encode(hasher.finalize())
+    )
+}
+
+/// The key two rows of one file about the same person share: folded
+/// names, birth date or age, sex (and, for requests, the enquirer).
+fn identity_key(kind: ImportKind, row: &Row<'_>) -> String {
+    let fold = |value: String| {
+        value
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let prefix = if kind == ImportKind::Requests {
+        "sought_"
+    } else {
+        ""
+    };
+    let field = |name: &str| fold(row.get(&format!("{prefix}{name}")));
+    let enquirer = if kind == ImportKind::Requests {
+        fold(row.get("enquirer_name"))
+    } else {
+        String::new()
+    };
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{enquirer}",
+        field("name"),
+        field("birth_date"),
+        field("age"),
+        sex_code(&field("sex")),
+    )
+}
+
+/// What the plan needs of the store and of the matching engine.
+pub struct PlanContext<'a> {
+    pub org: OrgId,
+    pub now: Timestamp,
+    pub file_name: &'a str,
+    /// Record ids the organisation imported before.
+    pub imported: &'a HashMap<String, PersonId>,
+    /// Looks for probable duplicates among the organisation's persons.
+    pub matching: Option<&'a MatchingService>,
+}
+
+/// The dry run: what would become of each row. Nothing is written.
+pub fn plan(
+    kind: ImportKind,
+    mapping: &ColumnMapping,
+    table: &Table,
+    context: &PlanContext<'_>,
+    progress: Progress<'_>,
+) -> AppResult<ImportPlan> {
+    mapping.check(kind)?;
+    let columns = resolve(mapping, &table.headers)?;
+    let column_of = |field: &str| {
+        columns
+            .get(field)
+            .and_then(|i| table.headers.get(*i))
+            .cloned()
+    };
+    let header_of = |index: usize| table.headers.get(index).cloned();
+    let formulas: HashMap<u64, usize> = table.formulas.iter().copied().collect();
+    let today = today(context.now);
+    let mut plan = ImportPlan::default();
+    let mut seen_ids: HashMap<String, u64> = HashMap::new();
+    let mut seen_people: HashMap<String, u64> = HashMap::new();
+    let total = table.rows.len();
+    let name_field = if kind == ImportKind::Requests {
+        "sought_name"
+    } else {
+        "name"
+    };
+    for (done, (line, cells)) in table.rows.iter().enumerate() {
+        if done % 1000 == 0 {
+            progress(Phase::Checking, done, total);
+        }
+        let row = Row {
+            cells,
+            columns: &columns,
+        };
+        let name = row.get(name_field).chars().take(80).collect();
+        let outcome = if let Some(column) = formulas.get(line) {
+            RowOutcome::Refused {
+                field: columns
+                    .iter()
+                    .find(|(_, i)| *i == column)
+                    .map_or_else(|| "row".to_owned(), |(f, _)| f.clone()),
+                column: header_of(*column),
+                message: "holds a formula: formulas are never evaluated; save the value instead"
+                    .into(),
+            }
+        } else if cells.len() > table.headers.len() {
+            RowOutcome::Refused {
+                field: "row".into(),
+                column: None,
+                message: format!(
+                    "has {} cells but the first row names {} columns",
+                    cells.len(),
+                    table.headers.len()
+                ),
+            }
+        } else {
+            let id = record_id(kind, &row);
+            if let Some(person) = context.imported.get(&id) {
+                // Later rows about the same person are still duplicates
+                // of this one, imported or not.
+                seen_ids.entry(id).or_insert(*line);
+                seen_people.entry(identity_key(kind, &row)).or_insert(*line);
+                RowOutcome::AlreadyImported(*person)
+            } else if let Some(first) = seen_ids.get(&id) {
+                RowOutcome::DuplicateOfRow { line: *first }
+            } else {
+                match map_row(kind, &row, today, context.file_name) {
+                    Err(AppError::Invalid { field, message }) => {
+                        let field = mapped_field(kind, &field);
+                        RowOutcome::Refused {
+                            column: column_of(&field),
+                            field,
+                            message,
+                        }
+                    }
+                    Err(other) => return Err(other),
+                    Ok((target, details)) => {
+                        seen_ids.insert(id.clone(), *line);
+                        let key = identity_key(kind, &row);
+                        let duplicate = context.matching.and_then(|m| {
+                            m.likely_duplicate(
+                                context.org,
+                                &details,
+                                kind == ImportKind::Requests,
+                                DUPLICATE_MIN_PROBABILITY,
+                            )
+                        });
+                        if let Some(first) = seen_people.get(&key) {
+                            RowOutcome::DuplicateOfRow { line: *first }
+                        } else if let Some((person, score_milli)) = duplicate {
+                            RowOutcome::DuplicateOfPerson {
+                                person,
+                                score_milli,
+                            }
+                        } else {
+                            seen_people.insert(key, *line);
+                            plan.persons.push(ImportedPerson {
+                                record_id: id,
+                                source: PfifSource {
+                                    name: Some(context.file_name.chars().take(200).collect()),
+                                    url: None,
+                                    date: None,
+                                },
+                                target,
+                                details,
+                            });
+                            RowOutcome::Create
+                        }
+                    }
+                }
+            }
+        };
+        plan.rows.push(RowReport {
+            line: *line,
+            name,
+            outcome,
+        });
+    }
+    progress(Phase::Checking, total, total);
+    Ok(plan)
+}
+
+/// One import, as the web page and the command line ask for it.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    pub kind: ImportKind,
+    /// `None`: the organisation's saved mapping, or else the headers named
+    /// as the fields.
+    pub mapping: Option<ColumnMapping>,
+    pub encoding: TextEncoding,
+    pub file_name: &'a str,
+    /// Only a dry run: nothing is stored.
+    pub dry_run: bool,
+    pub max_bytes: usize,
+}
+
+/// Why nothing could be planned: the file could not be read, or the
+/// mapping does not fit it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportFailure {
+    Unreadable(ReadError),
+    Mapping { field: String, message: String },
+}
+
+impl std::fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportFailure::Unreadable(err) => err.fmt(f),
+            ImportFailure::Mapping { field, message } => write!(f, "{field}: {message}"),
+        }
+    }
+}
+
+/// The import for a caller that is not a signed-in member (the command
+/// line acts as the system for a named organisation): reads the file,
+/// plans and, unless a dry run or a row is refused, stores every row to
+/// create in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn import_into(
+    store: &dyn Store,
+    matching: Option<&MatchingService>,
+    audit: &AuditContext,
+    scope: &OrgScope,
+    bytes: &[u8],
+    request: &ImportRequest<'_>,
+    progress: Progress<'_>,
+) -> AppResult<Result<ImportReport, ImportFailure>> {
+    let table = match read_table(bytes, request.encoding, request.max_bytes) {
+        Ok(table) => table,
+        Err(err) => return Ok(Err(ImportFailure::Unreadable(err))),
+    };
+    let mapping = match &request.mapping {
+        Some(mapping) => mapping.clone(),
+        None => match store.csv_mapping(scope, request.kind.code()).await? {
+            Some(saved) => ColumnMapping::from_json(&saved)?,
+            None => ColumnMapping::by_header_names(request.kind, &table.headers),
+        },
+    };
+    let imported: HashMap<String, PersonId> = store
+        .imported_pfif_records(scope)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("csv:"))
+        .collect();
+    let context = PlanContext {
+        org: scope.org(),
+        now: audit.at,
+        file_name: request.file_name,
+        imported: &imported,
+        matching,
+    };
+    let plan = match plan(request.kind, &mapping, &table, &context, progress) {
+        Ok(plan) => plan,
+        Err(AppError::Invalid { field, message }) => {
+            return Ok(Err(ImportFailure::Mapping { field, message }));
+        }
+        Err(other) => return Err(other),
+    };
+    if request.dry_run || plan.refused() > 0 || plan.persons.is_empty() {
+        return Ok(Ok(ImportReport {
+            plan,
+            committed: false,
+            created: Vec::new(),
+        }));
+    }
+    let total = plan.persons.len();
+    let stored = |done: usize| progress(Phase::Storing, done, total);
+    let outcomes = store
+        .import_records(audit, scope, &plan.persons, &stored)
+        .await?;
+    let created = outcomes
+        .into_iter()
+        .filter_map(|outcome| match outcome {
+            ImportOutcome::Created(id) => Some(id),
+            ImportOutcome::AlreadyImported(_) => None,
+        })
+        .collect();
+    Ok(Ok(ImportReport {
+        plan,
+        committed: true,
+        created,
+    }))
+}
+
+/// The import for a signed-in caseworker or organisation administrator,
+/// then the new persons indexed for matching.
+pub async fn import_file(
+    app: &App,
+    actor: &Actor,
+    bytes: &[u8],
+    request: &ImportRequest<'_>,
+    progress: Progress<'_>,
+) -> AppResult<Result<ImportReport, ImportFailure>> {
+    require_importer(actor)?;
+    let audit = actor.audit(app, "CSV import");
+    let result = import_into(
+        app.store(),
+        Some(app.matching()),
+        &audit,
+        &actor.scope(),
+        bytes,
+        request,
+        progress,
+    )
+    .await?;
+    if let Ok(report) = &result
+        && !report.created.is_empty()
+    {
+        if report.created.len() <= REINDEX_ONE_BY_ONE {
+            app.reindex(&report.created).await?;
+        } else {
+            app.matching().load(app.store()).await?;
+            app.matching()
+                .recompute_all(app.store(), app.clock().now())
+                .await?;
+        }
+    }
+    Ok(result)
+}
+
+fn require_importer(actor: &Actor) -> AppResult<()> {
+    if actor.require_caseworker().is_err() {
+        actor.require_org_admin()?;
+    }
+    Ok(())
+}
+
+/// The organisation's saved mapping for `kind`, if any.
+pub async fn saved_mapping(
+    app: &App,
+    actor: &Actor,
+    kind: ImportKind,
+) -> AppResult<Option<ColumnMapping>> {
+    require_importer(actor)?;
+    match app.store().csv_mapping(&actor.scope(), kind.code()).await? {
+        Some(text) => Ok(Some(ColumnMapping::from_json(&text)?)),
+        None => Ok(None),
+    }
+}
+
+/// Saves the organisation's mapping for `kind` (checked first), audited
+/// as `import_mapping_saved`.
+pub async fn save_mapping(
+    app: &App,
+    actor: &Actor,
+    kind: ImportKind,
+    mapping: &ColumnMapping,
+) -> AppResult<()> {
+    require_importer(actor)?;
+    mapping.check(kind)?;
+    let audit = actor.audit(app, "CSV import mapping");
+    app.store()
+        .save_csv_mapping(&audit, &actor.scope(), kind.code(), &mapping.to_json())
+        .await?;
+    Ok(())
+}
+
+/// The headers and first `rows` rows of a file, for the mapping page's
+/// preview.
+pub fn preview(
+    bytes: &[u8],
+    encoding: TextEncoding,
+    rows: usize,
+) -> Result<(Vec<String>, Vec<Vec<String>>), ReadError> {
+    let table = read_table(bytes, encoding, MAX_UPLOAD_BYTES)?;
+    Ok((
+        table.headers,
+        table
+            .rows
+            .into_iter()
+            .take(rows)
+            .map(|(_, cells)| cells)
+            .collect(),
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,208 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use super::*;
+use crate::xlsx::{Cell, workbook};
+
+const HEADER: &str = "row_id,enquirer_name,relationship,sought_name,sought_sex,sought_birth_date\n";
+
+fn context<'a>(imported: &'a HashMap<String, PersonId>) -> PlanContext<'a> {
+    PlanContext {
+        org: OrgId::random(),
+        now: Timestamp::from_millis(1_780_000_000_000),
+        file_name: "people.csv",
+        imported,
+        matching: None,
+    }
+}
+
+fn plan_of(text: &str) -> ImportPlan {
+    let table = read_table(text.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    let mapping = ColumnMapping::by_header_names(ImportKind::Requests, &table.headers);
+    let imported = HashMap::new();
+    plan(
+        ImportKind::Requests,
+        &mapping,
+        &table,
+        &context(&imported),
+        &|_, _, _| {},
+    )
+    .unwrap()
+}
+
+#[test]
+fn rows_are_created_refused_or_duplicates_with_their_line() {
+    let plan = plan_of(&format!(
+        "{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         2,Amina Haddad,cousin,Leila Haddad,f,2999\n\
+         3,Amina Haddad,brother,Karim  haddad,male,1990\n\
+         1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         4,Omar Said,spouse,Nadia Said,,\n\
+         5,Omar Said,=HYPERLINK(\"http://x\"),Nadia Said,,\n"
+    ));
+    let outcomes: Vec<_> = plan.rows.iter().map(|r| (r.line, &r.outcome)).collect();
+    assert_eq!(outcomes[0], (2, &RowOutcome::Create));
+    match outcomes[1] {
+        (3, RowOutcome::Refused { field, column, .. }) => {
+            assert_eq!(field, "sought_birth_date");
+            assert_eq!(column.as_deref(), Some("sought_birth_date"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(outcomes[2], (4, &RowOutcome::DuplicateOfRow { line: 2 }));
+    assert_eq!(outcomes[3], (5, &RowOutcome::DuplicateOfRow { line: 2 }));
+    match outcomes[4] {
+        (6, RowOutcome::Refused { field, .. }) => assert_eq!(field, "relationship"),
+        other => panic!("{other:?}"),
+    }
+    match outcomes[5] {
+        (
+            7,
+            RowOutcome::Refused {
+                message, column, ..
+            },
+        ) => {
+            assert!(message.contains("formula"), "{message}");
+            assert_eq!(column.as_deref(), Some("relationship"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(plan.to_create(), 1);
+    assert_eq!(plan.refused(), 3);
+    assert_eq!(plan.duplicates(), 2);
+}
+
+#[test]
+fn rows_imported_before_are_not_created_again() {
+    let text = format!(
+        "{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         9,Amina Haddad,brother,Karim Haddad,m,1990\n"
+    );
+    let table = read_table(text.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    let mapping = ColumnMapping::by_header_names(ImportKind::Requests, &table.headers);
+    let person = PersonId::random();
+    let imported = HashMap::from([("csv:requests:id:1".to_owned(), person)]);
+    let plan = plan(
+        ImportKind::Requests,
+        &mapping,
+        &table,
+        &context(&imported),
+        &|_, _, _| {},
+    )
+    .unwrap();
+    assert_eq!(plan.rows[0].outcome, RowOutcome::AlreadyImported(person));
+    // A later row about the same person is still its duplicate.
+    assert_eq!(plan.rows[1].outcome, RowOutcome::DuplicateOfRow { line: 2 });
+}
+
+#[test]
+fn a_mapping_naming_a_missing_column_or_an_unknown_field_is_refused() {
+    let table = read_table(HEADER.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    let imported = HashMap::new();
+    let mut mapping = ColumnMapping::by_header_names(ImportKind::Requests, &table.headers);
+    mapping.columns.insert("narrative".into(), "Story".into());
+    match plan(
+        ImportKind::Requests,
+        &mapping,
+        &table,
+        &context(&imported),
+        &|_, _, _| {},
+    ) {
+        Err(AppError::Invalid { field, .. }) => assert_eq!(field, "mapping.narrative"),
+        other => panic!("{other:?}"),
+    }
+    mapping.columns.insert("salary".into(), "Pay".into());
+    assert!(mapping.check(ImportKind::Requests).is_err());
+    let empty = ColumnMapping::default();
+    match empty.check(ImportKind::Registrations) {
+        Err(AppError::Invalid { field, .. }) => assert_eq!(field, "mapping.name"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn encodings_are_detected_or_named() {
+    let latin = b"name;sex\nJos\xe9 Mart\xednez;m\n";
+    match read_table(latin, TextEncoding::Detect, MAX_UPLOAD_BYTES) {
+        Err(ReadError::NotUtf8 { offset }) => assert_eq!(offset, 12),
+        other => panic!("{other:?}"),
+    }
+    let table = read_table(latin, TextEncoding::Windows1252, MAX_UPLOAD_BYTES).unwrap();
+    assert_eq!(table.headers, vec!["name", "sex"]);
+    assert_eq!(table.rows[0].1[0], "José Martínez");
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "name\tsex\nعمر خالد\tm\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let table = read_table(&utf16, TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    assert_eq!(table.rows[0].1, vec!["عمر خالد", "m"]);
+
+    let bom = "\u{FEFF}name,sex\nA B,f\n";
+    let table = read_table(bom.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    assert_eq!(table.headers[0], "name");
+}
+
+#[test]
+fn bad_files_are_named() {
+    assert_eq!(
+        read_table(b"", TextEncoding::Detect, 10),
+        Err(ReadError::Empty)
+    );
+    assert_eq!(
+        read_table(&[b'a'; 2_000_000], TextEncoding::Detect, 1024 * 1024),
+        Err(ReadError::TooLarge { max: 1 })
+    );
+    assert!(matches!(
+        read_table(b"name,Name\nA,B\n", TextEncoding::Detect, 100),
+        Err(ReadError::DuplicateHeader { .. })
+    ));
+    assert!(matches!(
+        read_table(b"name,sex\n\"A B,f\n", TextEncoding::Detect, 100),
+        Ok(_) | Err(ReadError::Csv { .. })
+    ));
+}
+
+fn sample_xlsx() -> Vec<u8> {
+    let text = |s: &str| Cell::Text(s.to_owned());
+    workbook(
+        "People",
+        &[
+            vec![text("name"), text("sex"), text("age")],
+            vec![text("Leila Haddad"), text("f"), Cell::Number(30)],
+            vec![text("=1+1"), text("m"), Cell::Number(40)],
+        ],
+    )
+}
+
+#[test]
+fn xlsx_is_read_as_text_and_a_truncated_one_is_named() {
+    let table = read_table(&sample_xlsx(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    assert_eq!(table.headers, vec!["name", "sex", "age"]);
+    assert_eq!(
+        table.rows[0],
+        (2, vec!["Leila Haddad".into(), "f".into(), "30".into()])
+    );
+    // An inline string "=1+1" is text, not a formula, but still refused.
+    let imported = HashMap::new();
+    let mapping = ColumnMapping::by_header_names(ImportKind::Registrations, &table.headers);
+    let planned = plan(
+        ImportKind::Registrations,
+        &mapping,
+        &table,
+        &context(&imported),
+        &|_, _, _| {},
+    )
+    .unwrap();
+    assert_eq!(planned.rows[0].outcome, RowOutcome::Create);
+    assert!(matches!(
+        planned.rows[1].outcome,
+        RowOutcome::Refused { .. }
+    ));
+
+    let bytes = sample_xlsx();
+    let truncated = &bytes[..bytes.len() / 2];
+    assert!(matches!(
+        read_table(truncated, TextEncoding::Detect, MAX_UPLOAD_BYTES),
+        Err(ReadError::Xlsx { .. })
+    ));
+}

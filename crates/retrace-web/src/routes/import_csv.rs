@@ -1,0 +1,482 @@
+//! The CSV and XLSX import pages: the upload and its dry run, the commit
+//! running in the background with a progress bar (a `<progress>` element
+//! on a page that refreshes itself with `<meta http-equiv="refresh">`: no
+//! script), and the organisation's column mapping with a preview of the
+//! first rows. The import itself is `retrace_app::csv_import`.
+//!
+//! A dry run's file waits in memory for its commit (at most
+//! `MAX_PENDING` files, each for an hour), under a random token bound to
+//! the member who uploaded it: anyone else gets "not found".
+
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::extract::Importer;
+use crate::page::Page;
+use crate::templates::{self, CsvRowView, render};
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::csv_import::{
+    ColumnMapping, ImportFailure, ImportKind, ImportPlan, ImportRequest, MAX_UPLOAD_BYTES, Phase,
+    RowOutcome, TextEncoding, import_file, preview, save_mapping, saved_mapping,
+};
+use retrace_domain::{OrgId, UserId};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// Files kept between a dry run and its commit.
+const MAX_PENDING: usize = 16;
+const PENDING_FOR: Duration = Duration::from_secs(3600);
+/// Rows of a dry run shown on the page (every count is complete).
+const ROWS_SHOWN: usize = 1000;
+
+#[derive(Default)]
+struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    storing: AtomicBool,
+    finished: Mutex<Option<Result<String, String>>>,
+}
+
+struct Job {
+    user: UserId,
+    org: OrgId,
+    kind: ImportKind,
+    encoding: TextEncoding,
+    file_name: String,
+    bytes: Option<Arc<Vec<u8>>>,
+    progress: Arc<Progress>,
+    created: Instant,
+}
+
+static JOBS: LazyLock<Mutex<HashMap<String, Job>>> = LazyLock::new(Mutex::default);
+
+fn jobs() -> std::sync::MutexGuard<'static, HashMap<String, Job>> {
+    JOBS.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs `f` on the member's own job; anyone else's is not found.
+fn with_job<T>(member: &Importer, token: &str, f: impl FnOnce(&mut Job) -> T) -> WebResult<T> {
+    let mut jobs = jobs();
+    match jobs.get_mut(token) {
+        Some(job) if job.user == member.user.id && job.org == member.org => Ok(f(job)),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+fn keep_job(job: Job) -> String {
+    let token = retrace_app::random_token(18);
+    let mut jobs = jobs();
+    jobs.retain(|_, job| job.created.elapsed() < PENDING_FOR);
+    while jobs.len() >= MAX_PENDING {
+        let oldest = jobs
+            .iter()
+            .min_by_key(|(_, job)| job.created)
+            .map(|(token, _)| token.clone());
+        match oldest {
+            Some(token) => jobs.remove(&token),
+            None => break,
+        };
+    }
+    jobs.insert(token.clone(), job);
+    token
+}
+
+fn kind_options(page: &Page, chosen: ImportKind) -> Vec<(String, String, bool)> {
+    ImportKind::ALL
+        .into_iter()
+        .map(|kind| {
+            (
+                kind.code().to_owned(),
+                page.t(&format!("import-kind-{}", kind.code())),
+                kind == chosen,
+            )
+        })
+        .collect()
+}
+
+fn form_page(page: &Page, kind: ImportKind) -> templates::CsvImportPage<'_> {
+    templates::CsvImportPage {
+        page,
+        kinds: kind_options(page, kind),
+        problem: None,
+        report: None,
+    }
+}
+
+pub async fn csv_form(page: Page, _member: Importer) -> WebResult<Response> {
+    Ok(render(&form_page(&page, ImportKind::Requests))?.into_response())
+}
+
+/// The fields of a multipart form: text fields, and the file's name and
+/// bytes.
+#[derive(Default)]
+struct Upload {
+    fields: HashMap<String, String>,
+    file: Option<(String, Vec<u8>)>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> WebResult<Upload> {
+    let mut upload = Upload::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(WebError::PayloadTooLarge);
+            }
+            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let data = match field.bytes().await {
+            Ok(data) => data.to_vec(),
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(WebError::PayloadTooLarge);
+            }
+            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+        };
+        if name == "file" {
+            if !data.is_empty() {
+                upload.file = Some((file_name.unwrap_or_default(), data));
+            }
+        } else {
+            upload
+                .fields
+                .insert(name, String::from_utf8_lossy(&data).into_owned());
+        }
+    }
+    Ok(upload)
+}
+
+fn kind_and_encoding(upload: &Upload) -> WebResult<(ImportKind, TextEncoding)> {
+    let field = |name: &str| upload.fields.get(name).map_or("", String::as_str);
+    let kind = ImportKind::parse(field("kind"))?;
+    let encoding = TextEncoding::parse(field("encoding"))?;
+    Ok((kind, encoding))
+}
+
+fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowView {
+    let (key, detail) = match outcome {
+        RowOutcome::Create => ("import-row-create", String::new()),
+        RowOutcome::AlreadyImported(person) => ("import-row-already", person.to_string()),
+        RowOutcome::DuplicateOfRow { line } => ("import-row-duplicate-row", line.to_string()),
+        RowOutcome::DuplicateOfPerson {
+            person,
+            score_milli,
+        } => (
+            "import-row-duplicate-person",
+            format!(
+                "{person} ({}.{:03})",
+                score_milli / 1000,
+                score_milli % 1000
+            ),
+        ),
+        RowOutcome::Refused {
+            field,
+            column,
+            message,
+        } => (
+            "import-row-refused",
+            match column {
+                Some(column) => format!("{column} ({field}): {message}"),
+                None => format!("{field}: {message}"),
+            },
+        ),
+    };
+    CsvRowView {
+        line,
+        name: name.to_owned(),
+        outcome: page.t(key),
+        refused: matches!(outcome, RowOutcome::Refused { .. }),
+        detail,
+    }
+}
+
+fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templates::CsvReport {
+    // Problems first, then the rest, up to ROWS_SHOWN.
+    let mut rows: Vec<CsvRowView> = plan
+        .rows
+        .iter()
+        .filter(|row| !matches!(row.outcome, RowOutcome::Create))
+        .chain(
+            plan.rows
+                .iter()
+                .filter(|row| matches!(row.outcome, RowOutcome::Create)),
+        )
+        .take(ROWS_SHOWN)
+        .map(|row| row_view(page, row.line, &row.name, &row.outcome))
+        .collect();
+    rows.sort_by_key(|row| row.line);
+    templates::CsvReport {
+        total: plan.rows.len(),
+        to_create: plan.to_create(),
+        duplicates: plan.duplicates(),
+        already: plan.already_imported(),
+        refused: plan.refused(),
+        rows,
+        token,
+    }
+}
+
+fn failure_text(page: &Page, failure: &ImportFailure) -> String {
+    match failure {
+        ImportFailure::Unreadable(err) => format!("{}: {err}", page.t("import-unreadable")),
+        ImportFailure::Mapping { field, message } => {
+            format!("{}: {field}: {message}", page.t("import-mapping-problem"))
+        }
+    }
+}
+
+/// `POST /import/csv`: the dry run of an uploaded file.
+pub async fn csv_dry_run(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let upload = read_upload(multipart).await?;
+    let (kind, encoding) = kind_and_encoding(&upload)?;
+    let Some((file_name, bytes)) = upload.file else {
+        return Err(WebError::invalid("file", "choose a file"));
+    };
+    let request = ImportRequest {
+        kind,
+        mapping: None,
+        encoding,
+        file_name: &file_name,
+        dry_run: true,
+        max_bytes: MAX_UPLOAD_BYTES,
+    };
+    let result = import_file(&state.app, &member.actor(), &bytes, &request, &|_, _, _| {}).await?;
+    let mut view = form_page(&page, kind);
+    let status = match result {
+        Err(failure) => {
+            view.problem = Some(failure_text(&page, &failure));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Ok(report) => {
+            let plan = &report.plan;
+            let committable = plan.refused() == 0 && plan.to_create() > 0;
+            let token = committable.then(|| {
+                keep_job(Job {
+                    user: member.user.id,
+                    org: member.org,
+                    kind,
+                    encoding,
+                    file_name: file_name.clone(),
+                    bytes: Some(Arc::new(bytes)),
+                    progress: Arc::default(),
+                    created: Instant::now(),
+                })
+            });
+            view.report = Some(report_view(&page, plan, token));
+            if plan.refused() > 0 {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            }
+        }
+    };
+    Ok((status, render(&view)?).into_response())
+}
+
+/// `POST /import/csv/jobs/{token}`: commits a dry run's file in the
+/// background, then shows its progress.
+pub async fn csv_commit(
+    State(state): State<AppState>,
+    member: Importer,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let taken = with_job(&member, &token, |job| {
+        job.bytes.take().map(|bytes| {
+            (
+                bytes,
+                job.kind,
+                job.encoding,
+                job.file_name.clone(),
+                job.progress.clone(),
+            )
+        })
+    })?;
+    if let Some((bytes, kind, encoding, file_name, progress)) = taken {
+        let actor = member.actor();
+        tokio::spawn(async move {
+            let request = ImportRequest {
+                kind,
+                mapping: None,
+                encoding,
+                file_name: &file_name,
+                dry_run: false,
+                max_bytes: MAX_UPLOAD_BYTES,
+            };
+            let report = |phase: Phase, done: usize, total: usize| {
+                progress
+                    .storing
+                    .store(phase == Phase::Storing, Ordering::Relaxed);
+                progress.total.store(total, Ordering::Relaxed);
+                progress.done.store(done, Ordering::Relaxed);
+            };
+            let outcome = match import_file(&state.app, &actor, &bytes, &request, &report).await {
+                Ok(Ok(report)) if report.committed => Ok(report.created.len().to_string()),
+                Ok(Ok(report)) => Err(format!(
+                    "{} refused, {} to create",
+                    report.plan.refused(),
+                    report.plan.to_create()
+                )),
+                Ok(Err(failure)) => Err(failure.to_string()),
+                Err(err) => {
+                    tracing::error!(error = %err, "CSV import failed");
+                    Err("internal".to_owned())
+                }
+            };
+            *progress
+                .finished
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(outcome);
+        });
+    }
+    Ok(Redirect::to(&format!("/import/csv/jobs/{token}")).into_response())
+}
+
+/// `GET /import/csv/jobs/{token}`: the progress of a commit.
+pub async fn csv_job(
+    page: Page,
+    member: Importer,
+    Path(token): Path<String>,
+) -> WebResult<Response> {
+    let progress = with_job(&member, &token, |job| job.progress.clone())?;
+    let finished = progress
+        .finished
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let (created, failed) = match &finished {
+        Some(Ok(created)) => (Some(created.clone()), None),
+        Some(Err(reason)) => (None, Some(reason.clone())),
+        None => (None, None),
+    };
+    Ok(render(&templates::CsvImportJobPage {
+        page: &page,
+        running: finished.is_none(),
+        storing: progress.storing.load(Ordering::Relaxed),
+        done: progress.done.load(Ordering::Relaxed),
+        total: progress.total.load(Ordering::Relaxed).max(1),
+        created,
+        failed,
+    })?
+    .into_response())
+}
+
+fn mapping_page<'a>(
+    page: &'a Page,
+    kind: ImportKind,
+    mapping: &ColumnMapping,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> templates::CsvMappingPage<'a> {
+    templates::CsvMappingPage {
+        page,
+        kind: kind.code(),
+        kinds: kind_options(page, kind),
+        fields: kind
+            .fields()
+            .iter()
+            .map(|field| {
+                (
+                    (*field).to_owned(),
+                    mapping.columns.get(*field).cloned().unwrap_or_default(),
+                    kind.required().contains(field),
+                )
+            })
+            .collect(),
+        headers,
+        rows,
+        saved: false,
+        problem: None,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+/// `GET /import/csv/mapping?kind=…`: the organisation's saved mapping.
+pub async fn csv_mapping_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+    crate::extract::QueryParams(query): crate::extract::QueryParams<KindQuery>,
+) -> WebResult<Response> {
+    let kind = if query.kind.is_empty() {
+        ImportKind::Requests
+    } else {
+        ImportKind::parse(&query.kind)?
+    };
+    let mapping = saved_mapping(&state.app, &member.actor(), kind)
+        .await?
+        .unwrap_or_default();
+    Ok(render(&mapping_page(&page, kind, &mapping, Vec::new(), Vec::new()))?.into_response())
+}
+
+/// `POST /import/csv/mapping`: with a file, a preview of its first rows
+/// (the mapping's fields offered its headers); with `action=save`, the
+/// mapping saved.
+pub async fn csv_mapping_save(
+    State(state): State<AppState>,
+    page: Page,
+    member: Importer,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let upload = read_upload(multipart).await?;
+    let (kind, encoding) = kind_and_encoding(&upload)?;
+    let mut mapping = ColumnMapping::default();
+    for field in kind.fields() {
+        if let Some(header) = upload.fields.get(&format!("map.{field}"))
+            && !header.trim().is_empty()
+        {
+            mapping
+                .columns
+                .insert((*field).to_owned(), header.trim().to_owned());
+        }
+    }
+    let (headers, rows, problem) = match &upload.file {
+        Some((_, bytes)) => match preview(bytes, encoding, 5) {
+            Ok((headers, rows)) => {
+                if mapping.columns.is_empty() {
+                    mapping = ColumnMapping::by_header_names(kind, &headers);
+                }
+                (headers, rows, None)
+            }
+            Err(err) => (
+                Vec::new(),
+                Vec::new(),
+                Some(format!("{}: {err}", page.t("import-unreadable"))),
+            ),
+        },
+        None => (Vec::new(), Vec::new(), None),
+    };
+    let save = upload.fields.get("action").map(String::as_str) == Some("save");
+    let mut status = StatusCode::OK;
+    let mut saved = false;
+    let mut problem = problem;
+    if save {
+        match save_mapping(&state.app, &member.actor(), kind, &mapping).await {
+            Ok(()) => saved = true,
+            Err(retrace_app::AppError::Invalid { field, message }) => {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+                problem = Some(format!("{field}: {message}"));
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let mut view = mapping_page(&page, kind, &mapping, headers, rows);
+    view.saved = saved;
+    view.problem = problem;
+    Ok((status, render(&view)?).into_response())
+}
