@@ -65,6 +65,26 @@ pub struct HomeCard {
     pub text: String,
 }
 
+// ---------------------------------------------------------------- work queue
+
+/// One kind of work as the home page shows it.
+pub struct WorkGroup {
+    pub kind: &'static str,
+    pub title: String,
+    pub count: u64,
+    pub unread: u64,
+    pub items: Vec<WorkItemView>,
+    /// Items counted but not listed.
+    pub more: u64,
+}
+
+pub struct WorkItemView {
+    pub href: String,
+    pub label: String,
+    pub since: String,
+    pub unread: bool,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct Home<'a> {
@@ -75,7 +95,7 @@ pub struct Home<'a> {
     pub cards: Vec<HomeCard>,
     pub second_factor: bool,
     /// The work queue, for roles that have one.
-    pub queue: Option<Vec<crate::routes::work::WorkGroup>>,
+    pub queue: Option<Vec<WorkGroup>>,
 }
 
 #[derive(Template)]
@@ -85,7 +105,7 @@ pub struct Notifications<'a> {
     pub unread: u64,
     pub has_queue: bool,
     /// The kind's title and the item, newest first.
-    pub items: Vec<(String, crate::routes::work::WorkItemView)>,
+    pub items: Vec<(String, WorkItemView)>,
 }
 
 pub struct TokenRow {

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::error::WebResult;
 use crate::identity::Member;
 use crate::page::{OnPage, Page};
-use crate::templates::{self, render};
+use crate::templates::{self, WorkGroup, WorkItemView, render};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,24 +34,6 @@ fn href(item: &WorkItem) -> String {
 
 fn kind_key(kind: WorkKind) -> String {
     format!("work-kind-{}", kind.as_str().replace('_', "-"))
-}
-
-/// One kind of work as the home page shows it.
-pub struct WorkGroup {
-    pub kind: &'static str,
-    pub title: String,
-    pub count: u64,
-    pub unread: u64,
-    pub items: Vec<WorkItemView>,
-    /// Items counted but not listed.
-    pub more: u64,
-}
-
-pub struct WorkItemView {
-    pub href: String,
-    pub label: String,
-    pub since: String,
-    pub unread: bool,
 }
 
 fn item_view(page: &Page, queue: &WorkQueue, item: &WorkItem) -> WorkItemView {
