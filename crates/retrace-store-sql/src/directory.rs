@@ -19,7 +19,8 @@ use retrace_domain::library::{index_terms, snippet};
 use retrace_domain::{AuditAction, CountryCode, DirectoryEntryId, DocumentId, ObjectKind, UserId};
 use retrace_store::backend::{text_pattern, to_json};
 use retrace_store::directory::{
-    DocumentRow, EntryRow, ProfileRow, list_column, meta_from_json, meta_json,
+    DocumentRow, EntryRow, ProfileRow, list_column, meta_from_json, meta_json, query_words,
+    search_words,
 };
 use retrace_store::{
     AuditContext, CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter,
@@ -27,8 +28,12 @@ use retrace_store::{
     LibraryHit, LibrarySort, NewDocument, OrgScope, ProfileContent, StoreError, StoreResult,
     Viewer,
 };
-use sqlx::Row;
+use sqlx::{Pool, Row};
+use std::collections::BTreeSet;
 
+/// Words of a directory query beyond this many are ignored: each is one
+/// more range of the word index to intersect.
+const MAX_QUERY_WORDS: usize = 8;
 const ENTRY_COLUMNS: &str =
     "e.id, e.org_id, e.details, e.version, e.verified_at, e.verified_by, e.created_at";
 const PROFILE_COLUMNS: &str =
@@ -284,10 +289,18 @@ where
                 .push(")");
         }
         if let Some(text) = &filter.text {
-            query
-                .push(" AND e.search_key LIKE ")
-                .push_bind(text_pattern(text))
-                .push(" ESCAPE '\\'");
+            // One prefix range of the word index per word of the query
+            // (binary order on both databases: see migration 0034).
+            for word in query_words(text).into_iter().take(MAX_QUERY_WORDS) {
+                let mut upper = word.clone();
+                upper.push(char::MAX);
+                query
+                    .push(" AND e.id IN (SELECT w.entry_id FROM directory_words w WHERE w.word >= ")
+                    .push_bind(word)
+                    .push(" AND w.word < ")
+                    .push_bind(upper)
+                    .push(")");
+            }
         }
         query
     }
@@ -314,6 +327,61 @@ where
             .map_err(db_error)?;
         }
         Ok(())
+    }
+
+    /// Replaces the entry's rows in the word index of free-text search.
+    async fn write_words(
+        conn: &mut Conn<D>,
+        id: DirectoryEntryId,
+        details: &EntryDetails,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM directory_words WHERE entry_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Self::insert_words(conn, &id.to_string(), details.search_words()).await
+    }
+
+    async fn insert_words(
+        conn: &mut Conn<D>,
+        id: &str,
+        words: BTreeSet<String>,
+    ) -> StoreResult<()> {
+        let words: Vec<String> = words.into_iter().collect();
+        for chunk in words.chunks(500) {
+            let mut insert = QueryBuilder::new("INSERT INTO directory_words (word, entry_id) ");
+            insert.push_values(chunk, |mut row, word| {
+                row.push_bind(word.clone()).push_bind(id.to_owned());
+            });
+            insert.build().execute(&mut *conn).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// Fills the word index from the stored entries when it is empty while
+    /// entries exist: what migration 0034 leaves behind.
+    pub(crate) async fn fill_directory_words(pool: &Pool<D::Db>) -> StoreResult<()> {
+        let missing: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM directory_entries) \
+             AND NOT EXISTS (SELECT 1 FROM directory_words)",
+        )
+        .fetch_one(pool)
+        .await
+        .map_err(db_error)?;
+        if !missing {
+            return Ok(());
+        }
+        let mut tx = Self::begin(pool).await?;
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, search_key FROM directory_entries")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        for (id, key) in rows {
+            Self::insert_words(&mut tx, &id, search_words(&key)).await?;
+        }
+        tx.commit().await.map_err(db_error)
     }
 
     async fn load_directory_entry(
@@ -555,6 +623,7 @@ where
         .await
         .map_err(db_error)?;
         Sql::<D>::write_hours(&mut tx, id, details).await?;
+        Sql::<D>::write_words(&mut tx, id, details).await?;
         Sql::<D>::append(
             &mut tx,
             audit,
@@ -624,6 +693,7 @@ where
         .await
         .map_err(db_error)?;
         Sql::<D>::write_hours(&mut tx, id, details).await?;
+        Sql::<D>::write_words(&mut tx, id, details).await?;
         Sql::<D>::append(
             &mut tx,
             audit,

@@ -88,6 +88,11 @@ impl Harness for Sqlite {
             .map(|_| ())
     }
 
+    async fn empty_search_indexes(&self) -> StoreResult<()> {
+        self.raw("DELETE FROM directory_words; DELETE FROM library_index")
+            .await
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }

@@ -64,6 +64,10 @@ pub trait Harness: Sized + Send + Sync + 'static {
     /// `consent_recorded`) fail, as a crash or a full disk would at that
     /// statement.
     async fn fail_audit_appends_of(&self, action: &str) -> StoreResult<()>;
+    /// Empties the derived search indexes (the directory's words, the
+    /// library's full-text index) behind the store's back, as a migration
+    /// that changes one leaves it.
+    async fn empty_search_indexes(&self) -> StoreResult<()>;
     /// Removes the database.
     async fn cleanup(self);
 }
@@ -155,6 +159,8 @@ macro_rules! conformance_tests {
             // directory (issue 12)
             directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers,
             directory_filters_combine,
+            directory_text_finds_word_beginnings,
+            search_indexes_are_refilled_when_they_are_found_empty,
             directory_changes_store_nothing_when_their_audit_entry_fails,
             country_profiles_keep_every_version,
             library_search_is_language_aware_and_respects_visibility,

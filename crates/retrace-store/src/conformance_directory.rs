@@ -354,6 +354,112 @@ pub async fn directory_filters_combine<H: Harness>(h: &H) {
 }
 
 /// A failed audit append leaves the entry, its hours and its version as
+/// Free text finds an entry by the beginnings of its words, in any
+/// order, with or without accents, an Arabic word with or without its
+/// article; an edit re-indexes the entry's words.
+pub async fn directory_text_finds_word_beginnings<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "TN", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let mut tunis = details("Shelter Al-Amal", "TN", "Tunis", Visibility::Public);
+    tunis.description = Some(text("Hébergement d'urgence; المأوى للنساء"));
+    let sfax = details("Centre juridique", "TN", "Sfax", Visibility::Public);
+    let created = store
+        .create_directory_entry(&acting(&alice, 0), &scope, &tunis)
+        .await
+        .unwrap();
+    store
+        .create_directory_entry(&acting(&alice, 1), &scope, &sfax)
+        .await
+        .unwrap();
+    let find = |q: &str| DirectoryFilter {
+        text: Some(fold(q)),
+        ..filter()
+    };
+    let viewer = Viewer::Public;
+    for (query, expected) in [
+        ("shel", vec!["Shelter Al-Amal"]),
+        ("TUNIS shelter", vec!["Shelter Al-Amal"]),
+        ("hebergement", vec!["Shelter Al-Amal"]),
+        ("mal", vec![]),
+        ("مأوى", vec!["Shelter Al-Amal"]),
+        ("المأوى", vec!["Shelter Al-Amal"]),
+        ("juridique sfax", vec!["Centre juridique"]),
+        ("juridique tunis", vec![]),
+        ("%", vec!["Centre juridique", "Shelter Al-Amal"]),
+    ] {
+        assert_eq!(
+            names(store, &viewer, &find(query)).await,
+            expected,
+            "{query}"
+        );
+    }
+    let mut renamed = tunis.clone();
+    renamed.name = text("Maison Al-Amal");
+    store
+        .update_directory_entry(
+            &acting(&alice, 2),
+            &EntryEditor {
+                scope,
+                coordinator_of: None,
+            },
+            created.id,
+            created.version,
+            &renamed,
+        )
+        .await
+        .unwrap();
+    assert!(names(store, &viewer, &find("shelter")).await.is_empty());
+    assert_eq!(
+        names(store, &viewer, &find("maison")).await,
+        vec!["Maison Al-Amal"]
+    );
+}
+
+/// The directory's words and the library's index are derived from stored
+/// rows: a database whose indexes are empty (what a migration that changes
+/// one leaves) finds the same entries and documents after migrating.
+pub async fn search_indexes_are_refilled_when_they_are_found_empty<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "TN", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let entry = details("Maison Al-Amal", "TN", "Tunis", Visibility::Public);
+    store
+        .create_directory_entry(&acting(&alice, 0), &scope, &entry)
+        .await
+        .unwrap();
+    store
+        .upload_document(
+            &acting(&alice, 1),
+            &scope,
+            &document(
+                "Guide",
+                TextLanguage::Fr,
+                Some("Guide d'hébergement d'urgence"),
+                Visibility::Public,
+            ),
+        )
+        .await
+        .unwrap();
+    let by_text = DirectoryFilter {
+        text: Some(fold("maison")),
+        ..filter()
+    };
+    let by_word = search("hebergement", TextLanguage::Fr);
+    let expected = (vec!["Maison Al-Amal".to_owned()], vec!["Guide".to_owned()]);
+    let found = || async {
+        (
+            names(store, &Viewer::Public, &by_text).await,
+            titles(store, &Viewer::Public, &by_word).await,
+        )
+    };
+    assert_eq!(found().await, expected);
+    h.empty_search_indexes().await.unwrap();
+    assert_eq!(found().await, (vec![], vec![]));
+    h.migrate().await.unwrap();
+    assert_eq!(found().await, expected);
+}
+
 /// they were.
 pub async fn directory_changes_store_nothing_when_their_audit_entry_fails<H: Harness>(h: &H) {
     let store = h.store();

@@ -23,6 +23,7 @@ use retrace_domain::{
     CountryCode, DirectoryEntryId, DocumentId, OrgId, PartialDate, Text, Timestamp, UserId,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 use crate::AuditContext;
 
@@ -81,6 +82,54 @@ impl EntryDetails {
     pub fn city_key(&self) -> String {
         fold(self.city.as_str())
     }
+
+    /// The words a free-text search finds the entry by (see
+    /// [`search_words`]).
+    pub fn search_words(&self) -> BTreeSet<String> {
+        search_words(&self.search_key())
+    }
+}
+
+/// The Arabic article, alone or after a joined conjunction or preposition.
+/// A word that starts with one is also indexed without it, so that "مأوى"
+/// finds "المأوى". A bare "و" is not stripped: too many words begin with it.
+const ARABIC_PREFIXES: [&str; 6] = ["وال", "بال", "فال", "كال", "لل", "ال"];
+
+/// A word without its joined Arabic article or conjunction, when it has
+/// one and at least two letters remain.
+fn without_arabic_prefix(word: &str) -> Option<&str> {
+    ARABIC_PREFIXES
+        .iter()
+        .find_map(|prefix| word.strip_prefix(prefix))
+        .filter(|rest| rest.chars().count() >= 2)
+}
+
+fn words_of(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The distinct words of a folded text (runs of letters and digits), each
+/// Arabic word also without its joined article or conjunction.
+pub fn search_words(folded: &str) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for word in words_of(folded) {
+        if let Some(rest) = without_arabic_prefix(word) {
+            words.insert(rest.to_owned());
+        }
+        words.insert(word.to_owned());
+    }
+    words
+}
+
+/// The words of a folded query, each a prefix that one of an entry's
+/// [`search_words`] must begin with; an Arabic word is looked for without
+/// its article, which every indexed form has.
+pub fn query_words(folded: &str) -> BTreeSet<String> {
+    words_of(folded)
+        .map(|word| without_arabic_prefix(word).unwrap_or(word).to_owned())
+        .collect()
 }
 
 /// A directory entry as stored.
@@ -150,7 +199,8 @@ pub struct DirectoryFilter {
     pub language: Option<LanguageCode>,
     /// Minute of the UTC week the entry must be open at.
     pub open_at: Option<i64>,
-    /// Folded text looked for in name, city and description.
+    /// Folded text looked for in name, city and description: every word
+    /// of it must begin a word there ([`query_words`]).
     pub text: Option<String>,
     pub limit: u32,
     pub offset: u32,
