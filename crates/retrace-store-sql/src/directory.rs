@@ -449,49 +449,55 @@ where
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    /// One page of the matches of `fts` (`count` of them, counted at
-    /// least `RANKED_MATCHES + 1` far): the newest `RANKED_MATCHES` best
-    /// first by the rank of the words-only query `words`, then the older
-    /// ones newest first. Ranking every match of a common word would cost
-    /// time in proportion to their number.
+    /// One page of the matches of `fts` and their number, counted up to
+    /// `counted`, in one statement: the newest `RANKED_MATCHES` best first
+    /// by the rank of the words-only query `words`, then the older ones
+    /// newest first. Ranking every match of a common word would cost time
+    /// in proportion to their number; counting in a statement of its own
+    /// would read the matches twice.
     async fn page_of_matches(
         conn: &mut Conn<D>,
         (fts, words): (&str, &str),
-        count: u64,
+        counted: u64,
         limit: u64,
         offset: u64,
-    ) -> StoreResult<Vec<String>> {
+    ) -> StoreResult<(Vec<String>, u64)> {
         let bind = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        let ranked = count.min(RANKED_MATCHES);
-        let mut ids = Vec::new();
-        if offset < ranked {
-            let mut query = QueryBuilder::new(
-                "SELECT newest.document_id FROM (SELECT library_index.document_id, ",
-            );
-            D::push_fts_rank(&mut query, words.to_owned());
-            query
-                .push(format!(" AS score, {} AS seq", D::FTS_POSITION))
-                .push(" FROM library_index WHERE ")
-                .push(D::FTS_MATCH.0)
-                .push_bind(fts.to_owned())
-                .push(D::FTS_MATCH.1)
-                .push(format!(" ORDER BY {} DESC LIMIT ", D::FTS_POSITION))
-                .push_bind(bind(ranked))
-                .push(") newest ORDER BY newest.score, newest.seq DESC LIMIT ")
-                .push_bind(bind(limit.min(ranked - offset)))
-                .push(" OFFSET ")
-                .push_bind(bind(offset));
-            ids = query
-                .build_query_scalar()
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(db_error)?;
+        if counted == 0 {
+            return Ok((Vec::new(), 0));
         }
-        let missing = limit.saturating_sub(ids.len() as u64);
-        if missing > 0 && count > ranked {
-            ids.extend(Self::newest_matches(conn, fts, missing, offset.max(ranked)).await?);
-        }
-        Ok(ids)
+        let mut query = QueryBuilder::new(
+            "SELECT t.document_id, t.total FROM (SELECT n.document_id, n.score, n.seq, \
+             ROW_NUMBER() OVER (ORDER BY n.seq DESC) AS age, COUNT(*) OVER () AS total \
+             FROM (SELECT library_index.document_id, ",
+        );
+        D::push_fts_rank(&mut query, words.to_owned());
+        query
+            .push(format!(" AS score, {} AS seq", D::FTS_POSITION))
+            .push(" FROM library_index WHERE ")
+            .push(D::FTS_MATCH.0)
+            .push_bind(fts.to_owned())
+            .push(D::FTS_MATCH.1)
+            .push(format!(" ORDER BY {} DESC LIMIT ", D::FTS_POSITION))
+            .push_bind(bind(counted))
+            .push(format!(
+                ") n) t ORDER BY CASE WHEN t.age <= {RANKED_MATCHES} THEN 0 ELSE 1 END, \
+                 CASE WHEN t.age <= {RANKED_MATCHES} THEN t.score ELSE 0 END, t.seq DESC LIMIT "
+            ))
+            .push_bind(bind(limit))
+            .push(" OFFSET ")
+            .push_bind(bind(offset));
+        let rows: Vec<(String, i64)> = query
+            .build_query_as()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        let total = match rows.first() {
+            Some((_, total)) => u64::try_from(*total).unwrap_or(0),
+            // A page past the last match: the number is still wanted.
+            None => Self::count_matches(conn, fts, counted).await?,
+        };
+        Ok((rows.into_iter().map(|(id, _)| id).collect(), total))
     }
 
     /// One page of the matches of `fts`, newest first (the order they were
@@ -535,23 +541,23 @@ where
         let in_language = D::fts_query(&search.groups, &in_language_facets, None);
         let others = D::fts_query(&search.groups, facets, Some(&language));
         let words = D::fts_query(&search.groups, &[], None);
-        let first = Self::count_matches(conn, &in_language, counted).await?;
-        let second = if first < counted {
+        let (mut ids, first) =
+            Self::page_of_matches(conn, (&in_language, &words), counted, limit, offset).await?;
+        if first >= counted {
+            return Ok((ids, first));
+        }
+        // The other languages' matches follow the query language's.
+        let missing = limit.saturating_sub(ids.len() as u64);
+        let second = if missing == 0 {
             Self::count_matches(conn, &others, counted - first).await?
         } else {
-            0
-        };
-        let mut ids = Vec::new();
-        if offset < first {
-            ids = Self::page_of_matches(conn, (&in_language, &words), first, limit, offset).await?;
-        }
-        let missing = limit.saturating_sub(ids.len() as u64);
-        if missing > 0 && second > 0 && offset + (ids.len() as u64) < first + second {
             let from = (offset + ids.len() as u64).saturating_sub(first);
-            ids.extend(
-                Self::page_of_matches(conn, (&others, &words), second, missing, from).await?,
-            );
-        }
+            let (others_page, second) =
+                Self::page_of_matches(conn, (&others, &words), counted - first, missing, from)
+                    .await?;
+            ids.extend(others_page);
+            second
+        };
         Ok((ids, first + second))
     }
 
