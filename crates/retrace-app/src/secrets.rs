@@ -1,60 +1,15 @@
 //! The server's secret key and what is derived from it.
 
 use chacha20poly1305::XChaCha20Poly1305;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::KeyInit;
 use data_encoding::BASE64URL_NOPAD;
-use hmac::{Hmac, Mac};
-use rand::RngCore;
+use hmac::Mac;
+use retrace_store::crypto::{keyed_hmac, open_bytes, seal_bytes};
 use sha2::Sha256;
-use std::fmt;
 
-/// 32 random bytes. `Debug` never prints them.
-#[derive(Clone)]
-pub struct SecretKey([u8; 32]);
-
-impl SecretKey {
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-
-    pub fn generate() -> Self {
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        Self(bytes)
-    }
-
-    /// Parses 64 hexadecimal characters.
-    pub fn from_hex(value: &str) -> Option<Self> {
-        let bytes = hex::decode(value.trim()).ok()?;
-        bytes.try_into().ok().map(Self)
-    }
-
-    pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    /// A key for one purpose, so that no two uses share key material.
-    fn derive(&self, purpose: &str) -> [u8; 32] {
-        let mut mac = keyed_hmac(&self.0);
-        mac.update(purpose.as_bytes());
-        mac.finalize().into_bytes().into()
-    }
-}
-
-/// HMAC-SHA256 keyed with 32 bytes. HMAC pads a short key with zeros to the
-/// 64-byte block, so padding it here gives the same MAC through the
-/// infallible constructor.
-fn keyed_hmac(key: &[u8; 32]) -> Hmac<Sha256> {
-    let mut block = [0u8; 64];
-    block[..32].copy_from_slice(key);
-    <Hmac<Sha256> as Mac>::new(&block.into())
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey([redacted])")
-    }
-}
+/// The key lives with the storage contract, which derives the field
+/// encryption keys from it too (`retrace_store::crypto`).
+pub use retrace_store::crypto::SecretKey;
 
 /// Authenticated encryption (XChaCha20-Poly1305) of small values such as
 /// TOTP secrets, bound to a context string (e.g. the user id) so a sealed
@@ -76,30 +31,13 @@ impl Sealer {
     }
 
     pub fn seal(&self, context: &str, plaintext: &[u8]) -> Option<String> {
-        let mut nonce = [0u8; 24];
-        rand::thread_rng().fill_bytes(&mut nonce);
-        let payload = chacha20poly1305::aead::Payload {
-            msg: plaintext,
-            aad: context.as_bytes(),
-        };
-        let ciphertext = self.cipher.encrypt(&nonce.into(), payload).ok()?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ciphertext);
-        Some(BASE64URL_NOPAD.encode(&out))
+        seal_bytes(&self.cipher, context.as_bytes(), plaintext)
+            .map(|sealed| BASE64URL_NOPAD.encode(&sealed))
     }
 
     pub fn open(&self, context: &str, sealed: &str) -> Option<Vec<u8>> {
         let bytes = BASE64URL_NOPAD.decode(sealed.as_bytes()).ok()?;
-        if bytes.len() < 24 {
-            return None;
-        }
-        let (nonce, ciphertext) = bytes.split_at(24);
-        let nonce: [u8; 24] = nonce.try_into().ok()?;
-        let payload = chacha20poly1305::aead::Payload {
-            msg: ciphertext,
-            aad: context.as_bytes(),
-        };
-        self.cipher.decrypt(&nonce.into(), payload).ok()
+        open_bytes(&self.cipher, context.as_bytes(), &bytes)
     }
 
     /// A keyed hash, for values compared but never read back.

@@ -110,6 +110,14 @@ fn seconds(started: Instant) -> f64 {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Field encryption at rest (ADR 0017): a fixed key, so that a kept
+    // database directory can be reused.
+    retrace_store::crypto::install(
+        retrace_store::crypto::Keyring::derived(&retrace_store::crypto::SecretKey::from_bytes(
+            [7; 32],
+        )),
+        None,
+    );
     let mut args = std::env::args().skip(1);
     let rows: usize = args.next().map_or(Ok(1_000_000), |a| a.parse())?;
     let dir = args.next().unwrap_or_else(|| "/tmp/bench-csv".into());

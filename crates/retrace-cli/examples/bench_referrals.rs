@@ -59,6 +59,14 @@ struct Party {
 }
 
 fn main() -> anyhow::Result<()> {
+    // Field encryption at rest (ADR 0017): a fixed key, so that a kept
+    // database directory can be reused.
+    retrace_store::crypto::install(
+        retrace_store::crypto::Keyring::derived(&retrace_store::crypto::SecretKey::from_bytes(
+            [7; 32],
+        )),
+        None,
+    );
     let mut args = std::env::args().skip(1);
     let referrals: usize = args
         .next()

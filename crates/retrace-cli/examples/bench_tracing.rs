@@ -30,6 +30,7 @@ use retrace_app::MatchingService;
 use retrace_domain::{
     Clock, CountryCode, DisplayName, Email, OrgKind, OrgName, Role, RoleSet, SystemClock, Timestamp,
 };
+use retrace_store::crypto;
 use retrace_store::{
     AuditContext, Membership, NewOrganisation, NewUser, OrgScope, RequestFilter, Store,
     TracingStore,
@@ -62,6 +63,14 @@ const ORGS: [(&str, &str, OrgKind, &str); 6] = [
 ];
 
 fn main() -> anyhow::Result<()> {
+    // Field encryption at rest (ADR 0017): a fixed key, so that a kept
+    // database directory can be reused.
+    retrace_store::crypto::install(
+        retrace_store::crypto::Keyring::derived(&retrace_store::crypto::SecretKey::from_bytes(
+            [7; 32],
+        )),
+        None,
+    );
     let mut args = std::env::args().skip(1);
     let persons: usize = args
         .next()
@@ -84,6 +93,34 @@ fn rss() -> String {
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Time spent sealing and opening fields since `before`.
+fn crypto_time(before: crypto::Usage) -> (Duration, u64) {
+    let spent = crypto::usage().since(before);
+    (
+        Duration::from_nanos(spent.nanos),
+        spent.sealed + spent.opened,
+    )
+}
+
+/// The same samples with and without the time spent in field encryption
+/// (issue 16), side by side.
+fn report_encryption(label: &str, samples: &[Duration], spent: &[(Duration, u64)]) {
+    let mut with: Vec<Duration> = samples.to_vec();
+    let mut without: Vec<Duration> = samples
+        .iter()
+        .zip(spent)
+        .map(|(total, (crypto, _))| total.saturating_sub(*crypto))
+        .collect();
+    let mut crypto: Vec<Duration> = spent.iter().map(|(d, _)| *d).collect();
+    let operations = spent.iter().map(|(_, n)| n).sum::<u64>() / spent.len().max(1) as u64;
+    report(&format!("{label} with field encryption"), &mut with);
+    report(&format!("{label} without (minus its time)"), &mut without);
+    report(
+        &format!("{label} field encryption ({operations} ops)"),
+        &mut crypto,
+    );
 }
 
 fn report(label: &str, samples: &mut [Duration]) {
@@ -259,6 +296,7 @@ async fn run(
     // (a) Save a request and compute its candidates.
     let mut save = Vec::with_capacity(iterations);
     let mut create_only = Vec::with_capacity(iterations);
+    let mut save_crypto = Vec::with_capacity(iterations);
     let mut names = Vec::with_capacity(iterations);
     for _ in 0..iterations {
         let request = generator.request(Some(1))?;
@@ -272,9 +310,11 @@ async fn run(
                 .map(|(_, d)| d.primary_name().to_owned())
                 .unwrap_or_default(),
         ));
+        let before = crypto::usage();
         let started = Instant::now();
         let id = store_request(&store, org, &request).await?;
         create_only.push(started.elapsed());
+        save_crypto.push(crypto_time(before));
         let audit = AuditContext::system(now, "benchmark");
         let stored = store
             .request(&audit, &OrgScope::new(org.id), id)
@@ -292,6 +332,7 @@ async fn run(
     }
     report("(a) save request + candidates", &mut save);
     report("    of which store writes", &mut create_only);
+    report_encryption("    store writes", &create_only, &save_crypto);
 
     // (b) The request list.
     let audit = AuditContext {
@@ -306,6 +347,7 @@ async fn run(
         ("(b) list, first page, status=closed", Some("closed")),
     ] {
         let mut samples = Vec::with_capacity(iterations);
+        let mut spent = Vec::with_capacity(iterations);
         for n in 0..iterations {
             let org = orgs.get(n % 4).context("organisation")?;
             let filter = RequestFilter {
@@ -313,15 +355,18 @@ async fn run(
                 limit: 50,
                 ..RequestFilter::default()
             };
+            let before = crypto::usage();
             let started = Instant::now();
             let (page, _) = store
                 .list_requests(&audit, &OrgScope::new(org.id), &filter)
                 .await?;
             samples.push(started.elapsed());
+            spent.push(crypto_time(before));
             if page.is_empty() {
                 anyhow::bail!("an empty request list");
             }
         }
+        report_encryption("   ", &samples, &spent);
         report(label, &mut samples);
     }
 

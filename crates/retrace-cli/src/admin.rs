@@ -2,13 +2,14 @@
 //! command line. Every change is written to the audit log as the system.
 
 use crate::settings::Settings;
-use crate::store;
+use crate::{field_keys, store};
 use anyhow::{Context, bail};
 use rand::Rng;
 use retrace_domain::{
     AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName,
     RoleSet, SystemClock,
 };
+use retrace_store::crypto;
 use retrace_store::{AuditContext, AuditVerification, Membership, NewOrganisation, NewUser, Store};
 use std::process::ExitCode;
 
@@ -57,16 +58,103 @@ pub enum AdminCommand {
     },
     /// Recompute the whole audit chain; names the first entry that does not verify.
     VerifyAudit,
+    /// Make a new field encryption key current and re-encrypt every sealed
+    /// value under it, in batches of one transaction each, while servers
+    /// keep running (they read the new key from the key file when they meet
+    /// it). With RETRACE_FIELD_KEYS, put the new key (the highest id) in the
+    /// variable first and run with --resume.
+    RotateKey {
+        /// Do not add a key: finish re-encrypting under the current key.
+        #[arg(long)]
+        resume: bool,
+        /// Afterwards, retire the older keys (restart every server first):
+        /// refused while any value is still under one of them.
+        #[arg(long)]
+        retire: bool,
+        /// Values re-encrypted per column and transaction.
+        #[arg(long, default_value_t = store::RESEAL_BATCH)]
+        batch: i64,
+    },
 }
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<ExitCode> {
     let opened = store::open(settings).await?;
-    let result = execute(opened.as_store(), command).await;
+    let result = execute(settings, &opened, command).await;
     opened.close().await;
     result
 }
 
-async fn execute(store: &dyn Store, command: AdminCommand) -> anyhow::Result<ExitCode> {
+/// `retrace admin rotate-key`: see [`AdminCommand::RotateKey`].
+async fn rotate_key(
+    settings: &Settings,
+    opened: &store::OpenStore,
+    resume: bool,
+    retire: bool,
+    batch: i64,
+) -> anyhow::Result<ExitCode> {
+    if batch < 1 {
+        bail!("batch: must be at least 1");
+    }
+    let source = field_keys::source(&settings.secret_key_path());
+    if !resume {
+        let field_keys::Source::File(path) = &source else {
+            bail!(
+                "{}: the keys come from the environment; add the new key there \
+                 (the highest id is current), restart the servers and run rotate-key --resume",
+                field_keys::ENV
+            );
+        };
+        let id = field_keys::add_key(path)?;
+        println!("field key {id} added to {} and now current", path.display());
+        // The new key's check value goes into the database with it.
+        store::install_field_keys(settings, opened).await?;
+    }
+    let current = crypto::installed()
+        .map(|cipher| cipher.keyring().current_id())
+        .context("no field key is installed")?;
+    let mut total = 0u64;
+    loop {
+        let done = opened
+            .reencrypt_batch(batch)
+            .await
+            .context("re-encrypting under the current key")?;
+        if done == 0 {
+            break;
+        }
+        total += done;
+        println!("re-encrypted {total} values");
+    }
+    let left = opened.values_not_under_current_key().await?;
+    println!("every sealed value is under field key {current} ({total} re-encrypted, {left} left)");
+    if retire {
+        let retired = opened.retire_old_field_keys(SystemClock.now()).await?;
+        if let field_keys::Source::File(path) = &source {
+            field_keys::retire_keys(path, current)?;
+        }
+        if retired.is_empty() {
+            println!("no older field key to retire");
+        } else {
+            let ids: Vec<String> = retired.iter().map(u16::to_string).collect();
+            println!("retired field keys {}", ids.join(", "));
+            if matches!(source, field_keys::Source::Env) {
+                println!("remove them from {}", field_keys::ENV);
+            }
+        }
+    } else {
+        println!(
+            "older keys stay readable; once every server has been restarted, \
+             run `retrace admin rotate-key --resume --retire` to retire them"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn execute(
+    settings: &Settings,
+    opened: &store::OpenStore,
+    command: AdminCommand,
+) -> anyhow::Result<ExitCode> {
+    let store = opened.as_store();
     let audit = AuditContext::system(SystemClock.now(), "command line administration");
     match command {
         AdminCommand::CreateOrg {
@@ -133,6 +221,11 @@ async fn execute(store: &dyn Store, command: AdminCommand) -> anyhow::Result<Exi
                 email.as_str()
             );
         }
+        AdminCommand::RotateKey {
+            resume,
+            retire,
+            batch,
+        } => return rotate_key(settings, opened, resume, retire, batch).await,
         AdminCommand::VerifyAudit => match store.verify_audit_chain().await? {
             AuditVerification::Intact { entries, head } => {
                 println!(

@@ -8,6 +8,7 @@ mod demo_gallery;
 mod demo_outreach;
 mod demo_referrals;
 mod demo_tracing;
+mod field_keys;
 mod files;
 mod import;
 mod import_csv;

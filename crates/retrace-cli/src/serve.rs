@@ -77,6 +77,13 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         .await
         .context("database_url: cannot read the persons for the matching index")?;
     tracing::info!(persons = indexed, "matching index built");
+    let crypto = retrace_store::crypto::usage();
+    tracing::info!(
+        sealed = crypto.sealed,
+        opened = crypto.opened,
+        ms = crypto.nanos / 1_000_000,
+        "field encryption during start-up"
+    );
     match state.sweep_gallery_media().await {
         Ok(removed) => tracing::info!(removed, "gallery media checked"),
         Err(err) => tracing::warn!(error = %err, "could not check the gallery media"),

@@ -380,15 +380,16 @@ pub enum LogFormat {
     Json,
 }
 
-/// Reads the secret key, creating it (readable by the owner only) when the
-/// file does not exist yet.
+/// Reads the secret key (the file's first line; field keys may follow, see
+/// `field_keys`), creating it (readable by the owner only) when the file
+/// does not exist yet.
 pub fn load_or_create_secret_key(path: &Path) -> anyhow::Result<retrace_web::SecretKey> {
     if path.exists() {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("secret_key_file: cannot read {}", path.display()))?;
-        return retrace_web::SecretKey::from_hex(text.trim()).with_context(|| {
+        return crate::field_keys::secret_key(&text).with_context(|| {
             format!(
-                "secret_key_file: {} does not hold 64 hexadecimal characters",
+                "secret_key_file: the first line of {} does not hold 64 hexadecimal characters",
                 path.display()
             )
         });

@@ -1,8 +1,11 @@
 //! The only place that chooses a storage backend, from the database URL.
 
-use crate::settings::{DatabaseKind, Settings};
-use anyhow::Context;
+use crate::field_keys;
+use crate::settings::{DatabaseKind, Settings, load_or_create_secret_key};
+use anyhow::{Context, bail};
+use retrace_domain::{Clock, SystemClock};
 use retrace_store::Store;
+use retrace_store::crypto;
 use retrace_store_postgres::PostgresStore;
 use retrace_store_sqlite::SqliteStore;
 use std::sync::Arc;
@@ -25,6 +28,31 @@ impl OpenStore {
         match self {
             OpenStore::Sqlite(store) => store.clone(),
             OpenStore::Postgres(store) => store.clone(),
+        }
+    }
+
+    /// One batch of the key rotation (see `SqlStore::reencrypt_batch`).
+    pub async fn reencrypt_batch(&self, batch: i64) -> retrace_store::StoreResult<u64> {
+        match self {
+            OpenStore::Sqlite(store) => store.reencrypt_batch(batch).await,
+            OpenStore::Postgres(store) => store.reencrypt_batch(batch).await,
+        }
+    }
+
+    pub async fn values_not_under_current_key(&self) -> retrace_store::StoreResult<u64> {
+        match self {
+            OpenStore::Sqlite(store) => store.values_not_under_current_key().await,
+            OpenStore::Postgres(store) => store.values_not_under_current_key().await,
+        }
+    }
+
+    pub async fn retire_old_field_keys(
+        &self,
+        now: retrace_domain::Timestamp,
+    ) -> retrace_store::StoreResult<Vec<u16>> {
+        match self {
+            OpenStore::Sqlite(store) => store.retire_old_field_keys(now).await,
+            OpenStore::Postgres(store) => store.retire_old_field_keys(now).await,
         }
     }
 
@@ -67,8 +95,58 @@ pub async fn open(settings: &Settings) -> anyhow::Result<OpenStore> {
         store.close().await;
         return Err(err).with_context(|| format!("database_url: cannot migrate {url}"));
     }
+    if let Err(err) = install_field_keys(settings, &store).await {
+        store.close().await;
+        return Err(err);
+    }
     Ok(store)
 }
+
+/// Reads the field keys, checks them against the database (a wrong or
+/// missing key stops here, before anything is read or written), makes
+/// them the process's keys and seals what an older version left in clear.
+pub async fn install_field_keys(settings: &Settings, store: &OpenStore) -> anyhow::Result<()> {
+    let key_file = settings.secret_key_path();
+    let source = field_keys::source(&key_file);
+    if let field_keys::Source::File(path) = &source {
+        load_or_create_secret_key(path)?;
+    }
+    let keyring = field_keys::load(&source)?;
+    let now = SystemClock.now();
+    let checked = match store {
+        OpenStore::Sqlite(store) => store.check_field_keys(&keyring, now).await,
+        OpenStore::Postgres(store) => store.check_field_keys(&keyring, now).await,
+    }
+    .context("database_url: cannot read the field key check values")?;
+    if let Err(mismatch) = checked {
+        bail!("{}: {mismatch}", source.describe());
+    }
+    let reload: Option<crypto::Reload> = match &source {
+        field_keys::Source::File(path) => {
+            let path = path.clone();
+            Some(Box::new(move || {
+                field_keys::load(&field_keys::Source::File(path.clone())).ok()
+            }))
+        }
+        field_keys::Source::Env => None,
+    };
+    crypto::install(keyring, reload);
+    let sealed = match store {
+        OpenStore::Sqlite(store) => store.seal_plaintext_fields(RESEAL_BATCH).await,
+        OpenStore::Postgres(store) => store.seal_plaintext_fields(RESEAL_BATCH).await,
+    }
+    .context("database_url: cannot seal the fields written in clear")?;
+    if sealed > 0 {
+        tracing::info!(
+            sealed,
+            "fields written before encryption at rest are now sealed"
+        );
+    }
+    Ok(())
+}
+
+/// Values re-encrypted per column and transaction.
+pub const RESEAL_BATCH: i64 = 500;
 
 /// Creates the SQLite file (and its directory) readable by the owner only
 /// before SQLite opens it; SQLite gives its journal files the same mode.

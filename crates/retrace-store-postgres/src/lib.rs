@@ -171,11 +171,13 @@ pub mod test_support {
 
     /// A fresh, migrated database with a unique name on the server named
     /// by `RETRACE_TEST_POSTGRES_URL`; `Ok(None)` when the variable is
-    /// unset (the caller decides whether that may skip).
+    /// unset (the caller decides whether that may skip). Installs a fixed
+    /// field key when the process has none.
     pub async fn open_fresh_for_tests_from_env() -> StoreResult<Option<PostgresStore>> {
         let Ok(admin_url) = std::env::var(URL_VARIABLE) else {
             return Ok(None);
         };
+        retrace_store::crypto::install_for_tests();
         let name = format!("retrace_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::connect(&admin_url).await.map_err(|error| {
             StoreError::Unavailable(format!("cannot connect to {URL_VARIABLE}: {error}"))

@@ -127,9 +127,51 @@ impl Harness for Postgres {
             .await
     }
 
+    async fn dump(&self) -> Vec<u8> {
+        let output = std::process::Command::new(pg_dump())
+            .arg("--no-owner")
+            .arg("--dbname")
+            .arg(&self.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    async fn reencrypt_batch(&self, batch: i64) -> StoreResult<u64> {
+        self.store.reencrypt_batch(batch).await
+    }
+
+    async fn values_not_under_current_key(&self) -> StoreResult<u64> {
+        self.store.values_not_under_current_key().await
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }
+}
+
+/// `pg_dump` of the newest PostgreSQL installed (the cluster's bindir, as
+/// `scripts/test-postgres` picks it), or the one on the `PATH`.
+fn pg_dump() -> std::path::PathBuf {
+    let mut found: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|dir| {
+            let version = dir.file_name().to_str()?.parse().ok()?;
+            let tool = dir.path().join("bin/pg_dump");
+            tool.is_file().then_some((version, tool))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map_or_else(|| "pg_dump".into(), |(_, tool)| tool)
 }
 
 impl Postgres {

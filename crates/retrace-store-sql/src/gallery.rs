@@ -6,7 +6,7 @@
 
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
 use async_trait::async_trait;
-use retrace_store::GalleryStore;
+use retrace_store::{GalleryStore, crypto};
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
@@ -130,13 +130,14 @@ where
         let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
         let maybe =
             |name: &str| -> StoreResult<Option<String>> { row.try_get(name).map_err(db_error) };
-        let contact = maybe("contact")?
+        let id = text("id")?;
+        let contact = crypto::open_opt(crypto::REPORT_CONTACT, &id, maybe("contact")?)?
             .map(|c| Text::optional("contact", &c, 10_000))
             .transpose()
             .map_err(|e| Self::corrupt("information_reports", e))?
             .flatten();
         Ok(InformationReport {
-            id: Self::parse_id("information_reports", &text("id")?)?,
+            id: Self::parse_id("information_reports", &id)?,
             org: Self::parse_id("information_reports", &text("org_id")?)?,
             request: Self::parse_id("information_reports", &text("request_id")?)?,
             entry: maybe("entry_id")?
@@ -144,9 +145,13 @@ where
                 .transpose()?,
             reference: GalleryReference::parse(&text("reference")?)
                 .map_err(|e| Self::corrupt("information_reports", e))?,
-            message: Text::optional("message", &text("message")?, 10_000)
-                .map_err(|e| Self::corrupt("information_reports", e))?
-                .ok_or_else(|| Self::corrupt("information_reports", "empty message"))?,
+            message: Text::optional(
+                "message",
+                &crypto::open(crypto::REPORT_MESSAGE, &id, &text("message")?)?,
+                10_000,
+            )
+            .map_err(|e| Self::corrupt("information_reports", e))?
+            .ok_or_else(|| Self::corrupt("information_reports", "empty message"))?,
             contact,
             language: text("language")?,
             status: ReportStatus::parse(&text("status")?)
@@ -711,8 +716,16 @@ where
         .bind(&request_id)
         .bind(&entry_id)
         .bind(reference.as_str())
-        .bind(new.message.as_str())
-        .bind(new.contact.as_ref().map(Text::as_str))
+        .bind(crypto::seal(
+            crypto::REPORT_MESSAGE,
+            &id.to_string(),
+            new.message.as_str(),
+        )?)
+        .bind(crypto::seal_opt(
+            crypto::REPORT_CONTACT,
+            &id.to_string(),
+            new.contact.as_ref().map(Text::as_str),
+        )?)
         .bind(&new.language)
         .bind(audit.at.as_millis())
         .execute(&mut *tx)

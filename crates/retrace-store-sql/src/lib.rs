@@ -26,6 +26,7 @@ macro_rules! read_row {
 
 mod directory;
 mod disclosure;
+mod field_keys;
 mod gallery;
 mod outreach;
 mod pfif;

@@ -16,7 +16,6 @@ use retrace_domain::{
     AuditAction, FollowUpId, FollowUpOutcome, ObjectKind, OutreachConflictId, OutreachSessionData,
     OutreachSessionId,
 };
-use retrace_store::backend;
 use retrace_store::outreach::{
     ALL_NATIONALITIES, ConflictRow, FollowUpRow, SessionRow, SummaryRow, TallyKey, monthly,
     nationality_code, org_topic, session_body, session_tallies, stats_ranges, tally_changes,
@@ -26,6 +25,7 @@ use retrace_store::{
     OutreachSession, OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope,
     StoreError, StoreResult, SyncOutcome, Tally,
 };
+use retrace_store::{backend, crypto};
 use std::collections::BTreeMap;
 
 const SESSION_COLUMNS: &str =
@@ -140,7 +140,7 @@ where
     usize: ColumnIndex<DbRow<D>>,
 {
     fn outreach_session_row(row: &DbRow<D>) -> StoreResult<OutreachSession> {
-        (|| {
+        let session = (|| {
             Ok::<_, sqlx::Error>(SessionRow {
                 id: row.try_get("id")?,
                 version: row.try_get("version")?,
@@ -151,12 +151,16 @@ where
                 updated_by: row.try_get("updated_by")?,
             })
         })()
-        .map_err(db_error)?
+        .map_err(db_error)?;
+        SessionRow {
+            body: crypto::open(crypto::OUTREACH_BODY, &session.id, &session.body)?,
+            ..session
+        }
         .into_session()
     }
 
     fn conflict_row(row: &DbRow<D>) -> StoreResult<OutreachConflict> {
-        (|| {
+        let conflict = (|| {
             Ok::<_, sqlx::Error>(ConflictRow {
                 id: row.try_get("id")?,
                 session_id: row.try_get("session_id")?,
@@ -167,7 +171,11 @@ where
                 created_by: row.try_get("created_by")?,
             })
         })()
-        .map_err(db_error)?
+        .map_err(db_error)?;
+        ConflictRow {
+            body: crypto::open(crypto::CONFLICT_BODY, &conflict.id, &conflict.body)?,
+            ..conflict
+        }
         .into_conflict()
     }
 
@@ -452,6 +460,7 @@ where
         version: i64,
     ) -> StoreResult<()> {
         let actor = audit.actor.map(|a| a.to_string());
+        let body = crypto::seal(crypto::OUTREACH_BODY, &id.to_string(), body)?;
         if version == 1 {
             sqlx::query(
                 "INSERT INTO outreach_sessions (id, org_id, version, team, place_kind, city, \
@@ -466,7 +475,7 @@ where
             .bind(data.started_at.as_millis())
             .bind(data.month())
             .bind(i64::from(data.people_reached))
-            .bind(body)
+            .bind(&body)
             .bind(audit.at.as_millis())
             .bind(actor)
             .execute(&mut *conn)
@@ -485,7 +494,7 @@ where
             .bind(data.started_at.as_millis())
             .bind(data.month())
             .bind(i64::from(data.people_reached))
-            .bind(body)
+            .bind(&body)
             .bind(audit.at.as_millis())
             .bind(actor)
             .bind(id.to_string())
@@ -619,11 +628,11 @@ where
                 let server_version = stored.map(|s| s.version).unwrap_or(1);
                 let already: Option<String> = sqlx::query_scalar(
                     "SELECT id FROM outreach_conflicts WHERE session_id = $1 AND org_id = $2 \
-                     AND body = $3 AND resolved_at IS NULL",
+                     AND body_mac = $3 AND resolved_at IS NULL",
                 )
                 .bind(incoming.id.to_string())
                 .bind(&org)
-                .bind(&body)
+                .bind(crypto::blind_index(crypto::CONFLICT_BODY, &body)?)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(db_error)?;
@@ -640,15 +649,20 @@ where
                 let conflict = OutreachConflictId::random();
                 sqlx::query(
                     "INSERT INTO outreach_conflicts (id, session_id, org_id, base_version, \
-                     server_version, body, created_at, created_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     server_version, body, body_mac, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(conflict.to_string())
                 .bind(incoming.id.to_string())
                 .bind(&org)
                 .bind(incoming.base_version)
                 .bind(server_version)
-                .bind(&body)
+                .bind(crypto::seal(
+                    crypto::CONFLICT_BODY,
+                    &conflict.to_string(),
+                    &body,
+                )?)
+                .bind(crypto::blind_index(crypto::CONFLICT_BODY, &body)?)
                 .bind(audit.at.as_millis())
                 .bind(audit.actor.map(|a| a.to_string()))
                 .execute(&mut *tx)
@@ -703,7 +717,8 @@ where
         }
         let bodies = sessions
             .iter()
-            .map(|s| session_body(&s.data))
+            .zip(&ids)
+            .map(|(s, id)| crypto::seal(crypto::OUTREACH_BODY, id, &session_body(&s.data)?))
             .collect::<StoreResult<Vec<_>>>()?;
         let mut tx = Self::begin(pool).await?;
         for (table, values) in [

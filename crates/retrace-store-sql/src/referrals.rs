@@ -11,6 +11,7 @@ use retrace_domain::{
     may_work_stage, referral_decision, stage_may_close,
 };
 use retrace_domain::{ToolDefinition, ToolEntryId};
+use retrace_store::crypto;
 use retrace_store::referrals::{
     ReferralRow, referral_json, referral_refused, referral_view, services_from_json, stage_refused,
     steps_from_json, steps_json, stored_code, stored_id, stored_opt_id, stored_referral_text,
@@ -90,6 +91,10 @@ where
             })
         })()
         .map_err(db_error)?;
+        let row = ReferralRow {
+            risk: crypto::open(crypto::REFERRAL_RISK, &row.id, &row.risk)?,
+            ..row
+        };
         row.into_referral()
     }
 
@@ -130,6 +135,7 @@ where
     fn event_row(row: &DbRow<D>) -> StoreResult<TimelineEvent> {
         let get = || {
             Ok::<_, sqlx::Error>((
+                row.try_get::<String, _>("id")?,
                 row.try_get::<String, _>("side")?,
                 row.try_get::<String, _>("kind")?,
                 row.try_get::<Option<String>, _>("stage")?,
@@ -139,7 +145,8 @@ where
                 row.try_get::<i64, _>("at")?,
             ))
         };
-        let (side, kind, stage, outcome, body, shared, at) = get().map_err(db_error)?;
+        let (id, side, kind, stage, outcome, body, shared, at) = get().map_err(db_error)?;
+        let body = crypto::open_opt(crypto::REFERRAL_EVENT_BODY, &id, body)?;
         Ok(TimelineEvent {
             at: retrace_domain::Timestamp::from_millis(at),
             side: match side.as_str() {
@@ -262,17 +269,22 @@ where
         referral: ReferralId,
         new: NewEvent<'_>,
     ) -> StoreResult<()> {
+        let id = ReferralStepId::random().to_string();
         sqlx::query(
             "INSERT INTO referral_events (id, referral_id, side, kind, stage, outcome, body, \
              shared, by_user, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(ReferralStepId::random().to_string())
+        .bind(&id)
         .bind(referral.to_string())
         .bind(new.side.as_str())
         .bind(new.kind.as_str())
         .bind(new.stage.map(Stage::as_str))
         .bind(new.outcome.map(Outcome::as_str))
-        .bind(new.body.map(Text::as_str))
+        .bind(crypto::seal_opt(
+            crypto::REFERRAL_EVENT_BODY,
+            &id,
+            new.body.map(Text::as_str),
+        )?)
         .bind(new.shared)
         .bind(audit.actor.map(|a| a.to_string()))
         .bind(audit.at.as_millis())
@@ -363,7 +375,7 @@ where
         .bind(new.purpose.as_str())
         .bind(services)
         .bind(new.urgency.as_str())
-        .bind(risk)
+        .bind(crypto::seal(crypto::REFERRAL_RISK, &id.to_string(), &risk)?)
         .bind(share)
         .bind(ReferralStatus::Sent.as_str())
         .bind(Stage::Identification.as_str())
@@ -545,7 +557,7 @@ where
         let to = Self::party(&mut tx, referral.to_org, referral.accepted_by).await?;
         let steps = Self::steps_of(&mut tx, id).await?;
         let rows = sqlx::query(
-            "SELECT side, kind, stage, outcome, body, shared, at FROM referral_events \
+            "SELECT id, side, kind, stage, outcome, body, shared, at FROM referral_events \
              WHERE referral_id = $1 ORDER BY at, id",
         )
         .bind(id.to_string())
@@ -1070,7 +1082,11 @@ where
         .bind(scope.org().to_string())
         .bind(definition.key.as_str())
         .bind(tool_json(definition)?)
-        .bind(values_json(values)?)
+        .bind(crypto::seal(
+            crypto::REFERRAL_TOOL_VALUES,
+            &id.to_string(),
+            &values_json(values)?,
+        )?)
         .bind(audit.actor.map(|a| a.to_string()))
         .bind(audit.at.as_millis())
         .execute(&mut *tx)
@@ -1150,6 +1166,7 @@ where
         let key: String = row.try_get("tool_key").map_err(db_error)?;
         let definition: String = row.try_get("definition").map_err(db_error)?;
         let values: String = row.try_get("entry_values").map_err(db_error)?;
+        let values = crypto::open(crypto::REFERRAL_TOOL_VALUES, &id.to_string(), &values)?;
         let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
         let at: i64 = row.try_get("filled_at").map_err(db_error)?;
         let entry = ToolEntry {

@@ -7,6 +7,7 @@
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event, json_values};
 use async_trait::async_trait;
 use retrace_store::TracingStore;
+use retrace_store::crypto;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
@@ -153,22 +154,38 @@ where
         .map_err(db_error)
     }
 
-    fn person_row(row: &DbRow<D>) -> Result<PersonRow, sqlx::Error> {
-        Ok(read_row!(row => PersonRow {
-            id, org_id, request_id, role, relationship, registration_kind, details, version,
-            created_at, updated_at
-        }))
+    /// A person's row with its details opened.
+    fn person_row(row: &DbRow<D>) -> StoreResult<PersonRow> {
+        let mut person = (|| {
+            Ok::<_, sqlx::Error>(read_row!(row => PersonRow {
+                id, org_id, request_id, role, relationship, registration_kind, details, version,
+                created_at, updated_at
+            }))
+        })()
+        .map_err(db_error)?;
+        person.details = crypto::open(crypto::PERSON_DETAILS, &person.id, &person.details)?;
+        Ok(person)
     }
 
     pub(crate) fn person(row: &DbRow<D>) -> StoreResult<StoredPerson> {
-        Self::person_row(row).map_err(db_error)?.into_person()
+        Self::person_row(row)?.into_person()
     }
 
-    fn request_row(row: &DbRow<D>) -> Result<RequestRow, sqlx::Error> {
-        Ok(read_row!(row => RequestRow {
-            id, org_id, reference, status, closure_reason, circumstances, version, created_at,
-            updated_at
-        }))
+    /// A request's row with its circumstances opened.
+    fn request_row(row: &DbRow<D>) -> StoreResult<RequestRow> {
+        let mut request = (|| {
+            Ok::<_, sqlx::Error>(read_row!(row => RequestRow {
+                id, org_id, reference, status, closure_reason, circumstances, version,
+                created_at, updated_at
+            }))
+        })()
+        .map_err(db_error)?;
+        request.circumstances = crypto::open(
+            crypto::REQUEST_CIRCUMSTANCES,
+            &request.id,
+            &request.circumstances,
+        )?;
+        Ok(request)
     }
 
     pub(crate) fn consent(row: &DbRow<D>) -> StoreResult<ConsentRecord> {
@@ -218,10 +235,16 @@ where
         row.into_view()
     }
 
-    fn message_row(row: &DbRow<D>) -> Result<MessageRow, sqlx::Error> {
-        Ok(read_row!(row => MessageRow {
-            id, candidate_id, direction, body, status, created_at
-        }))
+    /// A family message's row with its body opened.
+    fn message_row(row: &DbRow<D>) -> StoreResult<MessageRow> {
+        let mut message = (|| {
+            Ok::<_, sqlx::Error>(read_row!(row => MessageRow {
+                id, candidate_id, direction, body, status, created_at
+            }))
+        })()
+        .map_err(db_error)?;
+        message.body = crypto::open(crypto::MESSAGE_BODY, &message.id, &message.body)?;
+        Ok(message)
     }
 
     pub(crate) async fn org_country(
@@ -279,7 +302,11 @@ where
         .bind(role.role)
         .bind(role.relationship)
         .bind(role.registration_kind)
-        .bind(&columns.details)
+        .bind(crypto::seal(
+            crypto::PERSON_DETAILS,
+            &stored.id.to_string(),
+            &columns.details,
+        )?)
         .bind(&columns.search_text)
         .bind(&columns.nationalities)
         .bind(columns.at_risk)
@@ -327,7 +354,11 @@ where
         .bind(reference.to_string())
         .bind(reference.to_string().to_lowercase())
         .bind(status.code())
-        .bind(backend::to_json("tracing_requests", &new.circumstances)?)
+        .bind(crypto::seal(
+            crypto::REQUEST_CIRCUMSTANCES,
+            &id.to_string(),
+            &backend::to_json("tracing_requests", &new.circumstances)?,
+        )?)
         .bind(audit.at.as_millis())
         .execute(&mut *tx)
         .await
@@ -417,7 +448,7 @@ where
         let Some(row) = row else {
             return Ok(None);
         };
-        let row = Self::request_row(&row).map_err(db_error)?;
+        let row = Self::request_row(&row)?;
         let persons = Self::request_persons(conn, &row.id).await?;
         row.into_request(persons).map(Some)
     }
@@ -537,7 +568,7 @@ where
         let Some(row) = row else {
             return Ok(None);
         };
-        let row = Self::message_row(&row).map_err(db_error)?;
+        let row = Self::message_row(&row)?;
         let history = Self::message_history(conn, &row.id).await?;
         row.into_message(history).map(Some)
     }
@@ -556,7 +587,11 @@ where
         .bind(request.to_string())
         .bind(status.code())
         .bind(status.closure_reason().map(|r| r.as_str()))
-        .bind(note.map(Text::as_str))
+        .bind(crypto::seal_opt(
+            crypto::STATUS_NOTE,
+            &request.to_string(),
+            note.map(Text::as_str),
+        )?)
         .bind(audit.at.as_millis())
         .bind(audit.actor.map(|a| a.to_string()))
         .execute(&mut *conn)
@@ -632,7 +667,7 @@ where
     ) -> StoreResult<Vec<MatchablePerson>> {
         let mut persons = Vec::with_capacity(rows.len());
         for row in &rows {
-            let person = Self::person_row(row).map_err(db_error)?;
+            let person = Self::person_row(row)?;
             let country: String = row.try_get("org_country").map_err(db_error)?;
             let status: Option<String> = row.try_get("request_status").map_err(db_error)?;
             persons.push((person, country, status));
@@ -995,7 +1030,7 @@ where
             .map_err(db_error)?;
         let requests = rows
             .iter()
-            .map(|row| Sql::<D>::request_row(row).map_err(db_error))
+            .map(|row| Sql::<D>::request_row(row))
             .collect::<StoreResult<Vec<_>>>()?;
         let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
         let person_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -1065,7 +1100,11 @@ where
             "UPDATE tracing_requests SET circumstances = $1, version = version + 1, updated_at = $2 \
              WHERE id = $3 AND org_id = $4 AND version = $5",
         )
-        .bind(backend::to_json("tracing_requests", circumstances)?)
+        .bind(crypto::seal(
+            crypto::REQUEST_CIRCUMSTANCES,
+            &id.to_string(),
+            &backend::to_json("tracing_requests", circumstances)?,
+        )?)
         .bind(audit.at.as_millis())
         .bind(id.to_string())
         .bind(scope.org().to_string())
@@ -1182,7 +1221,11 @@ where
                 StatusRow {
                     status: row.try_get("status").map_err(db_error)?,
                     closure_reason: row.try_get("closure_reason").map_err(db_error)?,
-                    note: row.try_get("note").map_err(db_error)?,
+                    note: crypto::open_opt(
+                        crypto::STATUS_NOTE,
+                        &id.to_string(),
+                        row.try_get("note").map_err(db_error)?,
+                    )?,
                     at: row.try_get("at").map_err(db_error)?,
                     by: row.try_get("by_user").map_err(db_error)?,
                 }
@@ -1314,7 +1357,11 @@ where
              minor = $5, version = version + 1, updated_at = $6 \
              WHERE id = $7 AND org_id = $8 AND version = $9",
         )
-        .bind(&columns.details)
+        .bind(crypto::seal(
+            crypto::PERSON_DETAILS,
+            &id.to_string(),
+            &columns.details,
+        )?)
         .bind(&columns.search_text)
         .bind(&columns.nationalities)
         .bind(columns.at_risk)
@@ -1750,7 +1797,11 @@ where
         .bind(id.to_string())
         .bind(candidate_id.to_string())
         .bind(direction.as_str())
-        .bind(body.as_str())
+        .bind(crypto::seal(
+            crypto::MESSAGE_BODY,
+            &id.to_string(),
+            body.as_str(),
+        )?)
         .bind(status.as_str())
         .bind(audit.at.as_millis())
         .execute(&mut *tx)
@@ -1841,7 +1892,7 @@ where
         .map_err(db_error)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let row = Sql::<D>::message_row(row).map_err(db_error)?;
+            let row = Sql::<D>::message_row(row)?;
             let history = Sql::<D>::message_history(&mut conn, &row.id).await?;
             out.push(row.into_message(history)?);
         }

@@ -167,9 +167,10 @@ async fn open_with(url: &str, synchronous: SqliteSynchronous) -> StoreResult<Sql
 }
 
 /// A fresh, migrated database in a new file under the system's temporary
-/// directory.
+/// directory. Installs a fixed field key when the process has none.
 #[cfg(feature = "test-support")]
 pub async fn open_fresh_for_tests() -> StoreResult<SqliteStore> {
+    retrace_store::crypto::install_for_tests();
     let path = std::env::temp_dir().join(format!("retrace-test-{}.db", uuid::Uuid::new_v4()));
     let store = open(&format!("sqlite://{}", path.display())).await?;
     store.migrate().await?;

@@ -93,6 +93,27 @@ impl Harness for Sqlite {
             .await
     }
 
+    async fn dump(&self) -> Vec<u8> {
+        // The file and its write-ahead log, as a copy of the data
+        // directory would hold them.
+        let path = self.store.dialect().path().unwrap().to_path_buf();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mut wal = path.into_os_string();
+        wal.push("-wal");
+        if let Ok(log) = std::fs::read(&wal) {
+            bytes.extend_from_slice(&log);
+        }
+        bytes
+    }
+
+    async fn reencrypt_batch(&self, batch: i64) -> StoreResult<u64> {
+        self.store.reencrypt_batch(batch).await
+    }
+
+    async fn values_not_under_current_key(&self) -> StoreResult<u64> {
+        self.store.values_not_under_current_key().await
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }

@@ -68,6 +68,14 @@ pub trait Harness: Sized + Send + Sync + 'static {
     /// library's full-text index) behind the store's back, as a migration
     /// that changes one leaves it.
     async fn empty_search_indexes(&self) -> StoreResult<()>;
+    /// The database as an attacker with a copy of it sees it: the SQLite
+    /// file's bytes (with its write-ahead log), `pg_dump`'s output.
+    async fn dump(&self) -> Vec<u8>;
+    /// One batch of the key rotation (`batch` values per column): how
+    /// many values were re-encrypted under the current key.
+    async fn reencrypt_batch(&self, batch: i64) -> StoreResult<u64>;
+    /// How many stored values are not under the current key.
+    async fn values_not_under_current_key(&self) -> StoreResult<u64>;
     /// Removes the database.
     async fn cleanup(self);
 }
@@ -182,6 +190,9 @@ macro_rules! conformance_tests {
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
             a_failing_import_stores_nothing,
+            // field encryption at rest (issue 16)
+            encrypted_fields_never_reach_a_dump_in_clear,
+            rotation_leaves_every_value_readable,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -206,7 +217,7 @@ pub(crate) fn at(millis: i64) -> Timestamp {
     Timestamp::from_millis(T0 + millis)
 }
 
-fn system(millis: i64) -> AuditContext {
+pub(crate) fn system(millis: i64) -> AuditContext {
     AuditContext::system(at(millis), "conformance test")
 }
 
@@ -355,6 +366,7 @@ fn broken_at(verification: AuditVerification) -> i64 {
 pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
+    pub use crate::conformance_crypto::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
@@ -3918,7 +3930,7 @@ pub(crate) fn acting_at(user: &UserAccount, when: Timestamp) -> AuditContext {
 
 /// A published gallery entry of the scope: an adult's, published with
 /// consent by `author` at once.
-async fn published_entry<S: Store>(
+pub(crate) async fn published_entry<S: Store>(
     store: &S,
     scope: &OrgScope,
     author: &UserAccount,
@@ -4007,7 +4019,7 @@ fn tracing_consent() -> NewConsent {
     }
 }
 
-fn sharing_with(countries: &[&str]) -> NewConsent {
+pub(crate) fn sharing_with(countries: &[&str]) -> NewConsent {
     NewConsent {
         purpose: ConsentPurpose::Sharing,
         scope: SharingScope {

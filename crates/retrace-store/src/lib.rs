@@ -16,6 +16,8 @@ pub mod backend;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
+pub mod conformance_crypto;
+#[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
 pub mod conformance_interchange;
@@ -25,6 +27,7 @@ pub mod conformance_outreach;
 pub mod conformance_referrals;
 #[cfg(feature = "conformance")]
 pub mod conformance_work;
+pub mod crypto;
 pub mod directory;
 pub mod gallery;
 pub mod outreach;

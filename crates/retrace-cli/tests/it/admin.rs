@@ -48,7 +48,7 @@ async fn verify_audit_names_the_first_tampered_entry() {
     let dir = tempfile::tempdir().unwrap();
     assert!(retrace(dir.path(), &["demo"]).status.success());
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
-    let store = retrace_store_sqlite::open(&url).await.unwrap();
+    let store = crate::open_store(&url).await;
     // Someone with write access to the file: the append-only trigger is
     // dropped first, as an attacker would.
     for sql in [
@@ -231,7 +231,7 @@ async fn a_schema_newer_than_the_binary_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
     assert!(retrace(dir.path(), &["migrate"]).status.success());
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
-    let store = retrace_store_sqlite::open(&url).await.unwrap();
+    let store = crate::open_store(&url).await;
     store
         .execute_raw_for_tests(
             "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
@@ -258,7 +258,7 @@ async fn demo_loads_tracing_requests_with_candidates_across_organisations() {
     assert!(out.contains("Demo tracing data:"), "{out}");
 
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
-    let store = retrace_store_sqlite::open(&url).await.unwrap();
+    let store = crate::open_store(&url).await;
     let audit = AuditContext {
         at: Timestamp::from_millis(0),
         actor: Some(UserId::random()),

@@ -9,22 +9,50 @@
 
 mod admin;
 mod architecture;
+mod field_keys;
 mod import;
 mod match_cli;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs the binary in `dir` with no settings from the environment.
+/// The field keys every run of the binary gets (through
+/// `RETRACE_FIELD_KEYS`) unless a test is about the key file, so that the
+/// tests can read the databases it wrote: see [`open_store`].
+pub const TEST_FIELD_KEYS: &str =
+    "1:0101010101010101010101010101010101010101010101010101010101010101";
+
+/// Runs the binary in `dir` with no settings from the environment and the
+/// test field keys.
 pub fn retrace(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_retrace"))
+    binary(dir)
+        .env("RETRACE_FIELD_KEYS", TEST_FIELD_KEYS)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The binary in `dir` with no settings from the environment, its field
+/// keys from the secret key file.
+pub fn binary(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_retrace"));
+    command
         .current_dir(dir)
         .env_remove("RETRACE_CONFIG")
         .env_remove("RETRACE_DATABASE_URL")
         .env_remove("RETRACE_LISTEN")
-        .args(args)
-        .output()
-        .unwrap()
+        .env_remove("RETRACE_FIELD_KEYS");
+    command
+}
+
+/// Opens a database the binary wrote with the test field keys, in this
+/// process.
+pub async fn open_store(url: &str) -> retrace_store_sqlite::SqliteStore {
+    use retrace_store::crypto;
+    if crypto::installed().is_none() {
+        crypto::install(crypto::Keyring::parse_list(TEST_FIELD_KEYS).unwrap(), None);
+    }
+    retrace_store_sqlite::open(url).await.unwrap()
 }
 
 /// Standard output then standard error.
