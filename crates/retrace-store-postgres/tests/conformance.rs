@@ -122,9 +122,47 @@ impl Harness for Postgres {
             .map(|_| ())
     }
 
+    /// `pg_dump` of the test database, from the server's own binaries
+    /// when they are where Debian puts them (the version must match).
+    async fn dump(&self) -> Vec<u8> {
+        let pg_dump = pg_dump_binary();
+        let output = std::process::Command::new(&pg_dump)
+            .arg("--no-owner")
+            .arg("--dbname")
+            .arg(&self.url)
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run {}: {error}", pg_dump.display()));
+        assert!(
+            output.status.success(),
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }
+}
+
+/// The newest `pg_dump` under `/usr/lib/postgresql/*/bin`, else the one on
+/// the path.
+fn pg_dump_binary() -> std::path::PathBuf {
+    let mut found: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|dir| {
+            let version = dir.file_name().to_str()?.parse::<u32>().ok()?;
+            let binary = dir.path().join("bin").join("pg_dump");
+            binary.exists().then_some((version, binary))
+        })
+        .collect();
+    found.sort();
+    found
+        .pop()
+        .map(|(_, binary)| binary)
+        .unwrap_or_else(|| "pg_dump".into())
 }
 
 impl Postgres {

@@ -88,6 +88,19 @@ impl Harness for Sqlite {
             .map(|_| ())
     }
 
+    async fn dump(&self) -> Vec<u8> {
+        let path = self.store.dialect().path().unwrap();
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            if let Ok(read) = std::fs::read(std::path::PathBuf::from(file)) {
+                bytes.extend(read);
+            }
+        }
+        bytes
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }

@@ -64,6 +64,10 @@ pub trait Harness: Sized + Send + Sync + 'static {
     /// `consent_recorded`) fail, as a crash or a full disk would at that
     /// statement.
     async fn fail_audit_appends_of(&self, action: &str) -> StoreResult<()>;
+    /// The bytes of the database as an attacker with the files or a dump
+    /// would read them: SQLite's database file and write-ahead log, or
+    /// PostgreSQL's `pg_dump`.
+    async fn dump(&self) -> Vec<u8>;
     /// Removes the database.
     async fn cleanup(self);
 }
@@ -176,6 +180,8 @@ macro_rules! conformance_tests {
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
             a_failing_import_stores_nothing,
+            // retention and erasure (issue 16)
+            erasure_reaches_every_copy_and_keeps_the_chain,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -352,6 +358,7 @@ pub mod tests {
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
+    pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_work::*;
 
