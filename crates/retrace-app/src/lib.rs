@@ -36,6 +36,7 @@ pub mod outreach;
 pub mod password;
 pub mod persons;
 pub mod photo;
+pub mod privacy;
 pub mod referrals;
 pub mod requests;
 pub mod sample_files;

@@ -97,6 +97,11 @@ impl MatchingService {
         self.read(|inner| inner.entries.len())
     }
 
+    /// Whether the index holds `person`.
+    pub fn contains(&self, person: PersonId) -> bool {
+        self.read(|inner| inner.entries.contains_key(&person))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -1,17 +1,21 @@
 //! `retrace admin …`: tasks for the people who run the platform, on the
 //! command line. Every change is written to the audit log as the system.
 
-use crate::settings::Settings;
+use crate::settings::{Settings, load_or_create_secret_key};
 use crate::{field_keys, store};
 use anyhow::{Context, bail};
 use rand::Rng;
 use retrace_domain::{
     AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName,
-    RoleSet, SystemClock,
+    PersonId, RoleSet, SystemClock,
+};
+use retrace_store::{
+    AuditContext, AuditVerification, Membership, NewOrganisation, NewUser, OrgScope, Store,
+    StoreError,
 };
 use retrace_store::crypto;
-use retrace_store::{AuditContext, AuditVerification, Membership, NewOrganisation, NewUser, Store};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AdminCommand {
@@ -74,6 +78,20 @@ pub enum AdminCommand {
         /// Values re-encrypted per column and transaction.
         #[arg(long, default_value_t = store::RESEAL_BATCH)]
         batch: i64,
+    },
+    /// Erase a person and every copy of them: rows and their history,
+    /// candidates on both sides, gallery files, the database's free space
+    /// (an enquirer takes the whole request along). Cannot be undone.
+    ErasePerson {
+        /// The organisation's id or exact name.
+        #[arg(long)]
+        org: String,
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// Confirms the erasure; without it nothing is erased.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -226,6 +244,9 @@ async fn execute(
             retire,
             batch,
         } => return rotate_key(settings, opened, resume, retire, batch).await,
+        AdminCommand::ErasePerson { org, person, yes } => {
+            return erase_person(settings, opened, &org, &person, yes).await;
+        }
         AdminCommand::VerifyAudit => match store.verify_audit_chain().await? {
             AuditVerification::Intact { entries, head } => {
                 println!(
@@ -239,6 +260,52 @@ async fn execute(
             }
         },
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `retrace admin erase-person`: the erasure as the system, for the named
+/// organisation, with the gallery files in the configured media directory.
+/// A running server learns of it from the audit log within a minute and
+/// drops the person from its matching index.
+async fn erase_person(
+    settings: &Settings,
+    opened: &store::OpenStore,
+    org: &str,
+    person: &str,
+    yes: bool,
+) -> anyhow::Result<ExitCode> {
+    let org = find_org(opened.as_store(), org).await?;
+    let person: PersonId = person
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("person: not a person id"))?;
+    if !yes {
+        eprintln!("nothing erased: add --yes to erase person {person} and every copy of it");
+        return Ok(ExitCode::from(2));
+    }
+    let secret_key = load_or_create_secret_key(&settings.secret_key_path())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let app = retrace_app::App::new(opened.shared(), clock, settings.media_dir(), &secret_key);
+    let audit = AuditContext::system(SystemClock.now(), "command line erasure");
+    let erasure = retrace_app::privacy::erase_in(&app, &audit, &OrgScope::new(org), person)
+        .await
+        .map_err(|error| match error {
+            retrace_app::AppError::Store(StoreError::NotFound) => {
+                anyhow::anyhow!("person: no person {person} in that organisation")
+            }
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    println!(
+        "erased {} person(s){}, {} candidate(s) withdrawn, {} gallery file(s) deleted",
+        erasure.persons.len(),
+        if erasure.request.is_some() {
+            " with their tracing request"
+        } else {
+            ""
+        },
+        erasure.candidates_withdrawn,
+        erasure.media.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

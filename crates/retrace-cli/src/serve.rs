@@ -123,10 +123,34 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         }
     });
 
+    // Erasures made by another process (`retrace admin erase-person`)
+    // reach this server's matching index through the audit log. The index
+    // was just built from the store: only later erasures matter.
+    let watcher_state = state.clone();
+    let erasure_watcher = tokio::spawn(async move {
+        let app = &watcher_state.app;
+        let mut after = match app.store().erased_persons_since(i64::MAX).await {
+            Ok((last, _)) => last,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot read the audit log for erasures");
+                0
+            }
+        };
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match retrace_app::privacy::catch_up_with_erasures(app, after).await {
+                Ok(last) => after = last,
+                Err(err) => tracing::warn!(error = %err, "could not apply erasures to the index"),
+            }
+        }
+    });
+
     retrace_web::serve(listener, state, shutdown_signal())
         .await
         .context("the web server stopped")?;
     sweeper.abort();
+    erasure_watcher.abort();
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
 }

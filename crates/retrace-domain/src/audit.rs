@@ -136,10 +136,18 @@ pub enum AuditAction {
     /// An organisation's CSV/XLSX column mapping was saved; the object is
     /// the organisation.
     ImportMappingSaved,
+    // Retention and erasure (issue 16)
+    /// Everything held on a person was erased; the object is the person.
+    PersonErased,
+    /// A tracing request was erased with its enquirer.
+    RequestErased,
+    /// The retention job removed records past their period; the object is
+    /// the organisation, the counts are in the purpose.
+    RetentionApplied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 83] = [
+    pub const ALL: [AuditAction; 86] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -223,6 +231,9 @@ impl AuditAction {
         AuditAction::PersonImported,
         AuditAction::PfifExported,
         AuditAction::ImportMappingSaved,
+        AuditAction::PersonErased,
+        AuditAction::RequestErased,
+        AuditAction::RetentionApplied,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -310,6 +321,9 @@ impl AuditAction {
             AuditAction::PersonImported => "person_imported",
             AuditAction::PfifExported => "pfif_exported",
             AuditAction::ImportMappingSaved => "import_mapping_saved",
+            AuditAction::PersonErased => "person_erased",
+            AuditAction::RequestErased => "request_erased",
+            AuditAction::RetentionApplied => "retention_applied",
         }
     }
 

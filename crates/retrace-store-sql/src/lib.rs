@@ -30,6 +30,7 @@ mod field_keys;
 mod gallery;
 mod outreach;
 mod pfif;
+mod privacy;
 mod referrals;
 mod tracing;
 mod transfers;
@@ -94,6 +95,10 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     fn migrator() -> &'static Migrator;
     /// A query answering whether the migrations table exists.
     const HAS_MIGRATIONS_TABLE: &'static str;
+    /// Statements run outside any transaction after an erasure so that
+    /// deleted rows leave the database files where the database allows it
+    /// (`docs/adr/0018-retention-erasure-subject-access.md`).
+    const RECLAIM: &'static [&'static str];
 }
 
 pub type Conn<D> = <<D as Dialect>::Db as Database>::Connection;

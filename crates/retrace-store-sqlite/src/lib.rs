@@ -97,6 +97,11 @@ impl Dialect for SqliteDialect {
         query
     }
 
+    // `secure_delete` (set on every connection) zeroes deleted content in
+    // the pages; the write-ahead log still holds the pages as they were
+    // until it is checkpointed, and truncating it removes those copies.
+    const RECLAIM: &'static [&'static str] = &["PRAGMA wal_checkpoint(TRUNCATE)"];
+
     fn rows_affected(result: &SqliteQueryResult) -> u64 {
         result.rows_affected()
     }
@@ -135,6 +140,10 @@ async fn open_with(url: &str, synchronous: SqliteSynchronous) -> StoreResult<Sql
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous)
         .foreign_keys(true)
+        // Deleted rows are overwritten with zeros, not only unlinked: an
+        // erased person must not stay readable in the file's free space
+        // (docs/adr/0018-retention-erasure-subject-access.md).
+        .pragma("secure_delete", "ON")
         .busy_timeout(BUSY_TIMEOUT);
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let path = (!in_memory).then(|| options.get_filename().to_path_buf());

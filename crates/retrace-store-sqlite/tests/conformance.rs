@@ -94,14 +94,14 @@ impl Harness for Sqlite {
     }
 
     async fn dump(&self) -> Vec<u8> {
-        // The file and its write-ahead log, as a copy of the data
-        // directory would hold them.
-        let path = self.store.dialect().path().unwrap().to_path_buf();
-        let mut bytes = std::fs::read(&path).unwrap();
-        let mut wal = path.into_os_string();
-        wal.push("-wal");
-        if let Ok(log) = std::fs::read(&wal) {
-            bytes.extend_from_slice(&log);
+        let path = self.store.dialect().path().unwrap();
+        let mut bytes = Vec::new();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            if let Ok(read) = std::fs::read(std::path::PathBuf::from(file)) {
+                bytes.extend(read);
+            }
         }
         bytes
     }

@@ -193,6 +193,8 @@ macro_rules! conformance_tests {
             // field encryption at rest (issue 16)
             encrypted_fields_never_reach_a_dump_in_clear,
             rotation_leaves_every_value_readable,
+            // retention and erasure (issue 16)
+            erasure_reaches_every_copy_and_keeps_the_chain,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -370,6 +372,7 @@ pub mod tests {
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
+    pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_work::*;
 

@@ -24,6 +24,8 @@ pub mod conformance_interchange;
 #[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
+pub mod conformance_privacy;
+#[cfg(feature = "conformance")]
 pub mod conformance_referrals;
 #[cfg(feature = "conformance")]
 pub mod conformance_work;
@@ -32,6 +34,7 @@ pub mod directory;
 pub mod gallery;
 pub mod outreach;
 pub mod pfif;
+pub mod privacy;
 pub mod referrals;
 pub mod tracing;
 pub mod transfers;
@@ -51,6 +54,7 @@ pub use outreach::{
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
+pub use privacy::{CandidateWithdrawal, Erasure, PrivacyStore};
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
@@ -342,6 +346,7 @@ pub trait Store:
     + OutreachStore
     + InterchangeStore
     + WorkQueueStore
+    + PrivacyStore
     + Send
     + Sync
     + 'static

@@ -27,6 +27,7 @@ mod openapi;
 mod outreach_views;
 mod page;
 mod pdf;
+mod privacy_views;
 mod probe;
 mod ratelimit;
 mod referral_pdf;

@@ -143,6 +143,7 @@ pub fn document() -> Value {
         directory_paths(),
         outreach_paths(),
         work_queue_paths(),
+        privacy_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -597,5 +598,28 @@ fn work_queue_paths() -> Value {
             "responses": with_errors(json!({ "200": { "description": "The queue", "content": { "application/json": { "schema": {
                 "type": "object", "additionalProperties": false, "required": ["total", "unread", "kinds"],
                 "properties": { "total": count.clone(), "unread": count, "kinds": { "type": "array", "items": kind } } } } } } }), &[]) } }
+    })
+}
+
+/// Erasure and subject access (issue 16).
+fn privacy_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    json!({
+        "/api/v1/persons/{id}/erase": { "post": {
+            "summary": "Erase one of the caller's organisation's persons and every copy of them (org_admin): rows and their history, candidates on both sides (the other organisation sees only a withdrawal), gallery entries and files, referrals, import records, the matching index. An enquirer takes the whole request along. Cannot be undone; the audit log keeps ids and the fact of erasure.",
+            "parameters": id,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["confirm"], "additionalProperties": false,
+                "properties": { "confirm": { "type": "boolean", "description": "Must be true" } } } } } },
+            "responses": with_errors(json!({ "200": { "description": "What was erased", "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false,
+                "required": ["erased_persons", "erased_request", "candidates_withdrawn", "files_deleted"],
+                "properties": {
+                    "erased_persons": { "type": "array", "items": { "type": "string", "format": "uuid" } },
+                    "erased_request": { "type": ["string", "null"], "format": "uuid" },
+                    "candidates_withdrawn": { "type": "integer", "minimum": 0 },
+                    "files_deleted": { "type": "integer", "minimum": 0 }
+                } } } } } }), &[("404", "No such person in the caller's organisation"), ("422", "confirm is not true")])
+        } }
     })
 }

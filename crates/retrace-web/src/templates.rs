@@ -543,7 +543,12 @@ pub struct PersonPage<'a> {
     pub summary: PersonSummary,
     pub consents: Vec<ConsentRow>,
     pub candidates: Vec<CandidateRow>,
+    /// When candidates were withdrawn because the other side's person was
+    /// erased: nothing more is known of them.
+    pub withdrawn_candidates: Vec<String>,
     pub can_write: bool,
+    /// The organisation administrator may erase the person.
+    pub can_erase: bool,
     pub error: FormError,
 }
 

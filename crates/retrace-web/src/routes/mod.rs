@@ -14,6 +14,7 @@ mod library;
 mod operator;
 mod org;
 mod outreach;
+mod privacy;
 mod public;
 mod referrals;
 mod requests;
@@ -137,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory_routes())
         .merge(outreach_routes())
         .merge(api::routes())
+        .merge(privacy::routes())
         .route(
             "/import/pfif",
             get(interchange::pfif_form)

@@ -492,7 +492,15 @@ pub async fn person_page(
         summary: templates::PersonSummary::of(&person.details),
         consents: consents.iter().map(templates::ConsentRow::of).collect(),
         candidates: rows,
+        withdrawn_candidates: state
+            .store
+            .candidate_withdrawals(&scope, id)
+            .await?
+            .iter()
+            .map(|withdrawal| withdrawal.at.on_page())
+            .collect(),
         can_write: member.roles.contains(Role::Caseworker),
+        can_erase: member.roles.contains(Role::OrgAdmin),
         error: None,
     })?;
     Ok(html.into_response())

@@ -62,7 +62,7 @@ async fn publish(browser: &Client<'_>, request: &str) -> TestResponse {
 }
 
 /// Publishes the Belgian request; returns (request, enquirer, entry id, reference).
-async fn published(be: &Client<'_>) -> (String, String, String, String) {
+pub async fn published(be: &Client<'_>) -> (String, String, String, String) {
     let (request, _) = open_request(be).await;
     let person = enquirer(be, &request).await;
     consent(be, &person, "self").await;
@@ -105,7 +105,7 @@ fn without_random_values(html: &str) -> String {
     out
 }
 
-fn media_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+pub fn media_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     match std::fs::read_dir(&app.media_dir) {
         Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
         Err(_) => Vec::new(),
@@ -830,7 +830,7 @@ async fn a_report_form_stamp_is_good_for_one_report() {
     assert_eq!(queue.body.matches("href=\"/staff/reports/").count(), 1);
 }
 
-async fn visitor_status(app: &TestApp, reference: &str) -> StatusCode {
+pub async fn visitor_status(app: &TestApp, reference: &str) -> StatusCode {
     app.client()
         .get(&format!("/gallery/{reference}"))
         .await

@@ -1,0 +1,129 @@
+//! Issue 16: erasure of a person (the organisation administrator's page
+//! and the API under the `admin` scope). The rules are in
+//! `retrace_app::privacy`; this module translates to and from HTTP.
+
+use super::org::field_error;
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::extract::{FormFields, JsonBody, OrgAdmin, PathId};
+use crate::page::Page;
+use crate::privacy_views::{ErasePage, ErasedSummary};
+use crate::templates::render;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use retrace_app::privacy;
+use retrace_domain::PersonId;
+use retrace_store::{Erasure, PersonRole};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/persons/{id}/erase", get(erase_form).post(erase))
+        .route("/api/v1/persons/{id}/erase", post(api_erase))
+}
+
+fn summary(erasure: &Erasure) -> ErasedSummary {
+    ErasedSummary {
+        persons: erasure.persons.len(),
+        request: erasure.request.is_some(),
+        candidates: erasure.candidates_withdrawn,
+        files: erasure.media.len(),
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    page: &Page,
+    member: &OrgAdmin,
+    id: PersonId,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let person = state
+        .store
+        .person(&member.audit(state, "erasure"), &member.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let html = render(&ErasePage {
+        page,
+        id: id.to_string(),
+        name: person.details.primary_name().to_owned(),
+        enquirer: person.role == PersonRole::Enquirer,
+        error,
+        done: None,
+    })?;
+    Ok((status, html).into_response())
+}
+
+pub async fn erase_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+    PathId(id): PathId<PersonId>,
+) -> WebResult<Response> {
+    form_page(&state, &page, &member, id, None, StatusCode::OK).await
+}
+
+pub async fn erase(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+    PathId(id): PathId<PersonId>,
+    form: FormFields,
+) -> WebResult<Response> {
+    let confirmed = !form.text("confirm").is_empty();
+    match privacy::erase_person(&state.app, &member.actor(), id, confirmed).await {
+        Ok(erasure) => Ok(render(&ErasePage {
+            page: &page,
+            id: id.to_string(),
+            name: String::new(),
+            enquirer: false,
+            error: None,
+            done: Some(summary(&erasure)),
+        })?
+        .into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            match field_error(&page, &error) {
+                Some(message) => {
+                    form_page(
+                        &state,
+                        &page,
+                        &member,
+                        id,
+                        Some(message),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                None => Err(error),
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EraseBody {
+    /// Must be `true`: an erasure cannot be undone.
+    pub confirm: bool,
+}
+
+pub async fn api_erase(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    PathId(id): PathId<PersonId>,
+    JsonBody(body): JsonBody<EraseBody>,
+) -> WebResult<Json<Value>> {
+    let erasure = privacy::erase_person(&state.app, &member.actor(), id, body.confirm).await?;
+    Ok(Json(json!({
+        "erased_persons": erasure.persons.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "erased_request": erasure.request.map(|r| r.to_string()),
+        "candidates_withdrawn": erasure.candidates_withdrawn,
+        "files_deleted": erasure.media.len(),
+    })))
+}

@@ -1,0 +1,171 @@
+//! Erasure of a person (issue 16): the organisation administrator's page
+//! and the API, against anonymous visitors, wrong roles and scopes, and
+//! another organisation (which must see exactly what a missing id shows).
+
+use crate::access::create_scoped_token;
+use crate::gallery::{media_files, published, visitor_status};
+use crate::harness::{CONFIRM, TestApp, TestResponse};
+use crate::tracing::{candidate_link, open_request, orgs, register_safe};
+use axum::http::StatusCode;
+
+const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+
+fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
+    (response.status, response.body.replace(id, "ID"))
+}
+
+#[tokio::test]
+async fn erasure_page_is_for_the_org_admin_and_reaches_the_gallery_files() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    app.member("admin@be.example", story.belgium, "org_admin")
+        .await;
+    app.member("admin@fr.example", story.france, "org_admin")
+        .await;
+    let be = app.signed_in("case@be.example").await;
+    let (request, enquirer, _entry, reference) = published(&be).await;
+    assert_eq!(media_files(&app).len(), 2, "photo and thumbnail");
+    let path = format!("/persons/{enquirer}/erase");
+
+    // Anonymous: to the sign-in page; a post without a session's form
+    // token is refused before anything else.
+    app.client().get(&path).await.assert_redirect_to_sign_in();
+    assert_eq!(
+        app.client().post_raw(&path, CONFIRM).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A caseworker is not the organisation's administrator.
+    assert_eq!(be.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(be.post(&path, CONFIRM).await.status, StatusCode::FORBIDDEN);
+    // Another organisation's administrator: exactly like a missing id.
+    let fr = app.signed_in("admin@fr.example").await;
+    let missing = format!("/persons/{MISSING}/erase");
+    assert_eq!(
+        shape(&fr.get(&path).await, &enquirer),
+        shape(&fr.get(&missing).await, MISSING)
+    );
+    assert_eq!(fr.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        shape(&fr.post(&path, CONFIRM).await, &enquirer),
+        shape(&fr.post(&missing, CONFIRM).await, MISSING)
+    );
+
+    // The administrator sees what will go, and must confirm.
+    let admin = app.signed_in("admin@be.example").await;
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Ahmad Khaled Al-Hassan"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("the whole request is erased"));
+    let unconfirmed = admin.post(&path, &[]).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("id=\"form-error\""));
+    assert_eq!(
+        be.get(&format!("/requests/{request}")).await.status,
+        StatusCode::OK
+    );
+
+    let done = admin.post(&path, CONFIRM).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("id=\"erase-done\""));
+    assert!(!done.body.contains("Ahmad"));
+    assert!(media_files(&app).is_empty(), "gallery files deleted");
+    assert_eq!(
+        visitor_status(&app, &reference).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        be.get(&format!("/requests/{request}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        be.get(&format!("/persons/{enquirer}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Nothing is left to find by name.
+    let search = be.get("/requests?q=Khaled").await;
+    assert!(!search.body.contains("Khaled Al-Hassan"), "{}", search.body);
+}
+
+#[tokio::test]
+async fn erasure_api_needs_the_admin_scope_and_role_and_hides_other_organisations() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    app.member("admin@be.example", story.belgium, "org_admin")
+        .await;
+    app.member("admin@fr.example", story.france, "org_admin")
+        .await;
+    let be = app.signed_in("case@be.example").await;
+    let (request, sought) = open_request(&be).await;
+    // The French Red Cross holds a candidate for the sought brother.
+    let fr_case = app.signed_in("case@fr.example").await;
+    let registration = register_safe(&fr_case, &[]).await;
+    let before = fr_case.get(&format!("/persons/{registration}")).await;
+    assert!(candidate_link(&before).is_some(), "{}", before.body);
+    assert!(!before.body.contains("id=\"withdrawn-candidates\""));
+    let path = format!("/api/v1/persons/{sought}/erase");
+    let body = r#"{"confirm":true}"#;
+
+    // No token.
+    assert_eq!(
+        app.client().post_json(&path, body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A caseworker's token.
+    let case_token = create_scoped_token(&be, &["read", "write"]).await;
+    let response = app.api(&case_token).post_json(&path, body).await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.body);
+    // An administrator's token without the admin scope.
+    let admin = app.signed_in("admin@be.example").await;
+    let read_only = create_scoped_token(&admin, &["read"]).await;
+    let response = app.api(&read_only).post_json(&path, body).await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN, "{}", response.body);
+    // Another organisation's administrator: exactly like a missing id.
+    let fr = app.signed_in("admin@fr.example").await;
+    let fr_token = create_scoped_token(&fr, &["admin"]).await;
+    let theirs = app.api(&fr_token).post_json(&path, body).await;
+    let missing = app
+        .api(&fr_token)
+        .post_json(&format!("/api/v1/persons/{MISSING}/erase"), body)
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&theirs, &sought), shape(&missing, MISSING));
+
+    let token = create_scoped_token(&admin, &["admin"]).await;
+    let unconfirmed = app
+        .api(&token)
+        .post_json(&path, r#"{"confirm":false}"#)
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        unconfirmed.json()["field"],
+        "confirm",
+        "{}",
+        unconfirmed.body
+    );
+    let response = app.api(&token).post_json(&path, body).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let json = response.json();
+    assert_eq!(json["erased_persons"], serde_json::json!([sought]));
+    assert_eq!(json["erased_request"], serde_json::Value::Null);
+    // A sought person goes alone: the request and its enquirer stay.
+    let page = be.get(&format!("/requests/{request}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("Omar Khaled"), "{}", page.body);
+    assert!(page.body.contains("Ahmad Khaled"));
+    // France sees that its candidate was withdrawn, and nothing more.
+    let after = fr_case.get(&format!("/persons/{registration}")).await;
+    assert_eq!(candidate_link(&after), None);
+    assert!(
+        after.body.contains("id=\"withdrawn-candidates\""),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("Belgian"), "{}", after.body);
+    assert_eq!(json["candidates_withdrawn"], 1);
+    let again = app.api(&token).post_json(&path, body).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
