@@ -24,6 +24,7 @@ macro_rules! read_row {
     };
 }
 
+mod cluster;
 mod directory;
 mod disclosure;
 mod gallery;
@@ -93,6 +94,10 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     fn migrator() -> &'static Migrator;
     /// A query answering whether the migrations table exists.
     const HAS_MIGRATIONS_TABLE: &'static str;
+    /// A condition true for a `change_outbox` row written through this
+    /// connection's process (its `origin`); false where the backend cannot
+    /// tell (see `docs/adr/0019-several-servers-one-database.md`).
+    const OUTBOX_OWN: &'static str;
 }
 
 pub type Conn<D> = <<D as Dialect>::Db as Database>::Connection;

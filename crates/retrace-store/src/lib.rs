@@ -13,8 +13,11 @@
 //! test suite that both must pass.
 
 pub mod backend;
+pub mod cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
@@ -34,6 +37,9 @@ pub mod tracing;
 pub mod transfers;
 pub mod work_queue;
 
+pub use cluster::{
+    ChangeKind, OUTBOX_RETENTION_DAYS, OutboxBounds, OutboxChange, OutboxStore, RateLimitStore,
+};
 pub use directory::{
     CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
     Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
@@ -339,6 +345,8 @@ pub trait Store:
     + OutreachStore
     + InterchangeStore
     + WorkQueueStore
+    + OutboxStore
+    + RateLimitStore
     + Send
     + Sync
     + 'static

@@ -9,8 +9,10 @@
 
 mod admin;
 mod architecture;
+mod http;
 mod import;
 mod match_cli;
+mod scale_out;
 
 use std::path::Path;
 use std::process::{Command, Output};
