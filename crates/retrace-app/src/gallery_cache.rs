@@ -1,7 +1,9 @@
 //! The public gallery's list of published entries, kept in memory. Every
 //! publication, approval and takedown in this process clears it at once;
-//! a short lifetime bounds what another server's change may leave behind.
-//! Only public fields are held (see `retrace_store::PublicEntry`).
+//! one made through another server process clears it when this process
+//! reads the change outbox (`crate::cluster`), and a short lifetime bounds
+//! what a late read may leave behind. Only public fields are held (see
+//! `retrace_store::PublicEntry`).
 //!
 //! One caller reloads a stale list while the others keep serving it, so a
 //! reload never stalls a burst of requests; after a `clear` nobody is

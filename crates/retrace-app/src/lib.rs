@@ -20,6 +20,7 @@
 
 pub mod accounts;
 pub mod candidates;
+pub mod cluster;
 pub mod csv_import;
 pub mod directory;
 mod error;
@@ -67,6 +68,7 @@ pub struct App {
     matching: MatchingService,
     media: media::MediaStore,
     gallery_cache: gallery_cache::GalleryCache,
+    follower: cluster::ChangeFollower,
     sealer: Sealer,
     lockout_threshold: u32,
 }
@@ -89,6 +91,7 @@ impl App {
             matching: MatchingService::new(year),
             media: media::MediaStore::new(media_dir),
             gallery_cache: gallery_cache::GalleryCache::default(),
+            follower: cluster::ChangeFollower::default(),
             sealer: Sealer::new(secret_key),
             lockout_threshold: DEFAULT_LOCKOUT_THRESHOLD,
             store,
@@ -131,24 +134,64 @@ impl App {
         &self.gallery_cache
     }
 
-    /// Builds the matching index from every stored person.
+    /// Builds the matching index from every stored person. The change
+    /// outbox's position is read first: a change committed while the index
+    /// loads is applied again by [`App::follow_changes`] (which reads the
+    /// person as it is then), never lost.
     pub async fn load_matching(&self) -> AppResult<usize> {
-        Ok(self.matching.load(self.store()).await?)
+        let position = self.store.outbox_bounds().await?.newest;
+        let loaded = self.matching.load(self.store()).await?;
+        self.follower.set(position).await;
+        Ok(loaded)
+    }
+
+    /// The change outbox position this process has applied.
+    pub async fn applied_position(&self) -> u64 {
+        self.follower.position().await
     }
 
     /// Removes media files that no gallery entry owns (left by a crash
-    /// between a takedown and the deletion of its files).
+    /// between a takedown and the deletion of its files), except files
+    /// younger than [`media::SWEEP_GRACE`]: the media directory may be
+    /// shared by several server processes, and another one may have just
+    /// written the files of an entry it has not committed yet.
     pub async fn sweep_gallery_media(&self) -> AppResult<usize> {
         let keep = self.store.all_media_tokens().await?;
-        self.media.sweep(&keep).await.map_err(AppError::media)
+        self.media
+            .sweep(&keep, media::SWEEP_GRACE)
+            .await
+            .map_err(AppError::media)
+    }
+
+    /// The media tokens of the organisation's gallery entries: read before
+    /// a change that may take entries down, for
+    /// [`App::forget_withdrawn_media`].
+    async fn media_tokens_of(&self, scope: &OrgScope) -> AppResult<Vec<String>> {
+        Ok(self
+            .store
+            .gallery_entries(scope)
+            .await?
+            .into_iter()
+            .flat_map(|entry| [entry.media.photo, entry.media.thumbnail])
+            .collect())
     }
 
     /// After a change whose transaction took gallery entries down (a
     /// closure, an at-risk flag, a withdrawn publication consent): clears
-    /// the public gallery's cache and deletes the files no entry owns.
-    async fn forget_withdrawn_media(&self) -> AppResult<()> {
+    /// the public gallery's cache and deletes the files of `before` (the
+    /// organisation's tokens before the change) that no entry owns now.
+    /// Only those: a file no entry owns yet may be another process's
+    /// publication in progress.
+    async fn forget_withdrawn_media(&self, before: &[String]) -> AppResult<()> {
         self.gallery_cache.clear();
-        self.sweep_gallery_media().await.map(|_| ())
+        let owned: std::collections::HashSet<String> =
+            self.store.all_media_tokens().await?.into_iter().collect();
+        let gone: Vec<&str> = before
+            .iter()
+            .filter(|token| !owned.contains(*token))
+            .map(String::as_str)
+            .collect();
+        self.media.delete(&gone).await.map_err(AppError::media)
     }
 
     /// Recomputes the candidates the changed persons can affect. Called

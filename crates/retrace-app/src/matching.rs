@@ -93,6 +93,15 @@ impl MatchingService {
         Ok(count)
     }
 
+    /// Forgets every person (before reading them all again).
+    pub fn clear(&self) {
+        self.write(|inner| {
+            let config = inner.index.config().clone();
+            inner.index = Index::new(config);
+            inner.entries.clear();
+        });
+    }
+
     pub fn len(&self) -> usize {
         self.read(|inner| inner.entries.len())
     }

@@ -2,9 +2,20 @@
 //! token, readable by the server's user only (0600). Deleting an entry's
 //! files removes them from the directory at once; a sweep at start-up
 //! removes any file that no entry owns (left by a crash between the
-//! database change and the deletion).
+//! database change and the deletion) once it is older than
+//! [`SWEEP_GRACE`]. Several server processes may share the directory
+//! (`docs/adr/0019-several-servers-one-database.md`): a file appears whole
+//! under its name (written under a temporary name, synced, renamed, the
+//! directory synced) and a process never removes a young file it does not
+//! know, which may belong to another process's publication in progress.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// Files younger than this are never swept: the longest a publication
+/// may take between writing its files and committing its entry, with a
+/// wide margin.
+pub const SWEEP_GRACE: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Debug, Clone)]
 pub struct MediaStore {
@@ -62,7 +73,12 @@ impl MediaStore {
                 file.write_all(&bytes)?;
                 file.sync_all()?;
             }
-            std::fs::rename(&temporary, &path)
+            std::fs::rename(&temporary, &path)?;
+            // The rename itself survives a crash only once the directory
+            // is synced.
+            #[cfg(unix)]
+            std::fs::File::open(&dir)?.sync_all()?;
+            Ok(())
         })
         .await
         .map_err(std::io::Error::other)?
@@ -88,8 +104,10 @@ impl MediaStore {
         Ok(())
     }
 
-    /// Removes every file whose token is not in `keep`. Returns how many went.
-    pub async fn sweep(&self, keep: &[String]) -> std::io::Result<usize> {
+    /// Removes every file whose token is not in `keep` and that was last
+    /// modified at least `grace` ago. Returns how many went.
+    pub async fn sweep(&self, keep: &[String], grace: Duration) -> std::io::Result<usize> {
+        let young_after = SystemTime::now().checked_sub(grace);
         let keep: std::collections::HashSet<&str> = keep.iter().map(String::as_str).collect();
         let mut entries = match tokio::fs::read_dir(&self.dir).await {
             Ok(entries) => entries,
@@ -104,7 +122,9 @@ impl MediaStore {
                 .strip_suffix(".jpg")
                 .or_else(|| name.strip_suffix(".tmp"))
                 .unwrap_or(&name);
-            if !keep.contains(token) {
+            let modified = entry.metadata().await?.modified()?;
+            let young = young_after.is_none_or(|after| modified > after);
+            if !keep.contains(token) && !young {
                 tokio::fs::remove_file(entry.path()).await?;
                 removed += 1;
             }

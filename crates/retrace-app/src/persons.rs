@@ -30,6 +30,11 @@ pub async fn edit_person(
         .ok_or(AppError::NotFound)?;
     let with_contact = !matches!(person.role, PersonRole::Sought(_));
     let details = input.details("person", today(app.clock.now()), with_contact)?;
+    let media_before = if details.flags.at_risk {
+        app.media_tokens_of(&scope).await?
+    } else {
+        Vec::new()
+    };
     let saved = app
         .store()
         .update_person(&audit, &scope, id, version, &details)
@@ -37,7 +42,7 @@ pub async fn edit_person(
     if saved.details.flags.at_risk {
         // The store took down, in the same transaction, the gallery
         // entries that named this person; their files go now.
-        app.forget_withdrawn_media().await?;
+        app.forget_withdrawn_media(&media_before).await?;
     }
     app.reindex(&[id]).await?;
     Ok(saved)
@@ -129,9 +134,14 @@ pub async fn withdraw_consent(
     let scope = actor.scope();
     let audit = actor.audit(app, "consent withdrawal");
     let owned = app.store().consents(&scope, person).await?;
-    if !owned.iter().any(|record| record.id == consent) {
+    let Some(record) = owned.iter().find(|record| record.id == consent) else {
         return Err(AppError::NotFound);
-    }
+    };
+    let media_before = if record.purpose == ConsentPurpose::Publication {
+        app.media_tokens_of(&scope).await?
+    } else {
+        Vec::new()
+    };
     let withdrawn = app
         .store()
         .withdraw_consent(&audit, &scope, consent)
@@ -139,7 +149,7 @@ pub async fn withdraw_consent(
     if withdrawn.purpose == ConsentPurpose::Publication {
         // The store took down, in the same transaction, the entries that
         // needed this consent; their files go now.
-        app.forget_withdrawn_media().await?;
+        app.forget_withdrawn_media(&media_before).await?;
     }
     app.reindex(&[person]).await?;
     Ok(withdrawn)

@@ -232,6 +232,11 @@ pub async fn change_status(
             ),
         ));
     }
+    let media_before = if status.is_closed() {
+        app.media_tokens_of(&scope).await?
+    } else {
+        Vec::new()
+    };
     let updated = app
         .store()
         .set_request_status(
@@ -249,7 +254,7 @@ pub async fn change_status(
     if updated.status.is_closed() {
         // The store took the request's gallery entry down with the
         // closure; its files go now.
-        app.forget_withdrawn_media().await?;
+        app.forget_withdrawn_media(&media_before).await?;
     }
     Ok(updated)
 }

@@ -22,6 +22,9 @@ pub struct ServeArgs {
     pub demo: bool,
 }
 
+/// How often the change outbox is read when no notification came.
+const FOLLOW_POLL: Duration = Duration::from_secs(2);
+
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
@@ -66,6 +69,9 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         .as_ref()
         .map(|token| retrace_web::MetricsToken::new(token.expose()));
     config.trusted_proxies = settings.trusted_proxies()?;
+    // Several servers may share a PostgreSQL database: their rate limits
+    // count there (docs/adr/0019-several-servers-one-database.md).
+    config.shared_rate_limits = matches!(store, store::OpenStore::Postgres(_));
     let idle = config.session_idle;
     let absolute = config.session_absolute;
 
@@ -84,10 +90,59 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         ms = crypto.nanos / 1_000_000,
         "field encryption during start-up"
     );
+    let recovered = state
+        .app
+        .recover_candidates()
+        .await
+        .context("database_url: cannot recompute the candidates of the last changes")?;
+    tracing::info!(
+        persons = recovered,
+        "candidates of the last changes recomputed"
+    );
     match state.sweep_gallery_media().await {
         Ok(removed) => tracing::info!(removed, "gallery media checked"),
         Err(err) => tracing::warn!(error = %err, "could not check the gallery media"),
     }
+
+    // On PostgreSQL, other server processes may change the database: this
+    // one follows the change outbox, woken by NOTIFY and reading it at
+    // least every FOLLOW_POLL in case a notification was missed. A SQLite
+    // database has one server process, whose use cases apply each change.
+    let follower = match &store {
+        store::OpenStore::Postgres(_) => {
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let listening = retrace_store_postgres::wake_on_changes(
+                settings.database_url.expose(),
+                wake.clone(),
+            );
+            let state = state.clone();
+            let following = tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        () = wake.notified() => {}
+                        () = tokio::time::sleep(FOLLOW_POLL) => {}
+                    }
+                    match state.follow_changes().await {
+                        Ok(done) if done.persons > 0 || done.gallery_cleared => {
+                            tracing::debug!(
+                                persons = done.persons,
+                                gallery = done.gallery_cleared,
+                                reloaded = done.reloaded,
+                                position = done.position,
+                                "followed the changes of other servers"
+                            );
+                        }
+                        Ok(_) => {}
+                        Err(err) => {
+                            tracing::warn!(error = %err, "could not follow the change outbox");
+                        }
+                    }
+                }
+            });
+            Some((listening, following))
+        }
+        store::OpenStore::Sqlite(_) => None,
+    };
 
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
@@ -103,6 +158,23 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     );
     tracing::info!(listen = %settings.listen, database = %settings.database_url, "serving");
 
+    let checkpointing = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut checkpointer = retrace_app::cluster::Checkpointer::default();
+            let mut every = tokio::time::interval(Duration::from_secs(15));
+            loop {
+                every.tick().await;
+                if let Err(err) = state
+                    .app
+                    .advance_checkpoint(&mut checkpointer, Instant::now())
+                    .await
+                {
+                    tracing::warn!(error = %err, "could not advance the matching checkpoint");
+                }
+            }
+        })
+    };
     let sweeper = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(300));
         loop {
@@ -119,6 +191,15 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
                 .await
             {
                 tracing::warn!(error = %err, "could not remove expired sessions");
+            }
+            if let Err(err) = shared.prune_rate_limits(now).await {
+                tracing::warn!(error = %err, "could not remove ended rate limit windows");
+            }
+            let kept_after = retrace_domain::Timestamp::from_millis(
+                now.as_millis() - retrace_store::OUTBOX_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+            );
+            if let Err(err) = shared.prune_outbox(kept_after).await {
+                tracing::warn!(error = %err, "could not prune the change outbox");
             }
         }
     });
@@ -151,6 +232,11 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         .context("the web server stopped")?;
     sweeper.abort();
     erasure_watcher.abort();
+    checkpointing.abort();
+    if let Some((listening, following)) = follower {
+        listening.abort();
+        following.abort();
+    }
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -13,9 +13,11 @@
 use retrace_store::{Backend, StoreError, StoreResult};
 use retrace_store_sql::{Dialect, SqlStore};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgQueryResult};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgQueryResult};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
@@ -50,6 +52,7 @@ impl Dialect for PostgresDialect {
          family_messages, family_message_history, candidate_withdrawals, gallery_entries, \
          information_reports, referrals, referral_steps, referral_events, referral_tool_entries, \
          pfif_records, tracing_requests, request_status_history, transfers"];
+    const OUTBOX_OWN: &'static str = "origin = current_setting('application_name', true)";
 
     // Facets are lexemes written as they are, each behind a `~` that no
     // term has, so no word (nor a word's prefix) matches them. The query
@@ -122,7 +125,10 @@ pub async fn open(url: &str) -> StoreResult<PostgresStore> {
 async fn open_with(url: &str, dialect: PostgresDialect) -> StoreResult<PostgresStore> {
     // The URL may hold a password: no error below repeats it.
     let options = PgConnectOptions::from_str(url)
-        .map_err(|_| StoreError::Unavailable("not a valid PostgreSQL connection URL".to_owned()))?;
+        .map_err(|_| StoreError::Unavailable("not a valid PostgreSQL connection URL".to_owned()))?
+        // Unique to this store: the change outbox records it as the origin
+        // of each change, so that this process knows its own changes.
+        .application_name(&format!("retrace-{}", uuid::Uuid::new_v4().simple()));
     let pool = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -132,6 +138,48 @@ async fn open_with(url: &str, dialect: PostgresDialect) -> StoreResult<PostgresS
             StoreError::Unavailable(format!("cannot connect to PostgreSQL: {error}"))
         })?;
     SqlStore::new(pool, dialect).await
+}
+
+/// The channel the change outbox's trigger notifies on each commit that
+/// wrote a change (`0025_change_outbox.sql`).
+const CHANGE_CHANNEL: &str = "retrace_change_outbox";
+
+/// Listens for the change outbox's notifications on a connection of its
+/// own and wakes `wake` for each, and once more whenever the connection was
+/// lost (notifications may have been missed meanwhile: the reader catches
+/// up from the table, which is the truth). Runs until the task is aborted.
+pub fn wake_on_changes(url: &str, wake: Arc<Notify>) -> tokio::task::JoinHandle<()> {
+    let url = url.to_owned();
+    tokio::spawn(async move {
+        loop {
+            let mut listener = match PgListener::connect(&url).await {
+                Ok(listener) => listener,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if listener.listen(CHANGE_CHANNEL).await.is_err() {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Changes committed before the LISTEN took effect.
+            wake.notify_one();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => wake.notify_one(),
+                    // The connection was lost; `try_recv` reconnects and
+                    // listens again on its next call.
+                    Ok(None) => wake.notify_one(),
+                    Err(_) => {
+                        wake.notify_one();
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        break;
+                    }
+                }
+            }
+        }
+    })
 }
 
 #[cfg(feature = "test-support")]

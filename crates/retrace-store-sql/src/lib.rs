@@ -24,6 +24,7 @@ macro_rules! read_row {
     };
 }
 
+mod cluster;
 mod directory;
 mod disclosure;
 mod field_keys;
@@ -99,6 +100,10 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// deleted rows leave the database files where the database allows it
     /// (`docs/adr/0018-retention-erasure-subject-access.md`).
     const RECLAIM: &'static [&'static str];
+    /// A condition true for a `change_outbox` row written through this
+    /// connection's process (its `origin`); false where the backend cannot
+    /// tell (see `docs/adr/0019-several-servers-one-database.md`).
+    const OUTBOX_OWN: &'static str;
 }
 
 pub type Conn<D> = <<D as Dialect>::Db as Database>::Connection;

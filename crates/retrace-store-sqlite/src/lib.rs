@@ -53,6 +53,7 @@ impl Dialect for SqliteDialect {
     const JSON_VALUES: (&'static str, &'static str) = ("SELECT value FROM json_each(", ")");
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT EXISTS (SELECT 1 FROM sqlite_master \
          WHERE type = 'table' AND name = '_sqlx_migrations')";
+    const OUTBOX_OWN: &'static str = "0 = 1";
 
     const FTS_INSERT: &'static str =
         "INSERT INTO library_index (document_id, terms, facets) VALUES ($1, $2, $3)";

@@ -183,6 +183,10 @@ macro_rules! conformance_tests {
             outreach_sync_stores_nothing_when_its_last_statement_fails,
             outreach_batches_refuse_alone_and_tallies_follow_every_change,
             outreach_import_matches_sessions_synced_one_by_one,
+            // several servers on one database (issue 19)
+            the_outbox_records_person_changes_in_their_transaction,
+            pruning_the_outbox_keeps_the_newest_position,
+            rate_limits_count_per_client_and_window,
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,
@@ -369,6 +373,7 @@ pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_crypto::*;
+    pub use crate::conformance_cluster::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_outreach::tests::*;
@@ -3906,7 +3911,7 @@ pub(crate) fn circumstances(place: &str) -> Circumstances {
     }
 }
 
-fn simple_request() -> NewRequest {
+pub(crate) fn simple_request() -> NewRequest {
     NewRequest {
         enquirer: person_named(&["Amina Haddad"], &["SY"]),
         sought: vec![(
@@ -4010,7 +4015,7 @@ async fn registration<S: Store>(
         .unwrap()
 }
 
-fn tracing_consent() -> NewConsent {
+pub(crate) fn tracing_consent() -> NewConsent {
     NewConsent {
         purpose: ConsentPurpose::Tracing,
         basis: ConsentBasis::Consent {

@@ -13,10 +13,12 @@
 //! test suite that both must pass.
 
 pub mod backend;
+pub mod cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_crypto;
+pub mod conformance_cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
@@ -40,6 +42,9 @@ pub mod tracing;
 pub mod transfers;
 pub mod work_queue;
 
+pub use cluster::{
+    ChangeKind, OUTBOX_RETENTION_DAYS, OutboxBounds, OutboxChange, OutboxStore, RateLimitStore,
+};
 pub use directory::{
     CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
     Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
@@ -347,6 +352,8 @@ pub trait Store:
     + InterchangeStore
     + WorkQueueStore
     + PrivacyStore
+    + OutboxStore
+    + RateLimitStore
     + Send
     + Sync
     + 'static

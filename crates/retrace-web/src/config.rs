@@ -50,6 +50,11 @@ pub struct WebConfig {
     /// spraying guesses across many accounts without locking any of them.
     pub sign_in_failures_per_client: u32,
     pub sign_in_failure_window: Duration,
+    /// Count the per-client rate limits in the database, shared by every
+    /// server process on it (several servers on one PostgreSQL database,
+    /// `docs/adr/0019-several-servers-one-database.md`); in memory when
+    /// false.
+    pub shared_rate_limits: bool,
 }
 
 impl WebConfig {
@@ -75,6 +80,7 @@ impl WebConfig {
             trusted_proxies: Vec::new(),
             sign_in_failures_per_client: 10,
             sign_in_failure_window: Duration::from_secs(15 * 60),
+            shared_rate_limits: false,
         }
     }
 }

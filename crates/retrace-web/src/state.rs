@@ -1,10 +1,12 @@
 use crate::WebConfig;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use retrace_app::secrets::Sealer;
 use retrace_app::{App, AppResult};
 use retrace_domain::Clock;
 use retrace_store::Store;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Everything a handler may use, cheap to clone.
 #[derive(Clone)]
@@ -34,21 +36,39 @@ pub struct GalleryLimits {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        let sign_in_limiter =
-            RateLimiter::new(config.sign_in_attempts_per_client, config.sign_in_window);
-        let sign_in_failure_limiter = RateLimiter::new(
+        let sealer = Arc::new(Sealer::new(&config.secret_key));
+        let limiter = |limit: u32, window: Duration, name: &'static str| {
+            if config.shared_rate_limits {
+                RateLimiter::shared(limit, window, name, store.clone(), sealer.clone())
+            } else {
+                RateLimiter::new(limit, window)
+            }
+        };
+        let sign_in_limiter = limiter(
+            config.sign_in_attempts_per_client,
+            config.sign_in_window,
+            "sign-in",
+        );
+        let sign_in_failure_limiter = limiter(
             config.sign_in_failures_per_client,
             config.sign_in_failure_window,
+            "sign-in-failure",
         );
         let gallery = GalleryLimits {
-            page_limiter: RateLimiter::new(config.gallery_pages_per_client, config.gallery_window),
-            image_limiter: RateLimiter::new(
+            page_limiter: limiter(
+                config.gallery_pages_per_client,
+                config.gallery_window,
+                "gallery-page",
+            ),
+            image_limiter: limiter(
                 config.gallery_images_per_client,
                 config.gallery_window,
+                "gallery-image",
             ),
-            report_limiter: RateLimiter::new(
+            report_limiter: limiter(
                 config.gallery_reports_per_client,
                 config.gallery_window * 60,
+                "gallery-report",
             ),
         };
         Self(Arc::new(Inner {
@@ -73,6 +93,12 @@ impl AppState {
     /// start, before serving.
     pub async fn load_matching(&self) -> AppResult<usize> {
         self.app.load_matching().await
+    }
+
+    /// Applies the changes other server processes made to the database
+    /// (matching index, gallery cache); see `retrace_app::cluster`.
+    pub async fn follow_changes(&self) -> AppResult<retrace_app::cluster::Followed> {
+        self.app.follow_changes().await
     }
 
     /// Removes media files that no gallery entry owns (left by a crash

@@ -10,8 +10,10 @@
 mod admin;
 mod architecture;
 mod field_keys;
+mod http;
 mod import;
 mod match_cli;
+mod scale_out;
 
 use std::path::Path;
 use std::process::{Command, Output};

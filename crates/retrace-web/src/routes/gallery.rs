@@ -36,8 +36,12 @@ pub const NO_INDEX: (header::HeaderName, &str) = (
     "noindex, noimageindex, noarchive",
 );
 
-fn limit(limiter: &crate::ratelimit::RateLimiter, client: IpAddr, now: Timestamp) -> WebResult<()> {
-    if limiter.allow(client, now) {
+async fn limit(
+    limiter: &crate::ratelimit::RateLimiter,
+    client: IpAddr,
+    now: Timestamp,
+) -> WebResult<()> {
+    if limiter.allow(client, now).await {
         Ok(())
     } else {
         Err(WebError::RateLimited)
@@ -58,7 +62,7 @@ pub async fn index(
     QueryParams(query): QueryParams<GalleryQuery>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    limit(&state.gallery.page_limiter, client, now)?;
+    limit(&state.gallery.page_limiter, client, now).await?;
     // Unknown filter values are ignored rather than echoed back.
     let relationship = query
         .relationship
@@ -211,7 +215,7 @@ pub async fn entry(
     Path(reference): Path<String>,
 ) -> WebResult<Response> {
     let now = state.clock.now();
-    limit(&state.gallery.page_limiter, client, now)?;
+    limit(&state.gallery.page_limiter, client, now).await?;
     let entry = published(&state, &reference).await?;
     render_entry(&state, &page, &entry, None, now, StatusCode::OK)
 }
@@ -249,7 +253,7 @@ pub async fn report(
 ) -> WebResult<Response> {
     let now = state.clock.now();
     let entry = published(&state, &reference).await?;
-    limit(&state.gallery.report_limiter, client, now)?;
+    limit(&state.gallery.report_limiter, client, now).await?;
     let thanks = Redirect::to(&format!("/gallery/{}/thanks", entry.reference)).into_response();
     // A bot that fills the hidden field is thanked and ignored.
     if !form.text(HONEYPOT_FIELD).is_empty() {
@@ -310,7 +314,7 @@ pub async fn thanks(
     ClientIp(client): ClientIp,
     Path(reference): Path<String>,
 ) -> WebResult<Response> {
-    limit(&state.gallery.page_limiter, client, state.clock.now())?;
+    limit(&state.gallery.page_limiter, client, state.clock.now()).await?;
     // Only a published entry's page thanks its visitors.
     published(&state, &reference).await?;
     Ok(render(&templates::GalleryThanks { page: &page })?.into_response())
@@ -323,7 +327,7 @@ pub async fn photo(
     ClientIp(client): ClientIp,
     Path(file): Path<String>,
 ) -> WebResult<Response> {
-    limit(&state.gallery.image_limiter, client, state.clock.now())?;
+    limit(&state.gallery.image_limiter, client, state.clock.now()).await?;
     let token = file.strip_suffix(".jpg").ok_or(WebError::NotFound)?;
     if !valid_token(token) || !state.store.published_media(token).await? {
         return Err(WebError::NotFound);

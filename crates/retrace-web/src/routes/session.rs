@@ -118,8 +118,8 @@ pub async fn sign_in(
         })?;
         Ok((status, html).into_response())
     };
-    if !state.sign_in_limiter.allow(client, now)
-        || state.sign_in_failure_limiter.exceeded(client, now)
+    if !state.sign_in_limiter.allow(client, now).await
+        || state.sign_in_failure_limiter.exceeded(client, now).await
     {
         return refuse("error-rate-limited-text", StatusCode::TOO_MANY_REQUESTS);
     }
@@ -127,7 +127,7 @@ pub async fn sign_in(
     let started = match accounts::sign_in(&state.app, &email, password).await {
         Ok(started) => started,
         Err(AppError::SignInRefused) => {
-            state.sign_in_failure_limiter.allow(client, now);
+            state.sign_in_failure_limiter.allow(client, now).await;
             return refuse("sign-in-failed", StatusCode::UNAUTHORIZED);
         }
         Err(error) => return Err(error.into()),
@@ -185,8 +185,8 @@ pub async fn second_factor(
         })?;
         Ok((status, html).into_response())
     };
-    if !state.sign_in_limiter.allow(client, now)
-        || state.sign_in_failure_limiter.exceeded(client, now)
+    if !state.sign_in_limiter.allow(client, now).await
+        || state.sign_in_failure_limiter.exceeded(client, now).await
     {
         return refuse("error-rate-limited-text", StatusCode::TOO_MANY_REQUESTS);
     }
@@ -197,7 +197,7 @@ pub async fn second_factor(
     let secret = match verified_code {
         Ok(secret) => secret,
         Err(AppError::SignInRefused) => {
-            state.sign_in_failure_limiter.allow(client, now);
+            state.sign_in_failure_limiter.allow(client, now).await;
             return refuse("second-factor-failed", StatusCode::UNAUTHORIZED);
         }
         Err(error) => return Err(error.into()),
