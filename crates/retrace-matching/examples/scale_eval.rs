@@ -53,12 +53,65 @@ fn main() -> anyhow::Result<()> {
         (rss1.saturating_sub(rss0) * 1024) as usize / n
     );
 
-    // Blocking recall and comparisons per record.
-    let entity = |slot: u32| index.id_of(slot).and_then(|id| truth.get(id));
     let mut ent_size: HashMap<&str, usize> = HashMap::new();
     for e in truth.values() {
         *ent_size.entry(e).or_default() += 1;
     }
+    // Snapshot: write to memory, load back, against the rebuild above.
+    let t = Instant::now();
+    let bytes = index.write_snapshot(42, Vec::new(), |_| Ok(()))?;
+    let write = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (loaded, position, ()) = Index::read_snapshot(config.clone(), &mut bytes.as_slice(), |_| Ok(()))?;
+    let load = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        position == 42 && loaded.len() == index.len(),
+        "snapshot mismatch"
+    );
+    println!(
+        "snapshot: {} bytes ({} per person), written in {:.2}s, loaded in {:.2}s (rebuild {:.1}s)",
+        bytes.len(),
+        bytes.len() / n,
+        write,
+        load,
+        build
+    );
+    // Candidate recall of top-20 queries.
+    let with_match: Vec<usize> = (0..records.len())
+        .filter(|i| {
+            truth
+                .get(&records[*i].0)
+                .is_some_and(|e| ent_size.get(e.as_str()).is_some_and(|k| *k > 1))
+        })
+        .collect();
+    let step = (with_match.len() / queries.max(1)).max(1);
+    let (mut asked, mut hit_any, mut hit_bar, mut any_candidate) = (0usize, 0usize, 0usize, 0usize);
+    let t = Instant::now();
+    for i in with_match.iter().step_by(step).take(queries) {
+        let (id, p) = &records[*i];
+        let e = truth.get(id);
+        let top = index.top_k(p, 20, Some(id));
+        asked += 1;
+        any_candidate += usize::from(top.iter().any(|c| c.probability >= 0.3));
+        let hits: Vec<f64> = top
+            .iter()
+            .filter(|c| truth.get(&c.id) == e)
+            .map(|c| c.probability)
+            .collect();
+        hit_any += usize::from(!hits.is_empty());
+        hit_bar += usize::from(hits.iter().any(|p| *p >= 0.3));
+    }
+    println!(
+        "top-20 candidate recall over {} queries: {:.4} (any score), {:.4} (score >= 0.3); with any candidate >= 0.3: {:.4}; {:.2} ms/query",
+        asked,
+        hit_any as f64 / asked.max(1) as f64,
+        hit_bar as f64 / asked.max(1) as f64,
+        any_candidate as f64 / asked.max(1) as f64,
+        t.elapsed().as_secs_f64() * 1e3 / asked.max(1) as f64
+    );
+
+    // Blocking recall and comparisons per record.
+    let entity = |slot: u32| index.id_of(slot).and_then(|id| truth.get(id));
     let true_pairs: usize = ent_size.values().map(|k| k * (k - 1) / 2).sum();
     let t = Instant::now();
     let (mut pairs, mut found) = (0usize, 0usize);
@@ -124,58 +177,5 @@ fn main() -> anyhow::Result<()> {
     }
     println!("true pairs sharing no key: {none}; shared over-full keys by kind (1..7): {full:?}");
 
-    // Candidate recall of top-20 queries.
-    let with_match: Vec<usize> = (0..records.len())
-        .filter(|i| {
-            truth
-                .get(&records[*i].0)
-                .is_some_and(|e| ent_size.get(e.as_str()).is_some_and(|k| *k > 1))
-        })
-        .collect();
-    let step = (with_match.len() / queries.max(1)).max(1);
-    let (mut asked, mut hit_any, mut hit_bar, mut any_candidate) = (0usize, 0usize, 0usize, 0usize);
-    let t = Instant::now();
-    for i in with_match.iter().step_by(step).take(queries) {
-        let (id, p) = &records[*i];
-        let e = truth.get(id);
-        let top = index.top_k(p, 20, Some(id));
-        asked += 1;
-        any_candidate += usize::from(top.iter().any(|c| c.probability >= 0.3));
-        let hits: Vec<f64> = top
-            .iter()
-            .filter(|c| truth.get(&c.id) == e)
-            .map(|c| c.probability)
-            .collect();
-        hit_any += usize::from(!hits.is_empty());
-        hit_bar += usize::from(hits.iter().any(|p| *p >= 0.3));
-    }
-    println!(
-        "top-20 candidate recall over {} queries: {:.4} (any score), {:.4} (score >= 0.3); with any candidate >= 0.3: {:.4}; {:.2} ms/query",
-        asked,
-        hit_any as f64 / asked.max(1) as f64,
-        hit_bar as f64 / asked.max(1) as f64,
-        any_candidate as f64 / asked.max(1) as f64,
-        t.elapsed().as_secs_f64() * 1e3 / asked.max(1) as f64
-    );
-
-    // Snapshot: write to memory, load back, against the rebuild above.
-    let t = Instant::now();
-    let bytes = index.write_snapshot(42, Vec::new(), |_| Ok(()))?;
-    let write = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let (loaded, position, ()) = Index::read_snapshot(config, &mut bytes.as_slice(), |_| Ok(()))?;
-    let load = t.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        position == 42 && loaded.len() == index.len(),
-        "snapshot mismatch"
-    );
-    println!(
-        "snapshot: {} bytes ({} per person), written in {:.2}s, loaded in {:.2}s (rebuild {:.1}s)",
-        bytes.len(),
-        bytes.len() / n,
-        write,
-        load,
-        build
-    );
     Ok(())
 }

@@ -136,6 +136,21 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
             keys.push((h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)), 0));
         }
     }
+    // Each name part with the birth place, and with the mother's first name: a common name split by what a
+    // record without a usable birth year still says (a place, a parent).
+    let place = p.birth_place.as_ref().map(|pl| match pl.group {
+        0 => crate::profile::hash_str(&pl.skel),
+        g => u64::from(g),
+    });
+    let mother = p.mother.first().map(|m| crate::profile::hash_str(&m.key()));
+    for t in &toks {
+        if let Some(pl) = place {
+            keys.push((h3(5, *t, pl), bit(*t)));
+        }
+        if let Some(m) = mother {
+            keys.push((h3(7, *t, m), bit(*t)));
+        }
+    }
     // Each name part's key with the two-letter skeleton prefix of another part (the father included): catches
     // a typo that breaks one of the two keys of a token pair.
     let mut parts: Vec<&crate::names::Tok> = p.name.iter().take(5).collect();
