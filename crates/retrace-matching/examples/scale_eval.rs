@@ -62,7 +62,8 @@ fn main() -> anyhow::Result<()> {
     let bytes = index.write_snapshot(42, Vec::new(), |_| Ok(()))?;
     let write = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let (loaded, position, ()) = Index::read_snapshot(config.clone(), &mut bytes.as_slice(), |_| Ok(()))?;
+    let (loaded, position, ()) =
+        Index::read_snapshot(config.clone(), &mut bytes.as_slice(), |_| Ok(()))?;
     let load = t.elapsed().as_secs_f64();
     anyhow::ensure!(
         position == 42 && loaded.len() == index.len(),
