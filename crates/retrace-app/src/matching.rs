@@ -12,9 +12,11 @@ use retrace_domain::{
     Agreement, ConsentLedger, FieldExplanation, OrgId, PersonDetails, PersonId, RequestId, Sex,
     Timestamp,
 };
-use retrace_matching::{Config, Index, Status};
+use retrace_matching::{Config, Index, SnapshotError, SnapshotReader, Status};
 use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
 use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::RwLock;
 
@@ -100,6 +102,111 @@ impl MatchingService {
             inner.index = Index::new(config);
             inner.entries.clear();
         });
+    }
+
+    /// Re-reads one person into the index (or drops it when gone) without
+    /// recomputing any candidate list: the step that replays a change made
+    /// after a snapshot's position.
+    pub async fn refresh_person(&self, store: &dyn Store, id: PersonId) -> StoreResult<()> {
+        match store.matchable_person(id).await? {
+            Some(person) => self.put(person),
+            None => self.write(|inner| {
+                remove_from_index(inner, id);
+                inner.entries.remove(&id);
+            }),
+        }
+        Ok(())
+    }
+
+    /// Writes the index and what the service keeps per person, as of
+    /// `position` (the database position the caller read them at).
+    pub fn write_snapshot<W: Write>(&self, position: u64, out: W) -> std::io::Result<W> {
+        self.read(|inner| {
+            inner.index.write_snapshot(position, out, |w| {
+                let mut ids: Vec<&PersonId> = inner.entries.keys().collect();
+                ids.sort();
+                w.u64(ids.len() as u64)?;
+                for id in ids {
+                    let Some(e) = inner.entries.get(id) else {
+                        continue;
+                    };
+                    w.str(&id.to_string())?;
+                    w.str(&e.org.to_string())?;
+                    w.str(&e.request.map(|r| r.to_string()).unwrap_or_default())?;
+                    let (tag, code) = match e.role {
+                        PersonRole::Enquirer => (0, ""),
+                        PersonRole::Sought(r) => (1, r.as_str()),
+                        PersonRole::Registered(k) => (2, k.as_str()),
+                    };
+                    w.u8(tag)?;
+                    w.str(code)?;
+                    w.u8(u8::from(e.cross_org) | u8::from(e.inactive) << 1)?;
+                    w.u32(e.records.len() as u32)?;
+                    for r in &e.records {
+                        w.person(r)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+    }
+
+    /// Replaces everything indexed with a snapshot written by
+    /// [`Self::write_snapshot`] and returns the position it reflects; the
+    /// caller then replays the changes made since (see
+    /// [`Self::refresh_person`]). On any error nothing changes: a damaged
+    /// snapshot, or one written by another engine or for another reference
+    /// year, is refused and the caller rebuilds with [`Self::load`].
+    pub fn restore_snapshot(&self, input: &mut impl Read) -> Result<u64, SnapshotError> {
+        let config = self.read(|inner| inner.index.config().clone());
+        let (index, position, entries) = Index::read_snapshot(config, input, read_entries)?;
+        self.write(|inner| {
+            inner.index = index;
+            inner.entries = entries;
+        });
+        Ok(position)
+    }
+
+    /// [`Self::write_snapshot`] to a file, atomically: a temporary file
+    /// beside it (owner-only: it holds personal data), flushed to disk,
+    /// then renamed over the old snapshot, so a reader sees the old or the
+    /// new snapshot whole, never half of one.
+    pub fn save_snapshot_file(&self, path: &Path, position: u64) -> std::io::Result<()> {
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(".tmp");
+        let temporary = std::path::PathBuf::from(temporary);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let written = options.open(&temporary).and_then(|file| {
+            let file = self
+                .write_snapshot(position, std::io::BufWriter::new(file))?
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.sync_all()
+        });
+        if let Err(err) = written {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(err);
+        }
+        std::fs::rename(&temporary, path)?;
+        // The rename itself is durable once the directory is flushed.
+        #[cfg(unix)]
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::restore_snapshot`] from a file written by
+    /// [`Self::save_snapshot_file`].
+    pub fn restore_snapshot_file(&self, path: &Path) -> Result<u64, SnapshotError> {
+        let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+        self.restore_snapshot(&mut file)
     }
 
     pub fn len(&self) -> usize {
@@ -456,6 +563,55 @@ impl MatchingService {
             seen
         })
     }
+}
+
+/// The service's own section of a snapshot: one entry per person.
+fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, SnapshotError> {
+    fn id<T: FromStr>(s: &str) -> Result<T, SnapshotError> {
+        T::from_str(s).map_err(|_| SnapshotError::Damaged("identifier"))
+    }
+    let n = r.u64()?;
+    let mut entries = HashMap::new();
+    for _ in 0..n {
+        let person: PersonId = id(r.str()?)?;
+        let org: OrgId = id(r.str()?)?;
+        let request = match r.str()? {
+            "" => None,
+            s => Some(id::<RequestId>(s)?),
+        };
+        let tag = r.u8()?;
+        let code = r.str()?;
+        let role = match tag {
+            0 => PersonRole::Enquirer,
+            1 => PersonRole::Sought(
+                retrace_domain::Relationship::parse(code)
+                    .map_err(|_| SnapshotError::Damaged("relationship"))?,
+            ),
+            2 => PersonRole::Registered(
+                retrace_domain::RegistrationKind::parse(code)
+                    .map_err(|_| SnapshotError::Damaged("registration kind"))?,
+            ),
+            _ => return Err(SnapshotError::Damaged("role")),
+        };
+        let flags = r.u8()?;
+        let count = r.u32()?;
+        let mut records = Vec::new();
+        for _ in 0..count {
+            records.push(r.person()?);
+        }
+        let entry = Entry {
+            org,
+            request,
+            role,
+            cross_org: flags & 1 != 0,
+            inactive: flags & 2 != 0,
+            records,
+        };
+        if entries.insert(person, entry).is_some() {
+            return Err(SnapshotError::Damaged("duplicate person"));
+        }
+    }
+    Ok(entries)
 }
 
 /// Threads for computing candidate lists: the machine's cores, at most 8.

@@ -9,6 +9,8 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::profile::{Person, Profile};
+use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
+use std::io::{Read, Write};
 
 /// Engine settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,10 +57,11 @@ const IDF_REF: f64 = 10_000.0;
 /// Lowest direct probability at which a pair reached only through its cluster is accepted.
 const LIFT_MIN: f64 = 0.1;
 
+/// An indexed person. Its blocking keys are not kept (they would be most of its memory): they are a function of
+/// the profile alone, recomputed when the person is removed.
 struct Entry {
-    id: String,
+    id: Box<str>,
     profile: Profile,
-    keys: Vec<u64>,
 }
 
 /// Log-odds of a probability, used as a lower bound for the log-odds a pair needs (`-inf` at 0 and below; at 1
@@ -93,33 +96,59 @@ fn h3(tag: u8, a: u64, b: u64) -> u64 {
 }
 
 /// Blocking keys of a profile. They depend on the profile alone (not on frequencies), so adding a record never
-/// changes another record's keys; over-common keys are skipped at query time instead (see `Config::max_block`).
+/// changes another record's keys. A key whose block is over-full at query time is not used alone but split by
+/// a second key (see [`Index`]'s candidate generation).
 pub fn block_keys(p: &Profile) -> Vec<u64> {
+    let mut keys: Vec<u64> = block_keys_with_parts(p).into_iter().map(|k| k.0).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Blocking keys with the name parts each is built from (bit `i` for the `i`-th distinct name-part key, the
+/// father's included), for splitting an over-full block by another key built on one of the same parts.
+fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     let mut toks: Vec<u64> = p.name_keys.iter().take(5).copied().collect();
     if let Some(f) = p.father.first() {
         toks.push(crate::profile::hash_str(&f.key()));
     }
     toks.sort_unstable();
     toks.dedup();
-    let mut keys = Vec::with_capacity(toks.len() * toks.len() + 8);
+    let bit = |t: u64| toks.iter().position(|x| *x == t).map_or(0, |i| 1u16 << i);
+    let mut keys = Vec::with_capacity(toks.len() * toks.len() * 2 + 8);
     for (i, a) in toks.iter().enumerate() {
-        keys.push(h3(1, *a, 0));
+        keys.push((h3(1, *a, 0), bit(*a)));
         for b in &toks[i + 1..] {
-            keys.push(h3(2, *a, *b));
+            keys.push((h3(2, *a, *b), bit(*a) | bit(*b)));
         }
     }
     // Every name part (and the father) with the birth year in overlapping two-year buckets (years off by up
-    // to two): a common name's block split by the year instead of being dropped.
+    // to two): a common name's block split by the year.
     if let Some(bd) = p.birth {
         let b = (bd.year as u64) / 2;
         for t in &toks {
-            keys.push(h3(3, *t, b));
-            keys.push(h3(3, *t, b + 1));
+            keys.push((h3(3, *t, b), bit(*t)));
+            keys.push((h3(3, *t, b + 1), bit(*t)));
         }
         // The full date (day and month in either order) links records whose names both carry typos.
         if let (Some(m), Some(d)) = (bd.month, bd.day) {
             let (lo, hi) = (m.min(d), m.max(d));
-            keys.push(h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)));
+            keys.push((h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)), 0));
+        }
+    }
+    // Each name part with the birth place, and with the mother's first name: a common name split by what a
+    // record without a usable birth year still says (a place, a parent).
+    let place = p.birth_place.as_ref().map(|pl| match pl.group {
+        0 => crate::profile::hash_str(&pl.skel),
+        g => u64::from(g),
+    });
+    let mother = p.mother.first().map(|m| crate::profile::hash_str(&m.key()));
+    for t in &toks {
+        if let Some(pl) = place {
+            keys.push((h3(5, *t, pl), bit(*t)));
+        }
+        if let Some(m) = mother {
+            keys.push((h3(7, *t, m), bit(*t)));
         }
     }
     // Each name part's key with the two-letter skeleton prefix of another part (the father included): catches
@@ -128,16 +157,47 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
     parts.extend(p.father.first());
     let pre = |s: &str| crate::profile::hash_str(&s.chars().take(2).collect::<String>());
     for (i, a) in parts.iter().enumerate() {
+        let ka = crate::profile::hash_str(&a.key());
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
-                keys.push(h3(4, crate::profile::hash_str(&a.key()), pre(&b.skel)));
+                keys.push((h3(4, ka, pre(&b.skel)), bit(ka)));
             }
         }
     }
     keys.sort_unstable();
-    keys.dedup();
+    keys.dedup_by_key(|k| k.0);
     keys
 }
+
+/// Intersection of two sorted slot lists (galloping through the longer one).
+fn intersect(short: &[u32], long: &[u32], out: &mut Vec<u32>) {
+    let (short, long) = if short.len() <= long.len() {
+        (short, long)
+    } else {
+        (long, short)
+    };
+    let mut rest = long;
+    for s in short {
+        // Exponential search for the first element >= s.
+        let mut step = 1;
+        while step < rest.len() && rest[step] < *s {
+            step *= 2;
+        }
+        let upto = (step + 1).min(rest.len());
+        let pos = rest[..upto].partition_point(|x| x < s);
+        rest = &rest[pos..];
+        match rest.first() {
+            Some(x) if x == s => out.push(*s),
+            Some(_) => {}
+            None => break,
+        }
+    }
+}
+
+/// Over-full blocks whose lists are both longer than this many times `max_block` are not intersected: the cost
+/// would grow with the index for a split that common (a guard; the key kinds that are split stay far below it
+/// on the generated sets, see BENCHMARKS.md).
+const SPLIT_GUARD: usize = 64;
 
 struct Idf<'a> {
     df: &'a FxHashMap<u64, u32>,
@@ -195,10 +255,14 @@ impl Index {
     pub fn add(&mut self, id: &str, person: &Person) {
         self.remove(id);
         let profile = Profile::new(person, self.config.reference_year);
-        let keys = block_keys(&profile);
+        self.push(id.into(), profile);
+    }
+
+    /// Index a profile in a new slot (the id is not indexed yet).
+    fn push(&mut self, id: Box<str>, profile: Profile) {
         let slot = self.slots.len() as u32;
-        for k in &keys {
-            self.postings.entry(*k).or_default().push(slot);
+        for k in block_keys(&profile) {
+            self.postings.entry(k).or_default().push(slot);
         }
         let mut seen = profile.name_keys.clone();
         seen.sort_unstable();
@@ -207,12 +271,55 @@ impl Index {
             *self.df.entry(k).or_default() += 1;
         }
         self.ids.insert(id.to_string(), slot);
-        self.slots.push(Some(Entry {
-            id: id.to_string(),
-            profile,
-            keys,
-        }));
+        self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
+    }
+
+    /// Write a snapshot of the index reflecting `position` (an opaque change sequence of the caller's), then
+    /// the caller's own section (`extra`, e.g. what it keeps per person), then a checksum of all of it.
+    /// Persons keep their relative order, so a loaded index ranks ties as this one does.
+    pub fn write_snapshot<W: Write>(
+        &self,
+        position: u64,
+        out: W,
+        extra: impl FnOnce(&mut SnapshotWriter<W>) -> std::io::Result<()>,
+    ) -> std::io::Result<W> {
+        let mut w = SnapshotWriter::new(out);
+        w.header(self.config.reference_year, position)?;
+        w.u64(self.live as u64)?;
+        for e in self.slots.iter().flatten() {
+            w.str(&e.id)?;
+            w.profile(&e.profile)?;
+        }
+        extra(&mut w)?;
+        w.finish()
+    }
+
+    /// Read a snapshot written by [`Index::write_snapshot`] under the same engine and reference year, with the
+    /// caller's section read by `extra` (which must read all of it). Returns the index, the position it
+    /// reflects and the caller's section. Nothing is returned from a damaged or foreign snapshot.
+    pub fn read_snapshot<T>(
+        config: Config,
+        input: &mut impl Read,
+        extra: impl FnOnce(&mut SnapshotReader<'_>) -> Result<T, SnapshotError>,
+    ) -> Result<(Index, u64, T), SnapshotError> {
+        let bytes = read_all(input)?;
+        let (mut r, position) = SnapshotReader::open(&bytes, config.reference_year)?;
+        let n = r.u64()?;
+        let mut index = Index::new(config);
+        for _ in 0..n {
+            let id = r.str()?;
+            let profile = r.profile()?;
+            if index.ids.contains_key(id) {
+                return Err(SnapshotError::Damaged("duplicate id"));
+            }
+            index.push(id.into(), profile);
+        }
+        let rest = extra(&mut r)?;
+        if !r.is_empty() {
+            return Err(SnapshotError::Damaged("trailing bytes"));
+        }
+        Ok((index, position, rest))
     }
 
     /// Remove a person; returns whether it was present.
@@ -223,11 +330,11 @@ impl Index {
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return false;
         };
-        for k in &entry.keys {
-            if let Some(v) = self.postings.get_mut(k) {
+        for k in block_keys(&entry.profile) {
+            if let Some(v) = self.postings.get_mut(&k) {
                 v.retain(|s| *s != slot);
                 if v.is_empty() {
-                    self.postings.remove(k);
+                    self.postings.remove(&k);
                 }
             }
         }
@@ -243,20 +350,56 @@ impl Index {
         true
     }
 
-    fn candidates(&self, keys: &[u64], below: Option<u32>, out: &mut Vec<u32>) {
+    /// Longest block (posting list) of a key's kind that is used as it is.
+    fn cap(&self, key: u64) -> usize {
+        match key >> 61 {
+            2 => self.config.max_block,
+            1 => self.config.max_block / 8,
+            _ => self.config.max_block / 4,
+        }
+    }
+
+    /// Candidate slots for a record with these blocking keys (from [`block_keys_with_parts`]), below `below`
+    /// if given. A block within its kind's cap is taken whole. An over-full block is split by a second key: the
+    /// persons also in another over-full block of the record that is built on one of the same name parts (a
+    /// token pair split by a birth-year bucket or by a third part, a part's year bucket split by another part),
+    /// taken when that split fits within `max_block`. So a common name no longer drops the block: only
+    /// splits still larger than `max_block` are left out.
+    fn candidates(&self, keys: &[(u64, u16)], below: Option<u32>, out: &mut Vec<u32>) {
         out.clear();
-        for k in keys {
-            let cap = match k >> 61 {
-                2 => self.config.max_block,
-                1 => self.config.max_block / 8,
-                _ => self.config.max_block / 4,
+        let mut full: Vec<(&[u32], u64, u16)> = Vec::new();
+        for (k, parts) in keys {
+            let Some(v) = self.postings.get(k) else {
+                continue;
             };
-            if let Some(v) = self.postings.get(k)
-                && v.len() <= cap
-            {
+            if v.len() <= self.cap(*k) {
                 match below {
-                    Some(b) => out.extend(v.iter().copied().filter(|s| *s < b)),
+                    Some(b) => out.extend(v.iter().copied().take_while(|s| *s < b)),
                     None => out.extend_from_slice(v),
+                }
+            } else if *parts != 0 && k >> 61 != 1 {
+                let v = match below {
+                    Some(b) => &v[..v.partition_point(|s| *s < b)],
+                    None => &v[..],
+                };
+                if !v.is_empty() {
+                    full.push((v, *k, *parts));
+                }
+            }
+        }
+        let guard = self.config.max_block.saturating_mul(SPLIT_GUARD);
+        let mut split = Vec::new();
+        for (i, (a, ka, pa)) in full.iter().enumerate() {
+            for (b, kb, pb) in &full[i + 1..] {
+                // Two year buckets of one part (or two prefix keys of one part) split nothing useful.
+                let same_kind_one_part = pa == pb && ka >> 61 == kb >> 61 && pa.count_ones() == 1;
+                if pa & pb == 0 || same_kind_one_part || a.len().min(b.len()) > guard {
+                    continue;
+                }
+                split.clear();
+                intersect(a, b, &mut split);
+                if split.len() <= self.config.max_block {
+                    out.extend_from_slice(&split);
                 }
             }
         }
@@ -345,14 +488,14 @@ impl Index {
         rare_key_fallback: bool,
     ) -> Vec<Candidate> {
         let p = Profile::new(person, self.config.reference_year);
-        let keys = block_keys(&p);
+        let keys = block_keys_with_parts(&p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
         if rare_key_fallback && cand.len() < k {
             // A query whose keys are all too common to block on alone (a
             // frequent name with nothing else, in a large index) still gets
             // the persons who share its rarest keys together.
-            cand.extend(self.shared_rare_keys(&keys));
+            cand.extend(self.shared_rare_keys(&block_keys(&p)));
             cand.sort_unstable();
             cand.dedup();
         }
@@ -406,7 +549,7 @@ impl Index {
                     .get(s as usize)
                     .and_then(Option::as_ref)
                     .map(|e| Candidate {
-                        id: e.id.clone(),
+                        id: e.id.to_string(),
                         probability: p,
                     })
             })
@@ -416,18 +559,30 @@ impl Index {
     /// Number of candidate pairs blocking generates (for measuring reduction).
     pub fn candidate_pairs(&self) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
+        self.for_each_candidate_pair(|a, b| out.push((a, b)));
+        out
+    }
+
+    /// Every candidate pair blocking generates, as `(earlier slot, later slot)`, without collecting them.
+    pub fn for_each_candidate_pair(&self, mut f: impl FnMut(u32, u32)) {
         let mut buf = Vec::new();
         for (i, e) in self.slots.iter().enumerate() {
             if let Some(e) = e {
-                self.candidates(&e.keys, Some(i as u32), &mut buf);
-                out.extend(
-                    buf.iter()
-                        .filter(|j| self.slots[**j as usize].is_some())
-                        .map(|j| (*j, i as u32)),
-                );
+                self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
+                for j in &buf {
+                    if self.slots[*j as usize].is_some() {
+                        f(*j, i as u32);
+                    }
+                }
             }
         }
-        out
+    }
+
+    /// Whether a blocking key's block is over its cap, i.e. too common to be used as it is.
+    pub fn block_over_cap(&self, key: u64) -> bool {
+        self.postings
+            .get(&key)
+            .is_some_and(|v| v.len() > self.cap(key))
     }
 
     /// Id of a slot.
@@ -435,7 +590,7 @@ impl Index {
         self.slots
             .get(slot as usize)
             .and_then(Option::as_ref)
-            .map(|e| e.id.as_str())
+            .map(|e| &*e.id)
     }
 
     /// Approximate memory per indexed person in bytes (profiles, keys, postings, id map).
@@ -444,7 +599,7 @@ impl Index {
             .slots
             .iter()
             .flatten()
-            .map(|e| e.profile.approx_bytes() + e.keys.capacity() * 8 + e.id.capacity() * 2 + 48)
+            .map(|e| e.profile.approx_bytes() + e.id.len() * 2 + 48)
             .sum();
         let post: usize = self.postings.values().map(|v| v.capacity() * 4 + 40).sum();
         prof + post
@@ -467,7 +622,7 @@ impl Index {
                     let Some(Some(e)) = self.slots.get(i) else {
                         continue;
                     };
-                    self.candidates(&e.keys, Some(i as u32), &mut buf);
+                    self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
                     for j in &buf {
                         if let Some(Some(o)) = self.slots.get(*j as usize)
                             && let Some(p) = self.score_at_least(&o.profile, &e.profile, min_score)

@@ -16,6 +16,7 @@ pub mod model;
 pub mod names;
 pub mod normalize;
 pub mod profile;
+pub mod snapshot;
 mod tables;
 
 pub use compare::{
@@ -24,3 +25,4 @@ pub use compare::{
 pub use index::{Candidate, Config, Index, Pair, block_keys};
 pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Scorer, Tree};
 pub use profile::{Birth, Person, Profile};
+pub use snapshot::{SnapshotError, SnapshotReader, SnapshotWriter};

@@ -7,8 +7,8 @@ use rustc_hash::FxHashMap;
 use crate::names::name_words;
 use crate::normalize::{fold_latin, place_key, skeleton};
 
-const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
-const PLACES: &str = include_str!("../data/places.txt");
+pub(crate) const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
+pub(crate) const PLACES: &str = include_str!("../data/places.txt");
 pub(crate) const WEIGHTS: &str = include_str!("../data/weights.txt");
 
 fn lines(s: &str) -> impl Iterator<Item = &str> {

@@ -8,5 +8,6 @@
 )]
 
 mod interchange;
+mod matching_snapshot;
 mod outreach;
 mod requests;

@@ -4,3 +4,4 @@
 
 mod explain;
 mod properties;
+mod snapshot;

@@ -36,7 +36,7 @@ const DATES: &[&str] = &[
     "1985-03",
 ];
 
-fn person() -> impl Strategy<Value = Person> {
+pub(crate) fn person() -> impl Strategy<Value = Person> {
     (
         0..GIVEN.len(),
         proptest::option::of(0..GIVEN.len()),

@@ -1,0 +1,182 @@
+//! Matching at scale (issue 17): index build, memory per person, blocking recall and comparisons per record,
+//! candidate recall of top-20 queries, and snapshot write/load time against a rebuild.
+//!
+//! ```text
+//! cargo run --release -p retrace-matching --example scale_eval -- records.csv truth.csv [queries]
+//! ```
+//! Blocking recall: true pairs among the candidate pairs blocking proposes (before scoring). Missed pairs are
+//! classified: no blocking key shared at all, or only keys whose block is over its cap. Candidate recall: of
+//! `queries` records (evenly spread) that have another record of the same person, the share whose top 20
+//! (the tracing candidate list size) holds one, at any score and at >= 0.3 (the service's candidate bar).
+
+mod common;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use retrace_matching::{Config, Index, Profile, block_keys};
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(rec), Some(tr)) = (args.get(1), args.get(2)) else {
+        anyhow::bail!("usage: scale_eval records.csv truth.csv [queries]");
+    };
+    let queries: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let records = common::read_records(rec)?;
+    let truth = common::read_truth(tr)?;
+    let config = Config::default();
+    let rss0 = rss_kb();
+    let t = Instant::now();
+    let mut index = Index::new(config.clone());
+    for (id, p) in &records {
+        index.add(id, p);
+    }
+    let build = t.elapsed().as_secs_f64();
+    let rss1 = rss_kb();
+    let n = records.len().max(1);
+    println!(
+        "records {} build {:.1}s bytes/person {} (estimate) RSS growth {} B/person",
+        records.len(),
+        build,
+        index.approx_bytes() / n,
+        (rss1.saturating_sub(rss0) * 1024) as usize / n
+    );
+
+    let mut ent_size: HashMap<&str, usize> = HashMap::new();
+    for e in truth.values() {
+        *ent_size.entry(e).or_default() += 1;
+    }
+    // Snapshot: write to memory, load back, against the rebuild above.
+    let t = Instant::now();
+    let bytes = index.write_snapshot(42, Vec::new(), |_| Ok(()))?;
+    let write = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (loaded, position, ()) =
+        Index::read_snapshot(config.clone(), &mut bytes.as_slice(), |_| Ok(()))?;
+    let load = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        position == 42 && loaded.len() == index.len(),
+        "snapshot mismatch"
+    );
+    println!(
+        "snapshot: {} bytes ({} per person), written in {:.2}s, loaded in {:.2}s (rebuild {:.1}s)",
+        bytes.len(),
+        bytes.len() / n,
+        write,
+        load,
+        build
+    );
+    // Candidate recall of top-20 queries.
+    let with_match: Vec<usize> = (0..records.len())
+        .filter(|i| {
+            truth
+                .get(&records[*i].0)
+                .is_some_and(|e| ent_size.get(e.as_str()).is_some_and(|k| *k > 1))
+        })
+        .collect();
+    let step = (with_match.len() / queries.max(1)).max(1);
+    let (mut asked, mut hit_any, mut hit_bar, mut any_candidate) = (0usize, 0usize, 0usize, 0usize);
+    let t = Instant::now();
+    for i in with_match.iter().step_by(step).take(queries) {
+        let (id, p) = &records[*i];
+        let e = truth.get(id);
+        let top = index.top_k(p, 20, Some(id));
+        asked += 1;
+        any_candidate += usize::from(top.iter().any(|c| c.probability >= 0.3));
+        let hits: Vec<f64> = top
+            .iter()
+            .filter(|c| truth.get(&c.id) == e)
+            .map(|c| c.probability)
+            .collect();
+        hit_any += usize::from(!hits.is_empty());
+        hit_bar += usize::from(hits.iter().any(|p| *p >= 0.3));
+    }
+    println!(
+        "top-20 candidate recall over {} queries: {:.4} (any score), {:.4} (score >= 0.3); with any candidate >= 0.3: {:.4}; {:.2} ms/query",
+        asked,
+        hit_any as f64 / asked.max(1) as f64,
+        hit_bar as f64 / asked.max(1) as f64,
+        any_candidate as f64 / asked.max(1) as f64,
+        t.elapsed().as_secs_f64() * 1e3 / asked.max(1) as f64
+    );
+
+    // Blocking recall and comparisons per record.
+    let entity = |slot: u32| index.id_of(slot).and_then(|id| truth.get(id));
+    let true_pairs: usize = ent_size.values().map(|k| k * (k - 1) / 2).sum();
+    let t = Instant::now();
+    let (mut pairs, mut found) = (0usize, 0usize);
+    index.for_each_candidate_pair(|a, b| {
+        pairs += 1;
+        if let (Some(x), Some(y)) = (entity(a), entity(b))
+            && x == y
+        {
+            found += 1;
+        }
+    });
+    println!(
+        "blocking: {} candidate pairs ({:.1} per record) in {:.1}s, recall {:.4} ({} of {} true pairs)",
+        pairs,
+        pairs as f64 / n as f64,
+        t.elapsed().as_secs_f64(),
+        found as f64 / true_pairs.max(1) as f64,
+        found,
+        true_pairs
+    );
+    // Why true pairs are missed: no key shared, or only over-full keys shared (by key kind).
+    let mut by_entity: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (id, _)) in records.iter().enumerate() {
+        if let Some(e) = truth.get(id) {
+            by_entity.entry(e).or_default().push(i);
+        }
+    }
+    let profiles: Vec<Profile> = records
+        .iter()
+        .map(|(_, p)| Profile::new(p, config.reference_year))
+        .collect();
+    let (mut none, mut full) = (0usize, [0usize; 8]);
+    let mut shown = 0;
+    let show: usize = std::env::var("SHOW_MISSED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    for members in by_entity.values() {
+        for (x, a) in members.iter().enumerate() {
+            for b in &members[x + 1..] {
+                let ka = block_keys(&profiles[*a]);
+                let kb = block_keys(&profiles[*b]);
+                let shared: Vec<u64> = ka.iter().filter(|k| kb.contains(k)).copied().collect();
+                let missed = shared.iter().all(|k| index.block_over_cap(*k));
+                if missed && shown < show {
+                    shown += 1;
+                    println!(
+                        "missed ({} keys shared):\n  {:?}\n  {:?}",
+                        shared.len(),
+                        records[*a].1,
+                        records[*b].1
+                    );
+                }
+                if shared.is_empty() {
+                    none += 1;
+                } else if missed {
+                    for k in &shared {
+                        full[(*k >> 61) as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("true pairs sharing no key: {none}; shared over-full keys by kind (1..7): {full:?}");
+
+    Ok(())
+}

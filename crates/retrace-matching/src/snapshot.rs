@@ -1,0 +1,371 @@
+//! A byte snapshot of an [`Index`](crate::Index): what it holds and the position (an opaque change sequence
+//! chosen by the caller) it reflects, so that a service can start from it and replay only the changes since.
+//!
+//! Key design decision: the snapshot keeps the normalised profiles, not the posting lists. Normalising
+//! (transliteration, variant groups, skeletons) is the costly part of indexing a person; blocking keys and term
+//! frequencies are rebuilt from the profiles on load, so the posting lists cannot disagree with the profiles.
+//! A snapshot made by another engine (other tables, other normalisation, other reference year) is refused with
+//! [`SnapshotError::OtherEngine`]: the caller then rebuilds from its database. The whole byte stream ends with a
+//! checksum, so a truncated or damaged file is refused too, never half-loaded. No I/O here: the caller gives an
+//! `impl Write` / `impl Read` and owns the file (written atomically by the application).
+
+use std::hash::Hasher;
+use std::io::{Read, Write};
+use std::sync::OnceLock;
+
+use rustc_hash::FxHasher;
+
+use crate::names::{Tok, letter_mask};
+use crate::profile::{Birth, Person, Place, Profile, hash_str};
+
+const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
+/// Bump when the encoding or the meaning of a profile field changes.
+const FORMAT: u32 = 1;
+
+/// Why a snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("snapshot could not be read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("not an index snapshot, or a damaged one ({0})")]
+    Damaged(&'static str),
+    #[error("snapshot made by another version of the matching engine or another reference year")]
+    OtherEngine,
+}
+
+/// Fingerprint of everything that shapes a profile: the format, the embedded tables, and the profiles of a
+/// few probe records in several scripts (so that a change of the normalisation code that alters them is caught
+/// even if nobody bumped [`FORMAT`]).
+pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
+    static PROBES: OnceLock<u64> = OnceLock::new();
+    let probes = *PROBES.get_or_init(|| {
+        let mut w = SnapshotWriter::new(Vec::new());
+        for (name, father, date, place) in [
+            ("محمد علي الحسن", "علي", "1988-03-14", "حلب"),
+            ("Mohamed Ali EL-HASSAN", "Ali", "1988-14-03", "Aleppo"),
+            ("Олександр Петрович Шевченко", "", "1975", "Харків"),
+            ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
+            ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
+            ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
+        ] {
+            let person = Person {
+                full_name: name.into(),
+                father_name: father.into(),
+                birth_date: date.into(),
+                birth_place: place.into(),
+                age: Some(30),
+                ..Person::default()
+            };
+            // Writing into a Vec cannot fail.
+            let _ = w.profile(&Profile::new(&person, 2024));
+        }
+        let _ = w.str(crate::tables::GIVEN_NAMES);
+        let _ = w.str(crate::tables::PLACES);
+        w.hash.finish()
+    });
+    let mut h = FxHasher::default();
+    h.write_u32(FORMAT);
+    h.write_u64(probes);
+    h.write_i32(reference_year);
+    h.finish()
+}
+
+/// FNV-1a over every byte: the same sum however the bytes are cut into writes (a checksum against damage,
+/// not against tampering; the file is the application's, owner-only).
+#[derive(Clone, Copy)]
+pub(crate) struct Checksum(u64);
+
+impl Checksum {
+    pub(crate) fn new() -> Self {
+        Checksum(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    pub(crate) fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+/// Writes a snapshot: values in little-endian order, every byte hashed for the closing checksum. The
+/// application adds its own section after the index (see [`crate::Index::write_snapshot`]).
+pub struct SnapshotWriter<W: Write> {
+    out: W,
+    hash: Checksum,
+}
+
+impl<W: Write> SnapshotWriter<W> {
+    pub(crate) fn new(out: W) -> Self {
+        SnapshotWriter {
+            out,
+            hash: Checksum::new(),
+        }
+    }
+
+    fn raw(&mut self, b: &[u8]) -> std::io::Result<()> {
+        self.hash.write(b);
+        self.out.write_all(b)
+    }
+
+    pub fn u8(&mut self, v: u8) -> std::io::Result<()> {
+        self.raw(&[v])
+    }
+
+    pub fn u32(&mut self, v: u32) -> std::io::Result<()> {
+        self.raw(&v.to_le_bytes())
+    }
+
+    pub fn u64(&mut self, v: u64) -> std::io::Result<()> {
+        self.raw(&v.to_le_bytes())
+    }
+
+    pub fn str(&mut self, s: &str) -> std::io::Result<()> {
+        self.u32(u32::try_from(s.len()).map_err(std::io::Error::other)?)?;
+        self.raw(s.as_bytes())
+    }
+
+    fn toks(&mut self, toks: &[Tok]) -> std::io::Result<()> {
+        self.u32(toks.len() as u32)?;
+        for t in toks {
+            self.str(&t.text)?;
+            self.str(&t.skel)?;
+            self.u32(t.group)?;
+        }
+        Ok(())
+    }
+
+    fn place(&mut self, p: &Option<Place>) -> std::io::Result<()> {
+        match p {
+            None => self.u8(0),
+            Some(p) => {
+                self.u8(1)?;
+                self.str(&p.key)?;
+                self.str(&p.skel)?;
+                self.u32(p.group)
+            }
+        }
+    }
+
+    pub(crate) fn profile(&mut self, p: &Profile) -> std::io::Result<()> {
+        self.toks(&p.name)?;
+        self.toks(&p.father)?;
+        self.toks(&p.mother)?;
+        match p.birth {
+            None => self.u8(0)?,
+            Some(b) => {
+                self.u8(1 | u8::from(b.from_age) << 1 | u8::from(b.default_day) << 2)?;
+                self.u32(b.year as u32)?;
+                self.u8(b.month.unwrap_or(0))?;
+                self.u8(b.day.unwrap_or(0))?;
+            }
+        }
+        self.u8(p.sex)?;
+        self.raw(&p.nationality)?;
+        self.place(&p.birth_place)?;
+        self.place(&p.last_seen)
+    }
+
+    /// A person as given (all fields), for the application's own section.
+    pub fn person(&mut self, p: &Person) -> std::io::Result<()> {
+        for f in [
+            &p.full_name,
+            &p.sex,
+            &p.birth_date,
+            &p.father_name,
+            &p.mother_name,
+            &p.birth_place,
+        ]
+        .into_iter()
+        .chain([&p.nationality, &p.last_seen_place])
+        {
+            self.str(f)?;
+        }
+        self.u32(p.age.map_or(u32::MAX, |a| a.min(u32::MAX - 1)))
+    }
+
+    /// Header: magic, engine fingerprint, position.
+    pub(crate) fn header(&mut self, reference_year: i32, position: u64) -> std::io::Result<()> {
+        self.raw(MAGIC)?;
+        self.u64(engine_fingerprint(reference_year))?;
+        self.u64(position)
+    }
+
+    /// Writes the checksum of everything written so far (not itself hashed) and hands back the writer.
+    pub(crate) fn finish(mut self) -> std::io::Result<W> {
+        let sum = self.hash.finish();
+        self.out.write_all(&sum.to_le_bytes())?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Reads a snapshot whose checksum and engine were checked; the application reads its own section.
+pub struct SnapshotReader<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> SnapshotReader<'a> {
+    /// Checks the trailing checksum, the magic and the engine; returns the decoder after the header and the
+    /// position.
+    pub(crate) fn open(bytes: &'a [u8], reference_year: i32) -> Result<(Self, u64), SnapshotError> {
+        let Some((body, sum)) = bytes.split_at_checked(bytes.len().wrapping_sub(8)) else {
+            return Err(SnapshotError::Damaged("too short"));
+        };
+        let mut h = Checksum::new();
+        h.write(body);
+        if sum != h.finish().to_le_bytes() {
+            return Err(SnapshotError::Damaged("checksum"));
+        }
+        let mut d = SnapshotReader { buf: body };
+        if d.take(MAGIC.len())? != MAGIC {
+            return Err(SnapshotError::Damaged("magic"));
+        }
+        if d.u64()? != engine_fingerprint(reference_year) {
+            return Err(SnapshotError::OtherEngine);
+        }
+        let position = d.u64()?;
+        Ok((d, position))
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SnapshotError> {
+        let Some((head, rest)) = self.buf.split_at_checked(n) else {
+            return Err(SnapshotError::Damaged("truncated"));
+        };
+        self.buf = rest;
+        Ok(head)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    pub fn u8(&mut self) -> Result<u8, SnapshotError> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn u32(&mut self) -> Result<u32, SnapshotError> {
+        let mut b = [0; 4];
+        b.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(b))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, SnapshotError> {
+        let mut b = [0; 8];
+        b.copy_from_slice(self.take(8)?);
+        Ok(u64::from_le_bytes(b))
+    }
+
+    pub fn str(&mut self) -> Result<&'a str, SnapshotError> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).map_err(|_| SnapshotError::Damaged("text"))
+    }
+
+    /// A person written by [`SnapshotWriter::person`].
+    pub fn person(&mut self) -> Result<Person, SnapshotError> {
+        let mut f = [""; 8];
+        for v in &mut f {
+            *v = self.str()?;
+        }
+        let [
+            full_name,
+            sex,
+            birth_date,
+            father_name,
+            mother_name,
+            birth_place,
+            nationality,
+            last_seen_place,
+        ] = f.map(str::to_owned);
+        let age = Some(self.u32()?).filter(|a| *a != u32::MAX);
+        Ok(Person {
+            full_name,
+            sex,
+            birth_date,
+            age,
+            father_name,
+            mother_name,
+            birth_place,
+            nationality,
+            last_seen_place,
+        })
+    }
+
+    fn toks(&mut self) -> Result<Vec<Tok>, SnapshotError> {
+        let n = self.u32()? as usize;
+        // Each part takes at least 12 bytes: a damaged count cannot make us reserve more than the data.
+        let mut out = Vec::with_capacity(n.min(self.buf.len() / 12));
+        for _ in 0..n {
+            let text: Box<str> = self.str()?.into();
+            let skel: Box<str> = self.str()?.into();
+            let group = self.u32()?;
+            out.push(Tok {
+                letters: letter_mask(&text),
+                skel_letters: letter_mask(&skel),
+                text,
+                skel,
+                group,
+            });
+        }
+        Ok(out)
+    }
+
+    fn place(&mut self) -> Result<Option<Place>, SnapshotError> {
+        Ok(match self.u8()? {
+            0 => None,
+            _ => Some(Place {
+                key: self.str()?.into(),
+                skel: self.str()?.into(),
+                group: self.u32()?,
+            }),
+        })
+    }
+
+    pub(crate) fn profile(&mut self) -> Result<Profile, SnapshotError> {
+        let name = self.toks()?;
+        let father = self.toks()?;
+        let mother = self.toks()?;
+        let birth = match self.u8()? {
+            0 => None,
+            flags => {
+                let year = self.u32()? as i32;
+                let month = Some(self.u8()?).filter(|m| *m != 0);
+                let day = Some(self.u8()?).filter(|d| *d != 0);
+                Some(Birth {
+                    year,
+                    month,
+                    day,
+                    from_age: flags & 2 != 0,
+                    default_day: flags & 4 != 0,
+                })
+            }
+        };
+        let sex = self.u8()?;
+        let nat = self.take(2)?;
+        let nationality = [nat[0], nat[1]];
+        let birth_place = self.place()?;
+        let last_seen = self.place()?;
+        let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
+        Ok(Profile {
+            name,
+            father,
+            mother,
+            birth,
+            sex,
+            nationality,
+            birth_place,
+            last_seen,
+            name_keys,
+        })
+    }
+}
+
+/// Reads a whole snapshot into memory (the caller's reader: a file, a buffer).
+pub(crate) fn read_all(input: &mut impl Read) -> Result<Vec<u8>, SnapshotError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
