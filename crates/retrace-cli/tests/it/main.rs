@@ -9,6 +9,7 @@
 
 mod admin;
 mod architecture;
+mod crash;
 mod http;
 mod import;
 mod match_cli;
