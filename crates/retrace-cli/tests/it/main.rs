@@ -9,6 +9,7 @@
 
 mod admin;
 mod architecture;
+mod crash;
 mod field_keys;
 mod http;
 mod import;
