@@ -660,7 +660,7 @@ fn map_row(
             let registration = match code(&row.get("registration_kind")).as_str() {
                 "" => RegistrationKind::Safe,
                 other => RegistrationKind::parse(other)
-                    .map_err(|err| AppError::invalid("registration_kind", err.message))?,
+                    .map_err(|err| AppError::invalid("registration_kind", err.problem))?,
             };
             let details = person_input(row, "").details("person", today, true)?;
             Ok((ImportTarget::Registration(registration), details))
@@ -675,7 +675,7 @@ fn map_row(
             let relationship = match code(&row.get("relationship")).as_str() {
                 "" => Relationship::OtherRelative,
                 other => Relationship::parse(other)
-                    .map_err(|err| AppError::invalid("relationship", err.message))?,
+                    .map_err(|err| AppError::invalid("relationship", err.problem))?,
             };
             let sought = person_input(row, "sought_").details("sought", today, false)?;
             let context = match code(&row.get("context")).as_str() {
@@ -839,12 +839,12 @@ pub fn plan(
                 RowOutcome::DuplicateOfRow { line: *first }
             } else {
                 match map_row(kind, &row, today, context.file_name) {
-                    Err(AppError::Invalid { field, message }) => {
+                    Err(AppError::Invalid { field, problem }) => {
                         let field = mapped_field(kind, &field);
                         RowOutcome::Refused {
                             column: column_of(&field),
                             field,
-                            message,
+                            message: problem.to_string(),
                         }
                     }
                     Err(other) => return Err(other),
@@ -965,8 +965,11 @@ pub async fn import_into(
     };
     let plan = match plan(request.kind, &mapping, &table, &context, progress) {
         Ok(plan) => plan,
-        Err(AppError::Invalid { field, message }) => {
-            return Ok(Err(ImportFailure::Mapping { field, message }));
+        Err(AppError::Invalid { field, problem }) => {
+            return Ok(Err(ImportFailure::Mapping {
+                field,
+                message: problem.to_string(),
+            }));
         }
         Err(other) => return Err(other),
     };

@@ -69,7 +69,7 @@ impl EntryInput {
         let languages = parse_list(&list(&self.languages), LanguageCode::parse)?;
         let nationalities = parse_list(&list(&self.nationalities), |c| {
             CountryCode::parse(c)
-                .map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.message))
+                .map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.problem))
         })?;
         let sex = if self.sex.trim().is_empty() {
             SexLimit::Any

@@ -2,7 +2,7 @@
 //! status code and renders it; the messages are safe to show, except those
 //! of `Store` and `Internal`, whose causes are only logged.
 
-use retrace_domain::{InvalidValue, PasswordError};
+use retrace_domain::{FieldError, InvalidValue, PasswordError, Problem, Problems};
 use retrace_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,8 +14,11 @@ pub enum AppError {
     #[error("forbidden")]
     Forbidden,
     /// An input is wrong; `field` is its JSON path (`enquirer.names[0]`).
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: Problem },
+    /// Several inputs are wrong, all reported at once (never empty).
+    #[error("{}", describe(.0))]
+    InvalidMany(Vec<FieldError>),
     /// An input that must be given is absent (`photo`, `relationship`).
     #[error("{field}: is required")]
     Required { field: &'static str },
@@ -40,10 +43,27 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<Problem>) -> Self {
         Self::Invalid {
             field: field.into(),
-            message: message.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// Every input error of this error: one for `Invalid`, all of
+    /// `InvalidMany`, none for the others.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Invalid { field, problem } => vec![FieldError {
+                field: field.clone(),
+                problem: problem.clone(),
+            }],
+            Self::InvalidMany(errors) => errors.clone(),
+            Self::Required { field } => vec![FieldError {
+                field: (*field).to_owned(),
+                problem: Problem::Required,
+            }],
+            _ => Vec::new(),
         }
     }
 
@@ -61,6 +81,56 @@ impl AppError {
 
 impl From<InvalidValue> for AppError {
     fn from(error: InvalidValue) -> Self {
-        Self::invalid(error.field, error.message)
+        Self::invalid(error.field, error.problem)
+    }
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("{}: {}", error.field, error.problem))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Collects the errors of a form or a body, so all are reported at once.
+#[derive(Default)]
+pub struct Collect(Problems);
+
+impl Collect {
+    /// The value, or `None` after noting its input errors (other errors
+    /// are returned: they end the use case).
+    pub fn take<T>(&mut self, result: AppResult<T>) -> AppResult<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(
+                error @ (AppError::Invalid { .. }
+                | AppError::InvalidMany(_)
+                | AppError::Required { .. }),
+            ) => {
+                for FieldError { field, problem } in error.field_errors() {
+                    self.0.push(field, problem);
+                }
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, problem: impl Into<Problem>) {
+        self.0.push(field, problem);
+    }
+
+    /// `Ok` when nothing was noted, else every error noted.
+    pub fn finish(self) -> AppResult<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let mut errors = self.0.into_vec();
+        if errors.len() == 1 {
+            let FieldError { field, problem } = errors.remove(0);
+            return Err(AppError::Invalid { field, problem });
+        }
+        Err(AppError::InvalidMany(errors))
     }
 }

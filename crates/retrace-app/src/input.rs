@@ -8,10 +8,11 @@
 //! every error named by its JSON path (`sought[0].person.names[1]`).
 //! Text fields accept a string, a number or `null`, as the API always has.
 
-use crate::{AppError, AppResult};
+use crate::{AppError, AppResult, Collect};
 use retrace_domain::{
     AgeEstimate, Circumstances, CountryCode, InvalidValue, LastNews, NameInput, NameKind,
-    PartialDate, PersonDetails, PersonFlags, PersonName, SeparationContext, Sex, Text, Timestamp,
+    PartialDate, PersonDetails, PersonFlags, PersonName, Problem, SeparationContext, Sex, Text,
+    Timestamp,
 };
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -37,7 +38,7 @@ pub(crate) fn at(path: &str, field: &str) -> String {
 
 /// A domain error moved under `path`.
 pub(crate) fn under(path: &str) -> impl Fn(InvalidValue) -> AppError + '_ {
-    move |error| AppError::invalid(at(path, error.field), error.message)
+    move |error| AppError::invalid(at(path, error.field), error.problem)
 }
 
 // ---------------------------------------------------------------- lenient values
@@ -224,7 +225,7 @@ pub(crate) fn countries(
         .filter(|code| !code.trim().is_empty())
     {
         let code = CountryCode::parse(code)
-            .map_err(|err| AppError::invalid(at(path, field), err.message))?;
+            .map_err(|err| AppError::invalid(at(path, field), err.problem))?;
         if !list.contains(&code) {
             list.push(code);
         }
@@ -241,8 +242,13 @@ impl PersonInput {
         today: (i32, u8, u8),
         with_contact: bool,
     ) -> AppResult<PersonDetails> {
+        // Every field is checked and every error reported at once.
+        let mut errors = Collect::default();
         if self.names.len() > MAX_NAMES {
-            return Err(AppError::invalid(at(path, "names"), "at most 20 names"));
+            return Err(AppError::invalid(
+                at(path, "names"),
+                Problem::TooManyNames { max: MAX_NAMES },
+            ));
         }
         let mut names = Vec::new();
         for (index, entry) in self.names.iter().enumerate() {
@@ -251,14 +257,14 @@ impl PersonInput {
                 continue;
             }
             let kind = match entry.kind.trim() {
-                "" => NameKind::Birth,
-                code => NameKind::parse(code).map_err(|err| {
-                    AppError::invalid(at(path, &format!("names[{index}].kind")), err.message)
-                })?,
+                "" => Some(NameKind::Birth),
+                code => errors.take(NameKind::parse(code).map_err(|err| {
+                    AppError::invalid(at(path, &format!("names[{index}].kind")), err.problem)
+                }))?,
             };
             let name = PersonName::parse(&NameInput {
                 full,
-                kind,
+                kind: kind.unwrap_or(NameKind::Birth),
                 given: entry.parts.given.trim(),
                 father: entry.parts.father.trim(),
                 grandfather: entry.parts.grandfather.trim(),
@@ -270,62 +276,104 @@ impl PersonInput {
                 } else {
                     err.field.to_owned()
                 };
-                AppError::invalid(at(path, &field), err.message)
-            })?;
-            names.push(name);
+                AppError::invalid(at(path, &field), err.problem)
+            });
+            if let Some(name) = errors.take(name)? {
+                names.push(name);
+            }
         }
-        if names.is_empty() {
-            return Err(AppError::invalid(
-                at(path, "names[0]"),
-                "at least one name is required",
-            ));
+        if names.is_empty()
+            && self
+                .names
+                .iter()
+                .all(|entry| entry.full.trim().is_empty() && entry.parts.is_empty())
+        {
+            errors.push(at(path, "names[0]"), Problem::NameRequired);
         }
         let sex = match self.sex.trim() {
-            "" => Sex::Unknown,
-            code => Sex::parse(code).map_err(under(path))?,
+            "" => Some(Sex::Unknown),
+            code => errors.take(Sex::parse(code).map_err(under(path)))?,
         };
-        let mut details = PersonDetails::new(names, sex).map_err(under(path))?;
-        details.birth_date = optional_date(path, "birth_date", &self.birth_date)?;
-        if details.birth_date.is_some_and(|date| date.is_after(today)) {
-            return Err(AppError::invalid(
-                at(path, "birth_date"),
-                "is in the future",
-            ));
+        let birth_date = errors
+            .take(optional_date(path, "birth_date", &self.birth_date))?
+            .flatten();
+        if birth_date.is_some_and(|date| date.is_after(today)) {
+            errors.push(at(path, "birth_date"), Problem::InFuture);
         }
         let age = self.age.trim();
+        let mut age_estimate = None;
         if !age.is_empty() {
-            let years: u32 = age
-                .parse()
-                .map_err(|_| AppError::invalid(at(path, "age"), "must be a number of years"))?;
-            let on = match optional_date(path, "age_on", &self.age_on)? {
-                Some(on) => on,
-                None => PartialDate::parse_field("age_on", &format!("{:04}", today.0))
-                    .map_err(under(path))?,
+            let years = errors.take(
+                age.parse::<u32>()
+                    .map_err(|_| AppError::invalid(at(path, "age"), Problem::AgeNotNumber)),
+            )?;
+            let on = match errors.take(optional_date(path, "age_on", &self.age_on))? {
+                Some(Some(on)) => Some(on),
+                Some(None) => errors.take(
+                    PartialDate::parse_field("age_on", &format!("{:04}", today.0))
+                        .map_err(under(path)),
+                )?,
+                None => None,
             };
-            details.age_estimate = Some(AgeEstimate::new(years, on).map_err(under(path))?);
+            if let (Some(years), Some(on)) = (years, on) {
+                age_estimate = errors.take(AgeEstimate::new(years, on).map_err(under(path)))?;
+            }
         }
-        details.birth_place = optional_text(path, "birth_place", &self.birth_place, 200)?;
-        details.nationalities = countries(path, "nationalities", &self.nationalities)?;
-        details.languages = self
-            .languages
-            .iter()
-            .flat_map(|entry| entry.split(','))
-            .filter(|language| !language.trim().is_empty())
-            .map(|language| Text::parse("languages", language, 40, false).map_err(under(path)))
-            .collect::<AppResult<_>>()?;
-        details.father_name = optional_text(path, "father_name", &self.father_name, 200)?;
-        details.mother_name = optional_text(path, "mother_name", &self.mother_name, 200)?;
-        details.last_known_place =
-            optional_text(path, "last_known_place", &self.last_known_place, 200)?;
-        details.distinguishing_marks = optional_text(
+        let birth_place =
+            errors.take(optional_text(path, "birth_place", &self.birth_place, 200))?;
+        let nationalities = errors.take(countries(path, "nationalities", &self.nationalities))?;
+        let languages = errors.take(
+            self.languages
+                .iter()
+                .flat_map(|entry| entry.split(','))
+                .filter(|language| !language.trim().is_empty())
+                .map(|language| Text::parse("languages", language, 40, false).map_err(under(path)))
+                .collect::<AppResult<Vec<_>>>(),
+        )?;
+        let father_name =
+            errors.take(optional_text(path, "father_name", &self.father_name, 200))?;
+        let mother_name =
+            errors.take(optional_text(path, "mother_name", &self.mother_name, 200))?;
+        let last_known_place = errors.take(optional_text(
+            path,
+            "last_known_place",
+            &self.last_known_place,
+            200,
+        ))?;
+        let distinguishing_marks = errors.take(optional_text(
             path,
             "distinguishing_marks",
             &self.distinguishing_marks,
             500,
-        )?;
-        if with_contact {
-            details.contact = optional_text(path, "contact", &self.contact, 300)?;
-        }
+        ))?;
+        let contact = if with_contact {
+            errors.take(optional_text(path, "contact", &self.contact, 300))?
+        } else {
+            Some(None)
+        };
+        let details = match sex {
+            Some(sex) if !names.is_empty() => {
+                errors.take(PersonDetails::new(names, sex).map_err(under(path)))?
+            }
+            _ => None,
+        };
+        errors.finish()?;
+        let Some(mut details) = details else {
+            return Err(AppError::invalid(
+                at(path, "names[0]"),
+                Problem::NameRequired,
+            ));
+        };
+        details.birth_date = birth_date;
+        details.age_estimate = age_estimate;
+        details.birth_place = birth_place.flatten();
+        details.nationalities = nationalities.unwrap_or_default();
+        details.languages = languages.unwrap_or_default();
+        details.father_name = father_name.flatten();
+        details.mother_name = mother_name.flatten();
+        details.last_known_place = last_known_place.flatten();
+        details.distinguishing_marks = distinguishing_marks.flatten();
+        details.contact = contact.flatten();
         details.flags = PersonFlags {
             minor: self.minor,
             unaccompanied: self.unaccompanied,
@@ -362,29 +410,50 @@ pub struct CircumstancesInput {
 impl CircumstancesInput {
     /// The circumstances, errors named under `path`.
     pub(crate) fn parse(&self, path: &str, today: (i32, u8, u8)) -> AppResult<Circumstances> {
-        let context = SeparationContext::parse(self.context.trim())
-            .map_err(|err| AppError::invalid(at(path, "context"), err.message))?;
-        let date = optional_date(path, "date", &self.date)?;
-        let news_date = optional_date(path, "news_date", &self.news_date)?;
+        let mut errors = Collect::default();
+        let context = errors.take(
+            SeparationContext::parse(self.context.trim())
+                .map_err(|err| AppError::invalid(at(path, "context"), err.problem)),
+        )?;
+        let date = errors
+            .take(optional_date(path, "date", &self.date))?
+            .flatten();
+        let news_date = errors
+            .take(optional_date(path, "news_date", &self.news_date))?
+            .flatten();
         for (field, value) in [("date", date), ("news_date", news_date)] {
             if value.is_some_and(|d| d.is_after(today)) {
-                return Err(AppError::invalid(at(path, field), "is in the future"));
+                errors.push(at(path, field), Problem::InFuture);
             }
         }
+        let place = errors.take(optional_text(path, "place", &self.place, 200))?;
+        let countries_transited = errors.take(countries(
+            path,
+            "countries_transited",
+            &self.countries_transited,
+        ))?;
+        let news_place = errors.take(optional_text(path, "news_place", &self.news_place, 200))?;
+        let news_source =
+            errors.take(optional_text(path, "news_source", &self.news_source, 200))?;
+        let narrative = match self.narrative.trim() {
+            "" => None,
+            text => errors.take(Text::parse("narrative", text, 4000, true).map_err(under(path)))?,
+        };
+        errors.finish()?;
+        let Some(context) = context else {
+            return Err(AppError::invalid(at(path, "context"), Problem::ChooseOne));
+        };
         Ok(Circumstances {
             context,
             date,
-            place: optional_text(path, "place", &self.place, 200)?,
-            countries_transited: countries(path, "countries_transited", &self.countries_transited)?,
+            place: place.flatten(),
+            countries_transited: countries_transited.unwrap_or_default(),
             last_news: LastNews {
                 date: news_date,
-                place: optional_text(path, "news_place", &self.news_place, 200)?,
-                source: optional_text(path, "news_source", &self.news_source, 200)?,
+                place: news_place.flatten(),
+                source: news_source.flatten(),
             },
-            narrative: match self.narrative.trim() {
-                "" => None,
-                text => Some(Text::parse("narrative", text, 4000, true).map_err(under(path))?),
-            },
+            narrative,
         })
     }
 }

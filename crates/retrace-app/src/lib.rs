@@ -48,7 +48,7 @@ pub mod transfers;
 pub mod work_queue;
 pub mod xlsx;
 
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, Collect};
 pub use matching::{MatchingService, RecomputeSummary};
 
 use data_encoding::BASE64URL_NOPAD;

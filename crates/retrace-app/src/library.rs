@@ -68,7 +68,7 @@ impl DocumentInput {
             .iter()
             .flat_map(|c| c.split([',', ' ']))
             .filter(|c| !c.trim().is_empty())
-            .map(|c| CountryCode::parse(c).map_err(|e| AppError::invalid("countries", e.message)))
+            .map(|c| CountryCode::parse(c).map_err(|e| AppError::invalid("countries", e.problem)))
             .collect::<AppResult<Vec<_>>>()?;
         countries.sort();
         countries.dedup();

@@ -114,7 +114,7 @@ pub fn parse_moment(field: &str, value: &str) -> AppResult<Timestamp> {
 }
 
 fn at(path: &str, error: retrace_domain::InvalidValue) -> AppError {
-    AppError::invalid(path, error.message)
+    AppError::invalid(path, error.problem)
 }
 
 fn names(path: &str, values: &[String]) -> AppResult<Vec<Text>> {
@@ -367,7 +367,7 @@ pub async fn sync_sessions(
             Err(error) => Err((String::new(), error.to_string())),
             Ok(input) => match input.parse(now, &topics) {
                 Ok(incoming) => Ok(incoming),
-                Err(AppError::Invalid { field, message }) => Err((field, message)),
+                Err(AppError::Invalid { field, problem }) => Err((field, problem.to_string())),
                 Err(other) => return Err(other),
             },
         };

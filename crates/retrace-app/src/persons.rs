@@ -3,7 +3,7 @@
 
 use crate::input::{PersonInput, countries, lenient_text, today};
 use crate::requests::tracing_consent;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentId, ConsentMethod, ConsentPurpose, ConsentRecord,
     LawfulBasis, NewConsent, PersonId, RegistrationKind, SharingScope, Text,
@@ -80,7 +80,7 @@ impl ConsentInput {
                 method: method()?,
             },
             other => ConsentBasis::Lawful(
-                LawfulBasis::parse(other).map_err(|err| AppError::invalid("basis", err.message))?,
+                LawfulBasis::parse(other).map_err(|err| AppError::invalid("basis", err.problem))?,
             ),
         };
         Ok(NewConsent {
@@ -176,21 +176,30 @@ pub async fn register_person(
     input: Registration,
 ) -> AppResult<StoredPerson> {
     actor.require_caseworker()?;
-    let kind = RegistrationKind::parse(input.kind.trim())
-        .map_err(|e| AppError::invalid("kind", e.message))?;
-    let details = input
-        .person
-        .details("person", today(app.clock.now()), true)?;
-    let given_by = if details.flags.minor {
+    let mut errors = Collect::default();
+    let kind = errors.take(
+        RegistrationKind::parse(input.kind.trim())
+            .map_err(|e| AppError::invalid("kind", e.problem)),
+    )?;
+    let details = errors.take(input.person.details("person", today(app.clock.now()), true))?;
+    let given_by = if input.person.minor {
         ConsentGiver::Guardian
     } else {
         ConsentGiver::Person
     };
-    let consent = input
-        .consent_method
-        .as_deref()
-        .map(|method| tracing_consent("consent_method", method, given_by))
-        .transpose()?;
+    let consent = errors.take(
+        input
+            .consent_method
+            .as_deref()
+            .map(|method| tracing_consent("consent_method", method, given_by))
+            .transpose(),
+    )?;
+    errors.finish()?;
+    let (Some(kind), Some(details), Some(consent)) = (kind, details, consent) else {
+        return Err(AppError::Internal(
+            "a registration failed without an error".to_owned(),
+        ));
+    };
     let audit = actor.audit(app, "registration");
     let scope = actor.scope();
     let person = app

@@ -128,7 +128,7 @@ impl ReferralInput {
 /// Names a nested field's error by its full JSON path.
 fn rename(path: &'static str) -> impl Fn(AppError) -> AppError {
     move |error| match error {
-        AppError::Invalid { message, .. } => AppError::invalid(path, message),
+        AppError::Invalid { problem, .. } => AppError::invalid(path, problem),
         AppError::Required { .. } => AppError::Required { field: path },
         other => other,
     }

@@ -2,7 +2,7 @@
 //! circumstances, moving the status, and the filter of the request list.
 
 use crate::input::{CircumstancesInput, PersonInput, lenient_text, null_as_default, today};
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, LawfulBasis,
     NewConsent, PersonId, Relationship, RequestId, RequestStatus, SharingScope, Text, Timestamp,
@@ -55,7 +55,7 @@ pub(crate) fn tracing_consent(
     given_by: ConsentGiver,
 ) -> AppResult<NewConsent> {
     let method =
-        ConsentMethod::parse(method.trim()).map_err(|e| AppError::invalid(field, e.message))?;
+        ConsentMethod::parse(method.trim()).map_err(|e| AppError::invalid(field, e.problem))?;
     Ok(NewConsent {
         purpose: ConsentPurpose::Tracing,
         basis: ConsentBasis::Consent { given_by, method },
@@ -65,7 +65,7 @@ pub(crate) fn tracing_consent(
 }
 
 fn relationship(field: String, code: &str) -> AppResult<Relationship> {
-    Relationship::parse(code.trim()).map_err(|e| AppError::invalid(field, e.message))
+    Relationship::parse(code.trim()).map_err(|e| AppError::invalid(field, e.problem))
 }
 
 /// The enquirer and the sought persons of a request.
@@ -84,29 +84,45 @@ pub async fn open_request(
 ) -> AppResult<TracingRequest> {
     actor.require_caseworker()?;
     let today = today(app.clock.now());
-    let enquirer = input.enquirer.details("enquirer", today, true)?;
+    // Every part is checked and every error reported at once.
+    let mut errors = Collect::default();
+    let enquirer = errors.take(input.enquirer.details("enquirer", today, true))?;
     if input.sought.is_empty() {
-        return Err(AppError::invalid(
-            "sought",
-            "at least one sought person is required",
-        ));
+        errors.push("sought", "at least one sought person is required");
     }
     let mut sought = Vec::new();
     for (index, entry) in input.sought.iter().enumerate() {
-        let relationship =
-            relationship(format!("sought[{index}].relationship"), &entry.relationship)?;
-        let details = entry
-            .person
-            .details(&format!("sought[{index}].person"), today, false)?;
-        sought.push((relationship, details));
+        let relationship = errors.take(relationship(
+            format!("sought[{index}].relationship"),
+            &entry.relationship,
+        ))?;
+        let details = errors.take(entry.person.details(
+            &format!("sought[{index}].person"),
+            today,
+            false,
+        ))?;
+        if let (Some(relationship), Some(details)) = (relationship, details) {
+            sought.push((relationship, details));
+        }
     }
-    let circumstances = input.circumstances.parse("circumstances", today)?;
-    let consents = OpeningConsents {
-        enquirer: input
+    let circumstances = errors.take(input.circumstances.parse("circumstances", today))?;
+    let enquirer_consent = errors.take(
+        input
             .enquirer_consent_method
             .as_deref()
             .map(|method| tracing_consent("enquirer_consent_method", method, ConsentGiver::Person))
-            .transpose()?,
+            .transpose(),
+    )?;
+    errors.finish()?;
+    let (Some(enquirer), Some(circumstances), Some(enquirer_consent)) =
+        (enquirer, circumstances, enquirer_consent)
+    else {
+        return Err(AppError::Internal(
+            "a request part failed without an error".to_owned(),
+        ));
+    };
+    let consents = OpeningConsents {
+        enquirer: enquirer_consent,
         each_sought: input.vital_interest.then(vital_interest_consent),
     };
     let new = NewRequest {
@@ -147,10 +163,19 @@ pub async fn add_sought_person(
     input: AddSought,
 ) -> AppResult<StoredPerson> {
     actor.require_caseworker()?;
-    let relationship = relationship("relationship".to_owned(), &input.relationship)?;
-    let details = input
-        .person
-        .details("person", today(app.clock.now()), false)?;
+    let mut errors = Collect::default();
+    let relationship = errors.take(relationship("relationship".to_owned(), &input.relationship))?;
+    let details = errors.take(
+        input
+            .person
+            .details("person", today(app.clock.now()), false),
+    )?;
+    errors.finish()?;
+    let (Some(relationship), Some(details)) = (relationship, details) else {
+        return Err(AppError::Internal(
+            "a sought person failed without an error".to_owned(),
+        ));
+    };
     let audit = actor.audit(app, "add sought person");
     let scope = actor.scope();
     let store = app.store();
@@ -314,7 +339,7 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let nationality = match query.nationality.trim() {
         "" => None,
         code => Some(
-            CountryCode::parse(code).map_err(|e| AppError::invalid("nationality", e.message))?,
+            CountryCode::parse(code).map_err(|e| AppError::invalid("nationality", e.problem))?,
         ),
     };
     let opened_from = day("from", &query.from)?;

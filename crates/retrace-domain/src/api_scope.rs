@@ -63,10 +63,7 @@ impl ApiScopes {
     pub fn of(scopes: &[ApiScope]) -> Result<Self, InvalidValue> {
         let bits = scopes.iter().fold(0, |bits, s| bits | s.bit());
         if bits == 0 {
-            return Err(InvalidValue::new(
-                "scopes",
-                "choose at least one of read, write, export, admin",
-            ));
+            return Err(InvalidValue::new("scopes", crate::Problem::ScopesRequired));
         }
         Ok(Self(bits))
     }
@@ -78,10 +75,9 @@ impl ApiScopes {
             let scope = ApiScope::parse(name).ok_or_else(|| {
                 InvalidValue::new(
                     "scopes",
-                    format!(
-                        "`{}` is not a scope: use read, write, export or admin",
-                        name.trim()
-                    ),
+                    crate::Problem::UnknownScope {
+                        value: name.trim().to_owned(),
+                    },
                 )
             })?;
             scopes.push(scope);

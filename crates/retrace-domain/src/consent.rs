@@ -106,7 +106,7 @@ impl NewConsent {
         {
             return Err(InvalidValue::new(
                 "given_by",
-                "a guardian consents only for a minor",
+                crate::Problem::GuardianOnlyForMinor,
             ));
         }
         if let ConsentBasis::Consent {
@@ -118,19 +118,19 @@ impl NewConsent {
         {
             return Err(InvalidValue::new(
                 "given_by",
-                "publication of a minor needs a guardian's consent",
+                crate::Problem::MinorPublicationNeedsGuardian,
             ));
         }
         let has_scope = !self.scope.organisations.is_empty() || !self.scope.countries.is_empty();
         match (self.purpose, has_scope) {
             (ConsentPurpose::Sharing, false) => Err(InvalidValue::new(
                 "scope",
-                "name the organisations or countries the person agreed to share with",
+                crate::Problem::SharingNeedsScope,
             )),
             (ConsentPurpose::Sharing, true) | (_, false) => Ok(()),
             (_, true) => Err(InvalidValue::new(
                 "scope",
-                "only a sharing consent has organisations or countries",
+                crate::Problem::ScopeOnlyForSharing,
             )),
         }
     }

@@ -31,12 +31,7 @@ impl PartialDate {
                 .then(|| text.parse().ok())
                 .flatten()
         };
-        let invalid = || {
-            InvalidValue::new(
-                field,
-                "must be a year (1990), a month (1990-05) or a date (1990-05-12)",
-            )
-        };
+        let invalid = || InvalidValue::new(field, crate::Problem::DateFormat);
         let (year, month, day) = match parts.as_slice() {
             [y] => (number(y, 4).ok_or_else(invalid)?, None, None),
             [y, m] => (
@@ -55,12 +50,15 @@ impl PartialDate {
         if !(1880..=2100).contains(&year) {
             return Err(InvalidValue::new(
                 field,
-                "the year must be between 1880 and 2100",
+                crate::Problem::YearRange {
+                    min: 1880,
+                    max: 2100,
+                },
             ));
         }
         let month = match month {
             Some(m) if (1..=12).contains(&m) => Some(m as u8),
-            Some(_) => return Err(InvalidValue::new(field, "the month must be from 01 to 12")),
+            Some(_) => return Err(InvalidValue::new(field, crate::Problem::MonthRange)),
             None => None,
         };
         let day = match (month, day) {
@@ -69,7 +67,10 @@ impl PartialDate {
                 if d == 0 || d > u32::from(last) {
                     return Err(InvalidValue::new(
                         field,
-                        format!("{year}-{m:02} has no day {d}"),
+                        crate::Problem::NoSuchDay {
+                            month: format!("{year}-{m:02}"),
+                            day: d,
+                        },
                     ));
                 }
                 Some(d as u8)
@@ -164,7 +165,7 @@ impl AgeEstimate {
         let years = u8::try_from(years)
             .ok()
             .filter(|y| *y <= 120)
-            .ok_or_else(|| InvalidValue::new("age", "must be from 0 to 120 years"))?;
+            .ok_or_else(|| InvalidValue::new("age", crate::Problem::AgeRange { max: 120 }))?;
         Ok(Self {
             years,
             estimated_on,

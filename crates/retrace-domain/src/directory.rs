@@ -84,10 +84,9 @@ impl LanguageCode {
             [a, b] if a.is_ascii_lowercase() && b.is_ascii_lowercase() => Ok(Self([*a, *b])),
             _ => Err(InvalidValue::new(
                 "languages",
-                format!(
-                    "{:?} is not a two-letter language code such as en or ar",
-                    value.trim()
-                ),
+                crate::Problem::LanguageCode {
+                    value: value.trim().to_owned(),
+                },
             )),
         }
     }
@@ -143,7 +142,9 @@ impl UtcOffset {
         let bad = || {
             InvalidValue::new(
                 "utc_offset",
-                format!("{value:?} is not an offset from UTC such as +01:00 or -05:00"),
+                crate::Problem::UtcOffset {
+                    value: value.to_owned(),
+                },
             )
         };
         if value.is_empty() || value == "Z" || value == "0" {
@@ -167,7 +168,10 @@ impl UtcOffset {
         if (-14 * 60..=14 * 60).contains(&minutes) {
             Ok(Self(minutes))
         } else {
-            Err(InvalidValue::new("utc_offset", "is out of range"))
+            Err(InvalidValue::new(
+                "utc_offset",
+                crate::Problem::UtcOffsetRange,
+            ))
         }
     }
 
@@ -222,9 +226,9 @@ impl OpeningHours {
         let bad = |part: &str| {
             InvalidValue::new(
                 "opening_hours",
-                format!(
-                    "{part:?} is not understood: write for example \"Mo-Fr 09:00-17:00; Sa 10:00-12:00\" or \"24/7\""
-                ),
+                crate::Problem::OpeningHours {
+                    part: part.to_owned(),
+                },
             )
         };
         if value.is_empty() {
@@ -410,13 +414,13 @@ impl Eligibility {
         {
             return Err(InvalidValue::new(
                 "eligibility.max_age",
-                "must not be below the minimum age",
+                crate::Problem::MaxAgeBelowMin,
             ));
         }
         if max_age.is_some_and(|a| a > 120) || min_age.is_some_and(|a| a > 120) {
             return Err(InvalidValue::new(
                 "eligibility.max_age",
-                "must be at most 120",
+                crate::Problem::MaxAgeTooHigh { max: 120 },
             ));
         }
         nationalities.sort();

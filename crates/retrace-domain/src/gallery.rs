@@ -52,7 +52,10 @@ impl GalleryReference {
         if code.len() == REFERENCE_LENGTH && code.bytes().all(|b| REFERENCE_ALPHABET.contains(&b)) {
             Ok(Self(code))
         } else {
-            Err(InvalidValue::new("reference", "is not a gallery reference"))
+            Err(InvalidValue::new(
+                "reference",
+                crate::Problem::GalleryReference,
+            ))
         }
     }
 

@@ -36,7 +36,7 @@ macro_rules! typed_id {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Uuid::parse_str(s.trim())
                     .map(Self)
-                    .map_err(|_| crate::InvalidValue::new(stringify!($name), "is not a valid identifier"))
+                    .map_err(|_| crate::InvalidValue::new(stringify!($name), $crate::Problem::Identifier))
             }
         }
     };

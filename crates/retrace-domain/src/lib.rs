@@ -21,6 +21,7 @@ pub mod org;
 pub mod outreach;
 pub mod password;
 pub mod person;
+pub mod problem;
 pub mod referral;
 pub mod toolbox;
 pub mod tracing;
@@ -59,6 +60,7 @@ pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
 };
+pub use problem::{FieldError, Problem, ProblemArg, Problems};
 pub use referral::{
     EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel,
     Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,
@@ -77,19 +79,20 @@ pub use transfer::{
 pub use user::{DisplayName, Email, Role, RoleSet};
 pub use work::{QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, WorkKind};
 
-/// A value that failed to parse, naming the field and what is wrong with it.
+/// A value that failed to parse, naming the field and what is wrong with it
+/// (a `Problem`: a code with parameters, translated where it is shown).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {problem}")]
 pub struct InvalidValue {
     pub field: &'static str,
-    pub message: String,
+    pub problem: Problem,
 }
 
 impl InvalidValue {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: &'static str, problem: impl Into<Problem>) -> Self {
         Self {
             field,
-            message: message.into(),
+            problem: problem.into(),
         }
     }
 }

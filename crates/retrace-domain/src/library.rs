@@ -186,7 +186,7 @@ impl SearchQuery {
     /// does not tell.
     pub fn parse(text: &str, preferred: TextLanguage) -> Result<Self, InvalidValue> {
         if text.chars().count() > 200 {
-            return Err(InvalidValue::new("q", "must have at most 200 characters"));
+            return Err(InvalidValue::new("q", crate::Problem::TooLong { max: 200 }));
         }
         let language = TextLanguage::by_script(text).unwrap_or(preferred);
         let stemmers: Vec<(TextLanguage, Stemmer)> = TextLanguage::ALL
@@ -313,10 +313,7 @@ impl DocumentFormat {
             "txt" => Ok(Self::Txt),
             "html" | "htm" => Ok(Self::Html),
             "md" | "markdown" => Ok(Self::Markdown),
-            _ => Err(InvalidValue::new(
-                "file",
-                "must be a PDF, DOCX, ODT, TXT, HTML or Markdown file",
-            )),
+            _ => Err(InvalidValue::new("file", crate::Problem::FileFormat)),
         }
     }
 

@@ -40,12 +40,7 @@ impl OrgKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.as_str() == value.trim())
-            .ok_or_else(|| {
-                InvalidValue::new(
-                    "kind",
-                    "must be one of national_society, icrc, ifrc, iom, government_agency, ngo",
-                )
-            })
+            .ok_or_else(|| InvalidValue::new("kind", crate::Problem::OrgKind))
     }
 }
 
@@ -84,14 +79,14 @@ impl CountryCode {
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
         let upper = value.trim().to_ascii_uppercase();
         if !COUNTRY_CODES.contains(&upper.as_str()) {
-            return Err(InvalidValue::new(
-                "country",
-                "must be an ISO 3166-1 alpha-2 code such as BE, FR or SY",
-            ));
+            return Err(InvalidValue::new("country", crate::Problem::CountryCode));
         }
         match upper.as_bytes() {
             [a, b] => Ok(Self([*a, *b])),
-            _ => Err(InvalidValue::new("country", "must be two letters")),
+            _ => Err(InvalidValue::new(
+                "country",
+                crate::Problem::CountryTwoLetters,
+            )),
         }
     }
 
@@ -135,19 +130,19 @@ impl OrgName {
         let trimmed = value.trim();
         let length = trimmed.chars().count();
         if length < 2 {
-            return Err(InvalidValue::new("name", "must have at least 2 characters"));
+            return Err(InvalidValue::new(
+                "name",
+                crate::Problem::TooShort { min: 2 },
+            ));
         }
         if length > 200 {
             return Err(InvalidValue::new(
                 "name",
-                "must have at most 200 characters",
+                crate::Problem::TooLong { max: 200 },
             ));
         }
         if trimmed.chars().any(char::is_control) {
-            return Err(InvalidValue::new(
-                "name",
-                "must not contain control characters",
-            ));
+            return Err(InvalidValue::new("name", crate::Problem::ControlCharacters));
         }
         Ok(Self(trimmed.to_owned()))
     }

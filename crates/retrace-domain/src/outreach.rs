@@ -80,10 +80,7 @@ impl TopicCode {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            return Err(InvalidValue::new(
-                "topic",
-                "must be 2 to 40 lower-case letters, digits or underscores",
-            ));
+            return Err(InvalidValue::new("topic", crate::Problem::TopicCode));
         }
         Ok(Self(value.to_owned()))
     }
@@ -123,7 +120,7 @@ impl LanguageCode {
         if !(2..=3).contains(&value.len()) || !value.chars().all(|c| c.is_ascii_lowercase()) {
             return Err(InvalidValue::new(
                 "languages",
-                "must be ISO 639 codes such as ar, fr or ti",
+                crate::Problem::LanguageCodes,
             ));
         }
         Ok(Self(value))

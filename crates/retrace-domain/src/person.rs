@@ -21,21 +21,18 @@ impl Text {
     ) -> Result<Self, InvalidValue> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            return Err(InvalidValue::new(field, "must not be empty"));
+            return Err(InvalidValue::new(field, crate::Problem::Empty));
         }
         if trimmed.chars().count() > max_chars {
             return Err(InvalidValue::new(
                 field,
-                format!("must have at most {max_chars} characters"),
+                crate::Problem::TooLong { max: max_chars },
             ));
         }
         let allowed =
             |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t'));
         if !trimmed.chars().all(allowed) {
-            return Err(InvalidValue::new(
-                field,
-                "must not contain control characters",
-            ));
+            return Err(InvalidValue::new(field, crate::Problem::ControlCharacters));
         }
         Ok(Self(trimmed.replace("\r\n", "\n")))
     }
@@ -156,13 +153,13 @@ macro_rules! code_enum {
             pub fn parse(value: &str) -> Result<Self, $crate::InvalidValue> {
                 let value = value.trim();
                 if value.is_empty() {
-                    return Err($crate::InvalidValue::new($field, "choose one"));
+                    return Err($crate::InvalidValue::new($field, $crate::Problem::ChooseOne));
                 }
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == value)
-                    .ok_or_else(|| $crate::InvalidValue::new($field, format!("unknown code {value:?}")))
+                    .ok_or_else(|| $crate::InvalidValue::new($field, $crate::Problem::UnknownCode { value: value.to_owned() }))
             }
         }
 
@@ -269,11 +266,11 @@ impl PersonName {
             input.full.to_owned()
         };
         if full_text.trim().is_empty() {
-            return Err(InvalidValue::new("name", "must not be empty"));
+            return Err(InvalidValue::new("name", crate::Problem::Empty));
         }
         let full = Text::parse("name", &full_text, 200, false)?;
         if !full.as_str().chars().any(char::is_alphabetic) {
-            return Err(InvalidValue::new("name", "must contain letters"));
+            return Err(InvalidValue::new("name", crate::Problem::NoLetters));
         }
         Ok(Self {
             script: Script::detect(full.as_str()),
@@ -354,10 +351,13 @@ pub struct PersonDetails {
 impl PersonDetails {
     pub fn new(names: Vec<PersonName>, sex: Sex) -> Result<Self, InvalidValue> {
         if names.is_empty() {
-            return Err(InvalidValue::new("name", "at least one name is required"));
+            return Err(InvalidValue::new("name", crate::Problem::NameRequired));
         }
         if names.len() > 20 {
-            return Err(InvalidValue::new("name", "at most 20 names per person"));
+            return Err(InvalidValue::new(
+                "name",
+                crate::Problem::TooManyNames { max: 20 },
+            ));
         }
         Ok(Self {
             names,

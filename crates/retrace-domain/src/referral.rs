@@ -196,7 +196,10 @@ pub fn parse_services<'a>(
         }
     }
     if services.is_empty() {
-        return Err(InvalidValue::new("services", "choose at least one service"));
+        return Err(InvalidValue::new(
+            "services",
+            crate::Problem::ServicesRequired,
+        ));
     }
     Ok(services)
 }
@@ -308,17 +311,17 @@ pub fn parse_sop_steps(
         }
         let label = Text::parse("steps", &label, SOP_LABEL_MAX, false)?;
         if parsed.iter().any(|s| s.label == label) {
-            return Err(InvalidValue::new("steps", "each step is listed once"));
+            return Err(InvalidValue::new("steps", crate::Problem::StepRepeated));
         }
         parsed.push(SopStep { label, required });
     }
     if parsed.is_empty() {
-        return Err(InvalidValue::new("steps", "write at least one step"));
+        return Err(InvalidValue::new("steps", crate::Problem::StepsRequired));
     }
     if parsed.len() > SOP_MAX_STEPS {
         return Err(InvalidValue::new(
             "steps",
-            format!("at most {SOP_MAX_STEPS} steps"),
+            crate::Problem::TooManySteps { max: SOP_MAX_STEPS },
         ));
     }
     Ok(parsed)

@@ -22,7 +22,7 @@ impl CaseReference {
         if number == 0 || number > 99_999 {
             return Err(InvalidValue::new(
                 "reference",
-                "the number must be from 1 to 99999",
+                crate::Problem::CaseNumberRange,
             ));
         }
         Ok(Self {
@@ -33,7 +33,7 @@ impl CaseReference {
     }
 
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        let invalid = || InvalidValue::new("reference", "must look like BE-2026-00042");
+        let invalid = || InvalidValue::new("reference", crate::Problem::CaseReference);
         let mut parts = value.trim().split('-');
         let (Some(country), Some(year), Some(number), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -141,14 +141,16 @@ impl RequestStatus {
                 None => {
                     return Err(InvalidValue::new(
                         "closure_reason",
-                        "a closed request needs a reason",
+                        crate::Problem::ClosureReasonRequired,
                     ));
                 }
             },
             other => {
                 return Err(InvalidValue::new(
                     "status",
-                    format!("unknown code {other:?}"),
+                    crate::Problem::UnknownCode {
+                        value: other.to_owned(),
+                    },
                 ));
             }
         })

@@ -13,8 +13,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
         let email = value.trim().to_lowercase();
-        let invalid =
-            || InvalidValue::new("email", "must be an email address such as name@example.org");
+        let invalid = || InvalidValue::new("email", crate::Problem::Email);
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -62,18 +61,18 @@ impl DisplayName {
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
         let trimmed = value.trim();
         if trimmed.is_empty() {
-            return Err(InvalidValue::new("display_name", "must not be empty"));
+            return Err(InvalidValue::new("display_name", crate::Problem::Empty));
         }
         if trimmed.chars().count() > 100 {
             return Err(InvalidValue::new(
                 "display_name",
-                "must have at most 100 characters",
+                crate::Problem::TooLong { max: 100 },
             ));
         }
         if trimmed.chars().any(char::is_control) {
             return Err(InvalidValue::new(
                 "display_name",
-                "must not contain control characters",
+                crate::Problem::ControlCharacters,
             ));
         }
         Ok(Self(trimmed.to_owned()))
@@ -142,10 +141,9 @@ impl Role {
             .ok_or_else(|| {
                 InvalidValue::new(
                     "roles",
-                    format!(
-                        "unknown role {:?}: use org_admin, caseworker, referral_officer, outreach_worker, coordinator or viewer",
-                        value.trim()
-                    ),
+                    crate::Problem::UnknownRole {
+                        value: value.trim().to_owned(),
+                    },
                 )
             })
     }
@@ -174,7 +172,7 @@ impl RoleSet {
         roles.sort();
         roles.dedup();
         if roles.is_empty() {
-            return Err(InvalidValue::new("roles", "choose at least one role"));
+            return Err(InvalidValue::new("roles", crate::Problem::NoRole));
         }
         Ok(Self(roles))
     }
@@ -260,6 +258,6 @@ mod tests {
         assert!(RoleSet::parse_list("").is_err());
         let err = RoleSet::parse_list("caseworker,king").unwrap_err();
         assert_eq!(err.field, "roles");
-        assert!(err.message.contains("king"));
+        assert!(err.problem.to_string().contains("king"));
     }
 }

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use retrace_app::AppError;
+use retrace_domain::{FieldError, Problem};
 use retrace_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +25,9 @@ pub enum WebError {
     /// An API token without the scope the route declares.
     #[error("this API token lacks the `{0}` scope this route needs")]
     MissingScope(retrace_domain::ApiScope),
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    /// Input errors, every one found (never empty).
+    #[error("{}", describe(.0))]
+    Invalid(Vec<FieldError>),
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
     #[error("the form has expired or did not come from this site")]
@@ -41,10 +43,48 @@ pub enum WebError {
 }
 
 impl WebError {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid {
+    pub fn invalid(field: impl Into<String>, problem: impl Into<Problem>) -> Self {
+        Self::Invalid(vec![FieldError {
             field: field.into(),
-            message: message.into(),
+            problem: problem.into(),
+        }])
+    }
+
+    /// Each input error as (field, message in `lang`), for a form that
+    /// shows them; `None` for errors that are not about the input.
+    pub fn form_problems(&self, lang: crate::i18n::Lang) -> Option<Vec<(String, String)>> {
+        match self {
+            WebError::Invalid(errors) => Some(
+                errors
+                    .iter()
+                    .map(|error| (error.field.clone(), lang.problem(&error.problem)))
+                    .collect(),
+            ),
+            WebError::Conflict { field, message } => Some(vec![(field.clone(), message.clone())]),
+            _ => None,
+        }
+    }
+
+    /// The input errors on one line, "label: message · …", each field
+    /// named by `label`; `None` for errors that are not about the input.
+    pub fn form_line(
+        &self,
+        lang: crate::i18n::Lang,
+        label: impl Fn(&str) -> String,
+    ) -> Option<String> {
+        let lines: Vec<String> = self
+            .form_problems(lang)?
+            .into_iter()
+            .map(|(field, message)| format!("{}: {message}", label(&field)))
+            .collect();
+        Some(lines.join(" · "))
+    }
+
+    /// The input errors of this error; none for the others.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            WebError::Invalid(errors) => errors,
+            _ => &[],
         }
     }
 
@@ -61,7 +101,7 @@ impl WebError {
             WebError::Forbidden | WebError::MissingScope(_) | WebError::Csrf => {
                 StatusCode::FORBIDDEN
             }
-            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -79,7 +119,7 @@ impl WebError {
             WebError::Forbidden => "forbidden",
             WebError::TokenExpired => "token_expired",
             WebError::MissingScope(_) => "insufficient_scope",
-            WebError::Invalid { .. } => "invalid",
+            WebError::Invalid(_) => "invalid",
             WebError::Conflict { .. } => "conflict",
             WebError::Csrf => "csrf",
             WebError::PayloadTooLarge => "payload_too_large",
@@ -102,10 +142,7 @@ impl From<StoreError> for WebError {
                 field: field.to_owned(),
                 message: format!("{field} is already in use"),
             },
-            StoreError::Refused { field, message } => WebError::Invalid {
-                field: field.to_owned(),
-                message: message.to_owned(),
-            },
+            StoreError::Refused { field, message } => WebError::invalid(field, message),
             StoreError::PublicationRefused(refusal) => {
                 WebError::invalid("consent", refusal.message())
             }
@@ -119,8 +156,9 @@ impl From<AppError> for WebError {
         match error {
             AppError::NotFound => WebError::NotFound,
             AppError::Forbidden => WebError::Forbidden,
-            AppError::Invalid { field, message } => WebError::Invalid { field, message },
-            AppError::Required { field } => WebError::invalid(field, "is required"),
+            AppError::Invalid { field, problem } => WebError::invalid(field, problem),
+            AppError::InvalidMany(errors) => WebError::Invalid(errors),
+            AppError::Required { field } => WebError::invalid(field, Problem::Required),
             AppError::Conflict { field, message } => WebError::Conflict { field, message },
             AppError::SignInRefused => WebError::Unauthenticated,
             AppError::WeakPassword(error) => WebError::invalid("new_password", error.to_string()),
@@ -132,10 +170,7 @@ impl From<AppError> for WebError {
 
 impl From<retrace_domain::InvalidValue> for WebError {
     fn from(error: retrace_domain::InvalidValue) -> Self {
-        WebError::Invalid {
-            field: error.field.to_owned(),
-            message: error.message,
-        }
+        WebError::invalid(error.field, error.problem)
     }
 }
 
@@ -146,6 +181,8 @@ pub struct ErrorReport {
     pub code: &'static str,
     pub field: Option<String>,
     pub message: String,
+    /// The input errors, translated when the page is rendered.
+    pub errors: Vec<FieldError>,
     pub pending_enrol: Option<bool>,
 }
 
@@ -153,7 +190,11 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         let (field, message) = match &self {
-            WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+            WebError::Invalid(errors) => (
+                errors.first().map(|error| error.field.clone()),
+                describe(errors),
+            ),
+            WebError::Conflict { field, message } => {
                 (Some(field.clone()), format!("{field}: {message}"))
             }
             WebError::Internal(cause) => {
@@ -167,6 +208,7 @@ impl IntoResponse for WebError {
             code: self.code(),
             field,
             message,
+            errors: self.field_errors().to_vec(),
             pending_enrol: match self {
                 WebError::SecondFactorPending { enrol } => Some(enrol),
                 _ => None,
@@ -179,3 +221,12 @@ impl IntoResponse for WebError {
 }
 
 pub type WebResult<T> = Result<T, WebError>;
+
+/// `field: problem; …` in English, for logs and the JSON body.
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|error| format!("{}: {}", error.field, error.problem))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -3,27 +3,83 @@
 //! stored record.
 
 use crate::extract::FormFields;
+use crate::form_errors::FormErrors;
 use crate::forms;
 use retrace_domain::{PersonDetails, Text};
 use std::collections::BTreeMap;
 
-/// Submitted values, to fill a form again after an error.
+/// Submitted values, to fill a form again after an error, and the errors
+/// the form shows (see `form_errors`).
 #[derive(Default)]
-pub struct FormValues(BTreeMap<String, String>);
+pub struct FormValues {
+    values: BTreeMap<String, String>,
+    pub errors: FormErrors,
+}
 
 impl FormValues {
     pub fn from_form(form: &FormFields) -> Self {
-        Self(form.pairs().iter().cloned().collect())
+        Self::from_map(form.pairs().iter().cloned().collect())
+    }
+    fn from_map(values: BTreeMap<String, String>) -> Self {
+        Self {
+            values,
+            errors: FormErrors::none(),
+        }
+    }
+    /// What was typed, with the errors to show on it.
+    pub fn with_errors(form: &FormFields, errors: FormErrors) -> Self {
+        Self {
+            errors,
+            ..Self::from_form(form)
+        }
     }
     /// Values from query parameters or a stored record.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self(pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
+        Self::from_map(pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect())
     }
     pub fn v(&self, name: &str) -> &str {
-        self.0.get(name).map(String::as_str).unwrap_or_default()
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
     pub fn checked(&self, name: &str) -> bool {
-        self.0.contains_key(name)
+        self.values.contains_key(name)
+    }
+
+    /// The attributes of a control with an error: ` aria-invalid="true"
+    /// aria-describedby="err-{name}"`, with the ids of `hints` described
+    /// too; empty (or the hints alone) without an error. `name` and the
+    /// hints are the template's own identifiers, never typed text.
+    pub fn aria(&self, name: &str, hints: &str) -> String {
+        let mut described: Vec<String> = hints.split_whitespace().map(str::to_owned).collect();
+        let invalid = self.errors.has(name);
+        if invalid {
+            described.push(format!("err-{name}"));
+        }
+        let mut attributes = String::new();
+        if invalid {
+            attributes.push_str(" aria-invalid=\"true\"");
+        }
+        if !described.is_empty() {
+            attributes.push_str(&format!(" aria-describedby=\"{}\"", described.join(" ")));
+        }
+        attributes
+    }
+    /// `aria` of `{prefix}{name}`, hints prefixed the same way.
+    pub fn paria(&self, prefix: &str, name: &str, hints: &str) -> String {
+        let hints: Vec<String> = hints
+            .split_whitespace()
+            .map(|hint| format!("{prefix}{hint}"))
+            .collect();
+        self.aria(&format!("{prefix}{name}"), &hints.join(" "))
+    }
+    /// The message about the control `name`, if it has an error.
+    pub fn error(&self, name: &str) -> Option<String> {
+        self.errors.has(name).then(|| self.errors.message(name))
+    }
+    pub fn perror(&self, prefix: &str, name: &str) -> Option<String> {
+        self.error(&format!("{prefix}{name}"))
     }
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.v(name) == value
@@ -49,6 +105,10 @@ impl FormValues {
     pub fn pis(&self, prefix: &str, name: &str, value: &str) -> bool {
         self.pv(prefix, name) == value
     }
+    /// `{name}_{row}`: the control of a name row.
+    pub fn row_name(&self, name: &str, row: &usize) -> String {
+        format!("{name}_{row}")
+    }
     pub fn row(&self, prefix: &str, name: &str, row: &usize) -> &str {
         self.v(&format!("{prefix}{name}_{row}"))
     }
@@ -56,7 +116,7 @@ impl FormValues {
         self.row(prefix, name, row) == value
     }
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.0.insert(name.to_owned(), value.into());
+        self.values.insert(name.to_owned(), value.into());
     }
 
     /// Values of a stored person under `prefix`, for an edit form.

@@ -93,6 +93,26 @@ impl Lang {
         LOCALES.lookup(&self.identifier(), key)
     }
 
+    /// What is wrong with a value, in this language, its parameters
+    /// filled (typed text and codes isolated left to right); a rule
+    /// without a code reads as written.
+    pub fn problem(self, problem: &retrace_domain::Problem) -> String {
+        let Some(key) = problem.key() else {
+            return problem.to_string();
+        };
+        let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        for (name, value) in problem.args() {
+            let value = match value {
+                retrace_domain::ProblemArg::Number(n) => FluentValue::from(n),
+                retrace_domain::ProblemArg::Text(text) => {
+                    FluentValue::from(crate::page::ltr(&text))
+                }
+            };
+            args.insert(Cow::Borrowed(name), value);
+        }
+        LOCALES.lookup_with_args(&self.identifier(), key, &args)
+    }
+
     /// A message with a `count` argument, so plural rules apply (Arabic has six forms).
     pub fn t_count(self, key: &str, count: u64) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
@@ -119,6 +139,13 @@ mod tests {
         // Plural messages select on `count`; give every lookup one.
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         args.insert(Cow::Borrowed("count"), FluentValue::from(3));
+        // The parameters of validation problems (`error-…`).
+        for name in ["max", "min", "day"] {
+            args.insert(Cow::Borrowed(name), FluentValue::from(3));
+        }
+        for name in ["value", "month"] {
+            args.insert(Cow::Borrowed(name), FluentValue::from("x"));
+        }
         for lang in Lang::ALL {
             let missing: Vec<&&str> = keys
                 .iter()

@@ -17,10 +17,13 @@ mod config;
 mod csrf;
 mod error;
 mod extract;
+mod form_errors;
 mod form_values;
 mod forms;
 mod gallery;
 mod i18n;
+#[cfg(test)]
+mod i18n_completeness;
 mod identity;
 mod metrics;
 mod openapi;

@@ -18,7 +18,6 @@ pub type FormError = Option<String>;
 #[template(path = "error.html")]
 pub struct ErrorPage<'a> {
     pub page: &'a Page,
-    pub status: u16,
     pub title: String,
     pub message: String,
 }
@@ -426,7 +425,6 @@ pub struct RequestList<'a> {
 pub struct RequestForm<'a> {
     pub page: &'a Page,
     pub values: FormValues,
-    pub error: FormError,
 }
 
 pub struct SoughtRow {
@@ -462,7 +460,8 @@ pub struct RequestPage<'a> {
     pub next_statuses: Vec<&'static str>,
     pub transfers: Vec<TransferLine>,
     pub can_write: bool,
-    pub error: FormError,
+    /// The status or consent form's values and errors.
+    pub values: FormValues,
 }
 
 #[derive(Template)]
@@ -472,7 +471,6 @@ pub struct CircumstancesForm<'a> {
     pub id: String,
     pub reference: String,
     pub values: FormValues,
-    pub error: FormError,
 }
 
 #[derive(Template)]
@@ -482,7 +480,6 @@ pub struct SoughtForm<'a> {
     pub id: String,
     pub reference: String,
     pub values: FormValues,
-    pub error: FormError,
 }
 
 pub struct CandidateRow {
@@ -549,7 +546,8 @@ pub struct PersonPage<'a> {
     pub can_write: bool,
     /// The organisation administrator may erase the person.
     pub can_erase: bool,
-    pub error: FormError,
+    /// The status or consent form's values and errors.
+    pub values: FormValues,
 }
 
 #[derive(Template)]
@@ -559,7 +557,6 @@ pub struct PersonForm<'a> {
     pub id: String,
     pub with_contact: bool,
     pub values: FormValues,
-    pub error: FormError,
 }
 
 pub struct RegistrationRow {
@@ -582,7 +579,6 @@ pub struct RegistrationList<'a> {
 pub struct RegistrationForm<'a> {
     pub page: &'a Page,
     pub values: FormValues,
-    pub error: FormError,
 }
 
 pub struct ExplanationRow {

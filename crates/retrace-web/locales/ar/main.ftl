@@ -1269,3 +1269,60 @@ privacy-erased-files = ملفات المعرض المحذوفة
 privacy-erase-link = محو بيانات هذا الشخص
 privacy-withdrawn-candidates = مرشحون سحبتهم المنظمة الأخرى
 label-confirm = التأكيد
+## أخطاء النماذج (المسألة 15): الملخّص وما هو الخطأ في القيمة.
+form-errors-title =
+    { $count ->
+        [zero] لا توجد أخطاء في هذا النموذج
+        [one] يوجد خطأ واحد في هذا النموذج
+        [two] يوجد خطآن في هذا النموذج
+        [few] توجد { $count } أخطاء في هذا النموذج
+       *[other] يوجد { $count } خطأً في هذا النموذج
+    }
+error-required = مطلوب
+error-empty = يجب ألّا يكون فارغًا
+error-too-long = يجب ألّا يتجاوز { $max } حرفًا
+error-too-short = يجب ألّا يقلّ عن { $min } أحرف
+error-control-characters = يجب ألّا يحتوي على محارف تحكّم
+error-choose-one = اختر خيارًا واحدًا
+error-unknown-code = «{ $value }» ليس من الخيارات المتاحة
+error-date-format = يجب أن يكون سنة (1990) أو شهرًا (1990-05) أو تاريخًا (1990-05-12)
+error-year-range = يجب أن تكون السنة بين { $min } و{ $max }
+error-month-range = يجب أن يكون الشهر من 01 إلى 12
+error-no-such-day = لا يوجد اليوم { $day } في { $month }
+error-in-future = في المستقبل
+error-age-range = يجب أن يكون بين 0 و{ $max } سنة
+error-age-not-number = يجب أن يكون عددًا من السنوات
+error-name-required = يلزم اسم واحد على الأقل
+error-too-many-names = { $max } اسمًا على الأكثر لكل شخص
+error-no-letters = يجب أن يحتوي على أحرف
+error-country-code = يجب أن يكون رمز بلد مثل BE أو FR أو SY
+error-country-two-letters = يجب أن يتكوّن من حرفين
+error-language-code = «{ $value }» ليس رمز لغة من حرفين مثل en أو ar
+error-language-codes = يجب أن تكون رموز لغات مثل ar أو fr أو ti
+error-email = يجب أن يكون عنوان بريد إلكتروني مثل name@example.org
+error-org-kind = اختر نوع المنظمة من القائمة
+error-unknown-role = «{ $value }» ليس دورًا
+error-no-role = اختر دورًا واحدًا على الأقل
+error-gallery-reference = ليس مرجعًا في المعرض
+error-case-reference = يجب أن يكون على شكل BE-2026-00042
+error-case-number-range = يجب أن يكون الرقم من 1 إلى 99999
+error-identifier = ليس معرّفًا صالحًا
+error-guardian-only-for-minor = لا يوافق الوصيّ إلا عن قاصر
+error-minor-publication-needs-guardian = يتطلّب نشر صورة قاصر موافقة الوصيّ
+error-sharing-needs-scope = اذكر المنظمات أو البلدان التي وافق الشخص على المشاركة معها
+error-scope-only-for-sharing = موافقة المشاركة وحدها تتضمّن منظمات أو بلدانًا
+error-closure-reason-required = يتطلّب إغلاق الطلب ذكر السبب
+error-topic-code = يجب أن يتكوّن من 2 إلى 40 حرفًا لاتينيًا صغيرًا أو رقمًا أو شرطة سفلية
+error-services-required = اختر خدمة واحدة على الأقل
+error-step-repeated = تُذكر كل خطوة مرة واحدة
+error-steps-required = اكتب خطوة واحدة على الأقل
+error-too-many-steps = { $max } خطوة على الأكثر
+error-utc-offset = «{ $value }» ليس فارقًا عن التوقيت العالمي مثل +01:00 أو -05:00
+error-utc-offset-range = خارج النطاق
+error-opening-hours = «{ $value }» غير مفهوم: اكتب مثلًا Mo-Fr 09:00-17:00; Sa 10:00-12:00 أو 24/7
+error-max-age-below-min = يجب ألّا يقلّ عن الحد الأدنى للعمر
+error-max-age-too-high = يجب ألّا يتجاوز { $max }
+error-file-format = يجب أن يكون ملف PDF أو DOCX أو ODT أو TXT أو HTML أو Markdown
+error-scopes-required = اختر نطاقًا واحدًا على الأقل: القراءة أو الكتابة أو التصدير أو الإدارة
+error-unknown-scope = «{ $value }» ليس نطاقًا: استخدم read أو write أو export أو admin
+error-confirm = ضع علامة في المربع للتأكيد

@@ -1228,3 +1228,57 @@ privacy-erased-files = Gallery files deleted
 privacy-erase-link = Erase this person
 privacy-withdrawn-candidates = Candidates withdrawn by the other organisation
 label-confirm = Confirmation
+## Form errors (issue 15): the summary and what is wrong with a value.
+form-errors-title =
+    { $count ->
+        [one] There is a problem with this form
+       *[other] There are { $count } problems with this form
+    }
+error-required = is required
+error-empty = must not be empty
+error-too-long = must have at most { $max } characters
+error-too-short = must have at least { $min } characters
+error-control-characters = must not contain control characters
+error-choose-one = choose one
+error-unknown-code = “{ $value }” is not one of the choices
+error-date-format = must be a year (1990), a month (1990-05) or a date (1990-05-12)
+error-year-range = the year must be between { $min } and { $max }
+error-month-range = the month must be from 01 to 12
+error-no-such-day = { $month } has no day { $day }
+error-in-future = is in the future
+error-age-range = must be from 0 to { $max } years
+error-age-not-number = must be a number of years
+error-name-required = at least one name is required
+error-too-many-names = at most { $max } names per person
+error-no-letters = must contain letters
+error-country-code = must be a country code such as BE, FR or SY
+error-country-two-letters = must be two letters
+error-language-code = “{ $value }” is not a two-letter language code such as en or ar
+error-language-codes = must be language codes such as ar, fr or ti
+error-email = must be an email address such as name@example.org
+error-org-kind = choose a kind of organisation from the list
+error-unknown-role = “{ $value }” is not a role
+error-no-role = choose at least one role
+error-gallery-reference = is not a gallery reference
+error-case-reference = must look like BE-2026-00042
+error-case-number-range = the number must be from 1 to 99999
+error-identifier = is not a valid identifier
+error-guardian-only-for-minor = a guardian consents only for a minor
+error-minor-publication-needs-guardian = publication of a minor needs a guardian's consent
+error-sharing-needs-scope = name the organisations or countries the person agreed to share with
+error-scope-only-for-sharing = only a sharing consent has organisations or countries
+error-closure-reason-required = a closed request needs a reason
+error-topic-code = must be 2 to 40 lower-case letters, digits or underscores
+error-services-required = choose at least one service
+error-step-repeated = each step is listed once
+error-steps-required = write at least one step
+error-too-many-steps = at most { $max } steps
+error-utc-offset = “{ $value }” is not an offset from UTC such as +01:00 or -05:00
+error-utc-offset-range = is out of range
+error-opening-hours = “{ $value }” is not understood: write for example Mo-Fr 09:00-17:00; Sa 10:00-12:00, or 24/7
+error-max-age-below-min = must not be below the minimum age
+error-max-age-too-high = must be at most { $max }
+error-file-format = must be a PDF, DOCX, ODT, TXT, HTML or Markdown file
+error-scopes-required = choose at least one of read, write, export, admin
+error-unknown-scope = “{ $value }” is not a scope: use read, write, export or admin
+error-confirm = tick the box to confirm

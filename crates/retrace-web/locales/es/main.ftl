@@ -1227,3 +1227,57 @@ privacy-erased-files = Archivos de la galería eliminados
 privacy-erase-link = Borrar a esta persona
 privacy-withdrawn-candidates = Candidatos retirados por la otra organización
 label-confirm = Confirmación
+## Errores de formulario (incidencia 15): el resumen y lo que falla en un valor.
+form-errors-title =
+    { $count ->
+        [one] Este formulario tiene un error
+       *[other] Este formulario tiene { $count } errores
+    }
+error-required = es obligatorio
+error-empty = no debe estar vacío
+error-too-long = debe tener como máximo { $max } caracteres
+error-too-short = debe tener al menos { $min } caracteres
+error-control-characters = no debe contener caracteres de control
+error-choose-one = elija una opción
+error-unknown-code = «{ $value }» no es una de las opciones
+error-date-format = debe ser un año (1990), un mes (1990-05) o una fecha (1990-05-12)
+error-year-range = el año debe estar entre { $min } y { $max }
+error-month-range = el mes debe estar entre 01 y 12
+error-no-such-day = { $month } no tiene día { $day }
+error-in-future = está en el futuro
+error-age-range = debe estar entre 0 y { $max } años
+error-age-not-number = debe ser un número de años
+error-name-required = se necesita al menos un nombre
+error-too-many-names = como máximo { $max } nombres por persona
+error-no-letters = debe contener letras
+error-country-code = debe ser un código de país como BE, FR o SY
+error-country-two-letters = debe tener dos letras
+error-language-code = «{ $value }» no es un código de idioma de dos letras como en o ar
+error-language-codes = deben ser códigos de idioma como ar, fr o ti
+error-email = debe ser una dirección de correo como nombre@example.org
+error-org-kind = elija un tipo de organización de la lista
+error-unknown-role = «{ $value }» no es un rol
+error-no-role = elija al menos un rol
+error-gallery-reference = no es una referencia de la galería
+error-case-reference = debe tener la forma BE-2026-00042
+error-case-number-range = el número debe estar entre 1 y 99999
+error-identifier = no es un identificador válido
+error-guardian-only-for-minor = un tutor solo consiente por un menor
+error-minor-publication-needs-guardian = la publicación de un menor requiere el consentimiento de un tutor
+error-sharing-needs-scope = indique las organizaciones o los países con los que la persona acepta compartir
+error-scope-only-for-sharing = solo un consentimiento para compartir tiene organizaciones o países
+error-closure-reason-required = una solicitud cerrada necesita un motivo
+error-topic-code = debe tener de 2 a 40 letras minúsculas, cifras o guiones bajos
+error-services-required = elija al menos un servicio
+error-step-repeated = cada paso figura una sola vez
+error-steps-required = escriba al menos un paso
+error-too-many-steps = como máximo { $max } pasos
+error-utc-offset = «{ $value }» no es un desfase respecto a UTC como +01:00 o -05:00
+error-utc-offset-range = está fuera de rango
+error-opening-hours = «{ $value }» no se entiende: escriba por ejemplo Mo-Fr 09:00-17:00; Sa 10:00-12:00, o 24/7
+error-max-age-below-min = no debe ser inferior a la edad mínima
+error-max-age-too-high = debe ser como máximo { $max }
+error-file-format = debe ser un archivo PDF, DOCX, ODT, TXT, HTML o Markdown
+error-scopes-required = elija al menos un alcance: lectura, escritura, exportación, administración
+error-unknown-scope = «{ $value }» no es un alcance: use read, write, export o admin
+error-confirm = marque la casilla para confirmar

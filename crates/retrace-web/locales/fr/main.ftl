@@ -1227,3 +1227,57 @@ privacy-erased-files = Fichiers de galerie supprimés
 privacy-erase-link = Effacer cette personne
 privacy-withdrawn-candidates = Candidats retirés par l’autre organisation
 label-confirm = Confirmation
+## Erreurs de formulaire (ticket 15) : le résumé et ce qui ne va pas dans une valeur.
+form-errors-title =
+    { $count ->
+        [one] Ce formulaire contient une erreur
+       *[other] Ce formulaire contient { $count } erreurs
+    }
+error-required = est obligatoire
+error-empty = ne doit pas être vide
+error-too-long = doit compter au plus { $max } caractères
+error-too-short = doit compter au moins { $min } caractères
+error-control-characters = ne doit pas contenir de caractères de contrôle
+error-choose-one = choisissez une option
+error-unknown-code = « { $value } » ne fait pas partie des choix
+error-date-format = doit être une année (1990), un mois (1990-05) ou une date (1990-05-12)
+error-year-range = l’année doit être comprise entre { $min } et { $max }
+error-month-range = le mois doit être compris entre 01 et 12
+error-no-such-day = { $month } n’a pas de jour { $day }
+error-in-future = est dans le futur
+error-age-range = doit être compris entre 0 et { $max } ans
+error-age-not-number = doit être un nombre d’années
+error-name-required = au moins un nom est obligatoire
+error-too-many-names = au plus { $max } noms par personne
+error-no-letters = doit contenir des lettres
+error-country-code = doit être un code de pays comme BE, FR ou SY
+error-country-two-letters = doit compter deux lettres
+error-language-code = « { $value } » n’est pas un code de langue à deux lettres comme en ou ar
+error-language-codes = doivent être des codes de langue comme ar, fr ou ti
+error-email = doit être une adresse électronique comme nom@example.org
+error-org-kind = choisissez un type d’organisation dans la liste
+error-unknown-role = « { $value } » n’est pas un rôle
+error-no-role = choisissez au moins un rôle
+error-gallery-reference = n’est pas une référence de la galerie
+error-case-reference = doit avoir la forme BE-2026-00042
+error-case-number-range = le numéro doit être compris entre 1 et 99999
+error-identifier = n’est pas un identifiant valide
+error-guardian-only-for-minor = un tuteur ne consent que pour un mineur
+error-minor-publication-needs-guardian = la publication d’un mineur exige le consentement d’un tuteur
+error-sharing-needs-scope = indiquez les organisations ou les pays avec lesquels la personne accepte le partage
+error-scope-only-for-sharing = seul un consentement au partage comporte des organisations ou des pays
+error-closure-reason-required = une demande clôturée exige un motif
+error-topic-code = doit compter de 2 à 40 lettres minuscules, chiffres ou tirets bas
+error-services-required = choisissez au moins un service
+error-step-repeated = chaque étape n’apparaît qu’une fois
+error-steps-required = écrivez au moins une étape
+error-too-many-steps = au plus { $max } étapes
+error-utc-offset = « { $value } » n’est pas un décalage par rapport à UTC comme +01:00 ou -05:00
+error-utc-offset-range = est hors limites
+error-opening-hours = « { $value } » n’est pas compris : écrivez par exemple Mo-Fr 09:00-17:00; Sa 10:00-12:00, ou 24/7
+error-max-age-below-min = ne doit pas être inférieur à l’âge minimum
+error-max-age-too-high = doit être au plus { $max }
+error-file-format = doit être un fichier PDF, DOCX, ODT, TXT, HTML ou Markdown
+error-scopes-required = choisissez au moins une portée : lecture, écriture, export, administration
+error-unknown-scope = « { $value } » n’est pas une portée : utilisez read, write, export ou admin
+error-confirm = cochez la case pour confirmer

@@ -236,18 +236,14 @@ fn entry_input(form: &FormFields) -> WebResult<EntryInput> {
 /// The translated one-line message of a form error, or `None` for errors
 /// that are not about the input.
 fn form_message(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-            let key = field
-                .split('.')
-                .next_back()
-                .unwrap_or(field)
-                .replace('_', "-");
-            let label = page.t(&format!("directory-field-{key}"));
-            Some(format!("{label}: {message}"))
-        }
-        _ => None,
-    }
+    error.form_line(page.lang, |field| {
+        let key = field
+            .split('.')
+            .next_back()
+            .unwrap_or(field)
+            .replace('_', "-");
+        page.t(&format!("directory-field-{key}"))
+    })
 }
 
 fn render_entry_form(
@@ -703,11 +699,10 @@ pub async fn country_revise(
         Ok(_) => Ok(Redirect::to(&format!("/countries/{country}")).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let message = match &error {
-                WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-                    format!("{}: {message}", page.label("profile-section", field))
-                }
-                _ => return Err(error),
+            let Some(message) =
+                error.form_line(page.lang, |field| page.label("profile-section", field))
+            else {
+                return Err(error);
             };
             let html = render(&CountryForm {
                 page: &page,

@@ -7,6 +7,7 @@ use super::gallery::{jpeg, region_options, relationship_options};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
+use crate::forms;
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::identity::Member;
@@ -176,7 +177,11 @@ pub async fn publish(
     };
     match app_gallery::publish(&state.app, &member.actor(), input).await {
         Ok(created) => Ok(Redirect::to(&format!("/staff/gallery/{}", created.id)).into_response()),
-        Err(AppError::Invalid { field, message }) => fail(format!("{field}: {message}")),
+        Err(AppError::Invalid { field, problem }) => fail(format!(
+            "{}: {}",
+            forms::field_label(&page, &field, None),
+            page.lang.problem(&problem)
+        )),
         Err(AppError::Required {
             field: "relationship",
         }) => fail(page.t("gallery-choose-relationship")),

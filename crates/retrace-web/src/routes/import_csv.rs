@@ -468,9 +468,12 @@ pub async fn csv_mapping_save(
     if save {
         match save_mapping(&state.app, &member.actor(), kind, &mapping).await {
             Ok(()) => saved = true,
-            Err(retrace_app::AppError::Invalid { field, message }) => {
+            Err(retrace_app::AppError::Invalid {
+                field,
+                problem: wrong,
+            }) => {
                 status = StatusCode::UNPROCESSABLE_ENTITY;
-                problem = Some(format!("{field}: {message}"));
+                problem = Some(format!("{field}: {}", page.lang.problem(&wrong)));
             }
             Err(other) => return Err(other.into()),
         }

@@ -265,7 +265,8 @@ pub async fn upload(
     };
     match app_library::upload(&state.app, &member.actor(), input, bytes).await {
         Ok(document) => Ok(Redirect::to(&format!("/library/{}", document.id)).into_response()),
-        Err(AppError::Invalid { field, message }) => {
+        Err(AppError::Invalid { field, problem }) => {
+            let message = page.lang.problem(&problem);
             let label = page.t(&format!("library-field-{}", field.replace('_', "-")));
             let html = render_form(
                 &page,

@@ -134,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(public::robots))
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
+        .route("/static/form-errors.js", get(public::form_errors_script))
         .merge(gallery_routes())
         .merge(directory_routes())
         .merge(outreach_routes())
@@ -448,6 +449,15 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
         let mut json = (
             status,
             Json(match &report.field {
+                Some(field) if report.errors.len() > 1 => serde_json::json!({
+                    "code": report.code,
+                    "message": report.message,
+                    "field": field,
+                    "errors": report.errors.iter().map(|error| serde_json::json!({
+                        "field": error.field,
+                        "message": error.problem.to_string(),
+                    })).collect::<Vec<_>>(),
+                }),
                 Some(field) => serde_json::json!({ "code": report.code, "message": report.message, "field": field }),
                 None => serde_json::json!({ "code": report.code, "message": report.message }),
             }),
@@ -491,13 +501,37 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
         StatusCode::INTERNAL_SERVER_ERROR => "error-internal",
         _ => "error-generic",
     };
+    // Input errors in the page's language, each field by its label: never
+    // a field code or an English rule.
     let message = match report.code {
-        "invalid" | "conflict" | "internal" => report.message.clone(),
+        "invalid" if !report.errors.is_empty() => report
+            .errors
+            .iter()
+            .map(|error| {
+                format!(
+                    "{}: {}",
+                    crate::forms::field_label(&page, &error.field, None),
+                    lang.problem(&error.problem)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        "conflict" => match &report.field {
+            Some(field) => format!(
+                "{}: {}",
+                crate::forms::field_label(&page, field, None),
+                report
+                    .message
+                    .split_once(": ")
+                    .map_or(report.message.as_str(), |(_, message)| message)
+            ),
+            None => report.message.clone(),
+        },
+        "invalid" | "internal" => report.message.clone(),
         _ => lang.t(&format!("{title_key}-text")),
     };
     let html = render(&ErrorPage {
         page: &page,
-        status: status.as_u16(),
         title: lang.t(title_key),
         message,
     });

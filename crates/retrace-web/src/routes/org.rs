@@ -113,8 +113,8 @@ pub fn password_issued(page: &Page, issued: &IssuedPassword, back: String) -> We
 
 pub fn field_error(page: &Page, error: &WebError) -> Option<String> {
     match error {
-        WebError::Invalid { field, message } => {
-            Some(format!("{}: {message}", page.t(&format!("label-{field}"))))
+        WebError::Invalid(_) => {
+            error.form_line(page.lang, |field| page.t(&format!("label-{field}")))
         }
         WebError::Conflict { field, .. } => Some(format!(
             "{}: {}",
@@ -199,8 +199,8 @@ pub async fn set_roles(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             user_page(&state, &page, &member, id, message, status).await
         }
-        Err(AppError::Invalid { field, message }) => {
-            let message = field_error(&page, &WebError::Invalid { field, message });
+        Err(error @ AppError::Invalid { .. }) => {
+            let message = field_error(&page, &error.into());
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             user_page(&state, &page, &member, id, message, status).await
         }

@@ -39,31 +39,28 @@ const LIST_LIMIT: u32 = 200;
 /// The label of the form field an error names (`reached[1].count` is the
 /// people-reached fieldset).
 fn field_message(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-            let top = field.split(['[', '.']).next().unwrap_or_default();
-            let key = match top {
-                "reached" | "reached_count" => "outreach-reached-legend",
-                "topics" => "outreach-topics-legend",
-                "referrals" => "outreach-referrals-legend",
-                "follow_ups" => "outreach-follow-ups-legend",
-                "duration_minutes" => "outreach-field-duration",
-                "place_kind" => "outreach-field-place-kind",
-                "started_at" => "outreach-field-started-at",
-                "people_reached" => "outreach-field-people-reached",
-                "team" => "outreach-field-team",
-                "city" => "outreach-field-city",
-                "members" => "outreach-field-members",
-                "mediators" => "outreach-field-mediators",
-                "languages" => "outreach-field-languages",
-                "notes" => "outreach-field-notes",
-                "label" => "outreach-topic-label",
-                _ => "outreach-field-session",
-            };
-            Some(format!("{}: {message}", page.t(key)))
-        }
-        _ => None,
-    }
+    error.form_line(page.lang, |field| {
+        let top = field.split(['[', '.']).next().unwrap_or_default();
+        let key = match top {
+            "reached" | "reached_count" => "outreach-reached-legend",
+            "topics" => "outreach-topics-legend",
+            "referrals" => "outreach-referrals-legend",
+            "follow_ups" => "outreach-follow-ups-legend",
+            "duration_minutes" => "outreach-field-duration",
+            "place_kind" => "outreach-field-place-kind",
+            "started_at" => "outreach-field-started-at",
+            "people_reached" => "outreach-field-people-reached",
+            "team" => "outreach-field-team",
+            "city" => "outreach-field-city",
+            "members" => "outreach-field-members",
+            "mediators" => "outreach-field-mediators",
+            "languages" => "outreach-field-languages",
+            "notes" => "outreach-field-notes",
+            "label" => "outreach-topic-label",
+            _ => "outreach-field-session",
+        };
+        page.t(key)
+    })
 }
 
 fn is_worker(member: &Member) -> bool {
@@ -283,7 +280,7 @@ pub async fn create(
         Ok(input) => app_outreach::record_session(&state.app, &member.actor(), &input)
             .await
             .map_err(WebError::from),
-        Err((field, message)) => Err(WebError::Invalid { field, message }),
+        Err((field, message)) => Err(WebError::invalid(field, message)),
     };
     match outcome {
         Ok(SyncOutcome::Conflict { conflict, .. }) => {

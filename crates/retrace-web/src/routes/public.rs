@@ -56,6 +56,18 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// Moves the focus to a form's error summary (`form_errors`).
+pub async fn form_errors_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/form-errors.js"),
+    )
+        .into_response()
+}
+
 /// Nothing here is for search engines: staff pages need a session, and the
 /// public gallery must not become searchable (the pages say `noindex` too).
 pub async fn robots() -> Response {

@@ -57,16 +57,12 @@ fn text(value: &Option<Text>) -> String {
 
 /// The error of a form, with its field's label.
 fn form_message(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
-            let label = page.t(&format!(
-                "referral-field-{}",
-                field.replace(['_', '.'], "-")
-            ));
-            Some(format!("{label}: {message}"))
-        }
-        _ => None,
-    }
+    error.form_line(page.lang, |field| {
+        page.t(&format!(
+            "referral-field-{}",
+            field.replace(['_', '.'], "-")
+        ))
+    })
 }
 
 // ---------------------------------------------------------------- lists
@@ -634,7 +630,8 @@ pub async fn fill_tool(
         Ok(entry) => {
             Ok(Redirect::to(&format!("/referrals/{id}/tool-entries/{}", entry.id)).into_response())
         }
-        Err(retrace_app::AppError::Invalid { field, message }) => {
+        Err(retrace_app::AppError::Invalid { field, problem }) => {
+            let message = page.lang.problem(&problem);
             let label = field
                 .strip_prefix("values.")
                 .and_then(|k| tool.fields.iter().find(|f| f.key == k))

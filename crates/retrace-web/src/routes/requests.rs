@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::forms;
 use crate::page::OnPage;
@@ -20,26 +21,18 @@ use retrace_domain::{ConsentId, PersonId, RequestId, RequestStatus, Role, Text};
 use retrace_store::{PersonRole, StoredPerson, TracingRequest};
 use std::collections::BTreeMap;
 
-/// The translated form error, naming the field by its label; `subject`
-/// is the person a one-person form is about (see `forms::field_label`).
-fn form_error(page: &Page, error: &WebError, subject: Option<&str>) -> Option<String> {
-    match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => Some(
-            format!("{}: {message}", forms::field_label(page, field, subject)),
-        ),
-        _ => None,
-    }
-}
-
-/// Re-renders a form with its error, or passes other errors on.
+/// Re-renders a form with what was typed and all its errors, or passes
+/// other errors on. `subject` is the person a one-person form is about
+/// (see `forms::field_label`), `prefix` that person's field prefix.
 fn invalid_or<T>(
     page: &Page,
     error: WebError,
-    subject: Option<&str>,
-    render_form: impl FnOnce(Option<String>) -> WebResult<T>,
+    form: &FormFields,
+    (subject, prefix): (Option<&str>, &str),
+    render_form: impl FnOnce(FormValues) -> WebResult<T>,
 ) -> WebResult<T> {
-    match form_error(page, &error, subject) {
-        Some(message) => render_form(Some(message)),
+    match FormErrors::of(page, &error, subject, prefix) {
+        Some(errors) => render_form(FormValues::with_errors(form, errors)),
         None => Err(error),
     }
 }
@@ -137,7 +130,6 @@ pub async fn new_form(page: Page, _caseworker: Caseworker) -> WebResult<Response
     Ok(render(&templates::RequestForm {
         page: &page,
         values,
-        error: None,
     })?
     .into_response())
 }
@@ -151,11 +143,10 @@ pub async fn create(
     match app_requests::open_request(&state.app, &member.actor(), forms::open_request(&form)).await
     {
         Ok(request) => Ok(Redirect::to(&format!("/requests/{}", request.id)).into_response()),
-        Err(error) => invalid_or(&page, error.into(), None, |message| {
+        Err(error) => invalid_or(&page, error.into(), &form, (None, ""), |values| {
             Ok(unprocessable(render(&templates::RequestForm {
                 page: &page,
-                values: FormValues::from_form(&form),
-                error: message,
+                values,
             })?))
         }),
     }
@@ -169,10 +160,26 @@ pub async fn show(
     member: Reader,
     PathId(id): PathId<RequestId>,
 ) -> WebResult<Response> {
+    Ok(
+        request_page(&state, &page, &member, id, FormValues::default())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The request's page; `values` fill its status form (again, with its
+/// errors, after a refused change).
+async fn request_page(
+    state: &AppState,
+    page: &Page,
+    member: &crate::identity::Member,
+    id: RequestId,
+    values: FormValues,
+) -> WebResult<axum::response::Html<String>> {
     let scope = member.scope();
     let request = state
         .store
-        .request(&member.audit(&state, "request view"), &scope, id)
+        .request(&member.audit(state, "request view"), &scope, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let history = state.store.status_history(&scope, id).await?;
@@ -193,8 +200,8 @@ pub async fn show(
                 .count(),
         });
     }
-    let html = render(&templates::RequestPage {
-        page: &page,
+    render(&templates::RequestPage {
+        page,
         id: request.id.to_string(),
         reference: request.reference.to_string(),
         status: request.status.code(),
@@ -204,13 +211,12 @@ pub async fn show(
         enquirer_id: request.enquirer.id.to_string(),
         enquirer: templates::PersonSummary::of(&request.enquirer.details),
         sought,
-        history: history_rows(&state, history).await?,
+        history: history_rows(state, history).await?,
         next_statuses: next_statuses(request.status),
-        transfers: super::transfers::lines_of(state.store.as_ref(), &member, id).await?,
+        transfers: super::transfers::lines_of(state.store.as_ref(), member, id).await?,
         can_write: member.roles.contains(Role::Caseworker),
-        error: None,
-    })?;
-    Ok(html.into_response())
+        values,
+    })
 }
 
 /// Status changes with the name of the staff member who made each one.
@@ -265,17 +271,35 @@ fn next_statuses(current: RequestStatus) -> Vec<&'static str> {
 
 pub async fn change_status(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<RequestId>,
     form: FormFields,
 ) -> WebResult<Response> {
     let version = forms::version(&form)?;
+    let mut confirmed = Ok(());
     if form.text("status") == "closed" {
-        forms::confirmed(&form)?;
+        confirmed = forms::confirmed(&form);
     }
     let input = forms::change_status(&form, version);
-    app_requests::change_status(&state.app, &member.actor(), id, input).await?;
-    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+    let changed = match confirmed {
+        Ok(()) => app_requests::change_status(&state.app, &member.actor(), id, input)
+            .await
+            .map_err(WebError::from),
+        Err(error) => Err(error),
+    };
+    match changed {
+        Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(error) => match FormErrors::of(&page, &error, None, "") {
+            Some(errors) => {
+                let values = FormValues::with_errors(&form, errors);
+                Ok(unprocessable(
+                    request_page(&state, &page, &member, id, values).await?,
+                ))
+            }
+            None => Err(error),
+        },
+    }
 }
 
 pub async fn edit_form(
@@ -295,7 +319,6 @@ pub async fn edit_form(
         id: id.to_string(),
         reference: request.reference.to_string(),
         values,
-        error: None,
     })?
     .into_response())
 }
@@ -363,8 +386,7 @@ pub async fn edit(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            invalid_or(&page, error, None, |message| {
-                let mut values = FormValues::from_form(&form);
+            invalid_or(&page, error, &form, (None, ""), |mut values| {
                 if status == StatusCode::CONFLICT {
                     // Show the current version so the next save can succeed.
                     values.set("version", request.version.to_string());
@@ -374,7 +396,6 @@ pub async fn edit(
                     id: id.to_string(),
                     reference: request.reference.to_string(),
                     values,
-                    error: message,
                 })?;
                 Ok((status, html).into_response())
             })
@@ -405,7 +426,6 @@ pub async fn new_sought_form(
         id: id.to_string(),
         reference: request.reference.to_string(),
         values,
-        error: None,
     })?
     .into_response())
 }
@@ -432,15 +452,20 @@ pub async fn add_sought(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
-        Err(error) => invalid_or(&page, error.into(), Some("sought-person"), |message| {
-            Ok(unprocessable(render(&templates::SoughtForm {
-                page: &page,
-                id: id.to_string(),
-                reference: request.reference.to_string(),
-                values: FormValues::from_form(&form),
-                error: message,
-            })?))
-        }),
+        Err(error) => invalid_or(
+            &page,
+            error.into(),
+            &form,
+            (Some("sought-person"), "s_"),
+            |values| {
+                Ok(unprocessable(render(&templates::SoughtForm {
+                    page: &page,
+                    id: id.to_string(),
+                    reference: request.reference.to_string(),
+                    values,
+                })?))
+            },
+        ),
     }
 }
 
@@ -452,10 +477,26 @@ pub async fn person_page(
     member: Reader,
     PathId(id): PathId<PersonId>,
 ) -> WebResult<Response> {
+    Ok(
+        person_view(&state, &page, &member, id, FormValues::default())
+            .await?
+            .into_response(),
+    )
+}
+
+/// A person's page; `values` fill its consent form (again, with its
+/// errors, after a refused entry).
+async fn person_view(
+    state: &AppState,
+    page: &Page,
+    member: &crate::identity::Member,
+    id: PersonId,
+    values: FormValues,
+) -> WebResult<axum::response::Html<String>> {
     let scope = member.scope();
     let person = state
         .store
-        .person(&member.audit(&state, "person view"), &scope, id)
+        .person(&member.audit(state, "person view"), &scope, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let consents = state.store.consents(&scope, id).await?;
@@ -484,11 +525,11 @@ pub async fn person_page(
             status: mine.status.as_str(),
         });
     }
-    let html = render(&templates::PersonPage {
-        page: &page,
+    render(&templates::PersonPage {
+        page,
         id: id.to_string(),
         request_id: person.request.map(|r| r.to_string()),
-        role: role_label(&page, person.role),
+        role: role_label(page, person.role),
         summary: templates::PersonSummary::of(&person.details),
         consents: consents.iter().map(templates::ConsentRow::of).collect(),
         candidates: rows,
@@ -501,9 +542,8 @@ pub async fn person_page(
             .collect(),
         can_write: member.roles.contains(Role::Caseworker),
         can_erase: member.roles.contains(Role::OrgAdmin),
-        error: None,
-    })?;
-    Ok(html.into_response())
+        values,
+    })
 }
 
 fn role_label(page: &Page, role: PersonRole) -> String {
@@ -541,7 +581,6 @@ pub async fn person_edit_form(
         id: id.to_string(),
         with_contact: !matches!(person.role, PersonRole::Sought(_)),
         values,
-        error: None,
     })?
     .into_response())
 }
@@ -582,15 +621,13 @@ pub async fn person_edit(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    invalid_or(&page, error, None, |message| {
-        let mut values = FormValues::from_form(&form);
+    invalid_or(&page, error, &form, (None, "p_"), |mut values| {
         values.set("version", person.version.to_string());
         let html = render(&templates::PersonForm {
             page: &page,
             id: id.to_string(),
             with_contact: !matches!(person.role, PersonRole::Sought(_)),
             values,
-            error: message,
         })?;
         Ok((status, html).into_response())
     })
@@ -598,12 +635,27 @@ pub async fn person_edit(
 
 pub async fn record_consent(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<PersonId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    app_persons::record_consent(&state.app, &member.actor(), id, forms::consent(&form)).await?;
-    Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
+    match app_persons::record_consent(&state.app, &member.actor(), id, forms::consent(&form)).await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            match FormErrors::of(&page, &error, None, "") {
+                Some(errors) => {
+                    let values = FormValues::with_errors(&form, errors);
+                    Ok(unprocessable(
+                        person_view(&state, &page, &member, id, values).await?,
+                    ))
+                }
+                None => Err(error),
+            }
+        }
+    }
 }
 
 pub async fn withdraw_consent(
@@ -655,7 +707,6 @@ pub async fn new_registration_form(page: Page, _caseworker: Caseworker) -> WebRe
     Ok(render(&templates::RegistrationForm {
         page: &page,
         values,
-        error: None,
     })?
     .into_response())
 }
@@ -670,11 +721,10 @@ pub async fn create_registration(
         .await
     {
         Ok(person) => Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response()),
-        Err(error) => invalid_or(&page, error.into(), None, |message| {
+        Err(error) => invalid_or(&page, error.into(), &form, (None, "p_"), |values| {
             Ok(unprocessable(render(&templates::RegistrationForm {
                 page: &page,
-                values: FormValues::from_form(&form),
-                error: message,
+                values,
             })?))
         }),
     }

@@ -241,15 +241,14 @@ pub async fn new_form(
 /// form's `to_org`.
 fn field_message(page: &Page, error: &WebError) -> Option<String> {
     match error {
-        WebError::Invalid { field, message } | WebError::Conflict { field, message } => {
+        WebError::Invalid(_) | WebError::Conflict { .. } => error.form_line(page.lang, |field| {
             let field = if field == "to_organisation" {
                 "to_org"
             } else {
-                field.as_str()
+                field
             };
-            let label = page.t(&format!("transfer-field-{}", field.replace('_', "-")));
-            Some(format!("{label}: {message}"))
-        }
+            page.t(&format!("transfer-field-{}", field.replace('_', "-")))
+        }),
         _ => None,
     }
 }

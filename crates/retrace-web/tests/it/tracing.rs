@@ -372,6 +372,76 @@ async fn share_with_guardian_consent(browser: &Client<'_>, person: &str) {
 }
 
 #[tokio::test]
+async fn a_refused_form_keeps_what_was_typed_and_shows_every_error_in_french() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    be.set_cookie("retrace_lang", "fr");
+    let response = be
+        .post(
+            "/requests",
+            &[
+                ("e_name_1", "Ahmad"),
+                ("e_birth_date", "1990-13"),
+                ("s_relationship", "brother"),
+                ("s_name_1", "Omar"),
+                ("s_birth_date", "1994-02-30"),
+                ("c_context", "migration"),
+                ("c_countries", "ZZ"),
+                ("c_narrative", "Séparés à la frontière"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = &response.body;
+    for expected in [
+        "Ce formulaire contient 3 erreurs",
+        "le mois doit être compris entre 01 et 12",
+        "n’a pas de jour 30",
+        "doit être un code de pays",
+        "Séparés à la frontière",
+        r#"id="form-error" tabindex="-1""#,
+        r#"<script src="/static/form-errors.js" defer></script>"#,
+        r#"value="1990-13" aria-invalid="true" aria-describedby="e_date-hint err-e_birth_date""#,
+        r#"<p class="field-error" id="err-s_birth_date">"#,
+        r##"<a href="#c_countries">"##,
+    ] {
+        assert!(body.contains(expected), "{expected}: {body}");
+    }
+    assert!(!body.contains("the month"), "no English left: {body}");
+
+    let (request, _) = open_request(&be).await;
+    let page = be.get(&format!("/requests/{request}")).await;
+    let version = page
+        .between(r#"name="version" value=""#, "\"")
+        .expect("the version field");
+    let closing = be
+        .post(
+            &format!("/requests/{request}/status"),
+            &[
+                ("version", version.as_str()),
+                ("status", "closed"),
+                ("note", "Famille retrouvée ailleurs"),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(closing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        "une demande clôturée exige un motif",
+        r#"value="Famille retrouvée ailleurs""#,
+        r#"id="closure_reason" name="closure_reason" aria-invalid="true" aria-describedby="err-closure_reason""#,
+    ] {
+        assert!(
+            closing.body.contains(expected),
+            "{expected}: {}",
+            closing.body
+        );
+    }
+    assert!(!closing.body.contains(">422<"), "no status shown");
+}
+
+#[tokio::test]
 async fn bad_input_names_the_field_and_saves_nothing() {
     let app = TestApp::new().await;
     let story = orgs(&app).await;
