@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod candidates;
 pub mod csv_import;
 pub mod directory;
+pub mod duplicates;
 mod error;
 pub mod export;
 pub mod extract;

@@ -64,6 +64,9 @@ pub enum AuditAction {
     RequestsSearched,
     RequestStatusChanged,
     RequestTransferred,
+    /// A request was given to a caseworker of its organisation, or taken
+    /// back; the object is the request.
+    RequestAssigned,
     PersonAdded,
     PersonUpdated,
     PersonViewed,
@@ -139,7 +142,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 83] = [
+    pub const ALL: [AuditAction; 84] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -164,6 +167,7 @@ impl AuditAction {
         AuditAction::RequestsSearched,
         AuditAction::RequestStatusChanged,
         AuditAction::RequestTransferred,
+        AuditAction::RequestAssigned,
         AuditAction::PersonAdded,
         AuditAction::PersonUpdated,
         AuditAction::PersonViewed,
@@ -251,6 +255,7 @@ impl AuditAction {
             AuditAction::RequestsSearched => "requests_searched",
             AuditAction::RequestStatusChanged => "request_status_changed",
             AuditAction::RequestTransferred => "request_transferred",
+            AuditAction::RequestAssigned => "request_assigned",
             AuditAction::PersonAdded => "person_added",
             AuditAction::PersonUpdated => "person_updated",
             AuditAction::PersonViewed => "person_viewed",

@@ -172,6 +172,10 @@ macro_rules! conformance_tests {
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,
+            // lists that work (issue 15, item 7)
+            request_lists_count_candidates_show_flags_and_sort,
+            requests_are_assigned_within_the_organisation_only,
+            registration_lists_filter_sort_page_and_count,
             // imports (issue 18)
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
@@ -200,7 +204,7 @@ pub(crate) fn at(millis: i64) -> Timestamp {
     Timestamp::from_millis(T0 + millis)
 }
 
-fn system(millis: i64) -> AuditContext {
+pub(crate) fn system(millis: i64) -> AuditContext {
     AuditContext::system(at(millis), "conformance test")
 }
 
@@ -243,7 +247,7 @@ fn new_member(email: &str, org: OrgId, roles: &[Role]) -> NewUser {
     }
 }
 
-async fn member<S: Store>(store: &S, email: &str, org: OrgId) -> UserAccount {
+pub(crate) async fn member<S: Store>(store: &S, email: &str, org: OrgId) -> UserAccount {
     store
         .create_user(&system(1), &new_member(email, org, &[Role::Caseworker]))
         .await
@@ -351,6 +355,7 @@ pub mod tests {
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
+    pub use crate::conformance_lists::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_work::*;
@@ -3853,7 +3858,7 @@ impl Rng {
     }
 }
 
-fn text(value: &str) -> Text {
+pub(crate) fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()
 }
 
@@ -3885,7 +3890,7 @@ pub(crate) fn circumstances(place: &str) -> Circumstances {
     }
 }
 
-fn simple_request() -> NewRequest {
+pub(crate) fn simple_request() -> NewRequest {
     NewRequest {
         enquirer: person_named(&["Amina Haddad"], &["SY"]),
         sought: vec![(
@@ -3968,7 +3973,7 @@ pub(crate) async fn org_with_member<S: Store>(
     (created, user)
 }
 
-async fn registration<S: Store>(
+pub(crate) async fn registration<S: Store>(
     store: &S,
     user: &UserAccount,
     org: OrgId,
@@ -4031,7 +4036,7 @@ fn explanation() -> Vec<FieldExplanation> {
     ]
 }
 
-fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
+pub(crate) fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
     NewCandidate {
         sought,
         other,
