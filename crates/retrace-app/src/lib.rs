@@ -23,6 +23,7 @@ pub mod candidates;
 pub mod cluster;
 pub mod csv_import;
 pub mod directory;
+pub mod duplicates;
 mod error;
 pub mod export;
 pub mod extract;

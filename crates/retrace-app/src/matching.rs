@@ -57,6 +57,16 @@ pub struct RecomputeSummary {
     pub cross_organisation: usize,
 }
 
+/// One of the organisation's own records that a new one may duplicate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub person: PersonId,
+    /// The request of a sought person; `None` for a registration.
+    pub request: Option<RequestId>,
+    /// The engine's probability in thousandths.
+    pub score_milli: u16,
+}
+
 pub struct MatchingService {
     inner: RwLock<Inner>,
 }
@@ -488,34 +498,67 @@ impl MatchingService {
         sought: bool,
         min_probability: f64,
     ) -> Option<(PersonId, u16)> {
+        self.likely_duplicates(org, details, sought, min_probability, 1)
+            .into_iter()
+            .next()
+            .map(|d| (d.person, d.score_milli))
+    }
+
+    /// The organisation's own persons like `details` (sought persons when
+    /// `sought`, else registered persons) with at least `min_probability`,
+    /// most likely first, at most `limit`: the records a new request or
+    /// registration may duplicate. Nothing of another organisation, and no
+    /// enquirer, is ever returned.
+    pub fn likely_duplicates(
+        &self,
+        org: OrgId,
+        details: &PersonDetails,
+        sought: bool,
+        min_probability: f64,
+        limit: usize,
+    ) -> Vec<Duplicate> {
         let reference_year = self.read(|inner| inner.index.config().reference_year);
         let records = engine_records(details, reference_year);
         self.read(|inner| {
-            let mut best: Option<(PersonId, f64)> = None;
+            let mut best: HashMap<PersonId, (f64, Option<RequestId>)> = HashMap::new();
             for record in &records {
                 for hit in inner.index.top_k(record, 10, None) {
-                    if hit.probability < min_probability
-                        || best.is_some_and(|(_, p)| p >= hit.probability)
-                    {
+                    if hit.probability < min_probability {
                         continue;
                     }
                     let Some(id) = person_of(&hit.id) else {
                         continue;
                     };
-                    let same_kind = inner.entries.get(&id).is_some_and(|e| {
-                        e.org == org
-                            && match e.role {
-                                PersonRole::Sought(_) => sought,
-                                PersonRole::Registered(_) => !sought,
-                                PersonRole::Enquirer => false,
-                            }
-                    });
+                    let Some(entry) = inner.entries.get(&id) else {
+                        continue;
+                    };
+                    let same_kind = entry.org == org
+                        && match entry.role {
+                            PersonRole::Sought(_) => sought,
+                            PersonRole::Registered(_) => !sought,
+                            PersonRole::Enquirer => false,
+                        };
                     if same_kind {
-                        best = Some((id, hit.probability));
+                        let slot = best.entry(id).or_insert((0.0, entry.request));
+                        slot.0 = slot.0.max(hit.probability);
                     }
                 }
             }
-            best.map(|(id, p)| (id, to_milli(p)))
+            let mut found: Vec<Duplicate> = best
+                .into_iter()
+                .map(|(person, (p, request))| Duplicate {
+                    person,
+                    request,
+                    score_milli: to_milli(p),
+                })
+                .collect();
+            found.sort_by(|a, b| {
+                b.score_milli
+                    .cmp(&a.score_milli)
+                    .then_with(|| a.person.to_string().cmp(&b.person.to_string()))
+            });
+            found.truncate(limit);
+            found
         })
     }
 

@@ -2,13 +2,15 @@
 //! ("I am safe", "I am looking for my family").
 
 use crate::input::{PersonInput, countries, lenient_text, today};
-use crate::requests::tracing_consent;
+use crate::requests::{
+    PAGE_SIZE, flag_filter, list_order, search_terms, to_review, tracing_consent,
+};
 use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentId, ConsentMethod, ConsentPurpose, ConsentRecord,
     LawfulBasis, NewConsent, PersonId, RegistrationKind, SharingScope, Text,
 };
-use retrace_store::{PersonRole, StoredPerson};
+use retrace_store::{PersonRole, RegistrationFilter, StoredPerson};
 use serde::Deserialize;
 
 /// Replaces a person's details saved at `version`. A sought person has no
@@ -208,4 +210,57 @@ pub async fn register_person(
         .await?;
     app.reindex(&[person.id]).await?;
     Ok(person)
+}
+
+/// The filters of the registration list (query parameters).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RegistrationQuery {
+    /// Text in a name.
+    #[serde(default)]
+    pub q: String,
+    /// A name in any script or spelling, searched by the matching index.
+    #[serde(default)]
+    pub name: String,
+    /// `safe` or `looking_for_family`.
+    #[serde(default)]
+    pub kind: String,
+    /// `minor` or `at_risk`.
+    #[serde(default)]
+    pub flag: String,
+    /// `1`: only registrations with a candidate to review.
+    #[serde(default)]
+    pub review: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+/// The store filter of a registration list, one page of `PAGE_SIZE`. A
+/// name search finds only the actor's organisation's persons.
+pub fn registration_filter(
+    app: &App,
+    actor: &Actor,
+    query: &RegistrationQuery,
+) -> AppResult<RegistrationFilter> {
+    actor.require_reader()?;
+    let (text, name) = search_terms(&query.q, &query.name)?;
+    let only = name.map(|name| app.matching().search_names(actor.org(), name, 500));
+    let kind = match query.kind.trim() {
+        "" => None,
+        code => {
+            Some(RegistrationKind::parse(code).map_err(|e| AppError::invalid("kind", e.problem))?)
+        }
+    };
+    let page = query.page.unwrap_or(1).max(1);
+    Ok(RegistrationFilter {
+        text,
+        only,
+        kind,
+        flag: flag_filter(&query.flag)?,
+        to_review: to_review(&query.review)?,
+        order: list_order(&query.sort)?,
+        limit: PAGE_SIZE,
+        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    })
 }

@@ -5,9 +5,13 @@ use crate::input::{CircumstancesInput, PersonInput, lenient_text, null_as_defaul
 use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, LawfulBasis,
-    NewConsent, PersonId, Relationship, RequestId, RequestStatus, SharingScope, Text, Timestamp,
+    NewConsent, PersonId, Relationship, RequestId, RequestStatus, Role, SharingScope, Text,
+    Timestamp, UserId,
 };
-use retrace_store::{NewRequest, OpeningConsents, RequestFilter, StoredPerson, TracingRequest};
+use retrace_store::{
+    FlagFilter, ListOrder, Membership, NewRequest, OpeningConsents, RequestFilter, StoredPerson,
+    TracingRequest,
+};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -318,6 +322,18 @@ pub struct RequestQuery {
     /// A name in any script or spelling, searched by the matching index.
     #[serde(default)]
     pub name: String,
+    /// `me`: only the requests assigned to the reader ("my requests").
+    #[serde(default)]
+    pub assigned: String,
+    /// `minor` or `at_risk`: only requests with a person so flagged.
+    #[serde(default)]
+    pub flag: String,
+    /// `1`: only requests with a candidate to review.
+    #[serde(default)]
+    pub review: String,
+    /// A [`ListOrder`] code; newest first when empty.
+    #[serde(default)]
+    pub sort: String,
     #[serde(default)]
     pub page: Option<u32>,
 }
@@ -344,19 +360,12 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     };
     let opened_from = day("from", &query.from)?;
     let opened_before = day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400)));
-    let text = Some(query.q.trim().to_owned()).filter(|q| !q.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(AppError::invalid("q", "must have at most 100 characters"));
-    }
-    let only = match query.name.trim() {
+    let (text, name) = search_terms(&query.q, &query.name)?;
+    let only = name.map(|name| app.matching().search_requests(actor.org(), name, 500));
+    let assigned_to = match query.assigned.trim() {
         "" => None,
-        name if name.chars().count() > 200 => {
-            return Err(AppError::invalid(
-                "name",
-                "must have at most 200 characters",
-            ));
-        }
-        name => Some(app.matching().search_requests(actor.org(), name, 500)),
+        "me" => Some(actor.user()),
+        _ => return Err(AppError::invalid("assigned", "must be empty or \"me\"")),
     };
     let page = query.page.unwrap_or(1).max(1);
     Ok(RequestFilter {
@@ -366,9 +375,105 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
         opened_before,
         text,
         only,
+        assigned_to,
+        flag: flag_filter(&query.flag)?,
+        to_review: to_review(&query.review)?,
+        order: list_order(&query.sort)?,
         limit: PAGE_SIZE,
         offset: (page - 1).saturating_mul(PAGE_SIZE),
     })
+}
+
+/// The text (`q`, at most 100 characters) and the name to search by the
+/// matching index (`name`, at most 200) of a list's query, when given.
+pub(crate) fn search_terms<'a>(
+    q: &str,
+    name: &'a str,
+) -> AppResult<(Option<String>, Option<&'a str>)> {
+    let text = Some(q.trim().to_owned()).filter(|q| !q.is_empty());
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(AppError::invalid("q", "must have at most 100 characters"));
+    }
+    let name = Some(name.trim()).filter(|n| !n.is_empty());
+    if name.is_some_and(|n| n.chars().count() > 200) {
+        return Err(AppError::invalid(
+            "name",
+            "must have at most 200 characters",
+        ));
+    }
+    Ok((text, name))
+}
+
+/// A list order code; newest first when empty.
+pub(crate) fn list_order(code: &str) -> AppResult<ListOrder> {
+    match code.trim() {
+        "" => Ok(ListOrder::default()),
+        code => ListOrder::parse(code)
+            .ok_or_else(|| AppError::invalid("sort", format!("unknown order {code:?}"))),
+    }
+}
+
+/// `minor`, `at_risk` or nothing.
+pub(crate) fn flag_filter(code: &str) -> AppResult<Option<FlagFilter>> {
+    match code.trim() {
+        "" => Ok(None),
+        code => FlagFilter::parse(code)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("flag", format!("unknown flag {code:?}"))),
+    }
+}
+
+/// `1` asks for lines with a candidate to review.
+pub(crate) fn to_review(value: &str) -> AppResult<bool> {
+    match value.trim() {
+        "" => Ok(false),
+        "1" => Ok(true),
+        _ => Err(AppError::invalid("review", "must be empty or 1")),
+    }
+}
+
+/// The request's assignment, as chosen on its page or through the API.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// A member's id, or empty to take the assignment back.
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub assignee: String,
+}
+
+/// Assigns a request to a caseworker of the same organisation, or takes
+/// the assignment back. Another organisation's request or member is
+/// "not found"; a member who is not a caseworker is refused by field.
+pub async fn assign_request(
+    app: &App,
+    actor: &Actor,
+    request: RequestId,
+    input: Assignment,
+) -> AppResult<()> {
+    actor.require_caseworker()?;
+    let scope = actor.scope();
+    let to = match input.assignee.trim() {
+        "" => None,
+        id => {
+            let id: UserId = id
+                .parse()
+                .map_err(|_| AppError::invalid("assignee", "is not a member's id"))?;
+            let member = app.store().user_in(&scope, id).await?.ok_or_else(|| {
+                AppError::invalid("assignee", "is not a member of this organisation")
+            })?;
+            let caseworker = matches!(&member.membership,
+                Membership::Member { roles, .. } if roles.contains(Role::Caseworker));
+            if member.disabled || !caseworker {
+                return Err(AppError::invalid("assignee", "is not an active caseworker"));
+            }
+            Some(id)
+        }
+    };
+    let audit = actor.audit(app, "request assignment");
+    app.store()
+        .assign_request(&audit, &scope, request, to)
+        .await?;
+    Ok(())
 }
 
 /// Midnight (UTC) of a day like `2026-05-31`; `None` when empty.

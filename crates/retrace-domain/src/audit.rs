@@ -64,6 +64,9 @@ pub enum AuditAction {
     RequestsSearched,
     RequestStatusChanged,
     RequestTransferred,
+    /// A request was given to a caseworker of its organisation, or taken
+    /// back; the object is the request.
+    RequestAssigned,
     PersonAdded,
     PersonUpdated,
     PersonViewed,
@@ -147,7 +150,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 86] = [
+    pub const ALL: [AuditAction; 87] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -172,6 +175,7 @@ impl AuditAction {
         AuditAction::RequestsSearched,
         AuditAction::RequestStatusChanged,
         AuditAction::RequestTransferred,
+        AuditAction::RequestAssigned,
         AuditAction::PersonAdded,
         AuditAction::PersonUpdated,
         AuditAction::PersonViewed,
@@ -262,6 +266,7 @@ impl AuditAction {
             AuditAction::RequestsSearched => "requests_searched",
             AuditAction::RequestStatusChanged => "request_status_changed",
             AuditAction::RequestTransferred => "request_transferred",
+            AuditAction::RequestAssigned => "request_assigned",
             AuditAction::PersonAdded => "person_added",
             AuditAction::PersonUpdated => "person_updated",
             AuditAction::PersonViewed => "person_viewed",

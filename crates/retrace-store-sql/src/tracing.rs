@@ -15,16 +15,18 @@ use retrace_domain::{
     AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
     CountryCode, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind,
     OrgId, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text,
+    UserId,
 };
 use retrace_store::backend::{
     self, CandidateRow, ConsentRow, MessageHistoryRow, MessageRow, PersonRow, ReleaseColumns,
     RequestRow, ReviewColumns, Side, StatusRow,
 };
 use retrace_store::{
-    AuditContext, CandidateView, Export, ExportRecord, ExportedRequest, FamilyMessage,
-    MatchablePerson, NewCandidate, NewRequest, OpeningConsents, OrgScope, PersonRole,
-    ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, StatusChange, StoreError,
-    StoreResult, StoredPerson, TracingRequest,
+    AuditContext, CandidateCounts, CandidateView, Export, ExportRecord, ExportedRequest,
+    FamilyMessage, FlagFilter, ListOrder, MatchablePerson, NewCandidate, NewRequest,
+    OpeningConsents, OrgScope, PersonRole, RegistrationFilter, RegistrationSummary, ReleaseOutcome,
+    ReleasedPerson, RequestFilter, RequestSummary, StatusChange, StoreError, StoreResult,
+    StoredPerson, TracingRequest,
 };
 use sqlx::{Row, Transaction};
 use std::collections::HashMap;
@@ -43,7 +45,7 @@ macro_rules! person_columns {
 macro_rules! request_columns {
     () => {
         "r.id, r.org_id, r.reference, r.status, r.closure_reason, r.circumstances, r.version, \
-         r.created_at, r.updated_at"
+         r.assigned_to, r.created_at, r.updated_at"
     };
 }
 
@@ -143,7 +145,111 @@ where
                 .push(D::JSON_VALUES.1)
                 .push(")");
         }
+        if let Some(user) = filter.assigned_to {
+            query
+                .push(" AND r.assigned_to = ")
+                .push_bind(user.to_string());
+        }
+        if let Some(flag) = filter.flag {
+            query
+                .push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND ")
+                .push(flag_column(flag))
+                .push(")");
+        }
+        if filter.to_review {
+            query.push(
+                " AND (EXISTS (SELECT 1 FROM persons p JOIN candidates k ON k.sought_id = p.id \
+                   WHERE p.request_id = r.id AND k.sought_org = r.org_id \
+                   AND k.sought_status = 'proposed') \
+                 OR EXISTS (SELECT 1 FROM persons p JOIN candidates k ON k.other_id = p.id \
+                   WHERE p.request_id = r.id AND k.other_org = r.org_id \
+                   AND k.other_status = 'proposed'))",
+            );
+        }
         query
+    }
+
+    /// The registration-list filter after `prefix`, like `request_filter`.
+    fn registration_filter<'a>(
+        prefix: &str,
+        org: OrgId,
+        filter: &'a RegistrationFilter,
+        text: Option<&'a str>,
+        only: Option<&'a str>,
+    ) -> sqlx::QueryBuilder<D::Db> {
+        let mut query = sqlx::QueryBuilder::new(prefix);
+        query.push(" FROM persons p WHERE p.org_id = ");
+        query.push_bind(org.to_string());
+        query.push(" AND p.role = 'registered'");
+        if let Some(kind) = filter.kind {
+            query
+                .push(" AND p.registration_kind = ")
+                .push_bind(kind.as_str().to_owned());
+        }
+        if let Some(flag) = filter.flag {
+            query.push(" AND ").push(flag_column(flag));
+        }
+        if let Some(text) = text {
+            query
+                .push(" AND p.search_text LIKE ")
+                .push_bind(text.to_owned())
+                .push(" ESCAPE '\\'");
+        }
+        if let Some(only) = only {
+            query
+                .push(" AND p.id IN (")
+                .push(D::JSON_VALUES.0)
+                .push_bind(only.to_owned())
+                .push(D::JSON_VALUES.1)
+                .push(")");
+        }
+        if filter.to_review {
+            query.push(
+                " AND (EXISTS (SELECT 1 FROM candidates k WHERE k.sought_id = p.id \
+                   AND k.sought_org = p.org_id AND k.sought_status = 'proposed') \
+                 OR EXISTS (SELECT 1 FROM candidates k WHERE k.other_id = p.id \
+                   AND k.other_org = p.org_id AND k.other_status = 'proposed'))",
+            );
+        }
+        query
+    }
+
+    /// Candidate counts on the organisation's own side, keyed by `owner`
+    /// (`p.request_id` or `p.id`) of the persons whose `owner` is in the
+    /// JSON list `ids`.
+    async fn candidate_counts(
+        conn: &mut Conn<D>,
+        owner: &str,
+        ids: &str,
+    ) -> StoreResult<HashMap<String, CandidateCounts>> {
+        let list = json_values::<D>("$1");
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT owner_id, COUNT(*), SUM(pending) FROM ( \
+               SELECT {owner} AS owner_id, \
+                 CASE WHEN k.sought_status = 'proposed' THEN 1 ELSE 0 END AS pending \
+               FROM persons p JOIN candidates k ON k.sought_id = p.id AND k.sought_org = p.org_id \
+               WHERE {owner} IN ({list}) \
+             UNION ALL \
+               SELECT {owner} AS owner_id, \
+                 CASE WHEN k.other_status = 'proposed' THEN 1 ELSE 0 END AS pending \
+               FROM persons p JOIN candidates k ON k.other_id = p.id AND k.other_org = p.org_id \
+               WHERE {owner} IN ({list}) \
+             ) t GROUP BY owner_id"
+        )))
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(owner, total, pending)| {
+                let counts = CandidateCounts {
+                    total: u32::try_from(total).unwrap_or(u32::MAX),
+                    to_review: u32::try_from(pending).unwrap_or(u32::MAX),
+                };
+                (owner, counts)
+            })
+            .collect())
     }
 
     pub(crate) async fn begin(pool: &Pool<D::Db>) -> StoreResult<Transaction<'static, D::Db>> {
@@ -176,7 +282,7 @@ where
         let mut request = (|| {
             Ok::<_, sqlx::Error>(read_row!(row => RequestRow {
                 id, org_id, reference, status, closure_reason, circumstances, version,
-                created_at, updated_at
+                assigned_to, created_at, updated_at
             }))
         })()
         .map_err(db_error)?;
@@ -411,6 +517,7 @@ where
             circumstances: new.circumstances.clone(),
             enquirer,
             sought,
+            assigned_to: None,
             version: 1,
             created_at: audit.at,
             updated_at: audit.at,
@@ -828,6 +935,14 @@ where
     }
 }
 
+/// The column of a protection flag, true when set (both backends).
+fn flag_column(flag: FlagFilter) -> &'static str {
+    match flag {
+        FlagFilter::Minor => "p.minor",
+        FlagFilter::AtRisk => "p.at_risk",
+    }
+}
+
 /// The bound values of a request filter, prepared once.
 struct FilterValues {
     text: Option<String>,
@@ -837,24 +952,35 @@ struct FilterValues {
 
 impl FilterValues {
     fn of(filter: &RequestFilter) -> StoreResult<Self> {
-        let only = filter
-            .only
-            .as_ref()
-            .map(|ids| {
-                let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-                backend::to_json("tracing_requests", &ids)
-            })
-            .transpose()?;
         Ok(Self {
-            text: filter
-                .text
-                .as_deref()
-                .filter(|t| !t.trim().is_empty())
-                .map(backend::text_pattern),
-            only,
+            text: text_pattern(filter.text.as_deref()),
+            only: id_list("tracing_requests", filter.only.as_deref())?,
             nationality: filter.nationality.map(backend::nationality_pattern),
         })
     }
+}
+
+/// A list's page size: the default when none is given, at most the cap.
+fn page_size(limit: u32) -> u32 {
+    match limit {
+        0 => DEFAULT_LIMIT,
+        n => n.min(MAX_LIMIT),
+    }
+}
+
+/// The `LIKE` pattern of a list's text filter, unless blank.
+fn text_pattern(text: Option<&str>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(backend::text_pattern)
+}
+
+/// The ids a list is cut to (a name search's result) as a JSON list.
+fn id_list<T: ToString>(table: &'static str, ids: Option<&[T]>) -> StoreResult<Option<String>> {
+    ids.map(|ids| {
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        backend::to_json(table, &ids)
+    })
+    .transpose()
 }
 
 #[async_trait]
@@ -988,10 +1114,7 @@ where
         scope: &OrgScope,
         filter: &RequestFilter,
     ) -> StoreResult<(Vec<RequestSummary>, u64)> {
-        let limit = match filter.limit {
-            0 => DEFAULT_LIMIT,
-            n => n.min(MAX_LIMIT),
-        };
+        let limit = page_size(filter.limit);
         let FilterValues {
             text,
             only,
@@ -1019,7 +1142,14 @@ where
             only.as_deref(),
         );
         page_query
-            .push(" ORDER BY r.created_at DESC, r.id DESC LIMIT ")
+            .push(" ORDER BY ")
+            .push(match filter.order {
+                ListOrder::Newest => "r.created_at DESC, r.id DESC",
+                ListOrder::Oldest => "r.created_at, r.id",
+                ListOrder::Updated => "r.updated_at DESC, r.id DESC",
+                ListOrder::Alphabetical => "r.reference, r.id",
+            })
+            .push(" LIMIT ")
             .push_bind(i64::from(limit))
             .push(" OFFSET ")
             .push_bind(i64::from(filter.offset));
@@ -1033,6 +1163,8 @@ where
             .map(|row| Sql::<D>::request_row(row))
             .collect::<StoreResult<Vec<_>>>()?;
         let ids: Vec<String> = requests.iter().map(|r| r.id.clone()).collect();
+        let ids_json = backend::to_json("tracing_requests", &ids)?;
+        let mut counts = Sql::<D>::candidate_counts(&mut tx, "p.request_id", &ids_json).await?;
         let person_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             concat!(
                 "SELECT ",
@@ -1042,7 +1174,7 @@ where
             ),
             json_values::<D>("$1")
         )))
-        .bind(backend::to_json("tracing_requests", &ids)?)
+        .bind(ids_json)
         .fetch_all(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -1058,7 +1190,8 @@ where
                 detail: "id is not an identifier".to_owned(),
             })?;
             let persons = by_request.remove(&id).unwrap_or_default();
-            page.push(row.into_summary(persons)?);
+            let candidates = counts.remove(&row.id).unwrap_or_default();
+            page.push(row.into_summary(persons, candidates)?);
         }
         if text.is_some() || filter.only.is_some() {
             Sql::<D>::append(
@@ -1084,6 +1217,139 @@ where
         } else {
             tx.rollback().await.map_err(db_error)?;
         }
+        Ok((page, u64::try_from(total).unwrap_or_default()))
+    }
+
+    async fn assign_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        to: Option<UserId>,
+    ) -> StoreResult<()> {
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        if let Some(user) = to {
+            // The member is read in the transaction that assigns: one
+            // disabled or moved in between is not assigned.
+            let disabled: Option<bool> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT disabled FROM users WHERE id = $1 AND org_id = $2{}",
+                D::FOR_UPDATE
+            )))
+            .bind(user.to_string())
+            .bind(scope.org().to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            match disabled {
+                None => return Err(StoreError::NotFound),
+                Some(true) => {
+                    return Err(StoreError::Refused {
+                        field: "assignee",
+                        message: "this account is disabled",
+                    });
+                }
+                Some(false) => {}
+            }
+        }
+        let done = sqlx::query(
+            "UPDATE tracing_requests SET assigned_to = $1, updated_at = $2 \
+             WHERE id = $3 AND org_id = $4",
+        )
+        .bind(to.map(|u| u.to_string()))
+        .bind(audit.at.as_millis())
+        .bind(id.to_string())
+        .bind(scope.org().to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&done) == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(AuditAction::RequestAssigned, ObjectKind::TracingRequest, id),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_registrations(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RegistrationFilter,
+    ) -> StoreResult<(Vec<RegistrationSummary>, u64)> {
+        let limit = page_size(filter.limit);
+        let text = text_pattern(filter.text.as_deref());
+        let only = id_list("persons", filter.only.as_deref())?;
+        let mut tx = Sql::<D>::begin(&self.pool).await?;
+        let total: i64 = Sql::<D>::registration_filter(
+            "SELECT COUNT(*)",
+            scope.org(),
+            filter,
+            text.as_deref(),
+            only.as_deref(),
+        )
+        .build_query_scalar()
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let mut page_query = Sql::<D>::registration_filter(
+            concat!("SELECT ", person_columns!()),
+            scope.org(),
+            filter,
+            text.as_deref(),
+            only.as_deref(),
+        );
+        page_query
+            .push(" ORDER BY ")
+            .push(match filter.order {
+                ListOrder::Newest => "p.created_at DESC, p.id DESC",
+                ListOrder::Oldest => "p.created_at, p.id",
+                ListOrder::Updated => "p.updated_at DESC, p.id DESC",
+                ListOrder::Alphabetical => "p.search_text, p.id",
+            })
+            .push(" LIMIT ")
+            .push_bind(i64::from(limit))
+            .push(" OFFSET ")
+            .push_bind(i64::from(filter.offset));
+        let rows = page_query
+            .build()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let people = rows
+            .iter()
+            .map(Sql::<D>::person)
+            .collect::<StoreResult<Vec<_>>>()?;
+        if people.is_empty() {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok((Vec::new(), u64::try_from(total).unwrap_or_default()));
+        }
+        let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+        let mut counts =
+            Sql::<D>::candidate_counts(&mut tx, "p.id", &backend::to_json("persons", &ids)?)
+                .await?;
+        let page = people
+            .into_iter()
+            .map(|person| RegistrationSummary {
+                candidates: counts.remove(&person.id.to_string()).unwrap_or_default(),
+                person,
+            })
+            .collect();
+        Sql::<D>::append(
+            &mut tx,
+            audit,
+            &event(
+                AuditAction::PersonsListed,
+                ObjectKind::Person,
+                "registrations",
+            ),
+        )
+        .await?;
+        tx.commit().await.map_err(db_error)?;
         Ok((page, u64::try_from(total).unwrap_or_default()))
     }
 

@@ -5,10 +5,10 @@
 //! way and compute the chain the same way.
 
 use crate::{
-    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, CandidateView,
-    FamilyMessage, MatchablePerson, Membership, Organisation, PersonRole, Release, ReleaseOutcome,
-    RequestSummary, Review, SessionRecord, StatusChange, StoreError, StoreResult, StoredPerson,
-    TracingRequest, UserAccount,
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, CandidateCounts,
+    CandidateView, FamilyMessage, MatchablePerson, Membership, Organisation, PersonRole, Release,
+    ReleaseOutcome, RequestSummary, Review, SessionRecord, StatusChange, StoreError, StoreResult,
+    StoredPerson, TracingRequest, UserAccount,
 };
 use retrace_domain::consent::release_decision;
 use retrace_domain::{
@@ -618,6 +618,7 @@ pub struct RequestRow {
     pub closure_reason: Option<String>,
     pub circumstances: String,
     pub version: i64,
+    pub assigned_to: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -661,15 +662,31 @@ impl RequestRow {
             circumstances: from_json(T, "circumstances", &self.circumstances)?,
             enquirer,
             sought,
+            assigned_to: self.assigned_to()?,
             version: self.version,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })
     }
 
-    pub fn into_summary(self, persons: Vec<StoredPerson>) -> StoreResult<RequestSummary> {
+    fn assigned_to(&self) -> StoreResult<Option<UserId>> {
+        self.assigned_to
+            .as_deref()
+            .map(|id| parse_id("tracing_requests", "assigned_to", id))
+            .transpose()
+    }
+
+    /// One list line: the request's persons and its candidate counts.
+    pub fn into_summary(
+        self,
+        persons: Vec<StoredPerson>,
+        candidates: CandidateCounts,
+    ) -> StoreResult<RequestSummary> {
         const T: &str = "tracing_requests";
         let (enquirer, sought) = split_persons(persons)?;
+        let flagged = |flag: fn(&StoredPerson) -> bool| flag(&enquirer) || sought.iter().any(flag);
+        let minor = flagged(|p| p.details.flags.minor);
+        let at_risk = flagged(|p| p.details.flags.at_risk);
         let sought = sought
             .iter()
             .filter_map(|p| match p.role {
@@ -685,6 +702,10 @@ impl RequestRow {
             status: self.status()?,
             enquirer_name: enquirer.details.primary_name().to_owned(),
             sought,
+            assigned_to: self.assigned_to()?,
+            candidates,
+            minor,
+            at_risk,
             created_at: Timestamp::from_millis(self.created_at),
             updated_at: Timestamp::from_millis(self.updated_at),
         })

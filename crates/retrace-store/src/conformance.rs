@@ -190,6 +190,10 @@ macro_rules! conformance_tests {
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,
+            // lists that work (issue 15, item 7)
+            request_lists_count_candidates_show_flags_and_sort,
+            requests_are_assigned_within_the_organisation_only,
+            registration_lists_filter_sort_page_and_count,
             // imports (issue 18)
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
@@ -266,7 +270,7 @@ fn new_member(email: &str, org: OrgId, roles: &[Role]) -> NewUser {
     }
 }
 
-async fn member<S: Store>(store: &S, email: &str, org: OrgId) -> UserAccount {
+pub(crate) async fn member<S: Store>(store: &S, email: &str, org: OrgId) -> UserAccount {
     store
         .create_user(&system(1), &new_member(email, org, &[Role::Caseworker]))
         .await
@@ -376,6 +380,7 @@ pub mod tests {
     pub use crate::conformance_cluster::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
+    pub use crate::conformance_lists::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
@@ -3879,7 +3884,7 @@ impl Rng {
     }
 }
 
-fn text(value: &str) -> Text {
+pub(crate) fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()
 }
 
@@ -3994,7 +3999,7 @@ pub(crate) async fn org_with_member<S: Store>(
     (created, user)
 }
 
-async fn registration<S: Store>(
+pub(crate) async fn registration<S: Store>(
     store: &S,
     user: &UserAccount,
     org: OrgId,
@@ -4057,7 +4062,7 @@ fn explanation() -> Vec<FieldExplanation> {
     ]
 }
 
-fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
+pub(crate) fn cand(sought: PersonId, other: PersonId, score_milli: u16) -> NewCandidate {
     NewCandidate {
         sought,
         other,

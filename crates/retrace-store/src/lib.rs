@@ -18,11 +18,14 @@ pub mod cluster;
 pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_crypto;
+#[cfg(feature = "conformance")]
 pub mod conformance_cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
 pub mod conformance_interchange;
+#[cfg(feature = "conformance")]
+pub mod conformance_lists;
 #[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
@@ -66,9 +69,10 @@ pub use referrals::{
     TimelineEvent, ToolEntry,
 };
 pub use tracing::{
-    CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
-    PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review,
-    StatusChange, StoredPerson, TracingRequest,
+    CandidateCounts, CandidateView, FamilyMessage, FlagFilter, ListOrder, MatchablePerson,
+    NewCandidate, NewRequest, OpeningConsents, PersonRole, RegistrationFilter, RegistrationSummary,
+    Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review, StatusChange,
+    StoredPerson, TracingRequest,
 };
 pub use transfers::{
     IncomingTransfer, SharedEnquirer, SharedPerson, Transfer, TransferRow, TransferView,
@@ -609,6 +613,28 @@ pub trait TracingStore: Send + Sync {
         scope: &OrgScope,
         filter: &RequestFilter,
     ) -> StoreResult<(Vec<RequestSummary>, u64)>;
+
+    /// Assigns a request to a member of its organisation (`None` takes the
+    /// assignment back), audited as `request_assigned` in the same
+    /// transaction. `NotFound` when the request or the member is not the
+    /// organisation's; a disabled member is not assignable (`Invalid`).
+    async fn assign_request(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        id: RequestId,
+        to: Option<UserId>,
+    ) -> StoreResult<()>;
+
+    /// The organisation's registrations as filtered, one page, with the
+    /// number matching the filter; audited as `persons_listed` (object id
+    /// `registrations`) unless the page is empty.
+    async fn list_registrations(
+        &self,
+        audit: &AuditContext,
+        scope: &OrgScope,
+        filter: &RegistrationFilter,
+    ) -> StoreResult<(Vec<RegistrationSummary>, u64)>;
 
     /// `Conflict { field: "version" }` when someone saved in between.
     async fn update_circumstances(

@@ -38,6 +38,8 @@ pub struct TracingRequest {
     pub circumstances: Circumstances,
     pub enquirer: StoredPerson,
     pub sought: Vec<StoredPerson>,
+    /// The caseworker the request is assigned to, if any.
+    pub assigned_to: Option<UserId>,
     pub version: i64,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -95,8 +97,104 @@ pub struct RequestSummary {
     pub status: RequestStatus,
     pub enquirer_name: String,
     pub sought: Vec<(Relationship, String)>,
+    /// The caseworker the request is assigned to, if any.
+    pub assigned_to: Option<UserId>,
+    /// Candidates of the request's persons that the organisation sees
+    /// (its own side of each), and of those still to review.
+    pub candidates: CandidateCounts,
+    /// Some person of the request is a minor / at risk.
+    pub minor: bool,
+    pub at_risk: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+}
+
+/// How many candidates a list line has, counted on the reader's side.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CandidateCounts {
+    pub total: u32,
+    /// Still `proposed` on the reader's side.
+    pub to_review: u32,
+}
+
+/// The order of a list of persons. Every order ends on the id, so that
+/// pages never overlap or skip a line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    #[default]
+    Newest,
+    Oldest,
+    /// Most recently changed first.
+    Updated,
+    /// By reference (requests) or by name (registrations).
+    Alphabetical,
+}
+
+impl ListOrder {
+    pub const ALL: [ListOrder; 4] = [
+        ListOrder::Newest,
+        ListOrder::Oldest,
+        ListOrder::Updated,
+        ListOrder::Alphabetical,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ListOrder::Newest => "newest",
+            ListOrder::Oldest => "oldest",
+            ListOrder::Updated => "updated",
+            ListOrder::Alphabetical => "alphabetical",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// A protection flag a list can be narrowed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagFilter {
+    Minor,
+    AtRisk,
+}
+
+impl FlagFilter {
+    pub const ALL: [FlagFilter; 2] = [FlagFilter::Minor, FlagFilter::AtRisk];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FlagFilter::Minor => "minor",
+            FlagFilter::AtRisk => "at_risk",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// Filters of the registration list; all optional, combined with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrationFilter {
+    /// Case-insensitive substring of any name.
+    pub text: Option<String>,
+    /// Only these persons (the result of a name search by the matcher).
+    pub only: Option<Vec<PersonId>>,
+    pub kind: Option<RegistrationKind>,
+    pub flag: Option<FlagFilter>,
+    /// Only registrations with at least one candidate to review.
+    pub to_review: bool,
+    pub order: ListOrder,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One line of a registration list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationSummary {
+    pub person: StoredPerson,
+    pub candidates: CandidateCounts,
 }
 
 /// Filters of the request list; all optional, combined with AND.
@@ -112,6 +210,13 @@ pub struct RequestFilter {
     pub text: Option<String>,
     /// Only these requests (the result of a name search by the matcher).
     pub only: Option<Vec<RequestId>>,
+    /// Only requests assigned to this caseworker ("my requests").
+    pub assigned_to: Option<UserId>,
+    /// Only requests with a person so flagged.
+    pub flag: Option<FlagFilter>,
+    /// Only requests with at least one candidate to review.
+    pub to_review: bool,
+    pub order: ListOrder,
     pub limit: u32,
     pub offset: u32,
 }

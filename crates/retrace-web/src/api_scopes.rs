@@ -56,6 +56,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("POST", "/api/v1/requests", Write),
     route("GET", "/api/v1/requests/{id}", Read),
     route("POST", "/api/v1/requests/{id}/status", Write),
+    route("POST", "/api/v1/requests/{id}/assignment", Write),
     route("GET", "/api/v1/requests/{id}/transfers", Read),
     route("POST", "/api/v1/requests/{id}/transfers", Write),
     route("GET", "/api/v1/transfers", Read),

@@ -151,7 +151,7 @@ pub fn request_query(form: &FormFields) -> RequestQuery {
         to: form.text("to"),
         q: form.text("q"),
         name: form.text("name"),
-        page: None,
+        ..RequestQuery::default()
     }
 }
 

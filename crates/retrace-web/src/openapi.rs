@@ -55,6 +55,10 @@ fn tracing_paths() -> Value {
                     { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
                     { "name": "q", "in": "query", "schema": { "type": "string" }, "description": "Reference or text" },
                     { "name": "name", "in": "query", "schema": { "type": "string" }, "description": "Name search across scripts and spellings" },
+                    { "name": "assigned", "in": "query", "schema": { "type": "string", "enum": ["me"] }, "description": "Only the requests assigned to the caller" },
+                    { "name": "flag", "in": "query", "schema": { "type": "string", "enum": ["minor", "at_risk"] }, "description": "Only requests with a person so flagged" },
+                    { "name": "review", "in": "query", "schema": { "type": "string", "enum": ["1"] }, "description": "Only requests with a possible match to review" },
+                    { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["newest", "oldest", "updated", "alphabetical"], "default": "newest" } },
                     { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
                 ],
                 "responses": with_errors(ok("Requests"), &[("422", "A parameter is invalid; the message names it")])
@@ -82,9 +86,24 @@ fn tracing_paths() -> Value {
                 "closure_reason": { "type": "string", "description": "Why it closes (required with status `closed`)" },
                 "note": { "type": "string", "maxLength": 500, "description": "A note kept with the change" } } } } } },
             "responses": with_errors(ok("The request after the change"), &[("404", "Missing, or another organisation's"), ("409", "The version is stale: read the request again"), ("422", "The move is not allowed or a field is invalid; `field` names it")]) } },
+        "/api/v1/requests/{id}/assignment": { "post": { "summary": "Assign the request to an active caseworker of the organisation, or take the assignment back with an empty `assignee` (caseworker; audited)",
+            "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "properties": {
+                "assignee": { "type": "string", "description": "A member's id (see `/api/v1/me`), or empty" } } } } } },
+            "responses": with_errors(json!({ "204": { "description": "Assigned" } }), &[("404", "Missing, or another organisation's"), ("422", "`assignee` is not an active caseworker of the organisation")]) } },
         "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/registrations": {
-            "get": { "summary": "The organisation's registrations, newest first", "responses": with_errors(ok("Registrations"), &[]) },
+            "get": { "summary": "The organisation's registrations, one page of 50, with search, filters and an order like the request list",
+                "parameters": [
+                    { "name": "q", "in": "query", "schema": { "type": "string" }, "description": "Text in a name" },
+                    { "name": "name", "in": "query", "schema": { "type": "string" }, "description": "Name search across scripts and spellings" },
+                    { "name": "kind", "in": "query", "schema": { "type": "string", "enum": ["safe", "looking_for_family"] } },
+                    { "name": "flag", "in": "query", "schema": { "type": "string", "enum": ["minor", "at_risk"] } },
+                    { "name": "review", "in": "query", "schema": { "type": "string", "enum": ["1"] } },
+                    { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["newest", "oldest", "updated", "alphabetical"], "default": "newest" } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                ],
+                "responses": with_errors(ok("Registrations"), &[("422", "A parameter is invalid; the message names it")]) },
             "post": { "summary": "Register a person who is safe or looking for their family (caseworker)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "person"], "additionalProperties": false, "properties": { "kind": { "type": "string", "enum": ["safe", "looking_for_family"] }, "person": person.clone(), "consent_method": { "type": "string", "enum": ["written", "oral", "digital"] } } } } } },
                 "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }

@@ -403,6 +403,12 @@ pub struct RequestRow {
     pub status: &'static str,
     pub enquirer: String,
     pub sought: Vec<(&'static str, String)>,
+    /// The assigned caseworker's name; empty when none.
+    pub assignee: String,
+    pub candidates: u64,
+    pub to_review: u64,
+    pub minor: bool,
+    pub at_risk: bool,
     pub opened: String,
 }
 
@@ -412,12 +418,45 @@ pub struct RequestList<'a> {
     pub page: &'a Page,
     pub rows: Vec<RequestRow>,
     pub total: u64,
+    pub pager: Pager,
+    /// Showing "my requests".
+    pub mine: bool,
+    pub values: FormValues,
+    pub can_write: bool,
+}
+
+/// The orders and flags a list of persons offers (codes of
+/// `retrace_store::ListOrder` and `FlagFilter`).
+pub const LIST_ORDER_CODES: [&str; 4] = ["newest", "oldest", "updated", "alphabetical"];
+pub const LIST_FLAG_CODES: [&str; 2] = ["minor", "at_risk"];
+
+/// The page links of a list.
+pub struct Pager {
     pub page_number: u64,
     pub pages: u64,
     pub previous: Option<String>,
     pub next: Option<String>,
-    pub values: FormValues,
-    pub can_write: bool,
+}
+
+impl Pager {
+    /// `base` ends with `?` or `&`, ready for `page=`.
+    pub fn new(base: &str, page: Option<u32>, total: u64, page_size: u32) -> Self {
+        let page_number = u64::from(page.unwrap_or(1).max(1));
+        let pages = total.div_ceil(u64::from(page_size)).max(1);
+        Self {
+            page_number,
+            pages,
+            previous: (page_number > 1).then(|| format!("{base}page={}", page_number - 1)),
+            next: (page_number < pages).then(|| format!("{base}page={}", page_number + 1)),
+        }
+    }
+}
+
+/// Who a request is assigned to, and the caseworkers it can be given to
+/// as `(id, name, selected)`.
+pub struct AssignmentView {
+    pub assignee: Option<String>,
+    pub choices: Vec<(String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -425,6 +464,17 @@ pub struct RequestList<'a> {
 pub struct RequestForm<'a> {
     pub page: &'a Page,
     pub values: FormValues,
+    /// The organisation's records the new one may duplicate.
+    pub duplicates: Vec<DuplicateLine>,
+}
+
+/// A possible duplicate shown before saving: a link, the reference or
+/// name, the names or date that tell it apart, and the likelihood band.
+pub struct DuplicateLine {
+    pub href: String,
+    pub label: String,
+    pub names: String,
+    pub band: &'static str,
 }
 
 pub struct SoughtRow {
@@ -459,6 +509,7 @@ pub struct RequestPage<'a> {
     pub history: Vec<HistoryRow>,
     pub next_statuses: Vec<&'static str>,
     pub transfers: Vec<TransferLine>,
+    pub assignment: AssignmentView,
     pub can_write: bool,
     /// The status or consent form's values and errors.
     pub values: FormValues,
@@ -563,6 +614,10 @@ pub struct RegistrationRow {
     pub id: String,
     pub kind: &'static str,
     pub name: String,
+    pub candidates: u64,
+    pub to_review: u64,
+    pub minor: bool,
+    pub at_risk: bool,
     pub registered: String,
 }
 
@@ -571,6 +626,9 @@ pub struct RegistrationRow {
 pub struct RegistrationList<'a> {
     pub page: &'a Page,
     pub rows: Vec<RegistrationRow>,
+    pub total: u64,
+    pub pager: Pager,
+    pub values: FormValues,
     pub can_write: bool,
 }
 
@@ -579,6 +637,7 @@ pub struct RegistrationList<'a> {
 pub struct RegistrationForm<'a> {
     pub page: &'a Page,
     pub values: FormValues,
+    pub duplicates: Vec<DuplicateLine>,
 }
 
 pub struct ExplanationRow {

@@ -1326,3 +1326,48 @@ error-file-format = يجب أن يكون ملف PDF أو DOCX أو ODT أو TXT 
 error-scopes-required = اختر نطاقًا واحدًا على الأقل: القراءة أو الكتابة أو التصدير أو الإدارة
 error-unknown-scope = «{ $value }» ليس نطاقًا: استخدم read أو write أو export أو admin
 error-confirm = ضع علامة في المربع للتأكيد
+## Lists that work (issue 15, item 7)
+list-views = أيّ الطلبات
+list-all-requests = كل الطلبات
+list-my-requests = طلباتي
+list-flag = علامة
+list-flag-minor = قاصر
+list-flag-at-risk = في خطر
+list-sort = الترتيب
+list-order-newest = الأحدث أولاً
+list-order-oldest = الأقدم أولاً
+list-order-updated = المعدّلة مؤخراً
+list-order-alphabetical = حسب المرجع أو الاسم
+list-review-only = فقط ما فيه تطابق محتمل للمراجعة
+list-candidates = التطابقات المحتملة
+list-to-review =
+    { $count ->
+        [zero] لا شيء للمراجعة
+        [one] واحد للمراجعة
+        [two] اثنان للمراجعة
+        [few] { $count } للمراجعة
+        [many] { $count } للمراجعة
+       *[other] { $count } للمراجعة
+    }
+list-flags = العلامات
+list-assigned = المسؤول عن الحالة
+list-unassigned = لا أحد بعد
+list-assign-to = إسناد إلى
+list-assign = إسناد
+list-registrations-found =
+    { $count ->
+        [zero] لا توجد تسجيلات
+        [one] تسجيل واحد
+        [two] تسجيلان
+        [few] { $count } تسجيلات
+        [many] { $count } تسجيلاً
+       *[other] { $count } تسجيل
+    }
+audit-action-request-assigned = أُسند طلب
+
+## Duplicate warning (issue 15, item 6)
+dup-heading = قد يكون هذا مسجّلاً من قبل
+dup-explain = لدى منظمتك سجلات قريبة جداً من هذا الشخص. لم يُحفظ شيء بعد.
+dup-links-hint = تفتح الروابط السجلات الموجودة في علامة تبويب جديدة؛ ويبقى ما كتبته هنا.
+dup-save-anyway = هذا شخص آخر: احفظ على أي حال
+dup-check-again = تحقّق مرة أخرى واحفظ

@@ -1282,3 +1282,40 @@ error-file-format = must be a PDF, DOCX, ODT, TXT, HTML or Markdown file
 error-scopes-required = choose at least one of read, write, export, admin
 error-unknown-scope = “{ $value }” is not a scope: use read, write, export or admin
 error-confirm = tick the box to confirm
+## Lists that work (issue 15, item 7)
+list-views = Which requests
+list-all-requests = All requests
+list-my-requests = My requests
+list-flag = Flag
+list-flag-minor = Minor
+list-flag-at-risk = At risk
+list-sort = Order
+list-order-newest = Newest first
+list-order-oldest = Oldest first
+list-order-updated = Recently changed
+list-order-alphabetical = By reference or name
+list-review-only = Only with a possible match to review
+list-candidates = Possible matches
+list-to-review =
+    { $count ->
+        [one] one to review
+       *[other] { $count } to review
+    }
+list-flags = Flags
+list-assigned = Caseworker
+list-unassigned = Nobody yet
+list-assign-to = Assign to
+list-assign = Assign
+list-registrations-found =
+    { $count ->
+        [one] One registration
+       *[other] { $count } registrations
+    }
+audit-action-request-assigned = Request assigned
+
+## Duplicate warning (issue 15, item 6)
+dup-heading = This may already be on file
+dup-explain = Your organisation already has records that closely match this person. Nothing has been saved yet.
+dup-links-hint = The links open the existing records in a new tab; what you typed stays here.
+dup-save-anyway = This is a different person: save anyway
+dup-check-again = Check again and save

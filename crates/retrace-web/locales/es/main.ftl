@@ -1281,3 +1281,40 @@ error-file-format = debe ser un archivo PDF, DOCX, ODT, TXT, HTML o Markdown
 error-scopes-required = elija al menos un alcance: lectura, escritura, exportación, administración
 error-unknown-scope = «{ $value }» no es un alcance: use read, write, export o admin
 error-confirm = marque la casilla para confirmar
+## Lists that work (issue 15, item 7)
+list-views = Qué solicitudes
+list-all-requests = Todas las solicitudes
+list-my-requests = Mis solicitudes
+list-flag = Indicador
+list-flag-minor = Menor
+list-flag-at-risk = En riesgo
+list-sort = Orden
+list-order-newest = Más recientes primero
+list-order-oldest = Más antiguas primero
+list-order-updated = Modificadas recientemente
+list-order-alphabetical = Por referencia o nombre
+list-review-only = Solo con una posible coincidencia por revisar
+list-candidates = Posibles coincidencias
+list-to-review =
+    { $count ->
+        [one] una por revisar
+       *[other] { $count } por revisar
+    }
+list-flags = Indicadores
+list-assigned = Trabajador/a del caso
+list-unassigned = Nadie todavía
+list-assign-to = Asignar a
+list-assign = Asignar
+list-registrations-found =
+    { $count ->
+        [one] Un registro
+       *[other] { $count } registros
+    }
+audit-action-request-assigned = Solicitud asignada
+
+## Duplicate warning (issue 15, item 6)
+dup-heading = Puede que esto ya esté registrado
+dup-explain = Su organización ya tiene registros muy parecidos a esta persona. Todavía no se ha guardado nada.
+dup-links-hint = Los enlaces abren los registros existentes en una pestaña nueva; lo que escribió se queda aquí.
+dup-save-anyway = Es otra persona: guardar de todos modos
+dup-check-again = Comprobar de nuevo y guardar

@@ -1281,3 +1281,40 @@ error-file-format = doit être un fichier PDF, DOCX, ODT, TXT, HTML ou Markdown
 error-scopes-required = choisissez au moins une portée : lecture, écriture, export, administration
 error-unknown-scope = « { $value } » n’est pas une portée : utilisez read, write, export ou admin
 error-confirm = cochez la case pour confirmer
+## Lists that work (issue 15, item 7)
+list-views = Quelles demandes
+list-all-requests = Toutes les demandes
+list-my-requests = Mes demandes
+list-flag = Signalement
+list-flag-minor = Mineur
+list-flag-at-risk = En danger
+list-sort = Ordre
+list-order-newest = Les plus récentes
+list-order-oldest = Les plus anciennes
+list-order-updated = Modifiées récemment
+list-order-alphabetical = Par référence ou par nom
+list-review-only = Seulement avec une correspondance à examiner
+list-candidates = Correspondances possibles
+list-to-review =
+    { $count ->
+        [one] { $count } à examiner
+       *[other] { $count } à examiner
+    }
+list-flags = Signalements
+list-assigned = Chargé·e du dossier
+list-unassigned = Personne pour l’instant
+list-assign-to = Attribuer à
+list-assign = Attribuer
+list-registrations-found =
+    { $count ->
+        [one] { $count } enregistrement
+       *[other] { $count } enregistrements
+    }
+audit-action-request-assigned = Demande attribuée
+
+## Duplicate warning (issue 15, item 6)
+dup-heading = Cette personne est peut-être déjà enregistrée
+dup-explain = Votre organisation a déjà des fiches très proches de cette personne. Rien n’a encore été enregistré.
+dup-links-hint = Les liens ouvrent les fiches existantes dans un nouvel onglet ; ce que vous avez saisi reste ici.
+dup-save-anyway = C’est une autre personne : enregistrer quand même
+dup-check-again = Vérifier à nouveau et enregistrer

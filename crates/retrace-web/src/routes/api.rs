@@ -41,6 +41,10 @@ pub fn routes() -> Router<AppState> {
             post(api_requests::change_status),
         )
         .route(
+            "/api/v1/requests/{id}/assignment",
+            post(api_requests::assign),
+        )
+        .route(
             "/api/v1/requests/{id}/transfers",
             get(super::transfers::api_of_request).post(super::transfers::api_create),
         )

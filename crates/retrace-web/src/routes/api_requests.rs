@@ -68,6 +68,7 @@ fn request_json(request: &TracingRequest) -> Value {
         "circumstances": request.circumstances,
         "enquirer": person_json(&request.enquirer),
         "sought": request.sought.iter().map(person_json).collect::<Vec<_>>(),
+        "assigned_to": request.assigned_to.map(|u| u.to_string()),
         "version": request.version,
         "created_at": request.created_at.rfc3339(),
         "updated_at": request.updated_at.rfc3339(),
@@ -96,9 +97,26 @@ pub async fn list_requests(
             "status": row.status.code(),
             "enquirer": row.enquirer_name,
             "sought": row.sought.iter().map(|(r, name)| json!({ "relationship": r.as_str(), "name": name })).collect::<Vec<_>>(),
+            "assigned_to": row.assigned_to.map(|u| u.to_string()),
+            "candidates": row.candidates.total,
+            "candidates_to_review": row.candidates.to_review,
+            "minor": row.minor,
+            "at_risk": row.at_risk,
             "created_at": row.created_at.rfc3339(),
+            "updated_at": row.updated_at.rfc3339(),
         })).collect::<Vec<_>>(),
     })))
+}
+
+/// `POST /api/v1/requests/{id}/assignment`: the page's assignment form.
+pub async fn assign(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
+    JsonBody(input): JsonBody<retrace_app::requests::Assignment>,
+) -> WebResult<StatusCode> {
+    retrace_app::requests::assign_request(&state.app, &member.actor(), id, input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/requests/{id}/status`: the same move as the page's
@@ -311,18 +329,29 @@ pub async fn create_message(
 pub async fn list_registrations(
     State(state): State<AppState>,
     member: Reader,
+    QueryParams(query): QueryParams<app_persons::RegistrationQuery>,
 ) -> WebResult<Json<Value>> {
+    let filter = app_persons::registration_filter(&state.app, &member.actor(), &query)?;
     let audit = member.audit(&state, "registrations list");
-    let people = state
+    let (lines, total) = state
         .store
-        .registrations(&audit, &member.scope(), 200)
+        .list_registrations(&audit, &member.scope(), &filter)
         .await?;
-    Ok(Json(json!({ "registrations": people.iter().map(|p| json!({
-        "id": p.id.to_string(),
-        "kind": match p.role { PersonRole::Registered(kind) => kind.as_str(), _ => "" },
-        "name": p.details.primary_name(),
-        "created_at": p.created_at.rfc3339(),
-    })).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "total": total, "registrations": lines.iter().map(|line| {
+        let p = &line.person;
+        json!({
+            "id": p.id.to_string(),
+            "kind": match p.role { PersonRole::Registered(kind) => kind.as_str(), _ => "" },
+            "name": p.details.primary_name(),
+            "candidates": line.candidates.total,
+            "candidates_to_review": line.candidates.to_review,
+            "minor": p.details.flags.minor,
+            "at_risk": p.details.flags.at_risk,
+            "created_at": p.created_at.rfc3339(),
+        })
+    }).collect::<Vec<_>>() }),
+    ))
 }
 
 pub async fn create_registration(

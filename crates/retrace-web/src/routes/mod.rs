@@ -5,12 +5,14 @@ mod api;
 mod api_requests;
 mod candidates;
 mod directory;
+mod duplicates;
 mod export;
 mod gallery;
 mod gallery_staff;
 mod import_csv;
 mod interchange;
 mod library;
+mod lists;
 mod operator;
 mod org;
 mod outreach;
@@ -83,7 +85,7 @@ pub fn router(state: AppState) -> Router {
             "/operator/users",
             get(operator::users).post(operator::create_user),
         )
-        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests", get(lists::requests).post(requests::create))
         .route("/requests/new", get(requests::new_form))
         .route("/requests/export", get(export::form).post(export::export))
         .route("/requests/{id}", get(requests::show))
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
             get(requests::edit_form).post(requests::edit),
         )
         .route("/requests/{id}/status", post(requests::change_status))
+        .route("/requests/{id}/assignment", post(lists::assign))
         .route("/requests/{id}/sought/new", get(requests::new_sought_form))
         .route("/requests/{id}/sought", post(requests::add_sought))
         .route("/requests/{id}/transfer", get(transfers::new_form))
@@ -115,7 +118,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/registrations",
-            get(requests::registrations).post(requests::create_registration),
+            get(lists::registrations).post(requests::create_registration),
         )
         .route("/registrations/new", get(requests::new_registration_form))
         .route("/candidates/{id}", get(candidates::show))

@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader};
+use crate::extract::{Caseworker, FormFields, PathId, PathIds, Reader};
 use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::forms;
@@ -16,9 +16,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::persons::{self as app_persons};
-use retrace_app::requests::{self as app_requests, PAGE_SIZE, RequestQuery};
+use retrace_app::requests::{self as app_requests};
 use retrace_domain::{ConsentId, PersonId, RequestId, RequestStatus, Role, Text};
-use retrace_store::{PersonRole, StoredPerson, TracingRequest};
+use retrace_store::{PersonRole, TracingRequest};
 use std::collections::BTreeMap;
 
 /// Re-renders a form with what was typed and all its errors, or passes
@@ -41,86 +41,6 @@ fn unprocessable(html: axum::response::Html<String>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
 }
 
-// ---------------------------------------------------------------- list
-
-pub async fn list(
-    State(state): State<AppState>,
-    page: Page,
-    member: Reader,
-    QueryParams(query): QueryParams<RequestQuery>,
-) -> WebResult<Response> {
-    let filter = app_requests::request_filter(&state.app, &member.actor(), &query)?;
-    let (rows, total) = state
-        .store
-        .list_requests(
-            &member.audit(&state, "request list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
-    let page_number = query.page.unwrap_or(1).max(1);
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
-    let mut values = FormValues::default();
-    for (key, value) in [
-        ("status", &query.status),
-        ("nationality", &query.nationality),
-        ("from", &query.from),
-        ("to", &query.to),
-        ("q", &query.q),
-        ("name", &query.name),
-    ] {
-        values.set(key, value.clone());
-    }
-    let rows = rows
-        .into_iter()
-        .map(|row| templates::RequestRow {
-            id: row.id.to_string(),
-            reference: row.reference.to_string(),
-            status: row.status.code(),
-            enquirer: row.enquirer_name,
-            sought: row
-                .sought
-                .into_iter()
-                .map(|(relationship, name)| (relationship.as_str(), name))
-                .collect(),
-            opened: row.created_at.on_page(),
-        })
-        .collect();
-    let base = list_link(&query);
-    let html = render(&templates::RequestList {
-        page: &page,
-        rows,
-        total,
-        page_number: u64::from(page_number),
-        pages,
-        previous: (page_number > 1).then(|| format!("{base}page={}", page_number - 1)),
-        next: (u64::from(page_number) < pages).then(|| format!("{base}page={}", page_number + 1)),
-        values,
-        can_write: member.roles.contains(Role::Caseworker),
-    })?;
-    Ok(html.into_response())
-}
-
-fn list_link(query: &RequestQuery) -> String {
-    let pairs: Vec<(&str, &str)> = [
-        ("status", query.status.as_str()),
-        ("nationality", query.nationality.as_str()),
-        ("from", query.from.as_str()),
-        ("to", query.to.as_str()),
-        ("q", query.q.as_str()),
-        ("name", query.name.as_str()),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .collect();
-    let encoded = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    if encoded.is_empty() {
-        "/requests?".to_owned()
-    } else {
-        format!("/requests?{encoded}&")
-    }
-}
-
 // ---------------------------------------------------------------- create
 
 pub async fn new_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
@@ -130,6 +50,7 @@ pub async fn new_form(page: Page, _caseworker: Caseworker) -> WebResult<Response
     Ok(render(&templates::RequestForm {
         page: &page,
         values,
+        duplicates: Vec::new(),
     })?
     .into_response())
 }
@@ -140,13 +61,27 @@ pub async fn create(
     member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    match app_requests::open_request(&state.app, &member.actor(), forms::open_request(&form)).await
-    {
+    let input = forms::open_request(&form);
+    let values = FormValues::from_form(&form);
+    if !super::duplicates::confirmed_different(&values) {
+        let found = retrace_app::duplicates::of_request(&state.app, &member.actor(), &input)?;
+        let duplicates = super::duplicates::request_lines(&state, &member, &found).await?;
+        if !duplicates.is_empty() {
+            return Ok(render(&templates::RequestForm {
+                page: &page,
+                values,
+                duplicates,
+            })?
+            .into_response());
+        }
+    }
+    match app_requests::open_request(&state.app, &member.actor(), input).await {
         Ok(request) => Ok(Redirect::to(&format!("/requests/{}", request.id)).into_response()),
         Err(error) => invalid_or(&page, error.into(), &form, (None, ""), |values| {
             Ok(unprocessable(render(&templates::RequestForm {
                 page: &page,
                 values,
+                duplicates: Vec::new(),
             })?))
         }),
     }
@@ -214,6 +149,7 @@ async fn request_page(
         history: history_rows(state, history).await?,
         next_statuses: next_statuses(request.status),
         transfers: super::transfers::lines_of(state.store.as_ref(), member, id).await?,
+        assignment: super::lists::assignment_view(state, member, request.assigned_to).await?,
         can_write: member.roles.contains(Role::Caseworker),
         values,
     })
@@ -671,42 +607,13 @@ pub async fn withdraw_consent(
 
 // ---------------------------------------------------------------- registrations
 
-pub async fn registrations(
-    State(state): State<AppState>,
-    page: Page,
-    member: Reader,
-) -> WebResult<Response> {
-    let audit = member.audit(&state, "registrations list");
-    let people = state
-        .store
-        .registrations(&audit, &member.scope(), 200)
-        .await?;
-    let rows = people
-        .iter()
-        .map(|person: &StoredPerson| templates::RegistrationRow {
-            id: person.id.to_string(),
-            kind: match person.role {
-                PersonRole::Registered(kind) => kind.as_str(),
-                _ => "looking_for_family",
-            },
-            name: person.details.primary_name().to_owned(),
-            registered: person.created_at.on_page(),
-        })
-        .collect();
-    Ok(render(&templates::RegistrationList {
-        page: &page,
-        rows,
-        can_write: member.roles.contains(Role::Caseworker),
-    })?
-    .into_response())
-}
-
 pub async fn new_registration_form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     let mut values = FormValues::default();
     values.set("kind", "safe");
     Ok(render(&templates::RegistrationForm {
         page: &page,
         values,
+        duplicates: Vec::new(),
     })?
     .into_response())
 }
@@ -717,14 +624,27 @@ pub async fn create_registration(
     member: Caseworker,
     form: FormFields,
 ) -> WebResult<Response> {
-    match app_persons::register_person(&state.app, &member.actor(), forms::registration(&form))
-        .await
-    {
+    let input = forms::registration(&form);
+    let values = FormValues::from_form(&form);
+    if !super::duplicates::confirmed_different(&values) {
+        let found = retrace_app::duplicates::of_registration(&state.app, &member.actor(), &input)?;
+        let duplicates = super::duplicates::registration_lines(&state, &member, &found).await?;
+        if !duplicates.is_empty() {
+            return Ok(render(&templates::RegistrationForm {
+                page: &page,
+                values,
+                duplicates,
+            })?
+            .into_response());
+        }
+    }
+    match app_persons::register_person(&state.app, &member.actor(), input).await {
         Ok(person) => Ok(Redirect::to(&format!("/persons/{}", person.id)).into_response()),
         Err(error) => invalid_or(&page, error.into(), &form, (None, "p_"), |values| {
             Ok(unprocessable(render(&templates::RegistrationForm {
                 page: &page,
                 values,
+                duplicates: Vec::new(),
             })?))
         }),
     }

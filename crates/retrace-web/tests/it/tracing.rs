@@ -27,31 +27,34 @@ pub async fn orgs(app: &TestApp) -> Story {
 
 /// Opens the Belgian request for a brother; returns (request id, sought person id).
 pub async fn open_request(browser: &Client<'_>) -> (String, String) {
-    let response = browser
-        .post(
-            "/requests",
-            &[
-                ("e_name_1", "Ahmad Khaled Al-Hassan"),
-                ("e_sex", "male"),
-                ("e_birth_date", "1990"),
-                ("e_nationalities", "SY"),
-                ("e_contact", "+32 470 00 00 00"),
-                ("e_tracing_consent", "on"),
-                ("e_consent_method", "written"),
-                ("s_relationship", "brother"),
-                ("s_name_1", "Omar Khaled Al-Hassan"),
-                ("s_sex", "male"),
-                ("s_birth_date", "1994-03-12"),
-                ("s_nationalities", "SY"),
-                ("s_father_name", "Khaled"),
-                ("s_vital_interest", "on"),
-                ("c_context", "migration"),
-                ("c_date", "2023-08"),
-                ("c_place", "Evros river"),
-                ("c_countries", "TR, GR"),
-            ],
-        )
-        .await;
+    open_request_with(browser, &[]).await
+}
+
+/// `open_request` with more fields (such as `different_person`, to save a
+/// second request for the same man past the duplicate warning).
+pub async fn open_request_with(browser: &Client<'_>, extra: &[(&str, &str)]) -> (String, String) {
+    let mut fields = vec![
+        ("e_name_1", "Ahmad Khaled Al-Hassan"),
+        ("e_sex", "male"),
+        ("e_birth_date", "1990"),
+        ("e_nationalities", "SY"),
+        ("e_contact", "+32 470 00 00 00"),
+        ("e_tracing_consent", "on"),
+        ("e_consent_method", "written"),
+        ("s_relationship", "brother"),
+        ("s_name_1", "Omar Khaled Al-Hassan"),
+        ("s_sex", "male"),
+        ("s_birth_date", "1994-03-12"),
+        ("s_nationalities", "SY"),
+        ("s_father_name", "Khaled"),
+        ("s_vital_interest", "on"),
+        ("c_context", "migration"),
+        ("c_date", "2023-08"),
+        ("c_place", "Evros river"),
+        ("c_countries", "TR, GR"),
+    ];
+    fields.extend_from_slice(extra);
+    let response = browser.post("/requests", &fields).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     let request = response
         .location()
@@ -312,7 +315,7 @@ async fn withdrawing_tracing_consent_removes_candidates_and_stops_matching() {
     );
 
     // A second request for the same man finds nothing either.
-    let (_, again) = open_request(&be).await;
+    let (_, again) = open_request_with(&be, &[("different_person", "1")]).await;
     let page = be.get(&format!("/persons/{again}")).await;
     assert!(!page.body.contains("French Red Cross"), "matching stopped");
 }

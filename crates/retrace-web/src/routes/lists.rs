@@ -1,0 +1,226 @@
+//! The lists of persons that work (issue 15, item 7): requests and
+//! registrations with search, filters, an order and pages; candidate and
+//! flag columns; a request's assignment to a caseworker and "my
+//! requests". Every list is read through a store method that audits it.
+
+use crate::AppState;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Caseworker, FormFields, PathId, QueryParams, Reader};
+use crate::form_values::FormValues;
+use crate::identity::Member;
+use crate::page::{OnPage, Page};
+use crate::templates::{self, Pager, render};
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::persons::{self as app_persons, RegistrationQuery};
+use retrace_app::requests::{self as app_requests, Assignment, PAGE_SIZE, RequestQuery};
+use retrace_domain::{RequestId, Role, UserId};
+use retrace_store::{Membership, PersonRole, UserAccount};
+use std::collections::HashMap;
+
+/// The organisation's members by id, with whether each may be assigned
+/// a request (an active caseworker).
+async fn members(state: &AppState, member: &Member) -> WebResult<Vec<UserAccount>> {
+    Ok(state.store.users_in(&member.scope()).await?)
+}
+
+fn assignable(user: &UserAccount) -> bool {
+    !user.disabled
+        && matches!(&user.membership,
+            Membership::Member { roles, .. } if roles.contains(Role::Caseworker))
+}
+
+fn names(users: &[UserAccount]) -> HashMap<UserId, String> {
+    users
+        .iter()
+        .map(|u| (u.id, u.display_name.to_string()))
+        .collect()
+}
+
+/// The query values shown again in the filter form, and the link of the
+/// same list at another page.
+fn shown(path: &str, pairs: &[(&str, &str)]) -> (FormValues, String) {
+    let mut values = FormValues::default();
+    for (key, value) in pairs {
+        values.set(key, (*value).to_owned());
+    }
+    let set: Vec<(&str, &str)> = pairs
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let encoded = serde_urlencoded::to_string(set).unwrap_or_default();
+    let base = if encoded.is_empty() {
+        format!("{path}?")
+    } else {
+        format!("{path}?{encoded}&")
+    };
+    (values, base)
+}
+
+pub async fn requests(
+    State(state): State<AppState>,
+    page: Page,
+    member: Reader,
+    QueryParams(query): QueryParams<RequestQuery>,
+) -> WebResult<Response> {
+    let filter = app_requests::request_filter(&state.app, &member.actor(), &query)?;
+    let (rows, total) = state
+        .store
+        .list_requests(
+            &member.audit(&state, "request list"),
+            &member.scope(),
+            &filter,
+        )
+        .await?;
+    let names = names(&members(&state, &member).await?);
+    let (values, base) = shown(
+        "/requests",
+        &[
+            ("status", &query.status),
+            ("nationality", &query.nationality),
+            ("from", &query.from),
+            ("to", &query.to),
+            ("q", &query.q),
+            ("name", &query.name),
+            ("assigned", &query.assigned),
+            ("flag", &query.flag),
+            ("review", &query.review),
+            ("sort", &query.sort),
+        ],
+    );
+    let rows = rows
+        .into_iter()
+        .map(|row| templates::RequestRow {
+            id: row.id.to_string(),
+            reference: row.reference.to_string(),
+            status: row.status.code(),
+            enquirer: row.enquirer_name,
+            sought: row
+                .sought
+                .into_iter()
+                .map(|(relationship, name)| (relationship.as_str(), name))
+                .collect(),
+            assignee: row
+                .assigned_to
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_default(),
+            candidates: u64::from(row.candidates.total),
+            to_review: u64::from(row.candidates.to_review),
+            minor: row.minor,
+            at_risk: row.at_risk,
+            opened: row.created_at.on_page(),
+        })
+        .collect();
+    let html = render(&templates::RequestList {
+        page: &page,
+        rows,
+        total,
+        pager: Pager::new(&base, query.page, total, PAGE_SIZE),
+        mine: query.assigned == "me",
+        values,
+        can_write: member.roles.contains(Role::Caseworker),
+    })?;
+    Ok(html.into_response())
+}
+
+pub async fn registrations(
+    State(state): State<AppState>,
+    page: Page,
+    member: Reader,
+    QueryParams(query): QueryParams<RegistrationQuery>,
+) -> WebResult<Response> {
+    let filter = app_persons::registration_filter(&state.app, &member.actor(), &query)?;
+    let (people, total) = state
+        .store
+        .list_registrations(
+            &member.audit(&state, "registrations list"),
+            &member.scope(),
+            &filter,
+        )
+        .await?;
+    let (values, base) = shown(
+        "/registrations",
+        &[
+            ("q", &query.q),
+            ("name", &query.name),
+            ("kind", &query.kind),
+            ("flag", &query.flag),
+            ("review", &query.review),
+            ("sort", &query.sort),
+        ],
+    );
+    let rows = people
+        .into_iter()
+        .map(|line| {
+            let person = &line.person;
+            templates::RegistrationRow {
+                id: person.id.to_string(),
+                kind: match person.role {
+                    PersonRole::Registered(kind) => kind.as_str(),
+                    _ => "looking_for_family",
+                },
+                name: person.details.primary_name().to_owned(),
+                candidates: u64::from(line.candidates.total),
+                to_review: u64::from(line.candidates.to_review),
+                minor: person.details.flags.minor,
+                at_risk: person.details.flags.at_risk,
+                registered: person.created_at.on_page(),
+            }
+        })
+        .collect();
+    Ok(render(&templates::RegistrationList {
+        page: &page,
+        rows,
+        total,
+        pager: Pager::new(&base, query.page, total, PAGE_SIZE),
+        values,
+        can_write: member.roles.contains(Role::Caseworker),
+    })?
+    .into_response())
+}
+
+/// The assignment part of a request's page: who has it, and for a
+/// caseworker the members it can be given to.
+pub async fn assignment_view(
+    state: &AppState,
+    member: &Member,
+    assigned_to: Option<UserId>,
+) -> WebResult<templates::AssignmentView> {
+    let users = members(state, member).await?;
+    let assignee = assigned_to.and_then(|id| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.display_name.to_string())
+    });
+    let choices = users
+        .iter()
+        .filter(|u| assignable(u))
+        .map(|u| {
+            (
+                u.id.to_string(),
+                u.display_name.to_string(),
+                Some(u.id) == assigned_to,
+            )
+        })
+        .collect();
+    Ok(templates::AssignmentView { assignee, choices })
+}
+
+/// `POST /requests/{id}/assignment`: gives the request to a caseworker of
+/// the organisation, or takes it back (empty `assignee`).
+pub async fn assign(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
+    form: FormFields,
+) -> WebResult<Response> {
+    let input = Assignment {
+        assignee: form.text("assignee"),
+    };
+    app_requests::assign_request(&state.app, &member.actor(), id, input)
+        .await
+        .map_err(WebError::from)?;
+    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+}

@@ -1,0 +1,322 @@
+//! Lists that work (issue 15, item 7) and the duplicate warning (item 6):
+//! search, filters, orders and pages on the request and registration
+//! lists, candidate and flag columns, assignment and "my requests"; every
+//! route against anonymous, the wrong role and another organisation.
+
+use crate::access::create_token;
+use crate::harness::{TestApp, TestResponse};
+use crate::tracing::{open_request, orgs, register_safe};
+use axum::http::StatusCode;
+
+const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+
+fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
+    (response.status, response.body.replace(id, "ID"))
+}
+
+/// The member id offered for `name` in the assignment form.
+fn member_option(page: &TestResponse, name: &str) -> Option<String> {
+    let select = page.between("<select id=\"assignee\" name=\"assignee\">", "</select>")?;
+    select
+        .split("<option value=\"")
+        .find(|option| option.contains(&format!(">{name}<")))
+        .and_then(|option| option.split('"').next())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn request_lists_show_candidates_and_flags_filter_and_sort() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (request, _) = open_request(&be).await;
+    register_safe(&fr, &[]).await;
+
+    let list = be.get("/requests").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Possible matches"), "{}", list.body);
+    let row = list
+        .between(&format!("<a href=\"/requests/{request}\">"), "</tr>")
+        .expect("the request is listed");
+    assert!(row.contains("one to review"), "{row}");
+    assert!(row.contains("Nobody yet"), "{row}");
+
+    // Filters: a candidate to review, flags; orders are accepted.
+    let review = be.get("/requests?review=1").await;
+    assert!(review.body.contains(&request));
+    let minors = be.get("/requests?flag=minor").await;
+    assert_eq!(minors.status, StatusCode::OK);
+    assert!(!minors.body.contains(&format!("/requests/{request}\"")));
+    for order in ["newest", "oldest", "updated", "alphabetical"] {
+        let page = be.get(&format!("/requests?sort={order}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{order}");
+        assert!(page.body.contains(&request), "{order}");
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{order}\" selected>")),
+            "{order} is shown as chosen"
+        );
+    }
+    let refused = be.get("/requests?sort=shoe-size").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // France sees its registration with its own side of the candidate,
+    // and nothing of the Belgian request.
+    let registrations = fr.get("/registrations").await;
+    assert!(
+        registrations.body.contains("one to review"),
+        "{}",
+        registrations.body
+    );
+    let french_requests = fr.get("/requests").await;
+    assert!(!french_requests.body.contains(&request));
+
+    // The same columns through the API.
+    let api = app.api(&create_token(&be).await);
+    let json = api.get("/api/v1/requests?review=1").await.json();
+    assert_eq!(json["requests"][0]["candidates"], 1);
+    assert_eq!(json["requests"][0]["candidates_to_review"], 1);
+    assert_eq!(json["requests"][0]["minor"], false);
+}
+
+#[tokio::test]
+async fn registration_lists_search_filter_and_page() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let fr = app.signed_in("case@fr.example").await;
+    let be = app.signed_in("case@be.example").await;
+    let person = register_safe(&fr, &[]).await;
+    let response = fr
+        .post(
+            "/registrations",
+            &[
+                ("kind", "safe"),
+                ("p_name_1", "Lina Haddad"),
+                ("p_birth_date", "2015"),
+                ("p_minor", "on"),
+                ("p_nationalities", "SY"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let minor = response
+        .location()
+        .unwrap()
+        .trim_start_matches("/persons/")
+        .to_owned();
+
+    let all = fr.get("/registrations").await;
+    assert!(all.body.contains("2 registrations"), "{}", all.body);
+    let found = fr.get("/registrations?q=lina").await;
+    assert!(found.body.contains(&minor) && !found.body.contains(&person));
+    let by_name = fr
+        .get("/registrations?name=Omar%20Khaled%20Al-Hassan")
+        .await;
+    assert!(by_name.body.contains(&person), "across scripts");
+    let minors = fr.get("/registrations?flag=minor").await;
+    assert!(minors.body.contains(&minor) && !minors.body.contains(&person));
+    let kind = fr.get("/registrations?kind=looking_for_family").await;
+    assert!(!kind.body.contains(&person));
+    let alphabetical = fr.get("/registrations?sort=alphabetical").await;
+    assert_eq!(alphabetical.status, StatusCode::OK);
+    let refused = fr.get("/registrations?kind=lost").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Another organisation lists nothing of France's.
+    let belgian = be.get("/registrations").await;
+    assert!(!belgian.body.contains(&person) && !belgian.body.contains(&minor));
+
+    let api = app.api(&create_token(&fr).await);
+    let json = api.get("/api/v1/registrations?flag=minor").await.json();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["registrations"][0]["id"], minor.as_str());
+
+    // Anonymous and the wrong role.
+    app.client()
+        .get("/registrations")
+        .await
+        .assert_redirect_to_sign_in();
+    let outreach = app.signed_in("outreach@be.example").await;
+    assert_eq!(
+        outreach.get("/registrations?q=lina").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn requests_are_assigned_to_a_caseworker_of_the_same_organisation() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    app.member("admin@be.example", story.belgium, "org_admin")
+        .await;
+    let french_member = app
+        .member("other@fr.example", story.france, "caseworker")
+        .await
+        .to_string();
+    let be = app.signed_in("case@be.example").await;
+    let colleague = app.signed_in("case2@be.example").await;
+    let (request, _) = open_request(&be).await;
+    let page = be.get(&format!("/requests/{request}")).await;
+    let case2 = member_option(&page, "Test case2@be.example").expect("case2 is offered");
+    assert!(
+        member_option(&page, "Test viewer@be.example").is_none(),
+        "a viewer is not assignable"
+    );
+
+    let assigned = be
+        .post(
+            &format!("/requests/{request}/assignment"),
+            &[("assignee", case2.as_str())],
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    let page = be.get(&format!("/requests/{request}")).await;
+    assert!(
+        page.body.contains("<bdi>Test case2@be.example</bdi>"),
+        "{}",
+        page.body
+    );
+    let mine = colleague.get("/requests?assigned=me").await;
+    assert!(mine.body.contains(&request));
+    assert!(mine.body.contains("aria-current=\"page\">My requests"));
+    let not_mine = be.get("/requests?assigned=me").await;
+    assert!(!not_mine.body.contains(&format!("/requests/{request}\"")));
+    let admin = app.signed_in("admin@be.example").await;
+    let log = admin.get("/org/audit").await;
+    assert!(log.body.contains("Request assigned"), "{}", log.body);
+
+    // A member of another organisation is refused by field.
+    let fr_page = app.signed_in("case@fr.example").await;
+    let refused = be
+        .post(
+            &format!("/requests/{request}/assignment"),
+            &[("assignee", french_member.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Another organisation's request looks missing.
+    let seen = fr_page
+        .post(
+            &format!("/requests/{request}/assignment"),
+            &[("assignee", "")],
+        )
+        .await;
+    let absent = fr_page
+        .post(
+            &format!("/requests/{MISSING}/assignment"),
+            &[("assignee", "")],
+        )
+        .await;
+    assert_eq!(seen.status, StatusCode::NOT_FOUND);
+    assert_eq!(shape(&seen, &request), shape(&absent, MISSING));
+
+    // Wrong roles and anonymous.
+    let viewer = app.signed_in("viewer@be.example").await;
+    let outreach = app.signed_in("outreach@be.example").await;
+    for browser in [&viewer, &outreach] {
+        let response = browser
+            .post(
+                &format!("/requests/{request}/assignment"),
+                &[("assignee", "")],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN);
+    }
+    let anonymous = app
+        .client()
+        .post(
+            &format!("/requests/{request}/assignment"),
+            &[("assignee", "")],
+        )
+        .await;
+    assert!(!anonymous.status.is_success(), "{}", anonymous.status);
+    let page = be.get(&format!("/requests/{request}")).await;
+    assert!(
+        page.body.contains("<bdi>Test case2@be.example</bdi>"),
+        "still assigned"
+    );
+
+    // Taken back through the API.
+    let api = app.api(&create_token(&be).await);
+    let response = api
+        .post_json(
+            &format!("/api/v1/requests/{request}/assignment"),
+            r#"{"assignee": ""}"#,
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::NO_CONTENT, "{}", response.body);
+    let json = api.get(&format!("/api/v1/requests/{request}")).await.json();
+    assert!(json["assigned_to"].is_null());
+}
+
+#[tokio::test]
+async fn a_likely_duplicate_is_shown_before_saving_and_saved_only_when_confirmed() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (request, _) = open_request(&be).await;
+
+    let fields = [
+        ("e_name_1", "Ahmad Khaled Al-Hassan"),
+        ("e_sex", "male"),
+        ("e_consent_method", "written"),
+        ("e_tracing_consent", "on"),
+        ("s_relationship", "brother"),
+        ("s_name_1", "Omar Khaled Al-Hasan"),
+        ("s_sex", "male"),
+        ("s_birth_date", "1994-03-12"),
+        ("s_nationalities", "SY"),
+        ("s_father_name", "Khaled"),
+        ("s_vital_interest", "on"),
+        ("c_context", "migration"),
+        ("c_place", "Typed place is kept"),
+    ];
+    let warned = be.post("/requests", &fields).await;
+    assert_eq!(warned.status, StatusCode::OK, "{}", warned.body);
+    assert!(warned.body.contains("This may already be on file"));
+    assert!(
+        warned
+            .body
+            .contains(&format!("href=\"/requests/{request}\"")),
+        "a link to the existing request"
+    );
+    assert!(warned.body.contains("Typed place is kept"));
+    assert!(
+        warned.body.contains(">BE-"),
+        "the reference of the existing request"
+    );
+    let list = be.get("/requests").await;
+    assert!(list.body.contains("One request"), "nothing saved yet");
+
+    // Another organisation is never warned about Belgium's records.
+    let french = fr.post("/requests", &fields).await;
+    assert_eq!(french.status, StatusCode::SEE_OTHER, "{}", french.body);
+
+    // "A different person": saved.
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("different_person", "1"));
+    let saved = be.post("/requests", &confirmed).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let list = be.get("/requests").await;
+    assert!(list.body.contains("2 requests"), "{}", list.body);
+
+    // Registrations too.
+    let person = register_safe(&fr, &[]).await;
+    let again = fr
+        .post(
+            "/registrations",
+            &[
+                ("kind", "safe"),
+                ("p_name_1", "عمر خالد الحسن"),
+                ("p_sex", "male"),
+                ("p_birth_date", "1994"),
+                ("p_nationalities", "SY"),
+                ("p_father_name", "خالد"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(again.body.contains(&format!("href=\"/persons/{person}\"")));
+}
