@@ -136,10 +136,19 @@ pub enum AuditAction {
     /// An organisation's CSV/XLSX column mapping was saved; the object is
     /// the organisation.
     ImportMappingSaved,
+    // Networks (issue 14)
+    NetworkCreated,
+    /// An organisation joined or left a network, or its role there changed;
+    /// the object is the network.
+    NetworkMemberChanged,
+    NetworkPostCreated,
+    /// A member followed or unfollowed a kind or a country; the object is
+    /// the user.
+    NetworkFollowChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 83] = [
+    pub const ALL: [AuditAction; 87] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -223,6 +232,10 @@ impl AuditAction {
         AuditAction::PersonImported,
         AuditAction::PfifExported,
         AuditAction::ImportMappingSaved,
+        AuditAction::NetworkCreated,
+        AuditAction::NetworkMemberChanged,
+        AuditAction::NetworkPostCreated,
+        AuditAction::NetworkFollowChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -310,6 +323,10 @@ impl AuditAction {
             AuditAction::PersonImported => "person_imported",
             AuditAction::PfifExported => "pfif_exported",
             AuditAction::ImportMappingSaved => "import_mapping_saved",
+            AuditAction::NetworkCreated => "network_created",
+            AuditAction::NetworkMemberChanged => "network_member_changed",
+            AuditAction::NetworkPostCreated => "network_post_created",
+            AuditAction::NetworkFollowChanged => "network_follow_changed",
         }
     }
 
@@ -353,10 +370,12 @@ pub enum ObjectKind {
     OutreachConflict,
     FollowUp,
     OutreachTopic,
+    Network,
+    NetworkPost,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 23] = [
+    pub const ALL: [ObjectKind; 25] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -380,6 +399,8 @@ impl ObjectKind {
         ObjectKind::OutreachConflict,
         ObjectKind::FollowUp,
         ObjectKind::OutreachTopic,
+        ObjectKind::Network,
+        ObjectKind::NetworkPost,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -407,6 +428,8 @@ impl ObjectKind {
             ObjectKind::OutreachConflict => "outreach_conflict",
             ObjectKind::FollowUp => "follow_up",
             ObjectKind::OutreachTopic => "outreach_topic",
+            ObjectKind::Network => "network",
+            ObjectKind::NetworkPost => "network_post",
         }
     }
 

@@ -27,6 +27,7 @@ macro_rules! read_row {
 mod directory;
 mod disclosure;
 mod gallery;
+mod network;
 mod outreach;
 mod pfif;
 mod referrals;

@@ -172,6 +172,12 @@ macro_rules! conformance_tests {
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,
             notifications_are_marked_read_forward_only,
+            // networks (issue 14)
+            networks_and_their_posts_exist_for_members_only,
+            network_posts_follow_the_posting_rules_and_filters,
+            network_membership_is_changed_by_coordinators_and_read_live,
+            followed_posts_reach_the_work_queue_of_members_only,
+            seeded_network_posts_are_written_in_bulk,
             // imports (issue 18)
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
@@ -351,6 +357,7 @@ pub mod tests {
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
+    pub use crate::conformance_network::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_work::*;

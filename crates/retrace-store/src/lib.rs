@@ -20,6 +20,8 @@ pub mod conformance_directory;
 #[cfg(feature = "conformance")]
 pub mod conformance_interchange;
 #[cfg(feature = "conformance")]
+pub mod conformance_network;
+#[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
@@ -27,6 +29,7 @@ pub mod conformance_referrals;
 pub mod conformance_work;
 pub mod directory;
 pub mod gallery;
+pub mod network;
 pub mod outreach;
 pub mod pfif;
 pub mod referrals;
@@ -42,6 +45,10 @@ pub use directory::{
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
+};
+pub use network::{
+    Network, NetworkManager, NetworkMember, NetworkPost, NetworkStore, NetworkSummary, NetworkView,
+    PostFilter, SeedPost, StoredJointAction,
 };
 pub use outreach::{
     FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
@@ -339,6 +346,7 @@ pub trait Store:
     + OutreachStore
     + InterchangeStore
     + WorkQueueStore
+    + NetworkStore
     + Send
     + Sync
     + 'static

@@ -23,6 +23,7 @@ mod gallery;
 mod i18n;
 mod identity;
 mod metrics;
+mod network_views;
 mod openapi;
 mod outreach_views;
 mod page;

@@ -15,6 +15,7 @@ mod gallery_uploads;
 mod harness;
 mod import_csv;
 mod interchange;
+mod networks;
 mod outreach;
 mod protection;
 mod referrals;
