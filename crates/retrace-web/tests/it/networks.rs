@@ -196,10 +196,7 @@ async fn viewers_read_only_and_minutes_are_for_coordinators() {
     assert!(
         refused
             .body
-            .contains("only the network&#x27;s coordinating organisations")
-            || refused
-                .body
-                .contains("only the network's coordinating organisations"),
+            .contains("coordinating organisations write minutes and joint actions"),
         "{}",
         refused.body
     );
