@@ -643,7 +643,7 @@ impl Operator {
         matches!(account.membership, Membership::Operator).then_some(Self(account.id))
     }
 
-    fn audit(self, app: &App) -> AuditContext {
+    pub(crate) fn audit(self, app: &App) -> AuditContext {
         AuditContext {
             at: app.clock().now(),
             actor: Some(self.0),

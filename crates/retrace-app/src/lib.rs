@@ -34,6 +34,7 @@ pub mod interchange;
 pub mod library;
 pub mod matching;
 pub mod media;
+pub mod networks;
 pub mod outreach;
 pub mod password;
 pub mod persons;

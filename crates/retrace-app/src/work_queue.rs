@@ -43,6 +43,7 @@ pub async fn work_queue(app: &App, actor: &Actor, items_per_kind: u32) -> AppRes
     let read_at = store.notifications_read_at(actor.user()).await?;
     let window = WorkWindow {
         now: app.clock().now(),
+        user: actor.user(),
     };
     let buckets = store
         .work_queue(&actor.scope(), &kinds, window, read_at, items_per_kind)

@@ -73,6 +73,8 @@ pub struct Loaded {
     pub tracing: Option<TracingLoaded>,
     /// Outreach sessions loaded, and the seconds it took.
     pub outreach: Option<(u64, f64)>,
+    /// Network posts loaded, and the seconds the networks took.
+    pub networks: Option<(usize, f64)>,
 }
 
 /// The generated tracing data and the candidates computed for it.
@@ -118,6 +120,7 @@ impl Loaded {
             newly_loaded,
             tracing: None,
             outreach: None,
+            networks: None,
         }
     }
 
@@ -166,6 +169,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         )
         .await?;
     let mut maintainers = Vec::new();
+    let mut network_orgs = Vec::new();
     for org in &ORGANISATIONS {
         let created = store
             .create_organisation(
@@ -177,6 +181,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                 },
             )
             .await?;
+        network_orgs.push((org.slug, created.id));
         let mut admin = None;
         let mut officer = None;
         for role in Role::ALL {
@@ -244,6 +249,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
                 },
             )
             .await?;
+        network_orgs.push((org.slug, created.id));
         let mut ids = Vec::new();
         for role in [Role::OrgAdmin, Role::ReferralOfficer] {
             let user = store
@@ -294,6 +300,13 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let sessions =
         crate::demo_outreach::load(store, &outreach_workers, now, DEMO_SEED + 13).await?;
     let outreach_seconds = outreach_started.elapsed().as_secs_f64();
+    let networks_started = std::time::Instant::now();
+    let follower = generator_orgs
+        .iter()
+        .find(|org| org.slug == "redcross-be")
+        .map(|org| org.actor);
+    let posts = crate::demo_networks::load(store, &network_orgs, follower, now).await?;
+    let networks_seconds = networks_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
@@ -310,6 +323,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         .await?;
     let mut loaded = Loaded::listing(true);
     loaded.outreach = Some((sessions, outreach_seconds));
+    loaded.networks = Some((posts, networks_seconds));
     loaded.tracing = Some(TracingLoaded {
         data,
         referrals,
@@ -357,6 +371,9 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
                 "Demo referrals: {} referrals at every stage and status, {} procedure template versions (loaded in {:.1} s).",
                 tracing.referrals.referrals, tracing.referrals.templates, tracing.referrals.seconds
             );
+        }
+        if let Some((posts, seconds)) = loaded.networks {
+            println!("Demo networks: 3 networks, {posts} posts (loaded in {seconds:.2} s).");
         }
         if let Some((sessions, seconds)) = loaded.outreach {
             println!(

@@ -147,10 +147,19 @@ pub enum AuditAction {
     /// The retention job removed records past their period; the object is
     /// the organisation, the counts are in the purpose.
     RetentionApplied,
+    // Networks (issue 14)
+    NetworkCreated,
+    /// An organisation joined or left a network, or its role there changed;
+    /// the object is the network.
+    NetworkMemberChanged,
+    NetworkPostCreated,
+    /// A member followed or unfollowed a kind or a country; the object is
+    /// the user.
+    NetworkFollowChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 87] = [
+    pub const ALL: [AuditAction; 91] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -238,6 +247,10 @@ impl AuditAction {
         AuditAction::PersonErased,
         AuditAction::RequestErased,
         AuditAction::RetentionApplied,
+        AuditAction::NetworkCreated,
+        AuditAction::NetworkMemberChanged,
+        AuditAction::NetworkPostCreated,
+        AuditAction::NetworkFollowChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -329,6 +342,10 @@ impl AuditAction {
             AuditAction::PersonErased => "person_erased",
             AuditAction::RequestErased => "request_erased",
             AuditAction::RetentionApplied => "retention_applied",
+            AuditAction::NetworkCreated => "network_created",
+            AuditAction::NetworkMemberChanged => "network_member_changed",
+            AuditAction::NetworkPostCreated => "network_post_created",
+            AuditAction::NetworkFollowChanged => "network_follow_changed",
         }
     }
 
@@ -372,10 +389,12 @@ pub enum ObjectKind {
     OutreachConflict,
     FollowUp,
     OutreachTopic,
+    Network,
+    NetworkPost,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 23] = [
+    pub const ALL: [ObjectKind; 25] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -399,6 +418,8 @@ impl ObjectKind {
         ObjectKind::OutreachConflict,
         ObjectKind::FollowUp,
         ObjectKind::OutreachTopic,
+        ObjectKind::Network,
+        ObjectKind::NetworkPost,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -426,6 +447,8 @@ impl ObjectKind {
             ObjectKind::OutreachConflict => "outreach_conflict",
             ObjectKind::FollowUp => "follow_up",
             ObjectKind::OutreachTopic => "outreach_topic",
+            ObjectKind::Network => "network",
+            ObjectKind::NetworkPost => "network_post",
         }
     }
 

@@ -132,3 +132,11 @@ typed_id!(
     /// the same session: kept aside until a person resolves it.
     OutreachConflictId
 );
+typed_id!(
+    /// A regional network of organisations (issue 14).
+    NetworkId
+);
+typed_id!(
+    /// A post in a network: a route change, a funding opportunity, minutes.
+    NetworkPostId
+);

@@ -17,6 +17,7 @@ pub mod disclosure;
 pub mod gallery;
 pub mod ids;
 pub mod library;
+pub mod network;
 pub mod org;
 pub mod outreach;
 pub mod password;
@@ -50,7 +51,11 @@ pub use ids::{
     MessageId, OrgId, PersonId, ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId,
     ToolEntryId, TransferId, UserId,
 };
-pub use ids::{FollowUpId, OutreachConflictId, OutreachSessionId};
+pub use ids::{FollowUpId, NetworkId, NetworkPostId, OutreachConflictId, OutreachSessionId};
+pub use network::{
+    Follow, JointAction, MemberRole, NetworkName, NewPost, PostKind, PostRefusal,
+    may_manage_members, post_decision,
+};
 pub use org::{CountryCode, OrgKind, OrgName};
 pub use outreach::{
     AgeBand, FollowUpOutcome, FollowUpRequest, LanguageCode, OutreachSessionData, PlaceKind,
@@ -77,7 +82,7 @@ pub use transfer::{
     TransferParties, TransferRefusal, TransferShare, TransferStatus, transfer_decision,
 };
 pub use user::{DisplayName, Email, Role, RoleSet};
-pub use work::{QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, WorkKind};
+pub use work::{NETWORK_POST_DAYS, QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, WorkKind};
 
 /// A value that failed to parse, naming the field and what is wrong with it
 /// (a `Problem`: a code with parameters, translated where it is shown).

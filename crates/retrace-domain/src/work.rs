@@ -14,6 +14,7 @@ code_enum!(
         PublicReport => "public_report",
         MessageToRelay => "message_to_relay",
         QuietRequest => "quiet_request",
+        NetworkPost => "network_post",
     }
 );
 
@@ -21,11 +22,15 @@ code_enum!(
 pub const QUIET_AFTER_DAYS: i64 = 30;
 /// Releases received are listed for this long after they arrive.
 pub const RECENT_RELEASE_DAYS: i64 = 30;
+/// Posts of a followed kind or country are listed for this long.
+pub const NETWORK_POST_DAYS: i64 = 30;
 
 impl WorkKind {
-    /// The role whose work this is: only it is shown the kind.
-    pub fn role(self) -> Role {
-        match self {
+    /// The role whose work this is: only it is shown the kind. `None`:
+    /// every member (posts of what they follow in their networks).
+    pub fn role(self) -> Option<Role> {
+        Some(match self {
+            WorkKind::NetworkPost => return None,
             WorkKind::ReferralWaiting => Role::ReferralOfficer,
             WorkKind::CandidateToReview
             | WorkKind::ReleaseReceived
@@ -33,7 +38,7 @@ impl WorkKind {
             | WorkKind::PublicReport
             | WorkKind::MessageToRelay
             | WorkKind::QuietRequest => Role::Caseworker,
-        }
+        })
     }
 
     /// The kinds a member with `roles` works on, in queue order.
@@ -41,7 +46,7 @@ impl WorkKind {
         WorkKind::ALL
             .iter()
             .copied()
-            .filter(|kind| roles.contains(kind.role()))
+            .filter(|kind| kind.role().is_none_or(|role| roles.contains(role)))
             .collect()
     }
 }
@@ -59,8 +64,11 @@ mod tests {
         let officer = RoleSet::single(Role::ReferralOfficer);
         assert_eq!(
             WorkKind::for_roles(&officer),
-            vec![WorkKind::ReferralWaiting]
+            vec![WorkKind::ReferralWaiting, WorkKind::NetworkPost]
         );
-        assert!(WorkKind::for_roles(&RoleSet::single(Role::Viewer)).is_empty());
+        assert_eq!(
+            WorkKind::for_roles(&RoleSet::single(Role::Viewer)),
+            vec![WorkKind::NetworkPost]
+        );
     }
 }

@@ -29,6 +29,7 @@ mod directory;
 mod disclosure;
 mod field_keys;
 mod gallery;
+mod network;
 mod outreach;
 mod pfif;
 mod privacy;

@@ -1,6 +1,7 @@
 //! The work queue: one query per kind of work, counted and listed through
 //! the same statement so that the count and the list never disagree.
 
+use crate::network::FOLLOWED;
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error};
 use async_trait::async_trait;
 use retrace_domain::{Timestamp, UserId, WorkKind};
@@ -13,10 +14,16 @@ const OWN_PERSON: &str = "JOIN persons p ON p.id = CASE WHEN k.sought_org = $1 \
      THEN k.sought_id ELSE k.other_id END \
      LEFT JOIN tracing_requests r ON r.id = p.request_id";
 
+/// A further parameter of a kind's statement.
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
 /// The statement listing one kind of work for organisation `$1` as
 /// `(id, reference, since)`, and the values of its further parameters
 /// (`$2`, `$3`).
-fn work_select(kind: WorkKind, window: WorkWindow) -> (String, Vec<i64>) {
+fn work_select(kind: WorkKind, window: WorkWindow) -> (String, Vec<Param>) {
     match kind {
         WorkKind::CandidateToReview => (
             format!(
@@ -35,7 +42,7 @@ fn work_select(kind: WorkKind, window: WorkWindow) -> (String, Vec<i64>) {
                  FROM releases l JOIN candidates k ON k.id = l.candidate_id {OWN_PERSON} \
                  WHERE l.to_org = $1 AND l.withheld_at IS NULL AND l.released_at > $2"
             ),
-            vec![window.releases_after().as_millis()],
+            vec![Param::Int(window.releases_after().as_millis())],
         ),
         WorkKind::TransferWaiting => (
             "SELECT t.id AS id, NULL AS reference, t.created_at AS since \
@@ -74,7 +81,24 @@ fn work_select(kind: WorkKind, window: WorkWindow) -> (String, Vec<i64>) {
              FROM tracing_requests r \
              WHERE r.org_id = $1 AND r.status <> 'closed' AND r.updated_at < $2"
                 .to_owned(),
-            vec![window.quiet_before().as_millis(), window.quiet_millis()],
+            vec![
+                Param::Int(window.quiet_before().as_millis()),
+                Param::Int(window.quiet_millis()),
+            ],
+        ),
+        WorkKind::NetworkPost => (
+            // Posts of the member's follows in the organisation's networks
+            // (membership as it is now), written by someone else.
+            format!(
+                "SELECT p.id AS id, NULL AS reference, p.created_at AS since \
+                 FROM network_posts p JOIN network_members m \
+                 ON m.network_id = p.network_id AND m.org_id = $1 \
+                 WHERE p.created_at > $3 AND {FOLLOWED}"
+            ),
+            vec![
+                Param::Text(window.user.to_string()),
+                Param::Int(window.posts_after().as_millis()),
+            ],
         ),
     }
 }
@@ -107,7 +131,10 @@ where
         );
         let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql)).bind(scope.org().to_string());
         for value in &params {
-            count = count.bind(*value);
+            count = match value {
+                Param::Int(value) => count.bind(*value),
+                Param::Text(value) => count.bind(value.clone()),
+            };
         }
         let row = count
             .bind(read_at)
@@ -123,7 +150,10 @@ where
             );
             let mut list = sqlx::query(sqlx::AssertSqlSafe(list_sql)).bind(scope.org().to_string());
             for value in &params {
-                list = list.bind(*value);
+                list = match value {
+                    Param::Int(value) => list.bind(*value),
+                    Param::Text(value) => list.bind(value.clone()),
+                };
             }
             for row in list.fetch_all(&mut *conn).await.map_err(db_error)? {
                 items.push(WorkItem {

@@ -194,6 +194,12 @@ macro_rules! conformance_tests {
             request_lists_count_candidates_show_flags_and_sort,
             requests_are_assigned_within_the_organisation_only,
             registration_lists_filter_sort_page_and_count,
+            // networks (issue 14)
+            networks_and_their_posts_exist_for_members_only,
+            network_posts_follow_the_posting_rules_and_filters,
+            network_membership_is_changed_by_coordinators_and_read_live,
+            followed_posts_reach_the_work_queue_of_members_only,
+            seeded_network_posts_are_written_in_bulk,
             // imports (issue 18)
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
@@ -381,6 +387,7 @@ pub mod tests {
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_lists::*;
+    pub use crate::conformance_network::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;

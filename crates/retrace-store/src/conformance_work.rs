@@ -10,7 +10,9 @@
 
 use crate::conformance::{Harness, acting_at, at, org_with_member, world};
 use crate::{OrgScope, TracingStore, WorkBucket, WorkQueueStore, WorkWindow};
-use retrace_domain::{CandidateStatus, MessageDirection, MessageStatus, Text, Timestamp, WorkKind};
+use retrace_domain::{
+    CandidateStatus, MessageDirection, MessageStatus, Text, Timestamp, UserId, WorkKind,
+};
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
 
@@ -22,7 +24,16 @@ async fn bucket<S: WorkQueueStore>(
     read_at: Option<Timestamp>,
 ) -> WorkBucket {
     let mut buckets = store
-        .work_queue(scope, &[kind], WorkWindow { now }, read_at, 10)
+        .work_queue(
+            scope,
+            &[kind],
+            WorkWindow {
+                now,
+                user: UserId::random(),
+            },
+            read_at,
+            10,
+        )
         .await
         .unwrap();
     assert_eq!(buckets.len(), 1);

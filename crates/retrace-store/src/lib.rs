@@ -27,6 +27,8 @@ pub mod conformance_interchange;
 #[cfg(feature = "conformance")]
 pub mod conformance_lists;
 #[cfg(feature = "conformance")]
+pub mod conformance_network;
+#[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
 pub mod conformance_privacy;
@@ -37,6 +39,7 @@ pub mod conformance_work;
 pub mod crypto;
 pub mod directory;
 pub mod gallery;
+pub mod network;
 pub mod outreach;
 pub mod pfif;
 pub mod privacy;
@@ -56,6 +59,10 @@ pub use directory::{
 pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
+};
+pub use network::{
+    Network, NetworkManager, NetworkMember, NetworkPost, NetworkStore, NetworkSummary, NetworkView,
+    PostFilter, SeedPost, StoredJointAction,
 };
 pub use outreach::{
     FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
@@ -358,6 +365,7 @@ pub trait Store:
     + PrivacyStore
     + OutboxStore
     + RateLimitStore
+    + NetworkStore
     + Send
     + Sync
     + 'static

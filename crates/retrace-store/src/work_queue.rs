@@ -4,13 +4,16 @@
 
 use crate::{OrgScope, StoreResult};
 use async_trait::async_trait;
-use retrace_domain::{QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, Timestamp, UserId, WorkKind};
+use retrace_domain::{
+    NETWORK_POST_DAYS, QUIET_AFTER_DAYS, RECENT_RELEASE_DAYS, Timestamp, UserId, WorkKind,
+};
 
 /// The moment the queue is read at, which decides what is quiet and what
-/// is recent.
+/// is recent, and the member reading it (whose follows pick network posts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkWindow {
     pub now: Timestamp,
+    pub user: UserId,
 }
 
 const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
@@ -23,6 +26,14 @@ impl WorkWindow {
     /// Requests unchanged since before this are quiet.
     pub fn quiet_before(self) -> Timestamp {
         Timestamp::from_millis(self.now.as_millis().saturating_sub(self.quiet_millis()))
+    }
+    /// Network posts written before this are no longer listed.
+    pub fn posts_after(self) -> Timestamp {
+        Timestamp::from_millis(
+            self.now
+                .as_millis()
+                .saturating_sub(NETWORK_POST_DAYS * DAY_MILLIS),
+        )
     }
     /// Releases received before this are no longer listed.
     pub fn releases_after(self) -> Timestamp {
@@ -39,7 +50,7 @@ impl WorkWindow {
 pub struct WorkItem {
     pub kind: WorkKind,
     /// The id of the record its page is about (a candidate, a transfer, a
-    /// referral, a report or a request).
+    /// referral, a report, a request or a network post).
     pub object_id: String,
     /// The reference of the organisation's own request it concerns, when
     /// there is one. Never anything of another organisation's record.

@@ -42,6 +42,15 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     route("GET", "/api/v1/me", Read),
     route("GET", "/api/v1/work-queue", Read),
+    // Networks (issue 14).
+    route("GET", "/api/v1/networks", Read),
+    route("GET", "/api/v1/networks/{id}", Read),
+    route("GET", "/api/v1/networks/{id}/posts", Read),
+    route("POST", "/api/v1/networks/{id}/posts", Write),
+    route("GET", "/api/v1/network-posts/{id}", Read),
+    route("GET", "/api/v1/network-follows", Read),
+    route("POST", "/api/v1/network-follows", Write),
+    route("GET", "/api/v1/network-digest", Read),
     // Organisation administration.
     route("GET", "/api/v1/org/users", Admin),
     route("GET", "/api/v1/org/users/{id}", Admin),

@@ -26,6 +26,7 @@ mod i18n;
 mod i18n_completeness;
 mod identity;
 mod metrics;
+mod network_views;
 mod openapi;
 mod outreach_views;
 mod page;

@@ -163,6 +163,7 @@ pub fn document() -> Value {
         outreach_paths(),
         work_queue_paths(),
         privacy_paths(),
+        network_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -606,7 +607,7 @@ fn work_queue_paths() -> Value {
         "required": ["kind", "count", "unread", "items"],
         "properties": {
             "kind": { "type": "string", "enum": retrace_domain::WorkKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-                "description": "candidate_to_review: a match proposal on the caller's side not yet reviewed; release_received: details another organisation released to the caller in the last 30 days; transfer_waiting / referral_waiting: sent to the caller's organisation, not yet accepted or declined; public_report: an \"I have information\" report not yet reviewed; message_to_relay: a family message whose next step (send or deliver) is the caller's organisation's; quiet_request: an open request unchanged for 30 days" },
+                "description": "candidate_to_review: a match proposal on the caller's side not yet reviewed; release_received: details another organisation released to the caller in the last 30 days; transfer_waiting / referral_waiting: sent to the caller's organisation, not yet accepted or declined; public_report: an \"I have information\" report not yet reviewed; message_to_relay: a family message whose next step (send or deliver) is the caller's organisation's; quiet_request: an open request unchanged for 30 days; network_post: a post of a kind or country the caller follows, in one of their organisation's networks, written by someone else in the last 30 days" },
             "count": count.clone(),
             "unread": count.clone(),
             "items": { "type": "array", "maxItems": 10, "items": item, "description": "The newest items, at most 10" }
@@ -640,5 +641,72 @@ fn privacy_paths() -> Value {
                     "files_deleted": { "type": "integer", "minimum": 0 }
                 } } } } } }), &[("404", "No such person in the caller's organisation"), ("422", "confirm is not true")])
         } }
+    })
+}
+
+fn network_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let kinds: Vec<&str> = retrace_domain::PostKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let post = json!({
+        "type": "object",
+        "required": ["id", "network", "network_name", "org", "org_name", "kind", "title", "body", "countries", "joint_action", "created_at"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid" },
+            "network": { "type": "string", "format": "uuid" },
+            "network_name": { "type": "string" },
+            "org": { "type": "string", "format": "uuid", "description": "The organisation that wrote it" },
+            "org_name": { "type": "string" },
+            "kind": { "type": "string", "enum": kinds.clone() },
+            "title": { "type": "string" },
+            "body": { "type": "string" },
+            "countries": { "type": "array", "items": { "type": "string", "description": "ISO 3166-1 alpha-2" } },
+            "joint_action": { "type": ["object", "null"], "properties": { "owner": { "type": "string", "format": "uuid" }, "owner_name": { "type": "string" }, "due": { "type": "string", "format": "date" } } },
+            "created_at": { "type": "string", "format": "date-time" }
+        }
+    });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    let hidden = (
+        "404",
+        "Missing, or a network the caller's organisation is not a member of",
+    );
+    json!({
+        "/api/v1/networks": { "get": { "summary": "The networks of the caller's organisation, with its role in each (member or coordinator)",
+            "responses": with_errors(ok("Networks"), &[]) } },
+        "/api/v1/networks/{id}": { "get": { "summary": "A network with its member organisations", "parameters": id.clone(),
+            "responses": with_errors(ok("Network"), &[hidden]) } },
+        "/api/v1/networks/{id}/posts": {
+            "get": { "summary": "The network's posts, newest first (at most 100)",
+                "parameters": [id[0].clone(),
+                    { "name": "kind", "in": "query", "schema": { "type": "string", "enum": kinds.clone() } },
+                    { "name": "country", "in": "query", "schema": { "type": "string", "description": "ISO 3166-1 alpha-2" } }],
+                "responses": with_errors(ok("Posts"), &[hidden, ("422", "A filter is invalid")]) },
+            "post": { "summary": "Write a post (any role but viewer; meeting_minutes and joint_action only by a coordinating organisation); audited",
+                "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false, "required": ["kind", "title", "body"],
+                    "properties": {
+                        "kind": { "type": "string", "enum": kinds },
+                        "title": { "type": "string", "maxLength": 200 },
+                        "body": { "type": "string", "maxLength": 20000 },
+                        "countries": { "type": "array", "maxItems": 30, "items": { "type": "string" } },
+                        "owner": { "type": "string", "format": "uuid", "description": "joint_action only: the member organisation that does it" },
+                        "due": { "type": "string", "format": "date", "description": "joint_action only: by when" }
+                    } } } } },
+                "responses": with_errors(json!({ "201": { "description": "Written", "content": { "application/json": { "schema": post.clone() } } } }), &[hidden, ("422", "Invalid; the field names the JSON path")]) } },
+        "/api/v1/network-posts/{id}": { "get": { "summary": "One post", "parameters": id,
+            "responses": with_errors(json!({ "200": { "description": "Post", "content": { "application/json": { "schema": post } } } }), &[hidden]) } },
+        "/api/v1/network-follows": {
+            "get": { "summary": "What the caller follows: kind:<post kind> and country:<code>", "responses": with_errors(ok("Follows"), &[]) },
+            "post": { "summary": "Follow or stop following a kind or a country; audited",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "additionalProperties": false, "required": ["follow", "on"],
+                    "properties": { "follow": { "type": "string", "description": "kind:<post kind> or country:<code>" }, "on": { "type": "boolean" } } } } } },
+                "responses": with_errors(ok("Done"), &[("422", "Not a kind or a country")]) } },
+        "/api/v1/network-digest": { "get": { "summary": "What an e-mail digest of the caller's follows lists: posts after `since` in their organisation's networks, by others, newest first (at most 200)",
+            "parameters": [{ "name": "since", "in": "query", "required": true, "schema": { "type": "string", "format": "date-time" } }],
+            "responses": with_errors(ok("Posts"), &[("422", "since is not an RFC 3339 time")]) } }
     })
 }

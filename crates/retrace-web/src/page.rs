@@ -129,6 +129,7 @@ impl FromRequestParts<AppState> for Page {
                         item("/directory", "nav-directory");
                         item("/countries", "nav-countries");
                         item("/library", "nav-library");
+                        item("/networks", "nav-networks");
                         if roles.contains(Role::OutreachWorker)
                             || roles.contains(Role::Coordinator)
                             || roles.contains(Role::Viewer)
@@ -155,6 +156,7 @@ impl FromRequestParts<AppState> for Page {
                     Membership::Operator => {
                         item("/operator/organisations", "nav-organisations");
                         item("/operator/users", "nav-accounts");
+                        item("/operator/networks", "nav-networks");
                         lang.t("platform-operator")
                     }
                 };

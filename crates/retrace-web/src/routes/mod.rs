@@ -13,6 +13,7 @@ mod import_csv;
 mod interchange;
 mod library;
 mod lists;
+mod networks;
 mod operator;
 mod org;
 mod outreach;
@@ -141,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(gallery_routes())
         .merge(directory_routes())
         .merge(outreach_routes())
+        .merge(network_routes())
         .merge(api::routes())
         .merge(privacy::routes())
         .route(
@@ -372,6 +374,35 @@ fn directory_routes() -> Router<AppState> {
 
 /// Outreach: pages, the phone's sync, the installable app's files and
 /// the JSON API.
+fn network_routes() -> Router<AppState> {
+    Router::new()
+        .route("/networks", get(networks::list))
+        .route(
+            "/networks/follows",
+            get(networks::follows).post(networks::set_follow),
+        )
+        .route("/networks/{id}", get(networks::show))
+        .route("/networks/{id}/posts", post(networks::create_post))
+        .route("/networks/{id}/members", post(networks::set_member))
+        .route("/network-posts/{id}", get(networks::show_post))
+        .route(
+            "/operator/networks",
+            get(networks::operator_networks).post(networks::operator_create),
+        )
+        .route("/api/v1/networks", get(networks::api_list))
+        .route("/api/v1/networks/{id}", get(networks::api_show))
+        .route(
+            "/api/v1/networks/{id}/posts",
+            get(networks::api_posts).post(networks::api_create_post),
+        )
+        .route("/api/v1/network-posts/{id}", get(networks::api_post))
+        .route(
+            "/api/v1/network-follows",
+            get(networks::api_follows).post(networks::api_set_follow),
+        )
+        .route("/api/v1/network-digest", get(networks::api_digest))
+}
+
 fn outreach_routes() -> Router<AppState> {
     Router::new()
         .route("/outreach", get(outreach::dashboard))

@@ -28,6 +28,7 @@ fn href(item: &WorkItem) -> String {
         WorkKind::ReferralWaiting => "/referrals",
         WorkKind::PublicReport => "/staff/reports",
         WorkKind::QuietRequest => "/requests",
+        WorkKind::NetworkPost => "/network-posts",
     };
     format!("{base}/{}", item.object_id)
 }

@@ -16,6 +16,7 @@ mod harness;
 mod import_csv;
 mod interchange;
 mod lists;
+mod networks;
 mod outreach;
 mod privacy;
 mod protection;
