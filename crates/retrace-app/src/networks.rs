@@ -228,7 +228,7 @@ impl PostInput {
             .enumerate()
             .map(|(i, code)| {
                 CountryCode::parse(code)
-                    .map_err(|error| AppError::invalid(format!("countries[{i}]"), error.message))
+                    .map_err(|error| AppError::invalid(format!("countries[{i}]"), error.problem))
             })
             .collect::<AppResult<Vec<_>>>()?;
         let joint_action = if kind == PostKind::JointAction {

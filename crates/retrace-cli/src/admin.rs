@@ -9,11 +9,11 @@ use retrace_domain::{
     AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName,
     PersonId, RoleSet, SystemClock,
 };
+use retrace_store::crypto;
 use retrace_store::{
     AuditContext, AuditVerification, Membership, NewOrganisation, NewUser, OrgScope, Store,
     StoreError,
 };
-use retrace_store::crypto;
 use std::process::ExitCode;
 use std::sync::Arc;
 

@@ -382,8 +382,8 @@ fn broken_at(verification: AuditVerification) -> i64 {
 pub mod tests {
     use super::*;
     // The referral behaviours live in their own module (issue 11).
-    pub use crate::conformance_crypto::*;
     pub use crate::conformance_cluster::*;
+    pub use crate::conformance_crypto::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_lists::*;

@@ -17,9 +17,9 @@ pub mod cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
-pub mod conformance_crypto;
-#[cfg(feature = "conformance")]
 pub mod conformance_cluster;
+#[cfg(feature = "conformance")]
+pub mod conformance_crypto;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]

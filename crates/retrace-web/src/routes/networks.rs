@@ -31,20 +31,14 @@ use serde_json::{Value, json};
 
 /// A field error as one translated line.
 fn form_error(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid { field, message } => {
-            let field = field
-                .split('[')
-                .next()
-                .unwrap_or_default()
-                .replace('_', "-");
-            Some(format!(
-                "{}: {message}",
-                page.t(&format!("network-field-{field}"))
-            ))
-        }
-        _ => None,
-    }
+    error.form_line(page.lang, |field| {
+        let field = field
+            .split('[')
+            .next()
+            .unwrap_or_default()
+            .replace('_', "-");
+        page.t(&format!("network-field-{field}"))
+    })
 }
 
 fn post_row(page: &Page, post: &NetworkPost) -> PostRow {
