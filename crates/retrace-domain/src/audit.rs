@@ -144,10 +144,13 @@ pub enum AuditAction {
     /// The retention job removed records past their period; the object is
     /// the organisation, the counts are in the purpose.
     RetentionApplied,
+    /// An organisation administrator set a retention period; the object is
+    /// the organisation, the kind and days are in the purpose.
+    RetentionPeriodSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 86] = [
+    pub const ALL: [AuditAction; 87] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -234,6 +237,7 @@ impl AuditAction {
         AuditAction::PersonErased,
         AuditAction::RequestErased,
         AuditAction::RetentionApplied,
+        AuditAction::RetentionPeriodSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -324,6 +328,7 @@ impl AuditAction {
             AuditAction::PersonErased => "person_erased",
             AuditAction::RequestErased => "request_erased",
             AuditAction::RetentionApplied => "retention_applied",
+            AuditAction::RetentionPeriodSet => "retention_period_set",
         }
     }
 

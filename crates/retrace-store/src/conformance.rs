@@ -182,6 +182,7 @@ macro_rules! conformance_tests {
             a_failing_import_stores_nothing,
             // retention and erasure (issue 16)
             erasure_reaches_every_copy_and_keeps_the_chain,
+            retention_removes_what_is_past_its_period_and_keeps_the_rest,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -360,6 +361,7 @@ pub mod tests {
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
+    pub use crate::conformance_retention::*;
     pub use crate::conformance_work::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {
@@ -3892,7 +3894,7 @@ pub(crate) fn circumstances(place: &str) -> Circumstances {
     }
 }
 
-fn simple_request() -> NewRequest {
+pub(crate) fn simple_request() -> NewRequest {
     NewRequest {
         enquirer: person_named(&["Amina Haddad"], &["SY"]),
         sought: vec![(
@@ -3996,7 +3998,7 @@ async fn registration<S: Store>(
         .unwrap()
 }
 
-fn tracing_consent() -> NewConsent {
+pub(crate) fn tracing_consent() -> NewConsent {
     NewConsent {
         purpose: ConsentPurpose::Tracing,
         basis: ConsentBasis::Consent {

@@ -26,6 +26,8 @@ pub mod conformance_privacy;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
 #[cfg(feature = "conformance")]
+pub mod conformance_retention;
+#[cfg(feature = "conformance")]
 pub mod conformance_work;
 pub mod directory;
 pub mod gallery;
@@ -33,6 +35,7 @@ pub mod outreach;
 pub mod pfif;
 pub mod privacy;
 pub mod referrals;
+pub mod retention;
 pub mod tracing;
 pub mod transfers;
 pub mod work_queue;
@@ -57,6 +60,7 @@ pub use referrals::{
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
     TimelineEvent, ToolEntry,
 };
+pub use retention::{ChosenPeriod, ExpiredRequest, RetentionStore};
 pub use tracing::{
     CandidateView, FamilyMessage, MatchablePerson, NewCandidate, NewRequest, OpeningConsents,
     PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, RequestSummary, Review,
@@ -344,6 +348,7 @@ pub trait Store:
     + InterchangeStore
     + WorkQueueStore
     + PrivacyStore
+    + RetentionStore
     + Send
     + Sync
     + 'static

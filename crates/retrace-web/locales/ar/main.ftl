@@ -1105,6 +1105,7 @@ audit-action-import-mapping-saved = حُفظت مطابقة أعمدة الاس�
 audit-action-person-erased = مُحيت بيانات شخص
 audit-action-request-erased = مُحي طلب بحث
 audit-action-retention-applied = طُبّقت مدد الاحتفاظ
+audit-action-retention-period-set = حُدّدت مدة الاحتفاظ
 audit-action-pfif-exported = قُرئت تغذية PFIF
 object-kind-organisation = منظمة
 object-kind-user = حساب

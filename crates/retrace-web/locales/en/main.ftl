@@ -1070,6 +1070,7 @@ audit-action-import-mapping-saved = Import column mapping saved
 audit-action-person-erased = Person erased
 audit-action-request-erased = Tracing request erased
 audit-action-retention-applied = Retention periods applied
+audit-action-retention-period-set = Retention period set
 audit-action-pfif-exported = PFIF feed read
 object-kind-organisation = Organisation
 object-kind-user = Account

@@ -1069,6 +1069,7 @@ audit-action-import-mapping-saved = Correspondencia de columnas de importación 
 audit-action-person-erased = Persona borrada
 audit-action-request-erased = Solicitud de búsqueda borrada
 audit-action-retention-applied = Plazos de conservación aplicados
+audit-action-retention-period-set = Plazo de conservación fijado
 audit-action-pfif-exported = Flujo PFIF leído
 object-kind-organisation = Organización
 object-kind-user = Cuenta

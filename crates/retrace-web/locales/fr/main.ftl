@@ -1069,6 +1069,7 @@ audit-action-import-mapping-saved = Correspondance des colonnes d’import enreg
 audit-action-person-erased = Personne effacée
 audit-action-request-erased = Demande de recherche effacée
 audit-action-retention-applied = Durées de conservation appliquées
+audit-action-retention-period-set = Durée de conservation fixée
 audit-action-pfif-exported = Flux PFIF lu
 object-kind-organisation = Organisation
 object-kind-user = Compte
