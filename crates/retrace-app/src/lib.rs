@@ -39,6 +39,7 @@ pub mod photo;
 pub mod privacy;
 pub mod referrals;
 pub mod requests;
+pub mod retention;
 pub mod sample_files;
 pub mod secrets;
 pub mod spreadsheet;
@@ -69,6 +70,7 @@ pub struct App {
     gallery_cache: gallery_cache::GalleryCache,
     sealer: Sealer,
     lockout_threshold: u32,
+    retention: retention::RetentionRules,
 }
 
 /// Consecutive failed sign-ins before an account is locked, unless set.
@@ -91,6 +93,7 @@ impl App {
             gallery_cache: gallery_cache::GalleryCache::default(),
             sealer: Sealer::new(secret_key),
             lockout_threshold: DEFAULT_LOCKOUT_THRESHOLD,
+            retention: retention::RetentionRules::default(),
             store,
             clock,
         }
@@ -104,6 +107,16 @@ impl App {
 
     pub fn lockout_threshold(&self) -> u32 {
         self.lockout_threshold
+    }
+
+    /// The platform operator's retention limits (settings).
+    pub fn with_retention_rules(mut self, rules: retention::RetentionRules) -> Self {
+        self.retention = rules;
+        self
+    }
+
+    pub fn retention_rules(&self) -> &retention::RetentionRules {
+        &self.retention
     }
 
     /// Seals secrets to a context and makes keyed hashes.

@@ -49,7 +49,8 @@ impl Dialect for PostgresDialect {
     const RECLAIM: &'static [&'static str] = &["VACUUM persons, consents, candidates, releases, \
          family_messages, family_message_history, candidate_withdrawals, gallery_entries, \
          information_reports, referrals, referral_steps, referral_events, referral_tool_entries, \
-         pfif_records, tracing_requests, request_status_history, transfers"];
+         pfif_records, tracing_requests, request_status_history, transfers, exports, \
+         outreach_follow_ups"];
 
     // Facets are lexemes written as they are, each behind a `~` that no
     // term has, so no word (nor a word's prefix) matches them. The query

@@ -50,6 +50,8 @@ pub struct WebConfig {
     /// spraying guesses across many accounts without locking any of them.
     pub sign_in_failures_per_client: u32,
     pub sign_in_failure_window: Duration,
+    /// The platform operator's retention limits (issue 16).
+    pub retention: retrace_app::retention::RetentionRules,
 }
 
 impl WebConfig {
@@ -75,6 +77,7 @@ impl WebConfig {
             trusted_proxies: Vec::new(),
             sign_in_failures_per_client: 10,
             sign_in_failure_window: Duration::from_secs(15 * 60),
+            retention: retrace_app::retention::RetentionRules::default(),
         }
     }
 }
