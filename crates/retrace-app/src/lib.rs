@@ -42,6 +42,7 @@ pub mod photo;
 pub mod privacy;
 pub mod referrals;
 pub mod requests;
+pub mod retention;
 pub mod sample_files;
 pub mod secrets;
 pub mod spreadsheet;
@@ -73,6 +74,7 @@ pub struct App {
     follower: cluster::ChangeFollower,
     sealer: Sealer,
     lockout_threshold: u32,
+    retention: retention::RetentionRules,
 }
 
 /// Consecutive failed sign-ins before an account is locked, unless set.
@@ -96,6 +98,7 @@ impl App {
             follower: cluster::ChangeFollower::default(),
             sealer: Sealer::new(secret_key),
             lockout_threshold: DEFAULT_LOCKOUT_THRESHOLD,
+            retention: retention::RetentionRules::default(),
             store,
             clock,
         }
@@ -109,6 +112,16 @@ impl App {
 
     pub fn lockout_threshold(&self) -> u32 {
         self.lockout_threshold
+    }
+
+    /// The platform operator's retention limits (settings).
+    pub fn with_retention_rules(mut self, rules: retention::RetentionRules) -> Self {
+        self.retention = rules;
+        self
+    }
+
+    pub fn retention_rules(&self) -> &retention::RetentionRules {
+        &self.retention
     }
 
     /// Seals secrets to a context and makes keyed hashes.

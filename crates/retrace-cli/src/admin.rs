@@ -93,6 +93,14 @@ pub enum AdminCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Remove every record past its organisation's retention period, as
+    /// the server does daily (closed requests are erased with every copy);
+    /// prints the counts per organisation and kind.
+    Retention {
+        /// Only show what would go, per organisation and kind; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> anyhow::Result<ExitCode> {
@@ -247,6 +255,9 @@ async fn execute(
         AdminCommand::ErasePerson { org, person, yes } => {
             return erase_person(settings, opened, &org, &person, yes).await;
         }
+        AdminCommand::Retention { dry_run } => {
+            return retention(settings, opened, dry_run).await;
+        }
         AdminCommand::VerifyAudit => match store.verify_audit_chain().await? {
             AuditVerification::Intact { entries, head } => {
                 println!(
@@ -267,6 +278,49 @@ async fn execute(
 /// organisation, with the gallery files in the configured media directory.
 /// A running server learns of it from the audit log within a minute and
 /// drops the person from its matching index.
+async fn retention(
+    settings: &Settings,
+    opened: &store::OpenStore,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let secret_key = load_or_create_secret_key(&settings.secret_key_path())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let app = retrace_app::App::new(opened.shared(), clock, settings.media_dir(), &secret_key)
+        .with_retention_rules(settings.retention_rules()?);
+    let counts = if dry_run {
+        retrace_app::retention::retention_due(&app, SystemClock.now()).await
+    } else {
+        retrace_app::retention::apply_retention(&app).await
+    }
+    .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let names: std::collections::BTreeMap<_, _> = opened
+        .as_store()
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|org| (org.id, org.name.as_str().to_owned()))
+        .collect();
+    println!(
+        "{}",
+        if dry_run {
+            "would remove (nothing changed):"
+        } else {
+            "removed:"
+        }
+    );
+    for count in &counts {
+        println!(
+            "{}\t{}\t{}\tkept {} days\t{}",
+            count.org,
+            names.get(&count.org).map(String::as_str).unwrap_or(""),
+            count.kind.as_str(),
+            count.period.days(),
+            count.count
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn erase_person(
     settings: &Settings,
     opened: &store::OpenStore,

@@ -72,6 +72,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     // Several servers may share a PostgreSQL database: their rate limits
     // count there (docs/adr/0019-several-servers-one-database.md).
     config.shared_rate_limits = matches!(store, store::OpenStore::Postgres(_));
+    config.retention = settings.retention_rules()?;
     let idle = config.session_idle;
     let absolute = config.session_absolute;
 
@@ -227,6 +228,27 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         }
     });
 
+    // Retention: records past their organisation's period go at start and
+    // then every day (docs/adr/0018-retention-erasure-subject-access.md).
+    // A demo's data is dated back over years so that its pages have
+    // something to show: its first run waits a day.
+    let retention_state = state.clone();
+    let day = Duration::from_secs(24 * 60 * 60);
+    let first_run = tokio::time::Instant::now() + if args.demo { day } else { Duration::ZERO };
+    let retention_job = tokio::spawn(async move {
+        let mut every = tokio::time::interval_at(first_run, day);
+        loop {
+            every.tick().await;
+            match retrace_app::retention::apply_retention(&retention_state.app).await {
+                Ok(removed) => tracing::info!(
+                    removed = removed.iter().map(|r| r.count).sum::<u64>(),
+                    "retention applied"
+                ),
+                Err(err) => tracing::warn!(error = %err, "could not apply retention"),
+            }
+        }
+    });
+
     retrace_web::serve(listener, state, shutdown_signal())
         .await
         .context("the web server stopped")?;
@@ -237,6 +259,7 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         listening.abort();
         following.abort();
     }
+    retention_job.abort();
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -63,6 +63,20 @@ pub struct Settings {
     /// Only a request from one of them has its client read from
     /// `X-Forwarded-For`; empty (the default) trusts no header.
     pub trusted_proxies: Vec<String>,
+    /// The platform operator's retention limits per kind of record
+    /// (`closed_requests`, `gallery_reports`, `outreach_follow_ups`,
+    /// `exports`), in days: `[retention.gallery_reports]` with `min_days`,
+    /// `default_days`, `max_days`. Kinds not named keep the platform's.
+    pub retention: std::collections::BTreeMap<String, RetentionLimitDays>,
+}
+
+/// One kind's retention limits in the settings file.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionLimitDays {
+    pub min_days: u32,
+    pub default_days: u32,
+    pub max_days: u32,
 }
 
 impl Default for Settings {
@@ -81,6 +95,7 @@ impl Default for Settings {
             gallery_requests_per_client: 120,
             metrics_token: None,
             trusted_proxies: Vec::new(),
+            retention: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -129,6 +144,7 @@ impl Settings {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        self.retention_rules()?;
         if self.session_idle_minutes == 0 {
             bail!("session_idle_minutes: must be at least 1");
         }
@@ -175,6 +191,24 @@ impl Settings {
                     .map_err(|err| anyhow::anyhow!("trusted_proxies: {err}"))
             })
             .collect()
+    }
+
+    /// The operator's retention limits, each checked
+    /// (`1 <= min_days <= default_days <= max_days`).
+    pub fn retention_rules(&self) -> anyhow::Result<retrace_app::retention::RetentionRules> {
+        let mut rules = retrace_app::retention::RetentionRules::default();
+        for (kind, limits) in &self.retention {
+            let parsed = retrace_domain::RetentionKind::parse(kind)
+                .map_err(|err| anyhow::anyhow!("retention.{kind}: {err}"))?;
+            let checked = retrace_domain::RetentionLimits::new(
+                limits.min_days,
+                limits.default_days,
+                limits.max_days,
+            )
+            .map_err(|err| anyhow::anyhow!("retention.{kind}: {err}"))?;
+            rules = rules.with_limits(parsed, checked);
+        }
+        Ok(rules)
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -443,6 +477,35 @@ mod tests {
         let err = from_toml("metrics_token = \"hunter2\"").unwrap_err();
         assert!(err.starts_with("metrics_token:"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn retention_limits_are_read_and_checked() {
+        use retrace_domain::RetentionKind;
+        let settings = from_toml(
+            "[retention.gallery_reports]\nmin_days = 7\ndefault_days = 30\nmax_days = 90\n",
+        )
+        .unwrap();
+        let rules = settings.retention_rules().unwrap();
+        let limits = rules.limits(RetentionKind::GalleryReports);
+        assert_eq!(
+            (limits.min_days, limits.default_days, limits.max_days),
+            (7, 30, 90)
+        );
+        assert_eq!(
+            rules.limits(RetentionKind::Exports),
+            RetentionKind::Exports.platform_limits()
+        );
+        let inverted =
+            from_toml("[retention.exports]\nmin_days = 40\ndefault_days = 30\nmax_days = 90\n")
+                .unwrap();
+        let err = inverted.retention_rules().unwrap_err().to_string();
+        assert!(err.starts_with("retention.exports:"), "{err}");
+        let unknown =
+            from_toml("[retention.persons]\nmin_days = 1\ndefault_days = 2\nmax_days = 3\n")
+                .unwrap();
+        let err = unknown.retention_rules().unwrap_err().to_string();
+        assert!(err.starts_with("retention.persons:"), "{err}");
     }
 
     #[test]

@@ -156,10 +156,13 @@ pub enum AuditAction {
     /// A member followed or unfollowed a kind or a country; the object is
     /// the user.
     NetworkFollowChanged,
+    /// An organisation administrator set a retention period; the object is
+    /// the organisation, the kind and days are in the purpose.
+    RetentionPeriodSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 91] = [
+    pub const ALL: [AuditAction; 92] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -251,6 +254,7 @@ impl AuditAction {
         AuditAction::NetworkMemberChanged,
         AuditAction::NetworkPostCreated,
         AuditAction::NetworkFollowChanged,
+        AuditAction::RetentionPeriodSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -346,6 +350,7 @@ impl AuditAction {
             AuditAction::NetworkMemberChanged => "network_member_changed",
             AuditAction::NetworkPostCreated => "network_post_created",
             AuditAction::NetworkFollowChanged => "network_follow_changed",
+            AuditAction::RetentionPeriodSet => "retention_period_set",
         }
     }
 

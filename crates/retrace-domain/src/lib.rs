@@ -24,6 +24,7 @@ pub mod password;
 pub mod person;
 pub mod problem;
 pub mod referral;
+pub mod retention;
 pub mod toolbox;
 pub mod tracing;
 pub mod transfer;
@@ -71,6 +72,7 @@ pub use referral::{
     Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,
     parse_services, parse_sop_steps, receiver_may_see_person, referral_decision, stage_may_close,
 };
+pub use retention::{RetentionError, RetentionKind, RetentionLimits, RetentionPeriod};
 pub use toolbox::{
     FieldKind, RawValue, ToolDefinition, ToolError, ToolField, Translated, builtin_tools,
 };

@@ -51,7 +51,8 @@ impl Dialect for PostgresDialect {
     const RECLAIM: &'static [&'static str] = &["VACUUM persons, consents, candidates, releases, \
          family_messages, family_message_history, candidate_withdrawals, gallery_entries, \
          information_reports, referrals, referral_steps, referral_events, referral_tool_entries, \
-         pfif_records, tracing_requests, request_status_history, transfers"];
+         pfif_records, tracing_requests, request_status_history, transfers, exports, \
+         outreach_follow_ups"];
     const OUTBOX_OWN: &'static str = "origin = current_setting('application_name', true)";
 
     // Facets are lexemes written as they are, each behind a `~` that no

@@ -34,6 +34,7 @@ mod outreach;
 mod pfif;
 mod privacy;
 mod referrals;
+mod retention;
 mod tracing;
 mod transfers;
 mod work_queue;

@@ -209,6 +209,7 @@ macro_rules! conformance_tests {
             rotation_leaves_every_value_readable,
             // retention and erasure (issue 16)
             erasure_reaches_every_copy_and_keeps_the_chain,
+            retention_removes_what_is_past_its_period_and_keeps_the_rest,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -391,6 +392,7 @@ pub mod tests {
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
+    pub use crate::conformance_retention::*;
     pub use crate::conformance_work::*;
 
     pub async fn organisations_are_created_listed_and_audited<H: Harness>(h: &H) {

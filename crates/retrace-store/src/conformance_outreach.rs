@@ -28,7 +28,7 @@ pub mod tests {
         Text::parse("t", value, 200, false).unwrap()
     }
 
-    async fn org_and_worker<S: Store>(
+    pub(crate) async fn org_and_worker<S: Store>(
         store: &S,
         name: &str,
         country: &str,
@@ -75,7 +75,7 @@ pub mod tests {
         }
     }
 
-    fn data(team: &str, nationality: &str, count: u32, day: i64) -> OutreachSessionData {
+    pub(crate) fn data(team: &str, nationality: &str, count: u32, day: i64) -> OutreachSessionData {
         OutreachSessionData {
             team: text(team),
             place_kind: PlaceKind::Station,
@@ -102,7 +102,11 @@ pub mod tests {
         }
     }
 
-    fn incoming(id: OutreachSessionId, base: i64, data: OutreachSessionData) -> IncomingSession {
+    pub(crate) fn incoming(
+        id: OutreachSessionId,
+        base: i64,
+        data: OutreachSessionData,
+    ) -> IncomingSession {
         IncomingSession {
             id,
             base_version: base,

@@ -35,6 +35,8 @@ pub mod conformance_privacy;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
 #[cfg(feature = "conformance")]
+pub mod conformance_retention;
+#[cfg(feature = "conformance")]
 pub mod conformance_work;
 pub mod crypto;
 pub mod directory;
@@ -44,6 +46,7 @@ pub mod outreach;
 pub mod pfif;
 pub mod privacy;
 pub mod referrals;
+pub mod retention;
 pub mod tracing;
 pub mod transfers;
 pub mod work_queue;
@@ -75,6 +78,7 @@ pub use referrals::{
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,
     TimelineEvent, ToolEntry,
 };
+pub use retention::{ChosenPeriod, ExpiredRequest, RetentionStore};
 pub use tracing::{
     CandidateCounts, CandidateView, FamilyMessage, FlagFilter, ListOrder, MatchablePerson,
     NewCandidate, NewRequest, OpeningConsents, PersonRole, RegistrationFilter, RegistrationSummary,
@@ -366,6 +370,7 @@ pub trait Store:
     + OutboxStore
     + RateLimitStore
     + NetworkStore
+    + RetentionStore
     + Send
     + Sync
     + 'static

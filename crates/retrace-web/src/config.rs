@@ -55,6 +55,8 @@ pub struct WebConfig {
     /// `docs/adr/0019-several-servers-one-database.md`); in memory when
     /// false.
     pub shared_rate_limits: bool,
+    /// The platform operator's retention limits (issue 16).
+    pub retention: retrace_app::retention::RetentionRules,
 }
 
 impl WebConfig {
@@ -81,6 +83,7 @@ impl WebConfig {
             sign_in_failures_per_client: 10,
             sign_in_failure_window: Duration::from_secs(15 * 60),
             shared_rate_limits: false,
+            retention: retrace_app::retention::RetentionRules::default(),
         }
     }
 }

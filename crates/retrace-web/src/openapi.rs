@@ -640,6 +640,32 @@ fn privacy_paths() -> Value {
                     "candidates_withdrawn": { "type": "integer", "minimum": 0 },
                     "files_deleted": { "type": "integer", "minimum": 0 }
                 } } } } } }), &[("404", "No such person in the caller's organisation"), ("422", "confirm is not true")])
+        } },
+        "/api/v1/retention": { "get": {
+            "summary": "The caller's organisation's retention period per kind of record (org_admin), with the platform operator's limits",
+            "responses": with_errors(json!({ "200": { "description": "Periods in days", "content": { "application/json": { "schema": {
+                "type": "object", "required": ["periods"], "additionalProperties": false,
+                "properties": { "periods": { "type": "array", "items": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["kind", "days", "chosen_days", "default_days", "min_days", "max_days"],
+                    "properties": {
+                        "kind": { "type": "string", "enum": ["closed_requests", "gallery_reports", "outreach_follow_ups", "exports"] },
+                        "days": { "type": "integer", "minimum": 1 },
+                        "chosen_days": { "type": ["integer", "null"], "minimum": 1 },
+                        "default_days": { "type": "integer", "minimum": 1 },
+                        "min_days": { "type": "integer", "minimum": 1 },
+                        "max_days": { "type": "integer", "minimum": 1 }
+                    } } } } } } } } }), &[])
+        } },
+        "/api/v1/retention/{kind}": { "post": {
+            "summary": "Set the caller's organisation's retention period for one kind of record (org_admin), within the operator's limits; audited",
+            "parameters": [{ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": ["closed_requests", "gallery_reports", "outreach_follow_ups", "exports"] } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["days"], "additionalProperties": false,
+                "properties": { "days": { "type": "integer", "minimum": 1 } } } } } },
+            "responses": with_errors(json!({ "200": { "description": "The period set", "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false, "required": ["kind", "days"],
+                "properties": { "kind": { "type": "string" }, "days": { "type": "integer", "minimum": 1 } } } } } } }), &[("422", "Unknown kind, or days outside the limits")])
         } }
     })
 }

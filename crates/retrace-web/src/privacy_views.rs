@@ -24,3 +24,25 @@ pub struct ErasePage<'a> {
     pub error: Option<String>,
     pub done: Option<ErasedSummary>,
 }
+
+/// One kind of record on the retention page.
+pub struct RetentionRow {
+    /// The kind's code (`closed_requests`), the form's `kind`.
+    pub kind: &'static str,
+    /// Its locale key (`retention-kind-closed-requests`).
+    pub label: String,
+    pub days: u32,
+    pub min_days: u32,
+    pub max_days: u32,
+    pub default_days: u32,
+}
+
+/// The organisation administrator's retention periods, one form per kind.
+#[derive(Template)]
+#[template(path = "retention.html")]
+pub struct RetentionPage<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<RetentionRow>,
+    pub error: Option<String>,
+    pub saved: bool,
+}

@@ -78,7 +78,8 @@ impl AppState {
                 config.media_dir.clone(),
                 &config.secret_key,
             )
-            .with_lockout_threshold(config.lockout_threshold),
+            .with_lockout_threshold(config.lockout_threshold)
+            .with_retention_rules(config.retention.clone()),
             gallery,
             store,
             clock,

@@ -7,14 +7,14 @@ use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, OrgAdmin, PathId};
 use crate::page::Page;
-use crate::privacy_views::{ErasePage, ErasedSummary};
+use crate::privacy_views::{ErasePage, ErasedSummary, RetentionPage, RetentionRow};
 use crate::templates::render;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use retrace_app::privacy;
+use retrace_app::{privacy, retention};
 use retrace_domain::PersonId;
 use retrace_store::{Erasure, PersonRole};
 use serde::Deserialize;
@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/persons/{id}/erase", get(erase_form).post(erase))
         .route("/api/v1/persons/{id}/erase", post(api_erase))
+        .route("/org/retention", get(retention_form).post(save_retention))
+        .route("/api/v1/retention", get(api_retention))
+        .route("/api/v1/retention/{kind}", post(api_set_retention))
 }
 
 fn summary(erasure: &Erasure) -> ErasedSummary {
@@ -126,4 +129,114 @@ pub async fn api_erase(
         "candidates_withdrawn": erasure.candidates_withdrawn,
         "files_deleted": erasure.media.len(),
     })))
+}
+
+/// The organisation's retention periods with the operator's limits.
+pub async fn api_retention(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+) -> WebResult<Json<Value>> {
+    let settings = retention::retention_settings(&state.app, &member.actor()).await?;
+    Ok(Json(json!({
+        "periods": settings.iter().map(|s| json!({
+            "kind": s.kind.as_str(),
+            "days": s.effective.days(),
+            "chosen_days": s.chosen_days,
+            "default_days": s.limits.default_days,
+            "min_days": s.limits.min_days,
+            "max_days": s.limits.max_days,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionBody {
+    pub days: u32,
+}
+
+/// Sets the organisation's period for one kind, within the limits.
+pub async fn api_set_retention(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    Path(kind): Path<String>,
+    JsonBody(body): JsonBody<RetentionBody>,
+) -> WebResult<Json<Value>> {
+    let period =
+        retention::set_retention_period(&state.app, &member.actor(), &kind, body.days).await?;
+    Ok(Json(json!({ "kind": kind, "days": period.days() })))
+}
+
+async fn retention_page(
+    state: &AppState,
+    page: &Page,
+    member: &OrgAdmin,
+    error: Option<String>,
+    saved: bool,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let settings = retention::retention_settings(&state.app, &member.actor()).await?;
+    let rows = settings
+        .iter()
+        .map(|s| RetentionRow {
+            kind: s.kind.as_str(),
+            label: format!("retention-kind-{}", s.kind.as_str().replace('_', "-")),
+            days: s.effective.days(),
+            min_days: s.limits.min_days,
+            max_days: s.limits.max_days,
+            default_days: s.limits.default_days,
+        })
+        .collect();
+    let html = render(&RetentionPage {
+        page,
+        rows,
+        error,
+        saved,
+    })?;
+    Ok((status, html).into_response())
+}
+
+pub async fn retention_form(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+) -> WebResult<Response> {
+    retention_page(&state, &page, &member, None, false, StatusCode::OK).await
+}
+
+pub async fn save_retention(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+    form: FormFields,
+) -> WebResult<Response> {
+    let result = match form.text("days").trim().parse::<u32>() {
+        Ok(days) => {
+            retention::set_retention_period(&state.app, &member.actor(), &form.text("kind"), days)
+                .await
+                .map(|_| ())
+                .map_err(WebError::from)
+        }
+        Err(_) => Err(WebError::from(retrace_app::AppError::invalid(
+            "days",
+            "a whole number of days",
+        ))),
+    };
+    match result {
+        Ok(()) => retention_page(&state, &page, &member, None, true, StatusCode::OK).await,
+        Err(error) => match field_error(&page, &error) {
+            Some(message) => {
+                retention_page(
+                    &state,
+                    &page,
+                    &member,
+                    Some(message),
+                    false,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            None => Err(error),
+        },
+    }
 }

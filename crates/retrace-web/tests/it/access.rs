@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 21] = [
+const PAGE_GETS: [&str; 22] = [
     "/",
     "/export/pfif",
     "/account",
@@ -14,6 +14,7 @@ const PAGE_GETS: [&str; 21] = [
     "/org/users",
     "/org/users/00000000-0000-4000-8000-000000000000",
     "/org/audit",
+    "/org/retention",
     "/operator/organisations",
     "/operator/users",
     "/requests",
@@ -144,6 +145,8 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/org/users", "get"),
         ("/api/v1/org/users/{id}", "get"),
         ("/api/v1/org/audit", "get"),
+        ("/api/v1/retention", "get"),
+        ("/api/v1/retention/{kind}", "post"),
         ("/api/v1/organisations", "get"),
         ("/api/v1/organisations", "post"),
         ("/api/v1/requests", "get"),
@@ -191,6 +194,7 @@ async fn wrong_role_is_forbidden_on_pages() {
         "/org/users",
         user_page.as_str(),
         "/org/audit",
+        "/org/retention",
         "/operator/organisations",
         "/operator/users",
     ] {
@@ -240,7 +244,7 @@ async fn operators_manage_accounts_but_not_organisation_pages() {
         operator.get("/operator/organisations").await.status,
         StatusCode::OK
     );
-    for path in ["/org/users", "/org/audit"] {
+    for path in ["/org/users", "/org/audit", "/org/retention"] {
         assert_eq!(
             operator.get(path).await.status,
             StatusCode::FORBIDDEN,
@@ -261,6 +265,7 @@ async fn wrong_role_is_forbidden_on_the_api() {
     for path in [
         "/api/v1/org/users",
         "/api/v1/org/audit",
+        "/api/v1/retention",
         "/api/v1/organisations",
     ] {
         let response = api.get(path).await;

@@ -14,14 +14,21 @@ fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
     (response.status, response.body.replace(id, "ID"))
 }
 
-#[tokio::test]
-async fn erasure_page_is_for_the_org_admin_and_reaches_the_gallery_files() {
+/// The story's organisations, each with an administrator
+/// (`admin@be.example`, `admin@fr.example`).
+async fn with_admins() -> TestApp {
     let app = TestApp::new().await;
     let story = orgs(&app).await;
     app.member("admin@be.example", story.belgium, "org_admin")
         .await;
     app.member("admin@fr.example", story.france, "org_admin")
         .await;
+    app
+}
+
+#[tokio::test]
+async fn erasure_page_is_for_the_org_admin_and_reaches_the_gallery_files() {
+    let app = with_admins().await;
     let be = app.signed_in("case@be.example").await;
     let (request, enquirer, _entry, reference) = published(&be).await;
     assert_eq!(media_files(&app).len(), 2, "photo and thumbnail");
@@ -92,12 +99,7 @@ async fn erasure_page_is_for_the_org_admin_and_reaches_the_gallery_files() {
 
 #[tokio::test]
 async fn erasure_api_needs_the_admin_scope_and_role_and_hides_other_organisations() {
-    let app = TestApp::new().await;
-    let story = orgs(&app).await;
-    app.member("admin@be.example", story.belgium, "org_admin")
-        .await;
-    app.member("admin@fr.example", story.france, "org_admin")
-        .await;
+    let app = with_admins().await;
     let be = app.signed_in("case@be.example").await;
     let (request, sought) = open_request(&be).await;
     // The French Red Cross holds a candidate for the sought brother.
@@ -168,4 +170,128 @@ async fn erasure_api_needs_the_admin_scope_and_role_and_hides_other_organisation
     assert_eq!(json["candidates_withdrawn"], 1);
     let again = app.api(&token).post_json(&path, body).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn retention_api_is_for_the_org_admin_within_the_limits_and_per_organisation() {
+    let app = with_admins().await;
+    let be = app.signed_in("case@be.example").await;
+    let path = "/api/v1/retention/gallery_reports";
+    let body = r#"{"days":60}"#;
+
+    // No token.
+    assert_eq!(
+        app.client().get("/api/v1/retention").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client().post_json(path, body).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A caseworker's token, and an administrator's without the admin scope.
+    let case_token = create_scoped_token(&be, &["read", "write"]).await;
+    assert_eq!(
+        app.api(&case_token).post_json(path, body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.api(&case_token).get("/api/v1/retention").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let admin = app.signed_in("admin@be.example").await;
+    let read_only = create_scoped_token(&admin, &["read"]).await;
+    assert_eq!(
+        app.api(&read_only).post_json(path, body).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let token = create_scoped_token(&admin, &["admin"]).await;
+    // Outside the platform's limits (30 to 1080 days) or an unknown kind:
+    // a clear error naming the field, nothing written.
+    let too_short = app.api(&token).post_json(path, r#"{"days":7}"#).await;
+    assert_eq!(too_short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_short.json()["field"], "days", "{}", too_short.body);
+    let unknown = app
+        .api(&token)
+        .post_json("/api/v1/retention/persons", body)
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["field"], "kind", "{}", unknown.body);
+
+    let set = app.api(&token).post_json(path, body).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.json()["days"], 60);
+    let read = app.api(&token).get("/api/v1/retention").await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    let periods = read.json()["periods"].clone();
+    let reports = periods
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["kind"] == "gallery_reports"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(reports["days"], 60, "{periods}");
+    assert_eq!(reports["chosen_days"], 60);
+    assert_eq!(reports["min_days"], 30);
+
+    // Another organisation's administrator sees and sets only its own.
+    let fr = app.signed_in("admin@fr.example").await;
+    let fr_token = create_scoped_token(&fr, &["admin"]).await;
+    let theirs = app.api(&fr_token).get("/api/v1/retention").await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(
+        theirs.json()["periods"]
+            .as_array()
+            .is_some_and(|all| all.iter().all(|p| p["chosen_days"].is_null())),
+        "{}",
+        theirs.body
+    );
+    let fr_set = app.api(&fr_token).post_json(path, r#"{"days":90}"#).await;
+    assert_eq!(fr_set.status, StatusCode::OK);
+    let ours = app.api(&token).get("/api/v1/retention").await;
+    assert!(ours.body.contains("\"chosen_days\":60"), "{}", ours.body);
+    assert!(!ours.body.contains("\"chosen_days\":90"), "{}", ours.body);
+}
+
+#[tokio::test]
+async fn retention_page_is_for_the_org_admin_and_keeps_periods_within_the_limits() {
+    let app = with_admins().await;
+    let path = "/org/retention";
+    let set = |days: &'static str| [("kind", "exports"), ("days", days)];
+
+    app.client().get(path).await.assert_redirect_to_sign_in();
+    assert_eq!(
+        app.client().post_raw(path, &set("60")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let be = app.signed_in("case@be.example").await;
+    assert_eq!(be.get(path).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        be.post(path, &set("60")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = app.signed_in("admin@be.example").await;
+    let page = admin.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Records of exports"), "{}", page.body);
+    assert!(page.body.contains("value=\"365\""), "{}", page.body);
+    let refused = admin.post(path, &set("5")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"form-error\""));
+    let saved = admin.post(path, &set("60")).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("id=\"retention-saved\""));
+    assert!(
+        saved.body.contains(
+            "id=\"days-exports\" name=\"days\" type=\"number\" min=\"30\" max=\"3650\" value=\"60\""
+        ),
+        "{}",
+        saved.body
+    );
+
+    // Another organisation's administrator: its own periods, untouched.
+    let fr = app.signed_in("admin@fr.example").await;
+    let theirs = fr.get(path).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(!theirs.body.contains("value=\"60\""), "{}", theirs.body);
 }
