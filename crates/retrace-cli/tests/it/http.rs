@@ -32,6 +32,7 @@ impl Server {
             .env_remove("RETRACE_CONFIG")
             .env_remove("RETRACE_LISTEN")
             .env("RETRACE_DATABASE_URL", database_url)
+            .env("RETRACE_FIELD_KEYS", crate::TEST_FIELD_KEYS)
             .env("RUST_LOG", "warn")
             .args(["serve", "--listen", &listen])
             .stdin(Stdio::null())

@@ -51,11 +51,17 @@ pub fn binary(dir: &Path) -> Command {
 /// Opens a database the binary wrote with the test field keys, in this
 /// process.
 pub async fn open_store(url: &str) -> retrace_store_sqlite::SqliteStore {
+    install_test_field_keys();
+    retrace_store_sqlite::open(url).await.unwrap()
+}
+
+/// Makes this test process use [`TEST_FIELD_KEYS`], as the binaries it
+/// starts do, before it opens a store of its own.
+pub fn install_test_field_keys() {
     use retrace_store::crypto;
     if crypto::installed().is_none() {
         crypto::install(crypto::Keyring::parse_list(TEST_FIELD_KEYS).unwrap(), None);
     }
-    retrace_store_sqlite::open(url).await.unwrap()
 }
 
 /// Standard output then standard error.

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 /// Opens a fresh test database, or says why there is none.
 pub async fn fresh_postgres() -> Option<retrace_store_postgres::PostgresStore> {
+    crate::install_test_field_keys();
     match test_support::open_fresh_for_tests_from_env().await.unwrap() {
         Some(store) => Some(store),
         None if std::env::var_os("RETRACE_REQUIRE_POSTGRES").is_some() => {
