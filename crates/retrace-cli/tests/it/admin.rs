@@ -48,6 +48,7 @@ async fn verify_audit_names_the_first_tampered_entry() {
     let dir = tempfile::tempdir().unwrap();
     assert!(retrace(dir.path(), &["demo"]).status.success());
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
+    let _keys = crate::FIELD_KEYS.read().await;
     let store = crate::open_store(&url).await;
     // Someone with write access to the file: the append-only trigger is
     // dropped first, as an attacker would.
@@ -231,6 +232,7 @@ async fn a_schema_newer_than_the_binary_stops_start_up() {
     let dir = tempfile::tempdir().unwrap();
     assert!(retrace(dir.path(), &["migrate"]).status.success());
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
+    let _keys = crate::FIELD_KEYS.read().await;
     let store = crate::open_store(&url).await;
     store
         .execute_raw_for_tests(
@@ -258,6 +260,7 @@ async fn demo_loads_tracing_requests_with_candidates_across_organisations() {
     assert!(out.contains("Demo tracing data:"), "{out}");
 
     let url = format!("sqlite://{}", dir.path().join("data/retrace.db").display());
+    let _keys = crate::FIELD_KEYS.read().await;
     let store = crate::open_store(&url).await;
     let audit = AuditContext {
         at: Timestamp::from_millis(0),

@@ -334,6 +334,7 @@ async fn killed_servers_keep_every_acknowledged_write_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_servers_keep_every_acknowledged_write_on_postgres() {
+    let _keys = crate::FIELD_KEYS.read().await;
     let Some(store) = fresh_postgres().await else {
         return;
     };

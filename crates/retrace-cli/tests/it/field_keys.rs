@@ -164,6 +164,9 @@ async fn rotation_reencrypts_every_value_and_every_record_stays_readable() {
         .lines()
         .find_map(|line| line.strip_prefix("field-key 2 "))
         .unwrap();
+    // Key 2 becomes the process's current key for this read: no other test
+    // may seal values meanwhile (they read and write under key 1).
+    let _only_keys_user = crate::FIELD_KEYS.write().await;
     crypto::install(
         crypto::Keyring::parse_list(&format!("{TEST_FIELD_KEYS},2:{new_key}")).unwrap(),
         None,
@@ -201,4 +204,5 @@ async fn rotation_reencrypts_every_value_and_every_record_stays_readable() {
     }
     assert!(persons > requests, "{persons} persons read");
     store.close().await;
+    crypto::install(crypto::Keyring::parse_list(TEST_FIELD_KEYS).unwrap(), None);
 }

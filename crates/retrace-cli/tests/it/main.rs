@@ -25,6 +25,11 @@ use std::process::{Command, Output};
 pub const TEST_FIELD_KEYS: &str =
     "1:0101010101010101010101010101010101010101010101010101010101010101";
 
+/// Held (shared) by every test that seals or opens values in this process,
+/// and alone by the one test that makes another key current for a while:
+/// the installed keys are global to the test process.
+pub static FIELD_KEYS: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 /// Runs the binary in `dir` with no settings from the environment and the
 /// test field keys.
 pub fn retrace(dir: &Path, args: &[&str]) -> Output {

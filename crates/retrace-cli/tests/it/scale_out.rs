@@ -179,6 +179,7 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_database_agree() {
+    let _keys = crate::FIELD_KEYS.read().await;
     let Some(store) = fresh_postgres().await else {
         return;
     };
