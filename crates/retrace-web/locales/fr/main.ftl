@@ -1227,7 +1227,7 @@ privacy-erased-candidates = Candidats retirés
 privacy-erased-files = Fichiers de galerie supprimés
 privacy-erase-link = Effacer cette personne
 privacy-withdrawn-candidates = Candidats retirés par l’autre organisation
-label-confirm = Confirmation
+label-confirm = Case de confirmation
 ## Erreurs de formulaire (ticket 15) : le résumé et ce qui ne va pas dans une valeur.
 form-errors-title =
     { $count ->
@@ -1354,7 +1354,7 @@ network-add-member = Ajouter un membre
 network-create-title = Nouveau réseau
 network-create = Créer le réseau
 network-field-name = Nom
-network-field-description = Description
+network-field-description = Descriptif
 network-field-role = Rôle
 network-field-kind = Type
 network-field-title = Titre
@@ -1363,7 +1363,7 @@ network-field-countries = Pays
 network-field-country = Pays
 network-field-owner = Organisation qui la mène
 network-field-due = Échéance
-network-field-org = Organisation
+network-field-org = Organisation membre
 network-field-coordinators = Organisations coordinatrices
 network-field-members = Membres
 network-field-follow = Suivi
