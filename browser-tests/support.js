@@ -1,8 +1,8 @@
 // Shared helpers: start a retrace server on a fresh SQLite database with the
 // demo data, launch Debian's Chromium, compute TOTP codes, run axe-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createHmac } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +25,7 @@ function freePort() {
   });
 }
 
-export async function startServer() {
-  const binary = process.env.RETRACE_BIN ?? resolve(here, '../target/debug/retrace');
-  const dir = mkdtempSync(join(tmpdir(), 'retrace-browser-'));
-  const port = await freePort();
+function spawnServer(binary, dir, port) {
   const child = spawn(
     binary,
     ['serve', '--demo', '--listen', `127.0.0.1:${port}`,
@@ -37,19 +34,62 @@ export async function startServer() {
   );
   let output = '';
   child.stderr.on('data', (chunk) => { output += chunk; });
-  await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 60_000);
+  const ready = new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 120_000);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (output.includes('retrace is listening on')) { clearTimeout(timer); ok(); }
     });
     child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}:\n${output}`)); });
   });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((ok) => child.on('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  return { ready, stop };
+}
+
+// Loading the demo takes most of a debug server's start-up, so it is done
+// once per binary and day (the demo is dated from today): each test file then
+// starts from its own copy of that data directory, isolated from the others.
+async function demoTemplate(binary) {
+  const { size, mtimeMs } = statSync(binary);
+  const today = new Date().toISOString().slice(0, 10);
+  const key = createHash('sha256').update(`${binary}\n${size}\n${mtimeMs}\n${today}`).digest('hex').slice(0, 16);
+  const prefix = 'retrace-demo-template-';
+  const dir = join(tmpdir(), `${prefix}${key}`);
+  if (existsSync(join(dir, '.ready'))) return dir;
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith(prefix)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+  const building = mkdtempSync(join(tmpdir(), `${prefix}building-`));
+  const server = spawnServer(binary, building, await freePort());
+  try {
+    await server.ready;
+  } finally {
+    await server.stop();
+  }
+  writeFileSync(join(building, '.ready'), '');
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(building, dir);
+  return dir;
+}
+
+export async function startServer() {
+  const binary = process.env.RETRACE_BIN ?? resolve(here, '../target/debug/retrace');
+  const template = await demoTemplate(binary);
+  const dir = mkdtempSync(join(tmpdir(), 'retrace-browser-'));
+  cpSync(template, dir, { recursive: true, filter: (source) => !source.endsWith('.ready') });
+  const port = await freePort();
+  const server = spawnServer(binary, dir, port);
+  await server.ready;
   return {
     url: `http://127.0.0.1:${port}`,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((ok) => { if (child.exitCode !== null) ok(); else child.on('exit', ok); });
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -45,6 +45,19 @@ for (const width of [375, 1280]) {
     };
     await page.goto(`${server.url}/networks`);
     await check('the networks page');
+    if (width < 500) {
+      // The header folds to one line; the menu button opens the navigation.
+      const header = await page.locator('header.top').boundingBox();
+      assert.ok(header.height <= 80, `the folded header is ${header.height} px tall`);
+      assert.equal(await page.getByRole('link', { name: /^tracing requests$/i }).isVisible(), false);
+      await page.getByRole('button', { name: /^menu$/i }).click();
+      assert.equal(await page.getByRole('button', { name: /^menu$/i }).getAttribute('aria-expanded'), 'true');
+      assert.ok(await page.getByRole('link', { name: /^tracing requests$/i }).isVisible());
+      await check('the networks page with the menu open');
+    } else {
+      assert.equal(await page.getByRole('button', { name: /^menu$/i }).count(), 0);
+      assert.ok(await page.getByRole('link', { name: /^tracing requests$/i }).isVisible());
+    }
     await page.getByRole('link', { name: /European migration network/ }).click();
     await page.waitForURL(/\/networks\/[0-9a-f-]{36}$/);
     assert.ok(await page.locator('ul.posts li').count() > 0, 'the demo network has posts');

@@ -120,6 +120,8 @@ test('sessions recorded offline on a phone survive a reload and arrive once', as
   // Signing out erases the device's outreach database.
   await page.goto(`${server.url}/outreach/sessions/new`);
   await page.waitForSelector('#outreach-device.ready');
+  // On a phone the header is folded behind the menu button.
+  await page.locator('.menu-toggle').click();
   await page.locator('#sign-out').click();
   await page.waitForURL(/\/sign-in/);
   const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));

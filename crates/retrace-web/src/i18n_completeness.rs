@@ -21,6 +21,7 @@ const SAME_AS_ENGLISH: [(Lang, &[&str]); 3] = [
         Lang::Fr,
         &[
             "nav-organisations",
+            "menu",
             "field-code",
             "card-organisations-title",
             "actions",

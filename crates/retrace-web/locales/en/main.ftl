@@ -1,6 +1,7 @@
 # retrace: English (the reference language: every key here must exist in every other file)
 skip-to-content = Skip to content
 nav-label = Main
+menu = Menu
 language = Language
 sign-out = Sign out
 footer-text = retrace: restoring family links, protecting people on the move. Personal data is shown only to the organisation that holds it.

@@ -1,5 +1,6 @@
 skip-to-content = Saltar al contenido
 nav-label = Principal
+menu = Menú
 language = Idioma
 sign-out = Cerrar sesión
 footer-text = retrace: restablecer el contacto entre familiares, proteger a las personas en movimiento. Los datos personales solo se muestran a la organización que los custodia.

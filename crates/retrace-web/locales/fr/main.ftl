@@ -1,5 +1,6 @@
 skip-to-content = Aller au contenu
 nav-label = Principal
+menu = Menu
 language = Langue
 sign-out = Se déconnecter
 footer-text = retrace : rétablir les liens familiaux, protéger les personnes en déplacement. Les données personnelles ne sont montrées qu'à l'organisation qui les détient.

@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(public::metrics))
         .route("/static/app.css", get(public::stylesheet))
         .route("/static/form-errors.js", get(public::form_errors_script))
+        .route("/static/menu.js", get(public::menu_script))
         .merge(gallery_routes())
         .merge(directory_routes())
         .merge(outreach_routes())

@@ -68,6 +68,18 @@ pub async fn form_errors_script() -> Response {
         .into_response()
 }
 
+/// Folds the header behind a menu button on narrow screens.
+pub async fn menu_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/menu.js"),
+    )
+        .into_response()
+}
+
 /// Nothing here is for search engines: staff pages need a session, and the
 /// public gallery must not become searchable (the pages say `noindex` too).
 pub async fn robots() -> Response {

@@ -177,7 +177,7 @@ async fn a_token_without_the_scope_is_refused_with_a_clear_error() {
     );
     // The scopes are shown on the account page.
     let account = browser.get("/account").await;
-    assert!(account.body.contains("<td>read</td>"), "{}", account.body);
+    assert!(account.body.contains(">read</td>"), "{}", account.body);
 }
 
 #[tokio::test]
