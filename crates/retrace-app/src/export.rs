@@ -18,11 +18,21 @@ pub const MAX_ROWS: u32 = 5000;
 
 /// What the export form sends: why, the password again, and the filters
 /// of the request list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportInput {
     pub reason: String,
-    pub password: String,
+    pub confirmation: Reconfirmation,
     pub query: RequestQuery,
+}
+
+/// How the caller showed, at the moment of an export, that it is still
+/// them: the password typed again on the page, or an API token that was
+/// issued with the `export` scope (checked by the web layer before the use
+/// case runs).
+#[derive(Debug, Clone)]
+pub enum Reconfirmation {
+    Password(String),
+    ExportScopedToken,
 }
 
 /// The CSV of the requests the filters select, at most `MAX_ROWS`.
@@ -37,7 +47,9 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
             "say in 10 to 300 characters why the export is needed",
         ));
     }
-    if !reconfirm_password(app, actor.user(), &input.password).await? {
+    if let Reconfirmation::Password(password) = &input.confirmation
+        && !reconfirm_password(app, actor.user(), password).await?
+    {
         return Err(AppError::invalid("password", "is not your password"));
     }
     let filter = request_filter(app, actor, &input.query)?;

@@ -53,6 +53,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/network-digest", Read),
     // Organisation administration.
     route("GET", "/api/v1/org/users", Admin),
+    route("POST", "/api/v1/org/users", Admin),
+    route("POST", "/api/v1/org/users/{id}/reset-password", Admin),
     route("GET", "/api/v1/org/users/{id}", Admin),
     route("POST", "/api/v1/org/users/{id}/roles", Admin),
     route("POST", "/api/v1/org/users/{id}/disable", Admin),
@@ -72,6 +74,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/transfers/{id}", Read),
     route("POST", "/api/v1/transfers/{id}/decision", Write),
     route("GET", "/api/v1/persons/{id}", Read),
+    route("PUT", "/api/v1/persons/{id}", Write),
+    route("POST", "/api/v1/requests/{id}/sought", Write),
     route("GET", "/api/v1/persons/{id}/consents", Read),
     route("POST", "/api/v1/persons/{id}/consents", Write),
     route(
@@ -92,8 +96,18 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/candidates/{id}/messages", Read),
     route("POST", "/api/v1/candidates/{id}/messages", Write),
     // Interchange and exports.
+    route("POST", "/api/v1/exports/requests", Export),
     route("GET", "/api/v1/pfif/persons", Export),
     route("POST", "/api/v1/imports/pfif", Write),
+    // Gallery and the public's reports.
+    route("GET", "/api/v1/gallery", Read),
+    route("POST", "/api/v1/gallery", Write),
+    route("GET", "/api/v1/gallery/{id}", Read),
+    route("POST", "/api/v1/gallery/{id}/approve", Write),
+    route("POST", "/api/v1/gallery/{id}/take-down", Write),
+    route("GET", "/api/v1/gallery-reports", Read),
+    route("GET", "/api/v1/gallery-reports/{id}", Read),
+    route("POST", "/api/v1/gallery-reports/{id}/status", Write),
     // Referrals.
     route("GET", "/api/v1/referrals", Read),
     route("POST", "/api/v1/referrals", Write),

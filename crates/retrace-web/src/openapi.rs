@@ -25,11 +25,9 @@ fn with_errors(mut responses: Value, extra: &[(&str, &str)]) -> Value {
     responses
 }
 
-fn tracing_paths() -> Value {
-    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
-    let object = json!({ "type": "object" });
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
-    let person = json!({
+/// A person as entered (the body of opening, registering and editing).
+fn person_schema() -> Value {
+    json!({
         "type": "object",
         "required": ["names"],
         "properties": {
@@ -43,7 +41,14 @@ fn tracing_paths() -> Value {
             "last_known_place": { "type": "string" }, "distinguishing_marks": { "type": "string" }, "contact": { "type": "string" },
             "minor": { "type": "boolean" }, "unaccompanied": { "type": "boolean" }, "at_risk": { "type": "boolean" }
         }
-    });
+    })
+}
+
+fn tracing_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let object = json!({ "type": "object" });
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
+    let person = person_schema();
     json!({
         "/api/v1/requests": {
             "get": {
@@ -108,7 +113,6 @@ fn tracing_paths() -> Value {
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "person"], "additionalProperties": false, "properties": { "kind": { "type": "string", "enum": ["safe", "looking_for_family"] }, "person": person.clone(), "consent_method": { "type": "string", "enum": ["written", "oral", "digital"] } } } } } },
                 "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
         },
-        "/api/v1/persons/{id}": { "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`). A partner reads it with a token of the exporting organisation scoped to `export` only; the same document is downloaded as a file on the page `/export/pfif`",
             "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" },
                 { "name": "include", "in": "query", "required": false, "schema": { "type": "string", "enum": ["sought", "registered", "sought,registered", "all"] }, "description": "Which of the organisation's persons: sought persons of tracing requests, registered persons, or both (the default)" } ],
@@ -153,6 +157,86 @@ fn tracing_paths() -> Value {
     })
 }
 
+/// Changes to persons and requests beyond opening them, and the export (a
+/// second function: one `json!` this size exceeds the macro's recursion).
+fn tracing_change_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    let person = person_schema();
+    json!({
+        "/api/v1/persons/{id}": {
+            "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) },
+            "put": { "summary": "Replace one of our persons' details (caseworker), as the page's edit form: every field is sent, what is left out is cleared. Marking the person at risk takes their gallery entries down in the same transaction; the matching index is updated", "parameters": id.clone(),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "person"], "additionalProperties": false, "properties": {
+                    "version": { "type": "integer", "description": "The `version` read with the person: a stale one is refused with 409 and changes nothing" },
+                    "person": person.clone() } } } } },
+                "responses": with_errors(ok("The person as saved, with its new `version`"), &[("404", "Missing, or another organisation's"), ("409", "Changed by someone else since `version` was read"), ("422", "A field is invalid; `field` names it")]) }
+        },
+        "/api/v1/requests/{id}/sought": { "post": { "summary": "Add a sought person to one of our open requests (caseworker); with `vital_interest` the person is traced on that lawful basis, otherwise not matched until a tracing basis is recorded", "parameters": id.clone(),
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["relationship", "person"], "additionalProperties": false, "properties": {
+                "relationship": { "type": "string", "description": "The sought person's relationship to the enquirer (a relationship code, e.g. `brother`, `mother`, `daughter`)" },
+                "person": person.clone(),
+                "vital_interest": { "type": "boolean", "description": "Record the vital interest of the sought person as the lawful basis for tracing them: for a person who cannot be asked" } } } } } },
+            "responses": with_errors(json!({ "201": { "description": "The sought person as stored" } }), &[("404", "Missing, or another organisation's"), ("409", "The request is closed"), ("422", "A field is invalid; `field` names it")]) } },
+        "/api/v1/exports/requests": { "post": { "summary": "CSV of the organisation's requests that the filters select (caseworker, token with the `export` scope; audited with the reason). Names of persons whose consent does not cover export are left out, as on the page",
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["reason"], "additionalProperties": false, "properties": {
+                "reason": { "type": "string", "minLength": 10, "maxLength": 300, "description": "Why the export is needed; kept in the audit log" },
+                "filters": { "type": "object", "description": "The filters of `GET /api/v1/requests` (`status`, `nationality`, `from`, `to`, `q`, `name`, ...)" } } } } } },
+            "responses": with_errors(json!({ "200": { "description": "CSV, UTF-8, one row per request", "content": { "text/csv": { "schema": { "type": "string" } } } } }), &[("422", "The reason is missing or too long")]) } }
+    })
+}
+
+fn gallery_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let entry = json!({ "type": "object", "required": ["id", "request", "person", "reference", "relationships", "status", "approvals", "created_at"], "properties": {
+        "id": { "type": "string", "format": "uuid" },
+        "request": { "type": "string", "format": "uuid" },
+        "person": { "type": "string", "format": "uuid", "description": "The enquirer whose photo is shown" },
+        "reference": { "type": "string", "description": "The public reference of the entry (its address in the gallery)" },
+        "relationships": { "type": "array", "items": { "type": "string" }, "description": "The relationships sought: all the public sees besides the photo" },
+        "region": { "type": ["string", "null"], "description": "The region shown, if any" },
+        "status": { "type": "string", "enum": ["awaiting_approval", "published"], "description": "After a takedown, the status the entry had" },
+        "approvals": { "type": "integer", "description": "Staff approvals so far (a minor's entry needs two)" },
+        "created_at": { "type": "string", "format": "date-time" },
+        "published_at": { "type": ["string", "null"], "format": "date-time" } } });
+    let report = json!({ "type": "object", "required": ["id", "request", "reference", "message", "language", "status", "received_at"], "properties": {
+        "id": { "type": "string", "format": "uuid" },
+        "request": { "type": "string", "format": "uuid" },
+        "entry": { "type": ["string", "null"], "format": "uuid", "description": "None once the entry was taken down; the report stays with the request" },
+        "reference": { "type": "string" },
+        "message": { "type": "string", "description": "What the visitor wrote" },
+        "contact": { "type": ["string", "null"], "description": "How the visitor may be reached, if given" },
+        "language": { "type": "string", "description": "The language of the page the visitor used" },
+        "status": { "type": "string", "enum": ["new", "useful", "spam", "linked"] },
+        "received_at": { "type": "string", "format": "date-time" },
+        "reviewed_at": { "type": ["string", "null"], "format": "date-time" } } });
+    let one = |description: &str, schema: &Value| json!({ "200": { "description": description, "content": { "application/json": { "schema": schema } } } });
+    let missing = [("404", "Missing, or another organisation's")];
+    json!({
+        "/api/v1/gallery": {
+            "get": { "summary": "The organisation's gallery entries, whatever their status (reader)",
+                "responses": with_errors(one("Entries", &json!({ "type": "object", "properties": { "entries": { "type": "array", "items": entry.clone() } } })), &[]) },
+            "post": { "summary": "Publish an enquirer's photo in the public gallery (caseworker), as the staff page does: refused without an active publication consent, for a closed request or a person at risk; a minor's entry waits for a second approval",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["request", "relationships", "photo_base64"], "additionalProperties": false, "properties": {
+                    "request": { "type": "string", "format": "uuid" },
+                    "relationships": { "type": "array", "minItems": 1, "items": { "type": "string" }, "description": "Which of the request's relationships to show (`brother`, `mother`, ...)" },
+                    "region": { "type": "string", "description": "A region code to show, or empty" },
+                    "photo_base64": { "type": "string", "contentEncoding": "base64", "description": "The photo (JPEG, PNG or WebP) in standard base64; re-encoded without its metadata" } } } } } },
+                "responses": with_errors(json!({ "201": { "description": "The entry", "content": { "application/json": { "schema": entry.clone() } } } }), &[("404", "No such request of ours"), ("409", "Already published, or the request is closed"), ("413", "The photo is too large"), ("422", "Refused: the reason names the field or the missing consent")]) }
+        },
+        "/api/v1/gallery/{id}": { "get": { "summary": "One of the organisation's entries (reader)", "parameters": id.clone(), "responses": with_errors(one("Entry", &entry), &missing) } },
+        "/api/v1/gallery/{id}/approve": { "post": { "summary": "The second approval of a minor's entry, by another staff member (caseworker)", "parameters": id.clone(), "responses": with_errors(one("Entry", &entry), &[("404", "Missing, or another organisation's"), ("409", "Not awaiting approval, or already approved by the caller")]) } },
+        "/api/v1/gallery/{id}/take-down": { "post": { "summary": "Take an entry down (caseworker): it leaves the public gallery and its photo, thumbnail and posters are deleted", "parameters": id.clone(), "responses": with_errors(one("Entry", &entry), &missing) } },
+        "/api/v1/gallery-reports": { "get": { "summary": "Reports from the public to the organisation, newest first, at most 200 (reader)",
+            "parameters": [{ "name": "status", "in": "query", "required": false, "schema": { "type": "string", "enum": ["new", "useful", "spam", "linked"] } }],
+            "responses": with_errors(one("Reports", &json!({ "type": "object", "properties": { "reports": { "type": "array", "items": report.clone() } } })), &[("422", "Unknown status")]) } },
+        "/api/v1/gallery-reports/{id}": { "get": { "summary": "One report (reader; audited: a report may say where a person is)", "parameters": id.clone(), "responses": with_errors(one("Report", &report), &missing) } },
+        "/api/v1/gallery-reports/{id}/status": { "post": { "summary": "Mark a report (caseworker)", "parameters": id,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "additionalProperties": false, "properties": { "status": { "type": "string", "enum": ["new", "useful", "spam", "linked"] } } } } } },
+            "responses": with_errors(one("Report", &report), &[("404", "Missing, or another organisation's"), ("422", "Unknown status")]) } }
+    })
+}
+
 pub fn document() -> Value {
     let mut doc = base_document();
     for extra in [
@@ -164,6 +248,8 @@ pub fn document() -> Value {
         work_queue_paths(),
         privacy_paths(),
         network_paths(),
+        tracing_change_paths(),
+        gallery_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -480,7 +566,22 @@ fn base_document() -> Value {
                 "get": { "summary": "The token's account", "responses": with_errors(json!({ "200": { "description": "Account", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[]) }
             },
             "/api/v1/org/users": {
-                "get": { "summary": "Accounts of the caller's organisation (org_admin)", "responses": with_errors(json!({ "200": { "description": "Accounts", "content": { "application/json": { "schema": { "type": "object", "properties": { "users": { "type": "array", "items": { "$ref": "#/components/schemas/User" } } } } } } } }), &[]) }
+                "get": { "summary": "Accounts of the caller's organisation (org_admin)", "responses": with_errors(json!({ "200": { "description": "Accounts", "content": { "application/json": { "schema": { "type": "object", "properties": { "users": { "type": "array", "items": { "$ref": "#/components/schemas/User" } } } } } } } }), &[]) },
+                "post": {
+                    "summary": "Create a staff account of the caller's organisation (org_admin), as the page does",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["email", "display_name", "roles"], "additionalProperties": false, "properties": {
+                        "email": { "type": "string", "format": "email", "description": "The sign-in address; unique on the platform" },
+                        "display_name": { "type": "string", "description": "The name colleagues see" },
+                        "roles": { "type": "array", "minItems": 1, "items": { "type": "string", "enum": ["org_admin", "caseworker", "referral_officer", "outreach_worker", "coordinator", "viewer"] } } } } } } },
+                    "responses": with_errors(json!({ "201": { "description": "The account and its one-time password", "content": { "application/json": { "schema": { "type": "object", "required": ["user", "password"], "properties": { "user": { "$ref": "#/components/schemas/User" }, "password": { "type": "string", "description": "A one-time password, shown only in this response: pass it on by a safe channel; it must be changed at the first sign-in" } } } } } } }), &[("409", "The e-mail address is in use"), ("422", "A field is invalid; `field` names it")])
+                }
+            },
+            "/api/v1/org/users/{id}/reset-password": {
+                "post": {
+                    "summary": "Issue a new one-time password for another account of the caller's organisation (org_admin; never your own): its sessions end and its API tokens are revoked",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                    "responses": with_errors(json!({ "200": { "description": "The account and its one-time password", "content": { "application/json": { "schema": { "type": "object", "required": ["user", "password"], "properties": { "user": { "$ref": "#/components/schemas/User" }, "password": { "type": "string", "description": "A one-time password, shown only in this response: pass it on by a safe channel; it must be changed at the first sign-in" } } } } } } }), &[("404", "No such account in the caller's organisation")])
+                }
             },
             "/api/v1/org/users/{id}": {
                 "get": {

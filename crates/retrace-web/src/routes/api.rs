@@ -1,15 +1,15 @@
 //! The JSON API under `/api/v1`, authenticated by bearer API tokens.
 //! Described by the OpenAPI document at `/api/v1/openapi.json`.
 
-use super::api_requests;
+use super::{api_gallery, api_requests};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{JsonBody, OrgAdmin, PathId, QueryParams};
 use crate::identity::{Operator, SignedIn};
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use retrace_app::accounts::{self, NewOrganisationInput};
 use retrace_domain::UserId;
@@ -21,7 +21,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/me", get(me))
-        .route("/api/v1/org/users", get(org_users))
+        .route("/api/v1/org/users", get(org_users).post(create_org_user))
+        .route(
+            "/api/v1/org/users/{id}/reset-password",
+            post(reset_org_user_password),
+        )
         .route("/api/v1/org/users/{id}", get(org_user))
         .route("/api/v1/org/users/{id}/roles", post(org_user_roles))
         .route("/api/v1/org/users/{id}/disable", post(org_user_disable))
@@ -84,6 +88,59 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/candidates/{id}/messages",
             get(api_requests::list_messages).post(api_requests::create_message),
         )
+        .route("/api/v1/persons/{id}", put(api_requests::edit_person))
+        .route(
+            "/api/v1/requests/{id}/sought",
+            post(api_requests::add_sought),
+        )
+        .route("/api/v1/exports/requests", post(api_requests::export_csv))
+        .route(
+            "/api/v1/gallery",
+            get(api_gallery::list)
+                .post(api_gallery::publish)
+                .layer(DefaultBodyLimit::max(api_gallery::MAX_PUBLICATION_BODY)),
+        )
+        .route("/api/v1/gallery/{id}", get(api_gallery::show))
+        .route("/api/v1/gallery/{id}/approve", post(api_gallery::approve))
+        .route(
+            "/api/v1/gallery/{id}/take-down",
+            post(api_gallery::take_down),
+        )
+        .route("/api/v1/gallery-reports", get(api_gallery::reports))
+        .route("/api/v1/gallery-reports/{id}", get(api_gallery::report))
+        .route(
+            "/api/v1/gallery-reports/{id}/status",
+            post(api_gallery::report_status),
+        )
+}
+
+/// The account and its one-time password, shown once: the administrator
+/// passes it on by a safe channel; it must be changed at first sign-in.
+fn issued_json(issued: &accounts::IssuedPassword) -> Value {
+    json!({ "user": user_json(&issued.account), "password": issued.password })
+}
+
+/// `POST /api/v1/org/users`: a new staff account of the caller's
+/// organisation (`email`, `display_name`, `roles`).
+async fn create_org_user(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    JsonBody(input): JsonBody<accounts::NewAccountInput>,
+) -> WebResult<Response> {
+    let issued = accounts::create_member(&state.app, &member.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(issued_json(&issued))).into_response())
+}
+
+/// `POST /api/v1/org/users/{id}/reset-password`: a new one-time password
+/// for another account of the organisation, ending its sessions and
+/// revoking its tokens; never the caller's own.
+async fn reset_org_user_password(
+    State(state): State<AppState>,
+    member: OrgAdmin,
+    PathId(id): PathId<UserId>,
+) -> WebResult<Json<Value>> {
+    let issued = accounts::reset_password(&state.app, &member.actor(), id).await?;
+    Ok(Json(issued_json(&issued)))
 }
 
 async fn openapi() -> Json<Value> {

@@ -8,16 +8,17 @@ use super::candidates::{Side, contact_of, side_of};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, JsonBody, PathId, PathIds, QueryParams, Reader};
-use crate::identity::Member;
+use crate::identity::{Identity, Member};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use retrace_app::candidates::{self as app_candidates, NewMessage, Review};
+use retrace_app::export::{ExportInput, Reconfirmation, export_requests};
 use retrace_app::persons::{self as app_persons, ConsentInput, Registration};
 use retrace_app::requests::{self as app_requests, OpenRequest, RequestQuery};
 use retrace_domain::{
-    CandidateId, ConsentBasis, ConsentId, ConsentRecord, PersonId, RequestId, Text,
+    ApiScope, CandidateId, ConsentBasis, ConsentId, ConsentRecord, PersonId, RequestId, Text,
 };
 use retrace_store::{
     CandidateView, FamilyMessage, PersonRole, ReleasedPerson, StoredPerson, TracingRequest,
@@ -157,6 +158,41 @@ pub async fn get_person(
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(Json(person_json(&person)))
+}
+
+/// The body of `PUT /api/v1/persons/{id}`: the version read, and the
+/// person as it should now be (every field; what is left out is cleared).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEdit {
+    version: i64,
+    person: retrace_app::input::PersonInput,
+}
+
+/// `PUT /api/v1/persons/{id}`: the page's edit form. A stale `version`
+/// is a 409 and changes nothing.
+pub async fn edit_person(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<PersonId>,
+    JsonBody(input): JsonBody<PersonEdit>,
+) -> WebResult<Json<Value>> {
+    let saved =
+        app_persons::edit_person(&state.app, &member.actor(), id, input.version, input.person)
+            .await?;
+    Ok(Json(person_json(&saved)))
+}
+
+/// `POST /api/v1/requests/{id}/sought`: another person sought by an open
+/// request, with their vital-interest basis when `vital_interest` is set.
+pub async fn add_sought(
+    State(state): State<AppState>,
+    member: Caseworker,
+    PathId(id): PathId<RequestId>,
+    JsonBody(input): JsonBody<app_requests::AddSought>,
+) -> WebResult<Response> {
+    let person = app_requests::add_sought_person(&state.app, &member.actor(), id, input).await?;
+    Ok((StatusCode::CREATED, Json(person_json(&person))).into_response())
 }
 
 async fn candidate_json(
@@ -423,4 +459,44 @@ pub async fn withdraw_consent(
 ) -> WebResult<Json<Value>> {
     let record = app_persons::withdraw_consent(&state.app, &member.actor(), id, consent).await?;
     Ok(Json(consent_json(&record)))
+}
+
+/// The body of `POST /api/v1/exports/requests`: why the export is needed
+/// (10 to 300 characters, kept in the audit log) and the list's filters.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportBody {
+    reason: String,
+    #[serde(default)]
+    filters: RequestQuery,
+}
+
+/// `POST /api/v1/exports/requests`: the page's CSV export. The page asks
+/// for the password again; here the token must carry the `export` scope.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    identity: axum::Extension<Identity>,
+    member: Caseworker,
+    JsonBody(body): JsonBody<ExportBody>,
+) -> WebResult<Response> {
+    let Identity::ApiToken { scopes, .. } = &identity.0 else {
+        return Err(WebError::Forbidden);
+    };
+    if !scopes.contains(ApiScope::Export) {
+        return Err(WebError::MissingScope(ApiScope::Export));
+    }
+    let input = ExportInput {
+        reason: body.reason,
+        confirmation: Reconfirmation::ExportScopedToken,
+        query: body.filters,
+    };
+    let bytes = export_requests(&state.app, &member.actor(), input).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use retrace_app::AppError;
-use retrace_app::export::{ExportInput, export_requests};
+use retrace_app::export::{ExportInput, Reconfirmation, export_requests};
 
 pub async fn form(page: Page, _caseworker: Caseworker) -> WebResult<Response> {
     Ok(render(&templates::ExportForm {
@@ -32,7 +32,7 @@ pub async fn export(
     let reason = form.text("reason");
     let input = ExportInput {
         reason: reason.clone(),
-        password: form.get("password").unwrap_or_default().to_owned(),
+        confirmation: Reconfirmation::Password(form.get("password").unwrap_or_default().to_owned()),
         query: forms::request_query(&form),
     };
     let bytes = match export_requests(&state.app, &member.actor(), input).await {

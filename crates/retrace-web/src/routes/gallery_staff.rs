@@ -361,12 +361,7 @@ pub async fn reports(
     member: Reader,
     QueryParams(query): QueryParams<ReportsQuery>,
 ) -> WebResult<Response> {
-    let status = query
-        .status
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(ReportStatus::parse)
-        .transpose()?;
+    let status = super::api_gallery::status_filter(query.status.as_deref())?;
     let found = state.store.reports(&member.scope(), status, 200).await?;
     let rows = found
         .iter()

@@ -2,6 +2,7 @@
 
 mod account;
 mod api;
+mod api_gallery;
 mod api_requests;
 mod candidates;
 mod directory;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
 
-fn gps_photo() -> Vec<u8> {
+pub fn gps_photo() -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/hostile-uploads/gps-exif-xmp-icc-comment.jpg"),
@@ -283,7 +283,7 @@ async fn a_minor_needs_a_guardian_and_a_second_approver() {
     );
 }
 
-async fn send_report(
+pub async fn send_report(
     app: &TestApp,
     visitor: &Client<'_>,
     reference: &str,

@@ -8,6 +8,7 @@
 
 mod access;
 mod api;
+mod api_parity;
 mod consent_api;
 mod directory;
 mod gallery;
