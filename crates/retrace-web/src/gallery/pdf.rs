@@ -1,16 +1,17 @@
 //! The poster as a one-page A4 PDF (see
 //! `docs/adr/0006-gallery-photos-and-posters.md`): the re-encoded JPEG
 //! embedded as is (DCTDecode), the QR code as filled squares, and the text
-//! drawn by the shared writer in `crate::pdf`.
+//! written by the shared writer in `crate::pdf` as real, extractable text.
 
 use super::poster::Poster;
 use crate::pdf::{
-    Align, Column, Fonts, Jpeg, MARGIN, Meta, PAGE_H, PAGE_W, Style, assemble, draw_text,
+    Align, Column, Fonts, Jpeg, MARGIN, Meta, PAGE_H, PAGE_W, Style, TextLayer, assemble, draw_text,
 };
 use std::fmt::Write;
 
 pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
     let fonts = Fonts::load()?;
+    let mut layer = TextLayer::new(&fonts);
     let jpeg = Jpeg::read(photo).ok_or("the stored photo is not a JPEG")?;
     let mut content = String::new();
     // The photo, 200 pt wide, centred at the top.
@@ -25,14 +26,14 @@ pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
     );
     content.push_str("0 0 0 rg\n");
     let width = PAGE_W - 2.0 * MARGIN;
-    let centred = |out: &mut String, text: &str, size: f32, bold: bool, rtl: bool, y: f32| {
+    let mut centred = |out: &mut String, text: &str, size: f32, bold: bool, rtl: bool, y: f32| {
         let style = Style { size, bold, rtl };
         let column = Column {
             left: MARGIN,
             width,
             align: Align::Centre,
         };
-        draw_text(out, &fonts, text, style, column, y)
+        draw_text(out, &mut layer, 0, text, style, column, y)
     };
     let mut y = top - shown_h - 30.0;
     for block in &poster.blocks {
@@ -75,5 +76,5 @@ pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
         title: &poster.reference,
         lang,
     };
-    Ok(assemble(&[content], Some(&jpeg), &meta))
+    assemble(&[content], &layer, Some(&jpeg), &meta)
 }

@@ -3,7 +3,7 @@
 //! owning organisation's queue, and takedown (files gone, every URL 404).
 
 use crate::gallery_uploads::assert_clean_jpeg;
-use crate::harness::{CONFIRM, Client, TestApp, TestResponse};
+use crate::harness::{CONFIRM, Client, TestApp, TestResponse, pdf_text};
 use crate::tracing::{open_request, orgs};
 use axum::http::StatusCode;
 use std::time::Duration;
@@ -736,6 +736,44 @@ async fn posters_show_the_reference_the_qr_code_and_the_chosen_languages() {
     }
     if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
         std::fs::write(std::path::Path::new(&dir).join("poster.pdf"), &pdf).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_pdf_poster_is_real_text_a_reader_can_extract() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (_, _, entry, reference) = published(&be).await;
+    let (status, _, pdf) = be
+        .get_bytes(&format!("/staff/gallery/{entry}/poster.pdf?lang=en,ar"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    let text = pdf_text(&pdf);
+    // The reference, the English and the Arabic relationship, each word in
+    // the order its letters are read (pdftotext orders the Arabic segments
+    // of a line around the punctuation on its own).
+    for words in [
+        reference.as_str(),
+        "Do you know me?",
+        "Looking for: brother",
+        "هل تعرفني؟",
+        "يبحث عن",
+        "الأخ",
+    ] {
+        assert!(text.contains(words), "{words} not in {text}");
+    }
+    // The fonts are embedded as subsets, with a map back to the characters,
+    // and the document is tagged.
+    let raw = String::from_utf8_lossy(&pdf);
+    for marker in ["/FontFile2", "/ToUnicode", "/StructTreeRoot", "/Lang (en)"] {
+        assert!(raw.contains(marker), "{marker}");
+    }
+    // Latin and Arabic, regular and bold.
+    assert_eq!(raw.matches("/Subtype /Type0").count(), 4);
+    assert!(!raw.contains("Ahmad"));
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("poster-en-ar.pdf"), &pdf).unwrap();
     }
 }
 
