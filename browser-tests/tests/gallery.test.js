@@ -91,6 +91,17 @@ test('publish, view signed out, report, queue, take down', async () => {
   const reference = (await page.locator('#reference').textContent()).trim();
   assert.match(reference, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
 
+  // The poster in four languages prints on one A4 page: photo, text and
+  // QR code.
+  await page.goto(`${entryUrl}/poster?lang=en,fr,es,ar`);
+  await page.emulateMedia({ media: 'print' });
+  const qr = await page.locator('.poster-qr svg').boundingBox();
+  assert.ok(qr && qr.height > 50, 'the QR code is shown in print');
+  const printed = await page.pdf({ format: 'A4' });
+  const pages = printed.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? [];
+  assert.equal(pages.length, 1, 'the poster prints on one page');
+  await page.emulateMedia({ media: 'screen' });
+
   // A visitor, signed out, in a fresh browser context.
   const visitor = await browser.newContext({ locale: 'en-GB' });
   const public_ = await visitor.newPage();
@@ -147,8 +158,19 @@ test('publish, view signed out, report, queue, take down', async () => {
   const foreign = await fr.page.goto(entryUrl);
   assert.equal(foreign.status(), 404);
 
-  // Take down: the entry, its page and its images are gone.
+  // Take down without the box ticked: the browser keeps the form (the box
+  // is required, no script involved) and the entry stays public.
   await page.goto(entryUrl);
+  await page.locator('#take-down').click();
+  assert.equal(
+    await page.locator('#take-down-confirm').evaluate((box) => box.validity.valueMissing),
+    true,
+  );
+  assert.equal(page.url(), entryUrl);
+  const stillThere = await visitor.request.get(`${server.url}/gallery/${reference}`);
+  assert.equal(stillThere.status(), 200);
+
+  // Take down: the entry, its page and its images are gone.
   await page.locator('#take-down-confirm').check();
   await page.locator('#take-down').click();
   await page.waitForURL(/\/staff\/gallery$/);

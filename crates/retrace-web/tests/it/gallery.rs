@@ -558,15 +558,28 @@ async fn closing_the_request_takes_the_entry_down() {
     let images = images_of(&app, &reference).await;
     let page = be.get(&format!("/requests/{request}")).await;
     let version = page.between("name=\"version\" value=\"", "\"").unwrap();
+    let closing = [
+        ("status", "closed"),
+        ("closure_reason", "not_found"),
+        ("version", version.as_str()),
+    ];
+    // Without the confirmation box: the form comes back with its error,
+    // the request stays open and the entry stays published.
+    let unconfirmed = be
+        .post(&format!("/requests/{request}/status"), &closing)
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("id=\"err-confirm\""));
+    assert_eq!(visitor_status(&app, &reference).await, StatusCode::OK);
+    let again = be.get(&format!("/requests/{request}")).await;
+    assert_eq!(
+        again.between("name=\"version\" value=\"", "\"").unwrap(),
+        version
+    );
     let response = be
         .post(
             &format!("/requests/{request}/status"),
-            &[
-                ("status", "closed"),
-                ("closure_reason", "not_found"),
-                ("version", version.as_str()),
-                ("confirm", "on"),
-            ],
+            &[closing.as_slice(), CONFIRM].concat(),
         )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
@@ -592,6 +605,10 @@ async fn withdrawing_the_publication_consent_takes_the_entry_down() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
+    // Without the confirmation box nothing is withdrawn.
+    let unconfirmed = be.post(&withdraw, &[]).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(visitor_status(&app, &reference).await, StatusCode::OK);
     let response = be.post(&withdraw, CONFIRM).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_gone(&app, &be, &entry, &reference, &images).await;
