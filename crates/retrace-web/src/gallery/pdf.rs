@@ -26,21 +26,35 @@ pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
     );
     content.push_str("0 0 0 rg\n");
     let width = PAGE_W - 2.0 * MARGIN;
-    let mut centred = |out: &mut String, text: &str, size: f32, bold: bool, rtl: bool, y: f32| {
+    let centred = |layer: &mut TextLayer<'_>,
+                   out: &mut String,
+                   text: &str,
+                   size: f32,
+                   bold: bool,
+                   rtl: bool,
+                   y: f32| {
         let style = Style { size, bold, rtl };
         let column = Column {
             left: MARGIN,
             width,
             align: Align::Centre,
         };
-        draw_text(out, &mut layer, 0, text, style, column, y)
+        draw_text(out, layer, 0, text, style, column, y)
     };
     let mut y = top - shown_h - 30.0;
     for block in &poster.blocks {
         let rtl = block.dir == "rtl";
-        y = centred(&mut content, &block.title, 17.0, true, rtl, y)? + 2.0;
-        y = centred(&mut content, &block.looking_for, 14.0, true, rtl, y)?;
-        y = centred(&mut content, &block.call, 9.5, false, rtl, y)?;
+        y = centred(&mut layer, &mut content, &block.title, 17.0, true, rtl, y)? + 2.0;
+        y = centred(
+            &mut layer,
+            &mut content,
+            &block.looking_for,
+            14.0,
+            true,
+            rtl,
+            y,
+        )?;
+        y = centred(&mut layer, &mut content, &block.call, 9.5, false, rtl, y)?;
         y -= 14.0;
     }
     // The QR code, 110 pt square with its quiet zone, above the reference.
@@ -62,7 +76,42 @@ pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
         }
     }
     content.push_str("f\n");
+    // The responsible organisation and its public contact, left of the QR
+    // code, from its top down.
+    let contact = Column {
+        left: MARGIN,
+        width: qr_x - MARGIN - 14.0,
+        align: Align::Start,
+    };
+    let mut contact_y = qr_y + qr_side - 14.0;
+    let style = |bold: bool, line: &str| Style {
+        size: if bold { 10.0 } else { 9.0 },
+        bold,
+        rtl: line.chars().any(|c| matches!(c as u32, 0x0590..=0x08FF)),
+    };
+    let organisation = style(true, &poster.organisation);
+    contact_y = draw_text(
+        &mut content,
+        &mut layer,
+        0,
+        &poster.organisation,
+        organisation,
+        contact,
+        contact_y,
+    )?;
+    for line in &poster.contact {
+        contact_y = draw_text(
+            &mut content,
+            &mut layer,
+            0,
+            line,
+            style(false, line),
+            contact,
+            contact_y,
+        )?;
+    }
     centred(
+        &mut layer,
         &mut content,
         &poster.reference,
         20.0,
@@ -70,7 +119,15 @@ pub fn render(poster: &Poster, photo: &[u8]) -> Result<Vec<u8>, String> {
         false,
         MARGIN + 28.0,
     )?;
-    centred(&mut content, &poster.url, 8.0, false, false, MARGIN + 14.0)?;
+    centred(
+        &mut layer,
+        &mut content,
+        &poster.url,
+        8.0,
+        false,
+        false,
+        MARGIN + 14.0,
+    )?;
     let lang = poster.blocks.first().map(|b| b.lang).unwrap_or("en");
     let meta = Meta {
         title: &poster.reference,

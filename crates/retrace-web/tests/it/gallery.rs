@@ -795,6 +795,126 @@ async fn the_pdf_poster_is_real_text_a_reader_can_extract() {
 }
 
 #[tokio::test]
+async fn the_public_contact_set_by_the_administrator_is_on_entries_and_posters() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    app.member("admin@be.example", story.belgium, "org_admin")
+        .await;
+    app.member("admin@fr.example", story.france, "org_admin")
+        .await;
+    let be = app.signed_in("case@be.example").await;
+    let admin = app.signed_in("admin@be.example").await;
+    let fr_admin = app.signed_in("admin@fr.example").await;
+    let (_, _, entry, reference) = published(&be).await;
+
+    // Anonymous goes to sign in; a caseworker is refused.
+    let anonymous = app.client().get("/org/contact").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location().unwrap().starts_with("/sign-in"));
+    assert_eq!(be.get("/org/contact").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        be.post("/org/contact", &[("public_phone", "+32 2 555 01 23")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Every invalid field at once, what was typed kept, nothing saved.
+    let refused = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", "call us"),
+                ("public_email", "tracing-at-example"),
+                ("public_details", "Rue Haute 1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for marker in [
+        "id=\"err-public_phone\"",
+        "id=\"err-public_email\"",
+        "value=\"call us\"",
+        "Rue Haute 1",
+        "must be a phone number",
+    ] {
+        assert!(refused.body.contains(marker), "{marker}");
+    }
+    let page = app.client().get(&format!("/gallery/{reference}")).await;
+    assert!(page.body.contains("Belgian Red Cross"));
+    assert!(!page.body.contains("Rue Haute"));
+
+    let saved = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", "+32 2 555 01 23"),
+                ("public_email", "Tracing@RedCross-BE.example"),
+                (
+                    "public_details",
+                    "Rue Haute 1, Brussels\nMonday to Friday 9:00-17:00",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("id=\"contact-saved\""));
+    assert!(saved.body.contains("tracing@redcross-be.example"));
+
+    // The public page, the HTML poster and the PDF poster name the
+    // organisation and its contact; no member of its staff.
+    let expected = [
+        "Belgian Red Cross",
+        "+32 2 555 01 23",
+        "tracing@redcross-be.example",
+        "Monday to Friday 9:00-17:00",
+    ];
+    let public = app.client().get(&format!("/gallery/{reference}")).await;
+    let poster = be
+        .get(&format!("/staff/gallery/{entry}/poster?lang=en,ar"))
+        .await;
+    let (_, _, pdf) = be
+        .get_bytes(&format!(
+            "/staff/gallery/{entry}/poster.pdf?lang=en,fr,es,ar"
+        ))
+        .await;
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("poster-contact.pdf"), &pdf).unwrap();
+    }
+    let pdf = pdf_text(&pdf);
+    for text in expected {
+        assert!(public.body.contains(text), "{text} on the public page");
+        assert!(poster.body.contains(text), "{text} on the poster");
+        assert!(pdf.contains(text), "{text} in the PDF: {pdf}");
+    }
+    for staff in ["case@be.example", "admin@be.example"] {
+        assert!(!public.body.contains(staff) && !poster.body.contains(staff));
+    }
+
+    // Another organisation's administrator has a contact of its own.
+    let theirs = fr_admin.get("/org/contact").await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(theirs.body.contains("French Red Cross"));
+    assert!(!theirs.body.contains("555 01 23"));
+
+    // Cleared: the organisation is still named, the contact gone.
+    let cleared = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", ""),
+                ("public_email", ""),
+                ("public_details", ""),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.status, StatusCode::OK);
+    let public = app.client().get(&format!("/gallery/{reference}")).await;
+    assert!(public.body.contains("Belgian Red Cross"));
+    assert!(!public.body.contains("555 01 23"));
+}
+
+#[tokio::test]
 async fn flagging_anyone_in_the_entry_at_risk_takes_it_down_at_once() {
     let app = TestApp::new().await;
     orgs(&app).await;
