@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser, assertAccessible, DEMO_PASSWORD } from '../support.js';
+import { startServer, launchBrowser, assertAccessible, totp, DEMO_PASSWORD } from '../support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const photo = resolve(here, '../../crates/retrace-web/tests/hostile-uploads/gps-exif-xmp-icc-comment.jpg');
@@ -91,6 +91,35 @@ test('publish, view signed out, report, queue, take down', async () => {
   const reference = (await page.locator('#reference').textContent()).trim();
   assert.match(reference, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
 
+  // The organisation's administrator (enrolling the second factor first)
+  // sets the public contact that entries and posters show.
+  const admin = await signedIn('org-admin@redcross-be.example');
+  await admin.page.waitForURL(/\/account\/second-factor/);
+  const secret = (await admin.page.locator('#totp-secret').textContent()).trim();
+  await admin.page.getByLabel(/code/i).fill(totp(secret));
+  await admin.page.getByRole('button', { name: /confirm|enrol|activate/i }).click();
+  await admin.page.locator('li code').first().waitFor();
+  await admin.page.goto(`${server.url}/org/contact`);
+  await assertAccessible(admin.page, assert, 'public contact settings');
+  await admin.page.locator('#public_phone').fill('+32 2 555 01 23');
+  await admin.page.locator('#public_email').fill('tracing@redcross-be.example');
+  await admin.page.locator('#public_details').fill('Rue Haute 1, Brussels\nMonday to Friday 9:00-17:00');
+  await admin.page.locator('#save-contact').click();
+  await admin.page.locator('#contact-saved').waitFor();
+  await admin.context.close();
+
+  // The poster in four languages, with the organisation's contact, prints
+  // on one A4 page: photo, text and QR code.
+  await page.goto(`${entryUrl}/poster?lang=en,fr,es,ar`);
+  assert.match(await page.locator('#poster-org').textContent(), /Monday to Friday/);
+  await page.emulateMedia({ media: 'print' });
+  const qr = await page.locator('.poster-qr svg').boundingBox();
+  assert.ok(qr && qr.height > 50, 'the QR code is shown in print');
+  const printed = await page.pdf({ format: 'A4' });
+  const pages = printed.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? [];
+  assert.equal(pages.length, 1, 'the poster prints on one page');
+  await page.emulateMedia({ media: 'screen' });
+
   // A visitor, signed out, in a fresh browser context.
   const visitor = await browser.newContext({ locale: 'en-GB' });
   const public_ = await visitor.newPage();
@@ -105,6 +134,7 @@ test('publish, view signed out, report, queue, take down', async () => {
   await assertAccessible(public_, assert, 'public entry page');
   const entryHtml = await public_.content();
   assert.match(entryHtml, /brother/);
+  assert.match(await public_.locator('#responsible').textContent(), /\+32 2 555 01 23/);
   assertNoSecrets(entryHtml, 'the entry page');
   const imageSrc = await public_.locator('.gallery-entry img').getAttribute('src');
   const image = await visitor.request.get(`${server.url}${imageSrc}`);
@@ -147,8 +177,19 @@ test('publish, view signed out, report, queue, take down', async () => {
   const foreign = await fr.page.goto(entryUrl);
   assert.equal(foreign.status(), 404);
 
-  // Take down: the entry, its page and its images are gone.
+  // Take down without the box ticked: the browser keeps the form (the box
+  // is required, no script involved) and the entry stays public.
   await page.goto(entryUrl);
+  await page.locator('#take-down').click();
+  assert.equal(
+    await page.locator('#take-down-confirm').evaluate((box) => box.validity.valueMissing),
+    true,
+  );
+  assert.equal(page.url(), entryUrl);
+  const stillThere = await visitor.request.get(`${server.url}/gallery/${reference}`);
+  assert.equal(stillThere.status(), 200);
+
+  // Take down: the entry, its page and its images are gone.
   await page.locator('#take-down-confirm').check();
   await page.locator('#take-down').click();
   await page.waitForURL(/\/staff\/gallery$/);

@@ -35,6 +35,7 @@ pub mod library;
 pub mod matching;
 pub mod media;
 pub mod networks;
+pub mod org_contact;
 pub mod outreach;
 pub mod password;
 pub mod persons;

@@ -159,10 +159,14 @@ pub enum AuditAction {
     /// An organisation administrator set a retention period; the object is
     /// the organisation, the kind and days are in the purpose.
     RetentionPeriodSet,
+    /// An organisation administrator set the public contact shown on the
+    /// organisation's gallery entries and posters; the object is the
+    /// organisation.
+    OrgContactSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 92] = [
+    pub const ALL: [AuditAction; 93] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -255,6 +259,7 @@ impl AuditAction {
         AuditAction::NetworkPostCreated,
         AuditAction::NetworkFollowChanged,
         AuditAction::RetentionPeriodSet,
+        AuditAction::OrgContactSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +356,7 @@ impl AuditAction {
             AuditAction::NetworkPostCreated => "network_post_created",
             AuditAction::NetworkFollowChanged => "network_follow_changed",
             AuditAction::RetentionPeriodSet => "retention_period_set",
+            AuditAction::OrgContactSet => "org_contact_set",
         }
     }
 

@@ -57,7 +57,7 @@ pub use network::{
     Follow, JointAction, MemberRole, NetworkName, NewPost, PostKind, PostRefusal,
     may_manage_members, post_decision,
 };
-pub use org::{CountryCode, OrgKind, OrgName};
+pub use org::{CountryCode, OrgKind, OrgName, PublicContact, PublicPhone};
 pub use outreach::{
     AgeBand, FollowUpOutcome, FollowUpRequest, LanguageCode, OutreachSessionData, PlaceKind,
     ReachedGroup, Referral, SessionProblem, SyncDecision, TopicCode,

@@ -1,6 +1,6 @@
 //! Organisations: their kind, name and country.
 
-use crate::InvalidValue;
+use crate::{Email, InvalidValue, Text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -191,5 +191,107 @@ mod tests {
             assert_eq!(OrgKind::parse(kind.as_str()), Ok(kind));
         }
         assert_eq!(OrgKind::parse("club").map_err(|e| e.field), Err("kind"));
+    }
+}
+
+/// A phone number the public may call: digits, with `+`, spaces, dots,
+/// dashes, slashes or brackets between them; 6 to 20 digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicPhone(String);
+
+impl PublicPhone {
+    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
+        let phone = value.trim();
+        let invalid = || InvalidValue::new("phone", crate::Problem::Phone);
+        let digits = phone.chars().filter(char::is_ascii_digit).count();
+        let allowed = |c: char| c.is_ascii_digit() || " +-./()".contains(c);
+        if !(6..=20).contains(&digits) || phone.len() > 32 || !phone.chars().all(allowed) {
+            return Err(invalid());
+        }
+        Ok(Self(phone.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// How the public reaches an organisation, set by its administrator and
+/// shown on its gallery entries and posters: nothing about its staff.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicContact {
+    pub phone: Option<PublicPhone>,
+    pub email: Option<Email>,
+    /// Address and opening hours, a few lines.
+    pub details: Option<Text>,
+}
+
+impl PublicContact {
+    pub const DETAILS_MAX: usize = 300;
+
+    /// From the settings form: blank fields are left out; every invalid
+    /// field is reported.
+    pub fn parse(phone: &str, email: &str, details: &str) -> Result<Self, Vec<InvalidValue>> {
+        let mut errors = Vec::new();
+        let phone = match phone.trim() {
+            "" => None,
+            value => PublicPhone::parse(value).map_err(|e| errors.push(e)).ok(),
+        };
+        let email = match email.trim() {
+            "" => None,
+            value => Email::parse(value).map_err(|e| errors.push(e)).ok(),
+        };
+        let details = match details.trim() {
+            "" => None,
+            value => Text::parse("details", value, Self::DETAILS_MAX, true)
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
+        if errors.is_empty() {
+            Ok(Self {
+                phone,
+                email,
+                details,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_none() && self.email.is_none() && self.details.is_none()
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn a_public_contact_keeps_valid_fields_and_names_each_invalid_one() {
+        let contact = PublicContact::parse(
+            " +32 (2) 555-01.23 ",
+            "Tracing@Example.org",
+            "Rue Haute 1\nMon–Fri 9–17",
+        )
+        .unwrap();
+        assert_eq!(contact.phone.unwrap().as_str(), "+32 (2) 555-01.23");
+        assert_eq!(contact.email.unwrap().as_str(), "tracing@example.org");
+        assert_eq!(
+            contact.details.unwrap().as_str(),
+            "Rue Haute 1\nMon–Fri 9–17"
+        );
+        assert!(PublicContact::parse("", " ", "").unwrap().is_empty());
+        let errors = PublicContact::parse("call 12", "no-at-sign", &"x".repeat(301)).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["phone", "email", "details"]);
+        for bad in [
+            "12345",
+            "+1 234 567 890 123 456 789 01",
+            "555 0123 ext. 4",
+            "<script>",
+        ] {
+            assert!(PublicPhone::parse(bad).is_err(), "{bad}");
+        }
     }
 }

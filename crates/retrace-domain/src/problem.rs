@@ -58,6 +58,9 @@ pub enum Problem {
     },
     LanguageCodes,
     Email,
+    /// A public phone number: digits with `+`, spaces, dots, dashes or
+    /// brackets.
+    Phone,
     OrgKind,
     UnknownRole {
         value: String,
@@ -128,6 +131,7 @@ impl Problem {
             LanguageCode { .. } => "error-language-code",
             LanguageCodes => "error-language-codes",
             Email => "error-email",
+            Phone => "poster-error-phone",
             OrgKind => "error-org-kind",
             UnknownRole { .. } => "error-unknown-role",
             NoRole => "error-no-role",
@@ -223,6 +227,7 @@ impl Problem {
             },
             LanguageCodes,
             Email,
+            Phone,
             OrgKind,
             UnknownRole {
                 value: "xyz".to_owned(),
@@ -283,6 +288,7 @@ impl Problem {
                 | LanguageCode { .. }
                 | LanguageCodes
                 | Email
+                | Phone
                 | OrgKind
                 | UnknownRole { .. }
                 | NoRole
@@ -359,6 +365,9 @@ impl fmt::Display for Problem {
             ),
             LanguageCodes => f.write_str("must be ISO 639 codes such as ar, fr or ti"),
             Email => f.write_str("must be an email address such as name@example.org"),
+            Phone => {
+                f.write_str("must be a phone number of 6 to 20 digits, such as +32 2 555 01 23")
+            }
             OrgKind => f.write_str(
                 "must be one of national_society, icrc, ifrc, iom, government_agency, ngo",
             ),

@@ -230,6 +230,7 @@ where
 
     fn public_of(entry: &GalleryEntry) -> PublicEntry {
         PublicEntry {
+            org: entry.org,
             reference: entry.reference.clone(),
             relationships: entry.relationships.clone(),
             region: entry.region,

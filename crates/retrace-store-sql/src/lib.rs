@@ -30,6 +30,7 @@ mod disclosure;
 mod field_keys;
 mod gallery;
 mod network;
+mod org_contact;
 mod outreach;
 mod pfif;
 mod privacy;

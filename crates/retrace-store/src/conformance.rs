@@ -210,6 +210,8 @@ macro_rules! conformance_tests {
             // retention and erasure (issue 16)
             erasure_reaches_every_copy_and_keeps_the_chain,
             retention_removes_what_is_past_its_period_and_keeps_the_rest,
+            // the organisation's public contact (issue 15, item 9)
+            public_contact_is_set_replaced_cleared_and_audited,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -389,6 +391,7 @@ pub mod tests {
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_lists::*;
     pub use crate::conformance_network::*;
+    pub use crate::conformance_org_contact::*;
     pub use crate::conformance_outreach::tests::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;

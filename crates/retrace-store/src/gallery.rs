@@ -51,10 +51,12 @@ pub struct GalleryEntry {
     pub published_at: Option<Timestamp>,
 }
 
-/// All the public may know of an entry. Deliberately no id, organisation,
-/// request, person or date.
+/// All the public may know of an entry. Deliberately no id, request,
+/// person or date; the organisation only to name it and give its public
+/// contact (ADR 0027), never its staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicEntry {
+    pub org: OrgId,
     pub reference: GalleryReference,
     pub relationships: Vec<Relationship>,
     pub region: Option<Region>,

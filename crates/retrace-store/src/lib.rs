@@ -29,6 +29,8 @@ pub mod conformance_lists;
 #[cfg(feature = "conformance")]
 pub mod conformance_network;
 #[cfg(feature = "conformance")]
+pub mod conformance_org_contact;
+#[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
 pub mod conformance_privacy;
@@ -42,6 +44,7 @@ pub mod crypto;
 pub mod directory;
 pub mod gallery;
 pub mod network;
+pub mod org_contact;
 pub mod outreach;
 pub mod pfif;
 pub mod privacy;
@@ -67,6 +70,7 @@ pub use network::{
     Network, NetworkManager, NetworkMember, NetworkPost, NetworkStore, NetworkSummary, NetworkView,
     PostFilter, SeedPost, StoredJointAction,
 };
+pub use org_contact::OrgContactStore;
 pub use outreach::{
     FollowUp, IncomingSession, OrgTopic, OutreachConflict, OutreachFilter, OutreachSession,
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
@@ -371,6 +375,7 @@ pub trait Store:
     + RateLimitStore
     + NetworkStore
     + RetentionStore
+    + OrgContactStore
     + Send
     + Sync
     + 'static

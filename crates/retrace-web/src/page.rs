@@ -140,6 +140,7 @@ impl FromRequestParts<AppState> for Page {
                             item("/org/users", "nav-users");
                             item("/org/audit", "nav-audit");
                             item("/org/retention", "retention-title");
+                            item("/org/contact", "poster-contact-title");
                         }
                         let actor = retrace_app::Actor::new(user.id, *org, roles.clone());
                         if !retrace_domain::WorkKind::for_roles(roles).is_empty() {

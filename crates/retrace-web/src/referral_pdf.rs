@@ -1,7 +1,7 @@
 //! A filled referral tool as an A4 PDF: the tool's title, the referral and
 //! when it was filled, then each field's label and value in the page's
-//! language (Arabic right to left), drawn by the shared writer in
-//! `crate::pdf`.
+//! language (Arabic right to left), written as real text by the shared
+//! writer in `crate::pdf`.
 
 use crate::pdf::{Flow, Fonts, Meta, Style, assemble};
 
@@ -35,5 +35,6 @@ pub fn render(doc: &ToolDocument) -> Result<Vec<u8>, String> {
         title: &doc.title,
         lang: doc.lang,
     };
-    Ok(assemble(&flow.into_pages(), None, &meta))
+    let (pages, layer) = flow.into_parts();
+    assemble(&pages, &layer, None, &meta)
 }

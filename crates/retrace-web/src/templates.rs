@@ -1067,3 +1067,12 @@ pub struct DocumentForm<'a> {
     pub visibilities: Vec<&'static str>,
     pub error: FormError,
 }
+
+#[derive(Template)]
+#[template(path = "org_contact.html")]
+pub struct OrgContactPage<'a> {
+    pub page: &'a Page,
+    pub org_name: String,
+    pub values: crate::form_values::FormValues,
+    pub saved: bool,
+}

@@ -1440,3 +1440,13 @@ retention-kind-gallery-reports = بلاغات زوار المعرض
 retention-kind-outreach-follow-ups = متابعات العمل الميداني
 retention-kind-exports = سجلات عمليات التصدير
 label-days = الأيام
+
+poster-contact-title = جهة الاتصال العامة
+poster-contact-intro = تُعرض في صفحات المعرض العامة وملصقات سجلات منظمتك، ليتمكن من لديه معلومات من التواصل معكم. لا يُعرض شيء عن موظفيكم. المنظمة:
+poster-contact-saved = حُفظت جهة الاتصال العامة.
+poster-responsible = المنظمة المسؤولة
+poster-error-phone = يجب أن يكون رقم هاتف من 6 إلى 20 رقمًا، مثل ‎+32 2 555 01 23‎
+field-public-phone = رقم الهاتف العام
+field-public-email = البريد الإلكتروني العام
+field-public-details = العنوان وساعات العمل
+audit-action-org-contact-set = حُدّدت جهة الاتصال العامة

@@ -1388,3 +1388,13 @@ retention-kind-gallery-reports = Reports from gallery visitors
 retention-kind-outreach-follow-ups = Outreach follow-ups
 retention-kind-exports = Records of exports
 label-days = Days
+
+poster-contact-title = Public contact
+poster-contact-intro = Shown on the public gallery pages and posters of your organisation's entries, so that people with information can reach you. Nothing about your staff is shown. Organisation:
+poster-contact-saved = The public contact was saved.
+poster-responsible = Responsible organisation
+poster-error-phone = must be a phone number of 6 to 20 digits, such as +32 2 555 01 23
+field-public-phone = Public phone number
+field-public-email = Public email address
+field-public-details = Address and opening hours
+audit-action-org-contact-set = Public contact set

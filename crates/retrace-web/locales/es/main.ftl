@@ -1387,3 +1387,13 @@ retention-kind-gallery-reports = Informes de visitantes de la galería
 retention-kind-outreach-follow-ups = Seguimientos de acercamiento
 retention-kind-exports = Registros de exportaciones
 label-days = Días
+
+poster-contact-title = Contacto público
+poster-contact-intro = Se muestra en las páginas públicas de la galería y en los carteles de las fichas de su organización, para que quien tenga información pueda comunicarse con ustedes. No se muestra nada de su personal. Organización:
+poster-contact-saved = El contacto público se ha guardado.
+poster-responsible = Organización responsable
+poster-error-phone = debe ser un número de teléfono de 6 a 20 dígitos, como +32 2 555 01 23
+field-public-phone = Teléfono público
+field-public-email = Correo electrónico público
+field-public-details = Dirección y horario de atención
+audit-action-org-contact-set = Contacto público establecido

@@ -1387,3 +1387,13 @@ retention-kind-gallery-reports = Signalements des visiteurs de la galerie
 retention-kind-outreach-follow-ups = Suivis de maraude
 retention-kind-exports = Registres des exports
 label-days = Jours
+
+poster-contact-title = Contact public
+poster-contact-intro = Affiché sur les pages publiques de la galerie et les affiches des fiches de votre organisation, pour que les personnes qui ont des informations puissent vous joindre. Rien n'est affiché de votre personnel. Organisation :
+poster-contact-saved = Le contact public a été enregistré.
+poster-responsible = Organisation responsable
+poster-error-phone = doit être un numéro de téléphone de 6 à 20 chiffres, comme +32 2 555 01 23
+field-public-phone = Téléphone public
+field-public-email = Adresse électronique publique
+field-public-details = Adresse et heures d'ouverture
+audit-action-org-contact-set = Contact public défini

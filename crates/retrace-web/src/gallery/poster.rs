@@ -1,10 +1,12 @@
 //! What a poster shows, for the print page and the PDF alike: the photo,
 //! "looking for …" in each chosen language, the reference and a QR code to
-//! the entry's public page. Nothing else.
+//! the entry's public page, the responsible organisation and its public
+//! contact. Nothing else.
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::i18n::Lang;
+use retrace_app::org_contact::Responsible;
 use retrace_store::GalleryEntry;
 
 pub struct PosterBlock {
@@ -24,10 +26,39 @@ pub struct Poster {
     pub qr_svg: String,
     /// The QR code as modules (true = dark), row by row, for the PDF.
     pub qr_modules: Vec<Vec<bool>>,
+    /// The organisation responsible for the entry.
+    pub organisation: String,
+    /// Its public contact, one line each: phone, e-mail, address and hours.
+    pub contact: Vec<String>,
+}
+
+/// The lines of a public contact: phone, e-mail, then each line of the
+/// address and hours.
+pub fn contact_lines(responsible: &Responsible) -> Vec<String> {
+    let contact = &responsible.contact;
+    let mut lines = Vec::new();
+    lines.extend(contact.phone.as_ref().map(|p| p.as_str().to_owned()));
+    lines.extend(contact.email.as_ref().map(|e| e.as_str().to_owned()));
+    if let Some(details) = &contact.details {
+        lines.extend(
+            details
+                .as_str()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    lines
 }
 
 impl Poster {
-    pub fn of(state: &AppState, entry: &GalleryEntry, langs: &[Lang]) -> WebResult<Self> {
+    pub fn of(
+        state: &AppState,
+        entry: &GalleryEntry,
+        langs: &[Lang],
+        responsible: &Responsible,
+    ) -> WebResult<Self> {
         let url = format!(
             "{}/gallery/{}",
             state.config.public_url.trim_end_matches('/'),
@@ -66,6 +97,8 @@ impl Poster {
             blocks,
             qr_svg,
             qr_modules,
+            organisation: responsible.name.to_string(),
+            contact: contact_lines(responsible),
         })
     }
 }

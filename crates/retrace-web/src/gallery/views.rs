@@ -52,6 +52,9 @@ pub struct GalleryPage<'a> {
 #[template(path = "gallery_entry.html")]
 pub struct GalleryEntryPage<'a> {
     pub page: &'a Page,
+    /// The responsible organisation and its public contact lines.
+    pub organisation: String,
+    pub contact: Vec<String>,
     pub reference: String,
     pub looking_for: String,
     pub region: String,

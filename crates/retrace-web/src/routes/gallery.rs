@@ -217,10 +217,10 @@ pub async fn entry(
     let now = state.clock.now();
     limit(&state.gallery.page_limiter, client, now).await?;
     let entry = published(&state, &reference).await?;
-    render_entry(&state, &page, &entry, None, now, StatusCode::OK)
+    render_entry(&state, &page, &entry, None, now, StatusCode::OK).await
 }
 
-fn render_entry(
+async fn render_entry(
     state: &AppState,
     page: &Page,
     entry: &PublicEntry,
@@ -228,8 +228,11 @@ fn render_entry(
     now: Timestamp,
     status: StatusCode,
 ) -> WebResult<Response> {
+    let responsible = retrace_app::org_contact::responsible(&state.app, entry.org).await?;
     let html = render(&templates::GalleryEntryPage {
         page,
+        organisation: responsible.name.to_string(),
+        contact: crate::gallery::poster::contact_lines(&responsible),
         reference: entry.reference.to_string(),
         looking_for: looking_for(page.lang, &entry.relationships),
         region: entry
@@ -271,12 +274,12 @@ pub async fn report(
         )
     };
     let nonce = match age {
-        None => return fail("gallery-report-expired"),
+        None => return fail("gallery-report-expired").await,
         Some((age, _)) if age > state.config.report_form_lifetime => {
-            return fail("gallery-report-expired");
+            return fail("gallery-report-expired").await;
         }
         Some((age, _)) if age < state.config.report_min_delay => {
-            return fail("gallery-report-too-fast");
+            return fail("gallery-report-too-fast").await;
         }
         Some((_, nonce)) => nonce,
     };
@@ -295,13 +298,13 @@ pub async fn report(
     };
     match report_information(&state.app, &entry.reference, &input, &stamp).await {
         Ok(_) => {}
-        Err(AppError::Required { .. }) => return fail("gallery-report-message-required"),
+        Err(AppError::Required { .. }) => return fail("gallery-report-message-required").await,
         Err(AppError::Invalid { field, .. }) if field == "contact" => {
-            return fail("gallery-report-contact-too-long");
+            return fail("gallery-report-contact-too-long").await;
         }
-        Err(AppError::Invalid { .. }) => return fail("gallery-report-message-too-long"),
+        Err(AppError::Invalid { .. }) => return fail("gallery-report-message-too-long").await,
         Err(AppError::Store(StoreError::Conflict { field: "stamp" })) => {
-            return fail("gallery-report-expired");
+            return fail("gallery-report-expired").await;
         }
         Err(error) => return Err(error.into()),
     }

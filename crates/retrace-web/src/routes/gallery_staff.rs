@@ -302,8 +302,13 @@ pub async fn poster(
     if entry.status != EntryStatus::Published {
         return Err(WebError::NotFound);
     }
-    let poster =
-        crate::gallery::poster::Poster::of(&state, &entry, &poster_languages(&query, page.lang))?;
+    let responsible = retrace_app::org_contact::responsible(&state.app, entry.org).await?;
+    let poster = crate::gallery::poster::Poster::of(
+        &state,
+        &entry,
+        &poster_languages(&query, page.lang),
+        &responsible,
+    )?;
     Ok(render(&templates::PosterPage {
         page: &page,
         id: entry.id.to_string(),
@@ -324,7 +329,8 @@ pub async fn poster_pdf(
         return Err(WebError::NotFound);
     }
     let langs = poster_languages(&query, page.lang);
-    let poster = crate::gallery::poster::Poster::of(&state, &entry, &langs)?;
+    let responsible = retrace_app::org_contact::responsible(&state.app, entry.org).await?;
+    let poster = crate::gallery::poster::Poster::of(&state, &entry, &langs, &responsible)?;
     let photo = state
         .app
         .media()

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .route("/org/users/{id}/enable", post(org::enable))
         .route("/org/users/{id}/reset-password", post(org::reset_password))
         .route("/org/audit", get(org::audit))
+        .route("/org/contact", get(org::contact).post(org::save_contact))
         .route(
             "/operator/organisations",
             get(operator::organisations).post(operator::create_organisation),

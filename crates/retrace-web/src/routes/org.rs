@@ -3,6 +3,8 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, OrgAdmin, PathId, QueryParams};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::identity::Member;
 use crate::page::OnPage;
 use crate::page::Page;
@@ -12,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::AppError;
 use retrace_app::accounts::{self, IssuedPassword, NewAccountInput};
+use retrace_app::org_contact;
 use retrace_domain::UserId;
 use retrace_store::{Membership, UserAccount};
 use serde::Deserialize;
@@ -296,4 +299,87 @@ pub async fn audit(
         older,
     })?
     .into_response())
+}
+
+// ---------------------------------------------------------------- public contact
+
+/// The values of the public contact form from a stored contact.
+fn contact_values(contact: &retrace_domain::PublicContact) -> FormValues {
+    let mut values = FormValues::default();
+    if let Some(phone) = &contact.phone {
+        values.set("public_phone", phone.as_str());
+    }
+    if let Some(email) = &contact.email {
+        values.set("public_email", email.as_str());
+    }
+    if let Some(details) = &contact.details {
+        values.set("public_details", details.as_str());
+    }
+    values
+}
+
+async fn contact_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    values: FormValues,
+    saved: bool,
+) -> WebResult<axum::response::Html<String>> {
+    let org_name = state
+        .store
+        .organisation(member.org)
+        .await?
+        .map(|org| org.name.to_string())
+        .unwrap_or_default();
+    render(&templates::OrgContactPage {
+        page,
+        org_name,
+        values,
+        saved,
+    })
+}
+
+pub async fn contact(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+) -> WebResult<Response> {
+    let contact = org_contact::own_contact(&state.app, &member.actor()).await?;
+    Ok(
+        contact_page(&state, &page, &member, contact_values(&contact), false)
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn save_contact(
+    State(state): State<AppState>,
+    page: Page,
+    member: OrgAdmin,
+    form: FormFields,
+) -> WebResult<Response> {
+    let saved = org_contact::set_contact(
+        &state.app,
+        &member.actor(),
+        &form.text("public_phone"),
+        &form.text("public_email"),
+        &form.text("public_details"),
+    )
+    .await
+    .map_err(WebError::from);
+    match saved {
+        Ok(contact) => Ok(
+            contact_page(&state, &page, &member, contact_values(&contact), true)
+                .await?
+                .into_response(),
+        ),
+        Err(error) => match FormErrors::of(&page, &error, None, "") {
+            Some(errors) => {
+                let values = FormValues::with_errors(&form, errors);
+                let html = contact_page(&state, &page, &member, values, false).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            }
+            None => Err(error),
+        },
+    }
 }

@@ -3,7 +3,7 @@
 //! owning organisation's queue, and takedown (files gone, every URL 404).
 
 use crate::gallery_uploads::assert_clean_jpeg;
-use crate::harness::{CONFIRM, Client, TestApp, TestResponse};
+use crate::harness::{CONFIRM, Client, TestApp, TestResponse, pdf_text};
 use crate::tracing::{open_request, orgs};
 use axum::http::StatusCode;
 use std::time::Duration;
@@ -558,15 +558,28 @@ async fn closing_the_request_takes_the_entry_down() {
     let images = images_of(&app, &reference).await;
     let page = be.get(&format!("/requests/{request}")).await;
     let version = page.between("name=\"version\" value=\"", "\"").unwrap();
+    let closing = [
+        ("status", "closed"),
+        ("closure_reason", "not_found"),
+        ("version", version.as_str()),
+    ];
+    // Without the confirmation box: the form comes back with its error,
+    // the request stays open and the entry stays published.
+    let unconfirmed = be
+        .post(&format!("/requests/{request}/status"), &closing)
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("id=\"err-confirm\""));
+    assert_eq!(visitor_status(&app, &reference).await, StatusCode::OK);
+    let again = be.get(&format!("/requests/{request}")).await;
+    assert_eq!(
+        again.between("name=\"version\" value=\"", "\"").unwrap(),
+        version
+    );
     let response = be
         .post(
             &format!("/requests/{request}/status"),
-            &[
-                ("status", "closed"),
-                ("closure_reason", "not_found"),
-                ("version", version.as_str()),
-                ("confirm", "on"),
-            ],
+            &[closing.as_slice(), CONFIRM].concat(),
         )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
@@ -592,6 +605,10 @@ async fn withdrawing_the_publication_consent_takes_the_entry_down() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_owned();
+    // Without the confirmation box nothing is withdrawn.
+    let unconfirmed = be.post(&withdraw, &[]).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(visitor_status(&app, &reference).await, StatusCode::OK);
     let response = be.post(&withdraw, CONFIRM).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     assert_gone(&app, &be, &entry, &reference, &images).await;
@@ -737,6 +754,164 @@ async fn posters_show_the_reference_the_qr_code_and_the_chosen_languages() {
     if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
         std::fs::write(std::path::Path::new(&dir).join("poster.pdf"), &pdf).unwrap();
     }
+}
+
+#[tokio::test]
+async fn the_pdf_poster_is_real_text_a_reader_can_extract() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (_, _, entry, reference) = published(&be).await;
+    let (status, _, pdf) = be
+        .get_bytes(&format!("/staff/gallery/{entry}/poster.pdf?lang=en,ar"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&pdf));
+    let text = pdf_text(&pdf);
+    // The reference, the English and the Arabic relationship, each word in
+    // the order its letters are read (pdftotext orders the Arabic segments
+    // of a line around the punctuation on its own).
+    for words in [
+        reference.as_str(),
+        "Do you know me?",
+        "Looking for: brother",
+        "هل تعرفني؟",
+        "يبحث عن",
+        "الأخ",
+    ] {
+        assert!(text.contains(words), "{words} not in {text}");
+    }
+    // The fonts are embedded as subsets, with a map back to the characters,
+    // and the document is tagged.
+    let raw = String::from_utf8_lossy(&pdf);
+    for marker in ["/FontFile2", "/ToUnicode", "/StructTreeRoot", "/Lang (en)"] {
+        assert!(raw.contains(marker), "{marker}");
+    }
+    // Latin and Arabic, regular and bold.
+    assert_eq!(raw.matches("/Subtype /Type0").count(), 4);
+    assert!(!raw.contains("Ahmad"));
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("poster-en-ar.pdf"), &pdf).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_public_contact_set_by_the_administrator_is_on_entries_and_posters() {
+    let app = TestApp::new().await;
+    let story = orgs(&app).await;
+    app.member("admin@be.example", story.belgium, "org_admin")
+        .await;
+    app.member("admin@fr.example", story.france, "org_admin")
+        .await;
+    let be = app.signed_in("case@be.example").await;
+    let admin = app.signed_in("admin@be.example").await;
+    let fr_admin = app.signed_in("admin@fr.example").await;
+    let (_, _, entry, reference) = published(&be).await;
+
+    // Anonymous goes to sign in; a caseworker is refused.
+    let anonymous = app.client().get("/org/contact").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location().unwrap().starts_with("/sign-in"));
+    assert_eq!(be.get("/org/contact").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        be.post("/org/contact", &[("public_phone", "+32 2 555 01 23")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Every invalid field at once, what was typed kept, nothing saved.
+    let refused = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", "call us"),
+                ("public_email", "tracing-at-example"),
+                ("public_details", "Rue Haute 1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for marker in [
+        "id=\"err-public_phone\"",
+        "id=\"err-public_email\"",
+        "value=\"call us\"",
+        "Rue Haute 1",
+        "must be a phone number",
+    ] {
+        assert!(refused.body.contains(marker), "{marker}");
+    }
+    let page = app.client().get(&format!("/gallery/{reference}")).await;
+    assert!(page.body.contains("Belgian Red Cross"));
+    assert!(!page.body.contains("Rue Haute"));
+
+    let saved = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", "+32 2 555 01 23"),
+                ("public_email", "Tracing@RedCross-BE.example"),
+                (
+                    "public_details",
+                    "Rue Haute 1, Brussels\nMonday to Friday 9:00-17:00",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("id=\"contact-saved\""));
+    assert!(saved.body.contains("tracing@redcross-be.example"));
+
+    // The public page, the HTML poster and the PDF poster name the
+    // organisation and its contact; no member of its staff.
+    let expected = [
+        "Belgian Red Cross",
+        "+32 2 555 01 23",
+        "tracing@redcross-be.example",
+        "Monday to Friday 9:00-17:00",
+    ];
+    let public = app.client().get(&format!("/gallery/{reference}")).await;
+    let poster = be
+        .get(&format!("/staff/gallery/{entry}/poster?lang=en,ar"))
+        .await;
+    let (_, _, pdf) = be
+        .get_bytes(&format!(
+            "/staff/gallery/{entry}/poster.pdf?lang=en,fr,es,ar"
+        ))
+        .await;
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("poster-contact.pdf"), &pdf).unwrap();
+    }
+    let pdf = pdf_text(&pdf);
+    for text in expected {
+        assert!(public.body.contains(text), "{text} on the public page");
+        assert!(poster.body.contains(text), "{text} on the poster");
+        assert!(pdf.contains(text), "{text} in the PDF: {pdf}");
+    }
+    for staff in ["case@be.example", "admin@be.example"] {
+        assert!(!public.body.contains(staff) && !poster.body.contains(staff));
+    }
+
+    // Another organisation's administrator has a contact of its own.
+    let theirs = fr_admin.get("/org/contact").await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert!(theirs.body.contains("French Red Cross"));
+    assert!(!theirs.body.contains("555 01 23"));
+
+    // Cleared: the organisation is still named, the contact gone.
+    let cleared = admin
+        .post(
+            "/org/contact",
+            &[
+                ("public_phone", ""),
+                ("public_email", ""),
+                ("public_details", ""),
+            ],
+        )
+        .await;
+    assert_eq!(cleared.status, StatusCode::OK);
+    let public = app.client().get(&format!("/gallery/{reference}")).await;
+    assert!(public.body.contains("Belgian Red Cross"));
+    assert!(!public.body.contains("555 01 23"));
 }
 
 #[tokio::test]

@@ -517,3 +517,33 @@ impl Client<'_> {
 
 /// The ticked confirmation box of a destructive action's form.
 pub const CONFIRM: &[(&str, &str)] = &[("confirm", "on")];
+
+/// The text a reader extracts from a PDF, by poppler's `pdftotext` (the
+/// Debian package poppler-utils, which `scripts/test-all` installs): the
+/// PDF's own text layer, not the `/ActualText` markers alone. pdftotext
+/// wraps each right-to-left segment in embedding controls (U+202B … U+202C);
+/// they are dropped here, the letters stay in the order they are read.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("pdftotext")
+        .args(["-q", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext runs: install the Debian package poppler-utils");
+    child
+        .stdin
+        .take()
+        .expect("pdftotext's input")
+        .write_all(pdf)
+        .expect("the PDF goes to pdftotext");
+    let output = child.wait_with_output().expect("pdftotext ends");
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8(output.stdout)
+        .expect("pdftotext writes UTF-8")
+        .replace(
+            ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}'],
+            "",
+        )
+}

@@ -6,7 +6,7 @@
 //! exactly what a missing id gives.
 
 use crate::access::create_token;
-use crate::harness::{TestApp, TestResponse};
+use crate::harness::{TestApp, TestResponse, pdf_text};
 use axum::http::StatusCode;
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, NameKind, NewConsent,
@@ -692,6 +692,18 @@ async fn a_filled_tool_exports_as_pdf_only_to_the_organisation_that_filled_it() 
     ] {
         assert!(pdf_has_text(&pdf, text), "{text}");
     }
+    // The text layer itself, as a reader extracts it.
+    let extracted = pdf_text(&pdf);
+    for text in [
+        "Identity documents withheld by someone else",
+        "Passport kept by the bar owner in Durrës.",
+        "Second line: مرحبا",
+    ] {
+        assert!(extracted.contains(text), "{text} not in {extracted}");
+    }
+    if let Ok(dir) = std::env::var("RETRACE_KEEP_POSTER") {
+        std::fs::write(std::path::Path::new(&dir).join("referral.pdf"), &pdf).unwrap();
+    }
     assert_eq!(viewed_entries(&app, story.france).await, before + 1);
 
     // In Arabic: the labels in Arabic, the document marked as Arabic.
@@ -699,6 +711,7 @@ async fn a_filled_tool_exports_as_pdf_only_to_the_organisation_that_filled_it() 
     let (status, _, pdf) = fr.get_bytes(&pdf_path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(pdf_has_text(&pdf, "وثائق الهوية محتجزة لدى شخص آخر"));
+    assert!(pdf_text(&pdf).contains("وثائق الهوية محتجزة لدى شخص آخر"));
     assert!(String::from_utf8_lossy(&pdf).contains("/Lang (ar)"));
 
     // The receiving side, a third organisation and a missing entry all
