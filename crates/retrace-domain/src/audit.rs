@@ -159,10 +159,13 @@ pub enum AuditAction {
     /// An organisation administrator set a retention period; the object is
     /// the organisation, the kind and days are in the purpose.
     RetentionPeriodSet,
+    /// Everything held on a person was read for a subject-access request;
+    /// the object is the person.
+    SubjectAccessExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 92] = [
+    pub const ALL: [AuditAction; 93] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -255,6 +258,7 @@ impl AuditAction {
         AuditAction::NetworkPostCreated,
         AuditAction::NetworkFollowChanged,
         AuditAction::RetentionPeriodSet,
+        AuditAction::SubjectAccessExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +355,7 @@ impl AuditAction {
             AuditAction::NetworkPostCreated => "network_post_created",
             AuditAction::NetworkFollowChanged => "network_follow_changed",
             AuditAction::RetentionPeriodSet => "retention_period_set",
+            AuditAction::SubjectAccessExported => "subject_access_exported",
         }
     }
 

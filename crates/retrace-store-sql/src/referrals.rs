@@ -6,9 +6,9 @@
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
 use async_trait::async_trait;
 use retrace_domain::{
-    AuditAction, ConsentLedger, CountryCode, EventKind, ObjectKind, OrgId, Outcome, ReferralId,
-    ReferralStatus, ReferralStepId, Side, SopStep, Stage, StageRefusal, StepState, Text,
-    may_work_stage, referral_decision, stage_may_close,
+    AuditAction, ConsentLedger, CountryCode, EventKind, ObjectKind, OrgId, Outcome, PersonId,
+    ReferralId, ReferralStatus, ReferralStepId, Side, SopStep, Stage, StageRefusal, StepState,
+    Text, may_work_stage, referral_decision, stage_may_close,
 };
 use retrace_domain::{ToolDefinition, ToolEntryId};
 use retrace_store::crypto;
@@ -168,6 +168,44 @@ where
                 .transpose()?,
             shared,
         })
+    }
+
+    /// The referrals `org` sent for its `person`, oldest first, each with
+    /// the timeline lines the sender wrote or the receiver shared.
+    pub(crate) async fn sent_referrals_of(
+        conn: &mut Conn<D>,
+        person: PersonId,
+        org: OrgId,
+    ) -> StoreResult<Vec<(Referral, Vec<TimelineEvent>)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            " FROM referrals f WHERE f.person_id = $1 AND f.from_org = $2 \
+              ORDER BY f.created_at, f.id"
+        ))
+        .bind(person.to_string())
+        .bind(org.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let referral = Self::referral_row(row)?;
+            let events = sqlx::query(
+                "SELECT id, side, kind, stage, outcome, body, shared, at FROM referral_events \
+                 WHERE referral_id = $1 AND (side = 'sender' OR shared = $2) ORDER BY at, id",
+            )
+            .bind(referral.id.to_string())
+            .bind(true)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .map(Self::event_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+            out.push((referral, events));
+        }
+        Ok(out)
     }
 
     /// A referral of which `org` is one side, locked when `lock`.

@@ -283,7 +283,7 @@ async fn a_minor_needs_a_guardian_and_a_second_approver() {
     );
 }
 
-async fn send_report(
+pub async fn send_report(
     app: &TestApp,
     visitor: &Client<'_>,
     reference: &str,
