@@ -428,12 +428,13 @@ where
         .collect::<StoreResult<Vec<_>>>()?;
         objects.extend(reports.iter().map(|r| r.id.to_string()));
         let mut referrals = Vec::new();
-        for (referral, timeline) in Sql::<D>::sent_referrals_of(conn, person, org).await? {
+        for (referral, timeline, tools) in Sql::<D>::sent_referrals_of(conn, person, org).await? {
             objects.push(referral.id.to_string());
             referrals.push(SubjectReferral {
                 to_org: Self::org_name(conn, &mut names, referral.to_org).await?,
                 referral,
                 timeline,
+                tools,
             });
         }
         let import = sqlx::query(

@@ -171,12 +171,13 @@ where
     }
 
     /// The referrals `org` sent for its `person`, oldest first, each with
-    /// the timeline lines the sender wrote or the receiver shared.
+    /// the timeline lines the sender wrote or the receiver shared and the
+    /// tools `org` filled.
     pub(crate) async fn sent_referrals_of(
         conn: &mut Conn<D>,
         person: PersonId,
         org: OrgId,
-    ) -> StoreResult<Vec<(Referral, Vec<TimelineEvent>)>> {
+    ) -> StoreResult<Vec<(Referral, Vec<TimelineEvent>, Vec<ToolEntry>)>> {
         let rows = sqlx::query(concat!(
             "SELECT ",
             referral_columns!(),
@@ -203,7 +204,23 @@ where
             .iter()
             .map(Self::event_row)
             .collect::<StoreResult<Vec<_>>>()?;
-            out.push((referral, events));
+            let mut tools = Vec::new();
+            for row in sqlx::query(
+                "SELECT id, tool_key, definition, entry_values, filled_by, filled_at \
+                 FROM referral_tool_entries WHERE referral_id = $1 AND org_id = $2 \
+                 ORDER BY filled_at, id",
+            )
+            .bind(referral.id.to_string())
+            .bind(org.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            {
+                let id: String = row.try_get("id").map_err(db_error)?;
+                let id = stored_id("referral_tool_entries.id", &id)?;
+                tools.push(Self::tool_entry_row(&row, id, referral.id)?);
+            }
+            out.push((referral, events, tools));
         }
         Ok(out)
     }
@@ -1180,6 +1197,30 @@ where
             .collect()
     }
 
+    /// A filled tool's row (`tool_key`, `definition`, `entry_values`,
+    /// `filled_by`, `filled_at`) with its values opened.
+    fn tool_entry_row(
+        row: &DbRow<D>,
+        id: ToolEntryId,
+        referral: ReferralId,
+    ) -> StoreResult<ToolEntry> {
+        let key: String = row.try_get("tool_key").map_err(db_error)?;
+        let definition: String = row.try_get("definition").map_err(db_error)?;
+        let values: String = row.try_get("entry_values").map_err(db_error)?;
+        let values = crypto::open(crypto::REFERRAL_TOOL_VALUES, &id.to_string(), &values)?;
+        let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
+        let at: i64 = row.try_get("filled_at").map_err(db_error)?;
+        Ok(ToolEntry {
+            id,
+            referral,
+            tool_key: key,
+            definition: tool_from_json(&definition)?,
+            values: values_from_json(&values)?,
+            filled_by: stored_opt_id("filled_by", by.as_deref())?,
+            filled_at: retrace_domain::Timestamp::from_millis(at),
+        })
+    }
+
     pub(crate) async fn tool_entry(
         pool: &Pool<D::Db>,
         audit: &AuditContext,
@@ -1201,21 +1242,7 @@ where
         let Some(row) = row else {
             return Ok(None);
         };
-        let key: String = row.try_get("tool_key").map_err(db_error)?;
-        let definition: String = row.try_get("definition").map_err(db_error)?;
-        let values: String = row.try_get("entry_values").map_err(db_error)?;
-        let values = crypto::open(crypto::REFERRAL_TOOL_VALUES, &id.to_string(), &values)?;
-        let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
-        let at: i64 = row.try_get("filled_at").map_err(db_error)?;
-        let entry = ToolEntry {
-            id,
-            referral,
-            tool_key: key,
-            definition: tool_from_json(&definition)?,
-            values: values_from_json(&values)?,
-            filled_by: stored_opt_id("filled_by", by.as_deref())?,
-            filled_at: retrace_domain::Timestamp::from_millis(at),
-        };
+        let entry = Self::tool_entry_row(&row, id, referral)?;
         Self::append(
             &mut tx,
             audit,

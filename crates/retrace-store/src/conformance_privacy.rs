@@ -566,6 +566,7 @@ pub async fn subject_access_holds_every_module_and_nothing_of_another_person<H: 
         "qqriskwho",
         "qqsafetyplan",
         "qqreferralupdate",
+        "qqtoolvalue",
     ] {
         assert!(text.contains(marker), "{marker} missing");
     }

@@ -5,7 +5,7 @@
 
 use crate::{
     AuditContext, FamilyMessage, GalleryEntry, OrgScope, Referral, StatusChange, StoreResult,
-    StoredPerson, TimelineEvent,
+    StoredPerson, TimelineEvent, ToolEntry,
 };
 use async_trait::async_trait;
 use retrace_domain::{
@@ -113,7 +113,7 @@ pub struct SubjectAccess {
     /// the visitor's contact.
     pub reports: Vec<SubjectReport>,
     /// Referrals of the person with the timeline lines the sender wrote or
-    /// the receiver shared.
+    /// the receiver shared, and the tools filled for them.
     pub referrals: Vec<SubjectReferral>,
     /// Where the record was imported from (PFIF or CSV), if it was.
     pub import: Option<SubjectImport>,
@@ -191,6 +191,8 @@ pub struct SubjectReferral {
     pub referral: Referral,
     pub to_org: NamedOrg,
     pub timeline: Vec<TimelineEvent>,
+    /// The tools the person's organisation filled for the referral.
+    pub tools: Vec<ToolEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -728,13 +728,15 @@ fn subject_access_schema() -> Value {
             "reports": list(&["id", "reference", "message", "status", "received_at"], json!({
                 "id": uuid.clone(), "reference": { "type": "string" }, "message": { "type": "string" }, "status": { "type": "string" },
                 "received_at": time.clone() })),
-            "referrals": list(&["id", "to_organisation", "purpose", "services", "urgency", "status", "risk", "created_at", "decided_at", "timeline"], json!({
+            "referrals": list(&["id", "to_organisation", "purpose", "services", "urgency", "status", "risk", "created_at", "decided_at", "timeline", "tools"], json!({
                 "id": uuid.clone(), "to_organisation": org.clone(), "purpose": { "type": "string" },
                 "services": { "type": "array", "items": { "type": "string" } }, "urgency": { "type": "string" }, "status": { "type": "string" },
                 "risk": { "type": "object", "additionalProperties": false, "required": ["level", "who_at_risk", "from_whom", "safety_plan"],
                     "properties": { "level": { "type": "string" }, "who_at_risk": { "type": "string" }, "from_whom": text.clone(), "safety_plan": { "type": "string" } } },
                 "created_at": time.clone(), "decided_at": maybe_time.clone(),
-                "timeline": list(&["at", "kind", "text"], json!({ "at": time.clone(), "kind": { "type": "string" }, "text": text.clone() })) })),
+                "timeline": list(&["at", "kind", "text"], json!({ "at": time.clone(), "kind": { "type": "string" }, "text": text.clone() })),
+                "tools": list(&["id", "tool", "filled_at", "values"], json!({ "id": uuid.clone(), "tool": { "type": "string", "description": "The tool's key" },
+                    "filled_at": time.clone(), "values": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The filled values by field key" } })) })),
             "import": { "type": ["object", "null"], "additionalProperties": false,
                 "required": ["record_id", "source_name", "source_url", "source_date", "imported_at"],
                 "properties": { "record_id": { "type": "string" }, "source_name": text.clone(), "source_url": text.clone(), "source_date": text.clone(), "imported_at": time.clone() } },

@@ -176,6 +176,12 @@ fn export_json(export: &SubjectAccessExport) -> Value {
                     "kind": e.kind.as_str(),
                     "text": e.text.as_ref().map(Text::as_str),
                 })).collect::<Vec<_>>(),
+                "tools": s.tools.iter().map(|t| json!({
+                    "id": t.id.to_string(),
+                    "tool": t.tool_key,
+                    "filled_at": t.filled_at.rfc3339(),
+                    "values": t.values,
+                })).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
         "import": access.import.as_ref().map(|i| json!({
@@ -458,6 +464,27 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             if let Some(text) = &e.text {
                 referrals.push((w.time(e.at), text.as_str().to_owned()));
             }
+        }
+        for tool in &s.tools {
+            let code = w.0.code();
+            let values = tool
+                .definition
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let value = tool.values.get(&f.key)?;
+                    Some(format!("{}: {value}", f.label.get(code)))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            referrals.push((
+                format!(
+                    "{} · {}",
+                    tool.definition.title.get(code),
+                    w.time(tool.filled_at)
+                ),
+                values,
+            ));
         }
     }
     sections.push(section(w.t("sar-section-referrals"), referrals, w));
