@@ -262,15 +262,31 @@ impl Words {
         at.map(|at| self.time(at)).unwrap_or_default()
     }
 
+    /// Between parts of one line: the Arabic comma in Arabic (the Arabic
+    /// face has no middle dot or parentheses, and the writer has no
+    /// per-glyph fallback), a middle dot otherwise. The comma is held
+    /// between right-to-left marks, so that between two Latin parts it
+    /// stays a run of its own and is not drawn with the Latin face, nor
+    /// the Latin parts with the Arabic one.
+    fn sep(&self) -> &'static str {
+        if self.0.dir() == "rtl" {
+            " \u{200F}\u{060C}\u{200F} "
+        } else {
+            " · "
+        }
+    }
+
     fn org(&self, org: &NamedOrg) -> String {
-        format!("{} ({})", org.name, org.country.as_str())
+        let sep = self.sep();
+        format!("{}{sep}{}", org.name, org.country.as_str())
     }
 
     fn role(&self, role: PersonRole) -> String {
+        let sep = self.sep();
         match role {
             PersonRole::Enquirer => self.t("enquirer"),
             PersonRole::Sought(r) => format!(
-                "{} · {}",
+                "{}{sep}{}",
                 self.t("sought-person"),
                 self.label("relationship", r.as_str())
             ),
@@ -299,12 +315,13 @@ fn section(heading: String, rows: Vec<(String, String)>, w: &Words) -> Section {
 /// The sections of the PDF: the same content as the JSON, in words.
 fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
     let access = &export.access;
+    let sep = w.sep();
     let s = PersonSummary::of(&access.person.details);
     let mut person = vec![(
         w.t("names"),
         s.names
             .iter()
-            .map(|n| format!("{} ({})", n.full, w.label("name-kind", n.kind)))
+            .map(|n| format!("{}{sep}{}", n.full, w.label("name-kind", n.kind)))
             .collect::<Vec<_>>()
             .join("\n"),
     )];
@@ -352,7 +369,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             let given = format!("{}: {}", w.t("sar-given"), w.time(c.recorded_at));
             let withdrawn = c
                 .withdrawn_at
-                .map(|at| format!(" · {}: {}", w.t("sar-withdrawn"), w.time(at)))
+                .map(|at| format!("{sep}{}: {}", w.t("sar-withdrawn"), w.time(at)))
                 .unwrap_or_default();
             let note = c
                 .note
@@ -373,7 +390,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             (
                 w.org(&c.other_org),
                 format!(
-                    "{} · {} · {}",
+                    "{}{sep}{}{sep}{}",
                     percent(c.score_milli),
                     w.label("review", c.own_review.as_str()),
                     w.time(c.created_at)
@@ -402,7 +419,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             (
                 w.org(&t.to_org),
                 format!(
-                    "{} · {}",
+                    "{}{sep}{}",
                     w.label("transfer-status", t.status.as_str()),
                     released_text(w, t.created_at, t.revoked_at, consents, &access.consents)
                 ),
@@ -416,7 +433,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
         .map(|m| {
             (
                 format!(
-                    "{} · {} · {}",
+                    "{}{sep}{}{sep}{}",
                     w.time(m.created_at),
                     w.label("direction", m.direction.as_str()),
                     w.label("message-status", m.status.as_str())
@@ -433,7 +450,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             (
                 g.reference.to_string(),
                 format!(
-                    "{} · {}",
+                    "{}{sep}{}",
                     w.label("gallery-status", g.status.as_str()),
                     w.maybe_time(g.published_at.or(Some(g.created_at)))
                 ),
@@ -441,7 +458,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
         })
         .chain(access.reports.iter().map(|r| {
             (
-                format!("{} · {}", w.t("sar-report"), w.time(r.received_at)),
+                format!("{}{sep}{}", w.t("sar-report"), w.time(r.received_at)),
                 r.message.as_str().to_owned(),
             )
         }))
@@ -451,9 +468,9 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
     for s in &access.referrals {
         let f = &s.referral;
         referrals.push((
-            format!("{} · {}", w.org(&s.to_org), w.time(f.created_at)),
+            format!("{}{sep}{}", w.org(&s.to_org), w.time(f.created_at)),
             format!(
-                "{} · {}\n{}\n{}",
+                "{}{sep}{}\n{}\n{}",
                 w.label("referral-status", f.status.as_str()),
                 w.label("urgency", f.urgency.as_str()),
                 f.purpose.as_str(),
@@ -479,7 +496,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
                 .join("\n");
             referrals.push((
                 format!(
-                    "{} · {}",
+                    "{}{sep}{}",
                     tool.definition.title.get(code),
                     w.time(tool.filled_at)
                 ),
@@ -494,7 +511,7 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
             .flatten()
             .cloned()
             .collect::<Vec<_>>()
-            .join(" · ");
+            .join(sep);
         sections.push(section(
             w.t("sar-section-import"),
             rows(vec![(w.time(i.imported_at), source)]),
@@ -507,11 +524,16 @@ fn pdf_sections(export: &SubjectAccessExport, w: &Words) -> Vec<Section> {
         .map(|e| {
             let who = match (&e.actor, &e.org) {
                 (Some(actor), Some(org)) => format!("{actor}, {}", org.name),
-                (None, Some(org)) => format!("{} {}", org.name, w.t("sar-other-staff")),
-                (_, None) => w.t("sar-platform"),
+                // Another organisation's staff are not named; an entry of
+                // the person's own organisation without an actor is the
+                // platform's (a visitor's report, the retention job).
+                (None, Some(org)) if org.id != access.person.org => {
+                    format!("{}{sep}{}", org.name, w.t("sar-other-staff"))
+                }
+                _ => w.t("sar-platform"),
             };
             (
-                format!("{} · {}", w.time(e.at), who),
+                format!("{}{sep}{}", w.time(e.at), who),
                 w.label("audit-action", e.action.as_str()),
             )
         })
@@ -527,6 +549,7 @@ fn released_text(
     consents: &[ConsentId],
     ledger: &[ConsentRecord],
 ) -> String {
+    let sep = w.sep();
     let until = until
         .map(|u| format!(" – {}", w.time(u)))
         .unwrap_or_default();
@@ -540,7 +563,7 @@ fn released_text(
     } else {
         format!("{} {}", w.t("sar-under-consent"), given.join(", "))
     };
-    format!("{}{until} · {under}", w.time(at))
+    format!("{}{until}{sep}{under}", w.time(at))
 }
 
 pub async fn download_pdf(
@@ -558,6 +581,7 @@ pub async fn download_pdf(
     };
     let export = privacy::subject_access(&state.app, &member.actor(), id).await?;
     let words = Words(lang);
+    let sep = words.sep();
     let name = export.access.person.details.primary_name().to_owned();
     let title = format!("{}: {name}", words.t("sar-pdf-title"));
     let reference = export
@@ -567,7 +591,7 @@ pub async fn download_pdf(
         .map(|r| r.reference.to_string())
         .unwrap_or_else(|| id.to_string());
     let subtitle = format!(
-        "{reference} · {} {}",
+        "{reference}{sep}{} {}",
         words.t("sar-exported"),
         export.exported_at.display_utc()
     );
