@@ -151,3 +151,66 @@ fn sharing_consents_at(
         .map(|c| c.id)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+    use retrace_domain::{
+        ConsentBasis, ConsentGiver, ConsentMethod, CountryCode, OrgId, SharingScope, UserId,
+    };
+
+    fn sharing(countries: &[&str], recorded: i64, withdrawn: Option<i64>) -> ConsentRecord {
+        ConsentRecord {
+            id: ConsentId::random(),
+            person: PersonId::random(),
+            purpose: ConsentPurpose::Sharing,
+            basis: ConsentBasis::Consent {
+                given_by: ConsentGiver::Person,
+                method: ConsentMethod::Oral,
+            },
+            scope: SharingScope {
+                organisations: Vec::new(),
+                countries: countries
+                    .iter()
+                    .map(|c| CountryCode::parse(c).unwrap())
+                    .collect(),
+            },
+            note: None,
+            recorded_by: UserId::random(),
+            recorded_at: Timestamp::from_millis(recorded),
+            withdrawn_at: withdrawn.map(Timestamp::from_millis),
+            withdrawn_by: withdrawn.map(|_| UserId::random()),
+        }
+    }
+
+    #[test]
+    fn a_release_is_under_the_sharing_consents_covering_its_receiver_then() {
+        let belgium = NamedOrg {
+            id: OrgId::random(),
+            name: "Belgian Red Cross".to_owned(),
+            country: CountryCode::parse("BE").unwrap(),
+        };
+        let covering = sharing(&["BE"], 10, None);
+        let later = sharing(&["BE"], 30, None);
+        let withdrawn_before = sharing(&["BE"], 5, Some(15));
+        let withdrawn_after = sharing(&["BE"], 5, Some(25));
+        let elsewhere = sharing(&["FR"], 10, None);
+        let mut tracing = sharing(&["BE"], 10, None);
+        tracing.purpose = ConsentPurpose::Tracing;
+        let ledger = [
+            covering.clone(),
+            later,
+            withdrawn_before,
+            withdrawn_after.clone(),
+            elsewhere,
+            tracing,
+        ];
+        assert_eq!(
+            sharing_consents_at(&ledger, &belgium, Timestamp::from_millis(20)),
+            vec![covering.id, withdrawn_after.id]
+        );
+        assert!(sharing_consents_at(&ledger, &belgium, Timestamp::from_millis(1)).is_empty());
+    }
+}
