@@ -163,10 +163,13 @@ pub enum AuditAction {
     /// organisation's gallery entries and posters; the object is the
     /// organisation.
     OrgContactSet,
+    /// Everything held on a person was read for a subject-access request;
+    /// the object is the person.
+    SubjectAccessExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 93] = [
+    pub const ALL: [AuditAction; 94] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -260,6 +263,7 @@ impl AuditAction {
         AuditAction::NetworkFollowChanged,
         AuditAction::RetentionPeriodSet,
         AuditAction::OrgContactSet,
+        AuditAction::SubjectAccessExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -357,6 +361,7 @@ impl AuditAction {
             AuditAction::NetworkFollowChanged => "network_follow_changed",
             AuditAction::RetentionPeriodSet => "retention_period_set",
             AuditAction::OrgContactSet => "org_contact_set",
+            AuditAction::SubjectAccessExported => "subject_access_exported",
         }
     }
 

@@ -23,11 +23,11 @@ use retrace_store::{
 use sqlx::Row;
 use std::collections::HashMap;
 
-const ENTRY_COLUMNS: &str = "g.id, g.org_id, g.request_id, g.person_id, g.reference, \
+pub(crate) const ENTRY_COLUMNS: &str = "g.id, g.org_id, g.request_id, g.person_id, g.reference, \
      g.relationships, g.region, g.photo_token, g.thumb_token, g.status, g.approvals, \
      g.created_at, g.published_at";
 
-const REPORT_COLUMNS: &str = "x.id, x.org_id, x.request_id, x.entry_id, x.reference, x.message, \
+pub(crate) const REPORT_COLUMNS: &str = "x.id, x.org_id, x.request_id, x.entry_id, x.reference, x.message, \
      x.contact, x.language, x.status, x.received_at, x.reviewed_by, x.reviewed_at";
 
 impl<D> Sql<D>
@@ -99,7 +99,7 @@ where
             .transpose()
     }
 
-    fn entry(row: &DbRow<D>) -> StoreResult<GalleryEntry> {
+    pub(crate) fn entry(row: &DbRow<D>) -> StoreResult<GalleryEntry> {
         let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
         let status = EntryStatus::parse(&text("status")?)
             .map_err(|e| Self::corrupt("gallery_entries", e))?;
@@ -126,7 +126,7 @@ where
         })
     }
 
-    fn report(row: &DbRow<D>) -> StoreResult<InformationReport> {
+    pub(crate) fn report(row: &DbRow<D>) -> StoreResult<InformationReport> {
         let text = |name: &str| -> StoreResult<String> { row.try_get(name).map_err(db_error) };
         let maybe =
             |name: &str| -> StoreResult<Option<String>> { row.try_get(name).map_err(db_error) };

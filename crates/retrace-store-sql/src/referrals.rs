@@ -6,9 +6,9 @@
 use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event};
 use async_trait::async_trait;
 use retrace_domain::{
-    AuditAction, ConsentLedger, CountryCode, EventKind, ObjectKind, OrgId, Outcome, ReferralId,
-    ReferralStatus, ReferralStepId, Side, SopStep, Stage, StageRefusal, StepState, Text,
-    may_work_stage, referral_decision, stage_may_close,
+    AuditAction, ConsentLedger, CountryCode, EventKind, ObjectKind, OrgId, Outcome, PersonId,
+    ReferralId, ReferralStatus, ReferralStepId, Side, SopStep, Stage, StageRefusal, StepState,
+    Text, may_work_stage, referral_decision, stage_may_close,
 };
 use retrace_domain::{ToolDefinition, ToolEntryId};
 use retrace_store::crypto;
@@ -168,6 +168,61 @@ where
                 .transpose()?,
             shared,
         })
+    }
+
+    /// The referrals `org` sent for its `person`, oldest first, each with
+    /// the timeline lines the sender wrote or the receiver shared and the
+    /// tools `org` filled.
+    pub(crate) async fn sent_referrals_of(
+        conn: &mut Conn<D>,
+        person: PersonId,
+        org: OrgId,
+    ) -> StoreResult<Vec<(Referral, Vec<TimelineEvent>, Vec<ToolEntry>)>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            referral_columns!(),
+            " FROM referrals f WHERE f.person_id = $1 AND f.from_org = $2 \
+              ORDER BY f.created_at, f.id"
+        ))
+        .bind(person.to_string())
+        .bind(org.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let referral = Self::referral_row(row)?;
+            let events = sqlx::query(
+                "SELECT id, side, kind, stage, outcome, body, shared, at FROM referral_events \
+                 WHERE referral_id = $1 AND (side = 'sender' OR shared = $2) ORDER BY at, id",
+            )
+            .bind(referral.id.to_string())
+            .bind(true)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .map(Self::event_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+            let mut tools = Vec::new();
+            for row in sqlx::query(
+                "SELECT id, tool_key, definition, entry_values, filled_by, filled_at \
+                 FROM referral_tool_entries WHERE referral_id = $1 AND org_id = $2 \
+                 ORDER BY filled_at, id",
+            )
+            .bind(referral.id.to_string())
+            .bind(org.to_string())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            {
+                let id: String = row.try_get("id").map_err(db_error)?;
+                let id = stored_id("referral_tool_entries.id", &id)?;
+                tools.push(Self::tool_entry_row(&row, id, referral.id)?);
+            }
+            out.push((referral, events, tools));
+        }
+        Ok(out)
     }
 
     /// A referral of which `org` is one side, locked when `lock`.
@@ -1142,6 +1197,30 @@ where
             .collect()
     }
 
+    /// A filled tool's row (`tool_key`, `definition`, `entry_values`,
+    /// `filled_by`, `filled_at`) with its values opened.
+    fn tool_entry_row(
+        row: &DbRow<D>,
+        id: ToolEntryId,
+        referral: ReferralId,
+    ) -> StoreResult<ToolEntry> {
+        let key: String = row.try_get("tool_key").map_err(db_error)?;
+        let definition: String = row.try_get("definition").map_err(db_error)?;
+        let values: String = row.try_get("entry_values").map_err(db_error)?;
+        let values = crypto::open(crypto::REFERRAL_TOOL_VALUES, &id.to_string(), &values)?;
+        let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
+        let at: i64 = row.try_get("filled_at").map_err(db_error)?;
+        Ok(ToolEntry {
+            id,
+            referral,
+            tool_key: key,
+            definition: tool_from_json(&definition)?,
+            values: values_from_json(&values)?,
+            filled_by: stored_opt_id("filled_by", by.as_deref())?,
+            filled_at: retrace_domain::Timestamp::from_millis(at),
+        })
+    }
+
     pub(crate) async fn tool_entry(
         pool: &Pool<D::Db>,
         audit: &AuditContext,
@@ -1163,21 +1242,7 @@ where
         let Some(row) = row else {
             return Ok(None);
         };
-        let key: String = row.try_get("tool_key").map_err(db_error)?;
-        let definition: String = row.try_get("definition").map_err(db_error)?;
-        let values: String = row.try_get("entry_values").map_err(db_error)?;
-        let values = crypto::open(crypto::REFERRAL_TOOL_VALUES, &id.to_string(), &values)?;
-        let by: Option<String> = row.try_get("filled_by").map_err(db_error)?;
-        let at: i64 = row.try_get("filled_at").map_err(db_error)?;
-        let entry = ToolEntry {
-            id,
-            referral,
-            tool_key: key,
-            definition: tool_from_json(&definition)?,
-            values: values_from_json(&values)?,
-            filled_by: stored_opt_id("filled_by", by.as_deref())?,
-            filled_at: retrace_domain::Timestamp::from_millis(at),
-        };
+        let entry = Self::tool_entry_row(&row, id, referral)?;
         Self::append(
             &mut tx,
             audit,

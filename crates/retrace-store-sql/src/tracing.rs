@@ -305,7 +305,7 @@ where
         row.into_record()
     }
 
-    fn candidate(row: &DbRow<D>) -> StoreResult<CandidateView> {
+    pub(crate) fn candidate(row: &DbRow<D>) -> StoreResult<CandidateView> {
         let review = |side: &str| -> Result<ReviewColumns, sqlx::Error> {
             Ok(ReviewColumns {
                 status: row.try_get(format!("{side}_status").as_str())?,
@@ -342,7 +342,7 @@ where
     }
 
     /// A family message's row with its body opened.
-    fn message_row(row: &DbRow<D>) -> StoreResult<MessageRow> {
+    pub(crate) fn message_row(row: &DbRow<D>) -> StoreResult<MessageRow> {
         let mut message = (|| {
             Ok::<_, sqlx::Error>(read_row!(row => MessageRow {
                 id, candidate_id, direction, body, status, created_at
@@ -560,7 +560,7 @@ where
         row.into_request(persons).map(Some)
     }
 
-    async fn load_person(
+    pub(crate) async fn load_person(
         conn: &mut Conn<D>,
         org: OrgId,
         id: PersonId,
@@ -595,6 +595,37 @@ where
         .await
         .map_err(db_error)?;
         row.as_ref().map(Self::person).transpose()
+    }
+
+    /// A request's status changes, oldest first, notes opened.
+    pub(crate) async fn load_status_history(
+        conn: &mut Conn<D>,
+        id: RequestId,
+    ) -> StoreResult<Vec<StatusChange>> {
+        let rows = sqlx::query(
+            "SELECT status, closure_reason, note, at, by_user FROM request_status_history \
+             WHERE request_id = $1 ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                StatusRow {
+                    status: row.try_get("status").map_err(db_error)?,
+                    closure_reason: row.try_get("closure_reason").map_err(db_error)?,
+                    note: crypto::open_opt(
+                        crypto::STATUS_NOTE,
+                        &id.to_string(),
+                        row.try_get("note").map_err(db_error)?,
+                    )?,
+                    at: row.try_get("at").map_err(db_error)?,
+                    by: row.try_get("by_user").map_err(db_error)?,
+                }
+                .into_change()
+            })
+            .collect()
     }
 
     pub(crate) async fn person_consents(
@@ -636,7 +667,10 @@ where
         row.as_ref().map(Self::candidate).transpose()
     }
 
-    async fn message_history(conn: &mut Conn<D>, id: &str) -> StoreResult<Vec<MessageHistoryRow>> {
+    pub(crate) async fn message_history(
+        conn: &mut Conn<D>,
+        id: &str,
+    ) -> StoreResult<Vec<MessageHistoryRow>> {
         let rows = sqlx::query(
             "SELECT status, at, by_user FROM family_message_history WHERE message_id = $1 ORDER BY seq",
         )
@@ -654,6 +688,50 @@ where
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
             .map_err(db_error)
+    }
+
+    /// The candidates of `org`'s `person`, best first.
+    pub(crate) async fn candidates_of(
+        conn: &mut Conn<D>,
+        org: OrgId,
+        person: PersonId,
+    ) -> StoreResult<Vec<CandidateView>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            candidate_columns!(),
+            " FROM candidates k WHERE (k.sought_id = $1 AND k.sought_org = $2) \
+              OR (k.other_id = $1 AND k.other_org = $2) \
+              ORDER BY k.score_milli DESC, k.id"
+        ))
+        .bind(person.to_string())
+        .bind(org.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::candidate).collect()
+    }
+
+    /// The family messages of one candidate, oldest first, with their
+    /// history.
+    pub(crate) async fn candidate_messages(
+        conn: &mut Conn<D>,
+        candidate: CandidateId,
+    ) -> StoreResult<Vec<FamilyMessage>> {
+        let rows = sqlx::query(
+            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
+             FROM family_messages m WHERE m.candidate_id = $1 ORDER BY m.created_at, m.id",
+        )
+        .bind(candidate.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let row = Self::message_row(row)?;
+            let history = Self::message_history(conn, &row.id).await?;
+            out.push(row.into_message(history)?);
+        }
+        Ok(out)
     }
 
     /// A message whose candidate `org` is a side of.
@@ -1474,30 +1552,7 @@ where
         if found == 0 {
             return Err(StoreError::NotFound);
         }
-        let rows = sqlx::query(
-            "SELECT status, closure_reason, note, at, by_user FROM request_status_history \
-             WHERE request_id = $1 ORDER BY seq",
-        )
-        .bind(id.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                StatusRow {
-                    status: row.try_get("status").map_err(db_error)?,
-                    closure_reason: row.try_get("closure_reason").map_err(db_error)?,
-                    note: crypto::open_opt(
-                        crypto::STATUS_NOTE,
-                        &id.to_string(),
-                        row.try_get("note").map_err(db_error)?,
-                    )?,
-                    at: row.try_get("at").map_err(db_error)?,
-                    by: row.try_get("by_user").map_err(db_error)?,
-                }
-                .into_change()
-            })
-            .collect()
+        Sql::<D>::load_status_history(&mut conn, id).await
     }
 
     async fn add_sought_person(
@@ -1868,19 +1923,7 @@ where
         {
             return Err(StoreError::NotFound);
         }
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            candidate_columns!(),
-            " FROM candidates k WHERE (k.sought_id = $1 AND k.sought_org = $2) \
-              OR (k.other_id = $1 AND k.other_org = $2) \
-              ORDER BY k.score_milli DESC, k.id"
-        ))
-        .bind(person_id.to_string())
-        .bind(scope.org().to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        rows.iter().map(Sql::<D>::candidate).collect()
+        Sql::<D>::candidates_of(&mut conn, scope.org(), person_id).await
     }
 
     async fn candidate(
@@ -2148,20 +2191,6 @@ where
         {
             return Err(StoreError::NotFound);
         }
-        let rows = sqlx::query(
-            "SELECT m.id, m.candidate_id, m.direction, m.body, m.status, m.created_at \
-             FROM family_messages m WHERE m.candidate_id = $1 ORDER BY m.created_at, m.id",
-        )
-        .bind(candidate_id.to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let row = Sql::<D>::message_row(row)?;
-            let history = Sql::<D>::message_history(&mut conn, &row.id).await?;
-            out.push(row.into_message(history)?);
-        }
-        Ok(out)
+        Sql::<D>::candidate_messages(&mut conn, candidate_id).await
     }
 }

@@ -61,6 +61,24 @@ where
         row.into_transfer()
     }
 
+    /// The transfers `org` made of its `request`, newest first.
+    pub(crate) async fn owner_transfers(
+        conn: &mut Conn<D>,
+        request: RequestId,
+        org: OrgId,
+    ) -> StoreResult<Vec<Transfer>> {
+        let rows = sqlx::query(concat!(
+            transfer_select!(),
+            " WHERE t.request_id = $1 AND t.from_org = $2 ORDER BY t.created_at DESC, t.id DESC"
+        ))
+        .bind(request.to_string())
+        .bind(org.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(Self::transfer).collect()
+    }
+
     /// One transfer matching `condition` (one of the constants above) for
     /// `org`, locked when `lock`.
     async fn load_transfer(
@@ -216,16 +234,7 @@ where
         if owned == 0 {
             return Err(StoreError::NotFound);
         }
-        let rows = sqlx::query(concat!(
-            transfer_select!(),
-            " WHERE t.request_id = $1 AND t.from_org = $2 ORDER BY t.created_at DESC, t.id DESC"
-        ))
-        .bind(request_id.to_string())
-        .bind(scope.org().to_string())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        rows.iter().map(Sql::<D>::transfer).collect()
+        Sql::<D>::owner_transfers(&mut conn, request_id, scope.org()).await
     }
 
     async fn incoming_transfers(&self, scope: &OrgScope) -> StoreResult<Vec<IncomingTransfer>> {

@@ -209,6 +209,7 @@ macro_rules! conformance_tests {
             rotation_leaves_every_value_readable,
             // retention and erasure (issue 16)
             erasure_reaches_every_copy_and_keeps_the_chain,
+            subject_access_holds_every_module_and_nothing_of_another_person,
             retention_removes_what_is_past_its_period_and_keeps_the_rest,
             // the organisation's public contact (issue 15, item 9)
             public_contact_is_set_replaced_cleared_and_audited,

@@ -14,14 +14,15 @@ use crate::conformance::{Harness, acting, org_with_member};
 use crate::{
     AuditVerification, FormStamp, GalleryStore, ImportTarget, ImportedPerson, InterchangeStore,
     MediaTokens, NewCandidate, NewGalleryEntry, NewReferral, NewReport, OpeningConsents, OrgScope,
-    PfifSource, PrivacyStore, ReferralStore, Store, StoreError, TracingStore, TransferStore,
+    PfifSource, PrivacyStore, Referral, ReferralStore, Store, StoreError, StoredPerson,
+    TracingRequest, TracingStore, TransferStore, UserAccount,
 };
 use retrace_domain::{
-    Circumstances, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode,
-    GalleryReference, LastNews, MessageDirection, NameKind, NewConsent, PartialDate, PersonDetails,
-    PersonName, ReferralShare, RegistrationKind, Relationship, RequestStatus, RiskAssessment,
-    RiskLevel, SeparationContext, Service, Sex, SharingScope, Text, Timestamp, TransferShare,
-    Urgency,
+    CandidateId, Circumstances, ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose,
+    CountryCode, GalleryReference, LastNews, MessageDirection, NameKind, NewConsent, PartialDate,
+    PersonDetails, PersonId, PersonName, ReferralShare, RegistrationKind, Relationship,
+    RequestStatus, RiskAssessment, RiskLevel, SeparationContext, Service, Sex, SharingScope, Text,
+    Timestamp, TransferShare, Urgency,
 };
 use std::collections::BTreeMap;
 
@@ -141,7 +142,28 @@ fn markers_in(dump: &[u8]) -> Vec<&'static str> {
         .collect()
 }
 
-pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
+/// Everything `marked_case` wrote.
+struct MarkedCase {
+    user_a: UserAccount,
+    user_b: UserAccount,
+    sa: OrgScope,
+    sb: OrgScope,
+    request: TracingRequest,
+    enquirer: PersonId,
+    sought: PersonId,
+    found: StoredPerson,
+    candidate: CandidateId,
+    referral: Referral,
+    imported: PersonId,
+}
+
+/// Org A's request whose enquirer and sought sister carry a marker in
+/// every field, and every module holding something of them: status note,
+/// consents, a candidate with Org B's registration released to B with a
+/// family message, a transfer to B, a published gallery entry with a
+/// visitor's report, a referral to B with an update and a filled tool,
+/// and a PFIF-imported registration.
+async fn marked_case<H: Harness>(h: &H) -> MarkedCase {
     let store = h.store();
     let (a, user_a) = org_with_member(store, "Org A", "BE", "u@a.org").await;
     let (b, user_b) = org_with_member(store, "Org B", "FR", "u@b.org").await;
@@ -379,6 +401,29 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
         .await
         .unwrap();
     let imported = outcome[0].person();
+    MarkedCase {
+        user_a,
+        user_b,
+        sa,
+        sb,
+        request,
+        enquirer,
+        sought,
+        found,
+        candidate,
+        referral,
+        imported,
+    }
+}
+
+pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
+    let store = h.store();
+    let case = marked_case(h).await;
+    let (user_a, user_b) = (&case.user_a, &case.user_b);
+    let (sa, sb) = (&case.sa, &case.sb);
+    let (request, found, referral) = (&case.request, &case.found, &case.referral);
+    let (enquirer, sought) = (case.enquirer, case.sought);
+    let (candidate, imported) = (case.candidate, case.imported);
 
     // The markers of fields kept in clear are in the files before: the
     // check below can fail.
@@ -388,14 +433,14 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
     // Another organisation cannot erase A's person: not found.
     assert!(matches!(
         store
-            .erase_person(&acting(&user_b, 20), &sb, enquirer)
+            .erase_person(&acting(user_b, 20), sb, enquirer)
             .await
             .unwrap_err(),
         StoreError::NotFound
     ));
 
     let erasure = store
-        .erase_person(&acting(&user_a, 21), &sa, enquirer)
+        .erase_person(&acting(user_a, 21), sa, enquirer)
         .await
         .unwrap();
     assert_eq!(erasure.request, Some(request.id));
@@ -407,7 +452,7 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
     assert_eq!(erasure.media, vec!["p".repeat(43), "t".repeat(43)]);
     assert_eq!(erasure.candidates_withdrawn, 1);
     let second = store
-        .erase_person(&acting(&user_a, 22), &sa, imported)
+        .erase_person(&acting(user_a, 22), sa, imported)
         .await
         .unwrap();
     assert_eq!(second.persons, vec![imported]);
@@ -416,44 +461,35 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
 
     // Gone for A, and B sees only that a candidate was withdrawn.
     assert_eq!(
-        store
-            .person(&acting(&user_a, 24), &sa, sought)
-            .await
-            .unwrap(),
+        store.person(&acting(user_a, 24), sa, sought).await.unwrap(),
         None
     );
     assert!(store.published_entries().await.unwrap().is_empty());
-    assert!(
-        store
-            .candidates_for(&sb, found.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let withdrawals = store.candidate_withdrawals(&sb, found.id).await.unwrap();
+    assert!(store.candidates_for(sb, found.id).await.unwrap().is_empty());
+    let withdrawals = store.candidate_withdrawals(sb, found.id).await.unwrap();
     assert_eq!(withdrawals.len(), 1);
     assert_eq!(withdrawals[0].candidate, candidate);
     assert_eq!(withdrawals[0].person, found.id);
     assert!(
         store
-            .candidate_withdrawals(&sa, found.id)
+            .candidate_withdrawals(sa, found.id)
             .await
             .unwrap()
             .is_empty(),
         "A does not see B's withdrawals"
     );
-    assert!(store.incoming_transfers(&sb).await.unwrap().is_empty());
+    assert!(store.incoming_transfers(sb).await.unwrap().is_empty());
     assert!(
         store
-            .referral(&acting(&user_b, 23), &sb, referral.id)
+            .referral(&acting(user_b, 23), sb, referral.id)
             .await
             .unwrap()
             .is_none()
     );
-    assert!(store.imported_pfif_records(&sa).await.unwrap().is_empty());
+    assert!(store.imported_pfif_records(sa).await.unwrap().is_empty());
     assert!(
         store
-            .person(&acting(&user_b, 25), &sb, found.id)
+            .person(&acting(user_b, 25), sb, found.id)
             .await
             .unwrap()
             .is_some()
@@ -466,7 +502,7 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
         store.verify_audit_chain().await.unwrap(),
         AuditVerification::Intact { .. }
     ));
-    let entries = store.audit_entries(&sa, 200, None).await.unwrap();
+    let entries = store.audit_entries(sa, 200, None).await.unwrap();
     let erased_entries: Vec<_> = entries
         .iter()
         .filter(|e| e.record.action == "person_erased")
@@ -482,4 +518,136 @@ pub async fn erasure_reaches_every_copy_and_keeps_the_chain<H: Harness>(h: &H) {
 /// The platform's own audit context at a moment of the test.
 fn system_at(millis: i64) -> crate::AuditContext {
     crate::AuditContext::system(Timestamp::from_millis(1_700_000_000_000 + millis), "test")
+}
+
+/// Subject access (issue 16, item 3): everything held on one person, read
+/// in one transaction, nothing of another person, the reading audited;
+/// another organisation's person is not found.
+pub async fn subject_access_holds_every_module_and_nothing_of_another_person<H: Harness>(h: &H) {
+    let store = h.store();
+    let case = marked_case(h).await;
+    let MarkedCase {
+        user_a,
+        user_b,
+        sa,
+        sb,
+        ..
+    } = &case;
+    assert!(matches!(
+        store
+            .subject_access(&acting(user_b, 30), sb, case.sought)
+            .await
+            .unwrap_err(),
+        StoreError::NotFound
+    ));
+    assert!(matches!(
+        store
+            .subject_access(&system_at(30), sa, case.sought)
+            .await
+            .unwrap_err(),
+        StoreError::ActorRequired
+    ));
+
+    let sought = store
+        .subject_access(&acting(user_a, 31), sa, case.sought)
+        .await
+        .unwrap();
+    let text = format!("{sought:?}").to_ascii_lowercase();
+    for marker in [
+        "qqsgtgiven",
+        "qqsgtbirthplace",
+        "qqsgtmarks",
+        "qqsgtcontact",
+        "qqcircnarrative",
+        "qqstatusnote",
+        "qqsharingnote",
+        "qqmessagebody",
+        "qqreferralpurpose",
+        "qqriskwho",
+        "qqsafetyplan",
+        "qqreferralupdate",
+        "qqtoolvalue",
+    ] {
+        assert!(text.contains(marker), "{marker} missing");
+    }
+    for other in ["qqenq", "qqimp", "found person", "qqreportcontact"] {
+        assert!(!text.contains(other), "{other} is another person's");
+    }
+    assert_eq!(sought.person.id, case.sought);
+    assert_eq!(
+        sought.request.as_ref().unwrap().reference,
+        case.request.reference
+    );
+    assert_eq!(sought.candidates.len(), 1);
+    assert_eq!(sought.candidates[0].other_org.name, "Org B");
+    assert_eq!(sought.releases.len(), 1);
+    assert_eq!(sought.releases[0].candidate, case.candidate);
+    assert_eq!(sought.releases[0].to_org.name, "Org B");
+    assert_eq!(sought.transfers.len(), 1);
+    assert_eq!(sought.transfers[0].to_org.name, "Org B");
+    assert_eq!(sought.referrals.len(), 1);
+    assert_eq!(sought.referrals[0].referral.id, case.referral.id);
+    assert!(
+        sought.gallery_entries.is_empty(),
+        "the entry shows the enquirer"
+    );
+    // Who saw it: B's reading of the release, by organisation only; A's
+    // staff by name.
+    let b_read = sought
+        .seen_by
+        .iter()
+        .find(|e| e.action == retrace_domain::AuditAction::ReleasedDetailsViewed)
+        .expect("B's reading of the release");
+    assert_eq!(b_read.org.as_ref().unwrap().name, "Org B");
+    assert_eq!(b_read.actor, None);
+    assert!(
+        sought
+            .seen_by
+            .iter()
+            .any(|e| e.actor.is_some() && e.org.as_ref().unwrap().name == "Org A")
+    );
+
+    let enquirer = store
+        .subject_access(&acting(user_a, 32), sa, case.enquirer)
+        .await
+        .unwrap();
+    let text = format!("{enquirer:?}").to_ascii_lowercase();
+    for marker in [
+        "qqenqgiven",
+        "qqenqcontact",
+        "qqconsentnote",
+        "qqcircplace",
+        "qqreportmessage",
+    ] {
+        assert!(text.contains(marker), "{marker} missing");
+    }
+    for other in ["qqsgt", "qqreportcontact", "qqmessagebody", "qqimp"] {
+        assert!(!text.contains(other), "{other} is not the enquirer's");
+    }
+    assert_eq!(enquirer.gallery_entries.len(), 1);
+    assert_eq!(enquirer.reports.len(), 1);
+    assert!(enquirer.candidates.is_empty());
+
+    let imported = store
+        .subject_access(&acting(user_a, 33), sa, case.imported)
+        .await
+        .unwrap();
+    let import = imported.import.as_ref().unwrap();
+    assert_eq!(import.record_id, "example.org/qqimprecord");
+    assert_eq!(import.source_name.as_deref(), Some("qqimpsource"));
+    assert!(imported.request.is_none());
+
+    // Each export is in the log against the person, and the chain holds.
+    let entries = store.audit_entries(sa, 500, None).await.unwrap();
+    let exported: Vec<_> = entries
+        .iter()
+        .filter(|e| e.record.action == "subject_access_exported")
+        .map(|e| e.record.object_id.clone())
+        .collect();
+    assert_eq!(exported.len(), 3);
+    assert!(exported.contains(&case.sought.to_string()));
+    assert!(matches!(
+        store.verify_audit_chain().await.unwrap(),
+        AuditVerification::Intact { .. }
+    ));
 }

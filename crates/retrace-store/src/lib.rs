@@ -76,7 +76,11 @@ pub use outreach::{
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
-pub use privacy::{CandidateWithdrawal, Erasure, PrivacyStore};
+pub use privacy::{
+    CandidateWithdrawal, Erasure, NamedOrg, PrivacyStore, SubjectAccess, SubjectAuditEntry,
+    SubjectCandidate, SubjectImport, SubjectReferral, SubjectRelease, SubjectReport,
+    SubjectRequest, SubjectTransfer,
+};
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
     ReferralSummary, ReferralView, ReferredPerson, SopTemplate, StatusMove, StepChange,

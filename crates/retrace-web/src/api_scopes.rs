@@ -88,6 +88,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/persons/{id}/candidates", Read),
     // Erasure and subject access (issue 16).
     route("POST", "/api/v1/persons/{id}/erase", Admin),
+    route("GET", "/api/v1/persons/{id}/subject-access", Admin),
     route("GET", "/api/v1/retention", Admin),
     route("POST", "/api/v1/retention/{kind}", Admin),
     route("GET", "/api/v1/candidates/{id}", Read),

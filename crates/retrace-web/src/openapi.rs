@@ -742,6 +742,11 @@ fn privacy_paths() -> Value {
                     "files_deleted": { "type": "integer", "minimum": 0 }
                 } } } } } }), &[("404", "No such person in the caller's organisation"), ("422", "confirm is not true")])
         } },
+        "/api/v1/persons/{id}/subject-access": { "get": {
+            "summary": "Everything the caller's organisation holds on one of its persons, for a subject-access request (org_admin): the person's details, the request they appear in (without its other persons) with its status history, consents given and withdrawn, candidates (the other organisation named, never the other person), releases and transfers to other organisations with the sharing consents in force then, family messages, gallery entries and visitors' reports (without the visitor's contact), referrals the organisation sent with their shared timeline, the import record, and the audit entries about these records. Read in one transaction and audited as subject_access_exported.",
+            "parameters": id,
+            "responses": with_errors(json!({ "200": { "description": "The export", "content": { "application/json": { "schema": subject_access_schema() } } } }), &[("404", "No such person in the caller's organisation")])
+        } },
         "/api/v1/retention": { "get": {
             "summary": "The caller's organisation's retention period per kind of record (org_admin), with the platform operator's limits",
             "responses": with_errors(json!({ "200": { "description": "Periods in days", "content": { "application/json": { "schema": {
@@ -768,6 +773,82 @@ fn privacy_paths() -> Value {
                 "type": "object", "additionalProperties": false, "required": ["kind", "days"],
                 "properties": { "kind": { "type": "string" }, "days": { "type": "integer", "minimum": 1 } } } } } } }), &[("422", "Unknown kind, or days outside the limits")])
         } }
+    })
+}
+
+/// The subject-access export (`routes/subject_access.rs`).
+fn subject_access_schema() -> Value {
+    let time = json!({ "type": "string", "format": "date-time" });
+    let maybe_time = json!({ "type": ["string", "null"], "format": "date-time" });
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    let text = json!({ "type": ["string", "null"] });
+    let org = json!({
+        "type": "object", "additionalProperties": false, "required": ["id", "name", "country"],
+        "properties": { "id": uuid.clone(), "name": { "type": "string" }, "country": { "type": "string", "description": "ISO 3166-1 alpha-2" } }
+    });
+    let list = |required: &[&str], properties: Value| {
+        json!({ "type": "array", "items": {
+        "type": "object", "additionalProperties": false, "required": required, "properties": properties } })
+    };
+    let under = json!({ "type": "array", "items": uuid.clone(), "description": "The sharing consents covering the receiving organisation that were in force at the time" });
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["exported_at", "person", "request", "consents", "candidates", "releases", "transfers", "messages", "gallery_entries", "reports", "referrals", "import", "seen_by"],
+        "properties": {
+            "exported_at": time.clone(),
+            "person": { "type": "object", "description": "The person as GET /api/v1/persons/{id} returns it: id, request, role, relationship, registration, details (every name and detail, decrypted), version, created_at, updated_at",
+                "required": ["id", "role", "details"], "properties": { "id": uuid.clone(), "role": { "type": "string", "enum": ["enquirer", "sought", "registered"] }, "details": { "type": "object" } } },
+            "request": { "type": ["object", "null"], "description": "The request the person appears in, without its other persons",
+                "required": ["id", "reference", "status", "circumstances", "history", "created_at", "updated_at"],
+                "properties": {
+                    "id": uuid.clone(), "reference": { "type": "string" }, "status": { "type": "string" },
+                    "closure_reason": text.clone(), "circumstances": { "type": "object" },
+                    "history": list(&["status", "at"], json!({ "status": { "type": "string" }, "note": text.clone(), "at": time.clone() })),
+                    "created_at": time.clone(), "updated_at": time.clone()
+                } },
+            "consents": list(&["id", "purpose", "basis", "scope", "recorded_at", "withdrawn_at"], json!({
+                "id": uuid.clone(), "purpose": { "type": "string", "enum": retrace_domain::ConsentPurpose::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>() },
+                "basis": { "type": "object" }, "scope": { "type": "object" }, "note": text.clone(),
+                "recorded_at": time.clone(), "withdrawn_at": maybe_time.clone() })),
+            "candidates": list(&["id", "other_organisation", "score", "review", "released_at", "created_at"], json!({
+                "id": uuid.clone(), "other_organisation": org.clone(), "score": { "type": "number", "minimum": 0, "maximum": 1 },
+                "review": { "type": "string", "description": "The person's side's review" },
+                "released_at": maybe_time.clone(), "created_at": time.clone() })),
+            "releases": list(&["candidate", "to_organisation", "released_at", "withheld_at", "under_consents"], json!({
+                "candidate": uuid.clone(), "to_organisation": org.clone(), "released_at": time.clone(),
+                "withheld_at": maybe_time.clone(), "under_consents": under.clone() })),
+            "transfers": list(&["id", "to_organisation", "status", "created_at", "decided_at", "revoked_at", "under_consents"], json!({
+                "id": uuid.clone(), "to_organisation": org.clone(), "status": { "type": "string", "enum": ["pending", "accepted", "declined", "revoked"] },
+                "created_at": time.clone(), "decided_at": maybe_time.clone(), "revoked_at": maybe_time.clone(), "under_consents": under })),
+            "messages": list(&["id", "candidate", "direction", "body", "status", "created_at"], json!({
+                "id": uuid.clone(), "candidate": uuid.clone(), "direction": { "type": "string" }, "body": { "type": "string" },
+                "status": { "type": "string" }, "created_at": time.clone() })),
+            "gallery_entries": list(&["id", "reference", "status", "region", "created_at", "published_at"], json!({
+                "id": uuid.clone(), "reference": { "type": "string" }, "status": { "type": "string" }, "region": text.clone(),
+                "created_at": time.clone(), "published_at": maybe_time.clone() })),
+            "reports": list(&["id", "reference", "message", "status", "received_at"], json!({
+                "id": uuid.clone(), "reference": { "type": "string" }, "message": { "type": "string" }, "status": { "type": "string" },
+                "received_at": time.clone() })),
+            "referrals": list(&["id", "to_organisation", "purpose", "services", "urgency", "status", "risk", "created_at", "decided_at", "timeline", "tools"], json!({
+                "id": uuid.clone(), "to_organisation": org.clone(), "purpose": { "type": "string" },
+                "services": { "type": "array", "items": { "type": "string" } }, "urgency": { "type": "string" }, "status": { "type": "string" },
+                "risk": { "type": "object", "additionalProperties": false, "required": ["level", "who_at_risk", "from_whom", "safety_plan"],
+                    "properties": { "level": { "type": "string" }, "who_at_risk": { "type": "string" }, "from_whom": text.clone(), "safety_plan": { "type": "string" } } },
+                "created_at": time.clone(), "decided_at": maybe_time.clone(),
+                "timeline": list(&["at", "kind", "text"], json!({ "at": time.clone(), "kind": { "type": "string" }, "text": text.clone() })),
+                "tools": list(&["id", "tool", "filled_at", "values"], json!({ "id": uuid.clone(), "tool": { "type": "string", "description": "The tool's key" },
+                    "filled_at": time.clone(), "values": { "type": "object", "additionalProperties": { "type": "string" }, "description": "The filled values by field key" } })) })),
+            "import": { "type": ["object", "null"], "additionalProperties": false,
+                "required": ["record_id", "source_name", "source_url", "source_date", "imported_at"],
+                "properties": { "record_id": { "type": "string" }, "source_name": text.clone(), "source_url": text.clone(), "source_date": text.clone(), "imported_at": time.clone() } },
+            "seen_by": list(&["at", "action", "object_kind", "actor", "organisation", "purpose"], json!({
+                "at": time,
+                "action": { "type": "string", "enum": retrace_domain::AuditAction::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>() },
+                "object_kind": { "type": "string", "enum": retrace_domain::ObjectKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+                "actor": { "type": ["string", "null"], "description": "The staff member's display name, for the person's own organisation only" },
+                "organisation": { "oneOf": [org, { "type": "null" }] },
+                "purpose": text }))
+        }
     })
 }
 

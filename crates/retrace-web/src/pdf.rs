@@ -721,6 +721,54 @@ pub fn assemble(
     Ok(pdf)
 }
 
+/// A section of a [`LabelledDocument`]: an optional heading, then each
+/// label in bold above its value.
+pub struct Section {
+    pub heading: Option<String>,
+    pub rows: Vec<(String, String)>,
+}
+
+/// A title, a subtitle and sections of labelled values, in one language
+/// (a filled referral tool, a subject-access export).
+pub struct LabelledDocument<'a> {
+    pub lang: &'a str,
+    pub rtl: bool,
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    pub sections: &'a [Section],
+}
+
+/// Draws a [`LabelledDocument`] on as many A4 pages as it needs.
+pub fn labelled_document(doc: &LabelledDocument<'_>) -> Result<Vec<u8>, String> {
+    let fonts = Fonts::load()?;
+    let mut flow = Flow::new(&fonts);
+    let style = |size: f32, bold: bool| Style {
+        size,
+        bold,
+        rtl: doc.rtl,
+    };
+    flow.paragraph(doc.title, style(16.0, true))?;
+    flow.paragraph(doc.subtitle, style(9.0, false))?;
+    flow.space(12.0);
+    for section in doc.sections {
+        if let Some(heading) = &section.heading {
+            flow.space(6.0);
+            flow.paragraph(heading, style(13.0, true))?;
+            flow.space(4.0);
+        }
+        for (label, value) in &section.rows {
+            flow.paragraph(label, style(10.0, true))?;
+            flow.paragraph(value, style(10.5, false))?;
+            flow.space(8.0);
+        }
+    }
+    let meta = Meta {
+        title: doc.title,
+        lang: doc.lang,
+    };
+    Ok(assemble(&flow.into_pages(), None, &meta))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,23 @@ pub struct ErasePage<'a> {
     pub done: Option<ErasedSummary>,
 }
 
+/// A link to the subject-access PDF in one language.
+pub struct PdfLink {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+/// The organisation administrator's subject-access page: the person and
+/// the links to the JSON and PDF downloads.
+#[derive(Template)]
+#[template(path = "subject_access.html")]
+pub struct SubjectAccessPage<'a> {
+    pub page: &'a Page,
+    pub id: String,
+    pub name: String,
+    pub pdfs: Vec<PdfLink>,
+}
+
 /// One kind of record on the retention page.
 pub struct RetentionRow {
     /// The kind's code (`closed_requests`), the form's `kind`.

@@ -3,7 +3,7 @@
 //! language (Arabic right to left), written as real text by the shared
 //! writer in `crate::pdf`.
 
-use crate::pdf::{Flow, Fonts, Meta, Style, assemble};
+use crate::pdf::{LabelledDocument, Section, labelled_document};
 
 pub struct ToolDocument {
     pub lang: &'static str,
@@ -16,25 +16,21 @@ pub struct ToolDocument {
 }
 
 pub fn render(doc: &ToolDocument) -> Result<Vec<u8>, String> {
-    let fonts = Fonts::load()?;
-    let mut flow = Flow::new(&fonts);
-    let style = |size: f32, bold: bool| Style {
-        size,
-        bold,
-        rtl: doc.rtl,
+    let section = Section {
+        heading: None,
+        rows: doc.rows.clone(),
     };
-    flow.paragraph(&doc.title, style(16.0, true))?;
-    flow.paragraph(&doc.subtitle, style(9.0, false))?;
-    flow.space(12.0);
-    for (label, value) in &doc.rows {
-        flow.paragraph(label, style(10.0, true))?;
-        flow.paragraph(value, style(10.5, false))?;
-        flow.space(8.0);
-    }
-    let meta = Meta {
-        title: &doc.title,
+    labelled_document(&LabelledDocument {
         lang: doc.lang,
+<<<<<<< HEAD
     };
     let (pages, layer) = flow.into_parts();
     assemble(&pages, &layer, None, &meta)
+=======
+        rtl: doc.rtl,
+        title: &doc.title,
+        subtitle: &doc.subtitle,
+        sections: std::slice::from_ref(&section),
+    })
+>>>>>>> sar
 }

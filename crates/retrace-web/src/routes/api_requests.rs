@@ -41,7 +41,7 @@ pub async fn create_request(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-fn person_json(person: &StoredPerson) -> Value {
+pub(super) fn person_json(person: &StoredPerson) -> Value {
     let (role, relationship, registration) = match person.role {
         PersonRole::Enquirer => ("enquirer", None, None),
         PersonRole::Sought(r) => ("sought", Some(r.as_str()), None),

@@ -23,6 +23,7 @@ mod public;
 mod referrals;
 mod requests;
 mod session;
+mod subject_access;
 mod transfers;
 pub(crate) mod work;
 
@@ -148,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .merge(network_routes())
         .merge(api::routes())
         .merge(privacy::routes())
+        .merge(subject_access::routes())
         .route(
             "/import/pfif",
             get(interchange::pfif_form)

@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 22] = [
+const PAGE_GETS: [&str; 25] = [
     "/",
     "/export/pfif",
     "/account",
@@ -15,6 +15,9 @@ const PAGE_GETS: [&str; 22] = [
     "/org/users/00000000-0000-4000-8000-000000000000",
     "/org/audit",
     "/org/retention",
+    "/persons/00000000-0000-4000-8000-000000000000/subject-access",
+    "/persons/00000000-0000-4000-8000-000000000000/subject-access.json",
+    "/persons/00000000-0000-4000-8000-000000000000/subject-access.pdf",
     "/operator/organisations",
     "/operator/users",
     "/requests",
@@ -63,11 +66,12 @@ const PAGE_POSTS: [&str; 29] = [
     "/transfers/00000000-0000-4000-8000-000000000000/decision",
 ];
 
-const API_GETS: [&str; 15] = [
+const API_GETS: [&str; 16] = [
     "/api/v1/me",
     "/api/v1/org/users",
     "/api/v1/org/users/00000000-0000-4000-8000-000000000000",
     "/api/v1/org/audit",
+    "/api/v1/persons/00000000-0000-4000-8000-000000000000/subject-access",
     "/api/v1/organisations",
     "/api/v1/requests",
     "/api/v1/registrations",
@@ -156,6 +160,7 @@ async fn public_routes_answer_without_sign_in() {
         ("/api/v1/requests/{id}", "get"),
         ("/api/v1/persons/{id}", "get"),
         ("/api/v1/persons/{id}/candidates", "get"),
+        ("/api/v1/persons/{id}/subject-access", "get"),
         ("/api/v1/pfif/persons", "get"),
         ("/api/v1/imports/pfif", "post"),
         ("/api/v1/persons/{id}/consents", "get"),

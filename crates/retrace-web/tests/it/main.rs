@@ -24,6 +24,7 @@ mod protection;
 mod referrals;
 mod security;
 mod sign_in;
+mod subject_access;
 mod tracing;
 mod tracing_access;
 mod transfers;

@@ -8,20 +8,23 @@ use crate::harness::{CONFIRM, TestApp, TestResponse};
 use crate::tracing::{candidate_link, open_request, orgs, register_safe};
 use axum::http::StatusCode;
 
-const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
+pub const MISSING: &str = "5f0c3a52-9d1e-4c1b-8a5e-3d0f1b2c4d6e";
 
-fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
+pub fn shape(response: &TestResponse, id: &str) -> (StatusCode, String) {
     (response.status, response.body.replace(id, "ID"))
 }
 
 /// The story's organisations, each with an administrator
-/// (`admin@be.example`, `admin@fr.example`).
-async fn with_admins() -> TestApp {
+/// (`admin@be.example`, `admin@fr.example`), and a Belgian administrator
+/// who also works cases (`lead@be.example`).
+pub async fn with_admins() -> TestApp {
     let app = TestApp::new().await;
     let story = orgs(&app).await;
     app.member("admin@be.example", story.belgium, "org_admin")
         .await;
     app.member("admin@fr.example", story.france, "org_admin")
+        .await;
+    app.member("lead@be.example", story.belgium, "org_admin,caseworker")
         .await;
     app
 }

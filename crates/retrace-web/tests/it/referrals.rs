@@ -630,7 +630,7 @@ async fn withdrawing_consent_hides_the_person_from_the_receiver_at_the_next_read
 
 /// The PDF text layer: each line carries its text as UTF-16BE hex in
 /// `/ActualText`, so a label is found by its hex form.
-fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
+pub fn pdf_has_text(pdf: &[u8], text: &str) -> bool {
     let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
     let pdf = String::from_utf8_lossy(pdf);
     pdf.split("/ActualText <FEFF")

@@ -93,6 +93,32 @@ pub async fn register_safe(browser: &Client<'_>, extra: &[(&str, &str)]) -> Stri
         .to_owned()
 }
 
+/// Both sides confirm the candidate; the first relays a family message
+/// to the sought person.
+pub async fn confirm_and_relay(
+    first: &Client<'_>,
+    second: &Client<'_>,
+    candidate: &str,
+    body: &str,
+) {
+    for browser in [first, second] {
+        let response = browser
+            .post(
+                &format!("/candidates/{candidate}/review"),
+                &[("status", "confirmed")],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    }
+    let message = first
+        .post(
+            &format!("/candidates/{candidate}/messages"),
+            &[("direction", "to_sought_person"), ("body", body)],
+        )
+        .await;
+    assert_eq!(message.status, StatusCode::SEE_OTHER, "{}", message.body);
+}
+
 pub fn candidate_link(page: &TestResponse) -> Option<String> {
     page.between("href=\"/candidates/", "\"")
 }
@@ -185,25 +211,13 @@ async fn a_brother_found_across_organisations_and_scripts() {
     assert!(view.body.contains("Lyon"), "released whereabouts");
 
     // Both sides confirm; a family message is relayed.
-    for browser in [&be, &fr] {
-        let response = browser
-            .post(
-                &format!("/candidates/{candidate}/review"),
-                &[("status", "confirmed")],
-            )
-            .await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
-    }
-    let message = be
-        .post(
-            &format!("/candidates/{candidate}/messages"),
-            &[
-                ("direction", "to_sought_person"),
-                ("body", "Your brother Ahmad is safe in Brussels."),
-            ],
-        )
-        .await;
-    assert_eq!(message.status, StatusCode::SEE_OTHER, "{}", message.body);
+    confirm_and_relay(
+        &be,
+        &fr,
+        &candidate,
+        "Your brother Ahmad is safe in Brussels.",
+    )
+    .await;
 
     // Located, then contact restored.
     for status in ["located", "contact_restored"] {
