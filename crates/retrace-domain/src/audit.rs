@@ -159,10 +159,19 @@ pub enum AuditAction {
     /// An organisation administrator set a retention period; the object is
     /// the organisation, the kind and days are in the purpose.
     RetentionPeriodSet,
+    // Smart practices (issue 14)
+    /// A member submitted a practice to peer review, or the public sent one
+    /// (held for moderation).
+    PracticeSubmitted,
+    /// A coordinating organisation accepted a held practice into peer
+    /// review or declined it; the decision is in the purpose.
+    PracticeModerated,
+    PracticeReviewed,
+    PracticePublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 92] = [
+    pub const ALL: [AuditAction; 96] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -255,6 +264,10 @@ impl AuditAction {
         AuditAction::NetworkPostCreated,
         AuditAction::NetworkFollowChanged,
         AuditAction::RetentionPeriodSet,
+        AuditAction::PracticeSubmitted,
+        AuditAction::PracticeModerated,
+        AuditAction::PracticeReviewed,
+        AuditAction::PracticePublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -350,6 +363,10 @@ impl AuditAction {
             AuditAction::NetworkMemberChanged => "network_member_changed",
             AuditAction::NetworkPostCreated => "network_post_created",
             AuditAction::NetworkFollowChanged => "network_follow_changed",
+            AuditAction::PracticeSubmitted => "practice_submitted",
+            AuditAction::PracticeModerated => "practice_moderated",
+            AuditAction::PracticeReviewed => "practice_reviewed",
+            AuditAction::PracticePublished => "practice_published",
             AuditAction::RetentionPeriodSet => "retention_period_set",
         }
     }
@@ -396,10 +413,11 @@ pub enum ObjectKind {
     OutreachTopic,
     Network,
     NetworkPost,
+    Practice,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 25] = [
+    pub const ALL: [ObjectKind; 26] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -425,6 +443,7 @@ impl ObjectKind {
         ObjectKind::OutreachTopic,
         ObjectKind::Network,
         ObjectKind::NetworkPost,
+        ObjectKind::Practice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -454,6 +473,7 @@ impl ObjectKind {
             ObjectKind::OutreachTopic => "outreach_topic",
             ObjectKind::Network => "network",
             ObjectKind::NetworkPost => "network_post",
+            ObjectKind::Practice => "practice",
         }
     }
 

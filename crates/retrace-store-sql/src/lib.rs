@@ -32,6 +32,7 @@ mod gallery;
 mod network;
 mod outreach;
 mod pfif;
+mod practices;
 mod privacy;
 mod referrals;
 mod retention;
@@ -301,6 +302,7 @@ pub(crate) enum Value<'a> {
     Int(i64),
     Bool(bool),
     MaybeText(Option<&'a str>),
+    MaybeInt(Option<i64>),
 }
 
 /// Placeholders bound per multi-row statement of [`Sql::insert_rows`].
@@ -549,6 +551,7 @@ where
                     Value::Int(number) => query.bind(*number),
                     Value::Bool(flag) => query.bind(*flag),
                     Value::MaybeText(text) => query.bind(*text),
+                    Value::MaybeInt(number) => query.bind(*number),
                 };
             }
             query.execute(&mut *conn).await.map_err(db_error)?;

@@ -31,6 +31,8 @@ pub mod conformance_network;
 #[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
+pub mod conformance_practices;
+#[cfg(feature = "conformance")]
 pub mod conformance_privacy;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
@@ -44,6 +46,7 @@ pub mod gallery;
 pub mod network;
 pub mod outreach;
 pub mod pfif;
+pub mod practices;
 pub mod privacy;
 pub mod referrals;
 pub mod retention;
@@ -72,6 +75,10 @@ pub use outreach::{
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
+pub use practices::{
+    Practice, PracticeFilter, PracticeReader, PracticeReview, PracticeStore, PracticeSummary,
+    SeedPractice,
+};
 pub use privacy::{CandidateWithdrawal, Erasure, PrivacyStore};
 pub use referrals::{
     ChecklistStep, NewReferral, Referral, ReferralFilter, ReferralParty, ReferralStore,
@@ -370,6 +377,7 @@ pub trait Store:
     + OutboxStore
     + RateLimitStore
     + NetworkStore
+    + PracticeStore
     + RetentionStore
     + Send
     + Sync

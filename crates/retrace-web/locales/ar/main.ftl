@@ -1440,3 +1440,10 @@ retention-kind-gallery-reports = بلاغات زوار المعرض
 retention-kind-outreach-follow-ups = متابعات العمل الميداني
 retention-kind-exports = سجلات عمليات التصدير
 label-days = الأيام
+
+# Smart practices (issue 14, item 2)
+audit-action-practice-submitted = قُدّمت ممارسة
+audit-action-practice-moderated = رُوجعت ممارسة مقدَّمة من الجمهور
+audit-action-practice-reviewed = قُيّمت ممارسة
+audit-action-practice-published = نُشرت ممارسة
+object-kind-practice = ممارسة

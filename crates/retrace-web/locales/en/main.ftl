@@ -1388,3 +1388,10 @@ retention-kind-gallery-reports = Reports from gallery visitors
 retention-kind-outreach-follow-ups = Outreach follow-ups
 retention-kind-exports = Records of exports
 label-days = Days
+
+# Smart practices (issue 14, item 2)
+audit-action-practice-submitted = Practice submitted
+audit-action-practice-moderated = Practice moderated
+audit-action-practice-reviewed = Practice reviewed
+audit-action-practice-published = Practice published
+object-kind-practice = Practice

@@ -1387,3 +1387,10 @@ retention-kind-gallery-reports = Informes de visitantes de la galería
 retention-kind-outreach-follow-ups = Seguimientos de acercamiento
 retention-kind-exports = Registros de exportaciones
 label-days = Días
+
+# Smart practices (issue 14, item 2)
+audit-action-practice-submitted = Práctica enviada
+audit-action-practice-moderated = Práctica moderada
+audit-action-practice-reviewed = Práctica evaluada
+audit-action-practice-published = Práctica publicada
+object-kind-practice = Práctica

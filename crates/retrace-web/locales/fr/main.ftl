@@ -1387,3 +1387,10 @@ retention-kind-gallery-reports = Signalements des visiteurs de la galerie
 retention-kind-outreach-follow-ups = Suivis de maraude
 retention-kind-exports = Registres des exports
 label-days = Jours
+
+# Smart practices (issue 14, item 2)
+audit-action-practice-submitted = Pratique soumise
+audit-action-practice-moderated = Pratique modérée
+audit-action-practice-reviewed = Pratique évaluée
+audit-action-practice-published = Pratique publiée
+object-kind-practice = Pratique
