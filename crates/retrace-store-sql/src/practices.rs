@@ -16,7 +16,7 @@ use retrace_domain::{
     Verdict, may_moderate, publish_decision, review_decision,
 };
 use retrace_store::{
-    AuditContext, OrgScope, Practice, PracticeFilter, PracticeReader, PracticeReview,
+    AuditContext, FormStamp, OrgScope, Practice, PracticeFilter, PracticeReader, PracticeReview,
     PracticeStore, PracticeSummary, SeedPractice, StoreError, StoreResult,
 };
 use sqlx::migrate::Migrate;
@@ -440,9 +440,11 @@ where
         audit: &AuditContext,
         network: NetworkId,
         practice: &NewPractice,
+        stamp: &FormStamp,
     ) -> StoreResult<PracticeId> {
         let id = PracticeId::random();
         let mut tx = Sql::<D>::begin(&self.pool).await?;
+        Sql::<D>::spend_form_stamp(&mut tx, audit.at, stamp).await?;
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM networks WHERE id = $1")
             .bind(network.to_string())
             .fetch_one(&mut *tx)

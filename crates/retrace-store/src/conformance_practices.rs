@@ -10,8 +10,8 @@
 
 use crate::conformance::{Harness, acting, actions, at, member, org_with_member};
 use crate::{
-    AuditContext, OrgScope, PracticeFilter, PracticeReader, PracticeStore, SeedPractice, Store,
-    StoreError,
+    AuditContext, FormStamp, OrgScope, PracticeFilter, PracticeReader, PracticeStore, SeedPractice,
+    Store, StoreError,
 };
 use retrace_domain::library::{SearchQuery, TextLanguage};
 use retrace_domain::{
@@ -312,16 +312,29 @@ pub async fn public_submissions_are_held_for_the_coordinators<H: Harness>(h: &H)
         7,
     );
     let public = AuditContext::system(at(1), "public practice form");
+    let stamp = |nonce: &str| FormStamp {
+        nonce: nonce.to_owned(),
+        expires_at: at(60 * 60 * 1000),
+    };
     assert!(matches!(
         store
-            .submit_public_practice(&public, NetworkId::random(), &practice)
+            .submit_public_practice(&public, NetworkId::random(), &practice, &stamp("n0"))
             .await,
         Err(StoreError::NotFound)
     ));
     let id = store
-        .submit_public_practice(&public, n, &practice)
+        .submit_public_practice(&public, n, &practice, &stamp("n1"))
         .await
         .unwrap();
+    assert!(
+        matches!(
+            store
+                .submit_public_practice(&public, n, &practice, &stamp("n1"))
+                .await,
+            Err(StoreError::Conflict { field: "stamp" })
+        ),
+        "one stamp sends one practice"
+    );
     let (s_coord, s_m) = (OrgScope::new(coord.id), OrgScope::new(m.id));
     // Held: the coordinators see it, a member and the public do not.
     assert_eq!(
@@ -370,7 +383,7 @@ pub async fn public_submissions_are_held_for_the_coordinators<H: Harness>(h: &H)
             .await,
     );
     let declined = store
-        .submit_public_practice(&public, n, &practice)
+        .submit_public_practice(&public, n, &practice, &stamp("n2"))
         .await
         .unwrap();
     store

@@ -5,7 +5,7 @@
 //! coordinating organisations (and, declined, to its own). Anything else
 //! reads exactly as a missing id.
 
-use crate::{AuditContext, OrgScope, StoreResult};
+use crate::{AuditContext, FormStamp, OrgScope, StoreResult};
 use async_trait::async_trait;
 use retrace_domain::{
     CountryCode, GcmObjective, NetworkId, NetworkName, NewPractice, OrgId, OrgName, PracticeId,
@@ -104,11 +104,14 @@ pub trait PracticeStore: Send + Sync {
     ) -> StoreResult<PracticeId>;
 
     /// A practice sent by the public, held for the network's coordinators.
+    /// The form's stamp is spent in the same transaction (`Conflict` on
+    /// `stamp` when it was spent already), as for gallery reports.
     async fn submit_public_practice(
         &self,
         audit: &AuditContext,
         network: NetworkId,
         practice: &NewPractice,
+        stamp: &FormStamp,
     ) -> StoreResult<PracticeId>;
 
     /// A coordinating organisation accepts a held practice into peer

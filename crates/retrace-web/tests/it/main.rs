@@ -18,6 +18,7 @@ mod interchange;
 mod lists;
 mod networks;
 mod outreach;
+mod practices;
 mod privacy;
 mod protection;
 mod referrals;
