@@ -16,18 +16,18 @@ const DAY: i64 = 86_400_000;
 /// One demo practice: language, title, implementers, target group, impact,
 /// lessons, stage, support, country, objective, cost in euros (0: not
 /// known).
-struct Demo {
-    language: TextLanguage,
-    title: &'static str,
-    implementers: &'static str,
-    target_group: &'static str,
-    impact: &'static str,
-    lessons: &'static str,
-    stage: RouteStage,
-    support: SupportType,
-    country: &'static str,
-    objective: u8,
-    cost: u32,
+pub(crate) struct Demo {
+    pub(crate) language: TextLanguage,
+    pub(crate) title: &'static str,
+    pub(crate) implementers: &'static str,
+    pub(crate) target_group: &'static str,
+    pub(crate) impact: &'static str,
+    pub(crate) lessons: &'static str,
+    pub(crate) stage: RouteStage,
+    pub(crate) support: SupportType,
+    pub(crate) country: &'static str,
+    pub(crate) objective: u8,
+    pub(crate) cost: u32,
 }
 
 #[allow(
@@ -70,7 +70,7 @@ use SupportType::{
 use TextLanguage::{Ar, En, Es, Fr};
 
 /// Eight practices per network, in the order of the demo networks.
-const PRACTICES: [Demo; 24] = [
+pub(crate) const PRACTICES: [Demo; 24] = [
     demo(
         En,
         "Phone charging and free calls at disembarkation points",

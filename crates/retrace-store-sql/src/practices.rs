@@ -39,6 +39,9 @@ const VISIBLE: &str = "(p.status = 'published' \
          WHERE m.network_id = p.network_id AND m.org_id = $1 AND m.role = 'coordinator')) \
      OR (p.status = 'declined' AND p.org_id = $1))";
 
+/// Newest first: by publication, or submission while not published.
+const NEWEST: &str = "COALESCE(p.published_at, p.submitted_at) DESC, p.id";
+
 const INSERT: &str = "INSERT INTO practices (id, network_id, org_id, author_id, status, language, \
      title, stages, support, implementers, funders, countries, target_group, impact, \
      cost_amount, cost_currency, challenges, lessons, recommendations, objectives, terms, \
@@ -701,9 +704,11 @@ where
             }
             condition.push(')');
         }
+        // The ids are chosen and sorted on narrow rows first; only the page
+        // is read in full.
         let sql = format!(
-            "{COLUMNS} WHERE {condition} ORDER BY COALESCE(p.published_at, p.submitted_at) DESC, \
-             p.id LIMIT {}",
+            "{COLUMNS} WHERE p.id IN (SELECT p.id FROM practices p WHERE {condition} \
+             ORDER BY {NEWEST} LIMIT {}) ORDER BY {NEWEST}",
             filter.limit
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
