@@ -482,6 +482,13 @@ pub fn publish_decision(
     Ok(())
 }
 
+/// Why moderation is refused to a member of the network who is not a
+/// coordinating organisation's writer.
+pub const MODERATORS_ONLY: &str =
+    "the network's coordinating organisations moderate what the public sends";
+/// Why moderation is refused for a practice not held.
+pub const NOT_HELD: &str = "only a practice held for moderation can be accepted or declined";
+
 /// May a member with `roles` of an organisation in the network as
 /// `membership` moderate the public's submissions to it? The network's
 /// coordinating organisations' members who write.

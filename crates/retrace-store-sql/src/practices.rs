@@ -490,13 +490,13 @@ where
         if !may_moderate(role, roles) {
             return Err(StoreError::Refused {
                 field: "decision",
-                message: "the network's coordinating organisations moderate what the public sends",
+                message: retrace_domain::practice::MODERATORS_ONLY,
             });
         }
         if status != PracticeStatus::Held {
             return Err(StoreError::Refused {
                 field: "decision",
-                message: "only a practice held for moderation can be accepted or declined",
+                message: retrace_domain::practice::NOT_HELD,
             });
         }
         let query = if accept {

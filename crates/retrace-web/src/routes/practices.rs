@@ -25,8 +25,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::practices::{self as app_practices, PracticeFilterInput, ReviewInput};
 use retrace_app::{Actor, AppError};
 use retrace_domain::library::TextLanguage;
+use retrace_domain::practice::{MODERATORS_ONLY, NOT_HELD};
 use retrace_domain::{
-    PracticeId, PracticeStatus, Timestamp, may_moderate, publish_decision, review_decision,
+    FieldError, PracticeId, PracticeStatus, Problem, PublishRefusal, ReviewRefusal, Timestamp,
+    may_moderate, publish_decision, review_decision,
 };
 use retrace_store::{FormStamp, Practice, PracticeReader, PracticeSummary, StoreError};
 use serde_json::{Value, json};
@@ -42,9 +44,65 @@ fn text_language(lang: Lang) -> TextLanguage {
     }
 }
 
-/// A field error as one translated line.
+/// A field error as one translated line; the refusals of the peer-review
+/// and moderation rules in words of the page's language.
 fn form_error(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line_named(page, "practice")
+    refusal_line(page, error).or_else(|| error.form_line_named(page, "practice"))
+}
+
+/// The locale key of each refusal the rules give, by its sentence.
+fn refusal_line(page: &Page, error: &WebError) -> Option<String> {
+    let [
+        FieldError {
+            problem: Problem::Rule(message),
+            ..
+        },
+    ] = error.field_errors()
+    else {
+        return None;
+    };
+    let keys = [
+        (
+            ReviewRefusal::ReadOnly.message(),
+            "practice-refused-read-only",
+        ),
+        (
+            ReviewRefusal::NotInReview.message(),
+            "practice-refused-not-in-review",
+        ),
+        (
+            ReviewRefusal::OwnOrganisation.message(),
+            "practice-refused-own-organisation",
+        ),
+        (
+            ReviewRefusal::AlreadyReviewedByYou.message(),
+            "practice-refused-reviewed-by-you",
+        ),
+        (
+            ReviewRefusal::OrganisationAlreadyReviewed.message(),
+            "practice-refused-organisation-reviewed",
+        ),
+        (
+            ReviewRefusal::Complete.message(),
+            "practice-refused-complete",
+        ),
+        (
+            PublishRefusal::NotYours.message(),
+            "practice-refused-not-yours",
+        ),
+        (
+            PublishRefusal::NotInReview.message(),
+            "practice-refused-publish-not-in-review",
+        ),
+        (
+            PublishRefusal::NeedsTwoApprovals.message(),
+            "practice-refused-two-approvals",
+        ),
+        (MODERATORS_ONLY, "practice-refused-moderators-only"),
+        (NOT_HELD, "practice-refused-not-held"),
+    ];
+    let (_, key) = keys.iter().find(|(sentence, _)| *sentence == message)?;
+    Some(page.t(key))
 }
 
 fn reader(member: &Member) -> PracticeReader {

@@ -116,7 +116,13 @@ async fn a_practice_is_reviewed_by_two_other_organisations_published_and_found_b
     for own in [&italy, &italy2] {
         let refused = review(own, &id, "approve", "Ours is good").await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.body.contains("not by its own"), "{}", refused.body);
+        assert!(
+            refused.body.contains(
+                "A practice is reviewed by other organisations of the network, not by its own."
+            ),
+            "the refusal in words of the page: {}",
+            refused.body
+        );
     }
     let early = italy.post(&format!("/practices/{id}/publish"), &[]).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
