@@ -101,3 +101,42 @@ test('submit a practice, review it from two other organisations, publish it, fin
   await assertAccessible(page, assert, 'a public practice');
   await visitor.close();
 });
+
+test('the public sends a practice, held until a coordinating organisation accepts it', async () => {
+  const word = `Garden${Date.now().toString(36)}`;
+  const title = `Community ${word} with a tracing corner`;
+  const visitor = await browser.newContext({ locale: 'en-GB' });
+  let page = await visitor.newPage();
+  await page.goto(`${server.url}/public/practices`);
+  await page.getByRole('link', { name: /share a practice/i }).click();
+  await page.waitForURL(/\/public\/practices\/new$/);
+  await assertAccessible(page, assert, 'the public submission form');
+  await page.locator('#practice-network').selectOption({ label: 'European migration network (demo)' });
+  await page.locator('#practice-title').fill(title);
+  await page.locator('#stage-destination').check();
+  await page.locator('#support-psychosocial').check();
+  await page.locator('#practice-implementers').fill('Neighbourhood volunteers');
+  await page.locator('#practice-countries').fill('BE');
+  await page.locator('#practice-target').fill('Families waiting for news');
+  await page.locator('#practice-impact').fill('Forty families met every week.');
+  await page.locator('#objective-16').check();
+  // The form refuses what is sent faster than a person types.
+  await page.waitForTimeout(3500);
+  await page.locator('#submit-practice').click();
+  await page.waitForURL(/\/public\/practices\/thanks$/);
+  await assertAccessible(page, assert, 'the thanks page');
+  await visitor.close();
+
+  // Held: the coordinating Belgian Red Cross finds it and accepts it.
+  const belgium = await signedIn('caseworker@redcross-be.example');
+  page = belgium.page;
+  await page.goto(`${server.url}/practices?status=held`);
+  await page.getByRole('link', { name: title }).click();
+  await page.waitForURL(/\/practices\/[0-9a-f-]{36}$/);
+  assert.equal(await page.locator('#practice-status').getAttribute('data-status'), 'held');
+  await assertAccessible(page, assert, 'a held practice');
+  await page.locator('#accept').click();
+  await page.waitForURL(/\/practices\/[0-9a-f-]{36}$/);
+  assert.equal(await page.locator('#practice-status').getAttribute('data-status'), 'in_review');
+  await belgium.context.close();
+});
