@@ -127,6 +127,8 @@ pub struct PracticesPage<'a> {
     pub choices: Choices,
     /// The member's networks as (id, name).
     pub networks: Vec<(String, String)>,
+    /// The member may submit (any role but viewer).
+    pub can_submit: bool,
     pub error: Option<String>,
 }
 

@@ -122,6 +122,7 @@ async fn list_page(
     page: &Page,
     reader: PracticeReader,
     networks: Vec<(String, String)>,
+    can_submit: bool,
     filter: PracticeFilterInput,
 ) -> WebResult<Response> {
     let public = reader == PracticeReader::Public;
@@ -148,9 +149,17 @@ async fn list_page(
         filter,
         choices: Choices::new(page),
         networks,
+        can_submit,
         error,
     })?;
     Ok((status, html).into_response())
+}
+
+fn writes(actor: &Actor) -> bool {
+    actor
+        .roles()
+        .iter()
+        .any(|r| r != retrace_domain::Role::Viewer)
 }
 
 pub async fn list(
@@ -159,8 +168,17 @@ pub async fn list(
     member: Member,
     QueryParams(filter): QueryParams<PracticeFilterInput>,
 ) -> WebResult<Response> {
-    let networks = member_networks(&state, &member.actor()).await?;
-    list_page(&state, &page, reader(&member), networks, filter).await
+    let actor = member.actor();
+    let networks = member_networks(&state, &actor).await?;
+    list_page(
+        &state,
+        &page,
+        reader(&member),
+        networks,
+        writes(&actor),
+        filter,
+    )
+    .await
 }
 
 pub async fn public_list(
@@ -170,7 +188,15 @@ pub async fn public_list(
     QueryParams(filter): QueryParams<PracticeFilterInput>,
 ) -> WebResult<Response> {
     limit(&state.gallery.page_limiter, client, state.clock.now()).await?;
-    list_page(&state, &page, PracticeReader::Public, Vec::new(), filter).await
+    list_page(
+        &state,
+        &page,
+        PracticeReader::Public,
+        Vec::new(),
+        false,
+        filter,
+    )
+    .await
 }
 
 /// The practice page for a member, with the actions the rules allow.

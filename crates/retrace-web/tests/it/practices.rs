@@ -195,6 +195,14 @@ async fn anonymous_visitors_viewers_and_non_members_get_what_the_rules_say() {
     }
 
     // A viewer reads but neither submits nor reviews.
+    assert!(
+        !viewer
+            .get("/practices")
+            .await
+            .body
+            .contains("href=\"/practices/new\""),
+        "no submission link for a viewer"
+    );
     assert_eq!(
         viewer.get(&format!("/practices/{id}")).await.status,
         StatusCode::OK
