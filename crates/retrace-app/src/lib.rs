@@ -40,6 +40,7 @@ pub mod outreach;
 pub mod password;
 pub mod persons;
 pub mod photo;
+pub mod practices;
 pub mod privacy;
 pub mod referrals;
 pub mod requests;

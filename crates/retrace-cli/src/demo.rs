@@ -73,8 +73,11 @@ pub struct Loaded {
     pub tracing: Option<TracingLoaded>,
     /// Outreach sessions loaded, and the seconds it took.
     pub outreach: Option<(u64, f64)>,
-    /// Network posts loaded, and the seconds the networks took.
+    /// Network posts loaded, and the seconds the networks took (their
+    /// smart practices included).
     pub networks: Option<(usize, f64)>,
+    /// Smart practices loaded into the networks.
+    pub practices: Option<usize>,
 }
 
 /// The generated tracing data and the candidates computed for it.
@@ -121,6 +124,7 @@ impl Loaded {
             tracing: None,
             outreach: None,
             networks: None,
+            practices: None,
         }
     }
 
@@ -306,6 +310,16 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         .find(|org| org.slug == "redcross-be")
         .map(|org| org.actor);
     let posts = crate::demo_networks::load(store, &network_orgs, follower, now).await?;
+    let mut reviewers: Vec<(retrace_domain::OrgId, retrace_domain::UserId)> = generator_orgs
+        .iter()
+        .map(|org| (org.id, org.actor))
+        .collect();
+    for participant in participants.iter().chain(&added) {
+        if !reviewers.iter().any(|(org, _)| *org == participant.org) {
+            reviewers.push((participant.org, participant.admin));
+        }
+    }
+    let practices = crate::demo_practices::load(store, &reviewers, now).await?;
     let networks_seconds = networks_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
@@ -324,6 +338,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let mut loaded = Loaded::listing(true);
     loaded.outreach = Some((sessions, outreach_seconds));
     loaded.networks = Some((posts, networks_seconds));
+    loaded.practices = Some(practices);
     loaded.tracing = Some(TracingLoaded {
         data,
         referrals,
@@ -373,7 +388,10 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
             );
         }
         if let Some((posts, seconds)) = loaded.networks {
-            println!("Demo networks: 3 networks, {posts} posts (loaded in {seconds:.2} s).");
+            println!(
+                "Demo networks: 3 networks, {posts} posts, {} smart practices (loaded in {seconds:.2} s).",
+                loaded.practices.unwrap_or(0)
+            );
         }
         if let Some((sessions, seconds)) = loaded.outreach {
             println!(

@@ -7,6 +7,7 @@ mod demo_directory;
 mod demo_gallery;
 mod demo_networks;
 mod demo_outreach;
+mod demo_practices;
 mod demo_referrals;
 mod demo_tracing;
 mod field_keys;

@@ -166,10 +166,19 @@ pub enum AuditAction {
     /// Everything held on a person was read for a subject-access request;
     /// the object is the person.
     SubjectAccessExported,
+    // Smart practices (issue 14)
+    /// A member submitted a practice to peer review, or the public sent one
+    /// (held for moderation).
+    PracticeSubmitted,
+    /// A coordinating organisation accepted a held practice into peer
+    /// review or declined it; the decision is in the purpose.
+    PracticeModerated,
+    PracticeReviewed,
+    PracticePublished,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 94] = [
+    pub const ALL: [AuditAction; 98] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -264,6 +273,10 @@ impl AuditAction {
         AuditAction::RetentionPeriodSet,
         AuditAction::OrgContactSet,
         AuditAction::SubjectAccessExported,
+        AuditAction::PracticeSubmitted,
+        AuditAction::PracticeModerated,
+        AuditAction::PracticeReviewed,
+        AuditAction::PracticePublished,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -359,6 +372,10 @@ impl AuditAction {
             AuditAction::NetworkMemberChanged => "network_member_changed",
             AuditAction::NetworkPostCreated => "network_post_created",
             AuditAction::NetworkFollowChanged => "network_follow_changed",
+            AuditAction::PracticeSubmitted => "practice_submitted",
+            AuditAction::PracticeModerated => "practice_moderated",
+            AuditAction::PracticeReviewed => "practice_reviewed",
+            AuditAction::PracticePublished => "practice_published",
             AuditAction::RetentionPeriodSet => "retention_period_set",
             AuditAction::OrgContactSet => "org_contact_set",
             AuditAction::SubjectAccessExported => "subject_access_exported",
@@ -407,10 +424,11 @@ pub enum ObjectKind {
     OutreachTopic,
     Network,
     NetworkPost,
+    Practice,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 25] = [
+    pub const ALL: [ObjectKind; 26] = [
         ObjectKind::Organisation,
         ObjectKind::User,
         ObjectKind::ApiToken,
@@ -436,6 +454,7 @@ impl ObjectKind {
         ObjectKind::OutreachTopic,
         ObjectKind::Network,
         ObjectKind::NetworkPost,
+        ObjectKind::Practice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -465,6 +484,7 @@ impl ObjectKind {
             ObjectKind::OutreachTopic => "outreach_topic",
             ObjectKind::Network => "network",
             ObjectKind::NetworkPost => "network_post",
+            ObjectKind::Practice => "practice",
         }
     }
 

@@ -140,3 +140,7 @@ typed_id!(
     /// A post in a network: a route change, a funding opportunity, minutes.
     NetworkPostId
 );
+typed_id!(
+    /// A practice of the smart-practices database (issue 14).
+    PracticeId
+);

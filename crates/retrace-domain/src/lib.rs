@@ -22,6 +22,7 @@ pub mod org;
 pub mod outreach;
 pub mod password;
 pub mod person;
+pub mod practice;
 pub mod problem;
 pub mod referral;
 pub mod retention;
@@ -52,7 +53,9 @@ pub use ids::{
     MessageId, OrgId, PersonId, ReferralId, ReferralStepId, ReportId, RequestId, SecurityEventId,
     ToolEntryId, TransferId, UserId,
 };
-pub use ids::{FollowUpId, NetworkId, NetworkPostId, OutreachConflictId, OutreachSessionId};
+pub use ids::{
+    FollowUpId, NetworkId, NetworkPostId, OutreachConflictId, OutreachSessionId, PracticeId,
+};
 pub use network::{
     Follow, JointAction, MemberRole, NetworkName, NewPost, PostKind, PostRefusal,
     may_manage_members, post_decision,
@@ -65,6 +68,11 @@ pub use outreach::{
 pub use password::{NewPassword, PasswordError};
 pub use person::{
     NameInput, NameKind, PersonDetails, PersonFlags, PersonName, Relationship, Script, Sex, Text,
+};
+pub use practice::{
+    Cost, GcmObjective, GivenReview, NewPractice, PracticeStatus, PracticeText, PublishRefusal,
+    REVIEWS_NEEDED, ReviewRefusal, RouteStage, SupportType, Verdict, approved, may_moderate,
+    publish_decision, review_decision,
 };
 pub use problem::{FieldError, Problem, ProblemArg, Problems};
 pub use referral::{

@@ -47,6 +47,34 @@ where
     for<'a> Option<Vec<u8>>: Encode<'a, D::Db> + Decode<'a, D::Db> + Type<D::Db>,
     usize: ColumnIndex<DbRow<D>>,
 {
+    /// Spends a public form's stamp (its nonce) in the form's
+    /// transaction: a stamp sends one form. `Conflict { field: "stamp" }`
+    /// when it was spent already.
+    pub(crate) async fn spend_form_stamp(
+        conn: &mut Conn<D>,
+        now: Timestamp,
+        stamp: &FormStamp,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
+            .bind(now.as_millis())
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        let spent = sqlx::query(
+            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (nonce) DO NOTHING",
+        )
+        .bind(&stamp.nonce)
+        .bind(stamp.expires_at.as_millis())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        if D::rows_affected(&spent) != 1 {
+            return Err(StoreError::Conflict { field: "stamp" });
+        }
+        Ok(())
+    }
+
     fn corrupt(table: &'static str, detail: impl ToString) -> StoreError {
         StoreError::Corrupt {
             table,
@@ -677,23 +705,7 @@ where
         stamp: &FormStamp,
     ) -> StoreResult<ReportId> {
         let mut tx = Sql::<D>::begin(&self.pool).await?;
-        sqlx::query("DELETE FROM spent_form_nonces WHERE expires_at < $1")
-            .bind(audit.at.as_millis())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let spent = sqlx::query(
-            "INSERT INTO spent_form_nonces (nonce, expires_at) VALUES ($1, $2) \
-             ON CONFLICT (nonce) DO NOTHING",
-        )
-        .bind(&stamp.nonce)
-        .bind(stamp.expires_at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        if D::rows_affected(&spent) != 1 {
-            return Err(StoreError::Conflict { field: "stamp" });
-        }
+        Sql::<D>::spend_form_stamp(&mut tx, audit.at, stamp).await?;
         let row = sqlx::query(
             "SELECT id, org_id, request_id FROM gallery_entries \
              WHERE reference = $1 AND status = 'published'",

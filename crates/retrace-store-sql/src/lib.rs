@@ -33,6 +33,7 @@ mod network;
 mod org_contact;
 mod outreach;
 mod pfif;
+mod practices;
 mod privacy;
 mod referrals;
 mod retention;
@@ -302,6 +303,7 @@ pub(crate) enum Value<'a> {
     Int(i64),
     Bool(bool),
     MaybeText(Option<&'a str>),
+    MaybeInt(Option<i64>),
 }
 
 /// Placeholders bound per multi-row statement of [`Sql::insert_rows`].
@@ -550,6 +552,7 @@ where
                     Value::Int(number) => query.bind(*number),
                     Value::Bool(flag) => query.bind(*flag),
                     Value::MaybeText(text) => query.bind(*text),
+                    Value::MaybeInt(number) => query.bind(*number),
                 };
             }
             query.execute(&mut *conn).await.map_err(db_error)?;

@@ -200,6 +200,10 @@ macro_rules! conformance_tests {
             network_membership_is_changed_by_coordinators_and_read_live,
             followed_posts_reach_the_work_queue_of_members_only,
             seeded_network_posts_are_written_in_bulk,
+            // smart practices (issue 14, item 2)
+            practices_are_peer_reviewed_by_two_other_organisations_then_public,
+            public_submissions_are_held_for_the_coordinators,
+            practices_are_found_by_filters_and_words_in_four_languages,
             // imports (issue 18)
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
@@ -394,6 +398,7 @@ pub mod tests {
     pub use crate::conformance_network::*;
     pub use crate::conformance_org_contact::*;
     pub use crate::conformance_outreach::tests::*;
+    pub use crate::conformance_practices::*;
     pub use crate::conformance_privacy::*;
     pub use crate::conformance_referrals::*;
     pub use crate::conformance_retention::*;

@@ -33,6 +33,8 @@ pub mod conformance_org_contact;
 #[cfg(feature = "conformance")]
 pub mod conformance_outreach;
 #[cfg(feature = "conformance")]
+pub mod conformance_practices;
+#[cfg(feature = "conformance")]
 pub mod conformance_privacy;
 #[cfg(feature = "conformance")]
 pub mod conformance_referrals;
@@ -47,6 +49,7 @@ pub mod network;
 pub mod org_contact;
 pub mod outreach;
 pub mod pfif;
+pub mod practices;
 pub mod privacy;
 pub mod referrals;
 pub mod retention;
@@ -76,6 +79,10 @@ pub use outreach::{
     OutreachStats, OutreachStore, OutreachSummary, Resolution, StatsScope, SyncOutcome, Tally,
 };
 pub use pfif::{ImportOutcome, ImportTarget, ImportedPerson, InterchangeStore, PfifSource};
+pub use practices::{
+    Practice, PracticeFilter, PracticeReader, PracticeReview, PracticeStore, PracticeSummary,
+    SeedPractice,
+};
 pub use privacy::{
     CandidateWithdrawal, Erasure, NamedOrg, PrivacyStore, SubjectAccess, SubjectAuditEntry,
     SubjectCandidate, SubjectImport, SubjectReferral, SubjectRelease, SubjectReport,
@@ -378,6 +385,7 @@ pub trait Store:
     + OutboxStore
     + RateLimitStore
     + NetworkStore
+    + PracticeStore
     + RetentionStore
     + OrgContactStore
     + Send

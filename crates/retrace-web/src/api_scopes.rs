@@ -51,6 +51,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/network-follows", Read),
     route("POST", "/api/v1/network-follows", Write),
     route("GET", "/api/v1/network-digest", Read),
+    route("GET", "/api/v1/practices", Read),
+    route("GET", "/api/v1/practices/{id}", Read),
     // Organisation administration.
     route("GET", "/api/v1/org/users", Admin),
     route("POST", "/api/v1/org/users", Admin),

@@ -80,6 +80,19 @@ impl WebError {
         Some(lines.join(" · "))
     }
 
+    /// `form_line` with each field named by the locale key
+    /// `{prefix}-field-{field}` (the JSON path's first part, `_` as `-`).
+    pub fn form_line_named(&self, page: &crate::page::Page, prefix: &str) -> Option<String> {
+        self.form_line(page.lang, |field| {
+            let field = field
+                .split('[')
+                .next()
+                .unwrap_or_default()
+                .replace('_', "-");
+            page.t(&format!("{prefix}-field-{field}"))
+        })
+    }
+
     /// The input errors of this error; none for the others.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {

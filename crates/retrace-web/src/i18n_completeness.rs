@@ -20,6 +20,12 @@ const SAME_AS_ENGLISH: [(Lang, &[&str]); 3] = [
     (
         Lang::Fr,
         &[
+            "practice-field-date",
+            "practice-field-org",
+            "practice-stage-destination",
+            "practice-stage-transit",
+            "practice-support-information",
+            "practice-support-protection",
             "nav-organisations",
             "menu",
             "field-code",

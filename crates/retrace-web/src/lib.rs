@@ -31,6 +31,7 @@ mod openapi;
 mod outreach_views;
 mod page;
 mod pdf;
+mod practice_views;
 mod privacy_views;
 mod probe;
 mod ratelimit;

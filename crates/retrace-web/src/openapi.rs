@@ -250,6 +250,7 @@ pub fn document() -> Value {
         network_paths(),
         tracing_change_paths(),
         gallery_paths(),
+        practice_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -916,5 +917,64 @@ fn network_paths() -> Value {
         "/api/v1/network-digest": { "get": { "summary": "What an e-mail digest of the caller's follows lists: posts after `since` in their organisation's networks, by others, newest first (at most 200)",
             "parameters": [{ "name": "since", "in": "query", "required": true, "schema": { "type": "string", "format": "date-time" } }],
             "responses": with_errors(ok("Posts"), &[("422", "since is not an RFC 3339 time")]) } }
+    })
+}
+
+fn practice_paths() -> Value {
+    let codes = |all: &[&'static str]| json!(all);
+    let stages: Vec<&str> = retrace_domain::RouteStage::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let support: Vec<&str> = retrace_domain::SupportType::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let statuses: Vec<&str> = retrace_domain::PracticeStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let summary = json!({
+        "type": "object",
+        "required": ["id", "network", "network_name", "org", "org_name", "status", "language", "title", "stages", "support", "countries", "objectives", "reviews", "submitted_at", "published_at"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid" },
+            "network": { "type": "string", "format": "uuid" },
+            "network_name": { "type": "string" },
+            "org": { "type": ["string", "null"], "format": "uuid", "description": "The submitting organisation; null for a public submission not yet accepted" },
+            "org_name": { "type": ["string", "null"] },
+            "status": { "type": "string", "enum": codes(&statuses) },
+            "language": { "type": "string", "enum": ["en", "fr", "es", "ar"] },
+            "title": { "type": "string" },
+            "stages": { "type": "array", "items": { "type": "string", "enum": codes(&stages) } },
+            "support": { "type": "array", "items": { "type": "string", "enum": codes(&support) } },
+            "countries": { "type": "array", "items": { "type": "string", "description": "ISO 3166-1 alpha-2" } },
+            "objectives": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": 23, "description": "Objective of the Global Compact for Migration" } },
+            "reviews": { "type": "integer", "description": "Peer reviews given" },
+            "submitted_at": { "type": "string", "format": "date-time" },
+            "published_at": { "type": ["string", "null"], "format": "date-time" }
+        }
+    });
+    let query =
+        |name: &str, schema: Value| json!({ "name": name, "in": "query", "schema": schema });
+    json!({
+        "/api/v1/practices": { "get": {
+            "summary": "The practices the caller may see (published ones, those in review in the organisation's networks, held ones for their coordinators), newest first (at most 100)",
+            "parameters": [
+                query("q", json!({ "type": "string", "maxLength": 200, "description": "Words; every word must match, in any of the four languages" })),
+                query("status", json!({ "type": "string", "enum": codes(&statuses) })),
+                query("network", json!({ "type": "string", "format": "uuid" })),
+                query("stage", json!({ "type": "string", "enum": codes(&stages) })),
+                query("support", json!({ "type": "string", "enum": codes(&support) })),
+                query("country", json!({ "type": "string", "description": "ISO 3166-1 alpha-2" })),
+                query("objective", json!({ "type": "integer", "minimum": 1, "maximum": 23 })),
+                query("language", json!({ "type": "string", "enum": ["en", "fr", "es", "ar"] }))
+            ],
+            "responses": with_errors(json!({ "200": { "description": "Practices", "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "practices": { "type": "array", "items": summary } } } } } } }), &[("422", "A filter is invalid")]) } },
+        "/api/v1/practices/{id}": { "get": {
+            "summary": "One practice with every field; its peer reviews when the caller's organisation is in its network",
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+            "responses": with_errors(json!({ "200": { "description": "Practice: the list fields with implementers, funders, target_group, impact, cost_per_beneficiary ({amount, currency} or null), challenges, lessons, recommendations and review_list", "content": { "application/json": { "schema": { "type": "object" } } } } }), &[("404", "Missing, or not visible to the caller")]) } }
     })
 }

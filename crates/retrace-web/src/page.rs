@@ -130,6 +130,7 @@ impl FromRequestParts<AppState> for Page {
                         item("/countries", "nav-countries");
                         item("/library", "nav-library");
                         item("/networks", "nav-networks");
+                        item("/practices", "practice-nav");
                         if roles.contains(Role::OutreachWorker)
                             || roles.contains(Role::Coordinator)
                             || roles.contains(Role::Viewer)

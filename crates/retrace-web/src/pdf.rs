@@ -766,7 +766,8 @@ pub fn labelled_document(doc: &LabelledDocument<'_>) -> Result<Vec<u8>, String> 
         title: doc.title,
         lang: doc.lang,
     };
-    Ok(assemble(&flow.into_pages(), None, &meta))
+    let (pages, layer) = flow.into_parts();
+    assemble(&pages, &layer, None, &meta)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! A filled referral tool as an A4 PDF: the tool's title, the referral and
 //! when it was filled, then each field's label and value in the page's
-//! language (Arabic right to left), written as real text by the shared
-//! writer in `crate::pdf`.
+//! language (Arabic right to left), written as real text by the shared writer in
+//! `crate::pdf`.
 
 use crate::pdf::{LabelledDocument, Section, labelled_document};
 
@@ -22,15 +22,9 @@ pub fn render(doc: &ToolDocument) -> Result<Vec<u8>, String> {
     };
     labelled_document(&LabelledDocument {
         lang: doc.lang,
-<<<<<<< HEAD
-    };
-    let (pages, layer) = flow.into_parts();
-    assemble(&pages, &layer, None, &meta)
-=======
         rtl: doc.rtl,
         title: &doc.title,
         subtitle: &doc.subtitle,
         sections: std::slice::from_ref(&section),
     })
->>>>>>> sar
 }

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use std::net::IpAddr;
 
 pub const PAGE_SIZE: usize = 24;
-const HONEYPOT_FIELD: &str = "website";
+pub(crate) const HONEYPOT_FIELD: &str = "website";
 /// Asks search engines not to index gallery pages or images, so photos do
 /// not turn up in image search and reverse-image search.
 pub const NO_INDEX: (header::HeaderName, &str) = (
@@ -36,7 +36,7 @@ pub const NO_INDEX: (header::HeaderName, &str) = (
     "noindex, noimageindex, noarchive",
 );
 
-async fn limit(
+pub(crate) async fn limit(
     limiter: &crate::ratelimit::RateLimiter,
     client: IpAddr,
     now: Timestamp,
@@ -173,26 +173,31 @@ async fn published(state: &AppState, reference: &str) -> WebResult<PublicEntry> 
 /// nonce, and a MAC over both and the entry, so a bot cannot forge an older
 /// one; the nonce is spent by the report, so one stamp sends one report.
 fn form_stamp(state: &AppState, reference: &GalleryReference, at: Timestamp) -> String {
-    signed_stamp(state, reference, at.as_millis(), &random_token(16))
+    public_form_stamp(state, &report_subject(reference), at)
 }
 
-fn signed_stamp(
-    state: &AppState,
-    reference: &GalleryReference,
-    millis: i64,
-    nonce: &str,
-) -> String {
-    let mac = state.app.sealer().mac(&format!(
-        "gallery-report:{}:{millis}:{nonce}",
-        reference.as_str()
-    ));
+fn report_subject(reference: &GalleryReference) -> String {
+    format!("gallery-report:{}", reference.as_str())
+}
+
+/// A signed time stamp for a public form about `subject` (what the form
+/// sends, bound into the MAC), served at `at` with a fresh nonce.
+pub(crate) fn public_form_stamp(state: &AppState, subject: &str, at: Timestamp) -> String {
+    signed_stamp(state, subject, at.as_millis(), &random_token(16))
+}
+
+fn signed_stamp(state: &AppState, subject: &str, millis: i64, nonce: &str) -> String {
+    let mac = state
+        .app
+        .sealer()
+        .mac(&format!("{subject}:{millis}:{nonce}"));
     format!("{millis}.{nonce}.{mac}")
 }
 
-/// The stamp's age and nonce when its MAC verifies.
-fn stamp_age(
+/// The stamp's age and nonce when its MAC verifies for `subject`.
+pub(crate) fn stamp_age(
     state: &AppState,
-    reference: &GalleryReference,
+    subject: &str,
     stamp: &str,
     now: Timestamp,
 ) -> Option<(std::time::Duration, String)> {
@@ -200,7 +205,7 @@ fn stamp_age(
     let millis: i64 = parts.next()?.parse().ok()?;
     let nonce = parts.next()?;
     parts.next()?;
-    let expected = signed_stamp(state, reference, millis, nonce);
+    let expected = signed_stamp(state, subject, millis, nonce);
     use subtle::ConstantTimeEq;
     if !bool::from(expected.as_bytes().ct_eq(stamp.as_bytes())) {
         return None;
@@ -262,7 +267,12 @@ pub async fn report(
     if !form.text(HONEYPOT_FIELD).is_empty() {
         return Ok(thanks);
     }
-    let age = stamp_age(&state, &entry.reference, &form.text("stamp"), now);
+    let age = stamp_age(
+        &state,
+        &report_subject(&entry.reference),
+        &form.text("stamp"),
+        now,
+    );
     let fail = |key: &str| {
         render_entry(
             &state,

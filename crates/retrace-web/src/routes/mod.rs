@@ -18,6 +18,7 @@ mod networks;
 mod operator;
 mod org;
 mod outreach;
+mod practices;
 mod privacy;
 mod public;
 mod referrals;
@@ -147,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(directory_routes())
         .merge(outreach_routes())
         .merge(network_routes())
+        .merge(practice_routes())
         .merge(api::routes())
         .merge(privacy::routes())
         .merge(subject_access::routes())
@@ -379,6 +381,27 @@ fn directory_routes() -> Router<AppState> {
 
 /// Outreach: pages, the phone's sync, the installable app's files and
 /// the JSON API.
+/// The smart-practices database: members' pages, the public's pages and
+/// form, and the JSON API.
+fn practice_routes() -> Router<AppState> {
+    Router::new()
+        .route("/practices", get(practices::list).post(practices::submit))
+        .route("/practices/new", get(practices::new_form))
+        .route("/practices/{id}", get(practices::show))
+        .route("/practices/{id}/reviews", post(practices::review))
+        .route("/practices/{id}/publish", post(practices::publish))
+        .route("/practices/{id}/moderation", post(practices::moderate))
+        .route(
+            "/public/practices",
+            get(practices::public_list).post(practices::public_submit),
+        )
+        .route("/public/practices/new", get(practices::public_new))
+        .route("/public/practices/thanks", get(practices::public_thanks))
+        .route("/public/practices/{id}", get(practices::public_show))
+        .route("/api/v1/practices", get(practices::api_list))
+        .route("/api/v1/practices/{id}", get(practices::api_show))
+}
+
 fn network_routes() -> Router<AppState> {
     Router::new()
         .route("/networks", get(networks::list))

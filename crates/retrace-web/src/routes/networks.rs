@@ -31,14 +31,7 @@ use serde_json::{Value, json};
 
 /// A field error as one translated line.
 fn form_error(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line(page.lang, |field| {
-        let field = field
-            .split('[')
-            .next()
-            .unwrap_or_default()
-            .replace('_', "-");
-        page.t(&format!("network-field-{field}"))
-    })
+    error.form_line_named(page, "network")
 }
 
 fn post_row(page: &Page, post: &NetworkPost) -> PostRow {

@@ -19,6 +19,7 @@ mod interchange;
 mod lists;
 mod networks;
 mod outreach;
+mod practices;
 mod privacy;
 mod protection;
 mod referrals;

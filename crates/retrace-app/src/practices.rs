@@ -1,0 +1,286 @@
+//! The smart-practices database (issue 14, item 2): members submit a
+//! practice to one of their organisation's networks, the public sends one
+//! through a form (held until a coordinating organisation accepts it), two
+//! reviewers of two other member organisations review it with a verdict
+//! and a comment, and its own (or a coordinating) organisation publishes
+//! it after two approvals. Published practices are anyone's to read and
+//! search. The rules are `retrace_domain::practice`'s, asked again in the
+//! store's transaction.
+
+use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::library::{SearchQuery, TextLanguage};
+use retrace_domain::{
+    Cost, CountryCode, GcmObjective, NetworkId, NewPractice, PracticeId, PracticeStatus,
+    PracticeText, Role, RouteStage, SupportType, Text, Verdict,
+};
+use retrace_store::{
+    AuditContext, FormStamp, Practice, PracticeFilter, PracticeReader, PracticeSummary, StoreError,
+};
+use serde::Deserialize;
+
+/// The most practices one page or API call lists.
+pub const PRACTICES_PER_PAGE: u32 = 100;
+/// The longest review comment.
+pub const COMMENT_MAX: usize = 4000;
+
+/// A practice as typed: the member's form, the public's form and the API
+/// body. Lists are codes; `objectives` numbers 1 to 23.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeInput {
+    pub network: String,
+    pub language: String,
+    pub title: String,
+    #[serde(default)]
+    pub stages: Vec<String>,
+    #[serde(default)]
+    pub support: Vec<String>,
+    pub implementers: String,
+    #[serde(default)]
+    pub funders: String,
+    #[serde(default)]
+    pub countries: Vec<String>,
+    pub target_group: String,
+    pub impact: String,
+    #[serde(default)]
+    pub cost_amount: String,
+    #[serde(default)]
+    pub cost_currency: String,
+    #[serde(default)]
+    pub challenges: String,
+    #[serde(default)]
+    pub lessons: String,
+    #[serde(default)]
+    pub recommendations: String,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+}
+
+/// Parses each non-empty value of a list, naming the bad one by index.
+fn each<T>(
+    field: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, retrace_domain::InvalidValue>,
+) -> AppResult<Vec<T>> {
+    values
+        .iter()
+        .filter(|value| !value.trim().is_empty())
+        .enumerate()
+        .map(|(i, value)| {
+            parse(value).map_err(|error| AppError::invalid(format!("{field}[{i}]"), error.problem))
+        })
+        .collect()
+}
+
+impl PracticeInput {
+    pub fn network(&self) -> AppResult<NetworkId> {
+        self.network
+            .trim()
+            .parse::<NetworkId>()
+            .map_err(|_| AppError::invalid("network", "choose a network"))
+    }
+
+    pub fn parse(&self) -> AppResult<(NetworkId, NewPractice)> {
+        let network = self.network()?;
+        let language = TextLanguage::parse(&self.language)?;
+        let practice = NewPractice::new(
+            language,
+            &PracticeText {
+                title: &self.title,
+                implementers: &self.implementers,
+                funders: &self.funders,
+                target_group: &self.target_group,
+                impact: &self.impact,
+                challenges: &self.challenges,
+                lessons: &self.lessons,
+                recommendations: &self.recommendations,
+            },
+            each("stages", &self.stages, RouteStage::parse)?,
+            each("support", &self.support, SupportType::parse)?,
+            each("countries", &self.countries, CountryCode::parse)?,
+            Cost::parse(&self.cost_amount, &self.cost_currency)?,
+            each("objectives", &self.objectives, GcmObjective::parse)?,
+        )?;
+        Ok((network, practice))
+    }
+}
+
+fn refused(error: StoreError) -> AppError {
+    match error {
+        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        other => other.into(),
+    }
+}
+
+fn writes(actor: &Actor) -> AppResult<()> {
+    if actor.roles().iter().all(|role| role == Role::Viewer) {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
+/// Submits a practice to peer review in a network of the actor's
+/// organisation. Another network is "not found".
+pub async fn submit(app: &App, actor: &Actor, input: &PracticeInput) -> AppResult<PracticeId> {
+    writes(actor)?;
+    let (network, practice) = input.parse()?;
+    app.store()
+        .submit_practice(
+            &actor.audit(app, "practice submitted"),
+            &actor.scope(),
+            actor.roles(),
+            network,
+            &practice,
+        )
+        .await
+        .map_err(refused)
+}
+
+/// A practice sent through the public form, held for moderation. The
+/// web layer has checked the honeypot and the stamp's age; the stamp is
+/// spent here.
+pub async fn submit_public(
+    app: &App,
+    input: &PracticeInput,
+    stamp: &FormStamp,
+) -> AppResult<PracticeId> {
+    let (network, practice) = input.parse()?;
+    let audit = AuditContext {
+        at: app.clock().now(),
+        actor: None,
+        org: None,
+        purpose: Some("public practice form".to_owned()),
+    };
+    app.store()
+        .submit_public_practice(&audit, network, &practice, stamp)
+        .await
+        .map_err(|error| match error {
+            StoreError::NotFound => AppError::invalid("network", "choose a network"),
+            other => other.into(),
+        })
+}
+
+/// A coordinating organisation accepts a held practice into peer review
+/// (and sponsors it) or declines it.
+pub async fn moderate(app: &App, actor: &Actor, id: PracticeId, accept: bool) -> AppResult<()> {
+    writes(actor)?;
+    app.store()
+        .moderate_practice(
+            &actor.audit(app, "practice moderated"),
+            &actor.scope(),
+            actor.roles(),
+            id,
+            accept,
+        )
+        .await
+        .map_err(refused)
+}
+
+/// A review: `approve` or `revise`, with a comment.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    pub verdict: String,
+    pub comment: String,
+}
+
+pub async fn review(
+    app: &App,
+    actor: &Actor,
+    id: PracticeId,
+    input: &ReviewInput,
+) -> AppResult<()> {
+    let verdict = Verdict::parse(&input.verdict)?;
+    let comment = Text::parse("comment", &input.comment, COMMENT_MAX, true)?;
+    // A viewer is told what the rule says (the store asks it again).
+    app.store()
+        .review_practice(
+            &actor.audit(app, "practice reviewed"),
+            &actor.scope(),
+            actor.roles(),
+            actor.user(),
+            id,
+            verdict,
+            &comment,
+        )
+        .await
+        .map_err(refused)
+}
+
+pub async fn publish(app: &App, actor: &Actor, id: PracticeId) -> AppResult<()> {
+    app.store()
+        .publish_practice(
+            &actor.audit(app, "practice published"),
+            &actor.scope(),
+            actor.roles(),
+            id,
+        )
+        .await
+        .map_err(refused)
+}
+
+/// One practice as the reader may see it.
+pub async fn practice(app: &App, reader: PracticeReader, id: PracticeId) -> AppResult<Practice> {
+    app.store()
+        .practice(reader, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The search as typed in the page's filter or the query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PracticeFilterInput {
+    pub status: String,
+    pub network: String,
+    pub stage: String,
+    pub support: String,
+    pub country: String,
+    pub objective: String,
+    pub language: String,
+    pub q: String,
+}
+
+fn optional<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, retrace_domain::InvalidValue>,
+) -> AppResult<Option<T>> {
+    match value.trim() {
+        "" => Ok(None),
+        value => Ok(Some(parse(value)?)),
+    }
+}
+
+impl PracticeFilterInput {
+    /// The filter; free text in `reader_language` unless its script tells.
+    pub fn parse(&self, reader_language: TextLanguage) -> AppResult<PracticeFilter> {
+        let query = SearchQuery::parse(&self.q, reader_language)?;
+        Ok(PracticeFilter {
+            status: optional(&self.status, PracticeStatus::parse)?,
+            network: optional(&self.network, |value| {
+                value
+                    .parse::<NetworkId>()
+                    .map_err(|_| retrace_domain::InvalidValue::new("network", "choose a network"))
+            })?,
+            stage: optional(&self.stage, RouteStage::parse)?,
+            support: optional(&self.support, SupportType::parse)?,
+            country: optional(&self.country, CountryCode::parse)?,
+            objective: optional(&self.objective, GcmObjective::parse)?,
+            language: optional(&self.language, TextLanguage::parse)?,
+            terms: query.groups,
+            limit: PRACTICES_PER_PAGE,
+        })
+    }
+}
+
+/// The practices the reader may see that pass the filter, newest first.
+pub async fn search(
+    app: &App,
+    reader: PracticeReader,
+    filter: &PracticeFilterInput,
+    reader_language: TextLanguage,
+) -> AppResult<Vec<PracticeSummary>> {
+    let filter = filter.parse(reader_language)?;
+    Ok(app.store().practices(reader, &filter).await?)
+}
