@@ -1,5 +1,5 @@
 //! The smart-practices search at scale on SQLite or PostgreSQL: loads
-//! PRACTICES practices built from the demo's 24 (in four languages, each
+//! PRACTICES practices built from the demo's 42 (in four languages, each
 //! copy with its own number word, stage, country and objective) into three
 //! networks, then measures the public search and a member's search:
 //! no filter, one filter, one word, two words, an Arabic word, a rare word,

@@ -1,8 +1,9 @@
-//! Demo smart practices (issue 14, item 2): 24 practices written for this
-//! project, eight in each demo network, in English, French, Spanish and
+//! Demo smart practices (issue 14, item 2): 42 practices written for this
+//! project, fourteen in each demo network, in English, French, Spanish and
 //! Arabic, at every state: published after two approvals, in peer review
-//! with none, one approval or a request for changes, held for moderation
-//! (sent by the public) and declined. Written in one bulk transaction.
+//! with none, one approval, an approval and a request for changes, or a
+//! request for changes, held for moderation (sent by the public) and
+//! declined. Written in one bulk transaction.
 
 use retrace_domain::library::TextLanguage;
 use retrace_domain::{
@@ -28,6 +29,9 @@ pub(crate) struct Demo {
     pub(crate) country: &'static str,
     pub(crate) objective: u8,
     pub(crate) cost: u32,
+    pub(crate) funders: &'static str,
+    pub(crate) challenges: &'static str,
+    pub(crate) recommendations: &'static str,
 }
 
 #[allow(
@@ -59,6 +63,27 @@ const fn demo(
         country,
         objective,
         cost,
+        funders: "",
+        challenges: "",
+        recommendations: "",
+    }
+}
+
+impl Demo {
+    /// The fields the first practices leave empty: funders, challenges and
+    /// recommendations.
+    const fn with(
+        self,
+        funders: &'static str,
+        challenges: &'static str,
+        recommendations: &'static str,
+    ) -> Demo {
+        Demo {
+            funders,
+            challenges,
+            recommendations,
+            ..self
+        }
     }
 }
 
@@ -69,8 +94,12 @@ use SupportType::{
 };
 use TextLanguage::{Ar, En, Es, Fr};
 
-/// Eight practices per network, in the order of the demo networks.
-pub(crate) const PRACTICES: [Demo; 24] = [
+/// Practices per demo network: eight in `PRACTICES[..24]` and six in
+/// `PRACTICES[24..]`, each block in the order of the demo networks.
+const FIRST_BLOCK: usize = 8;
+const SECOND_BLOCK: usize = 6;
+
+pub(crate) const PRACTICES: [Demo; 42] = [
     demo(
         En,
         "Phone charging and free calls at disembarkation points",
@@ -383,6 +412,303 @@ pub(crate) const PRACTICES: [Demo; 24] = [
         7,
         20,
     ),
+    // European network, second block.
+    demo(
+        En,
+        "Safe-space evenings for unaccompanied teenagers in reception centres",
+        "National Society youth volunteers and reception centre staff",
+        "Unaccompanied children aged 14 to 17",
+        "310 teenagers took part in weekly evenings; 46 asked for a tracing request there.",
+        "Teenagers spoke about missing relatives only after several evenings with the same volunteers.",
+        Destination,
+        Psychosocial,
+        "IT",
+        7,
+        25,
+    )
+    .with(
+        "A private foundation and the National Society's own funds",
+        "Volunteers changed often in summer; some centres had no quiet room.",
+        "Keep the same pair of volunteers for each centre for at least three months.",
+    ),
+    demo(
+        Fr,
+        "Médiation familiale à distance pour les familles séparées en Europe",
+        "Sociétés nationales de deux pays et des médiateurs bénévoles",
+        "Familles dont les membres vivent dans deux pays européens",
+        "85 familles ont repris contact par vidéo; 19 regroupements familiaux ont été demandés.",
+        "Un premier appel avec chaque partie séparément évite les conflits pendant l'appel commun.",
+        Destination,
+        FamilyLinks,
+        "BE",
+        21,
+        60,
+    )
+    .with(
+        "Fonds européen pour l'asile",
+        "Les connexions internet des centres d'accueil étaient instables.",
+        "Prévoir une salle équipée et un interprète réservé à l'avance.",
+    ),
+    demo(
+        En,
+        "Identification of missing migrants through personal belongings",
+        "Forensic volunteers, the coast guard and the National Society",
+        "Families of people who died or went missing at sea",
+        "Photographs of 1,200 belongings were shown to families; 37 identifications were confirmed.",
+        "Families recognise clothes and phones sooner than descriptions of the body.",
+        Transit,
+        FamilyLinks,
+        "GR",
+        8,
+        0,
+    )
+    .with(
+        "",
+        "Belongings were stored in several places without a common register.",
+        "Register each item with a photograph and the place it was found on the day it is found.",
+    ),
+    demo(
+        Ar,
+        "خط هاتفي مجاني للعائلات الباحثة عن أقاربها في ليبيا",
+        "متطوعو الجمعية الوطنية في ثلاث مدن",
+        "عائلات المهاجرين المحتجزين أو المفقودين",
+        "تلقى الخط 4,300 مكالمة في سنة، وأعيد الاتصال بين 610 عائلة وأقاربها.",
+        "ساعات العمل المسائية كانت الأنسب للعائلات العاملة.",
+        Transit,
+        FamilyLinks,
+        "LY",
+        8,
+        4,
+    )
+    .with(
+        "اللجنة الدولية للصليب الأحمر",
+        "انقطاع الكهرباء أوقف الخط أياماً عدة.",
+        "تجهيز مولد احتياطي وتدريب متطوعين إضافيين على الاستماع.",
+    ),
+    demo(
+        Fr,
+        "Accueil des personnes renvoyées au port avec un kit et un appel",
+        "Volontaires du Croissant-Rouge au port",
+        "Personnes interceptées en mer et débarquées",
+        "2 100 personnes ont reçu un kit d'hygiène et un appel gratuit à leur famille.",
+        "Annoncer l'appel gratuit avant la distribution évite les bousculades.",
+        Return,
+        Information,
+        "TN",
+        8,
+        9,
+    )
+    .with(
+        "Fonds propres de la Société nationale et un donateur privé",
+        "Les débarquements arrivent la nuit sans préavis.",
+        "Tenir une équipe de garde joignable par téléphone toute la nuit.",
+    ),
+    demo(
+        En,
+        "Winter clothing and information points on the Balkan route",
+        "National Society branches along the border",
+        "People crossing mountain borders in winter",
+        "9,500 people received winter clothing and a leaflet on family-links services in their language.",
+        "Leaflets with a QR code were kept; printed lists of addresses were thrown away.",
+        Transit,
+        Protection,
+        "AL",
+        8,
+        14,
+    ),
+    // Asia Pacific and Middle East network, second block.
+    demo(
+        Ar,
+        "جلسات دعم نفسي لأمهات المفقودين في المخيمات",
+        "أخصائيون نفسيون ومتطوعات من الجمعية الوطنية",
+        "أمهات وزوجات الأشخاص المفقودين",
+        "شاركت 180 امرأة في جلسات أسبوعية لمدة ستة أشهر.",
+        "الجلسات في مكان قريب من الخيام زادت المشاركة.",
+        Destination,
+        Psychosocial,
+        "LB",
+        8,
+        35,
+    )
+    .with(
+        "صندوق إنساني مشترك",
+        "صعوبة الوصول إلى المخيمات في الشتاء.",
+        "إشراك نساء من المخيم في تيسير الجلسات.",
+    ),
+    demo(
+        En,
+        "Mobile tracing desks at border crossings on the return route",
+        "National Society staff and volunteers at four crossings",
+        "Families returning after years of displacement",
+        "1,450 tracing requests opened at the crossings; 212 people located within a year.",
+        "A photograph-based search helped where names had been written differently in each country.",
+        Return,
+        FamilyLinks,
+        "AF",
+        21,
+        18,
+    )
+    .with(
+        "The ICRC and a government donor",
+        "Crossings closed without notice for weeks.",
+        "Agree with border authorities on a fixed desk and a contact person.",
+    ),
+    demo(
+        Ar,
+        "مساعدة قانونية لاستخراج الوثائق المدنية المفقودة",
+        "محامون متطوعون ومنظمة غير حكومية محلية",
+        "عائدون فقدوا وثائق الهوية والزواج والولادة",
+        "استخرج 760 شخصاً وثائقهم خلال سنة واحدة.",
+        "التنسيق مع دوائر النفوس قلّل زمن الانتظار إلى النصف.",
+        Return,
+        Legal,
+        "IQ",
+        4,
+        45,
+    ),
+    demo(
+        En,
+        "Cash for transport to family reunification interviews",
+        "National Society cash team",
+        "Families invited to embassy interviews for reunification",
+        "390 families attended their interviews; none missed it for lack of money.",
+        "Paying through mobile money was faster than vouchers.",
+        Transit,
+        Cash,
+        "TR",
+        21,
+        70,
+    )
+    .with(
+        "A European National Society in partnership",
+        "Some families had no phone in their own name.",
+        "Allow payment to a trusted relative's phone with the family's written agreement.",
+    ),
+    demo(
+        Es,
+        "Mensajes de Cruz Roja entre familias separadas por el conflicto",
+        "Voluntarios de la Sociedad Nacional y delegados del CICR",
+        "Familias sin teléfono ni internet en zonas de conflicto",
+        "Se entregaron 5.200 mensajes escritos en un año.",
+        "Los mensajes breves con una foto llegaron antes que las cartas largas.",
+        Destination,
+        FamilyLinks,
+        "SY",
+        8,
+        6,
+    ),
+    demo(
+        Fr,
+        "Formation des enseignants au repérage des enfants séparés",
+        "Ministère de l'éducation et la Société nationale",
+        "Enseignants d'écoles accueillant des enfants déplacés",
+        "640 enseignants formés; 95 enfants séparés signalés aux services de protection.",
+        "Un guide d'une page par école a mieux marché qu'un long manuel.",
+        Destination,
+        Protection,
+        "LB",
+        7,
+        12,
+    ),
+    // Americas and Africa group, second block.
+    demo(
+        Fr,
+        "Points de rétablissement des liens familiaux dans les gares routières",
+        "Volontaires de la Croix-Rouge dans cinq gares",
+        "Voyageurs vers le nord et familles qui les attendent",
+        "3 800 appels gratuits et 270 demandes de recherche en un an.",
+        "Les chauffeurs de bus sont devenus les meilleurs relais d'information.",
+        Transit,
+        FamilyLinks,
+        "ML",
+        8,
+        3,
+    )
+    .with(
+        "Fonds propres et une agence de coopération",
+        "L'insécurité a fermé deux gares pendant plusieurs mois.",
+        "Prévoir des équipes mobiles quand un point fixe doit fermer.",
+    ),
+    demo(
+        Es,
+        "Acogida de niños no acompañados en la llegada por mar",
+        "Sociedad Nacional, servicios de protección de menores y ONG locales",
+        "Niños y niñas que llegan solos en embarcaciones",
+        "1.100 niños atendidos; 320 pudieron llamar a su familia en las primeras 48 horas.",
+        "Preguntar primero por el número de teléfono de un familiar ahorró días de búsqueda.",
+        Destination,
+        Protection,
+        "ES",
+        7,
+        55,
+    )
+    .with(
+        "Gobierno regional",
+        "Llegadas masivas en pocos días saturaron los centros.",
+        "Tener un equipo de refuerzo formado y listo para activarse en 24 horas.",
+    ),
+    demo(
+        Fr,
+        "Réintégration économique des migrants de retour par de petites activités",
+        "Société nationale, chambres de métiers et une institution de microfinance",
+        "Migrants de retour après un échec du voyage",
+        "210 personnes ont lancé une activité; 160 la tenaient encore un an après.",
+        "Un accompagnement de six mois comptait plus que le montant de la subvention.",
+        Return,
+        Reintegration,
+        "SN",
+        21,
+        450,
+    )
+    .with(
+        "Organisation internationale et fonds de développement",
+        "Certaines personnes ont dû rembourser des dettes du voyage avant tout.",
+        "Évaluer les dettes dès le premier entretien et orienter vers un conseil juridique.",
+    ),
+    demo(
+        Ar,
+        "عيادة متنقلة للمهاجرين في المدن الحدودية",
+        "أطباء ومتطوعون من الجمعية الوطنية",
+        "مهاجرون بلا تأمين صحي",
+        "قدمت العيادة 6,900 استشارة طبية في سنة.",
+        "زيارة الأحياء في أيام ثابتة من الأسبوع بنت الثقة.",
+        Transit,
+        Health,
+        "MA",
+        15,
+        22,
+    ),
+    demo(
+        Es,
+        "Información sobre rutas peligrosas por radio comunitaria",
+        "Radios comunitarias y la Sociedad Nacional",
+        "Jóvenes que piensan en migrar",
+        "Programas semanales en tres idiomas locales durante un año.",
+        "Los testimonios de personas retornadas convencieron más que los datos.",
+        Origin,
+        Information,
+        "NE",
+        3,
+        2,
+    ),
+    demo(
+        En,
+        "Livelihood training for families of missing migrants",
+        "National Society and a vocational training centre",
+        "Households that lost their main earner on the migration route",
+        "150 family members completed a trade course; 110 earn an income from it.",
+        "Childcare during the courses let mothers take part.",
+        Origin,
+        Livelihoods,
+        "SN",
+        2,
+        300,
+    )
+    .with(
+        "A development bank's small-grants fund",
+        "Some families moved away during the course.",
+        "Offer shorter courses of four to six weeks.",
+    ),
 ];
 
 /// The state of the `i`th practice of a network and the reviews it has,
@@ -400,7 +726,17 @@ fn state(i: usize) -> (PracticeStatus, &'static [Verdict]) {
         4 => (PracticeStatus::InReview, &[Verdict::Approve]),
         5 => (PracticeStatus::InReview, &[Verdict::Revise]),
         6 => (PracticeStatus::InReview, &[]),
-        _ => (PracticeStatus::Held, &[]),
+        7 => (PracticeStatus::Held, &[]),
+        8..=10 => (
+            PracticeStatus::Published,
+            &[Verdict::Approve, Verdict::Approve],
+        ),
+        11 => (
+            PracticeStatus::InReview,
+            &[Verdict::Approve, Verdict::Revise],
+        ),
+        12 => (PracticeStatus::Held, &[]),
+        _ => (PracticeStatus::Declined, &[]),
     }
 }
 
@@ -435,7 +771,12 @@ pub async fn load(
         if with_reviewer.len() < 3 {
             continue;
         }
-        for (i, d) in PRACTICES.iter().skip(n * 8).take(8).enumerate() {
+        let first = PRACTICES.iter().skip(n * FIRST_BLOCK).take(FIRST_BLOCK);
+        let second = PRACTICES
+            .iter()
+            .skip(3 * FIRST_BLOCK + n * SECOND_BLOCK)
+            .take(SECOND_BLOCK);
+        for (i, d) in first.chain(second).enumerate() {
             let (status, verdicts) = state(i);
             let owner = with_reviewer[i % with_reviewer.len()].0;
             let reviews = verdicts
@@ -461,12 +802,12 @@ pub async fn load(
                 &PracticeText {
                     title: d.title,
                     implementers: d.implementers,
-                    funders: "",
+                    funders: d.funders,
                     target_group: d.target_group,
                     impact: d.impact,
-                    challenges: "",
+                    challenges: d.challenges,
                     lessons: d.lessons,
-                    recommendations: "",
+                    recommendations: d.recommendations,
                 },
                 vec![d.stage],
                 vec![d.support],
@@ -480,7 +821,8 @@ pub async fn load(
             )?;
             seeds.push(SeedPractice {
                 network: network.id,
-                org: (status != PracticeStatus::Held).then_some(owner),
+                org: matches!(status, PracticeStatus::InReview | PracticeStatus::Published)
+                    .then_some(owner),
                 status,
                 practice,
                 at: Timestamp::from_millis(now.as_millis() - ((i * 11 + n) as i64 + 2) * DAY),

@@ -161,7 +161,7 @@ struct MarkedCase {
 /// every field, and every module holding something of them: status note,
 /// consents, a candidate with Org B's registration released to B with a
 /// family message, a transfer to B, a published gallery entry with a
-/// visitor's report, a referral to B with an update and a filled tool,
+/// visitor's report, a referral to B with a progress note and a filled tool,
 /// and a PFIF-imported registration.
 async fn marked_case<H: Harness>(h: &H) -> MarkedCase {
     let store = h.store();
