@@ -25,7 +25,10 @@ function freePort() {
   });
 }
 
-function spawnServer(binary, dir, port) {
+// Loading the demo into an empty directory takes about 30 s on the 2-core CI
+// machine with a debug build, several times that on a loaded one; a copy of
+// the loaded demo starts in about a second.
+function spawnServer(binary, dir, port, timeoutMs = 120_000) {
   const child = spawn(
     binary,
     ['serve', '--demo', '--listen', `127.0.0.1:${port}`,
@@ -35,7 +38,7 @@ function spawnServer(binary, dir, port) {
   let output = '';
   child.stderr.on('data', (chunk) => { output += chunk; });
   const ready = new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 120_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), timeoutMs);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (output.includes('retrace is listening on')) { clearTimeout(timer); ok(); }
@@ -66,7 +69,7 @@ async function demoTemplate(binary) {
     if (name.startsWith(prefix)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
   const building = mkdtempSync(join(tmpdir(), `${prefix}building-`));
-  const server = spawnServer(binary, building, await freePort());
+  const server = spawnServer(binary, building, await freePort(), 600_000);
   try {
     await server.ready;
   } finally {
