@@ -320,6 +320,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
         }
     }
     let practices = crate::demo_practices::load(store, &reviewers, now).await?;
+    crate::demo_indicators::load(store, now).await?;
     let networks_seconds = networks_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
