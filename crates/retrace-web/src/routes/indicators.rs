@@ -25,17 +25,12 @@ use retrace_domain::{Figure, FigureGroup, NetworkId, Source};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn years_text(input: &YearsInput, report: Option<&Report>) -> (String, String) {
-    match report {
-        Some(report) => (
-            report.years.first().map(i32::to_string).unwrap_or_default(),
-            report.years.last().map(i32::to_string).unwrap_or_default(),
-        ),
-        None => (
-            input.from.clone().unwrap_or_default(),
-            input.to.clone().unwrap_or_default(),
-        ),
-    }
+/// The first and last years of a report, for the filter form.
+fn years_text(report: &Report) -> (String, String) {
+    (
+        report.years.first().map(i32::to_string).unwrap_or_default(),
+        report.years.last().map(i32::to_string).unwrap_or_default(),
+    )
 }
 
 #[allow(clippy::too_many_arguments, reason = "one page, its parts")]
@@ -49,7 +44,7 @@ fn report_page(
     offset_values: FormValues,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let (from, to) = years_text(&YearsInput::default(), Some(report));
+    let (from, to) = years_text(report);
     let html = render(&IndicatorsPage {
         page,
         heading,

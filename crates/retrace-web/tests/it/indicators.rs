@@ -60,6 +60,33 @@ async fn members_read_administrators_enter_and_the_chart_shows_it() {
         app.client().get("/api/v1/indicators").await.status,
         StatusCode::UNAUTHORIZED
     );
+    let anonymous = app.client();
+    for path in [
+        format!("/networks/{}/indicators", w.network),
+        format!("/networks/{}/indicators.pdf", w.network),
+        "/indicators.pdf".to_owned(),
+    ] {
+        anonymous.get(&path).await.assert_redirect_to_sign_in();
+    }
+    for path in [
+        format!("/api/v1/networks/{}/indicators", w.network),
+        "/api/v1/indicators/2026".to_owned(),
+    ] {
+        let method = if path.ends_with("2026") {
+            Method::PUT
+        } else {
+            Method::GET
+        };
+        let response = anonymous
+            .send(
+                method,
+                &path,
+                Some(("application/json", "{}".to_owned())),
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{path}");
+    }
 
     let admin = app.signed_in("admin@be.example").await;
     let page = admin.get("/indicators").await;
@@ -121,6 +148,21 @@ async fn members_read_administrators_enter_and_the_chart_shows_it() {
         StatusCode::FORBIDDEN
     );
 
+    assert_eq!(
+        viewer
+            .post("/indicators/offset", &[("utc_offset", "+01:00")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !viewer
+            .get("/indicators")
+            .await
+            .body
+            .contains("id=\"indicators-edit\"")
+    );
+
     // Another organisation's figures are its own.
     let france = app.signed_in("admin@fr.example").await;
     let theirs = france.get("/indicators").await;
@@ -132,6 +174,15 @@ async fn members_read_administrators_enter_and_the_chart_shows_it() {
     let text = pdf_text(&pdf);
     assert!(text.contains("Staff trained"), "{text}");
     assert!(text.contains("2026: 37"), "{text}");
+
+    // In Arabic too, right to left.
+    admin.set_cookie("retrace_lang", "ar");
+    let (status, _, pdf) = admin.get_bytes("/indicators.pdf").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("الإحالات"), "{text}");
+    assert!(admin.get("/indicators").await.body.contains("dir=\"rtl\""));
+    admin.set_cookie("retrace_lang", "en");
 
     // The network adds up its members; a non-member sees "not found",
     // exactly as for a network that does not exist.
