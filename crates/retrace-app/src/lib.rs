@@ -29,6 +29,7 @@ pub mod export;
 pub mod extract;
 pub mod gallery;
 pub mod gallery_cache;
+pub mod indicators;
 pub mod input;
 pub mod interchange;
 pub mod library;

@@ -78,6 +78,8 @@ pub struct Loaded {
     pub networks: Option<(usize, f64)>,
     /// Smart practices loaded into the networks.
     pub practices: Option<usize>,
+    /// Hand-entered pledge indicators loaded, and the seconds it took.
+    pub indicators: Option<(usize, f64)>,
 }
 
 /// The generated tracing data and the candidates computed for it.
@@ -125,6 +127,7 @@ impl Loaded {
             outreach: None,
             networks: None,
             practices: None,
+            indicators: None,
         }
     }
 
@@ -321,6 +324,9 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     }
     let practices = crate::demo_practices::load(store, &reviewers, now).await?;
     let networks_seconds = networks_started.elapsed().as_secs_f64();
+    let indicators_started = std::time::Instant::now();
+    let indicators = crate::demo_indicators::load(store, now).await?;
+    let indicators_seconds = indicators_started.elapsed().as_secs_f64();
     let year = now.to_offset_date_time().year();
     let matching = retrace_app::MatchingService::new(year);
     matching.load(store).await?;
@@ -339,6 +345,7 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     loaded.outreach = Some((sessions, outreach_seconds));
     loaded.networks = Some((posts, networks_seconds));
     loaded.practices = Some(practices);
+    loaded.indicators = Some((indicators, indicators_seconds));
     loaded.tracing = Some(TracingLoaded {
         data,
         referrals,
@@ -391,6 +398,12 @@ pub fn print_sign_ins(loaded: &Loaded, url: Option<&str>) {
             println!(
                 "Demo networks: 3 networks, {posts} posts, {} smart practices (loaded in {seconds:.2} s).",
                 loaded.practices.unwrap_or(0)
+            );
+        }
+        if let Some((figures, seconds)) = loaded.indicators {
+            println!(
+                "Demo indicators: {figures} hand-entered figures for this year and last (loaded in {:.0} ms).",
+                seconds * 1000.0
             );
         }
         if let Some((sessions, seconds)) = loaded.outreach {

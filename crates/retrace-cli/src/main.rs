@@ -5,6 +5,7 @@ mod admin;
 mod demo;
 mod demo_directory;
 mod demo_gallery;
+mod demo_indicators;
 mod demo_networks;
 mod demo_outreach;
 mod demo_practices;

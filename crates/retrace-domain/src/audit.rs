@@ -175,10 +175,15 @@ pub enum AuditAction {
     PracticeModerated,
     PracticeReviewed,
     PracticePublished,
+    /// Hand-entered pledge indicators of a year were changed; the object
+    /// is the organisation, the purpose names the year and the figures.
+    IndicatorsEntered,
+    /// The organisation's reporting offset from UTC was set.
+    ReportingOffsetSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 98] = [
+    pub const ALL: [AuditAction; 100] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -277,6 +282,8 @@ impl AuditAction {
         AuditAction::PracticeModerated,
         AuditAction::PracticeReviewed,
         AuditAction::PracticePublished,
+        AuditAction::IndicatorsEntered,
+        AuditAction::ReportingOffsetSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -379,6 +386,8 @@ impl AuditAction {
             AuditAction::RetentionPeriodSet => "retention_period_set",
             AuditAction::OrgContactSet => "org_contact_set",
             AuditAction::SubjectAccessExported => "subject_access_exported",
+            AuditAction::IndicatorsEntered => "indicators_entered",
+            AuditAction::ReportingOffsetSet => "reporting_offset_set",
         }
     }
 

@@ -16,6 +16,7 @@ pub mod directory;
 pub mod disclosure;
 pub mod gallery;
 pub mod ids;
+pub mod indicator;
 pub mod library;
 pub mod network;
 pub mod org;
@@ -56,6 +57,7 @@ pub use ids::{
 pub use ids::{
     FollowUpId, NetworkId, NetworkPostId, OutreachConflictId, OutreachSessionId, PracticeId,
 };
+pub use indicator::{ActivityType, EnteredFigure, Figure, FigureGroup, Source};
 pub use network::{
     Follow, JointAction, MemberRole, NetworkName, NewPost, PostKind, PostRefusal,
     may_manage_members, post_decision,

@@ -99,6 +99,18 @@ pub enum Problem {
         value: String,
     },
     Confirm,
+    /// A count typed by hand that is not a whole number from 0 to `max`.
+    WholeNumber {
+        max: i64,
+    },
+    /// A figure the platform computes from its own records, sent as if it
+    /// were entered by hand (pledge indicators).
+    ComputedFigure,
+    /// A reporting year outside what may be entered or read.
+    ReportingYear {
+        min: i32,
+        max: i32,
+    },
     /// A rule of a use case without a code yet, in English.
     Rule(String),
 }
@@ -158,6 +170,9 @@ impl Problem {
             ScopesRequired => "error-scopes-required",
             UnknownScope { .. } => "error-unknown-scope",
             Confirm => "error-confirm",
+            WholeNumber { .. } => "indicators-error-whole-number",
+            ComputedFigure => "indicators-error-computed",
+            ReportingYear { .. } => "indicators-error-year",
             Rule(_) => return None,
         })
     }
@@ -172,7 +187,8 @@ impl Problem {
                 vec![("max", number(*max as i64))]
             }
             TooShort { min } => vec![("min", number(*min as i64))],
-            YearRange { min, max } => vec![
+            WholeNumber { max } => vec![("max", number(*max))],
+            YearRange { min, max } | ReportingYear { min, max } => vec![
                 ("min", number(i64::from(*min))),
                 ("max", number(i64::from(*max))),
             ],
@@ -262,6 +278,12 @@ impl Problem {
                 value: "xyz".to_owned(),
             },
             Confirm,
+            WholeNumber { max: 10_000_000 },
+            ComputedFigure,
+            ReportingYear {
+                min: 2000,
+                max: 2026,
+            },
         ];
         // A new variant must be added above: this match has no catch-all.
         for problem in &all {
@@ -315,6 +337,9 @@ impl Problem {
                 | ScopesRequired
                 | UnknownScope { .. }
                 | Confirm
+                | WholeNumber { .. }
+                | ComputedFigure
+                | ReportingYear { .. }
                 | Rule(_) => {}
             }
         }
@@ -416,6 +441,13 @@ impl fmt::Display for Problem {
                 )
             }
             Confirm => f.write_str("tick the box to confirm"),
+            WholeNumber { max } => write!(f, "must be a whole number from 0 to {max}"),
+            ComputedFigure => f.write_str(
+                "is computed from the platform's own records and cannot be entered by hand",
+            ),
+            ReportingYear { min, max } => {
+                write!(f, "the year must be between {min} and {max}")
+            }
             Rule(rule) => f.write_str(rule),
         }
     }

@@ -29,6 +29,7 @@ mod directory;
 mod disclosure;
 mod field_keys;
 mod gallery;
+mod indicators;
 mod network;
 mod org_contact;
 mod outreach;

@@ -217,6 +217,9 @@ macro_rules! conformance_tests {
             retention_removes_what_is_past_its_period_and_keeps_the_rest,
             // the organisation's public contact (issue 15, item 9)
             public_contact_is_set_replaced_cleared_and_audited,
+            // pledge indicators (issue 14, item 3)
+            indicators_are_computed_exactly_across_year_boundaries,
+            entered_indicators_are_replaced_audited_and_added_up_by_network,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -393,6 +396,7 @@ pub mod tests {
     pub use crate::conformance_cluster::*;
     pub use crate::conformance_crypto::*;
     pub use crate::conformance_directory::*;
+    pub use crate::conformance_indicators::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_lists::*;
     pub use crate::conformance_network::*;

@@ -39,7 +39,7 @@ fn text(value: &str) -> Text {
     Text::parse("text", value, 2000, true).unwrap()
 }
 
-async fn party<S: Store>(
+pub(crate) async fn party<S: Store>(
     store: &S,
     name: &str,
     country: &str,
@@ -76,7 +76,7 @@ async fn party<S: Store>(
 
 /// A person of `user`'s organisation with a sharing consent covering
 /// `countries`.
-async fn person_sharing_with<S: Store>(
+pub(crate) async fn person_sharing_with<S: Store>(
     store: &S,
     user: &UserAccount,
     org: &Organisation,
@@ -115,7 +115,7 @@ async fn person_sharing_with<S: Store>(
         .unwrap()
 }
 
-fn new_referral(person: &StoredPerson, to: &Organisation) -> NewReferral {
+pub(crate) fn new_referral(person: &StoredPerson, to: &Organisation) -> NewReferral {
     NewReferral {
         person: person.id,
         to_org: to.id,

@@ -23,6 +23,8 @@ pub mod conformance_crypto;
 #[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
+pub mod conformance_indicators;
+#[cfg(feature = "conformance")]
 pub mod conformance_interchange;
 #[cfg(feature = "conformance")]
 pub mod conformance_lists;
@@ -45,6 +47,7 @@ pub mod conformance_work;
 pub mod crypto;
 pub mod directory;
 pub mod gallery;
+pub mod indicators;
 pub mod network;
 pub mod org_contact;
 pub mod outreach;
@@ -69,6 +72,7 @@ pub use gallery::{
     FormStamp, GalleryEntry, InformationReport, MediaTokens, NewGalleryEntry, NewReport,
     PublicEntry,
 };
+pub use indicators::{FigureValue, IndicatorFigures, IndicatorStore, IndicatorSubject};
 pub use network::{
     Network, NetworkManager, NetworkMember, NetworkPost, NetworkStore, NetworkSummary, NetworkView,
     PostFilter, SeedPost, StoredJointAction,
@@ -388,6 +392,7 @@ pub trait Store:
     + PracticeStore
     + RetentionStore
     + OrgContactStore
+    + IndicatorStore
     + Send
     + Sync
     + 'static

@@ -53,6 +53,10 @@ pub const API_ROUTES: &[ApiRoute] = &[
     route("GET", "/api/v1/network-digest", Read),
     route("GET", "/api/v1/practices", Read),
     route("GET", "/api/v1/practices/{id}", Read),
+    // Pledge indicators (issue 14, item 3).
+    route("GET", "/api/v1/indicators", Read),
+    route("PUT", "/api/v1/indicators/{year}", Write),
+    route("GET", "/api/v1/networks/{id}/indicators", Read),
     // Organisation administration.
     route("GET", "/api/v1/org/users", Admin),
     route("POST", "/api/v1/org/users", Admin),

@@ -25,6 +25,7 @@ mod i18n;
 #[cfg(test)]
 mod i18n_completeness;
 mod identity;
+mod indicator_views;
 mod metrics;
 mod network_views;
 mod openapi;

@@ -251,6 +251,7 @@ pub fn document() -> Value {
         tracing_change_paths(),
         gallery_paths(),
         practice_paths(),
+        indicator_paths(),
     ] {
         if let (Some(paths), Some(extra)) = (
             doc.get_mut("paths").and_then(Value::as_object_mut),
@@ -976,5 +977,61 @@ fn practice_paths() -> Value {
             "summary": "One practice with every field; its peer reviews when the caller's organisation is in its network",
             "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
             "responses": with_errors(json!({ "200": { "description": "Practice: the list fields with implementers, funders, target_group, impact, cost_per_beneficiary ({amount, currency} or null), challenges, lessons, recommendations and review_list", "content": { "application/json": { "schema": { "type": "object" } } } } }), &[("404", "Missing, or not visible to the caller")]) } }
+    })
+}
+
+/// Pledge indicators (issue 14, item 3).
+fn indicator_paths() -> Value {
+    let figures: Vec<String> = retrace_domain::Figure::all()
+        .iter()
+        .map(|f| f.code())
+        .collect();
+    let entered: Vec<String> = retrace_domain::Figure::entered()
+        .iter()
+        .map(|f| f.code())
+        .collect();
+    let report = json!({
+        "type": "object",
+        "required": ["years", "utc_offset", "figures"],
+        "properties": {
+            "years": { "type": "array", "items": { "type": "integer" } },
+            "utc_offset": { "type": "string", "description": "The offset from UTC the organisation's years are counted in (+00:00 for a network: each member at its own)" },
+            "network": { "type": "object", "description": "For a network's report: its id and name" },
+            "figures": { "type": "array", "items": { "type": "object", "properties": {
+                "figure": { "type": "string", "enum": figures },
+                "group": { "type": "string" },
+                "source": { "type": "string", "enum": ["entered", "computed"] },
+                "values": { "type": "array", "items": { "type": "object", "properties": {
+                    "year": { "type": "integer" },
+                    "value": { "type": ["integer", "null"], "description": "null: an entered figure not entered for the year" },
+                    "note": { "type": ["string", "null"] }
+                } } }
+            } } }
+        }
+    });
+    let years = [
+        json!({ "name": "from", "in": "query", "schema": { "type": "integer", "minimum": 2000 }, "description": "First year; default last year" }),
+        json!({ "name": "to", "in": "query", "schema": { "type": "integer" }, "description": "Last year (at most the current one, twenty years at most); default this year" }),
+    ];
+    json!({
+        "/api/v1/indicators": { "get": {
+            "summary": "The caller's organisation's pledge indicators per year: entered figures and those computed from the platform's records (aggregates only)",
+            "parameters": years,
+            "responses": with_errors(json!({ "200": { "description": "Report", "content": { "application/json": { "schema": report } } } }), &[("422", "A year is invalid")]) } },
+        "/api/v1/indicators/{year}": { "put": {
+            "summary": "Sets the organisation's hand-entered figures of a year (organisation administrators); figures computed by the platform are refused; audited as indicators_entered",
+            "parameters": [{ "name": "year", "in": "path", "required": true, "schema": { "type": "integer" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["figures"], "properties": { "figures": { "type": "array", "items": {
+                    "type": "object", "required": ["figure"], "properties": {
+                        "figure": { "type": "string", "enum": entered },
+                        "value": { "type": ["integer", "null"], "minimum": 0, "maximum": 10000000, "description": "null removes the entry" },
+                        "note": { "type": "string", "maxLength": 300 }
+                    } } } } } } } },
+            "responses": with_errors(json!({ "200": { "description": "The codes of the figures changed", "content": { "application/json": { "schema": { "type": "object", "properties": { "year": { "type": "string" }, "changed": { "type": "array", "items": { "type": "string" } } } } } } } }), &[("422", "Every invalid figure, at once")]) } },
+        "/api/v1/networks/{id}/indicators": { "get": {
+            "summary": "A network's indicators: its members' figures added up, each member counted in its own reporting year (members of the network only)",
+            "parameters": [years[0].clone(), years[1].clone(), json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } })],
+            "responses": with_errors(json!({ "200": { "description": "Report", "content": { "application/json": { "schema": report } } } }), &[("404", "Missing, or the caller's organisation is not a member")]) } }
     })
 }

@@ -131,6 +131,7 @@ impl FromRequestParts<AppState> for Page {
                         item("/library", "nav-library");
                         item("/networks", "nav-networks");
                         item("/practices", "practice-nav");
+                        item("/indicators", "indicators-nav");
                         if roles.contains(Role::OutreachWorker)
                             || roles.contains(Role::Coordinator)
                             || roles.contains(Role::Viewer)

@@ -428,6 +428,29 @@ impl<'f> Flow<'f> {
         self.y -= points;
     }
 
+    /// A filled horizontal bar, `fraction` of the text width long, from
+    /// the line's start side (the right in right-to-left text), marked as
+    /// an artifact: its value is written as text beside it.
+    pub fn bar(&mut self, fraction: f32, rtl: bool) -> Result<(), String> {
+        use std::fmt::Write as _;
+        const HEIGHT: f32 = 7.0;
+        let width = (PAGE_W - 2.0 * MARGIN) * fraction.clamp(0.0, 1.0);
+        if self.y - HEIGHT - 4.0 < MARGIN {
+            self.pages.push(String::from("0 0 0 rg\n"));
+            self.y = PAGE_H - MARGIN;
+        }
+        self.y -= HEIGHT;
+        let left = if rtl { PAGE_W - MARGIN - width } else { MARGIN };
+        let out = self.pages.last_mut().ok_or("no PDF page")?;
+        let _ = writeln!(
+            out,
+            "/Artifact BMC q 0.16 0.38 0.64 rg {left:.2} {:.2} {width:.2} {HEIGHT:.2} re f Q EMC",
+            self.y
+        );
+        self.y -= 4.0;
+        Ok(())
+    }
+
     pub fn into_parts(self) -> (Vec<String>, TextLayer<'f>) {
         (self.pages, self.layer)
     }

@@ -11,6 +11,7 @@ mod export;
 mod gallery;
 mod gallery_staff;
 mod import_csv;
+mod indicators;
 mod interchange;
 mod library;
 mod lists;
@@ -39,7 +40,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 
 pub fn router(state: AppState) -> Router {
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .merge(outreach_routes())
         .merge(network_routes())
         .merge(practice_routes())
+        .merge(indicator_routes())
         .merge(api::routes())
         .merge(privacy::routes())
         .merge(subject_access::routes())
@@ -400,6 +402,30 @@ fn practice_routes() -> Router<AppState> {
         .route("/public/practices/{id}", get(practices::public_show))
         .route("/api/v1/practices", get(practices::api_list))
         .route("/api/v1/practices/{id}", get(practices::api_show))
+}
+
+/// Pledge indicators (issue 14, item 3): the organisation's report, its
+/// entry form and PDF, a network's report, and the JSON API.
+fn indicator_routes() -> Router<AppState> {
+    Router::new()
+        .route("/indicators", get(indicators::show))
+        .route("/indicators.pdf", get(indicators::pdf))
+        .route("/indicators/offset", post(indicators::set_offset))
+        .route(
+            "/indicators/{year}/edit",
+            get(indicators::edit).post(indicators::save),
+        )
+        .route("/networks/{id}/indicators", get(indicators::network))
+        .route(
+            "/networks/{id}/indicators.pdf",
+            get(indicators::network_pdf),
+        )
+        .route("/api/v1/indicators", get(indicators::api_report))
+        .route("/api/v1/indicators/{year}", put(indicators::api_enter))
+        .route(
+            "/api/v1/networks/{id}/indicators",
+            get(indicators::api_network),
+        )
 }
 
 fn network_routes() -> Router<AppState> {

@@ -15,6 +15,7 @@ mod gallery;
 mod gallery_uploads;
 mod harness;
 mod import_csv;
+mod indicators;
 mod interchange;
 mod lists;
 mod networks;
