@@ -175,10 +175,14 @@ pub enum AuditAction {
     PracticeModerated,
     PracticeReviewed,
     PracticePublished,
+    /// A member chose (or stopped) the e-mail digest; the object is the
+    /// member's account, the frequency is in the purpose, never the
+    /// address.
+    DigestPreferenceSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 98] = [
+    pub const ALL: [AuditAction; 99] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -277,6 +281,7 @@ impl AuditAction {
         AuditAction::PracticeModerated,
         AuditAction::PracticeReviewed,
         AuditAction::PracticePublished,
+        AuditAction::DigestPreferenceSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -379,6 +384,7 @@ impl AuditAction {
             AuditAction::RetentionPeriodSet => "retention_period_set",
             AuditAction::OrgContactSet => "org_contact_set",
             AuditAction::SubjectAccessExported => "subject_access_exported",
+            AuditAction::DigestPreferenceSet => "digest_preference_set",
         }
     }
 

@@ -217,6 +217,9 @@ macro_rules! conformance_tests {
             retention_removes_what_is_past_its_period_and_keeps_the_rest,
             // the organisation's public contact (issue 15, item 9)
             public_contact_is_set_replaced_cleared_and_audited,
+            // the e-mail digest (issues 14 and 15)
+            digest_preference_is_off_by_default_and_audited_without_the_address,
+            due_digests_are_claimed_once_among_concurrent_servers,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -392,6 +395,7 @@ pub mod tests {
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_cluster::*;
     pub use crate::conformance_crypto::*;
+    pub use crate::conformance_digest::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_interchange::*;
     pub use crate::conformance_lists::*;

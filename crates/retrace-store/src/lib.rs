@@ -21,6 +21,8 @@ pub mod conformance_cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance_crypto;
 #[cfg(feature = "conformance")]
+pub mod conformance_digest;
+#[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
 pub mod conformance_interchange;
@@ -43,6 +45,7 @@ pub mod conformance_retention;
 #[cfg(feature = "conformance")]
 pub mod conformance_work;
 pub mod crypto;
+pub mod digest;
 pub mod directory;
 pub mod gallery;
 pub mod network;
@@ -60,6 +63,7 @@ pub mod work_queue;
 pub use cluster::{
     ChangeKind, OUTBOX_RETENTION_DAYS, OutboxBounds, OutboxChange, OutboxStore, RateLimitStore,
 };
+pub use digest::{DigestClaim, DigestOutcome, DigestPreference, DigestStore};
 pub use directory::{
     CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
     Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
@@ -388,6 +392,7 @@ pub trait Store:
     + PracticeStore
     + RetentionStore
     + OrgContactStore
+    + DigestStore
     + Send
     + Sync
     + 'static
