@@ -81,7 +81,7 @@ pub async fn due_digests_are_claimed_once_among_concurrent_servers<H: Harness>(h
     let store = h.store();
     let (be, first) = org_with_member(store, "Belgian Red Cross", "BE", "d0@be.example").await;
     let mut users = vec![first];
-    for i in 1..12 {
+    for i in 1..24 {
         users.push(member(store, &format!("d{i}@be.example"), be.id).await);
     }
     for user in &users {
@@ -101,17 +101,25 @@ pub async fn due_digests_are_claimed_once_among_concurrent_servers<H: Harness>(h
         .unwrap();
     assert!(early.is_empty());
 
-    // Four servers claim at the same moment: each digest goes to one.
+    // Six servers claim at the same moment, a few at a time, over and
+    // over: each digest goes to exactly one of them.
     let now = at(DAY);
     let lease = at(DAY + 15 * 60 * 1000);
     let mut claimers = Vec::new();
-    for server in 0..4 {
+    for server in 0..6 {
         let store = store.clone();
         claimers.push(tokio::spawn(async move {
-            store
-                .claim_due_digests(now, lease, &format!("server-{server}"), 100)
-                .await
-                .unwrap()
+            let mut mine = Vec::new();
+            for _ in 0..10 {
+                mine.extend(
+                    store
+                        .claim_due_digests(now, lease, &format!("server-{server}"), 4)
+                        .await
+                        .unwrap(),
+                );
+                tokio::task::yield_now().await;
+            }
+            mine
         }));
     }
     let mut claimed = Vec::new();
