@@ -83,6 +83,8 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     if let Command::Serve(args) = &cli.command {
         overrides.listen = args.listen.clone();
         overrides.public_url = args.public_url.clone();
+        overrides.smtp_url = args.smtp_url.clone();
+        overrides.smtp_from = args.smtp_from.clone();
     }
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
     serve::init_logging(settings.log_format);

@@ -17,10 +17,21 @@ pub struct ServeArgs {
     /// The public https:// address when behind a TLS proxy.
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// The SMTP relay for e-mail digests, e.g. smtps://user@relay.example.org
+    /// (also RETRACE_SMTP_URL; the password may come from
+    /// RETRACE_SMTP_PASSWORD). Unset, no e-mail is sent.
+    #[arg(long, value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail digests, e.g. "retrace <retrace@example.org>".
+    #[arg(long, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
     /// Load the demo organisations and accounts when the database is empty.
     #[arg(long)]
     pub demo: bool,
 }
+
+/// How often due e-mail digests are looked for.
+const DIGEST_POLL: Duration = Duration::from_secs(5 * 60);
 
 /// How often the change outbox is read when no notification came.
 const FOLLOW_POLL: Duration = Duration::from_secs(2);
@@ -73,6 +84,8 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     // count there (docs/adr/0019-several-servers-one-database.md).
     config.shared_rate_limits = matches!(store, store::OpenStore::Postgres(_));
     config.retention = settings.retention_rules()?;
+    let mailer = settings.mailer()?;
+    config.digest_enabled = mailer.is_some();
     let idle = config.session_idle;
     let absolute = config.session_absolute;
 
@@ -249,6 +262,39 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         }
     });
 
+    // E-mail digests (docs/adr/0029-email-digest.md): only with a relay.
+    // Each server claims the digests it sends in the database, so any
+    // number of servers may run this.
+    let digest_job = mailer.map(|mailer| {
+        let state = state.clone();
+        let composer = retrace_web::digest_mail::DigestMailComposer::new(&url);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(DIGEST_POLL);
+            loop {
+                every.tick().await;
+                match retrace_app::digest::send_due_digests(&state.app, &mailer, &composer).await {
+                    Ok(run) => {
+                        for (user, error) in &run.failed {
+                            tracing::warn!(user = %user, error = %error, "could not send an e-mail digest; it will be tried again");
+                        }
+                        if run.sent > 0 || !run.failed.is_empty() {
+                            tracing::info!(
+                                sent = run.sent,
+                                not_needed = run.not_needed,
+                                failed = run.failed.len(),
+                                "e-mail digests"
+                            );
+                        }
+                    }
+                    Err(err) => tracing::warn!(error = %err, "could not send the due e-mail digests"),
+                }
+            }
+        })
+    });
+    if digest_job.is_some() {
+        tracing::info!("e-mail digests are enabled");
+    }
+
     retrace_web::serve(listener, state, shutdown_signal())
         .await
         .context("the web server stopped")?;
@@ -260,6 +306,9 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         following.abort();
     }
     retention_job.abort();
+    if let Some(job) = digest_job {
+        job.abort();
+    }
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Keys that may come from `RETRACE_*` variables. Listed so that variables
 /// meant for other tools (`RETRACE_TEST_POSTGRES_URL`) are not taken for
 /// settings, while every key of the file can still be overridden.
-const ENV_KEYS: [&str; 13] = [
+const ENV_KEYS: [&str; 16] = [
     "database_url",
     "listen",
     "data_dir",
@@ -28,6 +28,9 @@ const ENV_KEYS: [&str; 13] = [
     "gallery_requests_per_client",
     "metrics_token",
     "trusted_proxies",
+    "smtp_url",
+    "smtp_password",
+    "smtp_from",
 ];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +71,17 @@ pub struct Settings {
     /// `exports`), in days: `[retention.gallery_reports]` with `min_days`,
     /// `default_days`, `max_days`. Kinds not named keep the platform's.
     pub retention: std::collections::BTreeMap<String, RetentionLimitDays>,
+    /// The SMTP relay e-mail digests are sent through:
+    /// `smtp://[user[:password]@]host[:port]` (`?tls=required` for
+    /// STARTTLS) or `smtps://…`. Unset (the default), no e-mail is ever
+    /// sent. Never logged.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The relay's password, when it is not in `smtp_url` (for
+    /// `RETRACE_SMTP_PASSWORD`). Never logged.
+    pub smtp_password: Option<SmtpPassword>,
+    /// The sender of digests, e.g. `retrace <retrace@example.org>`;
+    /// required with `smtp_url`.
+    pub smtp_from: Option<String>,
 }
 
 /// One kind's retention limits in the settings file.
@@ -96,6 +110,9 @@ impl Default for Settings {
             metrics_token: None,
             trusted_proxies: Vec::new(),
             retention: std::collections::BTreeMap::new(),
+            smtp_url: None,
+            smtp_password: None,
+            smtp_from: None,
         }
     }
 }
@@ -111,6 +128,10 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_from: Option<String>,
 }
 
 impl Settings {
@@ -161,6 +182,7 @@ impl Settings {
             bail!("sign_in_attempts_per_client: must be at least 1");
         }
         self.trusted_proxies()?;
+        self.mailer()?;
         let exposed = !self.listen.ip().is_loopback();
         let behind_tls = self.public_url.as_ref().is_some_and(PublicUrl::is_https);
         if exposed && !behind_tls {
@@ -209,6 +231,30 @@ impl Settings {
             rules = rules.with_limits(parsed, checked);
         }
         Ok(rules)
+    }
+
+    /// The SMTP relay digests are sent through, `None` without
+    /// `smtp_url`. Errors name the key, never the URL or the password.
+    pub fn mailer(&self) -> anyhow::Result<Option<retrace_app::mail::SmtpMailer>> {
+        let Some(url) = &self.smtp_url else {
+            if self.smtp_from.is_some() || self.smtp_password.is_some() {
+                bail!(
+                    "smtp_url: required by smtp_from and smtp_password (no e-mail is sent without it)"
+                );
+            }
+            return Ok(None);
+        };
+        let Some(from) = &self.smtp_from else {
+            bail!("smtp_from: required with smtp_url (the digests' sender address)");
+        };
+        let password = self.smtp_password.as_ref().map(|p| p.0.as_str());
+        match retrace_app::mail::SmtpMailer::new(&url.0, password, from) {
+            Ok(mailer) => Ok(Some(mailer)),
+            Err(retrace_app::mail::SmtpSettingsError::From) => {
+                bail!("smtp_from: {}", retrace_app::mail::SmtpSettingsError::From)
+            }
+            Err(err) => bail!("smtp_url: {err} (the value is not shown)"),
+        }
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -380,6 +426,28 @@ impl<'de> Deserialize<'de> for MetricsToken {
     }
 }
 
+/// The SMTP relay's URL, which may hold a password: `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SmtpUrl(String);
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SmtpUrl([redacted])")
+    }
+}
+
+/// The SMTP relay's password: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SmtpPassword(String);
+
+impl fmt::Debug for SmtpPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SmtpPassword([redacted])")
+    }
+}
+
 /// The public address: `http://` or `https://` and a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublicUrl(String);
@@ -515,6 +583,30 @@ mod tests {
         let wrong = from_toml("trusted_proxies = [\"10.0.0.0/40\"]").unwrap();
         let err = wrong.validate().unwrap_err().to_string();
         assert!(err.starts_with("trusted_proxies:"), "{err}");
+    }
+
+    #[test]
+    fn smtp_settings_are_checked_and_never_shown() {
+        let settings = from_toml(
+            "smtp_url = \"smtps://mailer:hunter2hunter2@relay.example.org\"\n\
+             smtp_from = \"retrace <retrace@example.org>\"",
+        )
+        .unwrap();
+        assert!(settings.mailer().unwrap().is_some());
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(from_toml("").unwrap().mailer().unwrap().is_none());
+        let no_from = from_toml("smtp_url = \"smtp://mailer:hunter2@relay\"").unwrap();
+        let err = no_from.validate().unwrap_err().to_string();
+        assert!(err.starts_with("smtp_from:"), "{err}");
+        let wrong =
+            from_toml("smtp_url = \"imap://mailer:hunter2@relay\"\nsmtp_from = \"a@b.example\"")
+                .unwrap();
+        let err = wrong.validate().unwrap_err().to_string();
+        assert!(
+            err.starts_with("smtp_url:") && !err.contains("hunter2"),
+            "{err}"
+        );
     }
 
     #[test]

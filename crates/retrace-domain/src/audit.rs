@@ -180,10 +180,14 @@ pub enum AuditAction {
     IndicatorsEntered,
     /// The organisation's reporting offset from UTC was set.
     ReportingOffsetSet,
+    /// A member chose (or stopped) the e-mail digest; the object is the
+    /// member's account, the frequency is in the purpose, never the
+    /// address.
+    DigestPreferenceSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 100] = [
+    pub const ALL: [AuditAction; 101] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -284,6 +288,7 @@ impl AuditAction {
         AuditAction::PracticePublished,
         AuditAction::IndicatorsEntered,
         AuditAction::ReportingOffsetSet,
+        AuditAction::DigestPreferenceSet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -388,6 +393,7 @@ impl AuditAction {
             AuditAction::SubjectAccessExported => "subject_access_exported",
             AuditAction::IndicatorsEntered => "indicators_entered",
             AuditAction::ReportingOffsetSet => "reporting_offset_set",
+            AuditAction::DigestPreferenceSet => "digest_preference_set",
         }
     }
 

@@ -12,6 +12,7 @@ pub mod candidate;
 pub mod clock;
 pub mod consent;
 pub mod dates;
+pub mod digest;
 pub mod directory;
 pub mod disclosure;
 pub mod gallery;
@@ -44,6 +45,7 @@ pub use consent::{
     LawfulBasis, NewConsent, ReleaseDecision, ReleaseRefusal, SharingScope,
 };
 pub use dates::{AgeEstimate, PartialDate};
+pub use digest::{DIGEST_LEASE_MILLIS, DigestFrequency, DigestLanguage, digest_retry_millis};
 pub use disclosure::{Audience, Withheld, may_disclose, may_show_in_gallery};
 pub use gallery::{
     EntryStatus, GalleryReference, PublicationDecision, PublicationRefusal, Region, ReportStatus,

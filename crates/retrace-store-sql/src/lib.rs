@@ -25,6 +25,7 @@ macro_rules! read_row {
 }
 
 mod cluster;
+mod digest;
 mod directory;
 mod disclosure;
 mod field_keys;

@@ -220,6 +220,9 @@ macro_rules! conformance_tests {
             // pledge indicators (issue 14, item 3)
             indicators_are_computed_exactly_across_year_boundaries,
             entered_indicators_are_replaced_audited_and_added_up_by_network,
+            // the e-mail digest (issues 14 and 15)
+            digest_preference_is_off_by_default_and_audited_without_the_address,
+            due_digests_are_claimed_once_among_concurrent_servers,
         );
     };
     (@each $harness:ty; $($name:ident),* $(,)?) => {
@@ -395,6 +398,7 @@ pub mod tests {
     // The referral behaviours live in their own module (issue 11).
     pub use crate::conformance_cluster::*;
     pub use crate::conformance_crypto::*;
+    pub use crate::conformance_digest::*;
     pub use crate::conformance_directory::*;
     pub use crate::conformance_indicators::*;
     pub use crate::conformance_interchange::*;

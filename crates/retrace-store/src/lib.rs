@@ -21,6 +21,8 @@ pub mod conformance_cluster;
 #[cfg(feature = "conformance")]
 pub mod conformance_crypto;
 #[cfg(feature = "conformance")]
+pub mod conformance_digest;
+#[cfg(feature = "conformance")]
 pub mod conformance_directory;
 #[cfg(feature = "conformance")]
 pub mod conformance_indicators;
@@ -45,6 +47,7 @@ pub mod conformance_retention;
 #[cfg(feature = "conformance")]
 pub mod conformance_work;
 pub mod crypto;
+pub mod digest;
 pub mod directory;
 pub mod gallery;
 pub mod indicators;
@@ -63,6 +66,7 @@ pub mod work_queue;
 pub use cluster::{
     ChangeKind, OUTBOX_RETENTION_DAYS, OutboxBounds, OutboxChange, OutboxStore, RateLimitStore,
 };
+pub use digest::{DigestClaim, DigestOutcome, DigestPreference, DigestStore};
 pub use directory::{
     CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, DirectoryStore,
     Document, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT, LibraryFilter,
@@ -393,6 +397,7 @@ pub trait Store:
     + RetentionStore
     + OrgContactStore
     + IndicatorStore
+    + DigestStore
     + Send
     + Sync
     + 'static

@@ -57,6 +57,9 @@ pub struct WebConfig {
     pub shared_rate_limits: bool,
     /// The platform operator's retention limits (issue 16).
     pub retention: retrace_app::retention::RetentionRules,
+    /// An SMTP relay is configured and this server sends e-mail digests;
+    /// when false the preference page says digests are not enabled.
+    pub digest_enabled: bool,
 }
 
 impl WebConfig {
@@ -84,6 +87,7 @@ impl WebConfig {
             sign_in_failure_window: Duration::from_secs(15 * 60),
             shared_rate_limits: false,
             retention: retrace_app::retention::RetentionRules::default(),
+            digest_enabled: false,
         }
     }
 }

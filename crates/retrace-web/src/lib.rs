@@ -15,6 +15,7 @@ mod api_scopes;
 mod client_addr;
 mod config;
 mod csrf;
+pub mod digest_mail;
 mod error;
 mod extract;
 mod form_errors;

@@ -121,6 +121,8 @@ pub struct TokenRow {
 pub struct Account<'a> {
     pub page: &'a Page,
     pub email: String,
+    /// The e-mail digest as chosen, in words; `None` for an operator.
+    pub digest: Option<String>,
     pub display_name: String,
     pub second_factor: bool,
     pub can_remove_second_factor: bool,
@@ -1075,4 +1077,19 @@ pub struct OrgContactPage<'a> {
     pub org_name: String,
     pub values: crate::form_values::FormValues,
     pub saved: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account_digest.html")]
+pub struct AccountDigestPage<'a> {
+    pub page: &'a Page,
+    /// The account's own address, where digests go.
+    pub email: String,
+    pub enabled: bool,
+    pub saved: bool,
+    /// When the last digest was sent or failed, in words.
+    pub status: Option<String>,
+    pub frequencies: Vec<(&'static str, String)>,
+    pub languages: Vec<(&'static str, String)>,
+    pub values: crate::form_values::FormValues,
 }

@@ -1665,3 +1665,40 @@ field-activities-dissemination-note = جلسات النشر والتعريف: م
 field-activities-resource-mobilisation-note = حشد الموارد: ملاحظة
 field-activities-experience-exchanges-note = تبادل الخبرات: ملاحظة
 field-activities-peer-support-note = دعم الأقران: ملاحظة
+# The e-mail digest (issues 14 and 15)
+audit-action-digest-preference-set = اختيار الملخص بالبريد الإلكتروني
+digest-title = الملخص بالبريد الإلكتروني
+digest-intro = رسالة قصيرة تخبرك بحجم العمل الذي ينتظرك وبالمنشورات الجديدة في الشبكات التي تتابعها. لا تحتوي على أسماء أحد ولا على تفاصيله: فقط أعداد وعناوين منشورات وروابط إلى retrace. لا يُرسَل شيء إذا لم يكن هناك جديد.
+digest-not-enabled = الملخصات بالبريد الإلكتروني غير مفعّلة على هذا الخادم: لا يُرسَل شيء. يُحفظ اختيارك إلى أن تُفعَّل.
+digest-saved = حُفظ اختيارك للملخص.
+digest-address = تُرسَل الملخصات إلى عنوان البريد الإلكتروني لحسابك:
+digest-no-personal-data = البريد الإلكتروني غير محمي من طرف إلى طرف، لذلك لا يحتوي الملخص أبدًا على بيانات شخصية.
+digest-change = تغيير
+digest-summary-off = لا تتلقى أي ملخص بالبريد الإلكتروني.
+digest-summary-daily = تتلقى ملخصًا يوميًا بالبريد الإلكتروني.
+digest-summary-weekly = تتلقى ملخصًا أسبوعيًا بالبريد الإلكتروني.
+digest-last-sent = آخر إرسال:
+digest-last-failed = فشلت المحاولة الأخيرة وستُعاد:
+digest-frequency-off = متوقف
+digest-frequency-daily = يومي
+digest-frequency-weekly = أسبوعي
+field-digest-frequency = عدد المرات
+field-digest-language = لغة الملخص
+digest-mail-subject = retrace: ما الجديد لك
+digest-mail-intro = إليك ما ينتظرك على retrace وما استجد منذ آخر ملخص.
+digest-mail-counts-title = قائمة عملك
+digest-mail-new =
+    { $count ->
+        [zero] لا جديد
+        [one] جديد واحد
+        [two] جديدان
+        [few] { $count } جديدة
+        [many] { $count } جديدًا
+       *[other] { $count } جديد
+    }
+digest-mail-open-queue = افتح إشعاراتك
+digest-mail-posts-title = منشورات جديدة تتابعها
+digest-mail-more-posts = مزيد من المنشورات في شبكاتك
+digest-mail-why-daily = تتلقى هذا الملخص اليومي لأنك اخترته.
+digest-mail-why-weekly = تتلقى هذا الملخص الأسبوعي لأنك اخترته.
+digest-mail-change = تغييره أو إيقافه

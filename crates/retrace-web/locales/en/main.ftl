@@ -1613,3 +1613,36 @@ field-activities-dissemination-note = Dissemination sessions: note
 field-activities-resource-mobilisation-note = Resource mobilisation: note
 field-activities-experience-exchanges-note = Exchanges of experience: note
 field-activities-peer-support-note = Peer support: note
+# The e-mail digest (issues 14 and 15)
+audit-action-digest-preference-set = E-mail digest chosen
+digest-title = E-mail digest
+digest-intro = A short e-mail telling you how much work waits for you and which network posts you follow are new. It carries no names or details of anyone: only counts, post titles and links to retrace. Nothing is sent when nothing is new.
+digest-not-enabled = E-mail digests are not enabled on this server: nothing is sent. Your choice is kept for when they are.
+digest-saved = Your digest choice is saved.
+digest-address = Digests go to your account's e-mail address:
+digest-no-personal-data = E-mail is not protected end to end, so the digest never holds personal data.
+digest-change = Change
+digest-summary-off = You receive no e-mail digest.
+digest-summary-daily = You receive a daily e-mail digest.
+digest-summary-weekly = You receive a weekly e-mail digest.
+digest-last-sent = Last sent:
+digest-last-failed = The last attempt failed and will be tried again:
+digest-frequency-off = Off
+digest-frequency-daily = Daily
+digest-frequency-weekly = Weekly
+field-digest-frequency = How often
+field-digest-language = Language of the digest
+digest-mail-subject = retrace: what is new for you
+digest-mail-intro = Here is what waits for you on retrace and what is new since your last digest.
+digest-mail-counts-title = Your work queue
+digest-mail-new =
+    { $count ->
+        [one] { $count } new
+       *[other] { $count } new
+    }
+digest-mail-open-queue = Open your notifications
+digest-mail-posts-title = New posts you follow
+digest-mail-more-posts = More posts in your networks
+digest-mail-why-daily = You receive this daily digest because you chose it.
+digest-mail-why-weekly = You receive this weekly digest because you chose it.
+digest-mail-change = Change or stop it

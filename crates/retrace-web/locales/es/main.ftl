@@ -1612,3 +1612,36 @@ field-activities-dissemination-note = Sesiones de difusión: nota
 field-activities-resource-mobilisation-note = Movilización de recursos: nota
 field-activities-experience-exchanges-note = Intercambios de experiencias: nota
 field-activities-peer-support-note = Apoyo entre pares: nota
+# The e-mail digest (issues 14 and 15)
+audit-action-digest-preference-set = Resumen por correo elegido
+digest-title = Resumen por correo electrónico
+digest-intro = Un correo breve que le indica cuánto trabajo le espera y qué publicaciones de redes que sigue son nuevas. No contiene nombres ni datos de nadie: solo cifras, títulos de publicaciones y enlaces a retrace. No se envía nada cuando no hay novedades.
+digest-not-enabled = Los resúmenes por correo no están activados en este servidor: no se envía nada. Su elección se guarda para cuando lo estén.
+digest-saved = Su elección de resumen se ha guardado.
+digest-address = Los resúmenes se envían a la dirección de su cuenta:
+digest-no-personal-data = El correo electrónico no está protegido de extremo a extremo, por eso el resumen nunca contiene datos personales.
+digest-change = Cambiar
+digest-summary-off = No recibe ningún resumen por correo.
+digest-summary-daily = Recibe un resumen diario por correo.
+digest-summary-weekly = Recibe un resumen semanal por correo.
+digest-last-sent = Último envío:
+digest-last-failed = El último intento falló y se volverá a intentar:
+digest-frequency-off = Desactivado
+digest-frequency-daily = Diario
+digest-frequency-weekly = Semanal
+field-digest-frequency = Frecuencia
+field-digest-language = Idioma del resumen
+digest-mail-subject = retrace: novedades para usted
+digest-mail-intro = Esto es lo que le espera en retrace y lo que es nuevo desde su último resumen.
+digest-mail-counts-title = Su cola de trabajo
+digest-mail-new =
+    { $count ->
+        [one] { $count } nuevo
+       *[other] { $count } nuevos
+    }
+digest-mail-open-queue = Abrir sus notificaciones
+digest-mail-posts-title = Nuevas publicaciones que sigue
+digest-mail-more-posts = Más publicaciones en sus redes
+digest-mail-why-daily = Recibe este resumen diario porque lo eligió.
+digest-mail-why-weekly = Recibe este resumen semanal porque lo eligió.
+digest-mail-change = Cambiarlo o detenerlo

@@ -1612,3 +1612,36 @@ field-activities-dissemination-note = Sessions de diffusion : remarque
 field-activities-resource-mobilisation-note = Mobilisation de ressources : remarque
 field-activities-experience-exchanges-note = Échanges d’expériences : remarque
 field-activities-peer-support-note = Soutien entre pairs : remarque
+# The e-mail digest (issues 14 and 15)
+audit-action-digest-preference-set = Résumé par courriel choisi
+digest-title = Résumé par courriel
+digest-intro = Un court courriel qui vous dit combien de travail vous attend et quelles publications suivies des réseaux sont nouvelles. Il ne contient ni nom ni détail sur personne : seulement des nombres, des titres de publications et des liens vers retrace. Rien n'est envoyé quand rien n'est nouveau.
+digest-not-enabled = Les résumés par courriel ne sont pas activés sur ce serveur : rien n'est envoyé. Votre choix est conservé pour le jour où ils le seront.
+digest-saved = Votre choix de résumé est enregistré.
+digest-address = Les résumés sont envoyés à l'adresse de votre compte :
+digest-no-personal-data = Le courriel n'est pas protégé de bout en bout : le résumé ne contient donc jamais de données personnelles.
+digest-change = Modifier
+digest-summary-off = Vous ne recevez pas de résumé par courriel.
+digest-summary-daily = Vous recevez un résumé quotidien par courriel.
+digest-summary-weekly = Vous recevez un résumé hebdomadaire par courriel.
+digest-last-sent = Dernier envoi :
+digest-last-failed = La dernière tentative a échoué et sera renouvelée :
+digest-frequency-off = Désactivé
+digest-frequency-daily = Quotidien
+digest-frequency-weekly = Hebdomadaire
+field-digest-frequency = Fréquence
+field-digest-language = Langue du résumé
+digest-mail-subject = retrace : les nouveautés pour vous
+digest-mail-intro = Voici ce qui vous attend sur retrace et ce qui est nouveau depuis votre dernier résumé.
+digest-mail-counts-title = Votre file de travail
+digest-mail-new =
+    { $count ->
+        [one] { $count } nouveau
+       *[other] { $count } nouveaux
+    }
+digest-mail-open-queue = Ouvrir vos notifications
+digest-mail-posts-title = Nouvelles publications suivies
+digest-mail-more-posts = D'autres publications dans vos réseaux
+digest-mail-why-daily = Vous recevez ce résumé quotidien parce que vous l'avez choisi.
+digest-mail-why-weekly = Vous recevez ce résumé hebdomadaire parce que vous l'avez choisi.
+digest-mail-change = Le modifier ou l'arrêter

@@ -4,6 +4,8 @@ use super::session::set_session_cookie;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::identity::{PasswordVerified, SignedIn};
 use crate::page::OnPage;
 use crate::page::Page;
@@ -12,9 +14,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::accounts::{self, EnrolmentInput, OfferedSecondFactor, requires_second_factor};
-use retrace_app::{AppError, totp};
-use retrace_domain::{ApiScopes, ApiTokenId, PasswordError};
-use retrace_store::UserAccount;
+use retrace_app::{AppError, digest, totp};
+use retrace_domain::{ApiScopes, ApiTokenId, DigestFrequency, DigestLanguage, PasswordError};
+use retrace_store::{DigestPreference, Membership, UserAccount};
 
 #[derive(Default)]
 struct AccountExtras {
@@ -52,9 +54,17 @@ async fn account_page(
                 .unwrap_or_else(|| page.t("api-token-no-expiry")),
         })
         .collect();
+    let digest = match &user.membership {
+        Membership::Member { .. } => Some(digest_summary(
+            page,
+            state.store.digest_preference(user.id).await?.as_ref(),
+        )),
+        Membership::Operator => None,
+    };
     let html = render(&templates::Account {
         page,
         email: user.email.to_string(),
+        digest,
         display_name: user.display_name.to_string(),
         second_factor: user.totp_secret_sealed.is_some(),
         can_remove_second_factor: !requires_second_factor(user),
@@ -310,4 +320,132 @@ pub async fn revoke_token(
     let user = session_user(&signed_in)?;
     accounts::revoke_api_token(&state.app, user, id).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+// ---------------------------------------------------------------- e-mail digest
+
+/// The digest as chosen, in one sentence.
+fn digest_summary(page: &Page, preference: Option<&DigestPreference>) -> String {
+    page.t(match preference.map(|p| p.frequency) {
+        None => "digest-summary-off",
+        Some(DigestFrequency::Daily) => "digest-summary-daily",
+        Some(DigestFrequency::Weekly) => "digest-summary-weekly",
+    })
+}
+
+/// The values of the digest form from a stored choice (off, in the page's
+/// language, when there is none).
+fn digest_values(page: &Page, preference: Option<&DigestPreference>) -> FormValues {
+    let (frequency, language) = match preference {
+        Some(p) => (p.frequency.as_str(), p.language.as_str()),
+        None => ("off", page.lang.code()),
+    };
+    FormValues::from_pairs([
+        ("digest_frequency".to_owned(), frequency.to_owned()),
+        ("digest_language".to_owned(), language.to_owned()),
+    ])
+}
+
+async fn digest_page(
+    state: &AppState,
+    page: &Page,
+    user: &UserAccount,
+    values: FormValues,
+    saved: bool,
+) -> WebResult<axum::response::Html<String>> {
+    let preference = state.store.digest_preference(user.id).await?;
+    let mut status = Vec::new();
+    if let Some(preference) = &preference {
+        status.push(digest_summary(page, Some(preference)));
+        if let Some(sent) = preference.last_sent_at {
+            status.push(format!("{} {}", page.t("digest-last-sent"), sent.on_page()));
+        }
+        if let Some(failed) = preference
+            .last_failed_at
+            .filter(|_| preference.failures > 0)
+        {
+            status.push(format!(
+                "{} {}",
+                page.t("digest-last-failed"),
+                failed.on_page()
+            ));
+        }
+    }
+    render(&templates::AccountDigestPage {
+        page,
+        email: user.email.to_string(),
+        enabled: state.config.digest_enabled,
+        saved,
+        status: (!status.is_empty()).then(|| status.join(" ")),
+        frequencies: ["off", "daily", "weekly"]
+            .into_iter()
+            .map(|code| (code, page.t(&format!("digest-frequency-{code}"))))
+            .collect(),
+        languages: DigestLanguage::ALL
+            .iter()
+            .filter_map(|language| {
+                let lang = crate::i18n::Lang::parse(language.as_str())?;
+                Some((language.as_str(), lang.native_name().to_owned()))
+            })
+            .collect(),
+        values,
+    })
+}
+
+/// A member's account, for the digest pages: an operator has no work
+/// queue and no digest.
+fn digest_member(signed_in: &SignedIn) -> WebResult<(&UserAccount, retrace_app::Actor)> {
+    let user = session_user(signed_in)?;
+    match &user.membership {
+        Membership::Member { org, roles } => {
+            Ok((user, retrace_app::Actor::new(user.id, *org, roles.clone())))
+        }
+        Membership::Operator => Err(WebError::Forbidden),
+    }
+}
+
+pub async fn digest(
+    State(state): State<AppState>,
+    page: Page,
+    signed_in: SignedIn,
+) -> WebResult<Response> {
+    let (user, actor) = digest_member(&signed_in)?;
+    let preference = digest::preference(&state.app, &actor).await?;
+    let values = digest_values(&page, preference.as_ref());
+    Ok(digest_page(&state, &page, user, values, false)
+        .await?
+        .into_response())
+}
+
+pub async fn save_digest(
+    State(state): State<AppState>,
+    page: Page,
+    signed_in: SignedIn,
+    form: FormFields,
+) -> WebResult<Response> {
+    let (user, actor) = digest_member(&signed_in)?;
+    let saved = digest::set_preference(
+        &state.app,
+        &actor,
+        &form.text("digest_frequency"),
+        &form.text("digest_language"),
+    )
+    .await
+    .map_err(WebError::from);
+    match saved {
+        Ok(preference) => {
+            let values = digest_values(&page, preference.as_ref());
+            Ok(digest_page(&state, &page, user, values, true)
+                .await?
+                .into_response())
+        }
+        Err(error) => match FormErrors::of(&page, &error, None, "") {
+            Some(errors) => {
+                let values = FormValues::with_errors(&form, errors);
+                let html = digest_page(&state, &page, user, values, false).await?;
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+            }
+            None => Err(error),
+        },
+    }
 }

@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route(
+            "/account/digest",
+            get(account::digest).post(account::save_digest),
+        )
+        .route(
             "/account/second-factor",
             get(account::enrol_page).post(account::enrol),
         )
