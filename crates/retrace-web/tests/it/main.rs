@@ -10,6 +10,7 @@ mod access;
 mod api;
 mod api_parity;
 mod consent_api;
+mod contract;
 mod directory;
 mod gallery;
 mod gallery_uploads;
