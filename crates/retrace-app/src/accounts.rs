@@ -440,6 +440,28 @@ pub async fn create_api_token(
     scopes: ApiScopes,
     valid_days: u32,
 ) -> AppResult<String> {
+    issue_api_token(
+        app,
+        &own_audit(app, account),
+        account.id,
+        name,
+        scopes,
+        valid_days,
+    )
+    .await
+}
+
+/// A new API token for `user`, audited as `audit` says (the account itself
+/// from the page, the system from `retrace admin create-token`); the rules
+/// of [`create_api_token`].
+pub async fn issue_api_token(
+    app: &App,
+    audit: &AuditContext,
+    user: UserId,
+    name: &str,
+    scopes: ApiScopes,
+    valid_days: u32,
+) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(AppError::invalid(
@@ -458,8 +480,8 @@ pub async fn create_api_token(
     let secret = format!("rt_{}", random_token(32));
     app.store()
         .create_api_token(
-            &own_audit(app, account),
-            account.id,
+            audit,
+            user,
             name,
             &sha256_hex(&secret),
             scopes,

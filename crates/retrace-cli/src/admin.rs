@@ -6,8 +6,8 @@ use crate::{field_keys, store};
 use anyhow::{Context, bail};
 use rand::Rng;
 use retrace_domain::{
-    AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind, OrgName,
-    PersonId, RoleSet, SystemClock,
+    ApiScopes, AuditAction, Clock, CountryCode, DisplayName, Email, NewPassword, OrgId, OrgKind,
+    OrgName, PersonId, RoleSet, SystemClock,
 };
 use retrace_store::crypto;
 use retrace_store::{
@@ -59,6 +59,23 @@ pub enum AdminCommand {
     ResetPassword {
         #[arg(long)]
         email: String,
+    },
+    /// Make an API token for an account and print its secret once (audited
+    /// as the system): for scripts and contract tests that cannot use the
+    /// account page.
+    CreateToken {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by on the account page.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated scopes: read, write, export, admin.
+        #[arg(long, default_value = "read,write")]
+        scopes: String,
+        /// Days until it expires (1 to 365).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
     },
     /// Recompute the whole audit chain; names the first entry that does not verify.
     VerifyAudit,
@@ -246,6 +263,27 @@ async fn execute(
                 "new password for {} (shown once): {password}",
                 email.as_str()
             );
+        }
+        AdminCommand::CreateToken {
+            email,
+            name,
+            scopes,
+            days,
+        } => {
+            let email = Email::parse(&email)?;
+            let Some(user) = store.user_by_email(&email).await? else {
+                bail!("email: no account with the address {}", email.as_str());
+            };
+            let scopes = ApiScopes::parse(&scopes)?;
+            let secret_key = load_or_create_secret_key(&settings.secret_key_path())?;
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let app =
+                retrace_app::App::new(opened.shared(), clock, settings.media_dir(), &secret_key);
+            let secret =
+                retrace_app::accounts::issue_api_token(&app, &audit, user.id, &name, scopes, days)
+                    .await
+                    .map_err(|error| anyhow::anyhow!("{error}"))?;
+            println!("{secret}");
         }
         AdminCommand::RotateKey {
             resume,

@@ -66,3 +66,13 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await
 }
+
+/// Every API operation the router declares, as `(METHOD, path)`: the table
+/// the scope check and the OpenAPI document read (`api_scopes::API_ROUTES`),
+/// for the contract tests.
+pub fn api_route_table() -> Vec<(&'static str, &'static str)> {
+    api_scopes::API_ROUTES
+        .iter()
+        .map(|route| (route.method, route.path))
+        .collect()
+}

@@ -11,6 +11,7 @@ mod api;
 mod api_parity;
 mod consent_api;
 mod digest;
+mod contract;
 mod directory;
 mod gallery;
 mod gallery_uploads;

@@ -3,6 +3,18 @@
 
 use serde_json::{Value, json};
 
+mod schemas;
+
+/// A 200 JSON response whose schema is a shared one.
+fn ok_ref(description: &str, name: &str) -> Value {
+    json!({ "200": { "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } })
+}
+
+/// A 201 JSON response whose schema is a shared one.
+fn created_ref(description: &str, name: &str) -> Value {
+    json!({ "201": { "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } } })
+}
+
 fn error_responses() -> Value {
     json!({
         "401": { "description": "No valid API token (`unauthenticated`), or the token has expired (`token_expired`)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
@@ -46,8 +58,6 @@ fn person_schema() -> Value {
 
 fn tracing_paths() -> Value {
     let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
-    let object = json!({ "type": "object" });
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
     let person = person_schema();
     json!({
         "/api/v1/requests": {
@@ -66,7 +76,7 @@ fn tracing_paths() -> Value {
                     { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["newest", "oldest", "updated", "alphabetical"], "default": "newest" } },
                     { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
                 ],
-                "responses": with_errors(ok("Requests"), &[("422", "A parameter is invalid; the message names it")])
+                "responses": with_errors(ok_ref("Requests", "RequestList"), &[("422", "A parameter is invalid; the message names it")])
             },
             "post": {
                 "summary": "Open a tracing request (caseworker)",
@@ -80,7 +90,7 @@ fn tracing_paths() -> Value {
                         "vital_interest": { "type": "boolean", "default": false, "description": "The lawful basis for tracing the sought persons, who cannot be asked: true records, for each sought person, a tracing entry on the basis `vital_interest` decided by the caller. Without it (or a tracing consent recorded later through `/api/v1/persons/{id}/consents`) the sought persons are not matched against anyone; the response then carries a `warnings` entry saying so" }
                     }
                 } } } },
-                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
+                "responses": with_errors(created_ref("The request as opened, with `warnings`", "CreatedRequest"), &[("422", "A field is invalid; `field` names it (e.g. `sought[0].person.birth_date`)")])
             }
         },
         "/api/v1/requests/{id}/status": { "post": { "summary": "Move the request along its status machine, as the page does (caseworker): open, searching, located, contact_restored, reunited, closed (with `closure_reason`). Closing or reopening changes what it is matched with and takes a gallery entry down",
@@ -90,13 +100,13 @@ fn tracing_paths() -> Value {
                 "status": { "type": "string", "enum": ["open", "searching", "located", "contact_restored", "reunited", "closed"], "description": "The new status code" },
                 "closure_reason": { "type": "string", "description": "Why it closes (required with status `closed`)" },
                 "note": { "type": "string", "maxLength": 500, "description": "A note kept with the change" } } } } } },
-            "responses": with_errors(ok("The request after the change"), &[("404", "Missing, or another organisation's"), ("409", "The version is stale: read the request again"), ("422", "The move is not allowed or a field is invalid; `field` names it")]) } },
+            "responses": with_errors(ok_ref("The request after the change", "Request"), &[("404", "Missing, or another organisation's"), ("409", "The version is stale: read the request again"), ("422", "The move is not allowed or a field is invalid; `field` names it")]) } },
         "/api/v1/requests/{id}/assignment": { "post": { "summary": "Assign the request to an active caseworker of the organisation, or take the assignment back with an empty `assignee` (caseworker; audited)",
             "parameters": id.clone(),
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "properties": {
                 "assignee": { "type": "string", "description": "A member's id (see `/api/v1/me`), or empty" } } } } } },
             "responses": with_errors(json!({ "204": { "description": "Assigned" } }), &[("404", "Missing, or another organisation's"), ("422", "`assignee` is not an active caseworker of the organisation")]) } },
-        "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok("Request"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/requests/{id}": { "get": { "summary": "One request (audited)", "parameters": id.clone(), "responses": with_errors(ok_ref("Request", "Request"), &[("404", "Missing, or another organisation's")]) } },
         "/api/v1/registrations": {
             "get": { "summary": "The organisation's registrations, one page of 50, with search, filters and an order like the request list",
                 "parameters": [
@@ -108,10 +118,10 @@ fn tracing_paths() -> Value {
                     { "name": "sort", "in": "query", "schema": { "type": "string", "enum": ["newest", "oldest", "updated", "alphabetical"], "default": "newest" } },
                     { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
                 ],
-                "responses": with_errors(ok("Registrations"), &[("422", "A parameter is invalid; the message names it")]) },
+                "responses": with_errors(ok_ref("Registrations", "RegistrationList"), &[("422", "A parameter is invalid; the message names it")]) },
             "post": { "summary": "Register a person who is safe or looking for their family (caseworker)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "person"], "additionalProperties": false, "properties": { "kind": { "type": "string", "enum": ["safe", "looking_for_family"] }, "person": person.clone(), "consent_method": { "type": "string", "enum": ["written", "oral", "digital"] } } } } } },
-                "responses": with_errors(json!({ "201": { "description": "Registered" } }), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
+                "responses": with_errors(created_ref("The registered person", "Person"), &[("422", "A field is invalid; `field` names it (e.g. `person.names[0]`)")]) }
         },
         "/api/v1/pfif/persons": { "get": { "summary": "PFIF 1.4 feed of the organisation's sought and registered persons that `receiver` may see now: never an at-risk person, only persons whose active sharing consent covers the receiver or its country; names, sex, date of birth and age only (caseworker or org admin; audited as `pfif_exported`). A partner reads it with a token of the exporting organisation scoped to `export` only; the same document is downloaded as a file on the page `/export/pfif`",
             "parameters": [ { "name": "receiver", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" }, "description": "The receiving organisation's id" },
@@ -125,10 +135,11 @@ fn tracing_paths() -> Value {
                 "requests": { "type": "integer", "description": "Requests opened" },
                 "registrations": { "type": "integer", "description": "Registrations created" },
                 "already_imported": { "type": "integer", "description": "Records imported before, left as they were" },
-                "records": { "type": "array", "items": { "type": "object", "required": ["person_record_id", "person", "created"], "properties": { "person_record_id": { "type": "string" }, "person": { "type": "string", "format": "uuid", "description": "The registered or sought person it became" }, "created": { "type": "boolean" } } } } } } } } } }),
-                &[("422", "Nothing imported: `problems` lists each, with its line")]) } },
+                "records": { "type": "array", "items": { "type": "object", "required": ["person_record_id", "person", "created"], "properties": { "person_record_id": { "type": "string" }, "person": { "type": "string", "format": "uuid", "description": "The registered or sought person it became" }, "created": { "type": "boolean" } } } } } } } } },
+                "422": { "description": "Nothing imported: `problems` lists each, with its line", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["imported", "problems"], "properties": { "imported": { "type": "boolean", "const": false }, "problems": { "type": "array", "items": { "type": "string" }, "description": "Each problem, with its line" } } } } } } }),
+                &[]) } },
         "/api/v1/persons/{id}/consents": {
-            "get": { "summary": "The person's consent ledger, withdrawn entries included (reader)", "parameters": id.clone(), "responses": with_errors(ok("`consents`: entries with `purpose`, `basis`, `method`, `countries`, `note`, `recorded_at`, `withdrawn_at`, `active`"), &[("404", "Missing, or another organisation's")]) },
+            "get": { "summary": "The person's consent ledger, withdrawn entries included (reader)", "parameters": id.clone(), "responses": with_errors(ok_ref("The consent ledger", "ConsentList"), &[("404", "Missing, or another organisation's")]) },
             "post": { "summary": "Record a consent or a lawful basis for one of our persons (caseworker); a minor's consent is a guardian's", "parameters": id.clone(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["purpose", "basis"], "additionalProperties": false, "properties": {
                     "purpose": { "type": "string", "enum": ["tracing", "sharing", "publication", "authorities", "face_matching"], "description": "What the entry allows: tracing (matching), sharing (release to the organisations of `countries`), publication (the gallery), authorities, face_matching" },
@@ -136,23 +147,23 @@ fn tracing_paths() -> Value {
                     "method": { "type": "string", "enum": ["written", "oral", "digital"], "description": "How the consent was given; required with `self` and `guardian`" },
                     "countries": { "type": "array", "items": { "type": "string", "pattern": "^[A-Z]{2}$" }, "description": "For sharing: the countries whose organisations may receive the person's details" },
                     "note": { "type": "string", "maxLength": 500 } } } } } },
-                "responses": with_errors(json!({ "201": { "description": "The recorded entry" } }), &[("404", "Missing, or another organisation's"), ("422", "A field is invalid; `field` names it")]) }
+                "responses": with_errors(created_ref("The recorded entry", "Consent"), &[("404", "Missing, or another organisation's"), ("422", "A field is invalid; `field` names it")]) }
         },
         "/api/v1/persons/{id}/consents/{consent}/withdraw": { "post": { "summary": "Withdraw one consent entry (caseworker): withdrawing publication takes the gallery entry down, withdrawing tracing stops the matching, withdrawing sharing hides earlier releases",
             "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "consent", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
-            "responses": with_errors(ok("The withdrawn entry"), &[("404", "Missing, or another organisation's"), ("409", "Already withdrawn")]) } },
-        "/api/v1/persons/{id}/candidates": { "get": { "summary": "Possible matches of one of our persons: score and field agreement, never the other side's values", "parameters": id.clone(), "responses": with_errors(ok("Candidates"), &[("404", "Missing, or another organisation's")]) } },
-        "/api/v1/candidates/{id}": { "get": { "summary": "One candidate; `released_person` only once the other organisation released it", "parameters": id.clone(), "responses": with_errors(ok("Candidate"), &[("404", "Missing, or not involving our records")]) } },
+            "responses": with_errors(ok_ref("The withdrawn entry", "Consent"), &[("404", "Missing, or another organisation's"), ("409", "Already withdrawn")]) } },
+        "/api/v1/persons/{id}/candidates": { "get": { "summary": "Possible matches of one of our persons: score and field agreement, never the other side's values", "parameters": id.clone(), "responses": with_errors(ok_ref("Candidates", "CandidateList"), &[("404", "Missing, or another organisation's")]) } },
+        "/api/v1/candidates/{id}": { "get": { "summary": "One candidate; `released_person` only once the other organisation released it", "parameters": id.clone(), "responses": with_errors(ok_ref("Candidate", "Candidate"), &[("404", "Missing, or not involving our records")]) } },
         "/api/v1/candidates/{id}/review": { "post": { "summary": "Confirm, reject (with a reason) or reopen our side's review", "parameters": id.clone(),
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string", "enum": ["proposed", "confirmed", "rejected"] }, "reason": { "type": "string" } } } } } },
-            "responses": with_errors(ok("Candidate"), &[("404", "Missing"), ("422", "Invalid")]) } },
+            "responses": with_errors(ok_ref("Candidate", "Candidate"), &[("404", "Missing"), ("422", "Invalid")]) } },
         "/api/v1/candidates/{id}/release": { "post": { "summary": "Approve releasing our person's details to the other organisation (checked against the consent ledger; a minor needs two staff)", "parameters": id.clone(),
-            "responses": with_errors(ok("Candidate with `outcome`"), &[("404", "Missing"), ("409", "Refused: no consent, at risk, or same approver")]) } },
+            "responses": with_errors(ok_ref("Candidate with `outcome`", "Candidate"), &[("404", "Missing"), ("409", "Refused: no consent, at risk, or same approver")]) } },
         "/api/v1/candidates/{id}/messages": {
-            "get": { "summary": "Family messages on a candidate", "parameters": id.clone(), "responses": with_errors(ok("Messages"), &[("404", "Missing")]) },
+            "get": { "summary": "Family messages on a candidate", "parameters": id.clone(), "responses": with_errors(ok_ref("Messages", "MessageList"), &[("404", "Missing")]) },
             "post": { "summary": "Draft a family message (both sides confirmed)", "parameters": id,
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["direction", "body"], "properties": { "direction": { "type": "string", "enum": ["to_sought_person", "to_enquirer"] }, "body": { "type": "string", "maxLength": 2000 } } } } } },
-                "responses": with_errors(json!({ "201": { "description": "Drafted" } }), &[("404", "Missing"), ("409", "Not confirmed by both sides")]) }
+                "responses": with_errors(created_ref("The drafted message", "Message"), &[("404", "Missing"), ("409", "Not confirmed by both sides")]) }
         }
     })
 }
@@ -161,27 +172,26 @@ fn tracing_paths() -> Value {
 /// second function: one `json!` this size exceeds the macro's recursion).
 fn tracing_change_paths() -> Value {
     let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
     let person = person_schema();
     json!({
         "/api/v1/persons/{id}": {
-            "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok("Person"), &[("404", "Missing, or another organisation's")]) },
+            "get": { "summary": "One person (audited)", "parameters": id.clone(), "responses": with_errors(ok_ref("Person", "Person"), &[("404", "Missing, or another organisation's")]) },
             "put": { "summary": "Replace one of our persons' details (caseworker), as the page's edit form: every field is sent, what is left out is cleared. Marking the person at risk takes their gallery entries down in the same transaction; the matching index is updated", "parameters": id.clone(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "person"], "additionalProperties": false, "properties": {
                     "version": { "type": "integer", "description": "The `version` read with the person: a stale one is refused with 409 and changes nothing" },
                     "person": person.clone() } } } } },
-                "responses": with_errors(ok("The person as saved, with its new `version`"), &[("404", "Missing, or another organisation's"), ("409", "Changed by someone else since `version` was read"), ("422", "A field is invalid; `field` names it")]) }
+                "responses": with_errors(ok_ref("The person as saved, with its new `version`", "Person"), &[("404", "Missing, or another organisation's"), ("409", "Changed by someone else since `version` was read"), ("422", "A field is invalid; `field` names it")]) }
         },
         "/api/v1/requests/{id}/sought": { "post": { "summary": "Add a sought person to one of our open requests (caseworker); with `vital_interest` the person is traced on that lawful basis, otherwise not matched until a tracing basis is recorded", "parameters": id.clone(),
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["relationship", "person"], "additionalProperties": false, "properties": {
                 "relationship": { "type": "string", "description": "The sought person's relationship to the enquirer (a relationship code, e.g. `brother`, `mother`, `daughter`)" },
                 "person": person.clone(),
                 "vital_interest": { "type": "boolean", "description": "Record the vital interest of the sought person as the lawful basis for tracing them: for a person who cannot be asked" } } } } } },
-            "responses": with_errors(json!({ "201": { "description": "The sought person as stored" } }), &[("404", "Missing, or another organisation's"), ("409", "The request is closed"), ("422", "A field is invalid; `field` names it")]) } },
+            "responses": with_errors(created_ref("The sought person as stored", "Person"), &[("404", "Missing, or another organisation's"), ("409", "The request is closed"), ("422", "A field is invalid; `field` names it")]) } },
         "/api/v1/exports/requests": { "post": { "summary": "CSV of the organisation's requests that the filters select (caseworker, token with the `export` scope; audited with the reason). Names of persons whose consent does not cover export are left out, as on the page",
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["reason"], "additionalProperties": false, "properties": {
                 "reason": { "type": "string", "minLength": 10, "maxLength": 300, "description": "Why the export is needed; kept in the audit log" },
-                "filters": { "type": "object", "description": "The filters of `GET /api/v1/requests` (`status`, `nationality`, `from`, `to`, `q`, `name`, ...)" } } } } } },
+                "filters": { "type": "object", "additionalProperties": false, "description": "The filters of `GET /api/v1/requests`", "properties": { "status": { "type": "string" }, "nationality": { "type": "string" }, "from": { "type": "string", "format": "date" }, "to": { "type": "string", "format": "date" }, "q": { "type": "string" }, "name": { "type": "string" }, "assigned": { "type": "string", "enum": ["me"] }, "flag": { "type": "string", "enum": ["minor", "at_risk"] }, "review": { "type": "string", "enum": ["1"] }, "sort": { "type": "string", "enum": ["newest", "oldest", "updated", "alphabetical"] }, "page": { "type": "integer", "minimum": 1 } } } } } } } },
             "responses": with_errors(json!({ "200": { "description": "CSV, UTF-8, one row per request", "content": { "text/csv": { "schema": { "type": "string" } } } } }), &[("422", "The reason is missing or too long")]) } }
     })
 }
@@ -262,6 +272,15 @@ pub fn document() -> Value {
             }
         }
     }
+    if let Some(components) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas::components() {
+            components.insert(name.to_owned(), schema);
+        }
+        components.insert("NetworkPost".to_owned(), network_post());
+    }
     declare_scopes(&mut doc);
     doc
 }
@@ -302,8 +321,6 @@ fn declare_scopes(doc: &mut Value) {
 
 fn referral_paths() -> Value {
     let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
-    let object = json!({ "type": "object" });
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": object.clone() } } } });
     let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
     let code = |values: &[&str]| json!({ "type": "string", "enum": values });
     let referral = json!({
@@ -345,64 +362,63 @@ fn referral_paths() -> Value {
                     { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
                     { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } }
                 ],
-                "responses": with_errors(ok("Referrals"), &[("422", "A parameter is invalid; the message names it")]) },
+                "responses": with_errors(ok_ref("Referrals", "ReferralList"), &[("422", "A parameter is invalid; the message names it")]) },
             "post": { "summary": "Refer a person of the caller's organisation to another organisation; refused without an active sharing consent or lawful basis covering it", "requestBody": body(referral),
-                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("404", "No such person in the caller's organisation"), ("422", "Invalid or refused; `field` names the input (consent, to_organisation, services, risk.safety_plan, ...)")]) }
+                "responses": with_errors(created_ref("The referral", "Referral"), &[("404", "No such person in the caller's organisation"), ("422", "Invalid or refused; `field` names the input (consent, to_organisation, services, risk.safety_plan, ...)")]) }
         },
         "/api/v1/referrals/{id}": { "get": { "summary": "One referral as the caller's side sees it now: the receiver gets the person only as shared and while consent holds (audited)", "parameters": id.clone(),
-            "responses": with_errors(ok("Referral"), &[missing]) } },
+            "responses": with_errors(ok_ref("Referral", "ReferralView"), &[missing]) } },
         "/api/v1/referrals/{id}/decision": { "post": { "summary": "The receiver accepts or declines (a decline needs a reason)", "parameters": id.clone(),
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["decision"], "properties": { "decision": code(&["accept", "decline"]), "reason": { "type": "string", "maxLength": 500 } } })),
-            "responses": with_errors(ok("Referral"), &[missing, ("409", "Already decided"), ("422", "Invalid")]) } },
+            "responses": with_errors(ok_ref("The referral after the change; `person` only to the sender", "Referral"), &[missing, ("409", "Already decided"), ("422", "Invalid")]) } },
         "/api/v1/referrals/{id}/status": { "post": { "summary": "The receiver starts the work (in_progress) or closes with an outcome", "parameters": id.clone(),
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["status"], "properties": { "status": code(&["in_progress", "closed"]), "outcome": code(&["assisted", "returned_safely", "reintegrated", "person_withdrew", "lost_contact", "referred_elsewhere"]), "note": { "type": "string" } } })),
-            "responses": with_errors(ok("Referral"), &[missing, ("409", "Not allowed from the current status"), ("422", "Invalid")]) } },
+            "responses": with_errors(ok_ref("The referral after the change; `person` only to the sender", "Referral"), &[missing, ("409", "Not allowed from the current status"), ("422", "Invalid")]) } },
         "/api/v1/referrals/{id}/steps/{step}": { "post": { "summary": "Tick (done) or skip (with a reason) a checklist step of the current stage",
             "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "step", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["action"], "properties": { "action": code(&["done", "skip"]), "reason": { "type": "string", "maxLength": 500 } } })),
-            "responses": with_errors(ok("Step"), &[missing, ("409", "Already ticked or skipped"), ("422", "Not the current stage, or the other side's")]) } },
+            "responses": with_errors(ok_ref("Step", "ChecklistStep"), &[missing, ("409", "Already ticked or skipped"), ("422", "Not the current stage, or the other side's")]) } },
         "/api/v1/referrals/{id}/stage": { "post": { "summary": "Close the current stage once its required steps are done or skipped", "parameters": id.clone(),
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["stage"], "properties": { "stage": code(&stages) } })),
-            "responses": with_errors(ok("Referral"), &[missing, ("422", "Required steps open, or not the current stage")]) } },
+            "responses": with_errors(ok_ref("The referral after the change; `person` only to the sender", "Referral"), &[missing, ("422", "Required steps open, or not the current stage")]) } },
         "/api/v1/referrals/{id}/updates": { "post": { "summary": "Add an update to the timeline; report=true shares it with the other organisation", "parameters": id,
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["text"], "properties": { "text": { "type": "string", "maxLength": 2000 }, "report": { "type": "boolean" } } })),
             "responses": with_errors(json!({ "204": { "description": "Added" } }), &[missing, ("422", "Invalid")]) } },
         "/api/v1/tools": {
-            "get": { "summary": "The toolbox: the eight built-in tools and those the organisation added, each a list of typed fields with labels and help in en, fr, ar and es", "responses": with_errors(ok("Tools"), &[]) },
+            "get": { "summary": "The toolbox: the eight built-in tools and those the organisation added, each a list of typed fields with labels and help in en, fr, ar and es", "responses": with_errors(ok_ref("Tools", "ToolList"), &[]) },
             "post": { "summary": "Add a tool to the organisation's toolbox (org_admin)",
                 "requestBody": body(json!({ "type": "object", "required": ["key", "title", "fields"], "properties": {
                     "key": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" },
-                    "title": { "type": "object", "required": ["en", "fr", "ar", "es"] },
+                    "title": { "$ref": "#/components/schemas/Translated" },
                     "fields": { "type": "array", "minItems": 1, "maxItems": 40, "items": { "type": "object", "required": ["key", "kind", "required", "label", "help"], "properties": {
                         "key": { "type": "string" }, "kind": code(&["text", "long_text", "yes_no", "number", "date"]), "required": { "type": "boolean" },
-                        "label": { "type": "object", "required": ["en", "fr", "ar", "es"] }, "help": { "type": "object" } } } } } })),
-                "responses": with_errors(json!({ "201": { "description": "Added" } }), &[("409", "The key is taken"), ("422", "Invalid; `field` names it")]) }
+                        "label": { "$ref": "#/components/schemas/Translated" }, "help": { "$ref": "#/components/schemas/Translated" } } } } } })),
+                "responses": with_errors(created_ref("The tool as added", "Tool"), &[("409", "The key is taken"), ("422", "Invalid; `field` names it")]) }
         },
         "/api/v1/referrals/{id}/tools/{key}": { "post": { "summary": "Fill a tool for a referral; each value must be of its field's type (text, yes/no as boolean or \"yes\"/\"no\", whole number, date)",
             "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "key", "in": "path", "required": true, "schema": { "type": "string" } } ],
-            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["values"], "properties": { "values": { "type": "object" } } })),
-            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[missing, ("422", "A value of the wrong type or missing; `field` is values.<key>")]) } },
+            "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["values"], "properties": { "values": { "type": "object", "description": "The value of each field by its key", "additionalProperties": { "type": ["string", "boolean", "integer"] } } } })),
+            "responses": with_errors(created_ref("The filled tool", "ToolEntry"), &[missing, ("422", "A value of the wrong type or missing; `field` is values.<key>")]) } },
         "/api/v1/referrals/{id}/tool-entries/{entry}": { "get": { "summary": "A tool the caller's organisation filled for a referral (audited)",
             "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "entry", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
-            "responses": with_errors(ok("Filled tool"), &[missing]) } },
+            "responses": with_errors(ok_ref("Filled tool", "ToolEntry"), &[missing]) } },
         "/api/v1/referrals/{id}/tool-entries/{entry}/pdf": { "get": { "summary": "The same filled tool as an A4 PDF in the caller's language (Accept-Language; audited like reading it)",
             "parameters": [ { "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }, { "name": "entry", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } } ],
             "responses": with_errors(json!({ "200": { "description": "The PDF", "content": { "application/pdf": { "schema": { "type": "string", "format": "binary" } } } } }), &[missing]) } },
-        "/api/v1/sop-templates": { "get": { "summary": "The latest version of each checklist template of the caller's organisation (org_admin or referral_officer)", "responses": with_errors(ok("Templates"), &[]) } },
+        "/api/v1/sop-templates": { "get": { "summary": "The latest version of each checklist template of the caller's organisation (org_admin or referral_officer)", "responses": with_errors(ok_ref("Templates", "SopTemplateList"), &[]) } },
         "/api/v1/sop-templates/{stage}": { "post": { "summary": "Save a new version of the template of a stage (org_admin); cases already started keep their version",
             "parameters": [ { "name": "stage", "in": "path", "required": true, "schema": code(&stages) } ],
             "requestBody": body(json!({ "type": "object", "additionalProperties": false, "required": ["steps"], "properties": { "steps": { "type": "array", "maxItems": 40, "items": { "type": "object", "additionalProperties": false, "required": ["label"], "properties": { "label": { "type": "string", "maxLength": 300 }, "required": { "type": "boolean" } } } } } })),
-            "responses": with_errors(json!({ "201": { "description": "Saved" } }), &[("422", "Invalid; the message names the field")]) } }
+            "responses": with_errors(created_ref("The new version", "SopTemplate"), &[("422", "Invalid; the message names the field")]) } }
     })
 }
 
 fn transfer_paths() -> Value {
     let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
     json!({
         "/api/v1/requests/{id}/transfers": {
             "get": { "summary": "Transfers of one of our requests, with their status", "parameters": id.clone(),
-                "responses": with_errors(ok("Transfers"), &[("404", "Missing, or another organisation's")]) },
+                "responses": with_errors(ok_ref("Transfers", "OutgoingTransferList"), &[("404", "Missing, or another organisation's")]) },
             "post": { "summary": "Transfer one of our requests to an organisation in another country, sharing only the chosen parts (caseworker)", "parameters": id.clone(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                     "type": "object", "required": ["to_organisation"], "additionalProperties": false,
@@ -415,14 +431,14 @@ fn transfer_paths() -> Value {
                         "note": { "type": "string", "maxLength": 2000 }
                     }
                 } } } },
-                "responses": with_errors(json!({ "201": { "description": "Transferred" } }), &[("404", "Missing, or another organisation's request"), ("422", "Refused; `field` names why: `to_organisation` (same country, own organisation, already transferred), `sought`, `enquirer_contact`, `share`")]) }
+                "responses": with_errors(created_ref("The transfer", "OutgoingTransfer"), &[("404", "Missing, or another organisation's request"), ("422", "Refused; `field` names why: `to_organisation` (same country, own organisation, already transferred), `sought`, `enquirer_contact`, `share`")]) }
         },
-        "/api/v1/transfers": { "get": { "summary": "Requests transferred to our organisation (not revoked)", "responses": with_errors(ok("Transfers"), &[]) } },
+        "/api/v1/transfers": { "get": { "summary": "Requests transferred to our organisation (not revoked)", "responses": with_errors(ok_ref("Transfers", "IncomingTransferList"), &[]) } },
         "/api/v1/transfers/{id}": { "get": { "summary": "One transfer to us with only the shared parts, read now (audited)", "parameters": id.clone(),
-            "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us")]) } },
+            "responses": with_errors(ok_ref("Transfer", "Transfer"), &[("404", "Missing, revoked, or not addressed to us")]) } },
         "/api/v1/transfers/{id}/decision": { "post": { "summary": "Accept or decline a pending transfer to us (a decline needs a reason)", "parameters": id,
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["decision"], "additionalProperties": false, "properties": { "decision": { "type": "string", "enum": ["accept", "decline"] }, "reason": { "type": "string", "maxLength": 500 } } } } } },
-            "responses": with_errors(ok("Transfer"), &[("404", "Missing, revoked, or not addressed to us"), ("409", "Already decided"), ("422", "Invalid")]) } }
+            "responses": with_errors(ok_ref("Transfer", "IncomingTransfer"), &[("404", "Missing, revoked, or not addressed to us"), ("409", "Already decided"), ("422", "Invalid")]) } }
     })
 }
 
@@ -432,7 +448,6 @@ fn directory_paths() -> Value {
     let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
     let code_param = json!({ "name": "code", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[A-Z]{2}$" } });
     let code = json!([code_param.clone()]);
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
     let text = json!({ "type": "string" });
     let entry = json!({
         "type": "object", "required": ["name", "kind", "country", "city", "visibility"], "additionalProperties": false,
@@ -468,30 +483,30 @@ fn directory_paths() -> Value {
     json!({
         "/api/v1/directory": {
             "get": { "summary": "Directory entries we may see (public ones without a token)", "security": [], "parameters": directory_query,
-                "responses": with_errors(ok("Entries, total, and more (true when more than total entries matched: counting stops 1,000 entries past the page)"), &[("422", "A parameter is invalid; `field` names it")]) },
+                "responses": with_errors(ok_ref("Entries, total, and more", "DirectoryResults"), &[("422", "A parameter is invalid; `field` names it")]) },
             "post": { "summary": "Add an entry maintained by our organisation", "requestBody": { "required": true, "content": { "application/json": { "schema": entry.clone() } } },
-                "responses": with_errors(json!({ "201": { "description": "Created" } }), &[("422", "Invalid; `field` names it")]) }
+                "responses": with_errors(created_ref("The entry", "DirectoryEntry"), &[("422", "Invalid; `field` names it")]) }
         },
         "/api/v1/directory/{id}": {
-            "get": { "summary": "One entry we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Entry"), &[("404", "Missing, or not visible to us")]) },
+            "get": { "summary": "One entry we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok_ref("Entry", "DirectoryEntry"), &[("404", "Missing, or not visible to us")]) },
             "post": { "summary": "Change an entry (its organisation, or a coordinator of its country)", "parameters": id.clone(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version", "entry"], "additionalProperties": false, "properties": { "version": { "type": "integer" }, "entry": entry } } } } },
-                "responses": with_errors(ok("Entry"), &[("404", "Missing, or not ours to change"), ("409", "Changed since `version`"), ("422", "Invalid")]) }
+                "responses": with_errors(ok_ref("Entry", "DirectoryEntry"), &[("404", "Missing, or not ours to change"), ("409", "Changed since `version`"), ("422", "Invalid")]) }
         },
-        "/api/v1/countries": { "get": { "summary": "The current version of every country profile", "responses": with_errors(ok("Profiles"), &[]) } },
+        "/api/v1/countries": { "get": { "summary": "The current version of every country profile", "responses": with_errors(ok_ref("Profiles", "CountryProfileList"), &[]) } },
         "/api/v1/countries/{code}": {
             "get": { "summary": "A country profile, its current or a given version, with the list of versions", "parameters": [code_param, { "name": "version", "in": "query", "schema": { "type": "integer" } }],
-                "responses": with_errors(ok("Profile"), &[("404", "No such profile or version")]) },
+                "responses": with_errors(ok_ref("Profile with its versions", "CountryProfileVersions"), &[("404", "No such profile or version")]) },
             "post": { "summary": "Revise a country profile (coordinator of an organisation in that country)", "parameters": code,
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["version"], "additionalProperties": false, "properties": {
                     "version": { "type": "integer", "description": "The version this revision is based on (0 for the first)" },
                     "legal_framework": text, "referral_mechanism": text, "focal_points": text, "family_links": text, "entry_and_return": text, "sources": text,
                     "last_reviewed": { "type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD" } } } } } },
-                "responses": with_errors(ok("Profile"), &[("409", "Revised since `version`"), ("422", "Invalid")]) }
+                "responses": with_errors(ok_ref("Profile", "CountryProfile"), &[("409", "Revised since `version`"), ("422", "Invalid")]) }
         },
         "/api/v1/library": {
             "get": { "summary": "Full-text search of the documents we may see, with snippets (public ones without a token)", "security": [], "parameters": library_query,
-                "responses": with_errors(ok("Documents, total, more (true when more than total documents matched: counting stops 1,000 documents past the page), only_common_words"), &[("422", "A parameter is invalid")]) },
+                "responses": with_errors(ok_ref("Documents with snippets, total, more, only_common_words", "LibraryResults"), &[("422", "A parameter is invalid")]) },
             "post": { "summary": "Upload a document (PDF, DOCX, ODT, TXT, HTML, Markdown; at most 20 MB)",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["title", "language", "document_type", "visibility", "file_name", "content_base64"], "additionalProperties": false, "properties": {
                     "title": text, "summary": text, "language": { "type": "string", "enum": ["en", "fr", "ar", "es", "ru"] },
@@ -499,10 +514,10 @@ fn directory_paths() -> Value {
                     "document_type": { "type": "string", "enum": ["sop", "guideline", "law", "form", "training"] },
                     "visibility": { "type": "string", "enum": ["public", "organisations", "own_organisation"] },
                     "file_name": text, "content_base64": text } } } } },
-                "responses": with_errors(json!({ "201": { "description": "Stored; `has_text` says whether its text could be read" } }), &[("413", "Too large"), ("422", "Not what its extension says, or invalid")]) }
+                "responses": with_errors(created_ref("Stored; `has_text` says whether its text could be read", "Document"), &[("413", "Too large"), ("422", "Not what its extension says, or invalid")]) }
         },
-        "/api/v1/library/{id}": { "get": { "summary": "One document we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok("Document"), &[("404", "Missing, or not visible to us")]) } },
-        "/api/v1/library/{id}/file": { "get": { "summary": "The file as uploaded, as an attachment", "security": [], "parameters": id, "responses": with_errors(json!({ "200": { "description": "The file" } }), &[("404", "Missing, or not visible to us")]) } }
+        "/api/v1/library/{id}": { "get": { "summary": "One document we may see", "security": [], "parameters": id.clone(), "responses": with_errors(ok_ref("Document", "Document"), &[("404", "Missing, or not visible to us")]) } },
+        "/api/v1/library/{id}/file": { "get": { "summary": "The file as uploaded, as an attachment", "security": [], "parameters": id, "responses": with_errors(json!({ "200": { "description": "The file as uploaded (its own type: PDF, DOCX, ODT, text, HTML or Markdown)", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } } }), &[("404", "Missing, or not visible to us")]) } }
     })
 }
 
@@ -562,7 +577,7 @@ fn base_document() -> Value {
         "security": [{ "bearer": [] }],
         "paths": {
             "/api/v1/openapi.json": {
-                "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI document" } } }
+                "get": { "summary": "This document", "security": [], "responses": { "200": { "description": "OpenAPI document", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": true, "required": ["openapi", "info", "paths"], "properties": { "openapi": { "type": "string" }, "info": { "type": "object", "additionalProperties": true }, "paths": { "type": "object", "additionalProperties": true } } } } } } } }
             },
             "/api/v1/me": {
                 "get": { "summary": "The token's account", "responses": with_errors(json!({ "200": { "description": "Account", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } } }), &[]) }
@@ -670,16 +685,15 @@ fn outreach_paths() -> Value {
             "notes": { "type": "string", "maxLength": 2000 }
         }
     });
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
     json!({
         "/api/v1/outreach/sync": { "post": { "summary": "Apply a device's queue session by session (outreach_worker); each result is stored, already_applied, conflict, invalid (with field and message) or not_found",
             "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["sessions"], "properties": { "sessions": { "type": "array", "maxItems": 500, "items": session.clone() } } } } } },
-            "responses": with_errors(ok("One result per session, in order"), &[("422", "The body is not a list of sessions")]) } },
+            "responses": with_errors(ok_ref("One result per session, in order", "SyncResults"), &[("422", "The body is not a list of sessions")]) } },
         "/api/v1/outreach/sessions": { "post": { "summary": "Record one session (outreach_worker); the same session sent twice is stored once",
             "requestBody": { "required": true, "content": { "application/json": { "schema": session } } },
-            "responses": with_errors(json!({ "201": { "description": "Stored" }, "200": { "description": "Already stored" } }), &[("409", "An edit made on an older version: kept aside as a conflict"), ("422", "Invalid; the field names the JSON path")]) } },
+            "responses": with_errors(json!({ "201": { "description": "Stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SyncResult" } } } }, "200": { "description": "Already stored", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SyncResult" } } } } }), &[("409", "An edit made on an older version: kept aside as a conflict"), ("422", "Invalid; the field names the JSON path")]) } },
         "/api/v1/outreach/sessions/{id}": { "get": { "summary": "One session with its names and pseudonyms (audited)", "parameters": id,
-            "responses": with_errors(ok("Session"), &[("404", "Missing or another organisation's")]) } },
+            "responses": with_errors(json!({ "200": { "description": "Session", "content": { "application/json": { "schema": { "type": "object", "additionalProperties": false, "required": ["id", "version", "session", "updated_at"], "properties": { "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" }, "session": { "type": "object", "additionalProperties": true, "properties": {}, "description": "The session as recorded (the body of `POST /api/v1/outreach/sessions`)" }, "updated_at": { "type": "string", "format": "date-time" } } } } } } }), &[("404", "Missing or another organisation's")]) } },
         "/api/v1/outreach/dashboard": { "get": { "summary": "The organisation's outreach figures (outreach_worker, coordinator, viewer)",
             "parameters": [
                 { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
@@ -688,7 +702,7 @@ fn outreach_paths() -> Value {
                 { "name": "team", "in": "query", "schema": { "type": "string" } },
                 { "name": "nationality", "in": "query", "schema": { "type": "string" } }
             ],
-            "responses": with_errors(ok("Totals and sections of rows"), &[("422", "A filter is invalid")]) } }
+            "responses": with_errors(ok_ref("Totals and sections of rows", "OutreachDashboard"), &[("422", "A filter is invalid")]) } }
     })
 }
 
@@ -799,18 +813,18 @@ fn subject_access_schema() -> Value {
         "properties": {
             "exported_at": time.clone(),
             "person": { "type": "object", "description": "The person as GET /api/v1/persons/{id} returns it: id, request, role, relationship, registration, details (every name and detail, decrypted), version, created_at, updated_at",
-                "required": ["id", "role", "details"], "properties": { "id": uuid.clone(), "role": { "type": "string", "enum": ["enquirer", "sought", "registered"] }, "details": { "type": "object" } } },
+                "required": ["id", "role", "details"], "properties": { "id": uuid.clone(), "role": { "type": "string", "enum": ["enquirer", "sought", "registered"] }, "details": { "$ref": "#/components/schemas/PersonDetails" } } },
             "request": { "type": ["object", "null"], "description": "The request the person appears in, without its other persons",
                 "required": ["id", "reference", "status", "circumstances", "history", "created_at", "updated_at"],
                 "properties": {
                     "id": uuid.clone(), "reference": { "type": "string" }, "status": { "type": "string" },
-                    "closure_reason": text.clone(), "circumstances": { "type": "object" },
+                    "closure_reason": text.clone(), "circumstances": { "$ref": "#/components/schemas/Circumstances" },
                     "history": list(&["status", "at"], json!({ "status": { "type": "string" }, "note": text.clone(), "at": time.clone() })),
                     "created_at": time.clone(), "updated_at": time.clone()
                 } },
             "consents": list(&["id", "purpose", "basis", "scope", "recorded_at", "withdrawn_at"], json!({
                 "id": uuid.clone(), "purpose": { "type": "string", "enum": retrace_domain::ConsentPurpose::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>() },
-                "basis": { "type": "object" }, "scope": { "type": "object" }, "note": text.clone(),
+                "basis": { "oneOf": [ { "type": "object", "additionalProperties": false, "required": ["Consent"], "properties": { "Consent": { "type": "object", "additionalProperties": false, "required": ["given_by", "method"], "properties": { "given_by": { "type": "string", "enum": ["self", "guardian"] }, "method": { "type": "string", "enum": ["written", "oral", "digital"] } } } } }, { "type": "object", "additionalProperties": false, "required": ["Lawful"], "properties": { "Lawful": { "type": "string", "enum": ["vital_interest", "public_interest"] } } } ], "description": "A consent given by the person or a guardian, or a lawful basis decided by staff" }, "scope": { "type": "object", "additionalProperties": false, "required": ["organisations", "countries"], "properties": { "organisations": { "type": "array", "items": { "type": "string", "format": "uuid" } }, "countries": { "type": "array", "items": { "type": "string" } } }, "description": "Whom a sharing consent covers" }, "note": text.clone(),
                 "recorded_at": time.clone(), "withdrawn_at": maybe_time.clone() })),
             "candidates": list(&["id", "other_organisation", "score", "review", "released_at", "created_at"], json!({
                 "id": uuid.clone(), "other_organisation": org.clone(), "score": { "type": "number", "minimum": 0, "maximum": 1 },
@@ -854,13 +868,13 @@ fn subject_access_schema() -> Value {
     })
 }
 
-fn network_paths() -> Value {
-    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+/// A network post (`post_json` in `routes/networks.rs`).
+fn network_post() -> Value {
     let kinds: Vec<&str> = retrace_domain::PostKind::ALL
         .iter()
         .map(|k| k.as_str())
         .collect();
-    let post = json!({
+    json!({
         "type": "object",
         "required": ["id", "network", "network_name", "org", "org_name", "kind", "title", "body", "countries", "joint_action", "created_at"],
         "properties": {
@@ -876,23 +890,31 @@ fn network_paths() -> Value {
             "joint_action": { "type": ["object", "null"], "properties": { "owner": { "type": "string", "format": "uuid" }, "owner_name": { "type": "string" }, "due": { "type": "string", "format": "date" } } },
             "created_at": { "type": "string", "format": "date-time" }
         }
-    });
-    let ok = |description: &str| json!({ "200": { "description": description, "content": { "application/json": { "schema": { "type": "object" } } } } });
+    })
+}
+
+fn network_paths() -> Value {
+    let id = json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }]);
+    let kinds: Vec<&str> = retrace_domain::PostKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    let post = network_post();
     let hidden = (
         "404",
         "Missing, or a network the caller's organisation is not a member of",
     );
     json!({
         "/api/v1/networks": { "get": { "summary": "The networks of the caller's organisation, with its role in each (member or coordinator)",
-            "responses": with_errors(ok("Networks"), &[]) } },
+            "responses": with_errors(ok_ref("Networks", "NetworkList"), &[]) } },
         "/api/v1/networks/{id}": { "get": { "summary": "A network with its member organisations", "parameters": id.clone(),
-            "responses": with_errors(ok("Network"), &[hidden]) } },
+            "responses": with_errors(ok_ref("Network", "NetworkDetail"), &[hidden]) } },
         "/api/v1/networks/{id}/posts": {
             "get": { "summary": "The network's posts, newest first (at most 100)",
                 "parameters": [id[0].clone(),
                     { "name": "kind", "in": "query", "schema": { "type": "string", "enum": kinds.clone() } },
                     { "name": "country", "in": "query", "schema": { "type": "string", "description": "ISO 3166-1 alpha-2" } }],
-                "responses": with_errors(ok("Posts"), &[hidden, ("422", "A filter is invalid")]) },
+                "responses": with_errors(ok_ref("Posts", "NetworkPostList"), &[hidden, ("422", "A filter is invalid")]) },
             "post": { "summary": "Write a post (any role but viewer; meeting_minutes and joint_action only by a coordinating organisation); audited",
                 "parameters": id.clone(),
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
@@ -909,15 +931,15 @@ fn network_paths() -> Value {
         "/api/v1/network-posts/{id}": { "get": { "summary": "One post", "parameters": id,
             "responses": with_errors(json!({ "200": { "description": "Post", "content": { "application/json": { "schema": post } } } }), &[hidden]) } },
         "/api/v1/network-follows": {
-            "get": { "summary": "What the caller follows: kind:<post kind> and country:<code>", "responses": with_errors(ok("Follows"), &[]) },
+            "get": { "summary": "What the caller follows: kind:<post kind> and country:<code>", "responses": with_errors(ok_ref("Follows", "Follows"), &[]) },
             "post": { "summary": "Follow or stop following a kind or a country; audited",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                     "type": "object", "additionalProperties": false, "required": ["follow", "on"],
                     "properties": { "follow": { "type": "string", "description": "kind:<post kind> or country:<code>" }, "on": { "type": "boolean" } } } } } },
-                "responses": with_errors(ok("Done"), &[("422", "Not a kind or a country")]) } },
+                "responses": with_errors(ok_ref("Done", "Follow"), &[("422", "Not a kind or a country")]) } },
         "/api/v1/network-digest": { "get": { "summary": "What an e-mail digest of the caller's follows lists: posts after `since` in their organisation's networks, by others, newest first (at most 200)",
             "parameters": [{ "name": "since", "in": "query", "required": true, "schema": { "type": "string", "format": "date-time" } }],
-            "responses": with_errors(ok("Posts"), &[("422", "since is not an RFC 3339 time")]) } }
+            "responses": with_errors(ok_ref("Posts", "NetworkDigest"), &[("422", "since is not an RFC 3339 time")]) } }
     })
 }
 
@@ -956,6 +978,30 @@ fn practice_paths() -> Value {
             "published_at": { "type": ["string", "null"], "format": "date-time" }
         }
     });
+    let mut detail = summary.clone();
+    if let Some(properties) = detail["properties"].as_object_mut() {
+        let text = json!({ "type": "string" });
+        let maybe = json!({ "type": ["string", "null"] });
+        for (key, schema) in [
+            ("implementers", text.clone()),
+            ("funders", maybe.clone()),
+            ("target_group", text.clone()),
+            ("impact", text),
+            (
+                "cost_per_beneficiary",
+                json!({ "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["amount", "currency"], "properties": { "amount": { "type": "number" }, "currency": { "type": "string", "description": "ISO 4217" } } }, { "type": "null" }] }),
+            ),
+            ("challenges", maybe.clone()),
+            ("lessons", maybe.clone()),
+            ("recommendations", maybe),
+            (
+                "review_list",
+                json!({ "type": "array", "items": { "$ref": "#/components/schemas/PracticeReview" }, "description": "Peer reviews, when the caller's organisation is in its network" }),
+            ),
+        ] {
+            properties.insert(key.to_owned(), schema);
+        }
+    }
     let query =
         |name: &str, schema: Value| json!({ "name": name, "in": "query", "schema": schema });
     json!({
@@ -976,7 +1022,7 @@ fn practice_paths() -> Value {
         "/api/v1/practices/{id}": { "get": {
             "summary": "One practice with every field; its peer reviews when the caller's organisation is in its network",
             "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
-            "responses": with_errors(json!({ "200": { "description": "Practice: the list fields with implementers, funders, target_group, impact, cost_per_beneficiary ({amount, currency} or null), challenges, lessons, recommendations and review_list", "content": { "application/json": { "schema": { "type": "object" } } } } }), &[("404", "Missing, or not visible to the caller")]) } }
+            "responses": with_errors(json!({ "200": { "description": "Practice", "content": { "application/json": { "schema": detail } } } }), &[("404", "Missing, or not visible to the caller")]) } }
     })
 }
 
