@@ -4,6 +4,7 @@
 
 use crate::input::lenient_text;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{
     CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, Text,
 };
@@ -35,10 +36,7 @@ pub async fn review_candidate(
         500,
     )?;
     if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(AppError::invalid(
-            "reason",
-            "say why the candidate is rejected",
-        ));
+        return Err(AppError::invalid("reason", Problem::CandidateRejectReason));
     }
     Ok(app
         .store()
@@ -164,7 +162,10 @@ pub async fn advance_message(
     if !current.status.may_become(next) {
         return Err(AppError::invalid(
             "status",
-            format!("a message cannot go from {} to {}", current.status, next),
+            Problem::MessageStatusChange {
+                from: current.status.to_string(),
+                to: next.to_string(),
+            },
         ));
     }
     Ok(app

@@ -5,6 +5,7 @@
 //! statement that reads or writes.
 
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::directory::{
     Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
     maintains_directory, may_revise_profile, parse_list, utc_week_minute,
@@ -206,7 +207,7 @@ impl DirectoryQuery {
         let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
         let page = self.page.unwrap_or(1).clamp(1, 10_000);
         if self.q.chars().count() > 200 {
-            return Err(AppError::invalid("q", "must have at most 200 characters"));
+            return Err(AppError::invalid("q", Problem::TooLong { max: 200 }));
         }
         Ok(DirectoryFilter {
             country: some(&self.country)

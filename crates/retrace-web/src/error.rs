@@ -155,9 +155,9 @@ impl From<StoreError> for WebError {
                 field: field.to_owned(),
                 message: format!("{field} is already in use"),
             },
-            StoreError::Refused { field, message } => WebError::invalid(field, message),
+            StoreError::Refused { field, problem } => WebError::invalid(field, problem),
             StoreError::PublicationRefused(refusal) => {
-                WebError::invalid("consent", refusal.message())
+                WebError::invalid("consent", refusal.problem())
             }
             other => WebError::Internal(other.to_string()),
         }
@@ -174,7 +174,7 @@ impl From<AppError> for WebError {
             AppError::Required { field } => WebError::invalid(field, Problem::Required),
             AppError::Conflict { field, message } => WebError::Conflict { field, message },
             AppError::SignInRefused => WebError::Unauthenticated,
-            AppError::WeakPassword(error) => WebError::invalid("new_password", error.to_string()),
+            AppError::WeakPassword(error) => WebError::invalid("new_password", error.problem()),
             AppError::Store(error) => error.into(),
             AppError::Internal(cause) => WebError::Internal(cause),
         }
