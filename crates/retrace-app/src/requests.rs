@@ -367,11 +367,11 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let assigned_to = match query.assigned.trim() {
         "" => None,
         "me" => Some(actor.user()),
-        _ => {
+        other => {
             return Err(AppError::invalid(
                 "assigned",
-                Problem::OneOf {
-                    choices: "me".to_owned(),
+                Problem::UnknownCode {
+                    value: other.to_owned(),
                 },
             ));
         }
@@ -445,10 +445,10 @@ pub(crate) fn to_review(value: &str) -> AppResult<bool> {
     match value.trim() {
         "" => Ok(false),
         "1" => Ok(true),
-        _ => Err(AppError::invalid(
+        other => Err(AppError::invalid(
             "review",
-            Problem::OneOf {
-                choices: "1".to_owned(),
+            Problem::UnknownCode {
+                value: other.to_owned(),
             },
         )),
     }
