@@ -566,10 +566,7 @@ pub async fn set_roles(app: &App, actor: &Actor, id: UserId, roles: &[String]) -
     let account = member_account(app, actor, id).await?;
     let roles = parse_roles(roles)?;
     if account.id == actor.user() && !roles.contains(Role::OrgAdmin) {
-        return Err(AppError::conflict(
-            "roles",
-            "you cannot remove your own administration role",
-        ));
+        return Err(AppError::conflict("roles", Problem::OwnAdminRole));
     }
     app.store()
         .set_roles(&actor.audit_unexplained(app), &actor.scope(), id, &roles)

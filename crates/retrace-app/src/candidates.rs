@@ -89,7 +89,7 @@ pub async fn release_candidate(
         ReleaseOutcome::AwaitingSecondApproval => {
             Ok((view, ReleaseProgress::AwaitingSecondApproval))
         }
-        ReleaseOutcome::Refused(refusal) => Err(AppError::conflict("release", refusal.message())),
+        ReleaseOutcome::Refused(refusal) => Err(AppError::conflict("release", refusal.problem())),
     }
 }
 
@@ -123,7 +123,7 @@ pub async fn send_message(
     {
         return Err(AppError::conflict(
             "message",
-            "family messages are relayed once both organisations have confirmed the match",
+            Problem::MessagesAfterConfirmation,
         ));
     }
     let direction = MessageDirection::parse(input.direction.trim())?;

@@ -173,10 +173,7 @@ pub async fn update_entry(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => AppError::conflict(
-                "version",
-                "someone changed this entry since you opened it: reload it and try again",
-            ),
+            StoreError::Conflict { .. } => AppError::conflict("version", Problem::EntryChanged),
             other => other.into(),
         })
 }
@@ -340,10 +337,7 @@ pub async fn revise_profile(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => AppError::conflict(
-                "version",
-                "someone revised this profile since you opened it: reload it and try again",
-            ),
+            StoreError::Conflict { .. } => AppError::conflict("version", Problem::ProfileRevised),
             other => other.into(),
         })
 }

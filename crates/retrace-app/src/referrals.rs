@@ -140,11 +140,9 @@ fn refusal(error: StoreError) -> AppError {
     match error {
         StoreError::Refused { field, problem } => AppError::invalid(field, problem),
         StoreError::Conflict { field: "step" } => {
-            AppError::conflict("step", "this step was already ticked or skipped")
+            AppError::conflict("step", Problem::StepAlreadyTicked)
         }
-        StoreError::Conflict { field } => {
-            AppError::conflict(field, "the referral has changed in the meantime: reload it")
-        }
+        StoreError::Conflict { field } => AppError::conflict(field, Problem::ReferralChanged),
         other => other.into(),
     }
 }
@@ -482,15 +480,13 @@ pub async fn add_tool(app: &App, actor: &Actor, definition: &ToolDefinition) -> 
     actor.require_org_admin()?;
     definition.check().map_err(tool_error)?;
     if builtin_tools().iter().any(|t| t.key == definition.key) {
-        return Err(AppError::conflict("key", "a built-in tool has this key"));
+        return Err(AppError::conflict("key", Problem::BuiltinToolKey));
     }
     app.store()
         .add_tool(&actor.audit(app, "toolbox"), &actor.scope(), definition)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => {
-                AppError::conflict("key", "the organisation already has a tool with this key")
-            }
+            StoreError::Conflict { .. } => AppError::conflict("key", Problem::ToolKeyTaken),
             other => other.into(),
         })
 }

@@ -109,9 +109,7 @@ pub async fn revoke_transfer(
         .revoke_transfer(&actor.audit(app, "transfer revoked"), &scope, transfer)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { field } => {
-                AppError::conflict(field, "the transfer is already revoked")
-            }
+            StoreError::Conflict { field } => AppError::conflict(field, Problem::TransferRevoked),
             other => other.into(),
         })
 }
@@ -159,9 +157,7 @@ pub async fn decide_transfer(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { field } => {
-                AppError::conflict(field, "the transfer is already decided")
-            }
+            StoreError::Conflict { field } => AppError::conflict(field, Problem::TransferDecided),
             other => other.into(),
         })
 }

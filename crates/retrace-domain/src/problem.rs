@@ -274,6 +274,19 @@ pub enum Problem {
     ContentMismatch {
         format: String,
     },
+    RecordChanged,
+    AlreadyInUse,
+    ReferralChanged,
+    BuiltinToolKey,
+    ToolKeyTaken,
+    TransferRevoked,
+    TransferDecided,
+    EntryChanged,
+    ProfileRevised,
+    OwnAdminRole,
+    ReleaseAtRisk,
+    NoSharingConsent,
+    MessagesAfterConfirmation,
 }
 
 impl Problem {
@@ -462,6 +475,19 @@ impl Problem {
             PfifUtf8 => "error-pfif-utf8",
             ThemeWord => "error-theme-word",
             ContentMismatch { .. } => "error-content-mismatch",
+            RecordChanged => "error-record-changed",
+            AlreadyInUse => "error-already-in-use",
+            ReferralChanged => "error-referral-changed",
+            BuiltinToolKey => "error-builtin-tool-key",
+            ToolKeyTaken => "error-tool-key-taken",
+            TransferRevoked => "error-transfer-revoked",
+            TransferDecided => "error-transfer-decided",
+            EntryChanged => "error-entry-changed",
+            ProfileRevised => "error-profile-revised",
+            OwnAdminRole => "error-own-admin-role",
+            ReleaseAtRisk => "error-release-at-risk",
+            NoSharingConsent => "error-no-sharing-consent",
+            MessagesAfterConfirmation => "error-messages-after-confirmation",
         }
     }
 
@@ -761,6 +787,19 @@ impl Problem {
             ContentMismatch {
                 format: "PDF".to_owned(),
             },
+            RecordChanged,
+            AlreadyInUse,
+            ReferralChanged,
+            BuiltinToolKey,
+            ToolKeyTaken,
+            TransferRevoked,
+            TransferDecided,
+            EntryChanged,
+            ProfileRevised,
+            OwnAdminRole,
+            ReleaseAtRisk,
+            NoSharingConsent,
+            MessagesAfterConfirmation,
         ];
         // A new variant must be added above: this match has no catch-all.
         for problem in &all {
@@ -943,7 +982,20 @@ impl Problem {
                 | AuthorRequired
                 | PfifUtf8
                 | ThemeWord
-                | ContentMismatch { .. } => {}
+                | ContentMismatch { .. }
+                | RecordChanged
+                | AlreadyInUse
+                | ReferralChanged
+                | BuiltinToolKey
+                | ToolKeyTaken
+                | TransferRevoked
+                | TransferDecided
+                | EntryChanged
+                | ProfileRevised
+                | OwnAdminRole
+                | ReleaseAtRisk
+                | NoSharingConsent
+                | MessagesAfterConfirmation => {}
             }
         }
         all
@@ -1162,6 +1214,19 @@ impl fmt::Display for Problem {
             PfifUtf8 => f.write_str("a PFIF document is UTF-8 XML"),
             ThemeWord => f.write_str("a theme is one word of letters, digits or hyphens, at most 40 characters"),
             ContentMismatch { format } => write!(f, "is not a {format} file: its content does not match its extension"),
+            RecordChanged => f.write_str("someone else saved this record in the meantime: reload it and apply your change again"),
+            AlreadyInUse => f.write_str("is already in use: choose another"),
+            ReferralChanged => f.write_str("the referral has changed in the meantime: reload it"),
+            BuiltinToolKey => f.write_str("a built-in tool has this key: choose another"),
+            ToolKeyTaken => f.write_str("the organisation already has a tool with this key: choose another"),
+            TransferRevoked => f.write_str("the transfer is already revoked"),
+            TransferDecided => f.write_str("the transfer is already decided"),
+            EntryChanged => f.write_str("someone changed this entry since you opened it: reload it and try again"),
+            ProfileRevised => f.write_str("someone revised this profile since you opened it: reload it and try again"),
+            OwnAdminRole => f.write_str("you cannot remove your own administration role: ask another administrator"),
+            ReleaseAtRisk => f.write_str("the person is at risk: nothing is released outside the organisation"),
+            NoSharingConsent => f.write_str("the person has not agreed to share with this organisation or country"),
+            MessagesAfterConfirmation => f.write_str("family messages are relayed once both organisations have confirmed the match"),
         }
     }
 }
