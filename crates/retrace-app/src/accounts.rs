@@ -12,6 +12,7 @@
 use crate::password::{dummy_verify, hash_password, verify_password};
 use crate::secrets::sha256_hex;
 use crate::{Actor, App, AppError, AppResult, random_token, totp};
+use retrace_domain::Problem;
 use retrace_domain::{
     ApiScopes, ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, OrgId,
     OrgKind, OrgName, Role, RoleSet, Timestamp, UserId,
@@ -285,10 +286,10 @@ pub async fn enrol_second_factor(
     {
         return Err(AppError::invalid(
             "current_password",
-            "is not your password",
+            Problem::NotYourPassword,
         ));
     }
-    let code_wrong = || AppError::invalid("code", "is not the code the app shows now");
+    let code_wrong = || AppError::invalid("code", Problem::WrongCode);
     let step = totp::matching_step(&secret, &input.code, now).ok_or_else(code_wrong)?;
     let sealed_secret = app
         .sealer()
@@ -334,7 +335,7 @@ pub fn reoffer_second_factor(
         .sealer()
         .open(&enrolment_context(account), sealed)
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| AppError::invalid("sealed", "the enrolment form is invalid; start again"))?;
+        .ok_or_else(|| AppError::invalid("sealed", Problem::EnrolmentExpired))?;
     Ok(OfferedSecondFactor {
         secret,
         sealed: sealed.to_owned(),
@@ -380,7 +381,7 @@ pub async fn change_password(
     if !reconfirm_password(app, account.id, current).await? {
         return Err(AppError::invalid(
             "current_password",
-            "is not your password",
+            Problem::NotYourPassword,
         ));
     }
     let hash = hash_new_password(NewPassword::parse(new).map_err(AppError::WeakPassword)?).await?;
@@ -416,7 +417,7 @@ pub async fn remove_second_factor(
     if !reconfirm_password(app, account.id, current_password).await? {
         return Err(AppError::invalid(
             "current_password",
-            "is not your password",
+            Problem::NotYourPassword,
         ));
     }
     app.store()
@@ -464,15 +465,14 @@ pub async fn issue_api_token(
 ) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "name",
-            "give the token a name of 1 to 100 characters",
-        ));
+        return Err(AppError::invalid("name", Problem::TokenName));
     }
     if !(1..=MAX_TOKEN_DAYS).contains(&valid_days) {
         return Err(AppError::invalid(
             "expires_in_days",
-            format!("a token lives 1 to {MAX_TOKEN_DAYS} days"),
+            Problem::TokenDays {
+                max: MAX_TOKEN_DAYS,
+            },
         ));
     }
     let now = app.clock().now();
@@ -588,10 +588,7 @@ pub async fn set_roles(app: &App, actor: &Actor, id: UserId, roles: &[String]) -
     let account = member_account(app, actor, id).await?;
     let roles = parse_roles(roles)?;
     if account.id == actor.user() && !roles.contains(Role::OrgAdmin) {
-        return Err(AppError::conflict(
-            "roles",
-            "you cannot remove your own administration role",
-        ));
+        return Err(AppError::conflict("roles", Problem::OwnAdminRole));
     }
     app.store()
         .set_roles(&actor.audit_unexplained(app), &actor.scope(), id, &roles)
@@ -714,7 +711,7 @@ pub async fn create_account(
         Ok(id) => app.store().organisation(id).await?.map(|org| org.id),
         Err(_) => None,
     };
-    let org = org.ok_or_else(|| AppError::invalid("org", "choose an organisation"))?;
+    let org = org.ok_or_else(|| AppError::invalid("org", Problem::ChooseOrganisation))?;
     create_account_in(app, operator.audit(app), org, input).await
 }
 

@@ -4,6 +4,7 @@
 
 use crate::input::lenient_text;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{
     CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, Text,
 };
@@ -35,10 +36,7 @@ pub async fn review_candidate(
         500,
     )?;
     if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(AppError::invalid(
-            "reason",
-            "say why the candidate is rejected",
-        ));
+        return Err(AppError::invalid("reason", Problem::CandidateRejectReason));
     }
     Ok(app
         .store()
@@ -91,7 +89,7 @@ pub async fn release_candidate(
         ReleaseOutcome::AwaitingSecondApproval => {
             Ok((view, ReleaseProgress::AwaitingSecondApproval))
         }
-        ReleaseOutcome::Refused(refusal) => Err(AppError::conflict("release", refusal.message())),
+        ReleaseOutcome::Refused(refusal) => Err(AppError::conflict("release", refusal.problem())),
     }
 }
 
@@ -125,7 +123,7 @@ pub async fn send_message(
     {
         return Err(AppError::conflict(
             "message",
-            "family messages are relayed once both organisations have confirmed the match",
+            Problem::MessagesAfterConfirmation,
         ));
     }
     let direction = MessageDirection::parse(input.direction.trim())?;
@@ -164,7 +162,10 @@ pub async fn advance_message(
     if !current.status.may_become(next) {
         return Err(AppError::invalid(
             "status",
-            format!("a message cannot go from {} to {}", current.status, next),
+            Problem::MessageStatusChange {
+                from: current.status.to_string(),
+                to: next.to_string(),
+            },
         ));
     }
     Ok(app

@@ -25,6 +25,7 @@
 use crate::input::{CircumstancesInput, NameEntry, PersonInput, today};
 use crate::matching::MatchingService;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{OrgId, PersonId, RegistrationKind, Relationship, Timestamp};
 use retrace_store::{
     AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
@@ -70,7 +71,14 @@ impl ImportKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.code() == value.trim())
-            .ok_or_else(|| AppError::invalid("kind", "must be requests or registrations"))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "kind",
+                    Problem::OneOf {
+                        choices: "requests, registrations".to_owned(),
+                    },
+                )
+            })
     }
 
     /// The fields a column may be mapped to, in form order.
@@ -141,7 +149,9 @@ impl ColumnMapping {
             if !kind.fields().contains(&field.as_str()) {
                 return Err(AppError::invalid(
                     format!("mapping.{field}"),
-                    format!("is not a field of an import of {}", kind.code()),
+                    Problem::NotImportField {
+                        kind: kind.code().to_owned(),
+                    },
                 ));
             }
         }
@@ -149,7 +159,7 @@ impl ColumnMapping {
             if self.column(field).is_none() {
                 return Err(AppError::invalid(
                     format!("mapping.{field}"),
-                    "must name a column",
+                    Problem::ColumnRequired,
                 ));
             }
         }
@@ -181,7 +191,9 @@ impl ColumnMapping {
         serde_json::from_str(text).map_err(|err| {
             AppError::invalid(
                 "mapping",
-                format!("is not a mapping {{\"columns\": {{field: header}}}}: {err}"),
+                Problem::Unreadable {
+                    detail: err.to_string(),
+                },
             )
         })
     }
@@ -210,10 +222,7 @@ impl TextEncoding {
         match value.trim().to_lowercase().as_str() {
             "" | "auto" | "utf-8" | "utf8" => Ok(TextEncoding::Detect),
             "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Ok(TextEncoding::Windows1252),
-            _ => Err(AppError::invalid(
-                "encoding",
-                "must be utf-8 (or utf-16 with a byte-order mark) or windows-1252",
-            )),
+            _ => Err(AppError::invalid("encoding", Problem::TextEncoding)),
         }
     }
 }
@@ -553,7 +562,9 @@ fn resolve(mapping: &ColumnMapping, headers: &[String]) -> AppResult<HashMap<Str
             .ok_or_else(|| {
                 AppError::invalid(
                     format!("mapping.{field}"),
-                    format!("column {header:?} is not in the file"),
+                    Problem::ColumnMissing {
+                        column: header.clone(),
+                    },
                 )
             })?;
         resolved.insert(field.clone(), index);

@@ -5,6 +5,7 @@
 //! statement that reads or writes.
 
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::directory::{
     Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
     maintains_directory, may_revise_profile, parse_list, utc_week_minute,
@@ -172,10 +173,7 @@ pub async fn update_entry(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => AppError::conflict(
-                "version",
-                "someone changed this entry since you opened it: reload it and try again",
-            ),
+            StoreError::Conflict { .. } => AppError::conflict("version", Problem::EntryChanged),
             other => other.into(),
         })
 }
@@ -206,7 +204,7 @@ impl DirectoryQuery {
         let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
         let page = self.page.unwrap_or(1).clamp(1, 10_000);
         if self.q.chars().count() > 200 {
-            return Err(AppError::invalid("q", "must have at most 200 characters"));
+            return Err(AppError::invalid("q", Problem::TooLong { max: 200 }));
         }
         Ok(DirectoryFilter {
             country: some(&self.country)
@@ -339,10 +337,7 @@ pub async fn revise_profile(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => AppError::conflict(
-                "version",
-                "someone revised this profile since you opened it: reload it and try again",
-            ),
+            StoreError::Conflict { .. } => AppError::conflict("version", Problem::ProfileRevised),
             other => other.into(),
         })
 }

@@ -31,8 +31,8 @@ pub enum AppError {
     #[error("new_password: {0}")]
     WeakPassword(PasswordError),
     /// The action clashes with the record's current state.
-    #[error("{field}: {message}")]
-    Conflict { field: String, message: String },
+    #[error("{field}: {problem}")]
+    Conflict { field: String, problem: Problem },
     #[error(transparent)]
     Store(#[from] StoreError),
     /// Media files or a blocking task failed; the text is only logged.
@@ -67,10 +67,10 @@ impl AppError {
         }
     }
 
-    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn conflict(field: impl Into<String>, problem: Problem) -> Self {
         Self::Conflict {
             field: field.into(),
-            message: message.into(),
+            problem,
         }
     }
 

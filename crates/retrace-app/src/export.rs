@@ -9,6 +9,7 @@ use crate::accounts::reconfirm_password;
 use crate::requests::{RequestQuery, request_filter};
 use crate::spreadsheet::safe_cell;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{ConsentLedger, ConsentRecord, PersonDetails, PersonId};
 use retrace_store::{ExportedRequest, PersonRole, StoredPerson};
 use std::collections::HashMap;
@@ -44,13 +45,13 @@ pub async fn export_requests(app: &App, actor: &Actor, input: ExportInput) -> Ap
     if !(10..=300).contains(&length) {
         return Err(AppError::invalid(
             "reason",
-            "say in 10 to 300 characters why the export is needed",
+            Problem::ExportReason { min: 10, max: 300 },
         ));
     }
     if let Reconfirmation::Password(password) = &input.confirmation
         && !reconfirm_password(app, actor.user(), password).await?
     {
-        return Err(AppError::invalid("password", "is not your password"));
+        return Err(AppError::invalid("password", Problem::NotYourPassword));
     }
     let filter = request_filter(app, actor, &input.query)?;
     let export = app

@@ -3,9 +3,10 @@
 //! approving, and taking entries down. Every change clears the public
 //! page cache; a takedown deletes the photos at once.
 
-use crate::photo::process_upload;
+use crate::photo::{MAX_PIXELS, MAX_UPLOAD_BYTES, PhotoError, process_upload};
 use crate::{Actor, App, AppError, AppResult, random_token};
 use rand::RngCore;
+use retrace_domain::Problem;
 use retrace_domain::{
     AuditAction, GalleryEntryId, GalleryReference, ObjectKind, Region, Relationship, ReportId,
     ReportStatus, RequestId, Text,
@@ -61,7 +62,7 @@ pub async fn publish(app: &App, actor: &Actor, input: Publication) -> AppResult<
     let processed = tokio::task::spawn_blocking(move || process_upload(&photo))
         .await
         .map_err(|err| AppError::Internal(err.to_string()))?
-        .map_err(|err| AppError::invalid("photo", err.to_string()))?;
+        .map_err(photo_refused)?;
     let media = MediaTokens {
         photo: random_token(32),
         thumbnail: random_token(32),
@@ -246,4 +247,26 @@ pub async fn set_report_status(
             status,
         )
         .await?)
+}
+
+/// A refused photo as a coded problem; a photo that could not be encoded
+/// again is our failure, not the person's.
+fn photo_refused(error: PhotoError) -> AppError {
+    let problem = match error {
+        PhotoError::TooLarge => Problem::FileTooLarge {
+            max: (MAX_UPLOAD_BYTES / (1024 * 1024)) as u32,
+        },
+        PhotoError::Empty => Problem::Empty,
+        PhotoError::UnsupportedFormat => Problem::PhotoFormat,
+        PhotoError::TooManyPixels => Problem::PhotoTooManyPixels {
+            max: (MAX_PIXELS / 1_000_000) as u32,
+        },
+        PhotoError::TooSmall => Problem::PhotoTooSmall {
+            width: 120,
+            height: 160,
+        },
+        PhotoError::Unreadable => Problem::PhotoUnreadable,
+        PhotoError::Encoding => return AppError::Internal(error.to_string()),
+    };
+    AppError::invalid("photo", problem)
 }

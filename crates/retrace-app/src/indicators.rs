@@ -85,10 +85,13 @@ fn years(input: &YearsInput, current: i32) -> AppResult<(i32, i32)> {
     };
     let from = year("from", &input.from, current - 1);
     let to = year("to", &input.to, current);
-    if from > to {
-        collect.push("from", "must not be after the last year");
-    } else if to - from >= MAX_YEARS {
-        collect.push("from", "a report covers at most twenty years");
+    if from > to || to - from >= MAX_YEARS {
+        collect.push(
+            "from",
+            Problem::ReportSpan {
+                max: i64::from(MAX_YEARS),
+            },
+        );
     }
     collect.finish()?;
     Ok((from, to))
@@ -218,7 +221,7 @@ pub async fn enter(
             }
         };
         if figures.iter().any(|(f, _)| *f == figure) {
-            collect.push(code.to_owned(), "is given twice");
+            collect.push(code.to_owned(), Problem::ListedTwice);
             continue;
         }
         let note = match Text::optional("note", &item.note, NOTE_MAX) {

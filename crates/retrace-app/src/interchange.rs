@@ -19,6 +19,7 @@
 
 use crate::input::{CircumstancesInput, NameEntry, PersonInput, today};
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{PersonDetails, RegistrationKind, Timestamp};
 use retrace_pfif::{Feed, Person, RecordProblem, RecordRef};
 use retrace_store::{
@@ -308,9 +309,7 @@ fn enquirer(person: &Person, today: (i32, u8, u8)) -> AppResult<PersonDetails> {
         .author_name
         .clone()
         .or_else(|| person.notes.iter().find_map(|n| n.author_name.clone()))
-        .ok_or_else(|| {
-            AppError::invalid("author_name", "a sought person's record needs an author")
-        })?;
+        .ok_or_else(|| AppError::invalid("author_name", Problem::AuthorRequired))?;
     PersonInput {
         names: names(Some(&author), ""),
         contact: join_present(
@@ -375,7 +374,9 @@ impl PfifSelection {
                 _ => {
                     return Err(AppError::invalid(
                         "include",
-                        "use sought, registered or both",
+                        Problem::OneOf {
+                            choices: "sought, registered, both".to_owned(),
+                        },
                     ));
                 }
             }
@@ -419,7 +420,7 @@ pub async fn export_pfif(
     let receiver_org = store
         .organisation(receiver)
         .await?
-        .ok_or_else(|| AppError::invalid("receiver", "no organisation with this id"))?;
+        .ok_or_else(|| AppError::invalid("receiver", Problem::NoSuchOrganisation))?;
     let audience = Audience::Organisation {
         org: receiver_org.id,
         country: receiver_org.country,

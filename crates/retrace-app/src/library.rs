@@ -7,6 +7,7 @@
 
 use crate::{Actor, App, AppError, AppResult};
 use data_encoding::BASE64;
+use retrace_domain::Problem;
 use retrace_domain::directory::{Visibility, maintains_directory};
 use retrace_domain::library::{DocumentFormat, DocumentType, SearchQuery, TextLanguage};
 use retrace_domain::{CountryCode, Text};
@@ -54,10 +55,7 @@ impl DocumentInput {
             }
             if theme.chars().count() > 40 || !theme.chars().all(|c| c.is_alphanumeric() || c == '-')
             {
-                return Err(AppError::invalid(
-                    "themes",
-                    "a theme is one word of letters, digits or hyphens, at most 40 characters",
-                ));
+                return Err(AppError::invalid("themes", Problem::ThemeWord));
             }
             themes.push(theme);
         }
@@ -94,14 +92,16 @@ impl DocumentInput {
         }
         BASE64
             .decode(self.content_base64.trim().as_bytes())
-            .map_err(|_| AppError::invalid("content_base64", "is not valid base64"))
+            .map_err(|_| AppError::invalid("content_base64", Problem::Base64))
     }
 }
 
 fn too_large() -> AppError {
     AppError::invalid(
         "file",
-        format!("is larger than {} MB", MAX_DOCUMENT_BYTES / (1024 * 1024)),
+        Problem::FileTooLarge {
+            max: (MAX_DOCUMENT_BYTES / (1024 * 1024)) as u32,
+        },
     )
 }
 
@@ -120,7 +120,7 @@ pub async fn upload(
     let file_name = clean_file_name(&input.file_name)?;
     let format = DocumentFormat::from_file_name(&file_name)?;
     if bytes.is_empty() {
-        return Err(AppError::invalid("file", "is empty"));
+        return Err(AppError::invalid("file", Problem::Empty));
     }
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(too_large());
@@ -128,10 +128,9 @@ pub async fn upload(
     if !format.matches_content(&bytes) {
         return Err(AppError::invalid(
             "file",
-            format!(
-                "is not a {} file: its content does not match its extension",
-                format.as_str().to_uppercase()
-            ),
+            Problem::ContentMismatch {
+                format: format.as_str().to_uppercase(),
+            },
         ));
     }
     // Extraction runs off the async threads, bounded in time; the bytes
@@ -223,7 +222,14 @@ impl LibraryQuery {
             sort: match self.sort.trim() {
                 "" | "relevance" => LibrarySort::Relevance,
                 "newest" => LibrarySort::Newest,
-                _ => return Err(AppError::invalid("sort", "use relevance or newest")),
+                _ => {
+                    return Err(AppError::invalid(
+                        "sort",
+                        Problem::OneOf {
+                            choices: "relevance, newest".to_owned(),
+                        },
+                    ));
+                }
             },
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,

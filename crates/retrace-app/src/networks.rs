@@ -7,6 +7,7 @@
 
 use crate::accounts::Operator;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{
     CountryCode, Follow, JointAction, MemberRole, NetworkId, NetworkName, NetworkPostId, NewPost,
     OrgId, PostKind, PostRefusal, Text, Timestamp, may_manage_members, post_decision,
@@ -38,9 +39,9 @@ fn org_ids(field: &str, values: &[String]) -> AppResult<Vec<OrgId>> {
         .iter()
         .enumerate()
         .map(|(i, value)| {
-            value
-                .parse::<OrgId>()
-                .map_err(|_| AppError::invalid(format!("{field}[{i}]"), "is not an organisation"))
+            value.parse::<OrgId>().map_err(|_| {
+                AppError::invalid(format!("{field}[{i}]"), Problem::NoSuchOrganisation)
+            })
         })
         .collect()
 }
@@ -61,7 +62,7 @@ pub async fn create_network(
     if coordinators.is_empty() {
         return Err(AppError::invalid(
             "coordinators",
-            "name at least one coordinating organisation",
+            Problem::CoordinatorsRequired,
         ));
     }
     let mut members: Vec<(OrgId, MemberRole)> = coordinators
@@ -77,7 +78,7 @@ pub async fn create_network(
         if app.store().organisation(*org).await?.is_none() {
             return Err(AppError::invalid(
                 format!("members[{i}]"),
-                "is not an organisation",
+                Problem::NoSuchOrganisation,
             ));
         }
     }
@@ -85,9 +86,7 @@ pub async fn create_network(
         .create_network(&operator.audit(app), &name, &description, &members)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => {
-                AppError::invalid("name", "a network with this name exists")
-            }
+            StoreError::Conflict { .. } => AppError::invalid("name", Problem::NetworkNameTaken),
             other => other.into(),
         })
 }
@@ -133,16 +132,20 @@ pub async fn set_member(
     let org = input
         .org
         .parse::<OrgId>()
-        .map_err(|_| AppError::invalid("org", "is not an organisation"))?;
+        .map_err(|_| AppError::invalid("org", Problem::NoSuchOrganisation))?;
     let role = match input.role.trim() {
         "remove" => None,
-        other => Some(
-            MemberRole::parse(other)
-                .map_err(|_| AppError::invalid("role", "must be member, coordinator or remove"))?,
-        ),
+        other => Some(MemberRole::parse(other).map_err(|_| {
+            AppError::invalid(
+                "role",
+                Problem::OneOf {
+                    choices: "member, coordinator, remove".to_owned(),
+                },
+            )
+        })?),
     };
     if role.is_some() && app.store().organisation(org).await?.is_none() {
-        return Err(AppError::invalid("org", "is not an organisation"));
+        return Err(AppError::invalid("org", Problem::NoSuchOrganisation));
     }
     app.store()
         .set_network_member(
@@ -235,7 +238,7 @@ impl PostInput {
             let owner = self
                 .owner
                 .parse::<OrgId>()
-                .map_err(|_| AppError::invalid("owner", "choose the organisation that does it"))?;
+                .map_err(|_| AppError::invalid("owner", Problem::JointActionOwner))?;
             Some(JointAction {
                 owner,
                 due: JointAction::parse_due(&self.due)?,
@@ -266,8 +269,8 @@ pub async fn write_post(
         Ok(()) => {}
         Err(PostRefusal::NotAMember) => return Err(AppError::NotFound),
         Err(PostRefusal::ReadOnly) => return Err(AppError::Forbidden),
-        Err(refusal @ PostRefusal::CoordinatorsOnly) => {
-            return Err(AppError::invalid("kind", refusal.message()));
+        Err(PostRefusal::CoordinatorsOnly) => {
+            return Err(AppError::invalid("kind", Problem::PostCoordinatorsOnly));
         }
     }
     app.store()
@@ -280,7 +283,7 @@ pub async fn write_post(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Refused { field, message } => AppError::invalid(field, message),
+            StoreError::Refused { field, problem } => AppError::invalid(field, problem),
             other => other.into(),
         })
 }
@@ -312,12 +315,8 @@ pub async fn digest(
     since: &str,
 ) -> AppResult<(Timestamp, Vec<NetworkPost>)> {
     use time::format_description::well_known::Rfc3339;
-    let since = time::OffsetDateTime::parse(since.trim(), &Rfc3339).map_err(|_| {
-        AppError::invalid(
-            "since",
-            "must be an RFC 3339 time such as 2026-05-01T00:00:00Z",
-        )
-    })?;
+    let since = time::OffsetDateTime::parse(since.trim(), &Rfc3339)
+        .map_err(|_| AppError::invalid("since", Problem::Rfc3339Time))?;
     let since = Timestamp::from_millis(
         i64::try_from(since.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX),
     );

@@ -13,6 +13,7 @@
 
 use crate::spreadsheet::safe_cell;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::outreach::suppress_small;
 use retrace_domain::{
     AgeBand, AuditAction, CountryCode, FollowUpId, FollowUpOutcome, FollowUpRequest, LanguageCode,
@@ -105,11 +106,9 @@ pub fn parse_moment(field: &str, value: &str) -> AppResult<Timestamp> {
         };
         time::OffsetDateTime::parse(&with_seconds, &Rfc3339)
     });
-    let moment = parsed.map_err(|_| {
-        AppError::invalid(field, "must be a date and time such as 2026-03-02T18:30")
-    })?;
+    let moment = parsed.map_err(|_| AppError::invalid(field, Problem::DateTime))?;
     let millis = i64::try_from(moment.unix_timestamp_nanos() / 1_000_000)
-        .map_err(|_| AppError::invalid(field, "is out of range"))?;
+        .map_err(|_| AppError::invalid(field, Problem::OutOfRange))?;
     Ok(Timestamp::from_millis(millis))
 }
 
@@ -121,7 +120,7 @@ fn names(path: &str, values: &[String]) -> AppResult<Vec<Text>> {
     if values.len() > LIST_MAX {
         return Err(AppError::invalid(
             path,
-            format!("at most {LIST_MAX} entries"),
+            Problem::TooManyEntries { max: LIST_MAX },
         ));
     }
     values
@@ -147,11 +146,12 @@ impl SessionInput {
     /// The session typed and checked, errors named by JSON path; topics
     /// must be built-in or among `org_topics`.
     pub fn parse(&self, now: Timestamp, org_topics: &[OrgTopic]) -> AppResult<IncomingSession> {
-        let id: OutreachSessionId = self.id.parse().map_err(|_| {
-            AppError::invalid("id", "must be the session's UUID made on the device")
-        })?;
+        let id: OutreachSessionId = self
+            .id
+            .parse()
+            .map_err(|_| AppError::invalid("id", Problem::SessionId))?;
         if self.base_version < 0 {
-            return Err(AppError::invalid("base_version", "must not be negative"));
+            return Err(AppError::invalid("base_version", Problem::Negative));
         }
         let reached = self
             .reached
@@ -178,10 +178,7 @@ impl SessionInput {
                 if code.is_builtin() || org_topics.iter().any(|o| o.code == code) {
                     Ok(code)
                 } else {
-                    Err(AppError::invalid(
-                        path,
-                        "is not a topic of the organisation",
-                    ))
+                    Err(AppError::invalid(path, Problem::NotATopic))
                 }
             })
             .collect::<AppResult<Vec<_>>>()?;
@@ -204,7 +201,7 @@ impl SessionInput {
             .map(|(i, f)| {
                 Ok(FollowUpRequest {
                     id: f.id.parse::<FollowUpId>().map_err(|_| {
-                        AppError::invalid(format!("follow_ups[{i}].id"), "must be a UUID")
+                        AppError::invalid(format!("follow_ups[{i}].id"), Problem::Uuid)
                     })?,
                     pseudonym: Text::parse("pseudonym", &f.pseudonym, 60, false)
                         .map_err(|e| at(&format!("follow_ups[{i}].pseudonym"), e))?,
@@ -236,7 +233,7 @@ impl SessionInput {
             notes: Text::optional("notes", &self.notes, 2000).map_err(|e| at("notes", e))?,
         };
         data.check(now)
-            .map_err(|problem| AppError::invalid(problem.field, problem.message))?;
+            .map_err(|problem| AppError::invalid(problem.field, problem.problem))?;
         Ok(IncomingSession {
             id,
             base_version: self.base_version,
@@ -292,7 +289,7 @@ pub async fn record_session(
 
 fn follow_up_taken(error: StoreError) -> AppError {
     match error {
-        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        StoreError::Refused { field, problem } => AppError::invalid(field, problem),
         other => other.into(),
     }
 }
@@ -349,7 +346,7 @@ pub async fn sync_sessions(
     if items.len() > MAX_BATCH {
         return Err(AppError::invalid(
             "sessions",
-            format!("at most {MAX_BATCH} sessions per sync"),
+            Problem::TooManySessions { max: MAX_BATCH },
         ));
     }
     let topics = app.store().outreach_topics(&actor.scope()).await?;
@@ -424,10 +421,10 @@ pub async fn sync_sessions(
                     result.conflict = Some(conflict.to_string());
                 }
                 Err(StoreError::NotFound) => result.status = "not_found",
-                Err(StoreError::Refused { field, message }) => {
+                Err(StoreError::Refused { field, problem }) => {
                     result.status = "invalid";
                     result.field = Some(field.to_owned());
-                    result.message = Some(message.to_owned());
+                    result.message = Some(problem.to_string());
                 }
                 Err(other) => return Err(other.into()),
             }
@@ -502,13 +499,13 @@ pub async fn add_topic(app: &App, actor: &Actor, label: &str) -> AppResult<OrgTo
     actor.require_outreach_worker()?;
     let label = Text::parse("label", label, 60, false).map_err(|e| at("label", e))?;
     let code = TopicCode::from_label(label.as_str())
-        .map_err(|_| AppError::invalid("label", "needs letters or digits"))?;
+        .map_err(|_| AppError::invalid("label", Problem::LettersOrDigits))?;
     let topic = OrgTopic { code, label };
     app.store()
         .add_outreach_topic(&actor.audit(app, "outreach topic"), &actor.scope(), &topic)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => AppError::invalid("label", "this topic already exists"),
+            StoreError::Conflict { .. } => AppError::invalid("label", Problem::TopicExists),
             other => other.into(),
         })?;
     Ok(topic)
@@ -534,7 +531,7 @@ fn day_start(field: &str, value: &str) -> AppResult<Option<Timestamp>> {
     }
     parse_moment(field, &format!("{value}T00:00"))
         .map(Some)
-        .map_err(|_| AppError::invalid(field, "must be a date such as 2026-03-01"))
+        .map_err(|_| AppError::invalid(field, Problem::Date))
 }
 
 impl FilterInput {
@@ -545,7 +542,7 @@ impl FilterInput {
         if let (Some(from), Some(to)) = (from, to)
             && from >= to
         {
-            return Err(AppError::invalid("to", "must not be before the start"));
+            return Err(AppError::invalid("to", Problem::EndBeforeStart));
         }
         let place_kind = if self.place_kind.trim().is_empty() {
             None

@@ -8,6 +8,7 @@
 //! store's transaction.
 
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::library::{SearchQuery, TextLanguage};
 use retrace_domain::{
     Cost, CountryCode, GcmObjective, NetworkId, NewPractice, PracticeId, PracticeStatus,
@@ -77,7 +78,7 @@ impl PracticeInput {
         self.network
             .trim()
             .parse::<NetworkId>()
-            .map_err(|_| AppError::invalid("network", "choose a network"))
+            .map_err(|_| AppError::invalid("network", Problem::ChooseNetwork))
     }
 
     pub fn parse(&self) -> AppResult<(NetworkId, NewPractice)> {
@@ -107,7 +108,7 @@ impl PracticeInput {
 
 fn refused(error: StoreError) -> AppError {
     match error {
-        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        StoreError::Refused { field, problem } => AppError::invalid(field, problem),
         other => other.into(),
     }
 }
@@ -156,7 +157,7 @@ pub async fn submit_public(
         .submit_public_practice(&audit, network, &practice, stamp)
         .await
         .map_err(|error| match error {
-            StoreError::NotFound => AppError::invalid("network", "choose a network"),
+            StoreError::NotFound => AppError::invalid("network", Problem::ChooseNetwork),
             other => other.into(),
         })
 }
@@ -259,9 +260,9 @@ impl PracticeFilterInput {
         Ok(PracticeFilter {
             status: optional(&self.status, PracticeStatus::parse)?,
             network: optional(&self.network, |value| {
-                value
-                    .parse::<NetworkId>()
-                    .map_err(|_| retrace_domain::InvalidValue::new("network", "choose a network"))
+                value.parse::<NetworkId>().map_err(|_| {
+                    retrace_domain::InvalidValue::new("network", Problem::ChooseNetwork)
+                })
             })?,
             stage: optional(&self.stage, RouteStage::parse)?,
             support: optional(&self.support, SupportType::parse)?,

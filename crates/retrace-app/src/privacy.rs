@@ -6,6 +6,7 @@
 //! Also the subject-access export (item 3), `docs/adr/0025-subject-access.md`.
 
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{ConsentId, ConsentPurpose, ConsentRecord, PersonId, Timestamp};
 use retrace_store::{AuditContext, Erasure, NamedOrg, OrgScope, SubjectAccess};
 
@@ -21,10 +22,7 @@ pub async fn erase_person(
 ) -> AppResult<Erasure> {
     actor.require_org_admin()?;
     if !confirmed {
-        return Err(AppError::invalid(
-            "confirm",
-            "confirm that everything held on the person is to be erased",
-        ));
+        return Err(AppError::invalid("confirm", Problem::ConfirmErasure));
     }
     erase_in(app, &actor.audit(app, "erasure"), &actor.scope(), person).await
 }

@@ -9,6 +9,7 @@
 
 use crate::requests::day;
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{
     CountryCode, Outcome, PersonId, ReferralId, ReferralShare, ReferralStatus, ReferralStepId,
     RiskAssessment, RiskLevel, Side, Stage, Text, Urgency, parse_services, parse_sop_steps,
@@ -92,9 +93,9 @@ impl ReferralInput {
             .person
             .trim()
             .parse()
-            .map_err(|_| AppError::invalid("person", "choose a person of your organisation"))?;
+            .map_err(|_| AppError::invalid("person", Problem::ChoosePerson))?;
         let to_org = self.to_organisation.trim().parse().map_err(|_| {
-            AppError::invalid("to_organisation", "choose the receiving organisation")
+            AppError::invalid("to_organisation", Problem::ChooseReceivingOrganisation)
         })?;
         let purpose = required_text("purpose", &self.purpose, PURPOSE_MAX)?;
         let services = parse_services(self.services.iter().map(String::as_str))?;
@@ -137,13 +138,11 @@ fn rename(path: &'static str) -> impl Fn(AppError) -> AppError {
 /// The store's refusals and conflicts as errors naming the input.
 fn refusal(error: StoreError) -> AppError {
     match error {
-        StoreError::Refused { field, message } => AppError::invalid(field, message),
+        StoreError::Refused { field, problem } => AppError::invalid(field, problem),
         StoreError::Conflict { field: "step" } => {
-            AppError::conflict("step", "this step was already ticked or skipped")
+            AppError::conflict("step", Problem::StepAlreadyTicked)
         }
-        StoreError::Conflict { field } => {
-            AppError::conflict(field, "the referral has changed in the meantime: reload it")
-        }
+        StoreError::Conflict { field } => AppError::conflict(field, Problem::ReferralChanged),
         other => other.into(),
     }
 }
@@ -243,11 +242,18 @@ pub async fn decide_referral(
     let accept = match input.decision.trim() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(AppError::invalid("decision", "choose accept or decline")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                Problem::OneOf {
+                    choices: "accept, decline".to_owned(),
+                },
+            ));
+        }
     };
     let reason = optional_text("reason", &input.reason, REASON_MAX)?;
     if !accept && reason.is_none() {
-        return Err(AppError::invalid("reason", "a decline needs a reason"));
+        return Err(AppError::invalid("reason", Problem::DeclineNeedsReason));
     }
     app.store()
         .decide_referral(
@@ -293,7 +299,9 @@ pub async fn change_status(
         _ => {
             return Err(AppError::invalid(
                 "status",
-                "choose in_progress or closed (accept and decline are decisions)",
+                Problem::OneOf {
+                    choices: "in_progress, closed".to_owned(),
+                },
             ));
         }
     };
@@ -328,11 +336,17 @@ pub async fn change_step(
     let change = match input.action.trim() {
         "done" => StepChange::Done,
         "skip" => StepChange::Skipped {
-            reason: optional_text("reason", &input.reason, REASON_MAX)?.ok_or_else(|| {
-                AppError::invalid("reason", "give the reason for skipping the step")
-            })?,
+            reason: optional_text("reason", &input.reason, REASON_MAX)?
+                .ok_or_else(|| AppError::invalid("reason", Problem::SkipNeedsReason))?,
         },
-        _ => return Err(AppError::invalid("action", "choose done or skip")),
+        _ => {
+            return Err(AppError::invalid(
+                "action",
+                Problem::OneOf {
+                    choices: "done, skip".to_owned(),
+                },
+            ));
+        }
     };
     app.store()
         .change_step(
@@ -458,7 +472,7 @@ pub async fn tools(app: &App, actor: &Actor) -> AppResult<Vec<ToolDefinition>> {
 }
 
 fn tool_error(error: ToolError) -> AppError {
-    AppError::invalid(error.field, error.message)
+    AppError::invalid(error.field, error.problem)
 }
 
 /// Adds a tool (a definition with its fields in the four languages).
@@ -466,15 +480,13 @@ pub async fn add_tool(app: &App, actor: &Actor, definition: &ToolDefinition) -> 
     actor.require_org_admin()?;
     definition.check().map_err(tool_error)?;
     if builtin_tools().iter().any(|t| t.key == definition.key) {
-        return Err(AppError::conflict("key", "a built-in tool has this key"));
+        return Err(AppError::conflict("key", Problem::BuiltinToolKey));
     }
     app.store()
         .add_tool(&actor.audit(app, "toolbox"), &actor.scope(), definition)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { .. } => {
-                AppError::conflict("key", "the organisation already has a tool with this key")
-            }
+            StoreError::Conflict { .. } => AppError::conflict("key", Problem::ToolKeyTaken),
             other => other.into(),
         })
 }

@@ -3,6 +3,7 @@
 
 use crate::input::{CircumstancesInput, PersonInput, lenient_text, null_as_default, today};
 use crate::{Actor, App, AppError, AppResult, Collect};
+use retrace_domain::Problem;
 use retrace_domain::{
     ConsentBasis, ConsentGiver, ConsentMethod, ConsentPurpose, CountryCode, LawfulBasis,
     NewConsent, PersonId, Relationship, RequestId, RequestStatus, Role, SharingScope, Text,
@@ -92,7 +93,7 @@ pub async fn open_request(
     let mut errors = Collect::default();
     let enquirer = errors.take(input.enquirer.details("enquirer", today, true))?;
     if input.sought.is_empty() {
-        errors.push("sought", "at least one sought person is required");
+        errors.push("sought", Problem::SoughtRequired);
     }
     let mut sought = Vec::new();
     for (index, entry) in input.sought.iter().enumerate() {
@@ -254,11 +255,10 @@ pub async fn change_status(
     if !current.status.may_become(status) {
         return Err(AppError::invalid(
             "status",
-            format!(
-                "a request cannot go from {} to {}",
-                current.status.code(),
-                status.code()
-            ),
+            Problem::RequestStatusChange {
+                from: current.status.code().to_owned(),
+                to: status.code().to_owned(),
+            },
         ));
     }
     let media_before = if status.is_closed() {
@@ -348,7 +348,9 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
         code => {
             return Err(AppError::invalid(
                 "status",
-                format!("unknown code {code:?}"),
+                Problem::UnknownCode {
+                    value: code.to_owned(),
+                },
             ));
         }
     };
@@ -365,7 +367,14 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let assigned_to = match query.assigned.trim() {
         "" => None,
         "me" => Some(actor.user()),
-        _ => return Err(AppError::invalid("assigned", "must be empty or \"me\"")),
+        other => {
+            return Err(AppError::invalid(
+                "assigned",
+                Problem::UnknownCode {
+                    value: other.to_owned(),
+                },
+            ));
+        }
     };
     let page = query.page.unwrap_or(1).max(1);
     Ok(RequestFilter {
@@ -392,14 +401,11 @@ pub(crate) fn search_terms<'a>(
 ) -> AppResult<(Option<String>, Option<&'a str>)> {
     let text = Some(q.trim().to_owned()).filter(|q| !q.is_empty());
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(AppError::invalid("q", "must have at most 100 characters"));
+        return Err(AppError::invalid("q", Problem::TooLong { max: 100 }));
     }
     let name = Some(name.trim()).filter(|n| !n.is_empty());
     if name.is_some_and(|n| n.chars().count() > 200) {
-        return Err(AppError::invalid(
-            "name",
-            "must have at most 200 characters",
-        ));
+        return Err(AppError::invalid("name", Problem::TooLong { max: 200 }));
     }
     Ok((text, name))
 }
@@ -408,8 +414,14 @@ pub(crate) fn search_terms<'a>(
 pub(crate) fn list_order(code: &str) -> AppResult<ListOrder> {
     match code.trim() {
         "" => Ok(ListOrder::default()),
-        code => ListOrder::parse(code)
-            .ok_or_else(|| AppError::invalid("sort", format!("unknown order {code:?}"))),
+        code => ListOrder::parse(code).ok_or_else(|| {
+            AppError::invalid(
+                "sort",
+                Problem::UnknownCode {
+                    value: code.to_owned(),
+                },
+            )
+        }),
     }
 }
 
@@ -417,9 +429,14 @@ pub(crate) fn list_order(code: &str) -> AppResult<ListOrder> {
 pub(crate) fn flag_filter(code: &str) -> AppResult<Option<FlagFilter>> {
     match code.trim() {
         "" => Ok(None),
-        code => FlagFilter::parse(code)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid("flag", format!("unknown flag {code:?}"))),
+        code => FlagFilter::parse(code).map(Some).ok_or_else(|| {
+            AppError::invalid(
+                "flag",
+                Problem::UnknownCode {
+                    value: code.to_owned(),
+                },
+            )
+        }),
     }
 }
 
@@ -428,7 +445,12 @@ pub(crate) fn to_review(value: &str) -> AppResult<bool> {
     match value.trim() {
         "" => Ok(false),
         "1" => Ok(true),
-        _ => Err(AppError::invalid("review", "must be empty or 1")),
+        other => Err(AppError::invalid(
+            "review",
+            Problem::UnknownCode {
+                value: other.to_owned(),
+            },
+        )),
     }
 }
 
@@ -457,14 +479,16 @@ pub async fn assign_request(
         id => {
             let id: UserId = id
                 .parse()
-                .map_err(|_| AppError::invalid("assignee", "is not a member's id"))?;
-            let member = app.store().user_in(&scope, id).await?.ok_or_else(|| {
-                AppError::invalid("assignee", "is not a member of this organisation")
-            })?;
+                .map_err(|_| AppError::invalid("assignee", Problem::NotAMember))?;
+            let member = app
+                .store()
+                .user_in(&scope, id)
+                .await?
+                .ok_or_else(|| AppError::invalid("assignee", Problem::NotAMember))?;
             let caseworker = matches!(&member.membership,
                 Membership::Member { roles, .. } if roles.contains(Role::Caseworker));
             if member.disabled || !caseworker {
-                return Err(AppError::invalid("assignee", "is not an active caseworker"));
+                return Err(AppError::invalid("assignee", Problem::NotActiveCaseworker));
             }
             Some(id)
         }
@@ -485,7 +509,7 @@ pub(crate) fn day(field: &'static str, value: &str) -> AppResult<Option<Timestam
         value.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
     )
-    .map_err(|_| AppError::invalid(field, "must be a date like 2026-05-31"))?;
+    .map_err(|_| AppError::invalid(field, Problem::Date))?;
     let millis = date.midnight().assume_utc().unix_timestamp() * 1000;
     Ok(Some(Timestamp::from_millis(millis)))
 }

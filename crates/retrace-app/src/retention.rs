@@ -95,12 +95,12 @@ pub async fn set_retention_period(
 ) -> AppResult<RetentionPeriod> {
     actor.require_org_admin()?;
     let kind =
-        RetentionKind::parse(kind).map_err(|err| AppError::invalid("kind", err.to_string()))?;
+        RetentionKind::parse(kind).map_err(|err| AppError::invalid("kind", err.problem()))?;
     let period = app
         .retention_rules()
         .limits(kind)
         .period(days)
-        .map_err(|err| AppError::invalid("days", err.to_string()))?;
+        .map_err(|err| AppError::invalid("days", err.problem()))?;
     app.store()
         .set_retention_period(
             &actor.audit(app, "retention settings"),

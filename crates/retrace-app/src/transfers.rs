@@ -4,6 +4,7 @@
 //! transaction (`retrace_domain::transfer_decision`).
 
 use crate::{Actor, App, AppError, AppResult};
+use retrace_domain::Problem;
 use retrace_domain::{OrgId, PersonId, RequestId, Text, TransferId, TransferShare};
 use retrace_store::{IncomingTransfer, StoreError, Transfer};
 use serde::Deserialize;
@@ -32,15 +33,15 @@ pub struct TransferInput {
 impl TransferInput {
     fn parse(&self) -> AppResult<(OrgId, TransferShare)> {
         let to_org: OrgId = self.to_organisation.trim().parse().map_err(|_| {
-            AppError::invalid("to_organisation", "choose the receiving organisation")
+            AppError::invalid("to_organisation", Problem::ChooseReceivingOrganisation)
         })?;
         let sought = self
             .sought
             .iter()
             .map(|s| {
-                s.trim().parse::<PersonId>().map_err(|_| {
-                    AppError::invalid("sought", "is not a sought person of the request")
-                })
+                s.trim()
+                    .parse::<PersonId>()
+                    .map_err(|_| AppError::invalid("sought", Problem::SoughtNotInRequest))
             })
             .collect::<AppResult<Vec<_>>>()?;
         let note = if self.note.trim().is_empty() {
@@ -85,8 +86,8 @@ pub async fn transfer_request(
             // it `to_organisation`.
             StoreError::Refused {
                 field: "to_org",
-                message,
-            } => AppError::invalid("to_organisation", message),
+                problem,
+            } => AppError::invalid("to_organisation", problem),
             other => other.into(),
         })
 }
@@ -108,9 +109,7 @@ pub async fn revoke_transfer(
         .revoke_transfer(&actor.audit(app, "transfer revoked"), &scope, transfer)
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { field } => {
-                AppError::conflict(field, "the transfer is already revoked")
-            }
+            StoreError::Conflict { field } => AppError::conflict(field, Problem::TransferRevoked),
             other => other.into(),
         })
 }
@@ -135,14 +134,18 @@ pub async fn decide_transfer(
     let accept = match input.decision.trim() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(AppError::invalid("decision", "must be accept or decline")),
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                Problem::OneOf {
+                    choices: "accept, decline".to_owned(),
+                },
+            ));
+        }
     };
     let reason = Text::optional("reason", input.reason.trim(), REASON_MAX)?;
     if !accept && reason.is_none() {
-        return Err(AppError::invalid(
-            "reason",
-            "say why the transfer is declined",
-        ));
+        return Err(AppError::invalid("reason", Problem::TransferDeclineReason));
     }
     app.store()
         .decide_transfer(
@@ -154,9 +157,7 @@ pub async fn decide_transfer(
         )
         .await
         .map_err(|error| match error {
-            StoreError::Conflict { field } => {
-                AppError::conflict(field, "the transfer is already decided")
-            }
+            StoreError::Conflict { field } => AppError::conflict(field, Problem::TransferDecided),
             other => other.into(),
         })
 }

@@ -315,7 +315,7 @@ async fn fill_tool(
         .collect();
     let checked = tool
         .check_values(&raw)
-        .map_err(|e| anyhow::anyhow!("demo tool {key}: {}: {}", e.field, e.message))?;
+        .map_err(|e| anyhow::anyhow!("demo tool {key}: {}: {}", e.field, e.problem))?;
     store
         .save_tool_entry(
             &clock.audit(side, side.officer),

@@ -187,15 +187,11 @@ pub enum ReleaseRefusal {
 }
 
 impl ReleaseRefusal {
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
         match self {
-            ReleaseRefusal::AtRisk => {
-                "the person is at risk: nothing is released outside the organisation"
-            }
-            ReleaseRefusal::NoSharingConsent => {
-                "the person has not agreed to share with this organisation or country"
-            }
-            ReleaseRefusal::SameApprover => "a second, different staff member must approve",
+            ReleaseRefusal::AtRisk => crate::Problem::ReleaseAtRisk,
+            ReleaseRefusal::NoSharingConsent => crate::Problem::NoSharingConsent,
+            ReleaseRefusal::SameApprover => crate::Problem::SameApprover,
         }
     }
 }

@@ -132,16 +132,13 @@ pub enum PublicationRefusal {
 }
 
 impl PublicationRefusal {
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
+        use crate::Problem;
         match self {
-            PublicationRefusal::AtRisk => "the person is at risk: nothing is published",
-            PublicationRefusal::NoPublicationConsent => {
-                "record the person's consent to publication first"
-            }
-            PublicationRefusal::NeedsGuardianConsent => {
-                "publication of a minor needs a guardian's consent"
-            }
-            PublicationRefusal::SameApprover => "a second, different staff member must approve",
+            PublicationRefusal::AtRisk => Problem::PublicationAtRisk,
+            PublicationRefusal::NoPublicationConsent => Problem::NoPublicationConsent,
+            PublicationRefusal::NeedsGuardianConsent => Problem::MinorPublicationNeedsGuardian,
+            PublicationRefusal::SameApprover => Problem::SameApprover,
         }
     }
 }

@@ -232,7 +232,7 @@ pub const MAX_YEARS: i32 = 20;
 
 /// A typed count: a whole number from 0 to `ENTERED_MAX`.
 pub fn parse_count(value: &str) -> Result<u32, Problem> {
-    let problem = Problem::WholeNumber { max: ENTERED_MAX };
+    let problem = Problem::WholeNumberUpTo { max: ENTERED_MAX };
     let value: i64 = value.trim().parse().map_err(|_| problem.clone())?;
     if !(0..=ENTERED_MAX).contains(&value) {
         return Err(problem);

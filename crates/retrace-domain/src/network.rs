@@ -49,7 +49,9 @@ impl MemberRole {
             "coordinator" => Ok(MemberRole::Coordinator),
             _ => Err(InvalidValue::new(
                 "member_role",
-                "must be member or coordinator",
+                crate::Problem::OneOf {
+                    choices: "member, coordinator".to_owned(),
+                },
             )),
         }
     }
@@ -64,7 +66,10 @@ impl NetworkName {
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
         let text = Text::parse("name", value, 120, false)?;
         if text.as_str().chars().count() < 2 {
-            return Err(InvalidValue::new("name", "must have at least 2 characters"));
+            return Err(InvalidValue::new(
+                "name",
+                crate::Problem::TooShort { min: 2 },
+            ));
         }
         Ok(Self(text.as_str().to_owned()))
     }
@@ -107,7 +112,7 @@ impl JointAction {
     pub fn parse_due(value: &str) -> Result<time::Date, InvalidValue> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
         time::Date::parse(value.trim(), &format)
-            .map_err(|_| InvalidValue::new("due", "must be a date such as 2026-06-30"))
+            .map_err(|_| InvalidValue::new("due", crate::Problem::Date))
     }
     pub fn due_text(&self) -> String {
         let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -143,20 +148,22 @@ impl NewPost {
         if countries.len() > MAX_POST_COUNTRIES {
             return Err(InvalidValue::new(
                 "countries",
-                format!("name at most {MAX_POST_COUNTRIES} countries"),
+                crate::Problem::TooManyCountries {
+                    max: MAX_POST_COUNTRIES,
+                },
             ));
         }
         match (kind, &joint_action) {
             (PostKind::JointAction, None) => {
                 return Err(InvalidValue::new(
                     "owner",
-                    "a joint action needs the organisation that does it and a date",
+                    crate::Problem::JointActionNeedsOwner,
                 ));
             }
             (kind, Some(_)) if kind != PostKind::JointAction => {
                 return Err(InvalidValue::new(
                     "owner",
-                    "only a joint action names an organisation and a date",
+                    crate::Problem::OnlyJointActionHasOwner,
                 ));
             }
             _ => {}
@@ -191,10 +198,7 @@ impl Follow {
         match value.trim().split_once(':') {
             Some(("kind", kind)) => Ok(Follow::Kind(PostKind::parse(kind)?)),
             Some(("country", country)) => Ok(Follow::Country(CountryCode::parse(country)?)),
-            _ => Err(InvalidValue::new(
-                "follow",
-                "must be kind:<post kind> or country:<country code>",
-            )),
+            _ => Err(InvalidValue::new("follow", crate::Problem::FollowCode)),
         }
     }
 }
@@ -214,14 +218,13 @@ pub enum PostRefusal {
 }
 
 impl PostRefusal {
-    /// The refusal as a message safe to show.
-    pub fn message(self) -> &'static str {
+    /// The refusal as a coded problem; `None` for `NotAMember`, which
+    /// reads as "not found".
+    pub fn problem(self) -> Option<crate::Problem> {
         match self {
-            PostRefusal::NotAMember => "not found",
-            PostRefusal::ReadOnly => "your roles let you read the network's posts, not write them",
-            PostRefusal::CoordinatorsOnly => {
-                "only the network's coordinating organisations write minutes and joint actions"
-            }
+            PostRefusal::NotAMember => None,
+            PostRefusal::ReadOnly => Some(crate::Problem::PostReadOnly),
+            PostRefusal::CoordinatorsOnly => Some(crate::Problem::PostCoordinatorsOnly),
         }
     }
 }

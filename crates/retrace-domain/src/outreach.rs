@@ -181,16 +181,16 @@ pub struct OutreachSessionData {
 
 /// Why a session's figures are refused; `field` is the JSON path to blame.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{field}: {problem}")]
 pub struct SessionProblem {
     pub field: String,
-    pub message: String,
+    pub problem: crate::Problem,
 }
 
-fn problem(field: impl Into<String>, message: impl Into<String>) -> SessionProblem {
+fn problem(field: impl Into<String>, problem: crate::Problem) -> SessionProblem {
     SessionProblem {
         field: field.into(),
-        message: message.into(),
+        problem,
     }
 }
 
@@ -199,21 +199,21 @@ impl OutreachSessionData {
     /// up, no group or topic listed twice, at least one member.
     pub fn check(&self, now: Timestamp) -> Result<(), SessionProblem> {
         if self.started_at.as_millis() > now.as_millis() + CLOCK_SKEW_MILLIS {
-            return Err(problem("started_at", "must not be in the future"));
+            return Err(problem("started_at", crate::Problem::InFuture));
         }
         if !(1..=24 * 60).contains(&self.duration_minutes) {
-            return Err(problem(
-                "duration_minutes",
-                "must be between 1 and 1440 minutes",
-            ));
+            return Err(problem("duration_minutes", crate::Problem::DurationMinutes));
         }
         if self.members.is_empty() {
-            return Err(problem("members", "name at least one team member"));
+            return Err(problem("members", crate::Problem::MembersRequired));
         }
         let mut total: u64 = 0;
         for (i, group) in self.reached.iter().enumerate() {
             if group.count == 0 {
-                return Err(problem(format!("reached[{i}].count"), "must be at least 1"));
+                return Err(problem(
+                    format!("reached[{i}].count"),
+                    crate::Problem::AtLeastOne,
+                ));
             }
             let twice = self.reached[..i].iter().any(|other| {
                 other.sex == group.sex
@@ -223,7 +223,7 @@ impl OutreachSessionData {
             if twice {
                 return Err(problem(
                     format!("reached[{i}]"),
-                    "this sex, age band and nationality is listed twice",
+                    crate::Problem::GroupListedTwice,
                 ));
             }
             total += u64::from(group.count);
@@ -231,15 +231,15 @@ impl OutreachSessionData {
         if total != u64::from(self.people_reached) {
             return Err(problem(
                 "people_reached",
-                format!(
-                    "the groups add up to {total}, not to the {} people reached",
-                    self.people_reached
-                ),
+                crate::Problem::GroupsTotal {
+                    total: u32::try_from(total).unwrap_or(u32::MAX),
+                    reached: self.people_reached,
+                },
             ));
         }
         for (i, topic) in self.topics.iter().enumerate() {
             if self.topics[..i].contains(topic) {
-                return Err(problem(format!("topics[{i}]"), "is listed twice"));
+                return Err(problem(format!("topics[{i}]"), crate::Problem::ListedTwice));
             }
         }
         let mut referred: u64 = 0;
@@ -247,7 +247,7 @@ impl OutreachSessionData {
             if referral.count == 0 {
                 return Err(problem(
                     format!("referrals[{i}].count"),
-                    "must be at least 1",
+                    crate::Problem::AtLeastOne,
                 ));
             }
             referred += u64::from(referral.count);
@@ -255,21 +255,21 @@ impl OutreachSessionData {
         if referred > u64::from(self.people_reached) {
             return Err(problem(
                 "referrals",
-                format!(
-                    "{referred} referrals for {} people reached",
-                    self.people_reached
-                ),
+                crate::Problem::TooManyReferrals {
+                    referred: u32::try_from(referred).unwrap_or(u32::MAX),
+                    reached: self.people_reached,
+                },
             ));
         }
         if self.follow_ups.len() as u64 > u64::from(self.people_reached) {
-            return Err(problem(
-                "follow_ups",
-                "more follow-up records than people reached",
-            ));
+            return Err(problem("follow_ups", crate::Problem::TooManyFollowUps));
         }
         for (i, follow_up) in self.follow_ups.iter().enumerate() {
             if self.follow_ups[..i].iter().any(|f| f.id == follow_up.id) {
-                return Err(problem(format!("follow_ups[{i}].id"), "is listed twice"));
+                return Err(problem(
+                    format!("follow_ups[{i}].id"),
+                    crate::Problem::ListedTwice,
+                ));
             }
         }
         Ok(())

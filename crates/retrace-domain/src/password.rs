@@ -19,6 +19,21 @@ pub enum PasswordError {
     Common,
 }
 
+impl PasswordError {
+    /// What is wrong with the new password, as a coded problem.
+    pub fn problem(&self) -> crate::Problem {
+        match self {
+            PasswordError::TooShort => crate::Problem::TooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
+            PasswordError::TooLong => crate::Problem::TooLong {
+                max: MAX_PASSWORD_CHARS,
+            },
+            PasswordError::Common => crate::Problem::CommonPassword,
+        }
+    }
+}
+
 /// A password that satisfies the rule. Its `Debug` never prints it.
 #[derive(Clone)]
 pub struct NewPassword(String);

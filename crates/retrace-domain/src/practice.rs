@@ -79,18 +79,16 @@ impl GcmObjective {
         } else {
             Err(InvalidValue::new(
                 "objectives",
-                "must be an objective of the Global Compact for Migration, 1 to 23",
+                crate::Problem::GcmObjective,
             ))
         }
     }
 
     pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        let number: u8 = value.trim().parse().map_err(|_| {
-            InvalidValue::new(
-                "objectives",
-                "must be an objective of the Global Compact for Migration, 1 to 23",
-            )
-        })?;
+        let number: u8 = value
+            .trim()
+            .parse()
+            .map_err(|_| InvalidValue::new("objectives", crate::Problem::GcmObjective))?;
         Self::new(number)
     }
 
@@ -137,15 +135,12 @@ impl Cost {
         if amount.is_empty() {
             return Ok(None);
         }
-        let amount: u32 = amount.parse().map_err(|_| {
-            InvalidValue::new("cost", "must be a whole amount such as 120, or left empty")
-        })?;
+        let amount: u32 = amount
+            .parse()
+            .map_err(|_| InvalidValue::new("cost", crate::Problem::CostAmount))?;
         let currency = currency.to_ascii_uppercase();
         if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(InvalidValue::new(
-                "currency",
-                "must be a three-letter currency code such as EUR",
-            ));
+            return Err(InvalidValue::new("currency", crate::Problem::CurrencyCode));
         }
         Ok(Some(Self { amount, currency }))
     }
@@ -217,22 +212,19 @@ impl NewPractice {
         if !PRACTICE_LANGUAGES.contains(&language) {
             return Err(InvalidValue::new(
                 "language",
-                "must be English, French, Spanish or Arabic",
+                crate::Problem::PracticeLanguage,
             ));
         }
         let title = Text::parse("title", text.title, 200, false)?;
         let stages = sorted(stages);
         if stages.is_empty() {
-            return Err(InvalidValue::new(
-                "stages",
-                "choose at least one stage of the route",
-            ));
+            return Err(InvalidValue::new("stages", crate::Problem::StagesRequired));
         }
         let support = sorted(support);
         if support.is_empty() {
             return Err(InvalidValue::new(
                 "support",
-                "choose at least one type of support",
+                crate::Problem::SupportRequired,
             ));
         }
         let implementers = Text::parse("implementers", text.implementers, SHORT, false)?;
@@ -242,12 +234,17 @@ impl NewPractice {
         };
         let countries = sorted(countries);
         if countries.is_empty() {
-            return Err(InvalidValue::new("countries", "name at least one country"));
+            return Err(InvalidValue::new(
+                "countries",
+                crate::Problem::CountriesRequired,
+            ));
         }
         if countries.len() > MAX_PRACTICE_COUNTRIES {
             return Err(InvalidValue::new(
                 "countries",
-                format!("name at most {MAX_PRACTICE_COUNTRIES} countries"),
+                crate::Problem::TooManyCountries {
+                    max: MAX_PRACTICE_COUNTRIES,
+                },
             ));
         }
         let target_group = Text::parse("target_group", text.target_group, SHORT, false)?;
@@ -256,7 +253,7 @@ impl NewPractice {
         if objectives.is_empty() {
             return Err(InvalidValue::new(
                 "objectives",
-                "choose at least one objective of the Global Compact for Migration",
+                crate::Problem::ObjectivesRequired,
             ));
         }
         Ok(Self {
@@ -351,21 +348,19 @@ pub enum ReviewRefusal {
 }
 
 impl ReviewRefusal {
-    /// The refusal as a message safe to show.
-    pub fn message(self) -> &'static str {
-        match self {
-            ReviewRefusal::NotAMember => "not found",
-            ReviewRefusal::ReadOnly => "your roles let you read practices, not review them",
-            ReviewRefusal::NotInReview => "only a practice in peer review can be reviewed",
-            ReviewRefusal::OwnOrganisation => {
-                "a practice is reviewed by other organisations of the network, not by its own"
-            }
-            ReviewRefusal::AlreadyReviewedByYou => "you have already reviewed this practice",
-            ReviewRefusal::OrganisationAlreadyReviewed => {
-                "someone of your organisation has already reviewed this practice"
-            }
-            ReviewRefusal::Complete => "this practice has its two reviews",
-        }
+    /// The refusal as a coded problem; `None` for `NotAMember`, which
+    /// reads as "not found".
+    pub fn problem(self) -> Option<crate::Problem> {
+        use crate::Problem;
+        Some(match self {
+            ReviewRefusal::NotAMember => return None,
+            ReviewRefusal::ReadOnly => Problem::ReviewReadOnly,
+            ReviewRefusal::NotInReview => Problem::ReviewNotInReview,
+            ReviewRefusal::OwnOrganisation => Problem::ReviewOwnOrganisation,
+            ReviewRefusal::AlreadyReviewedByYou => Problem::ReviewedByYou,
+            ReviewRefusal::OrganisationAlreadyReviewed => Problem::ReviewedByYourOrganisation,
+            ReviewRefusal::Complete => Problem::ReviewsComplete,
+        })
     }
 }
 
@@ -428,18 +423,16 @@ pub enum PublishRefusal {
 }
 
 impl PublishRefusal {
-    /// The refusal as a message safe to show.
-    pub fn message(self) -> &'static str {
-        match self {
-            PublishRefusal::NotAMember => "not found",
-            PublishRefusal::NotYours => {
-                "the practice's own organisation or a coordinating organisation publishes it"
-            }
-            PublishRefusal::NotInReview => "only a practice in peer review can be published",
-            PublishRefusal::NeedsTwoApprovals => {
-                "a practice is published after two approving reviews from two other organisations"
-            }
-        }
+    /// The refusal as a coded problem; `None` for `NotAMember`, which
+    /// reads as "not found".
+    pub fn problem(self) -> Option<crate::Problem> {
+        use crate::Problem;
+        Some(match self {
+            PublishRefusal::NotAMember => return None,
+            PublishRefusal::NotYours => Problem::PublishNotYours,
+            PublishRefusal::NotInReview => Problem::PublishNotInReview,
+            PublishRefusal::NeedsTwoApprovals => Problem::PublishNeedsTwoApprovals,
+        })
     }
 }
 
@@ -481,13 +474,6 @@ pub fn publish_decision(
     }
     Ok(())
 }
-
-/// Why moderation is refused to a member of the network who is not a
-/// coordinating organisation's writer.
-pub const MODERATORS_ONLY: &str =
-    "the network's coordinating organisations moderate what the public sends";
-/// Why moderation is refused for a practice not held.
-pub const NOT_HELD: &str = "only a practice held for moderation can be accepted or declined";
 
 /// May a member with `roles` of an organisation in the network as
 /// `membership` moderate the public's submissions to it? The network's

@@ -13,9 +13,8 @@ pub enum ProblemArg {
     Text(String),
 }
 
-/// Why a value was refused. `Rule` carries an English sentence for the
-/// rules of the use cases that have no code yet; every other variant is
-/// translated.
+/// Why a value was refused. Every variant is translated: there is no
+/// free English text, so a new refusal needs a code (ADR 0021).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     Required,
@@ -100,7 +99,7 @@ pub enum Problem {
     },
     Confirm,
     /// A count typed by hand that is not a whole number from 0 to `max`.
-    WholeNumber {
+    WholeNumberUpTo {
         max: i64,
     },
     /// A figure the platform computes from its own records, sent as if it
@@ -111,16 +110,208 @@ pub enum Problem {
         min: i32,
         max: i32,
     },
-    /// A rule of a use case without a code yet, in English.
-    Rule(String),
+    /// A report's years: the first after the last, or more than `max`.
+    ReportSpan {
+        max: i64,
+    },
+    OneOf {
+        choices: String,
+    },
+    Date,
+    DateTime,
+    Rfc3339Time,
+    OutOfRange,
+    WholeNumber,
+    AtLeastOne,
+    Negative,
+    ListedTwice,
+    Uuid,
+    Base64,
+    TooManyCountries {
+        max: usize,
+    },
+    CountriesRequired,
+    TooManyEntries {
+        max: usize,
+    },
+    Unreadable {
+        detail: String,
+    },
+    FormUnreadable,
+    FormIncomplete,
+    ContentType {
+        expected: String,
+    },
+    ChooseFile,
+    FileTooLarge {
+        max: u32,
+    },
+    ChooseOrganisation,
+    NoSuchOrganisation,
+    ChooseReceivingOrganisation,
+    NotYourPassword,
+    CommonPassword,
+    JointActionNeedsOwner,
+    OnlyJointActionHasOwner,
+    JointActionOwner,
+    OwnerNotMember,
+    FollowCode,
+    PostReadOnly,
+    PostCoordinatorsOnly,
+    CoordinatorsRequired,
+    NetworkNameTaken,
+    CoordinatorsChangeMembers,
+    KeepOneCoordinator,
+    GcmObjective,
+    CostAmount,
+    CurrencyCode,
+    PracticeLanguage,
+    StagesRequired,
+    SupportRequired,
+    ObjectivesRequired,
+    ChooseNetwork,
+    SubmitReadOnly,
+    ReviewReadOnly,
+    ReviewNotInReview,
+    ReviewOwnOrganisation,
+    ReviewedByYou,
+    ReviewedByYourOrganisation,
+    ReviewsComplete,
+    PublishNotYours,
+    PublishNotInReview,
+    PublishNeedsTwoApprovals,
+    ModeratorsOnly,
+    NotHeld,
+    DurationMinutes,
+    MembersRequired,
+    GroupListedTwice,
+    GroupsTotal {
+        total: u32,
+        reached: u32,
+    },
+    TooManyReferrals {
+        referred: u32,
+        reached: u32,
+    },
+    TooManyFollowUps,
+    SessionId,
+    NotATopic,
+    FollowUpIdInUse,
+    TooManySessions {
+        max: usize,
+    },
+    LettersOrDigits,
+    TopicExists,
+    EndBeforeStart,
+    ToolKey,
+    ToolTitle,
+    ToolFieldCount,
+    ToolFieldKeyRepeated,
+    ToolLabel,
+    NotAToolField,
+    TextTooLong,
+    MustBeText,
+    YesOrNo,
+    ReferralOwnOrganisation,
+    PersonAtRisk,
+    ReferralNoConsent,
+    StageNotCurrent,
+    StageOtherSide,
+    ReferralNotActive,
+    RequiredStepsOpen,
+    StepAlreadyTicked,
+    SkipNeedsReason,
+    ChoosePerson,
+    DeclineNeedsReason,
+    ReceiverDecides,
+    ReceiverChangesStatus,
+    PublicationAtRisk,
+    NoPublicationConsent,
+    SameApprover,
+    TransferOwnOrganisation,
+    TransferSameCountry,
+    NothingShared,
+    SoughtAtRisk,
+    SoughtNotInRequest,
+    EnquirerAtRisk,
+    EnquirerNoSharingConsent,
+    AlreadyTransferred,
+    TransferDeclineReason,
+    RetentionOutOfLimits {
+        days: u32,
+        min: u32,
+        max: u32,
+    },
+    PhotoFormat,
+    PhotoTooManyPixels {
+        max: u32,
+    },
+    PhotoTooSmall {
+        width: u32,
+        height: u32,
+    },
+    PhotoUnreadable,
+    WrongCode,
+    EnrolmentExpired,
+    TokenName,
+    TokenDays {
+        max: u32,
+    },
+    CandidateRejectReason,
+    ExportReason {
+        min: u32,
+        max: u32,
+    },
+    RequestStatusChange {
+        from: String,
+        to: String,
+    },
+    MessageStatusChange {
+        from: String,
+        to: String,
+    },
+    SoughtRequired,
+    NotAMember,
+    NotActiveCaseworker,
+    AccountDisabled,
+    ConfirmErasure,
+    KeyRotationUnfinished,
+    NotImportField {
+        kind: String,
+    },
+    ColumnRequired,
+    ColumnMissing {
+        column: String,
+    },
+    TextEncoding,
+    AuthorRequired,
+    PfifUtf8,
+    ThemeWord,
+    ContentMismatch {
+        format: String,
+    },
+    RecordChanged,
+    AlreadyInUse,
+    ReferralChanged,
+    BuiltinToolKey,
+    ToolKeyTaken,
+    TransferRevoked,
+    TransferDecided,
+    EntryChanged,
+    ProfileRevised,
+    OwnAdminRole,
+    ReleaseAtRisk,
+    NoSharingConsent,
+    MessagesAfterConfirmation,
 }
 
 impl Problem {
     /// The translation key: `error-` and the variant in kebab case
-    /// (`TooLong` → `error-too-long`); `None` for `Rule`.
-    pub fn key(&self) -> Option<&'static str> {
+    /// (`TooLong` → `error-too-long`), or the key of an existing message
+    /// that says the same.
+    pub fn key(&self) -> &'static str {
         use Problem::*;
-        Some(match self {
+        match self {
             Required => "error-required",
             Empty => "error-empty",
             TooLong { .. } => "error-too-long",
@@ -170,11 +361,154 @@ impl Problem {
             ScopesRequired => "error-scopes-required",
             UnknownScope { .. } => "error-unknown-scope",
             Confirm => "error-confirm",
-            WholeNumber { .. } => "indicators-error-whole-number",
+            WholeNumberUpTo { .. } => "indicators-error-whole-number",
             ComputedFigure => "indicators-error-computed",
             ReportingYear { .. } => "indicators-error-year",
-            Rule(_) => return None,
-        })
+            ReportSpan { .. } => "indicators-error-span",
+            OneOf { .. } => "error-one-of",
+            Date => "error-date",
+            DateTime => "error-date-time",
+            Rfc3339Time => "error-rfc3339-time",
+            OutOfRange => "error-out-of-range",
+            WholeNumber => "error-whole-number",
+            AtLeastOne => "error-at-least-one",
+            Negative => "error-negative",
+            ListedTwice => "error-listed-twice",
+            Uuid => "error-uuid",
+            Base64 => "error-base64",
+            TooManyCountries { .. } => "error-too-many-countries",
+            CountriesRequired => "error-countries-required",
+            TooManyEntries { .. } => "error-too-many-entries",
+            Unreadable { .. } => "error-unreadable",
+            FormUnreadable => "error-form-unreadable",
+            FormIncomplete => "error-form-incomplete",
+            ContentType { .. } => "error-content-type",
+            ChooseFile => "error-choose-file",
+            FileTooLarge { .. } => "error-file-too-large",
+            ChooseOrganisation => "error-choose-organisation",
+            NoSuchOrganisation => "error-no-such-organisation",
+            ChooseReceivingOrganisation => "error-choose-receiving-organisation",
+            NotYourPassword => "error-not-your-password",
+            CommonPassword => "error-common-password",
+            JointActionNeedsOwner => "error-joint-action-needs-owner",
+            OnlyJointActionHasOwner => "error-only-joint-action-has-owner",
+            JointActionOwner => "error-joint-action-owner",
+            OwnerNotMember => "error-owner-not-member",
+            FollowCode => "error-follow-code",
+            PostReadOnly => "error-post-read-only",
+            PostCoordinatorsOnly => "error-post-coordinators-only",
+            CoordinatorsRequired => "error-coordinators-required",
+            NetworkNameTaken => "error-network-name-taken",
+            CoordinatorsChangeMembers => "error-coordinators-change-members",
+            KeepOneCoordinator => "error-keep-one-coordinator",
+            GcmObjective => "error-gcm-objective",
+            CostAmount => "error-cost-amount",
+            CurrencyCode => "error-currency-code",
+            PracticeLanguage => "error-practice-language",
+            StagesRequired => "error-stages-required",
+            SupportRequired => "error-support-required",
+            ObjectivesRequired => "error-objectives-required",
+            ChooseNetwork => "error-choose-network",
+            SubmitReadOnly => "error-submit-read-only",
+            ReviewReadOnly => "practice-refused-read-only",
+            ReviewNotInReview => "practice-refused-not-in-review",
+            ReviewOwnOrganisation => "practice-refused-own-organisation",
+            ReviewedByYou => "practice-refused-reviewed-by-you",
+            ReviewedByYourOrganisation => "practice-refused-organisation-reviewed",
+            ReviewsComplete => "practice-refused-complete",
+            PublishNotYours => "practice-refused-not-yours",
+            PublishNotInReview => "practice-refused-publish-not-in-review",
+            PublishNeedsTwoApprovals => "practice-refused-two-approvals",
+            ModeratorsOnly => "practice-refused-moderators-only",
+            NotHeld => "practice-refused-not-held",
+            DurationMinutes => "error-duration-minutes",
+            MembersRequired => "error-members-required",
+            GroupListedTwice => "error-group-listed-twice",
+            GroupsTotal { .. } => "error-groups-total",
+            TooManyReferrals { .. } => "error-too-many-referrals",
+            TooManyFollowUps => "error-too-many-follow-ups",
+            SessionId => "error-session-id",
+            NotATopic => "error-not-a-topic",
+            FollowUpIdInUse => "error-follow-up-id-in-use",
+            TooManySessions { .. } => "error-too-many-sessions",
+            LettersOrDigits => "error-letters-or-digits",
+            TopicExists => "error-topic-exists",
+            EndBeforeStart => "error-end-before-start",
+            ToolKey => "error-tool-key",
+            ToolTitle => "error-tool-title",
+            ToolFieldCount => "error-tool-field-count",
+            ToolFieldKeyRepeated => "error-tool-field-key-repeated",
+            ToolLabel => "error-tool-label",
+            NotAToolField => "error-not-a-tool-field",
+            TextTooLong => "error-text-too-long",
+            MustBeText => "error-must-be-text",
+            YesOrNo => "error-yes-or-no",
+            ReferralOwnOrganisation => "error-referral-own-organisation",
+            PersonAtRisk => "error-person-at-risk",
+            ReferralNoConsent => "error-referral-no-consent",
+            StageNotCurrent => "error-stage-not-current",
+            StageOtherSide => "error-stage-other-side",
+            ReferralNotActive => "error-referral-not-active",
+            RequiredStepsOpen => "error-required-steps-open",
+            StepAlreadyTicked => "error-step-already-ticked",
+            SkipNeedsReason => "error-skip-needs-reason",
+            ChoosePerson => "error-choose-person",
+            DeclineNeedsReason => "error-decline-needs-reason",
+            ReceiverDecides => "error-receiver-decides",
+            ReceiverChangesStatus => "error-receiver-changes-status",
+            PublicationAtRisk => "error-publication-at-risk",
+            NoPublicationConsent => "error-no-publication-consent",
+            SameApprover => "error-same-approver",
+            TransferOwnOrganisation => "error-transfer-own-organisation",
+            TransferSameCountry => "error-transfer-same-country",
+            NothingShared => "error-nothing-shared",
+            SoughtAtRisk => "error-sought-at-risk",
+            SoughtNotInRequest => "error-sought-not-in-request",
+            EnquirerAtRisk => "error-enquirer-at-risk",
+            EnquirerNoSharingConsent => "error-enquirer-no-sharing-consent",
+            AlreadyTransferred => "error-already-transferred",
+            TransferDeclineReason => "error-transfer-decline-reason",
+            RetentionOutOfLimits { .. } => "error-retention-out-of-limits",
+            PhotoFormat => "error-photo-format",
+            PhotoTooManyPixels { .. } => "error-photo-too-many-pixels",
+            PhotoTooSmall { .. } => "error-photo-too-small",
+            PhotoUnreadable => "error-photo-unreadable",
+            WrongCode => "error-wrong-code",
+            EnrolmentExpired => "error-enrolment-expired",
+            TokenName => "error-token-name",
+            TokenDays { .. } => "error-token-days",
+            CandidateRejectReason => "error-candidate-reject-reason",
+            ExportReason { .. } => "error-export-reason",
+            RequestStatusChange { .. } => "error-request-status-change",
+            MessageStatusChange { .. } => "error-message-status-change",
+            SoughtRequired => "error-sought-required",
+            NotAMember => "error-not-a-member",
+            NotActiveCaseworker => "error-not-active-caseworker",
+            AccountDisabled => "error-account-disabled",
+            ConfirmErasure => "error-confirm-erasure",
+            KeyRotationUnfinished => "error-key-rotation-unfinished",
+            NotImportField { .. } => "error-not-import-field",
+            ColumnRequired => "error-column-required",
+            ColumnMissing { .. } => "error-column-missing",
+            TextEncoding => "error-text-encoding",
+            AuthorRequired => "error-author-required",
+            PfifUtf8 => "error-pfif-utf8",
+            ThemeWord => "error-theme-word",
+            ContentMismatch { .. } => "error-content-mismatch",
+            RecordChanged => "error-record-changed",
+            AlreadyInUse => "error-already-in-use",
+            ReferralChanged => "error-referral-changed",
+            BuiltinToolKey => "error-builtin-tool-key",
+            ToolKeyTaken => "error-tool-key-taken",
+            TransferRevoked => "error-transfer-revoked",
+            TransferDecided => "error-transfer-decided",
+            EntryChanged => "error-entry-changed",
+            ProfileRevised => "error-profile-revised",
+            OwnAdminRole => "error-own-admin-role",
+            ReleaseAtRisk => "error-release-at-risk",
+            NoSharingConsent => "error-no-sharing-consent",
+            MessagesAfterConfirmation => "error-messages-after-confirmation",
+        }
     }
 
     /// The parameters the translation fills, by name.
@@ -187,7 +521,7 @@ impl Problem {
                 vec![("max", number(*max as i64))]
             }
             TooShort { min } => vec![("min", number(*min as i64))],
-            WholeNumber { max } => vec![("max", number(*max))],
+            WholeNumberUpTo { max } | ReportSpan { max } => vec![("max", number(*max))],
             YearRange { min, max } | ReportingYear { min, max } => vec![
                 ("min", number(i64::from(*min))),
                 ("max", number(i64::from(*max))),
@@ -202,12 +536,47 @@ impl Problem {
             | UtcOffset { value }
             | UnknownScope { value } => vec![("value", text(value))],
             OpeningHours { part } => vec![("value", text(part))],
+            OneOf { choices } => vec![("choices", text(choices))],
+            TooManyCountries { max } => vec![("max", number(*max as i64))],
+            TooManyEntries { max } => vec![("max", number(*max as i64))],
+            Unreadable { detail } => vec![("detail", text(detail))],
+            ContentType { expected } => vec![("expected", text(expected))],
+            FileTooLarge { max } => vec![("max", number(i64::from(*max)))],
+            GroupsTotal { total, reached } => vec![
+                ("total", number(i64::from(*total))),
+                ("reached", number(i64::from(*reached))),
+            ],
+            TooManyReferrals { referred, reached } => vec![
+                ("referred", number(i64::from(*referred))),
+                ("reached", number(i64::from(*reached))),
+            ],
+            TooManySessions { max } => vec![("max", number(*max as i64))],
+            RetentionOutOfLimits { days, min, max } => vec![
+                ("days", number(i64::from(*days))),
+                ("min", number(i64::from(*min))),
+                ("max", number(i64::from(*max))),
+            ],
+            PhotoTooManyPixels { max } => vec![("max", number(i64::from(*max)))],
+            PhotoTooSmall { width, height } => vec![
+                ("width", number(i64::from(*width))),
+                ("height", number(i64::from(*height))),
+            ],
+            TokenDays { max } => vec![("max", number(i64::from(*max)))],
+            ExportReason { min, max } => vec![
+                ("min", number(i64::from(*min))),
+                ("max", number(i64::from(*max))),
+            ],
+            RequestStatusChange { from, to } => vec![("from", text(from)), ("to", text(to))],
+            MessageStatusChange { from, to } => vec![("from", text(from)), ("to", text(to))],
+            NotImportField { kind } => vec![("kind", text(kind))],
+            ColumnMissing { column } => vec![("column", text(column))],
+            ContentMismatch { format } => vec![("format", text(format))],
             _ => Vec::new(),
         }
     }
 
     /// One value of every variant, for tests that walk them all (the
-    /// translation test of the web layer). `Rule` is not among them.
+    /// translation test of the web layer).
     pub fn examples() -> Vec<Problem> {
         use Problem::*;
         let all = vec![
@@ -278,12 +647,187 @@ impl Problem {
                 value: "xyz".to_owned(),
             },
             Confirm,
-            WholeNumber { max: 10_000_000 },
+            WholeNumberUpTo { max: 10_000_000 },
+            ReportSpan { max: 20 },
             ComputedFigure,
             ReportingYear {
                 min: 2000,
                 max: 2026,
             },
+            OneOf {
+                choices: "accept, decline".to_owned(),
+            },
+            Date,
+            DateTime,
+            Rfc3339Time,
+            OutOfRange,
+            WholeNumber,
+            AtLeastOne,
+            Negative,
+            ListedTwice,
+            Uuid,
+            Base64,
+            TooManyCountries { max: 30 },
+            CountriesRequired,
+            TooManyEntries { max: 50 },
+            Unreadable {
+                detail: "expected value".to_owned(),
+            },
+            FormUnreadable,
+            FormIncomplete,
+            ContentType {
+                expected: "application/json".to_owned(),
+            },
+            ChooseFile,
+            FileTooLarge { max: 10 },
+            ChooseOrganisation,
+            NoSuchOrganisation,
+            ChooseReceivingOrganisation,
+            NotYourPassword,
+            CommonPassword,
+            JointActionNeedsOwner,
+            OnlyJointActionHasOwner,
+            JointActionOwner,
+            OwnerNotMember,
+            FollowCode,
+            PostReadOnly,
+            PostCoordinatorsOnly,
+            CoordinatorsRequired,
+            NetworkNameTaken,
+            CoordinatorsChangeMembers,
+            KeepOneCoordinator,
+            GcmObjective,
+            CostAmount,
+            CurrencyCode,
+            PracticeLanguage,
+            StagesRequired,
+            SupportRequired,
+            ObjectivesRequired,
+            ChooseNetwork,
+            SubmitReadOnly,
+            ReviewReadOnly,
+            ReviewNotInReview,
+            ReviewOwnOrganisation,
+            ReviewedByYou,
+            ReviewedByYourOrganisation,
+            ReviewsComplete,
+            PublishNotYours,
+            PublishNotInReview,
+            PublishNeedsTwoApprovals,
+            ModeratorsOnly,
+            NotHeld,
+            DurationMinutes,
+            MembersRequired,
+            GroupListedTwice,
+            GroupsTotal {
+                total: 12,
+                reached: 15,
+            },
+            TooManyReferrals {
+                referred: 17,
+                reached: 15,
+            },
+            TooManyFollowUps,
+            SessionId,
+            NotATopic,
+            FollowUpIdInUse,
+            TooManySessions { max: 100 },
+            LettersOrDigits,
+            TopicExists,
+            EndBeforeStart,
+            ToolKey,
+            ToolTitle,
+            ToolFieldCount,
+            ToolFieldKeyRepeated,
+            ToolLabel,
+            NotAToolField,
+            TextTooLong,
+            MustBeText,
+            YesOrNo,
+            ReferralOwnOrganisation,
+            PersonAtRisk,
+            ReferralNoConsent,
+            StageNotCurrent,
+            StageOtherSide,
+            ReferralNotActive,
+            RequiredStepsOpen,
+            StepAlreadyTicked,
+            SkipNeedsReason,
+            ChoosePerson,
+            DeclineNeedsReason,
+            ReceiverDecides,
+            ReceiverChangesStatus,
+            PublicationAtRisk,
+            NoPublicationConsent,
+            SameApprover,
+            TransferOwnOrganisation,
+            TransferSameCountry,
+            NothingShared,
+            SoughtAtRisk,
+            SoughtNotInRequest,
+            EnquirerAtRisk,
+            EnquirerNoSharingConsent,
+            AlreadyTransferred,
+            TransferDeclineReason,
+            RetentionOutOfLimits {
+                days: 9999,
+                min: 30,
+                max: 3650,
+            },
+            PhotoFormat,
+            PhotoTooManyPixels { max: 40 },
+            PhotoTooSmall {
+                width: 120,
+                height: 160,
+            },
+            PhotoUnreadable,
+            WrongCode,
+            EnrolmentExpired,
+            TokenName,
+            TokenDays { max: 365 },
+            CandidateRejectReason,
+            ExportReason { min: 10, max: 300 },
+            RequestStatusChange {
+                from: "closed".to_owned(),
+                to: "open".to_owned(),
+            },
+            MessageStatusChange {
+                from: "sent".to_owned(),
+                to: "draft".to_owned(),
+            },
+            SoughtRequired,
+            NotAMember,
+            NotActiveCaseworker,
+            AccountDisabled,
+            ConfirmErasure,
+            KeyRotationUnfinished,
+            NotImportField {
+                kind: "requests".to_owned(),
+            },
+            ColumnRequired,
+            ColumnMissing {
+                column: "Surname".to_owned(),
+            },
+            TextEncoding,
+            AuthorRequired,
+            PfifUtf8,
+            ThemeWord,
+            ContentMismatch {
+                format: "PDF".to_owned(),
+            },
+            RecordChanged,
+            AlreadyInUse,
+            ReferralChanged,
+            BuiltinToolKey,
+            ToolKeyTaken,
+            TransferRevoked,
+            TransferDecided,
+            EntryChanged,
+            ProfileRevised,
+            OwnAdminRole,
+            ReleaseAtRisk,
+            NoSharingConsent,
+            MessagesAfterConfirmation,
         ];
         // A new variant must be added above: this match has no catch-all.
         for problem in &all {
@@ -337,25 +881,156 @@ impl Problem {
                 | ScopesRequired
                 | UnknownScope { .. }
                 | Confirm
-                | WholeNumber { .. }
+                | WholeNumberUpTo { .. }
                 | ComputedFigure
                 | ReportingYear { .. }
-                | Rule(_) => {}
+                | ReportSpan { .. }
+                | OneOf { .. }
+                | Date
+                | DateTime
+                | Rfc3339Time
+                | OutOfRange
+                | WholeNumber
+                | AtLeastOne
+                | Negative
+                | ListedTwice
+                | Uuid
+                | Base64
+                | TooManyCountries { .. }
+                | CountriesRequired
+                | TooManyEntries { .. }
+                | Unreadable { .. }
+                | FormUnreadable
+                | FormIncomplete
+                | ContentType { .. }
+                | ChooseFile
+                | FileTooLarge { .. }
+                | ChooseOrganisation
+                | NoSuchOrganisation
+                | ChooseReceivingOrganisation
+                | NotYourPassword
+                | CommonPassword
+                | JointActionNeedsOwner
+                | OnlyJointActionHasOwner
+                | JointActionOwner
+                | OwnerNotMember
+                | FollowCode
+                | PostReadOnly
+                | PostCoordinatorsOnly
+                | CoordinatorsRequired
+                | NetworkNameTaken
+                | CoordinatorsChangeMembers
+                | KeepOneCoordinator
+                | GcmObjective
+                | CostAmount
+                | CurrencyCode
+                | PracticeLanguage
+                | StagesRequired
+                | SupportRequired
+                | ObjectivesRequired
+                | ChooseNetwork
+                | SubmitReadOnly
+                | ReviewReadOnly
+                | ReviewNotInReview
+                | ReviewOwnOrganisation
+                | ReviewedByYou
+                | ReviewedByYourOrganisation
+                | ReviewsComplete
+                | PublishNotYours
+                | PublishNotInReview
+                | PublishNeedsTwoApprovals
+                | ModeratorsOnly
+                | NotHeld
+                | DurationMinutes
+                | MembersRequired
+                | GroupListedTwice
+                | GroupsTotal { .. }
+                | TooManyReferrals { .. }
+                | TooManyFollowUps
+                | SessionId
+                | NotATopic
+                | FollowUpIdInUse
+                | TooManySessions { .. }
+                | LettersOrDigits
+                | TopicExists
+                | EndBeforeStart
+                | ToolKey
+                | ToolTitle
+                | ToolFieldCount
+                | ToolFieldKeyRepeated
+                | ToolLabel
+                | NotAToolField
+                | TextTooLong
+                | MustBeText
+                | YesOrNo
+                | ReferralOwnOrganisation
+                | PersonAtRisk
+                | ReferralNoConsent
+                | StageNotCurrent
+                | StageOtherSide
+                | ReferralNotActive
+                | RequiredStepsOpen
+                | StepAlreadyTicked
+                | SkipNeedsReason
+                | ChoosePerson
+                | DeclineNeedsReason
+                | ReceiverDecides
+                | ReceiverChangesStatus
+                | PublicationAtRisk
+                | NoPublicationConsent
+                | SameApprover
+                | TransferOwnOrganisation
+                | TransferSameCountry
+                | NothingShared
+                | SoughtAtRisk
+                | SoughtNotInRequest
+                | EnquirerAtRisk
+                | EnquirerNoSharingConsent
+                | AlreadyTransferred
+                | TransferDeclineReason
+                | RetentionOutOfLimits { .. }
+                | PhotoFormat
+                | PhotoTooManyPixels { .. }
+                | PhotoTooSmall { .. }
+                | PhotoUnreadable
+                | WrongCode
+                | EnrolmentExpired
+                | TokenName
+                | TokenDays { .. }
+                | CandidateRejectReason
+                | ExportReason { .. }
+                | RequestStatusChange { .. }
+                | MessageStatusChange { .. }
+                | SoughtRequired
+                | NotAMember
+                | NotActiveCaseworker
+                | AccountDisabled
+                | ConfirmErasure
+                | KeyRotationUnfinished
+                | NotImportField { .. }
+                | ColumnRequired
+                | ColumnMissing { .. }
+                | TextEncoding
+                | AuthorRequired
+                | PfifUtf8
+                | ThemeWord
+                | ContentMismatch { .. }
+                | RecordChanged
+                | AlreadyInUse
+                | ReferralChanged
+                | BuiltinToolKey
+                | ToolKeyTaken
+                | TransferRevoked
+                | TransferDecided
+                | EntryChanged
+                | ProfileRevised
+                | OwnAdminRole
+                | ReleaseAtRisk
+                | NoSharingConsent
+                | MessagesAfterConfirmation => {}
             }
         }
         all
-    }
-}
-
-impl From<&str> for Problem {
-    fn from(rule: &str) -> Self {
-        Problem::Rule(rule.to_owned())
-    }
-}
-
-impl From<String> for Problem {
-    fn from(rule: String) -> Self {
-        Problem::Rule(rule)
     }
 }
 
@@ -441,14 +1116,160 @@ impl fmt::Display for Problem {
                 )
             }
             Confirm => f.write_str("tick the box to confirm"),
-            WholeNumber { max } => write!(f, "must be a whole number from 0 to {max}"),
+            WholeNumberUpTo { max } => write!(f, "must be a whole number from 0 to {max}"),
             ComputedFigure => f.write_str(
                 "is computed from the platform's own records and cannot be entered by hand",
+            ),
+            ReportSpan { max } => write!(
+                f,
+                "a report covers one to {max} years: the first year must not be after the last"
             ),
             ReportingYear { min, max } => {
                 write!(f, "the year must be between {min} and {max}")
             }
-            Rule(rule) => f.write_str(rule),
+            OneOf { choices } => write!(f, "must be one of {choices}"),
+            Date => f.write_str("must be a date such as 2026-05-31"),
+            DateTime => f.write_str("must be a date and time such as 2026-03-02T18:30"),
+            Rfc3339Time => f.write_str("must be a time such as 2026-05-01T00:00:00Z"),
+            OutOfRange => f.write_str("is out of range: check the value"),
+            WholeNumber => f.write_str("must be a whole number"),
+            AtLeastOne => f.write_str("must be at least 1"),
+            Negative => f.write_str("must not be negative"),
+            ListedTwice => f.write_str("is listed twice: keep it once"),
+            Uuid => f.write_str("must be a UUID"),
+            Base64 => f.write_str("is not valid base64"),
+            TooManyCountries { max } => write!(f, "name at most {max} countries"),
+            CountriesRequired => f.write_str("name at least one country"),
+            TooManyEntries { max } => write!(f, "at most {max} entries"),
+            Unreadable { detail } => write!(f, "could not be read: {detail}"),
+            FormUnreadable => f.write_str("the form could not be read: reload the page and send it again"),
+            FormIncomplete => f.write_str("the form is incomplete: reload the page"),
+            ContentType { expected } => write!(f, "send the request with Content-Type: {expected}"),
+            ChooseFile => f.write_str("choose a file"),
+            FileTooLarge { max } => write!(f, "is larger than {max} MB: choose a smaller file"),
+            ChooseOrganisation => f.write_str("choose an organisation"),
+            NoSuchOrganisation => f.write_str("is not an organisation: choose one from the list"),
+            ChooseReceivingOrganisation => f.write_str("choose the receiving organisation"),
+            NotYourPassword => f.write_str("is not your password"),
+            CommonPassword => f.write_str("is too common: choose a less predictable one"),
+            JointActionNeedsOwner => f.write_str("a joint action needs the organisation that does it and a date"),
+            OnlyJointActionHasOwner => f.write_str("only a joint action names an organisation and a date: leave them empty"),
+            JointActionOwner => f.write_str("choose the organisation that does it"),
+            OwnerNotMember => f.write_str("the organisation doing a joint action must be a member of the network"),
+            FollowCode => f.write_str("must be a kind of post or a country: kind: or country: followed by its code"),
+            PostReadOnly => f.write_str("your roles let you read the network’s posts, not write them"),
+            PostCoordinatorsOnly => f.write_str("only the network’s coordinating organisations write minutes and joint actions"),
+            CoordinatorsRequired => f.write_str("name at least one coordinating organisation"),
+            NetworkNameTaken => f.write_str("a network with this name exists: choose another name"),
+            CoordinatorsChangeMembers => f.write_str("only the network’s coordinating organisations change its members"),
+            KeepOneCoordinator => f.write_str("a network keeps at least one coordinating organisation"),
+            GcmObjective => f.write_str("must be an objective of the Global Compact for Migration, 1 to 23"),
+            CostAmount => f.write_str("must be a whole amount such as 120, or left empty"),
+            CurrencyCode => f.write_str("must be a three-letter currency code such as EUR"),
+            PracticeLanguage => f.write_str("must be English, French, Spanish or Arabic"),
+            StagesRequired => f.write_str("choose at least one stage of the route"),
+            SupportRequired => f.write_str("choose at least one type of support"),
+            ObjectivesRequired => f.write_str("choose at least one objective of the Global Compact for Migration"),
+            ChooseNetwork => f.write_str("choose a network"),
+            SubmitReadOnly => f.write_str("your roles let you read practices, not submit them"),
+            ReviewReadOnly => f.write_str("your roles let you read practices, not review them"),
+            ReviewNotInReview => f.write_str("only a practice in peer review can be reviewed"),
+            ReviewOwnOrganisation => f.write_str("a practice is reviewed by other organisations of the network, not by its own"),
+            ReviewedByYou => f.write_str("you have already reviewed this practice"),
+            ReviewedByYourOrganisation => f.write_str("someone of your organisation has already reviewed this practice"),
+            ReviewsComplete => f.write_str("this practice has its two reviews"),
+            PublishNotYours => f.write_str("the practice’s own organisation or a coordinating organisation publishes it"),
+            PublishNotInReview => f.write_str("only a practice in peer review can be published"),
+            PublishNeedsTwoApprovals => f.write_str("a practice is published after two approving reviews from two other organisations"),
+            ModeratorsOnly => f.write_str("the network’s coordinating organisations moderate what the public sends"),
+            NotHeld => f.write_str("only a practice held for moderation can be accepted or declined"),
+            DurationMinutes => f.write_str("must be between 1 and 1440 minutes"),
+            MembersRequired => f.write_str("name at least one team member"),
+            GroupListedTwice => f.write_str("this sex, age band and nationality is listed twice: add the counts on one line"),
+            GroupsTotal { total, reached } => write!(f, "the groups add up to {total}, not to the {reached} people reached: correct the counts"),
+            TooManyReferrals { referred, reached } => write!(f, "{referred} referrals for {reached} people reached: there cannot be more referrals than people"),
+            TooManyFollowUps => f.write_str("more follow-up records than people reached: remove the extra ones"),
+            SessionId => f.write_str("must be the session’s UUID made on the device"),
+            NotATopic => f.write_str("is not a topic of the organisation"),
+            FollowUpIdInUse => f.write_str("a follow-up id is already in use"),
+            TooManySessions { max } => write!(f, "at most {max} sessions per sync"),
+            LettersOrDigits => f.write_str("needs letters or digits"),
+            TopicExists => f.write_str("this topic already exists"),
+            EndBeforeStart => f.write_str("must not be before the start"),
+            ToolKey => f.write_str("use 1 to 40 lower-case letters, digits or underscores"),
+            ToolTitle => f.write_str("give the title in English, French, Arabic and Spanish (at most 300 characters)"),
+            ToolFieldCount => f.write_str("a tool has 1 to 40 fields"),
+            ToolFieldKeyRepeated => f.write_str("each field key is used once"),
+            ToolLabel => f.write_str("give the label in English, French, Arabic and Spanish"),
+            NotAToolField => f.write_str("is not a field of this tool"),
+            TextTooLong => f.write_str("is too long: shorten it"),
+            MustBeText => f.write_str("must be text"),
+            YesOrNo => f.write_str("must be yes or no"),
+            ReferralOwnOrganisation => f.write_str("a referral goes to another organisation than your own"),
+            PersonAtRisk => f.write_str("the person is flagged at risk: nothing about them leaves the organisation"),
+            ReferralNoConsent => f.write_str("the person has no active consent or recorded lawful basis for sharing with this organisation or country: record it first"),
+            StageNotCurrent => f.write_str("this stage is not the one being worked now"),
+            StageOtherSide => f.write_str("the other organisation works this stage"),
+            ReferralNotActive => f.write_str("the referral is not accepted or is already over"),
+            RequiredStepsOpen => f.write_str("every required step must be done or skipped with a reason first"),
+            StepAlreadyTicked => f.write_str("this step was already ticked or skipped"),
+            SkipNeedsReason => f.write_str("give the reason for skipping the step"),
+            ChoosePerson => f.write_str("choose a person of your organisation"),
+            DeclineNeedsReason => f.write_str("a decline needs a reason: say why"),
+            ReceiverDecides => f.write_str("only the receiving organisation accepts or declines"),
+            ReceiverChangesStatus => f.write_str("only the receiving organisation changes the status"),
+            PublicationAtRisk => f.write_str("the person is at risk: nothing is published"),
+            NoPublicationConsent => f.write_str("record the person’s consent to publication first"),
+            SameApprover => f.write_str("a second, different staff member must approve"),
+            TransferOwnOrganisation => f.write_str("a request cannot be transferred to its own organisation"),
+            TransferSameCountry => f.write_str("choose an organisation in another country than the request’s"),
+            NothingShared => f.write_str("choose at least one part to share"),
+            SoughtAtRisk => f.write_str("a person at risk is never shared outside the organisation"),
+            SoughtNotInRequest => f.write_str("a chosen person is not sought in this request"),
+            EnquirerAtRisk => f.write_str("the enquirer is at risk: nothing about them is shared outside the organisation"),
+            EnquirerNoSharingConsent => f.write_str("the enquirer has not agreed to share with this organisation or country"),
+            AlreadyTransferred => f.write_str("the request is already transferred to this organisation"),
+            TransferDeclineReason => f.write_str("say why the transfer is declined"),
+            RetentionOutOfLimits { days, min, max } => write!(f, "a retention period of {days} days is outside the limits ({min} to {max} days): choose a period within them"),
+            PhotoFormat => f.write_str("must be a JPEG, PNG or WebP image"),
+            PhotoTooManyPixels { max } => write!(f, "has more than {max} megapixels: choose a smaller image"),
+            PhotoTooSmall { width, height } => write!(f, "is too small: it needs at least {width} × {height} pixels"),
+            PhotoUnreadable => f.write_str("could not be read: the file is damaged or not an image"),
+            WrongCode => f.write_str("is not the code the app shows now: type the current code"),
+            EnrolmentExpired => f.write_str("the enrolment form is no longer valid: start again"),
+            TokenName => f.write_str("give the token a name of 1 to 100 characters"),
+            TokenDays { max } => write!(f, "a token lives 1 to {max} days"),
+            CandidateRejectReason => f.write_str("say why the candidate is rejected"),
+            ExportReason { min, max } => write!(f, "say in {min} to {max} characters why the export is needed"),
+            RequestStatusChange { from, to } => write!(f, "a request cannot go from {from} to {to}"),
+            MessageStatusChange { from, to } => write!(f, "a message cannot go from {from} to {to}"),
+            SoughtRequired => f.write_str("at least one sought person is required"),
+            NotAMember => f.write_str("is not a member of this organisation"),
+            NotActiveCaseworker => f.write_str("is not an active caseworker: choose another"),
+            AccountDisabled => f.write_str("this account is disabled: choose another"),
+            ConfirmErasure => f.write_str("confirm that everything held on the person is to be erased"),
+            KeyRotationUnfinished => f.write_str("values remain under an older key: run the rotation to its end first"),
+            NotImportField { kind } => write!(f, "is not a field of an import of {kind}"),
+            ColumnRequired => f.write_str("must name a column"),
+            ColumnMissing { column } => write!(f, "the column {column} is not in the file"),
+            TextEncoding => f.write_str("must be UTF-8 (or UTF-16 with a byte-order mark) or Windows-1252"),
+            AuthorRequired => f.write_str("a sought person’s record needs an author"),
+            PfifUtf8 => f.write_str("a PFIF document is UTF-8 XML"),
+            ThemeWord => f.write_str("a theme is one word of letters, digits or hyphens, at most 40 characters"),
+            ContentMismatch { format } => write!(f, "is not a {format} file: its content does not match its extension"),
+            RecordChanged => f.write_str("someone else saved this record in the meantime: reload it and apply your change again"),
+            AlreadyInUse => f.write_str("is already in use: choose another"),
+            ReferralChanged => f.write_str("the referral has changed in the meantime: reload it"),
+            BuiltinToolKey => f.write_str("a built-in tool has this key: choose another"),
+            ToolKeyTaken => f.write_str("the organisation already has a tool with this key: choose another"),
+            TransferRevoked => f.write_str("the transfer is already revoked"),
+            TransferDecided => f.write_str("the transfer is already decided"),
+            EntryChanged => f.write_str("someone changed this entry since you opened it: reload it and try again"),
+            ProfileRevised => f.write_str("someone revised this profile since you opened it: reload it and try again"),
+            OwnAdminRole => f.write_str("you cannot remove your own administration role: ask another administrator"),
+            ReleaseAtRisk => f.write_str("the person is at risk: nothing is released outside the organisation"),
+            NoSharingConsent => f.write_str("the person has not agreed to share with this organisation or country"),
+            MessagesAfterConfirmation => f.write_str("family messages are relayed once both organisations have confirmed the match"),
         }
     }
 }
@@ -494,7 +1315,7 @@ mod tests {
     #[test]
     fn every_coded_problem_has_its_own_key_and_english_sentence() {
         let examples = Problem::examples();
-        let mut keys: Vec<&str> = examples.iter().filter_map(Problem::key).collect();
+        let mut keys: Vec<&str> = examples.iter().map(Problem::key).collect();
         assert_eq!(keys.len(), examples.len());
         keys.sort_unstable();
         keys.dedup();
@@ -502,7 +1323,6 @@ mod tests {
         for problem in &examples {
             assert!(!problem.to_string().is_empty());
         }
-        assert_eq!(Problem::from("a rule").key(), None);
         assert_eq!(
             Problem::NoSuchDay {
                 month: "2026-02".to_owned(),

@@ -224,18 +224,13 @@ impl ReferralRefusal {
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
+        use crate::Problem;
         match self {
-            ReferralRefusal::OwnOrganisation => {
-                "a referral goes to another organisation than one's own"
-            }
-            ReferralRefusal::UnknownOrganisation => "no such organisation",
-            ReferralRefusal::AtRisk => {
-                "the person is flagged at risk: nothing about them leaves the organisation"
-            }
-            ReferralRefusal::NoConsent => {
-                "the person has no active consent or recorded lawful basis for sharing with this organisation or country: record it first"
-            }
+            ReferralRefusal::OwnOrganisation => Problem::ReferralOwnOrganisation,
+            ReferralRefusal::UnknownOrganisation => Problem::NoSuchOrganisation,
+            ReferralRefusal::AtRisk => Problem::PersonAtRisk,
+            ReferralRefusal::NoConsent => Problem::ReferralNoConsent,
         }
     }
 }
@@ -363,16 +358,15 @@ impl StageRefusal {
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
+        use crate::Problem;
         match self {
-            StageRefusal::NotCurrent => "this stage is not the one being worked now",
-            StageRefusal::OtherSide => "the other organisation works this stage",
-            StageRefusal::NotActive => "the referral is not accepted or is already over",
-            StageRefusal::RequiredStepsOpen => {
-                "every required step must be done or skipped with a reason first"
-            }
-            StageRefusal::AlreadyTicked => "this step was already ticked or skipped",
-            StageRefusal::SkipNeedsReason => "give the reason for skipping the step",
+            StageRefusal::NotCurrent => Problem::StageNotCurrent,
+            StageRefusal::OtherSide => Problem::StageOtherSide,
+            StageRefusal::NotActive => Problem::ReferralNotActive,
+            StageRefusal::RequiredStepsOpen => Problem::RequiredStepsOpen,
+            StageRefusal::AlreadyTicked => Problem::StepAlreadyTicked,
+            StageRefusal::SkipNeedsReason => Problem::SkipNeedsReason,
         }
     }
 }

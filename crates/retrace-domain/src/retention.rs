@@ -150,6 +150,29 @@ pub enum RetentionError {
     },
 }
 
+impl RetentionError {
+    /// What is wrong with the value, as a coded problem.
+    pub fn problem(&self) -> crate::Problem {
+        match self {
+            RetentionError::UnknownKind(value) => crate::Problem::UnknownCode {
+                value: value.clone(),
+            },
+            RetentionError::OutOfLimits {
+                days,
+                min_days,
+                max_days,
+            } => crate::Problem::RetentionOutOfLimits {
+                days: *days,
+                min: *min_days,
+                max: *max_days,
+            },
+            // Limits come from the configuration, not from a form: the
+            // administrator's value is outside whatever the limits are.
+            RetentionError::BadLimits { .. } => crate::Problem::OutOfRange,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

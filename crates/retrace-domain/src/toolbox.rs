@@ -71,18 +71,18 @@ pub struct ToolDefinition {
 }
 
 /// Why a definition or a filled value is refused: the field (a JSON path
-/// such as `values.age`) and a message safe to show.
+/// such as `values.age`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolError {
     pub field: String,
-    pub message: String,
+    pub problem: crate::Problem,
 }
 
 impl ToolError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    fn new(field: impl Into<String>, problem: crate::Problem) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            problem,
         }
     }
 }
@@ -101,10 +101,7 @@ impl ToolDefinition {
     /// fields with distinct keys.
     pub fn check(&self) -> Result<(), ToolError> {
         if !valid_key(&self.key) {
-            return Err(ToolError::new(
-                "key",
-                "use 1 to 40 lowercase letters, digits or _",
-            ));
+            return Err(ToolError::new("key", crate::Problem::ToolKey));
         }
         let complete = |t: &Translated| {
             [&t.en, &t.fr, &t.ar, &t.es]
@@ -112,31 +109,28 @@ impl ToolDefinition {
                 .all(|s| !s.trim().is_empty() && s.chars().count() <= 300)
         };
         if !complete(&self.title) {
-            return Err(ToolError::new(
-                "title",
-                "give the title in en, fr, ar and es (at most 300 characters)",
-            ));
+            return Err(ToolError::new("title", crate::Problem::ToolTitle));
         }
         if self.fields.is_empty() || self.fields.len() > 40 {
-            return Err(ToolError::new("fields", "a tool has 1 to 40 fields"));
+            return Err(ToolError::new("fields", crate::Problem::ToolFieldCount));
         }
         for (n, field) in self.fields.iter().enumerate() {
             if !valid_key(&field.key) {
                 return Err(ToolError::new(
                     format!("fields[{n}].key"),
-                    "use 1 to 40 lowercase letters, digits or _",
+                    crate::Problem::ToolKey,
                 ));
             }
             if self.fields.iter().filter(|f| f.key == field.key).count() > 1 {
                 return Err(ToolError::new(
                     format!("fields[{n}].key"),
-                    "each field key is used once",
+                    crate::Problem::ToolFieldKeyRepeated,
                 ));
             }
             if !complete(&field.label) {
                 return Err(ToolError::new(
                     format!("fields[{n}].label"),
-                    "give the label in en, fr, ar and es",
+                    crate::Problem::ToolLabel,
                 ));
             }
         }
@@ -156,7 +150,7 @@ impl ToolDefinition {
         {
             return Err(ToolError::new(
                 format!("values.{unknown}"),
-                "is not a field of this tool",
+                crate::Problem::NotAToolField,
             ));
         }
         let mut checked = BTreeMap::new();
@@ -169,7 +163,7 @@ impl ToolDefinition {
             };
             let Some(value) = value else {
                 if field.required {
-                    return Err(ToolError::new(path, "is required"));
+                    return Err(ToolError::new(path, crate::Problem::Required));
                 }
                 continue;
             };
@@ -181,7 +175,7 @@ impl ToolDefinition {
                     s.trim().to_owned()
                 }
                 (FieldKind::Text | FieldKind::LongText, RawValue::Text(_)) => {
-                    return Err(ToolError::new(path, "is too long"));
+                    return Err(ToolError::new(path, crate::Problem::TextTooLong));
                 }
                 (FieldKind::YesNo, RawValue::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
                 (FieldKind::YesNo, RawValue::Text(s)) if matches!(s.trim(), "yes" | "no") => {
@@ -196,10 +190,10 @@ impl ToolDefinition {
                     return Err(ToolError::new(
                         path,
                         match kind {
-                            FieldKind::Text | FieldKind::LongText => "must be text",
-                            FieldKind::YesNo => "must be yes or no",
-                            FieldKind::Number => "must be a whole number",
-                            FieldKind::Date => "must be a date like 2026-05-31",
+                            FieldKind::Text | FieldKind::LongText => crate::Problem::MustBeText,
+                            FieldKind::YesNo => crate::Problem::YesOrNo,
+                            FieldKind::Number => crate::Problem::WholeNumber,
+                            FieldKind::Date => crate::Problem::Date,
                         },
                     ));
                 }
@@ -722,8 +716,8 @@ mod tests {
         );
         values.remove("threat_known");
         assert_eq!(
-            tool.check_values(&values).unwrap_err().message,
-            "is required"
+            tool.check_values(&values).unwrap_err().problem,
+            crate::Problem::Required
         );
         values.insert("threat_known".into(), RawValue::Text("no".into()));
         values.insert("colour".into(), RawValue::Text("x".into()));

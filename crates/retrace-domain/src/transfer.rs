@@ -89,28 +89,17 @@ impl TransferRefusal {
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::Problem {
+        use crate::Problem;
         match self {
-            TransferRefusal::OwnOrganisation => {
-                "a request cannot be transferred to its own organisation"
-            }
-            TransferRefusal::SameCountry => {
-                "choose an organisation in another country than the request's"
-            }
-            TransferRefusal::NothingShared => "choose at least one part to share",
-            TransferRefusal::SoughtAtRisk => {
-                "a person at risk is never shared outside the organisation"
-            }
-            TransferRefusal::SoughtNotInRequest => "a chosen person is not sought in this request",
-            TransferRefusal::NoSharingConsent => {
-                "the enquirer has not agreed to share with this organisation or country"
-            }
-            TransferRefusal::EnquirerAtRisk => {
-                "the enquirer is at risk: nothing about them is shared outside the organisation"
-            }
-            TransferRefusal::AlreadyTransferred => {
-                "the request is already transferred to this organisation"
-            }
+            TransferRefusal::OwnOrganisation => Problem::TransferOwnOrganisation,
+            TransferRefusal::SameCountry => Problem::TransferSameCountry,
+            TransferRefusal::NothingShared => Problem::NothingShared,
+            TransferRefusal::SoughtAtRisk => Problem::SoughtAtRisk,
+            TransferRefusal::SoughtNotInRequest => Problem::SoughtNotInRequest,
+            TransferRefusal::NoSharingConsent => Problem::EnquirerNoSharingConsent,
+            TransferRefusal::EnquirerAtRisk => Problem::EnquirerAtRisk,
+            TransferRefusal::AlreadyTransferred => Problem::AlreadyTransferred,
         }
     }
 }

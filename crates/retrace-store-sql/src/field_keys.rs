@@ -202,7 +202,7 @@ where
         if self.values_not_under_current_key().await? > 0 {
             return Err(StoreError::Refused {
                 field: "rotate-key",
-                message: "values remain under an older key: run the rotation to its end first",
+                problem: retrace_domain::Problem::KeyRotationUnfinished,
             });
         }
         let current = Self::field_cipher()?.keyring().current_id();

@@ -177,7 +177,9 @@ where
         if to < from || to - from >= MAX_YEARS {
             return Err(StoreError::Refused {
                 field: "to",
-                message: "a report covers one to twenty years",
+                problem: retrace_domain::Problem::ReportSpan {
+                    max: i64::from(MAX_YEARS),
+                },
             });
         }
         let years = Years::new(from, to);

@@ -46,12 +46,12 @@ fn name_key(name: &NetworkName) -> String {
 }
 
 fn refused(refusal: PostRefusal) -> StoreError {
-    match refusal {
-        PostRefusal::NotAMember => StoreError::NotFound,
-        other => StoreError::Refused {
+    match refusal.problem() {
+        Some(problem) => StoreError::Refused {
             field: "kind",
-            message: other.message(),
+            problem,
         },
+        None => StoreError::NotFound,
     }
 }
 
@@ -238,7 +238,7 @@ where
         {
             return Err(StoreError::Refused {
                 field: "members",
-                message: "a network needs at least one coordinating organisation",
+                problem: retrace_domain::Problem::CoordinatorsRequired,
             });
         }
         let network = Network {
@@ -395,7 +395,7 @@ where
                 Some(MemberRole::Member) => {
                     return Err(StoreError::Refused {
                         field: "org",
-                        message: "only the network's coordinating organisations change its members",
+                        problem: retrace_domain::Problem::CoordinatorsChangeMembers,
                     });
                 }
                 None => return Err(StoreError::NotFound),
@@ -430,7 +430,7 @@ where
         if coordinators == 0 {
             return Err(StoreError::Refused {
                 field: "org",
-                message: "a network keeps at least one coordinating organisation",
+                problem: retrace_domain::Problem::KeepOneCoordinator,
             });
         }
         Sql::<D>::append(
@@ -465,7 +465,7 @@ where
         {
             return Err(StoreError::Refused {
                 field: "owner",
-                message: "the organisation doing a joint action must be a member of the network",
+                problem: retrace_domain::Problem::OwnerNotMember,
             });
         }
         Sql::<D>::insert_post(

@@ -337,7 +337,7 @@ where
                     // refused without saying whose.
                     return Err(StoreError::Refused {
                         field: "follow_ups",
-                        message: "a follow-up id is already in use",
+                        problem: retrace_domain::Problem::FollowUpIdInUse,
                     });
                 }
                 sqlx::query(
@@ -712,7 +712,7 @@ where
         if follow_up_ids.iter().collect::<BTreeSet<_>>().len() < follow_up_ids.len() {
             return Err(StoreError::Refused {
                 field: "follow_ups",
-                message: "a follow-up id is already in use",
+                problem: retrace_domain::Problem::FollowUpIdInUse,
             });
         }
         let bodies = sessions
@@ -740,7 +740,7 @@ where
                 if taken > 0 {
                     return Err(StoreError::Refused {
                         field: "follow_ups",
-                        message: "a follow-up id is already in use",
+                        problem: retrace_domain::Problem::FollowUpIdInUse,
                     });
                 }
             }

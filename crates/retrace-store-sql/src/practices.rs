@@ -72,22 +72,22 @@ fn reader_org(reader: PracticeReader) -> String {
 }
 
 fn review_refused(refusal: ReviewRefusal) -> StoreError {
-    match refusal {
-        ReviewRefusal::NotAMember => StoreError::NotFound,
-        other => StoreError::Refused {
+    match refusal.problem() {
+        Some(problem) => StoreError::Refused {
             field: "verdict",
-            message: other.message(),
+            problem,
         },
+        None => StoreError::NotFound,
     }
 }
 
 fn publish_refused(refusal: PublishRefusal) -> StoreError {
-    match refusal {
-        PublishRefusal::NotAMember => StoreError::NotFound,
-        other => StoreError::Refused {
+    match refusal.problem() {
+        Some(problem) => StoreError::Refused {
             field: "status",
-            message: other.message(),
+            problem,
         },
+        None => StoreError::NotFound,
     }
 }
 
@@ -415,7 +415,7 @@ where
         {
             return Err(StoreError::Refused {
                 field: "network",
-                message: "your roles let you read practices, not submit them",
+                problem: retrace_domain::Problem::SubmitReadOnly,
             });
         }
         let seed = SeedPractice {
@@ -490,13 +490,13 @@ where
         if !may_moderate(role, roles) {
             return Err(StoreError::Refused {
                 field: "decision",
-                message: retrace_domain::practice::MODERATORS_ONLY,
+                problem: retrace_domain::Problem::ModeratorsOnly,
             });
         }
         if status != PracticeStatus::Held {
             return Err(StoreError::Refused {
                 field: "decision",
-                message: retrace_domain::practice::NOT_HELD,
+                problem: retrace_domain::Problem::NotHeld,
             });
         }
         let query = if accept {

@@ -656,7 +656,7 @@ where
         if side != Side::Receiver {
             return Err(StoreError::Refused {
                 field: "decision",
-                message: "only the receiving organisation accepts or declines",
+                problem: retrace_domain::Problem::ReceiverDecides,
             });
         }
         let (status, kind, action) = if accept {
@@ -678,7 +678,7 @@ where
         if !accept && reason.is_none() {
             return Err(StoreError::Refused {
                 field: "reason",
-                message: "a decline needs a reason",
+                problem: retrace_domain::Problem::DeclineNeedsReason,
             });
         }
         let done = sqlx::query(
@@ -737,7 +737,7 @@ where
         if side != Side::Receiver {
             return Err(StoreError::Refused {
                 field: "status",
-                message: "only the receiving organisation changes the status",
+                problem: retrace_domain::Problem::ReceiverChangesStatus,
             });
         }
         let (status, kind, outcome, note) = match change {

@@ -1323,7 +1323,7 @@ where
                 Some(true) => {
                     return Err(StoreError::Refused {
                         field: "assignee",
-                        message: "this account is disabled",
+                        problem: retrace_domain::Problem::AccountDisabled,
                     });
                 }
                 Some(false) => {}

@@ -155,7 +155,7 @@ where
                 .await?
                 .ok_or(StoreError::Refused {
                     field: "to_org",
-                    message: "no such organisation",
+                    problem: retrace_domain::Problem::NoSuchOrganisation,
                 })?;
         let ledger = Sql::<D>::person_consents(&mut tx, &request.enquirer.id.to_string()).await?;
         let sought: Vec<(PersonId, PersonFlags)> = request

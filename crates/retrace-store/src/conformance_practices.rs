@@ -72,9 +72,9 @@ fn comment(text: &str) -> Text {
     Text::parse("comment", text, 4000, true).unwrap()
 }
 
-fn refusal<T: std::fmt::Debug>(result: Result<T, StoreError>) -> &'static str {
+fn refusal<T: std::fmt::Debug>(result: Result<T, StoreError>) -> retrace_domain::Problem {
     match result {
-        Err(StoreError::Refused { message, .. }) => message,
+        Err(StoreError::Refused { problem, .. }) => problem,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -180,13 +180,13 @@ pub async fn practices_are_peer_reviewed_by_two_other_organisations_then_public<
             )
             .await,
     );
-    assert!(own_review.contains("not by its own"), "{own_review}");
+    assert_eq!(own_review, retrace_domain::Problem::ReviewOwnOrganisation);
     let early = refusal(
         store
             .publish_practice(&acting(&author, 2), &s_own, &cw, id)
             .await,
     );
-    assert!(early.contains("two approving reviews"), "{early}");
+    assert_eq!(early, retrace_domain::Problem::PublishNeedsTwoApprovals);
 
     store
         .review_practice(
@@ -213,7 +213,7 @@ pub async fn practices_are_peer_reviewed_by_two_other_organisations_then_public<
             )
             .await,
     );
-    assert!(twice.contains("already reviewed"), "{twice}");
+    assert_eq!(twice, retrace_domain::Problem::ReviewedByYou);
     let same_org = refusal(
         store
             .review_practice(
@@ -227,7 +227,10 @@ pub async fn practices_are_peer_reviewed_by_two_other_organisations_then_public<
             )
             .await,
     );
-    assert!(same_org.contains("your organisation"), "{same_org}");
+    assert_eq!(
+        same_org,
+        retrace_domain::Problem::ReviewedByYourOrganisation
+    );
     store
         .review_practice(
             &acting(&reviewer_b, 5),

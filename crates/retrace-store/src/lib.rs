@@ -154,18 +154,18 @@ pub enum StoreError {
     ActorRequired,
     /// A rule of the domain refuses the change (a transfer to the same
     /// country, the contact of an enquirer who did not consent); `field`
-    /// names the input to blame and `message` is safe to show.
-    #[error("{field}: {message}")]
+    /// names the input to blame and `problem` what is wrong with it.
+    #[error("{field}: {problem}")]
     Refused {
         field: &'static str,
-        message: &'static str,
+        problem: retrace_domain::Problem,
     },
     /// Anything else the database driver reports: I/O, SQL errors.
     #[error("database error: {0}")]
     Database(String),
     /// Trace the Face: the person may not be published (no consent, at
     /// risk, a minor without a guardian's consent or a second approver).
-    #[error("{}", .0.message())]
+    #[error("{}", .0.problem())]
     PublicationRefused(PublicationRefusal),
 }
 
@@ -984,7 +984,7 @@ pub trait TransferStore: Send + Sync {
     /// Records a transfer of one of the scope's requests to `to_org`,
     /// audited as `request_transferred`. The rules of
     /// `retrace_domain::transfer_decision` are checked in the same
-    /// transaction; a refusal is `Refused { field, message }`.
+    /// transaction; a refusal is `Refused { field, problem }`.
     async fn transfer_request(
         &self,
         audit: &AuditContext,

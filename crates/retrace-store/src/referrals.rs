@@ -433,7 +433,7 @@ pub fn stored_opt_id<I: std::str::FromStr>(
 pub fn referral_refused(refusal: ReferralRefusal) -> StoreError {
     StoreError::Refused {
         field: refusal.field(),
-        message: refusal.message(),
+        problem: refusal.problem(),
     }
 }
 
@@ -443,7 +443,7 @@ pub fn stage_refused(refusal: StageRefusal) -> StoreError {
         StageRefusal::AlreadyTicked => StoreError::Conflict { field: "step" },
         other => StoreError::Refused {
             field: other.field(),
-            message: other.message(),
+            problem: other.problem(),
         },
     }
 }

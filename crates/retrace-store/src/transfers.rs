@@ -239,6 +239,6 @@ pub fn shared_view(
 pub fn refused(refusal: retrace_domain::TransferRefusal) -> crate::StoreError {
     crate::StoreError::Refused {
         field: refusal.field(),
-        message: refusal.message(),
+        problem: refusal.problem(),
     }
 }

@@ -28,8 +28,8 @@ pub enum WebError {
     /// Input errors, every one found (never empty).
     #[error("{}", describe(.0))]
     Invalid(Vec<FieldError>),
-    #[error("{field}: {message}")]
-    Conflict { field: String, message: String },
+    #[error("{field}: {problem}")]
+    Conflict { field: String, problem: Problem },
     #[error("the form has expired or did not come from this site")]
     Csrf,
     #[error("request too large")]
@@ -60,7 +60,9 @@ impl WebError {
                     .map(|error| (error.field.clone(), lang.problem(&error.problem)))
                     .collect(),
             ),
-            WebError::Conflict { field, message } => Some(vec![(field.clone(), message.clone())]),
+            WebError::Conflict { field, problem } => {
+                Some(vec![(field.clone(), lang.problem(problem))])
+            }
             _ => None,
         }
     }
@@ -149,15 +151,15 @@ impl From<StoreError> for WebError {
             StoreError::NotFound => WebError::NotFound,
             StoreError::Conflict { field: "version" } => WebError::Conflict {
                 field: "version".to_owned(),
-                message: "someone else saved this record in the meantime: reload it and apply your change again".to_owned(),
+                problem: Problem::RecordChanged,
             },
             StoreError::Conflict { field } => WebError::Conflict {
                 field: field.to_owned(),
-                message: format!("{field} is already in use"),
+                problem: Problem::AlreadyInUse,
             },
-            StoreError::Refused { field, message } => WebError::invalid(field, message),
+            StoreError::Refused { field, problem } => WebError::invalid(field, problem),
             StoreError::PublicationRefused(refusal) => {
-                WebError::invalid("consent", refusal.message())
+                WebError::invalid("consent", refusal.problem())
             }
             other => WebError::Internal(other.to_string()),
         }
@@ -172,9 +174,9 @@ impl From<AppError> for WebError {
             AppError::Invalid { field, problem } => WebError::invalid(field, problem),
             AppError::InvalidMany(errors) => WebError::Invalid(errors),
             AppError::Required { field } => WebError::invalid(field, Problem::Required),
-            AppError::Conflict { field, message } => WebError::Conflict { field, message },
+            AppError::Conflict { field, problem } => WebError::Conflict { field, problem },
             AppError::SignInRefused => WebError::Unauthenticated,
-            AppError::WeakPassword(error) => WebError::invalid("new_password", error.to_string()),
+            AppError::WeakPassword(error) => WebError::invalid("new_password", error.problem()),
             AppError::Store(error) => error.into(),
             AppError::Internal(cause) => WebError::Internal(cause),
         }
@@ -194,7 +196,8 @@ pub struct ErrorReport {
     pub code: &'static str,
     pub field: Option<String>,
     pub message: String,
-    /// The input errors, translated when the page is rendered.
+    /// The input errors (or the conflict), translated when the page is
+    /// rendered.
     pub errors: Vec<FieldError>,
     pub pending_enrol: Option<bool>,
 }
@@ -207,8 +210,8 @@ impl IntoResponse for WebError {
                 errors.first().map(|error| error.field.clone()),
                 describe(errors),
             ),
-            WebError::Conflict { field, message } => {
-                (Some(field.clone()), format!("{field}: {message}"))
+            WebError::Conflict { field, problem } => {
+                (Some(field.clone()), format!("{field}: {problem}"))
             }
             WebError::Internal(cause) => {
                 let reference = retrace_app::random_token(6);
@@ -221,7 +224,13 @@ impl IntoResponse for WebError {
             code: self.code(),
             field,
             message,
-            errors: self.field_errors().to_vec(),
+            errors: match &self {
+                WebError::Conflict { field, problem } => vec![FieldError {
+                    field: field.clone(),
+                    problem: problem.clone(),
+                }],
+                other => other.field_errors().to_vec(),
+            },
             pending_enrol: match self {
                 WebError::SecondFactorPending { enrol } => Some(enrol),
                 _ => None,

@@ -12,6 +12,7 @@ use crate::identity::Member;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header;
 use axum::http::request::Parts;
+use retrace_domain::Problem;
 use retrace_domain::Role;
 use serde::de::DeserializeOwned;
 use std::str::FromStr;
@@ -158,9 +159,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
                     .unwrap_or(&text);
                 match detail.split_once(": ") {
                     Some((field, message)) if !field.contains(' ') => {
-                        Err(WebError::invalid(field, message))
+                        Err(unreadable(field, message))
                     }
-                    _ => Err(WebError::invalid("query", detail)),
+                    _ => Err(unreadable("query", detail)),
                 }
             }
         }
@@ -186,7 +187,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !is_json {
             return Err(WebError::invalid(
                 "body",
-                "expected a request with Content-Type: application/json",
+                Problem::ContentType {
+                    expected: "application/json".to_owned(),
+                },
             ));
         }
         let bytes = axum::body::Bytes::from_request(request, state)
@@ -196,7 +199,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
         deserializer
             .end()
-            .map_err(|err| WebError::invalid("body", err.to_string()))?;
+            .map_err(|err| unreadable("body", &err.to_string()))?;
         Ok(JsonBody(value))
     }
 }
@@ -227,8 +230,8 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebError 
         }
     }
     match inner.classify() {
-        serde_json::error::Category::Data if !path.is_empty() => WebError::invalid(path, message),
-        _ => WebError::invalid("body", message),
+        serde_json::error::Category::Data if !path.is_empty() => unreadable(&path, &message),
+        _ => unreadable("body", &message),
     }
 }
 
@@ -240,7 +243,7 @@ impl FormFields {
     pub fn parse(body: &[u8]) -> WebResult<Self> {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .map(FormFields)
-            .map_err(|err| WebError::invalid("form", format!("the form could not be read: {err}")))
+            .map_err(|_| WebError::invalid("form", Problem::FormUnreadable))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -280,7 +283,9 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
         if !content_type.starts_with("application/x-www-form-urlencoded") {
             return Err(WebError::invalid(
                 "content-type",
-                "expected application/x-www-form-urlencoded",
+                Problem::ContentType {
+                    expected: "application/x-www-form-urlencoded".to_owned(),
+                },
             ));
         }
         let bytes = axum::body::Bytes::from_request(request, state)
@@ -288,4 +293,15 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
             .map_err(|_| WebError::PayloadTooLarge)?;
         FormFields::parse(&bytes)
     }
+}
+
+/// A body or query the parser refused: its words come from the parser
+/// (serde), so they are shown as a detail under a translated lead.
+fn unreadable(field: &str, detail: &str) -> WebError {
+    WebError::invalid(
+        field,
+        Problem::Unreadable {
+            detail: detail.to_owned(),
+        },
+    )
 }

@@ -41,11 +41,15 @@ impl FormErrors {
                 .iter()
                 .map(|error| Self::shown(page, error, subject, prefix))
                 .collect(),
-            WebError::Conflict { field, message } => vec![ShownError {
-                input: input_name(field, prefix),
-                text: format!("{}: {message}", forms::field_label(page, field, subject)),
-                message: message.clone(),
-            }],
+            WebError::Conflict { field, problem } => vec![Self::shown(
+                page,
+                &FieldError {
+                    field: field.clone(),
+                    problem: problem.clone(),
+                },
+                subject,
+                prefix,
+            )],
             _ => return None,
         };
         Some(Self { items })

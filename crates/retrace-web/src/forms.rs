@@ -10,6 +10,7 @@ use retrace_app::input::{CircumstancesInput, NameEntry, NameParts, PersonInput};
 use retrace_app::persons::{ConsentInput, Registration};
 use retrace_app::requests::{AddSought, ChangeStatus, OpenRequest, RequestQuery, SoughtInput};
 use retrace_app::transfers::TransferInput;
+use retrace_domain::Problem;
 
 pub use retrace_app::input::MAX_NAMES;
 pub use retrace_app::requests::STATUS_CODES;
@@ -162,7 +163,7 @@ pub fn confirmed(form: &FormFields) -> WebResult<()> {
     if form.get("confirm").is_some() {
         Ok(())
     } else {
-        Err(WebError::invalid("confirm", "tick the box to confirm"))
+        Err(WebError::invalid("confirm", Problem::Confirm))
     }
 }
 
@@ -170,7 +171,7 @@ pub fn confirmed(form: &FormFields) -> WebResult<()> {
 pub fn version(form: &FormFields) -> WebResult<i64> {
     form.text("version")
         .parse()
-        .map_err(|_| WebError::invalid("version", "the form is incomplete; reload the page"))
+        .map_err(|_| WebError::invalid("version", Problem::FormIncomplete))
 }
 
 /// The label of the field an error names, with the person it belongs to:

@@ -94,12 +94,9 @@ impl Lang {
     }
 
     /// What is wrong with a value, in this language, its parameters
-    /// filled (typed text and codes isolated left to right); a rule
-    /// without a code reads as written.
+    /// filled (typed text and codes isolated left to right).
     pub fn problem(self, problem: &retrace_domain::Problem) -> String {
-        let Some(key) = problem.key() else {
-            return problem.to_string();
-        };
+        let key = problem.key();
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         for (name, value) in problem.args() {
             let value = match value {
@@ -140,10 +137,15 @@ mod tests {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         args.insert(Cow::Borrowed("count"), FluentValue::from(3));
         // The parameters of validation problems (`error-…`).
-        for name in ["max", "min", "day"] {
+        for name in [
+            "max", "min", "day", "days", "total", "reached", "referred", "width", "height",
+        ] {
             args.insert(Cow::Borrowed(name), FluentValue::from(3));
         }
-        for name in ["value", "month"] {
+        for name in [
+            "value", "month", "choices", "detail", "expected", "from", "to", "kind", "column",
+            "format",
+        ] {
             args.insert(Cow::Borrowed(name), FluentValue::from("x"));
         }
         for lang in Lang::ALL {

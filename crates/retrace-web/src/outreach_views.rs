@@ -16,6 +16,7 @@ use retrace_app::outreach::{
     Dashboard, Figure, FilterInput, FollowUpInput, ReachedInput, ReferralInput, Section,
     SessionInput,
 };
+use retrace_domain::Problem;
 use retrace_domain::outreach::BUILTIN_TOPICS;
 use retrace_domain::{AgeBand, FollowUpOutcome, PlaceKind, Sex};
 
@@ -63,22 +64,18 @@ fn lines(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn number(form: &FormFields, name: &str) -> Result<u32, (String, String)> {
+fn number(form: &FormFields, name: &str) -> Result<u32, (String, Problem)> {
     let text = form.text(name);
     if text.is_empty() {
         return Ok(0);
     }
-    text.parse().map_err(|_| {
-        (
-            name.to_owned(),
-            "must be a whole number, 0 or more".to_owned(),
-        )
-    })
+    text.parse()
+        .map_err(|_| (name.to_owned(), Problem::WholeNumber))
 }
 
 /// The session form read into the use case's input; a field that is not
 /// a number is named by its form name.
-pub fn session_input(form: &FormFields) -> Result<SessionInput, (String, String)> {
+pub fn session_input(form: &FormFields) -> Result<SessionInput, (String, Problem)> {
     let mut reached = Vec::new();
     for row in 0..REACHED_ROWS {
         let count = number(form, &format!("reached_count_{row}"))?;

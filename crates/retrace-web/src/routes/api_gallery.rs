@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use retrace_app::gallery::{self as app_gallery, Publication};
+use retrace_domain::Problem;
 use retrace_domain::{GalleryEntryId, ReportId, ReportStatus, RequestId};
 use retrace_store::{GalleryEntry, InformationReport};
 use serde::Deserialize;
@@ -96,7 +97,7 @@ pub async fn publish(
 ) -> WebResult<Response> {
     let photo = data_encoding::BASE64
         .decode(body.photo_base64.trim().as_bytes())
-        .map_err(|_| WebError::invalid("photo_base64", "is not standard base64"))?;
+        .map_err(|_| WebError::invalid("photo_base64", Problem::Base64))?;
     let input = Publication {
         request: body.request,
         relationships: body.relationships,

@@ -19,6 +19,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::directory::{self as app_directory, DirectoryQuery, EntryInput, ProfileInput};
+use retrace_domain::Problem;
 use retrace_domain::directory::{EntryKind, PROFILE_SECTIONS, Service, SexLimit, Visibility};
 use retrace_domain::{CountryCode, DirectoryEntryId, OrgId};
 use retrace_store::{CountryProfile, DirectoryEntry, Membership, Store};
@@ -202,7 +203,7 @@ fn entry_input(form: &FormFields) -> WebResult<EntryInput> {
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| WebError::invalid(name, "must be a whole number of years"))
+            .map_err(|_| WebError::invalid(name, Problem::WholeNumber))
     };
     let split = |name: &str| {
         form.text(name)

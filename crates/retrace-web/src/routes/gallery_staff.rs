@@ -19,6 +19,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::AppError;
 use retrace_app::gallery::{self as app_gallery, Image, Publication};
+use retrace_domain::Problem;
 use retrace_domain::{EntryStatus, GalleryEntryId, ReportId, ReportStatus, RequestId};
 use retrace_store::{GalleryEntry, PersonRole, StoreError};
 use serde::Deserialize;
@@ -138,7 +139,7 @@ pub async fn publish(
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let bytes = match field.bytes().await {
@@ -146,7 +147,7 @@ pub async fn publish(
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         let text = || String::from_utf8_lossy(&bytes).trim().to_owned();
         match name.as_str() {
@@ -187,7 +188,7 @@ pub async fn publish(
         }) => fail(page.t("gallery-choose-relationship")),
         Err(AppError::Required { field: "photo" }) => fail(page.t("gallery-photo-required")),
         Err(AppError::Store(StoreError::PublicationRefused(refusal))) => {
-            fail(refusal.message().to_owned())
+            fail(page.lang.problem(&refusal.problem()))
         }
         Err(AppError::Store(StoreError::Conflict { field: "request" })) => {
             fail(page.t("gallery-already-published"))

@@ -20,6 +20,7 @@ use retrace_app::csv_import::{
     ColumnMapping, ImportFailure, ImportKind, ImportPlan, ImportRequest, MAX_UPLOAD_BYTES, Phase,
     RowOutcome, TextEncoding, import_file, preview, save_mapping, saved_mapping,
 };
+use retrace_domain::Problem;
 use retrace_domain::{OrgId, UserId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -128,7 +129,7 @@ async fn read_upload(mut multipart: Multipart) -> WebResult<Upload> {
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
@@ -137,7 +138,7 @@ async fn read_upload(mut multipart: Multipart) -> WebResult<Upload> {
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         if name == "file" {
             if !data.is_empty() {
@@ -241,7 +242,7 @@ pub async fn csv_dry_run(
     let upload = read_upload(multipart).await?;
     let (kind, encoding) = kind_and_encoding(&upload)?;
     let Some((file_name, bytes)) = upload.file else {
-        return Err(WebError::invalid("file", "choose a file"));
+        return Err(WebError::invalid("file", Problem::ChooseFile));
     };
     let request = ImportRequest {
         kind,

@@ -12,6 +12,7 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use retrace_app::interchange::{PfifImport, PfifSelection, export_pfif, import_pfif};
+use retrace_domain::Problem;
 
 pub async fn pfif_form(page: Page, _member: Importer) -> WebResult<Response> {
     Ok(render(&templates::PfifImportPage {
@@ -28,7 +29,7 @@ async fn field_bytes(field: axum::extract::multipart::Field<'_>) -> WebResult<Ve
     match field.bytes().await {
         Ok(data) => Ok(data.to_vec()),
         Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(WebError::PayloadTooLarge),
-        Err(_) => Err(WebError::invalid("form", "the form could not be read")),
+        Err(_) => Err(WebError::invalid("form", Problem::FormUnreadable)),
     }
 }
 
@@ -47,7 +48,7 @@ pub async fn pfif_upload(
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         match field.name().unwrap_or_default() {
             "file" => bytes = field_bytes(field).await?,
@@ -115,7 +116,7 @@ async fn pfif_export(
     let receiver = receiver
         .trim()
         .parse()
-        .map_err(|_| WebError::invalid("receiver", "must be an organisation id"))?;
+        .map_err(|_| WebError::invalid("receiver", Problem::NoSuchOrganisation))?;
     let selection = PfifSelection::parse(include)?;
     let url = &state.config.public_url;
     let domain = url
@@ -228,7 +229,7 @@ pub async fn api_pfif_import(
     body: axum::body::Bytes,
 ) -> WebResult<Response> {
     let Ok(text) = std::str::from_utf8(&body) else {
-        return Err(WebError::invalid("body", "a PFIF document is UTF-8 XML"));
+        return Err(WebError::invalid("body", Problem::PfifUtf8));
     };
     let domain = Some(query.domain.trim()).filter(|d| !d.is_empty());
     let response = match import_pfif(&state.app, &member.actor(), text, domain).await? {

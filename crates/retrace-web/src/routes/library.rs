@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::AppError;
 use retrace_app::library::{self as app_library, DocumentInput, LibraryQuery};
 use retrace_domain::DocumentId;
+use retrace_domain::Problem;
 use retrace_domain::directory::Visibility;
 use retrace_domain::library::{DocumentType, TextLanguage};
 use retrace_store::{Document, LibraryHit};
@@ -226,7 +227,7 @@ pub async fn upload(
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
@@ -237,7 +238,7 @@ pub async fn upload(
             Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(WebError::PayloadTooLarge);
             }
-            Err(_) => return Err(WebError::invalid("form", "the form could not be read")),
+            Err(_) => return Err(WebError::invalid("form", Problem::FormUnreadable)),
         };
         if name == "file" {
             bytes = data.to_vec();

@@ -596,7 +596,7 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
     // Input errors in the page's language, each field by its label: never
     // a field code or an English rule.
     let message = match report.code {
-        "invalid" if !report.errors.is_empty() => report
+        "invalid" | "conflict" if !report.errors.is_empty() => report
             .errors
             .iter()
             .map(|error| {
@@ -608,18 +608,7 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
             })
             .collect::<Vec<_>>()
             .join(" · "),
-        "conflict" => match &report.field {
-            Some(field) => format!(
-                "{}: {}",
-                crate::forms::field_label(&page, field, None),
-                report
-                    .message
-                    .split_once(": ")
-                    .map_or(report.message.as_str(), |(_, message)| message)
-            ),
-            None => report.message.clone(),
-        },
-        "invalid" | "internal" => report.message.clone(),
+        "invalid" | "conflict" | "internal" => report.message.clone(),
         _ => lang.t(&format!("{title_key}-text")),
     };
     let html = render(&ErrorPage {

@@ -26,6 +26,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::outreach::{self as app_outreach, FilterInput, SessionInput};
+use retrace_domain::Problem;
 use retrace_domain::{FollowUpId, OutreachConflictId, OutreachSessionId, Role};
 use retrace_store::{OutreachFilter, SyncOutcome};
 use serde::Deserialize;
@@ -366,7 +367,7 @@ pub async fn resolve(
     let take = match form.text("take").as_str() {
         "incoming" => true,
         "stored" => false,
-        _ => return Err(WebError::invalid("take", "choose which version to keep")),
+        _ => return Err(WebError::invalid("take", Problem::ChooseOne)),
     };
     let session = app_outreach::resolve_conflict(&state.app, &member.actor(), id, take).await?;
     Ok(Redirect::to(&format!("/outreach/sessions/{}", session.id)).into_response())

@@ -25,10 +25,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::practices::{self as app_practices, PracticeFilterInput, ReviewInput};
 use retrace_app::{Actor, AppError};
 use retrace_domain::library::TextLanguage;
-use retrace_domain::practice::{MODERATORS_ONLY, NOT_HELD};
 use retrace_domain::{
-    FieldError, PracticeId, PracticeStatus, Problem, PublishRefusal, ReviewRefusal, Timestamp,
-    may_moderate, publish_decision, review_decision,
+    FieldError, PracticeId, PracticeStatus, Problem, Timestamp, may_moderate, publish_decision,
+    review_decision,
 };
 use retrace_store::{FormStamp, Practice, PracticeReader, PracticeSummary, StoreError};
 use serde_json::{Value, json};
@@ -50,59 +49,16 @@ fn form_error(page: &Page, error: &WebError) -> Option<String> {
     refusal_line(page, error).or_else(|| error.form_line_named(page, "practice"))
 }
 
-/// The locale key of each refusal the rules give, by its sentence.
+/// A refusal of the peer-review and moderation rules, alone, reads as its
+/// sentence without a field label.
 fn refusal_line(page: &Page, error: &WebError) -> Option<String> {
-    let [
-        FieldError {
-            problem: Problem::Rule(message),
-            ..
-        },
-    ] = error.field_errors()
-    else {
+    let [FieldError { problem, .. }] = error.field_errors() else {
         return None;
     };
-    let keys = [
-        (
-            ReviewRefusal::ReadOnly.message(),
-            "practice-refused-read-only",
-        ),
-        (
-            ReviewRefusal::NotInReview.message(),
-            "practice-refused-not-in-review",
-        ),
-        (
-            ReviewRefusal::OwnOrganisation.message(),
-            "practice-refused-own-organisation",
-        ),
-        (
-            ReviewRefusal::AlreadyReviewedByYou.message(),
-            "practice-refused-reviewed-by-you",
-        ),
-        (
-            ReviewRefusal::OrganisationAlreadyReviewed.message(),
-            "practice-refused-organisation-reviewed",
-        ),
-        (
-            ReviewRefusal::Complete.message(),
-            "practice-refused-complete",
-        ),
-        (
-            PublishRefusal::NotYours.message(),
-            "practice-refused-not-yours",
-        ),
-        (
-            PublishRefusal::NotInReview.message(),
-            "practice-refused-publish-not-in-review",
-        ),
-        (
-            PublishRefusal::NeedsTwoApprovals.message(),
-            "practice-refused-two-approvals",
-        ),
-        (MODERATORS_ONLY, "practice-refused-moderators-only"),
-        (NOT_HELD, "practice-refused-not-held"),
-    ];
-    let (_, key) = keys.iter().find(|(sentence, _)| *sentence == message)?;
-    Some(page.t(key))
+    problem
+        .key()
+        .starts_with("practice-refused-")
+        .then(|| page.lang.problem(problem))
 }
 
 fn reader(member: &Member) -> PracticeReader {
@@ -317,7 +273,14 @@ pub async fn moderate(
     let accept = match form.text("decision").as_str() {
         "accept" => true,
         "decline" => false,
-        _ => return Err(WebError::invalid("decision", "must be accept or decline")),
+        _ => {
+            return Err(WebError::invalid(
+                "decision",
+                Problem::OneOf {
+                    choices: "accept, decline".to_owned(),
+                },
+            ));
+        }
     };
     let result = app_practices::moderate(&state.app, &member.actor(), id, accept).await;
     act(&state, &page, &member, id, String::new(), result).await

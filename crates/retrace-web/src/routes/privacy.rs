@@ -16,6 +16,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use retrace_app::{privacy, retention};
 use retrace_domain::PersonId;
+use retrace_domain::Problem;
 use retrace_store::{Erasure, PersonRole};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -219,7 +220,7 @@ pub async fn save_retention(
         }
         Err(_) => Err(WebError::from(retrace_app::AppError::invalid(
             "days",
-            "a whole number of days",
+            Problem::WholeNumber,
         ))),
     };
     match result {

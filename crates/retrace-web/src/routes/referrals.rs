@@ -27,6 +27,7 @@ use retrace_app::referrals::{
     self as app, DecisionInput, ReferralInput, ReferralQuery, RiskInput, ShareInput, SopStepInput,
     SopTemplateInput, StatusInput, StepInput, UpdateInput,
 };
+use retrace_domain::Problem;
 use retrace_domain::{
     Outcome, ReferralId, ReferralStatus, ReferralStepId, RiskLevel, Role, Service, Side, Stage,
     Text, Urgency,
@@ -79,7 +80,12 @@ fn side_of_box(mailbox: &str) -> WebResult<Side> {
     match mailbox.trim() {
         "" | "inbox" => Ok(Side::Receiver),
         "outbox" => Ok(Side::Sender),
-        _ => Err(WebError::invalid("box", "choose inbox or outbox")),
+        _ => Err(WebError::invalid(
+            "box",
+            Problem::OneOf {
+                choices: "inbox, outbox".to_owned(),
+            },
+        )),
     }
 }
 

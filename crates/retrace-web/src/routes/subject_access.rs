@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use retrace_app::privacy::{self, SubjectAccessExport};
+use retrace_domain::Problem;
 use retrace_domain::{ConsentId, ConsentRecord, PersonId, Text, Timestamp};
 use retrace_store::{NamedOrg, PersonRole};
 use serde::Deserialize;
@@ -577,7 +578,14 @@ pub async fn download_pdf(
         None => page.lang,
         Some(code) => Lang::parse(code)
             .filter(|lang| lang.code() == code)
-            .ok_or_else(|| WebError::invalid("lang", "one of en, fr, es, ar"))?,
+            .ok_or_else(|| {
+                WebError::invalid(
+                    "lang",
+                    Problem::OneOf {
+                        choices: "en, fr, es, ar".to_owned(),
+                    },
+                )
+            })?,
     };
     let export = privacy::subject_access(&state.app, &member.actor(), id).await?;
     let words = Words(lang);

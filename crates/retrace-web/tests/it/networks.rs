@@ -463,3 +463,44 @@ async fn the_network_pages_read_in_french_spanish_and_arabic() {
         assert_eq!(page.body.contains("dir=\"rtl\""), lang == "ar", "{lang}");
     }
 }
+
+/// Issue 15, item 4: a rule of the networks refused in English on French
+/// and Arabic pages; it is now coded and translated.
+#[tokio::test]
+async fn the_minutes_rule_reads_in_french_and_arabic() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let greece = app.signed_in("case@gr.example").await;
+    for (lang, translated) in [
+        (
+            "fr",
+            "seules les organisations coordinatrices du réseau rédigent les comptes rendus",
+        ),
+        ("ar", "لا يكتب المحاضرَ والأعمالَ المشتركة إلا المنظماتُ المنسّقة"),
+    ] {
+        greece
+            .post("/language", &[("lang", lang), ("back", "/")])
+            .await;
+        let refused = greece
+            .post(
+                &format!("/networks/{}/posts", w.network),
+                &[
+                    ("kind", "meeting_minutes"),
+                    ("title", "Annual meeting"),
+                    ("body", "Minutes"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains(translated),
+            "{lang}: {}",
+            refused.body
+        );
+        assert!(
+            !refused.body.contains("write minutes and joint actions"),
+            "{lang}: {}",
+            refused.body
+        );
+    }
+}

@@ -298,3 +298,39 @@ async fn retention_page_is_for_the_org_admin_and_keeps_periods_within_the_limits
     assert_eq!(theirs.status, StatusCode::OK);
     assert!(!theirs.body.contains("value=\"60\""), "{}", theirs.body);
 }
+
+/// Issue 15, item 4: the retention rule's refusal was an English sentence
+/// in every language; it is now coded and translated.
+#[tokio::test]
+async fn retention_out_of_limits_reads_in_french_and_arabic() {
+    let app = with_admins().await;
+    let admin = app.signed_in("admin@be.example").await;
+    for (lang, translated) in [
+        (
+            "fr",
+            [
+                "est hors des limites",
+                "choisissez une durée comprise entre elles",
+            ],
+        ),
+        ("ar", ["خارج الحدود", "اختر مدة ضمنها"]),
+    ] {
+        admin
+            .post("/language", &[("lang", lang), ("back", "/")])
+            .await;
+        let refused = admin
+            .post("/org/retention", &[("kind", "exports"), ("days", "9999")])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("id=\"form-error\""));
+        for words in translated {
+            assert!(refused.body.contains(words), "{lang}: {}", refused.body);
+        }
+        assert!(refused.body.contains("9999"), "{lang}: the value is shown");
+        assert!(
+            !refused.body.contains("outside the limits"),
+            "{lang}: {}",
+            refused.body
+        );
+    }
+}

@@ -756,3 +756,33 @@ async fn a_filled_tool_exports_as_pdf_only_to_the_organisation_that_filled_it() 
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Issue 15, item 4: the referral rule's refusal was English on every
+/// page; it is now coded and translated.
+#[tokio::test]
+async fn a_referral_to_ones_own_organisation_is_refused_in_french_and_arabic() {
+    let app = TestApp::new().await;
+    let story = parties(&app).await;
+    let fr = app.signed_in("ref@fr.example").await;
+    let covered = person(&app, story.france, "Mirela Dushku", &["AL"]).await;
+    let france = story.france.to_string();
+    for (lang, translated) in [
+        (
+            "fr",
+            "une orientation va vers une autre organisation que la vôtre",
+        ),
+        ("ar", "تُوجَّه الإحالة إلى منظمة غير منظمتك"),
+    ] {
+        fr.post("/language", &[("lang", lang), ("back", "/")]).await;
+        let own = fr
+            .post("/referrals", &referral_fields(&covered, &france))
+            .await;
+        assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(own.body.contains(translated), "{lang}: {}", own.body);
+        assert!(
+            !own.body.contains("another organisation than"),
+            "{lang}: {}",
+            own.body
+        );
+    }
+}
