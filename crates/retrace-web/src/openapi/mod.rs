@@ -1042,7 +1042,10 @@ fn indicator_paths() -> Value {
         "properties": {
             "years": { "type": "array", "items": { "type": "integer" } },
             "utc_offset": { "type": "string", "description": "The offset from UTC the organisation's years are counted in (+00:00 for a network: each member at its own)" },
-            "network": { "type": "object", "description": "For a network's report: its id and name" },
+            "network": { "type": "object", "description": "For a network's report: its id and name", "required": ["id", "name"], "additionalProperties": false, "properties": {
+                "id": { "type": "string", "format": "uuid" },
+                "name": { "type": "string" }
+            } },
             "figures": { "type": "array", "items": { "type": "object", "properties": {
                 "figure": { "type": "string", "enum": figures },
                 "group": { "type": "string" },
