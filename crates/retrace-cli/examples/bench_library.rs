@@ -443,7 +443,7 @@ async fn run(
         (
             "text",
             DirectoryFilter {
-                text: Some(fold("shelter")),
+                text: Some(fold("house")),
                 ..all_entries.clone()
             },
         ),

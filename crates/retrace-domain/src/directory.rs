@@ -326,6 +326,50 @@ impl OpeningHours {
     }
 }
 
+/// The hours of the UTC week an entry is open, one character per hour
+/// from Monday 00:00 UTC (`WEEK_HOURS` in all): `1` open the whole hour,
+/// `0` closed the whole hour, `p` open part of it. An "open now" search
+/// reads the hour's character and tests the minute only for `p` hours
+/// (see `docs/adr/0031-directory-open-now-by-hour.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeekHours(String);
+
+/// Hours in a week.
+pub const WEEK_HOURS: usize = 7 * 24;
+
+impl WeekHours {
+    pub fn of(hours: &OpeningHours, offset: UtcOffset) -> Self {
+        let mut covered = [0i64; WEEK_HOURS];
+        for (opens, closes) in hours.utc_week_ranges(offset) {
+            for (hour, minutes) in covered.iter_mut().enumerate() {
+                let start = i64::try_from(hour).unwrap_or(0) * 60;
+                let overlap = closes.min(start + 60) - opens.max(start);
+                *minutes += overlap.max(0);
+            }
+        }
+        Self(
+            covered
+                .iter()
+                .map(|&minutes| match minutes {
+                    0 => '0',
+                    m if m >= 60 => '1',
+                    _ => 'p',
+                })
+                .collect(),
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The 1-based position of the character for minute `minute` of the
+    /// UTC week (as SQL's `substr` counts).
+    pub fn position_of(minute: i64) -> i64 {
+        minute.rem_euclid(WEEK_MINUTES) / 60 + 1
+    }
+}
+
 impl fmt::Display for OpeningHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut first = true;
@@ -652,5 +696,39 @@ mod tests {
             vec!["ar", "fr"]
         );
         assert!(LanguageCode::parse("fra").is_err());
+    }
+
+    #[test]
+    fn week_hours_mark_whole_and_partial_hours_in_utc() {
+        // Mo 09:30-17:00 at UTC+1: 08:30-16:00 UTC on Monday.
+        let hours = OpeningHours::parse("Mo 09:30-17:00").expect("hours");
+        let plus_one = UtcOffset::parse("+01:00").expect("offset");
+        let week = WeekHours::of(&hours, plus_one);
+        let marks: Vec<char> = week.as_str().chars().collect();
+        assert_eq!(marks.len(), WEEK_HOURS);
+        assert_eq!(marks[7], '0');
+        assert_eq!(marks[8], 'p');
+        assert_eq!(&week.as_str()[9..16], "1111111");
+        assert_eq!(marks[16], '0');
+        assert!(week.as_str()[17..].chars().all(|c| c == '0'));
+        // Minute 8 * 60 + 45 is in the ninth hour, the ninth character.
+        assert_eq!(WeekHours::position_of(8 * 60 + 45), 9);
+        assert_eq!(WeekHours::position_of(WEEK_MINUTES - 1), 168);
+    }
+
+    #[test]
+    fn week_hours_wrap_around_the_end_of_the_week() {
+        // Su 23:00-24:00 at UTC-1 is Monday 00:00-01:00 UTC.
+        let hours = OpeningHours::parse("Su 23:00-24:00").expect("hours");
+        let minus_one = UtcOffset::parse("-01:00").expect("offset");
+        let week = WeekHours::of(&hours, minus_one);
+        assert!(week.as_str().starts_with("10"));
+        assert_eq!(week.as_str().chars().filter(|&c| c != '0').count(), 1);
+        assert!(
+            WeekHours::of(&OpeningHours::parse("").expect("unknown"), minus_one)
+                .as_str()
+                .chars()
+                .all(|c| c == '0')
+        );
     }
 }

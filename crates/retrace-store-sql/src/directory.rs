@@ -15,12 +15,13 @@ use async_trait::async_trait;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, QueryBuilder, Type};
 
+use retrace_domain::directory::WeekHours;
 use retrace_domain::library::{index_terms, snippet};
 use retrace_domain::{AuditAction, CountryCode, DirectoryEntryId, DocumentId, ObjectKind, UserId};
 use retrace_store::backend::{text_pattern, to_json};
 use retrace_store::directory::{
-    DocumentRow, EntryRow, ProfileRow, list_column, meta_from_json, meta_json, query_words,
-    search_words,
+    DocumentRow, EntryRow, ProfileRow, entry_details_from_json, list_column, meta_from_json,
+    meta_json, query_words, search_words,
 };
 use retrace_store::{
     AuditContext, CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter,
@@ -49,6 +50,7 @@ struct EntryKeys {
     services: String,
     languages: String,
     search_key: String,
+    open_week: String,
 }
 
 fn entry_keys(details: &EntryDetails) -> StoreResult<EntryKeys> {
@@ -59,6 +61,9 @@ fn entry_keys(details: &EntryDetails) -> StoreResult<EntryKeys> {
         services: list_column(details.services.iter().map(|s| s.as_str().to_owned())),
         languages: list_column(details.languages.iter().map(|l| l.as_str().to_owned())),
         search_key: details.search_key(),
+        open_week: WeekHours::of(&details.opening_hours, details.utc_offset)
+            .as_str()
+            .to_owned(),
     })
 }
 
@@ -281,12 +286,23 @@ where
                 .push_bind(format!("%,{},%", language.as_str()));
         }
         if let Some(minute) = filter.open_at {
+            // The hour's mark decides, but for an hour the entry is open
+            // only part of (or an entry not yet marked): then its ranges.
+            // (PostgreSQL's `substr` takes an `integer`, not a `bigint`.)
+            let hour = WeekHours::position_of(minute);
             query
-                .push(" AND EXISTS (SELECT 1 FROM directory_hours h WHERE h.entry_id = e.id AND h.opens <= ")
+                .push(" AND (substr(e.open_week, CAST(")
+                .push_bind(hour)
+                .push(" AS INTEGER), 1) = '1' OR (substr(e.open_week, CAST(")
+                .push_bind(hour)
+                .push(
+                    " AS INTEGER), 1) IN ('p', '') AND EXISTS (SELECT 1 FROM directory_hours h \
+                       WHERE h.entry_id = e.id AND h.opens <= ",
+                )
                 .push_bind(minute)
                 .push(" AND h.closes > ")
                 .push_bind(minute)
-                .push(")");
+                .push(")))");
         }
         if let Some(text) = &filter.text {
             // One prefix range of the word index per word of the query
@@ -357,6 +373,30 @@ where
             insert.build().execute(&mut *conn).await.map_err(db_error)?;
         }
         Ok(())
+    }
+
+    /// Marks the open hours of the entries stored before migration 0037
+    /// (an empty `open_week`), from their details.
+    pub(crate) async fn fill_directory_open_week(pool: &Pool<D::Db>) -> StoreResult<()> {
+        let mut tx = Self::begin(pool).await?;
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, details FROM directory_entries WHERE open_week = ''")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        for (id, details) in rows {
+            let details = entry_details_from_json(&details)?;
+            sqlx::query("UPDATE directory_entries SET open_week = $2 WHERE id = $1")
+                .bind(id)
+                .bind(WeekHours::of(&details.opening_hours, details.utc_offset).as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
     }
 
     /// Fills the word index from the stored entries when it is empty while
@@ -608,9 +648,9 @@ where
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO directory_entries (id, org_id, details, name_key, kind, country, \
-             city_key, services, languages, visibility, search_key, version, verified_at, \
-             verified_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $12)",
+             city_key, services, languages, visibility, search_key, open_week, version, \
+             verified_at, verified_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $13)",
         )
         .bind(id.to_string())
         .bind(scope.org().to_string())
@@ -623,6 +663,7 @@ where
         .bind(&keys.languages)
         .bind(details.visibility.as_str())
         .bind(&keys.search_key)
+        .bind(&keys.open_week)
         .bind(audit.at.as_millis())
         .bind(audit.actor.map(|u: UserId| u.to_string()))
         .execute(&mut *tx)
@@ -681,7 +722,8 @@ where
         sqlx::query(
             "UPDATE directory_entries SET details = $2, name_key = $3, kind = $4, country = $5, \
              city_key = $6, services = $7, languages = $8, visibility = $9, search_key = $10, \
-             version = version + 1, verified_at = $11, verified_by = $12 WHERE id = $1",
+             open_week = $11, version = version + 1, verified_at = $12, verified_by = $13 \
+             WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(&keys.details)
@@ -693,6 +735,7 @@ where
         .bind(&keys.languages)
         .bind(details.visibility.as_str())
         .bind(&keys.search_key)
+        .bind(&keys.open_week)
         .bind(audit.at.as_millis())
         .bind(audit.actor.map(|u: UserId| u.to_string()))
         .execute(&mut *tx)

@@ -186,7 +186,8 @@ where
         // A migration that changes the full-text index leaves it empty:
         // it is rebuilt from the documents' stored text.
         self.fill_library_index_if_empty().await?;
-        Sql::<D>::fill_directory_words(&self.pool).await
+        Sql::<D>::fill_directory_words(&self.pool).await?;
+        Sql::<D>::fill_directory_open_week(&self.pool).await
     }
 
     /// Rebuilds the library index when it is empty while documents exist:

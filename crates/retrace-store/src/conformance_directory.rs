@@ -351,6 +351,64 @@ pub async fn directory_filters_combine<H: Harness>(h: &H) {
     };
     let (entries, total) = store.search_directory(&viewer, &page).await.unwrap();
     assert_eq!((entries.len(), total), (1, 4));
+    // Hours that begin and end inside an hour of the UTC week: Monday
+    // 10:45-11:30 at +01:00 is 09:45-10:30 UTC, two hours open in part.
+    let mut desk = details("Permanence juridique", "DE", "Köln", Visibility::Public);
+    desk.opening_hours = OpeningHours::parse("Mo 10:45-11:30").unwrap();
+    desk.utc_offset = UtcOffset::parse("+01:00").unwrap();
+    let desk = store
+        .create_directory_entry(&acting(&alice, 9), &scope, &desk)
+        .await
+        .unwrap();
+    for (minutes_from_10_15, open) in [
+        (-36, false),
+        (-30, true),
+        (-25, true),
+        (14, true),
+        (15, false),
+        (25, false),
+    ] {
+        let at = DirectoryFilter {
+            open_at: Some(utc_week_minute(monday) + minutes_from_10_15),
+            country: Some(country("DE")),
+            ..filter()
+        };
+        let expected: Vec<&str> = if open {
+            vec!["Permanence juridique"]
+        } else {
+            vec![]
+        };
+        assert_eq!(
+            names(store, &viewer, &at).await,
+            expected,
+            "{minutes_from_10_15} min from 10:15 UTC"
+        );
+    }
+    // Edited to the whole day: open at every minute, the marks rewritten.
+    let mut all_day = desk.details.clone();
+    all_day.opening_hours = OpeningHours::parse("Mo 00:00-24:00").unwrap();
+    store
+        .update_directory_entry(
+            &acting(&alice, 10),
+            &EntryEditor {
+                scope,
+                coordinator_of: None,
+            },
+            desk.id,
+            desk.version,
+            &all_day,
+        )
+        .await
+        .unwrap();
+    let late = DirectoryFilter {
+        open_at: Some(utc_week_minute(monday) + 25),
+        country: Some(country("DE")),
+        ..filter()
+    };
+    assert_eq!(
+        names(store, &viewer, &late).await,
+        vec!["Permanence juridique"]
+    );
 }
 
 /// A failed audit append leaves the entry, its hours and its version as

@@ -157,6 +157,11 @@ pub struct EntryRow {
     pub created_at: i64,
 }
 
+/// The details of an entry as stored in its `details` column.
+pub fn entry_details_from_json(text: &str) -> StoreResult<EntryDetails> {
+    from_json("directory_entries", "details", text)
+}
+
 impl EntryRow {
     pub fn into_entry(self) -> StoreResult<DirectoryEntry> {
         const T: &str = "directory_entries";
