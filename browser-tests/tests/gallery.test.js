@@ -81,6 +81,21 @@ test('publish, view signed out, report, queue, take down', async () => {
   await page.locator('#gallery-publish').click();
   await page.waitForURL(/\/staff\/gallery\/new/);
   await assertAccessible(page, assert, 'publication form');
+  // Without a relationship: the form comes back with the error, the region
+  // kept, the focus on the summary, and no CSRF token in the address bar
+  // (the token is the form's first field, never in its action).
+  await page.getByLabel('Brother', { exact: true }).uncheck();
+  await page.locator('#region').selectOption('middle_east');
+  await page.locator('#photo').setInputFiles(photo);
+  await page.locator('#publish').click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/staff/gallery');
+  assert.equal(new URL(page.url()).search, '', page.url());
+  assert.equal(await page.locator('#region').inputValue(), 'middle_east');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'form-error');
+  assert.equal(await page.locator('#relationship').getAttribute('aria-invalid'), 'true');
+  await assertAccessible(page, assert, 'publication form with errors');
+  await page.getByLabel('Brother', { exact: true }).check();
   await page.getByLabel('Mother', { exact: true }).check();
   await page.locator('#region').selectOption('middle_east');
   await page.locator('#photo').setInputFiles(photo);

@@ -11,7 +11,7 @@
 
 use crate::password::{dummy_verify, hash_password, verify_password};
 use crate::secrets::sha256_hex;
-use crate::{Actor, App, AppError, AppResult, random_token, totp};
+use crate::{Actor, App, AppError, AppResult, Collect, random_token, totp};
 use retrace_domain::Problem;
 use retrace_domain::{
     ApiScopes, ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, OrgId,
@@ -438,9 +438,20 @@ pub async fn create_api_token(
     app: &App,
     account: &UserAccount,
     name: &str,
-    scopes: ApiScopes,
+    scopes: &str,
     valid_days: u32,
 ) -> AppResult<String> {
+    // Every error of the form at once: the scopes (codes separated by
+    // spaces or commas), the name and the validity.
+    let mut errors = Collect::default();
+    let scopes = errors.take(ApiScopes::parse(scopes).map_err(AppError::from))?;
+    errors.take(check_token(name, valid_days))?;
+    errors.finish()?;
+    let Some(scopes) = scopes else {
+        return Err(AppError::Internal(
+            "a token failed without an error".to_owned(),
+        ));
+    };
     issue_api_token(
         app,
         &own_audit(app, account),
@@ -463,18 +474,8 @@ pub async fn issue_api_token(
     scopes: ApiScopes,
     valid_days: u32,
 ) -> AppResult<String> {
+    check_token(name, valid_days)?;
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(AppError::invalid("name", Problem::TokenName));
-    }
-    if !(1..=MAX_TOKEN_DAYS).contains(&valid_days) {
-        return Err(AppError::invalid(
-            "expires_in_days",
-            Problem::TokenDays {
-                max: MAX_TOKEN_DAYS,
-            },
-        ));
-    }
     let now = app.clock().now();
     let expires_at = now.plus(Duration::from_secs(u64::from(valid_days) * 86_400));
     let secret = format!("rt_{}", random_token(32));
@@ -489,6 +490,24 @@ pub async fn issue_api_token(
         )
         .await?;
     Ok(secret)
+}
+
+/// The rules of a token's name and validity, both reported at once.
+fn check_token(name: &str, valid_days: u32) -> AppResult<()> {
+    let mut errors = Collect::default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        errors.push("name", Problem::TokenName);
+    }
+    if !(1..=MAX_TOKEN_DAYS).contains(&valid_days) {
+        errors.push(
+            "expires_in_days",
+            Problem::TokenDays {
+                max: MAX_TOKEN_DAYS,
+            },
+        );
+    }
+    errors.finish()
 }
 
 /// Revokes one of the signed-in person's tokens; `NotFound` for anyone
@@ -512,10 +531,20 @@ pub struct NewAccountInput {
 }
 
 impl NewAccountInput {
+    /// The address, the name and the roles, every error at once.
     fn parse(&self) -> AppResult<(Email, DisplayName, RoleSet)> {
-        let display_name = DisplayName::parse(&self.display_name)?;
-        let email = Email::parse(&self.email)?;
-        Ok((email, display_name, parse_roles(&self.roles)?))
+        let mut errors = Collect::default();
+        let display_name =
+            errors.take(DisplayName::parse(&self.display_name).map_err(AppError::from))?;
+        let email = errors.take(Email::parse(&self.email).map_err(AppError::from))?;
+        let roles = errors.take(parse_roles(&self.roles))?;
+        errors.finish()?;
+        match (email, display_name, roles) {
+            (Some(email), Some(display_name), Some(roles)) => Ok((email, display_name, roles)),
+            _ => Err(AppError::Internal(
+                "an account failed without an error".to_owned(),
+            )),
+        }
     }
 }
 
@@ -688,10 +717,21 @@ pub async fn create_organisation(
     operator: Operator,
     input: &NewOrganisationInput,
 ) -> AppResult<Organisation> {
+    // Every error of the form at once.
+    let mut errors = Collect::default();
+    let name = errors.take(OrgName::parse(&input.name).map_err(AppError::from))?;
+    let kind = errors.take(OrgKind::parse(&input.kind).map_err(AppError::from))?;
+    let country = errors.take(CountryCode::parse(&input.country).map_err(AppError::from))?;
+    errors.finish()?;
+    let (Some(name), Some(kind), Some(country)) = (name, kind, country) else {
+        return Err(AppError::Internal(
+            "an organisation failed without an error".to_owned(),
+        ));
+    };
     let new = NewOrganisation {
-        name: OrgName::parse(&input.name)?,
-        kind: OrgKind::parse(&input.kind)?,
-        country: CountryCode::parse(&input.country)?,
+        name,
+        kind,
+        country,
     };
     Ok(app
         .store()
@@ -711,7 +751,14 @@ pub async fn create_account(
         Ok(id) => app.store().organisation(id).await?.map(|org| org.id),
         Err(_) => None,
     };
-    let org = org.ok_or_else(|| AppError::invalid("org", Problem::ChooseOrganisation))?;
+    let Some(org) = org else {
+        // The organisation's error with those of the account's fields.
+        let mut errors = Collect::default();
+        errors.push("org", Problem::ChooseOrganisation);
+        errors.take(input.parse())?;
+        errors.finish()?;
+        return Err(AppError::invalid("org", Problem::ChooseOrganisation));
+    };
     create_account_in(app, operator.audit(app), org, input).await
 }
 

@@ -3,7 +3,7 @@
 //! organisations confirmed the match.
 
 use crate::input::lenient_text;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::{
     CandidateId, CandidateStatus, MessageDirection, MessageId, MessageStatus, Text,
@@ -29,15 +29,27 @@ pub async fn review_candidate(
     input: Review,
 ) -> AppResult<CandidateView> {
     actor.require_caseworker()?;
-    let status = CandidateStatus::parse(input.status.trim())?;
-    let reason = Text::optional(
-        "reason",
-        input.reason.as_deref().unwrap_or_default().trim(),
-        500,
+    // Every error of the review at once.
+    let mut errors = Collect::default();
+    let status =
+        errors.take(CandidateStatus::parse(input.status.trim()).map_err(AppError::from))?;
+    let reason = errors.take(
+        Text::optional(
+            "reason",
+            input.reason.as_deref().unwrap_or_default().trim(),
+            500,
+        )
+        .map_err(AppError::from),
     )?;
-    if status == CandidateStatus::Rejected && reason.is_none() {
-        return Err(AppError::invalid("reason", Problem::CandidateRejectReason));
+    if status == Some(CandidateStatus::Rejected) && matches!(reason, Some(None)) {
+        errors.push("reason", Problem::CandidateRejectReason);
     }
+    errors.finish()?;
+    let (Some(status), Some(reason)) = (status, reason) else {
+        return Err(AppError::Internal(
+            "a review failed without an error".to_owned(),
+        ));
+    };
     Ok(app
         .store()
         .review_candidate(
@@ -126,8 +138,17 @@ pub async fn send_message(
             Problem::MessagesAfterConfirmation,
         ));
     }
-    let direction = MessageDirection::parse(input.direction.trim())?;
-    let body = Text::parse("body", input.body.trim(), 2000, true)?;
+    let mut errors = Collect::default();
+    let direction =
+        errors.take(MessageDirection::parse(input.direction.trim()).map_err(AppError::from))?;
+    let body =
+        errors.take(Text::parse("body", input.body.trim(), 2000, true).map_err(AppError::from))?;
+    errors.finish()?;
+    let (Some(direction), Some(body)) = (direction, body) else {
+        return Err(AppError::Internal(
+            "a message failed without an error".to_owned(),
+        ));
+    };
     Ok(app
         .store()
         .create_message(

@@ -4,7 +4,7 @@
 //! page cache; a takedown deletes the photos at once.
 
 use crate::photo::{MAX_PIXELS, MAX_UPLOAD_BYTES, PhotoError, process_upload};
-use crate::{Actor, App, AppError, AppResult, random_token};
+use crate::{Actor, App, AppError, AppResult, Collect, random_token};
 use rand::RngCore;
 use retrace_domain::Problem;
 use retrace_domain::{
@@ -39,25 +39,28 @@ fn new_reference() -> Option<GalleryReference> {
 /// (`PublicationRefused`, `Conflict` on `request` or `status`).
 pub async fn publish(app: &App, actor: &Actor, input: Publication) -> AppResult<GalleryEntry> {
     actor.require_caseworker()?;
+    // Every error of the form at once: relationships, region, photo.
+    let mut errors = Collect::default();
     let mut relationships = Vec::new();
     for code in &input.relationships {
-        let relationship = Relationship::parse(code.trim())?;
-        if !relationships.contains(&relationship) {
+        let relationship = errors.take(Relationship::parse(code.trim()).map_err(AppError::from))?;
+        if let Some(relationship) = relationship
+            && !relationships.contains(&relationship)
+        {
             relationships.push(relationship);
         }
     }
-    if relationships.is_empty() {
-        return Err(AppError::Required {
-            field: "relationship",
-        });
+    if input.relationships.is_empty() {
+        errors.push("relationship", Problem::Required);
     }
     let region = match input.region.trim() {
         "" => None,
-        code => Some(Region::parse(code)?),
+        code => errors.take(Region::parse(code).map_err(AppError::from))?,
     };
     if input.photo.is_empty() {
-        return Err(AppError::Required { field: "photo" });
+        errors.push("photo", Problem::Required);
     }
+    errors.finish()?;
     let photo = input.photo;
     let processed = tokio::task::spawn_blocking(move || process_upload(&photo))
         .await
@@ -167,11 +170,24 @@ pub async fn report_information(
     input: &ReportInput,
     stamp: &FormStamp,
 ) -> AppResult<ReportId> {
-    if input.message.trim().is_empty() {
-        return Err(AppError::Required { field: "message" });
-    }
-    let message = Text::parse("message", &input.message, REPORT_MESSAGE_MAX, true)?;
-    let contact = Text::optional("contact", &input.contact, REPORT_CONTACT_MAX)?;
+    // Every error of the form at once: the message and the contact.
+    let mut errors = Collect::default();
+    let message = if input.message.trim().is_empty() {
+        errors.push("message", Problem::Required);
+        None
+    } else {
+        errors.take(
+            Text::parse("message", &input.message, REPORT_MESSAGE_MAX, true).map_err(Into::into),
+        )?
+    };
+    let contact = errors
+        .take(Text::optional("contact", &input.contact, REPORT_CONTACT_MAX).map_err(Into::into))?;
+    errors.finish()?;
+    let (Some(message), Some(contact)) = (message, contact) else {
+        return Err(AppError::Internal(
+            "report checked without errors".to_owned(),
+        ));
+    };
     let audit = AuditContext {
         at: app.clock().now(),
         actor: None,

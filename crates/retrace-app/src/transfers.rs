@@ -3,7 +3,7 @@
 //! rules of what may be shared are checked by the store in the same
 //! transaction (`retrace_domain::transfer_decision`).
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::{OrgId, PersonId, RequestId, Text, TransferId, TransferShare};
 use retrace_store::{IncomingTransfer, StoreError, Transfer};
@@ -31,23 +31,33 @@ pub struct TransferInput {
 }
 
 impl TransferInput {
+    /// The receiver and the share, every error of the input at once.
     fn parse(&self) -> AppResult<(OrgId, TransferShare)> {
-        let to_org: OrgId = self.to_organisation.trim().parse().map_err(|_| {
-            AppError::invalid("to_organisation", Problem::ChooseReceivingOrganisation)
-        })?;
-        let sought = self
+        let mut errors = Collect::default();
+        let to_org: Option<OrgId> = self.to_organisation.trim().parse().ok();
+        if to_org.is_none() {
+            errors.push("to_organisation", Problem::ChooseReceivingOrganisation);
+        }
+        let sought: Vec<PersonId> = self
             .sought
             .iter()
-            .map(|s| {
-                s.trim()
-                    .parse::<PersonId>()
-                    .map_err(|_| AppError::invalid("sought", Problem::SoughtNotInRequest))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
+            .filter_map(|s| s.trim().parse::<PersonId>().ok())
+            .collect();
+        if sought.len() != self.sought.len() {
+            errors.push("sought", Problem::SoughtNotInRequest);
+        }
         let note = if self.note.trim().is_empty() {
-            None
+            Some(None)
         } else {
-            Some(Text::parse("note", &self.note, NOTE_MAX, true)?)
+            errors
+                .take(Text::parse("note", &self.note, NOTE_MAX, true).map_err(AppError::from))?
+                .map(Some)
+        };
+        errors.finish()?;
+        let (Some(to_org), Some(note)) = (to_org, note) else {
+            return Err(AppError::Internal(
+                "a transfer failed without an error".to_owned(),
+            ));
         };
         Ok((
             to_org,
@@ -131,22 +141,36 @@ pub async fn decide_transfer(
     input: Decision,
 ) -> AppResult<IncomingTransfer> {
     actor.require_caseworker()?;
+    // Every error of the decision at once.
+    let mut errors = Collect::default();
     let accept = match input.decision.trim() {
-        "accept" => true,
-        "decline" => false,
+        "accept" => Some(true),
+        "decline" => Some(false),
+        "" => {
+            errors.push("decision", Problem::ChooseOne);
+            None
+        }
         _ => {
-            return Err(AppError::invalid(
+            errors.push(
                 "decision",
                 Problem::OneOf {
                     choices: "accept, decline".to_owned(),
                 },
-            ));
+            );
+            None
         }
     };
-    let reason = Text::optional("reason", input.reason.trim(), REASON_MAX)?;
-    if !accept && reason.is_none() {
-        return Err(AppError::invalid("reason", Problem::TransferDeclineReason));
+    let reason = errors
+        .take(Text::optional("reason", input.reason.trim(), REASON_MAX).map_err(AppError::from))?;
+    if accept == Some(false) && matches!(reason, Some(None)) {
+        errors.push("reason", Problem::TransferDeclineReason);
     }
+    errors.finish()?;
+    let (Some(accept), Some(reason)) = (accept, reason) else {
+        return Err(AppError::Internal(
+            "a decision failed without an error".to_owned(),
+        ));
+    };
     app.store()
         .decide_transfer(
             &actor.audit(app, "transfer decision"),

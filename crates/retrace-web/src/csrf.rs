@@ -55,20 +55,33 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("multipart/form-data"));
     let mut request = if state_changing && multipart && !request.uri().path().starts_with("/api/") {
-        // Uploads (Trace the Face photos) are not buffered here: the form
-        // repeats the token in its action's query string instead, and the
-        // route sets its own body limit.
-        let submitted = request
+        // Uploads (Trace the Face photos) are not buffered here: the token
+        // is the body's first part (the form's first field), read alone
+        // and handed on with the rest of the stream; the route sets its
+        // own body limit. A token in the query string is still accepted,
+        // but puts the token in the address bar and the history when the
+        // form comes back with errors, so forms no longer do that.
+        let from_query = request
+            .uri()
+            .query()
+            .and_then(|query| form_urlencoded_field(query.as_bytes(), CSRF_FIELD));
+        let from_header = request
             .headers()
             .get("x-csrf-token")
             .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| {
-                request
-                    .uri()
-                    .query()
-                    .and_then(|query| form_urlencoded_field(query.as_bytes(), CSRF_FIELD))
-            });
+            .map(str::to_owned);
+        let boundary = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(multipart_boundary);
+        let (parts, body) = request.into_parts();
+        let (from_body, body) = match (&from_header, &from_query, boundary) {
+            (None, None, Some(boundary)) => first_part_token(body, &boundary).await,
+            _ => (None, body),
+        };
+        let request = Request::from_parts(parts, body);
+        let submitted = from_header.or(from_query).or(from_body);
         let valid = match (&existing, submitted) {
             (Some(expected), Some(given)) => {
                 bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
@@ -159,10 +172,103 @@ fn session_change(headers: &HeaderMap, session_name: &str) -> Option<Option<Stri
         })
 }
 
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    content_type.split(';').find_map(|parameter| {
+        let (key, value) = parameter.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"').to_owned())
+            .filter(|boundary| !boundary.is_empty())
+    })
+}
+
+/// The most read of a multipart body to find its first part.
+const FIRST_PART_BYTES: usize = 4096;
+
+/// The value of the body's first part when it is the CSRF field, and the
+/// body to hand on: the bytes read (at most `FIRST_PART_BYTES` and a
+/// chunk), then the rest of the stream, never buffered.
+async fn first_part_token(body: Body, boundary: &str) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut read: Vec<u8> = Vec::new();
+    let mut failed = None;
+    let mut token = None;
+    while read.len() < FIRST_PART_BYTES {
+        match StreamExt::next(&mut stream).await {
+            Some(Ok(chunk)) => read.extend_from_slice(&chunk),
+            Some(Err(error)) => {
+                failed = Some(error);
+                break;
+            }
+            None => break,
+        }
+        if let Some(found) = first_part_value(&read, boundary) {
+            token = found;
+            break;
+        }
+    }
+    let head = futures_util::stream::iter(
+        std::iter::once(Ok(axum::body::Bytes::from(read)))
+            .chain(failed.map(Err))
+            .collect::<Vec<Result<axum::body::Bytes, axum::Error>>>(),
+    );
+    (token, Body::from_stream(head.chain(stream)))
+}
+
+/// `Some(value)` when `read` holds the whole first part and it is the
+/// CSRF field, `Some(None)` when it holds the first part's headers and it
+/// is another field, `None` when more must be read.
+fn first_part_value(read: &[u8], boundary: &str) -> Option<Option<String>> {
+    let opening = format!("--{boundary}\r\n");
+    let rest = read.strip_prefix(opening.as_bytes())?;
+    let headers_end = find(rest, b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&rest[..headers_end]).to_ascii_lowercase();
+    let named = format!("name=\"{CSRF_FIELD}\"");
+    if !headers.contains(&named) || headers.contains("filename=") {
+        return Some(None);
+    }
+    let value = &rest[headers_end + 4..];
+    let closing = format!("\r\n--{boundary}");
+    let end = find(value, closing.as_bytes())?;
+    Some(std::str::from_utf8(&value[..end]).ok().map(str::to_owned))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
 fn form_urlencoded_field(body: &[u8], field: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?
         .into_iter()
         .find(|(key, _)| key == field)
         .map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_read_from_the_first_part_alone() {
+        let boundary = "b7";
+        let body = "--b7\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--b7\r\nContent-Disposition: form-data; name=\"photo\"";
+        assert_eq!(
+            first_part_value(body.as_bytes(), boundary),
+            Some(Some("abc123".to_owned()))
+        );
+        // Not read yet: more is needed.
+        assert_eq!(first_part_value(&body.as_bytes()[..60], boundary), None);
+        // Another field first: no token in the body.
+        let other = "--b7\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\nx\r\n--b7";
+        assert_eq!(first_part_value(other.as_bytes(), boundary), Some(None));
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=\"b7\""),
+            Some("b7".to_owned())
+        );
+    }
 }

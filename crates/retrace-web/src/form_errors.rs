@@ -36,20 +36,49 @@ impl FormErrors {
     /// form is about (see `forms::field_label`); `prefix` the prefix of
     /// that person's fields in the form (`p_`, `s_`).
     pub fn of(page: &Page, error: &WebError, subject: Option<&str>, prefix: &str) -> Option<Self> {
+        Self::each(error, |error| Self::shown(page, error, subject, prefix))
+    }
+
+    /// The errors of `error` on a form whose controls and labels are its
+    /// own: `fields` maps the field a use case names (a JSON path's first
+    /// part) to the control's `name` and the locale key of its label.
+    /// Fields not listed read as in `of`.
+    pub fn of_fields(page: &Page, error: &WebError, fields: &[(&str, &str, &str)]) -> Option<Self> {
+        Self::each(error, |error| {
+            let head = error.field.split(['.', '[']).next().unwrap_or_default();
+            match fields.iter().find(|(field, _, _)| *field == head) {
+                Some((_, input, label)) => {
+                    let message = page.lang.problem(&error.problem);
+                    ShownError {
+                        input: (*input).to_owned(),
+                        text: format!("{}: {message}", page.t(label)),
+                        message,
+                    }
+                }
+                None => Self::shown(page, error, None, ""),
+            }
+        })
+    }
+
+    /// One error about the whole form (`input` is the form's own id), such
+    /// as an expired form: shown in the summary, on no field.
+    pub fn about_form(input: &str, text: String) -> Self {
+        Self {
+            items: vec![ShownError {
+                input: input.to_owned(),
+                message: text.clone(),
+                text,
+            }],
+        }
+    }
+
+    fn each(error: &WebError, shown: impl Fn(&FieldError) -> ShownError) -> Option<Self> {
         let items = match error {
-            WebError::Invalid(errors) => errors
-                .iter()
-                .map(|error| Self::shown(page, error, subject, prefix))
-                .collect(),
-            WebError::Conflict { field, problem } => vec![Self::shown(
-                page,
-                &FieldError {
-                    field: field.clone(),
-                    problem: problem.clone(),
-                },
-                subject,
-                prefix,
-            )],
+            WebError::Invalid(errors) => errors.iter().map(shown).collect(),
+            WebError::Conflict { field, problem } => vec![shown(&FieldError {
+                field: field.clone(),
+                problem: problem.clone(),
+            })],
             _ => return None,
         };
         Some(Self { items })

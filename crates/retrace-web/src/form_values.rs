@@ -13,18 +13,29 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub struct FormValues {
     values: BTreeMap<String, String>,
+    /// Every submitted pair, for controls sent more than once (checkboxes
+    /// of one name).
+    pairs: Vec<(String, String)>,
     pub errors: FormErrors,
 }
 
 impl FormValues {
     pub fn from_form(form: &FormFields) -> Self {
-        Self::from_map(form.pairs().iter().cloned().collect())
+        Self {
+            pairs: form.pairs().to_vec(),
+            ..Self::from_map(form.pairs().iter().cloned().collect())
+        }
     }
     fn from_map(values: BTreeMap<String, String>) -> Self {
         Self {
             values,
+            pairs: Vec::new(),
             errors: FormErrors::none(),
         }
+    }
+    /// True when `value` was sent for `name` (one of several checkboxes).
+    pub fn chose(&self, name: &str, value: &str) -> bool {
+        self.pairs.iter().any(|(n, v)| n == name && v == value)
     }
     /// What was typed, with the errors to show on it.
     pub fn with_errors(form: &FormFields, errors: FormErrors) -> Self {

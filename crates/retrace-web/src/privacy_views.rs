@@ -21,7 +21,8 @@ pub struct ErasePage<'a> {
     /// The person's primary name, while there is still a person.
     pub name: String,
     pub enquirer: bool,
-    pub error: Option<String>,
+    /// The errors of a refused erasure.
+    pub values: crate::form_values::FormValues,
     pub done: Option<ErasedSummary>,
 }
 
@@ -60,6 +61,14 @@ pub struct RetentionRow {
 pub struct RetentionPage<'a> {
     pub page: &'a Page,
     pub rows: Vec<RetentionRow>,
-    pub error: Option<String>,
+    /// The period typed in a refused row (`kind`, `days`) and its errors.
+    pub values: crate::form_values::FormValues,
     pub saved: bool,
+}
+
+impl RetentionPage<'_> {
+    /// The period control of a row: `days-{kind}`.
+    pub fn control(&self, kind: &str) -> String {
+        format!("days-{kind}")
+    }
 }

@@ -29,6 +29,9 @@ pub struct SignIn<'a> {
     pub email: String,
     pub next: String,
     pub error: FormError,
+    /// The address and password were refused (not a rate limit): both
+    /// fields are marked, as the refusal does not say which is wrong.
+    pub invalid: bool,
 }
 
 #[derive(Template)]
@@ -36,6 +39,8 @@ pub struct SignIn<'a> {
 pub struct SecondFactor<'a> {
     pub page: &'a Page,
     pub error: FormError,
+    /// The code was refused (not a rate limit): the field is marked.
+    pub invalid: bool,
 }
 
 #[derive(Template)]
@@ -129,8 +134,8 @@ pub struct Account<'a> {
     pub recovery_codes_left: u64,
     pub tokens: Vec<TokenRow>,
     pub notice: Option<String>,
-    pub password_error: FormError,
-    pub token_error: FormError,
+    /// What was typed in a refused form (never a password), and its errors.
+    pub values: FormValues,
     pub new_token: Option<String>,
 }
 
@@ -157,7 +162,8 @@ pub struct OrgUsers<'a> {
     pub org_name: String,
     pub users: Vec<UserRow>,
     pub form: NewUserForm,
-    pub error: FormError,
+    /// The errors of a refused new account.
+    pub values: FormValues,
 }
 
 /// The values of the "new account" form, kept when it is shown again with an error.
@@ -180,7 +186,16 @@ pub struct OrgUser<'a> {
     pub page: &'a Page,
     pub user: UserRow,
     pub is_self: bool,
-    pub error: FormError,
+    /// The errors of refused roles.
+    pub values: FormValues,
+}
+
+impl OrgUser<'_> {
+    /// The administrator's own administration role: kept, not offered
+    /// for removal (the use case refuses it).
+    pub fn keeps(&self, role: &&str) -> bool {
+        self.is_self && *role == "org_admin"
+    }
 }
 
 #[derive(Template)]
@@ -235,7 +250,8 @@ pub struct OperatorOrgs<'a> {
     pub name: String,
     pub kind: String,
     pub country: String,
-    pub error: FormError,
+    /// The errors of a refused new organisation.
+    pub values: FormValues,
 }
 
 pub struct OrgOption {
@@ -251,7 +267,8 @@ pub struct OperatorUsers<'a> {
     pub users: Vec<UserRow>,
     pub organisations: Vec<OrgOption>,
     pub form: NewUserForm,
-    pub error: FormError,
+    /// The errors of a refused new account.
+    pub values: FormValues,
 }
 
 /// Role codes in display order, for checkboxes.
@@ -684,7 +701,48 @@ pub struct CandidatePage<'a> {
     pub my_released: bool,
     pub messages: Vec<MessageRow>,
     pub can_write: bool,
-    pub notice: FormError,
+    /// Both sides confirmed the match: family messages may be drafted.
+    pub can_message: bool,
+    /// What was typed in the page's forms, and their errors.
+    pub values: FormValues,
+}
+
+impl Account<'_> {
+    /// Whether the token form shows `scope` ticked: as sent after a
+    /// refusal, else the defaults (read and write).
+    pub fn scope_ticked(&self, scope: &str) -> bool {
+        if self.values.checked("name") {
+            self.values.chose("scopes", scope)
+        } else {
+            matches!(scope, "read" | "write")
+        }
+    }
+    /// The validity the token form shows: as sent, else 90 days.
+    pub fn days_chosen(&self, days: &str) -> bool {
+        match self.values.v("expires_in_days") {
+            "" => days == "90",
+            sent => sent == days,
+        }
+    }
+}
+
+impl CandidatePage<'_> {
+    /// The decision the review form shows: the one typed, else the stored one.
+    pub fn review_status(&self) -> &str {
+        match self.values.v("status") {
+            "" => self.my_status,
+            typed => typed,
+        }
+    }
+    /// The reason the review form shows: the one typed after a refusal,
+    /// else the stored one.
+    pub fn review_reason(&self) -> &str {
+        if self.values.checked("reason") {
+            self.values.v("reason")
+        } else {
+            &self.my_reason
+        }
+    }
 }
 
 #[derive(Template)]
@@ -815,7 +873,6 @@ pub struct TransferForm<'a> {
     pub enquirer_at_risk: bool,
     pub values: FormValues,
     pub chosen_sought: Vec<String>,
-    pub error: FormError,
 }
 
 impl TransferForm<'_> {
@@ -885,6 +942,8 @@ pub struct TransferPage<'a> {
     pub enquirer_contact: String,
     pub sought: Vec<SharedPersonView>,
     pub can_decide: bool,
+    /// What was typed in the decision form, and its errors.
+    pub values: FormValues,
 }
 
 pub use crate::gallery::views::*;

@@ -61,7 +61,8 @@ pub struct GalleryEntryPage<'a> {
     pub photo: String,
     pub stamp: String,
     pub languages: Vec<(&'static str, &'static str, bool)>,
-    pub error: Option<String>,
+    /// What was typed in the report form, and its errors.
+    pub values: crate::form_values::FormValues,
 }
 
 #[derive(Template)]
@@ -78,7 +79,9 @@ pub struct GalleryForm<'a> {
     pub relationships: Vec<(&'static str, String, bool)>,
     pub regions: Vec<(&'static str, String)>,
     pub region: String,
-    pub error: Option<String>,
+    /// The errors of a refused publication (the values are above: a
+    /// file cannot be filled in again).
+    pub values: crate::form_values::FormValues,
 }
 
 pub struct StaffEntryRow {
@@ -111,6 +114,8 @@ pub struct StaffEntryPage<'a> {
     pub can_approve: bool,
     pub public_link: Option<String>,
     pub languages: Vec<(&'static str, &'static str)>,
+    /// The errors of a refused takedown (its box not ticked).
+    pub values: crate::form_values::FormValues,
 }
 
 pub struct ReportRow {

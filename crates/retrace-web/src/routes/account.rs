@@ -15,14 +15,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::accounts::{self, EnrolmentInput, OfferedSecondFactor, requires_second_factor};
 use retrace_app::{AppError, digest, totp};
-use retrace_domain::{ApiScopes, ApiTokenId, DigestFrequency, DigestLanguage, PasswordError};
+use retrace_domain::{ApiTokenId, DigestFrequency, DigestLanguage};
 use retrace_store::{DigestPreference, Membership, UserAccount};
 
 #[derive(Default)]
 struct AccountExtras {
     notice: Option<String>,
-    password_error: Option<String>,
-    token_error: Option<String>,
+    /// What was typed in a refused form, and its errors.
+    values: FormValues,
     new_token: Option<String>,
 }
 
@@ -71,8 +71,7 @@ async fn account_page(
         recovery_codes_left: u64::from(state.store.unused_recovery_codes(user.id).await?),
         tokens,
         notice: extras.notice,
-        password_error: extras.password_error,
-        token_error: extras.token_error,
+        values: extras.values,
         new_token: extras.new_token,
     })?;
     Ok((status, html).into_response())
@@ -103,42 +102,46 @@ fn session_user(signed_in: &SignedIn) -> WebResult<&UserAccount> {
     }
 }
 
-/// The account page again after a refused change, with the refusal shown
-/// where it belongs.
+/// The password form's controls and their labels.
+const PASSWORD_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "current_password",
+        "current_password",
+        "field-current-password",
+    ),
+    ("new_password", "new_password", "field-new-password"),
+];
+
+/// The second-factor removal form's control and its label.
+const REMOVE_FIELDS: &[(&str, &str, &str)] = &[(
+    "current_password",
+    "remove_current_password",
+    "field-current-password",
+)];
+
+/// The token form's controls and their labels.
+const TOKEN_FIELDS: &[(&str, &str, &str)] = &[
+    ("name", "token-name", "field-token-name"),
+    ("scopes", "scopes", "api-token-scopes"),
+    ("expires_in_days", "token-days", "api-token-expires"),
+];
+
+/// The account page again after a refused change (422), with what was
+/// typed (never a password) and every error on the form's fields.
 async fn refused(
     state: &AppState,
     page: &Page,
     user: &UserAccount,
+    form: &FormFields,
+    fields: &[(&str, &str, &str)],
     error: AppError,
 ) -> WebResult<Response> {
-    let message = match &error {
-        AppError::Invalid { field, .. } if field == "current_password" => {
-            page.t("password-current-wrong")
-        }
-        AppError::WeakPassword(weak) => page.t(match weak {
-            PasswordError::TooShort => "password-too-short",
-            PasswordError::TooLong => "password-too-long",
-            PasswordError::Common => "password-too-common",
-        }),
-        AppError::Invalid { field, .. }
-            if matches!(field.as_str(), "name" | "scopes" | "expires_in_days") =>
-        {
-            let key = match field.as_str() {
-                "name" => "api-token-name-invalid",
-                "scopes" => "api-token-scopes-invalid",
-                _ => "api-token-expiry-invalid",
-            };
-            let extras = AccountExtras {
-                token_error: Some(page.t(key)),
-                ..Default::default()
-            };
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return account_page(state, page, user, extras, status).await;
-        }
-        _ => return Err(error.into()),
+    let error = WebError::from(error);
+    let Some(errors) = FormErrors::of_fields(page, &error, fields) else {
+        return Err(error);
     };
     let extras = AccountExtras {
-        password_error: Some(message),
+        values: FormValues::with_errors(form, errors),
         ..Default::default()
     };
     account_page(state, page, user, extras, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -180,7 +183,7 @@ pub async fn change_password(
     .await;
     match changed_password {
         Ok(()) => changed(&state, &page, user, "password-changed").await,
-        Err(error) => refused(&state, &page, user, error).await,
+        Err(error) => refused(&state, &page, user, &form, PASSWORD_FIELDS, error).await,
     }
 }
 
@@ -281,7 +284,7 @@ pub async fn remove_second_factor(
     let password = form.get("current_password").unwrap_or_default();
     match accounts::remove_second_factor(&state.app, user, password).await {
         Ok(()) => changed(&state, &page, user, "second-factor-removed").await,
-        Err(error) => refused(&state, &page, user, error).await,
+        Err(error) => refused(&state, &page, user, &form, REMOVE_FIELDS, error).await,
     }
 }
 
@@ -293,17 +296,13 @@ pub async fn create_token(
 ) -> WebResult<Response> {
     let user = session_user(&signed_in)?;
     let scopes = form.all("scopes").join(" ");
-    let scopes = match ApiScopes::parse(&scopes) {
-        Ok(scopes) => scopes,
-        Err(error) => return refused(&state, &page, user, error.into()).await,
-    };
     // An unreadable number is refused by the same rule as one out of range.
     let days = form.text("expires_in_days").parse().unwrap_or(0);
     let name = form.text("name");
-    let created = accounts::create_api_token(&state.app, user, &name, scopes, days);
+    let created = accounts::create_api_token(&state.app, user, &name, &scopes, days);
     let secret = match created.await {
         Ok(secret) => secret,
-        Err(error) => return refused(&state, &page, user, error).await,
+        Err(error) => return refused(&state, &page, user, &form, TOKEN_FIELDS, error).await,
     };
     let extras = AccountExtras {
         new_token: Some(secret),

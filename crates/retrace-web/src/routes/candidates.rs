@@ -8,13 +8,16 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, Reader};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
+use crate::identity::Member;
 use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use retrace_app::candidates::{self as app_candidates, NewMessage, Review};
-use retrace_domain::{CandidateId, MessageId, MessageStatus, OrgId, Role};
+use retrace_domain::{CandidateId, CandidateStatus, MessageId, MessageStatus, OrgId, Role};
 use retrace_store::{CandidateView, ReleasedPerson, Store};
 
 /// Which side of a candidate the caller's organisation holds.
@@ -76,6 +79,22 @@ pub async fn show(
     member: Reader,
     PathId(id): PathId<CandidateId>,
 ) -> WebResult<Response> {
+    Ok(
+        candidate_page(&state, &page, &member, id, FormValues::default())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The candidate's page; `values` fill its forms (review, release, family
+/// message) again, with their errors, after a refusal.
+async fn candidate_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: CandidateId,
+    values: FormValues,
+) -> WebResult<Html<String>> {
     let scope = member.scope();
     let candidate = state
         .store
@@ -104,7 +123,7 @@ pub async fn show(
         Side::Other => candidate.sought_org,
     };
     let same_org = their_org == member.org;
-    let audit = member.audit(&state, "candidate review");
+    let audit = member.audit(state, "candidate review");
     let my_person = state
         .store
         .person(&audit, &scope, mine)
@@ -128,8 +147,8 @@ pub async fn show(
     };
     let (org_name, org_country, contacts) = contact_of(state.store.as_ref(), their_org).await?;
     let messages = state.store.messages(&scope, id).await?;
-    let html = render(&templates::CandidatePage {
-        page: &page,
+    render(&templates::CandidatePage {
+        page,
         id: id.to_string(),
         score: templates::percent(candidate.score_milli),
         band: retrace_domain::ScoreBand::of(candidate.score_milli).as_str(),
@@ -182,10 +201,46 @@ pub async fn show(
             })
             .collect(),
         can_write: member.roles.contains(Role::Caseworker),
-        notice: None,
-    })?;
-    Ok(html.into_response())
+        // Messages go only to a match both sides confirmed: the form is
+        // not offered before.
+        can_message: my_review.status == CandidateStatus::Confirmed
+            && their_review.status == CandidateStatus::Confirmed,
+        values,
+    })
 }
+
+/// The candidate's page again with what was typed and every error (422,
+/// or 409 for a refusal by the record's state, such as a release without
+/// consent), or the error page for an error not about the input.
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: CandidateId,
+    form: &FormFields,
+    error: WebError,
+) -> WebResult<Response> {
+    let status = error.status();
+    match FormErrors::of_fields(page, &error, CANDIDATE_FIELDS) {
+        Some(errors) => {
+            let values = FormValues::with_errors(form, errors);
+            let html = candidate_page(state, page, member, id, values).await?;
+            Ok((status, html).into_response())
+        }
+        None => Err(error),
+    }
+}
+
+/// The candidate page's controls and their labels.
+const CANDIDATE_FIELDS: &[(&str, &str, &str)] = &[
+    ("status", "review-status", "decision"),
+    ("reason", "reason", "field-reason"),
+    ("direction", "direction", "field-direction"),
+    ("body", "body", "field-message"),
+    ("message", "body", "family-messages"),
+    ("confirm", "confirm-release", "release"),
+    ("release", "confirm-release", "release"),
+];
 
 fn next_message_status(status: MessageStatus) -> Option<MessageStatus> {
     [
@@ -199,6 +254,7 @@ fn next_message_status(status: MessageStatus) -> Option<MessageStatus> {
 
 pub async fn review(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
     form: FormFields,
@@ -207,23 +263,35 @@ pub async fn review(
         status: form.text("status"),
         reason: Some(form.text("reason")),
     };
-    app_candidates::review_candidate(&state.app, &member.actor(), id, input).await?;
-    Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
+    match app_candidates::review_candidate(&state.app, &member.actor(), id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Err(error) => refused(&state, &page, &member, id, &form, error.into()).await,
+    }
 }
 
 pub async fn release(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    crate::forms::confirmed(&form)?;
-    app_candidates::release_candidate(&state.app, &member.actor(), id).await?;
-    Ok(Redirect::to(&format!("/candidates/{id}")).into_response())
+    let released = match crate::forms::confirmed(&form) {
+        Ok(()) => app_candidates::release_candidate(&state.app, &member.actor(), id)
+            .await
+            .map(|_| ())
+            .map_err(WebError::from),
+        Err(error) => Err(error),
+    };
+    match released {
+        Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
+        Err(error) => refused(&state, &page, &member, id, &form, error).await,
+    }
 }
 
 pub async fn create_message(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<CandidateId>,
     form: FormFields,
@@ -232,8 +300,10 @@ pub async fn create_message(
         direction: form.text("direction"),
         body: form.text("body"),
     };
-    app_candidates::send_message(&state.app, &member.actor(), id, input).await?;
-    Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
+    match app_candidates::send_message(&state.app, &member.actor(), id, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response()),
+        Err(error) => refused(&state, &page, &member, id, &form, error.into()).await,
+    }
 }
 
 pub async fn advance_message(

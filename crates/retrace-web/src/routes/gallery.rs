@@ -12,6 +12,8 @@ use super::session::ClientIp;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, QueryParams};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::page::Page;
@@ -28,6 +30,12 @@ use serde::Deserialize;
 use std::net::IpAddr;
 
 pub const PAGE_SIZE: usize = 24;
+
+/// The report form's controls and their labels.
+const REPORT_FIELDS: &[(&str, &str, &str)] = &[
+    ("message", "message", "gallery-report-message"),
+    ("contact", "contact", "gallery-report-contact"),
+];
 pub(crate) const HONEYPOT_FIELD: &str = "website";
 /// Asks search engines not to index gallery pages or images, so photos do
 /// not turn up in image search and reverse-image search.
@@ -222,17 +230,31 @@ pub async fn entry(
     let now = state.clock.now();
     limit(&state.gallery.page_limiter, client, now).await?;
     let entry = published(&state, &reference).await?;
-    render_entry(&state, &page, &entry, None, now, StatusCode::OK).await
+    render_entry(
+        &state,
+        &page,
+        &entry,
+        FormValues::default(),
+        now,
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn render_entry(
     state: &AppState,
     page: &Page,
     entry: &PublicEntry,
-    error: Option<String>,
+    values: FormValues,
     now: Timestamp,
     status: StatusCode,
 ) -> WebResult<Response> {
+    // The language chosen in a refused report, else the page's.
+    let chosen = Lang::parse(values.v("language")).unwrap_or(page.lang);
+    let languages = Lang::ALL
+        .into_iter()
+        .map(|lang| (lang.code(), lang.native_name(), lang == chosen))
+        .collect();
     let responsible = retrace_app::org_contact::responsible(&state.app, entry.org).await?;
     let html = render(&templates::GalleryEntryPage {
         page,
@@ -246,8 +268,8 @@ async fn render_entry(
             .unwrap_or_default(),
         photo: format!("/gallery/photos/{}.jpg", entry.photo),
         stamp: form_stamp(state, &entry.reference, now),
-        languages: page.languages(),
-        error,
+        languages,
+        values,
     })?;
     Ok((status, [NO_INDEX], html).into_response())
 }
@@ -273,23 +295,29 @@ pub async fn report(
         &form.text("stamp"),
         now,
     );
-    let fail = |key: &str| {
+    // A refused report comes back with what was typed and every error.
+    let fail = |errors: FormErrors| {
         render_entry(
             &state,
             &page,
             &entry,
-            Some(page.t(key)),
+            FormValues::with_errors(&form, errors),
             now,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
+    let expired = || FormErrors::about_form("report-form", page.t("gallery-report-expired"));
     let nonce = match age {
-        None => return fail("gallery-report-expired").await,
+        None => return fail(expired()).await,
         Some((age, _)) if age > state.config.report_form_lifetime => {
-            return fail("gallery-report-expired").await;
+            return fail(expired()).await;
         }
         Some((age, _)) if age < state.config.report_min_delay => {
-            return fail("gallery-report-too-fast").await;
+            return fail(FormErrors::about_form(
+                "report-form",
+                page.t("gallery-report-too-fast"),
+            ))
+            .await;
         }
         Some((_, nonce)) => nonce,
     };
@@ -308,15 +336,16 @@ pub async fn report(
     };
     match report_information(&state.app, &entry.reference, &input, &stamp).await {
         Ok(_) => {}
-        Err(AppError::Required { .. }) => return fail("gallery-report-message-required").await,
-        Err(AppError::Invalid { field, .. }) if field == "contact" => {
-            return fail("gallery-report-contact-too-long").await;
-        }
-        Err(AppError::Invalid { .. }) => return fail("gallery-report-message-too-long").await,
         Err(AppError::Store(StoreError::Conflict { field: "stamp" })) => {
-            return fail("gallery-report-expired").await;
+            return fail(expired()).await;
         }
-        Err(error) => return Err(error.into()),
+        Err(error) => {
+            let error = WebError::from(error);
+            return match FormErrors::of_fields(&page, &error, REPORT_FIELDS) {
+                Some(errors) => fail(errors).await,
+                None => Err(error),
+            };
+        }
     }
     Ok(thanks)
 }

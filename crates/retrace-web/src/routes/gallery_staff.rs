@@ -7,7 +7,8 @@ use super::gallery::{jpeg, region_options, relationship_options};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
-use crate::forms;
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::gallery::views::looking_for;
 use crate::i18n::Lang;
 use crate::identity::Member;
@@ -95,17 +96,37 @@ pub async fn new_form(
             _ => None,
         })
         .collect();
-    form_page(&page, &id.to_string(), &sought, "", None, StatusCode::OK)
+    form_page(
+        &page,
+        &id.to_string(),
+        &sought,
+        "",
+        FormErrors::none(),
+        StatusCode::OK,
+    )
 }
+
+/// The publication form's controls and their labels.
+const PUBLISH_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "relationship",
+        "relationship",
+        "gallery-relationships-sought",
+    ),
+    ("region", "region", "gallery-region-optional"),
+    ("photo", "photo", "gallery-photo"),
+];
 
 fn form_page(
     page: &Page,
     request: &str,
     checked: &[&str],
     region: &str,
-    error: Option<String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
+    let mut values = FormValues::default();
+    values.errors = errors;
     let html = render(&templates::GalleryForm {
         page,
         request: request.to_owned(),
@@ -115,7 +136,7 @@ fn form_page(
             .collect(),
         regions: region_options(page),
         region: region.to_owned(),
-        error,
+        values,
     })?;
     Ok((status, html).into_response())
 }
@@ -160,13 +181,13 @@ pub async fn publish(
     }
     let request_id: RequestId = parse_id(&request)?;
     let checked: Vec<&str> = relationships.iter().map(String::as_str).collect();
-    let fail = |message: String| {
+    let fail = |errors: FormErrors| {
         form_page(
             &page,
             &request,
             &checked,
             &region,
-            Some(message),
+            errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
@@ -176,27 +197,25 @@ pub async fn publish(
         region: region.clone(),
         photo: photo.unwrap_or_default(),
     };
+    let about_form = |key: &str| FormErrors::about_form("publish-form", page.t(key));
     match app_gallery::publish(&state.app, &member.actor(), input).await {
         Ok(created) => Ok(Redirect::to(&format!("/staff/gallery/{}", created.id)).into_response()),
-        Err(AppError::Invalid { field, problem }) => fail(format!(
-            "{}: {}",
-            forms::field_label(&page, &field, None),
-            page.lang.problem(&problem)
-        )),
-        Err(AppError::Required {
-            field: "relationship",
-        }) => fail(page.t("gallery-choose-relationship")),
-        Err(AppError::Required { field: "photo" }) => fail(page.t("gallery-photo-required")),
-        Err(AppError::Store(StoreError::PublicationRefused(refusal))) => {
-            fail(page.lang.problem(&refusal.problem()))
-        }
         Err(AppError::Store(StoreError::Conflict { field: "request" })) => {
-            fail(page.t("gallery-already-published"))
+            fail(about_form("gallery-already-published"))
         }
         Err(AppError::Store(StoreError::Conflict { field: "status" })) => {
-            fail(page.t("gallery-request-closed"))
+            fail(about_form("gallery-request-closed"))
         }
-        Err(other) => Err(other.into()),
+        Err(AppError::Store(StoreError::PublicationRefused(refusal))) => fail(
+            FormErrors::about_form("publish-form", page.lang.problem(&refusal.problem())),
+        ),
+        Err(error) => {
+            let error = WebError::from(error);
+            match FormErrors::of_fields(&page, &error, PUBLISH_FIELDS) {
+                Some(errors) => fail(errors),
+                None => Err(error),
+            }
+        }
     }
 }
 
@@ -208,10 +227,30 @@ pub async fn show(
     member: Reader,
     PathId(id): PathId<GalleryEntryId>,
 ) -> WebResult<Response> {
-    let entry = own_entry(&state, &member, id).await?;
+    entry_page(
+        &state,
+        &page,
+        &member,
+        id,
+        FormValues::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// One entry's staff page; `values` hold the errors of a refused takedown.
+async fn entry_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: GalleryEntryId,
+    values: FormValues,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let entry = own_entry(state, member, id).await?;
     let awaiting = entry.status == EntryStatus::AwaitingApproval;
-    Ok(render(&templates::StaffEntryPage {
-        page: &page,
+    let html = render(&templates::StaffEntryPage {
+        page,
         id: entry.id.to_string(),
         request: entry.request.to_string(),
         reference: entry.reference.to_string(),
@@ -229,8 +268,9 @@ pub async fn show(
             .iter()
             .map(|l| (l.code(), l.native_name()))
             .collect(),
-    })?
-    .into_response())
+        values,
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn staff_photo(
@@ -258,11 +298,22 @@ pub async fn approve(
 
 pub async fn take_down_entry(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<GalleryEntryId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    crate::forms::confirmed(&form)?;
+    if let Err(error) = crate::forms::confirmed(&form) {
+        // The entry's page again, its box marked (another organisation's
+        // entry stays "not found").
+        let fields = [("confirm", "take-down-confirm", "label-confirm")];
+        let Some(errors) = FormErrors::of_fields(&page, &error, &fields) else {
+            return Err(error);
+        };
+        let values = FormValues::with_errors(&form, errors);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return entry_page(&state, &page, &member, id, values, status).await;
+    }
     app_gallery::take_down_entry(&state.app, &member.actor(), id).await?;
     Ok(Redirect::to("/staff/gallery").into_response())
 }

@@ -1,10 +1,11 @@
 //! Platform operators: organisations and accounts. Operators see account
 //! names and roles, never the personal data that organisations hold.
 
-use super::org::{field_error, new_account, password_issued, user_row};
+use super::org::{errors_only, field_errors, new_account, password_issued, user_row};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::FormFields;
+use crate::form_errors::FormErrors;
 use crate::identity::Operator;
 use crate::page::OnPage;
 use crate::page::Page;
@@ -27,7 +28,7 @@ async fn organisations_page(
     state: &AppState,
     page: &Page,
     values: OrgFormValues,
-    error: Option<String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
     let users = state.store.all_users().await?;
@@ -79,7 +80,7 @@ async fn organisations_page(
         name: values.name,
         kind: values.kind,
         country: values.country,
-        error,
+        values: errors_only(errors),
     })?;
     Ok((status, html).into_response())
 }
@@ -94,7 +95,7 @@ pub async fn organisations(
         kind: "national_society".into(),
         country: String::new(),
     };
-    organisations_page(&state, &page, values, None, StatusCode::OK).await
+    organisations_page(&state, &page, values, FormErrors::none(), StatusCode::OK).await
 }
 
 pub async fn create_organisation(
@@ -121,10 +122,8 @@ pub async fn create_organisation(
                 kind: input.kind,
                 country: input.country,
             };
-            match field_error(&page, &error) {
-                Some(message) => {
-                    organisations_page(&state, &page, values, Some(message), status).await
-                }
+            match field_errors(&page, &error) {
+                Some(errors) => organisations_page(&state, &page, values, errors, status).await,
                 None => Err(error),
             }
         }
@@ -136,7 +135,7 @@ async fn users_page(
     page: &Page,
     form: NewUserForm,
     selected_org: Option<OrgId>,
-    error: Option<String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
     let orgs = state.store.organisations().await?;
@@ -175,7 +174,7 @@ async fn users_page(
         users,
         organisations,
         form,
-        error,
+        values: errors_only(errors),
     })?;
     Ok((status, html).into_response())
 }
@@ -190,7 +189,7 @@ pub async fn users(
         &page,
         NewUserForm::default(),
         None,
-        None,
+        FormErrors::none(),
         StatusCode::OK,
     )
     .await
@@ -213,10 +212,8 @@ pub async fn create_user(
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             let selected = org.parse().ok();
-            match field_error(&page, &error) {
-                Some(message) => {
-                    users_page(&state, &page, values, selected, Some(message), status).await
-                }
+            match field_errors(&page, &error) {
+                Some(errors) => users_page(&state, &page, values, selected, errors, status).await,
                 None => Err(error),
             }
         }

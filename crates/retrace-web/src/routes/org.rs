@@ -12,7 +12,6 @@ use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::AppError;
 use retrace_app::accounts::{self, IssuedPassword, NewAccountInput};
 use retrace_app::org_contact;
 use retrace_domain::UserId;
@@ -45,7 +44,7 @@ pub async fn users(
         &page,
         &member,
         NewUserForm::default(),
-        None,
+        FormErrors::none(),
         StatusCode::OK,
     )
     .await
@@ -56,7 +55,7 @@ async fn users_page(
     page: &Page,
     member: &Member,
     form: NewUserForm,
-    error: Option<String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
     let org_name = state
@@ -82,9 +81,16 @@ async fn users_page(
         org_name,
         users,
         form,
-        error,
+        values: errors_only(errors),
     })?;
     Ok((status, html).into_response())
+}
+
+/// A form's errors, for a form whose values are shown another way.
+pub fn errors_only(errors: FormErrors) -> FormValues {
+    let mut values = FormValues::default();
+    values.errors = errors;
+    values
 }
 
 /// The new-account fields as typed, to show again, and as input.
@@ -114,18 +120,21 @@ pub fn password_issued(page: &Page, issued: &IssuedPassword, back: String) -> We
     .into_response())
 }
 
-pub fn field_error(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid(_) => {
-            error.form_line(page.lang, |field| page.t(&format!("label-{field}")))
-        }
-        WebError::Conflict { field, .. } => Some(format!(
-            "{}: {}",
-            page.t(&format!("label-{field}")),
-            page.t("already-in-use")
-        )),
-        _ => None,
-    }
+/// The account and organisation forms' controls and their labels.
+const ACCOUNT_FIELDS: &[(&str, &str, &str)] = &[
+    ("email", "email", "field-email"),
+    ("display_name", "display_name", "field-display-name"),
+    ("roles", "roles", "field-roles"),
+    ("org", "org", "organisation"),
+    ("name", "name", "field-org-name"),
+    ("kind", "kind", "field-kind"),
+    ("country", "country", "field-country"),
+];
+
+/// Every error of a refused account or organisation form, on its fields;
+/// `None` for an error not about the input.
+pub fn field_errors(page: &Page, error: &WebError) -> Option<FormErrors> {
+    FormErrors::of_fields(page, error, ACCOUNT_FIELDS)
 }
 
 pub async fn create_user(
@@ -143,10 +152,8 @@ pub async fn create_user(
                 WebError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            match field_error(&page, &error) {
-                Some(message) => {
-                    users_page(&state, &page, &member, values, Some(message), status).await
-                }
+            match field_errors(&page, &error) {
+                Some(errors) => users_page(&state, &page, &member, values, errors, status).await,
                 None => Err(error),
             }
         }
@@ -166,7 +173,7 @@ async fn user_page(
     page: &Page,
     member: &Member,
     id: UserId,
-    error: Option<String>,
+    errors: FormErrors,
     status: StatusCode,
 ) -> WebResult<Response> {
     let user = scoped_user(state, member, id).await?;
@@ -174,7 +181,7 @@ async fn user_page(
         page,
         is_self: user.id == member.id(),
         user: user_row(&user, String::new()),
-        error,
+        values: errors_only(errors),
     })?;
     Ok((status, html).into_response())
 }
@@ -185,7 +192,15 @@ pub async fn user(
     member: OrgAdmin,
     PathId(id): PathId<UserId>,
 ) -> WebResult<Response> {
-    user_page(&state, &page, &member, id, None, StatusCode::OK).await
+    user_page(
+        &state,
+        &page,
+        &member,
+        id,
+        FormErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn set_roles(
@@ -197,17 +212,16 @@ pub async fn set_roles(
 ) -> WebResult<Response> {
     match accounts::set_roles(&state.app, &member.actor(), id, &form.all("roles")).await {
         Ok(()) => Ok(Redirect::to(&format!("/org/users/{id}")).into_response()),
-        Err(AppError::Conflict { field, .. }) if field == "roles" => {
-            let message = Some(page.t("cannot-demote-self"));
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            user_page(&state, &page, &member, id, message, status).await
+        Err(error) => {
+            let error = WebError::from(error);
+            match field_errors(&page, &error) {
+                Some(errors) => {
+                    let status = StatusCode::UNPROCESSABLE_ENTITY;
+                    user_page(&state, &page, &member, id, errors, status).await
+                }
+                None => Err(error),
+            }
         }
-        Err(error @ AppError::Invalid { .. }) => {
-            let message = field_error(&page, &error.into());
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            user_page(&state, &page, &member, id, message, status).await
-        }
-        Err(error) => Err(error.into()),
     }
 }
 

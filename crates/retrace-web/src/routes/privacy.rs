@@ -2,10 +2,11 @@
 //! and the API under the `admin` scope). The rules are in
 //! `retrace_app::privacy`; this module translates to and from HTTP.
 
-use super::org::field_error;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, OrgAdmin, PathId};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::page::Page;
 use crate::privacy_views::{ErasePage, ErasedSummary, RetentionPage, RetentionRow};
 use crate::templates::render;
@@ -44,7 +45,7 @@ async fn form_page(
     page: &Page,
     member: &OrgAdmin,
     id: PersonId,
-    error: Option<String>,
+    values: FormValues,
     status: StatusCode,
 ) -> WebResult<Response> {
     let person = state
@@ -57,7 +58,7 @@ async fn form_page(
         id: id.to_string(),
         name: person.details.primary_name().to_owned(),
         enquirer: person.role == PersonRole::Enquirer,
-        error,
+        values,
         done: None,
     })?;
     Ok((status, html).into_response())
@@ -69,7 +70,15 @@ pub async fn erase_form(
     member: OrgAdmin,
     PathId(id): PathId<PersonId>,
 ) -> WebResult<Response> {
-    form_page(&state, &page, &member, id, None, StatusCode::OK).await
+    form_page(
+        &state,
+        &page,
+        &member,
+        id,
+        FormValues::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn erase(
@@ -86,20 +95,21 @@ pub async fn erase(
             id: id.to_string(),
             name: String::new(),
             enquirer: false,
-            error: None,
+            values: FormValues::default(),
             done: Some(summary(&erasure)),
         })?
         .into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            match field_error(&page, &error) {
-                Some(message) => {
+            let fields = [("confirm", "confirm", "label-confirm")];
+            match FormErrors::of_fields(&page, &error, &fields) {
+                Some(errors) => {
                     form_page(
                         &state,
                         &page,
                         &member,
                         id,
-                        Some(message),
+                        FormValues::with_errors(&form, errors),
                         StatusCode::UNPROCESSABLE_ENTITY,
                     )
                     .await
@@ -172,7 +182,7 @@ async fn retention_page(
     state: &AppState,
     page: &Page,
     member: &OrgAdmin,
-    error: Option<String>,
+    values: FormValues,
     saved: bool,
     status: StatusCode,
 ) -> WebResult<Response> {
@@ -191,7 +201,7 @@ async fn retention_page(
     let html = render(&RetentionPage {
         page,
         rows,
-        error,
+        values,
         saved,
     })?;
     Ok((status, html).into_response())
@@ -202,7 +212,15 @@ pub async fn retention_form(
     page: Page,
     member: OrgAdmin,
 ) -> WebResult<Response> {
-    retention_page(&state, &page, &member, None, false, StatusCode::OK).await
+    retention_page(
+        &state,
+        &page,
+        &member,
+        FormValues::default(),
+        false,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn save_retention(
@@ -224,20 +242,33 @@ pub async fn save_retention(
         ))),
     };
     match result {
-        Ok(()) => retention_page(&state, &page, &member, None, true, StatusCode::OK).await,
-        Err(error) => match field_error(&page, &error) {
-            Some(message) => {
-                retention_page(
-                    &state,
-                    &page,
-                    &member,
-                    Some(message),
-                    false,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
+        Ok(()) => {
+            let values = FormValues::default();
+            retention_page(&state, &page, &member, values, true, StatusCode::OK).await
+        }
+        Err(error) => {
+            // The row's own control, named by the kind of record it keeps.
+            let kind = form.text("kind");
+            let control = format!("days-{kind}");
+            let label = format!("retention-kind-{}", kind.replace('_', "-"));
+            let fields = [
+                ("days", control.as_str(), label.as_str()),
+                ("kind", control.as_str(), "label-kind"),
+            ];
+            match FormErrors::of_fields(&page, &error, &fields) {
+                Some(errors) => {
+                    retention_page(
+                        &state,
+                        &page,
+                        &member,
+                        FormValues::with_errors(&form, errors),
+                        false,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+                None => Err(error),
             }
-            None => Err(error),
-        },
+        }
     }
 }

@@ -596,13 +596,33 @@ pub async fn record_consent(
 
 pub async fn withdraw_consent(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathIds(id, consent): PathIds<PersonId, ConsentId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    forms::confirmed(&form)?;
-    app_persons::withdraw_consent(&state.app, &member.actor(), id, consent).await?;
-    Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response())
+    let withdrawn = match forms::confirmed(&form) {
+        Ok(()) => app_persons::withdraw_consent(&state.app, &member.actor(), id, consent)
+            .await
+            .map(|_| ())
+            .map_err(WebError::from),
+        Err(error) => Err(error),
+    };
+    let error = match withdrawn {
+        Ok(()) => return Ok(Redirect::to(&format!("/persons/{id}#consents")).into_response()),
+        Err(error) => error,
+    };
+    // The person's page again, the entry's own box marked.
+    let control = format!("confirm-{consent}");
+    let fields = [("confirm", control.as_str(), "label-confirm")];
+    match FormErrors::of_fields(&page, &error, &fields) {
+        Some(errors) => {
+            let values = FormValues::with_errors(&form, errors);
+            let html = person_view(&state, &page, &member, id, values).await?;
+            Ok((error.status(), html).into_response())
+        }
+        None => Err(error),
+    }
 }
 
 // ---------------------------------------------------------------- registrations

@@ -92,6 +92,7 @@ pub async fn sign_in_page(page: Page, Query(query): Query<NextQuery>) -> WebResu
         email: String::new(),
         next,
         error: None,
+        invalid: false,
     })?
     .into_response())
 }
@@ -115,6 +116,7 @@ pub async fn sign_in(
             email: email.clone(),
             next: next.clone(),
             error: Some(page.t(key)),
+            invalid: status == StatusCode::UNAUTHORIZED,
         })?;
         Ok((status, html).into_response())
     };
@@ -160,6 +162,7 @@ pub async fn second_factor_page(page: Page, verified: PasswordVerified) -> WebRe
         Some(false) => Ok(render(&templates::SecondFactor {
             page: &page,
             error: None,
+            invalid: false,
         })?
         .into_response()),
         Some(true) => Ok(Redirect::to("/account/second-factor").into_response()),
@@ -182,6 +185,7 @@ pub async fn second_factor(
         let html = render(&templates::SecondFactor {
             page: &page,
             error: Some(page.t(key)),
+            invalid: status == StatusCode::UNAUTHORIZED,
         })?;
         Ok((status, html).into_response())
     };

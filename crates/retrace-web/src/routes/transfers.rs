@@ -12,13 +12,14 @@ use super::candidates::transfer_contacts_of;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, JsonBody, PathId, PathIds, Reader};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::forms;
 use crate::identity::Member;
 use crate::page::OnPage;
 use crate::page::Page;
 use crate::templates::{
-    FormError, InboxRow, NameView, ReceiverOption, SharedPersonView, SoughtOption, TransferForm,
+    InboxRow, NameView, ReceiverOption, SharedPersonView, SoughtOption, TransferForm,
     TransferInbox, TransferLine, TransferPage, render,
 };
 use axum::Json;
@@ -169,7 +170,6 @@ async fn render_form(
     request: &TracingRequest,
     values: FormValues,
     chosen_sought: Vec<String>,
-    error: FormError,
 ) -> WebResult<axum::response::Html<String>> {
     let own_country = state
         .store
@@ -212,7 +212,6 @@ async fn render_form(
         enquirer_at_risk: request.enquirer.details.flags.at_risk,
         values,
         chosen_sought,
-        error,
     })
 }
 
@@ -230,28 +229,36 @@ pub async fn new_form(
         &request,
         FormValues::default(),
         Vec::new(),
-        None,
     )
     .await?;
     Ok(html.into_response())
 }
 
-/// What to share, from form fields or JSON, validated the same way.
-/// The label of the field an error names: `to_organisation` is the
-/// form's `to_org`.
-fn field_message(page: &Page, error: &WebError) -> Option<String> {
-    match error {
-        WebError::Invalid(_) | WebError::Conflict { .. } => error.form_line(page.lang, |field| {
-            let field = if field == "to_organisation" {
-                "to_org"
-            } else {
-                field
-            };
-            page.t(&format!("transfer-field-{}", field.replace('_', "-")))
-        }),
-        _ => None,
-    }
-}
+/// The transfer form's controls and their labels: the use case's
+/// `to_organisation` is the form's `to_org`.
+const TRANSFER_FIELDS: &[(&str, &str, &str)] = &[
+    ("to_organisation", "to_org", "transfer-field-to-org"),
+    ("sought", "sought", "transfer-field-sought"),
+    ("note", "note", "transfer-field-note"),
+    ("share", "circumstances", "transfer-field-share"),
+    (
+        "enquirer_contact",
+        "enquirer_contact",
+        "transfer-part-enquirer-contact",
+    ),
+    (
+        "enquirer_names",
+        "enquirer_names",
+        "transfer-part-enquirer-names",
+    ),
+];
+
+/// The decision form's controls and their labels.
+const DECISION_FIELDS: &[(&str, &str, &str)] = &[
+    ("decision", "decision", "transfer-field-decision"),
+    ("reason", "reason", "transfer-field-reason"),
+    ("status", "decision", "transfer-field-decision"),
+];
 
 pub async fn create(
     State(state): State<AppState>,
@@ -266,7 +273,7 @@ pub async fn create(
         Ok(_) => Ok(Redirect::to(&format!("/requests/{id}#transfers")).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = field_message(&page, &error) else {
+            let Some(errors) = FormErrors::of_fields(&page, &error, TRANSFER_FIELDS) else {
                 return Err(error);
             };
             let request = owned_request(&state, &member, id).await?;
@@ -275,9 +282,8 @@ pub async fn create(
                 &page,
                 &member,
                 &request,
-                FormValues::from_form(&form),
+                FormValues::with_errors(&form, errors),
                 chosen_sought,
-                Some(message),
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -338,11 +344,27 @@ pub async fn show(
     member: Reader,
     PathId(id): PathId<TransferId>,
 ) -> WebResult<Response> {
-    let view = load_view(&state, &member, id).await?;
+    Ok(
+        transfer_page(&state, &page, &member, id, FormValues::default())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The received transfer's page; `values` fill its decision form again,
+/// with its errors, after a refusal.
+async fn transfer_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: TransferId,
+    values: FormValues,
+) -> WebResult<axum::response::Html<String>> {
+    let view = load_view(state, member, id).await?;
     let (org_name, org_country, contacts) =
         transfer_contacts_of(state.store.as_ref(), view.from_org).await?;
-    let html = render(&TransferPage {
-        page: &page,
+    render(&TransferPage {
+        page,
         id: view.id.to_string(),
         reference: view.reference.to_string(),
         status: view.status.as_str(),
@@ -366,12 +388,13 @@ pub async fn show(
         sought: view.sought.iter().map(shared_person_view).collect(),
         can_decide: member.roles.contains(Role::Caseworker)
             && view.status == TransferStatus::Pending,
-    })?;
-    Ok(html.into_response())
+        values,
+    })
 }
 
 pub async fn decision(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<TransferId>,
     form: FormFields,
@@ -380,8 +403,20 @@ pub async fn decision(
         decision: form.text("decision"),
         reason: form.text("reason"),
     };
-    let decided = app_transfers::decide_transfer(&state.app, &member.actor(), id, input).await?;
-    Ok(Redirect::to(&format!("/transfers/{}", decided.id)).into_response())
+    match app_transfers::decide_transfer(&state.app, &member.actor(), id, input).await {
+        Ok(decided) => Ok(Redirect::to(&format!("/transfers/{}", decided.id)).into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            // 422 for the input, 409 when the transfer was decided meanwhile.
+            let status = error.status();
+            let Some(errors) = FormErrors::of_fields(&page, &error, DECISION_FIELDS) else {
+                return Err(error);
+            };
+            let values = FormValues::with_errors(&form, errors);
+            let html = transfer_page(&state, &page, &member, id, values).await?;
+            Ok((status, html).into_response())
+        }
+    }
 }
 
 // ---------------------------------------------------------------- JSON API
