@@ -169,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
         file_name: "bench.csv",
         dry_run,
         max_bytes: MAX_FILE_BYTES,
+        create_anyway: Default::default(),
     };
     let quiet = |_, _, _| {};
 
