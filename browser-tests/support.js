@@ -134,3 +134,15 @@ export async function assertAccessible(page, assert, label) {
   const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   assert.deepEqual(summary, [], `axe-core on ${label}`);
 }
+
+// A new browser context (English) signed in as a demo account, and its page.
+export async function signInAs(browser, serverUrl, email) {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${serverUrl}/sign-in`);
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/password/i).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  return { context, page };
+}

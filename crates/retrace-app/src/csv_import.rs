@@ -9,7 +9,11 @@
 //! matching engine, of a person the organisation already has) and what is
 //! refused and why (the field and the column named). The commit stores the
 //! rows to create in ONE transaction, and only when no row is refused: all
-//! or nothing, as the PFIF import.
+//! or nothing, as the PFIF import. A duplicate is not created unless the
+//! importer names its line ([`ImportRequest::create_anyway`]: a box ticked
+//! on the dry run's page, `--create-duplicates` on the command line); then
+//! it is created all the same, with an `import_duplicate_created` audit
+//! entry.
 //!
 //! Each row keeps a record id (`csv:{kind}:id:{value}` from the mapped
 //! row-id column, or `csv:{kind}:sha256:{hash}` of its mapped values) in
@@ -31,7 +35,7 @@ use retrace_store::{
     AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
 };
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The largest file read through the web page, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -466,6 +470,17 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
 
 // ---------------------------------------------------------------- the plan
 
+/// What a row is taken to duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicate {
+    /// The same person (or the same record id) as an earlier row of the
+    /// file.
+    OfRow { line: u64 },
+    /// The matching engine takes the person for one the organisation
+    /// already has.
+    OfPerson { person: PersonId, score_milli: u16 },
+}
+
 /// What would become of one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowOutcome {
@@ -473,11 +488,12 @@ pub enum RowOutcome {
     Create,
     /// The same row was imported before: nothing new.
     AlreadyImported(PersonId),
-    /// The same person as an earlier row of the file: not created twice.
-    DuplicateOfRow { line: u64 },
-    /// The matching engine takes the person for one the organisation
-    /// already has: a candidate to review, not created.
-    DuplicateOfPerson { person: PersonId, score_milli: u16 },
+    /// A duplicate: shown as a candidate, not created (unless the importer
+    /// chooses to create it anyway, [`ImportRequest::create_anyway`]).
+    Duplicate(Duplicate),
+    /// A duplicate the importer chose to create all the same: created,
+    /// with an `import_duplicate_created` audit entry.
+    CreateAnyway(Duplicate),
     /// Refused: the field (and its column), and why.
     Refused {
         field: String,
@@ -510,13 +526,14 @@ impl ImportPlan {
     pub fn refused(&self) -> usize {
         self.count(|o| matches!(o, RowOutcome::Refused { .. }))
     }
+    /// Duplicates left out (not created).
     pub fn duplicates(&self) -> usize {
-        self.count(|o| {
-            matches!(
-                o,
-                RowOutcome::DuplicateOfRow { .. } | RowOutcome::DuplicateOfPerson { .. }
-            )
-        })
+        self.count(|o| matches!(o, RowOutcome::Duplicate(_)))
+    }
+    /// Duplicates created all the same, as chosen (counted in
+    /// [`Self::to_create`] too).
+    pub fn created_anyway(&self) -> usize {
+        self.count(|o| matches!(o, RowOutcome::CreateAnyway(_)))
     }
     pub fn already_imported(&self) -> usize {
         self.count(|o| matches!(o, RowOutcome::AlreadyImported(_)))
@@ -526,6 +543,18 @@ impl ImportPlan {
     }
 }
 
+/// One row an import created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedRow {
+    pub line: u64,
+    /// The (sought) person's name as written, for the report.
+    pub name: String,
+    /// The registered or sought person.
+    pub person: PersonId,
+    /// What it duplicates, for a duplicate created all the same.
+    pub anyway: Option<Duplicate>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone)]
 pub struct ImportReport {
@@ -533,8 +562,15 @@ pub struct ImportReport {
     /// Whether the rows to create were stored (false for a dry run, or
     /// when a row was refused: then nothing was stored).
     pub committed: bool,
+    /// The rows created, in row order.
+    pub created: Vec<CreatedRow>,
+}
+
+impl ImportReport {
     /// The persons created, in row order.
-    pub created: Vec<PersonId>,
+    pub fn created_persons(&self) -> Vec<PersonId> {
+        self.created.iter().map(|row| row.person).collect()
+    }
 }
 
 /// Where an import stands, for a progress bar.
@@ -779,6 +815,8 @@ pub struct PlanContext<'a> {
     pub imported: &'a HashMap<String, PersonId>,
     /// Looks for probable duplicates among the organisation's persons.
     pub matching: Option<&'a MatchingService>,
+    /// The lines of the duplicate rows to create all the same.
+    pub create_anyway: &'a BTreeSet<u64>,
 }
 
 /// The dry run: what would become of each row. Nothing is written.
@@ -840,14 +878,16 @@ pub fn plan(
             }
         } else {
             let id = record_id(kind, &row);
+            let anyway = context.create_anyway.contains(line);
+            let same_id = seen_ids.get(&id).copied();
             if let Some(person) = context.imported.get(&id) {
                 // Later rows about the same person are still duplicates
                 // of this one, imported or not.
                 seen_ids.entry(id).or_insert(*line);
                 seen_people.entry(identity_key(kind, &row)).or_insert(*line);
                 RowOutcome::AlreadyImported(*person)
-            } else if let Some(first) = seen_ids.get(&id) {
-                RowOutcome::DuplicateOfRow { line: *first }
+            } else if let (Some(first), false) = (same_id, anyway) {
+                RowOutcome::Duplicate(Duplicate::OfRow { line: first })
             } else {
                 match map_row(kind, &row, today, context.file_name) {
                     Err(AppError::Invalid { field, problem }) => {
@@ -860,36 +900,51 @@ pub fn plan(
                     }
                     Err(other) => return Err(other),
                     Ok((target, details)) => {
-                        seen_ids.insert(id.clone(), *line);
+                        seen_ids.entry(id.clone()).or_insert(*line);
                         let key = identity_key(kind, &row);
-                        let duplicate = context.matching.and_then(|m| {
-                            m.likely_duplicate(
-                                context.org,
-                                &details,
-                                kind == ImportKind::Requests,
-                                DUPLICATE_MIN_PROBABILITY,
-                            )
-                        });
-                        if let Some(first) = seen_people.get(&key) {
-                            RowOutcome::DuplicateOfRow { line: *first }
-                        } else if let Some((person, score_milli)) = duplicate {
-                            RowOutcome::DuplicateOfPerson {
-                                person,
-                                score_milli,
-                            }
-                        } else {
+                        let in_file = same_id.or_else(|| seen_people.get(&key).copied());
+                        let duplicate = match in_file {
+                            Some(first) => Some(Duplicate::OfRow { line: first }),
+                            None => context
+                                .matching
+                                .and_then(|m| {
+                                    m.likely_duplicate(
+                                        context.org,
+                                        &details,
+                                        kind == ImportKind::Requests,
+                                        DUPLICATE_MIN_PROBABILITY,
+                                    )
+                                })
+                                .map(|(person, score_milli)| Duplicate::OfPerson {
+                                    person,
+                                    score_milli,
+                                }),
+                        };
+                        if duplicate.is_none() {
                             seen_people.insert(key, *line);
-                            plan.persons.push(ImportedPerson {
-                                record_id: id,
-                                source: PfifSource {
-                                    name: Some(context.file_name.chars().take(200).collect()),
-                                    url: None,
-                                    date: None,
-                                },
-                                target,
-                                details,
-                            });
-                            RowOutcome::Create
+                        }
+                        match duplicate {
+                            Some(duplicate) if !anyway => RowOutcome::Duplicate(duplicate),
+                            _ => {
+                                // A row with the record id of an earlier
+                                // one, created all the same, gets its own.
+                                let record_id = match same_id {
+                                    Some(_) => format!("{id}:line:{line}"),
+                                    None => id,
+                                };
+                                plan.persons.push(ImportedPerson {
+                                    record_id,
+                                    source: PfifSource {
+                                        name: Some(context.file_name.chars().take(200).collect()),
+                                        url: None,
+                                        date: None,
+                                    },
+                                    target,
+                                    details,
+                                    created_as_duplicate: duplicate.is_some(),
+                                });
+                                duplicate.map_or(RowOutcome::Create, RowOutcome::CreateAnyway)
+                            }
                         }
                     }
                 }
@@ -917,6 +972,10 @@ pub struct ImportRequest<'a> {
     /// Only a dry run: nothing is stored.
     pub dry_run: bool,
     pub max_bytes: usize,
+    /// The lines of duplicate rows to create all the same (each audited as
+    /// `import_duplicate_created`); a line that is not a duplicate's (nor
+    /// a refused row's) stops the import ([`ImportFailure::NotDuplicates`]).
+    pub create_anyway: BTreeSet<u64>,
 }
 
 /// Why nothing could be planned: the file could not be read, or the
@@ -924,7 +983,15 @@ pub struct ImportRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportFailure {
     Unreadable(ReadError),
-    Mapping { field: String, message: String },
+    Mapping {
+        field: String,
+        message: String,
+    },
+    /// Lines chosen to be created anyway that are not duplicates (no such
+    /// row, or one to create or imported before): nothing stored.
+    NotDuplicates {
+        lines: Vec<u64>,
+    },
 }
 
 impl std::fmt::Display for ImportFailure {
@@ -932,6 +999,14 @@ impl std::fmt::Display for ImportFailure {
         match self {
             ImportFailure::Unreadable(err) => err.fmt(f),
             ImportFailure::Mapping { field, message } => write!(f, "{field}: {message}"),
+            ImportFailure::NotDuplicates { lines } => {
+                let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+                write!(
+                    f,
+                    "not duplicates, so not to be created anyway: line {}",
+                    lines.join(", ")
+                )
+            }
         }
     }
 }
@@ -973,6 +1048,7 @@ pub async fn import_into(
         file_name: request.file_name,
         imported: &imported,
         matching,
+        create_anyway: &request.create_anyway,
     };
     let plan = match plan(request.kind, &mapping, &table, &context, progress) {
         Ok(plan) => plan,
@@ -984,6 +1060,26 @@ pub async fn import_into(
         }
         Err(other) => return Err(other),
     };
+    let not_duplicates: Vec<u64> = request
+        .create_anyway
+        .iter()
+        .copied()
+        .filter(|line| {
+            // A refused row says why itself.
+            !plan.rows.iter().any(|row| {
+                row.line == *line
+                    && matches!(
+                        row.outcome,
+                        RowOutcome::CreateAnyway(_) | RowOutcome::Refused { .. }
+                    )
+            })
+        })
+        .collect();
+    if !not_duplicates.is_empty() {
+        return Ok(Err(ImportFailure::NotDuplicates {
+            lines: not_duplicates,
+        }));
+    }
     if request.dry_run || plan.refused() > 0 || plan.persons.is_empty() {
         return Ok(Ok(ImportReport {
             plan,
@@ -996,10 +1092,25 @@ pub async fn import_into(
     let outcomes = store
         .import_records(audit, scope, &plan.persons, &stored)
         .await?;
-    let created = outcomes
-        .into_iter()
-        .filter_map(|outcome| match outcome {
-            ImportOutcome::Created(id) => Some(id),
+    // The persons are those of the rows to create, in row order.
+    let rows = plan.rows.iter().filter(|row| {
+        matches!(
+            row.outcome,
+            RowOutcome::Create | RowOutcome::CreateAnyway(_)
+        )
+    });
+    let created = rows
+        .zip(outcomes)
+        .filter_map(|(row, outcome)| match outcome {
+            ImportOutcome::Created(person) => Some(CreatedRow {
+                line: row.line,
+                name: row.name.clone(),
+                person,
+                anyway: match row.outcome {
+                    RowOutcome::CreateAnyway(duplicate) => Some(duplicate),
+                    _ => None,
+                },
+            }),
             ImportOutcome::AlreadyImported(_) => None,
         })
         .collect();
@@ -1035,7 +1146,7 @@ pub async fn import_file(
         && !report.created.is_empty()
     {
         if report.created.len() <= REINDEX_ONE_BY_ONE {
-            app.reindex(&report.created).await?;
+            app.reindex(&report.created_persons()).await?;
         } else {
             app.matching().load(app.store()).await?;
             app.matching()

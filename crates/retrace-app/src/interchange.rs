@@ -299,6 +299,7 @@ fn map_person(person: &Person, today: (i32, u8, u8)) -> AppResult<ImportedPerson
         },
         target,
         details,
+        created_as_duplicate: false,
     })
 }
 

@@ -3,8 +3,8 @@
 //! date, place; names drawn from the demo's list) into DIR (default
 //! /tmp/bench-csv, reused when present), or of tracing requests (row id,
 //! enquirer, link, sought person's name, sex, birth date, place) with
-//! KIND `requests` (at most 99,999 a year per country: the case reference
-//! numbers),
+//! KIND `requests` (past 99,999 a year per country the case reference's
+//! number grows a sixth digit),
 //! then measures, with the same app function as `retrace import csv`:
 //!
 //! (a) the dry run on an empty store (read, map, check every row);
@@ -169,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
         file_name: "bench.csv",
         dry_run,
         max_bytes: MAX_FILE_BYTES,
+        create_anyway: Default::default(),
     };
     let quiet = |_, _, _| {};
 

@@ -2,6 +2,8 @@
 //! CSV or XLSX file imported for one organisation, every row or none,
 //! with a progress bar on standard error. `--dry-run` only says, row by
 //! row, what would be created, what is a duplicate and what is refused.
+//! Duplicates are not created unless their lines are named with
+//! `--create-duplicates` (each then audited as `import_duplicate_created`).
 
 use crate::admin::find_org;
 use crate::settings::Settings;
@@ -9,8 +11,8 @@ use crate::store;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use retrace_app::csv_import::{
-    ColumnMapping, ImportFailure, ImportKind, ImportReport, ImportRequest, MAX_FILE_BYTES, Phase,
-    RowOutcome, TextEncoding, import_into,
+    ColumnMapping, Duplicate, ImportFailure, ImportKind, ImportReport, ImportRequest,
+    MAX_FILE_BYTES, Phase, RowOutcome, TextEncoding, import_into,
 };
 use retrace_app::matching::MatchingService;
 use retrace_domain::{Clock, SystemClock};
@@ -47,6 +49,11 @@ pub struct CsvArgs {
     /// the matching engine (rows of the file are still compared).
     #[arg(long)]
     no_match: bool,
+    /// Create these duplicate rows all the same: their lines, as the dry
+    /// run lists them, separated by commas (`--create-duplicates 4,9`).
+    /// A line that is not a duplicate's stops the import.
+    #[arg(long, value_name = "LINE,LINE…", value_delimiter = ',')]
+    create_duplicates: Vec<u64>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -130,6 +137,7 @@ pub async fn run(settings: &Settings, args: CsvArgs) -> anyhow::Result<ExitCode>
             file_name: &file_name,
             dry_run: args.dry_run,
             max_bytes: MAX_FILE_BYTES,
+            create_anyway: args.create_duplicates.iter().copied().collect(),
         };
         let progress = |phase: Phase, done: usize, total: usize| {
             bar.set_message(match phase {
@@ -165,7 +173,26 @@ pub async fn run(settings: &Settings, args: CsvArgs) -> anyhow::Result<ExitCode>
             eprintln!("nothing imported from {shown}: {field}: {message}");
             Ok(ExitCode::FAILURE)
         }
+        Err(failure @ ImportFailure::NotDuplicates { .. }) => {
+            eprintln!("nothing imported from {shown}: --create-duplicates: {failure}");
+            Ok(ExitCode::FAILURE)
+        }
         Ok(report) => Ok(print_report(&shown.to_string(), &report, args.dry_run)),
+    }
+}
+
+/// What a row duplicates, in words.
+fn duplicate_of(duplicate: &Duplicate) -> String {
+    match duplicate {
+        Duplicate::OfRow { line } => format!("duplicate of line {line}"),
+        Duplicate::OfPerson {
+            person,
+            score_milli,
+        } => format!(
+            "probable duplicate of person {person} (score {}.{:03})",
+            score_milli / 1000,
+            score_milli % 1000
+        ),
     }
 }
 
@@ -174,14 +201,13 @@ fn describe(outcome: &RowOutcome, kind_of_row: &str) -> String {
     match outcome {
         RowOutcome::Create => format!("create {kind_of_row}"),
         RowOutcome::AlreadyImported(person) => format!("already imported (person {person})"),
-        RowOutcome::DuplicateOfRow { line } => format!("duplicate of line {line}: not created"),
-        RowOutcome::DuplicateOfPerson {
-            person,
-            score_milli,
-        } => format!(
-            "probable duplicate of person {person} (score {}.{:03}): not created",
-            score_milli / 1000,
-            score_milli % 1000
+        RowOutcome::Duplicate(duplicate) => format!(
+            "{}: not created (--create-duplicates to create it)",
+            duplicate_of(duplicate)
+        ),
+        RowOutcome::CreateAnyway(duplicate) => format!(
+            "{}: create {kind_of_row} anyway, as chosen",
+            duplicate_of(duplicate)
         ),
         RowOutcome::Refused {
             field,
@@ -217,8 +243,12 @@ fn print_report(file: &str, report: &ImportReport, dry_run: bool) -> ExitCode {
     }
     let _ = out.flush();
     drop(out);
+    let anyway = match plan.created_anyway() {
+        0 => String::new(),
+        n => format!(" ({n} duplicates created anyway)"),
+    };
     let summary = format!(
-        "{} rows: {} to create, {} duplicates, {} already imported, {} refused",
+        "{} rows: {} to create{anyway}, {} duplicates, {} already imported, {} refused",
         plan.rows.len(),
         plan.to_create(),
         plan.duplicates(),

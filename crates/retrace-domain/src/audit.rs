@@ -139,6 +139,9 @@ pub enum AuditAction {
     /// An organisation's CSV/XLSX column mapping was saved; the object is
     /// the organisation.
     ImportMappingSaved,
+    /// A row of a CSV/XLSX import taken for a duplicate was created all
+    /// the same, as the importer chose; the object is the person created.
+    ImportDuplicateCreated,
     // Retention and erasure (issue 16)
     /// Everything held on a person was erased; the object is the person.
     PersonErased,
@@ -187,7 +190,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 101] = [
+    pub const ALL: [AuditAction; 102] = [
         AuditAction::OrganisationCreated,
         AuditAction::UserCreated,
         AuditAction::UserRolesChanged,
@@ -272,6 +275,7 @@ impl AuditAction {
         AuditAction::PersonImported,
         AuditAction::PfifExported,
         AuditAction::ImportMappingSaved,
+        AuditAction::ImportDuplicateCreated,
         AuditAction::PersonErased,
         AuditAction::RequestErased,
         AuditAction::RetentionApplied,
@@ -377,6 +381,7 @@ impl AuditAction {
             AuditAction::PersonImported => "person_imported",
             AuditAction::PfifExported => "pfif_exported",
             AuditAction::ImportMappingSaved => "import_mapping_saved",
+            AuditAction::ImportDuplicateCreated => "import_duplicate_created",
             AuditAction::PersonErased => "person_erased",
             AuditAction::RequestErased => "request_erased",
             AuditAction::RetentionApplied => "retention_applied",

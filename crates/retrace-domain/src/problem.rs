@@ -1078,7 +1078,7 @@ impl fmt::Display for Problem {
             NoRole => f.write_str("choose at least one role"),
             GalleryReference => f.write_str("is not a gallery reference"),
             CaseReference => f.write_str("must look like BE-2026-00042"),
-            CaseNumberRange => f.write_str("the number must be from 1 to 99999"),
+            CaseNumberRange => f.write_str("the number must be from 1 to 999999999"),
             Identifier => f.write_str("is not a valid identifier"),
             GuardianOnlyForMinor => f.write_str("a guardian consents only for a minor"),
             MinorPublicationNeedsGuardian => {

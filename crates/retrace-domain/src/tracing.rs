@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The human reference of a request: the owning organisation's country, the
-/// year and a five-digit number, `BE-2026-00042`.
+/// year and a number of at least five digits, `BE-2026-00042`; past 99,999
+/// the number simply grows, `BE-2026-100000`. Each reference has one
+/// written form (five digits with leading zeros, or more digits without),
+/// and references order by country, year and then number, not as text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CaseReference {
@@ -18,8 +21,13 @@ pub struct CaseReference {
 }
 
 impl CaseReference {
+    /// The largest number of a country and year.
+    pub const MAX_NUMBER: u32 = 999_999_999;
+    /// The digits a number is written with at least.
+    const MIN_DIGITS: usize = 5;
+
     pub fn new(country: CountryCode, year: u16, number: u32) -> Result<Self, InvalidValue> {
-        if number == 0 || number > 99_999 {
+        if number == 0 || number > Self::MAX_NUMBER {
             return Err(InvalidValue::new(
                 "reference",
                 crate::Problem::CaseNumberRange,
@@ -40,7 +48,11 @@ impl CaseReference {
         else {
             return Err(invalid());
         };
-        if year.len() != 4 || number.len() != 5 {
+        let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        // Five digits, or more without a leading zero: one form per number.
+        let number_form = number.len() == Self::MIN_DIGITS
+            || (number.len() > Self::MIN_DIGITS && !number.starts_with('0'));
+        if year.len() != 4 || !digits(year) || !digits(number) || !number_form {
             return Err(invalid());
         }
         let country = CountryCode::parse(country).map_err(|_| invalid())?;
@@ -234,9 +246,40 @@ mod tests {
             "BE-26-00042",
             "BE-2026-00000",
             "BE2026-00042",
+            "BE-2026-+0042",
+            "BE-+026-00042",
+            "BE-2026-000042",
+            "BE-2026-0100000",
+            "BE-2026-1000000000",
+            "BE-2026-99999999999",
         ] {
             assert!(CaseReference::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn references_grow_past_five_digits_and_order_by_number() {
+        let be = CountryCode::parse("BE").unwrap();
+        let last_short = CaseReference::new(be, 2026, 99_999).unwrap();
+        let first_long = CaseReference::new(be, 2026, 100_000).unwrap();
+        assert_eq!(last_short.to_string(), "BE-2026-99999");
+        assert_eq!(first_long.to_string(), "BE-2026-100000");
+        assert_eq!(CaseReference::parse("BE-2026-100000").unwrap(), first_long);
+        let largest = CaseReference::new(be, 2026, CaseReference::MAX_NUMBER).unwrap();
+        assert_eq!(largest.to_string(), "BE-2026-999999999");
+        assert_eq!(CaseReference::parse("BE-2026-999999999").unwrap(), largest);
+        let err = CaseReference::new(be, 2026, CaseReference::MAX_NUMBER + 1).unwrap_err();
+        assert_eq!(err.problem, crate::Problem::CaseNumberRange);
+        // As text "BE-2026-100000" sorts before "BE-2026-99999"; as
+        // references it comes after, and before the next year.
+        let next_year = CaseReference::parse("BE-2027-00001").unwrap();
+        let mut sorted = vec![next_year.clone(), first_long.clone(), last_short.clone()];
+        sorted.sort();
+        assert_eq!(sorted, [last_short, first_long, next_year]);
+        // Serde goes through the same written form.
+        let long = CaseReference::try_from("FR-2026-1234567".to_owned()).unwrap();
+        assert_eq!(String::from(long), "FR-2026-1234567");
+        assert!(CaseReference::try_from("FR-2026-01234567".to_owned()).is_err());
     }
 
     #[test]

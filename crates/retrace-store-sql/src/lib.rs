@@ -259,6 +259,29 @@ where
             .map(|done| D::rows_affected(&done))
             .map_err(db_error)
     }
+
+    /// Sets the last case-reference number given for a country and year,
+    /// as that many requests opened before would have: for tests of the
+    /// references past 99,999 without opening 100,000 requests.
+    #[cfg(feature = "test-support")]
+    pub async fn set_reference_counter_for_tests(
+        &self,
+        country: retrace_domain::CountryCode,
+        year: u16,
+        last_number: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, $3) \
+             ON CONFLICT (country, year) DO UPDATE SET last_number = excluded.last_number",
+        )
+        .bind(country.as_str())
+        .bind(i64::from(year))
+        .bind(last_number)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(db_error)
+    }
 }
 
 /// Maps the driver's errors: unique and foreign-key violations become

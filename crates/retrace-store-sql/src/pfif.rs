@@ -153,6 +153,14 @@ where
             }
             let imported = event(AuditAction::PersonImported, ObjectKind::Person, stored);
             Self::append(&mut tx, audit, &imported).await?;
+            if person.created_as_duplicate {
+                let chosen = event(
+                    AuditAction::ImportDuplicateCreated,
+                    ObjectKind::Person,
+                    stored,
+                );
+                Self::append(&mut tx, audit, &chosen).await?;
+            }
             outcomes.push(ImportOutcome::Created(stored));
         }
         tx.commit().await.map_err(db_error)?;

@@ -1225,7 +1225,12 @@ where
                 ListOrder::Newest => "r.created_at DESC, r.id DESC",
                 ListOrder::Oldest => "r.created_at, r.id",
                 ListOrder::Updated => "r.updated_at DESC, r.id DESC",
-                ListOrder::Alphabetical => "r.reference, r.id",
+                // By country and year (the first eight characters, `BE-2026-`),
+                // then by number: a longer number is a larger one, so
+                // `BE-2026-100000` comes after `BE-2026-99999`.
+                ListOrder::Alphabetical => {
+                    "substr(r.reference, 1, 8), length(r.reference), r.reference, r.id"
+                }
             })
             .push(" LIMIT ")
             .push_bind(i64::from(limit))

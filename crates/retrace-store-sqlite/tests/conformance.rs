@@ -114,6 +114,17 @@ impl Harness for Sqlite {
         self.store.values_not_under_current_key().await
     }
 
+    async fn set_reference_counter(
+        &self,
+        country: retrace_domain::CountryCode,
+        year: u16,
+        last_number: i64,
+    ) -> StoreResult<()> {
+        self.store
+            .set_reference_counter_for_tests(country, year, last_number)
+            .await
+    }
+
     async fn cleanup(self) {
         remove_for_tests(self.store).await;
     }

@@ -601,8 +601,9 @@ pub fn reference_year(at: Timestamp) -> StoreResult<u16> {
         .map_err(|_| corrupt("tracing_requests", "year out of range"))
 }
 
-/// The reference for the `number`th request of a country and year;
-/// `Conflict { field: "reference" }` past 99 999.
+/// The reference for the `number`th request of a country and year (more
+/// than five digits past 99,999); `Conflict { field: "reference" }` past
+/// [`CaseReference::MAX_NUMBER`].
 pub fn case_reference(country: CountryCode, year: u16, number: i64) -> StoreResult<CaseReference> {
     let number = u32::try_from(number).map_err(|_| StoreError::Conflict { field: "reference" })?;
     CaseReference::new(country, year, number)

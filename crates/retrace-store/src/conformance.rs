@@ -76,6 +76,14 @@ pub trait Harness: Sized + Send + Sync + 'static {
     async fn reencrypt_batch(&self, batch: i64) -> StoreResult<u64>;
     /// How many stored values are not under the current key.
     async fn values_not_under_current_key(&self) -> StoreResult<u64>;
+    /// Sets the last case-reference number given for a country and year,
+    /// as that many requests opened before would have.
+    async fn set_reference_counter(
+        &self,
+        country: CountryCode,
+        year: u16,
+        last_number: i64,
+    ) -> StoreResult<()>;
     /// Removes the database.
     async fn cleanup(self);
 }
@@ -125,6 +133,7 @@ macro_rules! conformance_tests {
             newer_schema_is_refused,
             requests_round_trip_with_names_in_several_scripts,
             references_are_numbered_per_country_and_year,
+            references_grow_past_five_digits_and_sort_by_number,
             another_organisations_request_is_not_found,
             another_organisations_person_is_not_found,
             stale_versions_conflict_and_write_nothing,
@@ -1648,6 +1657,101 @@ pub mod tests {
         // The refused creation left nothing behind: no person, no audit entry.
         assert_eq!(store.matchable_persons(None, 100).await.unwrap().len(), 10);
         assert_eq!(entry_count(store).await, 3 + 3 + 5);
+    }
+
+    pub async fn references_grow_past_five_digits_and_sort_by_number<H: Harness>(h: &H) {
+        let store = h.store();
+        let (be, user) = org_with_member(store, "Belgian RC", "BE", "u@be.org").await;
+        let scope = OrgScope::new(be.id);
+        let in_2026 = Timestamp::from_millis(1_772_323_200_000); // 2026-03-01
+        let be_code = CountryCode::parse("BE").unwrap();
+        // 99,998 requests of Belgium in 2026 opened before.
+        h.set_reference_counter(be_code, 2026, 99_998)
+            .await
+            .unwrap();
+        let mut opened = Vec::new();
+        for _ in 0..3 {
+            let created = store
+                .create_request(&acting_at(&user, in_2026), &scope, &simple_request())
+                .await
+                .unwrap();
+            opened.push(created);
+        }
+        let refs: Vec<String> = opened.iter().map(|r| r.reference.to_string()).collect();
+        assert_eq!(refs, ["BE-2026-99999", "BE-2026-100000", "BE-2026-100001"]);
+        // Read back as stored, and found by its reference.
+        let read = store
+            .request(&acting_at(&user, in_2026), &scope, opened[1].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.reference.to_string(), "BE-2026-100000");
+        assert_eq!(read.reference.number(), 100_000);
+        let found = RequestFilter {
+            text: Some("BE-2026-100000".into()),
+            ..filter()
+        };
+        let (page, total) = store
+            .list_requests(&acting_at(&user, in_2026), &scope, &found)
+            .await
+            .unwrap();
+        assert_eq!(total, 1);
+        assert_eq!(page[0].id, opened[1].id);
+        // A request of 2025 with a five-digit number, then the order by
+        // reference: by year, then by number, not as text (where
+        // "BE-2026-100000" < "BE-2026-99999").
+        let in_2025 = Timestamp::from_millis(1_740_787_200_000); // 2025-03-01
+        let earlier = store
+            .create_request(&acting_at(&user, in_2025), &scope, &simple_request())
+            .await
+            .unwrap();
+        assert_eq!(earlier.reference.to_string(), "BE-2025-00001");
+        let by_reference = RequestFilter {
+            order: crate::ListOrder::Alphabetical,
+            ..filter()
+        };
+        let (page, _) = store
+            .list_requests(&acting_at(&user, in_2026), &scope, &by_reference)
+            .await
+            .unwrap();
+        let listed: Vec<String> = page.iter().map(|r| r.reference.to_string()).collect();
+        assert_eq!(
+            listed,
+            [
+                "BE-2025-00001",
+                "BE-2026-99999",
+                "BE-2026-100000",
+                "BE-2026-100001"
+            ]
+        );
+        let mut sorted: Vec<_> = page.iter().map(|r| r.reference.clone()).collect();
+        sorted.reverse();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            page.iter().map(|r| r.reference.clone()).collect::<Vec<_>>()
+        );
+        // Past the largest number: refused, nothing stored.
+        h.set_reference_counter(
+            be_code,
+            2026,
+            i64::from(retrace_domain::CaseReference::MAX_NUMBER),
+        )
+        .await
+        .unwrap();
+        let err = store
+            .create_request(&acting_at(&user, in_2026), &scope, &simple_request())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict { field: "reference" }),
+            "{err:?}"
+        );
+        let (_, total) = store
+            .list_requests(&acting_at(&user, in_2026), &scope, &filter())
+            .await
+            .unwrap();
+        assert_eq!(total, 4);
     }
 
     pub async fn another_organisations_request_is_not_found<H: Harness>(h: &H) {

@@ -26,6 +26,7 @@ fn csv_row(id: &str, name: &str, target: ImportTarget) -> ImportedPerson {
         },
         target,
         details: person_named(&[name], &[]),
+        created_as_duplicate: false,
     }
 }
 
@@ -49,6 +50,15 @@ pub async fn imported_records_keep_their_relationship_and_are_idempotent<H: Harn
             "Leila Haddad",
             ImportTarget::Registration(RegistrationKind::Safe),
         ),
+        // Taken for a duplicate of row 2, created as the importer chose.
+        ImportedPerson {
+            created_as_duplicate: true,
+            ..csv_row(
+                "3",
+                "Leila Haddad",
+                ImportTarget::Registration(RegistrationKind::Safe),
+            )
+        },
     ];
     let seen = Mutex::new(Vec::new());
     let record = |done: usize| seen.lock().unwrap().push(done);
@@ -56,7 +66,7 @@ pub async fn imported_records_keep_their_relationship_and_are_idempotent<H: Harn
         .import_records(&acting(&user, 10), &scope, &rows, &record)
         .await
         .unwrap();
-    assert_eq!(seen.lock().unwrap().last(), Some(&2));
+    assert_eq!(seen.lock().unwrap().last(), Some(&3));
     let ImportOutcome::Created(sought) = outcomes[0] else {
         panic!("{outcomes:?}")
     };
@@ -67,6 +77,12 @@ pub async fn imported_records_keep_their_relationship_and_are_idempotent<H: Harn
         .unwrap();
     assert_eq!(person.role, PersonRole::Sought(Relationship::Brother));
     assert!(matches!(outcomes[1], ImportOutcome::Created(_)));
+    assert!(matches!(outcomes[2], ImportOutcome::Created(_)));
+    // Only the duplicate created anyway says so in the audit log.
+    let log = actions(store, org.id).await;
+    let count = |action: &str| log.iter().filter(|a| a.as_str() == action).count();
+    assert_eq!(count("person_imported"), 3);
+    assert_eq!(count("import_duplicate_created"), 1);
     // Again: nothing new.
     let again = store
         .import_records(&acting(&user, 12), &scope, &rows, &|_| {})
@@ -77,10 +93,11 @@ pub async fn imported_records_keep_their_relationship_and_are_idempotent<H: Harn
         vec![
             ImportOutcome::AlreadyImported(outcomes[0].person()),
             ImportOutcome::AlreadyImported(outcomes[1].person()),
+            ImportOutcome::AlreadyImported(outcomes[2].person()),
         ]
     );
     let records = store.imported_pfif_records(&scope).await.unwrap();
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 3);
     // Another organisation's ids are its own.
     assert!(
         store

@@ -396,6 +396,7 @@ async fn marked_case<H: Harness>(h: &H) -> MarkedCase {
                 },
                 target: ImportTarget::Registration(RegistrationKind::Safe),
                 details: imported,
+                created_as_duplicate: false,
             }],
         )
         .await

@@ -24,6 +24,10 @@ pub struct ImportedPerson {
     pub source: PfifSource,
     pub target: ImportTarget,
     pub details: PersonDetails,
+    /// The importer chose to create this record although it was taken for
+    /// a duplicate (of another row, or of a person the organisation has):
+    /// recorded with an `import_duplicate_created` audit entry.
+    pub created_as_duplicate: bool,
 }
 
 /// What an imported PFIF person becomes.
@@ -67,7 +71,8 @@ pub trait InterchangeStore: Send + Sync {
 
     /// Registers or opens a request for, in ONE transaction with their
     /// audit entries (`registration_created` or `request_created`, and
-    /// `person_imported`, each), every person whose record id the
+    /// `person_imported`, each; `import_duplicate_created` too for a
+    /// record created as a duplicate), every person whose record id the
     /// organisation has not imported before; the others are left as they
     /// are. No consent is recorded. The outcomes are in
     /// the order of `persons`; a record id given twice is imported once.

@@ -790,12 +790,24 @@ pub struct CsvRowView {
     /// The translated outcome.
     pub outcome: String,
     pub refused: bool,
+    /// A duplicate left out: offered "create anyway".
+    pub duplicate: bool,
     /// The field, column and reason, the row or person it duplicates.
     pub detail: String,
 }
 
+/// A row a commit created.
+pub struct CsvCreatedView {
+    pub line: u64,
+    pub name: String,
+    /// The person's id, for the link to the person's page.
+    pub person: String,
+    /// For a duplicate created anyway: what it duplicates.
+    pub anyway: Option<String>,
+}
+
 /// A dry run: the counts, the rows shown, and the token that commits it
-/// (only when no row is refused and some are to create).
+/// (only when no row is refused and some are to create or duplicates).
 pub struct CsvReport {
     pub total: usize,
     pub to_create: usize,
@@ -826,7 +838,13 @@ pub struct CsvImportJobPage<'a> {
     pub done: usize,
     pub total: usize,
     /// How many were created, once done.
-    pub created: Option<String>,
+    pub created: Option<usize>,
+    /// How many of them were duplicates created anyway.
+    pub anyway: usize,
+    /// The first rows created.
+    pub created_rows: Vec<CsvCreatedView>,
+    /// More rows were created than are listed.
+    pub more_created: bool,
     pub failed: Option<String>,
 }
 

@@ -12,8 +12,11 @@ fn context<'a>(imported: &'a HashMap<String, PersonId>) -> PlanContext<'a> {
         file_name: "people.csv",
         imported,
         matching: None,
+        create_anyway: &NONE_CHOSEN,
     }
 }
+
+static NONE_CHOSEN: BTreeSet<u64> = BTreeSet::new();
 
 fn plan_of(text: &str) -> ImportPlan {
     let table = read_table(text.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
@@ -48,8 +51,9 @@ fn rows_are_created_refused_or_duplicates_with_their_line() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(outcomes[2], (4, &RowOutcome::DuplicateOfRow { line: 2 }));
-    assert_eq!(outcomes[3], (5, &RowOutcome::DuplicateOfRow { line: 2 }));
+    let of_line_2 = RowOutcome::Duplicate(Duplicate::OfRow { line: 2 });
+    assert_eq!(outcomes[2], (4, &of_line_2));
+    assert_eq!(outcomes[3], (5, &of_line_2));
     match outcomes[4] {
         (6, RowOutcome::Refused { field, .. }) => assert_eq!(field, "relationship"),
         other => panic!("{other:?}"),
@@ -72,6 +76,61 @@ fn rows_are_created_refused_or_duplicates_with_their_line() {
 }
 
 #[test]
+fn duplicates_chosen_are_created_anyway_with_their_own_record_id() {
+    let text = format!(
+        "{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         3,Amina Haddad,brother,Karim  haddad,male,1990\n\
+         1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         1,Amina Haddad,brother,Karim Haddad,M,1990\n\
+         5,Amina Haddad,brother,Karim Haddad,M,2999\n"
+    );
+    let table = read_table(text.as_bytes(), TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    let mapping = ColumnMapping::by_header_names(ImportKind::Requests, &table.headers);
+    let imported = HashMap::new();
+    let chosen = BTreeSet::from([3, 4, 6]);
+    let planned = plan(
+        ImportKind::Requests,
+        &mapping,
+        &table,
+        &PlanContext {
+            create_anyway: &chosen,
+            ..context(&imported)
+        },
+        &|_, _, _| {},
+    )
+    .unwrap();
+    let of_line_2 = Duplicate::OfRow { line: 2 };
+    let outcomes: Vec<_> = planned.rows.iter().map(|r| &r.outcome).collect();
+    assert_eq!(outcomes[0], &RowOutcome::Create);
+    // The same person under another id, and the same id again: created.
+    assert_eq!(outcomes[1], &RowOutcome::CreateAnyway(of_line_2));
+    assert_eq!(outcomes[2], &RowOutcome::CreateAnyway(of_line_2));
+    // Not chosen: left out.
+    assert_eq!(outcomes[3], &RowOutcome::Duplicate(of_line_2));
+    // Chosen, but refused: a duplicate is checked like any row.
+    assert!(
+        matches!(outcomes[4], RowOutcome::Refused { field, .. } if field == "sought_birth_date"),
+        "{outcomes:?}"
+    );
+    assert_eq!(planned.to_create(), 3);
+    assert_eq!(planned.created_anyway(), 2);
+    assert_eq!(planned.duplicates(), 1);
+    let ids: Vec<(&str, bool)> = planned
+        .persons
+        .iter()
+        .map(|p| (p.record_id.as_str(), p.created_as_duplicate))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("csv:requests:id:1", false),
+            ("csv:requests:id:3", true),
+            ("csv:requests:id:1:line:4", true),
+        ]
+    );
+}
+
+#[test]
 fn rows_imported_before_are_not_created_again() {
     let text = format!(
         "{HEADER}1,Amina Haddad,brother,Karim Haddad,M,1990\n\
@@ -91,7 +150,10 @@ fn rows_imported_before_are_not_created_again() {
     .unwrap();
     assert_eq!(plan.rows[0].outcome, RowOutcome::AlreadyImported(person));
     // A later row about the same person is still its duplicate.
-    assert_eq!(plan.rows[1].outcome, RowOutcome::DuplicateOfRow { line: 2 });
+    assert_eq!(
+        plan.rows[1].outcome,
+        RowOutcome::Duplicate(Duplicate::OfRow { line: 2 })
+    );
 }
 
 #[test]

@@ -8,8 +8,8 @@ fn feed(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../retrace-pfif/test-data/{name}"))
 }
 
-#[test]
-fn pfif_imports_once_and_a_bad_record_imports_nothing() {
+/// A data directory with the organisation "Test Org" (Belgium).
+fn with_test_org() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let made = retrace(
         dir.path(),
@@ -25,6 +25,12 @@ fn pfif_imports_once_and_a_bad_record_imports_nothing() {
         ],
     );
     assert!(made.status.success(), "{}", text(&made));
+    dir
+}
+
+#[test]
+fn pfif_imports_once_and_a_bad_record_imports_nothing() {
+    let dir = with_test_org();
 
     let bad = feed("test.pfif-1.2-badrecord.xml");
     let refused = retrace(
@@ -87,21 +93,7 @@ fn pfif_imports_once_and_a_bad_record_imports_nothing() {
 
 #[test]
 fn csv_dry_run_says_row_by_row_and_a_refused_row_imports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let made = retrace(
-        dir.path(),
-        &[
-            "admin",
-            "create-org",
-            "--name",
-            "Test Org",
-            "--kind",
-            "ngo",
-            "--country",
-            "BE",
-        ],
-    );
-    assert!(made.status.success(), "{}", text(&made));
+    let dir = with_test_org();
     let good = dir.path().join("people.csv");
     std::fs::write(
         &good,
@@ -203,4 +195,77 @@ fn csv_dry_run_says_row_by_row_and_a_refused_row_imports_nothing() {
     let out = text(&unreadable);
     assert!(!unreadable.status.success(), "{out}");
     assert!(out.contains("not UTF-8"), "{out}");
+}
+
+#[test]
+fn csv_duplicates_named_on_the_command_line_are_created_anyway() {
+    let dir = with_test_org();
+    let file = dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "row_id;enquirer_name;relationship;sought_name;sought_birth_date\n\
+         A1;Amina Haddad;brother;Karim Haddad;1990\n\
+         A2;Omar Said;wife;Nadia Said;1985-03\n\
+         A3;Omar Said;wife;Nadia  Said;1985-03\n",
+    )
+    .unwrap();
+    let with = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "csv",
+            file.to_str().unwrap(),
+            "--org",
+            "Test Org",
+            "--kind",
+            "requests",
+            "--quiet",
+            "--no-match",
+        ];
+        args.extend_from_slice(extra);
+        retrace(dir.path(), &args)
+    };
+
+    // Not ticked: the duplicate is left out and says how to create it.
+    let dry = with(&["--dry-run"]);
+    let out = text(&dry);
+    assert!(dry.status.success(), "{out}");
+    assert!(
+        out.contains("line 4: duplicate of line 3: not created (--create-duplicates"),
+        "{out}"
+    );
+
+    // A line that is not a duplicate's: nothing imported.
+    let wrong = with(&["--create-duplicates", "2,4"]);
+    let out = text(&wrong);
+    assert!(!wrong.status.success(), "{out}");
+    assert!(out.contains("nothing imported"), "{out}");
+    assert!(out.contains("line 2"), "{out}");
+    let still = with(&["--dry-run"]);
+    assert!(
+        text(&still).contains("0 already imported"),
+        "{}",
+        text(&still)
+    );
+
+    let dry = with(&["--dry-run", "--create-duplicates", "4"]);
+    let out = text(&dry);
+    assert!(dry.status.success(), "{out}");
+    assert!(
+        out.contains("line 4: duplicate of line 3: create row anyway, as chosen"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 to create (1 duplicates created anyway)"),
+        "{out}"
+    );
+
+    let done = with(&["--create-duplicates", "4"]);
+    let out = text(&done);
+    assert!(done.status.success(), "{out}");
+    assert!(out.contains("3 created"), "{out}");
+    let again = with(&[]);
+    let out = text(&again);
+    assert!(again.status.success(), "{out}");
+    assert!(out.contains("3 already imported"), "{out}");
+    assert!(out.contains("nothing new"), "{out}");
 }

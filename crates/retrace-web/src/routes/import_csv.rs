@@ -6,23 +6,26 @@
 //!
 //! A dry run's file waits in memory for its commit (at most
 //! `MAX_PENDING` files, each for an hour), under a random token bound to
-//! the member who uploaded it: anyone else gets "not found".
+//! the member who uploaded it: anyone else gets "not found". Each duplicate
+//! row of the dry run has a "create anyway" box (none ticked); the lines
+//! ticked go with the commit, and those rows are created all the same.
 
 use crate::AppState;
 use crate::error::{WebError, WebResult};
-use crate::extract::Importer;
+use crate::extract::{FormFields, Importer};
 use crate::page::Page;
 use crate::templates::{self, CsvRowView, render};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::csv_import::{
-    ColumnMapping, ImportFailure, ImportKind, ImportPlan, ImportRequest, MAX_UPLOAD_BYTES, Phase,
-    RowOutcome, TextEncoding, import_file, preview, save_mapping, saved_mapping,
+    ColumnMapping, CreatedRow, Duplicate, ImportFailure, ImportKind, ImportPlan, ImportRequest,
+    MAX_UPLOAD_BYTES, Phase, RowOutcome, TextEncoding, import_file, preview, save_mapping,
+    saved_mapping,
 };
 use retrace_domain::Problem;
 use retrace_domain::{OrgId, UserId};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -38,7 +41,25 @@ struct Progress {
     done: AtomicUsize,
     total: AtomicUsize,
     storing: AtomicBool,
-    finished: Mutex<Option<Result<String, String>>>,
+    finished: Mutex<Option<Finished>>,
+}
+
+/// How a commit ended.
+#[derive(Clone)]
+enum Finished {
+    /// Stored: how many rows were created (how many of them duplicates
+    /// created anyway), and the first `ROWS_SHOWN` of them.
+    Created {
+        count: usize,
+        anyway: usize,
+        shown: Vec<CreatedRow>,
+    },
+    /// Nothing stored: rows refused now, or nothing to create.
+    NotCommitted { refused: usize },
+    /// Nothing stored: the file or the choices do not fit any more.
+    Failed(ImportFailure),
+    /// Nothing stored: an error of the server (logged).
+    Internal,
 }
 
 struct Job {
@@ -160,12 +181,11 @@ fn kind_and_encoding(upload: &Upload) -> WebResult<(ImportKind, TextEncoding)> {
     Ok((kind, encoding))
 }
 
-fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowView {
-    let (key, detail) = match outcome {
-        RowOutcome::Create => ("import-row-create", String::new()),
-        RowOutcome::AlreadyImported(person) => ("import-row-already", person.to_string()),
-        RowOutcome::DuplicateOfRow { line } => ("import-row-duplicate-row", line.to_string()),
-        RowOutcome::DuplicateOfPerson {
+/// The translation key and detail of a duplicate.
+fn duplicate_view(duplicate: &Duplicate) -> (&'static str, String) {
+    match duplicate {
+        Duplicate::OfRow { line } => ("import-row-duplicate-row", line.to_string()),
+        Duplicate::OfPerson {
             person,
             score_milli,
         } => (
@@ -176,6 +196,21 @@ fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowV
                 score_milli % 1000
             ),
         ),
+    }
+}
+
+fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowView {
+    let (key, detail) = match outcome {
+        RowOutcome::Create => ("import-row-create", String::new()),
+        RowOutcome::AlreadyImported(person) => ("import-row-already", person.to_string()),
+        RowOutcome::Duplicate(duplicate) => duplicate_view(duplicate),
+        RowOutcome::CreateAnyway(duplicate) => {
+            let (key, detail) = duplicate_view(duplicate);
+            (
+                "import-row-created-anyway",
+                format!("{} {detail}", page.t(key)),
+            )
+        }
         RowOutcome::Refused {
             field,
             column,
@@ -193,6 +228,7 @@ fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowV
         name: name.to_owned(),
         outcome: page.t(key),
         refused: matches!(outcome, RowOutcome::Refused { .. }),
+        duplicate: matches!(outcome, RowOutcome::Duplicate(_)),
         detail,
     }
 }
@@ -229,7 +265,23 @@ fn failure_text(page: &Page, failure: &ImportFailure) -> String {
         ImportFailure::Mapping { field, message } => {
             format!("{}: {field}: {message}", page.t("import-mapping-problem"))
         }
+        ImportFailure::NotDuplicates { lines } => {
+            let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+            format!("{}: {}", page.t("import-not-duplicates"), lines.join(", "))
+        }
     }
+}
+
+/// The lines ticked "create anyway" on the dry run's page.
+fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
+    form.all("create_anyway")
+        .iter()
+        .map(|line| {
+            line.trim()
+                .parse::<u64>()
+                .map_err(|_| WebError::invalid("create_anyway", Problem::FormUnreadable))
+        })
+        .collect()
 }
 
 /// `POST /import/csv`: the dry run of an uploaded file.
@@ -251,6 +303,7 @@ pub async fn csv_dry_run(
         file_name: &file_name,
         dry_run: true,
         max_bytes: MAX_UPLOAD_BYTES,
+        create_anyway: BTreeSet::new(),
     };
     let result = import_file(&state.app, &member.actor(), &bytes, &request, &|_, _, _| {}).await?;
     let mut view = form_page(&page, kind);
@@ -261,7 +314,9 @@ pub async fn csv_dry_run(
         }
         Ok(report) => {
             let plan = &report.plan;
-            let committable = plan.refused() == 0 && plan.to_create() > 0;
+            // Duplicates alone are worth a commit: some may be ticked.
+            let committable =
+                plan.refused() == 0 && (plan.to_create() > 0 || plan.duplicates() > 0);
             let token = committable.then(|| {
                 keep_job(Job {
                     user: member.user.id,
@@ -286,12 +341,15 @@ pub async fn csv_dry_run(
 }
 
 /// `POST /import/csv/jobs/{token}`: commits a dry run's file in the
-/// background, then shows its progress.
+/// background, with the duplicate rows ticked "create anyway", then shows
+/// its progress.
 pub async fn csv_commit(
     State(state): State<AppState>,
     member: Importer,
     Path(token): Path<String>,
+    form: FormFields,
 ) -> WebResult<Response> {
+    let create_anyway = lines_ticked(&form)?;
     let taken = with_job(&member, &token, |job| {
         job.bytes.take().map(|bytes| {
             (
@@ -313,6 +371,7 @@ pub async fn csv_commit(
                 file_name: &file_name,
                 dry_run: false,
                 max_bytes: MAX_UPLOAD_BYTES,
+                create_anyway,
             };
             let report = |phase: Phase, done: usize, total: usize| {
                 progress
@@ -322,16 +381,22 @@ pub async fn csv_commit(
                 progress.done.store(done, Ordering::Relaxed);
             };
             let outcome = match import_file(&state.app, &actor, &bytes, &request, &report).await {
-                Ok(Ok(report)) if report.committed => Ok(report.created.len().to_string()),
-                Ok(Ok(report)) => Err(format!(
-                    "{} refused, {} to create",
-                    report.plan.refused(),
-                    report.plan.to_create()
-                )),
-                Ok(Err(failure)) => Err(failure.to_string()),
+                Ok(Ok(report)) if report.committed => Finished::Created {
+                    count: report.created.len(),
+                    anyway: report
+                        .created
+                        .iter()
+                        .filter(|row| row.anyway.is_some())
+                        .count(),
+                    shown: report.created.into_iter().take(ROWS_SHOWN).collect(),
+                },
+                Ok(Ok(report)) => Finished::NotCommitted {
+                    refused: report.plan.refused(),
+                },
+                Ok(Err(failure)) => Finished::Failed(failure),
                 Err(err) => {
                     tracing::error!(error = %err, "CSV import failed");
-                    Err("internal".to_owned())
+                    Finished::Internal
                 }
             };
             *progress
@@ -343,7 +408,8 @@ pub async fn csv_commit(
     Ok(Redirect::to(&format!("/import/csv/jobs/{token}")).into_response())
 }
 
-/// `GET /import/csv/jobs/{token}`: the progress of a commit.
+/// `GET /import/csv/jobs/{token}`: the progress of a commit, then what it
+/// created.
 pub async fn csv_job(
     page: Page,
     member: Importer,
@@ -355,21 +421,57 @@ pub async fn csv_job(
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
-    let (created, failed) = match &finished {
-        Some(Ok(created)) => (Some(created.clone()), None),
-        Some(Err(reason)) => (None, Some(reason.clone())),
-        None => (None, None),
-    };
-    Ok(render(&templates::CsvImportJobPage {
+    let total = progress.total.load(Ordering::Relaxed).max(1);
+    let mut done = progress.done.load(Ordering::Relaxed).min(total);
+    let mut view = templates::CsvImportJobPage {
         page: &page,
         running: finished.is_none(),
         storing: progress.storing.load(Ordering::Relaxed),
-        done: progress.done.load(Ordering::Relaxed),
-        total: progress.total.load(Ordering::Relaxed).max(1),
-        created,
-        failed,
-    })?
-    .into_response())
+        done,
+        total,
+        created: None,
+        anyway: 0,
+        created_rows: Vec::new(),
+        more_created: false,
+        failed: None,
+    };
+    match finished {
+        None => {}
+        Some(Finished::Created {
+            count,
+            anyway,
+            shown,
+        }) => {
+            // Stored: the bar is full.
+            done = total;
+            view.created = Some(count);
+            view.anyway = anyway;
+            view.more_created = count > shown.len();
+            view.created_rows = shown
+                .into_iter()
+                .map(|row| templates::CsvCreatedView {
+                    line: row.line,
+                    name: row.name,
+                    person: row.person.to_string(),
+                    anyway: row.anyway.map(|duplicate| {
+                        let (key, detail) = duplicate_view(&duplicate);
+                        format!("{} {detail}", page.t(key))
+                    }),
+                })
+                .collect();
+        }
+        Some(Finished::NotCommitted { refused }) => {
+            view.failed = Some(if refused > 0 {
+                format!("{refused} {}", page.t("import-refused"))
+            } else {
+                page.t("import-nothing-to-create")
+            });
+        }
+        Some(Finished::Failed(failure)) => view.failed = Some(failure_text(&page, &failure)),
+        Some(Finished::Internal) => view.failed = Some(page.t("error-internal-text")),
+    }
+    view.done = done;
+    Ok(render(&view)?.into_response())
 }
 
 fn mapping_page<'a>(

@@ -1,7 +1,8 @@
 //! The CSV and XLSX import pages: anonymous, wrong role, another member's
 //! or organisation's job (not found), the dry run row by row, the commit
-//! with its progress page, idempotence, the mapping page with its
-//! preview, and bad files (another encoding, a formula, too large).
+//! with its progress page, duplicates created anyway when ticked,
+//! idempotence, the mapping page with its preview, and bad files (another
+//! encoding, a formula, too large).
 
 use crate::harness::{Client, TestApp, TestResponse};
 use axum::http::StatusCode;
@@ -25,6 +26,26 @@ fn commit_path(body: &str) -> String {
     let start = body.find("/import/csv/jobs/").expect("a commit form");
     let rest = &body[start..];
     rest[..rest.find('?').unwrap()].to_owned()
+}
+
+/// The job's page once the commit has finished (it refreshes itself
+/// while running).
+async fn finished(client: &Client<'_>, job: &str) -> TestResponse {
+    let mut page = client.get(job).await;
+    for _ in 0..200 {
+        if !page.body.contains("http-equiv=\"refresh\"") {
+            break;
+        }
+        assert!(page.body.contains("<progress"), "{}", page.body);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = client.get(job).await;
+    }
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        page.body
+    );
+    page
 }
 
 async fn save_mapping(client: &Client<'_>) -> TestResponse {
@@ -137,28 +158,42 @@ async fn csv_import_dry_run_then_commit_once_for_its_own_member_only() {
 
     let started = case.post(&commit, &[]).await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let mut page = case.get(&commit).await;
-    for _ in 0..100 {
-        if !page.body.contains("<progress") {
-            break;
-        }
-        assert!(
-            page.body.contains("http-equiv=\"refresh\""),
-            "{}",
-            page.body
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        page = case.get(&commit).await;
-    }
+    let page = finished(&case, &commit).await;
     assert!(page.body.contains("import-summary"), "{}", page.body);
-    assert!(page.body.contains(": 2 created"), "{}", page.body);
+    assert!(page.body.contains(": 2 created."), "{}", page.body);
+    // The bar is full, and the rows created are listed with their person.
+    assert!(page.body.contains("max=\"2\" value=\"2\""), "{}", page.body);
+    assert!(page.body.contains("Karim Haddad</a>"), "{}", page.body);
+    assert!(!page.body.contains("created anyway"), "{}", page.body);
 
-    // Again: nothing new, nothing to commit.
+    // Again: nothing new; only the duplicate left out could still be
+    // created anyway.
     let again = dry_run(&case, "requests", "people.csv", FILE.as_bytes()).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
-    assert!(again.body.contains("0 to create"), "{}", again.body);
+    assert!(
+        again.body.contains("0 to create, 1 duplicates"),
+        "{}",
+        again.body
+    );
     assert!(again.body.contains("2 already imported"), "{}", again.body);
-    assert!(!again.body.contains("/import/csv/jobs/"), "{}", again.body);
+    assert!(
+        again.body.contains("id=\"create-anyway-4\""),
+        "{}",
+        again.body
+    );
+    // A file with nothing to create and no duplicate: nothing to commit.
+    let first_two: String = FILE.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let nothing = dry_run(&case, "requests", "people.csv", first_two.as_bytes()).await;
+    assert!(
+        nothing.body.contains("0 to create, 0 duplicates"),
+        "{}",
+        nothing.body
+    );
+    assert!(
+        !nothing.body.contains("/import/csv/jobs/"),
+        "{}",
+        nothing.body
+    );
 
     // The French organisation has no mapping: the headers do not fit.
     let theirs = dry_run(&french, "requests", "people.csv", FILE.as_bytes()).await;
@@ -168,6 +203,146 @@ async fn csv_import_dry_run_then_commit_once_for_its_own_member_only() {
         "{}",
         theirs.body
     );
+}
+
+#[tokio::test]
+async fn duplicates_ticked_create_anyway_are_created_and_audited() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    let fr = app.org("French Red Cross", "FR").await;
+    app.member("case@be.example", be, "caseworker").await;
+    app.member("viewer@be.example", be, "viewer").await;
+    app.member("admin@fr.example", fr, "org_admin").await;
+    let case = app.signed_in("case@be.example").await;
+    save_mapping(&case).await;
+
+    // Line 4 duplicates line 3: offered "create anyway", not ticked.
+    let planned = dry_run(&case, "requests", "people.csv", FILE.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::OK, "{}", planned.body);
+    assert!(
+        planned
+            .body
+            .contains("name=\"create_anyway\" value=\"4\" id=\"create-anyway-4\">"),
+        "{}",
+        planned.body
+    );
+    assert!(
+        !planned.body.contains("value=\"2\" id=\"create-anyway-2\""),
+        "only duplicates are offered: {}",
+        planned.body
+    );
+    assert!(!planned.body.contains(" checked"), "{}", planned.body);
+    // A browser sends the form's fields, not its action's query: the
+    // token is among them.
+    let form = planned
+        .between("id=\"import-commit-form\">", "</form>")
+        .unwrap();
+    assert!(form.contains("name=\"csrf_token\""), "{form}");
+    assert!(
+        planned.body.contains("import-anyway-hint"),
+        "{}",
+        planned.body
+    );
+    let commit = commit_path(&planned.body);
+
+    // Anonymous, wrong role, another organisation: the ticked commit is
+    // refused as any other.
+    let anonymous = app.client();
+    anonymous
+        .post(&commit, &[("create_anyway", "4")])
+        .await
+        .assert_redirect_to_sign_in();
+    anonymous.get(&commit).await.assert_redirect_to_sign_in();
+    let viewer = app.signed_in("viewer@be.example").await;
+    assert_eq!(
+        viewer.post(&commit, &[("create_anyway", "4")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let french = app.signed_in("admin@fr.example").await;
+    let theirs = french.post(&commit, &[("create_anyway", "4")]).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(french.get(&commit).await.status, StatusCode::NOT_FOUND);
+    // A line that is not a number: refused, the job still waiting.
+    let garbled = case.post(&commit, &[("create_anyway", "four")]).await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let started = case.post(&commit, &[("create_anyway", "4")]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = finished(&case, &commit).await;
+    assert!(
+        page.body
+            .contains(": 3 created (1 of them duplicates created anyway)."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("max=\"3\" value=\"3\""), "{}", page.body);
+    assert!(page.body.contains("Nadia  Said</a>"), "{}", page.body);
+    assert!(
+        page.body.contains("created anyway: duplicate of line 3"),
+        "{}",
+        page.body
+    );
+    let anyway = duplicates_created(&app, be).await;
+    assert_eq!(anyway.len(), 1);
+    assert!(
+        page.body.contains(&format!("/persons/{}", anyway[0])),
+        "{}",
+        page.body
+    );
+    // The French organisation's log says nothing of it.
+    assert!(duplicates_created(&app, fr).await.is_empty());
+
+    // A file of duplicates only can still be committed; a line ticked
+    // that is not a duplicate's (forged) stores nothing.
+    let again = "Ref;Enquirer;Link;Missing person;Born\n\
+                 B1;Amina Haddad;brother;Karim Haddad;1990\n\
+                 B2;Omar Said;wife;Samira Said;1970\n";
+    let planned = dry_run(&case, "requests", "again.csv", again.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::OK, "{}", planned.body);
+    assert!(
+        planned.body.contains("1 to create, 1 duplicates"),
+        "{}",
+        planned.body
+    );
+    let commit = commit_path(&planned.body);
+    case.post(&commit, &[("create_anyway", "3")]).await;
+    let page = finished(&case, &commit).await;
+    assert!(page.body.contains("not duplicates"), "{}", page.body);
+    assert!(page.body.contains(": 3"), "{}", page.body);
+    assert!(!page.body.contains("import-summary"), "{}", page.body);
+    let listed = case.get("/requests").await;
+    assert!(!listed.body.contains("Samira Said"), "{}", listed.body);
+
+    // In French: the box is offered in French.
+    let planned = french_dry_run(&app, be).await;
+    assert!(planned.contains("Créer quand même"), "{planned}");
+}
+
+/// The persons of the organisation's `import_duplicate_created` audit
+/// entries.
+async fn duplicates_created(app: &TestApp, org: retrace_domain::OrgId) -> Vec<String> {
+    let audit = app
+        .store
+        .audit_entries(&retrace_store::OrgScope::new(org), 100, None)
+        .await
+        .unwrap();
+    audit
+        .into_iter()
+        .filter(|e| e.record.action == "import_duplicate_created")
+        .map(|e| e.record.object_id)
+        .collect()
+}
+
+/// The dry run of a file of one duplicate, on a French page.
+async fn french_dry_run(app: &TestApp, org: retrace_domain::OrgId) -> String {
+    app.member("fr-case@be.example", org, "caseworker").await;
+    let client = app.signed_in("fr-case@be.example").await;
+    client.set_cookie("retrace_lang", "fr");
+    let file = "Ref;Enquirer;Link;Missing person;Born\n\
+                C1;Amina Haddad;brother;Karim Haddad;1990\n";
+    let planned = dry_run(&client, "requests", "fr.csv", file.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::OK, "{}", planned.body);
+    planned.body
 }
 
 #[tokio::test]
