@@ -75,7 +75,10 @@ impl ImportKind {
                 AppError::invalid(
                     "kind",
                     Problem::OneOf {
-                        choices: "requests, registrations".to_owned(),
+                        choices: vec![
+                            retrace_domain::Choice::Requests,
+                            retrace_domain::Choice::Registrations,
+                        ],
                     },
                 )
             })
@@ -192,7 +195,7 @@ impl ColumnMapping {
             AppError::invalid(
                 "mapping",
                 Problem::Unreadable {
-                    detail: err.to_string(),
+                    detail: crate::input::unparsed(&err),
                 },
             )
         })

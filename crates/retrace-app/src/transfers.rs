@@ -138,7 +138,10 @@ pub async fn decide_transfer(
             return Err(AppError::invalid(
                 "decision",
                 Problem::OneOf {
-                    choices: "accept, decline".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::Accept,
+                        retrace_domain::Choice::Decline,
+                    ],
                 },
             ));
         }
