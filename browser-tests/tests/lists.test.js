@@ -3,7 +3,10 @@
 // it again and is warned before anything is saved, with a link to the
 // existing request and everything typed kept; "a different person" saves
 // it. The request list offers its filters and order, and "my requests"
-// shows what was assigned. axe-core on every page.
+// shows what was assigned. The sought persons, the gallery entries and the
+// public's reports are searched and filtered the same way, and on a 375 px
+// phone every list's filters stack and fill the screen. axe-core on every
+// page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, assertAccessible, DEMO_PASSWORD } from '../support.js';
@@ -88,4 +91,75 @@ test('a likely duplicate is shown before saving, and saved only as a different p
   await be.page.goto(`${server.url}/registrations?review=1`);
   await assertAccessible(be.page, assert, 'registration list');
   await be.context.close();
+});
+
+// Each list with a filter it offers and the value to choose.
+const LISTS = [
+  ['/requests', '#status', 'open'],
+  ['/registrations', '#kind', 'safe'],
+  ['/sought', '#flag', 'minor'],
+  ['/staff/gallery', '#status', 'published'],
+  ['/staff/reports', '#status', 'handled'],
+];
+
+test('sought persons, gallery entries and reports are searched, filtered and paged', async () => {
+  const be = await signedIn('caseworker@redcross-be.example');
+  await be.page.goto(`${server.url}/requests`);
+  await be.page.getByRole('link', { name: /^sought persons$/i }).click();
+  await be.page.waitForURL(/\/sought$/);
+  const heads = await be.page.locator('table.list thead th').allTextContents();
+  assert.ok(heads.some((h) => /possible matches/i.test(h)), heads.join(', '));
+  assert.ok(heads.some((h) => /flags/i.test(h)), heads.join(', '));
+  await assertAccessible(be.page, assert, 'sought persons');
+  const total = await be.page.locator('p[role="status"]').textContent();
+  // A name from the list, searched in the name field: found again.
+  const name = (await be.page.locator('table.list tbody tr td:first-child bdi').first().textContent()).trim();
+  await be.page.locator('#name').fill(name);
+  await be.page.locator('#sort').selectOption('alphabetical');
+  await be.page.getByRole('button', { name: /^search$/i }).click();
+  await be.page.waitForURL(/sort=alphabetical/);
+  const found = await be.page.locator('table.list tbody bdi').allTextContents();
+  assert.ok(found.includes(name), `${name} in ${found.join(', ')}`);
+  // Page links keep the filters.
+  await be.page.goto(`${server.url}/sought`);
+  if (await be.page.locator('.pagination a[rel="next"]').count() > 0) {
+    await be.page.locator('.pagination a[rel="next"]').click();
+    await be.page.waitForURL(/page=2/);
+    assert.equal(await be.page.locator('.pagination a[aria-current="page"]').textContent(), '2');
+  } else {
+    assert.match(total, /^\s*(one|[0-9]|[1-4][0-9]|50)\b/i, 'one page only when at most 50');
+  }
+  for (const [path, control, value] of LISTS) {
+    await be.page.goto(`${server.url}${path}`);
+    await be.page.locator(control).selectOption(value);
+    await be.page.getByRole('button', { name: /^search$/i }).click();
+    await be.page.waitForURL(new RegExp(`${value}`));
+    assert.equal(await be.page.locator(control).inputValue(), value, `${path} keeps its filter`);
+    await assertAccessible(be.page, assert, `${path} filtered`);
+  }
+  await be.context.close();
+});
+
+test('at 375 px every list\'s filters stack and fill the width', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 375, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.getByLabel(/email/i).fill('caseworker@redcross-be.example');
+  await page.getByLabel(/password/i).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  for (const [path] of LISTS) {
+    await page.goto(`${server.url}${path}`);
+    const controls = page.locator('form.filters input:not([type="hidden"]):not([type="checkbox"]), form.filters select');
+    const count = await controls.count();
+    assert.ok(count >= 3, `${path}: ${count} filter controls`);
+    for (let i = 0; i < count; i += 1) {
+      const box = await controls.nth(i).boundingBox();
+      const id = await controls.nth(i).getAttribute('id');
+      assert.ok(box && box.width >= 0.8 * 375, `${path} #${id} is ${box?.width} px wide`);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${path} is ${overflow} px wider than the screen`);
+  }
+  await context.close();
 });

@@ -79,7 +79,10 @@ impl ImportKind {
                 AppError::invalid(
                     "kind",
                     Problem::OneOf {
-                        choices: "requests, registrations".to_owned(),
+                        choices: vec![
+                            retrace_domain::Choice::Requests,
+                            retrace_domain::Choice::Registrations,
+                        ],
                     },
                 )
             })
@@ -196,7 +199,7 @@ impl ColumnMapping {
             AppError::invalid(
                 "mapping",
                 Problem::Unreadable {
-                    detail: err.to_string(),
+                    detail: crate::input::unparsed(&err),
                 },
             )
         })

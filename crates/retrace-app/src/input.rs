@@ -458,6 +458,21 @@ impl CircumstancesInput {
     }
 }
 
+/// The code of a JSON parser's refusal: where the syntax broke, or what
+/// its message names.
+pub fn unparsed(error: &serde_json::Error) -> retrace_domain::Unparsed {
+    match error.classify() {
+        serde_json::error::Category::Syntax => retrace_domain::Unparsed::Syntax {
+            line: error.line(),
+            column: error.column(),
+        },
+        serde_json::error::Category::Eof => retrace_domain::Unparsed::Truncated,
+        serde_json::error::Category::Data | serde_json::error::Category::Io => {
+            retrace_domain::Unparsed::of_message(&error.to_string())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -376,7 +376,11 @@ impl PfifSelection {
                     return Err(AppError::invalid(
                         "include",
                         Problem::OneOf {
-                            choices: "sought, registered, both".to_owned(),
+                            choices: vec![
+                                retrace_domain::Choice::Sought,
+                                retrace_domain::Choice::Registered,
+                                retrace_domain::Choice::All,
+                            ],
                         },
                     ));
                 }

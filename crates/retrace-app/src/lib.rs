@@ -34,6 +34,7 @@ pub mod indicators;
 pub mod input;
 pub mod interchange;
 pub mod library;
+pub mod lists;
 pub mod mail;
 pub mod matching;
 pub mod media;

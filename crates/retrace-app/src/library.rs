@@ -226,7 +226,10 @@ impl LibraryQuery {
                     return Err(AppError::invalid(
                         "sort",
                         Problem::OneOf {
-                            choices: "relevance, newest".to_owned(),
+                            choices: vec![
+                                retrace_domain::Choice::Relevance,
+                                retrace_domain::Choice::Newest,
+                            ],
                         },
                     ));
                 }

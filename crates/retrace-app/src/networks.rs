@@ -139,7 +139,11 @@ pub async fn set_member(
             AppError::invalid(
                 "role",
                 Problem::OneOf {
-                    choices: "member, coordinator, remove".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::Member,
+                        retrace_domain::Choice::Coordinator,
+                        retrace_domain::Choice::Remove,
+                    ],
                 },
             )
         })?),

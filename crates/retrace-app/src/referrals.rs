@@ -246,7 +246,10 @@ pub async fn decide_referral(
             return Err(AppError::invalid(
                 "decision",
                 Problem::OneOf {
-                    choices: "accept, decline".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::Accept,
+                        retrace_domain::Choice::Decline,
+                    ],
                 },
             ));
         }
@@ -300,7 +303,10 @@ pub async fn change_status(
             return Err(AppError::invalid(
                 "status",
                 Problem::OneOf {
-                    choices: "in_progress, closed".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::InProgress,
+                        retrace_domain::Choice::Closed,
+                    ],
                 },
             ));
         }
@@ -343,7 +349,7 @@ pub async fn change_step(
             return Err(AppError::invalid(
                 "action",
                 Problem::OneOf {
-                    choices: "done, skip".to_owned(),
+                    choices: vec![retrace_domain::Choice::Done, retrace_domain::Choice::Skip],
                 },
             ));
         }

@@ -154,7 +154,10 @@ pub async fn decide_transfer(
             errors.push(
                 "decision",
                 Problem::OneOf {
-                    choices: "accept, decline".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::Accept,
+                        retrace_domain::Choice::Decline,
+                    ],
                 },
             );
             None

@@ -78,7 +78,7 @@ pub use practice::{
     REVIEWS_NEEDED, ReviewRefusal, RouteStage, SupportType, Verdict, approved, may_moderate,
     publish_decision, review_decision,
 };
-pub use problem::{FieldError, Problem, ProblemArg, Problems};
+pub use problem::{Choice, FieldError, Problem, ProblemArg, Problems, Unparsed};
 pub use referral::{
     EventKind, Outcome, ReferralRefusal, ReferralShare, ReferralStatus, RiskAssessment, RiskLevel,
     Service, Side, SopStep, Stage, StageRefusal, StepState, Urgency, may_work_stage,

@@ -50,7 +50,10 @@ impl MemberRole {
             _ => Err(InvalidValue::new(
                 "member_role",
                 crate::Problem::OneOf {
-                    choices: "member, coordinator".to_owned(),
+                    choices: vec![
+                        crate::problem::Choice::Member,
+                        crate::problem::Choice::Coordinator,
+                    ],
                 },
             )),
         }

@@ -11,6 +11,197 @@ pub enum ProblemArg {
     Number(i64),
     /// Text typed by the person or a code (shown isolated left to right).
     Text(String),
+    /// Choices named by their locale keys: the language shows each in its
+    /// own words, never the code.
+    Words(Vec<&'static str>),
+}
+
+/// A value offered by a short list (radio buttons, API query values): its
+/// code, which the API sends, and the locale key of its words, which a page
+/// shows (`Problem::OneOf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Accept,
+    Decline,
+    InProgress,
+    Closed,
+    Done,
+    Skip,
+    Sought,
+    Registered,
+    All,
+    Relevance,
+    Newest,
+    Member,
+    Coordinator,
+    Remove,
+    Requests,
+    Registrations,
+    English,
+    French,
+    Spanish,
+    Arabic,
+    Inbox,
+    Outbox,
+}
+
+impl Choice {
+    pub const ALL: [Choice; 22] = [
+        Choice::Accept,
+        Choice::Decline,
+        Choice::InProgress,
+        Choice::Closed,
+        Choice::Done,
+        Choice::Skip,
+        Choice::Sought,
+        Choice::Registered,
+        Choice::All,
+        Choice::Relevance,
+        Choice::Newest,
+        Choice::Member,
+        Choice::Coordinator,
+        Choice::Remove,
+        Choice::Requests,
+        Choice::Registrations,
+        Choice::English,
+        Choice::French,
+        Choice::Spanish,
+        Choice::Arabic,
+        Choice::Inbox,
+        Choice::Outbox,
+    ];
+
+    /// The value as the API sends it.
+    pub fn code(self) -> &'static str {
+        use Choice::*;
+        match self {
+            Accept => "accept",
+            Decline => "decline",
+            InProgress => "in_progress",
+            Closed => "closed",
+            Done => "done",
+            Skip => "skip",
+            Sought => "sought",
+            Registered => "registered",
+            All => "all",
+            Relevance => "relevance",
+            Newest => "newest",
+            Member => "member",
+            Coordinator => "coordinator",
+            Remove => "remove",
+            Requests => "requests",
+            Registrations => "registrations",
+            English => "en",
+            French => "fr",
+            Spanish => "es",
+            Arabic => "ar",
+            Inbox => "inbox",
+            Outbox => "outbox",
+        }
+    }
+
+    /// The locale key of its words.
+    pub fn key(self) -> &'static str {
+        use Choice::*;
+        match self {
+            English => "text-language-en",
+            French => "text-language-fr",
+            Spanish => "text-language-es",
+            Arabic => "text-language-ar",
+            Accept => "choice-accept",
+            Decline => "choice-decline",
+            InProgress => "choice-in-progress",
+            Closed => "choice-closed",
+            Done => "choice-done",
+            Skip => "choice-skip",
+            Sought => "choice-sought",
+            Registered => "choice-registered",
+            All => "choice-all",
+            Relevance => "choice-relevance",
+            Newest => "choice-newest",
+            Member => "choice-member",
+            Coordinator => "choice-coordinator",
+            Remove => "choice-remove",
+            Requests => "choice-requests",
+            Registrations => "choice-registrations",
+            Inbox => "choice-inbox",
+            Outbox => "choice-outbox",
+        }
+    }
+}
+
+/// Why a JSON body or a query string could not be read, as a code: the
+/// parser's own sentence is English, so only the names it quotes (a field,
+/// a value typed) are kept, as parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unparsed {
+    /// Not valid JSON at this place.
+    Syntax {
+        line: usize,
+        column: usize,
+    },
+    /// The text ends before the value does.
+    Truncated,
+    /// Something follows the value.
+    TrailingCharacters,
+    MissingField {
+        name: String,
+    },
+    UnknownField {
+        name: String,
+    },
+    UnknownValue {
+        value: String,
+    },
+    /// A value of another kind than expected (text for a number, …).
+    WrongType,
+    /// A value of the right kind that is not accepted.
+    InvalidValue,
+}
+
+impl Unparsed {
+    /// Reads a serde error message into its code, keeping only the name it
+    /// quotes between backticks.
+    pub fn of_message(message: &str) -> Unparsed {
+        let quoted = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned())
+        };
+        if let Some(name) = quoted("missing field `") {
+            Unparsed::MissingField { name }
+        } else if let Some(name) = quoted("unknown field `") {
+            Unparsed::UnknownField { name }
+        } else if let Some(value) = quoted("unknown variant `") {
+            Unparsed::UnknownValue { value }
+        } else if message.starts_with("invalid type") {
+            Unparsed::WrongType
+        } else if message.starts_with("EOF while parsing") {
+            Unparsed::Truncated
+        } else if message.starts_with("trailing characters") {
+            Unparsed::TrailingCharacters
+        } else {
+            Unparsed::InvalidValue
+        }
+    }
+}
+
+impl fmt::Display for Unparsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unparsed::Syntax { line, column } => {
+                write!(f, "not valid JSON at line {line}, column {column}")
+            }
+            Unparsed::Truncated => f.write_str("the text ends too early"),
+            Unparsed::TrailingCharacters => f.write_str("something follows the value"),
+            Unparsed::MissingField { name } => write!(f, "the field `{name}` is missing"),
+            Unparsed::UnknownField { name } => write!(f, "`{name}` is not a known field"),
+            Unparsed::UnknownValue { value } => write!(f, "`{value}` is not a known value"),
+            Unparsed::WrongType => f.write_str("a value is of the wrong type"),
+            Unparsed::InvalidValue => f.write_str("a value is not valid"),
+        }
+    }
 }
 
 /// Why a value was refused. Every variant is translated: there is no
@@ -115,7 +306,7 @@ pub enum Problem {
         max: i64,
     },
     OneOf {
-        choices: String,
+        choices: Vec<Choice>,
     },
     Date,
     DateTime,
@@ -135,7 +326,7 @@ pub enum Problem {
         max: usize,
     },
     Unreadable {
-        detail: String,
+        detail: Unparsed,
     },
     FormUnreadable,
     FormIncomplete,
@@ -379,7 +570,16 @@ impl Problem {
             TooManyCountries { .. } => "error-too-many-countries",
             CountriesRequired => "error-countries-required",
             TooManyEntries { .. } => "error-too-many-entries",
-            Unreadable { .. } => "error-unreadable",
+            Unreadable { detail } => match detail {
+                Unparsed::Syntax { .. } => "error-unreadable-syntax",
+                Unparsed::Truncated => "error-unreadable-truncated",
+                Unparsed::TrailingCharacters => "error-unreadable-trailing",
+                Unparsed::MissingField { .. } => "error-unreadable-missing-field",
+                Unparsed::UnknownField { .. } => "error-unreadable-unknown-field",
+                Unparsed::UnknownValue { .. } => "error-unreadable-unknown-value",
+                Unparsed::WrongType => "error-unreadable-wrong-type",
+                Unparsed::InvalidValue => "error-unreadable-invalid-value",
+            },
             FormUnreadable => "error-form-unreadable",
             FormIncomplete => "error-form-incomplete",
             ContentType { .. } => "error-content-type",
@@ -536,10 +736,26 @@ impl Problem {
             | UtcOffset { value }
             | UnknownScope { value } => vec![("value", text(value))],
             OpeningHours { part } => vec![("value", text(part))],
-            OneOf { choices } => vec![("choices", text(choices))],
+            OneOf { choices } => vec![(
+                "choices",
+                ProblemArg::Words(choices.iter().map(|c| c.key()).collect()),
+            )],
             TooManyCountries { max } => vec![("max", number(*max as i64))],
             TooManyEntries { max } => vec![("max", number(*max as i64))],
-            Unreadable { detail } => vec![("detail", text(detail))],
+            Unreadable { detail } => match detail {
+                Unparsed::Syntax { line, column } => vec![
+                    ("line", number(*line as i64)),
+                    ("column", number(*column as i64)),
+                ],
+                Unparsed::MissingField { name } | Unparsed::UnknownField { name } => {
+                    vec![("name", text(name))]
+                }
+                Unparsed::UnknownValue { value } => vec![("value", text(value))],
+                Unparsed::Truncated
+                | Unparsed::TrailingCharacters
+                | Unparsed::WrongType
+                | Unparsed::InvalidValue => Vec::new(),
+            },
             ContentType { expected } => vec![("expected", text(expected))],
             FileTooLarge { max } => vec![("max", number(i64::from(*max)))],
             GroupsTotal { total, reached } => vec![
@@ -655,7 +871,7 @@ impl Problem {
                 max: 2026,
             },
             OneOf {
-                choices: "accept, decline".to_owned(),
+                choices: vec![Choice::Accept, Choice::Decline],
             },
             Date,
             DateTime,
@@ -671,7 +887,37 @@ impl Problem {
             CountriesRequired,
             TooManyEntries { max: 50 },
             Unreadable {
-                detail: "expected value".to_owned(),
+                detail: Unparsed::Syntax {
+                    line: 3,
+                    column: 14,
+                },
+            },
+            Unreadable {
+                detail: Unparsed::Truncated,
+            },
+            Unreadable {
+                detail: Unparsed::TrailingCharacters,
+            },
+            Unreadable {
+                detail: Unparsed::MissingField {
+                    name: "decision".to_owned(),
+                },
+            },
+            Unreadable {
+                detail: Unparsed::UnknownField {
+                    name: "colour".to_owned(),
+                },
+            },
+            Unreadable {
+                detail: Unparsed::UnknownValue {
+                    value: "maybe".to_owned(),
+                },
+            },
+            Unreadable {
+                detail: Unparsed::WrongType,
+            },
+            Unreadable {
+                detail: Unparsed::InvalidValue,
             },
             FormUnreadable,
             FormIncomplete,
@@ -1127,7 +1373,10 @@ impl fmt::Display for Problem {
             ReportingYear { min, max } => {
                 write!(f, "the year must be between {min} and {max}")
             }
-            OneOf { choices } => write!(f, "must be one of {choices}"),
+            OneOf { choices } => {
+                let codes: Vec<&str> = choices.iter().map(|c| c.code()).collect();
+                write!(f, "must be one of {}", codes.join(", "))
+            }
             Date => f.write_str("must be a date such as 2026-05-31"),
             DateTime => f.write_str("must be a date and time such as 2026-03-02T18:30"),
             Rfc3339Time => f.write_str("must be a time such as 2026-05-01T00:00:00Z"),
@@ -1330,6 +1579,47 @@ mod tests {
             }
             .to_string(),
             "2026-02 has no day 30"
+        );
+    }
+
+    #[test]
+    fn a_parser_message_becomes_a_code_keeping_only_the_quoted_name() {
+        assert_eq!(
+            Unparsed::of_message("missing field `decision` at line 1 column 2"),
+            Unparsed::MissingField {
+                name: "decision".to_owned()
+            }
+        );
+        assert_eq!(
+            Unparsed::of_message("unknown field `colour`, expected one of `a`, `b`"),
+            Unparsed::UnknownField {
+                name: "colour".to_owned()
+            }
+        );
+        assert_eq!(
+            Unparsed::of_message("unknown variant `maybe`, expected `yes` or `no`"),
+            Unparsed::UnknownValue {
+                value: "maybe".to_owned()
+            }
+        );
+        assert_eq!(
+            Unparsed::of_message("invalid type: string \"x\", expected u32"),
+            Unparsed::WrongType
+        );
+        assert_eq!(
+            Unparsed::of_message("invalid digit found in string"),
+            Unparsed::InvalidValue
+        );
+        let problem = Problem::OneOf {
+            choices: vec![Choice::Accept, Choice::Decline],
+        };
+        assert_eq!(problem.to_string(), "must be one of accept, decline");
+        assert_eq!(
+            problem.args(),
+            vec![(
+                "choices",
+                ProblemArg::Words(vec!["choice-accept", "choice-decline"])
+            )]
         );
     }
 }

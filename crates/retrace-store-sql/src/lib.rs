@@ -31,6 +31,7 @@ mod disclosure;
 mod field_keys;
 mod gallery;
 mod indicators;
+mod lists;
 mod network;
 mod org_contact;
 mod outreach;

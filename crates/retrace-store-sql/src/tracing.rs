@@ -49,6 +49,11 @@ macro_rules! request_columns {
     };
 }
 
+/// The columns of `person_columns!` and `request_columns!` for other
+/// modules' queries.
+pub(crate) const PERSON_COLUMNS: &str = person_columns!();
+pub(crate) const REQUEST_COLUMNS: &str = request_columns!();
+
 macro_rules! consent_columns {
     () => {
         "c.id, c.person_id, c.purpose, c.terms, c.recorded_by, c.recorded_at, c.withdrawn_at, \
@@ -151,20 +156,10 @@ where
                 .push_bind(user.to_string());
         }
         if let Some(flag) = filter.flag {
-            query
-                .push(" AND EXISTS (SELECT 1 FROM persons p WHERE p.request_id = r.id AND ")
-                .push(flag_column(flag))
-                .push(")");
+            query.push(request_flagged("r.id", flag));
         }
         if filter.to_review {
-            query.push(
-                " AND (EXISTS (SELECT 1 FROM persons p JOIN candidates k ON k.sought_id = p.id \
-                   WHERE p.request_id = r.id AND k.sought_org = r.org_id \
-                   AND k.sought_status = 'proposed') \
-                 OR EXISTS (SELECT 1 FROM persons p JOIN candidates k ON k.other_id = p.id \
-                   WHERE p.request_id = r.id AND k.other_org = r.org_id \
-                   AND k.other_status = 'proposed'))",
-            );
+            query.push(request_has_candidate("r.id", "r.org_id", true));
         }
         query
     }
@@ -204,12 +199,7 @@ where
                 .push(")");
         }
         if filter.to_review {
-            query.push(
-                " AND (EXISTS (SELECT 1 FROM candidates k WHERE k.sought_id = p.id \
-                   AND k.sought_org = p.org_id AND k.sought_status = 'proposed') \
-                 OR EXISTS (SELECT 1 FROM candidates k WHERE k.other_id = p.id \
-                   AND k.other_org = p.org_id AND k.other_status = 'proposed'))",
-            );
+            query.push(person_has_candidate(true));
         }
         query
     }
@@ -217,7 +207,7 @@ where
     /// Candidate counts on the organisation's own side, keyed by `owner`
     /// (`p.request_id` or `p.id`) of the persons whose `owner` is in the
     /// JSON list `ids`.
-    async fn candidate_counts(
+    pub(crate) async fn candidate_counts(
         conn: &mut Conn<D>,
         owner: &str,
         ids: &str,
@@ -278,7 +268,7 @@ where
     }
 
     /// A request's row with its circumstances opened.
-    fn request_row(row: &DbRow<D>) -> StoreResult<RequestRow> {
+    pub(crate) fn request_row(row: &DbRow<D>) -> StoreResult<RequestRow> {
         let mut request = (|| {
             Ok::<_, sqlx::Error>(read_row!(row => RequestRow {
                 id, org_id, reference, status, closure_reason, circumstances, version,
@@ -1014,7 +1004,52 @@ where
 }
 
 /// The column of a protection flag, true when set (both backends).
-fn flag_column(flag: FlagFilter) -> &'static str {
+/// `AND` "a candidate on the organisation's side of each side's own
+/// record", `pending`: one still to review.
+fn candidate_sides(pending: bool) -> (&'static str, &'static str) {
+    if pending {
+        (
+            " AND k.sought_status = 'proposed'",
+            " AND k.other_status = 'proposed'",
+        )
+    } else {
+        ("", "")
+    }
+}
+
+/// The condition "the person `p` has a candidate on its organisation's
+/// side" (`pending`: one still to review).
+pub(crate) fn person_has_candidate(pending: bool) -> String {
+    let (sought, other) = candidate_sides(pending);
+    format!(
+        " AND (EXISTS (SELECT 1 FROM candidates k WHERE k.sought_id = p.id \
+           AND k.sought_org = p.org_id{sought}) \
+         OR EXISTS (SELECT 1 FROM candidates k WHERE k.other_id = p.id \
+           AND k.other_org = p.org_id{other}))"
+    )
+}
+
+/// The condition "the request `request` has a candidate on `org`'s side"
+/// (`pending`: one still to review).
+pub(crate) fn request_has_candidate(request: &str, org: &str, pending: bool) -> String {
+    let (sought, other) = candidate_sides(pending);
+    format!(
+        " AND (EXISTS (SELECT 1 FROM persons q JOIN candidates k ON k.sought_id = q.id \
+           WHERE q.request_id = {request} AND k.sought_org = {org}{sought}) \
+         OR EXISTS (SELECT 1 FROM persons q JOIN candidates k ON k.other_id = q.id \
+           WHERE q.request_id = {request} AND k.other_org = {org}{other}))"
+    )
+}
+
+/// The condition "some person of the request `request` is so flagged".
+pub(crate) fn request_flagged(request: &str, flag: FlagFilter) -> String {
+    format!(
+        " AND EXISTS (SELECT 1 FROM persons p WHERE p.request_id = {request} AND {})",
+        flag_column(flag)
+    )
+}
+
+pub(crate) fn flag_column(flag: FlagFilter) -> &'static str {
     match flag {
         FlagFilter::Minor => "p.minor",
         FlagFilter::AtRisk => "p.at_risk",
@@ -1039,7 +1074,7 @@ impl FilterValues {
 }
 
 /// A list's page size: the default when none is given, at most the cap.
-fn page_size(limit: u32) -> u32 {
+pub(crate) fn page_size(limit: u32) -> u32 {
     match limit {
         0 => DEFAULT_LIMIT,
         n => n.min(MAX_LIMIT),
@@ -1047,13 +1082,16 @@ fn page_size(limit: u32) -> u32 {
 }
 
 /// The `LIKE` pattern of a list's text filter, unless blank.
-fn text_pattern(text: Option<&str>) -> Option<String> {
+pub(crate) fn text_pattern(text: Option<&str>) -> Option<String> {
     text.filter(|t| !t.trim().is_empty())
         .map(backend::text_pattern)
 }
 
 /// The ids a list is cut to (a name search's result) as a JSON list.
-fn id_list<T: ToString>(table: &'static str, ids: Option<&[T]>) -> StoreResult<Option<String>> {
+pub(crate) fn id_list<T: ToString>(
+    table: &'static str,
+    ids: Option<&[T]>,
+) -> StoreResult<Option<String>> {
     ids.map(|ids| {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
         backend::to_json(table, &ids)

@@ -625,6 +625,23 @@ pub struct RequestRow {
 }
 
 /// A request's persons in stored order: the enquirer and the sought.
+/// What a list line says of the request behind it (a gallery entry, a
+/// report): its enquirer's name, the flags of any of its persons and its
+/// candidate counts.
+pub fn request_line(
+    persons: Vec<StoredPerson>,
+    candidates: CandidateCounts,
+) -> StoreResult<crate::RequestLine> {
+    let (enquirer, sought) = split_persons(persons)?;
+    let all = || std::iter::once(&enquirer).chain(sought.iter());
+    Ok(crate::RequestLine {
+        enquirer_name: enquirer.details.primary_name().to_owned(),
+        minor: all().any(|p| p.details.flags.minor),
+        at_risk: all().any(|p| p.details.flags.at_risk),
+        candidates,
+    })
+}
+
 fn split_persons(persons: Vec<StoredPerson>) -> StoreResult<(StoredPerson, Vec<StoredPerson>)> {
     let mut enquirer = None;
     let mut sought = Vec::new();
@@ -640,6 +657,15 @@ fn split_persons(persons: Vec<StoredPerson>) -> StoreResult<(StoredPerson, Vec<S
 }
 
 impl RequestRow {
+    /// The request's id, reference and status, for a line that names it.
+    pub fn heading(&self) -> StoreResult<(RequestId, CaseReference, RequestStatus)> {
+        Ok((
+            parse_id("tracing_requests", "id", &self.id)?,
+            self.reference()?,
+            self.status()?,
+        ))
+    }
+
     fn status(&self) -> StoreResult<RequestStatus> {
         RequestStatus::parse(&self.status, self.closure_reason.as_deref())
             .map_err(|e| corrupt("tracing_requests", e.to_string()))

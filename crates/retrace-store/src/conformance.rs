@@ -203,6 +203,7 @@ macro_rules! conformance_tests {
             request_lists_count_candidates_show_flags_and_sort,
             requests_are_assigned_within_the_organisation_only,
             registration_lists_filter_sort_page_and_count,
+            sought_gallery_and_report_lists_filter_sort_page_and_count,
             // networks (issue 14)
             networks_and_their_posts_exist_for_members_only,
             network_posts_follow_the_posting_rules_and_filters,

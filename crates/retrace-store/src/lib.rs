@@ -51,6 +51,7 @@ pub mod digest;
 pub mod directory;
 pub mod gallery;
 pub mod indicators;
+pub mod lists;
 pub mod network;
 pub mod org_contact;
 pub mod outreach;
@@ -77,6 +78,10 @@ pub use gallery::{
     PublicEntry,
 };
 pub use indicators::{FigureValue, IndicatorFigures, IndicatorStore, IndicatorSubject};
+pub use lists::{
+    EntryFilter, EntrySummary, GalleryListFilter, ListStore, ReportFilter, ReportState,
+    ReportSummary, RequestLine, SoughtFilter, SoughtSummary,
+};
 pub use network::{
     Network, NetworkManager, NetworkMember, NetworkPost, NetworkStore, NetworkSummary, NetworkView,
     PostFilter, SeedPost, StoredJointAction,
@@ -383,6 +388,7 @@ pub enum Backend {
 pub trait Store:
     TracingStore
     + GalleryStore
+    + ListStore
     + TransferStore
     + ReferralStore
     + DirectoryStore

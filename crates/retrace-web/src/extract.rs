@@ -12,8 +12,8 @@ use crate::identity::Member;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header;
 use axum::http::request::Parts;
-use retrace_domain::Problem;
 use retrace_domain::Role;
+use retrace_domain::{Problem, Unparsed};
 use serde::de::DeserializeOwned;
 use std::str::FromStr;
 
@@ -159,9 +159,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
                     .unwrap_or(&text);
                 match detail.split_once(": ") {
                     Some((field, message)) if !field.contains(' ') => {
-                        Err(unreadable(field, message))
+                        Err(unreadable(field, Unparsed::of_message(message)))
                     }
-                    _ => Err(unreadable("query", detail)),
+                    _ => Err(unreadable("query", Unparsed::of_message(detail))),
                 }
             }
         }
@@ -199,7 +199,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
         deserializer
             .end()
-            .map_err(|err| unreadable("body", &err.to_string()))?;
+            .map_err(|err| unreadable("body", retrace_app::input::unparsed(&err)))?;
         Ok(JsonBody(value))
     }
 }
@@ -230,8 +230,10 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebError 
         }
     }
     match inner.classify() {
-        serde_json::error::Category::Data if !path.is_empty() => unreadable(&path, &message),
-        _ => unreadable("body", &message),
+        serde_json::error::Category::Data if !path.is_empty() => {
+            unreadable(&path, Unparsed::of_message(&message))
+        }
+        _ => unreadable("body", retrace_app::input::unparsed(inner)),
     }
 }
 
@@ -297,11 +299,6 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
 
 /// A body or query the parser refused: its words come from the parser
 /// (serde), so they are shown as a detail under a translated lead.
-fn unreadable(field: &str, detail: &str) -> WebError {
-    WebError::invalid(
-        field,
-        Problem::Unreadable {
-            detail: detail.to_owned(),
-        },
-    )
+fn unreadable(field: &str, detail: Unparsed) -> WebError {
+    WebError::invalid(field, Problem::Unreadable { detail })
 }

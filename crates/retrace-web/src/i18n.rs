@@ -104,10 +104,20 @@ impl Lang {
                 retrace_domain::ProblemArg::Text(text) => {
                     FluentValue::from(crate::page::ltr(&text))
                 }
+                retrace_domain::ProblemArg::Words(keys) => FluentValue::from(self.words(&keys)),
             };
             args.insert(Cow::Borrowed(name), value);
         }
         LOCALES.lookup_with_args(&self.identifier(), key, &args)
+    }
+
+    /// Choices in this language's words, listed with its comma.
+    pub fn words(self, keys: &[&str]) -> String {
+        let comma = if self == Lang::Ar { "، " } else { ", " };
+        keys.iter()
+            .map(|key| self.t(key))
+            .collect::<Vec<_>>()
+            .join(comma)
     }
 
     /// A message with a `count` argument, so plural rules apply (Arabic has six forms).
@@ -138,12 +148,12 @@ mod tests {
         args.insert(Cow::Borrowed("count"), FluentValue::from(3));
         // The parameters of validation problems (`error-…`).
         for name in [
-            "max", "min", "day", "days", "total", "reached", "referred", "width", "height",
+            "max", "min", "line", "day", "days", "total", "reached", "referred", "width", "height",
         ] {
             args.insert(Cow::Borrowed(name), FluentValue::from(3));
         }
         for name in [
-            "value", "month", "choices", "detail", "expected", "from", "to", "kind", "column",
+            "value", "name", "month", "choices", "expected", "from", "to", "kind", "column",
             "format",
         ] {
             args.insert(Cow::Borrowed(name), FluentValue::from("x"));

@@ -335,6 +335,7 @@ fn every_validation_problem_reads_as_words_in_every_language() {
                 let value = match value {
                     retrace_domain::ProblemArg::Number(n) => n.to_string(),
                     retrace_domain::ProblemArg::Text(text) => text,
+                    retrace_domain::ProblemArg::Words(keys) => lang.words(&keys),
                 };
                 if !shown.contains(&value) {
                     failures.push(format!(
@@ -346,6 +347,45 @@ fn every_validation_problem_reads_as_words_in_every_language() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn choices_of_a_refusal_read_as_words_in_every_language() {
+    let mut failures = Vec::new();
+    for choice in retrace_domain::Choice::ALL {
+        let english = Lang::En.t(choice.key());
+        for lang in Lang::ALL {
+            let words = lang.t(choice.key());
+            if words == choice.key() || words.trim().is_empty() {
+                failures.push(format!("{}: {choice:?} has no words", lang.code()));
+            }
+            if let Some(word) = snake_case_word(&words) {
+                failures.push(format!("{}: {choice:?} shows the code {word}", lang.code()));
+            }
+            if lang != Lang::En && words == english {
+                failures.push(format!("{}: {choice:?} is in English", lang.code()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let problem = Problem::OneOf {
+        choices: vec![
+            retrace_domain::Choice::InProgress,
+            retrace_domain::Choice::Closed,
+        ],
+    };
+    let french = Lang::Fr.problem(&problem);
+    assert!(french.contains("en cours, clos"), "{french}");
+    assert!(!french.contains("in_progress"), "{french}");
+    let arabic = Lang::Ar.problem(&problem);
+    assert!(arabic.contains("قيد التنفيذ، مغلق"), "{arabic}");
+    let detail = Problem::Unreadable {
+        detail: retrace_domain::Unparsed::WrongType,
+    };
+    for lang in [Lang::Fr, Lang::Es, Lang::Ar] {
+        let text = lang.problem(&detail);
+        assert!(!text.contains("type:") && !text.contains("wrong"), "{text}");
+    }
 }
 
 #[test]

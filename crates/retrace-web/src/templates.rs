@@ -451,10 +451,18 @@ pub const LIST_FLAG_CODES: [&str; 2] = ["minor", "at_risk"];
 
 /// The page links of a list.
 pub struct Pager {
-    pub page_number: u64,
     pub pages: u64,
     pub previous: Option<String>,
     pub next: Option<String>,
+    /// Links to the first and last pages and those around this one, in
+    /// order; `None` stands for pages left out.
+    pub links: Vec<Option<PageLink>>,
+}
+
+pub struct PageLink {
+    pub number: u64,
+    pub href: String,
+    pub current: bool,
 }
 
 impl Pager {
@@ -463,11 +471,61 @@ impl Pager {
         let page_number = u64::from(page.unwrap_or(1).max(1));
         let pages = total.div_ceil(u64::from(page_size)).max(1);
         Self {
-            page_number,
             pages,
             previous: (page_number > 1).then(|| format!("{base}page={}", page_number - 1)),
             next: (page_number < pages).then(|| format!("{base}page={}", page_number + 1)),
+            links: page_links(base, page_number, pages),
         }
+    }
+}
+
+/// Pages 1, the last and two on each side of `current`; a gap between
+/// two shown pages is one `None`.
+fn page_links(base: &str, current: u64, pages: u64) -> Vec<Option<PageLink>> {
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for number in 1..=pages {
+        let near = number.abs_diff(current) <= 2;
+        if number == 1 || number == pages || near {
+            if number > last_shown + 1 {
+                links.push(None);
+            }
+            links.push(Some(PageLink {
+                number,
+                href: format!("{base}page={number}"),
+                current: number == current,
+            }));
+            last_shown = number;
+        }
+    }
+    links
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::*;
+
+    #[test]
+    fn page_links_show_the_ends_and_the_neighbourhood_with_gaps() {
+        let pager = Pager::new("/sought?q=a&", Some(6), 50 * 10, 50);
+        let shown: Vec<String> = pager
+            .links
+            .iter()
+            .map(|l| match l {
+                Some(link) if link.current => format!("[{}]", link.number),
+                Some(link) => link.number.to_string(),
+                None => "…".to_owned(),
+            })
+            .collect();
+        assert_eq!(shown, ["1", "…", "4", "5", "[6]", "7", "8", "…", "10"]);
+        assert_eq!(
+            pager.links[0].as_ref().map(|l| l.href.as_str()),
+            Some("/sought?q=a&page=1")
+        );
+        let one = Pager::new("/sought?", None, 3, 50);
+        assert_eq!(one.links.len(), 1);
+        let near_start = Pager::new("/sought?", Some(2), 250, 50);
+        assert_eq!(near_start.links.len(), 5, "1 to 5 with no gap");
     }
 }
 
@@ -626,6 +684,47 @@ pub struct PersonForm<'a> {
     pub page: &'a Page,
     pub id: String,
     pub with_contact: bool,
+    pub values: FormValues,
+}
+
+/// The candidate and flag columns of a list line.
+pub struct LineFlags {
+    pub candidates: u64,
+    pub to_review: u64,
+    pub minor: bool,
+    pub at_risk: bool,
+}
+
+impl LineFlags {
+    pub fn of(candidates: retrace_store::CandidateCounts, minor: bool, at_risk: bool) -> Self {
+        Self {
+            candidates: u64::from(candidates.total),
+            to_review: u64::from(candidates.to_review),
+            minor,
+            at_risk,
+        }
+    }
+}
+
+/// One line of the list of sought persons.
+pub struct SoughtLine {
+    pub id: String,
+    pub name: String,
+    pub relationship: &'static str,
+    pub request_id: String,
+    pub reference: String,
+    pub status: &'static str,
+    pub line: LineFlags,
+    pub recorded: String,
+}
+
+#[derive(Template)]
+#[template(path = "sought.html")]
+pub struct SoughtList<'a> {
+    pub page: &'a Page,
+    pub rows: Vec<SoughtLine>,
+    pub total: u64,
+    pub pager: Pager,
     pub values: FormValues,
 }
 

@@ -1718,7 +1718,6 @@ error-base64 = ليس ترميز base64 صالحًا
 error-too-many-countries = اذكر { $max } بلدًا على الأكثر
 error-countries-required = اذكر بلدًا واحدًا على الأقل
 error-too-many-entries = { $max } إدخالًا على الأكثر
-error-unreadable = تعذّرت قراءته: { $detail }
 error-form-unreadable = تعذّرت قراءة الاستمارة: أعد تحميل الصفحة وأرسلها مجددًا
 error-form-incomplete = الاستمارة ناقصة: أعد تحميل الصفحة
 error-content-type = أرسل الطلب مع Content-Type: { $expected }
@@ -1836,3 +1835,66 @@ error-own-admin-role = لا يمكنك إزالة دور الإدارة الخا
 error-release-at-risk = الشخص معرَّض للخطر: لا يُفصح عن شيء خارج المنظمة
 error-no-sharing-consent = لم يوافق الشخص على المشاركة مع هذه المنظمة أو هذا البلد
 error-messages-after-confirmation = تُنقل الرسائل العائلية بعد أن تؤكّد المنظمتان التطابق
+
+# Choices named in "must be one of …"
+choice-accept = القبول
+choice-decline = الرفض
+choice-in-progress = قيد التنفيذ
+choice-closed = مغلق
+choice-done = تم
+choice-skip = التخطي
+choice-sought = الأشخاص المبحوث عنهم
+choice-registered = الأشخاص المسجَّلون
+choice-all = الكل
+choice-relevance = الأكثر صلة
+choice-newest = الأحدث
+choice-member = عضو
+choice-coordinator = منسِّقة
+choice-remove = الإزالة
+choice-requests = طلبات البحث
+choice-registrations = التسجيلات
+choice-inbox = الواردة
+choice-outbox = المرسلة
+error-unreadable-syntax = تعذّرت قراءته: ليس JSON صالحًا في السطر { $line }، العمود { $column }
+error-unreadable-truncated = تعذّرت قراءته: ينتهي النص قبل أوانه
+error-unreadable-trailing = تعذّرت قراءته: يوجد شيء بعد القيمة
+error-unreadable-missing-field = تعذّرت قراءته: الحقل { $name } مفقود
+error-unreadable-unknown-field = تعذّرت قراءته: { $name } ليس حقلًا معروفًا
+error-unreadable-unknown-value = تعذّرت قراءته: { $value } ليست قيمة معروفة
+error-unreadable-wrong-type = تعذّرت قراءته: قيمة من نوع غير صحيح
+error-unreadable-invalid-value = تعذّرت قراءته: قيمة غير صالحة
+
+# Lists of sought persons, gallery entries and reports (issue 15, item 7)
+report-status-handled = تمت معالجتها
+list-request-status = حالة الطلب
+list-candidates-only = فقط ما فيه تطابقات محتملة
+list-reference-or-name = المرجع أو الاسم
+list-sought-found =
+    { $count ->
+        [zero] لا يوجد أشخاص مبحوث عنهم
+        [one] شخص واحد مبحوث عنه
+        [two] شخصان مبحوث عنهما
+        [few] { $count } أشخاص مبحوث عنهم
+        [many] { $count } شخصًا مبحوثًا عنه
+       *[other] { $count } شخص مبحوث عنه
+    }
+list-entries-found =
+    { $count ->
+        [zero] لا توجد بطاقات
+        [one] بطاقة واحدة
+        [two] بطاقتان
+        [few] { $count } بطاقات
+        [many] { $count } بطاقة
+       *[other] { $count } بطاقة
+    }
+list-reports-found =
+    { $count ->
+        [zero] لا توجد بلاغات
+        [one] بلاغ واحد
+        [two] بلاغان
+        [few] { $count } بلاغات
+        [many] { $count } بلاغًا
+       *[other] { $count } بلاغ
+    }
+card-sought-title = الأشخاص المبحوث عنهم
+card-sought-text = كل من تبحث عنهم طلبات منظمتك، مع التطابقات المحتملة والعلامات.

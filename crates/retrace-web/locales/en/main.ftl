@@ -1662,7 +1662,6 @@ error-base64 = is not valid base64
 error-too-many-countries = name at most { $max } countries
 error-countries-required = name at least one country
 error-too-many-entries = at most { $max } entries
-error-unreadable = could not be read: { $detail }
 error-form-unreadable = the form could not be read: reload the page and send it again
 error-form-incomplete = the form is incomplete: reload the page
 error-content-type = send the request with Content-Type: { $expected }
@@ -1780,3 +1779,54 @@ error-own-admin-role = you cannot remove your own administration role: ask anoth
 error-release-at-risk = the person is at risk: nothing is released outside the organisation
 error-no-sharing-consent = the person has not agreed to share with this organisation or country
 error-messages-after-confirmation = family messages are relayed once both organisations have confirmed the match
+
+# Choices named in "must be one of …"
+choice-accept = accept
+choice-decline = decline
+choice-in-progress = in progress
+choice-closed = closed
+choice-done = done
+choice-skip = skip
+choice-sought = sought persons
+choice-registered = registered persons
+choice-all = all
+choice-relevance = most relevant
+choice-newest = newest
+choice-member = member
+choice-coordinator = coordinator
+choice-remove = remove
+choice-requests = tracing requests
+choice-registrations = registrations
+choice-inbox = received
+choice-outbox = sent
+error-unreadable-syntax = could not be read: it is not valid JSON at line { $line }, column { $column }
+error-unreadable-truncated = could not be read: the text ends too early
+error-unreadable-trailing = could not be read: something follows the value
+error-unreadable-missing-field = could not be read: the field { $name } is missing
+error-unreadable-unknown-field = could not be read: { $name } is not a known field
+error-unreadable-unknown-value = could not be read: { $value } is not a known value
+error-unreadable-wrong-type = could not be read: a value is of the wrong type
+error-unreadable-invalid-value = could not be read: a value is not valid
+
+# Lists of sought persons, gallery entries and reports (issue 15, item 7)
+report-status-handled = Handled
+list-request-status = Status of the request
+list-candidates-only = Only with possible matches
+list-reference-or-name = Reference or name
+list-sought-found =
+    { $count ->
+        [one] One sought person
+       *[other] { $count } sought persons
+    }
+list-entries-found =
+    { $count ->
+        [one] One entry
+       *[other] { $count } entries
+    }
+list-reports-found =
+    { $count ->
+        [one] One report
+       *[other] { $count } reports
+    }
+card-sought-title = Sought persons
+card-sought-text = Everyone your organisation's requests are looking for, with their possible matches and flags.

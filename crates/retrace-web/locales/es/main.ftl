@@ -1661,7 +1661,6 @@ error-base64 = no es base64 válido
 error-too-many-countries = indique como máximo { $max } países
 error-countries-required = indique al menos un país
 error-too-many-entries = como máximo { $max } entradas
-error-unreadable = no se pudo leer: { $detail }
 error-form-unreadable = no se pudo leer el formulario: recargue la página y envíelo de nuevo
 error-form-incomplete = el formulario está incompleto: recargue la página
 error-content-type = envíe la solicitud con Content-Type: { $expected }
@@ -1779,3 +1778,54 @@ error-own-admin-role = no puede quitar su propio rol de administración: pídalo
 error-release-at-risk = la persona está en riesgo: nada se comunica fuera de la organización
 error-no-sharing-consent = la persona no aceptó compartir con esta organización o país
 error-messages-after-confirmation = los mensajes familiares se transmiten cuando ambas organizaciones han confirmado la coincidencia
+
+# Choices named in "must be one of …"
+choice-accept = aceptar
+choice-decline = rechazar
+choice-in-progress = en curso
+choice-closed = cerrado
+choice-done = hecho
+choice-skip = omitir
+choice-sought = personas buscadas
+choice-registered = personas registradas
+choice-all = todas
+choice-relevance = más pertinentes
+choice-newest = más recientes
+choice-member = miembro
+choice-coordinator = coordinadora
+choice-remove = quitar
+choice-requests = solicitudes de búsqueda
+choice-registrations = registros
+choice-inbox = recibidas
+choice-outbox = enviadas
+error-unreadable-syntax = no se pudo leer: no es JSON válido en la línea { $line }, columna { $column }
+error-unreadable-truncated = no se pudo leer: el texto termina demasiado pronto
+error-unreadable-trailing = no se pudo leer: algo sigue al valor
+error-unreadable-missing-field = no se pudo leer: falta el campo { $name }
+error-unreadable-unknown-field = no se pudo leer: { $name } no es un campo conocido
+error-unreadable-unknown-value = no se pudo leer: { $value } no es un valor conocido
+error-unreadable-wrong-type = no se pudo leer: un valor no es del tipo correcto
+error-unreadable-invalid-value = no se pudo leer: un valor no es válido
+
+# Lists of sought persons, gallery entries and reports (issue 15, item 7)
+report-status-handled = Tratados
+list-request-status = Estado de la solicitud
+list-candidates-only = Solo con posibles coincidencias
+list-reference-or-name = Referencia o nombre
+list-sought-found =
+    { $count ->
+        [one] Una persona buscada
+       *[other] { $count } personas buscadas
+    }
+list-entries-found =
+    { $count ->
+        [one] Una ficha
+       *[other] { $count } fichas
+    }
+list-reports-found =
+    { $count ->
+        [one] Un aviso
+       *[other] { $count } avisos
+    }
+card-sought-title = Personas buscadas
+card-sought-text = Todas las personas que buscan las solicitudes de su organización, con sus posibles coincidencias e indicadores.

@@ -1661,7 +1661,6 @@ error-base64 = n’est pas du base64 valide
 error-too-many-countries = indiquez au plus { $max } pays
 error-countries-required = indiquez au moins un pays
 error-too-many-entries = au plus { $max } entrées
-error-unreadable = n’a pas pu être lu : { $detail }
 error-form-unreadable = le formulaire n’a pas pu être lu : rechargez la page et renvoyez-le
 error-form-incomplete = le formulaire est incomplet : rechargez la page
 error-content-type = envoyez la requête avec Content-Type : { $expected }
@@ -1779,3 +1778,54 @@ error-own-admin-role = vous ne pouvez pas retirer votre propre rôle d’adminis
 error-release-at-risk = la personne est à risque : rien n’est communiqué hors de l’organisation
 error-no-sharing-consent = la personne n’a pas accepté le partage avec cette organisation ou ce pays
 error-messages-after-confirmation = les messages familiaux sont transmis une fois la correspondance confirmée par les deux organisations
+
+# Choices named in "must be one of …"
+choice-accept = accepter
+choice-decline = refuser
+choice-in-progress = en cours
+choice-closed = clos
+choice-done = fait
+choice-skip = passer
+choice-sought = personnes recherchées
+choice-registered = personnes enregistrées
+choice-all = toutes
+choice-relevance = les plus pertinents
+choice-newest = les plus récents
+choice-member = membre
+choice-coordinator = coordinatrice
+choice-remove = retirer
+choice-requests = demandes de recherche
+choice-registrations = enregistrements
+choice-inbox = reçues
+choice-outbox = envoyées
+error-unreadable-syntax = n’a pas pu être lu : ce n’est pas du JSON valide à la ligne { $line }, colonne { $column }
+error-unreadable-truncated = n’a pas pu être lu : le texte s’arrête trop tôt
+error-unreadable-trailing = n’a pas pu être lu : quelque chose suit la valeur
+error-unreadable-missing-field = n’a pas pu être lu : le champ { $name } manque
+error-unreadable-unknown-field = n’a pas pu être lu : { $name } n’est pas un champ connu
+error-unreadable-unknown-value = n’a pas pu être lu : { $value } n’est pas une valeur connue
+error-unreadable-wrong-type = n’a pas pu être lu : une valeur n’est pas du bon type
+error-unreadable-invalid-value = n’a pas pu être lu : une valeur n’est pas valide
+
+# Lists of sought persons, gallery entries and reports (issue 15, item 7)
+report-status-handled = Traités
+list-request-status = Statut de la demande
+list-candidates-only = Seulement avec des correspondances possibles
+list-reference-or-name = Référence ou nom
+list-sought-found =
+    { $count ->
+        [one] { $count } personne recherchée
+       *[other] { $count } personnes recherchées
+    }
+list-entries-found =
+    { $count ->
+        [one] { $count } fiche
+       *[other] { $count } fiches
+    }
+list-reports-found =
+    { $count ->
+        [one] { $count } signalement
+       *[other] { $count } signalements
+    }
+card-sought-title = Personnes recherchées
+card-sought-text = Toutes les personnes que recherchent les demandes de votre organisation, avec leurs correspondances possibles et leurs signalements.

@@ -87,8 +87,10 @@ pub struct GalleryForm<'a> {
 pub struct StaffEntryRow {
     pub id: String,
     pub reference: String,
+    pub enquirer: String,
     pub looking_for: String,
     pub status: &'static str,
+    pub line: crate::templates::LineFlags,
     pub created: String,
 }
 
@@ -97,6 +99,9 @@ pub struct StaffEntryRow {
 pub struct StaffGalleryPage<'a> {
     pub page: &'a Page,
     pub rows: Vec<StaffEntryRow>,
+    pub total: u64,
+    pub pager: crate::templates::Pager,
+    pub values: crate::templates::FormValues,
 }
 
 #[derive(Template)]
@@ -121,7 +126,9 @@ pub struct StaffEntryPage<'a> {
 pub struct ReportRow {
     pub id: String,
     pub reference: String,
+    pub enquirer: String,
     pub status: &'static str,
+    pub line: crate::templates::LineFlags,
     pub received: String,
     pub language: String,
 }
@@ -131,7 +138,9 @@ pub struct ReportRow {
 pub struct ReportsPage<'a> {
     pub page: &'a Page,
     pub rows: Vec<ReportRow>,
-    pub status: &'static str,
+    pub total: u64,
+    pub pager: crate::templates::Pager,
+    pub values: crate::templates::FormValues,
     pub statuses: Vec<&'static str>,
 }
 

@@ -4,6 +4,7 @@
 //! organisation's entry or report answers exactly like a missing one.
 
 use super::gallery::{jpeg, region_options, relationship_options};
+use super::lists::shown;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
@@ -14,12 +15,14 @@ use crate::i18n::Lang;
 use crate::identity::Member;
 use crate::page::OnPage;
 use crate::page::Page;
-use crate::templates::{self, render};
+use crate::templates::{self, Pager, render};
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::AppError;
 use retrace_app::gallery::{self as app_gallery, Image, Publication};
+use retrace_app::lists::{self as app_lists, GalleryListQuery};
+use retrace_app::requests::PAGE_SIZE;
 use retrace_domain::Problem;
 use retrace_domain::{EntryStatus, GalleryEntryId, ReportId, ReportStatus, RequestId};
 use retrace_store::{GalleryEntry, PersonRole, StoreError};
@@ -39,23 +42,61 @@ async fn own_entry(
 
 // ---------------------------------------------------------------- list
 
+/// The filters of a gallery list shown again, and its page link.
+fn shown_gallery(path: &str, query: &GalleryListQuery) -> (templates::FormValues, String) {
+    shown(
+        path,
+        &[
+            ("q", &query.q),
+            ("name", &query.name),
+            ("status", &query.status),
+            ("flag", &query.flag),
+            ("candidates", &query.candidates),
+            ("sort", &query.sort),
+        ],
+    )
+}
+
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
     member: Reader,
+    QueryParams(query): QueryParams<GalleryListQuery>,
 ) -> WebResult<Response> {
-    let entries = state.store.gallery_entries(&member.scope()).await?;
+    let filter = app_lists::entry_filter(&state.app, &member.actor(), &query)?;
+    let (entries, total) = state
+        .store
+        .list_gallery_entries(
+            &member.audit(&state, "gallery list"),
+            &member.scope(),
+            &filter,
+        )
+        .await?;
+    let (values, base) = shown_gallery("/staff/gallery", &query);
     let rows = entries
-        .iter()
-        .map(|entry| templates::StaffEntryRow {
-            id: entry.id.to_string(),
-            reference: entry.reference.to_string(),
-            looking_for: looking_for(page.lang, &entry.relationships),
-            status: entry.status.as_str(),
-            created: entry.created_at.on_page(),
+        .into_iter()
+        .map(|line| templates::StaffEntryRow {
+            id: line.entry.id.to_string(),
+            reference: line.entry.reference.to_string(),
+            enquirer: line.request.enquirer_name,
+            looking_for: looking_for(page.lang, &line.entry.relationships),
+            status: line.entry.status.as_str(),
+            line: templates::LineFlags::of(
+                line.request.candidates,
+                line.request.minor,
+                line.request.at_risk,
+            ),
+            created: line.entry.created_at.on_page(),
         })
         .collect();
-    Ok(render(&templates::StaffGalleryPage { page: &page, rows })?.into_response())
+    Ok(render(&templates::StaffGalleryPage {
+        page: &page,
+        rows,
+        total,
+        pager: Pager::new(&base, query.page, total, PAGE_SIZE),
+        values,
+    })?
+    .into_response())
 }
 
 // ---------------------------------------------------------------- publish
@@ -408,34 +449,47 @@ pub async fn poster_pdf(
 
 // ---------------------------------------------------------------- reports
 
-#[derive(Deserialize, Default)]
-pub struct ReportsQuery {
-    pub status: Option<String>,
-}
-
 pub async fn reports(
     State(state): State<AppState>,
     page: Page,
     member: Reader,
-    QueryParams(query): QueryParams<ReportsQuery>,
+    QueryParams(query): QueryParams<GalleryListQuery>,
 ) -> WebResult<Response> {
-    let status = super::api_gallery::status_filter(query.status.as_deref())?;
-    let found = state.store.reports(&member.scope(), status, 200).await?;
+    let filter = app_lists::report_filter(&state.app, &member.actor(), &query)?;
+    let (found, total) = state
+        .store
+        .list_reports(
+            &member.audit(&state, "reports list"),
+            &member.scope(),
+            &filter,
+        )
+        .await?;
+    let (values, base) = shown_gallery("/staff/reports", &query);
     let rows = found
-        .iter()
-        .map(|report| templates::ReportRow {
-            id: report.id.to_string(),
-            reference: report.reference.to_string(),
-            status: report.status.as_str(),
-            received: report.received_at.on_page(),
-            language: report.language.clone(),
+        .into_iter()
+        .map(|line| templates::ReportRow {
+            id: line.report.id.to_string(),
+            reference: line.report.reference.to_string(),
+            enquirer: line.request.enquirer_name,
+            status: line.report.status.as_str(),
+            line: templates::LineFlags::of(
+                line.request.candidates,
+                line.request.minor,
+                line.request.at_risk,
+            ),
+            received: line.report.received_at.on_page(),
+            language: line.report.language,
         })
         .collect();
+    let mut statuses = vec!["handled"];
+    statuses.extend(ReportStatus::ALL.iter().map(|s| s.as_str()));
     Ok(render(&templates::ReportsPage {
         page: &page,
         rows,
-        status: status.map(ReportStatus::as_str).unwrap_or_default(),
-        statuses: ReportStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        total,
+        pager: Pager::new(&base, query.page, total, PAGE_SIZE),
+        values,
+        statuses,
     })?
     .into_response())
 }

@@ -12,6 +12,7 @@ use crate::page::{OnPage, Page};
 use crate::templates::{self, Pager, render};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use retrace_app::lists::{self as app_lists, SoughtQuery};
 use retrace_app::persons::{self as app_persons, RegistrationQuery};
 use retrace_app::requests::{self as app_requests, Assignment, PAGE_SIZE, RequestQuery};
 use retrace_domain::{RequestId, Role, UserId};
@@ -39,7 +40,7 @@ fn names(users: &[UserAccount]) -> HashMap<UserId, String> {
 
 /// The query values shown again in the filter form, and the link of the
 /// same list at another page.
-fn shown(path: &str, pairs: &[(&str, &str)]) -> (FormValues, String) {
+pub(crate) fn shown(path: &str, pairs: &[(&str, &str)]) -> (FormValues, String) {
     let mut values = FormValues::default();
     for (key, value) in pairs {
         values.set(key, (*value).to_owned());
@@ -176,6 +177,67 @@ pub async fn registrations(
         pager: Pager::new(&base, query.page, total, PAGE_SIZE),
         values,
         can_write: member.roles.contains(Role::Caseworker),
+    })?
+    .into_response())
+}
+
+/// `GET /sought`: the sought persons of every request of the organisation.
+pub async fn sought(
+    State(state): State<AppState>,
+    page: Page,
+    member: Reader,
+    QueryParams(query): QueryParams<SoughtQuery>,
+) -> WebResult<Response> {
+    let filter = app_lists::sought_filter(&state.app, &member.actor(), &query)?;
+    let (people, total) = state
+        .store
+        .list_sought(
+            &member.audit(&state, "sought persons list"),
+            &member.scope(),
+            &filter,
+        )
+        .await?;
+    let (values, base) = shown(
+        "/sought",
+        &[
+            ("q", &query.q),
+            ("name", &query.name),
+            ("status", &query.status),
+            ("flag", &query.flag),
+            ("candidates", &query.candidates),
+            ("review", &query.review),
+            ("sort", &query.sort),
+        ],
+    );
+    let rows = people
+        .into_iter()
+        .map(|line| {
+            let person = &line.person;
+            templates::SoughtLine {
+                id: person.id.to_string(),
+                name: person.details.primary_name().to_owned(),
+                relationship: match person.role {
+                    PersonRole::Sought(relationship) => relationship.as_str(),
+                    _ => "other",
+                },
+                request_id: line.request.to_string(),
+                reference: line.reference.to_string(),
+                status: line.status.code(),
+                line: templates::LineFlags::of(
+                    line.candidates,
+                    person.details.flags.minor,
+                    person.details.flags.at_risk,
+                ),
+                recorded: person.created_at.on_page(),
+            }
+        })
+        .collect();
+    Ok(render(&templates::SoughtList {
+        page: &page,
+        rows,
+        total,
+        pager: Pager::new(&base, query.page, total, PAGE_SIZE),
+        values,
     })?
     .into_response())
 }

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             get(operator::users).post(operator::create_user),
         )
         .route("/requests", get(lists::requests).post(requests::create))
+        .route("/sought", get(lists::sought))
         .route("/requests/new", get(requests::new_form))
         .route("/requests/export", get(export::form).post(export::export))
         .route("/requests/{id}", get(requests::show))

@@ -277,7 +277,10 @@ pub async fn moderate(
             return Err(WebError::invalid(
                 "decision",
                 Problem::OneOf {
-                    choices: "accept, decline".to_owned(),
+                    choices: vec![
+                        retrace_domain::Choice::Accept,
+                        retrace_domain::Choice::Decline,
+                    ],
                 },
             ));
         }

@@ -83,7 +83,10 @@ fn side_of_box(mailbox: &str) -> WebResult<Side> {
         _ => Err(WebError::invalid(
             "box",
             Problem::OneOf {
-                choices: "inbox, outbox".to_owned(),
+                choices: vec![
+                    retrace_domain::Choice::Inbox,
+                    retrace_domain::Choice::Outbox,
+                ],
             },
         )),
     }

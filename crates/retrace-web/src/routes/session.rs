@@ -35,6 +35,7 @@ pub async fn home(
         Membership::Member { roles, .. } => {
             if roles.contains(Role::Caseworker) || roles.contains(Role::Viewer) {
                 card("/requests", "card-requests");
+                card("/sought", "card-sought");
             }
             if roles.contains(Role::Caseworker) {
                 card("/registrations", "card-registrations");

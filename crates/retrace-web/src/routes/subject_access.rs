@@ -582,7 +582,12 @@ pub async fn download_pdf(
                 WebError::invalid(
                     "lang",
                     Problem::OneOf {
-                        choices: "en, fr, es, ar".to_owned(),
+                        choices: vec![
+                            retrace_domain::Choice::English,
+                            retrace_domain::Choice::French,
+                            retrace_domain::Choice::Spanish,
+                            retrace_domain::Choice::Arabic,
+                        ],
                     },
                 )
             })?,

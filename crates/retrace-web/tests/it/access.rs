@@ -6,7 +6,7 @@ use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_store::Membership;
 
-const PAGE_GETS: [&str; 25] = [
+const PAGE_GETS: [&str; 26] = [
     "/",
     "/export/pfif",
     "/account",
@@ -28,6 +28,7 @@ const PAGE_GETS: [&str; 25] = [
     "/requests/00000000-0000-4000-8000-000000000000/sought/new",
     "/persons/00000000-0000-4000-8000-000000000000",
     "/registrations",
+    "/sought",
     "/candidates/00000000-0000-4000-8000-000000000000",
     "/requests/00000000-0000-4000-8000-000000000000/transfer",
     "/transfers",

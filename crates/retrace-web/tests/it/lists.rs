@@ -320,3 +320,259 @@ async fn a_likely_duplicate_is_shown_before_saving_and_saved_only_when_confirmed
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert!(again.body.contains(&format!("href=\"/persons/{person}\"")));
 }
+
+/// Opens a Belgian request for `sought` (a minor when `minor`), past the
+/// duplicate warning; returns the request id.
+async fn open_for(browser: &crate::harness::Client<'_>, sought: &str, minor: bool) -> String {
+    let mut fields = vec![
+        ("e_name_1", "Rania Saleh"),
+        ("e_sex", "female"),
+        ("e_tracing_consent", "on"),
+        ("e_consent_method", "written"),
+        ("s_relationship", "daughter"),
+        ("s_name_1", sought),
+        ("s_sex", "female"),
+        ("s_vital_interest", "on"),
+        ("c_context", "migration"),
+        ("different_person", "1"),
+    ];
+    if minor {
+        fields.extend([("s_birth_date", "2015"), ("s_minor", "on")]);
+    }
+    let response = browser.post("/requests", &fields).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    response
+        .location()
+        .unwrap()
+        .trim_start_matches("/requests/")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn sought_persons_are_searched_across_scripts_filtered_and_paged() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    let (request, omar) = open_request(&be).await;
+    let lina_request = open_for(&be, "Lina Saleh", true).await;
+    register_safe(&fr, &[]).await;
+
+    let all = be.get("/sought").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert!(all.body.contains("2 sought persons"), "{}", all.body);
+    let row = all
+        .between(&format!("<a href=\"/persons/{omar}\">"), "</tr>")
+        .expect("Omar is listed");
+    assert!(row.contains("Omar Khaled Al-Hassan"), "{row}");
+    assert!(row.contains(&format!("/requests/{request}")), "{row}");
+    assert!(row.contains("one to review"), "{row}");
+    assert!(row.contains("Brother"), "{row}");
+    assert!(all.body.contains(&format!("/requests/{lina_request}")));
+    // Linked from the request list and the home page.
+    assert!(be.get("/requests").await.body.contains("href=\"/sought\""));
+    assert!(be.get("/").await.body.contains("href=\"/sought\""));
+
+    let listed = |page: &TestResponse| {
+        (
+            page.body.contains("Omar Khaled Al-Hassan"),
+            page.body.contains("Lina Saleh"),
+        )
+    };
+    let by_name = be
+        .get("/sought?name=%D8%B9%D9%85%D8%B1%20%D8%AE%D8%A7%D9%84%D8%AF%20%D8%A7%D9%84%D8%AD%D8%B3%D9%86")
+        .await;
+    assert_eq!(listed(&by_name), (true, false), "across scripts");
+    assert_eq!(listed(&be.get("/sought?q=lina").await), (false, true));
+    assert_eq!(listed(&be.get("/sought?flag=minor").await), (false, true));
+    assert_eq!(listed(&be.get("/sought?candidates=1").await), (true, false));
+    assert_eq!(listed(&be.get("/sought?review=1").await), (true, false));
+    assert_eq!(
+        listed(&be.get("/sought?status=closed").await),
+        (false, false)
+    );
+    let sorted = be.get("/sought?sort=alphabetical&flag=minor").await;
+    assert!(
+        sorted
+            .body
+            .contains("<option value=\"alphabetical\" selected>")
+    );
+    assert!(sorted.body.contains("<option value=\"minor\" selected>"));
+    for refused in [
+        "/sought?status=lost",
+        "/sought?candidates=yes",
+        "/sought?sort=size",
+    ] {
+        assert_eq!(
+            be.get(refused).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{refused}"
+        );
+    }
+
+    // Page 2, linked from page 1 with the filters kept.
+    for n in 0..50 {
+        open_for(&be, &format!("Daughter Number{n} Saleh"), false).await;
+    }
+    let first = be.get("/sought?q=saleh").await;
+    assert!(first.body.contains("51 sought persons"), "{}", first.body);
+    assert_eq!(first.body.matches("<a href=\"/persons/").count(), 50);
+    assert!(
+        first.body.contains("href=\"/sought?q=saleh&#38;page=2\""),
+        "{}",
+        first.body
+    );
+    let second = be.get("/sought?q=saleh&page=2").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(second.body.matches("<a href=\"/persons/").count(), 1);
+    assert!(second.body.contains("aria-current=\"page\">2</a>"));
+    assert!(!second.body.contains("Omar Khaled Al-Hassan"));
+    let everyone = be.get("/sought?page=2&sort=oldest").await;
+    assert_eq!(everyone.body.matches("<a href=\"/persons/").count(), 2);
+    assert!(
+        !everyone.body.contains("Omar Khaled Al-Hassan"),
+        "the oldest is on page 1"
+    );
+
+    // Another organisation lists none of Belgium's sought persons.
+    let french = fr.get("/sought").await;
+    assert_eq!(french.status, StatusCode::OK);
+    assert!(!french.body.contains(&omar) && !french.body.contains("Lina Saleh"));
+    assert!(french.body.contains("0 sought persons"), "{}", french.body);
+}
+
+#[tokio::test]
+async fn gallery_and_report_lists_search_filter_and_stay_within_the_organisation() {
+    use crate::gallery::{published, send_report};
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let fr = app.signed_in("case@fr.example").await;
+    // Another Belgian organisation publishes the same family.
+    let flanders = app.org("Red Cross Flanders", "BE").await;
+    app.member("case@vl.example", flanders, "caseworker").await;
+    let vl = app.signed_in("case@vl.example").await;
+    let (_, _, other_entry, other_reference) = published(&vl).await;
+    let (_, _, entry, reference) = published(&be).await;
+    register_safe(&fr, &[]).await;
+
+    let list = be.get("/staff/gallery").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("One entry"), "{}", list.body);
+    let row = list
+        .between(&format!("<a href=\"/staff/gallery/{entry}\""), "</tr>")
+        .expect("the entry is listed");
+    assert!(row.contains("Ahmad Khaled Al-Hassan"), "{row}");
+    assert!(row.contains("to review"), "{row}");
+    assert!(!list.body.contains(&other_entry));
+
+    let shows = |page: &TestResponse| page.body.contains(&format!("/staff/gallery/{entry}\""));
+    assert!(shows(&be.get("/staff/gallery?status=published").await));
+    assert!(!shows(
+        &be.get("/staff/gallery?status=awaiting_approval").await
+    ));
+    assert!(shows(&be.get("/staff/gallery?q=ahmad").await));
+    assert!(shows(
+        &be.get(&format!("/staff/gallery?q={}", reference.to_lowercase()))
+            .await
+    ));
+    assert!(!shows(&be.get("/staff/gallery?q=nobody").await));
+    assert!(shows(
+        &be.get("/staff/gallery?name=%D8%B9%D9%85%D8%B1%20%D8%AE%D8%A7%D9%84%D8%AF%20%D8%A7%D9%84%D8%AD%D8%B3%D9%86")
+            .await
+    ));
+    assert!(shows(
+        &be.get("/staff/gallery?candidates=1&sort=alphabetical")
+            .await
+    ));
+    assert!(!shows(&be.get("/staff/gallery?flag=minor").await));
+    let second = be.get("/staff/gallery?page=2").await;
+    assert!(!shows(&second) && second.body.contains("One entry"));
+    assert_eq!(
+        be.get("/staff/gallery?status=gone").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Reports from the public: new, then handled.
+    let visitor = app.client();
+    let sent = send_report(&app, &visitor, &reference, "Je l'ai vu à Lyon").await;
+    assert!(sent.status.is_redirection(), "{}", sent.body);
+    let sent = send_report(&app, &visitor, &other_reference, "Vu à Calais").await;
+    assert!(sent.status.is_redirection(), "{}", sent.body);
+    let reports = be.get("/staff/reports").await;
+    assert!(reports.body.contains("One report"), "{}", reports.body);
+    assert!(reports.body.contains("Ahmad Khaled Al-Hassan"));
+    let report = reports
+        .between("href=\"/staff/reports/", "\"")
+        .expect("the report is linked");
+    let listed = |page: &TestResponse| page.body.contains(&format!("/staff/reports/{report}\""));
+    assert!(listed(&be.get("/staff/reports?status=new&q=ahmad").await));
+    assert!(!listed(&be.get("/staff/reports?status=handled").await));
+    let marked = be
+        .post(
+            &format!("/staff/reports/{report}/status"),
+            &[("status", "useful")],
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    let handled = be.get("/staff/reports?status=handled&candidates=1").await;
+    assert!(listed(&handled), "{}", handled.body);
+    assert!(!listed(&be.get("/staff/reports?status=new").await));
+    assert!(!listed(&be.get("/staff/reports?flag=at_risk").await));
+    assert!(!listed(&be.get("/staff/reports?page=2").await));
+    let other = vl.get("/staff/reports").await;
+    assert!(other.body.contains("One report") && !listed(&other));
+    assert!(!vl.get("/staff/gallery").await.body.contains(&entry));
+
+    // Anonymous and the wrong role, for all three lists.
+    let outreach = app.signed_in("outreach@be.example").await;
+    for path in ["/sought", "/staff/gallery", "/staff/reports"] {
+        app.client().get(path).await.assert_redirect_to_sign_in();
+        assert_eq!(
+            outreach.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refused_choices_and_unreadable_queries_read_as_words_of_the_page() {
+    let app = TestApp::new().await;
+    let visitor = app.client();
+    visitor.set_cookie("retrace_lang", "fr");
+    let sort = visitor.get("/library?sort=colour").await;
+    assert_eq!(
+        sort.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        sort.body
+    );
+    assert!(
+        sort.body.contains("les plus pertinents, les plus récents"),
+        "{}",
+        sort.body
+    );
+    assert!(!sort.body.contains("relevance"), "{}", sort.body);
+    let page = visitor.get("/library?page=deux").await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("une valeur n’est pas valide"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("invalid digit"), "{}", page.body);
+    // The API keeps the codes and an English sentence, without the
+    // parser's words.
+    let body = app.client().get("/api/v1/library?sort=colour").await;
+    assert!(
+        body.body.contains("must be one of relevance, newest"),
+        "{}",
+        body.body
+    );
+}

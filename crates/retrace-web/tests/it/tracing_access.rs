@@ -26,6 +26,7 @@ async fn wrong_roles_are_forbidden_and_viewers_only_read() {
         format!("/requests/{request}"),
         format!("/persons/{sought}"),
         "/registrations".to_owned(),
+        "/sought".to_owned(),
     ];
     for path in &reads {
         assert_eq!(
