@@ -6,7 +6,7 @@
 //! data); every change is.
 
 use crate::accounts::Operator;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::{
     CountryCode, Follow, JointAction, MemberRole, NetworkId, NetworkName, NetworkPostId, NewPost,
@@ -222,30 +222,40 @@ pub struct PostInput {
 }
 
 impl PostInput {
+    /// The post, or every error of the input at once (the title and the
+    /// text are checked once the kind, the countries and the joint action
+    /// are readable).
     pub fn parse(&self) -> AppResult<NewPost> {
-        let kind = PostKind::parse(&self.kind)?;
-        let countries = self
-            .countries
-            .iter()
-            .filter(|code| !code.trim().is_empty())
-            .enumerate()
-            .map(|(i, code)| {
-                CountryCode::parse(code)
-                    .map_err(|error| AppError::invalid(format!("countries[{i}]"), error.problem))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let joint_action = if kind == PostKind::JointAction {
-            let owner = self
-                .owner
-                .parse::<OrgId>()
-                .map_err(|_| AppError::invalid("owner", Problem::JointActionOwner))?;
-            Some(JointAction {
-                owner,
-                due: JointAction::parse_due(&self.due)?,
-            })
+        let mut errors = Collect::default();
+        let kind = errors.note(PostKind::parse(&self.kind))?;
+        let countries = errors.take(
+            self.countries
+                .iter()
+                .filter(|code| !code.trim().is_empty())
+                .enumerate()
+                .map(|(i, code)| {
+                    CountryCode::parse(code).map_err(|error| {
+                        AppError::invalid(format!("countries[{i}]"), error.problem)
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>(),
+        )?;
+        let joint_action = if kind == Some(PostKind::JointAction) {
+            let owner = errors.take(
+                self.owner
+                    .parse::<OrgId>()
+                    .map_err(|_| AppError::invalid("owner", Problem::JointActionOwner)),
+            )?;
+            let due = errors.take(JointAction::parse_due(&self.due).map_err(AppError::from))?;
+            match (owner, due) {
+                (Some(owner), Some(due)) => Some(Some(JointAction { owner, due })),
+                _ => None,
+            }
         } else {
-            None
+            Some(None)
         };
+        let (kind, countries, joint_action) =
+            errors.done(|| Some((kind?, countries?, joint_action?)))?;
         Ok(NewPost::new(
             kind,
             &self.title,

@@ -1,5 +1,6 @@
 //! The templates of the network pages (issue 14): what each page may show.
 
+use crate::form_values::FormValues;
 use crate::page::Page;
 use askama::Template;
 use retrace_domain::PostKind;
@@ -55,7 +56,8 @@ pub struct PostForm {
     pub countries: String,
     pub owner: String,
     pub due: String,
-    pub error: Option<String>,
+    /// The errors of the form sent, each on its control.
+    pub errors: FormValues,
 }
 
 #[derive(Template)]

@@ -229,6 +229,8 @@ impl<'a> PracticePage<'a> {
 pub struct FormValues {
     pub input: PracticeInput,
     pub countries: String,
+    /// The errors of the form sent, each on its control.
+    pub errors: crate::form_values::FormValues,
 }
 
 #[derive(Template)]
@@ -286,6 +288,7 @@ pub fn practice_input(form: &FormFields) -> FormValues {
             objectives: form.all("objectives"),
         },
         countries,
+        errors: crate::form_values::FormValues::default(),
     }
 }
 

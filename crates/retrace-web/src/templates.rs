@@ -784,7 +784,10 @@ pub struct CsvMappingPage<'a> {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub saved: bool,
+    /// A file that could not be read.
     pub problem: Option<String>,
+    /// The encoding chosen, and the mapping's errors on their controls.
+    pub values: FormValues,
 }
 
 // ---------------------------------------------------------------- transfers
@@ -956,10 +959,9 @@ pub struct DirectoryForm<'a> {
     pub version: i64,
     pub values: FormValues,
     pub kinds: Vec<&'static str>,
-    pub services: Vec<(&'static str, bool)>,
+    pub services: Vec<&'static str>,
     pub sexes: Vec<&'static str>,
     pub visibilities: Vec<&'static str>,
-    pub error: FormError,
 }
 
 pub struct CountryRow {
@@ -1006,7 +1008,6 @@ pub struct CountryForm<'a> {
     pub country: String,
     pub values: FormValues,
     pub sections: [&'static str; 6],
-    pub error: FormError,
 }
 
 pub struct HitView {
@@ -1067,7 +1068,6 @@ pub struct DocumentForm<'a> {
     pub types: Vec<&'static str>,
     pub languages: Vec<&'static str>,
     pub visibilities: Vec<&'static str>,
-    pub error: FormError,
 }
 
 #[derive(Template)]

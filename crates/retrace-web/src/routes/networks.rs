@@ -8,6 +8,9 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, PathId, QueryParams};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
+use crate::forms;
 use crate::identity::{Member, Operator};
 use crate::network_views::{
     FollowRow, FollowsPage, MemberRow, NetworkPage, NetworkRow, NetworksPage, OperatorNetworksPage,
@@ -185,7 +188,12 @@ pub async fn create_post(
         Ok(post) => Ok(Redirect::to(&format!("/network-posts/{}", post.id)).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = form_error(&page, &error) else {
+            let Some(errors) = FormErrors::labelled(
+                &page,
+                &error,
+                |field| forms::form_field_label(&page, "network", field),
+                |field| format!("post-{}", field.split('[').next().unwrap_or(field)),
+            ) else {
                 return Err(error);
             };
             let view = app_networks::network(&state.app, &member.actor(), id).await?;
@@ -196,7 +204,7 @@ pub async fn create_post(
                 countries: form.text("countries"),
                 owner: input.owner,
                 due: input.due,
-                error: Some(message),
+                errors: FormValues::with_errors(&form, errors),
             };
             network_page(
                 &state,

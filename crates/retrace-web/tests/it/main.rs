@@ -13,6 +13,7 @@ mod consent_api;
 mod contract;
 mod digest;
 mod directory;
+mod form_pages;
 mod gallery;
 mod gallery_uploads;
 mod harness;
