@@ -222,8 +222,10 @@ pub async fn review(
     id: PracticeId,
     input: &ReviewInput,
 ) -> AppResult<()> {
-    let verdict = Verdict::parse(&input.verdict)?;
-    let comment = Text::parse("comment", &input.comment, COMMENT_MAX, true)?;
+    let mut errors = Collect::default();
+    let verdict = errors.note(Verdict::parse(&input.verdict))?;
+    let comment = errors.note(Text::parse("comment", &input.comment, COMMENT_MAX, true))?;
+    let (verdict, comment) = errors.done(|| Some((verdict?, comment?)))?;
     // A viewer is told what the rule says (the store asks it again).
     app.store()
         .review_practice(

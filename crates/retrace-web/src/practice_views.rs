@@ -164,6 +164,8 @@ pub struct PracticePage<'a> {
     pub verdicts: Vec<(&'static str, String)>,
     pub comment: String,
     pub error: Option<String>,
+    /// The review form sent: its verdict and its errors on their controls.
+    pub review: crate::form_values::FormValues,
 }
 
 impl<'a> PracticePage<'a> {
@@ -220,6 +222,7 @@ impl<'a> PracticePage<'a> {
                 .collect(),
             comment: String::new(),
             error: None,
+            review: crate::form_values::FormValues::default(),
         }
     }
 }

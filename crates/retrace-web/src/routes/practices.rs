@@ -244,21 +244,45 @@ async fn act(
     page: &Page,
     member: &Member,
     id: PracticeId,
-    comment: String,
+    form: Option<&FormFields>,
     result: Result<(), AppError>,
 ) -> WebResult<Response> {
     let error = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/practices/{id}")).into_response()),
         Err(error) => WebError::from(error),
     };
-    let Some(line) = form_error(page, &error) else {
-        return Err(error);
+    // A rule's refusal reads as its sentence; the review form's input
+    // errors are marked on its controls.
+    let (line, review) = match (refusal_line(page, &error), form) {
+        (Some(line), _) => (Some(line), crate::form_values::FormValues::default()),
+        (None, Some(form)) => {
+            let Some(errors) = FormErrors::labelled(
+                page,
+                &error,
+                |field| forms::form_field_label(page, "practice", field),
+                |field| format!("review-{field}"),
+            ) else {
+                return Err(error);
+            };
+            (
+                None,
+                crate::form_values::FormValues::with_errors(form, errors),
+            )
+        }
+        (None, None) => match form_error(page, &error) {
+            Some(line) => (Some(line), crate::form_values::FormValues::default()),
+            None => return Err(error),
+        },
     };
     let actor = member.actor();
     let practice = app_practices::practice(&state.app, reader(member), id).await?;
     let mut view = member_page(page, &actor, &practice);
-    view.error = Some(line);
-    view.comment = comment;
+    view.error = line;
+    view.comment = form
+        .and_then(|f| f.get("comment"))
+        .unwrap_or_default()
+        .to_owned();
+    view.review = review;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
 }
 
@@ -274,7 +298,7 @@ pub async fn review(
         comment: form.get("comment").unwrap_or_default().to_owned(),
     };
     let result = app_practices::review(&state.app, &member.actor(), id, &input).await;
-    act(&state, &page, &member, id, input.comment, result).await
+    act(&state, &page, &member, id, Some(&form), result).await
 }
 
 pub async fn publish(
@@ -284,7 +308,7 @@ pub async fn publish(
     PathId(id): PathId<PracticeId>,
 ) -> WebResult<Response> {
     let result = app_practices::publish(&state.app, &member.actor(), id).await;
-    act(&state, &page, &member, id, String::new(), result).await
+    act(&state, &page, &member, id, None, result).await
 }
 
 pub async fn moderate(
@@ -307,7 +331,7 @@ pub async fn moderate(
         }
     };
     let result = app_practices::moderate(&state.app, &member.actor(), id, accept).await;
-    act(&state, &page, &member, id, String::new(), result).await
+    act(&state, &page, &member, id, None, result).await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -402,4 +402,28 @@ async fn a_refused_practice_marks_every_error_in_french_and_keeps_what_was_typed
         ],
         NOT_ON_A_FRENCH_PAGE,
     );
+    // A review without a verdict and without a comment: both marked.
+    italy.set_cookie("retrace_lang", "en");
+    let id = practice_id(
+        &italy
+            .post(
+                "/practices",
+                &practice_form(&network, "Family tracing hotline"),
+            )
+            .await,
+    );
+    let greece = app.signed_in("case@gr.example").await;
+    greece.set_cookie("retrace_lang", "fr");
+    let refused = review(&greece, &id, "", " ").await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 2 erreurs",
+            r##"<a href="#review-verdict">"##,
+            r#"<fieldset id="review-verdict" aria-invalid="true" aria-describedby="err-review-verdict">"#,
+            r#"aria-invalid="true" aria-describedby="err-review-comment""#,
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
 }
