@@ -56,15 +56,16 @@ pub async fn create_network(
     operator: Operator,
     input: &NewNetworkInput,
 ) -> AppResult<Network> {
-    let name = NetworkName::parse(&input.name)?;
-    let description = description(&input.description)?;
-    let coordinators = org_ids("coordinators", &input.coordinators)?;
-    if coordinators.is_empty() {
-        return Err(AppError::invalid(
-            "coordinators",
-            Problem::CoordinatorsRequired,
-        ));
+    // The name, the description and the coordinators are checked together.
+    let mut errors = Collect::default();
+    let name = errors.note(NetworkName::parse(&input.name))?;
+    let description = errors.take(description(&input.description))?;
+    let coordinators = errors.take(org_ids("coordinators", &input.coordinators))?;
+    if coordinators.as_ref().is_some_and(Vec::is_empty) {
+        errors.push("coordinators", Problem::CoordinatorsRequired);
     }
+    let (name, description, coordinators) =
+        errors.done(|| Some((name?, description?, coordinators?)))?;
     let mut members: Vec<(OrgId, MemberRole)> = coordinators
         .into_iter()
         .map(|org| (org, MemberRole::Coordinator))

@@ -109,5 +109,6 @@ pub struct OperatorNetworksPage<'a> {
     pub networks: Vec<String>,
     /// Every organisation as (id, name).
     pub organisations: Vec<(String, String)>,
-    pub error: Option<String>,
+    /// The creation form sent: what was typed and its errors.
+    pub values: FormValues,
 }

@@ -544,5 +544,34 @@ async fn a_refused_post_marks_every_error_in_french_and_keeps_what_was_typed() {
         ],
         NOT_ON_A_FRENCH_PAGE,
     );
-    let _ = w.italy;
+
+    // The operator's form: an empty name and no coordinator, both marked,
+    // the members ticked kept.
+    app.account("ops@example.org", Membership::Operator).await;
+    let operator = app.signed_in("ops@example.org").await;
+    operator.set_cookie("retrace_lang", "fr");
+    let italy_id = w.italy.to_string();
+    let refused = operator
+        .post(
+            "/operator/networks",
+            &[
+                ("name", " "),
+                ("description", "Le long des routes"),
+                ("members", italy_id.as_str()),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 2 erreurs",
+            r##"<a href="#network-coordinators">"##,
+            r#"<fieldset id="network-coordinators" aria-invalid="true" aria-describedby="err-network-coordinators">"#,
+            r#"aria-invalid="true" aria-describedby="err-network-name""#,
+            "Le long des routes",
+            &format!(r#"name="members" value="{italy_id}" checked"#),
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
 }
