@@ -28,8 +28,8 @@
 
 use crate::input::{CircumstancesInput, NameEntry, PersonInput, today};
 use crate::matching::MatchingService;
-use crate::{Actor, App, AppError, AppResult};
-use retrace_domain::Problem;
+use crate::{Actor, App, AppError, AppResult, Collect};
+use retrace_domain::{FieldError, Problem};
 use retrace_domain::{OrgId, PersonId, RegistrationKind, Relationship, Timestamp};
 use retrace_store::{
     AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
@@ -151,26 +151,26 @@ pub struct ColumnMapping {
 
 impl ColumnMapping {
     /// Checks the field codes and that the required ones are mapped.
+    /// `Ok`, or every field that is not the kind's and every required
+    /// field without a column, at once.
     pub fn check(&self, kind: ImportKind) -> AppResult<()> {
+        let mut errors = Collect::default();
         for field in self.columns.keys() {
             if !kind.fields().contains(&field.as_str()) {
-                return Err(AppError::invalid(
+                errors.push(
                     format!("mapping.{field}"),
                     Problem::NotImportField {
                         kind: kind.code().to_owned(),
                     },
-                ));
+                );
             }
         }
         for field in kind.required() {
             if self.column(field).is_none() {
-                return Err(AppError::invalid(
-                    format!("mapping.{field}"),
-                    Problem::ColumnRequired,
-                ));
+                errors.push(format!("mapping.{field}"), Problem::ColumnRequired);
             }
         }
-        Ok(())
+        errors.finish()
     }
 
     fn column(&self, field: &str) -> Option<&str> {
@@ -986,10 +986,8 @@ pub struct ImportRequest<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportFailure {
     Unreadable(ReadError),
-    Mapping {
-        field: String,
-        message: String,
-    },
+    /// Every problem of the mapping (`mapping.<field>`), at once.
+    Mapping(Vec<FieldError>),
     /// Lines chosen to be created anyway that are not duplicates (no such
     /// row, or one to create or imported before): nothing stored.
     NotDuplicates {
@@ -1001,7 +999,13 @@ impl std::fmt::Display for ImportFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImportFailure::Unreadable(err) => err.fmt(f),
-            ImportFailure::Mapping { field, message } => write!(f, "{field}: {message}"),
+            ImportFailure::Mapping(errors) => {
+                let lines: Vec<String> = errors
+                    .iter()
+                    .map(|error| format!("{}: {}", error.field, error.problem))
+                    .collect();
+                f.write_str(&lines.join("; "))
+            }
             ImportFailure::NotDuplicates { lines } => {
                 let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
                 write!(
@@ -1055,11 +1059,8 @@ pub async fn import_into(
     };
     let plan = match plan(request.kind, &mapping, &table, &context, progress) {
         Ok(plan) => plan,
-        Err(AppError::Invalid { field, problem }) => {
-            return Ok(Err(ImportFailure::Mapping {
-                field,
-                message: problem.to_string(),
-            }));
+        Err(error @ (AppError::Invalid { .. } | AppError::InvalidMany(_))) => {
+            return Ok(Err(ImportFailure::Mapping(error.field_errors())));
         }
         Err(other) => return Err(other),
     };

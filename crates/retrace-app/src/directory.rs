@@ -4,7 +4,7 @@
 //! the store enforces visibility and the editor's reach in the same
 //! statement that reads or writes.
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::directory::{
     Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
@@ -64,35 +64,60 @@ fn optional(field: &'static str, value: &str, max: usize) -> AppResult<Option<Te
 }
 
 impl EntryInput {
+    /// The entry's details, or every error of the input at once.
     pub fn parse(&self) -> AppResult<EntryDetails> {
+        let mut errors = Collect::default();
         let list = |values: &[String]| values.join(",");
-        let services = parse_list(&list(&self.services), Service::parse)?;
-        let languages = parse_list(&list(&self.languages), LanguageCode::parse)?;
-        let nationalities = parse_list(&list(&self.nationalities), |c| {
+        let services = errors.note(parse_list(&list(&self.services), Service::parse))?;
+        let languages = errors.note(parse_list(&list(&self.languages), LanguageCode::parse))?;
+        let nationalities = errors.note(parse_list(&list(&self.nationalities), |c| {
             CountryCode::parse(c)
                 .map_err(|e| retrace_domain::InvalidValue::new("nationalities", e.problem))
-        })?;
+        }))?;
         let sex = if self.sex.trim().is_empty() {
-            SexLimit::Any
+            Some(SexLimit::Any)
         } else {
-            SexLimit::parse(&self.sex)?
+            errors.note(SexLimit::parse(&self.sex))?
         };
-        Ok(EntryDetails {
-            name: Text::parse("name", &self.name, 200, false)?,
-            kind: EntryKind::parse(&self.kind)?,
-            country: CountryCode::parse(&self.country)?,
-            city: Text::parse("city", &self.city, 100, false)?,
-            services,
-            languages,
-            description: section("description", &self.description, 2000)?,
-            address: optional("address", &self.address, 300)?,
-            phone: optional("phone", &self.phone, 100)?,
-            email: optional("email", &self.email, 200)?,
-            website: optional("website", &self.website, 300)?,
-            opening_hours: OpeningHours::parse(&self.opening_hours)?,
-            utc_offset: UtcOffset::parse(&self.utc_offset)?,
-            eligibility: Eligibility::new(self.min_age, self.max_age, sex, nationalities)?,
-            visibility: Visibility::parse(&self.visibility)?,
+        let name = errors.note(Text::parse("name", &self.name, 200, false))?;
+        let kind = errors.note(EntryKind::parse(&self.kind))?;
+        let country = errors.note(CountryCode::parse(&self.country))?;
+        let city = errors.note(Text::parse("city", &self.city, 100, false))?;
+        let description = errors.take(section("description", &self.description, 2000))?;
+        let address = errors.take(optional("address", &self.address, 300))?;
+        let phone = errors.take(optional("phone", &self.phone, 100))?;
+        let email = errors.take(optional("email", &self.email, 200))?;
+        let website = errors.take(optional("website", &self.website, 300))?;
+        let opening_hours = errors.note(OpeningHours::parse(&self.opening_hours))?;
+        let utc_offset = errors.note(UtcOffset::parse(&self.utc_offset))?;
+        let eligibility = match (sex, nationalities) {
+            (Some(sex), Some(nationalities)) => errors.note(Eligibility::new(
+                self.min_age,
+                self.max_age,
+                sex,
+                nationalities,
+            ))?,
+            _ => None,
+        };
+        let visibility = errors.note(Visibility::parse(&self.visibility))?;
+        errors.done(|| {
+            Some(EntryDetails {
+                name: name?,
+                kind: kind?,
+                country: country?,
+                city: city?,
+                services: services?,
+                languages: languages?,
+                description: description?,
+                address: address?,
+                phone: phone?,
+                email: email?,
+                website: website?,
+                opening_hours: opening_hours?,
+                utc_offset: utc_offset?,
+                eligibility: eligibility?,
+                visibility: visibility?,
+            })
         })
     }
 }
@@ -286,26 +311,37 @@ fn section(field: &'static str, value: &str, max: usize) -> AppResult<Option<Tex
 }
 
 impl ProfileInput {
+    /// The profile, or every error of the input at once.
     pub fn parse(&self) -> AppResult<ProfileContent> {
-        Ok(ProfileContent {
-            legal_framework: section("legal_framework", &self.legal_framework, SECTION_MAX)?,
-            referral_mechanism: section(
-                "referral_mechanism",
-                &self.referral_mechanism,
-                SECTION_MAX,
-            )?,
-            focal_points: section("focal_points", &self.focal_points, SECTION_MAX)?,
-            family_links: section("family_links", &self.family_links, SECTION_MAX)?,
-            entry_and_return: section("entry_and_return", &self.entry_and_return, SECTION_MAX)?,
-            sources: section("sources", &self.sources, SECTION_MAX)?,
-            last_reviewed: if self.last_reviewed.trim().is_empty() {
-                None
-            } else {
-                Some(PartialDate::parse_field(
+        let mut errors = Collect::default();
+        let mut text =
+            |field: &'static str, value: &str| errors.take(section(field, value, SECTION_MAX));
+        let legal_framework = text("legal_framework", &self.legal_framework)?;
+        let referral_mechanism = text("referral_mechanism", &self.referral_mechanism)?;
+        let focal_points = text("focal_points", &self.focal_points)?;
+        let family_links = text("family_links", &self.family_links)?;
+        let entry_and_return = text("entry_and_return", &self.entry_and_return)?;
+        let sources = text("sources", &self.sources)?;
+        let last_reviewed = if self.last_reviewed.trim().is_empty() {
+            Some(None)
+        } else {
+            errors
+                .note(PartialDate::parse_field(
                     "last_reviewed",
                     &self.last_reviewed,
-                )?)
-            },
+                ))?
+                .map(Some)
+        };
+        errors.done(|| {
+            Some(ProfileContent {
+                legal_framework: legal_framework?,
+                referral_mechanism: referral_mechanism?,
+                focal_points: focal_points?,
+                family_links: family_links?,
+                entry_and_return: entry_and_return?,
+                sources: sources?,
+                last_reviewed: last_reviewed?,
+            })
         })
     }
 }

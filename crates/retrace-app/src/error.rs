@@ -117,6 +117,19 @@ impl Collect {
         }
     }
 
+    /// `take` of a result whose error becomes an `AppError` (a domain
+    /// `InvalidValue`, …).
+    pub fn note<T, E: Into<AppError>>(&mut self, result: Result<T, E>) -> AppResult<Option<T>> {
+        self.take(result.map_err(Into::into))
+    }
+
+    /// `finish`, then the value `build` makes of the values taken: every
+    /// one is there once nothing was noted.
+    pub fn done<T>(self, build: impl FnOnce() -> Option<T>) -> AppResult<T> {
+        self.finish()?;
+        build().ok_or_else(|| AppError::Internal("a value without errors is missing".to_owned()))
+    }
+
     pub fn push(&mut self, field: impl Into<String>, problem: impl Into<Problem>) {
         self.0.push(field, problem);
     }

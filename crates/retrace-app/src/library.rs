@@ -5,7 +5,7 @@
 //! A document whose text cannot be read is still stored, findable by its
 //! title and summary, and says so (`has_text` is false).
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use data_encoding::BASE64;
 use retrace_domain::Problem;
 use retrace_domain::directory::{Visibility, maintains_directory};
@@ -46,7 +46,9 @@ pub struct DocumentInput {
 }
 
 impl DocumentInput {
+    /// The document's description, or every error of it at once.
     fn meta(&self) -> AppResult<DocumentMeta> {
+        let mut errors = Collect::default();
         let mut themes = Vec::new();
         for theme in self.themes.iter().flat_map(|t| t.split(',')) {
             let theme = theme.trim().to_lowercase();
@@ -55,33 +57,47 @@ impl DocumentInput {
             }
             if theme.chars().count() > 40 || !theme.chars().all(|c| c.is_alphanumeric() || c == '-')
             {
-                return Err(AppError::invalid("themes", Problem::ThemeWord));
+                errors.push("themes", Problem::ThemeWord);
+                break;
             }
             themes.push(theme);
         }
         themes.sort();
         themes.dedup();
-        let mut countries = self
-            .countries
-            .iter()
-            .flat_map(|c| c.split([',', ' ']))
-            .filter(|c| !c.trim().is_empty())
-            .map(|c| CountryCode::parse(c).map_err(|e| AppError::invalid("countries", e.problem)))
-            .collect::<AppResult<Vec<_>>>()?;
-        countries.sort();
-        countries.dedup();
-        Ok(DocumentMeta {
-            title: Text::parse("title", &self.title, 300, false)?,
-            summary: if self.summary.trim().is_empty() {
-                None
-            } else {
-                Some(Text::parse("summary", &self.summary, 4000, true)?)
-            },
-            language: TextLanguage::parse(&self.language)?,
-            themes,
-            countries,
-            document_type: DocumentType::parse(&self.document_type)?,
-            visibility: Visibility::parse(&self.visibility)?,
+        let countries = errors.take(
+            self.countries
+                .iter()
+                .flat_map(|c| c.split([',', ' ']))
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| {
+                    CountryCode::parse(c).map_err(|e| AppError::invalid("countries", e.problem))
+                })
+                .collect::<AppResult<Vec<_>>>(),
+        )?;
+        let title = errors.note(Text::parse("title", &self.title, 300, false))?;
+        let summary = if self.summary.trim().is_empty() {
+            Some(None)
+        } else {
+            errors
+                .note(Text::parse("summary", &self.summary, 4000, true))?
+                .map(Some)
+        };
+        let language = errors.note(TextLanguage::parse(&self.language))?;
+        let document_type = errors.note(DocumentType::parse(&self.document_type))?;
+        let visibility = errors.note(Visibility::parse(&self.visibility))?;
+        errors.done(|| {
+            let mut countries = countries?;
+            countries.sort();
+            countries.dedup();
+            Some(DocumentMeta {
+                title: title?,
+                summary: summary?,
+                language: language?,
+                themes,
+                countries,
+                document_type: document_type?,
+                visibility: visibility?,
+            })
         })
     }
 
@@ -116,23 +132,11 @@ pub async fn upload(
     if !maintains_directory(actor.roles()) {
         return Err(AppError::Forbidden);
     }
-    let meta = input.meta()?;
-    let file_name = clean_file_name(&input.file_name)?;
-    let format = DocumentFormat::from_file_name(&file_name)?;
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", Problem::Empty));
-    }
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large());
-    }
-    if !format.matches_content(&bytes) {
-        return Err(AppError::invalid(
-            "file",
-            Problem::ContentMismatch {
-                format: format.as_str().to_uppercase(),
-            },
-        ));
-    }
+    // The description and the file are checked together: every error at once.
+    let mut errors = Collect::default();
+    let meta = errors.take(input.meta())?;
+    let file = errors.take(checked_file(&input.file_name, &bytes))?;
+    let (meta, (file_name, format)) = errors.done(|| Some((meta?, file?)))?;
     // Extraction runs off the async threads, bounded in time; the bytes
     // are shared with it and taken back (copied only if it timed out).
     let shared = std::sync::Arc::new(bytes);
@@ -159,6 +163,27 @@ pub async fn upload(
         .store()
         .upload_document(&actor.audit(app, "document upload"), &actor.scope(), &new)
         .await?)
+}
+
+/// The file's clean name and format, if its content is of that format.
+fn checked_file(name: &str, bytes: &[u8]) -> AppResult<(String, DocumentFormat)> {
+    let file_name = clean_file_name(name)?;
+    let format = DocumentFormat::from_file_name(&file_name)?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", Problem::Empty));
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    if !format.matches_content(bytes) {
+        return Err(AppError::invalid(
+            "file",
+            Problem::ContentMismatch {
+                format: format.as_str().to_uppercase(),
+            },
+        ));
+    }
+    Ok((file_name, format))
 }
 
 /// The last path component, without control characters, quotes or

@@ -6,7 +6,7 @@
 //! data); every change is.
 
 use crate::accounts::Operator;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::{
     CountryCode, Follow, JointAction, MemberRole, NetworkId, NetworkName, NetworkPostId, NewPost,
@@ -56,15 +56,16 @@ pub async fn create_network(
     operator: Operator,
     input: &NewNetworkInput,
 ) -> AppResult<Network> {
-    let name = NetworkName::parse(&input.name)?;
-    let description = description(&input.description)?;
-    let coordinators = org_ids("coordinators", &input.coordinators)?;
-    if coordinators.is_empty() {
-        return Err(AppError::invalid(
-            "coordinators",
-            Problem::CoordinatorsRequired,
-        ));
+    // The name, the description and the coordinators are checked together.
+    let mut errors = Collect::default();
+    let name = errors.note(NetworkName::parse(&input.name))?;
+    let description = errors.take(description(&input.description))?;
+    let coordinators = errors.take(org_ids("coordinators", &input.coordinators))?;
+    if coordinators.as_ref().is_some_and(Vec::is_empty) {
+        errors.push("coordinators", Problem::CoordinatorsRequired);
     }
+    let (name, description, coordinators) =
+        errors.done(|| Some((name?, description?, coordinators?)))?;
     let mut members: Vec<(OrgId, MemberRole)> = coordinators
         .into_iter()
         .map(|org| (org, MemberRole::Coordinator))
@@ -226,30 +227,40 @@ pub struct PostInput {
 }
 
 impl PostInput {
+    /// The post, or every error of the input at once (the title and the
+    /// text are checked once the kind, the countries and the joint action
+    /// are readable).
     pub fn parse(&self) -> AppResult<NewPost> {
-        let kind = PostKind::parse(&self.kind)?;
-        let countries = self
-            .countries
-            .iter()
-            .filter(|code| !code.trim().is_empty())
-            .enumerate()
-            .map(|(i, code)| {
-                CountryCode::parse(code)
-                    .map_err(|error| AppError::invalid(format!("countries[{i}]"), error.problem))
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let joint_action = if kind == PostKind::JointAction {
-            let owner = self
-                .owner
-                .parse::<OrgId>()
-                .map_err(|_| AppError::invalid("owner", Problem::JointActionOwner))?;
-            Some(JointAction {
-                owner,
-                due: JointAction::parse_due(&self.due)?,
-            })
+        let mut errors = Collect::default();
+        let kind = errors.note(PostKind::parse(&self.kind))?;
+        let countries = errors.take(
+            self.countries
+                .iter()
+                .filter(|code| !code.trim().is_empty())
+                .enumerate()
+                .map(|(i, code)| {
+                    CountryCode::parse(code).map_err(|error| {
+                        AppError::invalid(format!("countries[{i}]"), error.problem)
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>(),
+        )?;
+        let joint_action = if kind == Some(PostKind::JointAction) {
+            let owner = errors.take(
+                self.owner
+                    .parse::<OrgId>()
+                    .map_err(|_| AppError::invalid("owner", Problem::JointActionOwner)),
+            )?;
+            let due = errors.take(JointAction::parse_due(&self.due).map_err(AppError::from))?;
+            match (owner, due) {
+                (Some(owner), Some(due)) => Some(Some(JointAction { owner, due })),
+                _ => None,
+            }
         } else {
-            None
+            Some(None)
         };
+        let (kind, countries, joint_action) =
+            errors.done(|| Some((kind?, countries?, joint_action?)))?;
         Ok(NewPost::new(
             kind,
             &self.title,

@@ -12,7 +12,7 @@
 //! the phone, so a batch sent again is recognised, never counted twice.
 
 use crate::spreadsheet::safe_cell;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::outreach::suppress_small;
 use retrace_domain::{
@@ -146,18 +146,18 @@ impl SessionInput {
     /// The session typed and checked, errors named by JSON path; topics
     /// must be built-in or among `org_topics`.
     pub fn parse(&self, now: Timestamp, org_topics: &[OrgTopic]) -> AppResult<IncomingSession> {
-        let id: OutreachSessionId = self
-            .id
-            .parse()
-            .map_err(|_| AppError::invalid("id", Problem::SessionId))?;
+        let mut errors = Collect::default();
+        let id: Option<OutreachSessionId> = errors.take(
+            self.id
+                .parse()
+                .map_err(|_| AppError::invalid("id", Problem::SessionId)),
+        )?;
         if self.base_version < 0 {
-            return Err(AppError::invalid("base_version", Problem::Negative));
+            errors.push("base_version", Problem::Negative);
         }
-        let reached = self
-            .reached
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
+        let reached = every(
+            &mut errors,
+            self.reached.iter().enumerate().map(|(i, r)| {
                 Ok(ReachedGroup {
                     sex: Sex::parse(&r.sex).map_err(|e| at(&format!("reached[{i}].sex"), e))?,
                     age_band: AgeBand::parse(&r.age_band)
@@ -166,13 +166,11 @@ impl SessionInput {
                         .map_err(|e| at(&format!("reached[{i}].nationality"), e))?,
                     count: r.count,
                 })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let topics = self
-            .topics
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
+            }),
+        )?;
+        let topics = every(
+            &mut errors,
+            self.topics.iter().enumerate().map(|(i, t)| {
                 let path = format!("topics[{i}]");
                 let code = TopicCode::parse(t).map_err(|e| at(&path, e))?;
                 if code.is_builtin() || org_topics.iter().any(|o| o.code == code) {
@@ -180,25 +178,21 @@ impl SessionInput {
                 } else {
                     Err(AppError::invalid(path, Problem::NotATopic))
                 }
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let referrals = self
-            .referrals
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
+            }),
+        )?;
+        let referrals = every(
+            &mut errors,
+            self.referrals.iter().enumerate().map(|(i, r)| {
                 Ok(Referral {
                     service: Text::parse("service", &r.service, 120, false)
                         .map_err(|e| at(&format!("referrals[{i}].service"), e))?,
                     count: r.count,
                 })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let follow_ups = self
-            .follow_ups
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
+            }),
+        )?;
+        let follow_ups = every(
+            &mut errors,
+            self.follow_ups.iter().enumerate().map(|(i, f)| {
                 Ok(FollowUpRequest {
                     id: f.id.parse::<FollowUpId>().map_err(|_| {
                         AppError::invalid(format!("follow_ups[{i}].id"), Problem::Uuid)
@@ -207,39 +201,77 @@ impl SessionInput {
                         .map_err(|e| at(&format!("follow_ups[{i}].pseudonym"), e))?,
                     consent_to_link: f.consent_to_link,
                 })
+            }),
+        )?;
+        let languages = every(
+            &mut errors,
+            self.languages
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .enumerate()
+                .map(|(i, l)| {
+                    LanguageCode::parse(l).map_err(|e| at(&format!("languages[{i}]"), e))
+                }),
+        )?;
+        let team = errors
+            .take(Text::parse("team", &self.team, NAME_MAX, false).map_err(|e| at("team", e)))?;
+        let place_kind =
+            errors.take(PlaceKind::parse(&self.place_kind).map_err(|e| at("place_kind", e)))?;
+        let city = errors
+            .take(Text::parse("city", &self.city, NAME_MAX, false).map_err(|e| at("city", e)))?;
+        let started_at = errors.take(parse_moment("started_at", &self.started_at))?;
+        let members = errors.take(names("members", &self.members))?;
+        let mediators = errors.take(names("mediators", &self.mediators))?;
+        let notes =
+            errors.take(Text::optional("notes", &self.notes, 2000).map_err(|e| at("notes", e)))?;
+        let data = errors.done(|| {
+            Some(OutreachSessionData {
+                team: team?,
+                place_kind: place_kind?,
+                city: city?,
+                started_at: started_at?,
+                duration_minutes: self.duration_minutes,
+                members: members?,
+                mediators: mediators?,
+                languages: languages?,
+                people_reached: self.people_reached,
+                reached: reached?,
+                topics: topics?,
+                referrals: referrals?,
+                follow_ups: follow_ups?,
+                notes: notes?,
             })
-            .collect::<AppResult<Vec<_>>>()?;
-        let languages = self
-            .languages
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-            .map(|(i, l)| LanguageCode::parse(l).map_err(|e| at(&format!("languages[{i}]"), e)))
-            .collect::<AppResult<Vec<_>>>()?;
-        let data = OutreachSessionData {
-            team: Text::parse("team", &self.team, NAME_MAX, false).map_err(|e| at("team", e))?,
-            place_kind: PlaceKind::parse(&self.place_kind).map_err(|e| at("place_kind", e))?,
-            city: Text::parse("city", &self.city, NAME_MAX, false).map_err(|e| at("city", e))?,
-            started_at: parse_moment("started_at", &self.started_at)?,
-            duration_minutes: self.duration_minutes,
-            members: names("members", &self.members)?,
-            mediators: names("mediators", &self.mediators)?,
-            languages,
-            people_reached: self.people_reached,
-            reached,
-            topics,
-            referrals,
-            follow_ups,
-            notes: Text::optional("notes", &self.notes, 2000).map_err(|e| at("notes", e))?,
-        };
-        data.check(now)
-            .map_err(|problem| AppError::invalid(problem.field, problem.problem))?;
+        })?;
+        let mut rules = Collect::default();
+        for problem in data.check_all(now) {
+            rules.push(problem.field, problem.problem);
+        }
+        rules.finish()?;
         Ok(IncomingSession {
-            id,
+            id: id.ok_or_else(|| AppError::Internal("a session without an id".to_owned()))?,
             base_version: self.base_version,
             data,
         })
     }
+}
+
+/// Every item's value, or `None` after noting each item's input error.
+fn every<T>(
+    errors: &mut Collect,
+    items: impl Iterator<Item = AppResult<T>>,
+) -> AppResult<Option<Vec<T>>> {
+    let mut values = Some(Vec::new());
+    for item in items {
+        match errors.take(item)? {
+            Some(value) => {
+                if let Some(values) = values.as_mut() {
+                    values.push(value);
+                }
+            }
+            None => values = None,
+        }
+    }
+    Ok(values)
 }
 
 impl Actor {

@@ -7,7 +7,7 @@
 //! search. The rules are `retrace_domain::practice`'s, asked again in the
 //! store's transaction.
 
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::library::{SearchQuery, TextLanguage};
 use retrace_domain::{
@@ -81,10 +81,27 @@ impl PracticeInput {
             .map_err(|_| AppError::invalid("network", Problem::ChooseNetwork))
     }
 
+    /// The practice, or every error of the input at once.
     pub fn parse(&self) -> AppResult<(NetworkId, NewPractice)> {
-        let network = self.network()?;
-        let language = TextLanguage::parse(&self.language)?;
-        let practice = NewPractice::new(
+        let mut errors = Collect::default();
+        let network = errors.take(self.network())?;
+        let language = errors.note(TextLanguage::parse(&self.language))?;
+        let stages = errors.take(each("stages", &self.stages, RouteStage::parse))?;
+        let support = errors.take(each("support", &self.support, SupportType::parse))?;
+        let countries = errors.take(each("countries", &self.countries, CountryCode::parse))?;
+        let cost = errors.note(Cost::parse(&self.cost_amount, &self.cost_currency))?;
+        let objectives = errors.take(each("objectives", &self.objectives, GcmObjective::parse))?;
+        // A list not read is given empty: its "required" is not said twice.
+        let unread: Vec<&str> = [
+            ("stages", stages.is_none()),
+            ("support", support.is_none()),
+            ("countries", countries.is_none()),
+            ("objectives", objectives.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, unread)| unread.then_some(field))
+        .collect();
+        let practice = NewPractice::new_all(
             language,
             &PracticeText {
                 title: &self.title,
@@ -96,13 +113,26 @@ impl PracticeInput {
                 lessons: &self.lessons,
                 recommendations: &self.recommendations,
             },
-            each("stages", &self.stages, RouteStage::parse)?,
-            each("support", &self.support, SupportType::parse)?,
-            each("countries", &self.countries, CountryCode::parse)?,
-            Cost::parse(&self.cost_amount, &self.cost_currency)?,
-            each("objectives", &self.objectives, GcmObjective::parse)?,
-        )?;
-        Ok((network, practice))
+            (
+                stages.unwrap_or_default(),
+                support.unwrap_or_default(),
+                countries.unwrap_or_default(),
+                cost.flatten(),
+                objectives.unwrap_or_default(),
+            ),
+        );
+        let practice = match practice {
+            Ok(practice) => Some(practice),
+            Err(refused) => {
+                for error in refused {
+                    if !unread.contains(&error.field) {
+                        errors.push(error.field, error.problem);
+                    }
+                }
+                None
+            }
+        };
+        errors.done(|| Some((network?, practice?)))
     }
 }
 
@@ -192,8 +222,10 @@ pub async fn review(
     id: PracticeId,
     input: &ReviewInput,
 ) -> AppResult<()> {
-    let verdict = Verdict::parse(&input.verdict)?;
-    let comment = Text::parse("comment", &input.comment, COMMENT_MAX, true)?;
+    let mut errors = Collect::default();
+    let verdict = errors.note(Verdict::parse(&input.verdict))?;
+    let comment = errors.note(Text::parse("comment", &input.comment, COMMENT_MAX, true))?;
+    let (verdict, comment) = errors.done(|| Some((verdict?, comment?)))?;
     // A viewer is told what the rule says (the store asks it again).
     app.store()
         .review_practice(

@@ -8,7 +8,7 @@
 //! transaction, and again at every read by the receiver.
 
 use crate::requests::day;
-use crate::{Actor, App, AppError, AppResult};
+use crate::{Actor, App, AppError, AppResult, Collect};
 use retrace_domain::Problem;
 use retrace_domain::{
     CountryCode, Outcome, PersonId, ReferralId, ReferralShare, ReferralStatus, ReferralStepId,
@@ -88,41 +88,81 @@ fn optional_text(field: &'static str, value: &str, max: usize) -> AppResult<Opti
 }
 
 impl ReferralInput {
+    /// The referral, or every error of the input at once.
     fn parse(&self) -> AppResult<NewReferral> {
-        let person: PersonId = self
-            .person
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("person", Problem::ChoosePerson))?;
-        let to_org = self.to_organisation.trim().parse().map_err(|_| {
+        let mut errors = Collect::default();
+        let person: Option<PersonId> = errors.take(
+            self.person
+                .trim()
+                .parse()
+                .map_err(|_| AppError::invalid("person", Problem::ChoosePerson)),
+        )?;
+        let to_org = errors.take(self.to_organisation.trim().parse().map_err(|_| {
             AppError::invalid("to_organisation", Problem::ChooseReceivingOrganisation)
-        })?;
-        let purpose = required_text("purpose", &self.purpose, PURPOSE_MAX)?;
-        let services = parse_services(self.services.iter().map(String::as_str))?;
-        let urgency = Urgency::parse(&self.urgency)?;
-        let level = RiskLevel::parse(&self.risk.level)?;
-        let risk = RiskAssessment {
-            level,
-            who_at_risk: required_text("risk.who_at_risk", &self.risk.who_at_risk, RISK_MAX)
-                .map_err(rename("risk.who_at_risk"))?,
-            from_whom: optional_text("risk.from_whom", &self.risk.from_whom, RISK_MAX)
-                .map_err(rename("risk.from_whom"))?,
-            safety_plan: required_text("risk.safety_plan", &self.risk.safety_plan, RISK_MAX)
-                .map_err(rename("risk.safety_plan"))?,
-        };
-        Ok(NewReferral {
+        }))?;
+        let purpose = errors.take(required_text("purpose", &self.purpose, PURPOSE_MAX))?;
+        let services = errors.take(
+            parse_services(self.services.iter().map(String::as_str)).map_err(AppError::from),
+        )?;
+        let urgency = errors.take(Urgency::parse(&self.urgency).map_err(AppError::from))?;
+        let level = errors.take(RiskLevel::parse(&self.risk.level).map_err(AppError::from))?;
+        let who_at_risk = errors.take(
+            required_text("risk.who_at_risk", &self.risk.who_at_risk, RISK_MAX)
+                .map_err(rename("risk.who_at_risk")),
+        )?;
+        let from_whom = errors.take(
+            optional_text("risk.from_whom", &self.risk.from_whom, RISK_MAX)
+                .map_err(rename("risk.from_whom")),
+        )?;
+        let safety_plan = errors.take(
+            required_text("risk.safety_plan", &self.risk.safety_plan, RISK_MAX)
+                .map_err(rename("risk.safety_plan")),
+        )?;
+        errors.finish()?;
+        match (
             person,
             to_org,
             purpose,
             services,
             urgency,
-            risk,
-            share: ReferralShare {
-                identity: self.share.identity,
-                contact: self.share.contact,
-                risk_assessment: self.share.risk_assessment,
-            },
-        })
+            level,
+            who_at_risk,
+            from_whom,
+            safety_plan,
+        ) {
+            (
+                Some(person),
+                Some(to_org),
+                Some(purpose),
+                Some(services),
+                Some(urgency),
+                Some(level),
+                Some(who_at_risk),
+                Some(from_whom),
+                Some(safety_plan),
+            ) => Ok(NewReferral {
+                person,
+                to_org,
+                purpose,
+                services,
+                urgency,
+                risk: RiskAssessment {
+                    level,
+                    who_at_risk,
+                    from_whom,
+                    safety_plan,
+                },
+                share: ReferralShare {
+                    identity: self.share.identity,
+                    contact: self.share.contact,
+                    risk_assessment: self.share.risk_assessment,
+                },
+            }),
+            // `finish` returned every error noted, so each value is here.
+            _ => Err(AppError::Internal(
+                "a referral without errors lacks a value".to_owned(),
+            )),
+        }
     }
 }
 
@@ -239,11 +279,12 @@ pub async fn decide_referral(
     input: &DecisionInput,
 ) -> AppResult<Referral> {
     actor.require_referral_officer()?;
+    let mut errors = Collect::default();
     let accept = match input.decision.trim() {
-        "accept" => true,
-        "decline" => false,
+        "accept" => Some(true),
+        "decline" => Some(false),
         _ => {
-            return Err(AppError::invalid(
+            errors.push(
                 "decision",
                 Problem::OneOf {
                     choices: vec![
@@ -251,13 +292,18 @@ pub async fn decide_referral(
                         retrace_domain::Choice::Decline,
                     ],
                 },
-            ));
+            );
+            None
         }
     };
-    let reason = optional_text("reason", &input.reason, REASON_MAX)?;
-    if !accept && reason.is_none() {
-        return Err(AppError::invalid("reason", Problem::DeclineNeedsReason));
+    let reason = errors
+        .take(optional_text("reason", &input.reason, REASON_MAX))?
+        .flatten();
+    if accept == Some(false) && reason.is_none() && input.reason.trim().is_empty() {
+        errors.push("reason", Problem::DeclineNeedsReason);
     }
+    errors.finish()?;
+    let accept = accept.unwrap_or(false);
     app.store()
         .decide_referral(
             &actor.audit(app, "referral decision"),
@@ -291,12 +337,22 @@ pub async fn change_status(
     let change = match ReferralStatus::parse(&input.status)? {
         ReferralStatus::InProgress => StatusMove::Start,
         ReferralStatus::Closed => {
-            if input.outcome.trim().is_empty() {
-                return Err(AppError::Required { field: "outcome" });
-            }
-            StatusMove::Close {
-                outcome: Outcome::parse(&input.outcome)?,
-                note: optional_text("note", &input.note, NOTE_MAX)?,
+            let mut errors = Collect::default();
+            let outcome = if input.outcome.trim().is_empty() {
+                errors.push("outcome", Problem::Required);
+                None
+            } else {
+                errors.take(Outcome::parse(&input.outcome).map_err(AppError::from))?
+            };
+            let note = errors.take(optional_text("note", &input.note, NOTE_MAX))?;
+            errors.finish()?;
+            match (outcome, note) {
+                (Some(outcome), Some(note)) => StatusMove::Close { outcome, note },
+                _ => {
+                    return Err(AppError::Internal(
+                        "a closing without errors lacks a value".to_owned(),
+                    ));
+                }
             }
         }
         _ => {
@@ -549,7 +605,16 @@ pub async fn fill_tool(
         .into_iter()
         .find(|t| t.key == key)
         .ok_or(AppError::NotFound)?;
-    let values = tool.check_values(&input.raw()).map_err(tool_error)?;
+    let values = tool.check_all_values(&input.raw()).map_err(|errors| {
+        let mut collect = Collect::default();
+        for error in errors {
+            collect.push(error.field, error.problem);
+        }
+        collect
+            .finish()
+            .err()
+            .unwrap_or_else(|| AppError::Internal("a refused tool without errors".to_owned()))
+    })?;
     Ok(app
         .store()
         .save_tool_entry(

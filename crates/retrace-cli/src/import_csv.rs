@@ -169,8 +169,8 @@ pub async fn run(settings: &Settings, args: CsvArgs) -> anyhow::Result<ExitCode>
             eprintln!("nothing imported from {shown}: {err}");
             Ok(ExitCode::FAILURE)
         }
-        Err(ImportFailure::Mapping { field, message }) => {
-            eprintln!("nothing imported from {shown}: {field}: {message}");
+        Err(failure @ ImportFailure::Mapping(_)) => {
+            eprintln!("nothing imported from {shown}: {failure}");
             Ok(ExitCode::FAILURE)
         }
         Err(failure @ ImportFailure::NotDuplicates { .. }) => {

@@ -198,19 +198,28 @@ impl OutreachSessionData {
     /// The rules between fields: no date in the future, counts that add
     /// up, no group or topic listed twice, at least one member.
     pub fn check(&self, now: Timestamp) -> Result<(), SessionProblem> {
+        match self.check_all(now).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem `check` would find, at once (empty when none).
+    pub fn check_all(&self, now: Timestamp) -> Vec<SessionProblem> {
+        let mut found = Vec::new();
         if self.started_at.as_millis() > now.as_millis() + CLOCK_SKEW_MILLIS {
-            return Err(problem("started_at", crate::Problem::InFuture));
+            found.push(problem("started_at", crate::Problem::InFuture));
         }
         if !(1..=24 * 60).contains(&self.duration_minutes) {
-            return Err(problem("duration_minutes", crate::Problem::DurationMinutes));
+            found.push(problem("duration_minutes", crate::Problem::DurationMinutes));
         }
         if self.members.is_empty() {
-            return Err(problem("members", crate::Problem::MembersRequired));
+            found.push(problem("members", crate::Problem::MembersRequired));
         }
         let mut total: u64 = 0;
         for (i, group) in self.reached.iter().enumerate() {
             if group.count == 0 {
-                return Err(problem(
+                found.push(problem(
                     format!("reached[{i}].count"),
                     crate::Problem::AtLeastOne,
                 ));
@@ -221,7 +230,7 @@ impl OutreachSessionData {
                     && other.nationality == group.nationality
             });
             if twice {
-                return Err(problem(
+                found.push(problem(
                     format!("reached[{i}]"),
                     crate::Problem::GroupListedTwice,
                 ));
@@ -229,7 +238,7 @@ impl OutreachSessionData {
             total += u64::from(group.count);
         }
         if total != u64::from(self.people_reached) {
-            return Err(problem(
+            found.push(problem(
                 "people_reached",
                 crate::Problem::GroupsTotal {
                     total: u32::try_from(total).unwrap_or(u32::MAX),
@@ -239,13 +248,13 @@ impl OutreachSessionData {
         }
         for (i, topic) in self.topics.iter().enumerate() {
             if self.topics[..i].contains(topic) {
-                return Err(problem(format!("topics[{i}]"), crate::Problem::ListedTwice));
+                found.push(problem(format!("topics[{i}]"), crate::Problem::ListedTwice));
             }
         }
         let mut referred: u64 = 0;
         for (i, referral) in self.referrals.iter().enumerate() {
             if referral.count == 0 {
-                return Err(problem(
+                found.push(problem(
                     format!("referrals[{i}].count"),
                     crate::Problem::AtLeastOne,
                 ));
@@ -253,7 +262,7 @@ impl OutreachSessionData {
             referred += u64::from(referral.count);
         }
         if referred > u64::from(self.people_reached) {
-            return Err(problem(
+            found.push(problem(
                 "referrals",
                 crate::Problem::TooManyReferrals {
                     referred: u32::try_from(referred).unwrap_or(u32::MAX),
@@ -262,17 +271,17 @@ impl OutreachSessionData {
             ));
         }
         if self.follow_ups.len() as u64 > u64::from(self.people_reached) {
-            return Err(problem("follow_ups", crate::Problem::TooManyFollowUps));
+            found.push(problem("follow_ups", crate::Problem::TooManyFollowUps));
         }
         for (i, follow_up) in self.follow_ups.iter().enumerate() {
             if self.follow_ups[..i].iter().any(|f| f.id == follow_up.id) {
-                return Err(problem(
+                found.push(problem(
                     format!("follow_ups[{i}].id"),
                     crate::Problem::ListedTwice,
                 ));
             }
         }
-        Ok(())
+        found
     }
 
     /// The month (`yyyymm`, UTC) the session counts in.

@@ -193,11 +193,32 @@ fn optional(field: &'static str, value: &str) -> Result<Option<Text>, InvalidVal
     }
 }
 
+/// The value, or `None` after noting its error.
+fn noted<T>(errors: &mut Vec<InvalidValue>, result: Result<T, InvalidValue>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    }
+}
+
 fn sorted<T: Ord>(mut values: Vec<T>) -> Vec<T> {
     values.sort();
     values.dedup();
     values
 }
+
+/// The stages, types of support, countries, cost and objectives of a
+/// practice, read.
+pub type PracticeLists = (
+    Vec<RouteStage>,
+    Vec<SupportType>,
+    Vec<CountryCode>,
+    Option<Cost>,
+    Vec<GcmObjective>,
+);
 
 impl NewPractice {
     pub fn new(
@@ -209,69 +230,126 @@ impl NewPractice {
         cost: Option<Cost>,
         objectives: Vec<GcmObjective>,
     ) -> Result<Self, InvalidValue> {
-        if !PRACTICE_LANGUAGES.contains(&language) {
-            return Err(InvalidValue::new(
+        let lists = (stages, support, countries, cost, objectives);
+        Self::new_all(Some(language), text, lists).map_err(|errors| {
+            // `new_all` refuses only with at least one error.
+            errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| InvalidValue::new("title", crate::Problem::Required))
+        })
+    }
+
+    /// `new`, refusing with every error at once (never none); `language`
+    /// is `None` when it could not be read (its error is the caller's).
+    pub fn new_all(
+        language: Option<TextLanguage>,
+        text: &PracticeText<'_>,
+        (stages, support, countries, cost, objectives): PracticeLists,
+    ) -> Result<Self, Vec<InvalidValue>> {
+        let mut errors = Vec::new();
+        if language.is_some_and(|language| !PRACTICE_LANGUAGES.contains(&language)) {
+            errors.push(InvalidValue::new(
                 "language",
                 crate::Problem::PracticeLanguage,
             ));
         }
-        let title = Text::parse("title", text.title, 200, false)?;
+        let title = noted(&mut errors, Text::parse("title", text.title, 200, false));
         let stages = sorted(stages);
         if stages.is_empty() {
-            return Err(InvalidValue::new("stages", crate::Problem::StagesRequired));
+            errors.push(InvalidValue::new("stages", crate::Problem::StagesRequired));
         }
         let support = sorted(support);
         if support.is_empty() {
-            return Err(InvalidValue::new(
+            errors.push(InvalidValue::new(
                 "support",
                 crate::Problem::SupportRequired,
             ));
         }
-        let implementers = Text::parse("implementers", text.implementers, SHORT, false)?;
+        let implementers = noted(
+            &mut errors,
+            Text::parse("implementers", text.implementers, SHORT, false),
+        );
         let funders = match text.funders.trim() {
-            "" => None,
-            value => Some(Text::parse("funders", value, SHORT, false)?),
+            "" => Some(None),
+            value => noted(&mut errors, Text::parse("funders", value, SHORT, false)).map(Some),
         };
         let countries = sorted(countries);
         if countries.is_empty() {
-            return Err(InvalidValue::new(
+            errors.push(InvalidValue::new(
                 "countries",
                 crate::Problem::CountriesRequired,
             ));
         }
         if countries.len() > MAX_PRACTICE_COUNTRIES {
-            return Err(InvalidValue::new(
+            errors.push(InvalidValue::new(
                 "countries",
                 crate::Problem::TooManyCountries {
                     max: MAX_PRACTICE_COUNTRIES,
                 },
             ));
         }
-        let target_group = Text::parse("target_group", text.target_group, SHORT, false)?;
-        let impact = Text::parse("impact", text.impact, LONG, true)?;
+        let target_group = noted(
+            &mut errors,
+            Text::parse("target_group", text.target_group, SHORT, false),
+        );
+        let impact = noted(&mut errors, Text::parse("impact", text.impact, LONG, true));
         let objectives = sorted(objectives);
         if objectives.is_empty() {
-            return Err(InvalidValue::new(
+            errors.push(InvalidValue::new(
                 "objectives",
                 crate::Problem::ObjectivesRequired,
             ));
         }
-        Ok(Self {
+        let challenges = noted(&mut errors, optional("challenges", text.challenges));
+        let lessons = noted(&mut errors, optional("lessons", text.lessons));
+        let recommendations = noted(
+            &mut errors,
+            optional("recommendations", text.recommendations),
+        );
+        let built = match (
             language,
             title,
-            stages,
-            support,
             implementers,
             funders,
-            countries,
             target_group,
             impact,
-            cost,
-            challenges: optional("challenges", text.challenges)?,
-            lessons: optional("lessons", text.lessons)?,
-            recommendations: optional("recommendations", text.recommendations)?,
-            objectives,
-        })
+            challenges,
+            lessons,
+            recommendations,
+        ) {
+            (
+                Some(language),
+                Some(title),
+                Some(implementers),
+                Some(funders),
+                Some(target_group),
+                Some(impact),
+                Some(challenges),
+                Some(lessons),
+                Some(recommendations),
+            ) => Some(Self {
+                language,
+                title,
+                stages,
+                support,
+                implementers,
+                funders,
+                countries,
+                target_group,
+                impact,
+                cost,
+                challenges,
+                lessons,
+                recommendations,
+                objectives,
+            }),
+            _ => None,
+        };
+        match built {
+            Some(practice) if errors.is_empty() => Ok(practice),
+            _ => Err(errors),
+        }
     }
 
     /// The terms its free text is found by: every written field, folded

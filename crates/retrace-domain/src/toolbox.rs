@@ -144,15 +144,27 @@ impl ToolDefinition {
         &self,
         values: &BTreeMap<String, RawValue>,
     ) -> Result<BTreeMap<String, String>, ToolError> {
-        if let Some(unknown) = values
+        self.check_all_values(values).map_err(|errors| {
+            // `check_all_values` refuses only with at least one error.
+            errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| ToolError::new("values", crate::Problem::Required))
+        })
+    }
+
+    /// `check_values`, refusing with every error at once (never none).
+    pub fn check_all_values(
+        &self,
+        values: &BTreeMap<String, RawValue>,
+    ) -> Result<BTreeMap<String, String>, Vec<ToolError>> {
+        let mut errors: Vec<ToolError> = values
             .keys()
-            .find(|k| !self.fields.iter().any(|f| &f.key == *k))
-        {
-            return Err(ToolError::new(
-                format!("values.{unknown}"),
-                crate::Problem::NotAToolField,
-            ));
-        }
+            .filter(|k| !self.fields.iter().any(|f| &f.key == *k))
+            .map(|unknown| {
+                ToolError::new(format!("values.{unknown}"), crate::Problem::NotAToolField)
+            })
+            .collect();
         let mut checked = BTreeMap::new();
         for field in &self.fields {
             let path = format!("values.{}", field.key);
@@ -163,7 +175,7 @@ impl ToolDefinition {
             };
             let Some(value) = value else {
                 if field.required {
-                    return Err(ToolError::new(path, crate::Problem::Required));
+                    errors.push(ToolError::new(path, crate::Problem::Required));
                 }
                 continue;
             };
@@ -175,7 +187,8 @@ impl ToolDefinition {
                     s.trim().to_owned()
                 }
                 (FieldKind::Text | FieldKind::LongText, RawValue::Text(_)) => {
-                    return Err(ToolError::new(path, crate::Problem::TextTooLong));
+                    errors.push(ToolError::new(path, crate::Problem::TextTooLong));
+                    continue;
                 }
                 (FieldKind::YesNo, RawValue::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
                 (FieldKind::YesNo, RawValue::Text(s)) if matches!(s.trim(), "yes" | "no") => {
@@ -187,7 +200,7 @@ impl ToolDefinition {
                 }
                 (FieldKind::Date, RawValue::Text(s)) if is_date(s.trim()) => s.trim().to_owned(),
                 (kind, _) => {
-                    return Err(ToolError::new(
+                    errors.push(ToolError::new(
                         path,
                         match kind {
                             FieldKind::Text | FieldKind::LongText => crate::Problem::MustBeText,
@@ -196,11 +209,16 @@ impl ToolDefinition {
                             FieldKind::Date => crate::Problem::Date,
                         },
                     ));
+                    continue;
                 }
             };
             checked.insert(field.key.clone(), normalised);
         }
-        Ok(checked)
+        if errors.is_empty() {
+            Ok(checked)
+        } else {
+            Err(errors)
+        }
     }
 }
 

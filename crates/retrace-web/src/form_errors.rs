@@ -84,6 +84,60 @@ impl FormErrors {
         Some(Self { items })
     }
 
+    /// The errors of `error` on a form whose labels are the locale keys
+    /// `{form}-field-{path}` (see `forms::form_field_label`) and whose
+    /// controls are named as the JSON paths, except those `controls` renames
+    /// (`("risk.safety_plan", "risk_plan")`); `None` for errors that are
+    /// not about the input.
+    pub fn of_form(
+        page: &Page,
+        error: &WebError,
+        form: &str,
+        controls: &[(&str, &str)],
+    ) -> Option<Self> {
+        Self::labelled(
+            page,
+            error,
+            |field| forms::form_field_label(page, form, field),
+            |field| {
+                controls
+                    .iter()
+                    .find(|(path, _)| *path == field)
+                    .map_or_else(|| field.to_owned(), |(_, input)| (*input).to_owned())
+            },
+        )
+    }
+
+    /// The errors of `error`, each field named by `label` and its control
+    /// by `input` (both given the JSON path).
+    pub fn labelled(
+        page: &Page,
+        error: &WebError,
+        label: impl Fn(&str) -> String,
+        input: impl Fn(&str) -> String,
+    ) -> Option<Self> {
+        let errors = match error {
+            WebError::Invalid(errors) => errors.clone(),
+            WebError::Conflict { field, problem } => vec![FieldError {
+                field: field.clone(),
+                problem: problem.clone(),
+            }],
+            _ => return None,
+        };
+        let items = errors
+            .iter()
+            .map(|error| {
+                let message = page.lang.problem(&error.problem);
+                ShownError {
+                    input: input(&error.field),
+                    text: format!("{}: {message}", label(&error.field)),
+                    message,
+                }
+            })
+            .collect();
+        Some(Self { items })
+    }
+
     fn shown(page: &Page, error: &FieldError, subject: Option<&str>, prefix: &str) -> ShownError {
         let message = page.lang.problem(&error.problem);
         ShownError {

@@ -13,29 +13,25 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub struct FormValues {
     values: BTreeMap<String, String>,
-    /// Every submitted pair, for controls sent more than once (checkboxes
-    /// of one name).
-    pairs: Vec<(String, String)>,
+    /// Every value of a control that may send several (checkboxes of one
+    /// name, multiple selects), in order.
+    many: Vec<(String, String)>,
     pub errors: FormErrors,
 }
 
 impl FormValues {
     pub fn from_form(form: &FormFields) -> Self {
         Self {
-            pairs: form.pairs().to_vec(),
+            many: form.pairs().to_vec(),
             ..Self::from_map(form.pairs().iter().cloned().collect())
         }
     }
     fn from_map(values: BTreeMap<String, String>) -> Self {
         Self {
             values,
-            pairs: Vec::new(),
+            many: Vec::new(),
             errors: FormErrors::none(),
         }
-    }
-    /// True when `value` was sent for `name` (one of several checkboxes).
-    pub fn chose(&self, name: &str, value: &str) -> bool {
-        self.pairs.iter().any(|(n, v)| n == name && v == value)
     }
     /// What was typed, with the errors to show on it.
     pub fn with_errors(form: &FormFields, errors: FormErrors) -> Self {
@@ -94,6 +90,26 @@ impl FormValues {
     }
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.v(name) == value
+    }
+    /// True when `value` is one of the values sent for `name` (a checkbox
+    /// among several of one name, an option of a multiple select).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.many.iter().any(|(n, v)| n == name && v == value)
+    }
+    /// Adds one value of a control that may send several.
+    pub fn add(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        self.values
+            .entry(name.to_owned())
+            .or_insert_with(|| value.clone());
+        self.many.push((name.to_owned(), value));
+    }
+    /// Renames a submitted control, for a page whose control has another
+    /// name than the field its form sends (one of several forms of a page).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(value) = self.values.remove(from) {
+            self.values.insert(to.to_owned(), value);
+        }
     }
     /// The name rows a person form shows: at least the form's default, one
     /// empty row after the last filled one, at most the names a person may have.

@@ -223,6 +223,26 @@ pub fn field_label(page: &Page, field: &str, subject: Option<&str>) -> String {
     }
 }
 
+/// The label of a field of one of the other forms (referral, directory,
+/// outreach, …), whose labels are the locale keys `{form}-field-{key}`:
+/// the JSON path without its indices, `_` and `.` as `-`
+/// (`risk.safety_plan` → `referral-field-risk-safety-plan`,
+/// `services[2]` → `referral-field-services`).
+pub fn form_field_label(page: &Page, form: &str, field: &str) -> String {
+    let mut key = String::new();
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            '_' | '.' if !in_index => key.push('-'),
+            c if !in_index => key.push(c),
+            _ => {}
+        }
+    }
+    page.t(&format!("{form}-field-{key}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +289,14 @@ mod tests {
             ("version", None, "Version"),
         ] {
             assert_eq!(field_label(&page, field, subject), label, "{field}");
+        }
+        for (form, field, label) in [
+            ("referral", "risk.safety_plan", "Safety plan"),
+            ("referral", "services[2]", "Services asked"),
+            ("directory", "opening_hours", "Opening hours"),
+            ("network", "countries[0]", "Countries"),
+        ] {
+            assert_eq!(form_field_label(&page, form, field), label, "{field}");
         }
     }
 }

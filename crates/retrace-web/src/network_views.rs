@@ -1,5 +1,6 @@
 //! The templates of the network pages (issue 14): what each page may show.
 
+use crate::form_values::FormValues;
 use crate::page::Page;
 use askama::Template;
 use retrace_domain::PostKind;
@@ -55,7 +56,8 @@ pub struct PostForm {
     pub countries: String,
     pub owner: String,
     pub due: String,
-    pub error: Option<String>,
+    /// The errors of the form sent, each on its control.
+    pub errors: FormValues,
 }
 
 #[derive(Template)]
@@ -107,5 +109,6 @@ pub struct OperatorNetworksPage<'a> {
     pub networks: Vec<String>,
     /// Every organisation as (id, name).
     pub organisations: Vec<(String, String)>,
-    pub error: Option<String>,
+    /// The creation form sent: what was typed and its errors.
+    pub values: FormValues,
 }

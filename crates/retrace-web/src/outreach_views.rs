@@ -10,15 +10,14 @@
 use crate::extract::FormFields;
 use crate::form_values::FormValues;
 use crate::page::Page;
-use crate::templates::FormError;
 use askama::Template;
 use retrace_app::outreach::{
     Dashboard, Figure, FilterInput, FollowUpInput, ReachedInput, ReferralInput, Section,
     SessionInput,
 };
-use retrace_domain::Problem;
 use retrace_domain::outreach::BUILTIN_TOPICS;
 use retrace_domain::{AgeBand, FollowUpOutcome, PlaceKind, Sex};
+use retrace_domain::{FieldError, Problem};
 
 pub const REACHED_ROWS: usize = 6;
 pub const REFERRAL_ROWS: usize = 3;
@@ -64,22 +63,77 @@ fn lines(value: &str) -> Vec<String> {
         .collect()
 }
 
-fn number(form: &FormFields, name: &str) -> Result<u32, (String, Problem)> {
+/// A count as typed: empty is 0; anything else not a number is noted.
+fn number(form: &FormFields, name: &str, unreadable: &mut Vec<FieldError>) -> u32 {
     let text = form.text(name);
     if text.is_empty() {
-        return Ok(0);
+        return 0;
     }
-    text.parse()
-        .map_err(|_| (name.to_owned(), Problem::WholeNumber))
+    text.parse().unwrap_or_else(|_| {
+        unreadable.push(FieldError {
+            field: name.to_owned(),
+            problem: Problem::WholeNumber,
+        });
+        0
+    })
 }
 
-/// The session form read into the use case's input; a field that is not
-/// a number is named by its form name.
-pub fn session_input(form: &FormFields) -> Result<SessionInput, (String, Problem)> {
+/// The form rows that became the input's lists: `reached[i]` is row
+/// `reached[i]` of the form, and so on (empty rows are left out).
+#[derive(Default)]
+pub struct SessionRows {
+    pub reached: Vec<usize>,
+    pub referrals: Vec<usize>,
+    pub follow_ups: Vec<usize>,
+}
+
+impl SessionRows {
+    /// The form control a JSON path of the session is about:
+    /// `reached[1].count` → `reached_count_3` when the second group typed
+    /// is the form's fourth row; a list as a whole → its fieldset.
+    pub fn control(&self, path: &str) -> String {
+        let (list, rest) = path.split_once('[').unwrap_or((path, ""));
+        let index = rest
+            .split_once(']')
+            .and_then(|(i, _)| i.parse::<usize>().ok());
+        let part = rest.split_once("].").map(|(_, part)| part);
+        let row = |rows: &[usize]| index.and_then(|i| rows.get(i).copied());
+        match (
+            list,
+            row(&self.reached),
+            row(&self.referrals),
+            row(&self.follow_ups),
+        ) {
+            ("reached", Some(row), _, _) => {
+                let control = match part {
+                    Some("age_band") => "reached_age",
+                    Some("nationality") => "reached_nationality",
+                    Some("count") => "reached_count",
+                    _ => "reached_sex",
+                };
+                format!("{control}_{row}")
+            }
+            ("referrals", _, Some(row), _) => match part {
+                Some("count") => format!("referral_count_{row}"),
+                _ => format!("referral_service_{row}"),
+            },
+            ("follow_ups", _, _, Some(row)) => format!("follow_up_pseudonym_{row}"),
+            _ => list.to_owned(),
+        }
+    }
+}
+
+/// The session form read into the use case's input, the rows its lists
+/// came from, and the counts that are not numbers (named by their
+/// form names).
+pub fn session_input(form: &FormFields) -> (SessionInput, SessionRows, Vec<FieldError>) {
+    let mut unreadable = Vec::new();
+    let mut rows = SessionRows::default();
     let mut reached = Vec::new();
     for row in 0..REACHED_ROWS {
-        let count = number(form, &format!("reached_count_{row}"))?;
+        let count = number(form, &format!("reached_count_{row}"), &mut unreadable);
         if count > 0 {
+            rows.reached.push(row);
             reached.push(ReachedInput {
                 sex: form.text(&format!("reached_sex_{row}")),
                 age_band: form.text(&format!("reached_age_{row}")),
@@ -91,17 +145,17 @@ pub fn session_input(form: &FormFields) -> Result<SessionInput, (String, Problem
     let mut referrals = Vec::new();
     for row in 0..REFERRAL_ROWS {
         let service = form.text(&format!("referral_service_{row}"));
+        let count = number(form, &format!("referral_count_{row}"), &mut unreadable);
         if !service.is_empty() {
-            referrals.push(ReferralInput {
-                service,
-                count: number(form, &format!("referral_count_{row}"))?,
-            });
+            rows.referrals.push(row);
+            referrals.push(ReferralInput { service, count });
         }
     }
     let mut follow_ups = Vec::new();
     for row in 0..FOLLOW_UP_ROWS {
         let pseudonym = form.text(&format!("follow_up_pseudonym_{row}"));
         if !pseudonym.is_empty() {
+            rows.follow_ups.push(row);
             follow_ups.push(FollowUpInput {
                 id: form.text(&format!("follow_up_id_{row}")),
                 pseudonym,
@@ -109,24 +163,25 @@ pub fn session_input(form: &FormFields) -> Result<SessionInput, (String, Problem
             });
         }
     }
-    Ok(SessionInput {
+    let input = SessionInput {
         id: form.text("id"),
-        base_version: number(form, "base_version").map(i64::from)?,
+        base_version: i64::from(number(form, "base_version", &mut unreadable)),
         team: form.text("team"),
         place_kind: form.text("place_kind"),
         city: form.text("city"),
         started_at: form.text("started_at"),
-        duration_minutes: number(form, "duration_minutes")?,
+        duration_minutes: number(form, "duration_minutes", &mut unreadable),
         members: lines(&form.text("members")),
         mediators: lines(&form.text("mediators")),
         languages: lines(&form.text("languages")),
-        people_reached: number(form, "people_reached")?,
+        people_reached: number(form, "people_reached", &mut unreadable),
         reached,
         topics: form.all("topics"),
         referrals,
         follow_ups,
         notes: form.text("notes"),
-    })
+    };
+    (input, rows, unreadable)
 }
 
 #[derive(Template)]
@@ -135,9 +190,7 @@ pub struct SessionForm<'a> {
     pub page: &'a Page,
     pub values: FormValues,
     pub topics: Vec<TopicOption>,
-    pub chosen_topics: Vec<String>,
     pub follow_up_ids: Vec<String>,
-    pub error: FormError,
 }
 
 impl SessionForm<'_> {
@@ -150,9 +203,6 @@ impl SessionForm<'_> {
     pub fn follow_up_rows(&self) -> std::ops::Range<usize> {
         0..FOLLOW_UP_ROWS
     }
-    pub fn chosen(&self, code: &str) -> bool {
-        self.chosen_topics.iter().any(|c| c == code)
-    }
     pub fn follow_up_id(&self, row: &usize) -> &str {
         self.follow_up_ids
             .get(*row)
@@ -164,6 +214,13 @@ impl SessionForm<'_> {
     }
     pub fn r_is(&self, name: &str, row: &usize, value: &str) -> bool {
         self.rv(name, row) == value
+    }
+    /// `FormValues::aria` of the control `{name}_{row}`.
+    pub fn row_aria(&self, name: &str, row: &usize, hints: &str) -> String {
+        self.values.aria(&format!("{name}_{row}"), hints)
+    }
+    pub fn row_error(&self, name: &str, row: &usize) -> Option<String> {
+        self.values.error(&format!("{name}_{row}"))
     }
     pub fn r_checked(&self, name: &str, row: &usize) -> bool {
         self.values.checked(&format!("{name}_{row}"))
@@ -308,7 +365,8 @@ pub struct DashboardPage<'a> {
     pub can_see_country: bool,
     pub conflicts: usize,
     pub export_query: String,
-    pub topic_error: FormError,
+    /// The topic form: what was typed and its errors.
+    pub topic: FormValues,
 }
 
 impl DashboardPage<'_> {

@@ -164,6 +164,8 @@ pub struct PracticePage<'a> {
     pub verdicts: Vec<(&'static str, String)>,
     pub comment: String,
     pub error: Option<String>,
+    /// The review form sent: its verdict and its errors on their controls.
+    pub review: crate::form_values::FormValues,
 }
 
 impl<'a> PracticePage<'a> {
@@ -220,6 +222,7 @@ impl<'a> PracticePage<'a> {
                 .collect(),
             comment: String::new(),
             error: None,
+            review: crate::form_values::FormValues::default(),
         }
     }
 }
@@ -229,6 +232,8 @@ impl<'a> PracticePage<'a> {
 pub struct FormValues {
     pub input: PracticeInput,
     pub countries: String,
+    /// The errors of the form sent, each on its control.
+    pub errors: crate::form_values::FormValues,
 }
 
 #[derive(Template)]
@@ -286,6 +291,7 @@ pub fn practice_input(form: &FormFields) -> FormValues {
             objectives: form.all("objectives"),
         },
         countries,
+        errors: crate::form_values::FormValues::default(),
     }
 }
 

@@ -44,17 +44,9 @@ pub struct ReferralForm<'a> {
     pub persons: Vec<PersonOption>,
     pub orgs: Vec<ReceiverOption>,
     pub values: FormValues,
-    pub chosen_services: Vec<String>,
     pub services: Vec<&'static str>,
     pub urgencies: Vec<&'static str>,
     pub levels: Vec<&'static str>,
-    pub error: FormError,
-}
-
-impl ReferralForm<'_> {
-    pub fn has_service(&self, code: &&str) -> bool {
-        self.chosen_services.iter().any(|s| s == code)
-    }
 }
 
 pub struct PartyView {
@@ -96,8 +88,10 @@ pub struct StageView {
     pub progress: &'static str,
     /// Worked by the caller's organisation.
     pub mine: bool,
-    /// The caller may tick steps and close it now.
+    /// The caller may tick steps now.
     pub workable: bool,
+    /// Workable, and no required step is open: it may be closed.
+    pub closable: bool,
     pub steps: Vec<StepView>,
 }
 
@@ -142,7 +136,8 @@ pub struct ReferralPage<'a> {
     pub outcomes: Vec<&'static str>,
     pub tools: Vec<ToolLink>,
     pub entries: Vec<EntryLink>,
-    pub error: FormError,
+    /// What the form posted typed, and its errors.
+    pub values: FormValues,
 }
 
 pub struct TemplateView {
@@ -158,7 +153,7 @@ pub struct SopTemplatesPage<'a> {
     pub page: &'a Page,
     pub stages: Vec<TemplateView>,
     pub can_edit: bool,
-    pub error: FormError,
+    pub values: FormValues,
 }
 
 pub struct ToolLink {
@@ -177,6 +172,8 @@ pub struct ToolFieldView {
     pub kind: &'static str,
     pub label: String,
     pub help: String,
+    /// The id of the help paragraph, empty without help.
+    pub hint: String,
     pub required: bool,
     pub value: String,
 }
@@ -190,7 +187,7 @@ pub struct ToolForm<'a> {
     pub key: String,
     pub title: String,
     pub fields: Vec<ToolFieldView>,
-    pub error: FormError,
+    pub values: FormValues,
 }
 
 #[derive(Template)]

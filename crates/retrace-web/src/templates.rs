@@ -811,7 +811,7 @@ impl Account<'_> {
     /// refusal, else the defaults (read and write).
     pub fn scope_ticked(&self, scope: &str) -> bool {
         if self.values.checked("name") {
-            self.values.chose("scopes", scope)
+            self.values.has("scopes", scope)
         } else {
             matches!(scope, "read" | "write")
         }
@@ -959,7 +959,10 @@ pub struct CsvMappingPage<'a> {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
     pub saved: bool,
+    /// A file that could not be read.
     pub problem: Option<String>,
+    /// The encoding chosen, and the mapping's errors on their controls.
+    pub values: FormValues,
 }
 
 // ---------------------------------------------------------------- transfers
@@ -1132,10 +1135,9 @@ pub struct DirectoryForm<'a> {
     pub version: i64,
     pub values: FormValues,
     pub kinds: Vec<&'static str>,
-    pub services: Vec<(&'static str, bool)>,
+    pub services: Vec<&'static str>,
     pub sexes: Vec<&'static str>,
     pub visibilities: Vec<&'static str>,
-    pub error: FormError,
 }
 
 pub struct CountryRow {
@@ -1182,7 +1184,6 @@ pub struct CountryForm<'a> {
     pub country: String,
     pub values: FormValues,
     pub sections: [&'static str; 6],
-    pub error: FormError,
 }
 
 pub struct HitView {
@@ -1243,7 +1244,6 @@ pub struct DocumentForm<'a> {
     pub types: Vec<&'static str>,
     pub languages: Vec<&'static str>,
     pub visibilities: Vec<&'static str>,
-    pub error: FormError,
 }
 
 #[derive(Template)]

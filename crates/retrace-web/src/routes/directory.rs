@@ -7,12 +7,14 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, Maintainer, QueryParams, Visitor, parse_id};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
+use crate::forms;
 use crate::identity::Member;
 use crate::page::Page;
 use crate::templates::{
     CountriesPage, CountryForm, CountryPage, CountryRow, DirectoryEntryPage, DirectoryForm,
-    DirectoryPage, EntryRowView, EntryView, FormError, RevisionRow, render,
+    DirectoryPage, EntryRowView, EntryView, RevisionRow, render,
 };
 use axum::Json;
 use axum::extract::{Path, State};
@@ -21,7 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::directory::{self as app_directory, DirectoryQuery, EntryInput, ProfileInput};
 use retrace_domain::Problem;
 use retrace_domain::directory::{EntryKind, PROFILE_SECTIONS, Service, SexLimit, Visibility};
-use retrace_domain::{CountryCode, DirectoryEntryId, OrgId};
+use retrace_domain::{CountryCode, DirectoryEntryId, FieldError, OrgId};
 use retrace_store::{CountryProfile, DirectoryEntry, Membership, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -189,22 +191,32 @@ fn entry_values(entry: &DirectoryEntry) -> FormValues {
         ),
         ("visibility", d.visibility.as_str().to_owned()),
     ];
-    FormValues::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)))
+    let mut values = FormValues::from_pairs(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    for service in &d.services {
+        values.add("services", service.as_str());
+    }
+    values
 }
 
-/// An entry as typed in the form.
-fn entry_input(form: &FormFields) -> WebResult<EntryInput> {
-    let age = |name: &'static str| -> WebResult<Option<u8>> {
+/// An entry as typed in the form, and the ages that are not numbers.
+fn entry_input(form: &FormFields) -> (EntryInput, Vec<FieldError>) {
+    let mut unreadable = Vec::new();
+    let mut age = |name: &'static str| -> Option<u8> {
         let value = form.text(name);
         if value.trim().is_empty() {
-            return Ok(None);
+            return None;
         }
-        value
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| WebError::invalid(name, Problem::WholeNumber))
+        let age = value.trim().parse().ok();
+        if age.is_none() {
+            unreadable.push(FieldError {
+                field: name.to_owned(),
+                problem: Problem::WholeNumber,
+            });
+        }
+        age
     };
+    let min_age = age("min_age");
+    let max_age = age("max_age");
     let split = |name: &str| {
         form.text(name)
             .split([',', ' '])
@@ -212,7 +224,7 @@ fn entry_input(form: &FormFields) -> WebResult<EntryInput> {
             .map(str::to_owned)
             .collect()
     };
-    Ok(EntryInput {
+    let input = EntryInput {
         name: form.text("name"),
         kind: form.text("kind"),
         country: form.text("country"),
@@ -226,25 +238,54 @@ fn entry_input(form: &FormFields) -> WebResult<EntryInput> {
         website: form.text("website"),
         opening_hours: form.text("opening_hours"),
         utc_offset: form.text("utc_offset"),
-        min_age: age("min_age")?,
-        max_age: age("max_age")?,
+        min_age,
+        max_age,
         sex: form.text("sex"),
         nationalities: split("nationalities"),
         visibility: form.text("visibility"),
-    })
+    };
+    (input, unreadable)
 }
 
-/// The translated one-line message of a form error, or `None` for errors
-/// that are not about the input.
-fn form_message(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line(page.lang, |field| {
-        let key = field
-            .split('.')
-            .next_back()
-            .unwrap_or(field)
-            .replace('_', "-");
-        page.t(&format!("directory-field-{key}"))
-    })
+/// The ages that are not numbers and every other error of the entry, at
+/// once; `None` when the ages are numbers (the use case checks the rest).
+fn unreadable_ages(input: &EntryInput, mut errors: Vec<FieldError>) -> Option<WebError> {
+    if errors.is_empty() {
+        return None;
+    }
+    if let Err(other) = input.parse() {
+        errors.extend(other.field_errors());
+    }
+    Some(WebError::Invalid(errors))
+}
+
+/// The entry form's controls of fields named otherwise.
+const ENTRY_CONTROLS: &[(&str, &str)] = &[
+    ("service", "services"),
+    ("language", "languages"),
+    ("eligibility.min_age", "min_age"),
+    ("eligibility.max_age", "max_age"),
+    ("eligibility.sex", "sex"),
+    ("eligibility.nationalities", "nationalities"),
+    ("nationality", "nationalities"),
+];
+
+/// The errors of the entry form, each field named by its label.
+fn entry_errors(page: &Page, error: &WebError) -> Option<FormErrors> {
+    FormErrors::labelled(
+        page,
+        error,
+        |field| {
+            let key = field.rsplit('.').next().unwrap_or(field);
+            forms::form_field_label(page, "directory", key)
+        },
+        |field| {
+            ENTRY_CONTROLS
+                .iter()
+                .find(|(path, _)| *path == field)
+                .map_or_else(|| field.to_owned(), |(_, input)| (*input).to_owned())
+        },
+    )
 }
 
 fn render_entry_form(
@@ -253,13 +294,8 @@ fn render_entry_form(
     action: String,
     version: i64,
     values: FormValues,
-    chosen: &[String],
-    error: FormError,
 ) -> WebResult<axum::response::Html<String>> {
-    let services = Service::ALL
-        .iter()
-        .map(|s| (s.as_str(), chosen.iter().any(|v| v == s.as_str())))
-        .collect();
+    let services = codes(Service::ALL, Service::as_str);
     render(&DirectoryForm {
         page,
         title_key,
@@ -270,7 +306,6 @@ fn render_entry_form(
         services,
         sexes: codes(SexLimit::ALL, SexLimit::as_str),
         visibilities: codes(Visibility::ALL, Visibility::as_str),
-        error,
     })
 }
 
@@ -389,16 +424,10 @@ pub async fn new_form(page: Page, _member: Maintainer) -> WebResult<Response> {
         ("visibility".to_owned(), "organisations".to_owned()),
         ("utc_offset".to_owned(), "+00:00".to_owned()),
     ]);
-    Ok(render_entry_form(
-        &page,
-        "directory-new",
-        "/directory".to_owned(),
-        0,
-        values,
-        &[],
-        None,
-    )?
-    .into_response())
+    Ok(
+        render_entry_form(&page, "directory-new", "/directory".to_owned(), 0, values)?
+            .into_response(),
+    )
 }
 
 pub async fn create(
@@ -407,16 +436,17 @@ pub async fn create(
     member: Maintainer,
     form: FormFields,
 ) -> WebResult<Response> {
-    let result = match entry_input(&form) {
-        Ok(input) => app_directory::create_entry(&state.app, &member.actor(), input)
+    let (input, ages) = entry_input(&form);
+    let result = match unreadable_ages(&input, ages) {
+        None => app_directory::create_entry(&state.app, &member.actor(), input)
             .await
             .map_err(WebError::from),
-        Err(error) => Err(error),
+        Some(error) => Err(error),
     };
     match result {
         Ok(entry) => Ok(Redirect::to(&format!("/directory/{}", entry.id)).into_response()),
         Err(error) => {
-            let Some(message) = form_message(&page, &error) else {
+            let Some(errors) = entry_errors(&page, &error) else {
                 return Err(error);
             };
             let html = render_entry_form(
@@ -424,9 +454,7 @@ pub async fn create(
                 "directory-new",
                 "/directory".to_owned(),
                 0,
-                FormValues::from_form(&form),
-                &form.all("services"),
-                Some(message),
+                FormValues::with_errors(&form, errors),
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
@@ -461,13 +489,6 @@ pub async fn edit_form(
         format!("/directory/{}", entry.id),
         entry.version,
         entry_values(&entry),
-        &entry
-            .details
-            .services
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect::<Vec<_>>(),
-        None,
     )?
     .into_response())
 }
@@ -481,18 +502,17 @@ pub async fn update(
 ) -> WebResult<Response> {
     let entry_id: DirectoryEntryId = parse_id(&id)?;
     let version: i64 = form.text("version").trim().parse().unwrap_or(0);
-    let result = match entry_input(&form) {
-        Ok(input) => {
-            app_directory::update_entry(&state.app, &member.actor(), entry_id, version, input)
-                .await
-                .map_err(WebError::from)
-        }
-        Err(error) => Err(error),
+    let (input, ages) = entry_input(&form);
+    let result = match unreadable_ages(&input, ages) {
+        None => app_directory::update_entry(&state.app, &member.actor(), entry_id, version, input)
+            .await
+            .map_err(WebError::from),
+        Some(error) => Err(error),
     };
     match result {
         Ok(entry) => Ok(Redirect::to(&format!("/directory/{}", entry.id)).into_response()),
         Err(error) => {
-            let Some(message) = form_message(&page, &error) else {
+            let Some(errors) = entry_errors(&page, &error) else {
                 return Err(error);
             };
             let html = render_entry_form(
@@ -500,9 +520,7 @@ pub async fn update(
                 "directory-edit",
                 format!("/directory/{entry_id}"),
                 version,
-                FormValues::from_form(&form),
-                &form.all("services"),
-                Some(message),
+                FormValues::with_errors(&form, errors),
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
@@ -668,7 +686,6 @@ pub async fn country_edit_form(
         country: country.as_str().to_owned(),
         values: profile_values(current.as_ref()),
         sections: PROFILE_SECTIONS,
-        error: None,
     })?
     .into_response())
 }
@@ -700,17 +717,19 @@ pub async fn country_revise(
         Ok(_) => Ok(Redirect::to(&format!("/countries/{country}")).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) =
-                error.form_line(page.lang, |field| page.label("profile-section", field))
-            else {
+            let Some(errors) = FormErrors::labelled(
+                &page,
+                &error,
+                |field| page.label("profile-section", field),
+                str::to_owned,
+            ) else {
                 return Err(error);
             };
             let html = render(&CountryForm {
                 page: &page,
                 country: country.as_str().to_owned(),
-                values: FormValues::from_form(&form),
+                values: FormValues::with_errors(&form, errors),
                 sections: PROFILE_SECTIONS,
-                error: Some(message),
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }

@@ -13,6 +13,8 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, Importer};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
 use crate::page::Page;
 use crate::templates::{self, CsvRowView, render};
 use axum::extract::{Multipart, Path, State};
@@ -262,8 +264,21 @@ fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templat
 fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     match failure {
         ImportFailure::Unreadable(err) => format!("{}: {err}", page.t("import-unreadable")),
-        ImportFailure::Mapping { field, message } => {
-            format!("{}: {field}: {message}", page.t("import-mapping-problem"))
+        // Each field by its code, as the mapping page labels it; each
+        // problem in the page's language.
+        ImportFailure::Mapping(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|error| {
+                    let field = error.field.strip_prefix("mapping.").unwrap_or(&error.field);
+                    format!("{field}: {}", page.lang.problem(&error.problem))
+                })
+                .collect();
+            format!(
+                "{}: {}",
+                page.t("import-mapping-problem"),
+                lines.join(" · ")
+            )
         }
         ImportFailure::NotDuplicates { lines } => {
             let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
@@ -500,6 +515,7 @@ fn mapping_page<'a>(
         rows,
         saved: false,
         problem: None,
+        values: FormValues::default(),
     }
 }
 
@@ -567,22 +583,33 @@ pub async fn csv_mapping_save(
     let save = upload.fields.get("action").map(String::as_str) == Some("save");
     let mut status = StatusCode::OK;
     let mut saved = false;
-    let mut problem = problem;
+    let mut values = FormValues::from_pairs(
+        upload
+            .fields
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone())),
+    );
     if save {
         match save_mapping(&state.app, &member.actor(), kind, &mapping).await {
             Ok(()) => saved = true,
-            Err(retrace_app::AppError::Invalid {
-                field,
-                problem: wrong,
-            }) => {
+            Err(error) => {
+                let error = WebError::from(error);
+                // `mapping.<field>`: the field's box, labelled by its code.
+                let field_of =
+                    |path: &str| path.strip_prefix("mapping.").unwrap_or(path).to_owned();
+                let Some(errors) = FormErrors::labelled(&page, &error, field_of, |path| {
+                    format!("map-{}", field_of(path))
+                }) else {
+                    return Err(error);
+                };
                 status = StatusCode::UNPROCESSABLE_ENTITY;
-                problem = Some(format!("{field}: {}", page.lang.problem(&wrong)));
+                values.errors = errors;
             }
-            Err(other) => return Err(other.into()),
         }
     }
     let mut view = mapping_page(&page, kind, &mapping, headers, rows);
     view.saved = saved;
     view.problem = problem;
+    view.values = values;
     Ok((status, render(&view)?).into_response())
 }

@@ -7,6 +7,7 @@ use super::directory::pagination;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{JsonBody, Maintainer, QueryParams, Visitor, parse_id};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::page::Page;
 use crate::templates::{DocumentForm, DocumentPage, DocumentView, HitView, LibraryPage, render};
@@ -14,7 +15,6 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::AppError;
 use retrace_app::library::{self as app_library, DocumentInput, LibraryQuery};
 use retrace_domain::DocumentId;
 use retrace_domain::Problem;
@@ -188,18 +188,13 @@ pub async fn file(
         .into_response())
 }
 
-fn render_form(
-    page: &Page,
-    values: FormValues,
-    error: Option<String>,
-) -> WebResult<axum::response::Html<String>> {
+fn render_form(page: &Page, values: FormValues) -> WebResult<axum::response::Html<String>> {
     render(&DocumentForm {
         page,
         values,
         types: codes(DocumentType::ALL, DocumentType::as_str),
         languages: codes(TextLanguage::ALL, TextLanguage::as_str),
         visibilities: codes(Visibility::ALL, Visibility::as_str),
-        error,
     })
 }
 
@@ -208,7 +203,7 @@ pub async fn new_form(page: Page, _member: Maintainer) -> WebResult<Response> {
         ("language".to_owned(), page.code().to_owned()),
         ("visibility".to_owned(), "organisations".to_owned()),
     ]);
-    Ok(render_form(&page, values, None)?.into_response())
+    Ok(render_form(&page, values)?.into_response())
 }
 
 pub async fn upload(
@@ -266,26 +261,18 @@ pub async fn upload(
     };
     match app_library::upload(&state.app, &member.actor(), input, bytes).await {
         Ok(document) => Ok(Redirect::to(&format!("/library/{}", document.id)).into_response()),
-        Err(AppError::Invalid { field, problem }) => {
-            let message = page.lang.problem(&problem);
-            let label = page.t(&format!("library-field-{}", field.replace('_', "-")));
-            let html = render_form(
-                &page,
-                FormValues::from_pairs(fields),
-                Some(format!("{label}: {message}")),
-            )?;
+        Err(error) => {
+            let error = WebError::from(error);
+            // The form's labels; the file must be chosen again (a browser
+            // never fills a file input), which the page says.
+            let Some(errors) = FormErrors::of_form(&page, &error, "library", &[]) else {
+                return Err(error);
+            };
+            let mut values = FormValues::from_pairs(fields);
+            values.errors = errors;
+            let html = render_form(&page, values)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
-        Err(AppError::Required { field }) => {
-            let label = page.t(&format!("library-field-{field}"));
-            let html = render_form(
-                &page,
-                FormValues::from_pairs(fields),
-                Some(format!("{label}: {}", page.t("required"))),
-            )?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
-        }
-        Err(other) => Err(other.into()),
     }
 }
 

@@ -8,6 +8,9 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, PathId, QueryParams};
+use crate::form_errors::FormErrors;
+use crate::form_values::FormValues;
+use crate::forms;
 use crate::identity::{Member, Operator};
 use crate::network_views::{
     FollowRow, FollowsPage, MemberRow, NetworkPage, NetworkRow, NetworksPage, OperatorNetworksPage,
@@ -29,9 +32,15 @@ use retrace_store::{NetworkPost, NetworkView};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// A field error as one translated line.
-fn form_error(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line_named(page, "network")
+/// The errors of a network form, each field by its label and on its
+/// control: `{prefix}{field}` (`countries[1]` → `post-countries`).
+fn network_errors(page: &Page, error: &WebError, prefix: &str) -> Option<FormErrors> {
+    FormErrors::labelled(
+        page,
+        error,
+        |field| forms::form_field_label(page, "network", field),
+        |field| format!("{prefix}{}", field.split('[').next().unwrap_or(field)),
+    )
 }
 
 fn post_row(page: &Page, post: &NetworkPost) -> PostRow {
@@ -185,7 +194,7 @@ pub async fn create_post(
         Ok(post) => Ok(Redirect::to(&format!("/network-posts/{}", post.id)).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = form_error(&page, &error) else {
+            let Some(errors) = network_errors(&page, &error, "post-") else {
                 return Err(error);
             };
             let view = app_networks::network(&state.app, &member.actor(), id).await?;
@@ -196,7 +205,7 @@ pub async fn create_post(
                 countries: form.text("countries"),
                 owner: input.owner,
                 due: input.due,
-                error: Some(message),
+                errors: FormValues::with_errors(&form, errors),
             };
             network_page(
                 &state,
@@ -297,7 +306,7 @@ async fn operator_page(
     state: &AppState,
     page: &Page,
     operator: &Operator,
-    error: Option<String>,
+    values: FormValues,
     status: StatusCode,
 ) -> WebResult<Response> {
     let networks = app_networks::all_networks(&state.app, operator.actor).await?;
@@ -313,7 +322,7 @@ async fn operator_page(
         page,
         networks: networks.iter().map(|n| n.name.to_string()).collect(),
         organisations,
-        error,
+        values,
     })?;
     Ok((status, html).into_response())
 }
@@ -323,7 +332,14 @@ pub async fn operator_networks(
     page: Page,
     operator: Operator,
 ) -> WebResult<Response> {
-    operator_page(&state, &page, &operator, None, StatusCode::OK).await
+    operator_page(
+        &state,
+        &page,
+        &operator,
+        FormValues::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn operator_create(
@@ -342,19 +358,18 @@ pub async fn operator_create(
         Ok(_) => Ok(Redirect::to("/operator/networks").into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            match form_error(&page, &error) {
-                Some(message) => {
-                    operator_page(
-                        &state,
-                        &page,
-                        &operator,
-                        Some(message),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(error),
-            }
+            let Some(errors) = network_errors(&page, &error, "network-") else {
+                return Err(error);
+            };
+            let values = FormValues::with_errors(&form, errors);
+            operator_page(
+                &state,
+                &page,
+                &operator,
+                values,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }

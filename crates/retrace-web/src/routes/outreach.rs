@@ -12,12 +12,13 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{
     Coordinator, FormFields, JsonBody, OutreachReader, OutreachWorker, PathId, QueryParams,
 };
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::identity::{Member, SignedIn};
 use crate::outreach_views::{
     ConflictLine, DashboardPage, FOLLOW_UP_ROWS, FollowUpLine, FollowUpsPage, SessionForm,
-    SessionLine, SessionPage, SessionView, SessionsPage, dashboard_figures, session_input,
-    topic_options,
+    SessionLine, SessionPage, SessionRows, SessionView, SessionsPage, dashboard_figures,
+    session_input, topic_options,
 };
 use crate::page::Page;
 use crate::templates::render;
@@ -38,30 +39,49 @@ const LIST_LIMIT: u32 = 200;
 // ------------------------------------------------------------ helpers
 
 /// The label of the form field an error names (`reached[1].count` is the
-/// people-reached fieldset).
-fn field_message(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line(page.lang, |field| {
-        let top = field.split(['[', '.']).next().unwrap_or_default();
-        let key = match top {
-            "reached" | "reached_count" => "outreach-reached-legend",
-            "topics" => "outreach-topics-legend",
-            "referrals" => "outreach-referrals-legend",
-            "follow_ups" => "outreach-follow-ups-legend",
-            "duration_minutes" => "outreach-field-duration",
-            "place_kind" => "outreach-field-place-kind",
-            "started_at" => "outreach-field-started-at",
-            "people_reached" => "outreach-field-people-reached",
-            "team" => "outreach-field-team",
-            "city" => "outreach-field-city",
-            "members" => "outreach-field-members",
-            "mediators" => "outreach-field-mediators",
-            "languages" => "outreach-field-languages",
-            "notes" => "outreach-field-notes",
-            "label" => "outreach-topic-label",
-            _ => "outreach-field-session",
-        };
-        page.t(key)
-    })
+/// people-reached fieldset, with the row's number).
+fn field_label(page: &Page, rows: &SessionRows, field: &str) -> String {
+    let top = field.split(['[', '.']).next().unwrap_or_default();
+    let key = match top {
+        "reached" | "reached_count" | "reached_sex" | "reached_age" | "reached_nationality" => {
+            "outreach-reached-legend"
+        }
+        "topics" => "outreach-topics-legend",
+        "referrals" | "referral_service" | "referral_count" => "outreach-referrals-legend",
+        "follow_ups" => "outreach-follow-ups-legend",
+        "duration_minutes" => "outreach-field-duration",
+        "place_kind" => "outreach-field-place-kind",
+        "started_at" => "outreach-field-started-at",
+        "people_reached" => "outreach-field-people-reached",
+        "team" => "outreach-field-team",
+        "city" => "outreach-field-city",
+        "members" => "outreach-field-members",
+        "mediators" => "outreach-field-mediators",
+        "languages" => "outreach-field-languages",
+        "notes" => "outreach-field-notes",
+        "label" => "outreach-topic-label",
+        _ => "outreach-field-session",
+    };
+    // A row's control ends with its number from 0; the page counts from 1.
+    let row = rows
+        .control(field)
+        .rsplit('_')
+        .next()
+        .and_then(|n| n.parse::<usize>().ok());
+    match row {
+        Some(row) => format!("{} {}", page.t(key), row + 1),
+        None => page.t(key),
+    }
+}
+
+/// The session form's errors, each on its control.
+fn session_errors(page: &Page, rows: &SessionRows, error: &WebError) -> Option<FormErrors> {
+    FormErrors::labelled(
+        page,
+        error,
+        |field| field_label(page, rows, field),
+        |field| rows.control(field),
+    )
 }
 
 fn is_worker(member: &Member) -> bool {
@@ -78,18 +98,14 @@ async fn form_page(
     page: &Page,
     member: &Member,
     values: FormValues,
-    chosen_topics: Vec<String>,
     follow_up_ids: Vec<String>,
-    error: Option<String>,
 ) -> WebResult<axum::response::Html<String>> {
     let org_topics = state.store.outreach_topics(&member.scope()).await?;
     render(&SessionForm {
         page,
         values,
         topics: topic_options(page, &org_topics),
-        chosen_topics,
         follow_up_ids,
-        error,
     })
 }
 
@@ -101,24 +117,41 @@ pub async fn dashboard(
     member: OutreachReader,
     QueryParams(filter): QueryParams<FilterInput>,
 ) -> WebResult<Response> {
+    dashboard_page(&state, &page, &member, filter, FormValues::default()).await
+}
+
+/// The organisation's dashboard; `topic` fills its topic form (again,
+/// with its errors, after a refused topic: then 422).
+async fn dashboard_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    filter: FilterInput,
+    topic: FormValues,
+) -> WebResult<Response> {
     let board = app_outreach::dashboard(&state.app, &member.actor(), &filter).await?;
     let conflicts = state.store.outreach_conflicts(&member.scope()).await?.len();
-    let (sessions, people, charts) = dashboard_figures(&page, &board);
-    Ok(render(&DashboardPage {
+    let (sessions, people, charts) = dashboard_figures(page, &board);
+    let status = if topic.errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let html = render(&DashboardPage {
         heading: page.t("outreach-title"),
-        page: &page,
+        page,
         country_view: false,
         export_query: query_of(&filter),
         filter,
         sessions,
         people,
         charts,
-        can_record: is_worker(&member),
+        can_record: is_worker(member),
         can_see_country: member.roles.contains(Role::Coordinator),
         conflicts,
-        topic_error: None,
-    })?
-    .into_response())
+        topic,
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn country(
@@ -146,7 +179,7 @@ pub async fn country(
         can_record: false,
         can_see_country: true,
         conflicts: 0,
-        topic_error: None,
+        topic: FormValues::default(),
     })?
     .into_response())
 }
@@ -255,17 +288,9 @@ pub async fn new_form(
     let follow_up_ids = (0..FOLLOW_UP_ROWS)
         .map(|_| FollowUpId::random().to_string())
         .collect();
-    Ok(form_page(
-        &state,
-        &page,
-        &member,
-        values,
-        Vec::new(),
-        follow_up_ids,
-        None,
-    )
-    .await?
-    .into_response())
+    Ok(form_page(&state, &page, &member, values, follow_up_ids)
+        .await?
+        .into_response())
 }
 
 pub async fn create(
@@ -277,11 +302,25 @@ pub async fn create(
     let follow_up_ids: Vec<String> = (0..FOLLOW_UP_ROWS)
         .map(|row| form.text(&format!("follow_up_id_{row}")))
         .collect();
-    let outcome = match session_input(&form) {
-        Ok(input) => app_outreach::record_session(&state.app, &member.actor(), &input)
+    let (input, rows, unreadable) = session_input(&form);
+    let outcome = if unreadable.is_empty() {
+        app_outreach::record_session(&state.app, &member.actor(), &input)
             .await
-            .map_err(WebError::from),
-        Err((field, message)) => Err(WebError::invalid(field, message)),
+            .map_err(WebError::from)
+    } else {
+        // Counts that are not numbers, and every other error of the form.
+        let topics = state.store.outreach_topics(&member.scope()).await?;
+        let mut errors = unreadable;
+        if let Err(other) = input.parse(state.clock.now(), &topics) {
+            // A count not read is taken as 0: what follows from that is not said.
+            let others: Vec<_> = other
+                .field_errors()
+                .into_iter()
+                .filter(|e| !errors.iter().any(|u| u.field == rows.control(&e.field)))
+                .collect();
+            errors.extend(others);
+        }
+        Err(WebError::Invalid(errors))
     };
     match outcome {
         Ok(SyncOutcome::Conflict { conflict, .. }) => {
@@ -291,17 +330,15 @@ pub async fn create(
             Ok(Redirect::to(&format!("/outreach/sessions/{}", form.text("id"))).into_response())
         }
         Err(error) => {
-            let Some(message) = field_message(&page, &error) else {
+            let Some(errors) = session_errors(&page, &rows, &error) else {
                 return Err(error);
             };
             let html = form_page(
                 &state,
                 &page,
                 &member,
-                FormValues::from_form(&form),
-                form.all("topics"),
+                FormValues::with_errors(&form, errors),
                 follow_up_ids,
-                Some(message),
             )
             .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -416,11 +453,26 @@ pub async fn set_outcome(
 
 pub async fn add_topic(
     State(state): State<AppState>,
+    page: Page,
     member: OutreachWorker,
     form: FormFields,
 ) -> WebResult<Response> {
-    app_outreach::add_topic(&state.app, &member.actor(), &form.text("label")).await?;
-    Ok(Redirect::to("/outreach/sessions/new").into_response())
+    match app_outreach::add_topic(&state.app, &member.actor(), &form.text("label")).await {
+        Ok(_) => Ok(Redirect::to("/outreach/sessions/new").into_response()),
+        Err(error) => {
+            let error = WebError::from(error);
+            let Some(errors) = FormErrors::labelled(
+                &page,
+                &error,
+                |_| page.t("outreach-topic-label"),
+                |_| "topic-label".to_owned(),
+            ) else {
+                return Err(error);
+            };
+            let topic = FormValues::with_errors(&form, errors);
+            dashboard_page(&state, &page, &member, FilterInput::default(), topic).await
+        }
+    }
 }
 
 // ------------------------------------------------------------ the phone

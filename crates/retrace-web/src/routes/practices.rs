@@ -11,6 +11,8 @@ use super::session::ClientIp;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, PathId, QueryParams};
+use crate::form_errors::FormErrors;
+use crate::forms;
 use crate::i18n::Lang;
 use crate::identity::Member;
 use crate::page::Page;
@@ -47,6 +49,28 @@ fn text_language(lang: Lang) -> TextLanguage {
 /// and moderation rules in words of the page's language.
 fn form_error(page: &Page, error: &WebError) -> Option<String> {
     refusal_line(page, error).or_else(|| error.form_line_named(page, "practice"))
+}
+
+/// The submission form's errors, each on its control (`practice-…`).
+fn practice_errors(page: &Page, error: &WebError) -> Option<FormErrors> {
+    FormErrors::labelled(
+        page,
+        error,
+        |field| {
+            let key = field.split('[').next().unwrap_or(field);
+            forms::form_field_label(page, "practice", key)
+        },
+        |field| {
+            let key = field.split('[').next().unwrap_or(field);
+            let control = match key {
+                "target_group" => "target",
+                "cost_amount" | "cost" => "cost",
+                "cost_currency" => "currency",
+                other => other,
+            };
+            format!("practice-{control}")
+        },
+    )
 }
 
 /// A refusal of the peer-review and moderation rules, alone, reads as its
@@ -220,21 +244,45 @@ async fn act(
     page: &Page,
     member: &Member,
     id: PracticeId,
-    comment: String,
+    form: Option<&FormFields>,
     result: Result<(), AppError>,
 ) -> WebResult<Response> {
     let error = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/practices/{id}")).into_response()),
         Err(error) => WebError::from(error),
     };
-    let Some(line) = form_error(page, &error) else {
-        return Err(error);
+    // A rule's refusal reads as its sentence; the review form's input
+    // errors are marked on its controls.
+    let (line, review) = match (refusal_line(page, &error), form) {
+        (Some(line), _) => (Some(line), crate::form_values::FormValues::default()),
+        (None, Some(form)) => {
+            let Some(errors) = FormErrors::labelled(
+                page,
+                &error,
+                |field| forms::form_field_label(page, "practice", field),
+                |field| format!("review-{field}"),
+            ) else {
+                return Err(error);
+            };
+            (
+                None,
+                crate::form_values::FormValues::with_errors(form, errors),
+            )
+        }
+        (None, None) => match form_error(page, &error) {
+            Some(line) => (Some(line), crate::form_values::FormValues::default()),
+            None => return Err(error),
+        },
     };
     let actor = member.actor();
     let practice = app_practices::practice(&state.app, reader(member), id).await?;
     let mut view = member_page(page, &actor, &practice);
-    view.error = Some(line);
-    view.comment = comment;
+    view.error = line;
+    view.comment = form
+        .and_then(|f| f.get("comment"))
+        .unwrap_or_default()
+        .to_owned();
+    view.review = review;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
 }
 
@@ -250,7 +298,7 @@ pub async fn review(
         comment: form.get("comment").unwrap_or_default().to_owned(),
     };
     let result = app_practices::review(&state.app, &member.actor(), id, &input).await;
-    act(&state, &page, &member, id, input.comment, result).await
+    act(&state, &page, &member, id, Some(&form), result).await
 }
 
 pub async fn publish(
@@ -260,7 +308,7 @@ pub async fn publish(
     PathId(id): PathId<PracticeId>,
 ) -> WebResult<Response> {
     let result = app_practices::publish(&state.app, &member.actor(), id).await;
-    act(&state, &page, &member, id, String::new(), result).await
+    act(&state, &page, &member, id, None, result).await
 }
 
 pub async fn moderate(
@@ -286,7 +334,7 @@ pub async fn moderate(
         }
     };
     let result = app_practices::moderate(&state.app, &member.actor(), id, accept).await;
-    act(&state, &page, &member, id, String::new(), result).await
+    act(&state, &page, &member, id, None, result).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -348,17 +396,19 @@ pub async fn submit(
         Ok(id) => Ok(Redirect::to(&format!("/practices/{id}")).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(line) = form_error(&page, &error) else {
+            let Some(errors) = practice_errors(&page, &error) else {
                 return Err(error);
             };
             let networks = member_networks(&state, &actor).await?;
+            let mut values = values;
+            values.errors.errors = errors;
             form_page(
                 &page,
                 false,
                 networks,
                 values,
                 String::new(),
-                Some(line),
+                None,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
@@ -423,14 +473,16 @@ pub async fn public_submit(
     let values = practice_input(&form);
     let networks = all_networks(&state).await?;
     let age = stamp_age(&state, PUBLIC_FORM, &form.text("stamp"), now);
-    let refuse = |values: FormValues, line: String| {
+    // The form again: with a line about the form itself (its stamp), or
+    // with the errors marked on the values.
+    let refuse = |values: FormValues, line: Option<String>| {
         public_form(
             &state,
             &page,
             networks.clone(),
             values,
             now,
-            Some(line),
+            line,
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
@@ -441,9 +493,9 @@ pub async fn public_submit(
             nonce
         }
         Some((age, _)) if age < state.config.report_min_delay => {
-            return refuse(values, page.t("practice-form-too-fast"));
+            return refuse(values, Some(page.t("practice-form-too-fast")));
         }
-        _ => return refuse(values, page.t("practice-form-expired")),
+        _ => return refuse(values, Some(page.t("practice-form-expired"))),
     };
     let stamp = FormStamp {
         nonce: format!("{PUBLIC_FORM}:{nonce}"),
@@ -452,14 +504,16 @@ pub async fn public_submit(
     match app_practices::submit_public(&state.app, &values.input, &stamp).await {
         Ok(_) => Ok(thanks),
         Err(AppError::Store(StoreError::Conflict { field: "stamp" })) => {
-            refuse(values, page.t("practice-form-expired"))
+            refuse(values, Some(page.t("practice-form-expired")))
         }
         Err(error) => {
             let error = WebError::from(error);
-            match form_error(&page, &error) {
-                Some(line) => refuse(values, line),
-                None => Err(error),
-            }
+            let Some(errors) = practice_errors(&page, &error) else {
+                return Err(error);
+            };
+            let mut values = values;
+            values.errors.errors = errors;
+            refuse(values, None)
         }
     }
 }

@@ -9,7 +9,9 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, PathId, PathIds, QueryParams, ReferralOfficer};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
+use crate::forms;
 use crate::identity::Member;
 use crate::page::Page;
 use crate::referral_templates::{
@@ -176,13 +178,20 @@ fn referral_input(form: &FormFields) -> ReferralInput {
     }
 }
 
+/// The controls of the referral form named otherwise than their fields.
+const REFERRAL_CONTROLS: &[(&str, &str)] = &[
+    ("risk.level", "risk_level"),
+    ("risk.who_at_risk", "risk_who"),
+    ("risk.from_whom", "risk_from"),
+    ("risk.safety_plan", "risk_plan"),
+    ("consent", "person"),
+];
+
 async fn render_form(
     state: &AppState,
     page: &Page,
     member: &Member,
     values: FormValues,
-    chosen_services: Vec<String>,
-    error: Option<String>,
 ) -> WebResult<axum::response::Html<String>> {
     let persons = state
         .store
@@ -212,11 +221,9 @@ async fn render_form(
         persons,
         orgs,
         values,
-        chosen_services,
         services: codes(Service::ALL, Service::as_str),
         urgencies: codes(Urgency::ALL, Urgency::as_str),
         levels: codes(RiskLevel::ALL, RiskLevel::as_str),
-        error,
     })
 }
 
@@ -236,7 +243,7 @@ pub async fn new_form(
     values.set("person", query.person);
     values.set("urgency", "routine");
     values.set("risk_level", "medium");
-    let html = render_form(&state, &page, &member, values, Vec::new(), None).await?;
+    let html = render_form(&state, &page, &member, values).await?;
     Ok(html.into_response())
 }
 
@@ -251,18 +258,12 @@ pub async fn create(
         Ok(created) => Ok(Redirect::to(&format!("/referrals/{}", created.id)).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = form_message(&page, &error) else {
+            let Some(errors) = FormErrors::of_form(&page, &error, "referral", REFERRAL_CONTROLS)
+            else {
                 return Err(error);
             };
-            let html = render_form(
-                &state,
-                &page,
-                &member,
-                FormValues::from_form(&form),
-                input.services,
-                Some(message),
-            )
-            .await?;
+            let values = FormValues::with_errors(&form, errors);
+            let html = render_form(&state, &page, &member, values).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }
@@ -322,17 +323,18 @@ fn stage_views(view: &ReferralView) -> Vec<StageView> {
                 && progress == "current"
                 && retrace_domain::may_work_stage(view.side, *stage, view.stage, view.status)
                     .is_ok();
+            let of_stage = || view.steps.iter().filter(|s| s.stage == *stage);
+            let closable = workable
+                && retrace_domain::stage_may_close(of_stage().map(|s| (s.required, s.state)))
+                    .is_ok();
+            let steps = of_stage().map(step_view).collect();
             StageView {
                 code: stage.as_str(),
                 progress,
                 mine,
                 workable,
-                steps: view
-                    .steps
-                    .iter()
-                    .filter(|s| s.stage == *stage)
-                    .map(step_view)
-                    .collect(),
+                closable,
+                steps,
             }
         })
         .collect()
@@ -387,7 +389,7 @@ fn page_of<'a>(
     page: &'a Page,
     view: &ReferralView,
     toolbox: Toolbox,
-    error: Option<String>,
+    values: FormValues,
 ) -> ReferralPage<'a> {
     let receiver = view.side == Side::Receiver;
     ReferralPage {
@@ -450,7 +452,7 @@ fn page_of<'a>(
         outcomes: codes(Outcome::ALL, Outcome::as_str),
         tools: toolbox.tools,
         entries: toolbox.entries,
-        error,
+        values,
     }
 }
 
@@ -462,36 +464,46 @@ pub async fn show(
 ) -> WebResult<Response> {
     let view = load(&state, &member, id).await?;
     let toolbox = toolbox(&state, &page, &member, id).await?;
-    Ok(render(&page_of(&page, &view, toolbox, None))?.into_response())
+    Ok(render(&page_of(&page, &view, toolbox, FormValues::default()))?.into_response())
 }
 
-/// After an action: back to the page, or the page again with the error
-/// naming the field (422/409).
+/// After an action: back to the page, or the page again with what its
+/// form typed and every error, each on its control (422, or 409 for a
+/// conflict). `controls` names the page's controls of fields named
+/// otherwise; `rename` moves a typed value to its control there.
+struct Posted<'a> {
+    form: &'a FormFields,
+    controls: &'a [(&'a str, &'a str)],
+    rename: Option<(&'a str, &'a str)>,
+}
+
 async fn after<T>(
     state: &AppState,
     page: &Page,
     member: &Member,
     id: ReferralId,
     result: Result<T, retrace_app::AppError>,
+    posted: Posted<'_>,
 ) -> WebResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/referrals/{id}")).into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = form_message(page, &error) else {
+            let Some(errors) = FormErrors::of_form(page, &error, "referral", posted.controls)
+            else {
                 return Err(error);
             };
             let status = match error {
                 WebError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
+            let mut values = FormValues::with_errors(posted.form, errors);
+            if let Some((from, to)) = posted.rename {
+                values.rename(from, to);
+            }
             let view = load(state, member, id).await?;
             let toolbox = toolbox(state, page, member, id).await?;
-            Ok((
-                status,
-                render(&page_of(page, &view, toolbox, Some(message)))?,
-            )
-                .into_response())
+            Ok((status, render(&page_of(page, &view, toolbox, values))?).into_response())
         }
     }
 }
@@ -508,7 +520,12 @@ pub async fn decision(
         reason: form.text("reason"),
     };
     let result = app::decide_referral(&state.app, &member.actor(), id, &input).await;
-    after(&state, &page, &member, id, result).await
+    let posted = Posted {
+        form: &form,
+        controls: &[],
+        rename: None,
+    };
+    after(&state, &page, &member, id, result, posted).await
 }
 
 pub async fn status(
@@ -524,7 +541,18 @@ pub async fn status(
         note: form.text("note"),
     };
     let result = app::change_status(&state.app, &member.actor(), id, &input).await;
-    after(&state, &page, &member, id, result).await
+    // Starting is one button; closing is the closing form.
+    let control = if input.status == "in_progress" {
+        "start"
+    } else {
+        "outcome"
+    };
+    let posted = Posted {
+        form: &form,
+        controls: &[("status", control)],
+        rename: None,
+    };
+    after(&state, &page, &member, id, result, posted).await
 }
 
 pub async fn step(
@@ -539,7 +567,18 @@ pub async fn step(
         reason: form.text("reason"),
     };
     let result = app::change_step(&state.app, &member.actor(), id, step, &input).await;
-    after(&state, &page, &member, id, result).await
+    // The step's own reason box: each open step has one on the page.
+    let skip = format!("skip-{step}");
+    let posted = Posted {
+        form: &form,
+        controls: &[
+            ("reason", skip.as_str()),
+            ("step", skip.as_str()),
+            ("action", skip.as_str()),
+        ],
+        rename: Some(("reason", skip.as_str())),
+    };
+    after(&state, &page, &member, id, result, posted).await
 }
 
 pub async fn close_stage(
@@ -549,8 +588,15 @@ pub async fn close_stage(
     PathId(id): PathId<ReferralId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let result = app::close_stage(&state.app, &member.actor(), id, &form.text("stage")).await;
-    after(&state, &page, &member, id, result).await
+    let stage = form.text("stage");
+    let result = app::close_stage(&state.app, &member.actor(), id, &stage).await;
+    let close = format!("close-{stage}");
+    let posted = Posted {
+        form: &form,
+        controls: &[("stage", close.as_str()), ("step", close.as_str())],
+        rename: None,
+    };
+    after(&state, &page, &member, id, result, posted).await
 }
 
 pub async fn update(
@@ -565,7 +611,12 @@ pub async fn update(
         report: form.get("report").is_some(),
     };
     let result = app::post_update(&state.app, &member.actor(), id, &input).await;
-    after(&state, &page, &member, id, result).await
+    let posted = Posted {
+        form: &form,
+        controls: &[],
+        rename: None,
+    };
+    after(&state, &page, &member, id, result, posted).await
 }
 
 // ---------------------------------------------------------------- toolbox
@@ -582,8 +633,7 @@ fn tool_form<'a>(
     page: &'a Page,
     id: ReferralId,
     tool: &ToolDefinition,
-    values: &FormValues,
-    error: Option<String>,
+    values: FormValues,
 ) -> ToolForm<'a> {
     let lang = page.code();
     ToolForm {
@@ -597,17 +647,23 @@ fn tool_form<'a>(
             .iter()
             .map(|f| {
                 let name = format!("f_{}", f.key);
+                let help = f.help.get(lang).to_owned();
                 ToolFieldView {
                     value: values.v(&name).to_owned(),
+                    hint: if help.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{name}-hint")
+                    },
                     name,
                     kind: f.kind.as_str(),
                     label: f.label.get(lang).to_owned(),
-                    help: f.help.get(lang).to_owned(),
+                    help,
                     required: f.required,
                 }
             })
             .collect(),
-        error,
+        values,
     }
 }
 
@@ -620,7 +676,7 @@ pub async fn tool_page(
     // The referral must be one of ours, exactly as on its page.
     state.store.tool_entries(&member.scope(), id).await?;
     let tool = tool_of(&state, &member, &key).await?;
-    Ok(render(&tool_form(&page, id, &tool, &FormValues::default(), None))?.into_response())
+    Ok(render(&tool_form(&page, id, &tool, FormValues::default()))?.into_response())
 }
 
 pub async fn fill_tool(
@@ -639,23 +695,30 @@ pub async fn fill_tool(
         Ok(entry) => {
             Ok(Redirect::to(&format!("/referrals/{id}/tool-entries/{}", entry.id)).into_response())
         }
-        Err(retrace_app::AppError::Invalid { field, problem }) => {
-            let message = page.lang.problem(&problem);
-            let label = field
-                .strip_prefix("values.")
-                .and_then(|k| tool.fields.iter().find(|f| f.key == k))
-                .map(|f| f.label.get(page.code()).to_owned())
-                .unwrap_or(field);
-            let html = render(&tool_form(
+        Err(error) => {
+            let error = WebError::from(error);
+            // `values.<key>`: the tool's own field, labelled in the tool.
+            let field_of = |path: &str| {
+                path.strip_prefix("values.")
+                    .and_then(|k| tool.fields.iter().find(|f| f.key == k))
+            };
+            let Some(errors) = FormErrors::labelled(
                 &page,
-                id,
-                &tool,
-                &FormValues::from_form(&form),
-                Some(format!("{label}: {message}")),
-            ))?;
+                &error,
+                |path| {
+                    field_of(path).map_or_else(
+                        || forms::form_field_label(&page, "referral", path),
+                        |f| f.label.get(page.code()).to_owned(),
+                    )
+                },
+                |path| field_of(path).map_or_else(|| path.to_owned(), |f| format!("f_{}", f.key)),
+            ) else {
+                return Err(error);
+            };
+            let values = FormValues::with_errors(&form, errors);
+            let html = render(&tool_form(&page, id, &tool, values))?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -847,7 +910,7 @@ pub async fn templates_page(
         page: &page,
         stages: template_views(&templates),
         can_edit,
-        error: None,
+        values: FormValues::default(),
     })?;
     Ok(html.into_response())
 }
@@ -870,15 +933,34 @@ pub async fn save_template(
         Ok(_) => Ok(Redirect::to("/org/sop").into_response()),
         Err(error) => {
             let error = WebError::from(error);
-            let Some(message) = form_message(&page, &error) else {
+            // The stage's steps box; the label names the stage.
+            let control = format!("required-{}", path.stage);
+            let Some(errors) = FormErrors::labelled(
+                &page,
+                &error,
+                |field| {
+                    format!(
+                        "{} · {}",
+                        page.label("stage", &path.stage),
+                        forms::form_field_label(&page, "referral", field)
+                    )
+                },
+                |_| control.clone(),
+            ) else {
                 return Err(error);
             };
             let templates = app::templates(&state.app, &member.actor()).await?;
+            let mut stages = template_views(&templates);
+            // The stage's boxes keep what was typed.
+            if let Some(typed) = stages.iter_mut().find(|s| s.code == path.stage) {
+                typed.required_lines = form.text("required");
+                typed.optional_lines = form.text("optional");
+            }
             let html = render(&SopTemplatesPage {
                 page: &page,
-                stages: template_views(&templates),
+                stages,
                 can_edit: true,
-                error: Some(format!("{}: {message}", page.label("stage", &path.stage))),
+                values: FormValues::with_errors(&form, errors),
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }

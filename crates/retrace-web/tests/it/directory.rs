@@ -5,6 +5,7 @@
 //! without text, the server staying up.
 
 use crate::access::create_token;
+use crate::form_pages::{NOT_ON_A_FRENCH_PAGE, assert_form_page};
 use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_app::sample_files;
@@ -248,6 +249,83 @@ async fn directory_forms_keep_input_and_name_the_error() {
 }
 
 #[tokio::test]
+async fn directory_and_country_forms_mark_every_error_in_french() {
+    let World { app } = world().await;
+    let be = app.signed_in("case@be.example").await;
+    be.set_cookie("retrace_lang", "fr");
+    let response = be
+        .post(
+            "/directory",
+            &[
+                ("name", ""),
+                ("kind", "shelter"),
+                ("country", "Belgique"),
+                ("city", "Liège"),
+                ("services", "accommodation"),
+                ("services", "psychosocial"),
+                ("languages", "fr, ar"),
+                ("opening_hours", "en semaine"),
+                ("utc_offset", "+01:00"),
+                ("min_age", "dix-huit"),
+                ("sex", "female"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 4 erreurs",
+            "doit être un nombre entier",
+            "doit être un code de pays",
+            "n’est pas compris : écrivez par exemple",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#min_age">"##,
+            r#"value="Belgique" aria-invalid="true" aria-describedby="err-country""#,
+            r#"value="en semaine" aria-invalid="true" aria-describedby="hours-hint err-opening_hours""#,
+            r#"value="dix-huit" aria-invalid="true" aria-describedby="err-min_age""#,
+            r#"<p class="field-error" id="err-name">"#,
+            r#"value="accommodation" checked"#,
+            r#"value="psychosocial" checked"#,
+            r#"value="female" selected"#,
+            r#"value="Liège""#,
+        ],
+        &[NOT_ON_A_FRENCH_PAGE, &["Opening hours"]].concat(),
+    );
+
+    let coord = app.signed_in("coord@be.example").await;
+    coord.set_cookie("retrace_lang", "fr");
+    let too_long = "x".repeat(20_001);
+    let profile = coord
+        .post(
+            "/countries/BE",
+            &[
+                ("version", "0"),
+                ("legal_framework", too_long.as_str()),
+                ("sources", "Rapport annuel"),
+                ("last_reviewed", "2026-13"),
+            ],
+        )
+        .await;
+    assert_eq!(profile.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        "Ce formulaire contient 2 erreurs",
+        "le mois doit être compris entre 01 et 12",
+        "Rapport annuel",
+        r#"value="2026-13" aria-invalid="true" aria-describedby="err-last_reviewed""#,
+        r#"id="legal_framework" name="legal_framework" rows="5" maxlength="20000" dir="auto" aria-invalid="true""#,
+    ] {
+        assert!(
+            profile.body.contains(expected),
+            "{expected}: {}",
+            profile.body
+        );
+    }
+    assert!(!profile.body.contains("the month"), "{}", profile.body);
+}
+
+#[tokio::test]
 async fn country_profiles_are_versioned_and_revised_by_the_countrys_coordinator() {
     let World { app } = world().await;
     let coord = app.signed_in("coord@be.example").await;
@@ -361,6 +439,47 @@ async fn upload(
             Some(("file", file_name, bytes)),
         )
         .await
+}
+
+#[tokio::test]
+async fn a_refused_upload_keeps_the_description_and_asks_for_the_file_again_in_french() {
+    let World { app } = world().await;
+    let be = app.signed_in("case@be.example").await;
+    be.set_cookie("retrace_lang", "fr");
+    let refused = be
+        .post_multipart_file(
+            "/library",
+            &[
+                ("title", ""),
+                ("summary", "Guide des refuges"),
+                ("language", "fr"),
+                ("document_type", "guideline"),
+                ("countries", "Belgique"),
+                ("themes", "traite des êtres humains"),
+                ("visibility", "public"),
+            ],
+            Some(("file", "guide.exe", b"MZ".as_slice())),
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 4 erreurs",
+            "doit être un code de pays",
+            "Choisissez à nouveau le fichier",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#file">"##,
+            r#"<p class="field-error" id="err-title">"#,
+            r#"value="Belgique" aria-invalid="true" aria-describedby="err-countries""#,
+            r#"value="traite des êtres humains" aria-invalid="true" aria-describedby="err-themes""#,
+            r#"aria-invalid="true" aria-describedby="file-hint file-again err-file""#,
+            "Guide des refuges",
+            r#"value="guideline" selected"#,
+            r#"value="public" selected"#,
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
 }
 
 #[tokio::test]

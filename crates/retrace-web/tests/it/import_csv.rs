@@ -4,6 +4,7 @@
 //! idempotence, the mapping page with its preview, and bad files (another
 //! encoding, a formula, too large).
 
+use crate::form_pages::assert_form_page;
 use crate::harness::{Client, TestApp, TestResponse};
 use axum::http::StatusCode;
 
@@ -198,11 +199,12 @@ async fn csv_import_dry_run_then_commit_once_for_its_own_member_only() {
     // The French organisation has no mapping: the headers do not fit.
     let theirs = dry_run(&french, "requests", "people.csv", FILE.as_bytes()).await;
     assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        theirs.body.contains("mapping.enquirer_name"),
-        "{}",
-        theirs.body
-    );
+    // Every required column missing, each named by the code the mapping
+    // page shows, never as a path.
+    for field in ["enquirer_name: ", "sought_name: "] {
+        assert!(theirs.body.contains(field), "{field}: {}", theirs.body);
+    }
+    assert!(!theirs.body.contains("mapping."), "{}", theirs.body);
 }
 
 #[tokio::test]
@@ -400,4 +402,42 @@ async fn bad_csv_files_are_reported_and_store_nothing() {
     assert_eq!(app.client().get("/healthz").await.status, StatusCode::OK);
     let listed = case.get("/registrations").await;
     assert!(!listed.body.contains("Leila Haddad"), "{}", listed.body);
+}
+
+#[tokio::test]
+async fn a_refused_mapping_marks_every_missing_column_in_french() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+    case.set_cookie("retrace_lang", "fr");
+    let refused = case
+        .post_multipart_file(
+            "/import/csv/mapping",
+            &[
+                ("kind", "requests"),
+                ("encoding", "windows-1252"),
+                ("action", "save"),
+                ("map.row_id", "Réf"),
+                ("map.relationship", "Lien"),
+            ],
+            None,
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 2 erreurs",
+            "enquirer_name: doit nommer une colonne",
+            "sought_name: doit nommer une colonne",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#map-sought_name">"##,
+            r#"id="map-enquirer_name" name="map.enquirer_name" value="" list="headers" dir="auto" aria-invalid="true" aria-describedby="err-map-enquirer_name""#,
+            r#"value="Réf""#,
+            r#"value="Lien""#,
+            r#"value="windows-1252" selected"#,
+        ],
+        &["mapping.", "must name"],
+    );
 }

@@ -14,6 +14,7 @@ mod contract;
 mod digest;
 mod directory;
 mod form_errors;
+mod form_pages;
 mod gallery;
 mod gallery_uploads;
 mod harness;

@@ -3,6 +3,7 @@
 //! viewers read without writing, minutes are the coordinators', follows
 //! reach the notifications, and the operator creates networks.
 
+use crate::form_pages::{NOT_ON_A_FRENCH_PAGE, assert_form_page};
 use crate::harness::{TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_domain::{MemberRole, NetworkName, OrgId, Text};
@@ -503,4 +504,74 @@ async fn the_minutes_rule_reads_in_french_and_arabic() {
             refused.body
         );
     }
+}
+
+#[tokio::test]
+async fn a_refused_post_marks_every_error_in_french_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let italy = app.signed_in("case@it.example").await;
+    italy.set_cookie("retrace_lang", "fr");
+    let refused = italy
+        .post(
+            &format!("/networks/{}/posts", w.network),
+            &[
+                ("kind", "joint_action"),
+                ("title", "Patrouilles conjointes"),
+                ("body", "Deux équipes à Lampedusa."),
+                ("countries", "Libye"),
+                ("owner", ""),
+                ("due", "demain"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 3 erreurs",
+            "choisissez l’organisation qui la mène",
+            "doit être un code de pays",
+            "doit être une date comme 2026-05-31",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#post-countries">"##,
+            r#"value="Libye" dir="ltr" aria-invalid="true" aria-describedby="post-countries-hint err-post-countries""#,
+            r#"name="owner" aria-invalid="true" aria-describedby="err-post-owner""#,
+            r#"value="demain" aria-invalid="true" aria-describedby="err-post-due""#,
+            r#"value="joint_action" selected"#,
+            "Patrouilles conjointes",
+            "Deux équipes à Lampedusa.",
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
+
+    // The operator's form: an empty name and no coordinator, both marked,
+    // the members ticked kept.
+    app.account("ops@example.org", Membership::Operator).await;
+    let operator = app.signed_in("ops@example.org").await;
+    operator.set_cookie("retrace_lang", "fr");
+    let italy_id = w.italy.to_string();
+    let refused = operator
+        .post(
+            "/operator/networks",
+            &[
+                ("name", " "),
+                ("description", "Le long des routes"),
+                ("members", italy_id.as_str()),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 2 erreurs",
+            r##"<a href="#network-coordinators">"##,
+            r#"<fieldset id="network-coordinators" aria-invalid="true" aria-describedby="err-network-coordinators">"#,
+            r#"aria-invalid="true" aria-describedby="err-network-name""#,
+            "Le long des routes",
+            &format!(r#"name="members" value="{italy_id}" checked"#),
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
 }

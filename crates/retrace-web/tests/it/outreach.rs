@@ -3,6 +3,7 @@
 //! view with small counts suppressed, and every route against anonymous
 //! visitors, the wrong role and another organisation.
 
+use crate::form_pages::{NOT_ON_A_FRENCH_PAGE, assert_form_page};
 use crate::harness::{Client, TestApp, TestResponse};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -260,6 +261,49 @@ async fn the_phone_sync_never_counts_twice_and_shows_edits_made_apart_as_conflic
     );
     let after = phone_a.get("/outreach/device-key").await;
     assert_ne!(after.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_session_form_marks_every_error_in_french_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("worker@be.example", org, "outreach_worker")
+        .await;
+    let worker = app.signed_in("worker@be.example").await;
+    worker.set_cookie("retrace_lang", "fr");
+    let mut fields = form(SESSION, "4", "");
+    fields.retain(|(k, _)| !matches!(*k, "team" | "city" | "duration_minutes"));
+    fields.extend([
+        ("team", String::new()),
+        ("city", String::new()),
+        ("duration_minutes", "deux heures".to_owned()),
+        ("reached_sex_1", "female".to_owned()),
+        ("reached_age_1", "26_40".to_owned()),
+        ("reached_nationality_1", "Érythrée".to_owned()),
+        ("reached_count_1", "4".to_owned()),
+    ]);
+    let refused = post_form(&worker, "/outreach/sessions", &fields).await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 4 erreurs",
+            "doit être un nombre entier",
+            "doit être un code de pays",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#reached_nationality_1">"##,
+            r##"<a href="#team">"##,
+            r##"<a href="#city">"##,
+            r#"value="deux heures" aria-invalid="true" aria-describedby="err-duration_minutes""#,
+            r#"name="reached_nationality_1" aria-invalid="true" aria-describedby="err-reached_nationality_1""#,
+            r#"value="Érythrée""#,
+            r#"value="reception_rights" checked"#,
+            r#"value="dublin_regulation" checked"#,
+            "K. blue jacket",
+            "Anne\nMarc",
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
 }
 
 /// Bad input in a queue: a date in the future and counts that do not add

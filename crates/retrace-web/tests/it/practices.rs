@@ -6,6 +6,7 @@
 //! may not see); the public form is held for the coordinators and keeps
 //! the gallery form's defences.
 
+use crate::form_pages::{NOT_ON_A_FRENCH_PAGE, assert_form_page};
 use crate::harness::{Client, TestApp, TestResponse};
 use axum::http::StatusCode;
 use retrace_domain::{MemberRole, NetworkName, Text};
@@ -356,5 +357,73 @@ async fn the_public_form_is_held_for_the_coordinators_and_keeps_the_gallery_defe
     assert!(
         page.body.contains("Italian Red Cross"),
         "sponsored by Italy"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_practice_marks_every_error_in_french_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let network = world(&app).await;
+    let italy = app.signed_in("case@it.example").await;
+    italy.set_cookie("retrace_lang", "fr");
+    let refused = italy
+        .post(
+            "/practices",
+            &[
+                ("network", network.as_str()),
+                ("language", "fr"),
+                ("title", ""),
+                ("support", "family_links"),
+                ("implementers", "Bénévoles de la Croix-Rouge"),
+                ("countries", "LY, Italie"),
+                ("target_group", "Familles séparées en mer"),
+                ("impact", "2 400 appels en un an"),
+                ("cost_amount", "douze"),
+                ("cost_currency", "eur"),
+                ("objectives", "8"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 4 erreurs",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#practice-stages">"##,
+            r#"<p class="field-error" id="err-practice-title">"#,
+            r#"id="practice-stages" aria-invalid="true" aria-describedby="err-practice-stages""#,
+            r#"name="countries" aria-invalid="true" aria-describedby="practice-countries-hint err-practice-countries""#,
+            r#"name="cost_amount" aria-invalid="true" aria-describedby="err-practice-cost""#,
+            "LY, Italie",
+            "Bénévoles de la Croix-Rouge",
+            r#"value="family_links" checked"#,
+            r#"value="8" checked"#,
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
+    // A review without a verdict and without a comment: both marked.
+    italy.set_cookie("retrace_lang", "en");
+    let id = practice_id(
+        &italy
+            .post(
+                "/practices",
+                &practice_form(&network, "Family tracing hotline"),
+            )
+            .await,
+    );
+    let greece = app.signed_in("case@gr.example").await;
+    greece.set_cookie("retrace_lang", "fr");
+    let refused = review(&greece, &id, "", " ").await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 2 erreurs",
+            r##"<a href="#review-verdict">"##,
+            r#"<fieldset id="review-verdict" aria-invalid="true" aria-describedby="err-review-verdict">"#,
+            r#"aria-invalid="true" aria-describedby="err-review-comment""#,
+        ],
+        NOT_ON_A_FRENCH_PAGE,
     );
 }

@@ -6,6 +6,7 @@
 //! exactly what a missing id gives.
 
 use crate::access::create_token;
+use crate::form_pages::{NOT_ON_A_FRENCH_PAGE, assert_form_page};
 use crate::harness::{TestApp, TestResponse, pdf_text};
 use axum::http::StatusCode;
 use retrace_domain::{
@@ -785,4 +786,210 @@ async fn a_referral_to_ones_own_organisation_is_refused_in_french_and_arabic() {
             own.body
         );
     }
+}
+
+#[tokio::test]
+async fn referral_forms_keep_what_was_typed_and_mark_every_error_in_french() {
+    let app = TestApp::new().await;
+    let story = parties(&app).await;
+    let fr = app.signed_in("ref@fr.example").await;
+    let al = app.signed_in("ref@al.example").await;
+    let admin = app.signed_in("admin@al.example").await;
+    for client in [&fr, &al, &admin] {
+        client.set_cookie("retrace_lang", "fr");
+    }
+    let absent = [NOT_ON_A_FRENCH_PAGE, &["Step:"]].concat();
+
+    // The new referral: six errors at once, every value kept.
+    let refused = fr
+        .post(
+            "/referrals",
+            &[
+                ("person", ""),
+                ("to_organisation", ""),
+                ("purpose", ""),
+                ("services", "shelter"),
+                ("services", "legal"),
+                ("services", "spa"),
+                ("urgency", "urgent"),
+                ("risk_level", "high"),
+                ("risk_who", ""),
+                ("risk_from", "le réseau du recruteur"),
+                ("risk_plan", ""),
+                ("share_contact", "on"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 6 erreurs",
+            "choisissez l’organisation destinataire",
+            r##"<a href="#risk_plan">"##,
+            r##"<a href="#services">"##,
+            r#"<fieldset id="services" aria-invalid="true" aria-describedby="err-services">"#,
+            r#"id="person" name="person" required aria-invalid="true" aria-describedby="person-hint err-person""#,
+            r#"id="to_organisation" name="to_organisation" required aria-invalid="true" aria-describedby="err-to_organisation""#,
+            r#"required aria-invalid="true" aria-describedby="err-purpose""#,
+            r#"value="le réseau du recruteur""#,
+            r#"value="shelter" checked"#,
+            r#"value="legal" checked"#,
+            r#"value="urgent" selected"#,
+            r#"value="high" selected"#,
+            r#"name="share_contact" checked"#,
+            r#"<p class="field-error" id="err-risk_who">"#,
+            r#"<p class="field-error" id="err-risk_plan">"#,
+        ],
+        &absent,
+    );
+
+    // A tool: each wrong value marked, what was typed kept.
+    let (_, id) = refer(&app, &story, &fr, "Mirela Dushku").await;
+    let wrong = fr
+        .post(
+            &format!("/referrals/{id}/tools/risk_assessment"),
+            &[
+                ("f_threat_known", "peut-être"),
+                ("f_who_at_risk", "sa sœur"),
+                ("f_level", "élevé"),
+                ("f_assessed_on", "hier"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &wrong,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "doit être un nombre entier",
+            "doit être une date comme 2026-05-31",
+            r#"value="sa sœur""#,
+            r#"value="élevé""#,
+            r#"<p class="field-error" id="err-f_level">"#,
+            r#"<p class="field-error" id="err-f_assessed_on">"#,
+            r#"id="f_threat_known" aria-invalid="true""#,
+        ],
+        &absent,
+    );
+
+    // A decline without a reason: the choice kept, the reason marked.
+    let declined = al
+        .post(
+            &format!("/referrals/{id}/decision"),
+            &[("decision", "decline"), ("reason", "")],
+        )
+        .await;
+    assert_form_page(
+        &declined,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            r#"value="decline" checked"#,
+            r#"id="reason" name="reason" maxlength="500" dir="auto" value="" aria-invalid="true" aria-describedby="reason-hint err-reason""#,
+        ],
+        &absent,
+    );
+
+    // Albania's checklist: its stage cannot be closed before its required
+    // steps, so the button is not offered.
+    admin
+        .post(
+            "/org/sop/assistance",
+            &[("required", "Shelter place confirmed"), ("optional", "")],
+        )
+        .await;
+    let too_long = "x".repeat(301);
+    let template = admin
+        .post(
+            "/org/sop/assistance",
+            &[
+                ("required", too_long.as_str()),
+                ("optional", "Interprète réservé"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &template,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "doit compter au plus 300 caractères",
+            "Interprète réservé",
+            r#"aria-invalid="true" aria-describedby="hint-assistance err-required-assistance""#,
+        ],
+        &absent,
+    );
+    for stage in ["identification", "referral"] {
+        fr.post(&format!("/referrals/{id}/stage"), &[("stage", stage)])
+            .await;
+    }
+    al.post(
+        &format!("/referrals/{id}/decision"),
+        &[("decision", "accept")],
+    )
+    .await;
+    al.post(
+        &format!("/referrals/{id}/status"),
+        &[("status", "in_progress")],
+    )
+    .await;
+    let page = al.get(&format!("/referrals/{id}")).await;
+    assert!(
+        !page.body.contains(r#"id="close-assistance""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cette étape pourra être close"));
+    let step = page
+        .between(&format!("/referrals/{id}/steps/"), "\"")
+        .expect("an open step");
+    let skipped = al
+        .post(
+            &format!("/referrals/{id}/steps/{step}"),
+            &[("action", "skip"), ("reason", "")],
+        )
+        .await;
+    assert_form_page(
+        &skipped,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "indiquez pourquoi l’étape est passée",
+            &format!(r#"aria-invalid="true" aria-describedby="err-skip-{step}""#),
+        ],
+        &absent,
+    );
+
+    // An update without text, and a closing without an outcome.
+    let update = al
+        .post(
+            &format!("/referrals/{id}/updates"),
+            &[("text", " "), ("report", "on")],
+        )
+        .await;
+    assert_form_page(
+        &update,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            r#"name="report" checked"#,
+            r#"<p class="field-error" id="err-text">"#,
+        ],
+        &absent,
+    );
+    let closing = al
+        .post(
+            &format!("/referrals/{id}/status"),
+            &[
+                ("status", "closed"),
+                ("outcome", ""),
+                ("note", "Suivi terminé"),
+            ],
+        )
+        .await;
+    assert_form_page(
+        &closing,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Suivi terminé",
+            r#"id="outcome" name="outcome" required aria-invalid="true" aria-describedby="err-outcome""#,
+        ],
+        &absent,
+    );
 }
