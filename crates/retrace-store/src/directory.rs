@@ -184,8 +184,10 @@ impl EntryRow {
 /// How far past a page's start the directory counts its matches: counting
 /// every match of a broad filter (a service, "open now") would read the
 /// whole directory. A count above `offset + DIRECTORY_COUNT_LIMIT` is
-/// shown as "more than" that number.
-pub const DIRECTORY_COUNT_LIMIT: u64 = 1000;
+/// shown as "more than" that number: ten pages ahead are enough to say
+/// "narrow the search", and counting further was most of the cost of a
+/// broad search at 100,000 entries (ADR 0031).
+pub const DIRECTORY_COUNT_LIMIT: u64 = 200;
 
 /// How far past a page's start the library counts a search's matches, for
 /// the same reason as `DIRECTORY_COUNT_LIMIT`. It is also at least the

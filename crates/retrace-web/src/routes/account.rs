@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::accounts::{self, EnrolmentInput, OfferedSecondFactor, requires_second_factor};
 use retrace_app::{AppError, digest, totp};
-use retrace_domain::{ApiTokenId, DigestFrequency, DigestLanguage};
+use retrace_domain::{ApiScope, ApiTokenId, DigestFrequency, DigestLanguage};
 use retrace_store::{DigestPreference, Membership, UserAccount};
 
 #[derive(Default)]
@@ -47,7 +47,9 @@ async fn account_page(
                 .last_used_at
                 .map(OnPage::on_page)
                 .unwrap_or_else(|| page.t("never")),
-            scopes: token.scopes.to_string(),
+            scopes: page
+                .lang
+                .words(&token.scopes.iter().map(scope_key).collect::<Vec<_>>()),
             expires: token
                 .expires_at
                 .map(OnPage::on_page)
@@ -446,5 +448,15 @@ pub async fn save_digest(
             }
             None => Err(error),
         },
+    }
+}
+
+/// The locale key that names an API token's scope in words.
+fn scope_key(scope: ApiScope) -> &'static str {
+    match scope {
+        ApiScope::Read => "api-token-scope-read",
+        ApiScope::Write => "api-token-scope-write",
+        ApiScope::Export => "api-token-scope-export",
+        ApiScope::Admin => "api-token-scope-admin",
     }
 }

@@ -215,6 +215,13 @@ async fn an_expired_token_is_refused_401_and_says_so() {
     ];
     let created = browser.post("/account/api-tokens", &form).await;
     let token = created.between("id=\"new-token\">", "</code>").unwrap();
+    // The account's list of tokens names the scope in words, not its code.
+    let account = browser.get("/account").await;
+    assert!(
+        account.body.contains(">read records</td>"),
+        "{}",
+        account.body
+    );
     let api = app.api(&token);
     app.clock
         .advance(std::time::Duration::from_secs(29 * 86_400));

@@ -136,6 +136,39 @@ async fn publish_form(browser: &Client<'_>, fields: &[(&str, &str)]) -> TestResp
         .await
 }
 
+/// Every upload form carries its token as its first field, so a form
+/// that comes back with errors never shows it in the address bar.
+#[tokio::test]
+async fn no_upload_form_puts_the_token_in_its_address() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    for path in [
+        "/library/new",
+        "/import/csv",
+        "/import/csv/mapping",
+        "/import/pfif",
+    ] {
+        let page = be.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body.contains(r#"enctype="multipart/form-data""#),
+            "{path}"
+        );
+        assert!(!page.body.contains("csrf_token="), "{path}: {}", page.body);
+        let form = page
+            .body
+            .split(r#"enctype="multipart/form-data""#)
+            .nth(1)
+            .unwrap_or_default();
+        let first_input = form.split("<input").nth(1).unwrap_or_default();
+        assert!(
+            first_input.contains(r#"name="csrf_token""#),
+            "{path}: {form}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_refused_publication_shows_its_errors_and_never_puts_the_token_in_the_address() {
     let app = TestApp::new().await;
