@@ -175,9 +175,13 @@ async fn a_token_without_the_scope_is_refused_with_a_clear_error() {
         admin_token.get("/api/v1/me").await.status,
         StatusCode::FORBIDDEN
     );
-    // The scopes are shown on the account page.
+    // The scopes are shown on the account page, in words.
     let account = browser.get("/account").await;
-    assert!(account.body.contains(">read</td>"), "{}", account.body);
+    assert!(
+        account.body.contains(">read records</td>"),
+        "{}",
+        account.body
+    );
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ async fn dry_run(client: &Client<'_>, kind: &str, name: &str, bytes: &[u8]) -> T
 fn commit_path(body: &str) -> String {
     let start = body.find("/import/csv/jobs/").expect("a commit form");
     let rest = &body[start..];
-    rest[..rest.find('?').unwrap()].to_owned()
+    rest[..rest.find('"').unwrap()].to_owned()
 }
 
 /// The job's page once the commit has finished (it refreshes itself
