@@ -93,6 +93,19 @@ impl Lang {
         LOCALES.lookup(&self.identifier(), key)
     }
 
+    /// An audit entry's stored purpose in words when it is one the
+    /// platform writes (`audit-purpose-…`); any other as it was stored:
+    /// the log is never rewritten.
+    pub fn purpose(self, purpose: &str) -> String {
+        let key = format!(
+            "audit-purpose-{}",
+            purpose.to_lowercase().replace([' ', '_'], "-")
+        );
+        LOCALES
+            .try_lookup(&self.identifier(), &key)
+            .unwrap_or_else(|| purpose.to_owned())
+    }
+
     /// What is wrong with a value, in this language, its parameters
     /// filled (typed text and codes isolated left to right).
     pub fn problem(self, problem: &retrace_domain::Problem) -> String {
@@ -207,5 +220,17 @@ mod tests {
         );
         assert_eq!(Lang::parse("fr-BE"), Some(Lang::Fr));
         assert_eq!(Lang::Ar.dir(), "rtl");
+    }
+
+    #[test]
+    fn audit_purposes_read_as_words_and_others_as_stored() {
+        assert_eq!(Lang::Fr.purpose("request list"), "liste des demandes");
+        assert_eq!(Lang::Es.purpose("person view"), "consulta de una persona");
+        assert_eq!(Lang::Ar.purpose("request list"), "قائمة الطلبات");
+        assert_eq!(
+            Lang::En.purpose("sought persons list"),
+            "sought persons list"
+        );
+        assert_eq!(Lang::Fr.purpose("benchmark"), "benchmark");
     }
 }

@@ -303,7 +303,10 @@ pub async fn audit(
                     page.label("object-kind", &record.object_kind),
                     record.object_id
                 ),
-                purpose: record.purpose.unwrap_or_default(),
+                purpose: record
+                    .purpose
+                    .map(|purpose| page.lang.purpose(&purpose))
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -576,3 +576,25 @@ async fn refused_choices_and_unreadable_queries_read_as_words_of_the_page() {
         body.body
     );
 }
+
+/// Reading a list is in the audit log; its purpose reads as words in the
+/// page's language, not as the English text stored with it.
+#[tokio::test]
+async fn the_audit_log_names_a_list_read_in_the_pages_language() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("admin@be.example", org, "org_admin,caseworker")
+        .await;
+    let admin = app.signed_in("admin@be.example").await;
+    open_request(&admin).await;
+    assert_eq!(admin.get("/requests").await.status, StatusCode::OK);
+    admin.set_cookie("retrace_lang", "fr");
+    let log = admin.get("/org/audit").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(
+        log.body.contains(">liste des demandes</td>"),
+        "{}",
+        log.body
+    );
+    assert!(!log.body.contains(">request list</td>"), "{}", log.body);
+}
