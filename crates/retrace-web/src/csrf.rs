@@ -58,13 +58,8 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
         // Uploads (Trace the Face photos) are not buffered here: the token
         // is the body's first part (the form's first field), read alone
         // and handed on with the rest of the stream; the route sets its
-        // own body limit. A token in the query string is still accepted,
-        // but puts the token in the address bar and the history when the
-        // form comes back with errors, so forms no longer do that.
-        let from_query = request
-            .uri()
-            .query()
-            .and_then(|query| form_urlencoded_field(query.as_bytes(), CSRF_FIELD));
+        // own body limit. A token in the query string is refused: it would
+        // sit in the address bar, the history and the server logs.
         let from_header = request
             .headers()
             .get("x-csrf-token")
@@ -76,12 +71,12 @@ pub async fn protect(State(state): State<AppState>, request: Request, next: Next
             .and_then(|value| value.to_str().ok())
             .and_then(multipart_boundary);
         let (parts, body) = request.into_parts();
-        let (from_body, body) = match (&from_header, &from_query, boundary) {
-            (None, None, Some(boundary)) => first_part_token(body, &boundary).await,
+        let (from_body, body) = match (&from_header, boundary) {
+            (None, Some(boundary)) => first_part_token(body, &boundary).await,
             _ => (None, body),
         };
         let request = Request::from_parts(parts, body);
-        let submitted = from_header.or(from_query).or(from_body);
+        let submitted = from_header.or(from_body);
         let valid = match (&existing, submitted) {
             (Some(expected), Some(given)) => {
                 bool::from(expected.as_bytes().ct_eq(given.as_bytes()))

@@ -269,7 +269,7 @@ impl Client<'_> {
     }
 
     /// Posts `multipart/form-data` with text fields and one file, with the
-    /// CSRF token in the query string as the upload form does.
+    /// CSRF token as the first part, as the upload forms put it.
     pub async fn post_multipart(
         &self,
         path: &str,
@@ -305,9 +305,15 @@ impl Client<'_> {
         body: Body,
     ) -> TestResponse {
         let token = self.csrf_token().await;
+        let first = axum::body::Bytes::from(token_part(boundary, &token));
+        let token_part = futures_util::stream::once(async move { Ok::<_, axum::Error>(first) });
+        let body = Body::from_stream(futures_util::StreamExt::chain(
+            token_part,
+            body.into_data_stream(),
+        ));
         self.send_body(
             Method::POST,
-            &format!("{path}?csrf_token={token}"),
+            path,
             Some((&format!("multipart/form-data; boundary={boundary}"), body)),
             None,
         )
@@ -322,7 +328,7 @@ impl Client<'_> {
     ) -> TestResponse {
         let token = self.csrf_token().await;
         let boundary = "retrace-test-boundary-7d3f";
-        let mut body = Vec::new();
+        let mut body = token_part(boundary, &token).into_bytes();
         for (name, value) in fields {
             body.extend_from_slice(
                 format!(
@@ -342,10 +348,9 @@ impl Client<'_> {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let separator = if path.contains('?') { '&' } else { '?' };
         self.send_bytes(
             Method::POST,
-            &format!("{path}{separator}csrf_token={token}"),
+            path,
             Some((&format!("multipart/form-data; boundary={boundary}"), body)),
             None,
         )
@@ -546,4 +551,11 @@ pub fn pdf_text(pdf: &[u8]) -> String {
             ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}'],
             "",
         )
+}
+
+/// The multipart part carrying the CSRF token, which upload forms send first.
+fn token_part(boundary: &str, token: &str) -> String {
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+    )
 }

@@ -47,6 +47,72 @@ async fn state_changes_without_the_csrf_token_are_refused() {
 }
 
 #[tokio::test]
+async fn an_upload_carries_its_token_as_the_first_part_never_in_the_address() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", org, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+    let token = case.cookie("retrace_csrf").unwrap();
+    let boundary = "token-place-boundary";
+    let part = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let file = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"note.txt\"\r\n\r\nShelter rules\r\n--{boundary}--\r\n"
+    );
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let fields = [
+        part("title", "Shelter rules"),
+        part("language", "en"),
+        part("visibility", "own_organisation"),
+        part("document_type", "guideline"),
+    ]
+    .concat();
+    let refused = [
+        // In the query string: it would stay in the history and the logs.
+        (
+            format!("/library?csrf_token={token}"),
+            format!("{fields}{file}"),
+        ),
+        // Anywhere but first: the middleware does not buffer an upload.
+        (
+            "/library".to_owned(),
+            format!("{fields}{}{file}", part("csrf_token", &token)),
+        ),
+    ];
+    for (path, body) in refused {
+        let response = case
+            .send_bytes(
+                Method::POST,
+                &path,
+                Some((&content_type, body.into_bytes())),
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let library = case.get("/library").await;
+    assert!(!library.body.contains("Shelter rules"), "{}", library.body);
+
+    let accepted = case
+        .send_bytes(
+            Method::POST,
+            "/library",
+            Some((
+                &content_type,
+                format!("{}{fields}{file}", part("csrf_token", &token)).into_bytes(),
+            )),
+            None,
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let library = case.get("/library").await;
+    assert!(library.body.contains("Shelter rules"), "{}", library.body);
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::new().await;
     let client = app.client();
