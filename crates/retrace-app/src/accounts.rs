@@ -281,16 +281,17 @@ pub async fn enrol_second_factor(
 ) -> AppResult<EnrolledSecondFactor> {
     let secret = reoffer_second_factor(app, account, &input.sealed)?.secret;
     let now = app.clock().now();
+    // Both answers are checked, so the page names every one that is wrong.
+    let mut errors = Collect::default();
     if enrolment_needs_password(account)
         && !reconfirm_password(app, account.id, &input.current_password).await?
     {
-        return Err(AppError::invalid(
-            "current_password",
-            Problem::NotYourPassword,
-        ));
+        errors.push("current_password", Problem::NotYourPassword);
     }
     let code_wrong = || AppError::invalid("code", Problem::WrongCode);
-    let step = totp::matching_step(&secret, &input.code, now).ok_or_else(code_wrong)?;
+    let step =
+        errors.take(totp::matching_step(&secret, &input.code, now).ok_or_else(code_wrong))?;
+    let step = errors.done(|| step)?;
     let sealed_secret = app
         .sealer()
         .seal(&account.id.to_string(), secret.as_bytes())

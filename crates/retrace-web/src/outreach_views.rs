@@ -506,9 +506,13 @@ pub struct SessionPage<'a> {
     pub incoming: Option<SessionView>,
     pub conflict: Option<ConflictLine>,
     pub can_resolve: bool,
+    /// The refusal of a resolution.
+    pub values: FormValues,
 }
 
 pub struct FollowUpLine {
+    /// The outcome control's id.
+    pub input: String,
     pub id: String,
     pub session: String,
     pub pseudonym: String,
@@ -523,6 +527,8 @@ pub struct FollowUpsPage<'a> {
     pub page: &'a Page,
     pub rows: Vec<FollowUpLine>,
     pub can_record: bool,
+    /// The refusal of an outcome.
+    pub values: FormValues,
 }
 
 impl FollowUpsPage<'_> {

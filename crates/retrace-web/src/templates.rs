@@ -53,7 +53,7 @@ pub struct Enrol<'a> {
     pub required: bool,
     /// Replacing a second factor in place asks for the password again.
     pub confirm_password: bool,
-    pub error: FormError,
+    pub values: FormValues,
 }
 
 #[derive(Template)]

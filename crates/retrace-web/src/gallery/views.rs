@@ -159,6 +159,8 @@ pub struct ReportPage<'a> {
     pub received: String,
     pub statuses: Vec<&'static str>,
     pub can_write: bool,
+    /// The error of a refused status change.
+    pub values: crate::form_values::FormValues,
 }
 
 #[derive(Template)]

@@ -198,15 +198,33 @@ pub async fn enrol_page(
         return Ok(Redirect::to("/sign-in/second-factor").into_response());
     }
     let offer = accounts::offer_second_factor(&state.app, &verified.user)?;
-    show_enrolment(&state, &page, &verified.user, &offer, None, StatusCode::OK)
+    let values = FormValues::default();
+    show_enrolment(
+        &state,
+        &page,
+        &verified.user,
+        &offer,
+        values,
+        StatusCode::OK,
+    )
 }
+
+/// The enrolment form's fields: field, input id, label.
+const ENROLMENT_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "current_password",
+        "current_password",
+        "field-current-password",
+    ),
+    ("code", "code", "field-code"),
+];
 
 fn show_enrolment(
     state: &AppState,
     page: &Page,
     user: &UserAccount,
     offer: &OfferedSecondFactor,
-    error: Option<String>,
+    values: FormValues,
     status: StatusCode,
 ) -> WebResult<Response> {
     let uri = totp::provisioning_uri(
@@ -231,7 +249,7 @@ fn show_enrolment(
         sealed: offer.sealed.clone(),
         required: requires_second_factor(user) && user.totp_secret_sealed.is_none(),
         confirm_password: accounts::enrolment_needs_password(user),
-        error,
+        values,
     })?;
     Ok((status, html).into_response())
 }
@@ -255,17 +273,19 @@ pub async fn enrol(
         accounts::enrol_second_factor(&state.app, user, &verified.token_hash, &input).await;
     let enrolled = match enrolled {
         Ok(enrolled) => enrolled,
-        Err(AppError::Invalid { field, .. }) if field != "sealed" => {
-            let offer = accounts::reoffer_second_factor(&state.app, user, &input.sealed)?;
-            let key = if field == "current_password" {
-                "password-current-wrong"
-            } else {
-                "enrol-code-wrong"
+        Err(error) => {
+            let error = WebError::from(error);
+            // A tampered offer (`sealed`) cannot be shown again: error page.
+            let errors = FormErrors::of_fields(&page, &error, ENROLMENT_FIELDS)
+                .filter(|errors| !errors.has("sealed"));
+            let Some(errors) = errors else {
+                return Err(error);
             };
+            let offer = accounts::reoffer_second_factor(&state.app, user, &input.sealed)?;
+            let values = FormValues::with_errors(&form, errors);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return show_enrolment(&state, &page, user, &offer, Some(page.t(key)), status);
+            return show_enrolment(&state, &page, user, &offer, values, status);
         }
-        Err(error) => return Err(error.into()),
     };
     let html = render(&templates::RecoveryCodes {
         page: &page,

@@ -211,7 +211,8 @@ async fn candidate_page(
 
 /// The candidate's page again with what was typed and every error (422,
 /// or 409 for a refusal by the record's state, such as a release without
-/// consent), or the error page for an error not about the input.
+/// consent), each on its control among `fields`, or the error page for an
+/// error not about the input.
 async fn refused(
     state: &AppState,
     page: &Page,
@@ -219,9 +220,10 @@ async fn refused(
     id: CandidateId,
     form: &FormFields,
     error: WebError,
+    fields: &[(&str, &str, &str)],
 ) -> WebResult<Response> {
     let status = error.status();
-    match FormErrors::of_fields(page, &error, CANDIDATE_FIELDS) {
+    match FormErrors::of_fields(page, &error, fields) {
         Some(errors) => {
             let values = FormValues::with_errors(form, errors);
             let html = candidate_page(state, page, member, id, values).await?;
@@ -265,7 +267,18 @@ pub async fn review(
     };
     match app_candidates::review_candidate(&state.app, &member.actor(), id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(error) => refused(&state, &page, &member, id, &form, error.into()).await,
+        Err(error) => {
+            refused(
+                &state,
+                &page,
+                &member,
+                id,
+                &form,
+                error.into(),
+                CANDIDATE_FIELDS,
+            )
+            .await
+        }
     }
 }
 
@@ -285,7 +298,7 @@ pub async fn release(
     };
     match released {
         Ok(()) => Ok(Redirect::to(&format!("/candidates/{id}")).into_response()),
-        Err(error) => refused(&state, &page, &member, id, &form, error).await,
+        Err(error) => refused(&state, &page, &member, id, &form, error, CANDIDATE_FIELDS).await,
     }
 }
 
@@ -302,23 +315,43 @@ pub async fn create_message(
     };
     match app_candidates::send_message(&state.app, &member.actor(), id, input).await {
         Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response()),
-        Err(error) => refused(&state, &page, &member, id, &form, error.into()).await,
+        Err(error) => {
+            refused(
+                &state,
+                &page,
+                &member,
+                id,
+                &form,
+                error.into(),
+                CANDIDATE_FIELDS,
+            )
+            .await
+        }
     }
 }
 
 pub async fn advance_message(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathIds(id, message): PathIds<CandidateId, MessageId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    app_candidates::advance_message(
+    let advanced = app_candidates::advance_message(
         &state.app,
         &member.actor(),
         id,
         message,
         &form.text("status"),
     )
-    .await?;
-    Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response())
+    .await;
+    match advanced {
+        Ok(_) => Ok(Redirect::to(&format!("/candidates/{id}#messages")).into_response()),
+        // Marked already by a colleague since the page was drawn: the
+        // messages again, as they are now, with the refusal on top.
+        Err(error) => {
+            let fields = [("status", "messages", "family-messages")];
+            refused(&state, &page, &member, id, &form, error.into(), &fields).await
+        }
+    }
 }

@@ -500,13 +500,26 @@ pub async fn report(
     member: Reader,
     PathId(id): PathId<ReportId>,
 ) -> WebResult<Response> {
+    let values = FormValues::default();
+    report_page(&state, &page, &member, id, values, StatusCode::OK).await
+}
+
+/// One report's page; `values` hold the error of a refused status change.
+async fn report_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: ReportId,
+    values: FormValues,
+    status: StatusCode,
+) -> WebResult<Response> {
     let report = state
         .store
-        .report(&member.audit(&state, "report view"), &member.scope(), id)
+        .report(&member.audit(state, "report view"), &member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(render(&templates::ReportPage {
-        page: &page,
+    let html = render(&templates::ReportPage {
+        page,
         id: report.id.to_string(),
         reference: report.reference.to_string(),
         request: report.request.to_string(),
@@ -522,16 +535,29 @@ pub async fn report(
             .map(|s| s.as_str())
             .collect(),
         can_write: member.roles.contains(retrace_domain::Role::Caseworker),
-    })?
-    .into_response())
+        values,
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn report_status(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<ReportId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    app_gallery::set_report_status(&state.app, &member.actor(), id, &form.text("status")).await?;
-    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+    let status = form.text("status");
+    let error = match app_gallery::set_report_status(&state.app, &member.actor(), id, &status).await
+    {
+        Ok(_) => return Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response()),
+        Err(error) => WebError::from(error),
+    };
+    let fields = [("status", "report-status-form", "gallery-status")];
+    let Some(errors) = FormErrors::of_fields(&page, &error, &fields) else {
+        return Err(error);
+    };
+    let values = FormValues::with_errors(&form, errors);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    report_page(&state, &page, &member, id, values, status).await
 }

@@ -6,11 +6,13 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, QueryParams, Reader};
+use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
 use crate::identity::Member;
 use crate::page::{OnPage, Page};
 use crate::templates::{self, Pager, render};
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::lists::{self as app_lists, SoughtQuery};
 use retrace_app::persons::{self as app_persons, RegistrationQuery};
@@ -274,6 +276,7 @@ pub async fn assignment_view(
 /// the organisation, or takes it back (empty `assignee`).
 pub async fn assign(
     State(state): State<AppState>,
+    page: Page,
     member: Caseworker,
     PathId(id): PathId<RequestId>,
     form: FormFields,
@@ -281,8 +284,18 @@ pub async fn assign(
     let input = Assignment {
         assignee: form.text("assignee"),
     };
-    app_requests::assign_request(&state.app, &member.actor(), id, input)
-        .await
-        .map_err(WebError::from)?;
-    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+    let assigned = app_requests::assign_request(&state.app, &member.actor(), id, input).await;
+    let error = match assigned {
+        Ok(()) => return Ok(Redirect::to(&format!("/requests/{id}")).into_response()),
+        Err(error) => WebError::from(error),
+    };
+    // A caseworker disabled since the page was drawn: the request's page
+    // again, with the choice marked.
+    let fields = [("assignee", "assignee", "list-assign-to")];
+    let Some(errors) = FormErrors::of_fields(&page, &error, &fields) else {
+        return Err(error);
+    };
+    let values = FormValues::with_errors(&form, errors);
+    let html = super::requests::request_page(&state, &page, &member, id, values).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }

@@ -361,6 +361,7 @@ pub async fn show(
         incoming: None,
         conflict: None,
         can_resolve: false,
+        values: FormValues::default(),
     })?
     .into_response())
 }
@@ -371,18 +372,31 @@ pub async fn conflict(
     member: OutreachReader,
     PathId(id): PathId<OutreachConflictId>,
 ) -> WebResult<Response> {
+    let values = FormValues::default();
+    conflict_page(&state, &page, &member, id, values, StatusCode::OK).await
+}
+
+/// A conflict's page; `values` hold the refusal of a resolution.
+async fn conflict_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    id: OutreachConflictId,
+    values: FormValues,
+    status: StatusCode,
+) -> WebResult<Response> {
     let conflict = state
         .store
         .outreach_conflict(&member.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
     let stored = app_outreach::session(&state.app, &member.actor(), conflict.session).await?;
-    Ok(render(&SessionPage {
-        page: &page,
+    let html = render(&SessionPage {
+        page,
         id: conflict.session.to_string(),
         version: stored.version,
-        session: SessionView::of(&page, &stored.data),
-        incoming: Some(SessionView::of(&page, &conflict.data)),
+        session: SessionView::of(page, &stored.data),
+        incoming: Some(SessionView::of(page, &conflict.data)),
         conflict: Some(ConflictLine {
             id: id.to_string(),
             session: conflict.session.to_string(),
@@ -390,24 +404,43 @@ pub async fn conflict(
             base_version: conflict.base_version,
             server_version: stored.version,
         }),
-        can_resolve: is_worker(&member),
-    })?
-    .into_response())
+        can_resolve: is_worker(member),
+        values,
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn resolve(
     State(state): State<AppState>,
+    page: Page,
     member: OutreachWorker,
     PathId(id): PathId<OutreachConflictId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    let take = match form.text("take").as_str() {
-        "incoming" => true,
-        "stored" => false,
-        _ => return Err(WebError::invalid("take", Problem::ChooseOne)),
+    let resolved = match form.text("take").as_str() {
+        "incoming" => app_outreach::resolve_conflict(&state.app, &member.actor(), id, true).await,
+        "stored" => app_outreach::resolve_conflict(&state.app, &member.actor(), id, false).await,
+        _ => Err(retrace_app::AppError::invalid("take", Problem::ChooseOne)),
     };
-    let session = app_outreach::resolve_conflict(&state.app, &member.actor(), id, take).await?;
-    Ok(Redirect::to(&format!("/outreach/sessions/{}", session.id)).into_response())
+    let error = match resolved {
+        Ok(session) => {
+            return Ok(Redirect::to(&format!("/outreach/sessions/{}", session.id)).into_response());
+        }
+        Err(error) => WebError::from(error),
+    };
+    // Refused (a follow-up pseudonym taken since, a choice no button
+    // offers): the two versions again, the refusal on top.
+    let Some(errors) = FormErrors::labelled(
+        &page,
+        &error,
+        |_| page.t("outreach-conflict-title"),
+        |_| "resolve-form".to_owned(),
+    ) else {
+        return Err(error);
+    };
+    let values = FormValues::with_errors(&form, errors);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    conflict_page(&state, &page, &member, id, values, status).await
 }
 
 pub async fn follow_ups(
@@ -415,19 +448,32 @@ pub async fn follow_ups(
     page: Page,
     member: OutreachReader,
 ) -> WebResult<Response> {
+    let values = FormValues::default();
+    follow_ups_page(&state, &page, &member, values, StatusCode::OK).await
+}
+
+/// The follow-ups; `values` hold the refusal of an outcome.
+async fn follow_ups_page(
+    state: &AppState,
+    page: &Page,
+    member: &Member,
+    values: FormValues,
+    status: StatusCode,
+) -> WebResult<Response> {
     let rows = state
         .store
         .follow_ups(
-            &member.audit(&state, "outreach follow-ups"),
+            &member.audit(state, "outreach follow-ups"),
             &member.scope(),
             LIST_LIMIT,
         )
         .await?;
-    Ok(render(&FollowUpsPage {
-        page: &page,
+    let html = render(&FollowUpsPage {
+        page,
         rows: rows
             .into_iter()
             .map(|f| FollowUpLine {
+                input: format!("outcome-{}", f.id),
                 id: f.id.to_string(),
                 session: f.session.to_string(),
                 pseudonym: f.pseudonym.to_string(),
@@ -436,19 +482,33 @@ pub async fn follow_ups(
                 started: f.session_started_at.display_utc(),
             })
             .collect(),
-        can_record: is_worker(&member),
-    })?
-    .into_response())
+        can_record: is_worker(member),
+        values,
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn set_outcome(
     State(state): State<AppState>,
+    page: Page,
     member: OutreachWorker,
     PathId(id): PathId<FollowUpId>,
     form: FormFields,
 ) -> WebResult<Response> {
-    app_outreach::record_outcome(&state.app, &member.actor(), id, &form.text("outcome")).await?;
-    Ok(Redirect::to("/outreach/follow-ups").into_response())
+    let outcome = form.text("outcome");
+    let error = match app_outreach::record_outcome(&state.app, &member.actor(), id, &outcome).await
+    {
+        Ok(_) => return Ok(Redirect::to("/outreach/follow-ups").into_response()),
+        Err(error) => WebError::from(error),
+    };
+    let input = format!("outcome-{id}");
+    let fields = [("outcome", input.as_str(), "outreach-field-outcome")];
+    let Some(errors) = FormErrors::of_fields(&page, &error, &fields) else {
+        return Err(error);
+    };
+    let values = FormValues::with_errors(&form, errors);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    follow_ups_page(&state, &page, &member, values, status).await
 }
 
 pub async fn add_topic(

@@ -104,7 +104,7 @@ pub async fn show(
 
 /// The request's page; `values` fill its status form (again, with its
 /// errors, after a refused change).
-async fn request_page(
+pub(super) async fn request_page(
     state: &AppState,
     page: &Page,
     member: &crate::identity::Member,

@@ -335,6 +335,36 @@ async fn candidate_forms_keep_what_was_typed_and_messages_wait_for_both_confirma
     );
     assert_french(&message);
 
+    // A message marked by a colleague since the page was drawn: the page
+    // again, the refusal in words on top.
+    let sent = be
+        .post(
+            &format!("{path}/messages"),
+            &[("direction", "to_enquirer"), ("body", "Ton frère va bien.")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = be.get(&path).await;
+    let advance = page
+        .between(&format!(r#"action="{path}/messages/"#), "\"")
+        .expect("a message to mark");
+    let advance = format!("{path}/messages/{advance}");
+    let status = page
+        .between(r#"<input type="hidden" name="status" value=""#, "\"")
+        .expect("the next status");
+    let marked_once = be.post(&advance, &[("status", status.as_str())]).await;
+    assert_eq!(marked_once.status, StatusCode::SEE_OTHER);
+    let stale = be.post(&advance, &[("status", status.as_str())]).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(
+        &stale,
+        &[
+            "Ce formulaire contient une erreur",
+            r##"<a href="#messages">"##,
+        ],
+    );
+    assert_french(&stale);
+
     // Another organisation's candidate reads as missing, form errors or not.
     let third = app.org("Croix-Rouge luxembourgeoise", "LU").await;
     app.member("case@lu.example", third, "caseworker").await;

@@ -401,6 +401,28 @@ async fn reports_reach_only_the_owning_organisation_and_bots_are_turned_away() {
             .await;
         assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
     }
+    // A status no button offers: the report's page again, the refusal on
+    // top; another organisation's report still reads as missing.
+    let refused = be
+        .post(
+            &format!("/staff/reports/{report}/status"),
+            &[("status", "nonsense")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(r##"<a href="#report-status-form">"##),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"report-status\""));
+    let foreign = fr
+        .post(
+            &format!("/staff/reports/{report}/status"),
+            &[("status", "nonsense")],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
     assert!(
         be.get("/staff/reports?status=spam")
             .await

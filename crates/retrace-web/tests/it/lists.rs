@@ -194,6 +194,22 @@ async fn requests_are_assigned_to_a_caseworker_of_the_same_organisation() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // On the request's own page, the choice marked.
+    assert!(
+        refused.body.contains("id=\"err-assignee\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("href=\"#assignee\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("/requests/{request}/assignment"))
+    );
 
     // Another organisation's request looks missing.
     let seen = fr_page

@@ -169,6 +169,25 @@ async fn a_session_is_recorded_from_the_form_once_and_counted_on_the_dashboard()
             .body
             .contains("value=\"asylum_claim_lodged\" selected")
     );
+    // An outcome no choice offers: the list again, the control marked.
+    let refused = worker
+        .post(
+            &format!("/outreach/follow-ups/{FOLLOW_UP}/outcome"),
+            &[("outcome", "vanished")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let control = format!("outcome-{FOLLOW_UP}");
+    assert!(
+        refused.body.contains(&format!("href=\"#{control}\"")),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(&format!("id=\"err-{control}\"")),
+        "{}",
+        refused.body
+    );
 
     // The Arabic dashboard draws its charts right to left.
     worker
@@ -236,6 +255,19 @@ async fn the_phone_sync_never_counts_twice_and_shows_edits_made_apart_as_conflic
         .get(&format!("/outreach/conflicts/{conflict}"))
         .await;
     assert!(page.body.contains("Dunkirk") && page.body.contains("Grande-Synthe"));
+    let refused = phone_a
+        .post(
+            &format!("/outreach/conflicts/{conflict}/resolve"),
+            &[("take", "both")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("href=\"#resolve-form\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Dunkirk") && refused.body.contains("Grande-Synthe"));
     let resolved = phone_a
         .post(
             &format!("/outreach/conflicts/{conflict}/resolve"),

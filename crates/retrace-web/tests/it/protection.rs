@@ -42,6 +42,30 @@ async fn replacing_or_removing_the_second_factor_needs_the_password() {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(totp_secret_of(&app, "admin@be.example").await, before);
     }
+    // Both answers wrong: both named at once, on their fields.
+    let wrong_code = if code == "000000" { "111111" } else { "000000" };
+    let refused = admin
+        .post(
+            "/account/second-factor",
+            &[
+                ("sealed", sealed.as_str()),
+                ("code", wrong_code),
+                ("current_password", "not my password"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["current_password", "code"] {
+        assert!(
+            refused.body.contains(&format!("id=\"err-{field}\"")),
+            "{field}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains(&format!("href=\"#{field}\"")));
+    }
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    let refreshed = refused.between("name=\"sealed\" value=\"", "\"").unwrap();
+    assert!(!refreshed.is_empty());
     let replaced = admin
         .post(
             "/account/second-factor",
