@@ -4,9 +4,11 @@
 //! script (the matching index, cut to the reader's organisation), filters,
 //! an order and a page of `PAGE_SIZE`.
 
-use crate::requests::{PAGE_SIZE, STATUS_CODES, flag_filter, list_order, search_terms, to_review};
-use crate::{Actor, App, AppError, AppResult};
-use retrace_domain::{EntryStatus, Problem, ReportStatus};
+use crate::requests::{
+    PAGE_SIZE, STATUS_CODES, flag_filter, list_order, search_terms, to_review, unknown_code,
+};
+use crate::{Actor, App, AppResult, Collect};
+use retrace_domain::{EntryStatus, ReportStatus};
 use retrace_store::{EntryFilter, GalleryListFilter, ReportFilter, ReportState, SoughtFilter};
 use serde::Deserialize;
 
@@ -62,16 +64,7 @@ pub struct GalleryListQuery {
 
 /// `1` asks for lines with a candidate.
 fn with_candidates(value: &str) -> AppResult<bool> {
-    to_review(value).map_err(|_| unknown("candidates", value))
-}
-
-fn unknown(field: &str, value: &str) -> AppError {
-    AppError::invalid(
-        field,
-        Problem::UnknownCode {
-            value: value.trim().to_owned(),
-        },
-    )
+    to_review(value).map_err(|_| unknown_code("candidates", value))
 }
 
 fn offset(page: Option<u32>) -> u32 {
@@ -82,22 +75,31 @@ fn offset(page: Option<u32>) -> u32 {
 /// only the actor's organisation's persons.
 pub fn sought_filter(app: &App, actor: &Actor, query: &SoughtQuery) -> AppResult<SoughtFilter> {
     actor.require_reader()?;
-    let status = match query.status.trim() {
-        "" => None,
-        code if STATUS_CODES.contains(&code) => Some(code.to_owned()),
-        code => return Err(unknown("status", code)),
-    };
-    let (text, name) = search_terms(&query.q, &query.name)?;
-    Ok(SoughtFilter {
-        text,
-        only: name.map(|name| app.matching().search_names(actor.org(), name, 500)),
-        status,
-        flag: flag_filter(&query.flag)?,
-        with_candidates: with_candidates(&query.candidates)?,
-        to_review: to_review(&query.review)?,
-        order: list_order(&query.sort)?,
-        limit: PAGE_SIZE,
-        offset: offset(query.page),
+    // Every filter that cannot be read is named at once.
+    let mut errors = Collect::default();
+    let terms = errors.take(search_terms(&query.q, &query.name))?;
+    let status = errors.take(match query.status.trim() {
+        "" => Ok(None),
+        code if STATUS_CODES.contains(&code) => Ok(Some(code.to_owned())),
+        code => Err(unknown_code("status", code)),
+    })?;
+    let flag = errors.take(flag_filter(&query.flag))?;
+    let with_candidates = errors.take(with_candidates(&query.candidates))?;
+    let to_review = errors.take(to_review(&query.review))?;
+    let order = errors.take(list_order(&query.sort))?;
+    errors.done(|| {
+        let (text, name) = terms?;
+        Some(SoughtFilter {
+            text,
+            only: name.map(|name| app.matching().search_names(actor.org(), name, 500)),
+            status: status?,
+            flag: flag?,
+            with_candidates: with_candidates?,
+            to_review: to_review?,
+            order: order?,
+            limit: PAGE_SIZE,
+            offset: offset(query.page),
+        })
     })
 }
 
@@ -110,20 +112,30 @@ fn gallery_filter<S>(
     state: impl Fn(&str) -> Option<S>,
 ) -> AppResult<GalleryListFilter<S>> {
     actor.require_reader()?;
-    let state = match query.status.trim() {
-        "" => None,
-        code => Some(state(code).ok_or_else(|| unknown("status", code))?),
-    };
-    let (text, name) = search_terms(&query.q, &query.name)?;
-    Ok(GalleryListFilter {
-        text,
-        only: name.map(|name| app.matching().search_requests(actor.org(), name, 500)),
-        state,
-        flag: flag_filter(&query.flag)?,
-        with_candidates: with_candidates(&query.candidates)?,
-        order: list_order(&query.sort)?,
-        limit: PAGE_SIZE,
-        offset: offset(query.page),
+    // Every filter that cannot be read is named at once.
+    let mut errors = Collect::default();
+    let terms = errors.take(search_terms(&query.q, &query.name))?;
+    let state = errors.take(match query.status.trim() {
+        "" => Ok(None),
+        code => state(code)
+            .map(Some)
+            .ok_or_else(|| unknown_code("status", code)),
+    })?;
+    let flag = errors.take(flag_filter(&query.flag))?;
+    let with_candidates = errors.take(with_candidates(&query.candidates))?;
+    let order = errors.take(list_order(&query.sort))?;
+    errors.done(|| {
+        let (text, name) = terms?;
+        Some(GalleryListFilter {
+            text,
+            only: name.map(|name| app.matching().search_requests(actor.org(), name, 500)),
+            state: state?,
+            flag: flag?,
+            with_candidates: with_candidates?,
+            order: order?,
+            limit: PAGE_SIZE,
+            offset: offset(query.page),
+        })
     })
 }
 
@@ -147,6 +159,7 @@ pub fn report_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AppError;
 
     #[test]
     fn a_report_state_is_handled_or_a_status_and_unknown_codes_are_named() {

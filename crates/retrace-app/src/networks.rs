@@ -227,12 +227,12 @@ pub struct PostInput {
 }
 
 impl PostInput {
-    /// The post, or every error of the input at once (the title and the
-    /// text are checked once the kind, the countries and the joint action
-    /// are readable).
+    /// The post, or every error of the input at once.
     pub fn parse(&self) -> AppResult<NewPost> {
         let mut errors = Collect::default();
         let kind = errors.note(PostKind::parse(&self.kind))?;
+        errors.note(NewPost::parse_title(&self.title))?;
+        errors.note(NewPost::parse_body(&self.body))?;
         let countries = errors.take(
             self.countries
                 .iter()

@@ -158,13 +158,21 @@ impl SessionInput {
         let reached = every(
             &mut errors,
             self.reached.iter().enumerate().map(|(i, r)| {
-                Ok(ReachedGroup {
-                    sex: Sex::parse(&r.sex).map_err(|e| at(&format!("reached[{i}].sex"), e))?,
-                    age_band: AgeBand::parse(&r.age_band)
-                        .map_err(|e| at(&format!("reached[{i}].age_band"), e))?,
-                    nationality: nationality(&r.nationality)
-                        .map_err(|e| at(&format!("reached[{i}].nationality"), e))?,
-                    count: r.count,
+                // Every error of the row, not only its first.
+                let mut row = Collect::default();
+                let field = |name: &str| format!("reached[{i}].{name}");
+                let sex = row.take(Sex::parse(&r.sex).map_err(|e| at(&field("sex"), e)))?;
+                let age_band =
+                    row.take(AgeBand::parse(&r.age_band).map_err(|e| at(&field("age_band"), e)))?;
+                let nationality = row
+                    .take(nationality(&r.nationality).map_err(|e| at(&field("nationality"), e)))?;
+                row.done(|| {
+                    Some(ReachedGroup {
+                        sex: sex?,
+                        age_band: age_band?,
+                        nationality: nationality?,
+                        count: r.count,
+                    })
                 })
             }),
         )?;
@@ -823,6 +831,36 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(b, c);
         assert!(parse_moment("t", "yesterday").is_err());
+    }
+
+    #[test]
+    fn a_group_reached_names_each_of_its_errors() {
+        let input = SessionInput {
+            id: "0b5c3f4e-1d2a-4c3b-9e8f-7a6b5c4d3e2f".into(),
+            team: "North".into(),
+            place_kind: "street".into(),
+            city: "Calais".into(),
+            started_at: "2026-03-02T18:30".into(),
+            people_reached: 2,
+            reached: vec![ReachedInput {
+                sex: "x".into(),
+                age_band: "old".into(),
+                nationality: "Narnia".into(),
+                count: 2,
+            }],
+            ..SessionInput::default()
+        };
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        let error = input.parse(now, &[]).unwrap_err();
+        let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "reached[0].sex",
+                "reached[0].age_band",
+                "reached[0].nationality"
+            ]
+        );
     }
 
     #[test]

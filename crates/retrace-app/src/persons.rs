@@ -244,23 +244,30 @@ pub fn registration_filter(
     query: &RegistrationQuery,
 ) -> AppResult<RegistrationFilter> {
     actor.require_reader()?;
-    let (text, name) = search_terms(&query.q, &query.name)?;
-    let only = name.map(|name| app.matching().search_names(actor.org(), name, 500));
-    let kind = match query.kind.trim() {
-        "" => None,
-        code => {
-            Some(RegistrationKind::parse(code).map_err(|e| AppError::invalid("kind", e.problem))?)
-        }
-    };
+    // Every filter that cannot be read is named at once.
+    let mut errors = Collect::default();
+    let terms = errors.take(search_terms(&query.q, &query.name))?;
+    let kind = errors.take(match query.kind.trim() {
+        "" => Ok(None),
+        code => RegistrationKind::parse(code)
+            .map(Some)
+            .map_err(|e| AppError::invalid("kind", e.problem)),
+    })?;
+    let flag = errors.take(flag_filter(&query.flag))?;
+    let to_review = errors.take(to_review(&query.review))?;
+    let order = errors.take(list_order(&query.sort))?;
     let page = query.page.unwrap_or(1).max(1);
-    Ok(RegistrationFilter {
-        text,
-        only,
-        kind,
-        flag: flag_filter(&query.flag)?,
-        to_review: to_review(&query.review)?,
-        order: list_order(&query.sort)?,
-        limit: PAGE_SIZE,
-        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    errors.done(|| {
+        let (text, name) = terms?;
+        Some(RegistrationFilter {
+            text,
+            only: name.map(|name| app.matching().search_names(actor.org(), name, 500)),
+            kind: kind?,
+            flag: flag?,
+            to_review: to_review?,
+            order: order?,
+            limit: PAGE_SIZE,
+            offset: (page - 1).saturating_mul(PAGE_SIZE),
+        })
     })
 }

@@ -342,55 +342,58 @@ pub struct RequestQuery {
 /// search finds only the actor's organisation's requests.
 pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResult<RequestFilter> {
     actor.require_reader()?;
-    let status = match query.status.trim() {
-        "" => None,
-        code if STATUS_CODES.contains(&code) => Some(code.to_owned()),
-        code => {
-            return Err(AppError::invalid(
-                "status",
-                Problem::UnknownCode {
-                    value: code.to_owned(),
-                },
-            ));
-        }
-    };
-    let nationality = match query.nationality.trim() {
-        "" => None,
-        code => Some(
-            CountryCode::parse(code).map_err(|e| AppError::invalid("nationality", e.problem))?,
-        ),
-    };
-    let opened_from = day("from", &query.from)?;
-    let opened_before = day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400)));
-    let (text, name) = search_terms(&query.q, &query.name)?;
-    let only = name.map(|name| app.matching().search_requests(actor.org(), name, 500));
-    let assigned_to = match query.assigned.trim() {
-        "" => None,
-        "me" => Some(actor.user()),
-        other => {
-            return Err(AppError::invalid(
-                "assigned",
-                Problem::UnknownCode {
-                    value: other.to_owned(),
-                },
-            ));
-        }
-    };
+    // Every filter that cannot be read is named at once.
+    let mut errors = Collect::default();
+    let status = errors.take(match query.status.trim() {
+        "" => Ok(None),
+        code if STATUS_CODES.contains(&code) => Ok(Some(code.to_owned())),
+        code => Err(unknown_code("status", code)),
+    })?;
+    let nationality = errors.take(match query.nationality.trim() {
+        "" => Ok(None),
+        code => CountryCode::parse(code)
+            .map(Some)
+            .map_err(|e| AppError::invalid("nationality", e.problem)),
+    })?;
+    let opened_from = errors.take(day("from", &query.from))?;
+    let opened_before = errors.take(day("to", &query.to))?;
+    let terms = errors.take(search_terms(&query.q, &query.name))?;
+    let assigned_to = errors.take(match query.assigned.trim() {
+        "" => Ok(None),
+        "me" => Ok(Some(actor.user())),
+        other => Err(unknown_code("assigned", other)),
+    })?;
+    let flag = errors.take(flag_filter(&query.flag))?;
+    let to_review = errors.take(to_review(&query.review))?;
+    let order = errors.take(list_order(&query.sort))?;
     let page = query.page.unwrap_or(1).max(1);
-    Ok(RequestFilter {
-        status,
-        nationality,
-        opened_from,
-        opened_before,
-        text,
-        only,
-        assigned_to,
-        flag: flag_filter(&query.flag)?,
-        to_review: to_review(&query.review)?,
-        order: list_order(&query.sort)?,
-        limit: PAGE_SIZE,
-        offset: (page - 1).saturating_mul(PAGE_SIZE),
+    errors.done(|| {
+        let (text, name) = terms?;
+        Some(RequestFilter {
+            status: status?,
+            nationality: nationality?,
+            opened_from: opened_from?,
+            opened_before: opened_before?.map(|t| t.plus(Duration::from_secs(86_400))),
+            text,
+            only: name.map(|name| app.matching().search_requests(actor.org(), name, 500)),
+            assigned_to: assigned_to?,
+            flag: flag?,
+            to_review: to_review?,
+            order: order?,
+            limit: PAGE_SIZE,
+            offset: (page - 1).saturating_mul(PAGE_SIZE),
+        })
     })
+}
+
+/// A code that no choice of the form offers.
+pub(crate) fn unknown_code(field: &str, value: &str) -> AppError {
+    AppError::invalid(
+        field,
+        Problem::UnknownCode {
+            value: value.trim().to_owned(),
+        },
+    )
 }
 
 /// The text (`q`, at most 100 characters) and the name to search by the
@@ -414,14 +417,7 @@ pub(crate) fn search_terms<'a>(
 pub(crate) fn list_order(code: &str) -> AppResult<ListOrder> {
     match code.trim() {
         "" => Ok(ListOrder::default()),
-        code => ListOrder::parse(code).ok_or_else(|| {
-            AppError::invalid(
-                "sort",
-                Problem::UnknownCode {
-                    value: code.to_owned(),
-                },
-            )
-        }),
+        code => ListOrder::parse(code).ok_or_else(|| unknown_code("sort", code)),
     }
 }
 
@@ -429,14 +425,9 @@ pub(crate) fn list_order(code: &str) -> AppResult<ListOrder> {
 pub(crate) fn flag_filter(code: &str) -> AppResult<Option<FlagFilter>> {
     match code.trim() {
         "" => Ok(None),
-        code => FlagFilter::parse(code).map(Some).ok_or_else(|| {
-            AppError::invalid(
-                "flag",
-                Problem::UnknownCode {
-                    value: code.to_owned(),
-                },
-            )
-        }),
+        code => FlagFilter::parse(code)
+            .map(Some)
+            .ok_or_else(|| unknown_code("flag", code)),
     }
 }
 
@@ -445,12 +436,7 @@ pub(crate) fn to_review(value: &str) -> AppResult<bool> {
     match value.trim() {
         "" => Ok(false),
         "1" => Ok(true),
-        other => Err(AppError::invalid(
-            "review",
-            Problem::UnknownCode {
-                value: other.to_owned(),
-            },
-        )),
+        other => Err(unknown_code("review", other)),
     }
 }
 

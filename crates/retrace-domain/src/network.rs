@@ -136,6 +136,14 @@ pub struct NewPost {
 }
 
 impl NewPost {
+    pub fn parse_title(title: &str) -> Result<Text, InvalidValue> {
+        Text::parse("title", title, 200, false)
+    }
+
+    pub fn parse_body(body: &str) -> Result<Text, InvalidValue> {
+        Text::parse("body", body, 20_000, true)
+    }
+
     pub fn new(
         kind: PostKind,
         title: &str,
@@ -143,8 +151,8 @@ impl NewPost {
         countries: Vec<CountryCode>,
         joint_action: Option<JointAction>,
     ) -> Result<Self, InvalidValue> {
-        let title = Text::parse("title", title, 200, false)?;
-        let body = Text::parse("body", body, 20_000, true)?;
+        let title = Self::parse_title(title)?;
+        let body = Self::parse_body(body)?;
         let mut countries = countries;
         countries.sort();
         countries.dedup();

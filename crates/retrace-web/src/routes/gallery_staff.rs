@@ -4,7 +4,7 @@
 //! organisation's entry or report answers exactly like a missing one.
 
 use super::gallery::{jpeg, region_options, relationship_options};
-use super::lists::shown;
+use super::lists::{answer, readable, shown};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Caseworker, FormFields, PathId, PathIds, QueryParams, Reader, parse_id};
@@ -63,16 +63,22 @@ pub async fn list(
     member: Reader,
     QueryParams(query): QueryParams<GalleryListQuery>,
 ) -> WebResult<Response> {
-    let filter = app_lists::entry_filter(&state.app, &member.actor(), &query)?;
-    let (entries, total) = state
-        .store
-        .list_gallery_entries(
-            &member.audit(&state, "gallery list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
-    let (values, base) = shown_gallery("/staff/gallery", &query);
+    let (filter, errors) = readable(
+        &page,
+        app_lists::entry_filter(&state.app, &member.actor(), &query),
+    )?;
+    let (entries, total) = match &filter {
+        Some(filter) => {
+            let audit = member.audit(&state, "gallery list");
+            state
+                .store
+                .list_gallery_entries(&audit, &member.scope(), filter)
+                .await?
+        }
+        None => (Vec::new(), 0),
+    };
+    let (mut values, base) = shown_gallery("/staff/gallery", &query);
+    values.errors = errors;
     let rows = entries
         .into_iter()
         .map(|line| templates::StaffEntryRow {
@@ -89,14 +95,14 @@ pub async fn list(
             created: line.entry.created_at.on_page(),
         })
         .collect();
-    Ok(render(&templates::StaffGalleryPage {
+    let html = render(&templates::StaffGalleryPage {
         page: &page,
         rows,
         total,
         pager: Pager::new(&base, query.page, total, PAGE_SIZE),
         values,
-    })?
-    .into_response())
+    })?;
+    Ok((answer(&filter), html).into_response())
 }
 
 // ---------------------------------------------------------------- publish
@@ -455,16 +461,22 @@ pub async fn reports(
     member: Reader,
     QueryParams(query): QueryParams<GalleryListQuery>,
 ) -> WebResult<Response> {
-    let filter = app_lists::report_filter(&state.app, &member.actor(), &query)?;
-    let (found, total) = state
-        .store
-        .list_reports(
-            &member.audit(&state, "reports list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
-    let (values, base) = shown_gallery("/staff/reports", &query);
+    let (filter, errors) = readable(
+        &page,
+        app_lists::report_filter(&state.app, &member.actor(), &query),
+    )?;
+    let (found, total) = match &filter {
+        Some(filter) => {
+            let audit = member.audit(&state, "reports list");
+            state
+                .store
+                .list_reports(&audit, &member.scope(), filter)
+                .await?
+        }
+        None => (Vec::new(), 0),
+    };
+    let (mut values, base) = shown_gallery("/staff/reports", &query);
+    values.errors = errors;
     let rows = found
         .into_iter()
         .map(|line| templates::ReportRow {
@@ -483,15 +495,15 @@ pub async fn reports(
         .collect();
     let mut statuses = vec!["handled"];
     statuses.extend(ReportStatus::ALL.iter().map(|s| s.as_str()));
-    Ok(render(&templates::ReportsPage {
+    let html = render(&templates::ReportsPage {
         page: &page,
         rows,
         total,
         pager: Pager::new(&base, query.page, total, PAGE_SIZE),
         values,
         statuses,
-    })?
-    .into_response())
+    })?;
+    Ok((answer(&filter), html).into_response())
 }
 
 pub async fn report(

@@ -40,6 +40,48 @@ fn names(users: &[UserAccount]) -> HashMap<UserId, String> {
         .collect()
 }
 
+/// Every list filter: its control and its label.
+const FILTER_FIELDS: &[(&str, &str, &str)] = &[
+    ("q", "q", "field-text-search"),
+    ("name", "name", "field-name-search"),
+    ("status", "status", "status"),
+    ("nationality", "nationality", "field-nationality"),
+    ("from", "from", "field-opened-from"),
+    ("to", "to", "field-opened-to"),
+    ("kind", "kind", "field-kind"),
+    ("flag", "flag", "list-flag"),
+    ("sort", "sort", "list-sort"),
+    ("review", "review", "list-review-only"),
+    ("candidates", "candidates", "list-candidates-only"),
+    ("assigned", "assigned", "list-assigned"),
+];
+
+/// The filter of a list, or, when some of its values cannot be read,
+/// none (the list shows nothing) and the errors to mark on its form.
+pub(crate) fn readable<T>(
+    page: &Page,
+    filter: retrace_app::AppResult<T>,
+) -> WebResult<(Option<T>, FormErrors)> {
+    match filter {
+        Ok(filter) => Ok((Some(filter), FormErrors::none())),
+        Err(error) => {
+            let error = WebError::from(error);
+            match FormErrors::of_fields(page, &error, FILTER_FIELDS) {
+                Some(errors) => Ok((None, errors)),
+                None => Err(error),
+            }
+        }
+    }
+}
+
+/// 422 for a list whose filters could not be read.
+pub(crate) fn answer<T>(filter: &Option<T>) -> StatusCode {
+    match filter {
+        Some(_) => StatusCode::OK,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 /// The query values shown again in the filter form, and the link of the
 /// same list at another page.
 pub(crate) fn shown(path: &str, pairs: &[(&str, &str)]) -> (FormValues, String) {
@@ -67,17 +109,22 @@ pub async fn requests(
     member: Reader,
     QueryParams(query): QueryParams<RequestQuery>,
 ) -> WebResult<Response> {
-    let filter = app_requests::request_filter(&state.app, &member.actor(), &query)?;
-    let (rows, total) = state
-        .store
-        .list_requests(
-            &member.audit(&state, "request list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
+    let (filter, errors) = readable(
+        &page,
+        app_requests::request_filter(&state.app, &member.actor(), &query),
+    )?;
+    let (rows, total) = match &filter {
+        Some(filter) => {
+            let audit = member.audit(&state, "request list");
+            state
+                .store
+                .list_requests(&audit, &member.scope(), filter)
+                .await?
+        }
+        None => (Vec::new(), 0),
+    };
     let names = names(&members(&state, &member).await?);
-    let (values, base) = shown(
+    let (mut values, base) = shown(
         "/requests",
         &[
             ("status", &query.status),
@@ -115,6 +162,7 @@ pub async fn requests(
             opened: row.created_at.on_page(),
         })
         .collect();
+    values.errors = errors;
     let html = render(&templates::RequestList {
         page: &page,
         rows,
@@ -124,7 +172,7 @@ pub async fn requests(
         values,
         can_write: member.roles.contains(Role::Caseworker),
     })?;
-    Ok(html.into_response())
+    Ok((answer(&filter), html).into_response())
 }
 
 pub async fn registrations(
@@ -133,16 +181,19 @@ pub async fn registrations(
     member: Reader,
     QueryParams(query): QueryParams<RegistrationQuery>,
 ) -> WebResult<Response> {
-    let filter = app_persons::registration_filter(&state.app, &member.actor(), &query)?;
-    let (people, total) = state
-        .store
-        .list_registrations(
-            &member.audit(&state, "registrations list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
-    let (values, base) = shown(
+    let filter = app_persons::registration_filter(&state.app, &member.actor(), &query);
+    let (filter, errors) = readable(&page, filter)?;
+    let (people, total) = match &filter {
+        Some(filter) => {
+            let audit = member.audit(&state, "registrations list");
+            state
+                .store
+                .list_registrations(&audit, &member.scope(), filter)
+                .await?
+        }
+        None => (Vec::new(), 0),
+    };
+    let (mut values, base) = shown(
         "/registrations",
         &[
             ("q", &query.q),
@@ -172,15 +223,16 @@ pub async fn registrations(
             }
         })
         .collect();
-    Ok(render(&templates::RegistrationList {
+    values.errors = errors;
+    let html = render(&templates::RegistrationList {
         page: &page,
         rows,
         total,
         pager: Pager::new(&base, query.page, total, PAGE_SIZE),
         values,
         can_write: member.roles.contains(Role::Caseworker),
-    })?
-    .into_response())
+    })?;
+    Ok((answer(&filter), html).into_response())
 }
 
 /// `GET /sought`: the sought persons of every request of the organisation.
@@ -190,16 +242,21 @@ pub async fn sought(
     member: Reader,
     QueryParams(query): QueryParams<SoughtQuery>,
 ) -> WebResult<Response> {
-    let filter = app_lists::sought_filter(&state.app, &member.actor(), &query)?;
-    let (people, total) = state
-        .store
-        .list_sought(
-            &member.audit(&state, "sought persons list"),
-            &member.scope(),
-            &filter,
-        )
-        .await?;
-    let (values, base) = shown(
+    let (filter, errors) = readable(
+        &page,
+        app_lists::sought_filter(&state.app, &member.actor(), &query),
+    )?;
+    let (people, total) = match &filter {
+        Some(filter) => {
+            let audit = member.audit(&state, "sought persons list");
+            state
+                .store
+                .list_sought(&audit, &member.scope(), filter)
+                .await?
+        }
+        None => (Vec::new(), 0),
+    };
+    let (mut values, base) = shown(
         "/sought",
         &[
             ("q", &query.q),
@@ -234,14 +291,15 @@ pub async fn sought(
             }
         })
         .collect();
-    Ok(render(&templates::SoughtList {
+    values.errors = errors;
+    let html = render(&templates::SoughtList {
         page: &page,
         rows,
         total,
         pager: Pager::new(&base, query.page, total, PAGE_SIZE),
         values,
-    })?
-    .into_response())
+    })?;
+    Ok((answer(&filter), html).into_response())
 }
 
 /// The assignment part of a request's page: who has it, and for a

@@ -593,6 +593,68 @@ async fn refused_choices_and_unreadable_queries_read_as_words_of_the_page() {
     );
 }
 
+/// Filters that cannot be read come back on the list's own form, every
+/// one marked at once in the page's language, the typed values kept, and
+/// nothing listed.
+#[tokio::test]
+async fn unreadable_filters_are_all_marked_on_the_lists_own_form() {
+    let app = TestApp::new().await;
+    orgs(&app).await;
+    let be = app.signed_in("case@be.example").await;
+    let (request, _) = open_request(&be).await;
+    be.set_cookie("retrace_lang", "fr");
+    let list = be
+        .get("/requests?nationality=Syrie&from=2026-13-01&sort=colour")
+        .await;
+    assert_eq!(
+        list.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        list.body
+    );
+    for control in ["nationality", "from", "sort"] {
+        assert!(
+            list.body.contains(&format!(r##"<a href="#{control}">"##)),
+            "{control}: {}",
+            list.body
+        );
+        assert!(
+            list.body.contains(&format!("id=\"err-{control}\"")),
+            "{control}"
+        );
+    }
+    assert!(
+        list.body.contains("Ce formulaire contient 3 erreurs"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body
+            .contains(r#"value="Syrie" placeholder="SY" aria-invalid="true""#)
+    );
+    assert!(!list.body.contains(&format!("/requests/{request}\"")));
+    assert!(!list.body.contains("must be"), "{}", list.body);
+    for path in [
+        "/registrations?kind=ghost&review=yes",
+        "/sought?status=lost&candidates=maybe",
+        "/staff/gallery?status=hidden",
+        "/staff/reports?status=hidden&flag=green",
+    ] {
+        let list = be.get(path).await;
+        assert_eq!(list.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(
+            list.body.contains("id=\"form-error\""),
+            "{path}: {}",
+            list.body
+        );
+        assert!(list.body.contains("aria-invalid=\"true\""), "{path}");
+    }
+    // Readable filters still list.
+    let list = be.get("/requests?nationality=SY").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.body.contains("id=\"form-error\""));
+}
+
 /// Reading a list is in the audit log; its purpose reads as words in the
 /// page's language, not as the English text stored with it.
 #[tokio::test]

@@ -355,6 +355,27 @@ async fn a_followed_country_rings_the_bell_and_fills_the_digest() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["field"], "countries[0]");
+    // Every error at once: a bad kind and country do not hide the
+    // missing title and text.
+    let bad = api
+        .post_json(
+            &format!("/api/v1{network}/posts"),
+            r#"{"kind":"rumour","title":" ","body":"","countries":["ZZ"]}"#,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        ["kind", "title", "body", "countries[0]"],
+        "{}",
+        bad.body
+    );
     let made = api
         .post_json(
             &format!("/api/v1{network}/posts"),
