@@ -228,21 +228,46 @@ impl DirectoryQuery {
     pub fn filter(&self, app: &App) -> AppResult<DirectoryFilter> {
         let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
         let page = self.page.unwrap_or(1).clamp(1, 10_000);
+        // Every filter that cannot be read is named at once.
+        let mut errors = Collect::default();
         if self.q.chars().count() > 200 {
-            return Err(AppError::invalid("q", Problem::TooLong { max: 200 }));
+            errors.push("q", Problem::TooLong { max: 200 });
         }
-        Ok(DirectoryFilter {
-            country: some(&self.country)
+        let at = |field: &'static str| {
+            move |error: retrace_domain::InvalidValue| AppError::invalid(field, error.problem)
+        };
+        let country = errors.take(
+            some(&self.country)
                 .map(|c| CountryCode::parse(&c))
-                .transpose()?,
-            city: some(&self.city).map(|c| fold(&c)),
-            kind: some(&self.kind).map(|k| EntryKind::parse(&k)).transpose()?,
-            service: some(&self.service)
+                .transpose()
+                .map_err(at("country")),
+        )?;
+        let kind = errors.take(
+            some(&self.kind)
+                .map(|k| EntryKind::parse(&k))
+                .transpose()
+                .map_err(at("kind")),
+        )?;
+        let service = errors.take(
+            some(&self.service)
                 .map(|s| Service::parse(&s))
-                .transpose()?,
-            language: some(&self.language)
+                .transpose()
+                .map_err(at("service")),
+        )?;
+        let language = errors.take(
+            some(&self.language)
                 .map(|l| LanguageCode::parse(&l))
-                .transpose()?,
+                .transpose()
+                .map_err(at("language")),
+        )?;
+        let (country, kind, service, language) =
+            errors.done(|| Some((country?, kind?, service?, language?)))?;
+        Ok(DirectoryFilter {
+            country,
+            city: some(&self.city).map(|c| fold(&c)),
+            kind,
+            service,
+            language,
             open_at: self
                 .open_now
                 .as_deref()

@@ -227,38 +227,56 @@ impl LibraryQuery {
     pub fn filter(&self, preferred: TextLanguage) -> AppResult<LibraryFilter> {
         let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
         let page = self.page.unwrap_or(1).clamp(1, 10_000);
-        let query = if self.q.trim().is_empty() {
-            None
-        } else {
-            Some(SearchQuery::parse(&self.q, preferred)?)
+        // Every filter that cannot be read is named at once.
+        let mut errors = Collect::default();
+        let at = |field: &'static str| {
+            move |error: retrace_domain::InvalidValue| AppError::invalid(field, error.problem)
         };
+        let query = errors.note(if self.q.trim().is_empty() {
+            Ok(None)
+        } else {
+            SearchQuery::parse(&self.q, preferred).map(Some)
+        })?;
+        let document_type = errors.take(
+            some(&self.document_type)
+                .map(|t| DocumentType::parse(&t))
+                .transpose()
+                .map_err(at("document_type")),
+        )?;
+        let language = errors.take(
+            some(&self.language)
+                .map(|l| TextLanguage::parse(&l))
+                .transpose()
+                .map_err(at("language")),
+        )?;
+        let country = errors.take(
+            some(&self.country)
+                .map(|c| CountryCode::parse(&c))
+                .transpose()
+                .map_err(at("country")),
+        )?;
+        let sort = errors.take(match self.sort.trim() {
+            "" | "relevance" => Ok(LibrarySort::Relevance),
+            "newest" => Ok(LibrarySort::Newest),
+            _ => Err(AppError::invalid(
+                "sort",
+                Problem::OneOf {
+                    choices: vec![
+                        retrace_domain::Choice::Relevance,
+                        retrace_domain::Choice::Newest,
+                    ],
+                },
+            )),
+        })?;
+        let (query, document_type, language, country, sort) =
+            errors.done(|| Some((query?, document_type?, language?, country?, sort?)))?;
         Ok(LibraryFilter {
             query,
-            document_type: some(&self.document_type)
-                .map(|t| DocumentType::parse(&t))
-                .transpose()?,
-            language: some(&self.language)
-                .map(|l| TextLanguage::parse(&l))
-                .transpose()?,
-            country: some(&self.country)
-                .map(|c| CountryCode::parse(&c))
-                .transpose()?,
+            document_type,
+            language,
+            country,
             theme: some(&self.theme).map(|t| t.to_lowercase()),
-            sort: match self.sort.trim() {
-                "" | "relevance" => LibrarySort::Relevance,
-                "newest" => LibrarySort::Newest,
-                _ => {
-                    return Err(AppError::invalid(
-                        "sort",
-                        Problem::OneOf {
-                            choices: vec![
-                                retrace_domain::Choice::Relevance,
-                                retrace_domain::Choice::Newest,
-                            ],
-                        },
-                    ));
-                }
-            },
+            sort,
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,
         })

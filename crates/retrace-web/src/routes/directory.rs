@@ -4,6 +4,7 @@
 //! is "not found", exactly like a missing entry. Country profiles are read
 //! by members and revised by coordinators of the country.
 
+use super::lists::{answer, readable_on};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, Maintainer, QueryParams, Visitor, parse_id};
@@ -355,6 +356,15 @@ pub fn pagination(
 
 // ---------------------------------------------------------------- pages
 
+/// The directory's filters: filter, control, label.
+const DIRECTORY_FILTERS: &[(&str, &str, &str)] = &[
+    ("q", "q", "directory-search-text"),
+    ("country", "country", "directory-field-country"),
+    ("kind", "kind", "directory-field-kind"),
+    ("service", "service", "directory-field-service"),
+    ("language", "language", "directory-field-language"),
+];
+
 pub async fn search(
     State(state): State<AppState>,
     page: Page,
@@ -362,7 +372,14 @@ pub async fn search(
     QueryParams(query): QueryParams<DirectoryQuery>,
     QueryParams(raw): QueryParams<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let found = app_directory::search(&state.app, &visitor.viewer(), &query).await?;
+    let found = app_directory::search(&state.app, &visitor.viewer(), &query).await;
+    let (found, errors) = readable_on(&page, found, DIRECTORY_FILTERS)?;
+    let status = answer(&found);
+    let found = found.unwrap_or(app_directory::DirectoryResults {
+        entries: Vec::new(),
+        total: 0,
+        more: false,
+    });
     let current = query.page.unwrap_or(1).max(1);
     let (prev, next) = pagination(
         "/directory",
@@ -375,9 +392,11 @@ pub async fn search(
         .0
         .as_ref()
         .is_some_and(|m| retrace_domain::directory::maintains_directory(&m.roles));
-    Ok(render(&DirectoryPage {
+    let mut values = FormValues::from_pairs(raw);
+    values.errors = errors;
+    let html = render(&DirectoryPage {
         page: &page,
-        values: FormValues::from_pairs(raw),
+        values,
         rows: found.entries.iter().map(row_view).collect(),
         total: found.total,
         more: found.more,
@@ -386,8 +405,8 @@ pub async fn search(
         services: codes(Service::ALL, Service::as_str),
         prev,
         next,
-    })?
-    .into_response())
+    })?;
+    Ok((status, html).into_response())
 }
 
 async fn visible_entry(state: &AppState, visitor: &Visitor, id: &str) -> WebResult<DirectoryEntry> {

@@ -4,6 +4,7 @@
 //! "not found" for everyone else, on every route.
 
 use super::directory::pagination;
+use super::lists::{answer, readable_on};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{JsonBody, Maintainer, QueryParams, Visitor, parse_id};
@@ -85,6 +86,15 @@ fn document_view(d: &Document) -> DocumentView {
     }
 }
 
+/// The library's filters: filter, control, label.
+const LIBRARY_FILTERS: &[(&str, &str, &str)] = &[
+    ("q", "q", "library-search-text"),
+    ("document_type", "document_type", "library-field-type"),
+    ("language", "language", "library-field-language"),
+    ("country", "country", "directory-field-country"),
+    ("sort", "sort", "library-sort"),
+];
+
 pub async fn search(
     State(state): State<AppState>,
     page: Page,
@@ -92,13 +102,16 @@ pub async fn search(
     QueryParams(query): QueryParams<LibraryQuery>,
     QueryParams(raw): QueryParams<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    let results = app_library::search(
-        &state.app,
-        &visitor.viewer(),
-        &query,
-        reader_language(&page),
-    )
-    .await?;
+    let preferred = reader_language(&page);
+    let results = app_library::search(&state.app, &visitor.viewer(), &query, preferred).await;
+    let (results, errors) = readable_on(&page, results, LIBRARY_FILTERS)?;
+    let status = answer(&results);
+    let results = results.unwrap_or(app_library::LibraryResults {
+        hits: Vec::new(),
+        total: 0,
+        more: false,
+        only_common_words: false,
+    });
     let current = query.page.unwrap_or(1).max(1);
     let (prev, next) = pagination(
         "/library",
@@ -107,9 +120,11 @@ pub async fn search(
         app_library::PAGE_SIZE,
         results.total + u64::from(results.more),
     );
-    Ok(render(&LibraryPage {
+    let mut values = FormValues::from_pairs(raw);
+    values.errors = errors;
+    let html = render(&LibraryPage {
         page: &page,
-        values: FormValues::from_pairs(raw),
+        values,
         hits: results.hits.iter().map(hit_view).collect(),
         total: results.total,
         more: results.more,
@@ -122,8 +137,8 @@ pub async fn search(
         languages: codes(TextLanguage::ALL, TextLanguage::as_str),
         prev,
         next,
-    })?
-    .into_response())
+    })?;
+    Ok((status, html).into_response())
 }
 
 async fn visible(state: &AppState, visitor: &Visitor, id: &str) -> WebResult<Document> {

@@ -62,11 +62,21 @@ pub(crate) fn readable<T>(
     page: &Page,
     filter: retrace_app::AppResult<T>,
 ) -> WebResult<(Option<T>, FormErrors)> {
+    readable_on(page, filter, FILTER_FIELDS)
+}
+
+/// `readable`, for a form whose filters are `fields` (filter, control,
+/// label).
+pub(crate) fn readable_on<T>(
+    page: &Page,
+    filter: retrace_app::AppResult<T>,
+    fields: &[(&str, &str, &str)],
+) -> WebResult<(Option<T>, FormErrors)> {
     match filter {
         Ok(filter) => Ok((Some(filter), FormErrors::none())),
         Err(error) => {
             let error = WebError::from(error);
-            match FormErrors::of_fields(page, &error, FILTER_FIELDS) {
+            match FormErrors::of_fields(page, &error, fields) {
                 Some(errors) => Ok((None, errors)),
                 None => Err(error),
             }
