@@ -275,34 +275,49 @@ pub struct PracticeFilterInput {
     pub q: String,
 }
 
+/// The value of the filter `field`, when given.
 fn optional<T>(
+    field: &str,
     value: &str,
     parse: impl Fn(&str) -> Result<T, retrace_domain::InvalidValue>,
 ) -> AppResult<Option<T>> {
     match value.trim() {
         "" => Ok(None),
-        value => Ok(Some(parse(value)?)),
+        value => parse(value)
+            .map(Some)
+            .map_err(|error| AppError::invalid(field, error.problem)),
     }
 }
 
 impl PracticeFilterInput {
     /// The filter; free text in `reader_language` unless its script tells.
     pub fn parse(&self, reader_language: TextLanguage) -> AppResult<PracticeFilter> {
-        let query = SearchQuery::parse(&self.q, reader_language)?;
-        Ok(PracticeFilter {
-            status: optional(&self.status, PracticeStatus::parse)?,
-            network: optional(&self.network, |value| {
-                value.parse::<NetworkId>().map_err(|_| {
-                    retrace_domain::InvalidValue::new("network", Problem::ChooseNetwork)
-                })
-            })?,
-            stage: optional(&self.stage, RouteStage::parse)?,
-            support: optional(&self.support, SupportType::parse)?,
-            country: optional(&self.country, CountryCode::parse)?,
-            objective: optional(&self.objective, GcmObjective::parse)?,
-            language: optional(&self.language, TextLanguage::parse)?,
-            terms: query.groups,
-            limit: PRACTICES_PER_PAGE,
+        // Every filter that cannot be read is named at once.
+        let mut errors = Collect::default();
+        let query = errors.note(SearchQuery::parse(&self.q, reader_language))?;
+        let status = errors.take(optional("status", &self.status, PracticeStatus::parse))?;
+        let network = errors.take(optional("network", &self.network, |value| {
+            value
+                .parse::<NetworkId>()
+                .map_err(|_| retrace_domain::InvalidValue::new("network", Problem::ChooseNetwork))
+        }))?;
+        let stage = errors.take(optional("stage", &self.stage, RouteStage::parse))?;
+        let support = errors.take(optional("support", &self.support, SupportType::parse))?;
+        let country = errors.take(optional("country", &self.country, CountryCode::parse))?;
+        let objective = errors.take(optional("objective", &self.objective, GcmObjective::parse))?;
+        let language = errors.take(optional("language", &self.language, TextLanguage::parse))?;
+        errors.done(|| {
+            Some(PracticeFilter {
+                status: status?,
+                network: network?,
+                stage: stage?,
+                support: support?,
+                country: country?,
+                objective: objective?,
+                language: language?,
+                terms: query?.groups,
+                limit: PRACTICES_PER_PAGE,
+            })
         })
     }
 }

@@ -220,14 +220,18 @@ pub struct ReferralQuery {
     pub to: String,
 }
 
+/// The value of the filter `field`, when given.
 fn optional_code<T>(
+    field: &str,
     value: &str,
     parse: fn(&str) -> Result<T, retrace_domain::InvalidValue>,
 ) -> AppResult<Option<T>> {
     if value.trim().is_empty() {
         Ok(None)
     } else {
-        Ok(Some(parse(value)?))
+        parse(value)
+            .map(Some)
+            .map_err(|error| AppError::invalid(field, error.problem))
     }
 }
 
@@ -239,15 +243,29 @@ pub async fn list_referrals(
     query: &ReferralQuery,
 ) -> AppResult<Vec<ReferralSummary>> {
     actor.require_referral_officer()?;
-    let filter = ReferralFilter {
-        status: optional_code(&query.status, ReferralStatus::parse)?,
-        stage: optional_code(&query.stage, Stage::parse)?,
-        urgency: optional_code(&query.urgency, Urgency::parse)?,
-        country: optional_code(&query.country, CountryCode::parse)?,
-        from: day("from", &query.from)?,
-        until: day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400))),
-        ..ReferralFilter::new(side)
-    };
+    // Every filter that cannot be read is named at once.
+    let mut errors = Collect::default();
+    let status = errors.take(optional_code(
+        "status",
+        &query.status,
+        ReferralStatus::parse,
+    ))?;
+    let stage = errors.take(optional_code("stage", &query.stage, Stage::parse))?;
+    let urgency = errors.take(optional_code("urgency", &query.urgency, Urgency::parse))?;
+    let country = errors.take(optional_code("country", &query.country, CountryCode::parse))?;
+    let from = errors.take(day("from", &query.from))?;
+    let until = errors.take(day("to", &query.to))?;
+    let filter = errors.done(|| {
+        Some(ReferralFilter {
+            status: status?,
+            stage: stage?,
+            urgency: urgency?,
+            country: country?,
+            from: from?,
+            until: until?.map(|t| t.plus(Duration::from_secs(86_400))),
+            ..ReferralFilter::new(side)
+        })
+    })?;
     Ok(app
         .store()
         .referrals(&actor.audit(app, "referral list"), &actor.scope(), &filter)

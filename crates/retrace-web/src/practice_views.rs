@@ -129,7 +129,8 @@ pub struct PracticesPage<'a> {
     pub networks: Vec<(String, String)>,
     /// The member may submit (any role but viewer).
     pub can_submit: bool,
-    pub error: Option<String>,
+    /// The filters that could not be read (their values are in `filter`).
+    pub values: crate::form_values::FormValues,
 }
 
 pub struct ReviewRow {

@@ -4,7 +4,7 @@
 
 use crate::form_values::FormValues;
 use crate::page::Page;
-use crate::templates::{FormError, NameView, ReceiverOption};
+use crate::templates::{NameView, ReceiverOption};
 use askama::Template;
 
 pub struct ReferralRowView {
@@ -29,7 +29,6 @@ pub struct ReferralList<'a> {
     pub statuses: Vec<&'static str>,
     pub stages: Vec<&'static str>,
     pub urgencies: Vec<&'static str>,
-    pub error: FormError,
 }
 
 pub struct PersonOption {

@@ -7,6 +7,7 @@
 //! practice the reader may not see is "not found" on every route.
 
 use super::gallery::{HONEYPOT_FIELD, limit, public_form_stamp, stamp_age};
+use super::lists::{answer, readable_on};
 use super::session::ClientIp;
 use crate::AppState;
 use crate::error::{WebError, WebResult};
@@ -97,6 +98,18 @@ async fn member_networks(state: &AppState, actor: &Actor) -> WebResult<Vec<(Stri
         .collect())
 }
 
+/// The practice search's filters: filter, control, label.
+const PRACTICE_FILTERS: &[(&str, &str, &str)] = &[
+    ("q", "filter-q", "practice-search-words"),
+    ("stage", "filter-stage", "practice-field-stages"),
+    ("support", "filter-support", "practice-field-support"),
+    ("objective", "filter-objective", "practice-field-objectives"),
+    ("country", "filter-country", "practice-field-country"),
+    ("language", "filter-language", "practice-field-language"),
+    ("status", "filter-status", "practice-field-status"),
+    ("network", "filter-network", "practice-field-network"),
+];
+
 async fn list_page(
     state: &AppState,
     page: &Page,
@@ -111,17 +124,12 @@ async fn list_page(
         filter.status = String::new();
         filter.network = String::new();
     }
-    let (rows, error, status) =
-        match app_practices::search(&state.app, reader, &filter, text_language(page.lang)).await {
-            Ok(found) => (found, None, StatusCode::OK),
-            Err(error) => {
-                let error = WebError::from(error);
-                let Some(line) = form_error(page, &error) else {
-                    return Err(error);
-                };
-                (Vec::new(), Some(line), StatusCode::UNPROCESSABLE_ENTITY)
-            }
-        };
+    let found = app_practices::search(&state.app, reader, &filter, text_language(page.lang)).await;
+    let (found, errors) = readable_on(page, found, PRACTICE_FILTERS)?;
+    let status = answer(&found);
+    let rows = found.unwrap_or_default();
+    let mut values = crate::form_values::FormValues::default();
+    values.errors = errors;
     let html = render(&PracticesPage {
         page,
         public,
@@ -130,7 +138,7 @@ async fn list_page(
         choices: Choices::new(page),
         networks,
         can_submit,
-        error,
+        values,
     })?;
     Ok((status, html).into_response())
 }

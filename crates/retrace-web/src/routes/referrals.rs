@@ -6,6 +6,7 @@
 //! referral the caller's organisation is not a side of is "not found",
 //! exactly like a missing one.
 
+use super::lists::{answer, readable_on};
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, JsonBody, PathId, PathIds, QueryParams, ReferralOfficer};
@@ -58,16 +59,6 @@ fn text(value: &Option<Text>) -> String {
         .unwrap_or_default()
 }
 
-/// The error of a form, with its field's label.
-fn form_message(page: &Page, error: &WebError) -> Option<String> {
-    error.form_line(page.lang, |field| {
-        page.t(&format!(
-            "referral-field-{}",
-            field.replace(['_', '.'], "-")
-        ))
-    })
-}
-
 // ---------------------------------------------------------------- lists
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +99,16 @@ fn row_view(summary: &ReferralSummary) -> ReferralRowView {
     }
 }
 
+/// The referral lists' filters: filter, control, label.
+const REFERRAL_FILTERS: &[(&str, &str, &str)] = &[
+    ("status", "status", "referral-field-status"),
+    ("stage", "stage", "referral-field-stage"),
+    ("urgency", "urgency", "referral-field-urgency"),
+    ("country", "country", "referral-field-country"),
+    ("from", "from", "referral-field-from"),
+    ("to", "to", "referral-field-to"),
+];
+
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
@@ -126,22 +127,11 @@ pub async fn list(
     ] {
         values.set(name, value.clone());
     }
-    let (rows, error) =
-        match app::list_referrals(&state.app, &member.actor(), side, &query.filter).await {
-            Ok(rows) => (rows.iter().map(row_view).collect(), None),
-            Err(error) => {
-                let error = WebError::from(error);
-                match form_message(&page, &error) {
-                    Some(message) => (Vec::new(), Some(message)),
-                    None => return Err(error),
-                }
-            }
-        };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let found = app::list_referrals(&state.app, &member.actor(), side, &query.filter).await;
+    let (found, errors) = readable_on(&page, found, REFERRAL_FILTERS)?;
+    let status = answer(&found);
+    let rows = found.unwrap_or_default().iter().map(row_view).collect();
+    values.errors = errors;
     let html = render(&ReferralList {
         page: &page,
         inbox: side == Side::Receiver,
@@ -150,7 +140,6 @@ pub async fn list(
         statuses: codes(ReferralStatus::ALL, ReferralStatus::as_str),
         stages: codes(Stage::ALL, Stage::as_str),
         urgencies: codes(Urgency::ALL, Urgency::as_str),
-        error,
     })?;
     Ok((status, html).into_response())
 }

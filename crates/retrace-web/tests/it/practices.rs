@@ -168,6 +168,19 @@ async fn a_practice_is_reviewed_by_two_other_organisations_published_and_found_b
     assert!(found.body.contains("Phone calls from the boats"));
     let not_found = public.get("/public/practices?support=legal").await;
     assert!(!not_found.body.contains("Phone calls from the boats"));
+    // Filters that cannot be read: every one marked, nothing listed.
+    let unreadable = public
+        .get("/public/practices?country=Libya&objective=99&stage=sea")
+        .await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for control in ["filter-country", "filter-objective", "filter-stage"] {
+        assert!(
+            unreadable.body.contains(&format!("href=\"#{control}\"")),
+            "{control}: {}",
+            unreadable.body
+        );
+    }
+    assert!(!unreadable.body.contains("Phone calls from the boats"));
 
     let audit = app.store.verify_audit_chain().await.unwrap();
     assert!(matches!(

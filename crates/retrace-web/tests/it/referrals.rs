@@ -800,6 +800,23 @@ async fn referral_forms_keep_what_was_typed_and_mark_every_error_in_french() {
     }
     let absent = [NOT_ON_A_FRENCH_PAGE, &["Step:"]].concat();
 
+    // A list whose filters cannot be read: each marked on the list's form.
+    let list = fr
+        .get("/referrals?box=outbox&country=Albanie&urgency=later&from=2026-02-30")
+        .await;
+    assert_form_page(
+        &list,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 3 erreurs",
+            r##"<a href="#country">"##,
+            r##"<a href="#urgency">"##,
+            r##"<a href="#from">"##,
+            r#"value="Albanie" placeholder="AL" aria-invalid="true""#,
+        ],
+        &absent,
+    );
+
     // The new referral: six errors at once, every value kept.
     let refused = fr
         .post(
