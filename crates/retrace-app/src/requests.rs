@@ -342,6 +342,17 @@ pub struct RequestQuery {
 /// search finds only the actor's organisation's requests.
 pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResult<RequestFilter> {
     actor.require_reader()?;
+    let (mut filter, name) = query_filter(query, actor.user())?;
+    filter.only = name.map(|name| app.matching().search_requests(actor.org(), name, 500));
+    Ok(filter)
+}
+
+/// The filter a query asks for, `user` being "me", and the name to search
+/// by the matching index, if any.
+pub(crate) fn query_filter(
+    query: &RequestQuery,
+    user: UserId,
+) -> AppResult<(RequestFilter, Option<&str>)> {
     let status = match query.status.trim() {
         "" => None,
         code if STATUS_CODES.contains(&code) => Some(code.to_owned()),
@@ -363,10 +374,9 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let opened_from = day("from", &query.from)?;
     let opened_before = day("to", &query.to)?.map(|t| t.plus(Duration::from_secs(86_400)));
     let (text, name) = search_terms(&query.q, &query.name)?;
-    let only = name.map(|name| app.matching().search_requests(actor.org(), name, 500));
     let assigned_to = match query.assigned.trim() {
         "" => None,
-        "me" => Some(actor.user()),
+        "me" => Some(user),
         other => {
             return Err(AppError::invalid(
                 "assigned",
@@ -377,20 +387,21 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
         }
     };
     let page = query.page.unwrap_or(1).max(1);
-    Ok(RequestFilter {
+    let filter = RequestFilter {
         status,
         nationality,
         opened_from,
         opened_before,
         text,
-        only,
+        only: None,
         assigned_to,
         flag: flag_filter(&query.flag)?,
         to_review: to_review(&query.review)?,
         order: list_order(&query.sort)?,
         limit: PAGE_SIZE,
         offset: (page - 1).saturating_mul(PAGE_SIZE),
-    })
+    };
+    Ok((filter, name))
 }
 
 /// The text (`q`, at most 100 characters) and the name to search by the
