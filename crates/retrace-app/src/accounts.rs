@@ -533,7 +533,7 @@ pub struct NewAccountInput {
 
 impl NewAccountInput {
     /// The address, the name and the roles, every error at once.
-    fn parse(&self) -> AppResult<(Email, DisplayName, RoleSet)> {
+    pub(crate) fn parse(&self) -> AppResult<(Email, DisplayName, RoleSet)> {
         let mut errors = Collect::default();
         let display_name =
             errors.take(DisplayName::parse(&self.display_name).map_err(AppError::from))?;

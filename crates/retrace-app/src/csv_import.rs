@@ -45,6 +45,11 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024 * 1024;
 pub const MAX_ROWS: usize = 2_000_000;
 /// The largest uncompressed size of an XLSX file's parts.
 const MAX_XLSX_UNPACKED: u64 = 1024 * 1024 * 1024;
+/// Columns the first sheet of an XLSX file may span.
+pub const MAX_XLSX_COLUMNS: u32 = 1_000;
+/// Cells the rows of an XLSX file may hold, the empty ones between filled
+/// ones counted (each row as wide as the sheet).
+pub const MAX_XLSX_CELLS: usize = 20_000_000;
 /// A matching-engine probability at or above which an imported person is
 /// taken for one the organisation already has.
 pub const DUPLICATE_MIN_PROBABILITY: f64 = 0.9;
@@ -257,6 +262,10 @@ pub enum ReadError {
         "the file is not UTF-8 (first invalid byte at offset {offset}); save it as UTF-8 CSV, or choose the Windows-1252 encoding"
     )]
     NotUtf8 { offset: usize },
+    #[error("the first sheet spans more than {max} columns")]
+    TooWide { max: u32 },
+    #[error("the first sheet has more than {max} cells")]
+    TooManyCells { max: usize },
     #[error("line {line}: {reason}")]
     Csv { line: u64, reason: String },
     #[error("the XLSX file could not be read (damaged or truncated): {reason}")]
@@ -414,61 +423,98 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
         .into_iter()
         .next()
         .ok_or_else(|| damaged("it has no sheet".into()))?;
-    let range = workbook
-        .worksheet_range(&sheet)
+    // The cells one by one, never as calamine's dense range: a sheet of two
+    // cells far apart (A1 and XFD1048576) is a range of 17 billion cells,
+    // an allocation that aborts the process.
+    let mut reader = workbook
+        .worksheet_cells_reader(&sheet)
         .map_err(|err| damaged(err.to_string()))?;
-    let formulas = workbook
-        .worksheet_formula(&sheet)
-        .map_err(|err| damaged(err.to_string()))?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut table = Table::default();
-    if let Some((f_top, f_left)) = formulas.start() {
-        for (row, column, formula) in formulas.used_cells() {
-            if formula.trim().is_empty() {
-                continue;
-            }
-            let absolute_row = f_top as usize + row;
-            let absolute_column = f_left as usize + column;
-            if absolute_row > top as usize && absolute_column >= left as usize {
-                table
-                    .formulas
-                    .push((absolute_row as u64 + 1, absolute_column - left as usize));
-            }
+    let mut cells: Vec<(u32, u32, String)> = Vec::new();
+    let mut formulas: Vec<(u32, u32)> = Vec::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula()
+        .map_err(|err| damaged(err.to_string()))?
+    {
+        let (row, column) = cell.pos;
+        if cell.formula.is_some_and(|formula| !formula.trim().is_empty()) {
+            formulas.push((row, column));
+        }
+        let value = Data::from(cell.value);
+        if value != Data::Empty {
+            cells.push((row, column, cell_text(&value)));
         }
     }
-    for (index, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|cell| match cell {
-                Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                    s.trim().to_owned()
-                }
-                Data::Int(n) => n.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(date) => {
-                    let (y, m, d, ..) = date.to_ymd_hms_milli();
-                    format!("{y:04}-{m:02}-{d:02}")
-                }
-                Data::Error(err) => format!("#{err:?}"),
-            })
-            .collect();
-        let line = u64::from(top) + index as u64 + 1;
-        if index == 0 {
-            table.headers = cells;
+    drop(reader);
+    let (Some(top), Some(left), Some(right)) = (
+        cells.iter().map(|c| c.0).min(),
+        cells.iter().map(|c| c.1).min(),
+        cells.iter().map(|c| c.1).max(),
+    ) else {
+        return Ok(Table::default());
+    };
+    if right - left >= MAX_XLSX_COLUMNS {
+        return Err(ReadError::TooWide {
+            max: MAX_XLSX_COLUMNS,
+        });
+    }
+    let width = (right - left + 1) as usize;
+    let mut table = Table::default();
+    for (row, column) in formulas {
+        if row > top && column >= left {
+            table
+                .formulas
+                .push((u64::from(row) + 1, (column - left) as usize));
+        }
+    }
+    // In sheet order; of two cells at one place the later one counts.
+    cells.sort_by_key(|(row, column, _)| (*row, *column));
+    let mut padded = 0usize;
+    for row_cells in cells.chunk_by(|a, b| a.0 == b.0) {
+        let row = row_cells.first().map_or(top, |c| c.0);
+        padded += width;
+        if padded > MAX_XLSX_CELLS {
+            return Err(ReadError::TooManyCells {
+                max: MAX_XLSX_CELLS,
+            });
+        }
+        let mut values = vec![String::new(); width];
+        for (_, column, text) in row_cells {
+            if let Some(slot) = values.get_mut((column - left) as usize) {
+                slot.clone_from(text);
+            }
+        }
+        if row == top {
+            table.headers = values;
             continue;
         }
-        if cells.iter().all(String::is_empty) {
+        if values.iter().all(String::is_empty) {
             continue;
         }
         if table.rows.len() >= MAX_ROWS {
             return Err(ReadError::TooManyRows { max: MAX_ROWS });
         }
-        table.rows.push((line, cells));
+        table.rows.push((u64::from(row) + 1, values));
     }
     Ok(table)
+}
+
+/// A cell's value as the import reads it: text trimmed, whole numbers
+/// without a decimal point, dates as `YYYY-MM-DD`.
+fn cell_text(value: &calamine::Data) -> String {
+    use calamine::Data;
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_owned(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(date) => {
+            let (y, m, d, ..) = date.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::Error(err) => format!("#{err:?}"),
+    }
 }
 
 // ---------------------------------------------------------------- the plan

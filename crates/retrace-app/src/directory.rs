@@ -11,7 +11,7 @@ use retrace_domain::directory::{
     maintains_directory, may_revise_profile, parse_list, utc_week_minute,
 };
 use retrace_domain::library::fold;
-use retrace_domain::{CountryCode, DirectoryEntryId, PartialDate, Role, Text};
+use retrace_domain::{CountryCode, DirectoryEntryId, PartialDate, Role, Text, Timestamp};
 use retrace_store::{
     CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter, EntryDetails,
     EntryEditor, ProfileContent, StoreError, Viewer,
@@ -226,6 +226,11 @@ pub struct DirectoryQuery {
 
 impl DirectoryQuery {
     pub fn filter(&self, app: &App) -> AppResult<DirectoryFilter> {
+        self.filter_at(app.clock().now())
+    }
+
+    /// The filter, `now` being the moment "open now" asks about.
+    pub(crate) fn filter_at(&self, now: Timestamp) -> AppResult<DirectoryFilter> {
         let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
         let page = self.page.unwrap_or(1).clamp(1, 10_000);
         // Every filter that cannot be read is named at once.
@@ -272,7 +277,7 @@ impl DirectoryQuery {
                 .open_now
                 .as_deref()
                 .filter(|v| matches!(*v, "1" | "true" | "on"))
-                .map(|_| utc_week_minute(app.clock().now())),
+                .map(|_| utc_week_minute(now)),
             text: some(&self.q).map(|q| fold(&q)),
             limit: PAGE_SIZE,
             offset: (page - 1) * PAGE_SIZE,

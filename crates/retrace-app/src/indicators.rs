@@ -67,7 +67,7 @@ pub async fn current_year(app: &App, org: OrgId) -> AppResult<(i32, UtcOffset)> 
     Ok((year_at(app.clock().now(), offset), offset))
 }
 
-fn years(input: &YearsInput, current: i32) -> AppResult<(i32, i32)> {
+pub(crate) fn years(input: &YearsInput, current: i32) -> AppResult<(i32, i32)> {
     let mut collect = Collect::default();
     let mut year = |field: &str, value: &Option<String>, default: i32| match value
         .as_deref()

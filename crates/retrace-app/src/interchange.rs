@@ -127,7 +127,7 @@ pub async fn import_pfif_into(
 
 /// The persons to store, or every problem: the feed's own, then those of
 /// mapping each valid person, in line order.
-fn map_feed(feed: &Feed, now: Timestamp) -> (Vec<ImportedPerson>, Vec<String>) {
+pub(crate) fn map_feed(feed: &Feed, now: Timestamp) -> (Vec<ImportedPerson>, Vec<String>) {
     let mut problems: Vec<(u32, String)> = feed
         .problems
         .iter()

@@ -28,6 +28,8 @@ pub mod duplicates;
 mod error;
 pub mod export;
 pub mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gallery;
 pub mod gallery_cache;
 pub mod indicators;

@@ -47,7 +47,7 @@ pub struct DocumentInput {
 
 impl DocumentInput {
     /// The document's description, or every error of it at once.
-    fn meta(&self) -> AppResult<DocumentMeta> {
+    pub(crate) fn meta(&self) -> AppResult<DocumentMeta> {
         let mut errors = Collect::default();
         let mut themes = Vec::new();
         for theme in self.themes.iter().flat_map(|t| t.split(',')) {

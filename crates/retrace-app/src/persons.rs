@@ -69,7 +69,7 @@ pub struct ConsentInput {
 }
 
 impl ConsentInput {
-    fn parse(&self) -> AppResult<NewConsent> {
+    pub(crate) fn parse(&self) -> AppResult<NewConsent> {
         let purpose = ConsentPurpose::parse(self.purpose.trim())?;
         let method = || ConsentMethod::parse(self.method.trim());
         let basis = match self.basis.trim() {

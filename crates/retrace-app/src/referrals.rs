@@ -89,7 +89,7 @@ fn optional_text(field: &'static str, value: &str, max: usize) -> AppResult<Opti
 
 impl ReferralInput {
     /// The referral, or every error of the input at once.
-    fn parse(&self) -> AppResult<NewReferral> {
+    pub(crate) fn parse(&self) -> AppResult<NewReferral> {
         let mut errors = Collect::default();
         let person: Option<PersonId> = errors.take(
             self.person

@@ -342,7 +342,18 @@ pub struct RequestQuery {
 /// search finds only the actor's organisation's requests.
 pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResult<RequestFilter> {
     actor.require_reader()?;
-    // Every filter that cannot be read is named at once.
+    let (mut filter, name) = query_filter(query, actor.user())?;
+    filter.only = name.map(|name| app.matching().search_requests(actor.org(), name, 500));
+    Ok(filter)
+}
+
+/// The filter a query asks for, `user` being "me", and the name to search
+/// by the matching index, if any. Every filter that cannot be read is
+/// named at once.
+pub(crate) fn query_filter(
+    query: &RequestQuery,
+    user: UserId,
+) -> AppResult<(RequestFilter, Option<&str>)> {
     let mut errors = Collect::default();
     let status = errors.take(match query.status.trim() {
         "" => Ok(None),
@@ -360,7 +371,7 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let terms = errors.take(search_terms(&query.q, &query.name))?;
     let assigned_to = errors.take(match query.assigned.trim() {
         "" => Ok(None),
-        "me" => Ok(Some(actor.user())),
+        "me" => Ok(Some(user)),
         other => Err(unknown_code("assigned", other)),
     })?;
     let flag = errors.take(flag_filter(&query.flag))?;
@@ -369,20 +380,21 @@ pub fn request_filter(app: &App, actor: &Actor, query: &RequestQuery) -> AppResu
     let page = query.page.unwrap_or(1).max(1);
     errors.done(|| {
         let (text, name) = terms?;
-        Some(RequestFilter {
+        let filter = RequestFilter {
             status: status?,
             nationality: nationality?,
             opened_from: opened_from?,
             opened_before: opened_before?.map(|t| t.plus(Duration::from_secs(86_400))),
             text,
-            only: name.map(|name| app.matching().search_requests(actor.org(), name, 500)),
+            only: None,
             assigned_to: assigned_to?,
             flag: flag?,
             to_review: to_review?,
             order: order?,
             limit: PAGE_SIZE,
             offset: (page - 1).saturating_mul(PAGE_SIZE),
-        })
+        };
+        Some((filter, name))
     })
 }
 

@@ -32,7 +32,7 @@ pub struct TransferInput {
 
 impl TransferInput {
     /// The receiver and the share, every error of the input at once.
-    fn parse(&self) -> AppResult<(OrgId, TransferShare)> {
+    pub(crate) fn parse(&self) -> AppResult<(OrgId, TransferShare)> {
         let mut errors = Collect::default();
         let to_org: Option<OrgId> = self.to_organisation.trim().parse().ok();
         if to_org.is_none() {

@@ -133,6 +133,11 @@ fn zip(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// A workbook with one sheet named `sheet` holding `rows`.
 pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
+    workbook_of_part(sheet, sheet_xml(rows))
+}
+
+/// A workbook with one sheet named `sheet` whose part is `sheet_xml`.
+pub(crate) fn workbook_of_part(sheet: &str, sheet_xml: String) -> Vec<u8> {
     let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
         <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
         <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
@@ -163,7 +168,7 @@ pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
             "xl/_rels/workbook.xml.rels",
             workbook_rels.as_bytes().to_vec(),
         ),
-        ("xl/worksheets/sheet1.xml", sheet_xml(rows).into_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet_xml.into_bytes()),
     ])
 }
 

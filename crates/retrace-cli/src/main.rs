@@ -16,6 +16,7 @@ mod files;
 mod import;
 mod import_csv;
 mod match_command;
+mod match_records;
 mod serve;
 mod settings;
 mod store;

@@ -10,8 +10,8 @@
 use crate::error::{WebError, WebResult};
 use crate::identity::Member;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Uri, header};
 use retrace_domain::Role;
 use retrace_domain::{Problem, Unparsed};
 use serde::de::DeserializeOwned;
@@ -149,20 +149,25 @@ pub struct QueryParams<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> WebResult<Self> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(QueryParams(value)),
-            Err(rejection) => {
-                let text = rejection.body_text();
-                let detail = text
-                    .strip_prefix("Failed to deserialize query string: ")
-                    .unwrap_or(&text);
-                match detail.split_once(": ") {
-                    Some((field, message)) if !field.contains(' ') => {
-                        Err(unreadable(field, Unparsed::of_message(message)))
-                    }
-                    _ => Err(unreadable("query", Unparsed::of_message(detail))),
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> WebResult<Self> {
+        parse_query(&parts.uri).map(QueryParams)
+    }
+}
+
+/// The query of `uri` deserialised into `T`, an error naming the parameter.
+pub fn parse_query<T: DeserializeOwned>(uri: &Uri) -> WebResult<T> {
+    match Query::<T>::try_from_uri(uri) {
+        Ok(Query(value)) => Ok(value),
+        Err(rejection) => {
+            let text = rejection.body_text();
+            let detail = text
+                .strip_prefix("Failed to deserialize query string: ")
+                .unwrap_or(&text);
+            match detail.split_once(": ") {
+                Some((field, message)) if !field.contains(' ') => {
+                    Err(unreadable(field, Unparsed::of_message(message)))
                 }
+                _ => Err(unreadable("query", Unparsed::of_message(detail))),
             }
         }
     }
@@ -195,13 +200,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|_| WebError::PayloadTooLarge)?;
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
-        deserializer
-            .end()
-            .map_err(|err| unreadable("body", retrace_app::input::unparsed(&err)))?;
-        Ok(JsonBody(value))
+        parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// A JSON body deserialised into `T`, errors named by JSON path.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> WebResult<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
+    deserializer
+        .end()
+        .map_err(|err| unreadable("body", retrace_app::input::unparsed(&err)))?;
+    Ok(value)
 }
 
 fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> WebError {

@@ -49,6 +49,8 @@ pub use config::WebConfig;
 pub use metrics::MetricsToken;
 pub use retrace_app::secrets::SecretKey;
 pub use retrace_app::totp::current_code as totp_code;
+#[doc(hidden)]
+pub use routes::fuzzing;
 pub use routes::router;
 pub use state::AppState;
 

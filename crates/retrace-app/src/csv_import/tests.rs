@@ -268,3 +268,39 @@ fn xlsx_is_read_as_text_and_a_truncated_one_is_named() {
         Err(ReadError::Xlsx { .. })
     ));
 }
+
+/// A sheet of the cells given as (reference, inline text).
+fn sheet_of(cells: &[(&str, &str)]) -> Vec<u8> {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
+    );
+    for (reference, text) in cells {
+        xml.push_str(&format!(
+            "<row><c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c></row>"
+        ));
+    }
+    xml.push_str("</sheetData></worksheet>");
+    crate::xlsx::workbook_of_part("Sheet1", xml)
+}
+
+/// Found by the fuzz target `xlsx`: two cells far apart made calamine
+/// allocate the dense range between them (17 billion cells for A1 and
+/// XFD1048576), which aborted the process. The sheet is read cell by cell;
+/// too wide a sheet is refused, rows far apart cost nothing.
+#[test]
+fn cells_far_apart_are_read_without_the_range_between_them() {
+    let corner = sheet_of(&[("A1", "name"), ("XFD1048576", "x")]);
+    assert_eq!(
+        read_table(&corner, TextEncoding::Detect, MAX_UPLOAD_BYTES),
+        Err(ReadError::TooWide {
+            max: MAX_XLSX_COLUMNS
+        })
+    );
+    let tall = sheet_of(&[("B2", "name"), ("C2", "sex"), ("B1048576", "Amina")]);
+    let table = read_table(&tall, TextEncoding::Detect, MAX_UPLOAD_BYTES).unwrap();
+    assert_eq!(table.headers, vec!["name", "sex"]);
+    assert_eq!(
+        table.rows,
+        vec![(1_048_576, vec!["Amina".to_owned(), String::new()])]
+    );
+}

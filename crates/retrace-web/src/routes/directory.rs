@@ -200,7 +200,7 @@ fn entry_values(entry: &DirectoryEntry) -> FormValues {
 }
 
 /// An entry as typed in the form, and the ages that are not numbers.
-fn entry_input(form: &FormFields) -> (EntryInput, Vec<FieldError>) {
+pub(super) fn entry_input(form: &FormFields) -> (EntryInput, Vec<FieldError>) {
     let mut unreadable = Vec::new();
     let mut age = |name: &'static str| -> Option<u8> {
         let value = form.text(name);
@@ -709,7 +709,7 @@ pub async fn country_edit_form(
     .into_response())
 }
 
-fn profile_input(form: &FormFields) -> ProfileInput {
+pub(super) fn profile_input(form: &FormFields) -> ProfileInput {
     ProfileInput {
         version: form.text("version").trim().parse().unwrap_or(0),
         legal_framework: form.text("legal_framework"),

@@ -288,7 +288,7 @@ fn failure_text(page: &Page, failure: &ImportFailure) -> String {
 }
 
 /// The lines ticked "create anyway" on the dry run's page.
-fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
+pub(super) fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
     form.all("create_anyway")
         .iter()
         .map(|line| {

@@ -174,7 +174,7 @@ pub async fn edit(
 /// The entry form's figures: every entered figure's value and note as
 /// typed, and any other field named like a figure (a computed one sent by
 /// hand is refused by the use case).
-fn form_figures(form: &FormFields) -> Vec<FigureInput> {
+pub(super) fn form_figures(form: &FormFields) -> Vec<FigureInput> {
     let mut codes: Vec<String> = Figure::entered().iter().map(|f| f.code()).collect();
     for figure in Figure::all() {
         let code = figure.code();

@@ -8,6 +8,8 @@ mod candidates;
 mod directory;
 mod duplicates;
 mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 mod gallery;
 mod gallery_staff;
 mod import_csv;

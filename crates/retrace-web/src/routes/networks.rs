@@ -166,7 +166,7 @@ pub async fn show(
     .await
 }
 
-fn post_input(form: &FormFields) -> PostInput {
+pub(super) fn post_input(form: &FormFields) -> PostInput {
     PostInput {
         kind: form.text("kind"),
         title: form.text("title"),

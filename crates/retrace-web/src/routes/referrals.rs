@@ -146,7 +146,7 @@ pub async fn list(
 
 // ---------------------------------------------------------------- new referral
 
-fn referral_input(form: &FormFields) -> ReferralInput {
+pub(super) fn referral_input(form: &FormFields) -> ReferralInput {
     ReferralInput {
         person: form.text("person"),
         to_organisation: form.text("to_organisation"),
@@ -863,7 +863,7 @@ fn template_views(templates: &[SopTemplate]) -> Vec<TemplateView> {
         .collect()
 }
 
-fn template_input(form: &FormFields) -> SopTemplateInput {
+pub(super) fn template_input(form: &FormFields) -> SopTemplateInput {
     let lines = |name: &str, required: bool| {
         form.text(name)
             .lines()
