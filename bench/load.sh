@@ -6,7 +6,7 @@
 #   bench/load.sh [--backend sqlite|postgres] [--servers 1|2]
 #                 [--users "50 200 1000"] [--duration 30s]
 #                 [--soak MINUTES] [--soak-users 20] [--soak-delay 50]
-#                 [--out FILE]
+#                 [--port-base 18080] [--out FILE]
 #
 # What it does, in a throw-away directory ($LOAD_DIR, default
 # /tmp/retrace-load-$$, removed at the end unless LOAD_KEEP=1):
@@ -14,7 +14,8 @@
 #  2. creates a fresh database (SQLite file, or a new database on the
 #     throw-away PostgreSQL cluster of scripts/test-postgres) and loads the
 #     demo data with `retrace demo`;
-#  3. starts one server (port 18081), or two (18081, 18082) sharing the
+#  3. starts one server (port 18081), or two (18081, 18082; --port-base
+#     moves them) sharing the
 #     database, the secret key and the data directory;
 #  4. signs caseworkers in with curl (4 sessions per organisation that has
 #     tracing requests), reads the ids their pages link to, and the gallery's
@@ -53,6 +54,7 @@ duration=30s
 soak=0
 soak_users=20
 soak_delay=50
+port_base=18080
 out=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -63,6 +65,7 @@ while [[ $# -gt 0 ]]; do
         --soak) soak="$2"; shift 2 ;;
         --soak-users) soak_users="$2"; shift 2 ;;
         --soak-delay) soak_delay="$2"; shift 2 ;;
+        --port-base) port_base="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         *) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -123,7 +126,7 @@ config() {
     cat >"$work/server-$1.toml" <<EOF
 database_url = "$database_url"
 data_dir = "$work/data"
-listen = "127.0.0.1:$((18080 + $1))"
+listen = "127.0.0.1:$((port_base + $1))"
 trusted_proxies = ["127.0.0.1"]
 EOF
     echo "$work/server-$1.toml"
@@ -138,16 +141,16 @@ for n in $(seq 1 "$servers"); do
 done
 for n in $(seq 1 "$servers"); do
     for _ in $(seq 1 120); do
-        curl -fs "http://127.0.0.1:$((18080 + n))/healthz" >/dev/null && break
+        curl -fs "http://127.0.0.1:$((port_base + n))/healthz" >/dev/null && break
         sleep 0.5
     done
-    curl -fs "http://127.0.0.1:$((18080 + n))/healthz" >/dev/null || {
+    curl -fs "http://127.0.0.1:$((port_base + n))/healthz" >/dev/null || {
         log "server $n did not start; its log:"
         tail -n 30 "$work/server-$n.log" >&2
         exit 1
     }
 done
-base="http://127.0.0.1:18081"
+base="http://127.0.0.1:$((port_base + 1))"
 log "servers up: ${pids[*]}"
 
 # --- preparing sessions and ids ------------------------------------------
@@ -281,7 +284,7 @@ run() {
     local n
     for n in $(seq 1 "$servers"); do
         wrk -t "$threads" -c "$per" -d "$length" --timeout 30s --latency \
-            -s "$root/bench/load/$scenario.lua" "http://127.0.0.1:$((18080 + n))" -- "$data" \
+            -s "$root/bench/load/$scenario.lua" "http://127.0.0.1:$((port_base + n))" -- "$data" \
             >"$work/wrk-$scenario-$count-$n.txt" 2>&1 &
     done
     wait_wrk
@@ -340,9 +343,9 @@ if [[ "$soak" -gt 0 ]]; then
     export LOAD_DELAY_MS="$soak_delay"
     for n in $(seq 1 "$servers"); do
         wrk -t 1 -c "$half" -d "${soak}m" --timeout 30s --latency -s "$root/bench/load/caseworker.lua" \
-            "http://127.0.0.1:$((18080 + n))" -- "$data" >"$work/soak-caseworker-$n.txt" 2>&1 &
+            "http://127.0.0.1:$((port_base + n))" -- "$data" >"$work/soak-caseworker-$n.txt" 2>&1 &
         wrk -t 1 -c "$half" -d "${soak}m" --timeout 30s --latency -s "$root/bench/load/public.lua" \
-            "http://127.0.0.1:$((18080 + n))" -- "$data" >"$work/soak-public-$n.txt" 2>&1 &
+            "http://127.0.0.1:$((port_base + n))" -- "$data" >"$work/soak-public-$n.txt" 2>&1 &
     done
     for minute in $(seq 0 "$soak"); do
         row="$minute,$(date -u +%H:%M:%S)"
@@ -362,7 +365,8 @@ if [[ "$soak" -gt 0 ]]; then
         cp "$csv" "$(dirname "$out")/soak-rss-$backend-$servers.csv"
     fi
     unset LOAD_DELAY_MS
-    awk -F, 'NR == 2 {first = $3} NR > 1 {last = $3; if ($3 > max) max = $3} END {printf "soak VmRSS (server 1, KiB): first %d, last %d, max %d\n", first, last, max}' "$csv"
+    awk -F, 'NR > 1 { for (i = 3; i <= NF; i++) { if (NR == 2) first[i] = $i; last[i] = $i; if ($i > max[i]) max[i] = $i } }
+        END { for (i = 3; i <= NF; i++) printf "soak VmRSS of server %d (KiB): first %d, last %d, max %d\n", i - 2, first[i], last[i], max[i] }' "$csv"
 fi
 
 log "server errors logged:"
