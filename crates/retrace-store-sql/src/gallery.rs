@@ -274,7 +274,7 @@ where
         condition: &'static str,
         value: &str,
     ) -> StoreResult<Option<GalleryEntry>> {
-        let mut tx = pool.begin().await.map_err(db_error)?;
+        let mut tx = crate::begin_with(pool, None).await?;
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM gallery_entries g \
              WHERE {condition} AND g.status = 'published'"
@@ -386,7 +386,7 @@ where
     /// The public gallery: published entries that the disclosure rule
     /// allows at this read (three queries, whatever the number of entries).
     async fn published_entries(&self) -> StoreResult<Vec<PublicEntry>> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = crate::begin_with(&self.pool, None).await?;
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM gallery_entries g WHERE g.status = 'published' \
              ORDER BY g.published_at DESC, g.id"

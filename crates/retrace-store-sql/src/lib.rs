@@ -285,6 +285,32 @@ where
     }
 }
 
+/// Begins a transaction (with `statement`, else the driver's plain begin)
+/// on a task of its own, so that it completes even when the caller is
+/// dropped meanwhile: a request whose client hung up. sqlx 0.9.0 counts a
+/// PostgreSQL transaction as open only once `BEGIN` is answered, so a
+/// caller dropped in between returned its connection to the pool inside a
+/// transaction nobody would end (sqlx issue 4393): the next request to
+/// borrow it ran inside that transaction, a snapshot's read-only one
+/// included. The load test's closed connections left such warnings in the
+/// server's log. A transaction begun for a caller that is gone is dropped
+/// on the task, and so rolled back.
+pub(crate) async fn begin_with<DB: Database>(
+    pool: &Pool<DB>,
+    statement: Option<&'static str>,
+) -> StoreResult<Transaction<'static, DB>> {
+    let pool = pool.clone();
+    let begun = tokio::spawn(async move {
+        match statement {
+            Some(statement) => pool.begin_with(statement).await,
+            None => pool.begin().await,
+        }
+    })
+    .await
+    .map_err(|error| StoreError::Unavailable(format!("beginning a transaction: {error}")))?;
+    begun.map_err(db_error)
+}
+
 /// Maps the driver's errors: unique and foreign-key violations become
 /// domain errors; everything else keeps the driver's description for the
 /// log (the web layer never shows it). PostgreSQL names the violated
@@ -1464,11 +1490,7 @@ where
     async fn verify_audit_chain(&self) -> StoreResult<AuditVerification> {
         // One repeatable-read transaction: a consistent snapshot of log and head even
         // while appends go on.
-        let mut tx = match D::BEGIN_SNAPSHOT {
-            Some(begin) => self.pool.begin_with(begin).await,
-            None => self.pool.begin().await,
-        }
-        .map_err(db_error)?;
+        let mut tx = begin_with(&self.pool, D::BEGIN_SNAPSHOT).await?;
         let mut verifier = ChainVerifier::new();
         loop {
             let rows = sqlx::query(concat!(

@@ -4,7 +4,7 @@
 //! writing are locked with the dialect's `FOR_UPDATE`.
 //! Row conversion and JSON live in `retrace_store::backend`.
 
-use crate::{Conn, DbRow, Dialect, Sql, SqlStore, db_error, event, json_values};
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, begin_with, db_error, event, json_values};
 use async_trait::async_trait;
 use retrace_store::TracingStore;
 use retrace_store::crypto;
@@ -243,11 +243,7 @@ where
     }
 
     pub(crate) async fn begin(pool: &Pool<D::Db>) -> StoreResult<Transaction<'static, D::Db>> {
-        match D::BEGIN_WRITE {
-            Some(begin) => pool.begin_with(begin).await,
-            None => pool.begin().await,
-        }
-        .map_err(db_error)
+        begin_with(pool, D::BEGIN_WRITE).await
     }
 
     /// A person's row with its details opened.
