@@ -209,14 +209,18 @@ fn describe(outcome: &RowOutcome, kind_of_row: &str) -> String {
             "{}: create {kind_of_row} anyway, as chosen",
             duplicate_of(duplicate)
         ),
-        RowOutcome::Refused {
-            field,
-            column,
-            message,
-        } => match column {
-            Some(column) => format!("refused: column {column:?} ({field}) {message}"),
-            None => format!("refused: {field} {message}"),
-        },
+        RowOutcome::Refused(refusals) => {
+            let reasons: Vec<String> = refusals
+                .iter()
+                .map(|refusal| match &refusal.column {
+                    Some(column) => {
+                        format!("column {column:?} ({}) {}", refusal.field, refusal.problem)
+                    }
+                    None => format!("{} {}", refusal.field, refusal.problem),
+                })
+                .collect();
+            format!("refused: {}", reasons.join("; "))
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, Importer};
 use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
+use crate::i18n::Arg;
 use crate::page::Page;
 use crate::templates::{self, CsvRowView, render};
 use axum::extract::{Multipart, Path, State};
@@ -22,8 +23,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::csv_import::{
     ColumnMapping, CreatedRow, Duplicate, ImportFailure, ImportKind, ImportPlan, ImportRequest,
-    MAX_UPLOAD_BYTES, Phase, RowOutcome, TextEncoding, import_file, preview, save_mapping,
-    saved_mapping,
+    MAX_UPLOAD_BYTES, Phase, ReadError, Refusal, RowOutcome, TextEncoding, import_file, preview,
+    save_mapping, saved_mapping,
 };
 use retrace_domain::Problem;
 use retrace_domain::{OrgId, UserId};
@@ -183,6 +184,27 @@ fn kind_and_encoding(upload: &Upload) -> WebResult<(ImportKind, TextEncoding)> {
     Ok((kind, encoding))
 }
 
+/// Why a row is refused, in the page's language: its line, the column
+/// (by the file's header) when the refusal is about one, and the problem.
+fn refusal_text(page: &Page, line: u64, refusal: &Refusal) -> String {
+    let line = Arg::Number(i64::try_from(line).unwrap_or(i64::MAX));
+    let problem = Arg::Words(page.lang.problem(&refusal.problem));
+    match &refusal.column {
+        Some(column) => page.lang.t_with(
+            "import-refused-at-column",
+            &[
+                ("line", line),
+                ("column", Arg::Text(column.clone())),
+                ("problem", problem),
+            ],
+        ),
+        None => page.lang.t_with(
+            "import-refused-at-line",
+            &[("line", line), ("problem", problem)],
+        ),
+    }
+}
+
 /// The translation key and detail of a duplicate.
 fn duplicate_view(duplicate: &Duplicate) -> (&'static str, String) {
     match duplicate {
@@ -213,23 +235,20 @@ fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowV
                 format!("{} {detail}", page.t(key)),
             )
         }
-        RowOutcome::Refused {
-            field,
-            column,
-            message,
-        } => (
+        RowOutcome::Refused(refusals) => (
             "import-row-refused",
-            match column {
-                Some(column) => format!("{column} ({field}): {message}"),
-                None => format!("{field}: {message}"),
-            },
+            refusals
+                .iter()
+                .map(|refusal| refusal_text(page, line, refusal))
+                .collect::<Vec<_>>()
+                .join(" · "),
         ),
     };
     CsvRowView {
         line,
         name: name.to_owned(),
         outcome: page.t(key),
-        refused: matches!(outcome, RowOutcome::Refused { .. }),
+        refused: matches!(outcome, RowOutcome::Refused(_)),
         duplicate: matches!(outcome, RowOutcome::Duplicate(_)),
         detail,
     }
@@ -261,9 +280,17 @@ fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templat
     }
 }
 
+/// Why a file could not be read, in the page's language.
+fn unreadable_text(page: &Page, err: &ReadError) -> String {
+    page.lang.t_with(
+        "import-unreadable-because",
+        &[("problem", Arg::Words(page.lang.problem(&err.problem())))],
+    )
+}
+
 fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     match failure {
-        ImportFailure::Unreadable(err) => format!("{}: {err}", page.t("import-unreadable")),
+        ImportFailure::Unreadable(err) => unreadable_text(page, err),
         // Each field by its code, as the mapping page labels it; each
         // problem in the page's language.
         ImportFailure::Mapping(errors) => {
@@ -572,11 +599,7 @@ pub async fn csv_mapping_save(
                 }
                 (headers, rows, None)
             }
-            Err(err) => (
-                Vec::new(),
-                Vec::new(),
-                Some(format!("{}: {err}", page.t("import-unreadable"))),
-            ),
+            Err(err) => (Vec::new(), Vec::new(), Some(unreadable_text(&page, &err))),
         },
         None => (Vec::new(), Vec::new(), None),
     };
