@@ -1014,6 +1014,31 @@ pub struct ImportRequest<'a> {
     pub create_anyway: BTreeSet<u64>,
 }
 
+/// The lines of rows to create anyway, as the command line and the dry
+/// run's page take them: numbers separated by commas or spaces, and
+/// ranges (`4, 9, 1200-1250`). At most [`MAX_ROWS`] lines.
+pub fn parse_lines(text: &str) -> Result<BTreeSet<u64>, Problem> {
+    let mut lines = BTreeSet::new();
+    let number = |part: &str| part.trim().parse::<u64>().map_err(|_| Problem::LineNumbers);
+    for part in text
+        .split([',', ' ', ';', '\n', '\t'])
+        .filter(|part| !part.trim().is_empty())
+    {
+        let (first, last) = match part.split_once('-') {
+            Some((first, last)) => (number(first)?, number(last)?),
+            None => (number(part)?, number(part)?),
+        };
+        if first > last || last - first >= MAX_ROWS as u64 {
+            return Err(Problem::LineNumbers);
+        }
+        lines.extend(first..=last);
+        if lines.len() > MAX_ROWS {
+            return Err(Problem::LineNumbers);
+        }
+    }
+    Ok(lines)
+}
+
 /// Why nothing could be planned: the file could not be read, or the
 /// mapping does not fit it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -568,6 +568,7 @@ pub enum Problem {
     PfifNoteOtherDomain {
         domain: String,
     },
+    LineNumbers,
 }
 
 impl Problem {
@@ -812,6 +813,7 @@ impl Problem {
             PfifOrphanNote => "error-pfif-orphan-note",
             PfifOtherDomain { .. } => "error-pfif-other-domain",
             PfifNoteOtherDomain { .. } => "error-pfif-note-other-domain",
+            LineNumbers => "error-line-numbers",
         }
     }
 
@@ -1277,6 +1279,7 @@ impl Problem {
             PfifNoteOtherDomain {
                 domain: "example.org".to_owned(),
             },
+            LineNumbers,
         ];
         // A new variant must be added above: this match has no catch-all.
         for problem in &all {
@@ -1506,7 +1509,8 @@ impl Problem {
                 | PfifNoteStatus { .. }
                 | PfifOrphanNote
                 | PfifOtherDomain { .. }
-                | PfifNoteOtherDomain { .. } => {}
+                | PfifNoteOtherDomain { .. }
+                | LineNumbers => {}
             }
         }
         all
@@ -1782,6 +1786,9 @@ impl fmt::Display for Problem {
             PfifOrphanNote => f.write_str("the note is about a person not in the file"),
             PfifOtherDomain { found, domain } => write!(f, "the record is from the domain {found}, not {domain}"),
             PfifNoteOtherDomain { domain } => write!(f, "the note is not from the domain {domain}"),
+            LineNumbers => f.write_str(
+                "must be line numbers separated by commas, or ranges such as 1200-1250",
+            ),
         }
     }
 }

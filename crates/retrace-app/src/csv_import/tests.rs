@@ -260,3 +260,16 @@ fn xlsx_is_read_as_text_and_a_truncated_one_is_named() {
         Err(ReadError::Xlsx { .. })
     ));
 }
+
+#[test]
+fn lines_to_create_anyway_are_numbers_and_ranges() {
+    let lines = parse_lines("4, 9 1200-1203;7").unwrap();
+    assert_eq!(
+        lines.into_iter().collect::<Vec<_>>(),
+        vec![4, 7, 9, 1200, 1201, 1202, 1203]
+    );
+    assert!(parse_lines("  ").unwrap().is_empty());
+    for bad in ["four", "12-x", "9-4", "1-99999999", "-3"] {
+        assert_eq!(parse_lines(bad), Err(Problem::LineNumbers), "{bad}");
+    }
+}

@@ -1252,6 +1252,11 @@ import-csv-again = استيراد ملف آخر
 import-progress = تقدّم الاستيراد
 import-create-anyway = أنشئ رغم ذلك
 import-create-anyway-hint = لا تُنشأ السجلات المكررة: تبقى مرشحة للمراجعة. لإنشاء أحدها رغم ذلك، ضع علامة على «أنشئ رغم ذلك» في صفه قبل الاستيراد؛ ويُسجَّل هذا الاختيار في سجل التدقيق.
+import-duplicates-unlisted = تكرارات غير مدرجة في الجدول أدناه، حسب السطر:
+import-create-anyway-lines = أسطر أخرى تُنشأ على أي حال
+import-create-anyway-lines-hint = أرقام أسطر التكرارات مفصولة بفواصل، أو نطاقات مثل 1200-1250: للتكرارات التي لا يعرضها الجدول. تُنشأ مثل الصفوف المؤشَّر عليها.
+field-create-anyway = أنشئ رغم ذلك
+field-create-anyway-lines = أسطر أخرى تُنشأ على أي حال
 import-not-duplicates = هذه الأسطر ليست مكررة، فلا يمكن إنشاؤها رغم ذلك
 import-nothing-to-create = لم يكن هناك ما يُنشأ.
 import-created-anyway = منها سجلات مكررة أُنشئت رغم ذلك
@@ -1875,6 +1880,7 @@ error-pfif-note-status = الحالة { $status } ليست حالة ملاحظة
 error-pfif-orphan-note = الملاحظة تخص شخصًا غير موجود في الملف
 error-pfif-other-domain = السجل من النطاق { $found }، وليس من { $domain }
 error-pfif-note-other-domain = الملاحظة ليست من النطاق { $domain }
+error-line-numbers = يجب أن تكون أرقام أسطر مفصولة بفواصل، أو نطاقات مثل 1200-1250
 
 # Choices named in "must be one of …"
 choice-accept = القبول

@@ -1211,6 +1211,11 @@ import-csv-again = Import another file
 import-progress = Progress of the import
 import-create-anyway = Create anyway
 import-create-anyway-hint = Duplicates are not created: they stay candidates to review. To create one all the same, tick "Create anyway" on its row before importing; the choice is recorded in the audit log.
+import-duplicates-unlisted = Duplicates not listed in the table below, by line:
+import-create-anyway-lines = Other lines to create anyway
+import-create-anyway-lines-hint = Line numbers of duplicates, separated by commas, or ranges such as 1200-1250: for duplicates the table does not list. They are created like the rows ticked.
+field-create-anyway = Create anyway
+field-create-anyway-lines = Other lines to create anyway
 import-not-duplicates = These lines are not duplicates, so they cannot be created anyway
 import-nothing-to-create = There was nothing to create.
 import-created-anyway = of them duplicates created anyway
@@ -1819,6 +1824,7 @@ error-pfif-note-status = the status { $status } is not a PFIF note status
 error-pfif-orphan-note = the note is about a person not in the file
 error-pfif-other-domain = the record is from the domain { $found }, not { $domain }
 error-pfif-note-other-domain = the note is not from the domain { $domain }
+error-line-numbers = must be line numbers separated by commas, or ranges such as 1200-1250
 
 # Choices named in "must be one of …"
 choice-accept = accept

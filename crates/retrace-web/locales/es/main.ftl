@@ -1210,6 +1210,11 @@ import-csv-again = Importar otro archivo
 import-progress = Avance de la importación
 import-create-anyway = Crear de todos modos
 import-create-anyway-hint = Los duplicados no se crean: quedan como candidatos para revisar. Para crear uno de todos modos, marque «Crear de todos modos» en su fila antes de importar; la elección queda registrada en el registro de auditoría.
+import-duplicates-unlisted = Duplicados que no figuran en la tabla de abajo, por línea:
+import-create-anyway-lines = Otras líneas que crear de todos modos
+import-create-anyway-lines-hint = Números de línea de duplicados, separados por comas, o intervalos como 1200-1250: para los duplicados que la tabla no muestra. Se crean como las filas marcadas.
+field-create-anyway = Crear de todos modos
+field-create-anyway-lines = Otras líneas que crear de todos modos
 import-not-duplicates = Estas líneas no son duplicados, así que no se pueden crear de todos modos
 import-nothing-to-create = No había nada que crear.
 import-created-anyway = de ellos duplicados creados de todos modos
@@ -1818,6 +1823,7 @@ error-pfif-note-status = el estado { $status } no es un estado de nota PFIF
 error-pfif-orphan-note = la nota trata de una persona que no está en el archivo
 error-pfif-other-domain = el registro es del dominio { $found }, no de { $domain }
 error-pfif-note-other-domain = la nota no es del dominio { $domain }
+error-line-numbers = debe ser números de línea separados por comas, o intervalos como 1200-1250
 
 # Choices named in "must be one of …"
 choice-accept = aceptar

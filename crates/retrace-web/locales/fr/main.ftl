@@ -1210,6 +1210,11 @@ import-csv-again = Importer un autre fichier
 import-progress = Avancement de l’import
 import-create-anyway = Créer quand même
 import-create-anyway-hint = Les doublons ne sont pas créés : ils restent des candidats à examiner. Pour en créer un malgré tout, cochez « Créer quand même » sur sa ligne avant d’importer ; ce choix est consigné dans le journal d’audit.
+import-duplicates-unlisted = Doublons absents du tableau ci-dessous, par ligne :
+import-create-anyway-lines = Autres lignes à créer quand même
+import-create-anyway-lines-hint = Numéros de ligne de doublons, séparés par des virgules, ou plages comme 1200-1250 : pour les doublons que le tableau ne montre pas. Ils sont créés comme les lignes cochées.
+field-create-anyway = Créer quand même
+field-create-anyway-lines = Autres lignes à créer quand même
 import-not-duplicates = Ces lignes ne sont pas des doublons : elles ne peuvent pas être créées quand même
 import-nothing-to-create = Il n’y avait rien à créer.
 import-created-anyway = dont des doublons créés quand même
@@ -1818,6 +1823,7 @@ error-pfif-note-status = le statut { $status } n’est pas un statut de note PFI
 error-pfif-orphan-note = la note concerne une personne absente du fichier
 error-pfif-other-domain = l’enregistrement vient du domaine { $found }, et non de { $domain }
 error-pfif-note-other-domain = la note ne vient pas du domaine { $domain }
+error-line-numbers = doit être des numéros de ligne séparés par des virgules, ou des plages comme 1200-1250
 
 # Choices named in "must be one of …"
 choice-accept = accepter

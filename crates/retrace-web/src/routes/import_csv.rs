@@ -23,8 +23,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::csv_import::{
     ColumnMapping, CreatedRow, Duplicate, ImportFailure, ImportKind, ImportPlan, ImportRequest,
-    MAX_UPLOAD_BYTES, Phase, ReadError, Refusal, RowOutcome, TextEncoding, import_file, preview,
-    save_mapping, saved_mapping,
+    MAX_UPLOAD_BYTES, Phase, ReadError, Refusal, RowOutcome, TextEncoding, import_file,
+    parse_lines, preview, save_mapping, saved_mapping,
 };
 use retrace_domain::Problem;
 use retrace_domain::{OrgId, UserId};
@@ -38,6 +38,8 @@ const MAX_PENDING: usize = 16;
 const PENDING_FOR: Duration = Duration::from_secs(3600);
 /// Rows of a dry run shown on the page (every count is complete).
 const ROWS_SHOWN: usize = 1000;
+/// Ranges of unlisted duplicate lines named on the page.
+const UNLISTED_RANGES_SHOWN: usize = 200;
 
 #[derive(Default)]
 struct Progress {
@@ -254,6 +256,27 @@ fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowV
     }
 }
 
+/// Increasing line numbers as ranges: `4`, `1003-1010`.
+fn line_ranges(lines: impl Iterator<Item = u64>) -> Vec<String> {
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
+    for line in lines {
+        match ranges.last_mut() {
+            Some((_, last)) if *last + 1 == line => *last = line,
+            _ => ranges.push((line, line)),
+        }
+    }
+    ranges
+        .into_iter()
+        .map(|(first, last)| {
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}-{last}")
+            }
+        })
+        .collect()
+}
+
 fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templates::CsvReport {
     // Problems first, then the rest, up to ROWS_SHOWN.
     let mut rows: Vec<CsvRowView> = plan
@@ -269,7 +292,17 @@ fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templat
         .map(|row| row_view(page, row.line, &row.name, &row.outcome))
         .collect();
     rows.sort_by_key(|row| row.line);
+    let listed: BTreeSet<u64> = rows.iter().map(|row| row.line).collect();
+    let unlisted = line_ranges(
+        plan.rows
+            .iter()
+            .filter(|row| matches!(row.outcome, RowOutcome::Duplicate(_)))
+            .map(|row| row.line)
+            .filter(|line| !listed.contains(line)),
+    );
     templates::CsvReport {
+        more_unlisted: unlisted.len() > UNLISTED_RANGES_SHOWN,
+        unlisted_duplicates: unlisted.into_iter().take(UNLISTED_RANGES_SHOWN).collect(),
         total: plan.rows.len(),
         to_create: plan.to_create(),
         duplicates: plan.duplicates(),
@@ -314,16 +347,23 @@ fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     }
 }
 
-/// The lines ticked "create anyway" on the dry run's page.
+/// The lines ticked "create anyway" on the dry run's page, and those
+/// typed in its line field (numbers and ranges, as the command line's
+/// `--create-duplicates`): for duplicates the table does not show.
 fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
-    form.all("create_anyway")
+    let mut lines: BTreeSet<u64> = form
+        .all("create_anyway")
         .iter()
         .map(|line| {
             line.trim()
                 .parse::<u64>()
                 .map_err(|_| WebError::invalid("create_anyway", Problem::FormUnreadable))
         })
-        .collect()
+        .collect::<WebResult<_>>()?;
+    let typed = parse_lines(&form.text("create_anyway_lines"))
+        .map_err(|problem| WebError::invalid("create_anyway_lines", problem))?;
+    lines.extend(typed);
+    Ok(lines)
 }
 
 /// `POST /import/csv`: the dry run of an uploaded file.

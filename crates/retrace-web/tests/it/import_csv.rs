@@ -558,3 +558,68 @@ async fn refused_rows_and_unreadable_files_read_in_french_and_arabic_with_line_a
         unreadable.body
     );
 }
+
+#[tokio::test]
+async fn duplicates_past_the_rows_shown_can_be_created_anyway_by_line() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+
+    // Line 2, then 1,003 rows about the same person: 1,000 of them in the
+    // table, lines 1003 to 1005 past it.
+    let mut file = String::from("name;sex;birth_date\n");
+    for _ in 0..1004 {
+        file.push_str("Leila Haddad;f;1990\n");
+    }
+    let planned = dry_run(&case, "registrations", "many.csv", file.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::OK);
+    assert!(
+        planned
+            .body
+            .contains("1004 rows: 1 to create, 1003 duplicates"),
+        "{}",
+        planned.body
+    );
+    assert!(planned.body.contains("id=\"create-anyway-1002\""));
+    assert!(!planned.body.contains("id=\"create-anyway-1003\""));
+    let unlisted = planned
+        .between("id=\"import-unlisted\">", "</p>")
+        .expect("the unlisted duplicates");
+    assert!(unlisted.contains(">1003-1005</span>"), "{unlisted}");
+    let form = planned
+        .between("id=\"import-commit-form\"", "</form>")
+        .unwrap();
+    assert!(form.contains("name=\"create_anyway_lines\""), "{form}");
+    let commit = commit_path(&planned.body);
+
+    // Not line numbers: refused, in words, the job still waiting.
+    let garbled = case
+        .post(&commit, &[("create_anyway_lines", "1003-x")])
+        .await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        garbled
+            .body
+            .contains("Other lines to create anyway: must be line numbers"),
+        "{}",
+        garbled.body
+    );
+
+    // A box ticked and a range typed: all three created anyway.
+    let started = case
+        .post(
+            &commit,
+            &[("create_anyway", "3"), ("create_anyway_lines", "1004-1005")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = finished(&case, &commit).await;
+    assert!(
+        page.body
+            .contains(": 4 created (3 of them duplicates created anyway)."),
+        "{}",
+        page.body
+    );
+    assert_eq!(duplicates_created(&app, be).await.len(), 3);
+}
