@@ -276,6 +276,28 @@ pub enum ReadError {
     DuplicateHeader { header: String },
 }
 
+impl ReadError {
+    /// The coded problem a page translates (the third-party detail of a
+    /// damaged file stays in the English `Display`).
+    pub fn problem(&self) -> Problem {
+        let whole = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match self {
+            ReadError::Empty => Problem::FileEmpty,
+            ReadError::TooLarge { max } => Problem::FileLargerThan { max: whole(*max) },
+            ReadError::TooManyRows { max } => Problem::TooManyRows { max: whole(*max) },
+            ReadError::NotUtf8 { offset } => Problem::NotUtf8 {
+                offset: *offset as u64,
+            },
+            ReadError::Csv { line, .. } => Problem::CsvLineUnreadable { line: *line },
+            ReadError::Xlsx { .. } => Problem::XlsxUnreadable,
+            ReadError::NoHeaders => Problem::NoHeaders,
+            ReadError::DuplicateHeader { header } => Problem::HeaderTwice {
+                header: header.clone(),
+            },
+        }
+    }
+}
+
 /// Reads a CSV (comma, semicolon or tab separated) or XLSX file (the
 /// first sheet), told apart by content. `max_bytes` bounds the file.
 pub fn read_table(
@@ -543,12 +565,17 @@ pub enum RowOutcome {
     /// A duplicate the importer chose to create all the same: created,
     /// with an `import_duplicate_created` audit entry.
     CreateAnyway(Duplicate),
-    /// Refused: the field (and its column), and why.
-    Refused {
-        field: String,
-        column: Option<String>,
-        message: String,
-    },
+    /// Refused: every field (and its column) refused, and why.
+    Refused(Vec<Refusal>),
+}
+
+/// Why a row is refused: the field as the mapping names it (`row` for
+/// the row as a whole), its column's header, and a coded problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub field: String,
+    pub column: Option<String>,
+    pub problem: Problem,
 }
 
 /// One row of the dry run.
@@ -573,7 +600,7 @@ impl ImportPlan {
         self.persons.len()
     }
     pub fn refused(&self) -> usize {
-        self.count(|o| matches!(o, RowOutcome::Refused { .. }))
+        self.count(|o| matches!(o, RowOutcome::Refused(_)))
     }
     /// Duplicates left out (not created).
     pub fn duplicates(&self) -> usize {
@@ -906,25 +933,23 @@ pub fn plan(
         };
         let name = row.get(name_field).chars().take(80).collect();
         let outcome = if let Some(column) = formulas.get(line) {
-            RowOutcome::Refused {
+            RowOutcome::Refused(vec![Refusal {
                 field: columns
                     .iter()
                     .find(|(_, i)| *i == column)
                     .map_or_else(|| "row".to_owned(), |(f, _)| f.clone()),
                 column: header_of(*column),
-                message: "holds a formula: formulas are never evaluated; save the value instead"
-                    .into(),
-            }
+                problem: Problem::CellFormula,
+            }])
         } else if cells.len() > table.headers.len() {
-            RowOutcome::Refused {
+            RowOutcome::Refused(vec![Refusal {
                 field: "row".into(),
                 column: None,
-                message: format!(
-                    "has {} cells but the first row names {} columns",
-                    cells.len(),
-                    table.headers.len()
-                ),
-            }
+                problem: Problem::TooManyCells {
+                    cells: u32::try_from(cells.len()).unwrap_or(u32::MAX),
+                    columns: u32::try_from(table.headers.len()).unwrap_or(u32::MAX),
+                },
+            }])
         } else {
             let id = record_id(kind, &row);
             let anyway = context.create_anyway.contains(line);
@@ -939,13 +964,21 @@ pub fn plan(
                 RowOutcome::Duplicate(Duplicate::OfRow { line: first })
             } else {
                 match map_row(kind, &row, today, context.file_name) {
-                    Err(AppError::Invalid { field, problem }) => {
-                        let field = mapped_field(kind, &field);
-                        RowOutcome::Refused {
-                            column: column_of(&field),
-                            field,
-                            message: problem.to_string(),
-                        }
+                    Err(error @ (AppError::Invalid { .. } | AppError::InvalidMany(_))) => {
+                        RowOutcome::Refused(
+                            error
+                                .field_errors()
+                                .into_iter()
+                                .map(|error| {
+                                    let field = mapped_field(kind, &error.field);
+                                    Refusal {
+                                        column: column_of(&field),
+                                        field,
+                                        problem: error.problem,
+                                    }
+                                })
+                                .collect(),
+                        )
                     }
                     Err(other) => return Err(other),
                     Ok((target, details)) => {
@@ -1025,6 +1058,31 @@ pub struct ImportRequest<'a> {
     /// `import_duplicate_created`); a line that is not a duplicate's (nor
     /// a refused row's) stops the import ([`ImportFailure::NotDuplicates`]).
     pub create_anyway: BTreeSet<u64>,
+}
+
+/// The lines of rows to create anyway, as the command line and the dry
+/// run's page take them: numbers separated by commas or spaces, and
+/// ranges (`4, 9, 1200-1250`). At most [`MAX_ROWS`] lines.
+pub fn parse_lines(text: &str) -> Result<BTreeSet<u64>, Problem> {
+    let mut lines = BTreeSet::new();
+    let number = |part: &str| part.trim().parse::<u64>().map_err(|_| Problem::LineNumbers);
+    for part in text
+        .split([',', ' ', ';', '\n', '\t'])
+        .filter(|part| !part.trim().is_empty())
+    {
+        let (first, last) = match part.split_once('-') {
+            Some((first, last)) => (number(first)?, number(last)?),
+            None => (number(part)?, number(part)?),
+        };
+        if first > last || last - first >= MAX_ROWS as u64 {
+            return Err(Problem::LineNumbers);
+        }
+        lines.extend(first..=last);
+        if lines.len() > MAX_ROWS {
+            return Err(Problem::LineNumbers);
+        }
+    }
+    Ok(lines)
 }
 
 /// Why nothing could be planned: the file could not be read, or the
@@ -1120,7 +1178,7 @@ pub async fn import_into(
                 row.line == *line
                     && matches!(
                         row.outcome,
-                        RowOutcome::CreateAnyway(_) | RowOutcome::Refused { .. }
+                        RowOutcome::CreateAnyway(_) | RowOutcome::Refused(_)
                     )
             })
         })

@@ -70,10 +70,14 @@ pub fn directory_query(query: &DirectoryQuery) -> AppResult<()> {
 }
 
 /// A PFIF feed mapped to the persons an import would store: how many,
-/// and the refusals as the import reports them.
-pub fn pfif_feed(feed: &retrace_pfif::Feed) -> (usize, Vec<String>) {
-    let (persons, refusals) = crate::interchange::map_feed(feed, now());
-    (persons.len(), refusals)
+/// and the refusals as the import reports them. An error here is one that
+/// names no field of a record: the import would fail as a whole.
+pub fn pfif_feed(feed: &retrace_pfif::Feed) -> AppResult<(usize, Vec<String>)> {
+    let (persons, refusals) = crate::interchange::map_feed(feed, now())?;
+    Ok((
+        persons.len(),
+        refusals.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 /// An outreach session as recorded or synced (built-in topics only).

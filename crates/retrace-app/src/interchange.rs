@@ -21,7 +21,7 @@ use crate::input::{CircumstancesInput, NameEntry, PersonInput, today};
 use crate::{Actor, App, AppError, AppResult};
 use retrace_domain::Problem;
 use retrace_domain::{PersonDetails, RegistrationKind, Timestamp};
-use retrace_pfif::{Feed, Person, RecordProblem, RecordRef};
+use retrace_pfif::{Feed, FeedError, Person, Reason, RecordRef};
 use retrace_store::{
     AuditContext, ImportOutcome, ImportTarget, ImportedPerson, OrgScope, PfifSource, Store,
 };
@@ -35,7 +35,129 @@ pub enum PfifImport {
     /// Every record was valid and is stored (or was stored before).
     Imported(PfifSummary),
     /// Nothing was stored: every problem, each naming its line.
-    Refused { problems: Vec<String> },
+    Refused { problems: Vec<PfifProblem> },
+}
+
+/// Why a PFIF document or one of its records was refused: where (the line,
+/// and the record when one is known) and a coded problem the page
+/// translates. `Display` is the English line of the command line and the
+/// API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PfifProblem {
+    /// The line of the record, or where the document stops being read.
+    pub line: u32,
+    pub record: Option<RecordRef>,
+    /// The field of the mapped input (`sought.birth_date`), for a record
+    /// that PFIF accepts but retrace's rules refuse.
+    pub field: Option<String>,
+    pub problem: Problem,
+    /// The English text (PFIF's own names, the parser's detail).
+    english: String,
+}
+
+impl std::fmt::Display for PfifProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.record {
+            Some(record) => write!(f, "{record}: {}", self.english),
+            None => f.write_str(&self.english),
+        }
+    }
+}
+
+impl PfifProblem {
+    /// A whole document refused.
+    fn of_feed(error: &FeedError) -> Self {
+        let (line, problem) = match error {
+            FeedError::TooLarge => (
+                0,
+                Problem::FileLargerThan {
+                    max: u32::try_from(MAX_PFIF_BYTES / (1024 * 1024)).unwrap_or(u32::MAX),
+                },
+            ),
+            FeedError::Dtd { line } => (*line, Problem::PfifDtd),
+            FeedError::Malformed { line, .. } => (*line, Problem::XmlMalformed),
+            FeedError::NotPfif { element, .. } => (
+                1,
+                Problem::PfifRoot {
+                    element: element.clone(),
+                },
+            ),
+        };
+        // The parser's detail and the record read last stay in the
+        // English line.
+        Self {
+            line,
+            record: None,
+            field: None,
+            problem,
+            english: error.to_string(),
+        }
+    }
+
+    /// A record refused by PFIF's rules.
+    fn of_record(record: &RecordRef, reason: &Reason) -> Self {
+        Self {
+            line: record.line,
+            record: Some(record.clone()),
+            field: None,
+            problem: reason_problem(reason),
+            english: reason.to_string(),
+        }
+    }
+}
+
+/// The coded problem of a PFIF reason.
+fn reason_problem(reason: &Reason) -> Problem {
+    match reason {
+        Reason::NoteOtherDomain { domain } => Problem::PfifNoteOtherDomain {
+            domain: domain.clone(),
+        },
+        Reason::OtherDomain { found, domain } => Problem::PfifOtherDomain {
+            found: found.clone(),
+            domain: domain.clone(),
+        },
+        Reason::NotInNamespace {
+            element, namespace, ..
+        } => Problem::PfifNamespace {
+            element: element.clone(),
+            namespace: namespace.clone(),
+        },
+        Reason::NotARecord { element } => Problem::PfifNotRecord {
+            element: element.clone(),
+        },
+        Reason::Missing { field } if *field == "note_record_id" => Problem::PfifNoteIdMissing,
+        Reason::Missing { .. } => Problem::PfifPersonIdMissing,
+        Reason::RecordId { id, .. } => Problem::PfifRecordId { id: id.clone() },
+        Reason::NoName => Problem::PfifNoName,
+        Reason::DateTime { field, value } if *field == "entry_date" => Problem::PfifEntryDate {
+            value: value.clone(),
+        },
+        Reason::DateTime { value, .. } => Problem::PfifSourceDate {
+            value: value.clone(),
+        },
+        Reason::DateOfBirth { value } => Problem::PfifBirthDate {
+            value: value.clone(),
+        },
+        Reason::Age { value } => Problem::PfifAge {
+            value: value.clone(),
+        },
+        Reason::Sex { value } => Problem::PfifSex {
+            value: value.clone(),
+        },
+        Reason::OtherPerson { own, parent } => Problem::PfifNoteOtherPerson {
+            own: own.clone(),
+            parent: parent.clone(),
+        },
+        Reason::MadeContact { value, .. } => Problem::PfifMadeContact {
+            value: value.clone(),
+        },
+        Reason::NoteStatus { status } => Problem::PfifNoteStatus {
+            status: status.clone(),
+        },
+        // The record is the note, in its person: its own reason says it.
+        Reason::InNote(inner) => reason_problem(inner),
+        Reason::OrphanNote => Problem::PfifOrphanNote,
+    }
 }
 
 /// The records of an import that was stored.
@@ -93,14 +215,14 @@ pub async fn import_pfif_into(
         Ok(feed) => feed,
         Err(err) => {
             return Ok(PfifImport::Refused {
-                problems: vec![err.to_string()],
+                problems: vec![PfifProblem::of_feed(&err)],
             });
         }
     };
     if let Some(domain) = domain.map(str::trim).filter(|d| !d.is_empty()) {
         feed.keep_domain(domain);
     }
-    let (persons, problems) = map_feed(&feed, audit.at);
+    let (persons, problems) = map_feed(&feed, audit.at)?;
     if !problems.is_empty() {
         return Ok(PfifImport::Refused { problems });
     }
@@ -127,30 +249,31 @@ pub async fn import_pfif_into(
 
 /// The persons to store, or every problem: the feed's own, then those of
 /// mapping each valid person, in line order.
-pub(crate) fn map_feed(feed: &Feed, now: Timestamp) -> (Vec<ImportedPerson>, Vec<String>) {
-    let mut problems: Vec<(u32, String)> = feed
+pub(crate) fn map_feed(feed: &Feed, now: Timestamp) -> AppResult<(Vec<ImportedPerson>, Vec<PfifProblem>)> {
+    let mut problems: Vec<PfifProblem> = feed
         .problems
         .iter()
-        .map(|problem| (problem.record.line, problem.to_string()))
+        .map(|problem| PfifProblem::of_record(&problem.record, &problem.reason))
         .collect();
     for note in &feed.orphan_notes {
-        let problem = RecordProblem {
-            record: RecordRef {
-                kind: "note",
-                index: 0,
-                line: note.line,
-                person_record_id: Some(note.person_record_id.clone()),
-                note_record_id: Some(note.note_record_id.clone()),
-            },
-            reason: "the note is about a person not in the file".into(),
+        let record = RecordRef {
+            kind: "note",
+            index: 0,
+            line: note.line,
+            person_record_id: Some(note.person_record_id.clone()),
+            note_record_id: Some(note.note_record_id.clone()),
         };
-        problems.push((note.line, problem.to_string()));
+        problems.push(PfifProblem::of_record(&record, &Reason::OrphanNote));
     }
     let mut persons = Vec::with_capacity(feed.persons.len());
     for person in &feed.persons {
         match map_person(person, today(now)) {
             Ok(mapped) => persons.push(mapped),
             Err(err) => {
+                let errors = err.field_errors();
+                if errors.is_empty() {
+                    return Err(err);
+                }
                 let record = RecordRef {
                     kind: "person",
                     index: person.index,
@@ -158,12 +281,18 @@ pub(crate) fn map_feed(feed: &Feed, now: Timestamp) -> (Vec<ImportedPerson>, Vec
                     person_record_id: Some(person.person_record_id.clone()),
                     note_record_id: None,
                 };
-                problems.push((person.line, format!("{record}: {err}")));
+                problems.extend(errors.into_iter().map(|error| PfifProblem {
+                    line: person.line,
+                    record: Some(record.clone()),
+                    english: format!("{}: {}", error.field, error.problem),
+                    field: Some(error.field),
+                    problem: error.problem,
+                }));
             }
         }
     }
-    problems.sort_by_key(|(line, _)| *line);
-    (persons, problems.into_iter().map(|(_, p)| p).collect())
+    problems.sort_by_key(|problem| problem.line);
+    Ok((persons, problems))
 }
 
 /// The date part of a PFIF UTC date-time (`2000-01-16T02:07:57Z`).

@@ -12,11 +12,12 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use retrace_app::csv_import::{
     ColumnMapping, Duplicate, ImportFailure, ImportKind, ImportReport, ImportRequest,
-    MAX_FILE_BYTES, Phase, RowOutcome, TextEncoding, import_into,
+    MAX_FILE_BYTES, Phase, RowOutcome, TextEncoding, import_into, parse_lines,
 };
 use retrace_app::matching::MatchingService;
 use retrace_domain::{Clock, SystemClock};
 use retrace_store::{AuditContext, OrgScope};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,11 +53,17 @@ pub struct CsvArgs {
     /// Create these duplicate rows all the same: their lines, as the dry
     /// run lists them, separated by commas (`--create-duplicates 4,9`).
     /// A line that is not a duplicate's stops the import.
-    #[arg(long, value_name = "LINE,LINE…", value_delimiter = ',')]
-    create_duplicates: Vec<u64>,
+    /// Ranges are taken too (`--create-duplicates 4,9,1200-1250`), as on
+    /// the dry run's page.
+    #[arg(long, value_name = "LINE,LINE…", value_parser = lines_arg)]
+    create_duplicates: Option<BTreeSet<u64>>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+}
+
+fn lines_arg(text: &str) -> Result<BTreeSet<u64>, String> {
+    parse_lines(text).map_err(|problem| problem.to_string())
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {
@@ -137,7 +144,7 @@ pub async fn run(settings: &Settings, args: CsvArgs) -> anyhow::Result<ExitCode>
             file_name: &file_name,
             dry_run: args.dry_run,
             max_bytes: MAX_FILE_BYTES,
-            create_anyway: args.create_duplicates.iter().copied().collect(),
+            create_anyway: args.create_duplicates.clone().unwrap_or_default(),
         };
         let progress = |phase: Phase, done: usize, total: usize| {
             bar.set_message(match phase {
@@ -209,14 +216,18 @@ fn describe(outcome: &RowOutcome, kind_of_row: &str) -> String {
             "{}: create {kind_of_row} anyway, as chosen",
             duplicate_of(duplicate)
         ),
-        RowOutcome::Refused {
-            field,
-            column,
-            message,
-        } => match column {
-            Some(column) => format!("refused: column {column:?} ({field}) {message}"),
-            None => format!("refused: {field} {message}"),
-        },
+        RowOutcome::Refused(refusals) => {
+            let reasons: Vec<String> = refusals
+                .iter()
+                .map(|refusal| match &refusal.column {
+                    Some(column) => {
+                        format!("column {column:?} ({}) {}", refusal.field, refusal.problem)
+                    }
+                    None => format!("{} {}", refusal.field, refusal.problem),
+                })
+                .collect();
+            format!("refused: {}", reasons.join("; "))
+        }
     }
 }
 

@@ -494,6 +494,81 @@ pub enum Problem {
     ReleaseAtRisk,
     NoSharingConsent,
     MessagesAfterConfirmation,
+    CellFormula,
+    TooManyCells {
+        cells: u32,
+        columns: u32,
+    },
+    FileEmpty,
+    FileLargerThan {
+        max: u32,
+    },
+    TooManyRows {
+        max: u32,
+    },
+    NotUtf8 {
+        offset: u64,
+    },
+    CsvLineUnreadable {
+        line: u64,
+    },
+    XlsxUnreadable,
+    NoHeaders,
+    HeaderTwice {
+        header: String,
+    },
+    PfifDtd,
+    XmlMalformed,
+    PfifRoot {
+        element: String,
+    },
+    PfifNamespace {
+        element: String,
+        namespace: String,
+    },
+    PfifNotRecord {
+        element: String,
+    },
+    PfifPersonIdMissing,
+    PfifNoteIdMissing,
+    PfifRecordId {
+        id: String,
+    },
+    PfifNoName,
+    PfifSourceDate {
+        value: String,
+    },
+    PfifEntryDate {
+        value: String,
+    },
+    PfifBirthDate {
+        value: String,
+    },
+    PfifAge {
+        value: String,
+    },
+    PfifSex {
+        value: String,
+    },
+    PfifNoteOtherPerson {
+        own: String,
+        parent: String,
+    },
+    PfifMadeContact {
+        value: String,
+    },
+    PfifNoteStatus {
+        status: String,
+    },
+    PfifOrphanNote,
+    PfifOtherDomain {
+        found: String,
+        domain: String,
+    },
+    PfifNoteOtherDomain {
+        domain: String,
+    },
+    LineNumbers,
 }
 
 impl Problem {
@@ -708,6 +783,37 @@ impl Problem {
             ReleaseAtRisk => "error-release-at-risk",
             NoSharingConsent => "error-no-sharing-consent",
             MessagesAfterConfirmation => "error-messages-after-confirmation",
+            CellFormula => "error-cell-formula",
+            TooManyCells { .. } => "error-too-many-cells",
+            FileEmpty => "error-file-empty",
+            FileLargerThan { .. } => "error-file-larger-than",
+            TooManyRows { .. } => "error-too-many-rows",
+            NotUtf8 { .. } => "error-not-utf8",
+            CsvLineUnreadable { .. } => "error-csv-line-unreadable",
+            XlsxUnreadable => "error-xlsx-unreadable",
+            NoHeaders => "error-no-headers",
+            HeaderTwice { .. } => "error-header-twice",
+            PfifDtd => "error-pfif-dtd",
+            XmlMalformed => "error-xml-malformed",
+            PfifRoot { .. } => "error-pfif-root",
+            PfifNamespace { .. } => "error-pfif-namespace",
+            PfifNotRecord { .. } => "error-pfif-not-record",
+            PfifPersonIdMissing => "error-pfif-person-id-missing",
+            PfifNoteIdMissing => "error-pfif-note-id-missing",
+            PfifRecordId { .. } => "error-pfif-record-id",
+            PfifNoName => "error-pfif-no-name",
+            PfifSourceDate { .. } => "error-pfif-source-date",
+            PfifEntryDate { .. } => "error-pfif-entry-date",
+            PfifBirthDate { .. } => "error-pfif-birth-date",
+            PfifAge { .. } => "error-pfif-age",
+            PfifSex { .. } => "error-pfif-sex",
+            PfifNoteOtherPerson { .. } => "error-pfif-note-other-person",
+            PfifMadeContact { .. } => "error-pfif-made-contact",
+            PfifNoteStatus { .. } => "error-pfif-note-status",
+            PfifOrphanNote => "error-pfif-orphan-note",
+            PfifOtherDomain { .. } => "error-pfif-other-domain",
+            PfifNoteOtherDomain { .. } => "error-pfif-note-other-domain",
+            LineNumbers => "error-line-numbers",
         }
     }
 
@@ -787,6 +893,39 @@ impl Problem {
             NotImportField { kind } => vec![("kind", text(kind))],
             ColumnMissing { column } => vec![("column", text(column))],
             ContentMismatch { format } => vec![("format", text(format))],
+            TooManyCells { cells, columns } => vec![
+                ("cells", number(i64::from(*cells))),
+                ("columns", number(i64::from(*columns))),
+            ],
+            FileLargerThan { max } => vec![("max", number(i64::from(*max)))],
+            TooManyRows { max } => vec![("max", number(i64::from(*max)))],
+            NotUtf8 { offset } => {
+                vec![("offset", number(i64::try_from(*offset).unwrap_or(i64::MAX)))]
+            }
+            CsvLineUnreadable { line } => {
+                vec![("line", number(i64::try_from(*line).unwrap_or(i64::MAX)))]
+            }
+            HeaderTwice { header } => vec![("header", text(header))],
+            PfifRoot { element } => vec![("element", text(element))],
+            PfifNamespace { element, namespace } => {
+                vec![("element", text(element)), ("namespace", text(namespace))]
+            }
+            PfifNotRecord { element } => vec![("element", text(element))],
+            PfifRecordId { id } => vec![("id", text(id))],
+            PfifSourceDate { value } => vec![("value", text(value))],
+            PfifEntryDate { value } => vec![("value", text(value))],
+            PfifBirthDate { value } => vec![("value", text(value))],
+            PfifAge { value } => vec![("value", text(value))],
+            PfifSex { value } => vec![("value", text(value))],
+            PfifNoteOtherPerson { own, parent } => {
+                vec![("own", text(own)), ("parent", text(parent))]
+            }
+            PfifMadeContact { value } => vec![("value", text(value))],
+            PfifNoteStatus { status } => vec![("status", text(status))],
+            PfifOtherDomain { found, domain } => {
+                vec![("found", text(found)), ("domain", text(domain))]
+            }
+            PfifNoteOtherDomain { domain } => vec![("domain", text(domain))],
             _ => Vec::new(),
         }
     }
@@ -1074,6 +1213,73 @@ impl Problem {
             ReleaseAtRisk,
             NoSharingConsent,
             MessagesAfterConfirmation,
+            CellFormula,
+            TooManyCells {
+                cells: 7,
+                columns: 5,
+            },
+            FileEmpty,
+            FileLargerThan { max: 64 },
+            TooManyRows { max: 2000000 },
+            NotUtf8 { offset: 12 },
+            CsvLineUnreadable { line: 3 },
+            XlsxUnreadable,
+            NoHeaders,
+            HeaderTwice {
+                header: "Surname".to_owned(),
+            },
+            PfifDtd,
+            XmlMalformed,
+            PfifRoot {
+                element: "feed".to_owned(),
+            },
+            PfifNamespace {
+                element: "person".to_owned(),
+                namespace: "http://zesty.ca/pfif/1.4".to_owned(),
+            },
+            PfifNotRecord {
+                element: "entry".to_owned(),
+            },
+            PfifPersonIdMissing,
+            PfifNoteIdMissing,
+            PfifRecordId {
+                id: "example.org".to_owned(),
+            },
+            PfifNoName,
+            PfifSourceDate {
+                value: "2010-01-16".to_owned(),
+            },
+            PfifEntryDate {
+                value: "yesterday".to_owned(),
+            },
+            PfifBirthDate {
+                value: "1980/05".to_owned(),
+            },
+            PfifAge {
+                value: "about forty".to_owned(),
+            },
+            PfifSex {
+                value: "x".to_owned(),
+            },
+            PfifNoteOtherPerson {
+                own: "example.org/2".to_owned(),
+                parent: "example.org/1".to_owned(),
+            },
+            PfifMadeContact {
+                value: "maybe".to_owned(),
+            },
+            PfifNoteStatus {
+                status: "alive".to_owned(),
+            },
+            PfifOrphanNote,
+            PfifOtherDomain {
+                found: "other.example".to_owned(),
+                domain: "example.org".to_owned(),
+            },
+            PfifNoteOtherDomain {
+                domain: "example.org".to_owned(),
+            },
+            LineNumbers,
         ];
         // A new variant must be added above: this match has no catch-all.
         for problem in &all {
@@ -1273,7 +1479,38 @@ impl Problem {
                 | OwnAdminRole
                 | ReleaseAtRisk
                 | NoSharingConsent
-                | MessagesAfterConfirmation => {}
+                | MessagesAfterConfirmation
+                | CellFormula
+                | TooManyCells { .. }
+                | FileEmpty
+                | FileLargerThan { .. }
+                | TooManyRows { .. }
+                | NotUtf8 { .. }
+                | CsvLineUnreadable { .. }
+                | XlsxUnreadable
+                | NoHeaders
+                | HeaderTwice { .. }
+                | PfifDtd
+                | XmlMalformed
+                | PfifRoot { .. }
+                | PfifNamespace { .. }
+                | PfifNotRecord { .. }
+                | PfifPersonIdMissing
+                | PfifNoteIdMissing
+                | PfifRecordId { .. }
+                | PfifNoName
+                | PfifSourceDate { .. }
+                | PfifEntryDate { .. }
+                | PfifBirthDate { .. }
+                | PfifAge { .. }
+                | PfifSex { .. }
+                | PfifNoteOtherPerson { .. }
+                | PfifMadeContact { .. }
+                | PfifNoteStatus { .. }
+                | PfifOrphanNote
+                | PfifOtherDomain { .. }
+                | PfifNoteOtherDomain { .. }
+                | LineNumbers => {}
             }
         }
         all
@@ -1519,6 +1756,39 @@ impl fmt::Display for Problem {
             ReleaseAtRisk => f.write_str("the person is at risk: nothing is released outside the organisation"),
             NoSharingConsent => f.write_str("the person has not agreed to share with this organisation or country"),
             MessagesAfterConfirmation => f.write_str("family messages are relayed once both organisations have confirmed the match"),
+            CellFormula => f.write_str("holds a formula: formulas are never evaluated; save the value instead"),
+            TooManyCells { cells, columns } => write!(f, "has {cells} cells but the first row names {columns} columns"),
+            FileEmpty => f.write_str("the file is empty"),
+            FileLargerThan { max } => write!(f, "the file is larger than {max} MB"),
+            TooManyRows { max } => write!(f, "the file has more than {max} rows"),
+            NotUtf8 { offset } => write!(f, "the file is not UTF-8 (first invalid byte at offset {offset}); save it as UTF-8 CSV, or choose the Windows-1252 encoding"),
+            CsvLineUnreadable { line } => write!(f, "line {line} of the file could not be read"),
+            XlsxUnreadable => f.write_str("the XLSX file could not be read (damaged or truncated)"),
+            NoHeaders => f.write_str("the first row names no columns"),
+            HeaderTwice { header } => write!(f, "the column {header} appears twice in the first row"),
+            PfifDtd => f.write_str("the file declares a DTD or entities, which are refused (an entity bomb such as \"billion laughs\" is one)"),
+            XmlMalformed => f.write_str("not well-formed XML"),
+            PfifRoot { element } => write!(f, "the root element is <{element}>, not a PFIF <pfif> in one of the namespaces http://zesty.ca/pfif/1.1 to 1.4"),
+            PfifNamespace { element, namespace } => write!(f, "<{element}> is not in the namespace {namespace}"),
+            PfifNotRecord { element } => write!(f, "<{element}> is not a PFIF record"),
+            PfifPersonIdMissing => f.write_str("the person record id is missing"),
+            PfifNoteIdMissing => f.write_str("the note record id is missing"),
+            PfifRecordId { id } => write!(f, "the record id {id} is not of the form domain/identifier"),
+            PfifNoName => f.write_str("no name: full name, given name and family name are all missing"),
+            PfifSourceDate { value } => write!(f, "the source date {value} is not a UTC date and time (YYYY-MM-DDTHH:MM:SSZ)"),
+            PfifEntryDate { value } => write!(f, "the entry date {value} is not a UTC date and time (YYYY-MM-DDTHH:MM:SSZ)"),
+            PfifBirthDate { value } => write!(f, "the date of birth {value} is not YYYY, YYYY-MM or YYYY-MM-DD"),
+            PfifAge { value } => write!(f, "the age {value} is not a number of years or a range such as 35-45"),
+            PfifSex { value } => write!(f, "the sex {value} is not female, male or other"),
+            PfifNoteOtherPerson { own, parent } => write!(f, "its person record id {own} is not the one of the person it is in ({parent})"),
+            PfifMadeContact { value } => write!(f, "whether the author made contact, {value}, is not true or false"),
+            PfifNoteStatus { status } => write!(f, "the status {status} is not a PFIF note status"),
+            PfifOrphanNote => f.write_str("the note is about a person not in the file"),
+            PfifOtherDomain { found, domain } => write!(f, "the record is from the domain {found}, not {domain}"),
+            PfifNoteOtherDomain { domain } => write!(f, "the note is not from the domain {domain}"),
+            LineNumbers => f.write_str(
+                "must be line numbers separated by commas, or ranges such as 1200-1250",
+            ),
         }
     }
 }

@@ -83,7 +83,68 @@ pub enum FeedError {
     #[error(
         "the root element is {found}, not a PFIF <pfif> in one of the namespaces http://zesty.ca/pfif/1.1 to 1.4"
     )]
-    NotPfif { found: String },
+    NotPfif {
+        found: String,
+        /// The root element's name, without its namespace.
+        element: String,
+    },
+}
+
+/// Why a record is invalid: a code with what it names, its `Display` the
+/// English sentence of the command line and the API (the web page
+/// translates the code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reason {
+    #[error("the note is not from the domain {domain}")]
+    NoteOtherDomain { domain: String },
+    #[error("the record is from the domain {found}, not {domain}")]
+    OtherDomain { found: String, domain: String },
+    #[error("{described} is not in the namespace {namespace}")]
+    NotInNamespace {
+        element: String,
+        /// The element and its own namespace, in words.
+        described: String,
+        namespace: String,
+    },
+    #[error("<{element}> is not a PFIF record")]
+    NotARecord { element: String },
+    #[error("{field} is missing")]
+    Missing {
+        /// `person_record_id` or `note_record_id`.
+        field: &'static str,
+    },
+    #[error("{field} \"{id}\" is not of the form domain/identifier")]
+    RecordId { field: &'static str, id: String },
+    #[error(
+        "no name: full_name, given_name and family_name (first_name, last_name before 1.3) are all missing"
+    )]
+    NoName,
+    #[error("{field} \"{value}\" is not a UTC date and time (YYYY-MM-DDTHH:MM:SSZ)")]
+    DateTime {
+        /// `source_date` or `entry_date`.
+        field: &'static str,
+        value: String,
+    },
+    #[error("date_of_birth \"{value}\" is not YYYY, YYYY-MM or YYYY-MM-DD")]
+    DateOfBirth { value: String },
+    #[error("age \"{value}\" is not a number of years or a range such as 35-45")]
+    Age { value: String },
+    #[error("sex \"{value}\" is not female, male or other")]
+    Sex { value: String },
+    #[error("its person_record_id {own} is not the one of the person it is in ({parent})")]
+    OtherPerson { own: String, parent: String },
+    #[error("{field} \"{value}\" is not true or false")]
+    MadeContact {
+        /// `author_made_contact` (`found` before 1.3).
+        field: &'static str,
+        value: String,
+    },
+    #[error("status \"{status}\" is not a PFIF note status")]
+    NoteStatus { status: String },
+    #[error("a note of this person: {0}")]
+    InNote(Box<Reason>),
+    #[error("the note is about a person not in the file")]
+    OrphanNote,
 }
 
 fn after_record(record: &Option<String>) -> String {
@@ -123,7 +184,7 @@ impl std::fmt::Display for RecordRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordProblem {
     pub record: RecordRef,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl std::fmt::Display for RecordProblem {
@@ -263,7 +324,9 @@ impl Feed {
                                 person_record_id: Some(note.person_record_id.clone()),
                                 note_record_id: Some(note.note_record_id.clone()),
                             },
-                            reason: format!("the note is not from the domain {domain}"),
+                            reason: Reason::NoteOtherDomain {
+                                domain: domain.to_owned(),
+                            },
                         });
                     }
                     ours
@@ -278,10 +341,10 @@ impl Feed {
                         person_record_id: Some(person.person_record_id.clone()),
                         note_record_id: None,
                     },
-                    reason: format!(
-                        "the record is from the domain {}, not {domain}",
-                        person.domain()
-                    ),
+                    reason: Reason::OtherDomain {
+                        found: person.domain().to_owned(),
+                        domain: domain.to_owned(),
+                    },
                 });
             }
         }
@@ -323,6 +386,7 @@ pub fn parse(text: &str) -> Result<Feed, FeedError> {
         .filter(|_| root.tag_name().name() == "pfif")
         .ok_or_else(|| FeedError::NotPfif {
             found: describe(root),
+            element: root.tag_name().name().to_owned(),
         })?;
     let namespace = version.namespace();
     let mut feed = Feed {
@@ -345,7 +409,11 @@ pub fn parse(text: &str) -> Result<Feed, FeedError> {
                     person_record_id: None,
                     note_record_id: None,
                 },
-                reason: format!("{} is not in the namespace {namespace}", describe(node)),
+                reason: Reason::NotInNamespace {
+                    element: node.tag_name().name().to_owned(),
+                    described: describe(node),
+                    namespace: namespace.to_owned(),
+                },
             });
             continue;
         }
@@ -384,7 +452,9 @@ pub fn parse(text: &str) -> Result<Feed, FeedError> {
                     person_record_id: None,
                     note_record_id: None,
                 },
-                reason: format!("<{other}> is not a PFIF record"),
+                reason: Reason::NotARecord {
+                    element: other.to_owned(),
+                },
             }),
         }
     }
@@ -478,18 +548,19 @@ fn lines(value: Option<String>) -> Vec<String> {
 }
 
 /// A record id is `domain/unique-id`, both parts non-empty.
-fn check_record_id(name: &str, id: &str) -> Result<(), String> {
+fn check_record_id(field: &'static str, id: &str) -> Result<(), Reason> {
     match id.split_once('/') {
         Some((domain, local)) if !domain.trim().is_empty() && !local.trim().is_empty() => Ok(()),
-        _ => Err(format!(
-            "{name} \"{id}\" is not of the form domain/identifier"
-        )),
+        _ => Err(Reason::RecordId {
+            field,
+            id: id.to_owned(),
+        }),
     }
 }
 
 /// A PFIF date-time: `YYYY-MM-DDTHH:MM:SSZ` (fractions of a second
 /// allowed).
-fn check_datetime(name: &str, value: &Option<String>) -> Result<(), String> {
+fn check_datetime(field: &'static str, value: &Option<String>) -> Result<(), Reason> {
     let Some(value) = value else { return Ok(()) };
     let bytes = value.as_bytes();
     let shape_ok = bytes.len() >= 20
@@ -503,13 +574,14 @@ fn check_datetime(name: &str, value: &Option<String>) -> Result<(), String> {
     if shape_ok {
         Ok(())
     } else {
-        Err(format!(
-            "{name} \"{value}\" is not a UTC date and time (YYYY-MM-DDTHH:MM:SSZ)"
-        ))
+        Err(Reason::DateTime {
+            field,
+            value: value.clone(),
+        })
     }
 }
 
-fn check_date_of_birth(value: &Option<String>) -> Result<(), String> {
+fn check_date_of_birth(value: &Option<String>) -> Result<(), Reason> {
     let Some(value) = value else { return Ok(()) };
     let parts: Vec<&str> = value.split('-').collect();
     let widths_ok = matches!(
@@ -519,13 +591,13 @@ fn check_date_of_birth(value: &Option<String>) -> Result<(), String> {
     if widths_ok {
         Ok(())
     } else {
-        Err(format!(
-            "date_of_birth \"{value}\" is not YYYY, YYYY-MM or YYYY-MM-DD"
-        ))
+        Err(Reason::DateOfBirth {
+            value: value.clone(),
+        })
     }
 }
 
-fn check_age(value: &Option<String>) -> Result<(), String> {
+fn check_age(value: &Option<String>) -> Result<(), Reason> {
     let Some(value) = value else { return Ok(()) };
     let number = |text: &str| text.trim().parse::<u32>().ok().filter(|n| *n <= 150);
     let ok = match value.split_once('-') {
@@ -535,16 +607,18 @@ fn check_age(value: &Option<String>) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "age \"{value}\" is not a number of years or a range such as 35-45"
-        ))
+        Err(Reason::Age {
+            value: value.clone(),
+        })
     }
 }
 
-fn check_sex(value: &Option<String>) -> Result<(), String> {
+fn check_sex(value: &Option<String>) -> Result<(), Reason> {
     match value.as_deref() {
         None | Some("female" | "male" | "other") => Ok(()),
-        Some(other) => Err(format!("sex \"{other}\" is not female, male or other")),
+        Some(other) => Err(Reason::Sex {
+            value: other.to_owned(),
+        }),
     }
 }
 
@@ -564,14 +638,19 @@ fn read_person(
         person_record_id,
         note_record_id: None,
     };
-    let refuse = |id: Option<String>, reason: String| {
+    let refuse = |id: Option<String>, reason: Reason| {
         Box::new(RecordProblem {
             record: record(id),
             reason,
         })
     };
     let Some(id) = get("person_record_id") else {
-        return Err(refuse(None, "person_record_id is missing".to_owned()));
+        return Err(refuse(
+            None,
+            Reason::Missing {
+                field: "person_record_id",
+            },
+        ));
     };
     let (given_name, family_name) = if version >= Version::V1_3 {
         (get("given_name"), get("family_name"))
@@ -620,7 +699,7 @@ fn read_person(
         check_record_id("person_record_id", &id),
         if person.full_name.is_none() && person.given_name.is_none() && person.family_name.is_none()
         {
-            Err("no name: full_name, given_name and family_name (first_name, last_name before 1.3) are all missing".to_owned())
+            Err(Reason::NoName)
         } else {
             Ok(())
         },
@@ -650,7 +729,7 @@ fn read_person(
                     person_record_id: Some(id.clone()),
                     note_record_id: field(child, ns, "note_record_id"),
                 },
-                reason: format!("a note of this person: {reason}"),
+                reason: Reason::InNote(Box::new(reason)),
             }),
         }
     }
@@ -662,20 +741,27 @@ fn read_note(
     node: Node,
     version: Version,
     parent: Option<&str>,
-) -> Result<Note, String> {
+) -> Result<Note, Reason> {
     let ns = version.namespace();
     let get = |name: &str| field(node, ns, name);
-    let note_record_id = get("note_record_id").ok_or("note_record_id is missing")?;
+    let note_record_id = get("note_record_id").ok_or(Reason::Missing {
+        field: "note_record_id",
+    })?;
     check_record_id("note_record_id", &note_record_id)?;
     let person_record_id = match (get("person_record_id"), parent) {
         (Some(own), Some(parent)) if own != parent => {
-            return Err(format!(
-                "its person_record_id {own} is not the one of the person it is in ({parent})"
-            ));
+            return Err(Reason::OtherPerson {
+                own,
+                parent: parent.to_owned(),
+            });
         }
         (Some(own), _) => own,
         (None, Some(parent)) => parent.to_owned(),
-        (None, None) => return Err("person_record_id is missing".to_owned()),
+        (None, None) => {
+            return Err(Reason::Missing {
+                field: "person_record_id",
+            });
+        }
     };
     let made_contact_field = if version >= Version::V1_3 {
         "author_made_contact"
@@ -687,16 +773,19 @@ fn read_note(
         Some("true") => Some(true),
         Some("false") => Some(false),
         Some(other) => {
-            return Err(format!(
-                "{made_contact_field} \"{other}\" is not true or false"
-            ));
+            return Err(Reason::MadeContact {
+                field: made_contact_field,
+                value: other.to_owned(),
+            });
         }
     };
     let status = get("status");
     if let Some(status) = &status
         && !NOTE_STATUSES.contains(&status.as_str())
     {
-        return Err(format!("status \"{status}\" is not a PFIF note status"));
+        return Err(Reason::NoteStatus {
+            status: status.clone(),
+        });
     }
     let note = Note {
         line: line_of(document, node),

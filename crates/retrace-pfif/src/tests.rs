@@ -179,7 +179,10 @@ fn records_missing_required_fields_are_reported_by_index_line_and_id() {
     assert!(text.contains("no name"), "{text}");
 
     let feed = parse(&one_person("<pfif:full_name>Nobody</pfif:full_name>")).unwrap();
-    assert_eq!(feed.problems[0].reason, "person_record_id is missing");
+    assert_eq!(
+        feed.problems[0].reason.to_string(),
+        "person_record_id is missing"
+    );
     assert_eq!(feed.problems[0].record.index, 2);
 }
 
@@ -202,13 +205,21 @@ fn malformed_values_are_reported() {
         ));
         let feed = parse(&text).unwrap();
         assert_eq!(feed.persons.len(), 1, "{fields}");
-        assert!(feed.problems[0].reason.starts_with(expected), "{fields}");
+        assert!(
+            feed.problems[0].reason.to_string().starts_with(expected),
+            "{fields}"
+        );
     }
     let feed = parse(&one_person(
         "<pfif:person_record_id>noslash</pfif:person_record_id><pfif:full_name>X</pfif:full_name>",
     ))
     .unwrap();
-    assert!(feed.problems[0].reason.contains("domain/identifier"));
+    assert!(
+        feed.problems[0]
+            .reason
+            .to_string()
+            .contains("domain/identifier")
+    );
 }
 
 #[test]

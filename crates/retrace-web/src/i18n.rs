@@ -133,12 +133,38 @@ impl Lang {
             .join(comma)
     }
 
+    /// A message with parameters: numbers (`Arg::Number`) and text
+    /// isolated left to right (`Arg::Text`, typed text such as a column
+    /// header), or a message already in this language (`Arg::Words`).
+    pub fn t_with(self, key: &str, args: &[(&'static str, Arg)]) -> String {
+        let mut values: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        for (name, arg) in args {
+            let value = match arg {
+                Arg::Number(n) => FluentValue::from(*n),
+                Arg::Text(text) => FluentValue::from(crate::page::ltr(text)),
+                Arg::Words(words) => FluentValue::from(words.clone()),
+            };
+            values.insert(Cow::Borrowed(*name), value);
+        }
+        LOCALES.lookup_with_args(&self.identifier(), key, &values)
+    }
+
     /// A message with a `count` argument, so plural rules apply (Arabic has six forms).
     pub fn t_count(self, key: &str, count: u64) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
         args.insert(Cow::Borrowed("count"), FluentValue::from(count));
         LOCALES.lookup_with_args(&self.identifier(), key, &args)
     }
+}
+
+/// A parameter of [`Lang::t_with`].
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Number(i64),
+    /// Typed text or a code, isolated left to right.
+    Text(String),
+    /// Words already in the page's language (a translated problem).
+    Words(String),
 }
 
 #[cfg(test)]
@@ -162,12 +188,32 @@ mod tests {
         // The parameters of validation problems (`error-…`).
         for name in [
             "max", "min", "line", "day", "days", "total", "reached", "referred", "width", "height",
+            "cells", "columns", "offset", "index",
         ] {
             args.insert(Cow::Borrowed(name), FluentValue::from(3));
         }
         for name in [
-            "value", "name", "month", "choices", "expected", "from", "to", "kind", "column",
+            "value",
+            "name",
+            "month",
+            "choices",
+            "expected",
+            "from",
+            "to",
+            "kind",
+            "column",
             "format",
+            "header",
+            "element",
+            "namespace",
+            "id",
+            "own",
+            "parent",
+            "status",
+            "found",
+            "domain",
+            "where",
+            "problem",
         ] {
             args.insert(Cow::Borrowed(name), FluentValue::from("x"));
         }

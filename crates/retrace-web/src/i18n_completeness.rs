@@ -89,9 +89,13 @@ const SAME_AS_ENGLISH: [(Lang, &[&str]); 3] = [
             "gallery-entry-title",
             "report-status-spam",
             "tool-no",
+            "pfif-problem-at",
         ],
     ),
-    (Lang::Ar, &["gallery-title", "gallery-entry-title"]),
+    (
+        Lang::Ar,
+        &["gallery-title", "gallery-entry-title", "pfif-problem-at"],
+    ),
 ];
 
 /// The messages of a Fluent file by key, each value with its

@@ -915,6 +915,12 @@ pub struct CsvReport {
     pub refused: usize,
     pub rows: Vec<CsvRowView>,
     pub token: Option<String>,
+    /// The lines of duplicates the table does not show (past its first
+    /// rows), as ranges (`1003-1010`): they can still be named in the
+    /// commit form's line field.
+    pub unlisted_duplicates: Vec<String>,
+    /// More ranges than shown.
+    pub more_unlisted: bool,
 }
 
 #[derive(Template)]

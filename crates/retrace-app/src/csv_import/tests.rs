@@ -45,9 +45,9 @@ fn rows_are_created_refused_or_duplicates_with_their_line() {
     let outcomes: Vec<_> = plan.rows.iter().map(|r| (r.line, &r.outcome)).collect();
     assert_eq!(outcomes[0], (2, &RowOutcome::Create));
     match outcomes[1] {
-        (3, RowOutcome::Refused { field, column, .. }) => {
-            assert_eq!(field, "sought_birth_date");
-            assert_eq!(column.as_deref(), Some("sought_birth_date"));
+        (3, RowOutcome::Refused(refusals)) => {
+            assert_eq!(refusals[0].field, "sought_birth_date");
+            assert_eq!(refusals[0].column.as_deref(), Some("sought_birth_date"));
         }
         other => panic!("{other:?}"),
     }
@@ -55,18 +55,13 @@ fn rows_are_created_refused_or_duplicates_with_their_line() {
     assert_eq!(outcomes[2], (4, &of_line_2));
     assert_eq!(outcomes[3], (5, &of_line_2));
     match outcomes[4] {
-        (6, RowOutcome::Refused { field, .. }) => assert_eq!(field, "relationship"),
+        (6, RowOutcome::Refused(refusals)) => assert_eq!(refusals[0].field, "relationship"),
         other => panic!("{other:?}"),
     }
     match outcomes[5] {
-        (
-            7,
-            RowOutcome::Refused {
-                message, column, ..
-            },
-        ) => {
-            assert!(message.contains("formula"), "{message}");
-            assert_eq!(column.as_deref(), Some("relationship"));
+        (7, RowOutcome::Refused(refusals)) => {
+            assert_eq!(refusals[0].problem, Problem::CellFormula);
+            assert_eq!(refusals[0].column.as_deref(), Some("relationship"));
         }
         other => panic!("{other:?}"),
     }
@@ -109,7 +104,7 @@ fn duplicates_chosen_are_created_anyway_with_their_own_record_id() {
     assert_eq!(outcomes[3], &RowOutcome::Duplicate(of_line_2));
     // Chosen, but refused: a duplicate is checked like any row.
     assert!(
-        matches!(outcomes[4], RowOutcome::Refused { field, .. } if field == "sought_birth_date"),
+        matches!(outcomes[4], RowOutcome::Refused(refusals) if refusals[0].field == "sought_birth_date"),
         "{outcomes:?}"
     );
     assert_eq!(planned.to_create(), 3);
@@ -256,10 +251,7 @@ fn xlsx_is_read_as_text_and_a_truncated_one_is_named() {
     )
     .unwrap();
     assert_eq!(planned.rows[0].outcome, RowOutcome::Create);
-    assert!(matches!(
-        planned.rows[1].outcome,
-        RowOutcome::Refused { .. }
-    ));
+    assert!(matches!(planned.rows[1].outcome, RowOutcome::Refused(_)));
 
     let bytes = sample_xlsx();
     let truncated = &bytes[..bytes.len() / 2];
@@ -303,4 +295,17 @@ fn cells_far_apart_are_read_without_the_range_between_them() {
         table.rows,
         vec![(1_048_576, vec!["Amina".to_owned(), String::new()])]
     );
+}
+
+#[test]
+fn lines_to_create_anyway_are_numbers_and_ranges() {
+    let lines = parse_lines("4, 9 1200-1203;7").unwrap();
+    assert_eq!(
+        lines.into_iter().collect::<Vec<_>>(),
+        vec![4, 7, 9, 1200, 1201, 1202, 1203]
+    );
+    assert!(parse_lines("  ").unwrap().is_empty());
+    for bad in ["four", "12-x", "9-4", "1-99999999", "-3"] {
+        assert_eq!(parse_lines(bad), Err(Problem::LineNumbers), "{bad}");
+    }
 }

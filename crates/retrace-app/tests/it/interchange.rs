@@ -91,8 +91,18 @@ async fn a_bad_record_stores_nothing_and_is_reported_with_its_line() {
         panic!("imported {result:?}");
     };
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].contains("line 79"), "{}", problems[0]);
-    assert!(problems[0].contains("foo.google.com/person.666"));
+    let text = problems[0].to_string();
+    assert!(text.contains("line 79"), "{text}");
+    assert!(text.contains("foo.google.com/person.666"), "{text}");
+    // The page's code: where, and what.
+    assert_eq!(problems[0].line, 79);
+    assert_eq!(
+        problems[0].problem,
+        retrace_domain::Problem::PfifOtherDomain {
+            found: "foo.google.com".to_owned(),
+            domain: "test.google.com".to_owned(),
+        }
+    );
     let scope = OrgScope::new(actor.org());
     assert!(
         app.store()

@@ -15,6 +15,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, Importer};
 use crate::form_errors::FormErrors;
 use crate::form_values::FormValues;
+use crate::i18n::Arg;
 use crate::page::Page;
 use crate::templates::{self, CsvRowView, render};
 use axum::extract::{Multipart, Path, State};
@@ -22,8 +23,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use retrace_app::csv_import::{
     ColumnMapping, CreatedRow, Duplicate, ImportFailure, ImportKind, ImportPlan, ImportRequest,
-    MAX_UPLOAD_BYTES, Phase, RowOutcome, TextEncoding, import_file, preview, save_mapping,
-    saved_mapping,
+    MAX_UPLOAD_BYTES, Phase, ReadError, Refusal, RowOutcome, TextEncoding, import_file,
+    parse_lines, preview, save_mapping, saved_mapping,
 };
 use retrace_domain::Problem;
 use retrace_domain::{OrgId, UserId};
@@ -37,6 +38,8 @@ const MAX_PENDING: usize = 16;
 const PENDING_FOR: Duration = Duration::from_secs(3600);
 /// Rows of a dry run shown on the page (every count is complete).
 const ROWS_SHOWN: usize = 1000;
+/// Ranges of unlisted duplicate lines named on the page.
+const UNLISTED_RANGES_SHOWN: usize = 200;
 
 #[derive(Default)]
 struct Progress {
@@ -183,6 +186,27 @@ fn kind_and_encoding(upload: &Upload) -> WebResult<(ImportKind, TextEncoding)> {
     Ok((kind, encoding))
 }
 
+/// Why a row is refused, in the page's language: its line, the column
+/// (by the file's header) when the refusal is about one, and the problem.
+fn refusal_text(page: &Page, line: u64, refusal: &Refusal) -> String {
+    let line = Arg::Number(i64::try_from(line).unwrap_or(i64::MAX));
+    let problem = Arg::Words(page.lang.problem(&refusal.problem));
+    match &refusal.column {
+        Some(column) => page.lang.t_with(
+            "import-refused-at-column",
+            &[
+                ("line", line),
+                ("column", Arg::Text(column.clone())),
+                ("problem", problem),
+            ],
+        ),
+        None => page.lang.t_with(
+            "import-refused-at-line",
+            &[("line", line), ("problem", problem)],
+        ),
+    }
+}
+
 /// The translation key and detail of a duplicate.
 fn duplicate_view(duplicate: &Duplicate) -> (&'static str, String) {
     match duplicate {
@@ -213,26 +237,44 @@ fn row_view(page: &Page, line: u64, name: &str, outcome: &RowOutcome) -> CsvRowV
                 format!("{} {detail}", page.t(key)),
             )
         }
-        RowOutcome::Refused {
-            field,
-            column,
-            message,
-        } => (
+        RowOutcome::Refused(refusals) => (
             "import-row-refused",
-            match column {
-                Some(column) => format!("{column} ({field}): {message}"),
-                None => format!("{field}: {message}"),
-            },
+            refusals
+                .iter()
+                .map(|refusal| refusal_text(page, line, refusal))
+                .collect::<Vec<_>>()
+                .join(" · "),
         ),
     };
     CsvRowView {
         line,
         name: name.to_owned(),
         outcome: page.t(key),
-        refused: matches!(outcome, RowOutcome::Refused { .. }),
+        refused: matches!(outcome, RowOutcome::Refused(_)),
         duplicate: matches!(outcome, RowOutcome::Duplicate(_)),
         detail,
     }
+}
+
+/// Increasing line numbers as ranges: `4`, `1003-1010`.
+fn line_ranges(lines: impl Iterator<Item = u64>) -> Vec<String> {
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
+    for line in lines {
+        match ranges.last_mut() {
+            Some((_, last)) if *last + 1 == line => *last = line,
+            _ => ranges.push((line, line)),
+        }
+    }
+    ranges
+        .into_iter()
+        .map(|(first, last)| {
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}-{last}")
+            }
+        })
+        .collect()
 }
 
 fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templates::CsvReport {
@@ -250,7 +292,17 @@ fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templat
         .map(|row| row_view(page, row.line, &row.name, &row.outcome))
         .collect();
     rows.sort_by_key(|row| row.line);
+    let listed: BTreeSet<u64> = rows.iter().map(|row| row.line).collect();
+    let unlisted = line_ranges(
+        plan.rows
+            .iter()
+            .filter(|row| matches!(row.outcome, RowOutcome::Duplicate(_)))
+            .map(|row| row.line)
+            .filter(|line| !listed.contains(line)),
+    );
     templates::CsvReport {
+        more_unlisted: unlisted.len() > UNLISTED_RANGES_SHOWN,
+        unlisted_duplicates: unlisted.into_iter().take(UNLISTED_RANGES_SHOWN).collect(),
         total: plan.rows.len(),
         to_create: plan.to_create(),
         duplicates: plan.duplicates(),
@@ -261,9 +313,17 @@ fn report_view(page: &Page, plan: &ImportPlan, token: Option<String>) -> templat
     }
 }
 
+/// Why a file could not be read, in the page's language.
+fn unreadable_text(page: &Page, err: &ReadError) -> String {
+    page.lang.t_with(
+        "import-unreadable-because",
+        &[("problem", Arg::Words(page.lang.problem(&err.problem())))],
+    )
+}
+
 fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     match failure {
-        ImportFailure::Unreadable(err) => format!("{}: {err}", page.t("import-unreadable")),
+        ImportFailure::Unreadable(err) => unreadable_text(page, err),
         // Each field by its code, as the mapping page labels it; each
         // problem in the page's language.
         ImportFailure::Mapping(errors) => {
@@ -287,16 +347,29 @@ fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     }
 }
 
+<<<<<<< HEAD
 /// The lines ticked "create anyway" on the dry run's page.
 pub(super) fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
     form.all("create_anyway")
+=======
+/// The lines ticked "create anyway" on the dry run's page, and those
+/// typed in its line field (numbers and ranges, as the command line's
+/// `--create-duplicates`): for duplicates the table does not show.
+fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
+    let mut lines: BTreeSet<u64> = form
+        .all("create_anyway")
+>>>>>>> import
         .iter()
         .map(|line| {
             line.trim()
                 .parse::<u64>()
                 .map_err(|_| WebError::invalid("create_anyway", Problem::FormUnreadable))
         })
-        .collect()
+        .collect::<WebResult<_>>()?;
+    let typed = parse_lines(&form.text("create_anyway_lines"))
+        .map_err(|problem| WebError::invalid("create_anyway_lines", problem))?;
+    lines.extend(typed);
+    Ok(lines)
 }
 
 /// `POST /import/csv`: the dry run of an uploaded file.
@@ -572,11 +645,7 @@ pub async fn csv_mapping_save(
                 }
                 (headers, rows, None)
             }
-            Err(err) => (
-                Vec::new(),
-                Vec::new(),
-                Some(format!("{}: {err}", page.t("import-unreadable"))),
-            ),
+            Err(err) => (Vec::new(), Vec::new(), Some(unreadable_text(&page, &err))),
         },
         None => (Vec::new(), Vec::new(), None),
     };

@@ -6,13 +6,61 @@
 use crate::AppState;
 use crate::error::{WebError, WebResult};
 use crate::extract::{FormFields, Importer, QueryParams};
+use crate::i18n::Arg;
 use crate::page::Page;
 use crate::templates::{self, render};
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use retrace_app::interchange::{PfifImport, PfifSelection, export_pfif, import_pfif};
+use retrace_app::interchange::{PfifImport, PfifProblem, PfifSelection, export_pfif, import_pfif};
 use retrace_domain::Problem;
+
+/// Where a problem is (the record, its line) and what it is, in the
+/// page's language: PFIF's record ids as written, never a code.
+fn problem_text(page: &Page, problem: &PfifProblem) -> String {
+    let line = Arg::Number(i64::from(problem.line));
+    let place = match &problem.record {
+        Some(record) if record.kind == "person" && record.index > 0 => {
+            let index = Arg::Number(i64::try_from(record.index).unwrap_or(i64::MAX));
+            match &record.person_record_id {
+                Some(id) => page.lang.t_with(
+                    "pfif-where-person",
+                    &[
+                        ("index", index),
+                        ("line", line),
+                        ("id", Arg::Text(id.clone())),
+                    ],
+                ),
+                None => page.lang.t_with(
+                    "pfif-where-person-no-id",
+                    &[("index", index), ("line", line)],
+                ),
+            }
+        }
+        Some(record) if record.kind == "note" => {
+            match record
+                .note_record_id
+                .as_ref()
+                .or(record.person_record_id.as_ref())
+            {
+                Some(id) => page.lang.t_with(
+                    "pfif-where-note",
+                    &[("line", line), ("id", Arg::Text(id.clone()))],
+                ),
+                None => page.lang.t_with("pfif-where-note-no-id", &[("line", line)]),
+            }
+        }
+        _ => page.lang.t_with("pfif-where-line", &[("line", line)]),
+    };
+    let mut what = page.lang.problem(&problem.problem);
+    if let Some(field) = &problem.field {
+        what = format!("{} — {what}", crate::forms::field_label(page, field, None));
+    }
+    page.lang.t_with(
+        "pfif-problem-at",
+        &[("where", Arg::Words(place)), ("problem", Arg::Words(what))],
+    )
+}
 
 pub async fn pfif_form(page: Page, _member: Importer) -> WebResult<Response> {
     Ok(render(&templates::PfifImportPage {
@@ -79,9 +127,14 @@ pub async fn pfif_upload(
                     }),
                     Vec::new(),
                 ),
-                PfifImport::Refused { problems } => {
-                    (StatusCode::UNPROCESSABLE_ENTITY, None, problems)
-                }
+                PfifImport::Refused { problems } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    problems
+                        .iter()
+                        .map(|problem| problem_text(&page, problem))
+                        .collect(),
+                ),
             }
         }
     };
@@ -247,10 +300,13 @@ pub async fn api_pfif_import(
                 })).collect::<Vec<_>>(),
             })),
         ),
-        PfifImport::Refused { problems } => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Json(serde_json::json!({ "imported": false, "problems": problems })),
-        ),
+        PfifImport::Refused { problems } => {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                axum::Json(serde_json::json!({ "imported": false, "problems": problems })),
+            )
+        }
     };
     Ok(response.into_response())
 }

@@ -441,3 +441,185 @@ async fn a_refused_mapping_marks_every_missing_column_in_french() {
         &["mapping.", "must name"],
     );
 }
+
+/// A file of registrations with bad rows: a month 13, a formula, a row
+/// longer than the header, a row with two bad cells.
+const BAD_ROWS: &str = "Name;Sex;Birth date\n\
+                        Leila Haddad;f;1990-13\n\
+                        =SUM(1);f;1991\n\
+                        Amal Said;f;1992;extra\n\
+                        Rania Haddad;x;1990-02-30\n";
+
+/// Isolated left to right, as the page shows typed text.
+fn ltr(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
+#[tokio::test]
+async fn refused_rows_and_unreadable_files_read_in_french_and_arabic_with_line_and_column() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+
+    case.set_cookie("retrace_lang", "fr");
+    let planned = dry_run(&case, "registrations", "bad.csv", BAD_ROWS.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = planned.body.replace("&#x27;", "'");
+    for expected in [
+        format!(
+            "Ligne 2, colonne « {} » : le mois doit être compris entre 01 et 12",
+            ltr("Birth date")
+        ),
+        format!(
+            "Ligne 3, colonne « {} » : contient une formule : les formules ne sont jamais évaluées",
+            ltr("Name")
+        ),
+        "Ligne 4 : a 4 cellules alors que la première ligne nomme 3 colonnes".to_owned(),
+        // Both problems of one row, each with its column.
+        format!("Ligne 5, colonne « {} » : ", ltr("Sex")),
+        format!("Ligne 5, colonne « {} » : ", ltr("Birth date")),
+    ] {
+        assert!(body.contains(&expected), "{expected}: {body}");
+    }
+    for english in [
+        "the month",
+        "holds a formula",
+        "cells but",
+        "birth_date",
+        "sought_",
+    ] {
+        assert!(!body.contains(english), "{english}: {body}");
+    }
+    // Nothing to commit while a row is refused.
+    assert!(!body.contains("/import/csv/jobs/"), "{body}");
+
+    let latin = b"name;sex\nJos\xe9 Mart\xednez;m\n";
+    let unreadable = dry_run(&case, "registrations", "latin.csv", latin).await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unreadable.body.contains(
+            "Le fichier n’a pas pu être lu : le fichier n’est pas en UTF-8 (premier octet invalide à la position 12)"
+        ),
+        "{}",
+        unreadable.body
+    );
+    let twice = dry_run(&case, "registrations", "twice.csv", b"name;Name\nA;B\n").await;
+    assert!(
+        twice.body.contains(&format!(
+            "la colonne {} figure deux fois dans la première ligne",
+            ltr("Name")
+        )),
+        "{}",
+        twice.body
+    );
+    let truncated =
+        &retrace_app::xlsx::workbook("S", &[vec![retrace_app::xlsx::Cell::Text("name".into())]])
+            [..100];
+    let cut = dry_run(&case, "registrations", "cut.xlsx", truncated).await;
+    assert!(
+        cut.body
+            .contains("le fichier XLSX n’a pas pu être lu (endommagé ou tronqué)"),
+        "{}",
+        cut.body
+    );
+    assert!(!cut.body.contains("could not"), "{}", cut.body);
+
+    case.set_cookie("retrace_lang", "ar");
+    let planned = dry_run(&case, "registrations", "bad.csv", BAD_ROWS.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        format!(
+            "السطر 2، العمود «{}»: يجب أن يكون الشهر من 01 إلى 12",
+            ltr("Birth date")
+        ),
+        format!("السطر 3، العمود «{}»: تحتوي على صيغة", ltr("Name")),
+        "السطر 4: فيه 4 خلايا بينما يسمّي الصف الأول 3 أعمدة".to_owned(),
+    ] {
+        assert!(
+            planned.body.contains(&expected),
+            "{expected}: {}",
+            planned.body
+        );
+    }
+    for english in ["the month", "holds a formula", "cells but", "Line "] {
+        assert!(
+            !planned.body.contains(english),
+            "{english}: {}",
+            planned.body
+        );
+    }
+    let unreadable = dry_run(&case, "registrations", "latin.csv", latin).await;
+    assert!(
+        unreadable
+            .body
+            .contains("تعذّرت قراءة الملف: الملف ليس بترميز UTF-8"),
+        "{}",
+        unreadable.body
+    );
+}
+
+#[tokio::test]
+async fn duplicates_past_the_rows_shown_can_be_created_anyway_by_line() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+
+    // Line 2, then 1,003 rows about the same person: 1,000 of them in the
+    // table, lines 1003 to 1005 past it.
+    let mut file = String::from("name;sex;birth_date\n");
+    for _ in 0..1004 {
+        file.push_str("Leila Haddad;f;1990\n");
+    }
+    let planned = dry_run(&case, "registrations", "many.csv", file.as_bytes()).await;
+    assert_eq!(planned.status, StatusCode::OK);
+    assert!(
+        planned
+            .body
+            .contains("1004 rows: 1 to create, 1003 duplicates"),
+        "{}",
+        planned.body
+    );
+    assert!(planned.body.contains("id=\"create-anyway-1002\""));
+    assert!(!planned.body.contains("id=\"create-anyway-1003\""));
+    let unlisted = planned
+        .between("id=\"import-unlisted\">", "</p>")
+        .expect("the unlisted duplicates");
+    assert!(unlisted.contains(">1003-1005</span>"), "{unlisted}");
+    let form = planned
+        .between("id=\"import-commit-form\"", "</form>")
+        .unwrap();
+    assert!(form.contains("name=\"create_anyway_lines\""), "{form}");
+    let commit = commit_path(&planned.body);
+
+    // Not line numbers: refused, in words, the job still waiting.
+    let garbled = case
+        .post(&commit, &[("create_anyway_lines", "1003-x")])
+        .await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        garbled
+            .body
+            .contains("Other lines to create anyway: must be line numbers"),
+        "{}",
+        garbled.body
+    );
+
+    // A box ticked and a range typed: all three created anyway.
+    let started = case
+        .post(
+            &commit,
+            &[("create_anyway", "3"), ("create_anyway_lines", "1004-1005")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = finished(&case, &commit).await;
+    assert!(
+        page.body
+            .contains(": 4 created (3 of them duplicates created anyway)."),
+        "{}",
+        page.body
+    );
+    assert_eq!(duplicates_created(&app, be).await.len(), 3);
+}

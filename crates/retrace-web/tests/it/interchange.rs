@@ -362,3 +362,87 @@ async fn pfif_export_file_and_export_scoped_feed_hold_only_what_consent_allows()
         StatusCode::FORBIDDEN
     );
 }
+
+/// A PFIF 1.4 document of `persons` (the records' XML).
+fn pfif_document(persons: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pfif:pfif xmlns:pfif=\"http://zesty.ca/pfif/1.4\">\n{persons}</pfif:pfif>\n"
+    )
+}
+
+#[tokio::test]
+async fn pfif_problems_read_in_french_and_arabic_with_their_record_and_line() {
+    let app = TestApp::new().await;
+    let be = app.org("Belgian Red Cross", "BE").await;
+    app.member("case@be.example", be, "caseworker").await;
+    let case = app.signed_in("case@be.example").await;
+    case.set_cookie("retrace_lang", "fr");
+
+    let bad = upload(&case, "test.pfif-1.2-badrecord.xml", "test.google.com").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let expected = "Personne 2 (ligne 79, enregistrement \u{2066}foo.google.com/person.666\u{2069}) : l’enregistrement vient du domaine \u{2066}foo.google.com\u{2069}, et non de \u{2066}test.google.com\u{2069}";
+    assert!(bad.body.contains(expected), "{}", bad.body);
+
+    let persons = "<pfif:person>\n<pfif:person_record_id>example.org/p.1</pfif:person_record_id>\n<pfif:full_name>Leila Haddad</pfif:full_name>\n<pfif:sex>f</pfif:sex>\n</pfif:person>\n\
+                   <pfif:person>\n<pfif:full_name>Amal Said</pfif:full_name>\n</pfif:person>\n";
+    let document = pfif_document(persons);
+    let refused = case
+        .post_multipart_file(
+            "/import/pfif",
+            &[],
+            Some(("file", "bad.xml", document.as_bytes())),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for expected in [
+        "Personne 1 (ligne 3, enregistrement \u{2066}example.org/p.1\u{2069}) : le sexe \u{2066}f\u{2069} n’est ni féminin, ni masculin, ni autre",
+        "Personne 2 (ligne 8) : l’identifiant d’enregistrement de la personne manque",
+    ] {
+        assert!(
+            refused.body.contains(expected),
+            "{expected}: {}",
+            refused.body
+        );
+    }
+    for english in ["is not female", "is missing", "person_record_id", "line "] {
+        assert!(
+            !refused.body.contains(english),
+            "{english}: {}",
+            refused.body
+        );
+    }
+
+    let bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<pfif:pfif xmlns:pfif=\"http://zesty.ca/pfif/1.4\"/>\n";
+    let refused = case
+        .post_multipart_file(
+            "/import/pfif",
+            &[],
+            Some(("file", "bomb.xml", bomb.as_bytes())),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Ligne 1 : le fichier déclare une DTD ou des entités"),
+        "{}",
+        refused.body
+    );
+
+    case.set_cookie("retrace_lang", "ar");
+    let refused = case
+        .post_multipart_file(
+            "/import/pfif",
+            &[],
+            Some(("file", "bad.xml", document.as_bytes())),
+        )
+        .await;
+    assert!(
+        refused
+            .body
+            .contains("الشخص 2 (السطر 8): معرّف سجل الشخص مفقود"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("is missing"), "{}", refused.body);
+}
