@@ -25,6 +25,11 @@ impl Server {
     /// Starts the server in `dir` (its data directory: secret key, media)
     /// on `database_url` and waits until it answers `/healthz`.
     pub async fn start(dir: &Path, database_url: &str) -> Self {
+        Self::start_with(dir, database_url, &[]).await
+    }
+
+    /// [`Server::start`] with more `RETRACE_*` settings in `env`.
+    pub async fn start_with(dir: &Path, database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(env!("CARGO_BIN_EXE_retrace"))
@@ -34,6 +39,7 @@ impl Server {
             .env("RETRACE_DATABASE_URL", database_url)
             .env("RETRACE_FIELD_KEYS", crate::TEST_FIELD_KEYS)
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .args(["serve", "--listen", &listen])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
