@@ -285,6 +285,8 @@ impl ReadError {
             ReadError::Empty => Problem::FileEmpty,
             ReadError::TooLarge { max } => Problem::FileLargerThan { max: whole(*max) },
             ReadError::TooManyRows { max } => Problem::TooManyRows { max: whole(*max) },
+            ReadError::TooWide { max } => Problem::SheetTooWide { max: *max },
+            ReadError::TooManyCells { max } => Problem::SheetTooManyCells { max: whole(*max) },
             ReadError::NotUtf8 { offset } => Problem::NotUtf8 {
                 offset: *offset as u64,
             },
@@ -458,7 +460,10 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ReadError> {
         .map_err(|err| damaged(err.to_string()))?
     {
         let (row, column) = cell.pos;
-        if cell.formula.is_some_and(|formula| !formula.trim().is_empty()) {
+        if cell
+            .formula
+            .is_some_and(|formula| !formula.trim().is_empty())
+        {
             formulas.push((row, column));
         }
         let value = Data::from(cell.value);

@@ -249,7 +249,10 @@ pub async fn import_pfif_into(
 
 /// The persons to store, or every problem: the feed's own, then those of
 /// mapping each valid person, in line order.
-pub(crate) fn map_feed(feed: &Feed, now: Timestamp) -> AppResult<(Vec<ImportedPerson>, Vec<PfifProblem>)> {
+pub(crate) fn map_feed(
+    feed: &Feed,
+    now: Timestamp,
+) -> AppResult<(Vec<ImportedPerson>, Vec<PfifProblem>)> {
     let mut problems: Vec<PfifProblem> = feed
         .problems
         .iter()

@@ -506,6 +506,12 @@ pub enum Problem {
     TooManyRows {
         max: u32,
     },
+    SheetTooWide {
+        max: u32,
+    },
+    SheetTooManyCells {
+        max: u32,
+    },
     NotUtf8 {
         offset: u64,
     },
@@ -788,6 +794,8 @@ impl Problem {
             FileEmpty => "error-file-empty",
             FileLargerThan { .. } => "error-file-larger-than",
             TooManyRows { .. } => "error-too-many-rows",
+            SheetTooWide { .. } => "error-sheet-too-wide",
+            SheetTooManyCells { .. } => "error-sheet-too-many-cells",
             NotUtf8 { .. } => "error-not-utf8",
             CsvLineUnreadable { .. } => "error-csv-line-unreadable",
             XlsxUnreadable => "error-xlsx-unreadable",
@@ -898,7 +906,9 @@ impl Problem {
                 ("columns", number(i64::from(*columns))),
             ],
             FileLargerThan { max } => vec![("max", number(i64::from(*max)))],
-            TooManyRows { max } => vec![("max", number(i64::from(*max)))],
+            TooManyRows { max } | SheetTooWide { max } | SheetTooManyCells { max } => {
+                vec![("max", number(i64::from(*max)))]
+            }
             NotUtf8 { offset } => {
                 vec![("offset", number(i64::try_from(*offset).unwrap_or(i64::MAX)))]
             }
@@ -1221,6 +1231,8 @@ impl Problem {
             FileEmpty,
             FileLargerThan { max: 64 },
             TooManyRows { max: 2000000 },
+            SheetTooWide { max: 1000 },
+            SheetTooManyCells { max: 20000000 },
             NotUtf8 { offset: 12 },
             CsvLineUnreadable { line: 3 },
             XlsxUnreadable,
@@ -1485,6 +1497,8 @@ impl Problem {
                 | FileEmpty
                 | FileLargerThan { .. }
                 | TooManyRows { .. }
+                | SheetTooWide { .. }
+                | SheetTooManyCells { .. }
                 | NotUtf8 { .. }
                 | CsvLineUnreadable { .. }
                 | XlsxUnreadable
@@ -1761,6 +1775,8 @@ impl fmt::Display for Problem {
             FileEmpty => f.write_str("the file is empty"),
             FileLargerThan { max } => write!(f, "the file is larger than {max} MB"),
             TooManyRows { max } => write!(f, "the file has more than {max} rows"),
+            SheetTooWide { max } => write!(f, "the first sheet spans more than {max} columns"),
+            SheetTooManyCells { max } => write!(f, "the first sheet has more than {max} cells"),
             NotUtf8 { offset } => write!(f, "the file is not UTF-8 (first invalid byte at offset {offset}); save it as UTF-8 CSV, or choose the Windows-1252 encoding"),
             CsvLineUnreadable { line } => write!(f, "line {line} of the file could not be read"),
             XlsxUnreadable => f.write_str("the XLSX file could not be read (damaged or truncated)"),

@@ -347,18 +347,12 @@ fn failure_text(page: &Page, failure: &ImportFailure) -> String {
     }
 }
 
-<<<<<<< HEAD
-/// The lines ticked "create anyway" on the dry run's page.
-pub(super) fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
-    form.all("create_anyway")
-=======
 /// The lines ticked "create anyway" on the dry run's page, and those
 /// typed in its line field (numbers and ranges, as the command line's
 /// `--create-duplicates`): for duplicates the table does not show.
-fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
+pub(super) fn lines_ticked(form: &FormFields) -> WebResult<BTreeSet<u64>> {
     let mut lines: BTreeSet<u64> = form
         .all("create_anyway")
->>>>>>> import
         .iter()
         .map(|line| {
             line.trim()
