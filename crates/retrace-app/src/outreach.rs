@@ -575,32 +575,42 @@ fn day_start(field: &str, value: &str) -> AppResult<Option<Timestamp>> {
 }
 
 impl FilterInput {
+    /// The filter, or every filter that cannot be read at once.
     pub fn parse(&self) -> AppResult<OutreachFilter> {
         const DAY: i64 = 86_400_000;
-        let from = day_start("from", &self.from)?;
-        let to = day_start("to", &self.to)?.map(|t| Timestamp::from_millis(t.as_millis() + DAY));
-        if let (Some(from), Some(to)) = (from, to)
+        let mut errors = Collect::default();
+        let from = errors.take(day_start("from", &self.from))?;
+        let to = errors
+            .take(day_start("to", &self.to))?
+            .map(|to| to.map(|t| Timestamp::from_millis(t.as_millis() + DAY)));
+        if let (Some(Some(from)), Some(Some(to))) = (from, to)
             && from >= to
         {
-            return Err(AppError::invalid("to", Problem::EndBeforeStart));
+            errors.push("to", Problem::EndBeforeStart);
         }
-        let place_kind = if self.place_kind.trim().is_empty() {
-            None
+        let place_kind = errors.take(if self.place_kind.trim().is_empty() {
+            Ok(None)
         } else {
-            Some(PlaceKind::parse(&self.place_kind).map_err(|e| at("place_kind", e))?)
-        };
+            PlaceKind::parse(&self.place_kind)
+                .map(Some)
+                .map_err(|e| at("place_kind", e))
+        })?;
         let team = Some(self.team.trim().to_owned()).filter(|t| !t.is_empty());
-        let nationality = if self.nationality.trim().is_empty() {
-            None
+        let nationality = errors.take(if self.nationality.trim().is_empty() {
+            Ok(None)
         } else {
-            Some(nationality(&self.nationality).map_err(|e| at("nationality", e))?)
-        };
-        Ok(OutreachFilter {
-            from,
-            to,
-            place_kind,
-            team,
-            nationality,
+            nationality(&self.nationality)
+                .map(Some)
+                .map_err(|e| at("nationality", e))
+        })?;
+        errors.done(|| {
+            Some(OutreachFilter {
+                from: from?,
+                to: to?,
+                place_kind: place_kind?,
+                team,
+                nationality: nationality?,
+            })
         })
     }
 }

@@ -358,6 +358,8 @@ pub struct DashboardPage<'a> {
     pub heading: String,
     pub country_view: bool,
     pub filter: FilterInput,
+    /// The filter form's errors: then no figures are shown.
+    pub filter_errors: FormValues,
     pub sessions: String,
     pub people: String,
     pub charts: Vec<Chart>,

@@ -23,6 +23,7 @@ use rand::{Rng, SeedableRng};
 use retrace_store_postgres::test_support;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -428,6 +429,7 @@ async fn client_loop(
     client: usize,
     acks: Arc<Mutex<Acks>>,
     seed: u64,
+    killed: Arc<AtomicBool>,
 ) {
     let api = Client::with_bearer(port, &token);
     let mut rng = StdRng::seed_from_u64(seed);
@@ -437,7 +439,9 @@ async fn client_loop(
             Org::Other => other_write(&api, &mut rng, &acks).await,
         };
         match outcome {
-            // Nothing to do yet.
+            // Nothing to do yet, and nothing sent that would find the
+            // server gone: the kill is told.
+            None if killed.load(Ordering::SeqCst) => return,
             None => tokio::time::sleep(Duration::from_millis(10)).await,
             Some(Ok(Some(ack))) => {
                 let mut acks = acks.lock().unwrap();
@@ -696,6 +700,7 @@ async fn kill_cycles(dir: &Path, url: &str, cycles: u64, seed: u64) {
     let progress = env_number("RETRACE_CRASH_PROGRESS", 0);
     for cycle in 0..cycles {
         acks.lock().unwrap().cycle_started = Some(Instant::now());
+        let killed = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = [Org::Home, Org::Home, Org::Home, Org::Other]
             .into_iter()
             .enumerate()
@@ -709,11 +714,13 @@ async fn kill_cycles(dir: &Path, url: &str, cycles: u64, seed: u64) {
                     acks.clone(),
                     seed.wrapping_mul(1000)
                         .wrapping_add(cycle * 10 + client as u64),
+                    killed.clone(),
                 ))
             })
             .collect();
         tokio::time::sleep(Duration::from_millis(rng.gen_range(150..600))).await;
         server.kill();
+        killed.store(true, Ordering::SeqCst);
         for client in clients {
             client.await.unwrap();
         }

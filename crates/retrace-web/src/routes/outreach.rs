@@ -21,6 +21,7 @@ use crate::outreach_views::{
     session_input, topic_options,
 };
 use crate::page::Page;
+use crate::routes::lists::{answer, readable_on};
 use crate::templates::render;
 use axum::Json;
 use axum::extract::State;
@@ -111,6 +112,26 @@ async fn form_page(
 
 // ------------------------------------------------------------ pages
 
+/// A form's errors with nothing typed to show again (the filter form
+/// shows the query it was given).
+fn errors_only(errors: FormErrors) -> FormValues {
+    let mut values = FormValues::default();
+    values.errors = errors;
+    values
+}
+
+/// The dashboard's filters: (filter, control, label).
+const DASHBOARD_FILTERS: &[(&str, &str, &str)] = &[
+    ("from", "from", "outreach-filter-from"),
+    ("to", "to", "outreach-filter-to"),
+    ("place_kind", "filter-place", "outreach-field-place-kind"),
+    (
+        "nationality",
+        "filter-nationality",
+        "outreach-field-nationality",
+    ),
+];
+
 pub async fn dashboard(
     State(state): State<AppState>,
     page: Page,
@@ -129,10 +150,13 @@ async fn dashboard_page(
     filter: FilterInput,
     topic: FormValues,
 ) -> WebResult<Response> {
-    let board = app_outreach::dashboard(&state.app, &member.actor(), &filter).await?;
+    let board = app_outreach::dashboard(&state.app, &member.actor(), &filter).await;
+    let (board, filter_errors) = readable_on(page, board, DASHBOARD_FILTERS)?;
     let conflicts = state.store.outreach_conflicts(&member.scope()).await?.len();
-    let (sessions, people, charts) = dashboard_figures(page, &board);
-    let status = if topic.errors.any() {
+    let (sessions, people, charts) = board
+        .map(|board| dashboard_figures(page, &board))
+        .unwrap_or_default();
+    let status = if topic.errors.any() || filter_errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -143,6 +167,7 @@ async fn dashboard_page(
         country_view: false,
         export_query: query_of(&filter),
         filter,
+        filter_errors: errors_only(filter_errors),
         sessions,
         people,
         charts,
@@ -160,19 +185,27 @@ pub async fn country(
     member: Coordinator,
     QueryParams(filter): QueryParams<FilterInput>,
 ) -> WebResult<Response> {
-    let (country, board) =
-        app_outreach::country_dashboard(&state.app, &member.actor(), &filter).await?;
-    let (sessions, people, charts) = dashboard_figures(&page, &board);
-    Ok(render(&DashboardPage {
-        heading: format!(
-            "{} ({})",
-            page.t("outreach-country-title"),
-            country.as_str()
+    let board = app_outreach::country_dashboard(&state.app, &member.actor(), &filter).await;
+    let (board, filter_errors) = readable_on(&page, board, DASHBOARD_FILTERS)?;
+    let status = answer(&board);
+    let (heading, (sessions, people, charts)) = match board {
+        Some((country, board)) => (
+            format!(
+                "{} ({})",
+                page.t("outreach-country-title"),
+                country.as_str()
+            ),
+            dashboard_figures(&page, &board),
         ),
+        None => (page.t("outreach-country-title"), Default::default()),
+    };
+    let html = render(&DashboardPage {
+        heading,
         page: &page,
         country_view: true,
         export_query: query_of(&filter),
         filter,
+        filter_errors: errors_only(filter_errors),
         sessions,
         people,
         charts,
@@ -180,8 +213,8 @@ pub async fn country(
         can_see_country: true,
         conflicts: 0,
         topic: FormValues::default(),
-    })?
-    .into_response())
+    })?;
+    Ok((status, html).into_response())
 }
 
 pub async fn export_csv(

@@ -338,6 +338,76 @@ async fn the_session_form_marks_every_error_in_french_and_keeps_what_was_typed()
     );
 }
 
+/// A dashboard filter that cannot be read comes back on the dashboard's
+/// own form, every filter marked in the page's language, and no figure
+/// is shown for a filter that was not applied.
+#[tokio::test]
+async fn the_dashboard_marks_every_unreadable_filter_in_french() {
+    let app = TestApp::new().await;
+    let org = app.org("Belgian Red Cross", "BE").await;
+    app.member("worker@be.example", org, "outreach_worker")
+        .await;
+    app.member("coordinator@be.example", org, "coordinator")
+        .await;
+    let worker = app.signed_in("worker@be.example").await;
+    worker.set_cookie("retrace_lang", "fr");
+    sync(&worker, vec![session_json(SESSION, 0, "Brussels", 7)]).await;
+
+    let path = "/outreach?from=2026-02-30&to=&place_kind=ferry&team=Nord&nationality=Soudan";
+    let refused = worker.get(path).await;
+    assert_form_page(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            "Ce formulaire contient 3 erreurs",
+            r#"id="form-error" tabindex="-1""#,
+            r##"<a href="#from">"##,
+            r##"<a href="#filter-place">"##,
+            r##"<a href="#filter-nationality">"##,
+            r#"value="2026-02-30" aria-invalid="true" aria-describedby="err-from""#,
+            r#"value="Soudan" aria-invalid="true" aria-describedby="err-filter-nationality""#,
+            r#"value="Nord""#,
+        ],
+        NOT_ON_A_FRENCH_PAGE,
+    );
+    assert!(
+        !refused.body.contains("id=\"total-people\""),
+        "{}",
+        refused.body
+    );
+
+    // An end before the start is named with the others.
+    let backwards = worker
+        .get("/outreach?from=2026-03-01&to=2026-01-01&place_kind=x")
+        .await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        backwards.body.contains("Ce formulaire contient 2 erreurs"),
+        "{}",
+        backwards.body
+    );
+    assert!(backwards.body.contains(r##"<a href="#to">"##));
+
+    // The country view's form does the same.
+    let coordinator = app.signed_in("coordinator@be.example").await;
+    let country = coordinator.get("/outreach/country?nationality=12").await;
+    assert_eq!(
+        country.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        country.body
+    );
+    assert!(country.body.contains(r##"<a href="#filter-nationality">"##));
+
+    // Readable filters: the figures.
+    let fine = worker.get("/outreach?from=2026-01-01&nationality=SD").await;
+    assert_eq!(fine.status, StatusCode::OK, "{}", fine.body);
+    assert_eq!(
+        fine.between("id=\"total-people\">", "<").as_deref(),
+        Some("7")
+    );
+}
+
 /// Bad input in a queue: a date in the future and counts that do not add
 /// up are each refused alone, with the field named, and the session
 /// between them is stored; the queue sent again stores nothing twice.
