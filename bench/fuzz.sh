@@ -38,8 +38,14 @@ cd "$root/fuzz"
 all_targets=$(cargo fuzz list)
 targets=${FUZZ_TARGETS:-$all_targets}
 echo "== build (sanitizer: $sanitizer, debug assertions on)"
-# shellcheck disable=SC2086
-cargo fuzz build --sanitizer "$sanitizer" --debug-assertions --target-dir "$work/target" $targets
+# cargo fuzz build takes one target, or none for all of them.
+if [ "$targets" = "$all_targets" ]; then
+	cargo fuzz build --sanitizer "$sanitizer" --debug-assertions --target-dir "$work/target"
+else
+	for target in $targets; do
+		cargo fuzz build --sanitizer "$sanitizer" --debug-assertions --target-dir "$work/target" "$target"
+	done
+fi
 bin_dir="$work/target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 echo "== seed corpora"

@@ -14,12 +14,12 @@ use crate::secrets::sha256_hex;
 use crate::{Actor, App, AppError, AppResult, Collect, random_token, totp};
 use retrace_domain::Problem;
 use retrace_domain::{
-    ApiScopes, ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, OrgId,
-    OrgKind, OrgName, Role, RoleSet, Timestamp, UserId,
+    ApiScopes, ApiTokenId, AuditAction, CountryCode, DisplayName, Email, NewPassword, ObjectKind,
+    OrgId, OrgKind, OrgName, Role, RoleSet, Timestamp, UserId,
 };
 use retrace_store::{
-    AuditContext, AuditEntry, Membership, NewOrganisation, NewUser, Organisation, SessionProof,
-    SessionRecord, UserAccount,
+    AuditContext, AuditEntry, AuditLogQuery, Membership, NewOrganisation, NewUser, Organisation,
+    SessionProof, SessionRecord, UserAccount,
 };
 use serde::Deserialize;
 use std::time::Duration;
@@ -664,19 +664,108 @@ pub async fn reset_password(app: &App, actor: &Actor, id: UserId) -> AppResult<I
 pub async fn read_audit_log(
     app: &App,
     actor: &Actor,
+    query: &AuditLogInput,
     limit: u32,
-    before_seq: Option<i64>,
 ) -> AppResult<Vec<AuditEntry>> {
     actor.require_org_admin()?;
+    let query = query.parse(limit)?;
     Ok(app
         .store()
-        .read_audit_log(
-            &actor.audit_unexplained(app),
-            &actor.scope(),
-            limit,
-            before_seq,
-        )
+        .read_audit_log(&actor.audit_unexplained(app), &actor.scope(), &query)
         .await?)
+}
+
+/// The audit log's filters as a page or the API sends them; empty means
+/// any.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditLogInput {
+    /// The next page: entries strictly before this sequence number.
+    pub before: Option<i64>,
+    /// The account that wrote the entry (its id).
+    pub actor: String,
+    /// An action code (`person_viewed`, …).
+    pub action: String,
+    /// An object kind code (`person`, `request`, …).
+    pub object_kind: String,
+    /// The id of the object the entry is about.
+    pub object: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: String,
+    /// `YYYY-MM-DD`, inclusive.
+    pub to: String,
+}
+
+/// The longest object id looked for (ids are UUIDs or short references).
+const OBJECT_ID_MAX: usize = 100;
+
+impl AuditLogInput {
+    /// The store's query, or every filter that cannot be read at once.
+    pub fn parse(&self, limit: u32) -> AppResult<AuditLogQuery> {
+        let mut errors = Collect::default();
+        let actor = errors.take(match self.actor.trim() {
+            "" => Ok(None),
+            id => id.parse::<UserId>().map(Some).map_err(|_| {
+                AppError::invalid(
+                    "actor",
+                    Problem::UnknownCode {
+                        value: id.to_owned(),
+                    },
+                )
+            }),
+        })?;
+        let action = errors.take(match self.action.trim() {
+            "" => Ok(None),
+            code => AuditAction::parse(code).map(Some).ok_or_else(|| {
+                AppError::invalid(
+                    "action",
+                    Problem::UnknownCode {
+                        value: code.to_owned(),
+                    },
+                )
+            }),
+        })?;
+        let object_kind = errors.take(match self.object_kind.trim() {
+            "" => Ok(None),
+            code => ObjectKind::parse(code).map(Some).ok_or_else(|| {
+                AppError::invalid(
+                    "object_kind",
+                    Problem::UnknownCode {
+                        value: code.to_owned(),
+                    },
+                )
+            }),
+        })?;
+        let object = self.object.trim();
+        let object_id = errors.take(if object.chars().count() > OBJECT_ID_MAX {
+            Err(AppError::invalid(
+                "object",
+                Problem::TooLong { max: OBJECT_ID_MAX },
+            ))
+        } else {
+            Ok(Some(object.to_owned()).filter(|id| !id.is_empty()))
+        })?;
+        let from = errors.take(crate::requests::day("from", &self.from))?;
+        let to = errors.take(crate::requests::day("to", &self.to))?;
+        let until = to.map(|to| to.map(|t| t.plus(Duration::from_secs(86_400))));
+        if let (Some(Some(from)), Some(Some(until))) = (from, until)
+            && from >= until
+        {
+            errors.push("to", Problem::EndBeforeStart);
+        }
+        errors.done(|| {
+            Some(AuditLogQuery {
+                limit,
+                before_seq: self.before,
+                actor: actor?,
+                action: action?,
+                object_kind: object_kind?,
+                object_id: object_id?,
+                from: from?,
+                until: until?,
+            })
+        })
+    }
 }
 
 // ------------------------------------------------------------ platform operator

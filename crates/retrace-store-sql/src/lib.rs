@@ -386,9 +386,9 @@ use retrace_store::backend::{
     self, ApiTokenRow, AuditRow, ChainHead, ChainVerifier, OrgRow, SessionRow, UserRow,
 };
 use retrace_store::{
-    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditVerification, Backend, ExportRecord,
-    NewOrganisation, NewUser, OrgScope, Organisation, SecurityEvent, SessionProof, SessionRecord,
-    Store, StoreError, StoreResult, UserAccount,
+    ApiToken, AuditContext, AuditEntry, AuditEvent, AuditLogQuery, AuditVerification, Backend,
+    ExportRecord, NewOrganisation, NewUser, OrgScope, Organisation, SecurityEvent, SessionProof,
+    SessionRecord, Store, StoreError, StoreResult, UserAccount,
 };
 use sqlx::{Row, Transaction};
 
@@ -700,24 +700,49 @@ where
         Ok(D::rows_affected(&done) == 1)
     }
 
-    /// The scope's newest entries strictly before `before_seq`.
+    /// The scope's newest entries the query asks for: only the conditions
+    /// it sets, so that the indexes on the organisation, the actor and the
+    /// object serve them.
     async fn audit_page(
         conn: &mut Conn<D>,
         scope: &OrgScope,
-        limit: u32,
-        before_seq: Option<i64>,
+        filter: &AuditLogQuery,
     ) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query(concat!(
+        let mut query = sqlx::QueryBuilder::<D::Db>::new(concat!(
             "SELECT ",
             audit_columns!(),
-            " FROM audit_log WHERE org_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3"
-        ))
-        .bind(scope.org().to_string())
-        .bind(before_seq.unwrap_or(i64::MAX))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db_error)?;
+            " FROM audit_log WHERE org_id = "
+        ));
+        query.push_bind(scope.org().to_string());
+        if let Some(before) = filter.before_seq {
+            query.push(" AND seq < ").push_bind(before);
+        }
+        if let Some(actor) = filter.actor {
+            query.push(" AND actor = ").push_bind(actor.to_string());
+        }
+        if let Some(action) = filter.action {
+            query.push(" AND action = ").push_bind(action.as_str());
+        }
+        if let Some(kind) = filter.object_kind {
+            query.push(" AND object_kind = ").push_bind(kind.as_str());
+        }
+        if let Some(object) = &filter.object_id {
+            query.push(" AND object_id = ").push_bind(object.clone());
+        }
+        if let Some(from) = filter.from {
+            query.push(" AND at >= ").push_bind(from.as_millis());
+        }
+        if let Some(until) = filter.until {
+            query.push(" AND at < ").push_bind(until.as_millis());
+        }
+        query
+            .push(" ORDER BY seq DESC LIMIT ")
+            .push_bind(i64::from(filter.limit));
+        let rows = query
+            .build()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
         rows.iter()
             .map(|row| Self::audit_row(row).map_err(db_error)?.into_entry())
             .collect()
@@ -1469,18 +1494,22 @@ where
         before_seq: Option<i64>,
     ) -> StoreResult<Vec<AuditEntry>> {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        Sql::<D>::audit_page(&mut conn, scope, limit, before_seq).await
+        let query = AuditLogQuery {
+            limit,
+            before_seq,
+            ..AuditLogQuery::default()
+        };
+        Sql::<D>::audit_page(&mut conn, scope, &query).await
     }
 
     async fn read_audit_log(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
-        limit: u32,
-        before_seq: Option<i64>,
+        query: &AuditLogQuery,
     ) -> StoreResult<Vec<AuditEntry>> {
         let mut tx = self.begin_write().await?;
-        let entries = Sql::<D>::audit_page(&mut tx, scope, limit, before_seq).await?;
+        let entries = Sql::<D>::audit_page(&mut tx, scope, query).await?;
         let viewed = event(AuditAction::AuditViewed, ObjectKind::AuditLog, scope.org());
         Sql::<D>::append(&mut tx, audit, &viewed).await?;
         tx.commit().await.map_err(db_error)?;

@@ -18,11 +18,11 @@
 )]
 
 use crate::{
-    AuditContext, AuditEvent, AuditVerification, FormStamp, MediaTokens, Membership, NewCandidate,
-    NewGalleryEntry, NewOrganisation, NewReport, NewRequest, NewUser, OpeningConsents, OrgScope,
-    Organisation, PersonRole, Release, ReleaseOutcome, ReleasedPerson, RequestFilter, Review,
-    SessionProof, SessionRecord, StatusChange, Store, StoreError, StoreResult, StoredPerson,
-    UserAccount,
+    AuditContext, AuditEvent, AuditLogQuery, AuditVerification, FormStamp, MediaTokens, Membership,
+    NewCandidate, NewGalleryEntry, NewOrganisation, NewReport, NewRequest, NewUser,
+    OpeningConsents, OrgScope, Organisation, PersonRole, Release, ReleaseOutcome, ReleasedPerson,
+    RequestFilter, Review, SessionProof, SessionRecord, StatusChange, Store, StoreError,
+    StoreResult, StoredPerson, UserAccount,
 };
 use crate::{GalleryStore, TracingStore, TransferStore};
 use async_trait::async_trait;
@@ -123,6 +123,7 @@ macro_rules! conformance_tests {
             failed_changes_leave_no_audit_entry,
             audit_entries_form_a_verifiable_chain,
             audit_entries_are_scoped_and_paged,
+            the_audit_log_is_read_by_actor_action_object_and_day,
             concurrent_appends_keep_the_chain_intact,
             tampered_field_is_named_by_verification,
             rewritten_entry_breaks_the_next_link,
@@ -1427,6 +1428,120 @@ pub mod tests {
             .await
             .unwrap();
         assert!(none.is_empty());
+    }
+
+    pub async fn the_audit_log_is_read_by_actor_action_object_and_day<H: Harness>(h: &H) {
+        let store = h.store();
+        let org = OrgId::random();
+        let alice = UserId::random();
+        let bruno = UserId::random();
+        const DAY: i64 = 86_400_000;
+        // (day, actor, action, object): seq 1..=6 in this order.
+        let writes = [
+            (0, alice, AuditAction::PersonViewed, "p1"),
+            (0, bruno, AuditAction::PersonViewed, "p2"),
+            (1, alice, AuditAction::AuditViewed, "p1"),
+            (1, bruno, AuditAction::PersonViewed, "p1"),
+            (2, alice, AuditAction::PersonViewed, "p1"),
+            (2, bruno, AuditAction::AuditViewed, "p2"),
+        ];
+        for (day, actor, action, object) in writes {
+            let ctx = AuditContext {
+                at: Timestamp::from_millis(1_700_000_000_000 + day * DAY),
+                actor: Some(actor),
+                org: Some(org),
+                purpose: None,
+            };
+            store
+                .append_audit(&ctx, &event(action, object))
+                .await
+                .unwrap();
+        }
+        // Another organisation's entry about the same object is never read.
+        let mut other = system(9);
+        other.org = Some(OrgId::random());
+        other.actor = Some(alice);
+        store
+            .append_audit(&other, &event(AuditAction::PersonViewed, "p1"))
+            .await
+            .unwrap();
+        let reader = AuditContext::system(Timestamp::from_millis(1_800_000_000_000), "test");
+        let scope = OrgScope::new(org);
+        let read = |query: AuditLogQuery| {
+            let reader = reader.clone();
+            async move {
+                store
+                    .read_audit_log(&reader, &scope, &query)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|e| (e.record.actor, e.record.object_id.clone(), e.record.at))
+                    .collect::<Vec<_>>()
+            }
+        };
+        let all = AuditLogQuery {
+            limit: 100,
+            ..AuditLogQuery::default()
+        };
+        // Who opened p1: three entries (the log's own `audit_viewed` of
+        // each read is about the organisation, never p1).
+        let about_p1 = read(AuditLogQuery {
+            object_id: Some("p1".into()),
+            action: Some(AuditAction::PersonViewed),
+            ..all.clone()
+        })
+        .await;
+        assert_eq!(
+            about_p1.iter().map(|e| e.0).collect::<Vec<_>>(),
+            [Some(alice), Some(bruno), Some(alice)]
+        );
+        let by_bruno = read(AuditLogQuery {
+            actor: Some(bruno),
+            ..all.clone()
+        })
+        .await;
+        assert_eq!(
+            by_bruno.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(),
+            ["p2", "p1", "p2"]
+        );
+        let day_one = read(AuditLogQuery {
+            from: Some(Timestamp::from_millis(1_700_000_000_000 + DAY)),
+            until: Some(Timestamp::from_millis(1_700_000_000_000 + 2 * DAY)),
+            object_kind: Some(ObjectKind::User),
+            ..all.clone()
+        })
+        .await;
+        assert_eq!(day_one.len(), 2);
+        // Paged with the filters kept: the newest of Alice's, then older.
+        let first = read(AuditLogQuery {
+            actor: Some(alice),
+            limit: 2,
+            ..all.clone()
+        })
+        .await;
+        assert_eq!(first.len(), 2);
+        let entries = store.audit_entries(&scope, 100, None).await.unwrap();
+        let oldest_shown = entries
+            .iter()
+            .filter(|e| e.record.actor == Some(alice))
+            .map(|e| e.record.seq)
+            .nth(1)
+            .unwrap();
+        let rest = read(AuditLogQuery {
+            actor: Some(alice),
+            before_seq: Some(oldest_shown),
+            ..all.clone()
+        })
+        .await;
+        assert_eq!(rest.len(), 1);
+        assert!(
+            read(AuditLogQuery {
+                object_kind: Some(ObjectKind::Person),
+                ..all
+            })
+            .await
+            .is_empty()
+        );
     }
 
     pub async fn concurrent_appends_keep_the_chain_intact<H: Harness>(h: &H) {

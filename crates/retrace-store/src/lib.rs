@@ -223,6 +223,25 @@ pub struct AuditEvent {
     pub object_id: String,
 }
 
+/// Which entries of an organisation's log are read, newest first: every
+/// condition set must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditLogQuery {
+    pub limit: u32,
+    /// Strictly before this sequence number: the next page.
+    pub before_seq: Option<i64>,
+    /// Entries written by this account.
+    pub actor: Option<UserId>,
+    pub action: Option<AuditAction>,
+    pub object_kind: Option<ObjectKind>,
+    /// Entries about this object (a person's id, a request's, …).
+    pub object_id: Option<String>,
+    /// At or after this moment.
+    pub from: Option<Timestamp>,
+    /// Strictly before this moment.
+    pub until: Option<Timestamp>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub record: AuditRecord,
@@ -567,15 +586,14 @@ pub trait Store:
         limit: u32,
         before_seq: Option<i64>,
     ) -> StoreResult<Vec<AuditEntry>>;
-    /// What an administrator reads of the log: the same entries as
-    /// [`Store::audit_entries`], with the reading itself recorded
+    /// What an administrator reads of the log: the scope's entries the
+    /// query asks for, newest first, with the reading itself recorded
     /// (`audit_viewed`) in the same transaction.
     async fn read_audit_log(
         &self,
         audit: &AuditContext,
         scope: &OrgScope,
-        limit: u32,
-        before_seq: Option<i64>,
+        query: &AuditLogQuery,
     ) -> StoreResult<Vec<AuditEntry>>;
     /// Recomputes the whole chain from the first entry.
     async fn verify_audit_chain(&self) -> StoreResult<AuditVerification>;

@@ -212,8 +212,14 @@ pub struct AuditRow {
     pub seq: i64,
     pub at: String,
     pub actor: String,
+    /// The writer's id, to list the entries they wrote.
+    pub actor_id: Option<String>,
     pub action: String,
-    pub object: String,
+    /// The object's kind in words.
+    pub object_kind: String,
+    pub object_id: String,
+    /// The entries about the same object.
+    pub object_link: String,
     pub purpose: String,
 }
 
@@ -222,7 +228,15 @@ pub struct AuditRow {
 pub struct OrgAudit<'a> {
     pub page: &'a Page,
     pub entries: Vec<AuditRow>,
-    pub older: Option<i64>,
+    /// The link to the next page, filters kept.
+    pub older: Option<String>,
+    /// The filters as given, and their errors (then no entry is shown).
+    pub values: FormValues,
+    /// (id, name) of the organisation's accounts.
+    pub actors: Vec<(String, String)>,
+    /// (code, words), sorted by the words.
+    pub actions: Vec<(String, String)>,
+    pub object_kinds: Vec<(String, String)>,
 }
 
 pub struct OrgRow {

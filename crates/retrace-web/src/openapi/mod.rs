@@ -633,10 +633,16 @@ fn base_document() -> Value {
                 "get": {
                     "summary": "The organisation's audit entries, newest first (org_admin); the read is itself audited",
                     "parameters": [
-                        { "name": "before", "in": "query", "schema": { "type": "integer" } },
-                        { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } }
+                        { "name": "before", "in": "query", "description": "The next page: entries strictly before this sequence number", "schema": { "type": "integer" } },
+                        { "name": "limit", "in": "query", "description": "Entries at most (100 when absent)", "schema": { "type": "integer", "minimum": 1, "maximum": 500 } },
+                        { "name": "actor", "in": "query", "description": "Only entries written by this account (its id)", "schema": { "type": "string", "format": "uuid" } },
+                        { "name": "action", "in": "query", "description": "Only entries of this action (`person_viewed`, `consent_withdrawn`, …)", "schema": { "type": "string" } },
+                        { "name": "object_kind", "in": "query", "description": "Only entries about objects of this kind (`person`, `request`, …)", "schema": { "type": "string" } },
+                        { "name": "object", "in": "query", "description": "Only entries about the object of this id (who opened a person's record, say)", "schema": { "type": "string", "maxLength": 100 } },
+                        { "name": "from", "in": "query", "description": "Entries of this day (UTC, `YYYY-MM-DD`) or later", "schema": { "type": "string", "format": "date" } },
+                        { "name": "to", "in": "query", "description": "Entries of this day (UTC, `YYYY-MM-DD`) or earlier", "schema": { "type": "string", "format": "date" } }
                     ],
-                    "responses": with_errors(json!({ "200": { "description": "Entries", "content": { "application/json": { "schema": { "type": "object", "properties": { "entries": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } } } } } } } }), &[])
+                    "responses": with_errors(json!({ "200": { "description": "Entries", "content": { "application/json": { "schema": { "type": "object", "properties": { "entries": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } } } } } } } }), &[("422", "A filter cannot be read; the message names it")])
                 }
             },
             "/api/v1/organisations": {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use retrace_app::accounts::{self, NewOrganisationInput};
+use retrace_app::accounts::{self, AuditLogInput, NewOrganisationInput};
 use retrace_domain::UserId;
 use retrace_store::{Membership, Organisation, UserAccount};
 use serde::Deserialize;
@@ -245,10 +245,24 @@ async fn org_user_enable(
     changed_user(&state, &member, id).await
 }
 
+/// The audit log's filters and the page size (a flattened struct would
+/// read numbers in a query string as text).
 #[derive(Deserialize)]
 struct AuditQuery {
-    before: Option<i64>,
     limit: Option<u32>,
+    before: Option<i64>,
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    object_kind: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
 }
 
 async fn org_audit(
@@ -257,8 +271,16 @@ async fn org_audit(
     QueryParams(query): QueryParams<AuditQuery>,
 ) -> WebResult<Json<Value>> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let entries =
-        accounts::read_audit_log(&state.app, &member.actor(), limit, query.before).await?;
+    let filters = AuditLogInput {
+        before: query.before,
+        actor: query.actor,
+        action: query.action,
+        object_kind: query.object_kind,
+        object: query.object,
+        from: query.from,
+        to: query.to,
+    };
+    let entries = accounts::read_audit_log(&state.app, &member.actor(), &filters, limit).await?;
     let entries: Vec<Value> = entries
         .iter()
         .map(|entry| {

@@ -8,15 +8,15 @@ use crate::form_values::FormValues;
 use crate::identity::Member;
 use crate::page::OnPage;
 use crate::page::Page;
+use crate::routes::lists::{self, answer, readable_on};
 use crate::templates::{self, AuditRow, NewUserForm, UserRow, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use retrace_app::accounts::{self, IssuedPassword, NewAccountInput};
+use retrace_app::accounts::{self, AuditLogInput, IssuedPassword, NewAccountInput};
 use retrace_app::org_contact;
-use retrace_domain::UserId;
+use retrace_domain::{AuditAction, ObjectKind, UserId};
 use retrace_store::{Membership, UserAccount};
-use serde::Deserialize;
 
 pub fn user_row(user: &UserAccount, context: String) -> UserRow {
     let roles = match &user.membership {
@@ -261,30 +261,64 @@ pub async fn reset_password(
     password_issued(&page, &issued, format!("/org/users/{id}"))
 }
 
-#[derive(Deserialize)]
-pub struct AuditQuery {
-    before: Option<i64>,
+/// The audit log's filters: (filter, control, label).
+const AUDIT_FILTERS: &[(&str, &str, &str)] = &[
+    ("actor", "actor", "actor"),
+    ("action", "action", "action"),
+    ("object_kind", "object_kind", "audit-object-kind"),
+    ("object", "object", "audit-object-id"),
+    ("from", "from", "audit-from"),
+    ("to", "to", "audit-to"),
+];
+
+/// (code, words) of `codes`, sorted by the words.
+fn choices(
+    page: &Page,
+    prefix: &str,
+    codes: impl Iterator<Item = &'static str>,
+) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = codes
+        .map(|code| (code.to_owned(), page.label(prefix, code)))
+        .collect();
+    choices.sort_by(|a, b| a.1.cmp(&b.1));
+    choices
 }
 
 pub async fn audit(
     State(state): State<AppState>,
     page: Page,
     member: OrgAdmin,
-    QueryParams(query): QueryParams<AuditQuery>,
+    QueryParams(query): QueryParams<AuditLogInput>,
 ) -> WebResult<Response> {
     const PAGE_SIZE: u32 = 50;
     let scope = member.scope();
-    let entries =
-        accounts::read_audit_log(&state.app, &member.actor(), PAGE_SIZE, query.before).await?;
-    let names: std::collections::HashMap<UserId, String> = state
-        .store
-        .users_in(&scope)
-        .await?
-        .into_iter()
+    let entries = accounts::read_audit_log(&state.app, &member.actor(), &query, PAGE_SIZE).await;
+    let (entries, errors) = readable_on(&page, entries, AUDIT_FILTERS)?;
+    let status = answer(&entries);
+    let entries = entries.unwrap_or_default();
+    let accounts = state.store.users_in(&scope).await?;
+    let names: std::collections::HashMap<UserId, String> = accounts
+        .iter()
         .map(|user| (user.id, user.display_name.to_string()))
         .collect();
+    let (mut values, base) = lists::shown(
+        "/org/audit",
+        &[
+            ("actor", query.actor.trim()),
+            ("action", query.action.trim()),
+            ("object_kind", query.object_kind.trim()),
+            ("object", query.object.trim()),
+            ("from", query.from.trim()),
+            ("to", query.to.trim()),
+        ],
+    );
+    values.errors = errors;
     let older = (entries.len() == PAGE_SIZE as usize)
-        .then(|| entries.last().map(|entry| entry.record.seq))
+        .then(|| {
+            entries
+                .last()
+                .map(|entry| format!("{base}before={}", entry.record.seq))
+        })
         .flatten();
     let rows = entries
         .into_iter()
@@ -297,12 +331,15 @@ pub async fn audit(
                     .actor
                     .map(|id| names.get(&id).cloned().unwrap_or_else(|| id.to_string()))
                     .unwrap_or_else(|| page.t("system")),
+                actor_id: record.actor.map(|id| id.to_string()),
                 action: page.label("audit-action", &record.action),
-                object: format!(
-                    "{} {}",
-                    page.label("object-kind", &record.object_kind),
-                    record.object_id
+                object_kind: page.label("object-kind", &record.object_kind),
+                object_link: format!(
+                    "/org/audit?{}",
+                    serde_urlencoded::to_string([("object", record.object_id.as_str())])
+                        .unwrap_or_default()
                 ),
+                object_id: record.object_id,
                 purpose: record
                     .purpose
                     .map(|purpose| page.lang.purpose(&purpose))
@@ -310,12 +347,29 @@ pub async fn audit(
             }
         })
         .collect();
-    Ok(render(&templates::OrgAudit {
-        page: &page,
+    let mut actors: Vec<(String, String)> = accounts
+        .iter()
+        .map(|user| (user.id.to_string(), user.display_name.to_string()))
+        .collect();
+    actors.sort_by(|a, b| a.1.cmp(&b.1));
+    let html = render(&templates::OrgAudit {
         entries: rows,
         older,
-    })?
-    .into_response())
+        values,
+        actors,
+        actions: choices(
+            &page,
+            "audit-action",
+            AuditAction::ALL.into_iter().map(AuditAction::as_str),
+        ),
+        object_kinds: choices(
+            &page,
+            "object-kind",
+            ObjectKind::ALL.into_iter().map(ObjectKind::as_str),
+        ),
+        page: &page,
+    })?;
+    Ok((status, html).into_response())
 }
 
 // ---------------------------------------------------------------- public contact

@@ -409,7 +409,99 @@ async fn audit_pages_show_only_the_own_organisation() {
     let _fr = app.signed_in("admin@fr.example").await;
     let page = be.get("/org/audit").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(">Signed in</td>"), "actions as words");
-    assert!(!page.body.contains("signed_in"), "no raw action codes");
+    let table = page
+        .between("id=\"audit-entries\"", "</table>")
+        .expect("the entries");
+    assert!(table.contains(">Signed in</td>"), "actions as words");
+    assert!(!table.contains("signed_in"), "no raw action codes");
     assert!(!page.body.contains("admin@fr.example"), "{}", page.body);
+}
+
+/// The audit log is read by who, what, which object and which days; an
+/// account of another organisation finds nothing, and filters that cannot
+/// be read are all marked on the log's own form, in the page's language.
+#[tokio::test]
+async fn the_audit_log_is_filtered_and_its_unreadable_filters_marked() {
+    let app = TestApp::new().await;
+    let belgium = app.org("Belgian Red Cross", "BE").await;
+    let france = app.org("French Red Cross", "FR").await;
+    let admin = app.member("admin@be.example", belgium, "org_admin").await;
+    let case = app.member("case@be.example", belgium, "caseworker").await;
+    let french = app.member("case@fr.example", france, "caseworker").await;
+    let be = app.signed_in("admin@be.example").await;
+    let _case = app.signed_in("case@be.example").await;
+    let _french = app.signed_in("case@fr.example").await;
+
+    let entries = |page: &crate::harness::TestResponse| -> Vec<String> {
+        page.between("id=\"audit-entries\"", "</table>")
+            .unwrap_or_default()
+            .split("<tr>")
+            .skip(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let by_case = be
+        .get(&format!("/org/audit?actor={case}&action=signed_in"))
+        .await;
+    assert_eq!(by_case.status, StatusCode::OK, "{}", by_case.body);
+    let rows = entries(&by_case);
+    assert_eq!(rows.len(), 1, "{}", by_case.body);
+    assert!(rows[0].contains(">Signed in</td>"), "{}", rows[0]);
+    // The actor chosen is kept in the form.
+    assert!(by_case.body.contains(&format!("value=\"{case}\" selected")));
+    // The account's own sign-in, and nothing of the French account's.
+    let by_admin = be.get(&format!("/org/audit?actor={admin}")).await;
+    assert!(!entries(&by_admin).is_empty());
+    let by_french = be.get(&format!("/org/audit?actor={french}")).await;
+    assert_eq!(by_french.status, StatusCode::OK);
+    assert!(entries(&by_french).is_empty());
+    assert!(by_french.body.contains("No entry matches these filters."));
+    // Every entry's object links to the entries about it.
+    assert!(
+        by_case
+            .body
+            .contains(&format!("href=\"/org/audit?object={case}\"")),
+        "{}",
+        by_case.body
+    );
+    let about = be
+        .get(&format!("/org/audit?object={case}&object_kind=user"))
+        .await;
+    assert!(
+        entries(&about)
+            .iter()
+            .all(|row| row.contains(&case.to_string()))
+    );
+    let api_client = app.api(&create_token(&be).await);
+    let api = api_client
+        .get(&format!("/api/v1/org/audit?actor={case}&action=signed_in"))
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    assert_eq!(api.json()["entries"].as_array().map(Vec::len), Some(1));
+
+    be.set_cookie("retrace_lang", "fr");
+    let refused = be
+        .get("/org/audit?actor=someone&action=peeked&from=2026-13-01&to=2026-01-01")
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    for control in ["actor", "action", "from"] {
+        assert!(
+            refused.body.contains(&format!("<a href=\"#{control}\">")),
+            "{control}: {}",
+            refused.body
+        );
+    }
+    assert!(
+        refused.body.contains("Ce formulaire contient 3 erreurs"),
+        "{}",
+        refused.body
+    );
+    assert!(!refused.body.contains("id=\"audit-entries\""));
+    let api_refused = api_client.get("/api/v1/org/audit?action=peeked").await;
+    assert_eq!(api_refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

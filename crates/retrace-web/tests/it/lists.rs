@@ -426,7 +426,9 @@ async fn sought_persons_are_searched_across_scripts_filtered_and_paged() {
         );
     }
 
-    // Page 2, linked from page 1 with the filters kept.
+    // Page 2, linked from page 1 with the filters kept. The clock moves
+    // on: persons opened at the same moment are in no set order.
+    app.clock.advance(std::time::Duration::from_secs(1));
     for n in 0..50 {
         open_for(&be, &format!("Daughter Number{n} Saleh"), false).await;
     }
