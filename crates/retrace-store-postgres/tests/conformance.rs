@@ -127,6 +127,21 @@ impl Harness for Postgres {
             .await
     }
 
+    async fn unfilled_open_weeks(&self, forget: bool) -> StoreResult<i64> {
+        if forget {
+            self.raw("UPDATE directory_entries SET open_week = ''")
+                .await?;
+        }
+        // An update that changes nothing counts the rows it matches.
+        let matched = self
+            .store
+            .execute_raw_for_tests(
+                "UPDATE directory_entries SET open_week = open_week WHERE open_week = ''",
+            )
+            .await?;
+        Ok(i64::try_from(matched).unwrap())
+    }
+
     async fn dump(&self) -> Vec<u8> {
         let output = std::process::Command::new(pg_dump())
             .arg("--no-owner")

@@ -68,6 +68,10 @@ pub trait Harness: Sized + Send + Sync + 'static {
     /// library's full-text index) behind the store's back, as a migration
     /// that changes one leaves it.
     async fn empty_search_indexes(&self) -> StoreResult<()>;
+    /// Empties every directory entry's hours of the week, as entries
+    /// stored before migration 0037 are, and counts the entries left so
+    /// (`forget: false` only counts).
+    async fn unfilled_open_weeks(&self, forget: bool) -> StoreResult<i64>;
     /// The database as an attacker with a copy of it sees it: the SQLite
     /// file's bytes (with its write-ahead log), `pg_dump`'s output.
     async fn dump(&self) -> Vec<u8>;
@@ -179,6 +183,7 @@ macro_rules! conformance_tests {
             directory_filters_combine,
             directory_text_finds_word_beginnings,
             search_indexes_are_refilled_when_they_are_found_empty,
+            entries_stored_before_the_hours_of_the_week_get_them_on_migration,
             directory_changes_store_nothing_when_their_audit_entry_fails,
             country_profiles_keep_every_version,
             library_search_is_language_aware_and_respects_visibility,

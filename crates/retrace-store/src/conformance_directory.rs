@@ -518,6 +518,51 @@ pub async fn search_indexes_are_refilled_when_they_are_found_empty<H: Harness>(h
     assert_eq!(found().await, expected);
 }
 
+/// Entries stored before migration 0037 have no hours of the week: "open
+/// now" still answers for them (from their opening hours), and the next
+/// start-up's migration fills their hours, after which it answers the same.
+pub async fn entries_stored_before_the_hours_of_the_week_get_them_on_migration<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org", "FR", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let mut day = details("Foyer de jour", "FR", "Lyon", Visibility::Public);
+    day.opening_hours = OpeningHours::parse("Mo-Fr 09:00-17:00").unwrap();
+    day.utc_offset = UtcOffset::parse("+01:00").unwrap();
+    let mut night = details("Abri de nuit", "FR", "Lyon", Visibility::Public);
+    night.opening_hours = OpeningHours::parse("Mo-Su 20:00-24:00").unwrap();
+    night.utc_offset = UtcOffset::parse("+01:00").unwrap();
+    let always = details("Ligne d'écoute", "FR", "Lyon", Visibility::Public);
+    for (i, entry) in [&day, &night, &always].into_iter().enumerate() {
+        store
+            .create_directory_entry(&acting(&alice, i as i64), &scope, entry)
+            .await
+            .unwrap();
+    }
+    // Monday 2026-11-23 10:15 UTC (11:15 in Lyon), then 22:15 UTC.
+    let monday = utc_week_minute(retrace_domain::Timestamp::from_millis(1_795_428_900_000));
+    let open_at = |minute: i64| DirectoryFilter {
+        open_at: Some(minute),
+        ..filter()
+    };
+    let found = || async {
+        (
+            names(store, &Viewer::Public, &open_at(monday)).await,
+            names(store, &Viewer::Public, &open_at(monday + 12 * 60)).await,
+        )
+    };
+    let expected = (
+        vec!["Foyer de jour".to_owned(), "Ligne d'écoute".to_owned()],
+        vec!["Abri de nuit".to_owned(), "Ligne d'écoute".to_owned()],
+    );
+    assert_eq!(found().await, expected);
+    assert_eq!(h.unfilled_open_weeks(false).await.unwrap(), 0);
+    assert_eq!(h.unfilled_open_weeks(true).await.unwrap(), 3);
+    assert_eq!(found().await, expected, "from the opening hours");
+    h.migrate().await.unwrap();
+    assert_eq!(h.unfilled_open_weeks(false).await.unwrap(), 0);
+    assert_eq!(found().await, expected, "from the hours filled");
+}
+
 /// they were.
 pub async fn directory_changes_store_nothing_when_their_audit_entry_fails<H: Harness>(h: &H) {
     let store = h.store();
