@@ -271,7 +271,13 @@ impl OpeningHours {
             let minute = |t: &str| -> Option<u16> {
                 let (h, m) = t.trim().split_once(':')?;
                 let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-                (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+                // `h` is checked before it is multiplied: 8017:00 fits a u16,
+                // 8017 × 60 does not.
+                if h <= 24 && m < 60 && h * 60 + m <= 1440 {
+                    Some(h * 60 + m)
+                } else {
+                    None
+                }
             };
             let (opens, closes) = (
                 minute(opens).ok_or_else(|| bad(part))?,
@@ -567,6 +573,20 @@ pub const PROFILE_SECTIONS: [&str; 6] = [
 #[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz target `json_api`: an hour too large to be
+    /// multiplied by 60 in a u16 overflowed (a panic in debug builds)
+    /// instead of being refused.
+    #[test]
+    fn hours_too_large_for_a_day_are_refused() {
+        for hours in [
+            "Mo-Fr 1:0-8017:00",
+            "Sa 65535:00-65535:59",
+            "Su 09:00-1093:00",
+        ] {
+            assert!(OpeningHours::parse(hours).is_err(), "{hours}");
+        }
+    }
 
     #[test]
     fn opening_hours_parse_and_print_back() {
