@@ -254,6 +254,37 @@ fn written_pfif_1_4_reads_back() {
     assert_eq!(read.notes[0].person_record_id, "retrace.example/person.1");
 }
 
+/// Found by the fuzz target `pfif_export`: a name holding U+FFFF made a
+/// feed that no XML reader accepts. Characters XML 1.0 cannot carry are
+/// left out; the rest of the text is kept.
+#[test]
+fn characters_xml_cannot_carry_are_left_out_of_the_feed() {
+    let person = ExportPerson {
+        person_record_id: "retrace.example/person.1".into(),
+        full_name: "Amina\u{FFFF} Yu\u{1}suf\u{FFFE}".into(),
+        notes: vec![ExportNote {
+            note_record_id: "retrace.example/note.1".into(),
+            author_name: "Red\u{0} Cross".into(),
+            source_date: "2026-01-02T03:04:05Z".into(),
+            text: "Safe\u{FFFF}\tin Gent.".into(),
+            ..ExportNote::default()
+        }],
+        ..ExportPerson::default()
+    };
+    let xml = write_feed(&[person]);
+    let feed = parse(&xml).unwrap();
+    assert!(feed.problems.is_empty(), "{:?}", feed.problems);
+    assert_eq!(feed.persons[0].full_name.as_deref(), Some("Amina Yusuf"));
+    assert_eq!(
+        feed.persons[0].notes[0].author_name.as_deref(),
+        Some("Red Cross")
+    );
+    assert_eq!(
+        feed.persons[0].notes[0].text.as_deref(),
+        Some("Safe\tin Gent.")
+    );
+}
+
 #[test]
 fn the_schema_refuses_what_pfif_1_4_does_not_allow() {
     let person = ExportPerson {
