@@ -316,7 +316,14 @@ pub fn read_table(
         });
     }
     let table = if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)?
+        // calamine's arithmetic overflows on some hostile cell and row
+        // references (a panic where overflow checks are on): a reader that
+        // panics reads as a damaged file.
+        std::panic::catch_unwind(|| read_xlsx(bytes)).unwrap_or_else(|_| {
+            Err(ReadError::Xlsx {
+                reason: "the reader failed on it".to_owned(),
+            })
+        })?
     } else {
         read_csv(&decode(bytes, encoding)?)?
     };

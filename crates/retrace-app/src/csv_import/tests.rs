@@ -309,3 +309,17 @@ fn lines_to_create_anyway_are_numbers_and_ranges() {
         assert_eq!(parse_lines(bad), Err(Problem::LineNumbers), "{bad}");
     }
 }
+
+/// Found by the fuzz target `xlsx`: a row number past u32 made calamine
+/// 0.38 overflow (a panic where overflow checks are on, as in debug
+/// builds). The read ends as a damaged file, never as a panic.
+#[test]
+fn a_reference_past_the_last_row_is_a_damaged_file_not_a_panic() {
+    let hostile = sheet_of(&[("A1", "name"), ("A99999999999", "x")]);
+    match read_table(&hostile, TextEncoding::Detect, MAX_UPLOAD_BYTES) {
+        Err(ReadError::Xlsx { .. }) => {}
+        // Without overflow checks calamine wraps and reads on.
+        Ok(_) if !cfg!(debug_assertions) => {}
+        other => panic!("{other:?}"),
+    }
+}
