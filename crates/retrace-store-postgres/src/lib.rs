@@ -43,6 +43,8 @@ impl Dialect for PostgresDialect {
         Some("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const FOR_UPDATE: &'static str = " FOR UPDATE";
     const FOR_UPDATE_OF_TRANSFER: &'static str = " FOR UPDATE OF t";
+    const POSITIONAL_PARAMETER: Option<&'static str> = None;
+    const BULK_WRITE: Option<(&'static str, &'static str)> = None;
     const JSON_VALUES: (&'static str, &'static str) =
         ("SELECT json_array_elements_text(CAST(", " AS JSON))");
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT to_regclass('_sqlx_migrations') IS NOT NULL";

@@ -68,6 +68,16 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// Appended to a `SELECT … FROM transfers t JOIN …` to lock only the
     /// transfer row.
     const FOR_UPDATE_OF_TRANSFER: &'static str;
+    /// The placeholder of a parameter bound by its position, written in
+    /// place of `$n` by the statements built for bulk writes, where the
+    /// database has one: SQLite looks each `$n` up among the statement's
+    /// other parameters, a cost that grows with the square of their number.
+    const POSITIONAL_PARAMETER: Option<&'static str>;
+    /// Statements run at the start and at the end of a bulk write's
+    /// transaction (an import of many rows): SQLite's page cache is raised
+    /// for the import and set back, so that the pages of the indexes it
+    /// writes are not written out and read back many times over.
+    const BULK_WRITE: Option<(&'static str, &'static str)>;
     /// The text before and after a placeholder bound to a JSON array of
     /// strings that makes a subquery yielding its values.
     const JSON_VALUES: (&'static str, &'static str);
@@ -594,7 +604,13 @@ where
                 sql.push_str(if i == 0 { "(" } else { ", (" });
                 for column in 0..row.len() {
                     n += 1;
-                    let _ = write!(sql, "{}${n}", if column == 0 { "" } else { ", " });
+                    sql.push_str(if column == 0 { "" } else { ", " });
+                    match D::POSITIONAL_PARAMETER {
+                        Some(positional) => sql.push_str(positional),
+                        None => {
+                            let _ = write!(sql, "${n}");
+                        }
+                    }
                 }
                 sql.push(')');
             }

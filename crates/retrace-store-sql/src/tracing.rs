@@ -4,7 +4,7 @@
 //! writing are locked with the dialect's `FOR_UPDATE`.
 //! Row conversion and JSON live in `retrace_store::backend`.
 
-use crate::{Conn, DbRow, Dialect, Sql, SqlStore, begin_with, db_error, event, json_values};
+use crate::{Conn, DbRow, Dialect, Sql, SqlStore, Value, begin_with, db_error, event, json_values};
 use async_trait::async_trait;
 use retrace_store::TracingStore;
 use retrace_store::crypto;
@@ -12,10 +12,10 @@ use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
 use retrace_domain::{
-    AuditAction, CandidateId, CandidateStatus, Circumstances, ConsentId, ConsentRecord,
-    CountryCode, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent, ObjectKind,
-    OrgId, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId, RequestStatus, Text,
-    UserId,
+    AuditAction, CandidateId, CandidateStatus, CaseReference, Circumstances, ConsentId,
+    ConsentRecord, CountryCode, ExportId, MessageDirection, MessageId, MessageStatus, NewConsent,
+    ObjectKind, OrgId, PersonDetails, PersonId, RegistrationKind, Relationship, RequestId,
+    RequestStatus, Text, UserId,
 };
 use retrace_store::backend::{
     self, CandidateRow, ConsentRow, MessageHistoryRow, MessageRow, PersonRow, ReleaseColumns,
@@ -369,45 +369,58 @@ where
         details: &PersonDetails,
         audit: &AuditContext,
     ) -> StoreResult<StoredPerson> {
-        let stored = StoredPerson {
-            id: PersonId::random(),
-            org,
-            request,
-            role,
-            details: details.clone(),
-            version: 1,
-            created_at: audit.at,
-            updated_at: audit.at,
-        };
-        let columns = backend::person_columns(details)?;
-        let role = backend::role_columns(role);
-        sqlx::query(
-            "INSERT INTO persons (id, org_id, request_id, position, role, relationship, \
-             registration_kind, details, search_text, nationalities, at_risk, minor, version, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+        let row = NewPersonRow::new(org, request, position, role, details, audit)?;
+        Self::insert_person_rows(conn, std::slice::from_ref(&row)).await?;
+        Ok(row.stored)
+    }
+
+    /// Writes new requests with their persons and first status, a few
+    /// hundred rows per statement.
+    pub(crate) async fn insert_request_rows(
+        conn: &mut Conn<D>,
+        rows: &[NewRequestRows],
+    ) -> StoreResult<()> {
+        let requests: Vec<_> = rows.iter().map(|rows| rows.request.values()).collect();
+        Self::insert_rows(&mut *conn, INSERT_REQUESTS, &requests).await?;
+        let persons: Vec<_> = rows
+            .iter()
+            .flat_map(|rows| std::iter::once(&rows.enquirer).chain(&rows.sought))
+            .map(NewPersonRow::values)
+            .collect();
+        Self::insert_rows(&mut *conn, INSERT_PERSONS, &persons).await?;
+        let history: Vec<_> = rows.iter().map(|rows| rows.history.values()).collect();
+        Self::insert_rows(conn, INSERT_HISTORY, &history).await
+    }
+
+    /// Writes new persons, a few hundred rows per statement.
+    pub(crate) async fn insert_person_rows(
+        conn: &mut Conn<D>,
+        rows: &[NewPersonRow],
+    ) -> StoreResult<()> {
+        let persons: Vec<_> = rows.iter().map(NewPersonRow::values).collect();
+        Self::insert_rows(conn, INSERT_PERSONS, &persons).await
+    }
+
+    /// Takes the next `count` case reference numbers of `country` and
+    /// `year` and returns the first of them.
+    pub(crate) async fn reserve_references(
+        conn: &mut Conn<D>,
+        country: CountryCode,
+        year: u16,
+        count: i64,
+    ) -> StoreResult<i64> {
+        let last: i64 = sqlx::query_scalar(
+            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, $3) \
+             ON CONFLICT (country, year) DO UPDATE \
+             SET last_number = reference_counters.last_number + $3 RETURNING last_number",
         )
-        .bind(stored.id.to_string())
-        .bind(org.to_string())
-        .bind(request.map(|r| r.to_string()))
-        .bind(position)
-        .bind(role.role)
-        .bind(role.relationship)
-        .bind(role.registration_kind)
-        .bind(crypto::seal(
-            crypto::PERSON_DETAILS,
-            &stored.id.to_string(),
-            &columns.details,
-        )?)
-        .bind(&columns.search_text)
-        .bind(&columns.nationalities)
-        .bind(columns.at_risk)
-        .bind(columns.minor)
-        .bind(audit.at.as_millis())
-        .execute(&mut *conn)
+        .bind(country.as_str())
+        .bind(i64::from(year))
+        .bind(count)
+        .fetch_one(&mut *conn)
         .await
         .map_err(db_error)?;
-        Ok(stored)
+        Ok(last - count + 1)
     }
 
     /// Opens a request with its persons, first status, audit entry and
@@ -423,70 +436,28 @@ where
             .await?
             .ok_or(StoreError::NotFound)?;
         let year = backend::reference_year(audit.at)?;
-        let number: i64 = sqlx::query_scalar(
-            "INSERT INTO reference_counters (country, year, last_number) VALUES ($1, $2, 1) \
-             ON CONFLICT (country, year) DO UPDATE \
-             SET last_number = reference_counters.last_number + 1 RETURNING last_number",
-        )
-        .bind(country.as_str())
-        .bind(i64::from(year))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        let number = Self::reserve_references(&mut *tx, country, year, 1).await?;
         let reference = backend::case_reference(country, year, number)?;
-        let id = RequestId::random();
-        let status = RequestStatus::Open;
-        sqlx::query(
-            "INSERT INTO tracing_requests (id, org_id, reference, reference_key, status, \
-             closure_reason, circumstances, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6, 1, $7, $7)",
-        )
-        .bind(id.to_string())
-        .bind(scope.org().to_string())
-        .bind(reference.to_string())
-        .bind(reference.to_string().to_lowercase())
-        .bind(status.code())
-        .bind(crypto::seal(
-            crypto::REQUEST_CIRCUMSTANCES,
-            &id.to_string(),
-            &backend::to_json("tracing_requests", &new.circumstances)?,
-        )?)
-        .bind(audit.at.as_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let enquirer = Self::insert_person(
-            &mut *tx,
-            scope.org(),
-            Some(id),
-            0,
-            PersonRole::Enquirer,
-            &new.enquirer,
-            audit,
-        )
-        .await?;
-        let mut sought = Vec::with_capacity(new.sought.len());
-        for (position, (relationship, details)) in (1_i64..).zip(&new.sought) {
-            sought.push(
-                Self::insert_person(
-                    &mut *tx,
-                    scope.org(),
-                    Some(id),
-                    position,
-                    PersonRole::Sought(*relationship),
-                    details,
-                    audit,
-                )
-                .await?,
-            );
-        }
-        Self::add_history(&mut *tx, id, status, None, audit).await?;
+        let rows = NewRequestRows::new(scope.org(), &reference, new, audit)?;
+        Self::insert_request_rows(&mut *tx, std::slice::from_ref(&rows)).await?;
         Self::append(
             &mut *tx,
             audit,
-            &event(AuditAction::RequestCreated, ObjectKind::TracingRequest, id),
+            &event(
+                AuditAction::RequestCreated,
+                ObjectKind::TracingRequest,
+                rows.request.id,
+            ),
         )
         .await?;
+        let NewRequestRows {
+            request,
+            enquirer,
+            sought,
+            history: _,
+        } = rows;
+        let enquirer = enquirer.stored;
+        let sought: Vec<StoredPerson> = sought.into_iter().map(|row| row.stored).collect();
         if let Some(consent) = &consents.enquirer {
             Self::insert_consent(&mut *tx, audit, scope.org(), enquirer.id, consent).await?;
         }
@@ -496,10 +467,10 @@ where
             }
         }
         Ok(TracingRequest {
-            id,
+            id: request.id,
             org: scope.org(),
             reference,
-            status,
+            status: request.status,
             circumstances: new.circumstances.clone(),
             enquirer,
             sought,
@@ -751,24 +722,8 @@ where
         note: Option<&Text>,
         audit: &AuditContext,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO request_status_history (request_id, status, closure_reason, note, at, by_user) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(request.to_string())
-        .bind(status.code())
-        .bind(status.closure_reason().map(|r| r.as_str()))
-        .bind(crypto::seal_opt(
-            crypto::STATUS_NOTE,
-            &request.to_string(),
-            note.map(Text::as_str),
-        )?)
-        .bind(audit.at.as_millis())
-        .bind(audit.actor.map(|a| a.to_string()))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        let row = NewHistoryRow::new(request, status, note, audit)?;
+        Self::insert_rows(conn, INSERT_HISTORY, &[row.values()]).await
     }
 
     /// After an update matched no row: `Conflict` when the row exists in the
@@ -2231,5 +2186,210 @@ where
             return Err(StoreError::NotFound);
         }
         Sql::<D>::candidate_messages(&mut conn, candidate_id).await
+    }
+}
+
+const INSERT_PERSONS: &str = "INSERT INTO persons (id, org_id, request_id, position, role, \
+     relationship, registration_kind, details, search_text, nationalities, at_risk, minor, version, \
+     created_at, updated_at)";
+
+const INSERT_REQUESTS: &str = "INSERT INTO tracing_requests (id, org_id, reference, reference_key, \
+     status, closure_reason, circumstances, version, created_at, updated_at)";
+
+const INSERT_HISTORY: &str = "INSERT INTO request_status_history (request_id, status, \
+     closure_reason, note, at, by_user)";
+
+/// A new `persons` row, sealed and ready to write, with the person it
+/// stores.
+pub(crate) struct NewPersonRow {
+    pub(crate) stored: StoredPerson,
+    id: String,
+    org: String,
+    request: Option<String>,
+    position: i64,
+    role: backend::RoleColumns,
+    details: String,
+    columns: backend::PersonColumns,
+    at: i64,
+}
+
+impl NewPersonRow {
+    pub(crate) fn new(
+        org: OrgId,
+        request: Option<RequestId>,
+        position: i64,
+        role: PersonRole,
+        details: &PersonDetails,
+        audit: &AuditContext,
+    ) -> StoreResult<Self> {
+        let stored = StoredPerson {
+            id: PersonId::random(),
+            org,
+            request,
+            role,
+            details: details.clone(),
+            version: 1,
+            created_at: audit.at,
+            updated_at: audit.at,
+        };
+        let id = stored.id.to_string();
+        let columns = backend::person_columns(details)?;
+        Ok(NewPersonRow {
+            details: crypto::seal(crypto::PERSON_DETAILS, &id, &columns.details)?,
+            id,
+            org: org.to_string(),
+            request: request.map(|r| r.to_string()),
+            position,
+            role: backend::role_columns(role),
+            columns,
+            at: audit.at.as_millis(),
+            stored,
+        })
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.id),
+            Value::Text(&self.org),
+            Value::MaybeText(self.request.as_deref()),
+            Value::Int(self.position),
+            Value::Text(self.role.role),
+            Value::MaybeText(self.role.relationship),
+            Value::MaybeText(self.role.registration_kind),
+            Value::Text(&self.details),
+            Value::Text(&self.columns.search_text),
+            Value::Text(&self.columns.nationalities),
+            Value::Bool(self.columns.at_risk),
+            Value::Bool(self.columns.minor),
+            Value::Int(1),
+            Value::Int(self.at),
+            Value::Int(self.at),
+        ]
+    }
+}
+
+/// A new `tracing_requests` row (status open, version 1), sealed.
+pub(crate) struct NewRequestRow {
+    pub(crate) id: RequestId,
+    pub(crate) status: RequestStatus,
+    id_text: String,
+    org: String,
+    reference: String,
+    reference_key: String,
+    circumstances: String,
+    at: i64,
+}
+
+impl NewRequestRow {
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.id_text),
+            Value::Text(&self.org),
+            Value::Text(&self.reference),
+            Value::Text(&self.reference_key),
+            Value::Text(self.status.code()),
+            Value::MaybeText(None),
+            Value::Text(&self.circumstances),
+            Value::Int(1),
+            Value::Int(self.at),
+            Value::Int(self.at),
+        ]
+    }
+}
+
+/// A new `request_status_history` row, its note sealed.
+pub(crate) struct NewHistoryRow {
+    request: String,
+    status: &'static str,
+    closure_reason: Option<&'static str>,
+    note: Option<String>,
+    at: i64,
+    by: Option<String>,
+}
+
+impl NewHistoryRow {
+    fn new(
+        request: RequestId,
+        status: RequestStatus,
+        note: Option<&Text>,
+        audit: &AuditContext,
+    ) -> StoreResult<Self> {
+        let request = request.to_string();
+        Ok(NewHistoryRow {
+            note: crypto::seal_opt(crypto::STATUS_NOTE, &request, note.map(Text::as_str))?,
+            request,
+            status: status.code(),
+            closure_reason: status.closure_reason().map(|r| r.as_str()),
+            at: audit.at.as_millis(),
+            by: audit.actor.map(|a| a.to_string()),
+        })
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.request),
+            Value::Text(self.status),
+            Value::MaybeText(self.closure_reason),
+            Value::MaybeText(self.note.as_deref()),
+            Value::Int(self.at),
+            Value::MaybeText(self.by.as_deref()),
+        ]
+    }
+}
+
+/// The rows a new tracing request writes: the request, its enquirer, its
+/// sought persons and its first status.
+pub(crate) struct NewRequestRows {
+    pub(crate) request: NewRequestRow,
+    pub(crate) enquirer: NewPersonRow,
+    pub(crate) sought: Vec<NewPersonRow>,
+    history: NewHistoryRow,
+}
+
+impl NewRequestRows {
+    pub(crate) fn new(
+        org: OrgId,
+        reference: &CaseReference,
+        new: &NewRequest,
+        audit: &AuditContext,
+    ) -> StoreResult<Self> {
+        let id = RequestId::random();
+        let id_text = id.to_string();
+        let status = RequestStatus::Open;
+        let request = NewRequestRow {
+            circumstances: crypto::seal(
+                crypto::REQUEST_CIRCUMSTANCES,
+                &id_text,
+                &backend::to_json("tracing_requests", &new.circumstances)?,
+            )?,
+            id,
+            status,
+            id_text,
+            org: org.to_string(),
+            reference: reference.to_string(),
+            reference_key: reference.to_string().to_lowercase(),
+            at: audit.at.as_millis(),
+        };
+        let enquirer =
+            NewPersonRow::new(org, Some(id), 0, PersonRole::Enquirer, &new.enquirer, audit)?;
+        let sought = (1_i64..)
+            .zip(&new.sought)
+            .map(|(position, (relationship, details))| {
+                NewPersonRow::new(
+                    org,
+                    Some(id),
+                    position,
+                    PersonRole::Sought(*relationship),
+                    details,
+                    audit,
+                )
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(NewRequestRows {
+            history: NewHistoryRow::new(id, status, None, audit)?,
+            request,
+            enquirer,
+            sought,
+        })
     }
 }

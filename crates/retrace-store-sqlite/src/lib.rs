@@ -50,6 +50,10 @@ impl Dialect for SqliteDialect {
     // Writers are serialised by `BEGIN IMMEDIATE`: no row locks needed.
     const FOR_UPDATE: &'static str = "";
     const FOR_UPDATE_OF_TRANSFER: &'static str = "";
+    const POSITIONAL_PARAMETER: Option<&'static str> = Some("?");
+    // 256 MiB while the import runs, then SQLite's default (2,000 KiB).
+    const BULK_WRITE: Option<(&'static str, &'static str)> =
+        Some(("PRAGMA cache_size = -262144", "PRAGMA cache_size = -2000"));
     const JSON_VALUES: (&'static str, &'static str) = ("SELECT value FROM json_each(", ")");
     const HAS_MIGRATIONS_TABLE: &'static str = "SELECT EXISTS (SELECT 1 FROM sqlite_master \
          WHERE type = 'table' AND name = '_sqlx_migrations')";
@@ -145,6 +149,10 @@ async fn open_with(url: &str, synchronous: SqliteSynchronous) -> StoreResult<Sql
         // erased person must not stay readable in the file's free space
         // (docs/adr/0018-retention-erasure-subject-access.md).
         .pragma("secure_delete", "ON")
+        // Statement journals, sorts and temporary indexes stay in memory:
+        // no temporary file holds rows (plain names among them) on disk,
+        // and a bulk write does not journal each statement to a file.
+        .pragma("temp_store", "MEMORY")
         .busy_timeout(BUSY_TIMEOUT);
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     let path = (!in_memory).then(|| options.get_filename().to_path_buf());

@@ -224,6 +224,7 @@ macro_rules! conformance_tests {
             imported_records_keep_their_relationship_and_are_idempotent,
             csv_mappings_are_saved_per_organisation_and_audited,
             a_failing_import_stores_nothing,
+            a_large_import_keeps_each_row_whole_across_batches,
             // field encryption at rest (issue 16)
             encrypted_fields_never_reach_a_dump_in_clear,
             rotation_leaves_every_value_readable,

@@ -282,7 +282,66 @@ pub fn document() -> Value {
         components.insert("NetworkPost".to_owned(), network_post());
     }
     declare_scopes(&mut doc);
+    declare_input_errors(&mut doc);
     doc
+}
+
+/// Writes on every operation the answers its input alone can earn, where
+/// the operation does not already say them in its own words: a path id
+/// that names nothing is 404 (a malformed id too: it names nothing), an
+/// unreadable or unknown query parameter is 422, and a body is 413 past
+/// its size limit and 422 when it is not of its type or does not read (the
+/// extractors in `extract.rs`).
+fn declare_input_errors(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let error = |description: &str| json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in item.values_mut() {
+            let located = |place: &str| {
+                operation
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .is_some_and(|parameters| {
+                        parameters
+                            .iter()
+                            .any(|p| p.get("in").and_then(Value::as_str) == Some(place))
+                    })
+            };
+            let mut answers = Vec::new();
+            if located("path") {
+                answers.push(("404", "Nothing of the organisation's has this id"));
+            }
+            if located("query") {
+                answers.push((
+                    "422",
+                    "A parameter is invalid or unknown; the message names it",
+                ));
+            }
+            if operation.get("requestBody").is_some() {
+                answers.push(("413", "The body is larger than the operation accepts"));
+                answers.push((
+                    "422",
+                    "The body is not of the documented type or shape; `field` names what is wrong",
+                ));
+            }
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (code, description) in answers {
+                responses
+                    .entry(code.to_owned())
+                    .or_insert_with(|| error(description));
+            }
+        }
+    }
 }
 
 /// Writes on every operation the scope its route declares in
