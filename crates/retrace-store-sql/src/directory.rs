@@ -35,6 +35,10 @@ use std::collections::BTreeSet;
 /// Words of a directory query beyond this many are ignored: each is one
 /// more range of the word index to intersect.
 const MAX_QUERY_WORDS: usize = 8;
+/// How many of the words that begin with a query word are each walked in
+/// the list's order (one arm of the search each); the words after them are
+/// read and sorted (ADR 0034).
+const WORD_ARMS: usize = 8;
 const ENTRY_COLUMNS: &str =
     "e.id, e.org_id, e.details, e.version, e.verified_at, e.verified_by, e.created_at";
 const PROFILE_COLUMNS: &str =
@@ -121,11 +125,17 @@ fn always_open() -> String {
 enum Arm<'a> {
     /// The entries' own index in the list's order: no words, no hour.
     Entries,
-    /// The entries having the word itself, from its rows.
-    Word(&'a str),
-    /// The entries having a longer word that begins with it (`word` <
-    /// their word < `upper`) but not the word itself.
-    LongerWords { word: &'a str, upper: &'a str },
+    /// The entries having `word`, from its rows (in the list's order), but
+    /// none of the words `before` (they are another arm's).
+    Word { word: &'a str, before: &'a [String] },
+    /// The entries having a word that begins with `word` and is none of
+    /// `before` (`word` <= their word < `upper`): read and sorted, for a
+    /// beginning of too many words to walk each.
+    LongerWords {
+        word: &'a str,
+        upper: &'a str,
+        before: &'a [String],
+    },
     /// The entries open at `minute`, from the rows of its hour.
     Hour { hour: i64, minute: i64 },
     /// The entries open the whole week.
@@ -143,7 +153,7 @@ impl Arm<'_> {
             Arm::Entries | Arm::AlwaysOpen | Arm::Unmarked { .. } => {
                 ("directory_entries e", "e", "e.id")
             }
-            Arm::Word(_) | Arm::LongerWords { .. } => ("directory_words x", "x", "x.entry_id"),
+            Arm::Word { .. } | Arm::LongerWords { .. } => ("directory_words x", "x", "x.entry_id"),
             Arm::Hour { .. } => ("directory_open_hours x", "x", "x.entry_id"),
         }
     }
@@ -399,21 +409,21 @@ where
         Self::push_visible(query, place, viewer);
         match arm {
             Arm::Entries => {}
-            Arm::Word(word) => {
+            Arm::Word { word, before } => {
                 query.push(" AND x.word = ").push_bind(word.to_owned());
+                Self::push_none_of(query, before);
             }
-            Arm::LongerWords { word, upper } => {
+            Arm::LongerWords {
+                word,
+                upper,
+                before,
+            } => {
                 query
                     .push(" AND x.word > ")
                     .push_bind(word.to_owned())
                     .push(" AND x.word < ")
-                    .push_bind(upper.to_owned())
-                    .push(
-                        " AND NOT EXISTS (SELECT 1 FROM directory_words y \
-                         WHERE y.entry_id = x.entry_id AND y.word = ",
-                    )
-                    .push_bind(word.to_owned())
-                    .push(")");
+                    .push_bind(upper.to_owned());
+                Self::push_none_of(query, before);
             }
             Arm::Hour { hour, minute } => {
                 query
@@ -481,6 +491,56 @@ where
                 .push_bind(upper.clone())
                 .push(")");
         }
+    }
+
+    /// ` AND` the walked entry has none of `words` (when there are any).
+    fn push_none_of(query: &mut QueryBuilder<D::Db>, words: &[String]) {
+        if words.is_empty() {
+            return;
+        }
+        query.push(
+            " AND NOT EXISTS (SELECT 1 FROM directory_words y WHERE y.entry_id = x.entry_id \
+             AND y.word IN (",
+        );
+        let mut list = query.separated(", ");
+        for word in words {
+            list.push_bind(word.clone());
+        }
+        query.push("))");
+    }
+
+    /// The first words of the index that begin with `word` (within its
+    /// range up to `upper`), in order, at most `limit`: each index seek
+    /// finds the next.
+    async fn words_beginning(
+        pool: &Pool<D::Db>,
+        (word, upper): &(String, String),
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let mut found: Vec<String> = Vec::new();
+        while found.len() < limit {
+            let (sql, from) = match found.last() {
+                None => (
+                    "SELECT MIN(word) FROM directory_words WHERE word >= $1 AND word < $2",
+                    word,
+                ),
+                Some(last) => (
+                    "SELECT MIN(word) FROM directory_words WHERE word > $1 AND word < $2",
+                    last,
+                ),
+            };
+            let next: Option<String> = sqlx::query_scalar(sql)
+                .bind(from.clone())
+                .bind(upper.clone())
+                .fetch_one(pool)
+                .await
+                .map_err(db_error)?;
+            let Some(next) = next else {
+                break;
+            };
+            found.push(next);
+        }
+        Ok(found)
     }
 
     /// `EXISTS` an opening range of entry `id` around `minute`.
@@ -1149,8 +1209,33 @@ where
         } else {
             Some(words.remove(Sql::<D>::rarest_word(&self.pool, &words).await?))
         };
+        // The words that begin with the driving word, each walked in the
+        // list's order; past `WORD_ARMS` of them, the rest are sorted.
+        let beginning = match &driver {
+            Some(range) => Sql::<D>::words_beginning(&self.pool, range, WORD_ARMS + 1).await?,
+            None => Vec::new(),
+        };
         let arms = match (&driver, filter.open_at) {
-            (Some((word, upper)), _) => vec![Arm::Word(word), Arm::LongerWords { word, upper }],
+            (Some((word, upper)), _) => {
+                let walked = beginning.len().min(WORD_ARMS);
+                let mut arms: Vec<Arm<'_>> = (0..walked)
+                    .filter_map(|i| {
+                        Some(Arm::Word {
+                            word: beginning.get(i)?,
+                            before: beginning.get(..i)?,
+                        })
+                    })
+                    .collect();
+                let before = beginning.get(..walked).unwrap_or_default();
+                if beginning.len() > WORD_ARMS {
+                    arms.push(Arm::LongerWords {
+                        word: before.last().map_or(word, |w| w.as_str()),
+                        upper,
+                        before,
+                    });
+                }
+                arms
+            }
             (None, Some(minute)) => vec![
                 Arm::Hour {
                     hour: WeekHours::position_of(minute),
@@ -1161,6 +1246,10 @@ where
             ],
             (None, None) => vec![Arm::Entries],
         };
+        if arms.is_empty() {
+            // No word of the index begins with the driving word.
+            return Ok((Vec::new(), 0));
+        }
         let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
         Sql::<D>::push_arms(&mut count, &arms, viewer, filter, &words, true);
         count.push(" LIMIT ").push_bind(counted).push(") counted");
@@ -1169,29 +1258,35 @@ where
             .fetch_one(&self.pool)
             .await
             .map_err(db_error)?;
+        let (limit, offset) = (i64::from(filter.limit), i64::from(filter.offset));
         let mut query = if matches!(arms.as_slice(), [Arm::Entries]) {
             let mut query =
                 Sql::<D>::directory_query(&format!("SELECT {ENTRY_COLUMNS}"), viewer, filter);
-            query.push(" ORDER BY e.country, e.city_key, e.name_key, e.id");
+            query
+                .push(" ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
             query
         } else {
-            // The page's places first, then only its entries' rows.
+            // The places up to the page's end first, then only the page's
+            // entries' rows. The offset is skipped outside: SQLite (3.50,
+            // as bundled) skipped rows that its filters then rejected when
+            // the walk itself had the `OFFSET`, returning a row twice.
             let mut query = QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS} FROM ("));
             Sql::<D>::push_arms(&mut query, &arms, viewer, filter, &words, false);
-            query.push(" ORDER BY country, city_key, name_key, entry_id");
+            query
+                .push(" ORDER BY country, city_key, name_key, entry_id LIMIT ")
+                .push_bind(limit.saturating_add(offset))
+                .push(
+                    ") d JOIN directory_entries e ON e.id = d.entry_id \
+                     ORDER BY d.country, d.city_key, d.name_key, d.entry_id LIMIT ",
+                )
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
             query
         };
-        query
-            .push(" LIMIT ")
-            .push_bind(i64::from(filter.limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
-        if !matches!(arms.as_slice(), [Arm::Entries]) {
-            query.push(
-                ") d JOIN directory_entries e ON e.id = d.entry_id \
-                 ORDER BY d.country, d.city_key, d.name_key, d.entry_id",
-            );
-        }
         let rows = query
             .build()
             .fetch_all(&self.pool)

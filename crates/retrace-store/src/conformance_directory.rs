@@ -645,6 +645,12 @@ pub async fn directory_searches_in_list_order_find_what_filtering_finds<H: Harne
         if i % 7 == 3 {
             entry.description = Some(text("Accueil de jour, housing advice"));
         }
+        if i % 5 == 2 {
+            // More words beginning with "ho" than the search walks one by one.
+            entry.description = Some(text(
+                "hostel hotline hotel host hour hold home honey horse hook",
+            ));
+        }
         let (user, scope) = if i % 2 == 0 {
             (&alice, OrgScope::new(a.id))
         } else {
@@ -668,6 +674,8 @@ pub async fn directory_searches_in_list_order_find_what_filtering_finds<H: Harne
         None,
         Some("house"),
         Some("hous"),
+        Some("ho"),
+        Some("ho house"),
         Some("household"),
         Some("zephyr"),
         Some("house zephyr"),
