@@ -1236,15 +1236,24 @@ where
                 }
                 arms
             }
-            (None, Some(minute)) => vec![
-                Arm::Hour {
-                    hour: WeekHours::position_of(minute),
-                    minute,
-                },
-                Arm::AlwaysOpen,
-                Arm::Unmarked { minute },
-            ],
-            (None, None) => vec![Arm::Entries],
+            // With a filter the hour's rows do not carry (kind, service,
+            // language), the entries' index, which carries them all, is
+            // walked instead: the hour's rows would read each entry's row.
+            (None, Some(minute))
+                if filter.kind.is_none()
+                    && filter.service.is_none()
+                    && filter.language.is_none() =>
+            {
+                vec![
+                    Arm::Hour {
+                        hour: WeekHours::position_of(minute),
+                        minute,
+                    },
+                    Arm::AlwaysOpen,
+                    Arm::Unmarked { minute },
+                ]
+            }
+            (None, _) => vec![Arm::Entries],
         };
         if arms.is_empty() {
             // No word of the index begins with the driving word.
