@@ -1259,16 +1259,16 @@ where
             // No word of the index begins with the driving word.
             return Ok((Vec::new(), 0));
         }
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
-        Sql::<D>::push_arms(&mut count, &arms, viewer, filter, &words, true);
-        count.push(" LIMIT ").push_bind(counted).push(") counted");
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
         let (limit, offset) = (i64::from(filter.limit), i64::from(filter.offset));
-        let mut query = if matches!(arms.as_slice(), [Arm::Entries]) {
+        if matches!(arms.as_slice(), [Arm::Entries]) {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
+            Sql::<D>::push_arms(&mut count, &arms, viewer, filter, &words, true);
+            count.push(" LIMIT ").push_bind(counted).push(") counted");
+            let total: i64 = count
+                .build_query_scalar()
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
             let mut query =
                 Sql::<D>::directory_query(&format!("SELECT {ENTRY_COLUMNS}"), viewer, filter);
             query
@@ -1276,29 +1276,70 @@ where
                 .push_bind(limit)
                 .push(" OFFSET ")
                 .push_bind(offset);
-            query
-        } else {
-            // The places up to the page's end first, then only the page's
-            // entries' rows. The offset is skipped outside: SQLite (3.50,
-            // as bundled) skipped rows that its filters then rejected when
-            // the walk itself had the `OFFSET`, returning a row twice.
-            let mut query = QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS} FROM ("));
-            Sql::<D>::push_arms(&mut query, &arms, viewer, filter, &words, false);
-            query
-                .push(" ORDER BY country, city_key, name_key, entry_id LIMIT ")
-                .push_bind(limit.saturating_add(offset))
-                .push(
-                    ") d JOIN directory_entries e ON e.id = d.entry_id \
-                     ORDER BY d.country, d.city_key, d.name_key, d.entry_id LIMIT ",
-                )
-                .push_bind(limit)
-                .push(" OFFSET ")
-                .push_bind(offset);
-            query
-        };
+            let rows = query
+                .build()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+            let entries = rows
+                .iter()
+                .map(Sql::<D>::directory_entry_of)
+                .collect::<StoreResult<Vec<_>>>()?;
+            return Ok((entries, u64::try_from(total).unwrap_or(0)));
+        }
+        // Each part is read by a query of its own, walked in the list's
+        // order and stopped early: PostgreSQL 15 planned their `UNION ALL`
+        // as one sort of every match (ADR 0034). The parts are disjoint, so
+        // their counts add up; the page is the first of the parts' first
+        // places, ordered by the database (its collation decides).
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let mut total = 0i64;
+        let mut candidates: Vec<String> = Vec::new();
+        let end = limit.saturating_add(offset);
+        for arm in &arms {
+            if total < counted {
+                let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
+                Sql::<D>::push_arms(&mut count, &[*arm], viewer, filter, &words, true);
+                count
+                    .push(" LIMIT ")
+                    .push_bind(counted - total)
+                    .push(") counted");
+                let found: i64 = count
+                    .build_query_scalar()
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                total += found;
+                if found == 0 {
+                    continue;
+                }
+            }
+            let mut page = QueryBuilder::new("");
+            Sql::<D>::push_arms(&mut page, &[*arm], viewer, filter, &words, false);
+            page.push(" ORDER BY country, city_key, name_key, entry_id LIMIT ")
+                .push_bind(end);
+            let rows = page.build().fetch_all(&mut *conn).await.map_err(db_error)?;
+            for row in &rows {
+                candidates.push(row.try_get("entry_id").map_err(db_error)?);
+            }
+        }
+        if candidates.is_empty() {
+            return Ok((Vec::new(), u64::try_from(total).unwrap_or(0)));
+        }
+        let mut query = QueryBuilder::new(format!(
+            "SELECT {ENTRY_COLUMNS} FROM directory_entries e WHERE e.id IN ("
+        ));
+        query
+            .push(D::JSON_VALUES.0)
+            .push_bind(to_json("directory_entries", &candidates)?)
+            .push(D::JSON_VALUES.1)
+            .push(") ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
         let rows = query
             .build()
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await
             .map_err(db_error)?;
         let entries = rows
