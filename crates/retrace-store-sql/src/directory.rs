@@ -543,6 +543,19 @@ where
         Ok(found)
     }
 
+    /// The entries a query of `ENTRY_COLUMNS` finds, in its order.
+    async fn entries_of(
+        mut query: QueryBuilder<D::Db>,
+        conn: &mut Conn<D>,
+    ) -> StoreResult<Vec<DirectoryEntry>> {
+        let rows = query
+            .build()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Self::directory_entry_of).collect()
+    }
+
     /// `EXISTS` an opening range of entry `id` around `minute`.
     fn push_open_exactly(query: &mut QueryBuilder<D::Db>, id: &str, minute: i64) {
         query
@@ -1276,15 +1289,8 @@ where
                 .push_bind(limit)
                 .push(" OFFSET ")
                 .push_bind(offset);
-            let rows = query
-                .build()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-            let entries = rows
-                .iter()
-                .map(Sql::<D>::directory_entry_of)
-                .collect::<StoreResult<Vec<_>>>()?;
+            let mut conn = self.pool.acquire().await.map_err(db_error)?;
+            let entries = Sql::<D>::entries_of(query, &mut conn).await?;
             return Ok((entries, u64::try_from(total).unwrap_or(0)));
         }
         // Each part is read by a query of its own, walked in the list's
@@ -1337,15 +1343,7 @@ where
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
-        let rows = query
-            .build()
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        let entries = rows
-            .iter()
-            .map(Sql::<D>::directory_entry_of)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let entries = Sql::<D>::entries_of(query, &mut conn).await?;
         Ok((entries, u64::try_from(total).unwrap_or(0)))
     }
 
