@@ -119,8 +119,9 @@ fn always_open() -> String {
     "1".repeat(WEEK_HOURS)
 }
 
-/// One part of a search walked in the list's order (ADR 0034). The parts of
-/// a search are disjoint and their union is the search's matches.
+/// One part of a search walked in the list's order (ADR 0034), each read by
+/// queries of its own. The parts of a search are disjoint and their union is
+/// the search's matches.
 #[derive(Clone, Copy)]
 enum Arm<'a> {
     /// The entries' own index in the list's order: no words, no hour.
@@ -568,37 +569,32 @@ where
             .push(")");
     }
 
-    /// The arms' matches, one `SELECT` each joined by `UNION ALL`: their
-    /// ids (`counted`), or their place in the list's order.
-    fn push_arms(
+    /// The `SELECT` of an arm's matches: their ids (`counted`), or their
+    /// place in the list's order.
+    fn push_select(
         query: &mut QueryBuilder<D::Db>,
-        arms: &[Arm<'_>],
+        arm: Arm<'_>,
         viewer: &Viewer,
         filter: &DirectoryFilter,
         words: &[(String, String)],
         counted: bool,
     ) {
-        for (i, arm) in arms.iter().enumerate() {
-            if i > 0 {
-                query.push(" UNION ALL ");
-            }
-            let (_, place, id) = arm.source();
-            // An entry has a word once, but may have several longer ones.
-            let distinct = if matches!(arm, Arm::LongerWords { .. }) {
-                "DISTINCT "
-            } else {
-                ""
-            };
-            if counted {
-                query.push(format!("SELECT {distinct}{id} AS found"));
-            } else {
-                query.push(format!(
-                    "SELECT {distinct}{place}.country AS country, {place}.city_key AS city_key, \
-                     {place}.name_key AS name_key, {id} AS entry_id"
-                ));
-            }
-            Self::push_arm(query, *arm, viewer, filter, words);
+        let (_, place, id) = arm.source();
+        // An entry has a word once, but may have several later ones.
+        let distinct = if matches!(arm, Arm::LongerWords { .. }) {
+            "DISTINCT "
+        } else {
+            ""
+        };
+        if counted {
+            query.push(format!("SELECT {distinct}{id} AS found"));
+        } else {
+            query.push(format!(
+                "SELECT {distinct}{place}.country AS country, {place}.city_key AS city_key, \
+                 {place}.name_key AS name_key, {id} AS entry_id"
+            ));
         }
+        Self::push_arm(query, arm, viewer, filter, words);
     }
 
     /// The query word whose prefix range holds the fewest rows, counted up
@@ -1275,7 +1271,7 @@ where
         let (limit, offset) = (i64::from(filter.limit), i64::from(filter.offset));
         if matches!(arms.as_slice(), [Arm::Entries]) {
             let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
-            Sql::<D>::push_arms(&mut count, &arms, viewer, filter, &words, true);
+            Sql::<D>::push_select(&mut count, Arm::Entries, viewer, filter, &words, true);
             count.push(" LIMIT ").push_bind(counted).push(") counted");
             let total: i64 = count
                 .build_query_scalar()
@@ -1305,7 +1301,7 @@ where
         for arm in &arms {
             if total < counted {
                 let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
-                Sql::<D>::push_arms(&mut count, &[*arm], viewer, filter, &words, true);
+                Sql::<D>::push_select(&mut count, *arm, viewer, filter, &words, true);
                 count
                     .push(" LIMIT ")
                     .push_bind(counted - total)
@@ -1321,7 +1317,7 @@ where
                 }
             }
             let mut page = QueryBuilder::new("");
-            Sql::<D>::push_arms(&mut page, &[*arm], viewer, filter, &words, false);
+            Sql::<D>::push_select(&mut page, *arm, viewer, filter, &words, false);
             page.push(" ORDER BY country, city_key, name_key, entry_id LIMIT ")
                 .push_bind(end);
             let rows = page.build().fetch_all(&mut *conn).await.map_err(db_error)?;
