@@ -403,7 +403,10 @@ async fn run(
     // Directory search.
     let be = CountryCode::parse("BE")?;
     let minute = retrace_domain::directory::utc_week_minute(now);
-    let directory_filters: [(&str, DirectoryFilter); 8] = [
+    // Monday 00:30 UTC: only the entries open day and night are open (the
+    // quiet hour); Monday 10:30 UTC: every entry is open (the busy hour).
+    let (quiet, busy) = (30, 10 * 60 + 30);
+    let directory_filters: [(&str, DirectoryFilter); 13] = [
         (
             "country",
             DirectoryFilter {
@@ -451,6 +454,41 @@ async fn run(
             "text, rare (about 10 entries)",
             DirectoryFilter {
                 text: Some(fold("4242")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two words: common + rare",
+            DirectoryFilter {
+                text: Some(fold("house 4242")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two common words",
+            DirectoryFilter {
+                text: Some(fold("safe house")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, a word's beginning (hous)",
+            DirectoryFilter {
+                text: Some(fold("hous")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "open now, quiet hour (Mon 00:30 UTC)",
+            DirectoryFilter {
+                open_at: Some(quiet),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "open now, busy hour (Mon 10:30 UTC)",
+            DirectoryFilter {
+                open_at: Some(busy),
                 ..all_entries.clone()
             },
         ),

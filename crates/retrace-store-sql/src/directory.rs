@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use sqlx::migrate::Migrate;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, QueryBuilder, Type};
 
-use retrace_domain::directory::WeekHours;
+use retrace_domain::directory::{WEEK_HOURS, WeekHours};
 use retrace_domain::library::{index_terms, snippet};
 use retrace_domain::{AuditAction, CountryCode, DirectoryEntryId, DocumentId, ObjectKind, UserId};
 use retrace_store::backend::{text_pattern, to_json};
@@ -35,6 +35,10 @@ use std::collections::BTreeSet;
 /// Words of a directory query beyond this many are ignored: each is one
 /// more range of the word index to intersect.
 const MAX_QUERY_WORDS: usize = 8;
+/// How many of the words that begin with a query word are each walked in
+/// the list's order (one arm of the search each); the words after them are
+/// read and sorted (ADR 0034).
+const WORD_ARMS: usize = 8;
 const ENTRY_COLUMNS: &str =
     "e.id, e.org_id, e.details, e.version, e.verified_at, e.verified_by, e.created_at";
 const PROFILE_COLUMNS: &str =
@@ -65,6 +69,124 @@ fn entry_keys(details: &EntryDetails) -> StoreResult<EntryKeys> {
             .as_str()
             .to_owned(),
     })
+}
+
+/// The columns of an entry that its word rows and hour rows carry: the
+/// list's order and what visibility reads (migration 0039).
+struct Place {
+    country: String,
+    city_key: String,
+    name_key: String,
+    visibility: String,
+    /// Only for an entry visible to its own organisation: the one case
+    /// visibility reads it.
+    org_id: Option<String>,
+}
+
+impl Place {
+    fn new(
+        country: String,
+        city_key: String,
+        name_key: String,
+        visibility: String,
+        org: String,
+    ) -> Self {
+        let org_id = (visibility == "own_organisation").then_some(org);
+        Place {
+            country,
+            city_key,
+            name_key,
+            visibility,
+            org_id,
+        }
+    }
+
+    fn of(org: &str, details: &EntryDetails, keys: &EntryKeys) -> Self {
+        Place::new(
+            details.country.as_str().to_owned(),
+            keys.city_key.clone(),
+            keys.name_key.clone(),
+            details.visibility.as_str().to_owned(),
+            org.to_owned(),
+        )
+    }
+}
+
+/// The hour marks of an entry open the whole week: it has no rows by hour,
+/// an index of its own lists it (migration 0039). A literal in the SQL, as
+/// a partial index is only used for a condition its own text implies.
+fn always_open() -> String {
+    "1".repeat(WEEK_HOURS)
+}
+
+/// One part of a search walked in the list's order (ADR 0034), each read by
+/// queries of its own. The parts of a search are disjoint and their union is
+/// the search's matches.
+#[derive(Clone, Copy)]
+enum Arm<'a> {
+    /// The entries' own index in the list's order: no words, no hour.
+    Entries,
+    /// The entries having `word`, from its rows (in the list's order), but
+    /// none of the words `before` (they are another arm's).
+    Word { word: &'a str, before: &'a [String] },
+    /// The entries having a word that begins with `word` and is none of
+    /// `before` (`word` <= their word < `upper`): read and sorted, for a
+    /// beginning of too many words to walk each.
+    LongerWords {
+        word: &'a str,
+        upper: &'a str,
+        before: &'a [String],
+    },
+    /// The entries open at `minute`, from the rows of its hour.
+    Hour { hour: i64, minute: i64 },
+    /// The entries open the whole week.
+    AlwaysOpen,
+    /// The entries not yet marked by hour (`open_week = ''`) open at
+    /// `minute`, by the exact test.
+    Unmarked { minute: i64 },
+}
+
+impl Arm<'_> {
+    /// The table walked, with the alias of its place columns, and the
+    /// expression of the entry's id.
+    fn source(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Arm::Entries | Arm::AlwaysOpen | Arm::Unmarked { .. } => {
+                ("directory_entries e", "e", "e.id")
+            }
+            Arm::Word { .. } | Arm::LongerWords { .. } => ("directory_words x", "x", "x.entry_id"),
+            Arm::Hour { .. } => ("directory_open_hours x", "x", "x.entry_id"),
+        }
+    }
+
+    /// Whether the arm tests "open now" itself.
+    fn tests_hour(self) -> bool {
+        matches!(
+            self,
+            Arm::Hour { .. } | Arm::AlwaysOpen | Arm::Unmarked { .. }
+        )
+    }
+}
+
+/// The hours an entry has rows for, with their marks: those it is open
+/// in, none when it is open the whole week.
+fn open_hours(open_week: &str) -> Vec<(i64, String)> {
+    if open_week == always_open() {
+        return Vec::new();
+    }
+    (1i64..)
+        .zip(open_week.chars())
+        .filter(|(_, mark)| matches!(mark, '1' | 'p'))
+        .map(|(hour, mark)| (hour, mark.to_string()))
+        .collect()
+}
+
+/// The prefix range of a query word in the word index (binary order on both
+/// databases: see migration 0034).
+fn word_range(word: &str) -> (String, String) {
+    let mut upper = word.to_owned();
+    upper.push(char::MAX);
+    (word.to_owned(), upper)
 }
 
 /// The facet tokens of the library index: a one-letter prefix and letters
@@ -260,15 +382,75 @@ where
         filter: &DirectoryFilter,
     ) -> QueryBuilder<D::Db> {
         let mut query = QueryBuilder::new(prefix);
-        query.push(" FROM directory_entries e");
-        Self::push_visible(&mut query, "e", viewer);
+        Self::push_arm(&mut query, Arm::Entries, viewer, filter, &[]);
+        query
+    }
+
+    /// ` FROM` the arm's rows `WHERE` the viewer may see them and they pass
+    /// the filters; `words` are the query's prefix ranges the arm does not
+    /// walk itself. Place columns are read from the walked rows; the entry's
+    /// row (`e`) is joined only when a filter needs one of its other columns.
+    fn push_arm(
+        query: &mut QueryBuilder<D::Db>,
+        arm: Arm<'_>,
+        viewer: &Viewer,
+        filter: &DirectoryFilter,
+        words: &[(String, String)],
+    ) {
+        let (source, place, id) = arm.source();
+        let open_on_entry = filter.open_at.filter(|_| !arm.tests_hour());
+        let needs_entry = filter.kind.is_some()
+            || filter.service.is_some()
+            || filter.language.is_some()
+            || open_on_entry.is_some();
+        query.push(format!(" FROM {source}"));
+        if place == "x" && needs_entry {
+            query.push(" JOIN directory_entries e ON e.id = x.entry_id");
+        }
+        Self::push_visible(query, place, viewer);
+        match arm {
+            Arm::Entries => {}
+            Arm::Word { word, before } => {
+                query.push(" AND x.word = ").push_bind(word.to_owned());
+                Self::push_none_of(query, before);
+            }
+            Arm::LongerWords {
+                word,
+                upper,
+                before,
+            } => {
+                query
+                    .push(" AND x.word > ")
+                    .push_bind(word.to_owned())
+                    .push(" AND x.word < ")
+                    .push_bind(upper.to_owned());
+                Self::push_none_of(query, before);
+            }
+            Arm::Hour { hour, minute } => {
+                query
+                    .push(" AND x.hour = ")
+                    .push_bind(hour)
+                    .push(" AND (x.mark = '1' OR ");
+                Self::push_open_exactly(query, id, minute);
+                query.push(")");
+            }
+            Arm::AlwaysOpen => {
+                query.push(format!(" AND e.open_week = '{}'", always_open()));
+            }
+            Arm::Unmarked { minute } => {
+                query.push(" AND e.open_week = '' AND ");
+                Self::push_open_exactly(query, id, minute);
+            }
+        }
         if let Some(country) = filter.country {
             query
-                .push(" AND e.country = ")
+                .push(format!(" AND {place}.country = "))
                 .push_bind(country.as_str().to_owned());
         }
         if let Some(city) = &filter.city {
-            query.push(" AND e.city_key = ").push_bind(city.clone());
+            query
+                .push(format!(" AND {place}.city_key = "))
+                .push_bind(city.clone());
         }
         if let Some(kind) = filter.kind {
             query
@@ -285,7 +467,7 @@ where
                 .push(" AND e.languages LIKE ")
                 .push_bind(format!("%,{},%", language.as_str()));
         }
-        if let Some(minute) = filter.open_at {
+        if let Some(minute) = open_on_entry {
             // The hour's mark decides, but for an hour the entry is open
             // only part of (or an entry not yet marked): then its ranges.
             // (PostgreSQL's `substr` takes an `integer`, not a `bigint`.)
@@ -295,30 +477,148 @@ where
                 .push_bind(hour)
                 .push(" AS INTEGER), 1) = '1' OR (substr(e.open_week, CAST(")
                 .push_bind(hour)
-                .push(
-                    " AS INTEGER), 1) IN ('p', '') AND EXISTS (SELECT 1 FROM directory_hours h \
-                       WHERE h.entry_id = e.id AND h.opens <= ",
-                )
-                .push_bind(minute)
-                .push(" AND h.closes > ")
-                .push_bind(minute)
-                .push(")))");
+                .push(" AS INTEGER), 1) IN ('p', '') AND ");
+            Self::push_open_exactly(query, "e.id", minute);
+            query.push("))");
         }
-        if let Some(text) = &filter.text {
-            // One prefix range of the word index per word of the query
-            // (binary order on both databases: see migration 0034).
-            for word in query_words(text).into_iter().take(MAX_QUERY_WORDS) {
-                let mut upper = word.clone();
-                upper.push(char::MAX);
-                query
-                    .push(" AND e.id IN (SELECT w.entry_id FROM directory_words w WHERE w.word >= ")
-                    .push_bind(word)
-                    .push(" AND w.word < ")
-                    .push_bind(upper)
-                    .push(")");
+        for (word, upper) in words {
+            query
+                .push(format!(
+                    " AND EXISTS (SELECT 1 FROM directory_words w WHERE w.entry_id = {id} \
+                     AND w.word >= "
+                ))
+                .push_bind(word.clone())
+                .push(" AND w.word < ")
+                .push_bind(upper.clone())
+                .push(")");
+        }
+    }
+
+    /// ` AND` the walked entry has none of `words` (when there are any).
+    fn push_none_of(query: &mut QueryBuilder<D::Db>, words: &[String]) {
+        if words.is_empty() {
+            return;
+        }
+        query.push(
+            " AND NOT EXISTS (SELECT 1 FROM directory_words y WHERE y.entry_id = x.entry_id \
+             AND y.word IN (",
+        );
+        let mut list = query.separated(", ");
+        for word in words {
+            list.push_bind(word.clone());
+        }
+        query.push("))");
+    }
+
+    /// The first words of the index that begin with `word` (within its
+    /// range up to `upper`), in order, at most `limit`: each index seek
+    /// finds the next.
+    async fn words_beginning(
+        pool: &Pool<D::Db>,
+        (word, upper): &(String, String),
+        limit: usize,
+    ) -> StoreResult<Vec<String>> {
+        let mut found: Vec<String> = Vec::new();
+        while found.len() < limit {
+            let (sql, from) = match found.last() {
+                None => (
+                    "SELECT MIN(word) FROM directory_words WHERE word >= $1 AND word < $2",
+                    word,
+                ),
+                Some(last) => (
+                    "SELECT MIN(word) FROM directory_words WHERE word > $1 AND word < $2",
+                    last,
+                ),
+            };
+            let next: Option<String> = sqlx::query_scalar(sql)
+                .bind(from.clone())
+                .bind(upper.clone())
+                .fetch_one(pool)
+                .await
+                .map_err(db_error)?;
+            let Some(next) = next else {
+                break;
+            };
+            found.push(next);
+        }
+        Ok(found)
+    }
+
+    /// The entries a query of `ENTRY_COLUMNS` finds, in its order.
+    async fn entries_of(
+        mut query: QueryBuilder<D::Db>,
+        conn: &mut Conn<D>,
+    ) -> StoreResult<Vec<DirectoryEntry>> {
+        let rows = query
+            .build()
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(Self::directory_entry_of).collect()
+    }
+
+    /// `EXISTS` an opening range of entry `id` around `minute`.
+    fn push_open_exactly(query: &mut QueryBuilder<D::Db>, id: &str, minute: i64) {
+        query
+            .push(format!(
+                "EXISTS (SELECT 1 FROM directory_hours h WHERE h.entry_id = {id} AND h.opens <= "
+            ))
+            .push_bind(minute)
+            .push(" AND h.closes > ")
+            .push_bind(minute)
+            .push(")");
+    }
+
+    /// The `SELECT` of an arm's matches: their ids (`counted`), or their
+    /// place in the list's order.
+    fn push_select(
+        query: &mut QueryBuilder<D::Db>,
+        arm: Arm<'_>,
+        viewer: &Viewer,
+        filter: &DirectoryFilter,
+        words: &[(String, String)],
+        counted: bool,
+    ) {
+        let (_, place, id) = arm.source();
+        // An entry has a word once, but may have several later ones.
+        let distinct = if matches!(arm, Arm::LongerWords { .. }) {
+            "DISTINCT "
+        } else {
+            ""
+        };
+        if counted {
+            query.push(format!("SELECT {distinct}{id} AS found"));
+        } else {
+            query.push(format!(
+                "SELECT {distinct}{place}.country AS country, {place}.city_key AS city_key, \
+                 {place}.name_key AS name_key, {id} AS entry_id"
+            ));
+        }
+        Self::push_arm(query, arm, viewer, filter, words);
+    }
+
+    /// The query word whose prefix range holds the fewest rows, counted up
+    /// to a limit: the search walks its rows and tests the others.
+    async fn rarest_word(pool: &Pool<D::Db>, words: &[(String, String)]) -> StoreResult<usize> {
+        if words.len() < 2 {
+            return Ok(0);
+        }
+        let mut rarest = (0, i64::MAX);
+        for (i, (word, upper)) in words.iter().enumerate() {
+            let rows: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM (SELECT 1 AS found FROM directory_words \
+                 WHERE word >= $1 AND word < $2 LIMIT 2000) counted",
+            )
+            .bind(word.clone())
+            .bind(upper.clone())
+            .fetch_one(pool)
+            .await
+            .map_err(db_error)?;
+            if rows < rarest.1 {
+                rarest = (i, rows);
             }
         }
-        query
+        Ok(rarest.0)
     }
 
     async fn write_hours(
@@ -349,6 +649,7 @@ where
     async fn write_words(
         conn: &mut Conn<D>,
         id: DirectoryEntryId,
+        place: &Place,
         details: &EntryDetails,
     ) -> StoreResult<()> {
         sqlx::query("DELETE FROM directory_words WHERE entry_id = $1")
@@ -356,19 +657,89 @@ where
             .execute(&mut *conn)
             .await
             .map_err(db_error)?;
-        Self::insert_words(conn, &id.to_string(), details.search_words()).await
+        Self::insert_words(conn, &id.to_string(), place, details.search_words()).await
     }
 
     async fn insert_words(
         conn: &mut Conn<D>,
         id: &str,
+        place: &Place,
         words: BTreeSet<String>,
     ) -> StoreResult<()> {
         let words: Vec<String> = words.into_iter().collect();
-        for chunk in words.chunks(500) {
-            let mut insert = QueryBuilder::new("INSERT INTO directory_words (word, entry_id) ");
+        for chunk in words.chunks(200) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO directory_words (word, country, city_key, name_key, entry_id, \
+                 visibility, org_id) ",
+            );
             insert.push_values(chunk, |mut row, word| {
-                row.push_bind(word.clone()).push_bind(id.to_owned());
+                row.push_bind(word.clone());
+                Self::push_place(&mut row, id, place);
+            });
+            insert.build().execute(&mut *conn).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// Binds a row's place columns: country, city, name, entry, visibility,
+    /// organisation.
+    fn push_place(
+        row: &mut sqlx::query_builder::Separated<'_, D::Db, &str>,
+        id: &str,
+        place: &Place,
+    ) {
+        row.push_bind(place.country.clone())
+            .push_bind(place.city_key.clone())
+            .push_bind(place.name_key.clone())
+            .push_bind(id.to_owned())
+            .push_bind(place.visibility.clone())
+            .push_bind(place.org_id.clone());
+    }
+
+    /// Deletes the entry's rows by hour: those of its old place and marks
+    /// (`country`, `city_key`, `name_key`, `open_week` as stored before).
+    async fn delete_open_hours(conn: &mut Conn<D>, id: &str, old: &[String; 4]) -> StoreResult<()> {
+        let [country, city_key, name_key, open_week] = old;
+        let hours = open_hours(open_week);
+        for chunk in hours.chunks(100) {
+            let mut delete = QueryBuilder::new("DELETE FROM directory_open_hours WHERE country = ");
+            delete
+                .push_bind(country.clone())
+                .push(" AND city_key = ")
+                .push_bind(city_key.clone())
+                .push(" AND name_key = ")
+                .push_bind(name_key.clone())
+                .push(" AND entry_id = ")
+                .push_bind(id.to_owned())
+                .push(" AND hour IN (");
+            let mut list = delete.separated(", ");
+            for (hour, _) in chunk {
+                list.push_bind(*hour);
+            }
+            delete.push(")");
+            delete.build().execute(&mut *conn).await.map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the entry's rows of the hours it is open in, from its hour
+    /// marks (`open_week`).
+    async fn insert_open_hours(
+        conn: &mut Conn<D>,
+        id: &str,
+        place: &Place,
+        open_week: &str,
+    ) -> StoreResult<()> {
+        let hours = open_hours(open_week);
+        for chunk in hours.chunks(100) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO directory_open_hours (hour, country, city_key, name_key, entry_id, \
+                 visibility, org_id, mark) ",
+            );
+            insert.push_values(chunk, |mut row, (hour, mark)| {
+                row.push_bind(*hour);
+                Self::push_place(&mut row, id, place);
+                row.push_bind(mark.clone());
             });
             insert.build().execute(&mut *conn).await.map_err(db_error)?;
         }
@@ -376,27 +747,52 @@ where
     }
 
     /// Marks the open hours of the entries stored before migration 0037
-    /// (an empty `open_week`), from their details.
+    /// (an empty `open_week`), from their details, and writes their rows
+    /// by hour.
     pub(crate) async fn fill_directory_open_week(pool: &Pool<D::Db>) -> StoreResult<()> {
         let mut tx = Self::begin(pool).await?;
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, details FROM directory_entries WHERE open_week = ''")
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_error)?;
+        let rows = sqlx::query(
+            "SELECT id, details, country, city_key, name_key, visibility, org_id \
+             FROM directory_entries WHERE open_week = ''",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
         if rows.is_empty() {
             return Ok(());
         }
-        for (id, details) in rows {
+        for row in rows {
+            let (id, place) = Self::place_of(&row)?;
+            let details: String = row.try_get("details").map_err(db_error)?;
             let details = entry_details_from_json(&details)?;
+            let week = WeekHours::of(&details.opening_hours, details.utc_offset);
             sqlx::query("UPDATE directory_entries SET open_week = $2 WHERE id = $1")
-                .bind(id)
-                .bind(WeekHours::of(&details.opening_hours, details.utc_offset).as_str())
+                .bind(id.clone())
+                .bind(week.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
+            // Unmarked, the entry has no rows by hour yet.
+            Self::insert_open_hours(&mut tx, &id, &place, week.as_str()).await?;
         }
         tx.commit().await.map_err(db_error)
+    }
+
+    /// An entry's id and place columns, read from its row.
+    fn place_of(row: &DbRow<D>) -> StoreResult<(String, Place)> {
+        (|| {
+            Ok::<_, sqlx::Error>((
+                row.try_get("id")?,
+                Place::new(
+                    row.try_get("country")?,
+                    row.try_get("city_key")?,
+                    row.try_get("name_key")?,
+                    row.try_get("visibility")?,
+                    row.try_get("org_id")?,
+                ),
+            ))
+        })()
+        .map_err(db_error)
     }
 
     /// Fills the word index from the stored entries when it is empty while
@@ -413,13 +809,17 @@ where
             return Ok(());
         }
         let mut tx = Self::begin(pool).await?;
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, search_key FROM directory_entries")
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        for (id, key) in rows {
-            Self::insert_words(&mut tx, &id, search_words(&key)).await?;
+        let rows = sqlx::query(
+            "SELECT id, search_key, country, city_key, name_key, visibility, org_id \
+             FROM directory_entries",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for row in rows {
+            let (id, place) = Self::place_of(&row)?;
+            let key: String = row.try_get("search_key").map_err(db_error)?;
+            Self::insert_words(&mut tx, &id, &place, search_words(&key)).await?;
         }
         tx.commit().await.map_err(db_error)
     }
@@ -669,8 +1069,10 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        let place = Place::of(&scope.org().to_string(), details, &keys);
         Sql::<D>::write_hours(&mut tx, id, details).await?;
-        Sql::<D>::write_words(&mut tx, id, details).await?;
+        Sql::<D>::write_words(&mut tx, id, &place, details).await?;
+        Sql::<D>::insert_open_hours(&mut tx, &id.to_string(), &place, &keys.open_week).await?;
         Sql::<D>::append(
             &mut tx,
             audit,
@@ -696,8 +1098,9 @@ where
     ) -> StoreResult<DirectoryEntry> {
         let keys = entry_keys(details)?;
         let mut tx = self.begin_write().await?;
-        let current: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT version FROM directory_entries WHERE id = $1 AND (org_id = $2 OR \
+        let current = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT version, org_id, country, city_key, name_key, open_week FROM directory_entries \
+             WHERE id = $1 AND (org_id = $2 OR \
              (country = $3 AND visibility <> 'own_organisation')){}",
             D::FOR_UPDATE
         )))
@@ -712,12 +1115,24 @@ where
         .fetch_optional(&mut *tx)
         .await
         .map_err(db_error)?;
-        match current {
-            None => return Err(StoreError::NotFound),
-            Some(current) if current != version => {
-                return Err(StoreError::Conflict { field: "version" });
-            }
-            Some(_) => {}
+        let Some(current) = current else {
+            return Err(StoreError::NotFound);
+        };
+        let (current_version, org, old) = (|| {
+            Ok::<_, sqlx::Error>((
+                current.try_get::<i64, _>("version")?,
+                current.try_get::<String, _>("org_id")?,
+                [
+                    current.try_get::<String, _>("country")?,
+                    current.try_get("city_key")?,
+                    current.try_get("name_key")?,
+                    current.try_get("open_week")?,
+                ],
+            ))
+        })()
+        .map_err(db_error)?;
+        if current_version != version {
+            return Err(StoreError::Conflict { field: "version" });
         }
         sqlx::query(
             "UPDATE directory_entries SET details = $2, name_key = $3, kind = $4, country = $5, \
@@ -741,8 +1156,11 @@ where
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        let place = Place::of(&org, details, &keys);
         Sql::<D>::write_hours(&mut tx, id, details).await?;
-        Sql::<D>::write_words(&mut tx, id, details).await?;
+        Sql::<D>::write_words(&mut tx, id, &place, details).await?;
+        Sql::<D>::delete_open_hours(&mut tx, &id.to_string(), &old).await?;
+        Sql::<D>::insert_open_hours(&mut tx, &id.to_string(), &place, &keys.open_week).await?;
         Sql::<D>::append(
             &mut tx,
             audit,
@@ -783,33 +1201,145 @@ where
     ) -> StoreResult<(Vec<DirectoryEntry>, u64)> {
         // Counted up to a limit past the page (`DIRECTORY_COUNT_LIMIT`).
         let counted = u64::from(filter.offset) + DIRECTORY_COUNT_LIMIT + 1;
-        let mut count =
-            Sql::<D>::directory_query("SELECT COUNT(*) FROM (SELECT 1 AS found", viewer, filter);
-        count
-            .push(" LIMIT ")
-            .push_bind(i64::try_from(counted).unwrap_or(i64::MAX))
-            .push(") counted");
-        let total: i64 = count
-            .build_query_scalar()
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let mut query =
-            Sql::<D>::directory_query(&format!("SELECT {ENTRY_COLUMNS}"), viewer, filter);
-        query
-            .push(" ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
-            .push_bind(i64::from(filter.limit))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
-        let rows = query
-            .build()
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let entries = rows
+        let counted = i64::try_from(counted).unwrap_or(i64::MAX);
+        let mut words: Vec<(String, String)> = filter
+            .text
+            .as_deref()
+            .map(query_words)
+            .unwrap_or_default()
             .iter()
-            .map(Sql::<D>::directory_entry_of)
-            .collect::<StoreResult<Vec<_>>>()?;
+            .take(MAX_QUERY_WORDS)
+            .map(|w| word_range(w))
+            .collect();
+        // What the search walks in the list's order (ADR 0034): the rows of
+        // the query's rarest word, else those of the hour, else the entries.
+        let driver = if words.is_empty() {
+            None
+        } else {
+            Some(words.remove(Sql::<D>::rarest_word(&self.pool, &words).await?))
+        };
+        // The words that begin with the driving word, each walked in the
+        // list's order; past `WORD_ARMS` of them, the rest are sorted.
+        let beginning = match &driver {
+            Some(range) => Sql::<D>::words_beginning(&self.pool, range, WORD_ARMS + 1).await?,
+            None => Vec::new(),
+        };
+        let arms = match (&driver, filter.open_at) {
+            (Some((word, upper)), _) => {
+                let walked = beginning.len().min(WORD_ARMS);
+                let mut arms: Vec<Arm<'_>> = (0..walked)
+                    .filter_map(|i| {
+                        Some(Arm::Word {
+                            word: beginning.get(i)?,
+                            before: beginning.get(..i)?,
+                        })
+                    })
+                    .collect();
+                let before = beginning.get(..walked).unwrap_or_default();
+                if beginning.len() > WORD_ARMS {
+                    arms.push(Arm::LongerWords {
+                        word: before.last().map_or(word, |w| w.as_str()),
+                        upper,
+                        before,
+                    });
+                }
+                arms
+            }
+            // With a filter the hour's rows do not carry (kind, service,
+            // language), the entries' index, which carries them all, is
+            // walked instead: the hour's rows would read each entry's row.
+            (None, Some(minute))
+                if filter.kind.is_none()
+                    && filter.service.is_none()
+                    && filter.language.is_none() =>
+            {
+                vec![
+                    Arm::Hour {
+                        hour: WeekHours::position_of(minute),
+                        minute,
+                    },
+                    Arm::AlwaysOpen,
+                    Arm::Unmarked { minute },
+                ]
+            }
+            (None, _) => vec![Arm::Entries],
+        };
+        if arms.is_empty() {
+            // No word of the index begins with the driving word.
+            return Ok((Vec::new(), 0));
+        }
+        let (limit, offset) = (i64::from(filter.limit), i64::from(filter.offset));
+        if matches!(arms.as_slice(), [Arm::Entries]) {
+            let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
+            Sql::<D>::push_select(&mut count, Arm::Entries, viewer, filter, &words, true);
+            count.push(" LIMIT ").push_bind(counted).push(") counted");
+            let total: i64 = count
+                .build_query_scalar()
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
+            let mut query =
+                Sql::<D>::directory_query(&format!("SELECT {ENTRY_COLUMNS}"), viewer, filter);
+            query
+                .push(" ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
+            let mut conn = self.pool.acquire().await.map_err(db_error)?;
+            let entries = Sql::<D>::entries_of(query, &mut conn).await?;
+            return Ok((entries, u64::try_from(total).unwrap_or(0)));
+        }
+        // Each part is read by a query of its own, walked in the list's
+        // order and stopped early: PostgreSQL 15 planned their `UNION ALL`
+        // as one sort of every match (ADR 0034). The parts are disjoint, so
+        // their counts add up; the page is the first of the parts' first
+        // places, ordered by the database (its collation decides).
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        let mut total = 0i64;
+        let mut candidates: Vec<String> = Vec::new();
+        let end = limit.saturating_add(offset);
+        for arm in &arms {
+            if total < counted {
+                let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
+                Sql::<D>::push_select(&mut count, *arm, viewer, filter, &words, true);
+                count
+                    .push(" LIMIT ")
+                    .push_bind(counted - total)
+                    .push(") counted");
+                let found: i64 = count
+                    .build_query_scalar()
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                total += found;
+                if found == 0 {
+                    continue;
+                }
+            }
+            let mut page = QueryBuilder::new("");
+            Sql::<D>::push_select(&mut page, *arm, viewer, filter, &words, false);
+            page.push(" ORDER BY country, city_key, name_key, entry_id LIMIT ")
+                .push_bind(end);
+            let rows = page.build().fetch_all(&mut *conn).await.map_err(db_error)?;
+            for row in &rows {
+                candidates.push(row.try_get("entry_id").map_err(db_error)?);
+            }
+        }
+        if candidates.is_empty() {
+            return Ok((Vec::new(), u64::try_from(total).unwrap_or(0)));
+        }
+        let mut query = QueryBuilder::new(format!(
+            "SELECT {ENTRY_COLUMNS} FROM directory_entries e WHERE e.id IN ("
+        ));
+        query
+            .push(D::JSON_VALUES.0)
+            .push_bind(to_json("directory_entries", &candidates)?)
+            .push(D::JSON_VALUES.1)
+            .push(") ORDER BY e.country, e.city_key, e.name_key, e.id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let entries = Sql::<D>::entries_of(query, &mut conn).await?;
         Ok((entries, u64::try_from(total).unwrap_or(0)))
     }
 

@@ -95,8 +95,10 @@ impl Harness for Sqlite {
 
     async fn unfilled_open_weeks(&self, forget: bool) -> StoreResult<i64> {
         if forget {
-            self.raw("UPDATE directory_entries SET open_week = ''")
-                .await?;
+            self.raw(
+                "UPDATE directory_entries SET open_week = ''; DELETE FROM directory_open_hours",
+            )
+            .await?;
         }
         // An update that changes nothing counts the rows it matches.
         let matched = self

@@ -518,6 +518,233 @@ pub async fn search_indexes_are_refilled_when_they_are_found_empty<H: Harness>(h
     assert_eq!(found().await, expected);
 }
 
+/// Every filter as a reference computes it from the entries' details: the
+/// matches in the list's order (the order of the unfiltered list, which
+/// the database decides), paged.
+async fn check_searches_against_reference<S: Store>(
+    store: &S,
+    viewers: &[(&str, Viewer)],
+    filters: &[DirectoryFilter],
+    context: &str,
+) {
+    for (who, viewer) in viewers {
+        let (all, _) = store
+            .search_directory(
+                viewer,
+                &DirectoryFilter {
+                    limit: 500,
+                    ..DirectoryFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        for filter in filters {
+            let words: Vec<String> = filter
+                .text
+                .as_deref()
+                .map(crate::directory::query_words)
+                .unwrap_or_default()
+                .into_iter()
+                .take(8)
+                .collect();
+            let expected: Vec<String> = all
+                .iter()
+                .filter(|e| {
+                    let d = &e.details;
+                    let entry_words = d.search_words();
+                    words
+                        .iter()
+                        .all(|w| entry_words.iter().any(|e| e.starts_with(w.as_str())))
+                        && filter.country.is_none_or(|c| c == d.country)
+                        && filter.city.as_ref().is_none_or(|c| *c == d.city_key())
+                        && filter.kind.is_none_or(|k| k == d.kind)
+                        && filter.service.is_none_or(|s| d.services.contains(&s))
+                        && filter.language.is_none_or(|l| d.languages.contains(&l))
+                        && filter.open_at.is_none_or(|m| {
+                            d.opening_hours
+                                .utc_week_ranges(d.utc_offset)
+                                .iter()
+                                .any(|(opens, closes)| *opens <= m && m < *closes)
+                        })
+                })
+                .map(|e| e.id.to_string())
+                .collect();
+            let mut found = Vec::new();
+            for offset in (0..expected.len() + 3).step_by(3) {
+                let page = DirectoryFilter {
+                    limit: 3,
+                    offset: offset as u32,
+                    ..filter.clone()
+                };
+                let (entries, total) = store.search_directory(viewer, &page).await.unwrap();
+                assert_eq!(
+                    total,
+                    expected.len() as u64,
+                    "{context}, {who}, {filter:?}: count"
+                );
+                found.extend(entries.into_iter().map(|e| e.id.to_string()));
+            }
+            assert_eq!(found, expected, "{context}, {who}, {filter:?}");
+        }
+    }
+}
+
+/// The searches walked in the list's order (free text from the rows of the
+/// rarest word, "open now" from the rows of the hour, ADR 0034) find what
+/// filtering every entry finds, in the same order and number, for the
+/// public and for members, after edits, and after the rows are refilled.
+pub async fn directory_searches_in_list_order_find_what_filtering_finds<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org A", "FR", "a@example.org").await;
+    let (b, bob) = org_with_member(store, "Org B", "BE", "b@example.org").await;
+    let names = [
+        "Safe House Nord",
+        "Safe House Sud",
+        "House of Hope",
+        "Household Support",
+        "Houses for Families",
+        "Zephyr Legal Aid",
+        "Maison Zephyr House",
+        "Clinic Saint Jean",
+        "Abri de nuit",
+        "Safe House Zephyr",
+        "Centre House Household",
+        "Legal Clinic",
+    ];
+    let cities = ["Lyon", "Paris", "Lyon", "Brussels"];
+    let hours = [
+        ("24/7", "+00:00"),
+        ("Mo-Fr 09:00-17:00", "+01:00"),
+        ("Mo-Su 20:00-24:00", "+01:00"),
+        ("Sa 10:30-12:15", "+01:00"),
+        ("Mo-Fr 08:00-20:00", "+05:30"),
+        ("Mo,We,Fr 13:00-18:00", "-03:00"),
+    ];
+    let visibilities = [
+        Visibility::Public,
+        Visibility::AllOrganisations,
+        Visibility::OwnOrganisation,
+    ];
+    let mut created = Vec::new();
+    for i in 0..36usize {
+        let name = format!("{} {}", names[i % names.len()], i / names.len());
+        let country = if i % 5 == 4 { "BE" } else { "FR" };
+        let mut entry = details(
+            &name,
+            country,
+            cities[i % cities.len()],
+            visibilities[i % 3],
+        );
+        let (open, offset) = hours[i % hours.len()];
+        entry.opening_hours = OpeningHours::parse(open).unwrap();
+        entry.utc_offset = UtcOffset::parse(offset).unwrap();
+        if i % 4 == 1 {
+            entry.services = vec![Service::LegalAdvice];
+            entry.kind = EntryKind::LegalAid;
+        }
+        if i % 7 == 3 {
+            entry.description = Some(text("Accueil de jour, housing advice"));
+        }
+        if i % 5 == 2 {
+            // More words beginning with "ho" than the search walks one by one.
+            entry.description = Some(text(
+                "hostel hotline hotel host hour hold home honey horse hook",
+            ));
+        }
+        let (user, scope) = if i % 2 == 0 {
+            (&alice, OrgScope::new(a.id))
+        } else {
+            (&bob, OrgScope::new(b.id))
+        };
+        let stored = store
+            .create_directory_entry(&acting(user, i as i64), &scope, &entry)
+            .await
+            .unwrap();
+        created.push((stored, scope));
+    }
+    let viewers = [
+        ("public", Viewer::Public),
+        ("member a", Viewer::Member(OrgScope::new(a.id))),
+        ("member b", Viewer::Member(OrgScope::new(b.id))),
+    ];
+    // Monday 2026-11-23 10:15 UTC, and the same week at other hours.
+    let monday = utc_week_minute(retrace_domain::Timestamp::from_millis(1_795_428_900_000));
+    let mut filters = Vec::new();
+    for text in [
+        None,
+        Some("house"),
+        Some("hous"),
+        Some("ho"),
+        Some("ho house"),
+        Some("household"),
+        Some("zephyr"),
+        Some("house zephyr"),
+        Some("zephyr house safe"),
+        Some("house lyon"),
+        Some("nobody"),
+        Some("%"),
+    ] {
+        for open_at in [
+            None,
+            Some(monday),
+            Some(monday + 11 * 60),
+            Some(monday + 5 * 1440 + 45),
+            Some(monday + 5 * 1440 - 10 * 60 + 100),
+            Some(monday + 4 * 1440 + 8 * 60),
+        ] {
+            filters.push(DirectoryFilter {
+                text: text.map(fold),
+                open_at,
+                ..filter()
+            });
+        }
+        filters.push(DirectoryFilter {
+            text: text.map(fold),
+            country: Some(country("FR")),
+            city: Some(fold("Lyon")),
+            ..filter()
+        });
+        filters.push(DirectoryFilter {
+            text: text.map(fold),
+            service: Some(Service::LegalAdvice),
+            kind: Some(EntryKind::LegalAid),
+            open_at: Some(monday),
+            ..filter()
+        });
+    }
+    check_searches_against_reference(store, &viewers, &filters, "as created").await;
+    // Edits move entries in the list, change their words, hours and
+    // visibility: their rows follow.
+    for (i, (entry, scope)) in created.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let mut changed = entry.details.clone();
+        changed.name = text(&format!("Zephyr moved {i}"));
+        changed.city = text("Marseille");
+        changed.visibility = visibilities[(i + 1) % 3];
+        changed.opening_hours = OpeningHours::parse(hours[(i + 1) % hours.len()].0).unwrap();
+        store
+            .update_directory_entry(
+                &acting(if i % 2 == 0 { &alice } else { &bob }, 100 + i as i64),
+                &EntryEditor {
+                    scope: *scope,
+                    coordinator_of: None,
+                },
+                entry.id,
+                entry.version,
+                &changed,
+            )
+            .await
+            .unwrap();
+    }
+    check_searches_against_reference(store, &viewers, &filters, "after edits").await;
+    h.empty_search_indexes().await.unwrap();
+    h.migrate().await.unwrap();
+    check_searches_against_reference(store, &viewers, &filters, "words refilled").await;
+    h.unfilled_open_weeks(true).await.unwrap();
+    check_searches_against_reference(store, &viewers, &filters, "without hour marks").await;
+    h.migrate().await.unwrap();
+    check_searches_against_reference(store, &viewers, &filters, "hour marks refilled").await;
+}
+
 /// Entries stored before migration 0037 have no hours of the week: "open
 /// now" still answers for them (from their opening hours), and the next
 /// start-up's migration fills their hours, after which it answers the same.
