@@ -1,6 +1,7 @@
 //! Candidate generation (blocking), the incremental index, top-k queries and full linkage with transitive
 //! clustering.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -8,6 +9,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
+use crate::postings::Postings;
 use crate::profile::{Person, Profile};
 use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
 use std::io::{Read, Write};
@@ -83,7 +85,7 @@ pub struct Index {
     scorer: Scorer,
     slots: Vec<Option<Entry>>,
     ids: FxHashMap<String, u32>,
-    postings: FxHashMap<u64, Vec<u32>>,
+    postings: Postings,
     df: FxHashMap<u64, u32>,
     live: usize,
 }
@@ -223,7 +225,7 @@ impl Index {
             model,
             slots: Vec::new(),
             ids: FxHashMap::default(),
-            postings: FxHashMap::default(),
+            postings: Postings::default(),
             df: FxHashMap::default(),
             live: 0,
         }
@@ -261,9 +263,7 @@ impl Index {
     /// Index a profile in a new slot (the id is not indexed yet).
     fn push(&mut self, id: Box<str>, profile: Profile) {
         let slot = self.slots.len() as u32;
-        for k in block_keys(&profile) {
-            self.postings.entry(k).or_default().push(slot);
-        }
+        self.postings.add(slot, &block_keys(&profile));
         let mut seen = profile.name_keys.clone();
         seen.sort_unstable();
         seen.dedup();
@@ -273,11 +273,21 @@ impl Index {
         self.ids.insert(id.to_string(), slot);
         self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
+        self.postings.maybe_compact(self.slots.len() as u32);
+    }
+
+    /// Merges every posting list changed since the last compaction into the frozen part (see
+    /// [`crate::postings`]): after a bulk load, so that queries read the flat arrays alone. Changes nothing
+    /// any query answers.
+    pub fn compact(&mut self) {
+        self.postings.compact(self.slots.len() as u32);
     }
 
     /// Write a snapshot of the index reflecting `position` (an opaque change sequence of the caller's), then
     /// the caller's own section (`extra`, e.g. what it keeps per person), then a checksum of all of it.
-    /// Persons keep their relative order, so a loaded index ranks ties as this one does.
+    /// Persons keep their relative order (renumbered without the holes removals left), so a loaded index ranks
+    /// ties as this one does. The posting lists and term frequencies are written as flat blocks: when the
+    /// index was compacted and has no hole they are written as they are, else a merged copy is made first.
     pub fn write_snapshot<W: Write>(
         &self,
         position: u64,
@@ -291,13 +301,50 @@ impl Index {
             w.str(&e.id)?;
             w.profile(&e.profile)?;
         }
+        let merged;
+        let (keys, offsets, slots) = match self.postings.frozen_arrays() {
+            Some(arrays) if self.live == self.slots.len() => arrays,
+            _ => {
+                let mut renumbered = vec![u32::MAX; self.slots.len()];
+                let mut next = 0u32;
+                for (slot, e) in renumbered.iter_mut().zip(&self.slots) {
+                    if e.is_some() {
+                        *slot = next;
+                        next += 1;
+                    }
+                }
+                merged = self.postings.merged(|s| {
+                    renumbered
+                        .get(s as usize)
+                        .copied()
+                        .filter(|s| *s != u32::MAX)
+                });
+                (&merged.keys[..], &merged.offsets[..], &merged.slots[..])
+            }
+        };
+        w.u64(keys.len() as u64)?;
+        w.u64(slots.len() as u64)?;
+        w.u64s(keys)?;
+        w.u32s(offsets)?;
+        w.u32s(slots)?;
+        let mut df: Vec<(u64, u32)> = self
+            .df
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (*k, *n))
+            .collect();
+        df.sort_unstable();
+        w.u64(df.len() as u64)?;
+        w.u64s(&df.iter().map(|(k, _)| *k).collect::<Vec<_>>())?;
+        w.u32s(&df.iter().map(|(_, n)| *n).collect::<Vec<_>>())?;
         extra(&mut w)?;
         w.finish()
     }
 
     /// Read a snapshot written by [`Index::write_snapshot`] under the same engine and reference year, with the
     /// caller's section read by `extra` (which must read all of it). Returns the index, the position it
-    /// reflects and the caller's section. Nothing is returned from a damaged or foreign snapshot.
+    /// reflects and the caller's section. Nothing is returned from a damaged or foreign snapshot; posting
+    /// lists that are not sorted or name a person the snapshot does not hold are `Damaged`.
     pub fn read_snapshot<T>(
         config: Config,
         input: &mut impl Read,
@@ -305,16 +352,39 @@ impl Index {
     ) -> Result<(Index, u64, T), SnapshotError> {
         let bytes = read_all(input)?;
         let (mut r, position) = SnapshotReader::open(&bytes, config.reference_year)?;
-        let n = r.u64()?;
+        let n = u32::try_from(r.u64()?).map_err(|_| SnapshotError::Damaged("count"))?;
         let mut index = Index::new(config);
-        for _ in 0..n {
+        // Each person takes at least 40 bytes: a damaged count cannot make us reserve more than the data.
+        let reserve = (n as usize).min(bytes.len() / 40);
+        index.slots.reserve_exact(reserve);
+        index.ids.reserve(reserve);
+        for slot in 0..n {
             let id = r.str()?;
             let profile = r.profile()?;
-            if index.ids.contains_key(id) {
+            if index.ids.insert(id.to_owned(), slot).is_some() {
                 return Err(SnapshotError::Damaged("duplicate id"));
             }
-            index.push(id.into(), profile);
+            index.slots.push(Some(Entry {
+                id: id.into(),
+                profile,
+            }));
         }
+        index.live = n as usize;
+        let key_count = r.u64()?;
+        let posting_count = r.u64()?;
+        let frozen = crate::postings::Frozen {
+            keys: r.u64s(key_count)?,
+            offsets: r.u32s(key_count.saturating_add(1))?,
+            slots: r.u32s(posting_count)?,
+        };
+        if !frozen.check(n) {
+            return Err(SnapshotError::Damaged("posting lists"));
+        }
+        index.postings = Postings::from_frozen(frozen, n);
+        let df_count = r.u64()?;
+        let df_keys = r.u64s(df_count)?;
+        let df_counts = r.u32s(df_count)?;
+        index.df = df_keys.into_iter().zip(df_counts).collect();
         let rest = extra(&mut r)?;
         if !r.is_empty() {
             return Err(SnapshotError::Damaged("trailing bytes"));
@@ -330,14 +400,7 @@ impl Index {
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return false;
         };
-        for k in block_keys(&entry.profile) {
-            if let Some(v) = self.postings.get_mut(&k) {
-                v.retain(|s| *s != slot);
-                if v.is_empty() {
-                    self.postings.remove(&k);
-                }
-            }
-        }
+        self.postings.remove(slot, &block_keys(&entry.profile));
         let mut seen = entry.profile.name_keys.clone();
         seen.sort_unstable();
         seen.dedup();
@@ -347,6 +410,7 @@ impl Index {
             }
         }
         self.live -= 1;
+        self.postings.maybe_compact(self.slots.len() as u32);
         true
     }
 
@@ -367,20 +431,26 @@ impl Index {
     /// splits still larger than `max_block` are left out.
     fn candidates(&self, keys: &[(u64, u16)], below: Option<u32>, out: &mut Vec<u32>) {
         out.clear();
-        let mut full: Vec<(&[u32], u64, u16)> = Vec::new();
+        let mut full: Vec<(Cow<'_, [u32]>, u64, u16)> = Vec::new();
         for (k, parts) in keys {
-            let Some(v) = self.postings.get(k) else {
+            let Some(v) = self.postings.get(*k) else {
                 continue;
             };
             if v.len() <= self.cap(*k) {
                 match below {
                     Some(b) => out.extend(v.iter().copied().take_while(|s| *s < b)),
-                    None => out.extend_from_slice(v),
+                    None => out.extend_from_slice(&v),
                 }
             } else if *parts != 0 && k >> 61 != 1 {
-                let v = match below {
-                    Some(b) => &v[..v.partition_point(|s| *s < b)],
-                    None => &v[..],
+                let v = match (below, v) {
+                    (Some(b), Cow::Borrowed(v)) => {
+                        Cow::Borrowed(&v[..v.partition_point(|s| *s < b)])
+                    }
+                    (Some(b), Cow::Owned(mut v)) => {
+                        v.truncate(v.partition_point(|s| *s < b));
+                        Cow::Owned(v)
+                    }
+                    (None, v) => v,
                 };
                 if !v.is_empty() {
                     full.push((v, *k, *parts));
@@ -411,9 +481,10 @@ impl Index {
     /// intersecting from the shortest list until at most `max_block` remain.
     /// Posting lists are sorted (slots only grow), so each step is a merge.
     fn shared_rare_keys(&self, keys: &[u64]) -> Vec<u32> {
-        let mut lists: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.postings.get(k)).collect();
+        // Keys are distinct, so no two lists are the same list.
+        let mut lists: Vec<Cow<'_, [u32]>> =
+            keys.iter().filter_map(|k| self.postings.get(*k)).collect();
         lists.sort_by_key(|list| list.len());
-        lists.dedup_by(|a, b| std::ptr::eq(*a, *b));
         let Some((first, rest)) = lists.split_first() else {
             return Vec::new();
         };
@@ -580,9 +651,7 @@ impl Index {
 
     /// Whether a blocking key's block is over its cap, i.e. too common to be used as it is.
     pub fn block_over_cap(&self, key: u64) -> bool {
-        self.postings
-            .get(&key)
-            .is_some_and(|v| v.len() > self.cap(key))
+        self.postings.len_of(key) > self.cap(key)
     }
 
     /// Id of a slot.
@@ -601,7 +670,7 @@ impl Index {
             .flatten()
             .map(|e| e.profile.approx_bytes() + e.id.len() * 2 + 48)
             .sum();
-        let post: usize = self.postings.values().map(|v| v.capacity() * 4 + 40).sum();
+        let post = self.postings.approx_bytes();
         prof + post
             + self.df.len() * 16
             + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
