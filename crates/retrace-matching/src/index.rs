@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -10,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::postings::Postings;
-use crate::profile::{Person, Profile};
+use crate::profile::{Person, Profile, Shared};
 use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
 use std::io::{Read, Write};
 
@@ -62,7 +63,8 @@ const LIFT_MIN: f64 = 0.1;
 /// An indexed person. Its blocking keys are not kept (they would be most of its memory): they are a function of
 /// the profile alone, recomputed when the person is removed.
 struct Entry {
-    id: Box<str>,
+    /// Shared with the id map.
+    id: Arc<str>,
     profile: Profile,
 }
 
@@ -84,9 +86,10 @@ pub struct Index {
     model: Model,
     scorer: Scorer,
     slots: Vec<Option<Entry>>,
-    ids: FxHashMap<String, u32>,
+    ids: FxHashMap<Arc<str>, u32>,
     postings: Postings,
     df: FxHashMap<u64, u32>,
+    shared: Shared,
     live: usize,
 }
 
@@ -227,6 +230,7 @@ impl Index {
             ids: FxHashMap::default(),
             postings: Postings::default(),
             df: FxHashMap::default(),
+            shared: Shared::default(),
             live: 0,
         }
     }
@@ -261,19 +265,22 @@ impl Index {
     }
 
     /// Index a profile in a new slot (the id is not indexed yet).
-    fn push(&mut self, id: Box<str>, profile: Profile) {
+    fn push(&mut self, id: Arc<str>, mut profile: Profile) {
+        profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
         self.postings.add(slot, &block_keys(&profile));
-        let mut seen = profile.name_keys.clone();
+        let mut seen = profile.name_keys.to_vec();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {
             *self.df.entry(k).or_default() += 1;
         }
-        self.ids.insert(id.to_string(), slot);
+        self.ids.insert(id.clone(), slot);
         self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
-        self.postings.maybe_compact(self.slots.len() as u32);
+        if self.postings.maybe_compact(self.slots.len() as u32) {
+            self.shared.forget_unused();
+        }
     }
 
     /// Merges every posting list changed since the last compaction into the frozen part (see
@@ -281,6 +288,7 @@ impl Index {
     /// any query answers.
     pub fn compact(&mut self) {
         self.postings.compact(self.slots.len() as u32);
+        self.shared.forget_unused();
     }
 
     /// Write a snapshot of the index reflecting `position` (an opaque change sequence of the caller's), then
@@ -359,15 +367,12 @@ impl Index {
         index.slots.reserve_exact(reserve);
         index.ids.reserve(reserve);
         for slot in 0..n {
-            let id = r.str()?;
-            let profile = r.profile()?;
-            if index.ids.insert(id.to_owned(), slot).is_some() {
+            let id: Arc<str> = r.str()?.into();
+            let profile = r.profile(&mut index.shared)?;
+            if index.ids.insert(id.clone(), slot).is_some() {
                 return Err(SnapshotError::Damaged("duplicate id"));
             }
-            index.slots.push(Some(Entry {
-                id: id.into(),
-                profile,
-            }));
+            index.slots.push(Some(Entry { id, profile }));
         }
         index.live = n as usize;
         let key_count = r.u64()?;
@@ -401,7 +406,7 @@ impl Index {
             return false;
         };
         self.postings.remove(slot, &block_keys(&entry.profile));
-        let mut seen = entry.profile.name_keys.clone();
+        let mut seen = entry.profile.name_keys.to_vec();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {
@@ -410,7 +415,9 @@ impl Index {
             }
         }
         self.live -= 1;
-        self.postings.maybe_compact(self.slots.len() as u32);
+        if self.postings.maybe_compact(self.slots.len() as u32) {
+            self.shared.forget_unused();
+        }
         true
     }
 
@@ -662,18 +669,21 @@ impl Index {
             .map(|e| &*e.id)
     }
 
-    /// Approximate memory per indexed person in bytes (profiles, keys, postings, id map).
+    /// Approximate memory of the index in bytes: the slots, each profile's lists, the ids (one copy shared by
+    /// the slot and the id map), the id map, the posting lists, the shared texts and the term frequencies.
     pub fn approx_bytes(&self) -> usize {
-        let prof: usize = self
+        let heap: usize = self
             .slots
             .iter()
             .flatten()
-            .map(|e| e.profile.approx_bytes() + e.id.len() * 2 + 48)
+            .map(|e| e.profile.approx_bytes() - std::mem::size_of::<Profile>() + e.id.len() + 16)
             .sum();
-        let post = self.postings.approx_bytes();
-        prof + post
-            + self.df.len() * 16
-            + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+        self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+            + heap
+            + self.ids.capacity() * (std::mem::size_of::<(Arc<str>, u32)>() + 1)
+            + self.postings.approx_bytes()
+            + self.shared.approx_bytes()
+            + self.df.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 
     /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with

@@ -146,11 +146,13 @@ impl Postings {
     }
 
     /// Merges the changes into the frozen part when they have grown past their share; `slot_count` is the
-    /// index's number of slots (every slot below it is then frozen).
-    pub(crate) fn maybe_compact(&mut self, slot_count: u32) {
-        if self.pending >= MIN_PENDING.max(self.slots.len() / 4) {
+    /// index's number of slots (every slot below it is then frozen). Returns whether it did.
+    pub(crate) fn maybe_compact(&mut self, slot_count: u32) -> bool {
+        let due = self.pending >= MIN_PENDING.max(self.slots.len() / 4);
+        if due {
             self.compact(slot_count);
         }
+        due
     }
 
     /// Merges every change into the frozen part.

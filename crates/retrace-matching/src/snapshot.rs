@@ -14,12 +14,12 @@
 
 use std::hash::Hasher;
 use std::io::{Read, Write};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHasher;
 
 use crate::names::{Tok, letter_mask};
-use crate::profile::{Birth, Person, Place, Profile, hash_str};
+use crate::profile::{Birth, Person, Place, Profile, Shared, hash_str};
 
 const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
@@ -167,7 +167,7 @@ impl<W: Write> SnapshotWriter<W> {
         Ok(())
     }
 
-    fn place(&mut self, p: &Option<Place>) -> std::io::Result<()> {
+    fn place(&mut self, p: &Option<Arc<Place>>) -> std::io::Result<()> {
         match p {
             None => self.u8(0),
             Some(p) => {
@@ -349,13 +349,13 @@ impl<'a> SnapshotReader<'a> {
         })
     }
 
-    fn toks(&mut self) -> Result<Vec<Tok>, SnapshotError> {
+    fn toks(&mut self, strings: &mut Shared) -> Result<Box<[Tok]>, SnapshotError> {
         let n = self.u32()? as usize;
         // Each part takes at least 12 bytes: a damaged count cannot make us reserve more than the data.
         let mut out = Vec::with_capacity(n.min(self.buf.len() / 12));
         for _ in 0..n {
-            let text: Box<str> = self.str()?.into();
-            let skel: Box<str> = self.str()?.into();
+            let text = strings.text(self.str()?);
+            let skel = strings.text(self.str()?);
             let group = self.u32()?;
             out.push(Tok {
                 letters: letter_mask(&text),
@@ -365,24 +365,28 @@ impl<'a> SnapshotReader<'a> {
                 group,
             });
         }
-        Ok(out)
+        Ok(out.into())
     }
 
-    fn place(&mut self) -> Result<Option<Place>, SnapshotError> {
+    fn place(&mut self, strings: &mut Shared) -> Result<Option<Arc<Place>>, SnapshotError> {
         Ok(match self.u8()? {
             0 => None,
-            _ => Some(Place {
-                key: self.str()?.into(),
-                skel: self.str()?.into(),
-                group: self.u32()?,
-            }),
+            _ => {
+                let place = Place {
+                    key: strings.text(self.str()?),
+                    skel: strings.text(self.str()?),
+                    group: self.u32()?,
+                };
+                Some(strings.place(&Arc::new(place)))
+            }
         })
     }
 
-    pub(crate) fn profile(&mut self) -> Result<Profile, SnapshotError> {
-        let name = self.toks()?;
-        let father = self.toks()?;
-        let mother = self.toks()?;
+    /// A profile written by [`SnapshotWriter::profile`], its texts shared through `strings`.
+    pub(crate) fn profile(&mut self, strings: &mut Shared) -> Result<Profile, SnapshotError> {
+        let name = self.toks(strings)?;
+        let father = self.toks(strings)?;
+        let mother = self.toks(strings)?;
         let birth = match self.u8()? {
             0 => None,
             flags => {
@@ -401,8 +405,8 @@ impl<'a> SnapshotReader<'a> {
         let sex = self.u8()?;
         let nat = self.take(2)?;
         let nationality = [nat[0], nat[1]];
-        let birth_place = self.place()?;
-        let last_seen = self.place()?;
+        let birth_place = self.place(strings)?;
+        let last_seen = self.place(strings)?;
         let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
         Ok(Profile {
             name,
