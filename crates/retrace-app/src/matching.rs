@@ -7,6 +7,7 @@
 //! a score and a per-field agreement without values; name search results
 //! are filtered to the caller's organisation before they leave this module.
 
+use crate::secrets::SnapshotSealer;
 use retrace_domain::consent::may_match_across_organisations;
 use retrace_domain::{
     Agreement, ConsentLedger, FieldExplanation, OrgId, PersonDetails, PersonId, RequestId, Sex,
@@ -71,6 +72,17 @@ pub struct MatchingService {
     inner: RwLock<Inner>,
 }
 
+/// Why a snapshot file was not written or not restored.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotFileError {
+    #[error("matching snapshot file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the matching snapshot does not open with this server's key (another key, or altered)")]
+    Sealed,
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+}
+
 impl MatchingService {
     pub fn new(reference_year: i32) -> Self {
         let config = Config {
@@ -102,6 +114,7 @@ impl MatchingService {
                 break;
             }
         }
+        self.write(|inner| inner.index.compact());
         Ok(count)
     }
 
@@ -177,13 +190,25 @@ impl MatchingService {
         Ok(position)
     }
 
-    /// [`Self::write_snapshot`] to a file, atomically: a temporary file
-    /// beside it (owner-only: it holds personal data), flushed to disk,
-    /// then renamed over the old snapshot, so a reader sees the old or the
-    /// new snapshot whole, never half of one.
-    pub fn save_snapshot_file(&self, path: &Path, position: u64) -> std::io::Result<()> {
+    /// [`Self::write_snapshot`] sealed with `sealer` (it holds personal
+    /// data whose database fields are encrypted at rest) to a file,
+    /// atomically: a temporary file beside it (owner-only, named after this
+    /// process so that servers sharing a data directory do not write the
+    /// same one), flushed to disk, then renamed over the old snapshot, so a
+    /// reader sees the old or the new snapshot whole, never half of one.
+    /// The index is read-locked only while it is serialised in memory.
+    /// Returns the size of the file.
+    pub fn save_snapshot_file(
+        &self,
+        path: &Path,
+        position: u64,
+        sealer: &SnapshotSealer,
+    ) -> Result<u64, SnapshotFileError> {
+        let plain = self.write_snapshot(position, Vec::new())?;
+        let sealed = sealer.seal(&plain).ok_or(SnapshotFileError::Sealed)?;
+        drop(plain);
         let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".tmp");
+        temporary.push(format!(".{}.tmp", std::process::id()));
         let temporary = std::path::PathBuf::from(temporary);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -192,16 +217,13 @@ impl MatchingService {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let written = options.open(&temporary).and_then(|file| {
-            let file = self
-                .write_snapshot(position, std::io::BufWriter::new(file))?
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?;
+        let written = options.open(&temporary).and_then(|mut file| {
+            file.write_all(&sealed)?;
             file.sync_all()
         });
         if let Err(err) = written {
             let _ = std::fs::remove_file(&temporary);
-            return Err(err);
+            return Err(err.into());
         }
         std::fs::rename(&temporary, path)?;
         // The rename itself is durable once the directory is flushed.
@@ -209,14 +231,22 @@ impl MatchingService {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::File::open(dir)?.sync_all()?;
         }
-        Ok(())
+        Ok(sealed.len() as u64)
     }
 
     /// [`Self::restore_snapshot`] from a file written by
-    /// [`Self::save_snapshot_file`].
-    pub fn restore_snapshot_file(&self, path: &Path) -> Result<u64, SnapshotError> {
-        let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
-        self.restore_snapshot(&mut file)
+    /// [`Self::save_snapshot_file`] with the same key. A file that does not
+    /// open (another key, altered, truncated) is refused whole, before any
+    /// of it is read as a snapshot.
+    pub fn restore_snapshot_file(
+        &self,
+        path: &Path,
+        sealer: &SnapshotSealer,
+    ) -> Result<u64, SnapshotFileError> {
+        let sealed = std::fs::read(path)?;
+        let plain = sealer.open(&sealed).ok_or(SnapshotFileError::Sealed)?;
+        drop(sealed);
+        Ok(self.restore_snapshot(&mut plain.as_slice())?)
     }
 
     pub fn len(&self) -> usize {
@@ -434,7 +464,7 @@ impl MatchingService {
 
     /// `None` when `sought` is not a sought person; an empty list when it
     /// may not be matched.
-    fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
+    pub fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
         self.read(|inner| {
             let entry = inner.entries.get(&sought)?;
             if !matches!(entry.role, PersonRole::Sought(_)) {
