@@ -276,8 +276,21 @@ impl MatchingService {
         }
     }
 
-    /// Puts (or replaces) one person in the index.
-    fn put(&self, person: MatchablePerson) {
+    /// Merges the index's recent changes into its flat posting arrays
+    /// (after many [`Self::put`]s; [`Self::load`] does it).
+    pub fn compact(&self) {
+        self.write(|inner| inner.index.compact());
+    }
+
+    /// The engine's estimate of its index's memory in bytes (without what
+    /// the service keeps per person), for the benchmarks.
+    pub fn index_approx_bytes(&self) -> usize {
+        self.read(|inner| inner.index.approx_bytes())
+    }
+
+    /// Puts (or replaces) one person in the index, without recomputing any
+    /// candidate list.
+    pub fn put(&self, person: MatchablePerson) {
         let ledger = ConsentLedger(&person.consents);
         let inactive = ledger.tracing_withdrawn() || person.request_closed;
         let cross_org = may_match_across_organisations(person.details.flags, ledger);
