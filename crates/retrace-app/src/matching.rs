@@ -37,8 +37,35 @@ struct Entry {
     cross_org: bool,
     /// Tracing consent withdrawn or request closed: not matched at all.
     inactive: bool,
+    /// The person's records in the index (one per name), under
+    /// [`slot_id`]s `0..names`, while active.
+    names: u32,
+    /// The records as given, kept only while the person is inactive (and
+    /// so not in the index): enough to find the sought persons whose lists
+    /// it resembled. An active person's records are the index's own.
     records: Vec<retrace_matching::Person>,
 }
+
+impl Entry {
+    /// Up to `k` of the index's best candidates for each of the person's
+    /// records, from its indexed profiles or, inactive, its records.
+    fn top_k(&self, index: &Index, id: PersonId, k: usize) -> Vec<retrace_matching::Candidate> {
+        if self.inactive {
+            return self
+                .records
+                .iter()
+                .flat_map(|record| index.top_k(record, k, None))
+                .collect();
+        }
+        (0..self.names as usize)
+            .flat_map(|n| index.top_k_of(&slot_id(id, n), k).unwrap_or_default())
+            .collect()
+    }
+}
+
+/// Version of the service's own snapshot section (after the engine's,
+/// whose version its fingerprint covers).
+const SECTION_FORMAT: u32 = 2;
 
 struct Inner {
     index: Index,
@@ -148,6 +175,7 @@ impl MatchingService {
             inner.index.write_snapshot(position, out, |w| {
                 let mut ids: Vec<&PersonId> = inner.entries.keys().collect();
                 ids.sort();
+                w.u32(SECTION_FORMAT)?;
                 w.u64(ids.len() as u64)?;
                 for id in ids {
                     let Some(e) = inner.entries.get(id) else {
@@ -164,6 +192,7 @@ impl MatchingService {
                     w.u8(tag)?;
                     w.str(code)?;
                     w.u8(u8::from(e.cross_org) | u8::from(e.inactive) << 1)?;
+                    w.u32(e.names)?;
                     w.u32(e.records.len() as u32)?;
                     for r in &e.records {
                         w.person(r)?;
@@ -311,7 +340,8 @@ impl MatchingService {
                     role: person.role,
                     cross_org,
                     inactive,
-                    records,
+                    names: records.len() as u32,
+                    records: if inactive { records } else { Vec::new() },
                 },
             );
         });
@@ -454,21 +484,19 @@ impl MatchingService {
                 return Vec::new();
             };
             let mut found = Vec::new();
-            for record in &entry.records {
-                for hit in inner.index.top_k(record, 50, None) {
-                    // Only lists this person can enter (or leave) change.
-                    if hit.probability < CANDIDATE_MIN_PROBABILITY {
-                        continue;
-                    }
-                    if let Some(other) = person_of(&hit.id)
-                        && other != id
-                        && matches!(
-                            inner.entries.get(&other).map(|e| e.role),
-                            Some(PersonRole::Sought(_))
-                        )
-                    {
-                        found.push(other);
-                    }
+            for hit in entry.top_k(&inner.index, id, 50) {
+                // Only lists this person can enter (or leave) change.
+                if hit.probability < CANDIDATE_MIN_PROBABILITY {
+                    continue;
+                }
+                if let Some(other) = person_of(&hit.id)
+                    && other != id
+                    && matches!(
+                        inner.entries.get(&other).map(|e| e.role),
+                        Some(PersonRole::Sought(_))
+                    )
+                {
+                    found.push(other);
                 }
             }
             found
@@ -487,25 +515,23 @@ impl MatchingService {
                 return Some(Vec::new());
             }
             let mut best: HashMap<PersonId, f64> = HashMap::new();
-            for record in &entry.records {
-                for hit in inner.index.top_k(record, 60, None) {
-                    let Some(other_id) = person_of(&hit.id) else {
-                        continue;
-                    };
-                    if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
-                        continue;
-                    }
-                    let Some(other) = inner.entries.get(&other_id) else {
-                        continue;
-                    };
-                    let same_request = entry.request.is_some() && entry.request == other.request;
-                    let allowed = !other.inactive
-                        && !same_request
-                        && (other.org == entry.org || (entry.cross_org && other.cross_org));
-                    if allowed {
-                        let slot = best.entry(other_id).or_insert(0.0);
-                        *slot = slot.max(hit.probability);
-                    }
+            for hit in entry.top_k(&inner.index, sought, 60) {
+                let Some(other_id) = person_of(&hit.id) else {
+                    continue;
+                };
+                if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
+                    continue;
+                }
+                let Some(other) = inner.entries.get(&other_id) else {
+                    continue;
+                };
+                let same_request = entry.request.is_some() && entry.request == other.request;
+                let allowed = !other.inactive
+                    && !same_request
+                    && (other.org == entry.org || (entry.cross_org && other.cross_org));
+                if allowed {
+                    let slot = best.entry(other_id).or_insert(0.0);
+                    *slot = slot.max(hit.probability);
                 }
             }
             let mut ranked: Vec<(PersonId, f64)> = best.into_iter().collect();
@@ -516,8 +542,11 @@ impl MatchingService {
                     .into_iter()
                     .filter_map(|(other_id, _)| {
                         let other = inner.entries.get(&other_id)?;
-                        let (probability, explanation) =
-                            best_explanation(&inner.index, &entry.records, &other.records)?;
+                        let (probability, explanation) = best_explanation(
+                            &inner.index,
+                            (sought, entry.names),
+                            (other_id, other.names),
+                        )?;
                         Some(NewCandidate {
                             sought,
                             other: other_id,
@@ -656,6 +685,9 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
     fn id<T: FromStr>(s: &str) -> Result<T, SnapshotError> {
         T::from_str(s).map_err(|_| SnapshotError::Damaged("identifier"))
     }
+    if r.u32()? != SECTION_FORMAT {
+        return Err(SnapshotError::OtherEngine);
+    }
     let n = r.u64()?;
     let mut entries = HashMap::new();
     for _ in 0..n {
@@ -680,6 +712,7 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
             _ => return Err(SnapshotError::Damaged("role")),
         };
         let flags = r.u8()?;
+        let names = r.u32()?;
         let count = r.u32()?;
         let mut records = Vec::new();
         for _ in 0..count {
@@ -691,6 +724,7 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
             role,
             cross_org: flags & 1 != 0,
             inactive: flags & 2 != 0,
+            names,
             records,
         };
         if entries.insert(person, entry).is_some() {
@@ -720,7 +754,7 @@ fn person_of(slot: &str) -> Option<PersonId> {
 
 fn remove_from_index(inner: &mut Inner, id: PersonId) {
     if let Some(old) = inner.entries.get(&id) {
-        for n in 0..old.records.len() {
+        for n in 0..old.names as usize {
             inner.index.remove(&slot_id(id, n));
         }
     }
@@ -779,13 +813,16 @@ pub fn engine_records(
 /// field without any value.
 fn best_explanation(
     index: &Index,
-    left: &[retrace_matching::Person],
-    right: &[retrace_matching::Person],
+    (left, left_names): (PersonId, u32),
+    (right, right_names): (PersonId, u32),
 ) -> Option<(f64, Vec<FieldExplanation>)> {
     let mut best: Option<retrace_matching::Explanation> = None;
-    for a in left {
-        for b in right {
-            let explanation = index.explain(a, b);
+    for a in 0..left_names as usize {
+        for b in 0..right_names as usize {
+            let Some(explanation) = index.explain_indexed(&slot_id(left, a), &slot_id(right, b))
+            else {
+                continue;
+            };
             if best
                 .as_ref()
                 .is_none_or(|current| explanation.probability > current.probability)

@@ -558,6 +558,25 @@ impl Index {
         self.top_k_with(person, k, None, true)
     }
 
+    /// [`Index::top_k`] for the indexed person `id` (its own stored profile: the same answer as
+    /// `top_k` with the record it was added from, without normalising it again); `None` when `id` is not
+    /// indexed.
+    pub fn top_k_of(&self, id: &str, k: usize) -> Option<Vec<Candidate>> {
+        let e = self.slots.get(*self.ids.get(id)? as usize)?.as_ref()?;
+        Some(self.top_k_profile(&e.profile, k, None, false))
+    }
+
+    /// [`Index::explain`] for two indexed persons; `None` when either is not indexed.
+    pub fn explain_indexed(&self, a: &str, b: &str) -> Option<Explanation> {
+        let profile = |id: &str| {
+            self.slots
+                .get(*self.ids.get(id)? as usize)?
+                .as_ref()
+                .map(|e| &e.profile)
+        };
+        Some(compare(profile(a)?, profile(b)?, &self.weights()).explain(&self.model))
+    }
+
     fn top_k_with(
         &self,
         person: &Person,
@@ -566,14 +585,24 @@ impl Index {
         rare_key_fallback: bool,
     ) -> Vec<Candidate> {
         let p = Profile::new(person, self.config.reference_year);
-        let keys = block_keys_with_parts(&p);
+        self.top_k_profile(&p, k, exclude, rare_key_fallback)
+    }
+
+    fn top_k_profile(
+        &self,
+        p: &Profile,
+        k: usize,
+        exclude: Option<&str>,
+        rare_key_fallback: bool,
+    ) -> Vec<Candidate> {
+        let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
         if rare_key_fallback && cand.len() < k {
             // A query whose keys are all too common to block on alone (a
             // frequent name with nothing else, in a large index) still gets
             // the persons who share its rarest keys together.
-            cand.extend(self.shared_rare_keys(&block_keys(&p)));
+            cand.extend(self.shared_rare_keys(&block_keys(p)));
             cand.sort_unstable();
             cand.dedup();
         }
@@ -587,7 +616,7 @@ impl Index {
             .filter(|(_, s)| Some(**s) != skip)
             .filter_map(|(pos, s)| {
                 let e = self.slots.get(*s as usize)?.as_ref()?;
-                let c = compare(&p, &e.profile, &w);
+                let c = compare(p, &e.profile, &w);
                 let lin = self.scorer.linear(&c.x);
                 Some((self.scorer.upper_bound(lin), lin, pos, *s, c.x))
             })

@@ -237,3 +237,24 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Asking by an indexed id answers as asking with the record it was added from.
+    #[test]
+    fn an_indexed_person_is_answered_as_its_record(
+        people in proptest::collection::vec(person(), 2..16),
+    ) {
+        let index = index_of(&people);
+        for (i, p) in people.iter().enumerate() {
+            prop_assert_eq!(index.top_k_of(&format!("r{i}"), 5), Some(index.top_k(p, 5, None)));
+            let j = (i + 1) % people.len();
+            prop_assert_eq!(
+                index.explain_indexed(&format!("r{i}"), &format!("r{j}")),
+                Some(index.explain(p, &people[j]))
+            );
+        }
+        prop_assert_eq!(index.top_k_of("absent", 5), None);
+    }
+}
