@@ -75,24 +75,64 @@ pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
     h.finish()
 }
 
-/// FNV-1a over every byte: the same sum however the bytes are cut into writes (a checksum against damage,
-/// not against tampering; the file is the application's, owner-only).
+/// FNV-1a over the bytes taken eight at a time as little-endian words (the last up to seven one by one):
+/// the same sum however the bytes are cut into writes. A checksum against damage, not against tampering
+/// (the application seals the file); eight bytes a step, so that checking a snapshot of hundreds of
+/// megabytes takes a fraction of loading it.
 #[derive(Clone, Copy)]
-pub(crate) struct Checksum(u64);
+pub(crate) struct Checksum {
+    sum: u64,
+    pending: [u8; 8],
+    pending_len: usize,
+}
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 impl Checksum {
     pub(crate) fn new() -> Self {
-        Checksum(0xcbf2_9ce4_8422_2325)
-    }
-
-    pub(crate) fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        Checksum {
+            sum: 0xcbf2_9ce4_8422_2325,
+            pending: [0; 8],
+            pending_len: 0,
         }
     }
 
+    fn word(&mut self, word: [u8; 8]) {
+        self.sum = (self.sum ^ u64::from_le_bytes(word)).wrapping_mul(FNV_PRIME);
+    }
+
+    pub(crate) fn write(&mut self, mut bytes: &[u8]) {
+        if self.pending_len > 0 {
+            let take = (8 - self.pending_len).min(bytes.len());
+            let (head, rest) = bytes.split_at(take);
+            for (slot, b) in self.pending[self.pending_len..].iter_mut().zip(head) {
+                *slot = *b;
+            }
+            self.pending_len += take;
+            bytes = rest;
+            if self.pending_len < 8 {
+                return;
+            }
+            self.word(self.pending);
+            self.pending_len = 0;
+        }
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            if let Ok(w) = w.try_into() {
+                self.word(w);
+            }
+        }
+        let tail = words.remainder();
+        for (slot, b) in self.pending.iter_mut().zip(tail) {
+            *slot = *b;
+        }
+        self.pending_len = tail.len();
+    }
+
     pub(crate) fn finish(self) -> u64 {
-        self.0
+        let tail = self.pending.get(..self.pending_len).unwrap_or(&[]);
+        tail.iter()
+            .fold(self.sum, |h, b| (h ^ u64::from(*b)).wrapping_mul(FNV_PRIME))
     }
 }
 
@@ -427,4 +467,28 @@ pub(crate) fn read_all(input: &mut impl Read) -> Result<Vec<u8>, SnapshotError> 
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Checksum;
+
+    #[test]
+    fn the_checksum_does_not_depend_on_how_the_bytes_are_cut() {
+        let bytes: Vec<u8> = (0u32..100).map(|i| (i * 37 % 251) as u8).collect();
+        let mut whole = Checksum::new();
+        whole.write(&bytes);
+        for cut in [1, 3, 7, 8, 9, 13, 64] {
+            let mut pieces = Checksum::new();
+            for piece in bytes.chunks(cut) {
+                pieces.write(piece);
+            }
+            assert_eq!(pieces.finish(), whole.finish(), "pieces of {cut}");
+        }
+        let mut other = bytes.clone();
+        other[50] ^= 1;
+        let mut changed = Checksum::new();
+        changed.write(&other);
+        assert_ne!(changed.finish(), whole.finish());
+    }
 }
