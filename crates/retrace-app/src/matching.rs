@@ -680,6 +680,37 @@ impl MatchingService {
     }
 }
 
+/// Removes the temporary files that processes killed while writing a
+/// snapshot left beside `path` (`<name>.<process id>.tmp`), except this
+/// process's own. Another process's write in progress loses its file and
+/// fails; it writes again at its next period. Returns how many went.
+pub fn remove_stale_snapshot_files(path: &Path) -> std::io::Result<usize> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return Ok(0);
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let own = format!("{name}.{}.tmp", std::process::id());
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let stale = file
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if stale && file != own && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// The service's own section of a snapshot: one entry per person.
 fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, SnapshotError> {
     fn id<T: FromStr>(s: &str) -> Result<T, SnapshotError> {

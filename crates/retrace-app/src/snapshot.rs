@@ -92,6 +92,9 @@ impl App {
     /// builds it from the database (see the module documentation). Sets
     /// the position the change follower starts from.
     pub async fn start_matching(&self, path: &Path) -> AppResult<MatchingStart> {
+        // A process killed while writing a snapshot leaves its temporary
+        // file (sealed, owner-only, but as large as the snapshot).
+        let _ = crate::matching::remove_stale_snapshot_files(path);
         let started = Instant::now();
         let reason = match self
             .matching
@@ -100,7 +103,12 @@ impl App {
             Ok(position) => {
                 let restore_ms = started.elapsed().as_millis();
                 let bounds = self.store.outbox_bounds().await?;
-                if bounds.can_replay_from(position) {
+                if position > bounds.newest {
+                    // Written against another database, or this one before
+                    // it was restored from a backup: nothing can be replayed.
+                    "the snapshot is ahead of the database (another or a restored database)"
+                        .to_owned()
+                } else if bounds.can_replay_from(position) {
                     let replaying = Instant::now();
                     let (applied, replayed) = self.replay_changes(position).await?;
                     self.follower.set(applied).await;
@@ -112,8 +120,9 @@ impl App {
                         restore_ms,
                         replay_ms: replaying.elapsed().as_millis(),
                     });
+                } else {
+                    "the change outbox no longer holds the snapshot's position".to_owned()
                 }
-                "the change outbox no longer holds the snapshot's position".to_owned()
             }
             Err(SnapshotFileError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
                 "no snapshot".to_owned()

@@ -317,6 +317,36 @@ async fn a_snapshot_sealed_under_another_key_or_altered_is_refused_and_the_index
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[tokio::test]
+async fn a_snapshot_of_another_database_is_refused_and_stale_temporaries_removed() {
+    let (_, app, actor) = store_app_and_actor(Role::Caseworker).await;
+    open_request(&app, &actor, request(OMAR)).await.unwrap();
+    open_request(&app, &actor, request(AMINA)).await.unwrap();
+    let dir = tempdir();
+    let path = dir.join("matching.snapshot");
+    app.start_matching(&path).await.unwrap();
+    app.save_matching_snapshot(&path).await.unwrap().unwrap();
+    let stale = dir.join("matching.snapshot.4294967.tmp");
+    std::fs::write(&stale, b"left by a killed process").unwrap();
+
+    // Another (empty) database, same data directory and key: the snapshot
+    // is ahead of it, so it is not used.
+    let (other_store, _, _) = store_app_and_actor(Role::Caseworker).await;
+    let other = app_on(other_store, KEY);
+    let start = other.start_matching(&path).await.unwrap();
+    assert!(
+        matches!(&start, MatchingStart::Built { persons: 0, reason, .. } if reason.contains("ahead")),
+        "{start:?}"
+    );
+    assert!(other.matching().is_empty());
+    assert!(
+        !stale.exists(),
+        "a killed writer's temporary file is removed"
+    );
+    assert!(path.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn tempdir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "retrace-matching-snapshot-{}",
