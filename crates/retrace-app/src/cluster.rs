@@ -158,6 +158,22 @@ impl App {
                 .await?;
             return Ok(summary.sought);
         }
+        let (position, persons) = self.persons_changed_since(since).await?;
+        for person in &persons {
+            self.matching
+                .person_changed(self.store(), *person, now)
+                .await?;
+        }
+        self.store.advance_matching_checkpoint(position).await?;
+        Ok(persons.len())
+    }
+
+    /// Every person changed after position `since` (whichever process
+    /// changed it), and the newest position read.
+    pub(crate) async fn persons_changed_since(
+        &self,
+        since: u64,
+    ) -> AppResult<(u64, BTreeSet<PersonId>)> {
         let mut position = since;
         let mut persons = BTreeSet::new();
         loop {
@@ -175,13 +191,7 @@ impl App {
                 break;
             }
         }
-        for person in &persons {
-            self.matching
-                .person_changed(self.store(), *person, now)
-                .await?;
-        }
-        self.store.advance_matching_checkpoint(position).await?;
-        Ok(persons.len())
+        Ok((position, persons))
     }
 
     /// One step of the matching checkpoint: see [`Checkpointer`].

@@ -53,6 +53,7 @@ pub mod requests;
 pub mod retention;
 pub mod sample_files;
 pub mod secrets;
+pub mod snapshot;
 pub mod spreadsheet;
 pub mod totp;
 pub mod transfers;
@@ -80,7 +81,9 @@ pub struct App {
     media: media::MediaStore,
     gallery_cache: gallery_cache::GalleryCache,
     follower: cluster::ChangeFollower,
+    snapshot_position: snapshot::SnapshotPosition,
     sealer: Sealer,
+    snapshot_sealer: secrets::SnapshotSealer,
     lockout_threshold: u32,
     retention: retention::RetentionRules,
 }
@@ -104,7 +107,9 @@ impl App {
             media: media::MediaStore::new(media_dir),
             gallery_cache: gallery_cache::GalleryCache::default(),
             follower: cluster::ChangeFollower::default(),
+            snapshot_position: snapshot::SnapshotPosition::default(),
             sealer: Sealer::new(secret_key),
+            snapshot_sealer: secrets::SnapshotSealer::new(secret_key),
             lockout_threshold: DEFAULT_LOCKOUT_THRESHOLD,
             retention: retention::RetentionRules::default(),
             store,
@@ -165,6 +170,7 @@ impl App {
         let position = self.store.outbox_bounds().await?.newest;
         let loaded = self.matching.load(self.store()).await?;
         self.follower.set(position).await;
+        self.snapshot_position.set(position, None).await;
         Ok(loaded)
     }
 

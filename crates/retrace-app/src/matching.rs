@@ -7,6 +7,7 @@
 //! a score and a per-field agreement without values; name search results
 //! are filtered to the caller's organisation before they leave this module.
 
+use crate::secrets::SnapshotSealer;
 use retrace_domain::consent::may_match_across_organisations;
 use retrace_domain::{
     Agreement, ConsentLedger, FieldExplanation, OrgId, PersonDetails, PersonId, RequestId, Sex,
@@ -36,8 +37,35 @@ struct Entry {
     cross_org: bool,
     /// Tracing consent withdrawn or request closed: not matched at all.
     inactive: bool,
+    /// The person's records in the index (one per name), under
+    /// [`slot_id`]s `0..names`, while active.
+    names: u32,
+    /// The records as given, kept only while the person is inactive (and
+    /// so not in the index): enough to find the sought persons whose lists
+    /// it resembled. An active person's records are the index's own.
     records: Vec<retrace_matching::Person>,
 }
+
+impl Entry {
+    /// Up to `k` of the index's best candidates for each of the person's
+    /// records, from its indexed profiles or, inactive, its records.
+    fn top_k(&self, index: &Index, id: PersonId, k: usize) -> Vec<retrace_matching::Candidate> {
+        if self.inactive {
+            return self
+                .records
+                .iter()
+                .flat_map(|record| index.top_k(record, k, None))
+                .collect();
+        }
+        (0..self.names as usize)
+            .flat_map(|n| index.top_k_of(&slot_id(id, n), k).unwrap_or_default())
+            .collect()
+    }
+}
+
+/// Version of the service's own snapshot section (after the engine's,
+/// whose version its fingerprint covers).
+const SECTION_FORMAT: u32 = 2;
 
 struct Inner {
     index: Index,
@@ -71,6 +99,17 @@ pub struct MatchingService {
     inner: RwLock<Inner>,
 }
 
+/// Why a snapshot file was not written or not restored.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotFileError {
+    #[error("matching snapshot file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the matching snapshot does not open with this server's key (another key, or altered)")]
+    Sealed,
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+}
+
 impl MatchingService {
     pub fn new(reference_year: i32) -> Self {
         let config = Config {
@@ -102,6 +141,7 @@ impl MatchingService {
                 break;
             }
         }
+        self.write(|inner| inner.index.compact());
         Ok(count)
     }
 
@@ -135,6 +175,7 @@ impl MatchingService {
             inner.index.write_snapshot(position, out, |w| {
                 let mut ids: Vec<&PersonId> = inner.entries.keys().collect();
                 ids.sort();
+                w.u32(SECTION_FORMAT)?;
                 w.u64(ids.len() as u64)?;
                 for id in ids {
                     let Some(e) = inner.entries.get(id) else {
@@ -151,6 +192,7 @@ impl MatchingService {
                     w.u8(tag)?;
                     w.str(code)?;
                     w.u8(u8::from(e.cross_org) | u8::from(e.inactive) << 1)?;
+                    w.u32(e.names)?;
                     w.u32(e.records.len() as u32)?;
                     for r in &e.records {
                         w.person(r)?;
@@ -177,13 +219,25 @@ impl MatchingService {
         Ok(position)
     }
 
-    /// [`Self::write_snapshot`] to a file, atomically: a temporary file
-    /// beside it (owner-only: it holds personal data), flushed to disk,
-    /// then renamed over the old snapshot, so a reader sees the old or the
-    /// new snapshot whole, never half of one.
-    pub fn save_snapshot_file(&self, path: &Path, position: u64) -> std::io::Result<()> {
+    /// [`Self::write_snapshot`] sealed with `sealer` (it holds personal
+    /// data whose database fields are encrypted at rest) to a file,
+    /// atomically: a temporary file beside it (owner-only, named after this
+    /// process so that servers sharing a data directory do not write the
+    /// same one), flushed to disk, then renamed over the old snapshot, so a
+    /// reader sees the old or the new snapshot whole, never half of one.
+    /// The index is read-locked only while it is serialised in memory.
+    /// Returns the size of the file.
+    pub fn save_snapshot_file(
+        &self,
+        path: &Path,
+        position: u64,
+        sealer: &SnapshotSealer,
+    ) -> Result<u64, SnapshotFileError> {
+        let plain = self.write_snapshot(position, Vec::new())?;
+        let sealed = sealer.seal(&plain).ok_or(SnapshotFileError::Sealed)?;
+        drop(plain);
         let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".tmp");
+        temporary.push(format!(".{}.tmp", std::process::id()));
         let temporary = std::path::PathBuf::from(temporary);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -192,16 +246,13 @@ impl MatchingService {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let written = options.open(&temporary).and_then(|file| {
-            let file = self
-                .write_snapshot(position, std::io::BufWriter::new(file))?
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?;
+        let written = options.open(&temporary).and_then(|mut file| {
+            file.write_all(&sealed)?;
             file.sync_all()
         });
         if let Err(err) = written {
             let _ = std::fs::remove_file(&temporary);
-            return Err(err);
+            return Err(err.into());
         }
         std::fs::rename(&temporary, path)?;
         // The rename itself is durable once the directory is flushed.
@@ -209,14 +260,22 @@ impl MatchingService {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::File::open(dir)?.sync_all()?;
         }
-        Ok(())
+        Ok(sealed.len() as u64)
     }
 
     /// [`Self::restore_snapshot`] from a file written by
-    /// [`Self::save_snapshot_file`].
-    pub fn restore_snapshot_file(&self, path: &Path) -> Result<u64, SnapshotError> {
-        let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
-        self.restore_snapshot(&mut file)
+    /// [`Self::save_snapshot_file`] with the same key. A file that does not
+    /// open (another key, altered, truncated) is refused whole, before any
+    /// of it is read as a snapshot.
+    pub fn restore_snapshot_file(
+        &self,
+        path: &Path,
+        sealer: &SnapshotSealer,
+    ) -> Result<u64, SnapshotFileError> {
+        let sealed = std::fs::read(path)?;
+        let plain = sealer.open(&sealed).ok_or(SnapshotFileError::Sealed)?;
+        drop(sealed);
+        Ok(self.restore_snapshot(&mut plain.as_slice())?)
     }
 
     pub fn len(&self) -> usize {
@@ -246,8 +305,21 @@ impl MatchingService {
         }
     }
 
-    /// Puts (or replaces) one person in the index.
-    fn put(&self, person: MatchablePerson) {
+    /// Merges the index's recent changes into its flat posting arrays
+    /// (after many [`Self::put`]s; [`Self::load`] does it).
+    pub fn compact(&self) {
+        self.write(|inner| inner.index.compact());
+    }
+
+    /// The engine's estimate of its index's memory in bytes (without what
+    /// the service keeps per person), for the benchmarks.
+    pub fn index_approx_bytes(&self) -> usize {
+        self.read(|inner| inner.index.approx_bytes())
+    }
+
+    /// Puts (or replaces) one person in the index, without recomputing any
+    /// candidate list.
+    pub fn put(&self, person: MatchablePerson) {
         let ledger = ConsentLedger(&person.consents);
         let inactive = ledger.tracing_withdrawn() || person.request_closed;
         let cross_org = may_match_across_organisations(person.details.flags, ledger);
@@ -268,7 +340,8 @@ impl MatchingService {
                     role: person.role,
                     cross_org,
                     inactive,
-                    records,
+                    names: records.len() as u32,
+                    records: if inactive { records } else { Vec::new() },
                 },
             );
         });
@@ -411,21 +484,19 @@ impl MatchingService {
                 return Vec::new();
             };
             let mut found = Vec::new();
-            for record in &entry.records {
-                for hit in inner.index.top_k(record, 50, None) {
-                    // Only lists this person can enter (or leave) change.
-                    if hit.probability < CANDIDATE_MIN_PROBABILITY {
-                        continue;
-                    }
-                    if let Some(other) = person_of(&hit.id)
-                        && other != id
-                        && matches!(
-                            inner.entries.get(&other).map(|e| e.role),
-                            Some(PersonRole::Sought(_))
-                        )
-                    {
-                        found.push(other);
-                    }
+            for hit in entry.top_k(&inner.index, id, 50) {
+                // Only lists this person can enter (or leave) change.
+                if hit.probability < CANDIDATE_MIN_PROBABILITY {
+                    continue;
+                }
+                if let Some(other) = person_of(&hit.id)
+                    && other != id
+                    && matches!(
+                        inner.entries.get(&other).map(|e| e.role),
+                        Some(PersonRole::Sought(_))
+                    )
+                {
+                    found.push(other);
                 }
             }
             found
@@ -434,7 +505,7 @@ impl MatchingService {
 
     /// `None` when `sought` is not a sought person; an empty list when it
     /// may not be matched.
-    fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
+    pub fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
         self.read(|inner| {
             let entry = inner.entries.get(&sought)?;
             if !matches!(entry.role, PersonRole::Sought(_)) {
@@ -444,25 +515,23 @@ impl MatchingService {
                 return Some(Vec::new());
             }
             let mut best: HashMap<PersonId, f64> = HashMap::new();
-            for record in &entry.records {
-                for hit in inner.index.top_k(record, 60, None) {
-                    let Some(other_id) = person_of(&hit.id) else {
-                        continue;
-                    };
-                    if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
-                        continue;
-                    }
-                    let Some(other) = inner.entries.get(&other_id) else {
-                        continue;
-                    };
-                    let same_request = entry.request.is_some() && entry.request == other.request;
-                    let allowed = !other.inactive
-                        && !same_request
-                        && (other.org == entry.org || (entry.cross_org && other.cross_org));
-                    if allowed {
-                        let slot = best.entry(other_id).or_insert(0.0);
-                        *slot = slot.max(hit.probability);
-                    }
+            for hit in entry.top_k(&inner.index, sought, 60) {
+                let Some(other_id) = person_of(&hit.id) else {
+                    continue;
+                };
+                if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
+                    continue;
+                }
+                let Some(other) = inner.entries.get(&other_id) else {
+                    continue;
+                };
+                let same_request = entry.request.is_some() && entry.request == other.request;
+                let allowed = !other.inactive
+                    && !same_request
+                    && (other.org == entry.org || (entry.cross_org && other.cross_org));
+                if allowed {
+                    let slot = best.entry(other_id).or_insert(0.0);
+                    *slot = slot.max(hit.probability);
                 }
             }
             let mut ranked: Vec<(PersonId, f64)> = best.into_iter().collect();
@@ -473,8 +542,11 @@ impl MatchingService {
                     .into_iter()
                     .filter_map(|(other_id, _)| {
                         let other = inner.entries.get(&other_id)?;
-                        let (probability, explanation) =
-                            best_explanation(&inner.index, &entry.records, &other.records)?;
+                        let (probability, explanation) = best_explanation(
+                            &inner.index,
+                            (sought, entry.names),
+                            (other_id, other.names),
+                        )?;
                         Some(NewCandidate {
                             sought,
                             other: other_id,
@@ -608,10 +680,44 @@ impl MatchingService {
     }
 }
 
+/// Removes the temporary files that processes killed while writing a
+/// snapshot left beside `path` (`<name>.<process id>.tmp`), except this
+/// process's own. Another process's write in progress loses its file and
+/// fails; it writes again at its next period. Returns how many went.
+pub fn remove_stale_snapshot_files(path: &Path) -> std::io::Result<usize> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return Ok(0);
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let own = format!("{name}.{}.tmp", std::process::id());
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let stale = file
+            .strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if stale && file != own && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// The service's own section of a snapshot: one entry per person.
 fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, SnapshotError> {
     fn id<T: FromStr>(s: &str) -> Result<T, SnapshotError> {
         T::from_str(s).map_err(|_| SnapshotError::Damaged("identifier"))
+    }
+    if r.u32()? != SECTION_FORMAT {
+        return Err(SnapshotError::OtherEngine);
     }
     let n = r.u64()?;
     let mut entries = HashMap::new();
@@ -637,6 +743,7 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
             _ => return Err(SnapshotError::Damaged("role")),
         };
         let flags = r.u8()?;
+        let names = r.u32()?;
         let count = r.u32()?;
         let mut records = Vec::new();
         for _ in 0..count {
@@ -648,6 +755,7 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
             role,
             cross_org: flags & 1 != 0,
             inactive: flags & 2 != 0,
+            names,
             records,
         };
         if entries.insert(person, entry).is_some() {
@@ -677,7 +785,7 @@ fn person_of(slot: &str) -> Option<PersonId> {
 
 fn remove_from_index(inner: &mut Inner, id: PersonId) {
     if let Some(old) = inner.entries.get(&id) {
-        for n in 0..old.records.len() {
+        for n in 0..old.names as usize {
             inner.index.remove(&slot_id(id, n));
         }
     }
@@ -736,13 +844,16 @@ pub fn engine_records(
 /// field without any value.
 fn best_explanation(
     index: &Index,
-    left: &[retrace_matching::Person],
-    right: &[retrace_matching::Person],
+    (left, left_names): (PersonId, u32),
+    (right, right_names): (PersonId, u32),
 ) -> Option<(f64, Vec<FieldExplanation>)> {
     let mut best: Option<retrace_matching::Explanation> = None;
-    for a in left {
-        for b in right {
-            let explanation = index.explain(a, b);
+    for a in 0..left_names as usize {
+        for b in 0..right_names as usize {
+            let Some(explanation) = index.explain_indexed(&slot_id(left, a), &slot_id(right, b))
+            else {
+                continue;
+            };
             if best
                 .as_ref()
                 .is_none_or(|current| explanation.probability > current.probability)

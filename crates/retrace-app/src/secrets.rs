@@ -48,6 +48,35 @@ impl Sealer {
     }
 }
 
+/// Seals the matching index snapshot file: it holds the names, dates and places of persons whose stored
+/// fields are encrypted at rest (`docs/adr/0017-field-encryption-at-rest.md`), so it is sealed whole with
+/// XChaCha20-Poly1305 under a key derived from the secret key for this purpose alone. A snapshot sealed
+/// under another key, or altered, does not open.
+#[derive(Clone)]
+pub struct SnapshotSealer {
+    cipher: XChaCha20Poly1305,
+}
+
+/// Bound into the seal: a sealed value of another kind does not open as a snapshot.
+const SNAPSHOT_CONTEXT: &[u8] = b"retrace matching index snapshot v1";
+
+impl SnapshotSealer {
+    pub fn new(key: &SecretKey) -> Self {
+        let cipher_key = key.derive("retrace matching snapshot v1");
+        Self {
+            cipher: XChaCha20Poly1305::new(&cipher_key.into()),
+        }
+    }
+
+    pub fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
+        seal_bytes(&self.cipher, SNAPSHOT_CONTEXT, plaintext)
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+        open_bytes(&self.cipher, SNAPSHOT_CONTEXT, sealed)
+    }
+}
+
 /// SHA-256 in hex: how session and API token secrets are stored.
 pub fn sha256_hex(value: &str) -> String {
     use sha2::Digest;

@@ -3,8 +3,10 @@
 use crate::settings::{LogFormat, Settings, load_or_create_secret_key};
 use crate::{demo, store};
 use anyhow::Context;
+use retrace_app::snapshot::{MatchingStart, SnapshotDue};
 use retrace_domain::{Clock, SystemClock};
 use retrace_web::{AppState, WebConfig};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing_subscriber::EnvFilter;
@@ -32,6 +34,10 @@ pub struct ServeArgs {
 
 /// How often due e-mail digests are looked for.
 const DIGEST_POLL: Duration = Duration::from_secs(5 * 60);
+
+/// How often a snapshot of the matching index is written (when persons
+/// changed).
+const SNAPSHOT_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// How often the change outbox is read when no notification came.
 const FOLLOW_POLL: Duration = Duration::from_secs(2);
@@ -92,11 +98,41 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let shared = store.shared();
     let state = AppState::new(shared.clone(), clock.clone(), config);
-    let indexed = state
-        .load_matching()
+    // The matching index starts from its snapshot when there is a usable
+    // one, replaying the changes made since (issue 17), else from the
+    // database.
+    let snapshot_path = settings.matching_snapshot_path();
+    match state
+        .app
+        .start_matching(&snapshot_path)
         .await
-        .context("database_url: cannot read the persons for the matching index")?;
-    tracing::info!(persons = indexed, "matching index built");
+        .context("database_url: cannot read the persons for the matching index")?
+    {
+        MatchingStart::Restored {
+            persons,
+            position,
+            replayed,
+            restore_ms,
+            replay_ms,
+        } => tracing::info!(
+            persons,
+            position,
+            replayed,
+            restore_ms,
+            replay_ms,
+            "matching index restored from snapshot in {restore_ms} ms, replayed the changes of {replayed} persons in {replay_ms} ms"
+        ),
+        MatchingStart::Built {
+            persons,
+            reason,
+            ms,
+        } => tracing::info!(
+            persons,
+            ms,
+            snapshot = %reason,
+            "matching index built from the database in {ms} ms"
+        ),
+    }
     let crypto = retrace_store::crypto::usage();
     tracing::info!(
         sealed = crypto.sealed,
@@ -218,9 +254,27 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         }
     });
 
+    // A snapshot of the matching index every SNAPSHOT_EVERY when persons
+    // changed, the first one now (after a build from the database, so
+    // that the next start is fast), and one at shutdown.
+    let snapshot_job = {
+        let state = state.clone();
+        let path = snapshot_path.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(SNAPSHOT_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                save_snapshot(&state, &path).await;
+            }
+        })
+    };
+
     // Erasures made by another process (`retrace admin erase-person`)
-    // reach this server's matching index through the audit log. The index
-    // was just built from the store: only later erasures matter.
+    // reach this server's matching index through the audit log (and
+    // through the change outbox, which the snapshot's replay and the
+    // follower read). The index was just built or replayed from the store:
+    // only later erasures matter.
     let watcher_state = state.clone();
     let erasure_watcher = tokio::spawn(async move {
         let app = &watcher_state.app;
@@ -295,9 +349,11 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         tracing::info!("e-mail digests are enabled");
     }
 
-    retrace_web::serve(listener, state, shutdown_signal())
+    retrace_web::serve(listener, state.clone(), shutdown_signal())
         .await
         .context("the web server stopped")?;
+    snapshot_job.abort();
+    save_snapshot(&state, &snapshot_path).await;
     sweeper.abort();
     erasure_watcher.abort();
     checkpointing.abort();
@@ -311,6 +367,43 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     }
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Reads again the persons changed since the matching index's position
+/// and, when any did, writes its sealed snapshot on a blocking thread
+/// (serialising it read-locks the index; sealing and writing do not).
+async fn save_snapshot(state: &AppState, path: &Path) {
+    match state.app.catch_up_for_snapshot().await {
+        Ok(SnapshotDue::At(position)) => {
+            let started = Instant::now();
+            let (writer, path) = (state.clone(), path.to_owned());
+            match tokio::task::spawn_blocking(move || {
+                writer.app.write_matching_snapshot(&path, position)
+            })
+            .await
+            {
+                Ok(Ok(bytes)) => tracing::info!(
+                    position,
+                    bytes,
+                    ms = started.elapsed().as_millis(),
+                    "matching index snapshot written"
+                ),
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "could not write the matching index snapshot");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not write the matching index snapshot");
+                }
+            }
+        }
+        Ok(SnapshotDue::Unchanged) => {}
+        Ok(SnapshotDue::OutboxPruned) => tracing::warn!(
+            "the change outbox no longer holds the matching index's position: no snapshot written, the next start reads the database"
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "could not bring the matching index up to date for its snapshot")
+        }
+    }
 }
 
 async fn shutdown_signal() {

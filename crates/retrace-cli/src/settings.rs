@@ -263,6 +263,12 @@ impl Settings {
             .unwrap_or_else(|| self.data_dir.join("media"))
     }
 
+    /// The matching index snapshot (sealed with a key derived from the
+    /// secret key): `<data_dir>/matching-index.snapshot`.
+    pub fn matching_snapshot_path(&self) -> PathBuf {
+        self.data_dir.join("matching-index.snapshot")
+    }
+
     pub fn secret_key_path(&self) -> PathBuf {
         self.secret_key_file
             .clone()

@@ -43,12 +43,16 @@ fn main() -> anyhow::Result<()> {
         index.add(id, p);
     }
     let build = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    index.compact();
+    let compact = t.elapsed().as_secs_f64();
     let rss1 = rss_kb();
     let n = records.len().max(1);
     println!(
-        "records {} build {:.1}s bytes/person {} (estimate) RSS growth {} B/person",
+        "records {} build {:.1}s (compaction {:.2}s) bytes/person {} (estimate) RSS growth {} B/person",
         records.len(),
         build,
+        compact,
         index.approx_bytes() / n,
         (rss1.saturating_sub(rss0) * 1024) as usize / n
     );
@@ -57,26 +61,37 @@ fn main() -> anyhow::Result<()> {
     for e in truth.values() {
         *ent_size.entry(e).or_default() += 1;
     }
-    // Snapshot: write to memory, load back, against the rebuild above.
+    // Snapshot: write to memory, drop the built index, load back (the loaded index answers the queries
+    // below), against the rebuild above.
     let t = Instant::now();
     let bytes = index.write_snapshot(42, Vec::new(), |_| Ok(()))?;
     let write = t.elapsed().as_secs_f64();
+    let (live, probe) = (index.len(), records.iter().step_by(997).take(200));
+    let before: Vec<_> = probe
+        .clone()
+        .map(|(_, p)| index.top_k(p, 20, None))
+        .collect();
+    drop(index);
+    let rss2 = rss_kb();
     let t = Instant::now();
-    let (loaded, position, ()) =
+    let (index, position, ()) =
         Index::read_snapshot(config.clone(), &mut bytes.as_slice(), |_| Ok(()))?;
     let load = t.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        position == 42 && loaded.len() == index.len(),
-        "snapshot mismatch"
-    );
+    let rss3 = rss_kb();
+    anyhow::ensure!(position == 42 && index.len() == live, "snapshot mismatch");
+    let after: Vec<_> = probe.map(|(_, p)| index.top_k(p, 20, None)).collect();
+    anyhow::ensure!(before == after, "the loaded index answers otherwise");
     println!(
-        "snapshot: {} bytes ({} per person), written in {:.2}s, loaded in {:.2}s (rebuild {:.1}s)",
+        "snapshot: {} bytes ({} per person), written in {:.2}s, loaded in {:.2}s (rebuild {:.1}s); loaded index RSS {} B/person, estimate {} B/person",
         bytes.len(),
         bytes.len() / n,
         write,
         load,
-        build
+        build,
+        (rss3.saturating_sub(rss2) * 1024) as usize / n,
+        index.approx_bytes() / n
     );
+    drop(bytes);
     // Candidate recall of top-20 queries.
     let with_match: Vec<usize> = (0..records.len())
         .filter(|i| {
@@ -111,6 +126,9 @@ fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64() * 1e3 / asked.max(1) as f64
     );
 
+    if std::env::var("BLOCKING").is_ok_and(|v| v == "0") {
+        return Ok(());
+    }
     // Blocking recall and comparisons per record.
     let entity = |slot: u32| index.id_of(slot).and_then(|id| truth.get(id));
     let true_pairs: usize = ent_size.values().map(|k| k * (k - 1) / 2).sum();

@@ -2,6 +2,7 @@
 //! explanation groups the contributions by field.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::{FEATURES, Model, N_FEATURES};
 use crate::names::Tok;
@@ -226,7 +227,7 @@ pub struct Comparison {
     pub status: [Status; FIELDS.len()],
 }
 
-fn place_cmp(a: &Option<Place>, b: &Option<Place>) -> Status {
+fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>) -> Status {
     match (a, b) {
         (Some(a), Some(b)) => {
             if a.key == b.key || (a.group != 0 && a.group == b.group) {

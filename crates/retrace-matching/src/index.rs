@@ -1,14 +1,17 @@
 //! Candidate generation (blocking), the incremental index, top-k queries and full linkage with transitive
 //! clustering.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
-use crate::profile::{Person, Profile};
+use crate::postings::Postings;
+use crate::profile::{Person, Profile, Shared};
 use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
 use std::io::{Read, Write};
 
@@ -60,7 +63,8 @@ const LIFT_MIN: f64 = 0.1;
 /// An indexed person. Its blocking keys are not kept (they would be most of its memory): they are a function of
 /// the profile alone, recomputed when the person is removed.
 struct Entry {
-    id: Box<str>,
+    /// Shared with the id map.
+    id: Arc<str>,
     profile: Profile,
 }
 
@@ -82,9 +86,10 @@ pub struct Index {
     model: Model,
     scorer: Scorer,
     slots: Vec<Option<Entry>>,
-    ids: FxHashMap<String, u32>,
-    postings: FxHashMap<u64, Vec<u32>>,
+    ids: FxHashMap<Arc<str>, u32>,
+    postings: Postings,
     df: FxHashMap<u64, u32>,
+    shared: Shared,
     live: usize,
 }
 
@@ -223,8 +228,9 @@ impl Index {
             model,
             slots: Vec::new(),
             ids: FxHashMap::default(),
-            postings: FxHashMap::default(),
+            postings: Postings::default(),
             df: FxHashMap::default(),
+            shared: Shared::default(),
             live: 0,
         }
     }
@@ -259,25 +265,37 @@ impl Index {
     }
 
     /// Index a profile in a new slot (the id is not indexed yet).
-    fn push(&mut self, id: Box<str>, profile: Profile) {
+    fn push(&mut self, id: Arc<str>, mut profile: Profile) {
+        profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
-        for k in block_keys(&profile) {
-            self.postings.entry(k).or_default().push(slot);
-        }
-        let mut seen = profile.name_keys.clone();
+        self.postings.add(slot, &block_keys(&profile));
+        let mut seen = profile.name_keys.to_vec();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {
             *self.df.entry(k).or_default() += 1;
         }
-        self.ids.insert(id.to_string(), slot);
+        self.ids.insert(id.clone(), slot);
         self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
+        if self.postings.maybe_compact(self.slots.len() as u32) {
+            self.shared.forget_unused();
+        }
+    }
+
+    /// Merges every posting list changed since the last compaction into the frozen part (see
+    /// [`crate::postings`]): after a bulk load, so that queries read the flat arrays alone. Changes nothing
+    /// any query answers.
+    pub fn compact(&mut self) {
+        self.postings.compact(self.slots.len() as u32);
+        self.shared.forget_unused();
     }
 
     /// Write a snapshot of the index reflecting `position` (an opaque change sequence of the caller's), then
     /// the caller's own section (`extra`, e.g. what it keeps per person), then a checksum of all of it.
-    /// Persons keep their relative order, so a loaded index ranks ties as this one does.
+    /// Persons keep their relative order (renumbered without the holes removals left), so a loaded index ranks
+    /// ties as this one does. The posting lists and term frequencies are written as flat blocks: when the
+    /// index was compacted and has no hole they are written as they are, else a merged copy is made first.
     pub fn write_snapshot<W: Write>(
         &self,
         position: u64,
@@ -291,13 +309,50 @@ impl Index {
             w.str(&e.id)?;
             w.profile(&e.profile)?;
         }
+        let merged;
+        let (keys, offsets, slots) = match self.postings.frozen_arrays() {
+            Some(arrays) if self.live == self.slots.len() => arrays,
+            _ => {
+                let mut renumbered = vec![u32::MAX; self.slots.len()];
+                let mut next = 0u32;
+                for (slot, e) in renumbered.iter_mut().zip(&self.slots) {
+                    if e.is_some() {
+                        *slot = next;
+                        next += 1;
+                    }
+                }
+                merged = self.postings.merged(|s| {
+                    renumbered
+                        .get(s as usize)
+                        .copied()
+                        .filter(|s| *s != u32::MAX)
+                });
+                (&merged.keys[..], &merged.offsets[..], &merged.slots[..])
+            }
+        };
+        w.u64(keys.len() as u64)?;
+        w.u64(slots.len() as u64)?;
+        w.u64s(keys)?;
+        w.u32s(offsets)?;
+        w.u32s(slots)?;
+        let mut df: Vec<(u64, u32)> = self
+            .df
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (*k, *n))
+            .collect();
+        df.sort_unstable();
+        w.u64(df.len() as u64)?;
+        w.u64s(&df.iter().map(|(k, _)| *k).collect::<Vec<_>>())?;
+        w.u32s(&df.iter().map(|(_, n)| *n).collect::<Vec<_>>())?;
         extra(&mut w)?;
         w.finish()
     }
 
     /// Read a snapshot written by [`Index::write_snapshot`] under the same engine and reference year, with the
     /// caller's section read by `extra` (which must read all of it). Returns the index, the position it
-    /// reflects and the caller's section. Nothing is returned from a damaged or foreign snapshot.
+    /// reflects and the caller's section. Nothing is returned from a damaged or foreign snapshot; posting
+    /// lists that are not sorted or name a person the snapshot does not hold are `Damaged`.
     pub fn read_snapshot<T>(
         config: Config,
         input: &mut impl Read,
@@ -305,16 +360,36 @@ impl Index {
     ) -> Result<(Index, u64, T), SnapshotError> {
         let bytes = read_all(input)?;
         let (mut r, position) = SnapshotReader::open(&bytes, config.reference_year)?;
-        let n = r.u64()?;
+        let n = u32::try_from(r.u64()?).map_err(|_| SnapshotError::Damaged("count"))?;
         let mut index = Index::new(config);
-        for _ in 0..n {
-            let id = r.str()?;
-            let profile = r.profile()?;
-            if index.ids.contains_key(id) {
+        // Each person takes at least 40 bytes: a damaged count cannot make us reserve more than the data.
+        let reserve = (n as usize).min(bytes.len() / 40);
+        index.slots.reserve_exact(reserve);
+        index.ids.reserve(reserve);
+        for slot in 0..n {
+            let id: Arc<str> = r.str()?.into();
+            let profile = r.profile(&mut index.shared)?;
+            if index.ids.insert(id.clone(), slot).is_some() {
                 return Err(SnapshotError::Damaged("duplicate id"));
             }
-            index.push(id.into(), profile);
+            index.slots.push(Some(Entry { id, profile }));
         }
+        index.live = n as usize;
+        let key_count = r.u64()?;
+        let posting_count = r.u64()?;
+        let frozen = crate::postings::Frozen {
+            keys: r.u64s(key_count)?,
+            offsets: r.u32s(key_count.saturating_add(1))?,
+            slots: r.u32s(posting_count)?,
+        };
+        if !frozen.check(n) {
+            return Err(SnapshotError::Damaged("posting lists"));
+        }
+        index.postings = Postings::from_frozen(frozen, n);
+        let df_count = r.u64()?;
+        let df_keys = r.u64s(df_count)?;
+        let df_counts = r.u32s(df_count)?;
+        index.df = df_keys.into_iter().zip(df_counts).collect();
         let rest = extra(&mut r)?;
         if !r.is_empty() {
             return Err(SnapshotError::Damaged("trailing bytes"));
@@ -330,15 +405,8 @@ impl Index {
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return false;
         };
-        for k in block_keys(&entry.profile) {
-            if let Some(v) = self.postings.get_mut(&k) {
-                v.retain(|s| *s != slot);
-                if v.is_empty() {
-                    self.postings.remove(&k);
-                }
-            }
-        }
-        let mut seen = entry.profile.name_keys.clone();
+        self.postings.remove(slot, &block_keys(&entry.profile));
+        let mut seen = entry.profile.name_keys.to_vec();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {
@@ -347,6 +415,9 @@ impl Index {
             }
         }
         self.live -= 1;
+        if self.postings.maybe_compact(self.slots.len() as u32) {
+            self.shared.forget_unused();
+        }
         true
     }
 
@@ -367,20 +438,26 @@ impl Index {
     /// splits still larger than `max_block` are left out.
     fn candidates(&self, keys: &[(u64, u16)], below: Option<u32>, out: &mut Vec<u32>) {
         out.clear();
-        let mut full: Vec<(&[u32], u64, u16)> = Vec::new();
+        let mut full: Vec<(Cow<'_, [u32]>, u64, u16)> = Vec::new();
         for (k, parts) in keys {
-            let Some(v) = self.postings.get(k) else {
+            let Some(v) = self.postings.get(*k) else {
                 continue;
             };
             if v.len() <= self.cap(*k) {
                 match below {
                     Some(b) => out.extend(v.iter().copied().take_while(|s| *s < b)),
-                    None => out.extend_from_slice(v),
+                    None => out.extend_from_slice(&v),
                 }
             } else if *parts != 0 && k >> 61 != 1 {
-                let v = match below {
-                    Some(b) => &v[..v.partition_point(|s| *s < b)],
-                    None => &v[..],
+                let v = match (below, v) {
+                    (Some(b), Cow::Borrowed(v)) => {
+                        Cow::Borrowed(&v[..v.partition_point(|s| *s < b)])
+                    }
+                    (Some(b), Cow::Owned(mut v)) => {
+                        v.truncate(v.partition_point(|s| *s < b));
+                        Cow::Owned(v)
+                    }
+                    (None, v) => v,
                 };
                 if !v.is_empty() {
                     full.push((v, *k, *parts));
@@ -411,9 +488,10 @@ impl Index {
     /// intersecting from the shortest list until at most `max_block` remain.
     /// Posting lists are sorted (slots only grow), so each step is a merge.
     fn shared_rare_keys(&self, keys: &[u64]) -> Vec<u32> {
-        let mut lists: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.postings.get(k)).collect();
+        // Keys are distinct, so no two lists are the same list.
+        let mut lists: Vec<Cow<'_, [u32]>> =
+            keys.iter().filter_map(|k| self.postings.get(*k)).collect();
         lists.sort_by_key(|list| list.len());
-        lists.dedup_by(|a, b| std::ptr::eq(*a, *b));
         let Some((first, rest)) = lists.split_first() else {
             return Vec::new();
         };
@@ -480,6 +558,25 @@ impl Index {
         self.top_k_with(person, k, None, true)
     }
 
+    /// [`Index::top_k`] for the indexed person `id` (its own stored profile: the same answer as
+    /// `top_k` with the record it was added from, without normalising it again); `None` when `id` is not
+    /// indexed.
+    pub fn top_k_of(&self, id: &str, k: usize) -> Option<Vec<Candidate>> {
+        let e = self.slots.get(*self.ids.get(id)? as usize)?.as_ref()?;
+        Some(self.top_k_profile(&e.profile, k, None, false))
+    }
+
+    /// [`Index::explain`] for two indexed persons; `None` when either is not indexed.
+    pub fn explain_indexed(&self, a: &str, b: &str) -> Option<Explanation> {
+        let profile = |id: &str| {
+            self.slots
+                .get(*self.ids.get(id)? as usize)?
+                .as_ref()
+                .map(|e| &e.profile)
+        };
+        Some(compare(profile(a)?, profile(b)?, &self.weights()).explain(&self.model))
+    }
+
     fn top_k_with(
         &self,
         person: &Person,
@@ -488,14 +585,24 @@ impl Index {
         rare_key_fallback: bool,
     ) -> Vec<Candidate> {
         let p = Profile::new(person, self.config.reference_year);
-        let keys = block_keys_with_parts(&p);
+        self.top_k_profile(&p, k, exclude, rare_key_fallback)
+    }
+
+    fn top_k_profile(
+        &self,
+        p: &Profile,
+        k: usize,
+        exclude: Option<&str>,
+        rare_key_fallback: bool,
+    ) -> Vec<Candidate> {
+        let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
         if rare_key_fallback && cand.len() < k {
             // A query whose keys are all too common to block on alone (a
             // frequent name with nothing else, in a large index) still gets
             // the persons who share its rarest keys together.
-            cand.extend(self.shared_rare_keys(&block_keys(&p)));
+            cand.extend(self.shared_rare_keys(&block_keys(p)));
             cand.sort_unstable();
             cand.dedup();
         }
@@ -509,7 +616,7 @@ impl Index {
             .filter(|(_, s)| Some(**s) != skip)
             .filter_map(|(pos, s)| {
                 let e = self.slots.get(*s as usize)?.as_ref()?;
-                let c = compare(&p, &e.profile, &w);
+                let c = compare(p, &e.profile, &w);
                 let lin = self.scorer.linear(&c.x);
                 Some((self.scorer.upper_bound(lin), lin, pos, *s, c.x))
             })
@@ -580,9 +687,7 @@ impl Index {
 
     /// Whether a blocking key's block is over its cap, i.e. too common to be used as it is.
     pub fn block_over_cap(&self, key: u64) -> bool {
-        self.postings
-            .get(&key)
-            .is_some_and(|v| v.len() > self.cap(key))
+        self.postings.len_of(key) > self.cap(key)
     }
 
     /// Id of a slot.
@@ -593,18 +698,21 @@ impl Index {
             .map(|e| &*e.id)
     }
 
-    /// Approximate memory per indexed person in bytes (profiles, keys, postings, id map).
+    /// Approximate memory of the index in bytes: the slots, each profile's lists, the ids (one copy shared by
+    /// the slot and the id map), the id map, the posting lists, the shared texts and the term frequencies.
     pub fn approx_bytes(&self) -> usize {
-        let prof: usize = self
+        let heap: usize = self
             .slots
             .iter()
             .flatten()
-            .map(|e| e.profile.approx_bytes() + e.id.len() * 2 + 48)
+            .map(|e| e.profile.approx_bytes() - std::mem::size_of::<Profile>() + e.id.len() + 16)
             .sum();
-        let post: usize = self.postings.values().map(|v| v.capacity() * 4 + 40).sum();
-        prof + post
-            + self.df.len() * 16
-            + self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+        self.slots.capacity() * std::mem::size_of::<Option<Entry>>()
+            + heap
+            + self.ids.capacity() * (std::mem::size_of::<(Arc<str>, u32)>() + 1)
+            + self.postings.approx_bytes()
+            + self.shared.approx_bytes()
+            + self.df.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
 
     /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with

@@ -15,6 +15,7 @@ pub mod index;
 pub mod model;
 pub mod names;
 pub mod normalize;
+mod postings;
 pub mod profile;
 pub mod snapshot;
 mod tables;

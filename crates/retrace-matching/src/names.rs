@@ -1,5 +1,7 @@
 //! Name tokenisation: family-name-first detection, Arabic particles and compounds, variant groups.
 
+use std::sync::Arc;
+
 use crate::normalize::{fold_latin, skeleton, strip_article, to_latin};
 use crate::tables;
 
@@ -7,9 +9,9 @@ use crate::tables;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tok {
     /// Folded Latin spelling (`mohammed` -> `mohamed`).
-    pub text: Box<str>,
+    pub text: Arc<str>,
     /// Consonant skeleton (`mhmd`).
-    pub skel: Box<str>,
+    pub skel: Arc<str>,
     /// Variant group from the shipped tables (0 = none): Mohammed and Mehmet share one, Oleksandr and Sasha too.
     pub group: u32,
     /// Letters present in `text` and in `skel` ([`letter_mask`]), for a cheap bound on their similarity.

@@ -1,8 +1,9 @@
 //! A person record as the engine sees it: the raw input ([`Person`]) and its normalised form ([`Profile`]).
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::names::{Tok, tokens, tokens_with_patronymic};
 use crate::normalize::{place_key, skeleton};
@@ -91,10 +92,10 @@ impl Birth {
 }
 
 /// A place name, normalised.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Place {
-    pub key: Box<str>,
-    pub skel: Box<str>,
+    pub key: Arc<str>,
+    pub skel: Arc<str>,
     pub group: u32,
 }
 
@@ -116,17 +117,18 @@ impl Place {
 /// The normalised form of a [`Person`], everything the comparison needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
-    pub name: Vec<Tok>,
-    pub father: Vec<Tok>,
-    pub mother: Vec<Tok>,
+    pub name: Box<[Tok]>,
+    pub father: Box<[Tok]>,
+    pub mother: Box<[Tok]>,
     pub birth: Option<Birth>,
     /// b'M', b'F' or 0.
     pub sex: u8,
     pub nationality: [u8; 2],
-    pub birth_place: Option<Place>,
-    pub last_seen: Option<Place>,
+    /// Shared: an index keeps one copy of each place (see [`Shared`]).
+    pub birth_place: Option<Arc<Place>>,
+    pub last_seen: Option<Arc<Place>>,
     /// Hashes of the term-frequency keys of the name tokens.
-    pub name_keys: Vec<u64>,
+    pub name_keys: Box<[u64]>,
 }
 
 pub(crate) fn hash_str(s: &str) -> u64 {
@@ -159,31 +161,89 @@ impl Profile {
         };
         let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
         Profile {
-            name,
-            father,
-            mother: tokens(&p.mother_name),
+            name: name.into(),
+            father: father.into(),
+            mother: tokens(&p.mother_name).into(),
             birth,
             sex,
             nationality,
-            birth_place: Place::parse(&p.birth_place),
-            last_seen: Place::parse(&p.last_seen_place),
+            birth_place: Place::parse(&p.birth_place).map(Arc::new),
+            last_seen: Place::parse(&p.last_seen_place).map(Arc::new),
             name_keys,
         }
     }
 
-    /// Approximate heap plus inline size in bytes (for the bytes-per-person benchmark).
+    /// Approximate heap plus inline size in bytes (for the bytes-per-person benchmark), without the text of
+    /// the name parts and the places: an index shares those between profiles (see [`Shared`]) and counts them
+    /// once.
     pub fn approx_bytes(&self) -> usize {
-        let toks = |v: &Vec<Tok>| {
-            v.capacity() * std::mem::size_of::<Tok>()
-                + v.iter().map(|t| t.text.len() + t.skel.len()).sum::<usize>()
-        };
-        let place = |p: &Option<Place>| p.as_ref().map_or(0, |p| p.key.len() + p.skel.len());
         std::mem::size_of::<Profile>()
-            + toks(&self.name)
-            + toks(&self.father)
-            + toks(&self.mother)
-            + place(&self.birth_place)
-            + place(&self.last_seen)
-            + self.name_keys.capacity() * 8
+            + (self.name.len() + self.father.len() + self.mother.len()) * std::mem::size_of::<Tok>()
+            + self.name_keys.len() * 8
+    }
+
+    /// Makes the profile's texts and places the shared copies of `shared`.
+    pub(crate) fn share(&mut self, shared: &mut Shared) {
+        for toks in [&mut self.name, &mut self.father, &mut self.mother] {
+            for t in toks.iter_mut() {
+                t.text = shared.text(&t.text);
+                t.skel = shared.text(&t.skel);
+            }
+        }
+        for place in [&mut self.birth_place, &mut self.last_seen]
+            .into_iter()
+            .flatten()
+        {
+            *place = shared.place(place);
+        }
+    }
+}
+
+/// One copy of each text (name parts, skeletons) and each place an index's profiles hold: a million persons
+/// share a few hundred thousand distinct ones, so each profile points at a shared copy instead of owning two
+/// allocations per name part and a place each.
+#[derive(Default)]
+pub(crate) struct Shared {
+    texts: FxHashSet<Arc<str>>,
+    places: FxHashSet<Arc<Place>>,
+}
+
+impl Shared {
+    /// The shared copy of `text`.
+    pub(crate) fn text(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = text.into();
+        self.texts.insert(shared.clone());
+        shared
+    }
+
+    /// The shared copy of `place`.
+    pub(crate) fn place(&mut self, place: &Arc<Place>) -> Arc<Place> {
+        if let Some(shared) = self.places.get(place) {
+            return shared.clone();
+        }
+        self.places.insert(place.clone());
+        place.clone()
+    }
+
+    /// Forgets the texts and places no profile holds any more (a removed person's name does not stay in
+    /// memory).
+    pub(crate) fn forget_unused(&mut self) {
+        self.texts.retain(|s| Arc::strong_count(s) > 1);
+        self.places.retain(|p| Arc::strong_count(p) > 1);
+    }
+
+    /// Approximate heap bytes (the texts and places with their counts, and the sets).
+    pub(crate) fn approx_bytes(&self) -> usize {
+        self.texts.iter().map(|s| s.len() + 16).sum::<usize>()
+            + self.texts.capacity() * 17
+            + self
+                .places
+                .iter()
+                .map(|p| p.key.len() + p.skel.len() + std::mem::size_of::<Place>() + 16)
+                .sum::<usize>()
+            + self.places.capacity() * 9
     }
 }

@@ -12,8 +12,10 @@
 use crate::conformance::{
     Harness, acting, at, org_with_member, person_named, simple_request, tracing_consent,
 };
-use crate::{ChangeKind, OpeningConsents, OrgScope, OutboxStore, RateLimitStore, TracingStore};
-use retrace_domain::Relationship;
+use crate::{
+    ChangeKind, OpeningConsents, OrgScope, OutboxStore, PrivacyStore, RateLimitStore, TracingStore,
+};
+use retrace_domain::{ConsentPurpose, Relationship};
 
 /// Opening a request writes one outbox row per person in its transaction,
 /// at increasing positions; a failed opening writes none; the bounds and
@@ -78,6 +80,85 @@ pub async fn the_outbox_records_person_changes_in_their_transaction<H: Harness>(
     assert!(failed.is_err(), "the injected failure must surface");
     assert!(store.changes_since(newest, 100).await.unwrap().is_empty());
     assert_eq!(store.outbox_bounds().await.unwrap().newest, newest);
+}
+
+/// Every change that decides whether or how a person may be matched leaves
+/// an outbox row for that person: a tracing consent withdrawn, the person
+/// put at risk, the person erased. A matching index restored from a
+/// snapshot replays these rows (issue 17): without one, a person erased or
+/// withdrawn after the snapshot would come back from it.
+pub async fn changes_that_decide_matching_leave_an_outbox_row<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let opened = store
+        .open_request(
+            &acting(&user, 2),
+            &scope,
+            &simple_request(),
+            &OpeningConsents {
+                enquirer: Some(tracing_consent()),
+                each_sought: Some(tracing_consent()),
+            },
+        )
+        .await
+        .unwrap();
+    let changed_since = |since: u64| async move {
+        store
+            .changes_since(since, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.kind == ChangeKind::Person)
+            .map(|c| c.object_id)
+            .collect::<Vec<_>>()
+    };
+
+    let enquirer = opened.enquirer.id;
+    let consent = store
+        .consents(&scope, enquirer)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.purpose == ConsentPurpose::Tracing)
+        .unwrap();
+    let before = store.outbox_bounds().await.unwrap().newest;
+    store
+        .withdraw_consent(&acting(&user, 3), &scope, consent.id)
+        .await
+        .unwrap();
+    assert!(
+        changed_since(before).await.contains(&enquirer.to_string()),
+        "a withdrawn tracing consent"
+    );
+
+    let sought = opened.sought[0].id;
+    let stored = store
+        .person(&acting(&user, 4), &scope, sought)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut details = stored.details.clone();
+    details.flags.at_risk = true;
+    let before = store.outbox_bounds().await.unwrap().newest;
+    store
+        .update_person(&acting(&user, 5), &scope, sought, stored.version, &details)
+        .await
+        .unwrap();
+    assert!(
+        changed_since(before).await.contains(&sought.to_string()),
+        "a person put at risk"
+    );
+
+    let before = store.outbox_bounds().await.unwrap().newest;
+    store
+        .erase_person(&acting(&user, 6), &scope, sought)
+        .await
+        .unwrap();
+    assert!(
+        changed_since(before).await.contains(&sought.to_string()),
+        "an erased person"
+    );
 }
 
 /// Pruning deletes old rows but keeps the newest, so that the position

@@ -18,6 +18,22 @@ impl Clock for FixedClock {
 
 /// An app over a fresh store, and a member of one organisation with `role`.
 pub async fn app_and_actor(role: Role) -> (App, Actor) {
+    let (_, app, actor) = store_app_and_actor(role).await;
+    (app, actor)
+}
+
+/// The secret key of [`app_on`]'s apps.
+pub const KEY: [u8; 32] = [7; 32];
+
+/// Another app (another server process) on the same store.
+pub fn app_on(store: Arc<dyn Store>, key: [u8; 32]) -> App {
+    let media = std::env::temp_dir().join("retrace-app-test-media");
+    let key = retrace_app::secrets::SecretKey::from_bytes(key);
+    App::new(store, Arc::new(FixedClock), media, &key)
+}
+
+/// [`app_and_actor`] with the store, for a second app on it.
+pub async fn store_app_and_actor(role: Role) -> (Arc<dyn Store>, App, Actor) {
     let store: Arc<dyn Store> =
         Arc::new(retrace_store_sqlite::open_fresh_for_tests().await.unwrap());
     let audit = AuditContext::system(FixedClock.now(), "test");
@@ -48,10 +64,8 @@ pub async fn app_and_actor(role: Role) -> (App, Actor) {
         )
         .await
         .unwrap();
-    let media = std::env::temp_dir().join("retrace-app-test-media");
-    let key = retrace_app::secrets::SecretKey::from_bytes([7; 32]);
-    let app = App::new(store, Arc::new(FixedClock), media, &key);
-    (app, Actor::new(user.id, org.id, roles))
+    let app = app_on(store.clone(), KEY);
+    (store, app, Actor::new(user.id, org.id, roles))
 }
 
 fn request(json: &str) -> OpenRequest {

@@ -126,3 +126,140 @@ fn damaged_truncated_or_foreign_snapshots_are_refused() {
         Err(SnapshotError::Damaged(_))
     ));
 }
+
+/// Everything an index answers that depends on its posting lists and term frequencies.
+fn answers(
+    index: &Index,
+    people: &[Person],
+) -> (Vec<(u32, u32)>, Vec<Vec<retrace_matching::Candidate>>) {
+    let mut pairs: Vec<(u32, u32)> = index.candidate_pairs();
+    pairs.sort_unstable();
+    let tops = people
+        .iter()
+        .flat_map(|p| [index.top_k(p, 5, None), index.search(p, 5)])
+        .collect();
+    (pairs, tops)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Compacting at any point (lists then live partly in the flat arrays, partly in the changes beside them,
+    /// with removed slots in both) changes no answer, and the snapshot of such an index answers as it does.
+    #[test]
+    fn compaction_at_any_point_changes_no_answer(
+        people in proptest::collection::vec(person(), 4..24),
+        compact_after in 0usize..24,
+        removed in proptest::collection::vec(0usize..24, 0..6),
+        updated in 0usize..24,
+    ) {
+        let run = |compact: bool| {
+            let mut index = Index::new(Config::default());
+            for (i, p) in people.iter().enumerate() {
+                index.add(&format!("r{i}"), p);
+                if compact && i == compact_after {
+                    index.compact();
+                }
+            }
+            for r in &removed {
+                index.remove(&format!("r{r}"));
+            }
+            index.add(&format!("r{updated}"), &people[0]);
+            index
+        };
+        let plain = run(false);
+        let compacted = run(true);
+        prop_assert_eq!(answers(&compacted, &people), answers(&plain, &people));
+        let sorted_links = |i: &Index| {
+            let mut pairs = i.link(0.01, &|_| {});
+            pairs.sort_by(|a, b| (&a.left, &a.right).cmp(&(&b.left, &b.right)));
+            pairs
+        };
+        prop_assert_eq!(sorted_links(&compacted), sorted_links(&plain));
+        let mut again = run(true);
+        again.compact();
+        prop_assert_eq!(answers(&again, &people), answers(&plain, &people));
+        for index in [&compacted, &again] {
+            let bytes = index.write_snapshot(3, Vec::new(), |_| Ok(())).unwrap();
+            let (loaded, _, ()) =
+                Index::read_snapshot(Config::default(), &mut bytes.as_slice(), |_| Ok(())).unwrap();
+            prop_assert_eq!(loaded.len(), plain.len());
+            for p in &people {
+                prop_assert_eq!(loaded.top_k(p, 5, None), plain.top_k(p, 5, None));
+                prop_assert_eq!(loaded.search(p, 5), plain.search(p, 5));
+            }
+            prop_assert_eq!(sorted_links(&loaded), sorted_links(&plain));
+        }
+    }
+}
+
+/// A snapshot whose checksum is right but whose posting lists are out of order (or name a person it does not
+/// hold) is refused, not used: intersections of unsorted lists would silently lose candidates.
+#[test]
+fn posting_lists_out_of_order_are_refused() {
+    let people: Vec<Person> = [
+        "Mohamed Ali Hassan",
+        "Mohamed Ali Hussein",
+        "Fatima Ali Hassan",
+    ]
+    .iter()
+    .map(|n| Person {
+        full_name: (*n).into(),
+        birth_date: "1990".into(),
+        ..Person::default()
+    })
+    .collect();
+    let index = index_of(&people);
+    let bytes = index.write_snapshot(1, Vec::new(), |_| Ok(())).unwrap();
+    // The slot block is the last one before the term frequencies: find the last list "0 1 2" (little-endian
+    // u32s), put two of its slots out of order (or name a fourth person), then put a correct checksum back.
+    let list: Vec<u8> = [0u32, 1, 2].iter().flat_map(|s| s.to_le_bytes()).collect();
+    let at = bytes
+        .windows(list.len())
+        .rposition(|w| w == list.as_slice())
+        .unwrap();
+    for wrong in [[1u32, 0, 2], [0, 1, 7]] {
+        let mut damaged = bytes.clone();
+        let wrong: Vec<u8> = wrong.iter().flat_map(|s| s.to_le_bytes()).collect();
+        damaged[at..at + 12].copy_from_slice(&wrong);
+        let body = damaged.len() - 8;
+        let sum = fnv1a(&damaged[..body]);
+        damaged[body..].copy_from_slice(&sum.to_le_bytes());
+        assert!(matches!(
+            Index::read_snapshot(Config::default(), &mut damaged.as_slice(), |_| Ok(())),
+            Err(SnapshotError::Damaged("posting lists"))
+        ));
+    }
+}
+
+/// The snapshot checksum: FNV-1a over little-endian eight-byte words, the last up to seven bytes one by one.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let step = |h: u64, v: u64| (h ^ v).wrapping_mul(0x0100_0000_01b3);
+    let sum = words.fold(0xcbf2_9ce4_8422_2325, |h, w| {
+        step(h, u64::from_le_bytes(w.try_into().unwrap()))
+    });
+    tail.iter().fold(sum, |h, b| step(h, u64::from(*b)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Asking by an indexed id answers as asking with the record it was added from.
+    #[test]
+    fn an_indexed_person_is_answered_as_its_record(
+        people in proptest::collection::vec(person(), 2..16),
+    ) {
+        let index = index_of(&people);
+        for (i, p) in people.iter().enumerate() {
+            prop_assert_eq!(index.top_k_of(&format!("r{i}"), 5), Some(index.top_k(p, 5, None)));
+            let j = (i + 1) % people.len();
+            prop_assert_eq!(
+                index.explain_indexed(&format!("r{i}"), &format!("r{j}")),
+                Some(index.explain(p, &people[j]))
+            );
+        }
+        prop_assert_eq!(index.top_k_of("absent", 5), None);
+    }
+}
