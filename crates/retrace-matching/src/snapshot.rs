@@ -38,9 +38,9 @@ pub enum SnapshotError {
     OtherEngine,
 }
 
-/// Fingerprint of everything that shapes a profile: the format, the embedded tables, and the profiles of a
-/// few probe records in several scripts (so that a change of the normalisation code that alters them is caught
-/// even if nobody bumped [`FORMAT`]).
+/// Fingerprint of everything that shapes a profile and its posting lists: the format, the embedded tables, and
+/// the profiles and blocking keys of a few probe records in several scripts (so that a change of the
+/// normalisation or of the blocking keys that alters them is caught even if nobody bumped [`FORMAT`]).
 pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
     static PROBES: OnceLock<u64> = OnceLock::new();
     let probes = *PROBES.get_or_init(|| {
@@ -61,8 +61,11 @@ pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
                 age: Some(30),
                 ..Person::default()
             };
-            // Writing into a Vec cannot fail.
-            let _ = w.profile(&Profile::new(&person, 2024));
+            // Writing into a Vec cannot fail. The blocking keys too: the snapshot keeps the posting lists, so
+            // a build that keys records otherwise must not read them.
+            let profile = Profile::new(&person, 2024);
+            let _ = w.profile(&profile);
+            let _ = w.u64s(&crate::index::block_keys(&profile));
         }
         let _ = w.str(crate::tables::GIVEN_NAMES);
         let _ = w.str(crate::tables::PLACES);
