@@ -26,6 +26,9 @@ use retrace_store::{MatchablePerson, PersonRole};
 use std::path::Path;
 use std::time::Instant;
 
+/// The database identity the benchmark's snapshot is sealed for.
+const DATABASE: &str = "0123456789abcdef0123456789abcdef";
+
 /// Resident memory in KiB: the second field of `statm`, in 4 KiB pages.
 fn rss_kb() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -102,7 +105,7 @@ fn main() -> anyhow::Result<()> {
                 service.index_approx_bytes() / n.max(1)
             );
             let t = Instant::now();
-            let bytes = service.save_snapshot_file(path, 1, &sealer)?;
+            let bytes = service.save_snapshot_file(path, 1, &sealer, DATABASE)?;
             println!(
                 "sealed snapshot {bytes} bytes ({} per person) written in {:.2}s",
                 bytes as usize / n.max(1),
@@ -115,7 +118,7 @@ fn main() -> anyhow::Result<()> {
             let sealed = std::fs::read(path)?;
             let read = t.elapsed().as_secs_f64();
             let t = Instant::now();
-            let plain = sealer.open(&sealed).context("does not open")?;
+            let plain = sealer.open(DATABASE, &sealed).context("does not open")?;
             let open = t.elapsed().as_secs_f64();
             drop(sealed);
             let t = Instant::now();
@@ -129,7 +132,7 @@ fn main() -> anyhow::Result<()> {
         }
         "restore" => {
             let t = Instant::now();
-            let position = service.restore_snapshot_file(path, &sealer)?;
+            let position = service.restore_snapshot_file(path, &sealer, DATABASE)?;
             let restore = t.elapsed().as_secs_f64();
             let n = service.len();
             println!(

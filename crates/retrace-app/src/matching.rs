@@ -104,7 +104,9 @@ pub struct MatchingService {
 pub enum SnapshotFileError {
     #[error("matching snapshot file: {0}")]
     Io(#[from] std::io::Error),
-    #[error("the matching snapshot does not open with this server's key (another key, or altered)")]
+    #[error(
+        "the matching snapshot does not open with this server's key for this database (another key, another database, or altered)"
+    )]
     Sealed,
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
@@ -232,9 +234,12 @@ impl MatchingService {
         path: &Path,
         position: u64,
         sealer: &SnapshotSealer,
+        database: &str,
     ) -> Result<u64, SnapshotFileError> {
         let plain = self.write_snapshot(position, Vec::new())?;
-        let sealed = sealer.seal(&plain).ok_or(SnapshotFileError::Sealed)?;
+        let sealed = sealer
+            .seal(database, &plain)
+            .ok_or(SnapshotFileError::Sealed)?;
         drop(plain);
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(format!(".{}.tmp", std::process::id()));
@@ -271,9 +276,12 @@ impl MatchingService {
         &self,
         path: &Path,
         sealer: &SnapshotSealer,
+        database: &str,
     ) -> Result<u64, SnapshotFileError> {
         let sealed = std::fs::read(path)?;
-        let plain = sealer.open(&sealed).ok_or(SnapshotFileError::Sealed)?;
+        let plain = sealer
+            .open(database, &sealed)
+            .ok_or(SnapshotFileError::Sealed)?;
         drop(sealed);
         Ok(self.restore_snapshot(&mut plain.as_slice())?)
     }

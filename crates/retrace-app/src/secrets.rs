@@ -68,12 +68,21 @@ impl SnapshotSealer {
         }
     }
 
-    pub fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
-        seal_bytes(&self.cipher, SNAPSHOT_CONTEXT, plaintext)
+    /// Seals a snapshot of the database whose identity is `database`
+    /// (`OutboxStore::database_identity`): it opens only for that database.
+    pub fn seal(&self, database: &str, plaintext: &[u8]) -> Option<Vec<u8>> {
+        seal_bytes(&self.cipher, &Self::context(database), plaintext)
     }
 
-    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
-        open_bytes(&self.cipher, SNAPSHOT_CONTEXT, sealed)
+    pub fn open(&self, database: &str, sealed: &[u8]) -> Option<Vec<u8>> {
+        open_bytes(&self.cipher, &Self::context(database), sealed)
+    }
+
+    fn context(database: &str) -> Vec<u8> {
+        let mut context = SNAPSHOT_CONTEXT.to_vec();
+        context.push(0);
+        context.extend_from_slice(database.as_bytes());
+        context
     }
 }
 

@@ -10,9 +10,12 @@
 //! was written leaves an outbox row (the triggers of migration 0025 fire on
 //! every change to a person, its consents and its request's status, and on
 //! its deletion), and reading it again drops or deactivates it. When there
-//! is no usable snapshot (none, sealed under another key, altered, made by
-//! another engine, or older than the outbox keeps), the index is built from
-//! the database as before.
+//! is no usable snapshot (none, sealed under another key or for another
+//! database, altered, made by another engine, or older than the outbox
+//! keeps), the index is built from the database as before. A snapshot is
+//! sealed for the database's random identity (migration 0040): the
+//! outbox's positions mean nothing in another database, and a file made
+//! from one must never bring its persons into another's index.
 //!
 //! Key design decision: the position written with a snapshot is the one up
 //! to which this process has itself read every change again, not the
@@ -58,6 +61,8 @@ pub enum MatchingStart {
 pub struct SnapshotPosition {
     replayed: tokio::sync::Mutex<u64>,
     written: std::sync::Mutex<Option<u64>>,
+    /// The database's identity, read at start: a snapshot is sealed for it.
+    database: std::sync::Mutex<Option<String>>,
 }
 
 impl SnapshotPosition {
@@ -95,40 +100,43 @@ impl App {
         // A process killed while writing a snapshot leaves its temporary
         // file (sealed, owner-only, but as large as the snapshot).
         let _ = crate::matching::remove_stale_snapshot_files(path);
+        let database = self.store.database_identity().await?;
+        *lock(&self.snapshot_position.database) = Some(database.clone());
         let started = Instant::now();
-        let reason = match self
-            .matching
-            .restore_snapshot_file(path, &self.snapshot_sealer)
-        {
-            Ok(position) => {
-                let restore_ms = started.elapsed().as_millis();
-                let bounds = self.store.outbox_bounds().await?;
-                if position > bounds.newest {
-                    // Written against another database, or this one before
-                    // it was restored from a backup: nothing can be replayed.
-                    "the snapshot is ahead of the database (another or a restored database)"
-                        .to_owned()
-                } else if bounds.can_replay_from(position) {
-                    let replaying = Instant::now();
-                    let (applied, replayed) = self.replay_changes(position).await?;
-                    self.follower.set(applied).await;
-                    self.snapshot_position.set(applied, Some(position)).await;
-                    return Ok(MatchingStart::Restored {
-                        persons: self.matching.len(),
-                        position,
-                        replayed,
-                        restore_ms,
-                        replay_ms: replaying.elapsed().as_millis(),
-                    });
-                } else {
-                    "the change outbox no longer holds the snapshot's position".to_owned()
+        let reason =
+            match self
+                .matching
+                .restore_snapshot_file(path, &self.snapshot_sealer, &database)
+            {
+                Ok(position) => {
+                    let restore_ms = started.elapsed().as_millis();
+                    let bounds = self.store.outbox_bounds().await?;
+                    if position > bounds.newest {
+                        // Written against another database, or this one before
+                        // it was restored from a backup: nothing can be replayed.
+                        "the snapshot is ahead of the database (another or a restored database)"
+                            .to_owned()
+                    } else if bounds.can_replay_from(position) {
+                        let replaying = Instant::now();
+                        let (applied, replayed) = self.replay_changes(position).await?;
+                        self.follower.set(applied).await;
+                        self.snapshot_position.set(applied, Some(position)).await;
+                        return Ok(MatchingStart::Restored {
+                            persons: self.matching.len(),
+                            position,
+                            replayed,
+                            restore_ms,
+                            replay_ms: replaying.elapsed().as_millis(),
+                        });
+                    } else {
+                        "the change outbox no longer holds the snapshot's position".to_owned()
+                    }
                 }
-            }
-            Err(SnapshotFileError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
-                "no snapshot".to_owned()
-            }
-            Err(err) => err.to_string(),
-        };
+                Err(SnapshotFileError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => {
+                    "no snapshot".to_owned()
+                }
+                Err(err) => err.to_string(),
+            };
         let started = Instant::now();
         let position = self.store.outbox_bounds().await?.newest;
         self.matching.clear();
@@ -167,10 +175,17 @@ impl App {
         path: &Path,
         position: u64,
     ) -> Result<u64, SnapshotFileError> {
+        let database = lock(&self.snapshot_position.database)
+            .clone()
+            .ok_or_else(|| {
+                SnapshotFileError::Io(std::io::Error::other(
+                    "the matching index was not started: no database to seal the snapshot for",
+                ))
+            })?;
         let mut written = lock(&self.snapshot_position.written);
-        let bytes = self
-            .matching
-            .save_snapshot_file(path, position, &self.snapshot_sealer)?;
+        let bytes =
+            self.matching
+                .save_snapshot_file(path, position, &self.snapshot_sealer, &database)?;
         *written = Some(position);
         Ok(bytes)
     }

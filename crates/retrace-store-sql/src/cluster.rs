@@ -100,6 +100,13 @@ where
         position.map_or(Ok(0), position_of)
     }
 
+    async fn database_identity(&self) -> StoreResult<String> {
+        sqlx::query_scalar("SELECT token FROM database_identity WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)
+    }
+
     async fn advance_matching_checkpoint(&self, position: u64) -> StoreResult<()> {
         sqlx::query("UPDATE matching_checkpoint SET position = $1 WHERE id = 1 AND position < $1")
             .bind(i64::try_from(position).unwrap_or(i64::MAX))

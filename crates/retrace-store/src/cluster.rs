@@ -96,6 +96,11 @@ pub trait OutboxStore: Send + Sync {
 
     /// Moves the matching checkpoint forward to `position` (never back).
     async fn advance_matching_checkpoint(&self, position: u64) -> StoreResult<()>;
+
+    /// This database's random identity, written once by its migrations:
+    /// the outbox's positions mean something only in the database that
+    /// gave them.
+    async fn database_identity(&self) -> StoreResult<String>;
 }
 
 #[async_trait]

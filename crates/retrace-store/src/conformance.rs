@@ -202,6 +202,7 @@ macro_rules! conformance_tests {
             // several servers on one database (issue 19)
             the_outbox_records_person_changes_in_their_transaction,
             changes_that_decide_matching_leave_an_outbox_row,
+            the_database_has_one_random_identity,
             pruning_the_outbox_keeps_the_newest_position,
             rate_limits_count_per_client_and_window,
             // work queue (issue 15)

@@ -164,6 +164,17 @@ pub async fn changes_that_decide_matching_leave_an_outbox_row<H: Harness>(h: &H)
 /// Pruning deletes old rows but keeps the newest, so that the position
 /// stays known; a reader behind the pruned rows is told to read
 /// everything again.
+pub async fn the_database_has_one_random_identity<H: Harness>(h: &H) {
+    let store = h.store();
+    let identity = store.database_identity().await.unwrap();
+    assert_eq!(identity.len(), 32, "{identity}");
+    assert!(
+        identity.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{identity}"
+    );
+    assert_eq!(store.database_identity().await.unwrap(), identity);
+}
+
 pub async fn pruning_the_outbox_keeps_the_newest_position<H: Harness>(h: &H) {
     let store = h.store();
     let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;

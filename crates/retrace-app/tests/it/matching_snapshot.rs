@@ -35,6 +35,9 @@ fn request(json: &str) -> OpenRequest {
     serde_json::from_str(json).unwrap()
 }
 
+/// The identity of the database the snapshots of these tests are made from.
+const DATABASE: &str = "0123456789abcdef0123456789abcdef";
+
 fn sealer(key: [u8; 32]) -> SnapshotSealer {
     SnapshotSealer::new(&SecretKey::from_bytes(key))
 }
@@ -46,7 +49,7 @@ async fn a_restored_snapshot_answers_as_the_saved_index_and_replays_later_change
     let dir = tempdir();
     let path = dir.join("matching.snapshot");
     app.matching()
-        .save_snapshot_file(&path, 41, &sealer(KEY))
+        .save_snapshot_file(&path, 41, &sealer(KEY), DATABASE)
         .unwrap();
     #[cfg(unix)]
     {
@@ -73,7 +76,9 @@ async fn a_restored_snapshot_answers_as_the_saved_index_and_replays_later_change
 
     let restored = MatchingService::new(2026);
     assert_eq!(
-        restored.restore_snapshot_file(&path, &sealer(KEY)).unwrap(),
+        restored
+            .restore_snapshot_file(&path, &sealer(KEY), DATABASE)
+            .unwrap(),
         41
     );
     assert_eq!(restored.len(), 2);
@@ -109,18 +114,25 @@ async fn a_damaged_foreign_or_missing_snapshot_changes_nothing() {
     let dir = tempdir();
     let path = dir.join("matching.snapshot");
     app.matching()
-        .save_snapshot_file(&path, 3, &sealer(KEY))
+        .save_snapshot_file(&path, 3, &sealer(KEY), DATABASE)
         .unwrap();
     let service = MatchingService::new(2026);
     assert!(matches!(
-        service.restore_snapshot_file(&dir.join("none"), &sealer(KEY)),
+        service.restore_snapshot_file(&dir.join("none"), &sealer(KEY), DATABASE),
         Err(SnapshotFileError::Io(_))
     ));
     // Sealed under another key: refused before anything is read.
     assert!(matches!(
-        service.restore_snapshot_file(&path, &sealer([8; 32])),
+        service.restore_snapshot_file(&path, &sealer([8; 32]), DATABASE),
         Err(SnapshotFileError::Sealed)
     ));
+    // Made from another database (same key): refused, its persons never
+    // reach this database's index.
+    assert!(matches!(
+        service.restore_snapshot_file(&path, &sealer(KEY), "fedcba9876543210fedcba9876543210"),
+        Err(SnapshotFileError::Sealed)
+    ));
+    assert!(service.is_empty());
     let good = std::fs::read(&path).unwrap();
     for at in [0, 30, good.len() / 2, good.len() - 1] {
         let mut bytes = good.clone();
@@ -128,14 +140,15 @@ async fn a_damaged_foreign_or_missing_snapshot_changes_nothing() {
         std::fs::write(&path, &bytes).unwrap();
         // A service already holding persons keeps them when the snapshot is refused.
         assert!(matches!(
-            app.matching().restore_snapshot_file(&path, &sealer(KEY)),
+            app.matching()
+                .restore_snapshot_file(&path, &sealer(KEY), DATABASE),
             Err(SnapshotFileError::Sealed)
         ));
     }
     std::fs::write(&path, &good[..good.len() - 1]).unwrap();
     assert!(
         app.matching()
-            .restore_snapshot_file(&path, &sealer(KEY))
+            .restore_snapshot_file(&path, &sealer(KEY), DATABASE)
             .is_err()
     );
     assert_eq!(app.matching().len(), 2);
@@ -148,7 +161,7 @@ async fn a_damaged_foreign_or_missing_snapshot_changes_nothing() {
     // Made for another reference year: opens, and is refused as another engine's.
     std::fs::write(&path, &good).unwrap();
     assert!(matches!(
-        MatchingService::new(2031).restore_snapshot_file(&path, &sealer(KEY)),
+        MatchingService::new(2031).restore_snapshot_file(&path, &sealer(KEY), DATABASE),
         Err(SnapshotFileError::Snapshot(
             retrace_matching::SnapshotError::OtherEngine
         ))
@@ -232,7 +245,10 @@ async fn restoring_then_replaying_the_outbox_gives_the_rebuilt_index() {
     // The snapshot alone still holds the erased person: only the replay
     // keeps it out.
     let stale = MatchingService::new(FixedClock.now().to_offset_date_time().year());
-    stale.restore_snapshot_file(&path, &sealer(KEY)).unwrap();
+    let database = store.database_identity().await.unwrap();
+    stale
+        .restore_snapshot_file(&path, &sealer(KEY), &database)
+        .unwrap();
     assert!(stale.contains(amina_sought));
 
     let restored = app_on(store.clone(), KEY);
@@ -320,7 +336,7 @@ async fn a_snapshot_sealed_under_another_key_or_altered_is_refused_and_the_index
 #[tokio::test]
 async fn a_snapshot_of_another_database_is_refused_and_stale_temporaries_removed() {
     let (_, app, actor) = store_app_and_actor(Role::Caseworker).await;
-    open_request(&app, &actor, request(OMAR)).await.unwrap();
+    let omar = open_request(&app, &actor, request(OMAR)).await.unwrap();
     open_request(&app, &actor, request(AMINA)).await.unwrap();
     let dir = tempdir();
     let path = dir.join("matching.snapshot");
@@ -329,16 +345,33 @@ async fn a_snapshot_of_another_database_is_refused_and_stale_temporaries_removed
     let stale = dir.join("matching.snapshot.4294967.tmp");
     std::fs::write(&stale, b"left by a killed process").unwrap();
 
-    // Another (empty) database, same data directory and key: the snapshot
-    // is ahead of it, so it is not used.
-    let (other_store, _, _) = store_app_and_actor(Role::Caseworker).await;
+    // Another database, same data directory and key, whose change outbox
+    // is already past the snapshot's position: positions mean nothing
+    // across databases, so the snapshot does not open for it.
+    let (other_store, other_app, other_actor) = store_app_and_actor(Role::Caseworker).await;
+    for json in [OMAR_AGAIN, AMINA_AGAIN, OMAR_AGAIN, AMINA_AGAIN] {
+        open_request(&other_app, &other_actor, request(json))
+            .await
+            .unwrap();
+    }
     let other = app_on(other_store, KEY);
     let start = other.start_matching(&path).await.unwrap();
     assert!(
-        matches!(&start, MatchingStart::Built { persons: 0, reason, .. } if reason.contains("ahead")),
+        matches!(&start, MatchingStart::Built { persons: 8, reason, .. } if reason.contains("another database")),
         "{start:?}"
     );
-    assert!(other.matching().is_empty());
+    assert!(!other.matching().contains(omar.sought[0].id));
+    assert!(!other.matching().contains(omar.enquirer.id));
+
+    // An empty database: the same.
+    let (empty_store, _, _) = store_app_and_actor(Role::Caseworker).await;
+    let empty = app_on(empty_store, KEY);
+    let start = empty.start_matching(&path).await.unwrap();
+    assert!(
+        matches!(&start, MatchingStart::Built { persons: 0, .. }),
+        "{start:?}"
+    );
+    assert!(empty.matching().is_empty());
     assert!(
         !stale.exists(),
         "a killed writer's temporary file is removed"
