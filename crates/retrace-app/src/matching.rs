@@ -44,6 +44,9 @@ struct Entry {
     /// so not in the index): enough to find the sought persons whose lists
     /// it resembled. An active person's records are the index's own.
     records: Vec<retrace_matching::Person>,
+    /// The service's change counter when this entry was written (see
+    /// [`Inner::changes`]).
+    changed: u64,
 }
 
 impl Entry {
@@ -70,6 +73,31 @@ const SECTION_FORMAT: u32 = 2;
 struct Inner {
     index: Index,
     entries: HashMap<PersonId, Entry>,
+    /// Counts every person written or dropped. A re-read that began
+    /// before a person's entry was written again (or dropped) leaves it
+    /// as it is: the use case that wrote it read the database after its
+    /// own change, later than the re-read did, and the re-read's older
+    /// copy must not undo it (a consent or an erasure lost until the
+    /// person changes again).
+    changes: u64,
+    /// When each person dropped since start was dropped (erased, or no
+    /// longer matchable), by [`Inner::changes`].
+    dropped: HashMap<PersonId, u64>,
+}
+
+impl Inner {
+    /// Whether `id` was written or dropped after `since`.
+    fn changed_after(&self, id: PersonId, since: u64) -> bool {
+        self.entries.get(&id).is_some_and(|e| e.changed > since)
+            || self.dropped.get(&id).is_some_and(|at| *at > since)
+    }
+
+    fn drop_person(&mut self, id: PersonId) {
+        remove_from_index(self, id);
+        self.entries.remove(&id);
+        self.changes += 1;
+        self.dropped.insert(id, self.changes);
+    }
 }
 
 /// What [`MatchingService::recompute_all`] stored.
@@ -122,6 +150,8 @@ impl MatchingService {
             inner: RwLock::new(Inner {
                 index: Index::new(config),
                 entries: HashMap::new(),
+                changes: 0,
+                dropped: HashMap::new(),
             }),
         }
     }
@@ -160,11 +190,13 @@ impl MatchingService {
     /// recomputing any candidate list: the step that replays a change made
     /// after a snapshot's position.
     pub async fn refresh_person(&self, store: &dyn Store, id: PersonId) -> StoreResult<()> {
+        let since = self.read(|inner| inner.changes);
         match store.matchable_person(id).await? {
-            Some(person) => self.put(person),
+            Some(person) => self.put_unless_changed_since(person, Some(since)),
             None => self.write(|inner| {
-                remove_from_index(inner, id);
-                inner.entries.remove(&id);
+                if !inner.changed_after(id, since) {
+                    inner.drop_person(id);
+                }
             }),
         }
         Ok(())
@@ -328,13 +360,24 @@ impl MatchingService {
     /// Puts (or replaces) one person in the index, without recomputing any
     /// candidate list.
     pub fn put(&self, person: MatchablePerson) {
+        self.put_unless_changed_since(person, None);
+    }
+
+    /// [`Self::put`], unless the person was written or dropped after the
+    /// service's change counter stood at `since` (see [`Inner::changes`]).
+    fn put_unless_changed_since(&self, person: MatchablePerson, since: Option<u64>) {
         let ledger = ConsentLedger(&person.consents);
         let inactive = ledger.tracing_withdrawn() || person.request_closed;
         let cross_org = may_match_across_organisations(person.details.flags, ledger);
         let reference_year = self.read(|inner| inner.index.config().reference_year);
         let records = engine_records(&person.details, reference_year);
         self.write(|inner| {
+            if since.is_some_and(|since| inner.changed_after(person.id, since)) {
+                return;
+            }
             remove_from_index(inner, person.id);
+            inner.changes += 1;
+            inner.dropped.remove(&person.id);
             if !inactive {
                 for (n, record) in records.iter().enumerate() {
                     inner.index.add(&slot_id(person.id, n), record);
@@ -350,6 +393,7 @@ impl MatchingService {
                     inactive,
                     names: records.len() as u32,
                     records: if inactive { records } else { Vec::new() },
+                    changed: inner.changes,
                 },
             );
         });
@@ -384,10 +428,7 @@ impl MatchingService {
                 }
             }
             None => {
-                self.write(|inner| {
-                    remove_from_index(inner, id);
-                    inner.entries.remove(&id);
-                });
+                self.write(|inner| inner.drop_person(id));
             }
         }
         let mut affected = before;
@@ -765,6 +806,7 @@ fn read_entries(r: &mut SnapshotReader<'_>) -> Result<HashMap<PersonId, Entry>, 
             inactive: flags & 2 != 0,
             names,
             records,
+            changed: 0,
         };
         if entries.insert(person, entry).is_some() {
             return Err(SnapshotError::Damaged("duplicate person"));
@@ -886,4 +928,48 @@ fn best_explanation(
         })
         .collect();
     Some((best.probability, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
+
+    use super::*;
+    use retrace_domain::{CountryCode, NameKind, PersonDetails, PersonName, RegistrationKind, Sex};
+
+    fn registered(id: PersonId, org: OrgId, name: &str) -> MatchablePerson {
+        let names = vec![PersonName::simple(name, NameKind::Birth).unwrap()];
+        MatchablePerson {
+            id,
+            org,
+            org_country: CountryCode::parse("BE").unwrap(),
+            request: None,
+            role: PersonRole::Registered(RegistrationKind::Safe),
+            request_closed: false,
+            details: PersonDetails::new(names, Sex::Unknown).unwrap(),
+            consents: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_reread_begun_before_a_write_or_a_drop_does_not_undo_it() {
+        let service = MatchingService::new(2026);
+        let (org, id) = (OrgId::random(), PersonId::random());
+        // A re-read starts, a use case writes the person anew, then the
+        // re-read's older copy arrives: the use case's write stays.
+        let since = service.read(|inner| inner.changes);
+        service.put(registered(id, org, "Karim Haddad"));
+        service.put_unless_changed_since(registered(id, org, "Leila Saleh"), Some(since));
+        assert_eq!(service.search_names(org, "Karim Haddad", 5), vec![id]);
+        assert!(service.search_names(org, "Leila Saleh", 5).is_empty());
+        // Dropped (erased) after a re-read began: not brought back.
+        let since = service.read(|inner| inner.changes);
+        service.write(|inner| inner.drop_person(id));
+        service.put_unless_changed_since(registered(id, org, "Karim Haddad"), Some(since));
+        assert!(!service.contains(id));
+        // A re-read begun after every write applies.
+        let since = service.read(|inner| inner.changes);
+        service.put_unless_changed_since(registered(id, org, "Leila Saleh"), Some(since));
+        assert_eq!(service.search_names(org, "Leila Saleh", 5), vec![id]);
+    }
 }
