@@ -125,7 +125,18 @@ pub struct Duplicate {
 
 pub struct MatchingService {
     inner: RwLock<Inner>,
+    /// Held across each read of one person from the store and the write of
+    /// what was read into the index, one stripe per person: two reads of the
+    /// same person (a use case's, another server's change followed, a replay)
+    /// are applied in the order they were read, so an older copy never lands
+    /// after a newer one (a withdrawn consent or an at-risk flag undone in
+    /// the index until the person changes again).
+    rereads: [tokio::sync::Mutex<()>; REREAD_STRIPES],
 }
+
+/// Stripes of [`MatchingService::rereads`]: enough that unrelated persons
+/// rarely wait for each other.
+const REREAD_STRIPES: usize = 64;
 
 /// Why a snapshot file was not written or not restored.
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +164,17 @@ impl MatchingService {
                 changes: 0,
                 dropped: HashMap::new(),
             }),
+            rereads: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// The stripe of [`Self::rereads`] that serialises the reads of `id`.
+    async fn reading(&self, id: PersonId) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(id);
+        self.rereads[(hash % REREAD_STRIPES as u64) as usize]
+            .lock()
+            .await
     }
 
     /// Reads every person from the store into the index.
@@ -190,6 +211,7 @@ impl MatchingService {
     /// recomputing any candidate list: the step that replays a change made
     /// after a snapshot's position.
     pub async fn refresh_person(&self, store: &dyn Store, id: PersonId) -> StoreResult<()> {
+        let _reading = self.reading(id).await;
         let since = self.read(|inner| inner.changes);
         match store.matchable_person(id).await? {
             Some(person) => self.put_unless_changed_since(person, Some(since)),
@@ -409,6 +431,9 @@ impl MatchingService {
         at: Timestamp,
     ) -> StoreResult<()> {
         let audit = AuditContext::system(at, "matching");
+        // Held to the end: the lists written last are those computed from
+        // the copy read last.
+        let _reading = self.reading(id).await;
         let before = self.related_sought(id);
         match store.matchable_person(id).await? {
             Some(person) => {
@@ -971,5 +996,29 @@ mod tests {
         let since = service.read(|inner| inner.changes);
         service.put_unless_changed_since(registered(id, org, "Leila Saleh"), Some(since));
         assert_eq!(service.search_names(org, "Leila Saleh", 5), vec![id]);
+    }
+
+    #[tokio::test]
+    async fn a_second_read_of_a_person_waits_until_the_first_is_applied() {
+        let store = retrace_store_sqlite::open_fresh_for_tests().await.unwrap();
+        let service = MatchingService::new(2026);
+        let id = PersonId::random();
+        let at = Timestamp::from_millis(1_760_000_000_000);
+        // A read of the person is in flight (another server's change being
+        // followed): neither a replay nor a use case's read may start
+        // before it is applied, or the older copy could land last.
+        {
+            let in_flight = service.reading(id).await;
+            let replay = service.refresh_person(&store, id);
+            let use_case = service.person_changed(&store, id, at);
+            tokio::pin!(replay, use_case);
+            let wait = std::time::Duration::from_millis(50);
+            assert!(tokio::time::timeout(wait, &mut replay).await.is_err());
+            assert!(tokio::time::timeout(wait, &mut use_case).await.is_err());
+            drop(in_flight);
+            replay.await.unwrap();
+            use_case.await.unwrap();
+        }
+        retrace_store_sqlite::remove_for_tests(store).await;
     }
 }
