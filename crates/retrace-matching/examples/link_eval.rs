@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
-use retrace_matching::{Config, Index};
+use retrace_matching::{Config, Index, Model};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -25,7 +25,12 @@ fn main() -> anyhow::Result<()> {
     if let Some(m) = std::env::var("MAXB").ok().and_then(|s| s.parse().ok()) {
         config.max_block = m;
     }
-    let mut index = Index::new(config);
+    // WEIGHTS=path scores with another model (e.g. one the `train` example wrote) instead of the shipped one.
+    let model = match std::env::var("WEIGHTS") {
+        Ok(path) => Model::parse(&std::fs::read_to_string(path)?),
+        Err(_) => Model::shipped(),
+    };
+    let mut index = Index::with_model(config, model);
     for (id, p) in &records {
         index.add(id, p);
     }
