@@ -7,8 +7,9 @@
 //!     a query with quotes and operators, a rare word, one letter, with and
 //!     without a language filter, for the public and for a member;
 //! (b) directory search with filters: country, city, service, language,
-//!     open now, free text (among it one letter and two letters), and all
-//!     of them at once.
+//!     open now, free text (among it one letter, and two letters that begin
+//!     more words than the search walks one by one), and all of them at
+//!     once.
 //!
 //! ```sh
 //! cargo run --release -p retrace-cli --example bench_library -- [DOCUMENTS] [ENTRIES] [ITERATIONS] [DIR|URL]
@@ -408,7 +409,7 @@ async fn run(
     // Monday 00:30 UTC: only the entries open day and night are open (the
     // quiet hour); Monday 10:30 UTC: every entry is open (the busy hour).
     let (quiet, busy) = (30, 10 * 60 + 30);
-    let directory_filters: [(&str, DirectoryFilter); 16] = [
+    let directory_filters: [(&str, DirectoryFilter); 17] = [
         (
             "country",
             DirectoryFilter {
@@ -488,16 +489,23 @@ async fn run(
             },
         ),
         (
-            "text, one letter and a word (s bazar)",
+            "text, one letter that is a word (d, 3,206 entries)",
             DirectoryFilter {
-                text: Some(fold("s bazar")),
+                text: Some(fold("d")),
                 ..all_entries.clone()
             },
         ),
         (
-            "text, two letters (sh)",
+            "text, one letter and a word (s house)",
             DirectoryFilter {
-                text: Some(fold("sh")),
+                text: Some(fold("s house")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two letters beginning 10 words (ال)",
+            DirectoryFilter {
+                text: Some(fold("ال")),
                 ..all_entries.clone()
             },
         ),
