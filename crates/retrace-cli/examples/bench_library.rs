@@ -4,10 +4,12 @@
 //! reports indexing throughput and the database size, then measures:
 //!
 //! (a) library search: one word, two words, Arabic, French with accents,
-//!     a query with quotes and operators, a rare word, with and without a
-//!     language filter, for the public and for a member;
+//!     a query with quotes and operators, a rare word, one letter, with and
+//!     without a language filter, for the public and for a member;
 //! (b) directory search with filters: country, city, service, language,
-//!     open now, free text, and all of them at once.
+//!     open now, free text (among it one letter, and two letters that begin
+//!     more words than the search walks one by one), and all of them at
+//!     once.
 //!
 //! ```sh
 //! cargo run --release -p retrace-cli --example bench_library -- [DOCUMENTS] [ENTRIES] [ITERATIONS] [DIR|URL]
@@ -290,7 +292,7 @@ async fn run(
     }
 
     // Library search.
-    let queries: [(&str, &str, TextLanguage, Option<TextLanguage>); 9] = [
+    let queries: [(&str, &str, TextLanguage, Option<TextLanguage>); 10] = [
         ("one word", "trafficking", TextLanguage::En, None),
         (
             "two words",
@@ -325,6 +327,7 @@ async fn run(
             Some(TextLanguage::Fr),
         ),
         ("Russian", "беженцы", TextLanguage::En, None),
+        ("one letter (s)", "s", TextLanguage::En, None),
     ];
     let mut filters = Vec::new();
     for (label, q, reader, language) in &queries {
@@ -406,7 +409,7 @@ async fn run(
     // Monday 00:30 UTC: only the entries open day and night are open (the
     // quiet hour); Monday 10:30 UTC: every entry is open (the busy hour).
     let (quiet, busy) = (30, 10 * 60 + 30);
-    let directory_filters: [(&str, DirectoryFilter); 13] = [
+    let directory_filters: [(&str, DirectoryFilter); 17] = [
         (
             "country",
             DirectoryFilter {
@@ -475,6 +478,34 @@ async fn run(
             "text, a word's beginning (hous)",
             DirectoryFilter {
                 text: Some(fold("hous")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, one letter (s)",
+            DirectoryFilter {
+                text: Some(fold("s")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, one letter that is a word (d, 3,206 entries)",
+            DirectoryFilter {
+                text: Some(fold("d")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, one letter and a word (s house)",
+            DirectoryFilter {
+                text: Some(fold("s house")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two letters beginning 10 words (ال)",
+            DirectoryFilter {
+                text: Some(fold("ال")),
                 ..all_entries.clone()
             },
         ),

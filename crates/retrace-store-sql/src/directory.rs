@@ -20,8 +20,8 @@ use retrace_domain::library::{index_terms, snippet};
 use retrace_domain::{AuditAction, CountryCode, DirectoryEntryId, DocumentId, ObjectKind, UserId};
 use retrace_store::backend::{text_pattern, to_json};
 use retrace_store::directory::{
-    DocumentRow, EntryRow, ProfileRow, entry_details_from_json, list_column, meta_from_json,
-    meta_json, query_words, search_words,
+    DocumentRow, EntryRow, ProfileRow, entry_details_from_json, list_column, matches_as_prefix,
+    meta_from_json, meta_json, query_words, search_words,
 };
 use retrace_store::{
     AuditContext, CountryProfile, DIRECTORY_COUNT_LIMIT, DirectoryEntry, DirectoryFilter,
@@ -181,11 +181,19 @@ fn open_hours(open_week: &str) -> Vec<(i64, String)> {
         .collect()
 }
 
-/// The prefix range of a query word in the word index (binary order on both
-/// databases: see migration 0034).
+/// The range of the word index a query word matches (binary order on both
+/// databases: see migration 0034): the words it begins, or only the equal
+/// word for a word too short to match as a prefix (ADR 0035). Indexed
+/// words are letters and digits, so nothing sorts between `word` and
+/// `word` followed by U+0001 but `word` itself (U+0000 is not allowed in
+/// PostgreSQL's text).
 fn word_range(word: &str) -> (String, String) {
     let mut upper = word.to_owned();
-    upper.push(char::MAX);
+    upper.push(if matches_as_prefix(word) {
+        char::MAX
+    } else {
+        '\u{1}'
+    });
     (word.to_owned(), upper)
 }
 

@@ -182,6 +182,7 @@ macro_rules! conformance_tests {
             directory_entries_are_seen_by_visibility_and_changed_by_their_maintainers,
             directory_filters_combine,
             directory_text_finds_word_beginnings,
+            directory_one_character_matches_only_the_equal_word,
             directory_searches_in_list_order_find_what_filtering_finds,
             search_indexes_are_refilled_when_they_are_found_empty,
             entries_stored_before_the_hours_of_the_week_get_them_on_migration,

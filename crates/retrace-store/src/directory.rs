@@ -124,12 +124,34 @@ pub fn search_words(folded: &str) -> BTreeSet<String> {
 }
 
 /// The words of a folded query, each a prefix that one of an entry's
-/// [`search_words`] must begin with; an Arabic word is looked for without
-/// its article, which every indexed form has.
+/// [`search_words`] must begin with ([`query_word_matches`]); an Arabic
+/// word is looked for without its article, which every indexed form has.
 pub fn query_words(folded: &str) -> BTreeSet<String> {
     words_of(folded)
         .map(|word| without_arabic_prefix(word).unwrap_or(word).to_owned())
         .collect()
+}
+
+/// A query word of fewer characters than this matches only the equal word
+/// of an entry, not every word it begins: one letter begins a large part
+/// of all words, so as a prefix it finds nearly everything and is the
+/// slowest search there is (ADR 0035).
+pub const PREFIX_MIN_CHARS: usize = 2;
+
+/// Whether query word `word` matches every word it begins (`true`), or
+/// only the equal word (it is shorter than [`PREFIX_MIN_CHARS`]).
+pub fn matches_as_prefix(word: &str) -> bool {
+    word.chars().count() >= PREFIX_MIN_CHARS
+}
+
+/// Whether an entry's word `entry_word` (one of [`search_words`]) matches
+/// query word `word` (one of [`query_words`]).
+pub fn query_word_matches(word: &str, entry_word: &str) -> bool {
+    if matches_as_prefix(word) {
+        entry_word.starts_with(word)
+    } else {
+        entry_word == word
+    }
 }
 
 /// A directory entry as stored.
@@ -207,7 +229,8 @@ pub struct DirectoryFilter {
     /// Minute of the UTC week the entry must be open at.
     pub open_at: Option<i64>,
     /// Folded text looked for in name, city and description: every word
-    /// of it must begin a word there ([`query_words`]).
+    /// of it must begin a word there, a word of one character must equal
+    /// one ([`query_words`], [`query_word_matches`]).
     pub text: Option<String>,
     pub limit: u32,
     pub offset: u32,
