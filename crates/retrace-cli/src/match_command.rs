@@ -64,11 +64,9 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         b
     };
     bar.set_message("index");
-    for (i, (id, p)) in records.iter().enumerate() {
-        index.add(id, p);
-        if i % 4096 == 0 {
-            bar.set_position(i as u64);
-        }
+    for (i, part) in records.chunks(16_384).enumerate() {
+        bar.set_position((i * 16_384) as u64);
+        index.add_all(part);
     }
     bar.set_position(records.len() as u64);
     bar.set_message("compare");

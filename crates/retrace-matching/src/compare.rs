@@ -23,6 +23,9 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
         return 0.0;
     }
     let range = (al.max(bl) / 2).saturating_sub(1);
+    if a.iter().chain(b).all(u8::is_ascii_lowercase) {
+        return jaro_winkler_lowercase(a, b, range);
+    }
     let (mut af, mut bf) = (0u64, 0u64);
     let mut matches = 0usize;
     for (i, &ca) in a.iter().enumerate() {
@@ -53,9 +56,54 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
             j += 1;
         }
     }
-    trans /= 2;
+    jaro_winkler_of(a, b, matches, trans)
+}
+
+/// [`jaro_winkler`] of two non-empty strings of at most 64 letters `a`-`z` (name parts and places always are),
+/// with the positions of each letter in `b` as bit sets: the first unmatched `b` position of a letter inside
+/// the window is the lowest bit left, instead of a scan of the window, and the transpositions pair the
+/// matched positions of both sides in order. Same matches, same arithmetic, same value.
+fn jaro_winkler_lowercase(a: &[u8], b: &[u8], range: usize) -> f64 {
+    let bl = b.len();
+    let mut at = [0u64; 32];
+    for (j, &c) in b.iter().enumerate() {
+        at[usize::from(c & 31)] |= 1 << j;
+    }
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let (mut af, mut bf) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = bl.min(i + range + 1);
+        let free = at[usize::from(ca & 31)] & !bf & below(hi) & !below(lo);
+        if free != 0 {
+            af |= 1 << i;
+            bf |= free & free.wrapping_neg();
+            matches += 1;
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut trans = 0usize;
+    let (mut am, mut bm) = (af, bf);
+    while am != 0 {
+        let (i, j) = (am.trailing_zeros() as usize, bm.trailing_zeros() as usize);
+        if a.get(i) != b.get(j) {
+            trans += 1;
+        }
+        am &= am - 1;
+        bm &= bm - 1;
+    }
+    jaro_winkler_of(a, b, matches, trans)
+}
+
+/// Jaro-Winkler of `a` and `b` from their count of matching characters and of matched characters out of order
+/// (twice the transpositions), as `strsim` computes it.
+fn jaro_winkler_of(a: &[u8], b: &[u8], matches: usize, out_of_order: usize) -> f64 {
+    let trans = out_of_order / 2;
     let m = matches as f64;
-    let sim = ((m / al as f64) + (m / bl as f64) + ((matches - trans) as f64 / m)) / 3.0;
+    let sim = ((m / a.len() as f64) + (m / b.len() as f64) + ((matches - trans) as f64 / m)) / 3.0;
     if sim > 0.7 {
         let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
         sim + 0.1 * prefix as f64 * (1.0 - sim)
@@ -100,6 +148,92 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
     if s >= SIM_FLOOR { s } else { 0.0 }
 }
 
+/// Memo of comparisons between the shared parts of indexed profiles, for a full linkage: an index keeps one
+/// copy of each name-part text, skeleton and place ([`crate::profile::Shared`]), so the same two parts meet in
+/// many candidate pairs ("mohamed" and "ahmed" in thousands), and their similarity is computed once per
+/// thread instead of once per pair. Direct-mapped (a colliding entry replaces the older one), so its size is
+/// fixed; the key is the identity of the shared allocations, which stay alive while the index is borrowed,
+/// and each entry keeps its whole key, so a hit is always the value the computation would give.
+pub(crate) struct Memo {
+    toks: Table<(TokKey, TokKey), f64>,
+    places: Table<(usize, usize), Status>,
+    idfs: Table<u64, f64>,
+}
+
+/// Identity of a name part: its text and skeleton allocations and its variant group (everything [`sim`]
+/// reads is one of these or derived from them).
+type TokKey = [usize; 3];
+
+fn tok_key(t: &Tok) -> TokKey {
+    [
+        Arc::as_ptr(&t.text) as *const u8 as usize,
+        Arc::as_ptr(&t.skel) as *const u8 as usize,
+        t.group as usize,
+    ]
+}
+
+/// A direct-mapped table of `2^bits` entries: a key has one slot, and a new key in an occupied slot replaces
+/// the old one.
+struct Table<K, V> {
+    entries: Vec<Option<(K, V)>>,
+    bits: u32,
+}
+
+impl<K: Copy + PartialEq, V: Copy> Table<K, V> {
+    fn new(bits: u32) -> Self {
+        Table {
+            entries: vec![None; 1 << bits],
+            bits,
+        }
+    }
+
+    /// The value of `key`, computed by `f` unless remembered; `words` are the key's words (for its slot).
+    fn get_or(&mut self, key: K, words: &[usize], f: impl FnOnce() -> V) -> V {
+        // Fibonacci hashing: allocations are aligned, so the low bits of the words say little on their own.
+        let h = words.iter().fold(0u64, |h, w| {
+            (h.rotate_left(23) ^ *w as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
+        match self.entries.get_mut((h >> (64 - self.bits)) as usize) {
+            Some(Some((k, v))) if *k == key => *v,
+            Some(entry) => {
+                let v = f();
+                *entry = Some((key, v));
+                v
+            }
+            None => f(),
+        }
+    }
+}
+
+impl Memo {
+    pub(crate) fn new() -> Memo {
+        Memo {
+            toks: Table::new(16),
+            places: Table::new(14),
+            idfs: Table::new(12),
+        }
+    }
+
+    /// [`sim`], remembered.
+    fn sim(&mut self, a: &Tok, b: &Tok) -> f64 {
+        let (ka, kb) = (tok_key(a), tok_key(b));
+        let words = [ka[0], ka[1], ka[2], kb[0], kb[1], kb[2]];
+        self.toks.get_or((ka, kb), &words, || sim(a, b))
+    }
+
+    /// [`place_status`], remembered.
+    fn place(&mut self, a: &Arc<Place>, b: &Arc<Place>) -> Status {
+        let (ka, kb) = (Arc::as_ptr(a) as usize, Arc::as_ptr(b) as usize);
+        self.places
+            .get_or((ka, kb), &[ka, kb], || place_status(a, b))
+    }
+
+    /// `w.idf(key)`, remembered (the weights do not change while the index is borrowed).
+    fn idf(&mut self, w: &dyn Weights, key: u64) -> f64 {
+        self.idfs.get_or(key, &[key as usize], || w.idf(key))
+    }
+}
+
 /// String equality inlined for short name parts (a library `memcmp` call costs more than the comparison).
 #[inline]
 fn same(a: &str, b: &str) -> bool {
@@ -116,17 +250,23 @@ fn jaro_winkler_floor(a: &str, b: &str, la: u32, lb: u32, floor: f64) -> f64 {
         return jaro_winkler(a, b);
     }
     let inside = |s: &[u8], m: u32| s.iter().filter(|c| m & (1 << (*c & 31)) != 0).count();
-    let m = inside(x, lb).min(inside(y, la)) as f64;
-    let jaro_max = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
-    let jw_max = if jaro_max > 0.7 {
-        jaro_max + 0.4 * (1.0 - jaro_max)
-    } else {
-        jaro_max
-    };
-    if jw_max < floor - 1e-9 {
+    let m = inside(x, lb).min(inside(y, la));
+    if jw_bound(m, x.len(), y.len()) < floor - 1e-9 {
         0.0
     } else {
         jaro_winkler(a, b)
+    }
+}
+
+/// Largest Jaro-Winkler value of strings of lengths `xl` and `yl` with at most `m` matching characters (no
+/// transposition, the longest common prefix).
+fn jw_bound(m: usize, xl: usize, yl: usize) -> f64 {
+    let m = m as f64;
+    let jaro_max = (m / xl as f64 + m / yl as f64 + 1.0) / 3.0;
+    if jaro_max > 0.7 {
+        jaro_max + 0.4 * (1.0 - jaro_max)
+    } else {
+        jaro_max
     }
 }
 
@@ -147,8 +287,8 @@ impl Weights for Uniform {
 
 const MATCH: f64 = 0.84;
 
-fn best_sim(t: &Tok, others: &[Tok]) -> f64 {
-    others.iter().map(|o| sim(t, o)).fold(0.0, f64::max)
+fn best_sim(t: &Tok, others: &[Tok], m: &mut NameSims) -> f64 {
+    others.iter().map(|o| m.sim(t, o)).fold(0.0, f64::max)
 }
 
 /// Outcome of comparing one field, for the caseworker.
@@ -227,20 +367,25 @@ pub struct Comparison {
     pub status: [Status; FIELDS.len()],
 }
 
-fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>) -> Status {
+fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -> Status {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            if a.key == b.key || (a.group != 0 && a.group == b.group) {
-                Status::Agree
-            } else if jaro_winkler(&a.key, &b.key) >= 0.88
-                || (a.skel.len() >= 3 && a.skel == b.skel)
-            {
-                Status::Close
-            } else {
-                Status::Differ
-            }
-        }
+        (Some(a), Some(b)) => match m.memo.as_deref_mut() {
+            // One shared place: equal keys.
+            Some(_) if Arc::ptr_eq(a, b) => Status::Agree,
+            Some(memo) => memo.place(a, b),
+            None => place_status(a, b),
+        },
         _ => Status::Missing,
+    }
+}
+
+fn place_status(a: &Place, b: &Place) -> Status {
+    if a.key == b.key || (a.group != 0 && a.group == b.group) {
+        Status::Agree
+    } else if jaro_winkler(&a.key, &b.key) >= 0.88 || (a.skel.len() >= 3 && a.skel == b.skel) {
+        Status::Close
+    } else {
+        Status::Differ
     }
 }
 
@@ -275,18 +420,35 @@ macro_rules! set {
 
 /// Memo of the name-part similarities between the two sides of a pair; [`sim`] is symmetric, so one table
 /// serves both directions. `NaN` marks a value not computed yet.
-struct NameSims<'p> {
+struct NameSims<'p, 'm> {
     a: &'p [Tok],
     b: &'p [Tok],
     v: [[f64; 8]; 8],
+    memo: Option<&'m mut Memo>,
 }
 
-impl<'p> NameSims<'p> {
-    fn new(a: &'p [Tok], b: &'p [Tok]) -> Self {
+impl<'p, 'm> NameSims<'p, 'm> {
+    fn new(a: &'p [Tok], b: &'p [Tok], memo: Option<&'m mut Memo>) -> Self {
         NameSims {
             a,
             b,
             v: [[f64::NAN; 8]; 8],
+            memo,
+        }
+    }
+
+    /// [`sim`] of any two name parts, through the memo if there is one.
+    fn sim(&mut self, x: &Tok, y: &Tok) -> f64 {
+        match self.memo.as_deref_mut() {
+            Some(memo) => memo.sim(x, y),
+            None => sim(x, y),
+        }
+    }
+
+    fn idf(&mut self, w: &dyn Weights, key: u64) -> f64 {
+        match self.memo.as_deref_mut() {
+            Some(memo) => memo.idf(w, key),
+            None => w.idf(key),
         }
     }
 
@@ -295,14 +457,16 @@ impl<'p> NameSims<'p> {
         let (Some(x), Some(y)) = (self.a.get(i), self.b.get(j)) else {
             return 0.0;
         };
-        match self.v.get_mut(i).and_then(|r| r.get_mut(j)) {
-            Some(c) => {
-                if c.is_nan() {
-                    *c = sim(x, y);
+        match self.v.get(i).and_then(|r| r.get(j)) {
+            Some(c) if !c.is_nan() => *c,
+            Some(_) => {
+                let v = self.sim(x, y);
+                if let Some(c) = self.v.get_mut(i).and_then(|r| r.get_mut(j)) {
+                    *c = v;
                 }
-                *c
+                v
             }
-            None => sim(x, y),
+            None => self.sim(x, y),
         }
     }
 }
@@ -328,7 +492,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
     let mut used = [false; 16];
     let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
     for (i, t) in s.name.iter().enumerate().take(16) {
-        let idf = w.idf(s.name_keys[i]);
+        let idf = m.idf(w, s.name_keys[i]);
         tot += idf;
         let mut best = (0.0, usize::MAX);
         for (j, u) in used.iter().enumerate().take(l.name.len()) {
@@ -343,7 +507,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
         if best.0 >= MATCH && best.1 < 16 {
             used[best.1] = true;
             hit += idf * best.0;
-        } else if i > 0 && best_sim(t, &l.father) >= 0.9 {
+        } else if i > 0 && best_sim(t, &l.father, m) >= 0.9 {
             // a father's name written in the chain on one side and in the father field on the other
             hit += idf * 0.8;
         } else {
@@ -355,9 +519,9 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
     let family_differ = na >= 2
         && nb >= 2
         && (0..nb).all(|j| m.get(na - 1, j) < MATCH)
-        && best_sim(&a.name[na - 1], &b.father) < MATCH
+        && best_sim(&a.name[na - 1], &b.father, m) < MATCH
         && (0..na).all(|i| m.get(i, nb - 1) < MATCH)
-        && best_sim(&b.name[nb - 1], &a.father) < MATCH;
+        && best_sim(&b.name[nb - 1], &a.father, m) < MATCH;
     (
         if tot > 0.0 { hit / tot } else { 0.0 },
         hit,
@@ -366,10 +530,10 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
     )
 }
 
-fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
+fn father_status(a: &Profile, b: &Profile, m: &mut NameSims) -> (Status, f64) {
     match (a.father.first(), b.father.first()) {
         (Some(fa), Some(fb)) => {
-            let s = sim(fa, fb);
+            let s = m.sim(fa, fb);
             let st = if s >= 0.92 {
                 Status::Agree
             } else if s >= MATCH {
@@ -379,11 +543,11 @@ fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
             };
             (st, s)
         }
-        (Some(f), None) if b.name.len() >= 3 => chain(f, &b.name[1]),
-        (None, Some(f)) if a.name.len() >= 3 => chain(f, &a.name[1]),
+        (Some(f), None) if b.name.len() >= 3 => chain(f, &b.name[1], m),
+        (None, Some(f)) if a.name.len() >= 3 => chain(f, &a.name[1], m),
         _ => {
             if a.name.len() >= 3 && b.name.len() >= 3 {
-                chain(&a.name[1], &b.name[1])
+                chain(&a.name[1], &b.name[1], m)
             } else {
                 (Status::Missing, 0.0)
             }
@@ -393,8 +557,8 @@ fn father_status(a: &Profile, b: &Profile) -> (Status, f64) {
 
 /// Father's name inferred from the second part of a patronymic chain: agreement only counts, a difference is
 /// ambiguous (the second part may be a family name).
-fn chain(f: &Tok, t: &Tok) -> (Status, f64) {
-    let s = sim(f, t);
+fn chain(f: &Tok, t: &Tok, m: &mut NameSims) -> (Status, f64) {
+    let s = m.sim(f, t);
     if s >= 0.92 {
         (Status::Close, s)
     } else {
@@ -456,6 +620,16 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
 
 /// Compare two profiles field by field.
 pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
+    compare_with(a, b, w, None)
+}
+
+/// [`compare`], with the similarities of shared parts remembered in `memo` (the same result).
+pub(crate) fn compare_with(
+    a: &Profile,
+    b: &Profile,
+    w: &dyn Weights,
+    memo: Option<&mut Memo>,
+) -> Comparison {
     // A canonical order makes the score symmetric (the name alignment is greedy).
     // Same order as comparing (name length, name spellings, father spellings), without building the keys.
     let order = a
@@ -478,9 +652,9 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
     let mut x = [0.0; N_FEATURES];
     let mut status = [Status::Missing; FIELDS.len()];
     x[0] = 1.0;
+    let mut sims = NameSims::new(&a.name, &b.name, memo);
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
-        let mut sims = NameSims::new(&a.name, &b.name);
         let (cov, hit, miss, family_differ) = align(a, b, w, &mut sims);
         set!(x, "family_differ", if family_differ { 1.0 } else { 0.0 },);
         set!(x, "name_cov", cov);
@@ -507,7 +681,7 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
             Status::Differ
         };
     }
-    let (fs, _) = father_status(a, b);
+    let (fs, _) = father_status(a, b, &mut sims);
     status[2] = fs;
     match fs {
         Status::Agree => set!(x, "father_agree", 1.0),
@@ -516,7 +690,7 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
         Status::Missing => {}
     }
     if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
-        let s = sim(ma, mb);
+        let s = sims.sim(ma, mb);
         status[3] = if s >= 0.92 {
             set!(x, "mother_agree", 1.0);
             Status::Agree
@@ -550,14 +724,14 @@ pub fn compare(a: &Profile, b: &Profile, w: &dyn Weights) -> Comparison {
             Status::Differ
         };
     }
-    status[7] = place_cmp(&a.birth_place, &b.birth_place);
+    status[7] = place_cmp(&a.birth_place, &b.birth_place, &mut sims);
     match status[7] {
         Status::Agree => set!(x, "bplace_agree", 1.0),
         Status::Close => set!(x, "bplace_close", 1.0),
         Status::Differ => set!(x, "bplace_differ", 1.0),
         Status::Missing => {}
     }
-    status[8] = place_cmp(&a.last_seen, &b.last_seen);
+    status[8] = place_cmp(&a.last_seen, &b.last_seen, &mut sims);
     match status[8] {
         Status::Agree | Status::Close => set!(x, "seen_agree", 1.0),
         Status::Differ => set!(x, "seen_differ", 1.0),

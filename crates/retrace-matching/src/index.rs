@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::compare::{Comparison, Explanation, Weights, compare, sigmoid};
+use crate::compare::{Comparison, Explanation, Memo, Weights, compare, compare_with, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::postings::Postings;
 use crate::profile::{Person, Profile, Shared};
@@ -262,6 +262,21 @@ impl Index {
         self.remove(id);
         let profile = Profile::new(person, self.config.reference_year);
         self.push(id.into(), profile);
+    }
+
+    /// Add (or replace) many persons: the same index as [`Index::add`] of each in turn, with the records
+    /// normalised on every core first (normalising is most of the cost of adding).
+    pub fn add_all<S: AsRef<str> + Sync>(&mut self, records: &[(S, Person)]) {
+        let year = self.config.reference_year;
+        let profiles: Vec<Profile> = records
+            .par_iter()
+            .map(|(_, p)| Profile::new(p, year))
+            .collect();
+        for ((id, _), profile) in records.iter().zip(profiles) {
+            let id = id.as_ref();
+            self.remove(id);
+            self.push(id.into(), profile);
+        }
     }
 
     /// Index a profile in a new slot (the id is not indexed yet).
@@ -525,8 +540,14 @@ impl Index {
     }
 
     /// The probability if it is at least `min_score`; the trees stop as soon as the bound shows it cannot be.
-    fn score_at_least(&self, a: &Profile, b: &Profile, min_score: f64) -> Option<f64> {
-        let c = compare(a, b, &self.weights());
+    fn score_at_least(
+        &self,
+        a: &Profile,
+        b: &Profile,
+        min_score: f64,
+        memo: &mut Memo,
+    ) -> Option<f64> {
+        let c = compare_with(a, b, &self.weights(), Some(memo));
         let lin = self.scorer.linear(&c.x);
         let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, logit(min_score))?);
         (p >= min_score).then_some(p)
@@ -720,10 +741,12 @@ impl Index {
     /// called with the number of records done.
     pub fn link(&self, min_score: f64, progress: &(dyn Fn(usize) + Sync)) -> Vec<Pair> {
         let n = self.slots.len();
-        let chunk = 2048;
+        // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
+        // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
+        let chunk = 256;
         let mut scored: Vec<(u32, u32, f64)> = (0..n.div_ceil(chunk))
             .into_par_iter()
-            .flat_map_iter(|c| {
+            .map_init(Memo::new, |memo, c| {
                 let mut buf = Vec::new();
                 let mut out = Vec::new();
                 for i in c * chunk..((c + 1) * chunk).min(n) {
@@ -733,7 +756,8 @@ impl Index {
                     self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
                     for j in &buf {
                         if let Some(Some(o)) = self.slots.get(*j as usize)
-                            && let Some(p) = self.score_at_least(&o.profile, &e.profile, min_score)
+                            && let Some(p) =
+                                self.score_at_least(&o.profile, &e.profile, min_score, memo)
                         {
                             out.push((*j, i as u32, p));
                         }
@@ -742,6 +766,7 @@ impl Index {
                 progress(((c + 1) * chunk).min(n) - c * chunk);
                 out
             })
+            .flatten_iter()
             .collect();
         if self.config.transitive {
             self.close_clusters(&mut scored);

@@ -109,13 +109,102 @@ impl Tree {
 }
 
 /// A model laid out for scoring many pairs: the trees' nodes in one array and, per tree, the largest total the
-/// trees from it onwards can still add (for stopping early on pairs that cannot reach a cut-off).
+/// trees from it onwards can still add (for stopping early on pairs that cannot reach a cut-off). When every
+/// tree is at most [`FLAT_DEPTH`] deep (the shipped model's are), each tree is also laid out as a complete
+/// binary tree in fixed arrays ([`FlatTree`]), walked without following links: same leaves, same sums.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scorer {
     weights: [f64; N_FEATURES],
     nodes: Vec<Node>,
     roots: Vec<u32>,
     rest_max: Vec<f64>,
+    flat: Option<Vec<FlatTree>>,
+}
+
+/// Depth of the complete trees of [`FlatTree`].
+const FLAT_DEPTH: usize = 3;
+const FLAT_INNER: usize = (1 << FLAT_DEPTH) - 1;
+const FLAT_LEAVES: usize = 1 << FLAT_DEPTH;
+
+/// A tree of at most [`FLAT_DEPTH`] levels as a complete binary tree: inner node `i` has children `2i + 1`
+/// (`x[feature] <= threshold`) and `2i + 2`; the nodes after the inner ones are the leaves. Where the tree
+/// stops early (a leaf above the last level, or a missing child), every position below carries the value
+/// the walk would return there, behind splits that change nothing.
+#[derive(Debug, Clone, PartialEq)]
+struct FlatTree {
+    feature: [u8; FLAT_LEAVES],
+    threshold: [f64; FLAT_LEAVES],
+    leaf: [f64; FLAT_LEAVES],
+}
+
+impl FlatTree {
+    /// The layout of `tree`, or `None` when it is deeper than [`FLAT_DEPTH`].
+    fn new(tree: &Tree) -> Option<FlatTree> {
+        let mut flat = FlatTree {
+            feature: [0; FLAT_LEAVES],
+            threshold: [0.0; FLAT_LEAVES],
+            leaf: [0.0; FLAT_LEAVES],
+        };
+        flat.fill(tree, tree.nodes.first()?, 0)?;
+        Some(flat)
+    }
+
+    /// Lays out the walk from `node` at complete-tree position `pos`.
+    fn fill(&mut self, tree: &Tree, node: &Node, pos: usize) -> Option<()> {
+        if pos >= FLAT_INNER {
+            // A node on the leaf level must end the walk: a leaf, or a split whose taken child is missing.
+            if node.feature != LEAF
+                && (tree.nodes.get(node.left as usize).is_some()
+                    || tree.nodes.get(node.right as usize).is_some())
+            {
+                return None;
+            }
+            *self.leaf.get_mut(pos - FLAT_INNER)? = node.value;
+            return Some(());
+        }
+        if node.feature == LEAF {
+            self.constant(node.value, pos);
+            return Some(());
+        }
+        *self.feature.get_mut(pos)? = usize::from(node.feature).min(N_FEATURES - 1) as u8;
+        *self.threshold.get_mut(pos)? = node.threshold;
+        for (child, at) in [(node.left, 2 * pos + 1), (node.right, 2 * pos + 2)] {
+            match tree.nodes.get(child as usize) {
+                Some(c) => self.fill(tree, c, at)?,
+                // The walk stops at `node` when this child is missing.
+                None => self.constant(node.value, at),
+            }
+        }
+        Some(())
+    }
+
+    /// Every walk through `pos` ends with `value`.
+    fn constant(&mut self, value: f64, pos: usize) {
+        if pos >= FLAT_INNER {
+            if let Some(l) = self.leaf.get_mut(pos - FLAT_INNER) {
+                *l = value;
+            }
+            return;
+        }
+        self.constant(value, 2 * pos + 1);
+        self.constant(value, 2 * pos + 2);
+    }
+
+    #[inline]
+    fn eval(&self, x: &[f64; N_FEATURES]) -> f64 {
+        let mut i = 0usize;
+        for _ in 0..FLAT_DEPTH {
+            let k = i & (FLAT_LEAVES - 1);
+            let v = x[usize::from(self.feature[k]).min(N_FEATURES - 1)];
+            // The same test as `Tree::eval` (a NaN goes right).
+            i = if v <= self.threshold[k] {
+                2 * i + 1
+            } else {
+                2 * i + 2
+            };
+        }
+        self.leaf[(i - FLAT_INNER) & (FLAT_LEAVES - 1)]
+    }
 }
 
 /// Rounding allowance when comparing a bound with a cut-off (the bound is a different sum of the same terms).
@@ -126,6 +215,7 @@ impl Scorer {
         let mut nodes = Vec::new();
         let mut roots = Vec::new();
         let mut maxes = Vec::new();
+        let mut flat = Some(Vec::new());
         for t in model.trees.iter().filter(|t| !t.nodes.is_empty()) {
             let base = nodes.len() as u32;
             roots.push(base);
@@ -138,6 +228,10 @@ impl Scorer {
                 ..*n
             }));
             maxes.push(t.max_output());
+            flat = flat.and_then(|mut f| {
+                f.push(FlatTree::new(t)?);
+                Some(f)
+            });
         }
         let mut rest_max = vec![0.0; maxes.len() + 1];
         for i in (0..maxes.len()).rev() {
@@ -148,6 +242,7 @@ impl Scorer {
             nodes,
             roots,
             rest_max,
+            flat,
         }
     }
 
@@ -165,11 +260,20 @@ impl Scorer {
     /// (the full log-odds is then certainly below `cutoff`).
     pub fn log_odds_from(&self, x: &[f64; N_FEATURES], linear: f64, cutoff: f64) -> Option<f64> {
         let mut acc = 0.0;
-        for (t, &root) in self.roots.iter().enumerate() {
-            if linear + acc + self.rest_max[t] < cutoff - BOUND_SLACK {
-                return None;
+        if let Some(flat) = &self.flat {
+            for (t, rest) in flat.iter().zip(&self.rest_max) {
+                if linear + acc + rest < cutoff - BOUND_SLACK {
+                    return None;
+                }
+                acc += t.eval(x);
             }
-            acc += self.eval(root, x);
+        } else {
+            for (t, &root) in self.roots.iter().enumerate() {
+                if linear + acc + self.rest_max[t] < cutoff - BOUND_SLACK {
+                    return None;
+                }
+                acc += self.eval(root, x);
+            }
         }
         let z = linear + acc;
         (z >= cutoff - BOUND_SLACK).then_some(z)
@@ -177,7 +281,10 @@ impl Scorer {
 
     /// Log-odds, equal to [`Model::log_odds`].
     pub fn log_odds(&self, x: &[f64; N_FEATURES]) -> f64 {
-        let acc: f64 = self.roots.iter().map(|&r| self.eval(r, x)).sum();
+        let acc: f64 = match &self.flat {
+            Some(flat) => flat.iter().map(|t| t.eval(x)).sum(),
+            None => self.roots.iter().map(|&r| self.eval(r, x)).sum(),
+        };
         self.linear(x) + acc
     }
 
@@ -321,6 +428,52 @@ mod tests {
         assert!((total - m.log_odds(&x)).abs() < 1e-9);
     }
 
+    /// The flat layout gives the walk's value for trees that stop early (a leaf above the last level, a missing
+    /// child) and is not used for a tree deeper than it holds.
+    #[test]
+    fn flat_trees_equal_the_walk() {
+        let node = |feature: u16, threshold: f64, left: u32, right: u32, value: f64| Node {
+            feature,
+            threshold,
+            left,
+            right,
+            value,
+        };
+        let short = Tree {
+            nodes: vec![
+                node(2, 0.5, 1, 2, 0.1),
+                node(LEAF, 0.0, 0, 0, -0.7),
+                node(5, 0.5, 3, 9, 0.3),
+                node(LEAF, 0.0, 0, 0, 0.9),
+            ],
+        };
+        let deep = Tree {
+            nodes: vec![
+                node(1, 0.5, 1, 2, 0.0),
+                node(2, 0.5, 3, 2, 0.1),
+                node(LEAF, 0.0, 0, 0, 0.2),
+                node(3, 0.5, 4, 2, 0.3),
+                node(4, 0.5, 2, 2, 0.4),
+            ],
+        };
+        assert!(FlatTree::new(&short).is_some());
+        assert!(FlatTree::new(&deep).is_none());
+        for trees in [vec![short.clone()], vec![short, deep]] {
+            let m = Model {
+                weights: [0.0; N_FEATURES],
+                trees,
+            };
+            let sc = Scorer::new(&m);
+            for bits in 0..64u32 {
+                let mut x = [0.0; N_FEATURES];
+                for (f, v) in x.iter_mut().enumerate().take(6) {
+                    *v = f64::from((bits >> f) & 1);
+                }
+                assert_eq!(sc.log_odds(&x).to_bits(), m.log_odds(&x).to_bits());
+            }
+        }
+    }
+
     #[test]
     fn scorer_equals_model_and_stops_only_below_the_cut_off() {
         let m = Model::shipped();
@@ -332,7 +485,7 @@ mod tests {
             }
             x[0] = 1.0;
             let z = m.log_odds(&x);
-            assert!((sc.log_odds(&x) - z).abs() < 1e-12);
+            assert_eq!(sc.log_odds(&x).to_bits(), z.to_bits());
             let lin = sc.linear(&x);
             assert!(sc.upper_bound(lin) >= z - 1e-9);
             for cut in [-20.0, -4.6, 0.0, 3.0, 20.0] {

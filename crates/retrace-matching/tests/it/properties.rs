@@ -172,8 +172,61 @@ fn index_add_update_remove_top_k() {
 proptest! {
     /// The allocation-free Jaro-Winkler gives exactly `strsim`'s value (ASCII fast path and fallback).
     #[test]
-    fn jaro_winkler_equals_strsim(a in "[a-e]{0,12}|[a-zé]{0,70}", b in "[a-e]{0,12}|[a-zé]{0,70}") {
+    fn jaro_winkler_equals_strsim(
+        a in "[a-e]{0,12}|[a-zé]{0,70}|[a-dA-D -]{0,12}",
+        b in "[a-e]{0,12}|[a-zé]{0,70}|[a-dA-D -]{0,12}",
+    ) {
         let ours = retrace_matching::compare::jaro_winkler(&a, &b);
         prop_assert_eq!(ours.to_bits(), strsim::jaro_winkler(&a, &b).to_bits());
+    }
+}
+
+const PLACES: &[&str] = &[
+    "",
+    "Damascus",
+    "Dimashq",
+    "دمشق",
+    "Kharkiv",
+    "Харків",
+    "Mogadishu",
+    "Muqdisho",
+];
+
+fn person_with_places() -> impl Strategy<Value = Person> {
+    (person(), 0..PLACES.len(), 0..PLACES.len()).prop_map(|(mut p, b, s)| {
+        p.birth_place = PLACES[b].to_string();
+        p.last_seen_place = PLACES[s].to_string();
+        p
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// A full linkage (parallel, its similarities of shared name parts and places remembered) gives every pair
+    /// exactly the probability a query for one of them gives the other (compared afresh), and `add_all`
+    /// builds the same index as `add` one by one.
+    #[test]
+    fn link_scores_equal_query_scores(people in proptest::collection::vec(person_with_places(), 2..40)) {
+        let records: Vec<(String, Person)> =
+            people.iter().enumerate().map(|(i, p)| (format!("r{i}"), p.clone())).collect();
+        let config = Config { transitive: false, ..Config::default() };
+        let mut one_by_one = Index::new(config.clone());
+        for (id, p) in &records {
+            one_by_one.add(id, p);
+        }
+        let mut index = Index::new(config);
+        index.add_all(&records);
+        let linked = index.link(0.0, &|_| {});
+        prop_assert_eq!(&linked, &one_by_one.link(0.0, &|_| {}));
+        for pair in &linked {
+            let i: usize = pair.left[1..].parse().unwrap();
+            let found = index
+                .top_k(&people[i], usize::MAX, Some(&pair.left))
+                .into_iter()
+                .find(|c| c.id == pair.right)
+                .map(|c| c.probability.to_bits());
+            prop_assert_eq!(found, Some(pair.probability.to_bits()), "{:?}", pair);
+        }
     }
 }
