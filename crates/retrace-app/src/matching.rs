@@ -192,7 +192,9 @@ impl MatchingService {
     pub async fn refresh_person(&self, store: &dyn Store, id: PersonId) -> StoreResult<()> {
         let since = self.read(|inner| inner.changes);
         match store.matchable_person(id).await? {
-            Some(person) => self.put_unless_changed_since(person, Some(since)),
+            Some(person) => {
+                let _ = self.put_unless_changed_since(person, Some(since));
+            }
             None => self.write(|inner| {
                 if !inner.changed_after(id, since) {
                     inner.drop_person(id);
@@ -360,12 +362,13 @@ impl MatchingService {
     /// Puts (or replaces) one person in the index, without recomputing any
     /// candidate list.
     pub fn put(&self, person: MatchablePerson) {
-        self.put_unless_changed_since(person, None);
+        let _ = self.put_unless_changed_since(person, None);
     }
 
     /// [`Self::put`], unless the person was written or dropped after the
     /// service's change counter stood at `since` (see [`Inner::changes`]).
-    fn put_unless_changed_since(&self, person: MatchablePerson, since: Option<u64>) {
+    /// Returns whether it was put.
+    fn put_unless_changed_since(&self, person: MatchablePerson, since: Option<u64>) -> bool {
         let ledger = ConsentLedger(&person.consents);
         let inactive = ledger.tracing_withdrawn() || person.request_closed;
         let cross_org = may_match_across_organisations(person.details.flags, ledger);
@@ -373,7 +376,7 @@ impl MatchingService {
         let records = engine_records(&person.details, reference_year);
         self.write(|inner| {
             if since.is_some_and(|since| inner.changed_after(person.id, since)) {
-                return;
+                return false;
             }
             remove_from_index(inner, person.id);
             inner.changes += 1;
@@ -396,7 +399,8 @@ impl MatchingService {
                     changed: inner.changes,
                 },
             );
-        });
+            true
+        })
     }
 
     /// Re-reads one person after a change and recomputes every candidate
@@ -447,17 +451,54 @@ impl MatchingService {
         store.record_candidate_lists(&audit, &lists).await
     }
 
-    /// Computes and stores the candidate list of every sought person in
-    /// the index: after a bulk load, where calling [`Self::person_changed`]
-    /// per person would recompute each list many times over. Lists are
-    /// computed in parallel batches (the index is read-only meanwhile) and
-    /// written one sought person per transaction, as `person_changed` does.
-    pub async fn recompute_all(
+    /// Re-reads several persons after changes made elsewhere (a server
+    /// killed before their lists, a command-line import) and recomputes
+    /// every list they can affect, written in one transaction. A re-read
+    /// never undoes a newer write of a use case running meanwhile (see
+    /// [`Inner::changes`]).
+    pub async fn persons_changed(
         &self,
         store: &dyn Store,
+        ids: &[PersonId],
         at: Timestamp,
-    ) -> StoreResult<RecomputeSummary> {
+    ) -> StoreResult<()> {
         let audit = AuditContext::system(at, "matching");
+        let mut affected = Vec::new();
+        for &id in ids {
+            affected.extend(self.related_sought(id));
+            let since = self.read(|inner| inner.changes);
+            match store.matchable_person(id).await? {
+                Some(person) => {
+                    let ledger = ConsentLedger(&person.consents);
+                    let leaves = ledger.tracing_withdrawn()
+                        || person.request_closed
+                        || !may_match_across_organisations(person.details.flags, ledger);
+                    if self.put_unless_changed_since(person, Some(since)) && leaves {
+                        store.remove_candidates_of(&audit, id).await?;
+                    }
+                }
+                None => self.write(|inner| {
+                    if !inner.changed_after(id, since) {
+                        inner.drop_person(id);
+                    }
+                }),
+            }
+            affected.extend(self.related_sought(id));
+            affected.push(id);
+        }
+        affected.sort();
+        affected.dedup();
+        let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
+            .iter()
+            .copied()
+            .zip(self.candidates_in_parallel(&affected, worker_threads()))
+            .filter_map(|(sought, list)| list.map(|list| (sought, list)))
+            .collect();
+        store.record_candidate_lists(&audit, &lists).await
+    }
+
+    /// Every sought person in the index, in id order.
+    pub fn sought_persons(&self) -> Vec<PersonId> {
         let mut sought: Vec<PersonId> = self.read(|inner| {
             inner
                 .entries
@@ -467,28 +508,59 @@ impl MatchingService {
                 .collect()
         });
         sought.sort();
+        sought
+    }
+
+    /// Computes the candidate lists of `sought` (in parallel, the index
+    /// read-only meanwhile) and writes them in one transaction.
+    pub async fn recompute_lists(
+        &self,
+        store: &dyn Store,
+        sought: &[PersonId],
+        at: Timestamp,
+    ) -> StoreResult<RecomputeSummary> {
+        let audit = AuditContext::system(at, "matching");
         let mut summary = RecomputeSummary {
             sought: sought.len(),
             ..RecomputeSummary::default()
         };
-        let threads = worker_threads();
         let mut pending = Vec::new();
+        let lists = self.candidates_in_parallel(sought, worker_threads());
+        for (person, list) in sought.iter().zip(lists) {
+            let Some(list) = list else { continue };
+            summary.candidates += list.len();
+            summary.cross_organisation += self.read(|inner| {
+                let org = inner.entries.get(person).map(|e| e.org);
+                list.iter()
+                    .filter(|c| inner.entries.get(&c.other).map(|e| e.org) != org)
+                    .count()
+            });
+            summary.with_candidates += usize::from(!list.is_empty());
+            pending.push((*person, list));
+        }
+        store.record_candidate_lists(&audit, &pending).await?;
+        Ok(summary)
+    }
+
+    /// Computes and stores the candidate list of every sought person in
+    /// the index: after a bulk load, where calling [`Self::person_changed`]
+    /// per person would recompute each list many times over. Lists are
+    /// computed in parallel batches and written one batch per transaction.
+    pub async fn recompute_all(
+        &self,
+        store: &dyn Store,
+        at: Timestamp,
+    ) -> StoreResult<RecomputeSummary> {
+        let sought = self.sought_persons();
+        let mut summary = RecomputeSummary {
+            sought: sought.len(),
+            ..RecomputeSummary::default()
+        };
         for batch in sought.chunks(512) {
-            let lists = self.candidates_in_parallel(batch, threads);
-            for (person, list) in batch.iter().zip(lists) {
-                let Some(list) = list else { continue };
-                summary.candidates += list.len();
-                summary.cross_organisation += self.read(|inner| {
-                    let org = inner.entries.get(person).map(|e| e.org);
-                    list.iter()
-                        .filter(|c| inner.entries.get(&c.other).map(|e| e.org) != org)
-                        .count()
-                });
-                summary.with_candidates += usize::from(!list.is_empty());
-                pending.push((*person, list));
-            }
-            store.record_candidate_lists(&audit, &pending).await?;
-            pending.clear();
+            let done = self.recompute_lists(store, batch, at).await?;
+            summary.with_candidates += done.with_candidates;
+            summary.candidates += done.candidates;
+            summary.cross_organisation += done.cross_organisation;
         }
         Ok(summary)
     }
