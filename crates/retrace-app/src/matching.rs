@@ -1099,18 +1099,18 @@ impl Entries {
             .flat_map(|r| halves(r.as_uuid().as_u128()))
             .collect();
         w.u64s(&requests)?;
+        // One row per person, read straight into the final vectors (no
+        // column held beside them while restoring).
         w.u64(rows.len() as u64)?;
-        let ids: Vec<u64> = rows
-            .iter()
-            .flat_map(|(id, _)| halves(id.as_uuid().as_u128()))
-            .collect();
-        w.u64s(&ids)?;
-        drop(ids);
-        let column = |f: fn(&Packed) -> u32| rows.iter().map(|(_, p)| f(p)).collect::<Vec<u32>>();
-        w.u32s(&column(|p| p.request))?;
-        w.u32s(&column(|p| p.org))?;
-        w.u32s(&column(|p| u32::from(p.role) << 16 | u32::from(p.names)))?;
-        w.u32s(&column(|p| u32::from(p.flags)))?;
+        for (id, p) in &rows {
+            let [hi, lo] = halves(id.as_uuid().as_u128());
+            w.u64(hi)?;
+            w.u64(lo)?;
+            w.u32(p.request)?;
+            w.u32(p.org)?;
+            w.u32((u32::from(p.role) << 16) | u32::from(p.names))?;
+            w.u8(p.flags)?;
+        }
         let mut inactive: Vec<(&PersonId, &Vec<retrace_matching::Person>)> =
             self.records.iter().collect();
         inactive.sort_unstable_by_key(|(id, _)| **id);
@@ -1172,43 +1172,35 @@ impl Entries {
             return Err(SnapshotError::Damaged("duplicate identifier"));
         }
         let n = r.u64()?;
-        let ids = r.u64s(n.saturating_mul(2))?;
-        let request = r.u32s(n)?;
-        let org = r.u32s(n)?;
-        let role_names = r.u32s(n)?;
-        let flags = r.u32s(n)?;
-        entries.ids = ids
-            .chunks(2)
-            .map(|pair| uuid(pair).map(PersonId::from_uuid))
-            .collect::<Result<_, _>>()?;
-        if entries
-            .ids
-            .windows(2)
-            .any(|w| matches!(w, [a, b] if a >= b))
-        {
-            return Err(SnapshotError::Damaged("persons out of order"));
+        // Each row takes 29 bytes: a damaged count cannot reserve more
+        // than the data.
+        let reserve = usize::try_from(n).unwrap_or(0).min(r.remaining() / 29);
+        entries.ids.reserve_exact(reserve);
+        entries.packed.reserve_exact(reserve);
+        for _ in 0..n {
+            let id = PersonId::from_uuid(uuid(&[r.u64()?, r.u64()?])?);
+            let request = r.u32()?;
+            let org = r.u32()?;
+            let role_names = r.u32()?;
+            let packed = Packed {
+                changed: 0,
+                request,
+                org,
+                role: (role_names >> 16) as u16,
+                names: (role_names & 0xffff) as u16,
+                flags: r.u8()?,
+            };
+            let in_range = (request == NO_REQUEST
+                || (request as usize) < entries.requests.values.len())
+                && (org as usize) < entries.orgs.values.len()
+                && usize::from(packed.role) < entries.roles.len()
+                && packed.flags & !(CROSS_ORG | INACTIVE) == 0;
+            if !in_range || entries.ids.last().is_some_and(|last| *last >= id) {
+                return Err(DAMAGED);
+            }
+            entries.ids.push(id);
+            entries.packed.push(packed);
         }
-        entries.packed = request
-            .into_iter()
-            .zip(org)
-            .zip(role_names.into_iter().zip(flags))
-            .map(|((request, org), (role_names, flags))| {
-                let packed = Packed {
-                    changed: 0,
-                    request,
-                    org,
-                    role: (role_names >> 16) as u16,
-                    names: (role_names & 0xffff) as u16,
-                    flags: u8::try_from(flags).map_err(|_| DAMAGED)?,
-                };
-                let in_range = (request == NO_REQUEST
-                    || (request as usize) < entries.requests.values.len())
-                    && (org as usize) < entries.orgs.values.len()
-                    && usize::from(packed.role) < entries.roles.len()
-                    && packed.flags & !(CROSS_ORG | INACTIVE) == 0;
-                if in_range { Ok(packed) } else { Err(DAMAGED) }
-            })
-            .collect::<Result<_, _>>()?;
         entries.sorted = entries.ids.len();
         let inactive = r.u64()?;
         for _ in 0..inactive {

@@ -315,6 +315,11 @@ impl<'a> SnapshotReader<'a> {
         self.buf.is_empty()
     }
 
+    /// Bytes left to read (to bound a reservation by what a count claims).
+    pub fn remaining(&self) -> usize {
+        self.buf.len()
+    }
+
     pub fn u8(&mut self) -> Result<u8, SnapshotError> {
         Ok(self.take(1)?[0])
     }
