@@ -18,7 +18,6 @@ use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Sto
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::RwLock;
 
 /// Every candidate is reviewed by a person, so the bar for proposing one is
@@ -315,7 +314,8 @@ impl Inner {
 /// Version of the service's own snapshot section (after the engine's,
 /// whose version its fingerprint covers).
 /// 3: the compact [`Entries`] (tables of organisations, roles and
-/// requests, then one row of numbers per person in id order); a snapshot of
+/// requests, then one row of numbers per person in id order), and the
+/// engine's ids in base64url (see [`slot_id`]); a snapshot of
 /// an older format is refused and the index built from the database.
 const SECTION_FORMAT: u32 = 3;
 
@@ -1231,14 +1231,24 @@ fn worker_threads() -> usize {
         .clamp(1, 8)
 }
 
+/// The engine's id of a person's `n`th name: the id's 16 bytes in
+/// base64url (22 characters) and the name's number. Shorter than the
+/// hyphenated form (38 characters with the number), it takes 16 bytes less
+/// per indexed name in the engine's memory (the allocator's next size down).
 fn slot_id(person: PersonId, n: usize) -> String {
-    format!("{person}/{n}")
+    let mut id = data_encoding::BASE64URL_NOPAD.encode(person.as_uuid().as_bytes());
+    id.push('/');
+    id.push_str(&n.to_string());
+    id
 }
 
 fn person_of(slot: &str) -> Option<PersonId> {
-    slot.split('/')
-        .next()
-        .and_then(|id| PersonId::from_str(id).ok())
+    let encoded = slot.split('/').next()?;
+    let bytes = data_encoding::BASE64URL_NOPAD
+        .decode(encoded.as_bytes())
+        .ok()?;
+    let bytes: [u8; 16] = bytes.try_into().ok()?;
+    Some(PersonId::from_uuid(uuid::Uuid::from_bytes(bytes)))
 }
 
 fn remove_from_index(inner: &mut Inner, id: PersonId) {
