@@ -245,17 +245,25 @@ impl Entries {
         }
     }
 
-    /// Sorts every present person into the ordered part and forgets the
-    /// gone ones.
-    fn reorder(&mut self) {
-        let mut all: Vec<(PersonId, Packed)> = self
+    /// Every present person with its row, in id order.
+    fn present_in_order(&self) -> Vec<(PersonId, Packed)> {
+        let mut rows: Vec<(PersonId, Packed)> = self
             .ids
             .iter()
             .copied()
             .zip(self.packed.iter().copied())
             .filter(|(_, p)| p.flags & GONE == 0)
             .collect();
-        all.sort_unstable_by_key(|(id, _)| *id);
+        if self.sorted != self.ids.len() {
+            rows.sort_unstable_by_key(|(id, _)| *id);
+        }
+        rows
+    }
+
+    /// Sorts every present person into the ordered part and forgets the
+    /// gone ones.
+    fn reorder(&mut self) {
+        let all = self.present_in_order();
         self.ids = all.iter().map(|(id, _)| *id).collect();
         self.packed = all.into_iter().map(|(_, p)| p).collect();
         self.sorted = self.ids.len();
@@ -1066,16 +1074,7 @@ pub fn remove_stale_snapshot_files(path: &Path) -> std::io::Result<usize> {
 impl Entries {
     /// The service's own section of a snapshot (see [`SECTION_FORMAT`]).
     fn write<W: Write>(&self, w: &mut SnapshotWriter<W>) -> std::io::Result<()> {
-        let mut rows: Vec<(PersonId, Packed)> = self
-            .ids
-            .iter()
-            .copied()
-            .zip(self.packed.iter().copied())
-            .filter(|(_, p)| p.flags & GONE == 0)
-            .collect();
-        if self.sorted != self.ids.len() || self.gone > 0 {
-            rows.sort_unstable_by_key(|(id, _)| *id);
-        }
+        let rows = self.present_in_order();
         w.u32(SECTION_FORMAT)?;
         w.u64(self.orgs.values.len() as u64)?;
         for org in &self.orgs.values {

@@ -38,30 +38,48 @@ async fn stored_candidates(
         .collect()
 }
 
+/// Another server starting on `store` without a snapshot: its index built
+/// from the database and its recovery planned, not run.
+async fn restart(store: &Arc<dyn Store>) -> (retrace_app::App, Recovery) {
+    let restarted = app_on(store.clone(), KEY);
+    let none = std::env::temp_dir()
+        .join(format!("retrace-recovery-{}", PersonId::random()))
+        .join("none");
+    restarted.start_matching(&none).await.unwrap();
+    let plan = restarted.plan_recovery().await.unwrap();
+    (restarted, plan)
+}
+
+/// A sought person, the enquirer and the birth date.
+const OMAR: (&str, &str, &str) = ("Omar Khaled Al-Hassan", "Ahmad Al-Hassan", "1994");
+
+/// Opens a request for `name` (born `birth`) by `enquirer` through `app`.
+async fn open(
+    app: &retrace_app::App,
+    actor: &retrace_app::Actor,
+    (name, enquirer, birth): (&str, &str, &str),
+) -> retrace_store::TracingRequest {
+    open_request(app, actor, request(name, enquirer, birth))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn candidates_left_undone_are_recomputed_in_batches_while_the_server_answers() {
     let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
-    let omar = open_request(
+    let omar = open(&app, &actor, OMAR).await;
+    let amina = open(
         &app,
         &actor,
-        request("Omar Khaled Al-Hassan", "Ahmad Al-Hassan", "1994"),
+        ("Amina Diallo", "Fatima Diallo", "2010-04-12"),
     )
-    .await
-    .unwrap();
-    let amina = open_request(
+    .await;
+    open(
         &app,
         &actor,
-        request("Amina Diallo", "Fatima Diallo", "2010-04-12"),
+        ("Aminata Diallo", "Mariam Diallo", "2010-04-12"),
     )
-    .await
-    .unwrap();
-    open_request(
-        &app,
-        &actor,
-        request("Aminata Diallo", "Mariam Diallo", "2010-04-12"),
-    )
-    .await
-    .unwrap();
+    .await;
     let newest = store.outbox_bounds().await.unwrap().newest;
     store.advance_matching_checkpoint(newest).await.unwrap();
 
@@ -96,21 +114,12 @@ async fn candidates_left_undone_are_recomputed_in_batches_while_the_server_answe
     );
 
     // The restart: index built, the recovery planned, not yet run.
-    let restarted = app_on(store.clone(), KEY);
-    let dir = std::env::temp_dir().join(format!("retrace-recovery-{}", PersonId::random()));
-    restarted.start_matching(&dir.join("none")).await.unwrap();
-    let mut plan = restarted.plan_recovery().await.unwrap();
+    let (restarted, mut plan) = restart(&store).await;
     assert!(matches!(plan, Recovery::Changes { .. }), "{plan:?}");
     assert!(restarted.recovering_candidates());
 
     // It answers meanwhile, and the periodic checkpoint waits.
-    open_request(
-        &restarted,
-        &actor,
-        request("Leila Saleh", "Karim Saleh", "1980"),
-    )
-    .await
-    .unwrap();
+    open(&restarted, &actor, ("Leila Saleh", "Karim Saleh", "1980")).await;
     let mut checkpointer = Checkpointer::default();
     let start = Instant::now();
     restarted
@@ -143,22 +152,15 @@ async fn candidates_left_undone_are_recomputed_in_batches_while_the_server_answe
 #[tokio::test]
 async fn more_changes_than_sought_persons_recompute_every_list_once() {
     let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
-    let omar = open_request(
-        &app,
-        &actor,
-        request("Omar Khaled Al-Hassan", "Ahmad Al-Hassan", "1994"),
-    )
-    .await
-    .unwrap();
+    let omar = open(&app, &actor, OMAR).await;
     // Another process (an import) whose lists were never computed: its
     // own index was empty.
-    let other = open_request(
+    let other = open(
         &app_on(store.clone(), KEY),
         &actor,
-        request("Omar Khalid Alhassan", "Khaled Al-Hassan", "1994"),
+        ("Omar Khalid Alhassan", "Khaled Al-Hassan", "1994"),
     )
-    .await
-    .unwrap();
+    .await;
     let omar_sought = omar.sought[0].id;
     let other_sought = other.sought[0].id;
     assert!(
@@ -167,11 +169,8 @@ async fn more_changes_than_sought_persons_recompute_every_list_once() {
             .contains(&other_sought)
     );
 
-    let restarted = app_on(store.clone(), KEY);
-    let dir = std::env::temp_dir().join(format!("retrace-recovery-{}", PersonId::random()));
-    restarted.start_matching(&dir.join("none")).await.unwrap();
     let newest = store.outbox_bounds().await.unwrap().newest;
-    let mut plan = restarted.plan_recovery().await.unwrap();
+    let (restarted, mut plan) = restart(&store).await;
     assert!(
         matches!(&plan, Recovery::All { sought, .. } if sought.len() == 2),
         "{plan:?}"
