@@ -136,9 +136,10 @@ fn main() -> anyhow::Result<()> {
             let restore = t.elapsed().as_secs_f64();
             let n = service.len();
             println!(
-                "restored {n} persons at position {position} in {restore:.2}s; RSS growth {} B/person, index estimate {} B/person",
+                "restored {n} persons at position {position} in {restore:.2}s; RSS growth {} B/person, index estimate {} B/person, service's own estimate {} B/person",
                 (rss_kb().saturating_sub(rss0) * 1024) as usize / n.max(1),
-                service.index_approx_bytes() / n.max(1)
+                service.index_approx_bytes() / n.max(1),
+                service.entries_approx_bytes() / n.max(1)
             );
         }
         _ => anyhow::bail!("step is build, restore or steps"),

@@ -141,31 +141,179 @@ impl Checkpointer {
     }
 }
 
+/// Outbox rows read per recovery batch.
+const RECOVERY_PAGE: u32 = 500;
+
+/// Sought persons whose lists one recovery batch recomputes.
+const RECOVERY_LISTS: usize = 256;
+
+/// The candidate lists a start has to recompute (see
+/// [`App::plan_recovery`]), done batch by batch with
+/// [`App::recover_batch`] while the server already answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// Every change up to the checkpoint has its lists: nothing to do.
+    Done,
+    /// The persons changed in `(cursor, until]`, one outbox page per batch;
+    /// the matching checkpoint follows `cursor`, so a stop between batches
+    /// leaves the rest to the next start.
+    Changes { from: u64, cursor: u64, until: u64 },
+    /// Every sought person's list, [`RECOVERY_LISTS`] per batch: the outbox
+    /// no longer reaches back to the checkpoint, or it holds more changes
+    /// than there are sought persons (a large import), where recomputing
+    /// each list once is cheaper than following each changed person. The
+    /// checkpoint moves to `until` only when the last list is done.
+    All {
+        sought: Vec<PersonId>,
+        next: usize,
+        until: u64,
+    },
+}
+
+impl Recovery {
+    pub fn is_done(&self) -> bool {
+        matches!(self, Self::Done)
+    }
+
+    /// Work done and work in all, in outbox positions or sought persons.
+    pub fn progress(&self) -> (u64, u64) {
+        match self {
+            Self::Done => (0, 0),
+            Self::Changes {
+                from,
+                cursor,
+                until,
+            } => (cursor - from, until - from),
+            Self::All { sought, next, .. } => (*next as u64, sought.len() as u64),
+        }
+    }
+}
+
+/// Whether a recovery planned at start is still under way: the periodic
+/// checkpoint waits for it (it would otherwise move past changes whose lists
+/// are not computed yet).
+#[derive(Default)]
+pub struct RecoveryState {
+    pending: std::sync::atomic::AtomicBool,
+}
+
+impl RecoveryState {
+    fn set(&self, pending: bool) {
+        self.pending
+            .store(pending, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_pending(&self) -> bool {
+        self.pending.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 impl App {
-    /// At start, after [`App::load_matching`]: recomputes the candidate
-    /// lists of every person changed after the matching checkpoint, which
-    /// a server killed between a change's commit and its candidate lists
-    /// left undone. When the outbox no longer holds the checkpoint, every
-    /// list is recomputed. Returns how many persons were recomputed.
-    pub async fn recover_candidates(&self) -> AppResult<usize> {
+    /// At start, after [`App::start_matching`]: what is left of the
+    /// candidate lists of the persons changed after the matching checkpoint
+    /// (a server killed between a change's commit and its lists, or a
+    /// command-line import, which computes none). Until the plan is done,
+    /// [`App::advance_checkpoint`] does not move the checkpoint.
+    pub async fn plan_recovery(&self) -> AppResult<Recovery> {
         let since = self.store.matching_checkpoint().await?;
         let bounds = self.store.outbox_bounds().await?;
+        let until = bounds.newest;
+        let replayable = bounds.can_replay_from(since);
+        if replayable && since >= until {
+            return Ok(Recovery::Done);
+        }
+        self.recovery.set(true);
+        let sought = self.matching.sought_persons();
+        if !replayable || until - since > sought.len() as u64 {
+            return Ok(Recovery::All {
+                sought,
+                next: 0,
+                until,
+            });
+        }
+        Ok(Recovery::Changes {
+            from: since,
+            cursor: since,
+            until,
+        })
+    }
+
+    /// One batch of `plan`: the persons of one outbox page, or
+    /// [`RECOVERY_LISTS`] sought persons, their lists written in one
+    /// transaction, then the checkpoint moved over what is done. Returns
+    /// how many persons the batch recomputed.
+    pub async fn recover_batch(&self, plan: &mut Recovery) -> AppResult<usize> {
         let now = self.clock.now();
-        if !bounds.can_replay_from(since) {
-            let summary = self.matching.recompute_all(self.store(), now).await?;
-            self.store
-                .advance_matching_checkpoint(bounds.newest)
-                .await?;
-            return Ok(summary.sought);
+        let done = match plan {
+            Recovery::Done => 0,
+            Recovery::Changes { cursor, until, .. } => {
+                let page = self.store.changes_since(*cursor, RECOVERY_PAGE).await?;
+                let in_range: Vec<_> = page.iter().take_while(|c| c.seq <= *until).collect();
+                match in_range.last().map(|change| change.seq) {
+                    None => {
+                        self.store.advance_matching_checkpoint(*until).await?;
+                        *plan = Recovery::Done;
+                        0
+                    }
+                    Some(last) => {
+                        let persons: Vec<PersonId> = in_range
+                            .iter()
+                            .filter(|change| change.kind == ChangeKind::Person)
+                            .filter_map(|change| PersonId::from_str(&change.object_id).ok())
+                            .collect::<BTreeSet<_>>()
+                            .into_iter()
+                            .collect();
+                        self.matching
+                            .persons_changed(self.store(), &persons, now)
+                            .await?;
+                        self.store.advance_matching_checkpoint(last).await?;
+                        *cursor = last;
+                        if last >= *until {
+                            *plan = Recovery::Done;
+                        }
+                        persons.len()
+                    }
+                }
+            }
+            Recovery::All {
+                sought,
+                next,
+                until,
+            } => {
+                let end = (*next + RECOVERY_LISTS).min(sought.len());
+                let batch = sought.get(*next..end).unwrap_or_default();
+                self.matching
+                    .recompute_lists(self.store(), batch, now)
+                    .await?;
+                let count = batch.len();
+                *next = end;
+                if end >= sought.len() {
+                    self.store.advance_matching_checkpoint(*until).await?;
+                    *plan = Recovery::Done;
+                }
+                count
+            }
+        };
+        if plan.is_done() {
+            self.recovery.set(false);
         }
-        let (position, persons) = self.persons_changed_since(since).await?;
-        for person in &persons {
-            self.matching
-                .person_changed(self.store(), *person, now)
-                .await?;
+        Ok(done)
+    }
+
+    /// [`App::plan_recovery`] and every batch of it, at once: for tests and
+    /// tools. Returns how many persons were recomputed.
+    pub async fn recover_candidates(&self) -> AppResult<usize> {
+        let mut plan = self.plan_recovery().await?;
+        let mut persons = 0;
+        while !plan.is_done() {
+            persons += self.recover_batch(&mut plan).await?;
         }
-        self.store.advance_matching_checkpoint(position).await?;
-        Ok(persons.len())
+        Ok(persons)
+    }
+
+    /// Whether a recovery planned at start is still under way.
+    pub fn recovering_candidates(&self) -> bool {
+        self.recovery.is_pending()
     }
 
     /// Every person changed after position `since` (whichever process
@@ -200,6 +348,11 @@ impl App {
         checkpointer: &mut Checkpointer,
         now: std::time::Instant,
     ) -> AppResult<()> {
+        if self.recovery.is_pending() {
+            // The lists of changes before the start are not all computed
+            // yet: the recovery moves the checkpoint itself as it goes.
+            return Ok(());
+        }
         let newest = self.store.outbox_bounds().await?.newest;
         if let Some(position) = checkpointer.tick(now, newest) {
             self.store.advance_matching_checkpoint(position).await?;

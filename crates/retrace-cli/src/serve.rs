@@ -3,11 +3,13 @@
 use crate::settings::{LogFormat, Settings, load_or_create_secret_key};
 use crate::{demo, store};
 use anyhow::Context;
+use retrace_app::cluster::Recovery;
 use retrace_app::snapshot::{MatchingStart, SnapshotDue};
 use retrace_domain::{Clock, SystemClock};
 use retrace_web::{AppState, WebConfig};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tracing_subscriber::EnvFilter;
 
@@ -41,6 +43,9 @@ const SNAPSHOT_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// How often the change outbox is read when no notification came.
 const FOLLOW_POLL: Duration = Duration::from_secs(2);
+
+/// How often the candidate recovery after start logs its progress.
+const RECOVERY_LOG: Duration = Duration::from_secs(10);
 
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
@@ -140,15 +145,25 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         ms = crypto.nanos / 1_000_000,
         "field encryption during start-up"
     );
-    let recovered = state
+    // The candidate lists the last run (killed) or a command-line import
+    // left undone are recomputed after the server listens, in the
+    // background (docs/adr/0036-serve-listens-before-candidate-recovery.md).
+    let recovery = state
         .app
-        .recover_candidates()
+        .plan_recovery()
         .await
-        .context("database_url: cannot recompute the candidates of the last changes")?;
-    tracing::info!(
-        persons = recovered,
-        "candidates of the last changes recomputed"
-    );
+        .context("database_url: cannot read the matching checkpoint")?;
+    match &recovery {
+        Recovery::Done => {}
+        Recovery::Changes { from, until, .. } => tracing::info!(
+            changes = until - from,
+            "candidate lists of the changes since the matching checkpoint to recompute after listening"
+        ),
+        Recovery::All { sought, .. } => tracing::info!(
+            sought = sought.len(),
+            "every sought person's candidate list to recompute after listening"
+        ),
+    }
     match state.sweep_gallery_media().await {
         Ok(removed) => tracing::info!(removed, "gallery media checked"),
         Err(err) => tracing::warn!(error = %err, "could not check the gallery media"),
@@ -207,6 +222,17 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
         started.elapsed().as_millis()
     );
     tracing::info!(listen = %settings.listen, database = %settings.database_url, "serving");
+
+    // On a thread of its own, off the runtime's workers that answer
+    // requests; stopped between two batches at shutdown.
+    let recovery_stop = Arc::new(AtomicBool::new(false));
+    let recovering = (!recovery.is_done()).then(|| {
+        let (state, stop) = (state.clone(), recovery_stop.clone());
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            runtime.block_on(recover_in_background(&state, recovery, &stop));
+        })
+    });
 
     let checkpointing = {
         let state = state.clone();
@@ -352,6 +378,10 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     retrace_web::serve(listener, state.clone(), shutdown_signal())
         .await
         .context("the web server stopped")?;
+    recovery_stop.store(true, Ordering::SeqCst);
+    if let Some(job) = recovering {
+        let _ = job.await;
+    }
     snapshot_job.abort();
     save_snapshot(&state, &snapshot_path).await;
     sweeper.abort();
@@ -367,6 +397,44 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
     }
     store.close().await;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Recomputes the candidate lists planned at start, batch by batch (each
+/// batch's lists in one transaction, the matching checkpoint moved over
+/// what is done), logging progress; returns early when `stop` is set, the
+/// rest being the next start's. A failed batch is tried again.
+async fn recover_in_background(state: &AppState, mut plan: Recovery, stop: &AtomicBool) {
+    let started = Instant::now();
+    let mut logged = Instant::now();
+    let mut persons = 0;
+    while !plan.is_done() {
+        if stop.load(Ordering::SeqCst) {
+            let (done, total) = plan.progress();
+            tracing::info!(
+                done,
+                total,
+                "candidate recovery stopped; the next start goes on from the matching checkpoint"
+            );
+            return;
+        }
+        match state.app.recover_batch(&mut plan).await {
+            Ok(batch) => persons += batch,
+            Err(err) => {
+                tracing::warn!(error = %err, "could not recompute a batch of candidate lists; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+        if logged.elapsed() >= RECOVERY_LOG && !plan.is_done() {
+            let (done, total) = plan.progress();
+            tracing::info!(done, total, persons, "recomputing candidate lists");
+            logged = Instant::now();
+        }
+    }
+    tracing::info!(
+        persons,
+        ms = started.elapsed().as_millis(),
+        "candidates of the last changes recomputed"
+    );
 }
 
 /// Reads again the persons changed since the matching index's position

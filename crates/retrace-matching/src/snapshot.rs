@@ -177,12 +177,12 @@ impl<W: Write> SnapshotWriter<W> {
     }
 
     /// A block of values, little-endian, written in large pieces.
-    pub(crate) fn u32s(&mut self, values: &[u32]) -> std::io::Result<()> {
+    pub fn u32s(&mut self, values: &[u32]) -> std::io::Result<()> {
         self.block(values, u32::to_le_bytes)
     }
 
     /// A block of values, little-endian, written in large pieces.
-    pub(crate) fn u64s(&mut self, values: &[u64]) -> std::io::Result<()> {
+    pub fn u64s(&mut self, values: &[u64]) -> std::io::Result<()> {
         self.block(values, u64::to_le_bytes)
     }
 
@@ -315,6 +315,11 @@ impl<'a> SnapshotReader<'a> {
         self.buf.is_empty()
     }
 
+    /// Bytes left to read (to bound a reservation by what a count claims).
+    pub fn remaining(&self) -> usize {
+        self.buf.len()
+    }
+
     pub fn u8(&mut self) -> Result<u8, SnapshotError> {
         Ok(self.take(1)?[0])
     }
@@ -337,12 +342,12 @@ impl<'a> SnapshotReader<'a> {
     }
 
     /// A block of `n` values written by [`SnapshotWriter::u32s`].
-    pub(crate) fn u32s(&mut self, n: u64) -> Result<Vec<u32>, SnapshotError> {
+    pub fn u32s(&mut self, n: u64) -> Result<Vec<u32>, SnapshotError> {
         self.block(n, u32::from_le_bytes)
     }
 
     /// A block of `n` values written by [`SnapshotWriter::u64s`].
-    pub(crate) fn u64s(&mut self, n: u64) -> Result<Vec<u64>, SnapshotError> {
+    pub fn u64s(&mut self, n: u64) -> Result<Vec<u64>, SnapshotError> {
         self.block(n, u64::from_le_bytes)
     }
 

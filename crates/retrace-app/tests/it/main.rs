@@ -10,4 +10,5 @@
 mod interchange;
 mod matching_snapshot;
 mod outreach;
+mod recovery;
 mod requests;

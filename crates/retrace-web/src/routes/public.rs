@@ -10,10 +10,17 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
+    // Candidate lists left by the last run are recomputed while the
+    // server answers: "recovering" until they are all done.
+    let candidates = if state.app.recovering_candidates() {
+        "recovering"
+    } else {
+        "ok"
+    };
     match state.store.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(serde_json::json!({ "status": "ok", "database": "ok" })),
+            Json(serde_json::json!({ "status": "ok", "database": "ok", "candidates": candidates })),
         )
             .into_response(),
         Err(error) => {
