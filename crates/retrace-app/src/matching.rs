@@ -729,6 +729,7 @@ impl MatchingService {
         let audit = AuditContext::system(at, "matching");
         let mut affected = Vec::new();
         for &id in ids {
+            let reading = self.reading(id).await;
             affected.extend(self.related_sought(id));
             let since = self.read(|inner| inner.changes);
             match store.matchable_person(id).await? {
@@ -747,6 +748,7 @@ impl MatchingService {
                     }
                 }),
             }
+            drop(reading);
             affected.extend(self.related_sought(id));
             affected.push(id);
         }
