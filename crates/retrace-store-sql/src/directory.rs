@@ -131,13 +131,15 @@ enum Arm<'a> {
     /// entry may also be in another word's arm: these arms are merged by
     /// entry id, not added up (ADR 0038).
     Word { word: &'a str },
-    /// The entries having a word that begins with `word` and is none of
-    /// `before` (`word` <= their word < `upper`): read and sorted, for a
-    /// beginning of too many words to walk each.
+    /// The entries having a word after `walked` and before `upper`, and
+    /// none of the words from `first` to `walked` (the walked arms' words:
+    /// every word of the index in that range is one, so one range probe
+    /// per row excludes them): read and sorted, for a beginning of too
+    /// many words to walk each.
     LongerWords {
-        word: &'a str,
+        first: &'a str,
+        walked: &'a str,
         upper: &'a str,
-        before: &'a [String],
     },
     /// The entries open at `minute`, from the rows of its hour.
     Hour { hour: i64, minute: i64 },
@@ -424,16 +426,23 @@ where
                 query.push(" AND x.word = ").push_bind(word.to_owned());
             }
             Arm::LongerWords {
-                word,
+                first,
+                walked,
                 upper,
-                before,
             } => {
                 query
                     .push(" AND x.word > ")
-                    .push_bind(word.to_owned())
+                    .push_bind(walked.to_owned())
                     .push(" AND x.word < ")
-                    .push_bind(upper.to_owned());
-                Self::push_none_of(query, before);
+                    .push_bind(upper.to_owned())
+                    .push(
+                        " AND NOT EXISTS (SELECT 1 FROM directory_words y \
+                         WHERE y.entry_id = x.entry_id AND y.word >= ",
+                    )
+                    .push_bind(first.to_owned())
+                    .push(" AND y.word <= ")
+                    .push_bind(walked.to_owned())
+                    .push(")");
             }
             Arm::Hour { hour, minute } => {
                 query
@@ -501,22 +510,6 @@ where
                 .push_bind(upper.clone())
                 .push(")");
         }
-    }
-
-    /// ` AND` the walked entry has none of `words` (when there are any).
-    fn push_none_of(query: &mut QueryBuilder<D::Db>, words: &[String]) {
-        if words.is_empty() {
-            return;
-        }
-        query.push(
-            " AND NOT EXISTS (SELECT 1 FROM directory_words y WHERE y.entry_id = x.entry_id \
-             AND y.word IN (",
-        );
-        let mut list = query.separated(", ");
-        for word in words {
-            list.push_bind(word.clone());
-        }
-        query.push("))");
     }
 
     /// The first words of the index that begin with `word` (within its
@@ -1239,9 +1232,9 @@ where
                 let mut arms: Vec<Arm<'_>> = walked.iter().map(|word| Arm::Word { word }).collect();
                 if beginning.len() > WORD_ARMS {
                     arms.push(Arm::LongerWords {
-                        word: walked.last().map_or(word, |w| w.as_str()),
+                        first: word,
+                        walked: walked.last().map_or(word, |w| w.as_str()),
                         upper,
-                        before: walked,
                     });
                 }
                 arms
