@@ -7,9 +7,9 @@
 //!     a query with quotes and operators, a rare word, one letter, with and
 //!     without a language filter, for the public and for a member;
 //! (b) directory search with filters: country, city, service, language,
-//!     open now, free text (among it one letter, and two letters that begin
-//!     more words than the search walks one by one), and all of them at
-//!     once.
+//!     open now, free text (among it one letter, short beginnings of several
+//!     words of the same entries, and two digits that begin more words than
+//!     the search walks one by one), and all of them at once.
 //!
 //! ```sh
 //! cargo run --release -p retrace-cli --example bench_library -- [DOCUMENTS] [ENTRIES] [ITERATIONS] [DIR|URL]
