@@ -514,36 +514,30 @@ where
 
     /// The first words of the index that begin with `word` (within its
     /// range up to `upper`), in order, at most `limit`: each index seek
-    /// finds the next.
+    /// finds the next, all in one recursive query (one round trip, where a
+    /// query per word made 33 for a prefix of many words, ADR 0038).
     async fn words_beginning(
         pool: &Pool<D::Db>,
         (word, upper): &(String, String),
         limit: usize,
     ) -> StoreResult<Vec<String>> {
-        let mut found: Vec<String> = Vec::new();
-        while found.len() < limit {
-            let (sql, from) = match found.last() {
-                None => (
-                    "SELECT MIN(word) FROM directory_words WHERE word >= $1 AND word < $2",
-                    word,
-                ),
-                Some(last) => (
-                    "SELECT MIN(word) FROM directory_words WHERE word > $1 AND word < $2",
-                    last,
-                ),
-            };
-            let next: Option<String> = sqlx::query_scalar(sql)
-                .bind(from.clone())
-                .bind(upper.clone())
-                .fetch_one(pool)
-                .await
-                .map_err(db_error)?;
-            let Some(next) = next else {
-                break;
-            };
-            found.push(next);
-        }
-        Ok(found)
+        // The limit is a number of ours, written into the SQL so that both
+        // databases compare it with the counter's own type.
+        let sql = format!(
+            "WITH RECURSIVE found (word, n) AS ( \
+               SELECT MIN(word), 1 FROM directory_words WHERE word >= $1 AND word < $2 \
+               UNION ALL \
+               SELECT (SELECT MIN(w.word) FROM directory_words w \
+                       WHERE w.word > found.word AND w.word < $2), found.n + 1 \
+               FROM found WHERE found.word IS NOT NULL AND found.n < {limit} \
+             ) SELECT word FROM found WHERE word IS NOT NULL ORDER BY n"
+        );
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(word.clone())
+            .bind(upper.clone())
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)
     }
 
     /// The entries a query of `ENTRY_COLUMNS` finds, in its order.
