@@ -7,9 +7,9 @@
 //!     a query with quotes and operators, a rare word, one letter, with and
 //!     without a language filter, for the public and for a member;
 //! (b) directory search with filters: country, city, service, language,
-//!     open now, free text (among it one letter, and two letters that begin
-//!     more words than the search walks one by one), and all of them at
-//!     once.
+//!     open now, free text (among it one letter, short beginnings of several
+//!     words of the same entries, and two digits that begin more words than
+//!     the search walks one by one), and all of them at once.
 //!
 //! ```sh
 //! cargo run --release -p retrace-cli --example bench_library -- [DOCUMENTS] [ENTRIES] [ITERATIONS] [DIR|URL]
@@ -409,7 +409,7 @@ async fn run(
     // Monday 00:30 UTC: only the entries open day and night are open (the
     // quiet hour); Monday 10:30 UTC: every entry is open (the busy hour).
     let (quiet, busy) = (30, 10 * 60 + 30);
-    let directory_filters: [(&str, DirectoryFilter); 17] = [
+    let directory_filters: [(&str, DirectoryFilter); 20] = [
         (
             "country",
             DirectoryFilter {
@@ -506,6 +506,27 @@ async fn run(
             "text, two letters beginning 10 words (ال)",
             DirectoryFilter {
                 text: Some(fold("ال")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, article + letter beginning 3 words (الم)",
+            DirectoryFilter {
+                text: Some(fold("الم")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two digits beginning 1,100 words (10)",
+            DirectoryFilter {
+                text: Some(fold("10")),
+                ..all_entries.clone()
+            },
+        ),
+        (
+            "text, two letters beginning 5 words (pr)",
+            DirectoryFilter {
+                text: Some(fold("pr")),
                 ..all_entries.clone()
             },
         ),

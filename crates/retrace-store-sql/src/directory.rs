@@ -37,8 +37,9 @@ use std::collections::BTreeSet;
 const MAX_QUERY_WORDS: usize = 8;
 /// How many of the words that begin with a query word are each walked in
 /// the list's order (one arm of the search each); the words after them are
-/// read and sorted (ADR 0034).
-const WORD_ARMS: usize = 8;
+/// read and sorted (ADR 0034). The walks overlap (an entry may have several
+/// of the words) and are merged by entry id (ADR 0038).
+const WORD_ARMS: usize = 32;
 const ENTRY_COLUMNS: &str =
     "e.id, e.org_id, e.details, e.version, e.verified_at, e.verified_by, e.created_at";
 const PROFILE_COLUMNS: &str =
@@ -126,16 +127,19 @@ fn always_open() -> String {
 enum Arm<'a> {
     /// The entries' own index in the list's order: no words, no hour.
     Entries,
-    /// The entries having `word`, from its rows (in the list's order), but
-    /// none of the words `before` (they are another arm's).
-    Word { word: &'a str, before: &'a [String] },
-    /// The entries having a word that begins with `word` and is none of
-    /// `before` (`word` <= their word < `upper`): read and sorted, for a
-    /// beginning of too many words to walk each.
+    /// The entries having `word`, from its rows (in the list's order). An
+    /// entry may also be in another word's arm: these arms are merged by
+    /// entry id, not added up (ADR 0038).
+    Word { word: &'a str },
+    /// The entries having a word after `walked` and before `upper`, and
+    /// none of the words from `first` to `walked` (the walked arms' words:
+    /// every word of the index in that range is one, so one range probe
+    /// per row excludes them): read and sorted, for a beginning of too
+    /// many words to walk each.
     LongerWords {
-        word: &'a str,
+        first: &'a str,
+        walked: &'a str,
         upper: &'a str,
-        before: &'a [String],
     },
     /// The entries open at `minute`, from the rows of its hour.
     Hour { hour: i64, minute: i64 },
@@ -418,21 +422,27 @@ where
         Self::push_visible(query, place, viewer);
         match arm {
             Arm::Entries => {}
-            Arm::Word { word, before } => {
+            Arm::Word { word } => {
                 query.push(" AND x.word = ").push_bind(word.to_owned());
-                Self::push_none_of(query, before);
             }
             Arm::LongerWords {
-                word,
+                first,
+                walked,
                 upper,
-                before,
             } => {
                 query
                     .push(" AND x.word > ")
-                    .push_bind(word.to_owned())
+                    .push_bind(walked.to_owned())
                     .push(" AND x.word < ")
-                    .push_bind(upper.to_owned());
-                Self::push_none_of(query, before);
+                    .push_bind(upper.to_owned())
+                    .push(
+                        " AND NOT EXISTS (SELECT 1 FROM directory_words y \
+                         WHERE y.entry_id = x.entry_id AND y.word >= ",
+                    )
+                    .push_bind(first.to_owned())
+                    .push(" AND y.word <= ")
+                    .push_bind(walked.to_owned())
+                    .push(")");
             }
             Arm::Hour { hour, minute } => {
                 query
@@ -502,54 +512,32 @@ where
         }
     }
 
-    /// ` AND` the walked entry has none of `words` (when there are any).
-    fn push_none_of(query: &mut QueryBuilder<D::Db>, words: &[String]) {
-        if words.is_empty() {
-            return;
-        }
-        query.push(
-            " AND NOT EXISTS (SELECT 1 FROM directory_words y WHERE y.entry_id = x.entry_id \
-             AND y.word IN (",
-        );
-        let mut list = query.separated(", ");
-        for word in words {
-            list.push_bind(word.clone());
-        }
-        query.push("))");
-    }
-
     /// The first words of the index that begin with `word` (within its
     /// range up to `upper`), in order, at most `limit`: each index seek
-    /// finds the next.
+    /// finds the next, all in one recursive query (one round trip, where a
+    /// query per word made 33 for a prefix of many words, ADR 0038).
     async fn words_beginning(
         pool: &Pool<D::Db>,
         (word, upper): &(String, String),
         limit: usize,
     ) -> StoreResult<Vec<String>> {
-        let mut found: Vec<String> = Vec::new();
-        while found.len() < limit {
-            let (sql, from) = match found.last() {
-                None => (
-                    "SELECT MIN(word) FROM directory_words WHERE word >= $1 AND word < $2",
-                    word,
-                ),
-                Some(last) => (
-                    "SELECT MIN(word) FROM directory_words WHERE word > $1 AND word < $2",
-                    last,
-                ),
-            };
-            let next: Option<String> = sqlx::query_scalar(sql)
-                .bind(from.clone())
-                .bind(upper.clone())
-                .fetch_one(pool)
-                .await
-                .map_err(db_error)?;
-            let Some(next) = next else {
-                break;
-            };
-            found.push(next);
-        }
-        Ok(found)
+        // The limit is a number of ours, written into the SQL so that both
+        // databases compare it with the counter's own type.
+        let sql = format!(
+            "WITH RECURSIVE found (word, n) AS ( \
+               SELECT MIN(word), 1 FROM directory_words WHERE word >= $1 AND word < $2 \
+               UNION ALL \
+               SELECT (SELECT MIN(w.word) FROM directory_words w \
+                       WHERE w.word > found.word AND w.word < $2), found.n + 1 \
+               FROM found WHERE found.word IS NOT NULL AND found.n < {limit} \
+             ) SELECT word FROM found WHERE word IS NOT NULL ORDER BY n"
+        );
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(word.clone())
+            .bind(upper.clone())
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)
     }
 
     /// The entries a query of `ENTRY_COLUMNS` finds, in its order.
@@ -1234,21 +1222,13 @@ where
         };
         let arms = match (&driver, filter.open_at) {
             (Some((word, upper)), _) => {
-                let walked = beginning.len().min(WORD_ARMS);
-                let mut arms: Vec<Arm<'_>> = (0..walked)
-                    .filter_map(|i| {
-                        Some(Arm::Word {
-                            word: beginning.get(i)?,
-                            before: beginning.get(..i)?,
-                        })
-                    })
-                    .collect();
-                let before = beginning.get(..walked).unwrap_or_default();
+                let walked = beginning.get(..WORD_ARMS).unwrap_or(&beginning);
+                let mut arms: Vec<Arm<'_>> = walked.iter().map(|word| Arm::Word { word }).collect();
                 if beginning.len() > WORD_ARMS {
                     arms.push(Arm::LongerWords {
-                        word: before.last().map_or(word, |w| w.as_str()),
+                        first: word,
+                        walked: walked.last().map_or(word, |w| w.as_str()),
                         upper,
-                        before,
                     });
                 }
                 arms
@@ -1303,10 +1283,40 @@ where
         // their counts add up; the page is the first of the parts' first
         // places, ordered by the database (its collation decides).
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        let mut total = 0i64;
         let mut candidates: Vec<String> = Vec::new();
         let end = limit.saturating_add(offset);
-        for arm in &arms {
+        // The words that begin the driving word overlap (the words of one
+        // name: "المركز الصحي المجتمعي"), so their arms are not made
+        // disjoint by excluding the entries of the arms before them, which
+        // walked every row of a word whose entries all had an earlier one
+        // (ADR 0038). Each is walked in the list's order up to `counted`
+        // entries (to `end` once `counted` distinct entries are known) and
+        // merged by id: when fewer than `counted` distinct entries were
+        // found, every arm was read to its end and the count is exact.
+        // The first `end` entries of each arm hold the page's.
+        let mut merged: BTreeSet<String> = BTreeSet::new();
+        for arm in arms.iter().filter(|a| matches!(a, Arm::Word { .. })) {
+            let known = i64::try_from(merged.len()).unwrap_or(i64::MAX);
+            let walk = if known < counted {
+                counted.max(end)
+            } else {
+                end
+            };
+            let mut page = QueryBuilder::new("");
+            Sql::<D>::push_select(&mut page, *arm, viewer, filter, &words, true);
+            page.push(" ORDER BY x.country, x.city_key, x.name_key, x.entry_id LIMIT ")
+                .push_bind(walk);
+            let rows = page.build().fetch_all(&mut *conn).await.map_err(db_error)?;
+            for (i, row) in rows.iter().enumerate() {
+                let id: String = row.try_get("found").map_err(db_error)?;
+                if i64::try_from(i).unwrap_or(i64::MAX) < end {
+                    candidates.push(id.clone());
+                }
+                merged.insert(id);
+            }
+        }
+        let mut total = i64::try_from(merged.len()).unwrap_or(i64::MAX).min(counted);
+        for arm in arms.iter().filter(|a| !matches!(a, Arm::Word { .. })) {
             if total < counted {
                 let mut count = QueryBuilder::new("SELECT COUNT(*) FROM (");
                 Sql::<D>::push_select(&mut count, *arm, viewer, filter, &words, true);

@@ -184,6 +184,7 @@ macro_rules! conformance_tests {
             directory_text_finds_word_beginnings,
             directory_one_character_matches_only_the_equal_word,
             directory_searches_in_list_order_find_what_filtering_finds,
+            directory_prefixes_of_many_overlapping_words_find_what_filtering_finds,
             search_indexes_are_refilled_when_they_are_found_empty,
             entries_stored_before_the_hours_of_the_week_get_them_on_migration,
             directory_changes_store_nothing_when_their_audit_entry_fails,

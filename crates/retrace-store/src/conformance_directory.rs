@@ -584,6 +584,23 @@ pub async fn search_indexes_are_refilled_when_they_are_found_empty<H: Harness>(h
     assert_eq!(found().await, expected);
 }
 
+/// The public and a member of each of two organisations.
+fn public_and_members(
+    a: retrace_domain::OrgId,
+    b: retrace_domain::OrgId,
+) -> [(&'static str, Viewer); 3] {
+    [
+        ("public", Viewer::Public),
+        ("member a", Viewer::Member(OrgScope::new(a))),
+        ("member b", Viewer::Member(OrgScope::new(b))),
+    ]
+}
+
+/// Monday 2026-11-23 10:15 UTC, as a minute of the UTC week.
+fn monday_morning() -> i64 {
+    utc_week_minute(retrace_domain::Timestamp::from_millis(1_795_428_900_000))
+}
+
 /// Every filter as a reference computes it from the entries' details: the
 /// matches in the list's order (the order of the unfiltered list, which
 /// the database decides), paged.
@@ -728,13 +745,9 @@ pub async fn directory_searches_in_list_order_find_what_filtering_finds<H: Harne
             .unwrap();
         created.push((stored, scope));
     }
-    let viewers = [
-        ("public", Viewer::Public),
-        ("member a", Viewer::Member(OrgScope::new(a.id))),
-        ("member b", Viewer::Member(OrgScope::new(b.id))),
-    ];
+    let viewers = public_and_members(a.id, b.id);
     // Monday 2026-11-23 10:15 UTC, and the same week at other hours.
-    let monday = utc_week_minute(retrace_domain::Timestamp::from_millis(1_795_428_900_000));
+    let monday = monday_morning();
     let mut filters = Vec::new();
     for text in [
         None,
@@ -812,6 +825,164 @@ pub async fn directory_searches_in_list_order_find_what_filtering_finds<H: Harne
     check_searches_against_reference(store, &viewers, &filters, "without hour marks").await;
     h.migrate().await.unwrap();
     check_searches_against_reference(store, &viewers, &filters, "hour marks refilled").await;
+}
+
+/// A query word that begins many words of the index, several of them in
+/// the same entries (the Arabic article "ال" begins every word of
+/// "المركز الصحي المجتمعي"; "ka" begins more words than the search walks
+/// one by one): the search merges the walks of the words it begins and
+/// finds what filtering every entry finds, in the same order and number,
+/// with the count stopped past the page as for any search (ADR 0038).
+pub async fn directory_prefixes_of_many_overlapping_words_find_what_filtering_finds<H: Harness>(
+    h: &H,
+) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org A", "JO", "a@example.org").await;
+    let (b, bob) = org_with_member(store, "Org B", "LB", "b@example.org").await;
+    let names = [
+        "المركز الصحي المجتمعي",
+        "عيادة المساعدة القانونية",
+        "مكتب الروابط العائلية",
+        "دار الإيواء",
+        "مشروع حماية القاصرين",
+        "مكتب حقوق العمال",
+        "Kabul Kafe",
+        "Legal Clinic",
+    ];
+    // 40 words beginning with "ka", five of them in each description, each
+    // also in the next four descriptions.
+    let ka: Vec<String> = (0..40u8)
+        .map(|i| format!("ka{}{}", char::from(b'a' + i / 8), char::from(b'a' + i % 8)))
+        .collect();
+    let cities = ["Amman", "Irbid", "Beirut"];
+    let visibilities = [
+        Visibility::Public,
+        Visibility::AllOrganisations,
+        Visibility::OwnOrganisation,
+    ];
+    for i in 0..48usize {
+        let name = format!("{} {}", names[i % names.len()], i / names.len());
+        let country = if i % 3 == 2 { "LB" } else { "JO" };
+        let mut entry = details(
+            &name,
+            country,
+            cities[i % cities.len()],
+            visibilities[i % 3],
+        );
+        if i % 4 != 3 {
+            let words: Vec<&str> = (0..5)
+                .filter_map(|k| ka.get((i + k) % 40))
+                .map(String::as_str)
+                .collect();
+            entry.description = Some(text(&format!("{} المركز", words.join(" "))));
+        }
+        if i % 4 == 1 {
+            entry.opening_hours = OpeningHours::parse("Mo-Fr 09:00-17:00").unwrap();
+            entry.services = vec![Service::LegalAdvice];
+        }
+        let (user, scope) = if i % 2 == 0 {
+            (&alice, OrgScope::new(a.id))
+        } else {
+            (&bob, OrgScope::new(b.id))
+        };
+        store
+            .create_directory_entry(&acting(user, i as i64), &scope, &entry)
+            .await
+            .unwrap();
+    }
+    let viewers = public_and_members(a.id, b.id);
+    let monday = monday_morning();
+    let mut filters = Vec::new();
+    for text in [
+        "ال",
+        "الم",
+        "المركز",
+        "ka",
+        "kab",
+        "ka ال",
+        "kaea المجتمعي",
+        "ka legal",
+        "k",
+    ] {
+        for (country_code, city, service, open_at) in [
+            (None, None, None, None),
+            (Some("JO"), None, None, None),
+            (Some("JO"), Some("Irbid"), None, None),
+            (None, None, Some(Service::LegalAdvice), None),
+            (None, None, None, Some(monday)),
+            (None, None, None, Some(monday + 5 * 1440)),
+        ] {
+            filters.push(DirectoryFilter {
+                text: Some(fold(text)),
+                country: country_code.map(country),
+                city: city.map(fold),
+                service,
+                open_at,
+                ..filter()
+            });
+        }
+    }
+    check_searches_against_reference(store, &viewers, &filters, "overlapping words").await;
+    // Past the count's limit: the merged walks stop, and still hold the
+    // first page.
+    for i in 0..crate::DIRECTORY_COUNT_LIMIT as usize + 30 {
+        let mut entry = details(&format!("Kappa {i}"), "JO", "Amman", Visibility::Public);
+        entry.description = Some(text(&format!("{} {} الصحي", ka[i % 40], ka[(i + 1) % 40])));
+        store
+            .create_directory_entry(
+                &acting(&alice, 100 + i as i64),
+                &OrgScope::new(a.id),
+                &entry,
+            )
+            .await
+            .unwrap();
+    }
+    for query in ["ال", "ka"] {
+        let (all, _) = store
+            .search_directory(
+                &Viewer::Public,
+                &DirectoryFilter {
+                    limit: 500,
+                    ..DirectoryFilter::default()
+                },
+            )
+            .await
+            .unwrap();
+        let words = crate::directory::query_words(&fold(query));
+        let expected: Vec<String> = all
+            .iter()
+            .filter(|e| {
+                let entry_words = e.details.search_words();
+                words
+                    .iter()
+                    .all(|w| entry_words.iter().any(|e| query_word_matches(w, e)))
+            })
+            .map(|e| e.id.to_string())
+            .collect();
+        assert!(expected.len() as u64 > crate::DIRECTORY_COUNT_LIMIT + 20);
+        for offset in [0usize, 7, 30] {
+            let (page, total) = store
+                .search_directory(
+                    &Viewer::Public,
+                    &DirectoryFilter {
+                        text: Some(fold(query)),
+                        limit: 20,
+                        offset: offset as u32,
+                        ..DirectoryFilter::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let limit = offset as u64 + crate::DIRECTORY_COUNT_LIMIT + 1;
+            assert_eq!(
+                total,
+                (expected.len() as u64).min(limit),
+                "{query} at {offset}: count"
+            );
+            let ids: Vec<String> = page.iter().map(|e| e.id.to_string()).collect();
+            assert_eq!(ids, expected[offset..offset + 20], "{query} at {offset}");
+        }
+    }
 }
 
 /// Entries stored before migration 0037 have no hours of the week: "open
