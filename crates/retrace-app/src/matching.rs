@@ -389,6 +389,13 @@ pub struct MatchingService {
     /// after a newer one (a withdrawn consent or an at-risk flag undone in
     /// the index until the person changes again).
     rereads: [tokio::sync::Mutex<()>; REREAD_STRIPES],
+    /// Held from computing candidate lists to writing them (and around the
+    /// removal of a person's candidates): lists are written in the order
+    /// they were computed, so a list computed before a person's change
+    /// never lands after the lists that change computed (a new candidate
+    /// lost, or a withdrawn person's candidate back). Taken after a
+    /// person's stripe of `rereads`, never before.
+    lists: tokio::sync::Mutex<()>,
 }
 
 /// Stripes of [`MatchingService::rereads`]: enough that unrelated persons
@@ -422,6 +429,7 @@ impl MatchingService {
                 dropped: HashMap::new(),
             }),
             rereads: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+            lists: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -689,6 +697,7 @@ impl MatchingService {
                     ConsentLedger(&person.consents),
                 );
                 self.put(person);
+                let _lists = self.lists.lock().await;
                 if !active_and_open || !cross_org {
                     // Consent withdrawn, closed or now at risk: nothing
                     // unreleased may stay pending with another organisation.
@@ -704,6 +713,7 @@ impl MatchingService {
         affected.push(id);
         affected.sort();
         affected.dedup();
+        let _lists = self.lists.lock().await;
         let threads = worker_threads();
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
@@ -739,6 +749,7 @@ impl MatchingService {
                         || person.request_closed
                         || !may_match_across_organisations(person.details.flags, ledger);
                     if self.put_unless_changed_since(person, Some(since)) && leaves {
+                        let _lists = self.lists.lock().await;
                         store.remove_candidates_of(&audit, id).await?;
                     }
                 }
@@ -754,6 +765,7 @@ impl MatchingService {
         }
         affected.sort();
         affected.dedup();
+        let _lists = self.lists.lock().await;
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
             .copied()
@@ -791,6 +803,7 @@ impl MatchingService {
             ..RecomputeSummary::default()
         };
         let mut pending = Vec::new();
+        let _lists = self.lists.lock().await;
         let lists = self.candidates_in_parallel(sought, worker_threads());
         for (person, list) in sought.iter().zip(lists) {
             let Some(list) = list else { continue };
@@ -1525,6 +1538,28 @@ mod tests {
             drop(in_flight);
             replay.await.unwrap();
             use_case.await.unwrap();
+        }
+        retrace_store_sqlite::remove_for_tests(store).await;
+    }
+
+    #[tokio::test]
+    async fn candidate_lists_are_written_in_the_order_they_were_computed() {
+        let store = retrace_store_sqlite::open_fresh_for_tests().await.unwrap();
+        let service = MatchingService::new(2026);
+        let at = Timestamp::from_millis(1_760_000_000_000);
+        {
+            // Lists computed before a person's change are being written:
+            // the change's own lists wait, so they land last.
+            let in_flight = service.lists.lock().await;
+            let change = service.person_changed(&store, PersonId::random(), at);
+            let recovery = service.recompute_lists(&store, &[], at);
+            tokio::pin!(change, recovery);
+            let wait = std::time::Duration::from_millis(50);
+            assert!(tokio::time::timeout(wait, &mut change).await.is_err());
+            assert!(tokio::time::timeout(wait, &mut recovery).await.is_err());
+            drop(in_flight);
+            change.await.unwrap();
+            recovery.await.unwrap();
         }
         retrace_store_sqlite::remove_for_tests(store).await;
     }
