@@ -300,17 +300,6 @@ impl App {
         Ok(done)
     }
 
-    /// [`App::plan_recovery`] and every batch of it, at once: for tests and
-    /// tools. Returns how many persons were recomputed.
-    pub async fn recover_candidates(&self) -> AppResult<usize> {
-        let mut plan = self.plan_recovery().await?;
-        let mut persons = 0;
-        while !plan.is_done() {
-            persons += self.recover_batch(&mut plan).await?;
-        }
-        Ok(persons)
-    }
-
     /// Whether a recovery planned at start is still under way.
     pub fn recovering_candidates(&self) -> bool {
         self.recovery.is_pending()

@@ -206,7 +206,7 @@ impl App {
 
     /// Reads again into the index every person changed after `since`
     /// (without recomputing candidate lists: the process that made the
-    /// change did, or [`App::recover_candidates`] does). Returns the
+    /// change did, or [`App::recover_batch`] does). Returns the
     /// position reached and how many persons were read.
     async fn replay_changes(&self, since: u64) -> AppResult<(u64, usize)> {
         let (position, persons) = self.persons_changed_since(since).await?;
