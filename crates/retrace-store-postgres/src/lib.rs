@@ -68,10 +68,16 @@ impl Dialect for PostgresDialect {
         ("library_index.terms @@ CAST(", " AS tsquery)");
     const FTS_POSITION: &'static str = "library_index.position";
 
+    // A GIN index yields its matches as a bitmap, all of them.
+    const FTS_READS_NEWEST_FIRST: bool = false;
+    // The terms are ranked after the newest matches are chosen, so that
+    // `ts_rank` runs on those only.
+    const FTS_RANKED_BY: &'static str = "library_index.terms";
+
     // `ts_rank` is "higher is better": negated to sort ascending.
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Postgres>, words: String) {
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Postgres>, ranked: &str, words: String) {
         query
-            .push("-ts_rank(library_index.terms, CAST(")
+            .push(format!("-ts_rank({ranked}, CAST("))
             .push_bind(words)
             .push(" AS tsquery))");
     }

@@ -277,6 +277,11 @@ mod facet {
 /// ones (see `page_of_matches`).
 const RANKED_MATCHES: u64 = 1000;
 
+/// How many index rows per match wanted a search reads first, newest
+/// first (see `page_of_matches`): enough for a word found in one document
+/// of thirty-two.
+const NEWEST_WINDOW: u64 = 32;
+
 /// The facet groups a search must match: visibility and the filters.
 fn library_facets(viewer: &Viewer, filter: &LibraryFilter) -> Vec<Vec<String>> {
     let mut groups = vec![facet::visible_to(viewer)];
@@ -865,15 +870,22 @@ where
     }
 
     /// How many index rows match the full-text query `fts`, counted up to
-    /// `limit`.
-    async fn count_matches(conn: &mut Conn<D>, fts: &str, limit: u64) -> StoreResult<u64> {
+    /// `limit`, among the newest `window` rows of the index if given.
+    async fn count_matches(
+        conn: &mut Conn<D>,
+        fts: &str,
+        limit: u64,
+        window: Option<u64>,
+    ) -> StoreResult<u64> {
         let mut query = QueryBuilder::new(
             "SELECT COUNT(*) FROM (SELECT library_index.document_id FROM library_index WHERE ",
         );
         query
             .push(D::FTS_MATCH.0)
             .push_bind(fts.to_owned())
-            .push(D::FTS_MATCH.1)
+            .push(D::FTS_MATCH.1);
+        Self::push_newest_window(&mut query, window);
+        query
             .push(" LIMIT ")
             .push_bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .push(") counted");
@@ -885,12 +897,31 @@ where
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
+    /// Limits a full-text condition to the newest `window` rows of the
+    /// index, if given.
+    fn push_newest_window(query: &mut QueryBuilder<D::Db>, window: Option<u64>) {
+        if let Some(window) = window {
+            let position = D::FTS_POSITION;
+            query
+                .push(format!(
+                    " AND {position} > (SELECT {position} FROM library_index \
+                     ORDER BY {position} DESC LIMIT 1) - "
+                ))
+                .push_bind(i64::try_from(window).unwrap_or(i64::MAX));
+        }
+    }
+
     /// One page of the matches of `fts` and their number, counted up to
-    /// `counted`, in one statement: the newest `RANKED_MATCHES` best first
-    /// by the rank of the words-only query `words`, then the older ones
-    /// newest first. Ranking every match of a common word would cost time
-    /// in proportion to their number; counting in a statement of its own
-    /// would read the matches twice.
+    /// `counted`: the newest `RANKED_MATCHES` best first by the rank of the
+    /// words-only query `words`, then the older ones newest first.
+    ///
+    /// A common word matches a share of all documents, and where the
+    /// database reads all matches before keeping the newest `counted`
+    /// (`Dialect::FTS_READS_NEWEST_FIRST`), that costs time in proportion
+    /// to the library's size. There the newest `NEWEST_WINDOW` times
+    /// `counted` rows are searched first: when they hold `counted` matches,
+    /// those are the newest ones; otherwise the word is rare enough for the
+    /// whole index.
     async fn page_of_matches(
         conn: &mut Conn<D>,
         (fts, words): (&str, &str),
@@ -898,22 +929,51 @@ where
         limit: u64,
         offset: u64,
     ) -> StoreResult<(Vec<String>, u64)> {
-        let bind = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         if counted == 0 {
             return Ok((Vec::new(), 0));
         }
-        let mut query = QueryBuilder::new(
-            "SELECT t.document_id, t.total FROM (SELECT n.document_id, n.score, n.seq, \
-             ROW_NUMBER() OVER (ORDER BY n.seq DESC) AS age, COUNT(*) OVER () AS total \
-             FROM (SELECT library_index.document_id, ",
-        );
-        D::push_fts_rank(&mut query, words.to_owned());
+        let page = (counted, limit, offset);
+        if !D::FTS_READS_NEWEST_FIRST {
+            let window = counted.saturating_mul(NEWEST_WINDOW);
+            let (ids, total) = Self::ranked_page(conn, (fts, words), page, Some(window)).await?;
+            if total >= counted {
+                return Ok((ids, total));
+            }
+        }
+        Self::ranked_page(conn, (fts, words), page, None).await
+    }
+
+    /// `page_of_matches` in one statement, among the newest `window` rows
+    /// of the index if given. Ranking every match of a common word would
+    /// cost time in proportion to their number, so only the newest
+    /// `counted` are read with what ranks them; counting in a statement of
+    /// its own would read the matches twice.
+    async fn ranked_page(
+        conn: &mut Conn<D>,
+        (fts, words): (&str, &str),
+        (counted, limit, offset): (u64, u64, u64),
+        window: Option<u64>,
+    ) -> StoreResult<(Vec<String>, u64)> {
+        let bind = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let mut query =
+            QueryBuilder::new("SELECT t.document_id, t.total FROM (SELECT n.document_id, ");
+        D::push_fts_rank(&mut query, "n.ranked", words.to_owned());
         query
-            .push(format!(" AS score, {} AS seq", D::FTS_POSITION))
+            .push(
+                " AS score, n.seq, ROW_NUMBER() OVER (ORDER BY n.seq DESC) AS age, \
+                 COUNT(*) OVER () AS total FROM (SELECT library_index.document_id, ",
+            )
+            .push(format!(
+                "{} AS ranked, {} AS seq",
+                D::FTS_RANKED_BY,
+                D::FTS_POSITION
+            ))
             .push(" FROM library_index WHERE ")
             .push(D::FTS_MATCH.0)
             .push_bind(fts.to_owned())
-            .push(D::FTS_MATCH.1)
+            .push(D::FTS_MATCH.1);
+        Self::push_newest_window(&mut query, window);
+        query
             .push(format!(" ORDER BY {} DESC LIMIT ", D::FTS_POSITION))
             .push_bind(bind(counted))
             .push(format!(
@@ -931,7 +991,7 @@ where
         let total = match rows.first() {
             Some((_, total)) => u64::try_from(*total).unwrap_or(0),
             // A page past the last match: the number is still wanted.
-            None => Self::count_matches(conn, fts, counted).await?,
+            None => Self::count_matches(conn, fts, counted, window).await?,
         };
         Ok((rows.into_iter().map(|(id, _)| id).collect(), total))
     }
@@ -985,7 +1045,7 @@ where
         // The other languages' matches follow the query language's.
         let missing = limit.saturating_sub(ids.len() as u64);
         let second = if missing == 0 {
-            Self::count_matches(conn, &others, counted - first).await?
+            Self::count_matches(conn, &others, counted - first, None).await?
         } else {
             let from = (offset + ids.len() as u64).saturating_sub(first);
             let (others_page, second) =
@@ -1590,13 +1650,13 @@ where
             }
             (LibrarySort::Newest, Some(search)) => {
                 let fts = D::fts_query(&search.groups, &facets, None);
-                let total = Sql::<D>::count_matches(&mut conn, &fts, counted).await?;
+                let total = Sql::<D>::count_matches(&mut conn, &fts, counted, None).await?;
                 let ids = Sql::<D>::newest_matches(&mut conn, &fts, limit, offset).await?;
                 (ids, total)
             }
             (_, None) => {
                 let fts = D::fts_query(&[], &facets, None);
-                let total = Sql::<D>::count_matches(&mut conn, &fts, counted).await?;
+                let total = Sql::<D>::count_matches(&mut conn, &fts, counted, None).await?;
                 let mut query = Sql::<D>::library_query("SELECT d.id", viewer, filter);
                 query
                     .push(" ORDER BY d.uploaded_at DESC, d.id LIMIT ")

@@ -96,9 +96,17 @@ pub trait Dialect: Clone + Send + Sync + 'static {
     /// The column of `library_index` that grows with each row written: the
     /// order documents were indexed in (oldest first).
     const FTS_POSITION: &'static str;
+    /// Whether the full-text index yields matches newest first and stops at
+    /// a statement's limit; otherwise a search reads the newest rows first
+    /// (see `directory::page_of_matches`).
+    const FTS_READS_NEWEST_FIRST: bool;
+    /// What a full-text match is read with to be ranked (a column of
+    /// `library_index`), named `ranked` in an outer query.
+    const FTS_RANKED_BY: &'static str;
     /// Pushes an expression that orders full-text matches best first
-    /// (ascending), for the words-only query `words` (see `fts_query`).
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, words: String);
+    /// (ascending) for the words-only query `words` (see `fts_query`),
+    /// from the column `ranked` that `FTS_RANKED_BY` read.
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<Self::Db>, ranked: &str, words: String);
     /// The full-text query in the database's syntax: every word group must
     /// match the terms, any term of a group may; a term of four letters or
     /// more also matches as a prefix, because two forms of a word do not

@@ -65,10 +65,15 @@ impl Dialect for SqliteDialect {
     // FTS5 reads its matches in rowid order and seeks to a rowid.
     const FTS_POSITION: &'static str = "library_index.rowid";
 
+    const FTS_READS_NEWEST_FIRST: bool = true;
+
     // FTS5's `rank` column is BM25 on the terms column only (configured
-    // in migration 0015), "lower is better".
-    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Sqlite>, _words: String) {
-        query.push("library_index.rank");
+    // in migration 0015), "lower is better"; it can only be read in the
+    // statement that matches.
+    const FTS_RANKED_BY: &'static str = "library_index.rank";
+
+    fn push_fts_rank(query: &mut sqlx::QueryBuilder<sqlx::Sqlite>, ranked: &str, _words: String) {
+        query.push(ranked);
     }
 
     fn fts_query(words: &[Vec<String>], facets: &[Vec<String>], without: Option<&str>) -> String {

@@ -191,6 +191,7 @@ macro_rules! conformance_tests {
             country_profiles_keep_every_version,
             library_search_is_language_aware_and_respects_visibility,
             library_search_pages_and_filters_in_the_index,
+            library_search_past_the_count_limit_ranks_the_newest_matches,
             library_uploads_store_nothing_when_their_audit_entry_fails,
             // outreach (issue 13)
             outreach_sync_is_idempotent_by_the_phones_id,

@@ -12,9 +12,9 @@
 use crate::conformance::{Harness, acting, actions, at, entry_count, org_with_member};
 use crate::directory::query_word_matches;
 use crate::{
-    DirectoryFilter, DirectoryStore, DocumentMeta, EntryDetails, EntryEditor, LibraryFilter,
-    LibrarySort, Membership, NewDocument, NewUser, OrgScope, ProfileContent, Store, StoreError,
-    Viewer,
+    DirectoryFilter, DirectoryStore, DocumentMeta, EntryDetails, EntryEditor, LIBRARY_COUNT_LIMIT,
+    LibraryFilter, LibrarySort, Membership, NewDocument, NewUser, OrgScope, ProfileContent, Store,
+    StoreError, Viewer,
 };
 use retrace_domain::directory::{
     Eligibility, EntryKind, LanguageCode, OpeningHours, Service, SexLimit, UtcOffset, Visibility,
@@ -1493,6 +1493,71 @@ pub async fn library_search_pages_and_filters_in_the_index<H: Harness>(h: &H) {
         hits.first().map(|h| h.document.meta.title.as_str()),
         Some("Note foyer 4")
     );
+}
+
+/// Past the count limit, a search ranks the newest `LIBRARY_COUNT_LIMIT`
+/// matches and lists the older ones after them, newest first, whatever
+/// way the backend finds the newest matches.
+pub async fn library_search_past_the_count_limit_ranks_the_newest_matches<H: Harness>(h: &H) {
+    let store = h.store();
+    let (a, alice) = org_with_member(store, "Org A", "BE", "a@example.org").await;
+    let scope = OrgScope::new(a.id);
+    let older = 12;
+    let all = LIBRARY_COUNT_LIMIT + older;
+    for i in 0..all {
+        // The oldest documents would rank best: the word is their whole
+        // text. The newest ranks best among the rest.
+        let body = if i < older || i == all - 1 {
+            "shelter shelter shelter"
+        } else {
+            "a shelter near the station, among many other words of a longer note"
+        };
+        let doc = document(
+            &format!("Note {i}"),
+            TextLanguage::En,
+            Some(body),
+            Visibility::Public,
+        );
+        store
+            .upload_document(&acting(&alice, i as i64), &scope, &doc)
+            .await
+            .unwrap();
+    }
+    let page = |offset: u32| LibraryFilter {
+        offset,
+        ..search("shelter", TextLanguage::En)
+    };
+    let (first, total) = store
+        .search_library(&Viewer::Public, &page(0))
+        .await
+        .unwrap();
+    assert_eq!(total, LIBRARY_COUNT_LIMIT + 1, "counted past the limit");
+    let titles: Vec<&str> = first
+        .iter()
+        .map(|h| h.document.meta.title.as_str())
+        .collect();
+    assert_eq!(
+        titles.first().copied(),
+        Some(format!("Note {}", all - 1).as_str())
+    );
+    for old in 0..older {
+        assert!(
+            !titles.contains(&format!("Note {old}").as_str()),
+            "{titles:?}"
+        );
+    }
+    let past = u32::try_from(LIBRARY_COUNT_LIMIT).unwrap();
+    let (rest, total) = store
+        .search_library(&Viewer::Public, &page(past))
+        .await
+        .unwrap();
+    assert_eq!(total, all);
+    let rest: Vec<&str> = rest
+        .iter()
+        .map(|h| h.document.meta.title.as_str())
+        .collect();
+    let expected: Vec<String> = (0..older).rev().map(|i| format!("Note {i}")).collect();
+    assert_eq!(rest, expected);
 }
 
 /// A failed audit append leaves no document, no file and no index row.
