@@ -30,6 +30,10 @@ pub struct MatchArgs {
     /// Do not add pairs joined through a third record.
     #[arg(long)]
     pub no_transitive: bool,
+    /// Keep each pair's own probability: do not recompute it knowing whether a much stronger match of one of its
+    /// records is another person (ADR 0040).
+    #[arg(long)]
+    pub no_rivals: bool,
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -45,6 +49,7 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         reference_year: args.reference_year,
         threshold: args.threshold,
         transitive: !args.no_transitive,
+        rivals: !args.no_rivals,
         ..Config::default()
     };
     let mut index = Index::new(config);

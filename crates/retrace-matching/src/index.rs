@@ -26,6 +26,10 @@ pub struct Config {
     pub max_block: usize,
     /// Link pairs that are not candidates but sit in one cluster of accepted pairs.
     pub transitive: bool,
+    /// In a full linkage, recompute each pair's probability knowing whether one of its records has a much
+    /// stronger match that is clearly another person (`recalibrate_with_rivals`, ADR 0040). Queries (`top_k`)
+    /// keep the pair's own probability.
+    pub rivals: bool,
 }
 
 impl Default for Config {
@@ -35,6 +39,7 @@ impl Default for Config {
             threshold: DEFAULT_THRESHOLD,
             max_block: 400,
             transitive: true,
+            rivals: true,
         }
     }
 }
@@ -59,6 +64,19 @@ const IDF_REF: f64 = 10_000.0;
 
 /// Lowest direct probability at which a pair reached only through its cluster is accepted.
 const LIFT_MIN: f64 = 0.1;
+
+/// A linked pair is rivalled when one of its records has a match at least this much more probable that is
+/// clearly another person than the pair's other record (their pair below `RIVAL_APART`, or never proposed).
+const RIVAL_MARGIN: f64 = 0.2;
+const RIVAL_APART: f64 = 0.05;
+
+/// The linkage's second stage (ADR 0040): a pair's log-odds become `RIVAL_SLOPE` times its own plus
+/// `RIVAL_FREE`, less `RIVAL_PENALTY` when it is rivalled. Fitted by `bench/rivals_fit.py` (logistic
+/// regression) on a generated set the engine is not evaluated on (gen.py seed 11, 99,835 records) linked
+/// without this stage; a fit on 10,000 records of the same seed gave 0.89, 1.92 and 0.88.
+const RIVAL_SLOPE: f64 = 1.015;
+const RIVAL_PENALTY: f64 = 1.798;
+const RIVAL_FREE: f64 = 0.753;
 
 /// An indexed person. Its blocking keys are not kept (they would be most of its memory): they are a function of
 /// the profile alone, recomputed when the person is removed.
@@ -172,6 +190,41 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     keys.sort_unstable();
     keys.dedup_by_key(|k| k.0);
     keys
+}
+
+/// Recomputes every pair's probability knowing whether it is rivalled: one of its records has a match at least
+/// `RIVAL_MARGIN` more probable whose record is clearly not the pair's other record (their pair is below
+/// `RIVAL_APART` or absent). A person matched strongly to one record is unlikely to be also a weakly matched
+/// record that this one is not; in a larger store more weak look-alikes appear, and this is what tells them
+/// apart. Pairs without a rival are more often true than their own probability says once the rivalled ones are
+/// set apart (ADR 0040). Rivals are judged on the probabilities before any is changed.
+fn recalibrate_with_rivals(scored: &mut [(u32, u32, f64)]) {
+    let key = |a: u32, b: u32| (a.min(b), a.max(b));
+    let mut probability: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+    let mut matches: FxHashMap<u32, Vec<(u32, f64)>> = FxHashMap::default();
+    for (a, b, p) in scored.iter() {
+        let known = probability.entry(key(*a, *b)).or_insert(*p);
+        *known = known.max(*p);
+        matches.entry(*a).or_default().push((*b, *p));
+        matches.entry(*b).or_default().push((*a, *p));
+    }
+    let apart = |x: u32, y: u32| probability.get(&key(x, y)).is_none_or(|p| *p < RIVAL_APART);
+    let rivalled: Vec<bool> = scored
+        .par_iter()
+        .map(|(a, c, p)| {
+            [(*a, *c), (*c, *a)].iter().any(|(x, y)| {
+                matches.get(x).is_some_and(|list| {
+                    list.iter()
+                        .any(|(b, q)| b != y && *q >= p + RIVAL_MARGIN && apart(*b, *y))
+                })
+            })
+        })
+        .collect();
+    for (pair, rivalled) in scored.iter_mut().zip(rivalled) {
+        let own = logit(pair.2.clamp(1e-4, 1.0 - 1e-4));
+        let penalty = if rivalled { RIVAL_PENALTY } else { 0.0 };
+        pair.2 = sigmoid(RIVAL_SLOPE * own + RIVAL_FREE - penalty);
+    }
 }
 
 /// Intersection of two sorted slot lists (galloping through the longer one).
@@ -737,10 +790,17 @@ impl Index {
     }
 
     /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with
-    /// `Config::transitive`, pairs joined through a third record in a cluster of accepted pairs. `progress` is
-    /// called with the number of records done.
+    /// `Config::transitive`, pairs joined through a third record in a cluster of accepted pairs; with
+    /// `Config::rivals`, probabilities recomputed knowing which pairs a much stronger match rivals. `progress` is called with
+    /// the number of records done.
     pub fn link(&self, min_score: f64, progress: &(dyn Fn(usize) + Sync)) -> Vec<Pair> {
         let n = self.slots.len();
+        // Rivals are judged on every pair down to `RIVAL_APART`, whatever the caller keeps.
+        let floor = if self.config.rivals {
+            min_score.min(RIVAL_APART)
+        } else {
+            min_score
+        };
         // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
         // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
         let chunk = 256;
@@ -757,7 +817,7 @@ impl Index {
                     for j in &buf {
                         if let Some(Some(o)) = self.slots.get(*j as usize)
                             && let Some(p) =
-                                self.score_at_least(&o.profile, &e.profile, min_score, memo)
+                                self.score_at_least(&o.profile, &e.profile, floor, memo)
                         {
                             out.push((*j, i as u32, p));
                         }
@@ -771,8 +831,12 @@ impl Index {
         if self.config.transitive {
             self.close_clusters(&mut scored);
         }
+        if self.config.rivals {
+            recalibrate_with_rivals(&mut scored);
+        }
         scored
             .into_iter()
+            .filter(|(_, _, p)| *p >= min_score)
             .filter_map(|(a, b, p)| {
                 Some(Pair {
                     left: self.id_of(a)?.to_string(),
@@ -850,5 +914,57 @@ impl Index {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RIVAL_FREE, RIVAL_PENALTY, RIVAL_SLOPE, logit, recalibrate_with_rivals};
+    use crate::compare::sigmoid;
+
+    fn free(p: f64) -> f64 {
+        sigmoid(RIVAL_SLOPE * logit(p) + RIVAL_FREE)
+    }
+
+    fn rivalled(p: f64) -> f64 {
+        sigmoid(RIVAL_SLOPE * logit(p) + RIVAL_FREE - RIVAL_PENALTY)
+    }
+
+    #[test]
+    fn a_pair_with_a_much_stronger_rival_that_is_another_person_is_rivalled() {
+        // 0 matches 1 strongly; 1 and 2 were compared and are apart, so 0-2 is rivalled. 3-4 has no rival.
+        let mut scored = vec![(0, 1, 0.95), (0, 2, 0.6), (1, 2, 0.02), (3, 4, 0.6)];
+        recalibrate_with_rivals(&mut scored);
+        let expected = [
+            (0, 1, free(0.95)),
+            (0, 2, rivalled(0.6)),
+            (1, 2, free(0.02)),
+            (3, 4, free(0.6)),
+        ];
+        assert_eq!(scored, expected);
+        assert!(rivalled(0.6) < 0.5 && free(0.6) > 0.6);
+    }
+
+    #[test]
+    fn a_rival_never_compared_counts_as_another_person_and_a_likely_same_one_does_not() {
+        // 2 and 0's rival 1 were never proposed together: apart. 5's rival 6 matches 7 well: not rivalled.
+        let mut scored = vec![
+            (0, 1, 0.9),
+            (0, 2, 0.5),
+            (5, 6, 0.9),
+            (5, 7, 0.5),
+            (6, 7, 0.4),
+        ];
+        recalibrate_with_rivals(&mut scored);
+        assert_eq!(scored[1].2, rivalled(0.5));
+        assert_eq!(scored[3].2, free(0.5));
+        assert_eq!(scored[4].2, free(0.4));
+    }
+
+    #[test]
+    fn a_rival_must_be_clearly_stronger() {
+        let mut scored = vec![(0, 1, 0.75), (0, 2, 0.6)];
+        recalibrate_with_rivals(&mut scored);
+        assert_eq!(scored, [(0, 1, free(0.75)), (0, 2, free(0.6))]);
     }
 }

@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn blocking_never_loses_an_accepted_pair(people in proptest::collection::vec(person(), 2..24)) {
-        let mut index = Index::new(Config { transitive: false, ..Config::default() });
+        let mut index = Index::new(Config { transitive: false, rivals: false, ..Config::default() });
         for (i, p) in people.iter().enumerate() {
             index.add(&format!("r{i}"), p);
         }
@@ -210,7 +210,7 @@ proptest! {
     fn link_scores_equal_query_scores(people in proptest::collection::vec(person_with_places(), 2..40)) {
         let records: Vec<(String, Person)> =
             people.iter().enumerate().map(|(i, p)| (format!("r{i}"), p.clone())).collect();
-        let config = Config { transitive: false, ..Config::default() };
+        let config = Config { transitive: false, rivals: false, ..Config::default() };
         let mut one_by_one = Index::new(config.clone());
         for (id, p) in &records {
             one_by_one.add(id, p);
