@@ -30,8 +30,8 @@ pub struct MatchArgs {
     /// Do not add pairs joined through a third record.
     #[arg(long)]
     pub no_transitive: bool,
-    /// Keep each pair's own probability: do not recompute it knowing whether a much stronger match of one of its
-    /// records is another person (ADR 0040).
+    /// Keep each pair's own probability: do not recompute it knowing its rivals and look-alikes among the other
+    /// pairs (ADR 0040).
     #[arg(long)]
     pub no_rivals: bool,
     /// Hide the progress bar.
