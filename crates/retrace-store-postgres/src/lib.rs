@@ -241,7 +241,16 @@ pub mod test_support {
             return Ok(None);
         };
         retrace_store::crypto::install_for_tests();
-        let name = format!("retrace_test_{}", uuid::Uuid::new_v4().simple());
+        // A test run may name its databases (`RETRACE_TEST_RUN`, letters and
+        // digits) so that it can drop what its tests leave (`scripts/test-all`).
+        let run = std::env::var("RETRACE_TEST_RUN").ok().filter(|run| {
+            (1..=12).contains(&run.len()) && run.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        let uuid = uuid::Uuid::new_v4().simple();
+        let name = match run {
+            Some(run) => format!("retrace_test_{}_{uuid}", run.to_ascii_lowercase()),
+            None => format!("retrace_test_{uuid}"),
+        };
         let mut admin = PgConnection::connect(&admin_url).await.map_err(|error| {
             StoreError::Unavailable(format!("cannot connect to {URL_VARIABLE}: {error}"))
         })?;
