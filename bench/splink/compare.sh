@@ -17,7 +17,7 @@ cargo build --release -q -p retrace-cli
 t0=$(date +%s.%N)
 "$venv/bin/python" "$here/splink_link.py" "$rec" "$out/splink.csv" >/dev/null 2>"$out/splink.log" || { cat "$out/splink.log"; exit 1; }
 t1=$(date +%s.%N)
-./target/release/retrace match --input "$rec" --output "$out/retrace.csv" --min-score 0.01
+"${CARGO_TARGET_DIR:-target}/release/retrace" match --input "$rec" --output "$out/retrace.csv" --min-score 0.01
 t2=$(date +%s.%N)
 for name in splink retrace; do
   thr=0.5
