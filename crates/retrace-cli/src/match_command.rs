@@ -90,14 +90,13 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         let mut wtr = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(&mut w);
+        // `link` keeps the pairs at or above `min_score` only.
         for p in &pairs {
-            if p.probability >= min_score {
-                wtr.write_record([
-                    p.left.as_str(),
-                    p.right.as_str(),
-                    &format!("{:.6}", p.probability),
-                ])?;
-            }
+            wtr.write_record([
+                p.left.as_str(),
+                p.right.as_str(),
+                &format!("{:.6}", p.probability),
+            ])?;
         }
         wtr.flush()?;
         drop(wtr);

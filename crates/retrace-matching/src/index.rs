@@ -809,8 +809,8 @@ impl Index {
 
     /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with
     /// `Config::transitive`, pairs joined through a third record in a cluster of accepted pairs; with
-    /// `Config::rivals`, probabilities recomputed knowing each pair's rivals and look-alikes. `progress` is
-    /// called with the number of records done.
+    /// `Config::rivals`, probabilities recomputed knowing each pair's rivals and look-alikes. Only pairs at or
+    /// above `min_score` are returned. `progress` is called with the number of records done.
     pub fn link(&self, min_score: f64, progress: &(dyn Fn(usize) + Sync)) -> Vec<Pair> {
         let n = self.slots.len();
         // Rivals are judged on every pair down to `RIVAL_APART`, whatever the caller keeps.
