@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
-use retrace_matching::{Config, Index, Model};
+use retrace_matching::{Config, Index, Model, Profile, block_keys};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -30,6 +30,7 @@ fn main() -> anyhow::Result<()> {
         Ok(path) => Model::parse(&std::fs::read_to_string(path)?),
         Err(_) => Model::shipped(),
     };
+    let config_year = config.reference_year;
     let mut index = Index::with_model(config, model);
     for (id, p) in &records {
         index.add(id, p);
@@ -49,6 +50,48 @@ fn main() -> anyhow::Result<()> {
                     (Some(x), Some(y)) if x == y)
             })
             .count();
+        // MISSES=path lists the true pairs blocking never proposed, with the blocks they share (kind:size,
+        // `*` when over its kind's cap), for finding what the keys miss.
+        if let Ok(path) = std::env::var("MISSES") {
+            let proposed: std::collections::HashSet<(&str, &str)> = cand
+                .iter()
+                .filter_map(|(a, b)| Some((index.id_of(*a)?, index.id_of(*b)?)))
+                .flat_map(|(a, b)| [(a, b), (b, a)])
+                .collect();
+            let person: HashMap<&str, &retrace_matching::Person> =
+                records.iter().map(|(id, p)| (id.as_str(), p)).collect();
+            let mut by_entity: HashMap<&str, Vec<&str>> = HashMap::new();
+            for (id, e) in &truth {
+                by_entity.entry(e).or_default().push(id);
+            }
+            let keys = |id: &str| {
+                person
+                    .get(id)
+                    .map(|p| block_keys(&Profile::new(p, config_year)))
+                    .unwrap_or_default()
+            };
+            let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+            writeln!(w, "left_id,right_id,shared_blocks")?;
+            for ids in by_entity.values() {
+                for (i, a) in ids.iter().enumerate() {
+                    for b in &ids[i + 1..] {
+                        if proposed.contains(&(*a, *b)) {
+                            continue;
+                        }
+                        let kb = keys(b);
+                        let shared: Vec<String> = keys(a)
+                            .into_iter()
+                            .filter(|k| kb.binary_search(k).is_ok())
+                            .map(|k| {
+                                let over = if index.block_over_cap(k) { "*" } else { "" };
+                                format!("{}:{}{over}", k >> 61, index.block_len(k))
+                            })
+                            .collect();
+                        writeln!(w, "{a},{b},{}", shared.join(" "))?;
+                    }
+                }
+            }
+        }
         eprintln!(
             "records {} candidate pairs {} ({:.1} per record) blocking recall {:.4}",
             records.len(),

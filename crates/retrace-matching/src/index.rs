@@ -75,12 +75,12 @@ const LOOKALIKE_BELOW: f64 = 0.1;
 /// The linkage's second stage (ADR 0040): a pair's log-odds become `RIVAL_SLOPE` times its own plus
 /// `RIVAL_FREE`, less `RIVAL_PENALTY` when it is rivalled and `LOOKALIKE_PENALTY` times `ln(1 + look-alikes)`.
 /// Fitted by `bench/rivals_fit.py` (logistic regression) on a generated set the engine is not evaluated on
-/// (gen.py seed 11, 99,835 records) linked without this stage; a fit on 10,000 records of the same seed gave
-/// 0.658, 1.218, 1.293 and 1.491.
-const RIVAL_SLOPE: f64 = 0.6077;
-const RIVAL_PENALTY: f64 = 1.1229;
-const LOOKALIKE_PENALTY: f64 = 1.0666;
-const RIVAL_FREE: f64 = 1.4382;
+/// (gen.py seed 11, 99,835 records) linked without this stage by the shipped model; a fit on 10,000 records
+/// of the same seed gave 0.627, 1.150, 1.317 and 1.541 (ADR 0041).
+const RIVAL_SLOPE: f64 = 0.6135;
+const RIVAL_PENALTY: f64 = 1.3053;
+const LOOKALIKE_PENALTY: f64 = 1.0724;
+const RIVAL_FREE: f64 = 1.7745;
 
 /// An indexed person. Its blocking keys are not kept (they would be most of its memory): they are a function of
 /// the profile alone, recomputed when the person is removed.
@@ -137,7 +137,7 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
 fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     let mut toks: Vec<u64> = p.name_keys.iter().take(5).copied().collect();
     if let Some(f) = p.father.first() {
-        toks.push(crate::profile::hash_str(&f.key()));
+        toks.push(f.key_hash());
     }
     toks.sort_unstable();
     toks.dedup();
@@ -157,10 +157,12 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
             keys.push((h3(3, *t, b), bit(*t)));
             keys.push((h3(3, *t, b + 1), bit(*t)));
         }
-        // The full date (day and month in either order) links records whose names both carry typos.
+        // The day and month (in either order) with the year in the same overlapping buckets links records
+        // whose names both carry typos, even when one year is off by one or two.
         if let (Some(m), Some(d)) = (bd.month, bd.day) {
-            let (lo, hi) = (m.min(d), m.max(d));
-            keys.push((h3(6, bd.year as u64, u64::from(lo) << 8 | u64::from(hi)), 0));
+            let day_month = u64::from(m.min(d)) << 8 | u64::from(m.max(d));
+            keys.push((h3(6, b, day_month), 0));
+            keys.push((h3(6, b + 1, day_month), 0));
         }
     }
     // Each name part with the birth place, and with the mother's first name: a common name split by what a
@@ -169,7 +171,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         0 => crate::profile::hash_str(&pl.skel),
         g => u64::from(g),
     });
-    let mother = p.mother.first().map(|m| crate::profile::hash_str(&m.key()));
+    let mother = p.mother.first().map(|m| m.key_hash());
     for t in &toks {
         if let Some(pl) = place {
             keys.push((h3(5, *t, pl), bit(*t)));
@@ -178,16 +180,19 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
             keys.push((h3(7, *t, m), bit(*t)));
         }
     }
-    // Each name part's key with the two-letter skeleton prefix of another part (the father included): catches
-    // a typo that breaks one of the two keys of a token pair.
+    // Each name part's key with the first and last letters of another part's skeleton (the father included):
+    // catches a typo that breaks one of the two keys of a token pair anywhere but at the ends of the word.
     let mut parts: Vec<&crate::names::Tok> = p.name.iter().take(5).collect();
     parts.extend(p.father.first());
-    let pre = |s: &str| crate::profile::hash_str(&s.chars().take(2).collect::<String>());
+    let ends = |s: &str| {
+        let ends: String = s.chars().take(1).chain(s.chars().last()).collect();
+        crate::profile::hash_str(&ends)
+    };
     for (i, a) in parts.iter().enumerate() {
-        let ka = crate::profile::hash_str(&a.key());
+        let ka = a.key_hash();
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
-                keys.push((h3(4, ka, pre(&b.skel)), bit(ka)));
+                keys.push((h3(4, ka, ends(&b.skel)), bit(ka)));
             }
         }
     }
@@ -775,6 +780,11 @@ impl Index {
                 }
             }
         }
+    }
+
+    /// Number of persons in a blocking key's block.
+    pub fn block_len(&self, key: u64) -> usize {
+        self.postings.len_of(key)
     }
 
     /// Whether a blocking key's block is over its cap, i.e. too common to be used as it is.

@@ -7,7 +7,7 @@
 use crate::tables::WEIGHTS;
 
 /// Feature name and the explanation field it belongs to.
-pub const FEATURES: [(&str, &str); 34] = [
+pub const FEATURES: [(&str, &str); 36] = [
     ("bias", "prior"),
     ("name_cov", "name"),
     ("name_hit", "name"),
@@ -42,6 +42,8 @@ pub const FEATURES: [(&str, &str); 34] = [
     ("seen_agree", "last seen"),
     ("seen_differ", "last seen"),
     ("family_differ", "name"),
+    ("father_rare", "father"),
+    ("mother_rare", "mother"),
 ];
 
 pub const N_FEATURES: usize = FEATURES.len();

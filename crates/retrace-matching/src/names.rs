@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::normalize::{fold_latin, skeleton, strip_article, to_latin};
+use crate::profile::hash_str;
 use crate::tables;
 
 /// One normalised name part.
@@ -26,14 +27,27 @@ pub fn letter_mask(s: &str) -> u32 {
 }
 
 impl Tok {
-    /// The key used for term frequency and blocking: the variant group if known, else the skeleton.
-    pub fn key(&self) -> String {
+    /// Hash of the key used for term frequency and blocking: the variant group if known (`#` and its number),
+    /// else the skeleton, else the folded spelling. Built without allocating: the comparison asks for it on
+    /// every pair.
+    pub fn key_hash(&self) -> u64 {
         if self.group != 0 {
-            format!("#{}", self.group)
+            // "#" and the group's decimal digits, written right to left.
+            let mut buf = [0u8; 11];
+            let mut at = buf.len();
+            let mut g = self.group;
+            while g > 0 {
+                at -= 1;
+                buf[at] = b'0' + (g % 10) as u8;
+                g /= 10;
+            }
+            at -= 1;
+            buf[at] = b'#';
+            hash_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
         } else if self.skel.is_empty() {
-            self.text.to_string()
+            hash_str(&self.text)
         } else {
-            self.skel.to_string()
+            hash_str(&self.skel)
         }
     }
 }
@@ -217,6 +231,32 @@ mod tests {
             .map(|t| t.text.to_string())
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    fn key_text(t: &Tok) -> String {
+        if t.group != 0 {
+            format!("#{}", t.group)
+        } else if t.skel.is_empty() {
+            t.text.to_string()
+        } else {
+            t.skel.to_string()
+        }
+    }
+
+    #[test]
+    fn key_hash_is_the_hash_of_the_key() {
+        let mut toks = tokens("Mohammed Oleksandr Tesfay zzq a");
+        toks.push(Tok {
+            group: u32::MAX,
+            ..make_tok("x")
+        });
+        assert!(toks.iter().any(|t| t.group != 0));
+        assert!(toks.iter().any(|t| t.group == 0 && !t.skel.is_empty()));
+        for t in &toks {
+            assert_eq!(t.key_hash(), hash_str(&key_text(t)), "{}", key_text(t));
+        }
+        let vowels = make_tok("a");
+        assert_eq!(vowels.key_hash(), hash_str(&key_text(&vowels)));
     }
 
     #[test]

@@ -159,7 +159,7 @@ impl Profile {
         } else {
             [0, 0]
         };
-        let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
+        let name_keys = name.iter().map(|t| t.key_hash()).collect();
         Profile {
             name: name.into(),
             father: father.into(),

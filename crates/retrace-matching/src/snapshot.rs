@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHasher;
 
 use crate::names::{Tok, letter_mask};
-use crate::profile::{Birth, Person, Place, Profile, Shared, hash_str};
+use crate::profile::{Birth, Person, Place, Profile, Shared};
 
 const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
@@ -455,7 +455,7 @@ impl<'a> SnapshotReader<'a> {
         let nationality = [nat[0], nat[1]];
         let birth_place = self.place(strings)?;
         let last_seen = self.place(strings)?;
-        let name_keys = name.iter().map(|t| hash_str(&t.key())).collect();
+        let name_keys = name.iter().map(|t| t.key_hash()).collect();
         Ok(Profile {
             name,
             father,
