@@ -149,27 +149,15 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
 }
 
 /// Memo of comparisons between the shared parts of indexed profiles, for a full linkage: an index keeps one
-/// copy of each name-part text, skeleton and place ([`crate::profile::Shared`]), so the same two parts meet in
+/// copy of each name part and place ([`crate::profile::Shared`]), so the same two parts meet in
 /// many candidate pairs ("mohamed" and "ahmed" in thousands), and their similarity is computed once per
 /// thread instead of once per pair. Direct-mapped (a colliding entry replaces the older one), so its size is
 /// fixed; the key is the identity of the shared allocations, which stay alive while the index is borrowed,
 /// and each entry keeps its whole key, so a hit is always the value the computation would give.
 pub(crate) struct Memo {
-    toks: Table<(TokKey, TokKey), f64>,
+    toks: Table<(usize, usize), f64>,
     places: Table<(usize, usize), Status>,
     idfs: Table<u64, f64>,
-}
-
-/// Identity of a name part: its text and skeleton allocations and its variant group (everything [`sim`]
-/// reads is one of these or derived from them).
-type TokKey = [usize; 3];
-
-fn tok_key(t: &Tok) -> TokKey {
-    [
-        Arc::as_ptr(&t.text) as *const u8 as usize,
-        Arc::as_ptr(&t.skel) as *const u8 as usize,
-        t.group as usize,
-    ]
 }
 
 /// A direct-mapped table of `2^bits` entries: a key has one slot, and a new key in an occupied slot replaces
@@ -216,9 +204,8 @@ impl Memo {
 
     /// [`sim`], remembered.
     fn sim(&mut self, a: &Tok, b: &Tok) -> f64 {
-        let (ka, kb) = (tok_key(a), tok_key(b));
-        let words = [ka[0], ka[1], ka[2], kb[0], kb[1], kb[2]];
-        self.toks.get_or((ka, kb), &words, || sim(a, b))
+        let (ka, kb) = (a.identity(), b.identity());
+        self.toks.get_or((ka, kb), &[ka, kb], || sim(a, b))
     }
 
     /// [`place_status`], remembered.
@@ -492,7 +479,7 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
     let mut used = [false; 16];
     let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
     for (i, t) in s.name.iter().enumerate().take(16) {
-        let idf = m.idf(w, s.name_keys[i]);
+        let idf = m.idf(w, t.key);
         tot += idf;
         let mut best = (0.0, usize::MAX);
         for (j, u) in used.iter().enumerate().take(l.name.len()) {
@@ -537,7 +524,7 @@ fn rarity(a: &[Tok], b: &[Tok], w: &dyn Weights, m: &mut NameSims) -> f64 {
     let (Some(x), Some(y)) = (a.first(), b.first()) else {
         return 0.0;
     };
-    let (ix, iy) = (m.idf(w, x.key_hash()), m.idf(w, y.key_hash()));
+    let (ix, iy) = (m.idf(w, x.key), m.idf(w, y.key));
     ix.min(iy) / 10.0
 }
 

@@ -135,9 +135,9 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
 /// Blocking keys with the name parts each is built from (bit `i` for the `i`-th distinct name-part key, the
 /// father's included), for splitting an over-full block by another key built on one of the same parts.
 fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
-    let mut toks: Vec<u64> = p.name_keys.iter().take(5).copied().collect();
+    let mut toks: Vec<u64> = p.name.iter().take(5).map(|t| t.key).collect();
     if let Some(f) = p.father.first() {
-        toks.push(f.key_hash());
+        toks.push(f.key);
     }
     toks.sort_unstable();
     toks.dedup();
@@ -171,7 +171,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         0 => crate::profile::hash_str(&pl.skel),
         g => u64::from(g),
     });
-    let mother = p.mother.first().map(|m| m.key_hash());
+    let mother = p.mother.first().map(|m| m.key);
     for t in &toks {
         if let Some(pl) = place {
             keys.push((h3(5, *t, pl), bit(*t)));
@@ -189,7 +189,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         crate::profile::hash_str(&ends)
     };
     for (i, a) in parts.iter().enumerate() {
-        let ka = a.key_hash();
+        let ka = a.key;
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
                 keys.push((h3(4, ka, ends(&b.skel)), bit(ka)));
@@ -360,7 +360,7 @@ impl Index {
         profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
         self.postings.add(slot, &block_keys(&profile));
-        let mut seen = profile.name_keys.to_vec();
+        let mut seen: Vec<u64> = profile.name.iter().map(|t| t.key).collect();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {
@@ -497,7 +497,7 @@ impl Index {
             return false;
         };
         self.postings.remove(slot, &block_keys(&entry.profile));
-        let mut seen = entry.profile.name_keys.to_vec();
+        let mut seen: Vec<u64> = entry.profile.name.iter().map(|t| t.key).collect();
         seen.sort_unstable();
         seen.dedup();
         for k in seen {

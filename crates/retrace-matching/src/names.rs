@@ -6,18 +6,35 @@ use crate::normalize::{fold_latin, skeleton, strip_article, to_latin};
 use crate::profile::hash_str;
 use crate::tables;
 
-/// One normalised name part.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tok {
+/// One normalised name part. A handle: cloning it is cheap, and an index keeps one copy of each distinct part
+/// that all its profiles point at (a million persons share a few hundred thousand distinct parts), so a
+/// profile holds a pointer per part rather than the part.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tok(Arc<TokData>);
+
+/// What a name part is made of.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct TokData {
     /// Folded Latin spelling (`mohammed` -> `mohamed`).
-    pub text: Arc<str>,
+    pub text: Box<str>,
     /// Consonant skeleton (`mhmd`).
-    pub skel: Arc<str>,
+    pub skel: Box<str>,
     /// Variant group from the shipped tables (0 = none): Mohammed and Mehmet share one, Oleksandr and Sasha too.
     pub group: u32,
     /// Letters present in `text` and in `skel` ([`letter_mask`]), for a cheap bound on their similarity.
     pub letters: u32,
     pub skel_letters: u32,
+    /// Hash of the key used for term frequency and blocking: the variant group if known (`#` and its number),
+    /// else the skeleton, else the folded spelling.
+    pub key: u64,
+}
+
+impl std::ops::Deref for Tok {
+    type Target = TokData;
+
+    fn deref(&self) -> &TokData {
+        &self.0
+    }
 }
 
 /// Set of the bytes of `s`, each as bit `byte & 31` (the letters a-z get their own bits; anything else may
@@ -27,28 +44,49 @@ pub fn letter_mask(s: &str) -> u32 {
 }
 
 impl Tok {
-    /// Hash of the key used for term frequency and blocking: the variant group if known (`#` and its number),
-    /// else the skeleton, else the folded spelling. Built without allocating: the comparison asks for it on
-    /// every pair.
-    pub fn key_hash(&self) -> u64 {
-        if self.group != 0 {
-            // "#" and the group's decimal digits, written right to left.
-            let mut buf = [0u8; 11];
-            let mut at = buf.len();
-            let mut g = self.group;
-            while g > 0 {
-                at -= 1;
-                buf[at] = b'0' + (g % 10) as u8;
-                g /= 10;
-            }
+    /// A part from its folded spelling, skeleton and variant group (the rest is derived).
+    pub fn new(text: &str, skel: &str, group: u32) -> Tok {
+        Tok(Arc::new(TokData {
+            letters: letter_mask(text),
+            skel_letters: letter_mask(skel),
+            key: key_hash(text, skel, group),
+            text: text.into(),
+            skel: skel.into(),
+            group,
+        }))
+    }
+
+    /// Identity of this copy of the part (equal for two handles of one shared copy).
+    pub(crate) fn identity(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
+    /// Whether any handle besides this one (and the interning set's) still points at the part.
+    pub(crate) fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.0) > 1
+    }
+}
+
+/// Hash of a part's key: `#` and the group number if it has a group, else the skeleton, else the spelling.
+/// Built without allocating.
+fn key_hash(text: &str, skel: &str, group: u32) -> u64 {
+    if group != 0 {
+        // "#" and the group's decimal digits, written right to left.
+        let mut buf = [0u8; 11];
+        let mut at = buf.len();
+        let mut g = group;
+        while g > 0 {
             at -= 1;
-            buf[at] = b'#';
-            hash_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
-        } else if self.skel.is_empty() {
-            hash_str(&self.text)
-        } else {
-            hash_str(&self.skel)
+            buf[at] = b'0' + (g % 10) as u8;
+            g /= 10;
         }
+        at -= 1;
+        buf[at] = b'#';
+        hash_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+    } else if skel.is_empty() {
+        hash_str(text)
+    } else {
+        hash_str(skel)
     }
 }
 
@@ -56,13 +94,7 @@ pub fn make_tok(word: &str) -> Tok {
     let text = fold_latin(word);
     let skel = skeleton(&text);
     let group = tables::variant_group(&text);
-    Tok {
-        letters: letter_mask(&text),
-        skel_letters: letter_mask(&skel),
-        text: text.into(),
-        skel: skel.into(),
-        group,
-    }
+    Tok::new(&text, &skel, group)
 }
 
 const DROP: &[&str] = &[
@@ -244,19 +276,16 @@ mod tests {
     }
 
     #[test]
-    fn key_hash_is_the_hash_of_the_key() {
+    fn the_key_is_the_hash_of_the_group_skeleton_or_spelling() {
         let mut toks = tokens("Mohammed Oleksandr Tesfay zzq a");
-        toks.push(Tok {
-            group: u32::MAX,
-            ..make_tok("x")
-        });
+        toks.push(Tok::new("x", "x", u32::MAX));
         assert!(toks.iter().any(|t| t.group != 0));
         assert!(toks.iter().any(|t| t.group == 0 && !t.skel.is_empty()));
         for t in &toks {
-            assert_eq!(t.key_hash(), hash_str(&key_text(t)), "{}", key_text(t));
+            assert_eq!(t.key, hash_str(&key_text(t)), "{}", key_text(t));
         }
         let vowels = make_tok("a");
-        assert_eq!(vowels.key_hash(), hash_str(&key_text(&vowels)));
+        assert_eq!(vowels.key, hash_str(&key_text(&vowels)));
     }
 
     #[test]

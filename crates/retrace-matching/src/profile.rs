@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashSet, FxHasher};
 
-use crate::names::{Tok, tokens, tokens_with_patronymic};
+use crate::names::{Tok, TokData, tokens, tokens_with_patronymic};
 use crate::normalize::{place_key, skeleton};
 use crate::tables::place_group;
 
@@ -127,8 +127,6 @@ pub struct Profile {
     /// Shared: an index keeps one copy of each place (see [`Shared`]).
     pub birth_place: Option<Arc<Place>>,
     pub last_seen: Option<Arc<Place>>,
-    /// Hashes of the term-frequency keys of the name tokens.
-    pub name_keys: Box<[u64]>,
 }
 
 pub(crate) fn hash_str(s: &str) -> u64 {
@@ -159,7 +157,6 @@ impl Profile {
         } else {
             [0, 0]
         };
-        let name_keys = name.iter().map(|t| t.key_hash()).collect();
         Profile {
             name: name.into(),
             father: father.into(),
@@ -169,7 +166,6 @@ impl Profile {
             nationality,
             birth_place: Place::parse(&p.birth_place).map(Arc::new),
             last_seen: Place::parse(&p.last_seen_place).map(Arc::new),
-            name_keys,
         }
     }
 
@@ -179,15 +175,13 @@ impl Profile {
     pub fn approx_bytes(&self) -> usize {
         std::mem::size_of::<Profile>()
             + (self.name.len() + self.father.len() + self.mother.len()) * std::mem::size_of::<Tok>()
-            + self.name_keys.len() * 8
     }
 
-    /// Makes the profile's texts and places the shared copies of `shared`.
+    /// Makes the profile's name parts and places the shared copies of `shared`.
     pub(crate) fn share(&mut self, shared: &mut Shared) {
         for toks in [&mut self.name, &mut self.father, &mut self.mother] {
             for t in toks.iter_mut() {
-                t.text = shared.text(&t.text);
-                t.skel = shared.text(&t.skel);
+                *t = shared.tok(t);
             }
         }
         for place in [&mut self.birth_place, &mut self.last_seen]
@@ -199,16 +193,26 @@ impl Profile {
     }
 }
 
-/// One copy of each text (name parts, skeletons) and each place an index's profiles hold: a million persons
-/// share a few hundred thousand distinct ones, so each profile points at a shared copy instead of owning two
-/// allocations per name part and a place each.
+/// One copy of each name part, each place and each place's texts an index's profiles hold: a million persons
+/// share a few hundred thousand distinct ones, so each profile points at a shared copy instead of owning its
+/// parts and places.
 #[derive(Default)]
 pub(crate) struct Shared {
+    toks: FxHashSet<Tok>,
     texts: FxHashSet<Arc<str>>,
     places: FxHashSet<Arc<Place>>,
 }
 
 impl Shared {
+    /// The shared copy of the name part `tok`.
+    pub(crate) fn tok(&mut self, tok: &Tok) -> Tok {
+        if let Some(shared) = self.toks.get(tok) {
+            return shared.clone();
+        }
+        self.toks.insert(tok.clone());
+        tok.clone()
+    }
+
     /// The shared copy of `text`.
     pub(crate) fn text(&mut self, text: &str) -> Arc<str> {
         if let Some(shared) = self.texts.get(text) {
@@ -228,16 +232,22 @@ impl Shared {
         place.clone()
     }
 
-    /// Forgets the texts and places no profile holds any more (a removed person's name does not stay in
-    /// memory).
+    /// Forgets the name parts, texts and places no profile holds any more (a removed person's name does not
+    /// stay in memory).
     pub(crate) fn forget_unused(&mut self) {
+        self.toks.retain(Tok::is_shared);
         self.texts.retain(|s| Arc::strong_count(s) > 1);
         self.places.retain(|p| Arc::strong_count(p) > 1);
     }
 
-    /// Approximate heap bytes (the texts and places with their counts, and the sets).
+    /// Approximate heap bytes (the name parts, texts and places with their counts, and the sets).
     pub(crate) fn approx_bytes(&self) -> usize {
-        self.texts.iter().map(|s| s.len() + 16).sum::<usize>()
+        self.toks
+            .iter()
+            .map(|t| std::mem::size_of::<TokData>() + 16 + t.text.len() + t.skel.len())
+            .sum::<usize>()
+            + self.toks.capacity() * 9
+            + self.texts.iter().map(|s| s.len() + 16).sum::<usize>()
             + self.texts.capacity() * 17
             + self
                 .places

@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHasher;
 
-use crate::names::{Tok, letter_mask};
+use crate::names::Tok;
 use crate::profile::{Birth, Person, Place, Profile, Shared};
 
 const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
@@ -402,16 +402,9 @@ impl<'a> SnapshotReader<'a> {
         // Each part takes at least 12 bytes: a damaged count cannot make us reserve more than the data.
         let mut out = Vec::with_capacity(n.min(self.buf.len() / 12));
         for _ in 0..n {
-            let text = strings.text(self.str()?);
-            let skel = strings.text(self.str()?);
+            let (text, skel) = (self.str()?, self.str()?);
             let group = self.u32()?;
-            out.push(Tok {
-                letters: letter_mask(&text),
-                skel_letters: letter_mask(&skel),
-                text,
-                skel,
-                group,
-            });
+            out.push(strings.tok(&Tok::new(text, skel, group)));
         }
         Ok(out.into())
     }
@@ -455,7 +448,6 @@ impl<'a> SnapshotReader<'a> {
         let nationality = [nat[0], nat[1]];
         let birth_place = self.place(strings)?;
         let last_seen = self.place(strings)?;
-        let name_keys = name.iter().map(|t| t.key_hash()).collect();
         Ok(Profile {
             name,
             father,
@@ -465,7 +457,6 @@ impl<'a> SnapshotReader<'a> {
             nationality,
             birth_place,
             last_seen,
-            name_keys,
         })
     }
 }
