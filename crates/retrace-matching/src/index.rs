@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use crate::compare::{Comparison, Explanation, Memo, Weights, compare, compare_with, sigmoid};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::postings::Postings;
-use crate::profile::{Person, Profile, Shared};
+use crate::profile::{Person, Place, Profile, Shared, hash_str};
 use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
 use std::io::{Read, Write};
 
@@ -122,6 +122,22 @@ fn h3(tag: u8, a: u64, b: u64) -> u64 {
     (h.finish() & !(7u64 << 61)) | (u64::from(tag) << 61)
 }
 
+/// A place as a blocking key: its group in the place table if it has one, else its skeleton.
+fn place_key(place: &Place) -> u64 {
+    match place.group {
+        0 => hash_str(&place.skel),
+        g => u64::from(g),
+    }
+}
+
+/// The first and last letters of a word: what a typo inside it leaves.
+fn word_ends(word: &str) -> String {
+    word.chars().take(1).chain(word.chars().last()).collect()
+}
+
+/// Keeps the keys of a name part's ends with a place apart from those of a whole part with a place.
+const ENDS_WITH_PLACE: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Blocking keys of a profile. They depend on the profile alone (not on frequencies), so adding a record never
 /// changes another record's keys. A key whose block is over-full at query time is not used alone but split by
 /// a second key (see [`Index`]'s candidate generation).
@@ -167,10 +183,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     }
     // Each name part with the birth place, and with the mother's first name: a common name split by what a
     // record without a usable birth year still says (a place, a parent).
-    let place = p.birth_place.as_ref().map(|pl| match pl.group {
-        0 => crate::profile::hash_str(&pl.skel),
-        g => u64::from(g),
-    });
+    let place = p.birth_place.as_ref().map(|pl| place_key(pl));
     let mother = p.mother.first().map(|m| m.key);
     for t in &toks {
         if let Some(pl) = place {
@@ -180,19 +193,29 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
             keys.push((h3(7, *t, m), bit(*t)));
         }
     }
+    // The first and last letters of each of the first two name parts with each place the record names (birth,
+    // last seen): records whose name parts all carry typos, written at the same place.
+    let mut places: Vec<u64> = [&p.birth_place, &p.last_seen]
+        .into_iter()
+        .flatten()
+        .map(|pl| place_key(pl))
+        .collect();
+    places.dedup();
+    for t in p.name.iter().take(2) {
+        let ends = hash_str(&word_ends(&t.skel)) ^ ENDS_WITH_PLACE;
+        for pl in &places {
+            keys.push((h3(5, ends, *pl), 0));
+        }
+    }
     // Each name part's key with the first and last letters of another part's skeleton (the father included):
     // catches a typo that breaks one of the two keys of a token pair anywhere but at the ends of the word.
     let mut parts: Vec<&crate::names::Tok> = p.name.iter().take(5).collect();
     parts.extend(p.father.first());
-    let ends = |s: &str| {
-        let ends: String = s.chars().take(1).chain(s.chars().last()).collect();
-        crate::profile::hash_str(&ends)
-    };
     for (i, a) in parts.iter().enumerate() {
         let ka = a.key;
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
-                keys.push((h3(4, ka, ends(&b.skel)), bit(ka)));
+                keys.push((h3(4, ka, hash_str(&word_ends(&b.skel))), bit(ka)));
             }
         }
     }
@@ -947,7 +970,74 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::{recalibrate_with_rivals, second_stage};
+    use super::{block_keys, recalibrate_with_rivals, second_stage};
+    use crate::profile::{Person, Profile};
+
+    /// Kinds (top three bits) of the blocking keys two records share.
+    fn shared_kinds(a: Person, b: Person) -> Vec<u64> {
+        let (ka, kb) = (
+            block_keys(&Profile::new(&a, 2024)),
+            block_keys(&Profile::new(&b, 2024)),
+        );
+        let mut kinds: Vec<u64> = ka
+            .iter()
+            .filter(|k| kb.binary_search(k).is_ok())
+            .map(|k| k >> 61)
+            .collect();
+        kinds.dedup();
+        kinds
+    }
+
+    fn person(name: &str, birth_date: &str, last_seen: &str) -> Person {
+        Person {
+            full_name: name.into(),
+            birth_date: birth_date.into(),
+            last_seen_place: last_seen.into(),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn names_with_a_typo_in_every_part_meet_at_the_same_place() {
+        let (a, b) = ("Remy Matques", "Rerny Marques");
+        assert_eq!(
+            shared_kinds(person(a, "", ""), person(b, "", "")),
+            Vec::<u64>::new()
+        );
+        assert_eq!(
+            shared_kinds(person(a, "", "Sainte Elise"), person(b, "", "Sainte Elise")),
+            vec![5]
+        );
+    }
+
+    #[test]
+    fn the_same_day_and_month_meet_across_a_year_or_two() {
+        let (a, b) = ("Sorsh Langevoprt", "Sarah Langevoort");
+        for (date, other, shared) in [
+            ("1993-10-11", "1994-10-11", true),
+            ("1993-10-11", "1995-11-10", true),
+            ("1993-10-11", "1993-10-12", false),
+            ("1993-10-11", "1998-10-11", false),
+        ] {
+            let kinds = shared_kinds(person(a, date, ""), person(b, other, ""));
+            assert_eq!(kinds.contains(&6), shared, "{date} and {other}: {kinds:?}");
+        }
+    }
+
+    #[test]
+    fn a_typo_inside_a_part_keeps_its_pair_with_another_part() {
+        // "Pkwell" and "Powell" keep their first and last letters, not their first two.
+        let kinds = shared_kinds(
+            person("Thomas Pkwell", "", ""),
+            person("Thommas Powell", "", ""),
+        );
+        assert!(kinds.contains(&4), "{kinds:?}");
+        let kinds = shared_kinds(
+            person("Thomas Pkwelt", "", ""),
+            person("Thommas Powell", "", ""),
+        );
+        assert!(!kinds.contains(&4), "{kinds:?}");
+    }
 
     #[test]
     fn a_pair_with_a_much_stronger_rival_that_is_another_person_is_rivalled() {
