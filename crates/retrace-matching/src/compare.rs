@@ -517,17 +517,6 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
     )
 }
 
-/// How rare an agreeing parent's name is among the indexed persons' own names (a father's name is some
-/// other person's given name): the idf of the commoner of the two spellings, scaled to [0, 1]. Agreeing on
-/// a father called Mohammed says little once thousands of indexed persons are called Mohammed.
-fn rarity(a: &[Tok], b: &[Tok], w: &dyn Weights, m: &mut NameSims) -> f64 {
-    let (Some(x), Some(y)) = (a.first(), b.first()) else {
-        return 0.0;
-    };
-    let (ix, iy) = (m.idf(w, x.key), m.idf(w, y.key));
-    ix.min(iy) / 10.0
-}
-
 fn father_status(a: &Profile, b: &Profile, m: &mut NameSims) -> (Status, f64) {
     match (a.father.first(), b.father.first()) {
         (Some(fa), Some(fb)) => {
@@ -682,10 +671,7 @@ pub(crate) fn compare_with(
     let (fs, _) = father_status(a, b, &mut sims);
     status[2] = fs;
     match fs {
-        Status::Agree => {
-            set!(x, "father_agree", 1.0);
-            set!(x, "father_rare", rarity(&a.father, &b.father, w, &mut sims));
-        }
+        Status::Agree => set!(x, "father_agree", 1.0),
         Status::Close => set!(x, "father_close", 1.0),
         Status::Differ => set!(x, "father_differ", 1.0),
         Status::Missing => {}
@@ -694,7 +680,6 @@ pub(crate) fn compare_with(
         let s = sims.sim(ma, mb);
         status[3] = if s >= 0.92 {
             set!(x, "mother_agree", 1.0);
-            set!(x, "mother_rare", rarity(&a.mother, &b.mother, w, &mut sims));
             Status::Agree
         } else if s >= MATCH {
             set!(x, "mother_close", 1.0);

@@ -7,7 +7,7 @@
 use crate::tables::WEIGHTS;
 
 /// Feature name and the explanation field it belongs to.
-pub const FEATURES: [(&str, &str); 36] = [
+pub const FEATURES: [(&str, &str); 34] = [
     ("bias", "prior"),
     ("name_cov", "name"),
     ("name_hit", "name"),
@@ -42,8 +42,6 @@ pub const FEATURES: [(&str, &str); 36] = [
     ("seen_agree", "last seen"),
     ("seen_differ", "last seen"),
     ("family_differ", "name"),
-    ("father_rare", "father"),
-    ("mother_rare", "mother"),
 ];
 
 pub const N_FEATURES: usize = FEATURES.len();
