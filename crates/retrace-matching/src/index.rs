@@ -135,6 +135,9 @@ fn word_ends(word: &str) -> String {
     word.chars().take(1).chain(word.chars().last()).collect()
 }
 
+/// Keeps the keys of a day and month with a year bucket apart from those with an exact year.
+const YEAR_BUCKET: u64 = 1 << 40;
+
 /// Keeps the keys of a name part's ends with a place apart from those of a whole part with a place.
 const ENDS_WITH_PLACE: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -173,12 +176,14 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
             keys.push((h3(3, *t, b), bit(*t)));
             keys.push((h3(3, *t, b + 1), bit(*t)));
         }
-        // The day and month (in either order) with the year in the same overlapping buckets links records
-        // whose names both carry typos, even when one year is off by one or two.
+        // The full date (day and month in either order) links records whose names both carry typos; the day
+        // and month with the year in the same overlapping buckets, when one year is off by one or two. In a
+        // large store the buckets' blocks go over their cap first, and the exact date still holds.
         if let (Some(m), Some(d)) = (bd.month, bd.day) {
             let day_month = u64::from(m.min(d)) << 8 | u64::from(m.max(d));
-            keys.push((h3(6, b, day_month), 0));
-            keys.push((h3(6, b + 1, day_month), 0));
+            keys.push((h3(6, bd.year as u64, day_month), 0));
+            keys.push((h3(6, b | YEAR_BUCKET, day_month), 0));
+            keys.push((h3(6, (b + 1) | YEAR_BUCKET, day_month), 0));
         }
     }
     // Each name part with the birth place, and with the mother's first name: a common name split by what a
