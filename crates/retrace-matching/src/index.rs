@@ -130,9 +130,12 @@ fn place_key(place: &Place) -> u64 {
     }
 }
 
-/// The first and last letters of a word: what a typo inside it leaves.
-fn word_ends(word: &str) -> String {
-    word.chars().take(1).chain(word.chars().last()).collect()
+/// The term-frequency keys of a profile's name parts, each once (a person counts once per key).
+fn distinct_name_keys(p: &Profile) -> Vec<u64> {
+    let mut keys: Vec<u64> = p.name.iter().map(|t| t.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// Keeps the keys of a day and month with a year bucket apart from those with an exact year.
@@ -207,7 +210,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         .collect();
     places.dedup();
     for t in p.name.iter().take(2) {
-        let ends = hash_str(&word_ends(&t.skel)) ^ ENDS_WITH_PLACE;
+        let ends = t.ends ^ ENDS_WITH_PLACE;
         for pl in &places {
             keys.push((h3(5, ends, *pl), 0));
         }
@@ -220,7 +223,7 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         let ka = a.key;
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
-                keys.push((h3(4, ka, hash_str(&word_ends(&b.skel))), bit(ka)));
+                keys.push((h3(4, ka, b.ends), bit(ka)));
             }
         }
     }
@@ -388,10 +391,7 @@ impl Index {
         profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
         self.postings.add(slot, &block_keys(&profile));
-        let mut seen: Vec<u64> = profile.name.iter().map(|t| t.key).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for k in seen {
+        for k in distinct_name_keys(&profile) {
             *self.df.entry(k).or_default() += 1;
         }
         self.ids.insert(id.clone(), slot);
@@ -525,10 +525,7 @@ impl Index {
             return false;
         };
         self.postings.remove(slot, &block_keys(&entry.profile));
-        let mut seen: Vec<u64> = entry.profile.name.iter().map(|t| t.key).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for k in seen {
+        for k in distinct_name_keys(&entry.profile) {
             if let Some(c) = self.df.get_mut(&k) {
                 *c = c.saturating_sub(1);
             }

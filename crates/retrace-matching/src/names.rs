@@ -27,6 +27,8 @@ pub struct TokData {
     /// Hash of the key used for term frequency and blocking: the variant group if known (`#` and its number),
     /// else the skeleton, else the folded spelling.
     pub key: u64,
+    /// Hash of the skeleton's first and last letters (what a typo inside the word leaves), for blocking.
+    pub ends: u64,
 }
 
 impl std::ops::Deref for Tok {
@@ -50,6 +52,13 @@ impl Tok {
             letters: letter_mask(text),
             skel_letters: letter_mask(skel),
             key: key_hash(text, skel, group),
+            ends: hash_str(
+                &skel
+                    .chars()
+                    .take(1)
+                    .chain(skel.chars().last())
+                    .collect::<String>(),
+            ),
             text: text.into(),
             skel: skel.into(),
             group,
