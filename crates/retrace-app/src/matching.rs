@@ -940,9 +940,11 @@ impl MatchingService {
             Some(
                 ranked
                     .into_iter()
-                    .filter_map(|(other_id, _)| {
+                    .filter_map(|(other_id, probability)| {
                         let other = inner.entries.get(&other_id)?;
-                        let (probability, explanation) = best_explanation(
+                        // The list's probability (knowing both persons' other candidates), with
+                        // the evidence of the best pair of their names field by field.
+                        let explanation = best_explanation(
                             &inner.index,
                             (sought, entry.names),
                             (other_id, other.names),
@@ -1353,7 +1355,7 @@ fn best_explanation(
     index: &Index,
     (left, left_names): (PersonId, u32),
     (right, right_names): (PersonId, u32),
-) -> Option<(f64, Vec<FieldExplanation>)> {
+) -> Option<Vec<FieldExplanation>> {
     let mut best: Option<retrace_matching::Explanation> = None;
     for a in 0..left_names as usize {
         for b in 0..right_names as usize {
@@ -1384,7 +1386,7 @@ fn best_explanation(
             contribution_centi: (field.log_odds * 100.0).round() as i32,
         })
         .collect();
-    Some((best.probability, fields))
+    Some(fields)
 }
 
 #[cfg(test)]

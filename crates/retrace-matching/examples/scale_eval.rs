@@ -12,6 +12,7 @@
 mod common;
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::time::Instant;
 
 use retrace_matching::{Config, Index, Profile, block_keys};
@@ -35,7 +36,11 @@ fn main() -> anyhow::Result<()> {
     let queries: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(2000);
     let records = common::read_records(rec)?;
     let truth = common::read_truth(tr)?;
-    let config = Config::default();
+    // RIVALS=0: queries keep each candidate's own probability (the second stage off), for comparison.
+    let config = Config {
+        rivals: std::env::var("RIVALS").map_or(true, |v| v != "0"),
+        ..Config::default()
+    };
     let rss0 = rss_kb();
     let t = Instant::now();
     let mut index = Index::new(config.clone());
@@ -102,6 +107,13 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let step = (with_match.len() / queries.max(1)).max(1);
     let (mut asked, mut hit_any, mut hit_bar, mut any_candidate) = (0usize, 0usize, 0usize, 0usize);
+    // LOW=path: each query whose true match is listed only below 0.3, with both records and the explanation.
+    let mut low = match std::env::var("LOW") {
+        Ok(path) => Some(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        Err(_) => None,
+    };
+    // Reliability of the listed probabilities: per tenth, (candidates, sum of probabilities, true ones).
+    let mut bins = [(0usize, 0.0f64, 0usize); 10];
     let t = Instant::now();
     for i in with_match.iter().step_by(step).take(queries) {
         let (id, p) = &records[*i];
@@ -114,8 +126,25 @@ fn main() -> anyhow::Result<()> {
             .filter(|c| truth.get(&c.id) == e)
             .map(|c| c.probability)
             .collect();
+        for c in &top {
+            let bin = ((c.probability * 10.0) as usize).min(9);
+            bins[bin].0 += 1;
+            bins[bin].1 += c.probability;
+            bins[bin].2 += usize::from(truth.get(&c.id) == e);
+        }
         hit_any += usize::from(!hits.is_empty());
         hit_bar += usize::from(hits.iter().any(|p| *p >= 0.3));
+        if let Some(out) = low.as_mut()
+            && !hits.is_empty()
+            && hits.iter().all(|p| *p < 0.3)
+            && let Some(c) = top.iter().find(|c| truth.get(&c.id) == e)
+        {
+            let other = records.iter().find(|(i, _)| *i == c.id).map(|(_, p)| p);
+            writeln!(out, "{p:?}\n{other:?}")?;
+            if let Some(x) = index.explain_indexed(id, &c.id) {
+                writeln!(out, "{x}")?;
+            }
+        }
     }
     println!(
         "top-20 candidate recall over {} queries: {:.4} (any score), {:.4} (score >= 0.3); with any candidate >= 0.3: {:.4}; {:.2} ms/query",
@@ -124,6 +153,29 @@ fn main() -> anyhow::Result<()> {
         hit_bar as f64 / asked.max(1) as f64,
         any_candidate as f64 / asked.max(1) as f64,
         t.elapsed().as_secs_f64() * 1e3 / asked.max(1) as f64
+    );
+
+    let listed: usize = bins.iter().map(|b| b.0).sum();
+    let ece: f64 = bins
+        .iter()
+        .map(|(_, sum, hits)| (sum - *hits as f64).abs())
+        .sum::<f64>()
+        / listed.max(1) as f64;
+    let (bar, bar_true) = bins[3..]
+        .iter()
+        .fold((0, 0), |(n, t), b| (n + b.0, t + b.2));
+    println!(
+        "listed candidates: {listed}, expected calibration error {ece:.4}; >= 0.3: {bar}, true {:.4}; per tenth (listed, mean probability, true share): {}",
+        bar_true as f64 / bar.max(1) as f64,
+        bins.iter()
+            .filter(|b| b.0 > 0)
+            .map(|(n, sum, hits)| format!(
+                "{n}/{:.2}/{:.2}",
+                sum / *n as f64,
+                *hits as f64 / *n as f64
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
 
     if std::env::var("BLOCKING").is_ok_and(|v| v == "0") {

@@ -26,8 +26,9 @@ pub struct Config {
     pub max_block: usize,
     /// Link pairs that are not candidates but sit in one cluster of accepted pairs.
     pub transitive: bool,
-    /// In a full linkage, recompute each pair's probability knowing its rivals and look-alikes among the other
-    /// pairs (`recalibrate_with_rivals`, ADR 0040). Queries (`top_k`) keep the pair's own probability.
+    /// Recompute each pair's probability knowing its rivals and look-alikes: among the other pairs in a full
+    /// linkage (`recalibrate_with_rivals`, ADR 0040), among both records' candidates in a query (`top_k`,
+    /// ADR 0042). A search by name (`search`) keeps the pair's own probability.
     pub rivals: bool,
 }
 
@@ -71,6 +72,9 @@ const RIVAL_APART: f64 = 0.05;
 /// A pair's look-alikes: the other matches of its records that are clearly another person than the pair's
 /// other record and at most this much less probable than the pair.
 const LOOKALIKE_BELOW: f64 = 0.1;
+/// How many of its best matches a query's candidate is known by when its probability is recomputed (a linkage
+/// knows all of them; past a few, more look-alikes change little: their penalty grows as a logarithm).
+const RIVAL_CONTEXT: usize = 50;
 
 /// The linkage's second stage (ADR 0040): a pair's log-odds become `RIVAL_SLOPE` times its own plus
 /// `RIVAL_FREE`, less `RIVAL_PENALTY` when it is rivalled and `LOOKALIKE_PENALTY` times `ln(1 + look-alikes)`.
@@ -252,24 +256,51 @@ fn recalibrate_with_rivals(scored: &mut [(u32, u32, f64)]) {
         matches.entry(*b).or_default().push((*a, *p));
     }
     let apart = |x: u32, y: u32| probability.get(&key(x, y)).is_none_or(|p| *p < RIVAL_APART);
-    let context: Vec<(bool, u32)> = scored
+    let context: Vec<Rivalry> = scored
         .par_iter()
         .map(|(a, c, p)| {
-            let (mut rivalled, mut lookalikes) = (false, 0u32);
+            let mut rivalry = Rivalry::default();
             for (x, y) in [(*a, *c), (*c, *a)] {
-                for (b, q) in matches.get(&x).map_or(&[][..], Vec::as_slice) {
-                    if *b == y || *q < p - LOOKALIKE_BELOW || !apart(*b, y) {
-                        continue;
-                    }
-                    lookalikes += 1;
-                    rivalled |= *q >= p + RIVAL_MARGIN;
-                }
+                let matches = matches.get(&x).map_or(&[][..], Vec::as_slice);
+                rivalry.tally(*p, y, matches.iter().copied(), |b| apart(b, y));
             }
-            (rivalled, lookalikes)
+            rivalry
         })
         .collect();
-    for (pair, (rivalled, lookalikes)) in scored.iter_mut().zip(context) {
-        pair.2 = second_stage(pair.2, rivalled, lookalikes);
+    for (pair, rivalry) in scored.iter_mut().zip(context) {
+        pair.2 = rivalry.second_stage(pair.2);
+    }
+}
+
+/// What the other matches of a pair's two records say about it: whether one of them is a rival (much more
+/// probable, and clearly another person than the pair's other record), and how many are look-alikes.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Rivalry {
+    rivalled: bool,
+    lookalikes: u32,
+}
+
+impl Rivalry {
+    /// Counts the matches `(record, probability)` of one record of a pair of probability `p` whose other record
+    /// is `other`; `apart(b)` tells whether `b` is clearly another person than `other`.
+    fn tally(
+        &mut self,
+        p: f64,
+        other: u32,
+        matches: impl Iterator<Item = (u32, f64)>,
+        apart: impl Fn(u32) -> bool,
+    ) {
+        for (b, q) in matches {
+            if b == other || q < p - LOOKALIKE_BELOW || !apart(b) {
+                continue;
+            }
+            self.lookalikes += 1;
+            self.rivalled |= q >= p + RIVAL_MARGIN;
+        }
+    }
+
+    fn second_stage(self, own: f64) -> f64 {
+        second_stage(own, self.rivalled, self.lookalikes)
     }
 }
 
@@ -717,6 +748,78 @@ impl Index {
         exclude: Option<&str>,
         rare_key_fallback: bool,
     ) -> Vec<Candidate> {
+        let skip = exclude.and_then(|id| self.ids.get(id)).copied();
+        let scored = if self.config.rivals && !rare_key_fallback {
+            self.top_k_with_rivals(p, k, skip)
+        } else {
+            self.own_top_k(p, k, skip, rare_key_fallback)
+        };
+        scored
+            .into_iter()
+            .filter_map(|(p, s)| {
+                self.slots
+                    .get(s as usize)
+                    .and_then(Option::as_ref)
+                    .map(|e| Candidate {
+                        id: e.id.to_string(),
+                        probability: p,
+                    })
+            })
+            .collect()
+    }
+
+    /// The `k` best candidates by their own probability, each one at or above `RIVAL_APART` then recomputed by
+    /// the linkage's second stage, knowing the other candidates of the query and of the candidate itself (its
+    /// own `RIVAL_CONTEXT` best): what a full linkage would know of the pair. A candidate below `RIVAL_APART`
+    /// keeps its own probability (a linkage would not list it), and so the list holds the same candidates as
+    /// without the second stage: a candidate the second stage lowers below one it never judged is not dropped
+    /// for it. Best first.
+    fn top_k_with_rivals(&self, p: &Profile, k: usize, skip: Option<u32>) -> Vec<(f64, u32)> {
+        let matches = |list: &[(f64, u32)]| -> FxHashMap<u32, f64> {
+            list.iter()
+                .filter(|(q, _)| *q >= RIVAL_APART)
+                .map(|(q, s)| (*s, *q))
+                .collect()
+        };
+        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false);
+        let of_query = matches(&own);
+        own.truncate(k);
+        // The query itself, when indexed, is among its candidates' matches: not a look-alike of itself.
+        let query = skip.unwrap_or(u32::MAX);
+        let apart = |m: &FxHashMap<u32, f64>, b: u32| m.get(&b).is_none_or(|r| *r < RIVAL_APART);
+        // Each candidate's own best are a query of their own: on every core.
+        let mut rescored: Vec<(f64, u32)> = own
+            .into_par_iter()
+            .map(|(q, y)| {
+                let entry = self.slots.get(y as usize).and_then(Option::as_ref);
+                let Some(e) = entry.filter(|_| q >= RIVAL_APART) else {
+                    return (q, y);
+                };
+                let of_candidate =
+                    matches(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), false));
+                let mut rivalry = Rivalry::default();
+                rivalry.tally(q, y, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
+                    apart(&of_candidate, b)
+                });
+                rivalry.tally(q, query, of_candidate.iter().map(|(b, r)| (*b, *r)), |b| {
+                    apart(&of_query, b)
+                });
+                (rivalry.second_stage(q), y)
+            })
+            .collect();
+        // A stable sort: equal probabilities keep their order by own probability.
+        rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        rescored
+    }
+
+    /// The `k` best candidates by their own probability (the model alone), best first.
+    fn own_top_k(
+        &self,
+        p: &Profile,
+        k: usize,
+        skip: Option<u32>,
+        rare_key_fallback: bool,
+    ) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, &mut cand);
@@ -728,7 +831,6 @@ impl Index {
             cand.sort_unstable();
             cand.dedup();
         }
-        let skip = exclude.and_then(|id| self.ids.get(id)).copied();
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
         // reach the k-th best probability so far: the result is the same as scoring all of them.
@@ -767,21 +869,9 @@ impl Index {
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.truncate(k);
-        let scored: Vec<(f64, u32)> = scored
-            .into_iter()
-            .map(|(z, _, s)| (sigmoid(z), s))
-            .collect();
         scored
             .into_iter()
-            .filter_map(|(p, s)| {
-                self.slots
-                    .get(s as usize)
-                    .and_then(Option::as_ref)
-                    .map(|e| Candidate {
-                        id: e.id.to_string(),
-                        probability: p,
-                    })
-            })
+            .map(|(z, _, s)| (sigmoid(z), s))
             .collect()
     }
 
