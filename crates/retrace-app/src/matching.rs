@@ -419,6 +419,8 @@ impl MatchingService {
     pub fn new(reference_year: i32) -> Self {
         let config = Config {
             reference_year,
+            // A person's names are indexed as `person/n` (`slot_id`).
+            person_separator: Some('/'),
             ..Config::default()
         };
         Self {

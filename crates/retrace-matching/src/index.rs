@@ -30,6 +30,9 @@ pub struct Config {
     /// linkage (`recalibrate_with_rivals`, ADR 0040), among both records' candidates in a query (`top_k`,
     /// ADR 0042). A search by name (`search`) keeps the pair's own probability.
     pub rivals: bool,
+    /// Records whose ids agree up to this character (`person/0`, `person/1`) are names of one person: in a
+    /// query, never each other's rivals or look-alikes. `None`: every record is its own person.
+    pub person_separator: Option<char>,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             max_block: 400,
             transitive: true,
             rivals: true,
+            person_separator: None,
         }
     }
 }
@@ -262,7 +266,7 @@ fn recalibrate_with_rivals(scored: &mut [(u32, u32, f64)]) {
             let mut rivalry = Rivalry::default();
             for (x, y) in [(*a, *c), (*c, *a)] {
                 let matches = matches.get(&x).map_or(&[][..], Vec::as_slice);
-                rivalry.tally(*p, y, matches.iter().copied(), |b| apart(b, y));
+                rivalry.tally(*p, matches.iter().copied(), |b| b != y && apart(b, y));
             }
             rivalry
         })
@@ -281,17 +285,16 @@ struct Rivalry {
 }
 
 impl Rivalry {
-    /// Counts the matches `(record, probability)` of one record of a pair of probability `p` whose other record
-    /// is `other`; `apart(b)` tells whether `b` is clearly another person than `other`.
+    /// Counts the matches `(record, probability)` of one record of a pair of probability `p`; `apart(b)` tells
+    /// whether `b` is clearly another person than the pair's other record (and not that record itself).
     fn tally(
         &mut self,
         p: f64,
-        other: u32,
         matches: impl Iterator<Item = (u32, f64)>,
         apart: impl Fn(u32) -> bool,
     ) {
         for (b, q) in matches {
-            if b == other || q < p - LOOKALIKE_BELOW || !apart(b) {
+            if q < p - LOOKALIKE_BELOW || !apart(b) {
                 continue;
             }
             self.lookalikes += 1;
@@ -784,8 +787,6 @@ impl Index {
         let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false);
         let of_query = matches(&own);
         own.truncate(k);
-        // The query itself, when indexed, is among its candidates' matches: not a look-alike of itself.
-        let query = skip.unwrap_or(u32::MAX);
         let apart = |m: &FxHashMap<u32, f64>, b: u32| m.get(&b).is_none_or(|r| *r < RIVAL_APART);
         // Each candidate's own best are a query of their own: on every core.
         let mut rescored: Vec<(f64, u32)> = own
@@ -797,12 +798,15 @@ impl Index {
                 };
                 let of_candidate =
                     matches(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), false));
+                // Neither person's own records (the query, when indexed, the candidate, and their other
+                // names) are rivals or look-alikes.
+                let another = |b: u32| !self.same_person(b, skip) && !self.same_person(b, Some(y));
                 let mut rivalry = Rivalry::default();
-                rivalry.tally(q, y, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
-                    apart(&of_candidate, b)
+                rivalry.tally(q, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
+                    another(b) && apart(&of_candidate, b)
                 });
-                rivalry.tally(q, query, of_candidate.iter().map(|(b, r)| (*b, *r)), |b| {
-                    apart(&of_query, b)
+                rivalry.tally(q, of_candidate.iter().map(|(b, r)| (*b, *r)), |b| {
+                    another(b) && apart(&of_query, b)
                 });
                 (rivalry.second_stage(q), y)
             })
@@ -810,6 +814,26 @@ impl Index {
         // A stable sort: equal probabilities keep their order by own probability.
         rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
         rescored
+    }
+
+    /// Whether the records in slots `a` and `b` are one person: the same record, or two names of one person
+    /// (`Config::person_separator`).
+    fn same_person(&self, a: u32, b: Option<u32>) -> bool {
+        let Some(b) = b else {
+            return false;
+        };
+        if a == b {
+            return true;
+        }
+        let Some(separator) = self.config.person_separator else {
+            return false;
+        };
+        let person = |slot: u32| {
+            self.id_of(slot)
+                .and_then(|id| id.split_once(separator))
+                .map(|(person, _)| person)
+        };
+        person(a).is_some_and(|x| person(b) == Some(x))
     }
 
     /// The `k` best candidates by their own probability (the model alone), best first.

@@ -282,3 +282,51 @@ proptest! {
         }
     }
 }
+
+/// A candidate's other names (records `person/n` of one person) are neither its rivals nor its look-alikes in a
+/// query: the candidate gets the probability it gets when the same name is another person's far from it.
+#[test]
+fn a_candidates_other_names_are_not_its_rivals() {
+    let record = |name: &str, birth_date: &str, father: &str, place: &str| Person {
+        full_name: name.into(),
+        birth_date: birth_date.into(),
+        father_name: father.into(),
+        birth_place: place.into(),
+        sex: "F".into(),
+        ..Person::default()
+    };
+    let query = record("Amina Yusuf", "", "Yusuf", "Mosul");
+    // The same name parts in every index (the term frequencies are equal): only the third record differs.
+    let probability = |separator, (id, third): (&str, Person)| {
+        let mut index = Index::new(Config {
+            person_separator: separator,
+            ..Config::default()
+        });
+        index.add("x/0", &query);
+        index.add(
+            "y/0",
+            &record("Amina Yusuf Hassan", "1990-03-12", "", "Mosul"),
+        );
+        index.add(id, &third);
+        index
+            .top_k_of("x/0", 5)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == "y/0")
+            .map(|c| c.probability)
+            .unwrap()
+    };
+    // The candidate's other name is as like it as can be and clearly not the query (another father).
+    let alias = record("Amina Hassan", "1990-03-12", "Karim", "Mosul");
+    let far = probability(
+        Some('/'),
+        (
+            "w/0",
+            record("Amina Hassan", "1951-07-30", "Karim", "Basra"),
+        ),
+    );
+    assert_eq!(probability(Some('/'), ("y/1", alias.clone())), far);
+    // Without the separator the other name is another person as like the candidate as the query: a look-alike.
+    let lookalike = probability(None, ("y/1", alias));
+    assert!(lookalike < far - 0.01, "{lookalike} against {far}");
+}
