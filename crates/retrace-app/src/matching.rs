@@ -13,7 +13,9 @@ use retrace_domain::{
     Agreement, ConsentLedger, FieldExplanation, OrgId, PersonDetails, PersonId, RequestId, Sex,
     Timestamp,
 };
-use retrace_matching::{Config, Index, SnapshotError, SnapshotReader, SnapshotWriter, Status};
+use retrace_matching::{
+    Config, Index, RivalContexts, SnapshotError, SnapshotReader, SnapshotWriter, Status,
+};
 use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -298,8 +300,16 @@ impl Entries {
 
 impl Inner {
     /// Up to `k` of the index's best candidates for each of the person's
-    /// records, from its indexed profiles or, inactive, its records.
-    fn top_k(&self, id: PersonId, entry: &Entry, k: usize) -> Vec<retrace_matching::Candidate> {
+    /// records, from its indexed profiles or, inactive, its records; the
+    /// matches of candidates found by earlier lists are taken from
+    /// `contexts`.
+    fn top_k(
+        &self,
+        id: PersonId,
+        entry: &Entry,
+        k: usize,
+        contexts: &RivalContexts,
+    ) -> Vec<retrace_matching::Candidate> {
         if entry.inactive {
             return self
                 .entries
@@ -308,13 +318,17 @@ impl Inner {
                 .map(|records| {
                     records
                         .iter()
-                        .flat_map(|record| self.index.top_k(record, k, None))
+                        .flat_map(|record| self.index.top_k_remembering(record, k, None, contexts))
                         .collect()
                 })
                 .unwrap_or_default();
         }
         (0..entry.names as usize)
-            .flat_map(|n| self.index.top_k_of(&slot_id(id, n), k).unwrap_or_default())
+            .flat_map(|n| {
+                self.index
+                    .top_k_of_remembering(&slot_id(id, n), k, contexts)
+                    .unwrap_or_default()
+            })
             .collect()
     }
 }
@@ -396,6 +410,10 @@ pub struct MatchingService {
     /// lost, or a withdrawn person's candidate back). Taken after a
     /// person's stripe of `rereads`, never before.
     lists: tokio::sync::Mutex<()>,
+    /// The matches of candidates found while computing lists, for the next
+    /// lists (a recomputation of every list meets the same candidates again
+    /// and again); the engine starts it afresh whenever the index changes.
+    contexts: RivalContexts,
 }
 
 /// Stripes of [`MatchingService::rereads`]: enough that unrelated persons
@@ -432,6 +450,7 @@ impl MatchingService {
             }),
             rereads: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
             lists: tokio::sync::Mutex::new(()),
+            contexts: RivalContexts::new(),
         }
     }
 
@@ -886,7 +905,7 @@ impl MatchingService {
                 return Vec::new();
             };
             let mut found = Vec::new();
-            for hit in inner.top_k(id, &entry, 50) {
+            for hit in inner.top_k(id, &entry, 50, &self.contexts) {
                 // Only lists this person can enter (or leave) change.
                 if hit.probability < CANDIDATE_MIN_PROBABILITY {
                     continue;
@@ -917,7 +936,7 @@ impl MatchingService {
                 return Some(Vec::new());
             }
             let mut best: HashMap<PersonId, f64> = HashMap::new();
-            for hit in inner.top_k(sought, &entry, 60) {
+            for hit in inner.top_k(sought, &entry, 60, &self.contexts) {
                 let Some(other_id) = person_of(&hit.id) else {
                     continue;
                 };

@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -121,6 +122,68 @@ pub struct Index {
     df: FxHashMap<u64, u32>,
     shared: Shared,
     live: usize,
+    /// This index among all (for [`RivalContexts`]), and how many times a person was added or removed.
+    instance: u64,
+    changes: u64,
+}
+
+/// Numbers the indexes of this process.
+static INSTANCES: AtomicU64 = AtomicU64::new(0);
+
+/// Most candidates' matches [`RivalContexts`] keeps before it starts afresh.
+const CONTEXTS_KEPT: usize = 1 << 18;
+
+/// The matches of the candidates of earlier queries, remembered for later ones: a recomputation of many
+/// candidate lists meets the same candidates again and again, and each one's matches cost a query. Valid for
+/// one index while no person is added or removed; used with another index, or after a change, it starts
+/// afresh, so its answers are always the ones the index would give.
+#[derive(Default)]
+pub struct RivalContexts {
+    state: Mutex<ContextsState>,
+}
+
+#[derive(Default)]
+struct ContextsState {
+    /// `(instance, changes)` of the index the matches were found in.
+    stamp: (u64, u64),
+    matches: FxHashMap<u32, Arc<FxHashMap<u32, f64>>>,
+}
+
+impl RivalContexts {
+    pub fn new() -> RivalContexts {
+        RivalContexts::default()
+    }
+
+    /// The remembered matches of `slot`, or `find`'s, remembered.
+    fn get_or(
+        &self,
+        stamp: (u64, u64),
+        slot: u32,
+        find: impl FnOnce() -> FxHashMap<u32, f64>,
+    ) -> Arc<FxHashMap<u32, f64>> {
+        // A panic elsewhere while the lock was held leaves a map that is still consistent.
+        let lock = || self.state.lock().unwrap_or_else(|e| e.into_inner());
+        {
+            let mut state = lock();
+            if state.stamp != stamp {
+                state.stamp = stamp;
+                state.matches.clear();
+            }
+            if let Some(found) = state.matches.get(&slot) {
+                return found.clone();
+            }
+        }
+        // Found outside the lock: other threads go on meanwhile.
+        let found = Arc::new(find());
+        let mut state = lock();
+        if state.stamp == stamp {
+            if state.matches.len() >= CONTEXTS_KEPT {
+                state.matches.clear();
+            }
+            state.matches.insert(slot, found.clone());
+        }
+        found
+    }
 }
 
 fn h3(tag: u8, a: u64, b: u64) -> u64 {
@@ -315,6 +378,15 @@ fn second_stage(own: f64, rivalled: bool, lookalikes: u32) -> f64 {
     sigmoid(RIVAL_SLOPE * own + RIVAL_FREE - rival - lookalike)
 }
 
+/// What a query is: its profile, the indexed record its list leaves out (`top_k`'s `exclude`), and the
+/// indexed record it is, if any (the same, or `top_k_of`'s own record, which its list keeps).
+#[derive(Clone, Copy)]
+struct Query<'a> {
+    profile: &'a Profile,
+    skip: Option<u32>,
+    me: Option<u32>,
+}
+
 /// Intersection of two sorted slot lists (galloping through the longer one).
 fn intersect(short: &[u32], long: &[u32], out: &mut Vec<u32>) {
     let (short, long) = if short.len() <= long.len() {
@@ -373,6 +445,8 @@ impl Index {
             df: FxHashMap::default(),
             shared: Shared::default(),
             live: 0,
+            instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
+            changes: 0,
         }
     }
 
@@ -431,6 +505,7 @@ impl Index {
         self.ids.insert(id.clone(), slot);
         self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
+        self.changes += 1;
         if self.postings.maybe_compact(self.slots.len() as u32) {
             self.shared.forget_unused();
         }
@@ -565,6 +640,7 @@ impl Index {
             }
         }
         self.live -= 1;
+        self.changes += 1;
         if self.postings.maybe_compact(self.slots.len() as u32) {
             self.shared.forget_unused();
         }
@@ -703,7 +779,19 @@ impl Index {
     /// Up to `k` best candidates for a person, best first (the person itself, if indexed under `exclude`, is
     /// skipped).
     pub fn top_k(&self, person: &Person, k: usize, exclude: Option<&str>) -> Vec<Candidate> {
-        self.top_k_with(person, k, exclude, false)
+        self.top_k_with(person, k, exclude, false, None)
+    }
+
+    /// [`Index::top_k`], the matches of its candidates taken from `contexts` when an earlier query found them
+    /// (and kept there for later ones): the same answer, for less work when many lists are computed at once.
+    pub fn top_k_remembering(
+        &self,
+        person: &Person,
+        k: usize,
+        exclude: Option<&str>,
+        contexts: &RivalContexts,
+    ) -> Vec<Candidate> {
+        self.top_k_with(person, k, exclude, false, Some(contexts))
     }
 
     /// Like [`Index::top_k`], for a search by name alone: when the query's keys
@@ -711,15 +799,41 @@ impl Index {
     /// together are compared as well. More work per query, so not used for
     /// candidate generation, where other fields give rarer keys.
     pub fn search(&self, person: &Person, k: usize) -> Vec<Candidate> {
-        self.top_k_with(person, k, None, true)
+        self.top_k_with(person, k, None, true, None)
     }
 
     /// [`Index::top_k`] for the indexed person `id` (its own stored profile: the same answer as
-    /// `top_k` with the record it was added from, without normalising it again); `None` when `id` is not
-    /// indexed.
+    /// `top_k` with the record it was added from, without normalising it again, and its own entry in the list;
+    /// with the second stage, the other candidates are those of `top_k` excluding `id`: it knows which record
+    /// is its own); `None` when `id` is not indexed.
     pub fn top_k_of(&self, id: &str, k: usize) -> Option<Vec<Candidate>> {
-        let e = self.slots.get(*self.ids.get(id)? as usize)?.as_ref()?;
-        Some(self.top_k_profile(&e.profile, k, None, false))
+        self.top_k_of_with(id, k, None)
+    }
+
+    /// [`Index::top_k_of`] with [`RivalContexts`], as [`Index::top_k_remembering`].
+    pub fn top_k_of_remembering(
+        &self,
+        id: &str,
+        k: usize,
+        contexts: &RivalContexts,
+    ) -> Option<Vec<Candidate>> {
+        self.top_k_of_with(id, k, Some(contexts))
+    }
+
+    fn top_k_of_with(
+        &self,
+        id: &str,
+        k: usize,
+        contexts: Option<&RivalContexts>,
+    ) -> Option<Vec<Candidate>> {
+        let slot = *self.ids.get(id)?;
+        let e = self.slots.get(slot as usize)?.as_ref()?;
+        let query = Query {
+            profile: &e.profile,
+            skip: None,
+            me: Some(slot),
+        };
+        Some(self.top_k_profile(query, k, false, contexts))
     }
 
     /// [`Index::explain`] for two indexed persons; `None` when either is not indexed.
@@ -739,23 +853,29 @@ impl Index {
         k: usize,
         exclude: Option<&str>,
         rare_key_fallback: bool,
+        contexts: Option<&RivalContexts>,
     ) -> Vec<Candidate> {
-        let p = Profile::new(person, self.config.reference_year);
-        self.top_k_profile(&p, k, exclude, rare_key_fallback)
+        let profile = Profile::new(person, self.config.reference_year);
+        let skip = exclude.and_then(|id| self.ids.get(id)).copied();
+        let query = Query {
+            profile: &profile,
+            skip,
+            me: skip,
+        };
+        self.top_k_profile(query, k, rare_key_fallback, contexts)
     }
 
     fn top_k_profile(
         &self,
-        p: &Profile,
+        query: Query<'_>,
         k: usize,
-        exclude: Option<&str>,
         rare_key_fallback: bool,
+        contexts: Option<&RivalContexts>,
     ) -> Vec<Candidate> {
-        let skip = exclude.and_then(|id| self.ids.get(id)).copied();
         let scored = if self.config.rivals && !rare_key_fallback {
-            self.top_k_with_rivals(p, k, skip)
+            self.top_k_with_rivals(query, k, contexts)
         } else {
-            self.own_top_k(p, k, skip, rare_key_fallback)
+            self.own_top_k(query.profile, k, query.skip, rare_key_fallback, 0.0)
         };
         scored
             .into_iter()
@@ -777,14 +897,24 @@ impl Index {
     /// keeps its own probability (a linkage would not list it), and so the list holds the same candidates as
     /// without the second stage: a candidate the second stage lowers below one it never judged is not dropped
     /// for it. Best first.
-    fn top_k_with_rivals(&self, p: &Profile, k: usize, skip: Option<u32>) -> Vec<(f64, u32)> {
+    fn top_k_with_rivals(
+        &self,
+        query: Query<'_>,
+        k: usize,
+        contexts: Option<&RivalContexts>,
+    ) -> Vec<(f64, u32)> {
+        let Query {
+            profile: p,
+            skip,
+            me,
+        } = query;
         let matches = |list: &[(f64, u32)]| -> FxHashMap<u32, f64> {
             list.iter()
                 .filter(|(q, _)| *q >= RIVAL_APART)
                 .map(|(q, s)| (*s, *q))
                 .collect()
         };
-        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false);
+        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false, 0.0);
         let of_query = matches(&own);
         own.truncate(k);
         let apart = |m: &FxHashMap<u32, f64>, b: u32| m.get(&b).is_none_or(|r| *r < RIVAL_APART);
@@ -792,15 +922,22 @@ impl Index {
         let mut rescored: Vec<(f64, u32)> = own
             .into_par_iter()
             .map(|(q, y)| {
+                // The query's own record (in `top_k_of`'s list) or another of its person's names: no pair.
                 let entry = self.slots.get(y as usize).and_then(Option::as_ref);
-                let Some(e) = entry.filter(|_| q >= RIVAL_APART) else {
+                let Some(e) = entry.filter(|_| q >= RIVAL_APART && !self.same_person(y, me)) else {
                     return (q, y);
                 };
-                let of_candidate =
-                    matches(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), false));
+                // Only its matches down to the floor count: the trees skip the others.
+                let find = || {
+                    matches(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), false, RIVAL_APART))
+                };
+                let of_candidate = match contexts {
+                    Some(contexts) => contexts.get_or((self.instance, self.changes), y, find),
+                    None => Arc::new(find()),
+                };
                 // Neither person's own records (the query, when indexed, the candidate, and their other
                 // names) are rivals or look-alikes.
-                let another = |b: u32| !self.same_person(b, skip) && !self.same_person(b, Some(y));
+                let another = |b: u32| !self.same_person(b, me) && !self.same_person(b, Some(y));
                 let mut rivalry = Rivalry::default();
                 rivalry.tally(q, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
                     another(b) && apart(&of_candidate, b)
@@ -836,13 +973,15 @@ impl Index {
         person(a).is_some_and(|x| person(b) == Some(x))
     }
 
-    /// The `k` best candidates by their own probability (the model alone), best first.
+    /// The `k` best candidates by their own probability (the model alone), best first; with a `floor` above 0,
+    /// the trees are not run for candidates whose bound cannot reach it (which may then be left out).
     fn own_top_k(
         &self,
         p: &Profile,
         k: usize,
         skip: Option<u32>,
         rare_key_fallback: bool,
+        floor: f64,
     ) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
@@ -872,15 +1011,13 @@ impl Index {
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k.min(bounded.len()) + 1);
         let mut kth = f64::NEG_INFINITY;
+        // A hair below the floor: nothing at or above it is lost to rounding.
+        let floor = logit(floor) - 1e-9;
         for (ub, lin, pos, s, x) in &bounded {
-            if scored.len() >= k && *ub < kth - 1e-9 {
+            if *ub < floor || (scored.len() >= k && *ub < kth - 1e-9) {
                 break;
             }
-            let cut = if scored.len() >= k {
-                kth
-            } else {
-                f64::NEG_INFINITY
-            };
+            let cut = if scored.len() >= k { kth } else { floor };
             if let Some(z) = self.scorer.log_odds_from(x, *lin, cut) {
                 scored.push((z, *pos, *s));
                 if scored.len() >= k {

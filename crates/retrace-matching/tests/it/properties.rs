@@ -1,5 +1,5 @@
 use proptest::prelude::*;
-use retrace_matching::{Config, DEFAULT_THRESHOLD, Index, Person};
+use retrace_matching::{Config, DEFAULT_THRESHOLD, Index, Person, RivalContexts};
 
 const GIVEN: &[&str] = &[
     "Mohammed",
@@ -280,6 +280,43 @@ proptest! {
                 prop_assert_eq!(found, Some(pair.probability.to_bits()), "{:?}", pair);
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Remembered matches of candidates change no answer, for queries by record or by indexed id, before and
+    /// after the index changes under them (a person added, then removed).
+    #[test]
+    fn remembered_rivals_give_the_same_lists(
+        people in proptest::collection::vec(person_with_places(), 2..30),
+        extra in person_with_places(),
+    ) {
+        let mut index = Index::new(Config::default());
+        for (i, p) in people.iter().enumerate() {
+            index.add(&format!("r{i}"), p);
+        }
+        let contexts = RivalContexts::new();
+        let check = |index: &Index| -> Result<(), TestCaseError> {
+            for (i, p) in people.iter().enumerate() {
+                let id = format!("r{i}");
+                prop_assert_eq!(
+                    index.top_k_remembering(p, 10, Some(&id), &contexts),
+                    index.top_k(p, 10, Some(&id))
+                );
+                prop_assert_eq!(
+                    index.top_k_of_remembering(&id, 10, &contexts),
+                    index.top_k_of(&id, 10)
+                );
+            }
+            Ok(())
+        };
+        check(&index)?;
+        index.add("extra", &extra);
+        check(&index)?;
+        index.remove("extra");
+        check(&index)?;
     }
 }
 

@@ -246,14 +246,24 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
-    /// Asking by an indexed id answers as asking with the record it was added from.
+    /// Asking by an indexed id answers as asking with the record it was added from. With the second stage the
+    /// indexed id also knows which record is itself (as `exclude` does): the same list besides its own entry.
     #[test]
     fn an_indexed_person_is_answered_as_its_record(
         people in proptest::collection::vec(person(), 2..16),
     ) {
+        let mut own = Index::new(Config { rivals: false, ..Config::default() });
+        for (i, p) in people.iter().enumerate() {
+            own.add(&format!("r{i}"), p);
+        }
         let index = index_of(&people);
         for (i, p) in people.iter().enumerate() {
-            prop_assert_eq!(index.top_k_of(&format!("r{i}"), 5), Some(index.top_k(p, 5, None)));
+            let id = format!("r{i}");
+            prop_assert_eq!(own.top_k_of(&id, 5), Some(own.top_k(p, 5, None)));
+            let others = index
+                .top_k_of(&id, usize::MAX)
+                .map(|list| list.into_iter().filter(|c| c.id != id).collect::<Vec<_>>());
+            prop_assert_eq!(others, Some(index.top_k(p, usize::MAX, Some(&id))));
             let j = (i + 1) % people.len();
             prop_assert_eq!(
                 index.explain_indexed(&format!("r{i}"), &format!("r{j}")),
