@@ -918,13 +918,17 @@ impl Index {
         let of_query = matches(&own);
         own.truncate(k);
         let apart = |m: &FxHashMap<u32, f64>, b: u32| m.get(&b).is_none_or(|r| *r < RIVAL_APART);
+        let query_person = me.and_then(|slot| self.person_of(slot));
         // Each candidate's own best are a query of their own: on every core.
         let mut rescored: Vec<(f64, u32)> = own
             .into_par_iter()
             .map(|(q, y)| {
                 // The query's own record (in `top_k_of`'s list) or another of its person's names: no pair.
                 let entry = self.slots.get(y as usize).and_then(Option::as_ref);
-                let Some(e) = entry.filter(|_| q >= RIVAL_APART && !self.same_person(y, me)) else {
+                let candidate_person = self.person_of(y);
+                let mine =
+                    Some(y) == me || (query_person.is_some() && candidate_person == query_person);
+                let Some(e) = entry.filter(|_| q >= RIVAL_APART && !mine) else {
                     return (q, y);
                 };
                 // Only its matches down to the floor count: the trees skip the others.
@@ -937,7 +941,13 @@ impl Index {
                 };
                 // Neither person's own records (the query, when indexed, the candidate, and their other
                 // names) are rivals or look-alikes.
-                let another = |b: u32| !self.same_person(b, me) && !self.same_person(b, Some(y));
+                let another = |b: u32| {
+                    if Some(b) == me || b == y {
+                        return false;
+                    }
+                    let person = self.person_of(b);
+                    person.is_none() || (person != query_person && person != candidate_person)
+                };
                 let mut rivalry = Rivalry::default();
                 rivalry.tally(q, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
                     another(b) && apart(&of_candidate, b)
@@ -953,24 +963,13 @@ impl Index {
         rescored
     }
 
-    /// Whether the records in slots `a` and `b` are one person: the same record, or two names of one person
-    /// (`Config::person_separator`).
-    fn same_person(&self, a: u32, b: Option<u32>) -> bool {
-        let Some(b) = b else {
-            return false;
-        };
-        if a == b {
-            return true;
-        }
-        let Some(separator) = self.config.person_separator else {
-            return false;
-        };
-        let person = |slot: u32| {
-            self.id_of(slot)
-                .and_then(|id| id.split_once(separator))
-                .map(|(person, _)| person)
-        };
-        person(a).is_some_and(|x| person(b) == Some(x))
+    /// The person whose name the record in `slot` is (its id up to `Config::person_separator`); `None`
+    /// without a separator, or when the id has none.
+    fn person_of(&self, slot: u32) -> Option<&str> {
+        let separator = self.config.person_separator?;
+        self.id_of(slot)?
+            .split_once(separator)
+            .map(|(person, _)| person)
     }
 
     /// The `k` best candidates by their own probability (the model alone), best first; with a `floor` above 0,
