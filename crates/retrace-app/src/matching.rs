@@ -14,7 +14,8 @@ use retrace_domain::{
     Timestamp,
 };
 use retrace_matching::{
-    Config, Index, RivalContexts, SnapshotError, SnapshotReader, SnapshotWriter, Status,
+    BulkLinkage, Config, Index, RivalContexts, SnapshotError, SnapshotReader, SnapshotWriter,
+    Status,
 };
 use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
 use std::collections::HashMap;
@@ -28,6 +29,12 @@ use std::sync::RwLock;
 pub const CANDIDATE_MIN_PROBABILITY: f64 = 0.3;
 /// At most this many candidates are kept per sought person.
 pub const CANDIDATES_PER_PERSON: usize = 20;
+/// How many candidates of each of a sought person's names are looked at
+/// (more than are kept: several may be one person, or not allowed).
+const CANDIDATES_LOOKED_AT: usize = 60;
+/// Records a bulk linkage links while it holds the index: between parts,
+/// saves go on.
+const BULK_LINKAGE_PART: usize = 8192;
 const PAGE: u32 = 2000;
 
 /// What the service keeps of one person, as [`Entries`] gives it out.
@@ -309,6 +316,7 @@ impl Inner {
         entry: &Entry,
         k: usize,
         contexts: &RivalContexts,
+        bulk: Option<&BulkLinkage>,
     ) -> Vec<retrace_matching::Candidate> {
         if entry.inactive {
             return self
@@ -325,8 +333,11 @@ impl Inner {
         }
         (0..entry.names as usize)
             .flat_map(|n| {
-                self.index
-                    .top_k_of_remembering(&slot_id(id, n), k, contexts)
+                let slot = slot_id(id, n);
+                // A bulk linkage of the same index gives the query's list (it
+                // answers nothing once the index has changed).
+                bulk.and_then(|bulk| self.index.bulk_top_k_of(bulk, &slot))
+                    .or_else(|| self.index.top_k_of_remembering(&slot, k, contexts))
                     .unwrap_or_default()
             })
             .collect()
@@ -739,7 +750,7 @@ impl MatchingService {
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
             .copied()
-            .zip(self.candidates_in_parallel(&affected, threads))
+            .zip(self.candidates_in_parallel(&affected, threads, None))
             .filter_map(|(sought, list)| list.map(|list| (sought, list)))
             .collect();
         // One transaction for every list this change touched.
@@ -790,7 +801,7 @@ impl MatchingService {
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
             .copied()
-            .zip(self.candidates_in_parallel(&affected, worker_threads()))
+            .zip(self.candidates_in_parallel(&affected, worker_threads(), None))
             .filter_map(|(sought, list)| list.map(|list| (sought, list)))
             .collect();
         store.record_candidate_lists(&audit, &lists).await
@@ -818,6 +829,17 @@ impl MatchingService {
         sought: &[PersonId],
         at: Timestamp,
     ) -> StoreResult<RecomputeSummary> {
+        self.recompute_lists_with(store, sought, at, None).await
+    }
+
+    /// [`Self::recompute_lists`], from `bulk` while it answers.
+    async fn recompute_lists_with(
+        &self,
+        store: &dyn Store,
+        sought: &[PersonId],
+        at: Timestamp,
+        bulk: Option<&BulkLinkage>,
+    ) -> StoreResult<RecomputeSummary> {
         let audit = AuditContext::system(at, "matching");
         let mut summary = RecomputeSummary {
             sought: sought.len(),
@@ -825,7 +847,7 @@ impl MatchingService {
         };
         let mut pending = Vec::new();
         let _lists = self.lists.lock().await;
-        let lists = self.candidates_in_parallel(sought, worker_threads());
+        let lists = self.candidates_in_parallel(sought, worker_threads(), bulk);
         for (person, list) in sought.iter().zip(lists) {
             let Some(list) = list else { continue };
             summary.candidates += list.len();
@@ -844,8 +866,13 @@ impl MatchingService {
 
     /// Computes and stores the candidate list of every sought person in
     /// the index: after a bulk load, where calling [`Self::person_changed`]
-    /// per person would recompute each list many times over. Lists are
-    /// computed in parallel batches and written one batch per transaction.
+    /// per person would recompute each list many times over. The lists come
+    /// from one linkage of the whole index (each pair scored once, where a
+    /// query per list scores it twice and each candidate's matches once
+    /// more), linked a part at a time so that saves go on meanwhile; once a
+    /// save has changed the index, the remaining lists are queried. Lists
+    /// are computed in parallel batches and written one batch per
+    /// transaction.
     pub async fn recompute_all(
         &self,
         store: &dyn Store,
@@ -856,8 +883,18 @@ impl MatchingService {
             sought: sought.len(),
             ..RecomputeSummary::default()
         };
+        let mut bulk = self.read(|inner| inner.index.begin_bulk_linkage(CANDIDATES_LOOKED_AT));
+        while self.read(|inner| {
+            inner
+                .index
+                .continue_bulk_linkage(&mut bulk, BULK_LINKAGE_PART)
+        }) {
+            tokio::task::yield_now().await;
+        }
         for batch in sought.chunks(512) {
-            let done = self.recompute_lists(store, batch, at).await?;
+            let done = self
+                .recompute_lists_with(store, batch, at, Some(&bulk))
+                .await?;
             summary.with_candidates += done.with_candidates;
             summary.candidates += done.candidates;
             summary.cross_organisation += done.cross_organisation;
@@ -869,9 +906,13 @@ impl MatchingService {
         &self,
         batch: &[PersonId],
         threads: usize,
+        bulk: Option<&BulkLinkage>,
     ) -> Vec<Option<Vec<NewCandidate>>> {
         if threads <= 1 || batch.len() < 2 {
-            return batch.iter().map(|id| self.candidates_of(*id)).collect();
+            return batch
+                .iter()
+                .map(|id| self.candidates_with(*id, bulk))
+                .collect();
         }
         let per_thread = batch.len().div_ceil(threads);
         std::thread::scope(|scope| {
@@ -880,7 +921,7 @@ impl MatchingService {
                 .map(|part| {
                     let handle = scope.spawn(move || {
                         part.iter()
-                            .map(|id| self.candidates_of(*id))
+                            .map(|id| self.candidates_with(*id, bulk))
                             .collect::<Vec<_>>()
                     });
                     (part.len(), handle)
@@ -905,7 +946,7 @@ impl MatchingService {
                 return Vec::new();
             };
             let mut found = Vec::new();
-            for hit in inner.top_k(id, &entry, 50, &self.contexts) {
+            for hit in inner.top_k(id, &entry, 50, &self.contexts, None) {
                 // Only lists this person can enter (or leave) change.
                 if hit.probability < CANDIDATE_MIN_PROBABILITY {
                     continue;
@@ -927,6 +968,15 @@ impl MatchingService {
     /// `None` when `sought` is not a sought person; an empty list when it
     /// may not be matched.
     pub fn candidates_of(&self, sought: PersonId) -> Option<Vec<NewCandidate>> {
+        self.candidates_with(sought, None)
+    }
+
+    /// [`Self::candidates_of`], from `bulk` while it answers.
+    fn candidates_with(
+        &self,
+        sought: PersonId,
+        bulk: Option<&BulkLinkage>,
+    ) -> Option<Vec<NewCandidate>> {
         self.read(|inner| {
             let entry = inner.entries.get(&sought)?;
             if !matches!(entry.role, PersonRole::Sought(_)) {
@@ -936,7 +986,7 @@ impl MatchingService {
                 return Some(Vec::new());
             }
             let mut best: HashMap<PersonId, f64> = HashMap::new();
-            for hit in inner.top_k(sought, &entry, 60, &self.contexts) {
+            for hit in inner.top_k(sought, &entry, CANDIDATES_LOOKED_AT, &self.contexts, bulk) {
                 let Some(other_id) = person_of(&hit.id) else {
                     continue;
                 };

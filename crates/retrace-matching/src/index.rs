@@ -146,7 +146,7 @@ pub struct RivalContexts {
 struct ContextsState {
     /// `(instance, changes)` of the index the matches were found in.
     stamp: (u64, u64),
-    matches: FxHashMap<u32, Arc<FxHashMap<u32, f64>>>,
+    matches: FxHashMap<u32, Arc<Matches>>,
 }
 
 impl RivalContexts {
@@ -155,12 +155,7 @@ impl RivalContexts {
     }
 
     /// The remembered matches of `slot`, or `find`'s, remembered.
-    fn get_or(
-        &self,
-        stamp: (u64, u64),
-        slot: u32,
-        find: impl FnOnce() -> FxHashMap<u32, f64>,
-    ) -> Arc<FxHashMap<u32, f64>> {
+    fn get_or(&self, stamp: (u64, u64), slot: u32, find: impl FnOnce() -> Matches) -> Arc<Matches> {
         // A panic elsewhere while the lock was held leaves a map that is still consistent.
         let lock = || self.state.lock().unwrap_or_else(|e| e.into_inner());
         {
@@ -184,6 +179,56 @@ impl RivalContexts {
         }
         found
     }
+}
+
+/// A record's matches at or above `RIVAL_APART` by their own probability, by slot: what tells whether another
+/// record is clearly another person than it.
+#[derive(Default)]
+struct Matches(Vec<(u32, f64)>);
+
+impl Matches {
+    /// The matches among `list` (`(probability, slot)`).
+    fn of(list: &[(f64, u32)]) -> Matches {
+        let mut matches: Vec<(u32, f64)> = list
+            .iter()
+            .filter(|(q, _)| *q >= RIVAL_APART)
+            .map(|(q, s)| (*s, *q))
+            .collect();
+        matches.sort_unstable_by_key(|(s, _)| *s);
+        Matches(matches)
+    }
+
+    /// The matches among the first `n` of `list`.
+    fn of_best(list: &[(f64, u32)], n: usize) -> Matches {
+        Matches::of(&list[..n.min(list.len())])
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, f64)> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// Whether `slot` is clearly another person than this record: not one of its matches.
+    fn apart(&self, slot: u32) -> bool {
+        self.0.binary_search_by_key(&slot, |(s, _)| *s).is_err()
+    }
+}
+
+/// One full linkage of an index kept as every record's best matches, for the candidate lists of many records at
+/// once ([`Index::bulk_top_k_of`]) at the cost of one linkage: a query per record scores each pair twice, and
+/// each candidate's matches once more. Gathered a part at a time ([`Index::continue_bulk_linkage`]), so that
+/// the caller may let others change the index between parts; it answers only for the index it was begun on
+/// while no person is added or removed.
+pub struct BulkLinkage {
+    /// `(instance, changes)` of the index it was begun on.
+    stamp: (u64, u64),
+    /// The length of the lists it answers.
+    k: usize,
+    /// Records linked so far (each with every earlier one).
+    linked: usize,
+    /// Each record's matches at or above `RIVAL_APART` (`(probability, slot)`); once finished, its best
+    /// `k.max(RIVAL_CONTEXT)`, best first.
+    matches: Vec<Vec<(f64, u32)>>,
+    finished: bool,
 }
 
 fn h3(tag: u8, a: u64, b: u64) -> u64 {
@@ -908,59 +953,168 @@ impl Index {
             skip,
             me,
         } = query;
-        let matches = |list: &[(f64, u32)]| -> FxHashMap<u32, f64> {
-            list.iter()
-                .filter(|(q, _)| *q >= RIVAL_APART)
-                .map(|(q, s)| (*s, *q))
-                .collect()
-        };
         let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false, 0.0);
-        let of_query = matches(&own);
+        let of_query = Matches::of(&own);
         own.truncate(k);
-        let apart = |m: &FxHashMap<u32, f64>, b: u32| m.get(&b).is_none_or(|r| *r < RIVAL_APART);
         let query_person = me.and_then(|slot| self.person_of(slot));
         // Each candidate's own best are a query of their own: on every core.
         let mut rescored: Vec<(f64, u32)> = own
             .into_par_iter()
             .map(|(q, y)| {
-                // The query's own record (in `top_k_of`'s list) or another of its person's names: no pair.
-                let entry = self.slots.get(y as usize).and_then(Option::as_ref);
-                let candidate_person = self.person_of(y);
-                let mine =
-                    Some(y) == me || (query_person.is_some() && candidate_person == query_person);
-                let Some(e) = entry.filter(|_| q >= RIVAL_APART && !mine) else {
+                let Some(e) = self.slots.get(y as usize).and_then(Option::as_ref) else {
                     return (q, y);
                 };
+                if q < RIVAL_APART || self.is_own(y, me, query_person) {
+                    return (q, y);
+                }
                 // Only its matches down to the floor count: the trees skip the others.
                 let find = || {
-                    matches(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), false, RIVAL_APART))
+                    Matches::of(&self.own_top_k(
+                        &e.profile,
+                        RIVAL_CONTEXT,
+                        Some(y),
+                        false,
+                        RIVAL_APART,
+                    ))
                 };
                 let of_candidate = match contexts {
                     Some(contexts) => contexts.get_or((self.instance, self.changes), y, find),
                     None => Arc::new(find()),
                 };
-                // Neither person's own records (the query, when indexed, the candidate, and their other
-                // names) are rivals or look-alikes.
-                let another = |b: u32| {
-                    if Some(b) == me || b == y {
-                        return false;
-                    }
-                    let person = self.person_of(b);
-                    person.is_none() || (person != query_person && person != candidate_person)
-                };
-                let mut rivalry = Rivalry::default();
-                rivalry.tally(q, of_query.iter().map(|(b, r)| (*b, *r)), |b| {
-                    another(b) && apart(&of_candidate, b)
-                });
-                rivalry.tally(q, of_candidate.iter().map(|(b, r)| (*b, *r)), |b| {
-                    another(b) && apart(&of_query, b)
-                });
-                (rivalry.second_stage(q), y)
+                let p = self.with_rivals(q, y, (me, query_person), &of_query, &of_candidate);
+                (p, y)
             })
             .collect();
         // A stable sort: equal probabilities keep their order by own probability.
         rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
         rescored
+    }
+
+    /// Whether the candidate `y` is the query's own record `me` or another name of the query's person: no pair.
+    fn is_own(&self, y: u32, me: Option<u32>, query_person: Option<&str>) -> bool {
+        Some(y) == me || (query_person.is_some() && self.person_of(y) == query_person)
+    }
+
+    /// The probability `q` of the query's candidate `y` once its rivals and look-alikes are known: among the
+    /// query's matches and the candidate's. Neither person's own records are rivals or look-alikes: the query's
+    /// record (`me`, when indexed), the candidate, and their persons' other names.
+    fn with_rivals(
+        &self,
+        q: f64,
+        y: u32,
+        (me, query_person): (Option<u32>, Option<&str>),
+        of_query: &Matches,
+        of_candidate: &Matches,
+    ) -> f64 {
+        let candidate_person = self.person_of(y);
+        let another = |b: u32| {
+            if Some(b) == me || b == y {
+                return false;
+            }
+            let person = self.person_of(b);
+            person.is_none() || (person != query_person && person != candidate_person)
+        };
+        let mut rivalry = Rivalry::default();
+        rivalry.tally(q, of_query.iter(), |b| another(b) && of_candidate.apart(b));
+        rivalry.tally(q, of_candidate.iter(), |b| another(b) && of_query.apart(b));
+        rivalry.second_stage(q)
+    }
+
+    /// Begins a [`BulkLinkage`] for lists of `k` candidates ([`Index::bulk_top_k_of`]).
+    pub fn begin_bulk_linkage(&self, k: usize) -> BulkLinkage {
+        BulkLinkage {
+            stamp: (self.instance, self.changes),
+            k,
+            linked: 0,
+            matches: vec![Vec::new(); self.slots.len()],
+            finished: false,
+        }
+    }
+
+    /// Links up to `records` more records of a [`BulkLinkage`] with every earlier record (pairs at or above
+    /// `RIVAL_APART`, as [`Index::link`] finds them), and once the last is linked keeps each record's best
+    /// matches. `true` while records remain; `false` when every record is linked, or when a person was added or
+    /// removed since the linkage began (it then answers nothing).
+    pub fn continue_bulk_linkage(&self, bulk: &mut BulkLinkage, records: usize) -> bool {
+        if bulk.stamp != (self.instance, self.changes) {
+            bulk.matches = Vec::new();
+            bulk.finished = false;
+            return false;
+        }
+        if bulk.finished {
+            return false;
+        }
+        let n = self.slots.len();
+        let (from, to) = (bulk.linked, (bulk.linked + records.max(1)).min(n));
+        let found = self.link_records(from..to, RIVAL_APART, &|_| {});
+        for (a, b, p) in found {
+            for (x, y) in [(a, b), (b, a)] {
+                if let Some(list) = bulk.matches.get_mut(x as usize) {
+                    list.push((p, y));
+                }
+            }
+        }
+        bulk.linked = to;
+        if to < n {
+            return true;
+        }
+        // What a query keeps of them: the best `k` (and `RIVAL_CONTEXT`), ties by slot as a query's candidates.
+        let kept = bulk.k.max(RIVAL_CONTEXT);
+        bulk.matches.par_iter_mut().for_each(|list| {
+            list.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            list.truncate(kept);
+            list.shrink_to_fit();
+        });
+        bulk.finished = true;
+        false
+    }
+
+    /// [`Index::top_k_of`] for the `k` a [`BulkLinkage`] was begun with, from that linkage: the same candidates
+    /// with the same probabilities, without the record itself and only those at or above `RIVAL_APART`. The
+    /// linkage may know a pair no query finds: an over-full block is split on the records before the later
+    /// one of the pair only, and so into smaller splits that may fit. `None` when `id` is not indexed, the
+    /// linkage is not finished, or a person was added or removed since it began.
+    pub fn bulk_top_k_of(&self, bulk: &BulkLinkage, id: &str) -> Option<Vec<Candidate>> {
+        if !bulk.finished || bulk.stamp != (self.instance, self.changes) {
+            return None;
+        }
+        let me = *self.ids.get(id)?;
+        let mine = bulk.matches.get(me as usize)?;
+        let entry = self.slots.get(me as usize)?.as_ref()?;
+        // A query's own list holds its own record where it ranks (ties by slot): one fewer other above it.
+        let own = self.score(&entry.profile, &entry.profile);
+        let rank = mine.partition_point(|(q, s)| *q > own || (*q == own && *s < me));
+        let others = |n: usize| if rank < n { n - 1 } else { n };
+        let k = others(bulk.k);
+        let of_query = Matches::of_best(mine, others(bulk.k.max(RIVAL_CONTEXT)));
+        let query_person = self.person_of(me);
+        let mut list: Vec<(f64, u32)> = mine
+            .iter()
+            .take(k)
+            .map(|&(q, y)| {
+                if !self.config.rivals || self.is_own(y, Some(me), query_person) {
+                    return (q, y);
+                }
+                let of_candidate = bulk
+                    .matches
+                    .get(y as usize)
+                    .map(|theirs| Matches::of_best(theirs, RIVAL_CONTEXT))
+                    .unwrap_or_default();
+                let p = self.with_rivals(q, y, (Some(me), query_person), &of_query, &of_candidate);
+                (p, y)
+            })
+            .collect();
+        list.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Some(
+            list.into_iter()
+                .filter_map(|(probability, slot)| {
+                    Some(Candidate {
+                        id: self.id_of(slot)?.to_string(),
+                        probability,
+                    })
+                })
+                .collect(),
+        )
     }
 
     /// The person whose name the record in `slot` is (its id up to `Config::person_separator`); `None`
@@ -1104,33 +1258,7 @@ impl Index {
         } else {
             min_score
         };
-        // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
-        // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
-        let chunk = 256;
-        let mut scored: Vec<(u32, u32, f64)> = (0..n.div_ceil(chunk))
-            .into_par_iter()
-            .map_init(Memo::new, |memo, c| {
-                let mut buf = Vec::new();
-                let mut out = Vec::new();
-                for i in c * chunk..((c + 1) * chunk).min(n) {
-                    let Some(Some(e)) = self.slots.get(i) else {
-                        continue;
-                    };
-                    self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
-                    for j in &buf {
-                        if let Some(Some(o)) = self.slots.get(*j as usize)
-                            && let Some(p) =
-                                self.score_at_least(&o.profile, &e.profile, floor, memo)
-                        {
-                            out.push((*j, i as u32, p));
-                        }
-                    }
-                }
-                progress(((c + 1) * chunk).min(n) - c * chunk);
-                out
-            })
-            .flatten_iter()
-            .collect();
+        let mut scored = self.link_records(0..n, floor, progress);
         if self.config.transitive {
             self.close_clusters(&mut scored);
         }
@@ -1147,6 +1275,46 @@ impl Index {
                     probability: p,
                 })
             })
+            .collect()
+    }
+
+    /// Every candidate pair of a record in `records` with an earlier record scoring at least `floor`, as
+    /// `(earlier slot, later slot, probability)`, in record order. `progress` is called with the number of
+    /// records done.
+    fn link_records(
+        &self,
+        records: std::ops::Range<usize>,
+        floor: f64,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Vec<(u32, u32, f64)> {
+        // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
+        // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
+        let chunk = 256;
+        let starts: Vec<usize> = records.clone().step_by(chunk).collect();
+        starts
+            .into_par_iter()
+            .map_init(Memo::new, |memo, start| {
+                let end = (start + chunk).min(records.end);
+                let mut buf = Vec::new();
+                let mut out = Vec::new();
+                for i in start..end {
+                    let Some(Some(e)) = self.slots.get(i) else {
+                        continue;
+                    };
+                    self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
+                    for j in &buf {
+                        if let Some(Some(o)) = self.slots.get(*j as usize)
+                            && let Some(p) =
+                                self.score_at_least(&o.profile, &e.profile, floor, memo)
+                        {
+                            out.push((*j, i as u32, p));
+                        }
+                    }
+                }
+                progress(end - start);
+                out
+            })
+            .flatten_iter()
             .collect()
     }
 

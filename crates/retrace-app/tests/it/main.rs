@@ -7,6 +7,7 @@
     reason = "test code: a failed set-up is a failed test"
 )]
 
+mod bulk_lists;
 mod interchange;
 mod matching_snapshot;
 mod outreach;

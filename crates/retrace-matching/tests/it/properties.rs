@@ -1,5 +1,5 @@
 use proptest::prelude::*;
-use retrace_matching::{Config, DEFAULT_THRESHOLD, Index, Person, RivalContexts};
+use retrace_matching::{Candidate, Config, DEFAULT_THRESHOLD, Index, Person, RivalContexts};
 
 const GIVEN: &[&str] = &[
     "Mohammed",
@@ -317,6 +317,57 @@ proptest! {
         check(&index)?;
         index.remove("extra");
         check(&index)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// One bulk linkage gives every record the list its query gives: the same candidates at or above the
+    /// linkage's floor, in the same order, with the same probabilities bit for bit, with and without the second
+    /// stage; a person's other names (`p/1`) included. After a change it answers nothing.
+    #[test]
+    fn a_bulk_linkage_gives_the_lists_queries_give(
+        people in proptest::collection::vec(person_with_places(), 2..40),
+        again in proptest::collection::vec((0usize..40, any::<bool>()), 0..10),
+        k in 2usize..12,
+    ) {
+        let mut records: Vec<(String, Person)> =
+            people.iter().enumerate().map(|(i, p)| (format!("p{i}/0"), p.clone())).collect();
+        // The same persons again: as another name of theirs, or as another person without a birth date.
+        for (n, (d, another_name)) in again.into_iter().enumerate() {
+            let mut p = people[d % people.len()].clone();
+            let id = if another_name {
+                format!("p{}/{}", d % people.len(), n + 1)
+            } else {
+                p.birth_date.clear();
+                format!("q{n}/0")
+            };
+            records.push((id, p));
+        }
+        for rivals in [true, false] {
+            let mut index = Index::new(Config { person_separator: Some('/'), rivals, ..Config::default() });
+            index.add_all(&records);
+            let mut own = Index::new(Config { rivals: false, ..Config::default() });
+            own.add_all(&records);
+            let mut bulk = index.begin_bulk_linkage(k);
+            while index.continue_bulk_linkage(&mut bulk, 7) {}
+            for (id, _) in &records {
+                let floor = |c: &Candidate| {
+                    c.id != *id
+                        && own.explain_indexed(id, &c.id).is_some_and(|x| x.probability >= 0.05)
+                };
+                let queried: Vec<Candidate> =
+                    index.top_k_of(id, k).unwrap().into_iter().filter(floor).collect();
+                let bulk_list = index.bulk_top_k_of(&bulk, id).unwrap();
+                let bits = |list: &[Candidate]| -> Vec<(String, u64)> {
+                    list.iter().map(|c| (c.id.clone(), c.probability.to_bits())).collect()
+                };
+                prop_assert_eq!(bits(&bulk_list), bits(&queried), "{} (rivals {})", id, rivals);
+            }
+            index.remove(&records[0].0);
+            prop_assert!(index.bulk_top_k_of(&bulk, &records[1].0).is_none());
+        }
     }
 }
 

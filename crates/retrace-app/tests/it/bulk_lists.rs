@@ -1,0 +1,85 @@
+//! Every sought person's candidate list computed at once after a bulk load
+//! (`MatchingService::recompute_all`, one linkage of the whole index) is the
+//! list a query for that person gives.
+
+use crate::requests::{FixedClock, KEY, app_on, store_app_and_actor};
+use retrace_app::requests::{OpenRequest, open_request};
+use retrace_domain::{Clock, PersonId, Role};
+use retrace_store::{AuditContext, OrgScope};
+
+/// Sought persons who are each other's candidates, some with two names.
+const REQUESTS: &[&str] = &[
+    r#"{"enquirer":{"names":["Ahmad Khaled Al-Hassan"]},
+        "sought":[{"relationship":"brother","person":{"names":["Omar Khaled Al-Hassan", "عمر خالد الحسن"],"birth_date":"1994"}}],
+        "circumstances":{"context":"migration"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+    r#"{"enquirer":{"names":["Khaled Al-Hassan"]},
+        "sought":[{"relationship":"son","person":{"names":["Omar Khalid Alhassan"],"birth_date":"1994"}},
+                  {"relationship":"son","person":{"names":["Yusuf Khalid Alhassan"],"birth_date":"1998"}}],
+        "circumstances":{"context":"migration"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+    r#"{"enquirer":{"names":["Layla Hassan"]},
+        "sought":[{"relationship":"brother","person":{"names":["Omar Al Hasan", "Omar Khaled"],"birth_date":"1994-03-02"}}],
+        "circumstances":{"context":"conflict"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+    r#"{"enquirer":{"names":["Fatima Diallo"]},
+        "sought":[{"relationship":"daughter","person":{"names":["Amina Diallo"],"birth_date":"2010-04-12"}}],
+        "circumstances":{"context":"conflict"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+    r#"{"enquirer":{"names":["Mariam Diallo"]},
+        "sought":[{"relationship":"sister","person":{"names":["Aminata Diallo"],"birth_date":"2010-04-12"}}],
+        "circumstances":{"context":"conflict"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+    r#"{"enquirer":{"names":["Ousmane Diallo"]},
+        "sought":[{"relationship":"daughter","person":{"names":["Amina Dialo", "Aminata Dyallo"],"birth_date":"2010"}}],
+        "circumstances":{"context":"disaster"},"enquirer_consent_method":"oral","vital_interest":true}"#,
+];
+
+#[tokio::test]
+async fn recomputing_every_list_stores_the_lists_queries_give() {
+    let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
+    // Loaded through another server, as a bulk import is: this one reads
+    // them all at once.
+    let loader = app_on(store.clone(), KEY);
+    let mut sought: Vec<PersonId> = Vec::new();
+    for json in REQUESTS {
+        let request: OpenRequest = serde_json::from_str(json).unwrap();
+        let opened = open_request(&loader, &actor, request).await.unwrap();
+        sought.extend(opened.sought.iter().map(|s| s.id));
+    }
+    // Only what the recomputation writes is stored.
+    let audit = AuditContext::system(FixedClock.now(), "test");
+    for id in &sought {
+        store.remove_candidates_of(&audit, *id).await.unwrap();
+    }
+    app.matching().load(store.as_ref()).await.unwrap();
+    let summary = app
+        .matching()
+        .recompute_all(store.as_ref(), FixedClock.now())
+        .await
+        .unwrap();
+    assert_eq!(summary.sought, sought.len());
+    assert_eq!(
+        summary.with_candidates,
+        sought.len(),
+        "each has a look-alike"
+    );
+
+    let scope = OrgScope::new(actor.org());
+    for id in &sought {
+        let mut stored: Vec<_> = store
+            .candidates_for(&scope, *id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.sought == *id)
+            .map(|c| (c.other, c.score_milli, c.explanation))
+            .collect();
+        let mut queried: Vec<_> = app
+            .matching()
+            .candidates_of(*id)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.other, c.score_milli, c.explanation))
+            .collect();
+        stored.sort_by_key(|c| c.0);
+        queried.sort_by_key(|c| c.0);
+        assert!(!queried.is_empty());
+        assert_eq!(stored, queried, "the list of {id}");
+    }
+}
