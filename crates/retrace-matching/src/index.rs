@@ -228,6 +228,8 @@ pub struct BulkLinkage {
     /// Each record's matches at or above `RIVAL_APART` (`(probability, slot)`); once finished, its best
     /// `k.max(RIVAL_CONTEXT)`, best first.
     matches: Vec<Vec<(f64, u32)>>,
+    /// Once finished, which person each record is a name of (`Config::person_separator`), as a number.
+    persons: Vec<Option<u32>>,
     finished: bool,
 }
 
@@ -421,6 +423,46 @@ fn second_stage(own: f64, rivalled: bool, lookalikes: u32) -> f64 {
     let rival = if rivalled { RIVAL_PENALTY } else { 0.0 };
     let lookalike = LOOKALIKE_PENALTY * f64::from(lookalikes).ln_1p();
     sigmoid(RIVAL_SLOPE * own + RIVAL_FREE - rival - lookalike)
+}
+
+/// Whether the candidate `y` is the query's own record `me` or another name of the query's person (`person`
+/// tells which person a record is a name of): no pair.
+fn is_own<P: PartialEq>(y: u32, me: Option<u32>, person: impl Fn(u32) -> Option<P>) -> bool {
+    Some(y) == me
+        || me
+            .and_then(&person)
+            .is_some_and(|mine| person(y) == Some(mine))
+}
+
+/// The probability `q` of a query's candidate `y` once its rivals and look-alikes are known: among the query's
+/// matches and the candidate's. Neither person's own records are rivals or look-alikes: the query's record
+/// (`me`, when indexed), the candidate, and their persons' other names (`person` tells which person a record is
+/// a name of).
+fn with_rivals<P: PartialEq>(
+    q: f64,
+    y: u32,
+    me: Option<u32>,
+    person: impl Fn(u32) -> Option<P>,
+    of_query: &Matches,
+    of_candidate: &Matches,
+) -> f64 {
+    let query_person = me.and_then(&person);
+    let candidate_person = person(y);
+    let another = |b: u32| {
+        if Some(b) == me || b == y {
+            return false;
+        }
+        match person(b) {
+            None => true,
+            Some(theirs) => {
+                query_person.as_ref() != Some(&theirs) && candidate_person.as_ref() != Some(&theirs)
+            }
+        }
+    };
+    let mut rivalry = Rivalry::default();
+    rivalry.tally(q, of_query.iter(), |b| another(b) && of_candidate.apart(b));
+    rivalry.tally(q, of_candidate.iter(), |b| another(b) && of_query.apart(b));
+    rivalry.second_stage(q)
 }
 
 /// What a query is: its profile, the indexed record its list leaves out (`top_k`'s `exclude`), and the
@@ -956,7 +998,7 @@ impl Index {
         let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false, 0.0);
         let of_query = Matches::of(&own);
         own.truncate(k);
-        let query_person = me.and_then(|slot| self.person_of(slot));
+        let person = |slot: u32| self.person_of(slot);
         // Each candidate's own best are a query of their own: on every core.
         let mut rescored: Vec<(f64, u32)> = own
             .into_par_iter()
@@ -964,7 +1006,7 @@ impl Index {
                 let Some(e) = self.slots.get(y as usize).and_then(Option::as_ref) else {
                     return (q, y);
                 };
-                if q < RIVAL_APART || self.is_own(y, me, query_person) {
+                if q < RIVAL_APART || is_own(y, me, person) {
                     return (q, y);
                 }
                 // Only its matches down to the floor count: the trees skip the others.
@@ -981,43 +1023,13 @@ impl Index {
                     Some(contexts) => contexts.get_or((self.instance, self.changes), y, find),
                     None => Arc::new(find()),
                 };
-                let p = self.with_rivals(q, y, (me, query_person), &of_query, &of_candidate);
+                let p = with_rivals(q, y, me, person, &of_query, &of_candidate);
                 (p, y)
             })
             .collect();
         // A stable sort: equal probabilities keep their order by own probability.
         rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
         rescored
-    }
-
-    /// Whether the candidate `y` is the query's own record `me` or another name of the query's person: no pair.
-    fn is_own(&self, y: u32, me: Option<u32>, query_person: Option<&str>) -> bool {
-        Some(y) == me || (query_person.is_some() && self.person_of(y) == query_person)
-    }
-
-    /// The probability `q` of the query's candidate `y` once its rivals and look-alikes are known: among the
-    /// query's matches and the candidate's. Neither person's own records are rivals or look-alikes: the query's
-    /// record (`me`, when indexed), the candidate, and their persons' other names.
-    fn with_rivals(
-        &self,
-        q: f64,
-        y: u32,
-        (me, query_person): (Option<u32>, Option<&str>),
-        of_query: &Matches,
-        of_candidate: &Matches,
-    ) -> f64 {
-        let candidate_person = self.person_of(y);
-        let another = |b: u32| {
-            if Some(b) == me || b == y {
-                return false;
-            }
-            let person = self.person_of(b);
-            person.is_none() || (person != query_person && person != candidate_person)
-        };
-        let mut rivalry = Rivalry::default();
-        rivalry.tally(q, of_query.iter(), |b| another(b) && of_candidate.apart(b));
-        rivalry.tally(q, of_candidate.iter(), |b| another(b) && of_query.apart(b));
-        rivalry.second_stage(q)
     }
 
     /// Begins a [`BulkLinkage`] for lists of `k` candidates ([`Index::bulk_top_k_of`]).
@@ -1027,6 +1039,7 @@ impl Index {
             k,
             linked: 0,
             matches: vec![Vec::new(); self.slots.len()],
+            persons: Vec::new(),
             finished: false,
         }
     }
@@ -1038,6 +1051,7 @@ impl Index {
     pub fn continue_bulk_linkage(&self, bulk: &mut BulkLinkage, records: usize) -> bool {
         if bulk.stamp != (self.instance, self.changes) {
             bulk.matches = Vec::new();
+            bulk.persons = Vec::new();
             bulk.finished = false;
             return false;
         }
@@ -1065,6 +1079,15 @@ impl Index {
             list.truncate(kept);
             list.shrink_to_fit();
         });
+        // Each record's person as a number, found once (the lists ask for it again and again).
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        bulk.persons = (0..n as u32)
+            .map(|slot| {
+                let person = self.person_of(slot)?;
+                let next = numbers.len() as u32;
+                Some(*numbers.entry(person).or_insert(next))
+            })
+            .collect();
         bulk.finished = true;
         false
     }
@@ -1087,12 +1110,12 @@ impl Index {
         let others = |n: usize| if rank < n { n - 1 } else { n };
         let k = others(bulk.k);
         let of_query = Matches::of_best(mine, others(bulk.k.max(RIVAL_CONTEXT)));
-        let query_person = self.person_of(me);
+        let person = |slot: u32| bulk.persons.get(slot as usize).copied().flatten();
         let mut list: Vec<(f64, u32)> = mine
             .iter()
             .take(k)
             .map(|&(q, y)| {
-                if !self.config.rivals || self.is_own(y, Some(me), query_person) {
+                if !self.config.rivals || is_own(y, Some(me), person) {
                     return (q, y);
                 }
                 let of_candidate = bulk
@@ -1100,7 +1123,7 @@ impl Index {
                     .get(y as usize)
                     .map(|theirs| Matches::of_best(theirs, RIVAL_CONTEXT))
                     .unwrap_or_default();
-                let p = self.with_rivals(q, y, (Some(me), query_person), &of_query, &of_candidate);
+                let p = with_rivals(q, y, Some(me), person, &of_query, &of_candidate);
                 (p, y)
             })
             .collect();
