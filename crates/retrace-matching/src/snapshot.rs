@@ -360,11 +360,16 @@ impl<'a> SnapshotReader<'a> {
             .ok()
             .and_then(|n| n.checked_mul(N))
             .ok_or(SnapshotError::Damaged("block length"))?;
-        Ok(self
-            .take(len)?
-            .chunks_exact(N)
-            .filter_map(|c| c.try_into().ok().map(&value))
-            .collect())
+        let bytes = self.take(len)?;
+        // Reserved exactly: collected through `filter_map`, the vector would grow by doubling and keep up to
+        // twice the room (the posting arrays are most of a restored index).
+        let mut values = Vec::with_capacity(bytes.len() / N);
+        values.extend(
+            bytes
+                .chunks_exact(N)
+                .filter_map(|c| c.try_into().ok().map(&value)),
+        );
+        Ok(values)
     }
 
     /// A person written by [`SnapshotWriter::person`].

@@ -51,6 +51,50 @@ proptest! {
     }
 }
 
+/// A restored index holds no more room than the index it was written from once compacted: its arrays are
+/// read at their exact length (collected through a filter, they grew by doubling and a restored service kept up
+/// to twice the posting arrays it needs).
+#[test]
+fn a_restored_index_takes_no_more_memory_than_the_compacted_one() {
+    let given = [
+        "Mohammed",
+        "Fatima",
+        "Oleksandr",
+        "Tesfay",
+        "Hawa",
+        "Amina",
+        "Yusuf",
+    ];
+    let family = [
+        "Al-Hassan",
+        "Shevchenko",
+        "Camara",
+        "Habtom",
+        "Diallo",
+        "Haidari",
+    ];
+    let mut index = Index::new(Config::default());
+    for i in 0..3000 {
+        let person = Person {
+            full_name: format!("{} {} {}", given[i % 7], given[(i / 7) % 7], family[i % 6]),
+            birth_date: format!("{}-{:02}-{:02}", 1950 + i % 60, 1 + i % 12, 1 + i % 28),
+            birth_place: format!("Place {}", i % 40),
+            ..Person::default()
+        };
+        index.add(&format!("r{i}"), &person);
+    }
+    index.compact();
+    let bytes = index.write_snapshot(1, Vec::new(), |_| Ok(())).unwrap();
+    let (restored, _, ()) =
+        Index::read_snapshot(Config::default(), &mut bytes.as_slice(), |_| Ok(())).unwrap();
+    assert!(
+        restored.approx_bytes() <= index.approx_bytes(),
+        "restored {} bytes, compacted {}",
+        restored.approx_bytes(),
+        index.approx_bytes()
+    );
+}
+
 #[test]
 fn a_person_round_trips_in_the_callers_section() {
     let p = Person {
