@@ -762,19 +762,7 @@ impl Index {
                     None => out.extend_from_slice(&v),
                 }
             } else if *parts != 0 && k >> 61 != 1 {
-                let v = match (below, v) {
-                    (Some(b), Cow::Borrowed(v)) => {
-                        Cow::Borrowed(&v[..v.partition_point(|s| *s < b)])
-                    }
-                    (Some(b), Cow::Owned(mut v)) => {
-                        v.truncate(v.partition_point(|s| *s < b));
-                        Cow::Owned(v)
-                    }
-                    (None, v) => v,
-                };
-                if !v.is_empty() {
-                    full.push((v, *k, *parts));
-                }
+                full.push((v, *k, *parts));
             }
         }
         let guard = self.config.max_block.saturating_mul(SPLIT_GUARD);
@@ -788,8 +776,13 @@ impl Index {
                 }
                 split.clear();
                 intersect(a, b, &mut split);
+                // Whether a split is used is judged on the whole blocks, also when only the records below
+                // `below` are wanted: so a pair is proposed from either of its records, whatever their order.
                 if split.len() <= self.config.max_block {
-                    out.extend_from_slice(&split);
+                    match below {
+                        Some(b) => out.extend(split.iter().copied().take_while(|s| *s < b)),
+                        None => out.extend_from_slice(&split),
+                    }
                 }
             }
         }
@@ -1093,10 +1086,9 @@ impl Index {
     }
 
     /// [`Index::top_k_of`] for the `k` a [`BulkLinkage`] was begun with, from that linkage: the same candidates
-    /// with the same probabilities, without the record itself and only those at or above `RIVAL_APART`. The
-    /// linkage may know a pair no query finds: an over-full block is split on the records before the later
-    /// one of the pair only, and so into smaller splits that may fit. `None` when `id` is not indexed, the
-    /// linkage is not finished, or a person was added or removed since it began.
+    /// with the same probabilities, without the record itself and only those at or above `RIVAL_APART`.
+    /// `None` when `id` is not indexed, the linkage is not finished, or a person was added or removed since it
+    /// began.
     pub fn bulk_top_k_of(&self, bulk: &BulkLinkage, id: &str) -> Option<Vec<Candidate>> {
         if !bulk.finished || bulk.stamp != (self.instance, self.changes) {
             return None;

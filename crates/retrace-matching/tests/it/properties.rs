@@ -241,6 +241,34 @@ proptest! {
         }
     }
 
+    /// Where blocks are over-full and split by a second key, a full linkage proposes exactly the pairs queries
+    /// propose, from either record, whatever their order in the index: a split is used or not on the whole
+    /// blocks, also when the linkage wants only the earlier records of one.
+    #[test]
+    fn split_blocks_give_a_linkage_the_pairs_queries_give(
+        people in proptest::collection::vec(person_with_places(), 8..60),
+        max_block in 2usize..8,
+    ) {
+        let config = Config { transitive: false, rivals: false, max_block, ..Config::default() };
+        let mut index = Index::new(config);
+        for (i, p) in people.iter().enumerate() {
+            index.add(&format!("r{i}"), p);
+        }
+        let key = |a: &str, b: &str| if a < b { (a.to_owned(), b.to_owned()) } else { (b.to_owned(), a.to_owned()) };
+        let linked: std::collections::BTreeSet<(String, String)> =
+            index.link(0.0, &|_| {}).iter().map(|pair| key(&pair.left, &pair.right)).collect();
+        let mut queried = std::collections::BTreeSet::new();
+        for i in 0..people.len() {
+            let id = format!("r{i}");
+            for c in index.top_k_of(&id, usize::MAX).unwrap() {
+                if c.id != id {
+                    queried.insert(key(&id, &c.id));
+                }
+            }
+        }
+        prop_assert_eq!(linked, queried);
+    }
+
     /// With the second stage, a query gives each candidate the probability a full linkage gives the pair: both
     /// know the same rivals and look-alikes (every match of either record down to the linkage's floor). Any
     /// candidate the linkage keeps is found by a query for either record.
