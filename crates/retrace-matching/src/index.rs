@@ -261,6 +261,10 @@ const YEAR_BUCKET: u64 = 1 << 40;
 
 /// Keeps the keys of a name part's ends with a place apart from those of a whole part with a place.
 const ENDS_WITH_PLACE: u64 = 0x9e37_79b9_7f4a_7c15;
+/// Keeps the keys of a name part's ends with a town apart from those with a whole place.
+const ENDS_WITH_TOWN: u64 = 0x5851_f42d_4c95_7f2d;
+/// Keeps the keys of a name part's ends with another part's first letters apart from those with its key.
+const ENDS_WITH_PREFIX: u64 = 0x1405_7b7e_f767_814f;
 
 /// Blocking keys of a profile. They depend on the profile alone (not on frequencies), so adding a record never
 /// changes another record's keys. A key whose block is over-full at query time is not used alone but split by
@@ -327,10 +331,40 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         .map(|pl| place_key(pl))
         .collect();
     places.dedup();
+    // The same with the first letters of the town (a street address names its town last, a short place only
+    // the town, and a typo after the third letter leaves them).
+    let mut towns: Vec<u64> = [&p.birth_place, &p.last_seen]
+        .into_iter()
+        .flatten()
+        .map(|pl| pl.town)
+        .filter(|town| *town != 0)
+        .collect();
+    towns.dedup();
     for t in p.name.iter().take(2) {
         let ends = t.ends ^ ENDS_WITH_PLACE;
         for pl in &places {
             keys.push((h3(5, ends, *pl), 0));
+        }
+        for town in &towns {
+            keys.push((h3(5, t.ends ^ ENDS_WITH_TOWN, *town), 0));
+        }
+    }
+    // The first and last letters of each of the first three name parts with the first three letters of
+    // another: a typo in every part, one inside the word of one and after the third letter of the other.
+    let firsts: Vec<Option<u64>> = p
+        .name
+        .iter()
+        .take(3)
+        .map(|t| {
+            let first: String = t.text.chars().take(3).collect();
+            (first.chars().count() == 3).then(|| hash_str(&first))
+        })
+        .collect();
+    for (i, a) in p.name.iter().take(3).enumerate() {
+        for (j, first) in firsts.iter().enumerate() {
+            if let (true, Some(first)) = (i != j, first) {
+                keys.push((h3(4, a.ends ^ ENDS_WITH_PREFIX, *first), 0));
+            }
         }
     }
     // Each name part's key with the first and last letters of another part's skeleton (the father included):
@@ -1442,6 +1476,49 @@ mod tests {
         assert_eq!(
             shared_kinds(person(a, "", "Sainte Elise"), person(b, "", "Sainte Elise")),
             vec![5]
+        );
+    }
+
+    #[test]
+    fn a_street_address_meets_its_town_and_a_typo_after_the_third_letter() {
+        let (a, b) = ("Remy Matques", "Rerny Marques");
+        for (place, other) in [
+            ("12 rue Blanchard, Marquesboeuf", "Marquesboeuf"),
+            ("Marquesboeuf", "Marqeusbouef"),
+            (
+                "12 rue Blanchard, Marquesboeuf",
+                "3 avenue Hugo, Marqesboeuf",
+            ),
+        ] {
+            assert_eq!(
+                shared_kinds(person(a, "", place), person(b, "", other)),
+                vec![5],
+                "{place} / {other}"
+            );
+        }
+        assert_eq!(
+            shared_kinds(person(a, "", "Marquesboeuf"), person(b, "", "Mayenne")),
+            Vec::<u64>::new()
+        );
+    }
+
+    #[test]
+    fn a_typo_in_every_part_meets_on_the_ends_of_one_and_the_first_letters_of_another() {
+        // A typo inside the given name and one at the end of the family name: no key of either part is left.
+        assert_eq!(
+            shared_kinds(
+                person("Gabeiel Girard", "", ""),
+                person("Gabriel Girare", "", "")
+            ),
+            vec![4]
+        );
+        // Both first letters or both ends broken: nothing.
+        assert_eq!(
+            shared_kinds(
+                person("Gabeiel Girard", "", ""),
+                person("Gbariel Gjrare", "", "")
+            ),
+            Vec::<u64>::new()
         );
     }
 

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -217,7 +217,8 @@ impl<W: Write> SnapshotWriter<W> {
                 self.u8(1)?;
                 self.str(&p.key)?;
                 self.str(&p.skel)?;
-                self.u32(p.group)
+                self.u32(p.group)?;
+                self.u64(p.town)
             }
         }
     }
@@ -422,6 +423,7 @@ impl<'a> SnapshotReader<'a> {
                     key: strings.text(self.str()?),
                     skel: strings.text(self.str()?),
                     group: self.u32()?,
+                    town: self.u64()?,
                 };
                 Some(strings.place(&Arc::new(place)))
             }
