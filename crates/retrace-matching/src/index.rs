@@ -508,8 +508,10 @@ struct Query<'a> {
     me: Option<u32>,
 }
 
-/// Intersection of two sorted slot lists (galloping through the longer one).
-fn intersect(short: &[u32], long: &[u32], out: &mut Vec<u32>) {
+/// Intersection of two sorted slot lists (galloping through the longer one), given up as soon as it holds more
+/// than `limit`: a split that large is not used, and every record of a common name would otherwise walk it
+/// whole.
+fn intersect(short: &[u32], long: &[u32], limit: usize, out: &mut Vec<u32>) {
     let (short, long) = if short.len() <= long.len() {
         (short, long)
     } else {
@@ -526,7 +528,12 @@ fn intersect(short: &[u32], long: &[u32], out: &mut Vec<u32>) {
         let pos = rest[..upto].partition_point(|x| x < s);
         rest = &rest[pos..];
         match rest.first() {
-            Some(x) if x == s => out.push(*s),
+            Some(x) if x == s => {
+                out.push(*s);
+                if out.len() > limit {
+                    break;
+                }
+            }
             Some(_) => {}
             None => break,
         }
@@ -809,7 +816,7 @@ impl Index {
                     continue;
                 }
                 split.clear();
-                intersect(a, b, &mut split);
+                intersect(a, b, self.config.max_block, &mut split);
                 // Whether a split is used is judged on the whole blocks, also when only the records below
                 // `below` are wanted: so a pair is proposed from either of its records, whatever their order.
                 if split.len() <= self.config.max_block {
