@@ -181,6 +181,48 @@ impl RivalContexts {
     }
 }
 
+/// Most slots [`Splits`] holds before it starts afresh (128 MB).
+const SPLITS_KEPT: usize = 1 << 25;
+
+/// The splits of over-full blocks a linkage has intersected, by their two keys, or `None` for a split too large
+/// to be used. A split is the same for every record holding both keys (up to `max_block` of them), and each of
+/// them would otherwise intersect the two blocks again: at a million generated persons most of a linkage's
+/// time. Valid for one index while no person is added or removed (a linkage holds the index meanwhile, a
+/// [`BulkLinkage`] starts afresh when the index changes).
+#[derive(Default)]
+struct Splits(Mutex<SplitsState>);
+
+#[derive(Default)]
+struct SplitsState {
+    known: FxHashMap<(u64, u64), Option<Arc<[u32]>>>,
+    /// Slots held in `known`.
+    held: usize,
+}
+
+impl Splits {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SplitsState> {
+        // A panic elsewhere while the lock was held leaves a map that is still consistent.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, a: u64, b: u64) -> Option<Option<Arc<[u32]>>> {
+        self.lock().known.get(&(a.min(b), a.max(b))).cloned()
+    }
+
+    fn put(&self, a: u64, b: u64, split: Option<&[u32]>) {
+        let mut state = self.lock();
+        let size = split.map_or(0, <[u32]>::len);
+        if state.held + size > SPLITS_KEPT {
+            state.known.clear();
+            state.held = 0;
+        }
+        state.held += size;
+        state
+            .known
+            .insert((a.min(b), a.max(b)), split.map(Arc::from));
+    }
+}
+
 /// A record's matches at or above `RIVAL_APART` by their own probability, by slot: what tells whether another
 /// record is clearly another person than it.
 #[derive(Default)]
@@ -230,6 +272,8 @@ pub struct BulkLinkage {
     matches: Vec<Vec<(f64, u32)>>,
     /// Once finished, which person each record is a name of (`Config::person_separator`), as a number.
     persons: Vec<Option<u32>>,
+    /// The splits of over-full blocks found so far, for the parts still to link.
+    splits: Splits,
     finished: bool,
 }
 
@@ -790,7 +834,13 @@ impl Index {
     /// token pair split by a birth-year bucket or by a third part, a part's year bucket split by another part),
     /// taken when that split fits within `max_block`. So a common name no longer drops the block: only
     /// splits still larger than `max_block` are left out.
-    fn candidates(&self, keys: &[(u64, u16)], below: Option<u32>, out: &mut Vec<u32>) {
+    fn candidates(
+        &self,
+        keys: &[(u64, u16)],
+        below: Option<u32>,
+        splits: Option<&Splits>,
+        out: &mut Vec<u32>,
+    ) {
         out.clear();
         let mut full: Vec<(Cow<'_, [u32]>, u64, u16)> = Vec::new();
         for (k, parts) in keys {
@@ -815,15 +865,26 @@ impl Index {
                 if pa & pb == 0 || same_kind_one_part || a.len().min(b.len()) > guard {
                     continue;
                 }
-                split.clear();
-                intersect(a, b, self.config.max_block, &mut split);
                 // Whether a split is used is judged on the whole blocks, also when only the records below
                 // `below` are wanted: so a pair is proposed from either of its records, whatever their order.
-                if split.len() <= self.config.max_block {
-                    match below {
-                        Some(b) => out.extend(split.iter().copied().take_while(|s| *s < b)),
-                        None => out.extend_from_slice(&split),
+                let mut take = |split: &[u32]| match below {
+                    Some(b) => out.extend(split.iter().copied().take_while(|s| *s < b)),
+                    None => out.extend_from_slice(split),
+                };
+                if let Some(known) = splits.and_then(|splits| splits.get(*ka, *kb)) {
+                    if let Some(known) = known {
+                        take(&known);
                     }
+                    continue;
+                }
+                split.clear();
+                intersect(a, b, self.config.max_block, &mut split);
+                let fits = split.len() <= self.config.max_block;
+                if fits {
+                    take(&split);
+                }
+                if let Some(splits) = splits {
+                    splits.put(*ka, *kb, fits.then_some(&split[..]));
                 }
             }
         }
@@ -1074,6 +1135,7 @@ impl Index {
             linked: 0,
             matches: vec![Vec::new(); self.slots.len()],
             persons: Vec::new(),
+            splits: Splits::default(),
             finished: false,
         }
     }
@@ -1086,6 +1148,7 @@ impl Index {
         if bulk.stamp != (self.instance, self.changes) {
             bulk.matches = Vec::new();
             bulk.persons = Vec::new();
+            bulk.splits = Splits::default();
             bulk.finished = false;
             return false;
         }
@@ -1094,7 +1157,7 @@ impl Index {
         }
         let n = self.slots.len();
         let (from, to) = (bulk.linked, (bulk.linked + records.max(1)).min(n));
-        let found = self.link_records(from..to, RIVAL_APART, &|_| {});
+        let found = self.link_records(from..to, RIVAL_APART, &bulk.splits, &|_| {});
         for (a, b, p) in found {
             for (x, y) in [(a, b), (b, a)] {
                 if let Some(list) = bulk.matches.get_mut(x as usize) {
@@ -1122,6 +1185,7 @@ impl Index {
                 Some(*numbers.entry(person).or_insert(next))
             })
             .collect();
+        bulk.splits = Splits::default();
         bulk.finished = true;
         false
     }
@@ -1194,7 +1258,7 @@ impl Index {
     ) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
-        self.candidates(&keys, None, &mut cand);
+        self.candidates(&keys, None, None, &mut cand);
         if rare_key_fallback && cand.len() < k {
             // A query whose keys are all too common to block on alone (a
             // frequent name with nothing else, in a large index) still gets
@@ -1255,9 +1319,11 @@ impl Index {
     /// Every candidate pair blocking generates, as `(earlier slot, later slot)`, without collecting them.
     pub fn for_each_candidate_pair(&self, mut f: impl FnMut(u32, u32)) {
         let mut buf = Vec::new();
+        let splits = Splits::default();
         for (i, e) in self.slots.iter().enumerate() {
             if let Some(e) = e {
-                self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
+                let keys = block_keys_with_parts(&e.profile);
+                self.candidates(&keys, Some(i as u32), Some(&splits), &mut buf);
                 for j in &buf {
                     if self.slots[*j as usize].is_some() {
                         f(*j, i as u32);
@@ -1314,7 +1380,7 @@ impl Index {
         } else {
             min_score
         };
-        let mut scored = self.link_records(0..n, floor, progress);
+        let mut scored = self.link_records(0..n, floor, &Splits::default(), progress);
         if self.config.transitive {
             self.close_clusters(&mut scored);
         }
@@ -1341,6 +1407,7 @@ impl Index {
         &self,
         records: std::ops::Range<usize>,
         floor: f64,
+        splits: &Splits,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<(u32, u32, f64)> {
         // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
@@ -1357,7 +1424,8 @@ impl Index {
                     let Some(Some(e)) = self.slots.get(i) else {
                         continue;
                     };
-                    self.candidates(&block_keys_with_parts(&e.profile), Some(i as u32), &mut buf);
+                    let keys = block_keys_with_parts(&e.profile);
+                    self.candidates(&keys, Some(i as u32), Some(splits), &mut buf);
                     for j in &buf {
                         if let Some(Some(o)) = self.slots.get(*j as usize)
                             && let Some(p) =
