@@ -181,8 +181,10 @@ impl RivalContexts {
     }
 }
 
-/// Most slots [`Splits`] holds before it starts afresh (128 MB).
-const SPLITS_KEPT: usize = 1 << 25;
+/// Most slots [`Splits`] holds before it starts afresh, each split counting `SPLIT_ENTRY` more for its entry
+/// (about 100 MB in all).
+const SPLITS_KEPT: usize = 1 << 24;
+const SPLIT_ENTRY: usize = 8;
 
 /// The splits of over-full blocks a linkage has intersected, by their two keys, or `None` for a split too large
 /// to be used. A split is the same for every record holding both keys (up to `max_block` of them), and each of
@@ -211,7 +213,7 @@ impl Splits {
 
     fn put(&self, a: u64, b: u64, split: Option<&[u32]>) {
         let mut state = self.lock();
-        let size = split.map_or(0, <[u32]>::len);
+        let size = split.map_or(0, <[u32]>::len) + SPLIT_ENTRY;
         if state.held + size > SPLITS_KEPT {
             state.known.clear();
             state.held = 0;
