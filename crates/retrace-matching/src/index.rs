@@ -1061,16 +1061,18 @@ impl Index {
         } else {
             self.own_top_k(query.profile, k, query.skip, rare_key_fallback, 0.0)
         };
+        self.to_candidates(scored)
+    }
+
+    /// `(probability, slot)` pairs as candidates, in the same order.
+    fn to_candidates(&self, scored: Vec<(f64, u32)>) -> Vec<Candidate> {
         scored
             .into_iter()
-            .filter_map(|(p, s)| {
-                self.slots
-                    .get(s as usize)
-                    .and_then(Option::as_ref)
-                    .map(|e| Candidate {
-                        id: e.id.to_string(),
-                        probability: p,
-                    })
+            .filter_map(|(probability, slot)| {
+                Some(Candidate {
+                    id: self.id_of(slot)?.to_string(),
+                    probability,
+                })
             })
             .collect()
     }
@@ -1227,16 +1229,7 @@ impl Index {
             })
             .collect();
         list.sort_by(|a, b| b.0.total_cmp(&a.0));
-        Some(
-            list.into_iter()
-                .filter_map(|(probability, slot)| {
-                    Some(Candidate {
-                        id: self.id_of(slot)?.to_string(),
-                        probability,
-                    })
-                })
-                .collect(),
-        )
+        Some(self.to_candidates(list))
     }
 
     /// The person whose name the record in `slot` is (its id up to `Config::person_separator`); `None`
