@@ -1128,18 +1128,15 @@ impl MatchingService {
     /// The caller's organisation's persons whose names resemble `query`,
     /// best first. Other organisations' persons never leave this function.
     pub fn search_names(&self, org: OrgId, query: &str, limit: usize) -> Vec<PersonId> {
-        let record = retrace_matching::Person {
-            full_name: query.to_owned(),
-            ..retrace_matching::Person::default()
-        };
         self.read(|inner| {
+            let ours =
+                |id: &str| person_of(id).is_some_and(|id| inner.entries.org(&id) == Some(org));
             let mut seen = Vec::new();
-            for hit in inner.index.search(&record, 2000) {
-                if hit.probability < 0.05 {
-                    continue;
-                }
+            for hit in inner
+                .index
+                .search_names(query, limit.saturating_mul(2), ours)
+            {
                 if let Some(id) = person_of(&hit.id)
-                    && inner.entries.org(&id) == Some(org)
                     && !seen.contains(&id)
                 {
                     seen.push(id);
@@ -1479,6 +1476,26 @@ mod tests {
             details: PersonDetails::new(names, Sex::Unknown).unwrap(),
             consents: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_name_search_finds_its_own_organisations_namesake_among_thousands_of_others() {
+        let (home, other) = (OrgId::random(), OrgId::random());
+        let service = MatchingService::new(2026);
+        for _ in 0..3_000 {
+            service.put(registered(PersonId::random(), other, "Fatima Ahmed"));
+        }
+        let ours = PersonId::random();
+        service.put(registered(ours, home, "Fatima Ahmed"));
+        let theirs_newest = PersonId::random();
+        service.put(registered(theirs_newest, other, "Fatima Ahmed"));
+        assert_eq!(service.search_names(home, "Fatima Ahmed", 10), [ours]);
+        assert_eq!(service.search_names(home, "فاطمة أحمد", 10), [ours]);
+        assert!(service.search_names(home, "Amina Diallo", 10).is_empty());
+        let found = service.search_names(other, "Fatima Ahmed", 10);
+        assert_eq!(found.len(), 10);
+        assert_eq!(found[0], theirs_newest);
+        assert!(!found.contains(&ours));
     }
 
     #[test]

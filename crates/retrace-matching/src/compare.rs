@@ -732,6 +732,13 @@ pub(crate) fn compare_with(
 }
 
 impl Comparison {
+    /// How much of the shorter name the other name covers, from 0 to 1, rare parts weighing more (0 when a
+    /// side has no name).
+    pub fn name_coverage(&self) -> f64 {
+        const I: usize = feature_index("name_cov");
+        self.x[I]
+    }
+
     /// Explanation under a model.
     pub fn explain(&self, model: &Model) -> Explanation {
         let mut fields: Vec<FieldExplanation> = FIELDS

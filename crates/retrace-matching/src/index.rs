@@ -586,6 +586,21 @@ fn intersect(short: &[u32], long: &[u32], limit: usize, out: &mut Vec<u32>) {
     }
 }
 
+/// A person found by [`Index::search_names`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameHit {
+    pub id: String,
+    /// How much of the shorter name the other covers, from [`RESEMBLES`] to 1.
+    pub coverage: f64,
+}
+
+/// Names resemble when the other covers more than half of the shorter one (three fifths), its rarer parts
+/// weighing more: one of two equally common parts is not enough.
+pub const RESEMBLES: f64 = 0.6;
+
+/// Most persons a name search compares: the newest, when more share even every key of a frequent name.
+const SEARCH_POOL: usize = 20_000;
+
 /// Over-full blocks whose lists are both longer than this many times `max_block` are not intersected: the cost
 /// would grow with the index for a split that common (a guard; the key kinds that are split stay far below it
 /// on the generated sets, see BENCHMARKS.md).
@@ -600,6 +615,16 @@ impl Weights for Idf<'_> {
     fn idf(&self, key: u64) -> f64 {
         let df = self.df.get(&key).copied().unwrap_or(0) as f64 + 1.0;
         (self.n / df).ln().clamp(0.0, 10.0)
+    }
+}
+
+/// A name search's weights: every part weighs something, however common. In a large index a name shared by
+/// more persons than the reference set weighs nothing as evidence of a match, but it is still what was searched.
+struct SearchWeights<'a>(Idf<'a>);
+
+impl Weights for SearchWeights<'_> {
+    fn idf(&self, key: u64) -> f64 {
+        self.0.idf(key).max(1.0)
     }
 }
 
@@ -894,9 +919,9 @@ impl Index {
         out.dedup();
     }
 
-    /// The persons in every one of the rarest posting lists of `keys`,
-    /// intersecting from the shortest list until at most `max_block` remain.
-    /// Posting lists are sorted (slots only grow), so each step is a merge.
+    /// The persons in every one of the rarest posting lists of `keys`, intersecting from the shortest list
+    /// until at most `max_block` remain (more when every list is intersected). Posting lists are sorted (slots
+    /// only grow), so each step is a merge.
     fn shared_rare_keys(&self, keys: &[u64]) -> Vec<u32> {
         // Keys are distinct, so no two lists are the same list.
         let mut lists: Vec<Cow<'_, [u32]>> =
@@ -925,7 +950,6 @@ impl Index {
             }
             shared = merged;
         }
-        shared.truncate(self.config.max_block);
         shared
     }
 
@@ -963,7 +987,7 @@ impl Index {
     /// Up to `k` best candidates for a person, best first (the person itself, if indexed under `exclude`, is
     /// skipped).
     pub fn top_k(&self, person: &Person, k: usize, exclude: Option<&str>) -> Vec<Candidate> {
-        self.top_k_with(person, k, exclude, false, None)
+        self.top_k_with(person, k, exclude, None)
     }
 
     /// [`Index::top_k`], the matches of its candidates taken from `contexts` when an earlier query found them
@@ -975,15 +999,71 @@ impl Index {
         exclude: Option<&str>,
         contexts: &RivalContexts,
     ) -> Vec<Candidate> {
-        self.top_k_with(person, k, exclude, false, Some(contexts))
+        self.top_k_with(person, k, exclude, Some(contexts))
     }
 
-    /// Like [`Index::top_k`], for a search by name alone: when the query's keys
-    /// are all too common to block on, the persons who share its rarest keys
-    /// together are compared as well. More work per query, so not used for
-    /// candidate generation, where other fields give rarer keys.
-    pub fn search(&self, person: &Person, k: usize) -> Vec<Candidate> {
-        self.top_k_with(person, k, None, true, None)
+    /// Up to `limit` persons admitted by `admit` (given their id) whose names resemble `name`, most alike
+    /// first: by how much of the shorter name the other covers (rare parts weighing more, across scripts),
+    /// then the same spelling of the parts first, then by the difference in their numbers of parts, then the
+    /// newest first. A search is by names, not by
+    /// the probability of being the same person, which names alone rarely make high: an exact namesake is
+    /// always found, however common the name (docs/adr/0045-name-search-by-resemblance.md).
+    pub fn search_names(
+        &self,
+        name: &str,
+        limit: usize,
+        admit: impl Fn(&str) -> bool,
+    ) -> Vec<NameHit> {
+        let person = Person {
+            full_name: name.to_owned(),
+            ..Person::default()
+        };
+        let profile = Profile::new(&person, self.config.reference_year);
+        let mut cand = Vec::new();
+        self.candidates(&block_keys_with_parts(&profile), None, None, &mut cand);
+        // A frequent name's blocks are too large to be taken or split: the persons sharing its rarest keys
+        // together are looked at as well.
+        cand.extend(self.shared_rare_keys(&block_keys(&profile)));
+        cand.sort_unstable();
+        cand.dedup();
+        cand.retain(|slot| self.id_of(*slot).is_some_and(&admit));
+        // Slots grow with time: past the pool, the newest are kept.
+        let pool = cand.len().saturating_sub(SEARCH_POOL);
+        let w = SearchWeights(self.weights());
+        fn spelling(p: &Profile) -> Vec<&str> {
+            let mut parts: Vec<&str> = p.name.iter().map(|t| &*t.text).collect();
+            parts.sort_unstable();
+            parts
+        }
+        let searched = spelling(&profile);
+        let mut hits: Vec<(f64, bool, usize, u32)> = cand[pool..]
+            .iter()
+            .filter_map(|slot| {
+                let e = self.slots.get(*slot as usize)?.as_ref()?;
+                let coverage = compare(&profile, &e.profile, &w).name_coverage();
+                if coverage < RESEMBLES {
+                    return None;
+                }
+                let same_spelling = spelling(&e.profile) == searched;
+                let parts = profile.name.len().abs_diff(e.profile.name.len());
+                Some((coverage, same_spelling, parts, *slot))
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.cmp(&b.2))
+                .then(b.3.cmp(&a.3))
+        });
+        hits.truncate(limit);
+        hits.into_iter()
+            .filter_map(|(coverage, _, _, slot)| {
+                Some(NameHit {
+                    id: self.id_of(slot)?.to_string(),
+                    coverage,
+                })
+            })
+            .collect()
     }
 
     /// [`Index::top_k`] for the indexed person `id` (its own stored profile: the same answer as
@@ -1017,7 +1097,7 @@ impl Index {
             skip: None,
             me: Some(slot),
         };
-        Some(self.top_k_profile(query, k, false, contexts))
+        Some(self.top_k_profile(query, k, contexts))
     }
 
     /// [`Index::explain`] for two indexed persons; `None` when either is not indexed.
@@ -1036,7 +1116,6 @@ impl Index {
         person: &Person,
         k: usize,
         exclude: Option<&str>,
-        rare_key_fallback: bool,
         contexts: Option<&RivalContexts>,
     ) -> Vec<Candidate> {
         let profile = Profile::new(person, self.config.reference_year);
@@ -1046,20 +1125,19 @@ impl Index {
             skip,
             me: skip,
         };
-        self.top_k_profile(query, k, rare_key_fallback, contexts)
+        self.top_k_profile(query, k, contexts)
     }
 
     fn top_k_profile(
         &self,
         query: Query<'_>,
         k: usize,
-        rare_key_fallback: bool,
         contexts: Option<&RivalContexts>,
     ) -> Vec<Candidate> {
-        let scored = if self.config.rivals && !rare_key_fallback {
+        let scored = if self.config.rivals {
             self.top_k_with_rivals(query, k, contexts)
         } else {
-            self.own_top_k(query.profile, k, query.skip, rare_key_fallback, 0.0)
+            self.own_top_k(query.profile, k, query.skip, 0.0)
         };
         self.to_candidates(scored)
     }
@@ -1094,7 +1172,7 @@ impl Index {
             skip,
             me,
         } = query;
-        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, false, 0.0);
+        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, 0.0);
         let of_query = Matches::of(&own);
         own.truncate(k);
         let person = |slot: u32| self.person_of(slot);
@@ -1110,13 +1188,7 @@ impl Index {
                 }
                 // Only its matches down to the floor count: the trees skip the others.
                 let find = || {
-                    Matches::of(&self.own_top_k(
-                        &e.profile,
-                        RIVAL_CONTEXT,
-                        Some(y),
-                        false,
-                        RIVAL_APART,
-                    ))
+                    Matches::of(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), RIVAL_APART))
                 };
                 let of_candidate = match contexts {
                     Some(contexts) => contexts.get_or((self.instance, self.changes), y, find),
@@ -1243,25 +1315,10 @@ impl Index {
 
     /// The `k` best candidates by their own probability (the model alone), best first; with a `floor` above 0,
     /// the trees are not run for candidates whose bound cannot reach it (which may then be left out).
-    fn own_top_k(
-        &self,
-        p: &Profile,
-        k: usize,
-        skip: Option<u32>,
-        rare_key_fallback: bool,
-        floor: f64,
-    ) -> Vec<(f64, u32)> {
+    fn own_top_k(&self, p: &Profile, k: usize, skip: Option<u32>, floor: f64) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
         self.candidates(&keys, None, None, &mut cand);
-        if rare_key_fallback && cand.len() < k {
-            // A query whose keys are all too common to block on alone (a
-            // frequent name with nothing else, in a large index) still gets
-            // the persons who share its rarest keys together.
-            cand.extend(self.shared_rare_keys(&block_keys(p)));
-            cand.sort_unstable();
-            cand.dedup();
-        }
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
         // reach the k-th best probability so far: the result is the same as scoring all of them.
@@ -1509,7 +1566,7 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::{block_keys, recalibrate_with_rivals, second_stage};
+    use super::{Config, Index, block_keys, recalibrate_with_rivals, second_stage};
     use crate::profile::{Person, Profile};
 
     /// Kinds (top three bits) of the blocking keys two records share.
@@ -1666,5 +1723,64 @@ mod tests {
         recalibrate_with_rivals(&mut scored);
         assert_eq!(scored[0].2, second_stage(0.7, false, 3));
         assert!(scored[0].2 < scored[4].2);
+    }
+
+    /// More namesakes than the reference set of the weights, and more than any block holds: in another
+    /// organisation mostly, and the newest in the searcher's own.
+    fn crowded_with_fatima_ahmed(then: &[(&str, &str)]) -> Index {
+        let mut index = Index::new(Config::default());
+        let common = person("Fatima Ahmed", "", "");
+        for n in 0..12_000 {
+            index.add(&format!("other/{n}"), &common);
+        }
+        for (id, name) in then {
+            index.add(id, &person(name, "", ""));
+        }
+        index.compact();
+        index
+    }
+
+    fn found(index: &Index, name: &str) -> Vec<String> {
+        index
+            .search_names(name, 10, |id| id.starts_with("own/"))
+            .into_iter()
+            .map(|hit| hit.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_search_finds_the_newest_namesake_of_the_most_common_name() {
+        let index = crowded_with_fatima_ahmed(&[
+            ("own/older", "Fatima Ahmed"),
+            ("own/variant", "Fatma Ahmed"),
+            ("own/longer", "Fatima Ahmed Ali"),
+            ("own/newest", "Fatima Ahmed"),
+            ("own/other", "Amina Diallo"),
+        ]);
+        assert!(
+            index.cap(block_keys(&Profile::new(&person("Fatima Ahmed", "", ""), 2026))[0]) < 12_000
+        );
+        assert_eq!(
+            found(&index, "Fatima Ahmed"),
+            ["own/newest", "own/older", "own/variant", "own/longer"]
+        );
+        assert_eq!(found(&index, "Amina Diallo"), ["own/other"]);
+        assert_eq!(found(&index, "Yohannes Tesfaye"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_name_search_finds_names_across_scripts_and_leaves_out_what_does_not_resemble() {
+        let index = crowded_with_fatima_ahmed(&[
+            ("own/latin", "Omar Al Hassan"),
+            ("own/arabic", "عمر الحسن"),
+            ("own/namesake", "Omar Diallo"),
+            ("own/unrelated", "Hassan Diallo"),
+        ]);
+        for query in ["Omar Al Hassan", "عمر الحسن", "Omar Hasan"] {
+            let hits = found(&index, query);
+            assert_eq!(hits.len(), 2, "{query}: {hits:?}");
+            assert!(hits.contains(&"own/latin".to_string()), "{query}");
+            assert!(hits.contains(&"own/arabic".to_string()), "{query}");
+        }
     }
 }

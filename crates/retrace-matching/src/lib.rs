@@ -23,7 +23,9 @@ mod tables;
 pub use compare::{
     Comparison, Explanation, FieldExplanation, Status, Uniform, Weights, compare, tok_sim,
 };
-pub use index::{BulkLinkage, Candidate, Config, Index, Pair, RivalContexts, block_keys};
+pub use index::{
+    BulkLinkage, Candidate, Config, Index, NameHit, Pair, RESEMBLES, RivalContexts, block_keys,
+};
 pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Scorer, Tree};
 pub use profile::{Birth, Person, Profile};
 pub use snapshot::{SnapshotError, SnapshotReader, SnapshotWriter};
