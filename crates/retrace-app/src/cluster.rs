@@ -10,6 +10,7 @@
 //! NOTIFY) only says "read now": the table is the truth, so a missed
 //! wake-up delays a change until the next periodic read and loses nothing.
 
+use crate::matching::Recomputation;
 use crate::{App, AppResult};
 use retrace_domain::PersonId;
 use retrace_store::ChangeKind;
@@ -150,7 +151,7 @@ const RECOVERY_LISTS: usize = 256;
 /// The candidate lists a start has to recompute (see
 /// [`App::plan_recovery`]), done batch by batch with
 /// [`App::recover_batch`] while the server already answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Recovery {
     /// Every change up to the checkpoint has its lists: nothing to do.
     Done,
@@ -158,15 +159,18 @@ pub enum Recovery {
     /// the matching checkpoint follows `cursor`, so a stop between batches
     /// leaves the rest to the next start.
     Changes { from: u64, cursor: u64, until: u64 },
-    /// Every sought person's list, [`RECOVERY_LISTS`] per batch: the outbox
-    /// no longer reaches back to the checkpoint, or it holds more changes
-    /// than there are sought persons (a large import), where recomputing
-    /// each list once is cheaper than following each changed person. The
-    /// checkpoint moves to `until` only when the last list is done.
+    /// Every sought person's list: the outbox no longer reaches back to the
+    /// checkpoint, or it holds more changes than there are sought persons
+    /// (a large import), where recomputing each list once is cheaper than
+    /// following each changed person. First one linkage of the whole index,
+    /// a part per batch, then [`RECOVERY_LISTS`] lists per batch from it
+    /// (queried instead once a save has changed the index). The checkpoint
+    /// moves to `until` only when the last list is done.
     All {
         sought: Vec<PersonId>,
         next: usize,
         until: u64,
+        linkage: Box<Recomputation>,
     },
 }
 
@@ -185,6 +189,15 @@ impl Recovery {
                 until,
             } => (cursor - from, until - from),
             Self::All { sought, next, .. } => (*next as u64, sought.len() as u64),
+        }
+    }
+
+    /// While the whole index is linked before every list is recomputed:
+    /// records linked so far, and in all.
+    pub fn linking(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::All { linkage, .. } if linkage.is_linking() => Some(linkage.progress()),
+            _ => None,
         }
     }
 }
@@ -229,6 +242,7 @@ impl App {
                 sought,
                 next: 0,
                 until,
+                linkage: Box::new(self.matching.begin_recomputation()),
             });
         }
         Ok(Recovery::Changes {
@@ -275,15 +289,20 @@ impl App {
                     }
                 }
             }
+            Recovery::All { linkage, .. } if linkage.is_linking() => {
+                self.matching.link_part(linkage);
+                0
+            }
             Recovery::All {
                 sought,
                 next,
                 until,
+                linkage,
             } => {
                 let end = (*next + RECOVERY_LISTS).min(sought.len());
                 let batch = sought.get(*next..end).unwrap_or_default();
                 self.matching
-                    .recompute_lists(self.store(), batch, now)
+                    .recompute_lists_from(self.store(), batch, now, linkage)
                     .await?;
                 let count = batch.len();
                 *next = end;

@@ -382,6 +382,41 @@ impl Inner {
     }
 }
 
+/// Every sought person's candidate list from one linkage of the whole index
+/// (docs/adr/0043-bulk-candidate-lists-from-one-linkage.md), a part at a
+/// time: [`MatchingService::begin_recomputation`], then
+/// [`MatchingService::link_part`] until it returns `false`, then
+/// [`MatchingService::recompute_lists_from`] batch by batch. Each pair is
+/// scored once, where a query per list scores it twice and each candidate's
+/// matches once more.
+pub struct Recomputation {
+    linkage: BulkLinkage,
+    linking: bool,
+}
+
+impl Recomputation {
+    /// Whether parts remain to be linked.
+    pub fn is_linking(&self) -> bool {
+        self.linking
+    }
+
+    /// Records linked so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        self.linkage.progress()
+    }
+}
+
+impl std::fmt::Debug for Recomputation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (linked, records) = self.progress();
+        f.debug_struct("Recomputation")
+            .field("linking", &self.linking)
+            .field("linked", &linked)
+            .field("records", &records)
+            .finish()
+    }
+}
+
 /// What [`MatchingService::recompute_all`] stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecomputeSummary {
@@ -864,6 +899,43 @@ impl MatchingService {
         Ok(summary)
     }
 
+    /// Begins one linkage of the whole index for every list at once
+    /// ([`Recomputation`]).
+    pub fn begin_recomputation(&self) -> Recomputation {
+        Recomputation {
+            linkage: self.read(|inner| inner.index.begin_bulk_linkage(CANDIDATES_LOOKED_AT)),
+            linking: true,
+        }
+    }
+
+    /// Links the next part of `recomputation`, the index read-locked
+    /// meanwhile (so saves go on between parts). `true` while parts remain;
+    /// `false` once linked, or once a save changed the index (its lists are
+    /// then queried).
+    pub fn link_part(&self, recomputation: &mut Recomputation) -> bool {
+        if recomputation.linking {
+            recomputation.linking = self.read(|inner| {
+                inner
+                    .index
+                    .continue_bulk_linkage(&mut recomputation.linkage, BULK_LINKAGE_PART)
+            });
+        }
+        recomputation.linking
+    }
+
+    /// [`Self::recompute_lists`], from a linked `recomputation` while the
+    /// index is as it was linked.
+    pub async fn recompute_lists_from(
+        &self,
+        store: &dyn Store,
+        sought: &[PersonId],
+        at: Timestamp,
+        recomputation: &Recomputation,
+    ) -> StoreResult<RecomputeSummary> {
+        self.recompute_lists_with(store, sought, at, Some(&recomputation.linkage))
+            .await
+    }
+
     /// Computes and stores the candidate list of every sought person in
     /// the index: after a bulk load, where calling [`Self::person_changed`]
     /// per person would recompute each list many times over. The lists come
@@ -883,17 +955,13 @@ impl MatchingService {
             sought: sought.len(),
             ..RecomputeSummary::default()
         };
-        let mut bulk = self.read(|inner| inner.index.begin_bulk_linkage(CANDIDATES_LOOKED_AT));
-        while self.read(|inner| {
-            inner
-                .index
-                .continue_bulk_linkage(&mut bulk, BULK_LINKAGE_PART)
-        }) {
+        let mut linkage = self.begin_recomputation();
+        while self.link_part(&mut linkage) {
             tokio::task::yield_now().await;
         }
         for batch in sought.chunks(512) {
             let done = self
-                .recompute_lists_with(store, batch, at, Some(&bulk))
+                .recompute_lists_from(store, batch, at, &linkage)
                 .await?;
             summary.with_candidates += done.with_candidates;
             summary.candidates += done.candidates;

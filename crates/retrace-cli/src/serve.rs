@@ -425,8 +425,16 @@ async fn recover_in_background(state: &AppState, mut plan: Recovery, stop: &Atom
             }
         }
         if logged.elapsed() >= RECOVERY_LOG && !plan.is_done() {
-            let (done, total) = plan.progress();
-            tracing::info!(done, total, persons, "recomputing candidate lists");
+            if let Some((linked, records)) = plan.linking() {
+                tracing::info!(
+                    linked,
+                    records,
+                    "linking the whole index for every candidate list"
+                );
+            } else {
+                let (done, total) = plan.progress();
+                tracing::info!(done, total, persons, "recomputing candidate lists");
+            }
             logged = Instant::now();
         }
     }

@@ -279,6 +279,13 @@ pub struct BulkLinkage {
     finished: bool,
 }
 
+impl BulkLinkage {
+    /// Records linked so far, and in all (0 in all once it gave up after a change of the index).
+    pub fn progress(&self) -> (usize, usize) {
+        (self.linked, self.matches.len())
+    }
+}
+
 fn h3(tag: u8, a: u64, b: u64) -> u64 {
     let mut h = FxHasher::default();
     (tag, a, b).hash(&mut h);

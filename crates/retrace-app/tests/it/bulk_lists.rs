@@ -1,11 +1,15 @@
 //! Every sought person's candidate list computed at once after a bulk load
 //! (`MatchingService::recompute_all`, one linkage of the whole index) is the
-//! list a query for that person gives.
+//! list a query for that person gives, and so is every list a start
+//! recovers after an import by another process.
 
 use crate::requests::{FixedClock, KEY, app_on, store_app_and_actor};
+use retrace_app::App;
+use retrace_app::cluster::Recovery;
 use retrace_app::requests::{OpenRequest, open_request};
-use retrace_domain::{Clock, PersonId, Role};
-use retrace_store::{AuditContext, OrgScope};
+use retrace_domain::{Clock, OrgId, PersonId, Role};
+use retrace_store::{AuditContext, OrgScope, Store};
+use std::sync::Arc;
 
 /// Sought persons who are each other's candidates, some with two names.
 const REQUESTS: &[&str] = &[
@@ -60,8 +64,56 @@ async fn recomputing_every_list_stores_the_lists_queries_give() {
         "each has a look-alike"
     );
 
-    let scope = OrgScope::new(actor.org());
-    for id in &sought {
+    assert_stored_lists_are_the_queried_ones(&store, &app, actor.org(), &sought).await;
+}
+
+#[tokio::test]
+async fn a_recovery_of_every_list_links_the_index_once_and_stores_the_lists_queries_give() {
+    let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
+    // An import by another process whose own index was empty: no list of
+    // one request knows the others.
+    let mut sought: Vec<PersonId> = Vec::new();
+    for json in REQUESTS {
+        let loader = app_on(store.clone(), KEY);
+        let request: OpenRequest = serde_json::from_str(json).unwrap();
+        let opened = open_request(&loader, &actor, request).await.unwrap();
+        sought.extend(opened.sought.iter().map(|s| s.id));
+    }
+    let none = std::env::temp_dir()
+        .join(format!("retrace-bulk-recovery-{}", PersonId::random()))
+        .join("none");
+    app.start_matching(&none).await.unwrap();
+    let mut plan = app.plan_recovery().await.unwrap();
+    let mut linked_parts = 0;
+    while plan.linking().is_some() {
+        app.recover_batch(&mut plan).await.unwrap();
+        linked_parts += 1;
+    }
+    let Recovery::All { linkage, .. } = &plan else {
+        panic!("every list to recompute: {plan:?}");
+    };
+    let records = linkage.progress().1;
+    assert!(records > sought.len(), "{linkage:?}");
+    assert_eq!(
+        linkage.progress(),
+        (records, records),
+        "linked, not given up"
+    );
+    assert_eq!(linked_parts, 1);
+    while !plan.is_done() {
+        app.recover_batch(&mut plan).await.unwrap();
+    }
+    assert_stored_lists_are_the_queried_ones(&store, &app, actor.org(), &sought).await;
+}
+
+async fn assert_stored_lists_are_the_queried_ones(
+    store: &Arc<dyn Store>,
+    app: &App,
+    org: OrgId,
+    sought: &[PersonId],
+) {
+    let scope = OrgScope::new(org);
+    for id in sought {
         let mut stored: Vec<_> = store
             .candidates_for(&scope, *id)
             .await
