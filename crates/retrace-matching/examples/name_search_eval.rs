@@ -7,7 +7,6 @@
 
 mod common;
 
-use retrace_matching::{Config, Index};
 use std::time::Instant;
 
 const ORGANISATIONS: u64 = 5;
@@ -18,12 +17,7 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: name_search_eval records.csv [queries]");
     };
     let queries: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
-    let records = common::read_records(path)?;
-    let mut index = Index::new(Config::default());
-    for (id, person) in &records {
-        index.add(id, person);
-    }
-    index.compact();
+    let (records, index) = common::indexed(path)?;
     let organisation = |id: &str| id.bytes().map(u64::from).sum::<u64>() % ORGANISATIONS;
     // The newest records, spread over the last tenth of the file.
     let step = (records.len() / 10 / queries.max(1)).max(1);
@@ -40,20 +34,11 @@ fn main() -> anyhow::Result<()> {
             None => println!("not found: {:?} ({} hits)", person.full_name, hits.len()),
         }
     }
-    millis.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        millis
-            .get(((millis.len() as f64 - 1.0) * q) as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
     println!(
-        "records {} searches {} found {found} (first {first}) p50 {:.1} ms p99 {:.1} ms max {:.1} ms",
+        "records {} searches {} found {found} (first {first}) {}",
         records.len(),
         millis.len(),
-        at(0.5),
-        at(0.99),
-        at(1.0)
+        common::percentiles(&mut millis)
     );
     Ok(())
 }

@@ -147,6 +147,8 @@ struct ContextsState {
     /// `(instance, changes)` of the index the matches were found in.
     stamp: (u64, u64),
     matches: FxHashMap<u32, Arc<Matches>>,
+    /// The splits of over-full blocks the queries met: namesakes' queries meet the same ones.
+    splits: Arc<Splits>,
 }
 
 impl RivalContexts {
@@ -154,23 +156,38 @@ impl RivalContexts {
         RivalContexts::default()
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, ContextsState> {
+        // A panic elsewhere while the lock was held leaves a map that is still consistent.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state for an index at `stamp`: afresh when the index changed.
+    fn at(&self, stamp: (u64, u64)) -> std::sync::MutexGuard<'_, ContextsState> {
+        let mut state = self.lock();
+        if state.stamp != stamp {
+            state.stamp = stamp;
+            state.matches.clear();
+            state.splits = Arc::default();
+        }
+        state
+    }
+
+    /// The remembered splits of over-full blocks of the index at `stamp`.
+    fn splits(&self, stamp: (u64, u64)) -> Arc<Splits> {
+        self.at(stamp).splits.clone()
+    }
+
     /// The remembered matches of `slot`, or `find`'s, remembered.
     fn get_or(&self, stamp: (u64, u64), slot: u32, find: impl FnOnce() -> Matches) -> Arc<Matches> {
-        // A panic elsewhere while the lock was held leaves a map that is still consistent.
-        let lock = || self.state.lock().unwrap_or_else(|e| e.into_inner());
         {
-            let mut state = lock();
-            if state.stamp != stamp {
-                state.stamp = stamp;
-                state.matches.clear();
-            }
+            let state = self.at(stamp);
             if let Some(found) = state.matches.get(&slot) {
                 return found.clone();
             }
         }
         // Found outside the lock: other threads go on meanwhile.
         let found = Arc::new(find());
-        let mut state = lock();
+        let mut state = self.lock();
         if state.stamp == stamp {
             if state.matches.len() >= CONTEXTS_KEPT {
                 state.matches.clear();
@@ -1144,7 +1161,7 @@ impl Index {
         let scored = if self.config.rivals {
             self.top_k_with_rivals(query, k, contexts)
         } else {
-            self.own_top_k(query.profile, k, query.skip, 0.0)
+            self.own_top_k(query.profile, k, query.skip, None, 0.0)
         };
         self.to_candidates(scored)
     }
@@ -1179,7 +1196,10 @@ impl Index {
             skip,
             me,
         } = query;
-        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, 0.0);
+        // The query and its candidates' own queries share blocks, and so splits of over-full blocks.
+        let stamp = (self.instance, self.changes);
+        let splits = contexts.map_or_else(Arc::default, |contexts| contexts.splits(stamp));
+        let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, Some(&splits), 0.0);
         let of_query = Matches::of(&own);
         own.truncate(k);
         let person = |slot: u32| self.person_of(slot);
@@ -1195,10 +1215,16 @@ impl Index {
                 }
                 // Only its matches down to the floor count: the trees skip the others.
                 let find = || {
-                    Matches::of(&self.own_top_k(&e.profile, RIVAL_CONTEXT, Some(y), RIVAL_APART))
+                    Matches::of(&self.own_top_k(
+                        &e.profile,
+                        RIVAL_CONTEXT,
+                        Some(y),
+                        Some(&splits),
+                        RIVAL_APART,
+                    ))
                 };
                 let of_candidate = match contexts {
-                    Some(contexts) => contexts.get_or((self.instance, self.changes), y, find),
+                    Some(contexts) => contexts.get_or(stamp, y, find),
                     None => Arc::new(find()),
                 };
                 let p = with_rivals(q, y, me, person, &of_query, &of_candidate);
@@ -1322,34 +1348,46 @@ impl Index {
 
     /// The `k` best candidates by their own probability (the model alone), best first; with a `floor` above 0,
     /// the trees are not run for candidates whose bound cannot reach it (which may then be left out).
-    fn own_top_k(&self, p: &Profile, k: usize, skip: Option<u32>, floor: f64) -> Vec<(f64, u32)> {
+    fn own_top_k(
+        &self,
+        p: &Profile,
+        k: usize,
+        skip: Option<u32>,
+        splits: Option<&Splits>,
+        floor: f64,
+    ) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
-        self.candidates(&keys, None, None, &mut cand);
+        self.candidates(&keys, None, splits, &mut cand);
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
-        // reach the k-th best probability so far: the result is the same as scoring all of them.
-        let mut bounded: Vec<(f64, f64, usize, u32, [f64; crate::N_FEATURES])> = cand
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| Some(**s) != skip)
-            .filter_map(|(pos, s)| {
-                let e = self.slots.get(*s as usize)?.as_ref()?;
-                let c = compare(p, &e.profile, &w);
-                let lin = self.scorer.linear(&c.x);
-                Some((self.scorer.upper_bound(lin), lin, pos, *s, c.x))
-            })
-            .collect();
+        // reach the k-th best probability so far: the result is the same as scoring all of them. The features
+        // stay where they were computed; only the bounds and an index to them are sorted.
+        let mut features: Vec<[f64; crate::N_FEATURES]> = Vec::with_capacity(cand.len());
+        let mut bounded: Vec<(f64, f64, usize, u32, usize)> = Vec::with_capacity(cand.len());
+        for (pos, s) in cand.iter().enumerate() {
+            if Some(*s) == skip {
+                continue;
+            }
+            let Some(e) = self.slots.get(*s as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            let x = compare(p, &e.profile, &w).x;
+            let lin = self.scorer.linear(&x);
+            bounded.push((self.scorer.upper_bound(lin), lin, pos, *s, features.len()));
+            features.push(x);
+        }
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k.min(bounded.len()) + 1);
         let mut kth = f64::NEG_INFINITY;
         // A hair below the floor: nothing at or above it is lost to rounding.
         let floor = logit(floor) - 1e-9;
-        for (ub, lin, pos, s, x) in &bounded {
+        for (ub, lin, pos, s, at) in &bounded {
             if *ub < floor || (scored.len() >= k && *ub < kth - 1e-9) {
                 break;
             }
             let cut = if scored.len() >= k { kth } else { floor };
+            let Some(x) = features.get(*at) else { continue };
             if let Some(z) = self.scorer.log_odds_from(x, *lin, cut) {
                 scored.push((z, *pos, *s));
                 if scored.len() >= k {

@@ -60,3 +60,33 @@ pub fn read_truth(path: &str) -> anyhow::Result<HashMap<String, String>> {
     }
     Ok(m)
 }
+
+/// The records of `path` in a compacted index with the default configuration.
+#[allow(dead_code, reason = "not every example builds an index this way")]
+pub fn indexed(path: &str) -> anyhow::Result<(Vec<(String, Person)>, retrace_matching::Index)> {
+    let records = read_records(path)?;
+    let mut index = retrace_matching::Index::new(retrace_matching::Config::default());
+    for (id, person) in &records {
+        index.add(id, person);
+    }
+    index.compact();
+    Ok((records, index))
+}
+
+/// "p50 … ms p99 … ms max … ms" of `millis`, sorted here.
+#[allow(dead_code, reason = "not every example times queries")]
+pub fn percentiles(millis: &mut [f64]) -> String {
+    millis.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        millis
+            .get(((millis.len() as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    format!(
+        "p50 {:.1} ms p99 {:.1} ms max {:.1} ms",
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    )
+}
