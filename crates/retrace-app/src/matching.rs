@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 /// Every candidate is reviewed by a person, so the bar for proposing one is
 /// lower than the engine's linkage threshold: a missed relative costs more
@@ -32,9 +33,12 @@ pub const CANDIDATES_PER_PERSON: usize = 20;
 /// How many candidates of each of a sought person's names are looked at
 /// (more than are kept: several may be one person, or not allowed).
 const CANDIDATES_LOOKED_AT: usize = 60;
-/// Records a bulk linkage links while it holds the index: between parts,
-/// saves go on.
-const BULK_LINKAGE_PART: usize = 8192;
+/// About how long a bulk linkage holds the index at a time: saves wait
+/// meanwhile, and go on between parts. The records of the next part follow
+/// how long the last one took, between the fewest and the most below.
+const BULK_LINKAGE_HOLD: Duration = Duration::from_millis(250);
+/// Records of a bulk linkage's first part, and the fewest and most of any.
+const BULK_LINKAGE_PART: (usize, usize, usize) = (1024, 256, 8192);
 const PAGE: u32 = 2000;
 
 /// What the service keeps of one person, as [`Entries`] gives it out.
@@ -392,6 +396,8 @@ impl Inner {
 pub struct Recomputation {
     linkage: BulkLinkage,
     linking: bool,
+    /// Records the next part links.
+    part: usize,
 }
 
 impl Recomputation {
@@ -415,6 +421,20 @@ impl std::fmt::Debug for Recomputation {
             .field("records", &records)
             .finish()
     }
+}
+
+/// The records of a bulk linkage's next part after one of `part` records
+/// held the index for `held`: about [`BULK_LINKAGE_HOLD`] at a time.
+fn next_part(part: usize, held: Duration) -> usize {
+    let (_, fewest, most) = BULK_LINKAGE_PART;
+    let next = if held < BULK_LINKAGE_HOLD / 2 {
+        part.saturating_mul(2)
+    } else if held > BULK_LINKAGE_HOLD * 2 {
+        part / 2
+    } else {
+        part
+    };
+    next.clamp(fewest, most)
 }
 
 /// What [`MatchingService::recompute_all`] stored.
@@ -905,6 +925,7 @@ impl MatchingService {
         Recomputation {
             linkage: self.read(|inner| inner.index.begin_bulk_linkage(CANDIDATES_LOOKED_AT)),
             linking: true,
+            part: BULK_LINKAGE_PART.0,
         }
     }
 
@@ -914,11 +935,15 @@ impl MatchingService {
     /// then queried).
     pub fn link_part(&self, recomputation: &mut Recomputation) -> bool {
         if recomputation.linking {
-            recomputation.linking = self.read(|inner| {
-                inner
+            let (linking, held) = self.read(|inner| {
+                let started = Instant::now();
+                let linking = inner
                     .index
-                    .continue_bulk_linkage(&mut recomputation.linkage, BULK_LINKAGE_PART)
+                    .continue_bulk_linkage(&mut recomputation.linkage, recomputation.part);
+                (linking, started.elapsed())
             });
+            recomputation.linking = linking;
+            recomputation.part = next_part(recomputation.part, held);
         }
         recomputation.linking
     }
@@ -1544,6 +1569,16 @@ mod tests {
             details: PersonDetails::new(names, Sex::Unknown).unwrap(),
             consents: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_bulk_linkage_part_holds_the_index_about_a_quarter_second() {
+        let ms = Duration::from_millis;
+        assert_eq!(next_part(1024, ms(40)), 2048);
+        assert_eq!(next_part(1024, ms(250)), 1024);
+        assert_eq!(next_part(1024, ms(600)), 512);
+        assert_eq!(next_part(8192, ms(1)), 8192);
+        assert_eq!(next_part(256, ms(5_000)), 256);
     }
 
     #[test]
