@@ -411,12 +411,13 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         .collect();
     towns.dedup();
     for t in p.name.iter().take(2) {
-        let ends = t.ends ^ ENDS_WITH_PLACE;
-        for pl in &places {
-            keys.push((h3(5, ends, *pl), 0));
-        }
-        for town in &towns {
-            keys.push((h3(5, t.ends ^ ENDS_WITH_TOWN, *town), 0));
+        for ends in t.both_ends() {
+            for pl in &places {
+                keys.push((h3(5, ends ^ ENDS_WITH_PLACE, *pl), 0));
+            }
+            for town in &towns {
+                keys.push((h3(5, ends ^ ENDS_WITH_TOWN, *town), 0));
+            }
         }
     }
     // The first and last letters of each of the first three name parts with the first three letters of
@@ -433,7 +434,9 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     for (i, a) in p.name.iter().take(3).enumerate() {
         for (j, first) in firsts.iter().enumerate() {
             if let (true, Some(first)) = (i != j, first) {
-                keys.push((h3(4, a.ends ^ ENDS_WITH_PREFIX, *first), 0));
+                for ends in a.both_ends() {
+                    keys.push((h3(4, ends ^ ENDS_WITH_PREFIX, *first), 0));
+                }
             }
         }
     }
@@ -445,7 +448,9 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
         let ka = a.key;
         for (j, b) in parts.iter().enumerate() {
             if i != j && !b.skel.is_empty() {
-                keys.push((h3(4, ka, b.ends), bit(ka)));
+                for ends in b.both_ends() {
+                    keys.push((h3(4, ka, ends), bit(ka)));
+                }
             }
         }
     }
@@ -1689,6 +1694,32 @@ mod tests {
             shared_kinds(
                 person("Gabeiel Girard", "", ""),
                 person("Gbariel Gjrare", "", "")
+            ),
+            Vec::<u64>::new()
+        );
+    }
+
+    #[test]
+    fn a_typo_that_changes_the_first_consonant_of_the_skeleton_still_meets() {
+        // Skeletons `bnr` / `hnr` and `tsn` / `fsn`: their ends differ, the spellings' ends do not.
+        assert!(
+            shared_kinds(
+                person("Rouven Wäbner", "", ""),
+                person("Rouven Wähner", "", "")
+            )
+            .contains(&4)
+        );
+        assert!(
+            shared_kinds(
+                person("Ashlcigh Watson", "", ""),
+                person("Ashleigh Wafson", "", "")
+            )
+            .contains(&4)
+        );
+        assert_eq!(
+            shared_kinds(
+                person("Ashleigh Watson", "", ""),
+                person("Marta Lopez", "", "")
             ),
             Vec::<u64>::new()
         );

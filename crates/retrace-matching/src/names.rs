@@ -29,6 +29,16 @@ pub struct TokData {
     pub key: u64,
     /// Hash of the skeleton's first and last letters (what a typo inside the word leaves), for blocking.
     pub ends: u64,
+    /// Hash of the spelling's first and last letters: a typo that changes the skeleton's first consonant
+    /// ("Wabner" `bnr`, "Wahner" `hnr`) leaves them.
+    pub text_ends: u64,
+}
+
+impl TokData {
+    /// [`TokData::ends`], and [`TokData::text_ends`] when it differs.
+    pub fn both_ends(&self) -> impl Iterator<Item = u64> + '_ {
+        std::iter::once(self.ends).chain((self.text_ends != self.ends).then_some(self.text_ends))
+    }
 }
 
 impl std::ops::Deref for Tok {
@@ -45,6 +55,16 @@ pub fn letter_mask(s: &str) -> u32 {
     s.bytes().fold(0, |m, c| m | 1 << (c & 31))
 }
 
+/// Hash of the first and last letters of `s`.
+fn first_and_last(s: &str) -> u64 {
+    hash_str(
+        &s.chars()
+            .take(1)
+            .chain(s.chars().last())
+            .collect::<String>(),
+    )
+}
+
 impl Tok {
     /// A part from its folded spelling, skeleton and variant group (the rest is derived).
     pub fn new(text: &str, skel: &str, group: u32) -> Tok {
@@ -52,13 +72,8 @@ impl Tok {
             letters: letter_mask(text),
             skel_letters: letter_mask(skel),
             key: key_hash(text, skel, group),
-            ends: hash_str(
-                &skel
-                    .chars()
-                    .take(1)
-                    .chain(skel.chars().last())
-                    .collect::<String>(),
-            ),
+            ends: first_and_last(skel),
+            text_ends: first_and_last(text),
             text: text.into(),
             skel: skel.into(),
             group,
