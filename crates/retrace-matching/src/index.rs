@@ -1034,9 +1034,9 @@ impl Index {
     /// Up to `limit` persons admitted by `admit` (given their id) whose names resemble `name`, most alike
     /// first: by how much of the shorter name the other covers (rare parts weighing more, across scripts),
     /// then the same spelling of the parts first, then by the difference in their numbers of parts, then the
-    /// newest first. A search is by names, not by
-    /// the probability of being the same person, which names alone rarely make high: an exact namesake is
-    /// always found, however common the name (docs/adr/0045-name-search-by-resemblance.md).
+    /// newest first. A search is by names, not by the probability of being the same person, which names alone
+    /// rarely make high: an exact namesake is always found, however common the name
+    /// (docs/adr/0045-name-search-by-resemblance.md).
     pub fn search_names(
         &self,
         name: &str,
