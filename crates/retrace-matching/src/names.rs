@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::normalize::{fold_latin, skeleton, strip_article, to_latin};
+use crate::normalize::{digits_read_as_letters, fold_latin, skeleton, strip_article, to_latin};
 use crate::profile::hash_str;
 use crate::tables;
 
@@ -175,7 +175,7 @@ pub fn name_words(s: &str) -> Vec<String> {
     }
     let mut words: Vec<String> = Vec::new();
     for part in ordered {
-        for w in to_latin(part).split_whitespace() {
+        for w in to_latin(&digits_read_as_letters(part)).split_whitespace() {
             words.push(w.to_string());
         }
     }

@@ -53,6 +53,41 @@ fn arabic_char(c: char) -> Option<&'static str> {
     })
 }
 
+/// A name read with the letters that optical character recognition and hurried typing put digits for: a
+/// digit beside a letter (`Wi1son`, `Sa1edo`, `R0sa`) is the letter it resembles. A digit that stands alone
+/// is left (it is not part of a name, and [`to_latin`] makes it a space).
+pub fn digits_read_as_letters(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let letter_at = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|c| c.is_alphabetic())
+    };
+    let read: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let lookalike = match c {
+                '0' => 'o',
+                '1' => 'l',
+                '2' => 'z',
+                '5' => 's',
+                '6' => 'g',
+                '8' => 'b',
+                _ => return *c,
+            };
+            if letter_at(i.checked_sub(1)) || letter_at(Some(i + 1)) {
+                lookalike
+            } else {
+                *c
+            }
+        })
+        .collect();
+    std::borrow::Cow::Owned(read)
+}
+
 /// Lower-case ASCII key of any text: NFKC, case folding, own Arabic/Persian table, any_ascii for the rest.
 /// Everything that is not a letter becomes a space, apostrophes and similar marks vanish.
 pub fn to_latin(s: &str) -> String {
@@ -230,5 +265,13 @@ mod tests {
         assert_eq!(k("Chalid"), k("Khalid"));
         assert_eq!(k("ተስፋይ"), k("Tesfay"));
         assert_eq!(k("Шевченко"), k("Schewtschenko"));
+    }
+
+    #[test]
+    fn a_digit_inside_a_name_reads_as_the_letter_it_resembles() {
+        assert_eq!(digits_read_as_letters("Wi1son"), "Wilson");
+        assert_eq!(digits_read_as_letters("R0sa Cop1"), "Rosa Copl");
+        assert_eq!(digits_read_as_letters("Ahmad 2 171"), "Ahmad 2 171");
+        assert_eq!(digits_read_as_letters("Fatima"), "Fatima");
     }
 }
