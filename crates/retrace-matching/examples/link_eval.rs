@@ -51,7 +51,8 @@ fn main() -> anyhow::Result<()> {
             })
             .count();
         // MISSES=path lists the true pairs blocking never proposed, with the blocks they share (kind:size,
-        // `*` when over its kind's cap), for finding what the keys miss.
+        // `*` when over its kind's cap) and the probability the pair would have had on its own, for finding
+        // what the keys miss and whether it matters.
         if let Ok(path) = std::env::var("MISSES") {
             let proposed: std::collections::HashSet<(&str, &str)> = cand
                 .iter()
@@ -71,7 +72,7 @@ fn main() -> anyhow::Result<()> {
                     .unwrap_or_default()
             };
             let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
-            writeln!(w, "left_id,right_id,shared_blocks")?;
+            writeln!(w, "left_id,right_id,shared_blocks,own_probability")?;
             for ids in by_entity.values() {
                 for (i, a) in ids.iter().enumerate() {
                     for b in &ids[i + 1..] {
@@ -87,7 +88,11 @@ fn main() -> anyhow::Result<()> {
                                 format!("{}:{}{over}", k >> 61, index.block_len(k))
                             })
                             .collect();
-                        writeln!(w, "{a},{b},{}", shared.join(" "))?;
+                        let own = match (person.get(a), person.get(b)) {
+                            (Some(pa), Some(pb)) => index.explain(pa, pb).probability,
+                            _ => f64::NAN,
+                        };
+                        writeln!(w, "{a},{b},{},{own:.4}", shared.join(" "))?;
                     }
                 }
             }
