@@ -164,8 +164,8 @@ pub enum Recovery {
     /// (a large import), where recomputing each list once is cheaper than
     /// following each changed person. First one linkage of the whole index,
     /// a part per batch, then [`RECOVERY_LISTS`] lists per batch from it
-    /// (queried instead once a save has changed the index). The checkpoint
-    /// moves to `until` only when the last list is done.
+    /// (the lists a save wrote meanwhile are queried instead). The
+    /// checkpoint moves to `until` only when the last list is done.
     All {
         sought: Vec<PersonId>,
         next: usize,

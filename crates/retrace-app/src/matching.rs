@@ -18,10 +18,10 @@ use retrace_matching::{
     Status,
 };
 use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 /// Every candidate is reviewed by a person, so the bar for proposing one is
@@ -338,8 +338,8 @@ impl Inner {
         (0..entry.names as usize)
             .flat_map(|n| {
                 let slot = slot_id(id, n);
-                // A bulk linkage of the same index gives the query's list (it
-                // answers nothing once the index has changed).
+                // A bulk linkage of the same index gives the query's list (a
+                // record indexed after it began is queried).
                 bulk.and_then(|bulk| self.index.bulk_top_k_of(bulk, &slot))
                     .or_else(|| self.index.top_k_of_remembering(&slot, k, contexts))
                     .unwrap_or_default()
@@ -392,13 +392,22 @@ impl Inner {
 /// [`MatchingService::link_part`] until it returns `false`, then
 /// [`MatchingService::recompute_lists_from`] batch by batch. Each pair is
 /// scored once, where a query per list scores it twice and each candidate's
-/// matches once more.
+/// matches once more. Saves go on meanwhile: the lists they write are
+/// queried again rather than taken from the linkage, which does not know
+/// their change.
 pub struct Recomputation {
     linkage: BulkLinkage,
     linking: bool,
     /// Records the next part links.
     part: usize,
+    /// The sought persons whose lists a change wrote since it began
+    /// ([`MatchingService::lists_written`]).
+    written: ListsWritten,
 }
+
+/// Sought persons whose lists changes wrote while a [`Recomputation`] was
+/// under way.
+type ListsWritten = Arc<Mutex<HashSet<PersonId>>>;
 
 impl Recomputation {
     /// Whether parts remain to be linked.
@@ -480,6 +489,8 @@ pub struct MatchingService {
     /// lists (a recomputation of every list meets the same candidates again
     /// and again); the engine starts it afresh whenever the index changes.
     contexts: RivalContexts,
+    /// The recomputations under way, told which lists each change writes.
+    recomputations: Mutex<Vec<Weak<Mutex<HashSet<PersonId>>>>>,
 }
 
 /// Stripes of [`MatchingService::rereads`]: enough that unrelated persons
@@ -517,7 +528,26 @@ impl MatchingService {
             rereads: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
             lists: tokio::sync::Mutex::new(()),
             contexts: RivalContexts::new(),
+            recomputations: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Tells the recomputations under way that a change is writing the lists
+    /// of `sought` (called under [`Self::lists`], so a recomputation's batch
+    /// either sees it or writes before the change does).
+    fn lists_written(&self, sought: &[PersonId]) {
+        let Ok(mut under_way) = self.recomputations.lock() else {
+            return;
+        };
+        under_way.retain(|written| match written.upgrade() {
+            Some(written) => {
+                if let Ok(mut written) = written.lock() {
+                    written.extend(sought.iter().copied());
+                }
+                true
+            }
+            None => false,
+        });
     }
 
     /// The stripe of [`Self::rereads`] that serialises the reads of `id`.
@@ -801,6 +831,7 @@ impl MatchingService {
         affected.sort();
         affected.dedup();
         let _lists = self.lists.lock().await;
+        self.lists_written(&affected);
         let threads = worker_threads();
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
@@ -853,6 +884,7 @@ impl MatchingService {
         affected.sort();
         affected.dedup();
         let _lists = self.lists.lock().await;
+        self.lists_written(&affected);
         let lists: Vec<(PersonId, Vec<NewCandidate>)> = affected
             .iter()
             .copied()
@@ -887,13 +919,13 @@ impl MatchingService {
         self.recompute_lists_with(store, sought, at, None).await
     }
 
-    /// [`Self::recompute_lists`], from `bulk` while it answers.
+    /// [`Self::recompute_lists`], from a linked `recomputation` if given.
     async fn recompute_lists_with(
         &self,
         store: &dyn Store,
         sought: &[PersonId],
         at: Timestamp,
-        bulk: Option<&BulkLinkage>,
+        recomputation: Option<&Recomputation>,
     ) -> StoreResult<RecomputeSummary> {
         let audit = AuditContext::system(at, "matching");
         let mut summary = RecomputeSummary {
@@ -902,18 +934,46 @@ impl MatchingService {
         };
         let mut pending = Vec::new();
         let _lists = self.lists.lock().await;
-        let lists = self.candidates_in_parallel(sought, worker_threads(), bulk);
-        for (person, list) in sought.iter().zip(lists) {
+        let threads = worker_threads();
+        let lists: Vec<(PersonId, Option<Vec<NewCandidate>>)> = match recomputation {
+            None => sought
+                .iter()
+                .copied()
+                .zip(self.candidates_in_parallel(sought, threads, None))
+                .collect(),
+            Some(recomputation) => {
+                // A list a change wrote since the linkage began is queried:
+                // the linkage does not know the change.
+                let (queried, linked): (Vec<PersonId>, Vec<PersonId>) =
+                    match recomputation.written.lock() {
+                        Ok(written) => sought.iter().partition(|id| written.contains(id)),
+                        Err(_) => (sought.to_vec(), Vec::new()),
+                    };
+                let bulk = Some(&recomputation.linkage);
+                linked
+                    .iter()
+                    .copied()
+                    .zip(self.candidates_in_parallel(&linked, threads, bulk))
+                    .chain(
+                        queried
+                            .iter()
+                            .copied()
+                            .zip(self.candidates_in_parallel(&queried, threads, None)),
+                    )
+                    .collect()
+            }
+        };
+        for (person, list) in lists {
             let Some(list) = list else { continue };
             summary.candidates += list.len();
             summary.cross_organisation += self.read(|inner| {
-                let org = inner.entries.org(person);
+                let org = inner.entries.org(&person);
                 list.iter()
                     .filter(|c| inner.entries.org(&c.other) != org)
                     .count()
             });
             summary.with_candidates += usize::from(!list.is_empty());
-            pending.push((*person, list));
+            pending.push((person, list));
         }
         store.record_candidate_lists(&audit, &pending).await?;
         Ok(summary)
@@ -922,17 +982,22 @@ impl MatchingService {
     /// Begins one linkage of the whole index for every list at once
     /// ([`Recomputation`]).
     pub fn begin_recomputation(&self) -> Recomputation {
+        let written = ListsWritten::default();
+        if let Ok(mut under_way) = self.recomputations.lock() {
+            under_way.push(Arc::downgrade(&written));
+        }
         Recomputation {
             linkage: self.read(|inner| inner.index.begin_bulk_linkage(CANDIDATES_LOOKED_AT)),
             linking: true,
             part: BULK_LINKAGE_PART.0,
+            written,
         }
     }
 
     /// Links the next part of `recomputation`, the index read-locked
     /// meanwhile (so saves go on between parts). `true` while parts remain;
-    /// `false` once linked, or once a save changed the index (its lists are
-    /// then queried).
+    /// `false` once linked, or once the index was replaced (a restore; its
+    /// lists are then queried).
     pub fn link_part(&self, recomputation: &mut Recomputation) -> bool {
         if recomputation.linking {
             let (linking, held) = self.read(|inner| {
@@ -948,8 +1013,8 @@ impl MatchingService {
         recomputation.linking
     }
 
-    /// [`Self::recompute_lists`], from a linked `recomputation` while the
-    /// index is as it was linked.
+    /// [`Self::recompute_lists`], from a linked `recomputation`: the lists
+    /// that changes wrote since it began are queried.
     pub async fn recompute_lists_from(
         &self,
         store: &dyn Store,
@@ -957,7 +1022,7 @@ impl MatchingService {
         at: Timestamp,
         recomputation: &Recomputation,
     ) -> StoreResult<RecomputeSummary> {
-        self.recompute_lists_with(store, sought, at, Some(&recomputation.linkage))
+        self.recompute_lists_with(store, sought, at, Some(recomputation))
             .await
     }
 
@@ -966,10 +1031,9 @@ impl MatchingService {
     /// per person would recompute each list many times over. The lists come
     /// from one linkage of the whole index (each pair scored once, where a
     /// query per list scores it twice and each candidate's matches once
-    /// more), linked a part at a time so that saves go on meanwhile; once a
-    /// save has changed the index, the remaining lists are queried. Lists
-    /// are computed in parallel batches and written one batch per
-    /// transaction.
+    /// more), linked a part at a time so that saves go on meanwhile; the
+    /// lists a save wrote meanwhile are queried. Lists are computed in
+    /// parallel batches and written one batch per transaction.
     pub async fn recompute_all(
         &self,
         store: &dyn Store,

@@ -277,11 +277,15 @@ impl Matches {
 /// One full linkage of an index kept as every record's best matches, for the candidate lists of many records at
 /// once ([`Index::bulk_top_k_of`]) at the cost of one linkage: a query per record scores each pair twice, and
 /// each candidate's matches once more. Gathered a part at a time ([`Index::continue_bulk_linkage`]), so that
-/// the caller may let others change the index between parts; it answers only for the index it was begun on
-/// while no person is added or removed.
+/// the caller may let others change the index between parts. It links the records indexed when it began:
+/// a record added since is in no list and has none (it is queried), a record removed since is left out of
+/// every list. So once records were added or removed, the lists they would enter or leave are the caller's
+/// to query again; the others are as a query gives them, up to the term frequencies the changes moved.
 pub struct BulkLinkage {
-    /// `(instance, changes)` of the index it was begun on.
-    stamp: (u64, u64),
+    /// `instance` of the index it was begun on (a restored index is another).
+    instance: u64,
+    /// `changes` of the index when it began: a list answers exactly as a query while the index has these.
+    changes: u64,
     /// The length of the lists it answers.
     k: usize,
     /// Records linked so far (each with every earlier one).
@@ -297,7 +301,7 @@ pub struct BulkLinkage {
 }
 
 impl BulkLinkage {
-    /// Records linked so far, and in all (0 in all once it gave up after a change of the index).
+    /// Records linked so far, and in all (0 in all once it gave up: the index was replaced).
     pub fn progress(&self) -> (usize, usize) {
         (self.linked, self.matches.len())
     }
@@ -1244,7 +1248,8 @@ impl Index {
     /// Begins a [`BulkLinkage`] for lists of `k` candidates ([`Index::bulk_top_k_of`]).
     pub fn begin_bulk_linkage(&self, k: usize) -> BulkLinkage {
         BulkLinkage {
-            stamp: (self.instance, self.changes),
+            instance: self.instance,
+            changes: self.changes,
             k,
             linked: 0,
             matches: vec![Vec::new(); self.slots.len()],
@@ -1256,10 +1261,10 @@ impl Index {
 
     /// Links up to `records` more records of a [`BulkLinkage`] with every earlier record (pairs at or above
     /// `RIVAL_APART`, as [`Index::link`] finds them), and once the last is linked keeps each record's best
-    /// matches. `true` while records remain; `false` when every record is linked, or when a person was added or
-    /// removed since the linkage began (it then answers nothing).
+    /// matches. `true` while records remain; `false` when every record is linked, or when the index is not the
+    /// one it was begun on (it then answers nothing). Records added or removed meanwhile do not stop it.
     pub fn continue_bulk_linkage(&self, bulk: &mut BulkLinkage, records: usize) -> bool {
-        if bulk.stamp != (self.instance, self.changes) {
+        if bulk.instance != self.instance {
             bulk.matches = Vec::new();
             bulk.persons = Vec::new();
             bulk.splits = Splits::default();
@@ -1269,7 +1274,8 @@ impl Index {
         if bulk.finished {
             return false;
         }
-        let n = self.slots.len();
+        // The records indexed when it began (slots only grow; a later record is in no part).
+        let n = bulk.matches.len();
         let (from, to) = (bulk.linked, (bulk.linked + records.max(1)).min(n));
         let found = self.link_records(from..to, RIVAL_APART, &bulk.splits, &|_| {});
         for (a, b, p) in found {
@@ -1286,6 +1292,7 @@ impl Index {
         // What a query keeps of them: the best `k` (and `RIVAL_CONTEXT`), ties by slot as a query's candidates.
         let kept = bulk.k.max(RIVAL_CONTEXT);
         bulk.matches.par_iter_mut().for_each(|list| {
+            list.retain(|(_, slot)| self.is_indexed(*slot));
             list.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             list.truncate(kept);
             list.shrink_to_fit();
@@ -1304,23 +1311,25 @@ impl Index {
         false
     }
 
-    /// [`Index::top_k_of`] for the `k` a [`BulkLinkage`] was begun with, from that linkage: the same candidates
-    /// with the same probabilities, without the record itself and only those at or above `RIVAL_APART`.
-    /// `None` when `id` is not indexed, the linkage is not finished, or a person was added or removed since it
-    /// began.
+    /// [`Index::top_k_of`] for the `k` a [`BulkLinkage`] was begun with, from that linkage: while no record
+    /// was added or removed since it began, the same candidates with the same probabilities, without the record
+    /// itself and only those at or above `RIVAL_APART`; after changes, see [`BulkLinkage`]. `None` when `id`
+    /// is not indexed or was indexed after the linkage began, or the linkage is not finished.
     pub fn bulk_top_k_of(&self, bulk: &BulkLinkage, id: &str) -> Option<Vec<Candidate>> {
-        if !bulk.finished || bulk.stamp != (self.instance, self.changes) {
+        if !bulk.finished || bulk.instance != self.instance {
             return None;
         }
         let me = *self.ids.get(id)?;
-        let mine = bulk.matches.get(me as usize)?;
+        let changed = bulk.changes != self.changes;
+        let still_indexed = |list| self.still_indexed(list, changed);
+        let mine = still_indexed(bulk.matches.get(me as usize)?);
         let entry = self.slots.get(me as usize)?.as_ref()?;
         // A query's own list holds its own record where it ranks (ties by slot): one fewer other above it.
         let own = self.score(&entry.profile, &entry.profile);
         let rank = mine.partition_point(|(q, s)| *q > own || (*q == own && *s < me));
         let others = |n: usize| if rank < n { n - 1 } else { n };
         let k = others(bulk.k);
-        let of_query = Matches::of_best(mine, others(bulk.k.max(RIVAL_CONTEXT)));
+        let of_query = Matches::of_best(&mine, others(bulk.k.max(RIVAL_CONTEXT)));
         let person = |slot: u32| bulk.persons.get(slot as usize).copied().flatten();
         let mut list: Vec<(f64, u32)> = mine
             .iter()
@@ -1332,7 +1341,7 @@ impl Index {
                 let of_candidate = bulk
                     .matches
                     .get(y as usize)
-                    .map(|theirs| Matches::of_best(theirs, RIVAL_CONTEXT))
+                    .map(|theirs| Matches::of_best(&still_indexed(theirs), RIVAL_CONTEXT))
                     .unwrap_or_default();
                 let p = with_rivals(q, y, Some(me), person, &of_query, &of_candidate);
                 (p, y)
@@ -1340,6 +1349,25 @@ impl Index {
             .collect();
         list.sort_by(|a, b| b.0.total_cmp(&a.0));
         Some(self.to_candidates(list))
+    }
+
+    /// The matches of `list` whose records are still indexed (all of them when the index has not `changed`).
+    fn still_indexed<'a>(&self, list: &'a [(f64, u32)], changed: bool) -> Cow<'a, [(f64, u32)]> {
+        if changed {
+            Cow::Owned(
+                list.iter()
+                    .copied()
+                    .filter(|(_, s)| self.is_indexed(*s))
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(list)
+        }
+    }
+
+    /// Whether `slot` holds a record (it was not removed).
+    fn is_indexed(&self, slot: u32) -> bool {
+        self.slots.get(slot as usize).is_some_and(Option::is_some)
     }
 
     /// The person whose name the record in `slot` is (its id up to `Config::person_separator`); `None`

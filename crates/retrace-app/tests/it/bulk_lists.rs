@@ -4,9 +4,9 @@
 //! recovers after an import by another process.
 
 use crate::requests::{FixedClock, KEY, app_on, store_app_and_actor};
-use retrace_app::App;
 use retrace_app::cluster::Recovery;
 use retrace_app::requests::{OpenRequest, open_request};
+use retrace_app::{Actor, App};
 use retrace_domain::{Clock, OrgId, PersonId, Role};
 use retrace_store::{AuditContext, OrgScope, Store};
 use std::sync::Arc;
@@ -72,18 +72,8 @@ async fn a_recovery_of_every_list_links_the_index_once_and_stores_the_lists_quer
     let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
     // An import by another process whose own index was empty: no list of
     // one request knows the others.
-    let mut sought: Vec<PersonId> = Vec::new();
-    for json in REQUESTS {
-        let loader = app_on(store.clone(), KEY);
-        let request: OpenRequest = serde_json::from_str(json).unwrap();
-        let opened = open_request(&loader, &actor, request).await.unwrap();
-        sought.extend(opened.sought.iter().map(|s| s.id));
-    }
-    let none = std::env::temp_dir()
-        .join(format!("retrace-bulk-recovery-{}", PersonId::random()))
-        .join("none");
-    app.start_matching(&none).await.unwrap();
-    let mut plan = app.plan_recovery().await.unwrap();
+    let sought = imported_elsewhere(&store, &actor).await;
+    let mut plan = recovery_without_snapshot(&app).await;
     let mut linked_parts = 0;
     while plan.linking().is_some() {
         app.recover_batch(&mut plan).await.unwrap();
@@ -104,6 +94,70 @@ async fn a_recovery_of_every_list_links_the_index_once_and_stores_the_lists_quer
         app.recover_batch(&mut plan).await.unwrap();
     }
     assert_stored_lists_are_the_queried_ones(&store, &app, actor.org(), &sought).await;
+}
+
+#[tokio::test]
+async fn saves_during_a_recovery_of_every_list_neither_stop_its_linkage_nor_leave_a_stale_list() {
+    let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
+    let mut sought = imported_elsewhere(&store, &actor).await;
+    let mut plan = recovery_without_snapshot(&app).await;
+    // Saved on this server once the linkage has begun, and once it is
+    // linked: each writes lists (theirs and their namesakes') that the
+    // linkage does not know.
+    let late = |name: &str, birth: &str| {
+        format!(
+            r#"{{"enquirer":{{"names":["Hawa Diallo"]}},
+            "sought":[{{"relationship":"brother","person":{{"names":["{name}"],"birth_date":"{birth}"}}}}],
+            "circumstances":{{"context":"migration"}},"enquirer_consent_method":"oral","vital_interest":true}}"#
+        )
+    };
+    let save = |json: String| {
+        let (app, actor) = (&app, &actor);
+        async move {
+            let request: OpenRequest = serde_json::from_str(&json).unwrap();
+            let opened = open_request(app, actor, request).await.unwrap();
+            opened.sought.iter().map(|s| s.id).collect::<Vec<_>>()
+        }
+    };
+    sought.extend(save(late("Amina Dyallo", "2010-04")).await);
+    while plan.linking().is_some() {
+        app.recover_batch(&mut plan).await.unwrap();
+    }
+    let Recovery::All { linkage, .. } = &plan else {
+        panic!("every list to recompute: {plan:?}");
+    };
+    let (linked, records) = linkage.progress();
+    assert!(
+        records > 0 && linked == records,
+        "linked, not given up: {linkage:?}"
+    );
+    sought.extend(save(late("Aminata Diallo", "2010-04-12")).await);
+    while !plan.is_done() {
+        app.recover_batch(&mut plan).await.unwrap();
+    }
+    assert_stored_lists_are_the_queried_ones(&store, &app, actor.org(), &sought).await;
+}
+
+/// The sought persons of [`REQUESTS`], opened each through a server of its
+/// own (as an import by another process is): no list knows the others.
+async fn imported_elsewhere(store: &Arc<dyn Store>, actor: &Actor) -> Vec<PersonId> {
+    let mut sought = Vec::new();
+    for json in REQUESTS {
+        let loader = app_on(store.clone(), KEY);
+        let request: OpenRequest = serde_json::from_str(json).unwrap();
+        let opened = open_request(&loader, actor, request).await.unwrap();
+        sought.extend(opened.sought.iter().map(|s| s.id));
+    }
+    sought
+}
+
+/// Starts `app`'s matching with no snapshot and plans its recovery.
+async fn recovery_without_snapshot(app: &App) -> Recovery {
+    let none = std::env::temp_dir()
+        .join(format!("retrace-bulk-recovery-{}", PersonId::random()))
+        .join("none");
+    app.start_matching(&none).await.unwrap();
+    app.plan_recovery().await.unwrap()
 }
 
 async fn assert_stored_lists_are_the_queried_ones(
@@ -131,7 +185,7 @@ async fn assert_stored_lists_are_the_queried_ones(
             .collect();
         stored.sort_by_key(|c| c.0);
         queried.sort_by_key(|c| c.0);
-        assert!(!queried.is_empty());
+        assert!(!queried.is_empty(), "a list for {id}");
         assert_eq!(stored, queried, "the list of {id}");
     }
 }

@@ -393,8 +393,30 @@ proptest! {
                 };
                 prop_assert_eq!(bits(&bulk_list), bits(&queried), "{} (rivals {})", id, rivals);
             }
+            // A record removed after the linkage leaves every list; the others still answer.
             index.remove(&records[0].0);
-            prop_assert!(index.bulk_top_k_of(&bulk, &records[1].0).is_none());
+            for (id, _) in &records[1..] {
+                let list = index.bulk_top_k_of(&bulk, id).unwrap();
+                prop_assert!(list.iter().all(|c| c.id != records[0].0), "{}", id);
+            }
+            // Records added and removed between parts: the linkage goes on over the records it began with.
+            if records.len() < 4 {
+                continue;
+            }
+            let mut bulk = index.begin_bulk_linkage(k);
+            index.continue_bulk_linkage(&mut bulk, 3);
+            index.add("late/0", &records[1].1);
+            index.remove(&records[2].0);
+            while index.continue_bulk_linkage(&mut bulk, 7) {}
+            let (linked, all) = bulk.progress();
+            prop_assert_eq!(linked, all);
+            prop_assert!(all > 0, "not given up");
+            prop_assert!(index.bulk_top_k_of(&bulk, "late/0").is_none());
+            for (id, _) in &records[3..] {
+                let list = index.bulk_top_k_of(&bulk, id).unwrap();
+                let gone = [records[2].0.as_str(), "late/0"];
+                prop_assert!(list.iter().all(|c| !gone.contains(&c.id.as_str())), "{}", id);
+            }
         }
     }
 }
