@@ -15,7 +15,7 @@ use retrace_domain::{
 };
 use retrace_matching::{
     BulkLinkage, Config, Index, RivalContexts, SnapshotError, SnapshotReader, SnapshotWriter,
-    Status,
+    Status, Wanted,
 };
 use retrace_store::{AuditContext, MatchablePerson, NewCandidate, PersonRole, Store, StoreResult};
 use std::collections::{HashMap, HashSet};
@@ -320,6 +320,7 @@ impl Inner {
         entry: &Entry,
         k: usize,
         contexts: &RivalContexts,
+        wanted: &Wanted<'_>,
         bulk: Option<&BulkLinkage>,
     ) -> Vec<retrace_matching::Candidate> {
         if entry.inactive {
@@ -330,7 +331,10 @@ impl Inner {
                 .map(|records| {
                     records
                         .iter()
-                        .flat_map(|record| self.index.top_k_remembering(record, k, None, contexts))
+                        .flat_map(|record| {
+                            self.index
+                                .top_k_remembering(record, k, None, contexts, wanted)
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -341,7 +345,7 @@ impl Inner {
                 // A bulk linkage of the same index gives the query's list (a
                 // record indexed after it began is queried).
                 bulk.and_then(|bulk| self.index.bulk_top_k_of(bulk, &slot))
-                    .or_else(|| self.index.top_k_of_remembering(&slot, k, contexts))
+                    .or_else(|| self.index.top_k_of_remembering(&slot, k, contexts, wanted))
                     .unwrap_or_default()
             })
             .collect()
@@ -1102,8 +1106,21 @@ impl MatchingService {
             let Some(entry) = inner.entries.get(&id) else {
                 return Vec::new();
             };
+            let sought = |slot: &str| {
+                person_of(slot).is_some_and(|other| {
+                    other != id
+                        && matches!(
+                            inner.entries.get(&other).map(|e| e.role),
+                            Some(PersonRole::Sought(_))
+                        )
+                })
+            };
+            let wanted = Wanted {
+                at_least: CANDIDATE_MIN_PROBABILITY,
+                admit: &sought,
+            };
             let mut found = Vec::new();
-            for hit in inner.top_k(id, &entry, 50, &self.contexts, None) {
+            for hit in inner.top_k(id, &entry, 50, &self.contexts, &wanted, None) {
                 // Only lists this person can enter (or leave) change.
                 if hit.probability < CANDIDATE_MIN_PROBABILITY {
                     continue;
@@ -1142,22 +1159,38 @@ impl MatchingService {
             if entry.inactive {
                 return Some(Vec::new());
             }
+            let allowed = |other_id: PersonId| {
+                let Some(other) = inner.entries.get(&other_id) else {
+                    return false;
+                };
+                let same_request = entry.request.is_some() && entry.request == other.request;
+                other_id != sought
+                    && !other.inactive
+                    && !same_request
+                    && (other.org == entry.org || (entry.cross_org && other.cross_org))
+            };
+            // Candidates the list could never show are left out before
+            // their rivals are looked for.
+            let admit = |slot: &str| person_of(slot).is_some_and(allowed);
+            let wanted = Wanted {
+                at_least: CANDIDATE_MIN_PROBABILITY,
+                admit: &admit,
+            };
             let mut best: HashMap<PersonId, f64> = HashMap::new();
-            for hit in inner.top_k(sought, &entry, CANDIDATES_LOOKED_AT, &self.contexts, bulk) {
+            let hits = inner.top_k(
+                sought,
+                &entry,
+                CANDIDATES_LOOKED_AT,
+                &self.contexts,
+                &wanted,
+                bulk,
+            );
+            for hit in hits {
                 let Some(other_id) = person_of(&hit.id) else {
                     continue;
                 };
-                if other_id == sought || hit.probability < CANDIDATE_MIN_PROBABILITY {
-                    continue;
-                }
-                let Some(other) = inner.entries.get(&other_id) else {
-                    continue;
-                };
-                let same_request = entry.request.is_some() && entry.request == other.request;
-                let allowed = !other.inactive
-                    && !same_request
-                    && (other.org == entry.org || (entry.cross_org && other.cross_org));
-                if allowed {
+                // A list from a bulk linkage holds every candidate.
+                if hit.probability >= CANDIDATE_MIN_PROBABILITY && allowed(other_id) {
                     let slot = best.entry(other_id).or_insert(0.0);
                     *slot = slot.max(hit.probability);
                 }

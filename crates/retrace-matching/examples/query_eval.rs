@@ -8,7 +8,7 @@
 
 mod common;
 
-use retrace_matching::RivalContexts;
+use retrace_matching::{RivalContexts, Wanted};
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
@@ -26,7 +26,7 @@ fn main() -> anyhow::Result<()> {
     for (id, person) in records.iter().step_by(step).take(queries) {
         let one = Instant::now();
         let list = if shared {
-            index.top_k_remembering(person, 60, Some(id), &contexts)
+            index.top_k_remembering(person, 60, Some(id), &contexts, &Wanted::ALL)
         } else {
             index.top_k(person, 60, Some(id))
         };

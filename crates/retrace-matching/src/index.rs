@@ -49,6 +49,26 @@ impl Default for Config {
     }
 }
 
+/// Which of a query's candidates its caller keeps: those `admit` accepts (by id) at or above `at_least`. The
+/// others are left out of the answer, and the matches of a candidate that could not be kept whatever its
+/// rivals are not looked for (they are most of the work of a list with the second stage).
+pub struct Wanted<'a> {
+    pub at_least: f64,
+    pub admit: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+fn every_candidate(_: &str) -> bool {
+    true
+}
+
+impl Wanted<'static> {
+    /// Every candidate.
+    pub const ALL: Wanted<'static> = Wanted {
+        at_least: 0.0,
+        admit: &every_candidate,
+    };
+}
+
 /// A scored candidate for a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -1020,19 +1040,21 @@ impl Index {
     /// Up to `k` best candidates for a person, best first (the person itself, if indexed under `exclude`, is
     /// skipped).
     pub fn top_k(&self, person: &Person, k: usize, exclude: Option<&str>) -> Vec<Candidate> {
-        self.top_k_with(person, k, exclude, None)
+        self.top_k_with(person, k, exclude, None, &Wanted::ALL)
     }
 
     /// [`Index::top_k`], the matches of its candidates taken from `contexts` when an earlier query found them
-    /// (and kept there for later ones): the same answer, for less work when many lists are computed at once.
+    /// (and kept there for later ones), and only the candidates `wanted`: the same answer less the others, for
+    /// less work when many lists are computed at once.
     pub fn top_k_remembering(
         &self,
         person: &Person,
         k: usize,
         exclude: Option<&str>,
         contexts: &RivalContexts,
+        wanted: &Wanted<'_>,
     ) -> Vec<Candidate> {
-        self.top_k_with(person, k, exclude, Some(contexts))
+        self.top_k_with(person, k, exclude, Some(contexts), wanted)
     }
 
     /// Up to `limit` persons admitted by `admit` (given their id) whose names resemble `name`, most alike
@@ -1104,17 +1126,19 @@ impl Index {
     /// with the second stage, the other candidates are those of `top_k` excluding `id`: it knows which record
     /// is its own); `None` when `id` is not indexed.
     pub fn top_k_of(&self, id: &str, k: usize) -> Option<Vec<Candidate>> {
-        self.top_k_of_with(id, k, None)
+        self.top_k_of_with(id, k, None, &Wanted::ALL)
     }
 
-    /// [`Index::top_k_of`] with [`RivalContexts`], as [`Index::top_k_remembering`].
+    /// [`Index::top_k_of`] with [`RivalContexts`] and only the candidates `wanted`, as
+    /// [`Index::top_k_remembering`].
     pub fn top_k_of_remembering(
         &self,
         id: &str,
         k: usize,
         contexts: &RivalContexts,
+        wanted: &Wanted<'_>,
     ) -> Option<Vec<Candidate>> {
-        self.top_k_of_with(id, k, Some(contexts))
+        self.top_k_of_with(id, k, Some(contexts), wanted)
     }
 
     fn top_k_of_with(
@@ -1122,6 +1146,7 @@ impl Index {
         id: &str,
         k: usize,
         contexts: Option<&RivalContexts>,
+        wanted: &Wanted<'_>,
     ) -> Option<Vec<Candidate>> {
         let slot = *self.ids.get(id)?;
         let e = self.slots.get(slot as usize)?.as_ref()?;
@@ -1130,7 +1155,7 @@ impl Index {
             skip: None,
             me: Some(slot),
         };
-        Some(self.top_k_profile(query, k, contexts))
+        Some(self.top_k_profile(query, k, contexts, wanted))
     }
 
     /// [`Index::explain`] for two indexed persons; `None` when either is not indexed.
@@ -1150,6 +1175,7 @@ impl Index {
         k: usize,
         exclude: Option<&str>,
         contexts: Option<&RivalContexts>,
+        wanted: &Wanted<'_>,
     ) -> Vec<Candidate> {
         let profile = Profile::new(person, self.config.reference_year);
         let skip = exclude.and_then(|id| self.ids.get(id)).copied();
@@ -1158,7 +1184,7 @@ impl Index {
             skip,
             me: skip,
         };
-        self.top_k_profile(query, k, contexts)
+        self.top_k_profile(query, k, contexts, wanted)
     }
 
     fn top_k_profile(
@@ -1166,13 +1192,20 @@ impl Index {
         query: Query<'_>,
         k: usize,
         contexts: Option<&RivalContexts>,
+        wanted: &Wanted<'_>,
     ) -> Vec<Candidate> {
-        let scored = if self.config.rivals {
-            self.top_k_with_rivals(query, k, contexts)
+        let mut scored = if self.config.rivals {
+            self.top_k_with_rivals(query, k, contexts, wanted)
         } else {
             self.own_top_k(query.profile, k, query.skip, None, 0.0)
         };
+        scored.retain(|&(p, y)| p >= wanted.at_least && self.admitted(wanted, y));
         self.to_candidates(scored)
+    }
+
+    /// Whether `wanted` admits the record in `slot`.
+    fn admitted(&self, wanted: &Wanted<'_>, slot: u32) -> bool {
+        self.id_of(slot).is_some_and(|id| (wanted.admit)(id))
     }
 
     /// `(probability, slot)` pairs as candidates, in the same order.
@@ -1199,6 +1232,7 @@ impl Index {
         query: Query<'_>,
         k: usize,
         contexts: Option<&RivalContexts>,
+        wanted: &Wanted<'_>,
     ) -> Vec<(f64, u32)> {
         let Query {
             profile: p,
@@ -1211,6 +1245,16 @@ impl Index {
         let mut own = self.own_top_k(p, k.max(RIVAL_CONTEXT), skip, Some(&splits), 0.0);
         let of_query = Matches::of(&own);
         own.truncate(k);
+        // A candidate the caller would not keep whatever its rivals is not looked at: the second stage gives
+        // a pair at most what it gives one with neither rival nor look-alike (or its own, for its own person).
+        own.retain(|&(q, y)| {
+            let best = if q < RIVAL_APART {
+                q
+            } else {
+                q.max(second_stage(q, false, 0))
+            };
+            best >= wanted.at_least && self.admitted(wanted, y)
+        });
         let person = |slot: u32| self.person_of(slot);
         // Each candidate's own best are a query of their own: on every core.
         let mut rescored: Vec<(f64, u32)> = own

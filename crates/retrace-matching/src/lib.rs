@@ -24,7 +24,8 @@ pub use compare::{
     Comparison, Explanation, FieldExplanation, Status, Uniform, Weights, compare, tok_sim,
 };
 pub use index::{
-    BulkLinkage, Candidate, Config, Index, NameHit, Pair, RESEMBLES, RivalContexts, block_keys,
+    BulkLinkage, Candidate, Config, Index, NameHit, Pair, RESEMBLES, RivalContexts, Wanted,
+    block_keys,
 };
 pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Scorer, Tree};
 pub use profile::{Birth, Person, Profile};

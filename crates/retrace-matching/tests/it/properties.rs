@@ -1,5 +1,7 @@
 use proptest::prelude::*;
-use retrace_matching::{Candidate, Config, DEFAULT_THRESHOLD, Index, Person, RivalContexts};
+use retrace_matching::{
+    Candidate, Config, DEFAULT_THRESHOLD, Index, Person, RivalContexts, Wanted,
+};
 
 const GIVEN: &[&str] = &[
     "Mohammed",
@@ -315,7 +317,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
     /// Remembered matches of candidates change no answer, for queries by record or by indexed id, before and
-    /// after the index changes under them (a person added, then removed).
+    /// after the index changes under them (a person added, then removed); keeping only some candidates leaves
+    /// the others as they are.
     #[test]
     fn remembered_rivals_give_the_same_lists(
         people in proptest::collection::vec(person_with_places(), 2..30),
@@ -326,16 +329,30 @@ proptest! {
             index.add(&format!("r{i}"), p);
         }
         let contexts = RivalContexts::new();
+        // Only some candidates wanted: the same lists less the others.
+        let odd = |id: &str| id.ends_with(['1', '3', '5', '7', '9']);
+        let some = Wanted { at_least: 0.3, admit: &odd };
+        let kept = |list: Vec<Candidate>| -> Vec<Candidate> {
+            list.into_iter().filter(|c| c.probability >= 0.3 && odd(&c.id)).collect()
+        };
         let check = |index: &Index| -> Result<(), TestCaseError> {
             for (i, p) in people.iter().enumerate() {
                 let id = format!("r{i}");
                 prop_assert_eq!(
-                    index.top_k_remembering(p, 10, Some(&id), &contexts),
+                    index.top_k_remembering(p, 10, Some(&id), &contexts, &Wanted::ALL),
                     index.top_k(p, 10, Some(&id))
                 );
                 prop_assert_eq!(
-                    index.top_k_of_remembering(&id, 10, &contexts),
+                    index.top_k_of_remembering(&id, 10, &contexts, &Wanted::ALL),
                     index.top_k_of(&id, 10)
+                );
+                prop_assert_eq!(
+                    index.top_k_remembering(p, 10, Some(&id), &contexts, &some),
+                    kept(index.top_k(p, 10, Some(&id)))
+                );
+                prop_assert_eq!(
+                    index.top_k_of_remembering(&id, 10, &contexts, &some),
+                    index.top_k_of(&id, 10).map(kept)
                 );
             }
             Ok(())
