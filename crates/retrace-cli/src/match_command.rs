@@ -44,7 +44,20 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         bail!("--threshold must be between 0 and 1");
     }
     let min_score = args.min_score.unwrap_or(args.threshold);
-    let records = read_records(&args.input)?;
+    let input = read_records(&args.input)?;
+    // Values typed wrong in a few records: those records are matched with
+    // what could be read, and the values reported.
+    const SHOWN: usize = 10;
+    for message in input.unread.iter().take(SHOWN) {
+        eprintln!("warning: {message}");
+    }
+    if input.unread.len() > SHOWN {
+        eprintln!(
+            "warning: {} more values read in part or left out",
+            input.unread.len() - SHOWN
+        );
+    }
+    let records = input.records;
     let config = Config {
         reference_year: args.reference_year,
         threshold: args.threshold,

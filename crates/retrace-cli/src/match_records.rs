@@ -1,7 +1,10 @@
 //! The input of `retrace match`: records.csv read into the matching
-//! engine's persons, every error naming the file, line and column. Kept
-//! apart from the command so the fuzz target `match_csv` (`fuzz/`)
-//! compiles it as it is.
+//! engine's persons, every error naming the file, line and column. A value
+//! typed wrong in one record (a birth date `1988-07-63`, an age `3O`) is
+//! not an error: the record is matched with what can be read of it, and
+//! the value is reported. Most of a column unreadable is an error (the
+//! file is in another format). Kept apart from the command so the fuzz
+//! target `match_csv` (`fuzz/`) compiles it as it is.
 
 use anyhow::{Context, bail};
 use retrace_matching::Person;
@@ -23,15 +26,54 @@ const COLUMNS: [&str; 12] = [
     "last_seen_place",
 ];
 
-/// Records read from the input, in file order.
-pub fn read_records(path: &Path) -> anyhow::Result<Vec<(String, Person)>> {
+/// Records read from the input, in file order, and the values read only in
+/// part or not at all (one message each, naming line and column).
+pub struct Input {
+    pub records: Vec<(String, Person)>,
+    pub unread: Vec<String>,
+}
+
+/// Records read from the input file.
+pub fn read_records(path: &Path) -> anyhow::Result<Input> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     parse_records(std::io::BufReader::new(file), path)
 }
 
+/// How many values of one column were given and how many could not be
+/// read at all, with the first such.
+#[derive(Default)]
+struct Unreadable {
+    given: usize,
+    unread: usize,
+    first: Option<String>,
+}
+
+impl Unreadable {
+    fn count(&mut self, given: bool, unread: Option<&String>) {
+        self.given += usize::from(given);
+        if let Some(message) = unread {
+            self.unread += 1;
+            self.first.get_or_insert_with(|| message.clone());
+        }
+    }
+
+    /// An error when most values given could not be read.
+    fn check(&self, column: &str, expected: &str) -> anyhow::Result<()> {
+        if self.given >= 10 && self.unread * 2 > self.given {
+            bail!(
+                "{} of the {} values of column `{column}` cannot be read (expected {expected}); the first: {}",
+                self.unread,
+                self.given,
+                self.first.as_deref().unwrap_or("")
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Records read from `input`; errors name `path` and the line.
-pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Vec<(String, Person)>> {
+pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Input> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(input);
@@ -49,6 +91,8 @@ pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Vec<(Strin
         }
     }
     let mut out = Vec::new();
+    let mut unread = Vec::new();
+    let (mut dates, mut ages) = (Unreadable::default(), Unreadable::default());
     let mut seen = std::collections::HashSet::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(path, &e))?;
@@ -72,25 +116,53 @@ pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Vec<(Strin
                 path.display()
             );
         }
-        let age_s = get(6);
-        let age = if age_s.is_empty() {
-            None
-        } else {
-            Some(age_s.parse::<u32>().map_err(|_| {
-                anyhow::anyhow!(
-                    "{}: line {line}, column {} (age): not a whole number: `{age_s}`",
-                    path.display(),
-                    idx[6] + 1
-                )
-            })?)
-        };
-        let bd = get(5);
-        if !bd.is_empty() && retrace_matching::Birth::parse(&bd).is_none() {
-            bail!(
-                "{}: line {line}, column {} (birth_date): expected YYYY, YYYY-MM or YYYY-MM-DD, found `{bd}`",
+        let at = |column: usize, name: &str| {
+            format!(
+                "{}: line {line}, column {} ({name})",
                 path.display(),
-                idx[5] + 1
-            );
+                idx[column] + 1
+            )
+        };
+        let age_s = get(6);
+        let age = match age_s.parse::<u32>() {
+            Ok(age) => Some(age),
+            Err(_) if age_s.is_empty() => None,
+            Err(_) => {
+                let message = format!("{}: not a whole number, left out: `{age_s}`", at(6, "age"));
+                ages.count(true, Some(&message));
+                unread.push(message);
+                None
+            }
+        };
+        ages.count(age.is_some(), None);
+        let mut bd = get(5);
+        if !bd.is_empty() {
+            let (message, unreadable) = match retrace_matching::Birth::read(&bd) {
+                Some((_, true)) => (None, false),
+                Some((birth, false)) => {
+                    let kept = match birth.month {
+                        Some(month) => format!("{}-{month:02}", birth.year),
+                        None => birth.year.to_string(),
+                    };
+                    let message = format!(
+                        "{}: not YYYY, YYYY-MM or YYYY-MM-DD, read as {kept}: `{bd}`",
+                        at(5, "birth_date")
+                    );
+                    (Some(message), false)
+                }
+                None => {
+                    let message = format!(
+                        "{}: no year from 1850 to 2100, left out: `{bd}`",
+                        at(5, "birth_date")
+                    );
+                    (Some(message), true)
+                }
+            };
+            dates.count(true, message.as_ref().filter(|_| unreadable));
+            if unreadable {
+                bd.clear();
+            }
+            unread.extend(message);
         }
         out.push((
             id,
@@ -107,7 +179,12 @@ pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Vec<(Strin
             },
         ));
     }
-    Ok(out)
+    dates.check("birth_date", "YYYY, YYYY-MM or YYYY-MM-DD")?;
+    ages.check("age", "a whole number of years")?;
+    Ok(Input {
+        records: out,
+        unread,
+    })
 }
 
 fn csv_error(path: &Path, e: &csv::Error) -> anyhow::Error {

@@ -553,6 +553,17 @@ fn chain(f: &Tok, t: &Tok, m: &mut NameSims) -> (Status, f64) {
     }
 }
 
+/// Whether two years differ in exactly one of their decimal digits.
+fn one_digit_apart(a: i32, b: i32) -> bool {
+    let (mut a, mut b, mut differ) = (a, b, 0);
+    while a > 0 || b > 0 {
+        differ += i32::from(a % 10 != b % 10);
+        a /= 10;
+        b /= 10;
+    }
+    differ == 1
+}
+
 fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>) -> Status {
     let (Some(a), Some(b)) = (a, b) else {
         return Status::Missing;
@@ -566,7 +577,9 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
             set!(x, "date_swap", 1.0);
             return Status::Close;
         }
-        if am == bm && ad == bd && (a.year - b.year).abs() <= 3 {
+        // The same day and month with a year off by up to three, or by one mistyped digit (1942, 1912).
+        if am == bm && ad == bd && ((a.year - b.year).abs() <= 3 || one_digit_apart(a.year, b.year))
+        {
             set!(x, "date_md_shift", 1.0);
             return Status::Close;
         }
@@ -775,4 +788,26 @@ impl Comparison {
 
 pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Status, birth_features, one_digit_apart};
+    use crate::model::N_FEATURES;
+    use crate::profile::Birth;
+
+    fn status(a: &str, b: &str) -> Status {
+        let mut x = [0.0; N_FEATURES];
+        birth_features(&mut x, Birth::parse(a), Birth::parse(b))
+    }
+
+    #[test]
+    fn the_same_day_and_month_with_one_mistyped_digit_of_the_year_is_close() {
+        assert!(one_digit_apart(1942, 1912) && one_digit_apart(1985, 1986));
+        assert!(!one_digit_apart(1985, 1958) && !one_digit_apart(1985, 1985));
+        assert_eq!(status("1942-03-25", "1912-03-25"), Status::Close);
+        assert_eq!(status("1942-03-25", "1942-03-25"), Status::Agree);
+        assert_eq!(status("1942-03-25", "1952-04-25"), Status::Differ);
+        assert_eq!(status("1942-03-25", "1958-03-25"), Status::Differ);
+    }
 }

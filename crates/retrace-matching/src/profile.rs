@@ -41,42 +41,54 @@ pub struct Birth {
 }
 
 impl Birth {
-    /// Parse `YYYY[-MM[-DD]]`; default dates keep only their year. Returns `None` for anything else.
+    /// Parse `YYYY[-MM[-DD]]`, or `YYYY-DD-MM` when the second part can only be a day (13 to 31) and the
+    /// third a month (the schema allows day and month swapped); default dates keep only their year. A part
+    /// that is neither is a typo: it is dropped with the parts after it (`1988-07-63` is July 1988). `None`
+    /// without a year from 1850 to 2100.
     pub fn parse(s: &str) -> Option<Birth> {
+        Birth::read(s).map(|(birth, _)| birth)
+    }
+
+    /// [`Birth::parse`], and whether the whole text was read (`false` when a part was dropped).
+    pub fn read(s: &str) -> Option<(Birth, bool)> {
         let s = s.trim();
         let mut it = s.split('-');
         let year: i32 = it.next()?.parse().ok()?;
         if !(1850..=2100).contains(&year) {
             return None;
         }
-        let month: Option<u8> = match it.next() {
-            Some(m) => Some(m.parse().ok().filter(|m| (1..=12).contains(m))?),
-            None => None,
-        };
-        let day: Option<u8> = match it.next() {
-            Some(d) => Some(d.parse().ok().filter(|d| (1..=31).contains(d))?),
-            None => None,
+        let second: Option<Result<u8, ()>> = it.next().map(|m| m.parse().map_err(drop));
+        let third: Option<Result<u8, ()>> = it.next().map(|d| d.parse().map_err(drop));
+        let whole_text = it.next().is_none();
+        let is_month = |m: u8| (1..=12).contains(&m);
+        let is_day = |d: u8| (1..=31).contains(&d);
+        let (month, day, read) = match (second, third) {
+            (None, _) => (None, None, true),
+            (Some(Ok(m)), None) if is_month(m) => (Some(m), None, true),
+            (Some(Ok(m)), Some(Ok(d))) if is_month(m) && is_day(d) => (Some(m), Some(d), true),
+            (Some(Ok(d)), Some(Ok(m))) if d > 12 && is_day(d) && is_month(m) => {
+                (Some(m), Some(d), true)
+            }
+            (Some(Ok(m)), Some(_)) if is_month(m) => (Some(m), None, false),
+            _ => (None, None, false),
         };
         let default_day = matches!(
             (month, day),
             (Some(1), Some(1)) | (Some(7), Some(1)) | (Some(12), Some(31))
         );
-        if default_day {
-            return Some(Birth {
-                year,
-                month: None,
-                day: None,
-                from_age: false,
-                default_day,
-            });
-        }
-        Some(Birth {
+        let (month, day) = if default_day {
+            (None, None)
+        } else {
+            (month, day)
+        };
+        let birth = Birth {
             year,
             month,
             day,
             from_age: false,
             default_day,
-        })
+        };
+        Some((birth, read && whole_text))
     }
 
     pub fn from_age(age: u32, reference_year: i32) -> Birth {
@@ -272,5 +284,27 @@ impl Shared {
                 .map(|p| p.key.len() + p.skel.len() + std::mem::size_of::<Place>() + 16)
                 .sum::<usize>()
             + self.places.capacity() * 9
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Birth;
+
+    fn read(s: &str) -> Option<(i32, Option<u8>, Option<u8>, bool)> {
+        Birth::read(s).map(|(b, whole)| (b.year, b.month, b.day, whole))
+    }
+
+    #[test]
+    fn a_birth_date_is_read_as_far_as_it_is_a_date() {
+        assert_eq!(read("1988-03-14"), Some((1988, Some(3), Some(14), true)));
+        // Day and month swapped, as the schema allows.
+        assert_eq!(read("1988-14-03"), Some((1988, Some(3), Some(14), true)));
+        // A typo in the day keeps the month; in the month, the year alone.
+        assert_eq!(read("1988-07-63"), Some((1988, Some(7), None, false)));
+        assert_eq!(read("1988-63-20"), Some((1988, None, None, false)));
+        assert_eq!(read("1988-07-14-2"), Some((1988, Some(7), Some(14), false)));
+        assert_eq!(read("19x8-07-14"), None);
+        assert_eq!(read("1066"), None);
     }
 }

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
