@@ -88,6 +88,18 @@ fn malformed_csv_names_line_and_column_and_writes_nothing() {
 }
 
 #[test]
+fn a_file_a_spreadsheet_saved_with_a_byte_order_mark_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = format!(
+        "\u{feff}{HEADER}R1,X,registered,Ali Hassan,M,1990-07-14,,,,,SY,\nR2,X,registered,Ali Hasan,M,1990-07-14,,,,,SY,\n"
+    );
+    let (ok, err) = run(dir.path(), &input);
+    assert!(ok, "{err}");
+    let out = std::fs::read_to_string(dir.path().join("pairs.csv")).unwrap();
+    assert!(out.lines().any(|l| l.starts_with("R1,R2,")), "{out}");
+}
+
+#[test]
 fn small_input_gives_the_right_pairs() {
     let dir = tempfile::tempdir().unwrap();
     let input = format!(
