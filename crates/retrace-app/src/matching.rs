@@ -406,12 +406,12 @@ pub struct Recomputation {
     part: usize,
     /// The sought persons whose lists a change wrote since it began
     /// ([`MatchingService::lists_written`]).
-    written: ListsWritten,
+    written: Arc<ListsWritten>,
 }
 
 /// Sought persons whose lists changes wrote while a [`Recomputation`] was
 /// under way.
-type ListsWritten = Arc<Mutex<HashSet<PersonId>>>;
+type ListsWritten = Mutex<HashSet<PersonId>>;
 
 impl Recomputation {
     /// Whether parts remain to be linked.
@@ -494,7 +494,7 @@ pub struct MatchingService {
     /// and again); the engine starts it afresh whenever the index changes.
     contexts: RivalContexts,
     /// The recomputations under way, told which lists each change writes.
-    recomputations: Mutex<Vec<Weak<Mutex<HashSet<PersonId>>>>>,
+    recomputations: Mutex<Vec<Weak<ListsWritten>>>,
 }
 
 /// Stripes of [`MatchingService::rereads`]: enough that unrelated persons
@@ -986,7 +986,7 @@ impl MatchingService {
     /// Begins one linkage of the whole index for every list at once
     /// ([`Recomputation`]).
     pub fn begin_recomputation(&self) -> Recomputation {
-        let written = ListsWritten::default();
+        let written = Arc::<ListsWritten>::default();
         if let Ok(mut under_way) = self.recomputations.lock() {
             under_way.push(Arc::downgrade(&written));
         }
