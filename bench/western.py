@@ -12,12 +12,15 @@ Per person 1-4 records; per record, independently:
   * dates: day and month swapped (when both <= 12), year +/-1, a digit mistyped, month only, missing;
     sometimes only an age;
   * addresses: the last-seen place is a street address (number, street, city), retyped with typos and
-    abbreviations (Street/St., Avenue/Ave), or only the city.
+    abbreviations (Street/St., Avenue/Ave), or only the city;
+  * with `--titles P`: per record, a title before the name (Dr., Mrs., Prof., Dipl.-Ing., Mme, Sig.ra) with
+    chance P, a suffix after it (Jr., PhD, B.Sc., MBA) with chance P/2, as registries copy them from forms.
+    Drawn from a random stream of their own, so the set is otherwise the one without titles.
 
     pip install faker==40.54.0
     python3 bench/western.py --entities 5000 --seed 1 --out /tmp/i17/west1 [--typo 0.35] [--locales en_US,de_DE]
 """
-import argparse, csv, os, random
+import argparse, csv, os, random, sys
 from faker import Faker
 
 QWERTY = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm']
@@ -40,6 +43,15 @@ NICK = {'Robert': ['Bob', 'Rob'], 'William': ['Bill', 'Will'], 'Elizabeth': ['Li
         'Johann': ['Hans'], 'Wolfgang': ['Wolf'], 'Francesco': ['Franco'], 'Giuseppe': ['Beppe', 'Peppe'],
         'Jennifer': ['Jenny'], 'Patricia': ['Patty', 'Trish'], 'Andrew': ['Andy', 'Drew'], 'Michael': ['Mike'],
         'Alexander': ['Alex', 'Sasha'], 'Christina': ['Chris', 'Tina'], 'Nicholas': ['Nick'], 'Susan': ['Sue']}
+TITLES = {  # per locale: (before the name, male), (before, female), after
+    'en': (['Mr.', 'Dr.', 'Rev.'], ['Mrs.', 'Ms.', 'Miss', 'Dr.'], ['Jr.', 'Sr.', 'II', 'III', 'PhD', 'DDS']),
+    'de': (['Herr', 'Dr.', 'Prof.', 'Dipl.-Ing.'], ['Frau', 'Dr.', 'Prof. Dr.'], ['B.Sc.', 'M.Sc.', 'B.A.', 'MBA']),
+    'fr': (['Dr'], ['Mme', 'Mlle', 'Dr'], []),
+    'es': (['Sr.', 'Dr.'], ['Sra.', 'Srta.', 'Dra.'], []),
+    'it': (['Sig.', 'Dott.'], ['Sig.ra', 'Dott.ssa'], []),
+    'nl': (['dhr.', 'ir.', 'dr.'], ['mevr.', 'dr.'], []),
+    'pl': (['dr', 'inż.'], ['dr'], []),
+}
 STREET = [('Street', 'St.'), ('Avenue', 'Ave'), ('Road', 'Rd'), ('Straße', 'Str.'), ('Rue', 'R.'), ('Via', 'V.')]
 
 
@@ -79,20 +91,28 @@ def noisy(s, r, rate):
 
 
 def main():
+    # Faker's draws depend on Python's string hashing: fixed, so that a seed gives the same set every time.
+    if os.environ.get('PYTHONHASHSEED') != '0':
+        os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED='0'))
     ap = argparse.ArgumentParser()
     ap.add_argument('--entities', type=int, default=5000)
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--typo', type=float, default=0.35, help='chance of a keyboard typo per name part per record')
     ap.add_argument('--locales', default='en_US,en_GB,de_DE,it_IT,nl_NL,pl_PL,fr_FR,es_ES')
+    ap.add_argument('--titles', type=float, default=0.0, help='chance of a title before the name per record')
     ap.add_argument('--out', required=True)
     a = ap.parse_args()
     r = random.Random(a.seed)
-    fakers = [Faker(l) for l in a.locales.split(',')]
+    locales = a.locales.split(',')
+    fakers = [Faker(l) for l in locales]
+    titles = random.Random(a.seed * 7919)
     for i, f in enumerate(fakers):
         f.seed_instance(a.seed * 100 + i)
     rows = []
     for e in range(a.entities):
-        f = r.choice(fakers)
+        fi = r.randrange(len(fakers))
+        f = fakers[fi]
+        before_m, before_f, after = TITLES.get(locales[fi][:2], ([], [], []))
         sex = r.choice('MF')
         given = f.first_name_male() if sex == 'M' else f.first_name_female()
         middle = (f.first_name_male() if sex == 'M' else f.first_name_female()) if r.random() < .3 else ''
@@ -148,6 +168,12 @@ def main():
             addr = r.random()
             seen = (f'{number} {noisy(st, r, a.typo)}, {noisy(city, r, a.typo / 2)}' if addr < .5
                     else noisy(city, r, a.typo / 2) if addr < .8 else '')
+            if a.titles:
+                before = before_m if sex == 'M' else before_f
+                if before and titles.random() < a.titles:
+                    name = f'{titles.choice(before)} {name}'
+                if after and titles.random() < a.titles / 2:
+                    name = f'{name} {titles.choice(after)}'
             rows.append((f'W{e:06d}', dict(
                 source=f'ORG{r.randrange(6)}', role=r.choice(['sought', 'registered', 'registered']),
                 full_name=name, sex=sex if r.random() > .07 else 'U', birth_date=d, age=ag,

@@ -161,10 +161,38 @@ fn canon_abd(w: &str) -> String {
     format!("abd{}", strip_article(rest))
 }
 
-/// Split a name into normalised words: Latin key, family-name-first reordering, particles joined or dropped.
+/// Titles and degrees copied into a name from a form (`Dr.`, `Mrs.`, `Dipl.-Ing.`, `Jr.`, `B.Sc.`), lower case
+/// without dots or hyphens: never evidence of who the person is.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "miss", "dr", "dra", "prof", "rev", "jr", "sr", "sra", "srta", "ii",
+    "iii", "iv", "phd", "dds", "dvm", "esq", "herr", "frau", "dipling", "drmed", "profdr",
+    "univprof", "bsc", "msc", "mba", "mme", "mlle", "dhr", "mevr",
+];
+
+/// Titles that are also short names or initials unless written with a dot (`B.A.`, `Ing.`, `ir.`).
+const DOTTED_TITLES: &[&str] = &[
+    "ba", "ma", "ing", "mag", "sig", "sigra", "dott", "dottssa", "ir", "inż",
+];
+
+/// Whether a word as written is a title rather than a name.
+fn is_title(word: &str) -> bool {
+    let bare: String = word
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    TITLES.contains(&bare.as_str())
+        || (word.contains('.') && DOTTED_TITLES.contains(&bare.as_str()))
+}
+
+/// Split a name into normalised words: Latin key, titles dropped, family-name-first reordering, particles
+/// joined or dropped.
 pub fn name_words(s: &str) -> Vec<String> {
+    let mut raw: Vec<&str> = s.split_whitespace().collect();
+    if raw.iter().any(|w| !is_title(w)) {
+        raw.retain(|w| !is_title(w));
+    }
     // A leading all-capitals word followed by mixed-case words is a family name written first ("ZALATIMOU Zakhir").
-    let raw: Vec<&str> = s.split_whitespace().collect();
     let is_caps =
         |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
     let mut ordered: Vec<&str> = raw.clone();
@@ -322,5 +350,18 @@ mod tests {
         assert_eq!(w("Nur al-Din"), "nurdin");
         assert_eq!(w("Habib Allah"), "habibalah");
         assert_eq!(w("AL-FATYANI Atakaf"), "atakaf fatyani");
+    }
+
+    #[test]
+    fn titles_and_degrees_are_no_part_of_a_name() {
+        assert_eq!(w("Dipl.-Ing. Walter Oderwald B.A."), w("Walter Oderwald"));
+        assert_eq!(w("Mrs. Amanda Johnson"), w("Amanda Johnson"));
+        assert_eq!(w("Sig.ra Paola Rossi"), w("Paola Rossi"));
+        assert_eq!(w("OKAFOR Chidi Jr."), w("Chidi Okafor"));
+        // A short name is a name unless written as a title; a title alone stays.
+        assert_eq!(w("Ma Lin"), "ma lin");
+        assert!(w("Ing Andersson").starts_with("ing "));
+        assert_eq!(w("Md. Rahman"), "md rahman");
+        assert_eq!(w("Dr."), "dr");
     }
 }

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,12 @@ pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
             ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
             ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
             ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
-            ("Dan1el Wi1son", "J0hn", "1961-02", "171 Main St, Leeds"),
+            (
+                "Dr. Dan1el Wi1son Jr.",
+                "J0hn",
+                "1961-14-02",
+                "171 Main St, Leeds",
+            ),
         ] {
             let person = Person {
                 full_name: name.into(),
