@@ -366,10 +366,26 @@ fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -
     }
 }
 
+/// Whether two places name the same town (the town of an address, or the place itself), typos allowed.
+fn same_town(a: &Place, b: &Place) -> bool {
+    let town = |p: &Place| -> Arc<str> {
+        if p.town_key.is_empty() {
+            p.key.clone()
+        } else {
+            p.town_key.clone()
+        }
+    };
+    let (ta, tb) = (town(a), town(b));
+    ta.len() >= 3 && (ta == tb || jaro_winkler(&ta, &tb) >= 0.88)
+}
+
 fn place_status(a: &Place, b: &Place) -> Status {
     if a.key == b.key || (a.group != 0 && a.group == b.group) {
         Status::Agree
     } else if jaro_winkler(&a.key, &b.key) >= 0.88 || (a.skel.len() >= 3 && a.skel == b.skel) {
+        Status::Close
+    } else if (!a.town_key.is_empty() || !b.town_key.is_empty()) && same_town(a, b) {
+        // An address and another address, or the town alone.
         Status::Close
     } else {
         Status::Differ
@@ -792,9 +808,32 @@ pub fn sigmoid(z: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Status, birth_features, one_digit_apart};
+    use super::{Status, birth_features, one_digit_apart, place_status};
     use crate::model::N_FEATURES;
-    use crate::profile::Birth;
+    use crate::profile::{Birth, Place};
+
+    #[test]
+    fn an_address_and_its_town_are_close_places() {
+        let status = |a: &str, b: &str| {
+            let (Some(a), Some(b)) = (Place::parse(a), Place::parse(b)) else {
+                panic!("places");
+            };
+            place_status(&a, &b)
+        };
+        assert_eq!(
+            status("171 Marquez Ave, West Samantha", "West Samantha"),
+            Status::Close
+        );
+        assert_eq!(
+            status("171 Marquez Ave, West Samantha", "3 Elm Rd, West Samanta"),
+            Status::Close
+        );
+        assert_eq!(
+            status("171 Marquez Ave, West Samantha", "Leeds"),
+            Status::Differ
+        );
+        assert_eq!(status("Leeds", "West Samantha"), Status::Differ);
+    }
 
     fn status(a: &str, b: &str) -> Status {
         let mut x = [0.0; N_FEATURES];

@@ -112,10 +112,13 @@ pub struct Place {
     /// Hash of the first three letters of its town (its last part after a comma: the town of a street
     /// address), for blocking records written at one town with typos in it; 0 with fewer letters.
     pub town: u64,
+    /// The key of its town when it names more than its town (a street address, `12 Rue X, Lyon`); empty
+    /// otherwise. An address and its town alone are then the same place, near enough.
+    pub town_key: Arc<str>,
 }
 
 impl Place {
-    fn parse(s: &str) -> Option<Place> {
+    pub(crate) fn parse(s: &str) -> Option<Place> {
         let key = place_key(s);
         if key.is_empty() {
             return None;
@@ -125,11 +128,18 @@ impl Place {
             .rsplit(',')
             .find(|part| part.chars().any(char::is_alphabetic))
             .unwrap_or(s);
-        let prefix: String = place_key(town)
+        let town_text = place_key(town);
+        let prefix: String = town_text
             .chars()
             .filter(char::is_ascii_alphabetic)
             .take(3)
             .collect();
+        // Empty when the place is its town alone.
+        let town_key: Arc<str> = if town_text == key {
+            "".into()
+        } else {
+            town_text.into()
+        };
         Some(Place {
             skel: skeleton(&key).into(),
             key: key.into(),
@@ -139,6 +149,7 @@ impl Place {
             } else {
                 0
             },
+            town_key,
         })
     }
 }
@@ -281,7 +292,13 @@ impl Shared {
             + self
                 .places
                 .iter()
-                .map(|p| p.key.len() + p.skel.len() + std::mem::size_of::<Place>() + 16)
+                .map(|p| {
+                    p.key.len()
+                        + p.skel.len()
+                        + p.town_key.len()
+                        + std::mem::size_of::<Place>()
+                        + 16
+                })
                 .sum::<usize>()
             + self.places.capacity() * 9
     }

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -224,7 +224,8 @@ impl<W: Write> SnapshotWriter<W> {
                 self.str(&p.key)?;
                 self.str(&p.skel)?;
                 self.u32(p.group)?;
-                self.u64(p.town)
+                self.u64(p.town)?;
+                self.str(&p.town_key)
             }
         }
     }
@@ -430,6 +431,7 @@ impl<'a> SnapshotReader<'a> {
                     skel: strings.text(self.str()?),
                     group: self.u32()?,
                     town: self.u64()?,
+                    town_key: strings.text(self.str()?),
                 };
                 Some(strings.place(&Arc::new(place)))
             }
