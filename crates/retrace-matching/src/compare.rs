@@ -376,7 +376,11 @@ fn same_town(a: &Place, b: &Place) -> bool {
         }
     };
     let (ta, tb) = (town(a), town(b));
-    ta.len() >= 3 && (ta == tb || jaro_winkler(&ta, &tb) >= 0.88)
+    let group = crate::tables::place_group(&ta);
+    ta.len() >= 3
+        && (ta == tb
+            || jaro_winkler(&ta, &tb) >= 0.88
+            || (group != 0 && group == crate::tables::place_group(&tb)))
 }
 
 fn place_status(a: &Place, b: &Place) -> Status {
@@ -833,6 +837,10 @@ mod tests {
             Status::Differ
         );
         assert_eq!(status("Leeds", "West Samantha"), Status::Differ);
+        // A country after the town is not the town.
+        assert_eq!(status("Aleppo, Syria", "Damascus, Syria"), Status::Differ);
+        assert_eq!(status("12 Rue Haute, Lyon, France", "Lyon"), Status::Close);
+        assert_eq!(status("Halab, Syria", "Aleppo"), Status::Close);
     }
 
     fn status(a: &str, b: &str) -> Status {

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::names::{Tok, TokData, tokens, tokens_with_patronymic};
 use crate::normalize::{place_key, skeleton};
-use crate::tables::place_group;
+use crate::tables::{is_country, place_group};
 
 /// One person record as given by a caseworker or an import. Empty strings mean unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,11 +124,15 @@ impl Place {
             return None;
         }
         let group = place_group(&key);
-        let town = s
+        // The town is the last part after a comma with three letters or more that is not a country
+        // (`12 Main St, Leeds`, `Aleppo, Syria`); the whole place when none is.
+        let town_text = s
             .rsplit(',')
-            .find(|part| part.chars().any(char::is_alphabetic))
-            .unwrap_or(s);
-        let town_text = place_key(town);
+            .map(place_key)
+            .find(|part| {
+                part.chars().filter(char::is_ascii_alphabetic).count() >= 3 && !is_country(part)
+            })
+            .unwrap_or_else(|| key.clone());
         let prefix: String = town_text
             .chars()
             .filter(char::is_ascii_alphabetic)

@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,7 @@ pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
         }
         let _ = w.str(crate::tables::GIVEN_NAMES);
         let _ = w.str(crate::tables::PLACES);
+        let _ = w.str(crate::tables::COUNTRIES);
         w.hash.finish()
     });
     let mut h = FxHasher::default();

@@ -9,6 +9,7 @@ use crate::normalize::{fold_latin, place_key, skeleton};
 
 pub(crate) const GIVEN_NAMES: &str = include_str!("../data/given_names.txt");
 pub(crate) const PLACES: &str = include_str!("../data/places.txt");
+pub(crate) const COUNTRIES: &str = include_str!("../data/countries.txt");
 pub(crate) const WEIGHTS: &str = include_str!("../data/weights.txt");
 
 fn lines(s: &str) -> impl Iterator<Item = &str> {
@@ -95,6 +96,19 @@ fn places() -> &'static FxHashMap<String, u32> {
         }
         m
     })
+}
+
+/// Whether a place key is a country's name or code ([`COUNTRIES`]).
+pub fn is_country(key: &str) -> bool {
+    static T: OnceLock<rustc_hash::FxHashSet<String>> = OnceLock::new();
+    T.get_or_init(|| {
+        lines(COUNTRIES)
+            .flat_map(|line| line.split('|'))
+            .map(place_key)
+            .filter(|key| !key.is_empty())
+            .collect()
+    })
+    .contains(key)
 }
 
 /// Variant group of a place key (0 if unknown).
