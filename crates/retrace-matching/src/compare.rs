@@ -603,6 +603,13 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
             set!(x, "date_md_shift", 1.0);
             return Status::Close;
         }
+        // Two whole dates apart in the year and in the day and month: no typo or estimate makes them one
+        // date. Years far apart, at least as far as the next step after two or three years.
+        if a.year != b.year && (am, ad) != (bm, bd) && (am, ad) != (bd, bm) {
+            let d = (a.year - b.year).abs().max(4);
+            set!(x, "year_far", (f64::from(d) - 3.0).min(10.0) / 5.0 + 0.4);
+            return Status::Differ;
+        }
     }
     let mut dy = (a.year - b.year).abs();
     if a.from_age || b.from_age {
@@ -856,5 +863,17 @@ mod tests {
         assert_eq!(status("1942-03-25", "1942-03-25"), Status::Agree);
         assert_eq!(status("1942-03-25", "1952-04-25"), Status::Differ);
         assert_eq!(status("1942-03-25", "1958-03-25"), Status::Differ);
+    }
+
+    #[test]
+    fn two_whole_dates_apart_in_year_day_and_month_differ_even_when_the_years_are_close() {
+        assert_eq!(status("1969-01-22", "1966-04-19"), Status::Differ);
+        assert_eq!(status("1969-01-22", "1968-01-22"), Status::Close);
+        // The same year: a day or month mistyped.
+        assert_eq!(status("1969-01-22", "1969-04-19"), Status::Close);
+        // A year or an estimate on one side: the years decide.
+        assert_eq!(status("1969-01-22", "1967"), Status::Close);
+        // Day and month swapped, the year one off: two slips of one date.
+        assert_eq!(status("1969-04-03", "1968-03-04"), Status::Close);
     }
 }
