@@ -584,6 +584,20 @@ fn one_digit_apart(a: i32, b: i32) -> bool {
     differ == 1
 }
 
+/// Whether two dates differ in at least two of the parts both give (the year, the month, the day); a day and
+/// month swapped is one slip, not two.
+fn apart_in_two_parts(a: Birth, b: Birth) -> bool {
+    let (Some(am), Some(bm)) = (a.month, b.month) else {
+        return false;
+    };
+    let (swapped, days_differ) = match (a.day, b.day) {
+        (Some(ad), Some(bd)) => ((am, ad) == (bd, bm), ad != bd),
+        _ => (false, false),
+    };
+    let parts = u8::from(a.year != b.year) + u8::from(am != bm) + u8::from(days_differ);
+    !swapped && parts >= 2
+}
+
 fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>) -> Status {
     let (Some(a), Some(b)) = (a, b) else {
         return Status::Missing;
@@ -603,13 +617,13 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
             set!(x, "date_md_shift", 1.0);
             return Status::Close;
         }
-        // Two whole dates apart in the year and in the day and month: no typo or estimate makes them one
-        // date. Years far apart, at least as far as the next step after two or three years.
-        if a.year != b.year && (am, ad) != (bm, bd) && (am, ad) != (bd, bm) {
-            let d = (a.year - b.year).abs().max(4);
-            set!(x, "year_far", (f64::from(d) - 3.0).min(10.0) / 5.0 + 0.4);
-            return Status::Differ;
-        }
+    }
+    // Two dates apart in two of their parts: no typo or estimate makes them one date. Years far apart, at
+    // least as far as the next step after two or three years.
+    if apart_in_two_parts(a, b) {
+        let d = (a.year - b.year).abs().max(4);
+        set!(x, "year_far", (f64::from(d) - 3.0).min(10.0) / 5.0 + 0.4);
+        return Status::Differ;
     }
     let mut dy = (a.year - b.year).abs();
     if a.from_age || b.from_age {
@@ -866,14 +880,18 @@ mod tests {
     }
 
     #[test]
-    fn two_whole_dates_apart_in_year_day_and_month_differ_even_when_the_years_are_close() {
+    fn two_dates_apart_in_two_of_their_parts_differ_even_when_the_years_are_close() {
         assert_eq!(status("1969-01-22", "1966-04-19"), Status::Differ);
+        assert_eq!(status("1969-01-22", "1968-01-19"), Status::Differ);
+        assert_eq!(status("1969-01-22", "1969-04-19"), Status::Differ);
+        assert_eq!(status("1969-01", "1967-04-19"), Status::Differ);
+        // One part apart: a slip of one date.
         assert_eq!(status("1969-01-22", "1968-01-22"), Status::Close);
-        // The same year: a day or month mistyped.
-        assert_eq!(status("1969-01-22", "1969-04-19"), Status::Close);
+        assert_eq!(status("1969-01-22", "1969-04-22"), Status::Close);
+        assert_eq!(status("1969-01-22", "1969-01-29"), Status::Agree);
         // A year or an estimate on one side: the years decide.
         assert_eq!(status("1969-01-22", "1967"), Status::Close);
-        // Day and month swapped, the year one off: two slips of one date.
+        // Day and month swapped is one slip, and the year one off another.
         assert_eq!(status("1969-04-03", "1968-03-04"), Status::Close);
     }
 }
