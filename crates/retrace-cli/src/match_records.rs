@@ -124,17 +124,11 @@ pub fn parse_records(input: impl Read, path: &Path) -> anyhow::Result<Input> {
             )
         };
         let age_s = get(6);
-        let age = match age_s.parse::<u32>() {
-            Ok(age) => Some(age),
-            Err(_) if age_s.is_empty() => None,
-            Err(_) => {
-                let message = format!("{}: not a whole number, left out: `{age_s}`", at(6, "age"));
-                ages.count(true, Some(&message));
-                unread.push(message);
-                None
-            }
-        };
-        ages.count(age.is_some(), None);
+        let age = age_s.parse::<u32>().ok();
+        let message = (age.is_none() && !age_s.is_empty())
+            .then(|| format!("{}: not a whole number, left out: `{age_s}`", at(6, "age")));
+        ages.count(!age_s.is_empty(), message.as_ref());
+        unread.extend(message);
         let mut bd = get(5);
         if !bd.is_empty() {
             let (message, unreadable) = match retrace_matching::Birth::read(&bd) {

@@ -368,19 +368,19 @@ fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -
 
 /// Whether two places name the same town (the town of an address, or the place itself), typos allowed.
 fn same_town(a: &Place, b: &Place) -> bool {
-    let town = |p: &Place| -> Arc<str> {
+    fn town(p: &Place) -> &str {
         if p.town_key.is_empty() {
-            p.key.clone()
+            &p.key
         } else {
-            p.town_key.clone()
+            &p.town_key
         }
-    };
+    }
     let (ta, tb) = (town(a), town(b));
-    let group = crate::tables::place_group(&ta);
+    let group = crate::tables::place_group(ta);
     ta.len() >= 3
         && (ta == tb
-            || jaro_winkler(&ta, &tb) >= 0.88
-            || (group != 0 && group == crate::tables::place_group(&tb)))
+            || jaro_winkler(ta, tb) >= 0.88
+            || (group != 0 && group == crate::tables::place_group(tb)))
 }
 
 fn place_status(a: &Place, b: &Place) -> Status {
@@ -618,18 +618,15 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
             return Status::Close;
         }
     }
-    // Two dates apart in two of their parts: no typo or estimate makes them one date. Years far apart, at
-    // least as far as the next step after two or three years.
-    if apart_in_two_parts(a, b) {
-        let d = (a.year - b.year).abs().max(4);
-        set!(x, "year_far", (f64::from(d) - 3.0).min(10.0) / 5.0 + 0.4);
-        return Status::Differ;
-    }
     let mut dy = (a.year - b.year).abs();
     if a.from_age || b.from_age {
         dy = (dy - 1).max(0);
     }
-    if let (Some(am), Some(bm)) = (a.month, b.month)
+    if apart_in_two_parts(a, b) {
+        // No typo or estimate makes them one date: years far apart, at least as far as the next step after
+        // two or three years.
+        dy = dy.max(4);
+    } else if let (Some(am), Some(bm)) = (a.month, b.month)
         && a.year == b.year
     {
         if am == bm {
@@ -653,7 +650,7 @@ fn birth_features(x: &mut [f64; N_FEATURES], a: Option<Birth>, b: Option<Birth>)
             Status::Close
         }
         d => {
-            set!(x, "year_far", (d as f64 - 3.0).min(10.0) / 5.0 + 0.4);
+            set!(x, "year_far", (f64::from(d) - 3.0).min(10.0) / 5.0 + 0.4);
             Status::Differ
         }
     }

@@ -188,10 +188,13 @@ fn is_title(word: &str) -> bool {
 /// Split a name into normalised words: Latin key, titles dropped, family-name-first reordering, particles
 /// joined or dropped.
 pub fn name_words(s: &str) -> Vec<String> {
-    let mut raw: Vec<&str> = s.split_whitespace().collect();
-    if raw.iter().any(|w| !is_title(w)) {
-        raw.retain(|w| !is_title(w));
-    }
+    let words: Vec<(&str, bool)> = s.split_whitespace().map(|w| (w, is_title(w))).collect();
+    let all_titles = words.iter().all(|(_, title)| *title);
+    let raw: Vec<&str> = words
+        .iter()
+        .filter(|(_, title)| all_titles || !title)
+        .map(|(w, _)| *w)
+        .collect();
     // A leading all-capitals word followed by mixed-case words is a family name written first ("ZALATIMOU Zakhir").
     let is_caps =
         |w: &str| w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase());
