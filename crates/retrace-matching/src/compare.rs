@@ -261,6 +261,12 @@ fn jw_bound(m: usize, xl: usize, yl: usize) -> f64 {
 pub trait Weights {
     /// Inverse document frequency of the token key hash, roughly `ln(N / df)`.
     fn idf(&self, key: u64) -> f64;
+
+    /// Log-odds added to every pair for the size of the population compared against (0 at the size the model
+    /// was trained at).
+    fn prior(&self) -> f64 {
+        0.0
+    }
 }
 
 /// Uniform weights (for comparisons outside an index).
@@ -352,6 +358,8 @@ pub const FIELDS: [&str; 9] = [
 pub struct Comparison {
     pub x: [f64; N_FEATURES],
     pub status: [Status; FIELDS.len()],
+    /// [`Weights::prior`] of the comparison, added to the model's log-odds.
+    pub prior: f64,
 }
 
 fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -> Status {
@@ -779,7 +787,11 @@ pub(crate) fn compare_with(
     let ga = x[const { feature_index("given_agree") }];
     let cov = x[const { feature_index("name_cov") }];
     set!(x, "given_agree_x_cov", ga * cov);
-    Comparison { x, status }
+    Comparison {
+        x,
+        status,
+        prior: w.prior(),
+    }
 }
 
 impl Comparison {
@@ -801,7 +813,7 @@ impl Comparison {
                 log_odds: 0.0,
             })
             .collect();
-        let mut total = 0.0;
+        let mut total = self.prior;
         let contrib = model.contributions(&self.x);
         for (i, (_, field)) in FEATURES.iter().enumerate() {
             let c = contrib[i];

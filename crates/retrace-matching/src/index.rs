@@ -87,6 +87,10 @@ pub struct Pair {
 /// Reference index size of the term-frequency weights (about the size of the training sets).
 const IDF_REF: f64 = 10_000.0;
 
+/// How much less likely a candidate pair is the same person for each tenfold growth of a store past
+/// [`IDF_REF`], as a power: candidate pairs per record grow about as the square root of the store (ADR 0052).
+const PRIOR_POWER: f64 = 0.5;
+
 /// Lowest direct probability at which a pair reached only through its cluster is accepted.
 const LIFT_MIN: f64 = 0.1;
 
@@ -659,15 +663,26 @@ const SEARCH_POOL: usize = 20_000;
 /// on the generated sets, see BENCHMARKS.md).
 const SPLIT_GUARD: usize = 64;
 
+/// Reference size and prior of the weights for a store of `live` persons (see [`Index::weights`]).
+fn size_params(live: usize) -> (f64, f64) {
+    let n = (live as f64).max(IDF_REF);
+    (n, -PRIOR_POWER * (n / IDF_REF).ln())
+}
+
 struct Idf<'a> {
     df: &'a FxHashMap<u64, u32>,
     n: f64,
+    prior: f64,
 }
 
 impl Weights for Idf<'_> {
     fn idf(&self, key: u64) -> f64 {
         let df = self.df.get(&key).copied().unwrap_or(0) as f64 + 1.0;
         (self.n / df).ln().clamp(0.0, 10.0)
+    }
+
+    fn prior(&self) -> f64 {
+        self.prior
     }
 }
 
@@ -678,6 +693,10 @@ struct SearchWeights<'a>(Idf<'a>);
 impl Weights for SearchWeights<'_> {
     fn idf(&self, key: u64) -> f64 {
         self.0.idf(key).max(1.0)
+    }
+
+    fn prior(&self) -> f64 {
+        self.0.prior()
     }
 }
 
@@ -715,12 +734,15 @@ impl Index {
     }
 
     fn weights(&self) -> Idf<'_> {
-        // Weights come from counts, not shares: ln(N_REF / df) with a fixed N_REF (the size of the training
-        // sets), so a name shared by 100 times more indexed persons is weaker evidence by ln(100), as it should
-        // be when 100 times more distractors share it. At the training scale this is the usual idf.
+        // Up to the training size, weights come from counts (ln(N_REF / df)): a handful of records says little
+        // about how common a name is. In a larger store they come from shares (ln(N / df)), the evidence the
+        // model learnt, and the store's size lowers the prior instead: more persons mean more candidates for
+        // each record, each less likely the one (ADR 0052).
+        let (n, prior) = size_params(self.live);
         Idf {
             df: &self.df,
-            n: IDF_REF,
+            n,
+            prior,
         }
     }
 
@@ -1008,7 +1030,7 @@ impl Index {
 
     fn score(&self, a: &Profile, b: &Profile) -> f64 {
         let c = compare(a, b, &self.weights());
-        sigmoid(self.scorer.log_odds(&c.x))
+        sigmoid(self.scorer.log_odds(&c.x) + c.prior)
     }
 
     /// The probability if it is at least `min_score`; the trees stop as soon as the bound shows it cannot be.
@@ -1020,7 +1042,7 @@ impl Index {
         memo: &mut Memo,
     ) -> Option<f64> {
         let c = compare_with(a, b, &self.weights(), Some(memo));
-        let lin = self.scorer.linear(&c.x);
+        let lin = self.scorer.linear(&c.x) + c.prior;
         let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, logit(min_score))?);
         (p >= min_score).then_some(p)
     }
@@ -1449,10 +1471,10 @@ impl Index {
             let Some(e) = self.slots.get(*s as usize).and_then(Option::as_ref) else {
                 continue;
             };
-            let x = compare(p, &e.profile, &w).x;
-            let lin = self.scorer.linear(&x);
+            let c = compare(p, &e.profile, &w);
+            let lin = self.scorer.linear(&c.x) + c.prior;
             bounded.push((self.scorer.upper_bound(lin), lin, pos, *s, features.len()));
-            features.push(x);
+            features.push(c.x);
         }
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0));
         let mut scored: Vec<(f64, usize, u32)> = Vec::with_capacity(k.min(bounded.len()) + 1);
@@ -1713,6 +1735,62 @@ mod tests {
             last_seen_place: last_seen.into(),
             ..Person::default()
         }
+    }
+
+    /// A pronounceable Latin word for a number (no digits: a digit inside a name reads as a letter).
+    fn word(mut n: usize) -> String {
+        const SYLLABLES: [&str; 16] = [
+            "ka", "lo", "mi", "ru", "se", "ta", "no", "vi", "de", "pa", "go", "zu", "be", "fi",
+            "ha", "jo",
+        ];
+        let mut w = String::from("Mo");
+        for _ in 0..3 {
+            w.push_str(SYLLABLES[n % 16]);
+            n /= 16;
+        }
+        w
+    }
+
+    /// `copies` times the same population: 40 given names and 250 family names, each combination once.
+    fn population(copies: usize) -> Index {
+        let mut index = Index::new(Config::default());
+        let records: Vec<(String, Person)> = (0..copies * 10_000)
+            .map(|i| {
+                let j = i % 10_000;
+                let name = format!("{} {}", word(j % 40), word(1000 + j / 40));
+                (format!("p{i}"), person(&name, "", ""))
+            })
+            .collect();
+        index.add_all(&records);
+        index
+    }
+
+    #[test]
+    fn in_a_store_three_times_larger_with_the_same_names_only_the_prior_is_lower() {
+        // Both records carry names of the population: the same shares of the store in both.
+        let (a, b) = (
+            person(&format!("{} {}", word(3), word(1007)), "1980-05-02", ""),
+            person(&format!("{} {}", word(3), word(1007)), "1980", ""),
+        );
+        let (small, large) = (population(1), population(3));
+        let (e1, e3) = (small.explain(&a, &b), large.explain(&a, &b));
+        let name = |e: &crate::Explanation| {
+            e.fields
+                .iter()
+                .filter(|f| f.field == "name" || f.field == "given name")
+                .map(|f| f.log_odds)
+                .sum::<f64>()
+        };
+        // The name evidence comes from each part's share of the store (the counts differ by one in the
+        // smoothing only); three times more persons make any one candidate less likely by half of ln 3.
+        assert!((name(&e3) - name(&e1)).abs() < 0.02, "{e1}\n{e3}");
+        let expected = -0.5 * (30_000.0f64 / 10_000.0).ln();
+        assert!(
+            (e3.log_odds - e1.log_odds - expected).abs() < 0.05,
+            "{} -> {} (expected a change of {expected})",
+            e1.log_odds,
+            e3.log_odds
+        );
     }
 
     #[test]
