@@ -165,8 +165,11 @@ pub enum Recovery {
     /// following each changed person. First one linkage of the whole index,
     /// a part per batch, then [`RECOVERY_LISTS`] lists per batch from it
     /// (the lists a save wrote meanwhile are queried instead). The
-    /// checkpoint moves to `until` only when the last list is done.
+    /// checkpoint moves to `until` only when the last list is done. Also
+    /// when the lists were computed by another matching engine
+    /// (`other_engine`, an upgrade).
     All {
+        other_engine: bool,
         sought: Vec<PersonId>,
         next: usize,
         until: u64,
@@ -232,13 +235,22 @@ impl App {
         let bounds = self.store.outbox_bounds().await?;
         let until = bounds.newest;
         let replayable = bounds.can_replay_from(since);
-        if replayable && since >= until {
+        // Lists computed by another engine (an upgrade) are all out of date.
+        // None recorded: none was computed by another (a new database).
+        let engine = crate::matching::lists_engine();
+        let recorded = self.store.matching_engine().await?;
+        let other_engine = !recorded.is_empty() && recorded != engine;
+        if recorded.is_empty() {
+            self.store.record_matching_engine(&engine).await?;
+        }
+        if !other_engine && replayable && since >= until {
             return Ok(Recovery::Done);
         }
         self.recovery.set(true);
         let sought = self.matching.sought_persons();
-        if !replayable || until - since > sought.len() as u64 {
+        if other_engine || !replayable || until - since > sought.len() as u64 {
             return Ok(Recovery::All {
+                other_engine,
                 sought,
                 next: 0,
                 until,
@@ -298,6 +310,7 @@ impl App {
                 next,
                 until,
                 linkage,
+                ..
             } => {
                 let end = (*next + RECOVERY_LISTS).min(sought.len());
                 let batch = sought.get(*next..end).unwrap_or_default();
@@ -308,6 +321,9 @@ impl App {
                 *next = end;
                 if end >= sought.len() {
                     self.store.advance_matching_checkpoint(*until).await?;
+                    self.store
+                        .record_matching_engine(&crate::matching::lists_engine())
+                        .await?;
                     *plan = Recovery::Done;
                 }
                 count

@@ -40,6 +40,20 @@ const BULK_LINKAGE_HOLD: Duration = Duration::from_millis(250);
 /// Records of a bulk linkage's first part, and the fewest and most of any.
 const BULK_LINKAGE_PART: (usize, usize, usize) = (1024, 256, 8192);
 const PAGE: u32 = 2000;
+/// The version of the service's own rules for what a list holds (who may be
+/// a candidate, how many, from what probability): bump it when they change,
+/// so that lists stored under the old rules are recomputed.
+const LIST_RULES: u32 = 1;
+
+/// What computes a candidate list: the matching engine's fingerprint and
+/// [`LIST_RULES`]. Lists stored under another are recomputed at start
+/// (docs/adr/0054-lists-recomputed-under-a-new-engine.md).
+pub fn lists_engine() -> String {
+    format!(
+        "{:016x}.{LIST_RULES}",
+        retrace_matching::scoring_fingerprint()
+    )
+}
 
 /// What the service keeps of one person, as [`Entries`] gives it out.
 #[derive(Debug, Clone, Copy)]

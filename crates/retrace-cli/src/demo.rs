@@ -337,6 +337,9 @@ pub async fn load(store: &dyn Store, media_dir: &std::path::Path) -> anyhow::Res
     let candidates = matching.recompute_all(store, SystemClock.now()).await?;
     store.advance_matching_checkpoint(reflected).await?;
     store
+        .record_matching_engine(&retrace_app::matching::lists_engine())
+        .await?;
+    store
         .append_audit(
             &audit,
             &AuditEvent {

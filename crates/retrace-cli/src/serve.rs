@@ -159,8 +159,13 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<std::p
             changes = until - from,
             "candidate lists of the changes since the matching checkpoint to recompute after listening"
         ),
-        Recovery::All { sought, .. } => tracing::info!(
+        Recovery::All {
+            sought,
+            other_engine,
+            ..
+        } => tracing::info!(
             sought = sought.len(),
+            other_engine,
             "every sought person's candidate list to recompute after listening"
         ),
     }

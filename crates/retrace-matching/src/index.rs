@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -662,6 +662,81 @@ const SEARCH_POOL: usize = 20_000;
 /// would grow with the index for a split that common (a guard; the key kinds that are split stay far below it
 /// on the generated sets, see BENCHMARKS.md).
 const SPLIT_GUARD: usize = 64;
+
+/// Fingerprint of everything that decides a probability: what shapes profiles and keys (the snapshot's
+/// fingerprint, tables included), the model's weights, the weights by store size, the second stage, and the
+/// probabilities of probe pairs, so that a change of the comparison is caught even if nobody changed a
+/// constant. Candidate lists computed under another fingerprint are out of date (ADR 0054).
+pub fn scoring_fingerprint() -> u64 {
+    static FINGERPRINT: OnceLock<u64> = OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write_u64(crate::snapshot::engine_fingerprint(2024));
+        h.write(crate::tables::WEIGHTS.as_bytes());
+        let (n, prior) = size_params(1_000_000);
+        for lists in [false, true] {
+            for lookalikes in [0, 3] {
+                h.write_u64(second_stage(0.7, lists, lookalikes).to_bits());
+            }
+        }
+        for value in [
+            n,
+            prior,
+            LIFT_MIN,
+            RIVAL_MARGIN,
+            RIVAL_APART,
+            LOOKALIKE_BELOW,
+        ] {
+            h.write_u64(value.to_bits());
+        }
+        h.write_usize(RIVAL_CONTEXT);
+        let probe =
+            |full_name: &str, father: &str, birth_date: &str, age: Option<u32>, place: &str| {
+                Person {
+                    full_name: full_name.into(),
+                    father_name: father.into(),
+                    birth_date: birth_date.into(),
+                    age,
+                    birth_place: place.into(),
+                    sex: "M".into(),
+                    ..Person::default()
+                }
+            };
+        let probes = [
+            probe("محمد علي الحسن", "علي", "1988-03-14", None, "حلب"),
+            probe("Mohamed Ali EL-HASSAN", "Ali", "1988-14-03", None, "Aleppo"),
+            probe("Mahmoud Ali Hassan", "", "1988", None, "Halab, Syria"),
+            probe("Олександр Петрович Шевченко", "", "1975", None, "Харків"),
+            probe(
+                "Oleksandr Shevchenko",
+                "Petro",
+                "1975-02-01",
+                None,
+                "Kharkiv",
+            ),
+            probe("Ahmad Karimi", "", "", Some(30), "Kabul"),
+            probe("Hamid Karimi", "Yusuf", "1994", None, "Kabul"),
+            probe(
+                "Dr. Dan1el Wi1son Jr.",
+                "J0hn",
+                "1961-14-02",
+                None,
+                "171 Main St, Leeds",
+            ),
+            probe("Daniel Wilson", "John", "1961-02-14", None, "Leeds"),
+        ];
+        let mut index = Index::new(Config::default());
+        for (i, p) in probes.iter().enumerate() {
+            index.add(&i.to_string(), p);
+        }
+        for (i, a) in probes.iter().enumerate() {
+            for b in &probes[i + 1..] {
+                h.write_u64(index.explain(a, b).log_odds.to_bits());
+            }
+        }
+        h.finish()
+    })
+}
 
 /// Reference size and prior of the weights for a store of `live` persons (see [`Index::weights`]).
 fn size_params(live: usize) -> (f64, f64) {

@@ -25,7 +25,7 @@ pub use compare::{
 };
 pub use index::{
     BulkLinkage, Candidate, Config, Index, NameHit, Pair, RESEMBLES, RivalContexts, Wanted,
-    block_keys,
+    block_keys, scoring_fingerprint,
 };
 pub use model::{DEFAULT_THRESHOLD, FEATURES, Model, N_FEATURES, Node, Scorer, Tree};
 pub use profile::{Birth, Person, Profile};

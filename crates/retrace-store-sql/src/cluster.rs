@@ -107,6 +107,24 @@ where
             .map_err(db_error)
     }
 
+    async fn matching_engine(&self) -> StoreResult<String> {
+        let engine: Option<String> =
+            sqlx::query_scalar("SELECT engine FROM matching_checkpoint WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        Ok(engine.unwrap_or_default())
+    }
+
+    async fn record_matching_engine(&self, engine: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE matching_checkpoint SET engine = $1 WHERE id = 1")
+            .bind(engine)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn advance_matching_checkpoint(&self, position: u64) -> StoreResult<()> {
         sqlx::query("UPDATE matching_checkpoint SET position = $1 WHERE id = 1 AND position < $1")
             .bind(i64::try_from(position).unwrap_or(i64::MAX))

@@ -97,6 +97,13 @@ pub trait OutboxStore: Send + Sync {
     /// Moves the matching checkpoint forward to `position` (never back).
     async fn advance_matching_checkpoint(&self, position: u64) -> StoreResult<()>;
 
+    /// The fingerprint of the matching engine that last computed every
+    /// candidate list (empty if none has, or before it was recorded).
+    async fn matching_engine(&self) -> StoreResult<String>;
+
+    /// Records that every candidate list was computed by `engine`.
+    async fn record_matching_engine(&self, engine: &str) -> StoreResult<()>;
+
     /// This database's random identity, written once by its migrations:
     /// the outbox's positions mean something only in the database that
     /// gave them.

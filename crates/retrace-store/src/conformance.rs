@@ -207,6 +207,7 @@ macro_rules! conformance_tests {
             changes_that_decide_matching_leave_an_outbox_row,
             the_database_has_one_random_identity,
             pruning_the_outbox_keeps_the_newest_position,
+            the_matching_engine_is_recorded,
             rate_limits_count_per_client_and_window,
             // work queue (issue 15)
             the_work_queue_shows_each_side_its_own_work,

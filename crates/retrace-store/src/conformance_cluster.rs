@@ -175,6 +175,17 @@ pub async fn the_database_has_one_random_identity<H: Harness>(h: &H) {
     assert_eq!(store.database_identity().await.unwrap(), identity);
 }
 
+/// The engine that computed every candidate list is unknown at first, then
+/// the last one recorded.
+pub async fn the_matching_engine_is_recorded<H: Harness>(h: &H) {
+    let store = h.store();
+    assert_eq!(store.matching_engine().await.unwrap(), "");
+    store.record_matching_engine("a1").await.unwrap();
+    assert_eq!(store.matching_engine().await.unwrap(), "a1");
+    store.record_matching_engine("b2").await.unwrap();
+    assert_eq!(store.matching_engine().await.unwrap(), "b2");
+}
+
 pub async fn pruning_the_outbox_keeps_the_newest_position<H: Harness>(h: &H) {
     let store = h.store();
     let (a, user) = org_with_member(store, "Org", "CH", "u@example.org").await;

@@ -191,3 +191,45 @@ async fn more_changes_than_sought_persons_recompute_every_list_once() {
     );
     assert!(restarted.plan_recovery().await.unwrap().is_done());
 }
+
+#[tokio::test]
+async fn lists_computed_by_another_matching_engine_are_all_recomputed_at_start() {
+    let (store, app, actor) = store_app_and_actor(Role::Caseworker).await;
+    // A new database: its first start records its engine, nothing to do.
+    assert_eq!(store.matching_engine().await.unwrap(), "");
+    let (_, plan) = restart(&store).await;
+    assert!(plan.is_done(), "{plan:?}");
+    let engine = retrace_app::matching::lists_engine();
+    assert_eq!(store.matching_engine().await.unwrap(), engine);
+
+    let omar = open(&app, &actor, OMAR).await;
+    let other = open(
+        &app,
+        &actor,
+        ("Omar Khalid Alhassan", "Khaled Al-Hassan", "1994"),
+    )
+    .await;
+    let newest = store.outbox_bounds().await.unwrap().newest;
+    store.advance_matching_checkpoint(newest).await.unwrap();
+    let (_, plan) = restart(&store).await;
+    assert!(plan.is_done(), "every change has its lists: {plan:?}");
+
+    // The lists were computed by an older engine (an upgrade since).
+    store.record_matching_engine("older").await.unwrap();
+    let (restarted, mut plan) = restart(&store).await;
+    assert!(
+        matches!(&plan, Recovery::All { other_engine: true, sought, .. } if sought.len() == 2),
+        "{plan:?}"
+    );
+    while !plan.is_done() {
+        restarted.recover_batch(&mut plan).await.unwrap();
+    }
+    assert_eq!(store.matching_engine().await.unwrap(), engine);
+    let (omar_sought, other_sought) = (omar.sought[0].id, other.sought[0].id);
+    assert!(
+        stored_candidates(&store, actor.org(), omar_sought)
+            .await
+            .contains(&other_sought)
+    );
+    assert!(restarted.plan_recovery().await.unwrap().is_done());
+}
