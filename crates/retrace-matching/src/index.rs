@@ -1108,17 +1108,18 @@ impl Index {
         sigmoid(self.scorer.log_odds(&c.x) + c.prior)
     }
 
-    /// The probability if it is at least `min_score`; the trees stop as soon as the bound shows it cannot be.
+    /// The probability if it is at least `min_score` (`cutoff` its log-odds) under the weights `w`; the trees
+    /// stop as soon as the bound shows it cannot be.
     fn score_at_least(
         &self,
-        a: &Profile,
-        b: &Profile,
-        min_score: f64,
+        (a, b): (&Profile, &Profile),
+        w: &Idf<'_>,
+        (min_score, cutoff): (f64, f64),
         memo: &mut Memo,
     ) -> Option<f64> {
-        let c = compare_with(a, b, &self.weights(), Some(memo));
+        let c = compare_with(a, b, w, Some(memo));
         let lin = self.scorer.linear(&c.x) + c.prior;
-        let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, logit(min_score))?);
+        let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, cutoff)?);
         (p >= min_score).then_some(p)
     }
 
@@ -1685,6 +1686,8 @@ impl Index {
         // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
         let chunk = 256;
         let starts: Vec<usize> = records.clone().step_by(chunk).collect();
+        // One set of weights and one cut-off for every pair.
+        let (weights, bar) = (self.weights(), (floor, logit(floor)));
         starts
             .into_par_iter()
             .map_init(Memo::new, |memo, start| {
@@ -1700,7 +1703,7 @@ impl Index {
                     for j in &buf {
                         if let Some(Some(o)) = self.slots.get(*j as usize)
                             && let Some(p) =
-                                self.score_at_least(&o.profile, &e.profile, floor, memo)
+                                self.score_at_least((&o.profile, &e.profile), &weights, bar, memo)
                         {
                             out.push((*j, i as u32, p));
                         }
