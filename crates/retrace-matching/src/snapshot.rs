@@ -38,6 +38,35 @@ pub enum SnapshotError {
     OtherEngine,
 }
 
+/// Records in several scripts and spellings whose profiles and keys (here) and scores (in
+/// [`crate::scoring_fingerprint`]) stand for the engine's.
+pub(crate) fn probe_persons() -> Vec<Person> {
+    [
+        ("محمد علي الحسن", "علي", "1988-03-14", "حلب"),
+        ("Mohamed Ali EL-HASSAN", "Ali", "1988-14-03", "Aleppo"),
+        ("Олександр Петрович Шевченко", "", "1975", "Харків"),
+        ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
+        ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
+        ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
+        (
+            "Dr. Dan1el Wi1son Jr.",
+            "J0hn",
+            "1961-14-02",
+            "171 Main St, Leeds",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, father, date, place)| Person {
+        full_name: name.into(),
+        father_name: father.into(),
+        birth_date: date.into(),
+        birth_place: place.into(),
+        age: Some(30),
+        ..Person::default()
+    })
+    .collect()
+}
+
 /// Fingerprint of everything that shapes a profile and its posting lists: the format, the embedded tables, and
 /// the profiles and blocking keys of a few probe records in several scripts (so that a change of the
 /// normalisation or of the blocking keys that alters them is caught even if nobody bumped [`FORMAT`]).
@@ -45,28 +74,7 @@ pub(crate) fn engine_fingerprint(reference_year: i32) -> u64 {
     static PROBES: OnceLock<u64> = OnceLock::new();
     let probes = *PROBES.get_or_init(|| {
         let mut w = SnapshotWriter::new(Vec::new());
-        for (name, father, date, place) in [
-            ("محمد علي الحسن", "علي", "1988-03-14", "حلب"),
-            ("Mohamed Ali EL-HASSAN", "Ali", "1988-14-03", "Aleppo"),
-            ("Олександр Петрович Шевченко", "", "1975", "Харків"),
-            ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
-            ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
-            ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
-            (
-                "Dr. Dan1el Wi1son Jr.",
-                "J0hn",
-                "1961-14-02",
-                "171 Main St, Leeds",
-            ),
-        ] {
-            let person = Person {
-                full_name: name.into(),
-                father_name: father.into(),
-                birth_date: date.into(),
-                birth_place: place.into(),
-                age: Some(30),
-                ..Person::default()
-            };
+        for person in probe_persons() {
             // Writing into a Vec cannot fail. The blocking keys too: the snapshot keeps the posting lists, so
             // a build that keys records otherwise must not read them.
             let profile = Profile::new(&person, 2024);
