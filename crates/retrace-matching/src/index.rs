@@ -671,7 +671,9 @@ pub fn scoring_fingerprint() -> u64 {
     static FINGERPRINT: OnceLock<u64> = OnceLock::new();
     *FINGERPRINT.get_or_init(|| {
         let mut h = rustc_hash::FxHasher::default();
-        h.write_u64(crate::snapshot::engine_fingerprint(2024));
+        h.write_u64(crate::snapshot::engine_fingerprint(
+            Config::default().reference_year,
+        ));
         h.write(crate::tables::WEIGHTS.as_bytes());
         let (n, prior) = size_params(1_000_000);
         for lists in [false, true] {
