@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::model::{FEATURES, Model, N_FEATURES};
 use crate::names::Tok;
 use crate::profile::{Birth, Place, Profile};
+use crate::tables::NISBA;
 
 /// Jaro-Winkler similarity, bit-for-bit the value of `strsim::jaro_winkler`, without its heap allocation for
 /// ASCII strings of up to 64 bytes (all folded name tokens in practice); longer or non-ASCII input falls back
@@ -138,6 +139,10 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
     if (a.group != 0 && a.group == b.group) || same(&a.text, &b.text) {
         return 1.0;
     }
+    if a.group ^ b.group == NISBA {
+        // Karimi and Karim: a family name and the given name it was made from are two names.
+        return 0.0;
+    }
     let mut s = jaro_winkler_floor(&a.text, &b.text, a.letters, b.letters, SIM_FLOOR);
     // Two names the table knows apart (Ahmad and Hamid, Mahmoud and Mohammed, Hasan and Hussein) are not one
     // spelling of the other however alike their consonants: only their letters count (ADR 0053).
@@ -148,7 +153,24 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
         // 0.9 * jw >= 0.8 needs jw >= 0.889
         s = s.max(0.9 * jaro_winkler_floor(&a.skel, &b.skel, a.skel_letters, b.skel_letters, 0.88));
     }
+    if s < MATCH
+        && let Some(respelled) = initial_j_read_as_y(a, b)
+    {
+        s = s.max(respelled);
+    }
     if s >= SIM_FLOOR { s } else { 0.0 }
+}
+
+/// German romanisation writes an initial y as j (Jusufi, Jasmin, Jahja for Yusufi, Yasmin, Yahya): when one
+/// part starts with j and the other with y, their similarity with the j read as a y.
+fn initial_j_read_as_y(a: &Tok, b: &Tok) -> Option<f64> {
+    let (j, y) = match (a.text.as_bytes().first(), b.text.as_bytes().first()) {
+        (Some(b'j'), Some(b'y')) => (a, b),
+        (Some(b'y'), Some(b'j')) => (b, a),
+        _ => return None,
+    };
+    let respelled = format!("y{}", j.text.get(1..)?);
+    Some(jaro_winkler(&respelled, &y.text))
 }
 
 /// Memo of comparisons between the shared parts of indexed profiles, for a full linkage: an index keeps one
@@ -847,17 +869,24 @@ pub fn sigmoid(z: f64) -> f64 {
 mod tests {
     use super::{Status, birth_features, one_digit_apart, place_status};
     use crate::model::N_FEATURES;
+    use crate::names::Tok;
     use crate::profile::{Birth, Place};
+
+    /// The first part of a name.
+    fn tok(name: &str) -> Tok {
+        crate::names::tokens(name)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("no part in {name}"))
+    }
+
+    /// [`super::sim`] of the first parts of two names.
+    fn sim(a: &str, b: &str) -> f64 {
+        super::sim(&tok(a), &tok(b))
+    }
 
     #[test]
     fn names_the_table_knows_apart_do_not_agree_by_their_consonants() {
-        let sim = |a: &str, b: &str| {
-            let (ta, tb) = (crate::names::tokens(a), crate::names::tokens(b));
-            let (Some(x), Some(y)) = (ta.first(), tb.first()) else {
-                panic!("tokens");
-            };
-            super::sim(x, y)
-        };
         // Same consonants, different names.
         for (a, b) in [
             ("Mahmoud", "Mohammed"),
@@ -871,6 +900,36 @@ mod tests {
         assert_eq!(sim("Mohammed", "Muhammad"), 1.0);
         assert!(sim("Ibrahem", "Ibrahim") >= 0.92);
         assert!(sim("Mhmmd", "Mohammed") >= 0.92);
+    }
+
+    #[test]
+    fn a_family_name_made_from_a_given_name_is_another_name() {
+        for (family, given) in [
+            ("Karimi", "Karim"),
+            ("Mohammadi", "Mohammed"),
+            ("Mohamadi", "Muhammad"),
+            ("Yousoufi", "Yusuf"),
+        ] {
+            assert_eq!(sim(family, given), 0.0, "{family} / {given}");
+            assert_ne!(tok(family).key, tok(given).key, "{family} / {given}");
+        }
+        // Spellings of one such family name are one name, and so are a name ending in -ai and its spellings.
+        assert_eq!(sim("Mohammadi", "Muhammadi"), 1.0);
+        assert_eq!(tok("Mohammadi").key, tok("Muhammadi").key);
+        assert!(sim("Tesfai", "Tesfay") >= super::MATCH);
+    }
+
+    #[test]
+    fn an_initial_j_of_german_romanisation_reads_as_y() {
+        assert!(
+            sim("Jusofi", "Yusufi") >= super::MATCH,
+            "{}",
+            sim("Jusofi", "Yusufi")
+        );
+        assert!(sim("Yusufi", "Jusofi") >= super::MATCH);
+        assert!(sim("Jahjaoui", "Yahyaoui") >= super::MATCH);
+        // Only against a y: an initial j is not any letter.
+        assert!(sim("Jusofi", "Musofa") < super::MATCH);
     }
 
     #[test]

@@ -699,6 +699,7 @@ pub fn scoring_fingerprint() -> u64 {
             ("Oleksandr Shevchenko", "Petro", "1975-02-01", "Kharkiv"),
             ("Ahmad Karimi", "", "", "Kabul"),
             ("Hamid Karimi", "Yusuf", "1994", "Kabul"),
+            ("Yurii Yusufi", "Yevhen", "1979", "Kyiv"),
             ("Daniel Wilson", "John", "1961-02-14", "Leeds"),
         ] {
             probes.push(Person {

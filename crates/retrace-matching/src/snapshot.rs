@@ -48,6 +48,7 @@ pub(crate) fn probe_persons() -> Vec<Person> {
         ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
         ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
         ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
+        ("Iurii Jusofi", "Evgenii", "1979", "Kyiv"),
         (
             "Dr. Dan1el Wi1son Jr.",
             "J0hn",

@@ -53,6 +53,10 @@ fn given_skeletons() -> &'static FxHashMap<String, u32> {
     })
 }
 
+/// Set in the group of a family name made from a given name ([`variant_group`]): `g | NISBA` is Karimi where
+/// `g` is Karim. Table groups are line numbers, far below it.
+pub(crate) const NISBA: u32 = 1 << 31;
+
 /// Variant group of a folded name token (0 if the table does not know it): by spelling, else by an
 /// unambiguous consonant skeleton (so that an unlisted spelling such as `Ibrahem` still finds its group).
 pub fn variant_group(folded: &str) -> u32 {
@@ -67,6 +71,23 @@ pub fn variant_group(folded: &str) -> u32 {
             return *g;
         }
     }
+    if let Some(g) = slavic_respellings(folded).find_map(|alt| given().get(&alt)) {
+        return *g;
+    }
+    // A family name made from a given name with the suffix -i (Karimi, Mohammadi, Yusufi) is a name of its
+    // own: its own group, which scoring knows apart from the given name's, when the table lists the given
+    // name; when it does not (Jusofi, Hashimi), no group, rather than the given name's by its consonants.
+    // Only on a stem of four letters or more ending in a consonant: a short form (Dani) or a name ending in
+    // -ai (Tesfai) is not one.
+    if let Some(stem) = folded.strip_suffix('i')
+        && stem.len() >= 4
+        && stem
+            .bytes()
+            .last()
+            .is_some_and(|c| !b"aeiouyw".contains(&c))
+    {
+        return given().get(stem).map_or(0, |g| *g | NISBA);
+    }
     if folded.len() >= 4 && folded.contains('h') && !folded.contains(['k', 's', 'c', 'z', 't', 'd'])
     {
         let alt = folded.replace('h', "g");
@@ -80,6 +101,34 @@ pub fn variant_group(folded: &str) -> u32 {
     } else {
         0
     }
+}
+
+/// Spellings under which the table may list a Slavic given name romanised by other rules: the Russian ending
+/// -ий written -ii, -iy, -y or -i (Evgenii, Evgeniy, Evgeny), -ия written -iia, -iya or -ia (Iuliia, Yuliya),
+/// and the ICAO passport rule that writes an initial Ю, Я or Є as iu, ia or ie (Iurii for Yurii). Folding has
+/// already made every doubled letter single ("evgenii" is "evgeni").
+fn slavic_respellings(folded: &str) -> impl Iterator<Item = String> {
+    const ENDINGS: [&[&str]; 2] = [&["iy", "i", "y"], &["iya", "ia", "ya"]];
+    let starts = [
+        Some(folded.to_string()),
+        (folded.len() >= 4 && ["iu", "ia", "ie"].iter().any(|p| folded.starts_with(p)))
+            .then(|| format!("y{}", &folded[1..])),
+    ];
+    starts
+        .into_iter()
+        .flatten()
+        .flat_map(|word| {
+            let mut out = Vec::new();
+            if let Some((stem, ending)) = ENDINGS.iter().find_map(|forms| {
+                let ending = forms.iter().find(|e| word.ends_with(**e))?;
+                Some((&word[..word.len() - ending.len()], forms))
+            }) {
+                out.extend(ending.iter().map(|e| format!("{stem}{e}")));
+            }
+            out.push(word);
+            out.into_iter()
+        })
+        .filter(move |alt| alt != folded)
 }
 
 fn places() -> &'static FxHashMap<String, u32> {
@@ -114,4 +163,30 @@ pub fn is_country(key: &str) -> bool {
 /// Variant group of a place key (0 if unknown).
 pub fn place_group(key: &str) -> u32 {
     places().get(key).copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variant_group;
+    use crate::normalize::fold_latin;
+
+    fn group(word: &str) -> u32 {
+        variant_group(&fold_latin(&word.to_lowercase()))
+    }
+
+    #[test]
+    fn slavic_names_find_their_group_under_other_romanisations() {
+        // The table lists Yevhen, Evgeniy and Evgeny; Russian -ий is also written -ii, ICAO writes Ю as iu.
+        for (other, listed) in [
+            ("Evgenii", "Yevhen"),
+            ("Iurii", "Yurii"),
+            ("Iuliia", "Yuliya"),
+            ("Evgeni", "Evgeny"),
+        ] {
+            assert_ne!(group(listed), 0, "{listed}");
+            assert_eq!(group(other), group(listed), "{other} / {listed}");
+        }
+        // A word the table does not know under any ending stays without a group.
+        assert_eq!(group("Zzyxi"), 0);
+    }
 }
