@@ -139,8 +139,9 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
     if (a.group != 0 && a.group == b.group) || same(&a.text, &b.text) {
         return 1.0;
     }
-    if a.group ^ b.group == NISBA {
-        // Karimi and Karim: a family name and the given name it was made from are two names.
+    if a.group ^ b.group == NISBA || surname_formants_differ(&a.text, &b.text) {
+        // Karimi and Karim: a family name and the given name it was made from are two names; Shevchenko and
+        // Shevchuk, two families.
         return 0.0;
     }
     let mut s = jaro_winkler_floor(&a.text, &b.text, a.letters, b.letters, SIM_FLOOR);
@@ -159,6 +160,30 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
         s = s.max(respelled);
     }
     if s >= SIM_FLOOR { s } else { 0.0 }
+}
+
+/// Whether two Ukrainian family names end with different formants (-enko, -uk, -yk): Shevchenko and Shevchuk,
+/// Kovalenko and Kovalchuk, Melnyk and Melnychuk are different families, however alike their beginnings
+/// (Jaro-Winkler weighs a shared beginning most). Not -uk against -yk in names of about one length: one
+/// mistyped letter makes Janiuk of Janiyk.
+fn surname_formants_differ(a: &str, b: &str) -> bool {
+    fn formant(text: &str) -> Option<u8> {
+        if text.len() < 6 {
+            None
+        } else if text.ends_with("enko") {
+            Some(0)
+        } else if text.ends_with("uk") {
+            Some(1)
+        } else if text.ends_with("yk") || text.ends_with("ik") {
+            Some(2)
+        } else {
+            None
+        }
+    }
+    match (formant(a), formant(b)) {
+        (Some(x), Some(y)) if x != y => x == 0 || y == 0 || a.len().abs_diff(b.len()) >= 2,
+        _ => false,
+    }
 }
 
 /// German romanisation writes an initial y as j (Jusufi, Jasmin, Jahja for Yusufi, Yasmin, Yahya): when one
@@ -917,6 +942,23 @@ mod tests {
         assert_eq!(sim("Mohammadi", "Muhammadi"), 1.0);
         assert_eq!(tok("Mohammadi").key, tok("Muhammadi").key);
         assert!(sim("Tesfai", "Tesfay") >= super::MATCH);
+    }
+
+    #[test]
+    fn ukrainian_family_names_with_other_formants_are_other_families() {
+        for (a, b) in [
+            ("Shevchenko", "Shevchuk"),
+            ("Kovalenko", "Kowaltschuk"),
+            ("Melnyk", "Melnychuk"),
+            ("Tkachenko", "Tkachuk"),
+        ] {
+            assert_eq!(sim(a, b), 0.0, "{a} / {b}");
+        }
+        // One formant spelt two ways is one name, and one letter mistyped in a formant is not another.
+        assert!(sim("Janiuk", "Janiyk") >= super::MATCH);
+        assert!(sim("Melnyk", "Melnik") >= super::MATCH);
+        assert!(sim("Shevchenko", "Schewtschenko") >= super::MATCH);
+        assert!(sim("Kovalchuk", "Kowaltschuk") >= super::MATCH);
     }
 
     #[test]

@@ -700,6 +700,7 @@ pub fn scoring_fingerprint() -> u64 {
             ("Ahmad Karimi", "", "", "Kabul"),
             ("Hamid Karimi", "Yusuf", "1994", "Kabul"),
             ("Yurii Yusufi", "Yevhen", "1979", "Kyiv"),
+            ("Oleksandr Shevchuk", "Petro", "1975-02-01", "Kharkiv"),
             ("Daniel Wilson", "John", "1961-02-14", "Leeds"),
         ] {
             probes.push(Person {
