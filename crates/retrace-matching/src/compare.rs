@@ -113,22 +113,6 @@ fn jaro_winkler_of(a: &[u8], b: &[u8], matches: usize, out_of_order: usize) -> f
     }
 }
 
-/// Similarity of two name tokens in [0, 1]: same variant group or spelling = 1, else the best of
-/// Jaro-Winkler on the folded spelling and on the consonant skeleton.
-pub fn tok_sim(a: &Tok, b: &Tok) -> f64 {
-    if a.text == b.text || (a.group != 0 && a.group == b.group) {
-        return 1.0;
-    }
-    let mut s = jaro_winkler(&a.text, &b.text);
-    if !a.skel.is_empty() && a.skel == b.skel {
-        // Equal skeletons: strong when the skeleton is long enough to be distinctive.
-        s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
-    } else if a.skel.len() >= 3 && b.skel.len() >= 3 {
-        s = s.max(0.9 * jaro_winkler(&a.skel, &b.skel));
-    }
-    s
-}
-
 /// Least similarity of the letters of two names the table lists in different groups for them to count as one
 /// name mistyped (ADR 0057).
 const KNOWN_APART_TYPO: f64 = 0.92;
@@ -137,8 +121,9 @@ const KNOWN_APART_TYPO: f64 = 0.92;
 /// `given_sim`), so the exact value is not needed.
 const SIM_FLOOR: f64 = 0.8;
 
-/// [`tok_sim`] where it is at least [`SIM_FLOOR`], else 0: a cheap bound skips most Jaro-Winkler runs between
-/// unrelated tokens.
+/// Similarity of two name parts in [0, 1]: same variant group or spelling 1, else the best of Jaro-Winkler on
+/// the folded spelling and (unless the table knows them apart) on the consonant skeleton; 0 below
+/// [`SIM_FLOOR`], where a cheap bound skips most Jaro-Winkler runs between unrelated parts.
 fn sim(a: &Tok, b: &Tok) -> f64 {
     if (a.group != 0 && a.group == b.group) || same(&a.text, &b.text) {
         return 1.0;
