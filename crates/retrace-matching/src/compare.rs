@@ -149,6 +149,11 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
         s = 0.0;
     }
     if s < MATCH
+        && let Some(without) = without_joined_ben(a, b)
+    {
+        s = s.max(without);
+    }
+    if s < MATCH
         && let Some(respelled) = initial_j_read_as_y(a, b)
     {
         s = s.max(respelled);
@@ -178,6 +183,18 @@ fn surname_formants_differ(a: &str, b: &str) -> bool {
         (Some(x), Some(y)) if x != y => x == 0 || y == 0 || a.len().abs_diff(b.len()) >= 2,
         _ => false,
     }
+}
+
+/// "Benaissa" and "Aissa": a Maghrebi family name written with its particle joined, against the same name
+/// where the particle was written apart (and dropped, as every particle is) or left out. When exactly one part
+/// begins with "ben", the similarity of the rest with the other part.
+fn without_joined_ben(a: &Tok, b: &Tok) -> Option<f64> {
+    let (joined, other) = match (a.text.strip_prefix("ben"), b.text.strip_prefix("ben")) {
+        (Some(rest), None) => (rest, b),
+        (None, Some(rest)) => (rest, a),
+        _ => return None,
+    };
+    (joined.len() >= 3).then(|| jaro_winkler(joined, &other.text))
 }
 
 /// German romanisation writes an initial y as j (Jusufi, Jasmin, Jahja for Yusufi, Yasmin, Yahya): when one
@@ -966,6 +983,16 @@ mod tests {
         assert!(sim("Melnyk", "Melnik") >= super::MATCH);
         assert!(sim("Shevchenko", "Schewtschenko") >= super::MATCH);
         assert!(sim("Kovalchuk", "Kowaltschuk") >= super::MATCH);
+    }
+
+    #[test]
+    fn a_joined_ben_meets_the_name_written_without_it() {
+        assert!(sim("Benaisa", "Aissa") >= super::MATCH);
+        assert!(sim("Ben Aissa", "Benaissa") >= super::MATCH);
+        assert!(sim("Aissa", "Benaissa") >= super::MATCH);
+        // Only the rest is compared: another name after the particle is another name.
+        assert!(sim("Benaissa", "Amar") < super::MATCH);
+        assert!(sim("Bensaid", "Aissa") < super::MATCH);
     }
 
     #[test]

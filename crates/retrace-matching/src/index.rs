@@ -701,6 +701,8 @@ pub fn scoring_fingerprint() -> u64 {
             ("Hamid Karimi", "Yusuf", "1994", "Kabul"),
             ("Yurii Yusufi", "Yevhen", "1979", "Kyiv"),
             ("Oleksandr Shevchuk", "Petro", "1975-02-01", "Kharkiv"),
+            ("Nadir Benaissa", "Khalil", "1960", "Oujda"),
+            ("Nadir Ben Aissa", "Khalil", "1960-05-17", "Oujda"),
             ("Daniel Wilson", "John", "1961-02-14", "Leeds"),
         ] {
             probes.push(Person {
