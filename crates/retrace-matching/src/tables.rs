@@ -71,7 +71,10 @@ pub fn variant_group(folded: &str) -> u32 {
             return *g;
         }
     }
-    if let Some(g) = slavic_respellings(folded).find_map(|alt| given().get(&alt)) {
+    if let Some(g) = slavic_respellings(folded)
+        .iter()
+        .find_map(|alt| given().get(alt))
+    {
         return *g;
     }
     // A family name made from a given name with the suffix -i (Karimi, Mohammadi, Yusufi) is a name of its
@@ -107,28 +110,25 @@ pub fn variant_group(folded: &str) -> u32 {
 /// -ий written -ii, -iy, -y or -i (Evgenii, Evgeniy, Evgeny), -ия written -iia, -iya or -ia (Iuliia, Yuliya),
 /// and the ICAO passport rule that writes an initial Ю, Я or Є as iu, ia or ie (Iurii for Yurii). Folding has
 /// already made every doubled letter single ("evgenii" is "evgeni").
-fn slavic_respellings(folded: &str) -> impl Iterator<Item = String> {
+fn slavic_respellings(folded: &str) -> Vec<String> {
     const ENDINGS: [&[&str]; 2] = [&["iy", "i", "y"], &["iya", "ia", "ya"]];
-    let starts = [
-        Some(folded.to_string()),
-        (folded.len() >= 4 && ["iu", "ia", "ie"].iter().any(|p| folded.starts_with(p)))
-            .then(|| format!("y{}", &folded[1..])),
-    ];
-    starts
-        .into_iter()
-        .flatten()
-        .flat_map(|word| {
-            let mut out = Vec::new();
-            if let Some((stem, ending)) = ENDINGS.iter().find_map(|forms| {
-                let ending = forms.iter().find(|e| word.ends_with(**e))?;
-                Some((&word[..word.len() - ending.len()], forms))
-            }) {
-                out.extend(ending.iter().map(|e| format!("{stem}{e}")));
-            }
-            out.push(word);
-            out.into_iter()
-        })
-        .filter(move |alt| alt != folded)
+    let mut words = vec![folded.to_string()];
+    if folded.len() >= 4 && ["iu", "ia", "ie"].iter().any(|p| folded.starts_with(p)) {
+        words.push(format!("y{}", &folded[1..]));
+    }
+    let mut out = Vec::new();
+    for word in words {
+        let ending = ENDINGS
+            .iter()
+            .find_map(|forms| Some((forms, forms.iter().find(|e| word.ends_with(**e))?)));
+        if let Some((forms, ending)) = ending {
+            let stem = &word[..word.len() - ending.len()];
+            out.extend(forms.iter().map(|e| format!("{stem}{e}")));
+        }
+        out.push(word);
+    }
+    out.retain(|alt| alt != folded);
+    out
 }
 
 fn places() -> &'static FxHashMap<String, u32> {
