@@ -185,9 +185,19 @@ fn is_title(word: &str) -> bool {
         || (word.contains('.') && DOTTED_TITLES.contains(&bare.as_str()))
 }
 
+/// "Baldwin, David Stephen": a family name written first and set off by a comma (Latin or Arabic), as registers
+/// and lists write it, read as "David Stephen Baldwin". `None` when there is no such comma.
+fn family_name_before_comma(s: &str) -> Option<String> {
+    let (family, given) = s.split_once([',', '\u{060C}'])?;
+    let has_letters = |part: &str| part.chars().any(char::is_alphabetic);
+    (has_letters(family) && has_letters(given)).then(|| format!("{given} {family}"))
+}
+
 /// Split a name into normalised words: Latin key, titles dropped, family-name-first reordering, particles
 /// joined or dropped.
 pub fn name_words(s: &str) -> Vec<String> {
+    let reordered = family_name_before_comma(s);
+    let s = reordered.as_deref().unwrap_or(s);
     let words: Vec<(&str, bool)> = s.split_whitespace().map(|w| (w, is_title(w))).collect();
     let all_titles = words.iter().all(|(_, title)| *title);
     let raw: Vec<&str> = words
@@ -353,6 +363,17 @@ mod tests {
         assert_eq!(w("Nur al-Din"), "nurdin");
         assert_eq!(w("Habib Allah"), "habibalah");
         assert_eq!(w("AL-FATYANI Atakaf"), "atakaf fatyani");
+    }
+
+    #[test]
+    fn a_family_name_before_a_comma_comes_last() {
+        assert_eq!(w("Baldwin, David Stephen"), w("David Stephen Baldwin"));
+        assert_eq!(w("BALDWIN, David"), w("David Baldwin"));
+        assert_eq!(w("Vallés-Ochoa, Miguel"), w("Miguel Vallés-Ochoa"));
+        assert_eq!(w("الأحمد، مصطفى"), w("مصطفى الأحمد"));
+        // A comma with no name on one side is punctuation.
+        assert_eq!(w("Baldwin,"), w("Baldwin"));
+        assert_eq!(w(", David Baldwin"), w("David Baldwin"));
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub(crate) fn probe_persons() -> Vec<Person> {
         ("Олександр Петрович Шевченко", "", "1975", "Харків"),
         ("Abdul Rahman Nour ad-Din", "Yusuf", "2001-07-01", "Kabul"),
         ("ገብረ ሚካኤል ተስፋይ", "ተስፋይ", "1990-05", "Asmara"),
-        ("Siobhan O'Neill-Murphy", "", "", "Dublin"),
+        ("O'Neill-Murphy, Siobhan", "", "", "Dublin"),
         ("Iurii Jusofi", "Evgenii", "1979", "Kyiv"),
         (
             "Dr. Dan1el Wi1son Jr.",
