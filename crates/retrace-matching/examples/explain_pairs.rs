@@ -60,7 +60,12 @@ fn main() -> anyhow::Result<()> {
             .filter(|(_, v)| *v != 0.0)
             .map(|((name, _), v)| format!("{name}={v:.3}"))
             .collect();
-        println!("  {} prior={:.3}", features.join(" "), comparison.prior);
+        println!(
+            "  {} prior={:.3} rare_place={:.3}",
+            features.join(" "),
+            comparison.prior,
+            comparison.rare_place
+        );
         if let Some(e) = index.explain_indexed(a, b) {
             print!("{e}");
         }

@@ -346,9 +346,14 @@ fn place_key(place: &Place) -> u64 {
     }
 }
 
-/// The term-frequency keys of a profile's name parts, each once (a person counts once per key).
-fn distinct_name_keys(p: &Profile) -> Vec<u64> {
+/// The term-frequency keys of a profile, each once (a person counts once per key): its name parts', and its
+/// last-seen town's with the key of every person seen somewhere (ADR 0061).
+fn counted_keys(p: &Profile) -> Vec<u64> {
     let mut keys: Vec<u64> = p.name.iter().map(|t| t.key).collect();
+    if let Some(seen) = &p.last_seen {
+        keys.push(seen.town_count_key());
+        keys.push(crate::profile::SEEN_SOMEWHERE);
+    }
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -772,6 +777,10 @@ struct Idf<'a> {
 }
 
 impl Weights for Idf<'_> {
+    fn count(&self, key: u64) -> f64 {
+        f64::from(self.df.get(&key).copied().unwrap_or(0))
+    }
+
     fn idf(&self, key: u64) -> f64 {
         let df = self.df.get(&key).copied().unwrap_or(0) as f64 + 1.0;
         (self.n / df).ln().clamp(0.0, 10.0)
@@ -789,6 +798,10 @@ struct SearchWeights<'a>(Idf<'a>);
 impl Weights for SearchWeights<'_> {
     fn idf(&self, key: u64) -> f64 {
         self.0.idf(key).max(1.0)
+    }
+
+    fn count(&self, key: u64) -> f64 {
+        self.0.count(key)
     }
 
     fn prior(&self) -> f64 {
@@ -869,7 +882,7 @@ impl Index {
         profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
         self.postings.add(slot, &block_keys(&profile));
-        for k in distinct_name_keys(&profile) {
+        for k in counted_keys(&profile) {
             *self.df.entry(k).or_default() += 1;
         }
         self.ids.insert(id.clone(), slot);
@@ -1004,7 +1017,7 @@ impl Index {
             return false;
         };
         self.postings.remove(slot, &block_keys(&entry.profile));
-        for k in distinct_name_keys(&entry.profile) {
+        for k in counted_keys(&entry.profile) {
             if let Some(c) = self.df.get_mut(&k) {
                 *c = c.saturating_sub(1);
             }
@@ -1127,7 +1140,7 @@ impl Index {
 
     fn score(&self, a: &Profile, b: &Profile) -> f64 {
         let c = compare(a, b, &self.weights());
-        sigmoid(self.scorer.log_odds(&c.x) + c.prior)
+        sigmoid(self.scorer.log_odds(&c.x) + c.offset())
     }
 
     /// The probability if it is at least `min_score` (`cutoff` its log-odds) under the weights `w`; the trees
@@ -1140,7 +1153,7 @@ impl Index {
         memo: &mut Memo,
     ) -> Option<f64> {
         let c = compare_with(a, b, w, Some(memo));
-        let lin = self.scorer.linear(&c.x) + c.prior;
+        let lin = self.scorer.linear(&c.x) + c.offset();
         let p = sigmoid(self.scorer.log_odds_from(&c.x, lin, cutoff)?);
         (p >= min_score).then_some(p)
     }
@@ -1570,7 +1583,7 @@ impl Index {
                 continue;
             };
             let c = compare(p, &e.profile, &w);
-            let lin = self.scorer.linear(&c.x) + c.prior;
+            let lin = self.scorer.linear(&c.x) + c.offset();
             bounded.push((self.scorer.upper_bound(lin), lin, pos, *s, features.len()));
             features.push(c.x);
         }
@@ -1890,6 +1903,45 @@ mod tests {
             "{} -> {} (expected a change of {expected})",
             e1.log_odds,
             e3.log_odds
+        );
+    }
+
+    #[test]
+    fn an_agreeing_last_seen_town_weighs_more_when_few_were_seen_there() {
+        // 2,000 persons seen in one town: agreeing on it is as common as the training populations' camps.
+        let mut index = Index::new(Config::default());
+        let records: Vec<(String, Person)> = (0..2_000)
+            .map(|i| {
+                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
+                (format!("p{i}"), person(&name, "1980", "Agadez"))
+            })
+            .collect();
+        index.add_all(&records);
+        let pair = |town: &str| {
+            index.explain(
+                &person("Amadou Diallo", "1990", town),
+                &person("Amadou Diallo", "1991", town),
+            )
+        };
+        let (common, rare) = (pair("Agadez"), pair("Tessaoua"));
+        let seen = |e: &crate::Explanation| {
+            e.fields
+                .iter()
+                .find(|f| f.field == "last seen")
+                .map_or(0.0, |f| f.log_odds)
+        };
+        // No one else was seen in Tessaoua: the most a rare town adds, and all of it on the last-seen field.
+        assert!(
+            (rare.log_odds - common.log_odds - 2.0).abs() < 1e-9,
+            "{common}\n{rare}"
+        );
+        assert!((seen(&rare) - seen(&common) - 2.0).abs() < 1e-9);
+        // Outside an index nothing is counted, so nothing is added.
+        let a = Profile::new(&person("Amadou Diallo", "1990", "Tessaoua"), 2024);
+        let b = Profile::new(&person("Amadou Diallo", "1991", "Tessaoua"), 2024);
+        assert_eq!(
+            crate::compare::compare(&a, &b, &crate::compare::Uniform).rare_place,
+            0.0
         );
     }
 

@@ -117,7 +117,21 @@ pub struct Place {
     pub town_key: Arc<str>,
 }
 
+/// The counting key of every person seen somewhere; a town's is its name's hash with this mixed in.
+pub(crate) const SEEN_SOMEWHERE: u64 = 0x6a09_e667_f3bc_c909;
+
 impl Place {
+    /// The key under which an index counts the persons last seen in this place's town (its town alone when
+    /// it is a street address).
+    pub(crate) fn town_count_key(&self) -> u64 {
+        let town = if self.town_key.is_empty() {
+            &self.key
+        } else {
+            &self.town_key
+        };
+        hash_str(town) ^ SEEN_SOMEWHERE
+    }
+
     pub(crate) fn parse(s: &str) -> Option<Place> {
         let key = place_key(s);
         if key.is_empty() {

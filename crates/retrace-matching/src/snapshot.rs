@@ -24,8 +24,9 @@ use crate::profile::{Birth, Person, Place, Profile, Shared};
 const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
-/// Bump when the encoding or the meaning of a profile field changes.
-const FORMAT: u32 = 9;
+/// Bump when the encoding or the meaning of a profile field or of the counts changes (10: the counts hold
+/// last-seen towns, ADR 0061).
+const FORMAT: u32 = 10;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
