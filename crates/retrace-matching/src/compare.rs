@@ -445,14 +445,7 @@ fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -
 
 /// Whether two places name the same town (the town of an address, or the place itself), typos allowed.
 fn same_town(a: &Place, b: &Place) -> bool {
-    fn town(p: &Place) -> &str {
-        if p.town_key.is_empty() {
-            &p.key
-        } else {
-            &p.town_key
-        }
-    }
-    let (ta, tb) = (town(a), town(b));
+    let (ta, tb) = (a.town(), b.town());
     let group = crate::tables::place_group(ta);
     ta.len() >= 3
         && (ta == tb

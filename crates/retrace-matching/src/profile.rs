@@ -121,15 +121,18 @@ pub struct Place {
 pub(crate) const SEEN_SOMEWHERE: u64 = 0x6a09_e667_f3bc_c909;
 
 impl Place {
-    /// The key under which an index counts the persons last seen in this place's town (its town alone when
-    /// it is a street address).
-    pub(crate) fn town_count_key(&self) -> u64 {
-        let town = if self.town_key.is_empty() {
+    /// The key of its town: the town of a street address, else the place itself.
+    pub(crate) fn town(&self) -> &str {
+        if self.town_key.is_empty() {
             &self.key
         } else {
             &self.town_key
-        };
-        hash_str(town) ^ SEEN_SOMEWHERE
+        }
+    }
+
+    /// The key under which an index counts the persons last seen in this place's town.
+    pub(crate) fn town_count_key(&self) -> u64 {
+        hash_str(self.town()) ^ SEEN_SOMEWHERE
     }
 
     pub(crate) fn parse(s: &str) -> Option<Place> {
