@@ -429,6 +429,9 @@ pub struct Comparison {
     /// Log-odds of an agreeing last-seen place rarer in the store than the training populations' places,
     /// beyond what the model gives any agreeing place (ADR 0061).
     pub rare_place: f64,
+    /// Log-odds of one record's birth town being the other's last-seen town, by how often the store's persons
+    /// are last seen where they were born (ADR 0062).
+    pub born_where_seen: f64,
 }
 
 fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -> Status {
@@ -451,6 +454,11 @@ fn same_town(a: &Place, b: &Place) -> bool {
         && (ta == tb
             || jaro_winkler(ta, tb) >= 0.88
             || (group != 0 && group == crate::tables::place_group(tb)))
+}
+
+/// Whether two places are one place or one town, typos allowed (agree or close).
+pub(crate) fn same_place(a: &Place, b: &Place) -> bool {
+    matches!(place_status(a, b), Status::Agree | Status::Close)
 }
 
 fn place_status(a: &Place, b: &Place) -> Status {
@@ -849,6 +857,12 @@ pub(crate) fn compare_with(
         Status::Differ => set!(x, "seen_differ", 1.0),
         Status::Missing => {}
     }
+    // Only when each record gives one of the two places: one's birth place, the other's last-seen place.
+    let born_where_seen = if status[7] == Status::Missing && status[8] == Status::Missing {
+        born_where_seen_evidence(a, b, w, &mut sims)
+    } else {
+        0.0
+    };
     // interactions the linear model cannot express on its own
     let ga = x[const { feature_index("given_agree") }];
     let cov = x[const { feature_index("name_cov") }];
@@ -858,7 +872,43 @@ pub(crate) fn compare_with(
         status,
         prior: w.prior(),
         rare_place,
+        born_where_seen,
     }
+}
+
+/// Most log-odds a birth town that is the other record's last-seen town adds.
+const BORN_WHERE_SEEN_CAP: f64 = 3.0;
+/// Records counted as not last seen where born before the store's own show the habit: a handful of records
+/// that do says little.
+const BORN_WHERE_SEEN_PRIOR: f64 = 10.0;
+
+/// Log-odds that one record's birth town being the other's last-seen town adds (the model has no such
+/// comparison): the chance that a person is last seen in the town they were born in, as the store's records
+/// that give both places show it, against the chance that another person was seen in that town (ADR 0062).
+/// Where persons move on (refugees seen on their route) the habit is rare and this adds nothing.
+fn born_where_seen_evidence(a: &Profile, b: &Profile, w: &dyn Weights, sims: &mut NameSims) -> f64 {
+    let habit = w.count(crate::profile::BORN_WHERE_SEEN)
+        / (w.count(crate::profile::BORN_AND_SEEN) + BORN_WHERE_SEEN_PRIOR);
+    let seen = w.count(crate::profile::SEEN_SOMEWHERE);
+    if habit <= 0.0 || seen <= 0.0 {
+        return 0.0;
+    }
+    let mut evidence: f64 = 0.0;
+    for (born, seen_at) in [
+        (&a.birth_place, &b.last_seen),
+        (&b.birth_place, &a.last_seen),
+    ] {
+        if let Some(town) = seen_at
+            && matches!(
+                place_cmp(born, seen_at, sims),
+                Status::Agree | Status::Close
+            )
+        {
+            let share = w.count(town.town_count_key()).max(1.0) / seen;
+            evidence = evidence.max((habit / share).ln().clamp(0.0, BORN_WHERE_SEEN_CAP));
+        }
+    }
+    evidence
 }
 
 /// How rare the last-seen place of an agreeing pair of a training population typically is: `ln(persons seen
@@ -885,9 +935,10 @@ fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
 }
 
 impl Comparison {
-    /// What is added to the model's log-odds: the prior and the evidence of a rare last-seen place.
+    /// What is added to the model's log-odds: the prior, the evidence of a rare last-seen place and of a birth
+    /// town where the other record was last seen.
     pub fn offset(&self) -> f64 {
-        self.prior + self.rare_place
+        self.prior + self.rare_place + self.born_where_seen
     }
 
     /// How much of the shorter name the other name covers, from 0 to 1, rare parts weighing more (0 when a
@@ -926,6 +977,9 @@ impl Comparison {
         // A rare last-seen place's own evidence belongs to that field.
         if let Some(seen) = fields.iter_mut().find(|f| f.field == "last seen") {
             seen.log_odds += self.rare_place;
+        }
+        if let Some(born) = fields.iter_mut().find(|f| f.field == "birth place") {
+            born.log_odds += self.born_where_seen;
         }
         Explanation {
             probability: sigmoid(total),

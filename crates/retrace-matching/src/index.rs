@@ -354,6 +354,12 @@ fn counted_keys(p: &Profile) -> Vec<u64> {
         keys.push(seen.town_count_key());
         keys.push(crate::profile::SEEN_SOMEWHERE);
     }
+    if let (Some(born), Some(seen)) = (&p.birth_place, &p.last_seen) {
+        keys.push(crate::profile::BORN_AND_SEEN);
+        if crate::compare::same_place(born, seen) {
+            keys.push(crate::profile::BORN_WHERE_SEEN);
+        }
+    }
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -1942,6 +1948,61 @@ mod tests {
         assert_eq!(
             crate::compare::compare(&a, &b, &crate::compare::Uniform).rare_place,
             0.0
+        );
+    }
+
+    #[test]
+    fn a_birth_town_where_the_other_was_last_seen_counts_where_persons_stay_home() {
+        // 2,000 persons in 200 towns: born there and seen at a street of it (they stay), or seen on a route.
+        let store = |seen_at: &dyn Fn(&str) -> String| {
+            let mut index = Index::new(Config::default());
+            let records: Vec<(String, Person)> = (0..2_000)
+                .map(|i| {
+                    let town = word(2000 + i % 200);
+                    let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
+                    let p = Person {
+                        birth_place: town.clone(),
+                        ..person(&name, "1980", &seen_at(&town))
+                    };
+                    (format!("p{i}"), p)
+                })
+                .collect();
+            index.add_all(&records);
+            index
+        };
+        let stay = store(&|town| format!("12 Main Street, {town}"));
+        let travel = store(&|_| "Lesbos".into());
+        let born = Person {
+            birth_place: "Apolda".into(),
+            ..person("Jorge Hess", "1955-08-17", "")
+        };
+        let seen = person("Jorge Hess", "1955-08-17", "140 Lindaustr., Apolda");
+        let birth_place = |e: &crate::Explanation| {
+            e.fields
+                .iter()
+                .find(|f| f.field == "birth place")
+                .map_or(0.0, |f| f.log_odds)
+        };
+        let (home, route) = (stay.explain(&born, &seen), travel.explain(&born, &seen));
+        // Where persons are last seen where they were born, the other's birth town is strong evidence (the
+        // most it adds), all of it on the birth place; where they move on, it is none.
+        assert!(
+            (home.log_odds - route.log_odds - 3.0).abs() < 1e-9,
+            "{home}\n{route}"
+        );
+        assert!((birth_place(&home) - birth_place(&route) - 3.0).abs() < 1e-9);
+        // Both records giving a birth place compare it as such: the other's last-seen town adds nothing.
+        let both_born = Person {
+            birth_place: "Weimar".into(),
+            ..seen.clone()
+        };
+        let (home, route) = (
+            stay.explain(&born, &both_born),
+            travel.explain(&born, &both_born),
+        );
+        assert!(
+            (home.log_odds - route.log_odds).abs() < 1e-9,
+            "{home}\n{route}"
         );
     }
 

@@ -119,6 +119,10 @@ pub struct Place {
 
 /// The counting key of every person seen somewhere; a town's is its name's hash with this mixed in.
 pub(crate) const SEEN_SOMEWHERE: u64 = 0x6a09_e667_f3bc_c909;
+/// The counting key of every person whose record gives both a birth place and a last-seen place.
+pub(crate) const BORN_AND_SEEN: u64 = 0x3c6e_f372_fe94_f82b;
+/// The counting key of those of them last seen in the town they were born in (ADR 0062).
+pub(crate) const BORN_WHERE_SEEN: u64 = 0xa54f_f53a_5f1d_36f1;
 
 impl Place {
     /// The key of its town: the town of a street address, else the place itself.
