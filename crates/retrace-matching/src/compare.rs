@@ -917,21 +917,37 @@ fn born_where_seen_evidence(a: &Profile, b: &Profile, w: &dyn Weights, sims: &mu
 const TYPICAL_PLACE_RARITY: f64 = 3.6;
 /// Most log-odds a rare last-seen place adds.
 const RARE_PLACE_CAP: f64 = 2.0;
+/// Most log-odds a rare spot within a town adds (a street address: a household, where a town is thousands).
+const RARE_SPOT_CAP: f64 = 4.0;
 
 /// Log-odds that two records seen in one town add to the model's when the town is rarer in the store than the
 /// training populations' places were (term-frequency adjustment, ADR 0061): a town where three of 10,000 persons
 /// were seen says more than a camp where five hundred were. Not less for a commoner town: the model was fitted
-/// on populations whose places are few and common. The commoner spelling of the two counts.
+/// on populations whose places are few and common. The commoner spelling of the two counts. Two records seen at
+/// one spot within a town (a street address) count that spot's persons instead, up to more (ADR 0063): a
+/// household's street where a shelter's address is shared by hundreds.
 fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
     let seen = w.count(crate::profile::SEEN_SOMEWHERE);
     if seen <= 0.0 {
         return 0.0;
+    }
+    if let (Some(ka), Some(kb)) = (a.place_count_key(), b.place_count_key())
+        && same_spot(a, b)
+    {
+        let spot = w.count(ka).max(w.count(kb)).max(1.0);
+        return ((seen / spot).ln() - TYPICAL_PLACE_RARITY).clamp(0.0, RARE_SPOT_CAP);
     }
     let town = w
         .count(a.town_count_key())
         .max(w.count(b.town_count_key()))
         .max(1.0);
     ((seen / town).ln() - TYPICAL_PLACE_RARITY).clamp(0.0, RARE_PLACE_CAP)
+}
+
+/// Whether two places that name more than their towns name one spot: the same key or keys a typo or two
+/// apart (keys keep no digits: a spot is a street, a camp, a building's name).
+fn same_spot(a: &Place, b: &Place) -> bool {
+    a.key == b.key || jaro_winkler(&a.key, &b.key) >= 0.88
 }
 
 impl Comparison {

@@ -346,12 +346,14 @@ fn place_key(place: &Place) -> u64 {
     }
 }
 
-/// The term-frequency keys of a profile, each once (a person counts once per key): its name parts', and its
-/// last-seen town's with the key of every person seen somewhere (ADR 0061).
+/// The term-frequency keys of a profile, each once (a person counts once per key): its name parts', its
+/// last-seen town's (and spot's, when the place names more than a town) with the key of every person seen
+/// somewhere (ADR 0061, 0063), and whether it gives both places and names one town twice (ADR 0062).
 fn counted_keys(p: &Profile) -> Vec<u64> {
     let mut keys: Vec<u64> = p.name.iter().map(|t| t.key).collect();
     if let Some(seen) = &p.last_seen {
         keys.push(seen.town_count_key());
+        keys.extend(seen.place_count_key());
         keys.push(crate::profile::SEEN_SOMEWHERE);
     }
     if let (Some(born), Some(seen)) = (&p.birth_place, &p.last_seen) {
@@ -2003,6 +2005,44 @@ mod tests {
         assert!(
             (home.log_odds - route.log_odds).abs() < 1e-9,
             "{home}\n{route}"
+        );
+    }
+
+    #[test]
+    fn one_street_address_weighs_by_how_many_persons_were_seen_at_it() {
+        // 2,000 persons at addresses of their own in 20 towns, and 300 at one shelter's address.
+        let mut index = Index::new(Config::default());
+        let records: Vec<(String, Person)> = (0..2_300)
+            .map(|i| {
+                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
+                let seen = if i < 2_000 {
+                    format!("{i} Elm Street, {}", word(2000 + i % 20))
+                } else {
+                    "1 Rue de la Gare, Calais".to_string()
+                };
+                (format!("p{i}"), person(&name, "1980", &seen))
+            })
+            .collect();
+        index.add_all(&records);
+        let rare_place = |a: &str, b: &str| {
+            let profile = |seen: &str| Profile::new(&person("Jorge Hess", "1955", seen), 2026);
+            index.compare_profiles(&profile(a), &profile(b)).rare_place
+        };
+        // No one else was seen at this address: the most a spot adds, twice what its town alone may.
+        assert_eq!(
+            rare_place("140 Lindaustr., Apolda", "140 Lindavstr., Apolda"),
+            4.0
+        );
+        assert_eq!(rare_place("Apolda", "Apolda"), 2.0);
+        // Another street shares the town, not the spot.
+        assert_eq!(
+            rare_place("140 Lindaustr., Apolda", "12 Goethestr., Apolda"),
+            2.0
+        );
+        // A shelter where 300 of 2,300 persons were seen says as little as a camp.
+        assert_eq!(
+            rare_place("1 Rue de la Gare, Calais", "1 Rue de la Gare, Calais"),
+            0.0
         );
     }
 

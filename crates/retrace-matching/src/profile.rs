@@ -119,6 +119,9 @@ pub struct Place {
 
 /// The counting key of every person seen somewhere; a town's is its name's hash with this mixed in.
 pub(crate) const SEEN_SOMEWHERE: u64 = 0x6a09_e667_f3bc_c909;
+/// Mixed into a last-seen place's own key to count the persons seen at it (ADR 0063).
+const SEEN_AT: u64 = 0x510e_527f_ade6_82d1;
+
 /// The counting key of every person whose record gives both a birth place and a last-seen place.
 pub(crate) const BORN_AND_SEEN: u64 = 0x3c6e_f372_fe94_f82b;
 /// The counting key of those of them last seen in the town they were born in (ADR 0062).
@@ -132,6 +135,12 @@ impl Place {
         } else {
             &self.town_key
         }
+    }
+
+    /// The key under which an index counts the persons last seen at this very spot, when the place names more
+    /// than its town (a street address, a camp of a town; ADR 0063).
+    pub(crate) fn place_count_key(&self) -> Option<u64> {
+        (!self.town_key.is_empty()).then(|| hash_str(&self.key) ^ SEEN_AT)
     }
 
     /// The key under which an index counts the persons last seen in this place's town.

@@ -25,8 +25,9 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 /// Values per piece of a block write.
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field or of the counts changes (10: the counts hold
-/// last-seen towns, ADR 0061; 11: and the persons born where they were last seen, ADR 0062).
-const FORMAT: u32 = 11;
+/// last-seen towns, ADR 0061; 11: and the persons born where they were last seen, ADR 0062; 12: and the
+/// spots within towns, ADR 0063).
+const FORMAT: u32 = 12;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
