@@ -2012,7 +2012,8 @@ mod tests {
 
     #[test]
     fn one_street_address_weighs_by_how_many_persons_were_seen_at_it() {
-        // 2,000 persons at addresses of their own in 20 towns, and 300 at one shelter's address.
+        // 2,000 persons on Elm Street in 20 towns (100 a street: keys keep no house numbers), and 300 at one
+        // shelter's address.
         let mut index = Index::new(Config::default());
         let records: Vec<(String, Person)> = (0..2_300)
             .map(|i| {
