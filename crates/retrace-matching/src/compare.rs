@@ -446,13 +446,16 @@ fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -
     }
 }
 
+/// Jaro-Winkler similarity at or above which two place keys (or two towns) are one place mistyped.
+const PLACE_ALIKE: f64 = 0.88;
+
 /// Whether two places name the same town (the town of an address, or the place itself), typos allowed.
 fn same_town(a: &Place, b: &Place) -> bool {
     let (ta, tb) = (a.town(), b.town());
     let group = crate::tables::place_group(ta);
     ta.len() >= 3
         && (ta == tb
-            || jaro_winkler(ta, tb) >= 0.88
+            || jaro_winkler(ta, tb) >= PLACE_ALIKE
             || (group != 0 && group == crate::tables::place_group(tb)))
 }
 
@@ -464,7 +467,8 @@ pub(crate) fn same_place(a: &Place, b: &Place) -> bool {
 fn place_status(a: &Place, b: &Place) -> Status {
     if a.key == b.key || (a.group != 0 && a.group == b.group) {
         Status::Agree
-    } else if jaro_winkler(&a.key, &b.key) >= 0.88 || (a.skel.len() >= 3 && a.skel == b.skel) {
+    } else if jaro_winkler(&a.key, &b.key) >= PLACE_ALIKE || (a.skel.len() >= 3 && a.skel == b.skel)
+    {
         Status::Close
     } else if (!a.town_key.is_empty() || !b.town_key.is_empty()) && same_town(a, b) {
         // An address and another address, or the town alone.
@@ -947,7 +951,7 @@ fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
 /// Whether two places that name more than their towns name one spot: the same key or keys a typo or two
 /// apart (keys keep no digits: a spot is a street, a camp, a building's name).
 fn same_spot(a: &Place, b: &Place) -> bool {
-    a.key == b.key || jaro_winkler(&a.key, &b.key) >= 0.88
+    a.key == b.key || jaro_winkler(&a.key, &b.key) >= PLACE_ALIKE
 }
 
 impl Comparison {

@@ -1851,6 +1851,14 @@ mod tests {
         kinds
     }
 
+    /// The log-odds an explanation gives one field (0 when it lists none).
+    fn field_log_odds(e: &crate::Explanation, field: &str) -> f64 {
+        e.fields
+            .iter()
+            .find(|f| f.field == field)
+            .map_or(0.0, |f| f.log_odds)
+    }
+
     fn person(name: &str, birth_date: &str, last_seen: &str) -> Person {
         Person {
             full_name: name.into(),
@@ -1934,12 +1942,7 @@ mod tests {
             )
         };
         let (common, rare) = (pair("Agadez"), pair("Tessaoua"));
-        let seen = |e: &crate::Explanation| {
-            e.fields
-                .iter()
-                .find(|f| f.field == "last seen")
-                .map_or(0.0, |f| f.log_odds)
-        };
+        let seen = |e: &crate::Explanation| field_log_odds(e, "last seen");
         // No one else was seen in Tessaoua: the most a rare town adds, and all of it on the last-seen field.
         assert!(
             (rare.log_odds - common.log_odds - 2.0).abs() < 1e-9,
@@ -1981,12 +1984,7 @@ mod tests {
             ..person("Jorge Hess", "1955-08-17", "")
         };
         let seen = person("Jorge Hess", "1955-08-17", "140 Lindaustr., Apolda");
-        let birth_place = |e: &crate::Explanation| {
-            e.fields
-                .iter()
-                .find(|f| f.field == "birth place")
-                .map_or(0.0, |f| f.log_odds)
-        };
+        let birth_place = |e: &crate::Explanation| field_log_odds(e, "birth place");
         let (home, route) = (stay.explain(&born, &seen), travel.explain(&born, &seen));
         // Where persons are last seen where they were born, the other's birth town is strong evidence (the
         // most it adds), all of it on the birth place; where they move on, it is none.
