@@ -379,6 +379,9 @@ const ENDS_WITH_TOWN: u64 = 0x5851_f42d_4c95_7f2d;
 /// Keeps the keys of a name part's ends with another part's first letters apart from those with its key.
 const ENDS_WITH_PREFIX: u64 = 0x1405_7b7e_f767_814f;
 
+/// Keeps the keys of two parts' first letters apart from those of a part's ends with another's first letters.
+const TWO_PREFIXES: u64 = 0x2545_f491_4f6c_dd1d;
+
 /// Hashes of a skeleton of at least two consonants and, if it has three or more, of the skeleton with each
 /// one of them left out (its deletion neighbourhood: two skeletons one typo apart share one of these).
 fn skeleton_and_deletions(skel: &str) -> Vec<u64> {
@@ -514,6 +517,17 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
                     keys.push((h3(4, ends ^ ENDS_WITH_PREFIX, *first), 0));
                 }
             }
+        }
+    }
+    // The first three letters of two of the first three name parts, in either order: a typo after the third
+    // letter of every part ("Valérei Antoine" and "Valéric Antoinc", ADR 0065). Blocks of common beginnings
+    // ("moh" and "ahm") are over their cap and left out.
+    let mut firsts: Vec<u64> = firsts.into_iter().flatten().collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    for (i, a) in firsts.iter().enumerate() {
+        for b in &firsts[i + 1..] {
+            keys.push((h3(4, a ^ TWO_PREFIXES, *b), 0));
         }
     }
     // Each name part's key with the first and last letters of another part's skeleton (the father included):
@@ -2151,6 +2165,29 @@ mod tests {
         assert_eq!(
             shared_kinds(person("Zahra", "1986", ""), person("Zainab", "1986", "")),
             Vec::<u64>::new()
+        );
+    }
+
+    #[test]
+    fn a_typo_at_the_end_of_every_part_keeps_their_first_letters() {
+        // Both parts mistyped after their third letter, the last letter included: neither part's key, nor its
+        // ends, nor its skeleton with the year is shared (one record gives no year).
+        for (a, b) in [
+            ("Valérei Antoine", "Valéric Antoinc"),
+            ("Antoine Valérei", "Valéric Antoinc"),
+            ("Moroc, Hannab", "Hannah More"),
+            ("Valérei Marie Antoine", "Valéric Antoinc"),
+        ] {
+            assert_eq!(
+                shared_kinds(person(a, "1988-06-01", ""), person(b, "", "")),
+                vec![4],
+                "{a} / {b}"
+            );
+        }
+        assert_eq!(
+            shared_kinds(person("Valérie Antoine", "", ""), person("Valérie", "", "")),
+            vec![1],
+            "one part alone makes no pair of beginnings"
         );
     }
 
