@@ -448,6 +448,35 @@ fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -
 
 /// Jaro-Winkler similarity at or above which two place keys (or two towns) are one place mistyped.
 const PLACE_ALIKE: f64 = 0.88;
+/// A shared beginning at least this long (a word such as "saint", "port", "deir") is set aside: the rest of
+/// the two keys must be alike too.
+const SHARED_BEGINNING: usize = 4;
+/// What follows a shared beginning is one word mistyped when at most this many letters differ (a letter
+/// changed, added, dropped or two swapped: "pottsborovgh" and "pottsborough") or when it is this alike.
+const REST_TYPOS: usize = 2;
+const REST_ALIKE: f64 = 0.8;
+
+/// Whether two place keys (or two towns) are one place mistyped. Jaro-Winkler weighs a shared beginning
+/// most, so two places whose names begin with one word are alike to it ("Saint Rémy" and "Sainte Maryse",
+/// "Port Said" and "Port Sudan", "Deir Hafer" and "Deir ez-Zor"): past a shared beginning of
+/// [`SHARED_BEGINNING`] letters, the rests must be one word mistyped as well ("South Nicole" and "South
+/// Vincent" are two towns), unless a rest is too short to say (a typo at the end, "Saint Zacharie" and
+/// "Saint Zacharic").
+fn places_alike(a: &str, b: &str) -> bool {
+    if jaro_winkler(a, b) < PLACE_ALIKE {
+        return false;
+    }
+    let shared = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    match (a.get(shared..), b.get(shared..)) {
+        (Some(rest_a), Some(rest_b))
+            if shared >= SHARED_BEGINNING && rest_a.len() >= 3 && rest_b.len() >= 3 =>
+        {
+            strsim::osa_distance(rest_a, rest_b) <= REST_TYPOS
+                || jaro_winkler(rest_a, rest_b) >= REST_ALIKE
+        }
+        _ => true,
+    }
+}
 
 /// Whether two places name the same town (the town of an address, or the place itself), typos allowed.
 fn same_town(a: &Place, b: &Place) -> bool {
@@ -455,7 +484,7 @@ fn same_town(a: &Place, b: &Place) -> bool {
     let group = crate::tables::place_group(ta);
     ta.len() >= 3
         && (ta == tb
-            || jaro_winkler(ta, tb) >= PLACE_ALIKE
+            || places_alike(ta, tb)
             || (group != 0 && group == crate::tables::place_group(tb)))
 }
 
@@ -467,8 +496,7 @@ pub(crate) fn same_place(a: &Place, b: &Place) -> bool {
 fn place_status(a: &Place, b: &Place) -> Status {
     if a.key == b.key || (a.group != 0 && a.group == b.group) {
         Status::Agree
-    } else if jaro_winkler(&a.key, &b.key) >= PLACE_ALIKE || (a.skel.len() >= 3 && a.skel == b.skel)
-    {
+    } else if places_alike(&a.key, &b.key) || (a.skel.len() >= 3 && a.skel == b.skel) {
         Status::Close
     } else if (!a.town_key.is_empty() || !b.town_key.is_empty()) && same_town(a, b) {
         // An address and another address, or the town alone.
@@ -951,7 +979,7 @@ fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
 /// Whether two places that name more than their towns name one spot: the same key or keys a typo or two
 /// apart (keys keep no digits: a spot is a street, a camp, a building's name).
 fn same_spot(a: &Place, b: &Place) -> bool {
-    a.key == b.key || jaro_winkler(&a.key, &b.key) >= PLACE_ALIKE
+    a.key == b.key || places_alike(&a.key, &b.key)
 }
 
 impl Comparison {
@@ -1124,14 +1152,17 @@ mod tests {
         assert!(sim("Jusofi", "Musofa") < super::MATCH);
     }
 
+    /// The status of two places as written.
+    fn status_of_places(a: &str, b: &str) -> Status {
+        let (Some(a), Some(b)) = (Place::parse(a), Place::parse(b)) else {
+            panic!("places");
+        };
+        place_status(&a, &b)
+    }
+
     #[test]
     fn an_address_and_its_town_are_close_places() {
-        let status = |a: &str, b: &str| {
-            let (Some(a), Some(b)) = (Place::parse(a), Place::parse(b)) else {
-                panic!("places");
-            };
-            place_status(&a, &b)
-        };
+        let status = status_of_places;
         assert_eq!(
             status("171 Marquez Ave, West Samantha", "West Samantha"),
             Status::Close
@@ -1149,6 +1180,35 @@ mod tests {
         assert_eq!(status("Aleppo, Syria", "Damascus, Syria"), Status::Differ);
         assert_eq!(status("12 Rue Haute, Lyon, France", "Lyon"), Status::Close);
         assert_eq!(status("Halab, Syria", "Aleppo"), Status::Close);
+    }
+
+    #[test]
+    fn places_that_begin_with_one_word_are_alike_only_if_the_rest_is() {
+        let status = status_of_places;
+        for (a, b) in [
+            ("Saint Rémy", "Sainte Maryse"),
+            ("South Nicole", "South Vincent"),
+            ("Lake Julie", "Lake Louise"),
+            ("Port Said", "Port Sudan"),
+            ("Saint-Denis", "Saint-Dizier"),
+        ] {
+            assert_eq!(status(a, b), Status::Differ, "{a} / {b}");
+        }
+        for (a, b) in [
+            ("Pottsborough", "Pottsborovgh"),
+            ("Saint Zacharie", "Saint Zacharic"),
+            ("Bakermouth", "Bakerhouth"),
+            ("Port Deniseburgh", "Port Deeniseburgh"),
+            ("Westendorp", "Westendrop"),
+            ("New Elizabethstad", "New Ellzabethstad"),
+        ] {
+            assert_eq!(status(a, b), Status::Close, "{a} / {b}");
+        }
+        // The towns of two addresses too.
+        assert_eq!(
+            status("3 Elm Rd, South Nicole", "9 Oak St, South Vincent"),
+            Status::Differ
+        );
     }
 
     fn status(a: &str, b: &str) -> Status {
