@@ -117,9 +117,12 @@ fn jaro_winkler_of(a: &[u8], b: &[u8], matches: usize, out_of_order: usize) -> f
 /// name mistyped (ADR 0057).
 const KNOWN_APART_TYPO: f64 = 0.92;
 
-/// Below this, every use of a token similarity treats the pair as different (the lowest cut is 0.8, in
-/// `given_sim`), so the exact value is not needed.
-const SIM_FLOOR: f64 = 0.8;
+/// Below this, every use of a token similarity treats the pair as different (the lowest cut is a near miss,
+/// [`NEAR`]), so the exact value is not needed.
+const SIM_FLOOR: f64 = NEAR;
+/// A name part of one record this alike to a part of the other, but not enough to match it ([`MATCH`]), is a
+/// near miss: two typos in a short word ("Gabriel" and "Gobriek"), weaker evidence than a match.
+const NEAR: f64 = 0.75;
 
 /// Similarity of two name parts in [0, 1]: same variant group or spelling 1, else the best of Jaro-Winkler on
 /// the folded spelling and (unless the table knows them apart) on the consonant skeleton; 0 below
@@ -140,8 +143,15 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
     if !known_apart && !a.skel.is_empty() && same(&a.skel, &b.skel) {
         s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
     } else if !known_apart && a.skel.len() >= 3 && b.skel.len() >= 3 {
-        // 0.9 * jw >= 0.8 needs jw >= 0.889
-        s = s.max(0.9 * jaro_winkler_floor(&a.skel, &b.skel, a.skel_letters, b.skel_letters, 0.88));
+        s = s.max(
+            0.9 * jaro_winkler_floor(
+                &a.skel,
+                &b.skel,
+                a.skel_letters,
+                b.skel_letters,
+                SIM_FLOOR / 0.9,
+            ),
+        );
     }
     if known_apart && s < KNOWN_APART_TYPO {
         // Two names the table lists apart are one name only by a typing error, which leaves their letters very
@@ -602,12 +612,12 @@ fn given_sim(m: &mut NameSims) -> Option<f64> {
 }
 
 /// Aligns the tokens of the shorter name onto the longer one (and onto the other side's father field for
-/// patronymic chains). Returns (coverage of the shorter name by idf weight, matched idf, unmatched idf).
-fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f64, f64, bool) {
+/// patronymic chains).
+fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> Alignment {
     let swapped = a.name.len() > b.name.len();
     let (s, l) = if swapped { (b, a) } else { (a, b) };
     let mut used = [false; 16];
-    let (mut tot, mut hit, mut miss) = (0.0, 0.0, 0.0);
+    let (mut tot, mut hit, mut miss, mut near) = (0.0, 0.0, 0.0, 0.0);
     for (i, t) in s.name.iter().enumerate().take(16) {
         let idf = m.idf(w, t.key);
         tot += idf;
@@ -629,6 +639,9 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
             hit += idf * 0.8;
         } else {
             miss += idf;
+            if best.0 >= NEAR {
+                near += idf;
+            }
         }
     }
     // Family names differ: each side's last part is found nowhere in the other's name or father's name.
@@ -639,12 +652,24 @@ fn align(a: &Profile, b: &Profile, w: &dyn Weights, m: &mut NameSims) -> (f64, f
         && best_sim(&a.name[na - 1], &b.father, m) < MATCH
         && (0..na).all(|i| m.get(i, nb - 1) < MATCH)
         && best_sim(&b.name[nb - 1], &a.father, m) < MATCH;
-    (
-        if tot > 0.0 { hit / tot } else { 0.0 },
+    Alignment {
+        coverage: if tot > 0.0 { hit / tot } else { 0.0 },
         hit,
         miss,
+        near,
         family_differ,
-    )
+    }
+}
+
+/// What [`align`] finds: how much of the shorter name the other covers (by weight), the weight of its parts
+/// matched, of those not matched, and of those among them that are near misses, and whether the family names
+/// differ.
+struct Alignment {
+    coverage: f64,
+    hit: f64,
+    miss: f64,
+    near: f64,
+    family_differ: bool,
 }
 
 fn father_status(a: &Profile, b: &Profile, m: &mut NameSims) -> (Status, f64) {
@@ -803,11 +828,18 @@ pub(crate) fn compare_with(
     let mut sims = NameSims::new(&a.name, &b.name, memo);
     // names
     if !a.name.is_empty() && !b.name.is_empty() {
-        let (cov, hit, miss, family_differ) = align(a, b, w, &mut sims);
+        let Alignment {
+            coverage: cov,
+            hit,
+            miss,
+            near,
+            family_differ,
+        } = align(a, b, w, &mut sims);
         set!(x, "family_differ", if family_differ { 1.0 } else { 0.0 },);
         set!(x, "name_cov", cov);
         set!(x, "name_hit", hit.min(30.0) / 10.0);
         set!(x, "name_miss", miss.min(30.0) / 10.0);
+        set!(x, "name_near", near.min(30.0) / 10.0);
         let single = a.name.len() == 1 || b.name.len() == 1;
         set!(x, "name_single", if single { 1.0 } else { 0.0 });
         status[0] = if cov >= 0.95 {
@@ -1059,6 +1091,35 @@ mod tests {
     /// [`super::sim`] of the first parts of two names.
     fn sim(a: &str, b: &str) -> f64 {
         super::sim(&tok(a), &tok(b))
+    }
+
+    #[test]
+    fn a_part_two_typos_away_is_a_near_miss_that_weighs_less_than_a_match() {
+        let features = |a: &str, b: &str| {
+            let person = |name: &str| crate::Person {
+                full_name: name.into(),
+                ..crate::Person::default()
+            };
+            let (a, b) = (
+                crate::Profile::new(&person(a), 2024),
+                crate::Profile::new(&person(b), 2024),
+            );
+            let c = super::compare(&a, &b, &super::Uniform);
+            let near = c.x[super::feature_index("name_near")];
+            (near, crate::Model::shipped().log_odds(&c.x))
+        };
+        // "Gabriel" and "Gobriek": neither a match nor another name.
+        let s = sim("Gabriel", "Gobriek");
+        assert!((super::NEAR..super::MATCH).contains(&s), "{s}");
+        let (near, mistyped) = features("Gabriel Vidal", "Gobriek Vidal");
+        assert!(near > 0.0);
+        let (none, other) = features("Gabriel Vidal", "Xavier Vidal");
+        assert_eq!(none, 0.0);
+        let (_, same) = features("Gabriel Vidal", "Gabriel Vidal");
+        assert!(
+            other < mistyped && mistyped < same,
+            "{other} {mistyped} {same}"
+        );
     }
 
     /// Each pair is two names: similarity 0.

@@ -7,11 +7,12 @@
 use crate::tables::WEIGHTS;
 
 /// Feature name and the explanation field it belongs to.
-pub const FEATURES: [(&str, &str); 34] = [
+pub const FEATURES: [(&str, &str); 35] = [
     ("bias", "prior"),
     ("name_cov", "name"),
     ("name_hit", "name"),
     ("name_miss", "name"),
+    ("name_near", "name"),
     ("name_single", "name"),
     ("given_agree", "given name"),
     ("given_close", "given name"),
