@@ -143,6 +143,7 @@ fn sim(a: &Tok, b: &Tok) -> f64 {
     if !known_apart && !a.skel.is_empty() && same(&a.skel, &b.skel) {
         s = s.max(if a.skel.len() >= 3 { 0.93 } else { 0.85 });
     } else if !known_apart && a.skel.len() >= 3 && b.skel.len() >= 3 {
+        // 0.9 * jw reaches the floor only from jw >= SIM_FLOOR / 0.9: below it the bound skips the computation.
         s = s.max(
             0.9 * jaro_winkler_floor(
                 &a.skel,
