@@ -23,11 +23,17 @@ def load(path):
     return scores
 
 
-def features(scores):
+def matches_of(scores):
+    """Each record's matches: {record: {other record: score}}."""
     matches = collections.defaultdict(dict)
     for (a, b), s in scores.items():
         matches[a][b] = s
         matches[b][a] = s
+    return matches
+
+
+def features(scores):
+    matches = matches_of(scores)
     out = {}
     for (a, c), s in scores.items():
         rivalled, lookalikes = False, 0

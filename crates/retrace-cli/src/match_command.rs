@@ -34,6 +34,10 @@ pub struct MatchArgs {
     /// pairs (ADR 0040).
     #[arg(long)]
     pub no_rivals: bool,
+    /// Keep the second stage's probability: do not recompute it knowing the third records both records of a pair
+    /// are linked with (ADR 0068).
+    #[arg(long)]
+    pub no_triangles: bool,
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -63,6 +67,7 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         threshold: args.threshold,
         transitive: !args.no_transitive,
         rivals: !args.no_rivals,
+        triangles: !args.no_triangles,
         ..Config::default()
     };
     let mut index = Index::new(config);

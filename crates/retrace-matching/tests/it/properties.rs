@@ -271,9 +271,9 @@ proptest! {
         prop_assert_eq!(linked, queried);
     }
 
-    /// With the second stage, a query gives each candidate the probability a full linkage gives the pair: both
-    /// know the same rivals and look-alikes (every match of either record down to the linkage's floor). Any
-    /// candidate the linkage keeps is found by a query for either record.
+    /// With the second stage, a query gives each candidate the probability a full linkage without its third
+    /// stage (ADR 0068) gives the pair: both know the same rivals and look-alikes (every match of either record
+    /// down to the linkage's floor). Any candidate the linkage keeps is found by a query for either record.
     #[test]
     fn queries_know_the_rivals_a_linkage_knows(
         people in proptest::collection::vec(person_with_places(), 2..40),
@@ -288,7 +288,8 @@ proptest! {
             records.push((format!("r{}", records.len()), p));
         }
         let index_of = |rivals| {
-            let mut index = Index::new(Config { transitive: false, rivals, ..Config::default() });
+            let config = Config { transitive: false, rivals, triangles: false, ..Config::default() };
+            let mut index = Index::new(config);
             index.add_all(&records);
             index
         };
@@ -310,6 +311,32 @@ proptest! {
                 prop_assert_eq!(found, Some(pair.probability.to_bits()), "{:?}", pair);
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// A full linkage judges rivals and triangles on every pair down to its floor, whatever the caller keeps:
+    /// the pairs kept at a higher `min_score` are those of the lowest with their probabilities, no others.
+    #[test]
+    fn a_linkage_keeps_what_it_would_at_the_floor_whatever_the_caller_keeps(
+        people in proptest::collection::vec(person_with_places(), 2..30),
+        duplicates in proptest::collection::vec(0usize..30, 0..8),
+        min_score in 0.01f64..0.9,
+    ) {
+        let mut index = Index::new(Config::default());
+        for (i, p) in people.iter().enumerate() {
+            index.add(&format!("r{i}"), p);
+        }
+        for (n, d) in duplicates.iter().enumerate() {
+            let mut p = people[d % people.len()].clone();
+            p.birth_date.clear();
+            index.add(&format!("d{n}"), &p);
+        }
+        let all = index.link(0.01, &|_| {});
+        let kept: Vec<_> = all.into_iter().filter(|pair| pair.probability >= min_score).collect();
+        prop_assert_eq!(index.link(min_score, &|_| {}), kept);
     }
 }
 
