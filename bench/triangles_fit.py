@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Fits the linkage's third stage (ADR 0068): a logistic regression of "same person" on a pair's second-stage
-log-odds, the strongest support and the strongest conflict of a third record linked with either of its records
-(each the log of the likelihood ratio `((1-q)(1-r) + qr) / (1-qr)`, q and r the third record's probabilities with
-the pair's two records, 0 when not listed). Input: pairs of linkages made WITHOUT the stage (`retrace match
---no-triangles --min-score 0.01`) and their sets' truth, pooled; prints the four numbers `index.rs` keeps.
-Fit on sets the engine is not evaluated on.
+"""Fits the linkage's third stage (ADR 0068): a logistic regression of "same person" on what the third records
+linked with either record of a pair say, with the pair's second-stage log-odds as offset (no constant, no slope:
+a pair without third records keeps its probability). Each third record gives the log of the likelihood ratio
+`((1-q)(1-r) + qr) / (1-qr)` (q and r its probabilities with the pair's two records, 0 when not listed), a
+support when positive, a conflict when negative; the features are the strongest support, the strongest
+conflict, and the sums of the other supports and of the other conflicts. Input: pairs of linkages made WITHOUT
+the stage (`retrace match --no-triangles --min-score 0.01`) and their sets' truth, pooled; prints the four
+weights `index.rs` keeps. Fit on sets the engine is not evaluated on.
 
     python3 bench/triangles_fit.py pairs1.csv truth1.csv [pairs2.csv truth2.csv ...]
 """
@@ -28,24 +30,27 @@ def features(scores):
     linked = matches_of(scores)
     out = {}
     for (a, b), s in scores.items():
-        support, conflict = 0.0, 0.0
+        support, conflict, supports, conflicts = 0.0, 0.0, 0.0, 0.0
         for c in (set(linked[a]) | set(linked[b])) - {a, b}:
             t = ratio(linked[a].get(c, 0.0), linked[b].get(c, 0.0))
-            support, conflict = max(support, t), min(conflict, t)
+            if t > 0:
+                support, supports = max(support, t), supports + t
+            else:
+                conflict, conflicts = min(conflict, t), conflicts + t
         p = min(max(s, 1e-6), 1 - 1e-6)
-        out[(a, b)] = (1.0, math.log(p / (1 - p)), support, conflict)
+        out[(a, b)] = (math.log(p / (1 - p)), (support, conflict, supports - support, conflicts - conflict))
     return out
 
 
 def fit(rows, labels, steps=15):
-    """Newton's method on the logistic loss."""
-    k = len(rows[0])
-    w = [0.0, 1.0, 0.0, 0.0]
+    """Newton's method on the logistic loss, each row `(offset, features)`."""
+    k = len(rows[0][1])
+    w = [0.0] * k
     for _ in range(steps):
         g = [0.0] * k
         h = [[0.0] * k for _ in range(k)]
-        for f, y in zip(rows, labels):
-            z = max(min(sum(a * b for a, b in zip(w, f)), 30.0), -30.0)
+        for (offset, f), y in zip(rows, labels):
+            z = max(min(offset + sum(a * b for a, b in zip(w, f)), 30.0), -30.0)
             p = 1 / (1 + math.exp(-z))
             for i in range(k):
                 g[i] += (p - y) * f[i]
@@ -76,9 +81,9 @@ def main():
         feats = features(load(pairs))
         rows += feats.values()
         labels += [1.0 if entity[a] == entity[b] else 0.0 for (a, b) in feats]
-    free, slope, support, conflict = fit(rows, labels)
-    print(f"TRIANGLE_FREE {free:.4f}  TRIANGLE_SLOPE {slope:.4f}  SUPPORT_WEIGHT {support:.4f}  "
-          f"CONFLICT_WEIGHT {conflict:.4f}  ({len(rows)} pairs)")
+    names = ['SUPPORT_WEIGHT', 'CONFLICT_WEIGHT', 'MORE_SUPPORT_WEIGHT', 'MORE_CONFLICT_WEIGHT']
+    w = fit(rows, labels)
+    print('  '.join(f'{n} {x:.4f}' for n, x in zip(names, w)) + f'  ({len(rows)} pairs)')
 
 
 if __name__ == '__main__':
