@@ -578,25 +578,15 @@ fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
 /// larger store more look-alikes appear, and this is what tells them apart (ADR 0040). Both are judged on the
 /// probabilities before any is changed.
 fn recalibrate_with_rivals(scored: &mut [(u32, u32, f64)]) {
-    let key = |a: u32, b: u32| (a.min(b), a.max(b));
-    let mut probability: FxHashMap<(u32, u32), f64> = FxHashMap::default();
-    for (a, b, p) in scored.iter() {
-        let known = probability.entry(key(*a, *b)).or_insert(*p);
-        *known = known.max(*p);
-    }
-    let mut matches: FxHashMap<u32, Vec<(u32, f64)>> = FxHashMap::default();
-    for ((a, b), p) in &probability {
-        matches.entry(*a).or_default().push((*b, *p));
-        matches.entry(*b).or_default().push((*a, *p));
-    }
-    let apart = |x: u32, y: u32| probability.get(&key(x, y)).is_none_or(|p| *p < RIVAL_APART);
+    let links = Links::at_least(scored, 0.0);
+    let apart = |x: u32, y: u32| links.between(x, y).is_none_or(|p| p < RIVAL_APART);
     let context: Vec<Rivalry> = scored
         .par_iter()
         .map(|(a, c, p)| {
             let mut rivalry = Rivalry::default();
             for (x, y) in [(*a, *c), (*c, *a)] {
-                let matches = matches.get(&x).map_or(&[][..], Vec::as_slice);
-                rivalry.tally(*p, matches.iter().copied(), |b| b != y && apart(b, y));
+                let matches = links.of(x).iter().copied();
+                rivalry.tally(*p, matches, |b| b != y && apart(b, y));
             }
             rivalry
         })
@@ -606,23 +596,48 @@ fn recalibrate_with_rivals(scored: &mut [(u32, u32, f64)]) {
     }
 }
 
+/// The pairs of a linkage at or above a floor, by pair and by record: each pair once, with the highest of its
+/// probabilities when it was scored twice.
+struct Links {
+    probability: FxHashMap<(u32, u32), f64>,
+    by_record: FxHashMap<u32, Vec<(u32, f64)>>,
+}
+
+impl Links {
+    fn at_least(scored: &[(u32, u32, f64)], floor: f64) -> Links {
+        let mut probability: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+        for (a, b, p) in scored.iter().filter(|(_, _, p)| *p >= floor) {
+            let known = probability.entry((*a.min(b), *a.max(b))).or_insert(*p);
+            *known = known.max(*p);
+        }
+        let mut by_record: FxHashMap<u32, Vec<(u32, f64)>> = FxHashMap::default();
+        for ((a, b), p) in &probability {
+            by_record.entry(*a).or_default().push((*b, *p));
+            by_record.entry(*b).or_default().push((*a, *p));
+        }
+        Links {
+            probability,
+            by_record,
+        }
+    }
+
+    /// The probability of the pair `a`-`b`, if it is one.
+    fn between(&self, a: u32, b: u32) -> Option<f64> {
+        self.probability.get(&(a.min(b), a.max(b))).copied()
+    }
+
+    /// The pairs of `record`, as `(other record, probability)`.
+    fn of(&self, record: u32) -> &[(u32, f64)] {
+        self.by_record.get(&record).map_or(&[][..], Vec::as_slice)
+    }
+}
+
 /// The linkage's third stage: each pair's probability recomputed from the second stage's (`scored`) and what
 /// the third records both of its records are linked with say (ADR 0068). If A is B and A is C, B is probably C;
 /// if A is B and A is clearly not C, B is probably not C either. Pairs below `TRIANGLE_FLOOR` are neither
 /// judged nor third sides; every pair is judged on the probabilities before any is changed.
 fn weigh_triangles(scored: &mut [(u32, u32, f64)]) {
-    let key = |a: u32, b: u32| (a.min(b), a.max(b));
-    let mut probability: FxHashMap<(u32, u32), f64> = FxHashMap::default();
-    for (a, b, p) in scored.iter().filter(|(_, _, p)| *p >= TRIANGLE_FLOOR) {
-        let known = probability.entry(key(*a, *b)).or_insert(*p);
-        *known = known.max(*p);
-    }
-    let mut linked: FxHashMap<u32, Vec<(u32, f64)>> = FxHashMap::default();
-    for ((a, b), p) in &probability {
-        linked.entry(*a).or_default().push((*b, *p));
-        linked.entry(*b).or_default().push((*a, *p));
-    }
-    let of = |x: u32| linked.get(&x).map_or(&[][..], Vec::as_slice);
+    let links = Links::at_least(scored, TRIANGLE_FLOOR);
     let judged: Vec<f64> = scored
         .par_iter()
         .map_init(Vec::new, |ratios, (a, b, p)| {
@@ -630,13 +645,12 @@ fn weigh_triangles(scored: &mut [(u32, u32, f64)]) {
                 return *p;
             }
             ratios.clear();
-            let linked_with = |x: u32, c: u32| probability.get(&key(x, c)).copied();
-            for (c, q) in of(*a).iter().filter(|(c, _)| c != b) {
-                ratios.push(triangle_ratio(*q, linked_with(*b, *c).unwrap_or(0.0)));
+            for (c, q) in links.of(*a).iter().filter(|(c, _)| c != b) {
+                ratios.push(triangle_ratio(*q, links.between(*b, *c).unwrap_or(0.0)));
             }
             // Each third record once: those linked with both were weighed above.
-            for (c, r) in of(*b).iter().filter(|(c, _)| c != a) {
-                if linked_with(*a, *c).is_none() {
+            for (c, r) in links.of(*b).iter().filter(|(c, _)| c != a) {
+                if links.between(*a, *c).is_none() {
                     ratios.push(triangle_ratio(0.0, *r));
                 }
             }
@@ -1818,7 +1832,8 @@ impl Index {
 
     /// Full linkage of everything indexed: every candidate pair scoring at least `min_score`, plus, with
     /// `Config::transitive`, pairs joined through a third record in a cluster of accepted pairs; with
-    /// `Config::rivals`, probabilities recomputed knowing each pair's rivals and look-alikes. Only pairs at or
+    /// `Config::rivals`, probabilities recomputed knowing each pair's rivals and look-alikes, then with
+    /// `Config::triangles` knowing the third records both of its records are linked with. Only pairs at or
     /// above `min_score` are returned. `progress` is called with the number of records done.
     pub fn link(&self, min_score: f64, progress: &(dyn Fn(usize) + Sync)) -> Vec<Pair> {
         let n = self.slots.len();
