@@ -61,11 +61,12 @@ fn main() -> anyhow::Result<()> {
             .map(|((name, _), v)| format!("{name}={v:.3}"))
             .collect();
         println!(
-            "  {} prior={:.3} rare_place={:.3} born_where_seen={:.3}",
+            "  {} prior={:.3} rare_place={:.3} born_where_seen={:.3} {:?}",
             features.join(" "),
             comparison.prior,
             comparison.rare_place,
-            comparison.born_where_seen
+            comparison.born_where_seen,
+            comparison.rarities
         );
         if let Some(e) = index.explain_indexed(a, b) {
             print!("{e}");

@@ -443,6 +443,31 @@ pub struct Comparison {
     /// Log-odds of one record's birth town being the other's last-seen town, by how often the store's persons
     /// are last seen where they were born (ADR 0062).
     pub born_where_seen: f64,
+    /// How rare in the store an agreeing father's name, mother's name and whole birth date are (ADR 0069).
+    pub rarities: Rarities,
+}
+
+/// How rare in the store the values two records agree on are, each `ln(persons giving such a value / persons
+/// giving this one)` (the commoner of two spellings), where their rarity is evidence (ADR 0069). `None` where the
+/// values do not agree, or outside an index (nothing counted).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Rarities {
+    pub father: Option<f64>,
+    pub mother: Option<f64>,
+    pub date: Option<f64>,
+}
+
+impl Rarities {
+    /// The log-odds the father's name, the mother's name and the birth date add to the model's: beyond its
+    /// weight for any agreement, when rarer than such values were in the training populations.
+    pub fn evidence(&self) -> [f64; 3] {
+        [
+            (self.father, &FATHER_RARITY),
+            (self.mother, &MOTHER_RARITY),
+            (self.date, &DATE_RARITY),
+        ]
+        .map(|(r, rule)| r.map_or(0.0, |r| rule.evidence(r)))
+    }
 }
 
 fn place_cmp(a: &Option<Arc<Place>>, b: &Option<Arc<Place>>, m: &mut NameSims) -> Status {
@@ -864,6 +889,10 @@ pub(crate) fn compare_with(
     }
     let (fs, _) = father_status(a, b, &mut sims);
     status[2] = fs;
+    let mut rarities = Rarities::default();
+    if let (Status::Agree, Some(fa), Some(fb)) = (fs, a.father.first(), b.father.first()) {
+        rarities.father = parent_rarity(crate::profile::FATHER_GIVEN, fa, fb, w);
+    }
     match fs {
         Status::Agree => set!(x, "father_agree", 1.0),
         Status::Close => set!(x, "father_close", 1.0),
@@ -873,6 +902,7 @@ pub(crate) fn compare_with(
     if let (Some(ma), Some(mb)) = (a.mother.first(), b.mother.first()) {
         let s = sims.sim(ma, mb);
         status[3] = if s >= 0.92 {
+            rarities.mother = parent_rarity(crate::profile::MOTHER_GIVEN, ma, mb, w);
             set!(x, "mother_agree", 1.0);
             Status::Agree
         } else if s >= MATCH {
@@ -884,6 +914,13 @@ pub(crate) fn compare_with(
         };
     }
     status[4] = birth_features(&mut x, a.birth, b.birth);
+    if let (Some(ka), Some(kb), true) = (
+        a.birth.and_then(|d| d.date_count_key()),
+        b.birth.and_then(|d| d.date_count_key()),
+        x[const { feature_index("date_exact") }] > 0.0,
+    ) {
+        rarities.date = rarity(w.count(crate::profile::DATED), w.count(ka).max(w.count(kb)));
+    }
     if a.sex != 0 && b.sex != 0 {
         status[5] = if a.sex == b.sex {
             set!(x, "sex_agree", 1.0);
@@ -938,6 +975,7 @@ pub(crate) fn compare_with(
         prior: w.prior(),
         rare_place,
         born_where_seen,
+        rarities,
     }
 }
 
@@ -976,14 +1014,70 @@ fn born_where_seen_evidence(a: &Profile, b: &Profile, w: &dyn Weights, sims: &mu
     evidence
 }
 
-/// How rare the last-seen place of an agreeing pair of a training population typically is: `ln(persons seen
-/// somewhere / persons seen in its town)` averaged over agreeing pairs, 3.6 on gen.py seeds 7 and 31 (ADR 0061).
-/// The model's weight for an agreeing last-seen place stands for a place that rare.
-const TYPICAL_PLACE_RARITY: f64 = 3.6;
-/// Most log-odds a rare last-seen place adds.
-const RARE_PLACE_CAP: f64 = 2.0;
-/// Most log-odds a rare spot within a town adds (a street address: a household, where a town is thousands).
-const RARE_SPOT_CAP: f64 = 4.0;
+/// What an agreement on a value adds to the model's log-odds when the value is rarer in the store than such
+/// values typically were in the training populations (term-frequency adjustment): `slope x (ln(all / count) -
+/// typical)`, from 0 up to `cap`, `all` the persons giving such a value and `count` those giving this one.
+/// Never less for a commoner value: the model's weight stands for one as common as the training populations'.
+struct Rarity {
+    typical: f64,
+    slope: f64,
+    cap: f64,
+}
+
+impl Rarity {
+    fn evidence(&self, rarity: f64) -> f64 {
+        (self.slope * (rarity - self.typical)).clamp(0.0, self.cap)
+    }
+}
+
+/// `ln(all / count)`, `all` the persons giving such a value and `count` those giving this one (at least one);
+/// `None` outside an index, where nothing is counted.
+fn rarity(all: f64, count: f64) -> Option<f64> {
+    (all > 0.0).then(|| (all / count.max(1.0)).ln())
+}
+
+/// The rarity of two agreeing parents' names counted under `given` ([`crate::profile::FATHER_GIVEN`],
+/// [`crate::profile::MOTHER_GIVEN`]): the commoner of the two.
+fn parent_rarity(given: u64, a: &Tok, b: &Tok, w: &dyn Weights) -> Option<f64> {
+    rarity(
+        w.count(given),
+        w.count(a.key ^ given).max(w.count(b.key ^ given)),
+    )
+}
+
+/// A father's name (ADR 0069). `typical` as an offset fit on the training populations' linkages gives it (a
+/// father's name that rare adds nothing), `slope` and `cap` half of it: the fit is on the last stage's
+/// probabilities, and the evidence enters before the second and third stages, which carry it further.
+const FATHER_RARITY: Rarity = Rarity {
+    typical: 4.5,
+    slope: 0.22,
+    cap: 0.9,
+};
+/// A mother's (first) name (ADR 0069).
+const MOTHER_RARITY: Rarity = Rarity {
+    typical: 3.5,
+    slope: 0.3,
+    cap: 1.2,
+};
+/// A whole birth date, day and month known and not a registration default (ADR 0069).
+const DATE_RARITY: Rarity = Rarity {
+    typical: 6.0,
+    slope: 0.24,
+    cap: 1.45,
+};
+
+/// A last-seen town: `ln(persons seen somewhere / persons seen in its town)` is 3.6 for agreeing pairs of the
+/// training populations, gen.py seeds 7 and 31 (ADR 0061).
+const PLACE_RARITY: Rarity = Rarity {
+    typical: 3.6,
+    slope: 1.0,
+    cap: 2.0,
+};
+/// A spot within a town (a street address: a household, where a town is thousands; ADR 0063).
+const SPOT_RARITY: Rarity = Rarity {
+    cap: 4.0,
+    ..PLACE_RARITY
+};
 
 /// Log-odds that two records seen in one town add to the model's when the town is rarer in the store than the
 /// training populations' places were (term-frequency adjustment, ADR 0061): a town where three of 10,000 persons
@@ -993,20 +1087,16 @@ const RARE_SPOT_CAP: f64 = 4.0;
 /// household's street where a shelter's address is shared by hundreds.
 fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
     let seen = w.count(crate::profile::SEEN_SOMEWHERE);
-    if seen <= 0.0 {
-        return 0.0;
-    }
     if let (Some(ka), Some(kb)) = (a.place_count_key(), b.place_count_key())
         && same_spot(a, b)
     {
-        let spot = w.count(ka).max(w.count(kb)).max(1.0);
-        return ((seen / spot).ln() - TYPICAL_PLACE_RARITY).clamp(0.0, RARE_SPOT_CAP);
+        return rarity(seen, w.count(ka).max(w.count(kb))).map_or(0.0, |r| SPOT_RARITY.evidence(r));
     }
-    let town = w
-        .count(a.town_count_key())
-        .max(w.count(b.town_count_key()))
-        .max(1.0);
-    ((seen / town).ln() - TYPICAL_PLACE_RARITY).clamp(0.0, RARE_PLACE_CAP)
+    rarity(
+        seen,
+        w.count(a.town_count_key()).max(w.count(b.town_count_key())),
+    )
+    .map_or(0.0, |r| PLACE_RARITY.evidence(r))
 }
 
 /// Whether two places that name more than their towns name one spot: the same key or keys a typo or two
@@ -1019,7 +1109,10 @@ impl Comparison {
     /// What is added to the model's log-odds: the prior, the evidence of a rare last-seen place and of a birth
     /// town where the other record was last seen.
     pub fn offset(&self) -> f64 {
-        self.prior + self.rare_place + self.born_where_seen
+        self.prior
+            + self.rare_place
+            + self.born_where_seen
+            + self.rarities.evidence().iter().sum::<f64>()
     }
 
     /// How much of the shorter name the other name covers, from 0 to 1, rare parts weighing more (0 when a
@@ -1059,8 +1152,16 @@ impl Comparison {
         if let Some(seen) = fields.iter_mut().find(|f| f.field == "last seen") {
             seen.log_odds += self.rare_place;
         }
-        if let Some(born) = fields.iter_mut().find(|f| f.field == "birth place") {
-            born.log_odds += self.born_where_seen;
+        let [father, mother, date] = self.rarities.evidence();
+        for (field, rare) in [
+            ("birth place", self.born_where_seen),
+            ("father", father),
+            ("mother", mother),
+            ("birth date", date),
+        ] {
+            if let Some(f) = fields.iter_mut().find(|f| f.field == field) {
+                f.log_odds += rare;
+            }
         }
         Explanation {
             probability: sigmoid(total),

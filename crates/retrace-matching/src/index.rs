@@ -371,9 +371,21 @@ fn place_key(place: &Place) -> u64 {
 
 /// The term-frequency keys of a profile, each once (a person counts once per key): its name parts', its
 /// last-seen town's (and spot's, when the place names more than a town) with the key of every person seen
-/// somewhere (ADR 0061, 0063), and whether it gives both places and names one town twice (ADR 0062).
+/// somewhere (ADR 0061, 0063), whether it gives both places and names one town twice (ADR 0062), and its
+/// father's and mother's names and whole birth date, each with the key of every person giving one (ADR 0069).
 fn counted_keys(p: &Profile) -> Vec<u64> {
     let mut keys: Vec<u64> = p.name.iter().map(|t| t.key).collect();
+    for (parent, given) in [
+        (p.father.first(), crate::profile::FATHER_GIVEN),
+        (p.mother.first(), crate::profile::MOTHER_GIVEN),
+    ] {
+        if let Some(parent) = parent {
+            keys.extend([parent.key ^ given, given]);
+        }
+    }
+    if let Some(date) = p.birth.and_then(|birth| birth.date_count_key()) {
+        keys.extend([date, crate::profile::DATED]);
+    }
     if let Some(seen) = &p.last_seen {
         keys.push(seen.town_count_key());
         keys.extend(seen.place_count_key());
@@ -2110,6 +2122,56 @@ mod tests {
             crate::compare::compare(&a, &b, &crate::compare::Uniform).rare_place,
             0.0
         );
+    }
+
+    #[test]
+    fn an_agreeing_parent_or_birth_date_weighs_more_when_few_in_the_store_share_it() {
+        // 2,000 persons, every one with a father Ali and a mother Fatima, born on one day.
+        let mut index = Index::new(Config::default());
+        let records: Vec<(String, Person)> = (0..2_000)
+            .map(|i| {
+                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
+                let p = Person {
+                    father_name: "Ali".into(),
+                    mother_name: "Fatima".into(),
+                    ..person(&name, "1980-05-17", "Agadez")
+                };
+                (format!("p{i}"), p)
+            })
+            .collect();
+        index.add_all(&records);
+        let pair = |father: &str, mother: &str, date: &str| {
+            let p = Person {
+                father_name: father.into(),
+                mother_name: mother.into(),
+                ..person("Amadou Diallo", date, "Agadez")
+            };
+            index.explain(&p, &p)
+        };
+        let common = pair("Ali", "Fatima", "1980-05-17");
+        let rare = pair("Oluwagbemiga", "Arinola", "1993-11-23");
+        let mut added = 0.0;
+        for field in ["father", "mother", "birth date"] {
+            let more = field_log_odds(&rare, field) - field_log_odds(&common, field);
+            assert!(more > 0.3, "{field}: {more}\n{common}\n{rare}");
+            added += more;
+        }
+        // Nothing else differs.
+        assert!((rare.log_odds - common.log_odds - added).abs() < 1e-9);
+        // A registration default (1 January) is no whole date: nothing is counted for it, nothing added.
+        let default_day = pair("Ali", "Fatima", "1993-01-01");
+        assert!(field_log_odds(&default_day, "birth date") < field_log_odds(&rare, "birth date"));
+        // Outside an index nothing is counted, so nothing is added.
+        let a = Profile::new(
+            &Person {
+                father_name: "Oluwagbemiga".into(),
+                mother_name: "Arinola".into(),
+                ..person("Amadou Diallo", "1993-11-23", "Agadez")
+            },
+            2024,
+        );
+        let c = crate::compare::compare(&a, &a, &crate::compare::Uniform);
+        assert_eq!(c.rarities, crate::Rarities::default());
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub mod profile;
 pub mod snapshot;
 mod tables;
 
-pub use compare::{Comparison, Explanation, FieldExplanation, Status, Uniform, Weights, compare};
+pub use compare::{
+    Comparison, Explanation, FieldExplanation, Rarities, Status, Uniform, Weights, compare,
+};
 pub use index::{
     BulkLinkage, Candidate, Config, Index, NameHit, Pair, RESEMBLES, RivalContexts, Wanted,
     block_keys, scoring_fingerprint,

@@ -127,6 +127,25 @@ pub(crate) const BORN_AND_SEEN: u64 = 0x3c6e_f372_fe94_f82b;
 /// The counting key of those of them last seen in the town they were born in (ADR 0062).
 pub(crate) const BORN_WHERE_SEEN: u64 = 0xa54f_f53a_5f1d_36f1;
 
+/// The counting key of every person whose record gives a father's name; a father's name's own is its key with
+/// this mixed in (ADR 0069).
+pub(crate) const FATHER_GIVEN: u64 = 0x9b05_688c_2b3e_6c1f;
+/// The same for mothers' names.
+pub(crate) const MOTHER_GIVEN: u64 = 0x1f83_d9ab_fb41_bd6b;
+/// The counting key of every person whose record gives a whole birth date (not a registration default); a
+/// date's own is the date with this mixed in.
+pub(crate) const DATED: u64 = 0x5be0_cd19_137e_2179;
+
+impl Birth {
+    /// The key under which an index counts the persons born on this very day, when the date is whole.
+    pub(crate) fn date_count_key(&self) -> Option<u64> {
+        let (month, day) = (self.month?, self.day?);
+        let mut h = FxHasher::default();
+        (self.year, month, day).hash(&mut h);
+        Some(h.finish() ^ DATED)
+    }
+}
+
 impl Place {
     /// The key of its town: the town of a street address, else the place itself.
     pub(crate) fn town(&self) -> &str {

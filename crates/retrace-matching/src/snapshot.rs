@@ -26,8 +26,8 @@ const MAGIC: &[u8; 8] = b"RTRIDX\0\x01";
 const BLOCK: usize = 1 << 14;
 /// Bump when the encoding or the meaning of a profile field or of the counts changes (10: the counts hold
 /// last-seen towns, ADR 0061; 11: and the persons born where they were last seen, ADR 0062; 12: and the
-/// spots within towns, ADR 0063).
-const FORMAT: u32 = 12;
+/// spots within towns, ADR 0063; 13: and parents' names and whole birth dates, ADR 0069).
+const FORMAT: u32 = 13;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
