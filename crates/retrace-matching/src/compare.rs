@@ -1106,8 +1106,8 @@ fn same_spot(a: &Place, b: &Place) -> bool {
 }
 
 impl Comparison {
-    /// What is added to the model's log-odds: the prior, the evidence of a rare last-seen place and of a birth
-    /// town where the other record was last seen.
+    /// What is added to the model's log-odds: the prior, the evidence of a rare last-seen place, of a birth town
+    /// where the other record was last seen, and of rare agreeing parents' names and birth date.
     pub fn offset(&self) -> f64 {
         self.prior
             + self.rare_place
