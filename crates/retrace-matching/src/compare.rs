@@ -466,7 +466,7 @@ impl Rarities {
             (self.mother, &MOTHER_RARITY),
             (self.date, &DATE_RARITY),
         ]
-        .map(|(r, rule)| r.map_or(0.0, |r| rule.evidence(r)))
+        .map(|(r, rule)| rule.evidence(r))
     }
 }
 
@@ -1025,8 +1025,11 @@ struct Rarity {
 }
 
 impl Rarity {
-    fn evidence(&self, rarity: f64) -> f64 {
-        (self.slope * (rarity - self.typical)).clamp(0.0, self.cap)
+    /// Nothing when the rarity is unknown (values that do not agree, or nothing counted).
+    fn evidence(&self, rarity: Option<f64>) -> f64 {
+        rarity.map_or(0.0, |r| {
+            (self.slope * (r - self.typical)).clamp(0.0, self.cap)
+        })
     }
 }
 
@@ -1090,13 +1093,12 @@ fn rare_place_evidence(a: &Place, b: &Place, w: &dyn Weights) -> f64 {
     if let (Some(ka), Some(kb)) = (a.place_count_key(), b.place_count_key())
         && same_spot(a, b)
     {
-        return rarity(seen, w.count(ka).max(w.count(kb))).map_or(0.0, |r| SPOT_RARITY.evidence(r));
+        return SPOT_RARITY.evidence(rarity(seen, w.count(ka).max(w.count(kb))));
     }
-    rarity(
+    PLACE_RARITY.evidence(rarity(
         seen,
         w.count(a.town_count_key()).max(w.count(b.town_count_key())),
-    )
-    .map_or(0.0, |r| PLACE_RARITY.evidence(r))
+    ))
 }
 
 /// Whether two places that name more than their towns name one spot: the same key or keys a typo or two
