@@ -38,6 +38,10 @@ pub struct MatchArgs {
     /// are linked with (ADR 0068).
     #[arg(long)]
     pub no_triangles: bool,
+    /// Compare only the pairs blocking proposes: not also those whose records both match one third record
+    /// (ADR 0071).
+    #[arg(long)]
+    pub no_neighbours: bool,
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -68,6 +72,7 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         transitive: !args.no_transitive,
         rivals: !args.no_rivals,
         triangles: !args.no_triangles,
+        neighbours: !args.no_neighbours,
         ..Config::default()
     };
     let mut index = Index::new(config);

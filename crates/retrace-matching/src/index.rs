@@ -35,6 +35,9 @@ pub struct Config {
     /// In a full linkage, after the second stage (`rivals`, without which it does nothing), recompute each
     /// pair's probability knowing the third records both of its records are linked with (ADR 0068).
     pub triangles: bool,
+    /// In a full linkage, also compare the pairs blocking did not propose whose records both match one third
+    /// record (`compare_through_neighbours`, ADR 0071). Queries never do.
+    pub neighbours: bool,
     /// Records whose ids agree up to this character (`person/0`, `person/1`) are names of one person: in a
     /// query, never each other's rivals or look-alikes. `None`: every record is its own person.
     pub person_separator: Option<char>,
@@ -49,6 +52,7 @@ impl Default for Config {
             transitive: true,
             rivals: true,
             triangles: true,
+            neighbours: true,
             person_separator: None,
         }
     }
@@ -100,6 +104,12 @@ const PRIOR_POWER: f64 = 0.65;
 
 /// Lowest direct probability at which a pair reached only through its cluster is accepted.
 const LIFT_MIN: f64 = 0.1;
+
+/// In a full linkage, pairs blocking never proposed are compared when both records are among a third record's
+/// `HOP_NEIGHBOURS` best matches at `HOP_FLOOR` or more (ADR 0071): the floor from which the second stage asks
+/// whether a record's other matches are clearly another person than the pair's other record.
+const HOP_FLOOR: f64 = RIVAL_APART;
+const HOP_NEIGHBOURS: usize = 20;
 
 /// A linked pair is rivalled when one of its records has a match at least this much more probable that is
 /// clearly another person than the pair's other record (their pair below `RIVAL_APART`, or never proposed).
@@ -1907,8 +1917,12 @@ impl Index {
             (false, _) => min_score,
         };
         let mut scored = self.link_records(0..n, floor, &Splits::default(), progress);
+        let proposed = scored.len();
+        if self.config.neighbours {
+            self.compare_through_neighbours(&mut scored, floor);
+        }
         if self.config.transitive {
-            self.close_clusters(&mut scored);
+            self.close_clusters(&mut scored, proposed);
         }
         if self.config.rivals {
             recalibrate_with_rivals(&mut scored);
@@ -1974,9 +1988,63 @@ impl Index {
             .collect()
     }
 
-    /// Union-find over accepted pairs; inside small clusters, pairs never compared are scored directly and
-    /// accepted just above the threshold unless the direct comparison is strongly against.
-    fn close_clusters(&self, scored: &mut Vec<(u32, u32, f64)>) {
+    /// Pairs blocking never proposed whose two records are both matched with one third record, each at
+    /// `HOP_FLOOR` or more (among its `HOP_NEIGHBOURS` best matches): compared now, and kept when they score
+    /// at least `floor`. As a store grows, a common name's blocks go over their cap and two records of one
+    /// person can miss each other while each meets a third; the later stages then judge such a pair by its own
+    /// comparison instead of taking it for two persons (ADR 0071).
+    fn compare_through_neighbours(&self, scored: &mut Vec<(u32, u32, f64)>, floor: f64) {
+        let mut neighbours: FxHashMap<u32, Vec<(f64, u32)>> = FxHashMap::default();
+        for (a, b, p) in scored.iter().filter(|(_, _, p)| *p >= HOP_FLOOR) {
+            neighbours.entry(*a).or_default().push((*p, *b));
+            neighbours.entry(*b).or_default().push((*p, *a));
+        }
+        let known: rustc_hash::FxHashSet<(u32, u32)> = scored
+            .iter()
+            .map(|(a, b, _)| (*a.min(b), *a.max(b)))
+            .collect();
+        let mut wanted: Vec<(u32, u32)> = Vec::new();
+        for list in neighbours.values_mut() {
+            list.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            list.truncate(HOP_NEIGHBOURS);
+            for (i, (_, a)) in list.iter().enumerate() {
+                for (_, b) in &list[i + 1..] {
+                    let pair = (*a.min(b), *a.max(b));
+                    if !known.contains(&pair) {
+                        wanted.push(pair);
+                    }
+                }
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let (weights, bar) = (self.weights(), (floor, logit(floor)));
+        let found: Vec<(u32, u32, f64)> = wanted
+            .par_chunks(256)
+            .map_init(Memo::new, |memo, chunk| {
+                chunk
+                    .iter()
+                    .filter_map(|(a, b)| {
+                        let (Some(Some(x)), Some(Some(y))) =
+                            (self.slots.get(*a as usize), self.slots.get(*b as usize))
+                        else {
+                            return None;
+                        };
+                        let p =
+                            self.score_at_least((&x.profile, &y.profile), &weights, bar, memo)?;
+                        Some((*a, *b, p))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten_iter()
+            .collect();
+        scored.extend(found);
+    }
+
+    /// Union-find over accepted pairs; inside small clusters, pairs blocking never proposed (those after the
+    /// first `proposed` of `scored`) are scored directly and accepted just above the threshold unless the direct
+    /// comparison is strongly against.
+    fn close_clusters(&self, scored: &mut Vec<(u32, u32, f64)>, proposed: usize) {
         let n = self.slots.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
         fn find(p: &mut [u32], mut x: u32) -> u32 {
@@ -2028,8 +2096,9 @@ impl Index {
                     }
                     // Transitive evidence: accept at just above the threshold unless the direct comparison is
                     // strongly against (a sibling that a chain of weak links pulled in).
-                    // Only pairs blocking never proposed are lifted: a compared pair keeps its own verdict.
-                    if have.contains_key(&(*a, *b)) {
+                    // Only pairs blocking never proposed are lifted: a proposed pair keeps its own verdict.
+                    let known = have.get(&(*a, *b)).copied();
+                    if known.is_some_and(|ix| ix < proposed) {
                         continue;
                     }
                     let lifted = if direct >= LIFT_MIN {
@@ -2037,7 +2106,10 @@ impl Index {
                     } else {
                         direct
                     };
-                    scored.push((*a, *b, lifted));
+                    match known.and_then(|ix| scored.get_mut(ix)) {
+                        Some(pair) => pair.2 = lifted,
+                        None => scored.push((*a, *b, lifted)),
+                    }
                 }
             }
         }
@@ -2047,7 +2119,7 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::{
-        Config, Index, Triangles, block_keys, recalibrate_with_rivals, second_stage,
+        Config, HOP_FLOOR, Index, Triangles, block_keys, recalibrate_with_rivals, second_stage,
         triangle_ratio, weigh_triangles,
     };
     use crate::profile::{Person, Profile};
@@ -2082,6 +2154,33 @@ mod tests {
             last_seen_place: last_seen.into(),
             ..Person::default()
         }
+    }
+
+    /// Two records of one person that blocking did not propose are compared when both are among a third
+    /// record's matches; not when one of them is matched with it below `HOP_FLOOR`.
+    #[test]
+    fn records_both_matched_with_a_third_are_compared_though_blocking_missed_them() {
+        let mut index = Index::new(Config::default());
+        index.add_all(&[
+            ("a", person("Olena Savchenko", "1988-02-05", "Kyiv")),
+            ("b", person("Olena Savchenko", "1988-02-05", "Kyiv")),
+            ("c", person("Olena Savchenko", "1988", "Kyiv")),
+            ("d", person("Marta Kovalenko", "1951-11-30", "Lviv")),
+        ]);
+        let score = |x: u32, y: u32| match (
+            index.slots[x as usize].as_ref(),
+            index.slots[y as usize].as_ref(),
+        ) {
+            (Some(x), Some(y)) => index.score(&x.profile, &y.profile),
+            _ => 0.0,
+        };
+        // As if blocking had proposed only the pairs with the third record (and one far below the floor).
+        let mut scored = vec![(0, 2, score(0, 2)), (1, 2, score(1, 2)), (2, 3, 0.01)];
+        assert!(scored[..2].iter().all(|(_, _, p)| *p >= HOP_FLOOR));
+        index.compare_through_neighbours(&mut scored, 0.01);
+        let found: Vec<(u32, u32)> = scored[3..].iter().map(|(a, b, _)| (*a, *b)).collect();
+        assert_eq!(found, vec![(0, 1)]);
+        assert!(scored[3].2 > 0.9, "{scored:?}");
     }
 
     /// A pronounceable Latin word for a number (no digits: a digit inside a name reads as a letter).

@@ -223,7 +223,7 @@ proptest! {
     fn link_scores_equal_query_scores(people in proptest::collection::vec(person_with_places(), 2..40)) {
         let records: Vec<(String, Person)> =
             people.iter().enumerate().map(|(i, p)| (format!("r{i}"), p.clone())).collect();
-        let config = Config { transitive: false, rivals: false, ..Config::default() };
+        let config = Config { transitive: false, rivals: false, neighbours: false, ..Config::default() };
         let mut one_by_one = Index::new(config.clone());
         for (id, p) in &records {
             one_by_one.add(id, p);
@@ -251,7 +251,8 @@ proptest! {
         people in proptest::collection::vec(person_with_places(), 8..60),
         max_block in 2usize..8,
     ) {
-        let config = Config { transitive: false, rivals: false, max_block, ..Config::default() };
+        let config =
+            Config { transitive: false, rivals: false, neighbours: false, max_block, ..Config::default() };
         let mut index = Index::new(config);
         for (i, p) in people.iter().enumerate() {
             index.add(&format!("r{i}"), p);
@@ -288,7 +289,8 @@ proptest! {
             records.push((format!("r{}", records.len()), p));
         }
         let index_of = |rivals| {
-            let config = Config { transitive: false, rivals, triangles: false, ..Config::default() };
+            let config =
+                Config { transitive: false, rivals, triangles: false, neighbours: false, ..Config::default() };
             let mut index = Index::new(config);
             index.add_all(&records);
             index
