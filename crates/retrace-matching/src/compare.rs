@@ -277,6 +277,10 @@ impl Memo {
     /// [`sim`], remembered.
     fn sim(&mut self, a: &Tok, b: &Tok) -> f64 {
         let (ka, kb) = (a.identity(), b.identity());
+        if ka == kb {
+            // One shared part (one spelling): no lookup needed.
+            return 1.0;
+        }
         self.toks.get_or((ka, kb), &[ka, kb], || sim(a, b))
     }
 
