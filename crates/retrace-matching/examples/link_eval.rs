@@ -35,6 +35,8 @@ fn main() -> anyhow::Result<()> {
     for (id, p) in &records {
         index.add(id, p);
     }
+    // As `retrace match` does: the posting lists in their flat arrays alone.
+    index.compact();
     if let Some(tr) = args.get(3) {
         let truth = common::read_truth(tr)?;
         let cand = index.candidate_pairs();
