@@ -2183,6 +2183,19 @@ mod tests {
         assert!(scored[3].2 > 0.9, "{scored:?}");
     }
 
+    /// An index of 2,000 persons of 2,000 names (40 given names, 50 family names), `record(i, name)` the i-th.
+    fn two_thousand(record: impl Fn(usize, &str) -> Person) -> Index {
+        let mut index = Index::new(Config::default());
+        let records: Vec<(String, Person)> = (0..2_000)
+            .map(|i| {
+                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
+                (format!("p{i}"), record(i, &name))
+            })
+            .collect();
+        index.add_all(&records);
+        index
+    }
+
     /// A pronounceable Latin word for a number (no digits: a digit inside a name reads as a letter).
     fn word(mut n: usize) -> String {
         const SYLLABLES: [&str; 16] = [
@@ -2242,14 +2255,7 @@ mod tests {
     #[test]
     fn an_agreeing_last_seen_town_weighs_more_when_few_were_seen_there() {
         // 2,000 persons seen in one town: agreeing on it is as common as the training populations' camps.
-        let mut index = Index::new(Config::default());
-        let records: Vec<(String, Person)> = (0..2_000)
-            .map(|i| {
-                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
-                (format!("p{i}"), person(&name, "1980", "Agadez"))
-            })
-            .collect();
-        index.add_all(&records);
+        let index = two_thousand(|_, name| person(name, "1980", "Agadez"));
         let pair = |town: &str| {
             index.explain(
                 &person("Amadou Diallo", "1990", town),
@@ -2276,19 +2282,11 @@ mod tests {
     #[test]
     fn an_agreeing_parent_or_birth_date_weighs_more_when_few_in_the_store_share_it() {
         // 2,000 persons, every one with a father Ali and a mother Fatima, born on one day.
-        let mut index = Index::new(Config::default());
-        let records: Vec<(String, Person)> = (0..2_000)
-            .map(|i| {
-                let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
-                let p = Person {
-                    father_name: "Ali".into(),
-                    mother_name: "Fatima".into(),
-                    ..person(&name, "1980-05-17", "Agadez")
-                };
-                (format!("p{i}"), p)
-            })
-            .collect();
-        index.add_all(&records);
+        let index = two_thousand(|_, name| Person {
+            father_name: "Ali".into(),
+            mother_name: "Fatima".into(),
+            ..person(name, "1980-05-17", "Agadez")
+        });
         let pair = |father: &str, mother: &str, date: &str| {
             let p = Person {
                 father_name: father.into(),
@@ -2327,20 +2325,13 @@ mod tests {
     fn a_birth_town_where_the_other_was_last_seen_counts_where_persons_stay_home() {
         // 2,000 persons in 200 towns: born there and seen at a street of it (they stay), or seen on a route.
         let store = |seen_at: &dyn Fn(&str) -> String| {
-            let mut index = Index::new(Config::default());
-            let records: Vec<(String, Person)> = (0..2_000)
-                .map(|i| {
-                    let town = word(2000 + i % 200);
-                    let name = format!("{} {}", word(i % 40), word(1000 + i / 40));
-                    let p = Person {
-                        birth_place: town.clone(),
-                        ..person(&name, "1980", &seen_at(&town))
-                    };
-                    (format!("p{i}"), p)
-                })
-                .collect();
-            index.add_all(&records);
-            index
+            two_thousand(|i, name| {
+                let town = word(2000 + i % 200);
+                Person {
+                    birth_place: town.clone(),
+                    ..person(name, "1980", &seen_at(&town))
+                }
+            })
         };
         let stay = store(&|town| format!("12 Main Street, {town}"));
         let travel = store(&|_| "Lesbos".into());
