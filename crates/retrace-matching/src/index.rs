@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
-use crate::compare::{Comparison, Explanation, Memo, Weights, compare, compare_with, sigmoid};
+use crate::compare::{
+    Comparison, Explanation, Memo, Weights, compare, compare_with, prefetch, sigmoid,
+};
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::names::TokData;
 use crate::postings::Postings;
@@ -825,22 +827,6 @@ struct Query<'a> {
     profile: &'a Profile,
     skip: Option<u32>,
     me: Option<u32>,
-}
-
-/// A hint that `value` will be read soon: its cache line starts loading without waiting for it (nothing on
-/// processors without the instruction).
-#[inline(always)]
-fn prefetch<T>(value: &T) {
-    #[cfg(all(
-        any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse"
-    ))]
-    safe_arch::prefetch_t0(value);
-    #[cfg(not(all(
-        any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse"
-    )))]
-    let _ = value;
 }
 
 /// Intersection of two sorted slot lists (galloping through the longer one), given up as soon as it holds more
@@ -1812,7 +1798,7 @@ impl Index {
     }
 
     /// Asks the processor to start loading what comparing the candidate at `at` of `slots` will read a few
-    /// candidates later: the slot eight places ahead, the name parts' list and the father's four ahead, the
+    /// candidates later: the slot eight places ahead, the name parts' list and the parents' four ahead, the
     /// first name parts two ahead (each step needs the one before it in the cache). Candidates lie all over a
     /// large store, and without this a linkage spent a tenth of its time waiting for them (ADR 0070).
     #[inline]
@@ -1831,6 +1817,7 @@ impl Index {
                 .first()
                 .into_iter()
                 .chain(e.profile.father.first())
+                .chain(e.profile.mother.first())
                 .for_each(prefetch);
         }
         if let Some(Some(e)) = entry(2) {
