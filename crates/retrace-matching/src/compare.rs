@@ -305,22 +305,32 @@ impl Memo {
         }
     }
 
+    /// The memo's key for two name parts; `None` for one shared part (one spelling), similar to itself without
+    /// a lookup.
+    fn parts_key(a: &Tok, b: &Tok) -> Option<(usize, usize)> {
+        let (ka, kb) = (a.identity(), b.identity());
+        (ka != kb).then_some((ka, kb))
+    }
+
+    /// The memo's key for two places.
+    fn places_key(a: &Arc<Place>, b: &Arc<Place>) -> (usize, usize) {
+        (Arc::as_ptr(a) as usize, Arc::as_ptr(b) as usize)
+    }
+
     /// [`sim`], remembered.
     fn sim(&mut self, a: &Tok, b: &Tok) -> f64 {
-        let (ka, kb) = (a.identity(), b.identity());
-        if ka == kb {
-            // One shared part (one spelling): no lookup needed.
-            return 1.0;
+        match Self::parts_key(a, b) {
+            Some((ka, kb)) => self.toks.get_or((ka, kb), &[ka, kb], || sim(a, b)),
+            None => 1.0,
         }
-        self.toks.get_or((ka, kb), &[ka, kb], || sim(a, b))
     }
 
     /// Starts loading the entries a comparison of `a` and `b` will look up (every two name parts, the
-    /// fathers, the places, the name parts' weights): it then waits for them at once, not for each in turn.
+    /// fathers, the mothers, the places, the shorter name's parts' weights): it then waits for them at once,
+    /// not for each in turn.
     fn prefetch_for(&self, a: &Profile, b: &Profile) {
         let sim = |x: &Tok, y: &Tok| {
-            let (kx, ky) = (x.identity(), y.identity());
-            if kx != ky {
+            if let Some((kx, ky)) = Self::parts_key(x, y) {
                 self.toks.prefetch(&[kx, ky]);
             }
         };
@@ -336,19 +346,24 @@ impl Memo {
             (&a.birth_place, &b.birth_place),
             (&a.last_seen, &b.last_seen),
         ] {
-            if let (Some(x), Some(y)) = (x, y) {
-                let (kx, ky) = (Arc::as_ptr(x) as usize, Arc::as_ptr(y) as usize);
+            // One shared place is not looked up (`place_cmp`).
+            if let (Some(x), Some(y)) = (x, y)
+                && !Arc::ptr_eq(x, y)
+            {
+                let (kx, ky) = Self::places_key(x, y);
                 self.places.prefetch(&[kx, ky]);
             }
         }
-        for t in a.name.iter().chain(&b.name).take(16) {
+        // `align` weighs the shorter name's parts.
+        let shorter = if a.name.len() > b.name.len() { b } else { a };
+        for t in shorter.name.iter().take(16) {
             self.idfs.prefetch(&[t.key as usize]);
         }
     }
 
     /// [`place_status`], remembered.
     fn place(&mut self, a: &Arc<Place>, b: &Arc<Place>) -> Status {
-        let (ka, kb) = (Arc::as_ptr(a) as usize, Arc::as_ptr(b) as usize);
+        let (ka, kb) = Self::places_key(a, b);
         self.places
             .get_or((ka, kb), &[ka, kb], || place_status(a, b))
     }
