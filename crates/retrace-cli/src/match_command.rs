@@ -92,12 +92,9 @@ pub fn run(args: &MatchArgs) -> anyhow::Result<()> {
         b
     };
     bar.set_message("index");
-    for (i, part) in records.chunks(16_384).enumerate() {
-        bar.set_position((i * 16_384) as u64);
-        index.add_all(part);
-    }
-    // Every posting list in the flat arrays: the comparisons read no list of later additions (up to a quarter
-    // of the postings, each a hash-map lookup and a merged copy), 5 to 10 % less time at 100k records.
+    index.add_all_with_progress(&records, &|n| bar.inc(n as u64));
+    // Every posting list in the flat arrays (`add_all` may leave the last few persons' postings beside them):
+    // the comparisons read no list of later additions (each a hash-map lookup and a merged copy).
     index.compact();
     bar.set_position(records.len() as u64);
     bar.set_message("compare");

@@ -14,7 +14,7 @@ use crate::compare::{
 };
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::names::TokData;
-use crate::postings::Postings;
+use crate::postings::{MIN_PENDING, Postings};
 use crate::profile::{Person, Place, Profile, Shared, hash_str};
 use crate::snapshot::{SnapshotError, SnapshotReader, SnapshotWriter, read_all};
 use std::io::{Read, Write};
@@ -111,6 +111,11 @@ const LIFT_MIN: f64 = 0.1;
 /// `HOP_NEIGHBOURS` best matches at `HOP_FLOOR` or more (ADR 0071): the floor from which the second stage asks
 /// whether a record's other matches are clearly another person than the pair's other record.
 const HOP_FLOOR: f64 = RIVAL_APART;
+
+/// [`Index::add_all`] normalises this many records at a time, and gathers at most this many of their
+/// postings (16 bytes each) before merging them.
+const BULK_RECORDS: usize = 16_384;
+const BULK_POSTINGS: usize = 8 << 20;
 const HOP_NEIGHBOURS: usize = 20;
 
 /// A linked pair is rivalled when one of its records has a match at least this much more probable that is
@@ -1045,23 +1050,89 @@ impl Index {
     /// Add (or replace) many persons: the same index as [`Index::add`] of each in turn, with the records
     /// normalised on every core first (normalising is most of the cost of adding).
     pub fn add_all<S: AsRef<str> + Sync>(&mut self, records: &[(S, Person)]) {
+        self.add_all_with_progress(records, &|_| {});
+    }
+
+    /// [`Index::add_all`], calling `progress` with the number of records added since its last call. Their
+    /// postings are gathered and sorted, then merged into the flat arrays in one pass
+    /// ([`Postings::merge_sorted`]) instead of one posting at a time.
+    pub fn add_all_with_progress<S: AsRef<str> + Sync>(
+        &mut self,
+        records: &[(S, Person)],
+        progress: &dyn Fn(usize),
+    ) {
         let year = self.config.reference_year;
-        let profiles: Vec<Profile> = records
-            .par_iter()
-            .map(|(_, p)| Profile::new(p, year))
-            .collect();
-        for ((id, _), profile) in records.iter().zip(profiles) {
-            let id = id.as_ref();
-            self.remove(id);
-            self.push(id.into(), profile);
+        let mut batch: Vec<(u64, u32)> = Vec::new();
+        // Slots from here on have their postings in the batch, not in the lists yet.
+        let mut gathered_from = self.slots.len() as u32;
+        for part in records.chunks(BULK_RECORDS) {
+            let prepared: Vec<(Profile, Vec<u64>)> = part
+                .par_iter()
+                .map(|(_, p)| {
+                    let profile = Profile::new(p, year);
+                    let keys = block_keys(&profile);
+                    (profile, keys)
+                })
+                .collect();
+            for ((id, _), (profile, keys)) in part.iter().zip(prepared) {
+                let id = id.as_ref();
+                if let Some(slot) = self.ids.get(id).copied() {
+                    if slot >= gathered_from {
+                        // Given twice in the batch: its first postings are merged so that they can be removed.
+                        self.merge_postings(&mut batch);
+                        gathered_from = self.slots.len() as u32;
+                    }
+                    self.remove(id);
+                }
+                let slot = self.register(id.into(), profile);
+                batch.extend(keys.iter().map(|k| (*k, slot)));
+            }
+            if self.postings.bulk_due(batch.len(), BULK_POSTINGS) {
+                self.merge_postings(&mut batch);
+                gathered_from = self.slots.len() as u32;
+            }
+            progress(part.len());
+        }
+        if batch.len() >= MIN_PENDING {
+            self.merge_postings(&mut batch);
+        } else {
+            // A few persons added to a large index: to the lists' additions, as one by one.
+            for (key, slot) in batch {
+                self.postings.add(slot, &[key]);
+            }
+            if self.postings.maybe_compact(self.slots.len() as u32) {
+                self.shared.forget_unused();
+            }
         }
     }
 
+    /// Merges the postings gathered by [`Index::add_all_with_progress`] (every slot registered) and every
+    /// other change into the flat arrays.
+    fn merge_postings(&mut self, batch: &mut Vec<(u64, u32)>) {
+        if batch.is_empty() {
+            return;
+        }
+        batch.par_sort_unstable();
+        self.postings.merge_sorted(batch, self.slots.len() as u32);
+        batch.clear();
+        self.shared.forget_unused();
+    }
+
     /// Index a profile in a new slot (the id is not indexed yet).
-    fn push(&mut self, id: Arc<str>, mut profile: Profile) {
+    fn push(&mut self, id: Arc<str>, profile: Profile) {
+        let keys = block_keys(&profile);
+        let slot = self.register(id, profile);
+        self.postings.add(slot, &keys);
+        if self.postings.maybe_compact(self.slots.len() as u32) {
+            self.shared.forget_unused();
+        }
+    }
+
+    /// Gives a profile a new slot and counts it, without its postings (the caller adds them; the id is not
+    /// indexed yet).
+    fn register(&mut self, id: Arc<str>, mut profile: Profile) -> u32 {
         profile.share(&mut self.shared);
         let slot = self.slots.len() as u32;
-        self.postings.add(slot, &block_keys(&profile));
         for k in counted_keys(&profile) {
             *self.df.entry(k).or_default() += 1;
         }
@@ -1069,9 +1140,7 @@ impl Index {
         self.slots.push(Some(Entry { id, profile }));
         self.live += 1;
         self.changes += 1;
-        if self.postings.maybe_compact(self.slots.len() as u32) {
-            self.shared.forget_unused();
-        }
+        slot
     }
 
     /// Merges every posting list changed since the last compaction into the frozen part (see
@@ -2168,6 +2237,49 @@ mod tests {
         let found: Vec<(u32, u32)> = scored[3..].iter().map(|(a, b, _)| (*a, *b)).collect();
         assert_eq!(found, vec![(0, 1)]);
         assert!(scored[3].2 > 0.9, "{scored:?}");
+    }
+
+    /// `add_all` gathers postings and merges them in one pass: the lists are those `add` of each person in
+    /// turn gives, also when some merges are due in the middle, persons given twice are replaced inside one
+    /// call and across calls, and the last few postings go to the lists' additions.
+    #[test]
+    fn adding_many_at_once_builds_the_index_adding_each_in_turn_builds() {
+        // 2,600 ids, the first 400 given twice (another person the second time): more than 65,536 postings.
+        let records: Vec<(String, Person)> = (0..3_000)
+            .map(|i| {
+                let name = format!("{} {}", word(i % 40), word(1000 + i / 7));
+                let born = format!("{}-{:02}-{:02}", 1940 + i % 60, 1 + i % 12, 1 + i % 28);
+                (
+                    format!("p{}", i % 2_600),
+                    person(&name, &born, &word(i % 90)),
+                )
+            })
+            .collect();
+        let mut one_by_one = Index::new(Config::default());
+        for (id, p) in &records {
+            one_by_one.add(id, p);
+        }
+        let mut at_once = Index::new(Config::default());
+        at_once.add_all(&records[..2_700]);
+        at_once.add_all(&records[2_700..2_990]);
+        at_once.add_all(&records[2_990..]);
+        assert_eq!(at_once.len(), 2_600);
+        let lists = |index: &Index| -> Vec<Vec<u32>> {
+            let mut keys: Vec<u64> = index
+                .slots
+                .iter()
+                .flatten()
+                .flat_map(|e| block_keys(&e.profile))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.iter()
+                .map(|k| index.postings.get(*k).map_or_else(Vec::new, |l| l.to_vec()))
+                .collect()
+        };
+        assert_eq!(lists(&at_once), lists(&one_by_one));
+        assert_eq!(at_once.candidate_pairs(), one_by_one.candidate_pairs());
+        assert_eq!(at_once.link(0.05, &|_| {}), one_by_one.link(0.05, &|_| {}));
     }
 
     /// An index of 2,000 persons of 2,000 names (40 given names, 50 family names), `record(i, name)` the i-th.

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 /// Changes (added plus removed postings) kept beside the frozen part before it is rebuilt: at least this
 /// many, and at least a quarter of the frozen postings (so a bulk load compacts a logarithmic number of
 /// times).
-const MIN_PENDING: usize = 1 << 16;
+pub(crate) const MIN_PENDING: usize = 1 << 16;
 
 #[derive(Default)]
 pub(crate) struct Postings {
@@ -198,50 +198,86 @@ impl Postings {
         *self = Postings::from_frozen(frozen, slot_count);
     }
 
+    /// Whether `waiting` postings gathered by a bulk addition are enough to merge now: as many as the
+    /// changes a compaction waits for, or half the frozen postings (fewer merges than one posting at a time
+    /// would make: nothing reads the lists while a bulk addition runs), but never more than `most`.
+    pub(crate) fn bulk_due(&self, waiting: usize, most: usize) -> bool {
+        waiting >= MIN_PENDING.max(self.slots.len() / 2).min(most)
+    }
+
+    /// Adds `batch`, `(key, slot)` postings sorted by key then slot, every slot above every slot the lists
+    /// hold, and merges every change into the frozen part; `slot_count` as for [`Postings::compact`]. One
+    /// pass over the frozen part, where adding each posting to its list's additions costs a hash-map entry and
+    /// an allocation per key.
+    pub(crate) fn merge_sorted(&mut self, batch: &[(u64, u32)], slot_count: u32) {
+        let frozen = self.merged_with(batch, Some);
+        *self = Postings::from_frozen(frozen, slot_count);
+    }
+
     /// Every live list in key order, with each slot mapped by `map` (a slot mapped to `None` is left out;
     /// the map must keep the order of slots), as flat arrays.
     pub(crate) fn merged(&self, map: impl Fn(u32) -> Option<u32>) -> Frozen {
-        let mut added: Vec<(&u64, &Vec<u32>)> = self.added.iter().collect();
-        added.sort_unstable_by_key(|(k, _)| **k);
-        let total = self.slots.len() + added.iter().map(|(_, v)| v.len()).sum::<usize>();
+        self.merged_with(&[], map)
+    }
+
+    /// [`Postings::merged`] with the postings of `batch` (sorted by key then slot, above every slot held)
+    /// added at the end of their lists.
+    fn merged_with(&self, batch: &[(u64, u32)], map: impl Fn(u32) -> Option<u32>) -> Frozen {
+        let mut added: Vec<(u64, &[u32])> =
+            self.added.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        added.sort_unstable_by_key(|(k, _)| *k);
+        let total =
+            self.slots.len() + added.iter().map(|(_, v)| v.len()).sum::<usize>() + batch.len();
         let mut out = Frozen {
             keys: Vec::with_capacity(self.keys.len() + added.len()),
             offsets: Vec::with_capacity(self.keys.len() + added.len() + 1),
             slots: Vec::with_capacity(total),
         };
         out.offsets.push(0);
-        let push = |out: &mut Frozen, key: u64, frozen: &[u32], added: &[u32]| {
+        // Three runs sorted by key: the frozen lists, the additions, the batch; a key's list is its frozen
+        // slots (less the dead), then its additions, then its batch postings, which is slot order.
+        let (mut f, mut a, mut b) = (0, 0, 0);
+        loop {
+            let frozen_key = self.keys.get(f).copied();
+            let added_key = added.get(a).map(|(k, _)| *k);
+            let batch_key = batch.get(b).map(|(k, _)| *k);
+            let Some(key) = [frozen_key, added_key, batch_key]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
+                break;
+            };
             let start = out.slots.len();
-            for s in frozen {
-                if !self.is_dead(*s)
-                    && let Some(m) = map(*s)
-                {
-                    out.slots.push(m);
-                }
+            if frozen_key == Some(key) {
+                let list = match (self.offsets.get(f), self.offsets.get(f + 1)) {
+                    (Some(x), Some(y)) => self.slots.get(*x as usize..*y as usize).unwrap_or(&[]),
+                    _ => &[],
+                };
+                out.slots.extend(
+                    list.iter()
+                        .filter(|s| !self.is_dead(**s))
+                        .filter_map(|s| map(*s)),
+                );
+                f += 1;
             }
-            out.slots.extend(added.iter().filter_map(|s| map(*s)));
+            if added_key == Some(key) {
+                if let Some((_, list)) = added.get(a) {
+                    out.slots.extend(list.iter().filter_map(|s| map(*s)));
+                }
+                a += 1;
+            }
+            while let Some((k, s)) = batch.get(b)
+                && *k == key
+            {
+                out.slots.extend(map(*s));
+                b += 1;
+            }
             if out.slots.len() > start {
                 out.keys.push(key);
                 // Offsets are u32: the index holds fewer than 4 billion postings (about 100 million persons).
                 out.offsets.push(out.slots.len() as u32);
             }
-        };
-        let mut added = added.into_iter().peekable();
-        for (i, key) in self.keys.iter().enumerate() {
-            while let Some((k, v)) = added.next_if(|(k, _)| **k < *key) {
-                push(&mut out, *k, &[], v);
-            }
-            let frozen = match (self.offsets.get(i), self.offsets.get(i + 1)) {
-                (Some(a), Some(b)) => self.slots.get(*a as usize..*b as usize).unwrap_or(&[]),
-                _ => &[],
-            };
-            let extra = added
-                .next_if(|(k, _)| **k == *key)
-                .map_or(&[][..], |(_, v)| v.as_slice());
-            push(&mut out, *key, frozen, extra);
-        }
-        for (k, v) in added {
-            push(&mut out, *k, &[], v);
         }
         out
     }
