@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::compare::{
-    Comparison, Explanation, Memo, Weights, compare, compare_with, prefetch, sigmoid,
+    Comparison, Explanation, Memo, MemoPool, Weights, compare, compare_with, prefetch, sigmoid,
 };
 use crate::model::{DEFAULT_THRESHOLD, Model, Scorer};
 use crate::names::TokData;
@@ -2009,39 +2009,65 @@ impl Index {
         splits: &Splits,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<(u32, u32, f64)> {
-        // Small chunks keep both cores busy to the end (a later record has more earlier candidates); the memo
-        // of part similarities lives as long as a worker's run of chunks. `collect` keeps the chunks' order.
+        // Records are compared in the order of their first two name parts, not in slot order: records next
+        // to each other then share most of their candidates and of the name parts compared, which are still
+        // in the processor's cache and in the memo of part similarities (ADR 0073). The pairs are put back in
+        // record order at the end. Small chunks keep both cores busy to the end.
         let chunk = 256;
-        let starts: Vec<usize> = records.clone().step_by(chunk).collect();
+        let mut order: Vec<(u64, u64, u32)> = records
+            .clone()
+            .map(|i| {
+                let name = self
+                    .slots
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map(|e| &e.profile.name);
+                let part = |n: usize| name.and_then(|name| name.get(n)).map_or(0, |t| t.key);
+                (part(0), part(1), i as u32)
+            })
+            .collect();
+        order.par_sort_unstable();
         // One set of weights and one cut-off for every pair.
         let (weights, bar) = (self.weights(), (floor, logit(floor)));
-        starts
-            .into_par_iter()
-            .map_init(Memo::new, |memo, start| {
-                let end = (start + chunk).min(records.end);
-                let mut buf = Vec::new();
-                let mut out = Vec::new();
-                for i in start..end {
-                    let Some(Some(e)) = self.slots.get(i) else {
-                        continue;
-                    };
-                    let keys = block_keys_with_parts(&e.profile);
-                    self.candidates(&keys, Some(i as u32), Some(splits), &mut buf);
-                    for (at, j) in buf.iter().enumerate() {
-                        self.prefetch_candidates(&buf, at);
-                        if let Some(Some(o)) = self.slots.get(*j as usize)
-                            && let Some(p) =
-                                self.score_at_least((&o.profile, &e.profile), &weights, bar, memo)
-                        {
-                            out.push((*j, i as u32, p));
+        let memos = MemoPool::default();
+        let mut out: Vec<(u32, u32, f64)> = order
+            .par_chunks(chunk)
+            .map_init(
+                || memos.lend(),
+                |lease, part| {
+                    let memo = lease.memo();
+                    let mut buf = Vec::new();
+                    let mut out = Vec::new();
+                    for (_, _, i) in part {
+                        let i = *i as usize;
+                        let Some(Some(e)) = self.slots.get(i) else {
+                            continue;
+                        };
+                        let keys = block_keys_with_parts(&e.profile);
+                        self.candidates(&keys, Some(i as u32), Some(splits), &mut buf);
+                        for (at, j) in buf.iter().enumerate() {
+                            self.prefetch_candidates(&buf, at);
+                            if let Some(Some(o)) = self.slots.get(*j as usize)
+                                && let Some(p) = self.score_at_least(
+                                    (&o.profile, &e.profile),
+                                    &weights,
+                                    bar,
+                                    memo,
+                                )
+                            {
+                                out.push((*j, i as u32, p));
+                            }
                         }
                     }
-                }
-                progress(end - start);
-                out
-            })
+                    progress(part.len());
+                    out
+                },
+            )
             .flatten_iter()
-            .collect()
+            .collect();
+        // Each record's pairs with earlier ones, record by record.
+        out.par_sort_unstable_by_key(|(earlier, later, _)| (*later, *earlier));
+        out
     }
 
     /// Pairs blocking never proposed whose two records are both matched with one third record, each at
@@ -2075,23 +2101,28 @@ impl Index {
         wanted.sort_unstable();
         wanted.dedup();
         let (weights, bar) = (self.weights(), (floor, logit(floor)));
+        let memos = MemoPool::default();
         let found: Vec<(u32, u32, f64)> = wanted
             .par_chunks(256)
-            .map_init(Memo::new, |memo, chunk| {
-                chunk
-                    .iter()
-                    .filter_map(|(a, b)| {
-                        let (Some(Some(x)), Some(Some(y))) =
-                            (self.slots.get(*a as usize), self.slots.get(*b as usize))
-                        else {
-                            return None;
-                        };
-                        let p =
-                            self.score_at_least((&x.profile, &y.profile), &weights, bar, memo)?;
-                        Some((*a, *b, p))
-                    })
-                    .collect::<Vec<_>>()
-            })
+            .map_init(
+                || memos.lend(),
+                |lease, chunk| {
+                    let memo = lease.memo();
+                    chunk
+                        .iter()
+                        .filter_map(|(a, b)| {
+                            let (Some(Some(x)), Some(Some(y))) =
+                                (self.slots.get(*a as usize), self.slots.get(*b as usize))
+                            else {
+                                return None;
+                            };
+                            let p =
+                                self.score_at_least((&x.profile, &y.profile), &weights, bar, memo)?;
+                            Some((*a, *b, p))
+                        })
+                        .collect::<Vec<_>>()
+                },
+            )
             .flatten_iter()
             .collect();
         scored.extend(found);
