@@ -111,12 +111,12 @@ const LIFT_MIN: f64 = 0.1;
 /// `HOP_NEIGHBOURS` best matches at `HOP_FLOOR` or more (ADR 0071): the floor from which the second stage asks
 /// whether a record's other matches are clearly another person than the pair's other record.
 const HOP_FLOOR: f64 = RIVAL_APART;
+const HOP_NEIGHBOURS: usize = 20;
 
 /// [`Index::add_all`] normalises this many records at a time, and gathers at most this many of their
 /// postings (16 bytes each) before merging them.
 const BULK_RECORDS: usize = 16_384;
 const BULK_POSTINGS: usize = 8 << 20;
-const HOP_NEIGHBOURS: usize = 20;
 
 /// A linked pair is rivalled when one of its records has a match at least this much more probable that is
 /// clearly another person than the pair's other record (their pair below `RIVAL_APART`, or never proposed).
