@@ -239,9 +239,10 @@ pub(crate) fn prefetch<T>(value: &T) {
 /// Memo of comparisons between the shared parts of indexed profiles, for a full linkage: an index keeps one
 /// copy of each name part and place ([`crate::profile::Shared`]), so the same two parts meet in
 /// many candidate pairs ("mohamed" and "ahmed" in thousands), and their similarity is computed once per
-/// memo (one per core, [`MemoPool`]) instead of once per pair. Direct-mapped (a colliding entry replaces the older one), so its size is
-/// fixed; the key is the identity of the shared allocations, which stay alive while the index is borrowed,
-/// and each entry keeps its whole key, so a hit is always the value the computation would give.
+/// memo (one per core, [`MemoPool`]) instead of once per pair. Direct-mapped (a colliding entry replaces the
+/// older one), so its size is fixed; the key is the identity of the shared allocations, which stay alive while
+/// the index is borrowed, and each entry keeps its whole key, so a hit is always the value the computation
+/// would give.
 pub(crate) struct Memo {
     toks: Table<(usize, usize), f64>,
     places: Table<(usize, usize), Status>,

@@ -1062,9 +1062,8 @@ impl Index {
         progress: &dyn Fn(usize),
     ) {
         let year = self.config.reference_year;
+        // Postings gathered, in the order of their slots until sorted: the first holds the lowest slot.
         let mut batch: Vec<(u64, u32)> = Vec::new();
-        // Slots from here on have their postings in the batch, not in the lists yet.
-        let mut gathered_from = self.slots.len() as u32;
         for part in records.chunks(BULK_RECORDS) {
             let prepared: Vec<(Profile, Vec<u64>)> = part
                 .par_iter()
@@ -1077,10 +1076,9 @@ impl Index {
             for ((id, _), (profile, keys)) in part.iter().zip(prepared) {
                 let id = id.as_ref();
                 if let Some(slot) = self.ids.get(id).copied() {
-                    if slot >= gathered_from {
+                    if batch.first().is_some_and(|(_, first)| slot >= *first) {
                         // Given twice in the batch: its first postings are merged so that they can be removed.
                         self.merge_postings(&mut batch);
-                        gathered_from = self.slots.len() as u32;
                     }
                     self.remove(id);
                 }
@@ -1089,7 +1087,6 @@ impl Index {
             }
             if self.postings.bulk_due(batch.len(), BULK_POSTINGS) {
                 self.merge_postings(&mut batch);
-                gathered_from = self.slots.len() as u32;
             }
             progress(part.len());
         }
@@ -1100,9 +1097,7 @@ impl Index {
             for (key, slot) in batch {
                 self.postings.add(slot, &[key]);
             }
-            if self.postings.maybe_compact(self.slots.len() as u32) {
-                self.shared.forget_unused();
-            }
+            self.maybe_compact();
         }
     }
 
@@ -1123,6 +1118,11 @@ impl Index {
         let keys = block_keys(&profile);
         let slot = self.register(id, profile);
         self.postings.add(slot, &keys);
+        self.maybe_compact();
+    }
+
+    /// Merges the posting lists' changes into the flat arrays when they have outgrown their share.
+    fn maybe_compact(&mut self) {
         if self.postings.maybe_compact(self.slots.len() as u32) {
             self.shared.forget_unused();
         }
@@ -1273,9 +1273,7 @@ impl Index {
         }
         self.live -= 1;
         self.changes += 1;
-        if self.postings.maybe_compact(self.slots.len() as u32) {
-            self.shared.forget_unused();
-        }
+        self.maybe_compact();
         true
     }
 

@@ -99,7 +99,11 @@ impl Postings {
         let Some(Ok(i)) = self.keys.get(start..end).map(|run| run.binary_search(&key)) else {
             return &[];
         };
-        let i = start + i;
+        self.list_at(start + i)
+    }
+
+    /// The frozen list of the `i`-th key.
+    fn list_at(&self, i: usize) -> &[u32] {
         match (self.offsets.get(i), self.offsets.get(i + 1)) {
             (Some(a), Some(b)) => self.slots.get(*a as usize..*b as usize).unwrap_or(&[]),
             _ => &[],
@@ -250,12 +254,9 @@ impl Postings {
             };
             let start = out.slots.len();
             if frozen_key == Some(key) {
-                let list = match (self.offsets.get(f), self.offsets.get(f + 1)) {
-                    (Some(x), Some(y)) => self.slots.get(*x as usize..*y as usize).unwrap_or(&[]),
-                    _ => &[],
-                };
                 out.slots.extend(
-                    list.iter()
+                    self.list_at(f)
+                        .iter()
                         .filter(|s| !self.is_dead(**s))
                         .filter_map(|s| map(*s)),
                 );
