@@ -463,15 +463,69 @@ pub fn block_keys(p: &Profile) -> Vec<u64> {
     keys
 }
 
-/// Blocking keys with the name parts each is built from (bit `i` for the `i`-th distinct name-part key, the
-/// father's included), for splitting an over-full block by another key built on one of the same parts.
-fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
+/// The blocking keys (of [`block_keys_with_parts`]) a record takes whole when they are over their cap but
+/// within `max_block` (ADR 0074): for a record whose name is a single part (Fatima, Ahmad), the keys built on
+/// that part, alone or with its birth year, place, mother or the letters of its spelling (not those of its
+/// father's name alone). Such a name gives few keys, which in a large store are over their caps, and the
+/// record had few candidates or none. It is posted under these keys a second time ([`thin_key`]), and every
+/// other record of such a block takes those records from it: a pair is proposed from either of its records
+/// alike, as queries and a full linkage need. Sorted.
+fn thin_keys(p: &Profile, keys: &[(u64, u16)]) -> Vec<u64> {
+    let [part] = &*p.name else {
+        return Vec::new();
+    };
+    let bit = part_bit(p, part.key);
+    let mut thin: Vec<u64> = keys
+        .iter()
+        // Keys without parts are built on the spelling's letters, a date or places, never on the father.
+        .filter(|(_, parts)| parts & bit != 0 || *parts == 0)
+        .map(|(k, _)| *k)
+        .collect();
+    thin.sort_unstable();
+    thin.dedup();
+    thin
+}
+
+/// The posting list of a blocking key's records that take its block whole (bit 60 flipped: the kind in the
+/// top bits stays).
+fn thin_key(key: u64) -> u64 {
+    key ^ (1 << 60)
+}
+
+/// The keys a record is posted under: its blocking keys and its [`thin_keys`] as such.
+pub(crate) fn posting_keys(p: &Profile) -> Vec<u64> {
+    let with_parts = block_keys_with_parts(p);
+    let mut keys: Vec<u64> = with_parts.iter().map(|k| k.0).collect();
+    keys.extend(thin_keys(p, &with_parts).into_iter().map(thin_key));
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The distinct name-part keys blocking keys are built on (the first five parts and the father's first),
+/// sorted: bit `i` of a key's parts stands for the `i`-th.
+fn key_parts(p: &Profile) -> Vec<u64> {
     let mut toks: Vec<u64> = p.name.iter().take(5).map(|t| t.key).collect();
     if let Some(f) = p.father.first() {
         toks.push(f.key);
     }
     toks.sort_unstable();
     toks.dedup();
+    toks
+}
+
+/// The bit of a name-part key in the parts of a record's blocking keys.
+fn part_bit(p: &Profile, key: u64) -> u16 {
+    key_parts(p)
+        .iter()
+        .position(|t| *t == key)
+        .map_or(0, |i| 1 << i)
+}
+
+/// Blocking keys with the name parts each is built from (bit `i` for the `i`-th distinct name-part key, the
+/// father's included), for splitting an over-full block by another key built on one of the same parts.
+fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
+    let toks = key_parts(p);
     let bit = |t: u64| toks.iter().position(|x| *x == t).map_or(0, |i| 1u16 << i);
     let mut keys = Vec::with_capacity(toks.len() * toks.len() * 2 + 8);
     for (i, a) in toks.iter().enumerate() {
@@ -1069,7 +1123,7 @@ impl Index {
                 .par_iter()
                 .map(|(_, p)| {
                     let profile = Profile::new(p, year);
-                    let keys = block_keys(&profile);
+                    let keys = posting_keys(&profile);
                     (profile, keys)
                 })
                 .collect();
@@ -1115,7 +1169,7 @@ impl Index {
 
     /// Index a profile in a new slot (the id is not indexed yet).
     fn push(&mut self, id: Arc<str>, profile: Profile) {
-        let keys = block_keys(&profile);
+        let keys = posting_keys(&profile);
         let slot = self.register(id, profile);
         self.postings.add(slot, &keys);
         self.maybe_compact();
@@ -1265,7 +1319,7 @@ impl Index {
         let Some(entry) = self.slots.get_mut(slot as usize).and_then(Option::take) else {
             return false;
         };
-        self.postings.remove(slot, &block_keys(&entry.profile));
+        self.postings.remove(slot, &posting_keys(&entry.profile));
         for k in counted_keys(&entry.profile) {
             if let Some(c) = self.df.get_mut(&k) {
                 *c = c.saturating_sub(1);
@@ -1287,31 +1341,43 @@ impl Index {
         }
     }
 
-    /// Candidate slots for a record with these blocking keys (from [`block_keys_with_parts`]), below `below`
-    /// if given. A block within its kind's cap is taken whole. An over-full block is split by a second key: the
-    /// persons also in another over-full block of the record that is built on one of the same name parts (a
-    /// token pair split by a birth-year bucket or by a third part, a part's year bucket split by another part),
-    /// taken when that split fits within `max_block`. So a common name no longer drops the block: only
-    /// splits still larger than `max_block` are left out.
+    /// Candidate slots for a record with these blocking keys (from [`block_keys_with_parts`], and its
+    /// [`thin_keys`]), below `below` if given. A block within its kind's cap is taken whole. A block over its
+    /// cap but within `max_block` is taken whole if it is one of the record's thin keys, else only the records
+    /// it is a thin key of (ADR 0074). An over-full block is split by a second key: the persons also in another
+    /// over-full block of the record that is built on one of the same name parts (a token pair split by a
+    /// birth-year bucket or by a third part, a part's year bucket split by another part), taken when that
+    /// split fits within `max_block`. So a common name no longer drops the block: only splits still larger
+    /// than `max_block` are left out.
     fn candidates(
         &self,
-        keys: &[(u64, u16)],
+        (keys, thin): (&[(u64, u16)], &[u64]),
         below: Option<u32>,
         splits: Option<&Splits>,
         out: &mut Vec<u32>,
     ) {
         out.clear();
+        let mut take = |block: &[u32]| match below {
+            Some(b) => out.extend(block.iter().copied().take_while(|s| *s < b)),
+            None => out.extend_from_slice(block),
+        };
         let mut full: Vec<(Cow<'_, [u32]>, u64, u16)> = Vec::new();
         for (k, parts) in keys {
             let Some(v) = self.postings.get(*k) else {
                 continue;
             };
             if v.len() <= self.cap(*k) {
-                match below {
-                    Some(b) => out.extend(v.iter().copied().take_while(|s| *s < b)),
-                    None => out.extend_from_slice(&v),
+                take(&v);
+                continue;
+            }
+            if v.len() <= self.config.max_block {
+                if thin.binary_search(k).is_ok() {
+                    take(&v);
+                } else if let Some(thin_ones) = self.postings.get(thin_key(*k)) {
+                    take(&thin_ones);
                 }
-            } else if *parts != 0 && k >> 61 != 1 {
+            }
+            if *parts != 0 && k >> 61 != 1 {
                 full.push((v, *k, *parts));
             }
         }
@@ -1326,10 +1392,6 @@ impl Index {
                 }
                 // Whether a split is used is judged on the whole blocks, also when only the records below
                 // `below` are wanted: so a pair is proposed from either of its records, whatever their order.
-                let mut take = |split: &[u32]| match below {
-                    Some(b) => out.extend(split.iter().copied().take_while(|s| *s < b)),
-                    None => out.extend_from_slice(split),
-                };
                 if let Some(known) = splits.and_then(|splits| splits.get(*ka, *kb)) {
                     if let Some(known) = known {
                         take(&known);
@@ -1455,7 +1517,9 @@ impl Index {
         };
         let profile = Profile::new(&person, self.config.reference_year);
         let mut cand = Vec::new();
-        self.candidates(&block_keys_with_parts(&profile), None, None, &mut cand);
+        let keys = block_keys_with_parts(&profile);
+        let thin = thin_keys(&profile, &keys);
+        self.candidates((&keys, &thin), None, None, &mut cand);
         // A frequent name's blocks are too large to be taken or split: the persons sharing its rarest keys
         // together are looked at as well.
         cand.extend(self.shared_rare_keys(&block_keys(&profile)));
@@ -1815,7 +1879,7 @@ impl Index {
     ) -> Vec<(f64, u32)> {
         let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
-        self.candidates(&keys, None, splits, &mut cand);
+        self.candidates((&keys, &thin_keys(p, &keys)), None, splits, &mut cand);
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
         // reach the k-th best probability so far: the result is the same as scoring all of them. The features
@@ -1910,7 +1974,8 @@ impl Index {
         for (i, e) in self.slots.iter().enumerate() {
             if let Some(e) = e {
                 let keys = block_keys_with_parts(&e.profile);
-                self.candidates(&keys, Some(i as u32), Some(&splits), &mut buf);
+                let thin = thin_keys(&e.profile, &keys);
+                self.candidates((&keys, &thin), Some(i as u32), Some(&splits), &mut buf);
                 for j in &buf {
                     if self.slots[*j as usize].is_some() {
                         f(*j, i as u32);
@@ -2042,7 +2107,8 @@ impl Index {
                             continue;
                         };
                         let keys = block_keys_with_parts(&e.profile);
-                        self.candidates(&keys, Some(i as u32), Some(splits), &mut buf);
+                        let thin = thin_keys(&e.profile, &keys);
+                        self.candidates((&keys, &thin), Some(i as u32), Some(splits), &mut buf);
                         for (at, j) in buf.iter().enumerate() {
                             self.prefetch_candidates(&buf, at);
                             if let Some(Some(o)) = self.slots.get(*j as usize)
@@ -2204,8 +2270,8 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::{
-        Config, HOP_FLOOR, Index, Triangles, block_keys, recalibrate_with_rivals, second_stage,
-        triangle_ratio, weigh_triangles,
+        Candidate, Config, HOP_FLOOR, Index, RIVAL_APART, Triangles, block_keys, posting_keys,
+        recalibrate_with_rivals, second_stage, triangle_ratio, weigh_triangles,
     };
     use crate::profile::{Person, Profile};
 
@@ -2268,6 +2334,82 @@ mod tests {
         assert!(scored[3].2 > 0.9, "{scored:?}");
     }
 
+    /// Records whose name is one part (Fatima), every block of which is over its cap, are still compared with
+    /// the persons of those blocks, from either end of the index and the same from both sides: a query finds
+    /// each of them from the other, a full linkage proposes each pair once, and a bulk linkage gives every
+    /// record the list its query gives (ADR 0074).
+    #[test]
+    fn a_record_whose_name_is_one_common_part_is_compared_with_its_namesakes() {
+        let fatima = |name: &str| person(name, "1990-03-04", "Kabul");
+        let mut records = vec![("first".to_owned(), fatima("Fatima"))];
+        records.extend((0..60).map(|i| (format!("n{i}"), fatima(&format!("Fatima {}", word(i))))));
+        records.push(("last".to_owned(), fatima("Fatima")));
+        let config = Config {
+            max_block: 80,
+            transitive: false,
+            neighbours: false,
+            ..Config::default()
+        };
+        let mut index = Index::new(config);
+        index.add_all(&records);
+        let keys = index.slots[0]
+            .as_ref()
+            .map(|e| block_keys(&e.profile))
+            .unwrap_or_default();
+        assert!(!keys.is_empty() && keys.iter().all(|k| index.block_over_cap(*k)));
+
+        let found: std::collections::HashMap<&str, Vec<String>> = records
+            .iter()
+            .map(|(id, _)| {
+                let list = index.top_k_of(id, 100).unwrap_or_default();
+                (
+                    id.as_str(),
+                    list.into_iter().map(|c| c.id).filter(|c| c != id).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(found["first"].len(), 61);
+        for (id, list) in &found {
+            for other in list {
+                assert!(
+                    found[other.as_str()].contains(&id.to_string()),
+                    "{id} finds {other}, not the other way"
+                );
+            }
+        }
+        let linked: Vec<(String, String)> = index
+            .link(0.0, &|_| {})
+            .into_iter()
+            .map(|pair| (pair.left, pair.right))
+            .collect();
+        for (a, b) in [("first", "last"), ("first", "n0"), ("n59", "last")] {
+            assert!(linked.contains(&(a.to_owned(), b.to_owned())), "{a} {b}");
+        }
+        let mut once = linked.clone();
+        once.sort_unstable();
+        once.dedup();
+        assert_eq!(once.len(), linked.len(), "a pair given twice");
+        assert_eq!(index.candidate_pairs().len(), linked.len());
+
+        let mut bulk = index.begin_bulk_linkage(10);
+        while index.continue_bulk_linkage(&mut bulk, 7) {}
+        let ids =
+            |list: Vec<Candidate>| -> Vec<String> { list.into_iter().map(|c| c.id).collect() };
+        for (id, _) in &records {
+            let queried: Vec<Candidate> = index
+                .top_k_of(id, 10)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.id != *id && c.probability >= RIVAL_APART)
+                .collect();
+            assert_eq!(
+                ids(index.bulk_top_k_of(&bulk, id).unwrap_or_default()),
+                ids(queried),
+                "{id}"
+            );
+        }
+    }
+
     /// `add_all` gathers postings and merges them in one pass: the lists are those `add` of each person in
     /// turn gives, also when some merges are due in the middle, persons given twice are replaced inside one
     /// call and across calls, and the last few postings go to the lists' additions.
@@ -2298,7 +2440,7 @@ mod tests {
                 .slots
                 .iter()
                 .flatten()
-                .flat_map(|e| block_keys(&e.profile))
+                .flat_map(|e| posting_keys(&e.profile))
                 .collect();
             keys.sort_unstable();
             keys.dedup();
