@@ -32,10 +32,8 @@ fn main() -> anyhow::Result<()> {
     };
     let config_year = config.reference_year;
     let mut index = Index::with_model(config, model);
-    for (id, p) in &records {
-        index.add(id, p);
-    }
-    // As `retrace match` does: the posting lists in their flat arrays alone.
+    // As `retrace match` does: all at once, then the posting lists in their flat arrays alone.
+    index.add_all(&records);
     index.compact();
     if let Some(tr) = args.get(3) {
         let truth = common::read_truth(tr)?;

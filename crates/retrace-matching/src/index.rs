@@ -474,7 +474,7 @@ fn thin_keys(p: &Profile, keys: &[(u64, u16)]) -> Vec<u64> {
     let [part] = &*p.name else {
         return Vec::new();
     };
-    let bit = part_bit(p, part.key);
+    let bit = part_bit(&key_parts(p), part.key);
     let mut thin: Vec<u64> = keys
         .iter()
         // Keys without parts are built on the spelling's letters, a date or places, never on the father.
@@ -514,19 +514,16 @@ fn key_parts(p: &Profile) -> Vec<u64> {
     toks
 }
 
-/// The bit of a name-part key in the parts of a record's blocking keys.
-fn part_bit(p: &Profile, key: u64) -> u16 {
-    key_parts(p)
-        .iter()
-        .position(|t| *t == key)
-        .map_or(0, |i| 1 << i)
+/// The bit of a name-part key among a record's [`key_parts`].
+fn part_bit(parts: &[u64], key: u64) -> u16 {
+    parts.iter().position(|t| *t == key).map_or(0, |i| 1 << i)
 }
 
 /// Blocking keys with the name parts each is built from (bit `i` for the `i`-th distinct name-part key, the
 /// father's included), for splitting an over-full block by another key built on one of the same parts.
 fn block_keys_with_parts(p: &Profile) -> Vec<(u64, u16)> {
     let toks = key_parts(p);
-    let bit = |t: u64| toks.iter().position(|x| *x == t).map_or(0, |i| 1u16 << i);
+    let bit = |t: u64| part_bit(&toks, t);
     let mut keys = Vec::with_capacity(toks.len() * toks.len() * 2 + 8);
     for (i, a) in toks.iter().enumerate() {
         keys.push((h3(1, *a, 0), bit(*a)));
