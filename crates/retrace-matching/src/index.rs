@@ -486,6 +486,20 @@ fn thin_keys(p: &Profile, keys: &[(u64, u16)]) -> Vec<u64> {
     thin
 }
 
+/// What [`Index::candidates`] needs of a record: its blocking keys with their parts, and its [`thin_keys`].
+struct CandidateKeys {
+    keys: Vec<(u64, u16)>,
+    thin: Vec<u64>,
+}
+
+impl CandidateKeys {
+    fn of(p: &Profile) -> CandidateKeys {
+        let keys = block_keys_with_parts(p);
+        let thin = thin_keys(p, &keys);
+        CandidateKeys { keys, thin }
+    }
+}
+
 /// The posting list of a blocking key's records that take its block whole (bit 60 flipped: the kind in the
 /// top bits stays).
 fn thin_key(key: u64) -> u64 {
@@ -1338,8 +1352,7 @@ impl Index {
         }
     }
 
-    /// Candidate slots for a record with these blocking keys (from [`block_keys_with_parts`], and its
-    /// [`thin_keys`]), below `below` if given. A block within its kind's cap is taken whole. A block over its
+    /// Candidate slots for a record with these keys ([`CandidateKeys`]), below `below` if given. A block within its kind's cap is taken whole. A block over its
     /// cap but within `max_block` is taken whole if it is one of the record's thin keys, else only the records
     /// it is a thin key of (ADR 0074). An over-full block is split by a second key: the persons also in another
     /// over-full block of the record that is built on one of the same name parts (a token pair split by a
@@ -1348,7 +1361,7 @@ impl Index {
     /// than `max_block` are left out.
     fn candidates(
         &self,
-        (keys, thin): (&[(u64, u16)], &[u64]),
+        CandidateKeys { keys, thin }: &CandidateKeys,
         below: Option<u32>,
         splits: Option<&Splits>,
         out: &mut Vec<u32>,
@@ -1514,9 +1527,7 @@ impl Index {
         };
         let profile = Profile::new(&person, self.config.reference_year);
         let mut cand = Vec::new();
-        let keys = block_keys_with_parts(&profile);
-        let thin = thin_keys(&profile, &keys);
-        self.candidates((&keys, &thin), None, None, &mut cand);
+        self.candidates(&CandidateKeys::of(&profile), None, None, &mut cand);
         // A frequent name's blocks are too large to be taken or split: the persons sharing its rarest keys
         // together are looked at as well.
         cand.extend(self.shared_rare_keys(&block_keys(&profile)));
@@ -1874,9 +1885,8 @@ impl Index {
         splits: Option<&Splits>,
         floor: f64,
     ) -> Vec<(f64, u32)> {
-        let keys = block_keys_with_parts(p);
         let mut cand = Vec::new();
-        self.candidates((&keys, &thin_keys(p, &keys)), None, splits, &mut cand);
+        self.candidates(&CandidateKeys::of(p), None, splits, &mut cand);
         let w = self.weights();
         // Compare every candidate, then run the trees best bound first, only while a candidate's bound can still
         // reach the k-th best probability so far: the result is the same as scoring all of them. The features
@@ -1970,9 +1980,8 @@ impl Index {
         let splits = Splits::default();
         for (i, e) in self.slots.iter().enumerate() {
             if let Some(e) = e {
-                let keys = block_keys_with_parts(&e.profile);
-                let thin = thin_keys(&e.profile, &keys);
-                self.candidates((&keys, &thin), Some(i as u32), Some(&splits), &mut buf);
+                let keys = CandidateKeys::of(&e.profile);
+                self.candidates(&keys, Some(i as u32), Some(&splits), &mut buf);
                 for j in &buf {
                     if self.slots[*j as usize].is_some() {
                         f(*j, i as u32);
@@ -2103,9 +2112,8 @@ impl Index {
                         let Some(Some(e)) = self.slots.get(i) else {
                             continue;
                         };
-                        let keys = block_keys_with_parts(&e.profile);
-                        let thin = thin_keys(&e.profile, &keys);
-                        self.candidates((&keys, &thin), Some(i as u32), Some(splits), &mut buf);
+                        let keys = CandidateKeys::of(&e.profile);
+                        self.candidates(&keys, Some(i as u32), Some(splits), &mut buf);
                         for (at, j) in buf.iter().enumerate() {
                             self.prefetch_candidates(&buf, at);
                             if let Some(Some(o)) = self.slots.get(*j as usize)
