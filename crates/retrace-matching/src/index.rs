@@ -1352,13 +1352,13 @@ impl Index {
         }
     }
 
-    /// Candidate slots for a record with these keys ([`CandidateKeys`]), below `below` if given. A block within its kind's cap is taken whole. A block over its
-    /// cap but within `max_block` is taken whole if it is one of the record's thin keys, else only the records
-    /// it is a thin key of (ADR 0074). An over-full block is split by a second key: the persons also in another
-    /// over-full block of the record that is built on one of the same name parts (a token pair split by a
-    /// birth-year bucket or by a third part, a part's year bucket split by another part), taken when that
-    /// split fits within `max_block`. So a common name no longer drops the block: only splits still larger
-    /// than `max_block` are left out.
+    /// Candidate slots for a record with these keys ([`CandidateKeys`]), below `below` if given. A block within
+    /// its kind's cap is taken whole. A block over its cap but within `max_block` is taken whole if it is one of
+    /// the record's thin keys, else only the records it is a thin key of (ADR 0074). An over-full block is
+    /// split by a second key: the persons also in another over-full block of the record that is built on one of
+    /// the same name parts (a token pair split by a birth-year bucket or by a third part, a part's year bucket
+    /// split by another part), taken when that split fits within `max_block`. So a common name no longer drops
+    /// the block: only splits still larger than `max_block` are left out.
     fn candidates(
         &self,
         CandidateKeys { keys, thin }: &CandidateKeys,
